@@ -1,0 +1,1 @@
+//! cue-store (skeleton)

@@ -1,0 +1,1 @@
+//! cue-workflows (skeleton)
