@@ -1,1 +1,3 @@
-//! cue-workflows (skeleton)
+//! cue-workflows: from a plain-language description to a deployable AWS Lambda bundle.
+
+pub mod repo;

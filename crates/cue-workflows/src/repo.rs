@@ -1,0 +1,149 @@
+//! The storage port this crate needs: saved workflows of a user, with their history.
+//!
+//! `cue-store` implements [`WorkflowRepository`] over PostgreSQL and SQLite; the `test-util`
+//! feature provides an in-memory implementation for tests that need no database.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Identifies a saved workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WorkflowId(pub Uuid);
+
+impl WorkflowId {
+    /// A new, time-ordered id.
+    pub fn new() -> Self {
+        Self(Uuid::now_v7())
+    }
+}
+
+impl Default for WorkflowId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for WorkflowId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The user a workflow belongs to. The gateway converts its authenticated user id into this,
+/// so this crate does not depend on `cue-auth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OwnerId(pub Uuid);
+
+impl fmt::Display for OwnerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A workflow as stored. `graph` and `plan` are opaque JSON to the store.
+///
+/// Credential values are never part of a record: the stored code keeps its placeholders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowRecord {
+    pub id: WorkflowId,
+    pub owner: OwnerId,
+    pub name: String,
+    pub description: String,
+    /// What the user typed or said, as received.
+    pub prompt: String,
+    pub code: String,
+    /// `{"nodes": [...], "edges": [...]}` as the frontend draws it.
+    pub graph: serde_json::Value,
+    /// The typed plan the code was generated from (trigger, steps, tools, ...).
+    pub plan: serde_json::Value,
+    pub status: String,
+    /// Starts at 1; bumped on every change of `code`.
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a caller supplies to create a workflow; the store assigns times and version 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewWorkflow {
+    pub id: WorkflowId,
+    pub owner: OwnerId,
+    pub name: String,
+    pub description: String,
+    pub prompt: String,
+    pub code: String,
+    pub graph: serde_json::Value,
+    pub plan: serde_json::Value,
+    pub status: String,
+}
+
+/// A partial update; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkflowPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub code: Option<String>,
+    pub graph: Option<serde_json::Value>,
+    pub plan: Option<serde_json::Value>,
+    pub status: Option<String>,
+}
+
+impl WorkflowPatch {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// An earlier version of a workflow's code, kept when the code changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowVersion {
+    pub version: i32,
+    pub code: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One page of a listing, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowPage {
+    pub items: Vec<WorkflowRecord>,
+    pub total: i64,
+}
+
+/// Failures of the storage behind [`WorkflowRepository`].
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// The database could not be reached or did not answer in time.
+    #[error("workflow storage is unavailable")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Anything else the store did not expect.
+    #[error("workflow storage failed")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Saved workflows. Every method is scoped to an owner: a workflow of another user is
+/// indistinguishable from one that does not exist.
+#[async_trait]
+pub trait WorkflowRepository: Send + Sync {
+    async fn create(&self, new: NewWorkflow) -> Result<WorkflowRecord, RepoError>;
+    async fn get(&self, owner: OwnerId, id: WorkflowId) -> Result<Option<WorkflowRecord>, RepoError>;
+    /// Newest first.
+    async fn list(&self, owner: OwnerId, limit: i64, offset: i64) -> Result<WorkflowPage, RepoError>;
+    /// Applies the patch; when `code` changes, the previous code is kept as a version and
+    /// `version` is bumped. `None` when there is no such workflow of this owner.
+    async fn update(
+        &self,
+        owner: OwnerId,
+        id: WorkflowId,
+        patch: WorkflowPatch,
+    ) -> Result<Option<WorkflowRecord>, RepoError>;
+    /// `false` when there was no such workflow of this owner.
+    async fn delete(&self, owner: OwnerId, id: WorkflowId) -> Result<bool, RepoError>;
+    /// Earlier versions, newest first. `None` when there is no such workflow of this owner.
+    async fn versions(&self, owner: OwnerId, id: WorkflowId) -> Result<Option<Vec<WorkflowVersion>>, RepoError>;
+}
