@@ -1,0 +1,56 @@
+//! What this crate needs from storage and from identity providers.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::model::{LoginState, NewUser, Provider, ProfileUpdate, User, UserId};
+
+/// Failures of the storage behind the repositories.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// The database could not be reached or did not answer in time.
+    #[error("storage is unavailable")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A uniqueness rule was violated (for example an identity linked twice concurrently).
+    #[error("conflicting write")]
+    Conflict,
+    /// Anything else the store did not expect.
+    #[error("storage failed")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Users and their linked provider identities.
+#[async_trait]
+pub trait UserRepository: Send + Sync {
+    async fn find(&self, id: UserId) -> Result<Option<User>, RepoError>;
+    /// The user linked to this provider identity.
+    async fn find_by_identity(&self, provider: Provider, subject: &str) -> Result<Option<User>, RepoError>;
+    /// A user whose email is verified and equal (case-insensitively) to `email`.
+    async fn find_by_verified_email(&self, email: &str) -> Result<Option<User>, RepoError>;
+    /// Creates the user and links the identity in one transaction.
+    /// `Conflict` when the identity is already linked.
+    async fn create_with_identity(&self, user: NewUser, subject: &str) -> Result<User, RepoError>;
+    /// Links another identity to an existing user. `Conflict` when already linked.
+    async fn link_identity(&self, id: UserId, provider: Provider, subject: &str) -> Result<(), RepoError>;
+    /// Records a login: refreshes provider-owned fields that are unset and the last provider.
+    async fn record_login(&self, id: UserId, provider: Provider) -> Result<(), RepoError>;
+    async fn update_profile(&self, id: UserId, update: ProfileUpdate) -> Result<Option<User>, RepoError>;
+}
+
+/// Single-use login states.
+#[async_trait]
+pub trait LoginStateRepository: Send + Sync {
+    async fn put(&self, state: LoginState) -> Result<(), RepoError>;
+    /// Removes and returns the state. Of two concurrent calls for one hash, at most one gets it.
+    async fn take(&self, state_hash: &str) -> Result<Option<LoginState>, RepoError>;
+    /// Deletes states that expired before `now`; returns how many.
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, RepoError>;
+}
+
+/// Revoked token ids, kept until the token would have expired anyway.
+#[async_trait]
+pub trait RevocationRepository: Send + Sync {
+    async fn revoke(&self, jti: &str, expires_at: DateTime<Utc>) -> Result<(), RepoError>;
+    async fn is_revoked(&self, jti: &str) -> Result<bool, RepoError>;
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, RepoError>;
+}

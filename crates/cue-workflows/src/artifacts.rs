@@ -1,0 +1,1 @@
+//! The port for storing generated bundles (owned by the cloud-integrations work).
