@@ -1,1 +1,3 @@
-//! cue-store (skeleton)
+//! cue-store: diesel storage (PostgreSQL and SQLite) implementing Cue's repository ports.
+
+pub mod artifacts;
