@@ -1,7 +1,25 @@
-//! cue-auth: OAuth login with Google and GitHub, users, and the JWTs Cue issues.
+//! cue-auth: OAuth login with Google and GitHub, users, and the access tokens Cue issues.
+//!
+//! [`AuthService`] runs the browser login (single-use `state` bound to the browser, PKCE S256,
+//! code exchange in the backend), links identities by provider subject and verified email only,
+//! and issues short-lived HS256 JWTs ([`jwt::TokenCodec`]) that can be revoked. Storage and the
+//! providers are ports ([`UserRepository`], [`LoginStateRepository`], [`RevocationRepository`],
+//! [`OAuthProvider`]); `cue-store` implements the repositories, [`providers`] the HTTP providers,
+//! and the `test-util` feature offers in-memory versions of all of them.
 
+pub mod error;
+pub mod jwt;
+#[cfg(any(test, feature = "test-util"))]
+pub mod memory;
 pub mod model;
 pub mod ports;
+pub mod providers;
+pub mod service;
 
+pub use error::{AuthError, StateRejection, TokenRejection};
 pub use model::*;
 pub use ports::*;
+pub use service::{
+    AuthRepos, AuthService, Authenticated, Binding, Callback, LoginOutcome, LoginSettings,
+    LoginStart,
+};

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::model::{LoginState, NewUser, Provider, ProfileUpdate, User, UserId};
+use crate::model::{LoginState, NewUser, ProfileUpdate, Provider, User, UserId};
 
 /// Failures of the storage behind the repositories.
 #[derive(Debug, thiserror::Error)]
@@ -24,17 +24,30 @@ pub enum RepoError {
 pub trait UserRepository: Send + Sync {
     async fn find(&self, id: UserId) -> Result<Option<User>, RepoError>;
     /// The user linked to this provider identity.
-    async fn find_by_identity(&self, provider: Provider, subject: &str) -> Result<Option<User>, RepoError>;
+    async fn find_by_identity(
+        &self,
+        provider: Provider,
+        subject: &str,
+    ) -> Result<Option<User>, RepoError>;
     /// A user whose email is verified and equal (case-insensitively) to `email`.
     async fn find_by_verified_email(&self, email: &str) -> Result<Option<User>, RepoError>;
     /// Creates the user and links the identity in one transaction.
     /// `Conflict` when the identity is already linked.
     async fn create_with_identity(&self, user: NewUser, subject: &str) -> Result<User, RepoError>;
     /// Links another identity to an existing user. `Conflict` when already linked.
-    async fn link_identity(&self, id: UserId, provider: Provider, subject: &str) -> Result<(), RepoError>;
+    async fn link_identity(
+        &self,
+        id: UserId,
+        provider: Provider,
+        subject: &str,
+    ) -> Result<(), RepoError>;
     /// Records a login: refreshes provider-owned fields that are unset and the last provider.
     async fn record_login(&self, id: UserId, provider: Provider) -> Result<(), RepoError>;
-    async fn update_profile(&self, id: UserId, update: ProfileUpdate) -> Result<Option<User>, RepoError>;
+    async fn update_profile(
+        &self,
+        id: UserId,
+        update: ProfileUpdate,
+    ) -> Result<Option<User>, RepoError>;
 }
 
 /// Single-use login states.
@@ -53,4 +66,20 @@ pub trait RevocationRepository: Send + Sync {
     async fn revoke(&self, jti: &str, expires_at: DateTime<Utc>) -> Result<(), RepoError>;
     async fn is_revoked(&self, jti: &str) -> Result<bool, RepoError>;
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, RepoError>;
+}
+
+/// An OAuth 2.0 identity provider, as the login flow uses it.
+#[async_trait]
+pub trait OAuthProvider: Send + Sync {
+    fn provider(&self) -> Provider;
+    /// Where to send the browser: the authorize endpoint with client id, redirect URI, scopes,
+    /// `state` and the PKCE S256 challenge.
+    fn authorize_url(&self, state: &str, pkce_challenge: &str, redirect_uri: &str) -> String;
+    /// Exchanges the authorization code (with the PKCE verifier) and fetches who the user is.
+    async fn exchange(
+        &self,
+        code: &str,
+        pkce_verifier: &str,
+        redirect_uri: &str,
+    ) -> Result<crate::model::ProviderProfile, crate::error::AuthError>;
 }

@@ -1,0 +1,766 @@
+//! The login flow and authentication, over the ports.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use chrono::Utc;
+use rand::RngCore as _;
+use sha2::{Digest, Sha256};
+
+use crate::error::{AuthError, StateRejection, TokenRejection};
+use crate::jwt::{IssuedToken, TokenCodec, VerifiedToken};
+use crate::model::{LoginState, NewUser, ProfileUpdate, Provider, ProviderProfile, User, UserId};
+use crate::ports::{
+    LoginStateRepository, OAuthProvider, RepoError, RevocationRepository, UserRepository,
+};
+
+/// Longest accepted `state`/`code` query value; real ones are far shorter.
+const MAX_PARAM_LEN: usize = 2048;
+
+/// The storage ports the service needs.
+#[derive(Clone)]
+pub struct AuthRepos {
+    pub users: Arc<dyn UserRepository>,
+    pub states: Arc<dyn LoginStateRepository>,
+    pub revocations: Arc<dyn RevocationRepository>,
+}
+
+/// Settings of the login flow.
+#[derive(Debug, Clone)]
+pub struct LoginSettings {
+    /// Public base URL of this API; callbacks are `{base}/auth/{provider}/callback`.
+    pub redirect_base_url: String,
+    /// How long a started login may take.
+    pub state_ttl: Duration,
+}
+
+/// A login that has been started: where to send the browser, and the `state` to bind to it.
+#[derive(Debug, Clone)]
+pub struct LoginStart {
+    pub authorize_url: String,
+    pub state: String,
+    pub state_ttl: Duration,
+}
+
+/// What the provider sent back to the callback.
+#[derive(Debug, Clone, Default)]
+pub struct Callback<'a> {
+    pub code: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+/// How the callback must prove it comes from the browser that started the login.
+#[derive(Debug, Clone, Copy)]
+pub enum Binding<'a> {
+    /// A browser: the state cookie set at the start must carry the same `state`.
+    Browser(Option<&'a str>),
+    /// An API client asking for JSON: it receives the token itself, so a forged callback
+    /// cannot log a victim's browser in; the single-use state still applies.
+    ApiClient,
+}
+
+/// A completed login.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    pub user: User,
+    pub token: IssuedToken,
+    /// True when this login created the user.
+    pub created: bool,
+}
+
+/// An authenticated request's user and token.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user: User,
+    pub token: VerifiedToken,
+}
+
+/// Login with OAuth providers, token issuing and checking, and the user's profile.
+pub struct AuthService {
+    repos: AuthRepos,
+    providers: HashMap<Provider, Arc<dyn OAuthProvider>>,
+    tokens: TokenCodec,
+    settings: LoginSettings,
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    B64.encode(bytes)
+}
+
+/// Only a hash of the state is stored, so a read of the table cannot complete anyone's login.
+pub fn state_hash(state: &str) -> String {
+    hex::encode(Sha256::digest(state.as_bytes()))
+}
+
+fn pkce_challenge(verifier: &str) -> String {
+    B64.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Keeps a provider's `error` value to a short, printable code.
+fn sanitize_error_code(error: &str) -> String {
+    let code: String = error
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .take(64)
+        .collect();
+    if code.is_empty() {
+        "unknown_error".into()
+    } else {
+        code
+    }
+}
+
+fn limit(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, AuthError> {
+    let Some(value) = value else { return Ok(None) };
+    let value = value.trim().to_owned();
+    if value.chars().count() > max {
+        return Err(AuthError::InvalidProfile(format!(
+            "{field} must be at most {max} characters"
+        )));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(AuthError::InvalidProfile(format!(
+            "{field} must not contain control characters"
+        )));
+    }
+    Ok(Some(value))
+}
+
+impl AuthService {
+    pub fn new(
+        repos: AuthRepos,
+        providers: Vec<Arc<dyn OAuthProvider>>,
+        tokens: TokenCodec,
+        settings: LoginSettings,
+    ) -> Self {
+        let providers = providers.into_iter().map(|p| (p.provider(), p)).collect();
+        Self {
+            repos,
+            providers,
+            tokens,
+            settings,
+        }
+    }
+
+    pub fn is_configured(&self, provider: Provider) -> bool {
+        self.providers.contains_key(&provider)
+    }
+
+    pub fn token_ttl(&self) -> Duration {
+        self.tokens.ttl()
+    }
+
+    /// The callback URL registered with the provider.
+    pub fn redirect_uri(&self, provider: Provider) -> String {
+        format!(
+            "{}/auth/{}/callback",
+            self.settings.redirect_base_url.trim_end_matches('/'),
+            provider
+        )
+    }
+
+    fn provider(&self, provider: Provider) -> Result<&Arc<dyn OAuthProvider>, AuthError> {
+        self.providers
+            .get(&provider)
+            .ok_or(AuthError::ProviderNotConfigured(provider))
+    }
+
+    /// Starts a login: stores a single-use state with its PKCE verifier and returns where to
+    /// send the browser.
+    pub async fn begin_login(&self, provider: Provider) -> Result<LoginStart, AuthError> {
+        let idp = self.provider(provider)?;
+        let state = random_token();
+        let verifier = random_token();
+        let ttl = chrono::Duration::from_std(self.settings.state_ttl)
+            .map_err(|e| AuthError::Internal(Box::new(e)))?;
+        self.repos
+            .states
+            .put(LoginState {
+                state_hash: state_hash(&state),
+                provider,
+                pkce_verifier: verifier.clone(),
+                expires_at: Utc::now() + ttl,
+            })
+            .await?;
+        let authorize_url = idp.authorize_url(
+            &state,
+            &pkce_challenge(&verifier),
+            &self.redirect_uri(provider),
+        );
+        Ok(LoginStart {
+            authorize_url,
+            state,
+            state_ttl: self.settings.state_ttl,
+        })
+    }
+
+    /// Completes a login from the provider's callback. The state is consumed whatever the
+    /// outcome, so a callback URL can never be replayed.
+    pub async fn complete_login(
+        &self,
+        provider: Provider,
+        callback: Callback<'_>,
+        binding: Binding<'_>,
+    ) -> Result<LoginOutcome, AuthError> {
+        let idp = self.provider(provider)?;
+        let state = callback
+            .state
+            .filter(|s| !s.is_empty() && s.len() <= MAX_PARAM_LEN)
+            .ok_or(AuthError::InvalidState(StateRejection::Unknown))?;
+        let stored = self
+            .repos
+            .states
+            .take(&state_hash(state))
+            .await?
+            .ok_or(AuthError::InvalidState(StateRejection::Unknown))?;
+        if let Some(error) = callback.error {
+            return Err(AuthError::ProviderDenied(sanitize_error_code(error)));
+        }
+        if stored.provider != provider {
+            return Err(AuthError::InvalidState(StateRejection::WrongProvider));
+        }
+        if stored.expires_at <= Utc::now() {
+            return Err(AuthError::InvalidState(StateRejection::Expired));
+        }
+        if let Binding::Browser(cookie) = binding
+            && !cookie.is_some_and(|c| constant_time_eq(c.as_bytes(), state.as_bytes()))
+        {
+            return Err(AuthError::InvalidState(StateRejection::NotBoundToBrowser));
+        }
+        let code = callback
+            .code
+            .filter(|c| !c.is_empty() && c.len() <= MAX_PARAM_LEN)
+            .ok_or(AuthError::MissingCode)?;
+        let profile = idp
+            .exchange(code, &stored.pkce_verifier, &self.redirect_uri(provider))
+            .await?;
+        if profile.provider != provider {
+            return Err(AuthError::provider_msg("profile from the wrong provider"));
+        }
+        let (user, created) = self.resolve_user(&profile).await?;
+        let token = self.tokens.issue(&user, Utc::now())?;
+        tracing::info!(user_id = %user.id, %provider, created, "login completed");
+        Ok(LoginOutcome {
+            user,
+            token,
+            created,
+        })
+    }
+
+    /// Finds the user of this identity; else links it to the user with the same verified
+    /// email; else creates a user. Concurrent first logins of one identity end on one user.
+    async fn resolve_user(&self, profile: &ProviderProfile) -> Result<(User, bool), AuthError> {
+        let users = &self.repos.users;
+        if let Some(user) = users
+            .find_by_identity(profile.provider, &profile.subject)
+            .await?
+        {
+            users.record_login(user.id, profile.provider).await?;
+            return Ok((user, false));
+        }
+        let verified_email = profile.email.as_deref().filter(|_| profile.email_verified);
+        if let Some(email) = verified_email
+            && let Some(user) = users.find_by_verified_email(email).await?
+        {
+            match users
+                .link_identity(user.id, profile.provider, &profile.subject)
+                .await
+            {
+                Ok(()) | Err(RepoError::Conflict) => {}
+                Err(e) => return Err(e.into()),
+            }
+            users.record_login(user.id, profile.provider).await?;
+            return self.linked_user(profile).await.map(|u| (u, false));
+        }
+        let new = NewUser {
+            id: UserId::new(),
+            email: profile.email.clone(),
+            email_verified: profile.email_verified,
+            display_name: profile.display_name.clone(),
+            first_name: profile.first_name.clone(),
+            last_name: profile.last_name.clone(),
+            avatar_url: profile.avatar_url.clone(),
+            last_provider: profile.provider,
+        };
+        match users.create_with_identity(new, &profile.subject).await {
+            Ok(user) => Ok((user, true)),
+            // Another request created it a moment ago.
+            Err(RepoError::Conflict) => self.linked_user(profile).await.map(|u| (u, false)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn linked_user(&self, profile: &ProviderProfile) -> Result<User, AuthError> {
+        self.repos
+            .users
+            .find_by_identity(profile.provider, &profile.subject)
+            .await?
+            .ok_or_else(|| AuthError::Internal("identity vanished while linking".into()))
+    }
+
+    /// Checks a bearer token or session cookie value, including revocation, and loads its user.
+    pub async fn authenticate(&self, token: &str) -> Result<Authenticated, AuthError> {
+        let verified = self.tokens.verify(token)?;
+        if self.repos.revocations.is_revoked(&verified.jti).await? {
+            return Err(AuthError::InvalidToken(TokenRejection::Revoked));
+        }
+        let user = self
+            .repos
+            .users
+            .find(verified.user_id)
+            .await?
+            .ok_or(AuthError::InvalidToken(TokenRejection::UnknownUser))?;
+        Ok(Authenticated {
+            user,
+            token: verified,
+        })
+    }
+
+    /// Revokes the token until it would have expired anyway.
+    pub async fn logout(&self, token: &VerifiedToken) -> Result<(), AuthError> {
+        self.repos
+            .revocations
+            .revoke(&token.jti, token.expires_at)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn profile(&self, id: UserId) -> Result<User, AuthError> {
+        self.repos
+            .users
+            .find(id)
+            .await?
+            .ok_or(AuthError::InvalidToken(TokenRejection::UnknownUser))
+    }
+
+    /// Validates and stores profile fields; `None` fields stay as they are.
+    pub async fn update_profile(
+        &self,
+        id: UserId,
+        update: ProfileUpdate,
+    ) -> Result<User, AuthError> {
+        let update = ProfileUpdate {
+            display_name: limit("displayName", update.display_name, 120)?,
+            first_name: limit("firstName", update.first_name, 120)?,
+            last_name: limit("lastName", update.last_name, 120)?,
+            avatar_url: limit("profileImageUrl", update.avatar_url, 2048)?,
+            company_name: limit("companyName", update.company_name, 200)?,
+            industry: limit("industry", update.industry, 120)?,
+            role: limit("role", update.role, 120)?,
+            usage_purpose: limit("usagePurpose", update.usage_purpose, 1000)?,
+        };
+        if let Some(url) = update.avatar_url.as_deref()
+            && !url.is_empty()
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(AuthError::InvalidProfile(
+                "profileImageUrl must be an http(s) URL".into(),
+            ));
+        }
+        self.repos
+            .users
+            .update_profile(id, update)
+            .await?
+            .ok_or(AuthError::InvalidToken(TokenRejection::UnknownUser))
+    }
+
+    /// Deletes expired login states and revocations; run periodically.
+    pub async fn purge_expired(&self) -> Result<(u64, u64), AuthError> {
+        let now = Utc::now();
+        let states = self.repos.states.purge_expired(now).await?;
+        let revoked = self.repos.revocations.purge_expired(now).await?;
+        Ok((states, revoked))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use secrecy::SecretSlice;
+    use url::Url;
+
+    use super::*;
+    use crate::jwt::JwtConfig;
+    use crate::memory::{FakeProvider, in_memory_repos};
+
+    struct Harness {
+        service: AuthService,
+        google: Arc<FakeProvider>,
+        github: Arc<FakeProvider>,
+        repos: AuthRepos,
+    }
+
+    fn harness() -> Harness {
+        let repos = in_memory_repos();
+        let google = Arc::new(FakeProvider::new(Provider::Google));
+        let github = Arc::new(FakeProvider::new(Provider::Github));
+        let tokens = TokenCodec::new(JwtConfig {
+            secret: SecretSlice::from(vec![7u8; 32]),
+            issuer: "cue".into(),
+            audience: "cue-api".into(),
+            ttl: Duration::from_secs(900),
+            leeway: Duration::from_secs(0),
+        });
+        let service = AuthService::new(
+            repos.clone(),
+            vec![
+                google.clone() as Arc<dyn OAuthProvider>,
+                github.clone() as Arc<dyn OAuthProvider>,
+            ],
+            tokens,
+            LoginSettings {
+                redirect_base_url: "http://api.test/".into(),
+                state_ttl: Duration::from_secs(600),
+            },
+        );
+        Harness {
+            service,
+            google,
+            github,
+            repos,
+        }
+    }
+
+    fn profile(provider: Provider, subject: &str, email: &str, verified: bool) -> ProviderProfile {
+        ProviderProfile {
+            provider,
+            subject: subject.into(),
+            email: Some(email.into()),
+            email_verified: verified,
+            display_name: Some("Ada Lovelace".into()),
+            first_name: Some("Ada".into()),
+            last_name: Some("Lovelace".into()),
+            avatar_url: None,
+        }
+    }
+
+    async fn login(h: &Harness, provider: Provider, code: &str) -> Result<LoginOutcome, AuthError> {
+        let start = h.service.begin_login(provider).await?;
+        let cb = Callback {
+            code: Some(code),
+            state: Some(&start.state),
+            error: None,
+        };
+        h.service
+            .complete_login(provider, cb, Binding::Browser(Some(&start.state)))
+            .await
+    }
+
+    fn state_rejection(r: Result<LoginOutcome, AuthError>) -> StateRejection {
+        match r {
+            Err(AuthError::InvalidState(why)) => why,
+            other => panic!("expected a state rejection, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn begin_login_sends_a_pkce_challenge_that_matches_the_verifier_used_later() {
+        let h = harness();
+        h.google.accept(
+            "c1",
+            profile(Provider::Google, "g-1", "ada@example.com", true),
+        );
+        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let url = Url::parse(&start.authorize_url).unwrap();
+        let q: HashMap<_, _> = url.query_pairs().into_owned().collect();
+        assert_eq!(q["state"], start.state);
+        assert_eq!(q["redirect_uri"], "http://api.test/auth/google/callback");
+        let cb = Callback {
+            code: Some("c1"),
+            state: Some(&start.state),
+            error: None,
+        };
+        h.service
+            .complete_login(Provider::Google, cb, Binding::Browser(Some(&start.state)))
+            .await
+            .unwrap();
+        let verifier = h.google.verifiers_seen().pop().unwrap();
+        assert_eq!(pkce_challenge(&verifier), q["code_challenge"]);
+    }
+
+    #[tokio::test]
+    async fn first_login_creates_the_user_and_second_finds_it() {
+        let h = harness();
+        h.google.accept(
+            "c1",
+            profile(Provider::Google, "g-1", "ada@example.com", true),
+        );
+        let first = login(&h, Provider::Google, "c1").await.unwrap();
+        assert!(first.created);
+        let second = login(&h, Provider::Google, "c1").await.unwrap();
+        assert!(!second.created);
+        assert_eq!(first.user.id, second.user.id);
+        let me = h.service.authenticate(&second.token.token).await.unwrap();
+        assert_eq!(me.user.id, first.user.id);
+    }
+
+    #[tokio::test]
+    async fn verified_email_links_github_to_the_google_user() {
+        let h = harness();
+        h.google.accept(
+            "g",
+            profile(Provider::Google, "g-1", "ada@example.com", true),
+        );
+        h.github.accept(
+            "h",
+            profile(Provider::Github, "42", "ADA@example.com", true),
+        );
+        let google = login(&h, Provider::Google, "g").await.unwrap();
+        let github = login(&h, Provider::Github, "h").await.unwrap();
+        assert_eq!(google.user.id, github.user.id);
+        assert!(!github.created);
+    }
+
+    #[tokio::test]
+    async fn unverified_email_never_links_accounts() {
+        let h = harness();
+        h.google.accept(
+            "g",
+            profile(Provider::Google, "g-1", "ada@example.com", true),
+        );
+        h.github.accept(
+            "h",
+            profile(Provider::Github, "42", "ada@example.com", false),
+        );
+        let google = login(&h, Provider::Google, "g").await.unwrap();
+        let github = login(&h, Provider::Github, "h").await.unwrap();
+        assert_ne!(google.user.id, github.user.id);
+        assert!(github.created);
+    }
+
+    #[tokio::test]
+    async fn replayed_state_is_rejected() {
+        let h = harness();
+        h.google.accept(
+            "c1",
+            profile(Provider::Google, "g-1", "a@example.com", true),
+        );
+        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let cb = || Callback {
+            code: Some("c1"),
+            state: Some(&start.state),
+            error: None,
+        };
+        h.service
+            .complete_login(Provider::Google, cb(), Binding::Browser(Some(&start.state)))
+            .await
+            .unwrap();
+        let again = h
+            .service
+            .complete_login(Provider::Google, cb(), Binding::Browser(Some(&start.state)))
+            .await;
+        assert_eq!(state_rejection(again), StateRejection::Unknown);
+    }
+
+    #[tokio::test]
+    async fn unknown_missing_and_oversized_states_are_rejected() {
+        let h = harness();
+        let long = "x".repeat(5000);
+        for state in [None, Some(""), Some("never-issued"), Some(long.as_str())] {
+            let cb = Callback {
+                code: Some("c"),
+                state,
+                error: None,
+            };
+            let r = h
+                .service
+                .complete_login(Provider::Google, cb, Binding::ApiClient)
+                .await;
+            assert_eq!(state_rejection(r), StateRejection::Unknown, "{state:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn state_of_the_other_provider_is_rejected_and_consumed() {
+        let h = harness();
+        h.github
+            .accept("c", profile(Provider::Github, "42", "a@example.com", true));
+        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let cb = || Callback {
+            code: Some("c"),
+            state: Some(&start.state),
+            error: None,
+        };
+        let r = h
+            .service
+            .complete_login(Provider::Github, cb(), Binding::ApiClient)
+            .await;
+        assert_eq!(state_rejection(r), StateRejection::WrongProvider);
+        let r = h
+            .service
+            .complete_login(Provider::Google, cb(), Binding::ApiClient)
+            .await;
+        assert_eq!(state_rejection(r), StateRejection::Unknown);
+    }
+
+    #[tokio::test]
+    async fn expired_state_is_rejected() {
+        let h = harness();
+        h.repos
+            .states
+            .put(LoginState {
+                state_hash: state_hash("old"),
+                provider: Provider::Google,
+                pkce_verifier: "v".into(),
+                expires_at: Utc::now() - chrono::Duration::seconds(1),
+            })
+            .await
+            .unwrap();
+        let cb = Callback {
+            code: Some("c"),
+            state: Some("old"),
+            error: None,
+        };
+        let r = h
+            .service
+            .complete_login(Provider::Google, cb, Binding::ApiClient)
+            .await;
+        assert_eq!(state_rejection(r), StateRejection::Expired);
+    }
+
+    #[tokio::test]
+    async fn browser_without_the_matching_state_cookie_is_rejected() {
+        let h = harness();
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        for cookie in [None, Some("someone-elses-state")] {
+            let start = h.service.begin_login(Provider::Google).await.unwrap();
+            let cb = Callback {
+                code: Some("c"),
+                state: Some(&start.state),
+                error: None,
+            };
+            let r = h
+                .service
+                .complete_login(Provider::Google, cb, Binding::Browser(cookie))
+                .await;
+            assert_eq!(state_rejection(r), StateRejection::NotBoundToBrowser);
+        }
+    }
+
+    #[tokio::test]
+    async fn provider_error_is_reported_and_consumes_the_state() {
+        let h = harness();
+        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let cb = Callback {
+            code: None,
+            state: Some(&start.state),
+            error: Some("access_denied<script>"),
+        };
+        match h
+            .service
+            .complete_login(Provider::Google, cb, Binding::ApiClient)
+            .await
+        {
+            Err(AuthError::ProviderDenied(code)) => assert_eq!(code, "access_deniedscript"),
+            other => panic!("{other:?}"),
+        }
+        let cb = Callback {
+            code: Some("c"),
+            state: Some(&start.state),
+            error: None,
+        };
+        let r = h
+            .service
+            .complete_login(Provider::Google, cb, Binding::ApiClient)
+            .await;
+        assert_eq!(state_rejection(r), StateRejection::Unknown);
+    }
+
+    #[tokio::test]
+    async fn missing_code_is_rejected() {
+        let h = harness();
+        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let cb = Callback {
+            code: None,
+            state: Some(&start.state),
+            error: None,
+        };
+        let r = h
+            .service
+            .complete_login(Provider::Google, cb, Binding::ApiClient)
+            .await;
+        assert!(matches!(r, Err(AuthError::MissingCode)));
+    }
+
+    #[tokio::test]
+    async fn logout_revokes_the_token() {
+        let h = harness();
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let outcome = login(&h, Provider::Google, "c").await.unwrap();
+        let auth = h.service.authenticate(&outcome.token.token).await.unwrap();
+        h.service.logout(&auth.token).await.unwrap();
+        match h.service.authenticate(&outcome.token.token).await {
+            Err(AuthError::InvalidToken(TokenRejection::Revoked)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn unconfigured_provider_is_reported() {
+        let repos = in_memory_repos();
+        let service = AuthService::new(
+            repos,
+            vec![],
+            TokenCodec::new(JwtConfig {
+                secret: SecretSlice::from(vec![1u8; 32]),
+                issuer: "i".into(),
+                audience: "a".into(),
+                ttl: Duration::from_secs(60),
+                leeway: Duration::ZERO,
+            }),
+            LoginSettings {
+                redirect_base_url: "http://x".into(),
+                state_ttl: Duration::from_secs(60),
+            },
+        );
+        assert!(matches!(
+            service.begin_login(Provider::Github).await,
+            Err(AuthError::ProviderNotConfigured(Provider::Github))
+        ));
+    }
+
+    #[tokio::test]
+    async fn profile_update_is_validated() {
+        let h = harness();
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let user = login(&h, Provider::Google, "c").await.unwrap().user;
+        let ok = ProfileUpdate {
+            company_name: Some("  Acme  ".into()),
+            ..Default::default()
+        };
+        let updated = h.service.update_profile(user.id, ok).await.unwrap();
+        assert_eq!(updated.profile.company_name.as_deref(), Some("Acme"));
+        for bad in [
+            ProfileUpdate {
+                role: Some("x".repeat(121)),
+                ..Default::default()
+            },
+            ProfileUpdate {
+                industry: Some("a\u{0}b".into()),
+                ..Default::default()
+            },
+            ProfileUpdate {
+                avatar_url: Some("javascript:alert(1)".into()),
+                ..Default::default()
+            },
+        ] {
+            assert!(matches!(
+                h.service.update_profile(user.id, bad).await,
+                Err(AuthError::InvalidProfile(_))
+            ));
+        }
+    }
+}
