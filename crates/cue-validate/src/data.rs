@@ -1,0 +1,320 @@
+//! The versioned data the rules use, embedded from `data/*.toml` and parsed once per process.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::ValidateError;
+use crate::options::PythonVersion;
+use crate::rules::Severity;
+
+const STDLIB_TOML: &str = include_str!("../data/stdlib.toml");
+const BUILTINS_TOML: &str = include_str!("../data/builtins.toml");
+const DEPRECATIONS_TOML: &str = include_str!("../data/deprecations.toml");
+const RUNTIME_TOML: &str = include_str!("../data/runtime.toml");
+
+/// What kind of thing a deprecation entry names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum EntryKind {
+    StdlibModule,
+    StdlibApi,
+    Package,
+    PackageApi,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum DataSeverity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<DataSeverity> for Severity {
+    fn from(value: DataSeverity) -> Self {
+        match value {
+            DataSeverity::Error => Self::Error,
+            DataSeverity::Warning => Self::Warning,
+            DataSeverity::Info => Self::Info,
+        }
+    }
+}
+
+/// One deprecated or removed module/API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Entry {
+    pub(crate) target: String,
+    pub(crate) kind: EntryKind,
+    #[serde(default)]
+    pub(crate) deprecated_in: Option<u8>,
+    #[serde(default)]
+    pub(crate) removed_in: Option<u8>,
+    #[serde(default)]
+    severity: Option<DataSeverity>,
+    #[serde(default)]
+    pub(crate) replacement: Option<String>,
+    #[serde(default)]
+    pub(crate) note: Option<String>,
+}
+
+impl Entry {
+    /// The severity declared for a third-party entry (error when not given).
+    pub(crate) fn severity(&self) -> Severity {
+        self.severity.map_or(Severity::Error, Severity::from)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeprecationsFile {
+    data_version: String,
+    entry: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StdlibFile {
+    data_version: String,
+    modules: Vec<String>,
+    added: HashMap<String, u8>,
+    removed: HashMap<String, u8>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BuiltinsFile {
+    data_version: String,
+    names: Vec<String>,
+    module_names: Vec<String>,
+    added: HashMap<String, u8>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuntimeFile {
+    data_version: String,
+    provided: Vec<String>,
+    transitive: Vec<String>,
+    distributions: HashMap<String, Vec<String>>,
+}
+
+/// All embedded data, parsed.
+#[derive(Debug)]
+pub(crate) struct Data {
+    pub(crate) data_version: &'static str,
+    stdlib_modules: HashSet<String>,
+    stdlib_added: HashMap<String, u8>,
+    stdlib_removed: HashMap<String, u8>,
+    builtins: HashSet<String>,
+    builtins_added: HashMap<String, u8>,
+    pub(crate) entries: Vec<Entry>,
+    /// Module-kind entries (stdlib-module, package) by target.
+    module_entries: HashMap<String, usize>,
+    /// API-kind entries (stdlib-api, package-api) by target.
+    api_entries: HashMap<String, usize>,
+    pub(crate) runtime_provided: HashSet<String>,
+    pub(crate) runtime_transitive: HashSet<String>,
+    distributions: HashMap<String, Vec<String>>,
+}
+
+/// The single version string of the embedded data (all files must agree).
+const DATA_VERSION: &str = "2026.11.1";
+
+static DATA: LazyLock<Result<Data, String>> = LazyLock::new(load);
+
+/// The parsed data, or an internal error if the embedded files are malformed (a build bug that
+/// the crate's tests catch).
+pub(crate) fn data() -> Result<&'static Data, ValidateError> {
+    DATA.as_ref()
+        .map_err(|e| ValidateError::Internal(e.clone()))
+}
+
+fn load() -> Result<Data, String> {
+    let stdlib: StdlibFile =
+        toml::from_str(STDLIB_TOML).map_err(|e| format!("data/stdlib.toml: {e}"))?;
+    let builtins: BuiltinsFile =
+        toml::from_str(BUILTINS_TOML).map_err(|e| format!("data/builtins.toml: {e}"))?;
+    let deprecations: DeprecationsFile =
+        toml::from_str(DEPRECATIONS_TOML).map_err(|e| format!("data/deprecations.toml: {e}"))?;
+    let runtime: RuntimeFile =
+        toml::from_str(RUNTIME_TOML).map_err(|e| format!("data/runtime.toml: {e}"))?;
+    for (file, version) in [
+        ("stdlib", &stdlib.data_version),
+        ("builtins", &builtins.data_version),
+        ("deprecations", &deprecations.data_version),
+        ("runtime", &runtime.data_version),
+    ] {
+        if version != DATA_VERSION {
+            return Err(format!(
+                "data/{file}.toml has data_version {version}, expected {DATA_VERSION}"
+            ));
+        }
+    }
+    let mut module_entries = HashMap::new();
+    let mut api_entries = HashMap::new();
+    for (index, entry) in deprecations.entry.iter().enumerate() {
+        let map = match entry.kind {
+            EntryKind::StdlibModule | EntryKind::Package => &mut module_entries,
+            EntryKind::StdlibApi | EntryKind::PackageApi => &mut api_entries,
+        };
+        if map.insert(entry.target.clone(), index).is_some() {
+            return Err(format!("duplicate deprecation entry {}", entry.target));
+        }
+    }
+    let mut stdlib_modules: HashSet<String> = stdlib.modules.into_iter().collect();
+    stdlib_modules.extend(stdlib.added.keys().cloned());
+    let mut builtin_names: HashSet<String> = builtins.names.into_iter().collect();
+    builtin_names.extend(builtins.module_names);
+    builtin_names.extend(builtins.added.keys().cloned());
+    Ok(Data {
+        data_version: DATA_VERSION,
+        stdlib_modules,
+        stdlib_added: stdlib.added,
+        stdlib_removed: stdlib.removed,
+        builtins: builtin_names,
+        builtins_added: builtins.added,
+        entries: deprecations.entry,
+        module_entries,
+        api_entries,
+        runtime_provided: runtime.provided.into_iter().collect(),
+        runtime_transitive: runtime.transitive.into_iter().collect(),
+        distributions: runtime.distributions,
+    })
+}
+
+impl Data {
+    /// Whether `name` (a top-level module name) is in the standard library of `version`.
+    pub(crate) fn is_stdlib(&self, name: &str, version: PythonVersion) -> bool {
+        if !self.stdlib_modules.contains(name) {
+            return false;
+        }
+        let minor = version.minor();
+        let added_ok = self
+            .stdlib_added
+            .get(name)
+            .is_none_or(|&added| added <= minor);
+        let not_removed = self
+            .stdlib_removed
+            .get(name)
+            .is_none_or(|&removed| minor < removed);
+        added_ok && not_removed
+    }
+
+    /// Whether `name` was ever a standard-library module (possibly removed since).
+    pub(crate) fn was_stdlib(&self, name: &str) -> bool {
+        self.stdlib_modules.contains(name)
+    }
+
+    /// Whether `name` is a builtin in `version`.
+    pub(crate) fn is_builtin(&self, name: &str, version: PythonVersion) -> bool {
+        self.builtins.contains(name)
+            && self
+                .builtins_added
+                .get(name)
+                .is_none_or(|&added| added <= version.minor())
+    }
+
+    /// The module-kind entry matching `module` or one of its parent packages (`a.b.c` matches an
+    /// entry for `a.b`), most specific first.
+    pub(crate) fn module_entry(&self, module: &str) -> Option<&Entry> {
+        let mut candidate = module;
+        loop {
+            if let Some(&index) = self.module_entries.get(candidate) {
+                return self.entries.get(index);
+            }
+            candidate = &candidate[..candidate.rfind('.')?];
+        }
+    }
+
+    /// The API-kind entry for exactly `qualified_name`.
+    pub(crate) fn api_entry(&self, qualified_name: &str) -> Option<&Entry> {
+        self.api_entries
+            .get(qualified_name)
+            .and_then(|&index| self.entries.get(index))
+    }
+
+    /// Accepted distribution names for an import of `module` (longest listed dotted prefix), or
+    /// the PEP 503-normalised top-level name.
+    pub(crate) fn distributions_for(&self, module: &str) -> Vec<String> {
+        let mut candidate = module;
+        loop {
+            if let Some(dists) = self.distributions.get(candidate) {
+                return dists.clone();
+            }
+            match candidate.rfind('.') {
+                Some(dot) => candidate = &candidate[..dot],
+                None => break,
+            }
+        }
+        let top = module.split('.').next().unwrap_or(module);
+        vec![top.to_owned()]
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_data_parses() {
+        let data = data().unwrap();
+        assert_eq!(data.data_version, DATA_VERSION);
+        assert!(data.entries.len() > 40);
+    }
+
+    #[test]
+    fn stdlib_membership_follows_versions() {
+        let data = data().unwrap();
+        assert!(data.is_stdlib("json", PythonVersion::PY313));
+        assert!(data.is_stdlib("tomllib", PythonVersion::PY311));
+        assert!(!data.is_stdlib("tomllib", PythonVersion::PY310));
+        assert!(data.is_stdlib("distutils", PythonVersion::PY311));
+        assert!(!data.is_stdlib("distutils", PythonVersion::PY312));
+        assert!(data.is_stdlib("telnetlib", PythonVersion::PY312));
+        assert!(!data.is_stdlib("telnetlib", PythonVersion::PY313));
+        assert!(data.is_stdlib("annotationlib", PythonVersion::PY314));
+        assert!(!data.is_stdlib("annotationlib", PythonVersion::PY313));
+        assert!(!data.is_stdlib("requests", PythonVersion::PY313));
+    }
+
+    #[test]
+    fn builtins_follow_versions() {
+        let data = data().unwrap();
+        assert!(data.is_builtin("print", PythonVersion::PY310));
+        assert!(data.is_builtin("ExceptionGroup", PythonVersion::PY311));
+        assert!(!data.is_builtin("ExceptionGroup", PythonVersion::PY310));
+        assert!(data.is_builtin("__file__", PythonVersion::PY313));
+        assert!(!data.is_builtin("requests", PythonVersion::PY313));
+    }
+
+    #[test]
+    fn module_entries_match_submodules() {
+        let data = data().unwrap();
+        assert_eq!(
+            data.module_entry("google.generativeai.types")
+                .map(|e| e.target.as_str()),
+            Some("google.generativeai")
+        );
+        assert!(data.module_entry("google.genai").is_none());
+        assert!(data.module_entry("slack_sdk").is_none());
+        assert!(data.module_entry("slack").is_some());
+    }
+
+    #[test]
+    fn distributions_use_the_longest_prefix() {
+        let data = data().unwrap();
+        assert_eq!(data.distributions_for("yaml"), vec!["PyYAML"]);
+        assert_eq!(
+            data.distributions_for("google.cloud.storage.blob"),
+            vec!["google-cloud-storage"]
+        );
+        assert_eq!(
+            data.distributions_for("requests.adapters"),
+            vec!["requests"]
+        );
+    }
+}
