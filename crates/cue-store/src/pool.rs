@@ -1,0 +1,160 @@
+//! The connection type over both backends and a deadpool manager that opens it.
+//!
+//! deadpool-diesel's manager would call the derived `AnyConnection::establish`, which tries
+//! every backend in turn and keeps only the last error: a PostgreSQL outage would surface as
+//! a SQLite error about the URL. This manager opens the backend the URL names, and nothing else.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use deadpool::Runtime;
+use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
+use deadpool_sync::SyncWrapper;
+use diesel::connection::{SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::{IntoSql, PgConnection, SqliteConnection};
+
+use crate::config::{StoreConfig, Target};
+use crate::error::{DbError, StoreError};
+
+/// One connection to whichever backend the store was configured with. All repository
+/// queries are written once against this type.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Set on every new SQLite connection. busy_timeout comes first so that switching the
+/// journal mode waits for other connections instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; \
+     PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON;";
+
+/// Why a connection could not be opened or kept.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("could not connect to the database")]
+    Connect(#[source] diesel::ConnectionError),
+    #[error("could not prepare the SQLite file")]
+    SqliteFile(#[source] std::io::Error),
+    #[error("could not configure the new connection")]
+    Setup(#[source] diesel::result::Error),
+    #[error("the connection did not answer a ping")]
+    Ping(#[source] diesel::result::Error),
+    #[error("the connection was left inside a transaction")]
+    BrokenTransaction,
+}
+
+/// Opens the configured backend.
+pub(crate) fn establish(target: &Target) -> Result<AnyConnection, ConnectError> {
+    match target {
+        Target::Postgres { url } => PgConnection::establish(url)
+            .map(AnyConnection::Postgresql)
+            .map_err(ConnectError::Connect),
+        Target::Sqlite { path } => {
+            if !target.is_sqlite_memory() && !path.starts_with("file:") {
+                // SQLite creates the file but not its directory.
+                if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(ConnectError::SqliteFile)?;
+                }
+            }
+            let mut conn = SqliteConnection::establish(path).map_err(ConnectError::Connect)?;
+            conn.batch_execute(SQLITE_PRAGMAS).map_err(ConnectError::Setup)?;
+            Ok(AnyConnection::Sqlite(conn))
+        }
+    }
+}
+
+/// A pooled connection: diesel is synchronous, so it is used through `interact`.
+pub(crate) type Conn = SyncWrapper<AnyConnection>;
+pub(crate) type Pool = managed::Pool<ConnectionManager>;
+
+/// deadpool manager for [`AnyConnection`].
+#[derive(Debug)]
+pub struct ConnectionManager {
+    target: Arc<Target>,
+}
+
+impl managed::Manager for ConnectionManager {
+    type Type = Conn;
+    type Error = ConnectError;
+
+    async fn create(&self) -> Result<Conn, ConnectError> {
+        let target = Arc::clone(&self.target);
+        SyncWrapper::new(Runtime::Tokio1, move || establish(&target)).await
+    }
+
+    async fn recycle(&self, conn: &mut Conn, _: &Metrics) -> RecycleResult<ConnectError> {
+        if conn.is_mutex_poisoned() {
+            return Err(RecycleError::message("a query panicked while holding this connection"));
+        }
+        conn.interact(|c| {
+            if <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(c) {
+                return Err(ConnectError::BrokenTransaction);
+            }
+            diesel::select(1.into_sql::<diesel::sql_types::Integer>())
+                .execute(c)
+                .map(drop)
+                .map_err(ConnectError::Ping)
+        })
+        .await
+        .map_err(|e| RecycleError::message(format!("recycle check failed: {e}")))?
+        .map_err(RecycleError::Backend)
+    }
+}
+
+/// Builds the pool without opening a connection.
+pub(crate) fn build_pool(config: &StoreConfig, target: Target) -> Result<Pool, StoreError> {
+    let max_size = if target.is_sqlite_memory() {
+        1
+    } else {
+        config.max_connections.max(1)
+    };
+    let timeout = Some(config.acquire_timeout);
+    managed::Pool::builder(ConnectionManager { target: Arc::new(target) })
+        .max_size(max_size)
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(timeout)
+        .create_timeout(timeout)
+        .recycle_timeout(timeout)
+        .build()
+        .map_err(|e| StoreError::Internal(e.into()))
+}
+
+/// Checks a connection out and runs `f` on it on the blocking thread pool.
+pub(crate) async fn run<T, F>(pool: &Pool, f: F) -> Result<T, DbError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
+    T: Send + 'static,
+{
+    let conn = pool.get().await?;
+    conn.interact(f).await.map_err(|e| DbError::internal(e.to_string()))?
+}
+
+/// A transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`: a deferred
+/// transaction that reads first and writes later fails at once with SQLITE_BUSY when another
+/// writer got there in between, instead of waiting for busy_timeout.
+pub(crate) fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, DbError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, DbError>,
+{
+    type Tm = <AnyConnection as Connection>::TransactionManager;
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            diesel::connection::AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        }
+        AnyConnection::Postgresql(_) => Tm::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Tm::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Tm::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}
