@@ -668,11 +668,21 @@ impl<'a> Checker<'a> {
                 self.track_dunder_all_call(&expr_stmt.value);
                 visitor::walk_stmt(self, stmt);
             }
+            Stmt::TypeAlias(alias) => {
+                // `type Name[T] = value`: the name binds outside; T and the (lazily evaluated)
+                // value live in an annotation scope.
+                self.visit_expr(&alias.name);
+                self.push_scope(ScopeKind::TypeParams);
+                if let Some(type_params) = &alias.type_params {
+                    self.visit_type_params_binding(type_params);
+                }
+                self.visit_expr(&alias.value);
+                self.pop_scope();
+            }
             Stmt::Delete(_)
             | Stmt::Raise(_)
             | Stmt::Assert(_)
             | Stmt::Match(_)
-            | Stmt::TypeAlias(_)
             | Stmt::Pass(_)
             | Stmt::IpyEscapeCommand(_) => visitor::walk_stmt(self, stmt),
         }
