@@ -1,4 +1,48 @@
 //! cue-workflows: from a plain-language description to a deployable AWS Lambda bundle.
+//!
+//! The embedded [`Engine`] needs no model and no network: a rule-based planner turns the text
+//! (typed, or a speech transcript) into a typed [`Plan`] against a tool catalog kept as data;
+//! the Python module, the SAM template, the graph the frontend draws and the tool list are all
+//! derived from that one plan, so they cannot disagree.
+//!
+//! ```
+//! use cue_workflows::{Engine, GenerateRequest};
+//!
+//! let engine = Engine::new()?;
+//! let out = engine.generate(&GenerateRequest::text(
+//!     "Every weekday at 9am post the open GitHub issues of acme/web to #dev in Slack",
+//! ))?;
+//! assert_eq!(out.plan.trigger.schedule_expression.as_deref(), Some("cron(0 9 ? * MON-FRI *)"));
+//! assert!(out.code.contains("def lambda_handler(event, context):"));
+//! assert!(out.tools.iter().any(|t| t.name == "Slack"));
+//! # Ok::<(), cue_workflows::WorkflowError>(())
+//! ```
 
 pub mod artifacts;
+pub mod catalog;
+mod credentials;
+mod engine;
+mod error;
+mod graph;
+#[cfg(feature = "test-util")]
+mod memory;
+mod model;
+mod planner;
+mod python;
 pub mod repo;
+mod sam;
+mod schedule;
+mod text;
+
+pub use credentials::{credential_id, fill_credentials};
+pub use engine::{DEFAULT_MAX_PROMPT_CHARS, Engine, WorkflowGenerator, bundle_zip};
+pub use error::WorkflowError;
+pub use graph::{CredentialField, Edge, Graph, Node, NodeKind, Position};
+#[cfg(feature = "test-util")]
+pub use memory::InMemoryWorkflows;
+pub use model::{
+    CompareOp, Condition, Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan,
+    PlannedTool, Step, Trigger, TriggerKind,
+};
+pub use python::py_str;
+pub use sam::HANDLER_FILE;

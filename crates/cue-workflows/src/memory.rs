@@ -1,0 +1,221 @@
+//! In-memory [`WorkflowRepository`] for tests (feature `test-util`).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use chrono::Utc;
+
+use crate::repo::{
+    NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPage, WorkflowPatch, WorkflowRecord,
+    WorkflowRepository, WorkflowVersion,
+};
+
+/// Workflows in a `Mutex<HashMap>`, owner-scoped like the real store.
+#[derive(Debug, Default)]
+pub struct InMemoryWorkflows {
+    inner: Mutex<HashMap<WorkflowId, (WorkflowRecord, Vec<WorkflowVersion>)>>,
+}
+
+impl InMemoryWorkflows {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(
+        &self,
+    ) -> Result<
+        std::sync::MutexGuard<'_, HashMap<WorkflowId, (WorkflowRecord, Vec<WorkflowVersion>)>>,
+        RepoError,
+    > {
+        self.inner
+            .lock()
+            .map_err(|_| RepoError::Internal("in-memory workflow store lock poisoned".into()))
+    }
+}
+
+#[async_trait]
+impl WorkflowRepository for InMemoryWorkflows {
+    async fn create(&self, new: NewWorkflow) -> Result<WorkflowRecord, RepoError> {
+        let now = Utc::now();
+        let rec = WorkflowRecord {
+            id: new.id,
+            owner: new.owner,
+            name: new.name,
+            description: new.description,
+            prompt: new.prompt,
+            code: new.code,
+            graph: new.graph,
+            plan: new.plan,
+            status: new.status,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        self.lock()?.insert(rec.id, (rec.clone(), Vec::new()));
+        Ok(rec)
+    }
+
+    async fn get(
+        &self,
+        owner: OwnerId,
+        id: WorkflowId,
+    ) -> Result<Option<WorkflowRecord>, RepoError> {
+        Ok(self
+            .lock()?
+            .get(&id)
+            .filter(|(r, _)| r.owner == owner)
+            .map(|(r, _)| r.clone()))
+    }
+
+    async fn list(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<WorkflowPage, RepoError> {
+        let map = self.lock()?;
+        let mut items: Vec<WorkflowRecord> = map
+            .values()
+            .filter(|(r, _)| r.owner == owner)
+            .map(|(r, _)| r.clone())
+            .collect();
+        items.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then_with(|| b.id.0.cmp(&a.id.0))
+        });
+        let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+        let skip = usize::try_from(offset.max(0)).unwrap_or(usize::MAX);
+        let take = usize::try_from(limit.max(0)).unwrap_or(usize::MAX);
+        Ok(WorkflowPage {
+            items: items.into_iter().skip(skip).take(take).collect(),
+            total,
+        })
+    }
+
+    async fn update(
+        &self,
+        owner: OwnerId,
+        id: WorkflowId,
+        patch: WorkflowPatch,
+    ) -> Result<Option<WorkflowRecord>, RepoError> {
+        let mut map = self.lock()?;
+        let Some((rec, versions)) = map.get_mut(&id).filter(|(r, _)| r.owner == owner) else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        if let Some(code) = patch.code {
+            if code != rec.code {
+                versions.push(WorkflowVersion {
+                    version: rec.version,
+                    code: std::mem::take(&mut rec.code),
+                    created_at: rec.updated_at,
+                });
+                rec.code = code;
+                rec.version += 1;
+            }
+        }
+        if let Some(v) = patch.name {
+            rec.name = v;
+        }
+        if let Some(v) = patch.description {
+            rec.description = v;
+        }
+        if let Some(v) = patch.graph {
+            rec.graph = v;
+        }
+        if let Some(v) = patch.plan {
+            rec.plan = v;
+        }
+        if let Some(v) = patch.status {
+            rec.status = v;
+        }
+        rec.updated_at = now;
+        Ok(Some(rec.clone()))
+    }
+
+    async fn delete(&self, owner: OwnerId, id: WorkflowId) -> Result<bool, RepoError> {
+        let mut map = self.lock()?;
+        if map.get(&id).is_some_and(|(r, _)| r.owner == owner) {
+            map.remove(&id);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    async fn versions(
+        &self,
+        owner: OwnerId,
+        id: WorkflowId,
+    ) -> Result<Option<Vec<WorkflowVersion>>, RepoError> {
+        Ok(self
+            .lock()?
+            .get(&id)
+            .filter(|(r, _)| r.owner == owner)
+            .map(|(_, v)| v.iter().rev().cloned().collect()))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn new(owner: OwnerId) -> NewWorkflow {
+        NewWorkflow {
+            id: WorkflowId::new(),
+            owner,
+            name: "n".into(),
+            description: "d".into(),
+            prompt: "p".into(),
+            code: "v1".into(),
+            graph: serde_json::json!({"nodes": [], "edges": []}),
+            plan: serde_json::json!({}),
+            status: "draft".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn update_keeps_old_code_as_a_version_and_is_owner_scoped() {
+        let repo = InMemoryWorkflows::new();
+        let me = OwnerId(Uuid::now_v7());
+        let other = OwnerId(Uuid::now_v7());
+        let rec = repo.create(new(me)).await.unwrap();
+        assert!(repo.get(other, rec.id).await.unwrap().is_none());
+        let patch = WorkflowPatch {
+            code: Some("v2".into()),
+            ..Default::default()
+        };
+        assert!(
+            repo.update(other, rec.id, patch.clone())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let up = repo.update(me, rec.id, patch).await.unwrap().unwrap();
+        assert_eq!((up.version, up.code.as_str()), (2, "v2"));
+        let same = repo
+            .update(
+                me,
+                rec.id,
+                WorkflowPatch {
+                    code: Some("v2".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(same.version, 2, "unchanged code does not bump the version");
+        let versions = repo.versions(me, rec.id).await.unwrap().unwrap();
+        assert_eq!(versions.len(), 1);
+        assert_eq!(versions[0].code, "v1");
+        assert_eq!(repo.list(me, 10, 0).await.unwrap().total, 1);
+        assert_eq!(repo.list(other, 10, 0).await.unwrap().total, 0);
+        assert!(!repo.delete(other, rec.id).await.unwrap());
+        assert!(repo.delete(me, rec.id).await.unwrap());
+        assert!(repo.get(me, rec.id).await.unwrap().is_none());
+    }
+}

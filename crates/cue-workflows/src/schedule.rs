@@ -1,0 +1,521 @@
+//! Turns time phrases ("every weekday at 9am", "every 15 minutes", "on the 1st of each month",
+//! "nightly at 2 UTC") into EventBridge Scheduler expressions.
+
+use crate::text::Tok;
+
+/// A parsed schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Schedule {
+    /// `cron(0 9 ? * MON-FRI *)` or `rate(15 minutes)`.
+    pub expression: String,
+    /// IANA zone when one was named.
+    pub timezone: Option<String>,
+    /// "every weekday at 09:00".
+    pub description: String,
+    /// The time of day was not said and was assumed.
+    pub assumed_time: bool,
+}
+
+const DAYS: &[(&str, &str, &str)] = &[
+    ("monday", "MON", "Monday"),
+    ("tuesday", "TUE", "Tuesday"),
+    ("wednesday", "WED", "Wednesday"),
+    ("thursday", "THU", "Thursday"),
+    ("friday", "FRI", "Friday"),
+    ("saturday", "SAT", "Saturday"),
+    ("sunday", "SUN", "Sunday"),
+];
+
+const ZONES: &[(&str, &str)] = &[
+    ("utc", "UTC"),
+    ("gmt", "Europe/London"),
+    ("bst", "Europe/London"),
+    ("london", "Europe/London"),
+    ("uk", "Europe/London"),
+    ("cet", "Europe/Berlin"),
+    ("cest", "Europe/Berlin"),
+    ("berlin", "Europe/Berlin"),
+    ("paris", "Europe/Paris"),
+    ("madrid", "Europe/Madrid"),
+    ("amsterdam", "Europe/Amsterdam"),
+    ("est", "America/New_York"),
+    ("edt", "America/New_York"),
+    ("eastern", "America/New_York"),
+    ("et", "America/New_York"),
+    ("york", "America/New_York"),
+    ("cst", "America/Chicago"),
+    ("cdt", "America/Chicago"),
+    ("central", "America/Chicago"),
+    ("chicago", "America/Chicago"),
+    ("mst", "America/Denver"),
+    ("mountain", "America/Denver"),
+    ("denver", "America/Denver"),
+    ("pst", "America/Los_Angeles"),
+    ("pdt", "America/Los_Angeles"),
+    ("pt", "America/Los_Angeles"),
+    ("pacific", "America/Los_Angeles"),
+    ("ist", "Asia/Kolkata"),
+    ("india", "Asia/Kolkata"),
+    ("jst", "Asia/Tokyo"),
+    ("tokyo", "Asia/Tokyo"),
+    ("singapore", "Asia/Singapore"),
+    ("sydney", "Australia/Sydney"),
+    ("aest", "Australia/Sydney"),
+];
+
+fn day(w: &str) -> Option<(&'static str, &'static str)> {
+    let w = w.strip_suffix('s').unwrap_or(w);
+    DAYS.iter()
+        .find(|(k, _, _)| *k == w || (w.len() >= 3 && k.starts_with(w) && w.len() <= 4))
+        .map(|&(_, c, n)| (c, n))
+}
+
+fn unit(w: &str) -> Option<&'static str> {
+    match w {
+        "minute" | "minutes" | "min" | "mins" => Some("minute"),
+        "hour" | "hours" | "hr" | "hrs" => Some("hour"),
+        "day" | "days" => Some("day"),
+        "week" | "weeks" => Some("week"),
+        "month" | "months" => Some("month"),
+        _ => None,
+    }
+}
+
+/// A time of day found at token `i`: (hour, minute, tokens used).
+fn time_at(text: &str, toks: &[Tok], i: usize) -> Option<(u32, u32, usize)> {
+    let w = toks[i].w.as_str();
+    match w {
+        "noon" | "midday" => return Some((12, 0, 1)),
+        "midnight" => return Some((0, 0, 1)),
+        _ => {}
+    }
+    let (digits, suffix) = w.split_at(w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len()));
+    let mut hour: u32 = digits.parse().ok()?;
+    let mut used = 1;
+    let mut minute = 0;
+    let mut ampm = match suffix {
+        "am" => Some(false),
+        "pm" => Some(true),
+        "" => None,
+        _ => return None,
+    };
+    if suffix.is_empty() {
+        // "9:30" or "9.30"
+        if let Some(next) = toks.get(i + 1) {
+            let between = &text[toks[i].end..next.start];
+            if (between == ":" || between == ".") && next.w.len() == 2 {
+                let (md, ms) = next.w.split_at(2.min(next.w.len()));
+                if let Ok(m) = md.parse::<u32>() {
+                    minute = m;
+                    used = 2;
+                    ampm = match ms {
+                        "am" => Some(false),
+                        "pm" => Some(true),
+                        _ => None,
+                    };
+                }
+            } else if between == ":" && next.w.len() == 4 {
+                let (md, ms) = next.w.split_at(2);
+                if let (Ok(m), true) = (md.parse::<u32>(), ms == "am" || ms == "pm") {
+                    minute = m;
+                    used = 2;
+                    ampm = Some(ms == "pm");
+                }
+            }
+        }
+        if ampm.is_none() {
+            match toks.get(i + used).map(|t| t.w.as_str()) {
+                Some("am") => {
+                    ampm = Some(false);
+                    used += 1;
+                }
+                Some("pm") => {
+                    ampm = Some(true);
+                    used += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(pm) = ampm {
+        if hour == 0 || hour > 12 {
+            return None;
+        }
+        if pm && hour != 12 {
+            hour += 12;
+        } else if !pm && hour == 12 {
+            hour = 0;
+        }
+    } else {
+        // bare numbers are times only after "at" (e.g. "at 2 UTC", "at 14:00")
+        let after_at = i > 0 && toks[i - 1].w == "at";
+        if !after_at || hour > 23 || (used == 1 && digits.len() > 2) {
+            return None;
+        }
+        // "at 9:30 in the evening"
+        if let Some(next) = toks.get(i + used + 2) {
+            if next.w == "evening" || next.w == "afternoon" || next.w == "night" {
+                if hour < 12 {
+                    hour += 12;
+                }
+            }
+        }
+    }
+    (hour < 24 && minute < 60).then_some((hour, minute, used))
+}
+
+/// Finds a schedule in the prompt, if it names one.
+pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    let mut rate: Option<(u32, &str)> = None;
+    let mut days: Vec<(&str, &str)> = Vec::new();
+    let mut weekdays = false;
+    let mut weekends = false;
+    let mut daily = false;
+    let mut monthly_day: Option<u32> = None;
+    let mut time: Option<(u32, u32)> = None;
+    let mut part_of_day: Option<(u32, &str)> = None;
+    let mut zone: Option<&str> = None;
+    let mut cue = false;
+
+    for i in 0..toks.len() {
+        let cur = w(i);
+        let every = matches!(cur, "every" | "each" | "once" | "per");
+        match cur {
+            "daily" | "nightly" | "everyday" => {
+                daily = true;
+                cue = true;
+                if cur == "nightly" && part_of_day.is_none() {
+                    part_of_day = Some((2, "night"));
+                }
+            }
+            "hourly" => {
+                rate = Some((1, "hour"));
+                cue = true;
+            }
+            "weekly" => {
+                cue = true;
+                if days.is_empty() {
+                    days.push(("MON", "Monday"));
+                }
+            }
+            "monthly" => {
+                cue = true;
+                monthly_day.get_or_insert(1);
+            }
+            "weekday" | "weekdays" | "workday" | "workdays" | "businessday" => {
+                if matches!(
+                    w(i.wrapping_sub(1)),
+                    "every" | "each" | "on" | "weekday" | "all" | "the"
+                ) || cur.ends_with('s')
+                {
+                    weekdays = true;
+                    cue = true;
+                }
+            }
+            "weekend" | "weekends" => {
+                if matches!(w(i.wrapping_sub(1)), "every" | "each" | "on" | "the")
+                    || cur == "weekends"
+                {
+                    weekends = true;
+                    cue = true;
+                }
+            }
+            _ => {}
+        }
+        if cur == "business" && w(i + 1) == "day" {
+            weekdays = true;
+            cue = true;
+        }
+        if cur == "monday" && w(i + 1) == "to" && w(i + 2) == "friday"
+            || cur == "mon" && w(i + 1) == "fri"
+        {
+            weekdays = true;
+            cue = true;
+        }
+        if let Some(d) = day(cur) {
+            let prev = w(i.wrapping_sub(1));
+            if matches!(prev, "every" | "each" | "on" | "and" | "next") || cur.ends_with("days") {
+                if !weekdays && !days.contains(&d) {
+                    days.push(d);
+                }
+                cue = true;
+            }
+        }
+        if every {
+            let next = w(i + 1);
+            if let Ok(n) = next.parse::<u32>() {
+                if let Some(u) = unit(w(i + 2)) {
+                    rate = Some((n, u));
+                    cue = true;
+                }
+            } else if let Some(u) = unit(next) {
+                match u {
+                    "day" => daily = true,
+                    "week" => {
+                        if days.is_empty() {
+                            days.push(("MON", "Monday"));
+                        }
+                    }
+                    "month" => {
+                        monthly_day.get_or_insert(1);
+                    }
+                    _ => rate = Some((1, u)),
+                }
+                cue = true;
+            } else if matches!(next, "morning" | "evening" | "night" | "afternoon") {
+                daily = true;
+                cue = true;
+            } else if next == "other" && unit(w(i + 2)).is_some() {
+                rate = unit(w(i + 2)).map(|u| (2, u));
+                cue = true;
+            }
+            if cur == "once" && next == "a" && unit(w(i + 2)) == Some("day") {
+                daily = true;
+                cue = true;
+            }
+        }
+        if cur == "twice" && w(i + 1) == "a" && unit(w(i + 2)) == Some("day") {
+            rate = Some((12, "hour"));
+            cue = true;
+        }
+        if matches!(cur, "morning" | "mornings") && part_of_day.is_none() {
+            part_of_day = Some((9, "morning"));
+        } else if matches!(cur, "evening" | "evenings") && part_of_day.is_none() {
+            part_of_day = Some((18, "evening"));
+        } else if matches!(cur, "afternoon" | "afternoons") && part_of_day.is_none() {
+            part_of_day = Some((14, "afternoon"));
+        } else if matches!(cur, "night" | "nights" | "overnight") && part_of_day.is_none() {
+            part_of_day = Some((2, "night"));
+            if matches!(w(i.wrapping_sub(1)), "every" | "each") {
+                daily = true;
+                cue = true;
+            }
+        }
+        // "on the 1st of (every|each) month", "on the 15th"
+        if cur == "the" || cur == "on" {
+            let n = w(i + 1);
+            let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+            let suffix = &n[digits.len()..];
+            if !digits.is_empty() && matches!(suffix, "st" | "nd" | "rd" | "th") {
+                if let Ok(d) = digits.parse::<u32>() {
+                    if (1..=31).contains(&d) {
+                        monthly_day = Some(d);
+                        cue = true;
+                    }
+                }
+            }
+        }
+        if cur == "last"
+            && w(i + 1) == "day"
+            && w(i + 2) == "of"
+            && matches!(w(i + 3), "the" | "every" | "each" | "month")
+        {
+            monthly_day = Some(32);
+            cue = true;
+        }
+        if time.is_none() {
+            if let Some((h, m, _)) = time_at(text, toks, i) {
+                time = Some((h, m));
+                if matches!(w(i.wrapping_sub(1)), "at" | "by" | "around")
+                    || cur.ends_with("am")
+                    || cur.ends_with("pm")
+                {
+                    cue = cue || w(i.wrapping_sub(1)) == "at";
+                }
+            }
+        }
+        if zone.is_none() {
+            if let Some(&(_, z)) = ZONES.iter().find(|(k, _)| *k == cur) {
+                let near_time = i > 0
+                    && toks[..i].iter().rev().take(4).any(|t| {
+                        t.w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                            || t.w == "time"
+                            || t.w == "noon"
+                            || t.w == "midnight"
+                    });
+                if near_time || w(i + 1) == "time" || matches!(w(i.wrapping_sub(1)), "in" | "time")
+                {
+                    zone = Some(z);
+                }
+            }
+        }
+    }
+    if !cue {
+        return None;
+    }
+    let zone_txt = zone.map(|z| format!(" ({z})")).unwrap_or_default();
+    if let Some((n, u)) = rate {
+        let n = n.max(1);
+        let desc = if n == 1 {
+            format!("every {u}")
+        } else {
+            format!("every {n} {u}s")
+        };
+        let expression = match u {
+            "hour" if (2..24).contains(&n) && 24 % n == 0 => format!("cron(0 */{n} * * ? *)"),
+            "hour" | "minute" | "day" => format!("rate({n} {u}{})", if n == 1 { "" } else { "s" }),
+            "week" => format!("rate({} days)", 7 * n),
+            _ => format!("rate({} days)", 30 * n),
+        };
+        return Some(Schedule {
+            expression,
+            timezone: zone.map(str::to_owned),
+            description: desc,
+            assumed_time: false,
+        });
+    }
+    let assumed_time = time.is_none() && part_of_day.is_none();
+    let (hour, minute) = time.or(part_of_day.map(|(h, _)| (h, 0))).unwrap_or((9, 0));
+    let at = format!("{hour:02}:{minute:02}");
+    let (dom, dow, what) = if let Some(d) = monthly_day {
+        if d == 32 {
+            (
+                "L".to_owned(),
+                "?".to_owned(),
+                "on the last day of every month".to_owned(),
+            )
+        } else {
+            (
+                d.to_string(),
+                "?".to_owned(),
+                format!("on day {d} of every month"),
+            )
+        }
+    } else if weekdays {
+        (
+            "?".to_owned(),
+            "MON-FRI".to_owned(),
+            "every weekday".to_owned(),
+        )
+    } else if weekends {
+        (
+            "?".to_owned(),
+            "SAT,SUN".to_owned(),
+            "every weekend day".to_owned(),
+        )
+    } else if !days.is_empty() {
+        let codes: Vec<&str> = days.iter().map(|d| d.0).collect();
+        let names: Vec<&str> = days.iter().map(|d| d.1).collect();
+        (
+            "?".to_owned(),
+            codes.join(","),
+            format!("every {}", names.join(" and ")),
+        )
+    } else {
+        let _ = daily;
+        ("*".to_owned(), "?".to_owned(), "every day".to_owned())
+    };
+    Some(Schedule {
+        expression: format!("cron({minute} {hour} {dom} * {dow} *)"),
+        timezone: zone.map(str::to_owned),
+        description: format!("{what} at {at}{zone_txt}"),
+        assumed_time,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{normalize, tokenize};
+
+    fn sched(s: &str, speech: bool) -> Option<(String, Option<String>)> {
+        let text = normalize(s, speech);
+        parse(&text, &tokenize(&text)).map(|s| (s.expression, s.timezone))
+    }
+
+    #[test]
+    fn parses_schedules() {
+        let cases: &[(&str, bool, &str, Option<&str>)] = &[
+            (
+                "every weekday at 9am post",
+                false,
+                "cron(0 9 ? * MON-FRI *)",
+                None,
+            ),
+            ("every 15 minutes check", false, "rate(15 minutes)", None),
+            (
+                "on the 1st of each month at midnight",
+                false,
+                "cron(0 0 1 * ? *)",
+                None,
+            ),
+            (
+                "nightly at 2 UTC back up",
+                false,
+                "cron(0 2 * * ? *)",
+                Some("UTC"),
+            ),
+            (
+                "every monday at nine a m",
+                true,
+                "cron(0 9 ? * MON *)",
+                None,
+            ),
+            ("Every 6 hours, fetch", false, "cron(0 */6 * * ? *)", None),
+            (
+                "At 7am on weekdays, DM",
+                false,
+                "cron(0 7 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "every day at eight thirty send",
+                true,
+                "cron(30 8 * * ? *)",
+                None,
+            ),
+            (
+                "Every Friday at 6pm, export",
+                false,
+                "cron(0 18 ? * FRI *)",
+                None,
+            ),
+            ("Nightly at 10pm, find", false, "cron(0 22 * * ? *)", None),
+            (
+                "every morning before standup",
+                true,
+                "cron(0 9 * * ? *)",
+                None,
+            ),
+            (
+                "Every Monday at noon, email",
+                false,
+                "cron(0 12 ? * MON *)",
+                None,
+            ),
+            (
+                "every day at 9:30 am Eastern time",
+                false,
+                "cron(30 9 * * ? *)",
+                Some("America/New_York"),
+            ),
+            ("every hour", false, "rate(1 hour)", None),
+            (
+                "back up our database every night",
+                true,
+                "cron(0 2 * * ? *)",
+                None,
+            ),
+        ];
+        for (input, speech, want, zone) in cases {
+            let got = sched(input, *speech);
+            assert_eq!(
+                got,
+                Some(((*want).to_owned(), zone.map(str::to_owned))),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn ignores_non_schedules() {
+        for s in [
+            "when a new row is added, for every row send it",
+            "every time a payment succeeds",
+            "send each one",
+        ] {
+            assert_eq!(sched(s, false), None, "{s}");
+        }
+    }
+}
