@@ -108,9 +108,13 @@ impl Target {
             url
         };
         if path.is_empty() {
-            return Err(StoreError::InvalidUrl("the SQLite URL names no file".into()));
+            return Err(StoreError::InvalidUrl(
+                "the SQLite URL names no file".into(),
+            ));
         }
-        Ok(Target::Sqlite { path: path.to_owned() })
+        Ok(Target::Sqlite {
+            path: path.to_owned(),
+        })
     }
 
     pub(crate) fn backend(&self) -> Backend {
@@ -129,7 +133,10 @@ impl Target {
 impl fmt::Debug for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Target::Postgres { url } => f.debug_struct("Postgres").field("url", &redact_url(url)).finish(),
+            Target::Postgres { url } => f
+                .debug_struct("Postgres")
+                .field("url", &redact_url(url))
+                .finish(),
             Target::Sqlite { path } => f.debug_struct("Sqlite").field("path", path).finish(),
         }
     }
@@ -137,7 +144,8 @@ impl fmt::Debug for Target {
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// libpq waits for an unreachable host for as long as the OS does; bound it. libpq's
@@ -147,9 +155,10 @@ fn with_connect_timeout(url: &str, timeout: Duration) -> String {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
     };
-    let has_param = base
-        .split_once('?')
-        .is_some_and(|(_, q)| q.split('&').any(|kv| kv.split('=').next() == Some("connect_timeout")));
+    let has_param = base.split_once('?').is_some_and(|(_, q)| {
+        q.split('&')
+            .any(|kv| kv.split('=').next() == Some("connect_timeout"))
+    });
     if has_param {
         return url.to_owned();
     }
@@ -220,22 +229,42 @@ mod tests {
             ("data/cue.db", "data/cue.db"),
         ];
         for (url, path) in cases {
-            assert_eq!(Target::parse(url, T).ok(), Some(Target::Sqlite { path: path.into() }), "{url}");
+            assert_eq!(
+                Target::parse(url, T).ok(),
+                Some(Target::Sqlite { path: path.into() }),
+                "{url}"
+            );
         }
     }
 
     #[test]
     fn postgres_urls_get_a_connect_timeout_unless_they_have_one() {
         let cases = [
-            ("postgres://u@h/db", Duration::from_secs(2), "postgres://u@h/db?connect_timeout=2"),
-            ("postgres://u@h/db", Duration::from_millis(500), "postgres://u@h/db?connect_timeout=2"),
-            ("postgres://u@h/db", Duration::from_millis(4500), "postgres://u@h/db?connect_timeout=5"),
+            (
+                "postgres://u@h/db",
+                Duration::from_secs(2),
+                "postgres://u@h/db?connect_timeout=2",
+            ),
+            (
+                "postgres://u@h/db",
+                Duration::from_millis(500),
+                "postgres://u@h/db?connect_timeout=2",
+            ),
+            (
+                "postgres://u@h/db",
+                Duration::from_millis(4500),
+                "postgres://u@h/db?connect_timeout=5",
+            ),
             (
                 "postgres://u@h/db?sslmode=disable",
                 T,
                 "postgres://u@h/db?sslmode=disable&connect_timeout=2",
             ),
-            ("postgres://u@h/db?connect_timeout=9", T, "postgres://u@h/db?connect_timeout=9"),
+            (
+                "postgres://u@h/db?connect_timeout=9",
+                T,
+                "postgres://u@h/db?connect_timeout=9",
+            ),
             (
                 "postgres://u@h/db?sslmode=require&connect_timeout=9",
                 T,
@@ -254,7 +283,10 @@ mod tests {
     #[test]
     fn redacts_passwords_only() {
         let cases = [
-            ("postgres://cue:s3cret@db:5432/cue", "postgres://cue:***@db:5432/cue"),
+            (
+                "postgres://cue:s3cret@db:5432/cue",
+                "postgres://cue:***@db:5432/cue",
+            ),
             ("postgres://cue:p@ss@db/cue", "postgres://cue:***@db/cue"),
             ("postgres://cue@db/cue", "postgres://cue@db/cue"),
             ("postgres://db/cue?user=x", "postgres://db/cue?user=x"),
@@ -276,7 +308,9 @@ mod tests {
 
     #[test]
     fn unsupported_scheme_error_names_the_scheme_but_not_the_url() {
-        let err = Target::parse("mysql://root:hunter2@db/cue", T).err().map(|e| e.to_string());
+        let err = Target::parse("mysql://root:hunter2@db/cue", T)
+            .err()
+            .map(|e| e.to_string());
         let msg = err.unwrap_or_default();
         assert!(msg.contains("mysql"), "{msg}");
         assert!(!msg.contains("hunter2"), "{msg}");

@@ -53,8 +53,12 @@ impl DbError {
 impl From<DieselError> for DbError {
     fn from(e: DieselError) -> Self {
         match &e {
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => DbError::Conflict(e.into()),
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => DbError::Unavailable(e.into()),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                DbError::Conflict(e.into())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                DbError::Unavailable(e.into())
+            }
             // SQLite reports a writer that outlasted busy_timeout this way: transient, not a bug.
             DieselError::DatabaseError(DatabaseErrorKind::Unknown, info)
                 if info.message().contains("database is locked") =>
@@ -69,8 +73,12 @@ impl From<DieselError> for DbError {
 impl<E: StdError + Send + Sync + 'static> From<PoolError<E>> for DbError {
     fn from(e: PoolError<E>) -> Self {
         match e {
-            PoolError::Timeout(_) | PoolError::Backend(_) | PoolError::Closed => DbError::Unavailable(e.into()),
-            PoolError::NoRuntimeSpecified | PoolError::PostCreateHook(_) => DbError::Internal(e.into()),
+            PoolError::Timeout(_) | PoolError::Backend(_) | PoolError::Closed => {
+                DbError::Unavailable(e.into())
+            }
+            PoolError::NoRuntimeSpecified | PoolError::PostCreateHook(_) => {
+                DbError::Internal(e.into())
+            }
         }
     }
 }
@@ -143,8 +151,14 @@ mod tests {
     fn classifies_diesel_errors() {
         let cases = [
             (db(DatabaseErrorKind::UniqueViolation, "dup"), "conflict"),
-            (db(DatabaseErrorKind::ClosedConnection, "gone"), "unavailable"),
-            (db(DatabaseErrorKind::Unknown, "database is locked"), "unavailable"),
+            (
+                db(DatabaseErrorKind::ClosedConnection, "gone"),
+                "unavailable",
+            ),
+            (
+                db(DatabaseErrorKind::Unknown, "database is locked"),
+                "unavailable",
+            ),
             (db(DatabaseErrorKind::Unknown, "syntax error"), "internal"),
             (db(DatabaseErrorKind::ForeignKeyViolation, "fk"), "internal"),
             (DieselError::NotFound, "internal"),
@@ -163,9 +177,13 @@ mod tests {
 
     #[test]
     fn maps_to_each_port() {
-        let auth = cue_auth::RepoError::from(DbError::from(db(DatabaseErrorKind::UniqueViolation, "dup")));
+        let auth =
+            cue_auth::RepoError::from(DbError::from(db(DatabaseErrorKind::UniqueViolation, "dup")));
         assert!(matches!(auth, cue_auth::RepoError::Conflict));
-        let wf = cue_workflows::repo::RepoError::from(DbError::from(db(DatabaseErrorKind::UniqueViolation, "dup")));
+        let wf = cue_workflows::repo::RepoError::from(DbError::from(db(
+            DatabaseErrorKind::UniqueViolation,
+            "dup",
+        )));
         assert!(matches!(wf, cue_workflows::repo::RepoError::Internal(_)));
         let wf = cue_workflows::repo::RepoError::from(DbError::Unavailable("down".into()));
         assert!(matches!(wf, cue_workflows::repo::RepoError::Unavailable(_)));

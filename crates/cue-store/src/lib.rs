@@ -42,5 +42,7 @@ pub mod testing;
 
 pub use config::{Backend, StoreConfig};
 pub use error::StoreError;
-pub use repos::{DbLoginStateRepository, DbRevocationRepository, DbUserRepository, DbWorkflowRepository};
+pub use repos::{
+    DbLoginStateRepository, DbRevocationRepository, DbUserRepository, DbWorkflowRepository,
+};
 pub use store::Store;

@@ -35,10 +35,14 @@ pub(crate) fn pending(conn: &mut AnyConnection) -> Result<Vec<String>, BoxError>
     }
 }
 
-fn applied(versions: Vec<diesel::migration::MigrationVersion<'_>>) -> Result<Vec<String>, BoxError> {
+fn applied(
+    versions: Vec<diesel::migration::MigrationVersion<'_>>,
+) -> Result<Vec<String>, BoxError> {
     Ok(versions.into_iter().map(|v| v.to_string()).collect())
 }
 
-fn names<DB: DieselBackend>(migrations: Vec<Box<dyn Migration<DB>>>) -> Result<Vec<String>, BoxError> {
+fn names<DB: DieselBackend>(
+    migrations: Vec<Box<dyn Migration<DB>>>,
+) -> Result<Vec<String>, BoxError> {
     Ok(migrations.iter().map(|m| m.name().to_string()).collect())
 }

@@ -56,12 +56,16 @@ pub(crate) fn establish(target: &Target) -> Result<AnyConnection, ConnectError> 
         Target::Sqlite { path } => {
             if !target.is_sqlite_memory() && !path.starts_with("file:") {
                 // SQLite creates the file but not its directory.
-                if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                if let Some(dir) = Path::new(path)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
                     std::fs::create_dir_all(dir).map_err(ConnectError::SqliteFile)?;
                 }
             }
             let mut conn = SqliteConnection::establish(path).map_err(ConnectError::Connect)?;
-            conn.batch_execute(SQLITE_PRAGMAS).map_err(ConnectError::Setup)?;
+            conn.batch_execute(SQLITE_PRAGMAS)
+                .map_err(ConnectError::Setup)?;
             Ok(AnyConnection::Sqlite(conn))
         }
     }
@@ -88,7 +92,9 @@ impl managed::Manager for ConnectionManager {
 
     async fn recycle(&self, conn: &mut Conn, _: &Metrics) -> RecycleResult<ConnectError> {
         if conn.is_mutex_poisoned() {
-            return Err(RecycleError::message("a query panicked while holding this connection"));
+            return Err(RecycleError::message(
+                "a query panicked while holding this connection",
+            ));
         }
         conn.interact(|c| {
             if <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(c) {
@@ -113,14 +119,16 @@ pub(crate) fn build_pool(config: &StoreConfig, target: Target) -> Result<Pool, S
         config.max_connections.max(1)
     };
     let timeout = Some(config.acquire_timeout);
-    managed::Pool::builder(ConnectionManager { target: Arc::new(target) })
-        .max_size(max_size)
-        .runtime(Runtime::Tokio1)
-        .wait_timeout(timeout)
-        .create_timeout(timeout)
-        .recycle_timeout(timeout)
-        .build()
-        .map_err(|e| StoreError::Internal(e.into()))
+    managed::Pool::builder(ConnectionManager {
+        target: Arc::new(target),
+    })
+    .max_size(max_size)
+    .runtime(Runtime::Tokio1)
+    .wait_timeout(timeout)
+    .create_timeout(timeout)
+    .recycle_timeout(timeout)
+    .build()
+    .map_err(|e| StoreError::Internal(e.into()))
 }
 
 /// Checks a connection out and runs `f` on it on the blocking thread pool.
@@ -130,7 +138,9 @@ where
     T: Send + 'static,
 {
     let conn = pool.get().await?;
-    conn.interact(f).await.map_err(|e| DbError::internal(e.to_string()))?
+    conn.interact(f)
+        .await
+        .map_err(|e| DbError::internal(e.to_string()))?
 }
 
 /// A transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`: a deferred
@@ -143,7 +153,10 @@ where
     type Tm = <AnyConnection as Connection>::TransactionManager;
     match conn {
         AnyConnection::Sqlite(c) => {
-            diesel::connection::AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            diesel::connection::AnsiTransactionManager::begin_transaction_sql(
+                c,
+                "BEGIN IMMEDIATE",
+            )?;
         }
         AnyConnection::Postgresql(_) => Tm::begin_transaction(conn)?,
     }

@@ -77,4 +77,11 @@ diesel::joinable!(identities -> users (user_id));
 diesel::joinable!(workflows -> users (owner_id));
 diesel::joinable!(workflow_versions -> workflows (workflow_id));
 
-diesel::allow_tables_to_appear_in_same_query!(users, identities, login_states, revoked_tokens, workflows, workflow_versions);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    identities,
+    login_states,
+    revoked_tokens,
+    workflows,
+    workflow_versions
+);

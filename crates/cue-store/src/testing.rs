@@ -41,7 +41,9 @@ pub struct TestDatabase {
 #[derive(Debug)]
 enum Guard {
     Sqlite(#[expect(dead_code, reason = "held for its Drop")] tempfile::TempDir),
-    Postgres(#[cfg_attr(not(test), expect(dead_code, reason = "held for its Drop"))] PgDatabaseGuard),
+    Postgres(
+        #[cfg_attr(not(test), expect(dead_code, reason = "held for its Drop"))] PgDatabaseGuard,
+    ),
 }
 
 impl TestDatabase {
@@ -67,7 +69,10 @@ impl TestDatabase {
     pub async fn migrated_store(&self) -> Store {
         let store = match Store::connect(&self.config()).await {
             Ok(s) => s,
-            Err(e) => panic!("connecting to the {} test database failed: {e:?}", self.backend),
+            Err(e) => panic!(
+                "connecting to the {} test database failed: {e:?}",
+                self.backend
+            ),
         };
         if let Err(e) = store.run_migrations().await {
             panic!("migrating the {} test database failed: {e:?}", self.backend);
@@ -155,7 +160,8 @@ async fn fresh_postgres() -> Option<TestDatabase> {
     let created = {
         let (admin_url, name) = (admin_url.clone(), name.clone());
         tokio::task::spawn_blocking(move || {
-            let mut conn = PgConnection::establish(&admin_url).map_err(|e| (false, e.to_string()))?;
+            let mut conn =
+                PgConnection::establish(&admin_url).map_err(|e| (false, e.to_string()))?;
             conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
                 .map_err(|e| (true, e.to_string()))
         })
@@ -219,22 +225,39 @@ mod tests {
     #[test]
     fn splits_server_urls() {
         let cases = [
-            ("postgres://postgres@127.0.0.1:5432", "postgres://postgres@127.0.0.1:5432", None),
-            ("postgres://postgres@127.0.0.1:5432/", "postgres://postgres@127.0.0.1:5432", None),
-            ("postgres://u:p@h/test?sslmode=disable", "postgres://u:p@h", Some("sslmode=disable")),
+            (
+                "postgres://postgres@127.0.0.1:5432",
+                "postgres://postgres@127.0.0.1:5432",
+                None,
+            ),
+            (
+                "postgres://postgres@127.0.0.1:5432/",
+                "postgres://postgres@127.0.0.1:5432",
+                None,
+            ),
+            (
+                "postgres://u:p@h/test?sslmode=disable",
+                "postgres://u:p@h",
+                Some("sslmode=disable"),
+            ),
         ];
         for (url, server, query) in cases {
             let (s, q) = server_and_query(url);
             assert_eq!((s.as_str(), q.as_deref()), (server, query), "{url}");
         }
-        assert_eq!(database_url("postgres://h", Some("a=b"), "x"), "postgres://h/x?a=b");
+        assert_eq!(
+            database_url("postgres://h", Some("a=b"), "x"),
+            "postgres://h/x?a=b"
+        );
         assert_eq!(database_url("postgres://h", None, "x"), "postgres://h/x");
     }
 
     #[tokio::test]
     async fn sqlite_databases_are_fresh_and_go_away() {
         let db = fresh_database(Backend::Sqlite).await;
-        let Some(db) = db else { panic!("SQLite is always available") };
+        let Some(db) = db else {
+            panic!("SQLite is always available")
+        };
         let store = db.migrated_store().await;
         assert!(store.pending_migrations().await.is_ok_and(|p| p.is_empty()));
         let path = db.url().trim_start_matches("sqlite://").to_owned();
@@ -246,10 +269,14 @@ mod tests {
 
     #[tokio::test]
     async fn postgres_databases_are_dropped_with_their_guard() {
-        let Some(db) = fresh_database(Backend::Postgres).await else { return };
+        let Some(db) = fresh_database(Backend::Postgres).await else {
+            return;
+        };
         let name = db.url().rsplit('/').next().unwrap_or_default().to_owned();
         let store = db.migrated_store().await;
-        let Guard::Postgres(guard) = &db._guard else { panic!("a Postgres guard") };
+        let Guard::Postgres(guard) = &db._guard else {
+            panic!("a Postgres guard")
+        };
         let admin_url = guard.admin_url.clone();
         drop(db); // while the store still holds connections: FORCE must cope
         drop(store);
@@ -261,10 +288,11 @@ mod tests {
                 #[diesel(sql_type = diesel::sql_types::BigInt)]
                 n: i64,
             }
-            let row: Count = diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
-                .bind::<diesel::sql_types::Text, _>(&name)
-                .get_result(&mut conn)
-                .map_err(|e| e.to_string())?;
+            let row: Count =
+                diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+                    .bind::<diesel::sql_types::Text, _>(&name)
+                    .get_result(&mut conn)
+                    .map_err(|e| e.to_string())?;
             Ok::<_, String>(row.n)
         })
         .await;

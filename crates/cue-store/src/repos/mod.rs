@@ -57,6 +57,52 @@ mod tests {
     fn uuids_round_trip_and_garbage_is_internal() {
         let id = Uuid::now_v7();
         assert_eq!(uuid_from_db(&uuid_to_db(id), "id").unwrap(), id);
-        assert!(matches!(uuid_from_db("not-a-uuid", "id"), Err(DbError::Internal(_))));
+        assert!(matches!(
+            uuid_from_db("not-a-uuid", "id"),
+            Err(DbError::Internal(_))
+        ));
+    }
+}
+
+/// Values the repository tests share.
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+pub(crate) mod fixtures {
+    use cue_auth::{NewUser, Provider, User, UserId};
+
+    use crate::Store;
+
+    pub(crate) fn new_user(email: &str) -> NewUser {
+        NewUser {
+            id: UserId::new(),
+            email: Some(email.to_owned()),
+            email_verified: true,
+            display_name: Some("Ada Lovelace".into()),
+            first_name: Some("Ada".into()),
+            last_name: Some("Lovelace".into()),
+            avatar_url: Some("https://example.test/ada.png".into()),
+            last_provider: Provider::Google,
+        }
+    }
+
+    /// A stored user with a fresh Google identity.
+    pub(crate) async fn user(store: &Store) -> User {
+        let new = new_user(&format!("{}@example.test", UserId::new()));
+        store
+            .users()
+            .create_with_identity(new, &UserId::new().to_string())
+            .await
+            .unwrap()
+    }
+
+    /// Text no single-byte encoding or short column would survive.
+    pub(crate) fn awkward_text() -> String {
+        let mut s = String::from(
+            "Ünïcödé ✓ 日本語 🚀 'quotes' \"double\" \\ back\nnew line\ttab; DROP TABLE users; -- ",
+        );
+        while s.len() < 200_000 {
+            s.push_str("𝔘𝔫𝔦𝔠𝔬𝔡𝔢 and ascii ");
+        }
+        s
     }
 }

@@ -24,7 +24,8 @@ impl DbRevocationRepository {
 
 impl std::fmt::Debug for DbRevocationRepository {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DbRevocationRepository").finish_non_exhaustive()
+        f.debug_struct("DbRevocationRepository")
+            .finish_non_exhaustive()
     }
 }
 
@@ -39,7 +40,10 @@ impl RevocationRepository for DbRevocationRepository {
             // duplicate extend the existing row. Outside a transaction, so PostgreSQL has no
             // aborted transaction to recover from after the failed insert.
             let inserted = diesel::insert_into(revoked_tokens::table)
-                .values((revoked_tokens::jti.eq(&jti), revoked_tokens::expires_at.eq(expires_at)))
+                .values((
+                    revoked_tokens::jti.eq(&jti),
+                    revoked_tokens::expires_at.eq(expires_at),
+                ))
                 .execute(c);
             match inserted.map_err(DbError::from) {
                 Ok(_) => Ok(()),
@@ -77,9 +81,86 @@ impl RevocationRepository for DbRevocationRepository {
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, RepoError> {
         let now = to_db_time(now);
         let deleted = run(&self.pool, move |c| {
-            Ok(diesel::delete(revoked_tokens::table.filter(revoked_tokens::expires_at.lt(now))).execute(c)?)
+            Ok(
+                diesel::delete(revoked_tokens::table.filter(revoked_tokens::expires_at.lt(now)))
+                    .execute(c)?,
+            )
         })
         .await?;
         Ok(deleted as u64)
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use crate::testing::{TestDatabase, backend_tests};
+
+    backend_tests!(
+        revoked_ids_are_revoked_and_others_not,
+        revoking_twice_keeps_the_later_expiry,
+        purge_removes_only_expired_revocations,
+    );
+
+    async fn revoked_ids_are_revoked_and_others_not(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.revocations();
+        assert!(!repo.is_revoked("jti-1").await.unwrap());
+        repo.revoke("jti-1", Utc::now() + Duration::hours(1))
+            .await
+            .unwrap();
+        assert!(repo.is_revoked("jti-1").await.unwrap());
+        assert!(!repo.is_revoked("jti-2").await.unwrap());
+        assert!(
+            !repo.is_revoked("JTI-1").await.unwrap(),
+            "ids are compared exactly"
+        );
+    }
+
+    async fn revoking_twice_keeps_the_later_expiry(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.revocations();
+        let now = Utc.with_ymd_and_hms(2030, 6, 1, 0, 0, 0).unwrap();
+        repo.revoke("twice", now + Duration::hours(1))
+            .await
+            .unwrap();
+        repo.revoke("twice", now + Duration::hours(3))
+            .await
+            .unwrap();
+        repo.revoke("twice", now + Duration::hours(2))
+            .await
+            .unwrap();
+        assert_eq!(
+            repo.purge_expired(now + Duration::hours(2) + Duration::minutes(30))
+                .await
+                .unwrap(),
+            0
+        );
+        assert!(repo.is_revoked("twice").await.unwrap());
+        assert_eq!(
+            repo.purge_expired(now + Duration::hours(4)).await.unwrap(),
+            1
+        );
+        assert!(!repo.is_revoked("twice").await.unwrap());
+    }
+
+    async fn purge_removes_only_expired_revocations(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.revocations();
+        let now = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+        repo.revoke("past", now - Duration::seconds(1))
+            .await
+            .unwrap();
+        repo.revoke("past-2", now - Duration::days(1))
+            .await
+            .unwrap();
+        repo.revoke("future", now + Duration::seconds(1))
+            .await
+            .unwrap();
+        assert_eq!(repo.purge_expired(now).await.unwrap(), 2);
+        assert!(!repo.is_revoked("past").await.unwrap());
+        assert!(repo.is_revoked("future").await.unwrap());
     }
 }

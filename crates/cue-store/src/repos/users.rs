@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
-use cue_auth::{NewUser, Profile, ProfileUpdate, Provider, RepoError, User, UserId, UserRepository};
+use cue_auth::{
+    NewUser, Profile, ProfileUpdate, Provider, RepoError, User, UserId, UserRepository,
+};
 use diesel::prelude::*;
 
 use super::{db_now, from_db_time, uuid_from_db, uuid_to_db};
@@ -124,7 +126,12 @@ fn find_row(conn: &mut AnyConnection, id: &str) -> Result<Option<UserRow>, DbErr
         .optional()?)
 }
 
-fn insert_identity(conn: &mut AnyConnection, provider: Provider, subject: &str, user_id: &str) -> Result<(), DbError> {
+fn insert_identity(
+    conn: &mut AnyConnection,
+    provider: Provider,
+    subject: &str,
+    user_id: &str,
+) -> Result<(), DbError> {
     diesel::insert_into(identities::table)
         .values(IdentityRow {
             provider: provider.as_str(),
@@ -144,7 +151,11 @@ impl UserRepository for DbUserRepository {
         Ok(row.map(UserRow::into_user).transpose()?)
     }
 
-    async fn find_by_identity(&self, provider: Provider, subject: &str) -> Result<Option<User>, RepoError> {
+    async fn find_by_identity(
+        &self,
+        provider: Provider,
+        subject: &str,
+    ) -> Result<Option<User>, RepoError> {
         let subject = subject.to_owned();
         let row = run(&self.pool, move |c| {
             Ok(identities::table
@@ -210,10 +221,18 @@ impl UserRepository for DbUserRepository {
         Ok(row.into_user()?)
     }
 
-    async fn link_identity(&self, id: UserId, provider: Provider, subject: &str) -> Result<(), RepoError> {
+    async fn link_identity(
+        &self,
+        id: UserId,
+        provider: Provider,
+        subject: &str,
+    ) -> Result<(), RepoError> {
         let id = uuid_to_db(id.0);
         let subject = subject.to_owned();
-        run(&self.pool, move |c| insert_identity(c, provider, &subject, &id)).await?;
+        run(&self.pool, move |c| {
+            insert_identity(c, provider, &subject, &id)
+        })
+        .await?;
         Ok(())
     }
 
@@ -234,7 +253,11 @@ impl UserRepository for DbUserRepository {
     }
 
     /// Only fields that actually change are written; `updated_at` moves only then.
-    async fn update_profile(&self, id: UserId, update: ProfileUpdate) -> Result<Option<User>, RepoError> {
+    async fn update_profile(
+        &self,
+        id: UserId,
+        update: ProfileUpdate,
+    ) -> Result<Option<User>, RepoError> {
         let id = uuid_to_db(id.0);
         let row = run(&self.pool, move |c| {
             write_transaction(c, |c| {
@@ -266,11 +289,428 @@ impl UserRepository for DbUserRepository {
                 let now = db_now();
                 changes.updated_at = Some(now);
                 row.updated_at = now;
-                diesel::update(users::table.find(&id)).set(&changes).execute(c)?;
+                diesel::update(users::table.find(&id))
+                    .set(&changes)
+                    .execute(c)?;
                 Ok(Some(row))
             })
         })
         .await?;
         Ok(row.map(UserRow::into_user).transpose()?)
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use cue_auth::{NewUser, ProfileUpdate, Provider, RepoError, UserId};
+
+    use super::normalize_email;
+    use crate::repos::fixtures::{awkward_text, new_user, user};
+    use crate::testing::{TestDatabase, backend_tests};
+
+    backend_tests!(
+        create_with_identity_round_trips_every_field,
+        finds_by_identity_per_provider,
+        verified_email_lookup_is_case_insensitive_and_skips_unverified,
+        verified_email_lookup_prefers_the_oldest_user,
+        a_second_user_for_a_linked_identity_is_a_conflict_and_not_created,
+        link_identity_links_once,
+        link_identity_to_a_missing_user_fails,
+        record_login_sets_last_provider,
+        update_profile_writes_only_given_fields,
+        update_profile_without_changes_keeps_updated_at,
+        update_profile_of_a_missing_user_is_none,
+        unknown_users_are_none,
+        unicode_and_long_text_round_trip,
+        users_without_email_are_stored,
+    );
+
+    #[test]
+    fn emails_are_normalised_by_trimming_and_lowercasing() {
+        let cases = [
+            ("Ada@Example.COM", "ada@example.com"),
+            ("  ada@example.com ", "ada@example.com"),
+            ("ÄDA@EXAMPLE.COM", "äda@example.com"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize_email(input), want, "{input}");
+        }
+    }
+
+    async fn create_with_identity_round_trips_every_field(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let new = new_user("Ada@Example.test");
+        let created = users
+            .create_with_identity(new.clone(), "google-sub-1")
+            .await
+            .unwrap();
+        assert_eq!(created.id, new.id);
+        assert_eq!(
+            created.email.as_deref(),
+            Some("Ada@Example.test"),
+            "email kept as given"
+        );
+        assert!(created.email_verified);
+        assert_eq!(created.display_name, new.display_name);
+        assert_eq!(created.first_name, new.first_name);
+        assert_eq!(created.last_name, new.last_name);
+        assert_eq!(created.avatar_url, new.avatar_url);
+        assert_eq!(created.profile, cue_auth::Profile::default());
+        assert_eq!(created.last_provider, Some(Provider::Google));
+        assert_eq!(created.created_at, created.updated_at);
+        assert!(
+            (chrono::Utc::now() - created.created_at)
+                .num_seconds()
+                .abs()
+                < 60
+        );
+
+        let found = users.find(new.id).await.unwrap().unwrap();
+        assert_eq!(found, created, "what create returns is what is stored");
+    }
+
+    async fn finds_by_identity_per_provider(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let a = users
+            .create_with_identity(new_user("a@example.test"), "42")
+            .await
+            .unwrap();
+        let mut b_new = new_user("b@example.test");
+        b_new.last_provider = Provider::Github;
+        let b = users.create_with_identity(b_new, "42").await.unwrap();
+
+        assert_eq!(
+            users
+                .find_by_identity(Provider::Google, "42")
+                .await
+                .unwrap()
+                .map(|u| u.id),
+            Some(a.id)
+        );
+        assert_eq!(
+            users
+                .find_by_identity(Provider::Github, "42")
+                .await
+                .unwrap()
+                .map(|u| u.id),
+            Some(b.id)
+        );
+        assert_eq!(
+            users
+                .find_by_identity(Provider::Google, "43")
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    async fn verified_email_lookup_is_case_insensitive_and_skips_unverified(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let verified = users
+            .create_with_identity(new_user("Grace@Navy.MIL"), "g1")
+            .await
+            .unwrap();
+        let mut unverified = new_user("alan@example.test");
+        unverified.email_verified = false;
+        users.create_with_identity(unverified, "g2").await.unwrap();
+
+        for query in ["grace@navy.mil", "GRACE@NAVY.MIL", " Grace@Navy.MIL "] {
+            let found = users.find_by_verified_email(query).await.unwrap();
+            assert_eq!(found.map(|u| u.id), Some(verified.id), "{query}");
+        }
+        assert_eq!(
+            users
+                .find_by_verified_email("alan@example.test")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            users
+                .find_by_verified_email("nobody@example.test")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(users.find_by_verified_email("").await.unwrap(), None);
+    }
+
+    async fn verified_email_lookup_prefers_the_oldest_user(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let first = users
+            .create_with_identity(new_user("same@example.test"), "s1")
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let mut second = new_user("SAME@example.test");
+        second.last_provider = Provider::Github;
+        users.create_with_identity(second, "s2").await.unwrap();
+        let found = users
+            .find_by_verified_email("same@example.test")
+            .await
+            .unwrap();
+        assert_eq!(found.map(|u| u.id), Some(first.id));
+    }
+
+    async fn a_second_user_for_a_linked_identity_is_a_conflict_and_not_created(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        users
+            .create_with_identity(new_user("one@example.test"), "dup")
+            .await
+            .unwrap();
+        let second: NewUser = new_user("two@example.test");
+        let err = users
+            .create_with_identity(second.clone(), "dup")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, RepoError::Conflict), "{err:?}");
+        assert_eq!(
+            users.find(second.id).await.unwrap(),
+            None,
+            "the transaction rolled the user back"
+        );
+
+        // the same user id twice is a conflict too
+        let again = users
+            .create_with_identity(new_user("x@example.test"), "other")
+            .await
+            .unwrap();
+        let mut clash = new_user("y@example.test");
+        clash.id = again.id;
+        let err = users
+            .create_with_identity(clash, "third")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, RepoError::Conflict), "{err:?}");
+    }
+
+    async fn link_identity_links_once(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let u = user(&store).await;
+        users
+            .link_identity(u.id, Provider::Github, "gh-7")
+            .await
+            .unwrap();
+        assert_eq!(
+            users
+                .find_by_identity(Provider::Github, "gh-7")
+                .await
+                .unwrap()
+                .map(|x| x.id),
+            Some(u.id)
+        );
+
+        let err = users
+            .link_identity(u.id, Provider::Github, "gh-7")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, RepoError::Conflict), "{err:?}");
+        let other = user(&store).await;
+        let err = users
+            .link_identity(other.id, Provider::Github, "gh-7")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, RepoError::Conflict), "{err:?}");
+        assert_eq!(
+            users
+                .find_by_identity(Provider::Github, "gh-7")
+                .await
+                .unwrap()
+                .map(|x| x.id),
+            Some(u.id)
+        );
+    }
+
+    async fn link_identity_to_a_missing_user_fails(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let err = users
+            .link_identity(UserId::new(), Provider::Google, "orphan")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, RepoError::Internal(_)),
+            "foreign key enforced: {err:?}"
+        );
+        assert_eq!(
+            users
+                .find_by_identity(Provider::Google, "orphan")
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    async fn record_login_sets_last_provider(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let u = user(&store).await;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        users.record_login(u.id, Provider::Github).await.unwrap();
+        let after = users.find(u.id).await.unwrap().unwrap();
+        assert_eq!(after.last_provider, Some(Provider::Github));
+        assert!(after.updated_at > u.updated_at);
+        assert_eq!(after.created_at, u.created_at);
+        // a missing user is not an error
+        users
+            .record_login(UserId::new(), Provider::Google)
+            .await
+            .unwrap();
+    }
+
+    async fn update_profile_writes_only_given_fields(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let u = user(&store).await;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let update = ProfileUpdate {
+            company_name: Some("Analytical Engines Ltd".into()),
+            industry: Some("Computing".into()),
+            role: Some("Programmer".into()),
+            usage_purpose: Some("Automate reports".into()),
+            first_name: Some("Augusta Ada".into()),
+            ..ProfileUpdate::default()
+        };
+        let updated = users.update_profile(u.id, update).await.unwrap().unwrap();
+        assert_eq!(
+            updated.profile.company_name.as_deref(),
+            Some("Analytical Engines Ltd")
+        );
+        assert_eq!(updated.profile.industry.as_deref(), Some("Computing"));
+        assert_eq!(updated.profile.role.as_deref(), Some("Programmer"));
+        assert_eq!(
+            updated.profile.usage_purpose.as_deref(),
+            Some("Automate reports")
+        );
+        assert_eq!(updated.first_name.as_deref(), Some("Augusta Ada"));
+        assert_eq!(updated.last_name, u.last_name, "untouched");
+        assert_eq!(updated.display_name, u.display_name, "untouched");
+        assert_eq!(updated.avatar_url, u.avatar_url, "untouched");
+        assert!(updated.updated_at > u.updated_at);
+        assert_eq!(
+            users.find(u.id).await.unwrap().unwrap(),
+            updated,
+            "what update returns is stored"
+        );
+
+        let all = ProfileUpdate {
+            display_name: Some("Countess".into()),
+            last_name: Some("King".into()),
+            avatar_url: Some("https://example.test/2.png".into()),
+            ..ProfileUpdate::default()
+        };
+        let updated = users.update_profile(u.id, all).await.unwrap().unwrap();
+        assert_eq!(updated.display_name.as_deref(), Some("Countess"));
+        assert_eq!(updated.last_name.as_deref(), Some("King"));
+        assert_eq!(
+            updated.avatar_url.as_deref(),
+            Some("https://example.test/2.png")
+        );
+        assert_eq!(updated.profile.role.as_deref(), Some("Programmer"));
+    }
+
+    async fn update_profile_without_changes_keeps_updated_at(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let u = user(&store).await;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let same = users
+            .update_profile(u.id, ProfileUpdate::default())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(same, u);
+        let unchanged_value = ProfileUpdate {
+            first_name: u.first_name.clone(),
+            ..ProfileUpdate::default()
+        };
+        let same = users
+            .update_profile(u.id, unchanged_value)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            same.updated_at, u.updated_at,
+            "writing an equal value is no change"
+        );
+    }
+
+    async fn update_profile_of_a_missing_user_is_none(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let update = ProfileUpdate {
+            role: Some("x".into()),
+            ..ProfileUpdate::default()
+        };
+        assert_eq!(
+            store
+                .users()
+                .update_profile(UserId::new(), update)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    async fn unknown_users_are_none(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        assert_eq!(store.users().find(UserId::new()).await.unwrap(), None);
+    }
+
+    async fn unicode_and_long_text_round_trip(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let text = awkward_text();
+        let mut new = new_user("Ünïcödé@Exämple.test");
+        new.display_name = Some(text.clone());
+        let created = users.create_with_identity(new, &text).await.unwrap();
+        let update = ProfileUpdate {
+            usage_purpose: Some(text.clone()),
+            ..ProfileUpdate::default()
+        };
+        users.update_profile(created.id, update).await.unwrap();
+        let found = users
+            .find_by_identity(Provider::Google, &text)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.display_name.as_deref(), Some(text.as_str()));
+        assert_eq!(found.profile.usage_purpose.as_deref(), Some(text.as_str()));
+        let by_email = users
+            .find_by_verified_email("üNÏCÖDÉ@EXÄMPLE.TEST")
+            .await
+            .unwrap();
+        assert_eq!(
+            by_email.map(|u| u.id),
+            Some(created.id),
+            "non-ASCII case folding"
+        );
+    }
+
+    async fn users_without_email_are_stored(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let new = NewUser {
+            id: UserId::new(),
+            email: None,
+            email_verified: false,
+            display_name: None,
+            first_name: None,
+            last_name: None,
+            avatar_url: None,
+            last_provider: Provider::Github,
+        };
+        let created = users.create_with_identity(new, "no-email").await.unwrap();
+        let found = users.find(created.id).await.unwrap().unwrap();
+        assert_eq!(found, created);
+        assert_eq!(found.email, None);
+        assert_eq!(found.last_provider, Some(Provider::Github));
     }
 }

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use cue_workflows::repo::{
-    NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPage, WorkflowPatch, WorkflowRecord, WorkflowRepository,
-    WorkflowVersion,
+    NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPage, WorkflowPatch, WorkflowRecord,
+    WorkflowRepository, WorkflowVersion,
 };
 use diesel::prelude::*;
 
@@ -27,7 +27,8 @@ impl DbWorkflowRepository {
 
 impl std::fmt::Debug for DbWorkflowRepository {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DbWorkflowRepository").finish_non_exhaustive()
+        f.debug_struct("DbWorkflowRepository")
+            .finish_non_exhaustive()
     }
 }
 
@@ -122,7 +123,11 @@ fn changed_json(
     Ok(Some(current.clone()))
 }
 
-fn find_owned(conn: &mut AnyConnection, owner: &str, id: &str) -> Result<Option<WorkflowRow>, DbError> {
+fn find_owned(
+    conn: &mut AnyConnection,
+    owner: &str,
+    id: &str,
+) -> Result<Option<WorkflowRow>, DbError> {
     // Filtering on the owner too makes another owner's workflow indistinguishable from none.
     Ok(workflows::table
         .filter(workflows::id.eq(id))
@@ -132,7 +137,12 @@ fn find_owned(conn: &mut AnyConnection, owner: &str, id: &str) -> Result<Option<
         .optional()?)
 }
 
-fn apply_patch(conn: &mut AnyConnection, owner: &str, id: &str, patch: WorkflowPatch) -> Result<Option<WorkflowRow>, DbError> {
+fn apply_patch(
+    conn: &mut AnyConnection,
+    owner: &str,
+    id: &str,
+    patch: WorkflowPatch,
+) -> Result<Option<WorkflowRow>, DbError> {
     // A no-op write first, so PostgreSQL holds the row lock before we read: two concurrent
     // code changes then cannot both archive the same version. (SQLite's BEGIN IMMEDIATE
     // already serialises writers.) Portable where SELECT ... FOR UPDATE is not.
@@ -176,7 +186,10 @@ fn apply_patch(conn: &mut AnyConnection, owner: &str, id: &str, patch: WorkflowP
                 created_at: row.code_updated_at,
             })
             .execute(conn)?;
-        row.version = row.version.checked_add(1).ok_or_else(|| DbError::corrupt("workflow version"))?;
+        row.version = row
+            .version
+            .checked_add(1)
+            .ok_or_else(|| DbError::corrupt("workflow version"))?;
         row.code_updated_at = now;
         changes.version = Some(row.version);
         changes.code_updated_at = Some(now);
@@ -211,14 +224,20 @@ impl WorkflowRepository for DbWorkflowRepository {
             updated_at: now,
         };
         let row = run(&self.pool, move |c| {
-            diesel::insert_into(workflows::table).values(&row).execute(c)?;
+            diesel::insert_into(workflows::table)
+                .values(&row)
+                .execute(c)?;
             Ok(row)
         })
         .await?;
         Ok(row.into_record()?)
     }
 
-    async fn get(&self, owner: OwnerId, id: WorkflowId) -> Result<Option<WorkflowRecord>, RepoError> {
+    async fn get(
+        &self,
+        owner: OwnerId,
+        id: WorkflowId,
+    ) -> Result<Option<WorkflowRecord>, RepoError> {
         let (owner, id) = (uuid_to_db(owner.0), uuid_to_db(id.0));
         let row = run(&self.pool, move |c| find_owned(c, &owner, &id)).await?;
         Ok(row.map(WorkflowRow::into_record).transpose()?)
@@ -226,7 +245,12 @@ impl WorkflowRepository for DbWorkflowRepository {
 
     /// Newest first (ties broken by id, which is time-ordered). Negative limits and offsets
     /// count as zero.
-    async fn list(&self, owner: OwnerId, limit: i64, offset: i64) -> Result<WorkflowPage, RepoError> {
+    async fn list(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<WorkflowPage, RepoError> {
         let owner = uuid_to_db(owner.0);
         let (limit, offset) = (limit.max(0), offset.max(0));
         let (rows, total) = run(&self.pool, move |c| {
@@ -277,7 +301,11 @@ impl WorkflowRepository for DbWorkflowRepository {
         Ok(deleted > 0)
     }
 
-    async fn versions(&self, owner: OwnerId, id: WorkflowId) -> Result<Option<Vec<WorkflowVersion>>, RepoError> {
+    async fn versions(
+        &self,
+        owner: OwnerId,
+        id: WorkflowId,
+    ) -> Result<Option<Vec<WorkflowVersion>>, RepoError> {
         let (owner, id) = (uuid_to_db(owner.0), uuid_to_db(id.0));
         let rows = run(&self.pool, move |c| {
             let exists = workflows::table
@@ -307,5 +335,374 @@ impl WorkflowRepository for DbWorkflowRepository {
                 })
                 .collect()
         }))
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use std::time::Duration;
+
+    use cue_workflows::repo::{NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPatch};
+    use serde_json::json;
+
+    use crate::Store;
+    use crate::repos::fixtures::{awkward_text, user};
+    use crate::testing::{TestDatabase, backend_tests};
+
+    backend_tests!(
+        create_then_get_round_trips_every_field,
+        another_owners_workflow_is_invisible,
+        code_change_keeps_the_previous_code_as_a_version,
+        other_changes_do_not_make_versions,
+        empty_or_equal_patches_change_nothing,
+        patching_a_missing_workflow_is_none,
+        list_is_newest_first_with_total_and_pages,
+        delete_removes_the_workflow_and_its_versions,
+        creating_for_an_unknown_owner_fails,
+        concurrent_code_changes_each_make_one_version,
+        unicode_and_long_text_round_trip,
+    );
+
+    async fn owner(store: &Store) -> OwnerId {
+        OwnerId(user(store).await.id.0)
+    }
+
+    fn new_workflow(owner: OwnerId, name: &str) -> NewWorkflow {
+        NewWorkflow {
+            id: WorkflowId::new(),
+            owner,
+            name: name.to_owned(),
+            description: "Sends a daily report".into(),
+            prompt: "Every morning email me yesterday's sales".into(),
+            code: "def lambda_handler(event, context):\n    return 1\n".into(),
+            graph: json!({"nodes": [{"id": "1", "data": {"label": "Schedule"}}], "edges": []}),
+            plan: json!({"trigger": {"kind": "schedule", "cron": "0 8 * * *"}, "steps": [1, 2.5, null, true]}),
+            status: "draft".into(),
+        }
+    }
+
+    fn code_patch(code: &str) -> WorkflowPatch {
+        WorkflowPatch {
+            code: Some(code.to_owned()),
+            ..WorkflowPatch::default()
+        }
+    }
+
+    async fn create_then_get_round_trips_every_field(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let owner = owner(&store).await;
+        let new = new_workflow(owner, "Daily sales");
+        let created = repo.create(new.clone()).await.unwrap();
+        assert_eq!(created.id, new.id);
+        assert_eq!(created.owner, owner);
+        assert_eq!(created.name, new.name);
+        assert_eq!(created.description, new.description);
+        assert_eq!(created.prompt, new.prompt);
+        assert_eq!(created.code, new.code);
+        assert_eq!(created.graph, new.graph);
+        assert_eq!(created.plan, new.plan);
+        assert_eq!(created.status, "draft");
+        assert_eq!(created.version, 1);
+        assert_eq!(created.created_at, created.updated_at);
+        assert_eq!(
+            repo.get(owner, new.id).await.unwrap(),
+            Some(created.clone())
+        );
+        assert_eq!(repo.versions(owner, new.id).await.unwrap(), Some(vec![]));
+        assert_eq!(repo.get(owner, WorkflowId::new()).await.unwrap(), None);
+    }
+
+    async fn another_owners_workflow_is_invisible(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let (alice, mallory) = (owner(&store).await, owner(&store).await);
+        let wf = repo.create(new_workflow(alice, "Alice's")).await.unwrap();
+
+        assert_eq!(repo.get(mallory, wf.id).await.unwrap(), None);
+        assert_eq!(
+            repo.update(mallory, wf.id, code_patch("stolen"))
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(repo.versions(mallory, wf.id).await.unwrap(), None);
+        assert!(!repo.delete(mallory, wf.id).await.unwrap());
+        let page = repo.list(mallory, 10, 0).await.unwrap();
+        assert_eq!((page.items.len(), page.total), (0, 0));
+
+        assert_eq!(
+            repo.get(alice, wf.id).await.unwrap(),
+            Some(wf.clone()),
+            "untouched by the attempts"
+        );
+        assert_eq!(repo.versions(alice, wf.id).await.unwrap(), Some(vec![]));
+    }
+
+    async fn code_change_keeps_the_previous_code_as_a_version(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let owner = owner(&store).await;
+        let v1 = repo.create(new_workflow(owner, "wf")).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let v2 = repo
+            .update(owner, v1.id, code_patch("# v2\n"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((v2.version, v2.code.as_str()), (2, "# v2\n"));
+        assert!(v2.updated_at > v1.updated_at);
+        assert_eq!(v2.created_at, v1.created_at);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let v3 = repo
+            .update(owner, v1.id, code_patch("# v3\n"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(v3.version, 3);
+        assert_eq!(
+            repo.get(owner, v1.id).await.unwrap(),
+            Some(v3.clone()),
+            "what update returns is stored"
+        );
+
+        let versions = repo.versions(owner, v1.id).await.unwrap().unwrap();
+        let summary: Vec<_> = versions
+            .iter()
+            .map(|v| (v.version, v.code.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [(2, "# v2\n"), (1, v1.code.as_str())],
+            "earlier versions, newest first"
+        );
+        assert_eq!(
+            versions[1].created_at, v1.created_at,
+            "v1 was written at creation"
+        );
+        assert_eq!(
+            versions[0].created_at, v2.updated_at,
+            "v2 was written by the first update"
+        );
+    }
+
+    async fn other_changes_do_not_make_versions(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let owner = owner(&store).await;
+        let wf = repo.create(new_workflow(owner, "wf")).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let patch = WorkflowPatch {
+            name: Some("Renamed".into()),
+            description: Some("New description".into()),
+            graph: Some(json!({"nodes": [], "edges": []})),
+            plan: Some(json!({"trigger": null})),
+            status: Some("completed".into()),
+            code: None,
+        };
+        let updated = repo.update(owner, wf.id, patch).await.unwrap().unwrap();
+        assert_eq!(updated.name, "Renamed");
+        assert_eq!(updated.description, "New description");
+        assert_eq!(updated.graph, json!({"nodes": [], "edges": []}));
+        assert_eq!(updated.plan, json!({"trigger": null}));
+        assert_eq!(updated.status, "completed");
+        assert_eq!(
+            (updated.version, updated.code.as_str()),
+            (1, wf.code.as_str())
+        );
+        assert_eq!(updated.prompt, wf.prompt, "the prompt is not patchable");
+        assert!(updated.updated_at > wf.updated_at);
+        assert_eq!(repo.versions(owner, wf.id).await.unwrap(), Some(vec![]));
+        assert_eq!(repo.get(owner, wf.id).await.unwrap(), Some(updated));
+    }
+
+    async fn empty_or_equal_patches_change_nothing(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let owner = owner(&store).await;
+        let wf = repo.create(new_workflow(owner, "wf")).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(
+            repo.update(owner, wf.id, WorkflowPatch::default())
+                .await
+                .unwrap(),
+            Some(wf.clone())
+        );
+        let equal = WorkflowPatch {
+            name: Some(wf.name.clone()),
+            code: Some(wf.code.clone()),
+            // equal JSON written differently
+            graph: Some(
+                serde_json::from_str(&serde_json::to_string_pretty(&wf.graph).unwrap()).unwrap(),
+            ),
+            status: Some(wf.status.clone()),
+            ..WorkflowPatch::default()
+        };
+        assert_eq!(
+            repo.update(owner, wf.id, equal).await.unwrap(),
+            Some(wf.clone())
+        );
+        assert_eq!(repo.versions(owner, wf.id).await.unwrap(), Some(vec![]));
+    }
+
+    async fn patching_a_missing_workflow_is_none(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let owner = owner(&store).await;
+        let repo = store.workflows();
+        assert_eq!(
+            repo.update(owner, WorkflowId::new(), code_patch("x"))
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            repo.update(owner, WorkflowId::new(), WorkflowPatch::default())
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(repo.versions(owner, WorkflowId::new()).await.unwrap(), None);
+        assert!(!repo.delete(owner, WorkflowId::new()).await.unwrap());
+    }
+
+    async fn list_is_newest_first_with_total_and_pages(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let (owner, other) = (owner(&store).await, owner(&store).await);
+        let mut ids = Vec::new();
+        for i in 0..7 {
+            ids.push(
+                repo.create(new_workflow(owner, &format!("wf {i}")))
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        repo.create(new_workflow(other, "not mine")).await.unwrap();
+        ids.reverse(); // newest first
+
+        let page = repo.list(owner, 3, 0).await.unwrap();
+        assert_eq!(page.total, 7);
+        assert_eq!(
+            page.items.iter().map(|w| w.id).collect::<Vec<_>>(),
+            ids[..3]
+        );
+        let page = repo.list(owner, 3, 3).await.unwrap();
+        assert_eq!(
+            page.items.iter().map(|w| w.id).collect::<Vec<_>>(),
+            ids[3..6]
+        );
+        let page = repo.list(owner, 3, 6).await.unwrap();
+        assert_eq!(
+            page.items.iter().map(|w| w.id).collect::<Vec<_>>(),
+            ids[6..]
+        );
+        let page = repo.list(owner, 3, 9).await.unwrap();
+        assert_eq!((page.items.len(), page.total), (0, 7));
+        let page = repo.list(owner, 100, 0).await.unwrap();
+        assert_eq!(page.items.iter().map(|w| w.id).collect::<Vec<_>>(), ids);
+        assert!(
+            page.items
+                .windows(2)
+                .all(|w| w[0].created_at >= w[1].created_at)
+        );
+        let page = repo.list(owner, 0, 0).await.unwrap();
+        assert_eq!((page.items.len(), page.total), (0, 7));
+        let page = repo.list(owner, -5, -5).await.unwrap();
+        assert_eq!(
+            (page.items.len(), page.total),
+            (0, 7),
+            "negative limit and offset count as zero"
+        );
+    }
+
+    async fn delete_removes_the_workflow_and_its_versions(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let owner = owner(&store).await;
+        let wf = repo.create(new_workflow(owner, "wf")).await.unwrap();
+        repo.update(owner, wf.id, code_patch("v2")).await.unwrap();
+        assert!(repo.delete(owner, wf.id).await.unwrap());
+        assert!(!repo.delete(owner, wf.id).await.unwrap(), "already gone");
+        assert_eq!(repo.get(owner, wf.id).await.unwrap(), None);
+        assert_eq!(repo.versions(owner, wf.id).await.unwrap(), None);
+        // an id can be reused after deletion: no orphaned version rows block it
+        let mut again = new_workflow(owner, "again");
+        again.id = wf.id;
+        repo.create(again).await.unwrap();
+        assert_eq!(repo.versions(owner, wf.id).await.unwrap(), Some(vec![]));
+    }
+
+    async fn creating_for_an_unknown_owner_fails(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let err = repo
+            .create(new_workflow(OwnerId(uuid::Uuid::now_v7()), "orphan"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, RepoError::Internal(_)), "{err:?}");
+        let owner = owner(&store).await;
+        let wf = repo.create(new_workflow(owner, "wf")).await.unwrap();
+        let err = repo.create(new_workflow(owner, "dup")).await.map(|_| ());
+        assert!(err.is_ok(), "fresh ids never clash");
+        let mut dup = new_workflow(owner, "dup");
+        dup.id = wf.id;
+        assert!(matches!(
+            repo.create(dup).await,
+            Err(RepoError::Internal(_))
+        ));
+    }
+
+    async fn concurrent_code_changes_each_make_one_version(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let owner = owner(&store).await;
+        let wf = repo.create(new_workflow(owner, "wf")).await.unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let repo = repo.clone();
+                tokio::spawn(async move {
+                    repo.update(owner, wf.id, code_patch(&format!("# edit {i}\n")))
+                        .await
+                })
+            })
+            .collect();
+        for t in tasks {
+            assert!(t.await.unwrap().unwrap().is_some());
+        }
+        let now = repo.get(owner, wf.id).await.unwrap().unwrap();
+        assert_eq!(now.version, 9);
+        let versions = repo.versions(owner, wf.id).await.unwrap().unwrap();
+        assert_eq!(
+            versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+            (1..=8).rev().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            versions.last().map(|v| v.code.as_str()),
+            Some(wf.code.as_str())
+        );
+    }
+
+    async fn unicode_and_long_text_round_trip(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let owner = owner(&store).await;
+        let text = awkward_text();
+        let mut new = new_workflow(owner, &text);
+        new.description = text.clone();
+        new.prompt = text.clone();
+        new.code = text.clone();
+        new.status = "✓ fertig".into();
+        new.graph = json!({"nodes": [{"label": text}], "edges": []});
+        let created = repo.create(new).await.unwrap();
+        let got = repo.get(owner, created.id).await.unwrap().unwrap();
+        assert_eq!(got, created);
+        assert_eq!(got.code, text);
+        repo.update(owner, created.id, code_patch("short"))
+            .await
+            .unwrap();
+        let versions = repo.versions(owner, created.id).await.unwrap().unwrap();
+        assert_eq!(versions[0].code, text);
     }
 }
