@@ -1,0 +1,197 @@
+//! One place where every failure becomes an HTTP answer: `{"detail": "...", "code": "..."}`.
+//!
+//! `detail` keeps FastAPI-style clients working; `code` is stable and machine-readable.
+//! 5xx bodies are generic; their cause is logged once, here.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use cue_auth::AuthError;
+use serde::Serialize;
+
+/// The JSON error body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A message for humans.
+    pub detail: String,
+    /// A stable, machine-readable code.
+    pub code: &'static str,
+}
+
+/// Every error a handler can return.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// Malformed or invalid input, with a message that says what to fix.
+    #[error("{detail}")]
+    BadRequest { detail: String, code: &'static str },
+    #[error("{detail}")]
+    Unprocessable { detail: String, code: &'static str },
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// A dependency (database, cache, upstream) is down.
+    #[error("{what} is temporarily unavailable")]
+    Unavailable {
+        what: &'static str,
+        retry_after_secs: Option<u64>,
+    },
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            detail: detail.into(),
+            code,
+        }
+    }
+
+    pub fn unprocessable(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Unprocessable {
+            detail: detail.into(),
+            code,
+        }
+    }
+
+    pub fn internal(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(err.into())
+    }
+
+    /// Status, stable code and client-facing message. Exhaustive on purpose: a new variant
+    /// anywhere forces a decision here.
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        use cue_auth::ports::RepoError;
+        match self {
+            ApiError::Auth(e) => match e {
+                AuthError::ProviderNotConfigured(_) => (
+                    StatusCode::NOT_FOUND,
+                    "provider_not_configured",
+                    e.to_string(),
+                ),
+                AuthError::InvalidState(_) => {
+                    (StatusCode::BAD_REQUEST, "invalid_state", e.to_string())
+                }
+                AuthError::ProviderDenied(_) => {
+                    (StatusCode::BAD_REQUEST, "provider_denied", e.to_string())
+                }
+                AuthError::MissingCode => (StatusCode::BAD_REQUEST, "missing_code", e.to_string()),
+                AuthError::ProviderFailed(_) => {
+                    (StatusCode::BAD_GATEWAY, "provider_error", e.to_string())
+                }
+                AuthError::Unauthenticated => (
+                    StatusCode::UNAUTHORIZED,
+                    "not_authenticated",
+                    "Not authenticated".into(),
+                ),
+                AuthError::InvalidToken(_) => {
+                    (StatusCode::UNAUTHORIZED, "invalid_token", e.to_string())
+                }
+                AuthError::InvalidProfile(_) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_profile",
+                    e.to_string(),
+                ),
+                AuthError::Repo(r) => match r {
+                    RepoError::Unavailable(_) => (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "database_unavailable",
+                        "the database is temporarily unavailable".into(),
+                    ),
+                    RepoError::Conflict | RepoError::Internal(_) => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal_error",
+                        "internal error".into(),
+                    ),
+                },
+                AuthError::Internal(_) => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "internal error".into(),
+                ),
+            },
+            ApiError::BadRequest { detail, code } => {
+                (StatusCode::BAD_REQUEST, code, detail.clone())
+            }
+            ApiError::Unprocessable { detail, code } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, code, detail.clone())
+            }
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", self.to_string()),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", self.to_string()),
+            ApiError::PayloadTooLarge { .. } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                self.to_string(),
+            ),
+            ApiError::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                self.to_string(),
+            ),
+            ApiError::Unavailable { what, .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                if *what == "the database" {
+                    "database_unavailable"
+                } else {
+                    "service_unavailable"
+                },
+                self.to_string(),
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "internal error".into(),
+            ),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, code, detail) = self.parts();
+        if status.is_server_error() {
+            // The cause chain goes to the log, never to the client.
+            tracing::error!(error = %self, cause = ?std::error::Error::source(self), code, "request failed");
+        } else {
+            tracing::debug!(code, %status, "request rejected");
+        }
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+        }
+        let retry = match self {
+            ApiError::Unavailable {
+                retry_after_secs, ..
+            } => *retry_after_secs,
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(1),
+            _ => None,
+        };
+        if let Some(secs) = retry {
+            response.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        response.json(ErrorBody { detail, code })
+    }
+}
+
+/// A JSON error response for framework-level rejections (bad JSON, unknown route, ...).
+pub fn error_response(
+    status: StatusCode,
+    code: &'static str,
+    detail: impl Into<String>,
+) -> HttpResponse {
+    HttpResponse::build(status).json(ErrorBody {
+        detail: detail.into(),
+        code,
+    })
+}

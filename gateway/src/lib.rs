@@ -1,0 +1,11 @@
+//! The Cue API gateway: configuration, startup, routes, extractors and error mapping around
+//! the domain crates (`cue-auth`, `cue-workflows`, `cue-validate`, `cue-speech`, `cue-store`).
+
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

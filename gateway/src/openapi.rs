@@ -1,0 +1,55 @@
+//! The OpenAPI 3.1 document of every route, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{auth, health, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Cue API", description = "Turns plain-language automations into deployable AWS Lambda code."),
+    paths(
+        health::get_health,
+        health::get_ready,
+        auth::get_login,
+        auth::get_callback,
+        auth::post_logout,
+        auth::get_logout,
+        auth::post_validate_token,
+        users::get_me,
+        users::get_frontend_me,
+        users::put_profile,
+        users::post_onboarding,
+    ),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&Security),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::extract::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+/// `GET /openapi.json`
+pub async fn get_openapi() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().json(ApiDoc::openapi())
+}

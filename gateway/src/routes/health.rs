@@ -1,0 +1,76 @@
+//! Liveness and readiness.
+
+use std::time::Duration;
+
+use actix_web::{HttpResponse, web};
+use futures_util::future::join_all;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::state::AppState;
+
+/// Upper bound for one readiness probe, so `/health/ready` answers within a second.
+const PROBE_TIMEOUT: Duration = Duration::from_millis(800);
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`
+    #[schema(example = "ok")]
+    status: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ok` or `unavailable`
+    status: &'static str,
+    /// Each dependency and whether it is usable (`ok`, or why not).
+    checks: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// Liveness: the process is up and serving.
+#[utoipa::path(get, path = "/health", tag = "health", responses((status = 200, body = Health)))]
+pub async fn get_health() -> web::Json<Health> {
+    web::Json(Health { status: "ok" })
+}
+
+/// Readiness: the database (and Redis, when configured) answer.
+#[utoipa::path(get, path = "/health/ready", tag = "health", responses(
+    (status = 200, body = Readiness), (status = 503, body = Readiness)
+))]
+pub async fn get_ready(state: web::Data<AppState>) -> HttpResponse {
+    let results = join_all(state.probes.iter().map(|probe| async move {
+        let outcome = match tokio::time::timeout(PROBE_TIMEOUT, probe.check()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(reason)) => Err(reason),
+            Err(_) => Err("timed out".to_owned()),
+        };
+        (probe.name(), outcome)
+    }))
+    .await;
+    let ready = results.iter().all(|(_, r)| r.is_ok());
+    let checks = results
+        .into_iter()
+        .map(|(name, r)| {
+            if let Err(reason) = &r {
+                tracing::warn!(dependency = name, %reason, "readiness check failed");
+            }
+            (name, r.err().unwrap_or_else(|| "ok".to_owned()))
+        })
+        .collect();
+    let body = Readiness {
+        status: if ready { "ok" } else { "unavailable" },
+        checks,
+    };
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .insert_header(("Retry-After", "1"))
+            .json(body)
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::resource("/health").get(get_health))
+        .service(super::resource("/health/ready").get(get_ready));
+}

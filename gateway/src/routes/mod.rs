@@ -1,0 +1,27 @@
+//! Route modules, one per resource, and the table that mounts them.
+
+pub mod auth;
+pub mod health;
+pub mod users;
+
+use actix_web::{HttpResponse, Resource, http::StatusCode, web};
+
+use crate::error::error_response;
+
+/// A resource whose unlisted methods answer `405` with the JSON error body.
+pub fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(|| async {
+        HttpResponse::from(error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "Method Not Allowed",
+        ))
+    }))
+}
+
+/// Mounts every route. Specific paths come before parameterised ones.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    health::configure(cfg);
+    users::configure(cfg);
+    auth::configure(cfg);
+}

@@ -1,0 +1,357 @@
+//! Building the application from settings, and running it.
+
+use std::collections::HashSet;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+use async_trait::async_trait;
+use cue_auth::jwt::{JwtConfig, TokenCodec};
+use cue_auth::providers::{GithubProvider, GoogleProvider};
+use cue_auth::{AuthRepos, AuthService, LoginSettings, OAuthProvider};
+use cue_store::{Store, StoreConfig};
+use secrecy::ExposeSecret;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::{Settings, origin_of};
+use crate::error::{ApiError, error_response};
+use crate::state::{AppState, ReadinessProbe};
+use crate::telemetry::CueRootSpan;
+
+/// Opens the database pool the settings name (without running migrations).
+pub fn store_config(settings: &Settings) -> StoreConfig {
+    StoreConfig {
+        url: settings.database.url.expose_secret().to_owned(),
+        max_connections: settings.database.max_connections,
+        acquire_timeout: settings.database.acquire_timeout,
+    }
+}
+
+struct DatabaseProbe(Store);
+
+#[async_trait]
+impl ReadinessProbe for DatabaseProbe {
+    fn name(&self) -> &'static str {
+        "database"
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        self.0.ping().await.map_err(|e| e.to_string())
+    }
+}
+
+struct RedisProbe(redis::Client);
+
+#[async_trait]
+impl ReadinessProbe for RedisProbe {
+    fn name(&self) -> &'static str {
+        "redis"
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        let mut conn = self
+            .0
+            .get_multiplexed_async_connection()
+            .await
+            .map_err(|e| format!("cannot connect ({})", e.kind_str()))?;
+        redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .map(drop)
+            .map_err(|e| format!("PING failed ({})", e.kind_str()))
+    }
+}
+
+trait RedisErrorKind {
+    fn kind_str(&self) -> String;
+}
+
+impl RedisErrorKind for redis::RedisError {
+    fn kind_str(&self) -> String {
+        format!("{:?}", self.kind())
+    }
+}
+
+/// Everything the handlers share, built from settings and an open store.
+pub fn build_state(settings: Settings, store: &Store) -> anyhow::Result<AppState> {
+    let auth_cfg = &settings.auth;
+    let mut providers: Vec<Arc<dyn OAuthProvider>> = Vec::new();
+    if let Some(cfg) = &auth_cfg.google {
+        providers.push(Arc::new(
+            GoogleProvider::new(cfg.clone()).context("Google login")?,
+        ));
+    }
+    if let Some(cfg) = &auth_cfg.github {
+        providers.push(Arc::new(
+            GithubProvider::new(cfg.clone()).context("GitHub login")?,
+        ));
+    }
+    let tokens = TokenCodec::new(JwtConfig {
+        secret: auth_cfg.secret_key.clone(),
+        issuer: auth_cfg.issuer.clone(),
+        audience: auth_cfg.audience.clone(),
+        ttl: auth_cfg.access_ttl,
+        leeway: Duration::from_secs(30),
+    });
+    let auth = AuthService::new(
+        AuthRepos {
+            users: store.users(),
+            states: store.login_states(),
+            revocations: store.revocations(),
+        },
+        providers,
+        tokens,
+        LoginSettings {
+            redirect_base_url: auth_cfg.redirect_base_url.clone(),
+            state_ttl: auth_cfg.state_ttl,
+        },
+    );
+
+    let mut probes: Vec<Arc<dyn ReadinessProbe>> = vec![Arc::new(DatabaseProbe(store.clone()))];
+    if let Some(url) = &settings.redis_url {
+        let client =
+            redis::Client::open(url.expose_secret()).context("REDIS_URL: not a valid Redis URL")?;
+        probes.push(Arc::new(RedisProbe(client)));
+    }
+
+    let mut trusted_origins: HashSet<String> = settings.cors_origins.iter().cloned().collect();
+    trusted_origins.extend(origin_of(&auth_cfg.redirect_base_url));
+
+    Ok(AppState {
+        workflows: store.workflows(),
+        auth: Arc::new(auth),
+        probes,
+        trusted_origins,
+        settings: Arc::new(settings),
+    })
+}
+
+/// Turns any non-JSON error response (unknown route, wrong method, framework rejections)
+/// into the same `{"detail", "code"}` body as handler errors.
+fn json_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (code, detail) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "Not Found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method Not Allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "unsupported media type"),
+        StatusCode::UNAUTHORIZED => ("not_authenticated", "Not authenticated"),
+        StatusCode::FORBIDDEN => ("forbidden", "forbidden"),
+        s if s.is_server_error() => ("internal_error", "internal error"),
+        _ => ("bad_request", "bad request"),
+    };
+    let (req, old) = res.into_parts();
+    let mut new = error_response(status, code, detail);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, new).map_into_right_body(),
+    ))
+}
+
+fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(move |err, _req| {
+            use actix_web::error::JsonPayloadError as E;
+            let api = match &err {
+                E::Overflow { limit } => ApiError::PayloadTooLarge { limit: *limit },
+                E::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge { limit: *limit },
+                E::ContentType => {
+                    ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
+                }
+                E::Deserialize(e) if e.is_data() => {
+                    ApiError::unprocessable("invalid_body", format!("invalid request body: {e}"))
+                }
+                E::Deserialize(e) => {
+                    ApiError::bad_request("malformed_json", format!("malformed JSON: {e}"))
+                }
+                _ => ApiError::bad_request("invalid_body", "the request body could not be read"),
+            };
+            api.into()
+        })
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError::bad_request("invalid_query", format!("invalid query string: {err}")).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound("resource").into())
+}
+
+/// The running server and what tests need to reach it.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `HOST:PORT` (port 0 picks a free one), opens the database, applies migrations
+    /// unless disabled, and prepares the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = Store::connect(&store_config(&settings))
+            .await
+            .with_context(|| {
+                format!(
+                    "DATABASE_URL: cannot open {}",
+                    store_config(&settings).redacted_url()
+                )
+            })?;
+        if settings.database.run_migrations {
+            let applied = store
+                .run_migrations()
+                .await
+                .context("applying database migrations")?;
+            if !applied.is_empty() {
+                tracing::info!(?applied, "database migrations applied");
+            }
+        }
+        let listener =
+            TcpListener::bind((settings.host.as_str(), settings.port)).with_context(|| {
+                format!(
+                    "HOST/PORT: cannot listen on {}:{}",
+                    settings.host, settings.port
+                )
+            })?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(build_state(settings, &store)?);
+        spawn_housekeeping(state.clone());
+        let server = run(listener, state)?;
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Purges expired login states and revocations every ten minutes.
+fn spawn_housekeeping(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match state.auth.purge_expired().await {
+                Ok((states, revoked)) => {
+                    tracing::debug!(states, revoked, "expired login data purged")
+                }
+                Err(e) => tracing::warn!(error = %e, "purging expired login data failed"),
+            }
+        }
+    });
+}
+
+fn cors(state: &AppState) -> Cors {
+    let allowed = state.settings.cors_origins.clone();
+    Cors::default()
+        .allowed_origin_fn(move |origin, _req| {
+            origin
+                .to_str()
+                .is_ok_and(|o| allowed.iter().any(|a| a == o))
+        })
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .supports_credentials()
+        .max_age(600)
+}
+
+fn security_headers(state: &AppState) -> DefaultHeaders {
+    let mut headers = DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
+        .add((header::CACHE_CONTROL, "no-store"));
+    if state
+        .settings
+        .auth
+        .redirect_base_url
+        .starts_with("https://")
+    {
+        headers = headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        ));
+    }
+    headers
+}
+
+/// Mounts every route with the shared configuration.
+pub fn configure_routes(cfg: &mut web::ServiceConfig, state: &AppState) {
+    cfg.app_data(json_config(state.settings.limits.json_body_bytes))
+        .app_data(query_config())
+        .app_data(path_config())
+        .service(crate::routes::resource("/openapi.json").get(crate::openapi::get_openapi));
+    crate::routes::configure(cfg);
+}
+
+fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let grace = state.settings.shutdown_grace;
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .configure(|cfg| configure_routes(cfg, &state))
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route"))
+            }))
+            .wrap(ErrorHandlers::new().default_handler(json_errors))
+            .wrap(security_headers(&state))
+            .wrap(cors(&state))
+            .wrap(actix_web::middleware::from_fn(request_id_header))
+            .wrap(TracingLogger::<CueRootSpan>::new())
+    })
+    .listen(listener)?
+    .shutdown_timeout(grace.as_secs())
+    .run();
+    Ok(server)
+}
+
+/// Echoes the request id in `X-Request-Id`, so a client can quote it in a bug report.
+async fn request_id_header(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
+    use actix_web::HttpMessage as _;
+    let id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string);
+    let mut res = next.call(req).await?;
+    if let Some(value) = id.and_then(|id| header::HeaderValue::from_str(&id).ok()) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(res)
+}

@@ -1,0 +1,28 @@
+//! What every handler can reach: one `web::Data<AppState>`.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use cue_auth::AuthService;
+use cue_workflows::repo::WorkflowRepository;
+
+use crate::config::Settings;
+
+/// Something `/health/ready` checks (the database, Redis, ...).
+#[async_trait]
+pub trait ReadinessProbe: Send + Sync {
+    fn name(&self) -> &'static str;
+    /// `Err` with a short, log-safe reason when the dependency is not usable.
+    async fn check(&self) -> Result<(), String>;
+}
+
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub auth: Arc<AuthService>,
+    pub workflows: Arc<dyn WorkflowRepository>,
+    pub probes: Vec<Arc<dyn ReadinessProbe>>,
+    /// Origins allowed to make cookie-authenticated unsafe requests (CSRF guard): the CORS
+    /// allow-list plus this API's own public origin.
+    pub trusted_origins: HashSet<String>,
+}

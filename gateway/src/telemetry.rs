@@ -1,0 +1,80 @@
+//! Logs: structured (JSON in production), one line per request with its id, route, status,
+//! latency and user id. Never the query string (OAuth callbacks carry codes and states),
+//! never headers, cookies or bodies.
+
+use std::time::Instant;
+
+use actix_web::HttpMessage;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use tracing::Span;
+use tracing_actix_web::{RequestId, RootSpanBuilder};
+use tracing_subscriber::EnvFilter;
+
+use crate::config::LogFormat;
+
+/// Installs the global subscriber. `RUST_LOG` overrides the default level.
+pub fn init(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(true);
+    // A second init (tests) is harmless.
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+        LogFormat::Pretty => builder.compact().try_init(),
+    };
+}
+
+struct StartedAt(Instant);
+
+/// The root span of every request.
+pub struct CueRootSpan;
+
+impl RootSpanBuilder for CueRootSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        request.extensions_mut().insert(StartedAt(Instant::now()));
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_owned());
+        tracing::info_span!(
+            "request",
+            request_id = %request_id,
+            method = %request.method(),
+            route = %route,
+            path = %request.path(),
+            user_id = tracing::field::Empty,
+            status = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        let (status, latency_ms) = match outcome {
+            Ok(response) => {
+                let latency = response
+                    .request()
+                    .extensions()
+                    .get::<StartedAt>()
+                    .map(|s| s.0.elapsed().as_secs_f64() * 1000.0)
+                    .unwrap_or_default();
+                (response.status().as_u16(), latency)
+            }
+            Err(error) => (error.as_response_error().status_code().as_u16(), 0.0),
+        };
+        span.record("status", status);
+        span.in_scope(|| tracing::info!(status, latency_ms, "request completed"));
+    }
+}

@@ -1,0 +1,123 @@
+//! Health, the OpenAPI document, CORS, headers and JSON errors for what no handler serves.
+
+use reqwest::{Method, header};
+use serde_json::Value;
+
+use crate::backend_tests;
+use crate::helpers::{FRONTEND, TestApp, error_code};
+
+backend_tests!(
+    health_answers_ok,
+    readiness_reports_the_database,
+    openapi_lists_every_route,
+    unknown_routes_and_methods_get_json_errors,
+    cors_preflight_echoes_allowed_origins_only,
+    responses_carry_security_headers_and_a_request_id,
+);
+
+async fn health_answers_ok(app: TestApp) {
+    let res = app.api.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        serde_json::json!({"status": "ok"})
+    );
+}
+
+async fn readiness_reports_the_database(app: TestApp) {
+    let res = app.api.get(app.url("/health/ready")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["checks"]["database"], "ok");
+}
+
+async fn openapi_lists_every_route(app: TestApp) {
+    let doc: Value = app
+        .api
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/health",
+        "/health/ready",
+        "/auth/{provider}",
+        "/auth/{provider}/callback",
+        "/users/me",
+        "/auth/users/me",
+        "/auth/logout",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+}
+
+async fn unknown_routes_and_methods_get_json_errors(app: TestApp) {
+    let res = app.api.get(app.url("/no/such/route")).send().await.unwrap();
+    assert_eq!(error_code(res, 404).await, "not_found");
+    let res = app.api.delete(app.url("/health")).send().await.unwrap();
+    assert_eq!(error_code(res, 405).await, "method_not_allowed");
+}
+
+async fn cors_preflight_echoes_allowed_origins_only(app: TestApp) {
+    for path in ["/auth/users/me", "/workflows/generate", "/users/me"] {
+        let res = app
+            .api
+            .request(Method::OPTIONS, app.url(path))
+            .header(header::ORIGIN, FRONTEND)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], FRONTEND);
+        assert_eq!(
+            res.headers()[header::ACCESS_CONTROL_ALLOW_CREDENTIALS],
+            "true"
+        );
+    }
+    let res = app
+        .api
+        .request(Method::OPTIONS, app.url("/auth/users/me"))
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none()
+    );
+    // A simple request from an allowed origin also gets the exact origin back.
+    let res = app
+        .api
+        .get(app.url("/health"))
+        .header(header::ORIGIN, "http://localhost:3000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "http://localhost:3000"
+    );
+}
+
+async fn responses_carry_security_headers_and_a_request_id(app: TestApp) {
+    for path in ["/health", "/users/me", "/nowhere"] {
+        let res = app.api.get(app.url(path)).send().await.unwrap();
+        let h = res.headers();
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert_eq!(h[header::REFERRER_POLICY], "no-referrer", "{path}");
+        assert_eq!(h[header::CACHE_CONTROL], "no-store", "{path}");
+        assert!(h.get("x-request-id").is_some(), "{path}");
+    }
+}

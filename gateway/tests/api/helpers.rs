@@ -1,0 +1,315 @@
+//! `spawn_app()` and the stand-in identity providers.
+
+use std::collections::{BTreeMap, HashMap};
+
+use cue_gateway::config::Settings;
+use cue_gateway::startup::Application;
+use cue_store::testing::{TestDatabase, fresh_database};
+use cue_store::{Backend, Store};
+use reqwest::header;
+use serde_json::json;
+use url::Url;
+use wiremock::matchers::{body_string_contains, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub const SECRET_KEY: &str = "test-secret-key-test-secret-key-0123456789";
+pub const FRONTEND: &str = "http://frontend.test:5173";
+pub const API_PUBLIC: &str = "http://api.test:8000";
+
+/// Generates a SQLite and a PostgreSQL variant of each `async fn(TestApp)` test, so a failure
+/// names its backend. The PostgreSQL one is skipped (with a printed reason) when no server
+/// answers outside CI.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::spawn_app(cue_store::Backend::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::spawn_app(cue_store::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+pub struct TestApp {
+    pub address: String,
+    /// The same database the app uses, for arranging and checking state directly.
+    pub store: Store,
+    pub idp: MockServer,
+    /// A browser: keeps cookies, does not follow redirects (tests follow them explicitly).
+    pub browser: reqwest::Client,
+    /// A plain API client without cookies.
+    pub api: reqwest::Client,
+    _db: TestDatabase,
+}
+
+pub fn settings_vars(db_url: &str, idp: &str) -> BTreeMap<String, String> {
+    let pairs = [
+        ("HOST", "127.0.0.1"),
+        ("PORT", "0"),
+        ("DATABASE_URL", db_url),
+        ("SECRET_KEY", SECRET_KEY),
+        ("FRONTEND_URL", FRONTEND),
+        ("OAUTH_REDIRECT_BASE_URL", API_PUBLIC),
+        ("CORS_ORIGINS", "http://localhost:3000,https://cue-prod.com"),
+        ("GOOGLE_CLIENT_ID", "google-client"),
+        ("GOOGLE_CLIENT_SECRET", "google-secret"),
+        ("GITHUB_CLIENT_ID", "github-client"),
+        ("GITHUB_CLIENT_SECRET", "github-secret"),
+        ("LOG_FORMAT", "pretty"),
+    ];
+    let mut vars: BTreeMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned()))
+        .collect();
+    for (k, v) in [
+        ("google_auth_url", format!("{idp}/google/authorize")),
+        ("google_token_url", format!("{idp}/google/token")),
+        ("google_userinfo_url", format!("{idp}/google/userinfo")),
+        ("github_auth_url", format!("{idp}/github/authorize")),
+        ("github_token_url", format!("{idp}/github/token")),
+        ("github_api_url", format!("{idp}/github/api")),
+    ] {
+        vars.insert(k.to_owned(), v);
+    }
+    vars
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(
+    backend: Backend,
+    adjust: impl FnOnce(&mut BTreeMap<String, String>),
+) -> Option<TestApp> {
+    let db = fresh_database(backend).await?;
+    let idp = MockServer::start().await;
+    mount_providers(&idp).await;
+    let mut vars = settings_vars(db.url(), &idp.uri());
+    adjust(&mut vars);
+    let settings = Settings::from_vars(vars).expect("test settings");
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let store = Store::connect(&db.config()).await.expect("store");
+    Some(TestApp {
+        address,
+        store,
+        idp,
+        browser: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        api: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        _db: db,
+    })
+}
+
+/// A user as each stand-in provider knows them, keyed by authorization code.
+async fn mount_providers(idp: &MockServer) {
+    for (code, token, sub, email) in [
+        (
+            "google-code-ada",
+            "g-token-ada",
+            "google-sub-ada",
+            "ada@example.com",
+        ),
+        (
+            "google-code-bob",
+            "g-token-bob",
+            "google-sub-bob",
+            "bob@example.com",
+        ),
+    ] {
+        Mock::given(method("POST"))
+            .and(path("/google/token"))
+            .and(body_string_contains(format!("code={code}&")))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"access_token": token, "token_type": "Bearer"})),
+            )
+            .mount(idp)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/google/userinfo"))
+            .and(wiremock::matchers::header(
+                "authorization",
+                format!("Bearer {token}").as_str(),
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "sub": sub, "email": email, "email_verified": true,
+                "name": "Ada Lovelace", "given_name": "Ada", "family_name": "Lovelace",
+                "picture": "https://example.com/ada.png"
+            })))
+            .mount(idp)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path("/github/token"))
+        .and(body_string_contains("code=github-code-ada&"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "gho_ada", "scope": "read:user,user:email"})),
+        )
+        .mount(idp)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/github/api/user"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 4242, "login": "ada-gh", "name": "Ada Lovelace", "avatar_url": "https://example.com/gh.png"
+        })))
+        .mount(idp)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/github/api/user/emails"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"email": "ada@example.com", "primary": true, "verified": true}
+        ])))
+        .mount(idp)
+        .await;
+    // A code the provider refuses.
+    Mock::given(method("POST"))
+        .and(path("/google/token"))
+        .and(body_string_contains("code=bad-code&"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant"})))
+        .mount(idp)
+        .await;
+}
+
+/// What a login start redirected to: the provider's authorize URL and its query.
+pub struct Authorize {
+    pub url: Url,
+    pub query: HashMap<String, String>,
+}
+
+impl Authorize {
+    pub fn state(&self) -> &str {
+        &self.query["state"]
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Starts a browser login and returns where the provider was asked to send the user back.
+    pub async fn start_login(&self, client: &reqwest::Client, start_path: &str) -> Authorize {
+        let res = client
+            .get(self.url(start_path))
+            .header(header::ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302, "login start must redirect");
+        let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+        let url = Url::parse(&location).unwrap();
+        let query = url.query_pairs().into_owned().collect();
+        Authorize { url, query }
+    }
+
+    /// Plays the provider sending the browser back to the callback.
+    pub async fn callback(
+        &self,
+        client: &reqwest::Client,
+        provider: &str,
+        code: &str,
+        state: &str,
+    ) -> reqwest::Response {
+        let mut url = Url::parse(&self.url(&format!("/auth/{provider}/callback"))).unwrap();
+        url.query_pairs_mut()
+            .append_pair("code", code)
+            .append_pair("state", state);
+        client
+            .get(url)
+            .header(header::ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A complete browser login; the browser ends up holding the session cookie.
+    pub async fn browser_login(&self, provider: &str, code: &str) {
+        let authorize = self
+            .start_login(&self.browser, &format!("/auth/{provider}"))
+            .await;
+        let res = self
+            .callback(&self.browser, provider, code, authorize.state())
+            .await;
+        assert_eq!(res.status(), 302);
+        let location = res.headers()[header::LOCATION].to_str().unwrap();
+        assert_eq!(location, format!("{FRONTEND}/"));
+    }
+
+    /// A login by an API client that asks for JSON; returns the access token.
+    pub async fn api_login(&self, provider: &str, code: &str) -> String {
+        let res = self
+            .api
+            .get(self.url(&format!("/auth/{provider}")))
+            .header(header::ACCEPT, "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        let url = Url::parse(body["authorization_url"].as_str().unwrap()).unwrap();
+        let state = url
+            .query_pairs()
+            .find(|(k, _)| k == "state")
+            .unwrap()
+            .1
+            .into_owned();
+        let mut cb = Url::parse(&self.url(&format!("/auth/{provider}/callback"))).unwrap();
+        cb.query_pairs_mut()
+            .append_pair("code", code)
+            .append_pair("state", &state);
+        let res = self
+            .api
+            .get(cb)
+            .header(header::ACCEPT, "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["token_type"], "bearer");
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Asserts the `{"detail", "code"}` error body and returns the code.
+pub async fn error_code(res: reqwest::Response, status: u16) -> String {
+    assert_eq!(res.status(), status);
+    let ct = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(ct.as_deref(), Some("application/json"));
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{body}"
+    );
+    body["code"].as_str().unwrap().to_owned()
+}

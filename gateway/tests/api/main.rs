@@ -1,0 +1,8 @@
+//! The gateway's integration tests: the real application on a free port, against a fresh
+//! database (SQLite and PostgreSQL) and local stand-ins for the identity providers.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod basics;
+mod helpers;
