@@ -296,15 +296,15 @@ impl Catalog {
                 }
             }
             for e in &t.events {
-                if let Some(p) = &e.poll {
-                    if t.action(p).is_none() {
-                        return bad(format!("{} event {} polls unknown action {p}", t.id, e.id));
-                    }
+                if let Some(p) = &e.poll
+                    && t.action(p).is_none()
+                {
+                    return bad(format!("{} event {} polls unknown action {p}", t.id, e.id));
                 }
-                if let Some(s) = &e.secret {
-                    if !creds.contains(s.as_str()) {
-                        return bad(format!("{} event {} uses unknown secret {s}", t.id, e.id));
-                    }
+                if let Some(s) = &e.secret
+                    && !creds.contains(s.as_str())
+                {
+                    return bad(format!("{} event {} uses unknown secret {s}", t.id, e.id));
                 }
             }
             if t.actions.is_empty() && t.events.is_empty() {

@@ -119,30 +119,31 @@ impl Engine {
         let mut b = GraphBuilder::default();
         let t = &plan.trigger;
         let trigger_tool = t.tool.as_deref().and_then(|id| self.catalog.tool(id));
-        let trigger_creds: Vec<CredentialField> = match trigger_tool {
-            Some(tool) if t.delivery == Delivery::Http => {
-                let creds: Vec<String> = tool
+        let mut trigger_creds: Vec<CredentialField> = Vec::new();
+        if t.delivery == Delivery::Http {
+            let placeholders = plan.placeholders();
+            if let (Some(tool), Some(event)) = (trigger_tool, t.event.as_deref()) {
+                let secret = tool
                     .events
                     .iter()
-                    .filter_map(|e| e.secret.clone())
-                    .filter(|s| plan.placeholders().contains(s))
+                    .find(|e| e.id == event)
+                    .and_then(|e| e.secret.clone());
+                let creds: Vec<String> = secret
+                    .into_iter()
+                    .filter(|s| placeholders.contains(s))
                     .collect();
-                self.fields(tool, &creds)
+                trigger_creds.extend(self.fields(tool, &creds));
             }
-            None if t.kind == TriggerKind::Webhook => match self.catalog.tool("webhook") {
-                Some(w) => {
-                    let creds: Vec<String> = plan
-                        .tools
-                        .iter()
-                        .filter(|pt| pt.id == "webhook")
-                        .flat_map(|pt| pt.credentials.clone())
-                        .collect();
-                    self.fields(w, &creds)
-                }
-                None => Vec::new(),
-            },
-            _ => Vec::new(),
-        };
+            if let Some(w) = self.catalog.tool("webhook") {
+                let creds: Vec<String> = plan
+                    .tools
+                    .iter()
+                    .filter(|pt| pt.id == "webhook")
+                    .flat_map(|pt| pt.credentials.clone())
+                    .collect();
+                trigger_creds.extend(self.fields(w, &creds));
+            }
+        }
         let (service, icon, title) = match (trigger_tool, t.kind) {
             (Some(tool), _) => (
                 tool.id.clone(),

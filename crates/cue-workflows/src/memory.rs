@@ -11,10 +11,13 @@ use crate::repo::{
     WorkflowRepository, WorkflowVersion,
 };
 
+/// Records with their earlier versions, by id.
+type Store = HashMap<WorkflowId, (WorkflowRecord, Vec<WorkflowVersion>)>;
+
 /// Workflows in a `Mutex<HashMap>`, owner-scoped like the real store.
 #[derive(Debug, Default)]
 pub struct InMemoryWorkflows {
-    inner: Mutex<HashMap<WorkflowId, (WorkflowRecord, Vec<WorkflowVersion>)>>,
+    inner: Mutex<Store>,
 }
 
 impl InMemoryWorkflows {
@@ -22,12 +25,7 @@ impl InMemoryWorkflows {
         Self::default()
     }
 
-    fn lock(
-        &self,
-    ) -> Result<
-        std::sync::MutexGuard<'_, HashMap<WorkflowId, (WorkflowRecord, Vec<WorkflowVersion>)>>,
-        RepoError,
-    > {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Store>, RepoError> {
         self.inner
             .lock()
             .map_err(|_| RepoError::Internal("in-memory workflow store lock poisoned".into()))
@@ -105,16 +103,16 @@ impl WorkflowRepository for InMemoryWorkflows {
             return Ok(None);
         };
         let now = Utc::now();
-        if let Some(code) = patch.code {
-            if code != rec.code {
-                versions.push(WorkflowVersion {
-                    version: rec.version,
-                    code: std::mem::take(&mut rec.code),
-                    created_at: rec.updated_at,
-                });
-                rec.code = code;
-                rec.version += 1;
-            }
+        if let Some(code) = patch.code
+            && code != rec.code
+        {
+            versions.push(WorkflowVersion {
+                version: rec.version,
+                code: std::mem::take(&mut rec.code),
+                created_at: rec.updated_at,
+            });
+            rec.code = code;
+            rec.version += 1;
         }
         if let Some(v) = patch.name {
             rec.name = v;

@@ -19,9 +19,7 @@ struct Mention {
 }
 
 /// Words before a common-word alias that mean it is not the tool ("every monday").
-const NOT_TOOL_BEFORE: &[&str] = &[
-    "every", "each", "per", "a", "this", "next", "last", "on", "the",
-];
+const NOT_TOOL_BEFORE: &[&str] = &["every", "each", "per", "a", "this", "next", "last"];
 
 const STOP: &[&str] = &[
     "is",
@@ -265,15 +263,15 @@ fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -
             schedule: None,
         };
     }
-    if let Some(s) = sched.clone() {
-        if !starts_with_event {
-            return TriggerChoice {
-                kind: TriggerKind::Schedule,
-                tool: None,
-                end,
-                schedule: Some(s),
-            };
-        }
+    if let Some(s) = sched.clone()
+        && !starts_with_event
+    {
+        return TriggerChoice {
+            kind: TriggerKind::Schedule,
+            tool: None,
+            end,
+            schedule: Some(s),
+        };
     }
     // queue / stream consumers
     if let Some(qi) = first_in(&|m| cat(m) == "queue", all) {
@@ -472,45 +470,45 @@ fn conditions(toks: &[Tok], text: &str) -> Vec<(usize, Condition)> {
             _ => (None, 0, 0),
         };
         let mut found: Option<(CompareOp, String, usize)> = None;
-        if let Some(op) = op {
-            if let Some(v) = number(w(value_at)) {
-                let unit = w(value_at + 1);
-                let is_duration = matches!(
-                    unit,
-                    "day"
-                        | "days"
-                        | "hour"
-                        | "hours"
-                        | "minute"
-                        | "minutes"
-                        | "week"
-                        | "weeks"
-                        | "month"
-                        | "months"
-                        | "ago"
-                );
-                if !is_duration {
-                    found = Some((op, v, i));
-                }
+        if let Some(op) = op
+            && let Some(v) = number(w(value_at))
+        {
+            let unit = w(value_at + 1);
+            let is_duration = matches!(
+                unit,
+                "day"
+                    | "days"
+                    | "hour"
+                    | "hours"
+                    | "minute"
+                    | "minutes"
+                    | "week"
+                    | "weeks"
+                    | "month"
+                    | "months"
+                    | "ago"
+            );
+            if !is_duration {
+                found = Some((op, v, i));
             }
         }
         if found.is_none() {
             // "6 or lower", "10 or more"
-            if let Some(v) = number(w(i)) {
-                if w(i + 1) == "or" {
-                    let op = match w(i + 2) {
-                        "lower" | "less" | "below" | "fewer" | "under" => Some(CompareOp::Le),
-                        "higher" | "more" | "above" | "greater" | "over" => Some(CompareOp::Ge),
-                        _ => None,
+            if let Some(v) = number(w(i))
+                && w(i + 1) == "or"
+            {
+                let op = match w(i + 2) {
+                    "lower" | "less" | "below" | "fewer" | "under" => Some(CompareOp::Le),
+                    "higher" | "more" | "above" | "greater" | "over" => Some(CompareOp::Ge),
+                    _ => None,
+                };
+                if let Some(op) = op {
+                    let start = if w(i.wrapping_sub(1)) == "of" {
+                        i - 1
+                    } else {
+                        i
                     };
-                    if let Some(op) = op {
-                        let start = if w(i.wrapping_sub(1)) == "of" {
-                            i - 1
-                        } else {
-                            i
-                        };
-                        found = Some((op, v, start));
-                    }
+                    found = Some((op, v, start));
                 }
             }
         }
@@ -553,7 +551,7 @@ fn conditions(toks: &[Tok], text: &str) -> Vec<(usize, Condition)> {
             } else {
                 (0..start)
                     .rev()
-                    .map(|k| w(k))
+                    .map(&w)
                     .find(|x| !STOP.contains(x) && !x.chars().all(|c| c.is_ascii_digit()))
                     .unwrap_or("value")
                     .to_owned()
@@ -633,10 +631,10 @@ fn quoted_all(s: &str) -> Vec<(usize, String)> {
             if prev.is_some_and(char::is_alphanumeric) {
                 continue; // an apostrophe: issue's
             }
-            if let Some(q) = quoted_at(&s[i..]) {
-                if out.iter().all(|(j, _): &(usize, String)| i > *j + 1) {
-                    out.push((i, q));
-                }
+            if let Some(q) = quoted_at(&s[i..])
+                && out.iter().all(|(j, _): &(usize, String)| i > *j + 1)
+            {
+                out.push((i, q));
             }
         }
     }
@@ -699,22 +697,19 @@ fn extract_params(
                     if let Some(p) = ws.iter().position(|w| {
                         w.trim_end_matches([',', '.'])
                             .eq_ignore_ascii_case("channel")
-                    }) {
-                        if p > 0 {
-                            let cand = ws[p - 1]
-                                .trim_matches(|c: char| {
-                                    !c.is_alphanumeric() && c != '-' && c != '_'
-                                })
-                                .to_ascii_lowercase();
-                            if !cand.is_empty()
-                                && !STOP.contains(&cand.as_str())
-                                && !matches!(
-                                    cand.as_str(),
-                                    "slack" | "teams" | "discord" | "a" | "team"
-                                )
-                            {
-                                value = Some(format!("#{cand}"));
-                            }
+                    }) && p > 0
+                    {
+                        let cand = ws[p - 1]
+                            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
+                            .to_ascii_lowercase();
+                        if !cand.is_empty()
+                            && !STOP.contains(&cand.as_str())
+                            && !matches!(
+                                cand.as_str(),
+                                "slack" | "teams" | "discord" | "a" | "team"
+                            )
+                        {
+                            value = Some(format!("#{cand}"));
                         }
                     }
                 }
@@ -784,18 +779,16 @@ fn extract_params(
                     for (k, w) in ws.iter().enumerate() {
                         let wl = w.to_ascii_lowercase();
                         if syn.contains(&wl.trim_end_matches([',', '.']).trim_matches(['\'', '"']))
+                            && let Some(next) = ws.get(k + 1)
                         {
-                            if let Some(next) = ws.get(k + 1) {
-                                let n = next.trim_end_matches([',', '.', ';', ':']);
-                                if n.len() > 1
-                                    && n.chars().all(|c| {
-                                        c.is_ascii_alphanumeric() || matches!(c, '_' | '-')
-                                    })
-                                    && (n.contains('_') || n.contains('-'))
-                                {
-                                    value = Some(n.to_owned());
-                                    break;
-                                }
+                            let n = next.trim_end_matches([',', '.', ';', ':']);
+                            if n.len() > 1
+                                && n.chars()
+                                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+                                && (n.contains('_') || n.contains('-'))
+                            {
+                                value = Some(n.to_owned());
+                                break;
                             }
                         }
                     }
@@ -834,9 +827,8 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
     // masked tokens: those inside tool mentions
     let mut masked = vec![false; toks.len()];
     for m in &ms {
-        for k in m.at..(m.at + m.len).min(toks.len()) {
-            masked[k] = true;
-        }
+        let end = (m.at + m.len).min(toks.len());
+        masked[m.at..end].iter_mut().for_each(|x| *x = true);
     }
 
     // the trigger tool and event
@@ -863,22 +855,23 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
                     let pw: Vec<&str> = p.split(' ').collect();
                     find_phrase(&toks, &pw, 0, trig.end).is_some_and(|i| !masked[i])
                 });
-                if let Some(t) = catalog.tools.iter().position(|t| t.id == n.default) {
-                    if hit && !catalog.tools[t].events.is_empty() {
-                        trigger_tool = Some(t);
-                        let alts: Vec<&str> = n
-                            .alternatives
-                            .iter()
-                            .filter_map(|a| catalog.tool(a))
-                            .map(|t| t.name.as_str())
-                            .collect();
-                        need_trigger_note = Some(format!(
-                            "No tool was named for the event; assuming it comes from {} (alternatives: {}).",
-                            catalog.tools[t].name,
-                            alts.join(", ")
-                        ));
-                        break;
-                    }
+                if let Some(t) = catalog.tools.iter().position(|t| t.id == n.default)
+                    && hit
+                    && !catalog.tools[t].events.is_empty()
+                {
+                    trigger_tool = Some(t);
+                    let alts: Vec<&str> = n
+                        .alternatives
+                        .iter()
+                        .filter_map(|a| catalog.tool(a))
+                        .map(|t| t.name.as_str())
+                        .collect();
+                    need_trigger_note = Some(format!(
+                        "No tool was named for the event; assuming it comes from {} (alternatives: {}).",
+                        catalog.tools[t].name,
+                        alts.join(", ")
+                    ));
+                    break;
                 }
             }
         }
@@ -965,18 +958,17 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
     }
     let mut drafts: Vec<Draft> = Vec::new();
     let mut poll_step: Option<Draft> = None;
-    if delivery == Delivery::Poll {
-        if let (Some(ti), Some(e)) = (trigger_tool, event) {
-            if let Some(p) = &e.poll {
-                poll_step = Some(Draft {
-                    tool: ti,
-                    action: p.clone(),
-                    at: 0,
-                    clause: 0,
-                    role: Role::Read,
-                });
-            }
-        }
+    if delivery == Delivery::Poll
+        && let (Some(ti), Some(e)) = (trigger_tool, event)
+        && let Some(p) = &e.poll
+    {
+        poll_step = Some(Draft {
+            tool: ti,
+            action: p.clone(),
+            at: 0,
+            clause: 0,
+            role: Role::Read,
+        });
     }
     let source_first = matches!(kind, TriggerKind::Schedule | TriggerKind::Manual);
     for (k, m) in ms.iter().enumerate() {
@@ -1230,22 +1222,34 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
     if let Some(ti) = trigger_tool {
         let tool = catalog.tool_at(ti);
         let mut creds = Vec::new();
+        let secret = event.and_then(|e| e.secret.clone());
+        let unsigned = http_trigger && secret.is_none();
         if http_trigger {
-            if let Some(s) = event.and_then(|e| e.secret.clone()) {
-                creds.push(s);
-            }
+            creds.extend(secret);
         }
         add_tool(tool, creds);
-    } else if kind == TriggerKind::Webhook {
-        if let Some(w) = catalog.tool("webhook") {
-            let creds = w
-                .events
-                .first()
-                .and_then(|e| e.secret.clone())
-                .into_iter()
-                .collect();
-            add_tool(w, creds);
+        if unsigned {
+            // the app cannot sign its calls: callers must send the shared secret header
+            if let Some(w) = catalog.tool("webhook") {
+                let creds = w
+                    .events
+                    .first()
+                    .and_then(|e| e.secret.clone())
+                    .into_iter()
+                    .collect();
+                add_tool(w, creds);
+            }
         }
+    } else if kind == TriggerKind::Webhook
+        && let Some(w) = catalog.tool("webhook")
+    {
+        let creds = w
+            .events
+            .first()
+            .and_then(|e| e.secret.clone())
+            .into_iter()
+            .collect();
+        add_tool(w, creds);
     }
     for s in &steps {
         if let Some(tool) = catalog.tool(&s.tool) {
@@ -1259,10 +1263,10 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
     let trigger_name = trigger_tool.map(|t| catalog.tool_at(t).name.clone());
     let mut title_parts: Vec<String> = trigger_name.iter().cloned().collect();
     for s in &steps {
-        if let Some(t) = catalog.tool(&s.tool) {
-            if !title_parts.contains(&t.name) {
-                title_parts.push(t.name.clone());
-            }
+        if let Some(t) = catalog.tool(&s.tool)
+            && !title_parts.contains(&t.name)
+        {
+            title_parts.push(t.name.clone());
         }
     }
     let name = match kind {

@@ -64,12 +64,32 @@ fn doc_text(s: &str) -> String {
 /// `{ref}` names in a template string.
 fn refs_in_str(s: &str, out: &mut Vec<String>) {
     let mut rest = s;
-    while let Some(i) = rest.find('{') {
-        let after = &rest[i + 1..];
-        let Some(j) = after.find('}') else { break };
-        out.push(after[..j].to_owned());
-        rest = &after[j + 1..];
+    while let Some((i, j)) = next_ref(rest) {
+        out.push(rest[i + 1..j].to_owned());
+        rest = &rest[j + 1..];
     }
+}
+
+/// Whether `name` can be a template reference (`{channel}`, `{field:id}`); other braces
+/// (GraphQL, JSON) are literal text.
+fn is_ref_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-'))
+}
+
+/// The byte range (`{` index, `}` index) of the next reference in `s`.
+fn next_ref(s: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find('{').map(|i| i + from) {
+        let j = s[i..].find('}')? + i;
+        if is_ref_name(&s[i + 1..j]) {
+            return Some((i, j));
+        }
+        from = i + 1;
+    }
+    None
 }
 
 fn refs_in_value(v: &Value, out: &mut Vec<String>) {
@@ -82,8 +102,14 @@ fn refs_in_value(v: &Value, out: &mut Vec<String>) {
 }
 
 fn auth_creds(auth: &str) -> Vec<String> {
-    auth.split_whitespace()
-        .skip(1)
+    let parts: Vec<&str> = auth.split_whitespace().collect();
+    let creds: Vec<&str> = match parts.as_slice() {
+        ["bearer", c] | ["header", .., c] | ["query", _, c] => vec![c],
+        ["basic", u, p] => vec![u, p],
+        _ => Vec::new(),
+    };
+    creds
+        .into_iter()
         .filter(|w| is_cred_name(w))
         .map(str::to_owned)
         .collect()
@@ -204,22 +230,23 @@ fn str_expr(s: &str, ctx: &mut Ctx<'_>, url: bool) -> Result<String, WorkflowErr
     let mut parts: Vec<String> = Vec::new();
     let mut rest = s;
     let mut only_ref: Option<String> = None;
-    while let Some(i) = rest.find('{') {
-        let Some(j) = rest[i..].find('}') else { break };
+    let mut first = true;
+    while let Some((i, j)) = next_ref(rest) {
         if i > 0 {
             parts.push(py_str(&rest[..i]));
         }
-        let name = &rest[i + 1..i + j];
+        let name = &rest[i + 1..j];
         let e = ref_expr(name, ctx)?;
         let cred = is_cred_name(name);
-        if url && !cred {
+        if url && !cred && !(first && i == 0) {
             parts.push(format!("urllib.parse.quote(str({e}), safe=\"/\")"));
         } else if s.len() == name.len() + 2 {
             only_ref = Some(e);
         } else {
             parts.push(format!("str({e})"));
         }
-        rest = &rest[i + j + 1..];
+        first = false;
+        rest = &rest[j + 1..];
     }
     if let Some(e) = only_ref {
         return Ok(e);

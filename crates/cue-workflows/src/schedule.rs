@@ -153,12 +153,11 @@ fn time_at(text: &str, toks: &[Tok], i: usize) -> Option<(u32, u32, usize)> {
             return None;
         }
         // "at 9:30 in the evening"
-        if let Some(next) = toks.get(i + used + 2) {
-            if next.w == "evening" || next.w == "afternoon" || next.w == "night" {
-                if hour < 12 {
-                    hour += 12;
-                }
-            }
+        if let Some(next) = toks.get(i + used + 2)
+            && (next.w == "evening" || next.w == "afternoon" || next.w == "night")
+            && hour < 12
+        {
+            hour += 12;
         }
     }
     (hour < 24 && minute < 60).then_some((hour, minute, used))
@@ -180,7 +179,8 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
 
     for i in 0..toks.len() {
         let cur = w(i);
-        let every = matches!(cur, "every" | "each" | "once" | "per");
+        let every = matches!(cur, "every" | "each" | "once")
+            || (cur == "per" && matches!(w(i.wrapping_sub(1)), "once" | "twice"));
         match cur {
             "daily" | "nightly" | "everyday" => {
                 daily = true;
@@ -203,23 +203,21 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 cue = true;
                 monthly_day.get_or_insert(1);
             }
-            "weekday" | "weekdays" | "workday" | "workdays" | "businessday" => {
-                if matches!(
+            "weekday" | "weekdays" | "workday" | "workdays" | "businessday"
+                if (matches!(
                     w(i.wrapping_sub(1)),
                     "every" | "each" | "on" | "weekday" | "all" | "the"
-                ) || cur.ends_with('s')
-                {
-                    weekdays = true;
-                    cue = true;
-                }
+                ) || cur.ends_with('s')) =>
+            {
+                weekdays = true;
+                cue = true;
             }
-            "weekend" | "weekends" => {
-                if matches!(w(i.wrapping_sub(1)), "every" | "each" | "on" | "the")
-                    || cur == "weekends"
-                {
-                    weekends = true;
-                    cue = true;
-                }
+            "weekend" | "weekends"
+                if (matches!(w(i.wrapping_sub(1)), "every" | "each" | "on" | "the")
+                    || cur == "weekends") =>
+            {
+                weekends = true;
+                cue = true;
             }
             _ => {}
         }
@@ -297,13 +295,13 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             let n = w(i + 1);
             let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
             let suffix = &n[digits.len()..];
-            if !digits.is_empty() && matches!(suffix, "st" | "nd" | "rd" | "th") {
-                if let Ok(d) = digits.parse::<u32>() {
-                    if (1..=31).contains(&d) {
-                        monthly_day = Some(d);
-                        cue = true;
-                    }
-                }
+            if !digits.is_empty()
+                && matches!(suffix, "st" | "nd" | "rd" | "th")
+                && let Ok(d) = digits.parse::<u32>()
+                && (1..=31).contains(&d)
+            {
+                monthly_day = Some(d);
+                cue = true;
             }
         }
         if cur == "last"
@@ -314,30 +312,29 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             monthly_day = Some(32);
             cue = true;
         }
-        if time.is_none() {
-            if let Some((h, m, _)) = time_at(text, toks, i) {
-                time = Some((h, m));
-                if matches!(w(i.wrapping_sub(1)), "at" | "by" | "around")
-                    || cur.ends_with("am")
-                    || cur.ends_with("pm")
-                {
-                    cue = cue || w(i.wrapping_sub(1)) == "at";
-                }
+        if time.is_none()
+            && let Some((h, m, _)) = time_at(text, toks, i)
+        {
+            time = Some((h, m));
+            if matches!(w(i.wrapping_sub(1)), "at" | "by" | "around")
+                || cur.ends_with("am")
+                || cur.ends_with("pm")
+            {
+                cue = cue || w(i.wrapping_sub(1)) == "at";
             }
         }
-        if zone.is_none() {
-            if let Some(&(_, z)) = ZONES.iter().find(|(k, _)| *k == cur) {
-                let near_time = i > 0
-                    && toks[..i].iter().rev().take(4).any(|t| {
-                        t.w.chars().next().is_some_and(|c| c.is_ascii_digit())
-                            || t.w == "time"
-                            || t.w == "noon"
-                            || t.w == "midnight"
-                    });
-                if near_time || w(i + 1) == "time" || matches!(w(i.wrapping_sub(1)), "in" | "time")
-                {
-                    zone = Some(z);
-                }
+        if zone.is_none()
+            && let Some(&(_, z)) = ZONES.iter().find(|(k, _)| *k == cur)
+        {
+            let near_time = i > 0
+                && toks[..i].iter().rev().take(4).any(|t| {
+                    t.w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                        || t.w == "time"
+                        || t.w == "noon"
+                        || t.w == "midnight"
+                });
+            if near_time || w(i + 1) == "time" || matches!(w(i.wrapping_sub(1)), "in" | "time") {
+                zone = Some(z);
             }
         }
     }

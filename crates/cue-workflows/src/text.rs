@@ -226,13 +226,13 @@ pub(crate) fn normalize(prompt: &str, speech: bool) -> String {
         }
         // number words
         if let Some(v) = lookup(TENS, &lower) {
-            if trail.is_empty() {
-                if let Some(u) = lookup(UNITS, &next_lower).filter(|u| (1..10).contains(u)) {
-                    let trail_next = pieces.get(i + 1).map(|p| split_piece(p).2).unwrap_or("");
-                    push_number(&mut out, lead, v + u, trail_next);
-                    i += 2;
-                    continue;
-                }
+            if trail.is_empty()
+                && let Some(u) = lookup(UNITS, &next_lower).filter(|u| (1..10).contains(u))
+            {
+                let trail_next = pieces.get(i + 1).map(|p| split_piece(p).2).unwrap_or("");
+                push_number(&mut out, lead, v + u, trail_next);
+                i += 2;
+                continue;
             }
             push_number(&mut out, lead, v, trail);
             i += 1;
@@ -247,14 +247,13 @@ pub(crate) fn normalize(prompt: &str, speech: bool) -> String {
                 continue;
             }
         }
-        if let Some(v) = lookup(ORDINALS, &lower) {
-            if out.last().is_some_and(|l| l.eq_ignore_ascii_case("the"))
-                && (next_lower == "of" || next_lower.is_empty())
-            {
-                out.push(format!("{lead}{v}{}{trail}", ordinal_suffix(v)));
-                i += 1;
-                continue;
-            }
+        if let Some(v) = lookup(ORDINALS, &lower)
+            && out.last().is_some_and(|l| l.eq_ignore_ascii_case("the"))
+            && (next_lower == "of" || next_lower.is_empty())
+        {
+            out.push(format!("{lead}{v}{}{trail}", ordinal_suffix(v)));
+            i += 1;
+            continue;
         }
         if lower == "o" && next_lower == "clock" {
             i += 2;
@@ -282,17 +281,18 @@ fn is_number_like(s: &str) -> bool {
 
 /// Pushes a number, joining `8` + `30` into `8:30` when the previous piece is an hour.
 fn push_number(out: &mut Vec<String>, lead: &str, v: u32, trail: &str) {
-    if (10..60).contains(&v) && lead.is_empty() {
-        if let Some(last) = out.last_mut() {
-            let (l0, c0, t0) = split_piece(last);
-            if t0.is_empty() && !c0.contains(':') {
-                if let Ok(h) = c0.parse::<u32>() {
-                    if (1..=12).contains(&h) {
-                        *last = format!("{l0}{h}:{v:02}{trail}");
-                        return;
-                    }
-                }
-            }
+    if (10..60).contains(&v)
+        && lead.is_empty()
+        && let Some(last) = out.last_mut()
+    {
+        let (l0, c0, t0) = split_piece(last);
+        if t0.is_empty()
+            && !c0.contains(':')
+            && let Ok(h) = c0.parse::<u32>()
+            && (1..=12).contains(&h)
+        {
+            *last = format!("{l0}{h}:{v:02}{trail}");
+            return;
         }
     }
     out.push(format!("{lead}{v}{trail}"));

@@ -1,0 +1,330 @@
+//! Scores the embedded engine on the eval prompts the way `shared/eval/score.py` does (tool
+//! precision/recall/F1 on canonical names, trigger accuracy with the scorer's compatible set,
+//! rejects), and checks every generated module with `python3` (compile + pyflakes) and the
+//! placeholder contract.
+//!
+//! `cargo test -p cue-workflows --test eval -- --nocapture` prints the table.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cue_workflows::{Engine, GenerateRequest, Generated, InputType, WorkflowError};
+use serde_json::Value;
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load(path: &Path) -> Option<Vec<Value>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect(),
+    )
+}
+
+/// Loose trigger compatibility, as in score.py's TRIGGER_COMPAT.
+fn trigger_ok(expected: &str, got: &str) -> bool {
+    let ok: &[&str] = match expected {
+        "app_event" => &["app_event", "webhook"],
+        "email_received" => &["email_received", "app_event", "webhook"],
+        "file_upload" => &["file_upload", "app_event", "webhook"],
+        "queue" => &["queue", "app_event"],
+        "manual" => &["manual", "webhook"],
+        other => return other == got,
+    };
+    ok.contains(&got)
+}
+
+fn names(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// (recall, precision, f1) as score.py computes them.
+fn score_tools(predicted: &BTreeSet<String>, expect: &Value) -> (f64, f64, f64) {
+    let want = names(expect, "tools");
+    let groups: Vec<Vec<String>> = expect
+        .get("any_of")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|g| {
+                    g.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_str().unwrap().to_owned())
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let optional: BTreeSet<String> = names(expect, "optional").into_iter().collect();
+    let allowed: BTreeSet<String> = want
+        .iter()
+        .cloned()
+        .chain(groups.iter().flatten().cloned())
+        .collect();
+    let units = want.len() + groups.len();
+    let hit = want.iter().filter(|t| predicted.contains(*t)).count()
+        + groups
+            .iter()
+            .filter(|g| g.iter().any(|t| predicted.contains(t)))
+            .count();
+    let scored: Vec<&String> = predicted
+        .iter()
+        .filter(|p| !optional.contains(*p) || allowed.contains(*p))
+        .collect();
+    let tp = scored.iter().filter(|p| allowed.contains(**p)).count();
+    let recall = if units == 0 {
+        1.0
+    } else {
+        hit as f64 / units as f64
+    };
+    let precision = if scored.is_empty() {
+        if units == 0 { 1.0 } else { 0.0 }
+    } else {
+        tp as f64 / scored.len() as f64
+    };
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    (recall, precision, f1)
+}
+
+struct Summary {
+    n: usize,
+    f1: f64,
+    recall: f64,
+    precision: f64,
+    trigger_hits: usize,
+    reject_hits: usize,
+    rejects: usize,
+    failures: Vec<String>,
+    generated: Vec<(String, Generated)>,
+}
+
+fn run(prompts: &[Value], canonical: &BTreeSet<String>) -> Summary {
+    let engine = Engine::new().unwrap();
+    let mut s = Summary {
+        n: 0,
+        f1: 0.0,
+        recall: 0.0,
+        precision: 0.0,
+        trigger_hits: 0,
+        reject_hits: 0,
+        rejects: 0,
+        failures: Vec::new(),
+        generated: Vec::new(),
+    };
+    for p in prompts {
+        let id = p["id"].as_str().unwrap().to_owned();
+        let input_type = if p["input_type"] == "speech_transcript" {
+            InputType::SpeechTranscript
+        } else {
+            InputType::Text
+        };
+        let req = GenerateRequest {
+            prompt: p["prompt"].as_str().unwrap().to_owned(),
+            input_type,
+        };
+        let expect = &p["expect"];
+        let result = engine.generate(&req);
+        if expect.get("reject").and_then(Value::as_bool) == Some(true) {
+            s.rejects += 1;
+            match result {
+                Err(
+                    WorkflowError::EmptyPrompt
+                    | WorkflowError::NotUnderstood { .. }
+                    | WorkflowError::Disallowed { .. }
+                    | WorkflowError::PromptTooLong { .. },
+                ) => s.reject_hits += 1,
+                Ok(g) => s
+                    .failures
+                    .push(format!("{id}: generated {:?} but must be rejected", g.name)),
+                Err(e) => s.failures.push(format!("{id}: unexpected error {e}")),
+            }
+            continue;
+        }
+        s.n += 1;
+        let g = match result {
+            Ok(g) => g,
+            Err(e) => {
+                s.failures.push(format!("{id}: error {e}"));
+                continue;
+            }
+        };
+        let predicted: BTreeSet<String> = g
+            .tools
+            .iter()
+            .map(|t| t.name.clone())
+            .filter(|n| canonical.contains(n))
+            .collect();
+        let (r, pr, f1) = score_tools(&predicted, expect);
+        s.recall += r;
+        s.precision += pr;
+        s.f1 += f1;
+        if f1 < 0.999 {
+            s.failures.push(format!(
+                "{id}: tools {:?} f1={f1:.2} (expected {})",
+                predicted, expect
+            ));
+        }
+        let got = g.plan.trigger.kind.as_str();
+        if trigger_ok(expect["trigger"].as_str().unwrap_or(""), got) {
+            s.trigger_hits += 1;
+        } else {
+            s.failures.push(format!(
+                "{id}: trigger {got}, expected {}",
+                expect["trigger"]
+            ));
+        }
+        for t in &g.tools {
+            for c in &t.credentials_needed {
+                assert!(
+                    g.code.contains(&format!("\"{{{{{c}}}}}\"")),
+                    "{id}: placeholder {c} missing from code"
+                );
+            }
+        }
+        s.generated.push((id, g));
+    }
+    s
+}
+
+/// Compiles and pyflakes-checks the generated modules with python3; returns problems.
+fn python_check(generated: &[(String, Generated)]) -> Option<Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    for (id, g) in generated {
+        std::fs::write(dir.path().join(format!("{id}.py")), &g.code).unwrap();
+    }
+    let script = r#"
+import sys, glob, os
+try:
+    from pyflakes import api as flakes
+    from pyflakes import reporter as rep
+except ImportError:
+    flakes = None
+import io
+bad = []
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.py"))):
+    src = open(path, encoding="utf-8").read()
+    try:
+        compile(src, path, "exec")
+    except SyntaxError as e:
+        bad.append(f"{os.path.basename(path)}: compile: {e}")
+        continue
+    if flakes:
+        out, err = io.StringIO(), io.StringIO()
+        n = flakes.check(src, os.path.basename(path), rep.Reporter(out, err))
+        if n:
+            bad.append(out.getvalue().strip() + err.getvalue().strip())
+print("\n".join(bad))
+print("PYFLAKES" if flakes else "NOPYFLAKES", file=sys.stderr)
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(dir.path())
+        .output()
+        .ok()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    Some(
+        stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+fn report(label: &str, s: &Summary) -> (f64, f64) {
+    let n = s.n.max(1) as f64;
+    let f1 = s.f1 / n;
+    let trig = s.trigger_hits as f64 / n;
+    println!(
+        "{label}: prompts={} tool_f1={:.3} recall={:.3} precision={:.3} trigger={:.3} rejects={}/{}",
+        s.n,
+        f1,
+        s.recall / n,
+        s.precision / n,
+        trig,
+        s.reject_hits,
+        s.rejects
+    );
+    for f in &s.failures {
+        println!("  - {f}");
+    }
+    (f1, trig)
+}
+
+fn canonical_names() -> Option<BTreeSet<String>> {
+    let path = manifest().join("../../../shared/eval/tools.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    Some(v["tools"].as_object()?.keys().cloned().collect())
+}
+
+#[test]
+fn dev_prompts_meet_targets() {
+    let path = manifest().join("../../../shared/eval/dev-prompts.jsonl");
+    let (Some(prompts), Some(canonical)) = (load(&path), canonical_names()) else {
+        println!("skipped: {} or tools.json not found", path.display());
+        return;
+    };
+    let s = run(&prompts, &canonical);
+    let (f1, trig) = report("dev", &s);
+    if let Some(problems) = python_check(&s.generated) {
+        for p in &problems {
+            println!("  python: {p}");
+        }
+        assert!(problems.is_empty(), "generated code has python problems");
+    } else {
+        println!("python3 not available: compile check skipped");
+    }
+    assert_eq!(s.reject_hits, s.rejects, "every reject prompt is rejected");
+    assert!(f1 >= 0.90, "tool F1 {f1:.3} below 0.90");
+    assert!(trig >= 0.90, "trigger accuracy {trig:.3} below 0.90");
+}
+
+#[test]
+fn own_prompts_meet_targets() {
+    let path = manifest().join("tests/prompts.jsonl");
+    let Some(prompts) = load(&path) else {
+        println!("skipped: no {}", path.display());
+        return;
+    };
+    let canonical = canonical_names().unwrap_or_else(|| {
+        Engine::new()
+            .unwrap()
+            .catalog()
+            .tools()
+            .iter()
+            .map(|t| t.name.clone())
+            .filter(|n| n != "Webhook")
+            .collect()
+    });
+    let s = run(&prompts, &canonical);
+    let (f1, trig) = report("own", &s);
+    if let Some(problems) = python_check(&s.generated) {
+        for p in &problems {
+            println!("  python: {p}");
+        }
+        assert!(problems.is_empty(), "generated code has python problems");
+    }
+    assert_eq!(s.reject_hits, s.rejects, "every reject prompt is rejected");
+    assert!(f1 >= 0.85, "tool F1 {f1:.3} below 0.85");
+    assert!(trig >= 0.85, "trigger accuracy {trig:.3} below 0.85");
+}
