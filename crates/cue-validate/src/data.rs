@@ -1,6 +1,6 @@
 //! The versioned data the rules use, embedded from `data/*.toml` and parsed once per process.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -153,8 +153,8 @@ fn load() -> Result<Data, String> {
             ));
         }
     }
-    let mut module_entries = HashMap::new();
-    let mut api_entries = HashMap::new();
+    let mut module_entries = HashMap::default();
+    let mut api_entries = HashMap::default();
     for (index, entry) in deprecations.entry.iter().enumerate() {
         let map = match entry.kind {
             EntryKind::StdlibModule | EntryKind::Package => &mut module_entries,

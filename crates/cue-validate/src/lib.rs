@@ -43,12 +43,12 @@ mod data;
 mod error;
 mod locate;
 mod options;
+mod prescan;
 mod report;
 mod requirements;
 mod rules;
 
 use ruff_python_ast::Mod;
-use ruff_python_ast::token::TokenKind;
 use ruff_python_parser::{Mode, ParseOptions, Parsed};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
@@ -61,10 +61,6 @@ pub use rules::{Category, Rule, RuleInfo, Severity, rules};
 
 use checker::{Checker, RawFinding, Sink};
 
-/// CPython's limit on nested brackets (`MAXLEVEL` in the tokenizer).
-const MAX_BRACKET_NESTING: usize = 200;
-/// CPython's limit on indentation levels (`MAXINDENT` in the tokenizer).
-const MAX_INDENT_LEVELS: usize = 100;
 /// Stack reserved per AST level when dropping a deeply nested tree on a fresh stack.
 const DROP_STACK_PER_LEVEL: usize = 1024;
 /// Nesting below which the tree is dropped on the caller's stack.
@@ -83,6 +79,19 @@ pub fn validate(source: &str, options: &Options) -> Result<Report, ValidateError
         });
     }
     let data = data::data()?;
+    if let Some(refusal) = prescan::prescan(source) {
+        // Nesting CPython itself refuses: report it without spending seconds parsing.
+        let mut sink = Sink::new(1);
+        let at = TextSize::try_from(refusal.offset).unwrap_or_default();
+        sink.push(
+            Rule::NestingTooDeep,
+            Severity::Error,
+            TextRange::at(at, TextSize::from(1)),
+            format!("{}; the rest of the file was not analysed", refusal.message),
+            Some("flatten the code: split deep expressions into named steps and deep blocks into functions".to_owned()),
+        );
+        return Ok(build_report(source, options, data.data_version, sink));
+    }
     let parse_options =
         ParseOptions::from(Mode::Module).with_target_version(options.python_version.to_ruff());
     let parsed = ruff_python_parser::parse_unchecked(source, parse_options);
@@ -170,45 +179,6 @@ fn syntax_findings(source: &str, parsed: &Parsed<Mod>, sink: &mut Sink) {
             error.to_string(),
             Some("rewrite it for the target version, or target a newer python runtime".to_owned()),
         );
-    }
-    let mut brackets = 0usize;
-    let mut indents = 0usize;
-    let mut bracket_reported = false;
-    let mut indent_reported = false;
-    for token in parsed.tokens().iter() {
-        match token.kind() {
-            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
-                brackets += 1;
-                if brackets > MAX_BRACKET_NESTING && !bracket_reported {
-                    bracket_reported = true;
-                    sink.push(
-                        Rule::NestingTooDeep,
-                        Severity::Error,
-                        token.range(),
-                        format!("too many nested parentheses: CPython allows at most {MAX_BRACKET_NESTING}"),
-                        None,
-                    );
-                }
-            }
-            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
-                brackets = brackets.saturating_sub(1);
-            }
-            TokenKind::Indent => {
-                indents += 1;
-                if indents > MAX_INDENT_LEVELS && !indent_reported {
-                    indent_reported = true;
-                    sink.push(
-                        Rule::NestingTooDeep,
-                        Severity::Error,
-                        token.range(),
-                        format!("too many levels of indentation: CPython allows at most {MAX_INDENT_LEVELS}"),
-                        None,
-                    );
-                }
-            }
-            TokenKind::Dedent => indents = indents.saturating_sub(1),
-            _ => {}
-        }
     }
 }
 

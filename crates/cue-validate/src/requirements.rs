@@ -1,6 +1,6 @@
 //! Reading the distribution names a `requirements.txt` declares.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// Normalises a distribution name per PEP 503: lowercase, runs of `-`, `_`, `.` become one `-`.
 pub(crate) fn normalize(name: &str) -> String {
@@ -24,7 +24,7 @@ pub(crate) fn normalize(name: &str) -> String {
 /// `--index-url`, ...), comments, environment markers, extras, versions and URLs are skipped;
 /// `name @ url` and `...#egg=name` yield `name`.
 pub(crate) fn declared(requirements: &str) -> HashSet<String> {
-    let mut names = HashSet::new();
+    let mut names = HashSet::default();
     for raw in requirements.lines() {
         let line = match raw.find(" #").or_else(|| raw.starts_with('#').then_some(0)) {
             Some(pos) => &raw[..pos],

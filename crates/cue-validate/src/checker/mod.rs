@@ -8,7 +8,7 @@ mod names;
 mod production;
 mod secrets;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Pattern, Stmt};
@@ -111,11 +111,11 @@ impl Scope<'_> {
         Self {
             kind,
             parent,
-            names: HashMap::new(),
-            globals: HashSet::new(),
-            nonlocals: HashSet::new(),
+            names: HashMap::default(),
+            globals: HashSet::default(),
+            nonlocals: HashSet::default(),
             star_import: false,
-            dynamic_sql: HashSet::new(),
+            dynamic_sql: HashSet::default(),
         }
     }
 }

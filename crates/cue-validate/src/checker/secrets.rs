@@ -288,12 +288,16 @@ pub(crate) fn credential_pattern(text: &str) -> Option<&'static str> {
         return Some("private key");
     }
     let bytes = text.as_bytes();
-    for (i, _) in text.char_indices() {
-        let rest = &bytes[i..];
+    for (i, &first) in bytes.iter().enumerate() {
+        // Every token format starts with one of these bytes; skip the rest cheaply.
+        if !matches!(first, b'A' | b's' | b'r' | b'x' | b'g' | b'e' | b'h') {
+            continue;
+        }
         let prev_is_word = i > 0 && bytes.get(i - 1).is_some_and(|b| b.is_ascii_alphanumeric());
         if prev_is_word {
             continue;
         }
+        let rest = &bytes[i..];
         if let Some(kind) = match_token_at(rest) {
             return Some(kind);
         }

@@ -1,0 +1,305 @@
+//! A linear pre-scan that refuses pathologically nested sources before they reach the parser.
+//!
+//! ruff's parser survives any nesting (it grows its stack on the heap), but a 1 MiB source of
+//! nested brackets or prefix operators costs it seconds. CPython refuses such code anyway:
+//! more than 200 nested brackets ("too many nested parentheses"), more than 100 indentation
+//! levels ("too many levels of indentation"), and a few thousand chained prefix operators
+//! ("maximum recursion depth exceeded during compilation"). The scan understands just enough
+//! of Python's lexical structure (strings, comments, line continuations) to count these.
+
+/// CPython's limit on nested brackets (`MAXLEVEL` in the tokenizer).
+pub(crate) const MAX_BRACKET_NESTING: usize = 200;
+/// CPython's limit on indentation levels (`MAXINDENT` in the tokenizer).
+pub(crate) const MAX_INDENT_LEVELS: usize = 100;
+/// Longest accepted run of prefix operators (`- - x`, `not not x`), and most `lambda`, `if`
+/// or `**` in one logical line; CPython fails to compile around 3,000.
+pub(crate) const MAX_CHAIN: usize = 2_000;
+
+/// Why a source was refused, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub(crate) offset: usize,
+    pub(crate) message: String,
+}
+
+/// Returns the first limit the source exceeds, if any.
+pub(crate) fn prescan(source: &str) -> Option<Refusal> {
+    let bytes = source.as_bytes();
+    let mut i = 0usize;
+    let mut brackets = 0usize;
+    let mut indents: Vec<usize> = vec![0];
+    let mut at_line_start = true;
+    let mut prefix_run = 0usize;
+    let mut line_lambdas = 0usize;
+    let mut line_ifs = 0usize;
+    let mut line_powers = 0usize;
+    let refuse = |offset: usize, message: String| Some(Refusal { offset, message });
+
+    while i < bytes.len() {
+        if at_line_start && brackets == 0 {
+            at_line_start = false;
+            let mut width = 0usize;
+            let mut j = i;
+            while let Some(&b) = bytes.get(j) {
+                match b {
+                    b' ' => width += 1,
+                    b'\t' => width = (width / 8 + 1) * 8,
+                    b'\x0c' => width = 0,
+                    _ => break,
+                }
+                j += 1;
+            }
+            let blank = matches!(bytes.get(j), None | Some(b'\n' | b'\r' | b'#'));
+            if !blank {
+                let top = indents.last().copied().unwrap_or(0);
+                if width > top {
+                    indents.push(width);
+                    if indents.len() - 1 > MAX_INDENT_LEVELS {
+                        return refuse(
+                            j,
+                            format!(
+                                "too many levels of indentation (more than {MAX_INDENT_LEVELS}); \
+                                 CPython refuses this code"
+                            ),
+                        );
+                    }
+                } else {
+                    while indents.len() > 1 && indents.last().is_some_and(|&t| t > width) {
+                        indents.pop();
+                    }
+                }
+            }
+            i = j;
+            continue;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        match b {
+            b'\n' | b'\r' => {
+                if brackets == 0 {
+                    at_line_start = true;
+                    line_lambdas = 0;
+                    line_ifs = 0;
+                    line_powers = 0;
+                }
+                i += 1;
+            }
+            b'\\' => {
+                // Line continuation: the logical line goes on.
+                i += 1;
+                if bytes.get(i) == Some(&b'\r') {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b' ' | b'\t' | b'\x0c' => i += 1,
+            b'#' => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n' && c != b'\r') {
+                    i += 1;
+                }
+            }
+            b'\'' | b'"' => {
+                i = skip_string(bytes, i);
+                prefix_run = 0;
+            }
+            b'(' | b'[' | b'{' => {
+                brackets += 1;
+                prefix_run = 0;
+                if brackets > MAX_BRACKET_NESTING {
+                    return refuse(
+                        i,
+                        format!(
+                            "too many nested parentheses (more than {MAX_BRACKET_NESTING}); \
+                             CPython refuses this code"
+                        ),
+                    );
+                }
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                brackets = brackets.saturating_sub(1);
+                prefix_run = 0;
+                i += 1;
+            }
+            b'-' | b'+' | b'~' => {
+                if bytes.get(i + 1) == Some(&b'=') {
+                    prefix_run = 0;
+                } else {
+                    prefix_run += 1;
+                    if prefix_run > MAX_CHAIN {
+                        return refuse(i, chain_message("prefix operators"));
+                    }
+                }
+                i += 1;
+            }
+            b'*' if bytes.get(i + 1) == Some(&b'*') => {
+                line_powers += 1;
+                if line_powers > MAX_CHAIN {
+                    return refuse(i, chain_message("`**` operators in one statement"));
+                }
+                prefix_run = 0;
+                i += 2;
+            }
+            c if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => {
+                let start = i;
+                while bytes
+                    .get(i)
+                    .is_some_and(|&c| c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80)
+                {
+                    i += 1;
+                }
+                let word = bytes.get(start..i).unwrap_or_default();
+                if matches!(bytes.get(i), Some(b'\'' | b'"')) && is_string_prefix(word) {
+                    i = skip_string(bytes, i);
+                    prefix_run = 0;
+                    continue;
+                }
+                match word {
+                    b"not" | b"await" => {
+                        prefix_run += 1;
+                        if prefix_run > MAX_CHAIN {
+                            return refuse(start, chain_message("prefix operators"));
+                        }
+                    }
+                    b"lambda" => {
+                        line_lambdas += 1;
+                        if line_lambdas > MAX_CHAIN {
+                            return refuse(start, chain_message("`lambda`s in one statement"));
+                        }
+                    }
+                    b"if" => {
+                        line_ifs += 1;
+                        if line_ifs > MAX_CHAIN {
+                            return refuse(
+                                start,
+                                chain_message("conditional expressions in one statement"),
+                            );
+                        }
+                        prefix_run = 0;
+                    }
+                    _ => prefix_run = 0,
+                }
+            }
+            _ => {
+                prefix_run = 0;
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+fn chain_message(what: &str) -> String {
+    format!("more than {MAX_CHAIN} chained {what}; CPython cannot compile nesting this deep")
+}
+
+/// String prefixes: r, u, b, f, t and their two-letter combinations, any case.
+fn is_string_prefix(word: &[u8]) -> bool {
+    word.len() <= 2
+        && word
+            .iter()
+            .all(|c| matches!(c.to_ascii_lowercase(), b'r' | b'u' | b'b' | b'f' | b't'))
+}
+
+/// Skips a string literal starting at the quote at `start`; returns the offset after it (or the
+/// end of the line for an unterminated single-quoted string, the end of input for triple).
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let Some(&quote) = bytes.get(start) else {
+        return start + 1;
+    };
+    let triple = bytes.get(start + 1) == Some(&quote) && bytes.get(start + 2) == Some(&quote);
+    let mut i = start + if triple { 3 } else { 1 };
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'\\' => i += 2,
+            b'\n' | b'\r' if !triple => return i,
+            c if c == quote => {
+                if !triple {
+                    return i + 1;
+                }
+                if bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote) {
+                    return i + 3;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_ordinary_code_and_cpython_sized_nesting() {
+        let deep_but_ok = format!("x = {}1{}\n", "(".repeat(200), ")".repeat(200));
+        let unary_ok = format!("x = {}1\n", "-".repeat(1_000));
+        let mut indented = String::new();
+        for depth in 0..100 {
+            indented.push_str(&" ".repeat(depth));
+            indented.push_str("if x:\n");
+        }
+        indented.push_str(&" ".repeat(100));
+        indented.push_str("pass\n");
+        for source in [
+            "def f(a, b):\n    return -a + ~b - (not a)\n".to_owned(),
+            deep_but_ok,
+            unary_ok,
+            indented,
+            // Brackets and keywords inside strings and comments do not count.
+            format!(
+                "s = '{}'  # {}\nt = \"\"\"{}\n\"\"\"\n",
+                "(".repeat(500),
+                "[".repeat(500),
+                "{".repeat(500)
+            ),
+            format!("s = rb'\\'{}'\n", "(".repeat(300)),
+            format!("x = [\n{}]\n", "  [1, 2],\n".repeat(5_000)),
+        ] {
+            assert_eq!(
+                prescan(&source),
+                None,
+                "{}",
+                &source[..source.len().min(80)]
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_what_cpython_refuses() {
+        let cases = [
+            (
+                format!("x = {}", "(".repeat(100_000)),
+                "too many nested parentheses",
+            ),
+            (format!("x = {}a\n", "-".repeat(5_000)), "prefix operators"),
+            (
+                format!("x = {}a\n", "not ".repeat(5_000)),
+                "prefix operators",
+            ),
+            (format!("x = {}1\n", "lambda: ".repeat(5_000)), "lambda"),
+            (format!("x = {}\n", vec!["1"; 5_000].join("**")), "`**`"),
+            (
+                format!("x = {}0\n", "1 if a else ".repeat(5_000)),
+                "conditional",
+            ),
+        ];
+        for (source, expected) in cases {
+            let refusal = prescan(&source).expect("refused");
+            assert!(refusal.message.contains(expected), "{}", refusal.message);
+        }
+        let mut indented = String::new();
+        for depth in 0..150 {
+            indented.push_str(&" ".repeat(depth));
+            indented.push_str("if x:\n");
+        }
+        let refusal = prescan(&indented).expect("refused");
+        assert!(refusal.message.contains("indentation"));
+    }
+}
