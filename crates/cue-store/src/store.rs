@@ -75,13 +75,19 @@ impl Store {
 
     /// Applies every pending migration; returns the versions applied, oldest first.
     pub async fn run_migrations(&self) -> Result<Vec<String>, StoreError> {
-        self.migrate(migrations::run_pending).await
+        let applied = self.migrate(migrations::run_pending).await?;
+        if !applied.is_empty() {
+            tracing::info!(backend = %self.backend, ?applied, "applied database migrations");
+        }
+        Ok(applied)
     }
 
     /// Reverts every applied migration, newest first, and returns their versions. For tests
     /// and `xtask`; it drops all data.
     pub async fn revert_all_migrations(&self) -> Result<Vec<String>, StoreError> {
-        self.migrate(migrations::revert_all).await
+        let reverted = self.migrate(migrations::revert_all).await?;
+        tracing::warn!(backend = %self.backend, ?reverted, "reverted all database migrations");
+        Ok(reverted)
     }
 
     /// Names of the embedded migrations not yet applied, oldest first.
@@ -187,19 +193,24 @@ mod tests {
         table_name: String,
         #[diesel(sql_type = Text)]
         column_name: String,
+        #[diesel(sql_type = Text)]
+        nullable: String,
     }
 
-    /// Every column of the application's tables, per table, in declaration order.
+    /// Every column of the application's tables with its nullability, per table, in
+    /// declaration order.
     async fn columns(store: &Store) -> BTreeMap<String, Vec<String>> {
         let rows = run(&store.pool, |c| {
             let sql = match c {
                 AnyConnection::Postgresql(_) => {
-                    "SELECT table_name::text AS table_name, column_name::text AS column_name \
+                    "SELECT table_name::text AS table_name, column_name::text AS column_name, \
+                     is_nullable::text AS nullable \
                      FROM information_schema.columns WHERE table_schema = 'public' \
                      ORDER BY table_name, ordinal_position"
                 }
                 AnyConnection::Sqlite(_) => {
-                    "SELECT m.name AS table_name, p.name AS column_name \
+                    "SELECT m.name AS table_name, p.name AS column_name, \
+                     CASE WHEN p.\"notnull\" = 1 THEN 'NO' ELSE 'YES' END AS nullable \
                      FROM sqlite_master m JOIN pragma_table_info(m.name) p \
                      WHERE m.type = 'table' ORDER BY m.name, p.cid"
                 }
@@ -211,7 +222,10 @@ mod tests {
         let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for r in rows {
             if TABLES.contains(&r.table_name.as_str()) {
-                tables.entry(r.table_name).or_default().push(r.column_name);
+                tables
+                    .entry(r.table_name)
+                    .or_default()
+                    .push(format!("{} nullable={}", r.column_name, r.nullable));
             }
         }
         tables
