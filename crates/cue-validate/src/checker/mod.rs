@@ -482,6 +482,7 @@ impl<'a> Checker<'a> {
                         }
                     };
                     let exempt = self.import_guard > 0
+                        || self.scope().kind == ScopeKind::Class
                         || alias.asname.as_ref().is_some_and(|a| a.as_str() == module);
                     self.bind(
                         name,
@@ -525,7 +526,10 @@ impl<'a> Checker<'a> {
                         BindingKind::Import {
                             display: qualified.clone(),
                             qualified,
-                            exempt: is_future || exempt_alias || self.import_guard > 0,
+                            exempt: is_future
+                                || exempt_alias
+                                || self.import_guard > 0
+                                || self.scope().kind == ScopeKind::Class,
                         },
                         alias.range(),
                     );
@@ -625,7 +629,14 @@ impl<'a> Checker<'a> {
                 self.import_guard -= u32::from(guards_imports);
                 self.name_error_guard -= u32::from(guards_names);
                 for handler in &try_stmt.handlers {
+                    // A fallback import in `except ImportError:` is not reported either.
+                    let fallback = u32::from(handler_catches(
+                        handler,
+                        &["ImportError", "ModuleNotFoundError"],
+                    ));
+                    self.import_guard += fallback;
                     self.visit_except_handler(handler);
+                    self.import_guard -= fallback;
                 }
                 self.visit_body(&try_stmt.orelse);
                 self.visit_body(&try_stmt.finalbody);

@@ -132,16 +132,39 @@ pub(super) fn resolve(checker: &mut Checker<'_>) {
 }
 
 fn report_unused_imports(checker: &mut Checker<'_>) {
+    let imports: Vec<(&str, &str)> = checker
+        .bindings
+        .iter()
+        .filter_map(|b| match &b.kind {
+            BindingKind::Import {
+                qualified, display, ..
+            } => Some((qualified.as_str(), display.as_str())),
+            _ => None,
+        })
+        .collect();
+    // `import a.b` next to `import a as x`: the submodule import is there for its side effect
+    // (making `x.b` available), not for the name `a`.
+    let submodule_for_side_effect = |qualified: &str, display: &str| {
+        display != qualified
+            && !display.starts_with('.')
+            && imports
+                .iter()
+                .filter(|(_, other)| *other != display)
+                .any(|(other_q, other_d)| {
+                    other_q.split('.').next() == Some(qualified)
+                        || other_d.split('.').next() == Some(qualified)
+                })
+    };
     let mut unused: Vec<(TextRange, String)> = checker
         .bindings
         .iter()
         .filter(|b| !b.used)
         .filter_map(|b| match &b.kind {
             BindingKind::Import {
+                qualified,
                 display,
                 exempt: false,
-                ..
-            } => Some((b.range, display.clone())),
+            } if !submodule_for_side_effect(qualified, display) => Some((b.range, display.clone())),
             _ => None,
         })
         .collect();
