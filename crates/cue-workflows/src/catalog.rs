@@ -221,6 +221,9 @@ pub struct Need {
     /// Only when the need's phrase is not the trigger (e.g. "email" verbs vs. "an email arrives").
     #[serde(default)]
     pub not_in_trigger: bool,
+    /// Only names the source of an event ("when a payment comes in"), never a step.
+    #[serde(default)]
+    pub trigger_only: bool,
 }
 
 impl Catalog {

@@ -85,7 +85,13 @@ impl Engine {
                 credentials_needed: t.credentials.clone(),
             })
             .collect();
+        let requirements_txt = crate::model::requirements_txt(&code.requirements);
+        let options = cue_validate::Options::default()
+            .with_stage(cue_validate::Stage::InitialSkeleton)
+            .with_requirements(requirements_txt);
+        let validation = cue_validate::validate(&code.code, &options).ok();
         Ok(Generated {
+            validation,
             name: plan.name.clone(),
             assumptions: plan.assumptions.clone(),
             code: code.code,

@@ -253,16 +253,24 @@ pub struct Generated {
     pub graph: Graph,
     pub tools: Vec<IdentifiedTool>,
     pub assumptions: Vec<String>,
+    /// `cue-validate`'s report on `code` at the `initial_skeleton` stage.
+    #[serde(skip_deserializing)]
+    pub validation: Option<cue_validate::Report>,
 }
 
 impl Generated {
     /// `requirements.txt` contents.
     pub fn requirements_txt(&self) -> String {
-        let mut s = String::from("# Runtime: python3.13 (boto3 is provided by AWS Lambda)\n");
-        for r in &self.requirements {
-            s.push_str(r);
-            s.push('\n');
-        }
-        s
+        requirements_txt(&self.requirements)
     }
+}
+
+/// `requirements.txt` for pinned packages.
+pub(crate) fn requirements_txt(requirements: &[String]) -> String {
+    let mut s = String::from("# Runtime: python3.13 (boto3 is provided by AWS Lambda)\n");
+    for r in requirements {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s
 }

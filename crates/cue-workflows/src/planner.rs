@@ -348,8 +348,19 @@ fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -
             };
         }
     }
+    let trigger_zone = end;
+    // file uploads to a named storage service
+    let uploaded = has_word(toks, 0..trigger_zone, UPLOAD).is_some();
+    let storage = first_in(&|m| cat(m) == "storage", trigger_zone);
+    if uploaded && storage.is_some() {
+        return TriggerChoice {
+            kind: TriggerKind::FileUpload,
+            tool: storage,
+            end: trigger_zone,
+            schedule: None,
+        };
+    }
     // email received
-    let trigger_zone = if starts_with_event { end } else { end.min(all) };
     if let Some(ei) = has_word(
         toks,
         0..trigger_zone,
@@ -366,9 +377,16 @@ fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -
             };
         }
     }
-    // file uploads
-    if has_word(toks, 0..trigger_zone, UPLOAD).is_some() {
-        let storage = first_in(&|m| cat(m) == "storage", trigger_zone);
+    // file uploads without a named service, unless an app the event can come from is named
+    if uploaded {
+        let app = first_in(
+            &|m| !catalog.tool_at(m.tool).events.is_empty(),
+            trigger_zone,
+        );
+        let explicit = toks
+            .iter()
+            .take(trigger_zone)
+            .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket"));
         let container = has_word(
             toks,
             0..trigger_zone,
@@ -377,16 +395,10 @@ fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -
                 "upload", "uploaded",
             ],
         );
-        if storage.is_some()
-            || (container.is_some()
-                && toks
-                    .iter()
-                    .take(trigger_zone)
-                    .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket")))
-        {
+        if app.is_none() && container.is_some() && explicit {
             return TriggerChoice {
                 kind: TriggerKind::FileUpload,
-                tool: storage,
+                tool: None,
                 end: trigger_zone,
                 schedule: None,
             };
@@ -622,6 +634,35 @@ fn quoted_at(s: &str) -> Option<String> {
     (!v.is_empty() && v.len() <= 100).then(|| v.to_owned())
 }
 
+/// Byte ranges of the quoted names in `s` (quotes included).
+fn quoted_spans(s: &str) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, c) in s.char_indices() {
+        if out.last().is_some_and(|&(_, b)| i < b) {
+            continue;
+        }
+        let close = match c {
+            '\'' => '\'',
+            '"' => '"',
+            '‘' => '’',
+            '“' => '”',
+            _ => continue,
+        };
+        if s[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        let body = i + c.len_utf8();
+        if let Some(e) = s[body..].find(close).filter(|e| (1..=100).contains(e)) {
+            out.push((i, body + e + close.len_utf8()));
+        }
+    }
+    out
+}
+
 /// All quoted strings of `s`, with their byte offsets.
 fn quoted_all(s: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
@@ -802,11 +843,23 @@ fn extract_params(
 
 /// Builds the plan of a normalised prompt.
 pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError> {
-    let toks = tokenize(text);
-    if let Some(reason) = disallowed(&toks) {
+    let all_toks = tokenize(text);
+    if let Some(reason) = disallowed(&all_toks) {
         return Err(WorkflowError::Disallowed { reason });
     }
-    let ms = mentions(catalog, &toks);
+    let ms = mentions(catalog, &all_toks);
+    // names in quotes ('invoices-inbox', 'Website Leads') are data, not cues
+    let spans = quoted_spans(text);
+    let toks: Vec<Tok> = all_toks
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            if spans.iter().any(|&(a, b)| t.start > a && t.end < b) {
+                t.w.clear();
+            }
+            t
+        })
+        .collect();
     let trig = choose_trigger(catalog, &toks, text, &ms);
     let mut assumptions: Vec<String> = Vec::new();
     let clause_span = |c: usize| -> (usize, usize) {
@@ -1004,7 +1057,7 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
     };
     for n in &catalog.needs {
         let cats = used_categories(&drafts);
-        if n.categories.iter().any(|c| cats.contains(c)) {
+        if n.trigger_only || n.categories.iter().any(|c| cats.contains(c)) {
             continue;
         }
         let start = if n.not_in_trigger && kind == TriggerKind::EmailReceived {
@@ -1013,6 +1066,18 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
             0
         };
         let hit = n.phrases.iter().find_map(|p| {
+            if p == "#channel" {
+                // a chat channel written as #name
+                let at = text.char_indices().find(|&(i, c)| {
+                    c == '#'
+                        && text[i + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric)
+                        && !spans.iter().any(|&(a, b)| i > a && i < b)
+                })?;
+                return toks.iter().position(|t| t.start > at.0);
+            }
             let pw: Vec<&str> = p.split(' ').collect();
             let mut from = start;
             while let Some(i) = find_phrase(&toks, &pw, from, toks.len()) {

@@ -7,11 +7,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cue_workflows::{Engine, GenerateRequest, Generated, InputType, WorkflowError};
+use cue_validate::{Options, Stage};
+use cue_workflows::{
+    Engine, GenerateRequest, Generated, InputType, WorkflowError, fill_credentials,
+};
 use serde_json::Value;
 
 fn manifest() -> PathBuf {
@@ -114,6 +117,7 @@ struct Summary {
     reject_hits: usize,
     rejects: usize,
     failures: Vec<String>,
+    validation_errors: usize,
     generated: Vec<(String, Generated)>,
 }
 
@@ -128,6 +132,7 @@ fn run(prompts: &[Value], canonical: &BTreeSet<String>) -> Summary {
         reject_hits: 0,
         rejects: 0,
         failures: Vec::new(),
+        validation_errors: 0,
         generated: Vec::new(),
     };
     for p in prompts {
@@ -200,9 +205,45 @@ fn run(prompts: &[Value], canonical: &BTreeSet<String>) -> Summary {
                 );
             }
         }
+        validate_both_stages(&id, &g, &mut s.failures, &mut s.validation_errors);
         s.generated.push((id, g));
     }
     s
+}
+
+/// cue-validate: no error at `initial_skeleton`, nor at `final_with_credentials` once every
+/// placeholder is filled.
+fn validate_both_stages(id: &str, g: &Generated, failures: &mut Vec<String>, errors: &mut usize) {
+    let Some(report) = &g.validation else {
+        failures.push(format!("{id}: no validation report"));
+        *errors += 1;
+        return;
+    };
+    for f in report.errors() {
+        failures.push(format!(
+            "{id}: skeleton line {}: {} ({:?})",
+            f.line, f.message, f.rule
+        ));
+        *errors += 1;
+    }
+    let values: BTreeMap<String, String> = g
+        .plan
+        .placeholders()
+        .into_iter()
+        .map(|p| (p, "filled-in-value-7Qx".to_owned()))
+        .collect();
+    let filled = fill_credentials(&g.code, &g.plan, &values).unwrap();
+    let options = Options::default()
+        .with_stage(Stage::FinalWithCredentials)
+        .with_requirements(g.requirements_txt());
+    let report = cue_validate::validate(&filled, &options).unwrap();
+    for f in report.errors() {
+        failures.push(format!(
+            "{id}: final line {}: {} ({:?})",
+            f.line, f.message, f.rule
+        ));
+        *errors += 1;
+    }
 }
 
 /// Compiles and pyflakes-checks the generated modules with python3; returns problems.
@@ -295,6 +336,7 @@ fn dev_prompts_meet_targets() {
         println!("python3 not available: compile check skipped");
     }
     assert_eq!(s.reject_hits, s.rejects, "every reject prompt is rejected");
+    assert_eq!(s.validation_errors, 0, "cue-validate found errors");
     assert!(f1 >= 0.90, "tool F1 {f1:.3} below 0.90");
     assert!(trig >= 0.90, "trigger accuracy {trig:.3} below 0.90");
 }
@@ -325,6 +367,7 @@ fn own_prompts_meet_targets() {
         assert!(problems.is_empty(), "generated code has python problems");
     }
     assert_eq!(s.reject_hits, s.rejects, "every reject prompt is rejected");
+    assert_eq!(s.validation_errors, 0, "cue-validate found errors");
     assert!(f1 >= 0.85, "tool F1 {f1:.3} below 0.85");
     assert!(trig >= 0.85, "trigger accuracy {trig:.3} below 0.85");
 }
