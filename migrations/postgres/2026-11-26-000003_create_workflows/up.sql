@@ -16,7 +16,8 @@ CREATE TABLE workflows (
     updated_at TIMESTAMP NOT NULL
 );
 
-CREATE INDEX workflows_owner_created_idx ON workflows (owner_id, created_at DESC);
+-- serves list(): newest first, ties broken by id
+CREATE INDEX workflows_owner_created_idx ON workflows (owner_id, created_at DESC, id DESC);
 
 -- Earlier code of a workflow; created_at is when that version was written.
 CREATE TABLE workflow_versions (
