@@ -53,15 +53,44 @@ pub fn fill_credentials(
         );
         return Err(WorkflowError::UnknownCredentials { unknown, expected });
     }
-    let mut out = code.to_owned();
-    for (name, value) in resolved {
-        let literal = py_str(&format!("{{{{{name}}}}}"));
-        if !out.contains(&literal) {
+    // one left-to-right pass over the original code: a value is never scanned again, and its
+    // braces are written as escapes, so it can never form another placeholder
+    let literals: BTreeMap<String, String> = resolved
+        .iter()
+        .map(|(name, value)| (py_str(&format!("{{{{{name}}}}}")), value_literal(value)))
+        .collect();
+    for name in resolved.keys() {
+        if !code.contains(&py_str(&format!("{{{{{name}}}}}"))) {
             return Err(WorkflowError::PlaceholderMissing {
-                name: name.to_owned(),
+                name: (*name).to_owned(),
             });
         }
-        out = out.replace(&literal, &py_str(value));
     }
+    let mut out = String::with_capacity(code.len() + 64);
+    let mut rest = code;
+    while let Some(i) = rest.find("\"{{") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        match literals
+            .iter()
+            .find(|(lit, _)| tail.starts_with(lit.as_str()))
+        {
+            Some((lit, value)) => {
+                out.push_str(value);
+                rest = &tail[lit.len()..];
+            }
+            None => {
+                out.push_str("\"{{");
+                rest = &tail[3..];
+            }
+        }
+    }
+    out.push_str(rest);
     Ok(out)
+}
+
+/// A Python string literal of a credential value whose braces are escapes (`\x7b`), so the
+/// filled code never contains `{{` from a value.
+fn value_literal(value: &str) -> String {
+    py_str(value).replace('{', "\\x7b").replace('}', "\\x7d")
 }

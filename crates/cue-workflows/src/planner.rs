@@ -579,6 +579,9 @@ fn conditions(toks: &[Tok], text: &str) -> Vec<(usize, Condition)> {
             let description = text
                 .get(toks.get(from).map_or(0, |t| t.start)..to)
                 .unwrap_or("")
+                .split([',', ';'])
+                .next()
+                .unwrap_or("")
                 .trim()
                 .to_owned();
             out.push((
@@ -1162,7 +1165,11 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
     let mut filter: Option<Condition> = None;
     let mut step_conditions: BTreeMap<usize, Condition> = BTreeMap::new();
     for (at, c) in conds {
-        if at < trig.end.min(first_step_at) && kind != TriggerKind::Schedule {
+        let event_items = matches!(
+            delivery,
+            Delivery::Http | Delivery::S3 | Delivery::Sqs | Delivery::Kinesis
+        );
+        if at < first_step_at && event_items {
             if filter.is_none() {
                 filter = Some(c);
             }
