@@ -7,6 +7,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use cue_auth::AuthError;
+use cue_validate::ValidateError;
+use cue_workflows::WorkflowError;
 use serde::Serialize;
 
 /// The JSON error body.
@@ -23,6 +25,10 @@ pub struct ErrorBody {
 pub enum ApiError {
     #[error(transparent)]
     Auth(#[from] AuthError),
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
+    #[error(transparent)]
+    Validate(#[from] ValidateError),
     /// Malformed or invalid input, with a message that says what to fix.
     #[error("{detail}")]
     BadRequest { detail: String, code: &'static str },
@@ -117,6 +123,70 @@ impl ApiError {
                     "internal error".into(),
                 ),
             },
+            ApiError::Workflow(e) => match e {
+                WorkflowError::EmptyPrompt => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "empty_prompt",
+                    e.to_string(),
+                ),
+                WorkflowError::PromptTooLong { .. } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "prompt_too_long",
+                    e.to_string(),
+                ),
+                WorkflowError::NotUnderstood { .. } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "prompt_not_understood",
+                    e.to_string(),
+                ),
+                WorkflowError::Disallowed { .. } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "prompt_disallowed",
+                    e.to_string(),
+                ),
+                WorkflowError::UnknownCredentials { .. } => (
+                    StatusCode::BAD_REQUEST,
+                    "unknown_credentials",
+                    e.to_string(),
+                ),
+                WorkflowError::PlaceholderMissing { .. } => {
+                    (StatusCode::CONFLICT, "placeholder_missing", e.to_string())
+                }
+                WorkflowError::Repo(cue_workflows::repo::RepoError::Unavailable(_)) => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "the database is temporarily unavailable".into(),
+                ),
+                WorkflowError::Repo(cue_workflows::repo::RepoError::Internal(_))
+                | WorkflowError::Internal(_) => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "internal error".into(),
+                ),
+            },
+            ApiError::Validate(e) => match e {
+                ValidateError::TooLarge { .. } => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "code_too_large",
+                    e.to_string(),
+                ),
+                ValidateError::UnsupportedPythonVersion { .. } => (
+                    StatusCode::BAD_REQUEST,
+                    "invalid_python_version",
+                    e.to_string(),
+                ),
+                ValidateError::UnknownStage { .. } => {
+                    (StatusCode::BAD_REQUEST, "invalid_stage", e.to_string())
+                }
+                ValidateError::InvalidHandler { .. } => {
+                    (StatusCode::BAD_REQUEST, "invalid_handler", e.to_string())
+                }
+                ValidateError::Internal(_) => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "internal error".into(),
+                ),
+            },
             ApiError::BadRequest { detail, code } => {
                 (StatusCode::BAD_REQUEST, code, detail.clone())
             }
@@ -194,4 +264,10 @@ pub fn error_response(
         detail: detail.into(),
         code,
     })
+}
+
+impl From<cue_workflows::repo::RepoError> for ApiError {
+    fn from(e: cue_workflows::repo::RepoError) -> Self {
+        ApiError::Workflow(WorkflowError::Repo(e))
+    }
 }

@@ -17,6 +17,7 @@ use cue_auth::jwt::{JwtConfig, TokenCodec};
 use cue_auth::providers::{GithubProvider, GoogleProvider};
 use cue_auth::{AuthRepos, AuthService, LoginSettings, OAuthProvider};
 use cue_store::{Store, StoreConfig};
+use cue_workflows::Engine;
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
@@ -124,7 +125,10 @@ pub fn build_state(settings: Settings, store: &Store) -> anyhow::Result<AppState
     let mut trusted_origins: HashSet<String> = settings.cors_origins.iter().cloned().collect();
     trusted_origins.extend(origin_of(&auth_cfg.redirect_base_url));
 
+    let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
     Ok(AppState {
+        generator: engine.clone(),
+        engine,
         workflows: store.workflows(),
         auth: Arc::new(auth),
         probes,
@@ -167,7 +171,7 @@ fn json_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResp
     ))
 }
 
-fn json_config(limit: usize) -> web::JsonConfig {
+pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
         .error_handler(move |err, _req| {
@@ -314,7 +318,7 @@ pub fn configure_routes(cfg: &mut web::ServiceConfig, state: &AppState) {
         .app_data(query_config())
         .app_data(path_config())
         .service(crate::routes::resource("/openapi.json").get(crate::openapi::get_openapi));
-    crate::routes::configure(cfg);
+    crate::routes::configure(cfg, state);
 }
 
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {

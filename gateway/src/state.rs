@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use cue_auth::AuthService;
 use cue_workflows::repo::WorkflowRepository;
+use cue_workflows::{Engine, WorkflowGenerator};
 
 use crate::config::Settings;
 
@@ -21,6 +22,10 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub auth: Arc<AuthService>,
     pub workflows: Arc<dyn WorkflowRepository>,
+    /// Turns prompts into workflows (the embedded engine, or a model-backed generator).
+    pub generator: Arc<dyn WorkflowGenerator>,
+    /// The embedded engine, for what only it does: rebuilding bundles from stored plans.
+    pub engine: Arc<Engine>,
     pub probes: Vec<Arc<dyn ReadinessProbe>>,
     /// Origins allowed to make cookie-authenticated unsafe requests (CSRF guard): the CORS
     /// allow-list plus this API's own public origin.

@@ -20,6 +20,6 @@ pub use error::{AuthError, StateRejection, TokenRejection};
 pub use model::*;
 pub use ports::*;
 pub use service::{
-    AuthRepos, AuthService, Authenticated, Binding, Callback, LoginOutcome, LoginSettings,
+    AuthRepos, AuthService, Authenticated, Callback, ClientKind, LoginOutcome, LoginSettings,
     LoginStart,
 };

@@ -41,7 +41,7 @@ pub trait UserRepository: Send + Sync {
         provider: Provider,
         subject: &str,
     ) -> Result<(), RepoError>;
-    /// Records a login: refreshes provider-owned fields that are unset and the last provider.
+    /// Records a login: remembers the provider it came through.
     async fn record_login(&self, id: UserId, provider: Provider) -> Result<(), RepoError>;
     async fn update_profile(
         &self,

@@ -53,19 +53,37 @@ pub struct Callback<'a> {
     pub error: Option<&'a str>,
 }
 
-/// How the callback must prove it comes from the browser that started the login.
-#[derive(Debug, Clone, Copy)]
-pub enum Binding<'a> {
-    /// A browser: the state cookie set at the start must carry the same `state`.
-    Browser(Option<&'a str>),
-    /// An API client asking for JSON: it receives the token itself, so a forged callback
-    /// cannot log a victim's browser in; the single-use state still applies.
-    ApiClient,
+/// Who started a login. It is written into the `state` itself (whose hash is stored, so it
+/// cannot be altered) and decides how the callback must prove where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    /// A browser navigation: the callback must carry the state cookie set at the start, so a
+    /// stolen or forged callback URL cannot log another browser in.
+    Browser,
+    /// An API client that asked for JSON: it receives the token itself and holds no cookie;
+    /// the single-use state and PKCE still apply.
+    Api,
+}
+
+impl ClientKind {
+    fn prefix(self) -> &'static str {
+        match self {
+            ClientKind::Browser => "b.",
+            ClientKind::Api => "a.",
+        }
+    }
+
+    fn of_state(state: &str) -> Option<Self> {
+        [ClientKind::Browser, ClientKind::Api]
+            .into_iter()
+            .find(|k| state.starts_with(k.prefix()))
+    }
 }
 
 /// A completed login.
 #[derive(Debug, Clone)]
 pub struct LoginOutcome {
+    pub kind: ClientKind,
     pub user: User,
     pub token: IssuedToken,
     /// True when this login created the user.
@@ -177,9 +195,13 @@ impl AuthService {
 
     /// Starts a login: stores a single-use state with its PKCE verifier and returns where to
     /// send the browser.
-    pub async fn begin_login(&self, provider: Provider) -> Result<LoginStart, AuthError> {
+    pub async fn begin_login(
+        &self,
+        provider: Provider,
+        kind: ClientKind,
+    ) -> Result<LoginStart, AuthError> {
         let idp = self.provider(provider)?;
-        let state = random_token();
+        let state = format!("{}{}", kind.prefix(), random_token());
         let verifier = random_token();
         let ttl = chrono::Duration::from_std(self.settings.state_ttl)
             .map_err(|e| AuthError::Internal(Box::new(e)))?;
@@ -204,19 +226,22 @@ impl AuthService {
         })
     }
 
-    /// Completes a login from the provider's callback. The state is consumed whatever the
-    /// outcome, so a callback URL can never be replayed.
+    /// Completes a login from the provider's callback. `state_cookie` is the value of the
+    /// browser's state cookie, if any. The state is consumed whatever the outcome, so a
+    /// callback URL can never be replayed.
     pub async fn complete_login(
         &self,
         provider: Provider,
         callback: Callback<'_>,
-        binding: Binding<'_>,
+        state_cookie: Option<&str>,
     ) -> Result<LoginOutcome, AuthError> {
         let idp = self.provider(provider)?;
         let state = callback
             .state
             .filter(|s| !s.is_empty() && s.len() <= MAX_PARAM_LEN)
             .ok_or(AuthError::InvalidState(StateRejection::Unknown))?;
+        let kind =
+            ClientKind::of_state(state).ok_or(AuthError::InvalidState(StateRejection::Unknown))?;
         let stored = self
             .repos
             .states
@@ -232,8 +257,8 @@ impl AuthService {
         if stored.expires_at <= Utc::now() {
             return Err(AuthError::InvalidState(StateRejection::Expired));
         }
-        if let Binding::Browser(cookie) = binding
-            && !cookie.is_some_and(|c| constant_time_eq(c.as_bytes(), state.as_bytes()))
+        if kind == ClientKind::Browser
+            && !state_cookie.is_some_and(|c| constant_time_eq(c.as_bytes(), state.as_bytes()))
         {
             return Err(AuthError::InvalidState(StateRejection::NotBoundToBrowser));
         }
@@ -251,6 +276,7 @@ impl AuthService {
         let token = self.tokens.issue(&user, Utc::now())?;
         tracing::info!(user_id = %user.id, %provider, created, "login completed");
         Ok(LoginOutcome {
+            kind,
             user,
             token,
             created,
@@ -445,14 +471,14 @@ mod tests {
     }
 
     async fn login(h: &Harness, provider: Provider, code: &str) -> Result<LoginOutcome, AuthError> {
-        let start = h.service.begin_login(provider).await?;
+        let start = h.service.begin_login(provider, ClientKind::Browser).await?;
         let cb = Callback {
             code: Some(code),
             state: Some(&start.state),
             error: None,
         };
         h.service
-            .complete_login(provider, cb, Binding::Browser(Some(&start.state)))
+            .complete_login(provider, cb, Some(&start.state))
             .await
     }
 
@@ -470,7 +496,11 @@ mod tests {
             "c1",
             profile(Provider::Google, "g-1", "ada@example.com", true),
         );
-        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let start = h
+            .service
+            .begin_login(Provider::Google, ClientKind::Browser)
+            .await
+            .unwrap();
         let url = Url::parse(&start.authorize_url).unwrap();
         let q: HashMap<_, _> = url.query_pairs().into_owned().collect();
         assert_eq!(q["state"], start.state);
@@ -481,7 +511,7 @@ mod tests {
             error: None,
         };
         h.service
-            .complete_login(Provider::Google, cb, Binding::Browser(Some(&start.state)))
+            .complete_login(Provider::Google, cb, Some(&start.state))
             .await
             .unwrap();
         let verifier = h.google.verifiers_seen().pop().unwrap();
@@ -545,19 +575,23 @@ mod tests {
             "c1",
             profile(Provider::Google, "g-1", "a@example.com", true),
         );
-        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let start = h
+            .service
+            .begin_login(Provider::Google, ClientKind::Browser)
+            .await
+            .unwrap();
         let cb = || Callback {
             code: Some("c1"),
             state: Some(&start.state),
             error: None,
         };
         h.service
-            .complete_login(Provider::Google, cb(), Binding::Browser(Some(&start.state)))
+            .complete_login(Provider::Google, cb(), Some(&start.state))
             .await
             .unwrap();
         let again = h
             .service
-            .complete_login(Provider::Google, cb(), Binding::Browser(Some(&start.state)))
+            .complete_login(Provider::Google, cb(), Some(&start.state))
             .await;
         assert_eq!(state_rejection(again), StateRejection::Unknown);
     }
@@ -566,16 +600,19 @@ mod tests {
     async fn unknown_missing_and_oversized_states_are_rejected() {
         let h = harness();
         let long = "x".repeat(5000);
-        for state in [None, Some(""), Some("never-issued"), Some(long.as_str())] {
+        for state in [
+            None,
+            Some(""),
+            Some("never-issued"),
+            Some("b.never-issued"),
+            Some(long.as_str()),
+        ] {
             let cb = Callback {
                 code: Some("c"),
                 state,
                 error: None,
             };
-            let r = h
-                .service
-                .complete_login(Provider::Google, cb, Binding::ApiClient)
-                .await;
+            let r = h.service.complete_login(Provider::Google, cb, state).await;
             assert_eq!(state_rejection(r), StateRejection::Unknown, "{state:?}");
         }
     }
@@ -585,7 +622,11 @@ mod tests {
         let h = harness();
         h.github
             .accept("c", profile(Provider::Github, "42", "a@example.com", true));
-        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let start = h
+            .service
+            .begin_login(Provider::Google, ClientKind::Browser)
+            .await
+            .unwrap();
         let cb = || Callback {
             code: Some("c"),
             state: Some(&start.state),
@@ -593,12 +634,12 @@ mod tests {
         };
         let r = h
             .service
-            .complete_login(Provider::Github, cb(), Binding::ApiClient)
+            .complete_login(Provider::Github, cb(), Some(&start.state))
             .await;
         assert_eq!(state_rejection(r), StateRejection::WrongProvider);
         let r = h
             .service
-            .complete_login(Provider::Google, cb(), Binding::ApiClient)
+            .complete_login(Provider::Google, cb(), Some(&start.state))
             .await;
         assert_eq!(state_rejection(r), StateRejection::Unknown);
     }
@@ -609,7 +650,7 @@ mod tests {
         h.repos
             .states
             .put(LoginState {
-                state_hash: state_hash("old"),
+                state_hash: state_hash("a.old"),
                 provider: Provider::Google,
                 pkce_verifier: "v".into(),
                 expires_at: Utc::now() - chrono::Duration::seconds(1),
@@ -618,13 +659,10 @@ mod tests {
             .unwrap();
         let cb = Callback {
             code: Some("c"),
-            state: Some("old"),
+            state: Some("a.old"),
             error: None,
         };
-        let r = h
-            .service
-            .complete_login(Provider::Google, cb, Binding::ApiClient)
-            .await;
+        let r = h.service.complete_login(Provider::Google, cb, None).await;
         assert_eq!(state_rejection(r), StateRejection::Expired);
     }
 
@@ -634,24 +672,75 @@ mod tests {
         h.google
             .accept("c", profile(Provider::Google, "g", "a@example.com", true));
         for cookie in [None, Some("someone-elses-state")] {
-            let start = h.service.begin_login(Provider::Google).await.unwrap();
+            let start = h
+                .service
+                .begin_login(Provider::Google, ClientKind::Browser)
+                .await
+                .unwrap();
             let cb = Callback {
                 code: Some("c"),
                 state: Some(&start.state),
                 error: None,
             };
-            let r = h
-                .service
-                .complete_login(Provider::Google, cb, Binding::Browser(cookie))
-                .await;
+            let r = h.service.complete_login(Provider::Google, cb, cookie).await;
             assert_eq!(state_rejection(r), StateRejection::NotBoundToBrowser);
         }
     }
 
     #[tokio::test]
+    async fn api_client_login_needs_no_cookie_but_stays_single_use() {
+        let h = harness();
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let start = h
+            .service
+            .begin_login(Provider::Google, ClientKind::Api)
+            .await
+            .unwrap();
+        let cb = || Callback {
+            code: Some("c"),
+            state: Some(&start.state),
+            error: None,
+        };
+        let outcome = h
+            .service
+            .complete_login(Provider::Google, cb(), None)
+            .await
+            .unwrap();
+        assert_eq!(outcome.kind, ClientKind::Api);
+        let again = h.service.complete_login(Provider::Google, cb(), None).await;
+        assert_eq!(state_rejection(again), StateRejection::Unknown);
+    }
+
+    #[tokio::test]
+    async fn a_browser_state_cannot_be_redeemed_as_an_api_client() {
+        let h = harness();
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let start = h
+            .service
+            .begin_login(Provider::Google, ClientKind::Browser)
+            .await
+            .unwrap();
+        // Rewriting the prefix changes the hash: the state is simply unknown.
+        let forged = start.state.replacen("b.", "a.", 1);
+        let cb = Callback {
+            code: Some("c"),
+            state: Some(&forged),
+            error: None,
+        };
+        let r = h.service.complete_login(Provider::Google, cb, None).await;
+        assert_eq!(state_rejection(r), StateRejection::Unknown);
+    }
+
+    #[tokio::test]
     async fn provider_error_is_reported_and_consumes_the_state() {
         let h = harness();
-        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let start = h
+            .service
+            .begin_login(Provider::Google, ClientKind::Browser)
+            .await
+            .unwrap();
         let cb = Callback {
             code: None,
             state: Some(&start.state),
@@ -659,7 +748,7 @@ mod tests {
         };
         match h
             .service
-            .complete_login(Provider::Google, cb, Binding::ApiClient)
+            .complete_login(Provider::Google, cb, Some(&start.state))
             .await
         {
             Err(AuthError::ProviderDenied(code)) => assert_eq!(code, "access_deniedscript"),
@@ -672,7 +761,7 @@ mod tests {
         };
         let r = h
             .service
-            .complete_login(Provider::Google, cb, Binding::ApiClient)
+            .complete_login(Provider::Google, cb, Some(&start.state))
             .await;
         assert_eq!(state_rejection(r), StateRejection::Unknown);
     }
@@ -680,7 +769,11 @@ mod tests {
     #[tokio::test]
     async fn missing_code_is_rejected() {
         let h = harness();
-        let start = h.service.begin_login(Provider::Google).await.unwrap();
+        let start = h
+            .service
+            .begin_login(Provider::Google, ClientKind::Browser)
+            .await
+            .unwrap();
         let cb = Callback {
             code: None,
             state: Some(&start.state),
@@ -688,7 +781,7 @@ mod tests {
         };
         let r = h
             .service
-            .complete_login(Provider::Google, cb, Binding::ApiClient)
+            .complete_login(Provider::Google, cb, Some(&start.state))
             .await;
         assert!(matches!(r, Err(AuthError::MissingCode)));
     }
@@ -726,7 +819,9 @@ mod tests {
             },
         );
         assert!(matches!(
-            service.begin_login(Provider::Github).await,
+            service
+                .begin_login(Provider::Github, ClientKind::Browser)
+                .await,
             Err(AuthError::ProviderNotConfigured(Provider::Github))
         ));
     }

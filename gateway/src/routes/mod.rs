@@ -1,8 +1,10 @@
 //! Route modules, one per resource, and the table that mounts them.
 
 pub mod auth;
+pub mod code;
 pub mod health;
 pub mod users;
+pub mod workflows;
 
 use actix_web::{HttpResponse, Resource, http::StatusCode, web};
 
@@ -20,8 +22,10 @@ pub fn resource(path: &str) -> Resource {
 }
 
 /// Mounts every route. Specific paths come before parameterised ones.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut web::ServiceConfig, state: &crate::state::AppState) {
     health::configure(cfg);
     users::configure(cfg);
     auth::configure(cfg);
+    code::configure(cfg, state);
+    workflows::configure(cfg, state);
 }

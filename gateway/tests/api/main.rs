@@ -5,4 +5,6 @@
 
 mod auth;
 mod basics;
+mod code;
 mod helpers;
+mod workflows;

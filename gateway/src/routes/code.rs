@@ -1,0 +1,270 @@
+//! `POST /code/validate` (the specification's and the frontend's request shapes) and the
+//! frontend's `POST /code/syntax-check`.
+
+use std::collections::BTreeMap;
+
+use actix_web::web;
+use cue_validate::{Finding, Options, PythonVersion, Report, Stage};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::AuthUser;
+use crate::state::AppState;
+
+/// Either the specification's body (`code_to_validate`, `validation_stage`) or the
+/// frontend's (`code`). The answer comes back in the shape that was asked.
+#[derive(Deserialize, ToSchema)]
+pub struct ValidateRequest {
+    /// The Python source (specification).
+    code_to_validate: Option<String>,
+    /// The Python source (frontend).
+    code: Option<String>,
+    /// `initial_skeleton` (default) or `final_with_credentials`.
+    #[schema(example = "initial_skeleton")]
+    validation_stage: Option<String>,
+    /// Target Python, `3.10` to `3.14` (default `3.13`, the Lambda runtime).
+    python_version: Option<String>,
+    /// Handler function name (default `lambda_handler`).
+    handler: Option<String>,
+    /// The bundle's `requirements.txt`, so declared packages count as available.
+    requirements: Option<String>,
+}
+
+/// One finding, with its position.
+#[derive(Serialize, ToSchema)]
+pub struct FindingOut {
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    message: String,
+    /// Stable rule id (`CUE101`).
+    rule: String,
+    /// `error`, `warning` or `info`.
+    severity: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<String>,
+}
+
+impl From<&Finding> for FindingOut {
+    fn from(f: &Finding) -> Self {
+        Self {
+            line: f.line,
+            column: f.column,
+            end_line: f.end_line,
+            end_column: f.end_column,
+            message: f.message.clone(),
+            rule: f.rule.code().to_owned(),
+            severity: f.severity.as_str().to_owned(),
+            suggestion: f.suggestion.clone(),
+        }
+    }
+}
+
+/// The specification's answer: errors make the code invalid; warnings and notes do not.
+#[derive(Serialize, ToSchema)]
+pub struct ValidationReport {
+    is_valid: bool,
+    validation_errors: Vec<FindingOut>,
+    warnings: Vec<FindingOut>,
+    /// Notes (severity `info`): style and operational advice.
+    infos: Vec<FindingOut>,
+    suggestions: Vec<String>,
+    /// `syntax`, `imports`, `names`, `handler`, `secrets`, `production`: passed or why not.
+    checks: BTreeMap<String, CheckOut>,
+    stage: String,
+    python_version: String,
+    /// True when more findings existed than are listed.
+    truncated: bool,
+    /// Version of the rule data (deprecations, runtime contents).
+    data_version: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckOut {
+    is_valid: bool,
+    message: String,
+}
+
+impl From<&Report> for ValidationReport {
+    fn from(r: &Report) -> Self {
+        Self {
+            is_valid: r.is_valid,
+            validation_errors: r.errors().map(FindingOut::from).collect(),
+            warnings: r.warnings().map(FindingOut::from).collect(),
+            infos: r.infos().map(FindingOut::from).collect(),
+            suggestions: r.suggestions.clone(),
+            checks: checks(r),
+            stage: r.stage.as_str().to_owned(),
+            python_version: r.python_version.to_string(),
+            truncated: r.truncated,
+            data_version: r.data_version.to_owned(),
+        }
+    }
+}
+
+fn checks(r: &Report) -> BTreeMap<String, CheckOut> {
+    r.categories()
+        .into_iter()
+        .map(|c| {
+            (
+                c.category.as_str().to_owned(),
+                CheckOut {
+                    is_valid: c.is_valid,
+                    message: c.message,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The frontend's answer (`validationService.ts`).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FrontendValidation {
+    is_valid: bool,
+    validations: BTreeMap<String, CheckOut>,
+    errors: Vec<String>,
+}
+
+impl From<&Report> for FrontendValidation {
+    fn from(r: &Report) -> Self {
+        Self {
+            is_valid: r.is_valid,
+            validations: checks(r),
+            errors: r
+                .errors()
+                .map(|f| format!("line {}: {}", f.line, f.message))
+                .collect(),
+        }
+    }
+}
+
+/// Builds validator options from request fields, with 400s that name the bad field.
+pub fn options(
+    state: &AppState,
+    stage: Option<&str>,
+    python_version: Option<&str>,
+    handler: Option<&str>,
+    requirements: Option<String>,
+) -> Result<Options, ApiError> {
+    let mut opts = Options::default().with_max_input_bytes(state.settings.limits.code_bytes);
+    if let Some(stage) = stage {
+        let stage: Stage = stage.parse().map_err(|_| {
+            ApiError::bad_request(
+                "invalid_stage",
+                "validation_stage must be initial_skeleton or final_with_credentials",
+            )
+        })?;
+        opts = opts.with_stage(stage);
+    }
+    if let Some(v) = python_version {
+        let v: PythonVersion = v.parse().map_err(|_| {
+            ApiError::bad_request(
+                "invalid_python_version",
+                "python_version must be 3.10 to 3.14",
+            )
+        })?;
+        opts = opts.with_python_version(v);
+    }
+    if let Some(h) = handler {
+        opts = opts.with_handler(h).map_err(|_| {
+            ApiError::bad_request("invalid_handler", "handler must be a Python identifier")
+        })?;
+    }
+    if let Some(r) = requirements {
+        opts = opts.with_requirements(r);
+    }
+    Ok(opts)
+}
+
+/// Runs the validator off the request threads (a large file takes milliseconds).
+pub async fn run_validation(source: String, opts: Options) -> Result<Report, ApiError> {
+    web::block(move || cue_validate::validate(&source, &opts))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::from)
+}
+
+/// Validates Python for Lambda: syntax, module currency, names, handler, secrets and
+/// production readiness. With `code_to_validate` the answer is the specification's
+/// [`ValidationReport`]; with `code` it is the frontend's [`FrontendValidation`].
+#[utoipa::path(post, path = "/code/validate", tag = "code", request_body = ValidateRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = ValidationReport, description = "Specification shape (`code_to_validate`)"),
+        (status = 200, body = FrontendValidation, description = "Frontend shape (`code`)"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
+    ))]
+pub async fn post_validate(
+    _user: AuthUser,
+    state: web::Data<AppState>,
+    body: web::Json<ValidateRequest>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let (source, frontend) = match (b.code_to_validate, b.code) {
+        (Some(code), _) => (code, false),
+        (None, Some(code)) => (code, true),
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "missing_field",
+                "code_to_validate is required",
+            ));
+        }
+    };
+    let opts = options(
+        &state,
+        b.validation_stage.as_deref(),
+        b.python_version.as_deref(),
+        b.handler.as_deref(),
+        b.requirements,
+    )?;
+    let report = run_validation(source, opts).await?;
+    Ok(if frontend {
+        actix_web::HttpResponse::Ok().json(FrontendValidation::from(&report))
+    } else {
+        actix_web::HttpResponse::Ok().json(ValidationReport::from(&report))
+    })
+}
+
+/// The frontend's syntax check: the same validation, answered in the frontend's shape.
+#[utoipa::path(post, path = "/code/syntax-check", tag = "code", request_body = ValidateRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = FrontendValidation), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn post_syntax_check(
+    _user: AuthUser,
+    state: web::Data<AppState>,
+    body: web::Json<ValidateRequest>,
+) -> Result<web::Json<FrontendValidation>, ApiError> {
+    let b = body.into_inner();
+    let source = b
+        .code
+        .or(b.code_to_validate)
+        .ok_or_else(|| ApiError::bad_request("missing_field", "code is required"))?;
+    let opts = options(
+        &state,
+        b.validation_stage.as_deref(),
+        b.python_version.as_deref(),
+        b.handler.as_deref(),
+        b.requirements,
+    )?;
+    let report = run_validation(source, opts).await?;
+    Ok(web::Json(FrontendValidation::from(&report)))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
+    // JSON escaping can double the size of source text; the validator enforces the real limit.
+    let json = crate::startup::json_config(state.settings.limits.code_bytes * 2 + 64 * 1024);
+    cfg.service(
+        super::resource("/code/validate")
+            .app_data(json.clone())
+            .post(post_validate),
+    )
+    .service(
+        super::resource("/code/syntax-check")
+            .app_data(json)
+            .post(post_syntax_check),
+    );
+}
