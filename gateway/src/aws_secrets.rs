@@ -32,16 +32,24 @@ pub async fn load_secret_settings(
 }
 
 /// [`load_secret_settings`] with a client built by the caller.
-pub async fn load_with_client(client: &Client, secret_id: &str) -> anyhow::Result<BTreeMap<String, String>> {
+pub async fn load_with_client(
+    client: &Client,
+    secret_id: &str,
+) -> anyhow::Result<BTreeMap<String, String>> {
     let out = client
         .get_secret_value()
         .secret_id(secret_id)
         .send()
         .await
-        .map_err(|e| anyhow!("cannot read secret {secret_id:?} from Secrets Manager: {}", DisplayErrorContext(&e)))?;
-    let text = out
-        .secret_string()
-        .ok_or_else(|| anyhow!("secret {secret_id:?} has no SecretString (binary secrets are not supported)"))?;
+        .map_err(|e| {
+            anyhow!(
+                "cannot read secret {secret_id:?} from Secrets Manager: {}",
+                DisplayErrorContext(&e)
+            )
+        })?;
+    let text = out.secret_string().ok_or_else(|| {
+        anyhow!("secret {secret_id:?} has no SecretString (binary secrets are not supported)")
+    })?;
     parse_settings(text).with_context(|| format!("secret {secret_id:?}"))
 }
 
@@ -49,10 +57,18 @@ pub async fn load_with_client(client: &Client, secret_id: &str) -> anyhow::Resul
 /// Nested objects, arrays and nulls are rejected with an error naming the key.
 pub fn parse_settings(text: &str) -> anyhow::Result<BTreeMap<String, String>> {
     // serde_json's message could quote part of the input; only the position is reported.
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| anyhow!("SecretString is not valid JSON (line {}, column {})", e.line(), e.column()))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        anyhow!(
+            "SecretString is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })?;
     let Value::Object(object) = value else {
-        bail!("SecretString must be a JSON object of settings, not {}", kind(&value));
+        bail!(
+            "SecretString must be a JSON object of settings, not {}",
+            kind(&value)
+        );
     };
     object
         .into_iter()
@@ -61,7 +77,10 @@ pub fn parse_settings(text: &str) -> anyhow::Result<BTreeMap<String, String>> {
                 Value::String(s) => s,
                 Value::Number(n) => n.to_string(),
                 Value::Bool(b) => b.to_string(),
-                other => bail!("setting {key:?} is {}; only strings, numbers and booleans are allowed", kind(&other)),
+                other => bail!(
+                    "setting {key:?} is {}; only strings, numbers and booleans are allowed",
+                    kind(&other)
+                ),
             };
             Ok((key, text))
         })
@@ -90,11 +109,20 @@ mod tests {
 
     #[test]
     fn flattens_scalars_to_strings() {
-        let settings = parse_settings(r#"{"SECRET_KEY":"s3cr3t","PORT":8000,"RATIO":0.5,"DEBUG":false,"EMPTY":""}"#).unwrap();
-        let expected: BTreeMap<String, String> = [("SECRET_KEY", "s3cr3t"), ("PORT", "8000"), ("RATIO", "0.5"), ("DEBUG", "false"), ("EMPTY", "")]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
+        let settings = parse_settings(
+            r#"{"SECRET_KEY":"s3cr3t","PORT":8000,"RATIO":0.5,"DEBUG":false,"EMPTY":""}"#,
+        )
+        .unwrap();
+        let expected: BTreeMap<String, String> = [
+            ("SECRET_KEY", "s3cr3t"),
+            ("PORT", "8000"),
+            ("RATIO", "0.5"),
+            ("DEBUG", "false"),
+            ("EMPTY", ""),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
         assert_eq!(settings, expected);
         assert!(parse_settings("{}").unwrap().is_empty());
     }
@@ -102,7 +130,10 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_flat_object_naming_the_key_but_never_a_value() {
         for (text, must_mention) in [
-            (r#"{"DB":{"password":"hunter2"}}"#, "\"DB\" is a nested object"),
+            (
+                r#"{"DB":{"password":"hunter2"}}"#,
+                "\"DB\" is a nested object",
+            ),
             (r#"{"HOSTS":["hunter2"]}"#, "\"HOSTS\" is an array"),
             (r#"{"MISSING":null}"#, "\"MISSING\" is null"),
             (r#"["hunter2"]"#, "must be a JSON object"),
@@ -112,23 +143,38 @@ mod tests {
         ] {
             let err = format!("{:#}", parse_settings(text).unwrap_err());
             assert!(err.contains(must_mention), "{text}: {err}");
-            assert!(!err.contains("hunter2"), "{text}: the value leaked into {err}");
+            assert!(
+                !err.contains("hunter2"),
+                "{text}: the value leaked into {err}"
+            );
         }
     }
 
     /// moto's endpoint, or `None` (test skipped) when it is unreachable outside CI.
     fn moto() -> Option<String> {
-        let endpoint = std::env::var("CUE_TEST_AWS_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:5055".into());
-        let authority = endpoint.split("://").nth(1).unwrap_or(&endpoint).split('/').next().unwrap_or_default();
+        let endpoint = std::env::var("CUE_TEST_AWS_ENDPOINT")
+            .unwrap_or_else(|_| "http://127.0.0.1:5055".into());
+        let authority = endpoint
+            .split("://")
+            .nth(1)
+            .unwrap_or(&endpoint)
+            .split('/')
+            .next()
+            .unwrap_or_default();
         let reachable = authority
             .to_socket_addrs()
             .ok()
             .and_then(|mut addrs| addrs.next())
-            .is_some_and(|addr| std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok());
+            .is_some_and(|addr| {
+                std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
+            });
         if reachable {
             return Some(endpoint);
         }
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "moto is not reachable at {endpoint} (scripts/moto.sh start)");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "moto is not reachable at {endpoint} (scripts/moto.sh start)"
+        );
         eprintln!("skipping: moto is not reachable at {endpoint}; run scripts/moto.sh start");
         None
     }
@@ -152,14 +198,22 @@ mod tests {
         client
             .create_secret()
             .name(&name)
-            .secret_string(r#"{"SECRET_KEY":"from-secrets-manager","PORT":8080,"SECURE_COOKIES":true}"#)
+            .secret_string(
+                r#"{"SECRET_KEY":"from-secrets-manager","PORT":8080,"SECURE_COOKIES":true}"#,
+            )
             .send()
             .await
             .expect("create secret");
         let settings = load_with_client(&client, &name).await.unwrap();
-        assert_eq!(settings.get("SECRET_KEY").map(String::as_str), Some("from-secrets-manager"));
+        assert_eq!(
+            settings.get("SECRET_KEY").map(String::as_str),
+            Some("from-secrets-manager")
+        );
         assert_eq!(settings.get("PORT").map(String::as_str), Some("8080"));
-        assert_eq!(settings.get("SECURE_COOKIES").map(String::as_str), Some("true"));
+        assert_eq!(
+            settings.get("SECURE_COOKIES").map(String::as_str),
+            Some("true")
+        );
         assert_eq!(settings.len(), 3);
     }
 
@@ -168,7 +222,13 @@ mod tests {
         let Some(endpoint) = moto() else { return };
         let client = client(&endpoint);
         let name = format!("cue/test/{}", uuid_like());
-        client.create_secret().name(&name).secret_string(r#"{"DB":{"password":"hunter2"}}"#).send().await.expect("create secret");
+        client
+            .create_secret()
+            .name(&name)
+            .secret_string(r#"{"DB":{"password":"hunter2"}}"#)
+            .send()
+            .await
+            .expect("create secret");
         let err = format!("{:#}", load_with_client(&client, &name).await.unwrap_err());
         assert!(err.contains(&name) && err.contains("\"DB\""), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
@@ -177,13 +237,21 @@ mod tests {
     #[tokio::test]
     async fn a_missing_secret_is_an_error_naming_it() {
         let Some(endpoint) = moto() else { return };
-        let err = format!("{:#}", load_with_client(&client(&endpoint), "cue/test/absent").await.unwrap_err());
+        let err = format!(
+            "{:#}",
+            load_with_client(&client(&endpoint), "cue/test/absent")
+                .await
+                .unwrap_err()
+        );
         assert!(err.contains("cue/test/absent"), "{err}");
     }
 
     /// A unique suffix without a uuid dependency.
     fn uuid_like() -> String {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
         format!("{nanos:x}-{:x}", std::process::id())
     }
 }
