@@ -226,8 +226,25 @@ const UPLOAD: &[&str] = &[
 ];
 
 fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -> TriggerChoice {
-    let end = trigger_end(toks);
     let all = toks.len();
+    // "Notify #sales in Slack when a new lead signs up": the trigger is the late when-clause
+    let late_when = toks
+        .iter()
+        .position(|t| matches!(t.w.as_str(), "when" | "whenever"))
+        .filter(|&i| i > 2);
+    let (zs, end) = match late_when {
+        Some(i) => {
+            let c = toks[i].clause;
+            (
+                i,
+                toks[i..]
+                    .iter()
+                    .position(|t| t.clause != c)
+                    .map_or(all, |k| i + k),
+            )
+        }
+        None => (0, trigger_end(toks)),
+    };
     let sched = schedule::parse(text, toks);
     let starts_with_event = toks
         .first()
@@ -235,10 +252,12 @@ fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -
         || toks
             .iter()
             .take(3)
-            .any(|t| t.w == "whenever" || t.w == "when");
+            .any(|t| t.w == "whenever" || t.w == "when")
+        || late_when.is_some();
     let cat = |m: &Mention| catalog.tool_at(m.tool).category.as_str();
     let first_in = |pred: &dyn Fn(&Mention) -> bool, limit: usize| {
-        ms.iter().position(|m| m.at < limit && pred(m))
+        ms.iter()
+            .position(|m| m.at >= zs && m.at < limit && pred(m))
     };
 
     let manual = [
@@ -350,7 +369,7 @@ fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -
     }
     let trigger_zone = end;
     // file uploads to a named storage service
-    let uploaded = has_word(toks, 0..trigger_zone, UPLOAD).is_some();
+    let uploaded = has_word(toks, zs..trigger_zone, UPLOAD).is_some();
     let storage = first_in(&|m| cat(m) == "storage", trigger_zone);
     if uploaded && storage.is_some() {
         return TriggerChoice {
@@ -363,10 +382,11 @@ fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -
     // email received
     if let Some(ei) = has_word(
         toks,
-        0..trigger_zone,
+        zs..trigger_zone,
         &["email", "emails", "mail", "inbox", "message"],
     ) {
-        let receiving = has_word(toks, 0..trigger_zone, RECEIVE).is_some() || toks[ei].w == "inbox";
+        let receiving =
+            has_word(toks, zs..trigger_zone, RECEIVE).is_some() || toks[ei].w == "inbox";
         let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ei + 8));
         if receiving && (toks[ei].w != "message" || email_tool.is_some()) {
             return TriggerChoice {
@@ -386,10 +406,11 @@ fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -
         let explicit = toks
             .iter()
             .take(trigger_zone)
+            .skip(zs)
             .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket"));
         let container = has_word(
             toks,
-            0..trigger_zone,
+            zs..trigger_zone,
             &[
                 "bucket", "folder", "file", "files", "csv", "image", "photo", "pdf", "document",
                 "upload", "uploaded",
@@ -407,13 +428,17 @@ fn choose_trigger(catalog: &Catalog, toks: &[Tok], text: &str, ms: &[Mention]) -
     let arrow = text.contains("->") || text.contains('→');
     let event_cue = starts_with_event
         || arrow
-        || has_word(toks, 0..end, EVENT_CUES).is_some()
-        || find_phrase(toks, &["as", "soon", "as"], 0, end).is_some()
-        || find_phrase(toks, &["every", "time"], 0, end).is_some()
-        || find_phrase(toks, &["each", "time"], 0, end).is_some();
+        || has_word(toks, zs..end, EVENT_CUES).is_some()
+        || find_phrase(toks, &["as", "soon", "as"], zs, end).is_some()
+        || find_phrase(toks, &["every", "time"], zs, end).is_some()
+        || find_phrase(toks, &["each", "time"], zs, end).is_some();
     if event_cue {
-        let tool = first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), end)
-            .or_else(|| first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), all));
+        let tool = first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), end).or_else(|| {
+            // a tool named only later is the source only if something else is left to do
+            (ms.len() > 1)
+                .then(|| first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), all))
+                .flatten()
+        });
         return TriggerChoice {
             kind: TriggerKind::AppEvent,
             tool,

@@ -172,6 +172,8 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     let mut weekends = false;
     let mut daily = false;
     let mut monthly_day: Option<u32> = None;
+    // "1,4,7,10" for quarterly, "1" for yearly
+    let mut months: Option<&str> = None;
     let mut time: Option<(u32, u32)> = None;
     let mut part_of_day: Option<(u32, &str)> = None;
     let mut zone: Option<&str> = None;
@@ -202,6 +204,20 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             "monthly" => {
                 cue = true;
                 monthly_day.get_or_insert(1);
+            }
+            "quarterly" | "quarter"
+                if cur == "quarterly" || matches!(w(i.wrapping_sub(1)), "every" | "each") =>
+            {
+                cue = true;
+                monthly_day.get_or_insert(1);
+                months = Some("1,4,7,10");
+            }
+            "yearly" | "annually" | "year"
+                if cur != "year" || matches!(w(i.wrapping_sub(1)), "every" | "each") =>
+            {
+                cue = true;
+                monthly_day.get_or_insert(1);
+                months = Some("1");
             }
             "weekday" | "weekdays" | "workday" | "workdays" | "businessday"
                 if (matches!(
@@ -403,8 +419,14 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         let _ = daily;
         ("*".to_owned(), "?".to_owned(), "every day".to_owned())
     };
+    let month = months.unwrap_or("*");
+    let what = match months {
+        Some("1") => "every year on January 1".to_owned(),
+        Some(_) => "every quarter on day 1".to_owned(),
+        None => what,
+    };
     Some(Schedule {
-        expression: format!("cron({minute} {hour} {dom} * {dow} *)"),
+        expression: format!("cron({minute} {hour} {dom} {month} {dow} *)"),
         timezone: zone.map(str::to_owned),
         description: format!("{what} at {at}{zone_txt}"),
         assumed_time,

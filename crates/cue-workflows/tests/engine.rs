@@ -471,3 +471,40 @@ fn snapshots_of_representative_outputs() {
         insta::assert_json_snapshot!(format!("{name}_tools"), g.tools);
     }
 }
+
+#[test]
+fn odd_inputs_never_panic_and_any_output_validates() {
+    let e = engine();
+    let long_tools = "post to slack and ".repeat(200);
+    let emoji = "🙂".repeat(500);
+    let cases: Vec<&str> = vec![
+        "\0\0\0",
+        &emoji,
+        "when when when when",
+        "every every every",
+        "#",
+        "'''",
+        "\"\"\"",
+        "every 0 minutes post to slack",
+        "every 99999999999 minutes post to slack",
+        "at 25pm post to slack",
+        "on the 32nd of each month post to slack",
+        "->->-> slack -> discord ->",
+        "كل يوم أرسل رسالة إلى slack",
+        &long_tools,
+        "if if if over over 5 5 or lower post to slack",
+        "when a 'quoted name with \"inner\" quotes' row is added to 'Airtable', post to slack",
+        "every monday every tuesday every 5 minutes at 9am at 10pm post to slack",
+    ];
+    for prompt in cases {
+        for req in [
+            GenerateRequest::text(prompt),
+            GenerateRequest::speech(prompt),
+        ] {
+            if let Ok(g) = e.generate(&req) {
+                let report = g.validation.as_ref().expect("validation report");
+                assert_eq!(report.error_count, 0, "{prompt:.60}: {:?}", report.findings);
+            }
+        }
+    }
+}
