@@ -1,1 +1,77 @@
-fn main() {}
+//! `cargo xtask <task>`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! - `ci`: formatting, clippy (warnings are errors), every test on every feature, and
+//!   cargo-deny's licence, ban and source checks. Exactly what CI runs.
+//! - `deny`: only the cargo-deny checks (advisories included when `--advisories` is given;
+//!   they need the RustSec database from GitHub).
+
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context as _, bail};
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+fn run(what: &str, cmd: &mut Command) -> anyhow::Result<()> {
+    eprintln!("\n== {what}: {cmd:?}");
+    let status = cmd.status().with_context(|| format!("could not start {what}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+fn has_cargo_subcommand(name: &str) -> bool {
+    cargo().args([name, "--version"]).output().is_ok_and(|o| o.status.success())
+}
+
+fn deny(advisories: bool) -> anyhow::Result<()> {
+    if !has_cargo_subcommand("deny") {
+        bail!("cargo-deny is not installed: `cargo install cargo-deny --locked`");
+    }
+    let mut cmd = cargo();
+    cmd.args(["deny", "--all-features", "check", "licenses", "bans", "sources"]);
+    if advisories {
+        cmd.arg("advisories");
+    }
+    run("cargo deny", &mut cmd)
+}
+
+fn ci() -> anyhow::Result<()> {
+    run("rustfmt", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(
+        "clippy",
+        cargo().args(["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]),
+    )?;
+    if has_cargo_subcommand("nextest") {
+        run(
+            "tests",
+            cargo().args(["nextest", "run", "--workspace", "--all-features", "--no-fail-fast"]),
+        )?;
+        // nextest does not run doctests.
+        run("doctests", cargo().args(["test", "--workspace", "--all-features", "--doc"]))?;
+    } else {
+        run("tests", cargo().args(["test", "--workspace", "--all-features", "--no-fail-fast"]))?;
+    }
+    deny(false)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("deny") => deny(args.iter().any(|a| a == "--advisories")),
+        _ => {
+            eprintln!("usage: cargo xtask <ci | deny [--advisories]>");
+            return ExitCode::from(64);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

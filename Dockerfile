@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build of the Cue API: a full Rust toolchain to build, a slim Debian to run.
+
+FROM rust:1.95-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libsqlite3-dev && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/target \
+    cargo build --release --locked -p cue-gateway --features aws \
+    && cp target/release/cue-gateway /usr/local/bin/cue-gateway
+
+FROM debian:bookworm-slim AS runtime
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libsqlite3-0 ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /var/lib/cue --create-home cue
+COPY --from=build /usr/local/bin/cue-gateway /usr/local/bin/cue-gateway
+USER cue
+WORKDIR /var/lib/cue
+ENV HOST=0.0.0.0 PORT=8000 APP_ENV=production LOG_FORMAT=json
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=2s --retries=3 CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8000"]
+ENTRYPOINT ["/usr/local/bin/cue-gateway"]
+CMD ["serve"]
