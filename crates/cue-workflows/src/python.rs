@@ -210,6 +210,36 @@ fn ref_expr(name: &str, ctx: &mut Ctx<'_>) -> Result<String, WorkflowError> {
             format!("_ddb_item({v})")
         }
         n if n.starts_with("field:") => format!("_field({v}, {})", py_str(&n[6..])),
+        // the record's own field, else the step's setting: {field_or:email:to}
+        n if n.starts_with("field_or:") => {
+            let mut parts = n[9..].splitn(2, ':');
+            let (field, param) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            if !ctx.params.contains_key(param) {
+                return Err(WorkflowError::Internal(format!(
+                    "{{{n}}} names no parameter {param}"
+                )));
+            }
+            format!(
+                "(_field({v}, {}) or {})",
+                py_str(field),
+                param_const_ref(param)
+            )
+        }
+        // an RFC 822 message, base64url-encoded (Gmail's `raw`): {mime:to}
+        n if n.starts_with("mime:") => {
+            let param = &n[5..];
+            if !ctx.params.contains_key(param) {
+                return Err(WorkflowError::Internal(format!(
+                    "{{{n}}} names no parameter {param}"
+                )));
+            }
+            ctx.used.insert("base64");
+            ctx.used.insert("email.message");
+            format!(
+                "_mime_raw(_field({v}, \"email\") or {}, WORKFLOW_NAME, _text({v}))",
+                param_const_ref(param)
+            )
+        }
         n if is_cred_name(n) => n.to_owned(),
         n if ctx.params.contains_key(n) => param_const_ref(n),
         n => {
@@ -480,6 +510,15 @@ const DDB_HELPER: &str = r#"def _ddb_item(item):
         "id": {"S": str(record_id or uuid.uuid4())},
         "data": {"S": json.dumps(item, default=str)},
     }
+"#;
+
+const MIME_HELPER: &str = r#"def _mime_raw(to, subject, body):
+    """An email as RFC 822 text, base64url-encoded."""
+    message = email.message.EmailMessage()
+    message["To"] = str(to)
+    message["Subject"] = subject
+    message.set_content(body)
+    return base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
 "#;
 
 const S3_READ_HELPER: &str = r#"def _records_from_s3(bucket, key):
@@ -756,6 +795,9 @@ impl Gen<'_> {
             }
             if *u == "uuid" && call.contains("_ddb_item") {
                 self.helpers.insert("ddb");
+            }
+            if *u == "email.message" && call.contains("_mime_raw") {
+                self.helpers.insert("mime");
             }
         }
         if call.contains("_sql(") {
@@ -1078,6 +1120,10 @@ impl Gen<'_> {
         if self.helpers.contains("ddb") {
             out.push_str("\n\n");
             out.push_str(DDB_HELPER);
+        }
+        if self.helpers.contains("mime") {
+            out.push_str("\n\n");
+            out.push_str(MIME_HELPER);
         }
         for h in [
             "_sql",
