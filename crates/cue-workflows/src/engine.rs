@@ -306,3 +306,151 @@ pub fn bundle_zip(generated: &Generated, code: &str) -> Result<Vec<u8>, Workflow
         .map_err(|e| WorkflowError::Internal(format!("zip: {e}")))?;
     Ok(cursor.into_inner())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::catalog::EventDelivery;
+    use crate::model::{PlannedTool, Step, Trigger};
+
+    fn plan_for(
+        engine: &Engine,
+        trigger: Trigger,
+        steps: Vec<(&Tool, &crate::catalog::Action)>,
+    ) -> Plan {
+        let mut tools: Vec<PlannedTool> = Vec::new();
+        if let Some(id) = &trigger.tool {
+            let t = engine.catalog.tool(id).unwrap();
+            let creds: Vec<String> = t
+                .events
+                .iter()
+                .find(|e| Some(&e.id) == trigger.event.as_ref())
+                .and_then(|e| e.secret.clone())
+                .into_iter()
+                .collect();
+            let unsigned = creds.is_empty() && trigger.delivery == Delivery::Http;
+            tools.push(PlannedTool {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                credentials: creds,
+            });
+            if unsigned {
+                // as the planner does: unsigned webhooks carry the shared secret header
+                tools.push(PlannedTool {
+                    id: "webhook".to_owned(),
+                    name: "Webhook".to_owned(),
+                    credentials: vec!["WEBHOOK_SECRET".to_owned()],
+                });
+            }
+        }
+        let steps = steps
+            .into_iter()
+            .enumerate()
+            .map(|(i, (tool, action))| {
+                let creds = python::credentials_for(tool, action);
+                match tools.iter_mut().find(|p| p.id == tool.id) {
+                    Some(p) => p.credentials.extend(
+                        creds
+                            .into_iter()
+                            .filter(|c| !p.credentials.contains(c))
+                            .collect::<Vec<_>>(),
+                    ),
+                    None => tools.push(PlannedTool {
+                        id: tool.id.clone(),
+                        name: tool.name.clone(),
+                        credentials: creds,
+                    }),
+                }
+                Step {
+                    id: format!("step_{}", i + 1),
+                    tool: tool.id.clone(),
+                    action: action.id.clone(),
+                    description: action.label.clone(),
+                    params: action.params.clone(),
+                    condition: None,
+                    for_each: None,
+                }
+            })
+            .collect();
+        Plan {
+            name: "Catalog check".to_owned(),
+            summary: "Exercises one catalog entry.".to_owned(),
+            trigger,
+            steps,
+            tools,
+            assumptions: Vec::new(),
+        }
+    }
+
+    fn manual() -> Trigger {
+        Trigger {
+            kind: TriggerKind::Manual,
+            delivery: Delivery::Direct,
+            schedule_expression: None,
+            timezone: None,
+            description: "Run on demand".to_owned(),
+            tool: None,
+            event: None,
+            params: BTreeMap::new(),
+            filter: None,
+        }
+    }
+
+    /// Every action and every event of the catalog generates code that cue-validate accepts.
+    #[test]
+    fn every_catalog_action_and_event_generates_valid_code() {
+        let engine = Engine::new().unwrap();
+        let slack = engine.catalog.tool("slack").unwrap();
+        let post = slack.action("post_message").unwrap();
+        let mut checked = 0;
+        for tool in engine.catalog.tools() {
+            for action in &tool.actions {
+                let plan = plan_for(&engine, manual(), vec![(tool, action)]);
+                let g = engine.generate_from_plan(plan).unwrap();
+                let report = g.validation.as_ref().unwrap();
+                assert_eq!(
+                    report.error_count, 0,
+                    "{}.{}: {:?}\n{}",
+                    tool.id, action.id, report.findings, g.code
+                );
+                checked += 1;
+            }
+            for event in &tool.events {
+                let delivery = match event.delivery {
+                    EventDelivery::Http => Delivery::Http,
+                    EventDelivery::Poll => Delivery::Poll,
+                    EventDelivery::S3 => Delivery::S3,
+                    EventDelivery::Sqs => Delivery::Sqs,
+                    EventDelivery::Kinesis => Delivery::Kinesis,
+                };
+                let trigger = Trigger {
+                    kind: TriggerKind::AppEvent,
+                    delivery,
+                    schedule_expression: (delivery == Delivery::Poll)
+                        .then(|| "rate(5 minutes)".to_owned()),
+                    tool: Some(tool.id.clone()),
+                    event: Some(event.id.clone()),
+                    ..manual()
+                };
+                let mut steps = Vec::new();
+                if let Some(p) = &event.poll {
+                    steps.push((tool, tool.action(p).unwrap()));
+                }
+                steps.push((slack, post));
+                let plan = plan_for(&engine, trigger, steps);
+                let g = engine.generate_from_plan(plan).unwrap();
+                let report = g.validation.as_ref().unwrap();
+                assert_eq!(
+                    report.error_count, 0,
+                    "{} event {}: {:?}\n{}",
+                    tool.id, event.id, report.findings, g.code
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 300, "{checked}");
+    }
+}

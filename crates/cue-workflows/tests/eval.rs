@@ -371,3 +371,20 @@ fn own_prompts_meet_targets() {
     assert!(f1 >= 0.85, "tool F1 {f1:.3} below 0.85");
     assert!(trig >= 0.85, "trigger accuracy {trig:.3} below 0.85");
 }
+
+#[test]
+fn catalog_covers_every_canonical_tool_name() {
+    let Some(canonical) = canonical_names() else {
+        println!("skipped: tools.json not found");
+        return;
+    };
+    let engine = Engine::new().unwrap();
+    let ours: BTreeSet<String> = engine
+        .catalog()
+        .tools()
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    let missing: Vec<&String> = canonical.iter().filter(|n| !ours.contains(*n)).collect();
+    assert!(missing.is_empty(), "catalog lacks {missing:?}");
+}
