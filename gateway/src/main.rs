@@ -21,6 +21,71 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Generate a workflow bundle from a description, without a server or database.
+    Generate {
+        /// What the workflow should do, e.g. "every weekday at 9 post new Stripe payouts to Slack".
+        description: String,
+        /// Directory to write lambda_function.py, requirements.txt, template.yaml and README.md to.
+        #[arg(long, default_value = "cue-workflow")]
+        out: std::path::PathBuf,
+        /// The description is a speech transcript (normalise fillers and spelled-out numbers).
+        #[arg(long)]
+        speech: bool,
+    },
+}
+
+/// Writes a generated bundle to `out` and prints what it holds.
+fn generate(description: String, out: &std::path::Path, speech: bool) -> anyhow::Result<()> {
+    use cue_workflows::{Engine, GenerateRequest, HANDLER_FILE};
+    let engine = Engine::new().context("loading the workflow engine")?;
+    let req = if speech {
+        GenerateRequest::speech(description)
+    } else {
+        GenerateRequest::text(description)
+    };
+    let generated = engine.generate(&req).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = match &generated.validation {
+        Some(report) => report.clone(),
+        None => {
+            let options =
+                cue_validate::Options::default().with_requirements(generated.requirements_txt());
+            cue_validate::validate(&generated.code, &options)?
+        }
+    };
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let files = [
+        (HANDLER_FILE, generated.code.clone()),
+        ("requirements.txt", generated.requirements_txt()),
+        ("template.yaml", generated.template_yaml.clone()),
+        ("README.md", generated.readme.clone()),
+    ];
+    for (name, body) in files {
+        let path = out.join(name);
+        std::fs::write(&path, body).with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!("{}: {}", generated.name, generated.plan.summary);
+    println!("trigger: {:?}", generated.plan.trigger.kind);
+    for tool in &generated.tools {
+        println!(
+            "tool: {} (credentials: {})",
+            tool.name,
+            tool.credentials_needed.join(", ")
+        );
+    }
+    for assumption in &generated.assumptions {
+        println!("assumed: {assumption}");
+    }
+    println!(
+        "validation: {} ({} errors, {} warnings)",
+        if report.is_valid { "passed" } else { "FAILED" },
+        report.error_count,
+        report.warning_count
+    );
+    println!("wrote {}", out.display());
+    if !report.is_valid {
+        anyhow::bail!("the generated code did not pass validation");
+    }
+    Ok(())
 }
 
 /// Settings from the environment, over the AWS Secrets Manager secret when one is named.
@@ -29,47 +94,61 @@ async fn load_settings() -> anyhow::Result<Settings> {
     Settings::load(&secret_values).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
 }
 
-#[actix_web::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    let settings = load_settings().await?;
-    telemetry::init(settings.log_format);
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
-            if settings.auth.ephemeral_key {
-                tracing::warn!(
-                    "SECRET_KEY is not set: using a random key for this process only. Every restart logs \
-                     everyone out, and several instances cannot share sessions. Set SECRET_KEY (32+ characters)."
-                );
-            }
-            if settings.auth.google.is_none() && settings.auth.github.is_none() {
-                tracing::warn!(
-                    "no login provider is configured: set GOOGLE_CLIENT_ID/SECRET or GITHUB_CLIENT_ID/SECRET"
-                );
-            }
-            let app = Application::build(settings).await?;
-            tracing::info!(port = app.port(), "cue-gateway listening");
-            app.run_until_stopped().await.context("server failed")?;
-            tracing::info!("cue-gateway stopped");
-        }
-        Command::Migrate => {
-            let config = store_config(&settings);
-            let store = cue_store::Store::connect(&config)
-                .await
-                .with_context(|| format!("DATABASE_URL: cannot open {}", config.redacted_url()))?;
-            let applied = store
-                .run_migrations()
-                .await
-                .context("applying migrations")?;
-            println!(
-                "{} migration(s) applied on {}",
-                applied.len(),
-                store.backend()
-            );
-            for version in applied {
-                println!("  {version}");
-            }
-        }
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    if settings.auth.ephemeral_key {
+        tracing::warn!(
+            "SECRET_KEY is not set: using a random key for this process only. Every restart logs \
+             everyone out, and several instances cannot share sessions. Set SECRET_KEY (32+ characters)."
+        );
+    }
+    if settings.auth.google.is_none() && settings.auth.github.is_none() {
+        tracing::warn!(
+            "no login provider is configured: set GOOGLE_CLIENT_ID/SECRET or GITHUB_CLIENT_ID/SECRET"
+        );
+    }
+    let app = Application::build(settings).await?;
+    tracing::info!(port = app.port(), "cue-gateway listening");
+    app.run_until_stopped().await.context("server failed")?;
+    tracing::info!("cue-gateway stopped");
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<()> {
+    let config = store_config(&settings);
+    let store = cue_store::Store::connect(&config)
+        .await
+        .with_context(|| format!("DATABASE_URL: cannot open {}", config.redacted_url()))?;
+    let applied = store
+        .run_migrations()
+        .await
+        .context("applying migrations")?;
+    println!(
+        "{} migration(s) applied on {}",
+        applied.len(),
+        store.backend()
+    );
+    for version in applied {
+        println!("  {version}");
     }
     Ok(())
+}
+
+/// Settings, with logging set up as they say.
+async fn settings_and_logs() -> anyhow::Result<Settings> {
+    let settings = load_settings().await?;
+    telemetry::init(settings.log_format);
+    Ok(settings)
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings_and_logs().await?).await,
+        Command::Migrate => migrate(settings_and_logs().await?).await,
+        Command::Generate {
+            description,
+            out,
+            speech,
+        } => generate(description, &out, speech),
+    }
 }

@@ -170,14 +170,20 @@ pub async fn post_generate(
         prompt,
         input_type: b.input_type.unwrap_or_default(),
     };
-    let generated = state.generator.generate(&req).await?;
-    let report = validate_generated(
-        &state,
-        &generated.code,
-        &generated.requirements,
-        Stage::InitialSkeleton,
-    )
-    .await?;
+    let mut generated = state.generator.generate(&req).await?;
+    // The engine validates what it generates; another generator may not.
+    let report = match generated.validation.take() {
+        Some(report) => report,
+        None => {
+            validate_generated(
+                &state,
+                &generated.code,
+                &generated.requirements,
+                Stage::InitialSkeleton,
+            )
+            .await?
+        }
+    };
     if !report.is_valid {
         // The engine promises valid code; say so loudly if it did not keep that promise.
         tracing::error!(
