@@ -46,6 +46,10 @@ fn main() {
     };
     percentiles(&engine, "generate/short", SHORT);
     percentiles(&engine, "generate/long", LONG);
+    if let Ok(unvalidated) = Engine::new().map(|e| e.with_validation(false)) {
+        percentiles(&unvalidated, "generate_without_validation/short", SHORT);
+        percentiles(&unvalidated, "generate_without_validation/long", LONG);
+    }
     let mut c = Criterion::default().configure_from_args();
     for (name, prompt) in [("short", SHORT), ("long", LONG)] {
         let req = GenerateRequest::text(prompt);

@@ -26,6 +26,7 @@ pub trait WorkflowGenerator: Send + Sync {
 pub struct Engine {
     catalog: Catalog,
     max_prompt_chars: usize,
+    validate: bool,
 }
 
 impl Engine {
@@ -34,6 +35,7 @@ impl Engine {
         Ok(Self {
             catalog: Catalog::builtin()?,
             max_prompt_chars: DEFAULT_MAX_PROMPT_CHARS,
+            validate: true,
         })
     }
 
@@ -41,6 +43,14 @@ impl Engine {
     #[must_use]
     pub fn with_max_prompt_chars(mut self, limit: usize) -> Self {
         self.max_prompt_chars = limit;
+        self
+    }
+
+    /// Whether [`Generated::validation`] is filled (on by default). Turn it off when the caller
+    /// validates the code itself anyway; it is most of the generation time.
+    #[must_use]
+    pub fn with_validation(mut self, on: bool) -> Self {
+        self.validate = on;
         self
     }
 
@@ -85,11 +95,14 @@ impl Engine {
                 credentials_needed: t.credentials.clone(),
             })
             .collect();
-        let requirements_txt = crate::model::requirements_txt(&code.requirements);
-        let options = cue_validate::Options::default()
-            .with_stage(cue_validate::Stage::InitialSkeleton)
-            .with_requirements(requirements_txt);
-        let validation = cue_validate::validate(&code.code, &options).ok();
+        let validation = if self.validate {
+            let options = cue_validate::Options::default()
+                .with_stage(cue_validate::Stage::InitialSkeleton)
+                .with_requirements(crate::model::requirements_txt(&code.requirements));
+            cue_validate::validate(&code.code, &options).ok()
+        } else {
+            None
+        };
         Ok(Generated {
             validation,
             name: plan.name.clone(),
