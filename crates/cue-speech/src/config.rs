@@ -1,6 +1,6 @@
 //! Typed configuration, filled once at startup from the environment.
 
-use std::{str::FromStr, time::Duration};
+use std::{path::PathBuf, str::FromStr, time::Duration};
 
 use secrecy::SecretString;
 use url::Url;
@@ -16,6 +16,8 @@ pub enum ProviderKind {
     Azure,
     /// Amazon Transcribe; needs the `aws` cargo feature.
     Aws,
+    /// Offline CMU PocketSphinx; needs the `pocketsphinx` cargo feature.
+    PocketSphinx,
 }
 
 impl FromStr for ProviderKind {
@@ -27,8 +29,9 @@ impl FromStr for ProviderKind {
             "openai" => Ok(Self::OpenAi),
             "azure" => Ok(Self::Azure),
             "aws" | "transcribe" => Ok(Self::Aws),
+            "pocketsphinx" | "offline" => Ok(Self::PocketSphinx),
             other => Err(SpeechError::InvalidConfig(format!(
-                "SPEECH_PROVIDER={other:?} is not one of disabled, openai, azure, aws"
+                "SPEECH_PROVIDER={other:?} is not one of disabled, openai, azure, aws, pocketsphinx"
             ))),
         }
     }
@@ -71,6 +74,22 @@ pub struct AwsTranscribeConfig {
     pub job_timeout: Duration,
 }
 
+/// Offline recognition with `pocketsphinx_continuous`.
+#[derive(Debug, Clone)]
+pub struct PocketSphinxConfig {
+    /// A program name looked up on `PATH`, or a path.
+    pub binary: PathBuf,
+    /// Acoustic model, language model and dictionary; `None`: the program's (US English) defaults.
+    pub hmm: Option<PathBuf>,
+    pub lm: Option<PathBuf>,
+    pub dict: Option<PathBuf>,
+    pub timeout: Duration,
+    /// Recognitions allowed at once (each takes a core).
+    pub max_concurrent: usize,
+    /// Where the audio is written for the program to read; removed afterwards.
+    pub work_dir: PathBuf,
+}
+
 /// Everything this crate needs, one struct for the gateway to hold.
 #[derive(Debug, Clone)]
 pub struct SpeechConfig {
@@ -82,6 +101,7 @@ pub struct SpeechConfig {
     pub openai: Option<OpenAiConfig>,
     pub azure: Option<AzureConfig>,
     pub aws: Option<AwsTranscribeConfig>,
+    pub pocketsphinx: Option<PocketSphinxConfig>,
 }
 
 impl Default for SpeechConfig {
@@ -94,6 +114,7 @@ impl Default for SpeechConfig {
             openai: None,
             azure: None,
             aws: None,
+            pocketsphinx: None,
         }
     }
 }
@@ -124,6 +145,10 @@ impl SpeechConfig {
     /// | `TRANSCRIBE_POLL_INTERVAL_MS` | 1000 | |
     /// | `TRANSCRIBE_TIMEOUT_SECONDS` | 120 | |
     /// | `AWS_S3_FORCE_PATH_STYLE` | false | |
+    /// | `POCKETSPHINX_BINARY` | `pocketsphinx_continuous` | |
+    /// | `POCKETSPHINX_HMM`, `POCKETSPHINX_LM`, `POCKETSPHINX_DICT` | program defaults (en-US) | model paths |
+    /// | `POCKETSPHINX_MAX_CONCURRENT` | 1 | |
+    /// | `POCKETSPHINX_WORK_DIR` | the system temp dir | audio handed to the program |
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SpeechError> {
         let get = |name: &str| {
             lookup(name)
@@ -223,6 +248,20 @@ impl SpeechConfig {
                     )?,
                 });
             }
+            ProviderKind::PocketSphinx => {
+                config.pocketsphinx = Some(PocketSphinxConfig {
+                    binary: get("POCKETSPHINX_BINARY")
+                        .unwrap_or_else(|| "pocketsphinx_continuous".into())
+                        .into(),
+                    hmm: get("POCKETSPHINX_HMM").map(PathBuf::from),
+                    lm: get("POCKETSPHINX_LM").map(PathBuf::from),
+                    dict: get("POCKETSPHINX_DICT").map(PathBuf::from),
+                    timeout: config.request_timeout,
+                    max_concurrent: parse_or(&get, "POCKETSPHINX_MAX_CONCURRENT", 1)?,
+                    work_dir: get("POCKETSPHINX_WORK_DIR")
+                        .map_or_else(std::env::temp_dir, PathBuf::from),
+                });
+            }
         }
         Ok(config)
     }
@@ -309,6 +348,17 @@ mod tests {
             ("TRANSCRIBE_TIMEOUT_SECONDS", "2.5"),
         ])
         .unwrap();
+        let offline = from(&[
+            ("SPEECH_PROVIDER", "offline"),
+            ("POCKETSPHINX_WORK_DIR", "/var/tmp"),
+        ])
+        .unwrap();
+        let p = offline.pocketsphinx.unwrap();
+        assert_eq!(
+            (p.binary.to_str(), p.work_dir.to_str(), p.max_concurrent),
+            (Some("pocketsphinx_continuous"), Some("/var/tmp"), 1)
+        );
+
         let a = aws.aws.unwrap();
         assert!(a.force_path_style);
         assert_eq!(a.poll_interval, Duration::from_millis(50));

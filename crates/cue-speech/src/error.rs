@@ -27,6 +27,9 @@ pub enum SpeechError {
     /// The language is not a well-formed BCP-47 tag.
     #[error("invalid language tag {tag:?}: expected a BCP-47 tag such as en-US")]
     InvalidLanguage { tag: String },
+    /// The configured provider cannot transcribe this (well-formed) language.
+    #[error("the speech provider does not support language {tag:?}")]
+    UnsupportedLanguage { tag: String },
     /// No provider is configured (`SPEECH_PROVIDER` is unset or `disabled`).
     #[error("speech-to-text is not configured (set SPEECH_PROVIDER)")]
     NotConfigured,

@@ -45,7 +45,9 @@ pub use audio::{
     Audio, AudioCollector, AudioFormat, AudioInfo, AudioLimits, DEFAULT_MAX_BYTES,
     DEFAULT_MAX_SECONDS, inspect_audio,
 };
-pub use config::{AwsTranscribeConfig, AzureConfig, OpenAiConfig, ProviderKind, SpeechConfig};
+pub use config::{
+    AwsTranscribeConfig, AzureConfig, OpenAiConfig, PocketSphinxConfig, ProviderKind, SpeechConfig,
+};
 pub use error::SpeechError;
 pub use language::{DEFAULT_LANGUAGE, iso639_1, normalize_language};
 pub use model::{ProviderState, ProviderStatus, SpeechToText, Transcript, UNREPORTED_CONFIDENCE};
@@ -86,6 +88,20 @@ pub fn build_provider(config: &SpeechConfig) -> Result<Arc<dyn SpeechToText>, Sp
                 settings,
             )))
         }
+        #[cfg(feature = "pocketsphinx")]
+        ProviderKind::PocketSphinx => {
+            let settings = config
+                .pocketsphinx
+                .clone()
+                .ok_or_else(|| missing("POCKETSPHINX_*"))?;
+            Ok(Arc::new(
+                providers::pocketsphinx::PocketSphinxProvider::new(settings),
+            ))
+        }
+        #[cfg(not(feature = "pocketsphinx"))]
+        ProviderKind::PocketSphinx => Err(SpeechError::InvalidConfig(
+            "SPEECH_PROVIDER=pocketsphinx needs a build with the `pocketsphinx` feature".into(),
+        )),
         #[cfg(not(feature = "aws"))]
         ProviderKind::Aws => Err(SpeechError::InvalidConfig(
             "SPEECH_PROVIDER=aws needs a build with the `aws` feature".into(),

@@ -83,3 +83,38 @@ impl SpeechToText for FakeSpeech {
         "fake"
     }
 }
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::{AudioLimits, silent_wav};
+
+    #[tokio::test]
+    async fn scripts_answers_and_records_calls() {
+        let audio = || Audio::from_bytes(silent_wav(16_000, 0.5), &AudioLimits::default()).unwrap();
+        let fake = FakeSpeech::returning("hello");
+        let t = fake.transcribe(audio(), "en-gb").await.unwrap();
+        assert_eq!(
+            (
+                t.transcript.as_str(),
+                t.language.as_str(),
+                t.duration_seconds
+            ),
+            ("hello", "en-GB", Some(0.5))
+        );
+        assert_eq!(
+            fake.calls(),
+            vec![FakeCall {
+                bytes: 16_044,
+                language: "en-GB".into()
+            }]
+        );
+        let failing = FakeSpeech::failing(|| SpeechError::Timeout);
+        assert!(matches!(
+            failing.transcribe(audio(), "en-US").await,
+            Err(SpeechError::Timeout)
+        ));
+        assert!(failing.status().await.available);
+    }
+}

@@ -7,3 +7,5 @@ pub mod disabled;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fake;
 pub mod openai;
+#[cfg(feature = "pocketsphinx")]
+pub mod pocketsphinx;
