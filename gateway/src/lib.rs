@@ -1,6 +1,8 @@
 //! The Cue API gateway: configuration, startup, routes, extractors and error mapping around
 //! the domain crates (`cue-auth`, `cue-workflows`, `cue-validate`, `cue-speech`, `cue-store`).
 
+#[cfg(feature = "aws")]
+pub mod aws_secrets;
 pub mod config;
 pub mod error;
 pub mod extract;

@@ -90,8 +90,40 @@ fn generate(description: String, out: &std::path::Path, speech: bool) -> anyhow:
 
 /// Settings from the environment, over the AWS Secrets Manager secret when one is named.
 async fn load_settings() -> anyhow::Result<Settings> {
-    let secret_values = BTreeMap::new();
+    let _ = dotenvy::dotenv();
+    let secret_id = std::env::var("SECRETS_MANAGER_SECRET_ID")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    let secret_values = match secret_id {
+        None => BTreeMap::new(),
+        Some(id) => secret_settings(&id).await?,
+    };
     Settings::load(&secret_values).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
+}
+
+#[cfg(feature = "aws")]
+async fn secret_settings(secret_id: &str) -> anyhow::Result<BTreeMap<String, String>> {
+    let var = |name| {
+        std::env::var(name)
+            .ok()
+            .filter(|s: &String| !s.trim().is_empty())
+    };
+    let region = var("SECRETS_MANAGER_REGION").or_else(|| var("AWS_REGION"));
+    let endpoint = var("SECRETS_MANAGER_ENDPOINT_URL");
+    cue_gateway::aws_secrets::load_secret_settings(
+        secret_id,
+        region.as_deref(),
+        endpoint.as_deref(),
+    )
+    .await
+    .context("SECRETS_MANAGER_SECRET_ID")
+}
+
+#[cfg(not(feature = "aws"))]
+async fn secret_settings(_secret_id: &str) -> anyhow::Result<BTreeMap<String, String>> {
+    anyhow::bail!(
+        "SECRETS_MANAGER_SECRET_ID: this binary was built without the `aws` feature (cargo build --features aws)"
+    )
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
