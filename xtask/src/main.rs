@@ -15,7 +15,9 @@ fn cargo() -> Command {
 
 fn run(what: &str, cmd: &mut Command) -> anyhow::Result<()> {
     eprintln!("\n== {what}: {cmd:?}");
-    let status = cmd.status().with_context(|| format!("could not start {what}"))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {what}"))?;
     if !status.success() {
         bail!("{what} failed ({status})");
     }
@@ -23,7 +25,10 @@ fn run(what: &str, cmd: &mut Command) -> anyhow::Result<()> {
 }
 
 fn has_cargo_subcommand(name: &str) -> bool {
-    cargo().args([name, "--version"]).output().is_ok_and(|o| o.status.success())
+    cargo()
+        .args([name, "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn deny(advisories: bool) -> anyhow::Result<()> {
@@ -31,7 +36,14 @@ fn deny(advisories: bool) -> anyhow::Result<()> {
         bail!("cargo-deny is not installed: `cargo install cargo-deny --locked`");
     }
     let mut cmd = cargo();
-    cmd.args(["deny", "--all-features", "check", "licenses", "bans", "sources"]);
+    cmd.args([
+        "deny",
+        "--all-features",
+        "check",
+        "licenses",
+        "bans",
+        "sources",
+    ]);
     if advisories {
         cmd.arg("advisories");
     }
@@ -42,17 +54,37 @@ fn ci() -> anyhow::Result<()> {
     run("rustfmt", cargo().args(["fmt", "--all", "--", "--check"]))?;
     run(
         "clippy",
-        cargo().args(["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]),
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     if has_cargo_subcommand("nextest") {
         run(
             "tests",
-            cargo().args(["nextest", "run", "--workspace", "--all-features", "--no-fail-fast"]),
+            cargo().args([
+                "nextest",
+                "run",
+                "--workspace",
+                "--all-features",
+                "--no-fail-fast",
+            ]),
         )?;
         // nextest does not run doctests.
-        run("doctests", cargo().args(["test", "--workspace", "--all-features", "--doc"]))?;
+        run(
+            "doctests",
+            cargo().args(["test", "--workspace", "--all-features", "--doc"]),
+        )?;
     } else {
-        run("tests", cargo().args(["test", "--workspace", "--all-features", "--no-fail-fast"]))?;
+        run(
+            "tests",
+            cargo().args(["test", "--workspace", "--all-features", "--no-fail-fast"]),
+        )?;
     }
     deny(false)
 }

@@ -131,9 +131,18 @@ pub enum RepoError {
 #[async_trait]
 pub trait WorkflowRepository: Send + Sync {
     async fn create(&self, new: NewWorkflow) -> Result<WorkflowRecord, RepoError>;
-    async fn get(&self, owner: OwnerId, id: WorkflowId) -> Result<Option<WorkflowRecord>, RepoError>;
+    async fn get(
+        &self,
+        owner: OwnerId,
+        id: WorkflowId,
+    ) -> Result<Option<WorkflowRecord>, RepoError>;
     /// Newest first.
-    async fn list(&self, owner: OwnerId, limit: i64, offset: i64) -> Result<WorkflowPage, RepoError>;
+    async fn list(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<WorkflowPage, RepoError>;
     /// Applies the patch; when `code` changes, the previous code is kept as a version and
     /// `version` is bumped. `None` when there is no such workflow of this owner.
     async fn update(
@@ -145,5 +154,9 @@ pub trait WorkflowRepository: Send + Sync {
     /// `false` when there was no such workflow of this owner.
     async fn delete(&self, owner: OwnerId, id: WorkflowId) -> Result<bool, RepoError>;
     /// Earlier versions, newest first. `None` when there is no such workflow of this owner.
-    async fn versions(&self, owner: OwnerId, id: WorkflowId) -> Result<Option<Vec<WorkflowVersion>>, RepoError>;
+    async fn versions(
+        &self,
+        owner: OwnerId,
+        id: WorkflowId,
+    ) -> Result<Option<Vec<WorkflowVersion>>, RepoError>;
 }
