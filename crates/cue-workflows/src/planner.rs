@@ -801,6 +801,15 @@ fn extract_params(
                     })
                     .map(str::to_owned);
             }
+            n if n.ends_with("url") => {
+                value = clause
+                    .split(|c: char| {
+                        c.is_whitespace() || matches!(c, '(' | ')' | '\'' | '"' | '<' | '>')
+                    })
+                    .map(|w| w.trim_end_matches(['.', ',', ';', ':']))
+                    .find(|w| w.starts_with("https://") || w.starts_with("http://"))
+                    .map(str::to_owned);
+            }
             "to" | "recipient" | "email" => {
                 value = clause
                     .split(|c: char| {

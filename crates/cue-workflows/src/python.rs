@@ -364,6 +364,7 @@ pub(crate) fn generate(catalog: &Catalog, plan: &Plan) -> Result<Code, WorkflowE
             "urllib.error",
             "urllib.parse",
             "urllib.request",
+            "xml.etree.ElementTree",
         ]
         .into_iter()
         .collect(),
@@ -410,7 +411,7 @@ const HTTP_HELPER: &str = r#"def _http(method, url, headers=None, payload=None, 
             try:
                 return json.loads(body)
             except ValueError:
-                return {"text": body}
+                return _feed_items(body) if body.lstrip().startswith("<") else {"text": body}
         except urllib.error.HTTPError as exc:
             if exc.code != 429 and exc.code < 500 or attempt == HTTP_MAX_ATTEMPTS:
                 logger.error("%s %s failed with HTTP %s", method, safe_url, exc.code)
@@ -421,6 +422,26 @@ const HTTP_HELPER: &str = r#"def _http(method, url, headers=None, payload=None, 
                 raise
         time.sleep(min(2 ** attempt, 8))
     return {}
+
+
+def _feed_items(body):
+    """Items of an RSS or Atom feed as records; other XML as text."""
+    try:
+        root = xml.etree.ElementTree.fromstring(body)
+    except xml.etree.ElementTree.ParseError:
+        return {"text": body}
+    items = []
+    for node in root.iter():
+        if node.tag.rsplit("}", 1)[-1] not in ("item", "entry"):
+            continue
+        record = {}
+        for child in node:
+            name = child.tag.rsplit("}", 1)[-1]
+            value = child.get("href") if name == "link" and child.get("href") else (child.text or "").strip()
+            if name in ("title", "link", "description", "summary", "pubDate", "published", "updated", "id", "guid"):
+                record[name] = value
+        items.append(record)
+    return items if items else {"text": body}
 
 
 def _as_items(value):
