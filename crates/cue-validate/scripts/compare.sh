@@ -50,3 +50,7 @@ echo "cue-validate (1 thread):                 ${cue_ms} ms"
 
 echo "CPython ast.parse, in process, per file:"
 python3 "$crate/scripts/ast_parse_bench.py" "$crate"/corpus/*.py
+
+echo "cue-validate validate(), in process, per file (criterion):"
+cargo bench -p cue-validate --bench validate -- --warm-up-time 1 --measurement-time 3 2>/dev/null \
+  | grep -E "^(corpus|hostile)/|time:|thrpt:" | grep -v "^Benchmarking"
