@@ -644,3 +644,13 @@ fn syntax_errors_report_line_and_column_for_each_recovered_error() {
             .any(|f| f.rule == Rule::UndefinedName)
     );
 }
+
+#[test]
+fn a_deprecated_import_is_not_also_reported_as_unused() {
+    let report = run(
+        "import asyncore\nfrom collections import Mapping\n",
+        &helper(),
+    );
+    let rules: Vec<Rule> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, [Rule::RemovedStdlibModule, Rule::RemovedStdlibApi]);
+}

@@ -9,43 +9,53 @@ use crate::requirements::normalize;
 use crate::rules::{Rule, Severity};
 
 impl Checker<'_> {
-    pub(super) fn check_import(&mut self, import: &ast::StmtImport) {
-        for alias in &import.names {
-            let module = alias.name.as_str();
-            let flagged = self.check_module_entry(module, alias.range());
-            if !flagged {
-                self.check_dependency(module, alias.range());
-            }
-        }
+    /// Checks `import a, b.c`; returns, per alias, whether a deprecation finding was reported
+    /// (such an import is not also reported as unused).
+    pub(super) fn check_import(&mut self, import: &ast::StmtImport) -> Vec<bool> {
+        import
+            .names
+            .iter()
+            .map(|alias| {
+                let module = alias.name.as_str();
+                let flagged = self.check_module_entry(module, alias.range());
+                if !flagged {
+                    self.check_dependency(module, alias.range());
+                }
+                flagged
+            })
+            .collect()
     }
 
-    pub(super) fn check_import_from(&mut self, import: &ast::StmtImportFrom) {
+    /// Checks `from m import a, b`; returns, per alias, whether a deprecation finding covers it.
+    pub(super) fn check_import_from(&mut self, import: &ast::StmtImportFrom) -> Vec<bool> {
+        let none = vec![false; import.names.len()];
         if import.level > 0 {
             // Relative imports refer to the bundle itself.
-            return;
+            return none;
         }
         let Some(module) = import.module.as_ref().map(|m| m.as_str()) else {
-            return;
+            return none;
         };
         if module == "__future__" {
-            return;
+            return none;
         }
         if self.check_module_entry(module, import.range()) {
-            return;
+            return vec![true; import.names.len()];
         }
-        let mut any_flagged = false;
+        let mut flags = Vec::with_capacity(import.names.len());
         for alias in &import.names {
             let imported = alias.name.as_str();
             if imported == "*" {
+                flags.push(false);
                 continue;
             }
             let qualified = format!("{module}.{imported}");
             let flagged = self.check_module_entry(&qualified, alias.range())
                 || self.check_api_entry(&qualified, alias.range());
-            any_flagged |= flagged;
+            flags.push(flagged);
         }
-        if any_flagged {
-            return;
+        if flags.iter().any(|&f| f) {
+            return flags;
         }
         // `from google import genai` needs google-genai: use the most specific listed module.
         let dependency = import
@@ -57,6 +67,7 @@ impl Checker<'_> {
             })
             .unwrap_or_else(|| module.to_owned());
         self.check_dependency(&dependency, import.range());
+        flags
     }
 
     /// Reports a module-kind deprecation entry for `module`; returns whether one applied.

@@ -471,8 +471,8 @@ impl<'a> Checker<'a> {
             Stmt::FunctionDef(def) => self.visit_function_def(def),
             Stmt::ClassDef(class) => self.visit_class_def(class),
             Stmt::Import(import) => {
-                self.check_import(import);
-                for alias in &import.names {
+                let flagged = self.check_import(import);
+                for (alias, flagged) in import.names.iter().zip(flagged) {
                     let module = alias.name.as_str();
                     let (name, qualified) = match &alias.asname {
                         Some(asname) => (asname.as_str(), module.to_owned()),
@@ -481,7 +481,8 @@ impl<'a> Checker<'a> {
                             (top, top.to_owned())
                         }
                     };
-                    let exempt = self.import_guard > 0
+                    let exempt = flagged
+                        || self.import_guard > 0
                         || self.scope().kind == ScopeKind::Class
                         || alias.asname.as_ref().is_some_and(|a| a.as_str() == module);
                     self.bind(
@@ -496,11 +497,11 @@ impl<'a> Checker<'a> {
                 }
             }
             Stmt::ImportFrom(import) => {
-                self.check_import_from(import);
+                let flagged = self.check_import_from(import);
                 let module = import.module.as_ref().map_or("", |m| m.as_str());
                 let prefix = ".".repeat(usize::try_from(import.level).unwrap_or(0));
                 let is_future = module == "__future__";
-                for alias in &import.names {
+                for (alias, flagged) in import.names.iter().zip(flagged) {
                     let imported = alias.name.as_str();
                     if imported == "*" {
                         if self.current != 0 {
@@ -526,7 +527,8 @@ impl<'a> Checker<'a> {
                         BindingKind::Import {
                             display: qualified.clone(),
                             qualified,
-                            exempt: is_future
+                            exempt: flagged
+                                || is_future
                                 || exempt_alias
                                 || self.import_guard > 0
                                 || self.scope().kind == ScopeKind::Class,
