@@ -72,9 +72,11 @@ const SHALLOW_DEPTH: u32 = 256;
 /// [`ValidateError::TooLarge`] when `source` exceeds [`Options::max_input_bytes`];
 /// [`ValidateError::Internal`] only if the embedded rule data is malformed (a bug).
 pub fn validate(source: &str, options: &Options) -> Result<Report, ValidateError> {
-    if source.len() > options.max_input_bytes {
+    // The parser addresses source with 32-bit offsets, whatever limit was configured.
+    let limit = options.max_input_bytes.min(u32::MAX as usize);
+    if source.len() > limit {
         return Err(ValidateError::TooLarge {
-            limit: options.max_input_bytes,
+            limit,
             actual: source.len(),
         });
     }
