@@ -66,6 +66,17 @@ pub struct LimitSettings {
     pub code_bytes: usize,
 }
 
+/// Where generated bundles are kept: a directory, or S3 when `ARTIFACT_BUCKET` is set.
+#[derive(Debug, Clone)]
+pub struct ArtifactSettings {
+    pub dir: std::path::PathBuf,
+    pub bucket: Option<String>,
+    pub prefix: String,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub force_path_style: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub app_env: AppEnv,
@@ -78,6 +89,10 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub limits: LimitSettings,
     pub shutdown_grace: Duration,
+    pub speech: cue_speech::SpeechConfig,
+    /// Longest time an audio upload may take to arrive.
+    pub speech_upload_timeout: Duration,
+    pub artifacts: ArtifactSettings,
 }
 
 /// A setting that could not be used, naming its variable.
@@ -132,6 +147,13 @@ struct Raw {
     max_json_body_bytes: Option<String>,
     max_code_bytes: Option<String>,
     shutdown_grace_seconds: Option<String>,
+    speech_upload_timeout_seconds: Option<String>,
+    artifact_dir: Option<String>,
+    artifact_bucket: Option<String>,
+    artifact_prefix: Option<String>,
+    aws_region: Option<String>,
+    aws_endpoint_url: Option<String>,
+    aws_s3_force_path_style: Option<String>,
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -223,6 +245,11 @@ impl Settings {
     /// Builds settings from lower-case variable names (testable without touching the process
     /// environment).
     pub fn from_vars(vars: BTreeMap<String, String>) -> Result<Self, ConfigError> {
+        // The speech crate reads its own variables (SPEECH_*, OPENAI_STT_*, AZURE_SPEECH_*, ...).
+        let speech = cue_speech::SpeechConfig::from_lookup(|name| {
+            vars.get(&name.to_ascii_lowercase()).cloned()
+        })
+        .map_err(|e| bad("SPEECH_PROVIDER", e.to_string()))?;
         let mut builder = config::Config::builder();
         for (key, value) in vars {
             builder = builder
@@ -236,10 +263,10 @@ impl Settings {
             .build()
             .and_then(config::Config::try_deserialize)
             .map_err(|e| bad("environment", e.to_string()))?;
-        Self::from_raw(raw)
+        Self::from_raw(raw, speech)
     }
 
-    fn from_raw(raw: Raw) -> Result<Self, ConfigError> {
+    fn from_raw(raw: Raw, speech: cue_speech::SpeechConfig) -> Result<Self, ConfigError> {
         let app_env = match non_empty(raw.app_env)
             .map(|s| s.to_ascii_lowercase())
             .as_deref()
@@ -457,6 +484,26 @@ impl Settings {
                 raw.shutdown_grace_seconds,
                 20,
             )?),
+            speech,
+            speech_upload_timeout: Duration::from_secs(parse_positive(
+                "SPEECH_UPLOAD_TIMEOUT_SECONDS",
+                raw.speech_upload_timeout_seconds,
+                60,
+            )?),
+            artifacts: ArtifactSettings {
+                dir: non_empty(raw.artifact_dir)
+                    .unwrap_or_else(|| "artifacts".to_owned())
+                    .into(),
+                bucket: non_empty(raw.artifact_bucket),
+                prefix: non_empty(raw.artifact_prefix).unwrap_or_default(),
+                region: non_empty(raw.aws_region),
+                endpoint_url: non_empty(raw.aws_endpoint_url),
+                force_path_style: parse_bool(
+                    "AWS_S3_FORCE_PATH_STYLE",
+                    raw.aws_s3_force_path_style,
+                    false,
+                )?,
+            },
         })
     }
 }

@@ -29,6 +29,8 @@ pub enum ApiError {
     Workflow(#[from] WorkflowError),
     #[error(transparent)]
     Validate(#[from] ValidateError),
+    #[error(transparent)]
+    Speech(#[from] cue_speech::SpeechError),
     /// Malformed or invalid input, with a message that says what to fix.
     #[error("{detail}")]
     BadRequest { detail: String, code: &'static str },
@@ -187,6 +189,11 @@ impl ApiError {
                     "internal error".into(),
                 ),
             },
+            ApiError::Speech(e) => {
+                // Display is client-safe; the provider's own words are only in `detail()`.
+                let (status, code) = crate::routes::speech::error_parts(e);
+                (status, code, e.to_string())
+            }
             ApiError::BadRequest { detail, code } => {
                 (StatusCode::BAD_REQUEST, code, detail.clone())
             }
@@ -232,7 +239,11 @@ impl ResponseError for ApiError {
         let (status, code, detail) = self.parts();
         if status.is_server_error() {
             // The cause chain goes to the log, never to the client.
-            tracing::error!(error = %self, cause = ?std::error::Error::source(self), code, "request failed");
+            let detail = match self {
+                ApiError::Speech(e) => e.detail(),
+                _ => None,
+            };
+            tracing::error!(error = %self, cause = ?std::error::Error::source(self), upstream_detail = ?detail, code, "request failed");
         } else {
             tracing::debug!(code, %status, "request rejected");
         }

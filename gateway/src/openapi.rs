@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{auth, health, users};
+use crate::routes::{auth, code, health, users, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,18 @@ use crate::routes::{auth, health, users};
         users::get_frontend_me,
         users::put_profile,
         users::post_onboarding,
+        workflows::post_generate,
+        workflows::post_credentials,
+        workflows::get_workflows,
+        workflows::post_workflow,
+        workflows::get_workflow,
+        workflows::put_workflow,
+        workflows::delete_workflow,
+        workflows::get_versions,
+        workflows::get_bundle,
+        workflows::get_user_workflows,
+        code::post_validate,
+        code::post_syntax_check,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&Security),

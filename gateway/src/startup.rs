@@ -18,6 +18,7 @@ use cue_auth::providers::{GithubProvider, GoogleProvider};
 use cue_auth::{AuthRepos, AuthService, LoginSettings, OAuthProvider};
 use cue_store::{Store, StoreConfig};
 use cue_workflows::Engine;
+use cue_workflows::artifacts::ArtifactStore;
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
@@ -80,8 +81,36 @@ impl RedisErrorKind for redis::RedisError {
     }
 }
 
+/// The bundle store the settings name.
+async fn artifact_store(
+    settings: &crate::config::ArtifactSettings,
+) -> anyhow::Result<Arc<dyn ArtifactStore>> {
+    match &settings.bucket {
+        None => Ok(Arc::new(cue_store::artifacts::FsArtifactStore::new(
+            settings.dir.clone(),
+        ))),
+        #[cfg(feature = "aws")]
+        Some(bucket) => {
+            let config = cue_store::artifacts::S3ArtifactConfig {
+                bucket: bucket.clone(),
+                prefix: settings.prefix.clone(),
+                region: settings.region.clone(),
+                endpoint_url: settings.endpoint_url.clone(),
+                force_path_style: settings.force_path_style,
+            };
+            Ok(Arc::new(
+                cue_store::artifacts::S3ArtifactStore::connect(&config).await,
+            ))
+        }
+        #[cfg(not(feature = "aws"))]
+        Some(_) => anyhow::bail!(
+            "ARTIFACT_BUCKET: this binary was built without the `aws` feature (cargo build --features aws)"
+        ),
+    }
+}
+
 /// Everything the handlers share, built from settings and an open store.
-pub fn build_state(settings: Settings, store: &Store) -> anyhow::Result<AppState> {
+pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<AppState> {
     let auth_cfg = &settings.auth;
     let mut providers: Vec<Arc<dyn OAuthProvider>> = Vec::new();
     if let Some(cfg) = &auth_cfg.google {
@@ -126,8 +155,12 @@ pub fn build_state(settings: Settings, store: &Store) -> anyhow::Result<AppState
     trusted_origins.extend(origin_of(&auth_cfg.redirect_base_url));
 
     let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
+    let speech = cue_speech::build_provider(&settings.speech).context("SPEECH_PROVIDER")?;
+    let artifacts = artifact_store(&settings.artifacts).await?;
     Ok(AppState {
         generator: engine.clone(),
+        artifacts,
+        speech,
         engine,
         workflows: store.workflows(),
         auth: Arc::new(auth),
@@ -239,7 +272,7 @@ impl Application {
                 )
             })?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(build_state(settings, &store)?);
+        let state = web::Data::new(build_state(settings, &store).await?);
         spawn_housekeeping(state.clone());
         let server = run(listener, state)?;
         Ok(Self { port, server })

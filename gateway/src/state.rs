@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use cue_auth::AuthService;
+use cue_speech::SpeechToText;
+use cue_workflows::artifacts::ArtifactStore;
 use cue_workflows::repo::WorkflowRepository;
 use cue_workflows::{Engine, WorkflowGenerator};
 
@@ -26,6 +28,10 @@ pub struct AppState {
     pub generator: Arc<dyn WorkflowGenerator>,
     /// The embedded engine, for what only it does: rebuilding bundles from stored plans.
     pub engine: Arc<Engine>,
+    /// Generated bundles (local directory, or S3).
+    pub artifacts: Arc<dyn ArtifactStore>,
+    /// The configured speech-to-text provider (`disabled` when none is).
+    pub speech: Arc<dyn SpeechToText>,
     pub probes: Vec<Arc<dyn ReadinessProbe>>,
     /// Origins allowed to make cookie-authenticated unsafe requests (CSRF guard): the CORS
     /// allow-list plus this API's own public origin.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, http::header, web};
 use chrono::{DateTime, Utc};
 use cue_validate::{Report, Stage};
+use cue_workflows::artifacts::ArtifactKey;
 use cue_workflows::repo::{NewWorkflow, OwnerId, WorkflowId, WorkflowPatch, WorkflowRecord};
 use cue_workflows::{
     Edge, GenerateRequest, Generated, IdentifiedTool, InputType, Node, Plan, Step, Trigger,
@@ -643,8 +644,19 @@ pub async fn delete_workflow(
     path: web::Path<String>,
 ) -> Result<web::Json<Deleted>, ApiError> {
     let id = parse_id(&path)?;
+    let record = load(&state, &user, id).await?;
     if !state.workflows.delete(owner(&user), id).await? {
         return Err(ApiError::NotFound("workflow"));
+    }
+    // Its bundles go too (best effort: they are only a cache of what was just deleted).
+    for version in 1..=u32::try_from(record.version).unwrap_or_default() {
+        if let Err(e) = state
+            .artifacts
+            .delete(&ArtifactKey::bundle(id.0, version))
+            .await
+        {
+            tracing::warn!(error = %e, workflow_id = %id, "could not delete a cached bundle");
+        }
     }
     Ok(web::Json(Deleted {
         id: id.to_string(),
@@ -737,9 +749,7 @@ pub async fn get_bundle(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let record = load(&state, &user, parse_id(&path)?).await?;
-    let plan = stored_plan(&record)?;
-    let generated = state.engine.generate_from_plan(plan)?;
-    let zip = cue_workflows::bundle_zip(&generated, &record.code)?;
+    let zip = bundle_of(&state, &record).await?;
     let filename = format!("cue-workflow-{}-v{}.zip", record.id, record.version);
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
@@ -748,6 +758,30 @@ pub async fn get_bundle(
             format!("attachment; filename=\"{filename}\""),
         ))
         .body(zip))
+}
+
+/// The bundle of a workflow version: from the artifact store when it was built before, else
+/// built from the stored plan and code and kept. The store is a cache: when it is down, the
+/// bundle is built anyway.
+async fn bundle_of(state: &AppState, record: &WorkflowRecord) -> Result<Vec<u8>, ApiError> {
+    let version = u32::try_from(record.version).unwrap_or_default();
+    let key = ArtifactKey::bundle(record.id.0, version);
+    match state.artifacts.get(&key).await {
+        Ok(Some(zip)) => return Ok(zip),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "artifact store unavailable; building the bundle"),
+    }
+    let plan = stored_plan(record)?;
+    let generated = state.engine.generate_from_plan(plan)?;
+    let zip = cue_workflows::bundle_zip(&generated, &record.code)?;
+    if let Err(e) = state
+        .artifacts
+        .put(&key, zip.clone(), "application/zip")
+        .await
+    {
+        tracing::warn!(error = %e, "could not keep the bundle in the artifact store");
+    }
+    Ok(zip)
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {

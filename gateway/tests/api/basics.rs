@@ -4,10 +4,11 @@ use reqwest::{Method, header};
 use serde_json::Value;
 
 use crate::backend_tests;
-use crate::helpers::{FRONTEND, TestApp, error_code};
+use crate::helpers::{FRONTEND, TestApp, error_code, spawn_app_with};
 
 backend_tests!(
     health_answers_ok,
+    readiness_checks_redis_when_configured,
     readiness_reports_the_database,
     openapi_lists_every_route,
     unknown_routes_and_methods_get_json_errors,
@@ -120,4 +121,49 @@ async fn responses_carry_security_headers_and_a_request_id(app: TestApp) {
         assert_eq!(h[header::CACHE_CONTROL], "no-store", "{path}");
         assert!(h.get("x-request-id").is_some(), "{path}");
     }
+}
+
+async fn readiness_checks_redis_when_configured(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let redis_url =
+        std::env::var("CUE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
+    let up = spawn_app_with(backend, |vars| {
+        vars.insert("redis_url".into(), redis_url.clone());
+    })
+    .await
+    .unwrap();
+    let res = up.api.get(up.url("/health/ready")).send().await.unwrap();
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    if status != 200 && std::env::var("CI").as_deref() != Ok("true") {
+        println!("skipped: Redis not reachable at {redis_url}: {body}");
+        return;
+    }
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["checks"]["redis"], "ok");
+
+    // A Redis that is down makes the service not ready, and says which dependency it is.
+    let down = spawn_app_with(backend, |vars| {
+        vars.insert("redis_url".into(), "redis://127.0.0.1:1".into());
+    })
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    let res = down
+        .api
+        .get(down.url("/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "readiness must answer promptly"
+    );
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "1");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "unavailable");
+    assert_eq!(body["checks"]["database"], "ok");
+    assert_ne!(body["checks"]["redis"], "ok");
 }

@@ -54,6 +54,9 @@ pub struct TestApp {
     pub browser: reqwest::Client,
     /// A plain API client without cookies.
     pub api: reqwest::Client,
+    /// Where the app keeps bundles.
+    pub artifacts_dir: std::path::PathBuf,
+    _artifacts: tempfile::TempDir,
     _db: TestDatabase,
 }
 
@@ -100,7 +103,12 @@ pub async fn spawn_app_with(
     let db = fresh_database(backend).await?;
     let idp = MockServer::start().await;
     mount_providers(&idp).await;
+    let artifacts = tempfile::tempdir().expect("artifact dir");
     let mut vars = settings_vars(db.url(), &idp.uri());
+    vars.insert(
+        "artifact_dir".into(),
+        artifacts.path().display().to_string(),
+    );
     adjust(&mut vars);
     let settings = Settings::from_vars(vars).expect("test settings");
     let app = Application::build(settings)
@@ -122,6 +130,8 @@ pub async fn spawn_app_with(
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
+        artifacts_dir: artifacts.path().to_owned(),
+        _artifacts: artifacts,
         _db: db,
     })
 }

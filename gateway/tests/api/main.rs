@@ -7,4 +7,5 @@ mod auth;
 mod basics;
 mod code;
 mod helpers;
+mod speech;
 mod workflows;

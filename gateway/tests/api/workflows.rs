@@ -549,12 +549,10 @@ async fn workflows_can_be_saved_edited_versioned_and_deleted(app: TestApp) {
 async fn bundle_is_a_zip_with_the_handler_and_template(app: TestApp) {
     let token = app.api_login("google", "google-code-ada").await;
     let body = generate(&app, &token, json!({"prompt": PROMPT})).await;
+    let id = body["workflow_id"].as_str().unwrap();
     let res = app
         .api
-        .get(app.url(&format!(
-            "/workflows/{}/bundle",
-            body["workflow_id"].as_str().unwrap()
-        )))
+        .get(app.url(&format!("/workflows/{id}/bundle")))
         .bearer_auth(&token)
         .send()
         .await
@@ -564,7 +562,28 @@ async fn bundle_is_a_zip_with_the_handler_and_template(app: TestApp) {
     let bytes = res.bytes().await.unwrap();
     assert_eq!(&bytes[..2], b"PK");
     let text = String::from_utf8_lossy(&bytes);
-    for name in ["template.yaml", "requirements.txt"] {
+    for name in ["lambda_function.py", "template.yaml", "requirements.txt"] {
         assert!(text.contains(name), "{name} missing from the zip");
     }
+    // Kept in the artifact store and served from it the second time, byte for byte.
+    let again = app
+        .api
+        .get(app.url(&format!("/workflows/{id}/bundle")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.bytes().await.unwrap(), bytes);
+    let kept = app.artifacts_dir.join(format!("bundles/{id}/v1.zip"));
+    assert!(kept.exists(), "{} missing", kept.display());
+    // Deleting the workflow deletes its bundles.
+    let res = app
+        .api
+        .delete(app.url(&format!("/workflows/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(!kept.exists());
 }
