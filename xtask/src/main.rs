@@ -1,7 +1,8 @@
 //! `cargo xtask <task>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
-//! - `ci`: formatting, clippy (warnings are errors), every test on every feature, and
-//!   cargo-deny's licence, ban and source checks. Exactly what CI runs.
+//! - `ci`: formatting, clippy (warnings are errors), every test on every feature (with a local
+//!   moto server standing in for AWS), and cargo-deny's licence, ban and source checks.
+//!   Exactly what CI runs.
 //! - `deny`: only the cargo-deny checks (advisories included when `--advisories` is given;
 //!   they need the RustSec database from GitHub).
 
@@ -50,6 +51,23 @@ fn deny(advisories: bool) -> anyhow::Result<()> {
     run("cargo deny", &mut cmd)
 }
 
+/// Starts the local AWS stand-in (moto) the S3, Transcribe and Secrets Manager tests use.
+/// Outside CI a failure only means those tests skip (they say so); under `CI=true` it is fatal.
+fn start_moto() -> anyhow::Result<()> {
+    let result = run(
+        "moto (local AWS stand-in)",
+        Command::new("bash").args(["scripts/moto.sh", "start"]),
+    );
+    match result {
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => Err(e),
+        Err(e) => {
+            eprintln!("xtask: {e:#}; the AWS adapter tests will be skipped");
+            Ok(())
+        }
+        Ok(()) => Ok(()),
+    }
+}
+
 fn ci() -> anyhow::Result<()> {
     run("rustfmt", cargo().args(["fmt", "--all", "--", "--check"]))?;
     run(
@@ -64,6 +82,7 @@ fn ci() -> anyhow::Result<()> {
             "warnings",
         ]),
     )?;
+    start_moto()?;
     if has_cargo_subcommand("nextest") {
         run(
             "tests",
