@@ -77,6 +77,7 @@ async fn speech_transcribes_through_the_provider(app: TestApp) {
         vars.insert("openai_stt_base_url".into(), base.clone());
         vars.insert("openai_stt_api_key".into(), "stt-key".into());
         vars.insert("speech_max_bytes".into(), "200000".into());
+        vars.insert("speech_upload_timeout_seconds".into(), "1".into());
     })
     .await
     .unwrap();
