@@ -238,7 +238,13 @@ impl Settings {
             .iter()
             .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
             .collect();
-        vars.extend(std::env::vars().map(|(k, v)| (k.to_ascii_lowercase(), v)));
+        // `vars_os`: a variable that is not valid Unicode (not one of ours) is skipped, not a panic.
+        vars.extend(std::env::vars_os().filter_map(|(k, v)| {
+            Some((
+                k.into_string().ok()?.to_ascii_lowercase(),
+                v.into_string().ok()?,
+            ))
+        }));
         Self::from_vars(vars)
     }
 
@@ -250,15 +256,10 @@ impl Settings {
             vars.get(&name.to_ascii_lowercase()).cloned()
         })
         .map_err(|e| bad("SPEECH_PROVIDER", e.to_string()))?;
-        let mut builder = config::Config::builder();
-        for (key, value) in vars {
-            builder = builder
-                .set_override(key.clone(), value)
-                .map_err(|e| ConfigError {
-                    var: "environment",
-                    reason: format!("{key}: {e}"),
-                })?;
-        }
+        // As an environment source, names are plain keys: a variable whose name is not a valid
+        // config path (BASH_FUNC_x%%, a.b) is carried along, never an error.
+        let builder = config::Config::builder()
+            .add_source(config::Environment::default().source(Some(vars.into_iter().collect())));
         let raw: Raw = builder
             .build()
             .and_then(config::Config::try_deserialize)
@@ -617,6 +618,17 @@ mod tests {
         );
         assert_eq!(error_var(&[("LOG_FORMAT", "xml")]), "LOG_FORMAT");
         assert_eq!(error_var(&[("COOKIE_SECURE", "maybe")]), "COOKIE_SECURE");
+    }
+
+    #[test]
+    fn unrelated_variables_with_odd_names_are_ignored() {
+        let s = Settings::from_vars(vars(&[
+            ("BASH_FUNC_x%%", "() { :; }"),
+            ("a.b[0]", "x"),
+            ("PORT", "9000"),
+        ]))
+        .unwrap();
+        assert_eq!(s.port, 9000);
     }
 
     #[test]
