@@ -24,6 +24,8 @@ mod credentials;
 mod engine;
 mod error;
 mod graph;
+#[cfg(feature = "llm")]
+pub mod llm;
 #[cfg(feature = "test-util")]
 mod memory;
 mod model;
@@ -38,6 +40,8 @@ pub use credentials::{credential_id, fill_credentials};
 pub use engine::{DEFAULT_MAX_PROMPT_CHARS, Engine, WorkflowGenerator, bundle_zip};
 pub use error::WorkflowError;
 pub use graph::{CredentialField, Edge, Graph, Node, NodeKind, Position};
+#[cfg(feature = "llm")]
+pub use llm::{LlmConfig, ModelGenerator, build_generator};
 #[cfg(feature = "test-util")]
 pub use memory::InMemoryWorkflows;
 pub use model::{

@@ -1,0 +1,145 @@
+//! The model-backed [`WorkflowGenerator`]: ask, check, repair a bounded number of times, and
+//! fall back to the embedded engine.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::{ChatMessage, LlmError, ModelClient, answer, prompt};
+use crate::model::{GenerateRequest, Generated};
+use crate::{Engine, WorkflowError, WorkflowGenerator};
+
+/// How many times a rejected answer is sent back for repair by default.
+pub const DEFAULT_MAX_REPAIRS: usize = 2;
+/// The longest earlier answer echoed back in a repair conversation, in characters.
+const MAX_ECHO_CHARS: usize = 8000;
+
+/// Plans with a hosted model, generates with the embedded engine, and falls back to the
+/// engine's own planner when the model fails.
+pub struct ModelGenerator {
+    client: Arc<dyn ModelClient>,
+    engine: Arc<Engine>,
+    max_repairs: usize,
+}
+
+impl std::fmt::Debug for ModelGenerator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelGenerator")
+            .field("model", &self.client.model_name())
+            .field("max_repairs", &self.max_repairs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ModelGenerator {
+    /// A generator asking `client`, with [`DEFAULT_MAX_REPAIRS`] repairs.
+    pub fn new(client: Arc<dyn ModelClient>, engine: Arc<Engine>) -> Self {
+        Self {
+            client,
+            engine,
+            max_repairs: DEFAULT_MAX_REPAIRS,
+        }
+    }
+
+    /// Sets how many times a rejected answer is sent back (0: one attempt only).
+    #[must_use]
+    pub fn with_max_repairs(mut self, max_repairs: usize) -> Self {
+        self.max_repairs = max_repairs;
+        self
+    }
+
+    /// Asks the model, repairing rejected answers; the error is the reason for falling back,
+    /// worded for users.
+    async fn ask(&self, req: &GenerateRequest) -> Result<Generated, String> {
+        let catalog = self.engine.catalog();
+        let mut messages = vec![prompt::system_message(catalog), prompt::user_message(req)];
+        let mut problem = String::new();
+        for _ in 0..=self.max_repairs {
+            let reply = self
+                .client
+                .complete(&messages)
+                .await
+                .map_err(|e| reason(&e))?;
+            match self.check(&reply) {
+                Ok(generated) => return Ok(generated),
+                Err(p) => {
+                    messages.push(ChatMessage::assistant(
+                        reply.chars().take(MAX_ECHO_CHARS).collect::<String>(),
+                    ));
+                    messages.push(prompt::repair_message(&p));
+                    problem = p;
+                }
+            }
+        }
+        Err(format!(
+            "its answer was rejected {} time(s), last because {problem}",
+            self.max_repairs + 1
+        ))
+    }
+
+    /// Turns one reply into generated code, or says what is wrong with it.
+    fn check(&self, reply: &str) -> Result<Generated, String> {
+        let parsed = answer::parse(reply)?;
+        let mut plan = answer::to_plan(self.engine.catalog(), parsed)?;
+        plan.assumptions.push(format!(
+            "Planned by the model {}.",
+            self.client.model_name()
+        ));
+        let generated = self
+            .engine
+            .generate_from_plan(plan)
+            .map_err(|e| format!("the plan could not be turned into code: {e}"))?;
+        if let Some(report) = &generated.validation
+            && report.error_count > 0
+        {
+            let errors: Vec<String> = report
+                .findings
+                .iter()
+                .filter(|f| f.severity == cue_validate::Severity::Error)
+                .take(3)
+                .map(|f| format!("line {}: {}", f.line, f.message))
+                .collect();
+            return Err(format!(
+                "the generated code failed validation ({}); change the plan so it does not happen",
+                errors.join("; ")
+            ));
+        }
+        Ok(generated)
+    }
+}
+
+/// A short reason for users; details of the endpoint stay out of responses.
+fn reason(e: &LlmError) -> String {
+    match e {
+        LlmError::Timeout { seconds } => format!("it did not answer within {seconds} s"),
+        LlmError::Status { status } => format!("its endpoint answered with status {status}"),
+        LlmError::Transport(_) | LlmError::Config { .. } => "it could not be reached".to_owned(),
+        LlmError::BadResponse(_) => "its endpoint answered in an unexpected shape".to_owned(),
+    }
+}
+
+#[async_trait]
+impl WorkflowGenerator for ModelGenerator {
+    async fn generate(&self, req: &GenerateRequest) -> Result<Generated, WorkflowError> {
+        // the engine's input checks come first, so the model never sees what the engine would
+        // reject (empty, too long, disallowed) and those errors stay identical
+        let fallback = match self.engine.plan(req) {
+            Ok(plan) => Ok(plan),
+            Err(e @ WorkflowError::NotUnderstood { .. }) => Err(e),
+            Err(e) => return Err(e),
+        };
+        match self.ask(req).await {
+            Ok(generated) => Ok(generated),
+            Err(why) => {
+                let mut plan = fallback?;
+                plan.assumptions.insert(
+                    0,
+                    format!(
+                        "The model-backed planner was unavailable ({why}); the built-in engine planned this workflow."
+                    ),
+                );
+                self.engine.generate_from_plan(plan)
+            }
+        }
+    }
+}
