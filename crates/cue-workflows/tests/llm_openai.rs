@@ -396,3 +396,21 @@ async fn hostile_strings_in_a_model_plan_cannot_break_the_code() {
     assert_eq!(report.error_count, 0, "{:?}", report.findings);
     assert!(!out.code.contains("\nimport os\nos.system"));
 }
+
+#[tokio::test]
+async fn response_format_can_be_left_out_for_servers_that_reject_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(completion(GOOD_PLAN))
+        .mount(&server)
+        .await;
+    let out = generator(&server, &[("LLM_RESPONSE_FORMAT", "none")])
+        .await
+        .generate(&GenerateRequest::text(PROMPT))
+        .await
+        .unwrap();
+    assert!(fallback_note(&out.assumptions).is_none());
+    let bodies = bodies(&server).await;
+    assert!(bodies[0].get("response_format").is_none());
+    assert_eq!(bodies[0]["temperature"], 0);
+}

@@ -26,6 +26,9 @@ pub enum Provider {
         api_key: Option<SecretString>,
         /// `LLM_MODEL`.
         model: String,
+        /// `LLM_RESPONSE_FORMAT`: `json_schema` (default) sends the answer's schema as
+        /// `response_format`; `none` leaves it out, for servers that reject it.
+        json_schema: bool,
     },
     /// `sagemaker`: a SageMaker real-time endpoint (feature `sagemaker`).
     SageMaker {
@@ -92,6 +95,19 @@ impl LlmConfig {
                 base_url: url("LLM_BASE_URL", required("LLM_BASE_URL")?)?,
                 api_key: get("LLM_API_KEY").map(SecretString::from),
                 model: required("LLM_MODEL")?,
+                json_schema: match get("LLM_RESPONSE_FORMAT")
+                    .map(|v| v.to_ascii_lowercase())
+                    .as_deref()
+                {
+                    None | Some("json_schema") => true,
+                    Some("none") => false,
+                    Some(other) => {
+                        return Err(LlmError::Config {
+                            variable: "LLM_RESPONSE_FORMAT",
+                            reason: format!("{other:?} is not one of json_schema, none"),
+                        });
+                    }
+                },
             },
             Some("sagemaker") => {
                 if !cfg!(feature = "sagemaker") {
@@ -157,11 +173,17 @@ pub async fn build_generator(
             base_url,
             api_key,
             model,
-        } => Arc::new(
-            OpenAiChatClient::new(base_url, api_key.clone(), model.clone(), config.timeout)
-                .map_err(|e| WorkflowError::Internal(format!("model client: {e}")))?
-                .with_schema(prompt::answer_schema(engine.catalog())),
-        ),
+            json_schema,
+        } => {
+            let client =
+                OpenAiChatClient::new(base_url, api_key.clone(), model.clone(), config.timeout)
+                    .map_err(|e| WorkflowError::Internal(format!("model client: {e}")))?;
+            Arc::new(if *json_schema {
+                client.with_schema(prompt::answer_schema(engine.catalog()))
+            } else {
+                client
+            })
+        }
         #[cfg(feature = "sagemaker")]
         Provider::SageMaker {
             endpoint_name,
@@ -224,9 +246,16 @@ mod tests {
             ("LLM_MAX_REPAIRS", "0"),
         ])
         .unwrap();
-        let Provider::OpenAi { api_key, model, .. } = &c.provider else {
+        let Provider::OpenAi {
+            api_key,
+            model,
+            json_schema,
+            ..
+        } = &c.provider
+        else {
             panic!("{c:?}")
         };
+        assert!(*json_schema);
         assert_eq!(model, "llama3.1");
         assert_eq!(api_key.as_ref().unwrap().expose_secret(), "sk-very-secret");
         assert!(!format!("{c:?}").contains("sk-very-secret"));
@@ -255,6 +284,15 @@ mod tests {
             (&[("LLM_TIMEOUT_SECONDS", "0")], "LLM_TIMEOUT_SECONDS"),
             (&[("LLM_TIMEOUT_SECONDS", "soon")], "LLM_TIMEOUT_SECONDS"),
             (&[("LLM_MAX_REPAIRS", "99")], "LLM_MAX_REPAIRS"),
+            (
+                &[
+                    ("LLM_PROVIDER", "openai"),
+                    ("LLM_BASE_URL", "http://h/v1"),
+                    ("LLM_MODEL", "m"),
+                    ("LLM_RESPONSE_FORMAT", "xml"),
+                ],
+                "LLM_RESPONSE_FORMAT",
+            ),
         ];
         for (vars, want) in cases {
             let err = config(vars).unwrap_err();
