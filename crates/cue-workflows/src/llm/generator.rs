@@ -89,23 +89,27 @@ impl ModelGenerator {
             .engine
             .generate_from_plan(plan)
             .map_err(|e| format!("the plan could not be turned into code: {e}"))?;
-        if let Some(report) = &generated.validation
-            && report.error_count > 0
-        {
-            let errors: Vec<String> = report
-                .findings
-                .iter()
-                .filter(|f| f.severity == cue_validate::Severity::Error)
-                .take(3)
-                .map(|f| format!("line {}: {}", f.line, f.message))
-                .collect();
-            return Err(format!(
-                "the generated code failed validation ({}); change the plan so it does not happen",
-                errors.join("; ")
-            ));
-        }
-        Ok(generated)
+        validation_problem(&generated).map_or(Ok(generated), Err)
     }
+}
+
+/// Why generated code is not acceptable: cue-validate found errors in it.
+fn validation_problem(generated: &Generated) -> Option<String> {
+    let report = generated.validation.as_ref()?;
+    if report.error_count == 0 {
+        return None;
+    }
+    let errors: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == cue_validate::Severity::Error)
+        .take(3)
+        .map(|f| format!("line {}: {}", f.line, f.message))
+        .collect();
+    Some(format!(
+        "the generated code failed validation ({}); change the plan so it does not happen",
+        errors.join("; ")
+    ))
 }
 
 /// A short reason for users; details of the endpoint stay out of responses.
@@ -141,5 +145,32 @@ impl WorkflowGenerator for ModelGenerator {
                 self.engine.generate_from_plan(plan)
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_with_validation_errors_is_a_repair_reason() {
+        let engine = Engine::new().unwrap();
+        let mut g = engine
+            .generate(&GenerateRequest::text(
+                "every day at 9am post the open GitHub issues to #dev in Slack",
+            ))
+            .unwrap();
+        assert_eq!(validation_problem(&g), None);
+        g.validation = cue_validate::validate(
+            "def lambda_handler(event, context:\n    return 1\n",
+            &cue_validate::Options::default(),
+        )
+        .ok();
+        let problem = validation_problem(&g).unwrap();
+        assert!(
+            problem.starts_with("the generated code failed validation (line 1: "),
+            "{problem}"
+        );
     }
 }

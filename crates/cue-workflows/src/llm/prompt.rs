@@ -89,7 +89,11 @@ pub fn catalog_listing(catalog: &Catalog) -> String {
 
 /// The system message: task, rules, schema and the allowed tools.
 pub fn system_message(catalog: &Catalog) -> ChatMessage {
-    let schema = answer_schema(catalog);
+    let mut schema = answer_schema(catalog);
+    // the ids are listed below; the copy in the text need not repeat them
+    if let Some(tool) = schema.pointer_mut("/properties/steps/items/properties/tool") {
+        *tool = json!({"type": "string"});
+    }
     let mut s = String::from(
         "You plan automation workflows that run as one AWS Lambda function. \
 Turn the user's description into a plan and answer with ONE JSON object and nothing else.\n\n\
@@ -159,6 +163,15 @@ mod tests {
                 assert!(!m.content.contains(&c.env), "credential name {}", c.env);
             }
         }
+    }
+
+    /// Small local models (8k-token contexts) must fit the prompt and an answer.
+    #[test]
+    fn system_message_stays_within_a_small_context() {
+        let catalog = Catalog::builtin().unwrap();
+        let bytes = system_message(&catalog).content.len();
+        println!("system message: {bytes} bytes");
+        assert!(bytes < 20_000, "{bytes}");
     }
 
     #[test]
