@@ -90,6 +90,9 @@ pub struct Settings {
     pub limits: LimitSettings,
     pub shutdown_grace: Duration,
     pub speech: cue_speech::SpeechConfig,
+    /// The model-backed planner (`LLM_PROVIDER`); disabled by default.
+    #[cfg(feature = "llm")]
+    pub llm: cue_workflows::llm::LlmConfig,
     /// Longest time an audio upload may take to arrive.
     pub speech_upload_timeout: Duration,
     pub artifacts: ArtifactSettings,
@@ -256,6 +259,21 @@ impl Settings {
             vars.get(&name.to_ascii_lowercase()).cloned()
         })
         .map_err(|e| bad("SPEECH_PROVIDER", e.to_string()))?;
+        #[cfg(feature = "llm")]
+        let llm = cue_workflows::llm::LlmConfig::from_lookup(|name| {
+            vars.get(&name.to_ascii_lowercase()).cloned()
+        })
+        .map_err(|e| bad("LLM_PROVIDER", e.to_string()))?;
+        #[cfg(not(feature = "llm"))]
+        if vars
+            .get("llm_provider")
+            .is_some_and(|v| !v.trim().is_empty() && !v.trim().eq_ignore_ascii_case("none"))
+        {
+            return Err(bad(
+                "LLM_PROVIDER",
+                "this binary was built without the `llm` feature",
+            ));
+        }
         // As an environment source, names are plain keys: a variable whose name is not a valid
         // config path (BASH_FUNC_x%%, a.b) is carried along, never an error.
         let builder = config::Config::builder()
@@ -264,7 +282,16 @@ impl Settings {
             .build()
             .and_then(config::Config::try_deserialize)
             .map_err(|e| bad("environment", e.to_string()))?;
-        Self::from_raw(raw, speech)
+        #[cfg_attr(
+            not(feature = "llm"),
+            expect(unused_mut, reason = "only the llm feature sets a field")
+        )]
+        let mut settings = Self::from_raw(raw, speech)?;
+        #[cfg(feature = "llm")]
+        {
+            settings.llm = llm;
+        }
+        Ok(settings)
     }
 
     fn from_raw(raw: Raw, speech: cue_speech::SpeechConfig) -> Result<Self, ConfigError> {
@@ -486,6 +513,8 @@ impl Settings {
                 20,
             )?),
             speech,
+            #[cfg(feature = "llm")]
+            llm: cue_workflows::llm::LlmConfig::default(),
             speech_upload_timeout: Duration::from_secs(parse_positive(
                 "SPEECH_UPLOAD_TIMEOUT_SECONDS",
                 raw.speech_upload_timeout_seconds,

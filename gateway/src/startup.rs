@@ -156,9 +156,15 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
 
     let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
     let speech = cue_speech::build_provider(&settings.speech).context("SPEECH_PROVIDER")?;
+    #[cfg(feature = "llm")]
+    let generator = cue_workflows::llm::build_generator(&settings.llm, engine.clone())
+        .await
+        .context("LLM_PROVIDER")?;
+    #[cfg(not(feature = "llm"))]
+    let generator: Arc<dyn cue_workflows::WorkflowGenerator> = engine.clone();
     let artifacts = artifact_store(&settings.artifacts).await?;
     Ok(AppState {
-        generator: engine.clone(),
+        generator,
         artifacts,
         speech,
         engine,

@@ -587,3 +587,89 @@ async fn bundle_is_a_zip_with_the_handler_and_template(app: TestApp) {
     assert_eq!(res.status(), 200);
     assert!(!kept.exists());
 }
+
+mod model_backed {
+    //! `LLM_PROVIDER=openai` against a stand-in chat-completions server.
+
+    use serde_json::{Value, json};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use crate::helpers::spawn_app_with;
+
+    const PLAN: &str = r##"{"name":"Weekly issue triage","trigger":{"kind":"schedule","schedule":"cron(0 8 ? * MON *)"},
+"steps":[{"tool":"github","action":"list_issues","params":{"repo":"acme/web"}},
+{"tool":"slack","action":"post_message","params":{"channel":"#triage"}}],"assumptions":["Times are UTC."]}"##;
+
+    async fn app_with_model(model: &MockServer) -> crate::helpers::TestApp {
+        let base = format!("{}/v1", model.uri());
+        spawn_app_with(cue_store::Backend::Sqlite, |vars| {
+            vars.insert("llm_provider".into(), "openai".into());
+            vars.insert("llm_base_url".into(), base.clone());
+            vars.insert("llm_model".into(), "test-model".into());
+            vars.insert("llm_timeout_seconds".into(), "2".into());
+        })
+        .await
+        .unwrap()
+    }
+
+    async fn generate(app: &crate::helpers::TestApp) -> Value {
+        let res = app
+            .api
+            .post(app.url("/workflows/generate"))
+            .json(&json!({"prompt": "Every Monday at 8am send the open GitHub issues of acme/web to #triage in Slack"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_model_plans_when_configured() {
+        let model = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": PLAN}, "finish_reason": "stop"}]
+            })))
+            .expect(1)
+            .mount(&model)
+            .await;
+        let app = app_with_model(&model).await;
+        let body = generate(&app).await;
+        assert_eq!(body["name"], "Weekly issue triage");
+        assert!(
+            body["assumptions"].to_string().contains("test-model"),
+            "{}",
+            body["assumptions"]
+        );
+        assert_eq!(body["validation"]["is_valid"], true);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_model_falls_back_to_the_engine_and_says_so() {
+        let model = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .respond_with(ResponseTemplate::new(500))
+            .mount(&model)
+            .await;
+        let app = app_with_model(&model).await;
+        let body = generate(&app).await;
+        assert!(
+            body["code"]
+                .as_str()
+                .unwrap()
+                .contains("def lambda_handler(event, context):")
+        );
+        assert!(
+            body["assumptions"][0]
+                .as_str()
+                .unwrap()
+                .contains("built-in engine"),
+            "{}",
+            body["assumptions"]
+        );
+    }
+}

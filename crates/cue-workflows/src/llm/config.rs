@@ -14,7 +14,7 @@ const MAX_TIMEOUT_SECONDS: u64 = 600;
 const MAX_MAX_REPAIRS: usize = 5;
 
 /// The model backend (`LLM_PROVIDER`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Provider {
     /// `none` (the default): the embedded engine only.
     Disabled,
@@ -42,7 +42,7 @@ pub enum Provider {
 }
 
 /// Model-backed planning settings. `Debug` never shows the API key.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LlmConfig {
     pub provider: Provider,
     /// `LLM_TIMEOUT_SECONDS`: per model call.
