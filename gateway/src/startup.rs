@@ -27,7 +27,7 @@ use crate::error::{ApiError, error_response};
 use crate::state::{AppState, ReadinessProbe};
 use crate::telemetry::CueRootSpan;
 
-/// Opens the database pool the settings name (without running migrations).
+/// The store configuration the settings name.
 pub fn store_config(settings: &Settings) -> StoreConfig {
     StoreConfig {
         url: settings.database.url.expose_secret().to_owned(),
@@ -62,22 +62,12 @@ impl ReadinessProbe for RedisProbe {
             .0
             .get_multiplexed_async_connection()
             .await
-            .map_err(|e| format!("cannot connect ({})", e.kind_str()))?;
+            .map_err(|e| format!("cannot connect ({:?})", e.kind()))?;
         redis::cmd("PING")
             .query_async::<String>(&mut conn)
             .await
             .map(drop)
-            .map_err(|e| format!("PING failed ({})", e.kind_str()))
-    }
-}
-
-trait RedisErrorKind {
-    fn kind_str(&self) -> String;
-}
-
-impl RedisErrorKind for redis::RedisError {
-    fn kind_str(&self) -> String {
-        format!("{:?}", self.kind())
+            .map_err(|e| format!("PING failed ({:?})", e.kind()))
     }
 }
 
