@@ -106,12 +106,8 @@ async fn browser_login_with_github_links_the_verified_email_to_the_same_user(app
     app.browser_login("github", "github-code-ada").await;
     let (_, via_github) = get_json(&app.browser, app.url("/auth/users/me")).await;
     let via_google: Value = app
-        .api
-        .get(app.url("/auth/users/me"))
-        .bearer_auth(&google_token)
-        .send()
+        .get_as(&google_token, "/auth/users/me")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -121,13 +117,7 @@ async fn browser_login_with_github_links_the_verified_email_to_the_same_user(app
 
 async fn api_client_login_returns_the_specification_token(app: TestApp) {
     let token = app.api_login("google", "google-code-bob").await;
-    let res = app
-        .api
-        .get(app.url("/users/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as(&token, "/users/me").await;
     assert_eq!(res.status(), 200);
     let me: Value = res.json().await.unwrap();
     assert_eq!(me["email"], "bob@example.com");
@@ -322,26 +312,11 @@ fn sign(claims: &Value, key: &[u8], alg: Algorithm) -> String {
 
 async fn forged_expired_and_foreign_tokens_are_rejected(app: TestApp) {
     let token = app.api_login("google", "google-code-ada").await;
-    let me: Value = app
-        .api
-        .get(app.url("/users/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_as(&token, "/users/me").await.json().await.unwrap();
     let id = me["id"].as_str().unwrap();
     let key = SECRET_KEY.as_bytes();
     let good = sign(&claims(id, "cue", "cue-api", 600), key, Algorithm::HS256);
-    let res = app
-        .api
-        .get(app.url("/users/me"))
-        .bearer_auth(&good)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as(&good, "/users/me").await;
     assert_eq!(
         res.status(),
         200,
@@ -390,13 +365,7 @@ async fn forged_expired_and_foreign_tokens_are_rejected(app: TestApp) {
         ("garbage", "not-a-jwt".to_owned()),
     ];
     for (what, token) in rejected {
-        let res = app
-            .api
-            .get(app.url("/users/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let res = app.get_as(&token, "/users/me").await;
         assert_eq!(res.status(), 401, "{what}");
         assert_eq!(res.headers()[header::WWW_AUTHENTICATE], "Bearer");
         // The same token in the cookie is refused too.
@@ -429,13 +398,7 @@ async fn revoked_token_is_rejected(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let res = app
-        .api
-        .get(app.url("/users/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as(&token, "/users/me").await;
     assert_eq!(error_code(res, 401).await, "invalid_token");
 }
 
@@ -459,14 +422,7 @@ async fn cookie_writes_need_an_allowed_origin(app: TestApp) {
     let (status, _) = get_json(&app.browser, app.url("/auth/users/me")).await;
     assert_eq!(status, 200);
     let token = app.api_login("google", "google-code-ada").await;
-    let res = app
-        .api
-        .put(app.url("/auth/users/profile"))
-        .bearer_auth(&token)
-        .json(&patch)
-        .send()
-        .await
-        .unwrap();
+    let res = app.put_as(&token, "/auth/users/profile", &patch).await;
     assert_eq!(res.status(), 200);
 }
 
@@ -506,12 +462,8 @@ async fn bodies_are_checked(app: TestApp) {
     assert_eq!(error_code(res, 422).await, "invalid_profile");
     // Nothing above changed the stored profile.
     let me: Value = app
-        .api
-        .get(app.url("/auth/users/me"))
-        .bearer_auth(&token)
-        .send()
+        .get_as(&token, "/auth/users/me")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -522,22 +474,11 @@ async fn onboarding_and_profile_round_trip(app: TestApp) {
     let token = app.api_login("github", "github-code-ada").await;
     let form = json!({"firstName": "Ada", "lastName": "King", "companyName": "Analytical Engines",
                       "industry": "Technology", "role": "Engineer", "usagePurpose": "Automate reports"});
-    let res = app
-        .api
-        .post(app.url("/api/auth/onboarding"))
-        .bearer_auth(&token)
-        .json(&form)
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_as(&token, "/api/auth/onboarding", &form).await;
     assert_eq!(res.status(), 200);
     let profile: Value = app
-        .api
-        .get(app.url("/api/auth/profile"))
-        .bearer_auth(&token)
-        .send()
+        .get_as(&token, "/api/auth/profile")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -546,14 +487,7 @@ async fn onboarding_and_profile_round_trip(app: TestApp) {
     assert_eq!(profile["usagePurpose"], "Automate reports");
     let mut missing = form.clone();
     missing["role"] = json!("  ");
-    let res = app
-        .api
-        .post(app.url("/api/auth/onboarding"))
-        .bearer_auth(&token)
-        .json(&missing)
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_as(&token, "/api/auth/onboarding", &missing).await;
     assert_eq!(error_code(res, 422).await, "invalid_profile");
 }
 

@@ -96,13 +96,8 @@ async fn validate_answers_in_the_frontend_shape(app: TestApp) {
     let token = app.api_login("google", "google-code-ada").await;
     for path in ["/code/validate", "/code/syntax-check"] {
         let res: Value = app
-            .api
-            .post(app.url(path))
-            .bearer_auth(&token)
-            .json(&json!({"code": "x = (\n"}))
-            .send()
+            .post_as(&token, path, &json!({"code": "x = (\n"}))
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -110,13 +105,8 @@ async fn validate_answers_in_the_frontend_shape(app: TestApp) {
         assert_eq!(res["validations"]["syntax"]["isValid"], false);
         assert!(res["errors"][0].as_str().unwrap().starts_with("line "));
         let res: Value = app
-            .api
-            .post(app.url(path))
-            .bearer_auth(&token)
-            .json(&json!({"code": VALID}))
-            .send()
+            .post_as(&token, path, &json!({"code": VALID}))
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();

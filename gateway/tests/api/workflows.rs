@@ -22,14 +22,7 @@ backend_tests!(
 const PROMPT: &str = "Every weekday at 9am, post yesterday's Stripe payouts to #finance in Slack";
 
 async fn generate(app: &TestApp, token: &str, body: Value) -> Value {
-    let res = app
-        .api
-        .post(app.url("/workflows/generate"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_as(token, "/workflows/generate", &body).await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
@@ -167,16 +160,7 @@ async fn specification_client_generates_with_prompt_and_input_type(app: TestApp)
             .iter()
             .all(|t| t["name"].is_string())
     );
-    let list: Value = app
-        .api
-        .get(app.url("/workflows"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_as(&token, "/workflows").await.json().await.unwrap();
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], body["workflow_id"]);
 }
@@ -194,13 +178,12 @@ async fn anonymous_generation_works_but_is_not_saved(app: TestApp) {
     assert_eq!(body["saved"], false);
     // A token that does not verify is refused rather than treated as anonymous.
     let res = app
-        .api
-        .post(app.url("/workflows/generate"))
-        .bearer_auth("forged")
-        .json(&json!({"description": PROMPT}))
-        .send()
-        .await
-        .unwrap();
+        .post_as(
+            "forged",
+            "/workflows/generate",
+            &json!({"description": PROMPT}),
+        )
+        .await;
     assert_eq!(res.status(), 401);
 }
 
@@ -249,16 +232,7 @@ async fn bad_prompts_get_helpful_errors(app: TestApp) {
     assert!(!text.contains(crate::helpers::SECRET_KEY));
     assert!(!text.contains("os.environ.items") && !text.contains("dict(os.environ"));
     // Nothing was saved by the failures.
-    let list: Value = app
-        .api
-        .get(app.url("/workflows"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_as(&token, "/workflows").await.json().await.unwrap();
     assert!(list["total"].as_i64().unwrap() <= 1);
 }
 
@@ -276,13 +250,12 @@ async fn credentials_fill_safely_in_both_key_styles(app: TestApp) {
         creds.insert(p.clone(), json!(hostile));
     }
     let res = app
-        .api
-        .post(app.url(&format!("/workflows/{id}/credentials")))
-        .bearer_auth(&token)
-        .json(&json!({"credentials": creds}))
-        .send()
-        .await
-        .unwrap();
+        .post_as(
+            &token,
+            &format!("/workflows/{id}/credentials"),
+            &json!({"credentials": creds}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let filled: Value = res.json().await.unwrap();
     let updated = filled["updated_code"].as_str().unwrap();
@@ -318,13 +291,12 @@ async fn credentials_fill_safely_in_both_key_styles(app: TestApp) {
         cred["id"].as_str().unwrap()
     );
     let res = app
-        .api
-        .post(app.url(&format!("/workflows/{id}/credentials")))
-        .bearer_auth(&token)
-        .json(&json!({key: "xoxb-value"}))
-        .send()
-        .await
-        .unwrap();
+        .post_as(
+            &token,
+            &format!("/workflows/{id}/credentials"),
+            &json!({key: "xoxb-value"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let partial: Value = res.json().await.unwrap();
     assert!(
@@ -340,25 +312,20 @@ async fn credentials_fill_safely_in_both_key_styles(app: TestApp) {
 
     // The stored code keeps its placeholders.
     let stored: Value = app
-        .api
-        .get(app.url(&format!("/workflows/{id}")))
-        .bearer_auth(&token)
-        .send()
+        .get_as(&token, &format!("/workflows/{id}"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(stored["code"], code);
 
     let res = app
-        .api
-        .post(app.url(&format!("/workflows/{id}/credentials")))
-        .bearer_auth(&token)
-        .json(&json!({"NOT_A_CREDENTIAL": "x"}))
-        .send()
-        .await
-        .unwrap();
+        .post_as(
+            &token,
+            &format!("/workflows/{id}/credentials"),
+            &json!({"NOT_A_CREDENTIAL": "x"}),
+        )
+        .await;
     assert_eq!(res.status(), 400);
     let err: Value = res.json().await.unwrap();
     assert_eq!(err["code"], "unknown_credentials");
@@ -367,22 +334,16 @@ async fn credentials_fill_safely_in_both_key_styles(app: TestApp) {
         "the error names the expected keys"
     );
     let res = app
-        .api
-        .post(app.url(&format!("/workflows/{id}/credentials")))
-        .bearer_auth(&token)
-        .json(&json!({"credentials": {"A": 1}}))
-        .send()
-        .await
-        .unwrap();
+        .post_as(
+            &token,
+            &format!("/workflows/{id}/credentials"),
+            &json!({"credentials": {"A": 1}}),
+        )
+        .await;
     assert_eq!(error_code(res, 400).await, "invalid_credentials");
     let res = app
-        .api
-        .post(app.url(&format!("/workflows/{id}/credentials")))
-        .bearer_auth(&token)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+        .post_as(&token, &format!("/workflows/{id}/credentials"), &json!({}))
+        .await;
     assert_eq!(error_code(res, 400).await, "invalid_credentials");
 }
 
@@ -407,60 +368,33 @@ async fn saved_workflows_are_owner_only(app: TestApp) {
         assert_eq!(error_code(res, 404).await, "not_found", "{method} {path}");
     }
     let res = app
-        .api
-        .put(app.url(&format!("/workflows/{id}")))
-        .bearer_auth(&bob)
-        .json(&json!({"name": "mine now"}))
-        .send()
-        .await
-        .unwrap();
+        .put_as(
+            &bob,
+            &format!("/workflows/{id}"),
+            &json!({"name": "mine now"}),
+        )
+        .await;
     assert_eq!(res.status(), 404);
     let res = app
-        .api
-        .post(app.url(&format!("/workflows/{id}/credentials")))
-        .bearer_auth(&bob)
-        .json(&json!({"X": "y"}))
-        .send()
-        .await
-        .unwrap();
+        .post_as(
+            &bob,
+            &format!("/workflows/{id}/credentials"),
+            &json!({"X": "y"}),
+        )
+        .await;
     assert_eq!(res.status(), 404);
-    let ada_me: Value = app
-        .api
-        .get(app.url("/users/me"))
-        .bearer_auth(&ada)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ada_me: Value = app.get_as(&ada, "/users/me").await.json().await.unwrap();
     let res = app
-        .api
-        .get(app.url(&format!(
-            "/workflows/user/{}",
-            ada_me["id"].as_str().unwrap()
-        )))
-        .bearer_auth(&bob)
-        .send()
-        .await
-        .unwrap();
+        .get_as(
+            &bob,
+            &format!("/workflows/user/{}", ada_me["id"].as_str().unwrap()),
+        )
+        .await;
     assert_eq!(error_code(res, 403).await, "forbidden");
-    let res = app
-        .api
-        .get(app.url("/workflows/not-a-uuid"))
-        .bearer_auth(&ada)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as(&ada, "/workflows/not-a-uuid").await;
     assert_eq!(res.status(), 404);
     // Ada's workflow is untouched.
-    let res = app
-        .api
-        .get(app.url(&format!("/workflows/{id}")))
-        .bearer_auth(&ada)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as(&ada, &format!("/workflows/{id}")).await;
     assert_eq!(res.status(), 200);
 }
 
@@ -468,33 +402,21 @@ async fn workflows_can_be_saved_edited_versioned_and_deleted(app: TestApp) {
     let token = app.api_login("google", "google-code-ada").await;
     let save = json!({"name": "My flow", "description": "by hand", "nodeData": {"nodes": [{"id": "n1"}], "edges": []},
                       "generatedCode": "def lambda_handler(event, context):\n    return 1\n"});
-    let res = app
-        .api
-        .post(app.url("/workflows"))
-        .bearer_auth(&token)
-        .json(&save)
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_as(&token, "/workflows", &save).await;
     assert_eq!(res.status(), 201);
     let created: Value = res.json().await.unwrap();
     let id = created["id"].as_str().unwrap().to_owned();
     assert_eq!(created["workflow"]["nodes"][0]["id"], "n1");
     assert_eq!(created["workflow"]["version"], 1);
 
-    let res = app.api.put(app.url(&format!("/workflows/{id}"))).bearer_auth(&token)
-        .json(&json!({"generatedCode": "def lambda_handler(event, context):\n    return 2\n", "status": "completed"})).send().await.unwrap();
+    let res = app.put_as(&token, &format!("/workflows/{id}"), &json!({"generatedCode": "def lambda_handler(event, context):\n    return 2\n", "status": "completed"})).await;
     assert_eq!(res.status(), 200);
     let updated: Value = res.json().await.unwrap();
     assert_eq!(updated["workflow"]["version"], 2);
     assert_eq!(updated["workflow"]["status"], "completed");
     let versions: Value = app
-        .api
-        .get(app.url(&format!("/workflows/{id}/versions")))
-        .bearer_auth(&token)
-        .send()
+        .get_as(&token, &format!("/workflows/{id}/versions"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -502,22 +424,20 @@ async fn workflows_can_be_saved_edited_versioned_and_deleted(app: TestApp) {
     assert!(versions[0]["code"].as_str().unwrap().contains("return 1"));
 
     let res = app
-        .api
-        .put(app.url(&format!("/workflows/{id}")))
-        .bearer_auth(&token)
-        .json(&json!({"status": "exploded"}))
-        .send()
-        .await
-        .unwrap();
+        .put_as(
+            &token,
+            &format!("/workflows/{id}"),
+            &json!({"status": "exploded"}),
+        )
+        .await;
     assert_eq!(error_code(res, 422).await, "invalid_workflow");
     let res = app
-        .api
-        .put(app.url(&format!("/workflows/{id}")))
-        .bearer_auth(&token)
-        .json(&json!({"name": "n".repeat(500)}))
-        .send()
-        .await
-        .unwrap();
+        .put_as(
+            &token,
+            &format!("/workflows/{id}"),
+            &json!({"name": "n".repeat(500)}),
+        )
+        .await;
     assert_eq!(error_code(res, 422).await, "invalid_workflow");
 
     let res = app
@@ -528,21 +448,9 @@ async fn workflows_can_be_saved_edited_versioned_and_deleted(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let res = app
-        .api
-        .get(app.url(&format!("/workflows/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as(&token, &format!("/workflows/{id}")).await;
     assert_eq!(res.status(), 404);
-    let res = app
-        .api
-        .get(app.url("/workflows?limit=0"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as(&token, "/workflows?limit=0").await;
     assert_eq!(error_code(res, 400).await, "invalid_query");
 }
 
@@ -550,13 +458,7 @@ async fn bundle_is_a_zip_with_the_handler_and_template(app: TestApp) {
     let token = app.api_login("google", "google-code-ada").await;
     let body = generate(&app, &token, json!({"prompt": PROMPT})).await;
     let id = body["workflow_id"].as_str().unwrap();
-    let res = app
-        .api
-        .get(app.url(&format!("/workflows/{id}/bundle")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as(&token, &format!("/workflows/{id}/bundle")).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "application/zip");
     let bytes = res.bytes().await.unwrap();
@@ -566,13 +468,7 @@ async fn bundle_is_a_zip_with_the_handler_and_template(app: TestApp) {
         assert!(text.contains(name), "{name} missing from the zip");
     }
     // Kept in the artifact store and served from it the second time, byte for byte.
-    let again = app
-        .api
-        .get(app.url(&format!("/workflows/{id}/bundle")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let again = app.get_as(&token, &format!("/workflows/{id}/bundle")).await;
     assert_eq!(again.bytes().await.unwrap(), bytes);
     let kept = app.artifacts_dir.join(format!("bundles/{id}/v1.zip"));
     assert!(kept.exists(), "{} missing", kept.display());
