@@ -101,7 +101,6 @@ fn kind(value: &Value) -> &'static str {
 #[cfg(test)]
 #[expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 mod tests {
-    use std::{net::ToSocketAddrs, time::Duration};
 
     use aws_sdk_secretsmanager::config::{Credentials, retry::RetryConfig};
 
@@ -150,35 +149,6 @@ mod tests {
         }
     }
 
-    /// moto's endpoint, or `None` (test skipped) when it is unreachable outside CI.
-    fn moto() -> Option<String> {
-        let endpoint = std::env::var("CUE_TEST_AWS_ENDPOINT")
-            .unwrap_or_else(|_| "http://127.0.0.1:5055".into());
-        let authority = endpoint
-            .split("://")
-            .nth(1)
-            .unwrap_or(&endpoint)
-            .split('/')
-            .next()
-            .unwrap_or_default();
-        let reachable = authority
-            .to_socket_addrs()
-            .ok()
-            .and_then(|mut addrs| addrs.next())
-            .is_some_and(|addr| {
-                std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
-            });
-        if reachable {
-            return Some(endpoint);
-        }
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "moto is not reachable at {endpoint} (scripts/moto.sh start)"
-        );
-        eprintln!("skipping: moto is not reachable at {endpoint}; run scripts/moto.sh start");
-        None
-    }
-
     fn client(endpoint: &str) -> Client {
         let config = aws_sdk_secretsmanager::Config::builder()
             .behavior_version(BehaviorVersion::latest())
@@ -192,7 +162,9 @@ mod tests {
 
     #[tokio::test]
     async fn loads_a_secret_created_in_moto() {
-        let Some(endpoint) = moto() else { return };
+        let Some(endpoint) = cue_store::testing::moto_endpoint() else {
+            return;
+        };
         let client = client(&endpoint);
         let name = format!("cue/test/{}", uuid_like());
         client
@@ -219,7 +191,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_nested_secret_is_rejected_naming_the_secret_and_key() {
-        let Some(endpoint) = moto() else { return };
+        let Some(endpoint) = cue_store::testing::moto_endpoint() else {
+            return;
+        };
         let client = client(&endpoint);
         let name = format!("cue/test/{}", uuid_like());
         client
@@ -236,7 +210,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_missing_secret_is_an_error_naming_it() {
-        let Some(endpoint) = moto() else { return };
+        let Some(endpoint) = cue_store::testing::moto_endpoint() else {
+            return;
+        };
         let err = format!(
             "{:#}",
             load_with_client(&client(&endpoint), "cue/test/absent")

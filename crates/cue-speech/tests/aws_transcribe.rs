@@ -6,7 +6,7 @@
 #![cfg(feature = "aws")]
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::{net::ToSocketAddrs, time::Duration};
+use std::time::Duration;
 
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region, retry::RetryConfig};
 use cue_speech::{
@@ -14,35 +14,6 @@ use cue_speech::{
     providers::aws::{AwsClients, AwsTranscribeProvider},
     silent_wav,
 };
-
-/// moto's endpoint, or `None` (test skipped) when it is unreachable outside CI.
-fn moto() -> Option<String> {
-    let endpoint =
-        std::env::var("CUE_TEST_AWS_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:5055".into());
-    let authority = endpoint
-        .split("://")
-        .nth(1)
-        .unwrap_or(&endpoint)
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    let reachable = authority
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut addrs| addrs.next())
-        .is_some_and(|addr| {
-            std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
-        });
-    if reachable {
-        return Some(endpoint);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "moto is not reachable at {endpoint} (scripts/moto.sh start)"
-    );
-    eprintln!("skipping: moto is not reachable at {endpoint}; run scripts/moto.sh start");
-    None
-}
 
 fn clients(endpoint: &str) -> AwsClients {
     let credentials = Credentials::new("testing", "testing", None, None, "moto");
@@ -152,7 +123,9 @@ async fn play_transcribe(clients: AwsClients, bucket: String) -> (String, Vec<u8
 
 #[tokio::test]
 async fn uploads_runs_the_job_reads_the_transcript_and_cleans_up() {
-    let Some(endpoint) = moto() else { return };
+    let Some(endpoint) = cue_store::testing::moto_endpoint() else {
+        return;
+    };
     let clients = clients(&endpoint);
     let bucket = fresh_bucket(&clients).await;
     let provider = AwsTranscribeProvider::with_clients(
@@ -198,7 +171,9 @@ async fn uploads_runs_the_job_reads_the_transcript_and_cleans_up() {
 
 #[tokio::test]
 async fn a_job_that_outlives_the_timeout_is_a_timeout_and_still_cleans_up() {
-    let Some(endpoint) = moto() else { return };
+    let Some(endpoint) = cue_store::testing::moto_endpoint() else {
+        return;
+    };
     let clients = clients(&endpoint);
     let bucket = fresh_bucket(&clients).await;
     let mut slow = config(&bucket, Duration::from_millis(1));
@@ -212,7 +187,9 @@ async fn a_job_that_outlives_the_timeout_is_a_timeout_and_still_cleans_up() {
 
 #[tokio::test]
 async fn a_job_without_output_fails_and_cleans_up() {
-    let Some(endpoint) = moto() else { return };
+    let Some(endpoint) = cue_store::testing::moto_endpoint() else {
+        return;
+    };
     let clients = clients(&endpoint);
     let bucket = fresh_bucket(&clients).await;
     let provider = AwsTranscribeProvider::with_clients(
@@ -234,7 +211,9 @@ async fn a_job_without_output_fails_and_cleans_up() {
 
 #[tokio::test]
 async fn a_missing_bucket_is_rejected_and_reported_by_status() {
-    let Some(endpoint) = moto() else { return };
+    let Some(endpoint) = cue_store::testing::moto_endpoint() else {
+        return;
+    };
     let clients = clients(&endpoint);
     let provider = AwsTranscribeProvider::with_clients(
         config("no-such-bucket-cue", Duration::from_secs(5)),

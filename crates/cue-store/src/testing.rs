@@ -103,6 +103,42 @@ impl Drop for PgDatabaseGuard {
     }
 }
 
+/// Where tests find the local AWS stand-in (moto's server).
+pub const AWS_ENDPOINT_ENV: &str = "CUE_TEST_AWS_ENDPOINT";
+pub const DEFAULT_AWS_ENDPOINT: &str = "http://127.0.0.1:5055";
+
+/// moto's endpoint, or `None` (the test should return) when it is unreachable outside CI.
+/// With `CI=true` an unreachable moto is a failure, so CI cannot pass by skipping.
+/// `scripts/moto.sh start` runs one.
+pub fn moto_endpoint() -> Option<String> {
+    use std::net::ToSocketAddrs;
+    let endpoint =
+        std::env::var(AWS_ENDPOINT_ENV).unwrap_or_else(|_| DEFAULT_AWS_ENDPOINT.to_owned());
+    let authority = endpoint
+        .split("://")
+        .nth(1)
+        .unwrap_or(&endpoint)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let reachable = authority
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .is_some_and(|addr| {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
+        });
+    if reachable {
+        return Some(endpoint);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "moto is not reachable at {endpoint} (scripts/moto.sh start)"
+    );
+    eprintln!("skipping: moto is not reachable at {endpoint}; run scripts/moto.sh start");
+    None
+}
+
 /// A new, empty database of this backend, or `None` when PostgreSQL is not reachable
 /// outside CI (see the module docs).
 pub async fn fresh_database(backend: Backend) -> Option<TestDatabase> {

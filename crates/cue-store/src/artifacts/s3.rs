@@ -149,40 +149,10 @@ impl ArtifactStore for S3ArtifactStore {
 #[cfg(test)]
 #[expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 mod tests {
-    use std::{net::ToSocketAddrs, time::Duration};
 
     use aws_sdk_s3::config::{BehaviorVersion, Credentials, retry::RetryConfig};
 
     use super::*;
-
-    /// moto's endpoint, or `None` (test skipped) when it is unreachable outside CI.
-    fn moto() -> Option<String> {
-        let endpoint = std::env::var("CUE_TEST_AWS_ENDPOINT")
-            .unwrap_or_else(|_| "http://127.0.0.1:5055".into());
-        let authority = endpoint
-            .split("://")
-            .nth(1)
-            .unwrap_or(&endpoint)
-            .split('/')
-            .next()
-            .unwrap_or_default();
-        let reachable = authority
-            .to_socket_addrs()
-            .ok()
-            .and_then(|mut addrs| addrs.next())
-            .is_some_and(|addr| {
-                std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
-            });
-        if reachable {
-            return Some(endpoint);
-        }
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "moto is not reachable at {endpoint} (scripts/moto.sh start)"
-        );
-        eprintln!("skipping: moto is not reachable at {endpoint}; run scripts/moto.sh start");
-        None
-    }
 
     fn client(endpoint: &str) -> Client {
         let config = aws_sdk_s3::Config::builder()
@@ -209,7 +179,9 @@ mod tests {
 
     #[tokio::test]
     async fn round_trips_objects_under_the_prefix() {
-        let Some(endpoint) = moto() else { return };
+        let Some(endpoint) = crate::testing::moto_endpoint() else {
+            return;
+        };
         let client = client(&endpoint);
         let bucket = fresh_bucket(&client).await;
         let store = S3ArtifactStore::with_client(client.clone(), &bucket, "/cue/artifacts");
@@ -246,7 +218,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_missing_bucket_is_an_error_not_an_empty_answer() {
-        let Some(endpoint) = moto() else { return };
+        let Some(endpoint) = crate::testing::moto_endpoint() else {
+            return;
+        };
         let store = S3ArtifactStore::with_client(
             client(&endpoint),
             &format!("absent-{}", uuid::Uuid::new_v4()),
