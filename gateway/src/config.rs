@@ -35,7 +35,12 @@ pub struct DatabaseSettings {
     /// `postgres://...` or a SQLite file (`sqlite://cue.db`).
     pub url: SecretString,
     pub max_connections: usize,
+    /// Longest wait for a connection (including opening one).
     pub acquire_timeout: Duration,
+    /// Longest one query may run; past it the request gets 503.
+    pub query_timeout: Duration,
+    /// How long startup waits for the database to answer before giving up.
+    pub startup_wait: Duration,
     pub run_migrations: bool,
 }
 
@@ -89,6 +94,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub limits: LimitSettings,
     pub shutdown_grace: Duration,
+    /// Upper bound for each `/health/ready` check, so the probe answers in time for a load
+    /// balancer's health check.
+    pub readiness_timeout: Duration,
     pub speech: cue_speech::SpeechConfig,
     /// The model-backed planner (`LLM_PROVIDER`); disabled by default.
     #[cfg(feature = "llm")]
@@ -122,6 +130,8 @@ struct Raw {
     database_url: Option<String>,
     database_max_connections: Option<String>,
     database_acquire_timeout_ms: Option<String>,
+    database_query_timeout_ms: Option<String>,
+    database_startup_wait_seconds: Option<String>,
     run_migrations: Option<String>,
     redis_url: Option<String>,
     secret_key: Option<String>,
@@ -150,6 +160,7 @@ struct Raw {
     max_json_body_bytes: Option<String>,
     max_code_bytes: Option<String>,
     shutdown_grace_seconds: Option<String>,
+    readiness_timeout_ms: Option<String>,
     speech_upload_timeout_seconds: Option<String>,
     artifact_dir: Option<String>,
     artifact_bucket: Option<String>,
@@ -334,7 +345,17 @@ impl Settings {
             acquire_timeout: Duration::from_millis(parse_positive(
                 "DATABASE_ACQUIRE_TIMEOUT_MS",
                 raw.database_acquire_timeout_ms,
-                2000,
+                1000,
+            )?),
+            query_timeout: Duration::from_millis(parse_positive(
+                "DATABASE_QUERY_TIMEOUT_MS",
+                raw.database_query_timeout_ms,
+                1000,
+            )?),
+            startup_wait: Duration::from_secs(parse_num(
+                "DATABASE_STARTUP_WAIT_SECONDS",
+                raw.database_startup_wait_seconds,
+                10,
             )?),
             run_migrations: parse_bool("RUN_MIGRATIONS", raw.run_migrations, true)?,
         };
@@ -512,6 +533,11 @@ impl Settings {
                 raw.shutdown_grace_seconds,
                 20,
             )?),
+            readiness_timeout: Duration::from_millis(parse_positive(
+                "READINESS_TIMEOUT_MS",
+                raw.readiness_timeout_ms,
+                800,
+            )?),
             speech,
             #[cfg(feature = "llm")]
             llm: cue_workflows::llm::LlmConfig::default(),
@@ -647,6 +673,14 @@ mod tests {
         );
         assert_eq!(error_var(&[("LOG_FORMAT", "xml")]), "LOG_FORMAT");
         assert_eq!(error_var(&[("COOKIE_SECURE", "maybe")]), "COOKIE_SECURE");
+        assert_eq!(
+            error_var(&[("DATABASE_QUERY_TIMEOUT_MS", "0")]),
+            "DATABASE_QUERY_TIMEOUT_MS"
+        );
+        assert_eq!(
+            error_var(&[("READINESS_TIMEOUT_MS", "soon")]),
+            "READINESS_TIMEOUT_MS"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use cue_gateway::config::Settings;
-use cue_gateway::startup::{Application, store_config};
+use cue_gateway::startup::{Application, connect_store};
 use cue_gateway::telemetry;
 
 #[derive(Parser)]
@@ -146,10 +146,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
-    let config = store_config(&settings);
-    let store = cue_store::Store::connect(&config)
-        .await
-        .with_context(|| format!("DATABASE_URL: cannot open {}", config.redacted_url()))?;
+    let store = connect_store(&settings).await?;
     let applied = store
         .run_migrations()
         .await

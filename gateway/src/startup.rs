@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use cue_auth::jwt::{JwtConfig, TokenCodec};
 use cue_auth::providers::{GithubProvider, GoogleProvider};
 use cue_auth::{AuthRepos, AuthService, LoginSettings, OAuthProvider};
-use cue_store::{Store, StoreConfig};
+use cue_store::{Store, StoreConfig, StoreError};
 use cue_workflows::Engine;
 use cue_workflows::artifacts::ArtifactStore;
 use secrecy::ExposeSecret;
@@ -33,6 +33,7 @@ pub fn store_config(settings: &Settings) -> StoreConfig {
         url: settings.database.url.expose_secret().to_owned(),
         max_connections: settings.database.max_connections,
         acquire_timeout: settings.database.acquire_timeout,
+        query_timeout: settings.database.query_timeout,
     }
 }
 
@@ -233,24 +234,41 @@ fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound("resource").into())
 }
 
+/// Opens the store, waiting up to `DATABASE_STARTUP_WAIT_SECONDS` for the database to
+/// answer: in a deploy the database, or the network to it, may come up after the service.
+/// Each attempt keeps the usual (short) timeouts.
+pub async fn connect_store(settings: &Settings) -> anyhow::Result<Store> {
+    let config = store_config(settings);
+    let deadline = std::time::Instant::now() + settings.database.startup_wait;
+    loop {
+        match Store::connect(&config).await {
+            Ok(store) => return Ok(store),
+            Err(StoreError::Unavailable(e)) if std::time::Instant::now() < deadline => {
+                tracing::warn!(error = %e, "the database does not answer yet; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "DATABASE_URL: cannot open {}",
+                    config.redacted_url()
+                )));
+            }
+        }
+    }
+}
+
 /// The running server and what tests need to reach it.
 pub struct Application {
     port: u16,
     server: Server,
+    store: Store,
 }
 
 impl Application {
     /// Binds `HOST:PORT` (port 0 picks a free one), opens the database, applies migrations
     /// unless disabled, and prepares the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = Store::connect(&store_config(&settings))
-            .await
-            .with_context(|| {
-                format!(
-                    "DATABASE_URL: cannot open {}",
-                    store_config(&settings).redacted_url()
-                )
-            })?;
+        let store = connect_store(&settings).await?;
         if settings.database.run_migrations {
             let applied = store
                 .run_migrations()
@@ -271,15 +289,25 @@ impl Application {
         let state = web::Data::new(build_state(settings, &store).await?);
         spawn_housekeeping(state.clone());
         let server = run(listener, state)?;
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            store,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Serves until stopped. On SIGTERM (or SIGINT) the server stops accepting, lets
+    /// in-flight requests finish for up to `SHUTDOWN_GRACE_SECONDS`, then closes the
+    /// database pool.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.store.close();
+        tracing::info!("database pool closed");
+        result
     }
 }
 
