@@ -6,6 +6,12 @@
 mod auth;
 mod basics;
 mod code;
+mod durability;
+mod faults;
 mod helpers;
+mod process;
+mod proxy;
+mod scale_out;
+mod shutdown;
 mod speech;
 mod workflows;
