@@ -113,12 +113,13 @@ fn collect(
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines() {
             let Ok(line) = line else { return };
-            if let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) {
-                if event["message"] == "cue-gateway listening" {
-                    if let Some(p) = event["port"].as_u64().and_then(|p| u16::try_from(p).ok()) {
-                        let _ = port.send(p);
-                    }
-                }
+            let listening = serde_json::from_str::<serde_json::Value>(&line)
+                .ok()
+                .filter(|event| event["message"] == "cue-gateway listening")
+                .and_then(|event| event["port"].as_u64())
+                .and_then(|p| u16::try_from(p).ok());
+            if let Some(p) = listening {
+                let _ = port.send(p);
             }
             logs.lock().unwrap().push(line);
         }
