@@ -8,5 +8,6 @@ mod basics;
 mod code;
 mod helpers;
 mod limits;
+mod logs;
 mod speech;
 mod workflows;
