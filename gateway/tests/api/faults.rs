@@ -49,6 +49,8 @@ async fn app_behind_proxy() -> Option<(TestApp, Proxy)> {
         // The promises are about the default timeouts.
         vars.remove("database_acquire_timeout_ms");
         vars.remove("database_query_timeout_ms");
+        // The recovery loop polls generation; the quota is not what is under test.
+        vars.insert("rate_limit_enabled".into(), "false".into());
     })
     .await;
     app.keep_database(db);

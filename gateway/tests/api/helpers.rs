@@ -48,6 +48,8 @@ macro_rules! backend_tests {
 
 pub struct TestApp {
     pub address: String,
+    /// The separate metrics server, when the test set `metrics_port`.
+    pub metrics_address: Option<String>,
     /// The same database the app uses, for arranging and checking state directly.
     pub store: Store,
     pub idp: MockServer,
@@ -133,8 +135,11 @@ pub async fn spawn_app_at(
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
     tokio::spawn(app.run_until_stopped());
-    TestApp::new(address, db_url, idp, artifacts).await
+    let mut app = TestApp::new(address, db_url, idp, artifacts).await;
+    app.metrics_address = metrics_address;
+    app
 }
 
 /// A user as each stand-in provider knows them, keyed by authorization code.
@@ -237,6 +242,7 @@ impl TestApp {
         let store = Store::connect(&config).await.expect("store");
         TestApp {
             address,
+            metrics_address: None,
             store,
             idp,
             browser: reqwest::Client::builder()

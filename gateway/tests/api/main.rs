@@ -9,6 +9,8 @@ mod code;
 mod durability;
 mod faults;
 mod helpers;
+mod limits;
+mod logs;
 mod process;
 mod proxy;
 mod scale_out;

@@ -157,10 +157,49 @@ async fn a_token_revoked_on_one_instance_is_rejected_by_the_other() {
     assert_eq!(error_code(res, 401).await, "invalid_token");
 }
 
-/// Needs the shared rate limiter (RATE_LIMIT_* settings, Redis-backed), which is not on
-/// this branch yet.
+/// The auth quota is one budget across instances: spent half on A and half on B, both then
+/// refuse. Counted per instance (no Redis), neither would have refused yet.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "waits for the Redis-backed rate limiter (RATE_LIMIT_ENABLED) to land on main"]
 async fn a_rate_limit_is_shared_between_instances() {
-    unimplemented!("add once RATE_LIMIT_ENABLED and RATE_LIMIT_REDIS_PREFIX exist");
+    const QUOTA: usize = 6;
+    // Our own counters, so parallel tests and other users of the shared Redis never meet.
+    let prefix = format!("cue-test:{}", uuid::Uuid::new_v4().simple());
+    let Some((a, b)) = two_instances_with(|vars| {
+        vars.insert("rate_limit_enabled".into(), "true".into());
+        vars.insert("rate_limit_auth_per_minute".into(), QUOTA.to_string());
+        vars.insert("rate_limit_redis_prefix".into(), prefix.clone());
+    })
+    .await
+    else {
+        return;
+    };
+    let login_start = |app: &TestApp| {
+        app.api
+            .get(app.url("/auth/google"))
+            .header(header::ACCEPT, "application/json")
+            .send()
+    };
+    for i in 0..QUOTA {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let res = login_start(app).await.unwrap();
+        assert_eq!(res.status(), 200, "request {i} on {}", app.address);
+    }
+    for app in [&a, &b] {
+        let res = login_start(app).await.unwrap();
+        let retry_after = res
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        assert!(
+            retry_after.is_some_and(|s| s >= 1),
+            "Retry-After: {retry_after:?}"
+        );
+        assert_eq!(
+            error_code(res, 429).await,
+            "rate_limited",
+            "{}",
+            app.address
+        );
+    }
 }
