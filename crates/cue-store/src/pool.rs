@@ -80,7 +80,9 @@ pub(crate) type Conn = SyncWrapper<AnyConnection>;
 pub(crate) struct Pool {
     inner: managed::Pool<ConnectionManager>,
     acquire_timeout: Duration,
-    query_timeout: Duration,
+    /// `None` for an in-memory SQLite database: its one connection is the database, so it
+    /// is never thrown away, and there is no network for a query to get stuck on.
+    query_timeout: Option<Duration>,
 }
 
 impl Pool {
@@ -131,7 +133,8 @@ impl managed::Manager for ConnectionManager {
 
 /// Builds the pool without opening a connection.
 pub(crate) fn build_pool(config: &StoreConfig, target: Target) -> Result<Pool, StoreError> {
-    let max_size = if target.is_sqlite_memory() {
+    let memory = target.is_sqlite_memory();
+    let max_size = if memory {
         1
     } else {
         config.max_connections.max(1)
@@ -150,7 +153,7 @@ pub(crate) fn build_pool(config: &StoreConfig, target: Target) -> Result<Pool, S
     Ok(Pool {
         inner,
         acquire_timeout: config.acquire_timeout,
-        query_timeout: config.query_timeout,
+        query_timeout: (!memory).then_some(config.query_timeout),
     })
 }
 
@@ -161,7 +164,7 @@ where
     F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
     T: Send + 'static,
 {
-    run_within(pool, Some(pool.query_timeout), f).await
+    run_within(pool, pool.query_timeout, f).await
 }
 
 /// [`run`] with the query's own deadline, or none (migrations may take their time).
@@ -174,8 +177,11 @@ where
     F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
     T: Send + 'static,
 {
-    let held = Held(Some(checkout(pool).await?));
-    let Some(conn) = held.0.as_ref() else {
+    let held = Held {
+        conn: Some(checkout(pool).await?),
+        discard: pool.query_timeout.is_some(),
+    };
+    let Some(conn) = held.conn.as_ref() else {
         return Err(DbError::internal("checked-out connection missing"));
     };
     let outcome = match query_timeout {
@@ -194,24 +200,31 @@ where
     outcome.map_err(|e| DbError::internal(e.to_string()))?
 }
 
-/// A checked-out connection that leaves the pool for good when dropped, unless released.
+/// A checked-out connection that leaves the pool for good when dropped, unless released
+/// (or unless `discard` is off: the in-memory database).
 ///
 /// Whoever stops waiting for a query (its deadline passed, or the request was cancelled)
 /// must not hand the connection back while the blocking call may still be using it, stuck
 /// on a network that went silent: the next caller would wait behind it. Taking it out of
 /// the pool frees its slot at once; the connection itself is closed when the call returns.
-struct Held(Option<Object<ConnectionManager>>);
+struct Held {
+    conn: Option<Object<ConnectionManager>>,
+    discard: bool,
+}
 
 impl Held {
     /// The query finished: the connection goes back to the pool.
     fn release(mut self) {
-        drop(self.0.take());
+        drop(self.conn.take());
     }
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        if let Some(conn) = self.0.take() {
+        // Without `discard` the connection simply goes back to the pool.
+        if let Some(conn) = self.conn.take()
+            && self.discard
+        {
             drop(Object::take(conn));
         }
     }

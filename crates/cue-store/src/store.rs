@@ -594,6 +594,42 @@ mod tests {
         );
     }
 
+    /// A query its caller stopped waiting for (here: cancelled after 1 ms).
+    async fn abandon_a_query(store: &Store) {
+        let abandoned = tokio::time::timeout(
+            Duration::from_millis(1),
+            run(&store.pool, |_| {
+                std::thread::sleep(Duration::from_millis(100));
+                Ok(())
+            }),
+        )
+        .await;
+        assert!(abandoned.is_err(), "the caller gave up");
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_connection_leaves_the_pool() {
+        let db = fresh_database(Backend::Sqlite).await.unwrap();
+        let store = db.migrated_store().await;
+        assert_eq!(store.pool.status().size, 1);
+        abandon_a_query(&store).await;
+        assert_eq!(store.pool.status().size, 0, "not handed to the next caller");
+        store.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_database_keeps_its_connection_through_an_abandoned_query() {
+        let store = Store::connect(&StoreConfig::new(":memory:")).await.unwrap();
+        store.run_migrations().await.unwrap();
+        let u = user(&store).await;
+        abandon_a_query(&store).await;
+        assert_eq!(
+            store.users().find(u.id).await.unwrap(),
+            Some(u),
+            "its one connection is the database"
+        );
+    }
+
     #[tokio::test]
     async fn unknown_urls_are_rejected_before_connecting() {
         for url in ["mysql://root:hunter2@db/cue", "", "sqlite://"] {
