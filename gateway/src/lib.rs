@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod routes;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -220,6 +220,11 @@ impl Authorize {
 }
 
 impl TestApp {
+    /// The database the app uses, for starting a second app (or the CLI) on it.
+    pub fn db_url(&self) -> &str {
+        self._db.url()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -8,4 +8,6 @@ mod basics;
 mod code;
 mod helpers;
 mod speech;
+mod templates;
+mod workflow_search;
 mod workflows;

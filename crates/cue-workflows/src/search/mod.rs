@@ -304,8 +304,27 @@ fn fold(w: &str) -> String {
     w.to_owned()
 }
 
-/// The terms of a query, bounded in length and count, without repeats.
+/// English words too common to rank by (OpenSearch's `english` analyzer drops the same
+/// kind), so "post to slack" does not match every document holding "to".
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
+    "of", "on", "or", "that", "the", "their", "then", "there", "thi", "this", "to", "was",
+    "when", "with",
+];
+
+/// The terms of a query, bounded in length and count, without repeats and without stop words
+/// (unless there is nothing else).
 pub(crate) fn query_terms(text: &str) -> Vec<String> {
+    let all = bounded_terms(text);
+    let content: Vec<String> = all
+        .iter()
+        .filter(|t| !STOP_WORDS.contains(&t.as_str()))
+        .cloned()
+        .collect();
+    if content.is_empty() { all } else { content }
+}
+
+fn bounded_terms(text: &str) -> Vec<String> {
     let mut bounded: String = text.chars().take(MAX_QUERY_CHARS).collect();
     // A word cut by the limit would match something else; drop its piece.
     if text[bounded.len()..]
@@ -348,6 +367,12 @@ mod tests {
         assert_eq!(terms("Überweisungen Größe"), ["überweisungen", "größe"]);
         assert_eq!(terms("  ...  "), Vec::<String>::new());
         assert_eq!(terms("class status"), ["class", "status"]);
+    }
+
+    #[test]
+    fn stop_words_are_dropped_unless_they_are_all_there_is() {
+        assert_eq!(query_terms("post this to the Slack channel"), ["post", "slack", "channel"]);
+        assert_eq!(query_terms("the this"), ["the", "thi"]);
     }
 
     #[test]
