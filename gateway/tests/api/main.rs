@@ -7,6 +7,8 @@ mod auth;
 mod basics;
 mod code;
 mod helpers;
+#[cfg(feature = "opensearch")]
+mod opensearch;
 mod speech;
 mod templates;
 mod workflow_search;
