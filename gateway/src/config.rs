@@ -710,10 +710,16 @@ mod tests {
             .unwrap()
             .opensearch
             .unwrap();
-        assert_eq!((d.index_prefix.as_str(), d.timeout.as_secs(), d.verify_tls), ("cue", 5, true));
+        assert_eq!(
+            (d.index_prefix.as_str(), d.timeout.as_secs(), d.verify_tls),
+            ("cue", 5, true)
+        );
 
         let url = ("OPENSEARCH_URL", "http://localhost:9200");
-        assert_eq!(error_var(&[("OPENSEARCH_URL", "localhost:9200")]), "OPENSEARCH_URL");
+        assert_eq!(
+            error_var(&[("OPENSEARCH_URL", "localhost:9200")]),
+            "OPENSEARCH_URL"
+        );
         assert_eq!(
             error_var(&[url, ("OPENSEARCH_USERNAME", "u")]),
             "OPENSEARCH_PASSWORD"

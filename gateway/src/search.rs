@@ -18,7 +18,9 @@ use crate::config::OpenSearchSettings;
 const SCAN_PAGE: i64 = 500;
 
 /// The index the settings name: OpenSearch when `OPENSEARCH_URL` is set, else in process.
-pub fn build_index(opensearch: Option<&OpenSearchSettings>) -> anyhow::Result<Arc<dyn SearchIndex>> {
+pub fn build_index(
+    opensearch: Option<&OpenSearchSettings>,
+) -> anyhow::Result<Arc<dyn SearchIndex>> {
     match opensearch {
         None => Ok(Arc::new(EmbeddedIndex::new())),
         #[cfg(feature = "opensearch")]

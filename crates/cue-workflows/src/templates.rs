@@ -58,9 +58,8 @@ impl TemplateLibrary {
     pub fn new(templates: Vec<Template>, catalog: &Catalog) -> Result<Self, WorkflowError> {
         let mut by_id = HashMap::new();
         for (i, t) in templates.iter().enumerate() {
-            check(t, catalog).map_err(|why| {
-                WorkflowError::Internal(format!("template {:?}: {why}", t.id))
-            })?;
+            check(t, catalog)
+                .map_err(|why| WorkflowError::Internal(format!("template {:?}: {why}", t.id)))?;
             if by_id.insert(t.id.clone(), i).is_some() {
                 return Err(WorkflowError::Internal(format!(
                     "template {:?} is listed twice",
@@ -141,7 +140,10 @@ fn check(t: &Template, catalog: &Catalog) -> Result<(), String> {
             return Err(format!("{} has no action {:?}", step.tool, step.action));
         }
         if !t.plan.tools.iter().any(|pt| pt.id == step.tool) {
-            return Err(format!("step tool {:?} is missing from the tool list", step.tool));
+            return Err(format!(
+                "step tool {:?} is missing from the tool list",
+                step.tool
+            ));
         }
     }
     Ok(())
@@ -227,8 +229,8 @@ mod tests {
         bad_action.plan.steps[0].action = "no_such_action".into();
         assert!(TemplateLibrary::new(vec![bad_action], engine.catalog()).is_err());
 
-        let err = TemplateLibrary::new(vec![good.clone(), good.clone()], engine.catalog())
-            .unwrap_err();
+        let err =
+            TemplateLibrary::new(vec![good.clone(), good.clone()], engine.catalog()).unwrap_err();
         assert!(err.to_string().contains("twice"), "{err}");
 
         let mut bad_id = good.clone();

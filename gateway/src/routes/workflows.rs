@@ -475,7 +475,9 @@ pub async fn get_workflows(
         ));
     }
     if query.q.is_some() || query.cursor.is_some() {
-        return search_workflows(&state, &user, query, limit).await.map(web::Json);
+        return search_workflows(&state, &user, query, limit)
+            .await
+            .map(web::Json);
     }
     let offset = query.offset.unwrap_or(0);
     if offset < 0 {

@@ -37,19 +37,39 @@ async fn opensearch_down(backend: Backend) {
     let token = app.api_login("google", "google-code-ada").await;
 
     let res = app
-        .post_as(&token, "/workflows", &json!({"name": "Still saved", "code": "x = 1\n"}))
+        .post_as(
+            &token,
+            "/workflows",
+            &json!({"name": "Still saved", "code": "x = 1\n"}),
+        )
         .await;
-    assert_eq!(res.status(), 201, "a write succeeds although the index is down");
-    let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        res.status(),
+        201,
+        "a write succeeds although the index is down"
+    );
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let res = app
-        .put_as(&token, &format!("/workflows/{id}"), &json!({"name": "Renamed"}))
+        .put_as(
+            &token,
+            &format!("/workflows/{id}"),
+            &json!({"name": "Renamed"}),
+        )
         .await;
     assert_eq!(res.status(), 200);
 
     let res = app.get_as(&token, "/workflows?q=saved").await;
     assert_eq!(res.headers()["retry-after"], "1");
     assert_eq!(error_code(res, 503).await, "search_unavailable");
-    let res = app.api.get(app.url("/templates?q=slack")).send().await.unwrap();
+    let res = app
+        .api
+        .get(app.url("/templates?q=slack"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(res, 503).await, "search_unavailable");
 
     // What does not need the index still works.
@@ -110,7 +130,9 @@ async fn fake_opensearch() -> (MockServer, Arc<Mutex<Vec<Value>>>) {
         .await;
     let written = docs.clone();
     Mock::given(method("POST"))
-        .and(path_regex(r"^/cue-test-search/_doc/owner-[0-9a-f-]+\.[0-9a-f-]+$"))
+        .and(path_regex(
+            r"^/cue-test-search/_doc/owner-[0-9a-f-]+\.[0-9a-f-]+$",
+        ))
         .respond_with(move |req: &Request| {
             written
                 .lock()
@@ -165,23 +187,54 @@ async fn gateway_keeps_opensearch_in_step_and_searches_through_it() {
     };
     // Startup created the index and wrote the templates.
     let requests = server.received_requests().await.unwrap();
-    assert!(requests.iter().any(|r| r.method.as_str() == "PUT" && r.url.path() == "/cue-test-search"));
-    let templates = docs.lock().unwrap().iter().filter(|d| d["scope"] == "templates").count();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.method.as_str() == "PUT" && r.url.path() == "/cue-test-search")
+    );
+    let templates = docs
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|d| d["scope"] == "templates")
+        .count();
     assert!(templates >= 40, "{templates}");
 
     let token = app.api_login("google", "google-code-ada").await;
     let res = app
-        .post_as(&token, "/workflows", &json!({"name": "Quarterly numbers", "code": "x = 1\n"}))
+        .post_as(
+            &token,
+            "/workflows",
+            &json!({"name": "Quarterly numbers", "code": "x = 1\n"}),
+        )
         .await;
     assert_eq!(res.status(), 201);
-    let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    assert!(docs.lock().unwrap().iter().any(|d| d["doc_id"] == id.as_str()));
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        docs.lock()
+            .unwrap()
+            .iter()
+            .any(|d| d["doc_id"] == id.as_str())
+    );
 
-    let found: Value = app.get_as(&token, "/workflows?q=quarterly").await.json().await.unwrap();
+    let found: Value = app
+        .get_as(&token, "/workflows?q=quarterly")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(found["items"][0]["id"], id.as_str(), "{found}");
     assert_eq!(found["items"][0]["name"], "Quarterly numbers");
     let bob = app.api_login("google", "google-code-bob").await;
-    let theirs: Value = app.get_as(&bob, "/workflows?q=quarterly").await.json().await.unwrap();
+    let theirs: Value = app
+        .get_as(&bob, "/workflows?q=quarterly")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(theirs["total"], 0, "the owner filter reaches OpenSearch");
     let t: Value = app
         .api
@@ -204,9 +257,18 @@ async fn reindex_command_writes_every_stored_workflow() {
     let mut ids = Vec::new();
     for name in ["First", "Second", "Third"] {
         let res = app
-            .post_as(&token, "/workflows", &json!({"name": name, "code": "x = 1\n"}))
+            .post_as(
+                &token,
+                "/workflows",
+                &json!({"name": name, "code": "x = 1\n"}),
+            )
             .await;
-        ids.push(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned());
+        ids.push(
+            res.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     let (server, docs) = fake_opensearch().await;
     let out = reindex(&[
@@ -216,11 +278,18 @@ async fn reindex_command_writes_every_stored_workflow() {
     ])
     .await;
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("3 workflow(s)"), "{stdout}");
     let docs = docs.lock().unwrap();
     for id in &ids {
-        assert!(docs.iter().any(|d| d["doc_id"] == id.as_str()), "{id} not reindexed");
+        assert!(
+            docs.iter().any(|d| d["doc_id"] == id.as_str()),
+            "{id} not reindexed"
+        );
     }
 
     // With OpenSearch unreachable the command fails and says why.

@@ -66,12 +66,19 @@ async fn template_search_ranks_by_relevance_and_filters_by_tag(app: TestApp) {
     // Every hit mentions Stripe or payments somewhere; the best one in its title.
     let top = &body["items"][0];
     assert!(
-        top["title"].as_str().unwrap().to_lowercase().contains("stripe"),
+        top["title"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("stripe"),
         "{top}"
     );
     for item in body["items"].as_array().unwrap() {
         let text = item.to_string().to_lowercase();
-        assert!(text.contains("stripe") || text.contains("payment"), "{item}");
+        assert!(
+            text.contains("stripe") || text.contains("payment"),
+            "{item}"
+        );
     }
 
     let body = get_json(&app, "/templates?q=slack&tag=finance").await;
@@ -82,7 +89,13 @@ async fn template_search_ranks_by_relevance_and_filters_by_tag(app: TestApp) {
     }
 
     let body = get_json(&app, "/templates?q=zzqxv%20nothing-matches-this").await;
-    assert_eq!((body["total"].as_u64(), body["items"].as_array().unwrap().len()), (Some(0), 0));
+    assert_eq!(
+        (
+            body["total"].as_u64(),
+            body["items"].as_array().unwrap().len()
+        ),
+        (Some(0), 0)
+    );
     assert!(body.get("next_cursor").is_none());
 
     // Unicode and very long queries are answered, not rejected.
@@ -105,7 +118,11 @@ async fn bad_template_queries_are_rejected_with_json_errors(app: TestApp) {
     // A cursor of one query does not page another.
     let first = get_json(&app, "/templates?q=slack&limit=2").await;
     let cursor = first["next_cursor"].as_str().unwrap();
-    let res = get(&app, &format!("/templates?q=github&limit=2&cursor={cursor}")).await;
+    let res = get(
+        &app,
+        &format!("/templates?q=github&limit=2&cursor={cursor}"),
+    )
+    .await;
     assert_eq!(error_code(res, 400).await, "invalid_cursor");
 }
 
@@ -148,8 +165,17 @@ async fn using_a_template_creates_the_callers_workflow(app: TestApp) {
     let wf = body["workflow_id"].as_str().unwrap().to_owned();
     assert_eq!(body["workflowId"], wf.as_str());
     assert_eq!(body["saved"], true);
-    assert_eq!(body["validation"]["is_valid"], true, "{}", body["validation"]);
-    assert!(body["code"].as_str().unwrap().contains("def lambda_handler(event, context):"));
+    assert_eq!(
+        body["validation"]["is_valid"], true,
+        "{}",
+        body["validation"]
+    );
+    assert!(
+        body["code"]
+            .as_str()
+            .unwrap()
+            .contains("def lambda_handler(event, context):")
+    );
     assert_eq!(body["generated_code_skeleton"], body["code"]);
     let tools: Vec<&str> = body["identified_tools"]
         .as_array()
@@ -158,7 +184,12 @@ async fn using_a_template_creates_the_callers_workflow(app: TestApp) {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     assert!(tools.contains(&"Telegram"), "{tools:?}");
-    assert!(body["template"].as_str().unwrap().contains("AWS::Serverless::Function"));
+    assert!(
+        body["template"]
+            .as_str()
+            .unwrap()
+            .contains("AWS::Serverless::Function")
+    );
 
     // Saved for the caller, with the template's description as its prompt, and searchable.
     let saved: Value = app
@@ -179,12 +210,19 @@ async fn using_a_template_creates_the_callers_workflow(app: TestApp) {
     assert_eq!(found["items"][0]["id"], wf.as_str(), "{found}");
 
     // Each use is a new workflow; another user does not see them.
-    let again: Value = app.post_as(&token, &path, &json!({})).await.json().await.unwrap();
+    let again: Value = app
+        .post_as(&token, &path, &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_ne!(again["workflow_id"], wf.as_str());
     let bob = app.api_login("google", "google-code-bob").await;
     let res = app.get_as(&bob, &format!("/workflows/{wf}")).await;
     assert_eq!(res.status(), 404);
 
-    let res = app.post_as(&token, "/templates/no-such-template/use", &json!({})).await;
+    let res = app
+        .post_as(&token, "/templates/no-such-template/use", &json!({}))
+        .await;
     assert_eq!(error_code(res, 404).await, "not_found");
 }

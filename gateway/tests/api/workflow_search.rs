@@ -50,12 +50,22 @@ async fn search_finds_only_the_callers_workflows_best_first(app: TestApp) {
     let ada = app.api_login("google", "google-code-ada").await;
     let bob = app.api_login("google", "google-code-bob").await;
     let title = save(&app, &ada, "Stripe refunds report", "Weekly summary").await;
-    let described = save(&app, &ada, "Finance digest", "Lists Stripe refunds of the week").await;
+    let described = save(
+        &app,
+        &ada,
+        "Finance digest",
+        "Lists Stripe refunds of the week",
+    )
+    .await;
     save(&app, &ada, "GitHub issues", "Open issues to Slack").await;
     let bobs = save(&app, &bob, "Stripe refunds report", "Bob's copy").await;
 
     let body = search(&app, &ada, "q=stripe%20refunds").await;
-    assert_eq!(ids(&body), [title.clone(), described.clone()], "title match first: {body}");
+    assert_eq!(
+        ids(&body),
+        [title.clone(), described.clone()],
+        "title match first: {body}"
+    );
     assert_eq!(body["total"], 2);
     assert_eq!(body["items"][0]["name"], "Stripe refunds report");
 
@@ -76,7 +86,12 @@ async fn search_finds_only_the_callers_workflows_best_first(app: TestApp) {
 
     // Nothing found is an empty page; anonymous callers get 401.
     assert_eq!(search(&app, &ada, "q=kubernetes").await["total"], 0);
-    let res = app.api.get(app.url("/workflows?q=stripe")).send().await.unwrap();
+    let res = app
+        .api
+        .get(app.url("/workflows?q=stripe"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_code(res, 401).await, "not_authenticated");
 }
 
@@ -86,7 +101,11 @@ async fn search_follows_creates_updates_and_deletes(app: TestApp) {
     assert_eq!(ids(&search(&app, &ada, "q=digest").await), [id.clone()]);
 
     let res = app
-        .put_as(&ada, &format!("/workflows/{id}"), &json!({"name": "Evening report"}))
+        .put_as(
+            &ada,
+            &format!("/workflows/{id}"),
+            &json!({"name": "Evening report"}),
+        )
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(search(&app, &ada, "q=digest").await["total"], 0);
@@ -128,7 +147,10 @@ async fn search_pages_with_cursors_and_listing_is_unchanged(app: TestApp) {
 
     // Without q: the newest-first listing with offsets, as before.
     let list = search(&app, &ada, "limit=4&offset=2").await;
-    assert_eq!((list["total"].as_i64(), list["offset"].as_i64()), (Some(6), Some(2)));
+    assert_eq!(
+        (list["total"].as_i64(), list["offset"].as_i64()),
+        (Some(6), Some(2))
+    );
     assert_eq!(list["items"].as_array().unwrap().len(), 4);
     assert!(list.get("next_cursor").is_none());
 
@@ -171,7 +193,10 @@ async fn index_is_rebuilt_from_the_database_at_startup(app: TestApp) {
 
     // A new instance on the same database builds its index from it.
     let mut vars = settings_vars(app.db_url(), &app.idp.uri());
-    vars.insert("artifact_dir".into(), app.artifacts_dir.display().to_string());
+    vars.insert(
+        "artifact_dir".into(),
+        app.artifacts_dir.display().to_string(),
+    );
     let second = Application::build(Settings::from_vars(vars).unwrap())
         .await
         .unwrap();

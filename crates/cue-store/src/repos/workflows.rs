@@ -600,7 +600,12 @@ mod tests {
         let mut ids = Vec::new();
         for i in 0..5 {
             let who = if i % 2 == 0 { a } else { b };
-            ids.push(repo.create(new_workflow(who, &format!("wf {i}"))).await.unwrap().id);
+            ids.push(
+                repo.create(new_workflow(who, &format!("wf {i}")))
+                    .await
+                    .unwrap()
+                    .id,
+            );
         }
         ids.sort_by_key(|id| id.0);
         let mut seen = Vec::new();
@@ -615,7 +620,11 @@ mod tests {
         assert_eq!(seen, ids, "every owner's workflows, each once, in id order");
         let first = repo.scan(None, 1).await.unwrap();
         assert_eq!(first[0].id, ids[0]);
-        assert_eq!(first[0].plan, new_workflow(a, "x").plan, "records come back whole");
+        assert_eq!(
+            first[0].plan,
+            new_workflow(a, "x").plan,
+            "records come back whole"
+        );
         assert!(repo.scan(None, 0).await.unwrap().is_empty());
     }
 

@@ -85,7 +85,9 @@ impl EmbeddedIndex {
 
     /// Documents held, over all scopes.
     pub fn len(&self) -> usize {
-        self.read().map(|d| d.values().map(HashMap::len).sum()).unwrap_or(0)
+        self.read()
+            .map(|d| d.values().map(HashMap::len).sum())
+            .unwrap_or(0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -333,7 +335,11 @@ mod tests {
         };
         let page = index.search(&q).await.unwrap();
         assert_eq!(page.total, 2);
-        assert_eq!(ids(&page), ["stripe-report", "stripe-to-sheets"], "same order: by id");
+        assert_eq!(
+            ids(&page),
+            ["stripe-report", "stripe-to-sheets"],
+            "same order: by id"
+        );
         let q = SearchQuery {
             tag: Some("finance".into()),
             ..SearchQuery::new(Scope::Templates, "slack")
@@ -376,9 +382,15 @@ mod tests {
             .upsert(doc(bob, "b1", "Stripe alerts", "bob's", &["Stripe"]))
             .await
             .unwrap();
-        let page = index.search(&SearchQuery::new(alice, "stripe")).await.unwrap();
+        let page = index
+            .search(&SearchQuery::new(alice, "stripe"))
+            .await
+            .unwrap();
         assert_eq!(ids(&page), ["a1"]);
-        let page = index.search(&SearchQuery::new(bob, "stripe")).await.unwrap();
+        let page = index
+            .search(&SearchQuery::new(bob, "stripe"))
+            .await
+            .unwrap();
         assert_eq!(ids(&page), ["b1"]);
         // Templates are a scope of their own, too.
         let page = index
@@ -388,20 +400,54 @@ mod tests {
         assert_eq!(page.total, 0);
         // Deleting in one scope leaves the same id elsewhere alone.
         index.delete(bob, "a1").await.unwrap();
-        assert_eq!(index.search(&SearchQuery::new(alice, "stripe")).await.unwrap().total, 1);
+        assert_eq!(
+            index
+                .search(&SearchQuery::new(alice, "stripe"))
+                .await
+                .unwrap()
+                .total,
+            1
+        );
         let carol = Scope::Owner(OwnerId(Uuid::now_v7()));
-        assert_eq!(index.search(&SearchQuery::new(carol, "")).await.unwrap().total, 0);
+        assert_eq!(
+            index
+                .search(&SearchQuery::new(carol, ""))
+                .await
+                .unwrap()
+                .total,
+            0
+        );
     }
 
     #[tokio::test]
     async fn upsert_replaces_and_delete_removes() {
         let index = EmbeddedIndex::new();
         let s = Scope::Owner(OwnerId(Uuid::now_v7()));
-        index.upsert(doc(s, "w", "Slack digest", "", &[])).await.unwrap();
-        index.upsert(doc(s, "w", "Teams digest", "", &[])).await.unwrap();
+        index
+            .upsert(doc(s, "w", "Slack digest", "", &[]))
+            .await
+            .unwrap();
+        index
+            .upsert(doc(s, "w", "Teams digest", "", &[]))
+            .await
+            .unwrap();
         assert_eq!(index.len(), 1);
-        assert_eq!(index.search(&SearchQuery::new(s, "slack")).await.unwrap().total, 0);
-        assert_eq!(index.search(&SearchQuery::new(s, "teams")).await.unwrap().total, 1);
+        assert_eq!(
+            index
+                .search(&SearchQuery::new(s, "slack"))
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        assert_eq!(
+            index
+                .search(&SearchQuery::new(s, "teams"))
+                .await
+                .unwrap()
+                .total,
+            1
+        );
         index.delete(s, "w").await.unwrap();
         index.delete(s, "w").await.unwrap();
         assert!(index.is_empty());
@@ -447,7 +493,13 @@ mod tests {
         let index = EmbeddedIndex::new();
         let s = Scope::Owner(OwnerId(Uuid::now_v7()));
         index
-            .upsert(doc(s, "de", "Überweisungen prüfen", "Zahlungen täglich", &["Stripe"]))
+            .upsert(doc(
+                s,
+                "de",
+                "Überweisungen prüfen",
+                "Zahlungen täglich",
+                &["Stripe"],
+            ))
             .await
             .unwrap();
         index
@@ -470,6 +522,9 @@ mod tests {
             cursor: Some("not-a-cursor".into()),
             ..SearchQuery::new(s, "x")
         };
-        assert!(matches!(index.search(&bad).await, Err(SearchError::InvalidCursor)));
+        assert!(matches!(
+            index.search(&bad).await,
+            Err(SearchError::InvalidCursor)
+        ));
     }
 }

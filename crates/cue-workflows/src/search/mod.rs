@@ -185,9 +185,15 @@ impl SearchQuery {
             Scope::Owner(o) => o.to_string(),
         };
         let tag = self.tag.as_deref().unwrap_or("").to_lowercase();
-        for b in [scope.as_str(), "\u{1}", query_key(&self.text).as_str(), "\u{1}", &tag]
-            .iter()
-            .flat_map(|s| s.bytes())
+        for b in [
+            scope.as_str(),
+            "\u{1}",
+            query_key(&self.text).as_str(),
+            "\u{1}",
+            &tag,
+        ]
+        .iter()
+        .flat_map(|s| s.bytes())
         {
             h ^= u32::from(b);
             h = h.wrapping_mul(0x0100_0193);
@@ -307,9 +313,9 @@ fn fold(w: &str) -> String {
 /// English words too common to rank by (OpenSearch's `english` analyzer drops the same
 /// kind), so "post to slack" does not match every document holding "to".
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
-    "of", "on", "or", "that", "the", "their", "then", "there", "thi", "this", "to", "was",
-    "when", "with",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of",
+    "on", "or", "that", "the", "their", "then", "there", "thi", "this", "to", "was", "when",
+    "with",
 ];
 
 /// The terms of a query, bounded in length and count, without repeats and without stop words
@@ -371,15 +377,23 @@ mod tests {
 
     #[test]
     fn stop_words_are_dropped_unless_they_are_all_there_is() {
-        assert_eq!(query_terms("post this to the Slack channel"), ["post", "slack", "channel"]);
+        assert_eq!(
+            query_terms("post this to the Slack channel"),
+            ["post", "slack", "channel"]
+        );
         assert_eq!(query_terms("the this"), ["the", "thi"]);
     }
 
     #[test]
     fn query_terms_are_bounded_and_unique() {
-        let huge = "slack ".repeat(10_000) + &(0..1000).map(|i| format!("w{i} ")).collect::<String>();
+        let huge =
+            "slack ".repeat(10_000) + &(0..1000).map(|i| format!("w{i} ")).collect::<String>();
         let t = query_terms(&huge);
-        assert_eq!(t, ["slack"], "only the first MAX_QUERY_CHARS characters count");
+        assert_eq!(
+            t,
+            ["slack"],
+            "only the first MAX_QUERY_CHARS characters count"
+        );
         // A multi-byte separator before the cut word.
         let cut = "ü—".repeat(200) + &"prüfen—".repeat(200);
         assert_eq!(query_terms(&cut), ["ü", "prüfen"]);
@@ -399,7 +413,10 @@ mod tests {
             ..q.clone()
         };
         assert_eq!(page2.offset().unwrap(), 5);
-        assert!(q.next_cursor(10, 2, 12).is_none(), "last page has no cursor");
+        assert!(
+            q.next_cursor(10, 2, 12).is_none(),
+            "last page has no cursor"
+        );
         // Same words, other spacing and case: same query.
         let same = SearchQuery {
             text: "  Slack ALERTS".into(),
@@ -431,7 +448,10 @@ mod tests {
                 ..q.clone()
             },
         ] {
-            assert!(matches!(other.offset(), Err(SearchError::InvalidCursor)), "{other:?}");
+            assert!(
+                matches!(other.offset(), Err(SearchError::InvalidCursor)),
+                "{other:?}"
+            );
         }
     }
 

@@ -261,9 +261,7 @@ impl SearchIndex for OpenSearchIndex {
             if answer["errors"] == true {
                 let first = answer["items"]
                     .as_array()
-                    .and_then(|items| {
-                        items.iter().find(|i| !i["index"]["error"].is_null())
-                    })
+                    .and_then(|items| items.iter().find(|i| !i["index"]["error"].is_null()))
                     .map(|i| i["index"]["error"].to_string())
                     .unwrap_or_default();
                 return Err(unavailable(format!("OpenSearch bulk: {first}")));
@@ -492,7 +490,9 @@ mod tests {
             .upsert_many(vec![doc(Scope::Templates, "a")])
             .await
             .unwrap_err();
-        assert!(matches!(&err, SearchError::Unavailable(e) if e.to_string().contains("mapper_parsing")));
+        assert!(
+            matches!(&err, SearchError::Unavailable(e) if e.to_string().contains("mapper_parsing"))
+        );
     }
 
     #[tokio::test]
@@ -540,8 +540,14 @@ mod tests {
         assert_eq!(
             page.hits,
             vec![
-                SearchHit { id: "w1".into(), score: 2.5 },
-                SearchHit { id: "w2".into(), score: 1.0 }
+                SearchHit {
+                    id: "w1".into(),
+                    score: 2.5
+                },
+                SearchHit {
+                    id: "w2".into(),
+                    score: 1.0
+                }
             ]
         );
         // The cursor asks for the next offset.
@@ -581,7 +587,10 @@ mod tests {
             l.local_addr().unwrap().port()
         };
         let index = OpenSearchIndex::new(&config(&format!("http://127.0.0.1:{port}"))).unwrap();
-        assert!(matches!(index.ensure_ready().await, Err(SearchError::Unavailable(_))));
+        assert!(matches!(
+            index.ensure_ready().await,
+            Err(SearchError::Unavailable(_))
+        ));
         assert!(matches!(
             index.upsert(doc(Scope::Templates, "a")).await,
             Err(SearchError::Unavailable(_))
