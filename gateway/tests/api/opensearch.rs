@@ -284,10 +284,10 @@ async fn reindex_command_writes_every_stored_workflow() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("3 workflow(s)"), "{stdout}");
-    let docs = docs.lock().unwrap();
+    let written = docs.lock().unwrap().clone();
     for id in &ids {
         assert!(
-            docs.iter().any(|d| d["doc_id"] == id.as_str()),
+            written.iter().any(|d| d["doc_id"] == id.as_str()),
             "{id} not reindexed"
         );
     }
