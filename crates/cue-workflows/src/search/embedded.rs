@@ -106,6 +106,63 @@ impl EmbeddedIndex {
             .map_err(|_| SearchError::Internal("search index lock poisoned".into()))
     }
 
+    /// An index holding these documents (for the engine, which searches synchronously).
+    pub fn with_docs(docs: Vec<SearchDoc>) -> Self {
+        let mut map = Docs::new();
+        for doc in docs {
+            Self::insert(&mut map, doc);
+        }
+        Self {
+            docs: RwLock::new(map),
+        }
+    }
+
+    /// [`SearchIndex::search`] without the future: the work is in memory anyway.
+    pub fn search_now(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
+        let offset = query.offset()?;
+        let terms = query_terms(&query.text);
+        let tag = query.tag.as_deref().map(str::to_lowercase);
+        let map = self.read()?;
+        let Some(scope) = map.get(&query.scope) else {
+            return Ok(SearchPage::default());
+        };
+        // Statistics come from the whole scope, the tag only filters: a tag narrows the
+        // list, it does not change what a word is worth.
+        let all: Vec<&Indexed> = scope.values().collect();
+        let scores = if terms.is_empty() {
+            vec![0.0; all.len()]
+        } else {
+            score(&all, &terms)
+        };
+        let mut hits: Vec<(&Indexed, f32)> = all
+            .into_iter()
+            .zip(scores)
+            .filter(|(d, s)| {
+                (terms.is_empty() || *s > 0.0) && tag.as_ref().is_none_or(|t| d.tags.contains(t))
+            })
+            .collect();
+        hits.sort_by(|(a, sa), (b, sb)| {
+            sb.total_cmp(sa)
+                .then_with(|| b.doc.browse_order.cmp(&a.doc.browse_order))
+                .then_with(|| a.doc.id.cmp(&b.doc.id))
+        });
+        let total = hits.len() as u64;
+        let page: Vec<SearchHit> = hits
+            .into_iter()
+            .skip(offset)
+            .take(query.limit)
+            .map(|(d, score)| SearchHit {
+                id: d.doc.id.clone(),
+                score,
+            })
+            .collect();
+        Ok(SearchPage {
+            next_cursor: query.next_cursor(offset, page.len(), total),
+            hits: page,
+            total,
+        })
+    }
+
     fn insert(docs: &mut Docs, doc: SearchDoc) {
         docs.entry(doc.scope)
             .or_default()
@@ -181,48 +238,7 @@ impl SearchIndex for EmbeddedIndex {
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
-        let offset = query.offset()?;
-        let terms = query_terms(&query.text);
-        let tag = query.tag.as_deref().map(str::to_lowercase);
-        let map = self.read()?;
-        let Some(scope) = map.get(&query.scope) else {
-            return Ok(SearchPage::default());
-        };
-        // Statistics come from the whole scope, the tag only filters: a tag narrows the
-        // list, it does not change what a word is worth.
-        let all: Vec<&Indexed> = scope.values().collect();
-        let scores = if terms.is_empty() {
-            vec![0.0; all.len()]
-        } else {
-            score(&all, &terms)
-        };
-        let mut hits: Vec<(&Indexed, f32)> = all
-            .into_iter()
-            .zip(scores)
-            .filter(|(d, s)| {
-                (terms.is_empty() || *s > 0.0) && tag.as_ref().is_none_or(|t| d.tags.contains(t))
-            })
-            .collect();
-        hits.sort_by(|(a, sa), (b, sb)| {
-            sb.total_cmp(sa)
-                .then_with(|| b.doc.browse_order.cmp(&a.doc.browse_order))
-                .then_with(|| a.doc.id.cmp(&b.doc.id))
-        });
-        let total = hits.len() as u64;
-        let page: Vec<SearchHit> = hits
-            .into_iter()
-            .skip(offset)
-            .take(query.limit)
-            .map(|(d, score)| SearchHit {
-                id: d.doc.id.clone(),
-                score,
-            })
-            .collect();
-        Ok(SearchPage {
-            next_cursor: query.next_cursor(offset, page.len(), total),
-            hits: page,
-            total,
-        })
+        self.search_now(query)
     }
 }
 
