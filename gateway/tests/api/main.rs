@@ -7,6 +7,8 @@ mod auth;
 mod basics;
 mod code;
 mod helpers;
+mod limits;
+mod logs;
 #[cfg(feature = "opensearch")]
 mod opensearch;
 mod speech;
