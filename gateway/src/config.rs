@@ -115,6 +115,8 @@ pub struct OpenSearchSettings {
     pub timeout: Duration,
     /// Verify the cluster's TLS certificate (`OPENSEARCH_VERIFY_TLS`, default true).
     pub verify_tls: bool,
+    /// A PEM file of the CA that signed the cluster's certificate (`OPENSEARCH_CA_CERT`).
+    pub ca_cert: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -223,6 +225,7 @@ struct Raw {
     opensearch_index_prefix: Option<String>,
     opensearch_timeout_seconds: Option<String>,
     opensearch_verify_tls: Option<String>,
+    opensearch_ca_cert: Option<String>,
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -657,6 +660,7 @@ impl Settings {
                 raw.opensearch_index_prefix,
                 raw.opensearch_timeout_seconds,
                 raw.opensearch_verify_tls,
+                raw.opensearch_ca_cert,
             )?,
         })
     }
@@ -671,6 +675,7 @@ fn opensearch_settings(
     index_prefix: Option<String>,
     timeout_seconds: Option<String>,
     verify_tls: Option<String>,
+    ca_cert: Option<String>,
 ) -> Result<Option<OpenSearchSettings>, ConfigError> {
     let Some(url) = non_empty(url) else {
         return Ok(None);
@@ -716,6 +721,7 @@ fn opensearch_settings(
         index_prefix,
         timeout: Duration::from_secs(timeout),
         verify_tls: parse_bool("OPENSEARCH_VERIFY_TLS", verify_tls, true)?,
+        ca_cert: non_empty(ca_cert).map(Into::into),
     }))
 }
 
@@ -792,9 +798,14 @@ mod tests {
             ("OPENSEARCH_INDEX_PREFIX", "cue-prod"),
             ("OPENSEARCH_TIMEOUT_SECONDS", "3"),
             ("OPENSEARCH_VERIFY_TLS", "false"),
+            ("OPENSEARCH_CA_CERT", "/etc/ssl/search-ca.pem"),
         ]))
         .unwrap();
         let os = s.opensearch.unwrap();
+        assert_eq!(
+            os.ca_cert.as_deref(),
+            Some(std::path::Path::new("/etc/ssl/search-ca.pem"))
+        );
         assert_eq!(os.url, "https://search.example:9200");
         assert_eq!(os.username.as_deref(), Some("cue"));
         assert_eq!(os.password.unwrap().expose_secret(), "pw");

@@ -26,7 +26,14 @@ pub fn build_index(
         #[cfg(feature = "opensearch")]
         Some(s) => {
             use cue_workflows::search::opensearch::{OpenSearchConfig, OpenSearchIndex};
+            let ca_cert_pem = match &s.ca_cert {
+                None => None,
+                Some(path) => Some(std::fs::read(path).with_context(|| {
+                    format!("OPENSEARCH_CA_CERT: cannot read {}", path.display())
+                })?),
+            };
             let index = OpenSearchIndex::new(&OpenSearchConfig {
+                ca_cert_pem,
                 url: s.url.clone(),
                 username: s.username.clone(),
                 password: s.password.clone(),
@@ -34,7 +41,7 @@ pub fn build_index(
                 timeout: s.timeout,
                 verify_tls: s.verify_tls,
             })
-            .context("OPENSEARCH_URL")?;
+            .context("OPENSEARCH_URL / OPENSEARCH_CA_CERT")?;
             Ok(Arc::new(index))
         }
         #[cfg(not(feature = "opensearch"))]

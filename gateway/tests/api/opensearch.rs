@@ -318,3 +318,22 @@ async fn reindex(vars: &[(&str, String)]) -> std::process::Output {
         .await
         .unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_ca_certificate_stops_the_start_naming_its_variable() {
+    let Some(db) = cue_store::testing::fresh_database(Backend::Sqlite).await else {
+        return;
+    };
+    let mut vars = crate::helpers::settings_vars(db.url(), "http://127.0.0.1:9");
+    vars.insert(
+        "opensearch_url".into(),
+        "https://search.internal:9200".into(),
+    );
+    vars.insert("opensearch_ca_cert".into(), "/nonexistent/ca.pem".into());
+    let settings = cue_gateway::config::Settings::from_vars(vars).unwrap();
+    let err = match cue_gateway::startup::Application::build(settings).await {
+        Ok(_) => panic!("started with an unreadable CA certificate"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(err.contains("OPENSEARCH_CA_CERT"), "{err}");
+}

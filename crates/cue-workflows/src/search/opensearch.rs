@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use opensearch::auth::Credentials;
-use opensearch::cert::CertificateValidation;
+use opensearch::cert::{Certificate, CertificateValidation};
 use opensearch::http::request::JsonBody;
 use opensearch::http::response::Response;
 use opensearch::http::transport::{SingleNodeConnectionPool, TransportBuilder};
@@ -47,6 +47,9 @@ pub struct OpenSearchConfig {
     pub timeout: Duration,
     /// Verify the server's certificate (turn off only for a self-signed test cluster).
     pub verify_tls: bool,
+    /// PEM certificates of the CA that signed the cluster's certificate, trusted in addition
+    /// to the system's roots (a private CA); only used when `verify_tls` is on.
+    pub ca_cert_pem: Option<Vec<u8>>,
 }
 
 /// The OpenSearch-backed index.
@@ -83,13 +86,18 @@ impl OpenSearchIndex {
     pub fn new(config: &OpenSearchConfig) -> Result<Self, SearchError> {
         let url = Url::parse(&config.url)
             .map_err(|e| SearchError::InvalidQuery(format!("OpenSearch URL: {e}")))?;
+        let validation = match (&config.ca_cert_pem, config.verify_tls) {
+            (_, false) => CertificateValidation::None,
+            (None, true) => CertificateValidation::Default,
+            (Some(pem), true) => {
+                CertificateValidation::Full(Certificate::from_pem(pem).map_err(|e| {
+                    SearchError::InvalidQuery(format!("OpenSearch CA certificate: {e}"))
+                })?)
+            }
+        };
         let mut builder = TransportBuilder::new(SingleNodeConnectionPool::new(url))
             .timeout(config.timeout)
-            .cert_validation(if config.verify_tls {
-                CertificateValidation::Default
-            } else {
-                CertificateValidation::None
-            });
+            .cert_validation(validation);
         if let (Some(user), Some(password)) = (&config.username, &config.password) {
             builder = builder.auth(Credentials::Basic(
                 user.clone(),
@@ -339,6 +347,7 @@ mod tests {
             index_prefix: "test".into(),
             timeout: Duration::from_secs(2),
             verify_tls: true,
+            ca_cert_pem: None,
         }
     }
 
@@ -616,6 +625,20 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, SearchError::Unavailable(_)));
         assert!(started.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_private_ca_is_accepted_and_garbage_is_not() {
+        let pem = include_bytes!("../../tests/data/test-ca.pem");
+        let mut c = config("https://search.internal:9200");
+        c.ca_cert_pem = Some(pem.to_vec());
+        assert!(OpenSearchIndex::new(&c).is_ok());
+        c.ca_cert_pem = Some(b"not a certificate".to_vec());
+        let err = OpenSearchIndex::new(&c).unwrap_err();
+        assert!(err.to_string().contains("CA certificate"), "{err}");
+        // Verification off: the CA is not even read.
+        c.verify_tls = false;
+        assert!(OpenSearchIndex::new(&c).is_ok());
     }
 
     #[test]
