@@ -292,6 +292,16 @@ async fn reindex_command_writes_every_stored_workflow() {
         );
     }
 
+    // Without OpenSearch there is nothing to repair: the command checks and says so.
+    let out = reindex(&[("DATABASE_URL", app.db_url().to_owned())]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("OPENSEARCH_URL is not set"), "{stdout}");
+
     // With OpenSearch unreachable the command fails and says why.
     let out = reindex(&[
         ("DATABASE_URL", app.db_url().to_owned()),
