@@ -129,7 +129,8 @@ pub async fn unindex_workflow(index: &dyn SearchIndex, owner: OwnerId, id: Workf
 /// every template and every stored workflow (a database failure stops the start, as any other
 /// would). An OpenSearch index keeps its documents, so it gets its mappings and the templates
 /// (they change with releases); when the cluster is down the application starts anyway,
-/// searches answer 503, and `cue-gateway reindex` fills it later.
+/// searches answer 503, the adapter creates the mappings on its first call once the cluster
+/// is back, and `cue-gateway reindex` fills in what was missed.
 pub async fn prepare_at_startup(
     index: &dyn SearchIndex,
     embedded: bool,

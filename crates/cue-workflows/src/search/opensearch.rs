@@ -14,6 +14,7 @@
 //! Tested against a wiremock fake that speaks the REST calls used here (`HEAD`/`PUT` of the
 //! index, `PUT`/`DELETE` of `_doc`, `_bulk`, `_search`), not against a real cluster.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -56,6 +57,10 @@ pub struct OpenSearchConfig {
 pub struct OpenSearchIndex {
     client: OpenSearch,
     index: String,
+    /// Whether the index is known to exist with our mappings. Every call makes sure of it
+    /// first, so a cluster that was down at startup gets its mappings when it comes back,
+    /// instead of a first write auto-creating the index with guessed (dynamic) mappings.
+    ready: AtomicBool,
 }
 
 impl std::fmt::Debug for OpenSearchIndex {
@@ -108,6 +113,7 @@ impl OpenSearchIndex {
         Ok(Self {
             client: OpenSearch::new(transport),
             index: format!("{}-search", config.index_prefix),
+            ready: AtomicBool::new(false),
         })
     }
 
@@ -200,9 +206,16 @@ fn doc_key(scope: Scope, id: &str) -> String {
     format!("{}.{id}", scope_key(scope))
 }
 
-#[async_trait]
-impl SearchIndex for OpenSearchIndex {
-    async fn ensure_ready(&self) -> Result<(), SearchError> {
+impl OpenSearchIndex {
+    /// [`SearchIndex::ensure_ready`] unless it already succeeded.
+    async fn ready(&self) -> Result<(), SearchError> {
+        if self.ready.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        self.ensure_ready().await
+    }
+
+    async fn create_if_missing(&self) -> Result<(), SearchError> {
         let exists = self
             .client
             .indices()
@@ -233,8 +246,18 @@ impl SearchIndex for OpenSearchIndex {
         }
         ok(created, "index create").await.map(|_| ())
     }
+}
+
+#[async_trait]
+impl SearchIndex for OpenSearchIndex {
+    async fn ensure_ready(&self) -> Result<(), SearchError> {
+        self.create_if_missing().await?;
+        self.ready.store(true, Ordering::Release);
+        Ok(())
+    }
 
     async fn upsert(&self, doc: SearchDoc) -> Result<(), SearchError> {
+        self.ready().await?;
         let key = doc_key(doc.scope, &doc.id);
         let response = self
             .client
@@ -247,6 +270,7 @@ impl SearchIndex for OpenSearchIndex {
     }
 
     async fn upsert_many(&self, docs: Vec<SearchDoc>) -> Result<(), SearchError> {
+        self.ready().await?;
         // Bounded batches keep each request well under the cluster's body limit.
         for chunk in docs.chunks(500) {
             let mut body: Vec<JsonBody<Value>> = Vec::with_capacity(chunk.len() * 2);
@@ -279,6 +303,7 @@ impl SearchIndex for OpenSearchIndex {
     }
 
     async fn delete(&self, scope: Scope, id: &str) -> Result<(), SearchError> {
+        self.ready().await?;
         let key = doc_key(scope, id);
         let response = self
             .client
@@ -294,6 +319,7 @@ impl SearchIndex for OpenSearchIndex {
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
         let offset = query.offset()?;
+        self.ready().await?;
         let response = self
             .client
             .search(SearchParts::Index(&[&self.index]))
@@ -336,7 +362,7 @@ mod tests {
     use super::*;
     use crate::repo::OwnerId;
     use uuid::Uuid;
-    use wiremock::matchers::{basic_auth, body_json, body_partial_json, method, path};
+    use wiremock::matchers::{basic_auth, body_json, body_partial_json, method, path, path_regex};
     use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
     fn config(url: &str) -> OpenSearchConfig {
@@ -349,6 +375,17 @@ mod tests {
             verify_tls: true,
             ca_cert_pem: None,
         }
+    }
+
+    /// A fake cluster where the index already exists.
+    async fn with_index() -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method("HEAD"))
+            .and(path("/test-search"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+        server
     }
 
     fn doc(scope: Scope, id: &str) -> SearchDoc {
@@ -400,6 +437,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_cluster_down_at_startup_gets_its_mappings_before_the_first_write() {
+        let server = MockServer::start().await;
+        Mock::given(method("HEAD"))
+            .and(path("/test-search"))
+            .respond_with(ResponseTemplate::new(404))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .and(path("/test-search"))
+            .and(body_json(OpenSearchIndex::mappings()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"acknowledged": true})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path_regex(r"^/test-search/_doc/templates\.[ab]$"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"result": "created"})))
+            .expect(2)
+            .mount(&server)
+            .await;
+        // No ensure_ready at startup (the cluster was down then): the first write creates
+        // the index with its mappings, the second finds it known.
+        let index = OpenSearchIndex::new(&config(&server.uri())).unwrap();
+        index.upsert(doc(Scope::Templates, "a")).await.unwrap();
+        index.upsert(doc(Scope::Templates, "b")).await.unwrap();
+    }
+
+    #[tokio::test]
     async fn a_concurrent_create_is_not_an_error() {
         let server = MockServer::start().await;
         Mock::given(method("HEAD"))
@@ -419,7 +485,7 @@ mod tests {
 
     #[tokio::test]
     async fn writes_documents_under_scoped_ids() {
-        let server = MockServer::start().await;
+        let server = with_index().await;
         let owner = OwnerId(Uuid::now_v7());
         let id = format!("/test-search/_doc/owner-{owner}.w1");
         Mock::given(method("POST"))
@@ -458,7 +524,7 @@ mod tests {
 
     #[tokio::test]
     async fn bulk_writes_action_and_source_lines() {
-        let server = MockServer::start().await;
+        let server = with_index().await;
         Mock::given(method("POST"))
             .and(path("/test-search/_bulk"))
             .respond_with(|req: &Request| {
@@ -485,7 +551,7 @@ mod tests {
 
     #[tokio::test]
     async fn bulk_item_errors_are_reported() {
-        let server = MockServer::start().await;
+        let server = with_index().await;
         Mock::given(method("POST"))
             .and(path("/test-search/_bulk"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -506,7 +572,7 @@ mod tests {
 
     #[tokio::test]
     async fn search_sends_boosted_multi_match_with_the_owner_filter() {
-        let server = MockServer::start().await;
+        let server = with_index().await;
         let owner = OwnerId(Uuid::now_v7());
         Mock::given(method("POST"))
             .and(path("/test-search/_search"))
@@ -578,7 +644,7 @@ mod tests {
     #[tokio::test]
     async fn failures_are_unavailable() {
         // A server error.
-        let server = MockServer::start().await;
+        let server = with_index().await;
         Mock::given(method("POST"))
             .respond_with(ResponseTemplate::new(503).set_body_string("cluster_block_exception"))
             .mount(&server)
@@ -606,7 +672,7 @@ mod tests {
         ));
 
         // Too slow.
-        let server = MockServer::start().await;
+        let server = with_index().await;
         Mock::given(method("POST"))
             .respond_with(
                 ResponseTemplate::new(200)
