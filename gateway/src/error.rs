@@ -219,7 +219,8 @@ impl ApiError {
                     SearchError::InvalidQuery(_) => {
                         (StatusCode::BAD_REQUEST, "invalid_query", e.to_string())
                     }
-                    SearchError::Internal(_) => (
+                    // Configuration is checked at startup; met in a request it is a bug.
+                    SearchError::InvalidConfig(_) | SearchError::Internal(_) => (
                         StatusCode::INTERNAL_SERVER_ERROR,
                         "internal_error",
                         "internal error".into(),

@@ -260,6 +260,9 @@ pub enum SearchError {
     /// The limit or another part of the query is out of range.
     #[error("{0}")]
     InvalidQuery(String),
+    /// The backend's settings cannot be used (a malformed URL or CA certificate).
+    #[error("invalid search configuration: {0}")]
+    InvalidConfig(String),
     /// Anything else unexpected.
     #[error("search failed")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -90,13 +90,13 @@ impl OpenSearchIndex {
     /// A client for `config`; nothing is sent until the first call.
     pub fn new(config: &OpenSearchConfig) -> Result<Self, SearchError> {
         let url = Url::parse(&config.url)
-            .map_err(|e| SearchError::InvalidQuery(format!("OpenSearch URL: {e}")))?;
+            .map_err(|e| SearchError::InvalidConfig(format!("OpenSearch URL: {e}")))?;
         let validation = match (&config.ca_cert_pem, config.verify_tls) {
             (_, false) => CertificateValidation::None,
             (None, true) => CertificateValidation::Default,
             (Some(pem), true) => {
                 CertificateValidation::Full(Certificate::from_pem(pem).map_err(|e| {
-                    SearchError::InvalidQuery(format!("OpenSearch CA certificate: {e}"))
+                    SearchError::InvalidConfig(format!("OpenSearch CA certificate: {e}"))
                 })?)
             }
         };
