@@ -109,6 +109,21 @@ pub struct ArtifactSettings {
     pub force_path_style: bool,
 }
 
+/// An OpenSearch cluster for search (`OPENSEARCH_URL` set); `None` keeps the embedded index.
+#[derive(Debug, Clone)]
+pub struct OpenSearchSettings {
+    pub url: String,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// Index names start with this (`cue` → `cue-search`).
+    pub index_prefix: String,
+    pub timeout: Duration,
+    /// Verify the cluster's TLS certificate (`OPENSEARCH_VERIFY_TLS`, default true).
+    pub verify_tls: bool,
+    /// A PEM file of the CA that signed the cluster's certificate (`OPENSEARCH_CA_CERT`).
+    pub ca_cert: Option<std::path::PathBuf>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub app_env: AppEnv,
@@ -138,6 +153,8 @@ pub struct Settings {
     /// Longest time an audio upload may take to arrive.
     pub speech_upload_timeout: Duration,
     pub artifacts: ArtifactSettings,
+    /// Where search documents live: OpenSearch when configured, else in process.
+    pub opensearch: Option<OpenSearchSettings>,
 }
 
 /// A setting that could not be used, naming its variable.
@@ -213,6 +230,13 @@ struct Raw {
     aws_region: Option<String>,
     aws_endpoint_url: Option<String>,
     aws_s3_force_path_style: Option<String>,
+    opensearch_url: Option<String>,
+    opensearch_username: Option<String>,
+    opensearch_password: Option<String>,
+    opensearch_index_prefix: Option<String>,
+    opensearch_timeout_seconds: Option<String>,
+    opensearch_verify_tls: Option<String>,
+    opensearch_ca_cert: Option<String>,
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -655,8 +679,76 @@ impl Settings {
                     false,
                 )?,
             },
+            opensearch: opensearch_settings(
+                raw.opensearch_url,
+                raw.opensearch_username,
+                raw.opensearch_password,
+                raw.opensearch_index_prefix,
+                raw.opensearch_timeout_seconds,
+                raw.opensearch_verify_tls,
+                raw.opensearch_ca_cert,
+            )?,
         })
     }
+}
+
+/// `OPENSEARCH_*`: nothing unless `OPENSEARCH_URL` is set; then a checked URL, basic
+/// credentials given together, an index prefix OpenSearch accepts, and a timeout.
+fn opensearch_settings(
+    url: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    index_prefix: Option<String>,
+    timeout_seconds: Option<String>,
+    verify_tls: Option<String>,
+    ca_cert: Option<String>,
+) -> Result<Option<OpenSearchSettings>, ConfigError> {
+    let Some(url) = non_empty(url) else {
+        return Ok(None);
+    };
+    let url = parse_base_url("OPENSEARCH_URL", url)?;
+    let (username, password) = match (non_empty(username), non_empty(password)) {
+        (None, None) => (None, None),
+        (Some(_), None) => {
+            return Err(bad(
+                "OPENSEARCH_PASSWORD",
+                "is required when OPENSEARCH_USERNAME is set",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(bad(
+                "OPENSEARCH_USERNAME",
+                "is required when OPENSEARCH_PASSWORD is set",
+            ));
+        }
+        (Some(u), Some(p)) => (Some(u), Some(SecretString::from(p))),
+    };
+    let index_prefix = non_empty(index_prefix).unwrap_or_else(|| "cue".to_owned());
+    // OpenSearch index names: lower case, no leading `_`, `-` or `+`, a small character set.
+    let valid = index_prefix.len() <= 100
+        && !index_prefix.starts_with(['_', '-', '+'])
+        && index_prefix
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
+    if !valid {
+        return Err(bad(
+            "OPENSEARCH_INDEX_PREFIX",
+            "use lower-case letters, digits, '-', '_' or '.', not starting with '-', '_' or '+'",
+        ));
+    }
+    let timeout = parse_positive("OPENSEARCH_TIMEOUT_SECONDS", timeout_seconds, 5)?;
+    if timeout > 300 {
+        return Err(bad("OPENSEARCH_TIMEOUT_SECONDS", "must be at most 300"));
+    }
+    Ok(Some(OpenSearchSettings {
+        url,
+        username,
+        password,
+        index_prefix,
+        timeout: Duration::from_secs(timeout),
+        verify_tls: parse_bool("OPENSEARCH_VERIFY_TLS", verify_tls, true)?,
+        ca_cert: non_empty(ca_cert).map(Into::into),
+    }))
 }
 
 type UrlVar = (&'static str, Option<String>, &'static str);
@@ -715,6 +807,76 @@ mod tests {
                 .contains(&"https://cue-tracker-abzali20.replit.app".to_owned())
         );
         assert!(s.cors_origins.contains(&"http://localhost:5173".to_owned()));
+    }
+
+    #[test]
+    fn opensearch_is_off_unless_its_url_is_set_and_checked_when_it_is() {
+        assert!(
+            Settings::from_vars(BTreeMap::new())
+                .unwrap()
+                .opensearch
+                .is_none()
+        );
+        let s = Settings::from_vars(vars(&[
+            ("OPENSEARCH_URL", "https://search.example:9200/"),
+            ("OPENSEARCH_USERNAME", "cue"),
+            ("OPENSEARCH_PASSWORD", "pw"),
+            ("OPENSEARCH_INDEX_PREFIX", "cue-prod"),
+            ("OPENSEARCH_TIMEOUT_SECONDS", "3"),
+            ("OPENSEARCH_VERIFY_TLS", "false"),
+            ("OPENSEARCH_CA_CERT", "/etc/ssl/search-ca.pem"),
+        ]))
+        .unwrap();
+        let os = s.opensearch.unwrap();
+        assert_eq!(
+            os.ca_cert.as_deref(),
+            Some(std::path::Path::new("/etc/ssl/search-ca.pem"))
+        );
+        assert_eq!(os.url, "https://search.example:9200");
+        assert_eq!(os.username.as_deref(), Some("cue"));
+        assert_eq!(os.password.unwrap().expose_secret(), "pw");
+        assert_eq!(os.index_prefix, "cue-prod");
+        assert_eq!(os.timeout, Duration::from_secs(3));
+        assert!(!os.verify_tls);
+        let d = Settings::from_vars(vars(&[("OPENSEARCH_URL", "http://localhost:9200")]))
+            .unwrap()
+            .opensearch
+            .unwrap();
+        assert_eq!(
+            (d.index_prefix.as_str(), d.timeout.as_secs(), d.verify_tls),
+            ("cue", 5, true)
+        );
+
+        let url = ("OPENSEARCH_URL", "http://localhost:9200");
+        assert_eq!(
+            error_var(&[("OPENSEARCH_URL", "localhost:9200")]),
+            "OPENSEARCH_URL"
+        );
+        assert_eq!(
+            error_var(&[url, ("OPENSEARCH_USERNAME", "u")]),
+            "OPENSEARCH_PASSWORD"
+        );
+        assert_eq!(
+            error_var(&[url, ("OPENSEARCH_PASSWORD", "p")]),
+            "OPENSEARCH_USERNAME"
+        );
+        for prefix in ["Cue", "_cue", "cue search", "-x"] {
+            assert_eq!(
+                error_var(&[url, ("OPENSEARCH_INDEX_PREFIX", prefix)]),
+                "OPENSEARCH_INDEX_PREFIX",
+                "{prefix}"
+            );
+        }
+        for timeout in ["0", "soon", "301"] {
+            assert_eq!(
+                error_var(&[url, ("OPENSEARCH_TIMEOUT_SECONDS", timeout)]),
+                "OPENSEARCH_TIMEOUT_SECONDS"
+            );
+        }
+        assert_eq!(
+            error_var(&[url, ("OPENSEARCH_VERIFY_TLS", "maybe")]),
+            "OPENSEARCH_VERIFY_TLS"
+        );
     }
 
     #[test]

@@ -166,14 +166,29 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     let generator: Arc<dyn cue_workflows::WorkflowGenerator> =
         Arc::new(crate::metrics::InstrumentedGenerator(generator));
     let artifacts = artifact_store(&settings.artifacts).await?;
+    let templates = Arc::new(
+        cue_workflows::TemplateLibrary::builtin(engine.catalog())
+            .context("loading the template library")?,
+    );
+    let search = crate::search::build_index(settings.opensearch.as_ref())?;
+    let workflows = store.workflows();
+    crate::search::prepare_at_startup(
+        &*search,
+        settings.opensearch.is_none(),
+        &templates,
+        &*workflows,
+    )
+    .await?;
     Ok(AppState {
+        templates,
+        search,
         store: store.clone(),
         rate_limiter,
         generator,
         artifacts,
         speech,
         engine,
-        workflows: store.workflows(),
+        workflows,
         auth: Arc::new(auth),
         probes,
         trusted_origins,

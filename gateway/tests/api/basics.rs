@@ -52,6 +52,9 @@ async fn openapi_lists_every_route(app: TestApp) {
         "/users/me",
         "/auth/users/me",
         "/auth/logout",
+        "/templates",
+        "/templates/{id}",
+        "/templates/{id}/use",
     ] {
         assert!(
             doc["paths"].get(path).is_some(),

@@ -48,6 +48,7 @@ macro_rules! backend_tests {
 
 pub struct TestApp {
     pub address: String,
+    db_url: String,
     /// The separate metrics server, when the test set `metrics_port`.
     pub metrics_address: Option<String>,
     /// The same database the app uses, for arranging and checking state directly.
@@ -242,6 +243,7 @@ impl TestApp {
         let store = Store::connect(&config).await.expect("store");
         TestApp {
             address,
+            db_url: db_url.to_owned(),
             metrics_address: None,
             store,
             idp,
@@ -263,6 +265,11 @@ impl TestApp {
     /// Drops `db` with the app rather than before it.
     pub fn keep_database(&mut self, db: TestDatabase) {
         self._db = Some(db);
+    }
+
+    /// The database the app uses, for starting a second app (or the CLI) on it.
+    pub fn db_url(&self) -> &str {
+        &self.db_url
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -11,9 +11,13 @@ mod faults;
 mod helpers;
 mod limits;
 mod logs;
+#[cfg(feature = "opensearch")]
+mod opensearch;
 mod process;
 mod proxy;
 mod scale_out;
 mod shutdown;
 mod speech;
+mod templates;
+mod workflow_search;
 mod workflows;
