@@ -110,11 +110,25 @@ impl managed::Manager for ConnectionManager {
         SyncWrapper::new(Runtime::Tokio1, move || establish(&target)).await
     }
 
-    async fn recycle(&self, conn: &mut Conn, _: &Metrics) -> RecycleResult<ConnectError> {
+    async fn recycle(&self, conn: &mut Conn, metrics: &Metrics) -> RecycleResult<ConnectError> {
         if conn.is_mutex_poisoned() {
             return Err(RecycleError::message(
                 "a query panicked while holding this connection",
             ));
+        }
+        if metrics.last_used() < CHECK_IF_IDLE_FOR {
+            // Checked in place when its lock is free (a call abandoned at its deadline may
+            // still hold it: then the full check below waits for it): looking at the
+            // transaction state does no I/O.
+            if let Ok(mut guard) = conn.try_lock() {
+                return if <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(
+                    &mut guard,
+                ) {
+                    Err(RecycleError::Backend(ConnectError::BrokenTransaction))
+                } else {
+                    Ok(())
+                };
+            }
         }
         conn.interact(|c| {
             if <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(c) {
@@ -130,6 +144,12 @@ impl managed::Manager for ConnectionManager {
         .map_err(RecycleError::Backend)
     }
 }
+
+/// A connection checked out this recently is handed out again without a `SELECT 1` round trip
+/// (HikariCP's `aliveBypassWindowMs` is the same idea, at the same 500 ms): under load that
+/// check would add a round trip and a thread hop to every query. A connection that fails
+/// anyway is not returned to the pool (see [`run_within`]), so it costs one request at most.
+const CHECK_IF_IDLE_FOR: Duration = Duration::from_millis(500);
 
 /// Builds the pool without opening a connection.
 pub(crate) fn build_pool(config: &StoreConfig, target: Target) -> Result<Pool, StoreError> {
@@ -196,8 +216,12 @@ where
             }
         },
     };
-    held.release();
-    outcome.map_err(|e| DbError::internal(e.to_string()))?
+    let result = outcome.map_err(|e| DbError::internal(e.to_string()))?;
+    // A connection that failed for want of the database (closed, reset) leaves the pool.
+    if !matches!(result, Err(DbError::Unavailable(_))) {
+        held.release();
+    }
+    result
 }
 
 /// A checked-out connection that leaves the pool for good when dropped, unless released
