@@ -220,6 +220,11 @@ impl Authorize {
 }
 
 impl TestApp {
+    /// The URL of the app's database, for running the binary against it.
+    pub fn database_url(&self) -> &str {
+        self._db.url()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -7,5 +7,6 @@ mod auth;
 mod basics;
 mod code;
 mod helpers;
+mod operator;
 mod speech;
 mod workflows;
