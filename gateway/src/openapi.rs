@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{auth, code, health, users, workflows};
+use crate::routes::{auth, code, health, speech, users, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +32,8 @@ use crate::routes::{auth, code, health, users, workflows};
         workflows::get_user_workflows,
         code::post_validate,
         code::post_syntax_check,
+        speech::post_transcribe,
+        speech::get_service_status,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&Security),
