@@ -87,8 +87,10 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
+VENV="$(cd "$VENV" && pwd)"
 run() {
-    "$VENV/bin/schemathesis" --no-color run "$BASE/openapi.json" \
+    # From the temp dir, so schemathesis's crash cache does not land in the checkout.
+    (cd "$WORK" && "$VENV/bin/schemathesis" --no-color run "$BASE/openapi.json" \
         --checks "$CHECKS" \
         --header "Authorization: Bearer $TOKEN" \
         --max-examples "$EXAMPLES" \
@@ -98,7 +100,7 @@ run() {
         --seed "${SCHEMATHESIS_SEED:-20261126}" \
         --generation-database none \
         --generation-with-security-parameters false \
-        "$@"
+        "$@")
 }
 
 status=0
