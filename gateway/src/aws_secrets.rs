@@ -20,7 +20,15 @@ pub async fn load_secret_settings(
     region: Option<&str>,
     endpoint: Option<&str>,
 ) -> anyhow::Result<BTreeMap<String, String>> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        // An unanswering endpoint must not hold a request (or startup) for the SDK's defaults.
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(std::time::Duration::from_secs(3))
+                .operation_attempt_timeout(std::time::Duration::from_secs(10))
+                .operation_timeout(std::time::Duration::from_secs(30))
+                .build(),
+        );
     if let Some(region) = region {
         loader = loader.region(Region::new(region.to_owned()));
     }

@@ -66,6 +66,33 @@ pub struct LimitSettings {
     pub code_bytes: usize,
 }
 
+/// Request quotas (per minute; 0 turns one off). See `ratelimit`.
+#[derive(Debug, Clone)]
+pub struct RateLimitSettings {
+    pub enabled: bool,
+    /// Per client IP, on `/auth/*`.
+    pub auth_per_minute: u32,
+    /// Per user (per IP when anonymous), on `/workflows/generate` and `/templates/{id}/use`.
+    pub generate_per_minute: u32,
+    /// Per user, on `/code/validate` and `/code/syntax-check`.
+    pub validate_per_minute: u32,
+    /// Per user, on `/speech/transcribe`.
+    pub transcribe_per_minute: u32,
+    /// Prefix of the counters' keys in Redis.
+    pub redis_prefix: String,
+    /// Proxies in front of the service whose `X-Forwarded-For` entries are trusted
+    /// (1 behind an AWS load balancer); 0 uses the peer address.
+    pub trusted_proxy_hops: usize,
+}
+
+/// Where `/metrics` is served: with a bearer token on the API port, and/or without one on a
+/// separate port meant to be reachable only inside the network. Neither: not served.
+#[derive(Debug, Clone)]
+pub struct MetricsSettings {
+    pub token: Option<SecretString>,
+    pub port: Option<u16>,
+}
+
 /// Where generated bundles are kept: a directory, or S3 when `ARTIFACT_BUCKET` is set.
 #[derive(Debug, Clone)]
 pub struct ArtifactSettings {
@@ -88,6 +115,13 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     pub log_format: LogFormat,
     pub limits: LimitSettings,
+    pub rate_limits: RateLimitSettings,
+    pub metrics: MetricsSettings,
+    /// Longest a request may take from its first byte to its answer (slow uploads included);
+    /// `/speech/transcribe` gets `speech_upload_timeout` on top.
+    pub request_timeout: Duration,
+    /// Longest a client may take to send a request's headers.
+    pub client_header_timeout: Duration,
     pub shutdown_grace: Duration,
     pub speech: cue_speech::SpeechConfig,
     /// The model-backed planner (`LLM_PROVIDER`); disabled by default.
@@ -150,6 +184,17 @@ struct Raw {
     max_json_body_bytes: Option<String>,
     max_code_bytes: Option<String>,
     shutdown_grace_seconds: Option<String>,
+    request_timeout_seconds: Option<String>,
+    client_header_timeout_seconds: Option<String>,
+    rate_limit_enabled: Option<String>,
+    rate_limit_auth_per_minute: Option<String>,
+    rate_limit_generate_per_minute: Option<String>,
+    rate_limit_validate_per_minute: Option<String>,
+    rate_limit_transcribe_per_minute: Option<String>,
+    rate_limit_redis_prefix: Option<String>,
+    trusted_proxy_hops: Option<String>,
+    metrics_token: Option<String>,
+    metrics_port: Option<String>,
     speech_upload_timeout_seconds: Option<String>,
     artifact_dir: Option<String>,
     artifact_bucket: Option<String>,
@@ -507,6 +552,56 @@ impl Settings {
                 code_bytes: parse_positive("MAX_CODE_BYTES", raw.max_code_bytes, 1024 * 1024)?
                     as usize,
             },
+            rate_limits: RateLimitSettings {
+                enabled: parse_bool("RATE_LIMIT_ENABLED", raw.rate_limit_enabled, true)?,
+                auth_per_minute: parse_num(
+                    "RATE_LIMIT_AUTH_PER_MINUTE",
+                    raw.rate_limit_auth_per_minute,
+                    60,
+                )?,
+                generate_per_minute: parse_num(
+                    "RATE_LIMIT_GENERATE_PER_MINUTE",
+                    raw.rate_limit_generate_per_minute,
+                    30,
+                )?,
+                validate_per_minute: parse_num(
+                    "RATE_LIMIT_VALIDATE_PER_MINUTE",
+                    raw.rate_limit_validate_per_minute,
+                    120,
+                )?,
+                transcribe_per_minute: parse_num(
+                    "RATE_LIMIT_TRANSCRIBE_PER_MINUTE",
+                    raw.rate_limit_transcribe_per_minute,
+                    10,
+                )?,
+                redis_prefix: non_empty(raw.rate_limit_redis_prefix)
+                    .unwrap_or_else(|| "cue:ratelimit".to_owned()),
+                trusted_proxy_hops: parse_num("TRUSTED_PROXY_HOPS", raw.trusted_proxy_hops, 0)?,
+            },
+            metrics: MetricsSettings {
+                token: match non_empty(raw.metrics_token) {
+                    Some(t) if t.len() < 16 => {
+                        return Err(bad("METRICS_TOKEN", "must be at least 16 characters"));
+                    }
+                    t => t.map(SecretString::from),
+                },
+                port: match non_empty(raw.metrics_port) {
+                    None => None,
+                    Some(p) => Some(p.parse::<u16>().map_err(|_| {
+                        bad("METRICS_PORT", format!("expected a port number, got {p:?}"))
+                    })?),
+                },
+            },
+            request_timeout: Duration::from_secs(parse_positive(
+                "REQUEST_TIMEOUT_SECONDS",
+                raw.request_timeout_seconds,
+                30,
+            )?),
+            client_header_timeout: Duration::from_secs(parse_positive(
+                "CLIENT_HEADER_TIMEOUT_SECONDS",
+                raw.client_header_timeout_seconds,
+                5,
+            )?),
             shutdown_grace: Duration::from_secs(parse_num(
                 "SHUTDOWN_GRACE_SECONDS",
                 raw.shutdown_grace_seconds,

@@ -50,6 +50,15 @@ pub enum ApiError {
         what: &'static str,
         retry_after_secs: Option<u64>,
     },
+    /// A rate limit is used up (see `ratelimit`).
+    #[error("too many requests: the {bucket} limit is used up; retry in {retry_after_secs} s")]
+    RateLimited {
+        bucket: &'static str,
+        retry_after_secs: u64,
+    },
+    /// The request took longer than the server allows (slow upload or slow work).
+    #[error("the request took longer than {0} s")]
+    Timeout(u64),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -221,11 +230,33 @@ impl ApiError {
                 },
                 self.to_string(),
             ),
+            ApiError::RateLimited { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                self.to_string(),
+            ),
+            ApiError::Timeout(_) => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "request_timeout",
+                self.to_string(),
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal_error",
                 "internal error".into(),
             ),
+        }
+    }
+
+    /// The dependency a 502/503/504 is blamed on, for the upstream-error metric.
+    fn upstream(&self, code: &'static str) -> &'static str {
+        match self {
+            _ if code == "database_unavailable" => "database",
+            ApiError::Auth(_) => "identity_provider",
+            ApiError::Speech(_) => "speech",
+            ApiError::Workflow(_) => "model",
+            ApiError::Timeout(_) => "timeout",
+            _ => code,
         }
     }
 }
@@ -237,6 +268,12 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let (status, code, detail) = self.parts();
+        if matches!(
+            status,
+            StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
+        ) {
+            crate::metrics::upstream_error(self.upstream(code));
+        }
         if status.is_server_error() {
             // The cause chain goes to the log, never to the client.
             let detail = match self {
@@ -255,6 +292,9 @@ impl ResponseError for ApiError {
             ApiError::Unavailable {
                 retry_after_secs, ..
             } => *retry_after_secs,
+            ApiError::RateLimited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
             _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(1),
             _ => None,
         };

@@ -9,7 +9,7 @@ use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::{StatusCode, header};
-use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use async_trait::async_trait;
@@ -24,6 +24,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::config::{Settings, origin_of};
 use crate::error::{ApiError, error_response};
+use crate::ratelimit::RateLimiter;
 use crate::state::{AppState, ReadinessProbe};
 use crate::telemetry::CueRootSpan;
 
@@ -55,6 +56,10 @@ struct RedisProbe(redis::Client);
 impl ReadinessProbe for RedisProbe {
     fn name(&self) -> &'static str {
         "redis"
+    }
+
+    fn required(&self) -> bool {
+        false
     }
 
     async fn check(&self) -> Result<(), String> {
@@ -142,11 +147,16 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     let auth_cfg = &settings.auth;
 
     let mut probes: Vec<Arc<dyn ReadinessProbe>> = vec![Arc::new(DatabaseProbe(store.clone()))];
-    if let Some(url) = &settings.redis_url {
-        let client =
-            redis::Client::open(url.expose_secret()).context("REDIS_URL: not a valid Redis URL")?;
-        probes.push(Arc::new(RedisProbe(client)));
+    let redis = match &settings.redis_url {
+        Some(url) => Some(
+            redis::Client::open(url.expose_secret()).context("REDIS_URL: not a valid Redis URL")?,
+        ),
+        None => None,
+    };
+    if let Some(client) = &redis {
+        probes.push(Arc::new(RedisProbe(client.clone())));
     }
+    let rate_limiter = Arc::new(RateLimiter::new(&settings.rate_limits, redis));
 
     let mut trusted_origins: HashSet<String> = settings.cors_origins.iter().cloned().collect();
     trusted_origins.extend(origin_of(&auth_cfg.redirect_base_url));
@@ -159,8 +169,12 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
         .context("LLM_PROVIDER")?;
     #[cfg(not(feature = "llm"))]
     let generator: Arc<dyn cue_workflows::WorkflowGenerator> = engine.clone();
+    let generator: Arc<dyn cue_workflows::WorkflowGenerator> =
+        Arc::new(crate::metrics::InstrumentedGenerator(generator));
     let artifacts = artifact_store(&settings.artifacts).await?;
     Ok(AppState {
+        store: store.clone(),
+        rate_limiter,
         generator,
         artifacts,
         speech,
@@ -240,10 +254,13 @@ fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound("resource").into())
 }
 
-/// The running server and what tests need to reach it.
+/// The running server (and the metrics server, when `METRICS_PORT` is set) and what tests
+/// need to reach them.
 pub struct Application {
     port: u16,
+    metrics_port: Option<u16>,
     server: Server,
+    metrics_server: Option<Server>,
 }
 
 impl Application {
@@ -275,23 +292,63 @@ impl Application {
                 )
             })?;
         let port = listener.local_addr()?.port();
+        let metrics_listener =
+            match settings.metrics.port {
+                None => None,
+                Some(p) => Some(TcpListener::bind((settings.host.as_str(), p)).with_context(
+                    || format!("METRICS_PORT: cannot listen on {}:{p}", settings.host),
+                )?),
+            };
+        let metrics_port = match &metrics_listener {
+            Some(l) => Some(l.local_addr()?.port()),
+            None => None,
+        };
         let state = web::Data::new(build_state(settings, &store).await?);
         spawn_housekeeping(state.clone());
+        let metrics_server = match metrics_listener {
+            Some(l) => Some(run_metrics(l, state.clone())?),
+            None => None,
+        };
         let server = run(listener, state)?;
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            metrics_port,
+            server,
+            metrics_server,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// The separate metrics port, when `METRICS_PORT` is set (0 picks a free one).
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_port
+    }
+
+    /// Serves until SIGTERM/SIGINT (both servers stop on it) or an I/O error.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics_server {
+            None => self.server.await,
+            Some(metrics) => futures_util::future::try_join(self.server, metrics)
+                .await
+                .map(drop),
+        }
     }
 }
 
-/// Purges expired login states and revocations every ten minutes.
+/// Purges expired login states and revocations every ten minutes, and idle in-process
+/// rate-limit counters every minute.
 fn spawn_housekeeping(state: web::Data<AppState>) {
+    let limiter = state.rate_limiter.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limiter.purge_idle();
+        }
+    });
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -319,6 +376,10 @@ fn cors(state: &AppState) -> Cors {
         .expose_headers([
             header::RETRY_AFTER,
             header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("ratelimit-limit"),
+            header::HeaderName::from_static("ratelimit-remaining"),
+            header::HeaderName::from_static("ratelimit-reset"),
+            header::HeaderName::from_static("ratelimit-policy"),
         ])
         .supports_credentials()
         .max_age(600)
@@ -353,12 +414,14 @@ pub fn configure_routes(cfg: &mut web::ServiceConfig, state: &AppState) {
     cfg.app_data(json_config(state.settings.limits.json_body_bytes))
         .app_data(query_config())
         .app_data(path_config())
-        .service(crate::routes::resource("/openapi.json").get(crate::openapi::get_openapi));
+        .service(crate::routes::resource("/openapi.json").get(crate::openapi::get_openapi))
+        .service(crate::routes::resource("/metrics").get(crate::metrics::get_metrics_with_token));
     crate::routes::configure(cfg, state);
 }
 
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
     let grace = state.settings.shutdown_grace;
+    let client_header_timeout = state.settings.client_header_timeout;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -367,15 +430,67 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
                 Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route"))
             }))
             .wrap(ErrorHandlers::new().default_handler(json_errors))
+            .wrap(from_fn(crate::ratelimit::middleware))
             .wrap(security_headers(&state))
             .wrap(cors(&state))
-            .wrap(actix_web::middleware::from_fn(request_id_header))
+            .wrap(from_fn(request_id_header))
+            .wrap(from_fn(crate::metrics::middleware))
             .wrap(TracingLogger::<CueRootSpan>::new())
     })
+    .client_request_timeout(client_header_timeout)
     .listen(listener)?
     .shutdown_timeout(grace.as_secs())
     .run();
     Ok(server)
+}
+
+/// `/metrics` alone, without a token, on its own port (keep that port inside the network).
+fn run_metrics(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .service(crate::routes::resource("/metrics").get(crate::metrics::get_metrics_open))
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route"))
+            }))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(1)
+    .run();
+    Ok(server)
+}
+
+/// The longest a request may take on `route`: the general limit, plus the upload allowance on
+/// the one route that takes long uploads.
+fn deadline_for(settings: &Settings, route: Option<&str>) -> Duration {
+    match route {
+        Some("/speech/transcribe") => settings.request_timeout + settings.speech_upload_timeout,
+        _ => settings.request_timeout,
+    }
+}
+
+/// Resource middleware (every route gets it through [`crate::routes::resource`]): answers 504
+/// JSON when a request (reading its body included) outlives its deadline; the handler's future
+/// is dropped, which cancels its remaining work. It runs after routing because it keeps a
+/// handle on the request, which routing must still be able to change.
+pub(crate) async fn deadline(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> actix_web::Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let limit = deadline_for(&state.settings, req.match_pattern().as_deref());
+    let http_req = req.request().clone();
+    match tokio::time::timeout(limit, next.call(req)).await {
+        Ok(res) => Ok(res?.map_into_left_body()),
+        Err(_) => {
+            tracing::warn!(limit_secs = limit.as_secs(), "request timed out");
+            let res = actix_web::ResponseError::error_response(&ApiError::Timeout(limit.as_secs()));
+            Ok(ServiceResponse::new(http_req, res).map_into_right_body())
+        }
+    }
 }
 
 /// Echoes the request id in `X-Request-Id`, so a client can quote it in a bug report.

@@ -16,12 +16,20 @@ use crate::config::Settings;
 #[async_trait]
 pub trait ReadinessProbe: Send + Sync {
     fn name(&self) -> &'static str;
+    /// Whether the service can serve without it. A dependency the service degrades around
+    /// (Redis) is reported but does not take the instance out of rotation.
+    fn required(&self) -> bool {
+        true
+    }
     /// `Err` with a short, log-safe reason when the dependency is not usable.
     async fn check(&self) -> Result<(), String>;
 }
 
 pub struct AppState {
     pub settings: Arc<Settings>,
+    /// The database (repositories below are views of it); for pool metrics.
+    pub store: cue_store::Store,
+    pub rate_limiter: Arc<crate::ratelimit::RateLimiter>,
     pub auth: Arc<AuthService>,
     pub workflows: Arc<dyn WorkflowRepository>,
     /// Turns prompts into workflows (the embedded engine, or a model-backed generator).

@@ -13,11 +13,20 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
-/// Installs the global subscriber. `RUST_LOG` overrides the default level.
+/// Installs the global subscriber, writing to stdout. `RUST_LOG` overrides the default level.
 pub fn init(format: LogFormat) {
+    init_with_writer(format, std::io::stdout);
+}
+
+/// [`init`] with another destination (tests capture the lines).
+pub fn init_with_writer<W>(format: LogFormat, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(writer)
         .with_target(true);
     // A second init (tests) is harmless.
     let _ = match format {

@@ -357,6 +357,13 @@ impl AuthService {
             .ok_or_else(|| AuthError::Internal("identity vanished while linking".into()))
     }
 
+    /// Checks a token's signature and claims only — no revocation or user lookup, so no I/O.
+    /// For deciding whose quota a request counts against before the handler authenticates
+    /// it fully; never enough to grant access.
+    pub fn verify_signature(&self, token: &str) -> Result<VerifiedToken, AuthError> {
+        self.tokens.verify(token)
+    }
+
     /// Checks a bearer token or session cookie value, including revocation, and loads its user.
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated, AuthError> {
         let verified = self.tokens.verify(token)?;

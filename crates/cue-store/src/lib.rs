@@ -45,4 +45,4 @@ pub use error::StoreError;
 pub use repos::{
     DbLoginStateRepository, DbRevocationRepository, DbUserRepository, DbWorkflowRepository,
 };
-pub use store::Store;
+pub use store::{PoolStatus, Store};

@@ -33,6 +33,19 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// How the connection pool is used right now, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// The most connections the pool opens.
+    pub max_size: usize,
+    /// Connections open now.
+    pub size: usize,
+    /// Open connections not checked out.
+    pub idle: usize,
+    /// Callers waiting for a connection.
+    pub waiting: usize,
+}
+
 /// One of the harness operations in [`migrations`], run on a pooled connection.
 type MigrationStep =
     fn(&mut AnyConnection) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>>;
@@ -61,6 +74,16 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn pool_status(&self) -> PoolStatus {
+        let status = self.pool.status();
+        PoolStatus {
+            max_size: status.max_size,
+            size: status.size,
+            idle: status.available,
+            waiting: status.waiting,
+        }
     }
 
     /// Runs `SELECT 1` on a pooled connection: for readiness checks.

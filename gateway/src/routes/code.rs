@@ -192,10 +192,18 @@ pub fn options(
 
 /// Runs the validator off the request threads (a large file takes milliseconds).
 pub async fn run_validation(source: String, opts: Options) -> Result<Report, ApiError> {
-    web::block(move || cue_validate::validate(&source, &opts))
+    let started = std::time::Instant::now();
+    let result = web::block(move || cue_validate::validate(&source, &opts))
         .await
         .map_err(ApiError::internal)?
-        .map_err(ApiError::from)
+        .map_err(ApiError::from);
+    let outcome = match &result {
+        Ok(report) if report.is_valid => "valid",
+        Ok(_) => "invalid",
+        Err(_) => "error",
+    };
+    crate::metrics::validation(outcome, started);
+    result
 }
 
 /// Validates Python for Lambda: syntax, module currency, names, handler, secrets and

@@ -21,7 +21,8 @@ pub struct Health {
 
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
-    /// `ok` or `unavailable`
+    /// `ok`; `degraded` when an optional dependency (Redis) is down but the service still
+    /// serves (200); `unavailable` when a required one (the database) is (503).
     status: &'static str,
     /// Each dependency and whether it is usable (`ok`, or why not).
     checks: std::collections::BTreeMap<&'static str, String>,
@@ -33,7 +34,8 @@ pub async fn get_health() -> web::Json<Health> {
     web::Json(Health { status: "ok" })
 }
 
-/// Readiness: the database (and Redis, when configured) answer.
+/// Readiness: the database answers (503 when not). Redis, when configured, is reported but
+/// optional: without it rate limits are counted per instance.
 #[utoipa::path(get, path = "/health/ready", tag = "health", responses(
     (status = 200, body = Readiness), (status = 503, body = Readiness)
 ))]
@@ -44,13 +46,16 @@ pub async fn get_ready(state: web::Data<AppState>) -> HttpResponse {
             Ok(Err(reason)) => Err(reason),
             Err(_) => Err("timed out".to_owned()),
         };
-        (probe.name(), outcome)
+        (probe.name(), probe.required(), outcome)
     }))
     .await;
-    let ready = results.iter().all(|(_, r)| r.is_ok());
+    let ready = results
+        .iter()
+        .all(|(_, required, r)| r.is_ok() || !required);
+    let degraded = results.iter().any(|(_, _, r)| r.is_err());
     let checks = results
         .into_iter()
-        .map(|(name, r)| {
+        .map(|(name, _, r)| {
             if let Err(reason) = &r {
                 tracing::warn!(dependency = name, %reason, "readiness check failed");
             }
@@ -58,7 +63,11 @@ pub async fn get_ready(state: web::Data<AppState>) -> HttpResponse {
         })
         .collect();
     let body = Readiness {
-        status: if ready { "ok" } else { "unavailable" },
+        status: match (ready, degraded) {
+            (false, _) => "unavailable",
+            (true, true) => "degraded",
+            (true, false) => "ok",
+        },
         checks,
     };
     if ready {

@@ -7,19 +7,35 @@ pub mod speech;
 pub mod users;
 pub mod workflows;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
 use actix_web::{Resource, http::StatusCode, web};
 
 use crate::error::error_response;
 
-/// A resource whose unlisted methods answer `405` with the JSON error body.
-pub fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(|| async {
-        error_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            "Method Not Allowed",
-        )
-    }))
+/// Every route is one of these: unlisted methods answer `405` with the JSON error body, and
+/// the request deadline applies.
+pub fn resource(
+    path: &str,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    web::resource(path)
+        .default_service(web::to(|| async {
+            error_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Method Not Allowed",
+            )
+        }))
+        .wrap(from_fn(crate::startup::deadline))
 }
 
 /// Mounts every route. Specific paths come before parameterised ones.

@@ -47,6 +47,8 @@ macro_rules! backend_tests {
 
 pub struct TestApp {
     pub address: String,
+    /// The separate metrics server, when the test set `metrics_port`.
+    pub metrics_address: Option<String>,
     /// The same database the app uses, for arranging and checking state directly.
     pub store: Store,
     pub idp: MockServer,
@@ -115,10 +117,12 @@ pub async fn spawn_app_with(
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
     tokio::spawn(app.run_until_stopped());
     let store = Store::connect(&db.config()).await.expect("store");
     Some(TestApp {
         address,
+        metrics_address,
         store,
         idp,
         browser: reqwest::Client::builder()

@@ -7,6 +7,8 @@ mod auth;
 mod basics;
 mod code;
 mod helpers;
+mod limits;
+mod logs;
 mod operator;
 mod speech;
 mod workflows;

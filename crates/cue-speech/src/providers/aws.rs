@@ -30,7 +30,15 @@ impl AwsClients {
     /// Clients from the SDK's default chains (environment, profile, instance role), with the
     /// region, endpoint override and S3 addressing style from `config`.
     pub async fn from_env(config: &AwsTranscribeConfig) -> Self {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            // An unanswering endpoint must not hold a request (or startup) for the SDK's defaults.
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(std::time::Duration::from_secs(3))
+                    .operation_attempt_timeout(std::time::Duration::from_secs(10))
+                    .operation_timeout(std::time::Duration::from_secs(30))
+                    .build(),
+            );
         if let Some(region) = &config.region {
             loader = loader.region(Region::new(region.clone()));
         }

@@ -37,7 +37,15 @@ pub struct S3ArtifactStore {
 impl S3ArtifactStore {
     /// Loads the SDK configuration (environment, profile, instance role) and builds a client.
     pub async fn connect(config: &S3ArtifactConfig) -> Self {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            // An unanswering endpoint must not hold a request (or startup) for the SDK's defaults.
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(std::time::Duration::from_secs(3))
+                    .operation_attempt_timeout(std::time::Duration::from_secs(10))
+                    .operation_timeout(std::time::Duration::from_secs(30))
+                    .build(),
+            );
         if let Some(region) = &config.region {
             loader = loader.region(Region::new(region.clone()));
         }

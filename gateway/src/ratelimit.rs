@@ -1,0 +1,614 @@
+//! Rate limits: per client IP on the login routes, per user on the expensive ones.
+//!
+//! One algorithm everywhere, GCRA (a leaky bucket without a background refill): a quota of
+//! `n` per minute allows a burst of `n`, then one request every `60/n` seconds. In-process it
+//! is [`governor`]'s; shared between instances it is the same arithmetic in a Lua script run
+//! by Redis (atomic, on Redis's clock, so instances with skewed clocks agree).
+//!
+//! Redis is an optimisation, never a dependency: when it does not answer within
+//! [`REDIS_DEADLINE`], the limiter logs a warning, counts it, and decides in-process until
+//! Redis has been left alone for [`REDIS_BACKOFF`]. A request never fails because Redis did.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{ResponseError, web};
+use governor::Quota;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use redis::aio::MultiplexedConnection;
+
+use crate::config::RateLimitSettings;
+use crate::error::ApiError;
+use crate::extract::request_token;
+use crate::state::AppState;
+
+/// Longest a rate-limit decision may wait for Redis.
+pub const REDIS_DEADLINE: Duration = Duration::from_millis(250);
+/// How long the limiter stays in-process after Redis failed.
+pub const REDIS_BACKOFF: Duration = Duration::from_secs(5);
+
+/// What a request is counted against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bucket {
+    /// Login, callback, logout and the other `/auth/*` routes: per client IP.
+    Auth,
+    /// Workflow generation (also from a template): per user.
+    Generate,
+    /// Code validation: per user.
+    Validate,
+    /// Speech transcription: per user.
+    Transcribe,
+}
+
+impl Bucket {
+    pub const ALL: [Bucket; 4] = [
+        Bucket::Auth,
+        Bucket::Generate,
+        Bucket::Validate,
+        Bucket::Transcribe,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Bucket::Auth => "auth",
+            Bucket::Generate => "generate",
+            Bucket::Validate => "validate",
+            Bucket::Transcribe => "transcribe",
+        }
+    }
+
+    /// The bucket of a route (its matched pattern), if it has one. The one table of which
+    /// route is limited how.
+    pub fn of_route(pattern: &str) -> Option<Bucket> {
+        match pattern {
+            "/workflows/generate" | "/templates/{id}/use" => Some(Bucket::Generate),
+            "/code/validate" | "/code/syntax-check" => Some(Bucket::Validate),
+            "/speech/transcribe" => Some(Bucket::Transcribe),
+            p if p.starts_with("/auth/") || p.starts_with("/api/auth/") || p == "/api/logout" => {
+                Some(Bucket::Auth)
+            }
+            _ => None,
+        }
+    }
+
+    fn per_minute(self, settings: &RateLimitSettings) -> u32 {
+        match self {
+            Bucket::Auth => settings.auth_per_minute,
+            Bucket::Generate => settings.generate_per_minute,
+            Bucket::Validate => settings.validate_per_minute,
+            Bucket::Transcribe => settings.transcribe_per_minute,
+        }
+    }
+}
+
+/// The outcome of counting one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    /// The quota: requests per window (the burst).
+    pub limit: u32,
+    /// Requests still allowed right now.
+    pub remaining: u32,
+    /// Until the quota is whole again.
+    pub reset: Duration,
+    /// Until the next request is allowed (zero when allowed).
+    pub retry_after: Duration,
+}
+
+/// Keyed, in-process; reports the remaining quota on success.
+type LocalLimiter = governor::RateLimiter<
+    String,
+    DefaultKeyedStateStore<String>,
+    DefaultClock,
+    StateInformationMiddleware,
+>;
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+fn interval(limit: NonZeroU32) -> Duration {
+    WINDOW / limit.get()
+}
+
+/// GCRA in Redis. KEYS[1]: the counter. ARGV: emission interval (µs), burst.
+/// Returns {allowed, remaining, retry_after_us, reset_us}.
+const GCRA_LUA: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local new_tat = tat + interval
+local allow_at = new_tat - interval * burst
+if allow_at > now then
+  return {0, 0, allow_at - now, tat - now}
+end
+redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil((new_tat - now) / 1000))
+return {1, math.floor((now + interval * burst - new_tat) / interval), 0, new_tat - now}
+";
+
+struct RedisLimiter {
+    client: redis::Client,
+    prefix: String,
+    script: redis::Script,
+    conn: tokio::sync::Mutex<Option<MultiplexedConnection>>,
+    /// Set when Redis failed: decide in-process until then.
+    down_until: Mutex<Option<Instant>>,
+}
+
+impl RedisLimiter {
+    fn in_backoff(&self) -> bool {
+        let guard = self.down_until.lock().unwrap_or_else(|e| e.into_inner());
+        guard.is_some_and(|until| Instant::now() < until)
+    }
+
+    fn mark_down(&self, reason: &str) {
+        let mut guard = self.down_until.lock().unwrap_or_else(|e| e.into_inner());
+        let first = guard.is_none_or(|until| Instant::now() >= until);
+        *guard = Some(Instant::now() + REDIS_BACKOFF);
+        drop(guard);
+        crate::metrics::upstream_error("redis");
+        if first {
+            tracing::warn!(
+                reason,
+                backoff_secs = REDIS_BACKOFF.as_secs(),
+                "Redis is not answering; rate limits are counted in-process for now"
+            );
+        }
+    }
+
+    async fn connection(&self) -> redis::RedisResult<MultiplexedConnection> {
+        let mut guard = self.conn.lock().await;
+        if let Some(conn) = guard.as_ref() {
+            return Ok(conn.clone());
+        }
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(REDIS_DEADLINE)
+            .set_response_timeout(REDIS_DEADLINE);
+        let conn = self
+            .client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await?;
+        *guard = Some(conn.clone());
+        Ok(conn)
+    }
+
+    async fn check(&self, bucket: Bucket, key: &str, limit: NonZeroU32) -> Option<Decision> {
+        if self.in_backoff() {
+            return None;
+        }
+        let redis_key = format!("{}:{}:{}", self.prefix, bucket.name(), key);
+        let interval_us = u64::try_from(interval(limit).as_micros()).unwrap_or(u64::MAX);
+        let attempt = async {
+            let mut conn = self.connection().await?;
+            self.script
+                .key(&redis_key)
+                .arg(interval_us)
+                .arg(limit.get())
+                .invoke_async::<(i64, i64, i64, i64)>(&mut conn)
+                .await
+        };
+        match tokio::time::timeout(REDIS_DEADLINE, attempt).await {
+            Ok(Ok((allowed, remaining, retry_us, reset_us))) => Some(Decision {
+                allowed: allowed == 1,
+                limit: limit.get(),
+                remaining: u32::try_from(remaining.max(0)).unwrap_or(0),
+                retry_after: Duration::from_micros(u64::try_from(retry_us).unwrap_or(0)),
+                reset: Duration::from_micros(u64::try_from(reset_us).unwrap_or(0)),
+            }),
+            Ok(Err(e)) => {
+                // A broken connection is dropped so the next attempt reconnects.
+                *self.conn.lock().await = None;
+                self.mark_down(&format!("{:?}", e.kind()));
+                None
+            }
+            Err(_) => {
+                *self.conn.lock().await = None;
+                self.mark_down("timed out");
+                None
+            }
+        }
+    }
+}
+
+/// Counts requests per bucket and key; see the module docs.
+pub struct RateLimiter {
+    enabled: bool,
+    limits: HashMap<Bucket, NonZeroU32>,
+    local: HashMap<Bucket, LocalLimiter>,
+    redis: Option<RedisLimiter>,
+    trusted_proxy_hops: usize,
+}
+
+impl RateLimiter {
+    /// In-process only, or shared through Redis when a client is given.
+    pub fn new(settings: &RateLimitSettings, redis: Option<redis::Client>) -> Self {
+        let limits: HashMap<Bucket, NonZeroU32> = Bucket::ALL
+            .iter()
+            .filter_map(|b| NonZeroU32::new(b.per_minute(settings)).map(|n| (*b, n)))
+            .collect();
+        let local = limits
+            .iter()
+            .map(|(b, n)| {
+                let quota = Quota::with_period(interval(*n))
+                    .unwrap_or_else(|| Quota::per_minute(*n))
+                    .allow_burst(*n);
+                (
+                    *b,
+                    governor::RateLimiter::keyed(quota)
+                        .with_middleware::<StateInformationMiddleware>(),
+                )
+            })
+            .collect();
+        Self {
+            enabled: settings.enabled,
+            limits,
+            local,
+            redis: redis.map(|client| RedisLimiter {
+                client,
+                prefix: settings.redis_prefix.clone(),
+                script: redis::Script::new(GCRA_LUA),
+                conn: tokio::sync::Mutex::new(None),
+                down_until: Mutex::new(None),
+            }),
+            trusted_proxy_hops: settings.trusted_proxy_hops,
+        }
+    }
+
+    /// Counts one request of `key` against `bucket`. `None` when that bucket is not limited.
+    pub async fn check(&self, bucket: Bucket, key: &str) -> Option<Decision> {
+        if !self.enabled {
+            return None;
+        }
+        let limit = *self.limits.get(&bucket)?;
+        if let Some(redis) = &self.redis
+            && let Some(decision) = redis.check(bucket, key, limit).await
+        {
+            return Some(decision);
+        }
+        let limiter = self.local.get(&bucket)?;
+        let per = interval(limit);
+        Some(match limiter.check_key(&key.to_owned()) {
+            Ok(snapshot) => {
+                let remaining = snapshot.remaining_burst_capacity();
+                Decision {
+                    allowed: true,
+                    limit: limit.get(),
+                    remaining,
+                    reset: per * (limit.get() - remaining),
+                    retry_after: Duration::ZERO,
+                }
+            }
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(limiter.clock().now());
+                Decision {
+                    allowed: false,
+                    limit: limit.get(),
+                    remaining: 0,
+                    reset: wait + per * (limit.get() - 1),
+                    retry_after: wait,
+                }
+            }
+        })
+    }
+
+    /// Forgets in-process counters that are whole again, so memory follows active clients.
+    pub fn purge_idle(&self) {
+        for limiter in self.local.values() {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+
+    /// The client's address: the peer, or — behind `n` trusted proxies — the address the
+    /// outermost trusted proxy saw, taken from the right of `X-Forwarded-For` (entries further
+    /// left are whatever the client claimed).
+    pub fn client_ip(&self, req: &ServiceRequest) -> Option<IpAddr> {
+        let peer = req.peer_addr().map(|a| a.ip());
+        if self.trusted_proxy_hops == 0 {
+            return peer;
+        }
+        let forwarded: Vec<IpAddr> = req
+            .headers()
+            .get_all(HeaderName::from_static("x-forwarded-for"))
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|s| s.trim().parse().ok())
+            .collect();
+        forwarded
+            .len()
+            .checked_sub(self.trusted_proxy_hops)
+            .and_then(|i| forwarded.get(i).copied())
+            .or(peer)
+    }
+}
+
+fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+fn set_headers(headers: &mut actix_web::http::header::HeaderMap, d: &Decision) {
+    let window = WINDOW.as_secs();
+    for (name, value) in [
+        ("ratelimit-limit", d.limit.to_string()),
+        ("ratelimit-remaining", d.remaining.to_string()),
+        ("ratelimit-reset", ceil_secs(d.reset).to_string()),
+        ("ratelimit-policy", format!("{};w={window}", d.limit)),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    if !d.allowed {
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(ceil_secs(d.retry_after).max(1)),
+        );
+    }
+}
+
+/// The key a request is counted under: the user (from a token whose signature verifies —
+/// the handler still authenticates it fully) for per-user buckets, else the client IP.
+fn request_key(req: &ServiceRequest, state: &AppState, bucket: Bucket) -> String {
+    if bucket != Bucket::Auth
+        && let Ok(Some((token, _))) = request_token(req.request())
+        && let Ok(verified) = state.auth.verify_signature(&token)
+    {
+        return format!("user:{}", verified.user_id);
+    }
+    match state.rate_limiter.client_ip(req) {
+        Some(ip) => format!("ip:{ip}"),
+        None => "ip:unknown".to_owned(),
+    }
+}
+
+/// Middleware: counts requests to limited routes, answers 429 over the quota, and reports the
+/// quota in `RateLimit-*` headers either way.
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let bucket = req.match_pattern().as_deref().and_then(Bucket::of_route);
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let (Some(bucket), Some(state)) = (bucket, state) else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    if req.method() == actix_web::http::Method::OPTIONS {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
+    let key = request_key(&req, &state, bucket);
+    let Some(decision) = state.rate_limiter.check(bucket, &key).await else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    if !decision.allowed {
+        crate::metrics::rate_limited(bucket);
+        tracing::info!(bucket = bucket.name(), "rate limit exceeded");
+        let error = ApiError::RateLimited {
+            bucket: bucket.name(),
+            retry_after_secs: ceil_secs(decision.retry_after).max(1),
+        };
+        let mut response = error.error_response();
+        set_headers(response.headers_mut(), &decision);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    let mut res = next.call(req).await?;
+    set_headers(res.headers_mut(), &decision);
+    Ok(res.map_into_left_body())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn settings(per_minute: u32) -> RateLimitSettings {
+        RateLimitSettings {
+            enabled: true,
+            auth_per_minute: per_minute,
+            generate_per_minute: per_minute,
+            validate_per_minute: 0,
+            transcribe_per_minute: per_minute,
+            redis_prefix: format!("cue-test:{}", uuid::Uuid::new_v4()),
+            trusted_proxy_hops: 0,
+        }
+    }
+
+    async fn drain(limiter: &RateLimiter, bucket: Bucket, key: &str, n: u32) -> Vec<Decision> {
+        let mut out = Vec::new();
+        for _ in 0..n {
+            out.push(limiter.check(bucket, key).await.expect("limited bucket"));
+        }
+        out
+    }
+
+    #[test]
+    fn routes_map_to_buckets() {
+        assert_eq!(Bucket::of_route("/auth/{provider}"), Some(Bucket::Auth));
+        assert_eq!(
+            Bucket::of_route("/auth/{provider}/callback"),
+            Some(Bucket::Auth)
+        );
+        assert_eq!(Bucket::of_route("/api/auth/profile"), Some(Bucket::Auth));
+        assert_eq!(Bucket::of_route("/api/logout"), Some(Bucket::Auth));
+        assert_eq!(
+            Bucket::of_route("/workflows/generate"),
+            Some(Bucket::Generate)
+        );
+        assert_eq!(
+            Bucket::of_route("/templates/{id}/use"),
+            Some(Bucket::Generate)
+        );
+        assert_eq!(Bucket::of_route("/code/validate"), Some(Bucket::Validate));
+        assert_eq!(
+            Bucket::of_route("/speech/transcribe"),
+            Some(Bucket::Transcribe)
+        );
+        assert_eq!(Bucket::of_route("/workflows/{id}"), None);
+        assert_eq!(Bucket::of_route("/health"), None);
+        assert_eq!(Bucket::of_route("/users/me"), None);
+    }
+
+    #[tokio::test]
+    async fn in_process_allows_the_burst_then_refuses_with_a_wait() {
+        let limiter = RateLimiter::new(&settings(3), None);
+        let d = drain(&limiter, Bucket::Generate, "user:a", 4).await;
+        assert!(d[..3].iter().all(|d| d.allowed && d.limit == 3));
+        assert_eq!(
+            d[..3].iter().map(|d| d.remaining).collect::<Vec<_>>(),
+            [2, 1, 0]
+        );
+        let refused = d[3];
+        assert!(!refused.allowed);
+        assert_eq!(refused.remaining, 0);
+        // One request per 20 s refills: the wait is at most that, and more than nothing.
+        assert!(refused.retry_after > Duration::from_secs(15));
+        assert!(refused.retry_after <= Duration::from_secs(20));
+        // Another key and another bucket are untouched.
+        assert!(
+            limiter
+                .check(Bucket::Generate, "user:b")
+                .await
+                .is_some_and(|d| d.allowed)
+        );
+        assert!(
+            limiter
+                .check(Bucket::Auth, "user:a")
+                .await
+                .is_some_and(|d| d.allowed)
+        );
+    }
+
+    #[tokio::test]
+    async fn zero_quota_or_disabled_means_unlimited() {
+        let limiter = RateLimiter::new(&settings(3), None);
+        assert_eq!(limiter.check(Bucket::Validate, "user:a").await, None);
+        let mut off = settings(1);
+        off.enabled = false;
+        let limiter = RateLimiter::new(&off, None);
+        for _ in 0..5 {
+            assert_eq!(limiter.check(Bucket::Generate, "user:a").await, None);
+        }
+    }
+
+    fn redis_client() -> Option<redis::Client> {
+        let url = std::env::var("CUE_TEST_REDIS_URL")
+            .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
+        let client = redis::Client::open(url).ok()?;
+        match client.get_connection_with_timeout(Duration::from_secs(1)) {
+            Ok(_) => Some(client),
+            Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+                panic!("Redis is required in CI: {e}")
+            }
+            Err(e) => {
+                eprintln!("skipping: no Redis ({e})");
+                None
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn redis_counts_are_shared_between_instances() {
+        let Some(client) = redis_client() else { return };
+        let s = settings(3);
+        let a = RateLimiter::new(&s, Some(client.clone()));
+        let b = RateLimiter::new(&s, Some(client));
+        let first = drain(&a, Bucket::Generate, "user:a", 2).await;
+        let second = drain(&b, Bucket::Generate, "user:a", 2).await;
+        assert_eq!(
+            [first[0].remaining, first[1].remaining, second[0].remaining],
+            [2, 1, 0]
+        );
+        assert!(first.iter().chain(&second[..1]).all(|d| d.allowed));
+        let refused = second[1];
+        assert!(
+            !refused.allowed,
+            "the fourth request on either instance is refused"
+        );
+        assert!(refused.retry_after > Duration::from_secs(15));
+        assert!(refused.retry_after <= Duration::from_secs(20));
+        assert!(refused.reset >= refused.retry_after);
+        // The key expires with its window rather than lingering in Redis.
+        assert!(a.redis.as_ref().is_some_and(|r| !r.in_backoff()));
+    }
+
+    #[tokio::test]
+    async fn redis_down_degrades_to_in_process_quickly() {
+        // Nothing listens on port 1: connections are refused at once.
+        let client = redis::Client::open("redis://127.0.0.1:1").expect("url parses");
+        let limiter = RateLimiter::new(&settings(2), Some(client));
+        let started = Instant::now();
+        let d = drain(&limiter, Bucket::Generate, "user:a", 3).await;
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(
+            d.iter().map(|d| d.allowed).collect::<Vec<_>>(),
+            [true, true, false]
+        );
+        assert!(limiter.redis.as_ref().is_some_and(RedisLimiter::in_backoff));
+    }
+
+    #[tokio::test]
+    async fn an_unanswering_redis_costs_at_most_the_deadline_once() {
+        // A listener that accepts and never answers: the nastier outage.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let hold = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let client = redis::Client::open(format!("redis://{addr}")).expect("url parses");
+        let limiter = RateLimiter::new(&settings(5), Some(client));
+        let started = Instant::now();
+        assert!(
+            limiter
+                .check(Bucket::Generate, "user:a")
+                .await
+                .is_some_and(|d| d.allowed)
+        );
+        let first = started.elapsed();
+        assert!(first < REDIS_DEADLINE * 4, "first decision took {first:?}");
+        let started = Instant::now();
+        for _ in 0..3 {
+            assert!(limiter.check(Bucket::Generate, "user:a").await.is_some());
+        }
+        // In backoff: no more waiting on Redis.
+        assert!(started.elapsed() < Duration::from_millis(100));
+        hold.abort();
+    }
+
+    #[test]
+    fn client_ip_behind_trusted_proxies_takes_the_right_entry() {
+        use actix_web::test::TestRequest;
+        let mut s = settings(1);
+        let peer: std::net::SocketAddr = "10.0.0.9:5000".parse().expect("addr");
+        let req = || {
+            TestRequest::default()
+                .peer_addr(peer)
+                .insert_header(("x-forwarded-for", "6.6.6.6, 203.0.113.7"))
+                .to_srv_request()
+        };
+        let direct = RateLimiter::new(&s, None);
+        assert_eq!(direct.client_ip(&req()), Some(peer.ip()));
+        s.trusted_proxy_hops = 1;
+        let behind_alb = RateLimiter::new(&s, None);
+        assert_eq!(
+            behind_alb.client_ip(&req()),
+            Some("203.0.113.7".parse().expect("ip"))
+        );
+        s.trusted_proxy_hops = 5;
+        let too_many = RateLimiter::new(&s, None);
+        assert_eq!(too_many.client_ip(&req()), Some(peer.ip()));
+    }
+}

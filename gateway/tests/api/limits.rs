@@ -1,0 +1,344 @@
+//! Rate limits, request deadlines and `/metrics`.
+
+use std::time::{Duration, Instant};
+
+use cue_store::Backend;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::backend_tests;
+use crate::helpers::{TestApp, error_code, spawn_app_with};
+
+backend_tests!(
+    generation_is_limited_per_user_with_ratelimit_headers,
+    auth_routes_are_limited_per_client_ip,
+    limits_are_shared_between_instances_through_redis,
+    redis_down_degrades_to_in_process_limits_without_errors,
+    disabled_limits_send_no_headers,
+    metrics_on_the_api_port_need_the_token,
+    metrics_port_serves_without_a_token,
+    slow_request_bodies_get_a_timeout_answer,
+);
+
+fn redis_url() -> String {
+    std::env::var("CUE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
+async fn app(backend: Backend, vars: &[(&str, &str)]) -> TestApp {
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    spawn_app_with(backend, move |all| all.extend(vars))
+        .await
+        .expect("the backend was available for the first app")
+}
+
+async fn generate(app: &TestApp, token: Option<&str>) -> reqwest::Response {
+    let mut req = app
+        .api
+        .post(app.url("/workflows/generate"))
+        .json(&json!({"prompt": "every day at 9am send a Slack message to #general"}));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    req.send().await.unwrap()
+}
+
+fn header(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} missing"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn generation_is_limited_per_user_with_ratelimit_headers(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(backend, &[("rate_limit_generate_per_minute", "2")]).await;
+    let ada = app.api_login("google", "google-code-ada").await;
+    let bob = app.api_login("google", "google-code-bob").await;
+
+    for remaining in ["1", "0"] {
+        let res = generate(&app, Some(&ada)).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(header(&res, "ratelimit-limit"), "2");
+        assert_eq!(header(&res, "ratelimit-remaining"), remaining);
+        assert_eq!(header(&res, "ratelimit-policy"), "2;w=60");
+        assert!(res.headers().get("retry-after").is_none());
+    }
+    let refused = generate(&app, Some(&ada)).await;
+    assert_eq!(refused.status(), 429);
+    let retry: u64 = header(&refused, "retry-after").parse().unwrap();
+    assert!(
+        (1..=30).contains(&retry),
+        "one request per 30 s refills: {retry}"
+    );
+    assert_eq!(header(&refused, "ratelimit-remaining"), "0");
+    assert!(header(&refused, "ratelimit-reset").parse::<u64>().unwrap() >= retry);
+    assert_eq!(error_code(refused, 429).await, "rate_limited");
+
+    // Another user, and an anonymous caller (counted by address), have their own quotas.
+    assert_eq!(generate(&app, Some(&bob)).await.status(), 200);
+    assert_eq!(generate(&app, None).await.status(), 200);
+    // Routes without a quota are not affected, for the limited user either.
+    let me = app.get_as(&ada, "/users/me").await;
+    assert_eq!(me.status(), 200);
+    assert!(me.headers().get("ratelimit-limit").is_none());
+}
+
+async fn auth_routes_are_limited_per_client_ip(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(
+        backend,
+        &[
+            ("rate_limit_auth_per_minute", "3"),
+            ("trusted_proxy_hops", "1"),
+        ],
+    )
+    .await;
+    let start = |client_ip: &'static str| {
+        app.api
+            .get(app.url("/auth/google"))
+            .header("accept", "application/json")
+            .header("x-forwarded-for", format!("198.51.100.1, {client_ip}"))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(start("203.0.113.1").await.unwrap().status(), 200);
+    }
+    let refused = start("203.0.113.1").await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().get("retry-after").is_some());
+    // The header is readable by the browser app (CORS exposes it).
+    assert_eq!(error_code(refused, 429).await, "rate_limited");
+    // The spoofable left part of X-Forwarded-For does not matter; the proxy's entry does.
+    assert_eq!(start("203.0.113.2").await.unwrap().status(), 200);
+}
+
+async fn limits_are_shared_between_instances_through_redis(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let prefix = format!("cue-test:{}", uuid::Uuid::new_v4());
+    let url = redis_url();
+    let vars = [
+        ("rate_limit_generate_per_minute", "2"),
+        ("redis_url", url.as_str()),
+        ("rate_limit_redis_prefix", prefix.as_str()),
+    ];
+    let a = self::app(backend, &vars).await;
+    let ready: Value = a
+        .api
+        .get(a.url("/health/ready"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    if ready["checks"]["redis"] != "ok" {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "Redis is required in CI"
+        );
+        println!("skipped: Redis not reachable at {url}");
+        return;
+    }
+    let b = self::app(backend, &vars).await;
+    // Anonymous callers from one address: the same key on both instances.
+    assert_eq!(generate(&a, None).await.status(), 200);
+    assert_eq!(generate(&b, None).await.status(), 200);
+    let refused = generate(&a, None).await;
+    assert_eq!(
+        refused.status(),
+        429,
+        "the second instance's request counted"
+    );
+    assert_eq!(generate(&b, None).await.status(), 429);
+}
+
+async fn redis_down_degrades_to_in_process_limits_without_errors(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(
+        backend,
+        &[
+            ("rate_limit_generate_per_minute", "3"),
+            ("redis_url", "redis://127.0.0.1:1"),
+        ],
+    )
+    .await;
+    let token = app.api_login("google", "google-code-ada").await;
+    let started = Instant::now();
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(generate(&app, Some(&token)).await.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 429]);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // Everything else works; readiness says what is degraded.
+    assert_eq!(app.get_as(&token, "/users/me").await.status(), 200);
+    let ready = app.api.get(app.url("/health/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.json::<Value>().await.unwrap()["status"], "degraded");
+}
+
+async fn disabled_limits_send_no_headers(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(
+        backend,
+        &[
+            ("rate_limit_enabled", "false"),
+            ("rate_limit_generate_per_minute", "1"),
+        ],
+    )
+    .await;
+    for _ in 0..3 {
+        let res = generate(&app, None).await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers().get("ratelimit-limit").is_none());
+    }
+}
+
+const METRICS_TOKEN: &str = "metrics-token-0123456789";
+
+async fn metrics_on_the_api_port_need_the_token(app: TestApp) {
+    // Not configured: not served.
+    let res = app.api.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(error_code(res, 404).await, "not_found");
+
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(backend, &[("metrics_token", METRICS_TOKEN)]).await;
+    assert_eq!(
+        app.api
+            .get(app.url("/health"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let res = app.api.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(error_code(res, 401).await, "not_authenticated");
+    let res = app
+        .api
+        .get(app.url("/metrics"))
+        .bearer_auth("metrics-token-wrong-000000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    let res = app
+        .api
+        .get(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(header(&res, "content-type").starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    for needle in [
+        r#"cue_http_requests_total{method="GET",route="/health",status="200"}"#,
+        r#"cue_http_request_duration_seconds_bucket{method="GET",route="/health",status="200""#,
+        r#"cue_db_pool_connections{state="max"}"#,
+        "cue_process_resident_memory_bytes",
+    ] {
+        assert!(text.contains(needle), "{needle} missing");
+    }
+    // Bounded labels: the unauthenticated attempt is counted under its pattern.
+    assert!(text.contains(r#"route="/metrics",status="401""#));
+}
+
+async fn metrics_port_serves_without_a_token(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(backend, &[("metrics_port", "0")]).await;
+    let token = app.api_login("google", "google-code-ada").await;
+    assert_eq!(generate(&app, Some(&token)).await.status(), 200);
+    let metrics = app.metrics_address.clone().expect("metrics port bound");
+    let res = app
+        .api
+        .get(format!("{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    for needle in [
+        r#"cue_workflow_generations_total{outcome="ok"}"#,
+        r#"cue_http_requests_total{method="POST",route="/workflows/generate",status="200"}"#,
+    ] {
+        assert!(text.contains(needle), "{needle} missing");
+    }
+    // Only metrics there.
+    let res = app
+        .api
+        .get(format!("{metrics}/users/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    // And without a token, the API port does not serve them.
+    assert_eq!(
+        app.api
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+async fn slow_request_bodies_get_a_timeout_answer(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(backend, &[("request_timeout_seconds", "1")]).await;
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // Headers promise 200 bytes; only a few arrive.
+    socket
+        .write_all(
+            b"POST /workflows/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"prompt\": ",
+        )
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = socket.read(&mut buf).await.unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buf[..n]);
+            if answer.windows(4).any(|w| w == b"\r\n\r\n") && answer.ends_with(b"}") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "no answer within 10 s");
+    let elapsed = started.elapsed();
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 504"), "{text}");
+    assert!(text.contains(r#""code":"request_timeout""#), "{text}");
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_secs(5),
+        "{elapsed:?}"
+    );
+}

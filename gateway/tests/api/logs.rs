@@ -1,0 +1,106 @@
+//! The request log: one JSON line per request with its id, route, status, latency and user
+//! id, and never a token, an OAuth code or state, or a query string.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use cue_gateway::config::LogFormat;
+use serde_json::Value;
+
+use crate::backend_tests;
+use crate::helpers::TestApp;
+
+backend_tests!(request_log_lines_are_structured_and_carry_no_secrets);
+
+/// Collects everything the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+async fn request_log_lines_are_structured_and_carry_no_secrets(app: TestApp) {
+    // nextest runs every test in its own process, so this test owns the global subscriber.
+    let captured = Captured::default();
+    cue_gateway::telemetry::init_with_writer(LogFormat::Json, captured.clone());
+
+    let token = app.api_login("google", "google-code-ada").await;
+    let me: Value = app.get_as(&token, "/users/me").await.json().await.unwrap();
+    let res = app
+        .api
+        .get(app.url("/auth/google/callback?code=secret-code-123&state=secret-state-456"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    // Let the last line be written.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let completed: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["message"] == "request completed")
+        .collect();
+    if completed.is_empty() {
+        // Another test of this process installed the subscriber first (plain `cargo test`).
+        assert_ne!(
+            std::env::var("NEXTEST").as_deref(),
+            Ok("1"),
+            "no request lines:\n{text}"
+        );
+        println!("skipped: the global subscriber was installed elsewhere");
+        return;
+    }
+    let me_line = completed
+        .iter()
+        .find(|l| l["span"]["route"] == "/users/me")
+        .unwrap_or_else(|| panic!("no /users/me line:\n{text}"));
+    assert_eq!(me_line["status"], 200);
+    assert_eq!(me_line["level"], "INFO");
+    assert!(me_line["latency_ms"].as_f64().is_some());
+    assert_eq!(me_line["span"]["method"], "GET");
+    assert_eq!(me_line["span"]["user_id"], me["id"]);
+    assert_eq!(
+        me_line["span"]["request_id"].as_str().map(str::len),
+        Some(36),
+        "a UUID request id"
+    );
+    // The login's own callback came first; the refused one is the last.
+    let callback = completed
+        .iter()
+        .rfind(|l| l["span"]["route"] == "/auth/{provider}/callback")
+        .unwrap_or_else(|| panic!("no callback line:\n{text}"));
+    assert_eq!(callback["status"], 400);
+    assert_eq!(callback["span"]["path"], "/auth/google/callback");
+
+    for secret in [
+        token.as_str(),
+        "secret-code-123",
+        "secret-state-456",
+        "g-token-ada",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret} leaked into the log:\n{text}"
+        );
+    }
+}
