@@ -335,6 +335,12 @@ pub fn bench(args: &[String]) -> anyhow::Result<()> {
                     ms(result.p99_us),
                     result.error_summary()
                 );
+                if result.errors() > 0 {
+                    eprintln!("  the slowest requests as the server logged them:");
+                    for line in server.slowest_requests(3) {
+                        eprintln!("    {line}");
+                    }
+                }
                 if !server.is_running() {
                     bail!("the server died during the run:\n{}", server.log_tail());
                 }

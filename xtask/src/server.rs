@@ -285,6 +285,21 @@ impl Server {
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 
+    /// The `n` slowest lines of the server's request log (by `latency_ms`), slowest first.
+    pub fn slowest_requests(&self, n: usize) -> Vec<String> {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let mut lines: Vec<(f64, &str)> = text
+            .lines()
+            .filter_map(|l| Some((latency_ms(l)?, l)))
+            .collect();
+        lines.sort_by(|a, b| b.0.total_cmp(&a.0));
+        lines
+            .into_iter()
+            .take(n)
+            .map(|(_, l)| l.to_owned())
+            .collect()
+    }
+
     /// Whether the server is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -325,6 +340,15 @@ impl Drop for Server {
     }
 }
 
+/// The `latency_ms` of one JSON request-log line.
+fn latency_ms(line: &str) -> Option<f64> {
+    let rest = line.split("\"latency_ms\":").nth(1)?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
 fn free_port() -> anyhow::Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
     Ok(listener.local_addr()?.port())
@@ -343,4 +367,18 @@ pub fn http_status(port: u16, path: &str) -> anyhow::Result<u16> {
     std::str::from_utf8(&head[9..12])?
         .parse()
         .context("not an HTTP status line")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::latency_ms;
+
+    #[test]
+    fn reads_the_latency_of_a_request_log_line() {
+        let line =
+            r#"{"level":"INFO","fields":{"status":200,"latency_ms":12.5},"route":"/health"}"#;
+        assert_eq!(latency_ms(line), Some(12.5));
+        assert_eq!(latency_ms(r#"{"latency_ms":3}"#), Some(3.0));
+        assert_eq!(latency_ms(r#"{"message":"cue-gateway listening"}"#), None);
+    }
 }

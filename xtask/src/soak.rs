@@ -170,6 +170,12 @@ pub fn soak(args: &[String]) -> anyhow::Result<()> {
         mib(verdict.late_kib),
         if verdict.flat { "flat" } else { "GROWING" }
     );
+    if result.errors() > 0 || result.max_us > 1_000_000 {
+        eprintln!("\nthe slowest requests as the server logged them:");
+        for line in server.slowest_requests(5) {
+            eprintln!("  {line}");
+        }
+    }
     if result.errors() > 0 {
         bail!("errors during the soak: {}", result.error_summary());
     }
