@@ -7,7 +7,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --release --locked -p cue-gateway --features aws \
+    cargo build --release --locked -p cue-gateway --features aws,opensearch \
     && cp target/release/cue-gateway /usr/local/bin/cue-gateway
 
 FROM debian:bookworm-slim AS runtime

@@ -35,7 +35,12 @@ pub struct DatabaseSettings {
     /// `postgres://...` or a SQLite file (`sqlite://cue.db`).
     pub url: SecretString,
     pub max_connections: usize,
+    /// Longest wait for a connection (including opening one).
     pub acquire_timeout: Duration,
+    /// Longest one query may run; past it the request gets 503.
+    pub query_timeout: Duration,
+    /// How long startup waits for the database to answer before giving up.
+    pub startup_wait: Duration,
     pub run_migrations: bool,
 }
 
@@ -104,6 +109,21 @@ pub struct ArtifactSettings {
     pub force_path_style: bool,
 }
 
+/// An OpenSearch cluster for search (`OPENSEARCH_URL` set); `None` keeps the embedded index.
+#[derive(Debug, Clone)]
+pub struct OpenSearchSettings {
+    pub url: String,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// Index names start with this (`cue` → `cue-search`).
+    pub index_prefix: String,
+    pub timeout: Duration,
+    /// Verify the cluster's TLS certificate (`OPENSEARCH_VERIFY_TLS`, default true).
+    pub verify_tls: bool,
+    /// A PEM file of the CA that signed the cluster's certificate (`OPENSEARCH_CA_CERT`).
+    pub ca_cert: Option<std::path::PathBuf>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub app_env: AppEnv,
@@ -123,6 +143,9 @@ pub struct Settings {
     /// Longest a client may take to send a request's headers.
     pub client_header_timeout: Duration,
     pub shutdown_grace: Duration,
+    /// Upper bound for each `/health/ready` check, so the probe answers in time for a load
+    /// balancer's health check.
+    pub readiness_timeout: Duration,
     pub speech: cue_speech::SpeechConfig,
     /// The model-backed planner (`LLM_PROVIDER`); disabled by default.
     #[cfg(feature = "llm")]
@@ -130,6 +153,8 @@ pub struct Settings {
     /// Longest time an audio upload may take to arrive.
     pub speech_upload_timeout: Duration,
     pub artifacts: ArtifactSettings,
+    /// Where search documents live: OpenSearch when configured, else in process.
+    pub opensearch: Option<OpenSearchSettings>,
 }
 
 /// A setting that could not be used, naming its variable.
@@ -156,6 +181,8 @@ struct Raw {
     database_url: Option<String>,
     database_max_connections: Option<String>,
     database_acquire_timeout_ms: Option<String>,
+    database_query_timeout_ms: Option<String>,
+    database_startup_wait_seconds: Option<String>,
     run_migrations: Option<String>,
     redis_url: Option<String>,
     secret_key: Option<String>,
@@ -184,6 +211,7 @@ struct Raw {
     max_json_body_bytes: Option<String>,
     max_code_bytes: Option<String>,
     shutdown_grace_seconds: Option<String>,
+    readiness_timeout_ms: Option<String>,
     request_timeout_seconds: Option<String>,
     client_header_timeout_seconds: Option<String>,
     rate_limit_enabled: Option<String>,
@@ -202,6 +230,13 @@ struct Raw {
     aws_region: Option<String>,
     aws_endpoint_url: Option<String>,
     aws_s3_force_path_style: Option<String>,
+    opensearch_url: Option<String>,
+    opensearch_username: Option<String>,
+    opensearch_password: Option<String>,
+    opensearch_index_prefix: Option<String>,
+    opensearch_timeout_seconds: Option<String>,
+    opensearch_verify_tls: Option<String>,
+    opensearch_ca_cert: Option<String>,
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -379,7 +414,17 @@ impl Settings {
             acquire_timeout: Duration::from_millis(parse_positive(
                 "DATABASE_ACQUIRE_TIMEOUT_MS",
                 raw.database_acquire_timeout_ms,
-                2000,
+                1000,
+            )?),
+            query_timeout: Duration::from_millis(parse_positive(
+                "DATABASE_QUERY_TIMEOUT_MS",
+                raw.database_query_timeout_ms,
+                1000,
+            )?),
+            startup_wait: Duration::from_secs(parse_num(
+                "DATABASE_STARTUP_WAIT_SECONDS",
+                raw.database_startup_wait_seconds,
+                10,
             )?),
             run_migrations: parse_bool("RUN_MIGRATIONS", raw.run_migrations, true)?,
         };
@@ -607,6 +652,11 @@ impl Settings {
                 raw.shutdown_grace_seconds,
                 20,
             )?),
+            readiness_timeout: Duration::from_millis(parse_positive(
+                "READINESS_TIMEOUT_MS",
+                raw.readiness_timeout_ms,
+                800,
+            )?),
             speech,
             #[cfg(feature = "llm")]
             llm: cue_workflows::llm::LlmConfig::default(),
@@ -629,8 +679,76 @@ impl Settings {
                     false,
                 )?,
             },
+            opensearch: opensearch_settings(
+                raw.opensearch_url,
+                raw.opensearch_username,
+                raw.opensearch_password,
+                raw.opensearch_index_prefix,
+                raw.opensearch_timeout_seconds,
+                raw.opensearch_verify_tls,
+                raw.opensearch_ca_cert,
+            )?,
         })
     }
+}
+
+/// `OPENSEARCH_*`: nothing unless `OPENSEARCH_URL` is set; then a checked URL, basic
+/// credentials given together, an index prefix OpenSearch accepts, and a timeout.
+fn opensearch_settings(
+    url: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    index_prefix: Option<String>,
+    timeout_seconds: Option<String>,
+    verify_tls: Option<String>,
+    ca_cert: Option<String>,
+) -> Result<Option<OpenSearchSettings>, ConfigError> {
+    let Some(url) = non_empty(url) else {
+        return Ok(None);
+    };
+    let url = parse_base_url("OPENSEARCH_URL", url)?;
+    let (username, password) = match (non_empty(username), non_empty(password)) {
+        (None, None) => (None, None),
+        (Some(_), None) => {
+            return Err(bad(
+                "OPENSEARCH_PASSWORD",
+                "is required when OPENSEARCH_USERNAME is set",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(bad(
+                "OPENSEARCH_USERNAME",
+                "is required when OPENSEARCH_PASSWORD is set",
+            ));
+        }
+        (Some(u), Some(p)) => (Some(u), Some(SecretString::from(p))),
+    };
+    let index_prefix = non_empty(index_prefix).unwrap_or_else(|| "cue".to_owned());
+    // OpenSearch index names: lower case, no leading `_`, `-` or `+`, a small character set.
+    let valid = index_prefix.len() <= 100
+        && !index_prefix.starts_with(['_', '-', '+'])
+        && index_prefix
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
+    if !valid {
+        return Err(bad(
+            "OPENSEARCH_INDEX_PREFIX",
+            "use lower-case letters, digits, '-', '_' or '.', not starting with '-', '_' or '+'",
+        ));
+    }
+    let timeout = parse_positive("OPENSEARCH_TIMEOUT_SECONDS", timeout_seconds, 5)?;
+    if timeout > 300 {
+        return Err(bad("OPENSEARCH_TIMEOUT_SECONDS", "must be at most 300"));
+    }
+    Ok(Some(OpenSearchSettings {
+        url,
+        username,
+        password,
+        index_prefix,
+        timeout: Duration::from_secs(timeout),
+        verify_tls: parse_bool("OPENSEARCH_VERIFY_TLS", verify_tls, true)?,
+        ca_cert: non_empty(ca_cert).map(Into::into),
+    }))
 }
 
 type UrlVar = (&'static str, Option<String>, &'static str);
@@ -692,6 +810,76 @@ mod tests {
     }
 
     #[test]
+    fn opensearch_is_off_unless_its_url_is_set_and_checked_when_it_is() {
+        assert!(
+            Settings::from_vars(BTreeMap::new())
+                .unwrap()
+                .opensearch
+                .is_none()
+        );
+        let s = Settings::from_vars(vars(&[
+            ("OPENSEARCH_URL", "https://search.example:9200/"),
+            ("OPENSEARCH_USERNAME", "cue"),
+            ("OPENSEARCH_PASSWORD", "pw"),
+            ("OPENSEARCH_INDEX_PREFIX", "cue-prod"),
+            ("OPENSEARCH_TIMEOUT_SECONDS", "3"),
+            ("OPENSEARCH_VERIFY_TLS", "false"),
+            ("OPENSEARCH_CA_CERT", "/etc/ssl/search-ca.pem"),
+        ]))
+        .unwrap();
+        let os = s.opensearch.unwrap();
+        assert_eq!(
+            os.ca_cert.as_deref(),
+            Some(std::path::Path::new("/etc/ssl/search-ca.pem"))
+        );
+        assert_eq!(os.url, "https://search.example:9200");
+        assert_eq!(os.username.as_deref(), Some("cue"));
+        assert_eq!(os.password.unwrap().expose_secret(), "pw");
+        assert_eq!(os.index_prefix, "cue-prod");
+        assert_eq!(os.timeout, Duration::from_secs(3));
+        assert!(!os.verify_tls);
+        let d = Settings::from_vars(vars(&[("OPENSEARCH_URL", "http://localhost:9200")]))
+            .unwrap()
+            .opensearch
+            .unwrap();
+        assert_eq!(
+            (d.index_prefix.as_str(), d.timeout.as_secs(), d.verify_tls),
+            ("cue", 5, true)
+        );
+
+        let url = ("OPENSEARCH_URL", "http://localhost:9200");
+        assert_eq!(
+            error_var(&[("OPENSEARCH_URL", "localhost:9200")]),
+            "OPENSEARCH_URL"
+        );
+        assert_eq!(
+            error_var(&[url, ("OPENSEARCH_USERNAME", "u")]),
+            "OPENSEARCH_PASSWORD"
+        );
+        assert_eq!(
+            error_var(&[url, ("OPENSEARCH_PASSWORD", "p")]),
+            "OPENSEARCH_USERNAME"
+        );
+        for prefix in ["Cue", "_cue", "cue search", "-x"] {
+            assert_eq!(
+                error_var(&[url, ("OPENSEARCH_INDEX_PREFIX", prefix)]),
+                "OPENSEARCH_INDEX_PREFIX",
+                "{prefix}"
+            );
+        }
+        for timeout in ["0", "soon", "301"] {
+            assert_eq!(
+                error_var(&[url, ("OPENSEARCH_TIMEOUT_SECONDS", timeout)]),
+                "OPENSEARCH_TIMEOUT_SECONDS"
+            );
+        }
+        assert_eq!(
+            error_var(&[url, ("OPENSEARCH_VERIFY_TLS", "maybe")]),
+            "OPENSEARCH_VERIFY_TLS"
+        );
+    }
+
+    #[test]
     fn production_requires_a_secret_key() {
         assert_eq!(error_var(&[("APP_ENV", "production")]), "SECRET_KEY");
         assert_eq!(error_var(&[("SECRET_KEY", "short")]), "SECRET_KEY");
@@ -742,6 +930,14 @@ mod tests {
         );
         assert_eq!(error_var(&[("LOG_FORMAT", "xml")]), "LOG_FORMAT");
         assert_eq!(error_var(&[("COOKIE_SECURE", "maybe")]), "COOKIE_SECURE");
+        assert_eq!(
+            error_var(&[("DATABASE_QUERY_TIMEOUT_MS", "0")]),
+            "DATABASE_QUERY_TIMEOUT_MS"
+        );
+        assert_eq!(
+            error_var(&[("READINESS_TIMEOUT_MS", "soon")]),
+            "READINESS_TIMEOUT_MS"
+        );
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub enum ApiError {
     Validate(#[from] ValidateError),
     #[error(transparent)]
     Speech(#[from] cue_speech::SpeechError),
+    #[error(transparent)]
+    Search(#[from] cue_workflows::search::SearchError),
     /// Malformed or invalid input, with a message that says what to fix.
     #[error("{detail}")]
     BadRequest { detail: String, code: &'static str },
@@ -202,6 +204,28 @@ impl ApiError {
                 // Display is client-safe; the provider's own words are only in `detail()`.
                 let (status, code) = crate::routes::speech::error_parts(e);
                 (status, code, e.to_string())
+            }
+            ApiError::Search(e) => {
+                use cue_workflows::search::SearchError;
+                match e {
+                    SearchError::Unavailable(_) => (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "search_unavailable",
+                        "search is temporarily unavailable".into(),
+                    ),
+                    SearchError::InvalidCursor => {
+                        (StatusCode::BAD_REQUEST, "invalid_cursor", e.to_string())
+                    }
+                    SearchError::InvalidQuery(_) => {
+                        (StatusCode::BAD_REQUEST, "invalid_query", e.to_string())
+                    }
+                    // Configuration is checked at startup; met in a request it is a bug.
+                    SearchError::InvalidConfig(_) | SearchError::Internal(_) => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal_error",
+                        "internal error".into(),
+                    ),
+                }
             }
             ApiError::BadRequest { detail, code } => {
                 (StatusCode::BAD_REQUEST, code, detail.clone())

@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod operator;
 pub mod ratelimit;
 pub mod routes;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use cue_gateway::config::Settings;
-use cue_gateway::startup::{Application, store_config};
+use cue_gateway::search;
+use cue_gateway::startup::{Application, connect_store};
 use cue_gateway::telemetry;
 
 #[derive(Parser)]
@@ -21,6 +22,10 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Write every template and every stored workflow into the search index (OpenSearch when
+    /// OPENSEARCH_URL is set; creates the index if missing). Repairs an index that missed
+    /// writes while it was down.
+    Reindex,
     /// Generate a workflow bundle from a description, without a server or database.
     Generate {
         /// What the workflow should do, e.g. "every weekday at 9 post new Stripe payouts to Slack".
@@ -158,10 +163,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
-    let config = store_config(&settings);
-    let store = cue_store::Store::connect(&config)
-        .await
-        .with_context(|| format!("DATABASE_URL: cannot open {}", config.redacted_url()))?;
+    let store = connect_store(&settings).await?;
     let applied = store
         .run_migrations()
         .await
@@ -191,6 +193,27 @@ async fn token(settings: Settings, email: &str, name: Option<String>) -> anyhow:
     Ok(())
 }
 
+async fn reindex(settings: Settings) -> anyhow::Result<()> {
+    let store = connect_store(&settings).await?;
+    let engine = cue_workflows::Engine::new().context("loading the workflow engine")?;
+    let templates = cue_workflows::TemplateLibrary::builtin(engine.catalog())
+        .context("loading the template library")?;
+    let index = search::build_index(settings.opensearch.as_ref())?;
+    let done = search::index_everything(&*index, &templates, &*store.workflows()).await?;
+    match &settings.opensearch {
+        Some(os) => println!(
+            "indexed {} template(s) and {} workflow(s) into OpenSearch at {} ({}-search)",
+            done.templates, done.workflows, os.url, os.index_prefix
+        ),
+        None => println!(
+            "indexed {} template(s) and {} workflow(s); OPENSEARCH_URL is not set, so this only \
+             checked them: the embedded index is rebuilt by every server start",
+            done.templates, done.workflows
+        ),
+    }
+    Ok(())
+}
+
 /// Settings, with logging set up as they say.
 async fn settings_and_logs() -> anyhow::Result<Settings> {
     let settings = load_settings().await?;
@@ -203,6 +226,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings_and_logs().await?).await,
         Command::Migrate => migrate(settings_and_logs().await?).await,
+        Command::Reindex => reindex(settings_and_logs().await?).await,
         Command::Generate {
             description,
             out,

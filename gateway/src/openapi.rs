@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{auth, code, health, speech, users, workflows};
+use crate::routes::{auth, code, health, speech, templates, users, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,9 @@ use crate::routes::{auth, code, health, speech, users, workflows};
         workflows::get_versions,
         workflows::get_bundle,
         workflows::get_user_workflows,
+        templates::get_templates,
+        templates::get_template,
+        templates::post_use_template,
         code::post_validate,
         code::post_syntax_check,
         speech::post_transcribe,

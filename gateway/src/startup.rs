@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use cue_auth::jwt::{JwtConfig, TokenCodec};
 use cue_auth::providers::{GithubProvider, GoogleProvider};
 use cue_auth::{AuthRepos, AuthService, LoginSettings, OAuthProvider};
-use cue_store::{Store, StoreConfig};
+use cue_store::{Store, StoreConfig, StoreError};
 use cue_workflows::Engine;
 use cue_workflows::artifacts::ArtifactStore;
 use secrecy::ExposeSecret;
@@ -34,6 +34,7 @@ pub fn store_config(settings: &Settings) -> StoreConfig {
         url: settings.database.url.expose_secret().to_owned(),
         max_connections: settings.database.max_connections,
         acquire_timeout: settings.database.acquire_timeout,
+        query_timeout: settings.database.query_timeout,
     }
 }
 
@@ -172,14 +173,29 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     let generator: Arc<dyn cue_workflows::WorkflowGenerator> =
         Arc::new(crate::metrics::InstrumentedGenerator(generator));
     let artifacts = artifact_store(&settings.artifacts).await?;
+    let templates = Arc::new(
+        cue_workflows::TemplateLibrary::builtin(engine.catalog())
+            .context("loading the template library")?,
+    );
+    let search = crate::search::build_index(settings.opensearch.as_ref())?;
+    let workflows = store.workflows();
+    crate::search::prepare_at_startup(
+        &*search,
+        settings.opensearch.is_none(),
+        &templates,
+        &*workflows,
+    )
+    .await?;
     Ok(AppState {
+        templates,
+        search,
         store: store.clone(),
         rate_limiter,
         generator,
         artifacts,
         speech,
         engine,
-        workflows: store.workflows(),
+        workflows,
         auth: Arc::new(auth),
         probes,
         trusted_origins,
@@ -254,6 +270,29 @@ fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound("resource").into())
 }
 
+/// Opens the store, waiting up to `DATABASE_STARTUP_WAIT_SECONDS` for the database to
+/// answer: in a deploy the database, or the network to it, may come up after the service.
+/// Each attempt keeps the usual (short) timeouts.
+pub async fn connect_store(settings: &Settings) -> anyhow::Result<Store> {
+    let config = store_config(settings);
+    let deadline = std::time::Instant::now() + settings.database.startup_wait;
+    loop {
+        match Store::connect(&config).await {
+            Ok(store) => return Ok(store),
+            Err(StoreError::Unavailable(e)) if std::time::Instant::now() < deadline => {
+                tracing::warn!(error = %e, "the database does not answer yet; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "DATABASE_URL: cannot open {}",
+                    config.redacted_url()
+                )));
+            }
+        }
+    }
+}
+
 /// The running server (and the metrics server, when `METRICS_PORT` is set) and what tests
 /// need to reach them.
 pub struct Application {
@@ -261,20 +300,14 @@ pub struct Application {
     metrics_port: Option<u16>,
     server: Server,
     metrics_server: Option<Server>,
+    store: Store,
 }
 
 impl Application {
     /// Binds `HOST:PORT` (port 0 picks a free one), opens the database, applies migrations
     /// unless disabled, and prepares the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = Store::connect(&store_config(&settings))
-            .await
-            .with_context(|| {
-                format!(
-                    "DATABASE_URL: cannot open {}",
-                    store_config(&settings).redacted_url()
-                )
-            })?;
+        let store = connect_store(&settings).await?;
         if settings.database.run_migrations {
             let applied = store
                 .run_migrations()
@@ -315,6 +348,7 @@ impl Application {
             metrics_port,
             server,
             metrics_server,
+            store,
         })
     }
 
@@ -327,14 +361,19 @@ impl Application {
         self.metrics_port
     }
 
-    /// Serves until SIGTERM/SIGINT (both servers stop on it) or an I/O error.
+    /// Serves until stopped. On SIGTERM (or SIGINT) both servers stop accepting and let
+    /// in-flight requests finish for up to `SHUTDOWN_GRACE_SECONDS`; then the database pool
+    /// is closed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        match self.metrics_server {
+        let result = match self.metrics_server {
             None => self.server.await,
             Some(metrics) => futures_util::future::try_join(self.server, metrics)
                 .await
                 .map(drop),
-        }
+        };
+        self.store.close();
+        tracing::info!("database pool closed");
+        result
     }
 }
 

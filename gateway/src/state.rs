@@ -8,7 +8,8 @@ use cue_auth::AuthService;
 use cue_speech::SpeechToText;
 use cue_workflows::artifacts::ArtifactStore;
 use cue_workflows::repo::WorkflowRepository;
-use cue_workflows::{Engine, WorkflowGenerator};
+use cue_workflows::search::SearchIndex;
+use cue_workflows::{Engine, TemplateLibrary, WorkflowGenerator};
 
 use crate::config::Settings;
 
@@ -41,6 +42,10 @@ pub struct AppState {
     /// The configured speech-to-text provider (`disabled` when none is).
     pub speech: Arc<dyn SpeechToText>,
     pub probes: Vec<Arc<dyn ReadinessProbe>>,
+    /// The curated starter workflows.
+    pub templates: Arc<TemplateLibrary>,
+    /// Full-text search over templates and each user's workflows.
+    pub search: Arc<dyn SearchIndex>,
     /// Origins allowed to make cookie-authenticated unsafe requests (CSRF guard): the CORS
     /// allow-list plus this API's own public origin.
     pub trusted_origins: HashSet<String>,

@@ -59,9 +59,12 @@ impl From<DieselError> for DbError {
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 DbError::Unavailable(e.into())
             }
-            // SQLite reports a writer that outlasted busy_timeout this way: transient, not a bug.
+            // SQLite reports a writer that outlasted busy_timeout this way, and PostgreSQL a
+            // query it cancelled at statement_timeout (the store's query deadline) this way:
+            // transient, not a bug.
             DieselError::DatabaseError(DatabaseErrorKind::Unknown, info)
-                if info.message().contains("database is locked") =>
+                if info.message().contains("database is locked")
+                    || info.message().contains("statement timeout") =>
             {
                 DbError::Unavailable(e.into())
             }
@@ -157,6 +160,13 @@ mod tests {
             ),
             (
                 db(DatabaseErrorKind::Unknown, "database is locked"),
+                "unavailable",
+            ),
+            (
+                db(
+                    DatabaseErrorKind::Unknown,
+                    "canceling statement due to statement timeout",
+                ),
                 "unavailable",
             ),
             (db(DatabaseErrorKind::Unknown, "syntax error"), "internal"),

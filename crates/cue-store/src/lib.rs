@@ -28,6 +28,11 @@
 //! Errors never carry SQL text or the database password in their message: a pool timeout or
 //! a refused connection is `Unavailable`, a unique violation is `Conflict` (auth ports),
 //! anything else `Internal`, each with the cause as its `source`.
+//!
+//! Every checkout and every query is bounded in time ([`StoreConfig::acquire_timeout`],
+//! [`StoreConfig::query_timeout`]): a database that stops answering, even one whose packets
+//! silently vanish, makes calls fail `Unavailable` instead of hanging, and the pool heals by
+//! itself when it returns.
 
 pub mod artifacts;
 mod config;

@@ -6,9 +6,10 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use deadpool::Runtime;
-use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
+use deadpool::managed::{self, Metrics, Object, RecycleError, RecycleResult, Status};
 use deadpool_sync::SyncWrapper;
 use diesel::connection::{SimpleConnection, TransactionManager};
 use diesel::prelude::*;
@@ -73,7 +74,26 @@ pub(crate) fn establish(target: &Target) -> Result<AnyConnection, ConnectError> 
 
 /// A pooled connection: diesel is synchronous, so it is used through `interact`.
 pub(crate) type Conn = SyncWrapper<AnyConnection>;
-pub(crate) type Pool = managed::Pool<ConnectionManager>;
+
+/// The connection pool and the deadlines every use of it keeps.
+#[derive(Clone)]
+pub(crate) struct Pool {
+    inner: managed::Pool<ConnectionManager>,
+    acquire_timeout: Duration,
+    /// `None` for an in-memory SQLite database: its one connection is the database, so it
+    /// is never thrown away, and there is no network for a query to get stuck on.
+    query_timeout: Option<Duration>,
+}
+
+impl Pool {
+    pub(crate) fn status(&self) -> Status {
+        self.inner.status()
+    }
+
+    pub(crate) fn close(&self) {
+        self.inner.close();
+    }
+}
 
 /// deadpool manager for [`AnyConnection`].
 #[derive(Debug)]
@@ -113,13 +133,14 @@ impl managed::Manager for ConnectionManager {
 
 /// Builds the pool without opening a connection.
 pub(crate) fn build_pool(config: &StoreConfig, target: Target) -> Result<Pool, StoreError> {
-    let max_size = if target.is_sqlite_memory() {
+    let memory = target.is_sqlite_memory();
+    let max_size = if memory {
         1
     } else {
         config.max_connections.max(1)
     };
     let timeout = Some(config.acquire_timeout);
-    managed::Pool::builder(ConnectionManager {
+    let inner = managed::Pool::builder(ConnectionManager {
         target: Arc::new(target),
     })
     .max_size(max_size)
@@ -128,19 +149,99 @@ pub(crate) fn build_pool(config: &StoreConfig, target: Target) -> Result<Pool, S
     .create_timeout(timeout)
     .recycle_timeout(timeout)
     .build()
-    .map_err(|e| StoreError::Internal(e.into()))
+    .map_err(|e| StoreError::Internal(e.into()))?;
+    Ok(Pool {
+        inner,
+        acquire_timeout: config.acquire_timeout,
+        query_timeout: (!memory).then_some(config.query_timeout),
+    })
 }
 
-/// Checks a connection out and runs `f` on it on the blocking thread pool.
+/// Checks a connection out and runs `f` on it on the blocking thread pool, within the
+/// pool's acquire and query deadlines.
 pub(crate) async fn run<T, F>(pool: &Pool, f: F) -> Result<T, DbError>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
     T: Send + 'static,
 {
-    let conn = pool.get().await?;
-    conn.interact(f)
-        .await
-        .map_err(|e| DbError::internal(e.to_string()))?
+    run_within(pool, pool.query_timeout, f).await
+}
+
+/// [`run`] with the query's own deadline, or none (migrations may take their time).
+pub(crate) async fn run_within<T, F>(
+    pool: &Pool,
+    query_timeout: Option<Duration>,
+    f: F,
+) -> Result<T, DbError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
+    T: Send + 'static,
+{
+    let held = Held {
+        conn: Some(checkout(pool).await?),
+        discard: pool.query_timeout.is_some(),
+    };
+    let Some(conn) = held.conn.as_ref() else {
+        return Err(DbError::internal("checked-out connection missing"));
+    };
+    let outcome = match query_timeout {
+        None => conn.interact(f).await,
+        Some(limit) => match tokio::time::timeout(limit, conn.interact(f)).await {
+            Ok(outcome) => outcome,
+            // `held` drops the connection: the call may be stuck on a dead network.
+            Err(_) => {
+                return Err(DbError::Unavailable(
+                    format!("the query did not finish within {limit:?}").into(),
+                ));
+            }
+        },
+    };
+    held.release();
+    outcome.map_err(|e| DbError::internal(e.to_string()))?
+}
+
+/// A checked-out connection that leaves the pool for good when dropped, unless released
+/// (or unless `discard` is off: the in-memory database).
+///
+/// Whoever stops waiting for a query (its deadline passed, or the request was cancelled)
+/// must not hand the connection back while the blocking call may still be using it, stuck
+/// on a network that went silent: the next caller would wait behind it. Taking it out of
+/// the pool frees its slot at once; the connection itself is closed when the call returns.
+struct Held {
+    conn: Option<Object<ConnectionManager>>,
+    discard: bool,
+}
+
+impl Held {
+    /// The query finished: the connection goes back to the pool.
+    fn release(mut self) {
+        drop(self.conn.take());
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        // Without `discard` the connection simply goes back to the pool.
+        if let Some(conn) = self.conn.take()
+            && self.discard
+        {
+            drop(Object::take(conn));
+        }
+    }
+}
+
+/// A connection within `acquire_timeout` all told. deadpool bounds each step (waiting for
+/// a slot, checking an idle connection, opening one) but retries the next idle connection
+/// after a failed check, so behind a silent network a checkout would otherwise take
+/// `acquire_timeout` once per idle connection. Giving up mid-check drops the connection
+/// being checked, so a dead connection is not offered again.
+async fn checkout(pool: &Pool) -> Result<Object<ConnectionManager>, DbError> {
+    match tokio::time::timeout(pool.acquire_timeout, pool.inner.get()).await {
+        Ok(conn) => Ok(conn?),
+        Err(_) => Err(DbError::Unavailable(
+            format!("no database connection within {:?}", pool.acquire_timeout).into(),
+        )),
+    }
 }
 
 /// A transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`: a deferred

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use crate::config::{Backend, StoreConfig, Target};
 use crate::error::{DbError, StoreError};
 use crate::migrations;
-use crate::pool::{AnyConnection, Pool, build_pool, run};
+use crate::pool::{AnyConnection, Pool, build_pool, run, run_within};
 use crate::repos::{
     DbLoginStateRepository, DbRevocationRepository, DbUserRepository, DbWorkflowRepository,
 };
@@ -56,7 +56,7 @@ const MIGRATION_LOCK_KEY: i64 = 0x0C0E_5702_E000_0001;
 impl Store {
     /// Builds the pool and checks that the database answers.
     ///
-    /// `Unavailable` when it does not within `acquire_timeout`; `InvalidUrl` for a URL of
+    /// `Unavailable` when it does not within the configured timeouts; `InvalidUrl` for a URL of
     /// an unknown kind.
     pub async fn connect(config: &StoreConfig) -> Result<Self, StoreError> {
         let store = Self::connect_lazy(config)?;
@@ -66,7 +66,7 @@ impl Store {
 
     /// Builds the pool without connecting; the first use opens a connection.
     pub fn connect_lazy(config: &StoreConfig) -> Result<Self, StoreError> {
-        let target = Target::parse(&config.url, config.acquire_timeout)?;
+        let target = Target::parse(config)?;
         let backend = target.backend();
         let pool = build_pool(config, target)?;
         Ok(Self { pool, backend })
@@ -120,17 +120,21 @@ impl Store {
             .map_err(StoreError::Migration)
     }
 
+    /// Runs a migration step without the query deadline: on PostgreSQL under an advisory
+    /// lock and with the connection's `statement_timeout` lifted for the duration.
     async fn migrate(&self, f: MigrationStep) -> Result<Vec<String>, StoreError> {
-        run(&self.pool, move |c| {
-            let locked = matches!(c, AnyConnection::Postgresql(_));
-            if locked {
+        run_within(&self.pool, None, move |c| {
+            let postgres = matches!(c, AnyConnection::Postgresql(_));
+            if postgres {
+                diesel::sql_query("SET statement_timeout = 0").execute(c)?;
                 diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
                     .execute(c)?;
             }
             let result = f(c);
-            if locked {
+            if postgres {
                 diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
                     .execute(c)?;
+                diesel::sql_query("RESET statement_timeout").execute(c)?;
             }
             Ok::<_, DbError>(result)
         })
@@ -433,6 +437,7 @@ mod tests {
             url,
             max_connections: 2,
             acquire_timeout: Duration::from_secs(1),
+            query_timeout: Duration::from_secs(1),
         }
     }
 
@@ -492,6 +497,68 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_query_past_its_deadline_is_unavailable_and_frees_its_slot() {
+        let Some(db) = fresh_database(Backend::Postgres).await else {
+            return;
+        };
+        // The URL's own statement_timeout (none) wins, so only the client deadline can end
+        // the query; a pool of one shows whether the stuck connection still holds its slot.
+        let config = StoreConfig {
+            url: format!("{}?options=-c%20statement_timeout%3D0", db.url()),
+            max_connections: 1,
+            acquire_timeout: Duration::from_secs(5),
+            query_timeout: Duration::from_millis(300),
+        };
+        let store = Store::connect(&config).await.unwrap();
+        let started = Instant::now();
+        let slow = run(&store.pool, |c| {
+            diesel::sql_query("SELECT pg_sleep(3)").execute(c)?;
+            Ok(())
+        })
+        .await;
+        let took = started.elapsed();
+        assert!(matches!(slow, Err(DbError::Unavailable(_))), "{slow:?}");
+        assert!(took < Duration::from_millis(1500), "took {took:?}");
+        assert_eq!(
+            store.pool.status().size,
+            0,
+            "the stuck connection left the pool"
+        );
+        store.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn postgres_cancels_queries_at_the_query_deadline() {
+        let Some(db) = fresh_database(Backend::Postgres).await else {
+            return;
+        };
+        let config = StoreConfig {
+            query_timeout: Duration::from_millis(700),
+            ..db.config()
+        };
+        let store = Store::connect(&config).await.unwrap();
+        #[derive(QueryableByName)]
+        struct Setting {
+            #[diesel(sql_type = Text)]
+            statement_timeout: String,
+        }
+        let shown = run(&store.pool, |c| {
+            Ok(diesel::sql_query("SHOW statement_timeout").get_result::<Setting>(c)?)
+        })
+        .await
+        .unwrap();
+        assert_eq!(shown.statement_timeout, "700ms");
+        // Migrations are exempt: they ran with the timeout lifted and restored it after.
+        store.run_migrations().await.unwrap();
+        let shown = run(&store.pool, |c| {
+            Ok(diesel::sql_query("SHOW statement_timeout").get_result::<Setting>(c)?)
+        })
+        .await
+        .unwrap();
+        assert_eq!(shown.statement_timeout, "700ms");
+    }
+
+    #[tokio::test]
     async fn an_unopenable_sqlite_file_is_unavailable() {
         let dir = tempfile::tempdir().unwrap();
         let not_a_dir = dir.path().join("file");
@@ -524,6 +591,42 @@ mod tests {
             store.users().find(u.id).await.unwrap(),
             Some(u),
             "same database on every checkout"
+        );
+    }
+
+    /// A query its caller stopped waiting for (here: cancelled after 1 ms).
+    async fn abandon_a_query(store: &Store) {
+        let abandoned = tokio::time::timeout(
+            Duration::from_millis(1),
+            run(&store.pool, |_| {
+                std::thread::sleep(Duration::from_millis(100));
+                Ok(())
+            }),
+        )
+        .await;
+        assert!(abandoned.is_err(), "the caller gave up");
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_connection_leaves_the_pool() {
+        let db = fresh_database(Backend::Sqlite).await.unwrap();
+        let store = db.migrated_store().await;
+        assert_eq!(store.pool.status().size, 1);
+        abandon_a_query(&store).await;
+        assert_eq!(store.pool.status().size, 0, "not handed to the next caller");
+        store.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_database_keeps_its_connection_through_an_abandoned_query() {
+        let store = Store::connect(&StoreConfig::new(":memory:")).await.unwrap();
+        store.run_migrations().await.unwrap();
+        let u = user(&store).await;
+        abandon_a_query(&store).await;
+        assert_eq!(
+            store.users().find(u.id).await.unwrap(),
+            Some(u),
+            "its one connection is the database"
         );
     }
 

@@ -56,12 +56,14 @@ impl TestDatabase {
         self.backend
     }
 
-    /// A configuration for this database with a small pool and a short timeout.
+    /// A configuration for this database with a small pool and timeouts generous enough
+    /// for a loaded machine.
     pub fn config(&self) -> StoreConfig {
         StoreConfig {
             url: self.url.clone(),
             max_connections: 4,
             acquire_timeout: Duration::from_secs(5),
+            query_timeout: Duration::from_secs(5),
         }
     }
 

@@ -10,6 +10,8 @@ use crate::model::{
     Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan, TriggerKind,
 };
 use crate::sam::HANDLER_FILE;
+use crate::search::{EmbeddedIndex, MAX_LIMIT, Scope, SearchDoc, SearchQuery};
+use crate::templates::{Template, TemplateLibrary};
 use crate::{Graph, WorkflowError, credentials, planner, python, sam, text};
 
 /// The longest prompt accepted, in characters.
@@ -21,22 +23,72 @@ pub trait WorkflowGenerator: Send + Sync {
     async fn generate(&self, req: &GenerateRequest) -> Result<Generated, WorkflowError>;
 }
 
+/// How many of the closest templates inform a plan.
+const HINT_TEMPLATES: usize = 3;
+
+/// The template library and an index over it, for hints while planning.
+#[derive(Debug)]
+struct Hints {
+    library: TemplateLibrary,
+    index: EmbeddedIndex,
+}
+
 /// The embedded, deterministic engine. Holds the parsed catalog; share it in an `Arc`.
 #[derive(Debug)]
 pub struct Engine {
     catalog: Catalog,
     max_prompt_chars: usize,
     validate: bool,
+    hints: Option<Hints>,
 }
 
 impl Engine {
-    /// An engine with the built-in catalog.
+    /// An engine with the built-in catalog, using the built-in templates as hints.
     pub fn new() -> Result<Self, WorkflowError> {
+        let catalog = Catalog::builtin()?;
+        let library = TemplateLibrary::builtin(&catalog)?;
+        let index = EmbeddedIndex::with_docs(
+            library
+                .all()
+                .iter()
+                .enumerate()
+                .map(|(i, t)| SearchDoc::from_template(t, i))
+                .collect(),
+        );
         Ok(Self {
-            catalog: Catalog::builtin()?,
+            catalog,
             max_prompt_chars: DEFAULT_MAX_PROMPT_CHARS,
             validate: true,
+            hints: Some(Hints { library, index }),
         })
+    }
+
+    /// Plans without template hints: a tool the text asks for without naming it ("email
+    /// me") is always the catalog's default. For measuring what the hints change.
+    #[must_use]
+    pub fn without_template_hints(mut self) -> Self {
+        self.hints = None;
+        self
+    }
+
+    /// The templates closest to a description, best first, with their relevance (at most
+    /// `limit`; none without hints or when nothing is alike).
+    pub fn closest_templates(&self, text: &str, limit: usize) -> Vec<(&Template, f32)> {
+        let Some(hints) = &self.hints else {
+            return Vec::new();
+        };
+        let query = SearchQuery {
+            limit: limit.clamp(1, MAX_LIMIT),
+            ..SearchQuery::new(Scope::Templates, text)
+        };
+        // The index is in memory; it only fails on a poisoned lock, and hints are optional.
+        let Ok(page) = hints.index.search_now(&query) else {
+            return Vec::new();
+        };
+        page.hits
+            .iter()
+            .filter_map(|h| Some((hints.library.get(&h.id)?, h.score)))
+            .collect()
     }
 
     /// Sets the longest accepted prompt (characters).
@@ -72,7 +124,12 @@ impl Engine {
         }
         let normalized =
             text::normalize(&req.prompt, req.input_type == InputType::SpeechTranscript);
-        planner::plan(&self.catalog, &normalized)
+        let closest = self.closest_templates(&normalized, HINT_TEMPLATES);
+        let hints: Vec<(&str, f32)> = closest
+            .iter()
+            .flat_map(|(t, score)| t.plan.tools.iter().map(move |pt| (pt.id.as_str(), *score)))
+            .collect();
+        planner::plan(&self.catalog, &normalized, &hints)
     }
 
     /// Plans and generates everything for a prompt.
@@ -410,6 +467,58 @@ mod tests {
             params: BTreeMap::new(),
             filter: None,
         }
+    }
+
+    fn tool_names(engine: &Engine, prompt: &str) -> (Vec<String>, Vec<String>) {
+        let plan = engine.plan(&GenerateRequest::text(prompt)).unwrap();
+        (
+            plan.tools.iter().map(|t| t.name.clone()).collect(),
+            plan.assumptions,
+        )
+    }
+
+    #[test]
+    fn templates_choose_an_unnamed_tool_when_several_agree() {
+        let prompt = "Every weekday at 7am email me my Google Calendar events";
+        let hinted = Engine::new().unwrap();
+        let (tools, assumptions) = tool_names(&hinted, prompt);
+        assert!(tools.contains(&"Gmail".to_owned()), "{tools:?}");
+        assert!(
+            assumptions
+                .iter()
+                .any(|a| a.contains("using Gmail, as the closest templates do")
+                    && a.contains("Amazon SES")),
+            "{assumptions:?}"
+        );
+        let plain = Engine::new().unwrap().without_template_hints();
+        let (tools, _) = tool_names(&plain, prompt);
+        assert!(tools.contains(&"Amazon SES".to_owned()), "{tools:?}");
+        // A tool the text names is never replaced.
+        let (tools, _) = tool_names(
+            &hinted,
+            "Every weekday at 7am send my Google Calendar events with SendGrid",
+        );
+        assert!(
+            tools.contains(&"SendGrid".to_owned()) && !tools.contains(&"Gmail".to_owned()),
+            "{tools:?}"
+        );
+    }
+
+    #[test]
+    fn one_alike_template_is_not_enough_to_change_a_default() {
+        // "the team" resembles the Microsoft Teams template only.
+        let engine = Engine::new().unwrap();
+        let (tools, _) = tool_names(
+            &engine,
+            "every morning summarize yesterday's notion wiki changes and send that to the team",
+        );
+        assert!(!tools.contains(&"Microsoft Teams".to_owned()), "{tools:?}");
+        let closest = engine.closest_templates("daily GitHub issues in Slack", 3);
+        assert_eq!(closest[0].0.id, "daily-github-issues-to-slack");
+        assert!(closest.windows(2).all(|w| w[0].1 >= w[1].1));
+        assert!(engine.closest_templates("zzqx", 3).is_empty());
+        let plain = Engine::new().unwrap().without_template_hints();
+        assert!(plain.closest_templates("daily GitHub issues", 3).is_empty());
     }
 
     /// Every action and every event of the catalog generates code that cue-validate accepts.

@@ -34,6 +34,8 @@ mod python;
 pub mod repo;
 mod sam;
 mod schedule;
+pub mod search;
+pub mod templates;
 mod text;
 
 pub use credentials::{credential_id, fill_credentials};
@@ -50,3 +52,4 @@ pub use model::{
 };
 pub use python::py_str;
 pub use sam::HANDLER_FILE;
+pub use templates::{Template, TemplateLibrary};

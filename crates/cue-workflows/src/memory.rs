@@ -142,6 +142,22 @@ impl WorkflowRepository for InMemoryWorkflows {
         Ok(false)
     }
 
+    async fn scan(
+        &self,
+        after: Option<WorkflowId>,
+        limit: i64,
+    ) -> Result<Vec<WorkflowRecord>, RepoError> {
+        let map = self.lock()?;
+        let mut items: Vec<WorkflowRecord> = map
+            .values()
+            .filter(|(r, _)| after.is_none_or(|a| r.id.0 > a.0))
+            .map(|(r, _)| r.clone())
+            .collect();
+        items.sort_by_key(|r| r.id.0);
+        items.truncate(usize::try_from(limit.max(0)).unwrap_or(usize::MAX));
+        Ok(items)
+    }
+
     async fn versions(
         &self,
         owner: OwnerId,
@@ -173,6 +189,26 @@ mod tests {
             plan: serde_json::json!({}),
             status: "draft".into(),
         }
+    }
+
+    #[tokio::test]
+    async fn scan_pages_through_every_owner_in_id_order() {
+        let repo = InMemoryWorkflows::new();
+        let mut ids = Vec::new();
+        for _ in 0..5 {
+            ids.push(repo.create(new(OwnerId(Uuid::now_v7()))).await.unwrap().id);
+        }
+        ids.sort_by_key(|i| i.0);
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = repo.scan(after, 2).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            seen.extend(page.iter().map(|r| r.id));
+        }
+        assert_eq!(seen, ids);
+        assert!(repo.scan(None, 0).await.unwrap().is_empty());
     }
 
     #[tokio::test]
@@ -212,6 +248,9 @@ mod tests {
         assert_eq!(versions[0].code, "v1");
         assert_eq!(repo.list(me, 10, 0).await.unwrap().total, 1);
         assert_eq!(repo.list(other, 10, 0).await.unwrap().total, 0);
+        let all = repo.scan(None, 10).await.unwrap();
+        assert_eq!(all.len(), 1, "scan sees every owner");
+        assert!(repo.scan(Some(rec.id), 10).await.unwrap().is_empty());
         assert!(!repo.delete(other, rec.id).await.unwrap());
         assert!(repo.delete(me, rec.id).await.unwrap());
         assert!(repo.get(me, rec.id).await.unwrap().is_none());

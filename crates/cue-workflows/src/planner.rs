@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Catalog, EventDelivery, Role, Tool};
+use crate::catalog::{Catalog, EventDelivery, Need, Role, Tool};
 use crate::model::{CompareOp, Condition, Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
 use crate::text::{Tok, tokenize};
 use crate::{WorkflowError, python, schedule};
@@ -879,7 +879,45 @@ fn extract_params(
 }
 
 /// Builds the plan of a normalised prompt.
-pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError> {
+/// Tools the closest templates use, one entry per template and tool, with how close that
+/// template is (its search score). When the text asks for something without naming a tool
+/// ("email me"), a candidate that at least [`HINT_QUORUM`] of those templates agree on is used
+/// instead of the catalog's default; one template alone is too easily a coincidence of words
+/// ("the team" is not Microsoft Teams).
+pub(crate) type ToolHints<'a> = [(&'a str, f32)];
+
+/// Templates that must use a candidate before it replaces the default.
+const HINT_QUORUM: usize = 2;
+
+/// The need's candidate most of the closest templates use, if enough agree and it has the
+/// need's action.
+fn hinted<'c>(catalog: &'c Catalog, n: &Need, hints: &ToolHints<'_>) -> Option<&'c Tool> {
+    let mut best: Option<(&Tool, usize, f32)> = None;
+    for id in std::iter::once(&n.default).chain(&n.alternatives) {
+        let votes: Vec<f32> = hints
+            .iter()
+            .filter(|(t, _)| t == id)
+            .map(|(_, w)| *w)
+            .collect();
+        let (count, weight) = (votes.len(), votes.iter().sum::<f32>());
+        let Some(tool) = catalog.tool(id) else {
+            continue;
+        };
+        if count >= HINT_QUORUM
+            && tool.action(&n.action).is_some()
+            && best.is_none_or(|(_, c, w)| (count, weight) > (c, w))
+        {
+            best = Some((tool, count, weight));
+        }
+    }
+    best.map(|(t, _, _)| t)
+}
+
+pub(crate) fn plan(
+    catalog: &Catalog,
+    text: &str,
+    hints: &ToolHints<'_>,
+) -> Result<Plan, WorkflowError> {
     let all_toks = tokenize(text);
     if let Some(reason) = disallowed(&all_toks) {
         return Err(WorkflowError::Disallowed { reason });
@@ -1129,7 +1167,9 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
         if n.not_in_trigger && trigger_tool.is_some_and(|t| catalog.tool_at(t).id == n.default) {
             continue;
         }
-        let Some(ti) = catalog.tools.iter().position(|t| t.id == n.default) else {
+        let hint = hinted(catalog, n, hints);
+        let chosen = hint.map_or(n.default.as_str(), |t| t.id.as_str());
+        let Some(ti) = catalog.tools.iter().position(|t| t.id == chosen) else {
             continue;
         };
         if Some(ti) == trigger_tool || drafts.iter().any(|d| d.tool == ti) {
@@ -1139,9 +1179,9 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
         let Some(action) = tool.action(&n.action) else {
             continue;
         };
-        let alts: Vec<&str> = n
-            .alternatives
-            .iter()
+        let alts: Vec<&str> = std::iter::once(&n.default)
+            .chain(&n.alternatives)
+            .filter(|a| **a != tool.id)
             .filter_map(|a| catalog.tool(a))
             .map(|t| t.name.as_str())
             .collect();
@@ -1157,8 +1197,13 @@ pub(crate) fn plan(catalog: &Catalog, text: &str) -> Result<Plan, WorkflowError>
             .map(|t| t.w.as_str())
             .collect::<Vec<_>>();
         let _ = phrase;
+        let why = if hint.is_some() && chosen != n.default {
+            ", as the closest templates do"
+        } else {
+            ""
+        };
         assumptions.push(format!(
-            "No {} tool was named; using {} (alternatives: {}).",
+            "No {} tool was named; using {}{why} (alternatives: {}).",
             n.id,
             tool.name,
             alts.join(", ")

@@ -153,6 +153,14 @@ pub trait WorkflowRepository: Send + Sync {
     ) -> Result<Option<WorkflowRecord>, RepoError>;
     /// `false` when there was no such workflow of this owner.
     async fn delete(&self, owner: OwnerId, id: WorkflowId) -> Result<bool, RepoError>;
+    /// Every owner's workflows in id order, at most `limit` of them after `after`
+    /// (exclusive): keyset pages for rebuilding a search index. Not owner-scoped, so it
+    /// serves maintenance (startup, `cue-gateway reindex`), never a user's request.
+    async fn scan(
+        &self,
+        after: Option<WorkflowId>,
+        limit: i64,
+    ) -> Result<Vec<WorkflowRecord>, RepoError>;
     /// Earlier versions, newest first. `None` when there is no such workflow of this owner.
     async fn versions(
         &self,

@@ -122,7 +122,10 @@ struct Summary {
 }
 
 fn run(prompts: &[Value], canonical: &BTreeSet<String>) -> Summary {
-    let engine = Engine::new().unwrap();
+    run_with(&Engine::new().unwrap(), prompts, canonical)
+}
+
+fn run_with(engine: &Engine, prompts: &[Value], canonical: &BTreeSet<String>) -> Summary {
     let mut s = Summary {
         n: 0,
         f1: 0.0,
@@ -408,4 +411,53 @@ fn holdout_prompts_generate_valid_code() {
     }
     assert_eq!(s.validation_errors, 0, "cue-validate found errors");
     assert_eq!(s.reject_hits, s.rejects, "every reject prompt is rejected");
+}
+
+/// Template hints (the closest templates choose a tool the text asks for without naming it)
+/// measured against the same engine without them, on every prompt set: printed as before and
+/// after, and they must not lower a score.
+#[test]
+fn template_hints_do_not_lower_any_score() {
+    let canonical = canonical_names();
+    let sets = [
+        (
+            "dev",
+            manifest().join("../../../shared/eval/dev-prompts.jsonl"),
+        ),
+        ("own", manifest().join("tests/prompts.jsonl")),
+        ("holdout", manifest().join("tests/prompts_holdout.jsonl")),
+    ];
+    let with = Engine::new().unwrap();
+    let without = Engine::new().unwrap().without_template_hints();
+    for (label, path) in sets {
+        let (Some(prompts), Some(canonical)) = (load(&path), canonical.clone()) else {
+            println!(
+                "skipped {label}: {} or tools.json not found",
+                path.display()
+            );
+            continue;
+        };
+        let before = run_with(&without, &prompts, &canonical);
+        let after = run_with(&with, &prompts, &canonical);
+        let (f1_before, trig_before) = report(&format!("{label} without hints"), &before);
+        let (f1_after, trig_after) = report(&format!("{label} with hints"), &after);
+        for ((id, b), (_, a)) in before.generated.iter().zip(&after.generated) {
+            let names = |g: &Generated| g.tools.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+            if names(b) != names(a) {
+                println!("  {id}: {:?} -> {:?}", names(b), names(a));
+            }
+        }
+        assert!(
+            f1_after >= f1_before - 1e-9,
+            "{label}: hints lowered tool F1"
+        );
+        assert!(
+            trig_after >= trig_before - 1e-9,
+            "{label}: hints lowered trigger accuracy"
+        );
+        assert_eq!(
+            after.validation_errors, 0,
+            "{label}: cue-validate found errors"
+        );
+    }
 }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod code;
 pub mod health;
 pub mod speech;
+pub mod templates;
 pub mod users;
 pub mod workflows;
 
@@ -46,4 +47,5 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &crate::state::AppState) {
     code::configure(cfg, state);
     speech::configure(cfg);
     workflows::configure(cfg, state);
+    templates::configure(cfg);
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use cue_validate::{Report, Stage};
 use cue_workflows::artifacts::ArtifactKey;
 use cue_workflows::repo::{NewWorkflow, OwnerId, WorkflowId, WorkflowPatch, WorkflowRecord};
+use cue_workflows::search::{Scope, SearchQuery};
 use cue_workflows::{
     Edge, GenerateRequest, Generated, IdentifiedTool, InputType, Node, Plan, Step, Trigger,
 };
@@ -18,6 +19,7 @@ use uuid::Uuid;
 use super::code::{ValidationReport, options, run_validation};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{AuthUser, MaybeAuthUser};
+use crate::search;
 use crate::state::AppState;
 
 /// Most credential values accepted in one request.
@@ -171,13 +173,28 @@ pub async fn post_generate(
         prompt,
         input_type: b.input_type.unwrap_or_default(),
     };
-    let mut generated = state.generator.generate(&req).await?;
+    let generated = state.generator.generate(&req).await?;
+    let user = user.0;
+    Ok(web::Json(
+        save_generated(&state, user.as_ref(), req.prompt, generated).await?,
+    ))
+}
+
+/// The one path from a generated workflow to the answer of `/workflows/generate` (and of
+/// `/templates/{id}/use`): validated if the generator did not, saved to the caller's history
+/// and indexed for search when there is a caller.
+pub(crate) async fn save_generated(
+    state: &AppState,
+    user: Option<&AuthUser>,
+    prompt: String,
+    mut generated: Generated,
+) -> Result<GenerateResponse, ApiError> {
     // The engine validates what it generates; another generator may not.
     let report = match generated.validation.take() {
         Some(report) => report,
         None => {
             validate_generated(
-                &state,
+                state,
                 &generated.code,
                 &generated.requirements,
                 Stage::InitialSkeleton,
@@ -193,18 +210,18 @@ pub async fn post_generate(
         );
     }
     let id = WorkflowId::new();
-    let saved = match &user.0 {
+    let saved = match user {
         Some(user) => {
             let plan = serde_json::to_value(&generated.plan).map_err(ApiError::internal)?;
             let graph = serde_json::to_value(&generated.graph).map_err(ApiError::internal)?;
-            state
+            let record = state
                 .workflows
                 .create(NewWorkflow {
                     id,
                     owner: owner(user),
                     name: generated.name.clone(),
                     description: generated.plan.summary.clone(),
-                    prompt: req.prompt.clone(),
+                    prompt,
                     code: generated.code.clone(),
                     graph,
                     plan,
@@ -216,11 +233,12 @@ pub async fn post_generate(
                     .to_owned(),
                 })
                 .await?;
+            search::sync_workflow(&*state.search, &record).await;
             true
         }
         None => false,
     };
-    Ok(web::Json(generate_response(id, generated, &report, saved)))
+    Ok(generate_response(id, generated, &report, saved))
 }
 
 /// Loads the caller's workflow, or 404 (another user's workflow does not exist for you).
@@ -417,8 +435,13 @@ impl From<WorkflowRecord> for WorkflowSummary {
 pub struct ListQuery {
     /// 1 to 100, default 20.
     limit: Option<i64>,
-    /// Items to skip, default 0.
+    /// Items to skip, default 0 (listing without `q` only).
     offset: Option<i64>,
+    /// Search words, matched against name, description, tools and trigger; results are
+    /// ranked by relevance instead of listed newest first.
+    q: Option<String>,
+    /// The `next_cursor` of the previous page of the same search.
+    cursor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -427,25 +450,37 @@ pub struct WorkflowList {
     total: i64,
     limit: i64,
     offset: i64,
+    /// Searches only: pass as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
 }
 
-/// The caller's workflows, newest first.
+/// The caller's workflows, newest first; with `q`, the caller's workflows that match it, most
+/// relevant first, in pages linked by `next_cursor`. Never another user's workflows.
 #[utoipa::path(get, path = "/workflows", tag = "workflows", params(ListQuery),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = WorkflowList), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = WorkflowList), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "Search is unavailable (OpenSearch down)")))]
 pub async fn get_workflows(
     user: AuthUser,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<WorkflowList>, ApiError> {
+    let query = query.into_inner();
     let limit = query.limit.unwrap_or(20);
-    let offset = query.offset.unwrap_or(0);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::bad_request(
             "invalid_query",
             "limit must be between 1 and 100",
         ));
     }
+    if query.q.is_some() || query.cursor.is_some() {
+        return search_workflows(&state, &user, query, limit)
+            .await
+            .map(web::Json);
+    }
+    let offset = query.offset.unwrap_or(0);
     if offset < 0 {
         return Err(ApiError::bad_request(
             "invalid_query",
@@ -458,7 +493,50 @@ pub async fn get_workflows(
         total: page.total,
         limit,
         offset,
+        next_cursor: None,
     }))
+}
+
+/// `GET /workflows?q=`: ranked ids from the index, records from the database (so a stale
+/// index entry of a deleted workflow is skipped, and nothing is shown that the caller does not
+/// own even if an index were wrong).
+async fn search_workflows(
+    state: &AppState,
+    user: &AuthUser,
+    query: ListQuery,
+    limit: i64,
+) -> Result<WorkflowList, ApiError> {
+    if query.offset.is_some() {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "a search pages with cursor, not offset",
+        ));
+    }
+    let q = SearchQuery {
+        scope: Scope::Owner(owner(user)),
+        text: query.q.unwrap_or_default(),
+        tag: None,
+        limit: usize::try_from(limit).unwrap_or(20),
+        cursor: query.cursor,
+    };
+    let offset = q.offset()?;
+    let page = state.search.search(&q).await?;
+    let mut items = Vec::with_capacity(page.hits.len());
+    for hit in &page.hits {
+        let Ok(id) = Uuid::parse_str(&hit.id) else {
+            continue;
+        };
+        if let Some(record) = state.workflows.get(owner(user), WorkflowId(id)).await? {
+            items.push(WorkflowSummary::from(record));
+        }
+    }
+    Ok(WorkflowList {
+        items,
+        total: i64::try_from(page.total).unwrap_or(i64::MAX),
+        limit,
+        offset: i64::try_from(offset).unwrap_or(i64::MAX),
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// One of the caller's workflows.
@@ -582,6 +660,7 @@ pub async fn post_workflow(
             status: b.status.unwrap_or_else(|| "draft".to_owned()),
         })
         .await?;
+    search::sync_workflow(&*state.search, &record).await;
     let id = record.id.to_string();
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/workflows/{id}")))
@@ -616,11 +695,13 @@ pub async fn put_workflow(
     let record = if patch.is_empty() {
         load(&state, &user, id).await?
     } else {
-        state
+        let record = state
             .workflows
             .update(owner(&user), id, patch)
             .await?
-            .ok_or(ApiError::NotFound("workflow"))?
+            .ok_or(ApiError::NotFound("workflow"))?;
+        search::sync_workflow(&*state.search, &record).await;
+        record
     };
     Ok(web::Json(WorkflowWritten {
         id: record.id.to_string(),
@@ -649,6 +730,7 @@ pub async fn delete_workflow(
     if !state.workflows.delete(owner(&user), id).await? {
         return Err(ApiError::NotFound("workflow"));
     }
+    search::unindex_workflow(&*state.search, owner(&user), id).await;
     // Its bundles go too (best effort: they are only a cache of what was just deleted).
     for version in 1..=u32::try_from(record.version).unwrap_or_default() {
         if let Err(e) = state

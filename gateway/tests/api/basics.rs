@@ -56,6 +56,9 @@ async fn openapi_lists_every_route(app: TestApp) {
         "/code/validate",
         "/speech/transcribe",
         "/speech/service-status",
+        "/templates",
+        "/templates/{id}",
+        "/templates/{id}/use",
     ] {
         assert!(
             doc["paths"].get(path).is_some(),

@@ -1,11 +1,12 @@
 //! `spawn_app()` and the stand-in identity providers.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
 use cue_gateway::config::Settings;
 use cue_gateway::startup::Application;
 use cue_store::testing::{TestDatabase, fresh_database};
-use cue_store::{Backend, Store};
+use cue_store::{Backend, Store, StoreConfig};
 use reqwest::header;
 use serde_json::json;
 use url::Url;
@@ -47,6 +48,7 @@ macro_rules! backend_tests {
 
 pub struct TestApp {
     pub address: String,
+    db_url: String,
     /// The separate metrics server, when the test set `metrics_port`.
     pub metrics_address: Option<String>,
     /// The same database the app uses, for arranging and checking state directly.
@@ -59,7 +61,7 @@ pub struct TestApp {
     /// Where the app keeps bundles.
     pub artifacts_dir: std::path::PathBuf,
     _artifacts: tempfile::TempDir,
-    _db: TestDatabase,
+    _db: Option<TestDatabase>,
 }
 
 pub fn settings_vars(db_url: &str, idp: &str) -> BTreeMap<String, String> {
@@ -76,6 +78,9 @@ pub fn settings_vars(db_url: &str, idp: &str) -> BTreeMap<String, String> {
         ("GITHUB_CLIENT_ID", "github-client"),
         ("GITHUB_CLIENT_SECRET", "github-secret"),
         ("LOG_FORMAT", "pretty"),
+        // Generous, for a loaded test machine; `faults.rs` tests the defaults.
+        ("DATABASE_ACQUIRE_TIMEOUT_MS", "5000"),
+        ("DATABASE_QUERY_TIMEOUT_MS", "5000"),
     ];
     let mut vars: BTreeMap<String, String> = pairs
         .iter()
@@ -103,10 +108,24 @@ pub async fn spawn_app_with(
     adjust: impl FnOnce(&mut BTreeMap<String, String>),
 ) -> Option<TestApp> {
     let db = fresh_database(backend).await?;
+    let mut app = spawn_app_at(db.url(), adjust).await;
+    app.keep_database(db);
+    Some(app)
+}
+
+/// An app on an existing database, which outlives it: a second instance beside another
+/// (scale-out), or an app whose `DATABASE_URL` `adjust` points through a [`Proxy`]
+/// (`TestApp::store` still reaches `db_url` directly).
+///
+/// [`Proxy`]: crate::proxy::Proxy
+pub async fn spawn_app_at(
+    db_url: &str,
+    adjust: impl FnOnce(&mut BTreeMap<String, String>),
+) -> TestApp {
     let idp = MockServer::start().await;
     mount_providers(&idp).await;
     let artifacts = tempfile::tempdir().expect("artifact dir");
-    let mut vars = settings_vars(db.url(), &idp.uri());
+    let mut vars = settings_vars(db_url, &idp.uri());
     vars.insert(
         "artifact_dir".into(),
         artifacts.path().display().to_string(),
@@ -119,29 +138,13 @@ pub async fn spawn_app_with(
     let address = format!("http://127.0.0.1:{}", app.port());
     let metrics_address = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
     tokio::spawn(app.run_until_stopped());
-    let store = Store::connect(&db.config()).await.expect("store");
-    Some(TestApp {
-        address,
-        metrics_address,
-        store,
-        idp,
-        browser: reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        api: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        artifacts_dir: artifacts.path().to_owned(),
-        _artifacts: artifacts,
-        _db: db,
-    })
+    let mut app = TestApp::new(address, db_url, idp, artifacts).await;
+    app.metrics_address = metrics_address;
+    app
 }
 
 /// A user as each stand-in provider knows them, keyed by authorization code.
-async fn mount_providers(idp: &MockServer) {
+pub async fn mount_providers(idp: &MockServer) {
     for (code, token, sub, email) in [
         (
             "google-code-ada",
@@ -224,9 +227,49 @@ impl Authorize {
 }
 
 impl TestApp {
-    /// The URL of the app's database, for running the binary against it.
-    pub fn database_url(&self) -> &str {
-        self._db.url()
+    /// A client of the app serving at `address` (in this process or not) on `db_url`.
+    pub async fn new(
+        address: String,
+        db_url: &str,
+        idp: MockServer,
+        artifacts: tempfile::TempDir,
+    ) -> TestApp {
+        let config = StoreConfig {
+            max_connections: 4,
+            acquire_timeout: Duration::from_secs(5),
+            query_timeout: Duration::from_secs(5),
+            ..StoreConfig::new(db_url)
+        };
+        let store = Store::connect(&config).await.expect("store");
+        TestApp {
+            address,
+            db_url: db_url.to_owned(),
+            metrics_address: None,
+            store,
+            idp,
+            browser: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            api: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            artifacts_dir: artifacts.path().to_owned(),
+            _artifacts: artifacts,
+            _db: None,
+        }
+    }
+
+    /// Drops `db` with the app rather than before it.
+    pub fn keep_database(&mut self, db: TestDatabase) {
+        self._db = Some(db);
+    }
+
+    /// The database the app uses, for starting a second app (or the CLI) on it.
+    pub fn db_url(&self) -> &str {
+        &self.db_url
     }
 
     pub fn url(&self, path: &str) -> String {

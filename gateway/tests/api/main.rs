@@ -6,9 +6,19 @@
 mod auth;
 mod basics;
 mod code;
+mod durability;
+mod faults;
 mod helpers;
 mod limits;
 mod logs;
+#[cfg(feature = "opensearch")]
+mod opensearch;
 mod operator;
+mod process;
+mod proxy;
+mod scale_out;
+mod shutdown;
 mod speech;
+mod templates;
+mod workflow_search;
 mod workflows;

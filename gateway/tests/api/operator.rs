@@ -40,7 +40,7 @@ fn token_of(output: &Output) -> String {
 
 async fn token_command_prints_a_token_the_server_accepts_for_one_user(app: TestApp) {
     let env = [
-        ("DATABASE_URL", app.database_url()),
+        ("DATABASE_URL", app.db_url()),
         ("SECRET_KEY", SECRET_KEY),
     ];
     let first = run_token(
@@ -68,7 +68,7 @@ async fn token_command_prints_a_token_the_server_accepts_for_one_user(app: TestA
 
 async fn token_command_refuses_a_random_key_and_a_malformed_email(app: TestApp) {
     let no_key = run_token(
-        &[("DATABASE_URL", app.database_url())],
+        &[("DATABASE_URL", app.db_url())],
         &["--email", "bench@example.com"],
     );
     assert!(!no_key.status.success());
@@ -77,7 +77,7 @@ async fn token_command_refuses_a_random_key_and_a_malformed_email(app: TestApp) 
 
     let bad_email = run_token(
         &[
-            ("DATABASE_URL", app.database_url()),
+            ("DATABASE_URL", app.db_url()),
             ("SECRET_KEY", SECRET_KEY),
         ],
         &["--email", "not an email"],

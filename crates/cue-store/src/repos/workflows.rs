@@ -275,6 +275,32 @@ impl WorkflowRepository for DbWorkflowRepository {
         Ok(WorkflowPage { items, total })
     }
 
+    async fn scan(
+        &self,
+        after: Option<WorkflowId>,
+        limit: i64,
+    ) -> Result<Vec<WorkflowRecord>, RepoError> {
+        // Ids are stored hyphenated and lower-case, so text order is uuid order on both backends.
+        let after = after.map(|a| uuid_to_db(a.0));
+        let limit = limit.max(0);
+        let rows = run(&self.pool, move |c| {
+            let mut query = workflows::table
+                .order(workflows::id.asc())
+                .limit(limit)
+                .select(WorkflowRow::as_select())
+                .into_boxed();
+            if let Some(after) = after {
+                query = query.filter(workflows::id.gt(after));
+            }
+            Ok(query.load(c)?)
+        })
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(WorkflowRow::into_record)
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
     async fn update(
         &self,
         owner: OwnerId,
@@ -358,6 +384,7 @@ mod tests {
         empty_or_equal_patches_change_nothing,
         patching_a_missing_workflow_is_none,
         list_is_newest_first_with_total_and_pages,
+        scan_pages_through_every_owner_in_id_order,
         delete_removes_the_workflow_and_its_versions,
         creating_for_an_unknown_owner_fails,
         concurrent_code_changes_each_make_one_version,
@@ -564,6 +591,41 @@ mod tests {
         );
         assert_eq!(repo.versions(owner, WorkflowId::new()).await.unwrap(), None);
         assert!(!repo.delete(owner, WorkflowId::new()).await.unwrap());
+    }
+
+    async fn scan_pages_through_every_owner_in_id_order(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let (a, b) = (owner(&store).await, owner(&store).await);
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            let who = if i % 2 == 0 { a } else { b };
+            ids.push(
+                repo.create(new_workflow(who, &format!("wf {i}")))
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        ids.sort_by_key(|id| id.0);
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = repo.scan(after, 2).await.unwrap();
+            assert!(page.len() <= 2);
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            seen.extend(page.iter().map(|r| r.id));
+        }
+        assert_eq!(seen, ids, "every owner's workflows, each once, in id order");
+        let first = repo.scan(None, 1).await.unwrap();
+        assert_eq!(first[0].id, ids[0]);
+        assert_eq!(
+            first[0].plan,
+            new_workflow(a, "x").plan,
+            "records come back whole"
+        );
+        assert!(repo.scan(None, 0).await.unwrap().is_empty());
     }
 
     async fn list_is_newest_first_with_total_and_pages(db: TestDatabase) {

@@ -7,12 +7,15 @@ use async_trait::async_trait;
 
 use super::{ChatMessage, LlmError, ModelClient, answer, prompt};
 use crate::model::{GenerateRequest, Generated};
+use crate::templates::Template;
 use crate::{Engine, WorkflowError, WorkflowGenerator};
 
 /// How many times a rejected answer is sent back for repair by default.
 pub const DEFAULT_MAX_REPAIRS: usize = 2;
 /// The longest earlier answer echoed back in a repair conversation, in characters.
 const MAX_ECHO_CHARS: usize = 8000;
+/// How many of the closest templates the model is shown as examples.
+const EXAMPLE_TEMPLATES: usize = 2;
 
 /// Plans with a hosted model, generates with the embedded engine, and falls back to the
 /// engine's own planner when the model fails.
@@ -52,7 +55,16 @@ impl ModelGenerator {
     /// worded for users.
     async fn ask(&self, req: &GenerateRequest) -> Result<Generated, String> {
         let catalog = self.engine.catalog();
-        let mut messages = vec![prompt::system_message(catalog), prompt::user_message(req)];
+        let examples: Vec<&Template> = self
+            .engine
+            .closest_templates(&req.prompt, EXAMPLE_TEMPLATES)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        let mut messages = vec![
+            prompt::system_message(catalog),
+            prompt::user_message_with_examples(req, &examples),
+        ];
         let mut problem = String::new();
         for _ in 0..=self.max_repairs {
             let reply = self
