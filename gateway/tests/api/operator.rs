@@ -39,10 +39,7 @@ fn token_of(output: &Output) -> String {
 }
 
 async fn token_command_prints_a_token_the_server_accepts_for_one_user(app: TestApp) {
-    let env = [
-        ("DATABASE_URL", app.db_url()),
-        ("SECRET_KEY", SECRET_KEY),
-    ];
+    let env = [("DATABASE_URL", app.db_url()), ("SECRET_KEY", SECRET_KEY)];
     let first = run_token(
         &env,
         &["--email", "bench@example.com", "--name", "Load Test"],
@@ -76,10 +73,7 @@ async fn token_command_refuses_a_random_key_and_a_malformed_email(app: TestApp) 
     assert!(String::from_utf8_lossy(&no_key.stderr).contains("SECRET_KEY"));
 
     let bad_email = run_token(
-        &[
-            ("DATABASE_URL", app.db_url()),
-            ("SECRET_KEY", SECRET_KEY),
-        ],
+        &[("DATABASE_URL", app.db_url()), ("SECRET_KEY", SECRET_KEY)],
         &["--email", "not an email"],
     );
     assert!(!bad_email.status.success());
