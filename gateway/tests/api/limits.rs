@@ -15,6 +15,7 @@ backend_tests!(
     auth_routes_are_limited_per_client_ip,
     limits_are_shared_between_instances_through_redis,
     redis_down_degrades_to_in_process_limits_without_errors,
+    a_redis_outage_mid_run_costs_no_errors_and_heals,
     disabled_limits_send_no_headers,
     metrics_on_the_api_port_need_the_token,
     metrics_port_serves_without_a_token,
@@ -190,6 +191,103 @@ async fn redis_down_degrades_to_in_process_limits_without_errors(app: TestApp) {
     let ready = app.api.get(app.url("/health/ready")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
     assert_eq!(ready.json::<Value>().await.unwrap()["status"], "degraded");
+}
+
+/// Redis behind a proxy the test controls: it goes away (connections reset, then packets
+/// vanish) while the service is serving, and comes back.
+async fn a_redis_outage_mid_run_costs_no_errors_and_heals(app: TestApp) {
+    use crate::proxy::Proxy;
+    let backend = app.store.backend();
+    drop(app);
+    let url = redis_url();
+    let Some(target) = url
+        .strip_prefix("redis://")
+        .and_then(|hp| std::net::ToSocketAddrs::to_socket_addrs(hp.trim_end_matches('/')).ok())
+        .and_then(|mut addrs| addrs.next())
+    else {
+        println!("skipped: cannot proxy {url}");
+        return;
+    };
+    let proxy = Proxy::start(target).await;
+    let proxied = format!("redis://127.0.0.1:{}", proxy.port());
+    let prefix = format!("cue-test:{}", uuid::Uuid::new_v4());
+    let vars = [
+        // One request refills every 600 ms: slow enough that back-to-back requests see each
+        // other's count, fast enough that the test never runs out.
+        ("rate_limit_generate_per_minute", "100"),
+        ("redis_url", proxied.as_str()),
+        ("rate_limit_redis_prefix", prefix.as_str()),
+    ];
+    let a = self::app(backend, &vars).await;
+    let ready: Value = a
+        .api
+        .get(a.url("/health/ready"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    if ready["checks"]["redis"] != "ok" {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "Redis is required in CI"
+        );
+        println!("skipped: Redis not reachable at {url}");
+        return;
+    }
+    let b = self::app(backend, &vars).await;
+    let remaining =
+        |res: &reqwest::Response| -> u32 { header(res, "ratelimit-remaining").parse().unwrap() };
+
+    // Shared: B sees A's request.
+    let first = generate(&a, None).await;
+    assert_eq!(first.status(), 200);
+    let second = generate(&b, None).await;
+    assert_eq!(
+        remaining(&second),
+        remaining(&first) - 1,
+        "counted in Redis"
+    );
+
+    for outage in ["cut", "blackhole"] {
+        match outage {
+            "cut" => proxy.cut(),
+            _ => proxy.blackhole(),
+        }
+        let started = Instant::now();
+        for _ in 0..5 {
+            let res = generate(&a, None).await;
+            assert_eq!(res.status(), 200, "{outage}");
+        }
+        // At most one Redis deadline (250 ms) is paid; then the instance counts alone.
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{outage}: {:?}",
+            started.elapsed()
+        );
+        let ready = a.api.get(a.url("/health/ready")).send().await.unwrap();
+        assert_eq!(ready.status(), 200, "{outage}: Redis is optional");
+        proxy.restore();
+        // After the backoff (5 s) the instances share counts again.
+        let healed = tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let x = generate(&a, None).await;
+                let y = generate(&b, None).await;
+                assert_eq!((x.status(), y.status()), (StatusCode::OK, StatusCode::OK));
+                if remaining(&y) + 1 == remaining(&x) {
+                    break;
+                }
+            }
+        })
+        .await;
+        assert!(
+            healed.is_ok(),
+            "{outage}: counts are not shared again after restore"
+        );
+    }
 }
 
 async fn disabled_limits_send_no_headers(app: TestApp) {
