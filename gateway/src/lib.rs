@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
+pub mod operator;
 pub mod ratelimit;
 pub mod routes;
 pub mod search;

@@ -37,6 +37,18 @@ enum Command {
         #[arg(long)]
         speech: bool,
     },
+    /// Print an access token for the user with this email, creating the user if there is none.
+    ///
+    /// An operator tool for load tests and API checks without an identity provider. It uses
+    /// DATABASE_URL and SECRET_KEY like the server; the token works on any server sharing them.
+    Token {
+        /// The user's email; an existing user with this verified email is reused.
+        #[arg(long)]
+        email: String,
+        /// Display name for a user this creates.
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 /// Writes a generated bundle to `out` and prints what it holds.
@@ -167,6 +179,20 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints the token alone on stdout (for `$(cue-gateway token ...)`), the rest on stderr.
+async fn token(settings: Settings, email: &str, name: Option<String>) -> anyhow::Result<()> {
+    let outcome = cue_gateway::operator::issue_token(&settings, email, name).await?;
+    eprintln!(
+        "{} user {} <{}>; token expires at {}",
+        if outcome.created { "created" } else { "found" },
+        outcome.user.id,
+        outcome.user.email.as_deref().unwrap_or_default(),
+        outcome.token.expires_at.to_rfc3339(),
+    );
+    println!("{}", outcome.token.token);
+    Ok(())
+}
+
 async fn reindex(settings: Settings) -> anyhow::Result<()> {
     let store = connect_store(&settings).await?;
     let engine = cue_workflows::Engine::new().context("loading the workflow engine")?;
@@ -206,5 +232,6 @@ async fn main() -> anyhow::Result<()> {
             out,
             speech,
         } => generate(description, &out, speech),
+        Command::Token { email, name } => token(load_settings().await?, &email, name).await,
     }
 }

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{auth, code, health, templates, users, workflows};
+use crate::routes::{auth, code, health, speech, templates, users, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,6 +35,8 @@ use crate::routes::{auth, code, health, templates, users, workflows};
         templates::post_use_template,
         code::post_validate,
         code::post_syntax_check,
+        speech::post_transcribe,
+        speech::get_service_status,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&Security),

@@ -105,8 +105,8 @@ async fn artifact_store(
     }
 }
 
-/// Everything the handlers share, built from settings and an open store.
-pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<AppState> {
+/// The login and token service the settings describe, over the store.
+pub fn auth_service(settings: &Settings, store: &Store) -> anyhow::Result<AuthService> {
     let auth_cfg = &settings.auth;
     let mut providers: Vec<Arc<dyn OAuthProvider>> = Vec::new();
     if let Some(cfg) = &auth_cfg.google {
@@ -139,6 +139,13 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
             state_ttl: auth_cfg.state_ttl,
         },
     );
+    Ok(auth)
+}
+
+/// Everything the handlers share, built from settings and an open store.
+pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<AppState> {
+    let auth = auth_service(&settings, store)?;
+    let auth_cfg = &settings.auth;
 
     let mut probes: Vec<Arc<dyn ReadinessProbe>> = vec![Arc::new(DatabaseProbe(store.clone()))];
     let redis = match &settings.redis_url {

@@ -1,20 +1,27 @@
 //! `cargo xtask <task>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
 //! - `ci`: formatting, clippy (warnings are errors), every test on every feature (with a local
-//!   moto server standing in for AWS), and cargo-deny's licence, ban and source checks.
+//!   moto server standing in for AWS), schemathesis against the running gateway, and
+//!   cargo-deny's licence, ban and source checks.
 //!   Exactly what CI runs.
 //! - `deny`: only the cargo-deny checks (advisories included when `--advisories` is given;
 //!   they need the RustSec database from GitHub).
+//! - `bench`: the release binary under wrk on SQLite and PostgreSQL; see `docs/benchmarks.md`.
+//! - `soak`: minutes of steady load on a mix of routes, sampling the server's memory.
 
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context as _, bail};
 
-fn cargo() -> Command {
+mod bench;
+mod server;
+mod soak;
+
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }
 
-fn run(what: &str, cmd: &mut Command) -> anyhow::Result<()> {
+pub(crate) fn run(what: &str, cmd: &mut Command) -> anyhow::Result<()> {
     eprintln!("\n== {what}: {cmd:?}");
     let status = cmd
         .status()
@@ -105,7 +112,35 @@ fn ci() -> anyhow::Result<()> {
             cargo().args(["test", "--workspace", "--all-features", "--no-fail-fast"]),
         )?;
     }
+    schemathesis()?;
     deny(false)
+}
+
+/// schemathesis against the running gateway's OpenAPI document (`scripts/schemathesis.sh`).
+/// Findings always fail; outside CI a machine without `python3 -m venv` only skips it.
+fn schemathesis() -> anyhow::Result<()> {
+    let has_venv = Command::new("python3")
+        .args(["-m", "venv", "--help"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_venv && std::env::var("CI").as_deref() != Ok("true") {
+        eprintln!("xtask: python3 with venv is not available; schemathesis is skipped");
+        return Ok(());
+    }
+    let mut cmd = Command::new("bash");
+    cmd.arg("scripts/schemathesis.sh");
+    // The test run just built this binary with every feature; reusing it saves a build.
+    let tested = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(
+            || server::workspace_root().join("target"),
+            std::path::PathBuf::from,
+        )
+        .join("debug")
+        .join("cue-gateway");
+    if tested.is_file() {
+        cmd.env("CUE_GATEWAY_BIN", tested);
+    }
+    run("schemathesis", &mut cmd)
 }
 
 fn main() -> ExitCode {
@@ -113,8 +148,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("deny") => deny(args.iter().any(|a| a == "--advisories")),
+        Some("bench") => bench::bench(&args[1..]),
+        Some("soak") => soak::soak(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci | deny [--advisories]>");
+            eprintln!(
+                "usage: cargo xtask <ci | deny [--advisories] | bench [--duration 10s] \
+                 [--backend sqlite|postgres|both] [--connections 32,128] | soak [--minutes 10] \
+                 [--backend sqlite|postgres]>"
+            );
             return ExitCode::from(64);
         }
     };

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use crate::error::AuthError;
 use crate::model::{
-    LoginState, NewUser, Profile, ProfileUpdate, Provider, ProviderProfile, User, UserId,
+    LoginState, NewUser, Profile, ProfileUpdate, Provider, ProviderProfile, ProvisionedUser, User,
+    UserId,
 };
 use crate::ports::{
     LoginStateRepository, OAuthProvider, RepoError, RevocationRepository, UserRepository,
@@ -84,6 +85,25 @@ impl UserRepository for InMemoryUsers {
         };
         inner.identities.insert(key, created.id);
         inner.users.insert(created.id, created.clone());
+        Ok(created)
+    }
+
+    async fn create_provisioned(&self, user: ProvisionedUser) -> Result<User, RepoError> {
+        let now = Utc::now();
+        let created = User {
+            id: user.id,
+            email: Some(user.email),
+            email_verified: true,
+            display_name: user.display_name,
+            first_name: None,
+            last_name: None,
+            avatar_url: None,
+            profile: Profile::default(),
+            last_provider: None,
+            created_at: now,
+            updated_at: now,
+        };
+        lock(&self.0).users.insert(created.id, created.clone());
         Ok(created)
     }
 

@@ -111,6 +111,16 @@ pub struct NewUser {
     pub last_provider: Provider,
 }
 
+/// A user an operator provisions by email (`cue-gateway token`), with no provider identity
+/// linked yet. The operator vouches for the address, so it is stored as verified: a later
+/// login whose verified email matches links to this user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvisionedUser {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: Option<String>,
+}
+
 /// Changes to a user's editable fields; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileUpdate {

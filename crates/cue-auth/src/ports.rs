@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::model::{LoginState, NewUser, ProfileUpdate, Provider, User, UserId};
+use crate::model::{LoginState, NewUser, ProfileUpdate, Provider, ProvisionedUser, User, UserId};
 
 /// Failures of the storage behind the repositories.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +34,8 @@ pub trait UserRepository: Send + Sync {
     /// Creates the user and links the identity in one transaction.
     /// `Conflict` when the identity is already linked.
     async fn create_with_identity(&self, user: NewUser, subject: &str) -> Result<User, RepoError>;
+    /// Creates a user with a verified email and no linked identity (see [`ProvisionedUser`]).
+    async fn create_provisioned(&self, user: ProvisionedUser) -> Result<User, RepoError>;
     /// Links another identity to an existing user. `Conflict` when already linked.
     async fn link_identity(
         &self,

@@ -12,7 +12,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{AuthError, StateRejection, TokenRejection};
 use crate::jwt::{IssuedToken, TokenCodec, VerifiedToken};
-use crate::model::{LoginState, NewUser, ProfileUpdate, Provider, ProviderProfile, User, UserId};
+use crate::model::{
+    LoginState, NewUser, ProfileUpdate, Provider, ProviderProfile, ProvisionedUser, User, UserId,
+};
 use crate::ports::{
     LoginStateRepository, OAuthProvider, RepoError, RevocationRepository, UserRepository,
 };
@@ -152,6 +154,27 @@ fn limit(field: &str, value: Option<String>, max: usize) -> Result<Option<String
         )));
     }
     Ok(Some(value))
+}
+
+/// A plausible single address: `local@domain`, no spaces or control characters, at most the
+/// 254 characters SMTP allows. Not a full RFC 5322 check; providers vouch for real logins.
+fn checked_email(email: &str) -> Result<String, AuthError> {
+    let email = email.trim();
+    let invalid = |why: &str| AuthError::InvalidProfile(format!("email {why}"));
+    if email.chars().count() > 254 {
+        return Err(invalid("must be at most 254 characters"));
+    }
+    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid("must not contain spaces or control characters"));
+    }
+    match email.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+        {
+            Ok(email.to_owned())
+        }
+        _ => Err(invalid("must look like name@example.com")),
+    }
 }
 
 impl AuthService {
@@ -356,6 +379,39 @@ impl AuthService {
         Ok(Authenticated {
             user,
             token: verified,
+        })
+    }
+
+    /// Finds the user with this verified email, or creates one with no linked identity, and
+    /// issues an access token for it. For operators (`cue-gateway token`): load tests, API
+    /// checks and support, where no identity provider is at hand. Whoever can run this holds
+    /// the signing key anyway; it grants nothing a forged token would not.
+    pub async fn provision(
+        &self,
+        email: &str,
+        display_name: Option<String>,
+    ) -> Result<LoginOutcome, AuthError> {
+        let email = checked_email(email)?;
+        let display_name = limit("name", display_name, 120)?.filter(|n| !n.is_empty());
+        let users = &self.repos.users;
+        let (user, created) = match users.find_by_verified_email(&email).await? {
+            Some(user) => (user, false),
+            None => {
+                let new = ProvisionedUser {
+                    id: UserId::new(),
+                    email,
+                    display_name,
+                };
+                (users.create_provisioned(new).await?, true)
+            }
+        };
+        let token = self.tokens.issue(&user, Utc::now())?;
+        tracing::info!(user_id = %user.id, created, "token issued by an operator");
+        Ok(LoginOutcome {
+            kind: ClientKind::Api,
+            user,
+            token,
+            created,
         })
     }
 
@@ -864,5 +920,90 @@ mod tests {
                 Err(AuthError::InvalidProfile(_))
             ));
         }
+    }
+
+    #[tokio::test]
+    async fn provision_creates_a_verified_user_once_and_its_token_authenticates() {
+        let h = harness();
+        let first = h
+            .service
+            .provision(" bench@example.com ", Some("Load Test".into()))
+            .await
+            .unwrap();
+        assert!(first.created);
+        assert_eq!(first.user.email.as_deref(), Some("bench@example.com"));
+        assert!(first.user.email_verified);
+        assert_eq!(first.user.display_name.as_deref(), Some("Load Test"));
+        assert_eq!(first.user.last_provider, None);
+        let me = h.service.authenticate(&first.token.token).await.unwrap();
+        assert_eq!(me.user.id, first.user.id);
+
+        let again = h
+            .service
+            .provision("BENCH@example.com", None)
+            .await
+            .unwrap();
+        assert!(!again.created);
+        assert_eq!(again.user.id, first.user.id);
+        assert_ne!(again.token.jti, first.token.jti);
+    }
+
+    #[tokio::test]
+    async fn provision_finds_a_user_who_logged_in_and_a_later_login_links_to_a_provisioned_one() {
+        let h = harness();
+        h.google.accept(
+            "g",
+            profile(Provider::Google, "g-1", "ada@example.com", true),
+        );
+        let ada = login(&h, Provider::Google, "g").await.unwrap().user;
+        let provisioned = h.service.provision("ada@example.com", None).await.unwrap();
+        assert!(!provisioned.created);
+        assert_eq!(provisioned.user.id, ada.id);
+
+        let bob = h.service.provision("bob@example.com", None).await.unwrap();
+        h.github.accept(
+            "h",
+            profile(Provider::Github, "77", "bob@example.com", true),
+        );
+        let github = login(&h, Provider::Github, "h").await.unwrap();
+        assert!(!github.created);
+        assert_eq!(github.user.id, bob.user.id);
+    }
+
+    #[tokio::test]
+    async fn provision_rejects_what_is_not_an_email_and_overlong_names() {
+        let h = harness();
+        let long_local = format!("{}@example.com", "a".repeat(250));
+        for bad in [
+            "",
+            "   ",
+            "no-at-sign",
+            "@example.com",
+            "ada@",
+            "a@b@c",
+            "ada lovelace@example.com",
+            "ada@exa\u{0}mple.com",
+            long_local.as_str(),
+        ] {
+            let result = h.service.provision(bad, None).await;
+            assert!(
+                matches!(result, Err(AuthError::InvalidProfile(_))),
+                "{bad:?} was accepted"
+            );
+        }
+        let result = h
+            .service
+            .provision("ada@example.com", Some("x".repeat(121)))
+            .await;
+        assert!(matches!(result, Err(AuthError::InvalidProfile(_))));
+        assert!(
+            h.repos
+                .users
+                .find_by_verified_email("ada@example.com")
+                .await
+                .unwrap()
+                .is_none(),
+            "a rejected call must not create the user"
+        );
     }
 }

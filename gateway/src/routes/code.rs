@@ -120,6 +120,16 @@ fn checks(r: &Report) -> BTreeMap<String, CheckOut> {
         .collect()
 }
 
+/// What `POST /code/validate` answers: the shape the request asked for.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ValidateResponse {
+    /// Asked with `code_to_validate` (the specification).
+    Specification(ValidationReport),
+    /// Asked with `code` (the frontend).
+    Frontend(FrontendValidation),
+}
+
 /// The frontend's answer (`validationService.ts`).
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -202,15 +212,14 @@ pub async fn run_validation(source: String, opts: Options) -> Result<Report, Api
 #[utoipa::path(post, path = "/code/validate", tag = "code", request_body = ValidateRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, body = ValidationReport, description = "Specification shape (`code_to_validate`)"),
-        (status = 200, body = FrontendValidation, description = "Frontend shape (`code`)"),
+        (status = 200, body = ValidateResponse, description = "The specification's shape for `code_to_validate`, the frontend's for `code`"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
     ))]
 pub async fn post_validate(
     _user: AuthUser,
     state: web::Data<AppState>,
     body: web::Json<ValidateRequest>,
-) -> Result<actix_web::HttpResponse, ApiError> {
+) -> Result<web::Json<ValidateResponse>, ApiError> {
     let b = body.into_inner();
     let (source, frontend) = match (b.code_to_validate, b.code) {
         (Some(code), _) => (code, false),
@@ -230,11 +239,11 @@ pub async fn post_validate(
         b.requirements,
     )?;
     let report = run_validation(source, opts).await?;
-    Ok(if frontend {
-        actix_web::HttpResponse::Ok().json(FrontendValidation::from(&report))
+    Ok(web::Json(if frontend {
+        ValidateResponse::Frontend(FrontendValidation::from(&report))
     } else {
-        actix_web::HttpResponse::Ok().json(ValidationReport::from(&report))
-    })
+        ValidateResponse::Specification(ValidationReport::from(&report))
+    }))
 }
 
 /// The frontend's syntax check: the same validation, answered in the frontend's shape.

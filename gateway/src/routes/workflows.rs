@@ -376,7 +376,8 @@ pub struct WorkflowDetail {
     nodes: Value,
     #[schema(value_type = Vec<Object>)]
     edges: Value,
-    #[schema(value_type = Object)]
+    /// The generated plan; `null` for a workflow saved without one.
+    #[schema(value_type = Option<Object>)]
     plan: Value,
     version: i32,
     created_at: DateTime<Utc>,

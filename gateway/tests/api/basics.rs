@@ -11,6 +11,7 @@ backend_tests!(
     readiness_reports_redis_without_depending_on_it,
     readiness_reports_the_database,
     openapi_lists_every_route,
+    openapi_schemas_match_what_handlers_answer,
     unknown_routes_and_methods_get_json_errors,
     cors_preflight_echoes_allowed_origins_only,
     responses_carry_security_headers_and_a_request_id,
@@ -52,6 +53,9 @@ async fn openapi_lists_every_route(app: TestApp) {
         "/users/me",
         "/auth/users/me",
         "/auth/logout",
+        "/code/validate",
+        "/speech/transcribe",
+        "/speech/service-status",
         "/templates",
         "/templates/{id}",
         "/templates/{id}/use",
@@ -61,6 +65,34 @@ async fn openapi_lists_every_route(app: TestApp) {
             "{path} missing from the OpenAPI document"
         );
     }
+}
+
+/// Mismatches schemathesis found: one 200 of two shapes, and a plan that may be null.
+async fn openapi_schemas_match_what_handlers_answer(app: TestApp) {
+    let doc: Value = app
+        .api
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let validate = &doc["paths"]["/code/validate"]["post"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["$ref"];
+    let validate = validate.as_str().unwrap().rsplit('/').next().unwrap();
+    let shapes: Vec<&str> = doc["components"]["schemas"][validate]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["$ref"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(shapes, ["ValidationReport", "FrontendValidation"]);
+    let plan = &doc["components"]["schemas"]["WorkflowDetail"]["properties"]["plan"];
+    assert!(
+        plan.to_string().contains("\"null\""),
+        "plan must allow null: {plan}"
+    );
 }
 
 async fn unknown_routes_and_methods_get_json_errors(app: TestApp) {

@@ -13,6 +13,7 @@ mod limits;
 mod logs;
 #[cfg(feature = "opensearch")]
 mod opensearch;
+mod operator;
 mod process;
 mod proxy;
 mod scale_out;

@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use cue_auth::{
-    NewUser, Profile, ProfileUpdate, Provider, RepoError, User, UserId, UserRepository,
+    NewUser, Profile, ProfileUpdate, Provider, ProvisionedUser, RepoError, User, UserId,
+    UserRepository,
 };
 use diesel::prelude::*;
 
@@ -221,6 +222,33 @@ impl UserRepository for DbUserRepository {
         Ok(row.into_user()?)
     }
 
+    async fn create_provisioned(&self, user: ProvisionedUser) -> Result<User, RepoError> {
+        let now = db_now();
+        let row = UserRow {
+            id: uuid_to_db(user.id.0),
+            email_normalized: Some(normalize_email(&user.email)),
+            email: Some(user.email),
+            email_verified: true,
+            display_name: user.display_name,
+            first_name: None,
+            last_name: None,
+            avatar_url: None,
+            company_name: None,
+            industry: None,
+            role: None,
+            usage_purpose: None,
+            last_provider: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let row = run(&self.pool, move |c| {
+            diesel::insert_into(users::table).values(&row).execute(c)?;
+            Ok(row)
+        })
+        .await?;
+        Ok(row.into_user()?)
+    }
+
     async fn link_identity(
         &self,
         id: UserId,
@@ -303,7 +331,7 @@ impl UserRepository for DbUserRepository {
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use cue_auth::{NewUser, ProfileUpdate, Provider, RepoError, UserId};
+    use cue_auth::{NewUser, ProfileUpdate, Provider, ProvisionedUser, RepoError, UserId};
 
     use super::normalize_email;
     use crate::repos::fixtures::{awkward_text, new_user, user};
@@ -324,6 +352,7 @@ mod tests {
         unknown_users_are_none,
         unicode_and_long_text_round_trip,
         users_without_email_are_stored,
+        provisioned_users_are_verified_unlinked_and_found_by_email,
     );
 
     #[test]
@@ -712,5 +741,37 @@ mod tests {
         assert_eq!(found, created);
         assert_eq!(found.email, None);
         assert_eq!(found.last_provider, Some(Provider::Github));
+    }
+
+    async fn provisioned_users_are_verified_unlinked_and_found_by_email(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let new = ProvisionedUser {
+            id: UserId::new(),
+            email: "Bench@Example.test".into(),
+            display_name: Some("Load Test".into()),
+        };
+        let created = users.create_provisioned(new.clone()).await.unwrap();
+        assert_eq!(created.id, new.id);
+        assert_eq!(created.email.as_deref(), Some("Bench@Example.test"));
+        assert!(created.email_verified);
+        assert_eq!(created.display_name.as_deref(), Some("Load Test"));
+        assert_eq!(created.last_provider, None);
+        assert_eq!(users.find(new.id).await.unwrap().unwrap(), created);
+        let by_email = users
+            .find_by_verified_email("bench@example.TEST")
+            .await
+            .unwrap();
+        assert_eq!(by_email.map(|u| u.id), Some(new.id));
+        for provider in Provider::ALL {
+            assert!(
+                users
+                    .find_by_identity(provider, "Bench@Example.test")
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "no identity is linked"
+            );
+        }
     }
 }

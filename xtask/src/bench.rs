@@ -1,0 +1,431 @@
+//! `cargo xtask bench`: the release gateway under wrk, on SQLite and PostgreSQL, per route and
+//! connection count: requests/s, p50/p99 latency, errors and the server's peak memory.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+
+use crate::server::{Backend, Server, TempDir, build_release, workspace_root};
+
+/// One route as the benchmark drives it.
+struct Route {
+    method: &'static str,
+    path: &'static str,
+    /// File in the data dir holding the JSON body.
+    body: Option<&'static str>,
+    authenticated: bool,
+}
+
+const ROUTES: [Route; 4] = [
+    Route {
+        method: "GET",
+        path: "/health",
+        body: None,
+        authenticated: false,
+    },
+    Route {
+        method: "GET",
+        path: "/users/me",
+        body: None,
+        authenticated: true,
+    },
+    Route {
+        method: "POST",
+        path: "/code/validate",
+        body: Some("validate.json"),
+        authenticated: true,
+    },
+    Route {
+        method: "POST",
+        path: "/workflows/generate",
+        body: Some("generate.json"),
+        authenticated: true,
+    },
+];
+
+pub struct Options {
+    pub duration: Duration,
+    pub backends: Vec<Backend>,
+    pub connections: Vec<u32>,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> anyhow::Result<Self> {
+        let mut options = Self {
+            duration: Duration::from_secs(10),
+            backends: vec![Backend::Sqlite, Backend::Postgres],
+            connections: vec![32, 128],
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = || {
+                args.next()
+                    .with_context(|| format!("{arg} needs a value"))
+                    .map(String::as_str)
+            };
+            match arg.as_str() {
+                "--duration" => options.duration = parse_duration(value()?)?,
+                "--backend" => options.backends = Backend::parse_list(value()?)?,
+                "--connections" => {
+                    options.connections = value()?
+                        .split(',')
+                        .map(|c| match c.trim().parse::<u32>() {
+                            Ok(n) if n > 0 => Ok(n),
+                            _ => bail!("--connections: {c:?} is not a positive number"),
+                        })
+                        .collect::<anyhow::Result<_>>()?;
+                }
+                other => bail!(
+                    "unknown option {other:?}; usage: cargo xtask bench [--duration 10s] \
+                     [--backend sqlite|postgres|both] [--connections 32,128]"
+                ),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// `10`, `10s`, `2m`.
+pub fn parse_duration(s: &str) -> anyhow::Result<Duration> {
+    let (number, unit) = match s.strip_suffix('m') {
+        Some(n) => (n, 60),
+        None => (s.strip_suffix('s').unwrap_or(s), 1),
+    };
+    match number.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(Duration::from_secs(n * unit)),
+        _ => bail!("{s:?} is not a duration like 10s or 2m"),
+    }
+}
+
+/// What wrk measured in one run (from the scripts' `done` line).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WrkResult {
+    pub requests: u64,
+    pub duration_us: u64,
+    pub p50_us: u64,
+    pub p99_us: u64,
+    pub max_us: u64,
+    pub connect_errors: u64,
+    pub read_errors: u64,
+    pub write_errors: u64,
+    /// Responses with a status of 400 or more.
+    pub status_errors: u64,
+    pub timeouts: u64,
+}
+
+impl WrkResult {
+    pub fn errors(&self) -> u64 {
+        self.connect_errors
+            + self.read_errors
+            + self.write_errors
+            + self.status_errors
+            + self.timeouts
+    }
+
+    pub fn requests_per_second(&self) -> f64 {
+        if self.duration_us == 0 {
+            return 0.0;
+        }
+        self.requests as f64 / (self.duration_us as f64 / 1e6)
+    }
+
+    pub fn parse(stdout: &str) -> anyhow::Result<Self> {
+        let line = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("CUE_BENCH "))
+            .with_context(|| format!("wrk printed no result line:\n{stdout}"))?;
+        let mut r = Self::default();
+        for pair in line.split_whitespace() {
+            let (key, value) = pair.split_once('=').context("malformed wrk result")?;
+            let value: u64 = value
+                .parse()
+                .with_context(|| format!("wrk result {key}={value}"))?;
+            let field = match key {
+                "requests" => &mut r.requests,
+                "duration_us" => &mut r.duration_us,
+                "p50_us" => &mut r.p50_us,
+                "p99_us" => &mut r.p99_us,
+                "max_us" => &mut r.max_us,
+                "connect" => &mut r.connect_errors,
+                "read" => &mut r.read_errors,
+                "write" => &mut r.write_errors,
+                "status" => &mut r.status_errors,
+                "timeout" => &mut r.timeouts,
+                _ => continue,
+            };
+            *field = value;
+        }
+        Ok(r)
+    }
+
+    /// `none`, or what went wrong, e.g. `12 non-2xx, 3 timeouts`.
+    pub fn error_summary(&self) -> String {
+        let parts: Vec<String> = [
+            (self.status_errors, "HTTP >= 400"),
+            (self.timeouts, "timeouts"),
+            (self.connect_errors, "connect"),
+            (self.read_errors, "read"),
+            (self.write_errors, "write"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if parts.is_empty() {
+            "0".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// The directory holding the Lua scripts, the handler and the prompt.
+pub fn data_dir() -> PathBuf {
+    workspace_root().join("xtask").join("bench")
+}
+
+/// Runs wrk with `script` against `url`; `env` goes to the script.
+pub fn wrk(
+    script: &Path,
+    url: &str,
+    connections: u32,
+    duration: Duration,
+    env: &[(&str, String)],
+) -> anyhow::Result<WrkResult> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+    let threads = cores.min(connections);
+    let out = Command::new("wrk")
+        .arg(format!("-t{threads}"))
+        .arg(format!("-c{connections}"))
+        .arg(format!("-d{}s", duration.as_secs()))
+        .arg("-s")
+        .arg(script)
+        .arg(url)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .context("could not run wrk (apt-get install wrk)")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        bail!(
+            "wrk failed ({}): {}{}",
+            out.status,
+            stdout,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    WrkResult::parse(&stdout)
+}
+
+/// Minimal JSON string literal.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes `validate.json` and `generate.json` (the request bodies) into `dir`.
+pub fn write_bodies(dir: &Path) -> anyhow::Result<()> {
+    let data = data_dir();
+    let handler = std::fs::read_to_string(data.join("handler.py")).context("handler.py")?;
+    let prompt = std::fs::read_to_string(data.join("prompt.txt")).context("prompt.txt")?;
+    std::fs::write(
+        dir.join("validate.json"),
+        format!(
+            r#"{{"code_to_validate":{},"requirements":"requests==2.32.3\nboto3==1.35.0\n"}}"#,
+            json_string(&handler)
+        ),
+    )?;
+    std::fs::write(
+        dir.join("generate.json"),
+        format!(r#"{{"prompt":{}}}"#, json_string(prompt.trim())),
+    )?;
+    Ok(())
+}
+
+struct Row {
+    backend: Backend,
+    route: &'static Route,
+    connections: u32,
+    result: WrkResult,
+    peak_kib: u64,
+}
+
+fn ms(us: u64) -> String {
+    format!("{:.2}", us as f64 / 1000.0)
+}
+
+fn print_table(rows: &[Row], duration: Duration) {
+    println!(
+        "\n{} s per run; peak RSS is the server's VmHWM during that run.\n",
+        duration.as_secs()
+    );
+    println!("| backend | route | conns | req/s | p50 ms | p99 ms | errors | peak RSS MiB |");
+    println!("|---|---|---:|---:|---:|---:|---|---:|");
+    for r in rows {
+        println!(
+            "| {} | {} {} | {} | {:.0} | {} | {} | {} | {:.1} |",
+            r.backend.name(),
+            r.route.method,
+            r.route.path,
+            r.connections,
+            r.result.requests_per_second(),
+            ms(r.result.p50_us),
+            ms(r.result.p99_us),
+            r.result.error_summary(),
+            r.peak_kib as f64 / 1024.0,
+        );
+    }
+}
+
+pub fn bench(args: &[String]) -> anyhow::Result<()> {
+    let options = Options::parse(args)?;
+    let bin = build_release()?;
+    let bodies = TempDir::new("cue-bench-bodies")?;
+    write_bodies(bodies.path())?;
+    let script = data_dir().join("route.lua");
+    let warmup = Duration::from_secs(2);
+    let mut rows = Vec::new();
+    for &backend in &options.backends {
+        let mut server = Server::start(&bin, backend)?;
+        eprintln!(
+            "\n== {} (pid {}, port {})",
+            backend.name(),
+            server.pid(),
+            server.port
+        );
+        for route in &ROUTES {
+            let mut env = vec![("BENCH_METHOD", route.method.to_owned())];
+            if route.authenticated {
+                env.push(("BENCH_TOKEN", server.token.clone()));
+            }
+            if let Some(body) = route.body {
+                env.push((
+                    "BENCH_BODY_FILE",
+                    bodies.path().join(body).display().to_string(),
+                ));
+            }
+            let url = server.url(route.path);
+            // Warm caches, pools and the allocator before measuring.
+            wrk(&script, &url, options.connections[0], warmup, &env)?;
+            for &connections in &options.connections {
+                server.reset_peak_memory()?;
+                let result = wrk(&script, &url, connections, options.duration, &env)?;
+                let peak_kib = server.memory_kib("VmHWM")?;
+                eprintln!(
+                    "{} {} {} c={connections}: {:.0} req/s, p50 {} ms, p99 {} ms, errors {}",
+                    backend.name(),
+                    route.method,
+                    route.path,
+                    result.requests_per_second(),
+                    ms(result.p50_us),
+                    ms(result.p99_us),
+                    result.error_summary()
+                );
+                if result.errors() > 0 {
+                    eprintln!("  the slowest requests as the server logged them:");
+                    for line in server.slowest_requests(3) {
+                        eprintln!("    {line}");
+                    }
+                }
+                if !server.is_running() {
+                    bail!("the server died during the run:\n{}", server.log_tail());
+                }
+                rows.push(Row {
+                    backend,
+                    route,
+                    connections,
+                    result,
+                    peak_kib,
+                });
+            }
+        }
+    }
+    print_table(&rows, options.duration);
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|r| r.result.errors() > 0 || r.result.requests == 0)
+        .map(|r| {
+            format!(
+                "{} {} c={}: {}",
+                r.backend.name(),
+                r.route.path,
+                r.connections,
+                r.result.error_summary()
+            )
+        })
+        .collect();
+    if !failed.is_empty() {
+        bail!("errors under load: {}", failed.join("; "));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_scripts_result_line_and_counts_every_error_kind() {
+        let out = "Running 10s test\nCUE_BENCH requests=1000 duration_us=2000000 p50_us=150 \
+                   p99_us=2100 max_us=9000 connect=1 read=2 write=3 status=4 timeout=5\n";
+        let r = WrkResult::parse(out).unwrap();
+        assert_eq!(r.requests, 1000);
+        assert_eq!(r.requests_per_second(), 500.0);
+        assert_eq!((r.p50_us, r.p99_us, r.max_us), (150, 2100, 9000));
+        assert_eq!(r.errors(), 15);
+        assert_eq!(
+            r.error_summary(),
+            "4 HTTP >= 400, 5 timeouts, 1 connect, 2 read, 3 write"
+        );
+        assert!(WrkResult::parse("no result here").is_err());
+    }
+
+    #[test]
+    fn durations_and_options_parse() {
+        assert_eq!(parse_duration("10").unwrap(), Duration::from_secs(10));
+        assert_eq!(parse_duration("15s").unwrap(), Duration::from_secs(15));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("soon").is_err());
+        let args: Vec<String> = [
+            "--duration",
+            "5s",
+            "--backend",
+            "sqlite",
+            "--connections",
+            "8, 64",
+        ]
+        .map(String::from)
+        .to_vec();
+        let o = Options::parse(&args).unwrap();
+        assert_eq!(o.duration, Duration::from_secs(5));
+        assert_eq!(o.backends, vec![Backend::Sqlite]);
+        assert_eq!(o.connections, vec![8, 64]);
+        assert!(Options::parse(&["--backend".into(), "mysql".into()]).is_err());
+        assert!(Options::parse(&["--connections".into(), "0".into()]).is_err());
+        assert!(Options::parse(&["--duration".into()]).is_err());
+    }
+
+    #[test]
+    fn json_strings_escape_quotes_backslashes_and_control_characters() {
+        assert_eq!(
+            json_string("a \"b\"\\\n\t\u{1}é"),
+            r#""a \"b\"\\\n\t\u0001é""#
+        );
+    }
+}
