@@ -198,7 +198,7 @@ async fn reindex(settings: Settings) -> anyhow::Result<()> {
     let engine = cue_workflows::Engine::new().context("loading the workflow engine")?;
     let templates = cue_workflows::TemplateLibrary::builtin(engine.catalog())
         .context("loading the template library")?;
-    let index = search::build_index(settings.opensearch.as_ref())?;
+    let index = search::build_index(settings.opensearch.as_ref(), store.workflows())?;
     let done = search::index_everything(&*index, &templates, &*store.workflows()).await?;
     match &settings.opensearch {
         Some(os) => println!(
@@ -206,8 +206,8 @@ async fn reindex(settings: Settings) -> anyhow::Result<()> {
             done.templates, done.workflows, os.url, os.index_prefix
         ),
         None => println!(
-            "indexed {} template(s) and {} workflow(s); OPENSEARCH_URL is not set, so this only \
-             checked them: the embedded index is rebuilt by every server start",
+            "read {} template(s) and {} workflow(s); OPENSEARCH_URL is not set, so there is nothing \
+             to repair: the embedded search reads workflows from the database when it searches",
             done.templates, done.workflows
         ),
     }

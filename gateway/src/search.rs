@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use cue_workflows::TemplateLibrary;
 use cue_workflows::repo::{OwnerId, WorkflowId, WorkflowRecord, WorkflowRepository};
-use cue_workflows::search::{EmbeddedIndex, Scope, SearchDoc, SearchIndex};
+use cue_workflows::search::{OnDemandIndex, Scope, SearchDoc, SearchIndex};
 
 use crate::config::OpenSearchSettings;
 
@@ -20,9 +20,10 @@ const SCAN_PAGE: i64 = 500;
 /// The index the settings name: OpenSearch when `OPENSEARCH_URL` is set, else in process.
 pub fn build_index(
     opensearch: Option<&OpenSearchSettings>,
+    workflows: Arc<dyn WorkflowRepository>,
 ) -> anyhow::Result<Arc<dyn SearchIndex>> {
     match opensearch {
-        None => Ok(Arc::new(EmbeddedIndex::new())),
+        None => Ok(Arc::new(OnDemandIndex::new(workflows))),
         #[cfg(feature = "opensearch")]
         Some(s) => {
             use cue_workflows::search::opensearch::{OpenSearchConfig, OpenSearchIndex};
@@ -125,25 +126,20 @@ pub async fn unindex_workflow(index: &dyn SearchIndex, owner: OwnerId, id: Workf
     }
 }
 
-/// Fills the index when the application starts. The embedded index starts empty, so it gets
-/// every template and every stored workflow (a database failure stops the start, as any other
-/// would). An OpenSearch index keeps its documents, so it gets its mappings and the templates
-/// (they change with releases); when the cluster is down the application starts anyway,
-/// searches answer 503, the adapter creates the mappings on its first call once the cluster
-/// is back, and `cue-gateway reindex` fills in what was missed.
+/// Fills the index when the application starts. The embedded index gets the templates (a
+/// user's workflows are read from the database when searched, so they need no indexing). An
+/// OpenSearch index keeps its documents, so it gets its mappings and the templates (they change
+/// with releases); when the cluster is down the application starts anyway, searches answer 503,
+/// the adapter creates the mappings on its first call once the cluster is back, and
+/// `cue-gateway reindex` fills in what was missed.
 pub async fn prepare_at_startup(
     index: &dyn SearchIndex,
     embedded: bool,
     templates: &TemplateLibrary,
-    workflows: &dyn WorkflowRepository,
 ) -> anyhow::Result<()> {
     if embedded {
-        let done = index_everything(index, templates, workflows).await?;
-        tracing::info!(
-            templates = done.templates,
-            workflows = done.workflows,
-            "search index built"
-        );
+        let n = index_templates(index, templates).await?;
+        tracing::info!(templates = n, "search index built");
         return Ok(());
     }
     let ready = async {

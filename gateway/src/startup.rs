@@ -177,15 +177,9 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
         cue_workflows::TemplateLibrary::builtin(engine.catalog())
             .context("loading the template library")?,
     );
-    let search = crate::search::build_index(settings.opensearch.as_ref())?;
     let workflows = store.workflows();
-    crate::search::prepare_at_startup(
-        &*search,
-        settings.opensearch.is_none(),
-        &templates,
-        &*workflows,
-    )
-    .await?;
+    let search = crate::search::build_index(settings.opensearch.as_ref(), workflows.clone())?;
+    crate::search::prepare_at_startup(&*search, settings.opensearch.is_none(), &templates).await?;
     Ok(AppState {
         templates,
         search,

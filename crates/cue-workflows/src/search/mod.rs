@@ -33,6 +33,7 @@
 //! ```
 
 mod embedded;
+mod on_demand;
 #[cfg(feature = "opensearch")]
 pub mod opensearch;
 
@@ -43,6 +44,7 @@ use crate::repo::{OwnerId, WorkflowRecord};
 use crate::templates::Template;
 
 pub use embedded::EmbeddedIndex;
+pub use on_demand::OnDemandIndex;
 
 /// The most results one page may hold.
 pub const MAX_LIMIT: usize = 100;
