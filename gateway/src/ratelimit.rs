@@ -536,7 +536,7 @@ mod tests {
         assert!(refused.retry_after > Duration::from_secs(15));
         assert!(refused.retry_after <= Duration::from_secs(20));
         assert!(refused.reset >= refused.retry_after);
-        // The key expires with its window rather than lingering in Redis.
+        // Redis answered throughout: no fallback was taken.
         assert!(a.redis.as_ref().is_some_and(|r| !r.in_backoff()));
     }
 
