@@ -147,19 +147,8 @@ async fn callback_rejects_replayed_state(app: TestApp) {
     assert_eq!(first.headers()[header::LOCATION], format!("{FRONTEND}/"));
     // The state cookie was cleared, so replay it by hand as well: still refused.
     let replay = app
-        .api
-        .get(app.url(&format!(
-            "/auth/google/callback?code=google-code-ada&state={}",
-            authorize.state()
-        )))
-        .header(header::ACCEPT, "application/json")
-        .header(
-            header::COOKIE,
-            format!("cue_oauth_state={}", authorize.state()),
-        )
-        .send()
-        .await
-        .unwrap();
+        .replay_callback("google", "google-code-ada", authorize.state())
+        .await;
     assert_eq!(error_code(replay, 400).await, "invalid_state");
 }
 

@@ -359,6 +359,27 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Replays a callback as an attacker who kept the browser's state cookie would: a JSON
+    /// client sending the code, the state and `cue_oauth_state` by hand.
+    pub async fn replay_callback(
+        &self,
+        provider: &str,
+        code: &str,
+        state: &str,
+    ) -> reqwest::Response {
+        let mut url = Url::parse(&self.url(&format!("/auth/{provider}/callback"))).unwrap();
+        url.query_pairs_mut()
+            .append_pair("code", code)
+            .append_pair("state", state);
+        self.api
+            .get(url)
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, format!("cue_oauth_state={state}"))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A complete browser login; the browser ends up holding the session cookie.
     pub async fn browser_login(&self, provider: &str, code: &str) {
         let authorize = self

@@ -81,19 +81,8 @@ async fn a_login_started_on_one_instance_completes_on_the_other() {
 
     // The state was used up on B: replaying it on A, cookie and all, is refused.
     let replay = a
-        .api
-        .get(a.url(&format!(
-            "/auth/google/callback?code=google-code-ada&state={}",
-            authorize.state()
-        )))
-        .header(header::ACCEPT, "application/json")
-        .header(
-            header::COOKIE,
-            format!("cue_oauth_state={}", authorize.state()),
-        )
-        .send()
-        .await
-        .unwrap();
+        .replay_callback("google", "google-code-ada", authorize.state())
+        .await;
     assert_eq!(error_code(replay, 400).await, "invalid_state");
 }
 
