@@ -290,7 +290,9 @@ impl Catalog {
         let bad = |m: String| Err(WorkflowError::Internal(format!("tool catalog: {m}")));
         for t in &self.tools {
             let creds: BTreeSet<&str> = t.credentials.iter().map(|c| c.env.as_str()).collect();
-            for c in crate::python::refs_in_tool(t) {
+            for c in crate::refs::refs_in_tool(t)
+                .map_err(|e| WorkflowError::Internal(format!("tool catalog: {}: {e}", t.id)))?
+            {
                 if c.chars()
                     .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
                     && !creds.contains(c.as_str())

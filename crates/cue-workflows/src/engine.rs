@@ -12,7 +12,7 @@ use crate::model::{
 use crate::sam::HANDLER_FILE;
 use crate::search::{EmbeddedIndex, MAX_LIMIT, Scope, SearchDoc, SearchQuery};
 use crate::templates::{Template, TemplateLibrary};
-use crate::{Graph, WorkflowError, credentials, planner, python, sam, text};
+use crate::{Graph, WorkflowError, credentials, planner, python, refs, sam, text};
 
 /// The longest prompt accepted, in characters.
 pub const DEFAULT_MAX_PROMPT_CHARS: usize = 4000;
@@ -283,7 +283,7 @@ impl Engine {
             let action = tool.action(&s.action).ok_or_else(|| {
                 WorkflowError::Internal(format!("plan names unknown action {}", s.action))
             })?;
-            let creds = python::credentials_for(tool, action);
+            let creds = refs::credentials_for(tool, action);
             let mut description = s.description.clone();
             if !s.params.is_empty() {
                 let ps: Vec<String> = s.params.iter().map(|(k, v)| format!("{k}: {v}")).collect();
@@ -420,7 +420,7 @@ mod tests {
             .into_iter()
             .enumerate()
             .map(|(i, (tool, action))| {
-                let creds = python::credentials_for(tool, action);
+                let creds = refs::credentials_for(tool, action);
                 match tools.iter_mut().find(|p| p.id == tool.id) {
                     Some(p) => p.credentials.extend(
                         creds

@@ -31,6 +31,7 @@ mod memory;
 mod model;
 mod planner;
 mod python;
+mod refs;
 pub mod repo;
 mod sam;
 mod schedule;

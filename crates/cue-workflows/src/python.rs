@@ -9,8 +9,9 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Catalog, Role, Tool};
+use crate::catalog::{Api, Catalog, Role, Tool};
 use crate::model::{Condition, Delivery, Plan, Step};
+use crate::refs::{Auth, AuthValue, is_cred_name, next_ref};
 
 /// What code generation produces besides the module text.
 #[derive(Debug, Clone, Default)]
@@ -58,122 +59,6 @@ fn doc_text(s: &str) -> String {
             c if c.is_control() => ' ',
             c => c,
         })
-        .collect()
-}
-
-/// `{ref}` names in a template string.
-fn refs_in_str(s: &str, out: &mut Vec<String>) {
-    let mut rest = s;
-    while let Some((i, j)) = next_ref(rest) {
-        out.push(rest[i + 1..j].to_owned());
-        rest = &rest[j + 1..];
-    }
-}
-
-/// Whether `name` can be a template reference (`{channel}`, `{field:id}`); other braces
-/// (GraphQL, JSON) are literal text.
-fn is_ref_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-'))
-}
-
-/// The byte range (`{` index, `}` index) of the next reference in `s`.
-fn next_ref(s: &str) -> Option<(usize, usize)> {
-    let mut from = 0;
-    while let Some(i) = s[from..].find('{').map(|i| i + from) {
-        let j = s[i..].find('}')? + i;
-        if is_ref_name(&s[i + 1..j]) {
-            return Some((i, j));
-        }
-        from = i + 1;
-    }
-    None
-}
-
-fn refs_in_value(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => refs_in_str(s, out),
-        Value::Array(a) => a.iter().for_each(|x| refs_in_value(x, out)),
-        Value::Object(o) => o.values().for_each(|x| refs_in_value(x, out)),
-        _ => {}
-    }
-}
-
-fn auth_creds(auth: &str) -> Vec<String> {
-    let parts: Vec<&str> = auth.split_whitespace().collect();
-    let creds: Vec<&str> = match parts.as_slice() {
-        ["bearer", c] | ["header", .., c] | ["query", _, c] => vec![c],
-        ["basic", u, p] => vec![u, p],
-        _ => Vec::new(),
-    };
-    creds
-        .into_iter()
-        .filter(|w| is_cred_name(w))
-        .map(str::to_owned)
-        .collect()
-}
-
-fn is_cred_name(w: &str) -> bool {
-    !w.is_empty()
-        && w.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        && w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-}
-
-fn api_refs(tool: &Tool) -> Vec<String> {
-    let mut out = Vec::new();
-    match &tool.api {
-        Api::Http { base_url, auth } => {
-            refs_in_str(base_url, &mut out);
-            out.extend(auth_creds(auth));
-        }
-        Api::Postgres | Api::Mysql | Api::Redis | Api::Mongodb | Api::Smtp | Api::Imap => {
-            out.extend(tool.credentials.iter().map(|c| c.env.clone()));
-        }
-        Api::Boto3 { .. } => {}
-    }
-    for v in tool.headers.values() {
-        refs_in_str(v, &mut out);
-    }
-    out
-}
-
-fn action_refs(a: &Action) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(p) = &a.path {
-        refs_in_str(p, &mut out);
-    }
-    if let Some(b) = &a.body {
-        refs_in_value(b, &mut out);
-    }
-    for v in a.query.values().chain(a.kwargs.values()) {
-        refs_in_value(v, &mut out);
-    }
-    if let Some(s) = &a.sql {
-        refs_in_str(s, &mut out);
-    }
-    out
-}
-
-/// Every `{ref}` a tool's specs use (for the catalog check).
-pub(crate) fn refs_in_tool(tool: &Tool) -> Vec<String> {
-    let mut out = api_refs(tool);
-    for a in &tool.actions {
-        out.extend(action_refs(a));
-    }
-    out
-}
-
-/// The credentials (placeholder names) a tool needs to run `action`, in catalog order.
-pub(crate) fn credentials_for(tool: &Tool, action: &Action) -> Vec<String> {
-    let mut refs = api_refs(tool);
-    refs.extend(action_refs(action));
-    tool.credentials
-        .iter()
-        .filter(|c| refs.contains(&c.env))
-        .map(|c| c.env.clone())
         .collect()
 }
 
@@ -594,33 +479,40 @@ impl Gen<'_> {
                 tool.id
             )));
         };
-        let parts: Vec<&str> = auth.split_whitespace().collect();
+        let auth =
+            Auth::parse(auth).map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
         let mut entries: Vec<String> = Vec::new();
-        let cred = |w: &str| -> String { w.strip_prefix('=').map_or_else(|| w.to_owned(), py_str) };
-        match parts.as_slice() {
-            ["bearer", c] => entries.push(format!("\"Authorization\": \"Bearer \" + {}", cred(c))),
-            ["header", h, c] => entries.push(format!("{}: {}", py_str(h), cred(c))),
-            ["header", h, prefix, c] => entries.push(format!(
+        match auth {
+            Auth::Bearer(c) => {
+                entries.push(format!(
+                    "\"Authorization\": \"Bearer \" + {}",
+                    auth_value(c)
+                ));
+            }
+            Auth::Header {
+                name,
+                prefix: None,
+                value,
+            } => entries.push(format!("{}: {}", py_str(name), auth_value(value))),
+            Auth::Header {
+                name,
+                prefix: Some(prefix),
+                value,
+            } => entries.push(format!(
                 "{}: {} + {}",
-                py_str(h),
+                py_str(name),
                 py_str(&format!("{prefix} ")),
-                cred(c)
+                auth_value(value)
             )),
-            ["basic", u, p] => {
+            Auth::Basic { user, password } => {
                 self.imports.insert("base64");
                 entries.push(format!(
                     "\"Authorization\": \"Basic \" + base64.b64encode(({} + \":\" + {}).encode(\"utf-8\")).decode(\"ascii\")",
-                    cred(u),
-                    cred(p)
+                    auth_value(user),
+                    auth_value(password)
                 ));
             }
-            ["query", ..] | ["none"] | [] => {}
-            _ => {
-                return Err(WorkflowError::Internal(format!(
-                    "{}: bad auth spec {auth:?}",
-                    tool.id
-                )));
-            }
+            Auth::Query { .. } | Auth::None => {}
         }
         for (k, v) in &tool.headers {
             let mut ctx = Ctx {
@@ -717,9 +609,8 @@ impl Gen<'_> {
                 for (k, v) in &action.query {
                     query.push(format!("{}: {}", py_str(k), value_expr(v, &mut ctx)?));
                 }
-                let parts: Vec<&str> = auth.split_whitespace().collect();
-                if let ["query", q, c] = parts.as_slice() {
-                    query.push(format!("{}: {}", py_str(q), c));
+                if let Ok(Auth::Query { name, value }) = Auth::parse(auth) {
+                    query.push(format!("{}: {}", py_str(name), auth_value(value)));
                 }
                 let headers = self.headers_fn(&tool)?;
                 let mut args = vec![py_str(&method), url, format!("headers={headers}()")];
@@ -1264,6 +1155,14 @@ fn special_helper(name: &str) -> &'static str {
     return records
 "#
         }
+    }
+}
+
+/// A credential's constant name, or a literal's string literal.
+fn auth_value(v: AuthValue<'_>) -> String {
+    match v {
+        AuthValue::Credential(c) => c.to_owned(),
+        AuthValue::Literal(l) => py_str(l),
     }
 }
 
