@@ -300,6 +300,16 @@ impl Catalog {
                     return bad(format!("{} references unknown credential {c}", t.id));
                 }
             }
+            for a in &t.actions {
+                // generated code writes these as they are: `client.<call>(<kwarg>=...)`
+                let mut names = a.kwargs.keys().map(String::as_str).chain(a.call.as_deref());
+                if let Some(n) = names.find(|n| !crate::escape::is_identifier(n)) {
+                    return bad(format!(
+                        "{}.{}: {n:?} is not a Python identifier",
+                        t.id, a.id
+                    ));
+                }
+            }
             for e in &t.events {
                 if let Some(p) = &e.poll
                     && t.action(p).is_none()

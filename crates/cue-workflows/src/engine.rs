@@ -9,6 +9,7 @@ use crate::graph::{CredentialField, GraphBuilder, NodeKind, node};
 use crate::model::{
     Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan, TriggerKind,
 };
+use crate::render::Templates;
 use crate::sam::HANDLER_FILE;
 use crate::search::{EmbeddedIndex, MAX_LIMIT, Scope, SearchDoc, SearchQuery};
 use crate::templates::{Template, TemplateLibrary};
@@ -37,6 +38,8 @@ struct Hints {
 #[derive(Debug)]
 pub struct Engine {
     catalog: Catalog,
+    /// The generator's templates, parsed once.
+    templates: Templates,
     max_prompt_chars: usize,
     validate: bool,
     hints: Option<Hints>,
@@ -57,6 +60,7 @@ impl Engine {
         );
         Ok(Self {
             catalog,
+            templates: Templates::new()?,
             max_prompt_chars: DEFAULT_MAX_PROMPT_CHARS,
             validate: true,
             hints: Some(Hints { library, index }),
@@ -140,9 +144,9 @@ impl Engine {
 
     /// Generates code, template, graph and tools from a plan (e.g. a stored one).
     pub fn generate_from_plan(&self, plan: Plan) -> Result<Generated, WorkflowError> {
-        let code = python::generate(&self.catalog, &plan)?;
-        let template_yaml = sam::template(&self.catalog, &plan, &code.iam);
-        let readme = sam::readme(&plan);
+        let code = python::generate(&self.templates, &self.catalog, &plan)?;
+        let template_yaml = sam::template(&self.templates, &self.catalog, &plan, &code.iam)?;
+        let readme = sam::readme(&self.templates, &plan)?;
         let graph = self.graph(&plan)?;
         let tools = plan
             .tools

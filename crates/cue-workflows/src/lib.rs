@@ -23,6 +23,7 @@ pub mod catalog;
 mod credentials;
 mod engine;
 mod error;
+mod escape;
 mod graph;
 #[cfg(feature = "llm")]
 pub mod llm;
@@ -32,6 +33,7 @@ mod model;
 mod planner;
 mod python;
 mod refs;
+mod render;
 pub mod repo;
 mod sam;
 mod schedule;
@@ -42,6 +44,7 @@ mod text;
 pub use credentials::{credential_id, fill_credentials};
 pub use engine::{DEFAULT_MAX_PROMPT_CHARS, Engine, WorkflowGenerator, bundle_zip};
 pub use error::WorkflowError;
+pub use escape::py_str;
 pub use graph::{CredentialField, Edge, Graph, Node, NodeKind, Position};
 #[cfg(feature = "llm")]
 pub use llm::{LlmConfig, ModelGenerator, build_generator};
@@ -51,6 +54,5 @@ pub use model::{
     CompareOp, Condition, Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan,
     PlannedTool, Step, Trigger, TriggerKind,
 };
-pub use python::py_str;
 pub use sam::HANDLER_FILE;
 pub use templates::{Template, TemplateLibrary};
