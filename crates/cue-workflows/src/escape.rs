@@ -43,14 +43,16 @@ pub(crate) fn placeholder_literal(name: &str) -> String {
 /// Text safe inside a triple-quoted docstring or after `#`: one line, no backslashes or double
 /// quotes.
 pub(crate) fn doc_text(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push(match c {
             '"' => '\'',
             '\\' => '/',
             c if c.is_control() => ' ',
             c => c,
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 /// A lower-case Python name made of `s`'s letters and digits (`Google Sheets` → `google_sheets`).
@@ -72,17 +74,48 @@ pub(crate) fn ident(s: &str) -> String {
 /// Whether `s` is an ASCII Python identifier that is no keyword (a name the generator chose
 /// or took from the catalog, written as it is).
 pub(crate) fn is_identifier(s: &str) -> bool {
-    const KEYWORDS: &[&str] = &[
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-        "try", "while", "with", "yield",
-    ];
     s.chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !KEYWORDS.contains(&s)
+        && !matches!(
+            s,
+            "False"
+                | "None"
+                | "True"
+                | "and"
+                | "as"
+                | "assert"
+                | "async"
+                | "await"
+                | "break"
+                | "class"
+                | "continue"
+                | "def"
+                | "del"
+                | "elif"
+                | "else"
+                | "except"
+                | "finally"
+                | "for"
+                | "from"
+                | "global"
+                | "if"
+                | "import"
+                | "in"
+                | "is"
+                | "lambda"
+                | "nonlocal"
+                | "not"
+                | "or"
+                | "pass"
+                | "raise"
+                | "return"
+                | "try"
+                | "while"
+                | "with"
+                | "yield"
+        )
 }
 
 /// A SQL identifier the prompt named, if it is a plain one (`staging_imports`, `public.orders`).
@@ -105,25 +138,29 @@ pub(crate) fn yaml_str(s: &str) -> String {
 /// A CloudFormation logical name from a placeholder (`SLACK_BOT_TOKEN` → `SlackBotToken`);
 /// anything but ASCII letters and digits is dropped.
 pub(crate) fn logical_name(placeholder: &str) -> String {
-    placeholder
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let lower = p.to_ascii_lowercase();
-            let mut c = lower.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
+    let mut out = String::with_capacity(placeholder.len());
+    let mut word_start = true;
+    for c in placeholder.chars() {
+        if !c.is_ascii_alphanumeric() {
+            word_start = true;
+        } else if word_start {
+            out.push(c.to_ascii_uppercase());
+            word_start = false;
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 /// Markdown text kept on one line: control characters (line breaks included) become spaces,
 /// so a value cannot start a heading, a list or a code block of its own.
 pub(crate) fn md_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
 }
 
 #[cfg(test)]

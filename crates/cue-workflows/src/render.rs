@@ -26,6 +26,7 @@ use serde::Serialize;
 
 use crate::WorkflowError;
 use crate::escape;
+use crate::model::Plan;
 
 /// Every template, by name; the names are the paths under `codegen/`.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -207,6 +208,52 @@ impl Templates {
             .get_template(name)
             .and_then(|t| t.render(Value::from(Serde(context))))
             .map_err(internal)
+    }
+}
+
+/// The text of a plan the templates print (as `plan`): what came from the prompt or a model,
+/// borrowed, without the rest of the plan, which would only cost serialising.
+#[derive(Serialize)]
+pub(crate) struct PlanText<'a> {
+    name: &'a str,
+    summary: &'a str,
+    trigger: TriggerText<'a>,
+    steps: Vec<StepText<'a>>,
+    assumptions: &'a [String],
+}
+
+#[derive(Serialize)]
+struct TriggerText<'a> {
+    description: &'a str,
+    schedule_expression: Option<&'a str>,
+    timezone: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct StepText<'a> {
+    description: &'a str,
+}
+
+impl<'a> From<&'a Plan> for PlanText<'a> {
+    fn from(plan: &'a Plan) -> Self {
+        let t = &plan.trigger;
+        Self {
+            name: &plan.name,
+            summary: &plan.summary,
+            trigger: TriggerText {
+                description: &t.description,
+                schedule_expression: t.schedule_expression.as_deref(),
+                timezone: t.timezone.as_deref(),
+            },
+            steps: plan
+                .steps
+                .iter()
+                .map(|s| StepText {
+                    description: &s.description,
+                })
+                .collect(),
+            assumptions: &plan.assumptions,
+        }
     }
 }
 

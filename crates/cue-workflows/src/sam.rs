@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::WorkflowError;
 use crate::catalog::Catalog;
 use crate::model::{Delivery, Plan};
-use crate::render::Templates;
+use crate::render::{PlanText, Templates};
 
 /// The handler module file name inside the bundle; the template's `Handler` matches it.
 pub const HANDLER_FILE: &str = "lambda_function.py";
@@ -14,7 +14,7 @@ pub const HANDLER_FILE: &str = "lambda_function.py";
 /// What `sam/template.yaml.j2` renders.
 #[derive(Serialize)]
 struct SamTemplate<'a> {
-    plan: &'a Plan,
+    plan: PlanText<'a>,
     /// `schedule` (schedules and polling), `http`, `s3`, `sqs`, `kinesis` or `direct`.
     delivery: &'static str,
     placeholders: Vec<Parameter>,
@@ -51,7 +51,7 @@ pub(crate) fn template(
     };
     let t = &plan.trigger;
     let view = SamTemplate {
-        plan,
+        plan: PlanText::from(plan),
         delivery: match t.delivery {
             Delivery::Schedule | Delivery::Poll => "schedule",
             Delivery::Http => "http",
@@ -87,7 +87,7 @@ pub(crate) fn template(
 /// What `README.md.j2` renders.
 #[derive(Serialize)]
 struct Readme<'a> {
-    plan: &'a Plan,
+    plan: PlanText<'a>,
     placeholders: Vec<String>,
 }
 
@@ -96,7 +96,7 @@ pub(crate) fn readme(templates: &Templates, plan: &Plan) -> Result<String, Workf
     templates.render(
         "README.md.j2",
         &Readme {
-            plan,
+            plan: PlanText::from(plan),
             placeholders: plan.placeholders(),
         },
     )

@@ -17,7 +17,7 @@ use crate::catalog::{Action, Api, Catalog, Role, Tool};
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
-use crate::render::Templates;
+use crate::render::{PlanText, Templates};
 use expr::{Code, Ctx};
 
 /// What code generation produces besides the module text.
@@ -73,7 +73,7 @@ pub(crate) fn generate(
     let (third_party, stdlib): (Vec<&str>, Vec<&str>) =
         g.imports.iter().partition(|m| THIRD_PARTY.contains(m));
     let module = Module {
-        plan,
+        plan: PlanText::from(plan),
         imports: stdlib.into_iter().map(Code::from_static).collect(),
         third_party_imports: third_party.into_iter().map(Code::from_static).collect(),
         placeholders: plan.placeholders(),
@@ -95,7 +95,7 @@ pub(crate) fn generate(
 /// What `python/module.py.j2` renders.
 #[derive(Serialize)]
 struct Module<'a> {
-    plan: &'a Plan,
+    plan: PlanText<'a>,
     imports: Vec<Code>,
     third_party_imports: Vec<Code>,
     placeholders: Vec<String>,
