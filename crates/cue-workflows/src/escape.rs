@@ -130,9 +130,31 @@ pub(crate) fn sql_ident(s: &str) -> Option<&str> {
     ok.then_some(s)
 }
 
-/// A YAML double-quoted scalar holding `s` (JSON strings are valid YAML).
+/// A YAML double-quoted scalar holding `s` exactly: JSON's escapes, and `\uXXXX` for what YAML
+/// does not allow as it is (DEL, C1 controls, byte-order marks) or reads as a line break
+/// (NEL, LS, PS).
 pub(crate) fn yaml_str(s: &str) -> String {
-    serde_json::Value::String(s.to_owned()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' | '\u{a0}'..='\u{2027}' | '\u{202a}'..='\u{d7ff}' => out.push(c),
+            '\u{e000}'..='\u{fffd}' | '\u{10000}'.. if c != '\u{feff}' => out.push(c),
+            // everything left is in the Basic Multilingual Plane
+            c => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A CloudFormation logical name from a placeholder (`SLACK_BOT_TOKEN` → `SlackBotToken`);
@@ -206,6 +228,23 @@ mod tests {
     #[test]
     fn yaml_and_markdown_values_stay_values() {
         assert_eq!(yaml_str("a\"b\n: c"), r#""a\"b\n: c""#);
+        assert_eq!(
+            yaml_str("\0\u{7f}\u{85}\u{2028}é😀"),
+            r#""\u0000\u007f\u0085\u2028é😀""#
+        );
+        // the same as JSON wherever JSON's escapes are valid YAML
+        for v in [
+            "plain",
+            "tab\there",
+            "quote\" back\\",
+            "\u{1}\u{1f}",
+            "ünï ✓",
+        ] {
+            assert_eq!(
+                yaml_str(v),
+                serde_json::Value::String(v.to_owned()).to_string()
+            );
+        }
         assert_eq!(logical_name("SLACK_BOT_TOKEN"), "SlackBotToken");
         assert_eq!(logical_name("A:\n- b"), "AB");
         assert_eq!(md_line("# a\n# b\r\n"), "# a # b  ");

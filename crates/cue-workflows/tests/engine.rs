@@ -354,6 +354,119 @@ assert [n.name for n in tree.body if isinstance(n, ast.FunctionDef)][-1] == "lam
     }
 }
 
+/// Every value a plan takes from a prompt (or a model), set to a hostile string.
+fn with_hostile_values(plan: &cue_workflows::Plan, h: &str) -> cue_workflows::Plan {
+    let mut p = plan.clone();
+    p.name = format!("{h} name");
+    p.summary = format!("{h} summary");
+    p.trigger.description = format!("{h} trigger");
+    if p.trigger.schedule_expression.is_some() {
+        p.trigger.schedule_expression = Some(format!("rate({h})"));
+        p.trigger.timezone = Some(h.to_owned());
+    }
+    for v in p.trigger.params.values_mut() {
+        *v = h.to_owned();
+    }
+    let condition = |op| cue_workflows::Condition {
+        field: h.to_owned(),
+        op,
+        value: h.to_owned(),
+        description: h.to_owned(),
+    };
+    p.trigger.filter = Some(condition(cue_workflows::CompareOp::Contains));
+    for s in &mut p.steps {
+        s.description = format!("{h} step");
+        for v in s.params.values_mut() {
+            *v = h.to_owned();
+        }
+        s.condition = Some(condition(cue_workflows::CompareOp::Gt));
+    }
+    p.assumptions = vec![h.to_owned(), format!("second {h}")];
+    p
+}
+
+/// The structure of the three generated files with every string value blanked: Python's AST
+/// (literals and docstrings blanked, comments gone), the YAML tree, the README's kinds of line.
+const STRUCTURE: &str = r##"
+import ast, json, sys
+code, template, readme = (open(p, encoding="utf-8").read() for p in sys.argv[1:4])
+tree = ast.parse(code)
+for node in ast.walk(tree):
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        node.value = ""
+out = {"python": ast.dump(tree)}
+try:
+    import yaml
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: ["!" + suffix, loader.construct_scalar(node)])
+    def blank(v):
+        if isinstance(v, dict):
+            return {k: blank(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [blank(x) for x in v]
+        return "" if isinstance(v, str) else v
+    out["yaml"] = blank(yaml.load(template, Loader=Loader))
+except ImportError:
+    pass
+out["readme"] = [line[:2] if line[:1] in "#-`" else "text" if line else "" for line in readme.split("\n")]
+print(json.dumps(out, sort_keys=True))
+"##;
+
+#[test]
+fn prompt_values_cannot_change_the_generated_files() {
+    let e = engine();
+    let hostile = [
+        "quote\" single' triple\"\"\" '''",
+        "back\\slash\\ \\n \\x00 \\",
+        "new\nline\r\n\ttab \u{b}\u{c}\u{1c}\u{85}\u{2028}",
+        "{{SLACK_BOT_TOKEN}} {x} {{ y }} {% z %} {# c #}",
+        "nul\0byte \u{7f}",
+        "ünïcødé ✓ 😀 \u{202e}",
+        "\") ; import os; os.system(\"rm -rf /\") #",
+        "\n# heading\n- item\n```\n: key: [x]\n!Ref y",
+    ];
+    for prompt in [PROMPTS[0], PROMPTS[1], PROMPTS[3], PROMPTS[5]] {
+        let plan = e.plan(&GenerateRequest::text(prompt)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let structure = |g: &Generated, name: &str| -> Option<String> {
+            let mut paths = Vec::new();
+            for (ext, text) in [
+                ("py", &g.code),
+                ("yaml", &g.template_yaml),
+                ("md", &g.readme),
+            ] {
+                let path = dir.path().join(format!("{name}.{ext}"));
+                std::fs::write(&path, text).unwrap();
+                paths.push(path.to_string_lossy().into_owned());
+            }
+            let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let (ok, out) = python(STRUCTURE, &args)?;
+            assert!(ok, "{name}: {out}\n{}", g.code);
+            Some(out)
+        };
+        // the same fields set to plain words
+        let plain = e
+            .generate_from_plan(with_hostile_values(&plan, "plain words"))
+            .unwrap();
+        let want = structure(&plain, "plain");
+        for h in hostile {
+            let g = e.generate_from_plan(with_hostile_values(&plan, h)).unwrap();
+            let report = g.validation.as_ref().unwrap();
+            assert_eq!(report.error_count, 0, "{h:?}: {:?}", report.findings);
+            if want.is_some() {
+                assert!(
+                    structure(&g, "hostile") == want,
+                    "{prompt:.40}: {h:?} changed the structure of\n{}\n{}\n{}",
+                    g.code,
+                    g.template_yaml,
+                    g.readme
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn credentials_accept_frontend_ids_and_reject_unknown_keys() {
     let g = generate(PROMPTS[0]);
