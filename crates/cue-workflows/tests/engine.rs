@@ -662,6 +662,9 @@ if not scheme.startswith("token:"):
 if scheme in ("stripe", "slack"):
     stale = str(int(time.time()) - 600)
     assert not verify(sign(body, ts=stale), body), "an old timestamp is refused"
+    assert not verify(sign(body, ts="\u00b2"), body), "a timestamp int() cannot read is refused"
+# a header that is not ASCII is refused, not an exception
+assert not verify({name: "\u00e9" + value for name, value in sign(body).items()}, body)
 # through the handler, as a function URL delivers it
 answer = module.lambda_handler({"headers": sign(body, key="other"), "body": body}, None)
 assert answer["statusCode"] == 401, answer

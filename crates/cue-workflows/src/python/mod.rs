@@ -7,6 +7,7 @@
 //! catalog's specs are [`Code`].
 
 mod expr;
+mod signature;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,6 +20,7 @@ use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
 use crate::render::{PlanText, Templates};
 use expr::{Code, Ctx};
+use signature::{Scheme, Signature};
 
 /// What code generation produces besides the module text.
 #[derive(Debug, Clone, Default)]
@@ -225,17 +227,6 @@ struct Handler {
     item_path: Option<String>,
     /// A request the vendor sends to check the URL, answered before the workflow runs.
     handshake: Option<&'static str>,
-}
-
-/// How `_verify_signature` checks a webhook request (`python/signature.py.j2`).
-#[derive(Serialize)]
-struct Signature {
-    /// `stripe`, `github`, `slack`, `shopify`, `hmac_hex`, or `token` (a shared secret header).
-    scheme: String,
-    /// The header a `token` scheme reads (lower case).
-    header: String,
-    /// The credential holding the secret.
-    secret: String,
 }
 
 struct Gen<'c> {
@@ -520,7 +511,7 @@ impl Gen<'_> {
                     .and_then(|id| self.catalog.tool(id))
                     .zip(t.event.as_deref())
                     .and_then(|(tool, e)| tool.events.iter().find(|x| x.id == e));
-                let (scheme, secret) = event
+                let (name, secret) = event
                     .and_then(|e| e.signature.clone().zip(e.secret.clone()))
                     .unwrap_or_else(|| {
                         (
@@ -528,29 +519,9 @@ impl Gen<'_> {
                             "WEBHOOK_SECRET".to_owned(),
                         )
                     });
-                let signature = match scheme.strip_prefix("token:") {
-                    Some(header) => Signature {
-                        scheme: "token".to_owned(),
-                        header: header.to_ascii_lowercase(),
-                        secret,
-                    },
-                    None if ["stripe", "github", "slack", "shopify", "hmac_hex"]
-                        .contains(&scheme.as_str()) =>
-                    {
-                        self.imports.insert("hashlib");
-                        Signature {
-                            scheme: scheme.clone(),
-                            header: String::new(),
-                            secret,
-                        }
-                    }
-                    None => {
-                        return Err(WorkflowError::Internal(format!(
-                            "unknown signature scheme {scheme}"
-                        )));
-                    }
-                };
-                handler.handshake = (scheme == "slack").then_some("slack_url_verification");
+                let signature = Signature::new(Scheme::named(&name)?, secret)?;
+                self.imports.extend(signature.imports());
+                handler.handshake = (name == "slack").then_some("slack_url_verification");
                 handler.signature = Some(signature);
                 handler.item_path = event.and_then(|e| e.item_path.clone());
             }
