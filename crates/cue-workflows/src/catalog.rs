@@ -1,6 +1,7 @@
 //! The tool catalog: services the engine knows, how users name them, their actions, events and
-//! credentials, and how generated code calls them. Kept as data (`data/catalog.json`), parsed
-//! and checked once when an [`Engine`](crate::Engine) is built.
+//! credentials, and how generated code calls them. Kept as data, one JSON file per tool in
+//! `data/catalog/tools/` (every field is described in `docs/catalog.md`) and the needs in
+//! `data/catalog/needs.json`; parsed and checked once when an [`Engine`](crate::Engine) is built.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -9,7 +10,13 @@ use serde::Deserialize;
 use crate::WorkflowError;
 use crate::text::words;
 
-const CATALOG_JSON: &str = include_str!("../data/catalog.json");
+include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
+const NEEDS_JSON: &str = include_str!("../data/catalog/needs.json");
+
+struct CatalogParts {
+    tools: Vec<Tool>,
+    needs: Vec<Need>,
+}
 
 /// The parsed catalog with its lookup indexes.
 #[derive(Debug)]
@@ -21,13 +28,6 @@ pub struct Catalog {
     pub(crate) aliases: Vec<(Vec<String>, usize)>,
     /// Indexes into `aliases` by first word, longest alias first.
     pub(crate) first_word: HashMap<String, Vec<usize>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CatalogFile {
-    tools: Vec<Tool>,
-    needs: Vec<Need>,
 }
 
 /// A service.
@@ -229,13 +229,27 @@ pub struct Need {
 impl Catalog {
     /// The built-in catalog.
     pub fn builtin() -> Result<Self, WorkflowError> {
-        Self::from_json(CATALOG_JSON)
+        let mut tools = Vec::with_capacity(TOOL_FILES.len());
+        for (id, json) in TOOL_FILES {
+            let tool: Tool = serde_json::from_str(json).map_err(|e| {
+                WorkflowError::Internal(format!("tool catalog: tools/{id}.json: {e}"))
+            })?;
+            if tool.id != *id {
+                return Err(WorkflowError::Internal(format!(
+                    "tool catalog: tools/{id}.json holds the tool {}",
+                    tool.id
+                )));
+            }
+            tools.push(tool);
+        }
+        let needs: Vec<Need> = serde_json::from_str(NEEDS_JSON)
+            .map_err(|e| WorkflowError::Internal(format!("tool catalog: needs.json: {e}")))?;
+        Self::new(tools, needs)
     }
 
-    /// Parses and checks a catalog.
-    pub fn from_json(json: &str) -> Result<Self, WorkflowError> {
-        let file: CatalogFile = serde_json::from_str(json)
-            .map_err(|e| WorkflowError::Internal(format!("tool catalog: {e}")))?;
+    /// Checks a catalog and builds its lookup indexes.
+    pub fn new(tools: Vec<Tool>, needs: Vec<Need>) -> Result<Self, WorkflowError> {
+        let file = CatalogParts { tools, needs };
         let mut by_id = HashMap::new();
         for (i, t) in file.tools.iter().enumerate() {
             if by_id.insert(t.id.clone(), i).is_some() {
