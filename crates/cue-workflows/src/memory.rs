@@ -175,6 +175,7 @@ impl WorkflowRepository for InMemoryWorkflows {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::repo::WorkflowStatus;
     use uuid::Uuid;
 
     fn new(owner: OwnerId) -> NewWorkflow {
@@ -187,7 +188,7 @@ mod tests {
             code: "v1".into(),
             graph: serde_json::json!({"nodes": [], "edges": []}),
             plan: serde_json::json!({}),
-            status: "draft".into(),
+            status: WorkflowStatus::Draft,
         }
     }
 

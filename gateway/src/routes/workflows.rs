@@ -6,7 +6,9 @@ use actix_web::{HttpResponse, http::header, web};
 use chrono::{DateTime, Utc};
 use cue_validate::{Report, Stage};
 use cue_workflows::artifacts::ArtifactKey;
-use cue_workflows::repo::{NewWorkflow, OwnerId, WorkflowId, WorkflowPatch, WorkflowRecord};
+use cue_workflows::repo::{
+    NewWorkflow, OwnerId, WorkflowId, WorkflowPatch, WorkflowRecord, WorkflowStatus,
+};
 use cue_workflows::search::{Scope, SearchQuery};
 use cue_workflows::{
     Edge, GenerateRequest, Generated, IdentifiedTool, InputType, Node, Plan, Step, Trigger,
@@ -226,11 +228,10 @@ pub(crate) async fn save_generated(
                     graph,
                     plan,
                     status: if report.is_valid {
-                        "completed"
+                        WorkflowStatus::Completed
                     } else {
-                        "needs_review"
-                    }
-                    .to_owned(),
+                        WorkflowStatus::NeedsReview
+                    },
                 })
                 .await?;
             search::sync_workflow(&*state.search, &record).await;
@@ -393,7 +394,7 @@ impl From<WorkflowRecord> for WorkflowDetail {
             name: r.name,
             description: r.description,
             prompt: r.prompt,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             code: r.code,
             nodes,
             edges,
@@ -423,7 +424,7 @@ impl From<WorkflowRecord> for WorkflowSummary {
             id: r.id.to_string(),
             name: r.name,
             description: r.description,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -577,7 +578,6 @@ pub struct WorkflowWrite {
 
 const MAX_NAME_CHARS: usize = 200;
 const MAX_DESCRIPTION_CHARS: usize = 4000;
-const STATUSES: &[&str] = &["draft", "completed", "needs_review", "deployed", "archived"];
 
 fn check_text(field: &str, value: &Option<String>, max: usize) -> Result<(), ApiError> {
     match value {
@@ -590,7 +590,11 @@ fn check_text(field: &str, value: &Option<String>, max: usize) -> Result<(), Api
 }
 
 impl WorkflowWrite {
-    fn check(&self, limits: &crate::config::LimitSettings) -> Result<(), ApiError> {
+    /// Checks the fields and returns the status, parsed.
+    fn check(
+        &self,
+        limits: &crate::config::LimitSettings,
+    ) -> Result<Option<WorkflowStatus>, ApiError> {
         check_text("name", &self.name, MAX_NAME_CHARS)?;
         check_text("description", &self.description, MAX_DESCRIPTION_CHARS)?;
         check_text("prompt", &self.prompt, MAX_DESCRIPTION_CHARS)?;
@@ -603,15 +607,17 @@ impl WorkflowWrite {
                 limit: limits.code_bytes,
             });
         }
-        if let Some(status) = &self.status
-            && !STATUSES.contains(&status.as_str())
-        {
-            return Err(ApiError::unprocessable(
-                "invalid_workflow",
-                format!("status must be one of {STATUSES:?}"),
-            ));
-        }
-        Ok(())
+        self.status
+            .as_deref()
+            .map(str::parse::<WorkflowStatus>)
+            .transpose()
+            .map_err(|_| {
+                let names = WorkflowStatus::ALL.map(WorkflowStatus::as_str);
+                ApiError::unprocessable(
+                    "invalid_workflow",
+                    format!("status must be one of {names:?}"),
+                )
+            })
     }
 
     fn graph(&self) -> Option<Value> {
@@ -638,7 +644,7 @@ pub async fn post_workflow(
     body: web::Json<WorkflowWrite>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
-    b.check(&state.settings.limits)?;
+    let status = b.check(&state.settings.limits)?;
     let name = b
         .name
         .clone()
@@ -657,7 +663,7 @@ pub async fn post_workflow(
             prompt: b.prompt.unwrap_or_default(),
             code: b.code.unwrap_or_default(),
             plan: Value::Null,
-            status: b.status.unwrap_or_else(|| "draft".to_owned()),
+            status: status.unwrap_or(WorkflowStatus::Draft),
         })
         .await?;
     search::sync_workflow(&*state.search, &record).await;
@@ -683,14 +689,14 @@ pub async fn put_workflow(
 ) -> Result<web::Json<WorkflowWritten>, ApiError> {
     let id = parse_id(&path)?;
     let b = body.into_inner();
-    b.check(&state.settings.limits)?;
+    let status = b.check(&state.settings.limits)?;
     let patch = WorkflowPatch {
         graph: b.graph(),
         name: b.name,
         description: b.description,
         code: b.code,
         plan: None,
-        status: b.status,
+        status,
     };
     let record = if patch.is_empty() {
         load(&state, &user, id).await?
@@ -813,7 +819,7 @@ pub async fn get_user_workflows(
                 id: r.id.to_string(),
                 name: r.name,
                 description: r.description,
-                status: r.status,
+                status: r.status.as_str().to_owned(),
                 created_at: r.created_at,
                 generated_code: Some(r.code).filter(|c| !c.is_empty()),
             })

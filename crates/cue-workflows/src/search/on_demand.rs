@@ -87,7 +87,7 @@ impl SearchIndex for OnDemandIndex {
 mod tests {
     use super::*;
     use crate::InMemoryWorkflows;
-    use crate::repo::{NewWorkflow, OwnerId, WorkflowId, WorkflowPatch};
+    use crate::repo::{NewWorkflow, OwnerId, WorkflowId, WorkflowPatch, WorkflowStatus};
 
     fn query(scope: Scope, text: &str) -> SearchQuery {
         SearchQuery {
@@ -110,7 +110,7 @@ mod tests {
             code: "def lambda_handler(event, context):\n    return None\n".to_owned(),
             graph: serde_json::json!({"nodes": [], "edges": []}),
             plan: serde_json::json!({}),
-            status: "completed".to_owned(),
+            status: WorkflowStatus::Completed,
         })
         .await
         .unwrap();
