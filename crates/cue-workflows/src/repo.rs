@@ -194,6 +194,13 @@ pub trait WorkflowRepository: Send + Sync {
         owner: OwnerId,
         id: WorkflowId,
     ) -> Result<Option<WorkflowRecord>, RepoError>;
+    /// The workflows of `owner` among `ids`, in any order, in one round trip; ids that are
+    /// unknown or another owner's are left out. Turns a page of search hits into records.
+    async fn get_many(
+        &self,
+        owner: OwnerId,
+        ids: &[WorkflowId],
+    ) -> Result<Vec<WorkflowRecord>, RepoError>;
     /// Newest first.
     async fn list(
         &self,

@@ -246,6 +246,30 @@ impl WorkflowRepository for DbWorkflowRepository {
         Ok(row.map(WorkflowRow::into_record).transpose()?)
     }
 
+    async fn get_many(
+        &self,
+        owner: OwnerId,
+        ids: &[WorkflowId],
+    ) -> Result<Vec<WorkflowRecord>, RepoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let owner = uuid_to_db(owner.0);
+        let ids: Vec<String> = ids.iter().map(|id| uuid_to_db(id.0)).collect();
+        let rows = run(&self.pool, move |c| {
+            Ok(workflows::table
+                .filter(workflows::owner_id.eq(&owner))
+                .filter(workflows::id.eq_any(&ids))
+                .select(WorkflowRow::as_select())
+                .load(c)?)
+        })
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(WorkflowRow::into_record)
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// Newest first (ties broken by id, which is time-ordered). Negative limits and offsets
     /// count as zero.
     async fn list(
@@ -384,6 +408,7 @@ mod tests {
     backend_tests!(
         create_then_get_round_trips_every_field,
         another_owners_workflow_is_invisible,
+        get_many_returns_the_owners_workflows_among_the_ids,
         code_change_keeps_the_previous_code_as_a_version,
         other_changes_do_not_make_versions,
         empty_or_equal_patches_change_nothing,
@@ -499,6 +524,37 @@ mod tests {
             "untouched by the attempts"
         );
         assert_eq!(repo.versions(alice, wf.id).await.unwrap(), Some(vec![]));
+    }
+
+    async fn get_many_returns_the_owners_workflows_among_the_ids(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let (alice, mallory) = (owner(&store).await, owner(&store).await);
+        let mut mine = Vec::new();
+        for i in 0..3 {
+            mine.push(
+                repo.create(new_workflow(alice, &format!("wf {i}")))
+                    .await
+                    .unwrap(),
+            );
+        }
+        let theirs = repo
+            .create(new_workflow(mallory, "not yours"))
+            .await
+            .unwrap();
+        let asked = [mine[2].id, theirs.id, WorkflowId::new(), mine[0].id];
+        let mut got = repo.get_many(alice, &asked).await.unwrap();
+        got.sort_by_key(|r| r.id.0);
+        let mut want = vec![mine[0].clone(), mine[2].clone()];
+        want.sort_by_key(|r| r.id.0);
+        assert_eq!(got, want, "only the owner's, whole records");
+        assert!(repo.get_many(alice, &[]).await.unwrap().is_empty());
+        assert!(
+            repo.get_many(mallory, &[mine[1].id])
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 
     async fn code_change_keeps_the_previous_code_as_a_version(db: TestDatabase) {
