@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, ResponseError};
 use cue_auth::AuthError;
 use cue_validate::ValidateError;
 use cue_workflows::WorkflowError;
+use cue_workflows::search::SearchError;
 use serde::Serialize;
 
 /// The JSON error body.
@@ -32,7 +33,7 @@ pub enum ApiError {
     #[error(transparent)]
     Speech(#[from] cue_speech::SpeechError),
     #[error(transparent)]
-    Search(#[from] cue_workflows::search::SearchError),
+    Search(#[from] SearchError),
     /// Malformed or invalid input, with a message that says what to fix.
     #[error("{detail}")]
     BadRequest { detail: String, code: &'static str },
@@ -165,6 +166,27 @@ impl ApiError {
                 WorkflowError::PlaceholderMissing { .. } => {
                     (StatusCode::CONFLICT, "placeholder_missing", e.to_string())
                 }
+                WorkflowError::WorkflowNotFound | WorkflowError::TemplateNotFound => {
+                    (StatusCode::NOT_FOUND, "not_found", e.to_string())
+                }
+                WorkflowError::NoPlan => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "no_plan", e.to_string())
+                }
+                WorkflowError::InvalidWorkflow(_) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_workflow",
+                    e.to_string(),
+                ),
+                WorkflowError::CodeTooLarge { .. } => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    e.to_string(),
+                ),
+                WorkflowError::InvalidQuery(_) => {
+                    (StatusCode::BAD_REQUEST, "invalid_query", e.to_string())
+                }
+                WorkflowError::Validate(e) => validate_parts(e),
+                WorkflowError::Search(e) => search_parts(e),
                 WorkflowError::Repo(cue_workflows::repo::RepoError::Unavailable(_)) => (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "database_unavailable",
@@ -177,56 +199,13 @@ impl ApiError {
                     "internal error".into(),
                 ),
             },
-            ApiError::Validate(e) => match e {
-                ValidateError::TooLarge { .. } => (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "code_too_large",
-                    e.to_string(),
-                ),
-                ValidateError::UnsupportedPythonVersion { .. } => (
-                    StatusCode::BAD_REQUEST,
-                    "invalid_python_version",
-                    e.to_string(),
-                ),
-                ValidateError::UnknownStage { .. } => {
-                    (StatusCode::BAD_REQUEST, "invalid_stage", e.to_string())
-                }
-                ValidateError::InvalidHandler { .. } => {
-                    (StatusCode::BAD_REQUEST, "invalid_handler", e.to_string())
-                }
-                ValidateError::Internal(_) => (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal_error",
-                    "internal error".into(),
-                ),
-            },
+            ApiError::Validate(e) => validate_parts(e),
             ApiError::Speech(e) => {
                 // Display is client-safe; the provider's own words are only in `detail()`.
                 let (status, code) = crate::routes::speech::error_parts(e);
                 (status, code, e.to_string())
             }
-            ApiError::Search(e) => {
-                use cue_workflows::search::SearchError;
-                match e {
-                    SearchError::Unavailable(_) => (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "search_unavailable",
-                        "search is temporarily unavailable".into(),
-                    ),
-                    SearchError::InvalidCursor => {
-                        (StatusCode::BAD_REQUEST, "invalid_cursor", e.to_string())
-                    }
-                    SearchError::InvalidQuery(_) => {
-                        (StatusCode::BAD_REQUEST, "invalid_query", e.to_string())
-                    }
-                    // Configuration is checked at startup; met in a request it is a bug.
-                    SearchError::InvalidConfig(_) | SearchError::Internal(_) => (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal_error",
-                        "internal error".into(),
-                    ),
-                }
-            }
+            ApiError::Search(e) => search_parts(e),
             ApiError::BadRequest { detail, code } => {
                 (StatusCode::BAD_REQUEST, code, detail.clone())
             }
@@ -278,6 +257,8 @@ impl ApiError {
             _ if code == "database_unavailable" => "database",
             ApiError::Auth(_) => "identity_provider",
             ApiError::Speech(_) => "speech",
+            // A search met in a workflow operation is still the search backend's failure.
+            ApiError::Workflow(WorkflowError::Search(_)) => code,
             ApiError::Workflow(_) => "model",
             ApiError::Timeout(_) => "timeout",
             _ => code,
@@ -326,6 +307,50 @@ impl ResponseError for ApiError {
             response.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         response.json(ErrorBody { detail, code })
+    }
+}
+
+fn validate_parts(e: &ValidateError) -> (StatusCode, &'static str, String) {
+    match e {
+        ValidateError::TooLarge { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "code_too_large",
+            e.to_string(),
+        ),
+        ValidateError::UnsupportedPythonVersion { .. } => (
+            StatusCode::BAD_REQUEST,
+            "invalid_python_version",
+            e.to_string(),
+        ),
+        ValidateError::UnknownStage { .. } => {
+            (StatusCode::BAD_REQUEST, "invalid_stage", e.to_string())
+        }
+        ValidateError::InvalidHandler { .. } => {
+            (StatusCode::BAD_REQUEST, "invalid_handler", e.to_string())
+        }
+        ValidateError::Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "internal error".into(),
+        ),
+    }
+}
+
+fn search_parts(e: &SearchError) -> (StatusCode, &'static str, String) {
+    match e {
+        SearchError::Unavailable(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search_unavailable",
+            "search is temporarily unavailable".into(),
+        ),
+        SearchError::InvalidCursor => (StatusCode::BAD_REQUEST, "invalid_cursor", e.to_string()),
+        SearchError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query", e.to_string()),
+        // Configuration is checked at startup; met in a request it is a bug.
+        SearchError::InvalidConfig(_) | SearchError::Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "internal error".into(),
+        ),
     }
 }
 

@@ -1,4 +1,4 @@
-//! In-memory [`WorkflowRepository`] for tests (feature `test-util`).
+//! In-memory [`WorkflowRepository`] for tests (this crate's, and others' with feature `test-util`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

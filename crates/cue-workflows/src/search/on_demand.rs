@@ -82,7 +82,7 @@ impl SearchIndex for OnDemandIndex {
     }
 }
 
-#[cfg(all(test, feature = "test-util"))]
+#[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
