@@ -32,8 +32,6 @@ pub enum ApiError {
     Validate(#[from] ValidateError),
     #[error(transparent)]
     Speech(#[from] cue_speech::SpeechError),
-    #[error(transparent)]
-    Search(#[from] SearchError),
     /// Malformed or invalid input, with a message that says what to fix.
     #[error("{detail}")]
     BadRequest { detail: String, code: &'static str },
@@ -205,7 +203,6 @@ impl ApiError {
                 let (status, code) = crate::routes::speech::error_parts(e);
                 (status, code, e.to_string())
             }
-            ApiError::Search(e) => search_parts(e),
             ApiError::BadRequest { detail, code } => {
                 (StatusCode::BAD_REQUEST, code, detail.clone())
             }
@@ -364,10 +361,4 @@ pub fn error_response(
         detail: detail.into(),
         code,
     })
-}
-
-impl From<cue_workflows::repo::RepoError> for ApiError {
-    fn from(e: cue_workflows::repo::RepoError) -> Self {
-        ApiError::Workflow(WorkflowError::Repo(e))
-    }
 }

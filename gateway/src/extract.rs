@@ -38,6 +38,11 @@ impl AuthUser {
     pub fn id(&self) -> cue_auth::UserId {
         self.auth.user.id
     }
+
+    /// The caller as the owner of workflows (`cue-workflows` does not know `cue-auth`).
+    pub fn owner(&self) -> cue_workflows::repo::OwnerId {
+        cue_workflows::repo::OwnerId(self.id().0)
+    }
 }
 
 /// The token of a request, if it carries one. A malformed `Authorization` header is an error,

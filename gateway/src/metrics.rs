@@ -220,6 +220,33 @@ impl cue_workflows::WorkflowGenerator for InstrumentedGenerator {
     }
 }
 
+/// The gateway's [`CodeValidator`](cue_workflows::validation::CodeValidator): runs the
+/// validator off the request threads (a large file takes milliseconds) and counts each
+/// validation by outcome.
+pub struct BlockingValidator;
+
+#[async_trait::async_trait]
+impl cue_workflows::validation::CodeValidator for BlockingValidator {
+    async fn validate(
+        &self,
+        source: String,
+        options: cue_validate::Options,
+    ) -> Result<cue_validate::Report, cue_validate::ValidateError> {
+        let started = Instant::now();
+        let result = web::block(move || cue_validate::validate(&source, &options))
+            .await
+            .map_err(|e| cue_validate::ValidateError::Internal(e.to_string()))
+            .and_then(|r| r);
+        let outcome = match &result {
+            Ok(report) if report.is_valid => "valid",
+            Ok(_) => "invalid",
+            Err(_) => "error",
+        };
+        validation(outcome, started);
+        result
+    }
+}
+
 /// Middleware: counts every request by method, route pattern and final status.
 pub async fn middleware(
     req: ServiceRequest,

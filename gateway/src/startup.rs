@@ -17,8 +17,9 @@ use cue_auth::jwt::{JwtConfig, TokenCodec};
 use cue_auth::providers::{GithubProvider, GoogleProvider};
 use cue_auth::{AuthRepos, AuthService, LoginSettings, OAuthProvider};
 use cue_store::{Store, StoreConfig, StoreError};
-use cue_workflows::Engine;
 use cue_workflows::artifacts::ArtifactStore;
+use cue_workflows::validation::CodeValidator;
+use cue_workflows::{Engine, WorkflowLimits, WorkflowPorts, WorkflowService};
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
@@ -162,8 +163,36 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     let mut trusted_origins: HashSet<String> = settings.cors_origins.iter().cloned().collect();
     trusted_origins.extend(origin_of(&auth_cfg.redirect_base_url));
 
-    let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
     let speech = cue_speech::build_provider(&settings.speech).context("SPEECH_PROVIDER")?;
+    let validator: Arc<dyn CodeValidator> = Arc::new(crate::metrics::BlockingValidator);
+    let workflows = workflow_service(&settings, store, validator.clone()).await?;
+    crate::search::prepare_at_startup(
+        workflows.search_index(),
+        settings.opensearch.is_none(),
+        workflows.templates(),
+    )
+    .await?;
+    Ok(AppState {
+        store: store.clone(),
+        rate_limiter,
+        workflows,
+        validator,
+        speech,
+        auth: Arc::new(auth),
+        probes,
+        trusted_origins,
+        settings: Arc::new(settings),
+    })
+}
+
+/// The workflows service over the store, the configured generator, search index and bundle
+/// store.
+async fn workflow_service(
+    settings: &Settings,
+    store: &Store,
+    validator: Arc<dyn CodeValidator>,
+) -> anyhow::Result<Arc<WorkflowService>> {
+    let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
     #[cfg(feature = "llm")]
     let generator = cue_workflows::llm::build_generator(&settings.llm, engine.clone())
         .await
@@ -172,29 +201,24 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     let generator: Arc<dyn cue_workflows::WorkflowGenerator> = engine.clone();
     let generator: Arc<dyn cue_workflows::WorkflowGenerator> =
         Arc::new(crate::metrics::InstrumentedGenerator(generator));
-    let artifacts = artifact_store(&settings.artifacts).await?;
     let templates = Arc::new(
         cue_workflows::TemplateLibrary::builtin(engine.catalog())
             .context("loading the template library")?,
     );
-    let workflows = store.workflows();
-    let search = crate::search::build_index(settings.opensearch.as_ref(), workflows.clone())?;
-    crate::search::prepare_at_startup(&*search, settings.opensearch.is_none(), &templates).await?;
-    Ok(AppState {
-        templates,
-        search,
-        store: store.clone(),
-        rate_limiter,
+    let repo = store.workflows();
+    let ports = WorkflowPorts {
+        artifacts: artifact_store(&settings.artifacts).await?,
+        search: crate::search::build_index(settings.opensearch.as_ref(), repo.clone())?,
+        repo,
         generator,
-        artifacts,
-        speech,
-        engine,
-        workflows,
-        auth: Arc::new(auth),
-        probes,
-        trusted_origins,
-        settings: Arc::new(settings),
-    })
+        validator,
+    };
+    let limits = WorkflowLimits {
+        max_code_bytes: settings.limits.code_bytes,
+    };
+    Ok(Arc::new(WorkflowService::new(
+        ports, engine, templates, limits,
+    )))
 }
 
 /// Turns any non-JSON error response (unknown route, wrong method, framework rejections)

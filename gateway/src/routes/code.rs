@@ -153,7 +153,7 @@ impl From<&Report> for FrontendValidation {
 }
 
 /// Builds validator options from request fields, with 400s that name the bad field.
-pub fn options(
+fn options(
     state: &AppState,
     stage: Option<&str>,
     python_version: Option<&str>,
@@ -190,22 +190,6 @@ pub fn options(
     Ok(opts)
 }
 
-/// Runs the validator off the request threads (a large file takes milliseconds).
-pub async fn run_validation(source: String, opts: Options) -> Result<Report, ApiError> {
-    let started = std::time::Instant::now();
-    let result = web::block(move || cue_validate::validate(&source, &opts))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::from);
-    let outcome = match &result {
-        Ok(report) if report.is_valid => "valid",
-        Ok(_) => "invalid",
-        Err(_) => "error",
-    };
-    crate::metrics::validation(outcome, started);
-    result
-}
-
 /// Validates Python for Lambda: syntax, module currency, names, handler, secrets and
 /// production readiness. With `code_to_validate` the answer is the specification's
 /// [`ValidationReport`]; with `code` it is the frontend's [`FrontendValidation`].
@@ -238,7 +222,7 @@ pub async fn post_validate(
         b.handler.as_deref(),
         b.requirements,
     )?;
-    let report = run_validation(source, opts).await?;
+    let report = state.validator.validate(source, opts).await?;
     Ok(web::Json(if frontend {
         ValidateResponse::Frontend(FrontendValidation::from(&report))
     } else {
@@ -267,7 +251,7 @@ pub async fn post_syntax_check(
         b.handler.as_deref(),
         b.requirements,
     )?;
-    let report = run_validation(source, opts).await?;
+    let report = state.validator.validate(source, opts).await?;
     Ok(web::Json(FrontendValidation::from(&report)))
 }
 

@@ -4,34 +4,25 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, http::header, web};
 use chrono::{DateTime, Utc};
-use cue_validate::{Report, Stage};
-use cue_workflows::artifacts::ArtifactKey;
-use cue_workflows::repo::{
-    NewWorkflow, OwnerId, WorkflowId, WorkflowPatch, WorkflowRecord, WorkflowStatus,
-};
-use cue_workflows::search::{Scope, SearchQuery};
+use cue_workflows::repo::{WorkflowId, WorkflowRecord};
 use cue_workflows::{
-    Edge, GenerateRequest, Generated, IdentifiedTool, InputType, Node, Plan, Step, Trigger,
+    Edge, GenerateRequest, Generated, GeneratedWorkflow, IdentifiedTool, InputType, ListRequest,
+    Node, Step, Trigger, WorkflowInput,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::code::{ValidationReport, options, run_validation};
+use super::code::ValidationReport;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{AuthUser, MaybeAuthUser};
-use crate::search;
 use crate::state::AppState;
 
 /// Most credential values accepted in one request.
 const MAX_CREDENTIALS: usize = 100;
 /// Longest credential value accepted.
 const MAX_CREDENTIAL_BYTES: usize = 16 * 1024;
-
-fn owner(user: &AuthUser) -> OwnerId {
-    OwnerId(user.id().0)
-}
 
 fn parse_id(raw: &str) -> Result<WorkflowId, ApiError> {
     Uuid::parse_str(raw)
@@ -99,59 +90,44 @@ pub struct GenerateResponse {
     saved: bool,
 }
 
-fn generate_response(
-    id: WorkflowId,
-    generated: Generated,
-    report: &Report,
-    saved: bool,
-) -> GenerateResponse {
-    let Generated {
-        name,
-        plan,
-        code,
-        requirements,
-        template_yaml,
-        graph,
-        tools,
-        assumptions,
-        ..
-    } = generated;
-    GenerateResponse {
-        workflow_id: id.to_string(),
-        workflow_id_camel: id.to_string(),
-        name,
-        summary: plan.summary.clone(),
-        generated_code_skeleton: code.clone(),
-        code,
-        identified_tools: tools.iter().map(ToolOut::from).collect(),
-        nodes: graph.nodes,
-        edges: graph.edges,
-        requirements,
-        template: template_yaml,
-        trigger: plan.trigger,
-        steps: plan.steps,
-        assumptions,
-        validation: ValidationReport::from(report),
-        saved,
+impl From<GeneratedWorkflow> for GenerateResponse {
+    fn from(out: GeneratedWorkflow) -> Self {
+        let GeneratedWorkflow {
+            id,
+            generated,
+            report,
+            saved,
+        } = out;
+        let Generated {
+            name,
+            plan,
+            code,
+            requirements,
+            template_yaml,
+            graph,
+            tools,
+            assumptions,
+            ..
+        } = generated;
+        GenerateResponse {
+            workflow_id: id.to_string(),
+            workflow_id_camel: id.to_string(),
+            name,
+            summary: plan.summary.clone(),
+            generated_code_skeleton: code.clone(),
+            code,
+            identified_tools: tools.iter().map(ToolOut::from).collect(),
+            nodes: graph.nodes,
+            edges: graph.edges,
+            requirements,
+            template: template_yaml,
+            trigger: plan.trigger,
+            steps: plan.steps,
+            assumptions,
+            validation: ValidationReport::from(&report),
+            saved,
+        }
     }
-}
-
-/// Validates generated code the way a user's CI would: at the skeleton stage, with the
-/// bundle's own requirements.
-async fn validate_generated(
-    state: &AppState,
-    code: &str,
-    requirements: &[String],
-    stage: Stage,
-) -> Result<Report, ApiError> {
-    let opts = options(
-        state,
-        Some(stage.as_str()),
-        None,
-        None,
-        Some(requirements.join("\n")),
-    )?;
-    run_validation(code.to_owned(), opts).await
 }
 
 /// Turns a description into a Lambda workflow: plan, code, graph, tools, SAM template and
@@ -171,97 +147,13 @@ pub async fn post_generate(
     let prompt = b.prompt.or(b.description).ok_or_else(|| {
         ApiError::bad_request("missing_field", "prompt (or description) is required")
     })?;
-    let req = GenerateRequest {
+    let request = GenerateRequest {
         prompt,
         input_type: b.input_type.unwrap_or_default(),
     };
-    let generated = state.generator.generate(&req).await?;
-    let user = user.0;
-    Ok(web::Json(
-        save_generated(&state, user.as_ref(), req.prompt, generated).await?,
-    ))
-}
-
-/// The one path from a generated workflow to the answer of `/workflows/generate` (and of
-/// `/templates/{id}/use`): validated if the generator did not, saved to the caller's history
-/// and indexed for search when there is a caller.
-pub(crate) async fn save_generated(
-    state: &AppState,
-    user: Option<&AuthUser>,
-    prompt: String,
-    mut generated: Generated,
-) -> Result<GenerateResponse, ApiError> {
-    // The engine validates what it generates; another generator may not.
-    let report = match generated.validation.take() {
-        Some(report) => report,
-        None => {
-            validate_generated(
-                state,
-                &generated.code,
-                &generated.requirements,
-                Stage::InitialSkeleton,
-            )
-            .await?
-        }
-    };
-    if !report.is_valid {
-        // The engine promises valid code; say so loudly if it did not keep that promise.
-        tracing::error!(
-            errors = report.error_count,
-            "generated code failed validation"
-        );
-    }
-    let id = WorkflowId::new();
-    let saved = match user {
-        Some(user) => {
-            let plan = serde_json::to_value(&generated.plan).map_err(ApiError::internal)?;
-            let graph = serde_json::to_value(&generated.graph).map_err(ApiError::internal)?;
-            let record = state
-                .workflows
-                .create(NewWorkflow {
-                    id,
-                    owner: owner(user),
-                    name: generated.name.clone(),
-                    description: generated.plan.summary.clone(),
-                    prompt,
-                    code: generated.code.clone(),
-                    graph,
-                    plan,
-                    status: if report.is_valid {
-                        WorkflowStatus::Completed
-                    } else {
-                        WorkflowStatus::NeedsReview
-                    },
-                })
-                .await?;
-            search::sync_workflow(&*state.search, &record).await;
-            true
-        }
-        None => false,
-    };
-    Ok(generate_response(id, generated, &report, saved))
-}
-
-/// Loads the caller's workflow, or 404 (another user's workflow does not exist for you).
-async fn load(
-    state: &AppState,
-    user: &AuthUser,
-    id: WorkflowId,
-) -> Result<WorkflowRecord, ApiError> {
-    state
-        .workflows
-        .get(owner(user), id)
-        .await?
-        .ok_or(ApiError::NotFound("workflow"))
-}
-
-fn stored_plan(record: &WorkflowRecord) -> Result<Plan, ApiError> {
-    serde_json::from_value(record.plan.clone()).map_err(|_| {
-        ApiError::unprocessable(
-            "no_plan",
-            "this workflow was saved without a generated plan, so it has no credentials to fill",
-        )
-    })
+    let owner = user.0.as_ref().map(AuthUser::owner);
+    let generated = state.workflows.generate(owner, request).await?;
+    Ok(web::Json(generated.into()))
 }
 
 /// Response of a credential fill.
@@ -291,27 +183,15 @@ pub async fn post_credentials(
 ) -> Result<web::Json<CredentialsResponse>, ApiError> {
     let id = parse_id(&path)?;
     let values = credential_map(body.into_inner())?;
-    let record = load(&state, &user, id).await?;
-    let plan = stored_plan(&record)?;
-    let updated = cue_workflows::fill_credentials(&record.code, &plan, &values)?;
-    let missing: Vec<String> = plan
-        .placeholders()
-        .into_iter()
-        .filter(|p| updated.contains(&format!("{{{{{p}}}}}")))
-        .collect();
-    let requirements = state.engine.generate_from_plan(plan)?.requirements;
-    let stage = if missing.is_empty() {
-        Stage::FinalWithCredentials
-    } else {
-        Stage::InitialSkeleton
-    };
-    let report = validate_generated(&state, &updated, &requirements, stage).await?;
-    tracing::info!(workflow_id = %id, filled = values.len(), "credentials filled");
+    let filled = state
+        .workflows
+        .fill_credentials(user.owner(), id, &values)
+        .await?;
     Ok(web::Json(CredentialsResponse {
-        workflow_id: id.to_string(),
-        updated_code: updated,
-        missing,
-        validation: ValidationReport::from(&report),
+        workflow_id: filled.id.to_string(),
+        updated_code: filled.code,
+        missing: filled.missing,
+        validation: ValidationReport::from(&filled.report),
     }))
 }
 
@@ -469,75 +349,24 @@ pub async fn get_workflows(
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<WorkflowList>, ApiError> {
     let query = query.into_inner();
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "limit must be between 1 and 100",
-        ));
-    }
-    if query.q.is_some() || query.cursor.is_some() {
-        return search_workflows(&state, &user, query, limit)
-            .await
-            .map(web::Json);
-    }
-    let offset = query.offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "offset must not be negative",
-        ));
-    }
-    let page = state.workflows.list(owner(&user), limit, offset).await?;
-    Ok(web::Json(WorkflowList {
-        items: page.items.into_iter().map(WorkflowSummary::from).collect(),
-        total: page.total,
-        limit,
-        offset,
-        next_cursor: None,
-    }))
-}
-
-/// `GET /workflows?q=`: ranked ids from the index, records from the database (so a stale
-/// index entry of a deleted workflow is skipped, and nothing is shown that the caller does not
-/// own even if an index were wrong).
-async fn search_workflows(
-    state: &AppState,
-    user: &AuthUser,
-    query: ListQuery,
-    limit: i64,
-) -> Result<WorkflowList, ApiError> {
-    if query.offset.is_some() {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "a search pages with cursor, not offset",
-        ));
-    }
-    let q = SearchQuery {
-        scope: Scope::Owner(owner(user)),
-        text: query.q.unwrap_or_default(),
-        tag: None,
-        limit: usize::try_from(limit).unwrap_or(20),
+    let request = ListRequest {
+        limit: query.limit.unwrap_or(20),
+        offset: query.offset,
+        text: query.q,
         cursor: query.cursor,
     };
-    let offset = q.offset()?;
-    let page = state.search.search(&q).await?;
-    let mut items = Vec::with_capacity(page.hits.len());
-    for hit in &page.hits {
-        let Ok(id) = Uuid::parse_str(&hit.id) else {
-            continue;
-        };
-        if let Some(record) = state.workflows.get(owner(user), WorkflowId(id)).await? {
-            items.push(WorkflowSummary::from(record));
-        }
-    }
-    Ok(WorkflowList {
-        items,
-        total: i64::try_from(page.total).unwrap_or(i64::MAX),
-        limit,
-        offset: i64::try_from(offset).unwrap_or(i64::MAX),
-        next_cursor: page.next_cursor,
-    })
+    let listing = state.workflows.list(user.owner(), request).await?;
+    Ok(web::Json(WorkflowList {
+        items: listing
+            .items
+            .into_iter()
+            .map(WorkflowSummary::from)
+            .collect(),
+        total: listing.total,
+        limit: listing.limit,
+        offset: listing.offset,
+        next_cursor: listing.next_cursor,
+    }))
 }
 
 /// One of the caller's workflows.
@@ -549,7 +378,7 @@ pub async fn get_workflow(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<web::Json<WorkflowDetail>, ApiError> {
-    let record = load(&state, &user, parse_id(&path)?).await?;
+    let record = state.workflows.get(user.owner(), parse_id(&path)?).await?;
     Ok(web::Json(record.into()))
 }
 
@@ -576,54 +405,18 @@ pub struct WorkflowWrite {
     prompt: Option<String>,
 }
 
-const MAX_NAME_CHARS: usize = 200;
-const MAX_DESCRIPTION_CHARS: usize = 4000;
-
-fn check_text(field: &str, value: &Option<String>, max: usize) -> Result<(), ApiError> {
-    match value {
-        Some(v) if v.chars().count() > max => Err(ApiError::unprocessable(
-            "invalid_workflow",
-            format!("{field} must be at most {max} characters"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-impl WorkflowWrite {
-    /// Checks the fields and returns the status, parsed.
-    fn check(
-        &self,
-        limits: &crate::config::LimitSettings,
-    ) -> Result<Option<WorkflowStatus>, ApiError> {
-        check_text("name", &self.name, MAX_NAME_CHARS)?;
-        check_text("description", &self.description, MAX_DESCRIPTION_CHARS)?;
-        check_text("prompt", &self.prompt, MAX_DESCRIPTION_CHARS)?;
-        if self
-            .code
-            .as_ref()
-            .is_some_and(|c| c.len() > limits.code_bytes)
-        {
-            return Err(ApiError::PayloadTooLarge {
-                limit: limits.code_bytes,
-            });
+impl From<WorkflowWrite> for WorkflowInput {
+    fn from(w: WorkflowWrite) -> Self {
+        Self {
+            graph: w
+                .node_data
+                .map(|g| json!({"nodes": g.nodes, "edges": g.edges})),
+            name: w.name,
+            description: w.description,
+            prompt: w.prompt,
+            code: w.code,
+            status: w.status,
         }
-        self.status
-            .as_deref()
-            .map(str::parse::<WorkflowStatus>)
-            .transpose()
-            .map_err(|_| {
-                let names = WorkflowStatus::ALL.map(WorkflowStatus::as_str);
-                ApiError::unprocessable(
-                    "invalid_workflow",
-                    format!("status must be one of {names:?}"),
-                )
-            })
-    }
-
-    fn graph(&self) -> Option<Value> {
-        self.node_data
-            .as_ref()
-            .map(|g| json!({"nodes": g.nodes, "edges": g.edges}))
     }
 }
 
@@ -643,30 +436,10 @@ pub async fn post_workflow(
     state: web::Data<AppState>,
     body: web::Json<WorkflowWrite>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let status = b.check(&state.settings.limits)?;
-    let name = b
-        .name
-        .clone()
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| "Untitled workflow".to_owned());
     let record = state
         .workflows
-        .create(NewWorkflow {
-            id: WorkflowId::new(),
-            owner: owner(&user),
-            graph: b
-                .graph()
-                .unwrap_or_else(|| json!({"nodes": [], "edges": []})),
-            name,
-            description: b.description.unwrap_or_default(),
-            prompt: b.prompt.unwrap_or_default(),
-            code: b.code.unwrap_or_default(),
-            plan: Value::Null,
-            status: status.unwrap_or(WorkflowStatus::Draft),
-        })
+        .create(user.owner(), body.into_inner().into())
         .await?;
-    search::sync_workflow(&*state.search, &record).await;
     let id = record.id.to_string();
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/workflows/{id}")))
@@ -687,28 +460,10 @@ pub async fn put_workflow(
     path: web::Path<String>,
     body: web::Json<WorkflowWrite>,
 ) -> Result<web::Json<WorkflowWritten>, ApiError> {
-    let id = parse_id(&path)?;
-    let b = body.into_inner();
-    let status = b.check(&state.settings.limits)?;
-    let patch = WorkflowPatch {
-        graph: b.graph(),
-        name: b.name,
-        description: b.description,
-        code: b.code,
-        plan: None,
-        status,
-    };
-    let record = if patch.is_empty() {
-        load(&state, &user, id).await?
-    } else {
-        let record = state
-            .workflows
-            .update(owner(&user), id, patch)
-            .await?
-            .ok_or(ApiError::NotFound("workflow"))?;
-        search::sync_workflow(&*state.search, &record).await;
-        record
-    };
+    let record = state
+        .workflows
+        .update(user.owner(), parse_id(&path)?, body.into_inner().into())
+        .await?;
     Ok(web::Json(WorkflowWritten {
         id: record.id.to_string(),
         message: "workflow updated",
@@ -732,21 +487,7 @@ pub async fn delete_workflow(
     path: web::Path<String>,
 ) -> Result<web::Json<Deleted>, ApiError> {
     let id = parse_id(&path)?;
-    let record = load(&state, &user, id).await?;
-    if !state.workflows.delete(owner(&user), id).await? {
-        return Err(ApiError::NotFound("workflow"));
-    }
-    search::unindex_workflow(&*state.search, owner(&user), id).await;
-    // Its bundles go too (best effort: they are only a cache of what was just deleted).
-    for version in 1..=u32::try_from(record.version).unwrap_or_default() {
-        if let Err(e) = state
-            .artifacts
-            .delete(&ArtifactKey::bundle(id.0, version))
-            .await
-        {
-            tracing::warn!(error = %e, workflow_id = %id, "could not delete a cached bundle");
-        }
-    }
+    state.workflows.delete(user.owner(), id).await?;
     Ok(web::Json(Deleted {
         id: id.to_string(),
         message: "workflow deleted",
@@ -769,12 +510,10 @@ pub async fn get_versions(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<VersionOut>>, ApiError> {
-    let id = parse_id(&path)?;
     let versions = state
         .workflows
-        .versions(owner(&user), id)
-        .await?
-        .ok_or(ApiError::NotFound("workflow"))?;
+        .versions(user.owner(), parse_id(&path)?)
+        .await?;
     Ok(web::Json(
         versions
             .into_iter()
@@ -811,9 +550,9 @@ pub async fn get_user_workflows(
     if path.as_str() != user.id().to_string() {
         return Err(ApiError::Forbidden("you can only list your own workflows"));
     }
-    let page = state.workflows.list(owner(&user), 100, 0).await?;
+    let recent = state.workflows.recent(user.owner(), 100).await?;
     Ok(web::Json(
-        page.items
+        recent
             .into_iter()
             .map(|r| HistoryItem {
                 id: r.id.to_string(),
@@ -837,40 +576,18 @@ pub async fn get_bundle(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let record = load(&state, &user, parse_id(&path)?).await?;
-    let zip = bundle_of(&state, &record).await?;
-    let filename = format!("cue-workflow-{}-v{}.zip", record.id, record.version);
+    let bundle = state
+        .workflows
+        .bundle(user.owner(), parse_id(&path)?)
+        .await?;
+    let filename = format!("cue-workflow-{}-v{}.zip", bundle.id, bundle.version);
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         ))
-        .body(zip))
-}
-
-/// The bundle of a workflow version: from the artifact store when it was built before, else
-/// built from the stored plan and code and kept. The store is a cache: when it is down, the
-/// bundle is built anyway.
-async fn bundle_of(state: &AppState, record: &WorkflowRecord) -> Result<Vec<u8>, ApiError> {
-    let version = u32::try_from(record.version).unwrap_or_default();
-    let key = ArtifactKey::bundle(record.id.0, version);
-    match state.artifacts.get(&key).await {
-        Ok(Some(zip)) => return Ok(zip),
-        Ok(None) => {}
-        Err(e) => tracing::warn!(error = %e, "artifact store unavailable; building the bundle"),
-    }
-    let plan = stored_plan(record)?;
-    let generated = state.engine.generate_from_plan(plan)?;
-    let zip = cue_workflows::bundle_zip(&generated, &record.code)?;
-    if let Err(e) = state
-        .artifacts
-        .put(&key, zip.clone(), "application/zip")
-        .await
-    {
-        tracing::warn!(error = %e, "could not keep the bundle in the artifact store");
-    }
-    Ok(zip)
+        .body(bundle.zip))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
