@@ -14,8 +14,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{SESSION_COOKIE, STATE_COOKIE, TokenSource, request_token};
-use crate::routes::users::FrontendUser;
 use crate::state::AppState;
+use crate::wire::users::FrontendUser;
 
 /// Paths the state cookie is sent to: the callbacks only.
 const STATE_COOKIE_PATH: &str = "/auth";

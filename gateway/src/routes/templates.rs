@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::workflows::GenerateResponse;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::AuthUser;
 use crate::state::AppState;
+use crate::wire::workflows::GenerateResponse;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct TemplateQuery {
