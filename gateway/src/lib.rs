@@ -4,8 +4,8 @@
 #[cfg(feature = "aws")]
 pub mod aws_secrets;
 pub mod config;
-pub mod error;
 pub mod extract;
+pub mod http;
 pub mod metrics;
 pub mod openapi;
 pub mod operator;

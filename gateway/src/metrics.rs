@@ -20,7 +20,7 @@ use prometheus::{
 };
 use secrecy::ExposeSecret;
 
-use crate::error::ApiError;
+use crate::http::error::{ApiError, ErrorCode};
 use crate::ratelimit::Bucket;
 use crate::state::AppState;
 
@@ -264,7 +264,18 @@ pub async fn middleware(
     let result = next.call(req).await;
     m.http_in_flight.dec();
     let status = match &result {
-        Ok(res) => res.status(),
+        Ok(res) => {
+            // An error answer says which dependency failed, if one did.
+            let blamed = res
+                .response()
+                .extensions()
+                .get::<ErrorCode>()
+                .and_then(|e| e.upstream);
+            if let Some(upstream) = blamed {
+                m.upstream_errors.with_label_values(&[upstream]).inc();
+            }
+            res.status()
+        }
         Err(e) => e.as_response_error().status_code(),
     };
     let labels = [method.as_str(), route.as_str(), status.as_str()];

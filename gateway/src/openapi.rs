@@ -38,7 +38,7 @@ use crate::routes::{auth, code, health, speech, templates, users, workflows};
         speech::post_transcribe,
         speech::get_service_status,
     ),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(crate::http::error::ErrorBody)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -60,7 +60,7 @@ impl Modify for Security {
         components.add_security_scheme(
             "cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-                crate::extract::SESSION_COOKIE,
+                crate::http::token::SESSION_COOKIE,
             ))),
         );
     }

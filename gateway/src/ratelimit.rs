@@ -27,8 +27,8 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use redis::aio::MultiplexedConnection;
 
 use crate::config::RateLimitSettings;
-use crate::error::ApiError;
-use crate::extract::request_token;
+use crate::http::error::ApiError;
+use crate::http::token::request_token;
 use crate::state::AppState;
 
 /// Longest a rate-limit decision may wait for Redis.

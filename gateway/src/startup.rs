@@ -8,8 +8,8 @@ use std::time::Duration;
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceResponse};
-use actix_web::http::{StatusCode, header};
-use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, from_fn};
+use actix_web::http::header;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use async_trait::async_trait;
@@ -24,7 +24,8 @@ use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
 use crate::config::{Settings, origin_of};
-use crate::error::{ApiError, error_response};
+use crate::http::error::{ApiError, json_errors};
+use crate::http::extractors::{json_config, path_config, query_config};
 use crate::ratelimit::RateLimiter;
 use crate::state::{AppState, ReadinessProbe};
 use crate::telemetry::CueRootSpan;
@@ -219,73 +220,6 @@ async fn workflow_service(
     Ok(Arc::new(WorkflowService::new(
         ports, engine, templates, limits,
     )))
-}
-
-/// Turns any non-JSON error response (unknown route, wrong method, framework rejections)
-/// into the same `{"detail", "code"}` body as handler errors.
-fn json_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_json = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
-    let status = res.status();
-    let (code, detail) = match status {
-        StatusCode::NOT_FOUND => ("not_found", "Not Found"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method Not Allowed"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "request body is too large"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "unsupported media type"),
-        StatusCode::UNAUTHORIZED => ("not_authenticated", "Not authenticated"),
-        StatusCode::FORBIDDEN => ("forbidden", "forbidden"),
-        s if s.is_server_error() => ("internal_error", "internal error"),
-        _ => ("bad_request", "bad request"),
-    };
-    let (req, old) = res.into_parts();
-    let mut new = error_response(status, code, detail);
-    for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            new.headers_mut().insert(name.clone(), value.clone());
-        }
-    }
-    Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(req, new).map_into_right_body(),
-    ))
-}
-
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(move |err, _req| {
-            use actix_web::error::JsonPayloadError as E;
-            let api = match &err {
-                E::Overflow { limit } => ApiError::PayloadTooLarge { limit: *limit },
-                E::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge { limit: *limit },
-                E::ContentType => {
-                    ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
-                }
-                E::Deserialize(e) if e.is_data() => {
-                    ApiError::unprocessable("invalid_body", format!("invalid request body: {e}"))
-                }
-                E::Deserialize(e) => {
-                    ApiError::bad_request("malformed_json", format!("malformed JSON: {e}"))
-                }
-                _ => ApiError::bad_request("invalid_body", "the request body could not be read"),
-            };
-            api.into()
-        })
-}
-
-fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _req| {
-        ApiError::bad_request("invalid_query", format!("invalid query string: {err}")).into()
-    })
-}
-
-fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound("resource").into())
 }
 
 /// Opens the store, waiting up to `DATABASE_STARTUP_WAIT_SECONDS` for the database to

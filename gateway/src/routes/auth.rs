@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{SESSION_COOKIE, STATE_COOKIE, TokenSource, request_token};
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::token::{SESSION_COOKIE, STATE_COOKIE, TokenSource, request_token};
 use crate::state::AppState;
 use crate::wire::users::FrontendUser;
 

@@ -6,8 +6,8 @@ use cue_validate::{Options, PythonVersion, Stage};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::extract::AuthUser;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::wire::validation::{FrontendValidation, ValidationReport};
 
@@ -145,7 +145,7 @@ pub async fn post_syntax_check(
 
 pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
     // JSON escaping can double the size of source text; the validator enforces the real limit.
-    let json = crate::startup::json_config(state.settings.limits.code_bytes * 2 + 64 * 1024);
+    let json = crate::http::extractors::code_json_config(state.settings.limits.code_bytes);
     cfg.service(
         super::resource("/code/validate")
             .app_data(json.clone())

@@ -13,7 +13,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{Resource, http::StatusCode, web};
 
-use crate::error::error_response;
+use crate::http::error::error_response;
 
 /// Every route is one of these: unlisted methods answer `405` with the JSON error body, and
 /// the request deadline applies.

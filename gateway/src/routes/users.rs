@@ -6,8 +6,8 @@ use cue_auth::{ProfileUpdate, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::extract::AuthUser;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::wire::users::{FrontendUser, display_name};
 

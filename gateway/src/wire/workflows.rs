@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::validation::ValidationReport;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// The workflow id of a path; an id that is not a UUID names no workflow (404).
 pub fn parse_id(raw: &str) -> Result<WorkflowId, ApiError> {

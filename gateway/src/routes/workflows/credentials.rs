@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use actix_web::web;
 use serde_json::Value;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::extract::AuthUser;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::wire::workflows::{CredentialsResponse, parse_id};
 

@@ -3,8 +3,8 @@
 
 use actix_web::{HttpResponse, http::header, web};
 
-use crate::error::{ApiError, ErrorBody};
 use crate::extract::AuthUser;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::wire::workflows::{
     Deleted, HistoryItem, ListQuery, VersionOut, WorkflowDetail, WorkflowList, WorkflowWrite,

@@ -3,8 +3,8 @@
 use actix_web::web;
 use cue_workflows::GenerateRequest;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::extract::{AuthUser, MaybeAuthUser};
+use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::wire::workflows::{GenerateBody, GenerateResponse};
 

@@ -20,7 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
     use generate::post_generate;
 
     use crate::routes::resource;
-    let code_json = crate::startup::json_config(state.settings.limits.code_bytes * 2 + 64 * 1024);
+    let code_json = crate::http::extractors::code_json_config(state.settings.limits.code_bytes);
     cfg.service(resource("/workflows/generate").post(post_generate))
         .service(
             resource("/workflows")
