@@ -70,3 +70,23 @@ impl Modify for Security {
 pub async fn get_openapi() -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok().json(ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// A documented path is mounted through the route table, so it has a declared policy.
+    #[test]
+    fn every_documented_path_is_in_the_route_table() {
+        let table: BTreeSet<&str> = crate::routes::table().iter().map(|r| r.path).collect();
+        let doc = ApiDoc::openapi();
+        let documented: BTreeSet<&str> = doc.paths.paths.keys().map(String::as_str).collect();
+        let missing: Vec<&&str> = documented.difference(&table).collect();
+        assert!(
+            missing.is_empty(),
+            "documented but not mounted: {missing:?}"
+        );
+    }
+}

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServiceResponse};
+use actix_web::dev::Server;
 use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
@@ -26,7 +25,11 @@ use tracing_actix_web::TracingLogger;
 use crate::config::{Settings, origin_of};
 use crate::http::error::{ApiError, json_errors};
 use crate::http::extractors::{json_config, path_config, query_config};
-use crate::ratelimit::RateLimiter;
+use crate::metrics::{BlockingValidator, InstrumentedGenerator, Metrics};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::RateLimiter;
+use crate::middleware::{self, request_id};
+use crate::routes;
 use crate::state::{AppState, ReadinessProbe};
 use crate::telemetry::CueRootSpan;
 
@@ -159,14 +162,21 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     if let Some(client) = &redis {
         probes.push(Arc::new(RedisProbe(client.clone())));
     }
-    let rate_limiter = Arc::new(RateLimiter::new(&settings.rate_limits, redis));
+    let metrics = Arc::new(Metrics::new().context("building the metrics registry")?);
+    let rate_limiter = Arc::new(RateLimiter::new(
+        &settings.rate_limits,
+        redis,
+        metrics.clone(),
+    ));
 
     let mut trusted_origins: HashSet<String> = settings.cors_origins.iter().cloned().collect();
     trusted_origins.extend(origin_of(&auth_cfg.redirect_base_url));
 
     let speech = cue_speech::build_provider(&settings.speech).context("SPEECH_PROVIDER")?;
-    let validator: Arc<dyn CodeValidator> = Arc::new(crate::metrics::BlockingValidator);
-    let workflows = workflow_service(&settings, store, validator.clone()).await?;
+    let validator: Arc<dyn CodeValidator> = Arc::new(BlockingValidator {
+        metrics: metrics.clone(),
+    });
+    let workflows = workflow_service(&settings, store, validator.clone(), metrics.clone()).await?;
     crate::search::prepare_at_startup(
         workflows.search_index(),
         settings.opensearch.is_none(),
@@ -175,6 +185,7 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     .await?;
     Ok(AppState {
         store: store.clone(),
+        metrics,
         rate_limiter,
         workflows,
         validator,
@@ -192,6 +203,7 @@ async fn workflow_service(
     settings: &Settings,
     store: &Store,
     validator: Arc<dyn CodeValidator>,
+    metrics: Arc<Metrics>,
 ) -> anyhow::Result<Arc<WorkflowService>> {
     let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
     #[cfg(feature = "llm")]
@@ -200,8 +212,10 @@ async fn workflow_service(
         .context("LLM_PROVIDER")?;
     #[cfg(not(feature = "llm"))]
     let generator: Arc<dyn cue_workflows::WorkflowGenerator> = engine.clone();
-    let generator: Arc<dyn cue_workflows::WorkflowGenerator> =
-        Arc::new(crate::metrics::InstrumentedGenerator(generator));
+    let generator: Arc<dyn cue_workflows::WorkflowGenerator> = Arc::new(InstrumentedGenerator {
+        metrics,
+        inner: generator,
+    });
     let templates = Arc::new(
         cue_workflows::TemplateLibrary::builtin(engine.catalog())
             .context("loading the template library")?,
@@ -405,9 +419,11 @@ pub fn configure_routes(cfg: &mut web::ServiceConfig, state: &AppState) {
     cfg.app_data(json_config(state.settings.limits.json_body_bytes))
         .app_data(query_config())
         .app_data(path_config())
-        .service(crate::routes::resource("/openapi.json").get(crate::openapi::get_openapi))
-        .service(crate::routes::resource("/metrics").get(crate::metrics::get_metrics_with_token));
-    crate::routes::configure(cfg, state);
+        .service(routes::mount(
+            Route::new("/openapi.json", |r| r.get(crate::openapi::get_openapi)),
+            state,
+        ));
+    routes::configure(cfg, state);
 }
 
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
@@ -421,11 +437,13 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
                 Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route"))
             }))
             .wrap(ErrorHandlers::new().default_handler(json_errors))
-            .wrap(from_fn(crate::ratelimit::middleware))
             .wrap(security_headers(&state))
             .wrap(cors(&state))
-            .wrap(from_fn(request_id_header))
-            .wrap(from_fn(crate::metrics::middleware))
+            .wrap(from_fn(request_id::echo))
+            .wrap(from_fn({
+                let metrics = state.metrics.clone();
+                move |req, next| middleware::metrics::count(metrics.clone(), req, next)
+            }))
             .wrap(TracingLogger::<CueRootSpan>::new())
     })
     .client_request_timeout(client_header_timeout)
@@ -440,7 +458,7 @@ fn run_metrics(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Res
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .service(crate::routes::resource("/metrics").get(crate::metrics::get_metrics_open))
+            .service(routes::mount(routes::metrics::open_route(), &state))
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route"))
             }))
@@ -450,54 +468,4 @@ fn run_metrics(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Res
     .shutdown_timeout(1)
     .run();
     Ok(server)
-}
-
-/// The longest a request may take on `route`: the general limit, plus the upload allowance on
-/// the one route that takes long uploads.
-fn deadline_for(settings: &Settings, route: Option<&str>) -> Duration {
-    match route {
-        Some("/speech/transcribe") => settings.request_timeout + settings.speech_upload_timeout,
-        _ => settings.request_timeout,
-    }
-}
-
-/// Resource middleware (every route gets it through [`crate::routes::resource`]): answers 504
-/// JSON when a request (reading its body included) outlives its deadline; the handler's future
-/// is dropped, which cancels its remaining work. It runs after routing because it keeps a
-/// handle on the request, which routing must still be able to change.
-pub(crate) async fn deadline(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl MessageBody>,
-) -> actix_web::Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(next.call(req).await?.map_into_left_body());
-    };
-    let limit = deadline_for(&state.settings, req.match_pattern().as_deref());
-    let http_req = req.request().clone();
-    match tokio::time::timeout(limit, next.call(req)).await {
-        Ok(res) => Ok(res?.map_into_left_body()),
-        Err(_) => {
-            tracing::warn!(limit_secs = limit.as_secs(), "request timed out");
-            let res = actix_web::ResponseError::error_response(&ApiError::Timeout(limit.as_secs()));
-            Ok(ServiceResponse::new(http_req, res).map_into_right_body())
-        }
-    }
-}
-
-/// Echoes the request id in `X-Request-Id`, so a client can quote it in a bug report.
-async fn request_id_header(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl MessageBody>,
-) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
-    use actix_web::HttpMessage as _;
-    let id = req
-        .extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(ToString::to_string);
-    let mut res = next.call(req).await?;
-    if let Some(value) = id.and_then(|id| header::HeaderValue::from_str(&id).ok()) {
-        res.headers_mut()
-            .insert(header::HeaderName::from_static("x-request-id"), value);
-    }
-    Ok(res)
 }

@@ -10,6 +10,8 @@ use cue_workflows::WorkflowService;
 use cue_workflows::validation::CodeValidator;
 
 use crate::config::Settings;
+use crate::metrics::Metrics;
+use crate::middleware::ratelimit::RateLimiter;
 
 /// Something `/health/ready` checks (the database, Redis, ...).
 #[async_trait]
@@ -28,7 +30,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The database (repositories below are views of it); for pool metrics.
     pub store: cue_store::Store,
-    pub rate_limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// This application's metrics registry.
+    pub metrics: Arc<Metrics>,
+    pub rate_limiter: Arc<RateLimiter>,
     pub auth: Arc<AuthService>,
     /// Generating, saving, searching and packaging workflows, and the template library.
     pub workflows: Arc<WorkflowService>,

@@ -8,6 +8,8 @@ use utoipa::ToSchema;
 
 use crate::extract::AuthUser;
 use crate::http::error::{ApiError, ErrorBody};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
 use crate::wire::validation::{FrontendValidation, ValidationReport};
 
@@ -143,17 +145,13 @@ pub async fn post_syntax_check(
     Ok(web::Json(FrontendValidation::from(&report)))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
-    // JSON escaping can double the size of source text; the validator enforces the real limit.
-    let json = crate::http::extractors::code_json_config(state.settings.limits.code_bytes);
-    cfg.service(
-        super::resource("/code/validate")
-            .app_data(json.clone())
-            .post(post_validate),
-    )
-    .service(
-        super::resource("/code/syntax-check")
-            .app_data(json)
-            .post(post_syntax_check),
-    );
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("/code/validate", |r| r.post(post_validate))
+            .limited(Bucket::Validate)
+            .code_body(),
+        Route::new("/code/syntax-check", |r| r.post(post_syntax_check))
+            .limited(Bucket::Validate)
+            .code_body(),
+    ]
 }

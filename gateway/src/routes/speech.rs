@@ -13,6 +13,8 @@ use utoipa::ToSchema;
 
 use crate::extract::AuthUser;
 use crate::http::error::{ApiError, ErrorBody};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
 
 /// Longest `language` form field accepted.
@@ -219,8 +221,11 @@ pub async fn get_service_status(state: web::Data<AppState>) -> web::Json<Service
     web::Json(status)
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use super::resource;
-    cfg.service(resource("/speech/transcribe").post(post_transcribe))
-        .service(resource("/speech/service-status").get(get_service_status));
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("/speech/transcribe", |r| r.post(post_transcribe))
+            .limited(Bucket::Transcribe)
+            .upload(),
+        Route::new("/speech/service-status", |r| r.get(get_service_status)),
+    ]
 }

@@ -8,6 +8,8 @@ use utoipa::ToSchema;
 
 use crate::extract::AuthUser;
 use crate::http::error::{ApiError, ErrorBody};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
 use crate::wire::workflows::GenerateResponse;
 
@@ -133,9 +135,11 @@ pub async fn post_use_template(
     Ok(web::Json(created.into()))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use super::resource;
-    cfg.service(resource("/templates").get(get_templates))
-        .service(resource("/templates/{id}/use").post(post_use_template))
-        .service(resource("/templates/{id}").get(get_template));
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("/templates", |r| r.get(get_templates)),
+        // Starting from a template generates a workflow: the generation limit.
+        Route::new("/templates/{id}/use", |r| r.post(post_use_template)).limited(Bucket::Generate),
+        Route::new("/templates/{id}", |r| r.get(get_template)),
+    ]
 }

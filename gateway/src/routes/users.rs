@@ -8,6 +8,8 @@ use utoipa::ToSchema;
 
 use crate::extract::AuthUser;
 use crate::http::error::{ApiError, ErrorBody};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
 use crate::wire::users::{FrontendUser, display_name};
 
@@ -169,18 +171,23 @@ pub async fn post_onboarding(
     Ok(web::Json(updated.into()))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use super::resource;
-    cfg.service(resource("/users/me").get(get_me))
-        .service(resource("/auth/users/me").get(get_frontend_me))
+/// The frontend's paths under `/auth/` and `/api/auth/` count against the login limit, like
+/// every route there.
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("/users/me", |r| r.get(get_me)),
+        Route::new("/auth/users/me", |r| r.get(get_frontend_me)).limited(Bucket::Auth),
         // The frontend's other paths for the same things.
-        .service(resource("/auth/users/api/me").get(get_frontend_me))
-        .service(
-            resource("/api/auth/profile")
-                .get(get_frontend_me)
-                .put(put_profile),
-        )
-        .service(resource("/auth/users/profile").put(put_profile))
-        .service(resource("/api/auth/onboarding").post(post_onboarding))
-        .service(resource("/auth/users/complete-onboarding").post(post_onboarding));
+        Route::new("/auth/users/api/me", |r| r.get(get_frontend_me)).limited(Bucket::Auth),
+        Route::new("/api/auth/profile", |r| {
+            r.get(get_frontend_me).put(put_profile)
+        })
+        .limited(Bucket::Auth),
+        Route::new("/auth/users/profile", |r| r.put(put_profile)).limited(Bucket::Auth),
+        Route::new("/api/auth/onboarding", |r| r.post(post_onboarding)).limited(Bucket::Auth),
+        Route::new("/auth/users/complete-onboarding", |r| {
+            r.post(post_onboarding)
+        })
+        .limited(Bucket::Auth),
+    ]
 }

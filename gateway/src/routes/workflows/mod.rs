@@ -6,11 +6,10 @@ pub mod credentials;
 pub mod crud;
 pub mod generate;
 
-use actix_web::web;
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 
-use crate::state::AppState;
-
-pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
+pub fn routes() -> Vec<Route> {
     use bundle::get_bundle;
     use credentials::post_credentials;
     use crud::{
@@ -19,24 +18,18 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
     };
     use generate::post_generate;
 
-    use crate::routes::resource;
-    let code_json = crate::http::extractors::code_json_config(state.settings.limits.code_bytes);
-    cfg.service(resource("/workflows/generate").post(post_generate))
-        .service(
-            resource("/workflows")
-                .app_data(code_json.clone())
-                .get(get_workflows)
-                .post(post_workflow),
-        )
-        .service(resource("/workflows/user/{user_id}").get(get_user_workflows))
-        .service(resource("/workflows/{id}/credentials").post(post_credentials))
-        .service(resource("/workflows/{id}/versions").get(get_versions))
-        .service(resource("/workflows/{id}/bundle").get(get_bundle))
-        .service(
-            resource("/workflows/{id}")
-                .app_data(code_json)
-                .get(get_workflow)
+    vec![
+        Route::new("/workflows/generate", |r| r.post(post_generate)).limited(Bucket::Generate),
+        Route::new("/workflows", |r| r.get(get_workflows).post(post_workflow)).code_body(),
+        Route::new("/workflows/user/{user_id}", |r| r.get(get_user_workflows)),
+        Route::new("/workflows/{id}/credentials", |r| r.post(post_credentials)),
+        Route::new("/workflows/{id}/versions", |r| r.get(get_versions)),
+        Route::new("/workflows/{id}/bundle", |r| r.get(get_bundle)),
+        Route::new("/workflows/{id}", |r| {
+            r.get(get_workflow)
                 .put(put_workflow)
-                .delete(delete_workflow),
-        );
+                .delete(delete_workflow)
+        })
+        .code_body(),
+    ]
 }
