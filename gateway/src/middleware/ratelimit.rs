@@ -421,7 +421,7 @@ pub async fn enforce(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::expect_used, reason = "tests")]
 mod tests {
     use super::*;
 
