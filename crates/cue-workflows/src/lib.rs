@@ -59,9 +59,10 @@ pub use model::{
 };
 pub use python::py_str;
 pub use sam::HANDLER_FILE;
+pub use service::generate::{GeneratedWorkflow, TemplatePage, TemplateSearch, TemplateView};
+pub use service::package::{Bundle, FilledCredentials};
+pub use service::saved::{ListRequest, WorkflowInput, WorkflowListing};
 pub use service::{
-    Bundle, FilledCredentials, GeneratedWorkflow, ListRequest, MAX_DESCRIPTION_CHARS,
-    MAX_NAME_CHARS, TemplatePage, TemplateSearch, TemplateView, WorkflowInput, WorkflowLimits,
-    WorkflowListing, WorkflowPorts, WorkflowService,
+    MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, WorkflowLimits, WorkflowPorts, WorkflowService,
 };
 pub use templates::{Template, TemplateLibrary};

@@ -82,10 +82,16 @@ pub struct ProfilePatch {
     usage_purpose: Option<String>,
     /// Accepted for compatibility with the frontend's profile type; not stored.
     #[serde(default)]
-    #[expect(dead_code, reason = "accepted so the frontend's body parses; never read")]
+    #[expect(
+        dead_code,
+        reason = "accepted so the frontend's body parses; never read"
+    )]
     remember_me: Option<bool>,
     #[serde(default)]
-    #[expect(dead_code, reason = "accepted so the frontend's body parses; never read")]
+    #[expect(
+        dead_code,
+        reason = "accepted so the frontend's body parses; never read"
+    )]
     email: Option<String>,
 }
 
