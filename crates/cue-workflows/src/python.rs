@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Catalog, Role, Tool};
+use crate::catalog::{Action, Api, Catalog, ContentType, Role, Tool};
 use crate::model::{Condition, Delivery, Plan, Step};
 
 /// What code generation produces besides the module text.
@@ -729,7 +729,7 @@ impl Gen<'_> {
                 if !query.is_empty() {
                     args.push(format!("params={{{}}}", query.join(", ")));
                 }
-                if action.form {
+                if action.content_type == ContentType::Form {
                     args.push("form=True".to_owned());
                 }
                 format!("_http({})", args.join(", "))
