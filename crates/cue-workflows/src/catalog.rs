@@ -1,6 +1,7 @@
 //! The tool catalog: services the engine knows, how users name them, their actions, events and
-//! credentials, and how generated code calls them. Kept as data (`data/catalog.json`), parsed
-//! and checked once when an [`Engine`](crate::Engine) is built.
+//! credentials, and how generated code calls them. Kept as data, one JSON file per tool in
+//! `data/catalog/tools/` (every field is described in `docs/catalog.md`) and the needs in
+//! `data/catalog/needs.json`; parsed and checked once when an [`Engine`](crate::Engine) is built.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -9,7 +10,13 @@ use serde::Deserialize;
 use crate::WorkflowError;
 use crate::text::words;
 
-const CATALOG_JSON: &str = include_str!("../data/catalog.json");
+include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
+const NEEDS_JSON: &str = include_str!("../data/catalog/needs.json");
+
+struct CatalogParts {
+    tools: Vec<Tool>,
+    needs: Vec<Need>,
+}
 
 /// The parsed catalog with its lookup indexes.
 #[derive(Debug)]
@@ -21,13 +28,6 @@ pub struct Catalog {
     pub(crate) aliases: Vec<(Vec<String>, usize)>,
     /// Indexes into `aliases` by first word, longest alias first.
     pub(crate) first_word: HashMap<String, Vec<usize>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CatalogFile {
-    tools: Vec<Tool>,
-    needs: Vec<Need>,
 }
 
 /// A service.
@@ -61,7 +61,17 @@ pub struct Tool {
     /// Pinned packages generated code needs for this tool.
     #[serde(default)]
     pub requirements: Vec<String>,
+    /// The root of the vendor's API reference.
     pub docs: String,
+    /// Where the tool-wide facts (base URL, version, authentication) were checked.
+    #[serde(default)]
+    pub reference: Option<Reference>,
+    /// How the vendor delivers webhooks (shared by the tool's `http` events).
+    #[serde(default)]
+    pub webhook: Option<Webhook>,
+    /// How the function obtains a short-lived access token at run time.
+    #[serde(default)]
+    pub token_exchange: Option<TokenExchange>,
 }
 
 fn default_icon() -> String {
@@ -150,9 +160,9 @@ pub struct Action {
     pub query: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     pub body: Option<serde_json::Value>,
-    /// Send `body` form-encoded instead of JSON.
+    /// How `body` is encoded.
     #[serde(default)]
-    pub form: bool,
+    pub content_type: ContentType,
     /// boto3 call: `client.method(**kwargs)`.
     #[serde(default)]
     pub call: Option<String>,
@@ -164,6 +174,467 @@ pub struct Action {
     /// SQL statement for database tools, with named parameters.
     #[serde(default)]
     pub sql: Option<String>,
+    /// What kind of value each parameter holds; decides which values are accepted.
+    #[serde(default)]
+    pub param_kinds: BTreeMap<String, ParamKind>,
+    /// Request fields (dotted paths into `body`, or `query.<name>`) the vendor requires; a
+    /// generated request must send each present and non-empty.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Where the records are in the answer (dotted path; `""` for the answer itself).
+    #[serde(default)]
+    pub records: Option<String>,
+    /// Where the text is in the answer of a transform (`choices.0.message.content`).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// How the vendor reports failure inside a successful HTTP answer (Slack's `ok: false`).
+    #[serde(default)]
+    pub success: Option<Success>,
+    /// A second call per listed record when the list holds only ids (Gmail, Jira).
+    #[serde(default)]
+    pub detail: Option<Detail>,
+    /// The fields of one record this action reads (read actions).
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    /// Where the call was checked.
+    #[serde(default)]
+    pub reference: Option<Reference>,
+    /// A request and its answer as the vendor's reference shows them.
+    #[serde(default)]
+    pub example: Option<ActionExample>,
+}
+
+/// How an action's request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentType {
+    /// `application/json`.
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`; the field whose value is `{file}` carries the bytes.
+    Multipart,
+}
+
+/// What kind of value a parameter holds. Values from a prompt or a model are checked by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamKind {
+    /// Free text (a message, a title, a search query).
+    #[default]
+    Text,
+    /// An absolute `https://` URL (a feed, an endpoint to call).
+    Url,
+    /// One segment of a URL path (an id, a slug): no `/`, no `.` or `..`.
+    PathSegment,
+    /// A vendor's opaque identifier (a Slack channel ID `C0123…`, a list id).
+    Id,
+    /// An email address.
+    Email,
+    /// A phone number in E.164.
+    Phone,
+    /// A chat channel by name (`#general`).
+    Channel,
+    /// `owner/name` (GitHub, GitLab, Bitbucket).
+    Repository,
+    /// A plain SQL identifier (table or column).
+    SqlIdentifier,
+    /// An AWS resource name or ARN (bucket, queue, topic, table, stream).
+    AwsResource,
+    /// A number.
+    Number,
+}
+
+/// Where a catalog fact was checked: the vendor's own reference page and the date.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The exact page of the vendor's API reference.
+    pub url: String,
+    /// `YYYY-MM-DD`.
+    pub checked: String,
+    /// `false` when the entry could not be confirmed from the vendor's documentation; the
+    /// generator then says so in the plan's assumptions.
+    #[serde(default = "yes")]
+    pub verified: bool,
+    /// What was found, or what could not be confirmed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The type of a record field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    /// ISO 8601 / RFC 3339 text, or epoch seconds where `description` says so.
+    Datetime,
+    Array,
+    Object,
+}
+
+/// One field of a record (an event's item, or a record a read action returns).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Dotted path within the record (`total_price`, `customer.email`, `labels.*.name`).
+    pub path: String,
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    /// What it means, in the vendor's words (units, currency, format).
+    pub description: String,
+    /// How users refer to it ("total", "amount", "order value").
+    #[serde(default)]
+    pub words: Vec<String>,
+}
+
+/// A condition on a request's header or a JSON body path.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Match {
+    /// A request header (lower case) ...
+    #[serde(default)]
+    pub header: Option<String>,
+    /// ... or a dotted path into the JSON body.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The value it must have.
+    pub equals: serde_json::Value,
+}
+
+/// How a vendor reports failure inside an HTTP 2xx answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Success {
+    /// Dotted path of the flag (`ok`).
+    pub path: String,
+    /// The value that means success (`true`).
+    pub equals: serde_json::Value,
+    /// Where the vendor's error message is (`error`).
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// A call made once per listed record to fetch the record itself.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Detail {
+    #[serde(default = "get")]
+    pub method: String,
+    /// Appended to the base URL; `{field:id}` refers to the listed record.
+    pub path: String,
+    #[serde(default)]
+    pub query: BTreeMap<String, serde_json::Value>,
+    /// Where the record is in the answer (`""`: the answer itself).
+    #[serde(default)]
+    pub record: Option<String>,
+}
+
+fn get() -> String {
+    "GET".to_owned()
+}
+
+/// How a polling trigger remembers what it has seen, so each item is emitted once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cursor {
+    /// The record field whose largest value is kept between runs (`created`, `updated_at`).
+    pub field: String,
+    /// How the kept value is written into the poll request's `{since}`.
+    pub format: CursorFormat,
+    /// When the vendor cannot filter by the cursor: the id field used to drop items already seen.
+    #[serde(default)]
+    pub dedupe: Option<String>,
+    /// The shortest polling interval the vendor's quotas allow, in minutes.
+    #[serde(default)]
+    pub min_interval_minutes: Option<u32>,
+}
+
+/// The format of a cursor value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CursorFormat {
+    /// Seconds since the epoch.
+    Unix,
+    /// Milliseconds since the epoch.
+    UnixMs,
+    /// RFC 3339 / ISO 8601 date-time.
+    Iso8601,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// An increasing id.
+    Id,
+}
+
+/// How a vendor delivers webhooks to the function URL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    /// How a delivery is authenticated.
+    pub verify: Verify,
+    /// How the body is encoded.
+    #[serde(default)]
+    pub body: WebhookBody,
+    /// A request the vendor sends to prove the URL before it delivers events.
+    #[serde(default)]
+    pub handshake: Option<Handshake>,
+    /// The vendor's deadline for an answer, when it is shorter than a workflow may run
+    /// (Zoom: 3 s): the function answers first and runs the workflow afterwards.
+    #[serde(default)]
+    pub ack_within_seconds: Option<u32>,
+    #[serde(default)]
+    pub reference: Option<Reference>,
+}
+
+/// How a webhook body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookBody {
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded` (Twilio, Mailchimp).
+    Form,
+}
+
+/// How a webhook delivery is authenticated.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Verify {
+    /// An HMAC of `signed` under the secret, sent in `header`.
+    Hmac {
+        /// The request header holding the signature.
+        header: String,
+        algorithm: HmacAlgorithm,
+        encoding: SignatureEncoding,
+        /// Text before the digest in the header (`sha256=`, `v0=`).
+        #[serde(default)]
+        prefix: String,
+        /// What is signed: literal text with `{body}`, `{timestamp}`, `{url}` (the full
+        /// request URL), `{form_sorted}` (form fields sorted by name, each name followed by its
+        /// value), `{header:<name>}`, `{method}`.
+        signed: String,
+        /// The header value is a list of `key=value` pairs (`t=…,v1=…`).
+        #[serde(default)]
+        pairs: Option<SignaturePairs>,
+        /// Where the signed timestamp comes from, when there is one.
+        #[serde(default)]
+        timestamp: Option<Timestamp>,
+        /// How far the timestamp may be from now.
+        #[serde(default)]
+        tolerance_seconds: Option<u32>,
+        /// The credential holding the key.
+        secret: String,
+        /// How the key is written in that credential.
+        #[serde(default)]
+        secret_encoding: SecretEncoding,
+    },
+    /// A shared secret sent as-is in a header (GitLab's `X-Gitlab-Token`).
+    Token {
+        header: String,
+        /// Text before the secret in the header (`Bearer `).
+        #[serde(default)]
+        prefix: String,
+        secret: String,
+    },
+    /// The vendor can neither sign nor send a header: the user registers the URL with a secret
+    /// query parameter (`?token=…`), which the function checks.
+    UrlSecret { query: String, secret: String },
+    /// The vendor verifies its own deliveries through an API call (PayPal).
+    VendorApi {
+        /// The tool's action that verifies a delivery.
+        action: String,
+        /// What the answer says when the delivery is genuine.
+        success: Success,
+    },
+}
+
+/// The hash of an HMAC signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HmacAlgorithm {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+/// How a digest is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureEncoding {
+    Hex,
+    Base64,
+}
+
+/// How a signing key is written in its credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretEncoding {
+    /// The UTF-8 bytes of the text.
+    #[default]
+    Utf8,
+    /// Base64 text (after an optional prefix such as `whsec_`, which is dropped).
+    Base64,
+}
+
+/// A signature header made of `key=value` pairs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignaturePairs {
+    /// Between pairs (`,`).
+    pub separator: String,
+    /// The key of the signature (`v1`); several pairs with it may be present.
+    pub signature: String,
+    /// The key of the timestamp (`t`), if it is in this header.
+    #[serde(default)]
+    pub timestamp: Option<String>,
+}
+
+/// Where a signed timestamp is and its unit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timestamp {
+    /// `header:<name>`, `pair:<key>` (from [`SignaturePairs`]) or `body:<dotted path>`.
+    pub from: String,
+    #[serde(default)]
+    pub unit: TimeUnit,
+}
+
+/// Unit of a timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeUnit {
+    #[default]
+    Seconds,
+    Milliseconds,
+}
+
+/// A request the vendor sends to prove the URL is ours before it delivers events.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Handshake {
+    /// Slack's `url_verification`: answer the body's `challenge`.
+    SlackChallenge,
+    /// Zoom's `endpoint.url_validation`: answer `plainToken` and its HMAC-SHA256 (hex) under
+    /// the secret as `encryptedToken`.
+    ZoomUrlValidation { secret: String },
+    /// Echo a request header back (Asana's `X-Hook-Secret`); the echoed value becomes the
+    /// signing secret of later deliveries, so the function keeps it.
+    EchoHeader { header: String },
+    /// Echo a query parameter back as the body (Dropbox `challenge`, Meta `hub.challenge`,
+    /// Microsoft Graph `validationToken`), after checking `verify_param` against
+    /// `verify_secret` when given.
+    EchoQuery {
+        param: String,
+        #[serde(default)]
+        verify_param: Option<String>,
+        #[serde(default)]
+        verify_secret: Option<String>,
+        /// The answer's content type (`text/plain`).
+        #[serde(default)]
+        content_type: Option<String>,
+    },
+    /// A CRC check (X): answer `{"response_token": "sha256=" + base64(HMAC-SHA256(secret, param))}`.
+    Crc { param: String, secret: String },
+    /// The vendor checks the URL with a plain `GET` that must answer 200 (Mailchimp).
+    GetOk,
+}
+
+/// How the function turns long-lived credentials into a short-lived access token.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenExchange {
+    pub grant: Grant,
+    /// The token endpoint.
+    pub token_url: String,
+    /// The credential the exchange produces (used by `api.auth`), which is then no longer a
+    /// credential the user fills in.
+    pub provides: String,
+    /// Credentials (`{NAME}`) or literals sent with the request, by field name
+    /// (`client_id`, `client_secret`, `refresh_token`, `account_id`, `scope`).
+    pub params: BTreeMap<String, String>,
+    /// How the client authenticates: HTTP Basic with `client_id:client_secret`, or both in the body.
+    #[serde(default)]
+    pub client_auth: ClientAuth,
+    #[serde(default)]
+    pub reference: Option<Reference>,
+}
+
+/// OAuth 2.0 grant types the generated code performs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    ClientCredentials,
+    RefreshToken,
+    /// Zoom Server-to-Server OAuth (`grant_type=account_credentials`).
+    AccountCredentials,
+}
+
+/// How an OAuth client authenticates to the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    #[default]
+    Basic,
+    Body,
+}
+
+/// A request and its answer from the vendor's reference.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionExample {
+    pub request: ExampleRequest,
+    pub response: ExampleResponse,
+}
+
+/// A request as the vendor documents it (HTTP, or a boto3 call for AWS tools).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRequest {
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The full URL, query string included.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// JSON (or, for form and multipart requests, the fields as an object).
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+    /// boto3: the client method and its keyword arguments.
+    #[serde(default)]
+    pub call: Option<String>,
+    #[serde(default)]
+    pub kwargs: Option<serde_json::Value>,
+}
+
+/// An answer as the vendor documents it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleResponse {
+    #[serde(default = "ok_status")]
+    pub status: u16,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub body: serde_json::Value,
+}
+
+fn ok_status() -> u16 {
+    200
+}
+
+/// A delivery as the vendor documents it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventExample {
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// JSON, or for form-encoded deliveries the fields as an object.
+    pub body: serde_json::Value,
 }
 
 /// How an event reaches the function.
@@ -203,6 +674,21 @@ pub struct Event {
     /// For `http`: the credential holding the signing secret.
     #[serde(default)]
     pub secret: Option<String>,
+    /// For `http`: what identifies this event among everything the vendor sends to the URL.
+    #[serde(default, rename = "match")]
+    pub matches: Vec<Match>,
+    /// For `poll`: how the function remembers what it has already seen.
+    #[serde(default)]
+    pub cursor: Option<Cursor>,
+    /// The fields of one item (after `item_path`), as the vendor documents them.
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    /// Where the event was checked.
+    #[serde(default)]
+    pub reference: Option<Reference>,
+    /// A delivery as the vendor's reference shows it (headers and body).
+    #[serde(default)]
+    pub example: Option<EventExample>,
 }
 
 /// A need expressed without naming a tool ("notify my team"), and the tool picked for it.
@@ -229,13 +715,27 @@ pub struct Need {
 impl Catalog {
     /// The built-in catalog.
     pub fn builtin() -> Result<Self, WorkflowError> {
-        Self::from_json(CATALOG_JSON)
+        let mut tools = Vec::with_capacity(TOOL_FILES.len());
+        for (id, json) in TOOL_FILES {
+            let tool: Tool = serde_json::from_str(json).map_err(|e| {
+                WorkflowError::Internal(format!("tool catalog: tools/{id}.json: {e}"))
+            })?;
+            if tool.id != *id {
+                return Err(WorkflowError::Internal(format!(
+                    "tool catalog: tools/{id}.json holds the tool {}",
+                    tool.id
+                )));
+            }
+            tools.push(tool);
+        }
+        let needs: Vec<Need> = serde_json::from_str(NEEDS_JSON)
+            .map_err(|e| WorkflowError::Internal(format!("tool catalog: needs.json: {e}")))?;
+        Self::new(tools, needs)
     }
 
-    /// Parses and checks a catalog.
-    pub fn from_json(json: &str) -> Result<Self, WorkflowError> {
-        let file: CatalogFile = serde_json::from_str(json)
-            .map_err(|e| WorkflowError::Internal(format!("tool catalog: {e}")))?;
+    /// Checks a catalog and builds its lookup indexes.
+    pub fn new(tools: Vec<Tool>, needs: Vec<Need>) -> Result<Self, WorkflowError> {
+        let file = CatalogParts { tools, needs };
         let mut by_id = HashMap::new();
         for (i, t) in file.tools.iter().enumerate() {
             if by_id.insert(t.id.clone(), i).is_some() {
@@ -322,6 +822,64 @@ impl Catalog {
                     return bad(format!("{} event {} uses unknown secret {s}", t.id, e.id));
                 }
             }
+            if let Some(w) = &t.webhook {
+                for secret in w.secrets() {
+                    if !creds.contains(secret) {
+                        return bad(format!("{} webhook uses unknown secret {secret}", t.id));
+                    }
+                }
+                if let Verify::VendorApi { action, .. } = &w.verify
+                    && t.action(action).is_none()
+                {
+                    return bad(format!(
+                        "{} webhook verifies with unknown action {action}",
+                        t.id
+                    ));
+                }
+            }
+            if let Some(x) = &t.token_exchange {
+                if !creds.contains(x.provides.as_str()) {
+                    return bad(format!(
+                        "{} token exchange provides unknown {}",
+                        t.id, x.provides
+                    ));
+                }
+                for v in x.params.values() {
+                    if let Some(c) = v.strip_prefix('{').and_then(|v| v.strip_suffix('}'))
+                        && !creds.contains(c)
+                    {
+                        return bad(format!(
+                            "{} token exchange uses unknown credential {c}",
+                            t.id
+                        ));
+                    }
+                }
+            }
+            for a in &t.actions {
+                if let Some(k) = a.param_kinds.keys().find(|k| !a.params.contains_key(*k)) {
+                    return bad(format!(
+                        "{} action {} gives a kind to unknown param {k}",
+                        t.id, a.id
+                    ));
+                }
+            }
+            for e in &t.events {
+                if e.cursor.is_some() && e.delivery != EventDelivery::Poll {
+                    return bad(format!(
+                        "{} event {} has a cursor but is not polled",
+                        t.id, e.id
+                    ));
+                }
+                if e.matches
+                    .iter()
+                    .any(|m| m.header.is_some() == m.path.is_some())
+                {
+                    return bad(format!(
+                        "{} event {}: a match needs a header or a path",
+                        t.id, e.id
+                    ));
+                }
+            }
             if t.actions.is_empty() && t.events.is_empty() {
                 return bad(format!("{} has neither actions nor events", t.id));
             }
@@ -357,6 +915,30 @@ impl Catalog {
     /// All tools, in catalog order.
     pub fn tools(&self) -> &[Tool] {
         &self.tools
+    }
+}
+
+impl Webhook {
+    /// Every credential the verification and the handshake use.
+    pub fn secrets(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        match &self.verify {
+            Verify::Hmac { secret, .. }
+            | Verify::Token { secret, .. }
+            | Verify::UrlSecret { secret, .. } => out.push(secret.as_str()),
+            Verify::VendorApi { .. } => {}
+        }
+        match &self.handshake {
+            Some(Handshake::ZoomUrlValidation { secret } | Handshake::Crc { secret, .. }) => {
+                out.push(secret.as_str());
+            }
+            Some(Handshake::EchoQuery {
+                verify_secret: Some(secret),
+                ..
+            }) => out.push(secret.as_str()),
+            _ => {}
+        }
+        out
     }
 }
 

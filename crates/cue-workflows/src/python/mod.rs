@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Catalog, Role, Tool};
+use crate::catalog::{Action, Api, Catalog, ContentType, Role, Tool};
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
@@ -22,13 +22,20 @@ use crate::render::{PlanText, Templates};
 use expr::{Code, Ctx};
 use signature::{Scheme, Signature};
 
-/// What code generation produces besides the module text.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Generated {
-    pub code: String,
+/// What a plan's module needs and holds, before it is written.
+pub(crate) struct Prepared<'a> {
+    module: Module<'a>,
+    /// Pinned packages the module imports.
     pub requirements: Vec<String>,
     /// IAM actions the function needs.
     pub iam: Vec<String>,
+}
+
+impl Prepared<'_> {
+    /// The module's text.
+    pub(crate) fn render(&self, templates: &Templates) -> Result<String, WorkflowError> {
+        templates.render("python/module.py.j2", &self.module)
+    }
 }
 
 /// Modules every generated function imports (the `_http` helper's).
@@ -46,12 +53,12 @@ const BASE_IMPORTS: &[&str] = &[
 /// Imports that are not in the standard library, written in a group of their own.
 const THIRD_PARTY: &[&str] = &["boto3", "pg8000.native", "pymysql", "redis", "pymongo"];
 
-/// Generates the Lambda module for `plan`.
-pub(crate) fn generate(
-    templates: &Templates,
+/// Decides what the Lambda module of `plan` holds: every call resolved against the catalog,
+/// the imports, packages and IAM actions they need. [`Prepared::render`] writes it.
+pub(crate) fn prepare<'a>(
     catalog: &Catalog,
-    plan: &Plan,
-) -> Result<Generated, WorkflowError> {
+    plan: &'a Plan,
+) -> Result<Prepared<'a>, WorkflowError> {
     let mut g = Gen {
         catalog,
         imports: BASE_IMPORTS.iter().copied().collect(),
@@ -87,8 +94,8 @@ pub(crate) fn generate(
         steps,
         handler,
     };
-    Ok(Generated {
-        code: templates.render("python/module.py.j2", &module)?,
+    Ok(Prepared {
+        module,
         requirements: g.requirements.into_iter().collect(),
         iam: g.iam.into_iter().collect(),
     })
@@ -430,7 +437,7 @@ impl Gen<'_> {
                 if !query.is_empty() {
                     args.push(expr::keyword("params", &expr::dict(&query)));
                 }
-                if action.form {
+                if action.content_type == ContentType::Form {
                     args.push(Code::from_static("form=True"));
                 }
                 expr::call(&expr::name("_http"), &args)
