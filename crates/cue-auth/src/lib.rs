@@ -16,10 +16,9 @@ pub mod ports;
 pub mod providers;
 pub mod service;
 
-pub use error::{AuthError, StateRejection, TokenRejection};
+pub use error::{AuthError, RepoError, StateRejection, TokenRejection};
 pub use model::*;
 pub use ports::*;
 pub use service::{
-    AuthRepos, AuthService, Authenticated, Callback, ClientKind, LoginOutcome, LoginSettings,
-    LoginStart,
+    AuthService, Authenticated, Callback, ClientKind, LoginOutcome, LoginSettings, LoginStart,
 };

@@ -10,25 +10,15 @@ use chrono::Utc;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 
-use crate::error::{AuthError, StateRejection, TokenRejection};
+use crate::error::{AuthError, RepoError, StateRejection, TokenRejection};
 use crate::jwt::{IssuedToken, TokenCodec, VerifiedToken};
 use crate::model::{
     LoginState, NewUser, ProfileUpdate, Provider, ProviderProfile, ProvisionedUser, User, UserId,
 };
-use crate::ports::{
-    LoginStateRepository, OAuthProvider, RepoError, RevocationRepository, UserRepository,
-};
+use crate::ports::{AuthRepos, OAuthProvider};
 
 /// Longest accepted `state`/`code` query value; real ones are far shorter.
 const MAX_PARAM_LEN: usize = 2048;
-
-/// The storage ports the service needs.
-#[derive(Clone)]
-pub struct AuthRepos {
-    pub users: Arc<dyn UserRepository>,
-    pub states: Arc<dyn LoginStateRepository>,
-    pub revocations: Arc<dyn RevocationRepository>,
-}
 
 /// Settings of the login flow.
 #[derive(Debug, Clone)]
@@ -473,7 +463,7 @@ impl AuthService {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use secrecy::SecretSlice;
     use url::Url;
