@@ -9,6 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::Utc;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
 
 use crate::error::{AuthError, RepoError, StateRejection, TokenRejection};
 use crate::jwt::{IssuedToken, TokenCodec, VerifiedToken};
@@ -110,10 +111,6 @@ pub fn state_hash(state: &str) -> String {
 
 fn pkce_challenge(verifier: &str) -> String {
     B64.encode(Sha256::digest(verifier.as_bytes()))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Keeps a provider's `error` value to a short, printable code.
@@ -271,7 +268,7 @@ impl AuthService {
             return Err(AuthError::InvalidState(StateRejection::Expired));
         }
         if kind == ClientKind::Browser
-            && !state_cookie.is_some_and(|c| constant_time_eq(c.as_bytes(), state.as_bytes()))
+            && !state_cookie.is_some_and(|c| bool::from(c.as_bytes().ct_eq(state.as_bytes())))
         {
             return Err(AuthError::InvalidState(StateRejection::NotBoundToBrowser));
         }
