@@ -378,7 +378,7 @@ pub fn bundle_zip(generated: &Generated, code: &str) -> Result<Vec<u8>, Workflow
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use std::collections::BTreeMap;
 

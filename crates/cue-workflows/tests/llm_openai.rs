@@ -1,6 +1,6 @@
 //! The model-backed generator against a local fake of an OpenAI-compatible server.
 #![cfg(feature = "llm")]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! The gateway's integration tests: the real application on a free port, against a fresh
 //! database (SQLite and PostgreSQL) and local stand-ins for the identity providers.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod auth;
 mod basics;

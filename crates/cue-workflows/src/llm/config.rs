@@ -211,7 +211,7 @@ pub async fn build_generator(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use std::collections::HashMap;
 
