@@ -1,10 +1,95 @@
-//! How the store connects: the database URL, the pool's size and its deadlines.
+//! How the store connects: the database URL, the pool's size and its deadlines, as
+//! [`StoreConfig`] (what [`Store::connect`](crate::Store::connect) takes) and as the
+//! operator's [`DatabaseSettings`] (the `DATABASE_*` variables) it is made from.
 
 use std::fmt;
 use std::time::Duration;
 
+use cue_settings::{SettingError, de, ensure};
+use secrecy::{ExposeSecret as _, SecretString};
+use serde::Deserialize;
+
 use crate::error::StoreError;
 use crate::target::{Backend, Target, redact_url};
+
+/// The database settings (`DATABASE_URL`, `DATABASE_*`, `RUN_MIGRATIONS`). Each field is
+/// renamed to its variable; unset ones keep the [`Default`], an embedded SQLite file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    /// `DATABASE_URL`: `postgres://user:pass@host/db`, `sqlite://FILE` or a file path. A
+    /// secret, since it may hold a password.
+    #[serde(rename = "database_url")]
+    pub url: SecretString,
+    /// `DATABASE_MAX_CONNECTIONS`: the pool size.
+    #[serde(rename = "database_max_connections")]
+    pub max_connections: usize,
+    /// `DATABASE_ACQUIRE_TIMEOUT_MS`: see [`StoreConfig::acquire_timeout`].
+    #[serde(
+        rename = "database_acquire_timeout_ms",
+        deserialize_with = "de::millis"
+    )]
+    pub acquire_timeout: Duration,
+    /// `DATABASE_QUERY_TIMEOUT_MS`: see [`StoreConfig::query_timeout`].
+    #[serde(rename = "database_query_timeout_ms", deserialize_with = "de::millis")]
+    pub query_timeout: Duration,
+    /// `DATABASE_STARTUP_WAIT_SECONDS`: how long startup retries a database that does not
+    /// answer yet (0: fail at once).
+    #[serde(
+        rename = "database_startup_wait_seconds",
+        deserialize_with = "de::seconds"
+    )]
+    pub startup_wait: Duration,
+    /// `RUN_MIGRATIONS`: apply pending migrations on start.
+    pub run_migrations: bool,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: SecretString::from("sqlite://cue.db"),
+            max_connections: 16,
+            acquire_timeout: StoreConfig::DEFAULT_ACQUIRE_TIMEOUT,
+            query_timeout: StoreConfig::DEFAULT_QUERY_TIMEOUT,
+            startup_wait: Duration::from_secs(10),
+            run_migrations: true,
+        }
+    }
+}
+
+impl DatabaseSettings {
+    /// A URL the store understands, a pool of at least one, deadlines above zero.
+    pub fn validate(&self) -> Result<(), SettingError> {
+        self.store_config()
+            .backend()
+            .map_err(|e| SettingError::new("DATABASE_URL", e.to_string()))?;
+        ensure(
+            self.max_connections > 0,
+            "DATABASE_MAX_CONNECTIONS",
+            "must be greater than 0",
+        )?;
+        ensure(
+            !self.acquire_timeout.is_zero(),
+            "DATABASE_ACQUIRE_TIMEOUT_MS",
+            "must be greater than 0",
+        )?;
+        ensure(
+            !self.query_timeout.is_zero(),
+            "DATABASE_QUERY_TIMEOUT_MS",
+            "must be greater than 0",
+        )
+    }
+
+    /// What [`Store::connect`](crate::Store::connect) takes.
+    pub fn store_config(&self) -> StoreConfig {
+        StoreConfig {
+            url: self.url.expose_secret().to_owned(),
+            max_connections: self.max_connections,
+            acquire_timeout: self.acquire_timeout,
+            query_timeout: self.query_timeout,
+        }
+    }
+}
 
 /// Connection settings of a [`Store`](crate::Store).
 ///
@@ -107,8 +192,74 @@ fn postgres_defaults(config: &StoreConfig) -> Vec<(&'static str, String)> {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
+    use cue_settings::Source;
+
     use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<DatabaseSettings, SettingError> {
+        let s: DatabaseSettings = Source::from_pairs(pairs.iter().copied()).get()?;
+        s.validate().map(|()| s)
+    }
+
+    #[test]
+    fn settings_default_to_an_embedded_sqlite_file() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.url.expose_secret(), "sqlite://cue.db");
+        assert_eq!(s.store_config().backend().ok(), Some(Backend::Sqlite));
+        assert_eq!(
+            (s.max_connections, s.startup_wait, s.run_migrations),
+            (16, Duration::from_secs(10), true)
+        );
+    }
+
+    #[test]
+    fn settings_read_their_variables() {
+        let s = settings(&[
+            ("DATABASE_URL", "postgres://cue:pw@db/cue"),
+            ("DATABASE_MAX_CONNECTIONS", "4"),
+            ("DATABASE_ACQUIRE_TIMEOUT_MS", "250"),
+            ("DATABASE_QUERY_TIMEOUT_MS", "1500"),
+            ("DATABASE_STARTUP_WAIT_SECONDS", "0"),
+            ("RUN_MIGRATIONS", "false"),
+        ])
+        .unwrap();
+        let config = s.store_config();
+        assert_eq!(config.backend().ok(), Some(Backend::Postgres));
+        assert_eq!(
+            (
+                config.max_connections,
+                config.acquire_timeout,
+                config.query_timeout
+            ),
+            (4, Duration::from_millis(250), Duration::from_millis(1500))
+        );
+        assert_eq!((s.startup_wait, s.run_migrations), (Duration::ZERO, false));
+    }
+
+    #[test]
+    fn settings_errors_name_their_variable() {
+        for (var, value) in [
+            ("DATABASE_URL", "mysql://root:hunter2@db/cue"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+            ("DATABASE_MAX_CONNECTIONS", "many"),
+            ("DATABASE_ACQUIRE_TIMEOUT_MS", "0"),
+            ("DATABASE_QUERY_TIMEOUT_MS", "-5"),
+            ("DATABASE_STARTUP_WAIT_SECONDS", "soon"),
+            ("RUN_MIGRATIONS", "sometimes"),
+        ] {
+            let err = settings(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}: {err}");
+            assert!(!err.to_string().contains("hunter2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn settings_never_print_the_url() {
+        let s = settings(&[("DATABASE_URL", "postgres://cue:hunter2@db/cue")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
 
     fn pg_url(url: &str, acquire_ms: u64, query_ms: u64) -> String {
         let config = StoreConfig {

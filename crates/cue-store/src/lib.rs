@@ -46,7 +46,7 @@ mod target;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testing;
 
-pub use config::StoreConfig;
+pub use config::{DatabaseSettings, StoreConfig};
 pub use error::StoreError;
 pub use repos::{
     DbLoginStateRepository, DbRevocationRepository, DbUserRepository, DbWorkflowRepository,
