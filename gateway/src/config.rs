@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use cue_auth::providers::{GithubProvider, GoogleProvider, OAuthClientConfig};
-use secrecy::{SecretSlice, SecretString};
+use cue_auth::jwt::SigningKey;
+use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
 
@@ -46,7 +47,7 @@ pub struct DatabaseSettings {
 
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
-    pub secret_key: SecretSlice<u8>,
+    pub secret_key: SigningKey,
     /// True when no SECRET_KEY was given and a random one was made for this process.
     pub ephemeral_key: bool,
     pub access_ttl: Duration,
@@ -436,15 +437,11 @@ impl Settings {
                     "must be at least 32 characters (use `openssl rand -hex 32`)",
                 ));
             }
-            Some(key) => (SecretSlice::from(key.into_bytes()), false),
+            Some(key) => (SigningKey::new(key), false),
             None if production => {
                 return Err(bad("SECRET_KEY", "is required when APP_ENV=production"));
             }
-            None => {
-                let mut key = vec![0u8; 32];
-                rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
-                (SecretSlice::from(key), true)
-            }
+            None => (SigningKey::random(), true),
         };
 
         let redirect_base_url = match non_empty(raw.oauth_redirect_base_url) {

@@ -462,11 +462,10 @@ impl AuthService {
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use secrecy::SecretSlice;
     use url::Url;
 
     use super::*;
-    use crate::jwt::JwtConfig;
+    use crate::jwt::{JwtConfig, SigningKey};
     use crate::memory::{FakeProvider, in_memory_repos};
 
     struct Harness {
@@ -481,7 +480,7 @@ mod tests {
         let google = Arc::new(FakeProvider::new(Provider::Google));
         let github = Arc::new(FakeProvider::new(Provider::Github));
         let tokens = TokenCodec::new(JwtConfig {
-            secret: SecretSlice::from(vec![7u8; 32]),
+            secret: SigningKey::new([7u8; 32]),
             issuer: "cue".into(),
             audience: "cue-api".into(),
             ttl: Duration::from_secs(900),
@@ -857,7 +856,7 @@ mod tests {
             repos,
             vec![],
             TokenCodec::new(JwtConfig {
-                secret: SecretSlice::from(vec![1u8; 32]),
+                secret: SigningKey::new([1u8; 32]),
                 issuer: "i".into(),
                 audience: "a".into(),
                 ttl: Duration::from_secs(60),
