@@ -336,10 +336,10 @@ impl Settings {
     /// environment).
     pub fn from_vars(vars: BTreeMap<String, String>) -> Result<Self, ConfigError> {
         // The speech crate reads its own variables (SPEECH_*, OPENAI_STT_*, AZURE_SPEECH_*, ...).
-        let speech = cue_speech::SpeechConfig::from_lookup(|name| {
-            vars.get(&name.to_ascii_lowercase()).cloned()
-        })
-        .map_err(|e| bad("SPEECH_PROVIDER", e.to_string()))?;
+        let speech: cue_speech::SpeechConfig = cue_settings::Source::from_pairs(vars.iter())
+            .get()
+            .and_then(|s: cue_speech::SpeechConfig| s.validate().map(|()| s))
+            .map_err(|e| bad("SPEECH_PROVIDER", e.to_string()))?;
         #[cfg(feature = "llm")]
         let llm = cue_workflows::llm::LlmConfig::from_lookup(|name| {
             vars.get(&name.to_ascii_lowercase()).cloned()
