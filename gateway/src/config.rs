@@ -341,10 +341,10 @@ impl Settings {
             .and_then(|s: cue_speech::SpeechConfig| s.validate().map(|()| s))
             .map_err(|e| bad("SPEECH_PROVIDER", e.to_string()))?;
         #[cfg(feature = "llm")]
-        let llm = cue_workflows::llm::LlmConfig::from_lookup(|name| {
-            vars.get(&name.to_ascii_lowercase()).cloned()
-        })
-        .map_err(|e| bad("LLM_PROVIDER", e.to_string()))?;
+        let llm: cue_workflows::llm::LlmConfig = cue_settings::Source::from_pairs(vars.iter())
+            .get()
+            .and_then(|c: cue_workflows::llm::LlmConfig| c.validate().map(|()| c))
+            .map_err(|e| bad("LLM_PROVIDER", e.to_string()))?;
         #[cfg(not(feature = "llm"))]
         if vars
             .get("llm_provider")
