@@ -1,8 +1,9 @@
 //! `AuthUser`: a handler that takes it cannot forget to authenticate.
 //!
 //! Accepts `Authorization: Bearer <jwt>` (the specification's clients) or the `cue_session`
-//! cookie (the React frontend). A cookie-authenticated unsafe request must come from a trusted
-//! `Origin` (or `Referer`), since browsers attach cookies to cross-site requests.
+//! cookie (the React frontend), as read by [`request_token`]. A cookie-authenticated unsafe
+//! request must come from a trusted `Origin` (or `Referer`), since browsers attach cookies to
+//! cross-site requests.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,20 +13,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use cue_auth::{AuthError, Authenticated};
 
 use crate::config::origin_of;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
+use crate::http::token::{TokenSource, request_token};
 use crate::state::AppState;
-
-/// Name of the session cookie holding the access token.
-pub const SESSION_COOKIE: &str = "cue_session";
-/// Name of the short-lived cookie binding a login's `state` to the browser.
-pub const STATE_COOKIE: &str = "cue_oauth_state";
-
-/// Where the token of a request came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenSource {
-    Bearer,
-    Cookie,
-}
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
@@ -38,28 +28,11 @@ impl AuthUser {
     pub fn id(&self) -> cue_auth::UserId {
         self.auth.user.id
     }
-}
 
-/// The token of a request, if it carries one. A malformed `Authorization` header is an error,
-/// not "anonymous": a client that meant to authenticate must hear that it failed.
-pub fn request_token(req: &HttpRequest) -> Result<Option<(String, TokenSource)>, ApiError> {
-    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
-        let value = value
-            .to_str()
-            .map_err(|_| ApiError::Auth(AuthError::Unauthenticated))?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Auth(AuthError::Unauthenticated))?;
-        return Ok(Some((token.to_owned(), TokenSource::Bearer)));
+    /// The caller as the owner of workflows (`cue-workflows` does not know `cue-auth`).
+    pub fn owner(&self) -> cue_workflows::repo::OwnerId {
+        cue_workflows::repo::OwnerId(self.id().0)
     }
-    Ok(req
-        .cookie(SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| !v.is_empty())
-        .map(|v| (v, TokenSource::Cookie)))
 }
 
 fn is_unsafe(method: &Method) -> bool {

@@ -2,27 +2,19 @@
 //! pool, generation and validation counts and durations, upstream errors and rate-limit
 //! refusals, plus the process's own CPU and memory.
 //!
-//! One registry per process ([`Metrics::global`]): the counters describe the process, and
-//! code that has no handle on the application state (the error mapping) can still count.
-//! Labels are bounded: a route is its pattern (`/workflows/{id}`), never a raw path.
+//! One registry per application, held in its state like everything else and handed to what
+//! counts: the request middleware, the rate limiter, and the wrappers below around the
+//! generator and the validator. Labels are bounded: a route is its pattern
+//! (`/workflows/{id}`), never a raw path.
 
-use std::sync::LazyLock;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header;
-use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::web;
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
     TextEncoder,
 };
-use secrecy::ExposeSecret;
-
-use crate::error::ApiError;
-use crate::ratelimit::Bucket;
-use crate::state::AppState;
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
@@ -40,6 +32,78 @@ pub struct Metrics {
     validation_duration: HistogramVec,
     upstream_errors: IntCounterVec,
     rate_limited: IntCounterVec,
+}
+
+impl Metrics {
+    /// A registry with every family registered. Fails only on a programming error (a
+    /// duplicate or malformed name).
+    pub fn new() -> Result<Self, prometheus::Error> {
+        build()
+    }
+
+    /// The text exposition format, with the pool gauges read now.
+    pub fn render(&self, pool: cue_store::PoolStatus) -> Result<String, prometheus::Error> {
+        for (state, value) in [
+            ("max", pool.max_size),
+            ("open", pool.size),
+            ("idle", pool.idle),
+            ("waiting", pool.waiting),
+        ] {
+            self.db_pool
+                .with_label_values(&[state])
+                .set(i64::try_from(value).unwrap_or(i64::MAX));
+        }
+        let mut out = Vec::new();
+        TextEncoder::new().encode(&self.registry.gather(), &mut out)?;
+        String::from_utf8(out).map_err(|e| prometheus::Error::Msg(e.to_string()))
+    }
+
+    /// The content type of [`render`](Self::render)'s text.
+    pub fn content_type(&self) -> String {
+        TextEncoder::new().format_type().to_owned()
+    }
+
+    /// Counts a failure of a dependency.
+    pub fn upstream_error(&self, upstream: &str) {
+        self.upstream_errors.with_label_values(&[upstream]).inc();
+    }
+
+    /// Counts a request refused by the rate limit of `bucket`.
+    pub fn rate_limited(&self, bucket: &str) {
+        self.rate_limited.with_label_values(&[bucket]).inc();
+    }
+
+    /// Records one generation: `outcome` is `ok` or the error code.
+    pub fn generation(&self, outcome: &str, started: Instant) {
+        self.generations.with_label_values(&[outcome]).inc();
+        self.generation_duration
+            .with_label_values(&[outcome])
+            .observe(started.elapsed().as_secs_f64());
+    }
+
+    /// Records one validation: `valid`, `invalid` (findings at error level) or `error`.
+    pub fn validation(&self, outcome: &str, started: Instant) {
+        self.validations.with_label_values(&[outcome]).inc();
+        self.validation_duration
+            .with_label_values(&[outcome])
+            .observe(started.elapsed().as_secs_f64());
+    }
+
+    /// A request is being handled (until [`request_finished`](Self::request_finished)).
+    pub fn request_started(&self) {
+        self.http_in_flight.inc();
+    }
+
+    /// Counts an answered request by method, route pattern and status.
+    pub fn request_finished(&self, method: &str, route: &str, status: u16, took: Duration) {
+        self.http_in_flight.dec();
+        let status = status.to_string();
+        let labels = [method, route, status.as_str()];
+        self.http_requests.with_label_values(&labels).inc();
+        self.http_duration
+            .with_label_values(&labels)
+            .observe(took.as_secs_f64());
+    }
 }
 
 fn build() -> Result<Metrics, prometheus::Error> {
@@ -131,74 +195,12 @@ fn build() -> Result<Metrics, prometheus::Error> {
     })
 }
 
-static GLOBAL: LazyLock<Option<Metrics>> = LazyLock::new(|| match build() {
-    Ok(m) => Some(m),
-    Err(e) => {
-        // Only a programming error (a duplicate or malformed name) gets here; serve without.
-        tracing::error!(error = %e, "metrics registry could not be built");
-        None
-    }
-});
-
-impl Metrics {
-    pub fn global() -> Option<&'static Metrics> {
-        GLOBAL.as_ref()
-    }
-
-    /// The text exposition format, with the pool gauges read now.
-    pub fn render(&self, pool: cue_store::PoolStatus) -> Result<String, prometheus::Error> {
-        for (state, value) in [
-            ("max", pool.max_size),
-            ("open", pool.size),
-            ("idle", pool.idle),
-            ("waiting", pool.waiting),
-        ] {
-            self.db_pool
-                .with_label_values(&[state])
-                .set(i64::try_from(value).unwrap_or(i64::MAX));
-        }
-        let mut out = Vec::new();
-        TextEncoder::new().encode(&self.registry.gather(), &mut out)?;
-        String::from_utf8(out).map_err(|e| prometheus::Error::Msg(e.to_string()))
-    }
-}
-
-/// Counts a failure of a dependency.
-pub fn upstream_error(upstream: &str) {
-    if let Some(m) = Metrics::global() {
-        m.upstream_errors.with_label_values(&[upstream]).inc();
-    }
-}
-
-pub fn rate_limited(bucket: Bucket) {
-    if let Some(m) = Metrics::global() {
-        m.rate_limited.with_label_values(&[bucket.name()]).inc();
-    }
-}
-
-/// Records one generation: `outcome` is `ok` or the error code.
-pub fn generation(outcome: &str, started: Instant) {
-    if let Some(m) = Metrics::global() {
-        m.generations.with_label_values(&[outcome]).inc();
-        m.generation_duration
-            .with_label_values(&[outcome])
-            .observe(started.elapsed().as_secs_f64());
-    }
-}
-
-/// Records one validation: `valid`, `invalid` (findings at error level) or `error`.
-pub fn validation(outcome: &str, started: Instant) {
-    if let Some(m) = Metrics::global() {
-        m.validations.with_label_values(&[outcome]).inc();
-        m.validation_duration
-            .with_label_values(&[outcome])
-            .observe(started.elapsed().as_secs_f64());
-    }
-}
-
 /// A [`WorkflowGenerator`](cue_workflows::WorkflowGenerator) that counts and times what the
 /// one it wraps does, whichever it is (the engine or a model-backed one).
-pub struct InstrumentedGenerator(pub std::sync::Arc<dyn cue_workflows::WorkflowGenerator>);
+pub struct InstrumentedGenerator {
+    pub metrics: Arc<Metrics>,
+    pub inner: Arc<dyn cue_workflows::WorkflowGenerator>,
+}
 
 #[async_trait::async_trait]
 impl cue_workflows::WorkflowGenerator for InstrumentedGenerator {
@@ -207,7 +209,7 @@ impl cue_workflows::WorkflowGenerator for InstrumentedGenerator {
         req: &cue_workflows::GenerateRequest,
     ) -> Result<cue_workflows::Generated, cue_workflows::WorkflowError> {
         let started = Instant::now();
-        let result = self.0.generate(req).await;
+        let result = self.inner.generate(req).await;
         let outcome = match &result {
             Ok(_) => "ok",
             Err(
@@ -215,101 +217,54 @@ impl cue_workflows::WorkflowGenerator for InstrumentedGenerator {
             ) => "error",
             Err(_) => "rejected",
         };
-        generation(outcome, started);
+        self.metrics.generation(outcome, started);
         result
     }
 }
 
-/// Middleware: counts every request by method, route pattern and final status.
-pub async fn middleware(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let Some(m) = Metrics::global() else {
-        return next.call(req).await;
-    };
-    let started = Instant::now();
-    let method = req.method().as_str().to_owned();
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
-    m.http_in_flight.inc();
-    let result = next.call(req).await;
-    m.http_in_flight.dec();
-    let status = match &result {
-        Ok(res) => res.status(),
-        Err(e) => e.as_response_error().status_code(),
-    };
-    let labels = [method.as_str(), route.as_str(), status.as_str()];
-    m.http_requests.with_label_values(&labels).inc();
-    m.http_duration
-        .with_label_values(&labels)
-        .observe(started.elapsed().as_secs_f64());
-    result
+/// The gateway's [`CodeValidator`](cue_workflows::validation::CodeValidator): runs the
+/// validator off the request threads (a large file takes milliseconds) and counts each
+/// validation by outcome.
+pub struct BlockingValidator {
+    pub metrics: Arc<Metrics>,
 }
 
-fn render(state: &AppState) -> Result<HttpResponse, ApiError> {
-    let m = Metrics::global().ok_or(ApiError::Unavailable {
-        what: "metrics",
-        retry_after_secs: None,
-    })?;
-    let body = m
-        .render(state.store.pool_status())
-        .map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type(TextEncoder::new().format_type())
-        .body(body))
-}
-
-/// `GET /metrics` on the API port: only with `Authorization: Bearer $METRICS_TOKEN`.
-/// Without a token configured the route does not exist here (see `METRICS_PORT`).
-pub async fn get_metrics_with_token(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let Some(expected) = &state.settings.metrics.token else {
-        return Err(ApiError::NotFound("route"));
-    };
-    let presented = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if !constant_time_eq(presented.as_bytes(), expected.expose_secret().as_bytes()) {
-        return Err(ApiError::Auth(cue_auth::AuthError::Unauthenticated));
+#[async_trait::async_trait]
+impl cue_workflows::validation::CodeValidator for BlockingValidator {
+    async fn validate(
+        &self,
+        source: String,
+        options: cue_validate::Options,
+    ) -> Result<cue_validate::Report, cue_validate::ValidateError> {
+        let started = Instant::now();
+        let result = web::block(move || cue_validate::validate(&source, &options))
+            .await
+            .map_err(|e| cue_validate::ValidateError::Internal(e.to_string()))
+            .and_then(|r| r);
+        let outcome = match &result {
+            Ok(report) if report.is_valid => "valid",
+            Ok(_) => "invalid",
+            Err(_) => "error",
+        };
+        self.metrics.validation(outcome, started);
+        result
     }
-    render(&state)
-}
-
-/// `GET /metrics` on the separate metrics port, which is reachable only inside the network.
-pub async fn get_metrics_open(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    render(&state)
-}
-
-/// Compares secrets without leaking where they differ through timing.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    use sha2::{Digest, Sha256};
-    // Hashing first makes the comparison length-independent too.
-    let (a, b) = (Sha256::digest(a), Sha256::digest(b));
-    a.iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::expect_used, reason = "tests")]
 mod tests {
     use super::*;
 
     #[test]
     fn renders_every_family_with_pool_gauges() {
-        let m = Metrics::global().expect("registry builds");
-        generation("ok", Instant::now());
-        validation("valid", Instant::now());
-        upstream_error("redis");
-        rate_limited(Bucket::Generate);
+        let m = Metrics::new().expect("registry builds");
+        m.generation("ok", Instant::now());
+        m.validation("valid", Instant::now());
+        m.upstream_error("redis");
+        m.rate_limited("generate");
+        m.request_started();
+        m.request_finished("GET", "/health", 200, Duration::from_millis(3));
         let text = m
             .render(cue_store::PoolStatus {
                 max_size: 16,
@@ -321,22 +276,35 @@ mod tests {
         for needle in [
             "cue_db_pool_connections{state=\"max\"} 16",
             "cue_db_pool_connections{state=\"idle\"} 2",
-            "cue_workflow_generations_total{outcome=\"ok\"}",
+            "cue_workflow_generations_total{outcome=\"ok\"} 1",
             "cue_workflow_generation_duration_seconds_bucket",
-            "cue_code_validations_total{outcome=\"valid\"}",
-            "cue_upstream_errors_total{upstream=\"redis\"}",
-            "cue_rate_limited_total{bucket=\"generate\"}",
-            "cue_http_requests_in_flight",
+            "cue_code_validations_total{outcome=\"valid\"} 1",
+            "cue_upstream_errors_total{upstream=\"redis\"} 1",
+            "cue_rate_limited_total{bucket=\"generate\"} 1",
+            "cue_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 1",
+            "cue_http_requests_in_flight 0",
         ] {
             assert!(text.contains(needle), "{needle} missing from:\n{text}");
         }
     }
 
     #[test]
-    fn token_comparison() {
-        assert!(constant_time_eq(b"secret", b"secret"));
-        assert!(!constant_time_eq(b"secret", b"secreT"));
-        assert!(!constant_time_eq(b"secret", b"secret2"));
-        assert!(!constant_time_eq(b"", b"secret"));
+    fn registries_are_independent() {
+        let (a, b) = (
+            Metrics::new().expect("builds"),
+            Metrics::new().expect("builds twice"),
+        );
+        a.upstream_error("redis");
+        let pool = cue_store::PoolStatus {
+            max_size: 1,
+            size: 0,
+            idle: 0,
+            waiting: 0,
+        };
+        assert!(
+            !b.render(pool)
+                .expect("renders")
+                .contains("upstream=\"redis\"")
+        );
     }
 }

@@ -1,5 +1,5 @@
-//! The search index the gateway uses: building it from settings, filling it (at startup and
-//! from `cue-gateway reindex`), and keeping it in step with workflow writes.
+//! The search index the gateway uses: building it from settings and filling it (at startup and
+//! from `cue-gateway reindex`). The workflows service keeps it in step with workflow writes.
 //!
 //! A workflow write never fails because the index did: the database is the source of truth,
 //! a failed index write is logged, and `cue-gateway reindex` (or, for the embedded index, the
@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use cue_workflows::TemplateLibrary;
-use cue_workflows::repo::{OwnerId, WorkflowId, WorkflowRecord, WorkflowRepository};
-use cue_workflows::search::{OnDemandIndex, Scope, SearchDoc, SearchIndex};
+use cue_workflows::repo::{WorkflowId, WorkflowRepository};
+use cue_workflows::search::{OnDemandIndex, SearchDoc, SearchIndex};
 
 use crate::config::OpenSearchSettings;
 
@@ -108,22 +108,6 @@ pub async fn index_templates(
         .await
         .context("writing templates to the search index")?;
     Ok(count)
-}
-
-/// Indexes a created or changed workflow; a failure is logged, not returned.
-pub async fn sync_workflow(index: &dyn SearchIndex, record: &WorkflowRecord) {
-    if let Err(e) = index.upsert(SearchDoc::from_workflow(record)).await {
-        tracing::warn!(error = %e, workflow_id = %record.id,
-            "search index not updated; `cue-gateway reindex` repairs it");
-    }
-}
-
-/// Removes a deleted workflow from the index; a failure is logged, not returned.
-pub async fn unindex_workflow(index: &dyn SearchIndex, owner: OwnerId, id: WorkflowId) {
-    if let Err(e) = index.delete(Scope::Owner(owner), &id.to_string()).await {
-        tracing::warn!(error = %e, workflow_id = %id,
-            "search index still holds a deleted workflow; `cue-gateway reindex` repairs it");
-    }
 }
 
 /// Fills the index when the application starts. The embedded index gets the templates (a

@@ -6,10 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
-use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServiceResponse};
-use actix_web::http::{StatusCode, header};
-use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, from_fn};
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use async_trait::async_trait;
@@ -17,14 +16,20 @@ use cue_auth::jwt::{JwtConfig, TokenCodec};
 use cue_auth::providers::{GithubProvider, GoogleProvider};
 use cue_auth::{AuthRepos, AuthService, LoginSettings, OAuthProvider};
 use cue_store::{Store, StoreConfig, StoreError};
-use cue_workflows::Engine;
 use cue_workflows::artifacts::ArtifactStore;
+use cue_workflows::validation::CodeValidator;
+use cue_workflows::{Engine, WorkflowLimits, WorkflowPorts, WorkflowService};
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
 use crate::config::{Settings, origin_of};
-use crate::error::{ApiError, error_response};
-use crate::ratelimit::RateLimiter;
+use crate::http::error::{ApiError, json_errors};
+use crate::http::extractors::{json_config, path_config, query_config};
+use crate::metrics::{BlockingValidator, InstrumentedGenerator, Metrics};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::RateLimiter;
+use crate::middleware::{self, request_id};
+use crate::routes;
 use crate::state::{AppState, ReadinessProbe};
 use crate::telemetry::CueRootSpan;
 
@@ -153,39 +158,34 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     if let Some(client) = &redis {
         probes.push(Arc::new(RedisProbe(client.clone())));
     }
-    let rate_limiter = Arc::new(RateLimiter::new(&settings.rate_limits, redis));
+    let metrics = Arc::new(Metrics::new().context("building the metrics registry")?);
+    let rate_limiter = Arc::new(RateLimiter::new(
+        &settings.rate_limits,
+        redis,
+        metrics.clone(),
+    ));
 
     let mut trusted_origins: HashSet<String> = settings.cors_origins.iter().cloned().collect();
     trusted_origins.extend(origin_of(&auth_cfg.redirect_base_url));
 
-    let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
     let speech = cue_speech::build_provider(&settings.speech).context("SPEECH_PROVIDER")?;
-    #[cfg(feature = "llm")]
-    let generator = cue_workflows::llm::build_generator(&settings.llm, engine.clone())
-        .await
-        .context("LLM_PROVIDER")?;
-    #[cfg(not(feature = "llm"))]
-    let generator: Arc<dyn cue_workflows::WorkflowGenerator> = engine.clone();
-    let generator: Arc<dyn cue_workflows::WorkflowGenerator> =
-        Arc::new(crate::metrics::InstrumentedGenerator(generator));
-    let artifacts = artifact_store(&settings.artifacts).await?;
-    let templates = Arc::new(
-        cue_workflows::TemplateLibrary::builtin(engine.catalog())
-            .context("loading the template library")?,
-    );
-    let workflows = store.workflows();
-    let search = crate::search::build_index(settings.opensearch.as_ref(), workflows.clone())?;
-    crate::search::prepare_at_startup(&*search, settings.opensearch.is_none(), &templates).await?;
+    let validator: Arc<dyn CodeValidator> = Arc::new(BlockingValidator {
+        metrics: metrics.clone(),
+    });
+    let workflows = workflow_service(&settings, store, validator.clone(), metrics.clone()).await?;
+    crate::search::prepare_at_startup(
+        workflows.search_index(),
+        settings.opensearch.is_none(),
+        workflows.templates(),
+    )
+    .await?;
     Ok(AppState {
-        templates,
-        search,
         store: store.clone(),
+        metrics,
         rate_limiter,
-        generator,
-        artifacts,
-        speech,
-        engine,
         workflows,
+        validator,
+        speech,
         auth: Arc::new(auth),
         probes,
         trusted_origins,
@@ -193,71 +193,43 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     })
 }
 
-/// Turns any non-JSON error response (unknown route, wrong method, framework rejections)
-/// into the same `{"detail", "code"}` body as handler errors.
-fn json_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_json = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
-    let status = res.status();
-    let (code, detail) = match status {
-        StatusCode::NOT_FOUND => ("not_found", "Not Found"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method Not Allowed"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "request body is too large"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "unsupported media type"),
-        StatusCode::UNAUTHORIZED => ("not_authenticated", "Not authenticated"),
-        StatusCode::FORBIDDEN => ("forbidden", "forbidden"),
-        s if s.is_server_error() => ("internal_error", "internal error"),
-        _ => ("bad_request", "bad request"),
+/// The workflows service over the store, the configured generator, search index and bundle
+/// store.
+async fn workflow_service(
+    settings: &Settings,
+    store: &Store,
+    validator: Arc<dyn CodeValidator>,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<Arc<WorkflowService>> {
+    let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
+    #[cfg(feature = "llm")]
+    let generator = cue_workflows::llm::build_generator(&settings.llm, engine.clone())
+        .await
+        .context("LLM_PROVIDER")?;
+    #[cfg(not(feature = "llm"))]
+    let generator: Arc<dyn cue_workflows::WorkflowGenerator> = engine.clone();
+    let generator: Arc<dyn cue_workflows::WorkflowGenerator> = Arc::new(InstrumentedGenerator {
+        metrics,
+        inner: generator,
+    });
+    let templates = Arc::new(
+        cue_workflows::TemplateLibrary::builtin(engine.catalog())
+            .context("loading the template library")?,
+    );
+    let repo = store.workflows();
+    let ports = WorkflowPorts {
+        artifacts: artifact_store(&settings.artifacts).await?,
+        search: crate::search::build_index(settings.opensearch.as_ref(), repo.clone())?,
+        repo,
+        generator,
+        validator,
     };
-    let (req, old) = res.into_parts();
-    let mut new = error_response(status, code, detail);
-    for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            new.headers_mut().insert(name.clone(), value.clone());
-        }
-    }
-    Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(req, new).map_into_right_body(),
-    ))
-}
-
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(move |err, _req| {
-            use actix_web::error::JsonPayloadError as E;
-            let api = match &err {
-                E::Overflow { limit } => ApiError::PayloadTooLarge { limit: *limit },
-                E::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge { limit: *limit },
-                E::ContentType => {
-                    ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
-                }
-                E::Deserialize(e) if e.is_data() => {
-                    ApiError::unprocessable("invalid_body", format!("invalid request body: {e}"))
-                }
-                E::Deserialize(e) => {
-                    ApiError::bad_request("malformed_json", format!("malformed JSON: {e}"))
-                }
-                _ => ApiError::bad_request("invalid_body", "the request body could not be read"),
-            };
-            api.into()
-        })
-}
-
-fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _req| {
-        ApiError::bad_request("invalid_query", format!("invalid query string: {err}")).into()
-    })
-}
-
-fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound("resource").into())
+    let limits = WorkflowLimits {
+        max_code_bytes: settings.limits.code_bytes,
+    };
+    Ok(Arc::new(WorkflowService::new(
+        ports, engine, templates, limits,
+    )))
 }
 
 /// Opens the store, waiting up to `DATABASE_STARTUP_WAIT_SECONDS` for the database to
@@ -443,9 +415,11 @@ pub fn configure_routes(cfg: &mut web::ServiceConfig, state: &AppState) {
     cfg.app_data(json_config(state.settings.limits.json_body_bytes))
         .app_data(query_config())
         .app_data(path_config())
-        .service(crate::routes::resource("/openapi.json").get(crate::openapi::get_openapi))
-        .service(crate::routes::resource("/metrics").get(crate::metrics::get_metrics_with_token));
-    crate::routes::configure(cfg, state);
+        .service(routes::mount(
+            Route::new("/openapi.json", |r| r.get(crate::openapi::get_openapi)),
+            state,
+        ));
+    routes::configure(cfg, state);
 }
 
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
@@ -459,11 +433,13 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
                 Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route"))
             }))
             .wrap(ErrorHandlers::new().default_handler(json_errors))
-            .wrap(from_fn(crate::ratelimit::middleware))
             .wrap(security_headers(&state))
             .wrap(cors(&state))
-            .wrap(from_fn(request_id_header))
-            .wrap(from_fn(crate::metrics::middleware))
+            .wrap(from_fn(request_id::echo))
+            .wrap(from_fn({
+                let metrics = state.metrics.clone();
+                move |req, next| middleware::metrics::count(metrics.clone(), req, next)
+            }))
             .wrap(TracingLogger::<CueRootSpan>::new())
     })
     .client_request_timeout(client_header_timeout)
@@ -478,7 +454,7 @@ fn run_metrics(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Res
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .service(crate::routes::resource("/metrics").get(crate::metrics::get_metrics_open))
+            .service(routes::mount(routes::metrics::open_route(), &state))
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route"))
             }))
@@ -488,54 +464,4 @@ fn run_metrics(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Res
     .shutdown_timeout(1)
     .run();
     Ok(server)
-}
-
-/// The longest a request may take on `route`: the general limit, plus the upload allowance on
-/// the one route that takes long uploads.
-fn deadline_for(settings: &Settings, route: Option<&str>) -> Duration {
-    match route {
-        Some("/speech/transcribe") => settings.request_timeout + settings.speech_upload_timeout,
-        _ => settings.request_timeout,
-    }
-}
-
-/// Resource middleware (every route gets it through [`crate::routes::resource`]): answers 504
-/// JSON when a request (reading its body included) outlives its deadline; the handler's future
-/// is dropped, which cancels its remaining work. It runs after routing because it keeps a
-/// handle on the request, which routing must still be able to change.
-pub(crate) async fn deadline(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl MessageBody>,
-) -> actix_web::Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(next.call(req).await?.map_into_left_body());
-    };
-    let limit = deadline_for(&state.settings, req.match_pattern().as_deref());
-    let http_req = req.request().clone();
-    match tokio::time::timeout(limit, next.call(req)).await {
-        Ok(res) => Ok(res?.map_into_left_body()),
-        Err(_) => {
-            tracing::warn!(limit_secs = limit.as_secs(), "request timed out");
-            let res = actix_web::ResponseError::error_response(&ApiError::Timeout(limit.as_secs()));
-            Ok(ServiceResponse::new(http_req, res).map_into_right_body())
-        }
-    }
-}
-
-/// Echoes the request id in `X-Request-Id`, so a client can quote it in a bug report.
-async fn request_id_header(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl MessageBody>,
-) -> actix_web::Result<ServiceResponse<impl MessageBody>> {
-    use actix_web::HttpMessage as _;
-    let id = req
-        .extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(ToString::to_string);
-    let mut res = next.call(req).await?;
-    if let Some(value) = id.and_then(|id| header::HeaderValue::from_str(&id).ok()) {
-        res.headers_mut()
-            .insert(header::HeaderName::from_static("x-request-id"), value);
-    }
-    Ok(res)
 }

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use cue_auth::AuthService;
 use cue_speech::SpeechToText;
-use cue_workflows::artifacts::ArtifactStore;
-use cue_workflows::repo::WorkflowRepository;
-use cue_workflows::search::SearchIndex;
-use cue_workflows::{Engine, TemplateLibrary, WorkflowGenerator};
+use cue_workflows::WorkflowService;
+use cue_workflows::validation::CodeValidator;
 
 use crate::config::Settings;
+use crate::metrics::Metrics;
+use crate::middleware::ratelimit::RateLimiter;
 
 /// Something `/health/ready` checks (the database, Redis, ...).
 #[async_trait]
@@ -30,22 +30,18 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The database (repositories below are views of it); for pool metrics.
     pub store: cue_store::Store,
-    pub rate_limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// This application's metrics registry.
+    pub metrics: Arc<Metrics>,
+    pub rate_limiter: Arc<RateLimiter>,
     pub auth: Arc<AuthService>,
-    pub workflows: Arc<dyn WorkflowRepository>,
-    /// Turns prompts into workflows (the embedded engine, or a model-backed generator).
-    pub generator: Arc<dyn WorkflowGenerator>,
-    /// The embedded engine, for what only it does: rebuilding bundles from stored plans.
-    pub engine: Arc<Engine>,
-    /// Generated bundles (local directory, or S3).
-    pub artifacts: Arc<dyn ArtifactStore>,
+    /// Generating, saving, searching and packaging workflows, and the template library.
+    pub workflows: Arc<WorkflowService>,
+    /// Validates Python off the request threads, counted (`/code/validate`, and the
+    /// workflows service's validations).
+    pub validator: Arc<dyn CodeValidator>,
     /// The configured speech-to-text provider (`disabled` when none is).
     pub speech: Arc<dyn SpeechToText>,
     pub probes: Vec<Arc<dyn ReadinessProbe>>,
-    /// The curated starter workflows.
-    pub templates: Arc<TemplateLibrary>,
-    /// Full-text search over templates and each user's workflows.
-    pub search: Arc<dyn SearchIndex>,
     /// Origins allowed to make cookie-authenticated unsafe requests (CSRF guard): the CORS
     /// allow-list plus this API's own public origin.
     pub trusted_origins: HashSet<String>,

@@ -174,6 +174,27 @@ impl Engine {
         })
     }
 
+    /// The pinned packages the code generated from `plan` imports: what a validation of
+    /// that code (or of an edited copy) should count as installed. Cheaper than
+    /// [`generate_from_plan`](Self::generate_from_plan): no template, graph or validation.
+    pub fn requirements(&self, plan: &Plan) -> Result<Vec<String>, WorkflowError> {
+        Ok(python::generate(&self.catalog, plan)?.requirements)
+    }
+
+    /// The deployable bundle of a stored workflow: `code` (as stored, possibly edited) with
+    /// the `requirements.txt`, SAM template and README its plan gives. The same zip
+    /// [`bundle_zip`] makes of a full generation, without building the graph or validating.
+    pub fn bundle(&self, plan: &Plan, code: &str) -> Result<Vec<u8>, WorkflowError> {
+        let generated = python::generate(&self.catalog, plan)?;
+        let template_yaml = sam::template(&self.catalog, plan, &generated.iam);
+        zip_bundle(
+            code,
+            &crate::model::requirements_txt(&generated.requirements),
+            &template_yaml,
+            &sam::readme(plan),
+        )
+    }
+
     fn fields(&self, tool: &Tool, creds: &[String]) -> Vec<CredentialField> {
         creds
             .iter()
@@ -354,16 +375,30 @@ impl WorkflowGenerator for Engine {
 /// The deployable bundle as a zip: `lambda_function.py`, `requirements.txt`, `template.yaml`,
 /// `README.md`. `code` is passed separately so a bundle can hold filled-in credentials.
 pub fn bundle_zip(generated: &Generated, code: &str) -> Result<Vec<u8>, WorkflowError> {
+    zip_bundle(
+        code,
+        &generated.requirements_txt(),
+        &generated.template_yaml,
+        &generated.readme,
+    )
+}
+
+fn zip_bundle(
+    code: &str,
+    requirements_txt: &str,
+    template_yaml: &str,
+    readme: &str,
+) -> Result<Vec<u8>, WorkflowError> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     let files = [
-        (HANDLER_FILE, code.to_owned()),
-        ("requirements.txt", generated.requirements_txt()),
-        ("template.yaml", generated.template_yaml.clone()),
-        ("README.md", generated.readme.clone()),
+        (HANDLER_FILE, code),
+        ("requirements.txt", requirements_txt),
+        ("template.yaml", template_yaml),
+        ("README.md", readme),
     ];
     for (name, body) in files {
         zip.start_file(name, options)
@@ -574,5 +609,28 @@ mod tests {
             }
         }
         assert!(checked > 300, "{checked}");
+    }
+
+    /// The cheap paths for stored workflows give what a full generation gives.
+    #[test]
+    fn bundle_and_requirements_match_a_full_generation() {
+        let engine = Engine::new().unwrap();
+        let library = TemplateLibrary::builtin(engine.catalog()).unwrap();
+        for t in library.all() {
+            let full = engine.generate_from_plan(t.plan.clone()).unwrap();
+            assert_eq!(
+                engine.requirements(&t.plan).unwrap(),
+                full.requirements,
+                "{}",
+                t.id
+            );
+            let edited = format!("{}\n# edited\n", full.code);
+            assert_eq!(
+                engine.bundle(&t.plan, &edited).unwrap(),
+                bundle_zip(&full, &edited).unwrap(),
+                "{}",
+                t.id
+            );
+        }
     }
 }

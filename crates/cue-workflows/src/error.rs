@@ -1,10 +1,12 @@
 //! The one error type of this crate.
 
 use crate::repo::RepoError;
+use crate::search::SearchError;
 
-/// What can go wrong while turning a prompt into a workflow, filling its credentials or
-/// packaging it. Every variant but [`WorkflowError::Repo`] and [`WorkflowError::Internal`]
-/// is the user's to fix; the message says how.
+/// What can go wrong while turning a prompt into a workflow, filling its credentials,
+/// packaging, storing or finding it. Every variant but [`WorkflowError::Repo`],
+/// [`WorkflowError::Internal`] and an unavailable search or validator is the user's to fix;
+/// the message says how.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkflowError {
     /// Nothing (or only whitespace/punctuation) was sent.
@@ -33,6 +35,31 @@ pub enum WorkflowError {
     /// (filled already, or the code was edited).
     #[error("the placeholder {{{{{name}}}}} is not in the code any more")]
     PlaceholderMissing { name: String },
+    /// The caller has no workflow with this id (another user's does not exist for them).
+    #[error("workflow not found")]
+    WorkflowNotFound,
+    /// No template has this id.
+    #[error("template not found")]
+    TemplateNotFound,
+    /// The workflow was saved without a generated plan (written by hand), so there is nothing
+    /// to fill credentials into or build a bundle from.
+    #[error("this workflow was saved without a generated plan, so it has no credentials to fill")]
+    NoPlan,
+    /// A field of a workflow someone wrote or edited is out of bounds; the message says which.
+    #[error("{0}")]
+    InvalidWorkflow(String),
+    /// Code over the configured size. (The message is the one clients have always read.)
+    #[error("request body is larger than the limit of {limit} bytes")]
+    CodeTooLarge { limit: usize },
+    /// A listing's limit, offset or paging is out of range; the message says which.
+    #[error("{0}")]
+    InvalidQuery(String),
+    /// Code could not be validated at all (too large, a bad option); findings are not errors.
+    #[error(transparent)]
+    Validate(#[from] cue_validate::ValidateError),
+    /// Searching failed or the query was refused.
+    #[error(transparent)]
+    Search(#[from] SearchError),
     /// Storage of workflows failed.
     #[error(transparent)]
     Repo(#[from] RepoError),

@@ -17,6 +17,11 @@
 //! assert!(out.tools.iter().any(|t| t.name == "Slack"));
 //! # Ok::<(), cue_workflows::WorkflowError>(())
 //! ```
+//!
+//! A host serves workflows through [`WorkflowService`]: generate-and-save, credential
+//! filling, bundles, search and the saved-workflow operations, over the ports this crate
+//! declares ([`repo::WorkflowRepository`], [`search::SearchIndex`],
+//! [`artifacts::ArtifactStore`], [`WorkflowGenerator`], [`validation::CodeValidator`]).
 
 pub mod artifacts;
 pub mod catalog;
@@ -26,7 +31,7 @@ mod error;
 mod graph;
 #[cfg(feature = "llm")]
 pub mod llm;
-#[cfg(feature = "test-util")]
+#[cfg(any(test, feature = "test-util"))]
 mod memory;
 mod model;
 mod planner;
@@ -35,8 +40,10 @@ pub mod repo;
 mod sam;
 mod schedule;
 pub mod search;
+mod service;
 pub mod templates;
 mod text;
+pub mod validation;
 
 pub use credentials::{credential_id, fill_credentials};
 pub use engine::{DEFAULT_MAX_PROMPT_CHARS, Engine, WorkflowGenerator, bundle_zip};
@@ -44,7 +51,7 @@ pub use error::WorkflowError;
 pub use graph::{CredentialField, Edge, Graph, Node, NodeKind, Position};
 #[cfg(feature = "llm")]
 pub use llm::{LlmConfig, ModelGenerator, build_generator};
-#[cfg(feature = "test-util")]
+#[cfg(any(test, feature = "test-util"))]
 pub use memory::InMemoryWorkflows;
 pub use model::{
     CompareOp, Condition, Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan,
@@ -52,4 +59,10 @@ pub use model::{
 };
 pub use python::py_str;
 pub use sam::HANDLER_FILE;
+pub use service::generate::{GeneratedWorkflow, TemplatePage, TemplateSearch, TemplateView};
+pub use service::package::{Bundle, FilledCredentials};
+pub use service::saved::{ListRequest, WorkflowInput, WorkflowListing};
+pub use service::{
+    MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, WorkflowLimits, WorkflowPorts, WorkflowService,
+};
 pub use templates::{Template, TemplateLibrary};

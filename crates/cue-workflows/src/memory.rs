@@ -1,4 +1,4 @@
-//! In-memory [`WorkflowRepository`] for tests (feature `test-util`).
+//! In-memory [`WorkflowRepository`] for tests (this crate's, and others' with feature `test-util`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -64,6 +64,20 @@ impl WorkflowRepository for InMemoryWorkflows {
             .get(&id)
             .filter(|(r, _)| r.owner == owner)
             .map(|(r, _)| r.clone()))
+    }
+
+    async fn get_many(
+        &self,
+        owner: OwnerId,
+        ids: &[WorkflowId],
+    ) -> Result<Vec<WorkflowRecord>, RepoError> {
+        let map = self.lock()?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| map.get(id))
+            .filter(|(r, _)| r.owner == owner)
+            .map(|(r, _)| r.clone())
+            .collect())
     }
 
     async fn list(
@@ -175,6 +189,7 @@ impl WorkflowRepository for InMemoryWorkflows {
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
+    use crate::repo::WorkflowStatus;
     use uuid::Uuid;
 
     fn new(owner: OwnerId) -> NewWorkflow {
@@ -187,7 +202,7 @@ mod tests {
             code: "v1".into(),
             graph: serde_json::json!({"nodes": [], "edges": []}),
             plan: serde_json::json!({}),
-            status: "draft".into(),
+            status: WorkflowStatus::Draft,
         }
     }
 
@@ -251,6 +266,13 @@ mod tests {
         let all = repo.scan(None, 10).await.unwrap();
         assert_eq!(all.len(), 1, "scan sees every owner");
         assert!(repo.scan(Some(rec.id), 10).await.unwrap().is_empty());
+        let stranger = repo.create(new(other)).await.unwrap();
+        let many = repo
+            .get_many(me, &[rec.id, stranger.id, WorkflowId::new()])
+            .await
+            .unwrap();
+        assert_eq!(many.iter().map(|r| r.id).collect::<Vec<_>>(), [rec.id]);
+        assert!(repo.get_many(me, &[]).await.unwrap().is_empty());
         assert!(!repo.delete(other, rec.id).await.unwrap());
         assert!(repo.delete(me, rec.id).await.unwrap());
         assert!(repo.get(me, rec.id).await.unwrap().is_none());

@@ -4,6 +4,7 @@
 //! feature provides an in-memory implementation for tests that need no database.
 
 use std::fmt;
+use std::str::FromStr;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -46,6 +47,63 @@ impl fmt::Display for OwnerId {
     }
 }
 
+/// Where a workflow stands. Stored and sent as its snake_case name (`needs_review`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowStatus {
+    /// Written or saved by hand, not generated.
+    Draft,
+    /// Generated, and its code passed validation.
+    Completed,
+    /// Generated, but its code failed validation: someone should look at it.
+    NeedsReview,
+    Deployed,
+    Archived,
+}
+
+impl WorkflowStatus {
+    /// Every status, in the order error messages list them.
+    pub const ALL: [WorkflowStatus; 5] = [
+        WorkflowStatus::Draft,
+        WorkflowStatus::Completed,
+        WorkflowStatus::NeedsReview,
+        WorkflowStatus::Deployed,
+        WorkflowStatus::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkflowStatus::Draft => "draft",
+            WorkflowStatus::Completed => "completed",
+            WorkflowStatus::NeedsReview => "needs_review",
+            WorkflowStatus::Deployed => "deployed",
+            WorkflowStatus::Archived => "archived",
+        }
+    }
+}
+
+impl fmt::Display for WorkflowStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is not a [`WorkflowStatus`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown workflow status {0:?}")]
+pub struct UnknownStatus(pub String);
+
+impl FromStr for WorkflowStatus {
+    type Err = UnknownStatus;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| UnknownStatus(s.to_owned()))
+    }
+}
+
 /// A workflow as stored. `graph` and `plan` are opaque JSON to the store.
 ///
 /// Credential values are never part of a record: the stored code keeps its placeholders.
@@ -62,7 +120,7 @@ pub struct WorkflowRecord {
     pub graph: serde_json::Value,
     /// The typed plan the code was generated from (trigger, steps, tools, ...).
     pub plan: serde_json::Value,
-    pub status: String,
+    pub status: WorkflowStatus,
     /// Starts at 1; bumped on every change of `code`.
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -80,7 +138,7 @@ pub struct NewWorkflow {
     pub code: String,
     pub graph: serde_json::Value,
     pub plan: serde_json::Value,
-    pub status: String,
+    pub status: WorkflowStatus,
 }
 
 /// A partial update; `None` leaves a field as it is.
@@ -91,7 +149,7 @@ pub struct WorkflowPatch {
     pub code: Option<String>,
     pub graph: Option<serde_json::Value>,
     pub plan: Option<serde_json::Value>,
-    pub status: Option<String>,
+    pub status: Option<WorkflowStatus>,
 }
 
 impl WorkflowPatch {
@@ -136,6 +194,13 @@ pub trait WorkflowRepository: Send + Sync {
         owner: OwnerId,
         id: WorkflowId,
     ) -> Result<Option<WorkflowRecord>, RepoError>;
+    /// The workflows of `owner` among `ids`, in any order, in one round trip; ids that are
+    /// unknown or another owner's are left out. Turns a page of search hits into records.
+    async fn get_many(
+        &self,
+        owner: OwnerId,
+        ids: &[WorkflowId],
+    ) -> Result<Vec<WorkflowRecord>, RepoError>;
     /// Newest first.
     async fn list(
         &self,
@@ -167,4 +232,25 @@ pub trait WorkflowRepository: Send + Sync {
         owner: OwnerId,
         id: WorkflowId,
     ) -> Result<Option<Vec<WorkflowVersion>>, RepoError>;
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_through_their_names_and_serde() {
+        for status in WorkflowStatus::ALL {
+            assert_eq!(status.as_str().parse::<WorkflowStatus>(), Ok(status));
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::json!(status.as_str())
+            );
+        }
+        assert_eq!(
+            "Deployed".parse::<WorkflowStatus>(),
+            Err(UnknownStatus("Deployed".into()))
+        );
+    }
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::WorkflowError;
 use crate::catalog::Catalog;
 use crate::model::Plan;
+use crate::search::{Scope, SearchDoc};
 
 const TEMPLATES_JSON: &str = include_str!("../data/templates.json");
 
@@ -35,6 +36,24 @@ impl Template {
     /// Display names of the tools the plan uses.
     pub fn tool_names(&self) -> Vec<String> {
         self.plan.tools.iter().map(|t| t.name.clone()).collect()
+    }
+}
+
+// Here rather than in `search`, so `search` does not depend on this module (see there).
+impl SearchDoc {
+    /// The document of a template; `position` is its place in the curated order.
+    pub fn from_template(t: &Template, position: usize) -> Self {
+        let trigger = &t.plan.trigger;
+        Self {
+            id: t.id.clone(),
+            scope: Scope::Templates,
+            title: t.title.clone(),
+            description: t.description.clone(),
+            tools: t.tool_names(),
+            trigger: format!("{} {}", trigger.kind.as_str(), trigger.description),
+            tags: t.tags.clone(),
+            browse_order: -i64::try_from(position).unwrap_or(i64::MAX),
+        }
     }
 }
 

@@ -12,10 +12,12 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{SESSION_COOKIE, STATE_COOKIE, TokenSource, request_token};
-use crate::routes::users::FrontendUser;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::token::{SESSION_COOKIE, STATE_COOKIE, TokenSource, request_token};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
+use crate::wire::users::FrontendUser;
 
 /// Paths the state cookie is sent to: the callbacks only.
 const STATE_COOKIE_PATH: &str = "/auth";
@@ -317,14 +319,19 @@ pub async fn post_validate_token(
     }
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use super::resource;
-    cfg.service(resource("/auth/logout").post(post_logout))
-        .service(resource("/auth/logout/api").post(post_logout))
-        .service(resource("/auth/validate-token").post(post_validate_token))
-        .service(resource("/api/logout").get(get_logout))
-        .service(resource("/api/auth/logout").get(get_logout))
-        .service(resource("/auth/{provider}").get(get_login))
-        .service(resource("/auth/{provider}/login").get(get_login))
-        .service(resource("/auth/{provider}/callback").get(get_callback));
+/// Every login route counts against the per-IP login limit.
+pub fn routes() -> Vec<Route> {
+    [
+        Route::new("/auth/logout", |r| r.post(post_logout)),
+        Route::new("/auth/logout/api", |r| r.post(post_logout)),
+        Route::new("/auth/validate-token", |r| r.post(post_validate_token)),
+        Route::new("/api/logout", |r| r.get(get_logout)),
+        Route::new("/api/auth/logout", |r| r.get(get_logout)),
+        Route::new("/auth/{provider}", |r| r.get(get_login)),
+        Route::new("/auth/{provider}/login", |r| r.get(get_login)),
+        Route::new("/auth/{provider}/callback", |r| r.get(get_callback)),
+    ]
+    .into_iter()
+    .map(|route| route.limited(Bucket::Auth))
+    .collect()
 }

@@ -1,16 +1,17 @@
 //! `POST /code/validate` (the specification's and the frontend's request shapes) and the
 //! frontend's `POST /code/syntax-check`.
 
-use std::collections::BTreeMap;
-
 use actix_web::web;
-use cue_validate::{Finding, Options, PythonVersion, Report, Stage};
+use cue_validate::{Options, PythonVersion, Stage};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::extract::AuthUser;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
+use crate::wire::validation::{FrontendValidation, ValidationReport};
 
 /// Either the specification's body (`code_to_validate`, `validation_stage`) or the
 /// frontend's (`code`). The answer comes back in the shape that was asked.
@@ -31,95 +32,6 @@ pub struct ValidateRequest {
     requirements: Option<String>,
 }
 
-/// One finding, with its position.
-#[derive(Serialize, ToSchema)]
-pub struct FindingOut {
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
-    message: String,
-    /// Stable rule id (`CUE101`).
-    rule: String,
-    /// `error`, `warning` or `info`.
-    severity: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    suggestion: Option<String>,
-}
-
-impl From<&Finding> for FindingOut {
-    fn from(f: &Finding) -> Self {
-        Self {
-            line: f.line,
-            column: f.column,
-            end_line: f.end_line,
-            end_column: f.end_column,
-            message: f.message.clone(),
-            rule: f.rule.code().to_owned(),
-            severity: f.severity.as_str().to_owned(),
-            suggestion: f.suggestion.clone(),
-        }
-    }
-}
-
-/// The specification's answer: errors make the code invalid; warnings and notes do not.
-#[derive(Serialize, ToSchema)]
-pub struct ValidationReport {
-    is_valid: bool,
-    validation_errors: Vec<FindingOut>,
-    warnings: Vec<FindingOut>,
-    /// Notes (severity `info`): style and operational advice.
-    infos: Vec<FindingOut>,
-    suggestions: Vec<String>,
-    /// `syntax`, `imports`, `names`, `handler`, `secrets`, `production`: passed or why not.
-    checks: BTreeMap<String, CheckOut>,
-    stage: String,
-    python_version: String,
-    /// True when more findings existed than are listed.
-    truncated: bool,
-    /// Version of the rule data (deprecations, runtime contents).
-    data_version: String,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CheckOut {
-    is_valid: bool,
-    message: String,
-}
-
-impl From<&Report> for ValidationReport {
-    fn from(r: &Report) -> Self {
-        Self {
-            is_valid: r.is_valid,
-            validation_errors: r.errors().map(FindingOut::from).collect(),
-            warnings: r.warnings().map(FindingOut::from).collect(),
-            infos: r.infos().map(FindingOut::from).collect(),
-            suggestions: r.suggestions.clone(),
-            checks: checks(r),
-            stage: r.stage.as_str().to_owned(),
-            python_version: r.python_version.to_string(),
-            truncated: r.truncated,
-            data_version: r.data_version.to_owned(),
-        }
-    }
-}
-
-fn checks(r: &Report) -> BTreeMap<String, CheckOut> {
-    r.categories()
-        .into_iter()
-        .map(|c| {
-            (
-                c.category.as_str().to_owned(),
-                CheckOut {
-                    is_valid: c.is_valid,
-                    message: c.message,
-                },
-            )
-        })
-        .collect()
-}
-
 /// What `POST /code/validate` answers: the shape the request asked for.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
@@ -130,30 +42,8 @@ pub enum ValidateResponse {
     Frontend(FrontendValidation),
 }
 
-/// The frontend's answer (`validationService.ts`).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FrontendValidation {
-    is_valid: bool,
-    validations: BTreeMap<String, CheckOut>,
-    errors: Vec<String>,
-}
-
-impl From<&Report> for FrontendValidation {
-    fn from(r: &Report) -> Self {
-        Self {
-            is_valid: r.is_valid,
-            validations: checks(r),
-            errors: r
-                .errors()
-                .map(|f| format!("line {}: {}", f.line, f.message))
-                .collect(),
-        }
-    }
-}
-
 /// Builds validator options from request fields, with 400s that name the bad field.
-pub fn options(
+fn options(
     state: &AppState,
     stage: Option<&str>,
     python_version: Option<&str>,
@@ -190,22 +80,6 @@ pub fn options(
     Ok(opts)
 }
 
-/// Runs the validator off the request threads (a large file takes milliseconds).
-pub async fn run_validation(source: String, opts: Options) -> Result<Report, ApiError> {
-    let started = std::time::Instant::now();
-    let result = web::block(move || cue_validate::validate(&source, &opts))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::from);
-    let outcome = match &result {
-        Ok(report) if report.is_valid => "valid",
-        Ok(_) => "invalid",
-        Err(_) => "error",
-    };
-    crate::metrics::validation(outcome, started);
-    result
-}
-
 /// Validates Python for Lambda: syntax, module currency, names, handler, secrets and
 /// production readiness. With `code_to_validate` the answer is the specification's
 /// [`ValidationReport`]; with `code` it is the frontend's [`FrontendValidation`].
@@ -238,7 +112,7 @@ pub async fn post_validate(
         b.handler.as_deref(),
         b.requirements,
     )?;
-    let report = run_validation(source, opts).await?;
+    let report = state.validator.validate(source, opts).await?;
     Ok(web::Json(if frontend {
         ValidateResponse::Frontend(FrontendValidation::from(&report))
     } else {
@@ -267,21 +141,17 @@ pub async fn post_syntax_check(
         b.handler.as_deref(),
         b.requirements,
     )?;
-    let report = run_validation(source, opts).await?;
+    let report = state.validator.validate(source, opts).await?;
     Ok(web::Json(FrontendValidation::from(&report)))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
-    // JSON escaping can double the size of source text; the validator enforces the real limit.
-    let json = crate::startup::json_config(state.settings.limits.code_bytes * 2 + 64 * 1024);
-    cfg.service(
-        super::resource("/code/validate")
-            .app_data(json.clone())
-            .post(post_validate),
-    )
-    .service(
-        super::resource("/code/syntax-check")
-            .app_data(json)
-            .post(post_syntax_check),
-    );
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("/code/validate", |r| r.post(post_validate))
+            .limited(Bucket::Validate)
+            .code_body(),
+        Route::new("/code/syntax-check", |r| r.post(post_syntax_check))
+            .limited(Bucket::Validate)
+            .code_body(),
+    ]
 }

@@ -5,6 +5,7 @@ use futures_util::future::join_all;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::middleware::policy::Route;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -77,7 +78,9 @@ pub async fn get_ready(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::resource("/health").get(get_health))
-        .service(super::resource("/health/ready").get(get_ready));
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("/health", |r| r.get(get_health)),
+        Route::new("/health/ready", |r| r.get(get_ready)),
+    ]
 }

@@ -1,34 +1,72 @@
-//! Route modules, one per resource, and the table that mounts them.
+//! Route modules, one per resource (the workflow routes one per concern), the table of every
+//! route with its policy, and how a route is mounted.
+//!
+//! A route module imports the layers below (`http`, `middleware`'s policy types, `state`,
+//! `extract`, `wire`), never another route module and never this one; what two route modules
+//! share lives in `wire`.
 
 pub mod auth;
 pub mod code;
 pub mod health;
+pub mod metrics;
 pub mod speech;
 pub mod templates;
 pub mod users;
 pub mod workflows;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::HttpServiceFactory;
+use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
-use actix_web::{Resource, http::StatusCode, web};
+use actix_web::web;
 
-use crate::error::error_response;
+use crate::http::error::error_response;
+use crate::http::extractors::code_json_config;
+use crate::middleware::policy::{BodyLimit, Deadline, Route};
+use crate::middleware::ratelimit::RateLimit;
+use crate::middleware::{deadline, ratelimit};
+use crate::state::AppState;
 
-/// Every route is one of these: unlisted methods answer `405` with the JSON error body, and
-/// the request deadline applies.
-pub fn resource(
-    path: &str,
-) -> Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-> {
-    web::resource(path)
+/// Every route of the API port, in mounting order (specific paths before parameterised ones).
+pub fn table() -> Vec<Route> {
+    [
+        metrics::routes(),
+        health::routes(),
+        users::routes(),
+        auth::routes(),
+        code::routes(),
+        speech::routes(),
+        workflows::routes(),
+        templates::routes(),
+    ]
+    .concat()
+}
+
+/// Mounts every route of [`table`].
+pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
+    for route in table() {
+        cfg.service(mount(route, state));
+    }
+}
+
+/// A route as a resource with its policy applied: its body limit, its deadline (a request
+/// that outlives it gets 504), its rate limit (outside the deadline, as it decides before any
+/// work), and `405` with the JSON error body for methods it does not serve.
+pub fn mount(route: Route, state: &AppState) -> impl HttpServiceFactory + 'static {
+    let settings = &state.settings;
+    let limit = match route.policy.deadline {
+        Deadline::Standard => settings.request_timeout,
+        Deadline::Upload => settings.request_timeout + settings.speech_upload_timeout,
+    };
+    let rate_limit = RateLimit::new(
+        state.rate_limiter.clone(),
+        state.auth.clone(),
+        route.policy.limit,
+    );
+    let mut resource = (route.handlers)(web::resource(route.path));
+    if route.policy.body == BodyLimit::Code {
+        resource = resource.app_data(code_json_config(settings.limits.code_bytes));
+    }
+    resource
         .default_service(web::to(|| async {
             error_response(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -36,16 +74,104 @@ pub fn resource(
                 "Method Not Allowed",
             )
         }))
-        .wrap(from_fn(crate::startup::deadline))
+        .wrap(from_fn(move |req, next| {
+            deadline::enforce(limit, req, next)
+        }))
+        .wrap(from_fn(move |req, next| {
+            ratelimit::enforce(rate_limit.clone(), req, next)
+        }))
 }
 
-/// Mounts every route. Specific paths come before parameterised ones.
-pub fn configure(cfg: &mut web::ServiceConfig, state: &crate::state::AppState) {
-    health::configure(cfg);
-    users::configure(cfg);
-    auth::configure(cfg);
-    code::configure(cfg, state);
-    speech::configure(cfg);
-    workflows::configure(cfg, state);
-    templates::configure(cfg);
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::middleware::ratelimit::Bucket;
+
+    /// The limits as the README documents them (`RATE_LIMIT_*`): a rule over paths, so that
+    /// a new route under `/auth/` without the login limit fails here.
+    fn documented_limit(path: &str) -> Option<Bucket> {
+        match path {
+            "/workflows/generate" | "/templates/{id}/use" => Some(Bucket::Generate),
+            "/code/validate" | "/code/syntax-check" => Some(Bucket::Validate),
+            "/speech/transcribe" => Some(Bucket::Transcribe),
+            p if p.starts_with("/auth/") || p.starts_with("/api/auth/") || p == "/api/logout" => {
+                Some(Bucket::Auth)
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_route_that_must_be_limited_is() {
+        let table = table();
+        for route in &table {
+            assert_eq!(
+                route.policy.limit,
+                documented_limit(route.path),
+                "{}",
+                route.path
+            );
+        }
+        // And the routes the README names are there, so a rename cannot slip past the rule.
+        for (path, bucket) in [
+            ("/workflows/generate", Bucket::Generate),
+            ("/templates/{id}/use", Bucket::Generate),
+            ("/code/validate", Bucket::Validate),
+            ("/code/syntax-check", Bucket::Validate),
+            ("/speech/transcribe", Bucket::Transcribe),
+            ("/auth/{provider}", Bucket::Auth),
+            ("/auth/{provider}/callback", Bucket::Auth),
+            ("/auth/logout", Bucket::Auth),
+            ("/api/auth/logout", Bucket::Auth),
+            ("/api/logout", Bucket::Auth),
+        ] {
+            assert!(
+                table
+                    .iter()
+                    .any(|r| r.path == path && r.policy.limit == Some(bucket)),
+                "{path} is not mounted with the {} limit",
+                bucket.name()
+            );
+        }
+    }
+
+    #[test]
+    fn only_uploads_get_the_longer_deadline() {
+        for route in table() {
+            let upload = route.path == "/speech/transcribe";
+            assert_eq!(
+                route.policy.deadline == Deadline::Upload,
+                upload,
+                "{}",
+                route.path
+            );
+        }
+    }
+
+    #[test]
+    fn routes_that_take_python_source_take_code_sized_bodies() {
+        let code: BTreeSet<&str> = table()
+            .into_iter()
+            .filter(|r| r.policy.body == BodyLimit::Code)
+            .map(|r| r.path)
+            .collect();
+        assert_eq!(
+            code,
+            BTreeSet::from([
+                "/code/syntax-check",
+                "/code/validate",
+                "/workflows",
+                "/workflows/{id}"
+            ])
+        );
+    }
+
+    #[test]
+    fn every_path_is_mounted_once() {
+        let table = table();
+        let paths: BTreeSet<&str> = table.iter().map(|r| r.path).collect();
+        assert_eq!(paths.len(), table.len());
+    }
 }

@@ -6,13 +6,15 @@ use std::time::Duration;
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, web};
-use cue_speech::{Audio, AudioCollector, SpeechError, Transcript, normalize_language};
+use cue_speech::{Audio, AudioCollector, Transcript, normalize_language};
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::extract::AuthUser;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
 
 /// Longest `language` form field accepted.
@@ -219,29 +221,11 @@ pub async fn get_service_status(state: web::Data<AppState>) -> web::Json<Service
     web::Json(status)
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use super::resource;
-    cfg.service(resource("/speech/transcribe").post(post_transcribe))
-        .service(resource("/speech/service-status").get(get_service_status));
-}
-
-/// How each speech failure reaches the client. Provider detail stays in the log.
-pub fn error_parts(e: &SpeechError) -> (actix_web::http::StatusCode, &'static str) {
-    use actix_web::http::StatusCode as S;
-    match e {
-        SpeechError::InvalidAudio { .. } => (S::BAD_REQUEST, "invalid_audio"),
-        SpeechError::UnsupportedAudio { .. } => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported_audio"),
-        SpeechError::TooLarge { .. } => (S::PAYLOAD_TOO_LARGE, "audio_too_large"),
-        SpeechError::TooLong { .. } => (S::PAYLOAD_TOO_LARGE, "audio_too_long"),
-        SpeechError::InvalidLanguage { .. } => (S::BAD_REQUEST, "invalid_language"),
-        SpeechError::UnsupportedLanguage { .. } => {
-            (S::UNPROCESSABLE_ENTITY, "unsupported_language")
-        }
-        SpeechError::NotConfigured => (S::SERVICE_UNAVAILABLE, "speech_not_configured"),
-        SpeechError::InvalidConfig(_) => (S::INTERNAL_SERVER_ERROR, "internal_error"),
-        SpeechError::Unavailable { .. } => (S::SERVICE_UNAVAILABLE, "speech_unavailable"),
-        SpeechError::Timeout => (S::GATEWAY_TIMEOUT, "speech_timeout"),
-        SpeechError::Rejected { .. } => (S::BAD_GATEWAY, "speech_rejected"),
-        SpeechError::Provider { .. } => (S::BAD_GATEWAY, "speech_provider_error"),
-    }
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("/speech/transcribe", |r| r.post(post_transcribe))
+            .limited(Bucket::Transcribe)
+            .upload(),
+        Route::new("/speech/service-status", |r| r.get(get_service_status)),
+    ]
 }

@@ -1,16 +1,17 @@
 //! The starter library: browse and search templates, and start a workflow from one.
 
 use actix_web::web;
-use cue_workflows::Template;
-use cue_workflows::search::{Scope, SearchQuery};
+use cue_workflows::{Template, TemplateSearch};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::workflows::{GenerateResponse, save_generated};
-use crate::error::{ApiError, ErrorBody};
 use crate::extract::AuthUser;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
+use crate::wire::workflows::GenerateResponse;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct TemplateQuery {
@@ -72,24 +73,17 @@ pub async fn get_templates(
     query: web::Query<TemplateQuery>,
 ) -> Result<web::Json<TemplateList>, ApiError> {
     let query = query.into_inner();
-    let q = SearchQuery {
-        scope: Scope::Templates,
+    let search = TemplateSearch {
         text: query.q.unwrap_or_default(),
         tag: query.tag.filter(|t| !t.trim().is_empty()),
         limit: query.limit.unwrap_or(20),
         cursor: query.cursor,
     };
-    let page = state.search.search(&q).await?;
-    let items = page
-        .hits
-        .iter()
-        .filter_map(|h| state.templates.get(&h.id))
-        .map(TemplateSummary::from)
-        .collect();
+    let page = state.workflows.search_templates(search).await?;
     Ok(web::Json(TemplateList {
-        items,
+        items: page.items.into_iter().map(TemplateSummary::from).collect(),
         total: page.total,
-        limit: q.limit,
+        limit: page.limit,
         next_cursor: page.next_cursor,
     }))
 }
@@ -108,13 +102,6 @@ pub struct TemplateDetail {
     edges: Value,
 }
 
-fn find<'a>(state: &'a AppState, id: &str) -> Result<&'a Template, ApiError> {
-    state
-        .templates
-        .get(id)
-        .ok_or(ApiError::NotFound("template"))
-}
-
 /// One template. Public: no login needed.
 #[utoipa::path(get, path = "/templates/{id}", tag = "templates", params(("id" = String, Path)),
     responses((status = 200, body = TemplateDetail), (status = 404, body = ErrorBody)))]
@@ -122,11 +109,11 @@ pub async fn get_template(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<web::Json<TemplateDetail>, ApiError> {
-    let t = find(&state, &path)?;
-    let graph = state.engine.graph(&t.plan)?;
+    let view = state.workflows.template(&path)?;
+    let graph = view.graph;
     Ok(web::Json(TemplateDetail {
-        summary: TemplateSummary::from(t),
-        plan: serde_json::to_value(&t.plan).map_err(ApiError::internal)?,
+        summary: TemplateSummary::from(view.template),
+        plan: serde_json::to_value(&view.template.plan).map_err(ApiError::internal)?,
         nodes: serde_json::to_value(&graph.nodes).map_err(ApiError::internal)?,
         edges: serde_json::to_value(&graph.edges).map_err(ApiError::internal)?,
     }))
@@ -144,16 +131,15 @@ pub async fn post_use_template(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<web::Json<GenerateResponse>, ApiError> {
-    let t = find(&state, &path)?;
-    let generated = state.engine.generate_from_plan(t.plan.clone())?;
-    let response = save_generated(&state, Some(&user), t.description.clone(), generated).await?;
-    tracing::info!(template = %t.id, "workflow created from a template");
-    Ok(web::Json(response))
+    let created = state.workflows.use_template(user.owner(), &path).await?;
+    Ok(web::Json(created.into()))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use super::resource;
-    cfg.service(resource("/templates").get(get_templates))
-        .service(resource("/templates/{id}/use").post(post_use_template))
-        .service(resource("/templates/{id}").get(get_template));
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("/templates", |r| r.get(get_templates)),
+        // Starting from a template generates a workflow: the generation limit.
+        Route::new("/templates/{id}/use", |r| r.post(post_use_template)).limited(Bucket::Generate),
+        Route::new("/templates/{id}", |r| r.get(get_template)),
+    ]
 }

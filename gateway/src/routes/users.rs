@@ -6,9 +6,12 @@ use cue_auth::{ProfileUpdate, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
 use crate::extract::AuthUser;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
+use crate::wire::users::{FrontendUser, display_name};
 
 /// The specification's user (`GET /users/me`).
 #[derive(Serialize, ToSchema)]
@@ -28,47 +31,6 @@ pub struct MeResponse {
     updated_at: DateTime<Utc>,
 }
 
-/// The frontend's user (`GET /auth/users/me`), camelCase.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FrontendUser {
-    id: String,
-    email: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    display_name: Option<String>,
-    profile_image_url: Option<String>,
-    provider: Option<String>,
-    company_name: Option<String>,
-    industry: Option<String>,
-    role: Option<String>,
-    usage_purpose: Option<String>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-/// A name to show: the display name, else first and last name, else the email's local part.
-fn display_name(user: &User) -> String {
-    if let Some(name) = user.display_name.as_deref().filter(|n| !n.is_empty()) {
-        return name.to_owned();
-    }
-    let full = [user.first_name.as_deref(), user.last_name.as_deref()]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    if !full.is_empty() {
-        return full;
-    }
-    user.email
-        .as_deref()
-        .and_then(|e| e.split('@').next())
-        .filter(|s| !s.is_empty())
-        .unwrap_or("User")
-        .to_owned()
-}
-
 impl From<User> for MeResponse {
     fn from(u: User) -> Self {
         Self {
@@ -78,26 +40,6 @@ impl From<User> for MeResponse {
             first_name: u.first_name,
             last_name: u.last_name,
             avatar_url: u.avatar_url,
-            provider: u.last_provider.map(|p| p.to_string()),
-            company_name: u.profile.company_name,
-            industry: u.profile.industry,
-            role: u.profile.role,
-            usage_purpose: u.profile.usage_purpose,
-            created_at: u.created_at,
-            updated_at: u.updated_at,
-        }
-    }
-}
-
-impl From<User> for FrontendUser {
-    fn from(u: User) -> Self {
-        Self {
-            id: u.id.to_string(),
-            display_name: Some(display_name(&u)),
-            email: u.email,
-            first_name: u.first_name,
-            last_name: u.last_name,
-            profile_image_url: u.avatar_url,
             provider: u.last_provider.map(|p| p.to_string()),
             company_name: u.profile.company_name,
             industry: u.profile.industry,
@@ -140,10 +82,16 @@ pub struct ProfilePatch {
     usage_purpose: Option<String>,
     /// Accepted for compatibility with the frontend's profile type; not stored.
     #[serde(default)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "accepted so the frontend's body parses; never read"
+    )]
     remember_me: Option<bool>,
     #[serde(default)]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "accepted so the frontend's body parses; never read"
+    )]
     email: Option<String>,
 }
 
@@ -229,18 +177,23 @@ pub async fn post_onboarding(
     Ok(web::Json(updated.into()))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use super::resource;
-    cfg.service(resource("/users/me").get(get_me))
-        .service(resource("/auth/users/me").get(get_frontend_me))
+/// The frontend's paths under `/auth/` and `/api/auth/` count against the login limit, like
+/// every route there.
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("/users/me", |r| r.get(get_me)),
+        Route::new("/auth/users/me", |r| r.get(get_frontend_me)).limited(Bucket::Auth),
         // The frontend's other paths for the same things.
-        .service(resource("/auth/users/api/me").get(get_frontend_me))
-        .service(
-            resource("/api/auth/profile")
-                .get(get_frontend_me)
-                .put(put_profile),
-        )
-        .service(resource("/auth/users/profile").put(put_profile))
-        .service(resource("/api/auth/onboarding").post(post_onboarding))
-        .service(resource("/auth/users/complete-onboarding").post(post_onboarding));
+        Route::new("/auth/users/api/me", |r| r.get(get_frontend_me)).limited(Bucket::Auth),
+        Route::new("/api/auth/profile", |r| {
+            r.get(get_frontend_me).put(put_profile)
+        })
+        .limited(Bucket::Auth),
+        Route::new("/auth/users/profile", |r| r.put(put_profile)).limited(Bucket::Auth),
+        Route::new("/api/auth/onboarding", |r| r.post(post_onboarding)).limited(Bucket::Auth),
+        Route::new("/auth/users/complete-onboarding", |r| {
+            r.post(post_onboarding)
+        })
+        .limited(Bucket::Auth),
+    ]
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use cue_gateway::config::Settings;
 use cue_gateway::startup::Application;
-use cue_workflows::repo::{NewWorkflow, OwnerId, WorkflowId};
+use cue_workflows::repo::{NewWorkflow, OwnerId, WorkflowId, WorkflowStatus};
 use serde_json::{Value, json};
 
 use crate::backend_tests;
@@ -192,7 +192,7 @@ async fn writes_made_elsewhere_are_found_at_once(app: TestApp) {
             code: String::new(),
             graph: json!({"nodes": [], "edges": []}),
             plan: Value::Null,
-            status: "draft".into(),
+            status: WorkflowStatus::Draft,
         })
         .await
         .unwrap();

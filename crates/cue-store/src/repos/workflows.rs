@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use cue_workflows::repo::{
     NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPage, WorkflowPatch, WorkflowRecord,
-    WorkflowRepository, WorkflowVersion,
+    WorkflowRepository, WorkflowStatus, WorkflowVersion,
 };
 use diesel::prelude::*;
 
@@ -62,7 +62,10 @@ impl WorkflowRow {
             code: self.code,
             graph: parse_json(&self.graph_json, "workflow graph")?,
             plan: parse_json(&self.plan_json, "workflow plan")?,
-            status: self.status,
+            status: self
+                .status
+                .parse::<WorkflowStatus>()
+                .map_err(|_| DbError::corrupt("workflow status"))?,
             version: self.version,
             created_at: from_db_time(self.created_at),
             updated_at: from_db_time(self.updated_at),
@@ -164,7 +167,7 @@ fn apply_patch(
         code: changed(&mut row.code, patch.code),
         graph_json: changed_json(&mut row.graph_json, patch.graph, "workflow graph")?,
         plan_json: changed_json(&mut row.plan_json, patch.plan, "workflow plan")?,
-        status: changed(&mut row.status, patch.status),
+        status: changed(&mut row.status, patch.status.map(|s| s.as_str().to_owned())),
         ..WorkflowChanges::default()
     };
     let anything_changed = changes.name.is_some()
@@ -217,7 +220,7 @@ impl WorkflowRepository for DbWorkflowRepository {
             code: new.code,
             graph_json: to_json(&new.graph)?,
             plan_json: to_json(&new.plan)?,
-            status: new.status,
+            status: new.status.as_str().to_owned(),
             version: 1,
             code_updated_at: now,
             created_at: now,
@@ -241,6 +244,30 @@ impl WorkflowRepository for DbWorkflowRepository {
         let (owner, id) = (uuid_to_db(owner.0), uuid_to_db(id.0));
         let row = run(&self.pool, move |c| find_owned(c, &owner, &id)).await?;
         Ok(row.map(WorkflowRow::into_record).transpose()?)
+    }
+
+    async fn get_many(
+        &self,
+        owner: OwnerId,
+        ids: &[WorkflowId],
+    ) -> Result<Vec<WorkflowRecord>, RepoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let owner = uuid_to_db(owner.0);
+        let ids: Vec<String> = ids.iter().map(|id| uuid_to_db(id.0)).collect();
+        let rows = run(&self.pool, move |c| {
+            Ok(workflows::table
+                .filter(workflows::owner_id.eq(&owner))
+                .filter(workflows::id.eq_any(&ids))
+                .select(WorkflowRow::as_select())
+                .load(c)?)
+        })
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(WorkflowRow::into_record)
+            .collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Newest first (ties broken by id, which is time-ordered). Negative limits and offsets
@@ -369,7 +396,9 @@ impl WorkflowRepository for DbWorkflowRepository {
 mod tests {
     use std::time::Duration;
 
-    use cue_workflows::repo::{NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPatch};
+    use cue_workflows::repo::{
+        NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPatch, WorkflowStatus,
+    };
     use serde_json::json;
 
     use crate::Store;
@@ -379,6 +408,7 @@ mod tests {
     backend_tests!(
         create_then_get_round_trips_every_field,
         another_owners_workflow_is_invisible,
+        get_many_returns_the_owners_workflows_among_the_ids,
         code_change_keeps_the_previous_code_as_a_version,
         other_changes_do_not_make_versions,
         empty_or_equal_patches_change_nothing,
@@ -390,6 +420,35 @@ mod tests {
         concurrent_code_changes_each_make_one_version,
         unicode_and_long_text_round_trip,
     );
+
+    #[test]
+    fn a_stored_status_that_is_not_one_reads_as_corrupt() {
+        let now = chrono::Utc::now().naive_utc();
+        let row = super::WorkflowRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            owner_id: uuid::Uuid::now_v7().to_string(),
+            name: "n".into(),
+            description: String::new(),
+            prompt: String::new(),
+            code: String::new(),
+            graph_json: "{}".into(),
+            plan_json: "null".into(),
+            status: "✓ fertig".into(),
+            version: 1,
+            code_updated_at: now,
+            created_at: now,
+            updated_at: now,
+        };
+        assert!(row.clone().into_record().is_err());
+        let ok = super::WorkflowRow {
+            status: "needs_review".into(),
+            ..row
+        };
+        assert_eq!(
+            ok.into_record().unwrap().status,
+            WorkflowStatus::NeedsReview
+        );
+    }
 
     async fn owner(store: &Store) -> OwnerId {
         OwnerId(user(store).await.id.0)
@@ -405,7 +464,7 @@ mod tests {
             code: "def lambda_handler(event, context):\n    return 1\n".into(),
             graph: json!({"nodes": [{"id": "1", "data": {"label": "Schedule"}}], "edges": []}),
             plan: json!({"trigger": {"kind": "schedule", "cron": "0 8 * * *"}, "steps": [1, 2.5, null, true]}),
-            status: "draft".into(),
+            status: WorkflowStatus::Draft,
         }
     }
 
@@ -430,7 +489,7 @@ mod tests {
         assert_eq!(created.code, new.code);
         assert_eq!(created.graph, new.graph);
         assert_eq!(created.plan, new.plan);
-        assert_eq!(created.status, "draft");
+        assert_eq!(created.status, WorkflowStatus::Draft);
         assert_eq!(created.version, 1);
         assert_eq!(created.created_at, created.updated_at);
         assert_eq!(
@@ -465,6 +524,37 @@ mod tests {
             "untouched by the attempts"
         );
         assert_eq!(repo.versions(alice, wf.id).await.unwrap(), Some(vec![]));
+    }
+
+    async fn get_many_returns_the_owners_workflows_among_the_ids(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let (alice, mallory) = (owner(&store).await, owner(&store).await);
+        let mut mine = Vec::new();
+        for i in 0..3 {
+            mine.push(
+                repo.create(new_workflow(alice, &format!("wf {i}")))
+                    .await
+                    .unwrap(),
+            );
+        }
+        let theirs = repo
+            .create(new_workflow(mallory, "not yours"))
+            .await
+            .unwrap();
+        let asked = [mine[2].id, theirs.id, WorkflowId::new(), mine[0].id];
+        let mut got = repo.get_many(alice, &asked).await.unwrap();
+        got.sort_by_key(|r| r.id.0);
+        let mut want = vec![mine[0].clone(), mine[2].clone()];
+        want.sort_by_key(|r| r.id.0);
+        assert_eq!(got, want, "only the owner's, whole records");
+        assert!(repo.get_many(alice, &[]).await.unwrap().is_empty());
+        assert!(
+            repo.get_many(mallory, &[mine[1].id])
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 
     async fn code_change_keeps_the_previous_code_as_a_version(db: TestDatabase) {
@@ -525,7 +615,7 @@ mod tests {
             description: Some("New description".into()),
             graph: Some(json!({"nodes": [], "edges": []})),
             plan: Some(json!({"trigger": null})),
-            status: Some("completed".into()),
+            status: Some(WorkflowStatus::Completed),
             code: None,
         };
         let updated = repo.update(owner, wf.id, patch).await.unwrap().unwrap();
@@ -533,7 +623,7 @@ mod tests {
         assert_eq!(updated.description, "New description");
         assert_eq!(updated.graph, json!({"nodes": [], "edges": []}));
         assert_eq!(updated.plan, json!({"trigger": null}));
-        assert_eq!(updated.status, "completed");
+        assert_eq!(updated.status, WorkflowStatus::Completed);
         assert_eq!(
             (updated.version, updated.code.as_str()),
             (1, wf.code.as_str())
@@ -563,7 +653,7 @@ mod tests {
             graph: Some(
                 serde_json::from_str(&serde_json::to_string_pretty(&wf.graph).unwrap()).unwrap(),
             ),
-            status: Some(wf.status.clone()),
+            status: Some(wf.status),
             ..WorkflowPatch::default()
         };
         assert_eq!(
@@ -755,7 +845,6 @@ mod tests {
         new.description = text.clone();
         new.prompt = text.clone();
         new.code = text.clone();
-        new.status = "✓ fertig".into();
         new.graph = json!({"nodes": [{"label": text}], "edges": []});
         let created = repo.create(new).await.unwrap();
         let got = repo.get(owner, created.id).await.unwrap().unwrap();

@@ -41,7 +41,6 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::repo::{OwnerId, WorkflowRecord};
-use crate::templates::Template;
 
 pub use embedded::EmbeddedIndex;
 pub use on_demand::OnDemandIndex;
@@ -91,22 +90,10 @@ pub struct SearchDoc {
     pub browse_order: i64,
 }
 
+// The document of a template is built in `templates.rs` (`SearchDoc::from_template`), so this
+// module does not depend on the template library, which depends on the crate's error type,
+// which wraps `SearchError`.
 impl SearchDoc {
-    /// The document of a template; `position` is its place in the curated order.
-    pub fn from_template(t: &Template, position: usize) -> Self {
-        let trigger = &t.plan.trigger;
-        Self {
-            id: t.id.clone(),
-            scope: Scope::Templates,
-            title: t.title.clone(),
-            description: t.description.clone(),
-            tools: t.tool_names(),
-            trigger: format!("{} {}", trigger.kind.as_str(), trigger.description),
-            tags: t.tags.clone(),
-            browse_order: -i64::try_from(position).unwrap_or(i64::MAX),
-        }
-    }
-
     /// The document of a stored workflow. Tools and trigger come from its plan; a workflow
     /// saved without one (written by hand) is found by name and description only.
     pub fn from_workflow(r: &WorkflowRecord) -> Self {

@@ -82,12 +82,12 @@ impl SearchIndex for OnDemandIndex {
     }
 }
 
-#[cfg(all(test, feature = "test-util"))]
+#[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use crate::InMemoryWorkflows;
-    use crate::repo::{NewWorkflow, OwnerId, WorkflowId, WorkflowPatch};
+    use crate::repo::{NewWorkflow, OwnerId, WorkflowId, WorkflowPatch, WorkflowStatus};
 
     fn query(scope: Scope, text: &str) -> SearchQuery {
         SearchQuery {
@@ -110,7 +110,7 @@ mod tests {
             code: "def lambda_handler(event, context):\n    return None\n".to_owned(),
             graph: serde_json::json!({"nodes": [], "edges": []}),
             plan: serde_json::json!({}),
-            status: "completed".to_owned(),
+            status: WorkflowStatus::Completed,
         })
         .await
         .unwrap();

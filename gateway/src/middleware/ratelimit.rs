@@ -12,14 +12,15 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use actix_web::ResponseError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{ResponseError, web};
+use cue_auth::AuthService;
 use governor::Quota;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
@@ -27,9 +28,9 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use redis::aio::MultiplexedConnection;
 
 use crate::config::RateLimitSettings;
-use crate::error::ApiError;
-use crate::extract::request_token;
-use crate::state::AppState;
+use crate::http::error::ApiError;
+use crate::http::token::request_token;
+use crate::metrics::Metrics;
 
 /// Longest a rate-limit decision may wait for Redis.
 pub const REDIS_DEADLINE: Duration = Duration::from_millis(250);
@@ -63,20 +64,6 @@ impl Bucket {
             Bucket::Generate => "generate",
             Bucket::Validate => "validate",
             Bucket::Transcribe => "transcribe",
-        }
-    }
-
-    /// The bucket of a route (its matched pattern), if it has one. The one table of which
-    /// route is limited how.
-    pub fn of_route(pattern: &str) -> Option<Bucket> {
-        match pattern {
-            "/workflows/generate" | "/templates/{id}/use" => Some(Bucket::Generate),
-            "/code/validate" | "/code/syntax-check" => Some(Bucket::Validate),
-            "/speech/transcribe" => Some(Bucket::Transcribe),
-            p if p.starts_with("/auth/") || p.starts_with("/api/auth/") || p == "/api/logout" => {
-                Some(Bucket::Auth)
-            }
-            _ => None,
         }
     }
 
@@ -143,6 +130,7 @@ struct RedisLimiter {
     conn: tokio::sync::Mutex<Option<MultiplexedConnection>>,
     /// Set when Redis failed: decide in-process until then.
     down_until: Mutex<Option<Instant>>,
+    metrics: Arc<Metrics>,
 }
 
 impl RedisLimiter {
@@ -156,7 +144,7 @@ impl RedisLimiter {
         let first = guard.is_none_or(|until| Instant::now() >= until);
         *guard = Some(Instant::now() + REDIS_BACKOFF);
         drop(guard);
-        crate::metrics::upstream_error("redis");
+        self.metrics.upstream_error("redis");
         if first {
             tracing::warn!(
                 reason,
@@ -227,11 +215,17 @@ pub struct RateLimiter {
     local: HashMap<Bucket, LocalLimiter>,
     redis: Option<RedisLimiter>,
     trusted_proxy_hops: usize,
+    metrics: Arc<Metrics>,
 }
 
 impl RateLimiter {
-    /// In-process only, or shared through Redis when a client is given.
-    pub fn new(settings: &RateLimitSettings, redis: Option<redis::Client>) -> Self {
+    /// In-process only, or shared through Redis when a client is given. Refusals and Redis
+    /// failures are counted in `metrics`.
+    pub fn new(
+        settings: &RateLimitSettings,
+        redis: Option<redis::Client>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         let limits: HashMap<Bucket, NonZeroU32> = Bucket::ALL
             .iter()
             .filter_map(|b| NonZeroU32::new(b.per_minute(settings)).map(|n| (*b, n)))
@@ -259,8 +253,10 @@ impl RateLimiter {
                 script: redis::Script::new(GCRA_LUA),
                 conn: tokio::sync::Mutex::new(None),
                 down_until: Mutex::new(None),
+                metrics: metrics.clone(),
             }),
             trusted_proxy_hops: settings.trusted_proxy_hops,
+            metrics,
         }
     }
 
@@ -356,41 +352,60 @@ fn set_headers(headers: &mut actix_web::http::header::HeaderMap, d: &Decision) {
     }
 }
 
-/// The key a request is counted under: the user (from a token whose signature verifies —
-/// the handler still authenticates it fully) for per-user buckets, else the client IP.
-fn request_key(req: &ServiceRequest, state: &AppState, bucket: Bucket) -> String {
-    if bucket != Bucket::Auth
-        && let Ok(Some((token, _))) = request_token(req.request())
-        && let Ok(verified) = state.auth.verify_signature(&token)
-    {
-        return format!("user:{}", verified.user_id);
+/// A route's rate limit, ready to wrap its resource (see `policy`): the limiter, the route's
+/// bucket, and the login service that tells whose token a request carries.
+#[derive(Clone)]
+pub struct RateLimit {
+    limiter: Arc<RateLimiter>,
+    auth: Arc<AuthService>,
+    /// `None`: the route is not limited and the middleware only passes requests on.
+    bucket: Option<Bucket>,
+}
+
+impl RateLimit {
+    pub fn new(limiter: Arc<RateLimiter>, auth: Arc<AuthService>, bucket: Option<Bucket>) -> Self {
+        Self {
+            limiter,
+            auth,
+            bucket,
+        }
     }
-    match state.rate_limiter.client_ip(req) {
-        Some(ip) => format!("ip:{ip}"),
-        None => "ip:unknown".to_owned(),
+
+    /// The key a request is counted under: the user (from a token whose signature verifies —
+    /// the handler still authenticates it fully) for per-user buckets, else the client IP.
+    fn key(&self, req: &ServiceRequest, bucket: Bucket) -> String {
+        if bucket != Bucket::Auth
+            && let Ok(Some((token, _))) = request_token(req.request())
+            && let Ok(verified) = self.auth.verify_signature(&token)
+        {
+            return format!("user:{}", verified.user_id);
+        }
+        match self.limiter.client_ip(req) {
+            Some(ip) => format!("ip:{ip}"),
+            None => "ip:unknown".to_owned(),
+        }
     }
 }
 
-/// Middleware: counts requests to limited routes, answers 429 over the quota, and reports the
-/// quota in `RateLimit-*` headers either way.
-pub async fn middleware(
+/// Resource middleware: counts the route's requests, answers 429 over the quota, and reports
+/// the quota in `RateLimit-*` headers either way.
+pub async fn enforce(
+    limit: RateLimit,
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let bucket = req.match_pattern().as_deref().and_then(Bucket::of_route);
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (Some(bucket), Some(state)) = (bucket, state) else {
+    let Some(bucket) = limit.bucket else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
     if req.method() == actix_web::http::Method::OPTIONS {
         return Ok(next.call(req).await?.map_into_left_body());
     }
-    let key = request_key(&req, &state, bucket);
-    let Some(decision) = state.rate_limiter.check(bucket, &key).await else {
+    let key = limit.key(&req, bucket);
+    let Some(decision) = limit.limiter.check(bucket, &key).await else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
     if !decision.allowed {
-        crate::metrics::rate_limited(bucket);
+        limit.limiter.metrics.rate_limited(bucket.name());
         tracing::info!(bucket = bucket.name(), "rate limit exceeded");
         let error = ApiError::RateLimited {
             bucket: bucket.name(),
@@ -406,7 +421,7 @@ pub async fn middleware(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::expect_used, reason = "tests")]
 mod tests {
     use super::*;
 
@@ -422,6 +437,11 @@ mod tests {
         }
     }
 
+    fn new_limiter(settings: &RateLimitSettings, redis: Option<redis::Client>) -> RateLimiter {
+        let metrics = Arc::new(Metrics::new().expect("registry builds"));
+        RateLimiter::new(settings, redis, metrics)
+    }
+
     async fn drain(limiter: &RateLimiter, bucket: Bucket, key: &str, n: u32) -> Vec<Decision> {
         let mut out = Vec::new();
         for _ in 0..n {
@@ -430,36 +450,9 @@ mod tests {
         out
     }
 
-    #[test]
-    fn routes_map_to_buckets() {
-        assert_eq!(Bucket::of_route("/auth/{provider}"), Some(Bucket::Auth));
-        assert_eq!(
-            Bucket::of_route("/auth/{provider}/callback"),
-            Some(Bucket::Auth)
-        );
-        assert_eq!(Bucket::of_route("/api/auth/profile"), Some(Bucket::Auth));
-        assert_eq!(Bucket::of_route("/api/logout"), Some(Bucket::Auth));
-        assert_eq!(
-            Bucket::of_route("/workflows/generate"),
-            Some(Bucket::Generate)
-        );
-        assert_eq!(
-            Bucket::of_route("/templates/{id}/use"),
-            Some(Bucket::Generate)
-        );
-        assert_eq!(Bucket::of_route("/code/validate"), Some(Bucket::Validate));
-        assert_eq!(
-            Bucket::of_route("/speech/transcribe"),
-            Some(Bucket::Transcribe)
-        );
-        assert_eq!(Bucket::of_route("/workflows/{id}"), None);
-        assert_eq!(Bucket::of_route("/health"), None);
-        assert_eq!(Bucket::of_route("/users/me"), None);
-    }
-
     #[tokio::test]
     async fn in_process_allows_the_burst_then_refuses_with_a_wait() {
-        let limiter = RateLimiter::new(&settings(3), None);
+        let limiter = new_limiter(&settings(3), None);
         let d = drain(&limiter, Bucket::Generate, "user:a", 4).await;
         assert!(d[..3].iter().all(|d| d.allowed && d.limit == 3));
         assert_eq!(
@@ -489,11 +482,11 @@ mod tests {
 
     #[tokio::test]
     async fn zero_quota_or_disabled_means_unlimited() {
-        let limiter = RateLimiter::new(&settings(3), None);
+        let limiter = new_limiter(&settings(3), None);
         assert_eq!(limiter.check(Bucket::Validate, "user:a").await, None);
         let mut off = settings(1);
         off.enabled = false;
-        let limiter = RateLimiter::new(&off, None);
+        let limiter = new_limiter(&off, None);
         for _ in 0..5 {
             assert_eq!(limiter.check(Bucket::Generate, "user:a").await, None);
         }
@@ -519,8 +512,8 @@ mod tests {
     async fn redis_counts_are_shared_between_instances() {
         let Some(client) = redis_client() else { return };
         let s = settings(3);
-        let a = RateLimiter::new(&s, Some(client.clone()));
-        let b = RateLimiter::new(&s, Some(client));
+        let a = new_limiter(&s, Some(client.clone()));
+        let b = new_limiter(&s, Some(client));
         let first = drain(&a, Bucket::Generate, "user:a", 2).await;
         let second = drain(&b, Bucket::Generate, "user:a", 2).await;
         assert_eq!(
@@ -544,7 +537,7 @@ mod tests {
     async fn redis_down_degrades_to_in_process_quickly() {
         // Nothing listens on port 1: connections are refused at once.
         let client = redis::Client::open("redis://127.0.0.1:1").expect("url parses");
-        let limiter = RateLimiter::new(&settings(2), Some(client));
+        let limiter = new_limiter(&settings(2), Some(client));
         let started = Instant::now();
         let d = drain(&limiter, Bucket::Generate, "user:a", 3).await;
         assert!(started.elapsed() < Duration::from_secs(2));
@@ -569,7 +562,7 @@ mod tests {
             }
         });
         let client = redis::Client::open(format!("redis://{addr}")).expect("url parses");
-        let limiter = RateLimiter::new(&settings(5), Some(client));
+        let limiter = new_limiter(&settings(5), Some(client));
         let started = Instant::now();
         assert!(
             limiter
@@ -599,16 +592,16 @@ mod tests {
                 .insert_header(("x-forwarded-for", "6.6.6.6, 203.0.113.7"))
                 .to_srv_request()
         };
-        let direct = RateLimiter::new(&s, None);
+        let direct = new_limiter(&s, None);
         assert_eq!(direct.client_ip(&req()), Some(peer.ip()));
         s.trusted_proxy_hops = 1;
-        let behind_alb = RateLimiter::new(&s, None);
+        let behind_alb = new_limiter(&s, None);
         assert_eq!(
             behind_alb.client_ip(&req()),
             Some("203.0.113.7".parse().expect("ip"))
         );
         s.trusted_proxy_hops = 5;
-        let too_many = RateLimiter::new(&s, None);
+        let too_many = new_limiter(&s, None);
         assert_eq!(too_many.client_ip(&req()), Some(peer.ip()));
     }
 }

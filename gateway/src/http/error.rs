@@ -3,12 +3,16 @@
 //! `detail` keeps FastAPI-style clients working; `code` is stable and machine-readable.
 //! 5xx bodies are generic; their cause is logged once, here.
 
+use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use cue_auth::AuthError;
+use cue_speech::SpeechError;
 use cue_validate::ValidateError;
 use cue_workflows::WorkflowError;
+use cue_workflows::search::SearchError;
 use serde::Serialize;
 
 /// The JSON error body.
@@ -30,9 +34,7 @@ pub enum ApiError {
     #[error(transparent)]
     Validate(#[from] ValidateError),
     #[error(transparent)]
-    Speech(#[from] cue_speech::SpeechError),
-    #[error(transparent)]
-    Search(#[from] cue_workflows::search::SearchError),
+    Speech(#[from] SpeechError),
     /// Malformed or invalid input, with a message that says what to fix.
     #[error("{detail}")]
     BadRequest { detail: String, code: &'static str },
@@ -165,6 +167,27 @@ impl ApiError {
                 WorkflowError::PlaceholderMissing { .. } => {
                     (StatusCode::CONFLICT, "placeholder_missing", e.to_string())
                 }
+                WorkflowError::WorkflowNotFound | WorkflowError::TemplateNotFound => {
+                    (StatusCode::NOT_FOUND, "not_found", e.to_string())
+                }
+                WorkflowError::NoPlan => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "no_plan", e.to_string())
+                }
+                WorkflowError::InvalidWorkflow(_) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_workflow",
+                    e.to_string(),
+                ),
+                WorkflowError::CodeTooLarge { .. } => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    e.to_string(),
+                ),
+                WorkflowError::InvalidQuery(_) => {
+                    (StatusCode::BAD_REQUEST, "invalid_query", e.to_string())
+                }
+                WorkflowError::Validate(e) => validate_parts(e),
+                WorkflowError::Search(e) => search_parts(e),
                 WorkflowError::Repo(cue_workflows::repo::RepoError::Unavailable(_)) => (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "database_unavailable",
@@ -177,55 +200,11 @@ impl ApiError {
                     "internal error".into(),
                 ),
             },
-            ApiError::Validate(e) => match e {
-                ValidateError::TooLarge { .. } => (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "code_too_large",
-                    e.to_string(),
-                ),
-                ValidateError::UnsupportedPythonVersion { .. } => (
-                    StatusCode::BAD_REQUEST,
-                    "invalid_python_version",
-                    e.to_string(),
-                ),
-                ValidateError::UnknownStage { .. } => {
-                    (StatusCode::BAD_REQUEST, "invalid_stage", e.to_string())
-                }
-                ValidateError::InvalidHandler { .. } => {
-                    (StatusCode::BAD_REQUEST, "invalid_handler", e.to_string())
-                }
-                ValidateError::Internal(_) => (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal_error",
-                    "internal error".into(),
-                ),
-            },
+            ApiError::Validate(e) => validate_parts(e),
             ApiError::Speech(e) => {
                 // Display is client-safe; the provider's own words are only in `detail()`.
-                let (status, code) = crate::routes::speech::error_parts(e);
+                let (status, code) = speech_parts(e);
                 (status, code, e.to_string())
-            }
-            ApiError::Search(e) => {
-                use cue_workflows::search::SearchError;
-                match e {
-                    SearchError::Unavailable(_) => (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "search_unavailable",
-                        "search is temporarily unavailable".into(),
-                    ),
-                    SearchError::InvalidCursor => {
-                        (StatusCode::BAD_REQUEST, "invalid_cursor", e.to_string())
-                    }
-                    SearchError::InvalidQuery(_) => {
-                        (StatusCode::BAD_REQUEST, "invalid_query", e.to_string())
-                    }
-                    // Configuration is checked at startup; met in a request it is a bug.
-                    SearchError::InvalidConfig(_) | SearchError::Internal(_) => (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal_error",
-                        "internal error".into(),
-                    ),
-                }
             }
             ApiError::BadRequest { detail, code } => {
                 (StatusCode::BAD_REQUEST, code, detail.clone())
@@ -278,6 +257,8 @@ impl ApiError {
             _ if code == "database_unavailable" => "database",
             ApiError::Auth(_) => "identity_provider",
             ApiError::Speech(_) => "speech",
+            // A search met in a workflow operation is still the search backend's failure.
+            ApiError::Workflow(WorkflowError::Search(_)) => code,
             ApiError::Workflow(_) => "model",
             ApiError::Timeout(_) => "timeout",
             _ => code,
@@ -292,12 +273,11 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let (status, code, detail) = self.parts();
-        if matches!(
+        let upstream = matches!(
             status,
             StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
-        ) {
-            crate::metrics::upstream_error(self.upstream(code));
-        }
+        )
+        .then(|| self.upstream(code));
         if status.is_server_error() {
             // The cause chain goes to the log, never to the client.
             let detail = match self {
@@ -325,7 +305,85 @@ impl ResponseError for ApiError {
         if let Some(secs) = retry {
             response.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
-        response.json(ErrorBody { detail, code })
+        let mut response = response.json(ErrorBody { detail, code });
+        response
+            .extensions_mut()
+            .insert(ErrorCode { code, upstream });
+        response
+    }
+}
+
+/// On every response made from an [`ApiError`]: its stable code and, for a 502, 503 or 504,
+/// the dependency it is blamed on. Middleware reads it from the response (the metrics count
+/// upstream failures with it), so this module needs to know nothing about middleware.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode {
+    pub code: &'static str,
+    pub upstream: Option<&'static str>,
+}
+
+/// How each speech failure reaches the client. Provider detail stays in the log.
+fn speech_parts(e: &SpeechError) -> (StatusCode, &'static str) {
+    use StatusCode as S;
+    match e {
+        SpeechError::InvalidAudio { .. } => (S::BAD_REQUEST, "invalid_audio"),
+        SpeechError::UnsupportedAudio { .. } => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported_audio"),
+        SpeechError::TooLarge { .. } => (S::PAYLOAD_TOO_LARGE, "audio_too_large"),
+        SpeechError::TooLong { .. } => (S::PAYLOAD_TOO_LARGE, "audio_too_long"),
+        SpeechError::InvalidLanguage { .. } => (S::BAD_REQUEST, "invalid_language"),
+        SpeechError::UnsupportedLanguage { .. } => {
+            (S::UNPROCESSABLE_ENTITY, "unsupported_language")
+        }
+        SpeechError::NotConfigured => (S::SERVICE_UNAVAILABLE, "speech_not_configured"),
+        SpeechError::InvalidConfig(_) => (S::INTERNAL_SERVER_ERROR, "internal_error"),
+        SpeechError::Unavailable { .. } => (S::SERVICE_UNAVAILABLE, "speech_unavailable"),
+        SpeechError::Timeout => (S::GATEWAY_TIMEOUT, "speech_timeout"),
+        SpeechError::Rejected { .. } => (S::BAD_GATEWAY, "speech_rejected"),
+        SpeechError::Provider { .. } => (S::BAD_GATEWAY, "speech_provider_error"),
+    }
+}
+
+fn validate_parts(e: &ValidateError) -> (StatusCode, &'static str, String) {
+    match e {
+        ValidateError::TooLarge { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "code_too_large",
+            e.to_string(),
+        ),
+        ValidateError::UnsupportedPythonVersion { .. } => (
+            StatusCode::BAD_REQUEST,
+            "invalid_python_version",
+            e.to_string(),
+        ),
+        ValidateError::UnknownStage { .. } => {
+            (StatusCode::BAD_REQUEST, "invalid_stage", e.to_string())
+        }
+        ValidateError::InvalidHandler { .. } => {
+            (StatusCode::BAD_REQUEST, "invalid_handler", e.to_string())
+        }
+        ValidateError::Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "internal error".into(),
+        ),
+    }
+}
+
+fn search_parts(e: &SearchError) -> (StatusCode, &'static str, String) {
+    match e {
+        SearchError::Unavailable(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search_unavailable",
+            "search is temporarily unavailable".into(),
+        ),
+        SearchError::InvalidCursor => (StatusCode::BAD_REQUEST, "invalid_cursor", e.to_string()),
+        SearchError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query", e.to_string()),
+        // Configuration is checked at startup; met in a request it is a bug.
+        SearchError::InvalidConfig(_) | SearchError::Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "internal error".into(),
+        ),
     }
 }
 
@@ -341,8 +399,36 @@ pub fn error_response(
     })
 }
 
-impl From<cue_workflows::repo::RepoError> for ApiError {
-    fn from(e: cue_workflows::repo::RepoError) -> Self {
-        ApiError::Workflow(WorkflowError::Repo(e))
+/// Turns any non-JSON error response (unknown route, wrong method, framework rejections)
+/// into the same `{"detail", "code"}` body as handler errors.
+pub fn json_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
+    let status = res.status();
+    let (code, detail) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "Not Found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method Not Allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "unsupported media type"),
+        StatusCode::UNAUTHORIZED => ("not_authenticated", "Not authenticated"),
+        StatusCode::FORBIDDEN => ("forbidden", "forbidden"),
+        s if s.is_server_error() => ("internal_error", "internal error"),
+        _ => ("bad_request", "bad request"),
+    };
+    let (req, old) = res.into_parts();
+    let mut new = error_response(status, code, detail);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, new).map_into_right_body(),
+    ))
 }

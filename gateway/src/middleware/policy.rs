@@ -1,0 +1,89 @@
+//! What a route asks of the layers around its handler, declared with the route: its rate
+//! limit, its deadline and its body limit. A route module lists its routes as [`Route`]s;
+//! `routes::mount` turns each policy into the middleware and readers that enforce it. So a
+//! route renamed or moved keeps its policy, and a test can read every route's policy from the
+//! table instead of trusting a list of path strings elsewhere.
+
+use actix_web::Resource;
+
+use super::ratelimit::Bucket;
+
+/// How long a request may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Deadline {
+    /// `REQUEST_TIMEOUT_SECONDS`.
+    #[default]
+    Standard,
+    /// Routes that take long uploads: `REQUEST_TIMEOUT_SECONDS` plus
+    /// `SPEECH_UPLOAD_TIMEOUT_SECONDS`.
+    Upload,
+}
+
+/// How large a JSON body may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyLimit {
+    /// `MAX_JSON_BODY_BYTES`.
+    #[default]
+    Json,
+    /// Bodies carrying Python source: sized from `MAX_CODE_BYTES` (JSON escaping included).
+    Code,
+}
+
+/// The policy of one route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Policy {
+    /// The rate-limit bucket requests are counted against; `None`: not limited.
+    pub limit: Option<Bucket>,
+    pub deadline: Deadline,
+    pub body: BodyLimit,
+}
+
+/// One path, its handlers (by method) and its policy.
+#[derive(Clone, Copy)]
+pub struct Route {
+    pub path: &'static str,
+    /// Adds the handlers (`|r| r.get(get_thing).post(post_thing)`).
+    pub handlers: fn(Resource) -> Resource,
+    pub policy: Policy,
+}
+
+impl Route {
+    /// A route with the default policy: not rate-limited, the standard deadline and body limit.
+    pub fn new(path: &'static str, handlers: fn(Resource) -> Resource) -> Self {
+        Self {
+            path,
+            handlers,
+            policy: Policy::default(),
+        }
+    }
+
+    /// Counts the route's requests against `bucket`.
+    #[must_use]
+    pub fn limited(mut self, bucket: Bucket) -> Self {
+        self.policy.limit = Some(bucket);
+        self
+    }
+
+    /// Gives the route the upload deadline.
+    #[must_use]
+    pub fn upload(mut self) -> Self {
+        self.policy.deadline = Deadline::Upload;
+        self
+    }
+
+    /// Lets the route's JSON bodies carry Python source.
+    #[must_use]
+    pub fn code_body(mut self) -> Self {
+        self.policy.body = BodyLimit::Code;
+        self
+    }
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Route")
+            .field("path", &self.path)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,35 @@
+//! Generating workflows, filling their credentials, packaging them, and managing a user's
+//! saved workflows: one module per concern, their wire types in `crate::wire::workflows`.
+
+pub mod bundle;
+pub mod credentials;
+pub mod crud;
+pub mod generate;
+
+use crate::middleware::policy::Route;
+use crate::middleware::ratelimit::Bucket;
+
+pub fn routes() -> Vec<Route> {
+    use bundle::get_bundle;
+    use credentials::post_credentials;
+    use crud::{
+        delete_workflow, get_user_workflows, get_versions, get_workflow, get_workflows,
+        post_workflow, put_workflow,
+    };
+    use generate::post_generate;
+
+    vec![
+        Route::new("/workflows/generate", |r| r.post(post_generate)).limited(Bucket::Generate),
+        Route::new("/workflows", |r| r.get(get_workflows).post(post_workflow)).code_body(),
+        Route::new("/workflows/user/{user_id}", |r| r.get(get_user_workflows)),
+        Route::new("/workflows/{id}/credentials", |r| r.post(post_credentials)),
+        Route::new("/workflows/{id}/versions", |r| r.get(get_versions)),
+        Route::new("/workflows/{id}/bundle", |r| r.get(get_bundle)),
+        Route::new("/workflows/{id}", |r| {
+            r.get(get_workflow)
+                .put(put_workflow)
+                .delete(delete_workflow)
+        })
+        .code_body(),
+    ]
+}
