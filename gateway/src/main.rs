@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use cue_gateway::config::Settings;
+use cue_gateway::config::{SecretsManagerSettings, Settings};
 use cue_gateway::search;
 use cue_gateway::startup::{Application, connect_store};
 use cue_gateway::telemetry;
@@ -105,52 +105,51 @@ fn generate(description: String, out: &std::path::Path, speech: bool) -> anyhow:
     Ok(())
 }
 
-/// Settings from the environment, over the AWS Secrets Manager secret when one is named.
+/// Settings from the environment (and `.env`), over the AWS Secrets Manager secret when
+/// `SECRETS_MANAGER_SECRET_ID` names one.
 async fn load_settings() -> anyhow::Result<Settings> {
-    let _ = dotenvy::dotenv();
-    let secret_id = std::env::var("SECRETS_MANAGER_SECRET_ID")
-        .ok()
-        .filter(|s| !s.trim().is_empty());
-    let secret_values = match secret_id {
-        None => BTreeMap::new(),
-        Some(id) => secret_settings(&id).await?,
+    let invalid = |e| anyhow::anyhow!("invalid configuration: {e}");
+    let secrets_manager = SecretsManagerSettings::from_environment().map_err(invalid)?;
+    let secret = match &secrets_manager.secret_id {
+        None => None,
+        Some(id) => Some((id.as_str(), secret_settings(id, &secrets_manager).await?)),
     };
-    Settings::load(&secret_values).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
+    Settings::load(secret.as_ref().map(|(id, vars)| (*id, vars))).map_err(invalid)
 }
 
 #[cfg(feature = "aws")]
-async fn secret_settings(secret_id: &str) -> anyhow::Result<BTreeMap<String, String>> {
-    let var = |name| {
-        std::env::var(name)
-            .ok()
-            .filter(|s: &String| !s.trim().is_empty())
-    };
-    let region = var("SECRETS_MANAGER_REGION").or_else(|| var("AWS_REGION"));
-    let endpoint = var("SECRETS_MANAGER_ENDPOINT_URL");
+async fn secret_settings(
+    secret_id: &str,
+    place: &SecretsManagerSettings,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let region = place.region.as_ref().or(place.aws_region.as_ref());
     cue_gateway::aws_secrets::load_secret_settings(
         secret_id,
-        region.as_deref(),
-        endpoint.as_deref(),
+        region.map(String::as_str),
+        place.endpoint_url.as_deref(),
     )
     .await
     .context("SECRETS_MANAGER_SECRET_ID")
 }
 
 #[cfg(not(feature = "aws"))]
-async fn secret_settings(_secret_id: &str) -> anyhow::Result<BTreeMap<String, String>> {
+async fn secret_settings(
+    _secret_id: &str,
+    _place: &SecretsManagerSettings,
+) -> anyhow::Result<BTreeMap<String, String>> {
     anyhow::bail!(
         "SECRETS_MANAGER_SECRET_ID: this binary was built without the `aws` feature (cargo build --features aws)"
     )
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
-    if settings.auth.ephemeral_key {
+    if settings.auth.secret_key.is_ephemeral() {
         tracing::warn!(
             "SECRET_KEY is not set: using a random key for this process only. Every restart logs \
              everyone out, and several instances cannot share sessions. Set SECRET_KEY (32+ characters)."
         );
     }
-    if settings.auth.google.is_none() && settings.auth.github.is_none() {
+    if settings.auth.google().is_none() && settings.auth.github().is_none() {
         tracing::warn!(
             "no login provider is configured: set GOOGLE_CLIENT_ID/SECRET or GITHUB_CLIENT_ID/SECRET"
         );

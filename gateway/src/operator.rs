@@ -17,7 +17,7 @@ pub async fn issue_token(
     email: &str,
     name: Option<String>,
 ) -> anyhow::Result<LoginOutcome> {
-    if settings.auth.ephemeral_key {
+    if settings.auth.secret_key.is_ephemeral() {
         anyhow::bail!(
             "SECRET_KEY is not set: a token signed with a random key would be accepted by no server"
         );

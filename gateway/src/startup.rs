@@ -114,15 +114,11 @@ async fn artifact_store(
 pub fn auth_service(settings: &Settings, store: &Store) -> anyhow::Result<AuthService> {
     let auth_cfg = &settings.auth;
     let mut providers: Vec<Arc<dyn OAuthProvider>> = Vec::new();
-    if let Some(cfg) = &auth_cfg.google {
-        providers.push(Arc::new(
-            GoogleProvider::new(cfg.clone()).context("Google login")?,
-        ));
+    if let Some(cfg) = auth_cfg.google() {
+        providers.push(Arc::new(GoogleProvider::new(cfg).context("Google login")?));
     }
-    if let Some(cfg) = &auth_cfg.github {
-        providers.push(Arc::new(
-            GithubProvider::new(cfg.clone()).context("GitHub login")?,
-        ));
+    if let Some(cfg) = auth_cfg.github() {
+        providers.push(Arc::new(GithubProvider::new(cfg).context("GitHub login")?));
     }
     let tokens = TokenCodec::new(JwtConfig {
         secret: auth_cfg.secret_key.clone(),

@@ -4,6 +4,9 @@
 //!   moto server standing in for AWS), schemathesis against the running gateway, and
 //!   cargo-deny's licence, ban and source checks.
 //!   Exactly what CI runs.
+//! - `schema [--check]`: `crates/cue-store/src/schema.rs` against the migrations, applied to a
+//!   fresh SQLite and PostgreSQL database; `--check` fails on any drift, without it the
+//!   declarations the migrations imply are printed.
 //! - `deny`: only the cargo-deny checks (advisories included when `--advisories` is given;
 //!   they need the RustSec database from GitHub).
 //! - `bench`: the release binary under wrk on SQLite and PostgreSQL; see `docs/benchmarks.md`.
@@ -75,8 +78,32 @@ fn start_moto() -> anyhow::Result<()> {
     }
 }
 
+/// `crates/cue-store/tests/schema.rs`, which applies the migrations to fresh databases and
+/// compares what they create with `src/schema.rs` (PostgreSQL is skipped outside CI when it
+/// does not answer). Without `check` it prints what the migrations imply instead of failing.
+fn schema(check: bool) -> anyhow::Result<()> {
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "--quiet",
+        "--package",
+        "cue-store",
+        "--features",
+        "test-util",
+        "--test",
+        "schema",
+        "--",
+        "--nocapture",
+    ]);
+    if !check {
+        cmd.env("CUE_SCHEMA_PRINT", "1");
+    }
+    run("schema.rs against the migrations", &mut cmd)
+}
+
 fn ci() -> anyhow::Result<()> {
     run("rustfmt", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    schema(true)?;
     run(
         "clippy",
         cargo().args([
@@ -147,12 +174,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("schema") => schema(args.iter().any(|a| a == "--check")),
         Some("deny") => deny(args.iter().any(|a| a == "--advisories")),
         Some("bench") => bench::bench(&args[1..]),
         Some("soak") => soak::soak(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | deny [--advisories] | bench [--duration 10s] \
+                "usage: cargo xtask <ci | schema [--check] | deny [--advisories] | bench [--duration 10s] \
                  [--backend sqlite|postgres|both] [--connections 32,128] | soak [--minutes 10] \
                  [--backend sqlite|postgres]>"
             );

@@ -1,7 +1,6 @@
 //! What can go wrong in login and authentication.
 
 use crate::model::Provider;
-use crate::ports::RepoError;
 
 /// Why a login callback's `state` was refused. Kept apart from the client-facing message,
 /// which is the same for all of them (telling an attacker which check failed helps nobody).
@@ -68,4 +67,18 @@ impl AuthError {
     pub(crate) fn provider_msg(msg: impl Into<String>) -> Self {
         Self::ProviderFailed(msg.into().into())
     }
+}
+
+/// Failures of the storage behind the repositories.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// The database could not be reached or did not answer in time.
+    #[error("storage is unavailable")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A uniqueness rule was violated (for example an identity linked twice concurrently).
+    #[error("conflicting write")]
+    Conflict,
+    /// Anything else the store did not expect.
+    #[error("storage failed")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

@@ -14,10 +14,72 @@ use crate::model::{User, UserId};
 /// The `typ` header of Cue's access tokens (RFC 9068).
 const TOKEN_TYPE: &str = "at+jwt";
 
+/// The key tokens are signed with: `SECRET_KEY`, or one made at random for this process when
+/// none is configured (its tokens then die with the process, and no other instance accepts
+/// them). `Debug` never shows it.
+#[derive(Clone)]
+pub struct SigningKey {
+    bytes: SecretSlice<u8>,
+    ephemeral: bool,
+}
+
+impl SigningKey {
+    /// A configured key.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            bytes: SecretSlice::from(bytes.into()),
+            ephemeral: false,
+        }
+    }
+
+    /// 32 random bytes, for this process only.
+    pub fn random() -> Self {
+        let mut bytes = vec![0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+        Self {
+            bytes: SecretSlice::from(bytes),
+            ephemeral: true,
+        }
+    }
+
+    /// True when no key was configured and [`SigningKey::random`] made this one.
+    pub fn is_ephemeral(&self) -> bool {
+        self.ephemeral
+    }
+
+    pub(crate) fn expose(&self) -> &[u8] {
+        self.bytes.expose_secret()
+    }
+}
+
+/// No key configured: a random one (the settings refuse that in production).
+impl Default for SigningKey {
+    fn default() -> Self {
+        Self::random()
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("bytes", &"[redacted]")
+            .field("ephemeral", &self.ephemeral)
+            .finish()
+    }
+}
+
+/// The key as configured (`SECRET_KEY=...`): its UTF-8 bytes.
+impl<'de> Deserialize<'de> for SigningKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = secrecy::SecretString::deserialize(d)?;
+        Ok(Self::new(text.expose_secret().as_bytes()))
+    }
+}
+
 /// Settings for issuing and checking tokens.
 #[derive(Clone)]
 pub struct JwtConfig {
-    pub secret: SecretSlice<u8>,
+    pub secret: SigningKey,
     pub issuer: String,
     pub audience: String,
     pub ttl: Duration,
@@ -78,7 +140,7 @@ pub struct TokenCodec {
 
 impl TokenCodec {
     pub fn new(config: JwtConfig) -> Self {
-        let secret = config.secret.expose_secret();
+        let secret = config.secret.expose();
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[&config.issuer]);
         validation.set_audience(&[&config.audience]);
@@ -166,7 +228,7 @@ impl TokenCodec {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use base64::Engine as _;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -176,7 +238,7 @@ mod tests {
 
     fn config(secret: &[u8]) -> JwtConfig {
         JwtConfig {
-            secret: SecretSlice::from(secret.to_vec()),
+            secret: SigningKey::new(secret),
             issuer: "cue".into(),
             audience: "cue-api".into(),
             ttl: Duration::from_secs(900),

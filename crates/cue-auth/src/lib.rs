@@ -5,7 +5,8 @@
 //! and issues short-lived HS256 JWTs ([`jwt::TokenCodec`]) that can be revoked. Storage and the
 //! providers are ports ([`UserRepository`], [`LoginStateRepository`], [`RevocationRepository`],
 //! [`OAuthProvider`]); `cue-store` implements the repositories, [`providers`] the HTTP providers,
-//! and the `test-util` feature offers in-memory versions of all of them.
+//! and the `test-util` feature offers in-memory versions of all of them. [`AuthSettings`] is
+//! what an operator sets (`SECRET_KEY`, `GOOGLE_CLIENT_ID`, ...), typed and validated.
 
 pub mod error;
 pub mod jwt;
@@ -15,11 +16,12 @@ pub mod model;
 pub mod ports;
 pub mod providers;
 pub mod service;
+pub mod settings;
 
-pub use error::{AuthError, StateRejection, TokenRejection};
+pub use error::{AuthError, RepoError, StateRejection, TokenRejection};
 pub use model::*;
 pub use ports::*;
 pub use service::{
-    AuthRepos, AuthService, Authenticated, Callback, ClientKind, LoginOutcome, LoginSettings,
-    LoginStart,
+    AuthService, Authenticated, Callback, ClientKind, LoginOutcome, LoginSettings, LoginStart,
 };
+pub use settings::AuthSettings;

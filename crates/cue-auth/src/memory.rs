@@ -6,15 +6,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::error::AuthError;
+use crate::error::{AuthError, RepoError};
 use crate::model::{
     LoginState, NewUser, Profile, ProfileUpdate, Provider, ProviderProfile, ProvisionedUser, User,
     UserId,
 };
 use crate::ports::{
-    LoginStateRepository, OAuthProvider, RepoError, RevocationRepository, UserRepository,
+    AuthRepos, LoginStateRepository, OAuthProvider, RevocationRepository, UserRepository,
 };
-use crate::service::AuthRepos;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)

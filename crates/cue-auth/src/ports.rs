@@ -1,22 +1,23 @@
 //! What this crate needs from storage and from identity providers.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::model::{LoginState, NewUser, ProfileUpdate, Provider, ProvisionedUser, User, UserId};
+// Re-exported where the ports that return it are, as before it moved next to `AuthError`.
+use crate::error::AuthError;
+pub use crate::error::RepoError;
+use crate::model::{
+    LoginState, NewUser, ProfileUpdate, Provider, ProviderProfile, ProvisionedUser, User, UserId,
+};
 
-/// Failures of the storage behind the repositories.
-#[derive(Debug, thiserror::Error)]
-pub enum RepoError {
-    /// The database could not be reached or did not answer in time.
-    #[error("storage is unavailable")]
-    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
-    /// A uniqueness rule was violated (for example an identity linked twice concurrently).
-    #[error("conflicting write")]
-    Conflict,
-    /// Anything else the store did not expect.
-    #[error("storage failed")]
-    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+/// The storage ports the service needs.
+#[derive(Clone)]
+pub struct AuthRepos {
+    pub users: Arc<dyn UserRepository>,
+    pub states: Arc<dyn LoginStateRepository>,
+    pub revocations: Arc<dyn RevocationRepository>,
 }
 
 /// Users and their linked provider identities.
@@ -83,5 +84,5 @@ pub trait OAuthProvider: Send + Sync {
         code: &str,
         pkce_verifier: &str,
         redirect_uri: &str,
-    ) -> Result<crate::model::ProviderProfile, crate::error::AuthError>;
+    ) -> Result<ProviderProfile, AuthError>;
 }

@@ -9,26 +9,17 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::Utc;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
 
-use crate::error::{AuthError, StateRejection, TokenRejection};
+use crate::error::{AuthError, RepoError, StateRejection, TokenRejection};
 use crate::jwt::{IssuedToken, TokenCodec, VerifiedToken};
 use crate::model::{
     LoginState, NewUser, ProfileUpdate, Provider, ProviderProfile, ProvisionedUser, User, UserId,
 };
-use crate::ports::{
-    LoginStateRepository, OAuthProvider, RepoError, RevocationRepository, UserRepository,
-};
+use crate::ports::{AuthRepos, OAuthProvider};
 
 /// Longest accepted `state`/`code` query value; real ones are far shorter.
 const MAX_PARAM_LEN: usize = 2048;
-
-/// The storage ports the service needs.
-#[derive(Clone)]
-pub struct AuthRepos {
-    pub users: Arc<dyn UserRepository>,
-    pub states: Arc<dyn LoginStateRepository>,
-    pub revocations: Arc<dyn RevocationRepository>,
-}
 
 /// Settings of the login flow.
 #[derive(Debug, Clone)]
@@ -120,10 +111,6 @@ pub fn state_hash(state: &str) -> String {
 
 fn pkce_challenge(verifier: &str) -> String {
     B64.encode(Sha256::digest(verifier.as_bytes()))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Keeps a provider's `error` value to a short, printable code.
@@ -281,7 +268,7 @@ impl AuthService {
             return Err(AuthError::InvalidState(StateRejection::Expired));
         }
         if kind == ClientKind::Browser
-            && !state_cookie.is_some_and(|c| constant_time_eq(c.as_bytes(), state.as_bytes()))
+            && !state_cookie.is_some_and(|c| bool::from(c.as_bytes().ct_eq(state.as_bytes())))
         {
             return Err(AuthError::InvalidState(StateRejection::NotBoundToBrowser));
         }
@@ -473,13 +460,12 @@ impl AuthService {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use secrecy::SecretSlice;
     use url::Url;
 
     use super::*;
-    use crate::jwt::JwtConfig;
+    use crate::jwt::{JwtConfig, SigningKey};
     use crate::memory::{FakeProvider, in_memory_repos};
 
     struct Harness {
@@ -494,7 +480,7 @@ mod tests {
         let google = Arc::new(FakeProvider::new(Provider::Google));
         let github = Arc::new(FakeProvider::new(Provider::Github));
         let tokens = TokenCodec::new(JwtConfig {
-            secret: SecretSlice::from(vec![7u8; 32]),
+            secret: SigningKey::new([7u8; 32]),
             issuer: "cue".into(),
             audience: "cue-api".into(),
             ttl: Duration::from_secs(900),
@@ -870,7 +856,7 @@ mod tests {
             repos,
             vec![],
             TokenCodec::new(JwtConfig {
-                secret: SecretSlice::from(vec![1u8; 32]),
+                secret: SigningKey::new([1u8; 32]),
                 issuer: "i".into(),
                 audience: "a".into(),
                 ttl: Duration::from_secs(60),

@@ -1,16 +1,22 @@
-//! Typed configuration, filled once at startup from the environment.
+//! [`SpeechConfig`]: the provider and its settings, typed, read once at startup under the
+//! variable names the README documents (`SPEECH_PROVIDER`, `OPENAI_STT_*`, `AZURE_SPEECH_*`,
+//! `TRANSCRIBE_*`, `POCKETSPHINX_*`, `SPEECH_*` limits).
 
-use std::{path::PathBuf, str::FromStr, time::Duration};
+use std::{path::PathBuf, time::Duration};
 
+use cue_settings::{SettingError, de, ensure};
 use secrecy::SecretString;
+use serde::Deserialize;
 use url::Url;
 
-use crate::{AudioLimits, SpeechError};
+use crate::AudioLimits;
 
 /// Which provider `SPEECH_PROVIDER` selects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(try_from = "String")]
 pub enum ProviderKind {
-    /// Unset, empty, `disabled` or `none`: transcription answers "not configured".
+    /// Unset, `disabled` or `none`: transcription answers "not configured".
+    #[default]
     Disabled,
     OpenAi,
     Azure,
@@ -20,19 +26,19 @@ pub enum ProviderKind {
     PocketSphinx,
 }
 
-impl FromStr for ProviderKind {
-    type Err = SpeechError;
+impl TryFrom<String> for ProviderKind {
+    type Error = String;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn try_from(s: String) -> Result<Self, Self::Error> {
         match s.trim().to_ascii_lowercase().as_str() {
             "" | "disabled" | "none" => Ok(Self::Disabled),
             "openai" => Ok(Self::OpenAi),
             "azure" => Ok(Self::Azure),
             "aws" | "transcribe" => Ok(Self::Aws),
             "pocketsphinx" | "offline" => Ok(Self::PocketSphinx),
-            other => Err(SpeechError::InvalidConfig(format!(
-                "SPEECH_PROVIDER={other:?} is not one of disabled, openai, azure, aws, pocketsphinx"
-            ))),
+            other => Err(format!(
+                "{other:?} is not one of disabled, openai, azure, aws, pocketsphinx"
+            )),
         }
     }
 }
@@ -70,7 +76,7 @@ pub struct AwsTranscribeConfig {
     /// Path-style S3 addressing (needed by moto and most S3 look-alikes).
     pub force_path_style: bool,
     pub poll_interval: Duration,
-    /// How long to wait for a job before giving up with [`SpeechError::Timeout`].
+    /// How long to wait for a job before giving up with [`SpeechError::Timeout`](crate::SpeechError::Timeout).
     pub job_timeout: Duration,
 }
 
@@ -90,8 +96,11 @@ pub struct PocketSphinxConfig {
     pub work_dir: PathBuf,
 }
 
-/// Everything this crate needs, one struct for the gateway to hold.
-#[derive(Debug, Clone)]
+/// Everything this crate needs, one struct for the gateway to hold. Deserialized from the flat
+/// variables (see the README's table; unset ones keep the [`Default`], the disabled provider),
+/// with only the selected provider's settings filled in. `Debug` never shows a key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(from = "SpeechVars")]
 pub struct SpeechConfig {
     pub provider: ProviderKind,
     pub limits: AudioLimits,
@@ -106,210 +115,209 @@ pub struct SpeechConfig {
 
 impl Default for SpeechConfig {
     fn default() -> Self {
-        Self {
-            provider: ProviderKind::Disabled,
-            limits: AudioLimits::default(),
-            request_timeout: Duration::from_secs(60),
-            connect_timeout: Duration::from_secs(5),
-            openai: None,
-            azure: None,
-            aws: None,
-            pocketsphinx: None,
-        }
+        SpeechVars::default().into()
     }
 }
 
 impl SpeechConfig {
-    /// Reads the process environment (see [`SpeechConfig::from_lookup`] for the variables).
-    pub fn from_env() -> Result<Self, SpeechError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// Reads configuration through `lookup` (a variable name to its value). Variables:
-    ///
-    /// | variable | default | meaning |
-    /// |---|---|---|
-    /// | `SPEECH_PROVIDER` | `disabled` | `disabled`, `openai`, `azure`, `aws` |
-    /// | `SPEECH_MAX_BYTES` | 26214400 | upload limit |
-    /// | `SPEECH_MAX_SECONDS` | 300 | duration limit where the container states it; 0 = none |
-    /// | `SPEECH_TIMEOUT_SECONDS` | 60 | HTTP provider request timeout |
-    /// | `SPEECH_CONNECT_TIMEOUT_SECONDS` | 5 | HTTP provider connect timeout |
-    /// | `OPENAI_STT_BASE_URL` | `https://api.openai.com/v1` | |
-    /// | `OPENAI_STT_API_KEY` | none | bearer key |
-    /// | `OPENAI_STT_MODEL` | `whisper-1` | |
-    /// | `AZURE_SPEECH_KEY` | required for azure | |
-    /// | `AZURE_SPEECH_REGION` / `AZURE_SPEECH_ENDPOINT` | one required for azure | |
-    /// | `AWS_REGION`, `AWS_ENDPOINT_URL` | SDK defaults | |
-    /// | `TRANSCRIBE_BUCKET` | required for aws | staging bucket |
-    /// | `TRANSCRIBE_PREFIX` | `speech/` | key prefix |
-    /// | `TRANSCRIBE_POLL_INTERVAL_MS` | 1000 | |
-    /// | `TRANSCRIBE_TIMEOUT_SECONDS` | 120 | |
-    /// | `AWS_S3_FORCE_PATH_STYLE` | false | |
-    /// | `POCKETSPHINX_BINARY` | `pocketsphinx_continuous` | |
-    /// | `POCKETSPHINX_HMM`, `POCKETSPHINX_LM`, `POCKETSPHINX_DICT` | program defaults (en-US) | model paths |
-    /// | `POCKETSPHINX_MAX_CONCURRENT` | 1 | |
-    /// | `POCKETSPHINX_WORK_DIR` | the system temp dir | audio handed to the program |
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SpeechError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let defaults = Self::default();
-        let provider = get("SPEECH_PROVIDER")
-            .unwrap_or_default()
-            .parse::<ProviderKind>()?;
-        let max_bytes = parse_or(&get, "SPEECH_MAX_BYTES", defaults.limits.max_bytes)?;
-        if max_bytes == 0 {
-            return Err(SpeechError::InvalidConfig(
-                "SPEECH_MAX_BYTES must be positive".into(),
-            ));
-        }
-        let max_seconds = match get("SPEECH_MAX_SECONDS") {
-            None => defaults.limits.max_seconds,
-            Some(v) => match v.parse::<f64>() {
-                Ok(0.0) => None,
-                Ok(s) if s.is_finite() && s > 0.0 => Some(s),
-                _ => {
-                    return Err(bad(
-                        "SPEECH_MAX_SECONDS",
-                        "a number of seconds (0 for no limit)",
-                    ));
-                }
-            },
-        };
-        let mut config = Self {
-            provider,
-            limits: AudioLimits {
-                max_bytes,
-                max_seconds,
-            },
-            request_timeout: seconds_or(&get, "SPEECH_TIMEOUT_SECONDS", defaults.request_timeout)?,
-            connect_timeout: seconds_or(
-                &get,
-                "SPEECH_CONNECT_TIMEOUT_SECONDS",
-                defaults.connect_timeout,
-            )?,
-            ..defaults
-        };
-        match provider {
-            ProviderKind::Disabled => {}
-            ProviderKind::OpenAi => {
-                let base = get("OPENAI_STT_BASE_URL")
-                    .unwrap_or_else(|| "https://api.openai.com/v1".into());
-                config.openai = Some(OpenAiConfig {
-                    base_url: Url::parse(&base)
-                        .map_err(|_| bad("OPENAI_STT_BASE_URL", "an absolute URL"))?,
-                    api_key: get("OPENAI_STT_API_KEY").map(SecretString::from),
-                    model: get("OPENAI_STT_MODEL").unwrap_or_else(|| "whisper-1".into()),
-                });
-            }
+    /// Limits and timeouts above zero, and what the selected provider cannot work without.
+    pub fn validate(&self) -> Result<(), SettingError> {
+        ensure(
+            self.limits.max_bytes > 0,
+            "SPEECH_MAX_BYTES",
+            "must be greater than 0",
+        )?;
+        ensure(
+            self.limits
+                .max_seconds
+                .is_none_or(|s| s.is_finite() && s > 0.0),
+            "SPEECH_MAX_SECONDS",
+            "must be a number of seconds (0 for no limit)",
+        )?;
+        ensure(
+            !self.request_timeout.is_zero(),
+            "SPEECH_TIMEOUT_SECONDS",
+            "must be greater than 0",
+        )?;
+        ensure(
+            !self.connect_timeout.is_zero(),
+            "SPEECH_CONNECT_TIMEOUT_SECONDS",
+            "must be greater than 0",
+        )?;
+        match self.provider {
+            ProviderKind::Disabled | ProviderKind::OpenAi => Ok(()),
             ProviderKind::Azure => {
-                let key = get("AZURE_SPEECH_KEY").ok_or_else(|| {
-                    SpeechError::InvalidConfig(
-                        "AZURE_SPEECH_KEY is required when SPEECH_PROVIDER=azure".into(),
-                    )
-                })?;
-                let endpoint = get("AZURE_SPEECH_ENDPOINT")
-                    .map(|e| {
-                        Url::parse(&e).map_err(|_| bad("AZURE_SPEECH_ENDPOINT", "an absolute URL"))
-                    })
-                    .transpose()?;
-                let region = get("AZURE_SPEECH_REGION");
-                config.azure = Some(AzureConfig {
-                    key: SecretString::from(key),
-                    region,
-                    endpoint,
-                });
+                let Some(azure) = &self.azure else {
+                    return Err(SettingError::new(
+                        "AZURE_SPEECH_KEY",
+                        "is required when SPEECH_PROVIDER=azure",
+                    ));
+                };
+                ensure(
+                    azure.region.is_some() || azure.endpoint.is_some(),
+                    "AZURE_SPEECH_REGION",
+                    "is required when SPEECH_PROVIDER=azure, unless AZURE_SPEECH_ENDPOINT is set",
+                )
             }
             ProviderKind::Aws => {
-                let bucket = get("TRANSCRIBE_BUCKET").ok_or_else(|| {
-                    SpeechError::InvalidConfig(
-                        "TRANSCRIBE_BUCKET is required when SPEECH_PROVIDER=aws".into(),
-                    )
-                })?;
-                let force_path_style = match get("AWS_S3_FORCE_PATH_STYLE").as_deref() {
-                    None | Some("false" | "0") => false,
-                    Some("true" | "1") => true,
-                    Some(_) => return Err(bad("AWS_S3_FORCE_PATH_STYLE", "true or false")),
+                let Some(aws) = &self.aws else {
+                    return Err(SettingError::new(
+                        "TRANSCRIBE_BUCKET",
+                        "is required when SPEECH_PROVIDER=aws",
+                    ));
                 };
-                let poll_ms: u64 = parse_or(&get, "TRANSCRIBE_POLL_INTERVAL_MS", 1000)?;
-                config.aws = Some(AwsTranscribeConfig {
-                    region: get("AWS_REGION"),
-                    endpoint_url: get("AWS_ENDPOINT_URL"),
-                    bucket,
-                    prefix: get("TRANSCRIBE_PREFIX").unwrap_or_else(|| "speech/".into()),
-                    force_path_style,
-                    poll_interval: Duration::from_millis(poll_ms.max(1)),
-                    job_timeout: seconds_or(
-                        &get,
-                        "TRANSCRIBE_TIMEOUT_SECONDS",
-                        Duration::from_secs(120),
-                    )?,
-                });
+                ensure(
+                    !aws.job_timeout.is_zero(),
+                    "TRANSCRIBE_TIMEOUT_SECONDS",
+                    "must be greater than 0",
+                )
             }
-            ProviderKind::PocketSphinx => {
-                config.pocketsphinx = Some(PocketSphinxConfig {
-                    binary: get("POCKETSPHINX_BINARY")
-                        .unwrap_or_else(|| "pocketsphinx_continuous".into())
-                        .into(),
-                    hmm: get("POCKETSPHINX_HMM").map(PathBuf::from),
-                    lm: get("POCKETSPHINX_LM").map(PathBuf::from),
-                    dict: get("POCKETSPHINX_DICT").map(PathBuf::from),
-                    timeout: config.request_timeout,
-                    max_concurrent: parse_or(&get, "POCKETSPHINX_MAX_CONCURRENT", 1)?,
-                    work_dir: get("POCKETSPHINX_WORK_DIR")
-                        .map_or_else(std::env::temp_dir, PathBuf::from),
-                });
-            }
+            ProviderKind::PocketSphinx => ensure(
+                self.pocketsphinx
+                    .as_ref()
+                    .is_some_and(|p| p.max_concurrent > 0),
+                "POCKETSPHINX_MAX_CONCURRENT",
+                "must be greater than 0",
+            ),
         }
-        Ok(config)
     }
 }
 
-fn bad(name: &str, expected: &str) -> SpeechError {
-    SpeechError::InvalidConfig(format!("{name} must be {expected}"))
+/// The variables as the environment spells them. [`SpeechConfig`] groups them by provider.
+#[derive(Deserialize)]
+#[serde(default)]
+struct SpeechVars {
+    speech_provider: ProviderKind,
+    speech_max_bytes: usize,
+    /// 0: no limit.
+    speech_max_seconds: f64,
+    #[serde(deserialize_with = "de::fractional_seconds")]
+    speech_timeout_seconds: Duration,
+    #[serde(deserialize_with = "de::fractional_seconds")]
+    speech_connect_timeout_seconds: Duration,
+    #[serde(deserialize_with = "de::http_url")]
+    openai_stt_base_url: Url,
+    openai_stt_api_key: Option<SecretString>,
+    openai_stt_model: String,
+    azure_speech_key: Option<SecretString>,
+    azure_speech_region: Option<String>,
+    #[serde(deserialize_with = "de::optional_http_url")]
+    azure_speech_endpoint: Option<Url>,
+    aws_region: Option<String>,
+    aws_endpoint_url: Option<String>,
+    aws_s3_force_path_style: bool,
+    transcribe_bucket: Option<String>,
+    transcribe_prefix: String,
+    #[serde(deserialize_with = "de::millis")]
+    transcribe_poll_interval_ms: Duration,
+    #[serde(deserialize_with = "de::fractional_seconds")]
+    transcribe_timeout_seconds: Duration,
+    pocketsphinx_binary: PathBuf,
+    pocketsphinx_hmm: Option<PathBuf>,
+    pocketsphinx_lm: Option<PathBuf>,
+    pocketsphinx_dict: Option<PathBuf>,
+    pocketsphinx_max_concurrent: usize,
+    pocketsphinx_work_dir: Option<PathBuf>,
 }
 
-fn parse_or<T: FromStr>(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &str,
-    default: T,
-) -> Result<T, SpeechError> {
-    get(name).map_or(Ok(default), |v| {
-        v.parse().map_err(|_| bad(name, "a non-negative integer"))
-    })
+impl Default for SpeechVars {
+    fn default() -> Self {
+        let limits = AudioLimits::default();
+        Self {
+            speech_provider: ProviderKind::Disabled,
+            speech_max_bytes: limits.max_bytes,
+            speech_max_seconds: limits.max_seconds.unwrap_or(0.0),
+            speech_timeout_seconds: Duration::from_secs(60),
+            speech_connect_timeout_seconds: Duration::from_secs(5),
+            openai_stt_base_url: openai_base_url(),
+            openai_stt_api_key: None,
+            openai_stt_model: "whisper-1".into(),
+            azure_speech_key: None,
+            azure_speech_region: None,
+            azure_speech_endpoint: None,
+            aws_region: None,
+            aws_endpoint_url: None,
+            aws_s3_force_path_style: false,
+            transcribe_bucket: None,
+            transcribe_prefix: "speech/".into(),
+            transcribe_poll_interval_ms: Duration::from_secs(1),
+            transcribe_timeout_seconds: Duration::from_secs(120),
+            pocketsphinx_binary: "pocketsphinx_continuous".into(),
+            pocketsphinx_hmm: None,
+            pocketsphinx_lm: None,
+            pocketsphinx_dict: None,
+            pocketsphinx_max_concurrent: 1,
+            pocketsphinx_work_dir: None,
+        }
+    }
 }
 
-fn seconds_or(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &str,
-    default: Duration,
-) -> Result<Duration, SpeechError> {
-    match get(name) {
-        None => Ok(default),
-        Some(v) => v
-            .parse::<f64>()
-            .ok()
-            .filter(|s| *s > 0.0)
-            .and_then(|s| Duration::try_from_secs_f64(s).ok())
-            .ok_or_else(|| bad(name, "a positive number of seconds")),
+#[expect(clippy::expect_used, reason = "a constant URL")]
+fn openai_base_url() -> Url {
+    Url::parse("https://api.openai.com/v1").expect("the OpenAI URL parses")
+}
+
+impl From<SpeechVars> for SpeechConfig {
+    fn from(v: SpeechVars) -> Self {
+        let provider = v.speech_provider;
+        let request_timeout = v.speech_timeout_seconds;
+        let selected = |kind| provider == kind;
+        Self {
+            provider,
+            limits: AudioLimits {
+                max_bytes: v.speech_max_bytes,
+                max_seconds: (v.speech_max_seconds != 0.0).then_some(v.speech_max_seconds),
+            },
+            request_timeout,
+            connect_timeout: v.speech_connect_timeout_seconds,
+            openai: selected(ProviderKind::OpenAi).then(|| OpenAiConfig {
+                base_url: v.openai_stt_base_url,
+                api_key: v.openai_stt_api_key,
+                model: v.openai_stt_model,
+            }),
+            azure: v
+                .azure_speech_key
+                .filter(|_| selected(ProviderKind::Azure))
+                .map(|key| AzureConfig {
+                    key,
+                    region: v.azure_speech_region,
+                    endpoint: v.azure_speech_endpoint,
+                }),
+            aws: v
+                .transcribe_bucket
+                .filter(|_| selected(ProviderKind::Aws))
+                .map(|bucket| AwsTranscribeConfig {
+                    region: v.aws_region,
+                    endpoint_url: v.aws_endpoint_url,
+                    bucket,
+                    prefix: v.transcribe_prefix,
+                    force_path_style: v.aws_s3_force_path_style,
+                    poll_interval: v.transcribe_poll_interval_ms.max(Duration::from_millis(1)),
+                    job_timeout: v.transcribe_timeout_seconds,
+                }),
+            pocketsphinx: selected(ProviderKind::PocketSphinx).then(|| PocketSphinxConfig {
+                binary: v.pocketsphinx_binary,
+                hmm: v.pocketsphinx_hmm,
+                lm: v.pocketsphinx_lm,
+                dict: v.pocketsphinx_dict,
+                timeout: request_timeout,
+                max_concurrent: v.pocketsphinx_max_concurrent,
+                work_dir: v.pocketsphinx_work_dir.unwrap_or_else(std::env::temp_dir),
+            }),
+        }
     }
 }
 
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use std::collections::HashMap;
+    use cue_settings::Source;
 
     use super::*;
 
-    fn from(vars: &[(&str, &str)]) -> Result<SpeechConfig, SpeechError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        SpeechConfig::from_lookup(|name| map.get(name).cloned())
+    fn from(vars: &[(&str, &str)]) -> Result<SpeechConfig, SettingError> {
+        let config: SpeechConfig = Source::from_pairs(vars.iter().copied()).get()?;
+        config.validate().map(|()| config)
     }
 
     #[test]
@@ -317,6 +325,11 @@ mod tests {
         let config = from(&[]).unwrap();
         assert_eq!(config.provider, ProviderKind::Disabled);
         assert_eq!(config.limits, AudioLimits::default());
+        assert_eq!(
+            (config.request_timeout, config.connect_timeout),
+            (Duration::from_secs(60), Duration::from_secs(5))
+        );
+        assert!(config.openai.is_none() && config.azure.is_none());
     }
 
     #[test]
@@ -348,6 +361,12 @@ mod tests {
             ("TRANSCRIBE_TIMEOUT_SECONDS", "2.5"),
         ])
         .unwrap();
+        let a = aws.aws.unwrap();
+        assert!(a.force_path_style);
+        assert_eq!(a.poll_interval, Duration::from_millis(50));
+        assert_eq!(a.job_timeout, Duration::from_millis(2500));
+        assert_eq!(a.prefix, "speech/");
+
         let offline = from(&[
             ("SPEECH_PROVIDER", "offline"),
             ("POCKETSPHINX_WORK_DIR", "/var/tmp"),
@@ -358,11 +377,18 @@ mod tests {
             (p.binary.to_str(), p.work_dir.to_str(), p.max_concurrent),
             (Some("pocketsphinx_continuous"), Some("/var/tmp"), 1)
         );
+    }
 
-        let a = aws.aws.unwrap();
-        assert!(a.force_path_style);
-        assert_eq!(a.poll_interval, Duration::from_millis(50));
-        assert_eq!(a.job_timeout, Duration::from_millis(2500));
+    #[test]
+    fn only_the_selected_provider_is_configured() {
+        let c = from(&[
+            ("SPEECH_PROVIDER", "openai"),
+            ("AZURE_SPEECH_KEY", "k"),
+            ("TRANSCRIBE_BUCKET", "b"),
+        ])
+        .unwrap();
+        assert!(c.openai.is_some());
+        assert!(c.azure.is_none() && c.aws.is_none() && c.pocketsphinx.is_none());
     }
 
     #[test]
@@ -372,13 +398,22 @@ mod tests {
             (&[("SPEECH_MAX_BYTES", "lots")][..], "SPEECH_MAX_BYTES"),
             (&[("SPEECH_MAX_BYTES", "0")][..], "SPEECH_MAX_BYTES"),
             (&[("SPEECH_MAX_SECONDS", "-1")][..], "SPEECH_MAX_SECONDS"),
+            (&[("SPEECH_MAX_SECONDS", "soon")][..], "SPEECH_MAX_SECONDS"),
             (
                 &[("SPEECH_TIMEOUT_SECONDS", "0")][..],
                 "SPEECH_TIMEOUT_SECONDS",
             ),
             (
+                &[("SPEECH_CONNECT_TIMEOUT_SECONDS", "-2")][..],
+                "SPEECH_CONNECT_TIMEOUT_SECONDS",
+            ),
+            (
                 &[("SPEECH_PROVIDER", "azure"), ("AZURE_SPEECH_REGION", "x")][..],
                 "AZURE_SPEECH_KEY",
+            ),
+            (
+                &[("SPEECH_PROVIDER", "azure"), ("AZURE_SPEECH_KEY", "k")][..],
+                "AZURE_SPEECH_REGION",
             ),
             (
                 &[
@@ -393,9 +428,28 @@ mod tests {
                 "OPENAI_STT_BASE_URL",
             ),
             (&[("SPEECH_PROVIDER", "aws")][..], "TRANSCRIBE_BUCKET"),
+            (
+                &[
+                    ("SPEECH_PROVIDER", "aws"),
+                    ("TRANSCRIBE_BUCKET", "b"),
+                    ("TRANSCRIBE_TIMEOUT_SECONDS", "0"),
+                ][..],
+                "TRANSCRIBE_TIMEOUT_SECONDS",
+            ),
+            (
+                &[("AWS_S3_FORCE_PATH_STYLE", "sometimes")][..],
+                "AWS_S3_FORCE_PATH_STYLE",
+            ),
+            (
+                &[
+                    ("SPEECH_PROVIDER", "pocketsphinx"),
+                    ("POCKETSPHINX_MAX_CONCURRENT", "0"),
+                ][..],
+                "POCKETSPHINX_MAX_CONCURRENT",
+            ),
         ] {
-            let err = from(vars).unwrap_err().to_string();
-            assert!(err.contains(name), "{err} should name {name}");
+            let err = from(vars).unwrap_err();
+            assert_eq!(err.var, name, "{vars:?}: {err}");
         }
     }
 

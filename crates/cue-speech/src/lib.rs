@@ -1,7 +1,8 @@
 //! cue-speech: speech-to-text behind one trait, [`SpeechToText`].
 //!
-//! The gateway builds one provider at startup from [`SpeechConfig`] (read from the environment,
-//! `SPEECH_PROVIDER` selecting `disabled`, `openai`, `azure` or `aws`) and, per request:
+//! The gateway builds one provider at startup from [`SpeechConfig`] (deserialized from the
+//! environment, `SPEECH_PROVIDER` selecting `disabled`, `openai`, `azure`, `aws` or
+//! `pocketsphinx`) and, per request:
 //! 1. collects the upload with an [`AudioCollector`] (bounded memory; fails early past the byte
 //!    limit or when the first bytes are not audio),
 //! 2. turns it into checked [`Audio`] (container identified from the bytes by [`inspect_audio`],
@@ -15,7 +16,7 @@
 //! # tokio_test_block_on(async {
 //! use cue_speech::{AudioCollector, SpeechConfig, SpeechError, build_provider};
 //!
-//! let config = SpeechConfig::from_lookup(|_| None)?; // nothing set: the disabled provider
+//! let config = SpeechConfig::default(); // nothing set: the disabled provider
 //! let provider = build_provider(&config)?;
 //! let mut upload = AudioCollector::new(config.limits);
 //! upload.push(&cue_speech::silent_wav(16_000, 0.5))?;

@@ -1,9 +1,95 @@
-//! Where the database is and how the pool behaves.
+//! How the store connects: the database URL, the pool's size and its deadlines, as
+//! [`StoreConfig`] (what [`Store::connect`](crate::Store::connect) takes) and as the
+//! operator's [`DatabaseSettings`] (the `DATABASE_*` variables) it is made from.
 
 use std::fmt;
 use std::time::Duration;
 
+use cue_settings::{SettingError, de, ensure};
+use secrecy::{ExposeSecret as _, SecretString};
+use serde::Deserialize;
+
 use crate::error::StoreError;
+use crate::target::{Backend, Target, redact_url};
+
+/// The database settings (`DATABASE_URL`, `DATABASE_*`, `RUN_MIGRATIONS`). Each field is
+/// renamed to its variable; unset ones keep the [`Default`], an embedded SQLite file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    /// `DATABASE_URL`: `postgres://user:pass@host/db`, `sqlite://FILE` or a file path. A
+    /// secret, since it may hold a password.
+    #[serde(rename = "database_url")]
+    pub url: SecretString,
+    /// `DATABASE_MAX_CONNECTIONS`: the pool size.
+    #[serde(rename = "database_max_connections")]
+    pub max_connections: usize,
+    /// `DATABASE_ACQUIRE_TIMEOUT_MS`: see [`StoreConfig::acquire_timeout`].
+    #[serde(
+        rename = "database_acquire_timeout_ms",
+        deserialize_with = "de::millis"
+    )]
+    pub acquire_timeout: Duration,
+    /// `DATABASE_QUERY_TIMEOUT_MS`: see [`StoreConfig::query_timeout`].
+    #[serde(rename = "database_query_timeout_ms", deserialize_with = "de::millis")]
+    pub query_timeout: Duration,
+    /// `DATABASE_STARTUP_WAIT_SECONDS`: how long startup retries a database that does not
+    /// answer yet (0: fail at once).
+    #[serde(
+        rename = "database_startup_wait_seconds",
+        deserialize_with = "de::seconds"
+    )]
+    pub startup_wait: Duration,
+    /// `RUN_MIGRATIONS`: apply pending migrations on start.
+    pub run_migrations: bool,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: SecretString::from("sqlite://cue.db"),
+            max_connections: 16,
+            acquire_timeout: StoreConfig::DEFAULT_ACQUIRE_TIMEOUT,
+            query_timeout: StoreConfig::DEFAULT_QUERY_TIMEOUT,
+            startup_wait: Duration::from_secs(10),
+            run_migrations: true,
+        }
+    }
+}
+
+impl DatabaseSettings {
+    /// A URL the store understands, a pool of at least one, deadlines above zero.
+    pub fn validate(&self) -> Result<(), SettingError> {
+        self.store_config()
+            .backend()
+            .map_err(|e| SettingError::new("DATABASE_URL", e.to_string()))?;
+        ensure(
+            self.max_connections > 0,
+            "DATABASE_MAX_CONNECTIONS",
+            "must be greater than 0",
+        )?;
+        ensure(
+            !self.acquire_timeout.is_zero(),
+            "DATABASE_ACQUIRE_TIMEOUT_MS",
+            "must be greater than 0",
+        )?;
+        ensure(
+            !self.query_timeout.is_zero(),
+            "DATABASE_QUERY_TIMEOUT_MS",
+            "must be greater than 0",
+        )
+    }
+
+    /// What [`Store::connect`](crate::Store::connect) takes.
+    pub fn store_config(&self) -> StoreConfig {
+        StoreConfig {
+            url: self.url.expose_secret().to_owned(),
+            max_connections: self.max_connections,
+            acquire_timeout: self.acquire_timeout,
+            query_timeout: self.query_timeout,
+        }
+    }
+}
 
 /// Connection settings of a [`Store`](crate::Store).
 ///
@@ -48,7 +134,12 @@ impl StoreConfig {
 
     /// Which backend the URL names.
     pub fn backend(&self) -> Result<Backend, StoreError> {
-        Target::parse(self).map(|t| t.backend())
+        self.target().map(|t| t.backend())
+    }
+
+    /// The parsed URL; a PostgreSQL one with the timeouts of [`postgres_defaults`].
+    pub(crate) fn target(&self) -> Result<Target, StoreError> {
+        Target::parse(&self.url, &postgres_defaults(self))
     }
 }
 
@@ -61,101 +152,6 @@ impl fmt::Debug for StoreConfig {
             .field("query_timeout", &self.query_timeout)
             .finish()
     }
-}
-
-/// The database engine behind a store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
-    Postgres,
-    Sqlite,
-}
-
-impl Backend {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Backend::Postgres => "postgres",
-            Backend::Sqlite => "sqlite",
-        }
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A parsed database URL: what [`establish`](crate::pool) connects to.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// A libpq URL, with the timeouts of [`postgres_defaults`] added where it had none.
-    Postgres { url: String },
-    /// A SQLite file name (or `:memory:`), as `SqliteConnection::establish` takes it.
-    Sqlite { path: String },
-}
-
-impl Target {
-    pub(crate) fn parse(config: &StoreConfig) -> Result<Self, StoreError> {
-        let url = config.url.trim();
-        if url.is_empty() {
-            return Err(StoreError::InvalidUrl("the database URL is empty".into()));
-        }
-        let lower = url.to_ascii_lowercase();
-        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-            return Ok(Target::Postgres {
-                url: with_default_params(url, &postgres_defaults(config)),
-            });
-        }
-        let path = if let Some(rest) = strip_prefix_ci(url, "sqlite://") {
-            rest
-        } else if let Some(rest) = strip_prefix_ci(url, "sqlite:") {
-            rest
-        } else if let Some((scheme, _)) = url.split_once("://") {
-            return Err(StoreError::InvalidUrl(format!(
-                "unsupported database URL scheme `{scheme}` (expected postgres://, postgresql:// or sqlite://)"
-            )));
-        } else {
-            url
-        };
-        if path.is_empty() {
-            return Err(StoreError::InvalidUrl(
-                "the SQLite URL names no file".into(),
-            ));
-        }
-        Ok(Target::Sqlite {
-            path: path.to_owned(),
-        })
-    }
-
-    pub(crate) fn backend(&self) -> Backend {
-        match self {
-            Target::Postgres { .. } => Backend::Postgres,
-            Target::Sqlite { .. } => Backend::Sqlite,
-        }
-    }
-
-    /// An in-memory SQLite database exists once per connection, so its pool holds one.
-    pub(crate) fn is_sqlite_memory(&self) -> bool {
-        matches!(self, Target::Sqlite { path } if path == ":memory:" || path.contains("mode=memory"))
-    }
-}
-
-impl fmt::Debug for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Target::Postgres { url } => f
-                .debug_struct("Postgres")
-                .field("url", &redact_url(url))
-                .finish(),
-            Target::Sqlite { path } => f.debug_struct("Sqlite").field("path", path).finish(),
-        }
-    }
-}
-
-fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
 }
 
 /// Whole seconds, rounded up, and at least `min`.
@@ -195,97 +191,74 @@ fn postgres_defaults(config: &StoreConfig) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Appends each `(name, value)` whose name the URL's query does not already have.
-fn with_default_params(url: &str, params: &[(&str, String)]) -> String {
-    let (base, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let present: Vec<&str> = base
-        .split_once('?')
-        .map(|(_, q)| q.split('&').filter_map(|kv| kv.split('=').next()).collect())
-        .unwrap_or_default();
-    let mut out = base.to_owned();
-    for (name, value) in params {
-        if present.contains(name) {
-            continue;
-        }
-        out.push(if out.contains('?') { '&' } else { '?' });
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
-    }
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
-}
-
-/// Replaces the password of `scheme://user:password@host/...` with `***`.
-pub(crate) fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let Some(at) = authority.rfind('@') else {
-        return url.to_owned();
-    };
-    let (userinfo, host) = authority.split_at(at);
-    match userinfo.split_once(':') {
-        Some((user, _password)) => format!("{scheme}://{user}:***{host}{tail}"),
-        None => url.to_owned(),
-    }
-}
-
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
+    use cue_settings::Source;
+
     use super::*;
 
-    fn parse(url: &str) -> Result<Target, StoreError> {
-        Target::parse(&StoreConfig::new(url))
+    fn settings(pairs: &[(&str, &str)]) -> Result<DatabaseSettings, SettingError> {
+        let s: DatabaseSettings = Source::from_pairs(pairs.iter().copied()).get()?;
+        s.validate().map(|()| s)
     }
 
     #[test]
-    fn parses_backends_by_scheme() {
-        let cases: &[(&str, Option<Backend>)] = &[
-            ("postgres://u@h/db", Some(Backend::Postgres)),
-            ("postgresql://u@h/db", Some(Backend::Postgres)),
-            ("POSTGRES://u@h/db", Some(Backend::Postgres)),
-            ("sqlite://cue.db", Some(Backend::Sqlite)),
-            ("sqlite:///tmp/cue.db", Some(Backend::Sqlite)),
-            ("sqlite:cue.db", Some(Backend::Sqlite)),
-            ("cue.db", Some(Backend::Sqlite)),
-            ("/var/lib/cue/cue.db", Some(Backend::Sqlite)),
-            (":memory:", Some(Backend::Sqlite)),
-            ("mysql://u@h/db", None),
-            ("", None),
-            ("   ", None),
-            ("sqlite://", None),
-            ("sqlite:", None),
-        ];
-        for (url, want) in cases {
-            let got = parse(url).ok().map(|t| t.backend());
-            assert_eq!(got, *want, "{url}");
+    fn settings_default_to_an_embedded_sqlite_file() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.url.expose_secret(), "sqlite://cue.db");
+        assert_eq!(s.store_config().backend().ok(), Some(Backend::Sqlite));
+        assert_eq!(
+            (s.max_connections, s.startup_wait, s.run_migrations),
+            (16, Duration::from_secs(10), true)
+        );
+    }
+
+    #[test]
+    fn settings_read_their_variables() {
+        let s = settings(&[
+            ("DATABASE_URL", "postgres://cue:pw@db/cue"),
+            ("DATABASE_MAX_CONNECTIONS", "4"),
+            ("DATABASE_ACQUIRE_TIMEOUT_MS", "250"),
+            ("DATABASE_QUERY_TIMEOUT_MS", "1500"),
+            ("DATABASE_STARTUP_WAIT_SECONDS", "0"),
+            ("RUN_MIGRATIONS", "false"),
+        ])
+        .unwrap();
+        let config = s.store_config();
+        assert_eq!(config.backend().ok(), Some(Backend::Postgres));
+        assert_eq!(
+            (
+                config.max_connections,
+                config.acquire_timeout,
+                config.query_timeout
+            ),
+            (4, Duration::from_millis(250), Duration::from_millis(1500))
+        );
+        assert_eq!((s.startup_wait, s.run_migrations), (Duration::ZERO, false));
+    }
+
+    #[test]
+    fn settings_errors_name_their_variable() {
+        for (var, value) in [
+            ("DATABASE_URL", "mysql://root:hunter2@db/cue"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+            ("DATABASE_MAX_CONNECTIONS", "many"),
+            ("DATABASE_ACQUIRE_TIMEOUT_MS", "0"),
+            ("DATABASE_QUERY_TIMEOUT_MS", "-5"),
+            ("DATABASE_STARTUP_WAIT_SECONDS", "soon"),
+            ("RUN_MIGRATIONS", "sometimes"),
+        ] {
+            let err = settings(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}: {err}");
+            assert!(!err.to_string().contains("hunter2"), "{err}");
         }
     }
 
     #[test]
-    fn sqlite_paths_drop_the_scheme() {
-        let cases = [
-            ("sqlite://cue.db", "cue.db"),
-            ("sqlite:///tmp/cue.db", "/tmp/cue.db"),
-            ("sqlite:data/cue.db", "data/cue.db"),
-            ("data/cue.db", "data/cue.db"),
-        ];
-        for (url, path) in cases {
-            assert_eq!(
-                parse(url).ok(),
-                Some(Target::Sqlite { path: path.into() }),
-                "{url}"
-            );
-        }
+    fn settings_never_print_the_url() {
+        let s = settings(&[("DATABASE_URL", "postgres://cue:hunter2@db/cue")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
     }
 
     fn pg_url(url: &str, acquire_ms: u64, query_ms: u64) -> String {
@@ -294,7 +267,7 @@ mod tests {
             query_timeout: Duration::from_millis(query_ms),
             ..StoreConfig::new(url)
         };
-        match Target::parse(&config) {
+        match config.target() {
             Ok(Target::Postgres { url }) => url,
             other => panic!("{url}: {other:?}"),
         }
@@ -356,45 +329,10 @@ mod tests {
     }
 
     #[test]
-    fn redacts_passwords_only() {
-        let cases = [
-            (
-                "postgres://cue:s3cret@db:5432/cue",
-                "postgres://cue:***@db:5432/cue",
-            ),
-            ("postgres://cue:p@ss@db/cue", "postgres://cue:***@db/cue"),
-            ("postgres://cue@db/cue", "postgres://cue@db/cue"),
-            ("postgres://db/cue?user=x", "postgres://db/cue?user=x"),
-            ("sqlite://cue.db", "sqlite://cue.db"),
-            ("cue.db", "cue.db"),
-        ];
-        for (url, want) in cases {
-            assert_eq!(redact_url(url), want, "{url}");
-        }
-    }
-
-    #[test]
     fn debug_never_shows_the_password() {
         let config = StoreConfig::new("postgres://cue:hunter2@db/cue");
         let shown = format!("{config:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("postgres://cue:***@db/cue"), "{shown}");
-    }
-
-    #[test]
-    fn unsupported_scheme_error_names_the_scheme_but_not_the_url() {
-        let err = parse("mysql://root:hunter2@db/cue")
-            .err()
-            .map(|e| e.to_string());
-        let msg = err.unwrap_or_default();
-        assert!(msg.contains("mysql"), "{msg}");
-        assert!(!msg.contains("hunter2"), "{msg}");
-    }
-
-    #[test]
-    fn memory_databases_are_detected() {
-        assert!(parse(":memory:").is_ok_and(|t| t.is_sqlite_memory()));
-        assert!(parse("sqlite://cue.db").is_ok_and(|t| !t.is_sqlite_memory()));
-        assert!(parse("postgres://h/db").is_ok_and(|t| !t.is_sqlite_memory()));
     }
 }

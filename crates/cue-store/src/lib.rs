@@ -42,12 +42,14 @@ mod pool;
 mod repos;
 mod schema;
 mod store;
+mod target;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testing;
 
-pub use config::{Backend, StoreConfig};
+pub use config::{DatabaseSettings, StoreConfig};
 pub use error::StoreError;
 pub use repos::{
     DbLoginStateRepository, DbRevocationRepository, DbUserRepository, DbWorkflowRepository,
 };
 pub use store::{PoolStatus, Store};
+pub use target::Backend;

@@ -15,8 +15,9 @@ use diesel::connection::{SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::{IntoSql, PgConnection, SqliteConnection};
 
-use crate::config::{StoreConfig, Target};
+use crate::config::StoreConfig;
 use crate::error::{DbError, StoreError};
+use crate::target::Target;
 
 /// One connection to whichever backend the store was configured with. All repository
 /// queries are written once against this type.

@@ -1,5 +1,6 @@
-//! The tables, as diesel sees them. Kept in step with `migrations/{postgres,sqlite}` by hand
-//! (both backends share these column types); the migration tests catch any drift.
+//! The tables, as diesel sees them. Written by hand from `migrations/{postgres,sqlite}` (both
+//! backends share these column types); `cargo xtask schema --check` (tests/schema.rs) fails
+//! when they drift, and `cargo xtask schema` prints what the migrations imply.
 
 diesel::table! {
     users (id) {

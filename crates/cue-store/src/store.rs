@@ -7,13 +7,14 @@ use cue_workflows::repo::WorkflowRepository;
 use diesel::IntoSql;
 use diesel::prelude::*;
 
-use crate::config::{Backend, StoreConfig, Target};
+use crate::config::StoreConfig;
 use crate::error::{DbError, StoreError};
 use crate::migrations;
 use crate::pool::{AnyConnection, Pool, build_pool, run, run_within};
 use crate::repos::{
     DbLoginStateRepository, DbRevocationRepository, DbUserRepository, DbWorkflowRepository,
 };
+use crate::target::Backend;
 
 /// The database behind Cue: one connection pool, over PostgreSQL or SQLite.
 ///
@@ -66,7 +67,7 @@ impl Store {
 
     /// Builds the pool without connecting; the first use opens a connection.
     pub fn connect_lazy(config: &StoreConfig) -> Result<Self, StoreError> {
-        let target = Target::parse(config)?;
+        let target = config.target()?;
         let backend = target.backend();
         let pool = build_pool(config, target)?;
         Ok(Self { pool, backend })

@@ -23,7 +23,7 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 
-use crate::config::redact_url;
+use crate::target::redact_url;
 use crate::{Backend, Store, StoreConfig};
 
 /// Where the tests' PostgreSQL server is; no database name.

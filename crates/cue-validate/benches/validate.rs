@@ -1,6 +1,9 @@
 //! Throughput of `validate` over the committed corpus of Lambda handlers and over generated
 //! hostile inputs. Run with `cargo bench -p cue-validate`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a benchmark: a failure should stop it loudly"
+)]
 
 use std::hint::black_box;
 

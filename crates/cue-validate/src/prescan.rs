@@ -232,7 +232,7 @@ fn skip_string(bytes: &[u8], start: usize) -> usize {
 }
 
 #[cfg(test)]
-#[allow(clippy::expect_used)]
+#[expect(clippy::expect_used, reason = "tests")]
 mod tests {
     use super::*;
 

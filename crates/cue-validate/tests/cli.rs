@@ -1,5 +1,5 @@
 //! The `cue-validate` command: output formats and exit codes.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "tests")]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

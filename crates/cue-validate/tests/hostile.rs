@@ -1,6 +1,6 @@
 //! Hostile input never crashes, overflows the stack or hangs, even on a 2 MiB thread stack
 //! (the stack size of actix-web workers).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use std::time::{Duration, Instant};
 

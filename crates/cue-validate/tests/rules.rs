@@ -1,6 +1,6 @@
 //! Table-driven rule tests: for every rule, code that must trigger it and close-by valid code
 //! that must not (a false positive is as bad as a miss).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use cue_validate::{Options, PythonVersion, Report, Rule, Severity, Stage, validate};
 

@@ -1,6 +1,6 @@
 //! Valid code must raise no findings: the scoping cases pyflakes-style checkers get wrong, and
 //! a realistic Lambda handler.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "tests")]
 
 use cue_validate::{Options, PythonVersion, Rule, Severity, validate};
 

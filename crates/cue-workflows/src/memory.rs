@@ -186,7 +186,7 @@ impl WorkflowRepository for InMemoryWorkflows {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use crate::repo::WorkflowStatus;

@@ -1,7 +1,7 @@
 //! Behaviour of the public API: errors, safety of prompts and credential values, graph
 //! invariants, determinism, the bundle, and snapshots of representative outputs.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;

@@ -5,7 +5,7 @@
 //!
 //! `cargo test -p cue-workflows --test eval -- --nocapture` prints the table.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "tests")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

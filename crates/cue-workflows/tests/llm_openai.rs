@@ -1,12 +1,11 @@
 //! The model-backed generator against a local fake of an OpenAI-compatible server.
 #![cfg(feature = "llm")]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cue_workflows::llm::{LlmConfig, OpenAiChatClient, prompt};
+use cue_workflows::llm::{LlmConfig, OpenAiChatClient, ProviderKind, ResponseFormat, prompt};
 use cue_workflows::{
     Engine, GenerateRequest, ModelGenerator, WorkflowError, WorkflowGenerator, build_generator,
 };
@@ -29,20 +28,20 @@ fn completion(content: &str) -> ResponseTemplate {
     }))
 }
 
-async fn generator(server: &MockServer, extra: &[(&str, &str)]) -> Arc<dyn WorkflowGenerator> {
-    let mut vars: HashMap<String, String> = [
-        ("LLM_PROVIDER", "openai"),
-        ("LLM_MODEL", "test-model"),
-        ("LLM_TIMEOUT_SECONDS", "2"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    vars.insert("LLM_BASE_URL".to_owned(), format!("{}/v1", server.uri()));
-    for (k, v) in extra {
-        vars.insert((*k).to_owned(), (*v).to_owned());
-    }
-    let config = LlmConfig::from_lookup(|k| vars.get(k).cloned()).unwrap();
+/// A generator over `server`, with the settings a test changes applied to a typical one.
+async fn generator(
+    server: &MockServer,
+    adjust: impl FnOnce(&mut LlmConfig),
+) -> Arc<dyn WorkflowGenerator> {
+    let mut config = LlmConfig {
+        provider: ProviderKind::OpenAi,
+        base_url: Some(format!("{}/v1", server.uri())),
+        model: Some("test-model".into()),
+        timeout: Duration::from_secs(2),
+        ..LlmConfig::default()
+    };
+    adjust(&mut config);
+    config.validate().unwrap();
     build_generator(&config, Arc::new(Engine::new().unwrap()))
         .await
         .unwrap()
@@ -73,7 +72,7 @@ async fn model_plan_is_generated_with_catalog_tools_and_credentials() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = generator(&server, &[])
+    let out = generator(&server, |_| {})
         .await
         .generate(&GenerateRequest::text(PROMPT))
         .await
@@ -109,7 +108,7 @@ async fn request_holds_the_catalog_and_the_prompt_as_data_and_nothing_secret() {
         .respond_with(completion(GOOD_PLAN))
         .mount(&server)
         .await;
-    generator(&server, &[])
+    generator(&server, |_| {})
         .await
         .generate(&GenerateRequest::text(PROMPT))
         .await
@@ -159,7 +158,7 @@ async fn api_key_is_sent_as_bearer_token() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = generator(&server, &[("LLM_API_KEY", "sk-test-key")])
+    let out = generator(&server, |c| c.api_key = Some("sk-test-key".into()))
         .await
         .generate(&GenerateRequest::text(PROMPT))
         .await
@@ -182,7 +181,7 @@ async fn unknown_tool_is_repaired_on_the_second_answer() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let out = generator(&server, &[])
+    let out = generator(&server, |_| {})
         .await
         .generate(&GenerateRequest::text(PROMPT))
         .await
@@ -218,7 +217,7 @@ async fn invalid_json_every_time_falls_back_after_the_bounded_repairs() {
         .mount(&server)
         .await;
     let req = GenerateRequest::text(PROMPT);
-    let out = generator(&server, &[("LLM_MAX_REPAIRS", "2")])
+    let out = generator(&server, |c| c.max_repairs = 2)
         .await
         .generate(&req)
         .await
@@ -246,7 +245,7 @@ async fn server_error_falls_back_without_retrying() {
         .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
         .mount(&server)
         .await;
-    let out = generator(&server, &[])
+    let out = generator(&server, |_| {})
         .await
         .generate(&GenerateRequest::text(PROMPT))
         .await
@@ -265,7 +264,7 @@ async fn slow_model_times_out_and_falls_back() {
         .mount(&server)
         .await;
     let started = std::time::Instant::now();
-    let out = generator(&server, &[("LLM_TIMEOUT_SECONDS", "1")])
+    let out = generator(&server, |c| c.timeout = Duration::from_secs(1))
         .await
         .generate(&GenerateRequest::text(PROMPT))
         .await
@@ -304,7 +303,7 @@ async fn input_the_engine_rejects_never_reaches_the_model() {
         .expect(0)
         .mount(&server)
         .await;
-    let g = generator(&server, &[]).await;
+    let g = generator(&server, |_| {}).await;
     let empty = g
         .generate(&GenerateRequest::text("  ?! "))
         .await
@@ -334,7 +333,7 @@ async fn model_plans_what_the_engine_does_not_understand() {
         .respond_with(completion(GOOD_PLAN))
         .mount(&server)
         .await;
-    let g = generator(&server, &[]).await;
+    let g = generator(&server, |_| {}).await;
     let out = g.generate(&GenerateRequest::text("zzz qqq")).await.unwrap();
     assert!(
         out.assumptions
@@ -349,7 +348,7 @@ async fn model_plans_what_the_engine_does_not_understand() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&down)
         .await;
-    let err = generator(&down, &[])
+    let err = generator(&down, |_| {})
         .await
         .generate(&GenerateRequest::text("zzz qqq"))
         .await
@@ -386,7 +385,7 @@ async fn hostile_strings_in_a_model_plan_cannot_break_the_code() {
         .respond_with(completion(&hostile))
         .mount(&server)
         .await;
-    let out = generator(&server, &[])
+    let out = generator(&server, |_| {})
         .await
         .generate(&GenerateRequest::text(PROMPT))
         .await
@@ -409,7 +408,7 @@ async fn response_format_can_be_left_out_for_servers_that_reject_it() {
         .respond_with(completion(GOOD_PLAN))
         .mount(&server)
         .await;
-    let out = generator(&server, &[("LLM_RESPONSE_FORMAT", "none")])
+    let out = generator(&server, |c| c.response_format = ResponseFormat::None)
         .await
         .generate(&GenerateRequest::text(PROMPT))
         .await

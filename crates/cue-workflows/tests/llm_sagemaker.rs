@@ -1,6 +1,6 @@
 //! The model-backed generator against a local fake of SageMaker's `InvokeEndpoint` REST API.
 #![cfg(feature = "sagemaker")]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "tests")]
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! Health, the OpenAPI document, CORS, headers and JSON errors for what no handler serves.
 
 use reqwest::{Method, header};
+use secrecy::SecretString;
 use serde_json::Value;
 
 use crate::backend_tests;
@@ -163,8 +164,8 @@ async fn readiness_reports_redis_without_depending_on_it(app: TestApp) {
     drop(app);
     let redis_url =
         std::env::var("CUE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
-    let up = spawn_app_with(backend, |vars| {
-        vars.insert("redis_url".into(), redis_url.clone());
+    let up = spawn_app_with(backend, |s| {
+        s.redis_url = Some(SecretString::from(redis_url.as_str()));
     })
     .await
     .unwrap();
@@ -180,8 +181,8 @@ async fn readiness_reports_redis_without_depending_on_it(app: TestApp) {
 
     // A Redis that is down is reported, but the instance stays in rotation: only rate limits
     // use it, and they fall back to counting in-process.
-    let down = spawn_app_with(backend, |vars| {
-        vars.insert("redis_url".into(), "redis://127.0.0.1:1".into());
+    let down = spawn_app_with(backend, |s| {
+        s.redis_url = Some(SecretString::from("redis://127.0.0.1:1"));
     })
     .await
     .unwrap();

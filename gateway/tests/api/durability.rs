@@ -14,7 +14,7 @@ use tokio::sync::Mutex;
 use uuid::Uuid;
 use wiremock::MockServer;
 
-use crate::helpers::{TestApp, mount_providers, settings_vars};
+use crate::helpers::{TestApp, mount_providers, test_environment};
 use crate::process::ServerProcess;
 
 const REQUESTS: usize = 200;
@@ -30,15 +30,15 @@ async fn start(db_url: &str, dir: &std::path::Path) -> (ServerProcess, TestApp) 
     let idp = MockServer::start().await;
     mount_providers(&idp).await;
     let artifacts = tempfile::tempdir().unwrap();
-    let mut vars: BTreeMap<String, String> = settings_vars(db_url, &idp.uri());
+    let mut vars: BTreeMap<String, String> = test_environment(db_url, &idp.uri());
     vars.insert(
-        "artifact_dir".into(),
+        "ARTIFACT_DIR".into(),
         artifacts.path().display().to_string(),
     );
-    vars.insert("shutdown_grace_seconds".into(), GRACE.as_secs().to_string());
+    vars.insert("SHUTDOWN_GRACE_SECONDS".into(), GRACE.as_secs().to_string());
     // One user generating 200 times in seconds is what the quota exists to stop; this test
     // is about what happens to the answered ones.
-    vars.insert("rate_limit_enabled".into(), "false".into());
+    vars.insert("RATE_LIMIT_ENABLED".into(), "false".into());
     let server = ServerProcess::start(&vars, dir);
     let app = TestApp::new(server.address(), db_url, idp, artifacts).await;
     (server, app)

@@ -19,10 +19,12 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use cue_gateway::config::DatabaseSettings;
 use cue_store::Backend;
 use cue_store::testing::fresh_database;
 use futures_util::future::join_all;
 use reqwest::StatusCode;
+use secrecy::SecretString;
 use serde_json::{Value, json};
 use url::Url;
 
@@ -44,13 +46,14 @@ async fn app_behind_proxy() -> Option<(TestApp, Proxy)> {
         .unwrap();
     let proxy = Proxy::start(target).await;
     url.set_port(Some(proxy.port())).unwrap();
-    let mut app = spawn_app_at(db.url(), |vars| {
-        vars.insert("database_url".into(), url.to_string());
+    let mut app = spawn_app_at(db.url(), |s| {
+        s.database.url = SecretString::from(url.as_str());
         // The promises are about the default timeouts.
-        vars.remove("database_acquire_timeout_ms");
-        vars.remove("database_query_timeout_ms");
+        let defaults = DatabaseSettings::default();
+        s.database.acquire_timeout = defaults.acquire_timeout;
+        s.database.query_timeout = defaults.query_timeout;
         // The recovery loop polls generation; the quota is not what is under test.
-        vars.insert("rate_limit_enabled".into(), "false".into());
+        s.rate_limits.enabled = false;
     })
     .await;
     app.keep_database(db);

@@ -3,11 +3,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use cue_gateway::config::Settings;
+use cue_auth::jwt::SigningKey;
+use cue_gateway::config::{AuthSettings, DatabaseSettings, LogFormat, Settings};
 use cue_gateway::startup::Application;
 use cue_store::testing::{TestDatabase, fresh_database};
 use cue_store::{Backend, Store, StoreConfig};
 use reqwest::header;
+use secrecy::SecretString;
 use serde_json::json;
 use url::Url;
 use wiremock::matchers::{body_string_contains, method, path};
@@ -64,39 +66,76 @@ pub struct TestApp {
     _db: Option<TestDatabase>,
 }
 
-pub fn settings_vars(db_url: &str, idp: &str) -> BTreeMap<String, String> {
-    let pairs = [
-        ("HOST", "127.0.0.1"),
-        ("PORT", "0"),
-        ("DATABASE_URL", db_url),
-        ("SECRET_KEY", SECRET_KEY),
-        ("FRONTEND_URL", FRONTEND),
-        ("OAUTH_REDIRECT_BASE_URL", API_PUBLIC),
-        ("CORS_ORIGINS", "http://localhost:3000,https://cue-prod.com"),
-        ("GOOGLE_CLIENT_ID", "google-client"),
-        ("GOOGLE_CLIENT_SECRET", "google-secret"),
-        ("GITHUB_CLIENT_ID", "github-client"),
-        ("GITHUB_CLIENT_SECRET", "github-secret"),
-        ("LOG_FORMAT", "pretty"),
-        // Generous, for a loaded test machine; `faults.rs` tests the defaults.
-        ("DATABASE_ACQUIRE_TIMEOUT_MS", "5000"),
-        ("DATABASE_QUERY_TIMEOUT_MS", "5000"),
-    ];
-    let mut vars: BTreeMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned()))
-        .collect();
-    for (k, v) in [
-        ("google_auth_url", format!("{idp}/google/authorize")),
-        ("google_token_url", format!("{idp}/google/token")),
-        ("google_userinfo_url", format!("{idp}/google/userinfo")),
-        ("github_auth_url", format!("{idp}/github/authorize")),
-        ("github_token_url", format!("{idp}/github/token")),
-        ("github_api_url", format!("{idp}/github/api")),
-    ] {
-        vars.insert(k.to_owned(), v);
+/// The settings every test app starts from: port 0, the test database, a fixed signing key,
+/// both providers pointed at the stand-in `idp`. Tests change typed fields of it.
+pub fn test_settings(db_url: &str, idp: &str) -> Settings {
+    let url = |path: &str| Url::parse(&format!("{idp}{path}")).expect("stand-in provider URL");
+    Settings {
+        host: "127.0.0.1".into(),
+        port: 0,
+        database: DatabaseSettings {
+            url: SecretString::from(db_url),
+            // Generous, for a loaded test machine; `faults.rs` tests the defaults.
+            acquire_timeout: Duration::from_secs(5),
+            query_timeout: Duration::from_secs(5),
+            ..DatabaseSettings::default()
+        },
+        auth: AuthSettings {
+            secret_key: SigningKey::new(SECRET_KEY),
+            frontend_url: FRONTEND.into(),
+            redirect_base_url: API_PUBLIC.into(),
+            google_client_id: Some("google-client".into()),
+            google_client_secret: Some(SecretString::from("google-secret")),
+            google_auth_url: url("/google/authorize"),
+            google_token_url: url("/google/token"),
+            google_userinfo_url: url("/google/userinfo"),
+            github_client_id: Some("github-client".into()),
+            github_client_secret: Some(SecretString::from("github-secret")),
+            github_auth_url: url("/github/authorize"),
+            github_token_url: url("/github/token"),
+            github_api_url: url("/github/api"),
+            ..AuthSettings::default()
+        },
+        cors_origins: vec![
+            "http://localhost:3000".into(),
+            "https://cue-prod.com".into(),
+            FRONTEND.into(),
+        ],
+        log_format: LogFormat::Pretty,
+        ..Settings::default()
     }
-    vars
+}
+
+/// [`test_settings`] as the environment of a `cue-gateway` process (for the tests that need
+/// a real process: signals, exit codes, restarts), under the documented variable names.
+pub fn test_environment(db_url: &str, idp: &str) -> BTreeMap<String, String> {
+    [
+        ("HOST", "127.0.0.1".to_owned()),
+        ("PORT", "0".to_owned()),
+        ("DATABASE_URL", db_url.to_owned()),
+        ("DATABASE_ACQUIRE_TIMEOUT_MS", "5000".to_owned()),
+        ("DATABASE_QUERY_TIMEOUT_MS", "5000".to_owned()),
+        ("SECRET_KEY", SECRET_KEY.to_owned()),
+        ("FRONTEND_URL", FRONTEND.to_owned()),
+        ("OAUTH_REDIRECT_BASE_URL", API_PUBLIC.to_owned()),
+        (
+            "CORS_ORIGINS",
+            "http://localhost:3000,https://cue-prod.com".to_owned(),
+        ),
+        ("GOOGLE_CLIENT_ID", "google-client".to_owned()),
+        ("GOOGLE_CLIENT_SECRET", "google-secret".to_owned()),
+        ("GITHUB_CLIENT_ID", "github-client".to_owned()),
+        ("GITHUB_CLIENT_SECRET", "github-secret".to_owned()),
+        ("GOOGLE_AUTH_URL", format!("{idp}/google/authorize")),
+        ("GOOGLE_TOKEN_URL", format!("{idp}/google/token")),
+        ("GOOGLE_USERINFO_URL", format!("{idp}/google/userinfo")),
+        ("GITHUB_AUTH_URL", format!("{idp}/github/authorize")),
+        ("GITHUB_TOKEN_URL", format!("{idp}/github/token")),
+        ("GITHUB_API_URL", format!("{idp}/github/api")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
@@ -105,7 +144,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 pub async fn spawn_app_with(
     backend: Backend,
-    adjust: impl FnOnce(&mut BTreeMap<String, String>),
+    adjust: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
     let db = fresh_database(backend).await?;
     let mut app = spawn_app_at(db.url(), adjust).await;
@@ -114,24 +153,18 @@ pub async fn spawn_app_with(
 }
 
 /// An app on an existing database, which outlives it: a second instance beside another
-/// (scale-out), or an app whose `DATABASE_URL` `adjust` points through a [`Proxy`]
+/// (scale-out), or an app whose `database.url` `adjust` points through a [`Proxy`]
 /// (`TestApp::store` still reaches `db_url` directly).
 ///
 /// [`Proxy`]: crate::proxy::Proxy
-pub async fn spawn_app_at(
-    db_url: &str,
-    adjust: impl FnOnce(&mut BTreeMap<String, String>),
-) -> TestApp {
+pub async fn spawn_app_at(db_url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let idp = MockServer::start().await;
     mount_providers(&idp).await;
     let artifacts = tempfile::tempdir().expect("artifact dir");
-    let mut vars = settings_vars(db_url, &idp.uri());
-    vars.insert(
-        "artifact_dir".into(),
-        artifacts.path().display().to_string(),
-    );
-    adjust(&mut vars);
-    let settings = Settings::from_vars(vars).expect("test settings");
+    let mut settings = test_settings(db_url, &idp.uri());
+    settings.artifacts.dir = artifacts.path().to_owned();
+    adjust(&mut settings);
+    settings.validate().expect("test settings");
     let app = Application::build(settings)
         .await
         .expect("application builds");

@@ -2,8 +2,10 @@
 
 use std::time::{Duration, Instant};
 
+use cue_gateway::config::Settings;
 use cue_store::Backend;
 use reqwest::StatusCode;
+use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -50,12 +52,8 @@ async fn redis_answers(app: &TestApp, url: &str) -> bool {
     false
 }
 
-async fn app(backend: Backend, vars: &[(&str, &str)]) -> TestApp {
-    let vars: Vec<(String, String)> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    spawn_app_with(backend, move |all| all.extend(vars))
+async fn app(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with(backend, adjust)
         .await
         .expect("the backend was available for the first app")
 }
@@ -83,7 +81,7 @@ fn header(res: &reqwest::Response, name: &str) -> String {
 async fn generation_is_limited_per_user_with_ratelimit_headers(app: TestApp) {
     let backend = app.store.backend();
     drop(app);
-    let app = self::app(backend, &[("rate_limit_generate_per_minute", "2")]).await;
+    let app = self::app(backend, |s| s.rate_limits.generate_per_minute = 2).await;
     let ada = app.api_login("google", "google-code-ada").await;
     let bob = app.api_login("google", "google-code-bob").await;
 
@@ -118,13 +116,10 @@ async fn generation_is_limited_per_user_with_ratelimit_headers(app: TestApp) {
 async fn auth_routes_are_limited_per_client_ip(app: TestApp) {
     let backend = app.store.backend();
     drop(app);
-    let app = self::app(
-        backend,
-        &[
-            ("rate_limit_auth_per_minute", "3"),
-            ("trusted_proxy_hops", "1"),
-        ],
-    )
+    let app = self::app(backend, |s| {
+        s.rate_limits.auth_per_minute = 3;
+        s.rate_limits.trusted_proxy_hops = 1;
+    })
     .await;
     let start = |client_ip: &'static str| {
         app.api
@@ -150,16 +145,16 @@ async fn limits_are_shared_between_instances_through_redis(app: TestApp) {
     drop(app);
     let prefix = format!("cue-test:{}", uuid::Uuid::new_v4());
     let url = redis_url();
-    let vars = [
-        ("rate_limit_generate_per_minute", "2"),
-        ("redis_url", url.as_str()),
-        ("rate_limit_redis_prefix", prefix.as_str()),
-    ];
-    let a = self::app(backend, &vars).await;
+    let shared = |s: &mut Settings| {
+        s.rate_limits.generate_per_minute = 2;
+        s.redis_url = Some(SecretString::from(url.as_str()));
+        s.rate_limits.redis_prefix = prefix.clone();
+    };
+    let a = self::app(backend, shared).await;
     if !redis_answers(&a, &url).await {
         return;
     }
-    let b = self::app(backend, &vars).await;
+    let b = self::app(backend, shared).await;
     // Anonymous callers from one address: the same key on both instances.
     assert_eq!(generate(&a, None).await.status(), 200);
     assert_eq!(generate(&b, None).await.status(), 200);
@@ -175,13 +170,10 @@ async fn limits_are_shared_between_instances_through_redis(app: TestApp) {
 async fn redis_down_degrades_to_in_process_limits_without_errors(app: TestApp) {
     let backend = app.store.backend();
     drop(app);
-    let app = self::app(
-        backend,
-        &[
-            ("rate_limit_generate_per_minute", "3"),
-            ("redis_url", "redis://127.0.0.1:1"),
-        ],
-    )
+    let app = self::app(backend, |s| {
+        s.rate_limits.generate_per_minute = 3;
+        s.redis_url = Some(SecretString::from("redis://127.0.0.1:1"));
+    })
     .await;
     let token = app.api_login("google", "google-code-ada").await;
     let started = Instant::now();
@@ -220,18 +212,18 @@ async fn a_redis_outage_mid_run_costs_no_errors_and_heals(app: TestApp) {
     let proxy = Proxy::start(target).await;
     let proxied = format!("redis://127.0.0.1:{}", proxy.port());
     let prefix = format!("cue-test:{}", uuid::Uuid::new_v4());
-    let vars = [
+    let shared = |s: &mut Settings| {
         // One request refills every 600 ms: slow enough that back-to-back requests see each
         // other's count, fast enough that the test never runs out.
-        ("rate_limit_generate_per_minute", "100"),
-        ("redis_url", proxied.as_str()),
-        ("rate_limit_redis_prefix", prefix.as_str()),
-    ];
-    let a = self::app(backend, &vars).await;
+        s.rate_limits.generate_per_minute = 100;
+        s.redis_url = Some(SecretString::from(proxied.as_str()));
+        s.rate_limits.redis_prefix = prefix.clone();
+    };
+    let a = self::app(backend, shared).await;
     if !redis_answers(&a, &url).await {
         return;
     }
-    let b = self::app(backend, &vars).await;
+    let b = self::app(backend, shared).await;
     let remaining =
         |res: &reqwest::Response| -> u32 { header(res, "ratelimit-remaining").parse().unwrap() };
 
@@ -287,13 +279,10 @@ async fn a_redis_outage_mid_run_costs_no_errors_and_heals(app: TestApp) {
 async fn disabled_limits_send_no_headers(app: TestApp) {
     let backend = app.store.backend();
     drop(app);
-    let app = self::app(
-        backend,
-        &[
-            ("rate_limit_enabled", "false"),
-            ("rate_limit_generate_per_minute", "1"),
-        ],
-    )
+    let app = self::app(backend, |s| {
+        s.rate_limits.enabled = false;
+        s.rate_limits.generate_per_minute = 1;
+    })
     .await;
     for _ in 0..3 {
         let res = generate(&app, None).await;
@@ -311,7 +300,10 @@ async fn metrics_on_the_api_port_need_the_token(app: TestApp) {
 
     let backend = app.store.backend();
     drop(app);
-    let app = self::app(backend, &[("metrics_token", METRICS_TOKEN)]).await;
+    let app = self::app(backend, |s| {
+        s.metrics.token = Some(SecretString::from(METRICS_TOKEN));
+    })
+    .await;
     assert_eq!(
         app.api
             .get(app.url("/health"))
@@ -357,7 +349,7 @@ async fn metrics_on_the_api_port_need_the_token(app: TestApp) {
 async fn metrics_port_serves_without_a_token(app: TestApp) {
     let backend = app.store.backend();
     drop(app);
-    let app = self::app(backend, &[("metrics_port", "0")]).await;
+    let app = self::app(backend, |s| s.metrics.port = Some(0)).await;
     let token = app.api_login("google", "google-code-ada").await;
     assert_eq!(generate(&app, Some(&token)).await.status(), 200);
     let metrics = app.metrics_address.clone().expect("metrics port bound");
@@ -398,7 +390,7 @@ async fn metrics_port_serves_without_a_token(app: TestApp) {
 async fn slow_request_bodies_get_a_timeout_answer(app: TestApp) {
     let backend = app.store.backend();
     drop(app);
-    let app = self::app(backend, &[("request_timeout_seconds", "1")]).await;
+    let app = self::app(backend, |s| s.request_timeout = Duration::from_secs(1)).await;
     let addr = app.address.trim_start_matches("http://").to_owned();
     let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
     // Headers promise 200 bytes; only a few arrive.

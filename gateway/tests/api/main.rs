@@ -17,6 +17,7 @@ mod operator;
 mod process;
 mod proxy;
 mod scale_out;
+mod settings;
 mod shutdown;
 mod speech;
 mod templates;

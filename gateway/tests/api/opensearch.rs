@@ -2,11 +2,13 @@
 //! makes (no OpenSearch server runs here), and against nothing at all (OpenSearch down).
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+use cue_gateway::config::OpenSearchSettings;
 use cue_store::Backend;
 
 use crate::helpers::{error_code, spawn_app_with};
@@ -26,9 +28,12 @@ async fn search_answers_503_but_writes_succeed_when_opensearch_is_down() {
 
 async fn opensearch_down(backend: Backend) {
     let url = dead_url();
-    let Some(app) = spawn_app_with(backend, |v| {
-        v.insert("opensearch_url".into(), url);
-        v.insert("opensearch_timeout_seconds".into(), "1".into());
+    let Some(app) = spawn_app_with(backend, |s| {
+        s.opensearch = Some(OpenSearchSettings {
+            url,
+            timeout: Duration::from_secs(1),
+            ..OpenSearchSettings::default()
+        });
     })
     .await
     else {
@@ -177,9 +182,12 @@ async fn fake_opensearch() -> (MockServer, Arc<Mutex<Vec<Value>>>) {
 async fn gateway_keeps_opensearch_in_step_and_searches_through_it() {
     let (server, docs) = fake_opensearch().await;
     let url = server.uri();
-    let Some(app) = spawn_app_with(Backend::Sqlite, |v| {
-        v.insert("opensearch_url".into(), url);
-        v.insert("opensearch_index_prefix".into(), "cue-test".into());
+    let Some(app) = spawn_app_with(Backend::Sqlite, |s| {
+        s.opensearch = Some(OpenSearchSettings {
+            url,
+            index_prefix: "cue-test".into(),
+            ..OpenSearchSettings::default()
+        });
     })
     .await
     else {
@@ -334,13 +342,12 @@ async fn an_unreadable_ca_certificate_stops_the_start_naming_its_variable() {
     let Some(db) = cue_store::testing::fresh_database(Backend::Sqlite).await else {
         return;
     };
-    let mut vars = crate::helpers::settings_vars(db.url(), "http://127.0.0.1:9");
-    vars.insert(
-        "opensearch_url".into(),
-        "https://search.internal:9200".into(),
-    );
-    vars.insert("opensearch_ca_cert".into(), "/nonexistent/ca.pem".into());
-    let settings = cue_gateway::config::Settings::from_vars(vars).unwrap();
+    let mut settings = crate::helpers::test_settings(db.url(), "http://127.0.0.1:9");
+    settings.opensearch = Some(OpenSearchSettings {
+        url: "https://search.internal:9200".into(),
+        ca_cert: Some("/nonexistent/ca.pem".into()),
+        ..Default::default()
+    });
     let err = match cue_gateway::startup::Application::build(settings).await {
         Ok(_) => panic!("started with an unreadable CA certificate"),
         Err(e) => format!("{e:#}"),

@@ -1,13 +1,13 @@
 //! Two gateway instances on one PostgreSQL database and one Redis, as behind a load
 //! balancer: whatever one instance does, the other sees.
 
-use std::collections::BTreeMap;
-
 use reqwest::header;
 use serde_json::Value;
 
+use cue_gateway::config::Settings;
 use cue_store::Backend;
 use cue_store::testing::fresh_database;
+use secrecy::SecretString;
 
 use crate::helpers::{FRONTEND, TestApp, error_code, spawn_app_at};
 
@@ -22,14 +22,12 @@ async fn two_instances() -> Option<(TestApp, TestApp)> {
 }
 
 /// [`two_instances`], both with settings `adjust`ed the same way.
-async fn two_instances_with(
-    adjust: impl Fn(&mut BTreeMap<String, String>),
-) -> Option<(TestApp, TestApp)> {
+async fn two_instances_with(adjust: impl Fn(&mut Settings)) -> Option<(TestApp, TestApp)> {
     let db = fresh_database(Backend::Postgres).await?;
     let redis = redis_url();
-    let with_redis = |vars: &mut BTreeMap<String, String>| {
-        vars.insert("redis_url".into(), redis.clone());
-        adjust(vars);
+    let with_redis = |s: &mut Settings| {
+        s.redis_url = Some(SecretString::from(redis.as_str()));
+        adjust(s);
     };
     let mut a = spawn_app_at(db.url(), with_redis).await;
     let b = spawn_app_at(db.url(), with_redis).await;
@@ -153,10 +151,10 @@ async fn a_rate_limit_is_shared_between_instances() {
     const QUOTA: usize = 6;
     // Our own counters, so parallel tests and other users of the shared Redis never meet.
     let prefix = format!("cue-test:{}", uuid::Uuid::new_v4().simple());
-    let Some((a, b)) = two_instances_with(|vars| {
-        vars.insert("rate_limit_enabled".into(), "true".into());
-        vars.insert("rate_limit_auth_per_minute".into(), QUOTA.to_string());
-        vars.insert("rate_limit_redis_prefix".into(), prefix.clone());
+    let Some((a, b)) = two_instances_with(|s| {
+        s.rate_limits.enabled = true;
+        s.rate_limits.auth_per_minute = QUOTA as u32;
+        s.rate_limits.redis_prefix = prefix.clone();
     })
     .await
     else {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::settings_vars;
+use crate::helpers::test_environment;
 use crate::process::ServerProcess;
 
 const PROMPT: &str = "Every weekday at 9am, post yesterday's Stripe payouts to #finance in Slack";
@@ -16,12 +16,12 @@ const PROMPT: &str = "Every weekday at 9am, post yesterday's Stripe payouts to #
 /// Settings for a process on a SQLite file in `dir`. No identity provider is contacted.
 fn process_vars(dir: &std::path::Path, grace_secs: u64) -> BTreeMap<String, String> {
     let db = format!("sqlite://{}", dir.join("cue.db").display());
-    let mut vars = settings_vars(&db, "http://127.0.0.1:9");
+    let mut vars = test_environment(&db, "http://127.0.0.1:9");
     vars.insert(
-        "artifact_dir".into(),
+        "ARTIFACT_DIR".into(),
         dir.join("artifacts").display().to_string(),
     );
-    vars.insert("shutdown_grace_seconds".into(), grace_secs.to_string());
+    vars.insert("SHUTDOWN_GRACE_SECONDS".into(), grace_secs.to_string());
     vars
 }
 

@@ -1,9 +1,14 @@
 //! `/speech/transcribe` and `/speech/service-status`, against a stand-in OpenAI-compatible
 //! transcription server (the real protocol: multipart `file`, `model`, `language`).
 
+use std::time::Duration;
+
+use cue_speech::{OpenAiConfig, ProviderKind};
 use reqwest::header;
 use reqwest::multipart::{Form, Part};
+use secrecy::SecretString;
 use serde_json::{Value, json};
+use url::Url;
 use wiremock::matchers::{header as has_header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -72,12 +77,15 @@ async fn speech_transcribes_through_the_provider(app: TestApp) {
         .mount(&stt)
         .await;
     let base = format!("{}/v1", stt.uri());
-    let app = spawn_app_with(backend, |vars| {
-        vars.insert("speech_provider".into(), "openai".into());
-        vars.insert("openai_stt_base_url".into(), base.clone());
-        vars.insert("openai_stt_api_key".into(), "stt-key".into());
-        vars.insert("speech_max_bytes".into(), "200000".into());
-        vars.insert("speech_upload_timeout_seconds".into(), "1".into());
+    let app = spawn_app_with(backend, |s| {
+        s.speech.provider = ProviderKind::OpenAi;
+        s.speech.openai = Some(OpenAiConfig {
+            base_url: Url::parse(&base).unwrap(),
+            api_key: Some(SecretString::from("stt-key")),
+            model: "whisper-1".into(),
+        });
+        s.speech.limits.max_bytes = 200_000;
+        s.speech_upload_timeout = Duration::from_secs(1);
     })
     .await
     .unwrap();

@@ -9,7 +9,7 @@ use cue_workflows::repo::{NewWorkflow, OwnerId, WorkflowId, WorkflowStatus};
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::helpers::{TestApp, error_code, settings_vars};
+use crate::helpers::{TestApp, error_code, test_settings};
 
 backend_tests!(
     search_finds_only_the_callers_workflows_best_first,
@@ -201,14 +201,9 @@ async fn writes_made_elsewhere_are_found_at_once(app: TestApp) {
     assert_eq!(ids(&found), [id.to_string()]);
 
     // So does another instance on the same database.
-    let mut vars = settings_vars(app.db_url(), &app.idp.uri());
-    vars.insert(
-        "artifact_dir".into(),
-        app.artifacts_dir.display().to_string(),
-    );
-    let second = Application::build(Settings::from_vars(vars).unwrap())
-        .await
-        .unwrap();
+    let mut settings: Settings = test_settings(app.db_url(), &app.idp.uri());
+    settings.artifacts.dir = app.artifacts_dir.clone();
+    let second = Application::build(settings).await.unwrap();
     let address = format!("http://127.0.0.1:{}", second.port());
     tokio::spawn(second.run_until_stopped());
     let res = app

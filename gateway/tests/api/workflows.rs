@@ -484,9 +484,13 @@ async fn bundle_is_a_zip_with_the_handler_and_template(app: TestApp) {
     assert!(!kept.exists());
 }
 
+#[cfg(feature = "llm")]
 mod model_backed {
     //! `LLM_PROVIDER=openai` against a stand-in chat-completions server.
 
+    use std::time::Duration;
+
+    use cue_workflows::llm::ProviderKind;
     use serde_json::{Value, json};
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -499,11 +503,11 @@ mod model_backed {
 
     async fn app_with_model(model: &MockServer) -> crate::helpers::TestApp {
         let base = format!("{}/v1", model.uri());
-        spawn_app_with(cue_store::Backend::Sqlite, |vars| {
-            vars.insert("llm_provider".into(), "openai".into());
-            vars.insert("llm_base_url".into(), base.clone());
-            vars.insert("llm_model".into(), "test-model".into());
-            vars.insert("llm_timeout_seconds".into(), "2".into());
+        spawn_app_with(cue_store::Backend::Sqlite, |s| {
+            s.llm.provider = ProviderKind::OpenAi;
+            s.llm.base_url = Some(base.clone());
+            s.llm.model = Some("test-model".into());
+            s.llm.timeout = Duration::from_secs(2);
         })
         .await
         .unwrap()

@@ -19,7 +19,8 @@ const MAX_VALUE_CHARS: usize = 500;
 /// How many of the model's assumptions are kept.
 const MAX_ASSUMPTIONS: usize = 5;
 
-/// The plan as the model writes it (see [`super::prompt::answer_schema`]).
+/// The plan as the model writes it: the shape the prompt module's `answer_schema` asks for,
+/// which takes its limits from here.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
@@ -560,7 +561,7 @@ fn planned_tools(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
 

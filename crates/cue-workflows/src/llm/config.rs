@@ -1,11 +1,14 @@
-//! Which model backend to use, read once at startup from environment-style variables.
+//! [`LlmConfig`]: which model backend plans workflows, typed, read once at startup under the
+//! variable names the README documents (`LLM_*`, `SAGEMAKER_*`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use cue_settings::{SettingError, de, ensure};
 use secrecy::SecretString;
+use serde::Deserialize;
 
-use super::{LlmError, ModelClient, ModelGenerator, OpenAiChatClient, prompt};
+use super::{ModelClient, ModelGenerator, OpenAiChatClient, prompt};
 use crate::{Engine, WorkflowError, WorkflowGenerator};
 
 /// Default for `LLM_TIMEOUT_SECONDS`.
@@ -13,48 +16,122 @@ pub const DEFAULT_TIMEOUT_SECONDS: u64 = 20;
 const MAX_TIMEOUT_SECONDS: u64 = 600;
 const MAX_MAX_REPAIRS: usize = 5;
 
-/// The model backend (`LLM_PROVIDER`).
-#[derive(Debug, Clone)]
-pub enum Provider {
+/// Which backend `LLM_PROVIDER` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(try_from = "String")]
+pub enum ProviderKind {
     /// `none` (the default): the embedded engine only.
+    #[default]
     Disabled,
     /// `openai`: any OpenAI-compatible chat-completions server (OpenAI, vLLM, Ollama, ...).
+    OpenAi,
+    /// `sagemaker`: a SageMaker real-time endpoint (feature `sagemaker`).
+    SageMaker,
+}
+
+impl TryFrom<String> for ProviderKind {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "none" => Ok(Self::Disabled),
+            "openai" => Ok(Self::OpenAi),
+            "sagemaker" => Ok(Self::SageMaker),
+            other => Err(format!("{other:?} is not one of none, openai, sagemaker")),
+        }
+    }
+}
+
+/// `LLM_RESPONSE_FORMAT`: whether the answer's JSON schema is sent as `response_format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(try_from = "String")]
+pub enum ResponseFormat {
+    /// `json_schema` (the default).
+    #[default]
+    JsonSchema,
+    /// `none`: left out, for servers that reject it.
+    None,
+}
+
+impl TryFrom<String> for ResponseFormat {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "json_schema" => Ok(Self::JsonSchema),
+            "none" => Ok(Self::None),
+            other => Err(format!("{other:?} is not one of json_schema, none")),
+        }
+    }
+}
+
+/// The backend a valid [`LlmConfig`] selects, with what it needs.
+#[derive(Debug, Clone)]
+pub enum Provider {
+    Disabled,
     OpenAi {
-        /// `LLM_BASE_URL`, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
         base_url: String,
-        /// `LLM_API_KEY`, sent as a bearer token when set.
         api_key: Option<SecretString>,
-        /// `LLM_MODEL`.
         model: String,
-        /// `LLM_RESPONSE_FORMAT`: `json_schema` (default) sends the answer's schema as
-        /// `response_format`; `none` leaves it out, for servers that reject it.
         json_schema: bool,
     },
-    /// `sagemaker`: a SageMaker real-time endpoint (feature `sagemaker`).
     SageMaker {
-        /// `SAGEMAKER_ENDPOINT_NAME`.
         endpoint_name: String,
         /// `SAGEMAKER_REGION`, else `AWS_REGION`, else the SDK's default chain.
         region: Option<String>,
-        /// `SAGEMAKER_ENDPOINT_URL`: overrides the service URL (tests, VPC endpoints).
         endpoint_url: Option<String>,
     },
 }
 
-/// Model-backed planning settings. `Debug` never shows the API key.
-#[derive(Debug, Clone)]
+/// Model-backed planning settings. Each field is renamed to its variable; unset ones keep the
+/// [`Default`]: no model. `Debug` never shows the API key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
 pub struct LlmConfig {
-    pub provider: Provider,
+    /// `LLM_PROVIDER`.
+    #[serde(rename = "llm_provider")]
+    pub provider: ProviderKind,
+    /// `LLM_BASE_URL` (for `openai`), e.g. `https://api.openai.com/v1` or
+    /// `http://localhost:11434/v1`.
+    #[serde(rename = "llm_base_url", deserialize_with = "de::optional_base_url")]
+    pub base_url: Option<String>,
+    /// `LLM_MODEL` (for `openai`).
+    #[serde(rename = "llm_model")]
+    pub model: Option<String>,
+    /// `LLM_API_KEY`, sent as a bearer token when set.
+    #[serde(rename = "llm_api_key")]
+    pub api_key: Option<SecretString>,
+    /// `LLM_RESPONSE_FORMAT`.
+    #[serde(rename = "llm_response_format")]
+    pub response_format: ResponseFormat,
+    /// `SAGEMAKER_ENDPOINT_NAME` (for `sagemaker`).
+    pub sagemaker_endpoint_name: Option<String>,
+    /// `SAGEMAKER_REGION`; `AWS_REGION` when unset.
+    pub sagemaker_region: Option<String>,
+    pub aws_region: Option<String>,
+    /// `SAGEMAKER_ENDPOINT_URL`: overrides the service URL (tests, VPC endpoints).
+    #[serde(deserialize_with = "de::optional_base_url")]
+    pub sagemaker_endpoint_url: Option<String>,
     /// `LLM_TIMEOUT_SECONDS`: per model call.
+    #[serde(rename = "llm_timeout_seconds", deserialize_with = "de::seconds")]
     pub timeout: Duration,
     /// `LLM_MAX_REPAIRS`: how often a rejected answer is sent back before falling back.
+    #[serde(rename = "llm_max_repairs")]
     pub max_repairs: usize,
 }
 
 impl Default for LlmConfig {
     fn default() -> Self {
         Self {
-            provider: Provider::Disabled,
+            provider: ProviderKind::Disabled,
+            base_url: None,
+            model: None,
+            api_key: None,
+            response_format: ResponseFormat::JsonSchema,
+            sagemaker_endpoint_name: None,
+            sagemaker_region: None,
+            aws_region: None,
+            sagemaker_endpoint_url: None,
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECONDS),
             max_repairs: super::DEFAULT_MAX_REPAIRS,
         }
@@ -62,102 +139,66 @@ impl Default for LlmConfig {
 }
 
 impl LlmConfig {
-    /// Reads the settings through `lookup` (e.g. `|k| std::env::var(k).ok()`); empty values
-    /// count as unset. Errors name the variable.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, LlmError> {
-        let get = |k: &str| {
-            lookup(k)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let required = |k: &'static str| {
-            get(k).ok_or(LlmError::Config {
-                variable: k,
-                reason: "must be set".to_owned(),
+    /// The bounds on timeout and repairs, and what the selected backend needs.
+    pub fn validate(&self) -> Result<(), SettingError> {
+        ensure(
+            (1..=MAX_TIMEOUT_SECONDS).contains(&self.timeout.as_secs()),
+            "LLM_TIMEOUT_SECONDS",
+            format!("must be whole seconds from 1 to {MAX_TIMEOUT_SECONDS}"),
+        )?;
+        ensure(
+            self.max_repairs <= MAX_MAX_REPAIRS,
+            "LLM_MAX_REPAIRS",
+            format!("must be a whole number from 0 to {MAX_MAX_REPAIRS}"),
+        )?;
+        self.selected().map(drop)
+    }
+
+    /// The selected backend with its required settings, or the first one missing.
+    pub fn selected(&self) -> Result<Provider, SettingError> {
+        let required = |var: &str, value: &Option<String>| {
+            value.clone().ok_or_else(|| {
+                SettingError::new(
+                    var,
+                    format!("must be set for LLM_PROVIDER={}", self.provider_name()),
+                )
             })
         };
-        let url = |k: &'static str, v: String| {
-            if v.starts_with("http://") || v.starts_with("https://") {
-                Ok(v)
-            } else {
-                Err(LlmError::Config {
-                    variable: k,
-                    reason: "must be an http:// or https:// URL".to_owned(),
-                })
-            }
-        };
-        let provider = match get("LLM_PROVIDER")
-            .map(|p| p.to_ascii_lowercase())
-            .as_deref()
-        {
-            None | Some("none") => Provider::Disabled,
-            Some("openai") => Provider::OpenAi {
-                base_url: url("LLM_BASE_URL", required("LLM_BASE_URL")?)?,
-                api_key: get("LLM_API_KEY").map(SecretString::from),
-                model: required("LLM_MODEL")?,
-                json_schema: match get("LLM_RESPONSE_FORMAT")
-                    .map(|v| v.to_ascii_lowercase())
-                    .as_deref()
-                {
-                    None | Some("json_schema") => true,
-                    Some("none") => false,
-                    Some(other) => {
-                        return Err(LlmError::Config {
-                            variable: "LLM_RESPONSE_FORMAT",
-                            reason: format!("{other:?} is not one of json_schema, none"),
-                        });
-                    }
-                },
+        Ok(match self.provider {
+            ProviderKind::Disabled => Provider::Disabled,
+            ProviderKind::OpenAi => Provider::OpenAi {
+                base_url: required("LLM_BASE_URL", &self.base_url)?,
+                api_key: self.api_key.clone(),
+                model: required("LLM_MODEL", &self.model)?,
+                json_schema: self.response_format == ResponseFormat::JsonSchema,
             },
-            Some("sagemaker") => {
-                if !cfg!(feature = "sagemaker") {
-                    return Err(LlmError::Config {
-                        variable: "LLM_PROVIDER",
-                        reason: "sagemaker needs a build with the sagemaker feature".to_owned(),
-                    });
-                }
+            ProviderKind::SageMaker => {
+                ensure(
+                    cfg!(feature = "sagemaker"),
+                    "LLM_PROVIDER",
+                    "sagemaker needs a build with the sagemaker feature",
+                )?;
                 Provider::SageMaker {
-                    endpoint_name: required("SAGEMAKER_ENDPOINT_NAME")?,
-                    region: get("SAGEMAKER_REGION").or_else(|| get("AWS_REGION")),
-                    endpoint_url: get("SAGEMAKER_ENDPOINT_URL")
-                        .map(|v| url("SAGEMAKER_ENDPOINT_URL", v))
-                        .transpose()?,
+                    endpoint_name: required(
+                        "SAGEMAKER_ENDPOINT_NAME",
+                        &self.sagemaker_endpoint_name,
+                    )?,
+                    region: self
+                        .sagemaker_region
+                        .clone()
+                        .or_else(|| self.aws_region.clone()),
+                    endpoint_url: self.sagemaker_endpoint_url.clone(),
                 }
             }
-            Some(other) => {
-                return Err(LlmError::Config {
-                    variable: "LLM_PROVIDER",
-                    reason: format!("{other:?} is not one of none, openai, sagemaker"),
-                });
-            }
-        };
-        let timeout = match get("LLM_TIMEOUT_SECONDS") {
-            None => DEFAULT_TIMEOUT_SECONDS,
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (1..=MAX_TIMEOUT_SECONDS).contains(s))
-                .ok_or(LlmError::Config {
-                    variable: "LLM_TIMEOUT_SECONDS",
-                    reason: format!("must be whole seconds from 1 to {MAX_TIMEOUT_SECONDS}"),
-                })?,
-        };
-        let max_repairs = match get("LLM_MAX_REPAIRS") {
-            None => super::DEFAULT_MAX_REPAIRS,
-            Some(v) => v
-                .parse::<usize>()
-                .ok()
-                .filter(|n| *n <= MAX_MAX_REPAIRS)
-                .ok_or(LlmError::Config {
-                    variable: "LLM_MAX_REPAIRS",
-                    reason: format!("must be a whole number from 0 to {MAX_MAX_REPAIRS}"),
-                })?,
-        };
-        Ok(Self {
-            provider,
-            timeout: Duration::from_secs(timeout),
-            max_repairs,
         })
+    }
+
+    fn provider_name(&self) -> &'static str {
+        match self.provider {
+            ProviderKind::Disabled => "none",
+            ProviderKind::OpenAi => "openai",
+            ProviderKind::SageMaker => "sagemaker",
+        }
     }
 }
 
@@ -167,7 +208,10 @@ pub async fn build_generator(
     config: &LlmConfig,
     engine: Arc<Engine>,
 ) -> Result<Arc<dyn WorkflowGenerator>, WorkflowError> {
-    let client: Arc<dyn ModelClient> = match &config.provider {
+    let provider = config
+        .selected()
+        .map_err(|e| WorkflowError::Internal(e.to_string()))?;
+    let client: Arc<dyn ModelClient> = match &provider {
         Provider::Disabled => return Ok(engine),
         Provider::OpenAi {
             base_url,
@@ -211,26 +255,22 @@ pub async fn build_generator(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use std::collections::HashMap;
-
+    use cue_settings::Source;
     use secrecy::ExposeSecret as _;
 
     use super::*;
 
-    fn config(vars: &[(&str, &str)]) -> Result<LlmConfig, LlmError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        LlmConfig::from_lookup(|k| map.get(k).cloned())
+    fn config(vars: &[(&str, &str)]) -> Result<LlmConfig, SettingError> {
+        let c: LlmConfig = Source::from_pairs(vars.iter().copied()).get()?;
+        c.validate().map(|()| c)
     }
 
     #[test]
     fn unset_provider_is_disabled_with_defaults() {
         let c = config(&[]).unwrap();
-        assert!(matches!(c.provider, Provider::Disabled));
+        assert!(matches!(c.selected(), Ok(Provider::Disabled)));
         assert_eq!(c.timeout, Duration::from_secs(20));
         assert_eq!(c.max_repairs, 2);
     }
@@ -251,11 +291,11 @@ mod tests {
             model,
             json_schema,
             ..
-        } = &c.provider
+        } = c.selected().unwrap()
         else {
             panic!("{c:?}")
         };
-        assert!(*json_schema);
+        assert!(json_schema);
         assert_eq!(model, "llama3.1");
         assert_eq!(api_key.as_ref().unwrap().expose_secret(), "sk-very-secret");
         assert!(!format!("{c:?}").contains("sk-very-secret"));
@@ -296,10 +336,7 @@ mod tests {
         ];
         for (vars, want) in cases {
             let err = config(vars).unwrap_err();
-            assert!(
-                matches!(&err, LlmError::Config { variable, .. } if variable == want),
-                "{vars:?}: {err}"
-            );
+            assert_eq!(err.var, *want, "{vars:?}: {err}");
         }
     }
 
@@ -316,7 +353,7 @@ mod tests {
             endpoint_name,
             region,
             endpoint_url,
-        } = c.provider
+        } = c.selected().unwrap()
         else {
             panic!("not sagemaker")
         };

@@ -129,7 +129,7 @@ fn reason(e: &LlmError) -> String {
     match e {
         LlmError::Timeout { seconds } => format!("it did not answer within {seconds} s"),
         LlmError::Status { status } => format!("its endpoint answered with status {status}"),
-        LlmError::Transport(_) | LlmError::Config { .. } => "it could not be reached".to_owned(),
+        LlmError::Transport(_) => "it could not be reached".to_owned(),
         LlmError::BadResponse(_) => "its endpoint answered in an unexpected shape".to_owned(),
     }
 }
@@ -161,7 +161,7 @@ impl WorkflowGenerator for ModelGenerator {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
 

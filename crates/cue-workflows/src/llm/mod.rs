@@ -18,8 +18,12 @@
 //! use cue_workflows::{Engine, GenerateRequest};
 //! use cue_workflows::llm::{LlmConfig, build_generator};
 //!
-//! let config = LlmConfig::from_lookup(|k| std::env::var(k).ok())
-//!     .map_err(|e| cue_workflows::WorkflowError::Internal(e.to_string()))?;
+//! let config = LlmConfig {
+//!     provider: cue_workflows::llm::ProviderKind::OpenAi,
+//!     base_url: Some("http://localhost:11434/v1".into()),
+//!     model: Some("llama3.1".into()),
+//!     ..LlmConfig::default()
+//! };
 //! let generator = build_generator(&config, Arc::new(Engine::new()?)).await?;
 //! let out = generator.generate(&GenerateRequest::text("every day at 9am post to #dev in Slack")).await?;
 //! println!("{}", out.code);
@@ -37,7 +41,7 @@ mod sagemaker;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-pub use config::{LlmConfig, Provider, build_generator};
+pub use config::{LlmConfig, Provider, ProviderKind, ResponseFormat, build_generator};
 pub use generator::{DEFAULT_MAX_REPAIRS, ModelGenerator};
 pub use openai::OpenAiChatClient;
 #[cfg(feature = "sagemaker")]
@@ -92,16 +96,10 @@ pub trait ModelClient: Send + Sync {
     async fn complete(&self, messages: &[ChatMessage]) -> Result<String, LlmError>;
 }
 
-/// What can go wrong when configuring or calling a model. None of these reach users as
+/// What can go wrong when calling a model. None of these reach users as
 /// errors: a failing model makes the generator fall back to the embedded engine.
 #[derive(Debug, thiserror::Error)]
 pub enum LlmError {
-    /// A configuration variable is missing or malformed.
-    #[error("{variable}: {reason}")]
-    Config {
-        variable: &'static str,
-        reason: String,
-    },
     /// The model did not answer in time.
     #[error("the model did not answer within {seconds} s")]
     Timeout { seconds: u64 },

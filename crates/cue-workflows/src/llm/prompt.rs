@@ -200,7 +200,7 @@ Answer again with one corrected JSON plan that uses only the listed tools, actio
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
 

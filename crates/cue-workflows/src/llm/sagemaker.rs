@@ -123,7 +123,6 @@ fn answer_text(value: &Value) -> Result<String, LlmError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

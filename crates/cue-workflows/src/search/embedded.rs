@@ -243,7 +243,7 @@ impl SearchIndex for EmbeddedIndex {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use crate::repo::OwnerId;

@@ -83,7 +83,7 @@ impl SearchIndex for OnDemandIndex {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use crate::InMemoryWorkflows;
