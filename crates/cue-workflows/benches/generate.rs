@@ -1,7 +1,8 @@
 //! Plan + generate (code, template, graph, cue-validate report) for a short and a long prompt.
 //!
 //! `cargo bench -p cue-workflows --bench generate` prints p50/p99 over 2000 runs of each, then
-//! runs criterion.
+//! runs criterion. `codegen/*` is code generation alone (Python, SAM template, README, graph from
+//! a ready plan, no validation): the part the generator's templates cost.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -51,6 +52,7 @@ fn main() {
         percentiles(&unvalidated, "generate_without_validation/long", LONG);
     }
     let mut c = Criterion::default().configure_from_args();
+    let codegen = Engine::new().map(|e| e.with_validation(false)).ok();
     for (name, prompt) in [("short", SHORT), ("long", LONG)] {
         let req = GenerateRequest::text(prompt);
         c.bench_function(&format!("generate/{name}"), |b| {
@@ -59,6 +61,11 @@ fn main() {
         c.bench_function(&format!("plan/{name}"), |b| {
             b.iter(|| black_box(engine.plan(&req).ok()))
         });
+        if let (Some(codegen), Ok(plan)) = (&codegen, engine.plan(&req)) {
+            c.bench_function(&format!("codegen/{name}"), |b| {
+                b.iter(|| black_box(codegen.generate_from_plan(plan.clone()).ok()))
+            });
+        }
     }
     c.final_summary();
 }

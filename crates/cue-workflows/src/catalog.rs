@@ -790,12 +790,24 @@ impl Catalog {
         let bad = |m: String| Err(WorkflowError::Internal(format!("tool catalog: {m}")));
         for t in &self.tools {
             let creds: BTreeSet<&str> = t.credentials.iter().map(|c| c.env.as_str()).collect();
-            for c in crate::python::refs_in_tool(t) {
+            for c in crate::refs::refs_in_tool(t)
+                .map_err(|e| WorkflowError::Internal(format!("tool catalog: {}: {e}", t.id)))?
+            {
                 if c.chars()
                     .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
                     && !creds.contains(c.as_str())
                 {
                     return bad(format!("{} references unknown credential {c}", t.id));
+                }
+            }
+            for a in &t.actions {
+                // generated code writes these as they are: `client.<call>(<kwarg>=...)`
+                let mut names = a.kwargs.keys().map(String::as_str).chain(a.call.as_deref());
+                if let Some(n) = names.find(|n| !crate::escape::is_identifier(n)) {
+                    return bad(format!(
+                        "{}.{}: {n:?} is not a Python identifier",
+                        t.id, a.id
+                    ));
                 }
             }
             for e in &t.events {

@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use crate::WorkflowError;
+use crate::escape::{placeholder_literal, py_str};
 use crate::model::Plan;
-use crate::python::py_str;
 
 /// The frontend keys credential values by `<nodeId>_<credentialId>`; the credential id is the
 /// lower-case placeholder name.
@@ -57,10 +57,10 @@ pub fn fill_credentials(
     // braces are written as escapes, so it can never form another placeholder
     let literals: BTreeMap<String, String> = resolved
         .iter()
-        .map(|(name, value)| (py_str(&format!("{{{{{name}}}}}")), value_literal(value)))
+        .map(|(name, value)| (placeholder_literal(name), value_literal(value)))
         .collect();
     for name in resolved.keys() {
-        if !code.contains(&py_str(&format!("{{{{{name}}}}}"))) {
+        if !code.contains(&placeholder_literal(name)) {
             return Err(WorkflowError::PlaceholderMissing {
                 name: (*name).to_owned(),
             });

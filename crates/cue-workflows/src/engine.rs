@@ -9,10 +9,11 @@ use crate::graph::{CredentialField, GraphBuilder, NodeKind, node};
 use crate::model::{
     Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan, TriggerKind,
 };
+use crate::render::Templates;
 use crate::sam::HANDLER_FILE;
 use crate::search::{EmbeddedIndex, MAX_LIMIT, Scope, SearchDoc, SearchQuery};
 use crate::templates::{Template, TemplateLibrary};
-use crate::{Graph, WorkflowError, credentials, planner, python, sam, text};
+use crate::{Graph, WorkflowError, credentials, planner, python, refs, sam, text};
 
 /// The longest prompt accepted, in characters.
 pub const DEFAULT_MAX_PROMPT_CHARS: usize = 4000;
@@ -37,6 +38,8 @@ struct Hints {
 #[derive(Debug)]
 pub struct Engine {
     catalog: Catalog,
+    /// The generator's templates, parsed once.
+    templates: Templates,
     max_prompt_chars: usize,
     validate: bool,
     hints: Option<Hints>,
@@ -57,6 +60,7 @@ impl Engine {
         );
         Ok(Self {
             catalog,
+            templates: Templates::new()?,
             max_prompt_chars: DEFAULT_MAX_PROMPT_CHARS,
             validate: true,
             hints: Some(Hints { library, index }),
@@ -140,9 +144,11 @@ impl Engine {
 
     /// Generates code, template, graph and tools from a plan (e.g. a stored one).
     pub fn generate_from_plan(&self, plan: Plan) -> Result<Generated, WorkflowError> {
-        let code = python::generate(&self.catalog, &plan)?;
-        let template_yaml = sam::template(&self.catalog, &plan, &code.iam);
-        let readme = sam::readme(&plan);
+        let prepared = python::prepare(&self.catalog, &plan)?;
+        let code = prepared.render(&self.templates)?;
+        let template_yaml = sam::template(&self.templates, &self.catalog, &plan, &prepared.iam)?;
+        let readme = sam::readme(&self.templates, &plan)?;
+        let requirements = prepared.requirements;
         let graph = self.graph(&plan)?;
         let tools = plan
             .tools
@@ -155,8 +161,8 @@ impl Engine {
         let validation = if self.validate {
             let options = cue_validate::Options::default()
                 .with_stage(cue_validate::Stage::InitialSkeleton)
-                .with_requirements(crate::model::requirements_txt(&code.requirements));
-            cue_validate::validate(&code.code, &options).ok()
+                .with_requirements(crate::model::requirements_txt(&requirements));
+            cue_validate::validate(&code, &options).ok()
         } else {
             None
         };
@@ -164,8 +170,8 @@ impl Engine {
             validation,
             name: plan.name.clone(),
             assumptions: plan.assumptions.clone(),
-            code: code.code,
-            requirements: code.requirements,
+            code,
+            requirements,
             template_yaml,
             readme,
             graph,
@@ -178,20 +184,20 @@ impl Engine {
     /// that code (or of an edited copy) should count as installed. Cheaper than
     /// [`generate_from_plan`](Self::generate_from_plan): no template, graph or validation.
     pub fn requirements(&self, plan: &Plan) -> Result<Vec<String>, WorkflowError> {
-        Ok(python::generate(&self.catalog, plan)?.requirements)
+        Ok(python::prepare(&self.catalog, plan)?.requirements)
     }
 
     /// The deployable bundle of a stored workflow: `code` (as stored, possibly edited) with
     /// the `requirements.txt`, SAM template and README its plan gives. The same zip
     /// [`bundle_zip`] makes of a full generation, without building the graph or validating.
     pub fn bundle(&self, plan: &Plan, code: &str) -> Result<Vec<u8>, WorkflowError> {
-        let generated = python::generate(&self.catalog, plan)?;
-        let template_yaml = sam::template(&self.catalog, plan, &generated.iam);
+        let prepared = python::prepare(&self.catalog, plan)?;
+        let template_yaml = sam::template(&self.templates, &self.catalog, plan, &prepared.iam)?;
         zip_bundle(
             code,
-            &crate::model::requirements_txt(&generated.requirements),
+            &crate::model::requirements_txt(&prepared.requirements),
             &template_yaml,
-            &sam::readme(plan),
+            &sam::readme(&self.templates, plan)?,
         )
     }
 
@@ -304,7 +310,7 @@ impl Engine {
             let action = tool.action(&s.action).ok_or_else(|| {
                 WorkflowError::Internal(format!("plan names unknown action {}", s.action))
             })?;
-            let creds = python::credentials_for(tool, action);
+            let creds = refs::credentials_for(tool, action);
             let mut description = s.description.clone();
             if !s.params.is_empty() {
                 let ps: Vec<String> = s.params.iter().map(|(k, v)| format!("{k}: {v}")).collect();
@@ -455,7 +461,7 @@ mod tests {
             .into_iter()
             .enumerate()
             .map(|(i, (tool, action))| {
-                let creds = python::credentials_for(tool, action);
+                let creds = refs::credentials_for(tool, action);
                 match tools.iter_mut().find(|p| p.id == tool.id) {
                     Some(p) => p.credentials.extend(
                         creds

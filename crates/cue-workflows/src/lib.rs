@@ -28,6 +28,7 @@ pub mod catalog;
 mod credentials;
 mod engine;
 mod error;
+mod escape;
 mod graph;
 #[cfg(feature = "llm")]
 pub mod llm;
@@ -36,6 +37,8 @@ mod memory;
 mod model;
 mod planner;
 mod python;
+mod refs;
+mod render;
 pub mod repo;
 mod sam;
 mod schedule;
@@ -48,6 +51,7 @@ pub mod validation;
 pub use credentials::{credential_id, fill_credentials};
 pub use engine::{DEFAULT_MAX_PROMPT_CHARS, Engine, WorkflowGenerator, bundle_zip};
 pub use error::WorkflowError;
+pub use escape::py_str;
 pub use graph::{CredentialField, Edge, Graph, Node, NodeKind, Position};
 #[cfg(feature = "llm")]
 pub use llm::{LlmConfig, ModelGenerator, build_generator};
@@ -57,7 +61,6 @@ pub use model::{
     CompareOp, Condition, Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan,
     PlannedTool, Step, Trigger, TriggerKind,
 };
-pub use python::py_str;
 pub use sam::HANDLER_FILE;
 pub use service::generate::{GeneratedWorkflow, TemplatePage, TemplateSearch, TemplateView};
 pub use service::package::{Bundle, FilledCredentials};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::catalog::{Catalog, EventDelivery, Need, Role, Tool};
 use crate::model::{CompareOp, Condition, Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
 use crate::text::{Tok, tokenize};
-use crate::{WorkflowError, python, schedule};
+use crate::{WorkflowError, refs, schedule};
 
 /// A tool named in the prompt.
 #[derive(Debug, Clone)]
@@ -1406,7 +1406,7 @@ pub(crate) fn plan(
         if let Some(tool) = catalog.tool(&s.tool) {
             let creds = tool
                 .action(&s.action)
-                .map(|a| python::credentials_for(tool, a))
+                .map(|a| refs::credentials_for(tool, a))
                 .unwrap_or_default();
             add_tool(tool, creds);
         }

@@ -354,6 +354,119 @@ assert [n.name for n in tree.body if isinstance(n, ast.FunctionDef)][-1] == "lam
     }
 }
 
+/// Every value a plan takes from a prompt (or a model), set to a hostile string.
+fn with_hostile_values(plan: &cue_workflows::Plan, h: &str) -> cue_workflows::Plan {
+    let mut p = plan.clone();
+    p.name = format!("{h} name");
+    p.summary = format!("{h} summary");
+    p.trigger.description = format!("{h} trigger");
+    if p.trigger.schedule_expression.is_some() {
+        p.trigger.schedule_expression = Some(format!("rate({h})"));
+        p.trigger.timezone = Some(h.to_owned());
+    }
+    for v in p.trigger.params.values_mut() {
+        *v = h.to_owned();
+    }
+    let condition = |op| cue_workflows::Condition {
+        field: h.to_owned(),
+        op,
+        value: h.to_owned(),
+        description: h.to_owned(),
+    };
+    p.trigger.filter = Some(condition(cue_workflows::CompareOp::Contains));
+    for s in &mut p.steps {
+        s.description = format!("{h} step");
+        for v in s.params.values_mut() {
+            *v = h.to_owned();
+        }
+        s.condition = Some(condition(cue_workflows::CompareOp::Gt));
+    }
+    p.assumptions = vec![h.to_owned(), format!("second {h}")];
+    p
+}
+
+/// The structure of the three generated files with every string value blanked: Python's AST
+/// (literals and docstrings blanked, comments gone), the YAML tree, the README's kinds of line.
+const STRUCTURE: &str = r##"
+import ast, json, sys
+code, template, readme = (open(p, encoding="utf-8").read() for p in sys.argv[1:4])
+tree = ast.parse(code)
+for node in ast.walk(tree):
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        node.value = ""
+out = {"python": ast.dump(tree)}
+try:
+    import yaml
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: ["!" + suffix, loader.construct_scalar(node)])
+    def blank(v):
+        if isinstance(v, dict):
+            return {k: blank(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [blank(x) for x in v]
+        return "" if isinstance(v, str) else v
+    out["yaml"] = blank(yaml.load(template, Loader=Loader))
+except ImportError:
+    pass
+out["readme"] = [line[:2] if line[:1] in "#-`" else "text" if line else "" for line in readme.split("\n")]
+print(json.dumps(out, sort_keys=True))
+"##;
+
+#[test]
+fn prompt_values_cannot_change_the_generated_files() {
+    let e = engine();
+    let hostile = [
+        "quote\" single' triple\"\"\" '''",
+        "back\\slash\\ \\n \\x00 \\",
+        "new\nline\r\n\ttab \u{b}\u{c}\u{1c}\u{85}\u{2028}",
+        "{{SLACK_BOT_TOKEN}} {x} {{ y }} {% z %} {# c #}",
+        "nul\0byte \u{7f}",
+        "ünïcødé ✓ 😀 \u{202e}",
+        "\") ; import os; os.system(\"rm -rf /\") #",
+        "\n# heading\n- item\n```\n: key: [x]\n!Ref y",
+    ];
+    for prompt in [PROMPTS[0], PROMPTS[1], PROMPTS[3], PROMPTS[5]] {
+        let plan = e.plan(&GenerateRequest::text(prompt)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let structure = |g: &Generated, name: &str| -> Option<String> {
+            let mut paths = Vec::new();
+            for (ext, text) in [
+                ("py", &g.code),
+                ("yaml", &g.template_yaml),
+                ("md", &g.readme),
+            ] {
+                let path = dir.path().join(format!("{name}.{ext}"));
+                std::fs::write(&path, text).unwrap();
+                paths.push(path.to_string_lossy().into_owned());
+            }
+            let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let (ok, out) = python(STRUCTURE, &args)?;
+            assert!(ok, "{name}: {out}\n{}", g.code);
+            Some(out)
+        };
+        // the same fields set to plain words
+        let plain = e
+            .generate_from_plan(with_hostile_values(&plan, "plain words"))
+            .unwrap();
+        let want = structure(&plain, "plain");
+        for h in hostile {
+            let g = e.generate_from_plan(with_hostile_values(&plan, h)).unwrap();
+            let report = g.validation.as_ref().unwrap();
+            assert_eq!(report.error_count, 0, "{h:?}: {:?}", report.findings);
+            if want.is_some() {
+                assert!(
+                    structure(&g, "hostile") == want,
+                    "{prompt:.40}: {h:?} changed the structure of\n{}\n{}\n{}",
+                    g.code,
+                    g.template_yaml,
+                    g.readme
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn credentials_accept_frontend_ids_and_reject_unknown_keys() {
     let g = generate(PROMPTS[0]);
@@ -507,4 +620,115 @@ fn odd_inputs_never_panic_and_any_output_validates() {
             }
         }
     }
+}
+
+/// Checks a generated webhook module the way each vendor signs its requests (their documented
+/// schemes, computed here independently of the generator).
+const SIGNATURES: &str = r#"
+import base64, hashlib, hmac, importlib.util, json, os, sys, time
+path, scheme, secret_name = sys.argv[1:4]
+SECRET = "whsec_test-secret"
+os.environ[secret_name] = SECRET
+spec = importlib.util.spec_from_file_location("generated", path)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+body = json.dumps({"type": "event", "data": {"object": {"id": "x1", "amount": 900}}})
+now = str(int(time.time()))
+
+def mac(message, key):
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256)
+
+def sign(body, ts=now, key=SECRET):
+    if scheme == "stripe":
+        return {"Stripe-Signature": f"t={ts},v1=" + mac(f"{ts}.{body}", key).hexdigest()}
+    if scheme == "github":
+        return {"X-Hub-Signature-256": "sha256=" + mac(body, key).hexdigest()}
+    if scheme == "slack":
+        return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": "v0=" + mac(f"v0:{ts}:{body}", key).hexdigest()}
+    if scheme == "shopify":
+        return {"X-Shopify-Hmac-Sha256": base64.b64encode(mac(body, key).digest()).decode()}
+    if scheme == "hmac_hex":
+        return {"X-Signature": mac(body, key).hexdigest()}
+    return {scheme.split(":", 1)[1]: key}  # token:<Header>
+
+def verify(headers, body):
+    return module._verify_signature({k.lower(): v for k, v in headers.items()}, body)
+
+assert verify(sign(body), body), "a correct signature is accepted"
+assert not verify(sign(body, key="other"), body), "another secret is refused"
+assert not verify({}, body), "a request without a signature is refused"
+if not scheme.startswith("token:"):
+    assert not verify(sign(body), body.replace("900", "901")), "a changed body is refused"
+if scheme in ("stripe", "slack"):
+    stale = str(int(time.time()) - 600)
+    assert not verify(sign(body, ts=stale), body), "an old timestamp is refused"
+    assert not verify(sign(body, ts="\u00b2"), body), "a timestamp int() cannot read is refused"
+# a header that is not ASCII is refused, not an exception
+assert not verify({name: "\u00e9" + value for name, value in sign(body).items()}, body)
+# through the handler, as a function URL delivers it
+answer = module.lambda_handler({"headers": sign(body, key="other"), "body": body}, None)
+assert answer["statusCode"] == 401, answer
+answer = module.lambda_handler({"headers": sign(body), "body": body}, None)
+assert answer["statusCode"] == 200, answer
+encoded = {"headers": sign(body), "body": base64.b64encode(body.encode()).decode(), "isBase64Encoded": True}
+assert module.lambda_handler(encoded, None)["statusCode"] == 200
+"#;
+
+#[test]
+fn webhook_handlers_accept_their_vendors_signatures_and_refuse_others() {
+    let e = engine();
+    let mut checked = Vec::new();
+    for tool in e.catalog().tools() {
+        for event in &tool.events {
+            let (Some(scheme), Some(secret)) = (&event.signature, &event.secret) else {
+                continue;
+            };
+            let plan = cue_workflows::Plan {
+                name: format!("{} webhook", tool.name),
+                summary: "Checks the signature.".to_owned(),
+                trigger: cue_workflows::Trigger {
+                    kind: TriggerKind::AppEvent,
+                    delivery: cue_workflows::Delivery::Http,
+                    schedule_expression: None,
+                    timezone: None,
+                    description: event.label.clone(),
+                    tool: Some(tool.id.clone()),
+                    event: Some(event.id.clone()),
+                    params: BTreeMap::new(),
+                    filter: None,
+                },
+                steps: Vec::new(),
+                tools: vec![cue_workflows::PlannedTool {
+                    id: tool.id.clone(),
+                    name: tool.name.clone(),
+                    credentials: vec![secret.clone()],
+                }],
+                assumptions: Vec::new(),
+            };
+            let g = e.generate_from_plan(plan).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("lambda_function.py");
+            std::fs::write(&path, &g.code).unwrap();
+            let Some((ok, out)) = python(SIGNATURES, &[path.to_str().unwrap(), scheme, secret])
+            else {
+                return;
+            };
+            assert!(ok, "{} {} ({scheme}): {out}\n{}", tool.id, event.id, g.code);
+            checked.push(scheme.clone());
+        }
+    }
+    checked.sort();
+    checked.dedup();
+    assert_eq!(
+        checked,
+        [
+            "github",
+            "hmac_hex",
+            "shopify",
+            "slack",
+            "stripe",
+            "token:X-Gitlab-Token",
+            "token:X-Webhook-Secret"
+        ]
+    );
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::catalog::{Catalog, Event, EventDelivery, Role, Tool};
 use crate::model::{CompareOp, Condition, Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
-use crate::python;
+use crate::refs;
 
 /// The most steps a model plan may have.
 pub const MAX_STEPS: usize = 10;
@@ -554,7 +554,7 @@ fn planned_tools(
         if let Some(tool) = catalog.tool(&s.tool)
             && let Some(action) = tool.action(&s.action)
         {
-            add(tool, python::credentials_for(tool, action));
+            add(tool, refs::credentials_for(tool, action));
         }
     }
     tools

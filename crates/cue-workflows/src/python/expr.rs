@@ -1,0 +1,252 @@
+//! Python expressions from the catalog's call specs: a URL template such as
+//! `https://api.example.com/{team}/items`, a JSON body with `{text}` in it, boto3 arguments.
+//!
+//! Literal parts become string literals ([`py_str`]); references become names the generator
+//! defines (a setting's constant, a credential, a helper call). The result is a [`Code`], the
+//! only kind of text the templates print without a filter.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::WorkflowError;
+use crate::escape::py_str;
+use crate::refs::{is_cred_name, next_ref};
+
+/// Python source the generator built: literals through [`py_str`], names it chose, and the
+/// catalog's call specs. Serialised for a template as text that is printed as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Code(String);
+
+impl Code {
+    /// Code written in this crate's source.
+    pub(crate) fn from_static(code: &'static str) -> Self {
+        Self(code.to_owned())
+    }
+
+    /// A string literal.
+    pub(crate) fn literal(s: &str) -> Self {
+        Self(py_str(s))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        minijinja::Value::from_safe_string(self.0.clone()).serialize(serializer)
+    }
+}
+
+/// How references resolve in one step's call.
+pub(crate) struct Ctx<'a> {
+    /// `item` (per-item call) or `items` (one call for all).
+    pub var: &'static str,
+    /// The step's parameters and the constants holding them.
+    pub consts: &'a BTreeMap<String, String>,
+    /// Modules the expressions use.
+    pub imports: BTreeSet<&'static str>,
+    /// Helper functions the expressions call (`ddb`, `mime`, `time`).
+    pub helpers: BTreeSet<&'static str>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(var: &'static str, consts: &'a BTreeMap<String, String>) -> Self {
+        Self {
+            var,
+            consts,
+            imports: BTreeSet::new(),
+            helpers: BTreeSet::new(),
+        }
+    }
+
+    fn param(&self, reference: &str, name: &str) -> Result<String, WorkflowError> {
+        self.consts.get(name).cloned().ok_or_else(|| {
+            WorkflowError::Internal(format!("{{{reference}}} names no parameter {name}"))
+        })
+    }
+
+    fn reference(&mut self, name: &str) -> Result<String, WorkflowError> {
+        let v = self.var;
+        Ok(match name {
+            "text" => format!("_text({v})"),
+            "item" => v.to_owned(),
+            "items" => "items".to_owned(),
+            "json" => format!("json.dumps({v}, default=str)"),
+            "title" => "WORKFLOW_NAME".to_owned(),
+            "since" | "now" => {
+                self.imports.insert("datetime");
+                self.helpers.insert("time");
+                format!("_{name}()")
+            }
+            "uuid" => {
+                self.imports.insert("uuid");
+                "str(uuid.uuid4())".to_owned()
+            }
+            "ddb_item" => {
+                self.imports.insert("uuid");
+                self.helpers.insert("ddb");
+                format!("_ddb_item({v})")
+            }
+            n if n.starts_with("field:") => format!("_field({v}, {})", py_str(&n[6..])),
+            // the record's own field, else the step's setting: {field_or:email:to}
+            n if n.starts_with("field_or:") => {
+                let (field, param) = n[9..].split_once(':').unwrap_or((&n[9..], ""));
+                format!(
+                    "(_field({v}, {}) or {})",
+                    py_str(field),
+                    self.param(n, param)?
+                )
+            }
+            // an RFC 822 message, base64url-encoded (Gmail's `raw`): {mime:to}
+            n if n.starts_with("mime:") => {
+                let to = self.param(n, &n[5..])?;
+                self.imports.insert("base64");
+                self.imports.insert("email.message");
+                self.helpers.insert("mime");
+                format!("_mime_raw(_field({v}, \"email\") or {to}, WORKFLOW_NAME, _text({v}))")
+            }
+            n if is_cred_name(n) => n.to_owned(),
+            n if self.consts.contains_key(n) => self.param(n, n)?,
+            n => {
+                return Err(WorkflowError::Internal(format!(
+                    "unknown template reference {{{n}}}"
+                )));
+            }
+        })
+    }
+
+    /// A template string: literal parts and references concatenated. In a URL, references after
+    /// the start are percent-encoded (credentials, such as a shop domain, are not).
+    pub(crate) fn string(&mut self, s: &str, url: bool) -> Result<Code, WorkflowError> {
+        let mut parts: Vec<String> = Vec::new();
+        let mut rest = s;
+        let mut first = true;
+        while let Some((i, j)) = next_ref(rest) {
+            if i > 0 {
+                parts.push(py_str(&rest[..i]));
+            }
+            let name = &rest[i + 1..j];
+            let e = self.reference(name)?;
+            if url && !is_cred_name(name) && !(first && i == 0) {
+                parts.push(format!("urllib.parse.quote(str({e}), safe=\"/\")"));
+            } else if s.len() == name.len() + 2 {
+                // the whole string is one reference: its value as it is
+                return Ok(Code(e));
+            } else {
+                parts.push(format!("str({e})"));
+            }
+            first = false;
+            rest = &rest[j + 1..];
+        }
+        if !rest.is_empty() || parts.is_empty() {
+            parts.push(py_str(rest));
+        }
+        Ok(Code(parts.join(" + ")))
+    }
+
+    /// A JSON value with template strings in it.
+    pub(crate) fn value(&mut self, v: &Value) -> Result<Code, WorkflowError> {
+        Ok(match v {
+            Value::Null => Code::from_static("None"),
+            Value::Bool(true) => Code::from_static("True"),
+            Value::Bool(false) => Code::from_static("False"),
+            Value::Number(n) => Code(n.to_string()),
+            Value::String(s) => self.string(s, false)?,
+            Value::Array(a) => {
+                let items = a
+                    .iter()
+                    .map(|x| self.value(x))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Code(format!("[{}]", join(&items)))
+            }
+            Value::Object(o) => self.dict(o.iter())?,
+        })
+    }
+
+    /// A dict literal of string keys and template values.
+    pub(crate) fn dict<'v>(
+        &mut self,
+        entries: impl Iterator<Item = (&'v String, &'v Value)>,
+    ) -> Result<Code, WorkflowError> {
+        let mut items = Vec::new();
+        for (k, v) in entries {
+            items.push(entry(k, &self.value(v)?));
+        }
+        Ok(dict(&items))
+    }
+
+    /// Keyword arguments (`Bucket=..., Key=...`) of template values; the names are the
+    /// catalog's, which its check keeps to plain identifiers.
+    pub(crate) fn kwargs<'v>(
+        &mut self,
+        entries: impl Iterator<Item = (&'v String, &'v Value)>,
+    ) -> Result<Vec<Code>, WorkflowError> {
+        entries
+            .map(|(k, v)| Ok(keyword(k, &self.value(v)?)))
+            .collect()
+    }
+}
+
+/// `a, b, c`.
+pub(crate) fn join(items: &[Code]) -> String {
+    items
+        .iter()
+        .map(Code::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `{a, b}` of `key: value` entries.
+pub(crate) fn dict(entries: &[Code]) -> Code {
+    Code(format!("{{{}}}", join(entries)))
+}
+
+/// `key: value` of a string key.
+pub(crate) fn entry(key: &str, value: &Code) -> Code {
+    Code(format!("{}: {}", py_str(key), value.0))
+}
+
+/// `function(arguments)`.
+pub(crate) fn call(function: &Code, arguments: &[Code]) -> Code {
+    Code(format!("{}({})", function.0, join(arguments)))
+}
+
+/// `value.attribute`; the attribute is the generator's or the catalog's name.
+pub(crate) fn attr(value: &Code, attribute: &str) -> Code {
+    Code(format!("{}.{attribute}", value.0))
+}
+
+/// `value[key]`.
+pub(crate) fn index(value: &Code, key: &Code) -> Code {
+    Code(format!("{}[{}]", value.0, key.0))
+}
+
+/// `(expression)`.
+pub(crate) fn paren(expression: &Code) -> Code {
+    Code(format!("({})", expression.0))
+}
+
+/// `a + b`.
+pub(crate) fn concat(parts: &[Code]) -> Code {
+    Code(
+        parts
+            .iter()
+            .map(Code::as_str)
+            .collect::<Vec<_>>()
+            .join(" + "),
+    )
+}
+
+/// A name the generator defined (a constant, a client, a helper, a module) or the catalog's.
+pub(crate) fn name(n: &str) -> Code {
+    Code(n.to_owned())
+}
+
+/// `keyword=value`.
+pub(crate) fn keyword(key: &str, value: &Code) -> Code {
+    Code(format!("{key}={}", value.0))
+}

@@ -1,0 +1,579 @@
+//! Python code generation: the Lambda module of a [`Plan`], from the catalog's call specs.
+//!
+//! This module decides *what* the module holds (imports, settings, clients, helpers, one function
+//! per step, the handler of the trigger's delivery) and hands that to the templates under
+//! `codegen/python/`, which say how it is written. Values from the plan reach the templates as
+//! plain strings, which only an escaping filter can print; expressions built here from the
+//! catalog's specs are [`Code`].
+
+mod expr;
+mod signature;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::WorkflowError;
+use crate::catalog::{Action, Api, Catalog, ContentType, Role, Tool};
+use crate::escape::{ident, sql_ident};
+use crate::model::{Condition, Delivery, Plan, Step};
+use crate::refs::{Auth, AuthValue};
+use crate::render::{PlanText, Templates};
+use expr::{Code, Ctx};
+use signature::{Scheme, Signature};
+
+/// What a plan's module needs and holds, before it is written.
+pub(crate) struct Prepared<'a> {
+    module: Module<'a>,
+    /// Pinned packages the module imports.
+    pub requirements: Vec<String>,
+    /// IAM actions the function needs.
+    pub iam: Vec<String>,
+}
+
+impl Prepared<'_> {
+    /// The module's text.
+    pub(crate) fn render(&self, templates: &Templates) -> Result<String, WorkflowError> {
+        templates.render("python/module.py.j2", &self.module)
+    }
+}
+
+/// Modules every generated function imports (the `_http` helper's).
+const BASE_IMPORTS: &[&str] = &[
+    "json",
+    "logging",
+    "os",
+    "time",
+    "urllib.error",
+    "urllib.parse",
+    "urllib.request",
+    "xml.etree.ElementTree",
+];
+
+/// Imports that are not in the standard library, written in a group of their own.
+const THIRD_PARTY: &[&str] = &["boto3", "pg8000.native", "pymysql", "redis", "pymongo"];
+
+/// Decides what the Lambda module of `plan` holds: every call resolved against the catalog,
+/// the imports, packages and IAM actions they need. [`Prepared::render`] writes it.
+pub(crate) fn prepare<'a>(
+    catalog: &Catalog,
+    plan: &'a Plan,
+) -> Result<Prepared<'a>, WorkflowError> {
+    let mut g = Gen {
+        catalog,
+        imports: BASE_IMPORTS.iter().copied().collect(),
+        requirements: BTreeSet::new(),
+        iam: BTreeSet::new(),
+        settings: Vec::new(),
+        clients: BTreeMap::new(),
+        helpers: BTreeSet::new(),
+        header_fns: BTreeMap::new(),
+    };
+    let steps = plan
+        .steps
+        .iter()
+        .map(|s| g.step(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let handler = g.handler(plan)?;
+    if g.helpers.contains("time") || g.imports.contains("datetime") {
+        g.imports.insert("datetime");
+        g.helpers.insert("time");
+    }
+    let (third_party, stdlib): (Vec<&str>, Vec<&str>) =
+        g.imports.iter().partition(|m| THIRD_PARTY.contains(m));
+    let module = Module {
+        plan: PlanText::from(plan),
+        imports: stdlib.into_iter().map(Code::from_static).collect(),
+        third_party_imports: third_party.into_iter().map(Code::from_static).collect(),
+        placeholders: plan.placeholders(),
+        helpers: Helpers::from(&g.helpers),
+        settings: g.settings,
+        clients: g.clients.into_values().collect(),
+        header_fns: g.header_fns.into_values().collect(),
+        filter: plan.trigger.filter.as_ref().map(Cond::from),
+        steps,
+        handler,
+    };
+    Ok(Prepared {
+        module,
+        requirements: g.requirements.into_iter().collect(),
+        iam: g.iam.into_iter().collect(),
+    })
+}
+
+/// What `python/module.py.j2` renders.
+#[derive(Serialize)]
+struct Module<'a> {
+    plan: PlanText<'a>,
+    imports: Vec<Code>,
+    third_party_imports: Vec<Code>,
+    placeholders: Vec<String>,
+    settings: Vec<Setting>,
+    helpers: Helpers,
+    clients: Vec<Client>,
+    header_fns: Vec<HeaderFn>,
+    /// The trigger's filter.
+    filter: Option<Cond>,
+    steps: Vec<StepFn>,
+    handler: Handler,
+}
+
+/// A step parameter as a constant the environment can override.
+#[derive(Serialize)]
+struct Setting {
+    name: String,
+    value: String,
+}
+
+/// The helper functions a module needs besides `_http` and its record helpers.
+#[derive(Serialize, Default)]
+struct Helpers {
+    time: bool,
+    ddb: bool,
+    mime: bool,
+    sql: bool,
+    postgres: bool,
+    mysql: bool,
+    smtp: bool,
+    imap: bool,
+}
+
+impl From<&BTreeSet<&'static str>> for Helpers {
+    fn from(h: &BTreeSet<&'static str>) -> Self {
+        Self {
+            time: h.contains("time"),
+            ddb: h.contains("ddb"),
+            mime: h.contains("mime"),
+            sql: h.contains("sql"),
+            postgres: h.contains("postgres"),
+            mysql: h.contains("mysql"),
+            smtp: h.contains("smtp"),
+            imap: h.contains("imap"),
+        }
+    }
+}
+
+/// A client created once per execution environment.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Client {
+    Boto3 { var: String, service: String },
+    S3Reader,
+    Redis,
+    Mongodb,
+}
+
+/// `_<tool>_headers()`: the headers every call of an HTTP tool sends.
+#[derive(Serialize)]
+struct HeaderFn {
+    name: String,
+    tool: String,
+    headers: Code,
+}
+
+/// A condition as `_matches` takes it.
+#[derive(Serialize)]
+struct Cond {
+    field: String,
+    symbol: &'static str,
+    value: String,
+    description: String,
+}
+
+impl From<&Condition> for Cond {
+    fn from(c: &Condition) -> Self {
+        Self {
+            field: c.field.clone(),
+            symbol: c.op.symbol(),
+            value: c.value.clone(),
+            description: c.description.clone(),
+        }
+    }
+}
+
+/// How a step function handles its records (`python/step.py.j2`).
+#[derive(Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum StepKind {
+    /// Reads fresh records.
+    Read,
+    /// One call per record.
+    Each,
+    /// One call for all records; the answer is the result.
+    Batch,
+    /// One call for all records; the answer's records are the next step's input.
+    Transform,
+}
+
+/// One generated step function and how `run_workflow` calls it.
+#[derive(Serialize)]
+struct StepFn {
+    #[serde(rename = "fn")]
+    name: String,
+    id: String,
+    /// The docstring.
+    doc: String,
+    description: String,
+    kind: StepKind,
+    call: Code,
+    /// Whether the call reads the step's input (else a read step drops it).
+    call_uses_items: bool,
+    condition: Option<Cond>,
+    for_each: bool,
+    /// A write step's results are counted but are not the next step's input.
+    writes: bool,
+}
+
+/// The handler of the trigger's delivery (`python/handler/<delivery>.py.j2`).
+#[derive(Serialize)]
+struct Handler {
+    delivery: &'static str,
+    /// How a webhook request is authenticated.
+    signature: Option<Signature>,
+    /// Where the record is in a webhook's JSON body (`data.object`).
+    item_path: Option<String>,
+    /// A request the vendor sends to check the URL, answered before the workflow runs.
+    handshake: Option<&'static str>,
+}
+
+struct Gen<'c> {
+    catalog: &'c Catalog,
+    imports: BTreeSet<&'static str>,
+    requirements: BTreeSet<String>,
+    iam: BTreeSet<String>,
+    settings: Vec<Setting>,
+    /// By variable name, the order they are written in.
+    clients: BTreeMap<String, Client>,
+    helpers: BTreeSet<&'static str>,
+    /// By function name, the order they are written in.
+    header_fns: BTreeMap<String, HeaderFn>,
+}
+
+impl Gen<'_> {
+    /// The constant holding a step parameter (shared when two steps use the same value).
+    fn setting(&mut self, tool: &Tool, name: &str, value: &str) -> String {
+        let base = format!("{}_{}", ident(&tool.id), ident(name)).to_ascii_uppercase();
+        let mut candidate = base.clone();
+        let mut n = 2;
+        loop {
+            match self.settings.iter().find(|s| s.name == candidate) {
+                Some(s) if s.value == value => return candidate,
+                Some(_) => {
+                    candidate = format!("{base}_{n}");
+                    n += 1;
+                }
+                None => {
+                    self.settings.push(Setting {
+                        name: candidate.clone(),
+                        value: value.to_owned(),
+                    });
+                    return candidate;
+                }
+            }
+        }
+    }
+
+    /// The name of a tool's header function, written once per module.
+    fn headers_fn(&mut self, tool: &Tool, auth: &Auth<'_>) -> Result<String, WorkflowError> {
+        let name = format!("_{}_headers", ident(&tool.id));
+        if self.header_fns.contains_key(&name) {
+            return Ok(name);
+        }
+        let mut entries: Vec<Code> = Vec::new();
+        match *auth {
+            Auth::Bearer(v) => entries.push(expr::entry(
+                "Authorization",
+                &expr::concat(&[Code::literal("Bearer "), auth_value(v)]),
+            )),
+            Auth::Header {
+                name,
+                prefix,
+                value,
+            } => {
+                let value = match prefix {
+                    Some(p) => expr::concat(&[Code::literal(&format!("{p} ")), auth_value(value)]),
+                    None => auth_value(value),
+                };
+                entries.push(expr::entry(name, &value));
+            }
+            Auth::Basic { user, password } => {
+                self.imports.insert("base64");
+                let pair =
+                    expr::concat(&[auth_value(user), Code::literal(":"), auth_value(password)]);
+                let bytes = expr::call(
+                    &expr::attr(&expr::paren(&pair), "encode"),
+                    &[Code::literal("utf-8")],
+                );
+                let base64 = expr::call(&expr::name("base64.b64encode"), &[bytes]);
+                let encoded = expr::call(&expr::attr(&base64, "decode"), &[Code::literal("ascii")]);
+                entries.push(expr::entry(
+                    "Authorization",
+                    &expr::concat(&[Code::literal("Basic "), encoded]),
+                ));
+            }
+            Auth::Query { .. } | Auth::None => {}
+        }
+        let consts = BTreeMap::new();
+        let mut ctx = Ctx::new("item", &consts);
+        for (k, v) in &tool.headers {
+            entries.push(expr::entry(k, &ctx.string(v, false)?));
+        }
+        self.header_fns.insert(
+            name.clone(),
+            HeaderFn {
+                name: name.clone(),
+                tool: tool.name.clone(),
+                headers: expr::dict(&entries),
+            },
+        );
+        Ok(name)
+    }
+
+    /// The variable of a tool's client, created once per module.
+    fn client(&mut self, tool: &Tool) -> String {
+        let (var, client) = match &tool.api {
+            Api::Boto3 { service } => {
+                self.imports.insert("boto3");
+                let var = format!("_{}", ident(service));
+                (
+                    var.clone(),
+                    Client::Boto3 {
+                        var,
+                        service: service.clone(),
+                    },
+                )
+            }
+            Api::Redis => {
+                self.imports.insert("redis");
+                ("_redis".to_owned(), Client::Redis)
+            }
+            Api::Mongodb => {
+                self.imports.insert("pymongo");
+                ("_mongo".to_owned(), Client::Mongodb)
+            }
+            _ => return String::new(),
+        };
+        self.clients.insert(var.clone(), client);
+        var
+    }
+
+    /// One step function.
+    fn step(&mut self, step: &Step) -> Result<StepFn, WorkflowError> {
+        let catalog = self.catalog;
+        let tool = catalog.tool(&step.tool).ok_or_else(|| {
+            WorkflowError::Internal(format!("unknown tool {} in plan", step.tool))
+        })?;
+        let action = tool.action(&step.action).ok_or_else(|| {
+            WorkflowError::Internal(format!("unknown action {} of {}", step.action, tool.id))
+        })?;
+        self.requirements.extend(tool.requirements.iter().cloned());
+        self.iam.extend(action.iam.iter().cloned());
+        let consts: BTreeMap<String, String> = step
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), self.setting(tool, k, v)))
+            .collect();
+        let per_item = action.role != Role::Read && !action.batch;
+        let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
+        let call = self.call(tool, action, step, &mut ctx)?;
+        self.imports.extend(ctx.imports);
+        self.helpers.extend(ctx.helpers);
+        let kind = match (action.role, per_item) {
+            (Role::Read, _) => StepKind::Read,
+            (_, true) => StepKind::Each,
+            (Role::Transform, false) => StepKind::Transform,
+            (_, false) => StepKind::Batch,
+        };
+        Ok(StepFn {
+            name: format!(
+                "{}_{}_{}",
+                ident(&step.id),
+                ident(&tool.id),
+                ident(&action.id)
+            ),
+            id: step.id.clone(),
+            doc: format!("{}: {}.", step.id.replace('_', " "), step.description),
+            description: step.description.clone(),
+            kind,
+            call_uses_items: call.as_str().contains("items"),
+            call,
+            condition: step.condition.as_ref().map(Cond::from),
+            for_each: step.for_each.is_some(),
+            writes: action.role == Role::Write,
+        })
+    }
+
+    /// The expression calling `action`.
+    fn call(
+        &mut self,
+        tool: &Tool,
+        action: &Action,
+        step: &Step,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Code, WorkflowError> {
+        Ok(match &tool.api {
+            Api::Http { base_url, auth } => {
+                let auth = Auth::parse(auth)
+                    .map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
+                let path = action.path.as_deref().unwrap_or_default();
+                let mut args = vec![
+                    Code::literal(action.method.as_deref().unwrap_or("POST")),
+                    ctx.string(&format!("{base_url}{path}"), true)?,
+                    expr::keyword(
+                        "headers",
+                        &expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]),
+                    ),
+                ];
+                if let Some(b) = &action.body {
+                    args.push(expr::keyword("payload", &ctx.value(b)?));
+                }
+                let mut query = Vec::new();
+                for (k, v) in &action.query {
+                    query.push(expr::entry(k, &ctx.value(v)?));
+                }
+                if let Auth::Query { name, value } = auth {
+                    query.push(expr::entry(name, &auth_value(value)));
+                }
+                if !query.is_empty() {
+                    args.push(expr::keyword("params", &expr::dict(&query)));
+                }
+                if action.content_type == ContentType::Form {
+                    args.push(Code::from_static("form=True"));
+                }
+                expr::call(&expr::name("_http"), &args)
+            }
+            Api::Boto3 { .. } | Api::Redis | Api::Mongodb => {
+                let mut client = expr::name(&self.client(tool));
+                if matches!(tool.api, Api::Mongodb) {
+                    // the database and collection the prompt named, else defaults
+                    for (param, default) in [("database", "workflows"), ("collection", "records")] {
+                        let key = ctx
+                            .consts
+                            .get(param)
+                            .map_or_else(|| Code::literal(default), |c| expr::name(c));
+                        client = expr::index(&client, &key);
+                    }
+                }
+                let method = action.call.as_deref().unwrap_or(&action.id);
+                expr::call(
+                    &expr::attr(&client, method),
+                    &ctx.kwargs(action.kwargs.iter())?,
+                )
+            }
+            Api::Postgres | Api::Mysql => {
+                let (connect, module) = if matches!(tool.api, Api::Postgres) {
+                    ("postgres", "pg8000.native")
+                } else {
+                    ("mysql", "pymysql")
+                };
+                self.helpers.insert("sql");
+                self.helpers.insert(connect);
+                self.imports.insert(module);
+                let sql = sql_statement(action, step);
+                let params = ctx.dict(action.kwargs.iter())?;
+                let connect = expr::name(&format!("_{connect}_connect"));
+                expr::call(&expr::name("_sql"), &[connect, Code::literal(&sql), params])
+            }
+            Api::Smtp => {
+                self.helpers.insert("smtp");
+                self.imports.insert("smtplib");
+                self.imports.insert("email.message");
+                expr::call(
+                    &expr::name("_smtp_send"),
+                    &ctx.kwargs(action.kwargs.iter())?,
+                )
+            }
+            Api::Imap => {
+                self.helpers.insert("imap");
+                self.imports.insert("imaplib");
+                self.imports.insert("email");
+                self.imports.insert("email.policy");
+                expr::call(&expr::name("_imap_unseen"), &[])
+            }
+        })
+    }
+
+    fn handler(&mut self, plan: &Plan) -> Result<Handler, WorkflowError> {
+        let t = &plan.trigger;
+        let mut handler = Handler {
+            delivery: match t.delivery {
+                Delivery::Schedule | Delivery::Poll => "schedule",
+                Delivery::Direct => "direct",
+                Delivery::Http => "http",
+                Delivery::S3 => "s3",
+                Delivery::Sqs => "sqs",
+                Delivery::Kinesis => "kinesis",
+            },
+            signature: None,
+            item_path: None,
+            handshake: None,
+        };
+        match t.delivery {
+            Delivery::Http => {
+                self.imports.insert("base64");
+                self.imports.insert("hmac");
+                let event = t
+                    .tool
+                    .as_deref()
+                    .and_then(|id| self.catalog.tool(id))
+                    .zip(t.event.as_deref())
+                    .and_then(|(tool, e)| tool.events.iter().find(|x| x.id == e));
+                let (name, secret) = event
+                    .and_then(|e| e.signature.clone().zip(e.secret.clone()))
+                    .unwrap_or_else(|| {
+                        (
+                            "token:X-Webhook-Secret".to_owned(),
+                            "WEBHOOK_SECRET".to_owned(),
+                        )
+                    });
+                let signature = Signature::new(Scheme::named(&name)?, secret)?;
+                self.imports.extend(signature.imports());
+                handler.handshake = (name == "slack").then_some("slack_url_verification");
+                handler.signature = Some(signature);
+                handler.item_path = event.and_then(|e| e.item_path.clone());
+            }
+            Delivery::S3 => {
+                self.imports.insert("boto3");
+                self.imports.insert("csv");
+                self.imports.insert("io");
+                self.iam.insert("s3:GetObject".to_owned());
+                self.clients
+                    .insert("_s3_reader".to_owned(), Client::S3Reader);
+            }
+            Delivery::Kinesis => {
+                self.imports.insert("base64");
+            }
+            Delivery::Schedule | Delivery::Poll | Delivery::Direct | Delivery::Sqs => {}
+        }
+        Ok(handler)
+    }
+}
+
+/// A credential's constant, or a literal.
+fn auth_value(v: AuthValue<'_>) -> Code {
+    match v {
+        AuthValue::Credential(c) => expr::name(c),
+        AuthValue::Literal(l) => Code::literal(l),
+    }
+}
+
+/// The action's SQL with the identifiers the prompt named (a table) put in; a name that is not
+/// a plain identifier is replaced by the action's default. Values are bound parameters.
+fn sql_statement(action: &Action, step: &Step) -> String {
+    let template = action.sql.as_deref().unwrap_or_default();
+    let mut sql = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        let Some(j) = rest[i..].find('}') else { break };
+        sql.push_str(&rest[..i]);
+        let key = &rest[i + 1..i + j];
+        let named = step.params.get(key).map(String::as_str).unwrap_or("");
+        let id = sql_ident(named)
+            .or_else(|| action.params.get(key).map(String::as_str))
+            .unwrap_or("records");
+        sql.push_str(id);
+        rest = &rest[i + j + 1..];
+    }
+    sql.push_str(rest);
+    sql
+}
