@@ -1,11 +1,18 @@
-//! Throughput of `validate` over the committed corpus of Lambda handlers and over generated
-//! hostile inputs. Run with `cargo bench -p cue-validate`.
+//! Throughput of `validate` over the 4 kB handler the HTTP benchmark posts, the committed corpus
+//! of Lambda handlers and generated hostile inputs; and ruff's parser alone on the same handler,
+//! the floor under any validation. Run with `cargo bench -p cue-validate`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use cue_validate::{Options, validate};
+use ruff_python_parser::{Mode, ParseOptions};
+
+/// The body of `cargo xtask bench`'s `POST /code/validate` (125 lines, 4,044 bytes), with the
+/// same requirements, so this bench and the HTTP one measure the same work.
+const HANDLER: &str = include_str!("../../../xtask/bench/handler.py");
+const HANDLER_REQUIREMENTS: &str = "requests==2.32.3\nboto3==1.35.0\n";
 
 const CORPUS: &[(&str, &str)] = &[
     (
@@ -46,6 +53,27 @@ fn hostile() -> Vec<(&'static str, String)> {
     ]
 }
 
+fn handler(c: &mut Criterion) {
+    let options = Options::default().with_requirements(HANDLER_REQUIREMENTS);
+    let mut group = c.benchmark_group("handler");
+    group.throughput(Throughput::Bytes(HANDLER.len() as u64));
+    group.bench_function("validate", |b| {
+        b.iter(|| validate(black_box(HANDLER), &options).unwrap());
+    });
+    group.bench_function("parse_only", |b| {
+        b.iter(|| {
+            let parse_options = ParseOptions::from(Mode::Module).with_target_version(
+                ruff_python_ast::PythonVersion {
+                    major: 3,
+                    minor: 13,
+                },
+            );
+            ruff_python_parser::parse_unchecked(black_box(HANDLER), parse_options)
+        });
+    });
+    group.finish();
+}
+
 fn corpus(c: &mut Criterion) {
     let options = Options::default();
     let mut group = c.benchmark_group("corpus");
@@ -71,5 +99,5 @@ fn hostile_inputs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, corpus, hostile_inputs);
+criterion_group!(benches, handler, corpus, hostile_inputs);
 criterion_main!(benches);
