@@ -258,20 +258,38 @@ fn shannon_entropy(text: &str) -> f64 {
 
 /// Documented example values that are not real credentials.
 fn is_example(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    [
-        "example",
-        "xxxx",
-        "your",
-        "dummy",
-        "placeholder",
-        "redacted",
-        "changeme",
-        "fake",
-        "0000000000",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    const WORDS: &[&[u8]] = &[
+        b"example",
+        b"xxxx",
+        b"your",
+        b"dummy",
+        b"placeholder",
+        b"redacted",
+        b"changeme",
+        b"fake",
+        b"0000000000",
+    ];
+    WORDS
+        .iter()
+        .any(|word| contains_ignore_ascii_case(text.as_bytes(), word))
+}
+
+/// Whether `haystack` contains `lower` (lower-case ASCII) in any ASCII case, without building a
+/// lower-cased copy: this runs on every string literal of 16 characters or more.
+fn contains_ignore_ascii_case(haystack: &[u8], lower: &[u8]) -> bool {
+    let Some((&first, rest)) = lower.split_first() else {
+        return true;
+    };
+    let last_start = haystack.len().saturating_sub(lower.len());
+    haystack.len() >= lower.len()
+        && (0..=last_start).any(|i| {
+            haystack
+                .get(i)
+                .is_some_and(|b| b.to_ascii_lowercase() == first)
+                && haystack
+                    .get(i + 1..i + lower.len())
+                    .is_some_and(|tail| tail.eq_ignore_ascii_case(rest))
+        })
 }
 
 /// The kind of credential `text` contains, if it matches a known token format.
@@ -281,9 +299,12 @@ pub(crate) fn credential_pattern(text: &str) -> Option<&'static str> {
         // at least 16 characters.
         return None;
     }
-    if is_example(text) {
-        return None;
-    }
+    // Documented examples are not credentials. Checked after a format matched, since almost
+    // no string matches one and the example check costs more than the scan.
+    find_credential(text).filter(|_| !is_example(text))
+}
+
+fn find_credential(text: &str) -> Option<&'static str> {
     if text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
         return Some("private key");
     }
@@ -525,6 +546,36 @@ mod tests {
             "user",
         ] {
             assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn example_words_match_in_any_ascii_case() {
+        for text in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "ExAmPlE",
+            "sk-YOUR-key",
+            "a-dummy-value",
+            "xXxX",
+            "<placeholder>",
+            "[REDACTED]",
+            "ChangeMe123",
+            "fake_token",
+            "token-0000000000",
+            "é-example-é",
+        ] {
+            assert!(is_example(text), "{text}");
+        }
+        for text in [
+            "",
+            "exampl",
+            "xxx",
+            "you r",
+            "AKIAQ3EGUKXM7WZJ4PLD",
+            "ÉXAMPLE",
+            "000000000",
+        ] {
+            assert!(!is_example(text), "{text}");
         }
     }
 
