@@ -88,9 +88,9 @@ impl Checker<'_> {
 
     /// Checks an attribute chain in load context (`datetime.datetime.utcnow`, `openai.ChatCompletion`).
     pub(super) fn check_api_use(&mut self, expr: &Expr) {
-        if let Some(qualified) = self.qualified_name(expr) {
-            self.check_api_entry(&qualified, expr.range());
-        }
+        self.with_qualified_name(expr, |this, qualified| {
+            this.check_api_entry(qualified, expr.range());
+        });
     }
 
     fn report_entry(&mut self, entry: &Entry, used: &str, range: TextRange) -> bool {

@@ -98,7 +98,9 @@ pub(crate) enum ScopeKind {
 pub(crate) struct Scope<'a> {
     pub(crate) kind: ScopeKind,
     pub(crate) parent: Option<usize>,
-    pub(crate) names: HashMap<&'a str, Vec<usize>>,
+    /// The latest binding of each name in this scope; earlier ones are chained through
+    /// [`Binding::shadows`] (no vector per name).
+    pub(crate) names: HashMap<&'a str, usize>,
     pub(crate) globals: HashSet<&'a str>,
     pub(crate) nonlocals: HashSet<&'a str>,
     pub(crate) star_import: bool,
@@ -140,6 +142,8 @@ pub(crate) struct Binding {
     pub(crate) kind: BindingKind,
     pub(crate) range: TextRange,
     pub(crate) used: bool,
+    /// The previous binding of the same name in the same scope.
+    pub(crate) shadows: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -204,6 +208,9 @@ pub(crate) struct Checker<'a> {
     pub(crate) dunder_all: Vec<(&'a str, TextRange)>,
     /// Normalised distribution names declared in requirements.txt.
     pub(crate) declared: HashSet<String>,
+    /// Reused buffer for qualified names (`requests.get`), built for every call and attribute
+    /// load, so resolving them does not allocate.
+    qualified_scratch: String,
 }
 
 impl<'a> Checker<'a> {
@@ -239,6 +246,7 @@ impl<'a> Checker<'a> {
             handler_bound_otherwise: false,
             dunder_all: Vec::new(),
             declared,
+            qualified_scratch: String::new(),
         }
     }
 
@@ -324,15 +332,17 @@ impl<'a> Checker<'a> {
                 self.handler_bound_otherwise = true;
             }
         }
+        let id = self.bindings.len();
+        let shadows = self
+            .scopes
+            .get_mut(target)
+            .and_then(|s| s.names.insert(name, id));
         self.bindings.push(Binding {
             kind,
             range,
             used: false,
+            shadows,
         });
-        let id = self.bindings.len() - 1;
-        if let Some(s) = self.scopes.get_mut(target) {
-            s.names.entry(name).or_default().push(id);
-        }
     }
 
     fn bind(&mut self, name: &'a str, kind: BindingKind, range: TextRange) {
@@ -366,54 +376,63 @@ impl<'a> Checker<'a> {
             let visible = first || s.kind != ScopeKind::Class;
             if visible
                 && !s.nonlocals.contains(name)
-                && let Some(ids) = s.names.get(name)
+                && let Some(&id) = s.names.get(name)
             {
-                return ids.last().and_then(|&id| self.bindings.get(id));
+                return self.bindings.get(id);
             }
             first = false;
             scope = s.parent?;
         }
     }
 
-    /// The fully qualified name an expression refers to, through imports: `np.array` with
-    /// `import numpy as np` is `numpy.array`; an unshadowed builtin `print` is `builtins.print`.
-    pub(crate) fn qualified_name(&self, expr: &Expr) -> Option<String> {
-        let mut segments: Vec<&str> = Vec::new();
+    /// Writes into `out` the fully qualified name an expression refers to, through imports:
+    /// `np.array` with `import numpy as np` is `numpy.array`; an unshadowed builtin `print` is
+    /// `builtins.print`. Returns false when the expression names nothing qualified.
+    pub(crate) fn qualified_name_into(&self, expr: &Expr, out: &mut String) -> bool {
+        let mut segments = [""; MAX_QUALIFIED_SEGMENTS];
+        let mut count = 0;
         let mut current = expr;
-        loop {
+        let head = loop {
             match current {
                 Expr::Attribute(attr) => {
-                    if segments.len() >= MAX_QUALIFIED_SEGMENTS {
-                        return None;
-                    }
-                    segments.push(attr.attr.as_str());
+                    let Some(slot) = segments.get_mut(count) else {
+                        return false;
+                    };
+                    *slot = attr.attr.as_str();
+                    count += 1;
                     current = &attr.value;
                 }
-                Expr::Name(name) => {
-                    let head = match self.lookup_so_far(name.id.as_str()) {
-                        Some(Binding {
-                            kind: BindingKind::Import { qualified, .. },
-                            ..
-                        }) => qualified.clone(),
-                        Some(_) => return None,
-                        None if self
-                            .data
-                            .is_builtin(name.id.as_str(), self.options.python_version) =>
-                        {
-                            format!("builtins.{}", name.id.as_str())
-                        }
-                        None => return None,
-                    };
-                    let mut out = head;
-                    for segment in segments.iter().rev() {
-                        out.push('.');
-                        out.push_str(segment);
-                    }
-                    return Some(out);
-                }
-                _ => return None,
+                Expr::Name(name) => break name.id.as_str(),
+                _ => return false,
             }
+        };
+        out.clear();
+        match self.lookup_so_far(head) {
+            Some(Binding {
+                kind: BindingKind::Import { qualified, .. },
+                ..
+            }) => out.push_str(qualified),
+            Some(_) => return false,
+            None if self.data.is_builtin(head, self.options.python_version) => {
+                out.push_str("builtins.");
+                out.push_str(head);
+            }
+            None => return false,
         }
+        for segment in segments.iter().take(count).rev() {
+            out.push('.');
+            out.push_str(segment);
+        }
+        true
+    }
+
+    /// Runs `check` with the qualified name of `expr`, if it has one, built in the reused buffer.
+    pub(crate) fn with_qualified_name(&mut self, expr: &Expr, check: impl FnOnce(&mut Self, &str)) {
+        let mut name = std::mem::take(&mut self.qualified_scratch);
+        if self.qualified_name_into(expr, &mut name) {
+            check(self, &name);
+        }
+        self.qualified_scratch = name;
     }
 
     // ----- depth guard -----

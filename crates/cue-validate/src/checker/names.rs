@@ -66,13 +66,14 @@ fn implicitly_defined(checker: &Checker<'_>, scope: usize, name: &str) -> bool {
 }
 
 fn mark_used(checker: &mut Checker<'_>, scope: usize, name: &str) {
-    let Some(ids) = checker.scopes.get(scope).and_then(|s| s.names.get(name)) else {
-        return;
-    };
-    for &id in ids {
-        if let Some(binding) = checker.bindings.get_mut(id) {
-            binding.used = true;
-        }
+    let mut next = checker
+        .scopes
+        .get(scope)
+        .and_then(|s| s.names.get(name))
+        .copied();
+    while let Some(binding) = next.and_then(|id| checker.bindings.get_mut(id)) {
+        binding.used = true;
+        next = binding.shadows;
     }
 }
 

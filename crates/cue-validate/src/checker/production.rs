@@ -71,10 +71,11 @@ impl<'a> Checker<'a> {
         {
             self.check_sql_execute(call);
         }
-        let Some(qualified) = self.qualified_name(&call.func) else {
-            return;
-        };
-        let q = qualified.as_str();
+        self.with_qualified_name(&call.func, |this, q| this.check_qualified_call(call, q));
+    }
+
+    /// The rules that depend on what a call's callee resolves to (`requests.get`, `builtins.eval`).
+    fn check_qualified_call(&mut self, call: &ast::ExprCall, q: &str) {
         self.check_getenv(call, q);
         self.check_http_timeout(call, q);
         match q {
