@@ -389,41 +389,41 @@ impl<'a> Checker<'a> {
     /// `np.array` with `import numpy as np` is `numpy.array`; an unshadowed builtin `print` is
     /// `builtins.print`. Returns false when the expression names nothing qualified.
     pub(crate) fn qualified_name_into(&self, expr: &Expr, out: &mut String) -> bool {
-        let mut segments = [""; MAX_QUALIFIED_SEGMENTS];
-        let mut count = 0;
-        let mut current = expr;
-        let head = loop {
-            match current {
-                Expr::Attribute(attr) => {
-                    let Some(slot) = segments.get_mut(count) else {
-                        return false;
-                    };
-                    *slot = attr.attr.as_str();
-                    count += 1;
-                    current = &attr.value;
-                }
-                Expr::Name(name) => break name.id.as_str(),
-                _ => return false,
-            }
-        };
         out.clear();
-        match self.lookup_so_far(head) {
-            Some(Binding {
-                kind: BindingKind::Import { qualified, .. },
-                ..
-            }) => out.push_str(qualified),
-            Some(_) => return false,
-            None if self.data.is_builtin(head, self.options.python_version) => {
-                out.push_str("builtins.");
-                out.push_str(head);
+        self.write_qualified_name(expr, 0, out)
+    }
+
+    /// Writes the head of a dotted name, then each attribute below `outer` enclosing ones.
+    fn write_qualified_name(&self, expr: &Expr, outer: usize, out: &mut String) -> bool {
+        match expr {
+            Expr::Attribute(attr) => {
+                if outer >= MAX_QUALIFIED_SEGMENTS
+                    || !self.write_qualified_name(&attr.value, outer + 1, out)
+                {
+                    return false;
+                }
+                out.push('.');
+                out.push_str(attr.attr.as_str());
+                true
             }
-            None => return false,
+            Expr::Name(name) => {
+                let head = name.id.as_str();
+                match self.lookup_so_far(head) {
+                    Some(Binding {
+                        kind: BindingKind::Import { qualified, .. },
+                        ..
+                    }) => out.push_str(qualified),
+                    Some(_) => return false,
+                    None if self.data.is_builtin(head, self.options.python_version) => {
+                        out.push_str("builtins.");
+                        out.push_str(head);
+                    }
+                    None => return false,
+                }
+                true
+            }
+            _ => false,
         }
-        for segment in segments.iter().take(count).rev() {
-            out.push('.');
-            out.push_str(segment);
-        }
-        true
     }
 
     /// Runs `check` with the qualified name of `expr`, if it has one, built in the reused buffer.

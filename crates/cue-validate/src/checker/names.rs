@@ -16,7 +16,7 @@ const IMPLICIT_MODULE_NAMES: &[&str] = &[
 ];
 const IMPLICIT_CLASS_NAMES: &[&str] = &["__module__", "__qualname__"];
 
-/// Where a name resolves, following Python's static scoping from `scope`.
+/// The latest binding `name` resolves to, following Python's static scoping from `scope`.
 fn lookup(checker: &Checker<'_>, scope: usize, name: &str) -> Option<usize> {
     let mut current = scope;
     let mut first = true;
@@ -26,12 +26,15 @@ fn lookup(checker: &Checker<'_>, scope: usize, name: &str) -> Option<usize> {
             return checker
                 .scopes
                 .first()
-                .filter(|module| module.names.contains_key(name))
-                .map(|_| 0);
+                .and_then(|module| module.names.get(name))
+                .copied();
         }
         let visible = first || s.kind != ScopeKind::Class;
-        if visible && !s.nonlocals.contains(name) && s.names.contains_key(name) {
-            return Some(current);
+        if visible
+            && !s.nonlocals.contains(name)
+            && let Some(&id) = s.names.get(name)
+        {
+            return Some(id);
         }
         first = false;
         current = s.parent?;
@@ -65,12 +68,9 @@ fn implicitly_defined(checker: &Checker<'_>, scope: usize, name: &str) -> bool {
     false
 }
 
-fn mark_used(checker: &mut Checker<'_>, scope: usize, name: &str) {
-    let mut next = checker
-        .scopes
-        .get(scope)
-        .and_then(|s| s.names.get(name))
-        .copied();
+/// Marks `binding` and every earlier binding of the same name in its scope as used.
+fn mark_used(checker: &mut Checker<'_>, binding: usize) {
+    let mut next = Some(binding);
     while let Some(binding) = next.and_then(|id| checker.bindings.get_mut(id)) {
         binding.used = true;
         next = binding.shadows;
@@ -84,7 +84,7 @@ pub(super) fn resolve(checker: &mut Checker<'_>) {
     let references = std::mem::take(&mut checker.references);
     for reference in &references {
         match lookup(checker, reference.scope, reference.name) {
-            Some(scope) => mark_used(checker, scope, reference.name),
+            Some(binding) => mark_used(checker, binding),
             None => {
                 if reference.suppress_undefined
                     || implicitly_defined(checker, reference.scope, reference.name)
@@ -104,20 +104,16 @@ pub(super) fn resolve(checker: &mut Checker<'_>) {
 
     let annotation_names = std::mem::take(&mut checker.annotation_names);
     for (name, scope) in &annotation_names {
-        if let Some(found) = lookup(checker, *scope, name) {
-            mark_used(checker, found, name);
+        if let Some(binding) = lookup(checker, *scope, name) {
+            mark_used(checker, binding);
         }
     }
 
     let exports = std::mem::take(&mut checker.dunder_all);
     let module_star = checker.scopes.first().is_some_and(|m| m.star_import);
     for (name, range) in &exports {
-        if checker
-            .scopes
-            .first()
-            .is_some_and(|m| m.names.contains_key(name))
-        {
-            mark_used(checker, 0, name);
+        if let Some(&binding) = checker.scopes.first().and_then(|m| m.names.get(name)) {
+            mark_used(checker, binding);
         } else if !module_star && !implicitly_defined(checker, 0, name) {
             checker.report(
                 Rule::UndefinedExport,
