@@ -115,6 +115,8 @@ pub(crate) struct Data {
     module_entries: HashMap<String, usize>,
     /// API-kind entries (stdlib-api, package-api) by target.
     api_entries: HashMap<String, usize>,
+    /// The last segment of every API-kind target (`utcnow` of `datetime.datetime.utcnow`).
+    api_attributes: HashSet<String>,
     pub(crate) runtime_provided: HashSet<String>,
     pub(crate) runtime_transitive: HashSet<String>,
     distributions: HashMap<String, Vec<String>>,
@@ -164,6 +166,10 @@ fn load() -> Result<Data, String> {
             return Err(format!("duplicate deprecation entry {}", entry.target));
         }
     }
+    let api_attributes = api_entries
+        .keys()
+        .map(|target: &String| target.rsplit('.').next().unwrap_or(target).to_owned())
+        .collect();
     let mut stdlib_modules: HashSet<String> = stdlib.modules.into_iter().collect();
     stdlib_modules.extend(stdlib.added.keys().cloned());
     let mut builtin_names: HashSet<String> = builtins.names.into_iter().collect();
@@ -179,6 +185,7 @@ fn load() -> Result<Data, String> {
         entries: deprecations.entry,
         module_entries,
         api_entries,
+        api_attributes,
         runtime_provided: runtime.provided.into_iter().collect(),
         runtime_transitive: runtime.transitive.into_iter().collect(),
         distributions: runtime.distributions,
@@ -234,6 +241,12 @@ impl Data {
         self.api_entries
             .get(qualified_name)
             .and_then(|&index| self.entries.get(index))
+    }
+
+    /// Whether some API-kind entry ends in the attribute `name`: an attribute access named
+    /// otherwise cannot match one, so its qualified name need not be resolved.
+    pub(crate) fn is_api_attribute(&self, name: &str) -> bool {
+        self.api_attributes.contains(name)
     }
 
     /// Accepted distribution names for an import of `module` (longest listed dotted prefix), or
@@ -302,6 +315,25 @@ mod tests {
         assert!(data.module_entry("google.genai").is_none());
         assert!(data.module_entry("slack_sdk").is_none());
         assert!(data.module_entry("slack").is_some());
+    }
+
+    #[test]
+    fn api_attributes_are_the_last_segments_of_api_entries() {
+        let data = data().unwrap();
+        for (attribute, expected) in [
+            ("utcnow", true),
+            ("ChatCompletion", true),
+            ("Mapping", true),
+            ("get", false),
+            ("datetime", false),
+        ] {
+            assert_eq!(data.is_api_attribute(attribute), expected, "{attribute}");
+        }
+        for (target, &index) in &data.api_entries {
+            assert_eq!(data.entries[index].target, *target);
+            let last = target.rsplit('.').next().unwrap();
+            assert!(data.is_api_attribute(last), "{target}");
+        }
     }
 
     #[test]

@@ -897,7 +897,8 @@ impl<'a> Checker<'a> {
                 }
             }
             Expr::Attribute(attr) => {
-                if attr.ctx == ExprContext::Load {
+                // Only an attribute that ends some API entry can name a deprecated API.
+                if attr.ctx == ExprContext::Load && self.data.is_api_attribute(attr.attr.as_str()) {
                     self.check_api_use(expr);
                 }
                 visitor::walk_expr(self, expr);
