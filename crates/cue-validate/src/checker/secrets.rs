@@ -326,6 +326,8 @@ fn find_credential(text: &str) -> Option<&'static str> {
     None
 }
 
+/// The credential format starting at `rest`, if any. Every format's prefix begins with the byte
+/// the match dispatches on, so a candidate position tries only that byte's few formats.
 fn match_token_at(rest: &[u8]) -> Option<&'static str> {
     let count_while = |from: usize, pred: &dyn Fn(u8) -> bool| {
         rest.get(from..)
@@ -334,72 +336,90 @@ fn match_token_at(rest: &[u8]) -> Option<&'static str> {
     let upper_digit = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
     let token_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let alnum = |b: u8| b.is_ascii_alphanumeric();
-    for prefix in [
-        b"AKIA", b"ASIA", b"AGPA", b"AIDA", b"AROA", b"ANPA", b"ANVA", b"AIPA",
-    ] {
-        if rest.starts_with(prefix) && count_while(4, &upper_digit) == 16 {
-            return Some("AWS access key id");
-        }
-    }
-    if rest.starts_with(b"sk-") {
-        let n = count_while(3, &token_char);
-        let body = rest.get(3..3 + n).unwrap_or_default();
-        if n >= 20 && body.iter().any(u8::is_ascii_digit) {
-            return Some("API secret key (sk-...)");
-        }
-    }
-    for prefix in [b"sk_live_".as_slice(), b"rk_live_", b"sk_test_"] {
-        if rest.starts_with(prefix) && count_while(prefix.len(), &alnum) >= 16 {
-            return Some("Stripe secret key");
-        }
-    }
-    for prefix in [
-        b"xoxb-".as_slice(),
-        b"xoxp-",
-        b"xoxa-",
-        b"xoxr-",
-        b"xoxs-",
-        b"xoxe-",
-        b"xapp-",
-    ] {
-        if rest.starts_with(prefix) {
-            let n = count_while(prefix.len(), &token_char);
-            let body = rest.get(prefix.len()..prefix.len() + n).unwrap_or_default();
-            if n >= 10 && body.iter().filter(|b| b.is_ascii_digit()).count() >= 4 {
-                return Some("Slack token");
+    match rest.first()? {
+        b'A' => {
+            for prefix in [
+                b"AKIA", b"ASIA", b"AGPA", b"AIDA", b"AROA", b"ANPA", b"ANVA", b"AIPA",
+            ] {
+                if rest.starts_with(prefix) && count_while(4, &upper_digit) == 16 {
+                    return Some("AWS access key id");
+                }
+            }
+            if rest.starts_with(b"AIza") && count_while(4, &token_char) >= 35 {
+                return Some("Google API key");
             }
         }
-    }
-    for prefix in [b"ghp_".as_slice(), b"gho_", b"ghu_", b"ghs_", b"ghr_"] {
-        if rest.starts_with(prefix) && count_while(4, &alnum) >= 36 {
-            return Some("GitHub token");
-        }
-    }
-    if rest.starts_with(b"github_pat_") && count_while(11, &|b| alnum(b) || b == b'_') >= 22 {
-        return Some("GitHub token");
-    }
-    if rest.starts_with(b"glpat-") && count_while(6, &token_char) >= 20 {
-        return Some("GitLab token");
-    }
-    if rest.starts_with(b"AIza") && count_while(4, &token_char) >= 35 {
-        return Some("Google API key");
-    }
-    if rest.starts_with(b"eyJ") {
-        // header.payload.signature, each base64url.
-        let b64 = |b: u8| alnum(b) || b == b'_' || b == b'-';
-        let first = count_while(0, &b64);
-        if first >= 10 && rest.get(first) == Some(&b'.') {
-            let second = count_while(first + 1, &b64);
-            if second >= 10 && rest.get(first + 1 + second) == Some(&b'.') {
-                let third = count_while(first + second + 2, &b64);
-                if third >= 10 && rest.get(first + 1..).is_some_and(|r| r.starts_with(b"eyJ")) {
-                    return Some("JSON Web Token");
+        b's' | b'r' => {
+            if rest.starts_with(b"sk-") {
+                let n = count_while(3, &token_char);
+                let body = rest.get(3..3 + n).unwrap_or_default();
+                if n >= 20 && body.iter().any(u8::is_ascii_digit) {
+                    return Some("API secret key (sk-...)");
+                }
+            }
+            for prefix in [b"sk_live_".as_slice(), b"rk_live_", b"sk_test_"] {
+                if rest.starts_with(prefix) && count_while(prefix.len(), &alnum) >= 16 {
+                    return Some("Stripe secret key");
                 }
             }
         }
-    }
-    if rest.starts_with(b"https://hooks.slack.com/services/T") && rest.len() >= 60 {
-        return Some("Slack webhook URL");
+        b'x' => {
+            for prefix in [
+                b"xoxb-".as_slice(),
+                b"xoxp-",
+                b"xoxa-",
+                b"xoxr-",
+                b"xoxs-",
+                b"xoxe-",
+                b"xapp-",
+            ] {
+                if rest.starts_with(prefix) {
+                    let n = count_while(prefix.len(), &token_char);
+                    let body = rest.get(prefix.len()..prefix.len() + n).unwrap_or_default();
+                    if n >= 10 && body.iter().filter(|b| b.is_ascii_digit()).count() >= 4 {
+                        return Some("Slack token");
+                    }
+                }
+            }
+        }
+        b'g' => {
+            for prefix in [b"ghp_".as_slice(), b"gho_", b"ghu_", b"ghs_", b"ghr_"] {
+                if rest.starts_with(prefix) && count_while(4, &alnum) >= 36 {
+                    return Some("GitHub token");
+                }
+            }
+            if rest.starts_with(b"github_pat_") && count_while(11, &|b| alnum(b) || b == b'_') >= 22
+            {
+                return Some("GitHub token");
+            }
+            if rest.starts_with(b"glpat-") && count_while(6, &token_char) >= 20 {
+                return Some("GitLab token");
+            }
+        }
+        b'e' => {
+            if rest.starts_with(b"eyJ") {
+                // header.payload.signature, each base64url.
+                let b64 = |b: u8| alnum(b) || b == b'_' || b == b'-';
+                let first = count_while(0, &b64);
+                if first >= 10 && rest.get(first) == Some(&b'.') {
+                    let second = count_while(first + 1, &b64);
+                    if second >= 10 && rest.get(first + 1 + second) == Some(&b'.') {
+                        let third = count_while(first + second + 2, &b64);
+                        if third >= 10
+                            && rest.get(first + 1..).is_some_and(|r| r.starts_with(b"eyJ"))
+                        {
+                            return Some("JSON Web Token");
+                        }
+                    }
+                }
+            }
+        }
+        b'h' => {
+            if rest.starts_with(b"https://hooks.slack.com/services/T") && rest.len() >= 60 {
+                return Some("Slack webhook URL");
+            }
+        }
+        _ => {}
     }
     None
 }
