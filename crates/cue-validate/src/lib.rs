@@ -102,7 +102,7 @@ pub fn validate(source: &str, options: &Options) -> Result<Report, ValidateError
     syntax_findings(source, &parsed, &mut syntax);
 
     let has_syntax_errors = syntax.counts[0] > 0;
-    let mut checker = Checker::new(options, data, syntax);
+    let mut checker = Checker::new(options, data, syntax, parsed.tokens().len());
     // On a recovered tree, name and handler findings are mostly echoes of the syntax error.
     checker.skip_name_rules = has_syntax_errors;
     if let Mod::Module(module) = parsed.syntax() {

@@ -98,9 +98,6 @@ pub(crate) enum ScopeKind {
 pub(crate) struct Scope<'a> {
     pub(crate) kind: ScopeKind,
     pub(crate) parent: Option<usize>,
-    /// The latest binding of each name in this scope; earlier ones are chained through
-    /// [`Binding::shadows`] (no vector per name).
-    pub(crate) names: HashMap<&'a str, usize>,
     pub(crate) globals: HashSet<&'a str>,
     pub(crate) nonlocals: HashSet<&'a str>,
     pub(crate) star_import: bool,
@@ -113,7 +110,6 @@ impl Scope<'_> {
         Self {
             kind,
             parent,
-            names: HashMap::default(),
             globals: HashSet::default(),
             nonlocals: HashSet::default(),
             star_import: false,
@@ -172,6 +168,10 @@ pub(crate) struct Checker<'a> {
     pub(crate) sink: Sink,
     pub(crate) scopes: Vec<Scope<'a>>,
     pub(crate) current: usize,
+    /// The latest binding of each name in each scope, for all scopes in one table (one
+    /// allocation, where a table per scope grew and rehashed for every function); earlier
+    /// bindings of the name in that scope are chained through [`Binding::shadows`].
+    names: HashMap<(usize, &'a str), usize>,
     pub(crate) bindings: Vec<Binding>,
     pub(crate) references: Vec<Reference<'a>>,
     /// Names used in string annotations (owned: they come from parsing string contents).
@@ -214,7 +214,13 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    pub(crate) fn new(options: &'a Options, data: &'static Data, sink: Sink) -> Self {
+    /// A checker for a module of `tokens` tokens (which sizes its tables up front).
+    pub(crate) fn new(
+        options: &'a Options,
+        data: &'static Data,
+        sink: Sink,
+        tokens: usize,
+    ) -> Self {
         let declared = options
             .requirements
             .as_deref()
@@ -226,8 +232,9 @@ impl<'a> Checker<'a> {
             sink,
             scopes: vec![Scope::new(ScopeKind::Module, None)],
             current: 0,
-            bindings: Vec::new(),
-            references: Vec::new(),
+            names: HashMap::with_capacity_and_hasher(tokens / 8, Default::default()),
+            bindings: Vec::with_capacity(tokens / 8),
+            references: Vec::with_capacity(tokens / 4),
             annotation_names: Vec::new(),
             depth: 0,
             max_depth: 0,
@@ -333,10 +340,7 @@ impl<'a> Checker<'a> {
             }
         }
         let id = self.bindings.len();
-        let shadows = self
-            .scopes
-            .get_mut(target)
-            .and_then(|s| s.names.insert(name, id));
+        let shadows = self.names.insert((target, name), id);
         self.bindings.push(Binding {
             kind,
             range,
@@ -361,6 +365,11 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// The latest binding of `name` in `scope`.
+    pub(crate) fn binding_in(&self, scope: usize, name: &str) -> Option<usize> {
+        self.names.get(&(scope, name)).copied()
+    }
+
     /// The binding `name` refers to at this point of the walk (bindings seen so far), following
     /// Python's scoping: class scopes are only visible from their own body.
     fn lookup_so_far(&self, name: &str) -> Option<&Binding> {
@@ -376,7 +385,7 @@ impl<'a> Checker<'a> {
             let visible = first || s.kind != ScopeKind::Class;
             if visible
                 && !s.nonlocals.contains(name)
-                && let Some(&id) = s.names.get(name)
+                && let Some(id) = self.binding_in(scope, name)
             {
                 return self.bindings.get(id);
             }

@@ -23,16 +23,12 @@ fn lookup(checker: &Checker<'_>, scope: usize, name: &str) -> Option<usize> {
     loop {
         let s = checker.scopes.get(current)?;
         if s.globals.contains(name) {
-            return checker
-                .scopes
-                .first()
-                .and_then(|module| module.names.get(name))
-                .copied();
+            return checker.binding_in(0, name);
         }
         let visible = first || s.kind != ScopeKind::Class;
         if visible
             && !s.nonlocals.contains(name)
-            && let Some(&id) = s.names.get(name)
+            && let Some(id) = checker.binding_in(current, name)
         {
             return Some(id);
         }
@@ -112,7 +108,7 @@ pub(super) fn resolve(checker: &mut Checker<'_>) {
     let exports = std::mem::take(&mut checker.dunder_all);
     let module_star = checker.scopes.first().is_some_and(|m| m.star_import);
     for (name, range) in &exports {
-        if let Some(&binding) = checker.scopes.first().and_then(|m| m.names.get(name)) {
+        if let Some(binding) = checker.binding_in(0, name) {
             mark_used(checker, binding);
         } else if !module_star && !implicitly_defined(checker, 0, name) {
             checker.report(

@@ -245,7 +245,7 @@ impl<'a> Checker<'a> {
             if s.dynamic_sql.contains(name) {
                 return true;
             }
-            if s.names.contains_key(name) {
+            if self.binding_in(index, name).is_some() {
                 return false;
             }
             scope = s.parent;
