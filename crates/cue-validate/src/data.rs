@@ -101,6 +101,32 @@ struct RuntimeFile {
     distributions: HashMap<String, Vec<String>>,
 }
 
+/// The distributions that can provide an import (see [`Data::distributions_for`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Distributions<'a> {
+    /// Listed in `runtime.toml` for the import or a package above it.
+    Listed(&'a [String]),
+    /// Not listed: the distribution is assumed to be named like the top-level module.
+    TopLevel(&'a str),
+}
+
+impl<'a> Distributions<'a> {
+    /// The distribution names, in the data's order.
+    pub(crate) fn names(self) -> impl Iterator<Item = &'a str> {
+        let (listed, top) = match self {
+            Self::Listed(listed) => (listed, None),
+            Self::TopLevel(top) => (&[][..], Some(top)),
+        };
+        listed.iter().map(String::as_str).chain(top)
+    }
+}
+
+impl PartialEq for Distributions<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.names().eq(other.names())
+    }
+}
+
 /// All embedded data, parsed.
 #[derive(Debug)]
 pub(crate) struct Data {
@@ -250,20 +276,19 @@ impl Data {
     }
 
     /// Accepted distribution names for an import of `module` (longest listed dotted prefix), or
-    /// the PEP 503-normalised top-level name.
-    pub(crate) fn distributions_for(&self, module: &str) -> Vec<String> {
+    /// the top-level name; borrowed, since this runs for every import.
+    pub(crate) fn distributions_for<'a>(&'a self, module: &'a str) -> Distributions<'a> {
         let mut candidate = module;
         loop {
             if let Some(dists) = self.distributions.get(candidate) {
-                return dists.clone();
+                return Distributions::Listed(dists);
             }
             match candidate.rfind('.') {
                 Some(dot) => candidate = &candidate[..dot],
                 None => break,
             }
         }
-        let top = module.split('.').next().unwrap_or(module);
-        vec![top.to_owned()]
+        Distributions::TopLevel(module.split('.').next().unwrap_or(module))
     }
 }
 
@@ -339,14 +364,15 @@ mod tests {
     #[test]
     fn distributions_use_the_longest_prefix() {
         let data = data().unwrap();
-        assert_eq!(data.distributions_for("yaml"), vec!["PyYAML"]);
+        let names = |module| data.distributions_for(module).names().collect::<Vec<_>>();
+        assert_eq!(names("yaml"), ["PyYAML"]);
+        assert_eq!(names("google.cloud.storage.blob"), ["google-cloud-storage"]);
+        assert_eq!(names("requests.adapters"), ["requests"]);
+        assert_eq!(names("not_listed.sub"), ["not_listed"]);
+        // A listed single name equal to the top-level module compares equal to the fallback.
         assert_eq!(
-            data.distributions_for("google.cloud.storage.blob"),
-            vec!["google-cloud-storage"]
-        );
-        assert_eq!(
-            data.distributions_for("requests.adapters"),
-            vec!["requests"]
+            data.distributions_for("requests"),
+            Distributions::TopLevel("requests")
         );
     }
 }

@@ -172,15 +172,12 @@ impl Checker<'_> {
         }
         let distributions = self.data.distributions_for(module);
         if distributions
-            .iter()
+            .names()
             .any(|d| self.declared.contains(&normalize(d)))
         {
             return;
         }
-        let wanted = distributions
-            .first()
-            .cloned()
-            .unwrap_or_else(|| top.to_owned());
+        let wanted = distributions.names().next().unwrap_or(top);
         let source = if self.options.requirements.is_some() {
             "requirements.txt does not declare it"
         } else {
