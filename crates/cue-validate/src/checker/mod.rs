@@ -446,26 +446,33 @@ impl<'a> Checker<'a> {
 
     // ----- depth guard -----
 
-    /// Enters one nesting level; returns false (and reports once) past [`MAX_DEPTH`].
+    /// Enters one nesting level; returns false (and reports once) past [`MAX_DEPTH`]. Runs for
+    /// every node, so the rare path lives in [`Self::too_deep`] and this one inlines.
+    #[inline]
     fn enter(&mut self, range: TextRange) -> bool {
         if self.depth >= MAX_DEPTH {
-            if !self.depth_exceeded {
-                self.depth_exceeded = true;
-                self.report(
-                    Rule::NestingTooDeep,
-                    range,
-                    format!(
-                        "code is nested more than {MAX_DEPTH} levels deep; CPython refuses to \
-                         compile nesting this deep and the validator does not analyse below it"
-                    ),
-                    Some("flatten the expression or split it into named steps".to_owned()),
-                );
-            }
+            self.too_deep(range);
             return false;
         }
         self.depth += 1;
         self.max_depth = self.max_depth.max(self.depth);
         true
+    }
+
+    #[cold]
+    fn too_deep(&mut self, range: TextRange) {
+        if !self.depth_exceeded {
+            self.depth_exceeded = true;
+            self.report(
+                Rule::NestingTooDeep,
+                range,
+                format!(
+                    "code is nested more than {MAX_DEPTH} levels deep; CPython refuses to \
+                     compile nesting this deep and the validator does not analyse below it"
+                ),
+                Some("flatten the expression or split it into named steps".to_owned()),
+            );
+        }
     }
 
     fn leave(&mut self) {

@@ -144,20 +144,6 @@ impl Checker<'_> {
 /// `client_secret`, `password`), excluding names that hold identifiers of secrets or non-secret
 /// keys (`KMS_KEY_ID`, `s3_key`, `SECRET_ARN`, `partition_key`).
 pub(crate) fn is_secret_name(name: &str) -> bool {
-    // Split camelCase too: `apiKey` -> `api_key`.
-    let mut lower = String::with_capacity(name.len() + 4);
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && prev_lower {
-            lower.push('_');
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        lower.push(c.to_ascii_lowercase());
-    }
-    let parts: Vec<&str> = lower.split(['_', '-']).filter(|p| !p.is_empty()).collect();
-    let Some(&last) = parts.last() else {
-        return false;
-    };
     const NOT_SECRET_SUFFIX: &[&str] = &[
         "id", "ids", "name", "names", "arn", "url", "uri", "path", "file", "prefix", "header",
         "field", "env", "var", "param", "region", "type", "length", "len", "size", "count",
@@ -190,9 +176,6 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         "map",
         "message",
     ];
-    if NOT_SECRET_SUFFIX.contains(&last) || parts.iter().any(|p| NOT_SECRET_PART.contains(p)) {
-        return false;
-    }
     const SECRET_WORDS: &[&str] = &[
         "token",
         "secret",
@@ -204,11 +187,62 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         "credentials",
         "passphrase",
     ];
-    if parts.iter().any(|p| SECRET_WORDS.contains(p)) {
+    let listed = |words: &[&str], part: &str| words.iter().any(|w| part.eq_ignore_ascii_case(w));
+    let (mut parts, mut last) = (0usize, None);
+    let (mut not_secret_part, mut secret_word) = (false, false);
+    for part in name_parts(name) {
+        parts += 1;
+        last = Some(part);
+        not_secret_part |= listed(NOT_SECRET_PART, part);
+        secret_word |= listed(SECRET_WORDS, part);
+    }
+    let Some(last) = last else {
+        return false;
+    };
+    if listed(NOT_SECRET_SUFFIX, last) || not_secret_part {
+        return false;
+    }
+    if secret_word {
         return true;
     }
     // `*_KEY` with more than one part (`API_KEY`, `ACCESS_KEY`, `signing_key`), not bare `key`.
-    last == "key" && parts.len() > 1
+    last.eq_ignore_ascii_case("key") && parts > 1
+}
+
+/// The words of an identifier, split at `_` and `-` and where camelCase turns upper
+/// (`apiKey` -> `api`, `Key`), as slices of it: this runs for every string assignment and
+/// keyword argument, so it does not build a lower-cased copy.
+fn name_parts(name: &str) -> impl Iterator<Item = &str> {
+    let bytes = name.as_bytes();
+    let (mut start, mut i) = (0usize, 0usize);
+    std::iter::from_fn(move || {
+        while let Some(&b) = bytes.get(i) {
+            if b == b'_' || b == b'-' {
+                let part = name.get(start..i);
+                i += 1;
+                start = i;
+                match part {
+                    Some(part) if !part.is_empty() => return Some(part),
+                    _ => continue,
+                }
+            }
+            let camel = b.is_ascii_uppercase()
+                && i > start
+                && bytes
+                    .get(i - 1)
+                    .is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            if camel {
+                let part = name.get(start..i);
+                start = i;
+                i += 1;
+                return part;
+            }
+            i += 1;
+        }
+        let part = name.get(start..).filter(|part| !part.is_empty());
+        start = bytes.len();
+        part
+    })
 }
 
 /// Whether `text` looks like a random credential rather than a word, path, URL or placeholder.
@@ -305,7 +339,12 @@ pub(crate) fn credential_pattern(text: &str) -> Option<&'static str> {
 }
 
 fn find_credential(text: &str) -> Option<&'static str> {
-    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
+    // A byte search for `-` first: most strings have none, and a substring search has a setup
+    // cost per string.
+    if text.as_bytes().contains(&b'-')
+        && text.contains("-----BEGIN")
+        && text.contains("PRIVATE KEY-----")
+    {
         return Some("private key");
     }
     let bytes = text.as_bytes();
@@ -540,6 +579,125 @@ mod tests {
             "AKIAQ3EGUKXM7WZJ4PLDX",
         ] {
             assert_eq!(credential_pattern(text), None, "{text}");
+        }
+    }
+
+    /// The lower-casing implementation `is_secret_name` replaced, as the reference.
+    fn is_secret_name_by_lowercasing(name: &str) -> bool {
+        // Split camelCase too: `apiKey` -> `api_key`.
+        let mut lower = String::with_capacity(name.len() + 4);
+        let mut prev_lower = false;
+        for c in name.chars() {
+            if c.is_ascii_uppercase() && prev_lower {
+                lower.push('_');
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            lower.push(c.to_ascii_lowercase());
+        }
+        let parts: Vec<&str> = lower.split(['_', '-']).filter(|p| !p.is_empty()).collect();
+        let Some(&last) = parts.last() else {
+            return false;
+        };
+        const NOT_SECRET_SUFFIX: &[&str] = &[
+            "id", "ids", "name", "names", "arn", "url", "uri", "path", "file", "prefix", "header",
+            "field", "env", "var", "param", "region", "type", "length", "len", "size", "count",
+            "format", "version", "expiry", "expires", "ttl", "timeout", "hint",
+        ];
+        const NOT_SECRET_PART: &[&str] = &[
+            "s3",
+            "object",
+            "cache",
+            "partition",
+            "sort",
+            "primary",
+            "foreign",
+            "idempotency",
+            "kms",
+            "dedup",
+            "deduplication",
+            "lookup",
+            "hash",
+            "routing",
+            "row",
+            "index",
+            "group",
+            "public",
+            "bucket",
+            "sort",
+            "range",
+            "composite",
+            "dict",
+            "map",
+            "message",
+        ];
+        if NOT_SECRET_SUFFIX.contains(&last) || parts.iter().any(|p| NOT_SECRET_PART.contains(p)) {
+            return false;
+        }
+        const SECRET_WORDS: &[&str] = &[
+            "token",
+            "secret",
+            "password",
+            "passwd",
+            "pwd",
+            "apikey",
+            "credential",
+            "credentials",
+            "passphrase",
+        ];
+        if parts.iter().any(|p| SECRET_WORDS.contains(p)) {
+            return true;
+        }
+        // `*_KEY` with more than one part (`API_KEY`, `ACCESS_KEY`, `signing_key`), not bare `key`.
+        last == "key" && parts.len() > 1
+    }
+
+    #[test]
+    fn secret_names_split_like_the_lowercasing_reference() {
+        for name in [
+            "",
+            "_",
+            "__",
+            "-",
+            "a",
+            "key",
+            "KEY",
+            "Key",
+            "apiKey",
+            "APIKey",
+            "api_key",
+            "API-KEY",
+            "api__key",
+            "_api_key_",
+            "secretKey_x",
+            "secret2Key",
+            "s3Key",
+            "s3_key",
+            "KMS_KEY_ID",
+            "clientSecret",
+            "client_secret_arn",
+            "myPasswordHash",
+            "DB_PASSWD",
+            "éKey",
+            "aéKey",
+            "tokenURL",
+            "token_url",
+            "GitHubToken",
+            "xApiKeyY",
+            "AWS_SECRET_ACCESS_KEY",
+            "pwd",
+            "signing_key",
+            "partitionKey",
+            "A1b2C3",
+            "aB",
+            "Ab",
+            "a_B-c",
+            "passphrase_hint",
+        ] {
+            assert_eq!(
+                is_secret_name(name),
+                is_secret_name_by_lowercasing(name),
+                "{name}"
+            );
         }
     }
 
