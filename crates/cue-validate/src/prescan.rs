@@ -41,18 +41,29 @@ pub(crate) fn prescan(source: &str) -> Option<Refusal> {
 ///   wider than the one before); without tabs the width is at most the run of spaces.
 fn within_limits_by_counts(source: &str) -> bool {
     let mut histogram = [0usize; 256];
-    for &b in source.as_bytes() {
-        histogram[usize::from(b)] += 1;
+    let within = |histogram: &[usize; 256]| {
+        let count = |set: &[u8]| -> usize { set.iter().map(|&b| histogram[usize::from(b)]).sum() };
+        count(b"([{") <= MAX_BRACKET_NESTING
+            && count(b"-+~ow") <= MAX_CHAIN
+            && count(b"b") <= MAX_CHAIN
+            && count(b"f") <= MAX_CHAIN
+            && count(b"*") <= MAX_CHAIN
+            && count(b"\t") == 0
+    };
+    // Counted in chunks, so a large file that exceeds a bound early stops counting there.
+    for chunk in source.as_bytes().chunks(COUNT_CHUNK) {
+        for &b in chunk {
+            histogram[usize::from(b)] += 1;
+        }
+        if !within(&histogram) {
+            return false;
+        }
     }
-    let count = |set: &[u8]| -> usize { set.iter().map(|&b| histogram[usize::from(b)]).sum() };
-    count(b"([{") <= MAX_BRACKET_NESTING
-        && count(b"-+~ow") <= MAX_CHAIN
-        && count(b"b") <= MAX_CHAIN
-        && count(b"f") <= MAX_CHAIN
-        && count(b"*") <= MAX_CHAIN
-        && count(b"\t") == 0
-        && !source.contains(BEYOND_INDENT_LIMIT)
+    !source.contains(BEYOND_INDENT_LIMIT)
 }
+
+/// Bytes counted between checks of the bounds.
+const COUNT_CHUNK: usize = 8 * 1024;
 
 /// `MAX_INDENT_LEVELS + 1` spaces: an indentation this wide can hold more levels than allowed.
 const BEYOND_INDENT_LIMIT: &str = match std::str::from_utf8(&[b' '; MAX_INDENT_LEVELS + 1]) {
