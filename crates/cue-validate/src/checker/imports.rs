@@ -149,7 +149,7 @@ impl Checker<'_> {
                 format!("`{target}` is a removed or deprecated API{note}"),
             ),
         };
-        self.report_with(rule, severity, range, message, replacement);
+        self.report_with(rule, severity, range, || (message, replacement));
         true
     }
 
@@ -184,15 +184,15 @@ impl Checker<'_> {
             "no requirements.txt was given"
         };
         if self.data.runtime_transitive.contains(top) {
-            self.report(
-                Rule::TransitiveDependency,
-                range,
-                format!(
+            self.report(Rule::TransitiveDependency, range, || {
+                (
+                    format!(
                     "`{top}` is only present in the {} runtime as a dependency of boto3, and {source}",
                     version.runtime()
                 ),
-                Some(format!("declare `{wanted}` in requirements.txt")),
-            );
+                    Some(format!("declare `{wanted}` in requirements.txt")),
+                )
+            });
             return;
         }
         let suggestion = if top == "requests" {
@@ -203,14 +203,14 @@ impl Checker<'_> {
         } else {
             format!("add `{wanted}` to requirements.txt and package it with the function")
         };
-        self.report(
-            Rule::MissingDependency,
-            range,
-            format!(
-                "`{module}` is not available in the {} Lambda runtime and {source}",
-                version.runtime()
-            ),
-            Some(suggestion),
-        );
+        self.report(Rule::MissingDependency, range, || {
+            (
+                format!(
+                    "`{module}` is not available in the {} Lambda runtime and {source}",
+                    version.runtime()
+                ),
+                Some(suggestion),
+            )
+        });
     }
 }

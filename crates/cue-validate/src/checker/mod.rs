@@ -39,7 +39,9 @@ pub(crate) struct RawFinding {
     pub(crate) suggestion: Option<String>,
 }
 
-/// Collects findings, keeping at most `limit` of them in memory but counting all.
+/// Collects findings, keeping at most `limit` of them in memory but counting all. The text of
+/// a finding is built only when it is kept: a file with 50,000 undefined names formats 4,000
+/// messages, not 50,000.
 #[derive(Debug)]
 pub(crate) struct Sink {
     pub(crate) findings: Vec<RawFinding>,
@@ -56,13 +58,14 @@ impl Sink {
         }
     }
 
+    /// Counts a finding and keeps it while there is room; `text` builds its message and
+    /// suggestion.
     pub(crate) fn push(
         &mut self,
         rule: Rule,
         severity: Severity,
         range: TextRange,
-        message: String,
-        suggestion: Option<String>,
+        text: impl FnOnce() -> (String, Option<String>),
     ) {
         let slot = match severity {
             Severity::Error => 0,
@@ -73,6 +76,7 @@ impl Sink {
             *count += 1;
         }
         if self.findings.len() < self.limit {
+            let (message, suggestion) = text();
             self.findings.push(RawFinding {
                 rule,
                 severity,
@@ -269,26 +273,26 @@ impl<'a> Checker<'a> {
         self.sink
     }
 
+    /// Reports a finding with the rule's usual severity; `text` builds its message and
+    /// suggestion if it is kept (see [`Sink`]).
     pub(crate) fn report(
         &mut self,
         rule: Rule,
         range: TextRange,
-        message: String,
-        suggestion: Option<String>,
+        text: impl FnOnce() -> (String, Option<String>),
     ) {
-        self.sink
-            .push(rule, rule.default_severity(), range, message, suggestion);
+        self.sink.push(rule, rule.default_severity(), range, text);
     }
 
+    /// Reports a finding with the given severity.
     pub(crate) fn report_with(
         &mut self,
         rule: Rule,
         severity: Severity,
         range: TextRange,
-        message: String,
-        suggestion: Option<String>,
+        text: impl FnOnce() -> (String, Option<String>),
     ) {
-        self.sink.push(rule, severity, range, message, suggestion);
+        self.sink.push(rule, severity, range, text);
     }
 
     // ----- scopes and bindings -----
@@ -463,15 +467,15 @@ impl<'a> Checker<'a> {
     fn too_deep(&mut self, range: TextRange) {
         if !self.depth_exceeded {
             self.depth_exceeded = true;
-            self.report(
-                Rule::NestingTooDeep,
-                range,
-                format!(
-                    "code is nested more than {MAX_DEPTH} levels deep; CPython refuses to \
+            self.report(Rule::NestingTooDeep, range, || {
+                (
+                    format!(
+                        "code is nested more than {MAX_DEPTH} levels deep; CPython refuses to \
                      compile nesting this deep and the validator does not analyse below it"
-                ),
-                Some("flatten the expression or split it into named steps".to_owned()),
-            );
+                    ),
+                    Some("flatten the expression or split it into named steps".to_owned()),
+                )
+            });
         }
     }
 
@@ -492,7 +496,7 @@ impl<'a> Checker<'a> {
     }
 
     fn context_error(&mut self, range: TextRange, message: &str) {
-        self.report(Rule::InvalidContext, range, message.to_owned(), None);
+        self.report(Rule::InvalidContext, range, || (message.to_owned(), None));
     }
 
     // ----- statements -----

@@ -87,12 +87,9 @@ pub(super) fn resolve(checker: &mut Checker<'_>) {
                 {
                     continue;
                 }
-                checker.report(
-                    Rule::UndefinedName,
-                    reference.range,
-                    format!("undefined name `{}`", reference.name),
-                    None,
-                );
+                checker.report(Rule::UndefinedName, reference.range, || {
+                    (format!("undefined name `{}`", reference.name), None)
+                });
             }
         }
     }
@@ -111,12 +108,12 @@ pub(super) fn resolve(checker: &mut Checker<'_>) {
         if let Some(binding) = checker.binding_in(0, name) {
             mark_used(checker, binding);
         } else if !module_star && !implicitly_defined(checker, 0, name) {
-            checker.report(
-                Rule::UndefinedExport,
-                *range,
-                format!("`{name}` is listed in __all__ but not defined"),
-                None,
-            );
+            checker.report(Rule::UndefinedExport, *range, || {
+                (
+                    format!("`{name}` is listed in __all__ but not defined"),
+                    None,
+                )
+            });
         }
     }
 
@@ -163,12 +160,12 @@ fn report_unused_imports(checker: &mut Checker<'_>) {
         .collect();
     unused.sort_by_key(|(range, _)| range.start());
     for (range, display) in unused {
-        checker.report(
-            Rule::UnusedImport,
-            range,
-            format!("`{display}` imported but unused"),
-            Some(format!("remove the import of `{display}`")),
-        );
+        checker.report(Rule::UnusedImport, range, || {
+            (
+                format!("`{display}` imported but unused"),
+                Some(format!("remove the import of `{display}`")),
+            )
+        });
     }
 }
 
@@ -178,22 +175,22 @@ fn check_handler(checker: &mut Checker<'_>) {
     };
     let Some(def) = checker.handler_def.clone() else {
         if !checker.handler_bound_otherwise {
-            checker.report(
-                Rule::MissingHandler,
-                TextRange::default(),
-                format!("no module-level function `{handler}(event, context)`: Lambda cannot find the handler"),
-                Some(format!("define `def {handler}(event, context):` at module level")),
-            );
+            checker.report(Rule::MissingHandler, TextRange::default(), || {
+                (
+                    format!("no module-level function `{handler}(event, context)`: Lambda cannot find the handler"),
+                    Some(format!("define `def {handler}(event, context):` at module level")),
+                )
+            });
         }
         return;
     };
     if def.is_async {
-        checker.report(
-            Rule::AsyncHandler,
-            def.range,
-            format!("handler `{handler}` is async; the Python Lambda runtime calls it without awaiting the coroutine"),
-            Some(format!("make `{handler}` a plain def and run async code with asyncio.run(...)")),
-        );
+        checker.report(Rule::AsyncHandler, def.range, || {
+            (
+                format!("handler `{handler}` is async; the Python Lambda runtime calls it without awaiting the coroutine"),
+                Some(format!("make `{handler}` a plain def and run async code with asyncio.run(...)")),
+            )
+        });
     }
     let accepts_two = def.required_positional <= 2 && (def.positional >= 2 || def.has_varargs);
     if !accepts_two || def.required_kwonly > 0 {
@@ -204,12 +201,14 @@ fn check_handler(checker: &mut Checker<'_>) {
         } else {
             format!("accepts only {} positional argument(s)", def.positional)
         };
-        checker.report(
-            Rule::HandlerSignature,
-            def.range,
-            format!("handler `{handler}` {detail}; Lambda calls it as {handler}(event, context)"),
-            Some(format!("declare it as `def {handler}(event, context):`")),
-        );
+        checker.report(Rule::HandlerSignature, def.range, || {
+            (
+                format!(
+                    "handler `{handler}` {detail}; Lambda calls it as {handler}(event, context)"
+                ),
+                Some(format!("declare it as `def {handler}(event, context):`")),
+            )
+        });
     }
 }
 

@@ -18,15 +18,15 @@ impl Checker<'_> {
         if self.options.stage == Stage::FinalWithCredentials
             && let Some(placeholder) = find_placeholder(text)
         {
-            self.report(
-                Rule::UnfilledPlaceholder,
-                range,
-                format!("placeholder `{placeholder}` is still in the code at the final stage"),
-                Some(
+            self.report(Rule::UnfilledPlaceholder, range, || {
+                (
+                    format!("placeholder `{placeholder}` is still in the code at the final stage"),
+                    Some(
                     "fill in the value, or read it from an environment variable or Secrets Manager"
                         .to_owned(),
                 ),
-            );
+                )
+            });
         }
     }
 
@@ -50,13 +50,9 @@ impl Checker<'_> {
                  instead of the code",
             ),
         };
-        self.report_with(
-            Rule::HardcodedSecret,
-            severity,
-            range,
-            what.to_owned(),
-            Some(suggestion.to_owned()),
-        );
+        self.report_with(Rule::HardcodedSecret, severity, range, || {
+            (what.to_owned(), Some(suggestion.to_owned()))
+        });
     }
 
     /// `API_TOKEN = "..."`: a high-entropy string assigned to a secret-looking name.
@@ -130,12 +126,12 @@ impl Checker<'_> {
         };
         let id = name.id.as_str();
         if is_placeholder_name(id) {
-            self.report(
-                Rule::UnquotedPlaceholder,
-                set.range(),
-                format!("placeholder `{{{{{id}}}}}` is not inside a string literal; it evaluates to a set of a set and fails at runtime"),
-                Some(format!("quote it: \"{{{{{id}}}}}\"")),
-            );
+            self.report(Rule::UnquotedPlaceholder, set.range(), || {
+                (
+                    format!("placeholder `{{{{{id}}}}}` is not inside a string literal; it evaluates to a set of a set and fails at runtime"),
+                    Some(format!("quote it: \"{{{{{id}}}}}\"")),
+                )
+            });
         }
     }
 }
