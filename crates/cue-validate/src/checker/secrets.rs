@@ -431,28 +431,22 @@ fn match_token_at(rest: &[u8]) -> Option<&'static str> {
                 return Some("GitLab token");
             }
         }
-        b'e' => {
-            if rest.starts_with(b"eyJ") {
-                // header.payload.signature, each base64url.
-                let b64 = |b: u8| alnum(b) || b == b'_' || b == b'-';
-                let first = count_while(0, &b64);
-                if first >= 10 && rest.get(first) == Some(&b'.') {
-                    let second = count_while(first + 1, &b64);
-                    if second >= 10 && rest.get(first + 1 + second) == Some(&b'.') {
-                        let third = count_while(first + second + 2, &b64);
-                        if third >= 10
-                            && rest.get(first + 1..).is_some_and(|r| r.starts_with(b"eyJ"))
-                        {
-                            return Some("JSON Web Token");
-                        }
+        b'e' if rest.starts_with(b"eyJ") => {
+            // header.payload.signature, each base64url.
+            let b64 = |b: u8| alnum(b) || b == b'_' || b == b'-';
+            let first = count_while(0, &b64);
+            if first >= 10 && rest.get(first) == Some(&b'.') {
+                let second = count_while(first + 1, &b64);
+                if second >= 10 && rest.get(first + 1 + second) == Some(&b'.') {
+                    let third = count_while(first + second + 2, &b64);
+                    if third >= 10 && rest.get(first + 1..).is_some_and(|r| r.starts_with(b"eyJ")) {
+                        return Some("JSON Web Token");
                     }
                 }
             }
         }
-        b'h' => {
-            if rest.starts_with(b"https://hooks.slack.com/services/T") && rest.len() >= 60 {
-                return Some("Slack webhook URL");
-            }
+        b'h' if rest.starts_with(b"https://hooks.slack.com/services/T") && rest.len() >= 60 => {
+            return Some("Slack webhook URL");
         }
         _ => {}
     }
