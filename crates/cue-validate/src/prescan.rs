@@ -50,7 +50,7 @@ fn within_limits_by_counts(source: &str) -> bool {
             && count(b"*") <= MAX_CHAIN
             && count(b"\t") == 0
     };
-    // Counted in chunks, so a large file that exceeds a bound early stops counting there.
+    // Counted in chunks, so a file that exceeds a bound early stops counting there.
     for chunk in source.as_bytes().chunks(COUNT_CHUNK) {
         for &b in chunk {
             histogram[usize::from(b)] += 1;
@@ -62,8 +62,9 @@ fn within_limits_by_counts(source: &str) -> bool {
     !source.contains(BEYOND_INDENT_LIMIT)
 }
 
-/// Bytes counted between checks of the bounds.
-const COUNT_CHUNK: usize = 8 * 1024;
+/// Bytes counted between checks of the bounds: small, so that a hostile file (100,000 open
+/// brackets) stops counting within its first kilobytes; a check costs a dozen loads.
+const COUNT_CHUNK: usize = 1024;
 
 /// `MAX_INDENT_LEVELS + 1` spaces: an indentation this wide can hold more levels than allowed.
 const BEYOND_INDENT_LIMIT: &str = match std::str::from_utf8(&[b' '; MAX_INDENT_LEVELS + 1]) {
