@@ -40,9 +40,15 @@ pub(crate) fn prescan(source: &str) -> Option<Refusal> {
 /// - more than `MAX_INDENT_LEVELS` levels need a line indented wider than that (each level is
 ///   wider than the one before); without tabs the width is at most the run of spaces.
 fn within_limits_by_counts(source: &str) -> bool {
-    let mut histogram = [0usize; 256];
-    let within = |histogram: &[usize; 256]| {
-        let count = |set: &[u8]| -> usize { set.iter().map(|&b| histogram[usize::from(b)]).sum() };
+    // Four tables taking turns: with one, a run of the same byte (a 900 kB string literal) made
+    // every increment wait for the previous one to the same counter, ~8 ns a byte.
+    let mut histograms = [[0usize; 256]; 4];
+    let within = |histograms: &[[usize; 256]; 4]| {
+        let count = |set: &[u8]| -> usize {
+            set.iter()
+                .map(|&b| histograms.iter().map(|h| h[usize::from(b)]).sum::<usize>())
+                .sum()
+        };
         count(b"([{") <= MAX_BRACKET_NESTING
             && count(b"-+~ow") <= MAX_CHAIN
             && count(b"b") <= MAX_CHAIN
@@ -52,10 +58,16 @@ fn within_limits_by_counts(source: &str) -> bool {
     };
     // Counted in chunks, so a file that exceeds a bound early stops counting there.
     for chunk in source.as_bytes().chunks(COUNT_CHUNK) {
-        for &b in chunk {
-            histogram[usize::from(b)] += 1;
+        let mut quads = chunk.chunks_exact(4);
+        for quad in &mut quads {
+            for (histogram, &b) in histograms.iter_mut().zip(quad) {
+                histogram[usize::from(b)] += 1;
+            }
         }
-        if !within(&histogram) {
+        for &b in quads.remainder() {
+            histograms[0][usize::from(b)] += 1;
+        }
+        if !within(&histograms) {
             return false;
         }
     }
