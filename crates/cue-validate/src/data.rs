@@ -101,6 +101,32 @@ struct RuntimeFile {
     distributions: HashMap<String, Vec<String>>,
 }
 
+/// The distributions that can provide an import (see [`Data::distributions_for`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Distributions<'a> {
+    /// Listed in `runtime.toml` for the import or a package above it.
+    Listed(&'a [String]),
+    /// Not listed: the distribution is assumed to be named like the top-level module.
+    TopLevel(&'a str),
+}
+
+impl<'a> Distributions<'a> {
+    /// The distribution names, in the data's order.
+    pub(crate) fn names(self) -> impl Iterator<Item = &'a str> {
+        let (listed, top) = match self {
+            Self::Listed(listed) => (listed, None),
+            Self::TopLevel(top) => (&[][..], Some(top)),
+        };
+        listed.iter().map(String::as_str).chain(top)
+    }
+}
+
+impl PartialEq for Distributions<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.names().eq(other.names())
+    }
+}
+
 /// All embedded data, parsed.
 #[derive(Debug)]
 pub(crate) struct Data {
@@ -115,6 +141,8 @@ pub(crate) struct Data {
     module_entries: HashMap<String, usize>,
     /// API-kind entries (stdlib-api, package-api) by target.
     api_entries: HashMap<String, usize>,
+    /// The last segment of every API-kind target (`utcnow` of `datetime.datetime.utcnow`).
+    api_attributes: HashSet<String>,
     pub(crate) runtime_provided: HashSet<String>,
     pub(crate) runtime_transitive: HashSet<String>,
     distributions: HashMap<String, Vec<String>>,
@@ -164,6 +192,10 @@ fn load() -> Result<Data, String> {
             return Err(format!("duplicate deprecation entry {}", entry.target));
         }
     }
+    let api_attributes = api_entries
+        .keys()
+        .map(|target: &String| target.rsplit('.').next().unwrap_or(target).to_owned())
+        .collect();
     let mut stdlib_modules: HashSet<String> = stdlib.modules.into_iter().collect();
     stdlib_modules.extend(stdlib.added.keys().cloned());
     let mut builtin_names: HashSet<String> = builtins.names.into_iter().collect();
@@ -179,6 +211,7 @@ fn load() -> Result<Data, String> {
         entries: deprecations.entry,
         module_entries,
         api_entries,
+        api_attributes,
         runtime_provided: runtime.provided.into_iter().collect(),
         runtime_transitive: runtime.transitive.into_iter().collect(),
         distributions: runtime.distributions,
@@ -236,21 +269,26 @@ impl Data {
             .and_then(|&index| self.entries.get(index))
     }
 
+    /// Whether some API-kind entry ends in the attribute `name`: an attribute access named
+    /// otherwise cannot match one, so its qualified name need not be resolved.
+    pub(crate) fn is_api_attribute(&self, name: &str) -> bool {
+        self.api_attributes.contains(name)
+    }
+
     /// Accepted distribution names for an import of `module` (longest listed dotted prefix), or
-    /// the PEP 503-normalised top-level name.
-    pub(crate) fn distributions_for(&self, module: &str) -> Vec<String> {
+    /// the top-level name; borrowed, since this runs for every import.
+    pub(crate) fn distributions_for<'a>(&'a self, module: &'a str) -> Distributions<'a> {
         let mut candidate = module;
         loop {
             if let Some(dists) = self.distributions.get(candidate) {
-                return dists.clone();
+                return Distributions::Listed(dists);
             }
             match candidate.rfind('.') {
                 Some(dot) => candidate = &candidate[..dot],
                 None => break,
             }
         }
-        let top = module.split('.').next().unwrap_or(module);
-        vec![top.to_owned()]
+        Distributions::TopLevel(module.split('.').next().unwrap_or(module))
     }
 }
 
@@ -305,16 +343,36 @@ mod tests {
     }
 
     #[test]
+    fn api_attributes_are_the_last_segments_of_api_entries() {
+        let data = data().unwrap();
+        for (attribute, expected) in [
+            ("utcnow", true),
+            ("ChatCompletion", true),
+            ("Mapping", true),
+            ("get", false),
+            ("datetime", false),
+        ] {
+            assert_eq!(data.is_api_attribute(attribute), expected, "{attribute}");
+        }
+        for (target, &index) in &data.api_entries {
+            assert_eq!(data.entries[index].target, *target);
+            let last = target.rsplit('.').next().unwrap();
+            assert!(data.is_api_attribute(last), "{target}");
+        }
+    }
+
+    #[test]
     fn distributions_use_the_longest_prefix() {
         let data = data().unwrap();
-        assert_eq!(data.distributions_for("yaml"), vec!["PyYAML"]);
+        let names = |module| data.distributions_for(module).names().collect::<Vec<_>>();
+        assert_eq!(names("yaml"), ["PyYAML"]);
+        assert_eq!(names("google.cloud.storage.blob"), ["google-cloud-storage"]);
+        assert_eq!(names("requests.adapters"), ["requests"]);
+        assert_eq!(names("not_listed.sub"), ["not_listed"]);
+        // A listed single name equal to the top-level module compares equal to the fallback.
         assert_eq!(
-            data.distributions_for("google.cloud.storage.blob"),
-            vec!["google-cloud-storage"]
-        );
-        assert_eq!(
-            data.distributions_for("requests.adapters"),
-            vec!["requests"]
+            data.distributions_for("requests"),
+            Distributions::TopLevel("requests")
         );
     }
 }

@@ -85,13 +85,12 @@ pub fn validate(source: &str, options: &Options) -> Result<Report, ValidateError
         // Nesting CPython itself refuses: report it without spending seconds parsing.
         let mut sink = Sink::new(1);
         let at = TextSize::try_from(refusal.offset).unwrap_or_default();
-        sink.push(
-            Rule::NestingTooDeep,
-            Severity::Error,
-            TextRange::at(at, TextSize::from(1)),
-            format!("{}; the rest of the file was not analysed", refusal.message),
-            Some("flatten the code: split deep expressions into named steps and deep blocks into functions".to_owned()),
-        );
+        sink.push(Rule::NestingTooDeep, Severity::Error, TextRange::at(at, TextSize::from(1)), || {
+            (
+                format!("{}; the rest of the file was not analysed", refusal.message),
+                Some("flatten the code: split deep expressions into named steps and deep blocks into functions".to_owned()),
+            )
+        });
         return Ok(build_report(source, options, data.data_version, sink));
     }
     let parse_options =
@@ -102,7 +101,7 @@ pub fn validate(source: &str, options: &Options) -> Result<Report, ValidateError
     syntax_findings(source, &parsed, &mut syntax);
 
     let has_syntax_errors = syntax.counts[0] > 0;
-    let mut checker = Checker::new(options, data, syntax);
+    let mut checker = Checker::new(options, data, syntax, parsed.tokens().len());
     // On a recovered tree, name and handler findings are mostly echoes of the syntax error.
     checker.skip_name_rules = has_syntax_errors;
     if let Mod::Module(module) = parsed.syntax() {
@@ -140,13 +139,12 @@ pub fn validate_bytes(source: &[u8], options: &Options) -> Result<Report, Valida
             let bad = source.get(valid).copied().unwrap_or(0);
             let mut sink = Sink::new(1);
             let at = TextSize::try_from(valid).unwrap_or_default();
-            sink.push(
-                Rule::SyntaxError,
-                Severity::Error,
-                TextRange::empty(at),
-                format!("source is not valid UTF-8: invalid byte 0x{bad:02X} (Python source must be UTF-8, PEP 3120)"),
-                Some("save the file as UTF-8".to_owned()),
-            );
+            sink.push(Rule::SyntaxError, Severity::Error, TextRange::empty(at), || {
+                (
+                    format!("source is not valid UTF-8: invalid byte 0x{bad:02X} (Python source must be UTF-8, PEP 3120)"),
+                    Some("save the file as UTF-8".to_owned()),
+                )
+            });
             Ok(build_report(prefix, options, data.data_version, sink))
         }
     }
@@ -160,26 +158,33 @@ fn syntax_findings(source: &str, parsed: &Parsed<Mod>, sink: &mut Sink) {
             Rule::SyntaxError,
             Severity::Error,
             TextRange::at(at, TextSize::from(1)),
-            "source code cannot contain null bytes".to_owned(),
-            Some("remove the NUL (\\0) characters".to_owned()),
+            || {
+                (
+                    "source code cannot contain null bytes".to_owned(),
+                    Some("remove the NUL (\\0) characters".to_owned()),
+                )
+            },
         );
     }
     for error in parsed.errors() {
-        sink.push(
-            Rule::SyntaxError,
-            Severity::Error,
-            error.location,
-            error.error.to_string(),
-            None,
-        );
+        sink.push(Rule::SyntaxError, Severity::Error, error.location, || {
+            (error.error.to_string(), None)
+        });
     }
     for error in parsed.unsupported_syntax_errors() {
         sink.push(
             Rule::UnsupportedSyntax,
             Severity::Error,
             error.range(),
-            error.to_string(),
-            Some("rewrite it for the target version, or target a newer python runtime".to_owned()),
+            || {
+                (
+                    error.to_string(),
+                    Some(
+                        "rewrite it for the target version, or target a newer python runtime"
+                            .to_owned(),
+                    ),
+                )
+            },
         );
     }
 }

@@ -24,6 +24,68 @@ pub(crate) struct Refusal {
 
 /// Returns the first limit the source exceeds, if any.
 pub(crate) fn prescan(source: &str) -> Option<Refusal> {
+    if within_limits_by_counts(source) {
+        return None;
+    }
+    scan(source)
+}
+
+/// Whether `source` is certainly within every limit, judged from how often a few bytes occur:
+/// a few instructions per byte where the lexical scan costs twenty-odd, and true for ordinary
+/// files up to several kilobytes. Each limit needs more occurrences than the bound allows:
+/// - more than `MAX_BRACKET_NESTING` open brackets need as many `(`, `[` or `{` bytes;
+/// - a run of more than `MAX_CHAIN` prefix operators needs as many `-`, `+`, `~` bytes or
+///   `not`/`await` words, each holding an `o` or a `w`; as many `lambda`s need as many `b`s,
+///   `if`s as many `f`s, `**`s twice as many `*`s;
+/// - more than `MAX_INDENT_LEVELS` levels need a line indented wider than that (each level is
+///   wider than the one before); without tabs the width is at most the run of spaces.
+fn within_limits_by_counts(source: &str) -> bool {
+    // Four tables taking turns: with one, a run of the same byte (a 900 kB string literal) made
+    // every increment wait for the previous one to the same counter, ~8 ns a byte.
+    let mut histograms = [[0usize; 256]; 4];
+    let within = |histograms: &[[usize; 256]; 4]| {
+        let count = |set: &[u8]| -> usize {
+            set.iter()
+                .map(|&b| histograms.iter().map(|h| h[usize::from(b)]).sum::<usize>())
+                .sum()
+        };
+        count(b"([{") <= MAX_BRACKET_NESTING
+            && count(b"-+~ow") <= MAX_CHAIN
+            && count(b"b") <= MAX_CHAIN
+            && count(b"f") <= MAX_CHAIN
+            && count(b"*") <= MAX_CHAIN
+            && count(b"\t") == 0
+    };
+    // Counted in chunks, so a file that exceeds a bound early stops counting there.
+    for chunk in source.as_bytes().chunks(COUNT_CHUNK) {
+        let mut quads = chunk.chunks_exact(4);
+        for quad in &mut quads {
+            for (histogram, &b) in histograms.iter_mut().zip(quad) {
+                histogram[usize::from(b)] += 1;
+            }
+        }
+        for &b in quads.remainder() {
+            histograms[0][usize::from(b)] += 1;
+        }
+        if !within(&histograms) {
+            return false;
+        }
+    }
+    !source.contains(BEYOND_INDENT_LIMIT)
+}
+
+/// Bytes counted between checks of the bounds: small, so that a hostile file (100,000 open
+/// brackets) stops counting within its first kilobytes; a check costs a dozen loads.
+const COUNT_CHUNK: usize = 1024;
+
+/// `MAX_INDENT_LEVELS + 1` spaces: an indentation this wide can hold more levels than allowed.
+const BEYOND_INDENT_LIMIT: &str = match std::str::from_utf8(&[b' '; MAX_INDENT_LEVELS + 1]) {
+    Ok(spaces) => spaces,
+    Err(_) => " ",
+};
+
+/// The lexical scan: brackets, indentation and operator chains, skipping strings and comments.
+fn scan(source: &str) -> Option<Refusal> {
     let bytes = source.as_bytes();
     let mut i = 0usize;
     let mut brackets = 0usize;
@@ -235,6 +297,75 @@ fn skip_string(bytes: &[u8], start: usize) -> usize {
 #[expect(clippy::expect_used, reason = "tests")]
 mod tests {
     use super::*;
+
+    /// Sources built from the bytes the scan cares about, some with long runs to reach the
+    /// limits (a fixed xorshift sequence, so a failure reproduces).
+    fn generated_sources() -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "(", ")", "[", "]", "{", "}", "-", "+", "~", "-=", "*", "**", "'", "\"", "'''", "\\",
+            "\n", "\r", " ", "        ", "\t", "\x0c", "#", "not ", "await ", "lambda ", "if ",
+            "x", "rb", "f", "_a1", "é", "1", "=", ":", "\\\n",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).expect("small")
+        };
+        let mut sources = Vec::new();
+        for round in 0..3_000 {
+            let mut source = String::new();
+            if round % 3 == 0 {
+                let piece = PIECES[next() % PIECES.len()];
+                source.push_str(&piece.repeat(1_800 + next() % 500));
+            }
+            if round % 10 == 1 {
+                for depth in 0..90 + next() % 20 {
+                    source.push_str(&" ".repeat(depth));
+                    source.push_str("if x:\n");
+                }
+            }
+            for _ in 0..next() % 300 {
+                source.push_str(PIECES[next() % PIECES.len()]);
+            }
+            sources.push(source);
+        }
+        sources
+    }
+
+    #[test]
+    fn counts_never_clear_a_source_the_scan_refuses() {
+        let mut refused = 0;
+        for source in generated_sources() {
+            if scan(&source).is_some() {
+                refused += 1;
+                assert!(!within_limits_by_counts(&source), "{source:?}");
+            }
+        }
+        assert!(
+            refused > 300,
+            "only {refused} generated sources reach a limit"
+        );
+    }
+
+    #[test]
+    fn counts_clear_ordinary_handlers() {
+        for source in [
+            include_str!("../corpus/csv_to_dynamodb.py"),
+            include_str!("../corpus/github_webhook.py"),
+            include_str!("../corpus/slack_digest.py"),
+            include_str!("../../../xtask/bench/handler.py"),
+        ] {
+            assert!(within_limits_by_counts(source));
+        }
+        // Large files and tab-indented ones take the full scan, with the same outcome.
+        let large = include_str!("../corpus/order_service.py");
+        assert!(!within_limits_by_counts(large));
+        assert_eq!(prescan(large), None);
+        assert!(!within_limits_by_counts("if x:\n\tpass\n"));
+        assert_eq!(prescan("if x:\n\tpass\n"), None);
+    }
 
     #[test]
     fn accepts_ordinary_code_and_cpython_sized_nesting() {

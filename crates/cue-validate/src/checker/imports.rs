@@ -88,9 +88,9 @@ impl Checker<'_> {
 
     /// Checks an attribute chain in load context (`datetime.datetime.utcnow`, `openai.ChatCompletion`).
     pub(super) fn check_api_use(&mut self, expr: &Expr) {
-        if let Some(qualified) = self.qualified_name(expr) {
-            self.check_api_entry(&qualified, expr.range());
-        }
+        self.with_qualified_name(expr, |this, qualified| {
+            this.check_api_entry(qualified, expr.range());
+        });
     }
 
     fn report_entry(&mut self, entry: &Entry, used: &str, range: TextRange) -> bool {
@@ -149,7 +149,7 @@ impl Checker<'_> {
                 format!("`{target}` is a removed or deprecated API{note}"),
             ),
         };
-        self.report_with(rule, severity, range, message, replacement);
+        self.report_with(rule, severity, range, || (message, replacement));
         true
     }
 
@@ -172,30 +172,27 @@ impl Checker<'_> {
         }
         let distributions = self.data.distributions_for(module);
         if distributions
-            .iter()
+            .names()
             .any(|d| self.declared.contains(&normalize(d)))
         {
             return;
         }
-        let wanted = distributions
-            .first()
-            .cloned()
-            .unwrap_or_else(|| top.to_owned());
+        let wanted = distributions.names().next().unwrap_or(top);
         let source = if self.options.requirements.is_some() {
             "requirements.txt does not declare it"
         } else {
             "no requirements.txt was given"
         };
         if self.data.runtime_transitive.contains(top) {
-            self.report(
-                Rule::TransitiveDependency,
-                range,
-                format!(
+            self.report(Rule::TransitiveDependency, range, || {
+                (
+                    format!(
                     "`{top}` is only present in the {} runtime as a dependency of boto3, and {source}",
                     version.runtime()
                 ),
-                Some(format!("declare `{wanted}` in requirements.txt")),
-            );
+                    Some(format!("declare `{wanted}` in requirements.txt")),
+                )
+            });
             return;
         }
         let suggestion = if top == "requests" {
@@ -206,14 +203,14 @@ impl Checker<'_> {
         } else {
             format!("add `{wanted}` to requirements.txt and package it with the function")
         };
-        self.report(
-            Rule::MissingDependency,
-            range,
-            format!(
-                "`{module}` is not available in the {} Lambda runtime and {source}",
-                version.runtime()
-            ),
-            Some(suggestion),
-        );
+        self.report(Rule::MissingDependency, range, || {
+            (
+                format!(
+                    "`{module}` is not available in the {} Lambda runtime and {source}",
+                    version.runtime()
+                ),
+                Some(suggestion),
+            )
+        });
     }
 }

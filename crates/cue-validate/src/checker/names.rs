@@ -16,22 +16,21 @@ const IMPLICIT_MODULE_NAMES: &[&str] = &[
 ];
 const IMPLICIT_CLASS_NAMES: &[&str] = &["__module__", "__qualname__"];
 
-/// Where a name resolves, following Python's static scoping from `scope`.
+/// The latest binding `name` resolves to, following Python's static scoping from `scope`.
 fn lookup(checker: &Checker<'_>, scope: usize, name: &str) -> Option<usize> {
     let mut current = scope;
     let mut first = true;
     loop {
         let s = checker.scopes.get(current)?;
         if s.globals.contains(name) {
-            return checker
-                .scopes
-                .first()
-                .filter(|module| module.names.contains_key(name))
-                .map(|_| 0);
+            return checker.binding_in(0, name);
         }
         let visible = first || s.kind != ScopeKind::Class;
-        if visible && !s.nonlocals.contains(name) && s.names.contains_key(name) {
-            return Some(current);
+        if visible
+            && !s.nonlocals.contains(name)
+            && let Some(id) = checker.binding_in(current, name)
+        {
+            return Some(id);
         }
         first = false;
         current = s.parent?;
@@ -65,14 +64,12 @@ fn implicitly_defined(checker: &Checker<'_>, scope: usize, name: &str) -> bool {
     false
 }
 
-fn mark_used(checker: &mut Checker<'_>, scope: usize, name: &str) {
-    let Some(ids) = checker.scopes.get(scope).and_then(|s| s.names.get(name)) else {
-        return;
-    };
-    for &id in ids {
-        if let Some(binding) = checker.bindings.get_mut(id) {
-            binding.used = true;
-        }
+/// Marks `binding` and every earlier binding of the same name in its scope as used.
+fn mark_used(checker: &mut Checker<'_>, binding: usize) {
+    let mut next = Some(binding);
+    while let Some(binding) = next.and_then(|id| checker.bindings.get_mut(id)) {
+        binding.used = true;
+        next = binding.shadows;
     }
 }
 
@@ -83,19 +80,16 @@ pub(super) fn resolve(checker: &mut Checker<'_>) {
     let references = std::mem::take(&mut checker.references);
     for reference in &references {
         match lookup(checker, reference.scope, reference.name) {
-            Some(scope) => mark_used(checker, scope, reference.name),
+            Some(binding) => mark_used(checker, binding),
             None => {
                 if reference.suppress_undefined
                     || implicitly_defined(checker, reference.scope, reference.name)
                 {
                     continue;
                 }
-                checker.report(
-                    Rule::UndefinedName,
-                    reference.range,
-                    format!("undefined name `{}`", reference.name),
-                    None,
-                );
+                checker.report(Rule::UndefinedName, reference.range, || {
+                    (format!("undefined name `{}`", reference.name), None)
+                });
             }
         }
     }
@@ -103,27 +97,23 @@ pub(super) fn resolve(checker: &mut Checker<'_>) {
 
     let annotation_names = std::mem::take(&mut checker.annotation_names);
     for (name, scope) in &annotation_names {
-        if let Some(found) = lookup(checker, *scope, name) {
-            mark_used(checker, found, name);
+        if let Some(binding) = lookup(checker, *scope, name) {
+            mark_used(checker, binding);
         }
     }
 
     let exports = std::mem::take(&mut checker.dunder_all);
     let module_star = checker.scopes.first().is_some_and(|m| m.star_import);
     for (name, range) in &exports {
-        if checker
-            .scopes
-            .first()
-            .is_some_and(|m| m.names.contains_key(name))
-        {
-            mark_used(checker, 0, name);
+        if let Some(binding) = checker.binding_in(0, name) {
+            mark_used(checker, binding);
         } else if !module_star && !implicitly_defined(checker, 0, name) {
-            checker.report(
-                Rule::UndefinedExport,
-                *range,
-                format!("`{name}` is listed in __all__ but not defined"),
-                None,
-            );
+            checker.report(Rule::UndefinedExport, *range, || {
+                (
+                    format!("`{name}` is listed in __all__ but not defined"),
+                    None,
+                )
+            });
         }
     }
 
@@ -170,12 +160,12 @@ fn report_unused_imports(checker: &mut Checker<'_>) {
         .collect();
     unused.sort_by_key(|(range, _)| range.start());
     for (range, display) in unused {
-        checker.report(
-            Rule::UnusedImport,
-            range,
-            format!("`{display}` imported but unused"),
-            Some(format!("remove the import of `{display}`")),
-        );
+        checker.report(Rule::UnusedImport, range, || {
+            (
+                format!("`{display}` imported but unused"),
+                Some(format!("remove the import of `{display}`")),
+            )
+        });
     }
 }
 
@@ -185,22 +175,22 @@ fn check_handler(checker: &mut Checker<'_>) {
     };
     let Some(def) = checker.handler_def.clone() else {
         if !checker.handler_bound_otherwise {
-            checker.report(
-                Rule::MissingHandler,
-                TextRange::default(),
-                format!("no module-level function `{handler}(event, context)`: Lambda cannot find the handler"),
-                Some(format!("define `def {handler}(event, context):` at module level")),
-            );
+            checker.report(Rule::MissingHandler, TextRange::default(), || {
+                (
+                    format!("no module-level function `{handler}(event, context)`: Lambda cannot find the handler"),
+                    Some(format!("define `def {handler}(event, context):` at module level")),
+                )
+            });
         }
         return;
     };
     if def.is_async {
-        checker.report(
-            Rule::AsyncHandler,
-            def.range,
-            format!("handler `{handler}` is async; the Python Lambda runtime calls it without awaiting the coroutine"),
-            Some(format!("make `{handler}` a plain def and run async code with asyncio.run(...)")),
-        );
+        checker.report(Rule::AsyncHandler, def.range, || {
+            (
+                format!("handler `{handler}` is async; the Python Lambda runtime calls it without awaiting the coroutine"),
+                Some(format!("make `{handler}` a plain def and run async code with asyncio.run(...)")),
+            )
+        });
     }
     let accepts_two = def.required_positional <= 2 && (def.positional >= 2 || def.has_varargs);
     if !accepts_two || def.required_kwonly > 0 {
@@ -211,12 +201,14 @@ fn check_handler(checker: &mut Checker<'_>) {
         } else {
             format!("accepts only {} positional argument(s)", def.positional)
         };
-        checker.report(
-            Rule::HandlerSignature,
-            def.range,
-            format!("handler `{handler}` {detail}; Lambda calls it as {handler}(event, context)"),
-            Some(format!("declare it as `def {handler}(event, context):`")),
-        );
+        checker.report(Rule::HandlerSignature, def.range, || {
+            (
+                format!(
+                    "handler `{handler}` {detail}; Lambda calls it as {handler}(event, context)"
+                ),
+                Some(format!("declare it as `def {handler}(event, context):`")),
+            )
+        });
     }
 }
 

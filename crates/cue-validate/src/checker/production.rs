@@ -56,12 +56,12 @@ impl<'a> Checker<'a> {
             .iter()
             .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "verify") && is_false(&k.value))
         {
-            self.report(
-                Rule::TlsVerifyDisabled,
-                call.range(),
-                "verify=False disables TLS certificate verification".to_owned(),
-                Some("remove verify=False (or pass a CA bundle path)".to_owned()),
-            );
+            self.report(Rule::TlsVerifyDisabled, call.range(), || {
+                (
+                    "verify=False disables TLS certificate verification".to_owned(),
+                    Some("remove verify=False (or pass a CA bundle path)".to_owned()),
+                )
+            });
         }
         if let Expr::Attribute(attr) = call.func.as_ref()
             && matches!(
@@ -71,86 +71,87 @@ impl<'a> Checker<'a> {
         {
             self.check_sql_execute(call);
         }
-        let Some(qualified) = self.qualified_name(&call.func) else {
-            return;
-        };
-        let q = qualified.as_str();
+        self.with_qualified_name(&call.func, |this, q| this.check_qualified_call(call, q));
+    }
+
+    /// The rules that depend on what a call's callee resolves to (`requests.get`, `builtins.eval`).
+    fn check_qualified_call(&mut self, call: &ast::ExprCall, q: &str) {
         self.check_getenv(call, q);
         self.check_http_timeout(call, q);
         match q {
             "builtins.eval" | "builtins.exec" => {
                 let name = q.trim_start_matches("builtins.");
-                self.report(
-                    Rule::EvalExec,
-                    call.range(),
-                    format!("{name}() runs arbitrary code"),
-                    Some("parse data with json.loads / ast.literal_eval, or dispatch through a dict of functions".to_owned()),
-                );
+                self.report(Rule::EvalExec, call.range(), || {
+                    (
+                        format!("{name}() runs arbitrary code"),
+                        Some("parse data with json.loads / ast.literal_eval, or dispatch through a dict of functions".to_owned()),
+                    )
+                });
             }
-            "builtins.print" => self.report(
-                Rule::PrintInsteadOfLogging,
-                call.range(),
-                "print() instead of logging".to_owned(),
-                Some("use logger = logging.getLogger(); logger.info(...) for levelled CloudWatch logs".to_owned()),
-            ),
+            "builtins.print" => self.report(Rule::PrintInsteadOfLogging, call.range(), || {
+                (
+                    "print() instead of logging".to_owned(),
+                    Some("use logger = logging.getLogger(); logger.info(...) for levelled CloudWatch logs".to_owned()),
+                )
+            }),
             "os.system" | "os.popen" | "commands.getoutput" | "commands.getstatusoutput" => {
-                self.report(
-                    Rule::ShellInjection,
-                    call.range(),
-                    format!("{q}() runs its argument through a shell"),
-                    Some("use subprocess.run([...], check=True) with a list of arguments".to_owned()),
-                );
+                self.report(Rule::ShellInjection, call.range(), || {
+                    (
+                        format!("{q}() runs its argument through a shell"),
+                        Some("use subprocess.run([...], check=True) with a list of arguments".to_owned()),
+                    )
+                });
             }
-            "ssl._create_unverified_context" => self.report(
-                Rule::TlsVerifyDisabled,
-                call.range(),
-                "ssl._create_unverified_context() disables certificate verification".to_owned(),
-                Some("use ssl.create_default_context()".to_owned()),
-            ),
+            "ssl._create_unverified_context" => self.report(Rule::TlsVerifyDisabled, call.range(), || {
+                (
+                    "ssl._create_unverified_context() disables certificate verification".to_owned(),
+                    Some("use ssl.create_default_context()".to_owned()),
+                )
+            }),
             "yaml.load" | "yaml.load_all" => {
                 let safe = call.arguments.keywords.iter().any(|k| {
                     k.arg.as_ref().is_some_and(|a| a.as_str() == "Loader")
                         && loader_is_safe(&k.value)
                 }) || call.arguments.args.get(1).is_some_and(loader_is_safe);
                 if !safe {
-                    self.report(
-                        Rule::UnsafeDeserialization,
-                        call.range(),
-                        format!("{q}() without a safe Loader can construct arbitrary objects"),
-                        Some("use yaml.safe_load(...)".to_owned()),
-                    );
+                    self.report(Rule::UnsafeDeserialization, call.range(), || {
+                        (
+                            format!("{q}() without a safe Loader can construct arbitrary objects"),
+                            Some("use yaml.safe_load(...)".to_owned()),
+                        )
+                    });
                 }
             }
-            _ if UNSAFE_DESERIALIZERS.contains(&q) => self.report(
-                Rule::UnsafeDeserialization,
-                call.range(),
-                format!("{q}() executes code embedded in its input; never use it on event data"),
-                Some("use json for data that crosses a trust boundary".to_owned()),
-            ),
+            _ if UNSAFE_DESERIALIZERS.contains(&q) => self.report(Rule::UnsafeDeserialization, call.range(), || {
+                (
+                    format!("{q}() executes code embedded in its input; never use it on event data"),
+                    Some("use json for data that crosses a trust boundary".to_owned()),
+                )
+            }),
             _ if q.starts_with("subprocess.") => {
                 let shell = call.arguments.keywords.iter().any(|k| {
                     k.arg.as_ref().is_some_and(|a| a.as_str() == "shell") && is_truthy(&k.value)
                 });
                 if shell {
-                    self.report(
-                        Rule::ShellInjection,
-                        call.range(),
-                        format!("{q}() with shell=True runs its command through a shell"),
-                        Some("pass a list of arguments and drop shell=True".to_owned()),
-                    );
+                    self.report(Rule::ShellInjection, call.range(), || {
+                        (
+                            format!("{q}() with shell=True runs its command through a shell"),
+                            Some("pass a list of arguments and drop shell=True".to_owned()),
+                        )
+                    });
                 }
             }
             _ if SDK_CONSTRUCTORS.contains(&q) && self.in_handler > 0 => {
                 let handler = self.options.handler.clone().unwrap_or_default();
-                self.report(
-                    Rule::ClientInHandler,
-                    call.range(),
-                    format!("{q}(...) is created on every invocation of {handler}"),
-                    Some(format!(
+                self.report(Rule::ClientInHandler, call.range(), || {
+                    (
+                        format!("{q}(...) is created on every invocation of {handler}"),
+                        Some(format!(
                         "create the client once at module level, outside {handler}, so warm \
                          invocations reuse it"
                     )),
-                );
+                    )
+                });
             }
             _ => {}
         }
@@ -194,12 +195,12 @@ impl<'a> Checker<'a> {
         } else {
             format!("{q}() has no timeout and can hang until the Lambda itself times out")
         };
-        self.report(
-            Rule::HttpWithoutTimeout,
-            call.range(),
-            message,
-            Some("pass timeout=<seconds> (e.g. timeout=10)".to_owned()),
-        );
+        self.report(Rule::HttpWithoutTimeout, call.range(), || {
+            (
+                message,
+                Some("pass timeout=<seconds> (e.g. timeout=10)".to_owned()),
+            )
+        });
     }
 
     fn check_sql_execute(&mut self, call: &ast::ExprCall) {
@@ -222,16 +223,16 @@ impl<'a> Checker<'a> {
             other => is_dynamic_sql(other),
         };
         if dynamic {
-            self.report(
-                Rule::SqlStringFormatting,
-                query.range(),
-                "SQL built by string formatting is passed to execute(): an SQL injection risk"
-                    .to_owned(),
-                Some(
-                    "pass values as query parameters: execute(\"... WHERE id = %s\", (value,))"
+            self.report(Rule::SqlStringFormatting, query.range(), || {
+                (
+                    "SQL built by string formatting is passed to execute(): an SQL injection risk"
                         .to_owned(),
-                ),
-            );
+                    Some(
+                        "pass values as query parameters: execute(\"... WHERE id = %s\", (value,))"
+                            .to_owned(),
+                    ),
+                )
+            });
         }
     }
 
@@ -244,7 +245,7 @@ impl<'a> Checker<'a> {
             if s.dynamic_sql.contains(name) {
                 return true;
             }
-            if s.names.contains_key(name) {
+            if self.binding_in(index, name).is_some() {
                 return false;
             }
             scope = s.parent;
@@ -294,15 +295,12 @@ impl<'a> Checker<'a> {
             _ => false,
         });
         if swallows {
-            self.report(
-                Rule::SwallowedException,
-                handler_head(handler),
-                format!("{what} silently discards every error"),
-                Some(
+            self.report(Rule::SwallowedException, handler_head(handler), || {
+                (format!("{what} silently discards every error"), Some(
                     "catch the specific exception, and log it (logger.exception(...)) or re-raise"
                         .to_owned(),
-                ),
-            );
+                ))
+            });
         }
     }
 }

@@ -18,15 +18,15 @@ impl Checker<'_> {
         if self.options.stage == Stage::FinalWithCredentials
             && let Some(placeholder) = find_placeholder(text)
         {
-            self.report(
-                Rule::UnfilledPlaceholder,
-                range,
-                format!("placeholder `{placeholder}` is still in the code at the final stage"),
-                Some(
+            self.report(Rule::UnfilledPlaceholder, range, || {
+                (
+                    format!("placeholder `{placeholder}` is still in the code at the final stage"),
+                    Some(
                     "fill in the value, or read it from an environment variable or Secrets Manager"
                         .to_owned(),
                 ),
-            );
+                )
+            });
         }
     }
 
@@ -50,13 +50,9 @@ impl Checker<'_> {
                  instead of the code",
             ),
         };
-        self.report_with(
-            Rule::HardcodedSecret,
-            severity,
-            range,
-            what.to_owned(),
-            Some(suggestion.to_owned()),
-        );
+        self.report_with(Rule::HardcodedSecret, severity, range, || {
+            (what.to_owned(), Some(suggestion.to_owned()))
+        });
     }
 
     /// `API_TOKEN = "..."`: a high-entropy string assigned to a secret-looking name.
@@ -130,12 +126,12 @@ impl Checker<'_> {
         };
         let id = name.id.as_str();
         if is_placeholder_name(id) {
-            self.report(
-                Rule::UnquotedPlaceholder,
-                set.range(),
-                format!("placeholder `{{{{{id}}}}}` is not inside a string literal; it evaluates to a set of a set and fails at runtime"),
-                Some(format!("quote it: \"{{{{{id}}}}}\"")),
-            );
+            self.report(Rule::UnquotedPlaceholder, set.range(), || {
+                (
+                    format!("placeholder `{{{{{id}}}}}` is not inside a string literal; it evaluates to a set of a set and fails at runtime"),
+                    Some(format!("quote it: \"{{{{{id}}}}}\"")),
+                )
+            });
         }
     }
 }
@@ -144,20 +140,6 @@ impl Checker<'_> {
 /// `client_secret`, `password`), excluding names that hold identifiers of secrets or non-secret
 /// keys (`KMS_KEY_ID`, `s3_key`, `SECRET_ARN`, `partition_key`).
 pub(crate) fn is_secret_name(name: &str) -> bool {
-    // Split camelCase too: `apiKey` -> `api_key`.
-    let mut lower = String::with_capacity(name.len() + 4);
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && prev_lower {
-            lower.push('_');
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        lower.push(c.to_ascii_lowercase());
-    }
-    let parts: Vec<&str> = lower.split(['_', '-']).filter(|p| !p.is_empty()).collect();
-    let Some(&last) = parts.last() else {
-        return false;
-    };
     const NOT_SECRET_SUFFIX: &[&str] = &[
         "id", "ids", "name", "names", "arn", "url", "uri", "path", "file", "prefix", "header",
         "field", "env", "var", "param", "region", "type", "length", "len", "size", "count",
@@ -190,9 +172,6 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         "map",
         "message",
     ];
-    if NOT_SECRET_SUFFIX.contains(&last) || parts.iter().any(|p| NOT_SECRET_PART.contains(p)) {
-        return false;
-    }
     const SECRET_WORDS: &[&str] = &[
         "token",
         "secret",
@@ -204,11 +183,62 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         "credentials",
         "passphrase",
     ];
-    if parts.iter().any(|p| SECRET_WORDS.contains(p)) {
+    let listed = |words: &[&str], part: &str| words.iter().any(|w| part.eq_ignore_ascii_case(w));
+    let (mut parts, mut last) = (0usize, None);
+    let (mut not_secret_part, mut secret_word) = (false, false);
+    for part in name_parts(name) {
+        parts += 1;
+        last = Some(part);
+        not_secret_part |= listed(NOT_SECRET_PART, part);
+        secret_word |= listed(SECRET_WORDS, part);
+    }
+    let Some(last) = last else {
+        return false;
+    };
+    if listed(NOT_SECRET_SUFFIX, last) || not_secret_part {
+        return false;
+    }
+    if secret_word {
         return true;
     }
     // `*_KEY` with more than one part (`API_KEY`, `ACCESS_KEY`, `signing_key`), not bare `key`.
-    last == "key" && parts.len() > 1
+    last.eq_ignore_ascii_case("key") && parts > 1
+}
+
+/// The words of an identifier, split at `_` and `-` and where camelCase turns upper
+/// (`apiKey` -> `api`, `Key`), as slices of it: this runs for every string assignment and
+/// keyword argument, so it does not build a lower-cased copy.
+fn name_parts(name: &str) -> impl Iterator<Item = &str> {
+    let bytes = name.as_bytes();
+    let (mut start, mut i) = (0usize, 0usize);
+    std::iter::from_fn(move || {
+        while let Some(&b) = bytes.get(i) {
+            if b == b'_' || b == b'-' {
+                let part = name.get(start..i);
+                i += 1;
+                start = i;
+                match part {
+                    Some(part) if !part.is_empty() => return Some(part),
+                    _ => continue,
+                }
+            }
+            let camel = b.is_ascii_uppercase()
+                && i > start
+                && bytes
+                    .get(i - 1)
+                    .is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            if camel {
+                let part = name.get(start..i);
+                start = i;
+                i += 1;
+                return part;
+            }
+            i += 1;
+        }
+        let part = name.get(start..).filter(|part| !part.is_empty());
+        start = bytes.len();
+        part
+    })
 }
 
 /// Whether `text` looks like a random credential rather than a word, path, URL or placeholder.
@@ -258,20 +288,38 @@ fn shannon_entropy(text: &str) -> f64 {
 
 /// Documented example values that are not real credentials.
 fn is_example(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    [
-        "example",
-        "xxxx",
-        "your",
-        "dummy",
-        "placeholder",
-        "redacted",
-        "changeme",
-        "fake",
-        "0000000000",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    const WORDS: &[&[u8]] = &[
+        b"example",
+        b"xxxx",
+        b"your",
+        b"dummy",
+        b"placeholder",
+        b"redacted",
+        b"changeme",
+        b"fake",
+        b"0000000000",
+    ];
+    WORDS
+        .iter()
+        .any(|word| contains_ignore_ascii_case(text.as_bytes(), word))
+}
+
+/// Whether `haystack` contains `lower` (lower-case ASCII) in any ASCII case, without building a
+/// lower-cased copy: this runs on every string literal of 16 characters or more.
+fn contains_ignore_ascii_case(haystack: &[u8], lower: &[u8]) -> bool {
+    let Some((&first, rest)) = lower.split_first() else {
+        return true;
+    };
+    let last_start = haystack.len().saturating_sub(lower.len());
+    haystack.len() >= lower.len()
+        && (0..=last_start).any(|i| {
+            haystack
+                .get(i)
+                .is_some_and(|b| b.to_ascii_lowercase() == first)
+                && haystack
+                    .get(i + 1..i + lower.len())
+                    .is_some_and(|tail| tail.eq_ignore_ascii_case(rest))
+        })
 }
 
 /// The kind of credential `text` contains, if it matches a known token format.
@@ -281,10 +329,18 @@ pub(crate) fn credential_pattern(text: &str) -> Option<&'static str> {
         // at least 16 characters.
         return None;
     }
-    if is_example(text) {
-        return None;
-    }
-    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") {
+    // Documented examples are not credentials. Checked after a format matched, since almost
+    // no string matches one and the example check costs more than the scan.
+    find_credential(text).filter(|_| !is_example(text))
+}
+
+fn find_credential(text: &str) -> Option<&'static str> {
+    // A byte search for `-` first: most strings have none, and a substring search has a setup
+    // cost per string.
+    if text.as_bytes().contains(&b'-')
+        && text.contains("-----BEGIN")
+        && text.contains("PRIVATE KEY-----")
+    {
         return Some("private key");
     }
     let bytes = text.as_bytes();
@@ -305,6 +361,8 @@ pub(crate) fn credential_pattern(text: &str) -> Option<&'static str> {
     None
 }
 
+/// The credential format starting at `rest`, if any. Every format's prefix begins with the byte
+/// the match dispatches on, so a candidate position tries only that byte's few formats.
 fn match_token_at(rest: &[u8]) -> Option<&'static str> {
     let count_while = |from: usize, pred: &dyn Fn(u8) -> bool| {
         rest.get(from..)
@@ -313,72 +371,84 @@ fn match_token_at(rest: &[u8]) -> Option<&'static str> {
     let upper_digit = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
     let token_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let alnum = |b: u8| b.is_ascii_alphanumeric();
-    for prefix in [
-        b"AKIA", b"ASIA", b"AGPA", b"AIDA", b"AROA", b"ANPA", b"ANVA", b"AIPA",
-    ] {
-        if rest.starts_with(prefix) && count_while(4, &upper_digit) == 16 {
-            return Some("AWS access key id");
-        }
-    }
-    if rest.starts_with(b"sk-") {
-        let n = count_while(3, &token_char);
-        let body = rest.get(3..3 + n).unwrap_or_default();
-        if n >= 20 && body.iter().any(u8::is_ascii_digit) {
-            return Some("API secret key (sk-...)");
-        }
-    }
-    for prefix in [b"sk_live_".as_slice(), b"rk_live_", b"sk_test_"] {
-        if rest.starts_with(prefix) && count_while(prefix.len(), &alnum) >= 16 {
-            return Some("Stripe secret key");
-        }
-    }
-    for prefix in [
-        b"xoxb-".as_slice(),
-        b"xoxp-",
-        b"xoxa-",
-        b"xoxr-",
-        b"xoxs-",
-        b"xoxe-",
-        b"xapp-",
-    ] {
-        if rest.starts_with(prefix) {
-            let n = count_while(prefix.len(), &token_char);
-            let body = rest.get(prefix.len()..prefix.len() + n).unwrap_or_default();
-            if n >= 10 && body.iter().filter(|b| b.is_ascii_digit()).count() >= 4 {
-                return Some("Slack token");
+    match rest.first()? {
+        b'A' => {
+            for prefix in [
+                b"AKIA", b"ASIA", b"AGPA", b"AIDA", b"AROA", b"ANPA", b"ANVA", b"AIPA",
+            ] {
+                if rest.starts_with(prefix) && count_while(4, &upper_digit) == 16 {
+                    return Some("AWS access key id");
+                }
+            }
+            if rest.starts_with(b"AIza") && count_while(4, &token_char) >= 35 {
+                return Some("Google API key");
             }
         }
-    }
-    for prefix in [b"ghp_".as_slice(), b"gho_", b"ghu_", b"ghs_", b"ghr_"] {
-        if rest.starts_with(prefix) && count_while(4, &alnum) >= 36 {
-            return Some("GitHub token");
-        }
-    }
-    if rest.starts_with(b"github_pat_") && count_while(11, &|b| alnum(b) || b == b'_') >= 22 {
-        return Some("GitHub token");
-    }
-    if rest.starts_with(b"glpat-") && count_while(6, &token_char) >= 20 {
-        return Some("GitLab token");
-    }
-    if rest.starts_with(b"AIza") && count_while(4, &token_char) >= 35 {
-        return Some("Google API key");
-    }
-    if rest.starts_with(b"eyJ") {
-        // header.payload.signature, each base64url.
-        let b64 = |b: u8| alnum(b) || b == b'_' || b == b'-';
-        let first = count_while(0, &b64);
-        if first >= 10 && rest.get(first) == Some(&b'.') {
-            let second = count_while(first + 1, &b64);
-            if second >= 10 && rest.get(first + 1 + second) == Some(&b'.') {
-                let third = count_while(first + second + 2, &b64);
-                if third >= 10 && rest.get(first + 1..).is_some_and(|r| r.starts_with(b"eyJ")) {
-                    return Some("JSON Web Token");
+        b's' | b'r' => {
+            if rest.starts_with(b"sk-") {
+                let n = count_while(3, &token_char);
+                let body = rest.get(3..3 + n).unwrap_or_default();
+                if n >= 20 && body.iter().any(u8::is_ascii_digit) {
+                    return Some("API secret key (sk-...)");
+                }
+            }
+            for prefix in [b"sk_live_".as_slice(), b"rk_live_", b"sk_test_"] {
+                if rest.starts_with(prefix) && count_while(prefix.len(), &alnum) >= 16 {
+                    return Some("Stripe secret key");
                 }
             }
         }
-    }
-    if rest.starts_with(b"https://hooks.slack.com/services/T") && rest.len() >= 60 {
-        return Some("Slack webhook URL");
+        b'x' => {
+            for prefix in [
+                b"xoxb-".as_slice(),
+                b"xoxp-",
+                b"xoxa-",
+                b"xoxr-",
+                b"xoxs-",
+                b"xoxe-",
+                b"xapp-",
+            ] {
+                if rest.starts_with(prefix) {
+                    let n = count_while(prefix.len(), &token_char);
+                    let body = rest.get(prefix.len()..prefix.len() + n).unwrap_or_default();
+                    if n >= 10 && body.iter().filter(|b| b.is_ascii_digit()).count() >= 4 {
+                        return Some("Slack token");
+                    }
+                }
+            }
+        }
+        b'g' => {
+            for prefix in [b"ghp_".as_slice(), b"gho_", b"ghu_", b"ghs_", b"ghr_"] {
+                if rest.starts_with(prefix) && count_while(4, &alnum) >= 36 {
+                    return Some("GitHub token");
+                }
+            }
+            if rest.starts_with(b"github_pat_") && count_while(11, &|b| alnum(b) || b == b'_') >= 22
+            {
+                return Some("GitHub token");
+            }
+            if rest.starts_with(b"glpat-") && count_while(6, &token_char) >= 20 {
+                return Some("GitLab token");
+            }
+        }
+        b'e' if rest.starts_with(b"eyJ") => {
+            // header.payload.signature, each base64url.
+            let b64 = |b: u8| alnum(b) || b == b'_' || b == b'-';
+            let first = count_while(0, &b64);
+            if first >= 10 && rest.get(first) == Some(&b'.') {
+                let second = count_while(first + 1, &b64);
+                if second >= 10 && rest.get(first + 1 + second) == Some(&b'.') {
+                    let third = count_while(first + second + 2, &b64);
+                    if third >= 10 && rest.get(first + 1..).is_some_and(|r| r.starts_with(b"eyJ")) {
+                        return Some("JSON Web Token");
+                    }
+                }
+            }
+        }
+        b'h' if rest.starts_with(b"https://hooks.slack.com/services/T") && rest.len() >= 60 => {
+            return Some("Slack webhook URL");
+        }
+        _ => {}
     }
     None
 }
@@ -502,6 +572,125 @@ mod tests {
         }
     }
 
+    /// The lower-casing implementation `is_secret_name` replaced, as the reference.
+    fn is_secret_name_by_lowercasing(name: &str) -> bool {
+        // Split camelCase too: `apiKey` -> `api_key`.
+        let mut lower = String::with_capacity(name.len() + 4);
+        let mut prev_lower = false;
+        for c in name.chars() {
+            if c.is_ascii_uppercase() && prev_lower {
+                lower.push('_');
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            lower.push(c.to_ascii_lowercase());
+        }
+        let parts: Vec<&str> = lower.split(['_', '-']).filter(|p| !p.is_empty()).collect();
+        let Some(&last) = parts.last() else {
+            return false;
+        };
+        const NOT_SECRET_SUFFIX: &[&str] = &[
+            "id", "ids", "name", "names", "arn", "url", "uri", "path", "file", "prefix", "header",
+            "field", "env", "var", "param", "region", "type", "length", "len", "size", "count",
+            "format", "version", "expiry", "expires", "ttl", "timeout", "hint",
+        ];
+        const NOT_SECRET_PART: &[&str] = &[
+            "s3",
+            "object",
+            "cache",
+            "partition",
+            "sort",
+            "primary",
+            "foreign",
+            "idempotency",
+            "kms",
+            "dedup",
+            "deduplication",
+            "lookup",
+            "hash",
+            "routing",
+            "row",
+            "index",
+            "group",
+            "public",
+            "bucket",
+            "sort",
+            "range",
+            "composite",
+            "dict",
+            "map",
+            "message",
+        ];
+        if NOT_SECRET_SUFFIX.contains(&last) || parts.iter().any(|p| NOT_SECRET_PART.contains(p)) {
+            return false;
+        }
+        const SECRET_WORDS: &[&str] = &[
+            "token",
+            "secret",
+            "password",
+            "passwd",
+            "pwd",
+            "apikey",
+            "credential",
+            "credentials",
+            "passphrase",
+        ];
+        if parts.iter().any(|p| SECRET_WORDS.contains(p)) {
+            return true;
+        }
+        // `*_KEY` with more than one part (`API_KEY`, `ACCESS_KEY`, `signing_key`), not bare `key`.
+        last == "key" && parts.len() > 1
+    }
+
+    #[test]
+    fn secret_names_split_like_the_lowercasing_reference() {
+        for name in [
+            "",
+            "_",
+            "__",
+            "-",
+            "a",
+            "key",
+            "KEY",
+            "Key",
+            "apiKey",
+            "APIKey",
+            "api_key",
+            "API-KEY",
+            "api__key",
+            "_api_key_",
+            "secretKey_x",
+            "secret2Key",
+            "s3Key",
+            "s3_key",
+            "KMS_KEY_ID",
+            "clientSecret",
+            "client_secret_arn",
+            "myPasswordHash",
+            "DB_PASSWD",
+            "éKey",
+            "aéKey",
+            "tokenURL",
+            "token_url",
+            "GitHubToken",
+            "xApiKeyY",
+            "AWS_SECRET_ACCESS_KEY",
+            "pwd",
+            "signing_key",
+            "partitionKey",
+            "A1b2C3",
+            "aB",
+            "Ab",
+            "a_B-c",
+            "passphrase_hint",
+        ] {
+            assert_eq!(
+                is_secret_name(name),
+                is_secret_name_by_lowercasing(name),
+                "{name}"
+            );
+        }
+    }
+
     #[test]
     fn secret_names() {
         for name in [
@@ -525,6 +714,36 @@ mod tests {
             "user",
         ] {
             assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn example_words_match_in_any_ascii_case() {
+        for text in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "ExAmPlE",
+            "sk-YOUR-key",
+            "a-dummy-value",
+            "xXxX",
+            "<placeholder>",
+            "[REDACTED]",
+            "ChangeMe123",
+            "fake_token",
+            "token-0000000000",
+            "é-example-é",
+        ] {
+            assert!(is_example(text), "{text}");
+        }
+        for text in [
+            "",
+            "exampl",
+            "xxx",
+            "you r",
+            "AKIAQ3EGUKXM7WZJ4PLD",
+            "ÉXAMPLE",
+            "000000000",
+        ] {
+            assert!(!is_example(text), "{text}");
         }
     }
 
