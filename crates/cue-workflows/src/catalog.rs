@@ -10,6 +10,8 @@ use serde::Deserialize;
 use crate::WorkflowError;
 use crate::text::words;
 
+pub(crate) mod refs;
+
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 const NEEDS_JSON: &str = include_str!("../data/catalog/needs.json");
 
@@ -790,7 +792,7 @@ impl Catalog {
         let bad = |m: String| Err(WorkflowError::Internal(format!("tool catalog: {m}")));
         for t in &self.tools {
             let creds: BTreeSet<&str> = t.credentials.iter().map(|c| c.env.as_str()).collect();
-            for c in crate::refs::refs_in_tool(t)
+            for c in refs::refs_in_tool(t)
                 .map_err(|e| WorkflowError::Internal(format!("tool catalog: {}: {e}", t.id)))?
             {
                 if c.chars()

@@ -37,7 +37,8 @@ mod memory;
 mod model;
 mod planner;
 mod python;
-mod refs;
+// The catalog's reference helpers, named at the crate root where most callers use them.
+use catalog::refs;
 mod render;
 pub mod repo;
 mod sam;

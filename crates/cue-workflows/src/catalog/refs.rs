@@ -2,12 +2,13 @@
 //! values, boto3 arguments and SQL, and the credentials an HTTP `auth` spec names.
 //!
 //! The catalog's load-time check, the planners (which credentials a step needs) and the code
-//! generator all read specs through here, so they agree on what a call references. It sits below
-//! both `catalog` and `python`: it knows the catalog's types, not how code is written.
+//! generator all read specs through here, so they agree on what a call references. It is part of
+//! the catalog (its types, not how code is written), so neither `catalog` nor `python` imports a
+//! module that imports it back.
 
 use serde_json::Value;
 
-use crate::catalog::{Action, Api, Tool};
+use super::{Action, Api, Tool};
 
 /// Whether `name` can be a reference (`{channel}`, `{field:id}`); other braces (GraphQL, JSON)
 /// are literal text.
