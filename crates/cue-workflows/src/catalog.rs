@@ -226,6 +226,9 @@ pub enum ParamKind {
     Text,
     /// An absolute `https://` URL (a feed, an endpoint to call).
     Url,
+    /// An absolute `https://` or `http://` URL, for the few entries whose vendor documents
+    /// plain-HTTP endpoints; everything else `url` checks holds.
+    HttpUrl,
     /// One segment of a URL path (an id, a slug): no `/`, no `.` or `..`.
     PathSegment,
     /// A vendor's opaque identifier (a Slack channel ID `C0123…`, a list id).
