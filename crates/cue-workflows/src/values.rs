@@ -107,17 +107,18 @@ impl ParamRule {
     }
 }
 
-/// What a plan's values break, one sentence each (empty: none).
+/// What a plan's values break, one phrase each (empty: none). The values themselves are not
+/// repeated: the phrases reach users when the model's answers are given up on.
 pub(crate) fn problems(catalog: &Catalog, plan: &Plan) -> Vec<String> {
     let mut out = Vec::new();
     for_each_value(catalog, plan, |place, rule, value| {
         if let Err(why) = rule.check(value) {
-            out.push(format!("{place} {} {why}", quote(value)));
+            out.push(format!("{place} {why}"));
         }
     });
     for (k, v) in &plan.trigger.params {
         if let Err(why) = trigger_rule(k).check(v) {
-            out.push(format!("trigger param {k} {} {why}", quote(v)));
+            out.push(format!("trigger param {k} {why}"));
         }
     }
     out

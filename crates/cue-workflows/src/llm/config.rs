@@ -118,6 +118,10 @@ pub struct LlmConfig {
     /// `LLM_MAX_REPAIRS`: how often a rejected answer is sent back before falling back.
     #[serde(rename = "llm_max_repairs")]
     pub max_repairs: usize,
+    /// `LLM_TOTAL_TIMEOUT_SECONDS`: the whole model path, every attempt and repair; then the
+    /// embedded engine plans.
+    #[serde(rename = "llm_total_timeout_seconds", deserialize_with = "de::seconds")]
+    pub total_timeout: Duration,
 }
 
 impl Default for LlmConfig {
@@ -134,6 +138,7 @@ impl Default for LlmConfig {
             sagemaker_endpoint_url: None,
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECONDS),
             max_repairs: super::DEFAULT_MAX_REPAIRS,
+            total_timeout: super::DEFAULT_TOTAL_TIMEOUT,
         }
     }
 }
@@ -144,6 +149,11 @@ impl LlmConfig {
         ensure(
             (1..=MAX_TIMEOUT_SECONDS).contains(&self.timeout.as_secs()),
             "LLM_TIMEOUT_SECONDS",
+            format!("must be whole seconds from 1 to {MAX_TIMEOUT_SECONDS}"),
+        )?;
+        ensure(
+            (1..=MAX_TIMEOUT_SECONDS).contains(&self.total_timeout.as_secs()),
+            "LLM_TOTAL_TIMEOUT_SECONDS",
             format!("must be whole seconds from 1 to {MAX_TIMEOUT_SECONDS}"),
         )?;
         ensure(
@@ -250,7 +260,9 @@ pub async fn build_generator(
         }
     };
     Ok(Arc::new(
-        ModelGenerator::new(client, engine).with_max_repairs(config.max_repairs),
+        ModelGenerator::new(client, engine)
+            .with_max_repairs(config.max_repairs)
+            .with_total_timeout(config.total_timeout),
     ))
 }
 
@@ -273,6 +285,7 @@ mod tests {
         assert!(matches!(c.selected(), Ok(Provider::Disabled)));
         assert_eq!(c.timeout, Duration::from_secs(20));
         assert_eq!(c.max_repairs, 2);
+        assert_eq!(c.total_timeout, Duration::from_secs(45));
     }
 
     #[test]
@@ -324,6 +337,10 @@ mod tests {
             (&[("LLM_TIMEOUT_SECONDS", "0")], "LLM_TIMEOUT_SECONDS"),
             (&[("LLM_TIMEOUT_SECONDS", "soon")], "LLM_TIMEOUT_SECONDS"),
             (&[("LLM_MAX_REPAIRS", "99")], "LLM_MAX_REPAIRS"),
+            (
+                &[("LLM_TOTAL_TIMEOUT_SECONDS", "0")],
+                "LLM_TOTAL_TIMEOUT_SECONDS",
+            ),
             (
                 &[
                     ("LLM_PROVIDER", "openai"),

@@ -35,6 +35,7 @@ mod config;
 mod generator;
 mod openai;
 pub mod prompt;
+pub mod redact;
 #[cfg(feature = "sagemaker")]
 mod sagemaker;
 
@@ -42,7 +43,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use config::{LlmConfig, Provider, ProviderKind, ResponseFormat, build_generator};
-pub use generator::{DEFAULT_MAX_REPAIRS, ModelGenerator};
+pub use generator::{DEFAULT_MAX_REPAIRS, DEFAULT_TOTAL_TIMEOUT, MAX_ANSWER_BYTES, ModelGenerator};
 pub use openai::OpenAiChatClient;
 #[cfg(feature = "sagemaker")]
 pub use sagemaker::SageMakerClient;
@@ -109,6 +110,9 @@ pub enum LlmError {
     /// The model endpoint answered with an error status.
     #[error("the model endpoint answered with status {status}")]
     Status { status: u16 },
+    /// The endpoint's answer was larger than any plan.
+    #[error("the model's answer is larger than {limit} bytes")]
+    TooLarge { limit: usize },
     /// The endpoint's answer did not have the expected shape.
     #[error("unexpected answer from the model endpoint: {0}")]
     BadResponse(String),
