@@ -171,6 +171,15 @@ pub struct Action {
     /// IAM actions the SAM policy grants for this action.
     #[serde(default)]
     pub iam: Vec<String>,
+    /// The resources those actions are granted on: ARN templates in CloudFormation `!Sub`
+    /// syntax (`${AWS::Partition}`), with `{param}` for a step's value and `{param:-1}` for
+    /// the value's last `/`-separated part. Empty: the actions are granted on `*` (for
+    /// actions AWS does not scope to a resource).
+    #[serde(default)]
+    pub iam_resources: Vec<String>,
+    /// The IAM Service Authorization Reference page the resource ARNs were checked on.
+    #[serde(default)]
+    pub iam_reference: Option<String>,
     /// SQL statement for database tools, with named parameters.
     #[serde(default)]
     pub sql: Option<String>,

@@ -210,6 +210,17 @@ async fn destinations_the_user_never_named_become_settings_to_fill() {
         .count();
     assert_eq!(notes, 3, "{:?}", out.assumptions);
     assert!(out.code.contains("workflow-bucket"));
+    // the policy names the workflow's resources, never "*"
+    let policy = &out.template_yaml[out.template_yaml.find("Policies:").unwrap()..];
+    assert!(!policy.contains("- \"*\""), "{policy}");
+    assert!(
+        policy.contains("!Sub \"arn:${AWS::Partition}:s3:::workflow-bucket/*\""),
+        "{policy}"
+    );
+    assert!(
+        policy.contains("arn:${AWS::Partition}:sqs:*:123456789012:workflow-queue"),
+        "{policy}"
+    );
 
     // named in the description, the same destinations stay
     let prompt = format!(
@@ -220,6 +231,12 @@ async fn destinations_the_user_never_named_become_settings_to_fill() {
     for e in exfil {
         assert!(out.code.contains(e), "{e} was dropped");
     }
+    assert!(
+        out.template_yaml
+            .contains("arn:${AWS::Partition}:sqs:*:999999999999:exfil"),
+        "{}",
+        out.template_yaml
+    );
 }
 
 #[tokio::test]
