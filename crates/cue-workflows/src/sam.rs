@@ -60,7 +60,7 @@ fn statements(catalog: &Catalog, plan: &Plan, iam: &[String]) -> Vec<Statement> 
     let mut out: Vec<Statement> = Vec::new();
     let mut unscoped: BTreeSet<String> = BTreeSet::new();
     let mut scoped: BTreeSet<String> = BTreeSet::new();
-    let mut push = |st: Statement, out: &mut Vec<Statement>| {
+    let push = |st: Statement, out: &mut Vec<Statement>| {
         if !out.contains(&st) {
             out.push(st);
         }
