@@ -360,3 +360,37 @@ async fn oversized_answers_are_refused() {
     // a body too large is not a reason to ask again
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn strict_structured_outputs_send_strict_and_read_param_pairs() {
+    let server = model(&json!({
+        "name": "Issues to Slack",
+        "trigger": {"kind": "schedule", "tool": null, "event": null, "schedule": "rate(1 day)",
+                    "timezone": null, "params": [], "filter": null},
+        "steps": [
+            {"tool": "github", "action": "list_issues", "params": [{"name": "repo", "value": "acme/web"}],
+             "condition": null, "for_each": null},
+            {"tool": "slack", "action": "post_message", "params": [{"name": "channel", "value": "#dev"}],
+             "condition": null, "for_each": null}
+        ],
+        "assumptions": []
+    }))
+    .await;
+    let out = generator(&server, |c| {
+        c.response_format = cue_workflows::llm::ResponseFormat::JsonSchemaStrict;
+    })
+    .await
+    .generate(&GenerateRequest::text(
+        "every day post the open GitHub issues of acme/web to #dev in Slack",
+    ))
+    .await
+    .unwrap();
+    assert!(fallback_note(&out).is_none(), "{:?}", out.assumptions);
+    assert!(out.code.contains("\"acme/web\"") && out.code.contains("\"#dev\""));
+    let requests = server.received_requests().await.unwrap();
+    let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let format = &body["response_format"]["json_schema"];
+    assert_eq!(format["strict"], true);
+    let params = &format["schema"]["properties"]["steps"]["items"]["properties"]["params"];
+    assert_eq!(params["type"], json!(["array", "null"]));
+}

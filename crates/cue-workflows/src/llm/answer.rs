@@ -28,8 +28,12 @@ pub struct Answer {
     pub name: String,
     pub trigger: AnswerTrigger,
     pub steps: Vec<AnswerStep>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub assumptions: Vec<String>,
+}
+
+fn nullable_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The trigger as the model writes it.
@@ -45,7 +49,7 @@ pub struct AnswerTrigger {
     pub schedule: Option<String>,
     #[serde(default)]
     pub timezone: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "params")]
     pub params: BTreeMap<String, Scalar>,
     #[serde(default)]
     pub filter: Option<AnswerCondition>,
@@ -57,12 +61,34 @@ pub struct AnswerTrigger {
 pub struct AnswerStep {
     pub tool: String,
     pub action: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "params")]
     pub params: BTreeMap<String, Scalar>,
     #[serde(default)]
     pub condition: Option<AnswerCondition>,
     #[serde(default)]
     pub for_each: Option<String>,
+}
+
+/// Params as a map (`{"repo": "acme/web"}`), as a list of pairs (`[{"name": "repo",
+/// "value": "acme/web"}]`, the strict schema's shape) or `null`.
+fn params<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Scalar>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Pair {
+        name: String,
+        value: Scalar,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Params {
+        Map(BTreeMap<String, Scalar>),
+        Pairs(Vec<Pair>),
+    }
+    Ok(match Option::<Params>::deserialize(d)? {
+        None => BTreeMap::new(),
+        Some(Params::Map(m)) => m,
+        Some(Params::Pairs(pairs)) => pairs.into_iter().map(|p| (p.name, p.value)).collect(),
+    })
 }
 
 /// A condition as the model writes it.

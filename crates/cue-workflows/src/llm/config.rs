@@ -49,6 +49,10 @@ pub enum ResponseFormat {
     /// `json_schema` (the default).
     #[default]
     JsonSchema,
+    /// `json_schema_strict`: the schema with `strict: true` (OpenAI Structured Outputs), in
+    /// the subset strict mode accepts (every field required, nullable when optional, params
+    /// as a list of name/value pairs, no free-form objects).
+    JsonSchemaStrict,
     /// `none`: left out, for servers that reject it.
     None,
 }
@@ -59,8 +63,11 @@ impl TryFrom<String> for ResponseFormat {
     fn try_from(s: String) -> Result<Self, Self::Error> {
         match s.trim().to_ascii_lowercase().as_str() {
             "json_schema" => Ok(Self::JsonSchema),
+            "json_schema_strict" => Ok(Self::JsonSchemaStrict),
             "none" => Ok(Self::None),
-            other => Err(format!("{other:?} is not one of json_schema, none")),
+            other => Err(format!(
+                "{other:?} is not one of json_schema, json_schema_strict, none"
+            )),
         }
     }
 }
@@ -73,7 +80,7 @@ pub enum Provider {
         base_url: String,
         api_key: Option<SecretString>,
         model: String,
-        json_schema: bool,
+        response_format: ResponseFormat,
     },
     SageMaker {
         endpoint_name: String,
@@ -180,7 +187,7 @@ impl LlmConfig {
                 base_url: required("LLM_BASE_URL", &self.base_url)?,
                 api_key: self.api_key.clone(),
                 model: required("LLM_MODEL", &self.model)?,
-                json_schema: self.response_format == ResponseFormat::JsonSchema,
+                response_format: self.response_format,
             },
             ProviderKind::SageMaker => {
                 ensure(
@@ -227,15 +234,19 @@ pub async fn build_generator(
             base_url,
             api_key,
             model,
-            json_schema,
+            response_format,
         } => {
             let client =
                 OpenAiChatClient::new(base_url, api_key.clone(), model.clone(), config.timeout)
                     .map_err(|e| WorkflowError::Internal(format!("model client: {e}")))?;
-            Arc::new(if *json_schema {
-                client.with_schema(prompt::answer_schema(engine.catalog()))
-            } else {
-                client
+            Arc::new(match response_format {
+                ResponseFormat::JsonSchema => {
+                    client.with_schema(prompt::answer_schema(engine.catalog()))
+                }
+                ResponseFormat::JsonSchemaStrict => {
+                    client.with_strict_schema(prompt::strict_answer_schema(engine.catalog()))
+                }
+                ResponseFormat::None => client,
             })
         }
         #[cfg(feature = "sagemaker")]
@@ -302,13 +313,13 @@ mod tests {
         let Provider::OpenAi {
             api_key,
             model,
-            json_schema,
+            response_format,
             ..
         } = c.selected().unwrap()
         else {
             panic!("{c:?}")
         };
-        assert!(json_schema);
+        assert_eq!(response_format, ResponseFormat::JsonSchema);
         assert_eq!(model, "llama3.1");
         assert_eq!(api_key.as_ref().unwrap().expose_secret(), "sk-very-secret");
         assert!(!format!("{c:?}").contains("sk-very-secret"));

@@ -19,6 +19,8 @@ pub struct OpenAiChatClient {
     api_key: Option<SecretString>,
     model: String,
     schema: Option<Value>,
+    /// Whether the schema is sent with `strict: true`.
+    strict: bool,
     timeout: Duration,
 }
 
@@ -52,6 +54,7 @@ impl OpenAiChatClient {
             api_key,
             model: model.into(),
             schema: None,
+            strict: false,
             timeout,
         })
     }
@@ -60,6 +63,16 @@ impl OpenAiChatClient {
     #[must_use]
     pub fn with_schema(mut self, schema: Value) -> Self {
         self.schema = Some(schema);
+        self
+    }
+
+    /// Asks the server to hold the answer to this schema exactly (`strict: true`, OpenAI's
+    /// Structured Outputs): the schema must be in the subset strict mode accepts
+    /// ([`prompt::strict_answer_schema`](super::prompt::strict_answer_schema)).
+    #[must_use]
+    pub fn with_strict_schema(mut self, schema: Value) -> Self {
+        self.schema = Some(schema);
+        self.strict = true;
         self
     }
 
@@ -74,6 +87,9 @@ impl OpenAiChatClient {
                 "type": "json_schema",
                 "json_schema": {"name": "workflow_plan", "schema": schema},
             });
+            if self.strict {
+                body["response_format"]["json_schema"]["strict"] = Value::Bool(true);
+            }
         }
         body
     }
