@@ -144,7 +144,7 @@ impl Engine {
 
     /// Generates code, template, graph and tools from a plan (e.g. a stored one).
     /// Every value of the plan is held to the rules of its parameter's kind first
-    /// ([`values`]): whichever planner wrote it, a value that breaks them is replaced by the
+    /// (`values.rs`): whichever planner wrote it, a value that breaks them is replaced by the
     /// catalog's default and the assumptions say so.
     pub fn generate_from_plan(&self, plan: Plan) -> Result<Generated, WorkflowError> {
         let plan = values::enforce(&self.catalog, plan);

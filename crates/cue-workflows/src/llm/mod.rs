@@ -10,7 +10,10 @@
 //! engine plans the workflow and the response says so in its assumptions.
 //!
 //! Nothing secret is ever sent to a model: at planning time there are no credential values,
-//! and the request holds only the catalog's ids and the user's description.
+//! the request holds only the catalog's ids and the user's description, and credential-shaped
+//! words of the description are redacted first ([`redact`]). The whole model path is bounded
+//! in time (`LLM_TOTAL_TIMEOUT_SECONDS`) and size, and a model's values meet the same rules as
+//! the embedded planner's, its destinations only what the user named (`values`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), cue_workflows::WorkflowError> {
