@@ -107,6 +107,29 @@ impl ParamRule {
     }
 }
 
+/// Why a free-text value (a condition, a name) breaks the rules every value follows.
+pub(crate) fn check_text(v: &str) -> Result<(), String> {
+    generic(v, true)
+}
+
+/// Free text made to follow the generic rules: `{{`/`}}` lose a brace, control characters
+/// other than line breaks and tabs go, and the text is cut to [`MAX_VALUE_CHARS`]. For text
+/// whose loss would change what the workflow does (a condition), so it is kept, defanged.
+fn defang(s: &mut String) {
+    if check_text(s).is_ok() {
+        return;
+    }
+    let mut out: String = s
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .take(MAX_VALUE_CHARS)
+        .collect();
+    while out.contains("{{") || out.contains("}}") {
+        out = out.replace("{{", "{").replace("}}", "}");
+    }
+    *s = out;
+}
+
 /// What a plan's values break, one phrase each (empty: none). The values themselves are not
 /// repeated: the phrases reach users when the model's answers are given up on.
 pub(crate) fn problems(catalog: &Catalog, plan: &Plan) -> Vec<String> {
@@ -156,6 +179,31 @@ pub(crate) fn enforce(catalog: &Catalog, mut plan: Plan) -> Plan {
     }
     for k in bad_trigger {
         plan.trigger.params.remove(&k);
+    }
+    // everything else a prompt or a model wrote: kept, but never a placeholder a credential
+    // could be filled into, never unbounded
+    let conditions = plan
+        .steps
+        .iter_mut()
+        .filter_map(|s| s.condition.as_mut())
+        .chain(plan.trigger.filter.as_mut());
+    for c in conditions {
+        defang(&mut c.field);
+        defang(&mut c.value);
+        defang(&mut c.description);
+    }
+    for text in plan
+        .steps
+        .iter_mut()
+        .map(|s| &mut s.description)
+        .chain([
+            &mut plan.name,
+            &mut plan.summary,
+            &mut plan.trigger.description,
+        ])
+        .chain(plan.assumptions.iter_mut())
+    {
+        defang(text);
     }
     plan.assumptions.extend(notes);
     plan
@@ -656,6 +704,100 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn engine_plan(prompt: &str) -> Plan {
+        crate::Engine::new()
+            .unwrap()
+            .plan(&crate::GenerateRequest::text(prompt))
+            .unwrap()
+    }
+
+    /// The embedded planner passes through the same gate: an `http://` feed it read from the
+    /// prompt becomes the default, and the assumptions say so.
+    #[test]
+    fn enforce_replaces_breaking_values_by_the_default_and_says_so() {
+        let catalog = Catalog::builtin().unwrap();
+        let mut plan = engine_plan(
+            "every hour read the RSS feed https://example.com/feed.xml and post new items to #news in Slack",
+        );
+        let feed = plan.steps.iter_mut().find(|s| s.tool == "rss").unwrap();
+        feed.params.insert(
+            "feed_url".to_owned(),
+            "http://169.254.169.254/latest".to_owned(),
+        );
+        plan.trigger
+            .params
+            .insert("bucket".to_owned(), "../../x y".to_owned());
+        assert_eq!(
+            problems(&catalog, &plan).len(),
+            2,
+            "{:?}",
+            problems(&catalog, &plan)
+        );
+        let plan = enforce(&catalog, plan);
+        let feed = plan.steps.iter().find(|s| s.tool == "rss").unwrap();
+        assert_eq!(feed.params["feed_url"], "https://example.com/feed.xml");
+        assert!(!plan.trigger.params.contains_key("bucket"));
+        assert!(problems(&catalog, &plan).is_empty());
+        let notes: Vec<&String> = plan
+            .assumptions
+            .iter()
+            .filter(|a| a.contains("was not used because it"))
+            .collect();
+        assert_eq!(notes.len(), 2, "{:?}", plan.assumptions);
+        assert!(notes.iter().all(|n| !n.contains("169.254")), "{notes:?}");
+    }
+
+    /// A `{{NAME}}` in a condition or a name would become a placeholder that filling
+    /// credentials replaces by the secret.
+    #[test]
+    fn free_text_never_keeps_placeholder_braces() {
+        let catalog = Catalog::builtin().unwrap();
+        let mut plan = engine_plan("post the open GitHub issues of acme/web to #dev in Slack");
+        plan.name = "{{{{SLACK_BOT_TOKEN}}}} report".to_owned();
+        plan.steps[0].condition = Some(crate::model::Condition {
+            field: "title".to_owned(),
+            op: crate::model::CompareOp::Contains,
+            value: "{{GITHUB_TOKEN}}\u{7}".to_owned(),
+            description: "x".repeat(600),
+        });
+        let plan = enforce(&catalog, plan);
+        assert_eq!(plan.name, "{SLACK_BOT_TOKEN} report");
+        let c = plan.steps[0].condition.as_ref().unwrap();
+        assert_eq!(c.value, "{GITHUB_TOKEN}");
+        assert_eq!(c.description.chars().count(), MAX_VALUE_CHARS);
+    }
+
+    #[test]
+    fn destinations_must_be_named_by_the_user() {
+        let catalog = Catalog::builtin().unwrap();
+        let text = "post the open GitHub issues of acme/web to #Dev in Slack";
+        let mut plan = engine_plan(text);
+        let slack = plan.steps.iter().position(|s| s.tool == "slack").unwrap();
+        plan.steps[slack]
+            .params
+            .insert("channel".to_owned(), "dev".to_owned());
+        confine_destinations(&catalog, &mut plan, text);
+        // named without its '#', in another case: the user's
+        assert_eq!(plan.steps[slack].params["channel"], "dev");
+        plan.steps[slack]
+            .params
+            .insert("channel".to_owned(), "#exfil".to_owned());
+        confine_destinations(&catalog, &mut plan, text);
+        assert_eq!(plan.steps[slack].params["channel"], "#general");
+        assert!(
+            plan.assumptions
+                .iter()
+                .any(|a| a.contains("does not name") && !a.contains("exfil"))
+        );
+        // the repository is no destination: the model may complete it
+        let github = plan.steps.iter().position(|s| s.tool == "github").unwrap();
+        plan.steps[github]
+            .params
+            .insert("repo".to_owned(), "acme/api".to_owned());
+        confine_destinations(&catalog, &mut plan, text);
+        assert_eq!(plan.steps[github].params["repo"], "acme/api");
     }
 
     #[test]

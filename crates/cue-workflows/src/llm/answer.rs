@@ -15,8 +15,8 @@ use crate::values::quote;
 pub const MAX_STEPS: usize = 10;
 /// The longest name a model may give a workflow, in characters.
 const MAX_NAME_CHARS: usize = 80;
-/// The longest param value, condition value or assumption, in characters.
-const MAX_VALUE_CHARS: usize = 500;
+/// The longest assumption kept, in characters.
+const MAX_VALUE_CHARS: usize = crate::values::MAX_VALUE_CHARS;
 /// How many of the model's assumptions are kept.
 const MAX_ASSUMPTIONS: usize = 5;
 
@@ -441,21 +441,15 @@ fn has_braces(s: &str) -> bool {
     s.contains("{{") || s.contains("}}")
 }
 
+/// A free-text value checked by the one set of rules (`values.rs`); the message names `what`.
 fn value(v: String, what: &str) -> Result<String, String> {
-    if has_braces(&v) {
-        return Err(format!(
+    match crate::values::check_text(&v) {
+        Ok(()) => Ok(v),
+        Err(why) if why.contains("double braces") => Err(format!(
             "{what} contains double braces; never write placeholders or credentials"
-        ));
+        )),
+        Err(why) => Err(format!("{what} {why}")),
     }
-    if v.chars().count() > MAX_VALUE_CHARS {
-        return Err(format!(
-            "{what} is longer than {MAX_VALUE_CHARS} characters"
-        ));
-    }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(format!("{what} contains control characters"));
-    }
-    Ok(v)
 }
 
 fn condition(c: AnswerCondition) -> Result<Condition, String> {

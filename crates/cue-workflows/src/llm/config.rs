@@ -296,7 +296,7 @@ mod tests {
         assert!(matches!(c.selected(), Ok(Provider::Disabled)));
         assert_eq!(c.timeout, Duration::from_secs(20));
         assert_eq!(c.max_repairs, 2);
-        assert_eq!(c.total_timeout, Duration::from_secs(45));
+        assert_eq!(c.total_timeout, Duration::from_secs(25));
     }
 
     #[test]

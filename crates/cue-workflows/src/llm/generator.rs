@@ -14,7 +14,7 @@ use crate::{Engine, WorkflowError, WorkflowGenerator, values};
 /// How many times a rejected answer is sent back for repair by default.
 pub const DEFAULT_MAX_REPAIRS: usize = 2;
 /// Default for the whole model path, repairs included (`LLM_TOTAL_TIMEOUT_SECONDS`).
-pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(45);
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(25);
 /// The longest earlier answer echoed back in a repair conversation, in characters.
 const MAX_ECHO_CHARS: usize = 8000;
 /// The longest answer considered at all, in bytes: a plan of ten steps is a few kilobytes.
