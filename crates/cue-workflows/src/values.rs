@@ -41,14 +41,17 @@ impl ParamRule {
             Api::Http { base_url, .. } => base_url.as_str(),
             _ => "",
         };
-        let in_path = [
+        let urls = [
             Some(base),
             action.path.as_deref(),
             action.detail.as_ref().map(|d| d.path.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|p| p.contains(&reference));
+        ];
+        let in_path = urls.iter().flatten().any(|p| p.contains(&reference));
+        // Microsoft Graph's path-based addressing (`root:/{folder}:`) takes a folder path
+        let addressed_by_path = urls
+            .iter()
+            .flatten()
+            .any(|p| p.contains(&format!(":/{reference}")));
         let default = action.params.get(name).map_or("", String::as_str);
         let kind = match action.param_kinds.get(name) {
             Some(k) => *k,
@@ -60,7 +63,7 @@ impl ParamRule {
         // A segment kind whose catalog default is several segments (`gh/org/repo`, a model
         // id `org/model`) is a path of segments: each is checked, the `/` stays.
         let several = in_path
-            && default.contains('/')
+            && (default.contains('/') || addressed_by_path)
             && !matches!(kind, ParamKind::Url | ParamKind::HttpUrl);
         Self {
             kind,
@@ -814,6 +817,10 @@ mod tests {
         );
         let feed = rule("rss", "read_feed", "feed_url");
         assert_eq!((feed.kind, feed.in_path), (ParamKind::Url, true));
+        let folder = rule("onedrive", "upload_file", "folder");
+        assert!(folder.segments, "{folder:?}");
+        assert!(folder.check("Finance/Daily").is_ok());
+        assert!(folder.check("Finance/../../x").is_err());
         let table = rule("airtable", "create_record", "table");
         assert!(table.in_path && !table.segments, "{table:?}");
         assert!(table.check("../../bases").is_err());
