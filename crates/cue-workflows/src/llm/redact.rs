@@ -46,7 +46,14 @@ pub fn redact(text: &str) -> (String, usize) {
             continue;
         }
         let (lead, word, trail) = trim_punctuation(piece);
-        let secret = after_bearer && word.len() >= 8 || is_credential(word);
+        // after `Bearer`/`Basic`/`token`, a word that looks generated (digits in it, or long)
+        let follows_scheme = after_bearer
+            && word.len() >= 8
+            && word.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | '+' | '/')
+            })
+            && (word.chars().any(|c| c.is_ascii_digit()) || word.len() >= 20);
+        let secret = follows_scheme || is_credential(word);
         after_bearer = matches!(
             word.to_ascii_lowercase().as_str(),
             "bearer" | "basic" | "token"
@@ -266,6 +273,7 @@ mod tests {
             "Every Monday at 8am send the open GitHub issues of acme/web to #triage in Slack",
             "when a Stripe payment over $500 succeeds, email finance@example.com",
             "read https://example.com/feed.xml every hour and post new items to #news",
+            "when a token expiration warning arrives, notify #ops with the Bearer authentication docs",
             "add a row to the Google Sheet 1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms",
         ] {
             let (out, n) = redact(text);
