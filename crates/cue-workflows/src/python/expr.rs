@@ -49,7 +49,7 @@ pub(crate) struct Ctx<'a> {
     pub consts: &'a BTreeMap<String, String>,
     /// Parameters that are several URL path segments (`owner/name`): their `/` stays when
     /// they are percent-encoded into a URL. Every other reference is one segment.
-    pub segments: BTreeSet<String>,
+    pub keep_slash: BTreeSet<String>,
     /// Modules the expressions use.
     pub imports: BTreeSet<&'static str>,
     /// Helper functions the expressions call (`ddb`, `mime`, `time`).
@@ -61,7 +61,7 @@ impl<'a> Ctx<'a> {
         Self {
             var,
             consts,
-            segments: BTreeSet::new(),
+            keep_slash: BTreeSet::new(),
             imports: BTreeSet::new(),
             helpers: BTreeSet::new(),
         }
@@ -125,7 +125,7 @@ impl<'a> Ctx<'a> {
 
     /// A template string: literal parts and references concatenated. In a URL, references after
     /// the start are percent-encoded (credentials, such as a shop domain, are not), `/`
-    /// included, so a value cannot add path segments; only [`Ctx::segments`] keep theirs.
+    /// included, so a value cannot add path segments; only [`Ctx::keep_slash`] keep theirs.
     pub(crate) fn string(&mut self, s: &str, url: bool) -> Result<Code, WorkflowError> {
         let mut parts: Vec<String> = Vec::new();
         let mut rest = s;
@@ -137,7 +137,7 @@ impl<'a> Ctx<'a> {
             let name = &rest[i + 1..j];
             let e = self.reference(name)?;
             if url && !is_cred_name(name) && !(first && i == 0) {
-                let safe = if self.segments.contains(name) {
+                let safe = if self.keep_slash.contains(name) {
                     "/"
                 } else {
                     ""

@@ -375,7 +375,7 @@ impl Gen<'_> {
             .collect();
         let per_item = action.role != Role::Read && !action.batch;
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
-        ctx.segments = step
+        ctx.keep_slash = step
             .params
             .keys()
             .filter(|k| crate::values::ParamRule::of(tool, action, k).segments)
