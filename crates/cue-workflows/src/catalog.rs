@@ -173,6 +173,15 @@ pub struct Action {
     /// IAM actions the SAM policy grants for this action.
     #[serde(default)]
     pub iam: Vec<String>,
+    /// The resources those actions are granted on: ARN templates in CloudFormation `!Sub`
+    /// syntax (`${AWS::Partition}`), with `{param}` for a step's value and `{param:-1}` for
+    /// the value's last `/`-separated part. Empty: the actions are granted on `*` (for
+    /// actions AWS does not scope to a resource).
+    #[serde(default)]
+    pub iam_resources: Vec<String>,
+    /// The IAM Service Authorization Reference page the resource ARNs were checked on.
+    #[serde(default)]
+    pub iam_reference: Option<String>,
     /// SQL statement for database tools, with named parameters.
     #[serde(default)]
     pub sql: Option<String>,
@@ -228,6 +237,9 @@ pub enum ParamKind {
     Text,
     /// An absolute `https://` URL (a feed, an endpoint to call).
     Url,
+    /// An absolute `https://` or `http://` URL, for the few entries whose vendor documents
+    /// plain-HTTP endpoints; everything else `url` checks holds.
+    HttpUrl,
     /// One segment of a URL path (an id, a slug): no `/`, no `.` or `..`.
     PathSegment,
     /// A vendor's opaque identifier (a Slack channel ID `C0123…`, a list id).

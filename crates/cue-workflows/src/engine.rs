@@ -13,7 +13,7 @@ use crate::render::Templates;
 use crate::sam::HANDLER_FILE;
 use crate::search::{EmbeddedIndex, MAX_LIMIT, Scope, SearchDoc, SearchQuery};
 use crate::templates::{Template, TemplateLibrary};
-use crate::{Graph, WorkflowError, credentials, planner, python, refs, sam, text};
+use crate::{Graph, WorkflowError, credentials, planner, python, refs, sam, text, values};
 
 /// The longest prompt accepted, in characters.
 pub const DEFAULT_MAX_PROMPT_CHARS: usize = 4000;
@@ -143,7 +143,11 @@ impl Engine {
     }
 
     /// Generates code, template, graph and tools from a plan (e.g. a stored one).
+    /// Every value of the plan is held to the rules of its parameter's kind first
+    /// (`values.rs`): whichever planner wrote it, a value that breaks them is replaced by the
+    /// catalog's default and the assumptions say so.
     pub fn generate_from_plan(&self, plan: Plan) -> Result<Generated, WorkflowError> {
+        let plan = values::enforce(&self.catalog, plan);
         let prepared = python::prepare(&self.catalog, &plan)?;
         let code = prepared.render(&self.templates)?;
         let template_yaml = sam::template(&self.templates, &self.catalog, &plan, &prepared.iam)?;
@@ -184,13 +188,15 @@ impl Engine {
     /// that code (or of an edited copy) should count as installed. Cheaper than
     /// [`generate_from_plan`](Self::generate_from_plan): no template, graph or validation.
     pub fn requirements(&self, plan: &Plan) -> Result<Vec<String>, WorkflowError> {
-        Ok(python::prepare(&self.catalog, plan)?.requirements)
+        let plan = values::enforce(&self.catalog, plan.clone());
+        Ok(python::prepare(&self.catalog, &plan)?.requirements)
     }
 
     /// The deployable bundle of a stored workflow: `code` (as stored, possibly edited) with
     /// the `requirements.txt`, SAM template and README its plan gives. The same zip
     /// [`bundle_zip`] makes of a full generation, without building the graph or validating.
     pub fn bundle(&self, plan: &Plan, code: &str) -> Result<Vec<u8>, WorkflowError> {
+        let plan = &values::enforce(&self.catalog, plan.clone());
         let prepared = python::prepare(&self.catalog, plan)?;
         let template_yaml = sam::template(&self.templates, &self.catalog, plan, &prepared.iam)?;
         zip_bundle(

@@ -175,12 +175,24 @@ pub(crate) fn logical_name(placeholder: &str) -> String {
     out
 }
 
-/// Markdown text kept on one line: control characters (line breaks included) become spaces,
-/// so a value cannot start a heading, a list or a code block of its own.
+/// Markdown text kept on one line and inert: control characters (line breaks included) become
+/// spaces, so a value cannot start a heading, a list or a code block of its own; Markdown's
+/// punctuation is backslash-escaped and HTML's `<`, `>`, `&` become entities, so a value
+/// (a model's assumption, a workflow name) cannot add a link, an image, emphasis or markup.
 pub(crate) fn md_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        out.push(if c.is_control() { ' ' } else { c });
+        match c {
+            c if c.is_control() => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
     }
     out
 }
@@ -247,6 +259,10 @@ mod tests {
         }
         assert_eq!(logical_name("SLACK_BOT_TOKEN"), "SlackBotToken");
         assert_eq!(logical_name("A:\n- b"), "AB");
-        assert_eq!(md_line("# a\n# b\r\n"), "# a # b  ");
+        assert_eq!(md_line("# a\n# b\r\n"), "\\# a \\# b  ");
+        assert_eq!(
+            md_line("![x](https://evil.example/p.png) <img src=x onerror=alert(1)> **b** `c`"),
+            "\\!\\[x\\](https://evil.example/p.png) &lt;img src=x onerror=alert(1)&gt; \\*\\*b\\*\\* \\`c\\`"
+        );
     }
 }

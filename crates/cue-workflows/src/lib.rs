@@ -48,6 +48,7 @@ mod service;
 pub mod templates;
 mod text;
 pub mod validation;
+mod values;
 
 pub use credentials::{credential_id, fill_credentials};
 pub use engine::{DEFAULT_MAX_PROMPT_CHARS, Engine, WorkflowGenerator, bundle_zip};

@@ -1,6 +1,8 @@
 //! The SAM template and README of a bundle, rendered from `codegen/sam/template.yaml.j2` and
 //! `codegen/README.md.j2`.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use crate::WorkflowError;
@@ -21,10 +23,150 @@ struct SamTemplate<'a> {
     handler_module: &'static str,
     /// The function's description (CloudFormation allows 256 characters).
     description: String,
-    iam: &'a [String],
+    /// The policy's statements: each action on the resources the workflow names.
+    statements: Vec<Statement>,
     schedule_expression: String,
     /// The upload bucket of an S3 trigger.
     bucket: String,
+}
+
+/// One statement of the function's policy.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+struct Statement {
+    actions: Vec<String>,
+    resources: Vec<PolicyResource>,
+}
+
+/// A `Resource` entry: an ARN, written with `!Sub` when it holds `${...}` pseudo parameters.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+struct PolicyResource {
+    arn: String,
+    sub: bool,
+}
+
+impl PolicyResource {
+    fn new(arn: String) -> Self {
+        Self {
+            sub: arn.contains("${"),
+            arn,
+        }
+    }
+}
+
+/// The policy: each step's actions on the resources its catalog entry names (`iam_resources`,
+/// filled with the step's values), the upload bucket's objects for an S3 trigger, and `*`
+/// only for actions nothing scopes (those AWS grants on no resource type).
+fn statements(catalog: &Catalog, plan: &Plan, iam: &[String]) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::new();
+    let mut unscoped: BTreeSet<String> = BTreeSet::new();
+    let mut scoped: BTreeSet<String> = BTreeSet::new();
+    let push = |st: Statement, out: &mut Vec<Statement>| {
+        if !out.contains(&st) {
+            out.push(st);
+        }
+    };
+    for step in &plan.steps {
+        let Some(action) = catalog
+            .tool(&step.tool)
+            .and_then(|t| t.action(&step.action))
+        else {
+            continue;
+        };
+        if action.iam.is_empty() {
+            continue;
+        }
+        if action.iam_resources.is_empty() {
+            unscoped.extend(action.iam.iter().cloned());
+            continue;
+        }
+        scoped.extend(action.iam.iter().cloned());
+        let resources = action
+            .iam_resources
+            .iter()
+            .map(|t| PolicyResource::new(fill_arn(t, &step.params, &action.params)))
+            .collect();
+        push(
+            Statement {
+                actions: action.iam.clone(),
+                resources,
+            },
+            &mut out,
+        );
+    }
+    if plan.trigger.delivery == Delivery::S3 {
+        scoped.insert("s3:GetObject".to_owned());
+        push(
+            Statement {
+                actions: vec!["s3:GetObject".to_owned()],
+                resources: vec![PolicyResource::new(
+                    "arn:${AWS::Partition}:s3:::${UploadBucketName}/*".to_owned(),
+                )],
+            },
+            &mut out,
+        );
+    }
+    let rest: Vec<String> = iam
+        .iter()
+        .filter(|a| unscoped.contains(*a) || !scoped.contains(*a))
+        .cloned()
+        .collect();
+    if !rest.is_empty() {
+        out.push(Statement {
+            actions: rest,
+            resources: vec![PolicyResource::new("*".to_owned())],
+        });
+    }
+    out
+}
+
+/// An ARN template with `{param}` (the value) and `{param:-N}` (its N-th `/`-separated part
+/// from the end) filled from the step's values. A value with characters an ARN part does not
+/// have (or that `!Sub` would read) is replaced by the catalog default.
+fn fill_arn(
+    template: &str,
+    values: &BTreeMap<String, String>,
+    defaults: &BTreeMap<String, String>,
+) -> String {
+    let plain = |v: &str| {
+        !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
+    };
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        let Some(j) = rest[i..].find('}').map(|j| i + j) else {
+            break;
+        };
+        out.push_str(&rest[..i]);
+        if rest[..i].ends_with('$') {
+            // a CloudFormation pseudo parameter, `${AWS::Region}`: kept for !Sub
+            out.push_str(&rest[i..=j]);
+            rest = &rest[j + 1..];
+            continue;
+        }
+        let reference = &rest[i + 1..j];
+        let (name, from_end) = match reference.split_once(":-") {
+            Some((n, k)) => (n, k.parse::<usize>().ok()),
+            None => (reference, None),
+        };
+        let pick = |v: &str| -> Option<String> {
+            let part = match from_end {
+                Some(k) => v.trim_end_matches('/').rsplit('/').nth(k.checked_sub(1)?)?,
+                None => v,
+            };
+            plain(part).then(|| part.to_owned())
+        };
+        let value = values
+            .get(name)
+            .and_then(|v| pick(v))
+            .or_else(|| defaults.get(name).and_then(|v| pick(v)))
+            .unwrap_or_else(|| "*".to_owned());
+        out.push_str(&value);
+        rest = &rest[j + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A credential as a template parameter.
@@ -70,7 +212,7 @@ pub(crate) fn template(
             .collect(),
         handler_module: HANDLER_FILE.trim_end_matches(".py"),
         description: plan.summary.chars().take(250).collect(),
-        iam,
+        statements: statements(catalog, plan, iam),
         schedule_expression: t
             .schedule_expression
             .clone()
@@ -100,4 +242,57 @@ pub(crate) fn readme(templates: &Templates, plan: &Plan) -> Result<String, Workf
             placeholders: plan.placeholders(),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn arns_are_filled_from_the_step_values() {
+        let defaults = map(&[("queue_url", "https://sqs.us-east-1.amazonaws.com/1/q")]);
+        let cases = [
+            (
+                "arn:${AWS::Partition}:sqs:*:{queue_url:-2}:{queue_url:-1}",
+                map(&[(
+                    "queue_url",
+                    "https://sqs.eu-west-1.amazonaws.com/123456789012/orders",
+                )]),
+                "arn:${AWS::Partition}:sqs:*:123456789012:orders",
+            ),
+            (
+                "arn:${AWS::Partition}:s3:::{bucket}/*",
+                map(&[("bucket", "my-bucket")]),
+                "arn:${AWS::Partition}:s3:::my-bucket/*",
+            ),
+            // a value !Sub would read, or no value at all: the default, else a wildcard part
+            (
+                "arn:${AWS::Partition}:sqs:*:{queue_url:-2}:{queue_url:-1}",
+                map(&[(
+                    "queue_url",
+                    "https://sqs.x.amazonaws.com/${AWS::AccountId}/q2",
+                )]),
+                "arn:${AWS::Partition}:sqs:*:${AWS::AccountId}:q2",
+            ),
+            (
+                "arn:${AWS::Partition}:s3:::{bucket}",
+                map(&[("bucket", "${Evil}")]),
+                "arn:${AWS::Partition}:s3:::*",
+            ),
+        ];
+        for (template, values, want) in &cases[..2] {
+            assert_eq!(fill_arn(template, values, &defaults), *want);
+        }
+        // the injected ${...} part is not taken: the default's part is
+        let got = fill_arn(cases[2].0, &cases[2].1, &defaults);
+        assert_eq!(got, "arn:${AWS::Partition}:sqs:*:1:q2");
+        assert_eq!(fill_arn(cases[3].0, &cases[3].1, &defaults), cases[3].2);
+    }
 }

@@ -409,7 +409,10 @@ try:
     out["yaml"] = blank(yaml.load(template, Loader=Loader))
 except ImportError:
     pass
-out["readme"] = [line[:2] if line[:1] in "#-`" else "text" if line else "" for line in readme.split("\n")]
+# runs of list items count once: values that break their kind's rules are replaced, and the
+# assumptions say so in one more item each
+kinds = [line[:2] if line[:1] in "#-`" else "text" if line else "" for line in readme.split("\n")]
+out["readme"] = [k for i, k in enumerate(kinds) if i == 0 or not (k == "- " and kinds[i - 1] == "- ")]
 print(json.dumps(out, sort_keys=True))
 "##;
 

@@ -373,7 +373,7 @@ async fn hostile_strings_in_a_model_plan_cannot_break_the_code() {
         "name": "x\"\"\"; import os; os.system('id') #",
         "trigger": {"kind": "manual"},
         "steps": [
-            {"tool": "github", "action": "list_issues", "params": {"repo": "a/b\"\"\")\nimport os\n"}},
+            {"tool": "github", "action": "list_issues", "params": {"repo": "acme/web"}},
             {"tool": "slack", "action": "post_message", "params": {"channel": "#a\\\"b"},
              "condition": {"field": "title\"]) or os.system('x') #", "op": "contains", "value": "'\"\"\""}}
         ],

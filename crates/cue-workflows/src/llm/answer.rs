@@ -9,13 +9,14 @@ use serde::Deserialize;
 use crate::catalog::{Catalog, Event, EventDelivery, Role, Tool};
 use crate::model::{CompareOp, Condition, Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
 use crate::refs;
+use crate::values::quote;
 
 /// The most steps a model plan may have.
 pub const MAX_STEPS: usize = 10;
 /// The longest name a model may give a workflow, in characters.
 const MAX_NAME_CHARS: usize = 80;
-/// The longest param value, condition value or assumption, in characters.
-const MAX_VALUE_CHARS: usize = 500;
+/// The longest assumption kept, in characters.
+const MAX_VALUE_CHARS: usize = crate::values::MAX_VALUE_CHARS;
 /// How many of the model's assumptions are kept.
 const MAX_ASSUMPTIONS: usize = 5;
 
@@ -27,8 +28,12 @@ pub struct Answer {
     pub name: String,
     pub trigger: AnswerTrigger,
     pub steps: Vec<AnswerStep>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub assumptions: Vec<String>,
+}
+
+fn nullable_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The trigger as the model writes it.
@@ -44,7 +49,7 @@ pub struct AnswerTrigger {
     pub schedule: Option<String>,
     #[serde(default)]
     pub timezone: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "params")]
     pub params: BTreeMap<String, Scalar>,
     #[serde(default)]
     pub filter: Option<AnswerCondition>,
@@ -56,12 +61,34 @@ pub struct AnswerTrigger {
 pub struct AnswerStep {
     pub tool: String,
     pub action: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "params")]
     pub params: BTreeMap<String, Scalar>,
     #[serde(default)]
     pub condition: Option<AnswerCondition>,
     #[serde(default)]
     pub for_each: Option<String>,
+}
+
+/// Params as a map (`{"repo": "acme/web"}`), as a list of pairs (`[{"name": "repo",
+/// "value": "acme/web"}]`, the strict schema's shape) or `null`.
+fn params<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Scalar>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Pair {
+        name: String,
+        value: Scalar,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Params {
+        Map(BTreeMap<String, Scalar>),
+        Pairs(Vec<Pair>),
+    }
+    Ok(match Option::<Params>::deserialize(d)? {
+        None => BTreeMap::new(),
+        Some(Params::Map(m)) => m,
+        Some(Params::Pairs(pairs)) => pairs.into_iter().map(|p| (p.name, p.value)).collect(),
+    })
 }
 
 /// A condition as the model writes it.
@@ -149,7 +176,8 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
             };
             let Some(event) = tool.events.iter().find(|e| e.id == eid) else {
                 return Err(format!(
-                    "tool {id} has no event {eid:?}; its events are: {}",
+                    "tool {id} has no event {}; its events are: {}",
+                    quote(&eid),
                     events.join(", ")
                 ));
             };
@@ -204,10 +232,11 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
         (_, Some(t), Some(e)) => format!("{}: {}", t.name, e.label),
         _ => "An HTTP request to the function URL".to_owned(),
     };
+    let [bucket, queue, stream] = crate::values::TRIGGER_DEFAULTS;
     let trigger_param = match delivery {
-        Delivery::S3 => Some(("bucket", "workflow-uploads")),
-        Delivery::Sqs => Some(("queue", "workflow-queue")),
-        Delivery::Kinesis => Some(("stream", "workflow-stream")),
+        Delivery::S3 => Some(bucket),
+        Delivery::Sqs => Some(queue),
+        Delivery::Kinesis => Some(stream),
         _ => None,
     };
     let mut trigger_params: BTreeMap<String, String> = trigger_param
@@ -218,7 +247,8 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
         if !trigger_params.contains_key(&k) {
             let allowed = trigger_param.map_or("none".to_owned(), |(k, _)| k.to_owned());
             return Err(format!(
-                "trigger.params has an unknown key {k:?}; allowed keys: {allowed}"
+                "trigger.params has an unknown key {}; allowed keys: {allowed}",
+                quote(&k)
             ));
         }
         trigger_params.insert(k, value(v.into_string(), "trigger.params")?);
@@ -267,9 +297,9 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
         let actions: Vec<&str> = tool.actions.iter().map(|a| a.id.as_str()).collect();
         let Some(action) = tool.action(s.action.trim()) else {
             return Err(format!(
-                "step {n}: tool {} has no action {:?}; its actions are: {}",
+                "step {n}: tool {} has no action {}; its actions are: {}",
                 tool.id,
-                s.action,
+                quote(&s.action),
                 if actions.is_empty() {
                     "none (it can only trigger)".to_owned()
                 } else {
@@ -282,9 +312,10 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
             if !action.params.contains_key(&k) {
                 let keys: Vec<&str> = action.params.keys().map(String::as_str).collect();
                 return Err(format!(
-                    "step {n}: action {}.{} has no param {k:?}; its params are: {}",
+                    "step {n}: action {}.{} has no param {}; its params are: {}",
                     tool.id,
                     action.id,
+                    quote(&k),
                     if keys.is_empty() {
                         "none".to_owned()
                     } else {
@@ -314,7 +345,8 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
                     Some(k) => Some(format!("step_{}", k + offset)),
                     None => {
                         return Err(format!(
-                            "step {n}: for_each must be \"trigger\" or an earlier step id such as \"step_1\", not {f:?}"
+                            "step {n}: for_each must be \"trigger\" or an earlier step id such as \"step_1\", not {}",
+                            quote(&f)
                         ));
                     }
                 }
@@ -343,7 +375,11 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
 
     let tools = planned_tools(catalog, trigger_tool, event, kind, delivery, &steps);
     let name = answer.name.trim();
-    let name = if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || has_braces(name) {
+    let name = if name.is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || has_braces(name)
+        || name.chars().any(char::is_control)
+    {
         let mut parts: Vec<&str> = trigger_tool.map(|t| t.name.as_str()).into_iter().collect();
         for s in &steps {
             if let Some(t) = catalog.tool(&s.tool)
@@ -391,9 +427,12 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
 }
 
 fn known_tool<'c>(catalog: &'c Catalog, id: &str) -> Result<&'c Tool, String> {
-    catalog
-        .tool(id)
-        .ok_or_else(|| format!("unknown tool id {id:?}; use only the ids of the listed tools"))
+    catalog.tool(id).ok_or_else(|| {
+        format!(
+            "unknown tool id {}; use only the ids of the listed tools",
+            quote(id)
+        )
+    })
 }
 
 /// Double braces are how credential placeholders are written; a model value holding one could
@@ -402,21 +441,15 @@ fn has_braces(s: &str) -> bool {
     s.contains("{{") || s.contains("}}")
 }
 
+/// A free-text value checked by the one set of rules (`values.rs`); the message names `what`.
 fn value(v: String, what: &str) -> Result<String, String> {
-    if has_braces(&v) {
-        return Err(format!(
+    match crate::values::check_text(&v) {
+        Ok(()) => Ok(v),
+        Err(why) if why.contains("double braces") => Err(format!(
             "{what} contains double braces; never write placeholders or credentials"
-        ));
+        )),
+        Err(why) => Err(format!("{what} {why}")),
     }
-    if v.chars().count() > MAX_VALUE_CHARS {
-        return Err(format!(
-            "{what} is longer than {MAX_VALUE_CHARS} characters"
-        ));
-    }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(format!("{what} contains control characters"));
-    }
-    Ok(v)
 }
 
 fn condition(c: AnswerCondition) -> Result<Condition, String> {
@@ -442,7 +475,8 @@ fn condition(c: AnswerCondition) -> Result<Condition, String> {
 fn check_schedule(s: &str) -> Result<(), String> {
     let bad = |why: &str| {
         Err(format!(
-            "trigger.schedule {s:?} is not an EventBridge expression ({why}); write e.g. \"cron(0 9 ? * MON-FRI *)\" or \"rate(1 hour)\""
+            "trigger.schedule {} is not an EventBridge expression ({why}); write e.g. \"cron(0 9 ? * MON-FRI *)\" or \"rate(1 hour)\"",
+            quote(s)
         ))
     };
     if let Some(inner) = s.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
@@ -491,7 +525,8 @@ fn check_timezone(z: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "trigger.timezone {z:?} is not an IANA time zone name such as \"Europe/Berlin\""
+            "trigger.timezone {} is not an IANA time zone name such as \"Europe/Berlin\"",
+            quote(z)
         ))
     }
 }

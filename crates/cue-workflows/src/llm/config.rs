@@ -49,6 +49,10 @@ pub enum ResponseFormat {
     /// `json_schema` (the default).
     #[default]
     JsonSchema,
+    /// `json_schema_strict`: the schema with `strict: true` (OpenAI Structured Outputs), in
+    /// the subset strict mode accepts (every field required, nullable when optional, params
+    /// as a list of name/value pairs, no free-form objects).
+    JsonSchemaStrict,
     /// `none`: left out, for servers that reject it.
     None,
 }
@@ -59,8 +63,11 @@ impl TryFrom<String> for ResponseFormat {
     fn try_from(s: String) -> Result<Self, Self::Error> {
         match s.trim().to_ascii_lowercase().as_str() {
             "json_schema" => Ok(Self::JsonSchema),
+            "json_schema_strict" => Ok(Self::JsonSchemaStrict),
             "none" => Ok(Self::None),
-            other => Err(format!("{other:?} is not one of json_schema, none")),
+            other => Err(format!(
+                "{other:?} is not one of json_schema, json_schema_strict, none"
+            )),
         }
     }
 }
@@ -73,7 +80,7 @@ pub enum Provider {
         base_url: String,
         api_key: Option<SecretString>,
         model: String,
-        json_schema: bool,
+        response_format: ResponseFormat,
     },
     SageMaker {
         endpoint_name: String,
@@ -118,6 +125,10 @@ pub struct LlmConfig {
     /// `LLM_MAX_REPAIRS`: how often a rejected answer is sent back before falling back.
     #[serde(rename = "llm_max_repairs")]
     pub max_repairs: usize,
+    /// `LLM_TOTAL_TIMEOUT_SECONDS`: the whole model path, every attempt and repair; then the
+    /// embedded engine plans.
+    #[serde(rename = "llm_total_timeout_seconds", deserialize_with = "de::seconds")]
+    pub total_timeout: Duration,
 }
 
 impl Default for LlmConfig {
@@ -134,6 +145,7 @@ impl Default for LlmConfig {
             sagemaker_endpoint_url: None,
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECONDS),
             max_repairs: super::DEFAULT_MAX_REPAIRS,
+            total_timeout: super::DEFAULT_TOTAL_TIMEOUT,
         }
     }
 }
@@ -144,6 +156,11 @@ impl LlmConfig {
         ensure(
             (1..=MAX_TIMEOUT_SECONDS).contains(&self.timeout.as_secs()),
             "LLM_TIMEOUT_SECONDS",
+            format!("must be whole seconds from 1 to {MAX_TIMEOUT_SECONDS}"),
+        )?;
+        ensure(
+            (1..=MAX_TIMEOUT_SECONDS).contains(&self.total_timeout.as_secs()),
+            "LLM_TOTAL_TIMEOUT_SECONDS",
             format!("must be whole seconds from 1 to {MAX_TIMEOUT_SECONDS}"),
         )?;
         ensure(
@@ -170,7 +187,7 @@ impl LlmConfig {
                 base_url: required("LLM_BASE_URL", &self.base_url)?,
                 api_key: self.api_key.clone(),
                 model: required("LLM_MODEL", &self.model)?,
-                json_schema: self.response_format == ResponseFormat::JsonSchema,
+                response_format: self.response_format,
             },
             ProviderKind::SageMaker => {
                 ensure(
@@ -217,15 +234,19 @@ pub async fn build_generator(
             base_url,
             api_key,
             model,
-            json_schema,
+            response_format,
         } => {
             let client =
                 OpenAiChatClient::new(base_url, api_key.clone(), model.clone(), config.timeout)
                     .map_err(|e| WorkflowError::Internal(format!("model client: {e}")))?;
-            Arc::new(if *json_schema {
-                client.with_schema(prompt::answer_schema(engine.catalog()))
-            } else {
-                client
+            Arc::new(match response_format {
+                ResponseFormat::JsonSchema => {
+                    client.with_schema(prompt::answer_schema(engine.catalog()))
+                }
+                ResponseFormat::JsonSchemaStrict => {
+                    client.with_strict_schema(prompt::strict_answer_schema(engine.catalog()))
+                }
+                ResponseFormat::None => client,
             })
         }
         #[cfg(feature = "sagemaker")]
@@ -250,7 +271,9 @@ pub async fn build_generator(
         }
     };
     Ok(Arc::new(
-        ModelGenerator::new(client, engine).with_max_repairs(config.max_repairs),
+        ModelGenerator::new(client, engine)
+            .with_max_repairs(config.max_repairs)
+            .with_total_timeout(config.total_timeout),
     ))
 }
 
@@ -273,6 +296,7 @@ mod tests {
         assert!(matches!(c.selected(), Ok(Provider::Disabled)));
         assert_eq!(c.timeout, Duration::from_secs(20));
         assert_eq!(c.max_repairs, 2);
+        assert_eq!(c.total_timeout, Duration::from_secs(25));
     }
 
     #[test]
@@ -289,13 +313,13 @@ mod tests {
         let Provider::OpenAi {
             api_key,
             model,
-            json_schema,
+            response_format,
             ..
         } = c.selected().unwrap()
         else {
             panic!("{c:?}")
         };
-        assert!(json_schema);
+        assert_eq!(response_format, ResponseFormat::JsonSchema);
         assert_eq!(model, "llama3.1");
         assert_eq!(api_key.as_ref().unwrap().expose_secret(), "sk-very-secret");
         assert!(!format!("{c:?}").contains("sk-very-secret"));
@@ -324,6 +348,10 @@ mod tests {
             (&[("LLM_TIMEOUT_SECONDS", "0")], "LLM_TIMEOUT_SECONDS"),
             (&[("LLM_TIMEOUT_SECONDS", "soon")], "LLM_TIMEOUT_SECONDS"),
             (&[("LLM_MAX_REPAIRS", "99")], "LLM_MAX_REPAIRS"),
+            (
+                &[("LLM_TOTAL_TIMEOUT_SECONDS", "0")],
+                "LLM_TOTAL_TIMEOUT_SECONDS",
+            ),
             (
                 &[
                     ("LLM_PROVIDER", "openai"),

@@ -2,18 +2,25 @@
 //! fall back to the embedded engine.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{ChatMessage, LlmError, ModelClient, answer, prompt};
+use super::{ChatMessage, LlmError, ModelClient, answer, prompt, redact};
 use crate::model::{GenerateRequest, Generated};
 use crate::templates::Template;
-use crate::{Engine, WorkflowError, WorkflowGenerator};
+use crate::{Engine, WorkflowError, WorkflowGenerator, values};
 
 /// How many times a rejected answer is sent back for repair by default.
 pub const DEFAULT_MAX_REPAIRS: usize = 2;
+/// Default for the whole model path, repairs included (`LLM_TOTAL_TIMEOUT_SECONDS`).
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(25);
 /// The longest earlier answer echoed back in a repair conversation, in characters.
 const MAX_ECHO_CHARS: usize = 8000;
+/// The longest answer considered at all, in bytes: a plan of ten steps is a few kilobytes.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+/// The longest reason for a fallback said in the assumptions, in characters.
+const MAX_REASON_CHARS: usize = 300;
 /// How many of the closest templates the model is shown as examples.
 const EXAMPLE_TEMPLATES: usize = 2;
 
@@ -23,6 +30,7 @@ pub struct ModelGenerator {
     client: Arc<dyn ModelClient>,
     engine: Arc<Engine>,
     max_repairs: usize,
+    total_timeout: Duration,
 }
 
 impl std::fmt::Debug for ModelGenerator {
@@ -30,17 +38,20 @@ impl std::fmt::Debug for ModelGenerator {
         f.debug_struct("ModelGenerator")
             .field("model", &self.client.model_name())
             .field("max_repairs", &self.max_repairs)
+            .field("total_timeout", &self.total_timeout)
             .finish_non_exhaustive()
     }
 }
 
 impl ModelGenerator {
-    /// A generator asking `client`, with [`DEFAULT_MAX_REPAIRS`] repairs.
+    /// A generator asking `client`, with [`DEFAULT_MAX_REPAIRS`] repairs within
+    /// [`DEFAULT_TOTAL_TIMEOUT`].
     pub fn new(client: Arc<dyn ModelClient>, engine: Arc<Engine>) -> Self {
         Self {
             client,
             engine,
             max_repairs: DEFAULT_MAX_REPAIRS,
+            total_timeout: DEFAULT_TOTAL_TIMEOUT,
         }
     }
 
@@ -51,19 +62,32 @@ impl ModelGenerator {
         self
     }
 
+    /// Sets how long the whole model path (every attempt and repair) may take before the
+    /// embedded engine plans instead.
+    #[must_use]
+    pub fn with_total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = total;
+        self
+    }
+
     /// Asks the model, repairing rejected answers; the error is the reason for falling back,
-    /// worded for users.
-    async fn ask(&self, req: &GenerateRequest) -> Result<Generated, String> {
+    /// worded for users. `req` is the request as the user wrote it; the model sees it with
+    /// credential-shaped text redacted.
+    async fn ask(
+        &self,
+        req: &GenerateRequest,
+        redacted: &GenerateRequest,
+    ) -> Result<Generated, String> {
         let catalog = self.engine.catalog();
         let examples: Vec<&Template> = self
             .engine
-            .closest_templates(&req.prompt, EXAMPLE_TEMPLATES)
+            .closest_templates(&redacted.prompt, EXAMPLE_TEMPLATES)
             .into_iter()
             .map(|(t, _)| t)
             .collect();
         let mut messages = vec![
             prompt::system_message(catalog),
-            prompt::user_message_with_examples(req, &examples),
+            prompt::user_message_with_examples(redacted, &examples),
         ];
         let mut problem = String::new();
         for _ in 0..=self.max_repairs {
@@ -72,7 +96,7 @@ impl ModelGenerator {
                 .complete(&messages)
                 .await
                 .map_err(|e| reason(&e))?;
-            match self.check(&reply) {
+            match self.check(&reply, &req.prompt) {
                 Ok(generated) => return Ok(generated),
                 Err(p) => {
                     messages.push(ChatMessage::assistant(
@@ -89,13 +113,42 @@ impl ModelGenerator {
         ))
     }
 
-    /// Turns one reply into generated code, or says what is wrong with it.
-    fn check(&self, reply: &str) -> Result<Generated, String> {
+    /// Turns one reply into generated code, or says what is wrong with it. Values are held
+    /// to the rules of their kind (a breach is sent back for repair) and destinations to
+    /// what `user_text` names.
+    fn check(&self, reply: &str, user_text: &str) -> Result<Generated, String> {
+        if reply.len() > MAX_ANSWER_BYTES {
+            return Err(format!(
+                "the answer is longer than {MAX_ANSWER_BYTES} bytes; answer with the plan only"
+            ));
+        }
+        let catalog = self.engine.catalog();
         let parsed = answer::parse(reply)?;
-        let mut plan = answer::to_plan(self.engine.catalog(), parsed)?;
+        let mut plan = answer::to_plan(catalog, parsed)?;
+        let problems = values::problems(catalog, &plan);
+        if !problems.is_empty() {
+            return Err(clip(
+                &format!("some values break their rules: {}", problems.join("; ")),
+                MAX_ECHO_CHARS / 4,
+            ));
+        }
+        // a value the model copied from a redacted word is no value: the default stands
+        for step in &mut plan.steps {
+            for (name, value) in &mut step.params {
+                if value.contains(redact::REDACTED)
+                    && let Some(default) = catalog
+                        .tool(&step.tool)
+                        .and_then(|t| t.action(&step.action))
+                        .and_then(|a| a.params.get(name))
+                {
+                    value.clone_from(default);
+                }
+            }
+        }
+        values::confine_destinations(catalog, &mut plan, user_text);
         plan.assumptions.push(format!(
             "Planned by the model {}.",
-            self.client.model_name()
+            clip(self.client.model_name(), 80)
         ));
         let generated = self
             .engine
@@ -103,6 +156,15 @@ impl ModelGenerator {
             .map_err(|e| format!("the plan could not be turned into code: {e}"))?;
         validation_problem(&generated).map_or(Ok(generated), Err)
     }
+}
+
+/// At most `max` characters of `s`, with an ellipsis when cut.
+fn clip(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().take(max).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Why generated code is not acceptable: cue-validate found errors in it.
@@ -131,6 +193,7 @@ fn reason(e: &LlmError) -> String {
         LlmError::Status { status } => format!("its endpoint answered with status {status}"),
         LlmError::Transport(_) => "it could not be reached".to_owned(),
         LlmError::BadResponse(_) => "its endpoint answered in an unexpected shape".to_owned(),
+        LlmError::TooLarge { limit } => format!("its answer was larger than {limit} bytes"),
     }
 }
 
@@ -144,19 +207,49 @@ impl WorkflowGenerator for ModelGenerator {
             Err(e @ WorkflowError::NotUnderstood { .. }) => Err(e),
             Err(e) => return Err(e),
         };
-        match self.ask(req).await {
-            Ok(generated) => Ok(generated),
+        let (prompt, hidden) = redact::redact(&req.prompt);
+        let redacted = GenerateRequest {
+            prompt,
+            input_type: req.input_type,
+        };
+        let hidden_note = (hidden > 0).then(|| {
+            format!(
+                "{hidden} credential-like value(s) in the description were replaced by {} before it was sent to the model; enter credentials in the credential form instead.",
+                redact::REDACTED
+            )
+        });
+        let outcome = match tokio::time::timeout(self.total_timeout, self.ask(req, &redacted)).await
+        {
+            Ok(outcome) => outcome,
+            Err(_) => Err(format!(
+                "it did not finish within {} s in total",
+                self.total_timeout.as_secs()
+            )),
+        };
+        let mut generated = match outcome {
+            Ok(generated) => generated,
             Err(why) => {
+                tracing::warn!(
+                    model = self.client.model_name(),
+                    reason = %why,
+                    "model-backed planning failed; the embedded engine plans instead"
+                );
                 let mut plan = fallback?;
                 plan.assumptions.insert(
                     0,
                     format!(
-                        "The model-backed planner was unavailable ({why}); the built-in engine planned this workflow."
+                        "The model-backed planner was unavailable ({}); the built-in engine planned this workflow.",
+                        clip(&why, MAX_REASON_CHARS)
                     ),
                 );
-                self.engine.generate_from_plan(plan)
+                self.engine.generate_from_plan(plan)?
             }
+        };
+        if let Some(note) = hidden_note {
+            generated.assumptions.push(note.clone());
+            generated.plan.assumptions.push(note);
         }
+        Ok(generated)
     }
 }
 

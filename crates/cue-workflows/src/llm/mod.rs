@@ -10,7 +10,10 @@
 //! engine plans the workflow and the response says so in its assumptions.
 //!
 //! Nothing secret is ever sent to a model: at planning time there are no credential values,
-//! and the request holds only the catalog's ids and the user's description.
+//! the request holds only the catalog's ids and the user's description, and credential-shaped
+//! words of the description are redacted first ([`redact`]). The whole model path is bounded
+//! in time (`LLM_TOTAL_TIMEOUT_SECONDS`) and size, and a model's values meet the same rules as
+//! the embedded planner's, its destinations only what the user named (`values`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), cue_workflows::WorkflowError> {
@@ -35,6 +38,7 @@ mod config;
 mod generator;
 mod openai;
 pub mod prompt;
+pub mod redact;
 #[cfg(feature = "sagemaker")]
 mod sagemaker;
 
@@ -42,7 +46,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub use config::{LlmConfig, Provider, ProviderKind, ResponseFormat, build_generator};
-pub use generator::{DEFAULT_MAX_REPAIRS, ModelGenerator};
+pub use generator::{DEFAULT_MAX_REPAIRS, DEFAULT_TOTAL_TIMEOUT, MAX_ANSWER_BYTES, ModelGenerator};
 pub use openai::OpenAiChatClient;
 #[cfg(feature = "sagemaker")]
 pub use sagemaker::SageMakerClient;
@@ -109,6 +113,9 @@ pub enum LlmError {
     /// The model endpoint answered with an error status.
     #[error("the model endpoint answered with status {status}")]
     Status { status: u16 },
+    /// The endpoint's answer was larger than any plan.
+    #[error("the model's answer is larger than {limit} bytes")]
+    TooLarge { limit: usize },
     /// The endpoint's answer did not have the expected shape.
     #[error("unexpected answer from the model endpoint: {0}")]
     BadResponse(String),

@@ -8,6 +8,10 @@ use serde_json::{Value, json};
 
 use super::{ChatMessage, LlmError, ModelClient};
 
+/// The largest chat-completions body read: room for an answer of
+/// [`MAX_ANSWER_BYTES`](super::MAX_ANSWER_BYTES) escaped as JSON, and the envelope.
+const MAX_BODY_BYTES: usize = 4 * super::MAX_ANSWER_BYTES;
+
 /// `POST {base_url}/chat/completions` with `temperature: 0` and a JSON-schema `response_format`.
 pub struct OpenAiChatClient {
     http: reqwest::Client,
@@ -15,6 +19,8 @@ pub struct OpenAiChatClient {
     api_key: Option<SecretString>,
     model: String,
     schema: Option<Value>,
+    /// Whether the schema is sent with `strict: true`.
+    strict: bool,
     timeout: Duration,
 }
 
@@ -48,6 +54,7 @@ impl OpenAiChatClient {
             api_key,
             model: model.into(),
             schema: None,
+            strict: false,
             timeout,
         })
     }
@@ -56,6 +63,16 @@ impl OpenAiChatClient {
     #[must_use]
     pub fn with_schema(mut self, schema: Value) -> Self {
         self.schema = Some(schema);
+        self
+    }
+
+    /// Asks the server to hold the answer to this schema exactly (`strict: true`, OpenAI's
+    /// Structured Outputs): the schema must be in the subset strict mode accepts
+    /// ([`prompt::strict_answer_schema`](super::prompt::strict_answer_schema)).
+    #[must_use]
+    pub fn with_strict_schema(mut self, schema: Value) -> Self {
+        self.schema = Some(schema);
+        self.strict = true;
         self
     }
 
@@ -70,6 +87,9 @@ impl OpenAiChatClient {
                 "type": "json_schema",
                 "json_schema": {"name": "workflow_plan", "schema": schema},
             });
+            if self.strict {
+                body["response_format"]["json_schema"]["strict"] = Value::Bool(true);
+            }
         }
         body
     }
@@ -86,14 +106,26 @@ impl ModelClient for OpenAiChatClient {
         if let Some(key) = &self.api_key {
             req = req.bearer_auth(key.expose_secret());
         }
-        let resp = req.send().await.map_err(|e| self.transport(e))?;
+        let mut resp = req.send().await.map_err(|e| self.transport(e))?;
         let status = resp.status();
         if !status.is_success() {
             return Err(LlmError::Status {
                 status: status.as_u16(),
             });
         }
-        let body: Value = resp.json().await.map_err(|e| self.transport(e))?;
+        // read at most MAX_BODY_BYTES: a model (or a server posing as one) that sends more is
+        // not answering with a plan
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport(e))? {
+            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(LlmError::TooLarge {
+                    limit: MAX_BODY_BYTES,
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let body: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| LlmError::BadResponse(format!("not JSON: {e}")))?;
         completion_text(&body)
     }
 }

@@ -66,6 +66,95 @@ pub fn answer_schema(catalog: &Catalog) -> Value {
     })
 }
 
+/// [`answer_schema`] in the subset OpenAI's strict Structured Outputs accept
+/// (<https://platform.openai.com/docs/guides/structured-outputs#supported-schemas>): every
+/// object lists all its properties as required (optional ones may be null) and allows no
+/// others, so the free-form `params` maps become lists of `{"name", "value"}` pairs, and
+/// length and count limits are left to the answer's checks.
+pub fn strict_answer_schema(catalog: &Catalog) -> Value {
+    let mut schema = answer_schema(catalog);
+    strictify(&mut schema);
+    schema
+}
+
+fn strictify(v: &mut Value) {
+    let Some(obj) = v.as_object_mut() else {
+        return;
+    };
+    for key in ["maxLength", "minItems", "maxItems"] {
+        obj.remove(key);
+    }
+    let free_form = obj
+        .get("additionalProperties")
+        .is_some_and(Value::is_object);
+    if free_form {
+        // a map of strings: a list of name/value pairs instead
+        *v = json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "value": {"type": "string"}},
+                "required": ["name", "value"],
+                "additionalProperties": false,
+            },
+        });
+        return;
+    }
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        let names: Vec<String> = props.keys().cloned().collect();
+        let required: Vec<String> = obj
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+            for (name, prop) in props.iter_mut() {
+                strictify(prop);
+                if !required.contains(name) {
+                    nullable(prop);
+                }
+            }
+        }
+        obj.insert("required".to_owned(), json!(names));
+        obj.insert("additionalProperties".to_owned(), Value::Bool(false));
+    }
+    if let Some(items) = obj.get_mut("items") {
+        strictify(items);
+    }
+}
+
+/// Lets an optional property be `null` (strict mode's way of leaving it out).
+fn nullable(prop: &mut Value) {
+    let Some(obj) = prop.as_object_mut() else {
+        return;
+    };
+    match obj.get_mut("type") {
+        Some(Value::String(t)) => {
+            let t = t.clone();
+            if t != "null" {
+                obj.insert("type".to_owned(), json!([t, "null"]));
+            }
+        }
+        Some(Value::Array(types)) => {
+            if !types.iter().any(|t| t == "null") {
+                types.push(json!("null"));
+            }
+        }
+        _ => {
+            if let Some(Value::Array(options)) = obj.get_mut("enum")
+                && !options.iter().any(Value::is_null)
+            {
+                options.push(Value::Null);
+            }
+        }
+    }
+}
+
 /// The catalog, one tool a line: `id (Name): action(param, ...), ... | events: event, ...`.
 pub fn catalog_listing(catalog: &Catalog) -> String {
     let mut out = String::new();
@@ -261,6 +350,60 @@ mod tests {
             user_message_with_examples(&req, &[]).content
         );
         assert!(!user_message(&req).content.contains("template library"));
+    }
+
+    /// Strict mode's rules hold everywhere in the strict schema, and an answer in its shape
+    /// (params as pairs, every key present) is one the answer parser accepts.
+    #[test]
+    fn strict_schema_follows_strict_mode_and_parses() {
+        fn check(v: &Value, path: &str) {
+            let Some(obj) = v.as_object() else { return };
+            for key in ["maxLength", "minItems", "maxItems"] {
+                assert!(!obj.contains_key(key), "{path}: {key}");
+            }
+            if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+                assert_eq!(obj["additionalProperties"], false, "{path}");
+                let required: Vec<&str> = obj["required"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                for (name, prop) in props {
+                    assert!(required.contains(&name.as_str()), "{path}.{name}");
+                    check(prop, &format!("{path}.{name}"));
+                }
+            }
+            assert!(
+                !obj.get("additionalProperties")
+                    .is_some_and(Value::is_object),
+                "{path}: a free-form object"
+            );
+            if let Some(items) = obj.get("items") {
+                check(items, &format!("{path}[]"));
+            }
+        }
+        let catalog = Catalog::builtin().unwrap();
+        let schema = strict_answer_schema(&catalog);
+        check(&schema, "$");
+        assert!(
+            schema["properties"]["trigger"]["properties"]["tool"]["type"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("null"))
+        );
+        let answer = json!({
+            "name": "x",
+            "trigger": {"kind": "schedule", "tool": null, "event": null, "schedule": "rate(1 hour)",
+                        "timezone": null, "params": [], "filter": null},
+            "steps": [{"tool": "github", "action": "list_issues",
+                       "params": [{"name": "repo", "value": "acme/web"}],
+                       "condition": null, "for_each": null}],
+            "assumptions": [],
+        });
+        let parsed = super::super::answer::parse(&answer.to_string()).unwrap();
+        let plan = super::super::answer::to_plan(&catalog, parsed).unwrap();
+        assert_eq!(plan.steps[0].params["repo"], "acme/web");
     }
 
     #[test]

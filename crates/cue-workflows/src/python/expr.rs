@@ -47,6 +47,9 @@ pub(crate) struct Ctx<'a> {
     pub var: &'static str,
     /// The step's parameters and the constants holding them.
     pub consts: &'a BTreeMap<String, String>,
+    /// Parameters that are several URL path segments (`owner/name`): their `/` stays when
+    /// they are percent-encoded into a URL. Every other reference is one segment.
+    pub keep_slash: BTreeSet<String>,
     /// Modules the expressions use.
     pub imports: BTreeSet<&'static str>,
     /// Helper functions the expressions call (`ddb`, `mime`, `time`).
@@ -58,6 +61,7 @@ impl<'a> Ctx<'a> {
         Self {
             var,
             consts,
+            keep_slash: BTreeSet::new(),
             imports: BTreeSet::new(),
             helpers: BTreeSet::new(),
         }
@@ -120,7 +124,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// A template string: literal parts and references concatenated. In a URL, references after
-    /// the start are percent-encoded (credentials, such as a shop domain, are not).
+    /// the start are percent-encoded (credentials, such as a shop domain, are not), `/`
+    /// included, so a value cannot add path segments; only [`Ctx::keep_slash`] keep theirs.
     pub(crate) fn string(&mut self, s: &str, url: bool) -> Result<Code, WorkflowError> {
         let mut parts: Vec<String> = Vec::new();
         let mut rest = s;
@@ -132,7 +137,12 @@ impl<'a> Ctx<'a> {
             let name = &rest[i + 1..j];
             let e = self.reference(name)?;
             if url && !is_cred_name(name) && !(first && i == 0) {
-                parts.push(format!("urllib.parse.quote(str({e}), safe=\"/\")"));
+                let safe = if self.keep_slash.contains(name) {
+                    "/"
+                } else {
+                    ""
+                };
+                parts.push(format!("urllib.parse.quote(str({e}), safe=\"{safe}\")"));
             } else if s.len() == name.len() + 2 {
                 // the whole string is one reference: its value as it is
                 return Ok(Code(e));

@@ -375,6 +375,12 @@ impl Gen<'_> {
             .collect();
         let per_item = action.role != Role::Read && !action.batch;
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
+        ctx.keep_slash = step
+            .params
+            .keys()
+            .filter(|k| crate::values::ParamRule::of(tool, action, k).segments)
+            .cloned()
+            .collect();
         let call = self.call(tool, action, step, &mut ctx)?;
         self.imports.extend(ctx.imports);
         self.helpers.extend(ctx.helpers);
