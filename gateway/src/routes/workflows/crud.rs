@@ -46,7 +46,9 @@ pub async fn get_workflow(
 /// Saves a workflow the user edited or wrote (the frontend's "save").
 #[utoipa::path(post, path = "/workflows", tag = "workflows", request_body = WorkflowWrite,
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 201, body = WorkflowWritten), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = WorkflowWritten),
+        (status = 403, body = ErrorBody, description = "quota_exceeded: a per-user storage limit"),
+        (status = 422, body = ErrorBody, description = "invalid_workflow, invalid_graph or secret_in_code")))]
 pub async fn post_workflow(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -69,7 +71,9 @@ pub async fn post_workflow(
 /// Changes a workflow; a change of code keeps the previous code as a version.
 #[utoipa::path(put, path = "/workflows/{id}", tag = "workflows", params(("id" = String, Path)), request_body = WorkflowWrite,
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = WorkflowWritten), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = WorkflowWritten), (status = 404, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "quota_exceeded: a per-user storage limit"),
+        (status = 422, body = ErrorBody, description = "invalid_workflow, invalid_graph or secret_in_code")))]
 pub async fn put_workflow(
     user: AuthUser,
     state: web::Data<AppState>,
