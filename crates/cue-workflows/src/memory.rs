@@ -401,4 +401,57 @@ mod tests {
         assert!(repo.delete(me, rec.id).await.unwrap());
         assert!(repo.get(me, rec.id).await.unwrap().is_none());
     }
+
+    fn code(code: &str) -> WorkflowPatch {
+        WorkflowPatch {
+            code: Some(code.to_owned()),
+            ..WorkflowPatch::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn the_quota_is_kept_like_the_database_keeps_it() {
+        let repo = InMemoryWorkflows::with_quota(StorageQuota {
+            max_workflows: 2,
+            max_versions: 2,
+            max_stored_bytes: 200,
+        });
+        let me = OwnerId(Uuid::new_v4());
+        let rec = repo.create(new(me)).await.unwrap();
+        repo.create(new(me)).await.unwrap();
+        assert!(matches!(
+            repo.create(new(me)).await,
+            Err(RepoError::QuotaExceeded(QuotaExceeded::Workflows {
+                max: 2
+            }))
+        ));
+        repo.create(new(OwnerId(Uuid::new_v4()))).await.unwrap();
+        // Versions beyond the quota go, oldest first.
+        for v in ["v2", "v3", "v4"] {
+            repo.update(me, rec.id, code(v)).await.unwrap().unwrap();
+        }
+        let kept = repo
+            .versions(me, rec.id, VersionsPage::default())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.iter().map(|v| v.version).collect::<Vec<_>>(), [3, 2]);
+        // Growing past the bytes is refused and leaves the record as it was.
+        let err = repo.update(me, rec.id, code(&"x".repeat(200))).await;
+        assert!(matches!(
+            err,
+            Err(RepoError::QuotaExceeded(QuotaExceeded::StoredBytes {
+                max: 200
+            }))
+        ));
+        let same = repo.get(me, rec.id).await.unwrap().unwrap();
+        assert_eq!((same.version, same.code.as_str()), (4, "v4"));
+        // Paging like the database: newest first, older than `before`.
+        let page = VersionsPage {
+            limit: 1,
+            before: Some(3),
+        };
+        let older = repo.versions(me, rec.id, page).await.unwrap().unwrap();
+        assert_eq!(older.iter().map(|v| v.version).collect::<Vec<_>>(), [2]);
+    }
 }
