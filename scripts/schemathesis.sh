@@ -104,12 +104,15 @@ run() {
 }
 
 status=0
-# Logging out revokes the token every other operation uses, so those two run last, alone.
+# Logging out (here, or everywhere) revokes the token every other operation uses, so those run
+# last, alone.
 # POST /speech/transcribe is left out: with no speech provider configured it answers 503
 # speech_not_configured by design, which not_a_server_error counts as a failure, and every
 # real provider is a remote service; its unhappy paths are covered by gateway/tests/api/speech.rs.
-run --exclude-path /auth/logout --exclude-path /api/logout --exclude-path /speech/transcribe || status=$?
-run --include-path /auth/logout --include-path /api/logout || status=$?
+run --exclude-path /auth/logout --exclude-path /auth/logout/everywhere --exclude-path /api/logout \
+    --exclude-path /speech/transcribe || status=$?
+run --include-path /auth/logout --include-path /auth/logout/everywhere --include-path /api/logout \
+    || status=$?
 
 if [ "$status" -ne 0 ]; then
     echo "schemathesis.sh: findings above (server log: last 40 lines follow)" >&2

@@ -18,6 +18,7 @@ pub use cue_auth::AuthSettings;
 use cue_settings::{SettingError, Source, both_or_neither, de, ensure};
 pub use cue_speech::SpeechConfig;
 pub use cue_store::DatabaseSettings;
+use cue_workflows::repo::StorageQuota;
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 use url::Url;
@@ -91,13 +92,34 @@ pub struct LimitSettings {
     /// `MAX_CODE_BYTES`: largest Python source accepted by `/code/validate`.
     #[serde(rename = "max_code_bytes")]
     pub code_bytes: usize,
+    /// `MAX_WORKFLOWS_PER_USER`: most saved workflows per user.
+    pub max_workflows_per_user: u32,
+    /// `MAX_VERSIONS_PER_WORKFLOW`: most earlier versions kept per workflow (oldest dropped).
+    pub max_versions_per_workflow: u32,
+    /// `MAX_STORED_BYTES_PER_USER`: most bytes of workflows (and their versions) per user.
+    pub max_stored_bytes_per_user: u64,
 }
 
 impl Default for LimitSettings {
     fn default() -> Self {
+        let quota = StorageQuota::default();
         Self {
             json_body_bytes: 64 * 1024,
             code_bytes: 1024 * 1024,
+            max_workflows_per_user: quota.max_workflows,
+            max_versions_per_workflow: quota.max_versions,
+            max_stored_bytes_per_user: quota.max_stored_bytes,
+        }
+    }
+}
+
+impl LimitSettings {
+    /// What the workflow store enforces per user.
+    pub fn storage_quota(&self) -> StorageQuota {
+        StorageQuota {
+            max_workflows: self.max_workflows_per_user,
+            max_versions: self.max_versions_per_workflow,
+            max_stored_bytes: self.max_stored_bytes_per_user,
         }
     }
 }
@@ -109,16 +131,26 @@ pub struct RateLimitSettings {
     /// `RATE_LIMIT_ENABLED`: `false` turns every quota off (benchmarks).
     #[serde(rename = "rate_limit_enabled")]
     pub enabled: bool,
-    /// `RATE_LIMIT_AUTH_PER_MINUTE`: per client IP, on `/auth/*`.
+    /// `RATE_LIMIT_AUTH_PER_MINUTE`: per client IP, on the login flow (start and callback).
     #[serde(rename = "rate_limit_auth_per_minute")]
     pub auth_per_minute: u32,
     /// `RATE_LIMIT_GENERATE_PER_MINUTE`: per user (per IP when anonymous), on
     /// `/workflows/generate` and `/templates/{id}/use`.
     #[serde(rename = "rate_limit_generate_per_minute")]
     pub generate_per_minute: u32,
-    /// `RATE_LIMIT_VALIDATE_PER_MINUTE`: per user, on `/code/validate` and `/code/syntax-check`.
+    /// `RATE_LIMIT_ANONYMOUS_GENERATE_PER_MINUTE`: every anonymous generation together.
+    #[serde(rename = "rate_limit_anonymous_generate_per_minute")]
+    pub anonymous_generate_per_minute: u32,
+    /// `RATE_LIMIT_VALIDATE_PER_MINUTE`: per user, on `/code/validate`, `/code/syntax-check`
+    /// and `/workflows/{id}/credentials`.
     #[serde(rename = "rate_limit_validate_per_minute")]
     pub validate_per_minute: u32,
+    /// `RATE_LIMIT_WRITE_PER_MINUTE`: per user, on every stored change.
+    #[serde(rename = "rate_limit_write_per_minute")]
+    pub write_per_minute: u32,
+    /// `RATE_LIMIT_SEARCH_PER_MINUTE`: per user, on `GET /workflows` (listing and search).
+    #[serde(rename = "rate_limit_search_per_minute")]
+    pub search_per_minute: u32,
     /// `RATE_LIMIT_TRANSCRIBE_PER_MINUTE`: per user, on `/speech/transcribe`.
     #[serde(rename = "rate_limit_transcribe_per_minute")]
     pub transcribe_per_minute: u32,
@@ -136,7 +168,10 @@ impl Default for RateLimitSettings {
             enabled: true,
             auth_per_minute: 60,
             generate_per_minute: 30,
+            anonymous_generate_per_minute: 120,
             validate_per_minute: 120,
+            write_per_minute: 120,
+            search_per_minute: 120,
             transcribe_per_minute: 10,
             redis_prefix: "cue:ratelimit".into(),
             trusted_proxy_hops: 0,
@@ -414,8 +449,15 @@ impl Settings {
             "oauth_redirect_base_url",
             format!("http://localhost:{}", first.port),
         )];
-        if first.app_env == AppEnv::Production {
+        // A public URL on https means browsers reach the API over TLS: the cookie can be
+        // `Secure` whatever APP_ENV says.
+        let public_https = source
+            .var("OAUTH_REDIRECT_BASE_URL")
+            .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"));
+        if first.app_env == AppEnv::Production || public_https {
             derived.push(("cookie_secure", "true".into()));
+        }
+        if first.app_env == AppEnv::Production {
             derived.push(("log_format", "json".into()));
         }
         let source = source.clone().with_defaults("derived defaults", derived);
@@ -449,6 +491,15 @@ impl Settings {
         };
         settings.cors_origins = cors_origins(&settings.cors_origins, &settings.auth.frontend_url)?;
         settings.validate()?;
+        // The specification's development hosts are not trusted by default in production.
+        ensure(
+            settings.app_env != AppEnv::Production
+                || source
+                    .var("CORS_ORIGINS")
+                    .is_some_and(|v| !v.trim().is_empty()),
+            "CORS_ORIGINS",
+            "is required when APP_ENV=production (the origins of your frontend)",
+        )?;
         Ok(settings)
     }
 
@@ -471,6 +522,18 @@ impl Settings {
         for (ok, var) in [
             (self.limits.json_body_bytes > 0, "MAX_JSON_BODY_BYTES"),
             (self.limits.code_bytes > 0, "MAX_CODE_BYTES"),
+            (
+                self.limits.max_workflows_per_user > 0,
+                "MAX_WORKFLOWS_PER_USER",
+            ),
+            (
+                self.limits.max_versions_per_workflow > 0,
+                "MAX_VERSIONS_PER_WORKFLOW",
+            ),
+            (
+                self.limits.max_stored_bytes_per_user > 0,
+                "MAX_STORED_BYTES_PER_USER",
+            ),
             (!self.request_timeout.is_zero(), "REQUEST_TIMEOUT_SECONDS"),
             (
                 !self.client_header_timeout.is_zero(),
@@ -492,6 +555,44 @@ impl Settings {
             "METRICS_TOKEN",
             "must be at least 16 characters",
         )
+    }
+}
+
+impl Settings {
+    /// What is allowed but probably wrong, for a loud warning at startup.
+    ///
+    /// With `TRUSTED_PROXY_HOPS=0` the client address is the peer's. Behind a load balancer
+    /// that is the balancer's, so every client shares one login quota and one anonymous
+    /// quota. A production service whose public URL is not its own listener is almost
+    /// certainly behind one. Starting anyway (rather than refusing) keeps a service that is
+    /// reached directly under a DNS name working; the warning says what to set.
+    pub fn startup_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.app_env == AppEnv::Production
+            && self.rate_limits.trusted_proxy_hops == 0
+            && !self.public_url_is_the_listener()
+        {
+            warnings.push(format!(
+                "TRUSTED_PROXY_HOPS=0 but the public URL {} is not this listener ({}:{}): if a \
+                 load balancer or proxy is in front, every client is counted as its address and \
+                 they share one rate limit. Set TRUSTED_PROXY_HOPS to the number of proxies (1 \
+                 behind an AWS ALB).",
+                self.auth.redirect_base_url, self.host, self.port
+            ));
+        }
+        warnings
+    }
+
+    /// Whether `OAUTH_REDIRECT_BASE_URL` names this process's own host and port.
+    fn public_url_is_the_listener(&self) -> bool {
+        let Ok(url) = Url::parse(&self.auth.redirect_base_url) else {
+            return false;
+        };
+        let local = |h: &str| matches!(h, "localhost" | "127.0.0.1" | "[::1]" | "::1");
+        let host_matches = url
+            .host_str()
+            .is_some_and(|h| h == self.host || (local(h) && local(&self.host)));
+        host_matches && url.port_or_known_default() == Some(self.port)
     }
 }
 
@@ -578,6 +679,12 @@ mod tests {
             ("RATE_LIMIT_AUTH_PER_MINUTE", "7"),
             ("TRUSTED_PROXY_HOPS", "1"),
             ("MAX_CODE_BYTES", "2048"),
+            ("MAX_WORKFLOWS_PER_USER", "10"),
+            ("MAX_VERSIONS_PER_WORKFLOW", "3"),
+            ("MAX_STORED_BYTES_PER_USER", "100000"),
+            ("RATE_LIMIT_WRITE_PER_MINUTE", "11"),
+            ("RATE_LIMIT_SEARCH_PER_MINUTE", "12"),
+            ("RATE_LIMIT_ANONYMOUS_GENERATE_PER_MINUTE", "13"),
             ("METRICS_PORT", "9100"),
             ("READINESS_TIMEOUT_MS", "300"),
             ("SPEECH_PROVIDER", "openai"),
@@ -601,6 +708,22 @@ mod tests {
         );
         assert_eq!(s.rate_limits.trusted_proxy_hops, 1);
         assert_eq!(s.limits.code_bytes, 2048);
+        assert_eq!(
+            s.limits.storage_quota(),
+            StorageQuota {
+                max_workflows: 10,
+                max_versions: 3,
+                max_stored_bytes: 100_000
+            }
+        );
+        assert_eq!(
+            (
+                s.rate_limits.write_per_minute,
+                s.rate_limits.search_per_minute,
+                s.rate_limits.anonymous_generate_per_minute
+            ),
+            (11, 12, 13)
+        );
         assert_eq!(s.metrics.port, Some(9100));
         assert_eq!(s.readiness_timeout, Duration::from_millis(300));
         assert_eq!(s.speech.provider, cue_speech::ProviderKind::OpenAi);
@@ -690,7 +813,17 @@ mod tests {
             "SECRET_KEY: is required when APP_ENV=production"
         );
         let key = "k".repeat(32);
-        let s = load(&[("APP_ENV", "Production"), ("SECRET_KEY", &key)]).unwrap();
+        let cors = ("CORS_ORIGINS", "https://app.example");
+        assert_eq!(
+            error_var(&[("APP_ENV", "production"), ("SECRET_KEY", &key)]),
+            "CORS_ORIGINS",
+            "the specification's development hosts are not trusted in production"
+        );
+        let s = load(&[("APP_ENV", "Production"), ("SECRET_KEY", &key), cors]).unwrap();
+        assert_eq!(
+            s.cors_origins,
+            ["https://app.example", "http://localhost:5173"]
+        );
         assert_eq!(s.app_env, AppEnv::Production);
         assert!(s.auth.cookie_secure);
         assert_eq!(s.log_format, LogFormat::Json);
@@ -698,12 +831,60 @@ mod tests {
         let s = load(&[
             ("APP_ENV", "prod"),
             ("SECRET_KEY", &key),
+            cors,
             ("COOKIE_SECURE", "false"),
             ("LOG_FORMAT", "text"),
         ])
         .unwrap();
         assert!(!s.auth.cookie_secure);
         assert_eq!(s.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn an_https_public_url_makes_the_cookie_secure_in_development_too() {
+        let s = load(&[("OAUTH_REDIRECT_BASE_URL", "https://api.example")]).unwrap();
+        assert!(s.auth.cookie_secure);
+        assert!(!load(&[]).unwrap().auth.cookie_secure);
+        let s = load(&[
+            ("OAUTH_REDIRECT_BASE_URL", "https://api.example"),
+            ("COOKIE_SECURE", "false"),
+        ])
+        .unwrap();
+        assert!(!s.auth.cookie_secure, "an explicit value wins");
+    }
+
+    #[test]
+    fn production_behind_a_public_url_without_trusted_proxies_is_warned_about() {
+        let key = "k".repeat(32);
+        let prod = [
+            ("APP_ENV", "production"),
+            ("SECRET_KEY", key.as_str()),
+            ("CORS_ORIGINS", "https://app.example"),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = prod.to_vec();
+            pairs.extend_from_slice(extra);
+            load(&pairs).unwrap().startup_warnings()
+        };
+        let warned = with(&[("OAUTH_REDIRECT_BASE_URL", "https://api.example")]);
+        assert_eq!(warned.len(), 1);
+        assert!(warned[0].contains("TRUSTED_PROXY_HOPS"), "{warned:?}");
+        assert!(
+            with(&[
+                ("OAUTH_REDIRECT_BASE_URL", "https://api.example"),
+                ("TRUSTED_PROXY_HOPS", "1"),
+            ])
+            .is_empty()
+        );
+        // The default public URL is the listener itself: nothing in front.
+        assert!(with(&[]).is_empty());
+        // Development is not warned about.
+        assert!(
+            load(&[("OAUTH_REDIRECT_BASE_URL", "https://api.example")])
+                .unwrap()
+                .startup_warnings()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -741,6 +922,15 @@ mod tests {
             ),
             (&[("SECRET_KEY", "short")], "SECRET_KEY"),
             (&[("MAX_JSON_BODY_BYTES", "0")], "MAX_JSON_BODY_BYTES"),
+            (&[("MAX_WORKFLOWS_PER_USER", "0")], "MAX_WORKFLOWS_PER_USER"),
+            (
+                &[("MAX_VERSIONS_PER_WORKFLOW", "0")],
+                "MAX_VERSIONS_PER_WORKFLOW",
+            ),
+            (
+                &[("MAX_STORED_BYTES_PER_USER", "-5")],
+                "MAX_STORED_BYTES_PER_USER",
+            ),
             (
                 &[("REQUEST_TIMEOUT_SECONDS", "0")],
                 "REQUEST_TIMEOUT_SECONDS",

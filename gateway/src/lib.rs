@@ -15,6 +15,7 @@
 pub mod aws_secrets;
 pub mod config;
 pub mod extract;
+pub mod healthcheck;
 pub mod http;
 pub mod metrics;
 pub mod middleware;

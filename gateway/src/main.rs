@@ -37,6 +37,9 @@ enum Command {
         #[arg(long)]
         speech: bool,
     },
+    /// Ask the server on HOST:PORT whether it is ready (`/health/ready`); exit non-zero if
+    /// not. For container health checks: reads only HOST and PORT.
+    Healthcheck,
     /// Print an access token for the user with this email, creating the user if there is none.
     ///
     /// An operator tool for load tests and API checks without an identity provider. It uses
@@ -154,6 +157,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             "no login provider is configured: set GOOGLE_CLIENT_ID/SECRET or GITHUB_CLIENT_ID/SECRET"
         );
     }
+    for warning in settings.startup_warnings() {
+        tracing::warn!("{warning}");
+    }
     let app = Application::build(settings).await?;
     tracing::info!(port = app.port(), "cue-gateway listening");
     app.run_until_stopped().await.context("server failed")?;
@@ -231,6 +237,12 @@ async fn main() -> anyhow::Result<()> {
             out,
             speech,
         } => generate(description, &out, speech),
+        Command::Healthcheck => {
+            let listener = cue_gateway::healthcheck::Listener::from_environment()
+                .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+            cue_gateway::healthcheck::check(&listener)
+                .map_err(|why| anyhow::anyhow!("not ready: {why}"))
+        }
         Command::Token { email, name } => token(load_settings().await?, &email, name).await,
     }
 }

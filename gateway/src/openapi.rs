@@ -14,6 +14,7 @@ use crate::routes::{auth, code, health, speech, templates, users, workflows};
         auth::get_login,
         auth::get_callback,
         auth::post_logout,
+        auth::post_logout_everywhere,
         auth::get_logout,
         auth::post_validate_token,
         users::get_me,

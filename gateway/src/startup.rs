@@ -188,6 +188,7 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
         speech,
         auth: Arc::new(auth),
         probes,
+        readiness: crate::state::ReadinessCache::default(),
         trusted_origins,
         settings: Arc::new(settings),
     })
@@ -216,7 +217,7 @@ async fn workflow_service(
         cue_workflows::TemplateLibrary::builtin(engine.catalog())
             .context("loading the template library")?,
     );
-    let repo = store.workflows();
+    let repo = store.workflows_with_quota(settings.limits.storage_quota());
     let ports = WorkflowPorts {
         artifacts: artifact_store(&settings.artifacts).await?,
         search: crate::search::build_index(settings.opensearch.as_ref(), repo.clone())?,

@@ -127,6 +127,8 @@ pub struct IssuedToken {
 pub struct VerifiedToken {
     pub user_id: UserId,
     pub jti: String,
+    /// `iat`, whole seconds.
+    pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -219,9 +221,12 @@ impl TokenCodec {
         }
         let expires_at = DateTime::<Utc>::from_timestamp(claims.exp, 0)
             .ok_or(reject(TokenRejection::Malformed))?;
+        let issued_at = DateTime::<Utc>::from_timestamp(claims.iat, 0)
+            .ok_or(reject(TokenRejection::Malformed))?;
         Ok(VerifiedToken {
             user_id: UserId(user_id),
             jti: claims.jti,
+            issued_at,
             expires_at,
         })
     }
@@ -258,6 +263,7 @@ mod tests {
             avatar_url: None,
             profile: Profile::default(),
             last_provider: None,
+            sessions_valid_after: None,
             created_at: now,
             updated_at: now,
         }

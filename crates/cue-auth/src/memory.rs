@@ -79,6 +79,7 @@ impl UserRepository for InMemoryUsers {
             avatar_url: user.avatar_url,
             profile: Profile::default(),
             last_provider: Some(user.last_provider),
+            sessions_valid_after: None,
             created_at: now,
             updated_at: now,
         };
@@ -99,6 +100,7 @@ impl UserRepository for InMemoryUsers {
             avatar_url: None,
             profile: Profile::default(),
             last_provider: None,
+            sessions_valid_after: None,
             created_at: now,
             updated_at: now,
         };
@@ -152,6 +154,15 @@ impl UserRepository for InMemoryUsers {
         set(&mut user.profile.usage_purpose, update.usage_purpose);
         user.updated_at = Utc::now();
         Ok(Some(user.clone()))
+    }
+
+    async fn end_sessions(&self, id: UserId, at: DateTime<Utc>) -> Result<bool, RepoError> {
+        let mut inner = lock(&self.0);
+        let Some(user) = inner.users.get_mut(&id) else {
+            return Ok(false);
+        };
+        user.sessions_valid_after = Some(at);
+        Ok(true)
     }
 }
 

@@ -80,6 +80,8 @@ pub struct User {
     pub profile: Profile,
     /// The provider of the most recent login.
     pub last_provider: Option<Provider>,
+    /// "Log out everywhere": tokens issued before this instant are refused.
+    pub sessions_valid_after: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -51,6 +51,9 @@ pub trait UserRepository: Send + Sync {
         id: UserId,
         update: ProfileUpdate,
     ) -> Result<Option<User>, RepoError>;
+    /// "Log out everywhere": tokens of this user issued before `at` stop working. `false`
+    /// when there is no such user.
+    async fn end_sessions(&self, id: UserId, at: DateTime<Utc>) -> Result<bool, RepoError>;
 }
 
 /// Single-use login states.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
@@ -363,6 +363,13 @@ impl AuthService {
             .find(verified.user_id)
             .await?
             .ok_or(AuthError::InvalidToken(TokenRejection::UnknownUser))?;
+        // Beside the per-token revocation: the user's "log out everywhere" cutoff.
+        if user
+            .sessions_valid_after
+            .is_some_and(|cutoff| verified.issued_at < cutoff)
+        {
+            return Err(AuthError::InvalidToken(TokenRejection::Revoked));
+        }
         Ok(Authenticated {
             user,
             token: verified,
@@ -409,6 +416,19 @@ impl AuthService {
             .revoke(&token.jti, token.expires_at)
             .await?;
         Ok(())
+    }
+
+    /// Ends every session of the caller: every token issued up to now stops working. `iat`
+    /// has whole seconds, so the cutoff is the start of the next second: no earlier token
+    /// survives, and a login within the same second as this call has to be repeated.
+    pub async fn logout_everywhere(&self, auth: &Authenticated) -> Result<(), AuthError> {
+        let now = Utc::now();
+        let cutoff =
+            DateTime::<Utc>::from_timestamp(now.timestamp().saturating_add(1), 0).unwrap_or(now);
+        if !self.repos.users.end_sessions(auth.user.id, cutoff).await? {
+            return Err(AuthError::InvalidToken(TokenRejection::UnknownUser));
+        }
+        self.logout(&auth.token).await
     }
 
     pub async fn profile(&self, id: UserId) -> Result<User, AuthError> {
@@ -847,6 +867,32 @@ mod tests {
             Err(AuthError::InvalidToken(TokenRejection::Revoked)) => {}
             other => panic!("{other:?}"),
         }
+    }
+
+    #[tokio::test]
+    async fn logout_everywhere_ends_every_session_of_the_user_only() {
+        let h = harness();
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        h.google
+            .accept("d", profile(Provider::Google, "h", "b@example.com", true));
+        let laptop = login(&h, Provider::Google, "c").await.unwrap().token.token;
+        let phone = login(&h, Provider::Google, "c").await.unwrap().token.token;
+        let other_user = login(&h, Provider::Google, "d").await.unwrap().token.token;
+        let auth = h.service.authenticate(&laptop).await.unwrap();
+        h.service.logout_everywhere(&auth).await.unwrap();
+        for token in [&laptop, &phone] {
+            match h.service.authenticate(token).await {
+                Err(AuthError::InvalidToken(TokenRejection::Revoked)) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        h.service.authenticate(&other_user).await.unwrap();
+        // A login after the cutoff (the next second) works again.
+        let wait = 1000 - i64::from(Utc::now().timestamp_subsec_millis()) + 20;
+        tokio::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap())).await;
+        let again = login(&h, Provider::Google, "c").await.unwrap().token.token;
+        h.service.authenticate(&again).await.unwrap();
     }
 
     #[tokio::test]

@@ -19,6 +19,7 @@ diesel::table! {
         last_provider -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sessions_valid_after -> Nullable<Timestamp>,
     }
 }
 
@@ -62,6 +63,7 @@ diesel::table! {
         code_updated_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        stored_bytes -> BigInt,
     }
 }
 

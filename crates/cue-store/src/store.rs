@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use cue_auth::{LoginStateRepository, RevocationRepository, UserRepository};
-use cue_workflows::repo::WorkflowRepository;
+use cue_workflows::repo::{StorageQuota, WorkflowRepository};
 use diesel::IntoSql;
 use diesel::prelude::*;
 
@@ -158,9 +158,14 @@ impl Store {
         Arc::new(self.revocation_repository())
     }
 
-    /// Saved workflows, for `cue-workflows`.
+    /// Saved workflows, for `cue-workflows`, within the default [`StorageQuota`].
     pub fn workflows(&self) -> Arc<dyn WorkflowRepository> {
         Arc::new(self.workflow_repository())
+    }
+
+    /// Saved workflows within `quota` per owner.
+    pub fn workflows_with_quota(&self, quota: StorageQuota) -> Arc<dyn WorkflowRepository> {
+        Arc::new(DbWorkflowRepository::new(self.pool.clone(), quota))
     }
 
     pub fn user_repository(&self) -> DbUserRepository {
@@ -176,7 +181,7 @@ impl Store {
     }
 
     pub fn workflow_repository(&self) -> DbWorkflowRepository {
-        DbWorkflowRepository::new(self.pool.clone())
+        DbWorkflowRepository::new(self.pool.clone(), StorageQuota::default())
     }
 
     /// Closes the pool: later checkouts fail with `Unavailable`; connections in use are

@@ -48,6 +48,15 @@ pub enum WorkflowError {
     /// A field of a workflow someone wrote or edited is out of bounds; the message says which.
     #[error("{0}")]
     InvalidWorkflow(String),
+    /// A stored graph is not the shape clients read back; the message says what and where.
+    #[error("invalid graph: {0}")]
+    InvalidGraph(String),
+    /// Code to be stored holds a literal credential. Stored code keeps its placeholders; values
+    /// are filled in per request and never stored.
+    #[error(
+        "the code holds what looks like a literal credential (line {line}); keep the placeholder (such as \"{{{{SLACK_BOT_TOKEN}}}}\") in saved code and fill values with POST /workflows/{{id}}/credentials, which never stores them"
+    )]
+    SecretInCode { line: u32 },
     /// Code over the configured size. (The message is the one clients have always read.)
     #[error("request body is larger than the limit of {limit} bytes")]
     CodeTooLarge { limit: usize },

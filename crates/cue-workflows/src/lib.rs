@@ -65,6 +65,7 @@ pub use model::{
 };
 pub use sam::HANDLER_FILE;
 pub use service::generate::{GeneratedWorkflow, TemplatePage, TemplateSearch, TemplateView};
+pub use service::graph_check::{MAX_GRAPH_EDGES, MAX_GRAPH_NODES};
 pub use service::package::{Bundle, FilledCredentials};
 pub use service::saved::{ListRequest, WorkflowInput, WorkflowListing};
 pub use service::{

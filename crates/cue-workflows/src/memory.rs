@@ -7,22 +7,75 @@ use async_trait::async_trait;
 use chrono::Utc;
 
 use crate::repo::{
-    NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPage, WorkflowPatch, WorkflowRecord,
-    WorkflowRepository, WorkflowVersion,
+    NewWorkflow, OwnerId, QuotaExceeded, RepoError, StorageQuota, VersionsPage, WorkflowId,
+    WorkflowPage, WorkflowPatch, WorkflowRecord, WorkflowRepository, WorkflowSummary,
+    WorkflowVersion, WorkflowWithCode, WorkflowWithPlan, stored_bytes,
 };
+
+/// What a record and its versions occupy, as the quota counts it.
+fn occupied(rec: &WorkflowRecord, versions: &[WorkflowVersion]) -> u64 {
+    let graph = rec.graph.to_string();
+    let plan = rec.plan.to_string();
+    let texts = [
+        rec.name.as_str(),
+        &rec.description,
+        &rec.prompt,
+        &rec.code,
+        &graph,
+        &plan,
+    ];
+    versions
+        .iter()
+        .map(|v| stored_bytes(&[&v.code]))
+        .fold(stored_bytes(&texts), u64::saturating_add)
+}
+
+/// `owner`'s workflow count and bytes, leaving out `except`.
+fn usage(map: &Store, owner: OwnerId, except: Option<WorkflowId>) -> (usize, u64) {
+    map.values()
+        .filter(|(r, _)| r.owner == owner && Some(r.id) != except)
+        .fold((0, 0), |(n, bytes), (r, v)| {
+            (n + 1, bytes.saturating_add(occupied(r, v)))
+        })
+}
 
 /// Records with their earlier versions, by id.
 type Store = HashMap<WorkflowId, (WorkflowRecord, Vec<WorkflowVersion>)>;
 
-/// Workflows in a `Mutex<HashMap>`, owner-scoped like the real store.
+/// Workflows in a `Mutex<HashMap>`, owner-scoped and within a [`StorageQuota`] like the real
+/// store.
 #[derive(Debug, Default)]
 pub struct InMemoryWorkflows {
     inner: Mutex<Store>,
+    quota: StorageQuota,
 }
 
 impl InMemoryWorkflows {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    pub fn with_quota(quota: StorageQuota) -> Self {
+        Self {
+            inner: Mutex::default(),
+            quota,
+        }
+    }
+
+    /// `owner`'s records, newest first (ties broken by id).
+    fn newest(&self, owner: OwnerId) -> Result<Vec<WorkflowRecord>, RepoError> {
+        let mut items: Vec<WorkflowRecord> = self
+            .lock()?
+            .values()
+            .filter(|(r, _)| r.owner == owner)
+            .map(|(r, _)| r.clone())
+            .collect();
+        items.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then_with(|| b.id.0.cmp(&a.id.0))
+        });
+        Ok(items)
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Store>, RepoError> {
@@ -50,7 +103,21 @@ impl WorkflowRepository for InMemoryWorkflows {
             created_at: now,
             updated_at: now,
         };
-        self.lock()?.insert(rec.id, (rec.clone(), Vec::new()));
+        let mut map = self.lock()?;
+        let (count, used) = usage(&map, rec.owner, None);
+        if count >= usize::try_from(self.quota.max_workflows).unwrap_or(usize::MAX) {
+            return Err(QuotaExceeded::Workflows {
+                max: self.quota.max_workflows,
+            }
+            .into());
+        }
+        if used.saturating_add(occupied(&rec, &[])) > self.quota.max_stored_bytes {
+            return Err(QuotaExceeded::StoredBytes {
+                max: self.quota.max_stored_bytes,
+            }
+            .into());
+        }
+        map.insert(rec.id, (rec.clone(), Vec::new()));
         Ok(rec)
     }
 
@@ -70,13 +137,13 @@ impl WorkflowRepository for InMemoryWorkflows {
         &self,
         owner: OwnerId,
         ids: &[WorkflowId],
-    ) -> Result<Vec<WorkflowRecord>, RepoError> {
+    ) -> Result<Vec<WorkflowSummary>, RepoError> {
         let map = self.lock()?;
         Ok(ids
             .iter()
             .filter_map(|id| map.get(id))
             .filter(|(r, _)| r.owner == owner)
-            .map(|(r, _)| r.clone())
+            .map(|(r, _)| WorkflowSummary::from(r))
             .collect())
     }
 
@@ -86,24 +153,53 @@ impl WorkflowRepository for InMemoryWorkflows {
         limit: i64,
         offset: i64,
     ) -> Result<WorkflowPage, RepoError> {
-        let map = self.lock()?;
-        let mut items: Vec<WorkflowRecord> = map
-            .values()
-            .filter(|(r, _)| r.owner == owner)
-            .map(|(r, _)| r.clone())
-            .collect();
-        items.sort_by(|a, b| {
-            b.created_at
-                .cmp(&a.created_at)
-                .then_with(|| b.id.0.cmp(&a.id.0))
-        });
+        let items = self.newest(owner)?;
         let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
         let skip = usize::try_from(offset.max(0)).unwrap_or(usize::MAX);
         let take = usize::try_from(limit.max(0)).unwrap_or(usize::MAX);
         Ok(WorkflowPage {
-            items: items.into_iter().skip(skip).take(take).collect(),
+            items: items
+                .iter()
+                .skip(skip)
+                .take(take)
+                .map(WorkflowSummary::from)
+                .collect(),
             total,
         })
+    }
+
+    async fn recent_with_code(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+    ) -> Result<Vec<WorkflowWithCode>, RepoError> {
+        let take = usize::try_from(limit.max(0)).unwrap_or(usize::MAX);
+        Ok(self
+            .newest(owner)?
+            .into_iter()
+            .take(take)
+            .map(|r| WorkflowWithCode {
+                summary: WorkflowSummary::from(&r),
+                code: r.code,
+            })
+            .collect())
+    }
+
+    async fn recent_with_plan(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+    ) -> Result<Vec<WorkflowWithPlan>, RepoError> {
+        let take = usize::try_from(limit.max(0)).unwrap_or(usize::MAX);
+        Ok(self
+            .newest(owner)?
+            .into_iter()
+            .take(take)
+            .map(|r| WorkflowWithPlan {
+                summary: WorkflowSummary::from(&r),
+                plan: r.plan,
+            })
+            .collect())
     }
 
     async fn update(
@@ -113,9 +209,13 @@ impl WorkflowRepository for InMemoryWorkflows {
         patch: WorkflowPatch,
     ) -> Result<Option<WorkflowRecord>, RepoError> {
         let mut map = self.lock()?;
-        let Some((rec, versions)) = map.get_mut(&id).filter(|(r, _)| r.owner == owner) else {
+        let (_, others) = usage(&map, owner, Some(id));
+        let Some((stored, kept)) = map.get(&id).filter(|(r, _)| r.owner == owner) else {
             return Ok(None);
         };
+        let before = occupied(stored, kept);
+        // Worked on copies, so a refused change leaves nothing behind.
+        let (mut rec, mut versions) = (stored.clone(), kept.clone());
         let now = Utc::now();
         if let Some(code) = patch.code
             && code != rec.code
@@ -127,6 +227,9 @@ impl WorkflowRepository for InMemoryWorkflows {
             });
             rec.code = code;
             rec.version += 1;
+            let max = usize::try_from(self.quota.max_versions).unwrap_or(usize::MAX);
+            let excess = versions.len().saturating_sub(max);
+            versions.drain(..excess);
         }
         if let Some(v) = patch.name {
             rec.name = v;
@@ -144,7 +247,15 @@ impl WorkflowRepository for InMemoryWorkflows {
             rec.status = v;
         }
         rec.updated_at = now;
-        Ok(Some(rec.clone()))
+        let after = occupied(&rec, &versions);
+        if after > before && others.saturating_add(after) > self.quota.max_stored_bytes {
+            return Err(QuotaExceeded::StoredBytes {
+                max: self.quota.max_stored_bytes,
+            }
+            .into());
+        }
+        map.insert(id, (rec.clone(), versions));
+        Ok(Some(rec))
     }
 
     async fn delete(&self, owner: OwnerId, id: WorkflowId) -> Result<bool, RepoError> {
@@ -176,12 +287,21 @@ impl WorkflowRepository for InMemoryWorkflows {
         &self,
         owner: OwnerId,
         id: WorkflowId,
+        page: VersionsPage,
     ) -> Result<Option<Vec<WorkflowVersion>>, RepoError> {
+        let take = usize::try_from(page.limit.max(0)).unwrap_or(usize::MAX);
         Ok(self
             .lock()?
             .get(&id)
             .filter(|(r, _)| r.owner == owner)
-            .map(|(_, v)| v.iter().rev().cloned().collect()))
+            .map(|(_, v)| {
+                v.iter()
+                    .rev()
+                    .filter(|v| page.before.is_none_or(|before| v.version < before))
+                    .take(take)
+                    .cloned()
+                    .collect()
+            }))
     }
 }
 
@@ -258,7 +378,11 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(same.version, 2, "unchanged code does not bump the version");
-        let versions = repo.versions(me, rec.id).await.unwrap().unwrap();
+        let versions = repo
+            .versions(me, rec.id, VersionsPage::default())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(versions.len(), 1);
         assert_eq!(versions[0].code, "v1");
         assert_eq!(repo.list(me, 10, 0).await.unwrap().total, 1);
@@ -276,5 +400,58 @@ mod tests {
         assert!(!repo.delete(other, rec.id).await.unwrap());
         assert!(repo.delete(me, rec.id).await.unwrap());
         assert!(repo.get(me, rec.id).await.unwrap().is_none());
+    }
+
+    fn code(code: &str) -> WorkflowPatch {
+        WorkflowPatch {
+            code: Some(code.to_owned()),
+            ..WorkflowPatch::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn the_quota_is_kept_like_the_database_keeps_it() {
+        let repo = InMemoryWorkflows::with_quota(StorageQuota {
+            max_workflows: 2,
+            max_versions: 2,
+            max_stored_bytes: 200,
+        });
+        let me = OwnerId(Uuid::new_v4());
+        let rec = repo.create(new(me)).await.unwrap();
+        repo.create(new(me)).await.unwrap();
+        assert!(matches!(
+            repo.create(new(me)).await,
+            Err(RepoError::QuotaExceeded(QuotaExceeded::Workflows {
+                max: 2
+            }))
+        ));
+        repo.create(new(OwnerId(Uuid::new_v4()))).await.unwrap();
+        // Versions beyond the quota go, oldest first.
+        for v in ["v2", "v3", "v4"] {
+            repo.update(me, rec.id, code(v)).await.unwrap().unwrap();
+        }
+        let kept = repo
+            .versions(me, rec.id, VersionsPage::default())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.iter().map(|v| v.version).collect::<Vec<_>>(), [3, 2]);
+        // Growing past the bytes is refused and leaves the record as it was.
+        let err = repo.update(me, rec.id, code(&"x".repeat(200))).await;
+        assert!(matches!(
+            err,
+            Err(RepoError::QuotaExceeded(QuotaExceeded::StoredBytes {
+                max: 200
+            }))
+        ));
+        let same = repo.get(me, rec.id).await.unwrap().unwrap();
+        assert_eq!((same.version, same.code.as_str()), (4, "v4"));
+        // Paging like the database: newest first, older than `before`.
+        let page = VersionsPage {
+            limit: 1,
+            before: Some(3),
+        };
+        let older = repo.versions(me, rec.id, page).await.unwrap().unwrap();
+        assert_eq!(older.iter().map(|v| v.version).collect::<Vec<_>>(), [2]);
     }
 }

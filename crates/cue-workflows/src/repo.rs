@@ -127,6 +127,50 @@ pub struct WorkflowRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A workflow without its code, graph and plan: what a listing or a page of search results
+/// shows, read without loading the large columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowSummary {
+    pub id: WorkflowId,
+    pub owner: OwnerId,
+    pub name: String,
+    pub description: String,
+    pub status: WorkflowStatus,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&WorkflowRecord> for WorkflowSummary {
+    fn from(r: &WorkflowRecord) -> Self {
+        Self {
+            id: r.id,
+            owner: r.owner,
+            name: r.name.clone(),
+            description: r.description.clone(),
+            status: r.status,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A summary with the workflow's current code: the frontend's history page shows both.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowWithCode {
+    pub summary: WorkflowSummary,
+    pub code: String,
+}
+
+/// A summary with the workflow's plan: what searching a workflow needs (its tools and
+/// trigger are in the plan), without its code and graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowWithPlan {
+    pub summary: WorkflowSummary,
+    pub plan: serde_json::Value,
+}
+
 /// What a caller supplies to create a workflow; the store assigns times and version 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewWorkflow {
@@ -166,16 +210,95 @@ pub struct WorkflowVersion {
     pub created_at: DateTime<Utc>,
 }
 
+/// A page of a workflow's versions, newest first: at most `limit`, older than `before` when
+/// given (keyset paging: the next page's `before` is the last version of this one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionsPage {
+    pub limit: i64,
+    pub before: Option<i32>,
+}
+
+impl VersionsPage {
+    /// Largest page (and the default quota of kept versions).
+    pub const MAX_LIMIT: i64 = 50;
+}
+
+impl Default for VersionsPage {
+    /// The newest [`VersionsPage::MAX_LIMIT`].
+    fn default() -> Self {
+        Self {
+            limit: Self::MAX_LIMIT,
+            before: None,
+        }
+    }
+}
+
 /// One page of a listing, newest first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowPage {
-    pub items: Vec<WorkflowRecord>,
+    pub items: Vec<WorkflowSummary>,
     pub total: i64,
+}
+
+/// How much one owner may keep, enforced by the repository inside the write that would
+/// exceed it (so concurrent writes of one owner cannot both slip under a limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StorageQuota {
+    /// Most workflows per owner; creating one more is refused.
+    pub max_workflows: u32,
+    /// Most earlier versions kept per workflow; a code change beyond it drops the oldest in
+    /// the same transaction.
+    pub max_versions: u32,
+    /// Most bytes per owner, over every workflow's texts (name, description, prompt, code,
+    /// graph, plan) and its kept versions' code. A write that would grow past it is refused;
+    /// one that shrinks is always accepted.
+    pub max_stored_bytes: u64,
+}
+
+impl StorageQuota {
+    pub const DEFAULT_MAX_WORKFLOWS: u32 = 1000;
+    pub const DEFAULT_MAX_VERSIONS: u32 = 50;
+    pub const DEFAULT_MAX_STORED_BYTES: u64 = 50 * 1024 * 1024;
+}
+
+impl Default for StorageQuota {
+    fn default() -> Self {
+        Self {
+            max_workflows: Self::DEFAULT_MAX_WORKFLOWS,
+            max_versions: Self::DEFAULT_MAX_VERSIONS,
+            max_stored_bytes: Self::DEFAULT_MAX_STORED_BYTES,
+        }
+    }
+}
+
+/// Which limit of a [`StorageQuota`] a write would have exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum QuotaExceeded {
+    #[error(
+        "you have reached the limit of {max} saved workflows (MAX_WORKFLOWS_PER_USER); delete some to save more"
+    )]
+    Workflows { max: u32 },
+    #[error(
+        "this change would store more than {max} bytes of workflows for you (MAX_STORED_BYTES_PER_USER); delete workflows or make them smaller"
+    )]
+    StoredBytes { max: u64 },
+}
+
+/// What a workflow occupies, as [`StorageQuota::max_stored_bytes`] counts it (its versions
+/// apart).
+pub fn stored_bytes(texts: &[&str]) -> u64 {
+    texts
+        .iter()
+        .map(|t| u64::try_from(t.len()).unwrap_or(u64::MAX))
+        .fold(0, u64::saturating_add)
 }
 
 /// Failures of the storage behind [`WorkflowRepository`].
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
+    /// The write would exceed the owner's [`StorageQuota`].
+    #[error(transparent)]
+    QuotaExceeded(#[from] QuotaExceeded),
     /// The database could not be reached or did not answer in time.
     #[error("workflow storage is unavailable")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -188,6 +311,7 @@ pub enum RepoError {
 /// indistinguishable from one that does not exist.
 #[async_trait]
 pub trait WorkflowRepository: Send + Sync {
+    /// Refused with [`RepoError::QuotaExceeded`] past the owner's workflow or byte limit.
     async fn create(&self, new: NewWorkflow) -> Result<WorkflowRecord, RepoError>;
     async fn get(
         &self,
@@ -195,21 +319,35 @@ pub trait WorkflowRepository: Send + Sync {
         id: WorkflowId,
     ) -> Result<Option<WorkflowRecord>, RepoError>;
     /// The workflows of `owner` among `ids`, in any order, in one round trip; ids that are
-    /// unknown or another owner's are left out. Turns a page of search hits into records.
+    /// unknown or another owner's are left out. Turns a page of search hits into summaries.
     async fn get_many(
         &self,
         owner: OwnerId,
         ids: &[WorkflowId],
-    ) -> Result<Vec<WorkflowRecord>, RepoError>;
-    /// Newest first.
+    ) -> Result<Vec<WorkflowSummary>, RepoError>;
+    /// Newest first, summaries only.
     async fn list(
         &self,
         owner: OwnerId,
         limit: i64,
         offset: i64,
     ) -> Result<WorkflowPage, RepoError>;
-    /// Applies the patch; when `code` changes, the previous code is kept as a version and
-    /// `version` is bumped. `None` when there is no such workflow of this owner.
+    /// The newest `limit`, each with its code (not its graph or plan).
+    async fn recent_with_code(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+    ) -> Result<Vec<WorkflowWithCode>, RepoError>;
+    /// The newest `limit`, each with its plan (not its code or graph): what a search of the
+    /// owner's workflows scores.
+    async fn recent_with_plan(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+    ) -> Result<Vec<WorkflowWithPlan>, RepoError>;
+    /// Applies the patch; when `code` changes, the previous code is kept as a version,
+    /// `version` is bumped and versions beyond the quota's are dropped, oldest first. `None`
+    /// when there is no such workflow of this owner.
     async fn update(
         &self,
         owner: OwnerId,
@@ -226,11 +364,13 @@ pub trait WorkflowRepository: Send + Sync {
         after: Option<WorkflowId>,
         limit: i64,
     ) -> Result<Vec<WorkflowRecord>, RepoError>;
-    /// Earlier versions, newest first. `None` when there is no such workflow of this owner.
+    /// A page of earlier versions, newest first. `None` when there is no such workflow of
+    /// this owner.
     async fn versions(
         &self,
         owner: OwnerId,
         id: WorkflowId,
+        page: VersionsPage,
     ) -> Result<Option<Vec<WorkflowVersion>>, RepoError>;
 }
 

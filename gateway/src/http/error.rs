@@ -178,6 +178,16 @@ impl ApiError {
                     "invalid_workflow",
                     e.to_string(),
                 ),
+                WorkflowError::InvalidGraph(_) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_graph",
+                    e.to_string(),
+                ),
+                WorkflowError::SecretInCode { .. } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "secret_in_code",
+                    e.to_string(),
+                ),
                 WorkflowError::CodeTooLarge { .. } => (
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "payload_too_large",
@@ -188,6 +198,9 @@ impl ApiError {
                 }
                 WorkflowError::Validate(e) => validate_parts(e),
                 WorkflowError::Search(e) => search_parts(e),
+                WorkflowError::Repo(cue_workflows::repo::RepoError::QuotaExceeded(q)) => {
+                    (StatusCode::FORBIDDEN, "quota_exceeded", q.to_string())
+                }
                 WorkflowError::Repo(cue_workflows::repo::RepoError::Unavailable(_)) => (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "database_unavailable",

@@ -5,6 +5,7 @@
 //! table instead of trusting a list of path strings elsewhere.
 
 use actix_web::Resource;
+use actix_web::http::Method;
 
 use super::ratelimit::Bucket;
 
@@ -29,11 +30,33 @@ pub enum BodyLimit {
     Code,
 }
 
+/// The rate-limit buckets of a route's requests: reads (`GET`, `HEAD`) and changes (every
+/// other method but the `OPTIONS` preflight) may count against different ones, since one path
+/// often serves both (`GET /workflows` searches, `POST /workflows` stores).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Limits {
+    pub read: Option<Bucket>,
+    pub write: Option<Bucket>,
+}
+
+impl Limits {
+    /// The bucket a request with this method counts against; `None`: not limited.
+    pub fn for_method(&self, method: &Method) -> Option<Bucket> {
+        if *method == Method::OPTIONS {
+            None
+        } else if *method == Method::GET || *method == Method::HEAD {
+            self.read
+        } else {
+            self.write
+        }
+    }
+}
+
 /// The policy of one route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Policy {
-    /// The rate-limit bucket requests are counted against; `None`: not limited.
-    pub limit: Option<Bucket>,
+    /// The rate-limit buckets requests are counted against.
+    pub limit: Limits,
     pub deadline: Deadline,
     pub body: BodyLimit,
 }
@@ -57,10 +80,27 @@ impl Route {
         }
     }
 
-    /// Counts the route's requests against `bucket`.
+    /// Counts the route's requests, whatever their method, against `bucket`.
     #[must_use]
     pub fn limited(mut self, bucket: Bucket) -> Self {
-        self.policy.limit = Some(bucket);
+        self.policy.limit = Limits {
+            read: Some(bucket),
+            write: Some(bucket),
+        };
+        self
+    }
+
+    /// Counts the route's `GET` and `HEAD` requests against `bucket`.
+    #[must_use]
+    pub fn reads_limited(mut self, bucket: Bucket) -> Self {
+        self.policy.limit.read = Some(bucket);
+        self
+    }
+
+    /// Counts the route's other requests (`POST`, `PUT`, `DELETE`, ...) against `bucket`.
+    #[must_use]
+    pub fn writes_limited(mut self, bucket: Bucket) -> Self {
+        self.policy.limit.write = Some(bucket);
         self
     }
 

@@ -31,6 +31,7 @@ use crate::config::RateLimitSettings;
 use crate::http::error::ApiError;
 use crate::http::token::request_token;
 use crate::metrics::Metrics;
+use crate::middleware::policy::Limits;
 
 /// Longest a rate-limit decision may wait for Redis.
 pub const REDIS_DEADLINE: Duration = Duration::from_millis(250);
@@ -40,30 +41,43 @@ pub const REDIS_BACKOFF: Duration = Duration::from_secs(5);
 /// What a request is counted against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Bucket {
-    /// Login, callback, logout and the other `/auth/*` routes: per client IP.
+    /// The login flow (start, callback): per client IP, as nobody is signed in yet.
     Auth,
-    /// Workflow generation (also from a template): per user.
+    /// Workflow generation (also from a template): per user, per IP when anonymous.
     Generate,
-    /// Code validation: per user.
+    /// Anonymous generation, all clients together: what the logged-out builder may cost the
+    /// service however many addresses it comes from. Counted on top of [`Bucket::Generate`].
+    AnonymousGenerate,
+    /// Code validation, and filling credentials (which validates the filled code): per user.
     Validate,
     /// Speech transcription: per user.
     Transcribe,
+    /// Stored changes (saving, editing and deleting workflows, profile, logout): per user.
+    Write,
+    /// Listing and searching the user's workflows: per user.
+    Search,
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 4] = [
+    pub const ALL: [Bucket; 7] = [
         Bucket::Auth,
         Bucket::Generate,
+        Bucket::AnonymousGenerate,
         Bucket::Validate,
         Bucket::Transcribe,
+        Bucket::Write,
+        Bucket::Search,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             Bucket::Auth => "auth",
             Bucket::Generate => "generate",
+            Bucket::AnonymousGenerate => "anonymous_generate",
             Bucket::Validate => "validate",
             Bucket::Transcribe => "transcribe",
+            Bucket::Write => "write",
+            Bucket::Search => "search",
         }
     }
 
@@ -71,9 +85,31 @@ impl Bucket {
         match self {
             Bucket::Auth => settings.auth_per_minute,
             Bucket::Generate => settings.generate_per_minute,
+            Bucket::AnonymousGenerate => settings.anonymous_generate_per_minute,
             Bucket::Validate => settings.validate_per_minute,
             Bucket::Transcribe => settings.transcribe_per_minute,
+            Bucket::Write => settings.write_per_minute,
+            Bucket::Search => settings.search_per_minute,
         }
+    }
+}
+
+/// The key every anonymous generation is counted under in [`Bucket::AnonymousGenerate`].
+const ALL_ANONYMOUS: &str = "all";
+
+/// How a client address is counted: an IPv4 address as itself, an IPv6 address by its /64
+/// (one subscriber's network; a client can pick any of its 2^64 addresses at will).
+pub fn ip_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("ip:{v4}"),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => format!("ip:{v4}"),
+            None => {
+                let s = v6.segments();
+                let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("ip:{net}/64")
+            }
+        },
     }
 }
 
@@ -353,21 +389,20 @@ fn set_headers(headers: &mut actix_web::http::header::HeaderMap, d: &Decision) {
 }
 
 /// A route's rate limit, ready to wrap its resource (see `policy`): the limiter, the route's
-/// bucket, and the login service that tells whose token a request carries.
+/// buckets, and the login service that tells whose token a request carries.
 #[derive(Clone)]
 pub struct RateLimit {
     limiter: Arc<RateLimiter>,
     auth: Arc<AuthService>,
-    /// `None`: the route is not limited and the middleware only passes requests on.
-    bucket: Option<Bucket>,
+    limits: Limits,
 }
 
 impl RateLimit {
-    pub fn new(limiter: Arc<RateLimiter>, auth: Arc<AuthService>, bucket: Option<Bucket>) -> Self {
+    pub fn new(limiter: Arc<RateLimiter>, auth: Arc<AuthService>, limits: Limits) -> Self {
         Self {
             limiter,
             auth,
-            bucket,
+            limits,
         }
     }
 
@@ -381,9 +416,25 @@ impl RateLimit {
             return format!("user:{}", verified.user_id);
         }
         match self.limiter.client_ip(req) {
-            Some(ip) => format!("ip:{ip}"),
+            Some(ip) => ip_key(ip),
             None => "ip:unknown".to_owned(),
         }
+    }
+
+    /// Counts the request against its bucket and, when it is an anonymous generation, against
+    /// the shared anonymous quota too. The first refusal wins; else the route's own decision.
+    async fn decide(&self, bucket: Bucket, key: &str) -> Option<(Bucket, Decision)> {
+        let own = self.limiter.check(bucket, key).await?;
+        if own.allowed && bucket == Bucket::Generate && key.starts_with("ip:") {
+            let shared = self
+                .limiter
+                .check(Bucket::AnonymousGenerate, ALL_ANONYMOUS)
+                .await;
+            if let Some(shared) = shared.filter(|d| !d.allowed) {
+                return Some((Bucket::AnonymousGenerate, shared));
+            }
+        }
+        Some((bucket, own))
     }
 }
 
@@ -394,14 +445,11 @@ pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let Some(bucket) = limit.bucket else {
+    let Some(bucket) = limit.limits.for_method(req.method()) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
-    if req.method() == actix_web::http::Method::OPTIONS {
-        return Ok(next.call(req).await?.map_into_left_body());
-    }
     let key = limit.key(&req, bucket);
-    let Some(decision) = limit.limiter.check(bucket, &key).await else {
+    let Some((bucket, decision)) = limit.decide(bucket, &key).await else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
     if !decision.allowed {
@@ -432,6 +480,9 @@ mod tests {
             generate_per_minute: per_minute,
             validate_per_minute: 0,
             transcribe_per_minute: per_minute,
+            write_per_minute: per_minute,
+            search_per_minute: per_minute,
+            anonymous_generate_per_minute: per_minute,
             redis_prefix: format!("cue-test:{}", uuid::Uuid::new_v4()),
             trusted_proxy_hops: 0,
         }
@@ -603,5 +654,16 @@ mod tests {
         s.trusted_proxy_hops = 5;
         let too_many = new_limiter(&s, None);
         assert_eq!(too_many.client_ip(&req()), Some(peer.ip()));
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_and_mapped_ipv4_as_ipv4() {
+        let key = |s: &str| ip_key(s.parse().expect("ip"));
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff:1:2:3"));
+        assert_eq!(key("2001:db8:1:2::9"), "ip:2001:db8:1:2::/64");
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:203.0.113.7"), key("203.0.113.7"));
+        assert_eq!(key("203.0.113.7"), "ip:203.0.113.7");
+        assert_ne!(key("203.0.113.7"), key("203.0.113.8"));
     }
 }

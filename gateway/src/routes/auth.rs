@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::extract::AuthUser;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::token::{SESSION_COOKIE, STATE_COOKIE, TokenSource, request_token};
 use crate::middleware::policy::Route;
@@ -264,19 +265,58 @@ pub async fn post_logout(
         }))
 }
 
-/// The frontend's logout links: clear the cookie and go back to the frontend.
-/// Also `GET /api/auth/logout`.
+/// Logs out on every device: every token of the caller issued up to now stops working (the
+/// one presented too), and this browser's cookie is cleared.
+#[utoipa::path(post, path = "/auth/logout/everywhere", tag = "auth", security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = MessageResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn post_logout_everywhere(
+    user: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.auth.logout_everywhere(&user.auth).await?;
+    Ok(HttpResponse::Ok()
+        .cookie(expired_cookie(&state, SESSION_COOKIE, "/"))
+        .json(MessageResponse {
+            message: "logged out everywhere",
+        }))
+}
+
+/// Whether a `GET` that changes the session comes from the user's own pages: a navigation
+/// from an allowed origin (its `Origin` or `Referer`), one the browser calls same-site or
+/// user-initiated (`Sec-Fetch-Site`), or a client presenting its token in the header (which
+/// no other site can make a browser send). A link on another site is none of these.
+fn same_site(req: &HttpRequest, state: &AppState) -> bool {
+    if matches!(request_token(req), Ok(Some((_, TokenSource::Bearer)))) {
+        return true;
+    }
+    if crate::extract::check_origin(req, state).is_ok() {
+        return true;
+    }
+    req.headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| matches!(site, "same-origin" | "same-site" | "none"))
+}
+
+/// The frontend's logout links: clear the cookie and go back to the frontend. Honoured only
+/// from the user's own pages (see `same_site`): a cross-site link or image only gets the
+/// redirect, and the session stays. Also `GET /api/auth/logout`.
 #[utoipa::path(get, path = "/api/logout", tag = "auth",
-    responses((status = 302, description = "Cookie cleared, redirect to FRONTEND_URL")))]
+    responses((status = 302, description = "Cookie cleared (same-site requests only), redirect to FRONTEND_URL")))]
 pub async fn get_logout(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let mut res = HttpResponse::build(StatusCode::FOUND);
+    res.insert_header((header::LOCATION, frontend_redirect(&state, "/", None)));
+    if !same_site(&req, &state) {
+        tracing::info!("cross-site logout link ignored");
+        return Ok(res.finish());
+    }
     if let Err(e) = revoke_presented(&req, &state).await {
         tracing::warn!(error = %e, "logout could not revoke the token");
     }
-    Ok(HttpResponse::build(StatusCode::FOUND)
-        .insert_header((header::LOCATION, frontend_redirect(&state, "/", None)))
+    Ok(res
         .cookie(expired_cookie(&state, SESSION_COOKIE, "/"))
         .finish())
 }
@@ -319,19 +359,22 @@ pub async fn post_validate_token(
     }
 }
 
-/// Every login route counts against the per-IP login limit.
+/// The login flow (start, callback) counts against the per-IP login limit: nobody is signed in
+/// yet. Logging out is a change of the caller's sessions, counted per user; checking a token
+/// is a read and not limited.
 pub fn routes() -> Vec<Route> {
-    [
-        Route::new("/auth/logout", |r| r.post(post_logout)),
-        Route::new("/auth/logout/api", |r| r.post(post_logout)),
+    vec![
+        Route::new("/auth/logout", |r| r.post(post_logout)).limited(Bucket::Write),
+        Route::new("/auth/logout/api", |r| r.post(post_logout)).limited(Bucket::Write),
+        Route::new("/auth/logout/everywhere", |r| {
+            r.post(post_logout_everywhere)
+        })
+        .limited(Bucket::Write),
         Route::new("/auth/validate-token", |r| r.post(post_validate_token)),
-        Route::new("/api/logout", |r| r.get(get_logout)),
-        Route::new("/api/auth/logout", |r| r.get(get_logout)),
-        Route::new("/auth/{provider}", |r| r.get(get_login)),
-        Route::new("/auth/{provider}/login", |r| r.get(get_login)),
-        Route::new("/auth/{provider}/callback", |r| r.get(get_callback)),
+        Route::new("/api/logout", |r| r.get(get_logout)).limited(Bucket::Write),
+        Route::new("/api/auth/logout", |r| r.get(get_logout)).limited(Bucket::Write),
+        Route::new("/auth/{provider}", |r| r.get(get_login)).limited(Bucket::Auth),
+        Route::new("/auth/{provider}/login", |r| r.get(get_login)).limited(Bucket::Auth),
+        Route::new("/auth/{provider}/callback", |r| r.get(get_callback)).limited(Bucket::Auth),
     ]
-    .into_iter()
-    .map(|route| route.limited(Bucket::Auth))
-    .collect()
 }

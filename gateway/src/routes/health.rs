@@ -37,29 +37,36 @@ pub async fn get_health() -> web::Json<Health> {
 ))]
 pub async fn get_ready(state: web::Data<AppState>) -> HttpResponse {
     // Each check is bounded (READINESS_TIMEOUT_MS, 800 ms by default) so the answer comes
-    // within a second even when a dependency is silent rather than refusing.
+    // within a second even when a dependency is silent rather than refusing; a round's
+    // results are reused for a second (`ReadinessCache`).
     let limit = state.settings.readiness_timeout;
-    let results = join_all(state.probes.iter().map(|probe| async move {
-        let outcome = match tokio::time::timeout(limit, probe.check()).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(reason)) => Err(reason),
-            Err(_) => Err("timed out".to_owned()),
-        };
-        (probe.name(), probe.required(), outcome)
-    }))
-    .await;
+    let results = state
+        .readiness
+        .get_or_check(|| async {
+            let results = join_all(state.probes.iter().map(|probe| async move {
+                let outcome = match tokio::time::timeout(limit, probe.check()).await {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(reason)) => Err(reason),
+                    Err(_) => Err("timed out".to_owned()),
+                };
+                (probe.name(), probe.required(), outcome)
+            }))
+            .await;
+            for (name, _, outcome) in &results {
+                if let Err(reason) = outcome {
+                    tracing::warn!(dependency = name, %reason, "readiness check failed");
+                }
+            }
+            results
+        })
+        .await;
     let ready = results
         .iter()
         .all(|(_, required, r)| r.is_ok() || !required);
     let degraded = results.iter().any(|(_, _, r)| r.is_err());
     let checks = results
-        .into_iter()
-        .map(|(name, _, r)| {
-            if let Err(reason) = &r {
-                tracing::warn!(dependency = name, %reason, "readiness check failed");
-            }
-            (name, r.err().unwrap_or_else(|| "ok".to_owned()))
-        })
+        .iter()
+        .map(|(name, _, r)| (*name, r.clone().err().unwrap_or_else(|| "ok".to_owned())))
         .collect();
     let body = Readiness {
         status: match (ready, degraded) {

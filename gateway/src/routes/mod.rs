@@ -83,23 +83,52 @@ pub fn mount(route: Route, state: &AppState) -> impl HttpServiceFactory + 'stati
 }
 
 #[cfg(test)]
+#[expect(clippy::expect_used, reason = "tests")]
 mod tests {
     use std::collections::BTreeSet;
 
+    use actix_web::http::Method;
+
     use super::*;
+    use crate::middleware::policy::Limits;
     use crate::middleware::ratelimit::Bucket;
 
-    /// The limits as the README documents them (`RATE_LIMIT_*`): a rule over paths, so that
-    /// a new route under `/auth/` without the login limit fails here.
-    fn documented_limit(path: &str) -> Option<Bucket> {
+    /// The limits as the README documents them (`RATE_LIMIT_*`), as (reads, changes): a rule
+    /// over paths, so that a new route under `/auth/` or `/workflows` without its limit fails
+    /// here. Only the login flow counts per IP.
+    fn documented_limits(path: &str) -> Limits {
+        let both = |b| Limits {
+            read: Some(b),
+            write: Some(b),
+        };
+        let writes = |b| Limits {
+            read: None,
+            write: Some(b),
+        };
         match path {
-            "/workflows/generate" | "/templates/{id}/use" => Some(Bucket::Generate),
-            "/code/validate" | "/code/syntax-check" => Some(Bucket::Validate),
-            "/speech/transcribe" => Some(Bucket::Transcribe),
-            p if p.starts_with("/auth/") || p.starts_with("/api/auth/") || p == "/api/logout" => {
-                Some(Bucket::Auth)
+            "/workflows/generate" | "/templates/{id}/use" => both(Bucket::Generate),
+            "/code/validate" | "/code/syntax-check" | "/workflows/{id}/credentials" => {
+                both(Bucket::Validate)
             }
-            _ => None,
+            "/speech/transcribe" => both(Bucket::Transcribe),
+            "/auth/{provider}" | "/auth/{provider}/login" | "/auth/{provider}/callback" => {
+                both(Bucket::Auth)
+            }
+            "/workflows" => Limits {
+                read: Some(Bucket::Search),
+                write: Some(Bucket::Write),
+            },
+            "/workflows/user/{user_id}" => both(Bucket::Search),
+            "/workflows/{id}" | "/api/auth/profile" => writes(Bucket::Write),
+            "/auth/logout"
+            | "/auth/logout/api"
+            | "/auth/logout/everywhere"
+            | "/api/logout"
+            | "/api/auth/logout"
+            | "/auth/users/profile"
+            | "/api/auth/onboarding"
+            | "/auth/users/complete-onboarding" => both(Bucket::Write),
+            _ => Limits::default(),
         }
     }
 
@@ -109,31 +138,44 @@ mod tests {
         for route in &table {
             assert_eq!(
                 route.policy.limit,
-                documented_limit(route.path),
+                documented_limits(route.path),
                 "{}",
                 route.path
             );
         }
         // And the routes the README names are there, so a rename cannot slip past the rule.
-        for (path, bucket) in [
-            ("/workflows/generate", Bucket::Generate),
-            ("/templates/{id}/use", Bucket::Generate),
-            ("/code/validate", Bucket::Validate),
-            ("/code/syntax-check", Bucket::Validate),
-            ("/speech/transcribe", Bucket::Transcribe),
-            ("/auth/{provider}", Bucket::Auth),
-            ("/auth/{provider}/callback", Bucket::Auth),
-            ("/auth/logout", Bucket::Auth),
-            ("/api/auth/logout", Bucket::Auth),
-            ("/api/logout", Bucket::Auth),
+        for (path, method, bucket) in [
+            ("/workflows/generate", Method::POST, Bucket::Generate),
+            ("/templates/{id}/use", Method::POST, Bucket::Generate),
+            ("/code/validate", Method::POST, Bucket::Validate),
+            ("/code/syntax-check", Method::POST, Bucket::Validate),
+            (
+                "/workflows/{id}/credentials",
+                Method::POST,
+                Bucket::Validate,
+            ),
+            ("/speech/transcribe", Method::POST, Bucket::Transcribe),
+            ("/auth/{provider}", Method::GET, Bucket::Auth),
+            ("/auth/{provider}/callback", Method::GET, Bucket::Auth),
+            ("/workflows", Method::GET, Bucket::Search),
+            ("/workflows", Method::POST, Bucket::Write),
+            ("/workflows/{id}", Method::PUT, Bucket::Write),
+            ("/workflows/{id}", Method::DELETE, Bucket::Write),
+            ("/auth/logout", Method::POST, Bucket::Write),
+            ("/api/logout", Method::GET, Bucket::Write),
         ] {
             assert!(
                 table
                     .iter()
-                    .any(|r| r.path == path && r.policy.limit == Some(bucket)),
-                "{path} is not mounted with the {} limit",
+                    .any(|r| r.path == path && r.policy.limit.for_method(&method) == Some(bucket)),
+                "{method} {path} is not mounted with the {} limit",
                 bucket.name()
             );
+        }
+        // The signed-in user's own reads never share the per-IP login limit.
+        for path in ["/auth/users/me", "/auth/users/api/me", "/api/auth/profile"] {
+            let route = table.iter().find(|r| r.path == path).expect("mounted");
+            assert_eq!(route.policy.limit.for_method(&Method::GET), None, "{path}");
         }
     }
 

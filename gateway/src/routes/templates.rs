@@ -125,6 +125,7 @@ pub async fn get_template(
 #[utoipa::path(post, path = "/templates/{id}/use", tag = "templates", params(("id" = String, Path)),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = GenerateResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "quota_exceeded: the caller's history is full"),
         (status = 404, body = ErrorBody)))]
 pub async fn post_use_template(
     user: AuthUser,

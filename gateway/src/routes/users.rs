@@ -177,23 +177,24 @@ pub async fn post_onboarding(
     Ok(web::Json(updated.into()))
 }
 
-/// The frontend's paths under `/auth/` and `/api/auth/` count against the login limit, like
-/// every route there.
+/// Reads of the signed-in user are not limited (the frontend asks on every page); changes
+/// count per user against the write limit. None of these is part of the login flow, so none
+/// shares the per-IP login limit.
 pub fn routes() -> Vec<Route> {
     vec![
         Route::new("/users/me", |r| r.get(get_me)),
-        Route::new("/auth/users/me", |r| r.get(get_frontend_me)).limited(Bucket::Auth),
+        Route::new("/auth/users/me", |r| r.get(get_frontend_me)),
         // The frontend's other paths for the same things.
-        Route::new("/auth/users/api/me", |r| r.get(get_frontend_me)).limited(Bucket::Auth),
+        Route::new("/auth/users/api/me", |r| r.get(get_frontend_me)),
         Route::new("/api/auth/profile", |r| {
             r.get(get_frontend_me).put(put_profile)
         })
-        .limited(Bucket::Auth),
-        Route::new("/auth/users/profile", |r| r.put(put_profile)).limited(Bucket::Auth),
-        Route::new("/api/auth/onboarding", |r| r.post(post_onboarding)).limited(Bucket::Auth),
+        .writes_limited(Bucket::Write),
+        Route::new("/auth/users/profile", |r| r.put(put_profile)).limited(Bucket::Write),
+        Route::new("/api/auth/onboarding", |r| r.post(post_onboarding)).limited(Bucket::Write),
         Route::new("/auth/users/complete-onboarding", |r| {
             r.post(post_onboarding)
         })
-        .limited(Bucket::Auth),
+        .limited(Bucket::Write),
     ]
 }

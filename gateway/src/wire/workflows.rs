@@ -3,7 +3,9 @@
 //! path.
 
 use chrono::{DateTime, Utc};
-use cue_workflows::repo::{WorkflowId, WorkflowRecord, WorkflowVersion};
+use cue_workflows::repo::{
+    VersionsPage, WorkflowId, WorkflowRecord, WorkflowVersion, WorkflowWithCode,
+};
 use cue_workflows::{
     Edge, FilledCredentials, Generated, GeneratedWorkflow, IdentifiedTool, InputType, ListRequest,
     Node, Step, Trigger, WorkflowInput, WorkflowListing,
@@ -199,8 +201,8 @@ pub struct WorkflowSummary {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<WorkflowRecord> for WorkflowSummary {
-    fn from(r: WorkflowRecord) -> Self {
+impl From<cue_workflows::repo::WorkflowSummary> for WorkflowSummary {
+    fn from(r: cue_workflows::repo::WorkflowSummary) -> Self {
         Self {
             id: r.id.to_string(),
             name: r.name,
@@ -315,6 +317,23 @@ pub struct Deleted {
     pub message: &'static str,
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct VersionsQuery {
+    /// 1 to 50, default 20.
+    pub limit: Option<i64>,
+    /// Only versions older than this one (the last `version` of the previous page).
+    pub before: Option<i32>,
+}
+
+impl From<VersionsQuery> for VersionsPage {
+    fn from(q: VersionsQuery) -> Self {
+        Self {
+            limit: q.limit.unwrap_or(20),
+            before: q.before,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct VersionOut {
     pub version: i32,
@@ -344,15 +363,16 @@ pub struct HistoryItem {
     pub generated_code: Option<String>,
 }
 
-impl From<WorkflowRecord> for HistoryItem {
-    fn from(r: WorkflowRecord) -> Self {
+impl From<WorkflowWithCode> for HistoryItem {
+    fn from(w: WorkflowWithCode) -> Self {
+        let r = w.summary;
         Self {
             id: r.id.to_string(),
             name: r.name,
             description: r.description,
             status: r.status.as_str().to_owned(),
             created_at: r.created_at,
-            generated_code: Some(r.code).filter(|c| !c.is_empty()),
+            generated_code: Some(w.code).filter(|c| !c.is_empty()),
         }
     }
 }

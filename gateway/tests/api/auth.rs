@@ -509,9 +509,43 @@ async fn validate_token_reports_validity(app: TestApp) {
 
 async fn frontend_logout_link_clears_the_cookie_and_redirects(app: TestApp) {
     app.browser_login("google", "google-code-ada").await;
+    // A link on another site (or an image pointing here) only gets the redirect.
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("referer", "https://evil.example/page"),
+        ("origin", "https://evil.example"),
+    ] {
+        let res = app
+            .browser
+            .get(app.url("/api/logout"))
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302, "{name}");
+        assert_eq!(res.headers()[header::LOCATION], format!("{FRONTEND}/"));
+        assert!(res.headers().get(header::SET_COOKIE).is_none(), "{name}");
+        let (status, _) = get_json(&app.browser, app.url("/auth/users/me")).await;
+        assert_eq!(status, 200, "{name}: still logged in");
+    }
+    // Nothing says where it came from: not honoured either.
     let res = app
         .browser
         .get(app.url("/api/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(
+        get_json(&app.browser, app.url("/auth/users/me")).await.0,
+        200
+    );
+    // The frontend's own link.
+    let res = app
+        .browser
+        .get(app.url("/api/logout"))
+        .header(header::REFERER, format!("{FRONTEND}/settings"))
+        .header("sec-fetch-site", "cross-site")
         .send()
         .await
         .unwrap();

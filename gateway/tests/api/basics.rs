@@ -54,6 +54,8 @@ async fn openapi_lists_every_route(app: TestApp) {
         "/users/me",
         "/auth/users/me",
         "/auth/logout",
+        "/auth/logout/everywhere",
+        "/workflows/{id}/versions",
         "/code/validate",
         "/speech/transcribe",
         "/speech/service-status",

@@ -147,6 +147,9 @@ async fn database_outage_is_reported_fast_and_heals_by_itself(outage: Outage) {
         Outage::Cut => proxy.cut(),
         Outage::Blackhole => proxy.blackhole(),
     }
+    // Readiness answers from its last round for up to a second (`ReadinessCache`): the
+    // round `all_ok` caused is still fresh. The promise is about the next round.
+    tokio::time::sleep(cue_gateway::state::ReadinessCache::TTL).await;
 
     let (status, body, ready_took) = timed(r.ready()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");

@@ -15,6 +15,9 @@ use crate::helpers::{TestApp, error_code, spawn_app_with};
 backend_tests!(
     generation_is_limited_per_user_with_ratelimit_headers,
     auth_routes_are_limited_per_client_ip,
+    signed_in_reads_under_auth_do_not_use_the_login_quota,
+    writes_searches_and_credential_fills_are_limited_per_user,
+    anonymous_generation_has_a_cap_shared_by_every_address,
     limits_are_shared_between_instances_through_redis,
     redis_down_degrades_to_in_process_limits_without_errors,
     a_redis_outage_mid_run_costs_no_errors_and_heals,
@@ -138,6 +141,123 @@ async fn auth_routes_are_limited_per_client_ip(app: TestApp) {
     assert_eq!(error_code(refused, 429).await, "rate_limited");
     // The spoofable left part of X-Forwarded-For does not matter; the proxy's entry does.
     assert_eq!(start("203.0.113.2").await.unwrap().status(), 200);
+}
+
+async fn signed_in_reads_under_auth_do_not_use_the_login_quota(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(backend, |s| s.rate_limits.auth_per_minute = 3).await;
+    // A login is two requests of the flow: the start and the callback.
+    let ada = app.api_login("google", "google-code-ada").await;
+    for _ in 0..20 {
+        for path in ["/auth/users/me", "/auth/users/api/me", "/api/auth/profile"] {
+            let res = app.get_as(&ada, path).await;
+            assert_eq!(res.status(), 200, "{path}");
+            assert!(res.headers().get("ratelimit-limit").is_none(), "{path}");
+        }
+    }
+    // The flow itself still has its quota: one request left, then 429.
+    let start = || {
+        app.api
+            .get(app.url("/auth/google"))
+            .header("accept", "application/json")
+            .send()
+    };
+    assert_eq!(start().await.unwrap().status(), 200);
+    assert_eq!(
+        error_code(start().await.unwrap(), 429).await,
+        "rate_limited"
+    );
+}
+
+/// The detail of a 429 names the bucket that refused it.
+async fn refused_by(res: reqwest::Response) -> String {
+    assert_eq!(res.status(), 429);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited");
+    body["detail"].as_str().unwrap().to_owned()
+}
+
+async fn writes_searches_and_credential_fills_are_limited_per_user(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(backend, |s| {
+        s.rate_limits.write_per_minute = 2;
+        s.rate_limits.search_per_minute = 2;
+        s.rate_limits.validate_per_minute = 1;
+    })
+    .await;
+    let ada = app.api_login("google", "google-code-ada").await;
+    let bob = app.api_login("google", "google-code-bob").await;
+    let body = json!({"name": "n", "code": "x = 1\n"});
+
+    let first = app.post_as(&ada, "/workflows", &body).await;
+    assert_eq!(first.status(), 201);
+    assert_eq!(header(&first, "ratelimit-limit"), "2");
+    let id = first.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/workflows/{id}");
+    assert_eq!(
+        app.put_as(&ada, &path, &json!({"name": "m"}))
+            .await
+            .status(),
+        200
+    );
+    let refused = app.post_as(&ada, "/workflows", &body).await;
+    assert!(refused_by(refused).await.contains("write"));
+    // Reads of one workflow are not limited; searches are, in their own bucket.
+    assert_eq!(app.get_as(&ada, &path).await.status(), 200);
+    for _ in 0..2 {
+        assert_eq!(app.get_as(&ada, "/workflows?q=n").await.status(), 200);
+    }
+    assert!(
+        refused_by(app.get_as(&ada, "/workflows").await)
+            .await
+            .contains("search")
+    );
+    // A credential fill validates code: it counts like a validation.
+    let fill = json!({"credentials": {"SLACK_BOT_TOKEN": "v"}});
+    let once = app
+        .post_as(&ada, &format!("{path}/credentials"), &fill)
+        .await;
+    assert_ne!(once.status(), 429);
+    let twice = app
+        .post_as(&ada, &format!("{path}/credentials"), &fill)
+        .await;
+    assert!(refused_by(twice).await.contains("validate"));
+    // Another user has quotas of their own.
+    assert_eq!(app.post_as(&bob, "/workflows", &body).await.status(), 201);
+    assert_eq!(app.get_as(&bob, "/workflows").await.status(), 200);
+}
+
+async fn anonymous_generation_has_a_cap_shared_by_every_address(app: TestApp) {
+    let backend = app.store.backend();
+    drop(app);
+    let app = self::app(backend, |s| {
+        s.rate_limits.generate_per_minute = 10;
+        s.rate_limits.anonymous_generate_per_minute = 2;
+        s.rate_limits.trusted_proxy_hops = 1;
+    })
+    .await;
+    let from = |client_ip: String| {
+        app.api
+            .post(app.url("/workflows/generate"))
+            .header("x-forwarded-for", client_ip)
+            .json(&json!({"prompt": "every day at 9am send a Slack message to #general"}))
+            .send()
+    };
+    // Each address is well within its own quota; together they use up the shared one.
+    for i in 1..=2 {
+        assert_eq!(from(format!("203.0.113.{i}")).await.unwrap().status(), 200);
+    }
+    let refused = from("203.0.113.3".to_owned()).await.unwrap();
+    assert!(refused.headers().get("retry-after").is_some());
+    assert!(refused_by(refused).await.contains("anonymous_generate"));
+    // A signed-in user is counted as themself only.
+    let ada = app.api_login("google", "google-code-ada").await;
+    assert_eq!(generate(&app, Some(&ada)).await.status(), 200);
 }
 
 async fn limits_are_shared_between_instances_through_redis(app: TestApp) {

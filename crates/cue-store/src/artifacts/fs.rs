@@ -48,21 +48,32 @@ async fn blocking<T: Send + 'static>(
         .map_err(internal)
 }
 
+/// Creates `dir` and its missing parents, private to the service's user (`0700` on Unix).
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::other("artifact path has no parent"))?;
-    std::fs::create_dir_all(dir)?;
+    create_private_dir(dir)?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("artifact");
     let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4()));
     let written = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        // A bundle is the user's code: readable by the service's own user only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -114,6 +125,28 @@ mod tests {
 
     fn key(k: &str) -> ArtifactKey {
         ArtifactKey::new(k).unwrap()
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn bundles_are_readable_by_the_service_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = FsArtifactStore::new(dir.path().join("artifacts"));
+        let key = key("bundles/abc/v1.zip");
+        store
+            .put(&key, b"zip".to_vec(), "application/zip")
+            .await
+            .unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&store.path(&key)), 0o600);
+        assert_eq!(mode(&dir.path().join("artifacts/bundles/abc")), 0o700);
+        // An overwrite keeps it private too.
+        store
+            .put(&key, b"zip2".to_vec(), "application/zip")
+            .await
+            .unwrap();
+        assert_eq!(mode(&store.path(&key)), 0o600);
     }
 
     #[tokio::test]

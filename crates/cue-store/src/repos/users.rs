@@ -1,14 +1,14 @@
 //! [`UserRepository`] over the `users` and `identities` tables.
 
 use async_trait::async_trait;
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use cue_auth::{
     NewUser, Profile, ProfileUpdate, Provider, ProvisionedUser, RepoError, User, UserId,
     UserRepository,
 };
 use diesel::prelude::*;
 
-use super::{db_now, from_db_time, uuid_from_db, uuid_to_db};
+use super::{db_now, from_db_time, to_db_time, uuid_from_db, uuid_to_db};
 use crate::error::DbError;
 use crate::pool::{AnyConnection, Pool, run, write_transaction};
 use crate::schema::{identities, users};
@@ -50,6 +50,7 @@ struct UserRow {
     last_provider: Option<String>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    sessions_valid_after: Option<NaiveDateTime>,
 }
 
 impl UserRow {
@@ -73,6 +74,7 @@ impl UserRow {
                 usage_purpose: self.usage_purpose,
             },
             last_provider,
+            sessions_valid_after: self.sessions_valid_after.map(from_db_time),
             created_at: from_db_time(self.created_at),
             updated_at: from_db_time(self.updated_at),
         })
@@ -209,6 +211,7 @@ impl UserRepository for DbUserRepository {
             last_provider: Some(user.last_provider.as_str().to_owned()),
             created_at: now,
             updated_at: now,
+            sessions_valid_after: None,
         };
         let provider = user.last_provider;
         let row = run(&self.pool, move |c| {
@@ -240,6 +243,7 @@ impl UserRepository for DbUserRepository {
             last_provider: None,
             created_at: now,
             updated_at: now,
+            sessions_valid_after: None,
         };
         let row = run(&self.pool, move |c| {
             diesel::insert_into(users::table).values(&row).execute(c)?;
@@ -278,6 +282,18 @@ impl UserRepository for DbUserRepository {
         })
         .await?;
         Ok(())
+    }
+
+    async fn end_sessions(&self, id: UserId, at: DateTime<Utc>) -> Result<bool, RepoError> {
+        let (id, at) = (uuid_to_db(id.0), to_db_time(at));
+        let updated = run(&self.pool, move |c| {
+            Ok(diesel::update(users::table)
+                .filter(users::id.eq(&id))
+                .set(users::sessions_valid_after.eq(Some(at)))
+                .execute(c)?)
+        })
+        .await?;
+        Ok(updated > 0)
     }
 
     /// Only fields that actually change are written; `updated_at` moves only then.
@@ -349,6 +365,7 @@ mod tests {
         update_profile_writes_only_given_fields,
         update_profile_without_changes_keeps_updated_at,
         update_profile_of_a_missing_user_is_none,
+        ending_sessions_stores_the_cutoff_of_that_user_only,
         unknown_users_are_none,
         unicode_and_long_text_round_trip,
         users_without_email_are_stored,
@@ -670,6 +687,34 @@ mod tests {
             same.updated_at, u.updated_at,
             "writing an equal value is no change"
         );
+    }
+
+    async fn ending_sessions_stores_the_cutoff_of_that_user_only(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let users = store.users();
+        let (ada, bob) = (user(&store).await, user(&store).await);
+        assert_eq!(ada.sessions_valid_after, None);
+        let at = chrono::DateTime::<chrono::Utc>::from_timestamp(1_900_000_000, 0).unwrap();
+        assert!(users.end_sessions(ada.id, at).await.unwrap());
+        assert_eq!(
+            users
+                .find(ada.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .sessions_valid_after,
+            Some(at)
+        );
+        assert_eq!(
+            users
+                .find(bob.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .sessions_valid_after,
+            None
+        );
+        assert!(!users.end_sessions(UserId::new(), at).await.unwrap());
     }
 
     async fn update_profile_of_a_missing_user_is_none(db: TestDatabase) {

@@ -3,25 +3,28 @@
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use cue_workflows::repo::{
-    NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPage, WorkflowPatch, WorkflowRecord,
-    WorkflowRepository, WorkflowStatus, WorkflowVersion,
+    NewWorkflow, OwnerId, QuotaExceeded, RepoError, StorageQuota, VersionsPage, WorkflowId,
+    WorkflowPage, WorkflowPatch, WorkflowRecord, WorkflowRepository, WorkflowStatus,
+    WorkflowSummary, WorkflowVersion, WorkflowWithCode, WorkflowWithPlan, stored_bytes,
 };
 use diesel::prelude::*;
 
 use super::{db_now, from_db_time, uuid_from_db, uuid_to_db};
 use crate::error::DbError;
 use crate::pool::{AnyConnection, Pool, run, write_transaction};
-use crate::schema::{workflow_versions, workflows};
+use crate::schema::{users, workflow_versions, workflows};
 
-/// Saved workflows and their earlier code, stored in the database.
+/// Saved workflows and their earlier code, stored in the database, within a
+/// [`StorageQuota`] per owner.
 #[derive(Clone)]
 pub struct DbWorkflowRepository {
     pool: Pool,
+    quota: StorageQuota,
 }
 
 impl DbWorkflowRepository {
-    pub(crate) fn new(pool: Pool) -> Self {
-        Self { pool }
+    pub(crate) fn new(pool: Pool, quota: StorageQuota) -> Self {
+        Self { pool, quota }
     }
 }
 
@@ -49,9 +52,23 @@ struct WorkflowRow {
     code_updated_at: NaiveDateTime,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    /// The row's texts plus its versions' code, in bytes (see [`StorageQuota`]).
+    stored_bytes: i64,
 }
 
 impl WorkflowRow {
+    /// The row's own texts, in bytes (its versions apart).
+    fn text_bytes(&self) -> i64 {
+        to_i64(stored_bytes(&[
+            &self.name,
+            &self.description,
+            &self.prompt,
+            &self.code,
+            &self.graph_json,
+            &self.plan_json,
+        ]))
+    }
+
     fn into_record(self) -> Result<WorkflowRecord, DbError> {
         Ok(WorkflowRecord {
             id: WorkflowId(uuid_from_db(&self.id, "workflow id")?),
@@ -71,6 +88,44 @@ impl WorkflowRow {
             updated_at: from_db_time(self.updated_at),
         })
     }
+}
+
+/// The summary columns of a workflow: what lists and search results read, without the code,
+/// graph and plan.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = workflows)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct SummaryRow {
+    id: String,
+    owner_id: String,
+    name: String,
+    description: String,
+    status: String,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<WorkflowSummary, DbError> {
+        Ok(WorkflowSummary {
+            id: WorkflowId(uuid_from_db(&self.id, "workflow id")?),
+            owner: OwnerId(uuid_from_db(&self.owner_id, "owner id")?),
+            name: self.name,
+            description: self.description,
+            status: self
+                .status
+                .parse::<WorkflowStatus>()
+                .map_err(|_| DbError::corrupt("workflow status"))?,
+            version: self.version,
+            created_at: from_db_time(self.created_at),
+            updated_at: from_db_time(self.updated_at),
+        })
+    }
+}
+
+fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<WorkflowSummary>, DbError> {
+    rows.into_iter().map(SummaryRow::into_summary).collect()
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -95,6 +150,41 @@ struct WorkflowChanges {
     version: Option<i32>,
     code_updated_at: Option<NaiveDateTime>,
     updated_at: Option<NaiveDateTime>,
+    stored_bytes: Option<i64>,
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Holds the owner's row lock until the transaction ends, so one owner's writes are counted
+/// against the quota one at a time (PostgreSQL; SQLite's `BEGIN IMMEDIATE` already
+/// serialises writers). A no-op write, portable where `SELECT ... FOR UPDATE` is not.
+fn lock_owner(conn: &mut AnyConnection, owner: &str) -> Result<(), DbError> {
+    diesel::update(users::table)
+        .filter(users::id.eq(owner))
+        .set(users::updated_at.eq(users::updated_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The owner's workflow count and stored bytes.
+fn usage(conn: &mut AnyConnection, owner: &str) -> Result<(usize, i64), DbError> {
+    let sizes: Vec<i64> = workflows::table
+        .filter(workflows::owner_id.eq(owner))
+        .select(workflows::stored_bytes)
+        .load(conn)?;
+    Ok((
+        sizes.len(),
+        sizes.iter().copied().fold(0, i64::saturating_add),
+    ))
+}
+
+/// The outcome of a patch inside its transaction.
+enum Patched {
+    Missing,
+    Over(QuotaExceeded),
+    Done(Box<WorkflowRow>),
 }
 
 fn parse_json(s: &str, what: &'static str) -> Result<serde_json::Value, DbError> {
@@ -145,7 +235,9 @@ fn apply_patch(
     owner: &str,
     id: &str,
     patch: WorkflowPatch,
-) -> Result<Option<WorkflowRow>, DbError> {
+    quota: StorageQuota,
+) -> Result<Patched, DbError> {
+    lock_owner(conn, owner)?;
     // A no-op write first, so PostgreSQL holds the row lock before we read: two concurrent
     // code changes then cannot both archive the same version. (SQLite's BEGIN IMMEDIATE
     // already serialises writers.) Portable where SELECT ... FOR UPDATE is not.
@@ -155,12 +247,13 @@ fn apply_patch(
         .set(workflows::version.eq(workflows::version))
         .execute(conn)?;
     if locked == 0 {
-        return Ok(None);
+        return Ok(Patched::Missing);
     }
     let Some(mut row) = find_owned(conn, owner, id)? else {
-        return Ok(None);
+        return Ok(Patched::Missing);
     };
     let previous_code = row.code.clone();
+    let previous_bytes = (row.stored_bytes, row.text_bytes());
     let mut changes = WorkflowChanges {
         name: changed(&mut row.name, patch.name),
         description: changed(&mut row.description, patch.description),
@@ -177,7 +270,28 @@ fn apply_patch(
         || changes.plan_json.is_some()
         || changes.status.is_some();
     if !anything_changed {
-        return Ok(Some(row));
+        return Ok(Patched::Done(Box::new(row)));
+    }
+    // What the change stores: the new texts, the old code as a version, minus the versions
+    // it pushes out. Decided before anything is written.
+    let pruned = if changes.code.is_some() {
+        versions_to_prune(conn, id, quota.max_versions)?
+    } else {
+        Vec::new()
+    };
+    let (old_stored, old_text) = previous_bytes;
+    let mut new_stored = old_stored - old_text + row.text_bytes();
+    if changes.code.is_some() {
+        new_stored += to_i64(stored_bytes(&[&previous_code]));
+        new_stored -= pruned.iter().map(|(_, bytes)| bytes).sum::<i64>();
+    }
+    if new_stored > old_stored {
+        let (_, used) = usage(conn, owner)?;
+        if used - old_stored + new_stored > to_i64(quota.max_stored_bytes) {
+            return Ok(Patched::Over(QuotaExceeded::StoredBytes {
+                max: quota.max_stored_bytes,
+            }));
+        }
     }
     let now = db_now();
     if changes.code.is_some() {
@@ -189,6 +303,13 @@ fn apply_patch(
                 created_at: row.code_updated_at,
             })
             .execute(conn)?;
+        let pruned: Vec<i32> = pruned.into_iter().map(|(version, _)| version).collect();
+        if !pruned.is_empty() {
+            diesel::delete(workflow_versions::table)
+                .filter(workflow_versions::workflow_id.eq(id))
+                .filter(workflow_versions::version.eq_any(&pruned))
+                .execute(conn)?;
+        }
         row.version = row
             .version
             .checked_add(1)
@@ -198,20 +319,49 @@ fn apply_patch(
         changes.code_updated_at = Some(now);
     }
     row.updated_at = now;
+    row.stored_bytes = new_stored;
     changes.updated_at = Some(now);
+    changes.stored_bytes = Some(new_stored);
     diesel::update(workflows::table)
         .filter(workflows::id.eq(id))
         .filter(workflows::owner_id.eq(owner))
         .set(&changes)
         .execute(conn)?;
-    Ok(Some(row))
+    Ok(Patched::Done(Box::new(row)))
+}
+
+/// The oldest versions (number, bytes) that must go so that, with one more, at most `max`
+/// are kept. Only their code is read, and usually there is one.
+fn versions_to_prune(
+    conn: &mut AnyConnection,
+    id: &str,
+    max: u32,
+) -> Result<Vec<(i32, i64)>, DbError> {
+    let kept: i64 = workflow_versions::table
+        .filter(workflow_versions::workflow_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let excess = kept + 1 - i64::from(max);
+    if excess <= 0 {
+        return Ok(Vec::new());
+    }
+    let oldest: Vec<(i32, String)> = workflow_versions::table
+        .filter(workflow_versions::workflow_id.eq(id))
+        .order(workflow_versions::version.asc())
+        .limit(excess)
+        .select((workflow_versions::version, workflow_versions::code))
+        .load(conn)?;
+    Ok(oldest
+        .into_iter()
+        .map(|(version, code)| (version, to_i64(stored_bytes(&[&code]))))
+        .collect())
 }
 
 #[async_trait]
 impl WorkflowRepository for DbWorkflowRepository {
     async fn create(&self, new: NewWorkflow) -> Result<WorkflowRecord, RepoError> {
         let now = db_now();
-        let row = WorkflowRow {
+        let mut row = WorkflowRow {
             id: uuid_to_db(new.id.0),
             owner_id: uuid_to_db(new.owner.0),
             name: new.name,
@@ -225,14 +375,31 @@ impl WorkflowRepository for DbWorkflowRepository {
             code_updated_at: now,
             created_at: now,
             updated_at: now,
+            stored_bytes: 0,
         };
+        row.stored_bytes = row.text_bytes();
+        let quota = self.quota;
         let row = run(&self.pool, move |c| {
-            diesel::insert_into(workflows::table)
-                .values(&row)
-                .execute(c)?;
-            Ok(row)
+            write_transaction(c, |c| {
+                lock_owner(c, &row.owner_id)?;
+                let (count, used) = usage(c, &row.owner_id)?;
+                if count >= usize::try_from(quota.max_workflows).unwrap_or(usize::MAX) {
+                    return Ok(Err(QuotaExceeded::Workflows {
+                        max: quota.max_workflows,
+                    }));
+                }
+                if used.saturating_add(row.stored_bytes) > to_i64(quota.max_stored_bytes) {
+                    return Ok(Err(QuotaExceeded::StoredBytes {
+                        max: quota.max_stored_bytes,
+                    }));
+                }
+                diesel::insert_into(workflows::table)
+                    .values(&row)
+                    .execute(c)?;
+                Ok(Ok(row))
+            })
         })
-        .await?;
+        .await??;
         Ok(row.into_record()?)
     }
 
@@ -250,7 +417,7 @@ impl WorkflowRepository for DbWorkflowRepository {
         &self,
         owner: OwnerId,
         ids: &[WorkflowId],
-    ) -> Result<Vec<WorkflowRecord>, RepoError> {
+    ) -> Result<Vec<WorkflowSummary>, RepoError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -260,14 +427,11 @@ impl WorkflowRepository for DbWorkflowRepository {
             Ok(workflows::table
                 .filter(workflows::owner_id.eq(&owner))
                 .filter(workflows::id.eq_any(&ids))
-                .select(WorkflowRow::as_select())
+                .select(SummaryRow::as_select())
                 .load(c)?)
         })
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(WorkflowRow::into_record)
-            .collect::<Result<Vec<_>, _>>()?)
+        Ok(summaries(rows)?)
     }
 
     /// Newest first (ties broken by id, which is time-ordered). Negative limits and offsets
@@ -290,16 +454,67 @@ impl WorkflowRepository for DbWorkflowRepository {
                 .order((workflows::created_at.desc(), workflows::id.desc()))
                 .limit(limit)
                 .offset(offset)
-                .select(WorkflowRow::as_select())
+                .select(SummaryRow::as_select())
                 .load(c)?;
             Ok((rows, total))
         })
         .await?;
-        let items = rows
+        Ok(WorkflowPage {
+            items: summaries(rows)?,
+            total,
+        })
+    }
+
+    async fn recent_with_code(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+    ) -> Result<Vec<WorkflowWithCode>, RepoError> {
+        let owner = uuid_to_db(owner.0);
+        let rows: Vec<(SummaryRow, String)> = run(&self.pool, move |c| {
+            Ok(workflows::table
+                .filter(workflows::owner_id.eq(&owner))
+                .order((workflows::created_at.desc(), workflows::id.desc()))
+                .limit(limit.max(0))
+                .select((SummaryRow::as_select(), workflows::code))
+                .load(c)?)
+        })
+        .await?;
+        Ok(rows
             .into_iter()
-            .map(WorkflowRow::into_record)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(WorkflowPage { items, total })
+            .map(|(row, code)| {
+                Ok(WorkflowWithCode {
+                    summary: row.into_summary()?,
+                    code,
+                })
+            })
+            .collect::<Result<Vec<_>, DbError>>()?)
+    }
+
+    async fn recent_with_plan(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+    ) -> Result<Vec<WorkflowWithPlan>, RepoError> {
+        let owner = uuid_to_db(owner.0);
+        let rows: Vec<(SummaryRow, String)> = run(&self.pool, move |c| {
+            Ok(workflows::table
+                .filter(workflows::owner_id.eq(&owner))
+                .order((workflows::created_at.desc(), workflows::id.desc()))
+                .limit(limit.max(0))
+                .select((SummaryRow::as_select(), workflows::plan_json))
+                .load(c)?)
+        })
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(row, plan)| {
+                Ok(WorkflowWithPlan {
+                    summary: row.into_summary()?,
+                    plan: parse_json(&plan, "workflow plan")?,
+                })
+            })
+            .collect::<Result<Vec<_>, DbError>>()?)
     }
 
     async fn scan(
@@ -335,11 +550,16 @@ impl WorkflowRepository for DbWorkflowRepository {
         patch: WorkflowPatch,
     ) -> Result<Option<WorkflowRecord>, RepoError> {
         let (owner, id) = (uuid_to_db(owner.0), uuid_to_db(id.0));
-        let row = run(&self.pool, move |c| {
-            write_transaction(c, |c| apply_patch(c, &owner, &id, patch))
+        let quota = self.quota;
+        let patched = run(&self.pool, move |c| {
+            write_transaction(c, |c| apply_patch(c, &owner, &id, patch, quota))
         })
         .await?;
-        Ok(row.map(WorkflowRow::into_record).transpose()?)
+        match patched {
+            Patched::Missing => Ok(None),
+            Patched::Over(exceeded) => Err(exceeded.into()),
+            Patched::Done(row) => Ok(Some(row.into_record()?)),
+        }
     }
 
     async fn delete(&self, owner: OwnerId, id: WorkflowId) -> Result<bool, RepoError> {
@@ -358,6 +578,7 @@ impl WorkflowRepository for DbWorkflowRepository {
         &self,
         owner: OwnerId,
         id: WorkflowId,
+        page: VersionsPage,
     ) -> Result<Option<Vec<WorkflowVersion>>, RepoError> {
         let (owner, id) = (uuid_to_db(owner.0), uuid_to_db(id.0));
         let rows = run(&self.pool, move |c| {
@@ -371,12 +592,16 @@ impl WorkflowRepository for DbWorkflowRepository {
             if !exists {
                 return Ok(None);
             }
-            let rows = workflow_versions::table
+            let mut query = workflow_versions::table
                 .filter(workflow_versions::workflow_id.eq(&id))
                 .order(workflow_versions::version.desc())
+                .limit(page.limit.max(0))
                 .select(VersionRow::as_select())
-                .load(c)?;
-            Ok(Some(rows))
+                .into_boxed();
+            if let Some(before) = page.before {
+                query = query.filter(workflow_versions::version.lt(before));
+            }
+            Ok(Some(query.load(c)?))
         })
         .await?;
         Ok(rows.map(|rows| {
@@ -397,7 +622,8 @@ mod tests {
     use std::time::Duration;
 
     use cue_workflows::repo::{
-        NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPatch, WorkflowStatus,
+        NewWorkflow, OwnerId, QuotaExceeded, RepoError, StorageQuota, VersionsPage, WorkflowId,
+        WorkflowPatch, WorkflowStatus, WorkflowSummary,
     };
     use serde_json::json;
 
@@ -419,6 +645,10 @@ mod tests {
         creating_for_an_unknown_owner_fails,
         concurrent_code_changes_each_make_one_version,
         unicode_and_long_text_round_trip,
+        the_workflow_count_is_bounded_per_owner,
+        versions_beyond_the_quota_are_pruned_oldest_first_and_paged,
+        stored_bytes_are_bounded_per_owner_and_shrinking_is_always_allowed,
+        recent_reads_carry_only_the_column_asked_for,
     );
 
     #[test]
@@ -438,6 +668,7 @@ mod tests {
             code_updated_at: now,
             created_at: now,
             updated_at: now,
+            stored_bytes: 0,
         };
         assert!(row.clone().into_record().is_err());
         let ok = super::WorkflowRow {
@@ -496,7 +727,12 @@ mod tests {
             repo.get(owner, new.id).await.unwrap(),
             Some(created.clone())
         );
-        assert_eq!(repo.versions(owner, new.id).await.unwrap(), Some(vec![]));
+        assert_eq!(
+            repo.versions(owner, new.id, VersionsPage::default())
+                .await
+                .unwrap(),
+            Some(vec![])
+        );
         assert_eq!(repo.get(owner, WorkflowId::new()).await.unwrap(), None);
     }
 
@@ -513,7 +749,12 @@ mod tests {
                 .unwrap(),
             None
         );
-        assert_eq!(repo.versions(mallory, wf.id).await.unwrap(), None);
+        assert_eq!(
+            repo.versions(mallory, wf.id, VersionsPage::default())
+                .await
+                .unwrap(),
+            None
+        );
         assert!(!repo.delete(mallory, wf.id).await.unwrap());
         let page = repo.list(mallory, 10, 0).await.unwrap();
         assert_eq!((page.items.len(), page.total), (0, 0));
@@ -523,7 +764,12 @@ mod tests {
             Some(wf.clone()),
             "untouched by the attempts"
         );
-        assert_eq!(repo.versions(alice, wf.id).await.unwrap(), Some(vec![]));
+        assert_eq!(
+            repo.versions(alice, wf.id, VersionsPage::default())
+                .await
+                .unwrap(),
+            Some(vec![])
+        );
     }
 
     async fn get_many_returns_the_owners_workflows_among_the_ids(db: TestDatabase) {
@@ -545,9 +791,12 @@ mod tests {
         let asked = [mine[2].id, theirs.id, WorkflowId::new(), mine[0].id];
         let mut got = repo.get_many(alice, &asked).await.unwrap();
         got.sort_by_key(|r| r.id.0);
-        let mut want = vec![mine[0].clone(), mine[2].clone()];
+        let mut want: Vec<WorkflowSummary> = [&mine[0], &mine[2]]
+            .into_iter()
+            .map(WorkflowSummary::from)
+            .collect();
         want.sort_by_key(|r| r.id.0);
-        assert_eq!(got, want, "only the owner's, whole records");
+        assert_eq!(got, want, "only the owner's, as summaries");
         assert!(repo.get_many(alice, &[]).await.unwrap().is_empty());
         assert!(
             repo.get_many(mallory, &[mine[1].id])
@@ -584,7 +833,11 @@ mod tests {
             "what update returns is stored"
         );
 
-        let versions = repo.versions(owner, v1.id).await.unwrap().unwrap();
+        let versions = repo
+            .versions(owner, v1.id, VersionsPage::default())
+            .await
+            .unwrap()
+            .unwrap();
         let summary: Vec<_> = versions
             .iter()
             .map(|v| (v.version, v.code.as_str()))
@@ -630,7 +883,12 @@ mod tests {
         );
         assert_eq!(updated.prompt, wf.prompt, "the prompt is not patchable");
         assert!(updated.updated_at > wf.updated_at);
-        assert_eq!(repo.versions(owner, wf.id).await.unwrap(), Some(vec![]));
+        assert_eq!(
+            repo.versions(owner, wf.id, VersionsPage::default())
+                .await
+                .unwrap(),
+            Some(vec![])
+        );
         assert_eq!(repo.get(owner, wf.id).await.unwrap(), Some(updated));
     }
 
@@ -660,7 +918,12 @@ mod tests {
             repo.update(owner, wf.id, equal).await.unwrap(),
             Some(wf.clone())
         );
-        assert_eq!(repo.versions(owner, wf.id).await.unwrap(), Some(vec![]));
+        assert_eq!(
+            repo.versions(owner, wf.id, VersionsPage::default())
+                .await
+                .unwrap(),
+            Some(vec![])
+        );
     }
 
     async fn patching_a_missing_workflow_is_none(db: TestDatabase) {
@@ -679,7 +942,12 @@ mod tests {
                 .unwrap(),
             None
         );
-        assert_eq!(repo.versions(owner, WorkflowId::new()).await.unwrap(), None);
+        assert_eq!(
+            repo.versions(owner, WorkflowId::new(), VersionsPage::default())
+                .await
+                .unwrap(),
+            None
+        );
         assert!(!repo.delete(owner, WorkflowId::new()).await.unwrap());
     }
 
@@ -778,12 +1046,22 @@ mod tests {
         assert!(repo.delete(owner, wf.id).await.unwrap());
         assert!(!repo.delete(owner, wf.id).await.unwrap(), "already gone");
         assert_eq!(repo.get(owner, wf.id).await.unwrap(), None);
-        assert_eq!(repo.versions(owner, wf.id).await.unwrap(), None);
+        assert_eq!(
+            repo.versions(owner, wf.id, VersionsPage::default())
+                .await
+                .unwrap(),
+            None
+        );
         // an id can be reused after deletion: no orphaned version rows block it
         let mut again = new_workflow(owner, "again");
         again.id = wf.id;
         repo.create(again).await.unwrap();
-        assert_eq!(repo.versions(owner, wf.id).await.unwrap(), Some(vec![]));
+        assert_eq!(
+            repo.versions(owner, wf.id, VersionsPage::default())
+                .await
+                .unwrap(),
+            Some(vec![])
+        );
     }
 
     async fn creating_for_an_unknown_owner_fails(db: TestDatabase) {
@@ -825,7 +1103,11 @@ mod tests {
         }
         let now = repo.get(owner, wf.id).await.unwrap().unwrap();
         assert_eq!(now.version, 9);
-        let versions = repo.versions(owner, wf.id).await.unwrap().unwrap();
+        let versions = repo
+            .versions(owner, wf.id, VersionsPage::default())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             versions.iter().map(|v| v.version).collect::<Vec<_>>(),
             (1..=8).rev().collect::<Vec<_>>()
@@ -853,7 +1135,200 @@ mod tests {
         repo.update(owner, created.id, code_patch("short"))
             .await
             .unwrap();
-        let versions = repo.versions(owner, created.id).await.unwrap().unwrap();
+        let versions = repo
+            .versions(owner, created.id, VersionsPage::default())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(versions[0].code, text);
+    }
+
+    fn limited(
+        store: &Store,
+        quota: StorageQuota,
+    ) -> std::sync::Arc<dyn cue_workflows::repo::WorkflowRepository> {
+        store.workflows_with_quota(quota)
+    }
+
+    async fn the_workflow_count_is_bounded_per_owner(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = limited(
+            &store,
+            StorageQuota {
+                max_workflows: 2,
+                ..StorageQuota::default()
+            },
+        );
+        let (ada, bob) = (owner(&store).await, owner(&store).await);
+        let first = repo.create(new_workflow(ada, "1")).await.unwrap();
+        repo.create(new_workflow(ada, "2")).await.unwrap();
+        let err = repo.create(new_workflow(ada, "3")).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                RepoError::QuotaExceeded(QuotaExceeded::Workflows { max: 2 })
+            ),
+            "{err:?}"
+        );
+        assert_eq!(repo.list(ada, 10, 0).await.unwrap().total, 2);
+        // Another owner has their own count; a deletion frees a place.
+        repo.create(new_workflow(bob, "b")).await.unwrap();
+        assert!(repo.delete(ada, first.id).await.unwrap());
+        repo.create(new_workflow(ada, "3")).await.unwrap();
+    }
+
+    async fn versions_beyond_the_quota_are_pruned_oldest_first_and_paged(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = limited(
+            &store,
+            StorageQuota {
+                max_versions: 3,
+                ..StorageQuota::default()
+            },
+        );
+        let owner = owner(&store).await;
+        let wf = repo.create(new_workflow(owner, "v")).await.unwrap();
+        for i in 2..=6 {
+            let updated = repo
+                .update(owner, wf.id, code_patch(&format!("x = {i}\n")))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(updated.version, i);
+        }
+        let kept = repo
+            .versions(owner, wf.id, VersionsPage::default())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            kept.iter().map(|v| v.version).collect::<Vec<_>>(),
+            [5, 4, 3],
+            "the three newest earlier versions"
+        );
+        assert_eq!(kept[0].code, "x = 5\n");
+        // Keyset pages: two, then what is older than the last one seen.
+        let page = |before| VersionsPage { limit: 2, before };
+        let first = repo
+            .versions(owner, wf.id, page(None))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.iter().map(|v| v.version).collect::<Vec<_>>(), [5, 4]);
+        let next = repo
+            .versions(owner, wf.id, page(Some(4)))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(next.iter().map(|v| v.version).collect::<Vec<_>>(), [3]);
+        let none = repo
+            .versions(owner, wf.id, page(Some(3)))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(none.is_empty());
+    }
+
+    async fn stored_bytes_are_bounded_per_owner_and_shrinking_is_always_allowed(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = limited(
+            &store,
+            StorageQuota {
+                max_stored_bytes: 4000,
+                max_versions: 2,
+                ..StorageQuota::default()
+            },
+        );
+        let owner = owner(&store).await;
+        let big = |n: usize| NewWorkflow {
+            code: "#".repeat(n),
+            ..new_workflow(owner, "big")
+        };
+        let wf = repo.create(big(1500)).await.unwrap();
+        repo.create(big(1500)).await.unwrap();
+        let err = repo.create(big(1500)).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                RepoError::QuotaExceeded(QuotaExceeded::StoredBytes { max: 4000 })
+            ),
+            "{err:?}"
+        );
+        // A code change keeps the old code as a version: it grows and is refused whole.
+        let err = repo
+            .update(owner, wf.id, code_patch(&"@".repeat(1000)))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, RepoError::QuotaExceeded(_)), "{err:?}");
+        let unchanged = repo.get(owner, wf.id).await.unwrap().unwrap();
+        assert_eq!((unchanged.version, unchanged.code.len()), (1, 1500));
+        assert_eq!(
+            repo.versions(owner, wf.id, VersionsPage::default())
+                .await
+                .unwrap(),
+            Some(vec![])
+        );
+        // Shrinking is always allowed, and what it frees is counted.
+        repo.update(
+            owner,
+            wf.id,
+            WorkflowPatch {
+                name: Some("smaller".into()),
+                ..WorkflowPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+        repo.update(owner, wf.id, code_patch(""))
+            .await
+            .unwrap()
+            .unwrap();
+        repo.update(owner, wf.id, code_patch("y = 1\n"))
+            .await
+            .unwrap()
+            .unwrap();
+        // Versions pruned by the quota free their bytes: 1500 bytes were dropped with v1.
+        repo.update(owner, wf.id, code_patch("y = 2\n"))
+            .await
+            .unwrap()
+            .unwrap();
+        repo.create(big(900)).await.unwrap();
+    }
+
+    async fn recent_reads_carry_only_the_column_asked_for(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let owner = owner(&store).await;
+        let older = repo.create(new_workflow(owner, "older")).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let newer = repo.create(new_workflow(owner, "newer")).await.unwrap();
+        let with_code = repo.recent_with_code(owner, 10).await.unwrap();
+        assert_eq!(
+            with_code
+                .iter()
+                .map(|w| (w.summary.clone(), w.code.clone()))
+                .collect::<Vec<_>>(),
+            [
+                (WorkflowSummary::from(&newer), newer.code.clone()),
+                (WorkflowSummary::from(&older), older.code.clone())
+            ]
+        );
+        let with_plan = repo.recent_with_plan(owner, 1).await.unwrap();
+        assert_eq!(with_plan.len(), 1);
+        assert_eq!(with_plan[0].summary, WorkflowSummary::from(&newer));
+        assert_eq!(with_plan[0].plan, newer.plan);
+        let stranger = self::owner(&store).await;
+        assert!(
+            repo.recent_with_code(stranger, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            repo.recent_with_plan(stranger, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -40,7 +40,7 @@ pub mod opensearch;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::repo::{OwnerId, WorkflowRecord};
+use crate::repo::{OwnerId, WorkflowRecord, WorkflowSummary};
 
 pub use embedded::EmbeddedIndex;
 pub use on_demand::OnDemandIndex;
@@ -97,7 +97,13 @@ impl SearchDoc {
     /// The document of a stored workflow. Tools and trigger come from its plan; a workflow
     /// saved without one (written by hand) is found by name and description only.
     pub fn from_workflow(r: &WorkflowRecord) -> Self {
-        let plan: Option<crate::Plan> = serde_json::from_value(r.plan.clone()).ok();
+        Self::from_summary(&WorkflowSummary::from(r), &r.plan)
+    }
+
+    /// The same document from a summary and the plan (what a search reads, without code
+    /// and graph).
+    pub fn from_summary(r: &WorkflowSummary, plan: &serde_json::Value) -> Self {
+        let plan: Option<crate::Plan> = serde_json::from_value(plan.clone()).ok();
         let (tools, trigger) = match &plan {
             Some(p) => (
                 p.tools.iter().map(|t| t.name.clone()).collect(),

@@ -42,6 +42,8 @@ fn unavailable(e: RepoError) -> SearchError {
     match e {
         RepoError::Unavailable(source) => SearchError::Unavailable(source),
         RepoError::Internal(source) => SearchError::Internal(source),
+        // Never from a read; kept as the internal failure it would be.
+        RepoError::QuotaExceeded(e) => SearchError::Internal(Box::new(e)),
     }
 }
 
@@ -70,12 +72,16 @@ impl SearchIndex for OnDemandIndex {
         match query.scope {
             Scope::Templates => self.templates.search(query).await,
             Scope::Owner(owner) => {
-                let page = self
+                // Summaries and plans only: never the owner's code and graphs.
+                let found = self
                     .workflows
-                    .list(owner, self.max_per_owner, 0)
+                    .recent_with_plan(owner, self.max_per_owner)
                     .await
                     .map_err(unavailable)?;
-                let docs = page.items.iter().map(SearchDoc::from_workflow).collect();
+                let docs = found
+                    .iter()
+                    .map(|w| SearchDoc::from_summary(&w.summary, &w.plan))
+                    .collect();
                 EmbeddedIndex::with_docs(docs).search(query).await
             }
         }

@@ -18,6 +18,7 @@
 //! returned (`cue-gateway reindex` repairs the index; a bundle is rebuilt on the next ask).
 
 pub(crate) mod generate;
+pub(crate) mod graph_check;
 pub(crate) mod package;
 pub(crate) mod saved;
 

@@ -2,15 +2,17 @@
 
 use std::collections::HashMap;
 
+use cue_validate::{Rule, Stage};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::graph_check::check_graph;
 use super::{MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, UNTITLED, WorkflowService};
 use crate::artifacts::ArtifactKey;
 use crate::error::WorkflowError;
 use crate::repo::{
-    NewWorkflow, OwnerId, WorkflowId, WorkflowPatch, WorkflowRecord, WorkflowStatus,
-    WorkflowVersion,
+    NewWorkflow, OwnerId, VersionsPage, WorkflowId, WorkflowPatch, WorkflowRecord, WorkflowStatus,
+    WorkflowSummary, WorkflowVersion, WorkflowWithCode,
 };
 use crate::search::{MAX_LIMIT, Scope, SearchQuery};
 
@@ -29,7 +31,7 @@ pub struct ListRequest {
 /// One page of an owner's workflows.
 #[derive(Debug, Clone)]
 pub struct WorkflowListing {
-    pub items: Vec<WorkflowRecord>,
+    pub items: Vec<WorkflowSummary>,
     /// Matching workflows over all pages. A search counts index entries, so a workflow
     /// deleted while the index was down still counts until a reindex.
     pub total: i64,
@@ -129,7 +131,7 @@ impl WorkflowService {
             .iter()
             .filter_map(|hit| Uuid::parse_str(&hit.id).ok().map(WorkflowId))
             .collect();
-        let mut found: HashMap<WorkflowId, WorkflowRecord> = self
+        let mut found: HashMap<WorkflowId, WorkflowSummary> = self
             .ports
             .repo
             .get_many(owner, &ids)
@@ -146,13 +148,13 @@ impl WorkflowService {
         })
     }
 
-    /// `owner`'s newest workflows, at most `limit`.
+    /// `owner`'s newest workflows with their code, at most `limit`.
     pub async fn recent(
         &self,
         owner: OwnerId,
         limit: i64,
-    ) -> Result<Vec<WorkflowRecord>, WorkflowError> {
-        Ok(self.ports.repo.list(owner, limit, 0).await?.items)
+    ) -> Result<Vec<WorkflowWithCode>, WorkflowError> {
+        Ok(self.ports.repo.recent_with_code(owner, limit).await?)
     }
 
     /// Saves a workflow someone wrote or edited (not generated: it has no plan).
@@ -162,6 +164,8 @@ impl WorkflowService {
         input: WorkflowInput,
     ) -> Result<WorkflowRecord, WorkflowError> {
         let status = self.check(&input)?;
+        self.refuse_literal_credentials(input.code.as_deref())
+            .await?;
         let record = self
             .ports
             .repo
@@ -194,6 +198,8 @@ impl WorkflowService {
         input: WorkflowInput,
     ) -> Result<WorkflowRecord, WorkflowError> {
         let status = self.check(&input)?;
+        self.refuse_literal_credentials(input.code.as_deref())
+            .await?;
         let patch = WorkflowPatch {
             name: input.name,
             description: input.description,
@@ -244,15 +250,23 @@ impl WorkflowService {
         Ok(())
     }
 
-    /// Earlier versions of a workflow's code, newest first.
+    /// A page of a workflow's earlier code, newest first (`limit` 1 to
+    /// [`VersionsPage::MAX_LIMIT`]).
     pub async fn versions(
         &self,
         owner: OwnerId,
         id: WorkflowId,
+        page: VersionsPage,
     ) -> Result<Vec<WorkflowVersion>, WorkflowError> {
+        if !(1..=VersionsPage::MAX_LIMIT).contains(&page.limit) {
+            return Err(WorkflowError::InvalidQuery(format!(
+                "limit must be between 1 and {}",
+                VersionsPage::MAX_LIMIT
+            )));
+        }
         self.ports
             .repo
-            .versions(owner, id)
+            .versions(owner, id, page)
             .await?
             .ok_or(WorkflowError::WorkflowNotFound)
     }
@@ -271,6 +285,9 @@ impl WorkflowService {
         if input.code.as_ref().is_some_and(|c| c.len() > limit) {
             return Err(WorkflowError::CodeTooLarge { limit });
         }
+        if let Some(graph) = &input.graph {
+            check_graph(graph)?;
+        }
         input
             .status
             .as_deref()
@@ -280,6 +297,26 @@ impl WorkflowService {
                 let names = WorkflowStatus::ALL.map(WorkflowStatus::as_str);
                 WorkflowError::InvalidWorkflow(format!("status must be one of {names:?}"))
             })
+    }
+}
+
+impl WorkflowService {
+    /// Refuses code to be stored that holds a literal credential (the validator's secrets
+    /// rule): credentials are filled per request and never stored, and a stored copy would be
+    /// versioned and cached in bundles too. Placeholders are what saved code keeps.
+    async fn refuse_literal_credentials(&self, code: Option<&str>) -> Result<(), WorkflowError> {
+        let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+            return Ok(());
+        };
+        let report = self.validate(code, &[], Stage::InitialSkeleton).await?;
+        match report
+            .findings
+            .iter()
+            .find(|f| f.rule == Rule::HardcodedSecret)
+        {
+            Some(finding) => Err(WorkflowError::SecretInCode { line: finding.line }),
+            None => Ok(()),
+        }
     }
 }
 

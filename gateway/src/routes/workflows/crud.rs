@@ -7,8 +7,8 @@ use crate::extract::AuthUser;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::wire::workflows::{
-    Deleted, HistoryItem, ListQuery, VersionOut, WorkflowDetail, WorkflowList, WorkflowWrite,
-    WorkflowWritten, parse_id,
+    Deleted, HistoryItem, ListQuery, VersionOut, VersionsQuery, WorkflowDetail, WorkflowList,
+    WorkflowWrite, WorkflowWritten, parse_id,
 };
 
 /// The caller's workflows, newest first; with `q`, the caller's workflows that match it, most
@@ -46,7 +46,9 @@ pub async fn get_workflow(
 /// Saves a workflow the user edited or wrote (the frontend's "save").
 #[utoipa::path(post, path = "/workflows", tag = "workflows", request_body = WorkflowWrite,
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 201, body = WorkflowWritten), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = WorkflowWritten),
+        (status = 403, body = ErrorBody, description = "quota_exceeded: a per-user storage limit"),
+        (status = 422, body = ErrorBody, description = "invalid_workflow, invalid_graph or secret_in_code")))]
 pub async fn post_workflow(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -69,7 +71,9 @@ pub async fn post_workflow(
 /// Changes a workflow; a change of code keeps the previous code as a version.
 #[utoipa::path(put, path = "/workflows/{id}", tag = "workflows", params(("id" = String, Path)), request_body = WorkflowWrite,
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = WorkflowWritten), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = WorkflowWritten), (status = 404, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "quota_exceeded: a per-user storage limit"),
+        (status = 422, body = ErrorBody, description = "invalid_workflow, invalid_graph or secret_in_code")))]
 pub async fn put_workflow(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -104,18 +108,21 @@ pub async fn delete_workflow(
     }))
 }
 
-/// Earlier versions of a workflow's code, newest first.
-#[utoipa::path(get, path = "/workflows/{id}/versions", tag = "workflows", params(("id" = String, Path)),
+/// Earlier versions of a workflow's code, newest first, a page at a time: `limit` (1 to 50,
+/// default 20) versions older than `before` (for the next page, the last `version` of this
+/// one). At most `MAX_VERSIONS_PER_WORKFLOW` are kept.
+#[utoipa::path(get, path = "/workflows/{id}/versions", tag = "workflows", params(("id" = String, Path), VersionsQuery),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = Vec<VersionOut>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<VersionOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_versions(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    query: web::Query<VersionsQuery>,
 ) -> Result<web::Json<Vec<VersionOut>>, ApiError> {
     let versions = state
         .workflows
-        .versions(user.owner(), parse_id(&path)?)
+        .versions(user.owner(), parse_id(&path)?, query.into_inner().into())
         .await?;
     Ok(web::Json(
         versions.into_iter().map(VersionOut::from).collect(),

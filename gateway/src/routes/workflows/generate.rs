@@ -15,6 +15,7 @@ use crate::wire::workflows::{GenerateBody, GenerateResponse};
     responses(
         (status = 200, body = GenerateResponse),
         (status = 400, body = ErrorBody), (status = 422, body = ErrorBody, description = "Empty, too long, not understood or disallowed"),
+        (status = 403, body = ErrorBody, description = "quota_exceeded: the caller's history is full"),
     ))]
 pub async fn post_generate(
     user: MaybeAuthUser,

@@ -20,9 +20,15 @@ pub fn routes() -> Vec<Route> {
 
     vec![
         Route::new("/workflows/generate", |r| r.post(post_generate)).limited(Bucket::Generate),
-        Route::new("/workflows", |r| r.get(get_workflows).post(post_workflow)).code_body(),
-        Route::new("/workflows/user/{user_id}", |r| r.get(get_user_workflows)),
-        Route::new("/workflows/{id}/credentials", |r| r.post(post_credentials)),
+        Route::new("/workflows", |r| r.get(get_workflows).post(post_workflow))
+            .reads_limited(Bucket::Search)
+            .writes_limited(Bucket::Write)
+            .code_body(),
+        Route::new("/workflows/user/{user_id}", |r| r.get(get_user_workflows))
+            .limited(Bucket::Search),
+        // Filling credentials validates the filled code: it costs what a validation does.
+        Route::new("/workflows/{id}/credentials", |r| r.post(post_credentials))
+            .limited(Bucket::Validate),
         Route::new("/workflows/{id}/versions", |r| r.get(get_versions)),
         Route::new("/workflows/{id}/bundle", |r| r.get(get_bundle)),
         Route::new("/workflows/{id}", |r| {
@@ -30,6 +36,7 @@ pub fn routes() -> Vec<Route> {
                 .put(put_workflow)
                 .delete(delete_workflow)
         })
+        .writes_limited(Bucket::Write)
         .code_body(),
     ]
 }

@@ -15,8 +15,8 @@ use super::*;
 use crate::artifacts::{ArtifactError, ArtifactKey, MemoryArtifactStore};
 use crate::model::{GenerateRequest, Generated};
 use crate::repo::{
-    NewWorkflow, OwnerId, RepoError, WorkflowId, WorkflowPage, WorkflowPatch, WorkflowStatus,
-    WorkflowVersion,
+    NewWorkflow, OwnerId, RepoError, VersionsPage, WorkflowId, WorkflowPage, WorkflowPatch,
+    WorkflowStatus, WorkflowSummary, WorkflowVersion, WorkflowWithCode, WorkflowWithPlan,
 };
 use crate::search::{EmbeddedIndex, Scope, SearchError, SearchQuery};
 use crate::validation::InlineValidator;
@@ -56,9 +56,23 @@ impl WorkflowRepository for CountingRepo {
         &self,
         owner: OwnerId,
         ids: &[WorkflowId],
-    ) -> Result<Vec<WorkflowRecord>, RepoError> {
+    ) -> Result<Vec<WorkflowSummary>, RepoError> {
         self.get_manys.fetch_add(1, Ordering::Relaxed);
         self.inner.get_many(owner, ids).await
+    }
+    async fn recent_with_code(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+    ) -> Result<Vec<WorkflowWithCode>, RepoError> {
+        self.inner.recent_with_code(owner, limit).await
+    }
+    async fn recent_with_plan(
+        &self,
+        owner: OwnerId,
+        limit: i64,
+    ) -> Result<Vec<WorkflowWithPlan>, RepoError> {
+        self.inner.recent_with_plan(owner, limit).await
     }
     async fn list(
         &self,
@@ -90,8 +104,9 @@ impl WorkflowRepository for CountingRepo {
         &self,
         owner: OwnerId,
         id: WorkflowId,
+        page: VersionsPage,
     ) -> Result<Option<Vec<WorkflowVersion>>, RepoError> {
-        self.inner.versions(owner, id).await
+        self.inner.versions(owner, id, page).await
     }
 }
 

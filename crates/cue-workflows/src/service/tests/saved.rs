@@ -108,7 +108,7 @@ async fn listing_checks_limit_offset_and_paging() {
         (2, 1, first.id)
     );
     assert_eq!(
-        f.service.recent(f.owner, 10).await.unwrap()[0].id,
+        f.service.recent(f.owner, 10).await.unwrap()[0].summary.id,
         second.id
     );
 
@@ -228,7 +228,11 @@ async fn updates_keep_versions_and_reindex_and_empty_ones_only_read() {
         ("After", 2, WorkflowStatus::Deployed)
     );
     assert_eq!(f.indexed("after").await, [written.id.to_string()]);
-    let versions = f.service.versions(f.owner, written.id).await.unwrap();
+    let versions = f
+        .service
+        .versions(f.owner, written.id, VersionsPage::default())
+        .await
+        .unwrap();
     assert_eq!(versions.len(), 1);
 
     let stranger = OwnerId(Uuid::now_v7());
@@ -245,7 +249,101 @@ async fn updates_keep_versions_and_reindex_and_empty_ones_only_read() {
         ));
     }
     assert!(matches!(
-        f.service.versions(stranger, written.id).await,
+        f.service
+            .versions(stranger, written.id, VersionsPage::default())
+            .await,
         Err(WorkflowError::WorkflowNotFound)
     ));
+}
+
+#[tokio::test]
+async fn graphs_that_clients_could_not_read_back_are_refused_before_storing() {
+    let f = fixture();
+    for graph in [
+        json!({"nodes": ["x", 3], "edges": []}),
+        json!({"nodes": [{"id": "1"}], "edges": [false]}),
+        json!({"nodes": [{"id": "1"}, {"id": "1"}], "edges": []}),
+        json!({"nodes": [{"id": "1"}], "edges": [{"id": "e", "source": "1", "target": "9"}]}),
+    ] {
+        let input = || WorkflowInput {
+            graph: Some(graph.clone()),
+            ..WorkflowInput::default()
+        };
+        let err = f.service.create(f.owner, input()).await.unwrap_err();
+        assert!(
+            matches!(err, WorkflowError::InvalidGraph(_)),
+            "{graph}: {err:?}"
+        );
+        let written = f.write("ok", "").await;
+        let err = f
+            .service
+            .update(f.owner, written.id, input())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, WorkflowError::InvalidGraph(_)),
+            "{graph}: {err:?}"
+        );
+    }
+    let page = f
+        .service
+        .list(
+            f.owner,
+            ListRequest {
+                limit: 100,
+                ..ListRequest::default()
+            },
+        )
+        .await
+        .unwrap();
+    for item in page.items {
+        let stored = f.service.get(f.owner, item.id).await.unwrap();
+        assert_eq!(
+            stored.graph,
+            json!({"nodes": [], "edges": []}),
+            "nothing malformed was stored"
+        );
+    }
+}
+
+#[tokio::test]
+async fn code_with_a_literal_credential_is_never_stored() {
+    let f = fixture();
+    let leaked = "import os\n\nTOKEN = os.environ.get(\"SLACK_BOT_TOKEN\", \"xoxb-2048193742-4810385761-AbCdEfGhIjKlMnOpQrStUvWx\")\n";
+    let input = || WorkflowInput {
+        code: Some(leaked.to_owned()),
+        ..WorkflowInput::default()
+    };
+    let err = f.service.create(f.owner, input()).await.unwrap_err();
+    assert!(
+        matches!(err, WorkflowError::SecretInCode { line: 3 }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("/credentials"), "{err}");
+    let written = f.write("clean", "").await;
+    let err = f
+        .service
+        .update(f.owner, written.id, input())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WorkflowError::SecretInCode { .. }), "{err:?}");
+    assert_eq!(
+        f.service.get(f.owner, written.id).await.unwrap(),
+        written,
+        "unchanged"
+    );
+    // The placeholder form is what saved code keeps, and it is stored.
+    let placeholder =
+        "import os\n\nTOKEN = os.environ.get(\"SLACK_BOT_TOKEN\", \"{{SLACK_BOT_TOKEN}}\")\n";
+    f.service
+        .update(
+            f.owner,
+            written.id,
+            WorkflowInput {
+                code: Some(placeholder.to_owned()),
+                ..WorkflowInput::default()
+            },
+        )
+        .await
+        .unwrap();
 }
