@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use crate::catalog::{Catalog, Tool};
 use crate::graph::{CredentialField, GraphBuilder, NodeKind, node};
 use crate::model::{
-    Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan, TriggerKind,
+    Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan, PlannedTool, TriggerKind,
 };
 use crate::render::Templates;
 use crate::sam::HANDLER_FILE;
@@ -144,9 +144,10 @@ impl Engine {
 
     /// Generates code, template, graph and tools from a plan (e.g. a stored one).
     pub fn generate_from_plan(&self, plan: Plan) -> Result<Generated, WorkflowError> {
+        let plan = self.settled(plan);
         let prepared = python::prepare(&self.catalog, &plan)?;
         let code = prepared.render(&self.templates)?;
-        let template_yaml = sam::template(&self.templates, &self.catalog, &plan, &prepared.iam)?;
+        let template_yaml = sam::template(&self.templates, &self.catalog, &plan, &prepared)?;
         let readme = sam::readme(&self.templates, &plan)?;
         let requirements = prepared.requirements;
         let graph = self.graph(&plan)?;
@@ -184,21 +185,62 @@ impl Engine {
     /// that code (or of an edited copy) should count as installed. Cheaper than
     /// [`generate_from_plan`](Self::generate_from_plan): no template, graph or validation.
     pub fn requirements(&self, plan: &Plan) -> Result<Vec<String>, WorkflowError> {
-        Ok(python::prepare(&self.catalog, plan)?.requirements)
+        let plan = self.settled(plan.clone());
+        Ok(python::prepare(&self.catalog, &plan)?.requirements)
     }
 
     /// The deployable bundle of a stored workflow: `code` (as stored, possibly edited) with
     /// the `requirements.txt`, SAM template and README its plan gives. The same zip
     /// [`bundle_zip`] makes of a full generation, without building the graph or validating.
     pub fn bundle(&self, plan: &Plan, code: &str) -> Result<Vec<u8>, WorkflowError> {
+        let plan = &self.settled(plan.clone());
         let prepared = python::prepare(&self.catalog, plan)?;
-        let template_yaml = sam::template(&self.templates, &self.catalog, plan, &prepared.iam)?;
+        let template_yaml = sam::template(&self.templates, &self.catalog, plan, &prepared)?;
         zip_bundle(
             code,
             &crate::model::requirements_txt(&prepared.requirements),
             &template_yaml,
             &sam::readme(&self.templates, plan)?,
         )
+    }
+
+    /// A plan whose webhook trigger lists the credentials its handler checks requests with
+    /// (`Catalog::webhook_for`): a plan stored before a vendor's scheme was known names the
+    /// generic `webhook` secret instead, which the handler no longer reads.
+    fn settled(&self, mut plan: Plan) -> Plan {
+        if plan.trigger.delivery != Delivery::Http {
+            return plan;
+        }
+        let tool = plan
+            .trigger
+            .tool
+            .as_deref()
+            .and_then(|id| self.catalog.tool(id));
+        let Some(used) = self.catalog.webhook_for(tool) else {
+            return plan;
+        };
+        if used.owner.id != crate::catalog::GENERIC_WEBHOOK {
+            plan.tools
+                .retain(|t| t.id != crate::catalog::GENERIC_WEBHOOK);
+        }
+        match plan.tools.iter_mut().find(|t| t.id == used.owner.id) {
+            Some(t) => {
+                for c in used.credentials {
+                    if !t.credentials.contains(&c) {
+                        t.credentials.push(c);
+                    }
+                }
+            }
+            None => plan.tools.insert(
+                0,
+                PlannedTool {
+                    id: used.owner.id.clone(),
+                    name: used.owner.name.clone(),
+                    credentials: used.credentials,
+                },
+            ),
+        }
+        plan
     }
 
     fn fields(&self, tool: &Tool, creds: &[String]) -> Vec<CredentialField> {
@@ -223,29 +265,16 @@ impl Engine {
         let t = &plan.trigger;
         let trigger_tool = t.tool.as_deref().and_then(|id| self.catalog.tool(id));
         let mut trigger_creds: Vec<CredentialField> = Vec::new();
-        if t.delivery == Delivery::Http {
+        if t.delivery == Delivery::Http
+            && let Some(used) = self.catalog.webhook_for(trigger_tool)
+        {
             let placeholders = plan.placeholders();
-            if let (Some(tool), Some(event)) = (trigger_tool, t.event.as_deref()) {
-                let secret = tool
-                    .events
-                    .iter()
-                    .find(|e| e.id == event)
-                    .and_then(|e| e.secret.clone());
-                let creds: Vec<String> = secret
-                    .into_iter()
-                    .filter(|s| placeholders.contains(s))
-                    .collect();
-                trigger_creds.extend(self.fields(tool, &creds));
-            }
-            if let Some(w) = self.catalog.tool("webhook") {
-                let creds: Vec<String> = plan
-                    .tools
-                    .iter()
-                    .filter(|pt| pt.id == "webhook")
-                    .flat_map(|pt| pt.credentials.clone())
-                    .collect();
-                trigger_creds.extend(self.fields(w, &creds));
-            }
+            let creds: Vec<String> = used
+                .credentials
+                .into_iter()
+                .filter(|s| placeholders.contains(s))
+                .collect();
+            trigger_creds.extend(self.fields(used.owner, &creds));
         }
         let (service, icon, title) = match (trigger_tool, t.kind) {
             (Some(tool), _) => (
@@ -425,7 +454,7 @@ mod tests {
 
     use super::*;
     use crate::catalog::EventDelivery;
-    use crate::model::{PlannedTool, Step, Trigger};
+    use crate::model::{Step, Trigger};
 
     fn plan_for(
         engine: &Engine,
@@ -433,28 +462,24 @@ mod tests {
         steps: Vec<(&Tool, &crate::catalog::Action)>,
     ) -> Plan {
         let mut tools: Vec<PlannedTool> = Vec::new();
-        if let Some(id) = &trigger.tool {
-            let t = engine.catalog.tool(id).unwrap();
-            let creds: Vec<String> = t
-                .events
-                .iter()
-                .find(|e| Some(&e.id) == trigger.event.as_ref())
-                .and_then(|e| e.secret.clone())
-                .into_iter()
-                .collect();
-            let unsigned = creds.is_empty() && trigger.delivery == Delivery::Http;
+        let trigger_tool = trigger.tool.as_ref().and_then(|id| engine.catalog.tool(id));
+        if let Some(t) = trigger_tool {
             tools.push(PlannedTool {
                 id: t.id.clone(),
                 name: t.name.clone(),
-                credentials: creds,
+                credentials: Vec::new(),
             });
-            if unsigned {
-                // as the planner does: unsigned webhooks carry the shared secret header
-                tools.push(PlannedTool {
-                    id: "webhook".to_owned(),
-                    name: "Webhook".to_owned(),
-                    credentials: vec!["WEBHOOK_SECRET".to_owned()],
-                });
+        }
+        if trigger.delivery == Delivery::Http {
+            // as the planners do
+            let used = engine.catalog.webhook_for(trigger_tool).unwrap();
+            match tools.iter_mut().find(|p| p.id == used.owner.id) {
+                Some(p) => p.credentials.extend(used.credentials),
+                None => tools.push(PlannedTool {
+                    id: used.owner.id.clone(),
+                    name: used.owner.name.clone(),
+                    credentials: used.credentials,
+                }),
             }
         }
         let steps = steps

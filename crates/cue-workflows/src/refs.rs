@@ -204,6 +204,16 @@ pub(crate) fn credentials_for(tool: &Tool, action: &Action) -> Vec<String> {
     // The catalog check has parsed every auth spec when the catalog was loaded.
     let mut refs = api_refs(tool).unwrap_or_default();
     refs.extend(action_refs(action));
+    if let Some(x) = &tool.token_exchange
+        && refs.contains(&x.provides)
+    {
+        // the function obtains this token itself, from the exchange's own credentials
+        refs.retain(|r| *r != x.provides);
+        refs_in_str(&x.token_url, &mut refs);
+        for v in x.params.values() {
+            refs_in_str(v, &mut refs);
+        }
+    }
     tool.credentials
         .iter()
         .filter(|c| refs.contains(&c.env))

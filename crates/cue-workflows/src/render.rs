@@ -79,6 +79,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/headers.py.j2"),
     ),
     (
+        "python/token.py.j2",
+        include_str!("../codegen/python/token.py.j2"),
+    ),
+    (
         "python/step.py.j2",
         include_str!("../codegen/python/step.py.j2"),
     ),

@@ -522,33 +522,15 @@ fn planned_tools(
             });
         }
     };
-    let webhook_secret = |w: &Tool| -> Vec<String> {
-        w.events
-            .first()
-            .and_then(|e| e.secret.clone())
-            .into_iter()
-            .collect()
-    };
     let http = delivery == Delivery::Http;
     if let Some(tool) = trigger_tool {
-        let secret = event.and_then(|e| e.secret.clone());
-        let unsigned = http && secret.is_none();
-        add(
-            tool,
-            if http {
-                secret.into_iter().collect()
-            } else {
-                Vec::new()
-            },
-        );
-        if unsigned && let Some(w) = catalog.tool("webhook") {
-            // the app cannot sign its calls: callers must send the shared secret header
-            add(w, webhook_secret(w));
+        add(tool, Vec::new());
+    }
+    if http || kind == TriggerKind::Webhook {
+        // the credentials the handler checks requests with (`Catalog::webhook_for`)
+        if let Some(used) = catalog.webhook_for(trigger_tool) {
+            add(used.owner, used.credentials);
         }
-    } else if kind == TriggerKind::Webhook
-        && let Some(w) = catalog.tool("webhook")
-    {
-        add(w, webhook_secret(w));
     }
     for s in steps {
         if let Some(tool) = catalog.tool(&s.tool)

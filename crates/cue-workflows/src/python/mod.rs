@@ -7,20 +7,22 @@
 //! catalog's specs are [`Code`].
 
 mod expr;
-mod signature;
+mod token;
+mod webhook;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Catalog, ContentType, Role, Tool};
+use crate::catalog::{Action, Api, Catalog, ContentType, Role, Tool, Verify};
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
 use crate::render::{PlanText, Templates};
 use expr::{Code, Ctx};
-use signature::{Scheme, Signature};
+use token::TokenFn;
+use webhook::Webhook;
 
 /// What a plan's module needs and holds, before it is written.
 pub(crate) struct Prepared<'a> {
@@ -29,6 +31,8 @@ pub(crate) struct Prepared<'a> {
     pub requirements: Vec<String>,
     /// IAM actions the function needs.
     pub iam: Vec<String>,
+    /// A credential the webhook's handshake sets, so it may be empty when deployed.
+    pub learned_secret: Option<String>,
 }
 
 impl Prepared<'_> {
@@ -68,6 +72,9 @@ pub(crate) fn prepare<'a>(
         clients: BTreeMap::new(),
         helpers: BTreeSet::new(),
         header_fns: BTreeMap::new(),
+        token_fns: BTreeMap::new(),
+        placeholders: plan.placeholders(),
+        learned_secret: None,
     };
     let steps = plan
         .steps
@@ -90,6 +97,7 @@ pub(crate) fn prepare<'a>(
         settings: g.settings,
         clients: g.clients.into_values().collect(),
         header_fns: g.header_fns.into_values().collect(),
+        token_fns: g.token_fns.into_values().collect(),
         filter: plan.trigger.filter.as_ref().map(Cond::from),
         steps,
         handler,
@@ -98,6 +106,7 @@ pub(crate) fn prepare<'a>(
         module,
         requirements: g.requirements.into_iter().collect(),
         iam: g.iam.into_iter().collect(),
+        learned_secret: g.learned_secret,
     })
 }
 
@@ -112,6 +121,8 @@ struct Module<'a> {
     helpers: Helpers,
     clients: Vec<Client>,
     header_fns: Vec<HeaderFn>,
+    /// Access tokens the function obtains itself.
+    token_fns: Vec<TokenFn>,
     /// The trigger's filter.
     filter: Option<Cond>,
     steps: Vec<StepFn>,
@@ -228,12 +239,10 @@ struct StepFn {
 #[derive(Serialize)]
 struct Handler {
     delivery: &'static str,
-    /// How a webhook request is authenticated.
-    signature: Option<Signature>,
-    /// Where the record is in a webhook's JSON body (`data.object`).
+    /// How a webhook request is checked and answered.
+    webhook: Option<Webhook>,
+    /// Where the record is in a webhook's body (`data.object`).
     item_path: Option<String>,
-    /// A request the vendor sends to check the URL, answered before the workflow runs.
-    handshake: Option<&'static str>,
 }
 
 struct Gen<'c> {
@@ -247,6 +256,11 @@ struct Gen<'c> {
     helpers: BTreeSet<&'static str>,
     /// By function name, the order they are written in.
     header_fns: BTreeMap<String, HeaderFn>,
+    /// By function name.
+    token_fns: BTreeMap<String, TokenFn>,
+    /// The plan's credentials: the constants the module defines.
+    placeholders: Vec<String>,
+    learned_secret: Option<String>,
 }
 
 impl Gen<'_> {
@@ -280,6 +294,25 @@ impl Gen<'_> {
             return Ok(name);
         }
         let mut entries: Vec<Code> = Vec::new();
+        // a credential the function obtains itself is a call of its token function
+        let exchanged = match &tool.token_exchange {
+            Some(x) => match token::token_fn(&tool.name, x, &self.placeholders)? {
+                Some(f) => {
+                    self.imports.insert("base64");
+                    let call = format!("{}()", f.name);
+                    self.token_fns.entry(f.name.clone()).or_insert(f);
+                    Some((x.provides.as_str(), call))
+                }
+                None => None,
+            },
+            None => None,
+        };
+        let auth_value = |v: AuthValue<'_>| match (v, &exchanged) {
+            (AuthValue::Credential(c), Some((provides, call))) if c == *provides => {
+                expr::name(call)
+            }
+            _ => auth_value(v),
+        };
         match *auth {
             Auth::Bearer(v) => entries.push(expr::entry(
                 "Authorization",
@@ -493,6 +526,33 @@ impl Gen<'_> {
         })
     }
 
+    /// The call of a tool's action that verifies a delivery (`vendor_api`), on `item`: the
+    /// delivery's headers, with its body as `body`.
+    fn vendor_call(&mut self, tool: &Tool, action_id: &str) -> Result<Code, WorkflowError> {
+        let action = tool.action(action_id).ok_or_else(|| {
+            WorkflowError::Internal(format!("unknown action {action_id} of {}", tool.id))
+        })?;
+        let step = Step {
+            id: "verify".to_owned(),
+            tool: tool.id.clone(),
+            action: action.id.clone(),
+            description: action.label.clone(),
+            params: action.params.clone(),
+            condition: None,
+            for_each: None,
+        };
+        let consts: BTreeMap<String, String> = step
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), self.setting(tool, k, v)))
+            .collect();
+        let mut ctx = Ctx::new("item", &consts);
+        let call = self.call(tool, action, &step, &mut ctx)?;
+        self.imports.extend(ctx.imports);
+        self.helpers.extend(ctx.helpers);
+        Ok(call)
+    }
+
     fn handler(&mut self, plan: &Plan) -> Result<Handler, WorkflowError> {
         let t = &plan.trigger;
         let mut handler = Handler {
@@ -504,33 +564,33 @@ impl Gen<'_> {
                 Delivery::Sqs => "sqs",
                 Delivery::Kinesis => "kinesis",
             },
-            signature: None,
+            webhook: None,
             item_path: None,
-            handshake: None,
         };
         match t.delivery {
             Delivery::Http => {
-                self.imports.insert("base64");
-                self.imports.insert("hmac");
-                let event = t
-                    .tool
-                    .as_deref()
-                    .and_then(|id| self.catalog.tool(id))
+                let tool = t.tool.as_deref().and_then(|id| self.catalog.tool(id));
+                let used = self.catalog.webhook_for(tool).ok_or_else(|| {
+                    WorkflowError::Internal("the catalog has no webhook tool".to_owned())
+                })?;
+                let vendor_call = match &used.webhook.verify {
+                    Verify::VendorApi { action, .. } => Some(self.vendor_call(used.owner, action)?),
+                    _ => None,
+                };
+                let webhook = Webhook::new(&used, |action| {
+                    vendor_call.ok_or_else(|| {
+                        WorkflowError::Internal(format!("no call for the verification {action}"))
+                    })
+                })?;
+                self.imports.extend(webhook.imports());
+                self.iam
+                    .extend(webhook.iam().into_iter().map(str::to_owned));
+                self.learned_secret = webhook.learned_secret().map(str::to_owned);
+                handler.webhook = Some(webhook);
+                handler.item_path = tool
                     .zip(t.event.as_deref())
-                    .and_then(|(tool, e)| tool.events.iter().find(|x| x.id == e));
-                let (name, secret) = event
-                    .and_then(|e| e.signature.clone().zip(e.secret.clone()))
-                    .unwrap_or_else(|| {
-                        (
-                            "token:X-Webhook-Secret".to_owned(),
-                            "WEBHOOK_SECRET".to_owned(),
-                        )
-                    });
-                let signature = Signature::new(Scheme::named(&name)?, secret)?;
-                self.imports.extend(signature.imports());
-                handler.handshake = (name == "slack").then_some("slack_url_verification");
-                handler.signature = Some(signature);
-                handler.item_path = event.and_then(|e| e.item_path.clone());
+                    .and_then(|(tool, e)| tool.events.iter().find(|x| x.id == e))
+                    .and_then(|e| e.item_path.clone());
             }
             Delivery::S3 => {
                 self.imports.insert("boto3");
