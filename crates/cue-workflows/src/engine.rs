@@ -207,7 +207,28 @@ impl Engine {
     /// A plan whose webhook trigger lists the credentials its handler checks requests with
     /// (`Catalog::webhook_for`): a plan stored before a vendor's scheme was known names the
     /// generic `webhook` secret instead, which the handler no longer reads.
+    ///
+    /// Every value taken from a prompt or a model loses `{{`/`}}` here, the one path all of
+    /// them take into code, template and graph.
     fn settled(&self, mut plan: Plan) -> Plan {
+        let clean = crate::escape::without_placeholders;
+        for v in plan.trigger.params.values_mut() {
+            *v = clean(v);
+        }
+        let conditions = plan
+            .steps
+            .iter_mut()
+            .filter_map(|s| s.condition.as_mut())
+            .chain(plan.trigger.filter.as_mut());
+        for c in conditions {
+            c.value = clean(&c.value);
+            c.field = clean(&c.field);
+        }
+        for s in &mut plan.steps {
+            for v in s.params.values_mut() {
+                *v = clean(v);
+            }
+        }
         if plan.trigger.delivery != Delivery::Http {
             return plan;
         }

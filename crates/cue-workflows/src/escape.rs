@@ -40,6 +40,17 @@ pub(crate) fn placeholder_literal(name: &str) -> String {
     py_str(&format!("{{{{{name}}}}}"))
 }
 
+/// A value taken from a prompt or a model without `{{` and `}}`, which are how credential
+/// placeholders are written: `{{AIRTABLE_TOKEN}}` as a table name becomes `AIRTABLE_TOKEN`, so
+/// a setting can never look like a credential to fill.
+pub(crate) fn without_placeholders(s: &str) -> String {
+    let mut out = s.to_owned();
+    while out.contains("{{") || out.contains("}}") {
+        out = out.replace("{{", "").replace("}}", "");
+    }
+    out
+}
+
 /// Text safe inside a triple-quoted docstring or after `#`: one line, no backslashes or double
 /// quotes.
 pub(crate) fn doc_text(s: &str) -> String {
@@ -198,6 +209,17 @@ mod tests {
         assert_eq!(py_str("😀"), r#""\U0001f600""#);
         assert_eq!(py_str("\"\"\""), r#""\"\"\"""#);
         assert_eq!(py_str("{{X}}"), r#""{{X}}""#);
+    }
+
+    #[test]
+    fn values_lose_placeholder_braces() {
+        assert_eq!(without_placeholders("{{AIRTABLE_TOKEN}}"), "AIRTABLE_TOKEN");
+        assert_eq!(without_placeholders("a{{{{b}}}}}c"), "ab}c");
+        assert_eq!(without_placeholders("{a} {b}"), "{a} {b}");
+        for v in ["{{{X}}}", "{{{{X}}}}", "{{X}}}}", "{}{}{{}}"] {
+            let out = without_placeholders(v);
+            assert!(!out.contains("{{") && !out.contains("}}"), "{v} -> {out}");
+        }
     }
 
     #[test]

@@ -310,6 +310,44 @@ const HOSTILE: &[&str] = &[
     "\") ; import os; os.system(\"rm -rf /\") #",
 ];
 
+/// A `{{NAME}}` written in a prompt is a value, never a credential placeholder: the setting
+/// loses its braces, and filling credentials touches only the credential assignments.
+#[test]
+fn placeholders_written_in_a_prompt_never_receive_credentials() {
+    let e = engine();
+    let mut plan = e
+        .plan(&GenerateRequest::text(
+            "Every day at 9am add a record to the Airtable table \"{{AIRTABLE_TOKEN}}\"",
+        ))
+        .unwrap();
+    let step = plan
+        .steps
+        .iter_mut()
+        .find(|s| s.tool == "airtable")
+        .unwrap();
+    step.params
+        .insert("table".to_owned(), "{{AIRTABLE_TOKEN}}".to_owned());
+    let g = e.generate_from_plan(plan).unwrap();
+    assert!(
+        g.code
+            .contains("AIRTABLE_TABLE = os.environ.get(\"AIRTABLE_TABLE\", \"AIRTABLE_TOKEN\")"),
+        "{}",
+        g.code
+    );
+    let values: BTreeMap<String, String> = g
+        .plan
+        .placeholders()
+        .into_iter()
+        .map(|p| (p, "pat.secret-value".to_owned()))
+        .collect();
+    let filled = fill_credentials(&g.code, &g.plan, &values).unwrap();
+    assert_eq!(
+        filled.matches("pat.secret-value").count(),
+        g.plan.placeholders().len(),
+        "{filled}"
+    );
+}
+
 #[test]
 fn credential_values_cannot_change_the_program() {
     let g = generate(PROMPTS[0]);

@@ -116,3 +116,120 @@ fn every_webhook_trigger_accepts_its_vendor_and_refuses_forgeries() {
     assert_eq!(checked, expected);
     assert!(checked.len() >= 40, "{checked:?}");
 }
+
+/// What the generated `_http` does with redirects, other schemes and failed URLs.
+const HTTP_CHECKS: &str = r#"
+import http.server, importlib.util, logging, sys, threading, urllib.error
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+module.HTTP_MAX_ATTEMPTS = 1
+seen = []
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        seen.append((self.server.server_port, self.path, self.headers.get("Authorization")))
+        if self.path.startswith("/to-other"):
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.1:%d/landed" % other.server_port)
+        elif self.path.startswith("/to-same"):
+            self.send_response(302)
+            self.send_header("Location", "/landed")
+        elif self.path.startswith("/to-file"):
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+        elif self.path.startswith("/bot"):
+            self.send_response(404)
+        else:
+            self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+first = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+other = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+for server in (first, other):
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+base = "http://127.0.0.1:%d" % first.server_port
+auth = {"Authorization": "Bearer secret-token"}
+
+module._http("GET", base + "/to-same", headers=auth)
+assert seen[-1] == (first.server_port, "/landed", "Bearer secret-token"), seen
+module._http("GET", base + "/to-other", headers=auth)
+assert seen[-1] == (other.server_port, "/landed", None), ("credentials stay on their host", seen)
+for url in (base + "/to-file", "file:///etc/passwd", "ftp://127.0.0.1/x"):
+    try:
+        module._http("GET", url, headers=auth)
+        raise AssertionError("fetched " + url)
+    except urllib.error.URLError:
+        pass
+
+class Capture(logging.Handler):
+    records = []
+    def emit(self, record):
+        self.records.append(record.getMessage())
+logging.getLogger().addHandler(Capture())
+try:
+    module._http("GET", base + "/bot123456:AAE-secret/sendMessage?token=qs-secret", headers=auth)
+    raise AssertionError("a 404 raises")
+except urllib.error.HTTPError:
+    pass
+logged = "\n".join(Capture.records)
+assert "127.0.0.1" in logged and "secret" not in logged, logged
+print("ok")
+"#;
+
+#[test]
+fn generated_http_keeps_credentials_on_their_host_and_out_of_logs() {
+    let engine = Engine::new().unwrap();
+    let plan = webhook_plan(&engine, "webhook", "request");
+    let g = engine.generate_from_plan(plan).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lambda_function.py");
+    std::fs::write(&path, &g.code).unwrap();
+    let Ok(out) = Command::new("python3")
+        .arg("-c")
+        .arg(HTTP_CHECKS)
+        .arg(&path)
+        .output()
+    else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn webhook_templates_say_the_url_is_public_and_hide_secrets() {
+    let engine = Engine::new().unwrap();
+    let g = engine
+        .generate_from_plan(webhook_plan(&engine, "asana", "task_created"))
+        .unwrap();
+    let yaml = &g.template_yaml;
+    assert!(yaml.contains("public (AuthType NONE) by design"), "{yaml}");
+    assert!(g.readme.contains("is public (`AuthType: NONE`) by design"));
+    // the handshake sets Asana's secret after deployment; other secrets are never empty
+    assert!(
+        yaml.contains(
+            "  AsanaWebhookSecret:\n    Type: String\n    NoEcho: true\n    Default: \"\""
+        ),
+        "{yaml}"
+    );
+    let g = engine
+        .generate_from_plan(webhook_plan(&engine, "stripe", "payment_succeeded"))
+        .unwrap();
+    assert!(
+        g.template_yaml.contains(
+            "  StripeWebhookSecret:\n    Type: String\n    NoEcho: true\n    MinLength: 1\n"
+        ),
+        "{}",
+        g.template_yaml
+    );
+}
