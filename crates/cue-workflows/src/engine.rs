@@ -229,6 +229,11 @@ impl Engine {
                 *v = clean(v);
             }
         }
+        for c in crate::caveats::caveats(&self.catalog, &plan) {
+            if !plan.assumptions.contains(&c) {
+                plan.assumptions.push(c);
+            }
+        }
         if plan.trigger.delivery != Delivery::Http {
             return plan;
         }

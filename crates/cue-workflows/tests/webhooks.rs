@@ -233,3 +233,59 @@ fn webhook_templates_say_the_url_is_public_and_hide_secrets() {
         g.template_yaml
     );
 }
+
+#[test]
+fn unverified_entries_and_unverifiable_webhooks_are_stated_once() {
+    let engine = Engine::new().unwrap();
+    let g = engine
+        .generate_from_plan(webhook_plan(&engine, "wix", "form_submitted"))
+        .unwrap();
+    let said = |needle: &str| g.assumptions.iter().filter(|a| a.contains(needle)).count();
+    assert_eq!(
+        said("Wix signs its webhooks in a way"),
+        1,
+        "{:?}",
+        g.assumptions
+    );
+    assert_eq!(
+        said("The trigger \"Form submitted\" (Wix) could not be confirmed"),
+        1
+    );
+    assert!(g.code.contains("request[\"query\"].get(\"token\", \"\")"));
+    // settling the stored plan again adds nothing
+    let again = engine.generate_from_plan(g.plan.clone()).unwrap();
+    assert_eq!(again.assumptions, g.assumptions);
+
+    let (tool, action) = engine
+        .catalog()
+        .tools()
+        .iter()
+        .find_map(|t| {
+            t.actions
+                .iter()
+                .find(|a| a.reference.as_ref().is_some_and(|r| !r.verified))
+                .map(|a| (t, a))
+        })
+        .expect("an unverified action");
+    let mut plan = webhook_plan(&engine, "stripe", "payment_succeeded");
+    plan.steps.push(cue_workflows::Step {
+        id: "step_1".to_owned(),
+        tool: tool.id.clone(),
+        action: action.id.clone(),
+        description: action.label.clone(),
+        params: action.params.clone(),
+        condition: None,
+        for_each: None,
+    });
+    let g = engine.generate_from_plan(plan).unwrap();
+    let line = format!(
+        "The step \"{}\" ({}) could not be confirmed",
+        action.label, tool.name
+    );
+    assert!(
+        g.assumptions.iter().any(|a| a.starts_with(&line)),
+        "{line}: {:?}",
+        g.assumptions
+    );
+    assert!(g.readme.contains(&line));
+}
