@@ -82,6 +82,12 @@ impl<'a> Ctx<'a> {
                 self.helpers.insert("time");
                 format!("_{name}()")
             }
+            // the bytes of the record's file, for a multipart upload
+            "file" => {
+                self.imports.insert("boto3");
+                self.helpers.insert("file");
+                format!("_file_bytes({v})")
+            }
             "uuid" => {
                 self.imports.insert("uuid");
                 "str(uuid.uuid4())".to_owned()
@@ -249,4 +255,23 @@ pub(crate) fn name(n: &str) -> Code {
 /// `keyword=value`.
 pub(crate) fn keyword(key: &str, value: &Code) -> Code {
     Code(format!("{key}={}", value.0))
+}
+
+/// A JSON value as a Python literal, strings included as they are (no references).
+pub(crate) fn json_literal(v: &Value) -> Code {
+    match v {
+        Value::Null => Code::from_static("None"),
+        Value::Bool(true) => Code::from_static("True"),
+        Value::Bool(false) => Code::from_static("False"),
+        Value::Number(n) => Code(n.to_string()),
+        Value::String(s) => Code::literal(s),
+        Value::Array(a) => {
+            let items: Vec<Code> = a.iter().map(json_literal).collect();
+            Code(format!("[{}]", join(&items)))
+        }
+        Value::Object(o) => {
+            let items: Vec<Code> = o.iter().map(|(k, v)| entry(k, &json_literal(v))).collect();
+            dict(&items)
+        }
+    }
 }

@@ -147,6 +147,7 @@ struct Helpers {
     mysql: bool,
     smtp: bool,
     imap: bool,
+    file: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -160,6 +161,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             mysql: h.contains("mysql"),
             smtp: h.contains("smtp"),
             imap: h.contains("imap"),
+            file: h.contains("file"),
         }
     }
 }
@@ -233,6 +235,10 @@ struct StepFn {
     for_each: bool,
     /// A write step's results are counted but are not the next step's input.
     writes: bool,
+    /// Where the records are in the answer (`""`: the answer itself).
+    records: Option<String>,
+    /// Where a transform's text is in the answer.
+    text: Option<String>,
 }
 
 /// The handler of the trigger's delivery (`python/handler/<delivery>.py.j2`).
@@ -409,6 +415,10 @@ impl Gen<'_> {
         let per_item = action.role != Role::Read && !action.batch;
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
         let call = self.call(tool, action, step, &mut ctx)?;
+        if ctx.helpers.contains("file") {
+            // a file named by bucket and key is read from S3
+            self.iam.insert("s3:GetObject".to_owned());
+        }
         self.imports.extend(ctx.imports);
         self.helpers.extend(ctx.helpers);
         let kind = match (action.role, per_item) {
@@ -433,6 +443,8 @@ impl Gen<'_> {
             condition: step.condition.as_ref().map(Cond::from),
             for_each: step.for_each.is_some(),
             writes: action.role == Role::Write,
+            records: action.records.clone(),
+            text: action.text.clone(),
         })
     }
 
@@ -470,8 +482,31 @@ impl Gen<'_> {
                 if !query.is_empty() {
                     args.push(expr::keyword("params", &expr::dict(&query)));
                 }
-                if action.content_type == ContentType::Form {
-                    args.push(Code::from_static("form=True"));
+                match action.content_type {
+                    ContentType::Json => {}
+                    ContentType::Form => args.push(Code::from_static("form=True")),
+                    ContentType::Multipart => args.push(Code::from_static("multipart=True")),
+                }
+                if let Some(ok) = &action.success {
+                    let error = ok
+                        .error
+                        .as_deref()
+                        .map_or_else(|| Code::from_static("None"), Code::literal);
+                    let triple = format!(
+                        "({}, {}, {})",
+                        Code::literal(&ok.path).as_str(),
+                        expr::json_literal(&ok.equals).as_str(),
+                        error.as_str()
+                    );
+                    args.push(expr::keyword("success", &expr::name(&triple)));
+                }
+                if !action.required.is_empty() {
+                    let fields: Vec<Code> =
+                        action.required.iter().map(|r| Code::literal(r)).collect();
+                    args.push(expr::keyword(
+                        "required",
+                        &expr::name(&format!("[{}]", expr::join(&fields))),
+                    ));
                 }
                 expr::call(&expr::name("_http"), &args)
             }

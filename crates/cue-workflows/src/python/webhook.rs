@@ -4,11 +4,9 @@
 //! runs. A vendor is a value here; `python/signature.py.j2` and `python/handler/http.py.j2`
 //! say how each part is written.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use super::expr::{self, Code, Ctx};
+use super::expr::{self, Code};
 use crate::WorkflowError;
 use crate::catalog::{
     Handshake, HmacAlgorithm, SecretEncoding, SignatureEncoding, TimeUnit, Verify, WebhookBody,
@@ -174,7 +172,7 @@ impl Webhook {
             Verify::VendorApi { action, success } => Check::VendorApi {
                 call: vendor_call(action)?,
                 path: success.path.clone(),
-                equals: json_literal(&success.equals),
+                equals: expr::json_literal(&success.equals),
             },
         };
         let verify_secret = match &w.verify {
@@ -319,18 +317,6 @@ fn signed_content(template: &str, has_timestamp: bool) -> Result<Code, WorkflowE
         parts.push(Code::literal(rest));
     }
     Ok(expr::concat(&parts))
-}
-
-/// A JSON scalar as a Python literal (a success flag's expected value).
-fn json_literal(v: &serde_json::Value) -> Code {
-    let consts = BTreeMap::new();
-    let mut ctx = Ctx::new("item", &consts);
-    match v {
-        serde_json::Value::String(s) => Code::literal(s),
-        other => ctx
-            .value(other)
-            .unwrap_or_else(|_| Code::from_static("None")),
-    }
 }
 
 #[cfg(test)]
