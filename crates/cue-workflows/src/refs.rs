@@ -173,6 +173,14 @@ fn api_refs(tool: &Tool) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// Whether an action's request reads fields of the current record (`{field:sku}`), so a read
+/// step runs once per record instead of once for all.
+pub(crate) fn reads_record_fields(a: &Action) -> bool {
+    action_refs(a)
+        .iter()
+        .any(|r| r.starts_with("field:") || r.starts_with("field_or:"))
+}
+
 fn action_refs(a: &Action) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = &a.path {

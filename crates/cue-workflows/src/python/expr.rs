@@ -47,6 +47,8 @@ pub(crate) struct Ctx<'a> {
     pub var: &'static str,
     /// The step's parameters and the constants holding them.
     pub consts: &'a BTreeMap<String, String>,
+    /// Parameters that are one URL path segment (ids): `/` in them is encoded too.
+    pub segments: BTreeSet<String>,
     /// Modules the expressions use.
     pub imports: BTreeSet<&'static str>,
     /// Helper functions the expressions call (`ddb`, `mime`, `time`).
@@ -58,6 +60,7 @@ impl<'a> Ctx<'a> {
         Self {
             var,
             consts,
+            segments: BTreeSet::new(),
             imports: BTreeSet::new(),
             helpers: BTreeSet::new(),
         }
@@ -83,7 +86,7 @@ impl<'a> Ctx<'a> {
                 format!("_{name}()")
             }
             // the bytes of the record's file, for a multipart upload
-            "file" => {
+            "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");
                 format!("_file_bytes({v})")
@@ -138,7 +141,13 @@ impl<'a> Ctx<'a> {
             let name = &rest[i + 1..j];
             let e = self.reference(name)?;
             if url && !is_cred_name(name) && !(first && i == 0) {
-                parts.push(format!("urllib.parse.quote(str({e}), safe=\"/\")"));
+                // a missing value is refused, not sent as `None`; an id is one segment
+                let safe = if self.segments.contains(name) {
+                    ""
+                } else {
+                    "/"
+                };
+                parts.push(format!("_segment({e}, {})", py_str(safe)));
             } else if s.len() == name.len() + 2 {
                 // the whole string is one reference: its value as it is
                 return Ok(Code(e));

@@ -6,6 +6,8 @@
 //! plain strings, which only an escaping filter can print; expressions built here from the
 //! catalog's specs are [`Code`].
 
+#[cfg(test)]
+mod example_requests;
 mod expr;
 mod token;
 mod webhook;
@@ -15,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Catalog, ContentType, Role, Tool, Verify};
+use crate::catalog::{Action, Api, Catalog, ContentType, ParamKind, Role, Tool, Verify};
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
@@ -412,8 +414,15 @@ impl Gen<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), self.setting(tool, k, v)))
             .collect();
-        let per_item = action.role != Role::Read && !action.batch;
+        let per_item = !action.batch
+            && (action.role != Role::Read || crate::refs::reads_record_fields(action));
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
+        ctx.segments = action
+            .param_kinds
+            .iter()
+            .filter(|(_, k)| matches!(k, ParamKind::Id | ParamKind::PathSegment))
+            .map(|(p, _)| p.clone())
+            .collect();
         let call = self.call(tool, action, step, &mut ctx)?;
         if ctx.helpers.contains("file") {
             // a file named by bucket and key is read from S3
@@ -422,7 +431,7 @@ impl Gen<'_> {
         self.imports.extend(ctx.imports);
         self.helpers.extend(ctx.helpers);
         let kind = match (action.role, per_item) {
-            (Role::Read, _) => StepKind::Read,
+            (Role::Read, false) => StepKind::Read,
             (_, true) => StepKind::Each,
             (Role::Transform, false) => StepKind::Transform,
             (_, false) => StepKind::Batch,
