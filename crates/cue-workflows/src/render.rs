@@ -79,6 +79,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/headers.py.j2"),
     ),
     (
+        "python/cursor.py.j2",
+        include_str!("../codegen/python/cursor.py.j2"),
+    ),
+    (
         "python/file.py.j2",
         include_str!("../codegen/python/file.py.j2"),
     ),

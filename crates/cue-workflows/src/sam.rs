@@ -26,6 +26,8 @@ struct SamTemplate<'a> {
     schedule_expression: String,
     /// The upload bucket of an S3 trigger.
     bucket: String,
+    /// A polling cursor is kept in a table of its own.
+    cursor: bool,
 }
 
 /// A credential as a template parameter.
@@ -79,6 +81,7 @@ pub(crate) fn template(
             .schedule_expression
             .clone()
             .unwrap_or_else(|| "rate(1 day)".to_owned()),
+        cursor: prepared.cursor,
         bucket: t
             .params
             .get("bucket")

@@ -9,6 +9,8 @@
 #[cfg(test)]
 mod example_requests;
 mod expr;
+#[cfg(test)]
+mod polling_tests;
 mod token;
 mod webhook;
 
@@ -17,7 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Catalog, ContentType, ParamKind, Role, Tool, Verify};
+use crate::catalog::{
+    Action, Api, Catalog, ContentType, CursorFormat, ParamKind, Role, Tool, Verify,
+};
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
@@ -35,6 +39,8 @@ pub(crate) struct Prepared<'a> {
     pub iam: Vec<String>,
     /// A credential the webhook's handshake sets, so it may be empty when deployed.
     pub learned_secret: Option<String>,
+    /// The function keeps a polling cursor (the SAM template creates its table).
+    pub cursor: bool,
 }
 
 impl Prepared<'_> {
@@ -78,12 +84,14 @@ pub(crate) fn prepare<'a>(
         placeholders: plan.placeholders(),
         learned_secret: None,
     };
-    let steps = plan
+    let mut steps = plan
         .steps
         .iter()
         .map(|s| g.step(s))
         .collect::<Result<Vec<_>, _>>()?;
     let handler = g.handler(plan)?;
+    let cursor = g.cursor(plan, &mut steps);
+    let has_cursor = cursor.is_some();
     if g.helpers.contains("time") || g.imports.contains("datetime") {
         g.imports.insert("datetime");
         g.helpers.insert("time");
@@ -100,6 +108,7 @@ pub(crate) fn prepare<'a>(
         clients: g.clients.into_values().collect(),
         header_fns: g.header_fns.into_values().collect(),
         token_fns: g.token_fns.into_values().collect(),
+        cursor,
         filter: plan.trigger.filter.as_ref().map(Cond::from),
         steps,
         handler,
@@ -109,6 +118,7 @@ pub(crate) fn prepare<'a>(
         requirements: g.requirements.into_iter().collect(),
         iam: g.iam.into_iter().collect(),
         learned_secret: g.learned_secret,
+        cursor: has_cursor,
     })
 }
 
@@ -125,10 +135,21 @@ struct Module<'a> {
     header_fns: Vec<HeaderFn>,
     /// Access tokens the function obtains itself.
     token_fns: Vec<TokenFn>,
+    /// How a polling trigger remembers what it has emitted.
+    cursor: Option<CursorView>,
     /// The trigger's filter.
     filter: Option<Cond>,
     steps: Vec<StepFn>,
     handler: Handler,
+}
+
+/// The polling trigger's cursor (`python/cursor.py.j2`).
+#[derive(Serialize)]
+struct CursorView {
+    field: String,
+    /// `unix`, `unix_ms`, `iso8601`, `date` or `id`.
+    format: &'static str,
+    dedupe: Option<String>,
 }
 
 /// A step parameter as a constant the environment can override.
@@ -241,6 +262,8 @@ struct StepFn {
     records: Option<String>,
     /// Where a transform's text is in the answer.
     text: Option<String>,
+    /// This step polls for the trigger: only records not emitted before go on.
+    polls: bool,
 }
 
 /// The handler of the trigger's delivery (`python/handler/<delivery>.py.j2`).
@@ -454,6 +477,7 @@ impl Gen<'_> {
             writes: action.role == Role::Write,
             records: action.records.clone(),
             text: action.text.clone(),
+            polls: false,
         })
     }
 
@@ -567,6 +591,39 @@ impl Gen<'_> {
                 self.imports.insert("email.policy");
                 expr::call(&expr::name("_imap_unseen"), &[])
             }
+        })
+    }
+
+    /// The cursor of a polling trigger whose event has one, marking the step that polls.
+    fn cursor(&mut self, plan: &Plan, steps: &mut [StepFn]) -> Option<CursorView> {
+        let t = &plan.trigger;
+        if t.delivery != Delivery::Poll {
+            return None;
+        }
+        let tool = self.catalog.tool(t.tool.as_deref()?)?;
+        let event = tool
+            .events
+            .iter()
+            .find(|e| Some(&e.id) == t.event.as_ref())?;
+        let cursor = event.cursor.as_ref()?;
+        let poll = event.poll.as_deref()?;
+        let index = plan
+            .steps
+            .iter()
+            .position(|s| s.tool == tool.id && s.action == poll)?;
+        steps[index].polls = true;
+        self.imports.insert("boto3");
+        self.imports.insert("datetime");
+        Some(CursorView {
+            field: cursor.field.clone(),
+            format: match cursor.format {
+                CursorFormat::Unix => "unix",
+                CursorFormat::UnixMs => "unix_ms",
+                CursorFormat::Iso8601 => "iso8601",
+                CursorFormat::Date => "date",
+                CursorFormat::Id => "id",
+            },
+            dedupe: cursor.dedupe.clone(),
         })
     }
 
