@@ -90,6 +90,8 @@ fn every_webhook_trigger_accepts_its_vendor_and_refuses_forgeries() {
             "tool": tool.id,
             "secrets": secrets,
             "example": event.example.as_ref().map(|e| e.body.clone()),
+            "example_headers": event.example.as_ref().map(|e| e.headers.clone()),
+            "matches": event.matches.iter().map(|m| json!({"header": m.header, "path": m.path, "equals": m.equals})).collect::<Vec<_>>(),
             "form": used.webhook.body == WebhookBody::Form,
             "handshake": handshake,
         });

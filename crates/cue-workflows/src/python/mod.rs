@@ -152,6 +152,22 @@ struct CursorView {
     dedupe: Option<String>,
 }
 
+impl From<&crate::catalog::Match> for MatchView {
+    fn from(m: &crate::catalog::Match) -> Self {
+        // headers are text: compare with the value's text
+        let equals = match (&m.header, &m.equals) {
+            (Some(_), serde_json::Value::String(s)) => Code::literal(s),
+            (Some(_), other) => Code::literal(&other.to_string()),
+            (None, v) => expr::json_literal(v),
+        };
+        Self {
+            header: m.header.as_ref().map(|h| h.to_ascii_lowercase()),
+            path: m.path.clone(),
+            equals,
+        }
+    }
+}
+
 /// A step parameter as a constant the environment can override.
 #[derive(Serialize)]
 struct Setting {
@@ -274,6 +290,17 @@ struct Handler {
     webhook: Option<Webhook>,
     /// Where the record is in a webhook's body (`data.object`).
     item_path: Option<String>,
+    /// What a delivery of the trigger's event looks like among all the vendor sends.
+    matches: Vec<MatchView>,
+}
+
+/// One condition of an event's `match`: a header or a body path equal to a value.
+#[derive(Serialize)]
+struct MatchView {
+    /// Lower case.
+    header: Option<String>,
+    path: Option<String>,
+    equals: Code,
 }
 
 struct Gen<'c> {
@@ -667,6 +694,7 @@ impl Gen<'_> {
             },
             webhook: None,
             item_path: None,
+            matches: Vec::new(),
         };
         match t.delivery {
             Delivery::Http => {
@@ -688,10 +716,13 @@ impl Gen<'_> {
                     .extend(webhook.iam().into_iter().map(str::to_owned));
                 self.learned_secret = webhook.learned_secret().map(str::to_owned);
                 handler.webhook = Some(webhook);
-                handler.item_path = tool
+                let event = tool
                     .zip(t.event.as_deref())
-                    .and_then(|(tool, e)| tool.events.iter().find(|x| x.id == e))
-                    .and_then(|e| e.item_path.clone());
+                    .and_then(|(tool, e)| tool.events.iter().find(|x| x.id == e));
+                handler.item_path = event.and_then(|e| e.item_path.clone());
+                handler.matches = event
+                    .map(|e| e.matches.iter().map(MatchView::from).collect())
+                    .unwrap_or_default();
             }
             Delivery::S3 => {
                 self.imports.insert("boto3");

@@ -142,8 +142,29 @@ def load(secrets):
     return module
 
 
-def payload_text(example, now):
-    body = example if example is not None else {"id": "evt_1", "type": "test", "created": now}
+def put(body, path, value):
+    """Sets a dotted path (list indexes as numbers) in a JSON body, creating what is missing."""
+    node = body
+    keys = path.split(".")
+    for key, following in zip(keys, keys[1:]):
+        if isinstance(node, list):
+            node = node[int(key)]
+            continue
+        if not isinstance(node.get(key), (dict, list)):
+            node[key] = [{}] if following.isdecimal() else {}
+        node = node[key]
+    if isinstance(node, list):
+        node[int(keys[-1])] = value
+    else:
+        node[keys[-1]] = value
+
+
+def payload_text(example, now, event_value=None):
+    body = json.loads(json.dumps(example)) if example is not None else {"id": "evt_1", "type": "test", "created": now}
+    # a delivery of the trigger's own event (the docs' example may show a sibling event)
+    for i, m in enumerate(SPEC.get("matches") or []):
+        if m.get("path") and isinstance(body, (dict, list)):
+            put(body, m["path"], event_value if (event_value is not None and i == 0) else m["equals"])
     if TOOL == "linear" and isinstance(body, dict):
         body = dict(body, webhookTimestamp=now * 1000)
     if SPEC["form"]:
@@ -160,16 +181,22 @@ def event(body, headers, query=None, method="POST"):
             "body": body, "isBase64Encoded": False}
 
 
-def deliver(module, secrets, body=None, now=None, key_override=None, query=None, method="POST", extra=None):
+def deliver(module, secrets, body=None, now=None, key_override=None, query=None, method="POST", extra=None,
+            event_value=None):
     now = int(time.time()) if now is None else now
-    text, form = payload_text(SPEC.get("example"), now)
+    text, form = payload_text(SPEC.get("example"), now, event_value)
     sent = text if body is None else body
     query = dict(query if query is not None else ({"token": secrets[URL_SECRET[TOOL]]} if TOOL in URL_SECRET else {}))
     url = "https://" + HOST + "/" + ("?" + urllib.parse.urlencode(query) if query else "")
     keys = dict(secrets, **(key_override or {}))
-    headers = SENDERS[TOOL](keys, Delivery(text, url, now, form)) if TOOL in SENDERS else {}
-    headers = dict(headers, **(extra or {}))
-    headers.setdefault("Content-Type", "application/x-www-form-urlencoded" if SPEC["form"] else "application/json")
+    signed = SENDERS[TOOL](keys, Delivery(text, url, now, form)) if TOOL in SENDERS else {}
+    # the example delivery's other headers (event names the handler matches), then the signature
+    headers = {k.lower(): v for k, v in (SPEC.get("example_headers") or {}).items()}
+    for i, m in enumerate(SPEC.get("matches") or []):
+        if m.get("header"):
+            headers[m["header"]] = event_value if (event_value is not None and i == 0) else str(m["equals"])
+    headers.update({k.lower(): v for k, v in dict(signed, **(extra or {})).items()})
+    headers.setdefault("content-type", "application/x-www-form-urlencoded" if SPEC["form"] else "application/json")
     return module.lambda_handler(event(sent, headers, query, method), Context())
 
 
@@ -203,6 +230,11 @@ module = load(secrets)
 deferred, calls = prepare(module)
 answer = deliver(module, secrets)
 assert answer["statusCode"] == 200, ("a genuine delivery is accepted", answer)
+assert json.loads(answer["body"]).get("status") != "skipped", ("the trigger's event runs", answer)
+if SPEC.get("matches"):
+    other = deliver(module, secrets, event_value="another.event")
+    assert other["statusCode"] == 200, other
+    assert json.loads(other["body"]).get("status") == "skipped", ("another event is answered, not run", other)
 if hasattr(module, "_defer"):
     assert deferred and deferred[0], ("the workflow runs after the answer", deferred)
     summary = module.lambda_handler({"cue_deferred": deferred[0]}, Context())
