@@ -341,7 +341,7 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
         ));
     }
 
-    let tools = planned_tools(catalog, trigger_tool, event, kind, delivery, &steps);
+    let tools = planned_tools(catalog, trigger_tool, kind, delivery, &steps);
     let name = answer.name.trim();
     let name = if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || has_braces(name) {
         let mut parts: Vec<&str> = trigger_tool.map(|t| t.name.as_str()).into_iter().collect();
@@ -501,7 +501,6 @@ fn check_timezone(z: &str) -> Result<(), String> {
 fn planned_tools(
     catalog: &Catalog,
     trigger_tool: Option<&Tool>,
-    event: Option<&Event>,
     kind: TriggerKind,
     delivery: Delivery,
     steps: &[Step],

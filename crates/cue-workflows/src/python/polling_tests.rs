@@ -1,6 +1,8 @@
 //! Polling triggers with a `cursor`: the generated function (run with python3, DynamoDB and the
 //! vendor faked) emits each item once across runs and asks the vendor only for what is newer.
 
+#![expect(clippy::unwrap_used, reason = "tests")]
+
 use std::collections::BTreeMap;
 use std::process::Command;
 
