@@ -291,3 +291,24 @@ fn unverified_entries_and_unverifiable_webhooks_are_stated_once() {
     );
     assert!(g.readme.contains(&line));
 }
+
+/// Placeholders are the only `{{…}}` text in generated code: the frontend and the credential
+/// fill-in find them by it.
+#[test]
+fn webhook_code_holds_no_placeholder_text_besides_its_credentials() {
+    let engine = Engine::new().unwrap();
+    for tool in ["stripe", "asana", "zoom", "wix", "webhook"] {
+        let event = engine.catalog().tool(tool).unwrap().events[0].id.clone();
+        let g = engine
+            .generate_from_plan(webhook_plan(&engine, tool, &event))
+            .unwrap();
+        let found: std::collections::BTreeSet<&str> = g
+            .code
+            .split("{{")
+            .skip(1)
+            .filter_map(|s| s.split_once("}}").map(|(p, _)| p))
+            .collect();
+        let wanted = g.plan.placeholders();
+        assert_eq!(found, wanted.iter().map(String::as_str).collect(), "{tool}");
+    }
+}
