@@ -406,8 +406,12 @@ pub enum WebhookBody {
 pub enum Verify {
     /// An HMAC of `signed` under the secret, sent in `header`.
     Hmac {
-        /// The request header holding the signature.
+        /// The request header holding the signature...
+        #[serde(default)]
         header: String,
+        /// ... or the query parameter (PandaDoc appends `?signature=`).
+        #[serde(default)]
+        query: Option<String>,
         algorithm: HmacAlgorithm,
         encoding: SignatureEncoding,
         /// Text before the digest in the header (`sha256=`, `v0=`).
@@ -827,6 +831,14 @@ impl Catalog {
                     if !creds.contains(secret) {
                         return bad(format!("{} webhook uses unknown secret {secret}", t.id));
                     }
+                }
+                if let Verify::Hmac { header, query, .. } = &w.verify
+                    && header.is_empty() == query.is_none()
+                {
+                    return bad(format!(
+                        "{} webhook signature needs a header or a query parameter",
+                        t.id
+                    ));
                 }
                 if let Verify::VendorApi { action, .. } = &w.verify
                     && t.action(action).is_none()

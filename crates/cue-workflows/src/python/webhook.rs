@@ -33,8 +33,10 @@ pub(crate) struct Webhook {
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum Check {
     Hmac {
-        /// Lower case, as the handler normalises header names.
+        /// Lower case, as the handler normalises header names (empty: `query`).
         header: String,
+        /// The query parameter holding the signature instead of a header.
+        query: Option<String>,
         algorithm: &'static str,
         base64: bool,
         prefix: String,
@@ -119,6 +121,7 @@ impl Webhook {
         let verify = match &w.verify {
             Verify::Hmac {
                 header,
+                query,
                 algorithm,
                 encoding,
                 prefix,
@@ -139,6 +142,7 @@ impl Webhook {
                 };
                 Check::Hmac {
                     header: header.to_ascii_lowercase(),
+                    query: query.clone(),
                     algorithm: match algorithm {
                         HmacAlgorithm::Sha1 => "sha1",
                         HmacAlgorithm::Sha256 => "sha256",

@@ -87,7 +87,8 @@ def _senders():
     # X-PagerDuty-Signature: v1=<hex HMAC-SHA256>, several during rotation
     s["pagerduty"] = lambda k, d: {"X-PagerDuty-Signature": "v1=%s,v1=%s" % (
         hexmac("an-old-secret", d.body), hexmac(k["PAGERDUTY_WEBHOOK_SECRET"], d.body))}
-    s["pandadoc"] = lambda k, d: {"signature": hexmac(k["PANDADOC_WEBHOOK_SHARED_KEY"], d.body)}
+    # appended to the URL as ?signature=<hex HMAC-SHA256 of the body>
+    s["pandadoc"] = lambda k, d: {}
     # PAYPAL-* transmission headers, checked through PayPal's verify-webhook-signature API
     s["paypal"] = lambda k, d: {"PAYPAL-AUTH-ALGO": "SHA256withRSA", "PAYPAL-CERT-URL": "https://api.paypal.com/cert",
                                 "PAYPAL-TRANSMISSION-ID": "t-1", "PAYPAL-TRANSMISSION-SIG": "sig",
@@ -187,6 +188,9 @@ def deliver(module, secrets, body=None, now=None, key_override=None, query=None,
     text, form = payload_text(SPEC.get("example"), now, event_value)
     sent = text if body is None else body
     query = dict(query if query is not None else ({"token": secrets[URL_SECRET[TOOL]]} if TOOL in URL_SECRET else {}))
+    if TOOL == "pandadoc" and query is not None:
+        text_signed, _ = payload_text(SPEC.get("example"), now, event_value)
+        query["signature"] = hexmac((key_override or secrets)["PANDADOC_WEBHOOK_SHARED_KEY"], text_signed)
     url = "https://" + HOST + "/" + ("?" + urllib.parse.urlencode(query) if query else "")
     keys = dict(secrets, **(key_override or {}))
     signed = SENDERS[TOOL](keys, Delivery(text, url, now, form)) if TOOL in SENDERS else {}
