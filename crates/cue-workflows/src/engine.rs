@@ -229,6 +229,7 @@ impl Engine {
                 *v = clean(v);
             }
         }
+        self.respect_poll_quota(&mut plan);
         for c in crate::caveats::caveats(&self.catalog, &plan) {
             if !plan.assumptions.contains(&c) {
                 plan.assumptions.push(c);
@@ -267,6 +268,48 @@ impl Engine {
             ),
         }
         plan
+    }
+
+    /// A polled trigger runs no more often than the vendor's quotas allow (the event cursor's
+    /// `min_interval_minutes`); a faster `rate(...)` is slowed down and the plan says so.
+    fn respect_poll_quota(&self, plan: &mut Plan) {
+        let t = &plan.trigger;
+        if t.delivery != Delivery::Poll {
+            return;
+        }
+        let Some((tool, min)) = t
+            .tool
+            .as_deref()
+            .and_then(|id| self.catalog.tool(id))
+            .and_then(|tool| {
+                let e = tool
+                    .events
+                    .iter()
+                    .find(|e| Some(&e.id) == t.event.as_ref())?;
+                Some((tool, e.cursor.as_ref()?.min_interval_minutes?))
+            })
+        else {
+            return;
+        };
+        let every = t
+            .schedule_expression
+            .as_deref()
+            .and_then(|e| e.strip_prefix("rate(")?.strip_suffix(')'))
+            .and_then(|r| r.split_once(' '))
+            .filter(|(_, unit)| unit.starts_with("minute"))
+            .and_then(|(n, _)| n.parse::<u32>().ok());
+        if let Some(n) = every
+            && n < min
+        {
+            plan.trigger.schedule_expression = Some(format!("rate({min} minutes)"));
+            let note = format!(
+                "{} allows polling at most every {min} minutes, so the schedule runs every {min} minutes instead of every {n}.",
+                tool.name
+            );
+            if !plan.assumptions.contains(&note) {
+                plan.assumptions.push(note);
+            }
+        }
     }
 
     fn fields(&self, tool: &Tool, creds: &[String]) -> Vec<CredentialField> {

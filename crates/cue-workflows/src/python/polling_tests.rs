@@ -171,3 +171,67 @@ fn polling_triggers_emit_each_item_once() {
     assert!(checked >= 20, "{checked}");
     assert!(formats.len() >= 4, "{formats:?}");
 }
+
+#[test]
+fn polling_faster_than_the_vendor_allows_is_slowed_down() {
+    let engine = Engine::new().unwrap();
+    let (tool, event, min) = engine
+        .catalog()
+        .tools()
+        .iter()
+        .find_map(|t| {
+            t.events.iter().find_map(|e| {
+                let m = e.cursor.as_ref()?.min_interval_minutes?;
+                (m > 1).then_some((t, e, m))
+            })
+        })
+        .unwrap();
+    let action = tool.action(event.poll.as_deref().unwrap()).unwrap();
+    let plan = |rate: &str| Plan {
+        name: "Poll".to_owned(),
+        summary: "Polls.".to_owned(),
+        trigger: Trigger {
+            kind: TriggerKind::AppEvent,
+            delivery: Delivery::Poll,
+            schedule_expression: Some(rate.to_owned()),
+            timezone: None,
+            description: event.label.clone(),
+            tool: Some(tool.id.clone()),
+            event: Some(event.id.clone()),
+            params: BTreeMap::new(),
+            filter: None,
+        },
+        steps: vec![Step {
+            id: "step_1".to_owned(),
+            tool: tool.id.clone(),
+            action: action.id.clone(),
+            description: action.label.clone(),
+            params: action.params.clone(),
+            condition: None,
+            for_each: None,
+        }],
+        tools: vec![PlannedTool {
+            id: tool.id.clone(),
+            name: tool.name.clone(),
+            credentials: crate::refs::credentials_for(tool, action),
+        }],
+        assumptions: Vec::new(),
+    };
+    let fast = engine.generate_from_plan(plan("rate(1 minute)")).unwrap();
+    let slowed = format!("rate({min} minutes)");
+    assert_eq!(
+        fast.plan.trigger.schedule_expression.as_deref(),
+        Some(slowed.as_str())
+    );
+    assert!(fast.template_yaml.contains(&slowed));
+    assert!(
+        fast.assumptions
+            .iter()
+            .any(|a| a.contains(&format!("at most every {min} minutes"))),
+        "{:?}",
+        fast.assumptions
+    );
+    let slow = format!("rate({} minutes)", min + 5);
+    let g = engine.generate_from_plan(plan(&slow)).unwrap();
+    assert_eq!(g.plan.trigger.schedule_expression, Some(slow));
+}
