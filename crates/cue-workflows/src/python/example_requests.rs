@@ -170,3 +170,83 @@ fn generated_requests_match_the_documented_examples() {
         );
     }
 }
+
+/// Gmail's list answers ids only: the generated step fetches each message, so later steps get
+/// subjects and bodies, not ids.
+#[test]
+fn lists_of_ids_are_completed_record_by_record() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        return;
+    }
+    let Ok(engine) = Engine::new() else {
+        panic!("engine");
+    };
+    let Some(tool) = engine.catalog().tool("gmail") else {
+        panic!("gmail");
+    };
+    let Some(action) = tool.action("list_messages") else {
+        panic!("list_messages");
+    };
+    let plan = Plan {
+        name: "Mail".to_owned(),
+        summary: "Reads mail.".to_owned(),
+        trigger: manual(),
+        steps: vec![Step {
+            id: "step_1".to_owned(),
+            tool: tool.id.clone(),
+            action: action.id.clone(),
+            description: action.label.clone(),
+            params: action.params.clone(),
+            condition: None,
+            for_each: None,
+        }],
+        tools: vec![PlannedTool {
+            id: tool.id.clone(),
+            name: tool.name.clone(),
+            credentials: crate::refs::credentials_for(tool, action),
+        }],
+        assumptions: Vec::new(),
+    };
+    let Ok(g) = engine.generate_from_plan(plan) else {
+        panic!("generate");
+    };
+    let script = r#"
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+calls = []
+def fake_http(method, url, params=None, **kwargs):
+    calls.append((url, params))
+    if url.endswith("/token"):
+        return {"access_token": "tok", "expires_in": 3600}
+    if url.endswith("/messages"):
+        return {"messages": [{"id": "m1", "threadId": "t1"}, {"id": "m2", "threadId": "t2"}]}
+    return {"id": url.rsplit("/", 1)[-1], "snippet": "Hello from " + url.rsplit("/", 1)[-1]}
+module._http = fake_http
+records = module.step_1_gmail_list_messages([])
+assert [r["snippet"] for r in records] == ["Hello from m1", "Hello from m2"], records
+assert calls[-1][1] == {"format": "full"}, calls
+print("ok")
+"#;
+    let Ok(dir) = tempfile::tempdir() else {
+        panic!("tempdir");
+    };
+    let path = dir.path().join("lambda_function.py");
+    assert!(std::fs::write(&path, &g.code).is_ok());
+    let Ok(out) = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&path)
+        .output()
+    else {
+        panic!("python3");
+    };
+    assert!(
+        out.status.success(),
+        "{}{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        g.code
+    );
+}

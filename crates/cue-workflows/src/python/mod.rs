@@ -109,6 +109,7 @@ pub(crate) fn prepare<'a>(
         header_fns: g.header_fns.into_values().collect(),
         token_fns: g.token_fns.into_values().collect(),
         cursor,
+        detail_limit: steps.iter().any(|s| s.detail.is_some()),
         filter: plan.trigger.filter.as_ref().map(Cond::from),
         steps,
         handler,
@@ -137,6 +138,8 @@ struct Module<'a> {
     token_fns: Vec<TokenFn>,
     /// How a polling trigger remembers what it has emitted.
     cursor: Option<CursorView>,
+    /// A step fetches its listed records one by one (`DETAIL_LIMIT` bounds them).
+    detail_limit: bool,
     /// The trigger's filter.
     filter: Option<Cond>,
     steps: Vec<StepFn>,
@@ -280,6 +283,10 @@ struct StepFn {
     text: Option<String>,
     /// This step polls for the trigger: only records not emitted before go on.
     polls: bool,
+    /// A call per listed record, on `record`, when the list holds only ids (`action.detail`).
+    detail: Option<Code>,
+    /// Where the record is in the detail call's answer.
+    detail_record: String,
 }
 
 /// The handler of the trigger's delivery (`python/handler/<delivery>.py.j2`).
@@ -474,6 +481,35 @@ impl Gen<'_> {
             .map(|(p, _)| p.clone())
             .collect();
         let call = self.call(tool, action, step, &mut ctx)?;
+        let detail = match (&action.detail, &tool.api) {
+            (Some(d), Api::Http { base_url, auth }) => {
+                let auth = Auth::parse(auth)
+                    .map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
+                let mut dctx = Ctx::new("record", &consts);
+                let mut args = vec![
+                    Code::literal(&d.method),
+                    dctx.string(&format!("{base_url}{}", d.path), true)?,
+                    expr::keyword(
+                        "headers",
+                        &expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]),
+                    ),
+                ];
+                let mut query = Vec::new();
+                for (k, v) in &d.query {
+                    query.push(expr::entry(k, &dctx.value(v)?));
+                }
+                if let Auth::Query { name, value } = auth {
+                    query.push(expr::entry(name, &auth_value(value)));
+                }
+                if !query.is_empty() {
+                    args.push(expr::keyword("params", &expr::dict(&query)));
+                }
+                self.imports.extend(dctx.imports);
+                self.helpers.extend(dctx.helpers);
+                Some(expr::call(&expr::name("_http"), &args))
+            }
+            _ => None,
+        };
         if ctx.helpers.contains("file") {
             // a file named by bucket and key is read from S3
             self.iam.insert("s3:GetObject".to_owned());
@@ -505,6 +541,12 @@ impl Gen<'_> {
             records: action.records.clone(),
             text: action.text.clone(),
             polls: false,
+            detail,
+            detail_record: action
+                .detail
+                .as_ref()
+                .and_then(|d| d.record.clone())
+                .unwrap_or_default(),
         })
     }
 

@@ -55,6 +55,11 @@ served = []
 def fake_http(method, url, params=None, **kwargs):
     if "token" in url.rsplit("/", 2)[-1] or url.endswith("/token"):
         return {"access_token": "tok", "expires_in": 3600}
+    last = url.rstrip("/").rsplit("/", 1)[-1]
+    for r in served:
+        # a detail call for one listed record (Gmail lists ids only)
+        if last and '"%s"' % last in json.dumps(r):
+            return r
     answer = list(served)
     for key in reversed([k for k in (records_at or "").split(".") if k]):
         answer = {key: answer}

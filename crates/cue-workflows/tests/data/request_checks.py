@@ -100,11 +100,13 @@ def check(case):
         problems.append("raised %s: %s" % (type(exc).__name__, str(exc)[:200]))
     if not opener.sent:
         return problems + ["sent nothing"]
-    request = opener.sent[-1]
     want = example["request"]
+    pattern = template_regex(case["template"])
+    # the action's own request (not a file it fetched first, nor a detail call after)
+    fitting = [r for r in opener.sent if re.match(pattern, urllib.parse.urlsplit(r.full_url).path)]
+    request = (fitting or opener.sent)[0]
     if request.get_method() != (want.get("method") or "GET").upper():
         problems.append("method %s, example %s" % (request.get_method(), want.get("method")))
-    pattern = template_regex(case["template"])
     got = urllib.parse.urlsplit(request.full_url).path
     documented = urllib.parse.urlsplit(want["url"]).path
     for label, path in (("generated", got), ("example", documented)):
