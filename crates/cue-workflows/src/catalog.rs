@@ -420,8 +420,12 @@ pub enum WebhookBody {
 pub enum Verify {
     /// An HMAC of `signed` under the secret, sent in `header`.
     Hmac {
-        /// The request header holding the signature.
+        /// The request header holding the signature...
+        #[serde(default)]
         header: String,
+        /// ... or the query parameter (PandaDoc appends `?signature=`).
+        #[serde(default)]
+        query: Option<String>,
         algorithm: HmacAlgorithm,
         encoding: SignatureEncoding,
         /// Text before the digest in the header (`sha256=`, `v0=`).
@@ -842,6 +846,14 @@ impl Catalog {
                         return bad(format!("{} webhook uses unknown secret {secret}", t.id));
                     }
                 }
+                if let Verify::Hmac { header, query, .. } = &w.verify
+                    && header.is_empty() == query.is_none()
+                {
+                    return bad(format!(
+                        "{} webhook signature needs a header or a query parameter",
+                        t.id
+                    ));
+                }
                 if let Verify::VendorApi { action, .. } = &w.verify
                     && t.action(action).is_none()
                 {
@@ -929,6 +941,72 @@ impl Catalog {
     /// All tools, in catalog order.
     pub fn tools(&self) -> &[Tool] {
         &self.tools
+    }
+}
+
+/// How an HTTP trigger is verified: the tool's own `webhook`, or, for a vendor the catalog
+/// cannot verify (or no vendor), a scheme whose secret belongs to the built-in `webhook` tool.
+#[derive(Debug, Clone)]
+pub struct WebhookUse<'c> {
+    /// The scheme the generated handler applies.
+    pub webhook: Webhook,
+    /// The tool whose credentials the scheme uses.
+    pub owner: &'c Tool,
+    /// The credentials the handler needs before it accepts any request.
+    pub credentials: Vec<String>,
+    /// Set when the vendor's own scheme cannot be applied: why, for the plan's assumptions.
+    pub fallback: Option<String>,
+}
+
+/// The tool holding Cue's own webhook scheme and its secret.
+pub const GENERIC_WEBHOOK: &str = "webhook";
+
+impl Catalog {
+    /// How a request to the function URL of a workflow triggered by `tool` (none: a plain
+    /// webhook) is verified, and which credentials that takes. Both planners and the code
+    /// generator ask here, so the credentials a plan lists are the ones the handler checks.
+    pub fn webhook_for<'c>(&'c self, tool: Option<&'c Tool>) -> Option<WebhookUse<'c>> {
+        let generic = self.tool(GENERIC_WEBHOOK)?;
+        let (webhook, owner, fallback) = match tool {
+            Some(t) if t.webhook.is_some() => (t.webhook.clone()?, t, None),
+            Some(t) if t.id != GENERIC_WEBHOOK => {
+                // The vendor signs in a way the catalog cannot express (Wix: RS256 JWTs): the
+                // URL carries a secret the user registers, so forged calls are still refused.
+                let secret = generic.credentials.first()?.env.clone();
+                let webhook = Webhook {
+                    verify: Verify::UrlSecret {
+                        query: "token".to_owned(),
+                        secret,
+                    },
+                    body: WebhookBody::Json,
+                    handshake: None,
+                    ack_within_seconds: None,
+                    reference: None,
+                };
+                let why = format!(
+                    "{} signs its webhooks in a way the generated code cannot check; register the \
+                     function URL with ?token=<WEBHOOK_SECRET> so that other callers are refused",
+                    t.name
+                );
+                (webhook, generic, Some(why))
+            }
+            _ => (generic.webhook.clone()?, generic, None),
+        };
+        let mut credentials: Vec<String> =
+            webhook.secrets().into_iter().map(str::to_owned).collect();
+        if let Verify::VendorApi { action, .. } = &webhook.verify
+            && let Some(a) = owner.action(action)
+        {
+            credentials.extend(crate::refs::credentials_for(owner, a));
+        }
+        let mut seen = BTreeSet::new();
+        credentials.retain(|c| seen.insert(c.clone()));
+        Some(WebhookUse {
+            webhook,
+            owner,
+            credentials,
+            fallback,
+        })
     }
 }
 

@@ -1,8 +1,9 @@
 //! Filling credential placeholders into generated code.
 //!
-//! The replacement works on the placeholder string literals (`"{{NAME}}"`) that the generator
-//! wrote, and puts each value in as a Python string literal of its own, so no value (quotes,
-//! backslashes, newlines, `{{OTHER}}`, NUL, ...) can change the program's structure.
+//! The replacement works on the credential assignments the generator wrote
+//! (`NAME = os.environ.get("NAME", "{{NAME}}")`), and puts each value in as a Python string
+//! literal of its own, so no value (quotes, backslashes, newlines, `{{OTHER}}`, NUL, ...) can
+//! change the program's structure, and a placeholder written anywhere else is never filled.
 
 use std::collections::BTreeMap;
 
@@ -53,39 +54,21 @@ pub fn fill_credentials(
         );
         return Err(WorkflowError::UnknownCredentials { unknown, expected });
     }
-    // one left-to-right pass over the original code: a value is never scanned again, and its
-    // braces are written as escapes, so it can never form another placeholder
-    let literals: BTreeMap<String, String> = resolved
-        .iter()
-        .map(|(name, value)| (placeholder_literal(name), value_literal(value)))
-        .collect();
-    for name in resolved.keys() {
-        if !code.contains(&placeholder_literal(name)) {
+    // only the credential assignments the generator wrote (`NAME = os.environ.get("NAME",
+    // "{{NAME}}")`) are filled: the same placeholder text anywhere else (a setting taken from a
+    // prompt, a comment) stays as it is. A filled value's braces are escapes, so it can never
+    // form another assignment's placeholder.
+    let mut out = code.to_owned();
+    for (name, value) in &resolved {
+        let default = |literal: &str| format!("os.environ.get({}, {literal})", py_str(name));
+        let placeholder = default(&placeholder_literal(name));
+        if !out.contains(&placeholder) {
             return Err(WorkflowError::PlaceholderMissing {
                 name: (*name).to_owned(),
             });
         }
+        out = out.replace(&placeholder, &default(&value_literal(value)));
     }
-    let mut out = String::with_capacity(code.len() + 64);
-    let mut rest = code;
-    while let Some(i) = rest.find("\"{{") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        match literals
-            .iter()
-            .find(|(lit, _)| tail.starts_with(lit.as_str()))
-        {
-            Some((lit, value)) => {
-                out.push_str(value);
-                rest = &tail[lit.len()..];
-            }
-            None => {
-                out.push_str("\"{{");
-                rest = &tail[3..];
-            }
-        }
-    }
-    out.push_str(rest);
     Ok(out)
 }
 
@@ -93,4 +76,61 @@ pub fn fill_credentials(
 /// filled code never contains `{{` from a value.
 fn value_literal(value: &str) -> String {
     py_str(value).replace('{', "\\x7b").replace('}', "\\x7d")
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::{Delivery, PlannedTool, Trigger, TriggerKind};
+
+    fn plan(credentials: &[&str]) -> Plan {
+        Plan {
+            name: "x".to_owned(),
+            summary: "x".to_owned(),
+            trigger: Trigger {
+                kind: TriggerKind::Manual,
+                delivery: Delivery::Direct,
+                schedule_expression: None,
+                timezone: None,
+                description: "x".to_owned(),
+                tool: None,
+                event: None,
+                params: BTreeMap::new(),
+                filter: None,
+            },
+            steps: Vec::new(),
+            tools: vec![PlannedTool {
+                id: "airtable".to_owned(),
+                name: "Airtable".to_owned(),
+                credentials: credentials.iter().map(|c| (*c).to_owned()).collect(),
+            }],
+            assumptions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_credential_assignments_are_filled() {
+        let code = concat!(
+            "AIRTABLE_TOKEN = os.environ.get(\"AIRTABLE_TOKEN\", \"{{AIRTABLE_TOKEN}}\")\n",
+            "AIRTABLE_TABLE = os.environ.get(\"AIRTABLE_TABLE\", \"{{AIRTABLE_TOKEN}}\")\n",
+            "# see \"{{AIRTABLE_TOKEN}}\"\n",
+        );
+        let values = BTreeMap::from([("AIRTABLE_TOKEN".to_owned(), "pat.123".to_owned())]);
+        let filled = fill_credentials(code, &plan(&["AIRTABLE_TOKEN"]), &values).unwrap();
+        assert_eq!(filled.matches("pat.123").count(), 1, "{filled}");
+        assert!(
+            filled
+                .starts_with("AIRTABLE_TOKEN = os.environ.get(\"AIRTABLE_TOKEN\", \"pat.123\")\n")
+        );
+        assert!(filled.contains("AIRTABLE_TABLE\", \"{{AIRTABLE_TOKEN}}\")"));
+        // a placeholder only outside an assignment is missing
+        let stray = "x = \"{{AIRTABLE_TOKEN}}\"\n";
+        assert!(matches!(
+            fill_credentials(stray, &plan(&["AIRTABLE_TOKEN"]), &values),
+            Err(WorkflowError::PlaceholderMissing { .. })
+        ));
+    }
 }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use crate::catalog::{Catalog, Tool};
 use crate::graph::{CredentialField, GraphBuilder, NodeKind, node};
 use crate::model::{
-    Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan, TriggerKind,
+    Delivery, GenerateRequest, Generated, IdentifiedTool, InputType, Plan, PlannedTool, TriggerKind,
 };
 use crate::render::Templates;
 use crate::sam::HANDLER_FILE;
@@ -147,10 +147,10 @@ impl Engine {
     /// (`values.rs`): whichever planner wrote it, a value that breaks them is replaced by the
     /// catalog's default and the assumptions say so.
     pub fn generate_from_plan(&self, plan: Plan) -> Result<Generated, WorkflowError> {
-        let plan = values::enforce(&self.catalog, plan);
+        let plan = self.settled(plan);
         let prepared = python::prepare(&self.catalog, &plan)?;
         let code = prepared.render(&self.templates)?;
-        let template_yaml = sam::template(&self.templates, &self.catalog, &plan, &prepared.iam)?;
+        let template_yaml = sam::template(&self.templates, &self.catalog, &plan, &prepared)?;
         let readme = sam::readme(&self.templates, &plan)?;
         let requirements = prepared.requirements;
         let graph = self.graph(&plan)?;
@@ -188,7 +188,7 @@ impl Engine {
     /// that code (or of an edited copy) should count as installed. Cheaper than
     /// [`generate_from_plan`](Self::generate_from_plan): no template, graph or validation.
     pub fn requirements(&self, plan: &Plan) -> Result<Vec<String>, WorkflowError> {
-        let plan = values::enforce(&self.catalog, plan.clone());
+        let plan = self.settled(plan.clone());
         Ok(python::prepare(&self.catalog, &plan)?.requirements)
     }
 
@@ -196,15 +196,106 @@ impl Engine {
     /// the `requirements.txt`, SAM template and README its plan gives. The same zip
     /// [`bundle_zip`] makes of a full generation, without building the graph or validating.
     pub fn bundle(&self, plan: &Plan, code: &str) -> Result<Vec<u8>, WorkflowError> {
-        let plan = &values::enforce(&self.catalog, plan.clone());
+        let plan = &self.settled(plan.clone());
         let prepared = python::prepare(&self.catalog, plan)?;
-        let template_yaml = sam::template(&self.templates, &self.catalog, plan, &prepared.iam)?;
+        let template_yaml = sam::template(&self.templates, &self.catalog, plan, &prepared)?;
         zip_bundle(
             code,
             &crate::model::requirements_txt(&prepared.requirements),
             &template_yaml,
             &sam::readme(&self.templates, plan)?,
         )
+    }
+
+    /// The plan every generation renders, whichever planner wrote it or however old it is:
+    /// every value held to its parameter kind's rules (`values::enforce`, which also keeps
+    /// `{{`/`}}` out of every value taken from a prompt or a model), polls within the vendor's
+    /// quota, caveats for unverified catalog entries, and a webhook trigger that lists the
+    /// credentials its handler checks requests with (`Catalog::webhook_for`: a plan stored
+    /// before a vendor's scheme was known names the generic `webhook` secret instead).
+    fn settled(&self, plan: Plan) -> Plan {
+        let mut plan = values::enforce(&self.catalog, plan);
+        self.respect_poll_quota(&mut plan);
+        for c in crate::caveats::caveats(&self.catalog, &plan) {
+            if !plan.assumptions.contains(&c) {
+                plan.assumptions.push(c);
+            }
+        }
+        if plan.trigger.delivery != Delivery::Http {
+            return plan;
+        }
+        let tool = plan
+            .trigger
+            .tool
+            .as_deref()
+            .and_then(|id| self.catalog.tool(id));
+        let Some(used) = self.catalog.webhook_for(tool) else {
+            return plan;
+        };
+        if used.owner.id != crate::catalog::GENERIC_WEBHOOK {
+            plan.tools
+                .retain(|t| t.id != crate::catalog::GENERIC_WEBHOOK);
+        }
+        match plan.tools.iter_mut().find(|t| t.id == used.owner.id) {
+            Some(t) => {
+                for c in used.credentials {
+                    if !t.credentials.contains(&c) {
+                        t.credentials.push(c);
+                    }
+                }
+            }
+            None => plan.tools.insert(
+                0,
+                PlannedTool {
+                    id: used.owner.id.clone(),
+                    name: used.owner.name.clone(),
+                    credentials: used.credentials,
+                },
+            ),
+        }
+        plan
+    }
+
+    /// A polled trigger runs no more often than the vendor's quotas allow (the event cursor's
+    /// `min_interval_minutes`); a faster `rate(...)` is slowed down and the plan says so.
+    fn respect_poll_quota(&self, plan: &mut Plan) {
+        let t = &plan.trigger;
+        if t.delivery != Delivery::Poll {
+            return;
+        }
+        let Some((tool, min)) = t
+            .tool
+            .as_deref()
+            .and_then(|id| self.catalog.tool(id))
+            .and_then(|tool| {
+                let e = tool
+                    .events
+                    .iter()
+                    .find(|e| Some(&e.id) == t.event.as_ref())?;
+                Some((tool, e.cursor.as_ref()?.min_interval_minutes?))
+            })
+        else {
+            return;
+        };
+        let every = t
+            .schedule_expression
+            .as_deref()
+            .and_then(|e| e.strip_prefix("rate(")?.strip_suffix(')'))
+            .and_then(|r| r.split_once(' '))
+            .filter(|(_, unit)| unit.starts_with("minute"))
+            .and_then(|(n, _)| n.parse::<u32>().ok());
+        if let Some(n) = every
+            && n < min
+        {
+            plan.trigger.schedule_expression = Some(format!("rate({min} minutes)"));
+            let note = format!(
+                "{} allows polling at most every {min} minutes, so the schedule runs every {min} minutes instead of every {n}.",
+                tool.name
+            );
+            if !plan.assumptions.contains(&note) {
+                plan.assumptions.push(note);
+            }
+        }
     }
 
     fn fields(&self, tool: &Tool, creds: &[String]) -> Vec<CredentialField> {
@@ -229,29 +320,16 @@ impl Engine {
         let t = &plan.trigger;
         let trigger_tool = t.tool.as_deref().and_then(|id| self.catalog.tool(id));
         let mut trigger_creds: Vec<CredentialField> = Vec::new();
-        if t.delivery == Delivery::Http {
+        if t.delivery == Delivery::Http
+            && let Some(used) = self.catalog.webhook_for(trigger_tool)
+        {
             let placeholders = plan.placeholders();
-            if let (Some(tool), Some(event)) = (trigger_tool, t.event.as_deref()) {
-                let secret = tool
-                    .events
-                    .iter()
-                    .find(|e| e.id == event)
-                    .and_then(|e| e.secret.clone());
-                let creds: Vec<String> = secret
-                    .into_iter()
-                    .filter(|s| placeholders.contains(s))
-                    .collect();
-                trigger_creds.extend(self.fields(tool, &creds));
-            }
-            if let Some(w) = self.catalog.tool("webhook") {
-                let creds: Vec<String> = plan
-                    .tools
-                    .iter()
-                    .filter(|pt| pt.id == "webhook")
-                    .flat_map(|pt| pt.credentials.clone())
-                    .collect();
-                trigger_creds.extend(self.fields(w, &creds));
-            }
+            let creds: Vec<String> = used
+                .credentials
+                .into_iter()
+                .filter(|s| placeholders.contains(s))
+                .collect();
+            trigger_creds.extend(self.fields(used.owner, &creds));
         }
         let (service, icon, title) = match (trigger_tool, t.kind) {
             (Some(tool), _) => (
@@ -431,7 +509,7 @@ mod tests {
 
     use super::*;
     use crate::catalog::EventDelivery;
-    use crate::model::{PlannedTool, Step, Trigger};
+    use crate::model::{Step, Trigger};
 
     fn plan_for(
         engine: &Engine,
@@ -439,28 +517,24 @@ mod tests {
         steps: Vec<(&Tool, &crate::catalog::Action)>,
     ) -> Plan {
         let mut tools: Vec<PlannedTool> = Vec::new();
-        if let Some(id) = &trigger.tool {
-            let t = engine.catalog.tool(id).unwrap();
-            let creds: Vec<String> = t
-                .events
-                .iter()
-                .find(|e| Some(&e.id) == trigger.event.as_ref())
-                .and_then(|e| e.secret.clone())
-                .into_iter()
-                .collect();
-            let unsigned = creds.is_empty() && trigger.delivery == Delivery::Http;
+        let trigger_tool = trigger.tool.as_ref().and_then(|id| engine.catalog.tool(id));
+        if let Some(t) = trigger_tool {
             tools.push(PlannedTool {
                 id: t.id.clone(),
                 name: t.name.clone(),
-                credentials: creds,
+                credentials: Vec::new(),
             });
-            if unsigned {
-                // as the planner does: unsigned webhooks carry the shared secret header
-                tools.push(PlannedTool {
-                    id: "webhook".to_owned(),
-                    name: "Webhook".to_owned(),
-                    credentials: vec!["WEBHOOK_SECRET".to_owned()],
-                });
+        }
+        if trigger.delivery == Delivery::Http {
+            // as the planners do
+            let used = engine.catalog.webhook_for(trigger_tool).unwrap();
+            match tools.iter_mut().find(|p| p.id == used.owner.id) {
+                Some(p) => p.credentials.extend(used.credentials),
+                None => tools.push(PlannedTool {
+                    id: used.owner.id.clone(),
+                    name: used.owner.name.clone(),
+                    credentials: used.credentials,
+                }),
             }
         }
         let steps = steps

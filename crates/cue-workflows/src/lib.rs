@@ -25,6 +25,7 @@
 
 pub mod artifacts;
 pub mod catalog;
+mod caveats;
 mod credentials;
 mod engine;
 mod error;

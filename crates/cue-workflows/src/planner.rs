@@ -1372,35 +1372,13 @@ pub(crate) fn plan(
     };
     if let Some(ti) = trigger_tool {
         let tool = catalog.tool_at(ti);
-        let mut creds = Vec::new();
-        let secret = event.and_then(|e| e.secret.clone());
-        let unsigned = http_trigger && secret.is_none();
-        if http_trigger {
-            creds.extend(secret);
+        add_tool(tool, Vec::new());
+    }
+    if http_trigger || kind == TriggerKind::Webhook {
+        // the credentials the handler checks requests with (`Catalog::webhook_for`)
+        if let Some(used) = catalog.webhook_for(trigger_tool.map(|ti| catalog.tool_at(ti))) {
+            add_tool(used.owner, used.credentials);
         }
-        add_tool(tool, creds);
-        if unsigned {
-            // the app cannot sign its calls: callers must send the shared secret header
-            if let Some(w) = catalog.tool("webhook") {
-                let creds = w
-                    .events
-                    .first()
-                    .and_then(|e| e.secret.clone())
-                    .into_iter()
-                    .collect();
-                add_tool(w, creds);
-            }
-        }
-    } else if kind == TriggerKind::Webhook
-        && let Some(w) = catalog.tool("webhook")
-    {
-        let creds = w
-            .events
-            .first()
-            .and_then(|e| e.secret.clone())
-            .into_iter()
-            .collect();
-        add_tool(w, creds);
     }
     for s in &steps {
         if let Some(tool) = catalog.tool(&s.tool) {

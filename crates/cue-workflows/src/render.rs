@@ -79,6 +79,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/headers.py.j2"),
     ),
     (
+        "python/cursor.py.j2",
+        include_str!("../codegen/python/cursor.py.j2"),
+    ),
+    (
+        "python/file.py.j2",
+        include_str!("../codegen/python/file.py.j2"),
+    ),
+    (
+        "python/token.py.j2",
+        include_str!("../codegen/python/token.py.j2"),
+    ),
+    (
         "python/step.py.j2",
         include_str!("../codegen/python/step.py.j2"),
     ),
@@ -162,6 +174,8 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(language);
         env.set_formatter(format_value);
+        // `x is not none` tells an absent value from an empty string (`records: ""`)
+        env.add_test("none", |v: Value| v.is_none());
         env.add_filter("py", |state: &State, v: &str| {
             filter(state, &[PYTHON], || escape::py_str(v))
         });
@@ -261,6 +275,12 @@ fn internal(e: Error) -> WorkflowError {
     let mut message = format!("template: {e}");
     if let Some(detail) = e.detail() {
         message = format!("{message} ({detail})");
+    }
+    // an error inside an included template is the source of the include's error
+    let mut source = std::error::Error::source(&e);
+    while let Some(inner) = source {
+        message = format!("{message}: {inner}");
+        source = inner.source();
     }
     WorkflowError::Internal(message)
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::WorkflowError;
 use crate::catalog::Catalog;
 use crate::model::{Delivery, Plan};
+use crate::python::Prepared;
 use crate::render::{PlanText, Templates};
 
 /// The handler module file name inside the bundle; the template's `Handler` matches it.
@@ -28,6 +29,8 @@ struct SamTemplate<'a> {
     schedule_expression: String,
     /// The upload bucket of an S3 trigger.
     bucket: String,
+    /// A polling cursor is kept in a table of its own.
+    cursor: bool,
 }
 
 /// One statement of the function's policy.
@@ -175,6 +178,8 @@ struct Parameter {
     name: String,
     /// Secrets get `NoEcho`; identifiers such as a shop domain do not.
     secret: bool,
+    /// Set by the webhook's handshake after deployment (Asana's `X-Hook-Secret`): may be empty.
+    learned: bool,
 }
 
 /// `template.yaml` for the plan: function, runtime, trigger, environment and policies.
@@ -182,7 +187,7 @@ pub(crate) fn template(
     templates: &Templates,
     catalog: &Catalog,
     plan: &Plan,
-    iam: &[String],
+    prepared: &Prepared<'_>,
 ) -> Result<String, WorkflowError> {
     let secret = |p: &str| -> bool {
         plan.tools
@@ -207,16 +212,18 @@ pub(crate) fn template(
             .into_iter()
             .map(|name| Parameter {
                 secret: secret(&name),
+                learned: prepared.learned_secret.as_ref() == Some(&name),
                 name,
             })
             .collect(),
         handler_module: HANDLER_FILE.trim_end_matches(".py"),
         description: plan.summary.chars().take(250).collect(),
-        statements: statements(catalog, plan, iam),
+        statements: statements(catalog, plan, &prepared.iam),
         schedule_expression: t
             .schedule_expression
             .clone()
             .unwrap_or_else(|| "rate(1 day)".to_owned()),
+        cursor: prepared.cursor,
         bucket: t
             .params
             .get("bucket")
@@ -231,6 +238,8 @@ pub(crate) fn template(
 struct Readme<'a> {
     plan: PlanText<'a>,
     placeholders: Vec<String>,
+    /// The trigger is a request to the public function URL.
+    webhook: bool,
 }
 
 /// A short README for the bundle.
@@ -240,6 +249,7 @@ pub(crate) fn readme(templates: &Templates, plan: &Plan) -> Result<String, Workf
         &Readme {
             plan: PlanText::from(plan),
             placeholders: plan.placeholders(),
+            webhook: plan.trigger.delivery == Delivery::Http,
         },
     )
 }

@@ -310,6 +310,56 @@ const HOSTILE: &[&str] = &[
     "\") ; import os; os.system(\"rm -rf /\") #",
 ];
 
+/// A `{{NAME}}` written in a prompt is a value, never a credential placeholder: the value is
+/// refused (the setting keeps its default and the assumptions say so), and filling credentials
+/// touches only the credential assignments.
+#[test]
+fn placeholders_written_in_a_prompt_never_receive_credentials() {
+    let e = engine();
+    let mut plan = e
+        .plan(&GenerateRequest::text(
+            "Every day at 9am add a record to the Airtable table \"{{AIRTABLE_TOKEN}}\"",
+        ))
+        .unwrap();
+    let step = plan
+        .steps
+        .iter_mut()
+        .find(|s| s.tool == "airtable")
+        .unwrap();
+    step.params
+        .insert("table".to_owned(), "{{AIRTABLE_TOKEN}}".to_owned());
+    let g = e.generate_from_plan(plan).unwrap();
+    let setting = g
+        .code
+        .lines()
+        .find(|l| l.starts_with("AIRTABLE_TABLE = "))
+        .unwrap();
+    assert!(
+        !setting.contains("{{") && !setting.contains("AIRTABLE_TOKEN"),
+        "{setting}"
+    );
+    assert!(
+        g.plan
+            .assumptions
+            .iter()
+            .any(|a| a.contains("table") && a.contains("double braces")),
+        "{:?}",
+        g.plan.assumptions
+    );
+    let values: BTreeMap<String, String> = g
+        .plan
+        .placeholders()
+        .into_iter()
+        .map(|p| (p, "pat.secret-value".to_owned()))
+        .collect();
+    let filled = fill_credentials(&g.code, &g.plan, &values).unwrap();
+    assert_eq!(
+        filled.matches("pat.secret-value").count(),
+        g.plan.placeholders().len(),
+        "{filled}"
+    );
+}
+
 #[test]
 fn credential_values_cannot_change_the_program() {
     let g = generate(PROMPTS[0]);
@@ -623,115 +673,4 @@ fn odd_inputs_never_panic_and_any_output_validates() {
             }
         }
     }
-}
-
-/// Checks a generated webhook module the way each vendor signs its requests (their documented
-/// schemes, computed here independently of the generator).
-const SIGNATURES: &str = r#"
-import base64, hashlib, hmac, importlib.util, json, os, sys, time
-path, scheme, secret_name = sys.argv[1:4]
-SECRET = "whsec_test-secret"
-os.environ[secret_name] = SECRET
-spec = importlib.util.spec_from_file_location("generated", path)
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-body = json.dumps({"type": "event", "data": {"object": {"id": "x1", "amount": 900}}})
-now = str(int(time.time()))
-
-def mac(message, key):
-    return hmac.new(key.encode(), message.encode(), hashlib.sha256)
-
-def sign(body, ts=now, key=SECRET):
-    if scheme == "stripe":
-        return {"Stripe-Signature": f"t={ts},v1=" + mac(f"{ts}.{body}", key).hexdigest()}
-    if scheme == "github":
-        return {"X-Hub-Signature-256": "sha256=" + mac(body, key).hexdigest()}
-    if scheme == "slack":
-        return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": "v0=" + mac(f"v0:{ts}:{body}", key).hexdigest()}
-    if scheme == "shopify":
-        return {"X-Shopify-Hmac-Sha256": base64.b64encode(mac(body, key).digest()).decode()}
-    if scheme == "hmac_hex":
-        return {"X-Signature": mac(body, key).hexdigest()}
-    return {scheme.split(":", 1)[1]: key}  # token:<Header>
-
-def verify(headers, body):
-    return module._verify_signature({k.lower(): v for k, v in headers.items()}, body)
-
-assert verify(sign(body), body), "a correct signature is accepted"
-assert not verify(sign(body, key="other"), body), "another secret is refused"
-assert not verify({}, body), "a request without a signature is refused"
-if not scheme.startswith("token:"):
-    assert not verify(sign(body), body.replace("900", "901")), "a changed body is refused"
-if scheme in ("stripe", "slack"):
-    stale = str(int(time.time()) - 600)
-    assert not verify(sign(body, ts=stale), body), "an old timestamp is refused"
-    assert not verify(sign(body, ts="\u00b2"), body), "a timestamp int() cannot read is refused"
-# a header that is not ASCII is refused, not an exception
-assert not verify({name: "\u00e9" + value for name, value in sign(body).items()}, body)
-# through the handler, as a function URL delivers it
-answer = module.lambda_handler({"headers": sign(body, key="other"), "body": body}, None)
-assert answer["statusCode"] == 401, answer
-answer = module.lambda_handler({"headers": sign(body), "body": body}, None)
-assert answer["statusCode"] == 200, answer
-encoded = {"headers": sign(body), "body": base64.b64encode(body.encode()).decode(), "isBase64Encoded": True}
-assert module.lambda_handler(encoded, None)["statusCode"] == 200
-"#;
-
-#[test]
-fn webhook_handlers_accept_their_vendors_signatures_and_refuse_others() {
-    let e = engine();
-    let mut checked = Vec::new();
-    for tool in e.catalog().tools() {
-        for event in &tool.events {
-            let (Some(scheme), Some(secret)) = (&event.signature, &event.secret) else {
-                continue;
-            };
-            let plan = cue_workflows::Plan {
-                name: format!("{} webhook", tool.name),
-                summary: "Checks the signature.".to_owned(),
-                trigger: cue_workflows::Trigger {
-                    kind: TriggerKind::AppEvent,
-                    delivery: cue_workflows::Delivery::Http,
-                    schedule_expression: None,
-                    timezone: None,
-                    description: event.label.clone(),
-                    tool: Some(tool.id.clone()),
-                    event: Some(event.id.clone()),
-                    params: BTreeMap::new(),
-                    filter: None,
-                },
-                steps: Vec::new(),
-                tools: vec![cue_workflows::PlannedTool {
-                    id: tool.id.clone(),
-                    name: tool.name.clone(),
-                    credentials: vec![secret.clone()],
-                }],
-                assumptions: Vec::new(),
-            };
-            let g = e.generate_from_plan(plan).unwrap();
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("lambda_function.py");
-            std::fs::write(&path, &g.code).unwrap();
-            let Some((ok, out)) = python(SIGNATURES, &[path.to_str().unwrap(), scheme, secret])
-            else {
-                return;
-            };
-            assert!(ok, "{} {} ({scheme}): {out}\n{}", tool.id, event.id, g.code);
-            checked.push(scheme.clone());
-        }
-    }
-    checked.sort();
-    checked.dedup();
-    assert_eq!(
-        checked,
-        [
-            "github",
-            "hmac_hex",
-            "shopify",
-            "slack",
-            "stripe",
-            "token:X-Gitlab-Token",
-            "token:X-Webhook-Secret"
-        ]
-    );
 }

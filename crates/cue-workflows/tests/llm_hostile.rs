@@ -168,8 +168,7 @@ async fn path_params_cannot_climb_out_of_their_segment() {
     let out = generate(&server, "list the Airtable table Sales Q1").await;
     assert!(fallback_note(&out).is_none(), "{:?}", out.assumptions);
     assert!(
-        out.code
-            .contains("urllib.parse.quote(str(AIRTABLE_TABLE), safe=\"\")"),
+        out.code.contains("_segment(AIRTABLE_TABLE, \"\")"),
         "{}",
         out.code
     );

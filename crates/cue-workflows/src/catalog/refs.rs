@@ -174,6 +174,14 @@ fn api_refs(tool: &Tool) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// Whether an action's request reads fields of the current record (`{field:sku}`), so a read
+/// step runs once per record instead of once for all.
+pub(crate) fn reads_record_fields(a: &Action) -> bool {
+    action_refs(a)
+        .iter()
+        .any(|r| r.starts_with("field:") || r.starts_with("field_or:"))
+}
+
 fn action_refs(a: &Action) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = &a.path {
@@ -205,6 +213,16 @@ pub(crate) fn credentials_for(tool: &Tool, action: &Action) -> Vec<String> {
     // The catalog check has parsed every auth spec when the catalog was loaded.
     let mut refs = api_refs(tool).unwrap_or_default();
     refs.extend(action_refs(action));
+    if let Some(x) = &tool.token_exchange
+        && refs.contains(&x.provides)
+    {
+        // the function obtains this token itself, from the exchange's own credentials
+        refs.retain(|r| *r != x.provides);
+        refs_in_str(&x.token_url, &mut refs);
+        for v in x.params.values() {
+            refs_in_str(v, &mut refs);
+        }
+    }
     tool.credentials
         .iter()
         .filter(|c| refs.contains(&c.env))

@@ -373,7 +373,7 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
         ));
     }
 
-    let tools = planned_tools(catalog, trigger_tool, event, kind, delivery, &steps);
+    let tools = planned_tools(catalog, trigger_tool, kind, delivery, &steps);
     let name = answer.name.trim();
     let name = if name.is_empty()
         || name.chars().count() > MAX_NAME_CHARS
@@ -536,7 +536,6 @@ fn check_timezone(z: &str) -> Result<(), String> {
 fn planned_tools(
     catalog: &Catalog,
     trigger_tool: Option<&Tool>,
-    event: Option<&Event>,
     kind: TriggerKind,
     delivery: Delivery,
     steps: &[Step],
@@ -557,33 +556,15 @@ fn planned_tools(
             });
         }
     };
-    let webhook_secret = |w: &Tool| -> Vec<String> {
-        w.events
-            .first()
-            .and_then(|e| e.secret.clone())
-            .into_iter()
-            .collect()
-    };
     let http = delivery == Delivery::Http;
     if let Some(tool) = trigger_tool {
-        let secret = event.and_then(|e| e.secret.clone());
-        let unsigned = http && secret.is_none();
-        add(
-            tool,
-            if http {
-                secret.into_iter().collect()
-            } else {
-                Vec::new()
-            },
-        );
-        if unsigned && let Some(w) = catalog.tool("webhook") {
-            // the app cannot sign its calls: callers must send the shared secret header
-            add(w, webhook_secret(w));
+        add(tool, Vec::new());
+    }
+    if http || kind == TriggerKind::Webhook {
+        // the credentials the handler checks requests with (`Catalog::webhook_for`)
+        if let Some(used) = catalog.webhook_for(trigger_tool) {
+            add(used.owner, used.credentials);
         }
-    } else if kind == TriggerKind::Webhook
-        && let Some(w) = catalog.tool("webhook")
-    {
-        add(w, webhook_secret(w));
     }
     for s in steps {
         if let Some(tool) = catalog.tool(&s.tool)

@@ -86,6 +86,12 @@ impl<'a> Ctx<'a> {
                 self.helpers.insert("time");
                 format!("_{name}()")
             }
+            // the bytes of the record's file, for a multipart upload
+            "file" if !self.consts.contains_key("file") => {
+                self.imports.insert("boto3");
+                self.helpers.insert("file");
+                format!("_file_bytes({v})")
+            }
             "uuid" => {
                 self.imports.insert("uuid");
                 "str(uuid.uuid4())".to_owned()
@@ -137,12 +143,14 @@ impl<'a> Ctx<'a> {
             let name = &rest[i + 1..j];
             let e = self.reference(name)?;
             if url && !is_cred_name(name) && !(first && i == 0) {
+                // a missing value is refused, not sent as `None`; a value is one segment
+                // unless its kind is several (`owner/name`)
                 let safe = if self.keep_slash.contains(name) {
                     "/"
                 } else {
                     ""
                 };
-                parts.push(format!("urllib.parse.quote(str({e}), safe=\"{safe}\")"));
+                parts.push(format!("_segment({e}, {})", py_str(safe)));
             } else if s.len() == name.len() + 2 {
                 // the whole string is one reference: its value as it is
                 return Ok(Code(e));
@@ -259,4 +267,23 @@ pub(crate) fn name(n: &str) -> Code {
 /// `keyword=value`.
 pub(crate) fn keyword(key: &str, value: &Code) -> Code {
     Code(format!("{key}={}", value.0))
+}
+
+/// A JSON value as a Python literal, strings included as they are (no references).
+pub(crate) fn json_literal(v: &Value) -> Code {
+    match v {
+        Value::Null => Code::from_static("None"),
+        Value::Bool(true) => Code::from_static("True"),
+        Value::Bool(false) => Code::from_static("False"),
+        Value::Number(n) => Code(n.to_string()),
+        Value::String(s) => Code::literal(s),
+        Value::Array(a) => {
+            let items: Vec<Code> = a.iter().map(json_literal).collect();
+            Code(format!("[{}]", join(&items)))
+        }
+        Value::Object(o) => {
+            let items: Vec<Code> = o.iter().map(|(k, v)| entry(k, &json_literal(v))).collect();
+            dict(&items)
+        }
+    }
 }

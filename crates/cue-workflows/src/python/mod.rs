@@ -6,21 +6,27 @@
 //! plain strings, which only an escaping filter can print; expressions built here from the
 //! catalog's specs are [`Code`].
 
+#[cfg(test)]
+mod example_requests;
 mod expr;
-mod signature;
+#[cfg(test)]
+mod polling_tests;
+mod token;
+mod webhook;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Catalog, ContentType, Role, Tool};
+use crate::catalog::{Action, Api, Catalog, ContentType, CursorFormat, Role, Tool, Verify};
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
 use crate::render::{PlanText, Templates};
 use expr::{Code, Ctx};
-use signature::{Scheme, Signature};
+use token::TokenFn;
+use webhook::Webhook;
 
 /// What a plan's module needs and holds, before it is written.
 pub(crate) struct Prepared<'a> {
@@ -29,6 +35,10 @@ pub(crate) struct Prepared<'a> {
     pub requirements: Vec<String>,
     /// IAM actions the function needs.
     pub iam: Vec<String>,
+    /// A credential the webhook's handshake sets, so it may be empty when deployed.
+    pub learned_secret: Option<String>,
+    /// The function keeps a polling cursor (the SAM template creates its table).
+    pub cursor: bool,
 }
 
 impl Prepared<'_> {
@@ -68,13 +78,18 @@ pub(crate) fn prepare<'a>(
         clients: BTreeMap::new(),
         helpers: BTreeSet::new(),
         header_fns: BTreeMap::new(),
+        token_fns: BTreeMap::new(),
+        placeholders: plan.placeholders(),
+        learned_secret: None,
     };
-    let steps = plan
+    let mut steps = plan
         .steps
         .iter()
         .map(|s| g.step(s))
         .collect::<Result<Vec<_>, _>>()?;
     let handler = g.handler(plan)?;
+    let cursor = g.cursor(plan, &mut steps);
+    let has_cursor = cursor.is_some();
     if g.helpers.contains("time") || g.imports.contains("datetime") {
         g.imports.insert("datetime");
         g.helpers.insert("time");
@@ -90,6 +105,9 @@ pub(crate) fn prepare<'a>(
         settings: g.settings,
         clients: g.clients.into_values().collect(),
         header_fns: g.header_fns.into_values().collect(),
+        token_fns: g.token_fns.into_values().collect(),
+        cursor,
+        detail_limit: steps.iter().any(|s| s.detail.is_some()),
         filter: plan.trigger.filter.as_ref().map(Cond::from),
         steps,
         handler,
@@ -98,6 +116,8 @@ pub(crate) fn prepare<'a>(
         module,
         requirements: g.requirements.into_iter().collect(),
         iam: g.iam.into_iter().collect(),
+        learned_secret: g.learned_secret,
+        cursor: has_cursor,
     })
 }
 
@@ -112,10 +132,41 @@ struct Module<'a> {
     helpers: Helpers,
     clients: Vec<Client>,
     header_fns: Vec<HeaderFn>,
+    /// Access tokens the function obtains itself.
+    token_fns: Vec<TokenFn>,
+    /// How a polling trigger remembers what it has emitted.
+    cursor: Option<CursorView>,
+    /// A step fetches its listed records one by one (`DETAIL_LIMIT` bounds them).
+    detail_limit: bool,
     /// The trigger's filter.
     filter: Option<Cond>,
     steps: Vec<StepFn>,
     handler: Handler,
+}
+
+/// The polling trigger's cursor (`python/cursor.py.j2`).
+#[derive(Serialize)]
+struct CursorView {
+    field: String,
+    /// `unix`, `unix_ms`, `iso8601`, `date` or `id`.
+    format: &'static str,
+    dedupe: Option<String>,
+}
+
+impl From<&crate::catalog::Match> for MatchView {
+    fn from(m: &crate::catalog::Match) -> Self {
+        // headers are text: compare with the value's text
+        let equals = match (&m.header, &m.equals) {
+            (Some(_), serde_json::Value::String(s)) => Code::literal(s),
+            (Some(_), other) => Code::literal(&other.to_string()),
+            (None, v) => expr::json_literal(v),
+        };
+        Self {
+            header: m.header.as_ref().map(|h| h.to_ascii_lowercase()),
+            path: m.path.clone(),
+            equals,
+        }
+    }
 }
 
 /// A step parameter as a constant the environment can override.
@@ -136,6 +187,7 @@ struct Helpers {
     mysql: bool,
     smtp: bool,
     imap: bool,
+    file: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -149,6 +201,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             mysql: h.contains("mysql"),
             smtp: h.contains("smtp"),
             imap: h.contains("imap"),
+            file: h.contains("file"),
         }
     }
 }
@@ -222,18 +275,37 @@ struct StepFn {
     for_each: bool,
     /// A write step's results are counted but are not the next step's input.
     writes: bool,
+    /// Where the records are in the answer (`""`: the answer itself).
+    records: Option<String>,
+    /// Where a transform's text is in the answer.
+    text: Option<String>,
+    /// This step polls for the trigger: only records not emitted before go on.
+    polls: bool,
+    /// A call per listed record, on `record`, when the list holds only ids (`action.detail`).
+    detail: Option<Code>,
+    /// Where the record is in the detail call's answer.
+    detail_record: String,
 }
 
 /// The handler of the trigger's delivery (`python/handler/<delivery>.py.j2`).
 #[derive(Serialize)]
 struct Handler {
     delivery: &'static str,
-    /// How a webhook request is authenticated.
-    signature: Option<Signature>,
-    /// Where the record is in a webhook's JSON body (`data.object`).
+    /// How a webhook request is checked and answered.
+    webhook: Option<Webhook>,
+    /// Where the record is in a webhook's body (`data.object`).
     item_path: Option<String>,
-    /// A request the vendor sends to check the URL, answered before the workflow runs.
-    handshake: Option<&'static str>,
+    /// What a delivery of the trigger's event looks like among all the vendor sends.
+    matches: Vec<MatchView>,
+}
+
+/// One condition of an event's `match`: a header or a body path equal to a value.
+#[derive(Serialize)]
+struct MatchView {
+    /// Lower case.
+    header: Option<String>,
+    path: Option<String>,
+    equals: Code,
 }
 
 struct Gen<'c> {
@@ -247,6 +319,11 @@ struct Gen<'c> {
     helpers: BTreeSet<&'static str>,
     /// By function name, the order they are written in.
     header_fns: BTreeMap<String, HeaderFn>,
+    /// By function name.
+    token_fns: BTreeMap<String, TokenFn>,
+    /// The plan's credentials: the constants the module defines.
+    placeholders: Vec<String>,
+    learned_secret: Option<String>,
 }
 
 impl Gen<'_> {
@@ -280,6 +357,25 @@ impl Gen<'_> {
             return Ok(name);
         }
         let mut entries: Vec<Code> = Vec::new();
+        // a credential the function obtains itself is a call of its token function
+        let exchanged = match &tool.token_exchange {
+            Some(x) => match token::token_fn(&tool.name, x, &self.placeholders)? {
+                Some(f) => {
+                    self.imports.insert("base64");
+                    let call = format!("{}()", f.name);
+                    self.token_fns.entry(f.name.clone()).or_insert(f);
+                    Some((x.provides.as_str(), call))
+                }
+                None => None,
+            },
+            None => None,
+        };
+        let auth_value = |v: AuthValue<'_>| match (v, &exchanged) {
+            (AuthValue::Credential(c), Some((provides, call))) if c == *provides => {
+                expr::name(call)
+            }
+            _ => auth_value(v),
+        };
         match *auth {
             Auth::Bearer(v) => entries.push(expr::entry(
                 "Authorization",
@@ -373,7 +469,8 @@ impl Gen<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), self.setting(tool, k, v)))
             .collect();
-        let per_item = action.role != Role::Read && !action.batch;
+        let per_item = !action.batch
+            && (action.role != Role::Read || crate::refs::reads_record_fields(action));
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
         ctx.keep_slash = step
             .params
@@ -382,10 +479,43 @@ impl Gen<'_> {
             .cloned()
             .collect();
         let call = self.call(tool, action, step, &mut ctx)?;
+        let detail = match (&action.detail, &tool.api) {
+            (Some(d), Api::Http { base_url, auth }) => {
+                let auth = Auth::parse(auth)
+                    .map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
+                let mut dctx = Ctx::new("record", &consts);
+                let mut args = vec![
+                    Code::literal(&d.method),
+                    dctx.string(&format!("{base_url}{}", d.path), true)?,
+                    expr::keyword(
+                        "headers",
+                        &expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]),
+                    ),
+                ];
+                let mut query = Vec::new();
+                for (k, v) in &d.query {
+                    query.push(expr::entry(k, &dctx.value(v)?));
+                }
+                if let Auth::Query { name, value } = auth {
+                    query.push(expr::entry(name, &auth_value(value)));
+                }
+                if !query.is_empty() {
+                    args.push(expr::keyword("params", &expr::dict(&query)));
+                }
+                self.imports.extend(dctx.imports);
+                self.helpers.extend(dctx.helpers);
+                Some(expr::call(&expr::name("_http"), &args))
+            }
+            _ => None,
+        };
+        if ctx.helpers.contains("file") {
+            // a file named by bucket and key is read from S3
+            self.iam.insert("s3:GetObject".to_owned());
+        }
         self.imports.extend(ctx.imports);
         self.helpers.extend(ctx.helpers);
         let kind = match (action.role, per_item) {
-            (Role::Read, _) => StepKind::Read,
+            (Role::Read, false) => StepKind::Read,
             (_, true) => StepKind::Each,
             (Role::Transform, false) => StepKind::Transform,
             (_, false) => StepKind::Batch,
@@ -406,6 +536,15 @@ impl Gen<'_> {
             condition: step.condition.as_ref().map(Cond::from),
             for_each: step.for_each.is_some(),
             writes: action.role == Role::Write,
+            records: action.records.clone(),
+            text: action.text.clone(),
+            polls: false,
+            detail,
+            detail_record: action
+                .detail
+                .as_ref()
+                .and_then(|d| d.record.clone())
+                .unwrap_or_default(),
         })
     }
 
@@ -443,8 +582,31 @@ impl Gen<'_> {
                 if !query.is_empty() {
                     args.push(expr::keyword("params", &expr::dict(&query)));
                 }
-                if action.content_type == ContentType::Form {
-                    args.push(Code::from_static("form=True"));
+                match action.content_type {
+                    ContentType::Json => {}
+                    ContentType::Form => args.push(Code::from_static("form=True")),
+                    ContentType::Multipart => args.push(Code::from_static("multipart=True")),
+                }
+                if let Some(ok) = &action.success {
+                    let error = ok
+                        .error
+                        .as_deref()
+                        .map_or_else(|| Code::from_static("None"), Code::literal);
+                    let triple = format!(
+                        "({}, {}, {})",
+                        Code::literal(&ok.path).as_str(),
+                        expr::json_literal(&ok.equals).as_str(),
+                        error.as_str()
+                    );
+                    args.push(expr::keyword("success", &expr::name(&triple)));
+                }
+                if !action.required.is_empty() {
+                    let fields: Vec<Code> =
+                        action.required.iter().map(|r| Code::literal(r)).collect();
+                    args.push(expr::keyword(
+                        "required",
+                        &expr::name(&format!("[{}]", expr::join(&fields))),
+                    ));
                 }
                 expr::call(&expr::name("_http"), &args)
             }
@@ -499,6 +661,66 @@ impl Gen<'_> {
         })
     }
 
+    /// The cursor of a polling trigger whose event has one, marking the step that polls.
+    fn cursor(&mut self, plan: &Plan, steps: &mut [StepFn]) -> Option<CursorView> {
+        let t = &plan.trigger;
+        if t.delivery != Delivery::Poll {
+            return None;
+        }
+        let tool = self.catalog.tool(t.tool.as_deref()?)?;
+        let event = tool
+            .events
+            .iter()
+            .find(|e| Some(&e.id) == t.event.as_ref())?;
+        let cursor = event.cursor.as_ref()?;
+        let poll = event.poll.as_deref()?;
+        let index = plan
+            .steps
+            .iter()
+            .position(|s| s.tool == tool.id && s.action == poll)?;
+        steps[index].polls = true;
+        self.imports.insert("boto3");
+        self.imports.insert("datetime");
+        Some(CursorView {
+            field: cursor.field.clone(),
+            format: match cursor.format {
+                CursorFormat::Unix => "unix",
+                CursorFormat::UnixMs => "unix_ms",
+                CursorFormat::Iso8601 => "iso8601",
+                CursorFormat::Date => "date",
+                CursorFormat::Id => "id",
+            },
+            dedupe: cursor.dedupe.clone(),
+        })
+    }
+
+    /// The call of a tool's action that verifies a delivery (`vendor_api`), on `item`: the
+    /// delivery's headers, with its body as `body`.
+    fn vendor_call(&mut self, tool: &Tool, action_id: &str) -> Result<Code, WorkflowError> {
+        let action = tool.action(action_id).ok_or_else(|| {
+            WorkflowError::Internal(format!("unknown action {action_id} of {}", tool.id))
+        })?;
+        let step = Step {
+            id: "verify".to_owned(),
+            tool: tool.id.clone(),
+            action: action.id.clone(),
+            description: action.label.clone(),
+            params: action.params.clone(),
+            condition: None,
+            for_each: None,
+        };
+        let consts: BTreeMap<String, String> = step
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), self.setting(tool, k, v)))
+            .collect();
+        let mut ctx = Ctx::new("item", &consts);
+        let call = self.call(tool, action, &step, &mut ctx)?;
+        self.imports.extend(ctx.imports);
+        self.helpers.extend(ctx.helpers);
+        Ok(call)
+    }
+
     fn handler(&mut self, plan: &Plan) -> Result<Handler, WorkflowError> {
         let t = &plan.trigger;
         let mut handler = Handler {
@@ -510,33 +732,37 @@ impl Gen<'_> {
                 Delivery::Sqs => "sqs",
                 Delivery::Kinesis => "kinesis",
             },
-            signature: None,
+            webhook: None,
             item_path: None,
-            handshake: None,
+            matches: Vec::new(),
         };
         match t.delivery {
             Delivery::Http => {
-                self.imports.insert("base64");
-                self.imports.insert("hmac");
-                let event = t
-                    .tool
-                    .as_deref()
-                    .and_then(|id| self.catalog.tool(id))
+                let tool = t.tool.as_deref().and_then(|id| self.catalog.tool(id));
+                let used = self.catalog.webhook_for(tool).ok_or_else(|| {
+                    WorkflowError::Internal("the catalog has no webhook tool".to_owned())
+                })?;
+                let vendor_call = match &used.webhook.verify {
+                    Verify::VendorApi { action, .. } => Some(self.vendor_call(used.owner, action)?),
+                    _ => None,
+                };
+                let webhook = Webhook::new(&used, |action| {
+                    vendor_call.ok_or_else(|| {
+                        WorkflowError::Internal(format!("no call for the verification {action}"))
+                    })
+                })?;
+                self.imports.extend(webhook.imports());
+                self.iam
+                    .extend(webhook.iam().into_iter().map(str::to_owned));
+                self.learned_secret = webhook.learned_secret().map(str::to_owned);
+                handler.webhook = Some(webhook);
+                let event = tool
                     .zip(t.event.as_deref())
                     .and_then(|(tool, e)| tool.events.iter().find(|x| x.id == e));
-                let (name, secret) = event
-                    .and_then(|e| e.signature.clone().zip(e.secret.clone()))
-                    .unwrap_or_else(|| {
-                        (
-                            "token:X-Webhook-Secret".to_owned(),
-                            "WEBHOOK_SECRET".to_owned(),
-                        )
-                    });
-                let signature = Signature::new(Scheme::named(&name)?, secret)?;
-                self.imports.extend(signature.imports());
-                handler.handshake = (name == "slack").then_some("slack_url_verification");
-                handler.signature = Some(signature);
                 handler.item_path = event.and_then(|e| e.item_path.clone());
+                handler.matches = event
+                    .map(|e| e.matches.iter().map(MatchView::from).collect())
+                    .unwrap_or_default();
             }
             Delivery::S3 => {
                 self.imports.insert("boto3");

@@ -1,0 +1,70 @@
+//! What the generator tells the user about the catalog entries a plan uses, in the plan's
+//! `assumptions`: an entry that could not be confirmed against the vendor's own reference
+//! (`reference.verified: false`), and a webhook the generated code cannot check the vendor's
+//! way. Stated once per entry, so settling a stored plan again adds nothing.
+
+use crate::catalog::{Catalog, Reference};
+use crate::model::{Delivery, Plan};
+
+/// The caveats of `plan`, in plan order, without duplicates.
+pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut say = |what: String, r: Option<&Reference>| {
+        if let Some(r) = r.filter(|r| !r.verified) {
+            let line = format!(
+                "{what} could not be confirmed against the vendor's API reference ({}); check it before relying on it.",
+                r.url
+            );
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    };
+    let t = &plan.trigger;
+    let mut fallback = None;
+    let trigger_tool = t.tool.as_deref().and_then(|id| catalog.tool(id));
+    if let Some(tool) = trigger_tool {
+        say(format!("{}'s API", tool.name), tool.reference.as_ref());
+        if let Some(e) = t
+            .event
+            .as_deref()
+            .and_then(|id| tool.events.iter().find(|e| e.id == id))
+        {
+            say(
+                format!("The trigger \"{}\" ({})", e.label, tool.name),
+                e.reference.as_ref(),
+            );
+        }
+    }
+    if t.delivery == Delivery::Http
+        && let Some(used) = catalog.webhook_for(trigger_tool)
+    {
+        say(
+            format!("How {} signs its webhooks", used.owner.name),
+            used.webhook.reference.as_ref(),
+        );
+        fallback = used.fallback;
+    }
+    for s in &plan.steps {
+        let Some(tool) = catalog.tool(&s.tool) else {
+            continue;
+        };
+        say(format!("{}'s API", tool.name), tool.reference.as_ref());
+        if let Some(a) = tool.action(&s.action) {
+            say(
+                format!("The step \"{}\" ({})", a.label, tool.name),
+                a.reference.as_ref(),
+            );
+        }
+        if let Some(x) = &tool.token_exchange {
+            say(
+                format!("How {} issues access tokens", tool.name),
+                x.reference.as_ref(),
+            );
+        }
+    }
+    if let Some(why) = fallback {
+        out.insert(0, format!("{why}."));
+    }
+    out
+}

@@ -1,0 +1,242 @@
+//! Polling triggers with a `cursor`: the generated function (run with python3, DynamoDB and the
+//! vendor faked) emits each item once across runs and asks the vendor only for what is newer.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::Engine;
+use crate::model::{Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
+
+const RUNS: &str = r#"
+import importlib.util, json, sys
+path, case = sys.argv[1], json.loads(sys.argv[2])
+spec = importlib.util.spec_from_file_location("generated", path)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+store = {}
+
+class Table:
+    def get_item(self, TableName, Key):
+        return {"Item": store[TableName]} if TableName in store else {}
+    def put_item(self, TableName, Item):
+        store[TableName] = Item
+
+module._cursor_db = Table()
+module.CURSOR_TABLE = "cursor-table"
+field, dedupe, fmt, records_at = case["field"], case["dedupe"], case["format"], case["records"]
+
+def value(i):
+    if fmt == "unix":
+        return 1765000000 + i * 60
+    if fmt == "unix_ms":
+        return str(1765000000000 + i * 60000)
+    if fmt == "iso8601":
+        return "2026-12-06T10:%02d:00.000Z" % i
+    if fmt == "date":
+        return "2026-12-%02d" % (i + 1)
+    return "https://example.com/item/%d" % i
+
+def record(i):
+    out = {}
+    for path, v in ((field, value(i)), (dedupe or field, "id-%d" % i if dedupe and dedupe != field else value(i))):
+        node = out
+        parts = path.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = v
+    return out
+
+served = []
+
+def fake_http(method, url, params=None, **kwargs):
+    if "token" in url.rsplit("/", 2)[-1] or url.endswith("/token"):
+        return {"access_token": "tok", "expires_in": 3600}
+    last = url.rstrip("/").rsplit("/", 1)[-1]
+    for r in served:
+        # a detail call for one listed record (Gmail lists ids only)
+        if last and '"%s"' % last in json.dumps(r):
+            return r
+    answer = list(served)
+    for key in reversed([k for k in (records_at or "").split(".") if k]):
+        answer = {key: answer}
+    return answer
+
+module._http = fake_http
+served[:] = [record(0), record(1)]
+first = module.run_workflow([])
+assert first["step_1"] == 2, first
+served[:] = [record(0), record(1), record(2)]
+second = module.run_workflow([])
+assert second["step_1"] == 1, ("only the new record goes on", second)
+third = module.run_workflow([])
+assert third["step_1"] == 0, third
+kept = json.loads(store["cursor-table"]["value"]["S"])
+if fmt != "id":
+    assert module._cursor_key(kept["since"]) == module._cursor_key(value(2)), kept
+    since = module._since()
+    assert since == module._cursor_text(value(2)), since
+print("ok")
+"#;
+
+#[test]
+fn polling_triggers_emit_each_item_once() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        return;
+    }
+    let engine = Engine::new().unwrap();
+    let mut formats = std::collections::BTreeSet::new();
+    let mut checked = 0;
+    for tool in engine.catalog().tools() {
+        for event in &tool.events {
+            let (Some(cursor), Some(poll)) = (&event.cursor, &event.poll) else {
+                continue;
+            };
+            let action = tool.action(poll).unwrap();
+            let plan = Plan {
+                name: "Poll".to_owned(),
+                summary: "Polls.".to_owned(),
+                trigger: Trigger {
+                    kind: TriggerKind::AppEvent,
+                    delivery: Delivery::Poll,
+                    schedule_expression: Some("rate(5 minutes)".to_owned()),
+                    timezone: None,
+                    description: event.label.clone(),
+                    tool: Some(tool.id.clone()),
+                    event: Some(event.id.clone()),
+                    params: BTreeMap::new(),
+                    filter: None,
+                },
+                steps: vec![Step {
+                    id: "step_1".to_owned(),
+                    tool: tool.id.clone(),
+                    action: action.id.clone(),
+                    description: action.label.clone(),
+                    params: action.params.clone(),
+                    condition: None,
+                    for_each: None,
+                }],
+                tools: vec![PlannedTool {
+                    id: tool.id.clone(),
+                    name: tool.name.clone(),
+                    credentials: crate::refs::credentials_for(tool, action),
+                }],
+                assumptions: Vec::new(),
+            };
+            let g = engine.generate_from_plan(plan).unwrap();
+            let report = g.validation.as_ref().unwrap();
+            assert_eq!(report.error_count, 0, "{}: {:?}", tool.id, report.findings);
+            assert!(g.template_yaml.contains("CURSOR_TABLE: !Ref CursorTable"));
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("lambda_function.py");
+            std::fs::write(&path, &g.code).unwrap();
+            let case = json!({
+                "fn": "step_1",
+                "field": cursor.field,
+                "dedupe": cursor.dedupe,
+                "format": format!("{:?}", cursor.format),
+                "records": action.records,
+            });
+            let case = case.to_string().replace(
+                &format!("\"{:?}\"", cursor.format),
+                &format!(
+                    "{:?}",
+                    match cursor.format {
+                        crate::catalog::CursorFormat::Unix => "unix",
+                        crate::catalog::CursorFormat::UnixMs => "unix_ms",
+                        crate::catalog::CursorFormat::Iso8601 => "iso8601",
+                        crate::catalog::CursorFormat::Date => "date",
+                        crate::catalog::CursorFormat::Id => "id",
+                    }
+                ),
+            );
+            let out = Command::new("python3")
+                .env("AWS_DEFAULT_REGION", "us-east-1")
+                .arg("-c")
+                .arg(RUNS)
+                .arg(&path)
+                .arg(&case)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{} {}: {}{}",
+                tool.id,
+                event.id,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            formats.insert(format!("{:?}", cursor.format));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked}");
+    assert!(formats.len() >= 4, "{formats:?}");
+}
+
+#[test]
+fn polling_faster_than_the_vendor_allows_is_slowed_down() {
+    let engine = Engine::new().unwrap();
+    let (tool, event, min) = engine
+        .catalog()
+        .tools()
+        .iter()
+        .find_map(|t| {
+            t.events.iter().find_map(|e| {
+                let m = e.cursor.as_ref()?.min_interval_minutes?;
+                (m > 1).then_some((t, e, m))
+            })
+        })
+        .unwrap();
+    let action = tool.action(event.poll.as_deref().unwrap()).unwrap();
+    let plan = |rate: &str| Plan {
+        name: "Poll".to_owned(),
+        summary: "Polls.".to_owned(),
+        trigger: Trigger {
+            kind: TriggerKind::AppEvent,
+            delivery: Delivery::Poll,
+            schedule_expression: Some(rate.to_owned()),
+            timezone: None,
+            description: event.label.clone(),
+            tool: Some(tool.id.clone()),
+            event: Some(event.id.clone()),
+            params: BTreeMap::new(),
+            filter: None,
+        },
+        steps: vec![Step {
+            id: "step_1".to_owned(),
+            tool: tool.id.clone(),
+            action: action.id.clone(),
+            description: action.label.clone(),
+            params: action.params.clone(),
+            condition: None,
+            for_each: None,
+        }],
+        tools: vec![PlannedTool {
+            id: tool.id.clone(),
+            name: tool.name.clone(),
+            credentials: crate::refs::credentials_for(tool, action),
+        }],
+        assumptions: Vec::new(),
+    };
+    let fast = engine.generate_from_plan(plan("rate(1 minute)")).unwrap();
+    let slowed = format!("rate({min} minutes)");
+    assert_eq!(
+        fast.plan.trigger.schedule_expression.as_deref(),
+        Some(slowed.as_str())
+    );
+    assert!(fast.template_yaml.contains(&slowed));
+    assert!(
+        fast.assumptions
+            .iter()
+            .any(|a| a.contains(&format!("at most every {min} minutes"))),
+        "{:?}",
+        fast.assumptions
+    );
+    let slow = format!("rate({} minutes)", min + 5);
+    let g = engine.generate_from_plan(plan(&slow)).unwrap();
+    assert_eq!(g.plan.trigger.schedule_expression, Some(slow));
+}
