@@ -26,6 +26,7 @@
 pub mod artifacts;
 pub mod catalog;
 mod credentials;
+pub mod dryrun;
 mod engine;
 mod error;
 mod escape;
