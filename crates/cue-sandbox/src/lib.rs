@@ -23,7 +23,7 @@
 mod local;
 mod settings;
 
-pub use local::{LocalSandbox, UnavailableSandbox};
+pub use local::{LazySandbox, LocalSandbox, UnavailableSandbox};
 pub use settings::{Backend, MAX_OUTPUT_BYTES, SandboxSettings};
 
 /// The harness the sandboxed interpreter runs.

@@ -223,7 +223,7 @@ impl LocalSandbox {
 
 #[async_trait]
 impl Sandbox for LocalSandbox {
-    fn isolation(&self) -> Isolation {
+    async fn isolation(&self) -> Isolation {
         self.isolation.clone()
     }
 
@@ -238,6 +238,47 @@ impl Sandbox for LocalSandbox {
     }
 }
 
+/// A [`LocalSandbox`] found on first use, so starting a server (or a test) does not start
+/// interpreters; a sandbox that cannot start answers as [`UnavailableSandbox`].
+pub struct LazySandbox {
+    settings: SandboxSettings,
+    cell: tokio::sync::OnceCell<Arc<dyn Sandbox>>,
+}
+
+impl LazySandbox {
+    pub fn new(settings: SandboxSettings) -> Self {
+        Self {
+            settings,
+            cell: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    async fn get(&self) -> &Arc<dyn Sandbox> {
+        self.cell
+            .get_or_init(|| async {
+                match LocalSandbox::new(&self.settings).await {
+                    Ok(s) => Arc::new(s) as Arc<dyn Sandbox>,
+                    Err(reason) => {
+                        tracing::warn!(%reason, "dry runs are unavailable");
+                        Arc::new(UnavailableSandbox { reason })
+                    }
+                }
+            })
+            .await
+    }
+}
+
+#[async_trait]
+impl Sandbox for LazySandbox {
+    async fn isolation(&self) -> Isolation {
+        self.get().await.isolation().await
+    }
+
+    async fn run(&self, job: SandboxJob) -> Result<SandboxOutcome, WorkflowError> {
+        self.get().await.run(job).await
+    }
+}
+
 /// A sandbox that cannot run anything (no usable interpreter, or dry runs turned off).
 #[derive(Debug, Clone)]
 pub struct UnavailableSandbox {
@@ -246,7 +287,7 @@ pub struct UnavailableSandbox {
 
 #[async_trait]
 impl Sandbox for UnavailableSandbox {
-    fn isolation(&self) -> Isolation {
+    async fn isolation(&self) -> Isolation {
         Isolation::ProcessOnly {
             install: self.reason.clone(),
         }

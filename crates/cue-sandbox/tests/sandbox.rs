@@ -41,17 +41,17 @@ async fn sandbox() -> LocalSandbox {
 /// The sandbox when it isolates; `None` (after saying so) when bubblewrap is missing.
 async fn isolated() -> Option<LocalSandbox> {
     let s = sandbox().await;
-    if s.isolation() == Isolation::Full {
+    if s.isolation().await == Isolation::Full {
         return Some(s);
     }
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),
         "bubblewrap is required in CI: {:?}",
-        s.isolation()
+        s.isolation().await
     );
     eprintln!(
         "skipped: bubblewrap is not usable here ({:?})",
-        s.isolation()
+        s.isolation().await
     );
     None
 }

@@ -94,7 +94,9 @@ mod tests {
     fn documented_limit(path: &str) -> Option<Bucket> {
         match path {
             "/workflows/generate" | "/templates/{id}/use" => Some(Bucket::Generate),
-            "/code/validate" | "/code/syntax-check" => Some(Bucket::Validate),
+            "/code/validate" | "/code/syntax-check" | "/workflows/{id}/dry-run" => {
+                Some(Bucket::Validate)
+            }
             "/speech/transcribe" => Some(Bucket::Transcribe),
             p if p.starts_with("/auth/") || p.starts_with("/api/auth/") || p == "/api/logout" => {
                 Some(Bucket::Auth)
@@ -120,6 +122,7 @@ mod tests {
             ("/templates/{id}/use", Bucket::Generate),
             ("/code/validate", Bucket::Validate),
             ("/code/syntax-check", Bucket::Validate),
+            ("/workflows/{id}/dry-run", Bucket::Validate),
             ("/speech/transcribe", Bucket::Transcribe),
             ("/auth/{provider}", Bucket::Auth),
             ("/auth/{provider}/callback", Bucket::Auth),

@@ -6,6 +6,7 @@
 mod auth;
 mod basics;
 mod code;
+mod dry_run;
 mod durability;
 mod faults;
 mod helpers;

@@ -124,7 +124,7 @@ pub enum Isolation {
 /// outcome with an error, not an `Err`.
 #[async_trait]
 pub trait Sandbox: Send + Sync {
-    fn isolation(&self) -> Isolation;
+    async fn isolation(&self) -> Isolation;
     /// `Err(WorkflowError::SandboxBusy)` when every slot stays taken.
     async fn run(&self, job: SandboxJob) -> Result<SandboxOutcome, WorkflowError>;
 }
@@ -195,7 +195,7 @@ impl DryRunner {
     ) -> Result<DryRun, WorkflowError> {
         let job = self.job(code, plan, &request)?;
         if job.edited
-            && let Isolation::ProcessOnly { install } = self.sandbox.isolation()
+            && let Isolation::ProcessOnly { install } = self.sandbox.isolation().await
         {
             return Err(WorkflowError::SandboxUnavailable { install });
         }

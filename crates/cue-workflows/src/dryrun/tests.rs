@@ -14,7 +14,7 @@ struct Scripted {
 
 #[async_trait]
 impl Sandbox for Scripted {
-    fn isolation(&self) -> Isolation {
+    async fn isolation(&self) -> Isolation {
         self.isolation.clone()
     }
     async fn run(&self, job: SandboxJob) -> Result<SandboxOutcome, WorkflowError> {
