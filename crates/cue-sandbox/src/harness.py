@@ -315,15 +315,31 @@ def install_boto3(simulator):
     sys.modules.update({"boto3": boto3, "botocore": botocore, "botocore.exceptions": exceptions})
 
 
+class Unsimulated:
+    """A database or cache client the dry run cannot answer for yet: any use says so."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attr):
+        return Unsimulated(self._name)
+
+    def __getitem__(self, key):
+        return Unsimulated(self._name)
+
+    def __call__(self, *args, **kwargs):
+        raise NotSimulated("Cue's dry run does not simulate %s yet" % self._name)
+
+
+class NotSimulated(RuntimeError):
+    pass
+
+
 def install_stand_ins(state):
-    """Database and mail clients: not simulated, so a workflow using them says so clearly."""
+    """Database and cache clients: not simulated, so a workflow using them says so clearly."""
     for name in ("pg8000", "pg8000.native", "pymysql", "redis", "pymongo"):
         module = types.ModuleType(name)
-
-        def unavailable(*args, _name=name, **kwargs):
-            raise RuntimeError("Cue's dry run does not simulate %s yet" % _name)
-
-        module.__getattr__ = lambda attr, _f=unavailable: _f
+        module.__getattr__ = lambda attr, _name=name: Unsimulated(_name)
         sys.modules[name] = module
 
 

@@ -227,7 +227,10 @@ fn trigger_event<'c>(catalog: &'c Catalog, plan: &Plan) -> Option<(&'c Tool, &'c
 /// The sample event for a plan's trigger.
 pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
     let trigger = trigger_event(catalog, plan);
-    let item = sample_item(plan, trigger.map(|(_, e)| e));
+    let mut item = sample_item(plan, trigger.map(|(_, e)| e));
+    for name in fields_read(catalog, plan) {
+        add_field(&mut item, &name);
+    }
     let now = chrono::Utc::now();
     let mut signing = Vec::new();
     let event = match plan.trigger.delivery {
@@ -327,6 +330,82 @@ pub(crate) fn satisfy(record: &mut Value, c: &Condition) {
     set_path(record, &c.field, value);
 }
 
+/// The record fields the plan's steps read (`{field:email}`, `{field_or:title:subject}`).
+pub(crate) fn fields_read(catalog: &Catalog, plan: &Plan) -> Vec<String> {
+    let mut names = Vec::new();
+    for step in &plan.steps {
+        let Some(action) = catalog
+            .tool(&step.tool)
+            .and_then(|t| t.action(&step.action))
+        else {
+            continue;
+        };
+        let mut texts: Vec<String> = action.path.iter().cloned().collect();
+        texts.extend(action.body.iter().map(Value::to_string));
+        texts.extend(action.query.values().map(Value::to_string));
+        texts.extend(action.kwargs.values().map(Value::to_string));
+        for text in texts {
+            let mut rest = text.as_str();
+            while let Some((i, j)) = crate::refs::next_ref(rest) {
+                let r = &rest[i + 1..j];
+                let name = r.strip_prefix("field:").or_else(|| {
+                    r.strip_prefix("field_or:")
+                        .and_then(|f| f.split(':').next())
+                });
+                if let Some(n) = name
+                    && !names.iter().any(|x| x == n)
+                {
+                    names.push(n.to_owned());
+                }
+                rest = &rest[j + 1..];
+            }
+        }
+    }
+    names
+}
+
+/// Whether generated code's `_field(record, name)` finds something: the key, a key containing
+/// the name, or the same in a nested object.
+fn has_field(record: &Value, name: &str) -> bool {
+    let Some(map) = record.as_object() else {
+        return false;
+    };
+    map.iter()
+        .any(|(k, v)| (k == name || k.to_lowercase().contains(name)) && !v.is_null() && v != "")
+        || map.values().any(|v| v.is_object() && has_field(v, name))
+}
+
+/// Gives a record a plausible value for a field it lacks.
+pub(crate) fn add_field(record: &mut Value, name: &str) {
+    if !record.is_object() || has_field(record, name) {
+        return;
+    }
+    let n = name.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
+    let value = if has(&["email"]) {
+        json!("ada@example.com")
+    } else if has(&["phone", "mobile"]) || n == "to" || n == "from" {
+        json!("+15555550100")
+    } else if has(&["url", "link", "image", "file", "href"]) {
+        json!("https://example.com/sample.pdf")
+    } else if n.starts_with("first") {
+        json!("Ada")
+    } else if n.starts_with("last") {
+        json!("Lovelace")
+    } else if has(&["name", "company", "title", "subject"]) {
+        json!(format!("Sample {}", name.replace('_', " ")))
+    } else if has(&["amount", "price", "total", "quantity", "count", "value"]) {
+        json!(42.5)
+    } else if has(&["date", "time", "_at"]) {
+        json!(chrono::Utc::now().to_rfc3339())
+    } else if n == "id" || n.ends_with("id") {
+        json!("1001")
+    } else {
+        json!(format!("sample {}", name.replace('_', " ")))
+    };
+    set_path(record, name, value);
+}
+
 /// The headers and the body of a webhook delivery carrying `item`.
 fn http_delivery(
     plan: &Plan,
@@ -373,27 +452,27 @@ fn http_delivery(
 /// Every signature the trigger's vendor is documented to send.
 fn signings(catalog: &Catalog, trigger: Option<(&Tool, &Event)>) -> Vec<Signing> {
     let mut out = Vec::new();
-    match trigger {
-        Some((tool, event)) => {
-            if let (Some(name), Some(secret)) = (&event.signature, &event.secret)
-                && let Some(s) = legacy_verify(name, secret)
-                    .as_ref()
-                    .and_then(Signing::from_verify)
-            {
-                out.push(s);
-            }
-            if let Some(s) = tool
-                .webhook
+    if let Some((tool, event)) = trigger {
+        if let (Some(name), Some(secret)) = (&event.signature, &event.secret)
+            && let Some(s) = legacy_verify(name, secret)
                 .as_ref()
-                .and_then(|w| Signing::from_verify(&w.verify))
-            {
-                out.push(s);
-            }
-            if out.is_empty() {
-                out.extend(generic_signing(catalog));
-            }
+                .and_then(Signing::from_verify)
+        {
+            out.push(s);
         }
-        None => out.extend(generic_signing(catalog)),
+        if let Some(s) = tool
+            .webhook
+            .as_ref()
+            .and_then(|w| Signing::from_verify(&w.verify))
+        {
+            out.push(s);
+        }
+    }
+    // Code for a vendor without a signature of its own checks the generic webhook's token.
+    if let Some(generic) = generic_signing(catalog)
+        && !out.contains(&generic)
+    {
+        out.insert(0, generic);
     }
     out
 }

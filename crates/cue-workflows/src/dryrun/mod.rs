@@ -249,6 +249,24 @@ impl DryRunner {
                 (p.clone(), value)
             })
             .collect();
+        // A credential that is the start of a vendor's URL (a webhook URL, an instance URL)
+        // gets a URL, so requests can be made and answered.
+        for tool in plan
+            .iter()
+            .flat_map(|p| &p.tools)
+            .filter_map(|t| catalog.tool(&t.id))
+        {
+            if let crate::catalog::Api::Http { base_url, .. } = &tool.api
+                && let Some((0, j)) = crate::refs::next_ref(base_url)
+                && !request.credentials.contains_key(&base_url[1..j])
+                && let Some(value) = env.get_mut(&base_url[1..j])
+            {
+                *value = format!(
+                    "https://{}.dry-run.example",
+                    base_url[1..j].to_lowercase().replace('_', "-")
+                );
+            }
+        }
         for s in &sample.signing {
             if !request.credentials.contains_key(s.secret()) {
                 env.insert(s.secret().to_owned(), TEST_SIGNING_SECRET.to_owned());
@@ -285,6 +303,27 @@ pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
     ids.sort_unstable();
     ids.dedup();
     let mut sim = Simulator::for_tools(ids.iter().filter_map(|id| catalog.tool(id)));
+    // Records a read step answers carry the fields later steps read.
+    let fields = events::fields_read(catalog, plan);
+    for step in &plan.steps {
+        let Some(action) = catalog
+            .tool(&step.tool)
+            .and_then(|t| t.action(&step.action))
+        else {
+            continue;
+        };
+        if action.role == crate::catalog::Role::Write {
+            continue;
+        }
+        let path = action.records.clone().unwrap_or_default();
+        if let Some(route) = sim.route_mut(&step.tool, &step.action) {
+            for record in simulator::records_mut(&mut route.answer.body, &path) {
+                for name in &fields {
+                    events::add_field(record, name);
+                }
+            }
+        }
+    }
     // A step's condition reads the records of the latest step before it that produced any.
     for (i, step) in plan.steps.iter().enumerate() {
         let Some(condition) = &step.condition else {
