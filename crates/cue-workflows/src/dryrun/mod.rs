@@ -238,42 +238,7 @@ impl DryRunner {
                 signing: Vec::new(),
             },
         };
-        let mut env: BTreeMap<String, String> = placeholders
-            .iter()
-            .map(|p| {
-                let value = request
-                    .credentials
-                    .get(p)
-                    .cloned()
-                    .unwrap_or_else(|| format!("{{{{{p}}}}}"));
-                (p.clone(), value)
-            })
-            .collect();
-        // A credential that is the start of a vendor's URL (a webhook URL, an instance URL)
-        // gets a URL, so requests can be made and answered.
-        for tool in plan
-            .iter()
-            .flat_map(|p| &p.tools)
-            .filter_map(|t| catalog.tool(&t.id))
-        {
-            if let crate::catalog::Api::Http { base_url, .. } = &tool.api
-                && let Some((0, j)) = crate::refs::next_ref(base_url)
-                && !request.credentials.contains_key(&base_url[1..j])
-                && let Some(value) = env.get_mut(&base_url[1..j])
-            {
-                *value = format!(
-                    "https://{}.dry-run.example",
-                    base_url[1..j].to_lowercase().replace('_', "-")
-                );
-            }
-        }
-        for s in &sample.signing {
-            if !request.credentials.contains_key(s.secret()) {
-                env.insert(s.secret().to_owned(), TEST_SIGNING_SECRET.to_owned());
-            }
-        }
-        env.insert("AWS_REGION".into(), "us-east-1".into());
-        env.insert("AWS_DEFAULT_REGION".into(), "us-east-1".into());
+        let env = environment(catalog, plan, request, &sample.signing);
         let edited = match plan {
             Some(p) => self
                 .engine
@@ -290,6 +255,47 @@ impl DryRunner {
             edited,
         })
     }
+}
+
+/// What the code sees in `os.environ`: the plan's credentials (the caller's values, else the
+/// placeholders), a URL for a credential that starts a vendor's URL (a webhook URL, an
+/// instance URL) so requests can be made and answered, the test key for signing secrets the
+/// caller did not give, and the region.
+fn environment(
+    catalog: &Catalog,
+    plan: Option<&Plan>,
+    request: &DryRunRequest,
+    signing: &[Signing],
+) -> BTreeMap<String, String> {
+    let given = |name: &str| request.credentials.get(name).cloned();
+    let mut env: BTreeMap<String, String> = plan
+        .map(Plan::placeholders)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            let value = given(&p).unwrap_or_else(|| format!("{{{{{p}}}}}"));
+            (p, value)
+        })
+        .collect();
+    let tools = plan.iter().flat_map(|p| &p.tools);
+    for tool in tools.filter_map(|t| catalog.tool(&t.id)) {
+        if let crate::catalog::Api::Http { base_url, .. } = &tool.api
+            && let Some((0, j)) = crate::refs::next_ref(base_url)
+            && given(&base_url[1..j]).is_none()
+            && let Some(value) = env.get_mut(&base_url[1..j])
+        {
+            let host = base_url[1..j].to_lowercase().replace('_', "-");
+            *value = format!("https://{host}.dry-run.example");
+        }
+    }
+    for s in signing {
+        if given(s.secret()).is_none() {
+            env.insert(s.secret().to_owned(), TEST_SIGNING_SECRET.to_owned());
+        }
+    }
+    env.insert("AWS_REGION".into(), "us-east-1".into());
+    env.insert("AWS_DEFAULT_REGION".into(), "us-east-1".into());
+    env
 }
 
 /// Routes for the plan's tools (every tool for code without a plan), with the records of the

@@ -249,3 +249,58 @@ fn a_conditioned_step_reads_records_that_satisfy_it() {
     let text = route.answer.body.to_string();
     assert!(text.contains(&format!("\"{}\"", condition.field)), "{text}");
 }
+
+#[test]
+fn samples_are_made_so_every_step_can_run() {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(
+        engine.clone(),
+        Arc::new(Scripted {
+            isolation: Isolation::Full,
+            outcome: SandboxOutcome::default(),
+            seen: Mutex::new(None),
+        }),
+    );
+    // a credential that is a vendor's URL gets a URL the code can open
+    let g = engine
+        .generate(&GenerateRequest::text(
+            "every day at 9am get the open github issues of acme/web and post them to discord",
+        ))
+        .unwrap();
+    assert!(
+        g.plan
+            .placeholders()
+            .contains(&"DISCORD_WEBHOOK_URL".to_owned())
+    );
+    let job = runner
+        .job(&g.code, Some(&g.plan), &DryRunRequest::default())
+        .unwrap();
+    assert!(
+        job.env["DISCORD_WEBHOOK_URL"].starts_with("https://"),
+        "{:?}",
+        job.env
+    );
+    // the trigger's item carries the fields a step sends
+    let g = engine
+        .generate(&GenerateRequest::text(
+            "when a webhook is received create a contact in intercom",
+        ))
+        .unwrap();
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "intercom"),
+        "{:?}",
+        g.plan.steps
+    );
+    let job = runner
+        .job(&g.code, Some(&g.plan), &DryRunRequest::default())
+        .unwrap();
+    let body = job.event["body"].as_str().unwrap();
+    assert!(body.contains("\"email\""), "{body}");
+    // and it is signed with the generic webhook's token, which such code checks
+    assert!(
+        job.signing
+            .iter()
+            .any(|s| matches!(s, Signing::Token { header, .. } if header == "x-webhook-secret"))
+    );
+    assert_eq!(job.env["WEBHOOK_SECRET"], TEST_SIGNING_SECRET);
+}
