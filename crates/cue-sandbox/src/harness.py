@@ -54,7 +54,7 @@ def main():
     simulator = Simulator(job.get("simulator", {}).get("routes", []), state)
     install_http(simulator)
     install_boto3(simulator)
-    install_stand_ins(state)
+    install_stand_ins(simulator)
     time.sleep = lambda seconds: None  # retries and backoff do not wait in a dry run
     event = job.get("event")
     sign(event, job.get("signing") or [], os.environ)
@@ -171,7 +171,7 @@ class Simulator:
         self.routes = routes
         self.state = state
         for r in routes:
-            if r.get("kind") == "http":
+            if r.get("kind") in ("http", "sql"):
                 r["_re"] = re.compile(r["pattern"])
 
     def record(self, method, url, request, status):
@@ -191,13 +191,25 @@ class Simulator:
         self.record(method, url, request, 404)
         return 404, {"error": "Cue's dry run has no simulated answer for %s %s" % (method, path)}
 
-    def aws(self, service, call, kwargs):
+    def client(self, library, service, call, kwargs):
+        """A method call on a boto3, Redis or MongoDB client."""
+        url = "%s.%s" % (service, call)
         for r in self.routes:
-            if r.get("kind") == "aws" and r["service"] == service and r["call"] == call:
+            if r.get("kind") == "client" and r["library"] == library and r["service"] == service and r["call"] == call:
                 answer = r["answer"]
-                self.record("boto3", "%s.%s" % (service, call), kwargs, answer["status"])
+                self.record(library, url, kwargs, answer["status"])
                 return answer["status"], answer["body"]
-        self.record("boto3", "%s.%s" % (service, call), kwargs, 404)
+        self.record(library, url, kwargs, 404)
+        return 404, None
+
+    def sql(self, dialect, statement, params):
+        url = "%s:%s" % (dialect, " ".join(str(statement).split()))
+        for r in self.routes:
+            if r.get("kind") == "sql" and r["_re"].fullmatch(url):
+                answer = r["answer"]
+                self.record("sql", url, params, answer["status"])
+                return answer["status"], answer["body"]
+        self.record("sql", url, params, 404)
         return 404, None
 
 
@@ -292,7 +304,7 @@ def install_boto3(simulator):
                 raise AttributeError(call)
 
             def invoke(**kwargs):
-                status, body = simulator.aws(self._service, call, json.loads(json.dumps(kwargs, default=str)))
+                status, body = simulator.client("boto3", self._service, call, plain(kwargs))
                 if status >= 400:
                     raise ClientError({"Error": {"Code": "NotSimulated", "Message": "no simulated answer"},
                                        "ResponseMetadata": {"HTTPStatusCode": status}}, call)
@@ -315,32 +327,124 @@ def install_boto3(simulator):
     sys.modules.update({"boto3": boto3, "botocore": botocore, "botocore.exceptions": exceptions})
 
 
-class Unsimulated:
-    """A database or cache client the dry run cannot answer for yet: any use says so."""
-
-    def __init__(self, name):
-        self._name = name
-
-    def __getattr__(self, attr):
-        return Unsimulated(self._name)
-
-    def __getitem__(self, key):
-        return Unsimulated(self._name)
-
-    def __call__(self, *args, **kwargs):
-        raise NotSimulated("Cue's dry run does not simulate %s yet" % self._name)
+def plain(value):
+    """Arguments as JSON values, for the record."""
+    return json.loads(json.dumps(value, default=str))
 
 
 class NotSimulated(RuntimeError):
     pass
 
 
-def install_stand_ins(state):
-    """Database and cache clients: not simulated, so a workflow using them says so clearly."""
-    for name in ("pg8000", "pg8000.native", "pymysql", "redis", "pymongo"):
-        module = types.ModuleType(name)
-        module.__getattr__ = lambda attr, _name=name: Unsimulated(_name)
-        sys.modules[name] = module
+def client_call(simulator, library, service, call, args, kwargs):
+    status, body = simulator.client(library, service, call, plain(kwargs or {"args": list(args)}))
+    if status >= 400:
+        raise NotSimulated("Cue's dry run has no simulated answer for %s %s" % (library, call))
+    return body
+
+
+class CallRecorder:
+    """A Redis client or a MongoDB collection: every method call is a recorded call."""
+
+    def __init__(self, simulator, library, service):
+        self._simulator, self._library, self._service = simulator, library, service
+
+    def __getattr__(self, call):
+        if call.startswith("_"):
+            raise AttributeError(call)
+        return lambda *args, **kwargs: client_call(
+            self._simulator, self._library, self._service, call, args, kwargs)
+
+
+def install_stand_ins(simulator):
+    """Stand-ins for the database and cache clients generated code uses, answering from the
+    simulator: pg8000.native, pymysql, redis, pymongo."""
+
+    def sql_rows(dialect, statement, params):
+        status, body = simulator.sql(dialect, statement, plain(params or {}))
+        if status >= 400:
+            raise NotSimulated("Cue's dry run has no simulated answer for this %s statement" % dialect)
+        return [r for r in (body if isinstance(body, list) else []) if isinstance(r, dict)]
+
+    class PgConnection:
+        def __init__(self, *args, **kwargs):
+            self.columns = None
+
+        def run(self, statement, **params):
+            rows = sql_rows("postgres", statement, params)
+            names = list(rows[0].keys()) if rows else []
+            self.columns = [{"name": n} for n in names]
+            return [[row.get(n) for n in names] for row in rows]
+
+        def close(self):
+            pass
+
+    class MyCursor:
+        def __init__(self):
+            self._rows = []
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, statement, params=None):
+            self._rows = sql_rows("mysql", statement, params)
+            return len(self._rows)
+
+        def fetchall(self):
+            return list(self._rows)
+
+    class MyConnection:
+        def cursor(self, *args, **kwargs):
+            return MyCursor()
+
+        def commit(self):
+            pass
+
+        def close(self):
+            pass
+
+    class Redis(CallRecorder):
+        def __init__(self, *args, **kwargs):
+            super().__init__(simulator, "redis", "redis")
+
+        @classmethod
+        def from_url(cls, *args, **kwargs):
+            return cls()
+
+    class Indexable:
+        def __init__(self, make):
+            self._make = make
+
+        def __getitem__(self, name):
+            return self._make()
+
+        def __getattr__(self, name):
+            if name.startswith("_"):
+                raise AttributeError(name)
+            return self._make()
+
+    def mongo_client(*args, **kwargs):
+        return Indexable(lambda: Indexable(lambda: CallRecorder(simulator, "pymongo", "mongodb")))
+
+    pg8000 = types.ModuleType("pg8000")
+    native = types.ModuleType("pg8000.native")
+    native.Connection = PgConnection
+    pg8000.native = native
+    pymysql = types.ModuleType("pymysql")
+    cursors = types.ModuleType("pymysql.cursors")
+    cursors.DictCursor = object
+    pymysql.cursors = cursors
+    pymysql.connect = lambda *args, **kwargs: MyConnection()
+    redis = types.ModuleType("redis")
+    redis.Redis = redis.StrictRedis = Redis
+    redis.from_url = Redis.from_url
+    pymongo = types.ModuleType("pymongo")
+    pymongo.MongoClient = mongo_client
+    sys.modules.update({"pg8000": pg8000, "pg8000.native": native, "pymysql": pymysql,
+                        "pymysql.cursors": cursors, "redis": redis, "pymongo": pymongo})
 
 
 def sign(event, signing, env):

@@ -136,6 +136,34 @@ async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
 }
 
 #[tokio::test]
+async fn database_and_cache_calls_are_simulated_and_checked() {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    for (prompt, method, tool) in [
+        (
+            "When a CSV is uploaded to the S3 bucket 'imports', load its rows into the Postgres table staging_imports.",
+            "sql",
+            "postgres",
+        ),
+        (
+            "Consume the Kinesis stream 'clickstream', count page views per URL per minute, and write the counts to Redis.",
+            "redis",
+            "redis",
+        ),
+    ] {
+        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+        let run = runner
+            .run(&g.code, Some(&g.plan), DryRunRequest::default())
+            .await
+            .unwrap();
+        assert!(run.ok, "{prompt}: {run:#?}");
+        let call = run.calls.iter().find(|c| c.method == method).unwrap();
+        assert_eq!(call.tool.as_deref(), Some(tool), "{run:#?}");
+        assert!(call.step.is_some());
+    }
+}
+
+#[tokio::test]
 async fn credentials_given_are_used_and_masked_in_the_answer() {
     let engine = Arc::new(Engine::new().unwrap().with_validation(false));
     let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));

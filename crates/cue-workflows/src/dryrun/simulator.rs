@@ -103,8 +103,17 @@ fn fits(pieces: &[Piece], text: &str) -> bool {
 pub enum Target {
     /// An HTTP request: the method and the URL (a `re.fullmatch` pattern of the template).
     Http { method: String, pattern: String },
-    /// A boto3 client call.
-    Aws { service: String, call: String },
+    /// A method call on a client object: boto3 (`library` `boto3`, the AWS service), Redis
+    /// (`redis`) or a MongoDB collection (`pymongo`). Recorded as method `<library>`, URL
+    /// `<service>.<call>`.
+    Client {
+        library: String,
+        service: String,
+        call: String,
+    },
+    /// A SQL statement (`dialect` `postgres` or `mysql`), recorded as method `sql`, URL
+    /// `<dialect>:<statement>`; `pattern` matches that URL.
+    Sql { dialect: String, pattern: String },
 }
 
 /// The simulated answer.
@@ -178,8 +187,13 @@ impl Simulator {
                 method.eq_ignore_ascii_case(&call.method)
                     && r.template.as_ref().is_some_and(|t| t.matches(&call.url))
             }
-            Target::Aws { service, call: c } => {
-                call.method == "boto3" && call.url == format!("{service}.{c}")
+            Target::Client {
+                library,
+                service,
+                call: c,
+            } => call.method == *library && call.url == format!("{service}.{c}"),
+            Target::Sql { .. } => {
+                call.method == "sql" && r.template.as_ref().is_some_and(|t| t.matches(&call.url))
             }
         })
     }
@@ -277,19 +291,35 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                     ));
                 }
             }
-            Api::Boto3 { service } => routes.push(Route {
-                tool: tool.id.clone(),
-                action: action.id.clone(),
-                target: Target::Aws {
-                    service: service.clone(),
-                    call: action.call.clone().unwrap_or_else(|| action.id.clone()),
-                },
-                answer,
-                template: None,
-                required: action.required.clone(),
-            }),
-            // Databases and mail are answered by the harness's own stand-ins.
-            Api::Postgres | Api::Mysql | Api::Redis | Api::Mongodb | Api::Smtp | Api::Imap => {}
+            Api::Boto3 { service } => {
+                routes.push(client_route(tool, action, "boto3", service, answer));
+            }
+            Api::Redis => routes.push(client_route(tool, action, "redis", "redis", answer)),
+            Api::Mongodb => routes.push(client_route(tool, action, "pymongo", "mongodb", answer)),
+            Api::Postgres | Api::Mysql => {
+                let dialect = if matches!(tool.api, Api::Postgres) {
+                    "postgres"
+                } else {
+                    "mysql"
+                };
+                let template = UrlTemplate::parse(&format!(
+                    "{dialect}:{}",
+                    action.sql.as_deref().unwrap_or("")
+                ));
+                routes.push(Route {
+                    tool: tool.id.clone(),
+                    action: action.id.clone(),
+                    target: Target::Sql {
+                        dialect: dialect.to_owned(),
+                        pattern: template.regex(),
+                    },
+                    answer,
+                    template: Some(template),
+                    required: action.required.clone(),
+                });
+            }
+            // Mail goes through smtplib and imaplib, which the sandbox's network guard refuses.
+            Api::Smtp | Api::Imap => {}
         }
     }
     if let Some(x) = &tool.token_exchange {
@@ -306,6 +336,27 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
         ));
     }
     routes
+}
+
+fn client_route(
+    tool: &Tool,
+    action: &Action,
+    library: &str,
+    service: &str,
+    answer: Answer,
+) -> Route {
+    Route {
+        tool: tool.id.clone(),
+        action: action.id.clone(),
+        target: Target::Client {
+            library: library.to_owned(),
+            service: service.to_owned(),
+            call: action.call.clone().unwrap_or_else(|| action.id.clone()),
+        },
+        answer,
+        template: None,
+        required: action.required.clone(),
+    }
 }
 
 fn http_route(
@@ -494,12 +545,36 @@ mod tests {
     }
 
     #[test]
+    fn sql_statements_and_client_calls_are_identified() {
+        let catalog = Catalog::builtin().unwrap();
+        let sim = Simulator::for_tools(["postgres", "redis"].map(|t| catalog.tool(t).unwrap()));
+        let insert = call(
+            "sql",
+            "postgres:INSERT INTO \"staging\" (payload) VALUES (:payload)",
+            json!({"payload": "{}"}),
+        );
+        assert_eq!(sim.identify(&insert).unwrap().action, "insert_rows");
+        let drop = call("sql", "postgres:DROP TABLE staging", json!({}));
+        assert!(sim.identify(&drop).is_none());
+        let incr = call(
+            "redis",
+            "redis.hincrby",
+            json!({"name": "k", "key": "u", "amount": 1}),
+        );
+        assert_eq!(sim.identify(&incr).unwrap().action, "increment");
+        assert!(
+            sim.identify(&call("boto3", "redis.hincrby", json!({})))
+                .is_none()
+        );
+    }
+
+    #[test]
     fn every_catalog_action_has_an_answer_and_its_own_route() {
         let catalog = Catalog::builtin().unwrap();
         let sim = Simulator::for_tools(catalog.tools());
         for tool in catalog.tools() {
             for action in &tool.actions {
-                if matches!(tool.api, Api::Http { .. } | Api::Boto3 { .. }) {
+                if !matches!(tool.api, Api::Smtp | Api::Imap) {
                     let route = sim
                         .routes
                         .iter()
