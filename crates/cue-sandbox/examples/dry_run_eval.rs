@@ -3,15 +3,13 @@
 //! ```sh
 //! # the share of generated workflows whose dry run is ok and calls every planned step
 //! cargo run -p cue-sandbox --example dry_run_eval -- crates/cue-workflows/tests/sets/tuning.jsonl
-//! # the time of one dry run, process start included: p50 and p99 over 200 sequential runs
-//! cargo run --release -p cue-sandbox --example dry_run_eval -- --repeat 200
+//! # also the time of each run; the benchmark is `cargo bench -p cue-sandbox --bench dry_run`
 //! ```
 //!
 //! Prompt files are JSON lines with a `prompt` (and `id`). `DRY_RUN_*` settings apply.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use cue_sandbox::{LocalSandbox, SandboxSettings};
 use cue_workflows::dryrun::{DryRun, DryRunRequest, DryRunner};
@@ -24,13 +22,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = LocalSandbox::new(&settings).await?;
     let engine = Arc::new(Engine::new()?.with_validation(false));
     let runner = DryRunner::new(engine.clone(), Arc::new(sandbox));
-    if let Some(n) = args
-        .iter()
-        .position(|a| a == "--repeat")
-        .and_then(|i| args.get(i + 1))
-    {
-        return timing(&engine, &runner, n.parse()?).await;
-    }
     let mut total = 0;
     let mut generated = 0;
     let mut passed = 0;
@@ -87,31 +78,6 @@ fn verdict(g: &Generated, run: &DryRun) -> Option<String> {
         .map(|s| format!("{}.{}", s.tool, s.action))
         .collect();
     (!missing.is_empty()).then(|| format!("steps without a call: {}", missing.join(", ")))
-}
-
-async fn timing(
-    engine: &Engine,
-    runner: &DryRunner,
-    n: usize,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let g = engine.generate(&GenerateRequest::text(
-        "every monday at 9am post the open github issues of acme/web to #dev on slack",
-    ))?;
-    let mut durations = Vec::with_capacity(n);
-    let started = Instant::now();
-    for _ in 0..n {
-        let run = runner
-            .run(&g.code, Some(&g.plan), DryRunRequest::default())
-            .await?;
-        assert!(run.ok, "{run:?}");
-        durations.push(run.duration_ms);
-    }
-    println!(
-        "{n} sequential dry runs in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    print_percentiles(&mut durations);
-    Ok(())
 }
 
 fn print_percentiles(durations: &mut [u64]) {
