@@ -11,7 +11,10 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     && cp target/release/cue-gateway /usr/local/bin/cue-gateway
 
 FROM debian:bookworm-slim AS runtime
+# python3 and bubblewrap run dry runs (cue-sandbox); bubblewrap needs the host to allow
+# unprivileged user namespaces, else only generated, unedited code is dry-run.
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libsqlite3-0 ca-certificates \
+    python3-minimal bubblewrap \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/cue --create-home cue
 COPY --from=build /usr/local/bin/cue-gateway /usr/local/bin/cue-gateway

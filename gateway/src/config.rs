@@ -386,6 +386,9 @@ pub struct Settings {
     pub speech_upload_timeout: Duration,
     #[serde(skip)]
     pub artifacts: ArtifactSettings,
+    /// Dry runs (`DRY_RUN_*`, cue-sandbox).
+    #[serde(skip)]
+    pub dry_run: cue_sandbox::SandboxSettings,
     /// Where search documents live: OpenSearch when `OPENSEARCH_URL` is set, else in process.
     #[serde(skip)]
     pub opensearch: Option<OpenSearchSettings>,
@@ -420,6 +423,7 @@ impl Default for Settings {
             llm: cue_workflows::llm::LlmConfig::default(),
             speech_upload_timeout: Duration::from_secs(60),
             artifacts: ArtifactSettings::default(),
+            dry_run: cue_sandbox::SandboxSettings::default(),
             opensearch: None,
         }
     }
@@ -483,6 +487,7 @@ impl Settings {
             #[cfg(feature = "llm")]
             llm: source.get()?,
             artifacts: source.get()?,
+            dry_run: source.get()?,
             opensearch: match source.var("OPENSEARCH_URL") {
                 Some(_) => Some(source.get()?),
                 None => None,
@@ -509,6 +514,7 @@ impl Settings {
         self.database.validate()?;
         self.auth.validate()?;
         self.speech.validate()?;
+        self.dry_run.validate()?;
         #[cfg(feature = "llm")]
         self.llm.validate()?;
         if let Some(opensearch) = &self.opensearch {

@@ -40,6 +40,17 @@ enum Command {
     /// Ask the server on HOST:PORT whether it is ready (`/health/ready`); exit non-zero if
     /// not. For container health checks: reads only HOST and PORT.
     Healthcheck,
+    /// Dry-run a bundle's lambda_function.py in the sandbox against simulated vendors and print
+    /// the result as JSON (exit status 1 when it is not ok). Uses the bundle's plan.json (which
+    /// `generate` writes) for the sample event and the simulated tools; without it the code
+    /// counts as hand-written and needs bubblewrap. DRY_RUN_* settings apply.
+    DryRun {
+        /// The bundle directory (lambda_function.py, and plan.json when generated here).
+        bundle: std::path::PathBuf,
+        /// A JSON file holding the Lambda event; a sample for the trigger otherwise.
+        #[arg(long)]
+        event: Option<std::path::PathBuf>,
+    },
     /// Print an access token for the user with this email, creating the user if there is none.
     ///
     /// An operator tool for load tests and API checks without an identity provider. It uses
@@ -75,6 +86,7 @@ fn generate(description: String, out: &std::path::Path, speech: bool) -> anyhow:
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let files = [
         (HANDLER_FILE, generated.code.clone()),
+        ("plan.json", serde_json::to_string_pretty(&generated.plan)?),
         ("requirements.txt", generated.requirements_txt()),
         ("template.yaml", generated.template_yaml.clone()),
         ("README.md", generated.readme.clone()),
@@ -104,6 +116,52 @@ fn generate(description: String, out: &std::path::Path, speech: bool) -> anyhow:
     println!("wrote {}", out.display());
     if !report.is_valid {
         anyhow::bail!("the generated code did not pass validation");
+    }
+    Ok(())
+}
+
+/// Runs a bundle directory's code in the sandbox and prints the dry run.
+async fn dry_run(bundle: &std::path::Path, event: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use std::sync::Arc;
+
+    use cue_workflows::dryrun::{DryRunRequest, DryRunner};
+    use cue_workflows::{Engine, HANDLER_FILE, Plan};
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    };
+    let code = read(&bundle.join(HANDLER_FILE))?;
+    let plan_path = bundle.join("plan.json");
+    let plan: Option<Plan> = if plan_path.is_file() {
+        Some(serde_json::from_str(&read(&plan_path)?).context("plan.json is not a Cue plan")?)
+    } else {
+        None
+    };
+    let event = match event {
+        Some(path) => Some(serde_json::from_str(&read(path)?).context("the event is not JSON")?),
+        None => None,
+    };
+    let _ = dotenvy::dotenv();
+    let settings: cue_sandbox::SandboxSettings = cue_settings::Source::new()
+        .with_environment()
+        .get()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    settings.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sandbox = cue_sandbox::LocalSandbox::new(&settings)
+        .await
+        .map_err(|e| anyhow::anyhow!("the sandbox cannot start: {e}"))?;
+    let engine = Arc::new(Engine::new().context("loading the workflow engine")?);
+    let runner = DryRunner::new(engine, Arc::new(sandbox));
+    let request = DryRunRequest {
+        event,
+        credentials: BTreeMap::new(),
+    };
+    let run = runner
+        .run(&code, plan.as_ref(), request)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{}", serde_json::to_string_pretty(&run)?);
+    if !run.ok {
+        anyhow::bail!("the dry run is not ok");
     }
     Ok(())
 }
@@ -243,6 +301,7 @@ async fn main() -> anyhow::Result<()> {
             cue_gateway::healthcheck::check(&listener)
                 .map_err(|why| anyhow::anyhow!("not ready: {why}"))
         }
+        Command::DryRun { bundle, event } => dry_run(&bundle, event.as_deref()).await,
         Command::Token { email, name } => token(load_settings().await?, &email, name).await,
     }
 }

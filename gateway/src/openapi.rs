@@ -30,6 +30,7 @@ use crate::routes::{auth, code, health, speech, templates, users, workflows};
         workflows::crud::delete_workflow,
         workflows::crud::get_versions,
         workflows::bundle::get_bundle,
+        workflows::dry_run::post_dry_run,
         workflows::crud::get_user_workflows,
         templates::get_templates,
         templates::get_template,

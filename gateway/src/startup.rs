@@ -172,7 +172,19 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     let validator: Arc<dyn CodeValidator> = Arc::new(BlockingValidator {
         metrics: metrics.clone(),
     });
-    let workflows = workflow_service(&settings, store, validator.clone(), metrics.clone()).await?;
+    let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
+    let workflows = workflow_service(
+        &settings,
+        store,
+        engine.clone(),
+        validator.clone(),
+        metrics.clone(),
+    )
+    .await?;
+    let dry_runs = Arc::new(cue_workflows::dryrun::DryRunner::new(
+        engine,
+        dry_run_sandbox(&settings.dry_run),
+    ));
     crate::search::prepare_at_startup(
         workflows.search_index(),
         settings.opensearch.is_none(),
@@ -184,6 +196,7 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
         metrics,
         rate_limiter,
         workflows,
+        dry_runs,
         validator,
         speech,
         auth: Arc::new(auth),
@@ -199,10 +212,10 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
 async fn workflow_service(
     settings: &Settings,
     store: &Store,
+    engine: Arc<Engine>,
     validator: Arc<dyn CodeValidator>,
     metrics: Arc<Metrics>,
 ) -> anyhow::Result<Arc<WorkflowService>> {
-    let engine = Arc::new(Engine::new().context("loading the workflow engine's catalog")?);
     #[cfg(feature = "llm")]
     let generator = cue_workflows::llm::build_generator(&settings.llm, engine.clone())
         .await
@@ -231,6 +244,18 @@ async fn workflow_service(
     Ok(Arc::new(WorkflowService::new(
         ports, engine, templates, limits,
     )))
+}
+
+/// Where dry runs execute (`DRY_RUN_BACKEND`): a local sandbox, found on first use.
+fn dry_run_sandbox(
+    settings: &cue_sandbox::SandboxSettings,
+) -> Arc<dyn cue_workflows::dryrun::Sandbox> {
+    match settings.backend {
+        cue_sandbox::Backend::Local => Arc::new(cue_sandbox::LazySandbox::new(settings.clone())),
+        cue_sandbox::Backend::Disabled => Arc::new(cue_sandbox::UnavailableSandbox {
+            reason: "dry runs are turned off on this server (DRY_RUN_BACKEND=disabled)".into(),
+        }),
+    }
 }
 
 /// Opens the store, waiting up to `DATABASE_STARTUP_WAIT_SECONDS` for the database to

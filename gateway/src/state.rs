@@ -70,6 +70,8 @@ pub struct AppState {
     pub auth: Arc<AuthService>,
     /// Generating, saving, searching and packaging workflows, and the template library.
     pub workflows: Arc<WorkflowService>,
+    /// Dry runs of saved workflows in the sandbox (`DRY_RUN_*`).
+    pub dry_runs: Arc<cue_workflows::dryrun::DryRunner>,
     /// Validates Python off the request threads, counted (`/code/validate`, and the
     /// workflows service's validations).
     pub validator: Arc<dyn CodeValidator>,

@@ -184,6 +184,12 @@ impl Engine {
         })
     }
 
+    /// The Lambda module generated from `plan` alone (what a saved workflow's code is until
+    /// someone edits it).
+    pub fn code(&self, plan: &Plan) -> Result<String, WorkflowError> {
+        python::prepare(&self.catalog, plan)?.render(&self.templates)
+    }
+
     /// The pinned packages the code generated from `plan` imports: what a validation of
     /// that code (or of an edited copy) should count as installed. Cheaper than
     /// [`generate_from_plan`](Self::generate_from_plan): no template, graph or validation.

@@ -72,6 +72,12 @@ pub enum WorkflowError {
     /// Storage of workflows failed.
     #[error(transparent)]
     Repo(#[from] RepoError),
+    /// Edited or hand-written code was sent to a dry run, but the sandbox cannot isolate it.
+    #[error("dry runs of edited code need an isolated sandbox: {install}")]
+    SandboxUnavailable { install: String },
+    /// Every dry-run slot stayed taken.
+    #[error("too many dry runs are in progress; try again in a few seconds")]
+    SandboxBusy,
     /// Anything unexpected (a broken built-in catalog, a packaging failure, ...).
     #[error("internal workflow engine error: {0}")]
     Internal(String),

@@ -27,6 +27,7 @@ pub mod artifacts;
 pub mod catalog;
 mod caveats;
 mod credentials;
+pub mod dryrun;
 mod engine;
 mod error;
 mod escape;

@@ -201,6 +201,16 @@ impl ApiError {
                 WorkflowError::Repo(cue_workflows::repo::RepoError::QuotaExceeded(q)) => {
                     (StatusCode::FORBIDDEN, "quota_exceeded", q.to_string())
                 }
+                WorkflowError::SandboxUnavailable { .. } => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "sandbox_unavailable",
+                    e.to_string(),
+                ),
+                WorkflowError::SandboxBusy => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_dry_runs",
+                    e.to_string(),
+                ),
                 WorkflowError::Repo(cue_workflows::repo::RepoError::Unavailable(_)) => (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "database_unavailable",
@@ -272,6 +282,7 @@ impl ApiError {
             ApiError::Speech(_) => "speech",
             // A search met in a workflow operation is still the search backend's failure.
             ApiError::Workflow(WorkflowError::Search(_)) => code,
+            ApiError::Workflow(WorkflowError::SandboxUnavailable { .. }) => "sandbox",
             ApiError::Workflow(_) => "model",
             ApiError::Timeout(_) => "timeout",
             _ => code,

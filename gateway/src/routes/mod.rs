@@ -107,9 +107,10 @@ mod tests {
         };
         match path {
             "/workflows/generate" | "/templates/{id}/use" => both(Bucket::Generate),
-            "/code/validate" | "/code/syntax-check" | "/workflows/{id}/credentials" => {
-                both(Bucket::Validate)
-            }
+            "/code/validate"
+            | "/code/syntax-check"
+            | "/workflows/{id}/credentials"
+            | "/workflows/{id}/dry-run" => both(Bucket::Validate),
             "/speech/transcribe" => both(Bucket::Transcribe),
             "/auth/{provider}" | "/auth/{provider}/login" | "/auth/{provider}/callback" => {
                 both(Bucket::Auth)
@@ -163,6 +164,7 @@ mod tests {
             ("/workflows/{id}", Method::DELETE, Bucket::Write),
             ("/auth/logout", Method::POST, Bucket::Write),
             ("/api/logout", Method::GET, Bucket::Write),
+            ("/workflows/{id}/dry-run", Method::POST, Bucket::Validate),
         ] {
             assert!(
                 table

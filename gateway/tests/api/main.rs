@@ -7,6 +7,7 @@ mod abuse;
 mod auth;
 mod basics;
 mod code;
+mod dry_run;
 mod durability;
 mod faults;
 mod helpers;

@@ -4,6 +4,7 @@
 pub mod bundle;
 pub mod credentials;
 pub mod crud;
+pub mod dry_run;
 pub mod generate;
 
 use crate::middleware::policy::Route;
@@ -16,6 +17,7 @@ pub fn routes() -> Vec<Route> {
         delete_workflow, get_user_workflows, get_versions, get_workflow, get_workflows,
         post_workflow, put_workflow,
     };
+    use dry_run::post_dry_run;
     use generate::post_generate;
 
     vec![
@@ -31,6 +33,7 @@ pub fn routes() -> Vec<Route> {
             .limited(Bucket::Validate),
         Route::new("/workflows/{id}/versions", |r| r.get(get_versions)),
         Route::new("/workflows/{id}/bundle", |r| r.get(get_bundle)),
+        Route::new("/workflows/{id}/dry-run", |r| r.post(post_dry_run)).limited(Bucket::Validate),
         Route::new("/workflows/{id}", |r| {
             r.get(get_workflow)
                 .put(put_workflow)

@@ -1,0 +1,99 @@
+//! Measures dry runs (docs/dry-run.md):
+//!
+//! ```sh
+//! # the share of generated workflows whose dry run is ok and calls every planned step
+//! cargo run -p cue-sandbox --example dry_run_eval -- crates/cue-workflows/tests/sets/tuning.jsonl
+//! # also the time of each run; the benchmark is `cargo bench -p cue-sandbox --bench dry_run`
+//! ```
+//!
+//! Prompt files are JSON lines with a `prompt` (and `id`). `DRY_RUN_*` settings apply.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cue_sandbox::{LocalSandbox, SandboxSettings};
+use cue_workflows::dryrun::{DryRun, DryRunRequest, DryRunner};
+use cue_workflows::{Engine, GenerateRequest, Generated};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let settings: SandboxSettings = cue_settings::Source::new().with_environment().get()?;
+    let sandbox = LocalSandbox::new(&settings).await?;
+    let engine = Arc::new(Engine::new()?.with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox));
+    let mut total = 0;
+    let mut generated = 0;
+    let mut passed = 0;
+    let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut durations = Vec::new();
+    for file in &args {
+        for line in std::fs::read_to_string(file)?.lines() {
+            let Ok(row) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let Some(prompt) = row["prompt"].as_str() else {
+                continue;
+            };
+            total += 1;
+            let id = row["id"].as_str().unwrap_or("?").to_owned();
+            let Ok(g) = engine.generate(&GenerateRequest::text(prompt)) else {
+                failures.entry("not generated".into()).or_default().push(id);
+                continue;
+            };
+            generated += 1;
+            let run = runner
+                .run(&g.code, Some(&g.plan), DryRunRequest::default())
+                .await?;
+            durations.push(run.duration_ms);
+            match verdict(&g, &run) {
+                None => passed += 1,
+                Some(why) => failures.entry(why).or_default().push(id),
+            }
+        }
+    }
+    println!(
+        "prompts: {total}, generated: {generated}, dry run ok and every planned step called: {passed} ({:.1}% of generated)",
+        100.0 * f64::from(passed) / f64::from(generated.max(1))
+    );
+    for (why, ids) in &failures {
+        println!("  {:>3} {why}: {}", ids.len(), ids.join(" "));
+    }
+    print_percentiles(&mut durations);
+    Ok(())
+}
+
+/// Why a run does not count: not ok (the error), or a planned step that made no call.
+fn verdict(g: &Generated, run: &DryRun) -> Option<String> {
+    if let Some(e) = &run.error {
+        let message: String = e.message.chars().take(90).collect();
+        return Some(format!("{}: {message}", e.kind));
+    }
+    let called = run.steps_called();
+    let missing: Vec<String> = g
+        .plan
+        .steps
+        .iter()
+        .filter(|s| !called.contains(s.id.as_str()))
+        .map(|s| format!("{}.{}", s.tool, s.action))
+        .collect();
+    (!missing.is_empty()).then(|| format!("steps without a call: {}", missing.join(", ")))
+}
+
+fn print_percentiles(durations: &mut [u64]) {
+    if durations.is_empty() {
+        return;
+    }
+    durations.sort_unstable();
+    let at = |p: f64| {
+        let i = ((durations.len() as f64 - 1.0) * p).round() as usize;
+        durations[i]
+    };
+    println!(
+        "one dry run, process start included: p50 {} ms, p99 {} ms, max {} ms (n = {})",
+        at(0.5),
+        at(0.99),
+        at(1.0),
+        durations.len()
+    );
+}

@@ -1,0 +1,636 @@
+"""Cue's dry-run harness: runs one workflow module against simulated vendors.
+
+Started as `python3 -I -S -B -c <this file>` inside the sandbox, it reads one JSON job on stdin
+({code, env, event, signing, simulator: {routes}, limits}), lowers its own resource limits,
+replaces the environment with the workflow's, answers every HTTP call (urllib at the urlopen,
+OpenerDirector and http.client levels) and every boto3 call from the simulator's routes,
+runs `lambda_handler(event, context)` and writes one line, MARKER + JSON, to the stdout it
+was started with: {result, calls, logs, error}. The workflow's own output goes to its logs.
+Nothing here is trusted by the server: it checks every call again itself.
+"""
+
+import base64
+import hashlib
+import hmac
+import io
+import json
+import os
+import re
+import resource
+import signal
+import sys
+import time
+import traceback
+import types
+import urllib.parse
+
+MARKER = "\x1ecue-dry-run\x1e"
+MODULE_FILE = "lambda_function.py"
+
+
+class DryRunTimeout(BaseException):
+    """Raised by the wall-clock alarm; a BaseException so `except Exception` cannot keep it."""
+
+
+class DryRunCallLimit(BaseException):
+    """Too many calls: a loop calling vendors without end."""
+
+
+def main():
+    raw = sys.stdin.buffer.read()
+    job = json.loads(raw.decode("utf-8"))
+    del raw
+    limits = job.get("limits", {})
+    result_fd = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    state = State(limits)
+    sys.stdout = sys.stderr = LogWriter(state)
+    lower_limits(limits)
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in job.get("env", {}).items()})
+    install_network_guard()
+    simulator = Simulator(job.get("simulator", {}).get("routes", []), state)
+    install_http(simulator)
+    install_boto3(simulator)
+    install_stand_ins(simulator)
+    time.sleep = lambda seconds: None  # retries and backoff do not wait in a dry run
+    event = job.get("event")
+    sign(event, job.get("signing") or [], os.environ)
+    out = run(job.get("code", ""), event, state, limits)
+    text = json.dumps(out, default=repr)
+    os.write(result_fd, (MARKER + text + "\n").encode("utf-8"))
+
+
+class State:
+    def __init__(self, limits):
+        self.calls = []
+        self.logs = []
+        self.log_bytes = 0
+        self.max_log_bytes = int(limits.get("log_bytes", 256 * 1024))
+        self.max_calls = int(limits.get("max_calls", 500))
+        self.truncated = False
+        self.caught = None
+        # payloads of asynchronous invocations the function made of itself, run after it
+        self.deferred = []
+
+    def log(self, line):
+        line = line.rstrip("\n")
+        if not line:
+            return
+        if self.log_bytes + len(line) > self.max_log_bytes:
+            if not self.truncated:
+                self.truncated = True
+                self.logs.append("(further output was dropped: the dry run keeps %d bytes)" % self.max_log_bytes)
+            return
+        self.log_bytes += len(line)
+        self.logs.append(line)
+
+
+class LogWriter(io.TextIOBase):
+    """sys.stdout and sys.stderr: lines go to the run's logs, bounded."""
+
+    def __init__(self, state):
+        self.state = state
+        self.pending = ""
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        if self.state.truncated:
+            return len(text)
+        self.pending += text
+        while "\n" in self.pending:
+            line, self.pending = self.pending.split("\n", 1)
+            self.state.log(line)
+        if len(self.pending) > 8192:
+            self.state.log(self.pending)
+            self.pending = ""
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+def lower_limits(limits):
+    """Limits the workflow cannot raise again: memory, CPU, processes, file sizes, open files."""
+    memory = int(limits.get("memory_bytes", 256 * 1024 * 1024))
+    cpu = int(limits.get("cpu_seconds", 10))
+    for name, value in (
+        ("RLIMIT_AS", memory),
+        ("RLIMIT_CPU", cpu),
+        ("RLIMIT_NPROC", 0),
+        ("RLIMIT_FSIZE", 16 * 1024 * 1024),
+        ("RLIMIT_NOFILE", 64),
+        ("RLIMIT_CORE", 0),
+    ):
+        limit = getattr(resource, name, None)
+        if limit is None:
+            continue
+        try:
+            resource.setrlimit(limit, (value, value))
+        except (ValueError, OSError):
+            pass
+
+
+def install_network_guard():
+    """No socket reaches anything (bubblewrap removes the network; this says so clearly)."""
+    import socket
+
+    class NoNetwork(socket.socket):
+        def connect(self, address):
+            raise PermissionError("network access is disabled in a dry run (%r)" % (address,))
+
+        def connect_ex(self, address):
+            raise PermissionError("network access is disabled in a dry run (%r)" % (address,))
+
+    socket.socket = NoNetwork
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("network access is disabled in a dry run")
+
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
+
+
+def current_step():
+    """The step function (`step_2_slack_post_message`) on the stack, as `step_2`."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == MODULE_FILE:
+            m = re.match(r"(step_\d+)_", frame.f_code.co_name)
+            if m:
+                return m.group(1)
+        frame = frame.f_back
+    return None
+
+
+class Simulator:
+    def __init__(self, routes, state):
+        self.routes = routes
+        self.state = state
+        for r in routes:
+            if r.get("kind") in ("http", "sql"):
+                r["_re"] = re.compile(r["pattern"])
+
+    def record(self, method, url, request, status):
+        if len(self.state.calls) >= self.state.max_calls:
+            raise DryRunCallLimit("the workflow made more than %d calls" % self.state.max_calls)
+        self.state.calls.append(
+            {"step": current_step(), "method": method, "url": url, "request": request, "status": status}
+        )
+
+    def http(self, method, url, request):
+        path = url.split("?", 1)[0].split("#", 1)[0]
+        for r in self.routes:
+            if r.get("kind") == "http" and r["method"] == method and r["_re"].fullmatch(path):
+                answer = r["answer"]
+                self.record(method, url, request, answer["status"])
+                return answer["status"], answer["body"]
+        self.record(method, url, request, 404)
+        return 404, {"error": "Cue's dry run has no simulated answer for %s %s" % (method, path)}
+
+    def client(self, library, service, call, kwargs):
+        """A method call on a boto3, Redis or MongoDB client."""
+        url = "%s.%s" % (service, call)
+        for r in self.routes:
+            if r.get("kind") == "client" and r["library"] == library and r["service"] == service and r["call"] == call:
+                answer = r["answer"]
+                self.record(library, url, kwargs, answer["status"])
+                return answer["status"], answer["body"]
+        self.record(library, url, kwargs, 404)
+        return 404, None
+
+    def sql(self, dialect, statement, params):
+        url = "%s:%s" % (dialect, " ".join(str(statement).split()))
+        for r in self.routes:
+            if r.get("kind") == "sql" and r["_re"].fullmatch(url):
+                answer = r["answer"]
+                self.record("sql", url, params, answer["status"])
+                return answer["status"], answer["body"]
+        self.record("sql", url, params, 404)
+        return 404, None
+
+
+def decode_body(data, content_type):
+    """A request body as JSON (form fields as an object; multipart as its field names)."""
+    if data is None:
+        return None
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if not isinstance(data, (bytes, bytearray)):
+        try:
+            data = b"".join(data)
+        except TypeError:
+            return repr(data)
+    text = bytes(data).decode("utf-8", "replace")
+    ctype = (content_type or "").lower()
+    if "x-www-form-urlencoded" in ctype:
+        return dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
+    if "multipart/form-data" in ctype:
+        fields = {}
+        for part in re.finditer(r'name="([^"]+)"(?:; filename="[^"]*")?\r?\n(?:[^\r\n]+\r?\n)*\r?\n(.*?)\r?\n--', text, re.S):
+            fields[part.group(1)] = part.group(2)[:200]
+        return fields
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def install_http(simulator):
+    """Every way the standard library opens a URL ends in the simulator."""
+    import email.message
+    import http.client
+    import urllib.error
+    import urllib.request
+    import urllib.response
+
+    def answer(req, data=None, timeout=None, *args, **kwargs):
+        if isinstance(req, str):
+            req = urllib.request.Request(req, data=data)
+        elif data is not None:
+            req.data = data
+        method = req.get_method().upper()
+        headers = {k.lower(): v for k, v in req.header_items()}
+        request = decode_body(req.data, headers.get("content-type"))
+        status, body = simulator.http(method, req.full_url, request)
+        payload = body if isinstance(body, (bytes, str)) else json.dumps(body)
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        msg = email.message.Message()
+        msg["Content-Type"] = "application/json"
+        if status >= 400:
+            raise urllib.error.HTTPError(req.full_url, status, "simulated %d" % status, msg, io.BytesIO(payload))
+        return urllib.response.addinfourl(io.BytesIO(payload), msg, req.full_url, status)
+
+    urllib.request.urlopen = answer
+    urllib.request.OpenerDirector.open = lambda self, fullurl, data=None, timeout=None: answer(fullurl, data)
+
+    def no_connection(self, *args, **kwargs):
+        raise PermissionError("network access is disabled in a dry run: %s" % self.host)
+
+    http.client.HTTPConnection.connect = no_connection
+
+
+class ClientError(Exception):
+    """botocore.exceptions.ClientError as the generated code may catch it."""
+
+    def __init__(self, error_response, operation_name):
+        self.response = error_response
+        self.operation_name = operation_name
+        super().__init__("An error occurred (%s) when calling the %s operation" % (
+            error_response.get("Error", {}).get("Code", "Unknown"), operation_name))
+
+
+class StreamingBody:
+    def __init__(self, data):
+        self._stream = io.BytesIO(data if isinstance(data, bytes) else str(data).encode("utf-8"))
+
+    def read(self, amt=None):
+        return self._stream.read(amt)
+
+
+def install_boto3(simulator):
+    """A `boto3` whose clients record each call and answer from the simulator."""
+
+    class Client:
+        def __init__(self, service):
+            self._service = service
+
+        def __getattr__(self, call):
+            if call.startswith("_"):
+                raise AttributeError(call)
+
+            def invoke(**kwargs):
+                if self._service == "lambda" and call == "invoke" and deferred_to_self(kwargs):
+                    # the workflow answered its sender first and runs itself again, as Lambda
+                    # would run an asynchronous invocation: after this one, in this run. Not a
+                    # vendor call, so it is logged rather than listed with the calls.
+                    simulator.state.log("INFO the function invoked itself asynchronously; "
+                                        "that run follows")
+                    simulator.state.deferred.append(kwargs.get("Payload"))
+                    return {"StatusCode": 202, "ResponseMetadata": {"HTTPStatusCode": 202}}
+                status, body = simulator.client("boto3", self._service, call, plain(kwargs))
+                if status >= 400:
+                    raise ClientError({"Error": {"Code": "NotSimulated", "Message": "no simulated answer"},
+                                       "ResponseMetadata": {"HTTPStatusCode": status}}, call)
+                answer = dict(body) if isinstance(body, dict) else {"Result": body}
+                if isinstance(answer.get("Body"), (str, bytes)):
+                    answer["Body"] = StreamingBody(answer["Body"])
+                answer.setdefault("ResponseMetadata", {"HTTPStatusCode": status})
+                return answer
+
+            return invoke
+
+    boto3 = types.ModuleType("boto3")
+    boto3.client = lambda service, *args, **kwargs: Client(service)
+    boto3.Session = lambda *args, **kwargs: types.SimpleNamespace(client=boto3.client)
+    botocore = types.ModuleType("botocore")
+    exceptions = types.ModuleType("botocore.exceptions")
+    exceptions.ClientError = ClientError
+    exceptions.BotoCoreError = Exception
+    botocore.exceptions = exceptions
+    sys.modules.update({"boto3": boto3, "botocore": botocore, "botocore.exceptions": exceptions})
+
+
+def deferred_to_self(kwargs):
+    """An asynchronous invocation of the running function itself (`InvocationType="Event"`)."""
+    return (kwargs.get("InvocationType") == "Event"
+            and kwargs.get("FunctionName") in (Context.invoked_function_arn, Context.function_name))
+
+
+def plain(value):
+    """Arguments as JSON values, for the record."""
+    return json.loads(json.dumps(value, default=str))
+
+
+class NotSimulated(RuntimeError):
+    pass
+
+
+def client_call(simulator, library, service, call, args, kwargs):
+    status, body = simulator.client(library, service, call, plain(kwargs or {"args": list(args)}))
+    if status >= 400:
+        raise NotSimulated("Cue's dry run has no simulated answer for %s %s" % (library, call))
+    return body
+
+
+class CallRecorder:
+    """A Redis client or a MongoDB collection: every method call is a recorded call."""
+
+    def __init__(self, simulator, library, service):
+        self._simulator, self._library, self._service = simulator, library, service
+
+    def __getattr__(self, call):
+        if call.startswith("_"):
+            raise AttributeError(call)
+        return lambda *args, **kwargs: client_call(
+            self._simulator, self._library, self._service, call, args, kwargs)
+
+
+def install_stand_ins(simulator):
+    """Stand-ins for the database and cache clients generated code uses, answering from the
+    simulator: pg8000.native, pymysql, redis, pymongo."""
+
+    def sql_rows(dialect, statement, params):
+        status, body = simulator.sql(dialect, statement, plain(params or {}))
+        if status >= 400:
+            raise NotSimulated("Cue's dry run has no simulated answer for this %s statement" % dialect)
+        return [r for r in (body if isinstance(body, list) else []) if isinstance(r, dict)]
+
+    class PgConnection:
+        def __init__(self, *args, **kwargs):
+            self.columns = None
+
+        def run(self, statement, **params):
+            rows = sql_rows("postgres", statement, params)
+            names = list(rows[0].keys()) if rows else []
+            self.columns = [{"name": n} for n in names]
+            return [[row.get(n) for n in names] for row in rows]
+
+        def close(self):
+            pass
+
+    class MyCursor:
+        def __init__(self):
+            self._rows = []
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, statement, params=None):
+            self._rows = sql_rows("mysql", statement, params)
+            return len(self._rows)
+
+        def fetchall(self):
+            return list(self._rows)
+
+    class MyConnection:
+        def cursor(self, *args, **kwargs):
+            return MyCursor()
+
+        def commit(self):
+            pass
+
+        def close(self):
+            pass
+
+    class Redis(CallRecorder):
+        def __init__(self, *args, **kwargs):
+            super().__init__(simulator, "redis", "redis")
+
+        @classmethod
+        def from_url(cls, *args, **kwargs):
+            return cls()
+
+    class Indexable:
+        def __init__(self, make):
+            self._make = make
+
+        def __getitem__(self, name):
+            return self._make()
+
+        def __getattr__(self, name):
+            if name.startswith("_"):
+                raise AttributeError(name)
+            return self._make()
+
+    def mongo_client(*args, **kwargs):
+        return Indexable(lambda: Indexable(lambda: CallRecorder(simulator, "pymongo", "mongodb")))
+
+    pg8000 = types.ModuleType("pg8000")
+    native = types.ModuleType("pg8000.native")
+    native.Connection = PgConnection
+    pg8000.native = native
+    pymysql = types.ModuleType("pymysql")
+    cursors = types.ModuleType("pymysql.cursors")
+    cursors.DictCursor = object
+    pymysql.cursors = cursors
+    pymysql.connect = lambda *args, **kwargs: MyConnection()
+    redis = types.ModuleType("redis")
+    redis.Redis = redis.StrictRedis = Redis
+    redis.from_url = Redis.from_url
+    pymongo = types.ModuleType("pymongo")
+    pymongo.MongoClient = mongo_client
+    sys.modules.update({"pg8000": pg8000, "pg8000.native": native, "pymysql": pymysql,
+                        "pymysql.cursors": cursors, "redis": redis, "pymongo": pymongo})
+
+
+def sign(event, signing, env):
+    """Signs a function URL request the way its vendor does, with the run's secret."""
+    if not signing or not isinstance(event, dict) or not isinstance(event.get("body"), str):
+        return
+    headers = event.setdefault("headers", {})
+    now = int(time.time())
+    for s in signing:
+        secret = env.get(s["secret"], "")
+        kind = s["kind"]
+        if kind == "token":
+            headers[s["header"]] = s.get("prefix", "") + secret
+        elif kind == "url_secret":
+            query = urllib.parse.urlencode({s["query"]: secret})
+            event["rawQueryString"] = query
+            event.setdefault("queryStringParameters", {})[s["query"]] = secret
+        elif kind == "hmac":
+            sign_hmac(event, headers, s, secret, now)
+
+
+def sign_hmac(event, headers, s, secret, now):
+    stamp = str(now * 1000 if s.get("milliseconds") else now)
+    source = s.get("timestamp_from") or ""
+    if source.startswith("header:"):
+        headers[source[len("header:"):]] = stamp
+    elif source.startswith("body:"):
+        try:
+            body = json.loads(event["body"])
+            node = body
+            keys = source[len("body:"):].split(".")
+            for k in keys[:-1]:
+                node = node.setdefault(k, {})
+            node[keys[-1]] = int(stamp)
+            event["body"] = json.dumps(body)
+        except (ValueError, AttributeError, TypeError):
+            pass
+    body = event["body"]
+    host = headers.get("host", "")
+    url = "https://%s%s" % (host, event.get("rawPath", "/"))
+    if event.get("rawQueryString"):
+        url += "?" + event["rawQueryString"]
+
+    def part(match):
+        name = match.group(1)
+        if name == "body":
+            return body
+        if name == "timestamp":
+            return stamp
+        if name == "url":
+            return url
+        if name == "method":
+            return event.get("requestContext", {}).get("http", {}).get("method", "POST")
+        if name == "form_sorted":
+            fields = sorted(urllib.parse.parse_qsl(body, keep_blank_values=True))
+            return "".join(k + v for k, v in fields)
+        if name.startswith("header:"):
+            return headers.get(name[len("header:"):].lower(), "")
+        return match.group(0)
+
+    signed = re.sub(r"\{([a-z_]+(?::[A-Za-z0-9_-]+)?)\}", part, s["signed"])
+    key = secret.encode("utf-8")
+    if s.get("secret_base64"):
+        text = secret.split("_", 1)[1] if "_" in secret else secret
+        try:
+            key = base64.b64decode(text)
+        except ValueError:
+            pass
+    digest = hmac.new(key, signed.encode("utf-8"), getattr(hashlib, s["algorithm"])).digest()
+    encoded = base64.b64encode(digest).decode("ascii") if s["encoding"] == "base64" else digest.hex()
+    value = s.get("prefix", "") + encoded
+    pairs = s.get("pairs")
+    if pairs:
+        parts = []
+        if pairs.get("timestamp"):
+            parts.append("%s=%s" % (pairs["timestamp"], stamp))
+        parts.append("%s=%s" % (pairs["signature"], value))
+        value = pairs.get("separator", ",").join(parts)
+    headers[s["header"]] = value
+
+
+class Context:
+    function_name = "cue-dry-run"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:cue-dry-run"
+    memory_limit_in_mb = 256
+    aws_request_id = "00000000-0000-4000-8000-000000000000"
+    log_group_name = "/aws/lambda/cue-dry-run"
+    log_stream_name = "dry-run"
+
+    def __init__(self, deadline):
+        self._deadline = deadline
+
+    def get_remaining_time_in_millis(self):
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def error_of(exc, limits):
+    """{type, message, line} of an exception, the line in the workflow's module."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == MODULE_FILE:
+            line = frame.lineno
+    kind = type(exc).__name__
+    message = str(exc)
+    if isinstance(exc, MemoryError):
+        kind, message = "MemoryLimit", "the workflow needed more than %d MiB of memory" % (
+            int(limits.get("memory_bytes", 0)) // (1024 * 1024))
+    elif isinstance(exc, DryRunTimeout):
+        kind, message = "Timeout", "the workflow ran longer than %s s" % limits.get("timeout_seconds")
+    elif isinstance(exc, DryRunCallLimit):
+        kind = "CallLimit"
+    elif isinstance(exc, SyntaxError):
+        line = exc.lineno
+    return {"type": kind, "message": message[:2000], "line": line}
+
+
+def run(code, event, state, limits):
+    import logging
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            try:
+                state.log("%s %s" % (record.levelname, record.getMessage()))
+            except Exception:  # a bad format string in the workflow's own log call
+                state.log("%s %s" % (record.levelname, record.msg))
+            if record.exc_info and state.caught is None:
+                state.caught = error_of(record.exc_info[1], limits)
+
+    root = logging.getLogger()
+    root.handlers[:] = [Capture()]
+    root.setLevel(logging.INFO)
+
+    timeout = float(limits.get("timeout_seconds", 10))
+    soft = max(0.5, timeout - 1.0)
+
+    def alarm(signum, frame):
+        raise DryRunTimeout()
+
+    signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, soft)
+    result, error = None, None
+    try:
+        module = types.ModuleType("lambda_function")
+        module.__file__ = MODULE_FILE
+        sys.modules["lambda_function"] = module
+        exec(compile(code, MODULE_FILE, "exec"), module.__dict__)
+        handler = getattr(module, "lambda_handler", None)
+        if handler is None:
+            raise NameError("the module defines no lambda_handler(event, context)")
+        context = Context(time.monotonic() + soft)
+        result = handler(event, context)
+        # asynchronous invocations the function made of itself run next, as Lambda runs them
+        for _ in range(3):
+            deferred, state.deferred = state.deferred, []
+            for payload in deferred:
+                if isinstance(payload, (bytes, bytearray)):
+                    payload = payload.decode("utf-8")
+                handler(json.loads(payload) if isinstance(payload, str) else payload, context)
+    except BaseException as exc:  # everything the workflow raises is the answer
+        error = error_of(exc, limits)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    if error is None and state.caught is not None:
+        error = state.caught
+    try:
+        result = json.loads(json.dumps(result, default=repr))
+    except (TypeError, ValueError, RecursionError):
+        result = repr(result)[:2000]
+    return {"result": result, "calls": state.calls, "logs": state.logs, "error": error}
+
+
+main()

@@ -1,0 +1,30 @@
+//! cue-sandbox: runs a workflow's Python for a dry run, isolated from the server, and
+//! implements `cue_workflows::dryrun::Sandbox`.
+//!
+//! A run is one `python3 -I -S -B -c <harness>` process (`src/harness.py`, embedded), fed the
+//! job on stdin. Around it:
+//! - **bubblewrap** when installed (`bwrap --unshare-all --die-with-parent`, read-only binds of
+//!   only what Python needs, a private `/tmp`, a fresh `/proc` and `/dev`, all capabilities
+//!   dropped): no network, no host files, its own process tree, killed with its parent;
+//! - a **cleared environment** (the job's variables only) and a private working directory;
+//! - **limits** the harness sets on itself before the workflow's code runs and the code cannot
+//!   raise again: address space (`DRY_RUN_MEMORY_MB`), CPU time, no new processes, file sizes,
+//!   open files; when the server runs as root the run first drops to `DRY_RUN_UID`, because
+//!   the kernel does not count root's processes;
+//! - a **wall-clock limit** (`DRY_RUN_TIMEOUT_SECONDS`) after which the process (and, under
+//!   bubblewrap, everything it started) is killed, and **bounded output** (1 MiB);
+//! - **bounded concurrency**: a semaphore; a run waits for a slot at most
+//!   `DRY_RUN_QUEUE_SECONDS`, then the caller gets `SandboxBusy` (429).
+//!
+//! Without bubblewrap only the limits and the cleared environment hold, so
+//! [`LocalSandbox::isolation`] says `ProcessOnly` and `cue-workflows` refuses to run edited
+//! code.
+
+mod local;
+mod settings;
+
+pub use local::{LazySandbox, LocalSandbox, UnavailableSandbox};
+pub use settings::{Backend, MAX_OUTPUT_BYTES, SandboxSettings};
+
+/// The harness the sandboxed interpreter runs.
+pub const HARNESS: &str = include_str!("harness.py");

@@ -1,0 +1,365 @@
+//! The local sandbox against generated workflows and hostile code. Every hostile case must end
+//! with a clear error, within the time limit, without touching the host.
+//!
+//! Isolation tests need bubblewrap; without it they print `skipped:` (and fail with `CI=true`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cue_sandbox::{LocalSandbox, SandboxSettings};
+use cue_workflows::dryrun::{
+    DryRunRequest, DryRunner, Isolation, Sandbox, SandboxJob, SandboxOutcome, Simulator,
+};
+use cue_workflows::{Engine, GenerateRequest, WorkflowError};
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(4);
+
+fn settings(concurrency: usize, queue: Duration) -> SandboxSettings {
+    let python = if std::path::Path::new("/usr/bin/python3").is_file() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    };
+    SandboxSettings {
+        python: python.to_owned(),
+        timeout: TIMEOUT,
+        concurrency,
+        queue,
+        ..SandboxSettings::default()
+    }
+}
+
+async fn sandbox() -> LocalSandbox {
+    LocalSandbox::new(&settings(2, Duration::from_secs(10)))
+        .await
+        .expect("python3 is needed for the sandbox tests")
+}
+
+/// The sandbox when it isolates; `None` (after saying so) when bubblewrap is missing.
+async fn isolated() -> Option<LocalSandbox> {
+    let s = sandbox().await;
+    if s.isolation().await == Isolation::Full {
+        return Some(s);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "bubblewrap is required in CI: {:?}",
+        s.isolation().await
+    );
+    eprintln!(
+        "skipped: bubblewrap is not usable here ({:?})",
+        s.isolation().await
+    );
+    None
+}
+
+fn job(code: &str) -> SandboxJob {
+    SandboxJob {
+        code: code.to_owned(),
+        env: [("WORKFLOW_TOKEN".to_owned(), "t0ken".to_owned())].into(),
+        event: json!({}),
+        signing: Vec::new(),
+        simulator: Simulator::default(),
+        edited: true,
+    }
+}
+
+async fn run_hostile(body: &str) -> Option<(SandboxOutcome, Duration)> {
+    let s = isolated().await?;
+    let code = format!("def lambda_handler(event, context):\n{body}\n");
+    let started = Instant::now();
+    let out = s.run(job(&code)).await.unwrap();
+    let took = started.elapsed();
+    assert!(took < TIMEOUT + Duration::from_secs(3), "took {took:?}");
+    Some((out, took))
+}
+
+fn error_kind(out: &SandboxOutcome) -> &str {
+    out.error.as_ref().map_or("", |e| e.kind.as_str())
+}
+
+#[tokio::test]
+async fn a_generated_workflow_runs_and_calls_its_step() {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    let g = engine
+        .generate(&GenerateRequest::text(
+            "every monday at 9am post the open github issues of acme/web to #dev on slack",
+        ))
+        .unwrap();
+    let run = runner
+        .run(&g.code, Some(&g.plan), DryRunRequest::default())
+        .await
+        .unwrap();
+    assert!(run.ok, "{run:#?}");
+    let github = &run.calls[0];
+    assert_eq!(github.step.as_deref(), Some("step_1"));
+    assert_eq!(github.tool.as_deref(), Some("github"));
+    // the simulated issues reach the next step: one message per issue
+    let slack = &run.calls[1];
+    assert_eq!(slack.step.as_deref(), Some("step_2"));
+    assert_eq!(
+        (slack.tool.as_deref(), slack.action.as_deref()),
+        (Some("slack"), Some("post_message"))
+    );
+    assert_eq!(slack.url, "https://slack.com/api/chat.postMessage");
+    assert_eq!(slack.status, 200);
+    assert!(!slack.request["text"].as_str().unwrap().is_empty());
+    assert!(run.duration_ms > 0);
+}
+
+#[tokio::test]
+async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    for prompt in [
+        "when a stripe payment succeeds post it to #sales on slack",
+        "when a github issue is opened post it to #dev on slack",
+        "when a webhook is received post the payload to #alerts on slack",
+    ] {
+        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+        let run = runner
+            .run(&g.code, Some(&g.plan), DryRunRequest::default())
+            .await
+            .unwrap();
+        assert!(run.ok, "{prompt}: {run:#?}");
+        assert_eq!(run.result["statusCode"], 200, "{prompt}: {run:#?}");
+        let planned: Vec<&str> = g.plan.steps.iter().map(|s| s.id.as_str()).collect();
+        assert!(
+            planned.iter().all(|s| run.steps_called().contains(s)),
+            "{prompt}: {run:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn database_and_cache_calls_are_simulated_and_checked() {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    for (prompt, method, tool) in [
+        (
+            "When a CSV is uploaded to the S3 bucket 'imports', load its rows into the Postgres table staging_imports.",
+            "sql",
+            "postgres",
+        ),
+        (
+            "Consume the Kinesis stream 'clickstream', count page views per URL per minute, and write the counts to Redis.",
+            "redis",
+            "redis",
+        ),
+    ] {
+        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+        let run = runner
+            .run(&g.code, Some(&g.plan), DryRunRequest::default())
+            .await
+            .unwrap();
+        assert!(run.ok, "{prompt}: {run:#?}");
+        let call = run.calls.iter().find(|c| c.method == method).unwrap();
+        assert_eq!(call.tool.as_deref(), Some(tool), "{run:#?}");
+        assert!(call.step.is_some());
+    }
+}
+
+#[tokio::test]
+async fn credentials_given_are_used_and_masked_in_the_answer() {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    let g = engine
+        .generate(&GenerateRequest::text(
+            "every day at 9am post a reminder to #general on slack",
+        ))
+        .unwrap();
+    let code = g.code.replace(
+        "logger.info(\"Scheduled run of %s\", WORKFLOW_NAME)",
+        "logger.info(\"token %s\", SLACK_BOT_TOKEN)",
+    );
+    assert_ne!(
+        code, g.code,
+        "the test edits the scheduled handler's log line"
+    );
+    let request = DryRunRequest {
+        event: None,
+        credentials: [("SLACK_BOT_TOKEN".to_owned(), "xoxb-very-secret".to_owned())].into(),
+    };
+    match runner.run(&code, Some(&g.plan), request).await {
+        Ok(run) => {
+            let text = serde_json::to_string(&run).unwrap();
+            assert!(!text.contains("xoxb-very-secret"), "{text}");
+            assert!(
+                run.logs.iter().any(|l| l.contains("token ****")),
+                "{run:#?}"
+            );
+        }
+        Err(WorkflowError::SandboxUnavailable { install }) => {
+            eprintln!("skipped: edited code needs bubblewrap ({install})");
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[tokio::test]
+async fn an_infinite_loop_times_out() {
+    let Some((out, _)) = run_hostile("    while True:\n        pass").await else {
+        return;
+    };
+    assert!(
+        matches!(error_kind(&out), "Timeout" | "CpuLimit"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_huge_allocation_hits_the_memory_limit() {
+    let Some((out, _)) =
+        run_hostile("    data = bytearray(8 * 1024 * 1024 * 1024)\n    return len(data)").await
+    else {
+        return;
+    };
+    assert_eq!(error_kind(&out), "MemoryLimit", "{out:?}");
+}
+
+#[tokio::test]
+async fn a_fork_bomb_cannot_fork() {
+    let body = "    import os\n    while True:\n        os.fork()";
+    let Some((out, took)) = run_hostile(body).await else {
+        return;
+    };
+    assert_eq!(error_kind(&out), "BlockingIOError", "{out:?}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    let threads = "    import threading\n    threading.Thread(target=print).start()";
+    let (out, _) = run_hostile(threads).await.unwrap();
+    assert!(out.error.is_some(), "{out:?}");
+}
+
+#[tokio::test]
+async fn printing_in_a_loop_is_bounded() {
+    let Some((out, _)) = run_hostile("    while True:\n        print('x' * 1000)").await else {
+        return;
+    };
+    assert_eq!(error_kind(&out), "Timeout", "{out:?}");
+    let kept: usize = out.logs.iter().map(String::len).sum();
+    assert!(kept <= 300 * 1024, "{kept}");
+    assert!(out.logs.last().unwrap().contains("dropped"));
+}
+
+#[tokio::test]
+async fn writing_to_raw_descriptors_is_bounded() {
+    let body = "    import os\n    while True:\n        for fd in (1, 2, 3, 4):\n            try:\n                os.write(fd, b'y' * 65536)\n            except OSError:\n                pass";
+    let Some((out, _)) = run_hostile(body).await else {
+        return;
+    };
+    assert!(
+        matches!(error_kind(&out), "OutputLimit" | "Timeout"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
+async fn host_files_are_not_there() {
+    let body = "    found = {}\n    for path in ('/etc/passwd', '/etc/hostname', '/root', '/work', '/proc/1/environ', '/home'):\n        try:\n            with open(path) as f:\n                found[path] = f.read()[:50]\n        except OSError as e:\n            found[path] = type(e).__name__\n    return found";
+    let Some((out, _)) = run_hostile(body).await else {
+        return;
+    };
+    let found = out.result.as_object().unwrap();
+    for (path, what) in found {
+        if path == "/proc/1/environ" {
+            let text = what.as_str().unwrap_or_default();
+            assert!(!text.contains("CARGO"), "{text}");
+            continue;
+        }
+        assert!(
+            matches!(
+                what.as_str(),
+                Some("FileNotFoundError" | "PermissionError" | "IsADirectoryError")
+            ),
+            "{path}: {what}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_servers_environment_is_not_visible() {
+    let body = "    import os\n    with open('/proc/self/environ', 'rb') as f:\n        initial = f.read().decode()\n    return {'env': dict(os.environ), 'initial': initial}";
+    let Some((out, _)) = run_hostile(body).await else {
+        return;
+    };
+    let env = out.result["env"].as_object().unwrap();
+    assert_eq!(
+        env.keys().collect::<Vec<_>>(),
+        ["WORKFLOW_TOKEN"],
+        "{env:?}"
+    );
+    let initial = out.result["initial"].as_str().unwrap();
+    assert!(
+        !initial.contains("CARGO") && !initial.contains("PATH="),
+        "{initial}"
+    );
+}
+
+#[tokio::test]
+async fn no_socket_reaches_the_host() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let body = format!(
+        "    import _socket\n    s = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)\n    s.settimeout(2)\n    s.connect(('127.0.0.1', {port}))\n    return 'connected'"
+    );
+    let Some((out, _)) = run_hostile(&body).await else {
+        return;
+    };
+    assert_ne!(out.result, Value::from("connected"), "{out:?}");
+    assert!(
+        matches!(
+            error_kind(&out),
+            "ConnectionRefusedError" | "OSError" | "PermissionError" | "TimeoutError"
+        ),
+        "{out:?}"
+    );
+    assert!(listener.accept().is_err(), "the sandbox reached the host");
+    // and through urllib: answered by the simulator, never the network
+    let body = format!(
+        "    import urllib.request\n    return urllib.request.urlopen('http://127.0.0.1:{port}/').read().decode()"
+    );
+    let (out, _) = run_hostile(&body).await.unwrap();
+    assert_eq!(error_kind(&out), "HTTPError", "{out:?}");
+    assert_eq!(out.calls.len(), 1);
+    assert_eq!(out.calls[0].status, 404);
+    assert!(listener.accept().is_err(), "the sandbox reached the host");
+}
+
+#[tokio::test]
+async fn a_syntax_error_names_its_line() {
+    let s = sandbox().await;
+    let out = s.run(job("x = 1\ndef broken(:\n")).await.unwrap();
+    let e = out.error.unwrap();
+    assert_eq!(e.kind, "SyntaxError");
+    assert_eq!(e.line, Some(2));
+}
+
+#[tokio::test]
+async fn runs_past_the_slots_wait_then_are_refused() {
+    let s = Arc::new(
+        LocalSandbox::new(&settings(1, Duration::ZERO))
+            .await
+            .unwrap(),
+    );
+    let slow = job(
+        "import time\ndef lambda_handler(event, context):\n    t = time.monotonic()\n    while time.monotonic() - t < 2:\n        pass\n",
+    );
+    let first = {
+        let s = s.clone();
+        tokio::spawn(async move { s.run(slow).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let second = s
+        .run(job("def lambda_handler(event, context):\n    return 1\n"))
+        .await;
+    assert!(
+        matches!(second, Err(WorkflowError::SandboxBusy)),
+        "{second:?}"
+    );
+    assert!(first.await.unwrap().is_ok());
+}

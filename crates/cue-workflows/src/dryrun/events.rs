@@ -1,0 +1,582 @@
+//! Sample events, in the shapes AWS delivers them, for a plan's trigger: an EventBridge
+//! scheduled event, a function URL request carrying the trigger event's documented delivery
+//! (to be signed by the harness with a test secret, see [`Signing`]), the catalog's S3, SQS and
+//! Kinesis examples, or a direct invocation's `{"items": [...]}`.
+//!
+//! The item the workflow receives is the catalog event's example (or a record made from its
+//! `fields`), changed so that the trigger's filter and the conditions on the trigger's items
+//! hold, so every step runs.
+
+use std::sync::OnceLock;
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::simulator::{record_of, set_path};
+use crate::catalog::{
+    Catalog, Event, HmacAlgorithm, SecretEncoding, SignatureEncoding, SignaturePairs, TimeUnit,
+    Timestamp, Tool, Verify,
+};
+use crate::model::{CompareOp, Condition, Delivery, Plan};
+
+const DELIVERIES_JSON: &str = include_str!("../../data/dryrun/deliveries.json");
+
+/// An envelope AWS delivers, as documented (`data/dryrun/deliveries.json`).
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    example: Value,
+}
+
+#[derive(Debug, Deserialize)]
+struct Envelopes {
+    schedule: Envelope,
+    http: Envelope,
+}
+
+fn envelopes() -> Option<&'static Envelopes> {
+    static PARSED: OnceLock<Option<Envelopes>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| serde_json::from_str(DELIVERIES_JSON).ok())
+        .as_ref()
+}
+
+/// How the harness signs a function URL request so the workflow's check accepts it; the secret
+/// is named by its credential and read from the run's environment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Signing {
+    Hmac {
+        header: String,
+        prefix: String,
+        algorithm: &'static str,
+        encoding: &'static str,
+        /// `{body}`, `{timestamp}`, `{url}`, `{method}`, `{form_sorted}`, `{header:<name>}`.
+        signed: String,
+        /// `key=value` pairs: `{separator, signature, timestamp}`.
+        pairs: Option<Value>,
+        /// `header:<name>`, `pair:<key>` or `body:<path>`.
+        timestamp_from: Option<String>,
+        milliseconds: bool,
+        secret: String,
+        secret_base64: bool,
+    },
+    Token {
+        header: String,
+        prefix: String,
+        secret: String,
+    },
+    UrlSecret {
+        query: String,
+        secret: String,
+    },
+}
+
+impl Signing {
+    /// The credential holding the key.
+    pub fn secret(&self) -> &str {
+        match self {
+            Self::Hmac { secret, .. }
+            | Self::Token { secret, .. }
+            | Self::UrlSecret { secret, .. } => secret,
+        }
+    }
+
+    fn from_verify(verify: &Verify) -> Option<Self> {
+        Some(match verify {
+            Verify::Hmac {
+                header,
+                algorithm,
+                encoding,
+                prefix,
+                signed,
+                pairs,
+                timestamp,
+                secret,
+                secret_encoding,
+                ..
+            } => Self::Hmac {
+                header: header.to_ascii_lowercase(),
+                prefix: prefix.clone(),
+                algorithm: match algorithm {
+                    HmacAlgorithm::Sha1 => "sha1",
+                    HmacAlgorithm::Sha256 => "sha256",
+                    HmacAlgorithm::Sha512 => "sha512",
+                },
+                encoding: match encoding {
+                    SignatureEncoding::Hex => "hex",
+                    SignatureEncoding::Base64 => "base64",
+                },
+                signed: signed.clone(),
+                pairs: pairs.as_ref().map(|p| {
+                    json!({"separator": p.separator, "signature": p.signature, "timestamp": p.timestamp})
+                }),
+                timestamp_from: timestamp.as_ref().map(|t| t.from.clone()),
+                milliseconds: timestamp
+                    .as_ref()
+                    .is_some_and(|t| t.unit == TimeUnit::Milliseconds),
+                secret: secret.clone(),
+                secret_base64: *secret_encoding == SecretEncoding::Base64,
+            },
+            Verify::Token {
+                header,
+                prefix,
+                secret,
+            } => Self::Token {
+                header: header.to_ascii_lowercase(),
+                prefix: prefix.clone(),
+                secret: secret.clone(),
+            },
+            Verify::UrlSecret { query, secret } => Self::UrlSecret {
+                query: query.clone(),
+                secret: secret.clone(),
+            },
+            Verify::VendorApi { .. } => return None,
+        })
+    }
+}
+
+/// The legacy scheme names of catalog events (`stripe`, `token:X-Gitlab-Token`) as the
+/// vendors document them, in the catalog's own terms.
+fn legacy_verify(name: &str, secret: &str) -> Option<Verify> {
+    struct Parts<'a> {
+        header: &'a str,
+        prefix: &'a str,
+        signed: &'a str,
+        encoding: SignatureEncoding,
+        /// `(pairs' timestamp key or None, timestamp source)`.
+        timestamp: Option<(Option<&'a str>, &'a str)>,
+    }
+    let parts = |header, prefix, signed| Parts {
+        header,
+        prefix,
+        signed,
+        encoding: SignatureEncoding::Hex,
+        timestamp: None,
+    };
+    let p = match name {
+        // Stripe-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">
+        "stripe" => Parts {
+            timestamp: Some((Some("t"), "pair:t")),
+            ..parts("stripe-signature", "", "{timestamp}.{body}")
+        },
+        "github" => parts("x-hub-signature-256", "sha256=", "{body}"),
+        "slack" => Parts {
+            timestamp: Some((None, "header:x-slack-request-timestamp")),
+            ..parts("x-slack-signature", "v0=", "v0:{timestamp}:{body}")
+        },
+        "shopify" => Parts {
+            encoding: SignatureEncoding::Base64,
+            ..parts("x-shopify-hmac-sha256", "", "{body}")
+        },
+        "hmac_hex" => parts("x-signature", "", "{body}"),
+        n => {
+            return Some(Verify::Token {
+                header: n
+                    .strip_prefix("token:")
+                    .filter(|h| !h.is_empty())?
+                    .to_owned(),
+                prefix: String::new(),
+                secret: secret.to_owned(),
+            });
+        }
+    };
+    Some(Verify::Hmac {
+        header: p.header.to_owned(),
+        query: None,
+        algorithm: HmacAlgorithm::Sha256,
+        encoding: p.encoding,
+        prefix: p.prefix.to_owned(),
+        signed: p.signed.to_owned(),
+        pairs: p
+            .timestamp
+            .and_then(|(key, _)| key)
+            .map(|key| SignaturePairs {
+                separator: ",".to_owned(),
+                signature: "v1".to_owned(),
+                timestamp: Some(key.to_owned()),
+            }),
+        timestamp: p.timestamp.map(|(_, from)| Timestamp {
+            from: from.to_owned(),
+            unit: TimeUnit::Seconds,
+        }),
+        tolerance_seconds: Some(300),
+        secret: secret.to_owned(),
+        secret_encoding: SecretEncoding::Utf8,
+    })
+}
+
+/// What the run is started with.
+#[derive(Debug, Clone)]
+pub struct SampleEvent {
+    pub event: Value,
+    /// For function URL requests: how to sign them (every scheme the catalog names for the
+    /// trigger, applied in order, so the check passes whichever the code verifies).
+    pub signing: Vec<Signing>,
+}
+
+/// The trigger's catalog tool and event.
+fn trigger_event<'c>(catalog: &'c Catalog, plan: &Plan) -> Option<(&'c Tool, &'c Event)> {
+    let tool = catalog.tool(plan.trigger.tool.as_deref()?)?;
+    let event = tool
+        .events
+        .iter()
+        .find(|e| Some(e.id.as_str()) == plan.trigger.event.as_deref())?;
+    Some((tool, event))
+}
+
+/// The sample event for a plan's trigger.
+pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
+    let trigger = trigger_event(catalog, plan);
+    let mut item = sample_item(plan, trigger.map(|(_, e)| e));
+    for name in fields_read(catalog, plan) {
+        add_field(&mut item, &name);
+    }
+    let now = chrono::Utc::now();
+    let mut signing = Vec::new();
+    let event = match plan.trigger.delivery {
+        Delivery::Schedule | Delivery::Poll => {
+            let mut e = envelopes().map_or_else(|| json!({}), |e| e.schedule.example.clone());
+            e["time"] = json!(now.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            e
+        }
+        Delivery::Direct => json!({"items": [item]}),
+        Delivery::Http => {
+            let (headers, body) = http_delivery(plan, trigger, item);
+            signing = signings(catalog, trigger);
+            let mut e = envelopes().map_or_else(|| json!({}), |e| e.http.example.clone());
+            if let Some(map) = e["headers"].as_object_mut() {
+                for (k, v) in headers {
+                    map.insert(k.to_ascii_lowercase(), json!(v));
+                }
+            }
+            e["body"] = json!(body);
+            e["requestContext"]["timeEpoch"] = json!(now.timestamp_millis());
+            e
+        }
+        Delivery::S3 | Delivery::Sqs | Delivery::Kinesis => aws_batch(plan, trigger, item),
+    };
+    SampleEvent { event, signing }
+}
+
+/// The item: the event's documented one, or a record of its fields; then made to satisfy the
+/// trigger's filter and the conditions of steps that read the trigger's items.
+fn sample_item(plan: &Plan, event: Option<&Event>) -> Value {
+    let documented = event.and_then(|e| {
+        let body = &e.example.as_ref()?.body;
+        match (e.delivery, e.item_path.as_deref()) {
+            (crate::catalog::EventDelivery::Http, Some(path)) => {
+                Some(path.split('.').try_fold(body, |v, k| v.get(k))?.clone())
+            }
+            (crate::catalog::EventDelivery::Http, None) => Some(body.clone()),
+            _ => None,
+        }
+    });
+    let mut item = match documented {
+        Some(v @ Value::Object(_)) => v,
+        Some(Value::Array(mut items)) if items.first().is_some_and(Value::is_object) => {
+            items.swap_remove(0)
+        }
+        _ => {
+            let mut r = record_of(event.map_or(&[][..], |e| &e.fields));
+            if event.is_none() {
+                r["text"] = json!("A sample record from Cue's dry run");
+            }
+            r
+        }
+    };
+    for c in trigger_conditions(plan) {
+        satisfy(&mut item, c);
+    }
+    item
+}
+
+/// The trigger's filter and the conditions of the steps that see the trigger's items (those
+/// before the first step that reads or transforms).
+pub(crate) fn trigger_conditions(plan: &Plan) -> Vec<&Condition> {
+    let mut out: Vec<&Condition> = plan.trigger.filter.iter().collect();
+    for step in &plan.steps {
+        if step.for_each.as_deref().is_some_and(|f| f != "trigger") {
+            break;
+        }
+        if let Some(c) = &step.condition {
+            out.push(c);
+        }
+        if step.for_each.is_none() && step_reads(step.action.as_str()) {
+            break;
+        }
+    }
+    out
+}
+
+/// A cheap stand-in for the catalog role, used only to stop at the first list-reading step.
+fn step_reads(action: &str) -> bool {
+    ["list", "get", "search", "read", "fetch", "query", "poll"]
+        .iter()
+        .any(|w| action.starts_with(w))
+}
+
+/// Sets the condition's field on a record so that the condition holds.
+pub(crate) fn satisfy(record: &mut Value, c: &Condition) {
+    let number = c.value.trim().parse::<f64>().ok();
+    let value = match (c.op, number) {
+        (CompareOp::Gt, Some(n)) => json!(n + 1.0),
+        (CompareOp::Lt, Some(n)) => json!(n - 1.0),
+        (CompareOp::Ge | CompareOp::Le | CompareOp::Eq, Some(n)) => json!(n),
+        (CompareOp::Ne, Some(n)) => json!(n + 1.0),
+        (CompareOp::Ne, None) => json!(format!("not {}", c.value)),
+        (CompareOp::Contains, _) => json!(format!("sample {} text", c.value)),
+        (_, None) => json!(c.value),
+    };
+    set_path(record, &c.field, value);
+}
+
+/// The record fields the plan's steps read (`{field:email}`, `{field_or:title:subject}`).
+pub(crate) fn fields_read(catalog: &Catalog, plan: &Plan) -> Vec<String> {
+    let mut names = Vec::new();
+    for step in &plan.steps {
+        let Some(action) = catalog
+            .tool(&step.tool)
+            .and_then(|t| t.action(&step.action))
+        else {
+            continue;
+        };
+        let mut texts: Vec<String> = action.path.iter().cloned().collect();
+        texts.extend(action.body.iter().map(Value::to_string));
+        texts.extend(action.query.values().map(Value::to_string));
+        texts.extend(action.kwargs.values().map(Value::to_string));
+        for text in texts {
+            let mut rest = text.as_str();
+            while let Some((i, j)) = crate::refs::next_ref(rest) {
+                let r = &rest[i + 1..j];
+                let name = r.strip_prefix("field:").or_else(|| {
+                    r.strip_prefix("field_or:")
+                        .and_then(|f| f.split(':').next())
+                });
+                if let Some(n) = name
+                    && !names.iter().any(|x| x == n)
+                {
+                    names.push(n.to_owned());
+                }
+                rest = &rest[j + 1..];
+            }
+        }
+    }
+    names
+}
+
+/// Whether generated code's `_field(record, name)` finds something: the key, a key containing
+/// the name, or the same in a nested object.
+fn has_field(record: &Value, name: &str) -> bool {
+    let Some(map) = record.as_object() else {
+        return false;
+    };
+    map.iter()
+        .any(|(k, v)| (k == name || k.to_lowercase().contains(name)) && !v.is_null() && v != "")
+        || map.values().any(|v| v.is_object() && has_field(v, name))
+}
+
+/// Gives a record a plausible value for a field it lacks.
+pub(crate) fn add_field(record: &mut Value, name: &str) {
+    if !record.is_object() || has_field(record, name) {
+        return;
+    }
+    let n = name.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
+    let value = if has(&["email"]) {
+        json!("ada@example.com")
+    } else if has(&["phone", "mobile"]) || n == "to" || n == "from" {
+        json!("+15555550100")
+    } else if has(&["url", "link", "image", "file", "href"]) {
+        json!("https://example.com/sample.pdf")
+    } else if n.starts_with("first") {
+        json!("Ada")
+    } else if n.starts_with("last") {
+        json!("Lovelace")
+    } else if has(&["name", "company", "title", "subject"]) {
+        json!(format!("Sample {}", name.replace('_', " ")))
+    } else if has(&["amount", "price", "total", "quantity", "count", "value"]) {
+        json!(42.5)
+    } else if has(&["date", "time", "_at"]) {
+        json!(chrono::Utc::now().to_rfc3339())
+    } else if n == "id" || n.ends_with("id") {
+        json!("1001")
+    } else {
+        json!(format!("sample {}", name.replace('_', " ")))
+    };
+    set_path(record, name, value);
+}
+
+/// The headers and the body of a webhook delivery carrying `item`.
+fn http_delivery(
+    plan: &Plan,
+    trigger: Option<(&Tool, &Event)>,
+    item: Value,
+) -> (Vec<(String, String)>, String) {
+    let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+    let Some((_, event)) = trigger else {
+        return (headers, item.to_string());
+    };
+    let mut body = event
+        .example
+        .as_ref()
+        .map_or_else(|| json!({}), |e| e.body.clone());
+    match event.item_path.as_deref() {
+        Some(path) => set_path(&mut body, path, item),
+        None => body = item,
+    }
+    if let Some(example) = &event.example {
+        for (k, v) in &example.headers {
+            if !k.eq_ignore_ascii_case("content-type") {
+                headers.push((k.to_ascii_lowercase(), v.clone()));
+            }
+        }
+    }
+    for m in &event.matches {
+        match (&m.header, &m.path) {
+            (Some(h), _) => {
+                let value = m
+                    .equals
+                    .as_str()
+                    .map_or_else(|| m.equals.to_string(), str::to_owned);
+                headers.retain(|(k, _)| !k.eq_ignore_ascii_case(h));
+                headers.push((h.to_ascii_lowercase(), value));
+            }
+            (None, Some(p)) => set_path(&mut body, p, m.equals.clone()),
+            (None, None) => {}
+        }
+    }
+    let _ = plan;
+    (headers, body.to_string())
+}
+
+/// Every signature the trigger's vendor is documented to send.
+fn signings(catalog: &Catalog, trigger: Option<(&Tool, &Event)>) -> Vec<Signing> {
+    let mut out = Vec::new();
+    if let Some((tool, event)) = trigger {
+        if let (Some(name), Some(secret)) = (&event.signature, &event.secret)
+            && let Some(s) = legacy_verify(name, secret)
+                .as_ref()
+                .and_then(Signing::from_verify)
+        {
+            out.push(s);
+        }
+        if let Some(s) = tool
+            .webhook
+            .as_ref()
+            .and_then(|w| Signing::from_verify(&w.verify))
+        {
+            out.push(s);
+        }
+    }
+    // Code for a vendor without a signature of its own checks the generic webhook's token.
+    if let Some(generic) = generic_signing(catalog)
+        && !out.contains(&generic)
+    {
+        out.insert(0, generic);
+    }
+    out
+}
+
+/// The generic webhook's scheme (a request with no vendor behind it).
+fn generic_signing(catalog: &Catalog) -> Option<Signing> {
+    let tool = catalog.tool("webhook")?;
+    tool.webhook
+        .as_ref()
+        .and_then(|w| Signing::from_verify(&w.verify))
+        .or_else(|| {
+            let e = tool.events.first()?;
+            Signing::from_verify(&legacy_verify(
+                e.signature.as_deref()?,
+                e.secret.as_deref()?,
+            )?)
+        })
+}
+
+/// S3, SQS and Kinesis batches: the trigger event's documented batch, carrying `item`.
+fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Value {
+    let mut batch = trigger
+        .and_then(|(_, e)| e.example.as_ref())
+        .map_or_else(|| json!({"Records": [{}]}), |e| e.body.clone());
+    let Some(record) = batch
+        .get_mut("Records")
+        .and_then(Value::as_array_mut)
+        .and_then(|r| r.first_mut())
+    else {
+        return batch;
+    };
+    match plan.trigger.delivery {
+        Delivery::Sqs => record["body"] = json!(item.to_string()),
+        Delivery::Kinesis => {
+            let data = base64::engine::general_purpose::STANDARD.encode(item.to_string());
+            set_path(record, "kinesis.data", json!(data));
+        }
+        _ => {
+            if let Some(bucket) = plan.trigger.params.get("bucket") {
+                set_path(record, "s3.bucket.name", json!(bucket));
+                set_path(
+                    record,
+                    "s3.bucket.arn",
+                    json!(format!("arn:aws:s3:::{bucket}")),
+                );
+            }
+        }
+    }
+    batch
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::{Engine, GenerateRequest};
+
+    fn plan(prompt: &str) -> (Engine, Plan) {
+        let engine = Engine::new().unwrap();
+        let plan = engine.plan(&GenerateRequest::text(prompt)).unwrap();
+        (engine, plan)
+    }
+
+    #[test]
+    fn a_schedule_gets_an_eventbridge_scheduled_event() {
+        let (engine, plan) = plan("every monday at 9 post the open github issues to #dev on slack");
+        let sample = sample_event(engine.catalog(), &plan);
+        assert_eq!(sample.event["detail-type"], "Scheduled Event");
+        assert_eq!(sample.event["source"], "aws.events");
+        assert!(sample.signing.is_empty());
+    }
+
+    #[test]
+    fn a_stripe_webhook_is_signed_the_way_stripe_signs() {
+        let (engine, plan) =
+            plan("when a stripe payment over $500 succeeds post it to #sales on slack");
+        assert_eq!(plan.trigger.delivery, Delivery::Http);
+        let sample = sample_event(engine.catalog(), &plan);
+        assert!(sample.event["body"].as_str().unwrap().starts_with('{'));
+        assert!(
+            sample
+                .signing
+                .iter()
+                .any(|s| matches!(s, Signing::Hmac { header, .. } if header == "stripe-signature")),
+            "{:?}",
+            sample.signing
+        );
+    }
+
+    #[test]
+    fn conditions_are_made_true_in_the_sample() {
+        let mut record = json!({"amount": 3});
+        let c = |op, value: &str| Condition {
+            field: "amount".into(),
+            op,
+            value: value.into(),
+            description: String::new(),
+        };
+        satisfy(&mut record, &c(CompareOp::Gt, "500"));
+        assert_eq!(record["amount"], json!(501.0));
+        satisfy(&mut record, &c(CompareOp::Lt, "10"));
+        assert_eq!(record["amount"], json!(9.0));
+        satisfy(&mut record, &c(CompareOp::Contains, "urgent"));
+        assert!(record["amount"].as_str().unwrap().contains("urgent"));
+    }
+}

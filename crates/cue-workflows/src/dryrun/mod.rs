@@ -1,0 +1,499 @@
+//! Dry runs: a workflow's code executed in a sandbox against simulated vendors, before it is
+//! deployed, answering what it returned, every call it made and whether each call is what the
+//! catalog describes.
+//!
+//! This module holds what a dry run *means*; running Python is a port, [`Sandbox`], which
+//! `cue-sandbox` implements (a local process under bubblewrap). A run is:
+//! 1. the event: the caller's, or a [sample](events::sample_event) for the plan's trigger;
+//! 2. the environment: only the workflow's credentials (the caller's values, else the
+//!    placeholders; a webhook's signing secret gets a test value the harness signs with);
+//! 3. the [`Simulator`]: a route per catalog action of the plan's tools, answering the action's
+//!    documented example (conditions on records made true so later steps run);
+//! 4. the sandbox runs the handler and records every call;
+//! 5. here, every recorded call is matched to its catalog action again and checked (method,
+//!    path template, required fields); credential values are masked in everything returned.
+//!
+//! `ok` is true when the handler returned without raising (and without answering an error or
+//! reporting failed batch items) and every call matched its action.
+
+pub mod events;
+pub mod simulator;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::catalog::Catalog;
+use crate::engine::Engine;
+use crate::error::WorkflowError;
+use crate::model::{Delivery, Plan};
+use crate::repo::{OwnerId, WorkflowId};
+use crate::service::WorkflowService;
+pub use events::{SampleEvent, Signing, sample_event};
+pub use simulator::{Answer, RecordedCall, Route, Simulator, Target};
+
+/// The key a webhook's signing secret gets when the caller gives none: the harness signs the
+/// sample request with it and the workflow checks it, so the check runs for real.
+pub const TEST_SIGNING_SECRET: &str = "Y3VlLWRyeS1ydW4tdGVzdC1zZWNyZXQ=";
+
+/// What a caller may give a dry run.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DryRunRequest {
+    /// The Lambda event; a sample for the trigger when absent.
+    #[serde(default)]
+    pub event: Option<Value>,
+    /// Credential values by placeholder name; the placeholders themselves when absent. Never
+    /// stored, never logged, masked in the answer.
+    #[serde(default)]
+    pub credentials: BTreeMap<String, String>,
+}
+
+/// What the sandbox is asked to run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SandboxJob {
+    /// The module (`lambda_function.py`).
+    pub code: String,
+    /// The whole environment the code sees.
+    pub env: BTreeMap<String, String>,
+    pub event: Value,
+    /// How to sign a function URL request's body (webhook triggers).
+    pub signing: Vec<Signing>,
+    pub simulator: Simulator,
+    /// Whether the code differs from what Cue generated for the plan.
+    #[serde(skip)]
+    pub edited: bool,
+}
+
+/// What came out of the sandbox.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxOutcome {
+    /// What `lambda_handler` returned (JSON; `repr` text for other values).
+    #[serde(default)]
+    pub result: Value,
+    #[serde(default)]
+    pub calls: Vec<RecordedCall>,
+    /// The workflow's log lines and printed output, bounded.
+    #[serde(default)]
+    pub logs: Vec<String>,
+    /// Why the run failed: an exception, a limit, a crash.
+    #[serde(default)]
+    pub error: Option<RunError>,
+    /// Wall-clock time of the run, process start included.
+    #[serde(default)]
+    pub duration_ms: u64,
+}
+
+/// Why a run failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunError {
+    /// The exception's class (`KeyError`), or what stopped the run (`Timeout`,
+    /// `MemoryLimit`, `OutputLimit`, `Crashed`, `UnexpectedCall`, `HandlerStatus`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub message: String,
+    /// The line of `lambda_function.py` it happened on.
+    #[serde(default)]
+    pub line: Option<u32>,
+}
+
+impl RunError {
+    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            message: message.into(),
+            line: None,
+        }
+    }
+}
+
+/// How far the sandbox isolates the code it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Isolation {
+    /// No network, no host files, resource limits: any code may run.
+    Full,
+    /// Resource limits and a cleared environment only: only code Cue generated may run. The
+    /// text says what to install for full isolation.
+    ProcessOnly { install: String },
+}
+
+/// Runs Python in isolation. Implemented by `cue-sandbox`; a run that breaks a limit is an
+/// outcome with an error, not an `Err`.
+#[async_trait]
+pub trait Sandbox: Send + Sync {
+    async fn isolation(&self) -> Isolation;
+    /// `Err(WorkflowError::SandboxBusy)` when every slot stays taken.
+    async fn run(&self, job: SandboxJob) -> Result<SandboxOutcome, WorkflowError>;
+}
+
+/// One call in a dry run's answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DryRunCall {
+    pub step: Option<String>,
+    pub tool: Option<String>,
+    pub action: Option<String>,
+    pub method: String,
+    pub url: String,
+    pub request: Value,
+    pub status: u16,
+}
+
+/// A dry run's answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DryRun {
+    pub ok: bool,
+    pub result: Value,
+    pub calls: Vec<DryRunCall>,
+    pub logs: Vec<String>,
+    pub duration_ms: u64,
+    pub error: Option<RunError>,
+}
+
+impl DryRun {
+    /// The plan's steps that made at least one call.
+    pub fn steps_called(&self) -> BTreeSet<&str> {
+        self.calls
+            .iter()
+            .filter_map(|c| c.step.as_deref())
+            .collect()
+    }
+}
+
+/// Prepares dry runs and judges their outcome; the sandbox runs them.
+pub struct DryRunner {
+    engine: Arc<Engine>,
+    sandbox: Arc<dyn Sandbox>,
+}
+
+impl DryRunner {
+    pub fn new(engine: Arc<Engine>, sandbox: Arc<dyn Sandbox>) -> Self {
+        Self { engine, sandbox }
+    }
+
+    /// Dry-runs one of `owner`'s saved workflows (another owner's is not found).
+    pub async fn run_saved(
+        &self,
+        workflows: &WorkflowService,
+        owner: OwnerId,
+        id: WorkflowId,
+        request: DryRunRequest,
+    ) -> Result<DryRun, WorkflowError> {
+        let record = workflows.get(owner, id).await?;
+        let plan = serde_json::from_value::<Plan>(record.plan.clone()).ok();
+        self.run(&record.code, plan.as_ref(), request).await
+    }
+
+    /// Dry-runs `code`, generated from `plan` (or written by hand when there is none).
+    pub async fn run(
+        &self,
+        code: &str,
+        plan: Option<&Plan>,
+        request: DryRunRequest,
+    ) -> Result<DryRun, WorkflowError> {
+        let job = self.job(code, plan, &request)?;
+        if job.edited
+            && let Isolation::ProcessOnly { install } = self.sandbox.isolation().await
+        {
+            return Err(WorkflowError::SandboxUnavailable { install });
+        }
+        let simulator = job.simulator.clone();
+        let outcome = self.sandbox.run(job).await?;
+        let secrets: Vec<&str> = request
+            .credentials
+            .values()
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+            .collect();
+        Ok(judge(outcome, &simulator, plan, &secrets))
+    }
+
+    /// What the sandbox gets for this run.
+    pub fn job(
+        &self,
+        code: &str,
+        plan: Option<&Plan>,
+        request: &DryRunRequest,
+    ) -> Result<SandboxJob, WorkflowError> {
+        let catalog = self.engine.catalog();
+        let placeholders = plan.map(Plan::placeholders).unwrap_or_default();
+        let unknown: Vec<String> = request
+            .credentials
+            .keys()
+            .filter(|k| !placeholders.contains(k))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(WorkflowError::UnknownCredentials {
+                unknown,
+                expected: placeholders,
+            });
+        }
+        let sample = match plan {
+            Some(p) => sample_event(catalog, p),
+            None => SampleEvent {
+                event: json!({}),
+                signing: Vec::new(),
+            },
+        };
+        let env = environment(catalog, plan, request, &sample.signing);
+        let edited = match plan {
+            Some(p) => self
+                .engine
+                .code(p)
+                .map_or(true, |generated| generated != code),
+            None => true,
+        };
+        Ok(SandboxJob {
+            code: code.to_owned(),
+            env,
+            event: request.event.clone().unwrap_or(sample.event),
+            signing: sample.signing,
+            simulator: simulator_for(catalog, plan),
+            edited,
+        })
+    }
+}
+
+/// What the code sees in `os.environ`: the plan's credentials (the caller's values, else the
+/// placeholders), a URL for a credential that starts a vendor's URL (a webhook URL, an
+/// instance URL) so requests can be made and answered, the test key for signing secrets the
+/// caller did not give, and the region.
+fn environment(
+    catalog: &Catalog,
+    plan: Option<&Plan>,
+    request: &DryRunRequest,
+    signing: &[Signing],
+) -> BTreeMap<String, String> {
+    let given = |name: &str| request.credentials.get(name).cloned();
+    let mut env: BTreeMap<String, String> = plan
+        .map(Plan::placeholders)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            let value = given(&p).unwrap_or_else(|| format!("{{{{{p}}}}}"));
+            (p, value)
+        })
+        .collect();
+    let tools = plan.iter().flat_map(|p| &p.tools);
+    for tool in tools.filter_map(|t| catalog.tool(&t.id)) {
+        if let crate::catalog::Api::Http { base_url, .. } = &tool.api
+            && let Some((0, j)) = crate::refs::next_ref(base_url)
+            && given(&base_url[1..j]).is_none()
+            && let Some(value) = env.get_mut(&base_url[1..j])
+        {
+            let host = base_url[1..j].to_lowercase().replace('_', "-");
+            *value = format!("https://{host}.dry-run.example");
+        }
+    }
+    for s in signing {
+        if given(s.secret()).is_none() {
+            env.insert(s.secret().to_owned(), TEST_SIGNING_SECRET.to_owned());
+        }
+    }
+    env.insert("AWS_REGION".into(), "us-east-1".into());
+    env.insert("AWS_DEFAULT_REGION".into(), "us-east-1".into());
+    env
+}
+
+/// Routes for the plan's tools (every tool for code without a plan), with the records of the
+/// answers a conditioned step reads made to satisfy its condition.
+pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
+    let Some(plan) = plan else {
+        return Simulator::for_tools(catalog.tools());
+    };
+    let mut ids: Vec<&str> = plan.steps.iter().map(|s| s.tool.as_str()).collect();
+    ids.extend(plan.trigger.tool.as_deref());
+    ids.sort_unstable();
+    ids.dedup();
+    let mut sim = Simulator::for_tools(ids.iter().filter_map(|id| catalog.tool(id)));
+    // Records a read step answers carry the fields later steps read.
+    let fields = events::fields_read(catalog, plan);
+    for step in &plan.steps {
+        let Some(action) = catalog
+            .tool(&step.tool)
+            .and_then(|t| t.action(&step.action))
+        else {
+            continue;
+        };
+        if action.role == crate::catalog::Role::Write {
+            continue;
+        }
+        let path = action.records.clone().unwrap_or_default();
+        if let Some(route) = sim.route_mut(&step.tool, &step.action) {
+            for record in simulator::records_mut(&mut route.answer.body, &path) {
+                for name in &fields {
+                    events::add_field(record, name);
+                }
+            }
+        }
+    }
+    // A step's condition reads the records of the latest step before it that produced any.
+    for (i, step) in plan.steps.iter().enumerate() {
+        let Some(condition) = &step.condition else {
+            continue;
+        };
+        let source = plan.steps[..i].iter().rev().find_map(|s| {
+            let action = catalog.tool(&s.tool)?.action(&s.action)?;
+            (action.role != crate::catalog::Role::Write).then_some((s, action))
+        });
+        if let Some((s, action)) = source
+            && let Some(route) = sim.route_mut(&s.tool, &s.action)
+        {
+            let path = action.records.clone().unwrap_or_default();
+            for record in simulator::records_mut(&mut route.answer.body, &path) {
+                events::satisfy(record, condition);
+            }
+        }
+    }
+    sim
+}
+
+/// Turns the sandbox's outcome into the answer: calls identified and checked, failures the
+/// handler reported made errors, credential values masked.
+pub fn judge(
+    outcome: SandboxOutcome,
+    simulator: &Simulator,
+    plan: Option<&Plan>,
+    secrets: &[&str],
+) -> DryRun {
+    let mut logs = outcome.logs;
+    let mut error = outcome.error;
+    let mut calls = Vec::with_capacity(outcome.calls.len());
+    for call in outcome.calls {
+        let route = simulator.identify(&call);
+        let problems = simulator.problems(&call);
+        let step = call.step.clone().or_else(|| {
+            let r = route?;
+            let s = plan?.steps.iter().find(|s| {
+                s.tool == r.tool && s.action == r.action.split('.').next().unwrap_or("")
+            })?;
+            Some(s.id.clone())
+        });
+        for p in &problems {
+            logs.push(format!("dry run: {p}"));
+        }
+        if error.is_none()
+            && let Some(first) = problems.first()
+        {
+            error = Some(RunError::new("UnexpectedCall", first.clone()));
+        }
+        calls.push(DryRunCall {
+            step,
+            tool: route.map(|r| r.tool.clone()),
+            action: route.map(|r| r.action.clone()),
+            method: call.method,
+            url: call.url,
+            request: call.request,
+            status: call.status,
+        });
+    }
+    if error.is_none() {
+        error = handler_failure(&outcome.result, plan);
+    }
+    let mut run = DryRun {
+        ok: error.is_none(),
+        result: outcome.result,
+        calls,
+        logs,
+        duration_ms: outcome.duration_ms,
+        error,
+    };
+    mask(&mut run, secrets);
+    run
+}
+
+/// A failure the handler answered instead of raising: an error status from a function URL
+/// handler, or failed items of a batch.
+fn handler_failure(result: &Value, plan: Option<&Plan>) -> Option<RunError> {
+    if plan.is_some_and(|p| p.trigger.delivery == Delivery::Http)
+        && let Some(status) = result.get("statusCode").and_then(Value::as_u64)
+        && status >= 400
+    {
+        let body = result.get("body").and_then(Value::as_str).unwrap_or("");
+        return Some(RunError::new(
+            "HandlerStatus",
+            format!("the handler answered HTTP {status}: {body}"),
+        ));
+    }
+    match result.get("batchItemFailures").and_then(Value::as_array) {
+        Some(failures) if !failures.is_empty() => Some(RunError::new(
+            "BatchItemFailures",
+            format!("{} record(s) of the batch failed", failures.len()),
+        )),
+        _ => None,
+    }
+}
+
+/// Replaces every credential value (as written, percent-encoded and JSON-escaped) in the
+/// answer's text with `****`.
+fn mask(run: &mut DryRun, secrets: &[&str]) {
+    let mut forms: Vec<String> = Vec::new();
+    for s in secrets {
+        forms.push((*s).to_owned());
+        forms.push(percent_encode(s));
+        if let Ok(quoted) = serde_json::to_string(s) {
+            forms.push(quoted.trim_matches('"').to_owned());
+        }
+    }
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    forms.retain(|f| !f.is_empty());
+    if forms.is_empty() {
+        return;
+    }
+    let hide = |text: &mut String| {
+        for f in &forms {
+            if text.contains(f.as_str()) {
+                *text = text.replace(f.as_str(), "****");
+            }
+        }
+    };
+    mask_value(&mut run.result, &hide);
+    for c in &mut run.calls {
+        hide(&mut c.url);
+        mask_value(&mut c.request, &hide);
+    }
+    for line in &mut run.logs {
+        hide(line);
+    }
+    if let Some(e) = &mut run.error {
+        hide(&mut e.message);
+    }
+}
+
+fn mask_value(value: &mut Value, hide: &impl Fn(&mut String)) {
+    match value {
+        Value::String(s) => hide(s),
+        Value::Array(items) => items.iter_mut().for_each(|v| mask_value(v, hide)),
+        Value::Object(map) => {
+            let masked: serde_json::Map<String, Value> = std::mem::take(map)
+                .into_iter()
+                .map(|(mut k, mut v)| {
+                    hide(&mut k);
+                    mask_value(&mut v, hide);
+                    (k, v)
+                })
+                .collect();
+            *map = masked;
+        }
+        _ => {}
+    }
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

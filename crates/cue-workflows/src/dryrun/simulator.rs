@@ -1,0 +1,608 @@
+//! The simulated vendors: one [`Route`] per catalog action (and per token exchange and detail
+//! call), answering with the action's documented example, and the check of a recorded call
+//! against the action it reached: method, path template, required fields.
+//!
+//! The sandbox's harness picks an answer by the route's `pattern` while the code runs; after the
+//! run, [`Simulator::identify`] matches each recorded call again here, so the verdict does not
+//! depend on anything the sandboxed process says about itself.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::catalog::{Action, Api, Field, FieldType, Role, Tool};
+use crate::refs::next_ref;
+
+/// One part of a URL template: literal text, or a reference (any non-empty text up to the
+/// query string).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Any,
+}
+
+/// A URL template (`https://slack.com/api/chat.postMessage`, `…/repos/{repository}/issues`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UrlTemplate(Vec<Piece>);
+
+impl UrlTemplate {
+    pub(crate) fn parse(template: &str) -> Self {
+        let mut pieces = Vec::new();
+        let mut rest = template;
+        while let Some((i, j)) = next_ref(rest) {
+            if i > 0 {
+                pieces.push(Piece::Literal(rest[..i].to_owned()));
+            }
+            if pieces.last() != Some(&Piece::Any) {
+                pieces.push(Piece::Any);
+            }
+            rest = &rest[j + 1..];
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Literal(rest.to_owned()));
+        }
+        Self(pieces)
+    }
+
+    /// Whether `url` (without its query string) fits the template.
+    pub(crate) fn matches(&self, url: &str) -> bool {
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        fits(&self.0, path)
+    }
+
+    /// How much of the template is literal: the more, the more specific.
+    fn literal_len(&self) -> usize {
+        self.0
+            .iter()
+            .map(|p| match p {
+                Piece::Literal(s) => s.len(),
+                Piece::Any => 0,
+            })
+            .sum()
+    }
+
+    /// The same template as a Python `re.fullmatch` pattern, for the harness.
+    fn regex(&self) -> String {
+        let mut out = String::new();
+        for p in &self.0 {
+            match p {
+                Piece::Literal(s) => {
+                    for c in s.chars() {
+                        if !c.is_ascii_alphanumeric() && c != '_' {
+                            out.push('\\');
+                        }
+                        out.push(c);
+                    }
+                }
+                Piece::Any => out.push_str("[^?#]+"),
+            }
+        }
+        out
+    }
+}
+
+/// Backtracking match of pieces against text; a reference takes one or more characters.
+fn fits(pieces: &[Piece], text: &str) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Piece::Literal(s), rest)) => {
+            text.strip_prefix(s.as_str()).is_some_and(|t| fits(rest, t))
+        }
+        Some((Piece::Any, rest)) => text
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .filter(|&i| i > 0)
+            .any(|i| fits(rest, &text[i..])),
+    }
+}
+
+/// What a route answers to.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    /// An HTTP request: the method and the URL (a `re.fullmatch` pattern of the template).
+    Http { method: String, pattern: String },
+    /// A method call on a client object: boto3 (`library` `boto3`, the AWS service), Redis
+    /// (`redis`) or a MongoDB collection (`pymongo`). Recorded as method `<library>`, URL
+    /// `<service>.<call>`.
+    Client {
+        library: String,
+        service: String,
+        call: String,
+    },
+    /// A SQL statement (`dialect` `postgres` or `mysql`), recorded as method `sql`, URL
+    /// `<dialect>:<statement>`; `pattern` matches that URL.
+    Sql { dialect: String, pattern: String },
+}
+
+/// The simulated answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// A simulated vendor operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Route {
+    pub tool: String,
+    /// The catalog action (`post_message`), `<action>.detail` or `token_exchange`.
+    pub action: String,
+    #[serde(flatten)]
+    pub target: Target,
+    pub answer: Answer,
+    #[serde(skip)]
+    template: Option<UrlTemplate>,
+    /// Dotted paths into the body, or `query.<name>`, that must be present and non-empty.
+    #[serde(skip)]
+    required: Vec<String>,
+}
+
+/// A call the workflow made, as the sandbox recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedCall {
+    /// The step function it was made from (`step_2`), when it was made inside one.
+    #[serde(default)]
+    pub step: Option<String>,
+    /// `GET`, `POST`, ... for HTTP; `boto3` for AWS calls.
+    pub method: String,
+    /// The URL; `<service>.<call>` for AWS calls.
+    pub url: String,
+    /// The body as JSON (form fields as an object); the keyword arguments for AWS calls.
+    #[serde(default)]
+    pub request: Value,
+    /// What the simulator answered.
+    pub status: u16,
+}
+
+/// The simulated vendors a workflow can reach.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Simulator {
+    pub routes: Vec<Route>,
+}
+
+impl Simulator {
+    /// Routes for every action of these tools.
+    pub fn for_tools<'a>(tools: impl IntoIterator<Item = &'a Tool>) -> Self {
+        let mut routes = Vec::new();
+        for tool in tools {
+            routes.extend(tool_routes(tool));
+        }
+        // most specific first, so the harness's first match is the right one
+        routes.sort_by_key(|r| {
+            std::cmp::Reverse(
+                r.template
+                    .as_ref()
+                    .map_or(usize::MAX, UrlTemplate::literal_len),
+            )
+        });
+        Self { routes }
+    }
+
+    /// The route a recorded call reached, if any.
+    pub fn identify(&self, call: &RecordedCall) -> Option<&Route> {
+        self.routes.iter().find(|r| match &r.target {
+            Target::Http { method, .. } => {
+                method.eq_ignore_ascii_case(&call.method)
+                    && r.template.as_ref().is_some_and(|t| t.matches(&call.url))
+            }
+            Target::Client {
+                library,
+                service,
+                call: c,
+            } => call.method == *library && call.url == format!("{service}.{c}"),
+            Target::Sql { .. } => {
+                call.method == "sql" && r.template.as_ref().is_some_and(|t| t.matches(&call.url))
+            }
+        })
+    }
+
+    /// What is wrong with a call (empty when it is what the catalog describes).
+    pub fn problems(&self, call: &RecordedCall) -> Vec<String> {
+        let Some(route) = self.identify(call) else {
+            return vec![format!(
+                "{} {} matches no action in the catalog",
+                call.method, call.url
+            )];
+        };
+        route
+            .required
+            .iter()
+            .filter(|field| !present(call, field))
+            .map(|field| {
+                format!(
+                    "{}.{}: the required field {field} is missing or empty",
+                    route.tool, route.action
+                )
+            })
+            .collect()
+    }
+
+    /// The route of a tool's action (to adjust its answer).
+    pub(crate) fn route_mut(&mut self, tool: &str, action: &str) -> Option<&mut Route> {
+        self.routes
+            .iter_mut()
+            .find(|r| r.tool == tool && r.action == action)
+    }
+}
+
+/// Whether a required field is present and non-empty in the call.
+fn present(call: &RecordedCall, field: &str) -> bool {
+    if let Some(name) = field.strip_prefix("query.") {
+        let query = call.url.split_once('?').map_or("", |(_, q)| q);
+        return query.split('&').any(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            k == name && !v.is_empty()
+        });
+    }
+    let mut value = &call.request;
+    for key in field.split('.') {
+        value = match value {
+            Value::Object(map) => match map.get(key) {
+                Some(v) => v,
+                None => return false,
+            },
+            Value::Array(items) => match key.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match value {
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        _ => true,
+    }
+}
+
+fn tool_routes(tool: &Tool) -> Vec<Route> {
+    let mut routes = Vec::new();
+    for action in &tool.actions {
+        let answer = answer_of(action);
+        match &tool.api {
+            Api::Http { base_url, .. } => {
+                let method = action.method.clone().unwrap_or_else(|| "POST".to_owned());
+                let path = action.path.as_deref().unwrap_or_default();
+                routes.push(http_route(
+                    tool,
+                    action.id.clone(),
+                    &method,
+                    &format!("{base_url}{path}"),
+                    answer,
+                    action.required.clone(),
+                ));
+                if let Some(d) = &action.detail {
+                    let record = record_of(&action.fields);
+                    let body = match d.record.as_deref() {
+                        None | Some("") => record,
+                        Some(path) => nest(path, record),
+                    };
+                    routes.push(http_route(
+                        tool,
+                        format!("{}.detail", action.id),
+                        &d.method,
+                        &format!("{base_url}{}", d.path),
+                        Answer { status: 200, body },
+                        Vec::new(),
+                    ));
+                }
+            }
+            Api::Boto3 { service } => {
+                routes.push(client_route(tool, action, "boto3", service, answer));
+            }
+            Api::Redis => routes.push(client_route(tool, action, "redis", "redis", answer)),
+            Api::Mongodb => routes.push(client_route(tool, action, "pymongo", "mongodb", answer)),
+            Api::Postgres | Api::Mysql => {
+                let dialect = if matches!(tool.api, Api::Postgres) {
+                    "postgres"
+                } else {
+                    "mysql"
+                };
+                let template = UrlTemplate::parse(&format!(
+                    "{dialect}:{}",
+                    action.sql.as_deref().unwrap_or("")
+                ));
+                routes.push(Route {
+                    tool: tool.id.clone(),
+                    action: action.id.clone(),
+                    target: Target::Sql {
+                        dialect: dialect.to_owned(),
+                        pattern: template.regex(),
+                    },
+                    answer,
+                    template: Some(template),
+                    required: action.required.clone(),
+                });
+            }
+            // Mail goes through smtplib and imaplib, which the sandbox's network guard refuses.
+            Api::Smtp | Api::Imap => {}
+        }
+    }
+    if let Some(x) = &tool.token_exchange {
+        routes.push(http_route(
+            tool,
+            "token_exchange".to_owned(),
+            "POST",
+            &x.token_url,
+            Answer {
+                status: 200,
+                body: json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600}),
+            },
+            Vec::new(),
+        ));
+    }
+    routes
+}
+
+fn client_route(
+    tool: &Tool,
+    action: &Action,
+    library: &str,
+    service: &str,
+    answer: Answer,
+) -> Route {
+    Route {
+        tool: tool.id.clone(),
+        action: action.id.clone(),
+        target: Target::Client {
+            library: library.to_owned(),
+            service: service.to_owned(),
+            call: action.call.clone().unwrap_or_else(|| action.id.clone()),
+        },
+        answer,
+        template: None,
+        required: action.required.clone(),
+    }
+}
+
+fn http_route(
+    tool: &Tool,
+    action: String,
+    method: &str,
+    template: &str,
+    answer: Answer,
+    required: Vec<String>,
+) -> Route {
+    let template = UrlTemplate::parse(template);
+    Route {
+        tool: tool.id.clone(),
+        action,
+        target: Target::Http {
+            method: method.to_ascii_uppercase(),
+            pattern: template.regex(),
+        },
+        answer,
+        template: Some(template),
+        required,
+    }
+}
+
+/// The action's documented answer; without one, an answer shaped from what the catalog says of
+/// it: its records (from `fields`) where `records` says, and its success flag.
+fn answer_of(action: &Action) -> Answer {
+    if let Some(example) = &action.example {
+        return Answer {
+            status: example.response.status,
+            body: example.response.body.clone(),
+        };
+    }
+    let mut body = match (&action.records, action.role) {
+        (Some(path), _) if !path.is_empty() => nest(path, json!([record_of(&action.fields)])),
+        (Some(_), _) | (None, Role::Read) => json!([record_of(&action.fields)]),
+        (None, _) => json!({"id": "dry-run-1"}),
+    };
+    if let Some(s) = &action.success {
+        set_path(&mut body, &s.path, s.equals.clone());
+    }
+    Answer { status: 200, body }
+}
+
+/// A record with a plausible value for every documented field.
+pub(crate) fn record_of(fields: &[Field]) -> Value {
+    let mut record = json!({"id": "dry-run-1"});
+    for f in fields {
+        let value = match f.kind {
+            FieldType::String => {
+                let name = f.path.rsplit('.').next().unwrap_or(&f.path);
+                json!(format!("sample {name}"))
+            }
+            FieldType::Number => json!(42.5),
+            FieldType::Integer => json!(42),
+            FieldType::Boolean => json!(true),
+            FieldType::Datetime => json!(chrono::Utc::now().to_rfc3339()),
+            FieldType::Array => json!([]),
+            FieldType::Object => json!({}),
+        };
+        set_path(&mut record, &f.path, value);
+    }
+    record
+}
+
+/// `{"a": {"b": value}}` for `a.b`.
+fn nest(path: &str, value: Value) -> Value {
+    let mut out = json!({});
+    set_path(&mut out, path, value);
+    out
+}
+
+/// Sets a dotted path (`*` for every element of a list, created as a one-element list).
+pub(crate) fn set_path(target: &mut Value, path: &str, value: Value) {
+    let keys: Vec<&str> = path.split('.').filter(|k| !k.is_empty()).collect();
+    set_keys(target, &keys, value);
+}
+
+fn set_keys(target: &mut Value, keys: &[&str], value: Value) {
+    let Some((key, rest)) = keys.split_first() else {
+        *target = value;
+        return;
+    };
+    if *key == "*" {
+        if !target.is_array() || target.as_array().is_some_and(Vec::is_empty) {
+            *target = json!([{}]);
+        }
+        if let Some(items) = target.as_array_mut() {
+            for item in items {
+                set_keys(item, rest, value.clone());
+            }
+        }
+        return;
+    }
+    if let (Value::Array(items), Ok(i)) = (&mut *target, key.parse::<usize>())
+        && let Some(item) = items.get_mut(i)
+    {
+        set_keys(item, rest, value);
+        return;
+    }
+    if !target.is_object() {
+        *target = json!({});
+    }
+    if let Some(map) = target.as_object_mut() {
+        let slot = map.entry((*key).to_owned()).or_insert(Value::Null);
+        set_keys(slot, rest, value);
+    }
+}
+
+/// The records in an answer at a dotted path (`""`: the answer itself), to adjust them.
+pub(crate) fn records_mut<'a>(body: &'a mut Value, path: &str) -> Vec<&'a mut Value> {
+    let mut value = body;
+    for key in path.split('.').filter(|k| !k.is_empty()) {
+        let next = match value {
+            Value::Object(map) => map.get_mut(key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            _ => None,
+        };
+        match next {
+            Some(v) => value = v,
+            None => return Vec::new(),
+        }
+    }
+    match value {
+        Value::Array(items) => items.iter_mut().filter(|v| v.is_object()).collect(),
+        v @ Value::Object(_) => vec![v],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn call(method: &str, url: &str, request: Value) -> RecordedCall {
+        RecordedCall {
+            step: Some("step_1".into()),
+            method: method.into(),
+            url: url.into(),
+            request,
+            status: 200,
+        }
+    }
+
+    #[test]
+    fn templates_match_what_generated_code_sends() {
+        let t = UrlTemplate::parse("https://{SHOP}.myshopify.com/admin/api/orders/{field:id}.json");
+        assert!(t.matches("https://{{SHOP}}.myshopify.com/admin/api/orders/123.json?fields=a"));
+        assert!(t.matches("https://acme.myshopify.com/admin/api/orders/a%2Fb.json"));
+        assert!(!t.matches("https://acme.myshopify.com/admin/api/orders/.json"));
+        assert!(!t.matches("https://evil.example/admin/api/orders/1.json"));
+        let plain = UrlTemplate::parse("https://slack.com/api/chat.postMessage");
+        assert!(plain.matches("https://slack.com/api/chat.postMessage"));
+        assert!(!plain.matches("https://slack.com/api/chat.postMessageX"));
+        assert_eq!(
+            plain.regex(),
+            r"https\:\/\/slack\.com\/api\/chat\.postMessage"
+        );
+    }
+
+    #[test]
+    fn a_call_is_checked_against_its_action() {
+        let catalog = Catalog::builtin().unwrap();
+        let sim = Simulator::for_tools([catalog.tool("slack").unwrap()]);
+        let good = call(
+            "POST",
+            "https://slack.com/api/chat.postMessage",
+            json!({"channel": "#dev", "text": "hi"}),
+        );
+        assert_eq!(sim.identify(&good).unwrap().action, "post_message");
+        assert!(sim.problems(&good).is_empty());
+        let empty_text = call(
+            "POST",
+            "https://slack.com/api/chat.postMessage",
+            json!({"channel": "#dev", "text": ""}),
+        );
+        assert_eq!(
+            sim.problems(&empty_text),
+            ["slack.post_message: the required field text is missing or empty"]
+        );
+        let wrong_method = call("GET", "https://slack.com/api/chat.postMessage", json!({}));
+        assert!(sim.identify(&wrong_method).is_none());
+        assert!(sim.problems(&wrong_method)[0].contains("matches no action"));
+    }
+
+    #[test]
+    fn sql_statements_and_client_calls_are_identified() {
+        let catalog = Catalog::builtin().unwrap();
+        let sim = Simulator::for_tools(["postgres", "redis"].map(|t| catalog.tool(t).unwrap()));
+        let insert = call(
+            "sql",
+            "postgres:INSERT INTO \"staging\" (payload) VALUES (:payload)",
+            json!({"payload": "{}"}),
+        );
+        assert_eq!(sim.identify(&insert).unwrap().action, "insert_rows");
+        let drop = call("sql", "postgres:DROP TABLE staging", json!({}));
+        assert!(sim.identify(&drop).is_none());
+        let incr = call(
+            "redis",
+            "redis.hincrby",
+            json!({"name": "k", "key": "u", "amount": 1}),
+        );
+        assert_eq!(sim.identify(&incr).unwrap().action, "increment");
+        assert!(
+            sim.identify(&call("boto3", "redis.hincrby", json!({})))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn every_catalog_action_has_an_answer_and_its_own_route() {
+        let catalog = Catalog::builtin().unwrap();
+        let sim = Simulator::for_tools(catalog.tools());
+        for tool in catalog.tools() {
+            for action in &tool.actions {
+                if !matches!(tool.api, Api::Smtp | Api::Imap) {
+                    let route = sim
+                        .routes
+                        .iter()
+                        .find(|r| r.tool == tool.id && r.action == action.id);
+                    assert!(route.is_some(), "{}.{}", tool.id, action.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn paths_are_set_through_lists_and_objects() {
+        let mut v = json!({});
+        set_path(&mut v, "line_items.*.sku", json!("A1"));
+        set_path(&mut v, "customer.email", json!("a@example.com"));
+        assert_eq!(
+            v,
+            json!({"line_items": [{"sku": "A1"}], "customer": {"email": "a@example.com"}})
+        );
+        assert!(present(&call("POST", "u", v.clone()), "line_items.0.sku"));
+        assert!(!present(&call("POST", "u", v), "line_items.1.sku"));
+        assert!(present(
+            &call("GET", "https://x/y?q=1&k=", json!(null)),
+            "query.q"
+        ));
+        assert!(!present(
+            &call("GET", "https://x/y?q=1&k=", json!(null)),
+            "query.k"
+        ));
+    }
+}

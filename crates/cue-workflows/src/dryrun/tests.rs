@@ -1,0 +1,306 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Mutex;
+
+use super::*;
+use crate::GenerateRequest;
+
+/// A sandbox that answers a fixed outcome and keeps the job it was given.
+struct Scripted {
+    isolation: Isolation,
+    outcome: SandboxOutcome,
+    seen: Mutex<Option<SandboxJob>>,
+}
+
+#[async_trait]
+impl Sandbox for Scripted {
+    async fn isolation(&self) -> Isolation {
+        self.isolation.clone()
+    }
+    async fn run(&self, job: SandboxJob) -> Result<SandboxOutcome, WorkflowError> {
+        *self.seen.lock().unwrap() = Some(job);
+        Ok(self.outcome.clone())
+    }
+}
+
+fn setup(isolation: Isolation, outcome: SandboxOutcome) -> (DryRunner, Arc<Scripted>, Arc<Engine>) {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let sandbox = Arc::new(Scripted {
+        isolation,
+        outcome,
+        seen: Mutex::new(None),
+    });
+    (
+        DryRunner::new(engine.clone(), sandbox.clone()),
+        sandbox,
+        engine,
+    )
+}
+
+const SLACK_DAILY: &str = "every day at 9am post a reminder to #general on slack";
+
+fn slack_call(text: &str) -> RecordedCall {
+    RecordedCall {
+        step: Some("step_1".into()),
+        method: "POST".into(),
+        url: "https://slack.com/api/chat.postMessage".into(),
+        request: json!({"channel": "#general", "text": text}),
+        status: 200,
+    }
+}
+
+#[tokio::test]
+async fn a_run_whose_calls_match_the_catalog_is_ok() {
+    let outcome = SandboxOutcome {
+        result: json!({"status": "ok"}),
+        calls: vec![slack_call("Reminder")],
+        ..SandboxOutcome::default()
+    };
+    let (runner, sandbox, engine) = setup(Isolation::Full, outcome);
+    let generated = engine
+        .generate(&GenerateRequest::text(SLACK_DAILY))
+        .unwrap();
+    let run = runner
+        .run(
+            &generated.code,
+            Some(&generated.plan),
+            DryRunRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert!(run.ok, "{run:?}");
+    assert_eq!(run.calls[0].tool.as_deref(), Some("slack"));
+    assert_eq!(run.calls[0].action.as_deref(), Some("post_message"));
+    let job = sandbox.seen.lock().unwrap().take().unwrap();
+    assert!(!job.edited);
+    assert_eq!(job.env["SLACK_BOT_TOKEN"], "{{SLACK_BOT_TOKEN}}");
+    assert_eq!(job.event["detail-type"], "Scheduled Event");
+    assert!(
+        job.env
+            .keys()
+            .all(|k| k.starts_with("AWS_") || k == "SLACK_BOT_TOKEN")
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_call_or_a_missing_field_makes_the_run_not_ok() {
+    let unknown = RecordedCall {
+        url: "https://slack.com/api/chat.deleteEverything".into(),
+        status: 404,
+        ..slack_call("x")
+    };
+    for call in [unknown, slack_call("")] {
+        let outcome = SandboxOutcome {
+            calls: vec![call],
+            ..SandboxOutcome::default()
+        };
+        let (runner, _, engine) = setup(Isolation::Full, outcome);
+        let generated = engine
+            .generate(&GenerateRequest::text(SLACK_DAILY))
+            .unwrap();
+        let run = runner
+            .run(
+                &generated.code,
+                Some(&generated.plan),
+                DryRunRequest::default(),
+            )
+            .await
+            .unwrap();
+        assert!(!run.ok);
+        assert_eq!(run.error.as_ref().unwrap().kind, "UnexpectedCall");
+        assert!(run.logs.iter().any(|l| l.starts_with("dry run: ")));
+    }
+}
+
+#[tokio::test]
+async fn credential_values_are_masked_everywhere_in_the_answer() {
+    let secret = "xoxb-secret/value";
+    let outcome = SandboxOutcome {
+        result: json!({"echo": secret, secret: 1}),
+        calls: vec![RecordedCall {
+            url: format!(
+                "https://slack.com/api/chat.postMessage?t={}",
+                percent_encode(secret)
+            ),
+            ..slack_call(secret)
+        }],
+        logs: vec![format!("token is {secret}")],
+        error: Some(RunError::new("ValueError", format!("bad {secret}"))),
+        duration_ms: 5,
+    };
+    let (runner, sandbox, engine) = setup(Isolation::Full, outcome);
+    let generated = engine
+        .generate(&GenerateRequest::text(SLACK_DAILY))
+        .unwrap();
+    let request = DryRunRequest {
+        event: None,
+        credentials: [("SLACK_BOT_TOKEN".to_owned(), secret.to_owned())].into(),
+    };
+    let run = runner
+        .run(&generated.code, Some(&generated.plan), request)
+        .await
+        .unwrap();
+    let text = serde_json::to_string(&run).unwrap();
+    assert!(!text.contains("xoxb"), "{text}");
+    assert!(text.contains("****"));
+    let job = sandbox.seen.lock().unwrap().take().unwrap();
+    assert_eq!(job.env["SLACK_BOT_TOKEN"], secret);
+}
+
+#[tokio::test]
+async fn unknown_credential_names_are_refused() {
+    let (runner, _, engine) = setup(Isolation::Full, SandboxOutcome::default());
+    let generated = engine
+        .generate(&GenerateRequest::text(SLACK_DAILY))
+        .unwrap();
+    let request = DryRunRequest {
+        event: None,
+        credentials: [("PATH".to_owned(), "/tmp".to_owned())].into(),
+    };
+    let err = runner
+        .run(&generated.code, Some(&generated.plan), request)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WorkflowError::UnknownCredentials { .. }));
+}
+
+#[tokio::test]
+async fn edited_code_needs_full_isolation_and_generated_code_does_not() {
+    let weak = Isolation::ProcessOnly {
+        install: "install bubblewrap (apt-get install bubblewrap)".into(),
+    };
+    let (runner, _, engine) = setup(weak, SandboxOutcome::default());
+    let generated = engine
+        .generate(&GenerateRequest::text(SLACK_DAILY))
+        .unwrap();
+    let edited = format!("{}\nimport socket\n", generated.code);
+    let err = runner
+        .run(&edited, Some(&generated.plan), DryRunRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, WorkflowError::SandboxUnavailable { install } if install.contains("bubblewrap"))
+    );
+    let err = runner
+        .run("print(1)", None, DryRunRequest::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WorkflowError::SandboxUnavailable { .. }));
+    assert!(
+        runner
+            .run(
+                &generated.code,
+                Some(&generated.plan),
+                DryRunRequest::default()
+            )
+            .await
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_webhook_handler_answering_an_error_is_not_ok() {
+    let engine = Engine::new().unwrap();
+    let plan = engine
+        .plan(&GenerateRequest::text(
+            "when a webhook is received post the payload to #alerts on slack",
+        ))
+        .unwrap();
+    assert_eq!(plan.trigger.delivery, Delivery::Http);
+    let outcome = SandboxOutcome {
+        result: json!({"statusCode": 401, "body": "{\"error\": \"invalid signature\"}"}),
+        ..SandboxOutcome::default()
+    };
+    let run = judge(outcome, &Simulator::default(), Some(&plan), &[]);
+    assert!(!run.ok);
+    assert_eq!(run.error.unwrap().kind, "HandlerStatus");
+    let failed = SandboxOutcome {
+        result: json!({"batchItemFailures": [{"itemIdentifier": "1"}]}),
+        ..SandboxOutcome::default()
+    };
+    assert!(!judge(failed, &Simulator::default(), None, &[]).ok);
+}
+
+#[test]
+fn a_conditioned_step_reads_records_that_satisfy_it() {
+    let engine = Engine::new().unwrap();
+    let plan = engine
+        .plan(&GenerateRequest::text(
+            "every hour get new stripe charges and if the amount is over 500 post them to #sales on slack",
+        ))
+        .unwrap();
+    let Some((i, step)) = plan
+        .steps
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.condition.is_some())
+    else {
+        // the planner read no condition from this prompt; nothing to check here
+        return;
+    };
+    let condition = step.condition.clone().unwrap();
+    let source = &plan.steps[i - 1];
+    let sim = simulator_for(engine.catalog(), Some(&plan));
+    let route = sim
+        .routes
+        .iter()
+        .find(|r| r.tool == source.tool && r.action == source.action)
+        .unwrap();
+    let text = route.answer.body.to_string();
+    assert!(text.contains(&format!("\"{}\"", condition.field)), "{text}");
+}
+
+#[test]
+fn samples_are_made_so_every_step_can_run() {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(
+        engine.clone(),
+        Arc::new(Scripted {
+            isolation: Isolation::Full,
+            outcome: SandboxOutcome::default(),
+            seen: Mutex::new(None),
+        }),
+    );
+    // a credential that is a vendor's URL gets a URL the code can open
+    let g = engine
+        .generate(&GenerateRequest::text(
+            "every day at 9am get the open github issues of acme/web and post them to discord",
+        ))
+        .unwrap();
+    assert!(
+        g.plan
+            .placeholders()
+            .contains(&"DISCORD_WEBHOOK_URL".to_owned())
+    );
+    let job = runner
+        .job(&g.code, Some(&g.plan), &DryRunRequest::default())
+        .unwrap();
+    assert!(
+        job.env["DISCORD_WEBHOOK_URL"].starts_with("https://"),
+        "{:?}",
+        job.env
+    );
+    // the trigger's item carries the fields a step sends
+    let g = engine
+        .generate(&GenerateRequest::text(
+            "when a webhook is received create a contact in intercom",
+        ))
+        .unwrap();
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "intercom"),
+        "{:?}",
+        g.plan.steps
+    );
+    let job = runner
+        .job(&g.code, Some(&g.plan), &DryRunRequest::default())
+        .unwrap();
+    let body = job.event["body"].as_str().unwrap();
+    assert!(body.contains("\"email\""), "{body}");
+    // and it is signed with the generic webhook's token, which such code checks
+    assert!(
+        job.signing
+            .iter()
+            .any(|s| matches!(s, Signing::Token { header, .. } if header == "x-webhook-secret"))
+    );
+    assert_eq!(job.env["WEBHOOK_SECRET"], TEST_SIGNING_SECRET);
+}
