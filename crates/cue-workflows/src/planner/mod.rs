@@ -1,0 +1,701 @@
+//! The embedded planner: normalised prompt → typed [`Plan`] (trigger, ordered steps, tools,
+//! assumptions), with rules and the catalog only (no model, no network).
+
+use std::collections::BTreeMap;
+
+use crate::catalog::{Catalog, EventDelivery, Need, Role, Tool};
+use crate::model::{Condition, Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
+use crate::text::{Tok, tokenize};
+
+mod conditions;
+mod entities;
+mod params;
+mod policy;
+mod trigger;
+
+use crate::{WorkflowError, refs};
+use conditions::conditions;
+use entities::mentions;
+use params::{extract_params, quoted_spans};
+use policy::disallowed;
+use trigger::choose_trigger;
+
+/// A tool named in the prompt.
+#[derive(Debug, Clone)]
+pub(super) struct Mention {
+    pub tool: usize,
+    /// Index of the first token.
+    pub at: usize,
+    pub len: usize,
+    pub clause: usize,
+}
+
+pub(super) const STOP: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "my",
+    "of",
+    "goes",
+    "go",
+    "gets",
+    "get",
+    "has",
+    "have",
+    "with",
+    "if",
+    "when",
+    "where",
+    "that",
+    "than",
+    "it",
+    "anything",
+    "something",
+    "any",
+    "total",
+    "and",
+    "or",
+    "to",
+    "in",
+    "on",
+    "for",
+];
+
+pub(super) fn find_phrase(toks: &[Tok], phrase: &[&str], from: usize, to: usize) -> Option<usize> {
+    if phrase.is_empty() {
+        return None;
+    }
+    let to = to.min(toks.len());
+    (from..to).find(|&i| {
+        phrase
+            .iter()
+            .enumerate()
+            .all(|(k, w)| toks.get(i + k).is_some_and(|t| t.w == *w))
+    })
+}
+
+pub(super) fn has_word(toks: &[Tok], range: std::ops::Range<usize>, set: &[&str]) -> Option<usize> {
+    range
+        .clone()
+        .filter(|&i| i < toks.len())
+        .find(|&i| set.contains(&toks[i].w.as_str()))
+}
+/// Picks the action of `tool` that the words of its clause ask for.
+fn pick_action<'t>(
+    tool: &'t Tool,
+    words: &[&str],
+    prefer_read: bool,
+) -> Option<&'t crate::catalog::Action> {
+    let mut best: Option<(&crate::catalog::Action, usize)> = None;
+    for a in &tool.actions {
+        let score: usize = a
+            .words
+            .iter()
+            .filter(|p| {
+                let pw: Vec<&str> = p.split(' ').collect();
+                pw.iter().all(|w| words.contains(w))
+            })
+            .map(|p| p.split(' ').count())
+            .sum();
+        let score = score * 2 + usize::from(prefer_read && a.role == Role::Read);
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((a, score));
+        }
+    }
+    best.map(|(a, _)| a)
+}
+
+/// Builds the plan of a normalised prompt.
+/// Tools the closest templates use, one entry per template and tool, with how close that
+/// template is (its search score). When the text asks for something without naming a tool
+/// ("email me"), a candidate that at least [`HINT_QUORUM`] of those templates agree on is used
+/// instead of the catalog's default; one template alone is too easily a coincidence of words
+/// ("the team" is not Microsoft Teams).
+pub(crate) type ToolHints<'a> = [(&'a str, f32)];
+
+/// Templates that must use a candidate before it replaces the default.
+const HINT_QUORUM: usize = 2;
+
+/// The need's candidate most of the closest templates use, if enough agree and it has the
+/// need's action.
+fn hinted<'c>(catalog: &'c Catalog, n: &Need, hints: &ToolHints<'_>) -> Option<&'c Tool> {
+    let mut best: Option<(&Tool, usize, f32)> = None;
+    for id in std::iter::once(&n.default).chain(&n.alternatives) {
+        let votes: Vec<f32> = hints
+            .iter()
+            .filter(|(t, _)| t == id)
+            .map(|(_, w)| *w)
+            .collect();
+        let (count, weight) = (votes.len(), votes.iter().sum::<f32>());
+        let Some(tool) = catalog.tool(id) else {
+            continue;
+        };
+        if count >= HINT_QUORUM
+            && tool.action(&n.action).is_some()
+            && best.is_none_or(|(_, c, w)| (count, weight) > (c, w))
+        {
+            best = Some((tool, count, weight));
+        }
+    }
+    best.map(|(t, _, _)| t)
+}
+
+pub(crate) fn plan(
+    catalog: &Catalog,
+    text: &str,
+    hints: &ToolHints<'_>,
+) -> Result<Plan, WorkflowError> {
+    let all_toks = tokenize(text);
+    if let Some(reason) = disallowed(&all_toks) {
+        return Err(WorkflowError::Disallowed { reason });
+    }
+    let ms = mentions(catalog, &all_toks);
+    // names in quotes ('invoices-inbox', 'Website Leads') are data, not cues
+    let spans = quoted_spans(text);
+    let toks: Vec<Tok> = all_toks
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            if spans.iter().any(|&(a, b)| t.start > a && t.end < b) {
+                t.w.clear();
+            }
+            t
+        })
+        .collect();
+    let trig = choose_trigger(catalog, &toks, text, &ms);
+    let mut assumptions: Vec<String> = Vec::new();
+    let clause_span = |c: usize| -> (usize, usize) {
+        let first = toks.iter().find(|t| t.clause == c).map_or(0, |t| t.start);
+        let next = toks
+            .iter()
+            .find(|t| t.clause > c)
+            .map_or(text.len(), |t| t.start);
+        (first, next)
+    };
+    let clause_words = |c: usize| -> Vec<&str> {
+        toks.iter()
+            .filter(|t| t.clause == c || t.clause + 1 == c)
+            .map(|t| t.w.as_str())
+            .collect()
+    };
+
+    // masked tokens: those inside tool mentions
+    let mut masked = vec![false; toks.len()];
+    for m in &ms {
+        let end = (m.at + m.len).min(toks.len());
+        masked[m.at..end].iter_mut().for_each(|x| *x = true);
+    }
+
+    // the trigger tool and event
+    let mut trigger_tool: Option<usize> = trig.tool.map(|mi| ms[mi].tool);
+    let mut need_trigger_note: Option<String> = None;
+    if trigger_tool.is_none() {
+        let default_cat = match trig.kind {
+            TriggerKind::EmailReceived => Some(("gmail", "email", "Outlook or IMAP")),
+            TriggerKind::FileUpload => Some(("aws_s3", "file storage", "Google Drive or Dropbox")),
+            TriggerKind::Queue => Some(("sqs", "queue", "Amazon Kinesis or Kafka")),
+            TriggerKind::AppEvent => None,
+            _ => None,
+        };
+        if let Some((id, what, alt)) = default_cat {
+            trigger_tool = catalog.tools.iter().position(|t| t.id == id);
+            need_trigger_note = Some(format!(
+                "No {what} service was named for the trigger; using {} (alternatives: {alt}).",
+                catalog.tool(id).map_or(id, |t| t.name.as_str())
+            ));
+        } else if trig.kind == TriggerKind::AppEvent {
+            // a need in the trigger clause ("a support ticket is filed") names the source
+            for n in &catalog.needs {
+                let hit = n.phrases.iter().any(|p| {
+                    let pw: Vec<&str> = p.split(' ').collect();
+                    find_phrase(&toks, &pw, 0, trig.end).is_some_and(|i| !masked[i])
+                });
+                if let Some(t) = catalog.tools.iter().position(|t| t.id == n.default)
+                    && hit
+                    && !catalog.tools[t].events.is_empty()
+                {
+                    trigger_tool = Some(t);
+                    let alts: Vec<&str> = n
+                        .alternatives
+                        .iter()
+                        .filter_map(|a| catalog.tool(a))
+                        .map(|t| t.name.as_str())
+                        .collect();
+                    need_trigger_note = Some(format!(
+                        "No tool was named for the event; assuming it comes from {} (alternatives: {}).",
+                        catalog.tools[t].name,
+                        alts.join(", ")
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(n) = need_trigger_note {
+        assumptions.push(n);
+    }
+    let trigger_words: Vec<&str> = toks[..trig.end.min(toks.len())]
+        .iter()
+        .map(|t| t.w.as_str())
+        .collect();
+    let event = trigger_tool.and_then(|ti| {
+        let tool = catalog.tool_at(ti);
+        let mut best: Option<(&crate::catalog::Event, usize)> = None;
+        for e in &tool.events {
+            let score = e
+                .words
+                .iter()
+                .filter(|p| p.split(' ').all(|w| trigger_words.contains(&w)))
+                .count();
+            if best.is_none_or(|(_, s)| score > s) {
+                best = Some((e, score));
+            }
+        }
+        best.map(|(e, _)| e)
+    });
+    let mut kind = trig.kind;
+    if kind == TriggerKind::AppEvent && trigger_tool.is_none() {
+        kind = TriggerKind::Webhook;
+        assumptions.push("No app was named for the event; the workflow exposes a webhook URL that the app should call.".to_owned());
+    }
+    let delivery = match (kind, event.map(|e| e.delivery)) {
+        (TriggerKind::Schedule, _) => Delivery::Schedule,
+        (TriggerKind::Manual, _) => Delivery::Direct,
+        (TriggerKind::Webhook, _) => Delivery::Http,
+        (_, Some(EventDelivery::Http)) => Delivery::Http,
+        (_, Some(EventDelivery::Poll)) => Delivery::Poll,
+        (_, Some(EventDelivery::S3)) => Delivery::S3,
+        (_, Some(EventDelivery::Sqs)) => Delivery::Sqs,
+        (_, Some(EventDelivery::Kinesis)) => Delivery::Kinesis,
+        (_, None) => Delivery::Http,
+    };
+    let (schedule_expression, timezone, mut description) = match (&trig.schedule, delivery) {
+        (Some(s), _) => {
+            if s.assumed_time {
+                assumptions
+                    .push("No time of day was given; the schedule runs at 09:00.".to_owned());
+            }
+            if s.timezone.is_none() && s.expression.starts_with("cron") {
+                assumptions.push("No time zone was named; times are UTC (set ScheduleExpressionTimezone in template.yaml to change it).".to_owned());
+            }
+            (
+                Some(s.expression.clone()),
+                s.timezone.clone(),
+                format!("Runs {}", s.description),
+            )
+        }
+        (None, Delivery::Poll) => {
+            assumptions.push(format!(
+                "{} is checked for new items every 5 minutes (it cannot call the function directly without extra setup).",
+                trigger_tool.map_or("The source", |t| catalog.tool_at(t).name.as_str())
+            ));
+            (Some("rate(5 minutes)".to_owned()), None, String::new())
+        }
+        _ => (None, None, String::new()),
+    };
+    if description.is_empty() {
+        description = match (kind, trigger_tool, event) {
+            (TriggerKind::Manual, _, _) => "Run on demand".to_owned(),
+            (TriggerKind::Webhook, None, _) => "An HTTP request to the function URL".to_owned(),
+            (_, Some(t), Some(e)) => format!("{}: {}", catalog.tool_at(t).name, e.label),
+            (_, Some(t), None) => format!("An event in {}", catalog.tool_at(t).name),
+            _ => "An incoming event".to_owned(),
+        };
+    }
+
+    // steps: named tools outside the trigger, then needs
+    struct Draft {
+        tool: usize,
+        action: String,
+        at: usize,
+        clause: usize,
+        role: Role,
+    }
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut poll_step: Option<Draft> = None;
+    if delivery == Delivery::Poll
+        && let (Some(ti), Some(e)) = (trigger_tool, event)
+        && let Some(p) = &e.poll
+    {
+        poll_step = Some(Draft {
+            tool: ti,
+            action: p.clone(),
+            at: 0,
+            clause: 0,
+            role: Role::Read,
+        });
+    }
+    let source_first = matches!(kind, TriggerKind::Schedule | TriggerKind::Manual);
+    for (k, m) in ms.iter().enumerate() {
+        if Some(m.tool) == trigger_tool && (trig.tool == Some(k) || trig.tool.is_none()) {
+            continue;
+        }
+        if drafts.iter().any(|d| d.tool == m.tool) {
+            continue;
+        }
+        let tool = catalog.tool_at(m.tool);
+        if tool.actions.is_empty() {
+            continue;
+        }
+        let words = clause_words(m.clause);
+        let prefer_read = source_first && drafts.is_empty();
+        if let Some(a) = pick_action(tool, &words, prefer_read) {
+            drafts.push(Draft {
+                tool: m.tool,
+                action: a.id.clone(),
+                at: m.at,
+                clause: m.clause,
+                role: a.role,
+            });
+        }
+    }
+    // needs: what the text asks for without naming a tool
+    let used_categories = |drafts: &Vec<Draft>| -> Vec<String> {
+        drafts
+            .iter()
+            .map(|d| catalog.tool_at(d.tool).category.clone())
+            .chain(trigger_tool.map(|t| catalog.tool_at(t).category.clone()))
+            .collect()
+    };
+    for n in &catalog.needs {
+        let cats = used_categories(&drafts);
+        if n.trigger_only || n.categories.iter().any(|c| cats.contains(c)) {
+            continue;
+        }
+        let start = if n.not_in_trigger && kind == TriggerKind::EmailReceived {
+            trig.end
+        } else {
+            0
+        };
+        let hit = n.phrases.iter().find_map(|p| {
+            if p == "#channel" {
+                // a chat channel written as #name
+                let at = text.char_indices().find(|&(i, c)| {
+                    c == '#'
+                        && text[i + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric)
+                        && !spans.iter().any(|&(a, b)| i > a && i < b)
+                })?;
+                return toks.iter().position(|t| t.start > at.0);
+            }
+            let pw: Vec<&str> = p.split(' ').collect();
+            let mut from = start;
+            while let Some(i) = find_phrase(&toks, &pw, from, toks.len()) {
+                if !masked[i] {
+                    return Some(i);
+                }
+                from = i + 1;
+            }
+            None
+        });
+        let Some(at) = hit else { continue };
+        if n.not_in_trigger && trigger_tool.is_some_and(|t| catalog.tool_at(t).id == n.default) {
+            continue;
+        }
+        let hint = hinted(catalog, n, hints);
+        let chosen = hint.map_or(n.default.as_str(), |t| t.id.as_str());
+        let Some(ti) = catalog.tools.iter().position(|t| t.id == chosen) else {
+            continue;
+        };
+        if Some(ti) == trigger_tool || drafts.iter().any(|d| d.tool == ti) {
+            continue;
+        }
+        let tool = catalog.tool_at(ti);
+        let Some(action) = tool.action(&n.action) else {
+            continue;
+        };
+        let alts: Vec<&str> = std::iter::once(&n.default)
+            .chain(&n.alternatives)
+            .filter(|a| **a != tool.id)
+            .filter_map(|a| catalog.tool(a))
+            .map(|t| t.name.as_str())
+            .collect();
+        let phrase = toks[at..]
+            .iter()
+            .take(
+                n.phrases
+                    .iter()
+                    .map(|p| p.split(' ').count())
+                    .max()
+                    .unwrap_or(1),
+            )
+            .map(|t| t.w.as_str())
+            .collect::<Vec<_>>();
+        let _ = phrase;
+        let why = if hint.is_some() && chosen != n.default {
+            ", as the closest templates do"
+        } else {
+            ""
+        };
+        assumptions.push(format!(
+            "No {} tool was named; using {}{why} (alternatives: {}).",
+            n.id,
+            tool.name,
+            alts.join(", ")
+        ));
+        drafts.push(Draft {
+            tool: ti,
+            action: action.id.clone(),
+            at,
+            clause: toks[at].clause,
+            role: action.role,
+        });
+    }
+    drafts.sort_by(|a, b| a.role.cmp(&b.role).then(a.at.cmp(&b.at)));
+    let has_poll = poll_step.is_some();
+    if let Some(p) = poll_step {
+        drafts.insert(0, p);
+    }
+    if drafts.is_empty() && trigger_tool.is_none() {
+        return Err(WorkflowError::NotUnderstood {
+            hint: "name what should happen and with which apps, e.g. \"every Monday at 9am post the open GitHub issues to #dev in Slack\"".to_owned(),
+        });
+    }
+    if drafts.is_empty() {
+        // an event with nothing to do: log it somewhere sensible is guessing; ask instead
+        return Err(WorkflowError::NotUnderstood {
+            hint: "say what should happen after the event, e.g. \"... then post it to #alerts in Slack\"".to_owned(),
+        });
+    }
+
+    // conditions
+    let conds = conditions(&toks, text);
+    let first_step_at = drafts
+        .iter()
+        .filter(|d| d.at > 0)
+        .map(|d| d.at)
+        .min()
+        .unwrap_or(usize::MAX);
+    let mut filter: Option<Condition> = None;
+    let mut step_conditions: BTreeMap<usize, Condition> = BTreeMap::new();
+    for (at, c) in conds {
+        let event_items = matches!(
+            delivery,
+            Delivery::Http | Delivery::S3 | Delivery::Sqs | Delivery::Kinesis
+        );
+        if at < first_step_at && event_items {
+            if filter.is_none() {
+                filter = Some(c);
+            }
+            continue;
+        }
+        let target = drafts
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.at >= at && d.clause <= toks.get(at).map_or(0, |t| t.clause) + 2)
+            .min_by_key(|(_, d)| d.at)
+            .map(|(i, _)| i)
+            .or_else(|| {
+                drafts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.at < at && d.at > 0)
+                    .max_by_key(|(_, d)| d.at)
+                    .map(|(i, _)| i)
+            });
+        if let Some(i) = target {
+            step_conditions.entry(i).or_insert(c);
+        }
+    }
+
+    // steps with params, loops
+    let mut used_quotes: Vec<usize> = Vec::new();
+    let trigger_param = match delivery {
+        Delivery::S3 => Some(("bucket", "workflow-uploads")),
+        Delivery::Sqs => Some(("queue", "workflow-queue")),
+        Delivery::Kinesis => Some(("stream", "workflow-stream")),
+        _ => None,
+    };
+    let mut trigger_params = BTreeMap::new();
+    if let Some((k, default)) = trigger_param {
+        let defaults: BTreeMap<String, String> =
+            [(k.to_owned(), default.to_owned())].into_iter().collect();
+        let span = (0, toks.get(trig.end).map_or(text.len(), |t| t.start));
+        trigger_params = extract_params(&defaults, text, span, &mut used_quotes);
+    }
+    let mut steps: Vec<Step> = Vec::new();
+    let batch_trigger = matches!(delivery, Delivery::Sqs | Delivery::Kinesis | Delivery::S3);
+    for (i, d) in drafts.iter().enumerate() {
+        let tool = catalog.tool_at(d.tool);
+        let Some(action) = tool.action(&d.action) else {
+            return Err(WorkflowError::Internal(format!(
+                "catalog action {} of {} vanished",
+                d.action, tool.id
+            )));
+        };
+        let span = clause_span(d.clause);
+        let mut params = extract_params(&action.params, text, span, &mut used_quotes);
+        if has_poll && i == 0 {
+            // the poll step may find its names in the trigger clause
+            let span = (0, toks.get(trig.end).map_or(text.len(), |t| t.start));
+            params = extract_params(&action.params, text, span, &mut used_quotes);
+        }
+        let words: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.clause == d.clause)
+            .map(|t| t.w.as_str())
+            .collect();
+        let each = words.iter().enumerate().any(|(k, w)| {
+            (*w == "each" || *w == "every" || (*w == "for" && words.get(k + 1) == Some(&"all")))
+                && !words.get(k + 1).is_some_and(|n| {
+                    matches!(
+                        *n,
+                        "day"
+                            | "week"
+                            | "month"
+                            | "hour"
+                            | "minute"
+                            | "morning"
+                            | "night"
+                            | "evening"
+                            | "time"
+                            | "weekday"
+                    ) || n.parse::<u32>().is_ok()
+                })
+        });
+        let prev_read = steps.iter().rev().find(|s| {
+            catalog
+                .tool(&s.tool)
+                .and_then(|t| t.action(&s.action))
+                .is_some_and(|a| a.role != Role::Write)
+        });
+        let for_each = if each && action.role == Role::Write {
+            prev_read
+                .map(|s| s.id.clone())
+                .or_else(|| batch_trigger.then(|| "trigger".to_owned()))
+        } else {
+            None
+        };
+        steps.push(Step {
+            id: format!("step_{}", i + 1),
+            tool: tool.id.clone(),
+            action: action.id.clone(),
+            description: format!("{} ({})", action.label, tool.name),
+            params,
+            condition: step_conditions.remove(&i),
+            for_each,
+        });
+    }
+
+    // tools and their credentials
+    let mut tools: Vec<PlannedTool> = Vec::new();
+    let http_trigger = delivery == Delivery::Http;
+    let mut add_tool = |tool: &Tool, creds: Vec<String>| {
+        if let Some(pt) = tools.iter_mut().find(|t| t.id == tool.id) {
+            for c in creds {
+                if !pt.credentials.contains(&c) {
+                    pt.credentials.push(c);
+                }
+            }
+        } else {
+            tools.push(PlannedTool {
+                id: tool.id.clone(),
+                name: tool.name.clone(),
+                credentials: creds,
+            });
+        }
+    };
+    if let Some(ti) = trigger_tool {
+        let tool = catalog.tool_at(ti);
+        let mut creds = Vec::new();
+        let secret = event.and_then(|e| e.secret.clone());
+        let unsigned = http_trigger && secret.is_none();
+        if http_trigger {
+            creds.extend(secret);
+        }
+        add_tool(tool, creds);
+        if unsigned {
+            // the app cannot sign its calls: callers must send the shared secret header
+            if let Some(w) = catalog.tool("webhook") {
+                let creds = w
+                    .events
+                    .first()
+                    .and_then(|e| e.secret.clone())
+                    .into_iter()
+                    .collect();
+                add_tool(w, creds);
+            }
+        }
+    } else if kind == TriggerKind::Webhook
+        && let Some(w) = catalog.tool("webhook")
+    {
+        let creds = w
+            .events
+            .first()
+            .and_then(|e| e.secret.clone())
+            .into_iter()
+            .collect();
+        add_tool(w, creds);
+    }
+    for s in &steps {
+        if let Some(tool) = catalog.tool(&s.tool) {
+            let creds = tool
+                .action(&s.action)
+                .map(|a| refs::credentials_for(tool, a))
+                .unwrap_or_default();
+            add_tool(tool, creds);
+        }
+    }
+    let trigger_name = trigger_tool.map(|t| catalog.tool_at(t).name.clone());
+    let mut title_parts: Vec<String> = trigger_name.iter().cloned().collect();
+    for s in &steps {
+        if let Some(t) = catalog.tool(&s.tool)
+            && !title_parts.contains(&t.name)
+        {
+            title_parts.push(t.name.clone());
+        }
+    }
+    let name = match kind {
+        TriggerKind::Schedule => format!("Scheduled: {}", title_parts.join(" → ")),
+        TriggerKind::Manual => format!("On demand: {}", title_parts.join(" → ")),
+        TriggerKind::Webhook => format!("Webhook → {}", title_parts.join(" → ")),
+        _ => title_parts.join(" → "),
+    };
+    let summary = format!(
+        "{}; then {}.",
+        description,
+        steps
+            .iter()
+            .map(|s| lower_first(&s.description))
+            .collect::<Vec<_>>()
+            .join(", then ")
+    );
+    Ok(Plan {
+        name,
+        summary,
+        trigger: Trigger {
+            kind,
+            delivery,
+            schedule_expression,
+            timezone,
+            description,
+            tool: trigger_tool.map(|t| catalog.tool_at(t).id.clone()),
+            event: event.map(|e| e.id.clone()),
+            params: trigger_params,
+            filter,
+        },
+        steps,
+        tools,
+        assumptions,
+    })
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,295 @@
+//! Trigger grammar: which kind of event starts the workflow, from which tool, and which tokens
+//! belong to the trigger.
+
+use super::{Mention, find_phrase, has_word};
+use crate::catalog::Catalog;
+use crate::model::TriggerKind;
+use crate::schedule;
+use crate::text::Tok;
+
+/// Everything the planner decided about the trigger.
+pub(super) struct TriggerChoice {
+    pub kind: TriggerKind,
+    /// Mention of the tool the event comes from.
+    pub tool: Option<usize>,
+    /// Tokens `..end` are the trigger's clause(s).
+    pub end: usize,
+    pub schedule: Option<schedule::Schedule>,
+}
+
+fn trigger_end(toks: &[Tok]) -> usize {
+    let first = toks.first().map_or(0, |t| t.clause);
+    // the opening clause, or the first two when the first is only a word or two ("New Stripe customer ->")
+    let end = toks
+        .iter()
+        .position(|t| t.clause != first)
+        .unwrap_or(toks.len());
+    end.max(1)
+}
+
+const EVENT_CUES: &[&str] = &["when", "whenever", "once", "after", "new", "on", "upon"];
+const RECEIVE: &[&str] = &[
+    "arrives",
+    "arrive",
+    "arriving",
+    "comes",
+    "come",
+    "get",
+    "gets",
+    "receive",
+    "received",
+    "receives",
+    "lands",
+    "land",
+    "new",
+    "incoming",
+    "inbound",
+    "forwarded",
+    "sent",
+];
+const UPLOAD: &[&str] = &[
+    "upload", "uploaded", "uploads", "dropped", "added", "new", "lands", "saved", "created", "put",
+    "appears", "placed",
+];
+
+pub(super) fn choose_trigger(
+    catalog: &Catalog,
+    toks: &[Tok],
+    text: &str,
+    ms: &[Mention],
+) -> TriggerChoice {
+    let all = toks.len();
+    // "Notify #sales in Slack when a new lead signs up": the trigger is the late when-clause
+    let late_when = toks
+        .iter()
+        .position(|t| matches!(t.w.as_str(), "when" | "whenever"))
+        .filter(|&i| i > 2);
+    let (zs, end) = match late_when {
+        Some(i) => {
+            let c = toks[i].clause;
+            (
+                i,
+                toks[i..]
+                    .iter()
+                    .position(|t| t.clause != c)
+                    .map_or(all, |k| i + k),
+            )
+        }
+        None => (0, trigger_end(toks)),
+    };
+    let sched = schedule::parse(text, toks);
+    let starts_with_event = toks
+        .first()
+        .is_some_and(|t| matches!(t.w.as_str(), "when" | "whenever" | "once" | "upon"))
+        || toks
+            .iter()
+            .take(3)
+            .any(|t| t.w == "whenever" || t.w == "when")
+        || late_when.is_some();
+    let cat = |m: &Mention| catalog.tool_at(m.tool).category.as_str();
+    let first_in = |pred: &dyn Fn(&Mention) -> bool, limit: usize| {
+        ms.iter()
+            .position(|m| m.at >= zs && m.at < limit && pred(m))
+    };
+
+    let manual = [
+        &["when", "i", "run", "it"][..],
+        &["run", "it", "manually"],
+        &["on", "demand"],
+        &["manually"],
+        &["when", "i", "click"],
+        &["button"],
+        &["run", "now"],
+        &["when", "i", "trigger"],
+        &["when", "i", "run"],
+    ];
+    if manual
+        .iter()
+        .any(|p| find_phrase(toks, p, 0, all).is_some())
+    {
+        return TriggerChoice {
+            kind: TriggerKind::Manual,
+            tool: None,
+            end,
+            schedule: None,
+        };
+    }
+    if let Some(s) = sched.clone()
+        && !starts_with_event
+    {
+        return TriggerChoice {
+            kind: TriggerKind::Schedule,
+            tool: None,
+            end,
+            schedule: Some(s),
+        };
+    }
+    // queue / stream consumers
+    if let Some(qi) = first_in(&|m| cat(m) == "queue", all) {
+        let m = &ms[qi];
+        let clause_toks: Vec<&Tok> = toks.iter().filter(|t| t.clause == m.clause).collect();
+        let consume = clause_toks.iter().any(|t| {
+            matches!(
+                t.w.as_str(),
+                "read"
+                    | "consume"
+                    | "consumes"
+                    | "process"
+                    | "poll"
+                    | "pull"
+                    | "from"
+                    | "arrives"
+                    | "lands"
+                    | "receive"
+                    | "whenever"
+                    | "when"
+            )
+        });
+        let produce = clause_toks.iter().any(|t| {
+            matches!(
+                t.w.as_str(),
+                "send" | "push" | "publish" | "enqueue" | "put" | "to"
+            )
+        });
+        if m.at < end || (consume && !produce) {
+            return TriggerChoice {
+                kind: TriggerKind::Queue,
+                tool: Some(qi),
+                end: end.max(m.at + m.len),
+                schedule: None,
+            };
+        }
+    }
+    // webhooks / HTTP endpoints
+    let hook = toks.iter().enumerate().position(|(i, t)| {
+        let cue = matches!(t.w.as_str(), "webhook" | "endpoint" | "webhooks")
+            || (t.w == "http"
+                && toks.get(i + 1).is_some_and(|n| {
+                    matches!(n.w.as_str(), "endpoint" | "request" | "post" | "api")
+                }))
+            || (t.w == "api" && toks.get(i + 1).is_some_and(|n| n.w == "endpoint"));
+        let after_tool = ms.iter().any(|m| m.at + m.len == i);
+        cue && !after_tool
+    });
+    if let Some(h) = hook {
+        let opener = toks.first().is_some_and(|t| {
+            matches!(
+                t.w.as_str(),
+                "expose"
+                    | "build"
+                    | "create"
+                    | "make"
+                    | "set"
+                    | "provide"
+                    | "give"
+                    | "add"
+                    | "i"
+                    | "we"
+                    | "an"
+                    | "a"
+                    | "our"
+            )
+        });
+        if h < end || opener {
+            return TriggerChoice {
+                kind: TriggerKind::Webhook,
+                tool: None,
+                end: end.max(h + 1),
+                schedule: None,
+            };
+        }
+    }
+    let trigger_zone = end;
+    // file uploads to a named storage service
+    let uploaded = has_word(toks, zs..trigger_zone, UPLOAD).is_some();
+    let storage = first_in(&|m| cat(m) == "storage", trigger_zone);
+    if uploaded && storage.is_some() {
+        return TriggerChoice {
+            kind: TriggerKind::FileUpload,
+            tool: storage,
+            end: trigger_zone,
+            schedule: None,
+        };
+    }
+    // email received
+    if let Some(ei) = has_word(
+        toks,
+        zs..trigger_zone,
+        &["email", "emails", "mail", "inbox", "message"],
+    ) {
+        let receiving =
+            has_word(toks, zs..trigger_zone, RECEIVE).is_some() || toks[ei].w == "inbox";
+        let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ei + 8));
+        if receiving && (toks[ei].w != "message" || email_tool.is_some()) {
+            return TriggerChoice {
+                kind: TriggerKind::EmailReceived,
+                tool: email_tool,
+                end: trigger_zone,
+                schedule: None,
+            };
+        }
+    }
+    // file uploads without a named service, unless an app the event can come from is named
+    if uploaded {
+        let app = first_in(
+            &|m| !catalog.tool_at(m.tool).events.is_empty(),
+            trigger_zone,
+        );
+        let explicit = toks
+            .iter()
+            .take(trigger_zone)
+            .skip(zs)
+            .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket"));
+        let container = has_word(
+            toks,
+            zs..trigger_zone,
+            &[
+                "bucket", "folder", "file", "files", "csv", "image", "photo", "pdf", "document",
+                "upload", "uploaded",
+            ],
+        );
+        if app.is_none() && container.is_some() && explicit {
+            return TriggerChoice {
+                kind: TriggerKind::FileUpload,
+                tool: None,
+                end: trigger_zone,
+                schedule: None,
+            };
+        }
+    }
+    let arrow = text.contains("->") || text.contains('→');
+    let event_cue = starts_with_event
+        || arrow
+        || has_word(toks, zs..end, EVENT_CUES).is_some()
+        || find_phrase(toks, &["as", "soon", "as"], zs, end).is_some()
+        || find_phrase(toks, &["every", "time"], zs, end).is_some()
+        || find_phrase(toks, &["each", "time"], zs, end).is_some();
+    if event_cue {
+        let tool = first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), end).or_else(|| {
+            // a tool named only later is the source only if something else is left to do
+            (ms.len() > 1)
+                .then(|| first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), all))
+                .flatten()
+        });
+        return TriggerChoice {
+            kind: TriggerKind::AppEvent,
+            tool,
+            end,
+            schedule: None,
+        };
+    }
+    if let Some(s) = sched {
+        return TriggerChoice {
+            kind: TriggerKind::Schedule,
+            tool: None,
+            end,
+            schedule: Some(s),
+        };
+    }
+    TriggerChoice {
+        kind: TriggerKind::Manual,
+        tool: None,
+        end,
+        schedule: None,
+    }
+}
