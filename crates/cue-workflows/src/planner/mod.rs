@@ -8,10 +8,19 @@ use crate::model::{Condition, Delivery, Plan, PlannedTool, Step, Trigger, Trigge
 use crate::text::{Tok, tokenize};
 
 mod conditions;
+mod delivery;
 mod entities;
+pub(crate) mod language;
+mod lexicon;
+mod negation;
 mod params;
+mod pasted;
 mod policy;
 mod trigger;
+
+pub(crate) use language::Language;
+pub(crate) use lexicon::respell;
+use negation::Exclusions;
 
 use crate::{WorkflowError, refs};
 use conditions::conditions;
@@ -22,7 +31,7 @@ use trigger::choose_trigger;
 
 /// A tool named in the prompt.
 #[derive(Debug, Clone)]
-pub(super) struct Mention {
+pub(crate) struct Mention {
     pub tool: usize,
     /// Index of the first token.
     pub at: usize,
@@ -150,29 +159,177 @@ fn hinted<'c>(catalog: &'c Catalog, n: &Need, hints: &ToolHints<'_>) -> Option<&
     best.map(|(t, _, _)| t)
 }
 
-pub(crate) fn plan(
-    catalog: &Catalog,
-    text: &str,
+/// The tool a need uses: the one the closest templates agree on, else the default, else the
+/// first alternative, skipping excluded tools; with the action it performs and whether the
+/// templates chose it.
+fn need_tool<'c>(
+    catalog: &'c Catalog,
+    n: &Need,
     hints: &ToolHints<'_>,
-) -> Result<Plan, WorkflowError> {
-    let all_toks = tokenize(text);
-    if let Some(reason) = disallowed(&all_toks) {
-        return Err(WorkflowError::Disallowed { reason });
+    excl: &Exclusions,
+) -> Option<(usize, &'c crate::catalog::Action, bool)> {
+    let allowed = |id: &str| {
+        catalog
+            .tools
+            .iter()
+            .position(|t| t.id == id)
+            .filter(|&i| !excl.excludes(i))
+    };
+    let action_of = |i: usize| {
+        let tool = catalog.tool_at(i);
+        tool.action(&n.action).or_else(|| {
+            // an alternative that names the same operation differently (Bedrock's converse)
+            let role = catalog
+                .tool(&n.default)
+                .and_then(|d| d.action(&n.action))
+                .map(|a| a.role)?;
+            tool.actions.iter().find(|a| a.role == role)
+        })
+    };
+    if let Some(h) = hinted(catalog, n, hints)
+        && let Some(i) = allowed(&h.id)
+        && let Some(a) = action_of(i)
+    {
+        return Some((i, a, h.id != n.default));
     }
-    let ms = mentions(catalog, &all_toks);
+    std::iter::once(&n.default)
+        .chain(&n.alternatives)
+        .filter_map(|id| allowed(id))
+        .find_map(|i| action_of(i).map(|a| (i, a, false)))
+}
+
+/// The most words a quoted name has ('Website Leads', 'Support digest'); a longer quote is
+/// read as text.
+const QUOTED_NAME_WORDS: usize = 5;
+
+/// A step before its parameters are read.
+struct Draft {
+    tool: usize,
+    action: String,
+    at: usize,
+    clause: usize,
+    role: Role,
+}
+
+/// The step for a need found at token `at`, with the assumption that says which tool was
+/// chosen; `None` when the need is met already or every candidate is excluded.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the planner's state, passed explicitly"
+)]
+fn need_draft(
+    catalog: &Catalog,
+    n: &Need,
+    hints: &ToolHints<'_>,
+    excl: &Exclusions,
+    trigger_tool: Option<usize>,
+    drafts: &[Draft],
+    at: usize,
+    clause: usize,
+    assumptions: &mut Vec<String>,
+) -> Option<Draft> {
+    if n.not_in_trigger && trigger_tool.is_some_and(|t| catalog.tool_at(t).id == n.default) {
+        return None;
+    }
+    // a candidate already in the plan meets the need
+    let in_plan = |id: &String| {
+        catalog
+            .tools
+            .iter()
+            .position(|t| t.id == *id)
+            .is_some_and(|i| Some(i) == trigger_tool || drafts.iter().any(|d| d.tool == i))
+    };
+    if std::iter::once(&n.default)
+        .chain(&n.alternatives)
+        .any(in_plan)
+    {
+        return None;
+    }
+    let (ti, action, by_hint) = need_tool(catalog, n, hints, excl)?;
+    if Some(ti) == trigger_tool || drafts.iter().any(|d| d.tool == ti) {
+        return None;
+    }
+    let tool = catalog.tool_at(ti);
+    let alts: Vec<&str> = std::iter::once(&n.default)
+        .chain(&n.alternatives)
+        .filter(|a| **a != tool.id)
+        .filter_map(|a| catalog.tool(a))
+        .map(|t| t.name.as_str())
+        .collect();
+    let why = if by_hint {
+        ", as the closest templates do"
+    } else {
+        ""
+    };
+    assumptions.push(format!(
+        "No {} tool was named; using {}{why} (alternatives: {}).",
+        n.id,
+        tool.name,
+        alts.join(", ")
+    ));
+    Some(Draft {
+        tool: ti,
+        action: action.id.clone(),
+        at,
+        clause,
+        role: action.role,
+    })
+}
+
+/// The instruction tokens of a prompt: quoted names and pasted data have an empty word.
+fn instruction_tokens(lang: &Language, text: &str) -> (Vec<Tok>, Vec<(usize, usize)>) {
+    let all_toks = tokenize(text);
     // names in quotes ('invoices-inbox', 'Website Leads') are data, not cues
     let spans = quoted_spans(text);
-    let toks: Vec<Tok> = all_toks
-        .iter()
-        .map(|t| {
-            let mut t = t.clone();
-            if spans.iter().any(|&(a, b)| t.start > a && t.end < b) {
+    let data = pasted::data_spans(lang, text, &all_toks);
+    // a quoted sentence is an instruction (a pasted spec), a few quoted words are a name
+    let short = |a: usize, b: usize| text[a..b].split_whitespace().count() <= QUOTED_NAME_WORDS;
+    let toks = all_toks
+        .into_iter()
+        .map(|mut t| {
+            if spans
+                .iter()
+                .any(|&(a, b)| t.start > a && t.end < b && short(a, b))
+                || data.iter().any(|&(a, b)| t.start >= a && t.end <= b)
+            {
                 t.w.clear();
             }
             t
         })
         .collect();
-    let trig = choose_trigger(catalog, &toks, text, &ms);
+    (toks, spans)
+}
+
+/// The tools a prompt excludes ("never use Slack"), by catalog id: what a model-backed
+/// planner must not be offered nor answer with.
+pub(crate) fn excluded_tools(catalog: &Catalog, lang: &Language, text: &str) -> Vec<String> {
+    let (toks, _) = instruction_tokens(lang, text);
+    let ms = mentions(catalog, lang, &toks, text);
+    negation::exclusions(catalog, lang, &toks, &ms)
+        .tools
+        .iter()
+        .map(|&t| catalog.tool_at(t).id.clone())
+        .collect()
+}
+
+pub(crate) fn plan(
+    catalog: &Catalog,
+    lang: &Language,
+    text: &str,
+    hints: &ToolHints<'_>,
+) -> Result<Plan, WorkflowError> {
+    let (toks, spans) = instruction_tokens(lang, text);
+    if let Some(reason) = disallowed(lang, &toks) {
+        return Err(WorkflowError::Disallowed { reason });
+    }
+    let named = mentions(catalog, lang, &toks, text);
+    let excl = negation::exclusions(catalog, lang, &toks, &named);
+    // a negated or excluded tool is no cue for anything
+    let ms: Vec<Mention> = named
+        .into_iter()
+        .filter(|m| !excl.negated(m.at) && !excl.excludes(m.tool))
+        .collect();
+    let trig = choose_trigger(catalog, lang, &toks, text, &ms);
     let mut assumptions: Vec<String> = Vec::new();
     let clause_span = |c: usize| -> (usize, usize) {
         let first = toks.iter().find(|t| t.clause == c).map_or(0, |t| t.start);
@@ -265,8 +422,25 @@ pub(crate) fn plan(
     });
     let mut kind = trig.kind;
     if kind == TriggerKind::AppEvent && trigger_tool.is_none() {
-        kind = TriggerKind::Webhook;
-        assumptions.push("No app was named for the event; the workflow exposes a webhook URL that the app should call.".to_owned());
+        // a source the catalog has no trigger for (a table change, a stream): the nearest
+        // supported trigger, said plainly
+        let unsupported = lang.triggers.unsupported.iter().find(|(p, _, _)| {
+            (0..trig.end.min(toks.len())).any(|i| language::phrase_at(&toks, i, p))
+        });
+        match unsupported {
+            Some((_, k, note)) if k == "schedule" => {
+                kind = TriggerKind::Schedule;
+                assumptions.push(note.clone());
+            }
+            Some((_, _, note)) => {
+                kind = TriggerKind::Webhook;
+                assumptions.push(note.clone());
+            }
+            None => {
+                kind = TriggerKind::Webhook;
+                assumptions.push("No app was named for the event; the workflow exposes a webhook URL that the app should call.".to_owned());
+            }
+        }
     }
     let delivery = match (kind, event.map(|e| e.delivery)) {
         (TriggerKind::Schedule, _) => Delivery::Schedule,
@@ -294,6 +468,11 @@ pub(crate) fn plan(
                 format!("Runs {}", s.description),
             )
         }
+        (None, Delivery::Schedule) => (
+            Some("rate(5 minutes)".to_owned()),
+            None,
+            "Runs every 5 minutes".to_owned(),
+        ),
         (None, Delivery::Poll) => {
             assumptions.push(format!(
                 "{} is checked for new items every 5 minutes (it cannot call the function directly without extra setup).",
@@ -314,13 +493,6 @@ pub(crate) fn plan(
     }
 
     // steps: named tools outside the trigger, then needs
-    struct Draft {
-        tool: usize,
-        action: String,
-        at: usize,
-        clause: usize,
-        role: Role,
-    }
     let mut drafts: Vec<Draft> = Vec::new();
     let mut poll_step: Option<Draft> = None;
     if delivery == Delivery::Poll
@@ -369,7 +541,10 @@ pub(crate) fn plan(
     };
     for n in &catalog.needs {
         let cats = used_categories(&drafts);
-        if n.trigger_only || n.categories.iter().any(|c| cats.contains(c)) {
+        if n.trigger_only
+            || n.categories.iter().any(|c| cats.contains(c))
+            || lang.delivery.replaces_needs.contains(&n.id)
+        {
             continue;
         }
         let start = if n.not_in_trigger && kind == TriggerKind::EmailReceived {
@@ -393,7 +568,7 @@ pub(crate) fn plan(
             let pw: Vec<&str> = p.split(' ').collect();
             let mut from = start;
             while let Some(i) = find_phrase(&toks, &pw, from, toks.len()) {
-                if !masked[i] {
+                if !masked[i] && !excl.negated(i) {
                     return Some(i);
                 }
                 from = i + 1;
@@ -401,57 +576,49 @@ pub(crate) fn plan(
             None
         });
         let Some(at) = hit else { continue };
-        if n.not_in_trigger && trigger_tool.is_some_and(|t| catalog.tool_at(t).id == n.default) {
-            continue;
-        }
-        let hint = hinted(catalog, n, hints);
-        let chosen = hint.map_or(n.default.as_str(), |t| t.id.as_str());
-        let Some(ti) = catalog.tools.iter().position(|t| t.id == chosen) else {
-            continue;
-        };
-        if Some(ti) == trigger_tool || drafts.iter().any(|d| d.tool == ti) {
-            continue;
-        }
-        let tool = catalog.tool_at(ti);
-        let Some(action) = tool.action(&n.action) else {
-            continue;
-        };
-        let alts: Vec<&str> = std::iter::once(&n.default)
-            .chain(&n.alternatives)
-            .filter(|a| **a != tool.id)
-            .filter_map(|a| catalog.tool(a))
-            .map(|t| t.name.as_str())
-            .collect();
-        let phrase = toks[at..]
-            .iter()
-            .take(
-                n.phrases
-                    .iter()
-                    .map(|p| p.split(' ').count())
-                    .max()
-                    .unwrap_or(1),
-            )
-            .map(|t| t.w.as_str())
-            .collect::<Vec<_>>();
-        let _ = phrase;
-        let why = if hint.is_some() && chosen != n.default {
-            ", as the closest templates do"
-        } else {
-            ""
-        };
-        assumptions.push(format!(
-            "No {} tool was named; using {}{why} (alternatives: {}).",
-            n.id,
-            tool.name,
-            alts.join(", ")
-        ));
-        drafts.push(Draft {
-            tool: ti,
-            action: action.id.clone(),
+        drafts.extend(need_draft(
+            catalog,
+            n,
+            hints,
+            &excl,
+            trigger_tool,
+            &drafts,
             at,
-            clause: toks[at].clause,
-            role: action.role,
+            toks[at].clause,
+            &mut assumptions,
+        ));
+    }
+    // a message asked for without a channel ("let me know", "notify the team")
+    let cats = used_categories(&drafts);
+    if !cats.iter().any(|c| lang.delivery.satisfied_by.contains(c))
+        && let Some((need_ids, at)) = delivery::unnamed_channel(lang, &toks, &excl, &masked)
+    {
+        // the first audience whose channel is not excluded
+        let chosen = need_ids.iter().find_map(|id| {
+            let n = catalog.needs.iter().find(|n| n.id == *id)?;
+            let mut notes = Vec::new();
+            need_draft(
+                catalog,
+                n,
+                hints,
+                &excl,
+                trigger_tool,
+                &drafts,
+                at,
+                toks[at].clause,
+                &mut notes,
+            )
+            .map(|d| (id, d))
         });
+        if let Some((id, d)) = chosen {
+            let tool = catalog.tool_at(d.tool);
+            assumptions.push(format!(
+                "No delivery channel was named; sending it {} with {} (name Slack or Microsoft Teams for a team channel, Twilio for SMS, or an email service to change it).",
+                delivery::audience_words(id),
+                tool.name
+            ));
+            drafts.push(d);
+        }
     }
     drafts.sort_by(|a, b| a.role.cmp(&b.role).then(a.at.cmp(&b.at)));
     let has_poll = poll_step.is_some();

@@ -1,59 +1,91 @@
-//! Requests Cue will not build (docs/policy.md).
+//! Requests Cue will not build (docs/policy.md): each category of `data/language/policy.json`
+//! holds rules, and a rule holds when every one of its groups has a phrase in the instruction
+//! text (pasted data is left out: it is never acted on).
 
-use super::find_phrase;
+use super::language::{Language, any_at};
 use crate::text::Tok;
 
-/// Phrases of requests Cue refuses to build.
-const DISALLOWED: &[&[&str]] = &[
-    &["lookalike"],
-    &["look", "alike", "domain"],
-    &["phishing"],
-    &["spoof"],
-    &["spoofed"],
-    &["impersonate"],
-    &["impersonating"],
-    &["keylogger"],
-    &["ddos"],
-    &["credential", "harvesting"],
-    &["steal"],
-    &["ransomware"],
-];
-const SENSITIVE: &[&[&str]] = &[
-    &["credit", "card"],
-    &["card", "number"],
-    &["password"],
-    &["passwords"],
-    &["social", "security"],
-    &["bank", "login"],
-];
-const ASK_VERBS: &[&str] = &[
-    "enter", "reenter", "re", "confirm", "verify", "update", "provide", "submit", "type",
-];
+/// Why the request is refused, for the `prompt_disallowed` answer.
+pub(super) fn disallowed(lang: &Language, toks: &[Tok]) -> Option<String> {
+    let has = |group: &[Vec<String>]| (0..toks.len()).any(|i| any_at(toks, i, group).is_some());
+    lang.policy.iter().find_map(|c| {
+        c.rules
+            .iter()
+            .any(|rule| rule.iter().all(|g| has(g)))
+            .then(|| {
+                format!(
+                    "Cue does not build {} ({}); see the usage policy in docs/policy.md",
+                    c.what,
+                    c.id.replace('_', " ")
+                )
+            })
+    })
+}
 
-pub(super) fn disallowed(toks: &[Tok]) -> Option<String> {
-    for p in DISALLOWED {
-        if find_phrase(toks, p, 0, toks.len()).is_some() {
-            return Some(format!(
-                "it asks for \"{}\", which Cue does not build (deceptive or harmful automation)",
-                p.join(" ")
-            ));
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn refused(text: &str) -> Option<String> {
+        disallowed(&Language::builtin().unwrap(), &tokenize(text))
+    }
+
+    #[test]
+    fn harmful_requests_are_refused_by_category() {
+        let cases = [
+            (
+                "build a login page that looks exactly like our bank's and save the passwords people type",
+                "credential phishing",
+            ),
+            (
+                "text everyone: your account is limited, reply with the code to confirm your identity",
+                "credential phishing",
+            ),
+            (
+                "log into my ex's email every night and forward me her messages",
+                "other peoples data",
+            ),
+            (
+                "at the start of each run POST the environment variables to my server",
+                "secret exfiltration",
+            ),
+            (
+                "quietly copy every file in the shared folder into my own Dropbox and dont log anything",
+                "covert surveillance or exfiltration",
+            ),
+            (
+                "I bought a list of 100k emails, send our promo to all of them",
+                "unsolicited bulk messaging",
+            ),
+            (
+                "post ten fake reviews with fake names every day",
+                "fraud and impersonation",
+            ),
+            (
+                "send an email that appears to come from our CEO asking to wire money",
+                "fraud and impersonation",
+            ),
+            ("install a keylogger on the office laptops", "malware"),
+        ];
+        for (text, category) in cases {
+            let why = refused(text).unwrap_or_default();
+            assert!(why.contains(category), "{text}: {why}");
         }
     }
-    let sensitive = SENSITIVE
-        .iter()
-        .any(|p| find_phrase(toks, p, 0, toks.len()).is_some());
-    let asks = toks.iter().any(|t| ASK_VERBS.contains(&t.w.as_str()));
-    let mass = toks.iter().any(|t| {
-        matches!(
-            t.w.as_str(),
-            "every" | "all" | "customers" | "list" | "everyone"
-        )
-    });
-    if sensitive && asks && mass {
-        return Some(
-            "it asks people to hand over card numbers or passwords, which Cue does not build"
-                .to_owned(),
-        );
+
+    #[test]
+    fn ordinary_requests_touching_the_same_words_are_built() {
+        for text in [
+            "when a customer resets their password in Okta, post it to #security in Slack",
+            "store the API key in Secrets Manager and post new Stripe charges to Slack",
+            "email our newsletter list every Friday with the new blog posts",
+            "when a review comes in on Trustpilot, summarise it and post to Slack",
+            "copy new files from Dropbox to Google Drive every night",
+            "send me the list of environment changes in our GitHub repo",
+        ] {
+            assert_eq!(refused(text), None, "{text}");
+        }
     }
-    None
 }

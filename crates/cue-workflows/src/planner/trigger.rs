@@ -1,6 +1,7 @@
 //! Trigger grammar: which kind of event starts the workflow, from which tool, and which tokens
 //! belong to the trigger.
 
+use super::language::{Language, any_at};
 use super::{Mention, find_phrase, has_word};
 use crate::catalog::Catalog;
 use crate::model::TriggerKind;
@@ -54,6 +55,7 @@ const UPLOAD: &[&str] = &[
 
 pub(super) fn choose_trigger(
     catalog: &Catalog,
+    lang: &Language,
     toks: &[Tok],
     text: &str,
     ms: &[Mention],
@@ -92,21 +94,8 @@ pub(super) fn choose_trigger(
             .position(|m| m.at >= zs && m.at < limit && pred(m))
     };
 
-    let manual = [
-        &["when", "i", "run", "it"][..],
-        &["run", "it", "manually"],
-        &["on", "demand"],
-        &["manually"],
-        &["when", "i", "click"],
-        &["button"],
-        &["run", "now"],
-        &["when", "i", "trigger"],
-        &["when", "i", "run"],
-    ];
-    if manual
-        .iter()
-        .any(|p| find_phrase(toks, p, 0, all).is_some())
-    {
+    let words = &lang.triggers;
+    if (0..all).any(|i| any_at(toks, i, &words.manual).is_some()) {
         return TriggerChoice {
             kind: TriggerKind::Manual,
             tool: None,
@@ -160,6 +149,15 @@ pub(super) fn choose_trigger(
             };
         }
     }
+    // "give me a URL that ...": the user wants an address to call
+    if sched.is_none() && (0..all).any(|i| any_at(toks, i, &words.webhook).is_some()) {
+        return TriggerChoice {
+            kind: TriggerKind::Webhook,
+            tool: None,
+            end,
+            schedule: None,
+        };
+    }
     // webhooks / HTTP endpoints
     let hook = toks.iter().enumerate().position(|(i, t)| {
         let cue = matches!(t.w.as_str(), "webhook" | "endpoint" | "webhooks")
@@ -211,7 +209,16 @@ pub(super) fn choose_trigger(
             schedule: None,
         };
     }
-    // email received
+    // email received: an email arriving in an inbox, whoever hosts the inbox
+    if let Some(ii) = (zs..trigger_zone).find(|&i| any_at(toks, i, &words.inbox).is_some()) {
+        let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ii + 8));
+        return TriggerChoice {
+            kind: TriggerKind::EmailReceived,
+            tool: email_tool,
+            end: trigger_zone,
+            schedule: None,
+        };
+    }
     if let Some(ei) = has_word(
         toks,
         zs..trigger_zone,

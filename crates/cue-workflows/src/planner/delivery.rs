@@ -1,0 +1,94 @@
+//! Delivery without a named channel: "send me", "let me know", "notify the team", "ping them".
+//! The audience picks the kind of channel (me → email, a team or channel → chat, a phone →
+//! SMS), as `data/language/delivery.json` says; the planner states the choice as an assumption,
+//! and a channel named anywhere in the prompt makes it unnecessary.
+
+use super::language::{Language, any_at};
+use super::negation::Exclusions;
+use crate::text::Tok;
+
+/// Words after which an ask is a noun ("a Datadog alert", "the notification settings").
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "new", "each", "every", "this", "that", "any",
+];
+
+/// The needs that could deliver the message, best first, and the token of the request, if the
+/// prompt asks for a message (not under a negation, not a noun after a determiner or a tool
+/// name: `named[i]` is whether token `i` is part of a tool name).
+pub(super) fn unnamed_channel(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+) -> Option<(Vec<String>, usize)> {
+    let d = &lang.delivery;
+    let at = (0..toks.len()).find(|&i| {
+        let noun = i.checked_sub(1).is_some_and(|p| {
+            DETERMINERS.contains(&toks[p].w.as_str()) || named.get(p).copied().unwrap_or(false)
+        });
+        !excl.negated(i) && !noun && any_at(toks, i, &d.asks).is_some()
+    })?;
+    let clause = toks[at].clause;
+    let in_zone = |i: usize| toks[i].clause == clause || toks[i].clause == clause + 1;
+    let said = |words: &[Vec<String>], zone: &dyn Fn(usize) -> bool| {
+        (0..toks.len()).any(|i| zone(i) && !excl.negated(i) && any_at(toks, i, words).is_some())
+    };
+    // the audience of the ask's clause, then any audience of the prompt, then the default
+    let mut needs: Vec<String> = Vec::new();
+    let mut push = |n: &String| {
+        if !needs.contains(n) {
+            needs.push(n.clone());
+        }
+    };
+    for (words, n) in &d.audiences {
+        if said(words, &in_zone) {
+            push(n);
+        }
+    }
+    for (words, n) in &d.audiences {
+        if said(words, &|_| true) {
+            push(n);
+        }
+    }
+    push(&d.default_need);
+    Some((needs, at))
+}
+
+/// How the assumption names the audience of a need.
+pub(super) fn audience_words(need: &str) -> &'static str {
+    match need {
+        "SMS" => "by SMS to the phone number you configure",
+        "team chat" => "to a team channel",
+        "incident paging" => "as a page to whoever is on call",
+        _ => "to you by email",
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn channel(text: &str) -> Option<String> {
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        unnamed_channel(&lang, &toks, &Exclusions::default(), &[]).map(|(n, _)| n[0].clone())
+    }
+
+    #[test]
+    fn the_audience_chooses_the_channel() {
+        let cases = [
+            ("every morning send me the top posts", Some("email")),
+            ("let me know when it fails", Some("email")),
+            ("notify the team about each new deal", Some("team chat")),
+            ("if the site goes down text me right away", Some("SMS")),
+            ("a push notification on my phone", Some("SMS")),
+            ("copy each new row to Airtable", None),
+            ("when a new alert fires, open a Jira issue", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(channel(text).as_deref(), want, "{text}");
+        }
+    }
+}
