@@ -61,10 +61,14 @@ impl ModelGenerator {
             .into_iter()
             .map(|(t, _)| t)
             .collect();
+        let excluded = self.engine.excluded_tools(req);
         let mut messages = vec![
             prompt::system_message(catalog),
             prompt::user_message_with_examples(req, &examples),
         ];
+        if let Some(m) = exclusion_message(catalog, &excluded) {
+            messages.push(m);
+        }
         let mut problem = String::new();
         for _ in 0..=self.max_repairs {
             let reply = self
@@ -72,7 +76,7 @@ impl ModelGenerator {
                 .complete(&messages)
                 .await
                 .map_err(|e| reason(&e))?;
-            match self.check(&reply) {
+            match self.check(&reply, &excluded) {
                 Ok(generated) => return Ok(generated),
                 Err(p) => {
                     messages.push(ChatMessage::assistant(
@@ -89,10 +93,17 @@ impl ModelGenerator {
         ))
     }
 
-    /// Turns one reply into generated code, or says what is wrong with it.
-    fn check(&self, reply: &str) -> Result<Generated, String> {
+    /// Turns one reply into generated code, or says what is wrong with it; a plan that uses a
+    /// tool the user excluded is wrong.
+    fn check(&self, reply: &str, excluded: &[String]) -> Result<Generated, String> {
         let parsed = answer::parse(reply)?;
         let mut plan = answer::to_plan(self.engine.catalog(), parsed)?;
+        if let Some(t) = plan.tools.iter().find(|t| excluded.contains(&t.id)) {
+            return Err(format!(
+                "the plan uses {}, which the user excluded; use another tool or leave the step out",
+                t.name
+            ));
+        }
         plan.assumptions.push(format!(
             "Planned by the model {}.",
             self.client.model_name()
@@ -103,6 +114,25 @@ impl ModelGenerator {
             .map_err(|e| format!("the plan could not be turned into code: {e}"))?;
         validation_problem(&generated).map_or(Ok(generated), Err)
     }
+}
+
+/// Tells the model which catalog tools the user excluded ("never use Slack"): they are not
+/// on offer for this request.
+fn exclusion_message(
+    catalog: &crate::catalog::Catalog,
+    excluded: &[String],
+) -> Option<ChatMessage> {
+    let names: Vec<&str> = excluded
+        .iter()
+        .filter_map(|id| catalog.tool(id))
+        .map(|t| t.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| {
+        ChatMessage::user(format!(
+            "The user excluded these tools; they are not available for this workflow and must not appear in the plan: {}.",
+            names.join(", ")
+        ))
+    })
 }
 
 /// Why generated code is not acceptable: cue-validate found errors in it.
@@ -164,6 +194,19 @@ impl WorkflowGenerator for ModelGenerator {
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excluded_tools_are_named_to_the_model_and_refused_in_its_answer() {
+        let engine = Engine::new().unwrap();
+        let req = GenerateRequest::text(
+            "when a Stripe payment fails, email the customer, and leave HubSpot out of it",
+        );
+        let excluded = engine.excluded_tools(&req);
+        assert_eq!(excluded, vec!["hubspot".to_owned()]);
+        let m = exclusion_message(engine.catalog(), &excluded).unwrap();
+        assert!(m.content.contains("HubSpot"), "{}", m.content);
+        assert!(exclusion_message(engine.catalog(), &[]).is_none());
+    }
 
     #[test]
     fn code_with_validation_errors_is_a_repair_reason() {

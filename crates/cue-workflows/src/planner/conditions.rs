@@ -1,10 +1,57 @@
 //! Conditions in the text ("orders over $200", "severity is 'critical'").
 
 use super::STOP;
+use crate::catalog::{Field, FieldType};
 use crate::model::{CompareOp, Condition};
 use crate::text::Tok;
 
 /// A condition found in the text, with the token it starts at.
+/// Words that mean an amount of money when a comparison names only the thing ("an order over
+/// $200" compares the order's total).
+const AMOUNT_WORDS: &[&str] = &["total", "amount", "value", "price"];
+
+/// Points a condition at the event field it means: a field whose words or name are the word the
+/// text used, or, for a comparison of amounts, the field described as the total or amount.
+/// `false` when nothing fits (the field is left as the text said it).
+pub(super) fn resolve_field(fields: &[Field], c: &mut Condition) -> bool {
+    let word = c.field.to_ascii_lowercase();
+    let leaf = |f: &Field| f.path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let named = fields
+        .iter()
+        .find(|f| f.words.iter().any(|w| *w == word) || leaf(f) == word)
+        .or_else(|| {
+            fields
+                .iter()
+                .find(|f| f.words.iter().any(|w| w.split(' ').any(|x| x == word)))
+        });
+    let numeric_op = matches!(
+        c.op,
+        CompareOp::Gt | CompareOp::Ge | CompareOp::Lt | CompareOp::Le
+    );
+    let numeric = |f: &Field| {
+        matches!(f.kind, FieldType::Number | FieldType::Integer)
+            || f.words
+                .iter()
+                .any(|w| AMOUNT_WORDS.iter().any(|a| w.split(' ').any(|x| x == *a)))
+    };
+    let chosen = match named {
+        Some(f) if !numeric_op || numeric(f) => Some(f),
+        _ if numeric_op => AMOUNT_WORDS.iter().find_map(|a| {
+            fields
+                .iter()
+                .find(|f| f.words.iter().any(|w| w == a) || leaf(f).contains(a))
+        }),
+        _ => None,
+    };
+    match chosen {
+        Some(f) => {
+            c.field.clone_from(&f.path);
+            true
+        }
+        None => false,
+    }
+}
+
 pub(super) fn conditions(toks: &[Tok], text: &str) -> Vec<(usize, Condition)> {
     let mut out = Vec::new();
     let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
@@ -177,4 +224,47 @@ pub(super) fn quoted_at(s: &str) -> Option<String> {
     let end = body.find(close)?;
     let v = body[..end].trim();
     (!v.is_empty() && v.len() <= 100).then(|| v.to_owned())
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn resolved(tool: &str, event: &str, word: &str, op: CompareOp) -> Option<String> {
+        let catalog = Catalog::builtin().unwrap();
+        let e = catalog
+            .tool(tool)
+            .unwrap()
+            .events
+            .iter()
+            .find(|e| e.id == event)
+            .unwrap();
+        let mut c = Condition {
+            field: word.to_owned(),
+            op,
+            value: "1".to_owned(),
+            description: String::new(),
+        };
+        resolve_field(&e.fields, &mut c).then_some(c.field)
+    }
+
+    #[test]
+    fn conditions_name_the_event_field_they_mean() {
+        let cases = [
+            ("order", CompareOp::Gt, Some("total_price")),
+            ("total", CompareOp::Gt, Some("total_price")),
+            ("country", CompareOp::Eq, Some("shipping_address.country")),
+            ("tags", CompareOp::Contains, Some("tags")),
+            ("weather", CompareOp::Eq, None),
+        ];
+        for (word, op, want) in cases {
+            assert_eq!(
+                resolved("shopify", "order_created", word, op).as_deref(),
+                want,
+                "{word}"
+            );
+        }
+    }
 }

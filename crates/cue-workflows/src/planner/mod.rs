@@ -654,6 +654,15 @@ pub(crate) fn plan(
         );
         if at < first_step_at && event_items {
             if filter.is_none() {
+                let mut c = c;
+                if let Some(e) = event.filter(|e| !e.fields.is_empty())
+                    && !conditions::resolve_field(&e.fields, &mut c)
+                {
+                    assumptions.push(format!(
+                        "No field of the {} event matches \"{}\"; the condition reads a field of that name, so check it against the event before deploying.",
+                        e.label, c.field
+                    ));
+                }
                 filter = Some(c);
             }
             continue;
