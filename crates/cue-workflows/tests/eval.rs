@@ -650,3 +650,25 @@ fn dev_prompts_path() -> PathBuf {
     }
     manifest().join("../../../../shared/eval/dev-prompts.jsonl")
 }
+
+/// Prints the plan of `CUE_EXPLAIN` (a prompt; `CUE_EXPLAIN_SPEECH=1` for a transcript), for
+/// looking into one prompt: `CUE_EXPLAIN='...' cargo test -p cue-workflows --test eval explain -- --nocapture`.
+#[test]
+fn explain() {
+    let Ok(prompt) = std::env::var("CUE_EXPLAIN") else {
+        return;
+    };
+    let speech = std::env::var("CUE_EXPLAIN_SPEECH").is_ok_and(|v| v == "1");
+    let req = GenerateRequest {
+        prompt,
+        input_type: if speech {
+            InputType::SpeechTranscript
+        } else {
+            InputType::Text
+        },
+    };
+    match Engine::new().unwrap().plan(&req) {
+        Ok(plan) => println!("{}", serde_json::to_string_pretty(&plan).unwrap()),
+        Err(e) => println!("error: {e}"),
+    }
+}

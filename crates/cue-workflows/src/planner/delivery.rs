@@ -23,10 +23,15 @@ pub(super) fn unnamed_channel(
 ) -> Option<(Vec<String>, usize)> {
     let d = &lang.delivery;
     let at = (0..toks.len()).find(|&i| {
-        let noun = i.checked_sub(1).is_some_and(|p| {
-            DETERMINERS.contains(&toks[p].w.as_str()) || named.get(p).copied().unwrap_or(false)
-        });
-        !excl.negated(i) && !noun && any_at(toks, i, &d.asks).is_some()
+        let Some(ask) = any_at(toks, i, &d.asks) else {
+            return false;
+        };
+        // one word after a determiner or a tool name is a noun ("a Datadog alert")
+        let noun = ask.len() == 1
+            && i.checked_sub(1).is_some_and(|p| {
+                DETERMINERS.contains(&toks[p].w.as_str()) || named.get(p).copied().unwrap_or(false)
+            });
+        !excl.negated(i) && !noun && !d.noun_uses.noun_at(toks, i)
     })?;
     let clause = toks[at].clause;
     let in_zone = |i: usize| toks[i].clause == clause || toks[i].clause == clause + 1;

@@ -19,7 +19,7 @@ pub(super) fn names_product(w: &OrdinaryWord, toks: &[Tok], i: usize, text: &str
     let next = toks.get(i + 1).map_or("", |t| t.w.as_str());
     let prev = i.checked_sub(1).map_or("", |k| toks[k].w.as_str());
     let next_after = w.after.iter().any(|a| a == next);
-    if w.not_after.iter().any(|a| a == next) && !next_after {
+    if w.not_after.iter().any(|a| a == next) {
         return false;
     }
     if next_after || (w.capital && capitalised_inside_sentence(toks, i, text)) {

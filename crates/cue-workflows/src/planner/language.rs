@@ -125,6 +125,34 @@ pub(crate) struct DeliveryWords {
     pub default_need: String,
     pub replaces_needs: Vec<String>,
     pub satisfied_by: Vec<String>,
+    pub noun_uses: NounUses,
+}
+
+/// Channel words used as nouns ("the customer email", "an email address").
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct NounUses {
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub words: Vec<String>,
+}
+
+impl NounUses {
+    /// Whether the word at token `i` is a channel word used as a noun.
+    pub(crate) fn noun_at(&self, toks: &[Tok], i: usize) -> bool {
+        let Some(t) = toks.get(i) else {
+            return false;
+        };
+        if !self.words.iter().any(|w| *w == t.w) {
+            return false;
+        }
+        let before = i
+            .checked_sub(1)
+            .is_some_and(|p| toks[p].clause == t.clause && self.before.contains(&toks[p].w));
+        let after = toks
+            .get(i + 1)
+            .is_some_and(|n| n.clause == t.clause && self.after.contains(&n.w));
+        before || after
+    }
 }
 
 #[derive(Deserialize)]
@@ -134,6 +162,7 @@ struct DeliveryFile {
     default_need: String,
     replaces_needs: Vec<String>,
     satisfied_by: Vec<String>,
+    noun_uses: NounUses,
 }
 
 #[derive(Deserialize)]
@@ -232,6 +261,9 @@ pub(crate) struct TriggerWords {
     pub manual: Vec<Phrase>,
     pub webhook: Vec<Phrase>,
     pub inbox: Vec<Phrase>,
+    pub event_cues: Vec<Phrase>,
+    pub late_event_cues: Vec<Phrase>,
+    pub upload: Vec<Phrase>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
     pub unsupported: Vec<(Phrase, String, String)>,
 }
@@ -241,6 +273,9 @@ struct TriggersFile {
     manual: Vec<String>,
     webhook: Vec<String>,
     inbox: Vec<String>,
+    event_cues: Vec<String>,
+    late_event_cues: Vec<String>,
+    upload: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
 }
 
@@ -330,6 +365,7 @@ impl Language {
                 default_need: del.default_need,
                 replaces_needs: del.replaces_needs,
                 satisfied_by: del.satisfied_by,
+                noun_uses: del.noun_uses,
             },
             policy: pol
                 .categories
@@ -369,6 +405,9 @@ impl Language {
                 manual: phrases(&trig.manual),
                 webhook: phrases(&trig.webhook),
                 inbox: phrases(&trig.inbox),
+                event_cues: phrases(&trig.event_cues),
+                late_event_cues: phrases(&trig.late_event_cues),
+                upload: phrases(&trig.upload),
                 unsupported: trig
                     .unsupported
                     .iter()

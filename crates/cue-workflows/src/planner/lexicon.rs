@@ -59,7 +59,7 @@ mod tests {
                 "the share point library, drop box and g drive",
                 "the sharepoint library, dropbox and google drive",
             ),
-            ("my o three sixty five inbox", "my office 365 inbox"),
+            ("my o three sixty five inbox", "my outlook inbox"),
         ];
         for (input, want) in cases {
             assert_eq!(respell(&lang, input, true), want, "{input}");

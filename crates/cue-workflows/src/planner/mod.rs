@@ -554,21 +554,21 @@ pub(crate) fn plan(
         };
         let hit = n.phrases.iter().find_map(|p| {
             if p == "#channel" {
-                // a chat channel written as #name
-                let at = text.char_indices().find(|&(i, c)| {
-                    c == '#'
-                        && text[i + 1..]
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_alphanumeric)
-                        && !spans.iter().any(|&(a, b)| i > a && i < b)
-                })?;
-                return toks.iter().position(|t| t.start > at.0);
+                // a chat channel written as #name, outside quotes and pasted data
+                return text.char_indices().find_map(|(i, c)| {
+                    let k = toks.iter().position(|t| t.start == i + 1)?;
+                    (c == '#'
+                        && !toks[k].w.is_empty()
+                        && !excl.negated(k)
+                        && !spans.iter().any(|&(a, b)| i > a && i < b))
+                    .then_some(k)
+                });
             }
             let pw: Vec<&str> = p.split(' ').collect();
             let mut from = start;
             while let Some(i) = find_phrase(&toks, &pw, from, toks.len()) {
-                if !masked[i] && !excl.negated(i) {
+                let noun = pw.len() == 1 && lang.delivery.noun_uses.noun_at(&toks, i);
+                if !masked[i] && !excl.negated(i) && !noun {
                     return Some(i);
                 }
                 from = i + 1;

@@ -2,7 +2,7 @@
 //! belong to the trigger.
 
 use super::language::{Language, any_at};
-use super::{Mention, find_phrase, has_word};
+use super::{Mention, has_word};
 use crate::catalog::Catalog;
 use crate::model::TriggerKind;
 use crate::schedule;
@@ -18,17 +18,31 @@ pub(super) struct TriggerChoice {
     pub schedule: Option<schedule::Schedule>,
 }
 
+/// Clauses this short open with a filler or a label ("hey so", "New Stripe customer ->"): the
+/// trigger clause runs on into the next one.
+const SHORT_OPENING: usize = 3;
+
 fn trigger_end(toks: &[Tok]) -> usize {
     let first = toks.first().map_or(0, |t| t.clause);
-    // the opening clause, or the first two when the first is only a word or two ("New Stripe customer ->")
     let end = toks
         .iter()
         .position(|t| t.clause != first)
         .unwrap_or(toks.len());
+    if end < SHORT_OPENING && end < toks.len() {
+        let second = toks[end].clause;
+        return toks[end..]
+            .iter()
+            .position(|t| t.clause != second)
+            .map_or(toks.len(), |k| end + k);
+    }
     end.max(1)
 }
 
-const EVENT_CUES: &[&str] = &["when", "whenever", "once", "after", "new", "on", "upon"];
+fn any_in(toks: &[Tok], range: std::ops::Range<usize>, list: &[Vec<String>]) -> Option<usize> {
+    range
+        .filter(|&i| i < toks.len())
+        .find(|&i| any_at(toks, i, list).is_some())
+}
 const RECEIVE: &[&str] = &[
     "arrives",
     "arrive",
@@ -48,10 +62,37 @@ const RECEIVE: &[&str] = &[
     "forwarded",
     "sent",
 ];
-const UPLOAD: &[&str] = &[
-    "upload", "uploaded", "uploads", "dropped", "added", "new", "lands", "saved", "created", "put",
-    "appears", "placed",
+
+/// Verbs of mail that someone else sends to an address ("vendors email invoices to ap@...").
+const MAIL_VERBS: &[&str] = &[
+    "email",
+    "emails",
+    "emailed",
+    "mail",
+    "mails",
+    "forward",
+    "forwards",
+    "forwarded",
+    "send",
+    "sends",
 ];
+
+/// Mail arriving at an address named in the trigger clause: a mail verb that is not the first
+/// word of its clause (that would be an order to send mail) and an address after it.
+fn addressed_mail(toks: &[Tok], zone: std::ops::Range<usize>, text: &str) -> Option<usize> {
+    let verb = zone.clone().filter(|&i| i < toks.len()).find(|&i| {
+        MAIL_VERBS.contains(&toks[i].w.as_str()) && i > 0 && toks[i - 1].clause == toks[i].clause
+    })?;
+    let end = toks.get(zone.end.min(toks.len()).saturating_sub(1))?.end;
+    let after = text.get(toks[verb].end..end)?;
+    after
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+        .any(|w| {
+            let w = w.trim_end_matches(['.', ':']);
+            w.contains('@') && w.contains('.') && !w.starts_with('@')
+        })
+        .then_some(verb)
+}
 
 pub(super) fn choose_trigger(
     catalog: &Catalog,
@@ -61,11 +102,9 @@ pub(super) fn choose_trigger(
     ms: &[Mention],
 ) -> TriggerChoice {
     let all = toks.len();
+    let words = &lang.triggers;
     // "Notify #sales in Slack when a new lead signs up": the trigger is the late when-clause
-    let late_when = toks
-        .iter()
-        .position(|t| matches!(t.w.as_str(), "when" | "whenever"))
-        .filter(|&i| i > 2);
+    let late_when = any_in(toks, 0..all, &words.late_event_cues).filter(|&i| i > 2);
     let (zs, end) = match late_when {
         Some(i) => {
             let c = toks[i].clause;
@@ -94,7 +133,6 @@ pub(super) fn choose_trigger(
             .position(|m| m.at >= zs && m.at < limit && pred(m))
     };
 
-    let words = &lang.triggers;
     if (0..all).any(|i| any_at(toks, i, &words.manual).is_some()) {
         return TriggerChoice {
             kind: TriggerKind::Manual,
@@ -121,6 +159,8 @@ pub(super) fn choose_trigger(
             matches!(
                 t.w.as_str(),
                 "read"
+                    | "listen"
+                    | "listens"
                     | "consume"
                     | "consumes"
                     | "process"
@@ -199,7 +239,7 @@ pub(super) fn choose_trigger(
     }
     let trigger_zone = end;
     // file uploads to a named storage service
-    let uploaded = has_word(toks, zs..trigger_zone, UPLOAD).is_some();
+    let uploaded = any_in(toks, zs..trigger_zone, &words.upload).is_some();
     let storage = first_in(&|m| cat(m) == "storage", trigger_zone);
     if uploaded && storage.is_some() {
         return TriggerChoice {
@@ -212,6 +252,15 @@ pub(super) fn choose_trigger(
     // email received: an email arriving in an inbox, whoever hosts the inbox
     if let Some(ii) = (zs..trigger_zone).find(|&i| any_at(toks, i, &words.inbox).is_some()) {
         let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ii + 8));
+        return TriggerChoice {
+            kind: TriggerKind::EmailReceived,
+            tool: email_tool,
+            end: trigger_zone,
+            schedule: None,
+        };
+    }
+    if let Some(ei) = addressed_mail(toks, zs..trigger_zone, text) {
+        let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ei + 8));
         return TriggerChoice {
             kind: TriggerKind::EmailReceived,
             tool: email_tool,
@@ -265,12 +314,8 @@ pub(super) fn choose_trigger(
         }
     }
     let arrow = text.contains("->") || text.contains('→');
-    let event_cue = starts_with_event
-        || arrow
-        || has_word(toks, zs..end, EVENT_CUES).is_some()
-        || find_phrase(toks, &["as", "soon", "as"], zs, end).is_some()
-        || find_phrase(toks, &["every", "time"], zs, end).is_some()
-        || find_phrase(toks, &["each", "time"], zs, end).is_some();
+    let event_cue =
+        starts_with_event || arrow || any_in(toks, zs..end, &words.event_cues).is_some();
     if event_cue {
         let tool = first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), end).or_else(|| {
             // a tool named only later is the source only if something else is left to do
