@@ -18,7 +18,7 @@ pub(super) fn resolve_field(fields: &[Field], c: &mut Condition) -> bool {
     let leaf = |f: &Field| f.path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let named = fields
         .iter()
-        .find(|f| f.words.iter().any(|w| *w == word) || leaf(f) == word)
+        .find(|f| f.words.contains(&word) || leaf(f) == word)
         .or_else(|| {
             fields
                 .iter()

@@ -54,6 +54,25 @@ fn capitalised_inside_sentence(toks: &[Tok], i: usize, text: &str) -> bool {
     capital && !sentence_start && !shouting
 }
 
+/// A tool named by a written form that starts at this token (`r/dataengineering`).
+fn prefixed(catalog: &Catalog, lang: &Language, t: &Tok, text: &str) -> Option<usize> {
+    if t.w.is_empty() {
+        return None;
+    }
+    let at_word_start = text[..t.start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '"' | '\''));
+    let (_, id) = lang.entities.prefixes.iter().find(|(p, _)| {
+        at_word_start
+            && text[t.start..]
+                .get(..p.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(p))
+            && text[t.start + p.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+    })?;
+    catalog.tools.iter().position(|x| x.id == *id)
+}
+
 /// Finds the tools named in the text, longest alias first, left to right. Tokens with an
 /// empty word (quoted names, pasted data) name nothing.
 pub(super) fn mentions(
@@ -89,9 +108,23 @@ pub(super) fn mentions(
                         continue;
                     }
                 }
+                // "a GitHub-style payload" is something shaped like GitHub
+                let end = toks[i + alias.len() - 1].end;
+                let likeness = text[end..].starts_with('-')
+                    && toks.get(i + alias.len()).is_some_and(|n| {
+                        lang.entities.imitation.contains(&n.w) && n.start == end + 1
+                    });
+                if likeness {
+                    continue;
+                }
                 found = Some((*tool, alias.len()));
                 break;
             }
+        }
+        if found.is_none()
+            && let Some(t) = prefixed(catalog, lang, &toks[i], text)
+        {
+            found = Some((t, 1));
         }
         if found.is_none()
             && let Some(o) = ordinary
@@ -155,6 +188,9 @@ mod tests {
             ("when a zoom recording finishes", &["zoom"]),
             ("a ghost story podcast", &[]),
             ("flag listings over 3,000 square feet", &[]),
+            ("accept a GitHub-style push payload", &[]),
+            ("send me the top posts from r/dataengineering", &["reddit"]),
+            ("new plaid transactions over 200", &["plaid"]),
         ];
         for (text, want) in cases {
             assert_eq!(named(text), *want, "{text}");

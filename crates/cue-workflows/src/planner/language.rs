@@ -17,13 +17,25 @@ const POLICY_JSON: &str = include_str!("../../data/language/policy.json");
 const DATA_JSON: &str = include_str!("../../data/language/data.json");
 const ENTITIES_JSON: &str = include_str!("../../data/language/entities.json");
 const TRIGGERS_JSON: &str = include_str!("../../data/language/triggers.json");
+const PREFERENCES_JSON: &str = include_str!("../../data/language/preferences.json");
 
 /// A phrase as words.
 pub(crate) type Phrase = Vec<String>;
 
+/// Phrases as words; a `*` piece stands for any one word.
 fn phrases(list: &[String]) -> Vec<Phrase> {
     list.iter()
-        .map(|p| words(p))
+        .map(|p| {
+            p.split_whitespace()
+                .flat_map(|piece| {
+                    if piece == "*" {
+                        vec![WILDCARD.to_owned()]
+                    } else {
+                        words(piece)
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -31,11 +43,14 @@ fn phrases(list: &[String]) -> Vec<Phrase> {
 /// Whether `phrase` starts at token `i`.
 pub(crate) fn phrase_at(toks: &[Tok], i: usize, phrase: &[String]) -> bool {
     !phrase.is_empty()
-        && phrase
-            .iter()
-            .enumerate()
-            .all(|(k, w)| toks.get(i + k).is_some_and(|t| t.w == *w))
+        && phrase.iter().enumerate().all(|(k, w)| {
+            toks.get(i + k)
+                .is_some_and(|t| t.w == *w || (w == WILDCARD && !t.w.is_empty()))
+        })
 }
+
+/// Any one word, in a phrase.
+const WILDCARD: &str = "*";
 
 /// The first phrase of `list` starting at token `i`, longest first.
 pub(crate) fn any_at<'p>(toks: &[Tok], i: usize, list: &'p [Phrase]) -> Option<&'p Phrase> {
@@ -75,6 +90,7 @@ pub(crate) struct Negation {
     pub after: Vec<Phrase>,
     pub glue: Vec<String>,
     pub attribute_before: Vec<String>,
+    pub attribute_sensitive: Vec<Phrase>,
     /// Channel words and the tools they select.
     pub channels: Vec<(Phrase, Vec<Selector>)>,
 }
@@ -114,6 +130,7 @@ struct NegationFile {
     after: Vec<String>,
     glue: Vec<String>,
     attribute_before: Vec<String>,
+    attribute_sensitive: Vec<String>,
     channels: BTreeMap<String, Vec<String>>,
 }
 
@@ -142,7 +159,7 @@ impl NounUses {
         let Some(t) = toks.get(i) else {
             return false;
         };
-        if !self.words.iter().any(|w| *w == t.w) {
+        if !self.words.contains(&t.w) {
             return false;
         }
         let before = i
@@ -226,8 +243,30 @@ pub(crate) struct OrdinaryWord {
     pub capital: bool,
 }
 
+/// Context rules for every name.
+#[derive(Debug, Clone)]
+pub(crate) struct EntityRules {
+    /// Words that, hyphenated after a name, make it a likeness ("GitHub-style").
+    pub imitation: Vec<String>,
+    /// Written forms that name a tool (`r/` → Reddit).
+    pub prefixes: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+struct PrefixEntry {
+    prefix: String,
+    tool: String,
+}
+
+#[derive(Deserialize)]
+struct PreferencesFile {
+    aws: Vec<String>,
+}
+
 #[derive(Deserialize)]
 struct EntitiesFile {
+    imitation: Vec<String>,
+    prefixes: Vec<PrefixEntry>,
     before: Vec<String>,
     after: Vec<String>,
     not_before: Vec<String>,
@@ -264,6 +303,7 @@ pub(crate) struct TriggerWords {
     pub event_cues: Vec<Phrase>,
     pub late_event_cues: Vec<Phrase>,
     pub upload: Vec<Phrase>,
+    pub watch: Vec<Phrase>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
     pub unsupported: Vec<(Phrase, String, String)>,
 }
@@ -276,6 +316,7 @@ struct TriggersFile {
     event_cues: Vec<String>,
     late_event_cues: Vec<String>,
     upload: Vec<String>,
+    watch: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
 }
 
@@ -295,7 +336,10 @@ pub(crate) struct Language {
     pub policy: Vec<PolicyCategory>,
     pub data: DataWords,
     pub ordinary: Vec<OrdinaryWord>,
+    pub entities: EntityRules,
     pub triggers: TriggerWords,
+    /// Phrases that ask for AWS-hosted tools.
+    pub prefer_aws: Vec<Phrase>,
 }
 
 fn bad(file: &str, e: &dyn std::fmt::Display) -> WorkflowError {
@@ -316,6 +360,7 @@ impl Language {
         let data: DataFile = parse("data.json", DATA_JSON)?;
         let ent: EntitiesFile = parse("entities.json", ENTITIES_JSON)?;
         let trig: TriggersFile = parse("triggers.json", TRIGGERS_JSON)?;
+        let pref: PreferencesFile = parse("preferences.json", PREFERENCES_JSON)?;
         let mut channels = Vec::new();
         for (word, sels) in &neg.channels {
             let sels = sels
@@ -353,6 +398,7 @@ impl Language {
                 after: phrases(&neg.after),
                 glue: neg.glue,
                 attribute_before: neg.attribute_before,
+                attribute_sensitive: phrases(&neg.attribute_sensitive),
                 channels,
             },
             delivery: DeliveryWords {
@@ -401,6 +447,15 @@ impl Language {
                     capital: w.capital,
                 })
                 .collect(),
+            entities: EntityRules {
+                imitation: ent.imitation.clone(),
+                prefixes: ent
+                    .prefixes
+                    .iter()
+                    .map(|p| (p.prefix.clone(), p.tool.clone()))
+                    .collect(),
+            },
+            prefer_aws: phrases(&pref.aws),
             triggers: TriggerWords {
                 manual: phrases(&trig.manual),
                 webhook: phrases(&trig.webhook),
@@ -408,6 +463,7 @@ impl Language {
                 event_cues: phrases(&trig.event_cues),
                 late_event_cues: phrases(&trig.late_event_cues),
                 upload: phrases(&trig.upload),
+                watch: phrases(&trig.watch),
                 unsupported: trig
                     .unsupported
                     .iter()
@@ -432,6 +488,9 @@ mod tests {
         }
         for w in &lang.ordinary {
             assert!(catalog.tool(&w.tool).is_some(), "{}", w.tool);
+        }
+        for (_, t) in &lang.entities.prefixes {
+            assert!(catalog.tool(t).is_some(), "{t}");
         }
         assert!(!lang.policy.is_empty());
         assert!(lang.negation.clause.contains(&words("don't")));

@@ -167,6 +167,7 @@ fn need_tool<'c>(
     n: &Need,
     hints: &ToolHints<'_>,
     excl: &Exclusions,
+    prefer_aws: bool,
 ) -> Option<(usize, &'c crate::catalog::Action, bool)> {
     let allowed = |id: &str| {
         catalog
@@ -186,15 +187,22 @@ fn need_tool<'c>(
             tool.actions.iter().find(|a| a.role == role)
         })
     };
-    if let Some(h) = hinted(catalog, n, hints)
+    let mut candidates: Vec<usize> = std::iter::once(&n.default)
+        .chain(&n.alternatives)
+        .filter_map(|id| allowed(id))
+        .collect();
+    if prefer_aws {
+        // "a model hosted inside our AWS account": AWS-hosted candidates first
+        candidates
+            .sort_by_key(|&i| !matches!(catalog.tool_at(i).api, crate::catalog::Api::Boto3 { .. }));
+    } else if let Some(h) = hinted(catalog, n, hints)
         && let Some(i) = allowed(&h.id)
         && let Some(a) = action_of(i)
     {
         return Some((i, a, h.id != n.default));
     }
-    std::iter::once(&n.default)
-        .chain(&n.alternatives)
-        .filter_map(|id| allowed(id))
+    candidates
+        .into_iter()
         .find_map(|i| action_of(i).map(|a| (i, a, false)))
 }
 
@@ -245,7 +253,7 @@ fn need_draft(
     {
         return None;
     }
-    let (ti, action, by_hint) = need_tool(catalog, n, hints, excl)?;
+    let (ti, action, by_hint) = need_tool(catalog, n, hints, excl, excl.prefer_aws)?;
     if Some(ti) == trigger_tool || drafts.iter().any(|d| d.tool == ti) {
         return None;
     }
@@ -329,8 +337,24 @@ pub(crate) fn plan(
         .into_iter()
         .filter(|m| !excl.negated(m.at) && !excl.excludes(m.tool))
         .collect();
-    let trig = choose_trigger(catalog, lang, &toks, text, &ms);
+    let mut trig = choose_trigger(catalog, lang, &toks, text, &ms);
     let mut assumptions: Vec<String> = Vec::new();
+    // a source the catalog has no trigger for (a table change, a stream) is never refused: the
+    // nearest supported trigger, said plainly
+    if trig.kind == TriggerKind::AppEvent
+        && trig.tool.is_none_or(|mi| ms[mi].at >= trig.end)
+        && let Some((_, k, note)) = lang.triggers.unsupported.iter().find(|(p, _, _)| {
+            (0..trig.end.min(toks.len())).any(|i| language::phrase_at(&toks, i, p))
+        })
+    {
+        trig.kind = if k == "schedule" {
+            TriggerKind::Schedule
+        } else {
+            TriggerKind::Webhook
+        };
+        trig.tool = None;
+        assumptions.push(note.clone());
+    }
     let clause_span = |c: usize| -> (usize, usize) {
         let first = toks.iter().find(|t| t.clause == c).map_or(0, |t| t.start);
         let next = toks
@@ -422,25 +446,8 @@ pub(crate) fn plan(
     });
     let mut kind = trig.kind;
     if kind == TriggerKind::AppEvent && trigger_tool.is_none() {
-        // a source the catalog has no trigger for (a table change, a stream): the nearest
-        // supported trigger, said plainly
-        let unsupported = lang.triggers.unsupported.iter().find(|(p, _, _)| {
-            (0..trig.end.min(toks.len())).any(|i| language::phrase_at(&toks, i, p))
-        });
-        match unsupported {
-            Some((_, k, note)) if k == "schedule" => {
-                kind = TriggerKind::Schedule;
-                assumptions.push(note.clone());
-            }
-            Some((_, _, note)) => {
-                kind = TriggerKind::Webhook;
-                assumptions.push(note.clone());
-            }
-            None => {
-                kind = TriggerKind::Webhook;
-                assumptions.push("No app was named for the event; the workflow exposes a webhook URL that the app should call.".to_owned());
-            }
-        }
+        kind = TriggerKind::Webhook;
+        assumptions.push("No app was named for the event; the workflow exposes a webhook URL that the app should call.".to_owned());
     }
     let delivery = match (kind, event.map(|e| e.delivery)) {
         (TriggerKind::Schedule, _) => Delivery::Schedule,
@@ -468,11 +475,14 @@ pub(crate) fn plan(
                 format!("Runs {}", s.description),
             )
         }
-        (None, Delivery::Schedule) => (
-            Some("rate(5 minutes)".to_owned()),
-            None,
-            "Runs every 5 minutes".to_owned(),
-        ),
+        (None, Delivery::Schedule) => {
+            assumptions.push("No interval was named; the check runs every 5 minutes (change the Schedule in template.yaml).".to_owned());
+            (
+                Some("rate(5 minutes)".to_owned()),
+                None,
+                "Runs every 5 minutes".to_owned(),
+            )
+        }
         (None, Delivery::Poll) => {
             assumptions.push(format!(
                 "{} is checked for new items every 5 minutes (it cannot call the function directly without extra setup).",

@@ -18,6 +18,8 @@ pub(super) struct Exclusions {
     pub scopes: Vec<Range<usize>>,
     /// Excluded tools (catalog indexes).
     pub tools: BTreeSet<usize>,
+    /// The prompt wants tools hosted in AWS ("a model inside our AWS account").
+    pub prefer_aws: bool,
 }
 
 impl Exclusions {
@@ -62,17 +64,20 @@ pub(super) fn exclusions(
     let n = &lang.negation;
     let mut scopes: Vec<Range<usize>> = Vec::new();
     for i in 0..toks.len() {
-        let attribute = i.checked_sub(1).is_some_and(|p| {
+        // "issues with no assignee", "if the contact is not in HubSpot": a description of data
+        let after_verb = i.checked_sub(1).is_some_and(|p| {
             toks[p].clause == toks[i].clause && n.attribute_before.contains(&toks[p].w)
         });
+        let attribute =
+            |cue: &[String]| after_verb && n.attribute_sensitive.iter().any(|a| a == cue);
         if let Some(p) = any_at(toks, i, &n.clause)
-            && !attribute
+            && !attribute(p)
         {
             scopes.push(i + p.len()..clause_end(toks, i));
             continue;
         }
         if let Some(p) = any_at(toks, i, &n.direct)
-            && !attribute
+            && !attribute(p)
         {
             let from = i + p.len();
             let end = clause_end(toks, i);
@@ -141,7 +146,12 @@ pub(super) fn exclusions(
             }
         }
     }
-    Exclusions { scopes, tools }
+    let prefer_aws = (0..toks.len()).any(|i| any_at(toks, i, &lang.prefer_aws).is_some());
+    Exclusions {
+        scopes,
+        tools,
+        prefer_aws,
+    }
 }
 
 #[cfg(test)]
@@ -173,6 +183,10 @@ mod tests {
             ("dont touch hub spot thats the old crm", &["hubspot"]),
             ("just a text uh not whatsapp though", &["whatsapp"]),
             ("make a ticket, the zoom call isn't needed", &["zoom"]),
+            (
+                "summarise it; we are not allowed to use OpenAI",
+                &["openai"],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(excluded(text), *want, "{text}");
@@ -204,6 +218,7 @@ mod tests {
             "avoid duplicates in Airtable when adding rows",
             "if the invoice is not paid in Xero, email the customer",
             "when a deal has no owner in HubSpot, tell #sales",
+            "if the contact is not in HubSpot, add it there",
         ] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
         }

@@ -22,13 +22,17 @@ pub(super) struct TriggerChoice {
 /// trigger clause runs on into the next one.
 const SHORT_OPENING: usize = 3;
 
-fn trigger_end(toks: &[Tok]) -> usize {
+fn trigger_end(lang: &Language, toks: &[Tok], ms: &[Mention]) -> usize {
     let first = toks.first().map_or(0, |t| t.clause);
     let end = toks
         .iter()
         .position(|t| t.clause != first)
         .unwrap_or(toks.len());
-    if end < SHORT_OPENING && end < toks.len() {
+    // an opening without a name or a cue ("can you make it so ...") says nothing yet
+    let empty = !ms.iter().any(|m| m.at < end)
+        && any_in(toks, 0..end, &lang.triggers.event_cues).is_none()
+        && any_in(toks, 0..end, &lang.triggers.manual).is_none();
+    if (end < SHORT_OPENING || empty) && end < toks.len() {
         let second = toks[end].clause;
         return toks[end..]
             .iter()
@@ -116,7 +120,7 @@ pub(super) fn choose_trigger(
                     .map_or(all, |k| i + k),
             )
         }
-        None => (0, trigger_end(toks)),
+        None => (0, trigger_end(lang, toks, ms)),
     };
     let sched = schedule::parse(text, toks);
     let starts_with_event = toks
@@ -276,7 +280,14 @@ pub(super) fn choose_trigger(
         let receiving =
             has_word(toks, zs..trigger_zone, RECEIVE).is_some() || toks[ei].w == "inbox";
         let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ei + 8));
-        if receiving && (toks[ei].w != "message" || email_tool.is_some()) {
+        // "when a payment fails in Stripe the customer gets an email": the event is Stripe's
+        let app_first = ms.iter().any(|m| {
+            m.at >= zs
+                && m.at < ei
+                && cat(m) != "email"
+                && !catalog.tool_at(m.tool).events.is_empty()
+        });
+        if receiving && !app_first && (toks[ei].w != "message" || email_tool.is_some()) {
             return TriggerChoice {
                 kind: TriggerKind::EmailReceived,
                 tool: email_tool,
@@ -313,6 +324,18 @@ pub(super) fn choose_trigger(
             };
         }
     }
+    // "keep an eye on the site and text me if it goes down": a check on a schedule, unless an
+    // app the event could come from is named
+    if first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), end).is_none()
+        && any_in(toks, 0..all, &words.watch).is_some()
+    {
+        return TriggerChoice {
+            kind: TriggerKind::Schedule,
+            tool: None,
+            end,
+            schedule: sched,
+        };
+    }
     let arrow = text.contains("->") || text.contains('→');
     let event_cue =
         starts_with_event || arrow || any_in(toks, zs..end, &words.event_cues).is_some();
@@ -343,5 +366,95 @@ pub(super) fn choose_trigger(
         tool: None,
         end,
         schedule: None,
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::planner::entities::mentions;
+    use crate::text::tokenize;
+
+    fn kind(text: &str) -> TriggerKind {
+        let catalog = Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        let ms = mentions(&catalog, &lang, &toks, text);
+        choose_trigger(&catalog, &lang, &toks, text, &ms).kind
+    }
+
+    #[test]
+    fn indirect_triggers_are_read() {
+        let cases = [
+            (
+                "when I press go, post the report to Slack",
+                TriggerKind::Manual,
+            ),
+            (
+                "I'll start it myself when needed: copy the rows to Airtable",
+                TriggerKind::Manual,
+            ),
+            (
+                "do it by hand: archive the Trello cards",
+                TriggerKind::Manual,
+            ),
+            (
+                "give me a URL that our sensors can post readings to and save them in Airtable",
+                TriggerKind::Webhook,
+            ),
+            (
+                "when an email arrives in my Gmail inbox, save the attachments to Dropbox",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "vendors email invoices to ap@ourco.com; create a bill in Xero",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "keep an eye on our website and text me if it goes down",
+                TriggerKind::Schedule,
+            ),
+            (
+                "hey so new rows in airtable should go into pipedrive",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "can you make it so new Stripe charges go to a Google Sheet",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "whenever a payment fails in stripe the customer should get an email",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alike_phrasings_keep_their_trigger() {
+        let cases = [
+            (
+                "email the report to boss@ourco.com every Monday at 9",
+                TriggerKind::Schedule,
+            ),
+            (
+                "every weekday at 9 post the open Jira issues to Slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "when the Datadog monitor alerts, page on-call in PagerDuty",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "notify #sales in Slack when a new HubSpot deal is created",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
     }
 }
