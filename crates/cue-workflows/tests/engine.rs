@@ -913,3 +913,23 @@ fn pasted_instructions_add_no_tools() {
     assert!(!ids.contains("discord"), "{ids:?}");
     assert!(ids.contains("slack") && ids.contains("typeform"), "{ids:?}");
 }
+
+#[test]
+fn a_result_written_back_to_the_source_is_a_step() {
+    let g = generate(
+        "When a new screenshot lands in the S3 bucket 'qa-shots', save a cropped copy next to the original.",
+    );
+    assert_eq!(g.plan.trigger.kind, TriggerKind::FileUpload);
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "aws_s3"),
+        "{:?}",
+        g.plan.steps
+    );
+    // nothing to do after the event is still a question, not a guess
+    assert!(matches!(
+        engine().generate(&GenerateRequest::text(
+            "When a new screenshot lands in the S3 bucket 'qa-shots'."
+        )),
+        Err(WorkflowError::NotUnderstood { .. })
+    ));
+}

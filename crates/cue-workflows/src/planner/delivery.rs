@@ -20,14 +20,17 @@ pub(super) fn unnamed_channel(
     toks: &[Tok],
     excl: &Exclusions,
     named: &[bool],
+    trigger_end: usize,
 ) -> Option<(Vec<String>, usize)> {
     let d = &lang.delivery;
     let at = (0..toks.len()).find(|&i| {
         let Some(ask) = any_at(toks, i, &d.asks) else {
             return false;
         };
-        // one word after a determiner or a tool name is a noun ("a Datadog alert")
+        // in the trigger clause, one word after a determiner or a tool name is a noun ("when a
+        // Datadog alert fires")
         let noun = ask.len() == 1
+            && i < trigger_end
             && i.checked_sub(1).is_some_and(|p| {
                 DETERMINERS.contains(&toks[p].w.as_str()) || named.get(p).copied().unwrap_or(false)
             });
@@ -78,7 +81,7 @@ mod tests {
     fn channel(text: &str) -> Option<String> {
         let lang = Language::builtin().unwrap();
         let toks = tokenize(text);
-        unnamed_channel(&lang, &toks, &Exclusions::default(), &[]).map(|(n, _)| n[0].clone())
+        unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 4).map(|(n, _)| n[0].clone())
     }
 
     #[test]
@@ -91,6 +94,14 @@ mod tests {
             ("a push notification on my phone", Some("SMS")),
             ("copy each new row to Airtable", None),
             ("when a new alert fires, open a Jira issue", None),
+            (
+                "Let the support leads know when a ticket sits unassigned",
+                Some("team chat"),
+            ),
+            (
+                "people who booked a class should get a reminder text",
+                Some("SMS"),
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(channel(text).as_deref(), want, "{text}");

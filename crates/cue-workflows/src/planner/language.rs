@@ -304,8 +304,11 @@ pub(crate) struct TriggerWords {
     pub late_event_cues: Vec<Phrase>,
     pub upload: Vec<Phrase>,
     pub watch: Vec<Phrase>,
+    pub lingering: Vec<Phrase>,
+    pub for_long: Vec<Phrase>,
+    pub write_back: Vec<String>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
-    pub unsupported: Vec<(Phrase, String, String)>,
+    pub unsupported: Vec<Unsupported>,
 }
 
 #[derive(Deserialize)]
@@ -317,6 +320,9 @@ struct TriggersFile {
     late_event_cues: Vec<String>,
     upload: Vec<String>,
     watch: Vec<String>,
+    lingering: Vec<String>,
+    for_long: Vec<String>,
+    write_back: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
 }
 
@@ -325,6 +331,18 @@ struct UnsupportedEntry {
     phrase: String,
     kind: String,
     note: String,
+    #[serde(default)]
+    categories: Vec<String>,
+}
+
+/// A trigger source the catalog lacks, the kind used instead and the note that says so.
+#[derive(Debug, Clone)]
+pub(crate) struct Unsupported {
+    pub phrase: Phrase,
+    pub kind: String,
+    pub note: String,
+    /// When not empty, a tool of one of these categories must be named in the trigger clause.
+    pub categories: Vec<String>,
 }
 
 /// Every vocabulary of the planner.
@@ -464,10 +482,18 @@ impl Language {
                 late_event_cues: phrases(&trig.late_event_cues),
                 upload: phrases(&trig.upload),
                 watch: phrases(&trig.watch),
+                lingering: phrases(&trig.lingering),
+                for_long: phrases(&trig.for_long),
+                write_back: trig.write_back.clone(),
                 unsupported: trig
                     .unsupported
                     .iter()
-                    .map(|u| (words(&u.phrase), u.kind.clone(), u.note.clone()))
+                    .map(|u| Unsupported {
+                        phrase: words(&u.phrase),
+                        kind: u.kind.clone(),
+                        note: u.note.clone(),
+                        categories: u.categories.clone(),
+                    })
                     .collect(),
             },
         })

@@ -284,6 +284,42 @@ fn need_draft(
     })
 }
 
+/// A step that writes back to the trigger's own tool ("when a screenshot lands in the bucket,
+/// save a cropped copy next to it"): the first write verb after the trigger and the tool's write
+/// action its clause asks for.
+fn write_back(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    tool: usize,
+    from: usize,
+) -> Option<Draft> {
+    let at = (from..toks.len()).find(|&i| lang.triggers.write_back.contains(&toks[i].w))?;
+    let clause: Vec<&str> = toks
+        .iter()
+        .filter(|t| t.clause == toks[at].clause)
+        .map(|t| t.w.as_str())
+        .collect();
+    let t = catalog.tool_at(tool);
+    let action = t
+        .actions
+        .iter()
+        .filter(|a| a.role == Role::Write)
+        .max_by_key(|a| {
+            a.words
+                .iter()
+                .filter(|p| p.split(' ').all(|w| clause.contains(&w)))
+                .count()
+        })?;
+    Some(Draft {
+        tool,
+        action: action.id.clone(),
+        at,
+        clause: toks[at].clause,
+        role: action.role,
+    })
+}
+
 /// The instruction tokens of a prompt: quoted names and pasted data have an empty word.
 fn instruction_tokens(lang: &Language, text: &str) -> (Vec<Tok>, Vec<(usize, usize)>) {
     let all_toks = tokenize(text);
@@ -341,19 +377,33 @@ pub(crate) fn plan(
     let mut assumptions: Vec<String> = Vec::new();
     // a source the catalog has no trigger for (a table change, a stream) is never refused: the
     // nearest supported trigger, said plainly
+    // the source is the first thing named in the trigger clause
+    let source_without_events = |mi: usize| {
+        ms[mi].at >= trig.end
+            || ms
+                .iter()
+                .any(|m| m.at < ms[mi].at && catalog.tool_at(m.tool).events.is_empty())
+    };
     if trig.kind == TriggerKind::AppEvent
-        && trig.tool.is_none_or(|mi| ms[mi].at >= trig.end)
-        && let Some((_, k, note)) = lang.triggers.unsupported.iter().find(|(p, _, _)| {
-            (0..trig.end.min(toks.len())).any(|i| language::phrase_at(&toks, i, p))
+        && trig.tool.is_none_or(source_without_events)
+        && let Some(u) = lang.triggers.unsupported.iter().find(|u| {
+            let zone = 0..trig.end.min(toks.len());
+            zone.clone()
+                .any(|i| language::phrase_at(&toks, i, &u.phrase))
+                && (u.categories.is_empty()
+                    || ms.iter().any(|m| {
+                        zone.contains(&m.at)
+                            && u.categories.contains(&catalog.tool_at(m.tool).category)
+                    }))
         })
     {
-        trig.kind = if k == "schedule" {
+        trig.kind = if u.kind == "schedule" {
             TriggerKind::Schedule
         } else {
             TriggerKind::Webhook
         };
         trig.tool = None;
-        assumptions.push(note.clone());
+        assumptions.push(u.note.clone());
     }
     let clause_span = |c: usize| -> (usize, usize) {
         let first = toks.iter().find(|t| t.clause == c).map_or(0, |t| t.start);
@@ -601,7 +651,8 @@ pub(crate) fn plan(
     // a message asked for without a channel ("let me know", "notify the team")
     let cats = used_categories(&drafts);
     if !cats.iter().any(|c| lang.delivery.satisfied_by.contains(c))
-        && let Some((need_ids, at)) = delivery::unnamed_channel(lang, &toks, &excl, &masked)
+        && let Some((need_ids, at)) =
+            delivery::unnamed_channel(lang, &toks, &excl, &masked, trig.end)
     {
         // the first audience whose channel is not excluded
         let chosen = need_ids.iter().find_map(|id| {
@@ -639,6 +690,16 @@ pub(crate) fn plan(
         return Err(WorkflowError::NotUnderstood {
             hint: "name what should happen and with which apps, e.g. \"every Monday at 9am post the open GitHub issues to #dev in Slack\"".to_owned(),
         });
+    }
+    if drafts.is_empty()
+        && let Some(ti) = trigger_tool
+        && let Some(d) = write_back(catalog, lang, &toks, ti, trig.end)
+    {
+        assumptions.push(format!(
+            "The result is written back to {}, where the event came from.",
+            catalog.tool_at(ti).name
+        ));
+        drafts.push(d);
     }
     if drafts.is_empty() {
         // an event with nothing to do: log it somewhere sensible is guessing; ask instead

@@ -336,6 +336,19 @@ pub(super) fn choose_trigger(
             schedule: sched,
         };
     }
+    // "when a ticket has sat unassigned for more than 2 hours": a state, found by checking
+    // (the app is then read by a step)
+    if sched.is_none()
+        && any_in(toks, zs..end, &words.lingering).is_some()
+        && any_in(toks, zs..end, &words.for_long).is_some()
+    {
+        return TriggerChoice {
+            kind: TriggerKind::Schedule,
+            tool: None,
+            end,
+            schedule: None,
+        };
+    }
     let arrow = text.contains("->") || text.contains('→');
     let event_cue =
         starts_with_event || arrow || any_in(toks, zs..end, &words.event_cues).is_some();
@@ -426,6 +439,10 @@ mod tests {
             (
                 "whenever a payment fails in stripe the customer should get an email",
                 TriggerKind::AppEvent,
+            ),
+            (
+                "when a Zendesk ticket has sat unassigned for more than 2 hours, tell #support",
+                TriggerKind::Schedule,
             ),
         ];
         for (text, want) in cases {
