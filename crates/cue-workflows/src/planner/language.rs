@@ -91,6 +91,7 @@ pub(crate) struct Negation {
     pub glue: Vec<String>,
     pub attribute_before: Vec<String>,
     pub attribute_sensitive: Vec<Phrase>,
+    pub scope_end: Vec<String>,
     /// Channel words and the tools they select.
     pub channels: Vec<(Phrase, Vec<Selector>)>,
 }
@@ -131,6 +132,7 @@ struct NegationFile {
     glue: Vec<String>,
     attribute_before: Vec<String>,
     attribute_sensitive: Vec<String>,
+    scope_end: Vec<String>,
     channels: BTreeMap<String, Vec<String>>,
 }
 
@@ -417,6 +419,7 @@ impl Language {
                 glue: neg.glue,
                 attribute_before: neg.attribute_before,
                 attribute_sensitive: phrases(&neg.attribute_sensitive),
+                scope_end: neg.scope_end,
                 channels,
             },
             delivery: DeliveryWords {

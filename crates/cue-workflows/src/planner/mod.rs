@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, EventDelivery, Need, Role, Tool};
-use crate::model::{Condition, Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
+use crate::model::{Condition, Delivery, Plan, Step, Trigger, TriggerKind};
 use crate::text::{Tok, tokenize};
 
+mod assembly;
 mod conditions;
 mod delivery;
 mod entities;
@@ -22,7 +23,7 @@ pub(crate) use language::Language;
 pub(crate) use lexicon::respell;
 use negation::Exclusions;
 
-use crate::{WorkflowError, refs};
+use crate::WorkflowError;
 use conditions::conditions;
 use entities::mentions;
 use params::{extract_params, quoted_spans};
@@ -428,72 +429,13 @@ pub(crate) fn plan(
     }
 
     // the trigger tool and event
-    let mut trigger_tool: Option<usize> = trig.tool.map(|mi| ms[mi].tool);
-    let mut need_trigger_note: Option<String> = None;
-    if trigger_tool.is_none() {
-        let default_cat = match trig.kind {
-            TriggerKind::EmailReceived => Some(("gmail", "email", "Outlook or IMAP")),
-            TriggerKind::FileUpload => Some(("aws_s3", "file storage", "Google Drive or Dropbox")),
-            TriggerKind::Queue => Some(("sqs", "queue", "Amazon Kinesis or Kafka")),
-            TriggerKind::AppEvent => None,
-            _ => None,
-        };
-        if let Some((id, what, alt)) = default_cat {
-            trigger_tool = catalog.tools.iter().position(|t| t.id == id);
-            need_trigger_note = Some(format!(
-                "No {what} service was named for the trigger; using {} (alternatives: {alt}).",
-                catalog.tool(id).map_or(id, |t| t.name.as_str())
-            ));
-        } else if trig.kind == TriggerKind::AppEvent {
-            // a need in the trigger clause ("a support ticket is filed") names the source
-            for n in &catalog.needs {
-                let hit = n.phrases.iter().any(|p| {
-                    let pw: Vec<&str> = p.split(' ').collect();
-                    find_phrase(&toks, &pw, 0, trig.end).is_some_and(|i| !masked[i])
-                });
-                if let Some(t) = catalog.tools.iter().position(|t| t.id == n.default)
-                    && hit
-                    && !catalog.tools[t].events.is_empty()
-                {
-                    trigger_tool = Some(t);
-                    let alts: Vec<&str> = n
-                        .alternatives
-                        .iter()
-                        .filter_map(|a| catalog.tool(a))
-                        .map(|t| t.name.as_str())
-                        .collect();
-                    need_trigger_note = Some(format!(
-                        "No tool was named for the event; assuming it comes from {} (alternatives: {}).",
-                        catalog.tools[t].name,
-                        alts.join(", ")
-                    ));
-                    break;
-                }
-            }
-        }
-    }
-    if let Some(n) = need_trigger_note {
-        assumptions.push(n);
-    }
-    let trigger_words: Vec<&str> = toks[..trig.end.min(toks.len())]
-        .iter()
-        .map(|t| t.w.as_str())
-        .collect();
-    let event = trigger_tool.and_then(|ti| {
-        let tool = catalog.tool_at(ti);
-        let mut best: Option<(&crate::catalog::Event, usize)> = None;
-        for e in &tool.events {
-            let score = e
-                .words
-                .iter()
-                .filter(|p| p.split(' ').all(|w| trigger_words.contains(&w)))
-                .count();
-            if best.is_none_or(|(_, s)| score > s) {
-                best = Some((e, score));
-            }
-        }
-        best.map(|(e, _)| e)
-    });
+    let (trigger_tool, trigger_note) = match trig.tool {
+        Some(mi) => (Some(ms[mi].tool), None),
+        None => trigger::unnamed_source(catalog, &toks, &masked, &excl, trig.kind, trig.end),
+    };
+    assumptions.extend(trigger_note);
+    let event = trigger_tool
+        .and_then(|ti| trigger::event_of(catalog.tool_at(ti), &toks[..trig.end.min(toks.len())]));
     let mut kind = trig.kind;
     if kind == TriggerKind::AppEvent && trigger_tool.is_none() {
         kind = TriggerKind::Webhook;
@@ -836,89 +778,9 @@ pub(crate) fn plan(
         });
     }
 
-    // tools and their credentials
-    let mut tools: Vec<PlannedTool> = Vec::new();
-    let http_trigger = delivery == Delivery::Http;
-    let mut add_tool = |tool: &Tool, creds: Vec<String>| {
-        if let Some(pt) = tools.iter_mut().find(|t| t.id == tool.id) {
-            for c in creds {
-                if !pt.credentials.contains(&c) {
-                    pt.credentials.push(c);
-                }
-            }
-        } else {
-            tools.push(PlannedTool {
-                id: tool.id.clone(),
-                name: tool.name.clone(),
-                credentials: creds,
-            });
-        }
-    };
-    if let Some(ti) = trigger_tool {
-        let tool = catalog.tool_at(ti);
-        let mut creds = Vec::new();
-        let secret = event.and_then(|e| e.secret.clone());
-        let unsigned = http_trigger && secret.is_none();
-        if http_trigger {
-            creds.extend(secret);
-        }
-        add_tool(tool, creds);
-        if unsigned {
-            // the app cannot sign its calls: callers must send the shared secret header
-            if let Some(w) = catalog.tool("webhook") {
-                let creds = w
-                    .events
-                    .first()
-                    .and_then(|e| e.secret.clone())
-                    .into_iter()
-                    .collect();
-                add_tool(w, creds);
-            }
-        }
-    } else if kind == TriggerKind::Webhook
-        && let Some(w) = catalog.tool("webhook")
-    {
-        let creds = w
-            .events
-            .first()
-            .and_then(|e| e.secret.clone())
-            .into_iter()
-            .collect();
-        add_tool(w, creds);
-    }
-    for s in &steps {
-        if let Some(tool) = catalog.tool(&s.tool) {
-            let creds = tool
-                .action(&s.action)
-                .map(|a| refs::credentials_for(tool, a))
-                .unwrap_or_default();
-            add_tool(tool, creds);
-        }
-    }
-    let trigger_name = trigger_tool.map(|t| catalog.tool_at(t).name.clone());
-    let mut title_parts: Vec<String> = trigger_name.iter().cloned().collect();
-    for s in &steps {
-        if let Some(t) = catalog.tool(&s.tool)
-            && !title_parts.contains(&t.name)
-        {
-            title_parts.push(t.name.clone());
-        }
-    }
-    let name = match kind {
-        TriggerKind::Schedule => format!("Scheduled: {}", title_parts.join(" → ")),
-        TriggerKind::Manual => format!("On demand: {}", title_parts.join(" → ")),
-        TriggerKind::Webhook => format!("Webhook → {}", title_parts.join(" → ")),
-        _ => title_parts.join(" → "),
-    };
-    let summary = format!(
-        "{}; then {}.",
-        description,
-        steps
-            .iter()
-            .map(|s| lower_first(&s.description))
-            .collect::<Vec<_>>()
-            .join(", then ")
-    );
+    let tools = assembly::planned_tools(catalog, trigger_tool, event, kind, delivery, &steps);
+    let name = assembly::title(catalog, kind, trigger_tool, &steps);
+    let summary = assembly::summary(&description, &steps);
     Ok(Plan {
         name,
         summary,
@@ -937,12 +799,4 @@ pub(crate) fn plan(
         tools,
         assumptions,
     })
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
 }

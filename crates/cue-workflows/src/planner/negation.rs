@@ -73,7 +73,12 @@ pub(super) fn exclusions(
         if let Some(p) = any_at(toks, i, &n.clause)
             && !attribute(p)
         {
-            scopes.push(i + p.len()..clause_end(toks, i));
+            let from = i + p.len();
+            let end = clause_end(toks, i);
+            let end = (from..end)
+                .find(|&k| n.scope_end.contains(&toks[k].w))
+                .unwrap_or(end);
+            scopes.push(from..end);
             continue;
         }
         if let Some(p) = any_at(toks, i, &n.direct)
@@ -219,6 +224,7 @@ mod tests {
             "if the invoice is not paid in Xero, email the customer",
             "when a deal has no owner in HubSpot, tell #sales",
             "if the contact is not in HubSpot, add it there",
+            "i dont need anything fancy just add them to a google sheet",
             "when someone who's never bought before pays, add them to Klaviyo",
         ] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");

@@ -2,8 +2,9 @@
 //! belong to the trigger.
 
 use super::language::{Language, any_at};
-use super::{Mention, has_word};
-use crate::catalog::Catalog;
+use super::negation::Exclusions;
+use super::{Mention, find_phrase, has_word};
+use crate::catalog::{Catalog, Event, Tool};
 use crate::model::TriggerKind;
 use crate::schedule;
 use crate::text::Tok;
@@ -66,6 +67,95 @@ const RECEIVE: &[&str] = &[
     "forwarded",
     "sent",
 ];
+
+/// Where an event comes from when the prompt names no tool for it: the usual service for the
+/// kind (Gmail for received email, S3 for uploads, SQS for queues; the next one when the prompt
+/// excludes it), or the tool of a need named in the trigger clause ("a support ticket is
+/// filed" → Zendesk); with the assumption that says so.
+pub(super) fn unnamed_source(
+    catalog: &Catalog,
+    toks: &[Tok],
+    masked: &[bool],
+    excl: &Exclusions,
+    kind: TriggerKind,
+    end: usize,
+) -> (Option<usize>, Option<String>) {
+    let position = |id: &str| catalog.tools.iter().position(|t| t.id == id);
+    let usual: (&[&str], &str) = match kind {
+        TriggerKind::EmailReceived => (&["gmail", "outlook", "imap"], "email"),
+        TriggerKind::FileUpload => (&["aws_s3", "google_drive", "dropbox"], "file storage"),
+        TriggerKind::Queue => (&["sqs", "amazon_kinesis", "kafka"], "queue"),
+        _ => (&[], ""),
+    };
+    let (candidates, what) = usual;
+    let allowed: Vec<usize> = candidates
+        .iter()
+        .filter_map(|id| position(id))
+        .filter(|&i| !excl.excludes(i))
+        .collect();
+    if let Some((&first, rest)) = allowed.split_first() {
+        let alts: Vec<&str> = rest
+            .iter()
+            .map(|&i| catalog.tool_at(i).name.as_str())
+            .collect();
+        return (
+            Some(first),
+            Some(format!(
+                "No {what} service was named for the trigger; using {} (alternatives: {}).",
+                catalog.tool_at(first).name,
+                alts.join(", ")
+            )),
+        );
+    }
+    if kind != TriggerKind::AppEvent {
+        return (None, None);
+    }
+    // a need in the trigger clause ("a support ticket is filed") names the source
+    for n in &catalog.needs {
+        let hit = n.phrases.iter().any(|p| {
+            let pw: Vec<&str> = p.split(' ').collect();
+            find_phrase(toks, &pw, 0, end).is_some_and(|i| !masked[i] && !excl.negated(i))
+        });
+        if let Some(t) = position(&n.default)
+            && hit
+            && !excl.excludes(t)
+            && !catalog.tools[t].events.is_empty()
+        {
+            let alts: Vec<&str> = n
+                .alternatives
+                .iter()
+                .filter_map(|a| catalog.tool(a))
+                .map(|t| t.name.as_str())
+                .collect();
+            return (
+                Some(t),
+                Some(format!(
+                    "No tool was named for the event; assuming it comes from {} (alternatives: {}).",
+                    catalog.tools[t].name,
+                    alts.join(", ")
+                )),
+            );
+        }
+    }
+    (None, None)
+}
+
+/// The event of `tool` whose words the trigger clause uses most (the first on a tie).
+pub(super) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event> {
+    let words: Vec<&str> = trigger.iter().map(|t| t.w.as_str()).collect();
+    let mut best: Option<(&Event, usize)> = None;
+    for e in &tool.events {
+        let score = e
+            .words
+            .iter()
+            .filter(|p| p.split(' ').all(|w| words.contains(&w)))
+            .count();
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((e, score));
+        }
+    }
+    best.map(|(e, _)| e)
+}
 
 /// Verbs of mail that someone else sends to an address ("vendors email invoices to ap@...").
 const MAIL_VERBS: &[&str] = &[
