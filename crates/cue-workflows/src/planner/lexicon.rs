@@ -22,9 +22,9 @@ pub(crate) fn respell(lang: &Language, prompt: &str, speech: bool) -> String {
             }
             let first = pieces[i];
             let last = pieces[i + n - 1];
-            let lead = &first[..first.find(|c: char| c.is_alphanumeric()).unwrap_or(0)];
+            let lead = &first[..first.find(|c: char| c.is_ascii_alphanumeric()).unwrap_or(0)];
             let trail = &last[last
-                .rfind(|c: char| c.is_alphanumeric())
+                .rfind(|c: char| c.is_ascii_alphanumeric())
                 .map_or(last.len(), |e| e + 1)..];
             out.push(format!("{lead}{}{trail}", f.write));
             i += n;
