@@ -957,3 +957,11 @@ fn unusual_text_around_every_stage_never_panics() {
         }
     }
 }
+
+#[test]
+fn the_app_after_new_is_the_source() {
+    let g = generate("Without touching Jira, create a Linear issue for every new Sentry error.");
+    assert_eq!(g.plan.trigger.tool.as_deref(), Some("sentry"));
+    let ids = tool_ids(&g);
+    assert!(ids.contains("linear") && !ids.contains("jira"), "{ids:?}");
+}

@@ -443,12 +443,20 @@ pub(super) fn choose_trigger(
     let event_cue =
         starts_with_event || arrow || any_in(toks, zs..end, &words.event_cues).is_some();
     if event_cue {
-        let tool = first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), end).or_else(|| {
-            // a tool named only later is the source only if something else is left to do
-            (ms.len() > 1)
-                .then(|| first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), all))
-                .flatten()
-        });
+        // "create a Linear issue for every new Sentry error": the app right after "new" is the
+        // source, before any app named earlier in the clause
+        let after_new = |m: &Mention| {
+            (m.at.saturating_sub(2)..m.at).any(|k| toks.get(k).is_some_and(|t| t.w == "new"))
+        };
+        let has_events = |m: &Mention| !catalog.tool_at(m.tool).events.is_empty();
+        let tool = first_in(&|m| has_events(m) && after_new(m), end)
+            .or_else(|| first_in(&|m| has_events(m), end))
+            .or_else(|| {
+                // a tool named only later is the source only if something else is left to do
+                (ms.len() > 1)
+                    .then(|| first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), all))
+                    .flatten()
+            });
         return TriggerChoice {
             kind: TriggerKind::AppEvent,
             tool,
@@ -533,6 +541,10 @@ mod tests {
             (
                 "when a Zendesk ticket has sat unassigned for more than 2 hours, tell #support",
                 TriggerKind::Schedule,
+            ),
+            (
+                "create a Linear issue for every new Sentry error",
+                TriggerKind::AppEvent,
             ),
         ];
         for (text, want) in cases {
