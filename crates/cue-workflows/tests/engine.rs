@@ -965,3 +965,15 @@ fn the_app_after_new_is_the_source() {
     let ids = tool_ids(&g);
     assert!(ids.contains("linear") && !ids.contains("jira"), "{ids:?}");
 }
+
+#[test]
+fn a_message_to_send_is_not_a_field() {
+    let g = speech(
+        "when a new row is added to the google sheet send a welcome email to the customer email in that row",
+    );
+    assert!(tool_ids(&g).contains("amazon_ses"), "{:?}", tool_ids(&g));
+    let g = generate(
+        "When a new row is added to the Google Sheet, add the customer email to Mailchimp.",
+    );
+    assert!(!tool_ids(&g).contains("amazon_ses"), "{:?}", tool_ids(&g));
+}
