@@ -23,21 +23,8 @@ pub(super) fn unnamed_channel(
     trigger_end: usize,
 ) -> Option<(Vec<String>, usize)> {
     let d = &lang.delivery;
-    let at = (0..toks.len()).find(|&i| {
-        let Some(ask) = any_at(toks, i, &d.asks) else {
-            return false;
-        };
-        // in the trigger clause, one word after a determiner or a tool name is a noun ("when a
-        // Datadog alert fires")
-        let noun = ask.len() == 1
-            && i < trigger_end
-            && i.checked_sub(1).is_some_and(|p| {
-                DETERMINERS.contains(&toks[p].w.as_str()) || named.get(p).copied().unwrap_or(false)
-            });
-        !excl.negated(i) && !noun && !d.noun_uses.noun_at(toks, i)
-    })?;
-    let clause = toks[at].clause;
-    let in_zone = |i: usize| toks[i].clause == clause || toks[i].clause == clause + 1;
+    let at = (0..toks.len()).find(|&i| ask_at(lang, toks, excl, named, trigger_end, i))?;
+    let in_zone = |i: usize| in_ask_zone(toks, at, i);
     let said = |words: &[Vec<String>], zone: &dyn Fn(usize) -> bool| {
         (0..toks.len()).any(|i| zone(i) && !excl.negated(i) && any_at(toks, i, words).is_some())
     };
@@ -60,6 +47,63 @@ pub(super) fn unnamed_channel(
     }
     push(&d.default_need);
     Some((needs, at))
+}
+
+/// Whether token `i` asks for a message: an ask phrase, not under a negation, not a noun
+/// (inside the trigger clause, one word after a determiner or a tool name: "when a Datadog
+/// alert fires"; a channel word used as a noun).
+fn ask_at(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    trigger_end: usize,
+    i: usize,
+) -> bool {
+    let d = &lang.delivery;
+    let Some(ask) = any_at(toks, i, &d.asks) else {
+        return false;
+    };
+    let noun = ask.len() == 1
+        && i < trigger_end
+        && i.checked_sub(1).is_some_and(|p| {
+            DETERMINERS.contains(&toks[p].w.as_str()) || named.get(p).copied().unwrap_or(false)
+        });
+    !excl.negated(i) && !noun && !d.noun_uses.noun_at(toks, i)
+}
+
+/// The ask at `at` speaks of the audience words in its clause and the next.
+fn in_ask_zone(toks: &[Tok], at: usize, i: usize) -> bool {
+    let clause = toks[at].clause;
+    toks[i].clause == clause || toks[i].clause == clause + 1
+}
+
+/// An ask that names a team or channel as its audience ("text me and notify my team"): the
+/// team gets a chat message even when another channel serves another ask. The token of the
+/// ask, and the need.
+pub(super) fn team_ask<'l>(
+    lang: &'l Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    trigger_end: usize,
+) -> Option<(usize, &'l str)> {
+    let d = &lang.delivery;
+    let (words, need) = d.audiences.iter().find(|(_, n)| *n == d.team_need)?;
+    (0..toks.len())
+        .filter(|&i| ask_at(lang, toks, excl, named, trigger_end, i))
+        // an ask that names its own channel ("text the sales rep") is not a team message
+        .filter(|&i| {
+            !d.audiences
+                .iter()
+                .any(|(w, n)| *n != d.team_need && any_at(toks, i, w).is_some())
+        })
+        .find(|&at| {
+            (0..toks.len()).any(|i| {
+                in_ask_zone(toks, at, i) && !excl.negated(i) && any_at(toks, i, words).is_some()
+            })
+        })
+        .map(|at| (at, need.as_str()))
 }
 
 /// How the assumption names the audience of a need.

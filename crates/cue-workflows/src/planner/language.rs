@@ -142,6 +142,8 @@ pub(crate) struct DeliveryWords {
     pub asks: Vec<Phrase>,
     pub audiences: Vec<(Vec<Phrase>, String)>,
     pub default_need: String,
+    /// The need of an ask to a team, added even when another channel is in the plan.
+    pub team_need: String,
     pub replaces_needs: Vec<String>,
     pub satisfied_by: Vec<String>,
     pub noun_uses: NounUses,
@@ -179,6 +181,7 @@ struct DeliveryFile {
     asks: Vec<String>,
     audiences: Vec<AudienceEntry>,
     default_need: String,
+    team_need: String,
     replaces_needs: Vec<String>,
     satisfied_by: Vec<String>,
     noun_uses: NounUses,
@@ -430,6 +433,7 @@ impl Language {
                     .map(|a| (phrases(&a.words), a.need.clone()))
                     .collect(),
                 default_need: del.default_need,
+                team_need: del.team_need,
                 replaces_needs: del.replaces_needs,
                 satisfied_by: del.satisfied_by,
                 noun_uses: del.noun_uses,

@@ -623,6 +623,24 @@ pub(crate) fn plan(
             drafts.push(d);
         }
     }
+    // "text me and notify my team": a team asked for by name gets its chat message too
+    if !used_categories(&drafts).iter().any(|c| c == "chat")
+        && let Some((at, need)) = delivery::team_ask(lang, &toks, &excl, &masked, trig.end)
+        && let Some(n) = catalog.needs.iter().find(|n| n.id == need)
+        && let Some(d) = need_draft(
+            catalog,
+            n,
+            hints,
+            &excl,
+            trigger_tool,
+            &drafts,
+            at,
+            toks[at].clause,
+            &mut assumptions,
+        )
+    {
+        drafts.push(d);
+    }
     drafts.sort_by(|a, b| a.role.cmp(&b.role).then(a.at.cmp(&b.at)));
     let has_poll = poll_step.is_some();
     if let Some(p) = poll_step {
