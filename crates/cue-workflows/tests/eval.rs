@@ -316,14 +316,14 @@ fn report(label: &str, s: &Summary) -> (f64, f64) {
 }
 
 fn canonical_names() -> Option<BTreeSet<String>> {
-    let path = manifest().join("../../../shared/eval/tools.json");
+    let path = shared_eval("tools.json");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     Some(v["tools"].as_object()?.keys().cloned().collect())
 }
 
 #[test]
 fn dev_prompts_meet_targets() {
-    let path = manifest().join("../../../shared/eval/dev-prompts.jsonl");
+    let path = dev_prompts_path();
     let (Some(prompts), Some(canonical)) = (load(&path), canonical_names()) else {
         println!("skipped: {} or tools.json not found", path.display());
         return;
@@ -420,10 +420,7 @@ fn holdout_prompts_generate_valid_code() {
 fn template_hints_do_not_lower_any_score() {
     let canonical = canonical_names();
     let sets = [
-        (
-            "dev",
-            manifest().join("../../../shared/eval/dev-prompts.jsonl"),
-        ),
+        ("dev", dev_prompts_path()),
         ("own", manifest().join("tests/prompts.jsonl")),
         ("holdout", manifest().join("tests/prompts_holdout.jsonl")),
     ];
@@ -642,13 +639,17 @@ fn sets_side_by_side() {
     }
 }
 
-/// `shared/eval/dev-prompts.jsonl` next to a checkout at `/work/main` or in `/work/wt/<branch>`.
-fn dev_prompts_path() -> PathBuf {
-    let near = manifest().join("../../../shared/eval/dev-prompts.jsonl");
+/// A file of `shared/eval/` next to a checkout at `/work/main` or in `/work/wt/<branch>`.
+fn shared_eval(name: &str) -> PathBuf {
+    let near = manifest().join("../../../shared/eval").join(name);
     if near.exists() {
         return near;
     }
-    manifest().join("../../../../shared/eval/dev-prompts.jsonl")
+    manifest().join("../../../../shared/eval").join(name)
+}
+
+fn dev_prompts_path() -> PathBuf {
+    shared_eval("dev-prompts.jsonl")
 }
 
 /// Prints the plan of `CUE_EXPLAIN` (a prompt; `CUE_EXPLAIN_SPEECH=1` for a transcript), for
