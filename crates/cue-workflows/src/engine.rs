@@ -38,6 +38,8 @@ struct Hints {
 #[derive(Debug)]
 pub struct Engine {
     catalog: Catalog,
+    /// The planner's vocabularies (`data/language/`).
+    language: planner::Language,
     /// The generator's templates, parsed once.
     templates: Templates,
     max_prompt_chars: usize,
@@ -60,6 +62,7 @@ impl Engine {
         );
         Ok(Self {
             catalog,
+            language: planner::Language::builtin()?,
             templates: Templates::new()?,
             max_prompt_chars: DEFAULT_MAX_PROMPT_CHARS,
             validate: true,
@@ -126,14 +129,29 @@ impl Engine {
         if !req.prompt.chars().any(char::is_alphanumeric) {
             return Err(WorkflowError::EmptyPrompt);
         }
-        let normalized =
-            text::normalize(&req.prompt, req.input_type == InputType::SpeechTranscript);
+        let normalized = self.normalize(req);
         let closest = self.closest_templates(&normalized, HINT_TEMPLATES);
         let hints: Vec<(&str, f32)> = closest
             .iter()
             .flat_map(|(t, score)| t.plan.tools.iter().map(move |pt| (pt.id.as_str(), *score)))
             .collect();
-        planner::plan(&self.catalog, &normalized, &hints)
+        planner::plan(&self.catalog, &self.language, &normalized, &hints)
+    }
+
+    /// The prompt as the planner reads it: spoken names respelled, numbers and speech forms
+    /// normalised.
+    fn normalize(&self, req: &GenerateRequest) -> String {
+        let speech = req.input_type == InputType::SpeechTranscript;
+        text::normalize(
+            &planner::respell(&self.language, &req.prompt, speech),
+            speech,
+        )
+    }
+
+    /// The catalog ids of the tools the prompt excludes ("never text the customer", "leave
+    /// HubSpot out"): a model-backed planner is not offered them and may not answer with them.
+    pub fn excluded_tools(&self, req: &GenerateRequest) -> Vec<String> {
+        planner::excluded_tools(&self.catalog, &self.language, &self.normalize(req))
     }
 
     /// Plans and generates everything for a prompt.

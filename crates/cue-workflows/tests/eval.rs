@@ -316,14 +316,14 @@ fn report(label: &str, s: &Summary) -> (f64, f64) {
 }
 
 fn canonical_names() -> Option<BTreeSet<String>> {
-    let path = manifest().join("../../../shared/eval/tools.json");
+    let path = shared_eval("tools.json");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     Some(v["tools"].as_object()?.keys().cloned().collect())
 }
 
 #[test]
 fn dev_prompts_meet_targets() {
-    let path = manifest().join("../../../shared/eval/dev-prompts.jsonl");
+    let path = dev_prompts_path();
     let (Some(prompts), Some(canonical)) = (load(&path), canonical_names()) else {
         println!("skipped: {} or tools.json not found", path.display());
         return;
@@ -420,10 +420,7 @@ fn holdout_prompts_generate_valid_code() {
 fn template_hints_do_not_lower_any_score() {
     let canonical = canonical_names();
     let sets = [
-        (
-            "dev",
-            manifest().join("../../../shared/eval/dev-prompts.jsonl"),
-        ),
+        ("dev", dev_prompts_path()),
         ("own", manifest().join("tests/prompts.jsonl")),
         ("holdout", manifest().join("tests/prompts_holdout.jsonl")),
     ];
@@ -459,5 +456,220 @@ fn template_hints_do_not_lower_any_score() {
             after.validation_errors, 0,
             "{label}: cue-validate found errors"
         );
+    }
+}
+
+/// Aggregate numbers of one prompt set, as issue 11 reports them.
+#[derive(Default)]
+struct Aggregate {
+    valid: usize,
+    with_code: usize,
+    f1: f64,
+    trigger_hits: usize,
+    forbidden_produced: usize,
+    must_refuse: usize,
+    refused: usize,
+    typed: (usize, f64),
+    dictated: (usize, f64),
+}
+
+impl Aggregate {
+    fn line(&self, label: &str) -> String {
+        let n = self.valid.max(1) as f64;
+        let mean = |(k, f): (usize, f64)| if k == 0 { f64::NAN } else { f / k as f64 };
+        format!(
+            "{label}: valid={} tool_f1={:.3} trigger={:.3} forbidden_produced={} refused={}/{} code={:.1}% typed_f1={:.3} dictated_f1={:.3}",
+            self.valid,
+            self.f1 / n,
+            self.trigger_hits as f64 / n,
+            self.forbidden_produced,
+            self.refused,
+            self.must_refuse,
+            100.0 * self.with_code as f64 / n,
+            mean(self.typed),
+            mean(self.dictated),
+        )
+    }
+}
+
+/// Scores a set; per-prompt lines go to `details` (left `None` for the frozen sets, whose
+/// details nobody tuning the engine may read).
+fn aggregate(
+    engine: &Engine,
+    prompts: &[Value],
+    canonical: &BTreeSet<String>,
+    mut details: Option<&mut Vec<String>>,
+) -> Aggregate {
+    let mut a = Aggregate::default();
+    for p in prompts {
+        let id = p["id"].as_str().unwrap_or("?");
+        let speech = p["input_type"] == "speech_transcript";
+        let req = GenerateRequest {
+            prompt: p["prompt"].as_str().unwrap_or_default().to_owned(),
+            input_type: if speech {
+                InputType::SpeechTranscript
+            } else {
+                InputType::Text
+            },
+        };
+        let expect = &p["expect"];
+        let result = engine.generate(&req);
+        if expect.get("reject").and_then(Value::as_bool) == Some(true) {
+            a.must_refuse += 1;
+            let safe_ok = expect.get("safe_generation_ok").and_then(Value::as_bool) == Some(true);
+            let ok = match &result {
+                Err(WorkflowError::Disallowed { .. } | WorkflowError::NotUnderstood { .. }) => true,
+                Ok(_) => safe_ok,
+                Err(_) => false,
+            };
+            if ok {
+                a.refused += 1;
+            } else if let Some(d) = details.as_deref_mut() {
+                d.push(format!(
+                    "{id}: must refuse, got {:?}",
+                    result.map(|g| g.name)
+                ));
+            }
+            continue;
+        }
+        a.valid += 1;
+        let g = match result {
+            Ok(g) => g,
+            Err(e) => {
+                if let Some(d) = details.as_deref_mut() {
+                    d.push(format!("{id}: error {e}"));
+                }
+                if speech {
+                    a.dictated.0 += 1;
+                } else {
+                    a.typed.0 += 1;
+                }
+                continue;
+            }
+        };
+        a.with_code += 1;
+        let predicted: BTreeSet<String> = g
+            .tools
+            .iter()
+            .map(|t| t.name.clone())
+            .filter(|n| canonical.contains(n))
+            .collect();
+        let (_, _, f1) = score_tools(&predicted, expect);
+        a.f1 += f1;
+        let slot = if speech {
+            &mut a.dictated
+        } else {
+            &mut a.typed
+        };
+        slot.0 += 1;
+        slot.1 += f1;
+        let forbidden: Vec<String> = names(expect, "forbidden")
+            .into_iter()
+            .filter(|t| predicted.contains(t))
+            .collect();
+        if !forbidden.is_empty() {
+            a.forbidden_produced += 1;
+        }
+        let got = g.plan.trigger.kind.as_str();
+        let trigger_hit = trigger_ok(expect["trigger"].as_str().unwrap_or(""), got);
+        a.trigger_hits += usize::from(trigger_hit);
+        if let Some(d) = details.as_deref_mut()
+            && (f1 < 0.999 || !trigger_hit || !forbidden.is_empty())
+        {
+            d.push(format!(
+                "{id}: tools {predicted:?} f1={f1:.2} trigger {got} forbidden produced {forbidden:?} (expected {expect})"
+            ));
+        }
+    }
+    a
+}
+
+/// Every prompt set side by side, as aggregate numbers: `shared/eval/dev-prompts.jsonl`,
+/// `tests/sets/tuning.jsonl` and, only with `CUE_EVAL_FROZEN=1`, the frozen sets (never their
+/// per-prompt results). `CUE_EVAL_DETAILS=1` prints the failures of dev and tuning.
+///
+/// `CUE_EVAL_FROZEN=1 cargo test -p cue-workflows --test eval sets_side_by_side -- --nocapture`
+#[test]
+fn sets_side_by_side() {
+    let sets_dir = manifest().join("tests/sets");
+    let Some(canonical) = std::fs::read_to_string(sets_dir.join("tools.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .and_then(|v| {
+            Some(
+                v["tools"]
+                    .as_object()?
+                    .keys()
+                    .cloned()
+                    .collect::<BTreeSet<_>>(),
+            )
+        })
+    else {
+        println!("skipped: tests/sets/tools.json not found");
+        return;
+    };
+    let details_wanted = std::env::var("CUE_EVAL_DETAILS").is_ok_and(|v| v == "1");
+    let frozen_wanted = std::env::var("CUE_EVAL_FROZEN").is_ok_and(|v| v == "1");
+    let mut sets = vec![
+        ("dev", dev_prompts_path(), true),
+        ("tuning", sets_dir.join("tuning.jsonl"), true),
+    ];
+    if frozen_wanted {
+        sets.push(("frozen-a", sets_dir.join("frozen-a.jsonl"), false));
+        sets.push(("frozen-b", sets_dir.join("frozen-b.jsonl"), false));
+    }
+    let engine = Engine::new().unwrap();
+    for (label, path, open) in sets {
+        let Some(prompts) = load(&path) else {
+            println!("{label}: skipped ({} not found)", path.display());
+            continue;
+        };
+        let mut details = Vec::new();
+        let a = aggregate(
+            &engine,
+            &prompts,
+            &canonical,
+            (open && details_wanted).then_some(&mut details),
+        );
+        println!("{}", a.line(label));
+        for d in details {
+            println!("  - {d}");
+        }
+        assert!(a.valid + a.must_refuse == prompts.len());
+    }
+}
+
+/// A file of `shared/eval/` next to a checkout at `/work/main` or in `/work/wt/<branch>`.
+fn shared_eval(name: &str) -> PathBuf {
+    let near = manifest().join("../../../shared/eval").join(name);
+    if near.exists() {
+        return near;
+    }
+    manifest().join("../../../../shared/eval").join(name)
+}
+
+fn dev_prompts_path() -> PathBuf {
+    shared_eval("dev-prompts.jsonl")
+}
+
+/// Prints the plan of `CUE_EXPLAIN` (a prompt; `CUE_EXPLAIN_SPEECH=1` for a transcript), for
+/// looking into one prompt: `CUE_EXPLAIN='...' cargo test -p cue-workflows --test eval explain -- --nocapture`.
+#[test]
+fn explain() {
+    let Ok(prompt) = std::env::var("CUE_EXPLAIN") else {
+        return;
+    };
+    let speech = std::env::var("CUE_EXPLAIN_SPEECH").is_ok_and(|v| v == "1");
+    let req = GenerateRequest {
+        prompt,
+        input_type: if speech {
+            InputType::SpeechTranscript
+        } else {
+            InputType::Text
+        },
+    };
+    match Engine::new().unwrap().plan(&req) {
+        Ok(plan) => println!("{}", serde_json::to_string_pretty(&plan).unwrap()),
+        Err(e) => println!("error: {e}"),
     }
 }

@@ -85,10 +85,14 @@ impl ModelGenerator {
             .into_iter()
             .map(|(t, _)| t)
             .collect();
+        let excluded = self.engine.excluded_tools(req);
         let mut messages = vec![
             prompt::system_message(catalog),
             prompt::user_message_with_examples(redacted, &examples),
         ];
+        if let Some(m) = exclusion_message(catalog, &excluded) {
+            messages.push(m);
+        }
         let mut problem = String::new();
         for _ in 0..=self.max_repairs {
             let reply = self
@@ -96,7 +100,7 @@ impl ModelGenerator {
                 .complete(&messages)
                 .await
                 .map_err(|e| reason(&e))?;
-            match self.check(&reply, &req.prompt) {
+            match self.check(&reply, &req.prompt, &excluded) {
                 Ok(generated) => return Ok(generated),
                 Err(p) => {
                     messages.push(ChatMessage::assistant(
@@ -114,9 +118,14 @@ impl ModelGenerator {
     }
 
     /// Turns one reply into generated code, or says what is wrong with it. Values are held
-    /// to the rules of their kind (a breach is sent back for repair) and destinations to
-    /// what `user_text` names.
-    fn check(&self, reply: &str, user_text: &str) -> Result<Generated, String> {
+    /// to the rules of their kind (a breach is sent back for repair), destinations to what
+    /// `user_text` names, and a plan that uses a tool the user excluded is wrong.
+    fn check(
+        &self,
+        reply: &str,
+        user_text: &str,
+        excluded: &[String],
+    ) -> Result<Generated, String> {
         if reply.len() > MAX_ANSWER_BYTES {
             return Err(format!(
                 "the answer is longer than {MAX_ANSWER_BYTES} bytes; answer with the plan only"
@@ -125,6 +134,12 @@ impl ModelGenerator {
         let catalog = self.engine.catalog();
         let parsed = answer::parse(reply)?;
         let mut plan = answer::to_plan(catalog, parsed)?;
+        if let Some(t) = plan.tools.iter().find(|t| excluded.contains(&t.id)) {
+            return Err(format!(
+                "the plan uses {}, which the user excluded; use another tool or leave the step out",
+                t.name
+            ));
+        }
         let problems = values::problems(catalog, &plan);
         if !problems.is_empty() {
             return Err(clip(
@@ -165,6 +180,25 @@ fn clip(s: &str, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// Tells the model which catalog tools the user excluded ("never use Slack"): they are not
+/// on offer for this request.
+fn exclusion_message(
+    catalog: &crate::catalog::Catalog,
+    excluded: &[String],
+) -> Option<ChatMessage> {
+    let names: Vec<&str> = excluded
+        .iter()
+        .filter_map(|id| catalog.tool(id))
+        .map(|t| t.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| {
+        ChatMessage::user(format!(
+            "The user excluded these tools; they are not available for this workflow and must not appear in the plan: {}.",
+            names.join(", ")
+        ))
+    })
 }
 
 /// Why generated code is not acceptable: cue-validate found errors in it.
@@ -257,6 +291,19 @@ impl WorkflowGenerator for ModelGenerator {
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excluded_tools_are_named_to_the_model_and_refused_in_its_answer() {
+        let engine = Engine::new().unwrap();
+        let req = GenerateRequest::text(
+            "when a Stripe payment fails, email the customer, and leave HubSpot out of it",
+        );
+        let excluded = engine.excluded_tools(&req);
+        assert_eq!(excluded, vec!["hubspot".to_owned()]);
+        let m = exclusion_message(engine.catalog(), &excluded).unwrap();
+        assert!(m.content.contains("HubSpot"), "{}", m.content);
+        assert!(exclusion_message(engine.catalog(), &[]).is_none());
+    }
 
     #[test]
     fn code_with_validation_errors_is_a_repair_reason() {

@@ -1,0 +1,154 @@
+//! Delivery without a named channel: "send me", "let me know", "notify the team", "ping them".
+//! The audience picks the kind of channel (me → email, a team or channel → chat, a phone →
+//! SMS), as `data/language/delivery.json` says; the planner states the choice as an assumption,
+//! and a channel named anywhere in the prompt makes it unnecessary.
+
+use super::language::{Language, any_at};
+use super::negation::Exclusions;
+use crate::text::Tok;
+
+/// Words after which an ask is a noun ("a Datadog alert", "the notification settings").
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "new", "each", "every", "this", "that", "any",
+];
+
+/// The needs that could deliver the message, best first, and the token of the request, if the
+/// prompt asks for a message (not under a negation, not a noun after a determiner or a tool
+/// name: `named[i]` is whether token `i` is part of a tool name).
+pub(super) fn unnamed_channel(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    trigger_end: usize,
+) -> Option<(Vec<String>, usize)> {
+    let d = &lang.delivery;
+    let at = (0..toks.len()).find(|&i| ask_at(lang, toks, excl, named, trigger_end, i))?;
+    let in_zone = |i: usize| in_ask_zone(toks, at, i);
+    let said = |words: &[Vec<String>], zone: &dyn Fn(usize) -> bool| {
+        (0..toks.len()).any(|i| zone(i) && !excl.negated(i) && any_at(toks, i, words).is_some())
+    };
+    // the audience of the ask's clause, then any audience of the prompt, then the default
+    let mut needs: Vec<String> = Vec::new();
+    let mut push = |n: &String| {
+        if !needs.contains(n) {
+            needs.push(n.clone());
+        }
+    };
+    for (words, n) in &d.audiences {
+        if said(words, &in_zone) {
+            push(n);
+        }
+    }
+    for (words, n) in &d.audiences {
+        if said(words, &|_| true) {
+            push(n);
+        }
+    }
+    push(&d.default_need);
+    Some((needs, at))
+}
+
+/// Whether token `i` asks for a message: an ask phrase, not under a negation, not a noun
+/// (inside the trigger clause, one word after a determiner or a tool name: "when a Datadog
+/// alert fires"; a channel word used as a noun).
+fn ask_at(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    trigger_end: usize,
+    i: usize,
+) -> bool {
+    let d = &lang.delivery;
+    let Some(ask) = any_at(toks, i, &d.asks) else {
+        return false;
+    };
+    let noun = ask.len() == 1
+        && i < trigger_end
+        && i.checked_sub(1).is_some_and(|p| {
+            DETERMINERS.contains(&toks[p].w.as_str()) || named.get(p).copied().unwrap_or(false)
+        });
+    !excl.negated(i) && !noun && !d.noun_uses.noun_at(toks, i)
+}
+
+/// The ask at `at` speaks of the audience words in its clause and the next.
+fn in_ask_zone(toks: &[Tok], at: usize, i: usize) -> bool {
+    let clause = toks[at].clause;
+    toks[i].clause == clause || toks[i].clause == clause + 1
+}
+
+/// An ask that names a team or channel as its audience ("text me and notify my team"): the
+/// team gets a chat message even when another channel serves another ask. The token of the
+/// ask, and the need.
+pub(super) fn team_ask<'l>(
+    lang: &'l Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    trigger_end: usize,
+) -> Option<(usize, &'l str)> {
+    let d = &lang.delivery;
+    let (words, need) = d.audiences.iter().find(|(_, n)| *n == d.team_need)?;
+    (0..toks.len())
+        .filter(|&i| ask_at(lang, toks, excl, named, trigger_end, i))
+        // an ask that names its own channel ("text the sales rep") is not a team message
+        .filter(|&i| {
+            !d.audiences
+                .iter()
+                .any(|(w, n)| *n != d.team_need && any_at(toks, i, w).is_some())
+        })
+        .find(|&at| {
+            (0..toks.len()).any(|i| {
+                in_ask_zone(toks, at, i) && !excl.negated(i) && any_at(toks, i, words).is_some()
+            })
+        })
+        .map(|at| (at, need.as_str()))
+}
+
+/// How the assumption names the audience of a need.
+pub(super) fn audience_words(need: &str) -> &'static str {
+    match need {
+        "SMS" => "by SMS to the phone number you configure",
+        "team chat" => "to a team channel",
+        "incident paging" => "as a page to whoever is on call",
+        _ => "to you by email",
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn channel(text: &str) -> Option<String> {
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 4).map(|(n, _)| n[0].clone())
+    }
+
+    #[test]
+    fn the_audience_chooses_the_channel() {
+        let cases = [
+            ("every morning send me the top posts", Some("email")),
+            ("let me know when it fails", Some("email")),
+            ("notify the team about each new deal", Some("team chat")),
+            ("if the site goes down text me right away", Some("SMS")),
+            ("a push notification on my phone", Some("SMS")),
+            ("copy each new row to Airtable", None),
+            ("when a new alert fires, open a Jira issue", None),
+            (
+                "Let the support leads know when a ticket sits unassigned",
+                Some("team chat"),
+            ),
+            (
+                "people who booked a class should get a reminder text",
+                Some("SMS"),
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(channel(text).as_deref(), want, "{text}");
+        }
+    }
+}

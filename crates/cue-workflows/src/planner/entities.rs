@@ -1,0 +1,199 @@
+//! Entity recognition: which tools the prompt names. Multi-word aliases ("linear issue") are
+//! names on their own; a one-word name that is also an ordinary word ("front", "teams",
+//! "monday") counts only in context (`data/language/entities.json`).
+
+use super::Mention;
+use super::language::{Language, OrdinaryWord};
+use crate::catalog::Catalog;
+use crate::text::Tok;
+
+/// Words before a common-word alias that mean it is not the tool ("every monday"), for
+/// catalog tools marked `common_word` that the language data does not describe.
+const NOT_TOOL_BEFORE: &[&str] = &["every", "each", "per", "a", "this", "next", "last"];
+
+/// Possessives skipped when looking for the word before a name ("in our Teams").
+const DETERMINERS: &[&str] = &["our", "my", "your", "their", "the", "its"];
+
+/// Whether the ordinary word at token `i` names the product.
+pub(super) fn names_product(w: &OrdinaryWord, toks: &[Tok], i: usize, text: &str) -> bool {
+    let next = toks.get(i + 1).map_or("", |t| t.w.as_str());
+    let prev = i.checked_sub(1).map_or("", |k| toks[k].w.as_str());
+    let next_after = w.after.iter().any(|a| a == next);
+    if w.not_after.iter().any(|a| a == next) {
+        return false;
+    }
+    if next_after || (w.capital && capitalised_inside_sentence(toks, i, text)) {
+        return true;
+    }
+    if w.not_before.iter().any(|b| b == prev) {
+        return false;
+    }
+    let before = (0..i)
+        .rev()
+        .map(|k| toks[k].w.as_str())
+        .find(|x| !DETERMINERS.contains(x))
+        .unwrap_or("");
+    w.before.iter().any(|b| b == before)
+}
+
+/// A word typed with a capital letter that is not the first of its sentence.
+fn capitalised_inside_sentence(toks: &[Tok], i: usize, text: &str) -> bool {
+    let t = &toks[i];
+    let capital = text[t.start..t.end]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
+    let sentence_start = text[..t.start]
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '(' | '‘' | '“'))
+        .chars()
+        .next_back()
+        .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '\n'));
+    // a prompt typed all in capitals proves nothing
+    let shouting = text.chars().filter(char::is_ascii_lowercase).count() * 4
+        < text.chars().filter(char::is_ascii_uppercase).count();
+    capital && !sentence_start && !shouting
+}
+
+/// A tool named by a written form that starts at this token (`r/dataengineering`).
+fn prefixed(catalog: &Catalog, lang: &Language, t: &Tok, text: &str) -> Option<usize> {
+    if t.w.is_empty() {
+        return None;
+    }
+    let at_word_start = text[..t.start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '"' | '\''));
+    let (_, id) = lang.entities.prefixes.iter().find(|(p, _)| {
+        at_word_start
+            && text[t.start..]
+                .get(..p.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(p))
+            && text[t.start + p.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+    })?;
+    catalog.tools.iter().position(|x| x.id == *id)
+}
+
+/// Finds the tools named in the text, longest alias first, left to right. Tokens with an
+/// empty word (quoted names, pasted data) name nothing.
+pub(super) fn mentions(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    text: &str,
+) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let ordinary = lang.ordinary.iter().find(|o| o.word == toks[i].w);
+        let mut found = None;
+        if let Some(cands) = catalog.first_word.get(&toks[i].w) {
+            for &ai in cands {
+                let (alias, tool) = &catalog.aliases[ai];
+                let matches = alias
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| toks.get(i + k).is_some_and(|t| &t.w == w));
+                if !matches {
+                    continue;
+                }
+                if alias.len() == 1 {
+                    if let Some(o) = ordinary.filter(|o| catalog.tool_at(*tool).id == o.tool) {
+                        if !names_product(o, toks, i, text) {
+                            continue;
+                        }
+                    } else if catalog.tool_at(*tool).common_word
+                        && i > 0
+                        && NOT_TOOL_BEFORE.contains(&toks[i - 1].w.as_str())
+                    {
+                        continue;
+                    }
+                }
+                // "a GitHub-style payload" is something shaped like GitHub
+                let end = toks[i + alias.len() - 1].end;
+                let likeness = text[end..].starts_with('-')
+                    && toks.get(i + alias.len()).is_some_and(|n| {
+                        lang.entities.imitation.contains(&n.w) && n.start == end + 1
+                    });
+                if likeness {
+                    continue;
+                }
+                found = Some((*tool, alias.len()));
+                break;
+            }
+        }
+        if found.is_none()
+            && let Some(t) = prefixed(catalog, lang, &toks[i], text)
+        {
+            found = Some((t, 1));
+        }
+        if found.is_none()
+            && let Some(o) = ordinary
+            && names_product(o, toks, i, text)
+            && let Some(t) = catalog.tools.iter().position(|t| t.id == o.tool)
+        {
+            found = Some((t, 1));
+        }
+        if let Some((tool, len)) = found {
+            out.push(Mention {
+                tool,
+                at: i,
+                len,
+                clause: toks[i].clause,
+            });
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn named(text: &str) -> Vec<String> {
+        let catalog = Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        mentions(&catalog, &lang, &toks, text)
+            .iter()
+            .map(|m| catalog.tool_at(m.tool).id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn ordinary_words_name_products_only_in_context() {
+        let cases: &[(&str, &[&str])] = &[
+            ("post it in teams", &["microsoft_teams"]),
+            ("send it to the ops channel on teams", &["microsoft_teams"]),
+            ("Summarise it for our Teams channel", &["microsoft_teams"]),
+            ("our sales teams in EMEA want a report", &[]),
+            ("open an issue in linear", &["linear"]),
+            ("make a linear ticket for it", &["linear"]),
+            ("run a linear regression over sales", &[]),
+            ("classify every new Front conversation", &["front"]),
+            ("text the front desk staff", &[]),
+            ("tell the front office", &[]),
+            ("a box of chocolates for each new customer", &[]),
+            ("save it to our box folder", &["box"]),
+            ("i have this notion of a weekly digest", &[]),
+            ("add a page in notion", &["notion"]),
+            ("every monday post the list", &[]),
+            ("on Monday at 9 post the list", &[]),
+            ("create an item on our monday board", &["monday"]),
+            ("our QA folks zoom in on screenshots", &[]),
+            ("when a zoom recording finishes", &["zoom"]),
+            ("a ghost story podcast", &[]),
+            ("flag listings over 3,000 square feet", &[]),
+            ("accept a GitHub-style push payload", &[]),
+            ("send me the top posts from r/dataengineering", &["reddit"]),
+            ("new plaid transactions over 200", &["plaid"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(named(text), *want, "{text}");
+        }
+    }
+}

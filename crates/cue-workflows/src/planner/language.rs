@@ -1,0 +1,531 @@
+//! The planner's vocabularies, kept as data in `data/language/` (one file per stage, each
+//! describing itself in `_doc`) and parsed once when an [`Engine`](crate::Engine) is built.
+//! Phrases are stored as word sequences in the form [`crate::text::words`] gives, so
+//! "don't" in the data matches the tokens `don t` of a prompt.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::WorkflowError;
+use crate::text::{Tok, words};
+
+const SPOKEN_JSON: &str = include_str!("../../data/language/spoken.json");
+const NEGATION_JSON: &str = include_str!("../../data/language/negation.json");
+const DELIVERY_JSON: &str = include_str!("../../data/language/delivery.json");
+const POLICY_JSON: &str = include_str!("../../data/language/policy.json");
+const DATA_JSON: &str = include_str!("../../data/language/data.json");
+const ENTITIES_JSON: &str = include_str!("../../data/language/entities.json");
+const TRIGGERS_JSON: &str = include_str!("../../data/language/triggers.json");
+const PREFERENCES_JSON: &str = include_str!("../../data/language/preferences.json");
+
+/// A phrase as words.
+pub(crate) type Phrase = Vec<String>;
+
+/// Phrases as words; a `*` piece stands for any one word.
+fn phrases(list: &[String]) -> Vec<Phrase> {
+    list.iter()
+        .map(|p| {
+            p.split_whitespace()
+                .flat_map(|piece| {
+                    if piece == "*" {
+                        vec![WILDCARD.to_owned()]
+                    } else {
+                        words(piece)
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether `phrase` starts at token `i`.
+pub(crate) fn phrase_at(toks: &[Tok], i: usize, phrase: &[String]) -> bool {
+    !phrase.is_empty()
+        && phrase.iter().enumerate().all(|(k, w)| {
+            toks.get(i + k)
+                .is_some_and(|t| t.w == *w || (w == WILDCARD && !t.w.is_empty()))
+        })
+}
+
+/// Any one word, in a phrase.
+const WILDCARD: &str = "*";
+
+/// The first phrase of `list` starting at token `i`, longest first.
+pub(crate) fn any_at<'p>(toks: &[Tok], i: usize, list: &'p [Phrase]) -> Option<&'p Phrase> {
+    list.iter()
+        .filter(|p| phrase_at(toks, i, p))
+        .max_by_key(|p| p.len())
+}
+
+/// A spoken or abbreviated form and the words read instead.
+#[derive(Debug, Clone)]
+pub(crate) struct SpokenForm {
+    pub say: Phrase,
+    pub write: String,
+    pub speech_only: bool,
+}
+
+#[derive(Deserialize)]
+struct SpokenFile {
+    forms: Vec<SpokenEntry>,
+}
+
+#[derive(Deserialize)]
+struct SpokenEntry {
+    say: String,
+    write: String,
+    #[serde(default)]
+    speech_only: bool,
+}
+
+/// `data/language/negation.json`.
+#[derive(Debug, Clone)]
+pub(crate) struct Negation {
+    pub clause: Vec<Phrase>,
+    pub direct: Vec<Phrase>,
+    pub reach: usize,
+    pub around: Vec<(Phrase, Phrase)>,
+    pub after: Vec<Phrase>,
+    pub glue: Vec<String>,
+    pub attribute_before: Vec<String>,
+    pub attribute_sensitive: Vec<Phrase>,
+    pub scope_end: Vec<String>,
+    /// Channel words and the tools they select.
+    pub channels: Vec<(Phrase, Vec<Selector>)>,
+}
+
+/// Which tools a channel word stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Selector {
+    Category(String),
+    IdPrefix(String),
+}
+
+impl Selector {
+    fn parse(s: &str) -> Result<Self, WorkflowError> {
+        if let Some(c) = s.strip_prefix("category:") {
+            return Ok(Self::Category(c.to_owned()));
+        }
+        if let Some(p) = s.strip_prefix("id_prefix:") {
+            return Ok(Self::IdPrefix(p.to_owned()));
+        }
+        Err(bad("negation.json", &format!("unknown selector {s:?}")))
+    }
+
+    pub(crate) fn selects(&self, tool: &crate::catalog::Tool) -> bool {
+        match self {
+            Self::Category(c) => tool.category == *c,
+            Self::IdPrefix(p) => tool.id.starts_with(p.as_str()),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct NegationFile {
+    clause: Vec<String>,
+    direct: Vec<String>,
+    reach: usize,
+    around: Vec<(String, String)>,
+    after: Vec<String>,
+    glue: Vec<String>,
+    attribute_before: Vec<String>,
+    attribute_sensitive: Vec<String>,
+    scope_end: Vec<String>,
+    channels: BTreeMap<String, Vec<String>>,
+}
+
+/// `data/language/delivery.json`.
+#[derive(Debug, Clone)]
+pub(crate) struct DeliveryWords {
+    pub asks: Vec<Phrase>,
+    pub audiences: Vec<(Vec<Phrase>, String)>,
+    pub default_need: String,
+    /// The need of an ask to a team, added even when another channel is in the plan.
+    pub team_need: String,
+    pub replaces_needs: Vec<String>,
+    pub satisfied_by: Vec<String>,
+    pub noun_uses: NounUses,
+}
+
+/// Channel words used as nouns ("the customer email", "an email address").
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct NounUses {
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub words: Vec<String>,
+}
+
+impl NounUses {
+    /// Whether the word at token `i` is a channel word used as a noun.
+    pub(crate) fn noun_at(&self, toks: &[Tok], i: usize) -> bool {
+        let Some(t) = toks.get(i) else {
+            return false;
+        };
+        if !self.words.contains(&t.w) {
+            return false;
+        }
+        let before = i
+            .checked_sub(1)
+            .is_some_and(|p| toks[p].clause == t.clause && self.before.contains(&toks[p].w));
+        let after = toks
+            .get(i + 1)
+            .is_some_and(|n| n.clause == t.clause && self.after.contains(&n.w));
+        before || after
+    }
+}
+
+#[derive(Deserialize)]
+struct DeliveryFile {
+    asks: Vec<String>,
+    audiences: Vec<AudienceEntry>,
+    default_need: String,
+    team_need: String,
+    replaces_needs: Vec<String>,
+    satisfied_by: Vec<String>,
+    noun_uses: NounUses,
+}
+
+#[derive(Deserialize)]
+struct AudienceEntry {
+    words: Vec<String>,
+    need: String,
+}
+
+/// One category of `data/language/policy.json`.
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyCategory {
+    pub id: String,
+    pub what: String,
+    /// Each rule is a list of groups; a rule holds when every group has a phrase in the text.
+    pub rules: Vec<Vec<Vec<Phrase>>>,
+}
+
+#[derive(Deserialize)]
+struct PolicyFile {
+    categories: Vec<PolicyEntry>,
+}
+
+#[derive(Deserialize)]
+struct PolicyEntry {
+    id: String,
+    what: String,
+    rules: Vec<Vec<Vec<String>>>,
+}
+
+/// `data/language/data.json`.
+#[derive(Debug, Clone)]
+pub(crate) struct DataWords {
+    pub addressed: Vec<Phrase>,
+    pub addressed_openers: Vec<String>,
+    pub labels: Vec<Phrase>,
+    pub end: Vec<Phrase>,
+    pub sample: Vec<Phrase>,
+    pub long_quote_words: usize,
+}
+
+#[derive(Deserialize)]
+struct DataFile {
+    addressed: Vec<String>,
+    addressed_openers: Vec<String>,
+    labels: Vec<String>,
+    end: Vec<String>,
+    sample: Vec<String>,
+    long_quote_words: usize,
+}
+
+/// A product name that is also an ordinary word, with the context that makes it the product.
+#[derive(Debug, Clone)]
+pub(crate) struct OrdinaryWord {
+    pub word: String,
+    pub tool: String,
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub not_before: Vec<String>,
+    pub not_after: Vec<String>,
+    /// Whether a capital letter inside a sentence marks the product.
+    pub capital: bool,
+}
+
+/// Context rules for every name.
+#[derive(Debug, Clone)]
+pub(crate) struct EntityRules {
+    /// Words that, hyphenated after a name, make it a likeness ("GitHub-style").
+    pub imitation: Vec<String>,
+    /// Written forms that name a tool (`r/` → Reddit).
+    pub prefixes: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+struct PrefixEntry {
+    prefix: String,
+    tool: String,
+}
+
+#[derive(Deserialize)]
+struct PreferencesFile {
+    aws: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct EntitiesFile {
+    imitation: Vec<String>,
+    prefixes: Vec<PrefixEntry>,
+    before: Vec<String>,
+    after: Vec<String>,
+    not_before: Vec<String>,
+    not_after: Vec<String>,
+    words: Vec<OrdinaryEntry>,
+}
+
+#[derive(Deserialize)]
+struct OrdinaryEntry {
+    word: String,
+    tool: String,
+    #[serde(default)]
+    before: Vec<String>,
+    #[serde(default)]
+    after: Vec<String>,
+    #[serde(default)]
+    not_before: Vec<String>,
+    #[serde(default)]
+    not_after: Vec<String>,
+    #[serde(default = "yes")]
+    capital: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `data/language/triggers.json`.
+#[derive(Debug, Clone)]
+pub(crate) struct TriggerWords {
+    pub manual: Vec<Phrase>,
+    pub webhook: Vec<Phrase>,
+    pub inbox: Vec<Phrase>,
+    pub event_cues: Vec<Phrase>,
+    pub late_event_cues: Vec<Phrase>,
+    pub upload: Vec<Phrase>,
+    pub watch: Vec<Phrase>,
+    pub lingering: Vec<Phrase>,
+    pub for_long: Vec<Phrase>,
+    pub write_back: Vec<String>,
+    /// Sources the catalog has no trigger for, with the kind used instead and why.
+    pub unsupported: Vec<Unsupported>,
+}
+
+#[derive(Deserialize)]
+struct TriggersFile {
+    manual: Vec<String>,
+    webhook: Vec<String>,
+    inbox: Vec<String>,
+    event_cues: Vec<String>,
+    late_event_cues: Vec<String>,
+    upload: Vec<String>,
+    watch: Vec<String>,
+    lingering: Vec<String>,
+    for_long: Vec<String>,
+    write_back: Vec<String>,
+    unsupported: Vec<UnsupportedEntry>,
+}
+
+#[derive(Deserialize)]
+struct UnsupportedEntry {
+    phrase: String,
+    kind: String,
+    note: String,
+    #[serde(default)]
+    categories: Vec<String>,
+}
+
+/// A trigger source the catalog lacks, the kind used instead and the note that says so.
+#[derive(Debug, Clone)]
+pub(crate) struct Unsupported {
+    pub phrase: Phrase,
+    pub kind: String,
+    pub note: String,
+    /// When not empty, a tool of one of these categories must be named in the trigger clause.
+    pub categories: Vec<String>,
+}
+
+/// Every vocabulary of the planner.
+#[derive(Debug, Clone)]
+pub(crate) struct Language {
+    pub spoken: Vec<SpokenForm>,
+    pub negation: Negation,
+    pub delivery: DeliveryWords,
+    pub policy: Vec<PolicyCategory>,
+    pub data: DataWords,
+    pub ordinary: Vec<OrdinaryWord>,
+    pub entities: EntityRules,
+    pub triggers: TriggerWords,
+    /// Phrases that ask for AWS-hosted tools.
+    pub prefer_aws: Vec<Phrase>,
+}
+
+fn bad(file: &str, e: &dyn std::fmt::Display) -> WorkflowError {
+    WorkflowError::Internal(format!("language data: {file}: {e}"))
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(file: &str, json: &str) -> Result<T, WorkflowError> {
+    serde_json::from_str(json).map_err(|e| bad(file, &e))
+}
+
+impl Language {
+    /// The built-in vocabularies.
+    pub(crate) fn builtin() -> Result<Self, WorkflowError> {
+        let spoken: SpokenFile = parse("spoken.json", SPOKEN_JSON)?;
+        let neg: NegationFile = parse("negation.json", NEGATION_JSON)?;
+        let del: DeliveryFile = parse("delivery.json", DELIVERY_JSON)?;
+        let pol: PolicyFile = parse("policy.json", POLICY_JSON)?;
+        let data: DataFile = parse("data.json", DATA_JSON)?;
+        let ent: EntitiesFile = parse("entities.json", ENTITIES_JSON)?;
+        let trig: TriggersFile = parse("triggers.json", TRIGGERS_JSON)?;
+        let pref: PreferencesFile = parse("preferences.json", PREFERENCES_JSON)?;
+        let mut channels = Vec::new();
+        for (word, sels) in &neg.channels {
+            let sels = sels
+                .iter()
+                .map(|s| Selector::parse(s))
+                .collect::<Result<Vec<_>, _>>()?;
+            channels.push((words(word), sels));
+        }
+        let merge = |common: &[String], own: &[String]| -> Vec<String> {
+            common
+                .iter()
+                .chain(own)
+                .map(|w| w.to_ascii_lowercase())
+                .collect()
+        };
+        Ok(Self {
+            spoken: spoken
+                .forms
+                .into_iter()
+                .map(|f| SpokenForm {
+                    say: words(&f.say),
+                    write: f.write,
+                    speech_only: f.speech_only,
+                })
+                .collect(),
+            negation: Negation {
+                clause: phrases(&neg.clause),
+                direct: phrases(&neg.direct),
+                reach: neg.reach,
+                around: neg
+                    .around
+                    .iter()
+                    .map(|(a, b)| (words(a), words(b)))
+                    .collect(),
+                after: phrases(&neg.after),
+                glue: neg.glue,
+                attribute_before: neg.attribute_before,
+                attribute_sensitive: phrases(&neg.attribute_sensitive),
+                scope_end: neg.scope_end,
+                channels,
+            },
+            delivery: DeliveryWords {
+                asks: phrases(&del.asks),
+                audiences: del
+                    .audiences
+                    .iter()
+                    .map(|a| (phrases(&a.words), a.need.clone()))
+                    .collect(),
+                default_need: del.default_need,
+                team_need: del.team_need,
+                replaces_needs: del.replaces_needs,
+                satisfied_by: del.satisfied_by,
+                noun_uses: del.noun_uses,
+            },
+            policy: pol
+                .categories
+                .into_iter()
+                .map(|c| PolicyCategory {
+                    id: c.id,
+                    what: c.what,
+                    rules: c
+                        .rules
+                        .iter()
+                        .map(|r| r.iter().map(|g| phrases(g)).collect())
+                        .collect(),
+                })
+                .collect(),
+            data: DataWords {
+                addressed: phrases(&data.addressed),
+                addressed_openers: data.addressed_openers,
+                labels: phrases(&data.labels),
+                end: phrases(&data.end),
+                sample: phrases(&data.sample),
+                long_quote_words: data.long_quote_words,
+            },
+            ordinary: ent
+                .words
+                .iter()
+                .map(|w| OrdinaryWord {
+                    word: w.word.to_ascii_lowercase(),
+                    tool: w.tool.clone(),
+                    before: merge(&ent.before, &w.before),
+                    after: merge(&ent.after, &w.after),
+                    not_before: merge(&ent.not_before, &w.not_before),
+                    not_after: merge(&ent.not_after, &w.not_after),
+                    capital: w.capital,
+                })
+                .collect(),
+            entities: EntityRules {
+                imitation: ent.imitation.clone(),
+                prefixes: ent
+                    .prefixes
+                    .iter()
+                    .map(|p| (p.prefix.clone(), p.tool.clone()))
+                    .collect(),
+            },
+            prefer_aws: phrases(&pref.aws),
+            triggers: TriggerWords {
+                manual: phrases(&trig.manual),
+                webhook: phrases(&trig.webhook),
+                inbox: phrases(&trig.inbox),
+                event_cues: phrases(&trig.event_cues),
+                late_event_cues: phrases(&trig.late_event_cues),
+                upload: phrases(&trig.upload),
+                watch: phrases(&trig.watch),
+                lingering: phrases(&trig.lingering),
+                for_long: phrases(&trig.for_long),
+                write_back: trig.write_back.clone(),
+                unsupported: trig
+                    .unsupported
+                    .iter()
+                    .map(|u| Unsupported {
+                        phrase: words(&u.phrase),
+                        kind: u.kind.clone(),
+                        note: u.note.clone(),
+                        categories: u.categories.clone(),
+                    })
+                    .collect(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_language_data_parses_and_names_known_needs_and_tools() {
+        let lang = Language::builtin().unwrap();
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        for (_, need) in &lang.delivery.audiences {
+            assert!(catalog.needs.iter().any(|n| n.id == *need), "{need}");
+        }
+        for w in &lang.ordinary {
+            assert!(catalog.tool(&w.tool).is_some(), "{}", w.tool);
+        }
+        for (_, t) in &lang.entities.prefixes {
+            assert!(catalog.tool(t).is_some(), "{t}");
+        }
+        assert!(!lang.policy.is_empty());
+        assert!(lang.negation.clause.contains(&words("don't")));
+    }
+}

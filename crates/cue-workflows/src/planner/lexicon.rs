@@ -1,0 +1,83 @@
+//! Normalisation with the speech lexicon: spoken and abbreviated product names ("my sequel",
+//! "post gress", "hub spot", "g drive") are rewritten to the names the catalog knows, before
+//! numbers are read ("o three sixty five" must not become "o 3 65"). `data/language/spoken.json`.
+
+use super::language::Language;
+use crate::text::words;
+
+/// The prompt with spoken forms replaced; punctuation around a replaced phrase is kept.
+pub(crate) fn respell(lang: &Language, prompt: &str, speech: bool) -> String {
+    let pieces: Vec<&str> = prompt.split_whitespace().collect();
+    let cores: Vec<Vec<String>> = pieces.iter().map(|p| words(p)).collect();
+    let mut out: Vec<String> = Vec::with_capacity(pieces.len());
+    let mut i = 0;
+    'piece: while i < pieces.len() {
+        for f in lang.spoken.iter().filter(|f| speech || !f.speech_only) {
+            // each piece holds one word of the phrase ("drop box," but not "drop-box")
+            let n = f.say.len();
+            let fits = i + n <= pieces.len()
+                && (0..n).all(|k| cores[i + k].len() == 1 && cores[i + k][0] == f.say[k]);
+            if !fits {
+                continue;
+            }
+            let first = pieces[i];
+            let last = pieces[i + n - 1];
+            let lead = &first[..first.find(|c: char| c.is_ascii_alphanumeric()).unwrap_or(0)];
+            let trail = &last[last
+                .rfind(|c: char| c.is_ascii_alphanumeric())
+                .map_or(last.len(), |e| e + 1)..];
+            out.push(format!("{lead}{}{trail}", f.write));
+            i += n;
+            continue 'piece;
+        }
+        out.push(pieces[i].to_owned());
+        i += 1;
+    }
+    out.join(" ")
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spoken_names_are_respelled() {
+        let lang = Language::builtin().unwrap();
+        let cases = [
+            (
+                "new rows in the my sequel orders table",
+                "new rows in the mysql orders table",
+            ),
+            ("copy it to post gress.", "copy it to postgres."),
+            (
+                "add them in hub spot and click up",
+                "add them in hubspot and clickup",
+            ),
+            ("make a task in a sauna", "make a task in asana"),
+            (
+                "the share point library, drop box and g drive",
+                "the sharepoint library, dropbox and google drive",
+            ),
+            ("my o three sixty five inbox", "my outlook inbox"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(respell(&lang, input, true), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn speech_only_forms_stay_in_typed_text() {
+        let lang = Language::builtin().unwrap();
+        assert_eq!(
+            respell(&lang, "book a sauna for Friday", false),
+            "book a sauna for Friday"
+        );
+        assert_eq!(
+            respell(&lang, "click up to open it", false),
+            "click up to open it"
+        );
+        // only whole words: "dropbox" typed as one word is left alone
+        assert_eq!(respell(&lang, "my dropbox", true), "my dropbox");
+    }
+}

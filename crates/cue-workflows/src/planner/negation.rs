@@ -1,0 +1,233 @@
+//! Negation and its scope: "never text the customer", "leave HubSpot out of it", "no tickets
+//! in Linear", "without emailing anyone", "the zoom call isn't needed". What a negation covers
+//! is excluded from the plan, including as a default for something the prompt asks for
+//! (`data/language/negation.json`).
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use super::Mention;
+use super::language::{Language, Selector, any_at, phrase_at};
+use crate::catalog::Catalog;
+use crate::text::Tok;
+
+/// What the prompt excludes.
+#[derive(Debug, Default)]
+pub(super) struct Exclusions {
+    /// Token ranges under a negation.
+    pub scopes: Vec<Range<usize>>,
+    /// Excluded tools (catalog indexes).
+    pub tools: BTreeSet<usize>,
+    /// The prompt wants tools hosted in AWS ("a model inside our AWS account").
+    pub prefer_aws: bool,
+}
+
+impl Exclusions {
+    /// Whether token `i` is under a negation.
+    pub(super) fn negated(&self, i: usize) -> bool {
+        self.scopes.iter().any(|r| r.contains(&i))
+    }
+
+    pub(super) fn excludes(&self, tool: usize) -> bool {
+        self.tools.contains(&tool)
+    }
+}
+
+fn clause_end(toks: &[Tok], i: usize) -> usize {
+    let c = toks[i].clause;
+    toks[i..]
+        .iter()
+        .position(|t| t.clause != c)
+        .map_or(toks.len(), |k| i + k)
+}
+
+/// The channel word starting at token `i`, if any.
+fn channel_at<'l>(
+    lang: &'l Language,
+    toks: &[Tok],
+    i: usize,
+) -> Option<&'l (Vec<String>, Vec<Selector>)> {
+    lang.negation
+        .channels
+        .iter()
+        .filter(|(p, _)| phrase_at(toks, i, p))
+        .max_by_key(|(p, _)| p.len())
+}
+
+/// Finds the negated token ranges and the tools they exclude.
+pub(super) fn exclusions(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+) -> Exclusions {
+    let n = &lang.negation;
+    let mut scopes: Vec<Range<usize>> = Vec::new();
+    for i in 0..toks.len() {
+        // "issues with no assignee", "if the contact is not in HubSpot": a description of data
+        let after_verb = i.checked_sub(1).is_some_and(|p| {
+            toks[p].clause == toks[i].clause && n.attribute_before.contains(&toks[p].w)
+        });
+        let attribute =
+            |cue: &[String]| after_verb && n.attribute_sensitive.iter().any(|a| a == cue);
+        if let Some(p) = any_at(toks, i, &n.clause)
+            && !attribute(p)
+        {
+            let from = i + p.len();
+            let end = clause_end(toks, i);
+            let end = (from..end)
+                .find(|&k| n.scope_end.contains(&toks[k].w))
+                .unwrap_or(end);
+            scopes.push(from..end);
+            continue;
+        }
+        if let Some(p) = any_at(toks, i, &n.direct)
+            && !attribute(p)
+        {
+            let from = i + p.len();
+            let end = clause_end(toks, i);
+            let mut k = from;
+            while k < end && k < from + n.reach {
+                if let Some(m) = ms.iter().find(|m| m.at == k) {
+                    scopes.push(k..k + m.len);
+                    break;
+                }
+                if let Some((c, _)) = channel_at(lang, toks, k) {
+                    // "no tickets in Linear": the tool qualifies the channel word, and only
+                    // the tool is excluded
+                    let after = k + c.len();
+                    let qualified = ms.iter().find(|m| {
+                        m.at >= after
+                            && m.at < (after + n.reach).min(end)
+                            && (after..m.at).all(|j| n.glue.contains(&toks[j].w))
+                    });
+                    scopes.push(qualified.map_or(k..after, |m| m.at..m.at + m.len));
+                    break;
+                }
+                if !n.glue.contains(&toks[k].w) {
+                    break;
+                }
+                k += 1;
+            }
+            continue;
+        }
+        for (open, close) in &n.around {
+            if phrase_at(toks, i, open) {
+                let end = clause_end(toks, i);
+                if let Some(j) = (i + open.len()..end).find(|&j| phrase_at(toks, j, close)) {
+                    scopes.push(i + open.len()..j);
+                }
+            }
+        }
+        if any_at(toks, i, &n.after).is_some()
+            && let Some(m) = ms
+                .iter()
+                .rev()
+                .find(|m| m.at + m.len <= i && m.clause == toks[i].clause)
+        {
+            scopes.push(m.at..m.at + m.len);
+        }
+    }
+    let negated = |i: usize| scopes.iter().any(|r| r.contains(&i));
+    let mut tools: BTreeSet<usize> = ms
+        .iter()
+        .filter(|m| negated(m.at))
+        .map(|m| m.tool)
+        .collect();
+    let named_outside: BTreeSet<usize> = ms
+        .iter()
+        .filter(|m| !negated(m.at))
+        .map(|m| m.tool)
+        .collect();
+    for i in 0..toks.len() {
+        if !negated(i) || ms.iter().any(|m| m.at <= i && i < m.at + m.len) {
+            continue;
+        }
+        if let Some((_, sels)) = channel_at(lang, toks, i) {
+            for (k, t) in catalog.tools.iter().enumerate() {
+                if sels.iter().any(|s| s.selects(t)) && !named_outside.contains(&k) {
+                    tools.insert(k);
+                }
+            }
+        }
+    }
+    let prefer_aws = (0..toks.len()).any(|i| any_at(toks, i, &lang.prefer_aws).is_some());
+    Exclusions {
+        scopes,
+        tools,
+        prefer_aws,
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::planner::entities::mentions;
+    use crate::text::tokenize;
+
+    fn excluded(text: &str) -> Vec<String> {
+        let catalog = Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        let ms = mentions(&catalog, &lang, &toks, text);
+        let ex = exclusions(&catalog, &lang, &toks, &ms);
+        ex.tools
+            .iter()
+            .map(|&t| catalog.tool_at(t).id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn negated_tools_are_excluded() {
+        let cases: &[(&str, &[&str])] = &[
+            ("leave HubSpot out of it, we are leaving it", &["hubspot"]),
+            ("open a ticket but no tickets in Linear please", &["linear"]),
+            ("post it to Slack, not Teams", &["microsoft_teams"]),
+            ("Don't use ElevenLabs, my credits ran out", &["elevenlabs"]),
+            ("dont touch hub spot thats the old crm", &["hubspot"]),
+            ("just a text uh not whatsapp though", &["whatsapp"]),
+            ("make a ticket, the zoom call isn't needed", &["zoom"]),
+            (
+                "summarise it; we are not allowed to use OpenAI",
+                &["openai"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(excluded(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn negated_channel_words_exclude_their_category() {
+        let ex = excluded("never text the customer, email them instead");
+        assert!(
+            ex.contains(&"twilio".to_owned()) && ex.contains(&"vonage".to_owned()),
+            "{ex:?}"
+        );
+        assert!(!ex.contains(&"amazon_ses".to_owned()), "{ex:?}");
+        let ex = excluded("post the summary without emailing anyone");
+        assert!(
+            ex.contains(&"amazon_ses".to_owned()) && ex.contains(&"gmail".to_owned()),
+            "{ex:?}"
+        );
+        // a tool named outside the negation stays
+        let ex = excluded("don't email me, use Gmail drafts instead");
+        assert!(!ex.contains(&"gmail".to_owned()), "{ex:?}");
+    }
+
+    #[test]
+    fn descriptions_of_data_are_not_negations() {
+        for text in [
+            "list the Jira issues with no assignee and post them to Slack",
+            "avoid duplicates in Airtable when adding rows",
+            "if the invoice is not paid in Xero, email the customer",
+            "when a deal has no owner in HubSpot, tell #sales",
+            "if the contact is not in HubSpot, add it there",
+            "i dont need anything fancy just add them to a google sheet",
+            "when someone who's never bought before pays, add them to Klaviyo",
+        ] {
+            assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
+        }
+    }
+}

@@ -1,0 +1,579 @@
+//! Trigger grammar: which kind of event starts the workflow, from which tool, and which tokens
+//! belong to the trigger.
+
+use super::language::{Language, any_at};
+use super::negation::Exclusions;
+use super::{Mention, find_phrase, has_word};
+use crate::catalog::{Catalog, Event, Tool};
+use crate::model::TriggerKind;
+use crate::schedule;
+use crate::text::Tok;
+
+/// Everything the planner decided about the trigger.
+pub(super) struct TriggerChoice {
+    pub kind: TriggerKind,
+    /// Mention of the tool the event comes from.
+    pub tool: Option<usize>,
+    /// Tokens `..end` are the trigger's clause(s).
+    pub end: usize,
+    pub schedule: Option<schedule::Schedule>,
+}
+
+/// Clauses this short open with a filler or a label ("hey so", "New Stripe customer ->"): the
+/// trigger clause runs on into the next one.
+const SHORT_OPENING: usize = 3;
+
+fn trigger_end(lang: &Language, toks: &[Tok], ms: &[Mention]) -> usize {
+    let first = toks.first().map_or(0, |t| t.clause);
+    let end = toks
+        .iter()
+        .position(|t| t.clause != first)
+        .unwrap_or(toks.len());
+    // an opening without a name or a cue ("can you make it so ...") says nothing yet
+    let empty = !ms.iter().any(|m| m.at < end)
+        && any_in(toks, 0..end, &lang.triggers.event_cues).is_none()
+        && any_in(toks, 0..end, &lang.triggers.manual).is_none();
+    if (end < SHORT_OPENING || empty) && end < toks.len() {
+        let second = toks[end].clause;
+        return toks[end..]
+            .iter()
+            .position(|t| t.clause != second)
+            .map_or(toks.len(), |k| end + k);
+    }
+    end.max(1)
+}
+
+fn any_in(toks: &[Tok], range: std::ops::Range<usize>, list: &[Vec<String>]) -> Option<usize> {
+    range
+        .filter(|&i| i < toks.len())
+        .find(|&i| any_at(toks, i, list).is_some())
+}
+const RECEIVE: &[&str] = &[
+    "arrives",
+    "arrive",
+    "arriving",
+    "comes",
+    "come",
+    "get",
+    "gets",
+    "receive",
+    "received",
+    "receives",
+    "lands",
+    "land",
+    "new",
+    "incoming",
+    "inbound",
+    "forwarded",
+    "sent",
+];
+
+/// Where an event comes from when the prompt names no tool for it: the usual service for the
+/// kind (Gmail for received email, S3 for uploads, SQS for queues; the next one when the prompt
+/// excludes it), or the tool of a need named in the trigger clause ("a support ticket is
+/// filed" → Zendesk); with the assumption that says so.
+pub(super) fn unnamed_source(
+    catalog: &Catalog,
+    toks: &[Tok],
+    masked: &[bool],
+    excl: &Exclusions,
+    kind: TriggerKind,
+    end: usize,
+) -> (Option<usize>, Option<String>) {
+    let position = |id: &str| catalog.tools.iter().position(|t| t.id == id);
+    let usual: (&[&str], &str) = match kind {
+        TriggerKind::EmailReceived => (&["gmail", "outlook", "imap"], "email"),
+        TriggerKind::FileUpload => (&["aws_s3", "google_drive", "dropbox"], "file storage"),
+        TriggerKind::Queue => (&["sqs", "amazon_kinesis", "kafka"], "queue"),
+        _ => (&[], ""),
+    };
+    let (candidates, what) = usual;
+    let allowed: Vec<usize> = candidates
+        .iter()
+        .filter_map(|id| position(id))
+        .filter(|&i| !excl.excludes(i))
+        .collect();
+    if let Some((&first, rest)) = allowed.split_first() {
+        let alts: Vec<&str> = rest
+            .iter()
+            .map(|&i| catalog.tool_at(i).name.as_str())
+            .collect();
+        return (
+            Some(first),
+            Some(format!(
+                "No {what} service was named for the trigger; using {} (alternatives: {}).",
+                catalog.tool_at(first).name,
+                alts.join(", ")
+            )),
+        );
+    }
+    if kind != TriggerKind::AppEvent {
+        return (None, None);
+    }
+    // a need in the trigger clause ("a support ticket is filed") names the source
+    for n in &catalog.needs {
+        let hit = n.phrases.iter().any(|p| {
+            let pw: Vec<&str> = p.split(' ').collect();
+            find_phrase(toks, &pw, 0, end).is_some_and(|i| !masked[i] && !excl.negated(i))
+        });
+        if let Some(t) = position(&n.default)
+            && hit
+            && !excl.excludes(t)
+            && !catalog.tools[t].events.is_empty()
+        {
+            let alts: Vec<&str> = n
+                .alternatives
+                .iter()
+                .filter_map(|a| catalog.tool(a))
+                .map(|t| t.name.as_str())
+                .collect();
+            return (
+                Some(t),
+                Some(format!(
+                    "No tool was named for the event; assuming it comes from {} (alternatives: {}).",
+                    catalog.tools[t].name,
+                    alts.join(", ")
+                )),
+            );
+        }
+    }
+    (None, None)
+}
+
+/// The event of `tool` whose words the trigger clause uses most (the first on a tie).
+pub(super) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event> {
+    let words: Vec<&str> = trigger.iter().map(|t| t.w.as_str()).collect();
+    let mut best: Option<(&Event, usize)> = None;
+    for e in &tool.events {
+        let score = e
+            .words
+            .iter()
+            .filter(|p| p.split(' ').all(|w| words.contains(&w)))
+            .count();
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((e, score));
+        }
+    }
+    best.map(|(e, _)| e)
+}
+
+/// Verbs of mail that someone else sends to an address ("vendors email invoices to ap@...").
+const MAIL_VERBS: &[&str] = &[
+    "email",
+    "emails",
+    "emailed",
+    "mail",
+    "mails",
+    "forward",
+    "forwards",
+    "forwarded",
+    "send",
+    "sends",
+];
+
+/// Mail arriving at an address named in the trigger clause: a mail verb that is not the first
+/// word of its clause (that would be an order to send mail) and an address after it.
+fn addressed_mail(toks: &[Tok], zone: std::ops::Range<usize>, text: &str) -> Option<usize> {
+    let verb = zone.clone().filter(|&i| i < toks.len()).find(|&i| {
+        MAIL_VERBS.contains(&toks[i].w.as_str()) && i > 0 && toks[i - 1].clause == toks[i].clause
+    })?;
+    let end = toks.get(zone.end.min(toks.len()).saturating_sub(1))?.end;
+    let after = text.get(toks[verb].end..end)?;
+    after
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+        .any(|w| {
+            let w = w.trim_end_matches(['.', ':']);
+            w.contains('@') && w.contains('.') && !w.starts_with('@')
+        })
+        .then_some(verb)
+}
+
+pub(super) fn choose_trigger(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    text: &str,
+    ms: &[Mention],
+) -> TriggerChoice {
+    let all = toks.len();
+    let words = &lang.triggers;
+    // "Notify #sales in Slack when a new lead signs up": the trigger is the late when-clause
+    let late_when = any_in(toks, 0..all, &words.late_event_cues).filter(|&i| i > 2);
+    let (zs, end) = match late_when {
+        Some(i) => {
+            let c = toks[i].clause;
+            (
+                i,
+                toks[i..]
+                    .iter()
+                    .position(|t| t.clause != c)
+                    .map_or(all, |k| i + k),
+            )
+        }
+        None => (0, trigger_end(lang, toks, ms)),
+    };
+    let sched = schedule::parse(text, toks);
+    let starts_with_event = toks
+        .first()
+        .is_some_and(|t| matches!(t.w.as_str(), "when" | "whenever" | "once" | "upon"))
+        || toks
+            .iter()
+            .take(3)
+            .any(|t| t.w == "whenever" || t.w == "when")
+        || late_when.is_some();
+    let cat = |m: &Mention| catalog.tool_at(m.tool).category.as_str();
+    let first_in = |pred: &dyn Fn(&Mention) -> bool, limit: usize| {
+        ms.iter()
+            .position(|m| m.at >= zs && m.at < limit && pred(m))
+    };
+
+    if (0..all).any(|i| any_at(toks, i, &words.manual).is_some()) {
+        return TriggerChoice {
+            kind: TriggerKind::Manual,
+            tool: None,
+            end,
+            schedule: None,
+        };
+    }
+    if let Some(s) = sched.clone()
+        && !starts_with_event
+    {
+        return TriggerChoice {
+            kind: TriggerKind::Schedule,
+            tool: None,
+            end,
+            schedule: Some(s),
+        };
+    }
+    // queue / stream consumers
+    if let Some(qi) = first_in(&|m| cat(m) == "queue", all) {
+        let m = &ms[qi];
+        let clause_toks: Vec<&Tok> = toks.iter().filter(|t| t.clause == m.clause).collect();
+        let consume = clause_toks.iter().any(|t| {
+            matches!(
+                t.w.as_str(),
+                "read"
+                    | "listen"
+                    | "listens"
+                    | "consume"
+                    | "consumes"
+                    | "process"
+                    | "poll"
+                    | "pull"
+                    | "from"
+                    | "arrives"
+                    | "lands"
+                    | "receive"
+                    | "whenever"
+                    | "when"
+            )
+        });
+        let produce = clause_toks.iter().any(|t| {
+            matches!(
+                t.w.as_str(),
+                "send" | "push" | "publish" | "enqueue" | "put" | "to"
+            )
+        });
+        if m.at < end || (consume && !produce) {
+            return TriggerChoice {
+                kind: TriggerKind::Queue,
+                tool: Some(qi),
+                end: end.max(m.at + m.len),
+                schedule: None,
+            };
+        }
+    }
+    // "give me a URL that ...": the user wants an address to call
+    if sched.is_none() && (0..all).any(|i| any_at(toks, i, &words.webhook).is_some()) {
+        return TriggerChoice {
+            kind: TriggerKind::Webhook,
+            tool: None,
+            end,
+            schedule: None,
+        };
+    }
+    // webhooks / HTTP endpoints
+    let hook = toks.iter().enumerate().position(|(i, t)| {
+        let cue = matches!(t.w.as_str(), "webhook" | "endpoint" | "webhooks")
+            || (t.w == "http"
+                && toks.get(i + 1).is_some_and(|n| {
+                    matches!(n.w.as_str(), "endpoint" | "request" | "post" | "api")
+                }))
+            || (t.w == "api" && toks.get(i + 1).is_some_and(|n| n.w == "endpoint"));
+        let after_tool = ms.iter().any(|m| m.at + m.len == i);
+        cue && !after_tool
+    });
+    if let Some(h) = hook {
+        let opener = toks.first().is_some_and(|t| {
+            matches!(
+                t.w.as_str(),
+                "expose"
+                    | "build"
+                    | "create"
+                    | "make"
+                    | "set"
+                    | "provide"
+                    | "give"
+                    | "add"
+                    | "i"
+                    | "we"
+                    | "an"
+                    | "a"
+                    | "our"
+            )
+        });
+        if h < end || opener {
+            return TriggerChoice {
+                kind: TriggerKind::Webhook,
+                tool: None,
+                end: end.max(h + 1),
+                schedule: None,
+            };
+        }
+    }
+    let trigger_zone = end;
+    // file uploads to a named storage service
+    let uploaded = any_in(toks, zs..trigger_zone, &words.upload).is_some();
+    let storage = first_in(&|m| cat(m) == "storage", trigger_zone);
+    if uploaded && storage.is_some() {
+        return TriggerChoice {
+            kind: TriggerKind::FileUpload,
+            tool: storage,
+            end: trigger_zone,
+            schedule: None,
+        };
+    }
+    // email received: an email arriving in an inbox, whoever hosts the inbox
+    if let Some(ii) = (zs..trigger_zone).find(|&i| any_at(toks, i, &words.inbox).is_some()) {
+        let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ii + 8));
+        return TriggerChoice {
+            kind: TriggerKind::EmailReceived,
+            tool: email_tool,
+            end: trigger_zone,
+            schedule: None,
+        };
+    }
+    if let Some(ei) = addressed_mail(toks, zs..trigger_zone, text) {
+        let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ei + 8));
+        return TriggerChoice {
+            kind: TriggerKind::EmailReceived,
+            tool: email_tool,
+            end: trigger_zone,
+            schedule: None,
+        };
+    }
+    if let Some(ei) = has_word(
+        toks,
+        zs..trigger_zone,
+        &["email", "emails", "mail", "inbox", "message"],
+    ) {
+        let receiving =
+            has_word(toks, zs..trigger_zone, RECEIVE).is_some() || toks[ei].w == "inbox";
+        let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ei + 8));
+        // "when a payment fails in Stripe the customer gets an email": the event is Stripe's
+        let app_first = ms.iter().any(|m| {
+            m.at >= zs
+                && m.at < ei
+                && cat(m) != "email"
+                && !catalog.tool_at(m.tool).events.is_empty()
+        });
+        if receiving && !app_first && (toks[ei].w != "message" || email_tool.is_some()) {
+            return TriggerChoice {
+                kind: TriggerKind::EmailReceived,
+                tool: email_tool,
+                end: trigger_zone,
+                schedule: None,
+            };
+        }
+    }
+    // file uploads without a named service, unless an app the event can come from is named
+    if uploaded {
+        let app = first_in(
+            &|m| !catalog.tool_at(m.tool).events.is_empty(),
+            trigger_zone,
+        );
+        let explicit = toks
+            .iter()
+            .take(trigger_zone)
+            .skip(zs)
+            .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket"));
+        let container = has_word(
+            toks,
+            zs..trigger_zone,
+            &[
+                "bucket", "folder", "file", "files", "csv", "image", "photo", "pdf", "document",
+                "upload", "uploaded",
+            ],
+        );
+        if app.is_none() && container.is_some() && explicit {
+            return TriggerChoice {
+                kind: TriggerKind::FileUpload,
+                tool: None,
+                end: trigger_zone,
+                schedule: None,
+            };
+        }
+    }
+    // "keep an eye on the site and text me if it goes down": a check on a schedule, unless an
+    // app the event could come from is named
+    if first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), end).is_none()
+        && any_in(toks, 0..all, &words.watch).is_some()
+    {
+        return TriggerChoice {
+            kind: TriggerKind::Schedule,
+            tool: None,
+            end,
+            schedule: sched,
+        };
+    }
+    // "when a ticket has sat unassigned for more than 2 hours": a state, found by checking
+    // (the app is then read by a step)
+    if sched.is_none()
+        && any_in(toks, zs..end, &words.lingering).is_some()
+        && any_in(toks, zs..end, &words.for_long).is_some()
+    {
+        return TriggerChoice {
+            kind: TriggerKind::Schedule,
+            tool: None,
+            end,
+            schedule: None,
+        };
+    }
+    let arrow = text.contains("->") || text.contains('→');
+    let event_cue =
+        starts_with_event || arrow || any_in(toks, zs..end, &words.event_cues).is_some();
+    if event_cue {
+        // "create a Linear issue for every new Sentry error": the app right after "new" is the
+        // source, before any app named earlier in the clause
+        let after_new = |m: &Mention| {
+            (m.at.saturating_sub(2)..m.at).any(|k| toks.get(k).is_some_and(|t| t.w == "new"))
+        };
+        let has_events = |m: &Mention| !catalog.tool_at(m.tool).events.is_empty();
+        let tool = first_in(&|m| has_events(m) && after_new(m), end)
+            .or_else(|| first_in(&|m| has_events(m), end))
+            .or_else(|| {
+                // a tool named only later is the source only if something else is left to do
+                (ms.len() > 1)
+                    .then(|| first_in(&|m| !catalog.tool_at(m.tool).events.is_empty(), all))
+                    .flatten()
+            });
+        return TriggerChoice {
+            kind: TriggerKind::AppEvent,
+            tool,
+            end,
+            schedule: None,
+        };
+    }
+    if let Some(s) = sched {
+        return TriggerChoice {
+            kind: TriggerKind::Schedule,
+            tool: None,
+            end,
+            schedule: Some(s),
+        };
+    }
+    TriggerChoice {
+        kind: TriggerKind::Manual,
+        tool: None,
+        end,
+        schedule: None,
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::planner::entities::mentions;
+    use crate::text::tokenize;
+
+    fn kind(text: &str) -> TriggerKind {
+        let catalog = Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        let ms = mentions(&catalog, &lang, &toks, text);
+        choose_trigger(&catalog, &lang, &toks, text, &ms).kind
+    }
+
+    #[test]
+    fn indirect_triggers_are_read() {
+        let cases = [
+            (
+                "when I press go, post the report to Slack",
+                TriggerKind::Manual,
+            ),
+            (
+                "I'll start it myself when needed: copy the rows to Airtable",
+                TriggerKind::Manual,
+            ),
+            (
+                "do it by hand: archive the Trello cards",
+                TriggerKind::Manual,
+            ),
+            (
+                "give me a URL that our sensors can post readings to and save them in Airtable",
+                TriggerKind::Webhook,
+            ),
+            (
+                "when an email arrives in my Gmail inbox, save the attachments to Dropbox",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "vendors email invoices to ap@ourco.com; create a bill in Xero",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "keep an eye on our website and text me if it goes down",
+                TriggerKind::Schedule,
+            ),
+            (
+                "hey so new rows in airtable should go into pipedrive",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "can you make it so new Stripe charges go to a Google Sheet",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "whenever a payment fails in stripe the customer should get an email",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "when a Zendesk ticket has sat unassigned for more than 2 hours, tell #support",
+                TriggerKind::Schedule,
+            ),
+            (
+                "create a Linear issue for every new Sentry error",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alike_phrasings_keep_their_trigger() {
+        let cases = [
+            (
+                "email the report to boss@ourco.com every Monday at 9",
+                TriggerKind::Schedule,
+            ),
+            (
+                "every weekday at 9 post the open Jira issues to Slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "when the Datadog monitor alerts, page on-call in PagerDuty",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "notify #sales in Slack when a new HubSpot deal is created",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+}
