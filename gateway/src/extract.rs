@@ -9,7 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::{Method, header};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use cue_auth::{AuthError, Authenticated};
 
 use crate::config::origin_of;
@@ -73,9 +73,7 @@ async fn authenticate(req: HttpRequest) -> Result<AuthUser, ApiError> {
     }
     let auth = state.auth.authenticate(&token).await?;
     tracing::Span::current().record("user_id", tracing::field::display(auth.user.id));
-    let user = AuthUser { auth, source };
-    req.extensions_mut().insert(user.clone());
-    Ok(user)
+    Ok(AuthUser { auth, source })
 }
 
 impl FromRequest for AuthUser {

@@ -132,6 +132,7 @@ pub fn auth_service(settings: &Settings, store: &Store) -> anyhow::Result<AuthSe
             users: store.users(),
             states: store.login_states(),
             revocations: store.revocations(),
+            sessions: store.sessions(),
         },
         providers,
         tokens,
@@ -139,7 +140,8 @@ pub fn auth_service(settings: &Settings, store: &Store) -> anyhow::Result<AuthSe
             redirect_base_url: auth_cfg.redirect_base_url.clone(),
             state_ttl: auth_cfg.state_ttl,
         },
-    );
+    )
+    .with_session_cache(auth_cfg.session_cache);
     Ok(auth)
 }
 

@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: the release gateway under wrk, on SQLite and PostgreSQL, per route and
-//! connection count: requests/s, p50/p99 latency, errors and the server's peak memory.
+//! connection count: requests/s, each route's share of `/health` in the same run, p50/p99
+//! latency, errors and the server's peak memory. `--profile ROUTE` records a perf profile of
+//! one route under load instead (see [`crate::profile`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,34 +12,66 @@ use anyhow::{Context as _, bail};
 use crate::server::{Backend, Server, TempDir, build_release, workspace_root};
 
 /// One route as the benchmark drives it.
-struct Route {
-    method: &'static str,
-    path: &'static str,
+pub struct Route {
+    /// Short name for `--routes` and `--profile`.
+    pub name: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
     /// File in the data dir holding the JSON body.
     body: Option<&'static str>,
     authenticated: bool,
 }
 
-const ROUTES: [Route; 4] = [
+impl Route {
+    /// The variables `route.lua` reads: method, token, body file.
+    pub fn wrk_env(&self, server: &Server, bodies: &Path) -> Vec<(&'static str, String)> {
+        let mut env = vec![("BENCH_METHOD", self.method.to_owned())];
+        if self.authenticated {
+            env.push(("BENCH_TOKEN", server.token.clone()));
+        }
+        if let Some(body) = self.body {
+            env.push(("BENCH_BODY_FILE", bodies.join(body).display().to_string()));
+        }
+        env
+    }
+
+    /// By name (`validate`) or path (`/code/validate`).
+    pub fn find(name: &str) -> anyhow::Result<&'static Route> {
+        ROUTES
+            .iter()
+            .find(|r| r.name == name || r.path == name)
+            .with_context(|| {
+                let names: Vec<&str> = ROUTES.iter().map(|r| r.name).collect();
+                format!("unknown route {name:?}; one of {}", names.join(", "))
+            })
+    }
+}
+
+/// `/health` first: every other route's share is relative to it.
+pub const ROUTES: [Route; 4] = [
     Route {
+        name: "health",
         method: "GET",
         path: "/health",
         body: None,
         authenticated: false,
     },
     Route {
+        name: "me",
         method: "GET",
         path: "/users/me",
         body: None,
         authenticated: true,
     },
     Route {
+        name: "validate",
         method: "POST",
         path: "/code/validate",
         body: Some("validate.json"),
         authenticated: true,
     },
     Route {
+        name: "generate",
         method: "POST",
         path: "/workflows/generate",
         body: Some("generate.json"),
@@ -49,7 +83,20 @@ pub struct Options {
     pub duration: Duration,
     pub backends: Vec<Backend>,
     pub connections: Vec<u32>,
+    /// Route names to run besides `/health` (which always runs: the shares need it).
+    pub routes: Vec<&'static Route>,
+    /// A binary to measure instead of building this tree: a before/after comparison in one
+    /// session runs the old binary and the new one back to back.
+    pub binary: Option<PathBuf>,
+    /// Extra server variables (`--env AUTH_SESSION_CACHE_MS=0`).
+    pub env: Vec<(String, String)>,
+    /// Record a perf profile of this route instead of the table.
+    pub profile: Option<&'static Route>,
 }
+
+const USAGE: &str = "usage: cargo xtask bench [--duration 10s] [--backend sqlite|postgres|both] \
+     [--connections 32,128] [--routes me,validate,generate] [--binary PATH] [--env KEY=VALUE]... \
+     [--profile ROUTE]";
 
 impl Options {
     pub fn parse(args: &[String]) -> anyhow::Result<Self> {
@@ -57,6 +104,10 @@ impl Options {
             duration: Duration::from_secs(10),
             backends: vec![Backend::Sqlite, Backend::Postgres],
             connections: vec![32, 128],
+            routes: ROUTES.iter().collect(),
+            binary: None,
+            env: Vec::new(),
+            profile: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -77,10 +128,27 @@ impl Options {
                         })
                         .collect::<anyhow::Result<_>>()?;
                 }
-                other => bail!(
-                    "unknown option {other:?}; usage: cargo xtask bench [--duration 10s] \
-                     [--backend sqlite|postgres|both] [--connections 32,128]"
-                ),
+                "--routes" => {
+                    let mut routes = vec![&ROUTES[0]];
+                    for name in value()?.split(',') {
+                        let route = Route::find(name.trim())?;
+                        if !routes.iter().any(|r| std::ptr::eq(*r, route)) {
+                            routes.push(route);
+                        }
+                    }
+                    options.routes = routes;
+                }
+                "--binary" => options.binary = Some(PathBuf::from(value()?)),
+                "--env" => {
+                    let pair = value()?;
+                    let (k, v) = pair
+                        .split_once('=')
+                        .filter(|(k, _)| !k.is_empty())
+                        .with_context(|| format!("--env: {pair:?} is not KEY=VALUE"))?;
+                    options.env.push((k.to_owned(), v.to_owned()));
+                }
+                "--profile" => options.profile = Some(Route::find(value()?)?),
+                other => bail!("unknown option {other:?}; {USAGE}"),
             }
         }
         Ok(options)
@@ -256,6 +324,7 @@ pub fn write_bodies(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[derive(Clone)]
 struct Row {
     backend: Backend,
     route: &'static Route,
@@ -268,16 +337,38 @@ fn ms(us: u64) -> String {
     format!("{:.2}", us as f64 / 1000.0)
 }
 
+/// The route's requests/s as a share of `/health`'s on the same backend and connection count
+/// in this run: unlike absolute numbers, comparable across machines and loads. `/health` runs
+/// first and again last; the base is the mean of its runs, so the two `/health` rows show how
+/// much the machine drifted during the run.
+fn share_of_health(rows: &[Row], row: &Row) -> Option<f64> {
+    let health: Vec<f64> = rows
+        .iter()
+        .filter(|r| {
+            r.route.path == "/health"
+                && r.backend == row.backend
+                && r.connections == row.connections
+        })
+        .map(|r| r.result.requests_per_second())
+        .collect();
+    let base = health.iter().sum::<f64>() / health.len().max(1) as f64;
+    (base > 0.0).then(|| row.result.requests_per_second() / base * 100.0)
+}
+
 fn print_table(rows: &[Row], duration: Duration) {
     println!(
-        "\n{} s per run; peak RSS is the server's VmHWM during that run.\n",
+        "\n{} s per run; share: of /health's req/s on the same backend and connections in \
+         this run; peak RSS is the server's VmHWM during that run.\n",
         duration.as_secs()
     );
-    println!("| backend | route | conns | req/s | p50 ms | p99 ms | errors | peak RSS MiB |");
-    println!("|---|---|---:|---:|---:|---:|---|---:|");
+    println!(
+        "| backend | route | conns | req/s | share of /health | p50 ms | p99 ms | errors | peak RSS MiB |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---|---:|");
     for r in rows {
+        let share = share_of_health(rows, r).map_or_else(|| "-".to_owned(), |s| format!("{s:.1}%"));
         println!(
-            "| {} | {} {} | {} | {:.0} | {} | {} | {} | {:.1} |",
+            "| {} | {} {} | {} | {:.0} | {share} | {} | {} | {} | {:.1} |",
             r.backend.name(),
             r.route.method,
             r.route.path,
@@ -291,33 +382,38 @@ fn print_table(rows: &[Row], duration: Duration) {
     }
 }
 
+/// The binary to measure: `--binary`, or a release build of this tree.
+fn binary(options: &Options) -> anyhow::Result<PathBuf> {
+    match &options.binary {
+        Some(bin) if bin.is_file() => Ok(bin.clone()),
+        Some(bin) => bail!("--binary: no file at {}", bin.display()),
+        None => build_release(),
+    }
+}
+
 pub fn bench(args: &[String]) -> anyhow::Result<()> {
     let options = Options::parse(args)?;
-    let bin = build_release()?;
+    let bin = binary(&options)?;
     let bodies = TempDir::new("cue-bench-bodies")?;
     write_bodies(bodies.path())?;
+    if let Some(route) = options.profile {
+        return crate::profile::profile(&bin, &options, route, bodies.path());
+    }
     let script = data_dir().join("route.lua");
     let warmup = Duration::from_secs(2);
     let mut rows = Vec::new();
     for &backend in &options.backends {
-        let mut server = Server::start(&bin, backend)?;
+        let mut server = Server::start(&bin, backend, &options.env)?;
         eprintln!(
             "\n== {} (pid {}, port {})",
             backend.name(),
             server.pid(),
             server.port
         );
-        for route in &ROUTES {
-            let mut env = vec![("BENCH_METHOD", route.method.to_owned())];
-            if route.authenticated {
-                env.push(("BENCH_TOKEN", server.token.clone()));
-            }
-            if let Some(body) = route.body {
-                env.push((
-                    "BENCH_BODY_FILE",
-                    bodies.path().join(body).display().to_string(),
-                ));
-            }
+        // /health again at the end, when there is more than /health: the machine's drift.
+        let again = (options.routes.len() > 1).then_some(&ROUTES[0]);
+        for &route in options.routes.iter().chain(again.iter()) {
+            let env = route.wrk_env(&server, bodies.path());
             let url = server.url(route.path);
             // Warm caches, pools and the allocator before measuring.
             wrk(&script, &url, options.connections[0], warmup, &env)?;
@@ -419,6 +515,88 @@ mod tests {
         assert!(Options::parse(&["--backend".into(), "mysql".into()]).is_err());
         assert!(Options::parse(&["--connections".into(), "0".into()]).is_err());
         assert!(Options::parse(&["--duration".into()]).is_err());
+    }
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn routes_env_binary_and_profile_parse() {
+        let o = Options::parse(&args(&[
+            "--routes",
+            "validate,/users/me,validate",
+            "--env",
+            "AUTH_SESSION_CACHE_MS=0",
+            "--env",
+            "X=a=b",
+            "--binary",
+            "/tmp/old",
+            "--profile",
+            "/code/validate",
+        ]))
+        .unwrap();
+        let paths: Vec<&str> = o.routes.iter().map(|r| r.path).collect();
+        // /health always runs first, duplicates once.
+        assert_eq!(paths, ["/health", "/code/validate", "/users/me"]);
+        assert_eq!(
+            o.env,
+            [
+                ("AUTH_SESSION_CACHE_MS".to_owned(), "0".to_owned()),
+                ("X".to_owned(), "a=b".to_owned())
+            ]
+        );
+        assert_eq!(o.binary.as_deref(), Some(Path::new("/tmp/old")));
+        assert_eq!(o.profile.map(|r| r.name), Some("validate"));
+        assert_eq!(Options::parse(&[]).unwrap().routes.len(), ROUTES.len());
+        for bad in [
+            &["--routes", "me,nope"][..],
+            &["--env", "NOEQUALS"],
+            &["--env", "=v"],
+            &["--profile", "/admin"],
+        ] {
+            assert!(Options::parse(&args(bad)).is_err(), "{bad:?}");
+        }
+    }
+
+    fn row(route: &str, backend: Backend, connections: u32, requests: u64) -> Row {
+        Row {
+            backend,
+            route: Route::find(route).unwrap(),
+            connections,
+            result: WrkResult {
+                requests,
+                duration_us: 1_000_000,
+                ..WrkResult::default()
+            },
+            peak_kib: 0,
+        }
+    }
+
+    #[test]
+    fn shares_compare_with_health_on_the_same_backend_and_connections() {
+        let rows = vec![
+            row("health", Backend::Sqlite, 32, 50_000),
+            row("health", Backend::Sqlite, 128, 40_000),
+            row("health", Backend::Postgres, 32, 0),
+            row("me", Backend::Sqlite, 32, 20_000),
+            row("me", Backend::Sqlite, 128, 20_000),
+            row("me", Backend::Postgres, 32, 5_000),
+            row("validate", Backend::Postgres, 128, 5_000),
+        ];
+        let share = |i: usize| share_of_health(&rows, &rows[i]);
+        assert_eq!(share(0), Some(100.0));
+        // A second /health run: the base is the mean of both.
+        let mut again = rows.clone();
+        again.push(row("health", Backend::Sqlite, 32, 30_000));
+        assert_eq!(share_of_health(&again, &again[0]), Some(125.0));
+        assert_eq!(share_of_health(&again, &again[3]), Some(50.0));
+        assert_eq!(share_of_health(&again, &again[7]), Some(75.0));
+        assert_eq!(share(3), Some(40.0));
+        assert_eq!(share(4), Some(50.0));
+        // No /health requests, or no /health row: no share rather than a division by zero.
+        assert_eq!(share(5), None);
+        assert_eq!(share(6), None);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!   declarations the migrations imply are printed.
 //! - `deny`: only the cargo-deny checks (advisories included when `--advisories` is given;
 //!   they need the RustSec database from GitHub).
-//! - `bench`: the release binary under wrk on SQLite and PostgreSQL; see `docs/benchmarks.md`.
+//! - `bench`: the release binary under wrk on SQLite and PostgreSQL, each route as a share of
+//!   `/health`; `--profile ROUTE` records a perf profile of one route; see `docs/benchmarks.md`.
 //! - `soak`: minutes of steady load on a mix of routes, sampling the server's memory.
 
 use std::process::{Command, ExitCode};
@@ -17,6 +18,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context as _, bail};
 
 mod bench;
+mod profile;
 mod server;
 mod soak;
 
@@ -181,7 +183,8 @@ fn main() -> ExitCode {
         _ => {
             eprintln!(
                 "usage: cargo xtask <ci | schema [--check] | deny [--advisories] | bench [--duration 10s] \
-                 [--backend sqlite|postgres|both] [--connections 32,128] | soak [--minutes 10] \
+                 [--backend sqlite|postgres|both] [--connections 32,128] [--routes me,validate] \
+                 [--binary PATH] [--env KEY=VALUE] [--profile ROUTE] | soak [--minutes 10] \
                  [--backend sqlite|postgres]>"
             );
             return ExitCode::from(64);

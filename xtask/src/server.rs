@@ -164,7 +164,13 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(bin: &Path, backend: Backend) -> anyhow::Result<Self> {
+    /// Starts `bin` on a fresh database of `backend`; `extra_env` comes after (and so
+    /// overrides) the benchmark's own variables.
+    pub fn start(
+        bin: &Path,
+        backend: Backend,
+        extra_env: &[(String, String)],
+    ) -> anyhow::Result<Self> {
         let dir = TempDir::new("cue-bench")?;
         let (pg, database_url) = match backend {
             Backend::Sqlite => (
@@ -198,6 +204,7 @@ impl Server {
                 .env_clear()
                 .env("PATH", &path)
                 .envs(env.iter().map(|(k, v)| (k, v)))
+                .envs(extra_env.iter().map(|(k, v)| (k, v)))
                 .current_dir(dir.path());
             cmd
         };

@@ -101,7 +101,7 @@ pub fn soak(args: &[String]) -> anyhow::Result<()> {
     let bin = build_release()?;
     let bodies = TempDir::new("cue-soak-bodies")?;
     write_bodies(bodies.path())?;
-    let mut server = Server::start(&bin, options.backend)?;
+    let mut server = Server::start(&bin, options.backend, &[])?;
     let duration = Duration::from_secs(options.minutes * 60);
     eprintln!(
         "\n== soak: {} min on {} (pid {}), {} connections pausing {} ms between requests",

@@ -2,10 +2,13 @@
 //!
 //! [`AuthService`] runs the browser login (single-use `state` bound to the browser, PKCE S256,
 //! code exchange in the backend), links identities by provider subject and verified email only,
-//! and issues short-lived HS256 JWTs ([`jwt::TokenCodec`]) that can be revoked. Storage and the
+//! and issues short-lived HS256 JWTs ([`jwt::TokenCodec`]) that can be revoked. An authenticated
+//! request costs one lookup ([`SessionRepository`]: user and revocation together), which a
+//! short-lived cache with a bounded staleness may answer ([`session_cache`]). Storage and the
 //! providers are ports ([`UserRepository`], [`LoginStateRepository`], [`RevocationRepository`],
-//! [`OAuthProvider`]); `cue-store` implements the repositories, [`providers`] the HTTP providers,
-//! and the `test-util` feature offers in-memory versions of all of them. [`AuthSettings`] is
+//! [`SessionRepository`], [`OAuthProvider`]); `cue-store` implements the repositories,
+//! [`providers`] the HTTP providers, and the `test-util` feature offers in-memory versions of
+//! all of them. [`AuthSettings`] is
 //! what an operator sets (`SECRET_KEY`, `GOOGLE_CLIENT_ID`, ...), typed and validated.
 
 pub mod error;
@@ -16,6 +19,7 @@ pub mod model;
 pub mod ports;
 pub mod providers;
 pub mod service;
+pub mod session_cache;
 pub mod settings;
 
 pub use error::{AuthError, RepoError, StateRejection, TokenRejection};

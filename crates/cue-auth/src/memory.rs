@@ -12,7 +12,8 @@ use crate::model::{
     UserId,
 };
 use crate::ports::{
-    AuthRepos, LoginStateRepository, OAuthProvider, RevocationRepository, UserRepository,
+    AuthRepos, LoginStateRepository, OAuthProvider, RevocationRepository, SessionRecord,
+    SessionRepository, UserRepository,
 };
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -212,12 +213,32 @@ impl RevocationRepository for InMemoryRevocations {
     }
 }
 
-/// All three repositories in memory.
+/// The session lookup over the in-memory users and revocations it was given.
+pub struct InMemorySessions {
+    pub users: Arc<InMemoryUsers>,
+    pub revocations: Arc<InMemoryRevocations>,
+}
+
+#[async_trait]
+impl SessionRepository for InMemorySessions {
+    async fn session(&self, user: UserId, jti: &str) -> Result<Option<SessionRecord>, RepoError> {
+        let Some(user) = self.users.find(user).await? else {
+            return Ok(None);
+        };
+        let revoked = self.revocations.is_revoked(jti).await?;
+        Ok(Some(SessionRecord { user, revoked }))
+    }
+}
+
+/// All the repositories in memory; the session lookup reads the same users and revocations.
 pub fn in_memory_repos() -> AuthRepos {
+    let users = Arc::new(InMemoryUsers::default());
+    let revocations = Arc::new(InMemoryRevocations::default());
     AuthRepos {
-        users: Arc::new(InMemoryUsers::default()),
+        users: users.clone(),
         states: Arc::new(InMemoryLoginStates::default()),
-        revocations: Arc::new(InMemoryRevocations::default()),
+        revocations: revocations.clone(),
+        sessions: Arc::new(InMemorySessions { users, revocations }),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -17,6 +17,7 @@ use crate::model::{
     LoginState, NewUser, ProfileUpdate, Provider, ProviderProfile, ProvisionedUser, User, UserId,
 };
 use crate::ports::{AuthRepos, OAuthProvider};
+use crate::session_cache::SessionCache;
 
 /// Longest accepted `state`/`code` query value; real ones are far shorter.
 const MAX_PARAM_LEN: usize = 2048;
@@ -96,6 +97,7 @@ pub struct AuthService {
     providers: HashMap<Provider, Arc<dyn OAuthProvider>>,
     tokens: TokenCodec,
     settings: LoginSettings,
+    sessions: SessionCache,
 }
 
 fn random_token() -> String {
@@ -177,7 +179,18 @@ impl AuthService {
             providers,
             tokens,
             settings,
+            sessions: SessionCache::new(Duration::ZERO),
         }
+    }
+
+    /// Caches each token's session lookup for `ttl` (`AUTH_SESSION_CACHE_MS`): a revoked token
+    /// or a changed user is then seen by this instance within `ttl` of the change made
+    /// elsewhere. Zero (the default of [`AuthService::new`]) reads the database every time.
+    /// See [`crate::session_cache`].
+    #[must_use]
+    pub fn with_session_cache(mut self, ttl: Duration) -> Self {
+        self.sessions = SessionCache::new(ttl);
+        self
     }
 
     pub fn is_configured(&self, provider: Provider) -> bool {
@@ -351,27 +364,35 @@ impl AuthService {
         self.tokens.verify(token)
     }
 
-    /// Checks a bearer token or session cookie value, including revocation, and loads its user.
+    /// Checks a bearer token or session cookie value, including revocation, and loads its user:
+    /// the signature and expiry every time, revocation and user in one lookup, which may come
+    /// from the session cache (see [`AuthService::with_session_cache`]).
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated, AuthError> {
         let verified = self.tokens.verify(token)?;
-        if self.repos.revocations.is_revoked(&verified.jti).await? {
-            return Err(AuthError::InvalidToken(TokenRejection::Revoked));
+        let read_at = Instant::now();
+        if let Some(user) = self.sessions.get(&verified.jti, verified.user_id, read_at) {
+            return Ok(Authenticated {
+                user,
+                token: verified,
+            });
         }
-        let user = self
+        let session = self
             .repos
-            .users
-            .find(verified.user_id)
+            .sessions
+            .session(verified.user_id, &verified.jti)
             .await?
             .ok_or(AuthError::InvalidToken(TokenRejection::UnknownUser))?;
-        // Beside the per-token revocation: the user's "log out everywhere" cutoff.
-        if user
+        // The token's own revocation, and beside it the user's "log out everywhere" cutoff.
+        let cut_off = session
+            .user
             .sessions_valid_after
-            .is_some_and(|cutoff| verified.issued_at < cutoff)
-        {
+            .is_some_and(|cutoff| verified.issued_at < cutoff);
+        if session.revoked || cut_off {
             return Err(AuthError::InvalidToken(TokenRejection::Revoked));
         }
+        self.sessions.put(&verified.jti, &session.user, read_at);
         Ok(Authenticated {
-            user,
+            user: session.user,
             token: verified,
         })
     }
@@ -409,12 +430,14 @@ impl AuthService {
         })
     }
 
-    /// Revokes the token until it would have expired anyway.
+    /// Revokes the token until it would have expired anyway: at once on this instance, on
+    /// others within the session cache's ttl.
     pub async fn logout(&self, token: &VerifiedToken) -> Result<(), AuthError> {
         self.repos
             .revocations
             .revoke(&token.jti, token.expires_at)
             .await?;
+        self.sessions.forget_token(&token.jti);
         Ok(())
     }
 
@@ -428,6 +451,8 @@ impl AuthService {
         if !self.repos.users.end_sessions(auth.user.id, cutoff).await? {
             return Err(AuthError::InvalidToken(TokenRejection::UnknownUser));
         }
+        // this instance forgets them now; others within the cache's bound, as for a logout
+        self.sessions.forget_user(auth.user.id);
         self.logout(&auth.token).await
     }
 
@@ -463,11 +488,10 @@ impl AuthService {
                 "profileImageUrl must be an http(s) URL".into(),
             ));
         }
-        self.repos
-            .users
-            .update_profile(id, update)
-            .await?
-            .ok_or(AuthError::InvalidToken(TokenRejection::UnknownUser))
+        let updated = self.repos.users.update_profile(id, update).await;
+        // Whatever the outcome: a failed update may still have been applied.
+        self.sessions.forget_user(id);
+        updated?.ok_or(AuthError::InvalidToken(TokenRejection::UnknownUser))
     }
 
     /// Deletes expired login states and revocations; run periodically.
@@ -867,6 +891,85 @@ mod tests {
             Err(AuthError::InvalidToken(TokenRejection::Revoked)) => {}
             other => panic!("{other:?}"),
         }
+    }
+
+    fn revoked(r: Result<Authenticated, AuthError>) -> bool {
+        matches!(r, Err(AuthError::InvalidToken(TokenRejection::Revoked)))
+    }
+
+    #[tokio::test]
+    async fn a_revocation_made_elsewhere_is_seen_within_the_session_cache_ttl() {
+        let mut h = harness();
+        let ttl = Duration::from_millis(200);
+        h.service = h.service.with_session_cache(ttl);
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let token = login(&h, Provider::Google, "c").await.unwrap().token;
+        let auth = h.service.authenticate(&token.token).await.unwrap();
+        // Another instance revokes it: this one does not know until its entry expires.
+        h.repos
+            .revocations
+            .revoke(&auth.token.jti, auth.token.expires_at)
+            .await
+            .unwrap();
+        assert!(h.service.authenticate(&token.token).await.is_ok());
+        tokio::time::sleep(ttl + Duration::from_millis(20)).await;
+        assert!(revoked(h.service.authenticate(&token.token).await));
+        // A refusal is not cached either way: still refused.
+        assert!(revoked(h.service.authenticate(&token.token).await));
+    }
+
+    #[tokio::test]
+    async fn logout_and_profile_updates_here_bypass_the_session_cache() {
+        let mut h = harness();
+        h.service = h.service.with_session_cache(Duration::from_secs(60));
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let token = login(&h, Provider::Google, "c").await.unwrap().token;
+        let auth = h.service.authenticate(&token.token).await.unwrap();
+        let update = ProfileUpdate {
+            display_name: Some("Countess".into()),
+            ..ProfileUpdate::default()
+        };
+        h.service
+            .update_profile(auth.user.id, update)
+            .await
+            .unwrap();
+        let again = h.service.authenticate(&token.token).await.unwrap();
+        assert_eq!(again.user.display_name.as_deref(), Some("Countess"));
+        h.service.logout(&again.token).await.unwrap();
+        assert!(revoked(h.service.authenticate(&token.token).await));
+    }
+
+    #[tokio::test]
+    async fn logout_everywhere_here_ends_cached_sessions_at_once() {
+        let mut h = harness();
+        h.service = h.service.with_session_cache(Duration::from_secs(60));
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let laptop = login(&h, Provider::Google, "c").await.unwrap().token.token;
+        let phone = login(&h, Provider::Google, "c").await.unwrap().token.token;
+        // both sessions are in the cache now
+        h.service.authenticate(&phone).await.unwrap();
+        let auth = h.service.authenticate(&laptop).await.unwrap();
+        h.service.logout_everywhere(&auth).await.unwrap();
+        assert!(revoked(h.service.authenticate(&phone).await));
+        assert!(revoked(h.service.authenticate(&laptop).await));
+    }
+
+    #[tokio::test]
+    async fn without_the_session_cache_a_revocation_elsewhere_counts_at_once() {
+        let h = harness();
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let token = login(&h, Provider::Google, "c").await.unwrap().token;
+        let auth = h.service.authenticate(&token.token).await.unwrap();
+        h.repos
+            .revocations
+            .revoke(&auth.token.jti, auth.token.expires_at)
+            .await
+            .unwrap();
+        assert!(revoked(h.service.authenticate(&token.token).await));
     }
 
     #[tokio::test]

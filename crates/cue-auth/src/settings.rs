@@ -15,6 +15,10 @@ use crate::providers::{GithubProvider, GoogleProvider, OAuthClientConfig};
 /// The longest `ACCESS_TOKEN_EXPIRE_MINUTES` allowed: 30 days.
 const MAX_ACCESS_MINUTES: u64 = 60 * 24 * 30;
 
+/// The longest `AUTH_SESSION_CACHE_MS` allowed: a revoked token must stop working everywhere
+/// within a minute at worst.
+const MAX_SESSION_CACHE_MS: u128 = 60_000;
+
 /// Login and token settings. Each field is renamed to its variable; unset ones keep the
 /// [`Default`]: a random signing key, no login provider, the frontend on `localhost:5173`.
 /// `Debug` never shows a secret.
@@ -84,6 +88,12 @@ pub struct AuthSettings {
     pub error_path: String,
     /// `COOKIE_SECURE`: the session cookie's `Secure` flag.
     pub cookie_secure: bool,
+    /// `AUTH_SESSION_CACHE_MS`: how long an instance may reuse a token's session lookup (its
+    /// user and revocation state) without asking the database again; so also the longest a
+    /// token revoked through another instance, or a user changed there, may still be seen as
+    /// it was here. 0 reads the database on every request.
+    #[serde(rename = "auth_session_cache_ms", deserialize_with = "de::millis")]
+    pub session_cache: Duration,
 }
 
 impl Default for AuthSettings {
@@ -110,6 +120,7 @@ impl Default for AuthSettings {
             success_path: "/".into(),
             error_path: "/login".into(),
             cookie_secure: false,
+            session_cache: Duration::from_millis(1000),
         }
     }
 }
@@ -155,6 +166,11 @@ impl AuthSettings {
         both_or_neither(
             ("GITHUB_CLIENT_ID", self.github_client_id.is_some()),
             ("GITHUB_CLIENT_SECRET", self.github_client_secret.is_some()),
+        )?;
+        ensure(
+            self.session_cache.as_millis() <= MAX_SESSION_CACHE_MS,
+            "AUTH_SESSION_CACHE_MS",
+            format!("must be from 0 (no cache) to {MAX_SESSION_CACHE_MS}"),
         )?;
         check_local_path("AUTH_SUCCESS_PATH", &self.success_path)?;
         check_local_path("AUTH_ERROR_PATH", &self.error_path)
@@ -225,6 +241,18 @@ mod tests {
         );
         assert_eq!(s.google_token_url.as_str(), GoogleProvider::TOKEN_URL);
         assert_eq!(s.github_api_url.as_str(), "https://api.github.com/");
+        assert_eq!(s.session_cache, Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn the_session_cache_is_bounded_and_can_be_turned_off() {
+        let ttl = |v: &str| settings(&[("AUTH_SESSION_CACHE_MS", v)]).map(|s| s.session_cache);
+        assert_eq!(ttl("0").unwrap(), Duration::ZERO);
+        assert_eq!(ttl("250").unwrap(), Duration::from_millis(250));
+        assert_eq!(ttl("60000").unwrap(), Duration::from_secs(60));
+        for bad in ["60001", "-1", "soon"] {
+            assert_eq!(ttl(bad).unwrap_err().var, "AUTH_SESSION_CACHE_MS", "{bad}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use cue_auth::{LoginStateRepository, RevocationRepository, UserRepository};
+use cue_auth::{LoginStateRepository, RevocationRepository, SessionRepository, UserRepository};
 use cue_workflows::repo::{StorageQuota, WorkflowRepository};
 use diesel::IntoSql;
 use diesel::prelude::*;
@@ -156,6 +156,11 @@ impl Store {
     /// Revoked token ids, for `cue-auth`.
     pub fn revocations(&self) -> Arc<dyn RevocationRepository> {
         Arc::new(self.revocation_repository())
+    }
+
+    /// The user-and-revocation lookup of each authenticated request, for `cue-auth`.
+    pub fn sessions(&self) -> Arc<dyn SessionRepository> {
+        Arc::new(self.user_repository())
     }
 
     /// Saved workflows, for `cue-workflows`, within the default [`StorageQuota`].
@@ -390,6 +395,10 @@ mod tests {
             (
                 "revocations.is_revoked",
                 unavailable_auth(store.revocations().is_revoked("j").await),
+            ),
+            (
+                "sessions.session",
+                unavailable_auth(store.sessions().session(UserId::new(), "j").await),
             ),
             (
                 "workflows.get",

@@ -1,6 +1,7 @@
 //! The validation report in the two shapes clients read: the specification's
 //! ([`ValidationReport`], also inside generation and credential answers) and the frontend's
-//! ([`FrontendValidation`]).
+//! ([`FrontendValidation`]). Rule ids, severities, stages and category names are the
+//! validator's own `&'static str`s, not copies: a report is built on every validation.
 
 use std::collections::BTreeMap;
 
@@ -17,9 +18,9 @@ pub struct FindingOut {
     end_column: u32,
     message: String,
     /// Stable rule id (`CUE101`).
-    rule: String,
+    rule: &'static str,
     /// `error`, `warning` or `info`.
-    severity: String,
+    severity: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     suggestion: Option<String>,
 }
@@ -32,8 +33,8 @@ impl From<&Finding> for FindingOut {
             end_line: f.end_line,
             end_column: f.end_column,
             message: f.message.clone(),
-            rule: f.rule.code().to_owned(),
-            severity: f.severity.as_str().to_owned(),
+            rule: f.rule.code(),
+            severity: f.severity.as_str(),
             suggestion: f.suggestion.clone(),
         }
     }
@@ -49,13 +50,13 @@ pub struct ValidationReport {
     infos: Vec<FindingOut>,
     suggestions: Vec<String>,
     /// `syntax`, `imports`, `names`, `handler`, `secrets`, `production`: passed or why not.
-    checks: BTreeMap<String, CheckOut>,
-    stage: String,
+    checks: BTreeMap<&'static str, CheckOut>,
+    stage: &'static str,
     python_version: String,
     /// True when more findings existed than are listed.
     truncated: bool,
     /// Version of the rule data (deprecations, runtime contents).
-    data_version: String,
+    data_version: &'static str,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -74,20 +75,20 @@ impl From<&Report> for ValidationReport {
             infos: r.infos().map(FindingOut::from).collect(),
             suggestions: r.suggestions.clone(),
             checks: checks(r),
-            stage: r.stage.as_str().to_owned(),
+            stage: r.stage.as_str(),
             python_version: r.python_version.to_string(),
             truncated: r.truncated,
-            data_version: r.data_version.to_owned(),
+            data_version: r.data_version,
         }
     }
 }
 
-fn checks(r: &Report) -> BTreeMap<String, CheckOut> {
+fn checks(r: &Report) -> BTreeMap<&'static str, CheckOut> {
     r.categories()
         .into_iter()
         .map(|c| {
             (
-                c.category.as_str().to_owned(),
+                c.category.as_str(),
                 CheckOut {
                     is_valid: c.is_valid,
                     message: c.message,
@@ -102,7 +103,7 @@ fn checks(r: &Report) -> BTreeMap<String, CheckOut> {
 #[serde(rename_all = "camelCase")]
 pub struct FrontendValidation {
     is_valid: bool,
-    validations: BTreeMap<String, CheckOut>,
+    validations: BTreeMap<&'static str, CheckOut>,
     errors: Vec<String>,
 }
 

@@ -54,6 +54,9 @@ async fn app_behind_proxy() -> Option<(TestApp, Proxy)> {
         s.database.query_timeout = defaults.query_timeout;
         // The recovery loop polls generation; the quota is not what is under test.
         s.rate_limits.enabled = false;
+        // Every request below must reach the database: a cached session would answer
+        // /users/me through the first AUTH_SESSION_CACHE_MS of the outage.
+        s.auth.session_cache = Duration::ZERO;
     })
     .await;
     app.keep_database(db);

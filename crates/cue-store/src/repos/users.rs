@@ -1,17 +1,18 @@
-//! [`UserRepository`] over the `users` and `identities` tables.
+//! [`UserRepository`] over the `users` and `identities` tables, and the [`SessionRepository`]
+//! lookup that reads a user and a token's revocation together.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use cue_auth::{
-    NewUser, Profile, ProfileUpdate, Provider, ProvisionedUser, RepoError, User, UserId,
-    UserRepository,
+    NewUser, Profile, ProfileUpdate, Provider, ProvisionedUser, RepoError, SessionRecord,
+    SessionRepository, User, UserId, UserRepository,
 };
 use diesel::prelude::*;
 
 use super::{db_now, from_db_time, to_db_time, uuid_from_db, uuid_to_db};
 use crate::error::DbError;
 use crate::pool::{AnyConnection, Pool, run, write_transaction};
-use crate::schema::{identities, users};
+use crate::schema::{identities, revoked_tokens, users};
 
 /// Users and their linked identities, stored in the database.
 #[derive(Clone)]
@@ -344,9 +345,38 @@ impl UserRepository for DbUserRepository {
     }
 }
 
+#[async_trait]
+impl SessionRepository for DbUserRepository {
+    /// One statement, so one round trip and one blocking-pool hop per authenticated request:
+    /// `SELECT users.*, EXISTS (SELECT … FROM revoked_tokens WHERE jti = $2) FROM users
+    /// WHERE id = $1`.
+    async fn session(&self, user: UserId, jti: &str) -> Result<Option<SessionRecord>, RepoError> {
+        let (id, jti) = (uuid_to_db(user.0), jti.to_owned());
+        let found = run(&self.pool, move |c| {
+            Ok(users::table
+                .find(&id)
+                .select((
+                    UserRow::as_select(),
+                    diesel::dsl::exists(revoked_tokens::table.find(&jti)),
+                ))
+                .first::<(UserRow, bool)>(c)
+                .optional()?)
+        })
+        .await?;
+        let Some((row, revoked)) = found else {
+            return Ok(None);
+        };
+        Ok(Some(SessionRecord {
+            user: row.into_user()?,
+            revoked,
+        }))
+    }
+}
+
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
+    use chrono::{Duration, Utc};
     use cue_auth::{NewUser, ProfileUpdate, Provider, ProvisionedUser, RepoError, UserId};
 
     use super::normalize_email;
@@ -370,6 +400,7 @@ mod tests {
         unicode_and_long_text_round_trip,
         users_without_email_are_stored,
         provisioned_users_are_verified_unlinked_and_found_by_email,
+        the_session_lookup_reads_the_user_and_the_revocation_of_that_token,
     );
 
     #[test]
@@ -736,6 +767,33 @@ mod tests {
     async fn unknown_users_are_none(db: TestDatabase) {
         let store = db.migrated_store().await;
         assert_eq!(store.users().find(UserId::new()).await.unwrap(), None);
+    }
+
+    async fn the_session_lookup_reads_the_user_and_the_revocation_of_that_token(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let sessions = store.sessions();
+        let created = user(&store).await;
+        let live = sessions.session(created.id, "jti-live").await.unwrap();
+        let live = live.unwrap();
+        assert_eq!(live.user, created);
+        assert!(!live.revoked);
+        store
+            .revocations()
+            .revoke("jti-gone", Utc::now() + Duration::hours(1))
+            .await
+            .unwrap();
+        let gone = sessions.session(created.id, "jti-gone").await.unwrap();
+        assert!(gone.unwrap().revoked, "the revoked token");
+        let other = sessions.session(created.id, "jti-live").await.unwrap();
+        assert!(!other.unwrap().revoked, "another token of the same user");
+        // An unknown user is none, revoked token or not.
+        assert!(
+            sessions
+                .session(UserId::new(), "jti-gone")
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 
     async fn unicode_and_long_text_round_trip(db: TestDatabase) {
