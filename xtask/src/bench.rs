@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: the release gateway under wrk, on SQLite and PostgreSQL, per route and
 //! connection count: requests/s, each route's share of `/health` in the same run, p50/p99
 //! latency, errors and the server's peak memory. `--profile ROUTE` records a perf profile of
-//! one route under load instead (see [`crate::profile`]).
+//! one route under load instead (see [`profile`]).
+
+mod profile;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -397,7 +399,7 @@ pub fn bench(args: &[String]) -> anyhow::Result<()> {
     let bodies = TempDir::new("cue-bench-bodies")?;
     write_bodies(bodies.path())?;
     if let Some(route) = options.profile {
-        return crate::profile::profile(&bin, &options, route, bodies.path());
+        return profile::profile(&bin, &options, route, bodies.path());
     }
     let script = data_dir().join("route.lua");
     let warmup = Duration::from_secs(2);

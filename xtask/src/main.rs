@@ -18,7 +18,6 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context as _, bail};
 
 mod bench;
-mod profile;
 mod server;
 mod soak;
 
@@ -105,6 +104,10 @@ fn schema(check: bool) -> anyhow::Result<()> {
 
 fn ci() -> anyhow::Result<()> {
     run("rustfmt", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(
+        "module cycles",
+        Command::new("python3").arg("scripts/module-cycles.py"),
+    )?;
     schema(true)?;
     run(
         "clippy",

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 
-use crate::bench::{Options, Route, data_dir, wrk};
+use super::{Options, Route, data_dir, wrk};
 use crate::server::Server;
 
 /// Symbols and objects below this share of the samples are not printed.
