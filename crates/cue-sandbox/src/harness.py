@@ -539,7 +539,14 @@ def sign_hmac(event, headers, s, secret, now):
             parts.append("%s=%s" % (pairs["timestamp"], stamp))
         parts.append("%s=%s" % (pairs["signature"], value))
         value = pairs.get("separator", ",").join(parts)
-    headers[s["header"]] = value
+    if s.get("query"):
+        # the vendor appends it to the URL it calls (PandaDoc's ?signature=)
+        event.setdefault("queryStringParameters", {})[s["query"]] = value
+        extra = urllib.parse.urlencode({s["query"]: value})
+        event["rawQueryString"] = (event.get("rawQueryString") + "&" + extra
+                                   if event.get("rawQueryString") else extra)
+    else:
+        headers[s["header"]] = value
 
 
 class Context:

@@ -15,8 +15,7 @@ use serde_json::{Value, json};
 
 use super::simulator::{record_of, set_path};
 use crate::catalog::{
-    Catalog, Event, HmacAlgorithm, SecretEncoding, SignatureEncoding, SignaturePairs, TimeUnit,
-    Timestamp, Tool, Verify,
+    Catalog, Event, HmacAlgorithm, SecretEncoding, SignatureEncoding, TimeUnit, Tool, Verify,
 };
 use crate::model::{CompareOp, Condition, Delivery, Plan};
 
@@ -48,6 +47,8 @@ fn envelopes() -> Option<&'static Envelopes> {
 pub enum Signing {
     Hmac {
         header: String,
+        /// The query parameter the signature goes in instead of a header (PandaDoc).
+        query: Option<String>,
         prefix: String,
         algorithm: &'static str,
         encoding: &'static str,
@@ -86,6 +87,7 @@ impl Signing {
         Some(match verify {
             Verify::Hmac {
                 header,
+                query,
                 algorithm,
                 encoding,
                 prefix,
@@ -97,6 +99,7 @@ impl Signing {
                 ..
             } => Self::Hmac {
                 header: header.to_ascii_lowercase(),
+                query: query.clone(),
                 prefix: prefix.clone(),
                 algorithm: match algorithm {
                     HmacAlgorithm::Sha1 => "sha1",
@@ -134,76 +137,6 @@ impl Signing {
             Verify::VendorApi { .. } => return None,
         })
     }
-}
-
-/// The legacy scheme names of catalog events (`stripe`, `token:X-Gitlab-Token`) as the
-/// vendors document them, in the catalog's own terms.
-fn legacy_verify(name: &str, secret: &str) -> Option<Verify> {
-    struct Parts<'a> {
-        header: &'a str,
-        prefix: &'a str,
-        signed: &'a str,
-        encoding: SignatureEncoding,
-        /// `(pairs' timestamp key or None, timestamp source)`.
-        timestamp: Option<(Option<&'a str>, &'a str)>,
-    }
-    let parts = |header, prefix, signed| Parts {
-        header,
-        prefix,
-        signed,
-        encoding: SignatureEncoding::Hex,
-        timestamp: None,
-    };
-    let p = match name {
-        // Stripe-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">
-        "stripe" => Parts {
-            timestamp: Some((Some("t"), "pair:t")),
-            ..parts("stripe-signature", "", "{timestamp}.{body}")
-        },
-        "github" => parts("x-hub-signature-256", "sha256=", "{body}"),
-        "slack" => Parts {
-            timestamp: Some((None, "header:x-slack-request-timestamp")),
-            ..parts("x-slack-signature", "v0=", "v0:{timestamp}:{body}")
-        },
-        "shopify" => Parts {
-            encoding: SignatureEncoding::Base64,
-            ..parts("x-shopify-hmac-sha256", "", "{body}")
-        },
-        "hmac_hex" => parts("x-signature", "", "{body}"),
-        n => {
-            return Some(Verify::Token {
-                header: n
-                    .strip_prefix("token:")
-                    .filter(|h| !h.is_empty())?
-                    .to_owned(),
-                prefix: String::new(),
-                secret: secret.to_owned(),
-            });
-        }
-    };
-    Some(Verify::Hmac {
-        header: p.header.to_owned(),
-        query: None,
-        algorithm: HmacAlgorithm::Sha256,
-        encoding: p.encoding,
-        prefix: p.prefix.to_owned(),
-        signed: p.signed.to_owned(),
-        pairs: p
-            .timestamp
-            .and_then(|(key, _)| key)
-            .map(|key| SignaturePairs {
-                separator: ",".to_owned(),
-                signature: "v1".to_owned(),
-                timestamp: Some(key.to_owned()),
-            }),
-        timestamp: p.timestamp.map(|(_, from)| Timestamp {
-            from: from.to_owned(),
-            unit: TimeUnit::Seconds,
-        }),
-        tolerance_seconds: Some(300),
-        secret: secret.to_owned(),
-        secret_encoding: SecretEncoding::Utf8,
-    })
 }
 
 /// What the run is started with.
@@ -450,47 +383,16 @@ fn http_delivery(
     (headers, body.to_string())
 }
 
-/// Every signature the trigger's vendor is documented to send.
+/// How the sample request is signed: the one scheme the generated handler checks, which
+/// `Catalog::webhook_for` decides for the trigger's tool (its own webhook, a secret in the URL
+/// when the catalog cannot express the vendor's, or the generic webhook's token). A vendor's
+/// verification API (PayPal) signs nothing here: the simulator answers the check.
 fn signings(catalog: &Catalog, trigger: Option<(&Tool, &Event)>) -> Vec<Signing> {
-    let mut out = Vec::new();
-    if let Some((tool, event)) = trigger {
-        if let (Some(name), Some(secret)) = (&event.signature, &event.secret)
-            && let Some(s) = legacy_verify(name, secret)
-                .as_ref()
-                .and_then(Signing::from_verify)
-        {
-            out.push(s);
-        }
-        if let Some(s) = tool
-            .webhook
-            .as_ref()
-            .and_then(|w| Signing::from_verify(&w.verify))
-        {
-            out.push(s);
-        }
-    }
-    // Code for a vendor without a signature of its own checks the generic webhook's token.
-    if let Some(generic) = generic_signing(catalog)
-        && !out.contains(&generic)
-    {
-        out.insert(0, generic);
-    }
-    out
-}
-
-/// The generic webhook's scheme (a request with no vendor behind it).
-fn generic_signing(catalog: &Catalog) -> Option<Signing> {
-    let tool = catalog.tool("webhook")?;
-    tool.webhook
-        .as_ref()
-        .and_then(|w| Signing::from_verify(&w.verify))
-        .or_else(|| {
-            let e = tool.events.first()?;
-            Signing::from_verify(&legacy_verify(
-                e.signature.as_deref()?,
-                e.secret.as_deref()?,
-            )?)
-        })
+    catalog
+        .webhook_for(trigger.map(|(tool, _)| tool))
+        .and_then(|used| Signing::from_verify(&used.webhook.verify))
+        .into_iter()
+        .collect()
 }
 
 /// S3, SQS and Kinesis batches: the trigger event's documented batch, carrying `item`.

@@ -293,6 +293,20 @@ fn environment(
             env.insert(s.secret().to_owned(), TEST_SIGNING_SECRET.to_owned());
         }
     }
+    // The handler refuses every request while a credential its check takes is still a
+    // placeholder; the others it takes (PayPal's webhook id and API keys) get test values too.
+    if let Some(p) = plan.filter(|p| p.trigger.delivery == crate::model::Delivery::Http) {
+        let tool = p.trigger.tool.as_deref().and_then(|id| catalog.tool(id));
+        for name in catalog
+            .webhook_for(tool)
+            .map(|used| used.credentials)
+            .unwrap_or_default()
+        {
+            if given(&name).is_none() && !signing.iter().any(|s| s.secret() == name) {
+                env.insert(name.clone(), format!("dry-run-{}", name.to_lowercase()));
+            }
+        }
+    }
     env.insert("AWS_REGION".into(), "us-east-1".into());
     env.insert("AWS_DEFAULT_REGION".into(), "us-east-1".into());
     env
