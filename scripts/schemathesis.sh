@@ -68,6 +68,11 @@ SERVER_ENV=(
     "GITHUB_TOKEN_URL=http://127.0.0.1:9/github/token"
     "GITHUB_API_URL=http://127.0.0.1:9/github/api"
 )
+# Dry runs drop to an unprivileged user inside bubblewrap, which cannot read an interpreter
+# kept under /root (pyenv): the system's python3 serves them, as in the Docker image.
+if [ -x /usr/bin/python3 ]; then
+    SERVER_ENV+=("DRY_RUN_PYTHON=/usr/bin/python3")
+fi
 
 (cd "$WORK" && env -i "${SERVER_ENV[@]}" "$BIN" migrate >/dev/null)
 TOKEN="$(cd "$WORK" && env -i "${SERVER_ENV[@]}" "$BIN" token --email schemathesis@cue.invalid --name Schemathesis)"

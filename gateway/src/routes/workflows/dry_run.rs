@@ -43,8 +43,8 @@ pub struct DryRunCallBody {
     pub method: String,
     /// The URL; `<service>.<call>` for AWS calls.
     pub url: String,
-    /// The request body (form fields as an object; boto3 keyword arguments).
-    #[schema(value_type = Object)]
+    /// The request body (form fields as an object; boto3 keyword arguments), `null` without one:
+    /// any JSON value.
     pub request: Value,
     /// What the simulator answered.
     pub status: u16,
@@ -68,8 +68,8 @@ pub struct DryRunErrorBody {
 pub struct DryRunResponse {
     /// The handler returned without raising and every call matched its catalog action.
     pub ok: bool,
-    /// What `lambda_handler` returned.
-    #[schema(value_type = Object)]
+    /// What `lambda_handler` returned: any JSON value (`null` when it raised; `repr` text for a
+    /// value JSON cannot hold).
     pub result: Value,
     pub calls: Vec<DryRunCallBody>,
     /// The workflow's log lines and printed output (bounded).
