@@ -479,6 +479,17 @@ pub enum HmacAlgorithm {
     Sha512,
 }
 
+impl HmacAlgorithm {
+    /// Its name in Python's `hashlib` (what the generated handler and the dry run's signer use).
+    pub fn hashlib_name(self) -> &'static str {
+        match self {
+            Self::Sha1 => "sha1",
+            Self::Sha256 => "sha256",
+            Self::Sha512 => "sha512",
+        }
+    }
+}
+
 /// How a digest is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -128,6 +128,42 @@ fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<WorkflowSummary>, DbError> {
     rows.into_iter().map(SummaryRow::into_summary).collect()
 }
 
+/// The one text column read beside a summary by [`recent_with`].
+#[derive(Clone, Copy)]
+enum Beside {
+    Code,
+    Plan,
+}
+
+/// The owner's newest `limit` workflows as summaries, each with one text column (what search
+/// needs without loading code, graph and plan together).
+async fn recent_with(
+    pool: &Pool,
+    owner: OwnerId,
+    limit: i64,
+    beside: Beside,
+) -> Result<Vec<(WorkflowSummary, String)>, DbError> {
+    let owner = uuid_to_db(owner.0);
+    let rows: Vec<(SummaryRow, String)> = run(pool, move |c| {
+        let recent = workflows::table
+            .filter(workflows::owner_id.eq(&owner))
+            .order((workflows::created_at.desc(), workflows::id.desc()))
+            .limit(limit.max(0));
+        Ok(match beside {
+            Beside::Code => recent
+                .select((SummaryRow::as_select(), workflows::code))
+                .load(c)?,
+            Beside::Plan => recent
+                .select((SummaryRow::as_select(), workflows::plan_json))
+                .load(c)?,
+        })
+    })
+    .await?;
+    rows.into_iter()
+        .map(|(row, text)| Ok((row.into_summary()?, text)))
+        .collect()
+}
+
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = workflow_versions)]
 #[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
@@ -470,25 +506,11 @@ impl WorkflowRepository for DbWorkflowRepository {
         owner: OwnerId,
         limit: i64,
     ) -> Result<Vec<WorkflowWithCode>, RepoError> {
-        let owner = uuid_to_db(owner.0);
-        let rows: Vec<(SummaryRow, String)> = run(&self.pool, move |c| {
-            Ok(workflows::table
-                .filter(workflows::owner_id.eq(&owner))
-                .order((workflows::created_at.desc(), workflows::id.desc()))
-                .limit(limit.max(0))
-                .select((SummaryRow::as_select(), workflows::code))
-                .load(c)?)
-        })
-        .await?;
-        Ok(rows
+        Ok(recent_with(&self.pool, owner, limit, Beside::Code)
+            .await?
             .into_iter()
-            .map(|(row, code)| {
-                Ok(WorkflowWithCode {
-                    summary: row.into_summary()?,
-                    code,
-                })
-            })
-            .collect::<Result<Vec<_>, DbError>>()?)
+            .map(|(summary, code)| WorkflowWithCode { summary, code })
+            .collect())
     }
 
     async fn recent_with_plan(
@@ -496,25 +518,17 @@ impl WorkflowRepository for DbWorkflowRepository {
         owner: OwnerId,
         limit: i64,
     ) -> Result<Vec<WorkflowWithPlan>, RepoError> {
-        let owner = uuid_to_db(owner.0);
-        let rows: Vec<(SummaryRow, String)> = run(&self.pool, move |c| {
-            Ok(workflows::table
-                .filter(workflows::owner_id.eq(&owner))
-                .order((workflows::created_at.desc(), workflows::id.desc()))
-                .limit(limit.max(0))
-                .select((SummaryRow::as_select(), workflows::plan_json))
-                .load(c)?)
-        })
-        .await?;
-        Ok(rows
+        recent_with(&self.pool, owner, limit, Beside::Plan)
+            .await?
             .into_iter()
-            .map(|(row, plan)| {
+            .map(|(summary, plan)| {
                 Ok(WorkflowWithPlan {
-                    summary: row.into_summary()?,
+                    summary,
                     plan: parse_json(&plan, "workflow plan")?,
                 })
             })
-            .collect::<Result<Vec<_>, DbError>>()?)
+            .collect::<Result<Vec<_>, DbError>>()
+            .map_err(Into::into)
     }
 
     async fn scan(

@@ -14,9 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::simulator::{record_of, set_path};
-use crate::catalog::{
-    Catalog, Event, HmacAlgorithm, SecretEncoding, SignatureEncoding, TimeUnit, Tool, Verify,
-};
+use crate::catalog::{Catalog, Event, SecretEncoding, SignatureEncoding, TimeUnit, Tool, Verify};
 use crate::model::{CompareOp, Condition, Delivery, Plan};
 
 const DELIVERIES_JSON: &str = include_str!("../../data/dryrun/deliveries.json");
@@ -101,11 +99,7 @@ impl Signing {
                 header: header.to_ascii_lowercase(),
                 query: query.clone(),
                 prefix: prefix.clone(),
-                algorithm: match algorithm {
-                    HmacAlgorithm::Sha1 => "sha1",
-                    HmacAlgorithm::Sha256 => "sha256",
-                    HmacAlgorithm::Sha512 => "sha512",
-                },
+                algorithm: algorithm.hashlib_name(),
                 encoding: match encoding {
                     SignatureEncoding::Hex => "hex",
                     SignatureEncoding::Base64 => "base64",

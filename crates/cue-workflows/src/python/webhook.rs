@@ -9,8 +9,7 @@ use serde::Serialize;
 use super::expr::{self, Code};
 use crate::WorkflowError;
 use crate::catalog::{
-    Handshake, HmacAlgorithm, SecretEncoding, SignatureEncoding, TimeUnit, Verify, WebhookBody,
-    WebhookUse,
+    Handshake, SecretEncoding, SignatureEncoding, TimeUnit, Verify, WebhookBody, WebhookUse,
 };
 use crate::escape::py_str;
 use crate::refs::next_ref;
@@ -143,11 +142,7 @@ impl Webhook {
                 Check::Hmac {
                     header: header.to_ascii_lowercase(),
                     query: query.clone(),
-                    algorithm: match algorithm {
-                        HmacAlgorithm::Sha1 => "sha1",
-                        HmacAlgorithm::Sha256 => "sha256",
-                        HmacAlgorithm::Sha512 => "sha512",
-                    },
+                    algorithm: algorithm.hashlib_name(),
                     base64: *encoding == SignatureEncoding::Base64,
                     prefix: prefix.clone(),
                     signed: signed_content(signed, time.is_some())?,
