@@ -585,8 +585,8 @@ fn aggregate(
 }
 
 /// Every prompt set side by side, as aggregate numbers: `shared/eval/dev-prompts.jsonl`,
-/// `tests/sets/tuning.jsonl` and, only with `CUE_EVAL_FROZEN=1`, the frozen sets (never their
-/// per-prompt results). `CUE_EVAL_DETAILS=1` prints the failures of dev and tuning.
+/// every `tests/sets/tuning*.jsonl` and, only with `CUE_EVAL_FROZEN=1`, every
+/// `tests/sets/frozen-*.jsonl` (never their per-prompt results). `CUE_EVAL_DETAILS=1` prints the failures of dev and tuning.
 ///
 /// `CUE_EVAL_FROZEN=1 cargo test -p cue-workflows --test eval sets_side_by_side -- --nocapture`
 #[test]
@@ -610,16 +610,29 @@ fn sets_side_by_side() {
     };
     let details_wanted = std::env::var("CUE_EVAL_DETAILS").is_ok_and(|v| v == "1");
     let frozen_wanted = std::env::var("CUE_EVAL_FROZEN").is_ok_and(|v| v == "1");
-    let mut sets = vec![
-        ("dev", dev_prompts_path(), true),
-        ("tuning", sets_dir.join("tuning.jsonl"), true),
-    ];
-    if frozen_wanted {
-        sets.push(("frozen-a", sets_dir.join("frozen-a.jsonl"), false));
-        sets.push(("frozen-b", sets_dir.join("frozen-b.jsonl"), false));
+    // Every `tuning*.jsonl` is open (its failures may be printed); every `frozen-*.jsonl` is scored
+    // only on request and only in aggregate.
+    let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(&sets_dir)
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                .filter_map(|p| Some((p.file_stem()?.to_str()?.to_owned(), p)))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut sets = vec![("dev".to_owned(), dev_prompts_path(), true)];
+    for (stem, path) in files {
+        if stem.starts_with("tuning") {
+            sets.push((stem, path, true));
+        } else if stem.starts_with("frozen") && frozen_wanted {
+            sets.push((stem, path, false));
+        }
     }
     let engine = Engine::new().unwrap();
     for (label, path, open) in sets {
+        let label = label.as_str();
         let Some(prompts) = load(&path) else {
             println!("{label}: skipped ({} not found)", path.display());
             continue;
