@@ -20,12 +20,17 @@
 //! [`LocalSandbox::isolation`] says `ProcessOnly` and `cue-workflows` refuses to run edited
 //! code.
 //!
-//! The sandbox Lambda function kept in `lambda/` (`handler.py` and its SAM template) starts the
-//! same harness the same way on Lambda and answers the same outcome.
+//! With the `lambda` feature, [`LambdaSandbox`] runs dry runs in the sandbox Lambda function
+//! kept in `lambda/` (`handler.py` and its SAM template), which starts the same harness the same
+//! way on Lambda and answers the same outcome (`DRY_RUN_BACKEND=lambda`).
 
+#[cfg(feature = "lambda")]
+mod lambda;
 mod local;
 mod settings;
 
+#[cfg(feature = "lambda")]
+pub use lambda::{LambdaSandbox, MAX_PAYLOAD_BYTES};
 pub use local::{LazySandbox, LocalSandbox, UnavailableSandbox, harness_input};
 pub use settings::{Backend, MAX_OUTPUT_BYTES, SandboxSettings};
 
