@@ -170,9 +170,10 @@ async fn dry_runs_invoke_the_sandbox_function_and_map_its_answers() {
         Command::new(env!("CARGO_BIN_EXE_cue-gateway"))
             .args(args)
             .env_clear()
-            .envs(vars.iter().filter(|(k, _)| {
-                k.starts_with("DRY_RUN_") || k.starts_with("AWS_")
-            }))
+            .envs(
+                vars.iter()
+                    .filter(|(k, _)| k.starts_with("DRY_RUN_") || k.starts_with("AWS_")),
+            )
             .current_dir(dir.path())
             .output()
             .unwrap()
