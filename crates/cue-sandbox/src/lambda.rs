@@ -180,7 +180,15 @@ impl LambdaSandbox {
                 s.meta().code().unwrap_or("an unknown error")
             ),
             (_, Some(status)) => format!("Lambda answered HTTP {status}"),
-            (_, None) => "Lambda could not be reached".to_owned(),
+            // no connection was made: the network, or nothing to sign with
+            (_, None) => match e {
+                SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => {
+                    "Lambda could not be reached".to_owned()
+                }
+                _ => {
+                    "the invocation could not be made (are AWS credentials configured?)".to_owned()
+                }
+            },
         };
         failed(reason)
     }

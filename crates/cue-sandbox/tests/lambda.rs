@@ -367,3 +367,41 @@ async fn runs_past_the_slots_wait_then_are_refused() {
     );
     assert!(first.await.unwrap().is_ok());
 }
+
+#[tokio::test]
+async fn without_credentials_or_a_listener_the_reason_says_which() {
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"result": 1}))).await;
+    let conf = aws_sdk_lambda::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .endpoint_url(server.uri())
+        .retry_config(RetryConfig::disabled())
+        .build();
+    let s = LambdaSandbox::new(
+        aws_sdk_lambda::Client::from_conf(conf),
+        &settings(Duration::from_secs(3)),
+    )
+    .unwrap();
+    let err = s.run(job("x = 1\n")).await.unwrap_err();
+    assert!(err.to_string().contains("credentials"), "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let conf = aws_sdk_lambda::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(Credentials::new("AKID", "secret", None, None, "test"))
+        .endpoint_url(format!("http://127.0.0.1:{closed}"))
+        .retry_config(RetryConfig::disabled())
+        .build();
+    let s = LambdaSandbox::new(
+        aws_sdk_lambda::Client::from_conf(conf),
+        &settings(Duration::from_secs(3)),
+    )
+    .unwrap();
+    let err = s.run(job("x = 1\n")).await.unwrap_err();
+    assert!(err.to_string().contains("could not be reached"), "{err}");
+}
