@@ -152,11 +152,18 @@ async fn dry_run(bundle: &std::path::Path, event: Option<&std::path::Path>) -> a
         .get()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     settings.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let sandbox = cue_sandbox::LocalSandbox::new(&settings)
-        .await
-        .map_err(|e| anyhow::anyhow!("the sandbox cannot start: {e}"))?;
+    let sandbox: Arc<dyn cue_workflows::dryrun::Sandbox> =
+        if settings.backend == cue_sandbox::Backend::Lambda {
+            cue_gateway::startup::lambda_sandbox(&settings).await?
+        } else {
+            Arc::new(
+                cue_sandbox::LocalSandbox::new(&settings)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("the sandbox cannot start: {e}"))?,
+            )
+        };
     let engine = Arc::new(Engine::new().context("loading the workflow engine")?);
-    let runner = DryRunner::new(engine, Arc::new(sandbox));
+    let runner = DryRunner::new(engine, sandbox);
     let request = DryRunRequest {
         event,
         credentials: BTreeMap::new(),

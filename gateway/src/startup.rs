@@ -185,7 +185,7 @@ pub async fn build_state(settings: Settings, store: &Store) -> anyhow::Result<Ap
     .await?;
     let dry_runs = Arc::new(cue_workflows::dryrun::DryRunner::new(
         engine,
-        dry_run_sandbox(&settings.dry_run),
+        dry_run_sandbox(&settings.dry_run).await?,
     ));
     crate::search::prepare_at_startup(
         workflows.search_index(),
@@ -248,16 +248,39 @@ async fn workflow_service(
     )))
 }
 
-/// Where dry runs execute (`DRY_RUN_BACKEND`): a local sandbox, found on first use.
-fn dry_run_sandbox(
+/// Where dry runs execute (`DRY_RUN_BACKEND`): a local sandbox, found on first use; the
+/// sandbox Lambda function (feature `aws`); or nowhere.
+async fn dry_run_sandbox(
     settings: &cue_sandbox::SandboxSettings,
-) -> Arc<dyn cue_workflows::dryrun::Sandbox> {
-    match settings.backend {
+) -> anyhow::Result<Arc<dyn cue_workflows::dryrun::Sandbox>> {
+    Ok(match settings.backend {
         cue_sandbox::Backend::Local => Arc::new(cue_sandbox::LazySandbox::new(settings.clone())),
+        cue_sandbox::Backend::Lambda => lambda_sandbox(settings).await?,
         cue_sandbox::Backend::Disabled => Arc::new(cue_sandbox::UnavailableSandbox {
             reason: "dry runs are turned off on this server (DRY_RUN_BACKEND=disabled)".into(),
         }),
-    }
+    })
+}
+
+/// The sandbox Lambda function's client (`DRY_RUN_BACKEND=lambda`).
+#[cfg(feature = "aws")]
+pub async fn lambda_sandbox(
+    settings: &cue_sandbox::SandboxSettings,
+) -> anyhow::Result<Arc<dyn cue_workflows::dryrun::Sandbox>> {
+    let sandbox = cue_sandbox::LambdaSandbox::from_settings(settings)
+        .await
+        .map_err(|e| anyhow::anyhow!("DRY_RUN_BACKEND=lambda: {e}"))?;
+    Ok(Arc::new(sandbox))
+}
+
+/// Without the `aws` feature there is no Lambda client (settings validation says so first).
+#[cfg(not(feature = "aws"))]
+pub async fn lambda_sandbox(
+    _settings: &cue_sandbox::SandboxSettings,
+) -> anyhow::Result<Arc<dyn cue_workflows::dryrun::Sandbox>> {
+    anyhow::bail!(
+        "DRY_RUN_BACKEND: lambda needs a build with the aws feature (cargo build -p cue-gateway --features aws)"
+    )
 }
 
 /// Opens the store, waiting up to `DATABASE_STARTUP_WAIT_SECONDS` for the database to

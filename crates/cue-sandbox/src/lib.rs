@@ -1,8 +1,8 @@
 //! cue-sandbox: runs a workflow's Python for a dry run, isolated from the server, and
 //! implements `cue_workflows::dryrun::Sandbox`.
 //!
-//! A run is one `python3 -I -S -B -c <harness>` process (`src/harness.py`, embedded), fed the
-//! job on stdin. Around it:
+//! A run is one `python3 -I -S -B -c <harness>` process (`lambda/harness.py`, embedded), fed
+//! the job on stdin. Around it:
 //! - **bubblewrap** when installed (`bwrap --unshare-all --die-with-parent`, read-only binds of
 //!   only what Python needs, a private `/tmp`, a fresh `/proc` and `/dev`, all capabilities
 //!   dropped): no network, no host files, its own process tree, killed with its parent;
@@ -19,12 +19,20 @@
 //! Without bubblewrap only the limits and the cleared environment hold, so
 //! [`LocalSandbox::isolation`] says `ProcessOnly` and `cue-workflows` refuses to run edited
 //! code.
+//!
+//! With the `lambda` feature, [`LambdaSandbox`] runs dry runs in the sandbox Lambda function
+//! kept in `lambda/` (`handler.py` and its SAM template), which starts the same harness the same
+//! way on Lambda and answers the same outcome (`DRY_RUN_BACKEND=lambda`).
 
+#[cfg(feature = "lambda")]
+mod lambda;
 mod local;
 mod settings;
 
-pub use local::{LazySandbox, LocalSandbox, UnavailableSandbox};
+#[cfg(feature = "lambda")]
+pub use lambda::{LambdaSandbox, MAX_PAYLOAD_BYTES};
+pub use local::{LazySandbox, LocalSandbox, UnavailableSandbox, harness_input};
 pub use settings::{Backend, MAX_OUTPUT_BYTES, SandboxSettings};
 
 /// The harness the sandboxed interpreter runs.
-pub const HARNESS: &str = include_str!("harness.py");
+pub const HARNESS: &str = include_str!("../lambda/harness.py");

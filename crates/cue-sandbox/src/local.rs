@@ -133,21 +133,7 @@ impl LocalSandbox {
     }
 
     async fn execute(&self, job: SandboxJob) -> SandboxOutcome {
-        let timeout_seconds = self.timeout.as_secs().max(1);
-        let input = json!({
-            "code": job.code,
-            "env": job.env,
-            "event": job.event,
-            "signing": job.signing,
-            "simulator": job.simulator,
-            "limits": {
-                "memory_bytes": self.memory_bytes,
-                "cpu_seconds": timeout_seconds,
-                "timeout_seconds": timeout_seconds,
-                "log_bytes": 256 * 1024,
-                "max_calls": 500,
-            },
-        });
+        let input = harness_input(&job, self.timeout, self.memory_bytes);
         let started = Instant::now();
         let mut outcome = match serde_json::to_vec(&input) {
             Ok(bytes) => self.spawn(&bytes).await,
@@ -298,6 +284,26 @@ impl Sandbox for UnavailableSandbox {
             install: self.reason.clone(),
         })
     }
+}
+
+/// What the harness reads on its stdin, the same for every backend: the job and the limits the
+/// harness sets on itself.
+pub fn harness_input(job: &SandboxJob, timeout: Duration, memory_bytes: u64) -> serde_json::Value {
+    let timeout_seconds = timeout.as_secs().max(1);
+    json!({
+        "code": job.code,
+        "env": job.env,
+        "event": job.event,
+        "signing": job.signing,
+        "simulator": job.simulator,
+        "limits": {
+            "memory_bytes": memory_bytes,
+            "cpu_seconds": timeout_seconds,
+            "timeout_seconds": timeout_seconds,
+            "log_bytes": 256 * 1024,
+            "max_calls": 500,
+        },
+    })
 }
 
 fn failed(kind: &str, message: String) -> SandboxOutcome {

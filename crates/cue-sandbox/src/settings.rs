@@ -12,6 +12,8 @@ pub enum Backend {
     /// A local process (under bubblewrap when it is installed).
     #[default]
     Local,
+    /// The sandbox Lambda function (`lambda/`), invoked through the AWS SDK (feature `lambda`).
+    Lambda,
     /// Disabled: every dry run answers 503.
     Disabled,
 }
@@ -47,6 +49,19 @@ pub struct SandboxSettings {
     /// `nobody`), so process limits apply to them.
     #[serde(rename = "dry_run_uid")]
     pub uid: u32,
+    /// `DRY_RUN_LAMBDA_FUNCTION`: the sandbox function's name or ARN (for `lambda`).
+    #[serde(rename = "dry_run_lambda_function")]
+    pub lambda_function: Option<String>,
+    /// `DRY_RUN_LAMBDA_REGION`; `AWS_REGION` when unset.
+    #[serde(rename = "dry_run_lambda_region")]
+    pub lambda_region: Option<String>,
+    pub aws_region: Option<String>,
+    /// `DRY_RUN_LAMBDA_ENDPOINT_URL`: overrides Lambda's URL (tests, VPC endpoints).
+    #[serde(
+        rename = "dry_run_lambda_endpoint_url",
+        deserialize_with = "de::optional_base_url"
+    )]
+    pub lambda_endpoint_url: Option<String>,
 }
 
 /// Largest output a run may write, in bytes: its answer, logs included.
@@ -63,6 +78,10 @@ impl Default for SandboxSettings {
             concurrency: 2,
             queue: Duration::from_secs(5),
             uid: 65534,
+            lambda_function: None,
+            lambda_region: None,
+            aws_region: None,
+            lambda_endpoint_url: None,
         }
     }
 }
@@ -93,7 +112,30 @@ impl SandboxSettings {
             self.queue.as_secs() <= 60,
             "DRY_RUN_QUEUE_SECONDS",
             "must be at most 60",
-        )
+        )?;
+        if self.backend == Backend::Lambda {
+            ensure(
+                cfg!(feature = "lambda"),
+                "DRY_RUN_BACKEND",
+                "lambda needs a build with the aws feature (cargo build -p cue-gateway --features aws)",
+            )?;
+            ensure(
+                self.lambda_function
+                    .as_deref()
+                    .is_some_and(|f| !f.trim().is_empty()),
+                "DRY_RUN_LAMBDA_FUNCTION",
+                "must name the sandbox function (its name or ARN) for DRY_RUN_BACKEND=lambda",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The region the Lambda client uses: `DRY_RUN_LAMBDA_REGION`, else `AWS_REGION`, else
+    /// the SDK's default chain.
+    pub fn lambda_region(&self) -> Option<String> {
+        self.lambda_region
+            .clone()
+            .or_else(|| self.aws_region.clone())
     }
 }
 
@@ -120,5 +162,39 @@ mod tests {
             .get::<SandboxSettings>()
             .unwrap_err();
         assert_eq!(err.var, "DRY_RUN_BACKEND");
+    }
+
+    #[test]
+    fn the_lambda_backend_needs_its_function_and_the_feature() {
+        let s: SandboxSettings = Source::from_pairs([("DRY_RUN_BACKEND", "lambda")])
+            .get()
+            .unwrap();
+        let err = s.validate().unwrap_err();
+        if cfg!(feature = "lambda") {
+            assert_eq!(err.var, "DRY_RUN_LAMBDA_FUNCTION");
+        } else {
+            assert_eq!(err.var, "DRY_RUN_BACKEND");
+            assert!(err.to_string().contains("aws feature"), "{err}");
+        }
+        let s: SandboxSettings = Source::from_pairs([
+            ("DRY_RUN_BACKEND", "lambda"),
+            ("DRY_RUN_LAMBDA_FUNCTION", "cue-dry-run"),
+            ("AWS_REGION", "eu-west-1"),
+        ])
+        .get()
+        .unwrap();
+        assert_eq!(s.validate().is_ok(), cfg!(feature = "lambda"));
+        assert_eq!(s.lambda_region().as_deref(), Some("eu-west-1"));
+        let s: SandboxSettings = Source::from_pairs([
+            ("DRY_RUN_LAMBDA_REGION", "us-west-2"),
+            ("AWS_REGION", "eu-west-1"),
+        ])
+        .get()
+        .unwrap();
+        assert_eq!(s.lambda_region().as_deref(), Some("us-west-2"));
+        let err = Source::from_pairs([("DRY_RUN_LAMBDA_ENDPOINT_URL", "not a url")])
+            .get::<SandboxSettings>()
+            .unwrap_err();
+        assert_eq!(err.var, "DRY_RUN_LAMBDA_ENDPOINT_URL");
     }
 }

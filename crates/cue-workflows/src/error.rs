@@ -75,9 +75,18 @@ pub enum WorkflowError {
     /// Edited or hand-written code was sent to a dry run, but the sandbox cannot isolate it.
     #[error("dry runs of edited code need an isolated sandbox: {install}")]
     SandboxUnavailable { install: String },
-    /// Every dry-run slot stayed taken.
+    /// Every dry-run slot stayed taken (or the sandbox function is throttled).
     #[error("too many dry runs are in progress; try again in a few seconds")]
     SandboxBusy,
+    /// The sandbox itself failed (not the workflow): the dry-run Lambda function raised, did
+    /// not answer in time, could not be reached or answered something else than an outcome.
+    #[error("the dry-run sandbox failed: {reason}")]
+    SandboxFailed { reason: String },
+    /// A dry run's job is larger than the sandbox takes (Lambda's synchronous payload limit).
+    #[error(
+        "the dry run (code, event and simulated answers) is larger than the {limit} bytes the dry-run sandbox accepts"
+    )]
+    DryRunTooLarge { limit: usize },
     /// Anything unexpected (a broken built-in catalog, a packaging failure, ...).
     #[error("internal workflow engine error: {0}")]
     Internal(String),

@@ -211,6 +211,14 @@ impl ApiError {
                     "too_many_dry_runs",
                     e.to_string(),
                 ),
+                WorkflowError::SandboxFailed { .. } => {
+                    (StatusCode::BAD_GATEWAY, "sandbox_failed", e.to_string())
+                }
+                WorkflowError::DryRunTooLarge { .. } => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    e.to_string(),
+                ),
                 WorkflowError::Repo(cue_workflows::repo::RepoError::Unavailable(_)) => (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "database_unavailable",
@@ -282,7 +290,9 @@ impl ApiError {
             ApiError::Speech(_) => "speech",
             // A search met in a workflow operation is still the search backend's failure.
             ApiError::Workflow(WorkflowError::Search(_)) => code,
-            ApiError::Workflow(WorkflowError::SandboxUnavailable { .. }) => "sandbox",
+            ApiError::Workflow(
+                WorkflowError::SandboxUnavailable { .. } | WorkflowError::SandboxFailed { .. },
+            ) => "sandbox",
             ApiError::Workflow(_) => "model",
             ApiError::Timeout(_) => "timeout",
             _ => code,

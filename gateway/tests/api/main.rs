@@ -8,6 +8,8 @@ mod auth;
 mod basics;
 mod code;
 mod dry_run;
+#[cfg(feature = "aws")]
+mod dry_run_lambda;
 mod durability;
 mod faults;
 mod helpers;

@@ -39,6 +39,14 @@ fn invalid_settings_stop_the_binary_naming_the_variable() {
             &[("GITHUB_CLIENT_ID", "id")][..],
             "invalid configuration: GITHUB_CLIENT_SECRET: is required when GITHUB_CLIENT_ID is set",
         ),
+        (
+            &[("DRY_RUN_BACKEND", "lambda")][..],
+            if cfg!(feature = "aws") {
+                "invalid configuration: DRY_RUN_LAMBDA_FUNCTION: must name the sandbox function"
+            } else {
+                "invalid configuration: DRY_RUN_BACKEND: lambda needs a build with the aws feature"
+            },
+        ),
     ] {
         let out = migrate(dir.path(), env);
         assert!(!out.status.success(), "{env:?} was accepted");

@@ -125,7 +125,8 @@ pub enum Isolation {
 #[async_trait]
 pub trait Sandbox: Send + Sync {
     async fn isolation(&self) -> Isolation;
-    /// `Err(WorkflowError::SandboxBusy)` when every slot stays taken.
+    /// `Err(WorkflowError::SandboxBusy)` when every slot stays taken; `SandboxFailed` when the
+    /// sandbox itself (not the workflow) failed.
     async fn run(&self, job: SandboxJob) -> Result<SandboxOutcome, WorkflowError>;
 }
 

@@ -119,12 +119,15 @@ impl From<DryRun> for DryRunResponse {
 /// output limits) with the given or a sample event; every vendor call is answered by a
 /// simulator from the catalog's documented examples and checked against the catalog. Edited
 /// code needs bubblewrap on the server (503 `sandbox_unavailable` otherwise); too many runs
-/// at once answer 429 `too_many_dry_runs`.
+/// at once answer 429 `too_many_dry_runs`. With the Lambda sandbox (`DRY_RUN_BACKEND=lambda`),
+/// a run too large for Lambda answers 413 `payload_too_large` and a failure of the sandbox
+/// function itself 502 `sandbox_failed`.
 #[utoipa::path(post, path = "/workflows/{id}/dry-run", tag = "workflows",
     params(("id" = String, Path)), request_body(content = Option<DryRunBody>, description = "Optional: {\"event\", \"credentials\"}"),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = DryRunResponse), (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn post_dry_run(
     user: AuthUser,
     state: web::Data<AppState>,
