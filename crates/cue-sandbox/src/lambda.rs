@@ -242,9 +242,16 @@ fn hide(text: &str, secrets: &[&str]) -> String {
 #[async_trait]
 impl Sandbox for LambdaSandbox {
     /// The code runs in a Lambda execution environment of its own: none of the gateway's
-    /// files, environment or network (docs/dry-run.md says what the function itself reaches).
+    /// files, environment or network. But the function has outbound internet access (no VPC)
+    /// and a raw `_socket` gets past the harness's guard, so hand-edited code could use it as
+    /// a relay: like a local sandbox without bubblewrap, only code Cue generated runs here
+    /// (docs/dry-run.md).
     async fn isolation(&self) -> Isolation {
-        Isolation::Full
+        Isolation::ProcessOnly {
+            install: "the Lambda dry-run sandbox has outbound network access; dry-run edited code \
+                      with DRY_RUN_BACKEND=local and bubblewrap installed"
+                .to_owned(),
+        }
     }
 
     async fn run(&self, job: SandboxJob) -> Result<SandboxOutcome, WorkflowError> {

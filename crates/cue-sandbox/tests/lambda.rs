@@ -108,7 +108,8 @@ async fn a_signed_invocation_carries_the_job_and_its_answer_is_the_outcome() {
     });
     let server = answering(ResponseTemplate::new(200).set_body_json(outcome.clone())).await;
     let s = sandbox(&server);
-    assert_eq!(s.isolation().await, Isolation::Full);
+    // outbound network is open there: edited code is refused (503 sandbox_unavailable)
+    assert!(matches!(s.isolation().await, Isolation::ProcessOnly { .. }));
     let out = s
         .run(job("def lambda_handler(event, context):\n    return 1\n"))
         .await
