@@ -111,6 +111,65 @@ async fn a_generated_workflow_runs_and_calls_its_step() {
     assert!(run.duration_ms > 0);
 }
 
+/// Generates `prompt` and dry-runs it with the sample event.
+async fn generate_and_run(
+    prompt: &str,
+) -> (cue_workflows::Generated, cue_workflows::dryrun::DryRun) {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+    let run = runner
+        .run(&g.code, Some(&g.plan), DryRunRequest::default())
+        .await
+        .unwrap();
+    (g, run)
+}
+
+#[tokio::test]
+async fn a_schedule_whose_first_step_writes_posts_the_dictated_message_once() {
+    let (g, run) = generate_and_run(
+        "every friday at 4pm post a reminder to #team on slack saying 'Timesheets are due today'",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+    assert_eq!(run.calls[0].step.as_deref(), Some("step_1"));
+    assert_eq!(run.calls[0].request["text"], "Timesheets are due today");
+    assert_eq!(run.calls[0].request["channel"], "#team");
+    assert!(g.code.contains("SLACK_MESSAGE"), "a setting the user can change");
+}
+
+#[tokio::test]
+async fn a_schedule_without_a_dictated_message_posts_the_stated_default() {
+    let (g, run) = generate_and_run(
+        "send a message in the discord server general channel every day at noon",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+    let sent = run.calls[0].request["content"].as_str().unwrap();
+    assert!(sent.starts_with("Reminder from your workflow"), "{sent}");
+    assert!(
+        g.plan
+            .assumptions
+            .iter()
+            .any(|a| a.contains("No message text was given") && a.contains(sent)),
+        "{:?}",
+        g.plan.assumptions
+    );
+}
+
+#[tokio::test]
+async fn a_manual_run_without_items_still_runs_its_write_once() {
+    let (_, run) = generate_and_run(
+        "when I run it manually post to #ops on slack saying 'Deploy window is open'",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+    assert_eq!(run.calls[0].request["text"], "Deploy window is open");
+}
+
 #[tokio::test]
 async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
     let engine = Arc::new(Engine::new().unwrap().with_validation(false));

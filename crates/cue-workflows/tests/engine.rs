@@ -919,3 +919,22 @@ fn a_message_to_send_is_not_a_field() {
     );
     assert!(!tool_ids(&g).contains("amazon_ses"), "{:?}", tool_ids(&g));
 }
+
+#[test]
+fn a_dictated_message_leads_the_records_text_after_an_event() {
+    let g = generate("when a stripe payment succeeds post to #sales on slack saying 'New payment!'");
+    let slack = g.plan.steps.iter().find(|s| s.tool == "slack").unwrap();
+    assert_eq!(slack.params["message"], "New payment!");
+    // an event's records are what the message is about: they follow it
+    assert!(
+        g.code.contains("(SLACK_MESSAGE + \"\\n\" + _text("),
+        "{}",
+        g.code
+    );
+    // without a dictated message, the records' text alone, and no default is assumed
+    let g = generate("when a stripe payment succeeds post it to #sales on slack");
+    let slack = g.plan.steps.iter().find(|s| s.tool == "slack").unwrap();
+    assert!(!slack.params.contains_key("message"));
+    assert!(!g.code.contains("SLACK_MESSAGE"));
+    assert!(g.plan.assumptions.iter().all(|a| !a.contains("No message text")));
+}
