@@ -171,6 +171,22 @@ async fn a_manual_run_without_items_still_runs_its_write_once() {
 }
 
 #[tokio::test]
+async fn a_required_field_the_record_lacks_is_sent_from_its_setting() {
+    let (g, run) =
+        generate_and_run("every day at 7am send an sms with twilio saying 'Time to stretch'").await;
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+    assert_eq!(run.calls[0].request["To"], "your-phone");
+    assert_eq!(run.calls[0].request["Body"], "Time to stretch");
+    assert!(g.code.contains("TWILIO_PHONE = os.environ.get("), "{}", g.code);
+    assert!(
+        g.plan.assumptions.iter().any(|a| a.contains("TWILIO_PHONE")),
+        "{:?}",
+        g.plan.assumptions
+    );
+}
+
+#[tokio::test]
 async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
     let engine = Arc::new(Engine::new().unwrap().with_validation(false));
     let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));

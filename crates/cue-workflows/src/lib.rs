@@ -42,6 +42,7 @@ mod python;
 // The catalog's reference helpers, named at the crate root where most callers use them.
 use catalog::refs;
 mod render;
+mod required;
 pub mod repo;
 mod sam;
 mod schedule;

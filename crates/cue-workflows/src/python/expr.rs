@@ -111,6 +111,13 @@ impl<'a> Ctx<'a> {
                 self.helpers.insert("ddb");
                 format!("_ddb_item({v})")
             }
+            // a required field the record may not carry falls back to the step's setting of
+            // its name (`required::fill`)
+            n if n.starts_with("field:") && self.consts.contains_key(&n[6..]) => format!(
+                "(_field({v}, {}) or {})",
+                py_str(&n[6..]),
+                self.param(n, &n[6..])?
+            ),
             n if n.starts_with("field:") => format!("_field({v}, {})", py_str(&n[6..])),
             // the record's own field, else the step's setting: {field_or:email:to}
             n if n.starts_with("field_or:") => {
