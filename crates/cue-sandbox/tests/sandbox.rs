@@ -187,6 +187,31 @@ async fn a_required_field_the_record_lacks_is_sent_from_its_setting() {
 }
 
 #[tokio::test]
+async fn a_kafka_batch_reaches_the_steps() {
+    let (_, run) = generate_and_run(
+        "for each record on our kafka topic 'signups' add a contact in hubspot",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}");
+    assert!(
+        run.calls.iter().any(|c| c.step.as_deref() == Some("step_1")),
+        "{run:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_condition_on_a_nested_event_field_reads_its_path() {
+    let (g, run) = generate_and_run(
+        "when a typeform response has a score of 3 or lower post it to #cx on slack",
+    )
+    .await;
+    let filter = g.plan.trigger.filter.as_ref().expect("a filter");
+    assert!(filter.field.contains('.'), "{filter:?}");
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+}
+
+#[tokio::test]
 async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
     let engine = Arc::new(Engine::new().unwrap().with_validation(false));
     let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
