@@ -1,4 +1,4 @@
-//! Required fields a step fills from its record (`"To": "{field:phone}"`) when the record it
+//! Required fields (and URL path segments) a step fills from its record (`"To": "{field:phone}"`) when the record it
 //! gets does not carry them: a schedule's run record has no phone number, an AI step's answer
 //! has only text. Such a field becomes a setting of the step (its parameter of the field's
 //! name, an environment variable the user fills), stated in the assumptions, so the request is
@@ -26,9 +26,6 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
         let Some(action) = tool.action(&step.action) else {
             continue;
         };
-        if action.role != Role::Write {
-            continue;
-        }
         let carried = input_fields(catalog, plan, index);
         let missing: Vec<String> = required_record_fields(action)
             .into_iter()
@@ -66,9 +63,19 @@ fn placeholder(tool: &Tool, action: &Action, field: &str) -> String {
     .unwrap_or_else(|| format!("your-{name}"))
 }
 
-/// The record fields (`{field:name}`) that fill the action's required request fields.
+/// The record fields (`{field:name}`) that fill the action's required request fields or a
+/// segment of its URL path (which the code refuses to leave empty too).
 fn required_record_fields(action: &Action) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = action.path.as_deref().unwrap_or_default();
+    while let Some((i, j)) = crate::refs::next_ref(rest) {
+        if let Some(name) = rest[i + 1..j].strip_prefix("field:")
+            && !out.iter().any(|o| o == name)
+        {
+            out.push(name.to_owned());
+        }
+        rest = &rest[j + 1..];
+    }
     for path in &action.required {
         let value = match path.strip_prefix("query.") {
             Some(name) => action.query.get(name),
@@ -188,6 +195,10 @@ mod tests {
         // again: nothing more
         fill(&catalog, &mut p);
         assert_eq!(p.assumptions.len(), 1);
+        // a transform's required query field, after a schedule (Clearbit's query.email)
+        let mut p = plan(Delivery::Schedule, &[("clearbit", "enrich")]);
+        fill(&catalog, &mut p);
+        assert_eq!(p.steps[0].params["email"], "your-email");
         // a nested required path (Xero's Invoices.0.Contact.Name)
         let mut p = plan(Delivery::Schedule, &[("xero", "create_invoice")]);
         fill(&catalog, &mut p);
