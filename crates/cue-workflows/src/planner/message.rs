@@ -162,9 +162,10 @@ fn sends_text(action: &Action) -> bool {
     action.role == Role::Write && spec.iter().flatten().any(|s| s.contains("{text}"))
 }
 
-/// Gives the first step that sends text the dictated message as its `message` setting; on a
-/// schedule or manual run, whose first sending step has no records to tell about, a stated
-/// default when none was dictated. `description` is the trigger's.
+/// Gives the steps that send text their message setting: the dictated message to the first
+/// of them and to every one that works on the run record of a schedule or manual run (a
+/// reminder posted and emailed says the same); a stated default to those on the run record
+/// when none was dictated, as that record has no text to send. `description` is the trigger's.
 pub(super) fn apply(
     catalog: &Catalog,
     text: &str,
@@ -174,29 +175,37 @@ pub(super) fn apply(
     assumptions: &mut Vec<String>,
 ) {
     let action_of = |s: &Step| catalog.tool(&s.tool).and_then(|t| t.action(&s.action));
-    let Some(i) = steps
+    let sending: Vec<(usize, bool)> = steps
         .iter()
-        .position(|s| action_of(s).is_some_and(sends_text))
-    else {
-        return;
-    };
-    let on_run_record = matches!(delivery, Delivery::Schedule | Delivery::Direct)
-        && steps[..i]
-            .iter()
-            .all(|s| action_of(s).is_some_and(|a| a.role == Role::Write));
-    let step = &mut steps[i];
-    let setting = format!("{}_MESSAGE", ident(&step.tool).to_ascii_uppercase());
-    if let Some(message) = dictated(text) {
-        step.params.insert("message".to_owned(), message);
-    } else if on_run_record {
-        let message = format!(
-            "Reminder from your workflow ({}).",
-            description.to_lowercase()
-        );
-        assumptions.push(format!(
-            "No message text was given; {} sends \"{message}\" (set {setting} to change it).",
-            step.id
-        ));
+        .enumerate()
+        .filter(|(_, s)| action_of(s).is_some_and(sends_text))
+        .map(|(i, _)| {
+            let on_run_record = matches!(delivery, Delivery::Schedule | Delivery::Direct)
+                && steps[..i]
+                    .iter()
+                    .all(|s| action_of(s).is_some_and(|a| a.role == Role::Write));
+            (i, on_run_record)
+        })
+        .collect();
+    let dictated = dictated(text);
+    let default = format!(
+        "Reminder from your workflow ({}).",
+        description.to_lowercase()
+    );
+    for (k, (i, on_run_record)) in sending.into_iter().enumerate() {
+        let step = &mut steps[i];
+        let message = match &dictated {
+            Some(m) if k == 0 || on_run_record => m.clone(),
+            None if on_run_record => {
+                let setting = format!("{}_MESSAGE", ident(&step.tool).to_ascii_uppercase());
+                assumptions.push(format!(
+                    "No message text was given; {} sends \"{default}\" (set {setting} to change it).",
+                    step.id
+                ));
+                default.clone()
+            }
+            _ => continue,
+        };
         step.params.insert("message".to_owned(), message);
     }
 }
