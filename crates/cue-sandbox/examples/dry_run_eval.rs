@@ -60,7 +60,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .await?;
             durations.push(run.duration_ms);
             if show.contains(&id) {
-                println!("== {id}: {prompt}\n{}", serde_json::to_string_pretty(&g.plan)?);
+                println!(
+                    "== {id}: {prompt}\n{}",
+                    serde_json::to_string_pretty(&g.plan)?
+                );
                 println!("{}\n{}", g.code, serde_json::to_string_pretty(&run)?);
             }
             match verdict(&g, &run) {

@@ -136,15 +136,17 @@ async fn a_schedule_whose_first_step_writes_posts_the_dictated_message_once() {
     assert_eq!(run.calls[0].step.as_deref(), Some("step_1"));
     assert_eq!(run.calls[0].request["text"], "Timesheets are due today");
     assert_eq!(run.calls[0].request["channel"], "#team");
-    assert!(g.code.contains("SLACK_MESSAGE"), "a setting the user can change");
+    assert!(
+        g.code.contains("SLACK_MESSAGE"),
+        "a setting the user can change"
+    );
 }
 
 #[tokio::test]
 async fn a_schedule_without_a_dictated_message_posts_the_stated_default() {
-    let (g, run) = generate_and_run(
-        "send a message in the discord server general channel every day at noon",
-    )
-    .await;
+    let (g, run) =
+        generate_and_run("send a message in the discord server general channel every day at noon")
+            .await;
     assert!(run.ok, "{run:#?}");
     assert_eq!(run.calls.len(), 1, "{run:#?}");
     let sent = run.calls[0].request["content"].as_str().unwrap();
@@ -178,9 +180,16 @@ async fn a_required_field_the_record_lacks_is_sent_from_its_setting() {
     assert_eq!(run.calls.len(), 1, "{run:#?}");
     assert_eq!(run.calls[0].request["To"], "your-phone");
     assert_eq!(run.calls[0].request["Body"], "Time to stretch");
-    assert!(g.code.contains("TWILIO_PHONE = os.environ.get("), "{}", g.code);
     assert!(
-        g.plan.assumptions.iter().any(|a| a.contains("TWILIO_PHONE")),
+        g.code.contains("TWILIO_PHONE = os.environ.get("),
+        "{}",
+        g.code
+    );
+    assert!(
+        g.plan
+            .assumptions
+            .iter()
+            .any(|a| a.contains("TWILIO_PHONE")),
         "{:?}",
         g.plan.assumptions
     );
@@ -188,13 +197,14 @@ async fn a_required_field_the_record_lacks_is_sent_from_its_setting() {
 
 #[tokio::test]
 async fn a_kafka_batch_reaches_the_steps() {
-    let (_, run) = generate_and_run(
-        "for each record on our kafka topic 'signups' add a contact in hubspot",
-    )
-    .await;
+    let (_, run) =
+        generate_and_run("for each record on our kafka topic 'signups' add a contact in hubspot")
+            .await;
     assert!(run.ok, "{run:#?}");
     assert!(
-        run.calls.iter().any(|c| c.step.as_deref() == Some("step_1")),
+        run.calls
+            .iter()
+            .any(|c| c.step.as_deref() == Some("step_1")),
         "{run:#?}"
     );
 }

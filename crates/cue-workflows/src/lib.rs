@@ -42,8 +42,8 @@ mod python;
 // The catalog's reference helpers, named at the crate root where most callers use them.
 use catalog::refs;
 mod render;
-mod required;
 pub mod repo;
+mod required;
 mod sam;
 mod schedule;
 pub mod search;

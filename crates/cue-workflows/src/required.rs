@@ -107,9 +107,10 @@ fn at_path<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
 /// (the record is then taken to carry what the step reads).
 fn input_fields(catalog: &Catalog, plan: &Plan, index: usize) -> Option<Vec<String>> {
     let action_of = |tool: &str, action: &str| catalog.tool(tool).and_then(|t| t.action(action));
-    let previous = plan.steps[..index].iter().rev().find_map(|s| {
-        action_of(&s.tool, &s.action).filter(|a| a.role != Role::Write)
-    });
+    let previous = plan.steps[..index]
+        .iter()
+        .rev()
+        .find_map(|s| action_of(&s.tool, &s.action).filter(|a| a.role != Role::Write));
     if let Some(a) = previous {
         return if a.text.is_some() {
             // a transform answering text: its record is {"text": …}
@@ -191,7 +192,11 @@ mod tests {
         let mut p = plan(Delivery::Schedule, &[("twilio", "send_sms")]);
         fill(&catalog, &mut p);
         assert_eq!(p.steps[0].params["phone"], "your-phone");
-        assert!(p.assumptions[0].contains("TWILIO_PHONE"), "{:?}", p.assumptions);
+        assert!(
+            p.assumptions[0].contains("TWILIO_PHONE"),
+            "{:?}",
+            p.assumptions
+        );
         // again: nothing more
         fill(&catalog, &mut p);
         assert_eq!(p.assumptions.len(), 1);

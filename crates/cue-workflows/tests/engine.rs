@@ -922,7 +922,8 @@ fn a_message_to_send_is_not_a_field() {
 
 #[test]
 fn a_dictated_message_leads_the_records_text_after_an_event() {
-    let g = generate("when a stripe payment succeeds post to #sales on slack saying 'New payment!'");
+    let g =
+        generate("when a stripe payment succeeds post to #sales on slack saying 'New payment!'");
     let slack = g.plan.steps.iter().find(|s| s.tool == "slack").unwrap();
     assert_eq!(slack.params["message"], "New payment!");
     // an event's records are what the message is about: they follow it
@@ -936,7 +937,12 @@ fn a_dictated_message_leads_the_records_text_after_an_event() {
     let slack = g.plan.steps.iter().find(|s| s.tool == "slack").unwrap();
     assert!(!slack.params.contains_key("message"));
     assert!(!g.code.contains("SLACK_MESSAGE"));
-    assert!(g.plan.assumptions.iter().all(|a| !a.contains("No message text")));
+    assert!(
+        g.plan
+            .assumptions
+            .iter()
+            .all(|a| !a.contains("No message text"))
+    );
 }
 
 #[test]

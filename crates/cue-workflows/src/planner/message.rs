@@ -120,9 +120,7 @@ fn find_word(lower: &str, marker: &str) -> Option<usize> {
 
 /// Unquoted words up to the end of the sentence or the next part of the request.
 fn unquoted(rest: &str, lower: &str) -> String {
-    let mut end = rest
-        .find(['.', '!', '?', ';', '\n'])
-        .unwrap_or(rest.len());
+    let mut end = rest.find(['.', '!', '?', ';', '\n']).unwrap_or(rest.len());
     for e in ENDS {
         if let Some(i) = lower.find(e) {
             end = end.min(i);

@@ -474,7 +474,11 @@ impl Gen<'_> {
         let per_item = !action.batch
             && (action.role != Role::Read || crate::refs::reads_record_fields(action));
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
-        if step.params.get("message").is_some_and(|m| !m.trim().is_empty()) {
+        if step
+            .params
+            .get("message")
+            .is_some_and(|m| !m.trim().is_empty())
+        {
             ctx.message_alone = Some(on_run_record);
         }
         ctx.keep_slash = step
