@@ -7,6 +7,7 @@
 //! ```
 //!
 //! Prompt files are JSON lines with a `prompt` (and `id`). `DRY_RUN_*` settings apply.
+//! `--show ID` (repeatable) also prints that prompt's plan, code and dry run as JSON.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,7 +18,16 @@ use cue_workflows::{Engine, GenerateRequest, Generated};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = Vec::new();
+    let mut show: Vec<String> = Vec::new();
+    let mut rest = std::env::args().skip(1);
+    while let Some(arg) = rest.next() {
+        if arg == "--show" {
+            show.extend(rest.next());
+        } else {
+            args.push(arg);
+        }
+    }
     let settings: SandboxSettings = cue_settings::Source::new().with_environment().get()?;
     let sandbox = LocalSandbox::new(&settings).await?;
     let engine = Arc::new(Engine::new()?.with_validation(false));
@@ -35,8 +45,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let Some(prompt) = row["prompt"].as_str() else {
                 continue;
             };
-            total += 1;
             let id = row["id"].as_str().unwrap_or("?").to_owned();
+            if !show.is_empty() && !show.contains(&id) {
+                continue;
+            }
+            total += 1;
             let Ok(g) = engine.generate(&GenerateRequest::text(prompt)) else {
                 failures.entry("not generated".into()).or_default().push(id);
                 continue;
@@ -46,6 +59,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .run(&g.code, Some(&g.plan), DryRunRequest::default())
                 .await?;
             durations.push(run.duration_ms);
+            if show.contains(&id) {
+                println!(
+                    "== {id}: {prompt}\n{}",
+                    serde_json::to_string_pretty(&g.plan)?
+                );
+                println!("{}\n{}", g.code, serde_json::to_string_pretty(&run)?);
+            }
             match verdict(&g, &run) {
                 None => passed += 1,
                 Some(why) => failures.entry(why).or_default().push(id),

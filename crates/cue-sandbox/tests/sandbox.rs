@@ -111,6 +111,116 @@ async fn a_generated_workflow_runs_and_calls_its_step() {
     assert!(run.duration_ms > 0);
 }
 
+/// Generates `prompt` and dry-runs it with the sample event.
+async fn generate_and_run(
+    prompt: &str,
+) -> (cue_workflows::Generated, cue_workflows::dryrun::DryRun) {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+    let run = runner
+        .run(&g.code, Some(&g.plan), DryRunRequest::default())
+        .await
+        .unwrap();
+    (g, run)
+}
+
+#[tokio::test]
+async fn a_schedule_whose_first_step_writes_posts_the_dictated_message_once() {
+    let (g, run) = generate_and_run(
+        "every friday at 4pm post a reminder to #team on slack saying 'Timesheets are due today'",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+    assert_eq!(run.calls[0].step.as_deref(), Some("step_1"));
+    assert_eq!(run.calls[0].request["text"], "Timesheets are due today");
+    assert_eq!(run.calls[0].request["channel"], "#team");
+    assert!(
+        g.code.contains("SLACK_MESSAGE"),
+        "a setting the user can change"
+    );
+}
+
+#[tokio::test]
+async fn a_schedule_without_a_dictated_message_posts_the_stated_default() {
+    let (g, run) =
+        generate_and_run("send a message in the discord server general channel every day at noon")
+            .await;
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+    let sent = run.calls[0].request["content"].as_str().unwrap();
+    assert!(sent.starts_with("Reminder from your workflow"), "{sent}");
+    assert!(
+        g.plan
+            .assumptions
+            .iter()
+            .any(|a| a.contains("No message text was given") && a.contains(sent)),
+        "{:?}",
+        g.plan.assumptions
+    );
+}
+
+#[tokio::test]
+async fn a_manual_run_without_items_still_runs_its_write_once() {
+    let (_, run) = generate_and_run(
+        "when I run it manually post to #ops on slack saying 'Deploy window is open'",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+    assert_eq!(run.calls[0].request["text"], "Deploy window is open");
+}
+
+#[tokio::test]
+async fn a_required_field_the_record_lacks_is_sent_from_its_setting() {
+    let (g, run) =
+        generate_and_run("every day at 7am send an sms with twilio saying 'Time to stretch'").await;
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+    assert_eq!(run.calls[0].request["To"], "your-phone");
+    assert_eq!(run.calls[0].request["Body"], "Time to stretch");
+    assert!(
+        g.code.contains("TWILIO_PHONE = os.environ.get("),
+        "{}",
+        g.code
+    );
+    assert!(
+        g.plan
+            .assumptions
+            .iter()
+            .any(|a| a.contains("TWILIO_PHONE")),
+        "{:?}",
+        g.plan.assumptions
+    );
+}
+
+#[tokio::test]
+async fn a_kafka_batch_reaches_the_steps() {
+    let (_, run) =
+        generate_and_run("for each record on our kafka topic 'signups' add a contact in hubspot")
+            .await;
+    assert!(run.ok, "{run:#?}");
+    assert!(
+        run.calls
+            .iter()
+            .any(|c| c.step.as_deref() == Some("step_1")),
+        "{run:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_condition_on_a_nested_event_field_reads_its_path() {
+    let (g, run) = generate_and_run(
+        "when a typeform response has a score of 3 or lower post it to #cx on slack",
+    )
+    .await;
+    let filter = g.plan.trigger.filter.as_ref().expect("a filter");
+    assert!(filter.field.contains('.'), "{filter:?}");
+    assert!(run.ok, "{run:#?}");
+    assert_eq!(run.calls.len(), 1, "{run:#?}");
+}
+
 #[tokio::test]
 async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
     let engine = Arc::new(Engine::new().unwrap().with_validation(false));

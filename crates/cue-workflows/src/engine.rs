@@ -233,12 +233,14 @@ impl Engine {
 
     /// The plan every generation renders, whichever planner wrote it or however old it is:
     /// every value held to its parameter kind's rules (`values::enforce`, which also keeps
-    /// `{{`/`}}` out of every value taken from a prompt or a model), polls within the vendor's
+    /// `{{`/`}}` out of every value taken from a prompt or a model), a setting for every
+    /// required field the step's record does not carry (`required::fill`), polls within the vendor's
     /// quota, caveats for unverified catalog entries, and a webhook trigger that lists the
     /// credentials its handler checks requests with (`Catalog::webhook_for`: a plan stored
     /// before a vendor's scheme was known names the generic `webhook` secret instead).
     fn settled(&self, plan: Plan) -> Plan {
         let mut plan = values::enforce(&self.catalog, plan);
+        crate::required::fill(&self.catalog, &mut plan);
         self.respect_poll_quota(&mut plan);
         for c in crate::caveats::caveats(&self.catalog, &plan) {
             if !plan.assumptions.contains(&c) {

@@ -43,6 +43,7 @@ mod python;
 use catalog::refs;
 mod render;
 pub mod repo;
+mod required;
 mod sam;
 mod schedule;
 pub mod search;

@@ -107,6 +107,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/run_workflow.py.j2"),
     ),
     (
+        "python/run_record.py.j2",
+        include_str!("../codegen/python/run_record.py.j2"),
+    ),
+    (
         "python/handler/schedule.py.j2",
         include_str!("../codegen/python/handler/schedule.py.j2"),
     ),

@@ -919,3 +919,67 @@ fn a_message_to_send_is_not_a_field() {
     );
     assert!(!tool_ids(&g).contains("amazon_ses"), "{:?}", tool_ids(&g));
 }
+
+#[test]
+fn a_dictated_message_leads_the_records_text_after_an_event() {
+    let g =
+        generate("when a stripe payment succeeds post to #sales on slack saying 'New payment!'");
+    let slack = g.plan.steps.iter().find(|s| s.tool == "slack").unwrap();
+    assert_eq!(slack.params["message"], "New payment!");
+    // an event's records are what the message is about: they follow it
+    assert!(
+        g.code.contains("(SLACK_MESSAGE + \"\\n\" + _text("),
+        "{}",
+        g.code
+    );
+    // without a dictated message, the records' text alone, and no default is assumed
+    let g = generate("when a stripe payment succeeds post it to #sales on slack");
+    let slack = g.plan.steps.iter().find(|s| s.tool == "slack").unwrap();
+    assert!(!slack.params.contains_key("message"));
+    assert!(!g.code.contains("SLACK_MESSAGE"));
+    assert!(
+        g.plan
+            .assumptions
+            .iter()
+            .all(|a| !a.contains("No message text"))
+    );
+}
+
+#[test]
+fn every_step_a_schedule_sends_text_with_gets_the_message() {
+    let g = generate(
+        "every friday at 5pm post to #team on slack and to discord saying 'Have a good weekend'",
+    );
+    let sending: Vec<_> = g
+        .plan
+        .steps
+        .iter()
+        .filter(|s| s.tool == "slack" || s.tool == "discord")
+        .collect();
+    assert_eq!(sending.len(), 2, "{:?}", g.plan.steps);
+    for s in sending {
+        assert_eq!(s.params["message"], "Have a good weekend", "{s:?}");
+    }
+}
+
+#[test]
+fn a_field_path_with_a_wildcard_finds_the_first_element_that_has_it() {
+    let g = generate("when a stripe payment succeeds post it to #sales on slack");
+    let script = r#"
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+record = {"subscription": {"items": [{"id": 1}, {"amount": 450}]}}
+assert module._field(record, "subscription.items.*.amount") == 450
+assert module._matches(record, "subscription.items.*.amount", ">", "300")
+assert module._field(record, "subscription.items.*.price") is None
+assert module._field({"calculated": {"score": 4}}, "calculated.score") == 4
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lambda_function.py");
+    std::fs::write(&path, &g.code).unwrap();
+    if let Some((ok, out)) = python(script, &[path.to_str().unwrap()]) {
+        assert!(ok, "{out}");
+    }
+}

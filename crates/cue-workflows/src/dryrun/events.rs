@@ -170,7 +170,9 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
         Delivery::Direct => json!({"items": [item]}),
         Delivery::Http => {
             let (headers, body) = http_delivery(plan, trigger, item);
-            signing = signings(catalog, trigger);
+            // the trigger's tool decides the scheme even when its event is not known
+            let tool = plan.trigger.tool.as_deref().and_then(|t| catalog.tool(t));
+            signing = signings(catalog, tool);
             let mut e = envelopes().map_or_else(|| json!({}), |e| e.http.example.clone());
             if let Some(map) = e["headers"].as_object_mut() {
                 for (k, v) in headers {
@@ -381,9 +383,9 @@ fn http_delivery(
 /// `Catalog::webhook_for` decides for the trigger's tool (its own webhook, a secret in the URL
 /// when the catalog cannot express the vendor's, or the generic webhook's token). A vendor's
 /// verification API (PayPal) signs nothing here: the simulator answers the check.
-fn signings(catalog: &Catalog, trigger: Option<(&Tool, &Event)>) -> Vec<Signing> {
+fn signings(catalog: &Catalog, tool: Option<&Tool>) -> Vec<Signing> {
     catalog
-        .webhook_for(trigger.map(|(tool, _)| tool))
+        .webhook_for(tool)
         .and_then(|used| Signing::from_verify(&used.webhook.verify))
         .into_iter()
         .collect()
@@ -394,6 +396,18 @@ fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Valu
     let mut batch = trigger
         .and_then(|(_, e)| e.example.as_ref())
         .map_or_else(|| json!({"Records": [{}]}), |e| e.body.clone());
+    // a Kafka batch: records by topic-partition, the value in base64
+    if let Some(record) = batch
+        .get_mut("records")
+        .and_then(Value::as_object_mut)
+        .and_then(|by_partition| by_partition.values_mut().next())
+        .and_then(Value::as_array_mut)
+        .and_then(|r| r.first_mut())
+    {
+        let value = base64::engine::general_purpose::STANDARD.encode(item.to_string());
+        record["value"] = json!(value);
+        return batch;
+    }
     let Some(record) = batch
         .get_mut("Records")
         .and_then(Value::as_array_mut)
@@ -454,6 +468,25 @@ mod tests {
                 .signing
                 .iter()
                 .any(|s| matches!(s, Signing::Hmac { header, .. } if header == "stripe-signature")),
+            "{:?}",
+            sample.signing
+        );
+    }
+
+    #[test]
+    fn a_tool_without_a_known_event_is_signed_by_its_url_secret() {
+        // the trigger names the tool but no event of it: the handler still checks the URL
+        // secret the catalog chooses for the tool, and so must the sample
+        let (engine, mut plan) =
+            plan("when a stripe payment over $500 succeeds post it to #sales on slack");
+        plan.trigger.tool = Some("sharepoint".into());
+        plan.trigger.event = None;
+        let sample = sample_event(engine.catalog(), &plan);
+        assert!(
+            sample
+                .signing
+                .iter()
+                .any(|s| matches!(s, Signing::UrlSecret { query, .. } if query == "token")),
             "{:?}",
             sample.signing
         );

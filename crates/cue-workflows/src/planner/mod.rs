@@ -13,6 +13,7 @@ mod delivery;
 mod entities;
 pub(crate) mod language;
 mod lexicon;
+mod message;
 mod negation;
 mod params;
 mod pasted;
@@ -796,6 +797,14 @@ pub(crate) fn plan(
         });
     }
 
+    message::apply(
+        catalog,
+        text,
+        delivery,
+        &description,
+        &mut steps,
+        &mut assumptions,
+    );
     let tools = assembly::planned_tools(catalog, trigger_tool, kind, delivery, &steps);
     let name = assembly::title(catalog, kind, trigger_tool, &steps);
     let summary = assembly::summary(&description, &steps);

@@ -54,6 +54,11 @@ pub(crate) struct Ctx<'a> {
     pub imports: BTreeSet<&'static str>,
     /// Helper functions the expressions call (`ddb`, `mime`, `time`).
     pub helpers: BTreeSet<&'static str>,
+    /// How `{text}` reads when the step has the message the user dictated (its `message`
+    /// parameter): `Some(true)` the message alone (the step works on the run record of a
+    /// schedule or manual run, whose text is nothing to send), `Some(false)` the message
+    /// followed by the records' text.
+    pub message_alone: Option<bool>,
 }
 
 impl<'a> Ctx<'a> {
@@ -64,6 +69,7 @@ impl<'a> Ctx<'a> {
             keep_slash: BTreeSet::new(),
             imports: BTreeSet::new(),
             helpers: BTreeSet::new(),
+            message_alone: None,
         }
     }
 
@@ -76,7 +82,11 @@ impl<'a> Ctx<'a> {
     fn reference(&mut self, name: &str) -> Result<String, WorkflowError> {
         let v = self.var;
         Ok(match name {
-            "text" => format!("_text({v})"),
+            "text" => match (self.message_alone, self.consts.get("message")) {
+                (Some(true), Some(message)) => message.clone(),
+                (Some(false), Some(message)) => format!("({message} + \"\\n\" + _text({v}))"),
+                _ => format!("_text({v})"),
+            },
             "item" => v.to_owned(),
             "items" => "items".to_owned(),
             "json" => format!("json.dumps({v}, default=str)"),
@@ -101,6 +111,13 @@ impl<'a> Ctx<'a> {
                 self.helpers.insert("ddb");
                 format!("_ddb_item({v})")
             }
+            // a required field the record may not carry falls back to the step's setting of
+            // its name (`required::fill`)
+            n if n.starts_with("field:") && self.consts.contains_key(&n[6..]) => format!(
+                "(_field({v}, {}) or {})",
+                py_str(&n[6..]),
+                self.param(n, &n[6..])?
+            ),
             n if n.starts_with("field:") => format!("_field({v}, {})", py_str(&n[6..])),
             // the record's own field, else the step's setting: {field_or:email:to}
             n if n.starts_with("field_or:") => {

@@ -85,7 +85,8 @@ pub(crate) fn prepare<'a>(
     let mut steps = plan
         .steps
         .iter()
-        .map(|s| g.step(s))
+        .enumerate()
+        .map(|(i, s)| g.step(s, on_run_record(catalog, plan, i)))
         .collect::<Result<Vec<_>, _>>()?;
     let handler = g.handler(plan)?;
     let cursor = g.cursor(plan, &mut steps);
@@ -453,8 +454,9 @@ impl Gen<'_> {
         var
     }
 
-    /// One step function.
-    fn step(&mut self, step: &Step) -> Result<StepFn, WorkflowError> {
+    /// One step function; `on_run_record`: its input is the run record of a schedule or a
+    /// manual run (see [`on_run_record`]).
+    fn step(&mut self, step: &Step, on_run_record: bool) -> Result<StepFn, WorkflowError> {
         let catalog = self.catalog;
         let tool = catalog.tool(&step.tool).ok_or_else(|| {
             WorkflowError::Internal(format!("unknown tool {} in plan", step.tool))
@@ -472,6 +474,13 @@ impl Gen<'_> {
         let per_item = !action.batch
             && (action.role != Role::Read || crate::refs::reads_record_fields(action));
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
+        if step
+            .params
+            .get("message")
+            .is_some_and(|m| !m.trim().is_empty())
+        {
+            ctx.message_alone = Some(on_run_record);
+        }
         ctx.keep_slash = step
             .params
             .keys()
@@ -772,13 +781,27 @@ impl Gen<'_> {
                 self.clients
                     .insert("_s3_reader".to_owned(), Client::S3Reader);
             }
-            Delivery::Kinesis => {
+            // Kinesis data and Kafka values (read by the queue handler) are base64
+            Delivery::Kinesis | Delivery::Sqs => {
                 self.imports.insert("base64");
             }
-            Delivery::Schedule | Delivery::Poll | Delivery::Direct | Delivery::Sqs => {}
+            Delivery::Schedule | Delivery::Poll | Delivery::Direct => {}
         }
         Ok(handler)
     }
+}
+
+/// Whether step `index` of `plan` works on the run record a schedule or a manual run starts
+/// with (no trigger records, no step before it that reads or transforms), so what it sends
+/// comes from its settings, not from records.
+fn on_run_record(catalog: &Catalog, plan: &Plan, index: usize) -> bool {
+    matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct)
+        && plan.steps[..index].iter().all(|s| {
+            catalog
+                .tool(&s.tool)
+                .and_then(|t| t.action(&s.action))
+                .is_some_and(|a| a.role == Role::Write)
+        })
 }
 
 /// A credential's constant, or a literal.

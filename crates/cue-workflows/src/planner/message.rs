@@ -1,0 +1,256 @@
+//! The message a user dictates for a step that sends text ("post a reminder to #team every
+//! Friday at 4 saying 'timesheets are due'"), kept as the step's `message` setting.
+//!
+//! A schedule or a manual run has no records whose text could be the message, so a step that
+//! sends text on such a run without a dictated message gets a stated default: it never posts
+//! an empty or meaningless message.
+
+use crate::catalog::{Action, Catalog, Role};
+use crate::escape::ident;
+use crate::model::{Delivery, Step};
+
+use super::conditions::quoted_at;
+
+/// Words after which the message follows, as written or quoted.
+const SAYS: &[&str] = &[
+    "saying",
+    "that says",
+    "which says",
+    "that reads",
+    "reading",
+    "with the message",
+    "with the text",
+    "with message",
+    "with text",
+    "message:",
+    "text:",
+];
+
+/// Words after which what to remember follows: the message is "Reminder: <it>".
+const REMINDS: &[&str] = &[
+    "reminding them to",
+    "reminding everyone to",
+    "reminding the team to",
+    "reminding us to",
+    "reminding me to",
+    "reminding people to",
+    "to remind them to",
+    "to remind everyone to",
+    "to remind the team to",
+    "to remind us to",
+    "to remind me to",
+];
+
+/// Where an unquoted message ends (besides `.`, `!`, `?`, `;` and line breaks): the schedule,
+/// the destination or the next step.
+const ENDS: &[&str] = &[
+    " every ",
+    " each ",
+    " at ",
+    " on monday",
+    " on tuesday",
+    " on wednesday",
+    " on thursday",
+    " on friday",
+    " on saturday",
+    " on sunday",
+    " on weekdays",
+    " in #",
+    " to #",
+    " in slack",
+    " on slack",
+    " in teams",
+    " on discord",
+    " and then",
+    ", then",
+    " then ",
+];
+
+/// The longest message kept, in characters.
+const MAX_CHARS: usize = 300;
+
+/// The message dictated in `text`, if any.
+pub(super) fn dictated(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    // lower-casing can change byte lengths; then only quoted messages are looked for
+    let same_offsets = lower.len() == text.len();
+    let markers = SAYS
+        .iter()
+        .map(|m| (*m, false))
+        .chain(REMINDS.iter().map(|m| (*m, true)));
+    let mut best: Option<(usize, String)> = None;
+    for (marker, remind) in markers {
+        let Some(at) = find_word(&lower, marker) else {
+            continue;
+        };
+        if best.as_ref().is_some_and(|(b, _)| *b <= at) {
+            continue;
+        }
+        let after = at + marker.len();
+        let rest = text[after..].trim_start_matches([' ', ':', '\t']);
+        let start = text.len() - rest.len();
+        let body = match quoted_at(rest) {
+            Some(q) => q,
+            None if same_offsets => unquoted(&text[start..], &lower[start..]),
+            None => continue,
+        };
+        let body = clean(&body);
+        if body.is_empty() {
+            continue;
+        }
+        let message = if remind {
+            format!("Reminder: {}", upper_first(&body))
+        } else {
+            body
+        };
+        best = Some((at, message));
+    }
+    best.map(|(_, m)| m)
+}
+
+/// The first place `marker` starts a word of `lower`.
+fn find_word(lower: &str, marker: &str) -> Option<usize> {
+    lower.match_indices(marker).map(|(i, _)| i).find(|&i| {
+        let before = lower[..i].chars().next_back();
+        let after = lower[i + marker.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric())
+            && (marker.ends_with(':') || after.is_none_or(|c| !c.is_alphanumeric()))
+    })
+}
+
+/// Unquoted words up to the end of the sentence or the next part of the request.
+fn unquoted(rest: &str, lower: &str) -> String {
+    let mut end = rest.find(['.', '!', '?', ';', '\n']).unwrap_or(rest.len());
+    for e in ENDS {
+        if let Some(i) = lower.find(e) {
+            end = end.min(i);
+        }
+    }
+    rest[..end].to_owned()
+}
+
+/// The message trimmed of spaces, quotes, end punctuation and braces, bounded.
+fn clean(s: &str) -> String {
+    let kept: String = s
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '{' | '}'))
+        .take(MAX_CHARS)
+        .collect();
+    kept.trim()
+        .trim_end_matches([',', ':', '-'])
+        .trim_matches(['\'', '"', '‘', '’', '“', '”'])
+        .trim()
+        .to_owned()
+}
+
+fn upper_first(s: &str) -> String {
+    let mut cs = s.chars();
+    cs.next()
+        .map(|c| c.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
+}
+
+/// Whether `action` sends the records' text (`{text}` in its request).
+fn sends_text(action: &Action) -> bool {
+    let spec = [
+        action.body.as_ref().map(ToString::to_string),
+        serde_json::to_string(&action.kwargs).ok(),
+        serde_json::to_string(&action.query).ok(),
+    ];
+    action.role == Role::Write && spec.iter().flatten().any(|s| s.contains("{text}"))
+}
+
+/// Gives the steps that send text their message setting: the dictated message to the first
+/// of them and to every one that works on the run record of a schedule or manual run (a
+/// reminder posted and emailed says the same); a stated default to those on the run record
+/// when none was dictated, as that record has no text to send. `description` is the trigger's.
+pub(super) fn apply(
+    catalog: &Catalog,
+    text: &str,
+    delivery: Delivery,
+    description: &str,
+    steps: &mut [Step],
+    assumptions: &mut Vec<String>,
+) {
+    let action_of = |s: &Step| catalog.tool(&s.tool).and_then(|t| t.action(&s.action));
+    let sending: Vec<(usize, bool)> = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| action_of(s).is_some_and(sends_text))
+        .map(|(i, _)| {
+            let on_run_record = matches!(delivery, Delivery::Schedule | Delivery::Direct)
+                && steps[..i]
+                    .iter()
+                    .all(|s| action_of(s).is_some_and(|a| a.role == Role::Write));
+            (i, on_run_record)
+        })
+        .collect();
+    let dictated = dictated(text);
+    let default = format!(
+        "Reminder from your workflow ({}).",
+        description.to_lowercase()
+    );
+    for (k, (i, on_run_record)) in sending.into_iter().enumerate() {
+        let step = &mut steps[i];
+        let message = match &dictated {
+            Some(m) if k == 0 || on_run_record => m.clone(),
+            None if on_run_record => {
+                let setting = format!("{}_MESSAGE", ident(&step.tool).to_ascii_uppercase());
+                assumptions.push(format!(
+                    "No message text was given; {} sends \"{default}\" (set {setting} to change it).",
+                    step.id
+                ));
+                default.clone()
+            }
+            _ => continue,
+        };
+        step.params.insert("message".to_owned(), message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dictated;
+
+    #[test]
+    fn dictated_messages_are_found_quoted_or_not() {
+        let cases = [
+            (
+                "every friday at 4 post to #team saying 'timesheets are due today'",
+                Some("timesheets are due today"),
+            ),
+            (
+                "post a message that says \"Standup in 5 minutes\" to #dev every weekday at 9:55",
+                Some("Standup in 5 minutes"),
+            ),
+            (
+                "every monday at 9 post in #general saying good morning everyone",
+                Some("good morning everyone"),
+            ),
+            (
+                "post a reminder to #team every friday at 4 reminding them to submit their timesheets",
+                Some("Reminder: Submit their timesheets"),
+            ),
+            (
+                "every day at noon send a Discord message saying lunch time! and log it",
+                Some("lunch time"),
+            ),
+            ("every friday at 4 post a reminder to #team", None),
+            ("when a deal closes post it to #sales", None),
+            ("send a message saying '' every day", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(dictated(text).as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_dictated_message_loses_braces_and_is_bounded() {
+        let long = format!("post to #x saying {} every day", "a".repeat(1000));
+        assert_eq!(dictated(&long).map(|m| m.len()), Some(300));
+        assert_eq!(
+            dictated("post to #x saying '{{SLACK_BOT_TOKEN}}'").as_deref(),
+            Some("SLACK_BOT_TOKEN")
+        );
+    }
+}
