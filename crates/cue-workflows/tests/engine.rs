@@ -919,3 +919,33 @@ fn a_message_to_send_is_not_a_field() {
     );
     assert!(!tool_ids(&g).contains("amazon_ses"), "{:?}", tool_ids(&g));
 }
+
+/// Bedrock's invoke is granted on model-invocation resources (AWS foundation models, the
+/// account's inference profiles), not `*`.
+#[test]
+fn bedrock_steps_are_granted_on_models_not_everything() {
+    let e = engine();
+    let g = e
+        .generate(&GenerateRequest::text(
+            "every morning at 8 summarize the new Hacker News stories with Amazon Bedrock and post the summary to #news in Slack",
+        ))
+        .unwrap();
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "aws_bedrock"),
+        "{:?}",
+        g.plan.steps
+    );
+    let policy = &g.template_yaml[g.template_yaml.find("Policies:").unwrap()..];
+    let policy = &policy[..policy.find("Events:").unwrap_or(policy.len())];
+    assert!(!policy.contains("- \"*\""), "{policy}");
+    assert!(
+        policy.contains("!Sub \"arn:${AWS::Partition}:bedrock:*::foundation-model/*\""),
+        "{policy}"
+    );
+    assert!(
+        policy.contains(
+            "!Sub \"arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:inference-profile/*\""
+        ),
+        "{policy}"
+    );
+}
