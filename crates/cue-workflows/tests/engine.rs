@@ -949,3 +949,34 @@ fn bedrock_steps_are_granted_on_models_not_everything() {
         "{policy}"
     );
 }
+
+/// Under an S3 trigger, an action that reads the uploaded object (Rekognition here) gets it
+/// through the upload bucket's statement; only its own action stays on `*` (no resource type).
+#[test]
+fn object_reads_under_an_s3_trigger_stay_in_the_upload_bucket() {
+    let e = engine();
+    let g = e
+        .generate(&GenerateRequest::text(
+            "when a photo is uploaded to my S3 bucket, detect labels with Amazon Rekognition and post them to #photos in Slack",
+        ))
+        .unwrap();
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "amazon_rekognition"),
+        "{:?}",
+        g.plan.steps
+    );
+    let policy = &g.template_yaml[g.template_yaml.find("Policies:").unwrap()..];
+    let policy = &policy[..policy.find("Events:").unwrap_or(policy.len())];
+    let wildcard = &policy[policy.find("- \"*\"").unwrap_or(policy.len())..];
+    let wildcard_statement = &policy[..policy.len() - wildcard.len()];
+    let last = wildcard_statement.rfind("- Effect").unwrap_or(0);
+    assert!(
+        !wildcard_statement[last..].contains("s3:GetObject"),
+        "{policy}"
+    );
+    assert_eq!(policy.matches("\"s3:GetObject\"").count(), 1, "{policy}");
+    assert!(
+        policy.contains("!Sub \"arn:${AWS::Partition}:s3:::${UploadBucketName}/*\""),
+        "{policy}"
+    );
+}
