@@ -460,8 +460,11 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
     let addr = listener.local_addr()?;
     let builder = Server::build();
     let shutdown = builder.graceful_shutdown_signal();
-    // What `HttpServer::listen` assembles, with each connection wrapped so actix-http's own
-    // answer to an oversized head is JSON too (`http::head_limit`).
+    // What `HttpServer::listen` assembles (same keep-alive, header and disconnect timeouts,
+    // graceful shutdown), with each connection wrapped so actix-http's own answer to an
+    // oversized head is JSON too (`http::head_limit`). `AppConfig::new` is private to
+    // actix-web: with the default, a request without a `Host` header reports
+    // `localhost:8080` as its host, which only the request log reads.
     let server = builder
         .listen("cue-api", listener, move || {
             let shutdown = shutdown.clone();
