@@ -99,7 +99,7 @@ run() {
         --checks "$CHECKS" \
         --header "Authorization: Bearer $TOKEN" \
         --max-examples "$EXAMPLES" \
-        --phases examples,coverage,fuzzing \
+        --phases examples,coverage,fuzzing,stateful \
         --request-timeout 10 \
         --max-redirects 0 \
         --seed "${SCHEMATHESIS_SEED:-20261126}" \

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
-use actix_web::dev::Server;
+use actix_http::{HttpService, KeepAlive, error::DispatchError};
+use actix_service::{IntoServiceFactory, ServiceFactoryExt, fn_service, map_config};
+use actix_web::dev::{AppConfig, Server};
 use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
@@ -19,12 +21,14 @@ use cue_store::{Store, StoreConfig, StoreError};
 use cue_workflows::artifacts::ArtifactStore;
 use cue_workflows::validation::CodeValidator;
 use cue_workflows::{Engine, WorkflowLimits, WorkflowPorts, WorkflowService};
+use futures_util::future::ready;
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
 use crate::config::{Settings, origin_of};
 use crate::http::error::{ApiError, json_errors};
 use crate::http::extractors::{json_config, path_config, query_config};
+use crate::http::head_limit::JsonHeadErrors;
 use crate::metrics::{BlockingValidator, InstrumentedGenerator, Metrics};
 use crate::middleware::policy::Route;
 use crate::middleware::ratelimit::RateLimiter;
@@ -476,27 +480,55 @@ pub fn configure_routes(cfg: &mut web::ServiceConfig, state: &AppState) {
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
     let grace = state.settings.shutdown_grace;
     let client_header_timeout = state.settings.client_header_timeout;
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
-            .configure(|cfg| configure_routes(cfg, &state))
-            .default_service(web::to(|| async {
-                Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route"))
-            }))
-            .wrap(ErrorHandlers::new().default_handler(json_errors))
-            .wrap(security_headers(&state))
-            .wrap(cors(&state))
-            .wrap(from_fn(request_id::echo))
-            .wrap(from_fn({
-                let metrics = state.metrics.clone();
-                move |req, next| middleware::metrics::count(metrics.clone(), req, next)
-            }))
-            .wrap(TracingLogger::<CueRootSpan>::new())
-    })
-    .client_request_timeout(client_header_timeout)
-    .listen(listener)?
-    .shutdown_timeout(grace.as_secs())
-    .run();
+    let addr = listener.local_addr()?;
+    let builder = Server::build();
+    let shutdown = builder.graceful_shutdown_signal();
+    // What `HttpServer::listen` assembles (same keep-alive, header and disconnect timeouts,
+    // graceful shutdown), with each connection wrapped so actix-http's own answer to an
+    // oversized head is JSON too (`http::head_limit`). `AppConfig::new` is private to
+    // actix-web: with the default, a request without a `Host` header reports
+    // `localhost:8080` as its host, which only the request log reads.
+    let server = builder
+        .listen("cue-api", listener, move || {
+            let shutdown = shutdown.clone();
+            let state = state.clone();
+            let app = App::new()
+                .app_data(state.clone())
+                .configure(|cfg| configure_routes(cfg, &state))
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route"))
+                }))
+                .wrap(ErrorHandlers::new().default_handler(json_errors))
+                .wrap(security_headers(&state))
+                .wrap(cors(&state))
+                .wrap(from_fn(request_id::echo))
+                .wrap(from_fn({
+                    let metrics = state.metrics.clone();
+                    move |req, next| middleware::metrics::count(metrics.clone(), req, next)
+                }))
+                .wrap(TracingLogger::<CueRootSpan>::new());
+            let http = HttpService::build()
+                .graceful_shutdown_signal(move || {
+                    let signal = shutdown.clone();
+                    async move { signal.notified().await }
+                })
+                .keep_alive(KeepAlive::default())
+                .client_request_timeout(client_header_timeout)
+                .client_disconnect_timeout(Duration::from_secs(1))
+                .local_addr(addr)
+                .h1(map_config(
+                    app.into_factory()
+                        .map_err(|err: actix_web::Error| err.error_response()),
+                    |()| AppConfig::default(),
+                ));
+            fn_service(|io: tokio::net::TcpStream| {
+                let peer = io.peer_addr().ok();
+                ready(Ok::<_, DispatchError>((JsonHeadErrors::new(io), peer)))
+            })
+            .and_then(http)
+        })?
+        .shutdown_timeout(grace.as_secs())
+        .run();
     Ok(server)
 }
 

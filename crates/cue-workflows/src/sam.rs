@@ -79,7 +79,12 @@ fn statements(catalog: &Catalog, plan: &Plan, iam: &[String]) -> Vec<Statement> 
             continue;
         }
         if action.iam_resources.is_empty() {
-            unscoped.extend(action.iam.iter().cloned());
+            // An object read of an action with no resource of its own (Rekognition, Textract,
+            // Transcribe reading `{field:bucket}`) under an S3 trigger reads the uploaded
+            // object: the upload bucket's statement below covers it.
+            let upload_read =
+                |a: &String| a == "s3:GetObject" && plan.trigger.delivery == Delivery::S3;
+            unscoped.extend(action.iam.iter().filter(|a| !upload_read(a)).cloned());
             continue;
         }
         scoped.extend(action.iam.iter().cloned());

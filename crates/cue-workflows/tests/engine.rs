@@ -983,3 +983,64 @@ assert module._field({"calculated": {"score": 4}}, "calculated.score") == 4
         assert!(ok, "{out}");
     }
 }
+
+/// Bedrock's invoke is granted on model-invocation resources (AWS foundation models, the
+/// account's inference profiles), not `*`.
+#[test]
+fn bedrock_steps_are_granted_on_models_not_everything() {
+    let e = engine();
+    let g = e
+        .generate(&GenerateRequest::text(
+            "every morning at 8 summarize the new Hacker News stories with Amazon Bedrock and post the summary to #news in Slack",
+        ))
+        .unwrap();
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "aws_bedrock"),
+        "{:?}",
+        g.plan.steps
+    );
+    let policy = &g.template_yaml[g.template_yaml.find("Policies:").unwrap()..];
+    let policy = &policy[..policy.find("Events:").unwrap_or(policy.len())];
+    assert!(!policy.contains("- \"*\""), "{policy}");
+    assert!(
+        policy.contains("!Sub \"arn:${AWS::Partition}:bedrock:*::foundation-model/*\""),
+        "{policy}"
+    );
+    assert!(
+        policy.contains(
+            "!Sub \"arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:inference-profile/*\""
+        ),
+        "{policy}"
+    );
+}
+
+/// Under an S3 trigger, an action that reads the uploaded object (Rekognition here) gets it
+/// through the upload bucket's statement; only its own action stays on `*` (no resource type).
+#[test]
+fn object_reads_under_an_s3_trigger_stay_in_the_upload_bucket() {
+    let e = engine();
+    let g = e
+        .generate(&GenerateRequest::text(
+            "when a photo is uploaded to my S3 bucket, detect labels with Amazon Rekognition and post them to #photos in Slack",
+        ))
+        .unwrap();
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "amazon_rekognition"),
+        "{:?}",
+        g.plan.steps
+    );
+    let policy = &g.template_yaml[g.template_yaml.find("Policies:").unwrap()..];
+    let policy = &policy[..policy.find("Events:").unwrap_or(policy.len())];
+    let wildcard = &policy[policy.find("- \"*\"").unwrap_or(policy.len())..];
+    let wildcard_statement = &policy[..policy.len() - wildcard.len()];
+    let last = wildcard_statement.rfind("- Effect").unwrap_or(0);
+    assert!(
+        !wildcard_statement[last..].contains("s3:GetObject"),
+        "{policy}"
+    );
+    assert_eq!(policy.matches("\"s3:GetObject\"").count(), 1, "{policy}");
+    assert!(
+        policy.contains("!Sub \"arn:${AWS::Partition}:s3:::${UploadBucketName}/*\""),
+        "{policy}"
+    );
+}

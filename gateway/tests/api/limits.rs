@@ -25,6 +25,7 @@ backend_tests!(
     metrics_on_the_api_port_need_the_token,
     metrics_port_serves_without_a_token,
     slow_request_bodies_get_a_timeout_answer,
+    oversized_request_heads_get_a_json_431,
 );
 
 fn redis_url() -> String {
@@ -545,4 +546,62 @@ async fn slow_request_bodies_get_a_timeout_answer(app: TestApp) {
         elapsed >= Duration::from_millis(900) && elapsed < Duration::from_secs(5),
         "{elapsed:?}"
     );
+}
+
+/// Sends `request` on a fresh connection and reads until the server closes it (or 10 s pass).
+async fn raw_exchange(app: &TestApp, request: &[u8]) -> String {
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // the server may answer and close before it has read everything
+    let _ = socket.write_all(request).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), socket.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+fn assert_json_431(text: &str) {
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text, ""));
+    assert!(head.starts_with("HTTP/1.1 431 "), "{text}");
+    assert!(head.contains("content-type: application/json"), "{head}");
+    let body: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(body["code"], "headers_too_large", "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("128 KiB"),
+        "{body}"
+    );
+}
+
+async fn oversized_request_heads_get_a_json_431(app: TestApp) {
+    // 100 KB of headers in a few lines is under actix-http's limits: served as usual
+    let mut request = b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n".to_vec();
+    for i in 0..10 {
+        request.extend_from_slice(format!("X-Pad-{i}: {}\r\n", "a".repeat(10_000)).as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    let text = raw_exchange(&app, &request).await;
+    assert!(text.starts_with("HTTP/1.1 200 "), "{text}");
+
+    // 200 header lines, and 140 KB in one line: over the limits, answered in JSON
+    let mut many = b"GET /health HTTP/1.1\r\nHost: x\r\n".to_vec();
+    for i in 0..200 {
+        many.extend_from_slice(format!("X-Line-{i}: 1\r\n").as_bytes());
+    }
+    many.extend_from_slice(b"\r\n");
+    assert_json_431(&raw_exchange(&app, &many).await);
+    let big = format!(
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(140_000)
+    );
+    assert_json_431(&raw_exchange(&app, big.as_bytes()).await);
+
+    // after a served request on the same connection: the first answer is untouched
+    let mut kept = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n".to_vec();
+    kept.extend_from_slice(&many);
+    let text = raw_exchange(&app, &kept).await;
+    let second = text
+        .find("HTTP/1.1 431")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(text.starts_with("HTTP/1.1 200 "), "{text}");
+    assert!(text[..second].contains(r#""status""#), "{text}");
+    assert_json_431(&text[second..]);
 }

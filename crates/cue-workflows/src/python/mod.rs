@@ -50,9 +50,12 @@ impl Prepared<'_> {
 
 /// Modules every generated function imports (the `_http` helper's).
 const BASE_IMPORTS: &[&str] = &[
+    "http.client",
+    "ipaddress",
     "json",
     "logging",
     "os",
+    "socket",
     "time",
     "urllib.error",
     "urllib.parse",
