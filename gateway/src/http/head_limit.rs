@@ -45,6 +45,11 @@ fn json_answer(version: &[u8]) -> Vec<u8> {
 
 /// Where actix-http's empty 431 starts in `buf`, when `buf` ends with it.
 fn empty_431_at(buf: &[u8]) -> Option<usize> {
+    // The answer ends the bytes written: every other write (any body) is passed on after this
+    // one comparison, not searched.
+    if !buf.ends_with(b"\r\n\r\n") {
+        return None;
+    }
     let start = STATUS_LINES
         .iter()
         .filter_map(|line| find(buf, line))
