@@ -429,11 +429,19 @@ pub(crate) fn plan(
     }
 
     // the trigger tool and event
-    let (trigger_tool, trigger_note) = match trig.tool {
+    let (mut trigger_tool, trigger_note) = match trig.tool {
         Some(mi) => (Some(ms[mi].tool), None),
         None => trigger::unnamed_source(catalog, &toks, &masked, &excl, trig.kind, trig.end),
     };
     assumptions.extend(trigger_note);
+    if trig.kind == TriggerKind::AppEvent
+        && let Some(note) = trigger_tool.and_then(|t| trigger::eventless_source(catalog, t))
+    {
+        // the tool is read by a step on a schedule instead
+        trig.kind = TriggerKind::Schedule;
+        trigger_tool = None;
+        assumptions.push(note);
+    }
     let event = trigger_tool
         .and_then(|ti| trigger::event_of(catalog.tool_at(ti), &toks[..trig.end.min(toks.len())]));
     let mut kind = trig.kind;

@@ -141,6 +141,23 @@ pub(super) fn unnamed_source(
 }
 
 /// The event of `tool` whose words the trigger clause uses most (the first on a tie).
+/// The note for an event of a tool the catalog knows no event of ("whenever someone new
+/// follows our LinkedIn page"): the tool cannot call the function, so a schedule checks it with
+/// one of its read actions. `None` when the tool has events or nothing to read.
+pub(super) fn eventless_source(catalog: &Catalog, tool: usize) -> Option<String> {
+    let t = catalog.tool_at(tool);
+    (t.events.is_empty()
+        && t.actions
+            .iter()
+            .any(|a| a.role == crate::catalog::Role::Read))
+    .then(|| {
+        format!(
+            "{} cannot notify the function of new events; a schedule checks it instead.",
+            t.name
+        )
+    })
+}
+
 pub(super) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event> {
     let words: Vec<&str> = trigger.iter().map(|t| t.w.as_str()).collect();
     let mut best: Option<(&Event, usize)> = None;
@@ -213,13 +230,31 @@ pub(super) fn choose_trigger(
         None => (0, trigger_end(lang, toks, ms)),
     };
     let sched = schedule::parse(text, toks);
-    let starts_with_event = toks
-        .first()
-        .is_some_and(|t| matches!(t.w.as_str(), "when" | "whenever" | "once" | "upon"))
-        || toks
-            .iter()
-            .take(3)
-            .any(|t| t.w == "whenever" || t.w == "when")
+    let once_per = |i: usize| {
+        toks.get(i).is_some_and(|t| t.w == "once")
+            && (toks
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.w.as_str(), "per" | "every" | "each" | "daily"))
+                || toks.get(i + 2).is_some_and(|t| {
+                    matches!(
+                        t.w.as_str(),
+                        "day"
+                            | "week"
+                            | "month"
+                            | "hour"
+                            | "year"
+                            | "night"
+                            | "morning"
+                            | "quarter"
+                    )
+                }))
+    };
+    let starts_with_event = toks.first().is_some_and(|t| {
+        matches!(t.w.as_str(), "when" | "whenever" | "upon") || (t.w == "once" && !once_per(0))
+    }) || toks
+        .iter()
+        .take(3)
+        .any(|t| t.w == "whenever" || t.w == "when")
         || late_when.is_some();
     let cat = |m: &Mention| catalog.tool_at(m.tool).category.as_str();
     let first_in = |pred: &dyn Fn(&Mention) -> bool, limit: usize| {
@@ -451,6 +486,9 @@ pub(super) fn choose_trigger(
         let has_events = |m: &Mention| !catalog.tool_at(m.tool).events.is_empty();
         let tool = first_in(&|m| has_events(m) && after_new(m), end)
             .or_else(|| first_in(&|m| has_events(m), end))
+            // a source that cannot call the function ("a new episode on our Spotify show"):
+            // it is checked on a schedule (`eventless_source`)
+            .or_else(|| first_in(&|m| eventless_source(catalog, m.tool).is_some(), end))
             .or_else(|| {
                 // a tool named only later is the source only if something else is left to do
                 (ms.len() > 1)
@@ -546,9 +584,41 @@ mod tests {
                 "create a Linear issue for every new Sentry error",
                 TriggerKind::AppEvent,
             ),
+            (
+                "once a day, find overdue FreshBooks invoices and log them in Airtable",
+                TriggerKind::Schedule,
+            ),
+            (
+                "once per week at 9 send the Stripe total to Slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "once a new row is added to Airtable, create a Pipedrive person",
+                TriggerKind::AppEvent,
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_tools_without_events_are_checked_on_a_schedule() {
+        let catalog = Catalog::builtin().unwrap();
+        let at = |id: &str| catalog.tools.iter().position(|t| t.id == id).unwrap();
+        let eventless = catalog
+            .tools
+            .iter()
+            .position(|t| {
+                t.events.is_empty()
+                    && t.actions
+                        .iter()
+                        .any(|a| a.role == crate::catalog::Role::Read)
+            })
+            .unwrap();
+        assert!(eventless_source(&catalog, eventless).is_some());
+        for id in ["stripe", "github", "airtable"] {
+            assert_eq!(eventless_source(&catalog, at(id)), None, "{id}");
         }
     }
 
