@@ -585,8 +585,9 @@ fn aggregate(
 }
 
 /// Every prompt set side by side, as aggregate numbers: `shared/eval/dev-prompts.jsonl`,
-/// `tests/sets/tuning.jsonl` and, only with `CUE_EVAL_FROZEN=1`, the frozen sets (never their
-/// per-prompt results). `CUE_EVAL_DETAILS=1` prints the failures of dev and tuning.
+/// `tests/sets/tuning.jsonl`, `tests/sets/tuning-2.jsonl` and, only with `CUE_EVAL_FROZEN=1`,
+/// the frozen sets (never their per-prompt results). `CUE_EVAL_DETAILS=1` prints the failures
+/// of dev and the tuning sets.
 ///
 /// `CUE_EVAL_FROZEN=1 cargo test -p cue-workflows --test eval sets_side_by_side -- --nocapture`
 #[test]
@@ -613,6 +614,7 @@ fn sets_side_by_side() {
     let mut sets = vec![
         ("dev", dev_prompts_path(), true),
         ("tuning", sets_dir.join("tuning.jsonl"), true),
+        ("tuning-2", sets_dir.join("tuning-2.jsonl"), true),
     ];
     if frozen_wanted {
         sets.push(("frozen-a", sets_dir.join("frozen-a.jsonl"), false));

@@ -113,6 +113,8 @@ pub(crate) struct Negation {
     pub undo: Vec<Phrase>,
     /// Phrases that make a clause cue's scope a chore, not an exclusion ("by hand").
     pub chores: Vec<Phrase>,
+    /// What must follow a clause cue for `chores` to apply ("don't want to").
+    pub chore_openers: Vec<Phrase>,
     /// Channel words and the tools they select.
     pub channels: Vec<(Phrase, Vec<Selector>)>,
 }
@@ -158,6 +160,8 @@ struct NegationFile {
     undo: Vec<String>,
     #[serde(default)]
     chores: Vec<String>,
+    #[serde(default)]
+    chore_openers: Vec<String>,
     channels: BTreeMap<String, Vec<String>>,
 }
 
@@ -318,6 +322,8 @@ pub(crate) struct DataWords {
     pub end: Vec<Phrase>,
     pub sample: Vec<Phrase>,
     pub long_quote_words: usize,
+    /// How many words before a quote a sample phrase may stand.
+    pub sample_window: usize,
 }
 
 #[derive(Deserialize)]
@@ -328,6 +334,7 @@ struct DataFile {
     end: Vec<String>,
     sample: Vec<String>,
     long_quote_words: usize,
+    sample_window: usize,
 }
 
 /// A product name that is also an ordinary word, with the context that makes it the product.
@@ -523,6 +530,7 @@ impl Language {
                 scope_end: neg.scope_end,
                 undo: phrases(&neg.undo),
                 chores: phrases(&neg.chores),
+                chore_openers: phrases(&neg.chore_openers),
                 channels,
             },
             delivery: DeliveryWords {
@@ -546,6 +554,7 @@ impl Language {
                 end: phrases(&data.end),
                 sample: phrases(&data.sample),
                 long_quote_words: data.long_quote_words,
+                sample_window: data.sample_window,
             },
             ordinary: ent
                 .words

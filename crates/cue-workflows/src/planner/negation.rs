@@ -79,10 +79,14 @@ pub(super) fn exclusions(
             let from = i + p.len();
             // the clause of the cue's last word ("anything but" spans the break at "but")
             let end = clause_end(toks, from - 1);
-            let end = (from..end)
+            // the scope ends at a word that starts the next request ("not through Shopify, use
+            // SendGrid"), never at the cue's own first word ("don't use Slack")
+            let end = (from + 1..end)
                 .find(|&k| n.scope_end.contains(&toks[k].w))
                 .unwrap_or(end);
-            if !(from..end).any(|k| any_at(toks, k, &n.chores).is_some()) {
+            let chore = any_at(toks, from, &n.chore_openers).is_some()
+                && (from..end).any(|k| any_at(toks, k, &n.chores).is_some());
+            if !chore {
                 scopes.push(from..end);
             }
             continue;
@@ -216,6 +220,10 @@ mod tests {
                 &["jira"],
             ),
             ("post to Discord; Slack is off the table", &["slack"]),
+            (
+                "email the tracking number but not through shopify use sendgrid",
+                &["shopify"],
+            ),
             ("we got rid of Mailchimp, use Klaviyo", &["mailchimp"]),
         ];
         for (text, want) in cases {
