@@ -414,6 +414,10 @@ pub(crate) struct TriggerWords {
     pub lingering: Vec<Phrase>,
     pub for_long: Vec<Phrase>,
     pub write_back: Vec<String>,
+    /// Phrases that, just before a manual cue, make it someone else's chore.
+    pub manual_not_after: Vec<Phrase>,
+    /// Phrases of an event said without "when" ("new employee in Gusto then ...").
+    pub implicit_event: Vec<Phrase>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
     pub unsupported: Vec<Unsupported>,
 }
@@ -430,6 +434,10 @@ struct TriggersFile {
     lingering: Vec<String>,
     for_long: Vec<String>,
     write_back: Vec<String>,
+    #[serde(default)]
+    manual_not_after: Vec<String>,
+    #[serde(default)]
+    implicit_event: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
 }
 
@@ -590,6 +598,8 @@ impl Language {
                 lingering: phrases(&trig.lingering),
                 for_long: phrases(&trig.for_long),
                 write_back: trig.write_back.clone(),
+                manual_not_after: phrases(&trig.manual_not_after),
+                implicit_event: phrases(&trig.implicit_event),
                 unsupported: trig
                     .unsupported
                     .iter()

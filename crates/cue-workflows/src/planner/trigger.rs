@@ -186,6 +186,10 @@ const MAIL_VERBS: &[&str] = &[
     "forwarded",
     "send",
     "sends",
+    "arrive",
+    "arrives",
+    "comes",
+    "come",
 ];
 
 /// Mail arriving at an address named in the trigger clause: a mail verb that is not the first
@@ -200,7 +204,8 @@ fn addressed_mail(toks: &[Tok], zone: std::ops::Range<usize>, text: &str) -> Opt
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
         .any(|w| {
             let w = w.trim_end_matches(['.', ':']);
-            w.contains('@') && w.contains('.') && !w.starts_with('@')
+            // "ap@" (the domain left out) is an address too
+            w.contains('@') && !w.starts_with('@')
         })
         .then_some(verb)
 }
@@ -262,7 +267,12 @@ pub(super) fn choose_trigger(
             .position(|m| m.at >= zs && m.at < limit && pred(m))
     };
 
-    if (0..all).any(|i| any_at(toks, i, &words.manual).is_some()) {
+    // "IT does that by hand" is someone else's chore, not how the workflow starts
+    let manual_at = |i: usize| {
+        any_at(toks, i, &words.manual).is_some()
+            && !(i.saturating_sub(4)..i).any(|k| any_at(toks, k, &words.manual_not_after).is_some())
+    };
+    if (0..all).any(manual_at) {
         return TriggerChoice {
             kind: TriggerKind::Manual,
             tool: None,
@@ -510,6 +520,22 @@ pub(super) fn choose_trigger(
             schedule: Some(s),
         };
     }
+    // an event said without "when" ("new employee in Gusto then ...", "DocuSign envelope
+    // completed -> ..."): an app with events in the first clause and an event phrase there
+    let first_clause = toks.first().map_or(0, |t| t.clause);
+    let in_first = |i: usize| toks.get(i).is_some_and(|t| t.clause <= first_clause + 1);
+    if (0..all).any(|i| in_first(i) && any_at(toks, i, &words.implicit_event).is_some())
+        && let Some(k) = ms
+            .iter()
+            .position(|m| in_first(m.at) && !catalog.tool_at(m.tool).events.is_empty())
+    {
+        return TriggerChoice {
+            kind: TriggerKind::AppEvent,
+            tool: Some(k),
+            end: end.max(ms[k].at + ms[k].len),
+            schedule: None,
+        };
+    }
     TriggerChoice {
         kind: TriggerKind::Manual,
         tool: None,
@@ -595,6 +621,30 @@ mod tests {
             (
                 "once a new row is added to Airtable, create a Pipedrive person",
                 TriggerKind::AppEvent,
+            ),
+            (
+                "new employee in gusto then add them to the payroll sheet",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "DocuSign envelope completed: move the HubSpot deal to signed",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "CVs arrive as PDF attachments to jobs@agency.io; add a row to Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "new starter in Workday: create the Okta account; IT does the Slack one by hand",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "archive the Trello cards in Done on the Sprint board",
+                TriggerKind::Manual,
+            ),
+            (
+                "do it by hand: archive the Trello cards",
+                TriggerKind::Manual,
             ),
         ];
         for (text, want) in cases {
