@@ -639,7 +639,7 @@ mod tests {
                 TriggerKind::AppEvent,
             ),
             (
-                "archive the Trello cards in Done on the Sprint board",
+                "copy the Trello cards of the Sprint board to a Google Sheet",
                 TriggerKind::Manual,
             ),
             (
