@@ -18,6 +18,7 @@ const DATA_JSON: &str = include_str!("../../data/language/data.json");
 const ENTITIES_JSON: &str = include_str!("../../data/language/entities.json");
 const TRIGGERS_JSON: &str = include_str!("../../data/language/triggers.json");
 const PREFERENCES_JSON: &str = include_str!("../../data/language/preferences.json");
+const CAPABILITIES_JSON: &str = include_str!("../../data/language/capabilities.json");
 
 /// A phrase as words.
 pub(crate) type Phrase = Vec<String>;
@@ -460,6 +461,30 @@ pub(crate) struct Unsupported {
     pub categories: Vec<String>,
 }
 
+/// A capability asked for in words of its own: a verb and an object near each other.
+#[derive(Debug, Clone)]
+pub(crate) struct Capability {
+    /// The catalog need it asks for.
+    pub need: String,
+    pub verbs: Vec<Phrase>,
+    pub objects: Vec<Phrase>,
+    /// The most words between the verb and the object.
+    pub window: usize,
+}
+
+#[derive(Deserialize)]
+struct CapabilitiesFile {
+    rules: Vec<CapabilityEntry>,
+}
+
+#[derive(Deserialize)]
+struct CapabilityEntry {
+    need: String,
+    verbs: Vec<String>,
+    objects: Vec<String>,
+    window: usize,
+}
+
 /// Every vocabulary of the planner.
 #[derive(Debug, Clone)]
 pub(crate) struct Language {
@@ -476,6 +501,8 @@ pub(crate) struct Language {
     /// One-word product names (lower case) that dictation splits in two or three words
     /// ("elastic search", "square space"); learnt from the catalog by [`Language::learn_names`].
     pub compounds: std::collections::BTreeSet<String>,
+    /// Capabilities as verb + object (`capabilities.json`).
+    pub capabilities: Vec<Capability>,
 }
 
 fn bad(file: &str, e: &dyn std::fmt::Display) -> WorkflowError {
@@ -497,6 +524,7 @@ impl Language {
         let ent: EntitiesFile = parse("entities.json", ENTITIES_JSON)?;
         let trig: TriggersFile = parse("triggers.json", TRIGGERS_JSON)?;
         let pref: PreferencesFile = parse("preferences.json", PREFERENCES_JSON)?;
+        let caps: CapabilitiesFile = parse("capabilities.json", CAPABILITIES_JSON)?;
         let mut channels = Vec::new();
         for (word, sels) in &neg.channels {
             let sels = sels
@@ -587,6 +615,16 @@ impl Language {
             },
             prefer_aws: phrases(&pref.aws),
             compounds: std::collections::BTreeSet::new(),
+            capabilities: caps
+                .rules
+                .into_iter()
+                .map(|c| Capability {
+                    need: c.need,
+                    verbs: phrases(&c.verbs),
+                    objects: phrases(&c.objects),
+                    window: c.window,
+                })
+                .collect(),
             triggers: TriggerWords {
                 manual: phrases(&trig.manual),
                 webhook: phrases(&trig.webhook),
@@ -650,6 +688,9 @@ mod tests {
         let catalog = crate::catalog::Catalog::builtin().unwrap();
         for (_, need) in &lang.delivery.audiences {
             assert!(catalog.needs.iter().any(|n| n.id == *need), "{need}");
+        }
+        for c in &lang.capabilities {
+            assert!(catalog.needs.iter().any(|n| n.id == c.need), "{}", c.need);
         }
         for w in &lang.ordinary {
             assert!(catalog.tool(&w.tool).is_some(), "{}", w.tool);

@@ -8,6 +8,7 @@ use crate::model::{Condition, Delivery, Plan, Step, Trigger, TriggerKind};
 use crate::text::{Tok, tokenize};
 
 mod assembly;
+mod capabilities;
 mod conditions;
 mod delivery;
 mod entities;
@@ -562,29 +563,33 @@ pub(crate) fn plan(
         } else {
             0
         };
-        let hit = n.phrases.iter().find_map(|p| {
-            if p == "#channel" {
-                // a chat channel written as #name, outside quotes and pasted data
-                return text.char_indices().find_map(|(i, c)| {
-                    let k = toks.iter().position(|t| t.start == i + 1)?;
-                    (c == '#'
-                        && !toks[k].w.is_empty()
-                        && !excl.negated(k)
-                        && !spans.iter().any(|&(a, b)| i > a && i < b))
-                    .then_some(k)
-                });
-            }
-            let pw: Vec<&str> = p.split(' ').collect();
-            let mut from = start;
-            while let Some(i) = find_phrase(&toks, &pw, from, toks.len()) {
-                let noun = pw.len() == 1 && lang.delivery.noun_uses.noun_at(&toks, i);
-                if !masked[i] && !excl.negated(i) && !noun {
-                    return Some(i);
+        let hit = n
+            .phrases
+            .iter()
+            .find_map(|p| {
+                if p == "#channel" {
+                    // a chat channel written as #name, outside quotes and pasted data
+                    return text.char_indices().find_map(|(i, c)| {
+                        let k = toks.iter().position(|t| t.start == i + 1)?;
+                        (c == '#'
+                            && !toks[k].w.is_empty()
+                            && !excl.negated(k)
+                            && !spans.iter().any(|&(a, b)| i > a && i < b))
+                        .then_some(k)
+                    });
                 }
-                from = i + 1;
-            }
-            None
-        });
+                let pw: Vec<&str> = p.split(' ').collect();
+                let mut from = start;
+                while let Some(i) = find_phrase(&toks, &pw, from, toks.len()) {
+                    let noun = pw.len() == 1 && lang.delivery.noun_uses.noun_at(&toks, i);
+                    if !masked[i] && !excl.negated(i) && !noun {
+                        return Some(i);
+                    }
+                    from = i + 1;
+                }
+                None
+            })
+            .or_else(|| capabilities::capability_at(lang, &n.id, &toks, &masked, &excl, start));
         let Some(at) = hit else { continue };
         drafts.extend(need_draft(
             catalog,
