@@ -243,6 +243,7 @@ fn source<'c>(
     // the source is the first thing named in the trigger clause
     let source_without_events = |mi: usize| {
         ms[mi].at >= trig.end
+            || catalog.tool_at(ms[mi].tool).events.is_empty()
             || ms
                 .iter()
                 .any(|m| m.at < ms[mi].at && catalog.tool_at(m.tool).events.is_empty())
