@@ -60,9 +60,10 @@ impl Engine {
                 .map(|(i, t)| SearchDoc::from_template(t, i))
                 .collect(),
         );
+        let language = planner::Language::builtin()?.learn_names(&catalog);
         Ok(Self {
             catalog,
-            language: planner::Language::builtin()?,
+            language,
             templates: Templates::new()?,
             max_prompt_chars: DEFAULT_MAX_PROMPT_CHARS,
             validate: true,

@@ -586,7 +586,8 @@ fn aggregate(
 
 /// Every prompt set side by side, as aggregate numbers: `shared/eval/dev-prompts.jsonl`,
 /// every `tests/sets/tuning*.jsonl` and, only with `CUE_EVAL_FROZEN=1`, every
-/// `tests/sets/frozen-*.jsonl` (never their per-prompt results). `CUE_EVAL_DETAILS=1` prints the failures of dev and tuning.
+/// `tests/sets/frozen-*.jsonl` (never their per-prompt results). `CUE_EVAL_DETAILS=1` prints
+/// the failures of dev and the tuning sets.
 ///
 /// `CUE_EVAL_FROZEN=1 cargo test -p cue-workflows --test eval sets_side_by_side -- --nocapture`
 #[test]

@@ -18,11 +18,13 @@ const DATA_JSON: &str = include_str!("../../data/language/data.json");
 const ENTITIES_JSON: &str = include_str!("../../data/language/entities.json");
 const TRIGGERS_JSON: &str = include_str!("../../data/language/triggers.json");
 const PREFERENCES_JSON: &str = include_str!("../../data/language/preferences.json");
+const CAPABILITIES_JSON: &str = include_str!("../../data/language/capabilities.json");
 
 /// A phrase as words.
 pub(crate) type Phrase = Vec<String>;
 
-/// Phrases as words; a `*` piece stands for any one word.
+/// Phrases as words; a `*` piece stands for any one word, and a word ending in `*`
+/// (`password*`) for any word it begins (password, passwords).
 fn phrases(list: &[String]) -> Vec<Phrase> {
     list.iter()
         .map(|p| {
@@ -30,6 +32,10 @@ fn phrases(list: &[String]) -> Vec<Phrase> {
                 .flat_map(|piece| {
                     if piece == "*" {
                         vec![WILDCARD.to_owned()]
+                    } else if let Some(stem) = piece.strip_suffix('*')
+                        && let [w] = words(stem).as_slice()
+                    {
+                        vec![format!("{w}{WILDCARD}")]
                     } else {
                         words(piece)
                     }
@@ -40,13 +46,25 @@ fn phrases(list: &[String]) -> Vec<Phrase> {
         .collect()
 }
 
+/// Whether the phrase word `w` (a word, [`WILDCARD`] or a stem ending in it) matches `tok`.
+fn word_matches(w: &str, tok: &str) -> bool {
+    if tok.is_empty() {
+        return false;
+    }
+    match w.strip_suffix(WILDCARD) {
+        Some("") => true,
+        Some(stem) => tok.starts_with(stem),
+        None => tok == w,
+    }
+}
+
 /// Whether `phrase` starts at token `i`.
 pub(crate) fn phrase_at(toks: &[Tok], i: usize, phrase: &[String]) -> bool {
     !phrase.is_empty()
-        && phrase.iter().enumerate().all(|(k, w)| {
-            toks.get(i + k)
-                .is_some_and(|t| t.w == *w || (w == WILDCARD && !t.w.is_empty()))
-        })
+        && phrase
+            .iter()
+            .enumerate()
+            .all(|(k, w)| toks.get(i + k).is_some_and(|t| word_matches(w, &t.w)))
 }
 
 /// Any one word, in a phrase.
@@ -92,6 +110,12 @@ pub(crate) struct Negation {
     pub attribute_before: Vec<String>,
     pub attribute_sensitive: Vec<Phrase>,
     pub scope_end: Vec<String>,
+    /// Phrases that, right after a cue, cancel it ("don't forget to", "not only").
+    pub undo: Vec<Phrase>,
+    /// Phrases that make a clause cue's scope a chore, not an exclusion ("by hand").
+    pub chores: Vec<Phrase>,
+    /// What must follow a clause cue for `chores` to apply ("don't want to").
+    pub chore_openers: Vec<Phrase>,
     /// Channel words and the tools they select.
     pub channels: Vec<(Phrase, Vec<Selector>)>,
 }
@@ -133,6 +157,12 @@ struct NegationFile {
     attribute_before: Vec<String>,
     attribute_sensitive: Vec<String>,
     scope_end: Vec<String>,
+    #[serde(default)]
+    undo: Vec<String>,
+    #[serde(default)]
+    chores: Vec<String>,
+    #[serde(default)]
+    chore_openers: Vec<String>,
     channels: BTreeMap<String, Vec<String>>,
 }
 
@@ -198,12 +228,22 @@ struct AudienceEntry {
 pub(crate) struct PolicyCategory {
     pub id: String,
     pub what: String,
-    /// Each rule is a list of groups; a rule holds when every group has a phrase in the text.
-    pub rules: Vec<Vec<Vec<Phrase>>>,
+    pub rules: Vec<PolicyRule>,
+}
+
+/// A rule holds when every group of `all` has a phrase in the text and no phrase of
+/// `unless` is there.
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyRule {
+    pub all: Vec<Vec<Phrase>>,
+    pub unless: Vec<Phrase>,
 }
 
 #[derive(Deserialize)]
 struct PolicyFile {
+    /// Named phrase lists (`@name` in a group stands for all of them).
+    #[serde(default)]
+    concepts: BTreeMap<String, Vec<String>>,
     categories: Vec<PolicyEntry>,
 }
 
@@ -211,7 +251,67 @@ struct PolicyFile {
 struct PolicyEntry {
     id: String,
     what: String,
-    rules: Vec<Vec<Vec<String>>>,
+    rules: Vec<RuleEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RuleEntry {
+    Groups(Vec<Vec<String>>),
+    WithExceptions {
+        all: Vec<Vec<String>>,
+        #[serde(default)]
+        unless: Vec<String>,
+    },
+}
+
+impl PolicyFile {
+    /// A group's phrases with every `@concept` replaced by the concept's phrases.
+    fn expand(&self, group: &[String]) -> Result<Vec<String>, WorkflowError> {
+        let mut out = Vec::new();
+        for p in group {
+            match p.strip_prefix('@') {
+                Some(name) => out.extend(
+                    self.concepts
+                        .get(name)
+                        .ok_or_else(|| bad("policy.json", &format!("unknown concept @{name}")))?
+                        .iter()
+                        .cloned(),
+                ),
+                None => out.push(p.clone()),
+            }
+        }
+        Ok(out)
+    }
+
+    fn categories(&self) -> Result<Vec<PolicyCategory>, WorkflowError> {
+        let rule = |all: &[Vec<String>], unless: &[String]| -> Result<PolicyRule, WorkflowError> {
+            Ok(PolicyRule {
+                all: all
+                    .iter()
+                    .map(|g| self.expand(g).map(|g| phrases(&g)))
+                    .collect::<Result<_, _>>()?,
+                unless: phrases(&self.expand(unless)?),
+            })
+        };
+        self.categories
+            .iter()
+            .map(|c| {
+                Ok(PolicyCategory {
+                    id: c.id.clone(),
+                    what: c.what.clone(),
+                    rules: c
+                        .rules
+                        .iter()
+                        .map(|r| match r {
+                            RuleEntry::Groups(all) => rule(all, &[]),
+                            RuleEntry::WithExceptions { all, unless } => rule(all, unless),
+                        })
+                        .collect::<Result<_, _>>()?,
+                })
+            })
+            .collect()
+    }
 }
 
 /// `data/language/data.json`.
@@ -223,6 +323,8 @@ pub(crate) struct DataWords {
     pub end: Vec<Phrase>,
     pub sample: Vec<Phrase>,
     pub long_quote_words: usize,
+    /// How many words before a quote a sample phrase may stand.
+    pub sample_window: usize,
 }
 
 #[derive(Deserialize)]
@@ -233,6 +335,7 @@ struct DataFile {
     end: Vec<String>,
     sample: Vec<String>,
     long_quote_words: usize,
+    sample_window: usize,
 }
 
 /// A product name that is also an ordinary word, with the context that makes it the product.
@@ -312,6 +415,10 @@ pub(crate) struct TriggerWords {
     pub lingering: Vec<Phrase>,
     pub for_long: Vec<Phrase>,
     pub write_back: Vec<String>,
+    /// Phrases that, just before a manual cue, make it someone else's chore.
+    pub manual_not_after: Vec<Phrase>,
+    /// Phrases of an event said without "when" ("new employee in Gusto then ...").
+    pub implicit_event: Vec<Phrase>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
     pub unsupported: Vec<Unsupported>,
 }
@@ -328,6 +435,10 @@ struct TriggersFile {
     lingering: Vec<String>,
     for_long: Vec<String>,
     write_back: Vec<String>,
+    #[serde(default)]
+    manual_not_after: Vec<String>,
+    #[serde(default)]
+    implicit_event: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
 }
 
@@ -350,6 +461,30 @@ pub(crate) struct Unsupported {
     pub categories: Vec<String>,
 }
 
+/// A capability asked for in words of its own: a verb and an object near each other.
+#[derive(Debug, Clone)]
+pub(crate) struct Capability {
+    /// The catalog need it asks for.
+    pub need: String,
+    pub verbs: Vec<Phrase>,
+    pub objects: Vec<Phrase>,
+    /// The most words between the verb and the object.
+    pub window: usize,
+}
+
+#[derive(Deserialize)]
+struct CapabilitiesFile {
+    rules: Vec<CapabilityEntry>,
+}
+
+#[derive(Deserialize)]
+struct CapabilityEntry {
+    need: String,
+    verbs: Vec<String>,
+    objects: Vec<String>,
+    window: usize,
+}
+
 /// Every vocabulary of the planner.
 #[derive(Debug, Clone)]
 pub(crate) struct Language {
@@ -363,6 +498,11 @@ pub(crate) struct Language {
     pub triggers: TriggerWords,
     /// Phrases that ask for AWS-hosted tools.
     pub prefer_aws: Vec<Phrase>,
+    /// One-word product names (lower case) that dictation splits in two or three words
+    /// ("elastic search", "square space"); learnt from the catalog by [`Language::learn_names`].
+    pub compounds: std::collections::BTreeSet<String>,
+    /// Capabilities as verb + object (`capabilities.json`).
+    pub capabilities: Vec<Capability>,
 }
 
 fn bad(file: &str, e: &dyn std::fmt::Display) -> WorkflowError {
@@ -384,6 +524,7 @@ impl Language {
         let ent: EntitiesFile = parse("entities.json", ENTITIES_JSON)?;
         let trig: TriggersFile = parse("triggers.json", TRIGGERS_JSON)?;
         let pref: PreferencesFile = parse("preferences.json", PREFERENCES_JSON)?;
+        let caps: CapabilitiesFile = parse("capabilities.json", CAPABILITIES_JSON)?;
         let mut channels = Vec::new();
         for (word, sels) in &neg.channels {
             let sels = sels
@@ -423,6 +564,9 @@ impl Language {
                 attribute_before: neg.attribute_before,
                 attribute_sensitive: phrases(&neg.attribute_sensitive),
                 scope_end: neg.scope_end,
+                undo: phrases(&neg.undo),
+                chores: phrases(&neg.chores),
+                chore_openers: phrases(&neg.chore_openers),
                 channels,
             },
             delivery: DeliveryWords {
@@ -438,19 +582,7 @@ impl Language {
                 satisfied_by: del.satisfied_by,
                 noun_uses: del.noun_uses,
             },
-            policy: pol
-                .categories
-                .into_iter()
-                .map(|c| PolicyCategory {
-                    id: c.id,
-                    what: c.what,
-                    rules: c
-                        .rules
-                        .iter()
-                        .map(|r| r.iter().map(|g| phrases(g)).collect())
-                        .collect(),
-                })
-                .collect(),
+            policy: pol.categories()?,
             data: DataWords {
                 addressed: phrases(&data.addressed),
                 addressed_openers: data.addressed_openers,
@@ -458,6 +590,7 @@ impl Language {
                 end: phrases(&data.end),
                 sample: phrases(&data.sample),
                 long_quote_words: data.long_quote_words,
+                sample_window: data.sample_window,
             },
             ordinary: ent
                 .words
@@ -481,6 +614,17 @@ impl Language {
                     .collect(),
             },
             prefer_aws: phrases(&pref.aws),
+            compounds: std::collections::BTreeSet::new(),
+            capabilities: caps
+                .rules
+                .into_iter()
+                .map(|c| Capability {
+                    need: c.need,
+                    verbs: phrases(&c.verbs),
+                    objects: phrases(&c.objects),
+                    window: c.window,
+                })
+                .collect(),
             triggers: TriggerWords {
                 manual: phrases(&trig.manual),
                 webhook: phrases(&trig.webhook),
@@ -492,6 +636,8 @@ impl Language {
                 lingering: phrases(&trig.lingering),
                 for_long: phrases(&trig.for_long),
                 write_back: trig.write_back.clone(),
+                manual_not_after: phrases(&trig.manual_not_after),
+                implicit_event: phrases(&trig.implicit_event),
                 unsupported: trig
                     .unsupported
                     .iter()
@@ -507,6 +653,30 @@ impl Language {
     }
 }
 
+impl Language {
+    /// Learns the catalog's one-word names of five letters or more for joining split words in
+    /// transcripts; names that are ordinary words (`workday`, `harvest`) are left out, since
+    /// joining "work day" would make a product of a phrase.
+    pub(crate) fn learn_names(mut self, catalog: &crate::catalog::Catalog) -> Self {
+        let ordinary: Vec<&str> = self.ordinary.iter().map(|o| o.word.as_str()).collect();
+        self.compounds = catalog
+            .tools
+            .iter()
+            .flat_map(|t| std::iter::once(&t.name).chain(&t.aliases))
+            .map(|a| a.to_ascii_lowercase())
+            .filter(|a| {
+                a.len() >= MIN_COMPOUND_LEN
+                    && a.chars().all(|c| c.is_ascii_alphanumeric())
+                    && !ordinary.contains(&a.as_str())
+            })
+            .collect();
+        self
+    }
+}
+
+/// The shortest one-word name joined from spoken pieces.
+const MIN_COMPOUND_LEN: usize = 5;
+
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
@@ -518,6 +688,9 @@ mod tests {
         let catalog = crate::catalog::Catalog::builtin().unwrap();
         for (_, need) in &lang.delivery.audiences {
             assert!(catalog.needs.iter().any(|n| n.id == *need), "{need}");
+        }
+        for c in &lang.capabilities {
+            assert!(catalog.needs.iter().any(|n| n.id == c.need), "{}", c.need);
         }
         for w in &lang.ordinary {
             assert!(catalog.tool(&w.tool).is_some(), "{}", w.tool);

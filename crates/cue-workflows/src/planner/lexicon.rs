@@ -1,6 +1,9 @@
 //! Normalisation with the speech lexicon: spoken and abbreviated product names ("my sequel",
 //! "post gress", "hub spot", "g drive") are rewritten to the names the catalog knows, before
 //! numbers are read ("o three sixty five" must not become "o 3 65"). `data/language/spoken.json`.
+//! Beyond that list, in transcripts two or three words that spell a one-word catalog name
+//! together ("elastic search", "square space", "to do ist") are joined: dictation splits
+//! compound names, and the catalog knows them all.
 
 use super::language::Language;
 use crate::text::words;
@@ -30,10 +33,34 @@ pub(crate) fn respell(lang: &Language, prompt: &str, speech: bool) -> String {
             i += n;
             continue 'piece;
         }
+        if speech && let Some(n) = compound_at(lang, &cores, i) {
+            let first = pieces[i];
+            let last = pieces[i + n - 1];
+            let lead = &first[..first.find(|c: char| c.is_ascii_alphanumeric()).unwrap_or(0)];
+            let trail = &last[last
+                .rfind(|c: char| c.is_ascii_alphanumeric())
+                .map_or(last.len(), |e| e + 1)..];
+            let joined: String = (0..n).map(|k| cores[i + k][0].as_str()).collect();
+            out.push(format!("{lead}{joined}{trail}"));
+            i += n;
+            continue;
+        }
         out.push(pieces[i].to_owned());
         i += 1;
     }
     out.join(" ")
+}
+
+/// How many pieces from `i` (two or three, one word each, nothing between) spell a one-word
+/// catalog name together.
+fn compound_at(lang: &Language, cores: &[Vec<String>], i: usize) -> Option<usize> {
+    (2..=3).rev().find(|&n| {
+        i + n <= cores.len()
+            && (0..n).all(|k| cores[i + k].len() == 1)
+            && lang
+                .compounds
+                .contains(&(0..n).map(|k| cores[i + k][0].as_str()).collect::<String>())
+    })
 }
 
 #[cfg(test)]
@@ -63,6 +90,34 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(respell(&lang, input, true), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn split_catalog_names_are_joined_in_transcripts() {
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap().learn_names(&catalog);
+        let cases = [
+            ("index it in elastic search", "index it in elasticsearch"),
+            (
+                "update the square space page",
+                "update the squarespace page",
+            ),
+            ("add a task in to do ist.", "add a task in todoist."),
+            ("send it with mail gun", "send it with mailgun"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(respell(&lang, input, true), want, "{input}");
+        }
+        // ordinary phrases stay: a product that is an ordinary word is not learnt, and typed
+        // text is never joined
+        for (input, speech) in [
+            ("every work day at nine", true),
+            ("the green light", true),
+            ("index it in elastic search", false),
+            ("post it to slack", true),
+        ] {
+            assert_eq!(respell(&lang, input, speech), input, "{input}");
         }
     }
 

@@ -68,24 +68,35 @@ pub(super) fn exclusions(
         let after_verb = i.checked_sub(1).is_some_and(|p| {
             toks[p].clause == toks[i].clause && n.attribute_before.contains(&toks[p].w)
         });
-        let attribute =
-            |cue: &[String]| after_verb && n.attribute_sensitive.iter().any(|a| a == cue);
+        // "don't forget to email me", "not only Slack": the cue is cancelled
+        let undone = |cue: &[String]| any_at(toks, i + cue.len(), &n.undo).is_some();
+        let attribute = |cue: &[String]| {
+            undone(cue) || (after_verb && n.attribute_sensitive.iter().any(|a| a == cue))
+        };
         if let Some(p) = any_at(toks, i, &n.clause)
             && !attribute(p)
         {
             let from = i + p.len();
-            let end = clause_end(toks, i);
-            let end = (from..end)
+            // the clause of the cue's last word ("anything but" spans the break at "but")
+            let end = clause_end(toks, from - 1);
+            // the scope ends at a word that starts the next request ("not through Shopify, use
+            // SendGrid"), never at the cue's own first word ("don't use Slack")
+            let end = (from + 1..end)
                 .find(|&k| n.scope_end.contains(&toks[k].w))
                 .unwrap_or(end);
-            scopes.push(from..end);
+            let chore = any_at(toks, from, &n.chore_openers).is_some()
+                && (from..end).any(|k| any_at(toks, k, &n.chores).is_some());
+            if !chore {
+                scopes.push(from..end);
+            }
             continue;
         }
         if let Some(p) = any_at(toks, i, &n.direct)
             && !attribute(p)
         {
             let from = i + p.len();
-            let end = clause_end(toks, i);
+            // the clause of the cue's last word ("anything but" spans the break at "but")
+            let end = clause_end(toks, from - 1);
             let mut k = from;
             while k < end && k < from + n.reach {
                 if let Some(m) = ms.iter().find(|m| m.at == k) {
@@ -143,7 +154,13 @@ pub(super) fn exclusions(
         if !negated(i) || ms.iter().any(|m| m.at <= i && i < m.at + m.len) {
             continue;
         }
-        if let Some((_, sels)) = channel_at(lang, toks, i) {
+        // "anything but Jira for the ticket": a channel word after the excluded tool
+        // describes it
+        let describes_tool = scopes
+            .iter()
+            .filter(|r| r.contains(&i))
+            .any(|r| ms.iter().any(|m| m.at >= r.start && m.at < i));
+        if !describes_tool && let Some((_, sels)) = channel_at(lang, toks, i) {
             for (k, t) in catalog.tools.iter().enumerate() {
                 if sels.iter().any(|s| s.selects(t)) && !named_outside.contains(&k) {
                     tools.insert(k);
@@ -192,6 +209,22 @@ mod tests {
                 "summarise it; we are not allowed to use OpenAI",
                 &["openai"],
             ),
+            ("skip Slack, just email me the report", &["slack"]),
+            (
+                "we no longer use Trello, put the cards in Asana",
+                &["trello"],
+            ),
+            ("we moved off Zendesk to Freshdesk last year", &["zendesk"]),
+            (
+                "anything but Jira for the ticket; Linear is fine",
+                &["jira"],
+            ),
+            ("post to Discord; Slack is off the table", &["slack"]),
+            (
+                "email the tracking number but not through shopify use sendgrid",
+                &["shopify"],
+            ),
+            ("we got rid of Mailchimp, use Klaviyo", &["mailchimp"]),
         ];
         for (text, want) in cases {
             assert_eq!(excluded(text), *want, "{text}");
@@ -226,6 +259,13 @@ mod tests {
             "if the contact is not in HubSpot, add it there",
             "i dont need anything fancy just add them to a google sheet",
             "when someone who's never bought before pays, add them to Klaviyo",
+            "don't forget to email me the Stripe total every Friday",
+            "not only Slack, also email the team",
+            "I don't want to copy Stripe payouts into Google Sheets by hand anymore",
+            "we never have to export HubSpot contacts manually again: sync them to Mailchimp",
+            "skip weekends and post the Jira summary to Slack",
+            "drop a message in Slack when a Stripe payout lands",
+            "drop the file into Google Drive and tell me",
         ] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
         }

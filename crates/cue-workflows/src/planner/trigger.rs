@@ -141,6 +141,23 @@ pub(super) fn unnamed_source(
 }
 
 /// The event of `tool` whose words the trigger clause uses most (the first on a tie).
+/// The note for an event of a tool the catalog knows no event of ("whenever someone new
+/// follows our LinkedIn page"): the tool cannot call the function, so a schedule checks it with
+/// one of its read actions. `None` when the tool has events or nothing to read.
+pub(super) fn eventless_source(catalog: &Catalog, tool: usize) -> Option<String> {
+    let t = catalog.tool_at(tool);
+    (t.events.is_empty()
+        && t.actions
+            .iter()
+            .any(|a| a.role == crate::catalog::Role::Read))
+    .then(|| {
+        format!(
+            "{} cannot notify the function of new events; a schedule checks it instead.",
+            t.name
+        )
+    })
+}
+
 pub(super) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event> {
     let words: Vec<&str> = trigger.iter().map(|t| t.w.as_str()).collect();
     let mut best: Option<(&Event, usize)> = None;
@@ -169,6 +186,10 @@ const MAIL_VERBS: &[&str] = &[
     "forwarded",
     "send",
     "sends",
+    "arrive",
+    "arrives",
+    "comes",
+    "come",
 ];
 
 /// Mail arriving at an address named in the trigger clause: a mail verb that is not the first
@@ -183,7 +204,8 @@ fn addressed_mail(toks: &[Tok], zone: std::ops::Range<usize>, text: &str) -> Opt
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
         .any(|w| {
             let w = w.trim_end_matches(['.', ':']);
-            w.contains('@') && w.contains('.') && !w.starts_with('@')
+            // "ap@" (the domain left out) is an address too
+            w.contains('@') && !w.starts_with('@')
         })
         .then_some(verb)
 }
@@ -213,13 +235,31 @@ pub(super) fn choose_trigger(
         None => (0, trigger_end(lang, toks, ms)),
     };
     let sched = schedule::parse(text, toks);
-    let starts_with_event = toks
-        .first()
-        .is_some_and(|t| matches!(t.w.as_str(), "when" | "whenever" | "once" | "upon"))
-        || toks
-            .iter()
-            .take(3)
-            .any(|t| t.w == "whenever" || t.w == "when")
+    let once_per = |i: usize| {
+        toks.get(i).is_some_and(|t| t.w == "once")
+            && (toks
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.w.as_str(), "per" | "every" | "each" | "daily"))
+                || toks.get(i + 2).is_some_and(|t| {
+                    matches!(
+                        t.w.as_str(),
+                        "day"
+                            | "week"
+                            | "month"
+                            | "hour"
+                            | "year"
+                            | "night"
+                            | "morning"
+                            | "quarter"
+                    )
+                }))
+    };
+    let starts_with_event = toks.first().is_some_and(|t| {
+        matches!(t.w.as_str(), "when" | "whenever" | "upon") || (t.w == "once" && !once_per(0))
+    }) || toks
+        .iter()
+        .take(3)
+        .any(|t| t.w == "whenever" || t.w == "when")
         || late_when.is_some();
     let cat = |m: &Mention| catalog.tool_at(m.tool).category.as_str();
     let first_in = |pred: &dyn Fn(&Mention) -> bool, limit: usize| {
@@ -227,7 +267,12 @@ pub(super) fn choose_trigger(
             .position(|m| m.at >= zs && m.at < limit && pred(m))
     };
 
-    if (0..all).any(|i| any_at(toks, i, &words.manual).is_some()) {
+    // "IT does that by hand" is someone else's chore, not how the workflow starts
+    let manual_at = |i: usize| {
+        any_at(toks, i, &words.manual).is_some()
+            && !(i.saturating_sub(4)..i).any(|k| any_at(toks, k, &words.manual_not_after).is_some())
+    };
+    if (0..all).any(manual_at) {
         return TriggerChoice {
             kind: TriggerKind::Manual,
             tool: None,
@@ -451,6 +496,9 @@ pub(super) fn choose_trigger(
         let has_events = |m: &Mention| !catalog.tool_at(m.tool).events.is_empty();
         let tool = first_in(&|m| has_events(m) && after_new(m), end)
             .or_else(|| first_in(&|m| has_events(m), end))
+            // a source that cannot call the function ("a new episode on our Spotify show"):
+            // it is checked on a schedule (`eventless_source`)
+            .or_else(|| first_in(&|m| eventless_source(catalog, m.tool).is_some(), end))
             .or_else(|| {
                 // a tool named only later is the source only if something else is left to do
                 (ms.len() > 1)
@@ -470,6 +518,22 @@ pub(super) fn choose_trigger(
             tool: None,
             end,
             schedule: Some(s),
+        };
+    }
+    // an event said without "when" ("new employee in Gusto then ...", "DocuSign envelope
+    // completed -> ..."): an app with events in the first clause and an event phrase there
+    let first_clause = toks.first().map_or(0, |t| t.clause);
+    let in_first = |i: usize| toks.get(i).is_some_and(|t| t.clause <= first_clause + 1);
+    if (0..all).any(|i| in_first(i) && any_at(toks, i, &words.implicit_event).is_some())
+        && let Some(k) = ms
+            .iter()
+            .position(|m| in_first(m.at) && !catalog.tool_at(m.tool).events.is_empty())
+    {
+        return TriggerChoice {
+            kind: TriggerKind::AppEvent,
+            tool: Some(k),
+            end: end.max(ms[k].at + ms[k].len),
+            schedule: None,
         };
     }
     TriggerChoice {
@@ -546,9 +610,65 @@ mod tests {
                 "create a Linear issue for every new Sentry error",
                 TriggerKind::AppEvent,
             ),
+            (
+                "once a day, find overdue FreshBooks invoices and log them in Airtable",
+                TriggerKind::Schedule,
+            ),
+            (
+                "once per week at 9 send the Stripe total to Slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "once a new row is added to Airtable, create a Pipedrive person",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "new employee in gusto then add them to the payroll sheet",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "DocuSign envelope completed: move the HubSpot deal to signed",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "CVs arrive as PDF attachments to jobs@agency.io; add a row to Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "new starter in Workday: create the Okta account; IT does the Slack one by hand",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "copy the Trello cards of the Sprint board to a Google Sheet",
+                TriggerKind::Manual,
+            ),
+            (
+                "do it by hand: archive the Trello cards",
+                TriggerKind::Manual,
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_tools_without_events_are_checked_on_a_schedule() {
+        let catalog = Catalog::builtin().unwrap();
+        let at = |id: &str| catalog.tools.iter().position(|t| t.id == id).unwrap();
+        let eventless = catalog
+            .tools
+            .iter()
+            .position(|t| {
+                t.events.is_empty()
+                    && t.actions
+                        .iter()
+                        .any(|a| a.role == crate::catalog::Role::Read)
+            })
+            .unwrap();
+        assert!(eventless_source(&catalog, eventless).is_some());
+        for id in ["stripe", "github", "airtable"] {
+            assert_eq!(eventless_source(&catalog, at(id)), None, "{id}");
         }
     }
 

@@ -1,0 +1,101 @@
+//! Capabilities asked for in words of their own: "pull out the parties from the contract",
+//! "have the AI score each resume", "check the photo shows a road". A verb and an object of one
+//! rule of `data/language/capabilities.json` near each other ask for the rule's catalog need,
+//! as one of the need's own phrases would; a default tool is then chosen for it and said in
+//! the assumptions.
+
+use super::language::{Language, any_at};
+use super::negation::Exclusions;
+use crate::text::Tok;
+
+/// The token where a capability rule of `need` holds (its verb), if one does from `start` on;
+/// masked (tool names), negated and data tokens do not count.
+pub(super) fn capability_at(
+    lang: &Language,
+    need: &str,
+    toks: &[Tok],
+    masked: &[bool],
+    excl: &Exclusions,
+    start: usize,
+) -> Option<usize> {
+    let usable = |i: usize| !masked.get(i).copied().unwrap_or(true) && !excl.negated(i);
+    lang.capabilities
+        .iter()
+        .filter(|c| c.need == need)
+        .find_map(|c| {
+            (start..toks.len()).find(|&i| {
+                usable(i)
+                    && any_at(toks, i, &c.verbs).is_some()
+                    && (i.saturating_sub(c.window)..(i + c.window + 1).min(toks.len()))
+                        .any(|k| k != i && usable(k) && any_at(toks, k, &c.objects).is_some())
+            })
+        })
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn asks(text: &str) -> Vec<&'static str> {
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        let masked = vec![false; toks.len()];
+        let excl = Exclusions::default();
+        [
+            "document text extraction (OCR)",
+            "AI model",
+            "image labelling",
+            "text to speech",
+        ]
+        .into_iter()
+        .filter(|n| capability_at(&lang, n, &toks, &masked, &excl, 0).is_some())
+        .collect()
+    }
+
+    #[test]
+    fn verbs_near_their_objects_ask_for_a_capability() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "when a contract lands, pull out the parties and the end date",
+                &["document text extraction (OCR)"],
+            ),
+            (
+                "extract the policy number from each claim PDF",
+                &["document text extraction (OCR)"],
+            ),
+            (
+                "have it score each resume against the job description",
+                &["AI model"],
+            ),
+            ("if the caller sounds upset, flag it", &["AI model"]),
+            (
+                "check the photo actually shows a road",
+                &["image labelling"],
+            ),
+            (
+                "make an audio file that reads out the sales total",
+                &["text to speech"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(asks(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_same_words_apart_or_alone_ask_for_nothing() {
+        for text in [
+            "pull out the open deals from HubSpot and post them to Slack",
+            "extract the rows from the Postgres table into a sheet",
+            "score the leads in HubSpot by deal size",
+            "check the Stripe balance and email me",
+            "post the invoice number to Slack",
+            "when a Typeform response has an NPS score of 6 or lower, create a task",
+            "a new review through judge me on the Shopify store",
+        ] {
+            assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
+        }
+    }
+}
