@@ -165,6 +165,13 @@ pub struct Action {
     /// How `body` is encoded.
     #[serde(default)]
     pub content_type: ContentType,
+    /// How the answer's body is read.
+    #[serde(default)]
+    pub answer: AnswerKind,
+    /// Response headers kept in the answer, under `headers` with lower-case names, so that
+    /// `records` or `text` can point at them (TinyPNG's result is its `Location` header).
+    #[serde(default)]
+    pub answer_headers: Vec<String>,
     /// boto3 call: `client.method(**kwargs)`.
     #[serde(default)]
     pub call: Option<String>,
@@ -226,6 +233,28 @@ pub enum ContentType {
     Form,
     /// `multipart/form-data`; the field whose value is `{file}` carries the bytes.
     Multipart,
+    /// `multipart/related` (Google's upload protocol): a JSON part of every field but the
+    /// one whose value is `{file}`, then that file's bytes as the media part.
+    MultipartRelated,
+    /// `application/x-ndjson`: a list body, one JSON document per line.
+    Ndjson,
+    /// The bytes of `{file}` as the whole body (`application/octet-stream` unless the tool's
+    /// headers say otherwise).
+    Bytes,
+}
+
+/// How an action's answer is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    /// JSON (XML feeds become records, other text `{"text": …}`).
+    #[default]
+    Json,
+    /// One JSON document per line: the answer is the list of them.
+    Ndjson,
+    /// A file: the answer is `{"name", "content_type", "size", "content_base64"}`, which a
+    /// later step's `{file}` reads.
+    Bytes,
 }
 
 /// What kind of value a parameter holds. Values from a prompt or a model are checked by kind.

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Catalog, ContentType, CursorFormat, Role, Tool, Verify};
+use crate::catalog::{Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Role, Tool, Verify};
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
@@ -50,8 +50,10 @@ impl Prepared<'_> {
 
 /// Modules every generated function imports (the `_http` helper's).
 const BASE_IMPORTS: &[&str] = &[
+    "base64",
     "json",
     "logging",
+    "mimetypes",
     "os",
     "time",
     "urllib.error",
@@ -586,6 +588,27 @@ impl Gen<'_> {
                     ContentType::Json => {}
                     ContentType::Form => args.push(Code::from_static("form=True")),
                     ContentType::Multipart => args.push(Code::from_static("multipart=True")),
+                    ContentType::MultipartRelated => {
+                        args.push(Code::from_static("encoding=\"multipart_related\""));
+                    }
+                    ContentType::Ndjson => args.push(Code::from_static("encoding=\"ndjson\"")),
+                    ContentType::Bytes => args.push(Code::from_static("encoding=\"bytes\"")),
+                }
+                match action.answer {
+                    AnswerKind::Json => {}
+                    AnswerKind::Ndjson => args.push(Code::from_static("answer=\"ndjson\"")),
+                    AnswerKind::Bytes => args.push(Code::from_static("answer=\"bytes\"")),
+                }
+                if !action.answer_headers.is_empty() {
+                    let names: Vec<Code> = action
+                        .answer_headers
+                        .iter()
+                        .map(|h| Code::literal(&h.to_ascii_lowercase()))
+                        .collect();
+                    args.push(expr::keyword(
+                        "keep_headers",
+                        &expr::name(&format!("[{}]", expr::join(&names))),
+                    ));
                 }
                 if let Some(ok) = &action.success {
                     let error = ok
