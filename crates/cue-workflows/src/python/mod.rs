@@ -7,6 +7,8 @@
 //! catalog's specs are [`Code`].
 
 #[cfg(test)]
+mod encoding_tests;
+#[cfg(test)]
 mod example_requests;
 mod expr;
 #[cfg(test)]
