@@ -617,8 +617,27 @@ pub struct TokenExchange {
     /// How the client authenticates: HTTP Basic with `client_id:client_secret`, or both in the body.
     #[serde(default)]
     pub client_auth: ClientAuth,
+    /// How the token request's body is encoded: a form (OAuth's default) or JSON (Gusto).
+    #[serde(default)]
+    pub body: TokenBody,
+    /// The vendor answers each refresh with a new refresh token and revokes the one used
+    /// (Gusto, TikTok, X): the function keeps the newest in AWS Secrets Manager, so that the
+    /// next cold start does not spend a revoked one.
+    #[serde(default)]
+    pub rotates_refresh_token: bool,
     #[serde(default)]
     pub reference: Option<Reference>,
+}
+
+/// How a token request's body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenBody {
+    /// `application/x-www-form-urlencoded` (RFC 6749).
+    #[default]
+    Form,
+    /// `application/json`.
+    Json,
 }
 
 /// OAuth 2.0 grant types the generated code performs.
@@ -908,6 +927,14 @@ impl Catalog {
                     return bad(format!(
                         "{} token exchange provides unknown {}",
                         t.id, x.provides
+                    ));
+                }
+                if x.rotates_refresh_token
+                    && (x.grant != Grant::RefreshToken || !x.params.contains_key("refresh_token"))
+                {
+                    return bad(format!(
+                        "{} token exchange rotates a refresh token it does not spend",
+                        t.id
                     ));
                 }
                 for v in x.params.values() {

@@ -1,6 +1,7 @@
-//! Request bodies and answers other than JSON, as the vendors document them: each catalog
-//! action that uses one is generated from a one-step plan and run against a fake opener that
-//! keeps the request it is sent and answers what the vendor answers.
+//! Request bodies and answers other than JSON, and refresh tokens the vendor rotates, as the
+//! vendors document them: each catalog action that uses one is generated from a one-step plan
+//! and run against a fake opener that keeps the request it is sent and answers what the
+//! vendor answers.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -8,8 +9,8 @@ use std::process::Command;
 use crate::Engine;
 use crate::model::{Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
 
-/// The module of a manual plan with one step, `tool.action`, with the action's defaults.
-fn module(engine: &Engine, tool: &str, action: &str) -> String {
+/// The bundle of a manual plan with one step, `tool.action`, with the action's defaults.
+fn generated(engine: &Engine, tool: &str, action: &str) -> crate::model::Generated {
     let Some(tool) = engine.catalog().tool(tool) else {
         panic!("{tool}");
     };
@@ -47,15 +48,16 @@ fn module(engine: &Engine, tool: &str, action: &str) -> String {
         assumptions: Vec::new(),
     };
     match engine.generate_from_plan(plan) {
-        Ok(g) => g.code,
+        Ok(g) => g,
         Err(e) => panic!("{e}"),
     }
 }
 
 /// Loads the module as `m`, replaces its opener with `fake` (which keeps what it is sent in
-/// `sent`, answering `answer(request)`; token requests get a token), then runs `script`.
+/// `sent`, answering `answer(request)`; token requests are answered by `token(request)`, which
+/// the script may redefine), then runs `script`.
 const PRELUDE: &str = r#"
-import email.message, importlib.util, io, json, sys
+import email.message, importlib.util, io, json, os, sys
 spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
 m = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(m)
@@ -75,10 +77,12 @@ class Answer(io.BytesIO):
 class Fake:
     def open(self, request, timeout=None):
         if request.full_url.split("?")[0].endswith("/token"):
-            return Answer(json.dumps({"access_token": "tok", "expires_in": 3600}).encode(), {})
+            return Answer(*token(request))
         sent.append(request)
         return Answer(*answer(request))
 m._OPENER = Fake()
+def token(request):
+    return json.dumps({"access_token": "tok", "expires_in": 3600}).encode(), {}
 def header(request, name):
     return {k.lower(): v for k, v in request.header_items()}.get(name.lower(), "")
 "#;
@@ -89,7 +93,7 @@ fn run(tool: &str, action: &str, script: &str) -> Option<Result<(), String>> {
     let Ok(engine) = Engine::new() else {
         panic!("engine");
     };
-    let code = module(&engine, tool, action);
+    let code = generated(&engine, tool, action).code;
     let dir = tempfile::tempdir().ok()?;
     let path = dir.path().join("lambda_function.py");
     std::fs::write(&path, &code).ok()?;
@@ -241,4 +245,98 @@ assert record["content_type"] == "audio/mpeg" and record["size"] == 9, record
 assert base64.b64decode(record["content_base64"]) == b"ID3 audio", record
 "#,
     );
+}
+
+/// Gusto revokes a refresh token once the access token it bought is used: the token request is
+/// JSON, the new refresh token is kept in Secrets Manager, and the next instance spends that one.
+#[test]
+fn rotated_refresh_tokens_are_kept_for_the_next_instance() {
+    assert_runs(
+        "gusto",
+        "list_employees",
+        r#"
+import os
+os.environ["GUSTO_REFRESH_TOKEN_SECRET_ARN"] = "arn:aws:secretsmanager:eu-west-1:1:secret:gusto"
+class Store:
+    value = ""
+    def get_secret_value(self, SecretId):
+        assert SecretId == os.environ["GUSTO_REFRESH_TOKEN_SECRET_ARN"], SecretId
+        return {"SecretString": Store.value}
+    def put_secret_value(self, SecretId, SecretString):
+        assert SecretId == os.environ["GUSTO_REFRESH_TOKEN_SECRET_ARN"], SecretId
+        Store.value = SecretString
+spent = []
+def token(request):
+    assert header(request, "Content-Type") == "application/json", request.header_items()
+    body = json.loads(request.data)
+    assert body["grant_type"] == "refresh_token", body
+    spent.append(body["refresh_token"])
+    return json.dumps({"access_token": "a%d" % len(spent), "refresh_token": "r%d" % len(spent),
+                       "expires_in": 7200}).encode(), {}
+m._SECRETS["client"] = Store()
+m.GUSTO_REFRESH_TOKEN = "configured"
+assert m._gusto_access_token() == "a1"
+assert spent == ["configured"] and Store.value == "r1", (spent, Store.value)
+# a new instance (a cold start) spends the kept token, not the revoked one
+m._TOKENS.clear()
+assert m._gusto_access_token() == "a2"
+assert spent == ["configured", "r1"] and Store.value == "r2", (spent, Store.value)
+"#,
+    );
+}
+
+/// Without the secret (a function deployed without the SAM template), the configured token is
+/// spent and the new one lives as long as the instance; nothing is written anywhere.
+#[test]
+fn rotated_refresh_tokens_without_a_secret_stay_in_the_instance() {
+    assert_runs(
+        "gusto",
+        "list_employees",
+        r#"
+import os
+os.environ.pop("GUSTO_REFRESH_TOKEN_SECRET_ARN", None)
+class Refuse:
+    def __getattr__(self, name):
+        raise AssertionError("Secrets Manager called without a secret: " + name)
+spent = []
+def token(request):
+    body = json.loads(request.data)
+    spent.append(body["refresh_token"])
+    return json.dumps({"access_token": "a", "refresh_token": "r%d" % len(spent), "expires_in": 1}).encode(), {}
+m._SECRETS["client"] = Refuse()
+m.GUSTO_REFRESH_TOKEN = "configured"
+m._gusto_access_token()
+m._gusto_access_token()
+assert spent == ["configured", "r1"], spent
+"#,
+    );
+}
+
+/// The SAM template creates the secret from the configured token and lets the function read and
+/// write that secret only.
+#[test]
+fn rotated_refresh_tokens_get_their_own_secret_in_the_template() {
+    let Ok(engine) = Engine::new() else {
+        panic!("engine");
+    };
+    let yaml = generated(&engine, "gusto", "list_employees").template_yaml;
+    for line in [
+        "GUSTO_REFRESH_TOKEN_SECRET_ARN: !Ref GustoRefreshTokenStore",
+        "- secretsmanager:PutSecretValue",
+        "- !Ref GustoRefreshTokenStore",
+        "GustoRefreshTokenStore:\n    Type: AWS::SecretsManager::Secret",
+        "SecretString: !Ref GustoRefreshToken",
+    ] {
+        assert!(yaml.contains(line), "{line}\n{yaml}");
+    }
+    // a vendor that does not rotate gets no secret
+    let yaml = generated(&engine, "zoom", engine_first_action(&engine, "zoom")).template_yaml;
+    assert!(!yaml.contains("secretsmanager"), "{yaml}");
+}
+
+fn engine_first_action<'e>(engine: &'e Engine, tool: &str) -> &'e str {
+    match engine.catalog().tool(tool).and_then(|t| t.actions.first()) {
+        Some(a) => &a.id,
+        None => panic!("{tool} has no action"),
+    }
 }

@@ -41,6 +41,9 @@ pub(crate) struct Prepared<'a> {
     pub learned_secret: Option<String>,
     /// The function keeps a polling cursor (the SAM template creates its table).
     pub cursor: bool,
+    /// Credentials holding refresh tokens the vendor rotates: the SAM template keeps each in a
+    /// secret the function may read and write.
+    pub rotated: Vec<String>,
 }
 
 impl Prepared<'_> {
@@ -100,6 +103,11 @@ pub(crate) fn prepare<'a>(
     }
     let (third_party, stdlib): (Vec<&str>, Vec<&str>) =
         g.imports.iter().partition(|m| THIRD_PARTY.contains(m));
+    let rotated: Vec<String> = g
+        .token_fns
+        .values()
+        .filter_map(|t| t.store.clone())
+        .collect();
     let module = Module {
         plan: PlanText::from(plan),
         imports: stdlib.into_iter().map(Code::from_static).collect(),
@@ -110,6 +118,7 @@ pub(crate) fn prepare<'a>(
         clients: g.clients.into_values().collect(),
         header_fns: g.header_fns.into_values().collect(),
         token_fns: g.token_fns.into_values().collect(),
+        token_store: !rotated.is_empty(),
         cursor,
         detail_limit: steps.iter().any(|s| s.detail.is_some()),
         filter: plan.trigger.filter.as_ref().map(Cond::from),
@@ -122,6 +131,7 @@ pub(crate) fn prepare<'a>(
         iam: g.iam.into_iter().collect(),
         learned_secret: g.learned_secret,
         cursor: has_cursor,
+        rotated,
     })
 }
 
@@ -138,6 +148,8 @@ struct Module<'a> {
     header_fns: Vec<HeaderFn>,
     /// Access tokens the function obtains itself.
     token_fns: Vec<TokenFn>,
+    /// A token function keeps a rotated refresh token in Secrets Manager.
+    token_store: bool,
     /// How a polling trigger remembers what it has emitted.
     cursor: Option<CursorView>,
     /// A step fetches its listed records one by one (`DETAIL_LIMIT` bounds them).
@@ -366,6 +378,9 @@ impl Gen<'_> {
             Some(x) => match token::token_fn(&tool.name, x, &self.placeholders)? {
                 Some(f) => {
                     self.imports.insert("base64");
+                    if f.store.is_some() {
+                        self.imports.insert("boto3");
+                    }
                     let call = format!("{}()", f.name);
                     self.token_fns.entry(f.name.clone()).or_insert(f);
                     Some((x.provides.as_str(), call))
