@@ -484,6 +484,8 @@ def sign(event, signing, env):
 
 def sign_hmac(event, headers, s, secret, now):
     stamp = str(now * 1000 if s.get("milliseconds") else now)
+    if s.get("iso8601"):
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
     source = s.get("timestamp_from") or ""
     if source.startswith("header:"):
         headers[source[len("header:"):]] = stamp
@@ -535,9 +537,10 @@ def sign_hmac(event, headers, s, secret, now):
     pairs = s.get("pairs")
     if pairs:
         parts = []
+        assign = pairs.get("assign") or "="
         if pairs.get("timestamp"):
-            parts.append("%s=%s" % (pairs["timestamp"], stamp))
-        parts.append("%s=%s" % (pairs["signature"], value))
+            parts.append("%s%s%s" % (pairs["timestamp"], assign, stamp))
+        parts.append("%s%s%s" % (pairs["signature"], assign, value))
         value = pairs.get("separator", ",").join(parts)
     if s.get("query"):
         # the vendor appends it to the URL it calls (PandaDoc's ?signature=)

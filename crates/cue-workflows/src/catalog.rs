@@ -544,11 +544,18 @@ pub enum SecretEncoding {
 pub struct SignaturePairs {
     /// Between pairs (`,`).
     pub separator: String,
+    /// Between a key and its value (`=`; Standard Webhooks' `v1,<signature>` uses `,`).
+    #[serde(default = "equals_sign")]
+    pub assign: String,
     /// The key of the signature (`v1`); several pairs with it may be present.
     pub signature: String,
     /// The key of the timestamp (`t`), if it is in this header.
     #[serde(default)]
     pub timestamp: Option<String>,
+}
+
+fn equals_sign() -> String {
+    "=".to_owned()
 }
 
 /// Where a signed timestamp is and its unit.
@@ -568,6 +575,8 @@ pub enum TimeUnit {
     #[default]
     Seconds,
     Milliseconds,
+    /// ISO 8601 text (`2021-07-25T10:00:00Z`, Zendesk).
+    Iso8601,
 }
 
 /// A request the vendor sends to prove the URL is ours before it delivers events.
