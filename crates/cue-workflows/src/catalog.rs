@@ -10,6 +10,8 @@ use serde::Deserialize;
 use crate::WorkflowError;
 use crate::text::words;
 
+#[cfg(test)]
+mod reference_tests;
 pub(crate) mod refs;
 
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
