@@ -213,6 +213,15 @@ pub struct Action {
     /// A second call per listed record when the list holds only ids (Gmail, Jira).
     #[serde(default)]
     pub detail: Option<Detail>,
+    /// The call only starts a job (Redshift's ExecuteStatement): how to wait for it and fetch
+    /// its result.
+    #[serde(default)]
+    pub wait: Option<Wait>,
+    /// When the records are rows of typed cells (`[[{"stringValue": "a"}, {"longValue": 1}]]`),
+    /// where the column descriptions (`[{"name": …}]`) are in the answer; each row becomes a
+    /// record keyed by column name.
+    #[serde(default)]
+    pub columns: Option<String>,
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -381,6 +390,41 @@ pub struct Detail {
 
 fn get() -> String {
     "GET".to_owned()
+}
+
+/// How to wait for a job an action starts. `status` and `result` are actions of the same tool,
+/// called with the starting call's answer as their record (`{field:Id}`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wait {
+    /// The action that reports the job's state.
+    pub status: String,
+    /// The state that means the job is done.
+    pub done: JobState,
+    /// The states that mean it failed, and where the error is.
+    #[serde(default)]
+    pub failed: Option<JobState>,
+    /// The action that fetches the finished job's result; without it the last state is the answer.
+    #[serde(default)]
+    pub result: Option<String>,
+    /// Seconds between two status calls.
+    #[serde(default = "two")]
+    pub interval_seconds: u32,
+}
+
+fn two() -> u32 {
+    2
+}
+
+/// A job state: the value at `path` is one of `equals`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobState {
+    pub path: String,
+    pub equals: Vec<serde_json::Value>,
+    /// Where the error message is (failed states).
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 /// How a polling trigger remembers what it has seen, so each item is emitted once.
@@ -960,6 +1004,16 @@ impl Catalog {
                 }
             }
             for a in &t.actions {
+                if let Some(w) = &a.wait
+                    && let Some(missing) = std::iter::once(&w.status)
+                        .chain(w.result.as_ref())
+                        .find(|id| t.action(id).is_none_or(|x| x.wait.is_some()))
+                {
+                    return bad(format!(
+                        "{} action {} waits with {missing}, which is no action of its own or waits itself",
+                        t.id, a.id
+                    ));
+                }
                 if let Some(k) = a.param_kinds.keys().find(|k| !a.params.contains_key(*k)) {
                     return bad(format!(
                         "{} action {} gives a kind to unknown param {k}",

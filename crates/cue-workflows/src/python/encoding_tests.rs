@@ -101,6 +101,7 @@ fn run(tool: &str, action: &str, script: &str) -> Option<Result<(), String>> {
         .arg("-c")
         .arg(format!("{PRELUDE}\n{script}"))
         .arg(&path)
+        .env("AWS_DEFAULT_REGION", "eu-west-1")
         .output()
         .ok()?;
     Some(if out.status.success() {
@@ -339,4 +340,58 @@ fn engine_first_action<'e>(engine: &'e Engine, tool: &str) -> &'e str {
         Some(a) => &a.id,
         None => panic!("{tool} has no action"),
     }
+}
+
+/// Redshift's ExecuteStatement only starts the statement: the step waits for DescribeStatement
+/// to report FINISHED, then reads GetStatementResult's typed rows as records by column name.
+#[test]
+fn redshift_statements_are_awaited_and_their_rows_read_by_column() {
+    assert_runs(
+        "amazon_redshift",
+        "execute",
+        r#"
+def answer(request):
+    raise AssertionError("no HTTP call expected")
+class Data:
+    def __init__(self, states):
+        self.states, self.calls = list(states), []
+    def execute_statement(self, **kwargs):
+        self.calls.append(("execute_statement", kwargs))
+        return {"Id": "s-1", "Database": kwargs["Database"]}
+    def describe_statement(self, Id):
+        self.calls.append(("describe_statement", Id))
+        state = self.states.pop(0)
+        return {"Id": Id, "Status": state, "Error": "syntax error at or near SELEC" if state == "FAILED" else None}
+    def get_statement_result(self, Id):
+        self.calls.append(("get_statement_result", Id))
+        return {"ColumnMetadata": [{"name": "id"}, {"name": "email"}, {"name": "score"}],
+                "Records": [[{"longValue": 1}, {"stringValue": "ada@example.com"}, {"isNull": True}],
+                            [{"longValue": 2}, {"stringValue": "bob@example.com"}, {"doubleValue": 0.5}]]}
+m._redshift_data = Data(["SUBMITTED", "STARTED", "FINISHED"])
+records = m.step_1_amazon_redshift_execute([])
+assert records == [{"id": 1, "email": "ada@example.com", "score": None},
+                   {"id": 2, "email": "bob@example.com", "score": 0.5}], records
+assert [c[0] for c in m._redshift_data.calls] == ["execute_statement", "describe_statement", "describe_statement",
+                                                 "describe_statement", "get_statement_result"], m._redshift_data.calls
+assert all(c[1] == "s-1" for c in m._redshift_data.calls[1:]), m._redshift_data.calls
+# a failed statement raises with Redshift's error, and its result is never asked for
+m._redshift_data = Data(["STARTED", "FAILED"])
+try:
+    m.step_1_amazon_redshift_execute([])
+except RuntimeError as exc:
+    assert "syntax error" in str(exc), exc
+else:
+    raise AssertionError("a failed statement passed")
+assert "get_statement_result" not in [c[0] for c in m._redshift_data.calls]
+# one that does not finish in time is reported, not waited for past the function's limit
+m.JOB_WAIT_SECONDS = 0
+m._redshift_data = Data(["STARTED"] * 5)
+try:
+    m.step_1_amazon_redshift_execute([])
+except TimeoutError:
+    pass
+else:
+    raise AssertionError("waited past the limit")
+"#,
+    );
 }

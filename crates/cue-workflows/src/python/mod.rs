@@ -204,6 +204,7 @@ struct Helpers {
     smtp: bool,
     imap: bool,
     file: bool,
+    job: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -218,6 +219,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             smtp: h.contains("smtp"),
             imap: h.contains("imap"),
             file: h.contains("file"),
+            job: h.contains("job"),
         }
     }
 }
@@ -497,7 +499,18 @@ impl Gen<'_> {
             .filter(|k| crate::values::ParamRule::of(tool, action, k).segments)
             .cloned()
             .collect();
-        let call = self.call(tool, action, step, &mut ctx)?;
+        let mut call = self.call(tool, action, step, &mut ctx)?;
+        if let Some(w) = &action.wait {
+            call = self.wait(tool, w, step, &consts, call)?;
+        }
+        if let Some(columns) = &action.columns {
+            self.helpers.insert("job");
+            let records = action.records.as_deref().unwrap_or_default();
+            call = expr::call(
+                &expr::name("_rows"),
+                &[call, Code::literal(records), Code::literal(columns)],
+            );
+        }
         let detail = match (&action.detail, &tool.api) {
             (Some(d), Api::Http { base_url, auth }) => {
                 let auth = Auth::parse(auth)
@@ -699,6 +712,62 @@ impl Gen<'_> {
                 expr::call(&expr::name("_imap_unseen"), &[])
             }
         })
+    }
+
+    /// `call` waited for: its job's state asked with the `status` action until it is done,
+    /// then its result fetched with the `result` action (both on the first answer).
+    fn wait(
+        &mut self,
+        tool: &Tool,
+        w: &crate::catalog::Wait,
+        step: &Step,
+        consts: &BTreeMap<String, String>,
+        call: Code,
+    ) -> Result<Code, WorkflowError> {
+        let mut on_answer = |id: &str| -> Result<Code, WorkflowError> {
+            let action = tool.action(id).ok_or_else(|| {
+                WorkflowError::Internal(format!("{}: no action {id} to wait with", tool.id))
+            })?;
+            let mut ctx = Ctx::new("answer", consts);
+            let c = self.call(tool, action, step, &mut ctx)?;
+            self.imports.extend(ctx.imports);
+            self.helpers.extend(ctx.helpers);
+            Ok(expr::name(&format!("lambda answer: {}", c.as_str())))
+        };
+        let status = on_answer(&w.status)?;
+        let result = match &w.result {
+            Some(r) => on_answer(r)?,
+            None => Code::from_static("None"),
+        };
+        let state = |s: &crate::catalog::JobState| {
+            let values: Vec<Code> = s.equals.iter().map(expr::json_literal).collect();
+            let error = s
+                .error
+                .as_deref()
+                .map_or_else(|| Code::from_static("None"), Code::literal);
+            expr::name(&format!(
+                "({}, [{}], {})",
+                Code::literal(&s.path).as_str(),
+                expr::join(&values),
+                error.as_str()
+            ))
+        };
+        let failed = w
+            .failed
+            .as_ref()
+            .map_or_else(|| Code::from_static("None"), state);
+        self.helpers.insert("job");
+        Ok(expr::call(
+            &expr::name("_await_job"),
+            &[
+                call,
+                status,
+                state(&w.done),
+                failed,
+                result,
+                expr::name(&w.interval_seconds.to_string()),
+            ],
+        ))
     }
 
     /// The cursor of a polling trigger whose event has one, marking the step that polls.
