@@ -230,6 +230,27 @@ def decode_body(data, content_type):
     ctype = (content_type or "").lower()
     if "x-www-form-urlencoded" in ctype:
         return dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
+    if "x-ndjson" in ctype:
+        # one JSON document per line (Pinecone's upsert): one line reads as that document
+        try:
+            lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except ValueError:
+            return text
+        return lines[0] if len(lines) == 1 else lines
+    if "multipart/related" in ctype:
+        # Google's upload: the JSON metadata part, then the media (its size only)
+        parts = re.split(r"\r?\n--[^\r\n]*\r?\n|^--[^\r\n]*\r?\n", text)
+        fields = {}
+        for part in parts:
+            head, _, content = part.partition("\r\n\r\n")
+            if "application/json" in head.lower():
+                try:
+                    fields.update(json.loads(content.strip()))
+                except ValueError:
+                    pass
+            elif content:
+                fields["media"] = "<%d bytes>" % len(content.rstrip("\r\n-"))
+        return fields
     if "multipart/form-data" in ctype:
         fields = {}
         for part in re.finditer(r'name="([^"]+)"(?:; filename="[^"]*")?\r?\n(?:[^\r\n]+\r?\n)*\r?\n(.*?)\r?\n--', text, re.S):

@@ -135,6 +135,51 @@ async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
     }
 }
 
+/// Vendors that speak other than plain JSON in one request: an ISO 8601 signature timestamp
+/// (Zendesk), a statement awaited before its rows are read (Redshift).
+#[tokio::test]
+async fn iso_signed_webhooks_and_awaited_jobs_dry_run_ok() {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    for (prompt, tool) in [
+        (
+            "when a zendesk ticket is created post it to #support on slack",
+            "zendesk",
+        ),
+        (
+            "every monday run a SQL query on Amazon Redshift and post the results to Slack channel #data",
+            "amazon_redshift",
+        ),
+    ] {
+        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+        assert!(
+            g.plan.tools.iter().any(|t| t.id == tool),
+            "{prompt}: {:?}",
+            g.plan.tools
+        );
+        let run = runner
+            .run(&g.code, Some(&g.plan), DryRunRequest::default())
+            .await
+            .unwrap();
+        assert!(run.ok, "{prompt}: {run:#?}");
+        let planned: Vec<&str> = g.plan.steps.iter().map(|s| s.id.as_str()).collect();
+        assert!(
+            planned.iter().all(|s| run.steps_called().contains(s)),
+            "{prompt}: {run:#?}"
+        );
+        if tool == "amazon_redshift" {
+            // the statement's rows, by column name, reach the message; not its receipt
+            let actions: Vec<&str> = run.calls.iter().filter_map(|c| c.action.as_deref()).collect();
+            assert!(
+                actions.starts_with(&["execute", "describe_statement", "get_statement_result"]),
+                "{actions:?}"
+            );
+            let text = run.calls.last().unwrap().request["text"].as_str().unwrap();
+            assert!(text.contains("?column?"), "{text}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn database_and_cache_calls_are_simulated_and_checked() {
     let engine = Arc::new(Engine::new().unwrap().with_validation(false));
