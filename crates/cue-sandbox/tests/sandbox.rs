@@ -169,7 +169,11 @@ async fn iso_signed_webhooks_and_awaited_jobs_dry_run_ok() {
         );
         if tool == "amazon_redshift" {
             // the statement's rows, by column name, reach the message; not its receipt
-            let actions: Vec<&str> = run.calls.iter().filter_map(|c| c.action.as_deref()).collect();
+            let actions: Vec<&str> = run
+                .calls
+                .iter()
+                .filter_map(|c| c.action.as_deref())
+                .collect();
             assert!(
                 actions.starts_with(&["execute", "describe_statement", "get_statement_result"]),
                 "{actions:?}"

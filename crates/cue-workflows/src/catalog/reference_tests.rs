@@ -18,10 +18,16 @@ fn problems(catalog: &Catalog) -> Vec<String> {
             .strip_prefix("https://")
             .is_some_and(|rest| rest.split('/').next().is_some_and(|h| h.contains('.')));
         if !url_ok {
-            out.push(format!("{entry}: reference url {:?} is not a https page", r.url));
+            out.push(format!(
+                "{entry}: reference url {:?} is not a https page",
+                r.url
+            ));
         }
         if !is_date(&r.checked) {
-            out.push(format!("{entry}: checked {:?} is not YYYY-MM-DD", r.checked));
+            out.push(format!(
+                "{entry}: checked {:?} is not YYYY-MM-DD",
+                r.checked
+            ));
         }
         if !r.verified && r.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
             out.push(format!("{entry}: unverified without a note saying why"));
@@ -92,9 +98,15 @@ fn an_entry_without_a_reference_or_with_a_bad_one_is_reported() {
     let found = problems(&catalog);
     assert!(found.contains(&format!("{id}: no reference")), "{found:?}");
     let tool_id = &catalog.tools[i].id;
-    for problem in ["is not a https page", "is not YYYY-MM-DD", "unverified without a note"] {
+    for problem in [
+        "is not a https page",
+        "is not YYYY-MM-DD",
+        "unverified without a note",
+    ] {
         assert!(
-            found.iter().any(|f| f.starts_with(tool_id.as_str()) && f.contains(problem)),
+            found
+                .iter()
+                .any(|f| f.starts_with(tool_id.as_str()) && f.contains(problem)),
             "{problem}: {found:?}"
         );
     }
@@ -105,7 +117,15 @@ fn dates_are_checked_by_shape_and_range() {
     for good in ["2026-12-06", "2024-01-31"] {
         assert!(is_date(good), "{good}");
     }
-    for bad in ["2026-13-01", "2026-12-00", "2023-12-06", "2026-1-06", "26-12-06", "", "2026-12-06T10:00"] {
+    for bad in [
+        "2026-13-01",
+        "2026-12-00",
+        "2023-12-06",
+        "2026-1-06",
+        "26-12-06",
+        "",
+        "2026-12-06T10:00",
+    ] {
         assert!(!is_date(bad), "{bad}");
     }
 }

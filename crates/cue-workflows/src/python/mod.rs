@@ -21,7 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Role, Tool, Verify};
+use crate::catalog::{
+    Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Role, Tool, Verify,
+};
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
