@@ -189,9 +189,9 @@ class Simulator:
             if r.get("kind") == "http" and r["method"] == method and r["_re"].fullmatch(path):
                 answer = r["answer"]
                 self.record(method, url, request, answer["status"])
-                return answer["status"], answer["body"]
+                return answer["status"], answer["body"], answer.get("headers") or {}
         self.record(method, url, request, 404)
-        return 404, {"error": "Cue's dry run has no simulated answer for %s %s" % (method, path)}
+        return 404, {"error": "Cue's dry run has no simulated answer for %s %s" % (method, path)}, {}
 
     def client(self, library, service, call, kwargs):
         """A method call on a boto3, Redis or MongoDB client."""
@@ -278,12 +278,16 @@ def install_http(simulator):
         method = req.get_method().upper()
         headers = {k.lower(): v for k, v in req.header_items()}
         request = decode_body(req.data, headers.get("content-type"))
-        status, body = simulator.http(method, req.full_url, request)
+        status, body, documented = simulator.http(method, req.full_url, request)
         payload = body if isinstance(body, (bytes, str)) else json.dumps(body)
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         msg = email.message.Message()
         msg["Content-Type"] = "application/json"
+        for name, value in documented.items():
+            # the vendor's documented headers (TinyPNG's Location), its content type included
+            del msg[name]
+            msg[name] = str(value)
         if status >= 400:
             raise urllib.error.HTTPError(req.full_url, status, "simulated %d" % status, msg, io.BytesIO(payload))
         return urllib.response.addinfourl(io.BytesIO(payload), msg, req.full_url, status)
