@@ -11,6 +11,8 @@ use crate::WorkflowError;
 use crate::text::words;
 
 #[cfg(test)]
+mod check_tests;
+#[cfg(test)]
 mod reference_tests;
 pub(crate) mod refs;
 
