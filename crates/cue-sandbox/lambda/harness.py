@@ -189,9 +189,9 @@ class Simulator:
             if r.get("kind") == "http" and r["method"] == method and r["_re"].fullmatch(path):
                 answer = r["answer"]
                 self.record(method, url, request, answer["status"])
-                return answer["status"], answer["body"]
+                return answer["status"], answer["body"], answer.get("headers") or {}
         self.record(method, url, request, 404)
-        return 404, {"error": "Cue's dry run has no simulated answer for %s %s" % (method, path)}
+        return 404, {"error": "Cue's dry run has no simulated answer for %s %s" % (method, path)}, {}
 
     def client(self, library, service, call, kwargs):
         """A method call on a boto3, Redis or MongoDB client."""
@@ -230,6 +230,27 @@ def decode_body(data, content_type):
     ctype = (content_type or "").lower()
     if "x-www-form-urlencoded" in ctype:
         return dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
+    if "x-ndjson" in ctype:
+        # one JSON document per line (Pinecone's upsert): one line reads as that document
+        try:
+            lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except ValueError:
+            return text
+        return lines[0] if len(lines) == 1 else lines
+    if "multipart/related" in ctype:
+        # Google's upload: the JSON metadata part, then the media (its size only)
+        parts = re.split(r"\r?\n--[^\r\n]*\r?\n|^--[^\r\n]*\r?\n", text)
+        fields = {}
+        for part in parts:
+            head, _, content = part.partition("\r\n\r\n")
+            if "application/json" in head.lower():
+                try:
+                    fields.update(json.loads(content.strip()))
+                except ValueError:
+                    pass
+            elif content:
+                fields["media"] = "<%d bytes>" % len(content.rstrip("\r\n-"))
+        return fields
     if "multipart/form-data" in ctype:
         fields = {}
         for part in re.finditer(r'name="([^"]+)"(?:; filename="[^"]*")?\r?\n(?:[^\r\n]+\r?\n)*\r?\n(.*?)\r?\n--', text, re.S):
@@ -257,12 +278,16 @@ def install_http(simulator):
         method = req.get_method().upper()
         headers = {k.lower(): v for k, v in req.header_items()}
         request = decode_body(req.data, headers.get("content-type"))
-        status, body = simulator.http(method, req.full_url, request)
+        status, body, documented = simulator.http(method, req.full_url, request)
         payload = body if isinstance(body, (bytes, str)) else json.dumps(body)
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         msg = email.message.Message()
         msg["Content-Type"] = "application/json"
+        for name, value in documented.items():
+            # the vendor's documented headers (TinyPNG's Location), its content type included
+            del msg[name]
+            msg[name] = str(value)
         if status >= 400:
             raise urllib.error.HTTPError(req.full_url, status, "simulated %d" % status, msg, io.BytesIO(payload))
         return urllib.response.addinfourl(io.BytesIO(payload), msg, req.full_url, status)
@@ -484,6 +509,8 @@ def sign(event, signing, env):
 
 def sign_hmac(event, headers, s, secret, now):
     stamp = str(now * 1000 if s.get("milliseconds") else now)
+    if s.get("iso8601"):
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
     source = s.get("timestamp_from") or ""
     if source.startswith("header:"):
         headers[source[len("header:"):]] = stamp
@@ -535,9 +562,10 @@ def sign_hmac(event, headers, s, secret, now):
     pairs = s.get("pairs")
     if pairs:
         parts = []
+        assign = pairs.get("assign") or "="
         if pairs.get("timestamp"):
-            parts.append("%s=%s" % (pairs["timestamp"], stamp))
-        parts.append("%s=%s" % (pairs["signature"], value))
+            parts.append("%s%s%s" % (pairs["timestamp"], assign, stamp))
+        parts.append("%s%s%s" % (pairs["signature"], assign, value))
         value = pairs.get("separator", ",").join(parts)
     if s.get("query"):
         # the vendor appends it to the URL it calls (PandaDoc's ?signature=)

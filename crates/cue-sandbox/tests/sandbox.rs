@@ -245,6 +245,117 @@ async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
     }
 }
 
+/// Vendors that speak other than plain JSON in one request: an ISO 8601 signature timestamp
+/// (Zendesk), a statement awaited before its rows are read (Redshift).
+#[tokio::test]
+async fn iso_signed_webhooks_and_awaited_jobs_dry_run_ok() {
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    for (prompt, tool) in [
+        (
+            "when a zendesk ticket is created post it to #support on slack",
+            "zendesk",
+        ),
+        (
+            "every monday run a SQL query on Amazon Redshift and post the results to Slack channel #data",
+            "amazon_redshift",
+        ),
+    ] {
+        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+        assert!(
+            g.plan.tools.iter().any(|t| t.id == tool),
+            "{prompt}: {:?}",
+            g.plan.tools
+        );
+        let run = runner
+            .run(&g.code, Some(&g.plan), DryRunRequest::default())
+            .await
+            .unwrap();
+        assert!(run.ok, "{prompt}: {run:#?}");
+        let planned: Vec<&str> = g.plan.steps.iter().map(|s| s.id.as_str()).collect();
+        assert!(
+            planned.iter().all(|s| run.steps_called().contains(s)),
+            "{prompt}: {run:#?}"
+        );
+        if tool == "amazon_redshift" {
+            // the statement's rows, by column name, reach the message; not its receipt
+            let actions: Vec<&str> = run
+                .calls
+                .iter()
+                .filter_map(|c| c.action.as_deref())
+                .collect();
+            assert!(
+                actions.starts_with(&["execute", "describe_statement", "get_statement_result"]),
+                "{actions:?}"
+            );
+            let text = run.calls.last().unwrap().request["text"].as_str().unwrap();
+            assert!(text.contains("?column?"), "{text}");
+        }
+    }
+}
+
+/// A result the vendor gives in a response header reaches the next step in a dry run: the
+/// simulator answers TinyPNG's documented `Location`.
+#[tokio::test]
+async fn a_result_in_a_response_header_reaches_the_next_step() {
+    use cue_workflows::{Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    let catalog = engine.catalog();
+    let mut steps = Vec::new();
+    let mut tools = Vec::new();
+    for (i, (tool, action)) in [("tinypng", "compress"), ("slack", "post_message")]
+        .into_iter()
+        .enumerate()
+    {
+        let t = catalog.tool(tool).unwrap();
+        let a = t.action(action).unwrap();
+        steps.push(Step {
+            id: format!("step_{}", i + 1),
+            tool: tool.to_owned(),
+            action: action.to_owned(),
+            description: a.label.clone(),
+            params: a.params.clone(),
+            condition: None,
+            for_each: None,
+        });
+        tools.push(PlannedTool {
+            id: tool.to_owned(),
+            name: t.name.clone(),
+            credentials: t.credentials.iter().map(|c| c.env.clone()).collect(),
+        });
+    }
+    let plan = Plan {
+        name: "Compressed images to Slack".to_owned(),
+        summary: "Compresses an image and posts the link.".to_owned(),
+        trigger: Trigger {
+            kind: TriggerKind::Manual,
+            delivery: Delivery::Direct,
+            schedule_expression: None,
+            timezone: None,
+            description: "Run on demand".to_owned(),
+            tool: None,
+            event: None,
+            params: Default::default(),
+            filter: None,
+        },
+        steps,
+        tools,
+        assumptions: Vec::new(),
+    };
+    let g = engine.generate_from_plan(plan).unwrap();
+    let request = DryRunRequest {
+        event: Some(json!({"items": [{"url": "https://example.com/a.jpg"}]})),
+        ..DryRunRequest::default()
+    };
+    let run = runner.run(&g.code, Some(&g.plan), request).await.unwrap();
+    assert!(run.ok, "{run:#?}");
+    let slack = run.calls.last().unwrap();
+    assert_eq!(slack.tool.as_deref(), Some("slack"), "{run:#?}");
+    let text = slack.request["text"].as_str().unwrap();
+    assert!(text.contains("https://api.tinify.com/output/"), "{text}");
+}
+
 #[tokio::test]
 async fn database_and_cache_calls_are_simulated_and_checked() {
     let engine = Arc::new(Engine::new().unwrap().with_validation(false));

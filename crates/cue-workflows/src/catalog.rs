@@ -10,6 +10,10 @@ use serde::Deserialize;
 use crate::WorkflowError;
 use crate::text::words;
 
+#[cfg(test)]
+mod check_tests;
+#[cfg(test)]
+mod reference_tests;
 pub(crate) mod refs;
 
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
@@ -165,6 +169,13 @@ pub struct Action {
     /// How `body` is encoded.
     #[serde(default)]
     pub content_type: ContentType,
+    /// How the answer's body is read.
+    #[serde(default)]
+    pub answer: AnswerKind,
+    /// Response headers kept in the answer, under `headers` with lower-case names, so that
+    /// `records` or `text` can point at them (TinyPNG's result is its `Location` header).
+    #[serde(default)]
+    pub answer_headers: Vec<String>,
     /// boto3 call: `client.method(**kwargs)`.
     #[serde(default)]
     pub call: Option<String>,
@@ -204,6 +215,15 @@ pub struct Action {
     /// A second call per listed record when the list holds only ids (Gmail, Jira).
     #[serde(default)]
     pub detail: Option<Detail>,
+    /// The call only starts a job (Redshift's ExecuteStatement): how to wait for it and fetch
+    /// its result.
+    #[serde(default)]
+    pub wait: Option<Wait>,
+    /// When the records are rows of typed cells (`[[{"stringValue": "a"}, {"longValue": 1}]]`),
+    /// where the column descriptions (`[{"name": …}]`) are in the answer; each row becomes a
+    /// record keyed by column name.
+    #[serde(default)]
+    pub columns: Option<String>,
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -226,6 +246,28 @@ pub enum ContentType {
     Form,
     /// `multipart/form-data`; the field whose value is `{file}` carries the bytes.
     Multipart,
+    /// `multipart/related` (Google's upload protocol): a JSON part of every field but the
+    /// one whose value is `{file}`, then that file's bytes as the media part.
+    MultipartRelated,
+    /// `application/x-ndjson`: a list body, one JSON document per line.
+    Ndjson,
+    /// The bytes of `{file}` as the whole body (`application/octet-stream` unless the tool's
+    /// headers say otherwise).
+    Bytes,
+}
+
+/// How an action's answer is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    /// JSON (XML feeds become records, other text `{"text": …}`).
+    #[default]
+    Json,
+    /// One JSON document per line: the answer is the list of them.
+    Ndjson,
+    /// A file: the answer is `{"name", "content_type", "size", "content_base64"}`, which a
+    /// later step's `{file}` reads.
+    Bytes,
 }
 
 /// What kind of value a parameter holds. Values from a prompt or a model are checked by kind.
@@ -350,6 +392,41 @@ pub struct Detail {
 
 fn get() -> String {
     "GET".to_owned()
+}
+
+/// How to wait for a job an action starts. `status` and `result` are actions of the same tool,
+/// called with the starting call's answer as their record (`{field:Id}`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wait {
+    /// The action that reports the job's state.
+    pub status: String,
+    /// The state that means the job is done.
+    pub done: JobState,
+    /// The states that mean it failed, and where the error is.
+    #[serde(default)]
+    pub failed: Option<JobState>,
+    /// The action that fetches the finished job's result; without it the last state is the answer.
+    #[serde(default)]
+    pub result: Option<String>,
+    /// Seconds between two status calls.
+    #[serde(default = "two")]
+    pub interval_seconds: u32,
+}
+
+fn two() -> u32 {
+    2
+}
+
+/// A job state: the value at `path` is one of `equals`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobState {
+    pub path: String,
+    pub equals: Vec<serde_json::Value>,
+    /// Where the error message is (failed states).
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 /// How a polling trigger remembers what it has seen, so each item is emitted once.
@@ -515,11 +592,18 @@ pub enum SecretEncoding {
 pub struct SignaturePairs {
     /// Between pairs (`,`).
     pub separator: String,
+    /// Between a key and its value (`=`; Standard Webhooks' `v1,<signature>` uses `,`).
+    #[serde(default = "equals_sign")]
+    pub assign: String,
     /// The key of the signature (`v1`); several pairs with it may be present.
     pub signature: String,
     /// The key of the timestamp (`t`), if it is in this header.
     #[serde(default)]
     pub timestamp: Option<String>,
+}
+
+fn equals_sign() -> String {
+    "=".to_owned()
 }
 
 /// Where a signed timestamp is and its unit.
@@ -539,6 +623,8 @@ pub enum TimeUnit {
     #[default]
     Seconds,
     Milliseconds,
+    /// ISO 8601 text (`2021-07-25T10:00:00Z`, Zendesk).
+    Iso8601,
 }
 
 /// A request the vendor sends to prove the URL is ours before it delivers events.
@@ -588,8 +674,27 @@ pub struct TokenExchange {
     /// How the client authenticates: HTTP Basic with `client_id:client_secret`, or both in the body.
     #[serde(default)]
     pub client_auth: ClientAuth,
+    /// How the token request's body is encoded: a form (OAuth's default) or JSON (Gusto).
+    #[serde(default)]
+    pub body: TokenBody,
+    /// The vendor answers each refresh with a new refresh token and revokes the one used
+    /// (Gusto, TikTok, X): the function keeps the newest in AWS Secrets Manager, so that the
+    /// next cold start does not spend a revoked one.
+    #[serde(default)]
+    pub rotates_refresh_token: bool,
     #[serde(default)]
     pub reference: Option<Reference>,
+}
+
+/// How a token request's body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenBody {
+    /// `application/x-www-form-urlencoded` (RFC 6749).
+    #[default]
+    Form,
+    /// `application/json`.
+    Json,
 }
 
 /// OAuth 2.0 grant types the generated code performs.
@@ -881,6 +986,14 @@ impl Catalog {
                         t.id, x.provides
                     ));
                 }
+                if x.rotates_refresh_token
+                    && (x.grant != Grant::RefreshToken || !x.params.contains_key("refresh_token"))
+                {
+                    return bad(format!(
+                        "{} token exchange rotates a refresh token it does not spend",
+                        t.id
+                    ));
+                }
                 for v in x.params.values() {
                     if let Some(c) = v.strip_prefix('{').and_then(|v| v.strip_suffix('}'))
                         && !creds.contains(c)
@@ -893,6 +1006,16 @@ impl Catalog {
                 }
             }
             for a in &t.actions {
+                if let Some(w) = &a.wait
+                    && let Some(missing) = std::iter::once(&w.status)
+                        .chain(w.result.as_ref())
+                        .find(|id| t.action(id).is_none_or(|x| x.wait.is_some()))
+                {
+                    return bad(format!(
+                        "{} action {} waits with {missing}, which is no action of its own or waits itself",
+                        t.id, a.id
+                    ));
+                }
                 if let Some(k) = a.param_kinds.keys().find(|k| !a.params.contains_key(*k)) {
                     return bad(format!(
                         "{} action {} gives a kind to unknown param {k}",

@@ -91,6 +91,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/token.py.j2"),
     ),
     (
+        "python/job.py.j2",
+        include_str!("../codegen/python/job.py.j2"),
+    ),
+    (
+        "python/refresh_store.py.j2",
+        include_str!("../codegen/python/refresh_store.py.j2"),
+    ),
+    (
         "python/step.py.j2",
         include_str!("../codegen/python/step.py.j2"),
     ),

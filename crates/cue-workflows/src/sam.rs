@@ -31,6 +31,8 @@ struct SamTemplate<'a> {
     bucket: String,
     /// A polling cursor is kept in a table of its own.
     cursor: bool,
+    /// Credentials whose newest value the function keeps in a secret of its own.
+    rotated: &'a [String],
 }
 
 /// One statement of the function's policy.
@@ -229,6 +231,7 @@ pub(crate) fn template(
             .clone()
             .unwrap_or_else(|| "rate(1 day)".to_owned()),
         cursor: prepared.cursor,
+        rotated: &prepared.rotated,
         bucket: t
             .params
             .get("bucket")

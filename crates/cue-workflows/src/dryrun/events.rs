@@ -52,11 +52,13 @@ pub enum Signing {
         encoding: &'static str,
         /// `{body}`, `{timestamp}`, `{url}`, `{method}`, `{form_sorted}`, `{header:<name>}`.
         signed: String,
-        /// `key=value` pairs: `{separator, signature, timestamp}`.
+        /// `key=value` pairs: `{separator, assign, signature, timestamp}`.
         pairs: Option<Value>,
         /// `header:<name>`, `pair:<key>` or `body:<path>`.
         timestamp_from: Option<String>,
         milliseconds: bool,
+        /// The timestamp is ISO 8601 text.
+        iso8601: bool,
         secret: String,
         secret_base64: bool,
     },
@@ -106,12 +108,15 @@ impl Signing {
                 },
                 signed: signed.clone(),
                 pairs: pairs.as_ref().map(|p| {
-                    json!({"separator": p.separator, "signature": p.signature, "timestamp": p.timestamp})
+                    json!({"separator": p.separator, "assign": p.assign, "signature": p.signature, "timestamp": p.timestamp})
                 }),
                 timestamp_from: timestamp.as_ref().map(|t| t.from.clone()),
                 milliseconds: timestamp
                     .as_ref()
                     .is_some_and(|t| t.unit == TimeUnit::Milliseconds),
+                iso8601: timestamp
+                    .as_ref()
+                    .is_some_and(|t| t.unit == TimeUnit::Iso8601),
                 secret: secret.clone(),
                 secret_base64: *secret_encoding == SecretEncoding::Base64,
             },

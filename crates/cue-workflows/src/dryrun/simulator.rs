@@ -6,6 +6,8 @@
 //! run, [`Simulator::identify`] matches each recorded call again here, so the verdict does not
 //! depend on anything the sandboxed process says about itself.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -121,6 +123,9 @@ pub enum Target {
 pub struct Answer {
     pub status: u16,
     pub body: Value,
+    /// Response headers the vendor documents (TinyPNG's result is its `Location`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
 }
 
 /// A simulated vendor operation.
@@ -286,7 +291,11 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                         format!("{}.detail", action.id),
                         &d.method,
                         &format!("{base_url}{}", d.path),
-                        Answer { status: 200, body },
+                        Answer {
+                            status: 200,
+                            body,
+                            headers: BTreeMap::new(),
+                        },
                         Vec::new(),
                     ));
                 }
@@ -331,6 +340,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
             Answer {
                 status: 200,
                 body: json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600}),
+                headers: BTreeMap::new(),
             },
             Vec::new(),
         ));
@@ -388,6 +398,7 @@ fn answer_of(action: &Action) -> Answer {
         return Answer {
             status: example.response.status,
             body: example.response.body.clone(),
+            headers: example.response.headers.clone(),
         };
     }
     let mut body = match (&action.records, action.role) {
@@ -398,7 +409,11 @@ fn answer_of(action: &Action) -> Answer {
     if let Some(s) = &action.success {
         set_path(&mut body, &s.path, s.equals.clone());
     }
-    Answer { status: 200, body }
+    Answer {
+        status: 200,
+        body,
+        headers: BTreeMap::new(),
+    }
 }
 
 /// A record with a plausible value for every documented field.

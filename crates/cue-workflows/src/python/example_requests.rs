@@ -40,15 +40,11 @@ const KNOWN: &[(&str, &str)] = &[
     ),
     (
         "onedrive.upload_file",
-        "app-only Graph tokens need /users/{id}; the upload body is raw bytes, which the schema cannot name",
+        "app-only Graph tokens need /users/{id}; the docs' example uploads a .txt file (text/plain), the check's sample record an .mp3",
     ),
     (
         "magento.list_orders",
         "the docs' example names the store view (/rest/default/V1); the catalog uses the default one (/rest/V1)",
-    ),
-    (
-        "pinecone.upsert",
-        "the endpoint takes NDJSON, a body encoding the schema cannot name yet",
     ),
     (
         "salesforce.query",
@@ -60,7 +56,7 @@ const KNOWN: &[(&str, &str)] = &[
     ),
     (
         "sharepoint.upload_file",
-        "the upload body is raw bytes (text/plain in the docs), which the schema cannot name",
+        "the docs' example uploads a .txt file (text/plain), the check's sample record an .mp3",
     ),
 ];
 
@@ -114,12 +110,16 @@ fn mismatches() -> Option<(usize, Vec<(String, String)>)> {
                 "template": format!("{base_url}{}", action.path.as_deref().unwrap_or_default()),
                 "templates": [action.path, action.body, action.query],
                 "content_type": format!("{:?}", action.content_type).to_lowercase(),
+                "text": action.text,
+                "records": action.records,
+                "answer_headers": action.answer_headers,
                 "auth": auth,
                 "creds": creds,
                 "example": {
                     "request": {"method": example.request.method, "url": example.request.url,
                                 "headers": example.request.headers, "body": example.request.body},
-                    "response": {"status": example.response.status, "body": example.response.body},
+                    "response": {"status": example.response.status, "headers": example.response.headers,
+                                 "body": example.response.body},
                 },
             }));
         }

@@ -7,6 +7,8 @@
 //! catalog's specs are [`Code`].
 
 #[cfg(test)]
+mod encoding_tests;
+#[cfg(test)]
 mod example_requests;
 mod expr;
 #[cfg(test)]
@@ -19,7 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Catalog, ContentType, CursorFormat, Role, Tool, Verify};
+use crate::catalog::{
+    Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Role, Tool, Verify,
+};
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
@@ -39,6 +43,9 @@ pub(crate) struct Prepared<'a> {
     pub learned_secret: Option<String>,
     /// The function keeps a polling cursor (the SAM template creates its table).
     pub cursor: bool,
+    /// Credentials holding refresh tokens the vendor rotates: the SAM template keeps each in a
+    /// secret the function may read and write.
+    pub rotated: Vec<String>,
 }
 
 impl Prepared<'_> {
@@ -50,10 +57,12 @@ impl Prepared<'_> {
 
 /// Modules every generated function imports (the `_http` helper's).
 const BASE_IMPORTS: &[&str] = &[
+    "base64",
     "http.client",
     "ipaddress",
     "json",
     "logging",
+    "mimetypes",
     "os",
     "socket",
     "time",
@@ -100,6 +109,11 @@ pub(crate) fn prepare<'a>(
     }
     let (third_party, stdlib): (Vec<&str>, Vec<&str>) =
         g.imports.iter().partition(|m| THIRD_PARTY.contains(m));
+    let rotated: Vec<String> = g
+        .token_fns
+        .values()
+        .filter_map(|t| t.store.clone())
+        .collect();
     let module = Module {
         plan: PlanText::from(plan),
         imports: stdlib.into_iter().map(Code::from_static).collect(),
@@ -110,6 +124,7 @@ pub(crate) fn prepare<'a>(
         clients: g.clients.into_values().collect(),
         header_fns: g.header_fns.into_values().collect(),
         token_fns: g.token_fns.into_values().collect(),
+        token_store: !rotated.is_empty(),
         cursor,
         detail_limit: steps.iter().any(|s| s.detail.is_some()),
         filter: plan.trigger.filter.as_ref().map(Cond::from),
@@ -122,6 +137,7 @@ pub(crate) fn prepare<'a>(
         iam: g.iam.into_iter().collect(),
         learned_secret: g.learned_secret,
         cursor: has_cursor,
+        rotated,
     })
 }
 
@@ -138,6 +154,8 @@ struct Module<'a> {
     header_fns: Vec<HeaderFn>,
     /// Access tokens the function obtains itself.
     token_fns: Vec<TokenFn>,
+    /// A token function keeps a rotated refresh token in Secrets Manager.
+    token_store: bool,
     /// How a polling trigger remembers what it has emitted.
     cursor: Option<CursorView>,
     /// A step fetches its listed records one by one (`DETAIL_LIMIT` bounds them).
@@ -192,6 +210,7 @@ struct Helpers {
     smtp: bool,
     imap: bool,
     file: bool,
+    job: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -206,6 +225,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             smtp: h.contains("smtp"),
             imap: h.contains("imap"),
             file: h.contains("file"),
+            job: h.contains("job"),
         }
     }
 }
@@ -366,6 +386,9 @@ impl Gen<'_> {
             Some(x) => match token::token_fn(&tool.name, x, &self.placeholders)? {
                 Some(f) => {
                     self.imports.insert("base64");
+                    if f.store.is_some() {
+                        self.imports.insert("boto3");
+                    }
                     let call = format!("{}()", f.name);
                     self.token_fns.entry(f.name.clone()).or_insert(f);
                     Some((x.provides.as_str(), call))
@@ -490,7 +513,18 @@ impl Gen<'_> {
             .filter(|k| crate::values::ParamRule::of(tool, action, k).segments)
             .cloned()
             .collect();
-        let call = self.call(tool, action, step, &mut ctx)?;
+        let mut call = self.call(tool, action, step, &mut ctx)?;
+        if let Some(w) = &action.wait {
+            call = self.wait(tool, w, step, &consts, call)?;
+        }
+        if let Some(columns) = &action.columns {
+            self.helpers.insert("job");
+            let records = action.records.as_deref().unwrap_or_default();
+            call = expr::call(
+                &expr::name("_rows"),
+                &[call, Code::literal(records), Code::literal(columns)],
+            );
+        }
         let detail = match (&action.detail, &tool.api) {
             (Some(d), Api::Http { base_url, auth }) => {
                 let auth = Auth::parse(auth)
@@ -598,6 +632,27 @@ impl Gen<'_> {
                     ContentType::Json => {}
                     ContentType::Form => args.push(Code::from_static("form=True")),
                     ContentType::Multipart => args.push(Code::from_static("multipart=True")),
+                    ContentType::MultipartRelated => {
+                        args.push(Code::from_static("encoding=\"multipart_related\""));
+                    }
+                    ContentType::Ndjson => args.push(Code::from_static("encoding=\"ndjson\"")),
+                    ContentType::Bytes => args.push(Code::from_static("encoding=\"bytes\"")),
+                }
+                match action.answer {
+                    AnswerKind::Json => {}
+                    AnswerKind::Ndjson => args.push(Code::from_static("answer=\"ndjson\"")),
+                    AnswerKind::Bytes => args.push(Code::from_static("answer=\"bytes\"")),
+                }
+                if !action.answer_headers.is_empty() {
+                    let names: Vec<Code> = action
+                        .answer_headers
+                        .iter()
+                        .map(|h| Code::literal(&h.to_ascii_lowercase()))
+                        .collect();
+                    args.push(expr::keyword(
+                        "keep_headers",
+                        &expr::name(&format!("[{}]", expr::join(&names))),
+                    ));
                 }
                 if let Some(ok) = &action.success {
                     let error = ok
@@ -671,6 +726,62 @@ impl Gen<'_> {
                 expr::call(&expr::name("_imap_unseen"), &[])
             }
         })
+    }
+
+    /// `call` waited for: its job's state asked with the `status` action until it is done,
+    /// then its result fetched with the `result` action (both on the first answer).
+    fn wait(
+        &mut self,
+        tool: &Tool,
+        w: &crate::catalog::Wait,
+        step: &Step,
+        consts: &BTreeMap<String, String>,
+        call: Code,
+    ) -> Result<Code, WorkflowError> {
+        let mut on_answer = |id: &str| -> Result<Code, WorkflowError> {
+            let action = tool.action(id).ok_or_else(|| {
+                WorkflowError::Internal(format!("{}: no action {id} to wait with", tool.id))
+            })?;
+            let mut ctx = Ctx::new("answer", consts);
+            let c = self.call(tool, action, step, &mut ctx)?;
+            self.imports.extend(ctx.imports);
+            self.helpers.extend(ctx.helpers);
+            Ok(expr::name(&format!("lambda answer: {}", c.as_str())))
+        };
+        let status = on_answer(&w.status)?;
+        let result = match &w.result {
+            Some(r) => on_answer(r)?,
+            None => Code::from_static("None"),
+        };
+        let state = |s: &crate::catalog::JobState| {
+            let values: Vec<Code> = s.equals.iter().map(expr::json_literal).collect();
+            let error = s
+                .error
+                .as_deref()
+                .map_or_else(|| Code::from_static("None"), Code::literal);
+            expr::name(&format!(
+                "({}, [{}], {})",
+                Code::literal(&s.path).as_str(),
+                expr::join(&values),
+                error.as_str()
+            ))
+        };
+        let failed = w
+            .failed
+            .as_ref()
+            .map_or_else(|| Code::from_static("None"), state);
+        self.helpers.insert("job");
+        Ok(expr::call(
+            &expr::name("_await_job"),
+            &[
+                call,
+                status,
+                state(&w.done),
+                failed,
+                result,
+                expr::name(&w.interval_seconds.to_string()),
+            ],
+        ))
     }
 
     /// The cursor of a polling trigger whose event has one, marking the step that polls.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::expr::{self, Code, Ctx};
 use crate::WorkflowError;
-use crate::catalog::{ClientAuth, Grant, TokenExchange};
+use crate::catalog::{ClientAuth, Grant, TokenBody, TokenExchange};
 use crate::escape::ident;
 use crate::refs::{is_cred_name, next_ref};
 
@@ -28,6 +28,11 @@ pub(crate) struct TokenFn {
     basic: Option<Code>,
     /// Whether the grant spends a refresh token, which the vendor may rotate.
     refresh: bool,
+    /// The credential of a refresh token the vendor rotates: the newest is kept in Secrets
+    /// Manager, in the secret the environment's `<credential>_SECRET_ARN` names.
+    pub store: Option<String>,
+    /// The request is JSON rather than a form.
+    json: bool,
 }
 
 /// The exchange of `x` for the tool `tool_name`, or `None` when the plan does not carry every
@@ -66,12 +71,17 @@ pub(crate) fn token_fn(
     for (field, value) in &x.params {
         let mut code = ctx.string(value, false)?;
         if field == "refresh_token" {
-            // a rotated refresh token replaces the configured one for this instance's life
-            code = expr::name(&format!(
-                "_TOKENS.get({}, {})",
-                crate::escape::py_str(&format!("{name}:refresh")),
-                code.as_str()
-            ));
+            // a rotated refresh token replaces the configured one for this instance's life,
+            // and across instances when the vendor revokes the one spent
+            let kept = crate::escape::py_str(&format!("{name}:refresh"));
+            code = match store_of(x) {
+                Some(cred) => expr::name(&format!(
+                    "_TOKENS.get({kept}) or _stored_refresh_token({}, {})",
+                    crate::escape::py_str(cred),
+                    code.as_str()
+                )),
+                None => expr::name(&format!("_TOKENS.get({kept}, {})", code.as_str())),
+            };
         }
         match field.as_str() {
             "client_id" if basic_pair => id = Some(code),
@@ -102,5 +112,17 @@ pub(crate) fn token_fn(
         fields: expr::dict(&entries),
         basic,
         refresh: x.grant == Grant::RefreshToken,
+        store: store_of(x).map(str::to_owned),
+        json: x.body == TokenBody::Json,
     }))
+}
+
+/// The credential holding a refresh token the vendor rotates.
+fn store_of(x: &TokenExchange) -> Option<&str> {
+    if !x.rotates_refresh_token {
+        return None;
+    }
+    let v = x.params.get("refresh_token")?;
+    let (i, j) = next_ref(v)?;
+    Some(&v[i + 1..j])
 }

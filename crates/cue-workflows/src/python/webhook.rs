@@ -69,6 +69,7 @@ enum Check {
 #[derive(Debug, Serialize)]
 struct Pairs {
     separator: String,
+    assign: String,
     signature: String,
 }
 
@@ -78,6 +79,8 @@ struct Time {
     /// The expression reading it (text).
     value: Code,
     milliseconds: bool,
+    /// ISO 8601 text rather than a number.
+    iso8601: bool,
     tolerance_seconds: u32,
 }
 
@@ -135,6 +138,7 @@ impl Webhook {
                     Some(t) => Some(Time {
                         value: timestamp_source(&t.from)?,
                         milliseconds: t.unit == TimeUnit::Milliseconds,
+                        iso8601: t.unit == TimeUnit::Iso8601,
                         tolerance_seconds: tolerance_seconds.unwrap_or(300),
                     }),
                     None => None,
@@ -148,6 +152,7 @@ impl Webhook {
                     signed: signed_content(signed, time.is_some())?,
                     pairs: pairs.as_ref().map(|p| Pairs {
                         separator: p.separator.clone(),
+                        assign: p.assign.clone(),
                         signature: p.signature.clone(),
                     }),
                     timestamp: time,
@@ -229,6 +234,13 @@ impl Webhook {
     /// Modules the handler uses besides the base ones.
     pub(crate) fn imports(&self) -> Vec<&'static str> {
         let mut out = vec!["base64", "hmac"];
+        if let Check::Hmac {
+            timestamp: Some(t), ..
+        } = &self.verify
+            && t.iso8601
+        {
+            out.push("datetime");
+        }
         if matches!(self.verify, Check::Hmac { .. })
             || matches!(
                 self.handshake,

@@ -6,6 +6,7 @@ to send an empty one).
 Usage: python3 request_checks.py <cases.json>, a list of {action, module, fn, template,
 content_type, auth, creds, example}. Prints {"<action>": [problems...]} as JSON.
 """
+import email.message
 import importlib.util
 import io
 import json
@@ -17,6 +18,12 @@ import urllib.parse
 
 class Answer(io.BytesIO):
     status = 200
+
+    def __init__(self, body, headers=None):
+        super().__init__(body)
+        self.headers = email.message.Message()
+        for name, value in (headers or {}).items():
+            self.headers[name] = value
 
     def __enter__(self):
         return self
@@ -37,7 +44,7 @@ class FakeOpener:
         self.sent.append(request)
         response = self.example.get("response") or {}
         body = response.get("body") if response.get("status", 200) < 300 else {}
-        return Answer(json.dumps(body if body is not None else {}).encode())
+        return Answer(json.dumps(body if body is not None else {}).encode(), response.get("headers"))
 
 
 def leaves(value, out):
@@ -76,6 +83,24 @@ def template_regex(template):
     return prefix + "[^?]+?".join(re.escape(p) for p in parts) + "/?$"
 
 
+def answer_problems(case, module):
+    """Whether the action's `text` and `records` point at something in the documented answer."""
+    response = case["example"]["response"]
+    if response.get("status", 200) >= 300 or response.get("body") in (None, {}, []):
+        return []
+    answer = response["body"]
+    kept = {name.lower(): value for name, value in (response.get("headers") or {}).items()
+            if name.lower() in [h.lower() for h in case["answer_headers"]]}
+    if kept and isinstance(answer, dict):
+        answer = dict(answer, headers=kept)
+    problems = []
+    for key in ("text", "records"):
+        path = case.get(key)
+        if path and module._path(answer, path) is None:
+            problems.append("%s %s is not in the documented answer" % (key, path))
+    return problems
+
+
 def check(case):
     for name in case["creds"]:
         os.environ[name] = credential(name, case["template"])
@@ -100,6 +125,7 @@ def check(case):
         problems.append("raised %s: %s" % (type(exc).__name__, str(exc)[:200]))
     if not opener.sent:
         return problems + ["sent nothing"]
+    problems += answer_problems(case, module)
     want = example["request"]
     pattern = template_regex(case["template"])
     # the action's own request (not a file it fetched first, nor a detail call after)
@@ -119,7 +145,10 @@ def check(case):
         kind = case["content_type"]
         ok = {"json": ctype == "application/json" or (ctype.startswith("application/") and ctype.endswith("+json")),
               "form": ctype == "application/x-www-form-urlencoded",
-              "multipart": ctype == "multipart/form-data"}[kind]
+              "multipart": ctype == "multipart/form-data",
+              "multipartrelated": ctype == "multipart/related",
+              "ndjson": ctype == "application/x-ndjson",
+              "bytes": ctype not in ("application/json", "application/x-www-form-urlencoded") and not ctype.startswith("multipart/")}[kind]
         if not ok:
             problems.append("content type %s, catalog %s" % (ctype, kind))
         said = documented_headers.get("content-type", "").split(";")[0].strip()

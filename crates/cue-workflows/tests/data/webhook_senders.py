@@ -32,6 +32,10 @@ def hexmac(key, message, algorithm=hashlib.sha256):
     return mac(algorithm, key, message).hex()
 
 
+def iso(seconds):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
 def b64mac(key, message, algorithm=hashlib.sha256):
     return base64.b64encode(mac(algorithm, key, message)).decode("ascii")
 
@@ -49,10 +53,13 @@ def _senders():
     s = {}
     # X-Hook-Signature: hex HMAC-SHA256 of the body under the handshake's X-Hook-Secret
     s["asana"] = lambda k, d: {"X-Hook-Signature": hexmac(k["ASANA_WEBHOOK_SECRET"], d.body)}
-    # Standard Webhooks: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">
+    # Standard Webhooks: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">, several
+    # space-separated while a secret rotates (here the old secret's first, then the current one)
     s["bigcommerce"] = lambda k, d: {
         "webhook-id": "msg_1", "webhook-timestamp": str(d.now),
-        "webhook-signature": "v1," + b64mac(k["BIGCOMMERCE_CLIENT_SECRET"], "msg_1.%d.%s" % (d.now, d.body))}
+        "webhook-signature": "v1,%s v1,%s" % (
+            b64mac("an-older-secret", "msg_1.%d.%s" % (d.now, d.body)),
+            b64mac(k["BIGCOMMERCE_CLIENT_SECRET"], "msg_1.%d.%s" % (d.now, d.body)))}
     # X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body>
     s["bitbucket"] = lambda k, d: {"X-Hub-Signature": "sha256=" + hexmac(k["BITBUCKET_WEBHOOK_SECRET"], d.body)}
     # Calendly-Webhook-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">
@@ -113,9 +120,9 @@ def _senders():
                                  hexmac(k["WEBFLOW_WEBHOOK_SECRET"], "%d:%s" % (d.now * 1000, d.body))}
     s["webhook"] = lambda k, d: {"X-Webhook-Secret": k["WEBHOOK_SECRET"]}
     s["woocommerce"] = lambda k, d: {"X-WC-Webhook-Signature": b64mac(k["WOOCOMMERCE_WEBHOOK_SECRET"], d.body)}
-    # base64(HMACSHA256(TIMESTAMP + BODY))
-    s["zendesk"] = lambda k, d: {"X-Zendesk-Webhook-Signature-Timestamp": "2026-12-06T10:00:00Z",
-                                 "X-Zendesk-Webhook-Signature": b64mac(k["ZENDESK_WEBHOOK_SECRET"], "2026-12-06T10:00:00Z" + d.body)}
+    # base64(HMACSHA256(TIMESTAMP + BODY)), the timestamp in ISO 8601 ("2021-07-25T10:00:00Z")
+    s["zendesk"] = lambda k, d: {"X-Zendesk-Webhook-Signature-Timestamp": iso(d.now),
+                                 "X-Zendesk-Webhook-Signature": b64mac(k["ZENDESK_WEBHOOK_SECRET"], iso(d.now) + d.body)}
     s["zoom"] = lambda k, d: {"x-zm-request-timestamp": str(d.now), "x-zm-signature":
                               "v0=" + hexmac(k["ZOOM_WEBHOOK_SECRET"], "v0:%d:%s" % (d.now, d.body))}
     return s
@@ -128,7 +135,7 @@ URL_SECRET = {"eventbrite": "EVENTBRITE_WEBHOOK_URL_SECRET", "figma": "FIGMA_WEB
               "mailchimp": "MAILCHIMP_WEBHOOK_TOKEN", "netlify": "NETLIFY_WEBHOOK_TOKEN",
               "shipstation": "SHIPSTATION_WEBHOOK_URL_SECRET", "wix": "WEBHOOK_SECRET"}
 SIGNED_BODY = TOOL not in URL_SECRET and TOOL not in ("chargebee", "contentful", "datadog", "gitlab", "webhook", "paypal")
-TIMED = ("bigcommerce", "calendly", "ghost", "linear", "slack", "stripe", "webflow", "zoom")
+TIMED = ("bigcommerce", "calendly", "ghost", "linear", "slack", "stripe", "webflow", "zendesk", "zoom")
 assert TOOL in SENDERS or TOOL in URL_SECRET, "no sender for " + TOOL
 
 
