@@ -91,6 +91,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/token.py.j2"),
     ),
     (
+        "python/signed_token.py.j2",
+        include_str!("../codegen/python/signed_token.py.j2"),
+    ),
+    (
+        "python/answers.py.j2",
+        include_str!("../codegen/python/answers.py.j2"),
+    ),
+    (
         "python/step.py.j2",
         include_str!("../codegen/python/step.py.j2"),
     ),
@@ -125,6 +133,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "python/handler/sqs.py.j2",
         include_str!("../codegen/python/handler/sqs.py.j2"),
+    ),
+    (
+        "python/handler/kafka.py.j2",
+        include_str!("../codegen/python/handler/kafka.py.j2"),
     ),
     (
         "python/handler/kinesis.py.j2",

@@ -182,6 +182,7 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
             e
         }
         Delivery::S3 | Delivery::Sqs | Delivery::Kinesis => aws_batch(plan, trigger, item),
+        Delivery::Kafka => kafka_batch(trigger, &item),
     };
     SampleEvent { event, signing }
 }
@@ -417,6 +418,30 @@ fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Valu
                 );
             }
         }
+    }
+    batch
+}
+
+/// A Kafka event source batch (Amazon MSK's shape): the trigger event's documented batch with
+/// its first record's value replaced by `item`, base64 as Lambda delivers it.
+fn kafka_batch(trigger: Option<(&Tool, &Event)>, item: &Value) -> Value {
+    let value = base64::engine::general_purpose::STANDARD.encode(item.to_string());
+    let mut batch = trigger
+        .and_then(|(_, e)| e.example.as_ref())
+        .map(|e| e.body.clone())
+        .filter(|b| b.get("records").is_some_and(Value::is_object))
+        .unwrap_or_else(|| {
+            json!({"eventSource": "aws:kafka", "records": {"workflow-events-0": [
+                {"topic": "workflow-events", "partition": 0, "offset": 0, "timestamp": 0,
+                 "timestampType": "CREATE_TIME", "headers": []}]}})
+        });
+    if let Some(record) = batch["records"]
+        .as_object_mut()
+        .and_then(|m| m.values_mut().next())
+        .and_then(Value::as_array_mut)
+        .and_then(|r| r.first_mut())
+    {
+        record["value"] = json!(value);
     }
     batch
 }

@@ -450,6 +450,7 @@ pub(crate) fn plan(
         (_, Some(EventDelivery::S3)) => Delivery::S3,
         (_, Some(EventDelivery::Sqs)) => Delivery::Sqs,
         (_, Some(EventDelivery::Kinesis)) => Delivery::Kinesis,
+        (_, Some(EventDelivery::Kafka)) => Delivery::Kafka,
         (_, None) => Delivery::Http,
     };
     let (schedule_expression, timezone, mut description) = match (&trig.schedule, delivery) {
@@ -681,7 +682,7 @@ pub(crate) fn plan(
     for (at, c) in conds {
         let event_items = matches!(
             delivery,
-            Delivery::Http | Delivery::S3 | Delivery::Sqs | Delivery::Kinesis
+            Delivery::Http | Delivery::S3 | Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka
         );
         if at < first_step_at && event_items {
             if filter.is_none() {
@@ -733,7 +734,10 @@ pub(crate) fn plan(
         trigger_params = extract_params(&defaults, text, span, &mut used_quotes);
     }
     let mut steps: Vec<Step> = Vec::new();
-    let batch_trigger = matches!(delivery, Delivery::Sqs | Delivery::Kinesis | Delivery::S3);
+    let batch_trigger = matches!(
+        delivery,
+        Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka | Delivery::S3
+    );
     for (i, d) in drafts.iter().enumerate() {
         let tool = catalog.tool_at(d.tool);
         let Some(action) = tool.action(&d.action) else {
