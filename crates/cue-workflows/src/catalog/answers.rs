@@ -128,7 +128,10 @@ pub(crate) fn check_tool(
     if let Some(s) = &t.signed_token {
         for c in [&s.provides, &s.key] {
             if !creds.contains(c.as_str()) {
-                return Err(format!("{} signed token names unknown credential {c}", t.id));
+                return Err(format!(
+                    "{} signed token names unknown credential {c}",
+                    t.id
+                ));
             }
         }
     }
@@ -163,9 +166,10 @@ pub(crate) fn check_tool(
                 t.id, e.id
             ));
         }
-        if e.cursor.as_ref().is_some_and(|c| {
-            c.field.is_empty() != (c.format == super::CursorFormat::Row)
-        }) {
+        if e.cursor
+            .as_ref()
+            .is_some_and(|c| c.field.is_empty() != (c.format == super::CursorFormat::Row))
+        {
             return Err(format!(
                 "{} event {}: a cursor names its field, except by row",
                 t.id, e.id
@@ -173,4 +177,73 @@ pub(crate) fn check_tool(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::catalog::{Catalog, CursorFormat, EventDelivery, Role, Tool};
+
+    fn checked(t: &Tool) -> Result<(), String> {
+        let creds: BTreeSet<&str> = t.credentials.iter().map(|c| c.env.as_str()).collect();
+        check_tool(t, &creds)
+    }
+
+    fn tool(id: &str) -> Tool {
+        Catalog::builtin().unwrap().tool(id).unwrap().clone()
+    }
+
+    #[test]
+    fn the_catalog_uses_each_shape_where_the_generator_can() {
+        for id in [
+            "bigquery",
+            "ghost",
+            "plaid",
+            "google_sheets",
+            "square",
+            "snowflake",
+        ] {
+            assert_eq!(checked(&tool(id)), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn shapes_in_the_wrong_place_are_refused() {
+        let mut t = tool("bigquery");
+        let i = t.actions.iter().position(|a| a.zip.is_some()).unwrap();
+        t.actions[i].role = Role::Write;
+        assert!(checked(&t).unwrap_err().contains("belong to read actions"));
+
+        let mut t = tool("bigquery");
+        let s = t
+            .actions
+            .iter_mut()
+            .find_map(|a| a.success.as_mut())
+            .unwrap();
+        s.equals = serde_json::json!(true);
+        assert!(checked(&t).unwrap_err().contains("absent or equals"));
+
+        let mut t = tool("plaid");
+        t.actions[0].body = None;
+        assert!(checked(&t).unwrap_err().contains("JSON body"));
+
+        let mut t = tool("ghost");
+        if let Some(s) = t.signed_token.as_mut() {
+            s.key = "GHOST_NOWHERE".to_owned();
+        }
+        assert!(checked(&t).unwrap_err().contains("GHOST_NOWHERE"));
+
+        let mut t = tool("square");
+        t.events[0].delivery = EventDelivery::Poll;
+        assert!(checked(&t).unwrap_err().contains("webhook deliveries"));
+
+        let mut t = tool("google_sheets");
+        let c = t.events.iter_mut().find_map(|e| e.cursor.as_mut()).unwrap();
+        assert_eq!(c.format, CursorFormat::Row);
+        c.field = "updated".to_owned();
+        assert!(checked(&t).unwrap_err().contains("except by row"));
+    }
 }

@@ -12,11 +12,7 @@ use crate::Engine;
 use crate::model::{Delivery, Generated, Plan, PlannedTool, Step, Trigger, TriggerKind};
 
 /// A plan whose trigger is `trigger` (tool, event, delivery) and whose steps are `steps`.
-fn plan(
-    engine: &Engine,
-    trigger: Option<(&str, &str, Delivery)>,
-    steps: &[(&str, &str)],
-) -> Plan {
+fn plan(engine: &Engine, trigger: Option<(&str, &str, Delivery)>, steps: &[(&str, &str)]) -> Plan {
     let catalog = engine.catalog();
     let mut tools: Vec<PlannedTool> = Vec::new();
     let mut add = |id: &str, creds: Vec<String>| match tools.iter_mut().find(|t| t.id == id) {
@@ -166,7 +162,10 @@ except RuntimeError as exc:
 fn failures_listed_inside_a_200_are_failures() {
     let engine = Engine::new().unwrap();
     let g = generate(&engine, plan(&engine, None, &[("bigquery", "insert_rows")]));
-    assert!(g.code.contains("success=(\"insertErrors\", _Empty, \"insertErrors\")"));
+    assert!(
+        g.code
+            .contains("success=(\"insertErrors\", _Empty, \"insertErrors\")")
+    );
     run(
         &g,
         r#"
@@ -465,10 +464,16 @@ assert module._since() == "2026-12-06T12:00:00Z", module._since()
 #[test]
 fn whatsapp_notifications_use_a_template_and_replies_carry_the_window_caveat() {
     let engine = Engine::new().unwrap();
-    let g = generate(&engine, plan(&engine, None, &[("whatsapp", "send_template")]));
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("whatsapp", "send_template")]),
+    );
     assert!(g.code.contains("\"type\": \"template\""), "{}", g.code);
     assert!(g.code.contains("WHATSAPP_TEMPLATE"));
-    let reply = generate(&engine, plan(&engine, None, &[("whatsapp", "send_message")]));
+    let reply = generate(
+        &engine,
+        plan(&engine, None, &[("whatsapp", "send_message")]),
+    );
     assert!(
         reply
             .assumptions
