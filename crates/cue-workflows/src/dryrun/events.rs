@@ -193,9 +193,15 @@ fn sample_item(plan: &Plan, event: Option<&Event>) -> Value {
     let documented = event.and_then(|e| {
         let body = &e.example.as_ref()?.body;
         match (e.delivery, e.item_path.as_deref()) {
-            (crate::catalog::EventDelivery::Http, Some(path)) => {
-                Some(path.split('.').try_fold(body, |v, k| v.get(k))?.clone())
-            }
+            (crate::catalog::EventDelivery::Http, Some(path)) => Some(
+                path.split('.')
+                    .try_fold(body, |v, k| match v {
+                        // `entry.0.changes.0.value`: a number steps into a list
+                        Value::Array(items) => items.get(k.parse::<usize>().ok()?),
+                        _ => v.get(k),
+                    })?
+                    .clone(),
+            ),
             (crate::catalog::EventDelivery::Http, None) => Some(body.clone()),
             _ => None,
         }
@@ -451,6 +457,35 @@ fn kafka_batch(trigger: Option<(&Tool, &Event)>, item: &Value) -> Value {
 mod tests {
     use super::*;
     use crate::{Engine, GenerateRequest};
+
+    #[test]
+    fn a_documented_item_is_found_through_list_indexes() {
+        let engine = Engine::new().unwrap();
+        let tool = engine.catalog().tool("facebook").unwrap();
+        let event = tool.events.iter().find(|e| e.id == "lead").unwrap();
+        let item = sample_item(
+            &crate::model::Plan {
+                name: String::new(),
+                summary: String::new(),
+                trigger: crate::model::Trigger {
+                    kind: crate::model::TriggerKind::AppEvent,
+                    delivery: Delivery::Http,
+                    schedule_expression: None,
+                    timezone: None,
+                    description: String::new(),
+                    tool: Some("facebook".into()),
+                    event: Some("lead".into()),
+                    params: std::collections::BTreeMap::new(),
+                    filter: None,
+                },
+                steps: Vec::new(),
+                tools: Vec::new(),
+                assumptions: Vec::new(),
+            },
+            Some(event),
+        );
+        assert_eq!(item["leadgen_id"], json!("LEADGEN_ID"), "{item}");
+    }
 
     fn plan(prompt: &str) -> (Engine, Plan) {
         let engine = Engine::new().unwrap();
