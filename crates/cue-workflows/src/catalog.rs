@@ -10,11 +10,14 @@ use serde::Deserialize;
 use crate::WorkflowError;
 use crate::text::words;
 
+pub(crate) mod answers;
 #[cfg(test)]
 mod check_tests;
 #[cfg(test)]
 mod reference_tests;
 pub(crate) mod refs;
+
+pub use answers::{Follow, KeyFormat, RecordsZip, SignedToken, SignedTokenKind, SyncCursor};
 
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 const NEEDS_JSON: &str = include_str!("../data/catalog/needs.json");
@@ -78,6 +81,9 @@ pub struct Tool {
     /// How the function obtains a short-lived access token at run time.
     #[serde(default)]
     pub token_exchange: Option<TokenExchange>,
+    /// A token the function signs itself on every run (Ghost's Admin API JWT).
+    #[serde(default)]
+    pub signed_token: Option<SignedToken>,
 }
 
 fn default_icon() -> String {
@@ -224,6 +230,19 @@ pub struct Action {
     /// record keyed by column name.
     #[serde(default)]
     pub columns: Option<String>,
+    /// The answer's rows are positional cells: how they become named records.
+    #[serde(default)]
+    pub zip: Option<RecordsZip>,
+    /// The vendor may answer before the job finished: how to ask again.
+    #[serde(default)]
+    pub follow: Option<Follow>,
+    /// A vendor cursor kept between runs (Plaid's `/transactions/sync`).
+    #[serde(default)]
+    pub sync: Option<SyncCursor>,
+    /// What the user must know when a plan uses this action (WhatsApp's 24-hour window),
+    /// stated in the plan's assumptions.
+    #[serde(default)]
+    pub caveat: Option<String>,
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -369,7 +388,12 @@ pub struct Success {
     /// Dotted path of the flag (`ok`).
     pub path: String,
     /// The value that means success (`true`).
+    #[serde(default)]
     pub equals: serde_json::Value,
+    /// Success is the path being absent or empty instead (BigQuery's `insertErrors`, a
+    /// GraphQL `errors` list): failures are listed there inside the 2xx.
+    #[serde(default)]
+    pub absent: bool,
     /// Where the vendor's error message is (`error`).
     #[serde(default)]
     pub error: Option<String>,
@@ -433,7 +457,9 @@ pub struct JobState {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cursor {
-    /// The record field whose largest value is kept between runs (`created`, `updated_at`).
+    /// The record field whose largest value is kept between runs (`created`, `updated_at`);
+    /// unused by the `row` format.
+    #[serde(default)]
     pub field: String,
     /// How the kept value is written into the poll request's `{since}`.
     pub format: CursorFormat,
@@ -459,6 +485,9 @@ pub enum CursorFormat {
     Date,
     /// An increasing id.
     Id,
+    /// The number of records already seen (rows appended to a sheet, which carry no date or
+    /// id): the records past it are new.
+    Row,
 }
 
 /// How a vendor delivers webhooks to the function URL.
@@ -785,6 +814,9 @@ pub enum EventDelivery {
     Sqs,
     /// Kinesis batches.
     Kinesis,
+    /// A Kafka event source (Amazon MSK or a self-managed cluster): batches by
+    /// topic-partition, values base64.
+    Kafka,
 }
 
 /// Something that happens in a tool and can start a workflow.
@@ -814,6 +846,10 @@ pub struct Event {
     /// For `poll`: how the function remembers what it has already seen.
     #[serde(default)]
     pub cursor: Option<Cursor>,
+    /// For `http`: the delivery carries only ids (Facebook's `leadgen_id`, Square's
+    /// `order_id`): the call that fetches the record, on the item (`{field:order_id}`).
+    #[serde(default)]
+    pub detail: Option<Detail>,
     /// The fields of one item (after `item_path`), as the vendor documents them.
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -1005,6 +1041,8 @@ impl Catalog {
                     }
                 }
             }
+            answers::check_tool(t, &creds)
+                .map_err(|m| WorkflowError::Internal(format!("tool catalog: {m}")))?;
             for a in &t.actions {
                 if let Some(w) = &a.wait
                     && let Some(missing) = std::iter::once(&w.status)
@@ -1132,6 +1170,10 @@ impl Catalog {
             && let Some(a) = owner.action(action)
         {
             credentials.extend(crate::refs::credentials_for(owner, a));
+        }
+        if owner.events.iter().any(|e| e.detail.is_some()) {
+            // an id-only delivery is completed with a call to the vendor's API
+            credentials.extend(crate::refs::api_credentials(owner));
         }
         let mut seen = BTreeSet::new();
         credentials.retain(|c| seen.insert(c.clone()));

@@ -9,6 +9,8 @@ use crate::model::{Delivery, Plan};
 /// The caveats of `plan`, in plan order, without duplicates.
 pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // what an action asks the user to know (its `caveat`), after the unverified entries
+    let mut notes: Vec<String> = Vec::new();
     let mut say = |what: String, r: Option<&Reference>| {
         if let Some(r) = r.filter(|r| !r.verified) {
             let line = format!(
@@ -55,12 +57,24 @@ pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
                 format!("The step \"{}\" ({})", a.label, tool.name),
                 a.reference.as_ref(),
             );
+            notes.extend(a.caveat.iter().cloned());
         }
         if let Some(x) = &tool.token_exchange {
             say(
                 format!("How {} issues access tokens", tool.name),
                 x.reference.as_ref(),
             );
+        }
+        if let Some(x) = &tool.signed_token {
+            say(
+                format!("How {} access tokens are signed", tool.name),
+                x.reference.as_ref(),
+            );
+        }
+    }
+    for line in notes {
+        if !out.contains(&line) {
+            out.push(line);
         }
     }
     if let Some(why) = fallback {

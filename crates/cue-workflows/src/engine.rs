@@ -695,6 +695,7 @@ mod tests {
                     EventDelivery::S3 => Delivery::S3,
                     EventDelivery::Sqs => Delivery::Sqs,
                     EventDelivery::Kinesis => Delivery::Kinesis,
+                    EventDelivery::Kafka => Delivery::Kafka,
                 };
                 let trigger = Trigger {
                     kind: TriggerKind::AppEvent,

@@ -89,6 +89,9 @@ pub enum Delivery {
     Sqs,
     /// A Kinesis event source mapping delivers batches.
     Kinesis,
+    /// A Kafka event source mapping (Amazon MSK or self-managed) delivers batches by
+    /// topic-partition.
+    Kafka,
     /// Invoked directly (console, CLI, SDK).
     Direct,
 }

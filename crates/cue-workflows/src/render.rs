@@ -99,6 +99,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/refresh_store.py.j2"),
     ),
     (
+        "python/signed_token.py.j2",
+        include_str!("../codegen/python/signed_token.py.j2"),
+    ),
+    (
+        "python/answers.py.j2",
+        include_str!("../codegen/python/answers.py.j2"),
+    ),
+    (
         "python/step.py.j2",
         include_str!("../codegen/python/step.py.j2"),
     ),
@@ -137,6 +145,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "python/handler/sqs.py.j2",
         include_str!("../codegen/python/handler/sqs.py.j2"),
+    ),
+    (
+        "python/handler/kafka.py.j2",
+        include_str!("../codegen/python/handler/kafka.py.j2"),
     ),
     (
         "python/handler/kinesis.py.j2",

@@ -212,6 +212,7 @@ pub(crate) fn template(
             Delivery::S3 => "s3",
             Delivery::Sqs => "sqs",
             Delivery::Kinesis => "kinesis",
+            Delivery::Kafka => "kafka",
             Delivery::Direct => "direct",
         },
         placeholders: plan

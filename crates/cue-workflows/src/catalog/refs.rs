@@ -199,6 +199,16 @@ fn action_refs(a: &Action) -> Vec<String> {
     out
 }
 
+/// The credentials every HTTP call of a tool needs (base URL, auth, headers), in catalog order.
+pub(crate) fn api_credentials(tool: &Tool) -> Vec<String> {
+    let refs = api_refs(tool).unwrap_or_default();
+    tool.credentials
+        .iter()
+        .filter(|c| refs.contains(&c.env))
+        .map(|c| c.env.clone())
+        .collect()
+}
+
 /// Every reference a tool's specs use (for the catalog check); fails on a bad auth spec.
 pub(crate) fn refs_in_tool(tool: &Tool) -> Result<Vec<String>, String> {
     let mut out = api_refs(tool)?;
@@ -222,6 +232,13 @@ pub(crate) fn credentials_for(tool: &Tool, action: &Action) -> Vec<String> {
         for v in x.params.values() {
             refs_in_str(v, &mut refs);
         }
+    }
+    if let Some(s) = &tool.signed_token
+        && refs.contains(&s.provides)
+    {
+        // the function signs this token itself, with the key
+        refs.retain(|r| *r != s.provides);
+        refs.push(s.key.clone());
     }
     tool.credentials
         .iter()

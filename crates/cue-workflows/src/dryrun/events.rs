@@ -189,6 +189,7 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
             e
         }
         Delivery::S3 | Delivery::Sqs | Delivery::Kinesis => aws_batch(plan, trigger, item),
+        Delivery::Kafka => kafka_batch(trigger, &item),
     };
     SampleEvent { event, signing }
 }
@@ -199,9 +200,15 @@ fn sample_item(plan: &Plan, event: Option<&Event>) -> Value {
     let documented = event.and_then(|e| {
         let body = &e.example.as_ref()?.body;
         match (e.delivery, e.item_path.as_deref()) {
-            (crate::catalog::EventDelivery::Http, Some(path)) => {
-                Some(path.split('.').try_fold(body, |v, k| v.get(k))?.clone())
-            }
+            (crate::catalog::EventDelivery::Http, Some(path)) => Some(
+                path.split('.')
+                    .try_fold(body, |v, k| match v {
+                        // `entry.0.changes.0.value`: a number steps into a list
+                        Value::Array(items) => items.get(k.parse::<usize>().ok()?),
+                        _ => v.get(k),
+                    })?
+                    .clone(),
+            ),
             (crate::catalog::EventDelivery::Http, None) => Some(body.clone()),
             _ => None,
         }
@@ -440,11 +447,64 @@ fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Valu
     batch
 }
 
+/// A Kafka event source batch (Amazon MSK's shape): the trigger event's documented batch with
+/// its first record's value replaced by `item`, base64 as Lambda delivers it.
+fn kafka_batch(trigger: Option<(&Tool, &Event)>, item: &Value) -> Value {
+    let value = base64::engine::general_purpose::STANDARD.encode(item.to_string());
+    let mut batch = trigger
+        .and_then(|(_, e)| e.example.as_ref())
+        .map(|e| e.body.clone())
+        .filter(|b| b.get("records").is_some_and(Value::is_object))
+        .unwrap_or_else(|| {
+            json!({"eventSource": "aws:kafka", "records": {"workflow-events-0": [
+                {"topic": "workflow-events", "partition": 0, "offset": 0, "timestamp": 0,
+                 "timestampType": "CREATE_TIME", "headers": []}]}})
+        });
+    if let Some(record) = batch["records"]
+        .as_object_mut()
+        .and_then(|m| m.values_mut().next())
+        .and_then(Value::as_array_mut)
+        .and_then(|r| r.first_mut())
+    {
+        record["value"] = json!(value);
+    }
+    batch
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::{Engine, GenerateRequest};
+
+    #[test]
+    fn a_documented_item_is_found_through_list_indexes() {
+        let engine = Engine::new().unwrap();
+        let tool = engine.catalog().tool("facebook").unwrap();
+        let event = tool.events.iter().find(|e| e.id == "lead").unwrap();
+        let item = sample_item(
+            &crate::model::Plan {
+                name: String::new(),
+                summary: String::new(),
+                trigger: crate::model::Trigger {
+                    kind: crate::model::TriggerKind::AppEvent,
+                    delivery: Delivery::Http,
+                    schedule_expression: None,
+                    timezone: None,
+                    description: String::new(),
+                    tool: Some("facebook".into()),
+                    event: Some("lead".into()),
+                    params: std::collections::BTreeMap::new(),
+                    filter: None,
+                },
+                steps: Vec::new(),
+                tools: Vec::new(),
+                assumptions: Vec::new(),
+            },
+            Some(event),
+        );
+        assert_eq!(item["leadgen_id"], json!("LEADGEN_ID"), "{item}");
+    }
 
     fn plan(prompt: &str) -> (Engine, Plan) {
         let engine = Engine::new().unwrap();

@@ -345,6 +345,27 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
             Vec::new(),
         ));
     }
+    if let Api::Http { base_url, .. } = &tool.api {
+        // an id-only webhook item is completed with a call the simulator answers with a
+        // record of the event's fields
+        for e in &tool.events {
+            if let Some(d) = &e.detail {
+                let record = record_of(&e.fields);
+                let body = match d.record.as_deref() {
+                    None | Some("") => record,
+                    Some(path) => nest(path, record),
+                };
+                routes.push(http_route(
+                    tool,
+                    format!("{}.detail", e.id),
+                    &d.method,
+                    &format!("{base_url}{}", d.path),
+                    Answer { status: 200, body },
+                    Vec::new(),
+                ));
+            }
+        }
+    }
     routes
 }
 

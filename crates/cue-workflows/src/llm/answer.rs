@@ -192,6 +192,7 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
         (_, Some(EventDelivery::S3)) => Delivery::S3,
         (_, Some(EventDelivery::Sqs)) => Delivery::Sqs,
         (_, Some(EventDelivery::Kinesis)) => Delivery::Kinesis,
+        (_, Some(EventDelivery::Kafka)) => Delivery::Kafka,
     };
     let mut assumptions: Vec<String> = Vec::new();
     let schedule = nonempty(t.schedule);
@@ -290,7 +291,10 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
             offset = 1;
         }
     }
-    let batch_trigger = matches!(delivery, Delivery::Sqs | Delivery::Kinesis | Delivery::S3);
+    let batch_trigger = matches!(
+        delivery,
+        Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka | Delivery::S3
+    );
     for (i, s) in answer.steps.into_iter().enumerate() {
         let n = i + 1;
         let tool = known_tool(catalog, s.tool.trim())?;

@@ -300,6 +300,7 @@ fn source<'c>(
         (_, Some(EventDelivery::S3)) => Delivery::S3,
         (_, Some(EventDelivery::Sqs)) => Delivery::Sqs,
         (_, Some(EventDelivery::Kinesis)) => Delivery::Kinesis,
+        (_, Some(EventDelivery::Kafka)) => Delivery::Kafka,
         (_, None) => Delivery::Http,
     };
     let (schedule_expression, timezone, mut description) = match (&trig.schedule, delivery) {
@@ -378,7 +379,7 @@ fn place_conditions(
     for (at, c) in conds {
         let event_items = matches!(
             delivery,
-            Delivery::Http | Delivery::S3 | Delivery::Sqs | Delivery::Kinesis
+            Delivery::Http | Delivery::S3 | Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka
         );
         if at < first_step_at && event_items {
             if filter.is_none() {

@@ -455,7 +455,10 @@ pub(super) fn build(
         trigger_params = extract_params(&defaults, text, span, &mut used_quotes);
     }
     let mut steps: Vec<Step> = Vec::new();
-    let batch_trigger = matches!(delivery, Delivery::Sqs | Delivery::Kinesis | Delivery::S3);
+    let batch_trigger = matches!(
+        delivery,
+        Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka | Delivery::S3
+    );
     for (i, d) in drafts.iter().enumerate() {
         let tool = catalog.tool_at(d.tool);
         let Some(action) = tool.action(&d.action) else {

@@ -119,6 +119,8 @@ impl<'a> Ctx<'a> {
                 self.param(n, &n[6..])?
             ),
             n if n.starts_with("field:") => format!("_field({v}, {})", py_str(&n[6..])),
+            // a dotted path into the value, exactly (a follow-up call reads the last answer)
+            n if n.starts_with("path:") => format!("_path({v}, {})", py_str(&n[5..])),
             // the record's own field, else the step's setting: {field_or:email:to}
             n if n.starts_with("field_or:") => {
                 let (field, param) = n[9..].split_once(':').unwrap_or((&n[9..], ""));

@@ -6,6 +6,9 @@
 //! plain strings, which only an escaping filter can print; expressions built here from the
 //! catalog's specs are [`Code`].
 
+mod answers;
+#[cfg(test)]
+mod answers_tests;
 #[cfg(test)]
 mod encoding_tests;
 #[cfg(test)]
@@ -13,6 +16,7 @@ mod example_requests;
 mod expr;
 #[cfg(test)]
 mod polling_tests;
+mod signed_token;
 mod token;
 mod webhook;
 
@@ -28,7 +32,9 @@ use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
 use crate::render::{PlanText, Templates};
+use answers::{FollowView, SyncView};
 use expr::{Code, Ctx};
+use signed_token::SignedTokenFn;
 use token::TokenFn;
 use webhook::Webhook;
 
@@ -91,6 +97,7 @@ pub(crate) fn prepare<'a>(
         helpers: BTreeSet::new(),
         header_fns: BTreeMap::new(),
         token_fns: BTreeMap::new(),
+        signed_fns: BTreeMap::new(),
         placeholders: plan.placeholders(),
         learned_secret: None,
     };
@@ -102,7 +109,12 @@ pub(crate) fn prepare<'a>(
         .collect::<Result<Vec<_>, _>>()?;
     let handler = g.handler(plan)?;
     let cursor = g.cursor(plan, &mut steps);
-    let has_cursor = cursor.is_some();
+    let sync = steps.iter().any(|s| s.sync.is_some());
+    if sync {
+        g.imports.insert("boto3");
+        g.helpers.insert("sync");
+    }
+    let has_cursor = cursor.is_some() || sync;
     if g.helpers.contains("time") || g.imports.contains("datetime") {
         g.imports.insert("datetime");
         g.helpers.insert("time");
@@ -125,7 +137,9 @@ pub(crate) fn prepare<'a>(
         header_fns: g.header_fns.into_values().collect(),
         token_fns: g.token_fns.into_values().collect(),
         token_store: !rotated.is_empty(),
+        signed_fns: g.signed_fns.into_values().collect(),
         cursor,
+        sync,
         detail_limit: steps.iter().any(|s| s.detail.is_some()),
         filter: plan.trigger.filter.as_ref().map(Cond::from),
         steps,
@@ -156,6 +170,10 @@ struct Module<'a> {
     token_fns: Vec<TokenFn>,
     /// A token function keeps a rotated refresh token in Secrets Manager.
     token_store: bool,
+    /// Tokens the function signs itself.
+    signed_fns: Vec<SignedTokenFn>,
+    /// A step keeps a vendor sync cursor in the cursor table.
+    sync: bool,
     /// How a polling trigger remembers what it has emitted.
     cursor: Option<CursorView>,
     /// A step fetches its listed records one by one (`DETAIL_LIMIT` bounds them).
@@ -211,6 +229,10 @@ struct Helpers {
     imap: bool,
     file: bool,
     job: bool,
+    /// `_zip_records` and its kinds (`python/answers.py.j2`).
+    zip: bool,
+    /// The vendor sync cursor (`python/answers.py.j2`).
+    sync: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -226,6 +248,8 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             imap: h.contains("imap"),
             file: h.contains("file"),
             job: h.contains("job"),
+            zip: h.contains("zip"),
+            sync: h.contains("sync"),
         }
     }
 }
@@ -309,6 +333,12 @@ struct StepFn {
     detail: Option<Code>,
     /// Where the record is in the detail call's answer.
     detail_record: String,
+    /// The records, from `response`, when the answer's rows are positional cells.
+    zip: Option<Code>,
+    /// Asked again until the vendor's job finished.
+    follow: Option<FollowView>,
+    /// The vendor's sync cursor, kept between runs.
+    sync: Option<SyncView>,
 }
 
 /// The handler of the trigger's delivery (`python/handler/<delivery>.py.j2`).
@@ -321,6 +351,10 @@ struct Handler {
     item_path: Option<String>,
     /// What a delivery of the trigger's event looks like among all the vendor sends.
     matches: Vec<MatchView>,
+    /// The call that fetches the record of an id-only delivery, on `item`.
+    detail: Option<Code>,
+    /// Where the record is in that call's answer.
+    detail_record: String,
 }
 
 /// One condition of an event's `match`: a header or a body path equal to a value.
@@ -345,6 +379,8 @@ struct Gen<'c> {
     header_fns: BTreeMap<String, HeaderFn>,
     /// By function name.
     token_fns: BTreeMap<String, TokenFn>,
+    /// By function name.
+    signed_fns: BTreeMap<String, SignedTokenFn>,
     /// The plan's credentials: the constants the module defines.
     placeholders: Vec<String>,
     learned_secret: Option<String>,
@@ -395,7 +431,23 @@ impl Gen<'_> {
                 }
                 None => None,
             },
-            None => None,
+            None => match tool
+                .signed_token
+                .as_ref()
+                .and_then(|s| signed_token::signed_token_fn(&tool.name, s, &self.placeholders))
+            {
+                Some(f) => {
+                    self.imports.extend(["base64", "hashlib", "hmac"]);
+                    let call = format!("{}()", f.name);
+                    let provides = tool
+                        .signed_token
+                        .as_ref()
+                        .map_or("", |s| s.provides.as_str());
+                    self.signed_fns.entry(f.name.clone()).or_insert(f);
+                    Some((provides, call))
+                }
+                None => None,
+            },
         };
         let auth_value = |v: AuthValue<'_>| match (v, &exchanged) {
             (AuthValue::Credential(c), Some((provides, call))) if c == *provides => {
@@ -525,35 +577,15 @@ impl Gen<'_> {
                 &[call, Code::literal(records), Code::literal(columns)],
             );
         }
-        let detail = match (&action.detail, &tool.api) {
-            (Some(d), Api::Http { base_url, auth }) => {
-                let auth = Auth::parse(auth)
-                    .map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
-                let mut dctx = Ctx::new("record", &consts);
-                let mut args = vec![
-                    Code::literal(&d.method),
-                    dctx.string(&format!("{base_url}{}", d.path), true)?,
-                    expr::keyword(
-                        "headers",
-                        &expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]),
-                    ),
-                ];
-                let mut query = Vec::new();
-                for (k, v) in &d.query {
-                    query.push(expr::entry(k, &dctx.value(v)?));
-                }
-                if let Auth::Query { name, value } = auth {
-                    query.push(expr::entry(name, &auth_value(value)));
-                }
-                if !query.is_empty() {
-                    args.push(expr::keyword("params", &expr::dict(&query)));
-                }
-                self.imports.extend(dctx.imports);
-                self.helpers.extend(dctx.helpers);
-                Some(expr::call(&expr::name("_http"), &args))
-            }
-            _ => None,
+        let detail = match &action.detail {
+            Some(d) => self.side_call(tool, d, "record", &consts)?,
+            None => None,
         };
+        let follow = self.follow(tool, action, &consts)?;
+        let zip = answers::zipped_records(action);
+        if zip.is_some() {
+            self.helpers.insert("zip");
+        }
         if ctx.helpers.contains("file") {
             // a file named by bucket and key is read from S3
             self.iam.insert("s3:GetObject".to_owned());
@@ -591,6 +623,9 @@ impl Gen<'_> {
                 .as_ref()
                 .and_then(|d| d.record.clone())
                 .unwrap_or_default(),
+            zip,
+            follow,
+            sync: answers::sync_view(action),
         })
     }
 
@@ -616,7 +651,8 @@ impl Gen<'_> {
                     ),
                 ];
                 if let Some(b) = &action.body {
-                    args.push(expr::keyword("payload", &ctx.value(b)?));
+                    let payload = answers::with_sync_cursor(action, ctx.value(b)?);
+                    args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
                 for (k, v) in &action.query {
@@ -662,7 +698,7 @@ impl Gen<'_> {
                     let triple = format!(
                         "({}, {}, {})",
                         Code::literal(&ok.path).as_str(),
-                        expr::json_literal(&ok.equals).as_str(),
+                        answers::success_expected(ok.absent, &ok.equals).as_str(),
                         error.as_str()
                     );
                     args.push(expr::keyword("success", &expr::name(&triple)));
@@ -812,6 +848,7 @@ impl Gen<'_> {
                 CursorFormat::Iso8601 => "iso8601",
                 CursorFormat::Date => "date",
                 CursorFormat::Id => "id",
+                CursorFormat::Row => "row",
             },
             dedupe: cursor.dedupe.clone(),
         })
@@ -854,10 +891,13 @@ impl Gen<'_> {
                 Delivery::S3 => "s3",
                 Delivery::Sqs => "sqs",
                 Delivery::Kinesis => "kinesis",
+                Delivery::Kafka => "kafka",
             },
             webhook: None,
             item_path: None,
             matches: Vec::new(),
+            detail: None,
+            detail_record: String::new(),
         };
         match t.delivery {
             Delivery::Http => {
@@ -886,6 +926,12 @@ impl Gen<'_> {
                 handler.matches = event
                     .map(|e| e.matches.iter().map(MatchView::from).collect())
                     .unwrap_or_default();
+                if let (Some(tool), Some(event)) = (tool, event)
+                    && let Some((call, record)) = self.event_detail(tool, event)?
+                {
+                    handler.detail = Some(call);
+                    handler.detail_record = record;
+                }
             }
             Delivery::S3 => {
                 self.imports.insert("boto3");
@@ -896,7 +942,7 @@ impl Gen<'_> {
                     .insert("_s3_reader".to_owned(), Client::S3Reader);
             }
             // Kinesis data and Kafka values (read by the queue handler) are base64
-            Delivery::Kinesis | Delivery::Sqs => {
+            Delivery::Kinesis | Delivery::Sqs | Delivery::Kafka => {
                 self.imports.insert("base64");
             }
             Delivery::Schedule | Delivery::Poll | Delivery::Direct => {}

@@ -95,6 +95,10 @@ fn polling_triggers_emit_each_item_once() {
             let (Some(cursor), Some(poll)) = (&event.cursor, &event.poll) else {
                 continue;
             };
+            if cursor.format == crate::catalog::CursorFormat::Row {
+                // counted rows, not values: answers_tests.rs
+                continue;
+            }
             let action = tool.action(poll).unwrap();
             let plan = Plan {
                 name: "Poll".to_owned(),
@@ -150,6 +154,7 @@ fn polling_triggers_emit_each_item_once() {
                         crate::catalog::CursorFormat::Iso8601 => "iso8601",
                         crate::catalog::CursorFormat::Date => "date",
                         crate::catalog::CursorFormat::Id => "id",
+                        crate::catalog::CursorFormat::Row => "row",
                     }
                 ),
             );

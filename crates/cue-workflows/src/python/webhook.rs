@@ -41,6 +41,8 @@ enum Check {
         prefix: String,
         /// The expression of what is signed.
         signed: Code,
+        /// What is signed holds the request URL, which is checked with and without its final `/`.
+        signs_url: bool,
         /// For `key=value` lists: the separator and the key of the signature.
         pairs: Option<Pairs>,
         timestamp: Option<Time>,
@@ -150,6 +152,7 @@ impl Webhook {
                     base64: *encoding == SignatureEncoding::Base64,
                     prefix: prefix.clone(),
                     signed: signed_content(signed, time.is_some())?,
+                    signs_url: signed.contains("{url}"),
                     pairs: pairs.as_ref().map(|p| Pairs {
                         separator: p.separator.clone(),
                         assign: p.assign.clone(),

@@ -216,7 +216,8 @@ class Context:
 
 
 def prepare(module, verdict="SUCCESS"):
-    """Replaces what would leave the machine: the deferred run and PayPal's verification."""
+    """Replaces what would leave the machine: the deferred run, PayPal's verification and the
+    calls that complete id-only deliveries."""
     deferred = []
     if hasattr(module, "_defer"):
         module._defer = lambda items, context: deferred.append(items)
@@ -229,6 +230,9 @@ def prepare(module, verdict="SUCCESS"):
             return {"verification_status": verdict}
         if "oauth2/token" in url:
             return {"access_token": "A21AA-test", "expires_in": 32400}
+        if method == "GET":
+            # the record of an id-only delivery (the event's detail call); the item stays
+            return {}
         return real_http(method, url, **kwargs)
     module._http = fake_http
     return deferred, calls

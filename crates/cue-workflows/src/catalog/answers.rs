@@ -1,0 +1,249 @@
+//! Catalog shapes for answers and state the plain request model cannot express (issue 12,
+//! second review): records sent as positional cells named by a schema or a header row, a job
+//! answered before it finished, a vendor sync cursor kept between runs, a token the function
+//! signs itself, and a follow-up call that turns an id-only webhook delivery into the record.
+//! Each is data on the catalog entry; `python/answers.rs` and `python/signed_token.rs` write
+//! the code for it.
+
+use serde::Deserialize;
+
+use super::Reference;
+
+/// How the records are built from an answer whose rows are positional cells.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RecordsZip {
+    /// Each row's cells are named by a schema elsewhere in the answer (BigQuery's
+    /// `schema.fields[i].name` for `rows[].f[i].v`).
+    Schema {
+        /// Dotted path of the list of column descriptions (`schema.fields`).
+        names: String,
+        /// The key of a column's name in its description (`name`).
+        name: String,
+        /// The key of a row's cell list (`f`); `""`: the row is the list.
+        #[serde(default)]
+        cells: String,
+        /// The key of a cell's value (`v`); `""`: the cell is the value.
+        #[serde(default)]
+        value: String,
+    },
+    /// The first row holds the column names (a spreadsheet with a header row); it is not a record.
+    HeaderRow,
+}
+
+/// A job that may answer before it finished (BigQuery's `jobComplete: false`): the function
+/// asks again with `method`/`path` until `until` equals `equals`, at most `attempts` times.
+/// References in `path` and `query` read the previous answer (`{path:jobReference.jobId}`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Follow {
+    /// Dotted path of the flag in the answer (`jobComplete`).
+    pub until: String,
+    /// The value that means done (`true`).
+    pub equals: serde_json::Value,
+    #[serde(default = "super::get")]
+    pub method: String,
+    /// Appended to the base URL.
+    pub path: String,
+    #[serde(default)]
+    pub query: std::collections::BTreeMap<String, serde_json::Value>,
+    /// How many times to ask again before failing.
+    #[serde(default = "default_attempts")]
+    pub attempts: u32,
+    #[serde(default)]
+    pub reference: Option<Reference>,
+}
+
+fn default_attempts() -> u32 {
+    10
+}
+
+/// A vendor cursor (Plaid's `/transactions/sync`): the answer's `response` value is kept in
+/// the cursor table and sent as the request body's `request` field on the next run; pages are
+/// read while `more` is true. The first run (no kept cursor) only records where the vendor's
+/// history ends, so it hands on nothing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncCursor {
+    /// The body field that carries the kept cursor (`cursor`); omitted when none is kept.
+    pub request: String,
+    /// Where the next cursor is in the answer (`next_cursor`).
+    pub response: String,
+    /// Where the answer says more pages follow (`has_more`).
+    pub more: String,
+    /// The most pages one run reads; the rest waits for the next run.
+    #[serde(default = "default_pages")]
+    pub max_pages: u32,
+}
+
+fn default_pages() -> u32 {
+    20
+}
+
+/// A token the function signs itself on every run, from a key the user keeps (Ghost's Admin
+/// API JWT, valid 5 minutes), so no short-lived token is stored as a credential.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedToken {
+    pub kind: SignedTokenKind,
+    /// The credential `api.auth` uses, which the user then no longer fills in.
+    pub provides: String,
+    /// The credential holding the key.
+    pub key: String,
+    /// How the key is written.
+    pub key_format: KeyFormat,
+    /// The JWT's `aud` claim.
+    #[serde(default)]
+    pub audience: Option<String>,
+    /// `exp` − `iat`.
+    pub lifetime_seconds: u32,
+    #[serde(default)]
+    pub reference: Option<Reference>,
+}
+
+/// The kind of a self-signed token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedTokenKind {
+    /// A JWT signed with HMAC-SHA256.
+    JwtHs256,
+}
+
+/// How a signing key is written in its credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyFormat {
+    /// `<key id>:<hex secret>` (Ghost Admin API keys): the id is the JWT's `kid`, the secret
+    /// is hex-decoded.
+    IdHexSecret,
+    /// The UTF-8 text is the secret.
+    Text,
+}
+
+/// What the catalog check asks of these shapes: each where the generator can use it.
+pub(crate) fn check_tool(
+    t: &super::Tool,
+    creds: &std::collections::BTreeSet<&str>,
+) -> Result<(), String> {
+    if let Some(s) = &t.signed_token {
+        for c in [&s.provides, &s.key] {
+            if !creds.contains(c.as_str()) {
+                return Err(format!(
+                    "{} signed token names unknown credential {c}",
+                    t.id
+                ));
+            }
+        }
+    }
+    for a in &t.actions {
+        let read = a.role == super::Role::Read;
+        if (a.zip.is_some() || a.follow.is_some() || a.sync.is_some()) && !read {
+            return Err(format!(
+                "{} action {}: zip, follow and sync belong to read actions",
+                t.id, a.id
+            ));
+        }
+        if a.sync.is_some() && !a.body.as_ref().is_some_and(serde_json::Value::is_object) {
+            return Err(format!(
+                "{} action {}: a sync cursor travels in a JSON body",
+                t.id, a.id
+            ));
+        }
+        if let Some(ok) = &a.success
+            && ok.absent
+            && !ok.equals.is_null()
+        {
+            return Err(format!(
+                "{} action {}: success is either absent or equals a value",
+                t.id, a.id
+            ));
+        }
+    }
+    for e in &t.events {
+        if e.detail.is_some() && e.delivery != super::EventDelivery::Http {
+            return Err(format!(
+                "{} event {}: a detail call completes webhook deliveries",
+                t.id, e.id
+            ));
+        }
+        if e.cursor
+            .as_ref()
+            .is_some_and(|c| c.field.is_empty() != (c.format == super::CursorFormat::Row))
+        {
+            return Err(format!(
+                "{} event {}: a cursor names its field, except by row",
+                t.id, e.id
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::catalog::{Catalog, CursorFormat, EventDelivery, Role, Tool};
+
+    fn checked(t: &Tool) -> Result<(), String> {
+        let creds: BTreeSet<&str> = t.credentials.iter().map(|c| c.env.as_str()).collect();
+        check_tool(t, &creds)
+    }
+
+    fn tool(id: &str) -> Tool {
+        Catalog::builtin().unwrap().tool(id).unwrap().clone()
+    }
+
+    #[test]
+    fn the_catalog_uses_each_shape_where_the_generator_can() {
+        for id in [
+            "bigquery",
+            "ghost",
+            "plaid",
+            "google_sheets",
+            "square",
+            "snowflake",
+        ] {
+            assert_eq!(checked(&tool(id)), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn shapes_in_the_wrong_place_are_refused() {
+        let mut t = tool("bigquery");
+        let i = t.actions.iter().position(|a| a.zip.is_some()).unwrap();
+        t.actions[i].role = Role::Write;
+        assert!(checked(&t).unwrap_err().contains("belong to read actions"));
+
+        let mut t = tool("bigquery");
+        let s = t
+            .actions
+            .iter_mut()
+            .find_map(|a| a.success.as_mut())
+            .unwrap();
+        s.equals = serde_json::json!(true);
+        assert!(checked(&t).unwrap_err().contains("absent or equals"));
+
+        let mut t = tool("plaid");
+        t.actions[0].body = None;
+        assert!(checked(&t).unwrap_err().contains("JSON body"));
+
+        let mut t = tool("ghost");
+        if let Some(s) = t.signed_token.as_mut() {
+            s.key = "GHOST_NOWHERE".to_owned();
+        }
+        assert!(checked(&t).unwrap_err().contains("GHOST_NOWHERE"));
+
+        let mut t = tool("square");
+        t.events[0].delivery = EventDelivery::Poll;
+        assert!(checked(&t).unwrap_err().contains("webhook deliveries"));
+
+        let mut t = tool("google_sheets");
+        let c = t.events.iter_mut().find_map(|e| e.cursor.as_mut()).unwrap();
+        assert_eq!(c.format, CursorFormat::Row);
+        c.field = "updated".to_owned();
+        assert!(checked(&t).unwrap_err().contains("except by row"));
+    }
+}

@@ -1,0 +1,486 @@
+//! The catalog's answer shapes in generated code (python/answers.rs), run with python3 against
+//! faked vendors: cells zipped into records, a job asked again until it finished, failures
+//! listed inside a 200, a self-signed token, a vendor sync cursor, a row-position poll, Kafka
+//! batches, id-only webhooks completed, signatures over either form of the URL, Zulu times.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use crate::Engine;
+use crate::model::{Delivery, Generated, Plan, PlannedTool, Step, Trigger, TriggerKind};
+
+/// A plan whose trigger is `trigger` (tool, event, delivery) and whose steps are `steps`.
+fn plan(engine: &Engine, trigger: Option<(&str, &str, Delivery)>, steps: &[(&str, &str)]) -> Plan {
+    let catalog = engine.catalog();
+    let mut tools: Vec<PlannedTool> = Vec::new();
+    let mut add = |id: &str, creds: Vec<String>| match tools.iter_mut().find(|t| t.id == id) {
+        Some(t) => t.credentials.extend(creds),
+        None => tools.push(PlannedTool {
+            id: id.to_owned(),
+            name: catalog.tool(id).unwrap().name.clone(),
+            credentials: creds,
+        }),
+    };
+    if let Some((tool, _, Delivery::Http)) = trigger {
+        let used = catalog.webhook_for(catalog.tool(tool)).unwrap();
+        add(&used.owner.id, used.credentials);
+    }
+    let steps: Vec<Step> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, (tool, action))| {
+            let t = catalog.tool(tool).unwrap();
+            let a = t.action(action).unwrap();
+            add(tool, crate::refs::credentials_for(t, a));
+            Step {
+                id: format!("step_{}", i + 1),
+                tool: (*tool).to_owned(),
+                action: (*action).to_owned(),
+                description: a.label.clone(),
+                params: a.params.clone(),
+                condition: None,
+                for_each: None,
+            }
+        })
+        .collect();
+    let (kind, delivery, tool, event) = match trigger {
+        Some((tool, event, delivery)) => (
+            TriggerKind::AppEvent,
+            delivery,
+            Some(tool.to_owned()),
+            Some(event.to_owned()),
+        ),
+        None => (TriggerKind::Schedule, Delivery::Schedule, None, None),
+    };
+    Plan {
+        name: "Answers".to_owned(),
+        summary: "Tests an answer shape.".to_owned(),
+        trigger: Trigger {
+            kind,
+            delivery,
+            schedule_expression: matches!(delivery, Delivery::Schedule | Delivery::Poll)
+                .then(|| "rate(5 minutes)".to_owned()),
+            timezone: None,
+            description: "trigger".to_owned(),
+            tool,
+            event,
+            params: BTreeMap::new(),
+            filter: None,
+        },
+        steps,
+        tools,
+        assumptions: Vec::new(),
+    }
+}
+
+fn generate(engine: &Engine, plan: Plan) -> Generated {
+    let g = engine.generate_from_plan(plan).unwrap();
+    let report = g.validation.as_ref().unwrap();
+    assert_eq!(report.error_count, 0, "{:?}\n{}", report.findings, g.code);
+    g
+}
+
+/// Runs `script` with the generated module loaded as `module`; `None` without python3.
+fn run(g: &Generated, script: &str) -> Option<String> {
+    if Command::new("python3").arg("--version").output().is_err() {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lambda_function.py");
+    std::fs::write(&path, &g.code).unwrap();
+    let prelude = r#"
+import base64, hashlib, hmac, importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+store = {}
+
+class Table:
+    def get_item(self, TableName, Key):
+        return {"Item": store[Key["id"]["S"]]} if Key["id"]["S"] in store else {}
+    def put_item(self, TableName, Item):
+        store[Item["id"]["S"]] = Item
+
+if hasattr(module, "_cursor_db"):
+    module._cursor_db = Table()
+    module.CURSOR_TABLE = "cursor-table"
+calls = []
+"#;
+    let out = Command::new("python3")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .arg("-c")
+        .arg(format!("{prelude}\n{script}\nprint('ok')"))
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}\n{}", g.code);
+    Some(text)
+}
+
+#[test]
+fn bigquery_rows_become_named_records_after_the_job_finished() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("bigquery", "query")]));
+    run(
+        &g,
+        r#"
+done = {"jobComplete": True, "jobReference": {"jobId": "job 1", "location": "EU"},
+        "schema": {"fields": [{"name": "name", "type": "STRING"}, {"name": "n", "type": "INTEGER"}]},
+        "rows": [{"f": [{"v": "Ada"}, {"v": "3"}]}, {"f": [{"v": "Bo"}, {"v": None}]}]}
+def fake(method, url, params=None, **kwargs):
+    calls.append((method, url, params))
+    if method == "POST":
+        return {"jobComplete": False, "jobReference": {"jobId": "job 1", "location": "EU"}}
+    return done if len(calls) > 2 else {"jobComplete": False, "jobReference": done["jobReference"]}
+module._google_access_token = lambda: "t"
+module._http = fake
+module.time.sleep = lambda s: None
+records = module.step_1_bigquery_query([])
+assert records == [{"name": "Ada", "n": "3"}, {"name": "Bo", "n": None}], records
+assert calls[1][0] == "GET" and calls[1][1].endswith("/queries/job%201"), calls
+assert calls[1][2]["location"] == "EU", calls
+# a job that never finishes is a failure, not "no rows"
+calls.clear()
+module._http = lambda method, url, params=None, **kwargs: {"jobComplete": False, "jobReference": {"jobId": "j", "location": "US"}}
+try:
+    module.step_1_bigquery_query([])
+    raise AssertionError("an unfinished job must fail")
+except RuntimeError as exc:
+    assert "did not finish" in str(exc)
+"#,
+    );
+}
+
+#[test]
+fn failures_listed_inside_a_200_are_failures() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("bigquery", "insert_rows")]));
+    assert!(
+        g.code
+            .contains("success=(\"insertErrors\", _Empty, \"insertErrors\")")
+    );
+    run(
+        &g,
+        r#"
+import io
+class Answer(io.BytesIO):
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        return False
+class Opener:
+    def __init__(self, body):
+        self.body = body
+    def open(self, request, timeout=None):
+        return Answer(json.dumps(self.body).encode())
+module._google_access_token = lambda: "t"
+module._OPENER = Opener({"kind": "bigquery#tableDataInsertAllResponse"})
+assert module.step_1_bigquery_insert_rows([{"a": 1}]) == [{"kind": "bigquery#tableDataInsertAllResponse"}]
+module._OPENER = Opener({"insertErrors": []})
+module.step_1_bigquery_insert_rows([{"a": 1}])
+module._OPENER = Opener({"insertErrors": [{"index": 0, "errors": [{"reason": "invalid"}]}]})
+try:
+    module.step_1_bigquery_insert_rows([{"a": 1}])
+    raise AssertionError("rejected rows must fail the step")
+except RuntimeError as exc:
+    assert "invalid" in str(exc)
+"#,
+    );
+}
+
+#[test]
+fn ghost_admin_tokens_are_signed_on_every_call() {
+    let engine = Engine::new().unwrap();
+    let p = plan(&engine, None, &[("ghost", "create_post")]);
+    assert!(
+        p.tools[0]
+            .credentials
+            .contains(&"GHOST_ADMIN_API_KEY".to_owned())
+    );
+    assert!(
+        !p.tools[0]
+            .credentials
+            .contains(&"GHOST_ADMIN_TOKEN".to_owned())
+    );
+    let g = generate(&engine, p);
+    run(
+        &g,
+        r#"
+secret = "a1" * 32
+module.GHOST_ADMIN_API_KEY = "6489" + ":" + secret
+def b64(part):
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+scheme, token = module._ghost_headers()["Authorization"].split(" ")
+assert scheme == "Ghost", scheme
+head, claims, sig = token.split(".")
+assert json.loads(b64(head)) == {"alg": "HS256", "typ": "JWT", "kid": "6489"}
+body = json.loads(b64(claims))
+assert body["aud"] == "/admin/" and body["exp"] - body["iat"] == 300, body
+expected = hmac.new(bytes.fromhex(secret), (head + "." + claims).encode(), hashlib.sha256).digest()
+assert b64(sig) == expected
+module.GHOST_ADMIN_API_KEY = "6489:not-hex"
+try:
+    module._ghost_admin_token()
+    raise AssertionError("a key that is not <id>:<hex> must be refused")
+except RuntimeError as exc:
+    assert "GHOST_ADMIN_API_KEY" in str(exc)
+"#,
+    );
+}
+
+#[test]
+fn plaid_keeps_its_sync_cursor_between_runs() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("plaid", "list_transactions")]),
+    );
+    assert!(g.template_yaml.contains("CURSOR_TABLE: !Ref CursorTable"));
+    assert!(g.assumptions.iter().any(|a| a.contains("first run")));
+    run(
+        &g,
+        r#"
+pages = {None: {"added": [{"transaction_id": "old"}], "next_cursor": "c1", "has_more": True},
+         "c1": {"added": [{"transaction_id": "old2"}], "next_cursor": "c2", "has_more": False},
+         "c2": {"added": [{"transaction_id": "new"}], "next_cursor": "c3", "has_more": False}}
+def fake(method, url, payload=None, **kwargs):
+    calls.append(payload)
+    return pages[payload.get("cursor")]
+module._http = fake
+assert module.run_workflow([])["step_1"] == 0, "the first run passes no history on"
+assert "cursor" not in calls[0] and calls[1]["cursor"] == "c1", calls
+assert json.loads(store["sync"]["value"]["S"]) == {"step_1": "c2"}
+calls.clear()
+assert module.run_workflow([])["step_1"] == 1
+assert calls[0]["cursor"] == "c2", calls
+assert json.loads(store["sync"]["value"]["S"]) == {"step_1": "c3"}
+# a failed run keeps the old cursor
+def broken(method, url, payload=None, **kwargs):
+    raise RuntimeError("down")
+module._http = broken
+try:
+    module.run_workflow([])
+except RuntimeError:
+    pass
+assert json.loads(store["sync"]["value"]["S"]) == {"step_1": "c3"}
+"#,
+    );
+}
+
+#[test]
+fn sheet_polls_emit_only_rows_added_since_the_last_run_without_the_header() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("google_sheets", "new_row", Delivery::Poll)),
+            &[("google_sheets", "read_rows")],
+        ),
+    );
+    run(
+        &g,
+        r#"
+sheet = [["Name", "Email"], ["Ana", "ana@example.com"]]
+module._http = lambda method, url, **kwargs: {"values": [list(r) for r in sheet]}
+module._google_access_token = lambda: "t"
+assert module.run_workflow([])["step_1"] == 0, "the first run only counts the rows"
+sheet.append(["Bo", "bo@example.com"])
+original = module.step_1_google_sheets_read_rows
+assert module.run_workflow([])["step_1"] == 1
+assert module._cursor_new(original([])) == [], "nothing new on the next run"
+assert original([]) == [{"Name": "Ana", "Email": "ana@example.com"}, {"Name": "Bo", "Email": "bo@example.com"}]
+sheet.pop()
+sheet.pop()
+assert module.run_workflow([])["step_1"] == 0, "deleted rows are not new rows"
+"#,
+    );
+}
+
+#[test]
+fn kafka_batches_reach_the_workflow_decoded() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("kafka", "record", Delivery::Kafka)),
+            &[("slack", "post_message")],
+        ),
+    );
+    assert!(g.template_yaml.contains("Type: MSK"), "{}", g.template_yaml);
+    assert!(g.template_yaml.contains("AWSLambdaMSKExecutionRole"));
+    run(
+        &g,
+        r#"
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def value(v):
+    return base64.b64encode(v.encode()).decode()
+event = {"eventSource": "aws:kafka", "records": {
+    "orders-0": [{"topic": "orders", "partition": 0, "offset": 1, "value": value('{"id": 7}')}],
+    "orders-1": [{"topic": "orders", "partition": 1, "offset": 4, "value": value("plain text")},
+                 {"topic": "orders", "partition": 1, "offset": 5, "value": "////"}]}}
+answer = module.lambda_handler(event, None)
+assert seen == [{"id": 7}, {"value": "plain text"}], seen
+assert answer["summary"] == {"step_1": 2}, answer
+assert module.lambda_handler({"Records": []}, None)["summary"] == {}
+"#,
+    );
+}
+
+/// A function URL event for `body` signed by Square over `url`.
+const SQUARE: &str = r#"
+def square_event(body, signed_url, key):
+    sig = base64.b64encode(hmac.new(key.encode(), (signed_url + body).encode(), hashlib.sha256).digest()).decode()
+    return {"rawPath": "/", "headers": {"host": "abc.lambda-url.us-east-1.on.aws", "x-square-hmacsha256-signature": sig},
+            "requestContext": {"http": {"method": "POST"}}, "body": body}
+"#;
+
+#[test]
+fn square_orders_are_fetched_and_signed_urls_match_with_or_without_the_final_slash() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("square", "order_created", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    run(
+        &g,
+        &format!(
+            "{SQUARE}{}",
+            r#"
+key = "sig-key"
+module.SQUARE_WEBHOOK_SIGNATURE_KEY = key
+module.SQUARE_ACCESS_TOKEN = "tok"
+module.SLACK_BOT_TOKEN = "xoxb"
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def fake(method, url, **kwargs):
+    calls.append((method, url))
+    return {"order": {"id": url.rsplit("/", 1)[-1], "total_money": {"amount": 2500, "currency": "USD"}}}
+module._http = fake
+body = json.dumps({"type": "order.created", "data": {"object": {"order_created": {"order_id": "ORD1", "state": "OPEN"}}}})
+for url in ("https://abc.lambda-url.us-east-1.on.aws", "https://abc.lambda-url.us-east-1.on.aws/"):
+    answer = module.lambda_handler(square_event(body, url, key), None)
+    assert answer["statusCode"] == 200, (url, answer)
+assert calls[0] == ("GET", "https://connect.squareup.com/v2/orders/ORD1"), calls
+assert seen[0]["total_money"]["amount"] == 2500, seen
+tampered = square_event(body, "https://abc.lambda-url.us-east-1.on.aws/", key)
+tampered["body"] = body.replace("ORD1", "ORD2")
+assert module.lambda_handler(tampered, None)["statusCode"] == 401
+other = square_event(body, "https://abc.lambda-url.us-east-1.on.aws/other", key)
+assert module.lambda_handler(other, None)["statusCode"] == 401
+"#
+        ),
+    );
+}
+
+#[test]
+fn facebook_leads_are_fetched_with_the_page_token() {
+    let engine = Engine::new().unwrap();
+    let p = plan(
+        &engine,
+        Some(("facebook", "lead", Delivery::Http)),
+        &[("slack", "post_message")],
+    );
+    assert!(
+        p.tools[0]
+            .credentials
+            .contains(&"FACEBOOK_PAGE_TOKEN".to_owned())
+    );
+    let g = generate(&engine, p);
+    run(
+        &g,
+        r#"
+module.FACEBOOK_APP_SECRET = "app-secret"
+module.FACEBOOK_VERIFY_TOKEN = "verify"
+module.FACEBOOK_PAGE_TOKEN = "page-token"
+module.SLACK_BOT_TOKEN = "xoxb"
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {}
+def fake(method, url, params=None, **kwargs):
+    calls.append((url, params))
+    return {"id": "L1", "field_data": [{"name": "email", "values": ["ana@example.com"]}]}
+module._http = fake
+body = json.dumps({"object": "page", "entry": [{"changes": [{"field": "leadgen", "value": {"leadgen_id": "L1", "form_id": "F"}}]}]})
+sig = "sha256=" + hmac.new(b"app-secret", body.encode(), hashlib.sha256).hexdigest()
+event = {"rawPath": "/", "headers": {"host": "h", "x-hub-signature-256": sig},
+         "requestContext": {"http": {"method": "POST"}}, "body": body}
+answer = module.lambda_handler(event, None)
+assert answer["statusCode"] == 200, answer
+assert calls[0][0] == "https://graph.facebook.com/v23.0/L1", calls
+assert calls[0][1]["access_token"] == "page-token" and "field_data" in calls[0][1]["fields"], calls
+assert seen[0]["field_data"][0]["values"] == ["ana@example.com"], seen
+"#,
+    );
+}
+
+#[test]
+fn since_and_now_are_zulu_to_the_second() {
+    let engine = Engine::new().unwrap();
+    let catalog = engine.catalog();
+    let (tool, event) = catalog
+        .tools()
+        .iter()
+        .find_map(|t| {
+            t.events.iter().find_map(|e| {
+                (e.cursor.as_ref()?.format == crate::catalog::CursorFormat::Iso8601)
+                    .then_some((t, e))
+            })
+        })
+        .unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some((&tool.id, &event.id, Delivery::Poll)),
+            &[(&tool.id, event.poll.as_deref().unwrap())],
+        ),
+    );
+    run(
+        &g,
+        r#"
+import re
+zulu = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+assert zulu.match(module._since()), module._since()
+assert zulu.match(module._now()), module._now()
+module._CURSOR["since"] = "2026-12-06T13:00:00.123456+01:00"
+assert module._since() == "2026-12-06T12:00:00Z", module._since()
+"#,
+    );
+}
+
+#[test]
+fn whatsapp_notifications_use_a_template_and_replies_carry_the_window_caveat() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("whatsapp", "send_template")]),
+    );
+    assert!(g.code.contains("\"type\": \"template\""), "{}", g.code);
+    assert!(g.code.contains("WHATSAPP_TEMPLATE"));
+    let reply = generate(
+        &engine,
+        plan(&engine, None, &[("whatsapp", "send_message")]),
+    );
+    assert!(
+        reply
+            .assumptions
+            .iter()
+            .any(|a| a.contains("last 24 hours")),
+        "{:?}",
+        reply.assumptions
+    );
+    assert!(!g.assumptions.iter().any(|a| a.contains("last 24 hours")));
+}
