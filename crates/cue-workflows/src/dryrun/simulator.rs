@@ -360,7 +360,11 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                     format!("{}.detail", e.id),
                     &d.method,
                     &format!("{base_url}{}", d.path),
-                    Answer { status: 200, body },
+                    Answer {
+                        status: 200,
+                        body,
+                        headers: BTreeMap::new(),
+                    },
                     Vec::new(),
                 ));
             }
