@@ -150,6 +150,9 @@ fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The server's `HOST`: loopback only.
+pub const SERVER_HOST: &str = "127.0.0.1";
+
 /// The gateway, running from the release binary on its own database, port and temp dir.
 /// Stopped (SIGTERM, then SIGKILL) and its database dropped on drop.
 pub struct Server {
@@ -199,7 +202,7 @@ impl Server {
         let env = [
             ("DATABASE_URL", database_url),
             ("SECRET_KEY", random_secret()?),
-            ("HOST", "127.0.0.1".to_owned()),
+            ("HOST", SERVER_HOST.to_owned()),
             ("PORT", port.to_string()),
             ("RATE_LIMIT_ENABLED", "false".to_owned()),
             (

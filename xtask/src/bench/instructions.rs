@@ -19,7 +19,7 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 
 use super::{Options, Route};
-use crate::server::Server;
+use crate::server::{SERVER_HOST, Server};
 
 /// How long the server may take to start under callgrind (it runs ~50× slower).
 const READY_WITHIN: Duration = Duration::from_secs(300);
@@ -172,7 +172,12 @@ fn parse_status(line: &str) -> anyhow::Result<u16> {
 }
 
 fn callgrind_control(args: &[&str], pid: u32) -> anyhow::Result<()> {
+    // It finds the server's pipes by names holding `$USER` and `$HOST` as valgrind saw them:
+    // the server's own environment, which has no USER and HOST=127.0.0.1 (its listen address).
     let status = Command::new("callgrind_control")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOST", SERVER_HOST)
         .args(args)
         .arg(pid.to_string())
         .stdout(std::process::Stdio::null())

@@ -217,15 +217,16 @@ fn lock_owner(conn: &mut AnyConnection, owner: &str) -> Result<(), DbError> {
     Ok(())
 }
 
+/// What [`usage`] selects. PostgreSQL's SUM of a BIGINT is a NUMERIC; the cast gives both
+/// backends a BIGINT. The index `workflows_owner_bytes_idx` covers it.
+const USAGE_COLUMNS: &str = "COUNT(*), CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT)";
+
 /// The owner's workflow count and stored bytes, summed by the database: one row back instead
 /// of one per workflow (up to `MAX_WORKFLOWS_PER_USER` on every create).
 fn usage(conn: &mut AnyConnection, owner: &str) -> Result<(usize, i64), DbError> {
-    // PostgreSQL's SUM of a BIGINT is a NUMERIC; the cast gives both backends a BIGINT.
     let (count, bytes): (i64, i64) = workflows::table
         .filter(workflows::owner_id.eq(owner))
-        .select(diesel::dsl::sql::<(BigInt, BigInt)>(
-            "COUNT(*), CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT)",
-        ))
+        .select(diesel::dsl::sql::<(BigInt, BigInt)>(USAGE_COLUMNS))
         .first(conn)?;
     Ok((usize::try_from(count).unwrap_or(usize::MAX), bytes))
 }
@@ -689,6 +690,36 @@ mod tests {
         stored_bytes_are_bounded_per_owner_and_shrinking_is_always_allowed,
         recent_reads_carry_only_the_column_asked_for,
     );
+
+    #[tokio::test]
+    async fn the_quota_sum_reads_only_an_index_on_sqlite() {
+        use diesel::prelude::*;
+
+        #[derive(QueryableByName)]
+        struct PlanStep {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            detail: String,
+        }
+        let Some(db) = crate::testing::fresh_database(crate::Backend::Sqlite).await else {
+            return;
+        };
+        drop(db.migrated_store().await);
+        let path = db.url().strip_prefix("sqlite://").unwrap_or(db.url());
+        let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+        let plan: Vec<PlanStep> = diesel::sql_query(format!(
+            "EXPLAIN QUERY PLAN SELECT {} FROM workflows WHERE owner_id = 'x'",
+            super::USAGE_COLUMNS
+        ))
+        .load(&mut conn)
+        .unwrap();
+        let steps: Vec<&str> = plan.iter().map(|s| s.detail.as_str()).collect();
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("COVERING INDEX workflows_owner_bytes_idx")),
+            "{steps:?}"
+        );
+    }
 
     #[test]
     fn a_stored_status_that_is_not_one_reads_as_corrupt() {
