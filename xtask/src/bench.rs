@@ -1,8 +1,10 @@
 //! `cargo xtask bench`: the release gateway under wrk, on SQLite and PostgreSQL, per route and
 //! connection count: requests/s, each route's share of `/health` in the same run, p50/p99
 //! latency, errors and the server's peak memory. `--profile ROUTE` records a perf profile of
-//! one route under load instead (see [`profile`]).
+//! one route under load instead (see [`profile`]); `--instructions ROUTE` counts the CPU
+//! instructions one request of a route costs, with callgrind (see [`instructions`]).
 
+mod instructions;
 mod profile;
 
 use std::path::{Path, PathBuf};
@@ -94,11 +96,16 @@ pub struct Options {
     pub env: Vec<(String, String)>,
     /// Record a perf profile of this route instead of the table.
     pub profile: Option<&'static Route>,
+    /// Count the instructions per request of this route under callgrind instead.
+    pub instructions: Option<&'static Route>,
+    /// Requests counted by `--instructions`, after `warmup_requests` that are not.
+    pub requests: u64,
+    pub warmup_requests: u64,
 }
 
 const USAGE: &str = "usage: cargo xtask bench [--duration 10s] [--backend sqlite|postgres|both] \
      [--connections 32,128] [--routes me,validate,generate] [--binary PATH] [--env KEY=VALUE]... \
-     [--profile ROUTE]";
+     [--profile ROUTE] [--instructions ROUTE [--requests 200] [--warmup-requests 50]]";
 
 impl Options {
     pub fn parse(args: &[String]) -> anyhow::Result<Self> {
@@ -110,6 +117,9 @@ impl Options {
             binary: None,
             env: Vec::new(),
             profile: None,
+            instructions: None,
+            requests: 200,
+            warmup_requests: 50,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -150,10 +160,24 @@ impl Options {
                     options.env.push((k.to_owned(), v.to_owned()));
                 }
                 "--profile" => options.profile = Some(Route::find(value()?)?),
+                "--instructions" => options.instructions = Some(Route::find(value()?)?),
+                "--requests" => options.requests = positive("--requests", value()?)?,
+                "--warmup-requests" => {
+                    options.warmup_requests = value()?
+                        .parse()
+                        .with_context(|| format!("{arg}: not a number"))?;
+                }
                 other => bail!("unknown option {other:?}; {USAGE}"),
             }
         }
         Ok(options)
+    }
+}
+
+fn positive(option: &str, s: &str) -> anyhow::Result<u64> {
+    match s.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => bail!("{option}: {s:?} is not a positive number"),
     }
 }
 
@@ -401,6 +425,9 @@ pub fn bench(args: &[String]) -> anyhow::Result<()> {
     if let Some(route) = options.profile {
         return profile::profile(&bin, &options, route, bodies.path());
     }
+    if let Some(route) = options.instructions {
+        return instructions::instructions(&bin, &options, route, bodies.path());
+    }
     let script = data_dir().join("route.lua");
     let warmup = Duration::from_secs(2);
     let mut rows = Vec::new();
@@ -550,12 +577,27 @@ mod tests {
         );
         assert_eq!(o.binary.as_deref(), Some(Path::new("/tmp/old")));
         assert_eq!(o.profile.map(|r| r.name), Some("validate"));
+        let o = Options::parse(&args(&[
+            "--instructions",
+            "generate",
+            "--requests",
+            "20",
+            "--warmup-requests",
+            "0",
+        ]))
+        .unwrap();
+        assert_eq!(o.instructions.map(|r| r.name), Some("generate"));
+        assert_eq!((o.requests, o.warmup_requests), (20, 0));
+        assert_eq!(Options::parse(&[]).unwrap().requests, 200);
         assert_eq!(Options::parse(&[]).unwrap().routes.len(), ROUTES.len());
         for bad in [
             &["--routes", "me,nope"][..],
             &["--env", "NOEQUALS"],
             &["--env", "=v"],
             &["--profile", "/admin"],
+            &["--instructions", "nope"],
+            &["--requests", "0"],
+            &["--warmup-requests", "-1"],
         ] {
             assert!(Options::parse(&args(bad)).is_err(), "{bad:?}");
         }

@@ -150,6 +150,9 @@ fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The server's `HOST`: loopback only.
+pub const SERVER_HOST: &str = "127.0.0.1";
+
 /// The gateway, running from the release binary on its own database, port and temp dir.
 /// Stopped (SIGTERM, then SIGKILL) and its database dropped on drop.
 pub struct Server {
@@ -171,6 +174,18 @@ impl Server {
         backend: Backend,
         extra_env: &[(String, String)],
     ) -> anyhow::Result<Self> {
+        Self::start_under(bin, backend, extra_env, &[], Duration::from_secs(30))
+    }
+
+    /// [`start`](Self::start), with the server (not `migrate` or `token`) run by `wrapper`
+    /// (`valgrind --tool=callgrind …`), waiting up to `ready_within` for it to answer.
+    pub fn start_under(
+        bin: &Path,
+        backend: Backend,
+        extra_env: &[(String, String)],
+        wrapper: &[String],
+        ready_within: Duration,
+    ) -> anyhow::Result<Self> {
         let dir = TempDir::new("cue-bench")?;
         let (pg, database_url) = match backend {
             Backend::Sqlite => (
@@ -187,7 +202,7 @@ impl Server {
         let env = [
             ("DATABASE_URL", database_url),
             ("SECRET_KEY", random_secret()?),
-            ("HOST", "127.0.0.1".to_owned()),
+            ("HOST", SERVER_HOST.to_owned()),
             ("PORT", port.to_string()),
             ("RATE_LIMIT_ENABLED", "false".to_owned()),
             (
@@ -238,7 +253,19 @@ impl Server {
 
         let log = dir.path().join("server.log");
         let log_file = std::fs::File::create(&log)?;
-        let child = command(&["serve"])
+        let mut serve = command(&["serve"]);
+        if let Some((program, args)) = wrapper.split_first() {
+            let inner = serve;
+            serve = Command::new(program);
+            serve
+                .args(args)
+                .arg(inner.get_program())
+                .args(inner.get_args())
+                .env_clear()
+                .envs(inner.get_envs().filter_map(|(k, v)| Some((k, v?))))
+                .current_dir(inner.get_current_dir().unwrap_or(Path::new(".")));
+        }
+        let child = serve
             .stdout(log_file.try_clone()?)
             .stderr(log_file)
             .stdin(Stdio::null())
@@ -252,7 +279,7 @@ impl Server {
             _pg: pg,
             _dir: dir,
         };
-        server.wait_ready(Duration::from_secs(30))?;
+        server.wait_ready(ready_within)?;
         Ok(server)
     }
 

@@ -296,6 +296,11 @@ impl RateLimiter {
         }
     }
 
+    /// Whether requests of `bucket` are counted at all (limits on, and a quota for it).
+    pub fn counts(&self, bucket: Bucket) -> bool {
+        self.enabled && self.limits.contains_key(&bucket)
+    }
+
     /// Counts one request of `key` against `bucket`. `None` when that bucket is not limited.
     pub async fn check(&self, bucket: Bucket, key: &str) -> Option<Decision> {
         if !self.enabled {
@@ -445,7 +450,12 @@ pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let Some(bucket) = limit.limits.for_method(req.method()) else {
+    // Without a quota to count against, the key (a token signature check) is not needed.
+    let Some(bucket) = limit
+        .limits
+        .for_method(req.method())
+        .filter(|b| limit.limiter.counts(*b))
+    else {
         return Ok(next.call(req).await?.map_into_left_body());
     };
     let key = limit.key(&req, bucket);
@@ -535,9 +545,13 @@ mod tests {
     async fn zero_quota_or_disabled_means_unlimited() {
         let limiter = new_limiter(&settings(3), None);
         assert_eq!(limiter.check(Bucket::Validate, "user:a").await, None);
+        // The middleware asks first, and builds no key for what is not counted.
+        assert!(!limiter.counts(Bucket::Validate));
+        assert!(limiter.counts(Bucket::Generate));
         let mut off = settings(1);
         off.enabled = false;
         let limiter = new_limiter(&off, None);
+        assert!(!limiter.counts(Bucket::Generate));
         for _ in 0..5 {
             assert_eq!(limiter.check(Bucket::Generate, "user:a").await, None);
         }

@@ -8,6 +8,7 @@ use cue_workflows::repo::{
     WorkflowSummary, WorkflowVersion, WorkflowWithCode, WorkflowWithPlan, stored_bytes,
 };
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use super::{db_now, from_db_time, uuid_from_db, uuid_to_db};
 use crate::error::DbError;
@@ -70,6 +71,18 @@ impl WorkflowRow {
     }
 
     fn into_record(self) -> Result<WorkflowRecord, DbError> {
+        let graph = parse_json(&self.graph_json, "workflow graph")?;
+        let plan = parse_json(&self.plan_json, "workflow plan")?;
+        self.into_record_with(graph, plan)
+    }
+
+    /// The record of a row whose graph and plan the caller holds as values already (the ones
+    /// it just wrote): parsing the row's serialisation of them back would give the same.
+    fn into_record_with(
+        self,
+        graph: serde_json::Value,
+        plan: serde_json::Value,
+    ) -> Result<WorkflowRecord, DbError> {
         Ok(WorkflowRecord {
             id: WorkflowId(uuid_from_db(&self.id, "workflow id")?),
             owner: OwnerId(uuid_from_db(&self.owner_id, "owner id")?),
@@ -77,8 +90,8 @@ impl WorkflowRow {
             description: self.description,
             prompt: self.prompt,
             code: self.code,
-            graph: parse_json(&self.graph_json, "workflow graph")?,
-            plan: parse_json(&self.plan_json, "workflow plan")?,
+            graph,
+            plan,
             status: self
                 .status
                 .parse::<WorkflowStatus>()
@@ -204,16 +217,18 @@ fn lock_owner(conn: &mut AnyConnection, owner: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// The owner's workflow count and stored bytes.
+/// What [`usage`] selects. PostgreSQL's SUM of a BIGINT is a NUMERIC; the cast gives both
+/// backends a BIGINT. The index `workflows_owner_bytes_idx` covers it.
+const USAGE_COLUMNS: &str = "COUNT(*), CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT)";
+
+/// The owner's workflow count and stored bytes, summed by the database: one row back instead
+/// of one per workflow (up to `MAX_WORKFLOWS_PER_USER` on every create).
 fn usage(conn: &mut AnyConnection, owner: &str) -> Result<(usize, i64), DbError> {
-    let sizes: Vec<i64> = workflows::table
+    let (count, bytes): (i64, i64) = workflows::table
         .filter(workflows::owner_id.eq(owner))
-        .select(workflows::stored_bytes)
-        .load(conn)?;
-    Ok((
-        sizes.len(),
-        sizes.iter().copied().fold(0, i64::saturating_add),
-    ))
+        .select(diesel::dsl::sql::<(BigInt, BigInt)>(USAGE_COLUMNS))
+        .first(conn)?;
+    Ok((usize::try_from(count).unwrap_or(usize::MAX), bytes))
 }
 
 /// The outcome of a patch inside its transaction.
@@ -397,16 +412,27 @@ fn versions_to_prune(
 impl WorkflowRepository for DbWorkflowRepository {
     async fn create(&self, new: NewWorkflow) -> Result<WorkflowRecord, RepoError> {
         let now = db_now();
+        let NewWorkflow {
+            id,
+            owner,
+            name,
+            description,
+            prompt,
+            code,
+            graph,
+            plan,
+            status,
+        } = new;
         let mut row = WorkflowRow {
-            id: uuid_to_db(new.id.0),
-            owner_id: uuid_to_db(new.owner.0),
-            name: new.name,
-            description: new.description,
-            prompt: new.prompt,
-            code: new.code,
-            graph_json: to_json(&new.graph)?,
-            plan_json: to_json(&new.plan)?,
-            status: new.status.as_str().to_owned(),
+            id: uuid_to_db(id.0),
+            owner_id: uuid_to_db(owner.0),
+            name,
+            description,
+            prompt,
+            code,
+            graph_json: to_json(&graph)?,
+            plan_json: to_json(&plan)?,
+            status: status.as_str().to_owned(),
             version: 1,
             code_updated_at: now,
             created_at: now,
@@ -436,7 +462,7 @@ impl WorkflowRepository for DbWorkflowRepository {
             })
         })
         .await??;
-        Ok(row.into_record()?)
+        Ok(row.into_record_with(graph, plan)?)
     }
 
     async fn get(
@@ -664,6 +690,36 @@ mod tests {
         stored_bytes_are_bounded_per_owner_and_shrinking_is_always_allowed,
         recent_reads_carry_only_the_column_asked_for,
     );
+
+    #[tokio::test]
+    async fn the_quota_sum_reads_only_an_index_on_sqlite() {
+        use diesel::prelude::*;
+
+        #[derive(QueryableByName)]
+        struct PlanStep {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            detail: String,
+        }
+        let Some(db) = crate::testing::fresh_database(crate::Backend::Sqlite).await else {
+            return;
+        };
+        drop(db.migrated_store().await);
+        let path = db.url().strip_prefix("sqlite://").unwrap_or(db.url());
+        let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+        let plan: Vec<PlanStep> = diesel::sql_query(format!(
+            "EXPLAIN QUERY PLAN SELECT {} FROM workflows WHERE owner_id = 'x'",
+            super::USAGE_COLUMNS
+        ))
+        .load(&mut conn)
+        .unwrap();
+        let steps: Vec<&str> = plan.iter().map(|s| s.detail.as_str()).collect();
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("COVERING INDEX workflows_owner_bytes_idx")),
+            "{steps:?}"
+        );
+    }
 
     #[test]
     fn a_stored_status_that_is_not_one_reads_as_corrupt() {

@@ -2,14 +2,20 @@
 //!
 //! Why not tantivy: a query only ever looks at one [`Scope`] — the template library (dozens of
 //! documents) or one user's workflows (rarely more than a few thousand) — and each document is
-//! a title, a sentence or two and a few tool names. Scoring every document of a scope is then a
-//! few thousand hash look-ups, well under a millisecond, and the index is rebuilt from the
-//! database at startup anyway, so tantivy's segments, merges and on-disk format would add a
-//! large dependency (and build time) without changing a result. If a deployment outgrows this,
-//! that is what the OpenSearch adapter is for.
+//! a title, a sentence or two and a few tool names. Scoring a scope is then a few hundred
+//! look-ups, well under a millisecond, and the index is rebuilt from the database at startup
+//! anyway, so tantivy's segments, merges and on-disk format would add a large dependency (and
+//! build time) without changing a result. If a deployment outgrows this, that is what the
+//! OpenSearch adapter is for.
+//!
+//! Each scope keeps an inverted index (term → the documents holding it, with their counts per
+//! field), so a query costs one look-up per query word plus the documents that match, not a
+//! look-up per word, document and field: the engine searches the template library on every
+//! generation. The inverted index is built on the first search after a write (writes only
+//! mark it stale), so a reindex of many documents builds it once.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use async_trait::async_trait;
 
@@ -45,12 +51,12 @@ struct Indexed {
 
 impl Indexed {
     fn new(doc: SearchDoc) -> Self {
-        let texts = [
-            doc.title.clone(),
-            doc.tags.join(" "),
-            doc.tools.join(" "),
-            doc.trigger.clone(),
-            doc.description.clone(),
+        let texts: [&str; FIELDS] = [
+            doc.title.as_str(),
+            &doc.tags.join(" "),
+            &doc.tools.join(" "),
+            doc.trigger.as_str(),
+            doc.description.as_str(),
         ];
         let mut tf: [HashMap<String, u32>; FIELDS] = Default::default();
         let mut len = [0u32; FIELDS];
@@ -63,14 +69,125 @@ impl Indexed {
         let tags = doc.tags.iter().map(|t| t.to_lowercase()).collect();
         Self { doc, tf, len, tags }
     }
+}
 
-    fn has_term(&self, term: &str) -> bool {
-        self.tf.iter().any(|m| m.contains_key(term))
+/// One document holding a term: its position in [`ScopeDocs::docs`] and the term's count in
+/// each field.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    doc: usize,
+    tf: [u32; FIELDS],
+}
+
+/// What scoring a scope needs, derived from its documents.
+#[derive(Debug)]
+struct Inverted {
+    postings: HashMap<String, Vec<Posting>>,
+    /// Mean field lengths over the scope (at least 1).
+    avg: [f32; FIELDS],
+}
+
+impl Inverted {
+    fn build(docs: &[Indexed]) -> Self {
+        let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
+        let mut avg = [0f32; FIELDS];
+        for (i, d) in docs.iter().enumerate() {
+            for (f, a) in avg.iter_mut().enumerate() {
+                *a += d.len[f] as f32;
+            }
+            for (f, counts) in d.tf.iter().enumerate() {
+                for (term, &count) in counts {
+                    let list = postings.entry(term.clone()).or_default();
+                    match list.last_mut() {
+                        Some(p) if p.doc == i => p.tf[f] = count,
+                        _ => {
+                            let mut tf = [0; FIELDS];
+                            tf[f] = count;
+                            list.push(Posting { doc: i, tf });
+                        }
+                    }
+                }
+            }
+        }
+        let n = docs.len() as f32;
+        for a in &mut avg {
+            *a = (*a / n.max(1.0)).max(1.0);
+        }
+        Self { postings, avg }
+    }
+
+    /// BM25 scores of every document for `terms` (0 where none matches), summed over fields
+    /// with their weights (OpenSearch's `multi_match` of type `most_fields` with the same
+    /// boosts ranks alike).
+    fn score(&self, docs: &[Indexed], terms: &[String]) -> Vec<f32> {
+        let n = docs.len() as f32;
+        let mut scores = vec![0f32; docs.len()];
+        for term in terms {
+            let Some(list) = self.postings.get(term) else {
+                continue;
+            };
+            let df = list.len() as f32;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            for p in list {
+                let len = &docs[p.doc].len;
+                // Added one field at a time, in query-word order: the same sums, to the last
+                // bit, as scoring each document word by word.
+                let score = &mut scores[p.doc];
+                for f in 0..FIELDS {
+                    if p.tf[f] == 0 {
+                        continue;
+                    }
+                    let tf = p.tf[f] as f32;
+                    let norm = K1 * (1.0 - B + B * len[f] as f32 / self.avg[f]);
+                    *score += WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + norm);
+                }
+            }
+        }
+        scores
     }
 }
 
-/// Documents by scope, then id.
-type Docs = HashMap<Scope, HashMap<String, Indexed>>;
+/// The documents of one scope, with their inverted index once a search has needed it.
+#[derive(Debug, Default)]
+struct ScopeDocs {
+    docs: Vec<Indexed>,
+    /// Document id → position in `docs`.
+    by_id: HashMap<String, usize>,
+    /// Built by the first search after a write; every write resets it.
+    inverted: OnceLock<Inverted>,
+}
+
+impl ScopeDocs {
+    fn upsert(&mut self, doc: SearchDoc) {
+        let indexed = Indexed::new(doc);
+        match self.by_id.get(&indexed.doc.id) {
+            Some(&i) => self.docs[i] = indexed,
+            None => {
+                self.by_id.insert(indexed.doc.id.clone(), self.docs.len());
+                self.docs.push(indexed);
+            }
+        }
+        self.inverted = OnceLock::new();
+    }
+
+    fn remove(&mut self, id: &str) {
+        let Some(i) = self.by_id.remove(id) else {
+            return;
+        };
+        self.docs.swap_remove(i);
+        if let Some(moved) = self.docs.get(i) {
+            self.by_id.insert(moved.doc.id.clone(), i);
+        }
+        self.inverted = OnceLock::new();
+    }
+
+    fn inverted(&self) -> &Inverted {
+        self.inverted.get_or_init(|| Inverted::build(&self.docs))
+    }
+}
+
+/// Documents by scope.
+type Docs = HashMap<Scope, ScopeDocs>;
 
 /// The in-process index. Cheap to share in an `Arc`; reads run in parallel.
 #[derive(Debug, Default)]
@@ -86,7 +203,7 @@ impl EmbeddedIndex {
     /// Documents held, over all scopes.
     pub fn len(&self) -> usize {
         self.read()
-            .map(|d| d.values().map(HashMap::len).sum())
+            .map(|d| d.values().map(|s| s.docs.len()).sum())
             .unwrap_or(0)
     }
 
@@ -128,14 +245,14 @@ impl EmbeddedIndex {
         };
         // Statistics come from the whole scope, the tag only filters: a tag narrows the
         // list, it does not change what a word is worth.
-        let all: Vec<&Indexed> = scope.values().collect();
+        let docs = &scope.docs;
         let scores = if terms.is_empty() {
-            vec![0.0; all.len()]
+            vec![0.0; docs.len()]
         } else {
-            score(&all, &terms)
+            scope.inverted().score(docs, &terms)
         };
-        let mut hits: Vec<(&Indexed, f32)> = all
-            .into_iter()
+        let mut hits: Vec<(&Indexed, f32)> = docs
+            .iter()
             .zip(scores)
             .filter(|(d, s)| {
                 (terms.is_empty() || *s > 0.0) && tag.as_ref().is_none_or(|t| d.tags.contains(t))
@@ -164,47 +281,8 @@ impl EmbeddedIndex {
     }
 
     fn insert(docs: &mut Docs, doc: SearchDoc) {
-        docs.entry(doc.scope)
-            .or_default()
-            .insert(doc.id.clone(), Indexed::new(doc));
+        docs.entry(doc.scope).or_default().upsert(doc);
     }
-}
-
-/// BM25 scores of `candidates` for `terms`, summed over fields with their weights
-/// (OpenSearch's `multi_match` of type `most_fields` with the same boosts ranks alike).
-fn score(candidates: &[&Indexed], terms: &[String]) -> Vec<f32> {
-    let n = candidates.len() as f32;
-    let mut avg = [0f32; FIELDS];
-    for d in candidates {
-        for (f, a) in avg.iter_mut().enumerate() {
-            *a += d.len[f] as f32;
-        }
-    }
-    for a in &mut avg {
-        *a = (*a / n.max(1.0)).max(1.0);
-    }
-    let idf: Vec<f32> = terms
-        .iter()
-        .map(|t| {
-            let df = candidates.iter().filter(|d| d.has_term(t)).count() as f32;
-            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-        })
-        .collect();
-    candidates
-        .iter()
-        .map(|d| {
-            let mut s = 0f32;
-            for (t, idf) in terms.iter().zip(&idf) {
-                for f in 0..FIELDS {
-                    let Some(&tf) = d.tf[f].get(t) else { continue };
-                    let tf = tf as f32;
-                    let norm = K1 * (1.0 - B + B * d.len[f] as f32 / avg[f]);
-                    s += WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + norm);
-                }
-            }
-            s
-        })
-        .collect()
 }
 
 #[async_trait]
@@ -230,7 +308,7 @@ impl SearchIndex for EmbeddedIndex {
         let mut map = self.write()?;
         if let Some(docs) = map.get_mut(&scope) {
             docs.remove(id);
-            if docs.is_empty() {
+            if docs.docs.is_empty() {
                 map.remove(&scope);
             }
         }
@@ -247,6 +325,7 @@ impl SearchIndex for EmbeddedIndex {
 mod tests {
     use super::*;
     use crate::repo::OwnerId;
+    use crate::search::MAX_LIMIT;
     use uuid::Uuid;
 
     fn doc(scope: Scope, id: &str, title: &str, description: &str, tools: &[&str]) -> SearchDoc {
@@ -542,5 +621,124 @@ mod tests {
             index.search(&bad).await,
             Err(SearchError::InvalidCursor)
         ));
+    }
+
+    #[tokio::test]
+    async fn searches_see_every_write_after_an_earlier_search() {
+        let index = templates().await;
+        let hits = |q: &'static str| {
+            let index = &index;
+            async move {
+                let page = index
+                    .search(&SearchQuery::new(Scope::Templates, q))
+                    .await
+                    .unwrap();
+                ids(&page).join(",")
+            }
+        };
+        assert_eq!(hits("weather").await, "weather");
+        // Replaced, removed and added after the first search built the word lists.
+        index
+            .upsert(doc(
+                Scope::Templates,
+                "weather",
+                "Morning news on Telegram",
+                "Send the headlines",
+                &["Telegram"],
+            ))
+            .await
+            .unwrap();
+        assert_eq!(hits("weather").await, "");
+        assert_eq!(hits("headlines").await, "weather");
+        // Removing a document that is not the last moves another into its place.
+        index
+            .delete(Scope::Templates, "stripe-to-sheets")
+            .await
+            .unwrap();
+        assert_eq!(hits("stripe").await, "stripe-report");
+        assert_eq!(hits("github").await, "github-to-slack");
+        assert_eq!(hits("headlines").await, "weather");
+        index
+            .upsert(doc(
+                Scope::Templates,
+                "sheets",
+                "Weather in Google Sheets",
+                "",
+                &["Google Sheets"],
+            ))
+            .await
+            .unwrap();
+        assert_eq!(hits("weather sheets").await, "sheets");
+        assert_eq!(index.len(), 4);
+    }
+
+    /// BM25 as defined, document by document and word by word: what the inverted lists must
+    /// reproduce exactly.
+    fn reference_scores(docs: &[SearchDoc], query: &str) -> Vec<(String, f32)> {
+        let indexed: Vec<Indexed> = docs.iter().cloned().map(Indexed::new).collect();
+        let terms = query_terms(query);
+        let n = indexed.len() as f32;
+        let mut avg = [0f32; FIELDS];
+        for d in &indexed {
+            for (f, a) in avg.iter_mut().enumerate() {
+                *a += d.len[f] as f32;
+            }
+        }
+        for a in &mut avg {
+            *a = (*a / n.max(1.0)).max(1.0);
+        }
+        let mut out: Vec<(String, f32)> = indexed
+            .iter()
+            .map(|d| {
+                let mut s = 0f32;
+                for t in &terms {
+                    let df = indexed
+                        .iter()
+                        .filter(|o| o.tf.iter().any(|m| m.contains_key(t)))
+                        .count() as f32;
+                    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                    for f in 0..FIELDS {
+                        let Some(&tf) = d.tf[f].get(t) else { continue };
+                        let tf = tf as f32;
+                        let norm = K1 * (1.0 - B + B * d.len[f] as f32 / avg[f]);
+                        s += WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + norm);
+                    }
+                }
+                (d.doc.id.clone(), s)
+            })
+            .filter(|(_, s)| *s > 0.0)
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn the_template_library_scores_exactly_as_bm25_defines() {
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let library = crate::templates::TemplateLibrary::builtin(&catalog).unwrap();
+        let docs: Vec<SearchDoc> = library
+            .all()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| SearchDoc::from_template(t, i))
+            .collect();
+        let index = EmbeddedIndex::with_docs(docs.clone());
+        for query in [
+            "every weekday at 9am post yesterday's stripe payouts to #finance in slack",
+            "new github issue create a jira ticket and email the team",
+            "google sheets row added send a message",
+            "slack slack slack",
+            "zzqx",
+        ] {
+            let q = SearchQuery {
+                limit: MAX_LIMIT,
+                ..SearchQuery::new(Scope::Templates, query)
+            };
+            let page = index.search_now(&q).unwrap();
+            let mut got: Vec<(String, f32)> =
+                page.hits.into_iter().map(|h| (h.id, h.score)).collect();
+            got.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(got, reference_scores(&docs, query), "{query}");
+        }
     }
 }

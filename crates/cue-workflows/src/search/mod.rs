@@ -280,6 +280,12 @@ pub trait SearchIndex: Send + Sync {
     }
     /// Removes a document; removing a missing one is fine.
     async fn delete(&self, scope: Scope, id: &str) -> Result<(), SearchError>;
+    /// Whether owners' workflows are written to this index. One that reads them from the
+    /// database when searched ([`OnDemandIndex`]) answers `false`, and the service then
+    /// builds no document for it to drop (parsing the plan back is most of that work).
+    fn keeps_workflows(&self) -> bool {
+        true
+    }
     /// Ranked results of one scope.
     async fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError>;
 }

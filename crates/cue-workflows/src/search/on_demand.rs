@@ -68,6 +68,10 @@ impl SearchIndex for OnDemandIndex {
         }
     }
 
+    fn keeps_workflows(&self) -> bool {
+        false
+    }
+
     async fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
         match query.scope {
             Scope::Templates => self.templates.search(query).await,

@@ -116,6 +116,9 @@ impl WorkflowService {
 
     /// Indexes a created or changed workflow; a failure is logged, not returned.
     async fn index(&self, record: &WorkflowRecord) {
+        if !self.ports.search.keeps_workflows() {
+            return;
+        }
         if let Err(e) = self
             .ports
             .search

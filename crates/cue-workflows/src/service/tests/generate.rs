@@ -111,3 +111,72 @@ async fn templates_are_searched_through_the_index() {
         Err(WorkflowError::Search(SearchError::InvalidQuery(_)))
     ));
 }
+
+/// An index that reads workflows when searched, like `OnDemandIndex`, and counts the
+/// documents it is handed anyway.
+#[derive(Default)]
+struct ReadingIndex {
+    upserts: AtomicUsize,
+}
+
+#[async_trait]
+impl SearchIndex for ReadingIndex {
+    async fn ensure_ready(&self) -> Result<(), SearchError> {
+        Ok(())
+    }
+    async fn upsert(&self, _doc: SearchDoc) -> Result<(), SearchError> {
+        self.upserts.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+    async fn delete(&self, _scope: Scope, _id: &str) -> Result<(), SearchError> {
+        Ok(())
+    }
+    async fn search(&self, _query: &SearchQuery) -> Result<SearchPage, SearchError> {
+        Ok(SearchPage::default())
+    }
+    fn keeps_workflows(&self) -> bool {
+        false
+    }
+}
+
+#[tokio::test]
+async fn an_index_that_reads_workflows_when_searched_is_not_written_on_save() {
+    let index = Arc::new(ReadingIndex::default());
+    let repo = Arc::new(InMemoryWorkflows::default());
+    let service = WorkflowService::new(
+        WorkflowPorts {
+            repo: repo.clone(),
+            search: index.clone(),
+            artifacts: Arc::new(MemoryArtifactStore::default()),
+            generator: ENGINE.clone(),
+            validator: Arc::new(CountingValidator::default()),
+        },
+        ENGINE.clone(),
+        Arc::new(TemplateLibrary::builtin(ENGINE.catalog()).unwrap()),
+        WorkflowLimits {
+            max_code_bytes: MAX_CODE_BYTES,
+        },
+    );
+    let owner = OwnerId(Uuid::now_v7());
+    let out = service
+        .generate(Some(owner), GenerateRequest::text(PROMPT))
+        .await
+        .unwrap();
+    assert!(out.saved);
+    let written = service
+        .create(
+            owner,
+            WorkflowInput {
+                name: Some("Payout digest".into()),
+                ..WorkflowInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(repo.scan(None, 10).await.unwrap().len(), 2);
+    assert_eq!(index.upserts.load(Ordering::SeqCst), 0);
+    assert_eq!(
+        service.get(owner, written.id).await.unwrap().name,
+        "Payout digest"
+    );
+}

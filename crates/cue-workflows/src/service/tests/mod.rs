@@ -18,7 +18,9 @@ use crate::repo::{
     NewWorkflow, OwnerId, RepoError, VersionsPage, WorkflowId, WorkflowPage, WorkflowPatch,
     WorkflowStatus, WorkflowSummary, WorkflowVersion, WorkflowWithCode, WorkflowWithPlan,
 };
-use crate::search::{EmbeddedIndex, Scope, SearchError, SearchQuery};
+use crate::search::{
+    EmbeddedIndex, Scope, SearchDoc, SearchError, SearchIndex, SearchPage, SearchQuery,
+};
 use crate::validation::InlineValidator;
 use crate::{GeneratedWorkflow, InMemoryWorkflows, ListRequest, TemplateSearch, WorkflowInput};
 

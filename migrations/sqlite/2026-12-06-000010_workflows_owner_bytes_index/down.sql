@@ -1,0 +1,1 @@
+DROP INDEX workflows_owner_bytes_idx;
