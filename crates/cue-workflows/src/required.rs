@@ -16,7 +16,8 @@ use crate::model::{Delivery, Plan};
 use crate::values::ParamRule;
 
 /// Adds a setting for every required `{field:…}` the step's input record is not known to
-/// carry, with an assumption saying so. Idempotent: a step that has the parameter keeps it.
+/// carry (its documented fields lack it, or it has none documented: a sheet's columns are the
+/// user's), with an assumption saying so. Idempotent: a step that has the parameter keeps it.
 pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
     for index in 0..plan.steps.len() {
         let step = &plan.steps[index];
@@ -30,15 +31,21 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
         let missing: Vec<String> = required_record_fields(action)
             .into_iter()
             .filter(|f| !step.params.contains_key(f) && !action.params.contains_key(f))
-            .filter(|f| carried.as_ref().is_some_and(|c| !carries(c, f)))
+            .filter(|f| !carried.as_ref().is_some_and(|c| carries(c, f)))
             .collect();
         for field in missing {
             let value = placeholder(tool, action, &field);
             let setting = format!("{}_{}", ident(&tool.id), ident(&field)).to_ascii_uppercase();
-            let note = format!(
-                "{} needs {} from its record, which does not carry it; it sends the setting {setting} (now \"{value}\": set it before deploying).",
-                plan.steps[index].id, field
-            );
+            let id = &plan.steps[index].id;
+            let note = if carried.is_some() {
+                format!(
+                    "{id} needs {field} from its record, which does not carry it; it sends the setting {setting} (now \"{value}\": set it before deploying)."
+                )
+            } else {
+                format!(
+                    "{id} reads {field} from its record, whose fields are not documented (a sheet's own columns, a custom payload); when a record has none it sends the setting {setting} (now \"{value}\": set it before deploying)."
+                )
+            };
             plan.steps[index].params.insert(field, value);
             if !plan.assumptions.contains(&note) {
                 plan.assumptions.push(note);
@@ -211,12 +218,22 @@ mod tests {
     }
 
     #[test]
-    fn a_record_that_carries_the_field_or_an_unknown_one_gets_no_setting() {
+    fn a_record_of_unknown_fields_gets_the_setting_as_a_fallback() {
         let catalog = Catalog::builtin().unwrap();
-        // an unknown record (a generic webhook's) is taken to carry it
+        // a generic webhook's record may carry it or not: the record's field first, the setting
+        // when it has none, never an empty field
         let mut p = plan(Delivery::Http, &[("twilio", "send_sms")]);
         fill(&catalog, &mut p);
-        assert!(p.steps[0].params.is_empty() && p.assumptions.is_empty());
+        assert_eq!(p.steps[0].params["phone"], "your-phone");
+        assert!(
+            p.assumptions[0].contains("not documented"),
+            "{:?}",
+            p.assumptions
+        );
+    }
+
+    #[test]
+    fn a_record_that_carries_the_field_gets_no_setting() {
         assert!(carries(&["customer.phone_number".to_owned()], "phone"));
         assert!(!carries(&["text".to_owned()], "phone"));
     }

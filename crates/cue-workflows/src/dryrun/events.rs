@@ -408,18 +408,6 @@ fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Valu
     let mut batch = trigger
         .and_then(|(_, e)| e.example.as_ref())
         .map_or_else(|| json!({"Records": [{}]}), |e| e.body.clone());
-    // a Kafka batch: records by topic-partition, the value in base64
-    if let Some(record) = batch
-        .get_mut("records")
-        .and_then(Value::as_object_mut)
-        .and_then(|by_partition| by_partition.values_mut().next())
-        .and_then(Value::as_array_mut)
-        .and_then(|r| r.first_mut())
-    {
-        let value = base64::engine::general_purpose::STANDARD.encode(item.to_string());
-        record["value"] = json!(value);
-        return batch;
-    }
     let Some(record) = batch
         .get_mut("Records")
         .and_then(Value::as_array_mut)

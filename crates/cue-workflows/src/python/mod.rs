@@ -941,11 +941,11 @@ impl Gen<'_> {
                 self.clients
                     .insert("_s3_reader".to_owned(), Client::S3Reader);
             }
-            // Kinesis data and Kafka values (read by the queue handler) are base64
-            Delivery::Kinesis | Delivery::Sqs | Delivery::Kafka => {
+            // Kinesis data and Kafka values are base64
+            Delivery::Kinesis | Delivery::Kafka => {
                 self.imports.insert("base64");
             }
-            Delivery::Schedule | Delivery::Poll | Delivery::Direct => {}
+            Delivery::Sqs | Delivery::Schedule | Delivery::Poll | Delivery::Direct => {}
         }
         Ok(handler)
     }
