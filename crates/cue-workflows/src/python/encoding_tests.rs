@@ -3,11 +3,10 @@
 //! and run against a fake opener that keeps the request it is sent and answers what the
 //! vendor answers.
 
-use std::collections::BTreeMap;
 use std::process::Command;
 
+use super::test_plans::{manual, one_step};
 use crate::Engine;
-use crate::model::{Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
 
 /// The bundle of a manual plan with one step, `tool.action`, with the action's defaults.
 fn generated(engine: &Engine, tool: &str, action: &str) -> crate::model::Generated {
@@ -17,36 +16,7 @@ fn generated(engine: &Engine, tool: &str, action: &str) -> crate::model::Generat
     let Some(action) = tool.action(action) else {
         panic!("{action}");
     };
-    let plan = Plan {
-        name: "Encoding check".to_owned(),
-        summary: "Sends one request.".to_owned(),
-        trigger: Trigger {
-            kind: TriggerKind::Manual,
-            delivery: Delivery::Direct,
-            schedule_expression: None,
-            timezone: None,
-            description: "Run on demand".to_owned(),
-            tool: None,
-            event: None,
-            params: BTreeMap::new(),
-            filter: None,
-        },
-        steps: vec![Step {
-            id: "step_1".to_owned(),
-            tool: tool.id.clone(),
-            action: action.id.clone(),
-            description: action.label.clone(),
-            params: action.params.clone(),
-            condition: None,
-            for_each: None,
-        }],
-        tools: vec![PlannedTool {
-            id: tool.id.clone(),
-            name: tool.name.clone(),
-            credentials: crate::refs::credentials_for(tool, action),
-        }],
-        assumptions: Vec::new(),
-    };
+    let plan = one_step("Encoding check", manual(), tool, action);
     match engine.generate_from_plan(plan) {
         Ok(g) => g,
         Err(e) => panic!("{e}"),

@@ -8,25 +8,12 @@ use std::process::Command;
 
 use serde_json::json;
 
+use super::test_plans::{manual, one_step};
 use crate::Engine;
 use crate::catalog::Api;
-use crate::model::{Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
+use crate::model::{Plan, PlannedTool, Step};
 
 const CHECKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/request_checks.py");
-
-fn manual() -> Trigger {
-    Trigger {
-        kind: TriggerKind::Manual,
-        delivery: Delivery::Direct,
-        schedule_expression: None,
-        timezone: None,
-        description: "Run on demand".to_owned(),
-        tool: None,
-        event: None,
-        params: BTreeMap::new(),
-        filter: None,
-    }
-}
 
 /// Actions whose documented example differs from the catalog on purpose, and why.
 const KNOWN: &[(&str, &str)] = &[
@@ -189,26 +176,7 @@ fn lists_of_ids_are_completed_record_by_record() {
     let Some(action) = tool.action("list_messages") else {
         panic!("list_messages");
     };
-    let plan = Plan {
-        name: "Mail".to_owned(),
-        summary: "Reads mail.".to_owned(),
-        trigger: manual(),
-        steps: vec![Step {
-            id: "step_1".to_owned(),
-            tool: tool.id.clone(),
-            action: action.id.clone(),
-            description: action.label.clone(),
-            params: action.params.clone(),
-            condition: None,
-            for_each: None,
-        }],
-        tools: vec![PlannedTool {
-            id: tool.id.clone(),
-            name: tool.name.clone(),
-            credentials: crate::refs::credentials_for(tool, action),
-        }],
-        assumptions: Vec::new(),
-    };
+    let plan = one_step("Mail", manual(), tool, action);
     let Ok(g) = engine.generate_from_plan(plan) else {
         panic!("generate");
     };

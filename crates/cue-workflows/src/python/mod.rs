@@ -17,6 +17,8 @@ mod expr;
 #[cfg(test)]
 mod polling_tests;
 mod signed_token;
+#[cfg(test)]
+mod test_plans;
 mod token;
 mod webhook;
 

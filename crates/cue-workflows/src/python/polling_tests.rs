@@ -3,13 +3,12 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use std::collections::BTreeMap;
 use std::process::Command;
 
 use serde_json::json;
 
+use super::test_plans::{one_step, poll};
 use crate::Engine;
-use crate::model::{Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
 
 const RUNS: &str = r#"
 import importlib.util, json, sys
@@ -92,44 +91,15 @@ fn polling_triggers_emit_each_item_once() {
     let mut checked = 0;
     for tool in engine.catalog().tools() {
         for event in &tool.events {
-            let (Some(cursor), Some(poll)) = (&event.cursor, &event.poll) else {
+            let (Some(cursor), Some(polled)) = (&event.cursor, &event.poll) else {
                 continue;
             };
             if cursor.format == crate::catalog::CursorFormat::Row {
                 // counted rows, not values: answers_tests.rs
                 continue;
             }
-            let action = tool.action(poll).unwrap();
-            let plan = Plan {
-                name: "Poll".to_owned(),
-                summary: "Polls.".to_owned(),
-                trigger: Trigger {
-                    kind: TriggerKind::AppEvent,
-                    delivery: Delivery::Poll,
-                    schedule_expression: Some("rate(5 minutes)".to_owned()),
-                    timezone: None,
-                    description: event.label.clone(),
-                    tool: Some(tool.id.clone()),
-                    event: Some(event.id.clone()),
-                    params: BTreeMap::new(),
-                    filter: None,
-                },
-                steps: vec![Step {
-                    id: "step_1".to_owned(),
-                    tool: tool.id.clone(),
-                    action: action.id.clone(),
-                    description: action.label.clone(),
-                    params: action.params.clone(),
-                    condition: None,
-                    for_each: None,
-                }],
-                tools: vec![PlannedTool {
-                    id: tool.id.clone(),
-                    name: tool.name.clone(),
-                    credentials: crate::refs::credentials_for(tool, action),
-                }],
-                assumptions: Vec::new(),
-            };
+            let action = tool.action(polled).unwrap();
+            let plan = one_step("Poll", poll(tool, event, "rate(5 minutes)"), tool, action);
             let g = engine.generate_from_plan(plan).unwrap();
             let report = g.validation.as_ref().unwrap();
             assert_eq!(report.error_count, 0, "{}: {:?}", tool.id, report.findings);
@@ -197,36 +167,7 @@ fn polling_faster_than_the_vendor_allows_is_slowed_down() {
         })
         .unwrap();
     let action = tool.action(event.poll.as_deref().unwrap()).unwrap();
-    let plan = |rate: &str| Plan {
-        name: "Poll".to_owned(),
-        summary: "Polls.".to_owned(),
-        trigger: Trigger {
-            kind: TriggerKind::AppEvent,
-            delivery: Delivery::Poll,
-            schedule_expression: Some(rate.to_owned()),
-            timezone: None,
-            description: event.label.clone(),
-            tool: Some(tool.id.clone()),
-            event: Some(event.id.clone()),
-            params: BTreeMap::new(),
-            filter: None,
-        },
-        steps: vec![Step {
-            id: "step_1".to_owned(),
-            tool: tool.id.clone(),
-            action: action.id.clone(),
-            description: action.label.clone(),
-            params: action.params.clone(),
-            condition: None,
-            for_each: None,
-        }],
-        tools: vec![PlannedTool {
-            id: tool.id.clone(),
-            name: tool.name.clone(),
-            credentials: crate::refs::credentials_for(tool, action),
-        }],
-        assumptions: Vec::new(),
-    };
+    let plan = |rate: &str| one_step("Poll", poll(tool, event, rate), tool, action);
     let fast = engine.generate_from_plan(plan("rate(1 minute)")).unwrap();
     let slowed = format!("rate({min} minutes)");
     assert_eq!(
