@@ -712,15 +712,36 @@ mod tests {
         out
     }
 
+    /// A realistic corpus without reaching up to the template library (which searches with this
+    /// index): one document per catalog tool, its actions as description and its events as
+    /// trigger words.
     #[test]
-    fn the_template_library_scores_exactly_as_bm25_defines() {
+    fn a_catalog_sized_corpus_scores_exactly_as_bm25_defines() {
         let catalog = crate::catalog::Catalog::builtin().unwrap();
-        let library = crate::templates::TemplateLibrary::builtin(&catalog).unwrap();
-        let docs: Vec<SearchDoc> = library
-            .all()
+        let docs: Vec<SearchDoc> = catalog
+            .tools()
             .iter()
             .enumerate()
-            .map(|(i, t)| SearchDoc::from_template(t, i))
+            .map(|(i, t)| SearchDoc {
+                id: t.id.clone(),
+                scope: Scope::Templates,
+                title: t.name.clone(),
+                description: t
+                    .actions
+                    .iter()
+                    .map(|a| a.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(". "),
+                tools: vec![t.name.clone()],
+                trigger: t
+                    .events
+                    .iter()
+                    .map(|e| e.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                tags: vec![t.category.clone()],
+                browse_order: -(i as i64),
+            })
             .collect();
         let index = EmbeddedIndex::with_docs(docs.clone());
         for query in [
