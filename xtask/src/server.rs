@@ -205,6 +205,10 @@ impl Server {
             ("HOST", SERVER_HOST.to_owned()),
             ("PORT", port.to_string()),
             ("RATE_LIMIT_ENABLED", "false".to_owned()),
+            // a load run saves tens of thousands of workflows for one user: the per-user
+            // storage quotas (1000 workflows, 50 MiB by default) would turn them into 403s
+            ("MAX_WORKFLOWS_PER_USER", u32::MAX.to_string()),
+            ("MAX_STORED_BYTES_PER_USER", (1u64 << 40).to_string()),
             (
                 "ARTIFACT_DIR",
                 dir.path().join("artifacts").display().to_string(),
