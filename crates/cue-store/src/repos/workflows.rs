@@ -706,6 +706,13 @@ mod tests {
         drop(db.migrated_store().await);
         let path = db.url().strip_prefix("sqlite://").unwrap_or(db.url());
         let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+        // the dropped store's pool may still be closing its connections: wait for the lock
+        // instead of failing at once with "database is locked"
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut conn,
+            "PRAGMA busy_timeout = 5000",
+        )
+        .unwrap();
         let plan: Vec<PlanStep> = diesel::sql_query(format!(
             "EXPLAIN QUERY PLAN SELECT {} FROM workflows WHERE owner_id = 'x'",
             super::USAGE_COLUMNS
