@@ -18,14 +18,6 @@ const CHECKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/request_ch
 /// Actions whose documented example differs from the catalog on purpose, and why.
 const KNOWN: &[(&str, &str)] = &[
     (
-        "microsoft_excel.add_row",
-        "app-only Graph tokens need /users/{id}; the docs' example uses /me",
-    ),
-    (
-        "microsoft_excel.list_rows",
-        "app-only Graph tokens need /users/{id}; the docs' example uses /me",
-    ),
-    (
         "onedrive.upload_file",
         "app-only Graph tokens need /users/{id}; the docs' example uploads a .txt file (text/plain), the check's sample record an .mp3",
     ),
