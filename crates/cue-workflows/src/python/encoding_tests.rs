@@ -218,6 +218,32 @@ assert base64.b64decode(record["content_base64"]) == b"ID3 audio", record
     );
 }
 
+/// Polly answers a stream (AudioStream): the step reads it into the same file record, so a
+/// later upload step gets the audio, not the stream object's text.
+#[test]
+fn polly_audio_stream_becomes_a_file_record() {
+    assert_runs(
+        "amazon_polly",
+        "polly",
+        r#"
+import base64, io
+asked = []
+class Polly:
+    def synthesize_speech(self, **kwargs):
+        asked.append(kwargs)
+        return {"AudioStream": io.BytesIO(b"ID3 audio"), "ContentType": "audio/mpeg", "RequestCharacters": 5}
+m._polly = Polly()
+out = m.step_1_amazon_polly_polly([{"text": "Hello"}])
+assert asked and asked[0]["Text"] == "Hello" and asked[0]["OutputFormat"] == "mp3", asked
+assert len(out) == 1, out
+record = out[0]
+assert record["content_type"] == "audio/mpeg" and record["size"] == 9, record
+assert record["name"].startswith("polly"), record
+assert base64.b64decode(record["content_base64"]) == b"ID3 audio", record
+"#,
+    );
+}
+
 /// Gusto revokes a refresh token once the access token it bought is used: the token request is
 /// JSON, the new refresh token is kept in Secrets Manager, and the next instance spends that one.
 #[test]

@@ -18,14 +18,6 @@ const CHECKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/request_ch
 /// Actions whose documented example differs from the catalog on purpose, and why.
 const KNOWN: &[(&str, &str)] = &[
     (
-        "microsoft_excel.add_row",
-        "app-only Graph tokens need /users/{id}; the docs' example uses /me",
-    ),
-    (
-        "microsoft_excel.list_rows",
-        "app-only Graph tokens need /users/{id}; the docs' example uses /me",
-    ),
-    (
         "onedrive.upload_file",
         "app-only Graph tokens need /users/{id}; the docs' example uploads a .txt file (text/plain), the check's sample record an .mp3",
     ),
@@ -70,6 +62,14 @@ fn mismatches() -> Option<(usize, Vec<(String, String)>)> {
                 condition: None,
                 for_each: None,
             };
+            // an action that waits calls its status, then its result action: their examples answer
+            let then: Vec<serde_json::Value> = action
+                .wait
+                .iter()
+                .flat_map(|w| std::iter::once(&w.status).chain(w.result.as_ref()))
+                .filter_map(|id| tool.action(id)?.example.as_ref())
+                .map(|e| json!({"status": e.response.status, "headers": e.response.headers, "body": e.response.body}))
+                .collect();
             let creds = crate::refs::credentials_for(tool, action);
             let plan = Plan {
                 name: "Example check".to_owned(),
@@ -102,6 +102,7 @@ fn mismatches() -> Option<(usize, Vec<(String, String)>)> {
                 "answer_headers": action.answer_headers,
                 "auth": auth,
                 "creds": creds,
+                "then": then,
                 "example": {
                     "request": {"method": example.request.method, "url": example.request.url,
                                 "headers": example.request.headers, "body": example.request.body},

@@ -91,7 +91,7 @@ impl<'a> Ctx<'a> {
             "items" => "items".to_owned(),
             "json" => format!("json.dumps({v}, default=str)"),
             "title" => "WORKFLOW_NAME".to_owned(),
-            "since" | "now" => {
+            "since" | "now" | "until" => {
                 self.imports.insert("datetime");
                 self.helpers.insert("time");
                 format!("_{name}()")

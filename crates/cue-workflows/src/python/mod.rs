@@ -235,6 +235,8 @@ struct Helpers {
     zip: bool,
     /// The vendor sync cursor (`python/answers.py.j2`).
     sync: bool,
+    /// `_stream_file`: a boto3 answer's stream read into a file record (`python/http.py.j2`).
+    stream_file: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -252,6 +254,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             job: h.contains("job"),
             zip: h.contains("zip"),
             sync: h.contains("sync"),
+            stream_file: h.contains("stream_file"),
         }
     }
 }
@@ -728,10 +731,20 @@ impl Gen<'_> {
                     }
                 }
                 let method = action.call.as_deref().unwrap_or(&action.id);
-                expr::call(
+                let call = expr::call(
                     &expr::attr(&client, method),
                     &ctx.kwargs(action.kwargs.iter())?,
-                )
+                );
+                if action.answer == AnswerKind::Bytes {
+                    // a streamed answer (Polly's AudioStream) is read into a file record
+                    self.helpers.insert("stream_file");
+                    expr::call(
+                        &expr::name("_stream_file"),
+                        &[call, Code::literal(&action.id)],
+                    )
+                } else {
+                    call
+                }
             }
             Api::Postgres | Api::Mysql => {
                 let (connect, module) = if matches!(tool.api, Api::Postgres) {

@@ -237,6 +237,10 @@ impl Webhook {
     /// Modules the handler uses besides the base ones.
     pub(crate) fn imports(&self) -> Vec<&'static str> {
         let mut out = vec!["base64", "hmac"];
+        if self.body == "form" {
+            // a form delivery may be multipart/form-data (Jotform), parsed with `email`
+            out.extend(["email.parser", "email.policy"]);
+        }
         if let Check::Hmac {
             timestamp: Some(t), ..
         } = &self.verify

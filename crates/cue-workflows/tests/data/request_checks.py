@@ -33,16 +33,19 @@ class Answer(io.BytesIO):
 
 
 class FakeOpener:
-    """Answers token requests with a token and API calls with the example's answer."""
+    """Answers token requests with a token and API calls with the example's answer; the calls
+    after the first (an action that waits: its status, then its result) with the answers of
+    those actions' own examples, in that order."""
 
-    def __init__(self, example):
-        self.example, self.sent = example, []
+    def __init__(self, example, then=()):
+        self.example, self.then, self.sent = example, list(then), []
 
     def open(self, request, timeout=None):
         if request.full_url.split("?")[0].rstrip("/").endswith(("/token", "/access_token", "/tokens/bearer")):
             return Answer(json.dumps({"access_token": "tok", "expires_in": 3600}).encode())
         self.sent.append(request)
-        response = self.example.get("response") or {}
+        later = len(self.sent) - 2
+        response = (self.then[min(later, len(self.then) - 1)] if later >= 0 and self.then else self.example.get("response")) or {}
         body = response.get("body") if response.get("status", 200) < 300 else {}
         return Answer(json.dumps(body if body is not None else {}).encode(), response.get("headers"))
 
@@ -108,7 +111,7 @@ def check(case):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     example = case["example"]
-    opener = FakeOpener(example)
+    opener = FakeOpener(example, case.get("then") or ())
     module._OPENER = opener
     module.time.sleep = lambda seconds: None
     item = {"id": "123", "number": 1, "email": "ada@example.com", "phone": "+14155550100",

@@ -246,6 +246,21 @@ deferred, calls = prepare(module)
 answer = deliver(module, secrets)
 assert answer["statusCode"] == 200, ("a genuine delivery is accepted", answer)
 assert json.loads(answer["body"]).get("status") != "skipped", ("the trigger's event runs", answer)
+if SPEC["form"]:
+    # a form delivery may come as multipart/form-data (Jotform posts its fields so): the handler
+    # reads the same fields from it as from the urlencoded form
+    _, fields = payload_text(SPEC.get("example"), int(time.time()))
+    boundary = "------------------------d74496d66958873e"
+    parts = "".join('--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (boundary, k, v)
+                    for k, v in fields)
+    parts += '--%s\r\nContent-Disposition: form-data; name="upload"; filename="a.txt"\r\n' % boundary
+    parts += "Content-Type: text/plain\r\n\r\nfile bytes\r\n--%s--\r\n" % boundary
+    parsed = module._request(event(parts, {"content-type": "multipart/form-data; boundary=" + boundary}))
+    assert parsed["payload"] == dict(fields), ("multipart fields are read", parsed["payload"], fields)
+    if TOOL in URL_SECRET:
+        multipart = module.lambda_handler(event(parts, {"content-type": "multipart/form-data; boundary=" + boundary},
+                                                {"token": secrets[URL_SECRET[TOOL]]}), Context())
+        assert multipart["statusCode"] == 200, ("a multipart delivery is accepted", multipart)
 if SPEC.get("matches"):
     other = deliver(module, secrets, event_value="another.event")
     assert other["statusCode"] == 200, other
