@@ -17,7 +17,9 @@ mod check_tests;
 mod reference_tests;
 pub(crate) mod refs;
 
-pub use answers::{Follow, KeyFormat, RecordsZip, SignedToken, SignedTokenKind, SyncCursor};
+pub use answers::{
+    CellValue, Cells, ColumnNames, KeyFormat, SignedToken, SignedTokenKind, SyncCursor,
+};
 
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 const NEEDS_JSON: &str = include_str!("../data/catalog/needs.json");
@@ -221,21 +223,13 @@ pub struct Action {
     /// A second call per listed record when the list holds only ids (Gmail, Jira).
     #[serde(default)]
     pub detail: Option<Detail>,
-    /// The call only starts a job (Redshift's ExecuteStatement): how to wait for it and fetch
-    /// its result.
+    /// The job this call starts may finish later (Redshift's ExecuteStatement, a BigQuery query
+    /// past its timeout): how to ask for its state and fetch its result.
     #[serde(default)]
     pub wait: Option<Wait>,
-    /// When the records are rows of typed cells (`[[{"stringValue": "a"}, {"longValue": 1}]]`),
-    /// where the column descriptions (`[{"name": …}]`) are in the answer; each row becomes a
-    /// record keyed by column name.
+    /// The records are rows of cells named elsewhere: how each becomes a record by column name.
     #[serde(default)]
-    pub columns: Option<String>,
-    /// The answer's rows are positional cells: how they become named records.
-    #[serde(default)]
-    pub zip: Option<RecordsZip>,
-    /// The vendor may answer before the job finished: how to ask again.
-    #[serde(default)]
-    pub follow: Option<Follow>,
+    pub cells: Option<Cells>,
     /// A vendor cursor kept between runs (Plaid's `/transactions/sync`).
     #[serde(default)]
     pub sync: Option<SyncCursor>,
@@ -418,8 +412,10 @@ fn get() -> String {
     "GET".to_owned()
 }
 
-/// How to wait for a job an action starts. `status` and `result` are actions of the same tool,
-/// called with the starting call's answer as their record (`{field:Id}`).
+/// How to wait for a job an action starts. The first answer may already be `done` (a BigQuery
+/// query that finished within its timeout); otherwise `status`, an action of the same tool
+/// called with the first answer as its record (`{field:Id}`), is asked until the job is done
+/// or failed, within the function's `JOB_WAIT_SECONDS`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Wait {
@@ -430,7 +426,8 @@ pub struct Wait {
     /// The states that mean it failed, and where the error is.
     #[serde(default)]
     pub failed: Option<JobState>,
-    /// The action that fetches the finished job's result; without it the last state is the answer.
+    /// The action that fetches the finished job's result (called with the first answer);
+    /// without it the answer that said done is the result.
     #[serde(default)]
     pub result: Option<String>,
     /// Seconds between two status calls.

@@ -146,14 +146,35 @@ records = module.step_1_bigquery_query([])
 assert records == [{"name": "Ada", "n": "3"}, {"name": "Bo", "n": None}], records
 assert calls[1][0] == "GET" and calls[1][1].endswith("/queries/job%201"), calls
 assert calls[1][2]["location"] == "EU", calls
-# a job that never finishes is a failure, not "no rows"
+# a job finished at once is not asked again
 calls.clear()
+module._http = lambda method, url, params=None, **kwargs: calls.append(method) or done
+assert module.step_1_bigquery_query([]) == records and calls == ["POST"], calls
+# a job that never finishes within JOB_WAIT_SECONDS is a failure, not "no rows"
+calls.clear()
+module.JOB_WAIT_SECONDS = 0
 module._http = lambda method, url, params=None, **kwargs: {"jobComplete": False, "jobReference": {"jobId": "j", "location": "US"}}
 try:
     module.step_1_bigquery_query([])
     raise AssertionError("an unfinished job must fail")
-except RuntimeError as exc:
+except TimeoutError as exc:
     assert "did not finish" in str(exc)
+"#,
+    );
+}
+
+#[test]
+fn snowflake_rows_of_plain_cells_are_named_by_the_row_type() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("snowflake", "execute")]));
+    run(
+        &g,
+        r#"
+answer = {"resultSetMetaData": {"rowType": [{"name": "ID"}, {"name": ""}]},
+          "data": [["1", "a", "extra"], ["2", None]]}
+module._http = lambda method, url, **kwargs: answer
+records = module.step_1_snowflake_execute([])
+assert records == [{"ID": "1", "1": "a", "2": "extra"}, {"ID": "2", "1": None}], records
 "#,
     );
 }

@@ -34,7 +34,7 @@ use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
 use crate::render::{PlanText, Templates};
-use answers::{FollowView, SyncView};
+use answers::SyncView;
 use expr::{Code, Ctx};
 use signed_token::SignedTokenFn;
 use token::TokenFn;
@@ -231,8 +231,8 @@ struct Helpers {
     imap: bool,
     file: bool,
     job: bool,
-    /// `_zip_records` and its kinds (`python/answers.py.j2`).
-    zip: bool,
+    /// `_cells`: rows of cells named by column (`python/answers.py.j2`).
+    cells: bool,
     /// The vendor sync cursor (`python/answers.py.j2`).
     sync: bool,
 }
@@ -250,7 +250,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             imap: h.contains("imap"),
             file: h.contains("file"),
             job: h.contains("job"),
-            zip: h.contains("zip"),
+            cells: h.contains("cells"),
             sync: h.contains("sync"),
         }
     }
@@ -335,10 +335,6 @@ struct StepFn {
     detail: Option<Code>,
     /// Where the record is in the detail call's answer.
     detail_record: String,
-    /// The records, from `response`, when the answer's rows are positional cells.
-    zip: Option<Code>,
-    /// Asked again until the vendor's job finished.
-    follow: Option<FollowView>,
     /// The vendor's sync cursor, kept between runs.
     sync: Option<SyncView>,
 }
@@ -571,23 +567,14 @@ impl Gen<'_> {
         if let Some(w) = &action.wait {
             call = self.wait(tool, w, step, &consts, call)?;
         }
-        if let Some(columns) = &action.columns {
-            self.helpers.insert("job");
-            let records = action.records.as_deref().unwrap_or_default();
-            call = expr::call(
-                &expr::name("_rows"),
-                &[call, Code::literal(records), Code::literal(columns)],
-            );
+        if let Some(cells) = &action.cells {
+            self.helpers.insert("cells");
+            call = answers::named_cells(action, cells, call);
         }
         let detail = match &action.detail {
             Some(d) => self.side_call(tool, d, "record", &consts)?,
             None => None,
         };
-        let follow = self.follow(tool, action, &consts)?;
-        let zip = answers::zipped_records(action);
-        if zip.is_some() {
-            self.helpers.insert("zip");
-        }
         if ctx.helpers.contains("file") {
             // a file named by bucket and key is read from S3
             self.iam.insert("s3:GetObject".to_owned());
@@ -625,8 +612,6 @@ impl Gen<'_> {
                 .as_ref()
                 .and_then(|d| d.record.clone())
                 .unwrap_or_default(),
-            zip,
-            follow,
             sync: answers::sync_view(action),
         })
     }
