@@ -237,6 +237,11 @@ pub struct Action {
     /// stated in the plan's assumptions.
     #[serde(default)]
     pub caveat: Option<String>,
+    /// The longest value the vendor accepts in a request field (Jira's 255-character summary):
+    /// the generated code cuts a longer value, with a marker, instead of sending what the
+    /// vendor refuses, and the plan's assumptions say so.
+    #[serde(default)]
+    pub limits: Vec<Limit>,
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -410,6 +415,38 @@ pub struct Detail {
 
 fn get() -> String {
     "GET".to_owned()
+}
+
+/// The longest value a vendor accepts in one request field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    /// Dotted path into `body`, `query.<name>`, or a boto3 keyword (`Text`).
+    pub path: String,
+    /// The most `unit`s the vendor accepts.
+    pub max: u32,
+    #[serde(default)]
+    pub unit: LimitUnit,
+}
+
+/// What a [`Limit`] counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitUnit {
+    /// Unicode characters (code points).
+    #[default]
+    Characters,
+    /// Bytes of the UTF-8 text.
+    Bytes,
+}
+
+impl LimitUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Characters => "characters",
+            Self::Bytes => "bytes",
+        }
+    }
 }
 
 /// How to wait for a job an action starts. The first answer may already be `done` (a BigQuery

@@ -150,6 +150,22 @@ pub(crate) fn check_tool(
                 t.id, a.id
             ));
         }
+        for l in &a.limits {
+            let target = match l.path.strip_prefix("query.") {
+                Some(name) => a.query.get(name),
+                None => a
+                    .body
+                    .as_ref()
+                    .and_then(|b| at_path(b, &l.path))
+                    .or_else(|| a.kwargs.get(&l.path)),
+            };
+            if !target.is_some_and(serde_json::Value::is_string) || l.max == 0 {
+                return Err(format!(
+                    "{} action {}: limit {} names no text field of the request",
+                    t.id, a.id, l.path
+                ));
+            }
+        }
         if let Some(ok) = &a.success
             && ok.absent
             && !ok.equals.is_null()
@@ -178,6 +194,14 @@ pub(crate) fn check_tool(
         }
     }
     Ok(())
+}
+
+/// The value at a dotted path of a request template.
+fn at_path<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    path.split('.').try_fold(v, |v, key| match v {
+        serde_json::Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => v.get(key),
+    })
 }
 
 #[cfg(test)]
@@ -226,6 +250,11 @@ mod tests {
             .unwrap();
         s.equals = serde_json::json!(true);
         assert!(checked(&t).unwrap_err().contains("absent or equals"));
+
+        let mut t = tool("jira");
+        let a = t.actions.iter_mut().find(|a| !a.limits.is_empty()).unwrap();
+        a.limits[0].path = "fields.nowhere".to_owned();
+        assert!(checked(&t).unwrap_err().contains("names no text field"));
 
         let mut t = tool("plaid");
         t.actions[0].body = None;

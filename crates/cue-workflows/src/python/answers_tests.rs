@@ -180,6 +180,62 @@ assert records == [{"ID": "1", "1": "a", "2": "extra"}, {"ID": "2", "1": None}],
 }
 
 #[test]
+fn long_values_are_cut_to_the_vendors_limit_and_the_plan_says_so() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("jira", "create_issue")]));
+    assert!(
+        g.assumptions
+            .iter()
+            .any(|a| a.contains("summary accepts at most 255 characters")),
+        "{:?}",
+        g.assumptions
+    );
+    run(
+        &g,
+        r#"
+import io
+sent = []
+class Answer(io.BytesIO):
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        return False
+class Opener:
+    def open(self, request, timeout=None):
+        sent.append(json.loads(request.data))
+        return Answer(b'{"id": "1"}')
+module._OPENER = Opener()
+record = {"text": "word " * 100}
+module.step_1_jira_create_issue([record])
+summary = sent[0]["fields"]["summary"]
+assert len(summary) == 255 and summary.endswith(" [truncated]"), summary
+assert record == {"text": "word " * 100}, "the record itself is not changed"
+sent.clear()
+module.step_1_jira_create_issue([{"text": "short"}])
+assert sent[0]["fields"]["summary"] == "short", sent
+"#,
+    );
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("amazon_comprehend", "comprehend")]),
+    );
+    run(
+        &g,
+        r#"
+class Client:
+    def detect_sentiment(self, **kwargs):
+        calls.append(kwargs)
+        return {"Sentiment": "NEUTRAL"}
+module._comprehend = Client()
+module.step_1_amazon_comprehend_comprehend([{"text": "é" * 2990}])
+text = calls[0]["Text"]
+assert len(text.encode("utf-8")) <= 5000 and text.endswith(" [truncated]"), len(text.encode("utf-8"))
+assert calls[0]["LanguageCode"] == "en", calls
+"#,
+    );
+}
+
+#[test]
 fn failures_listed_inside_a_200_are_failures() {
     let engine = Engine::new().unwrap();
     let g = generate(&engine, plan(&engine, None, &[("bigquery", "insert_rows")]));

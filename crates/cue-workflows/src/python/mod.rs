@@ -233,6 +233,8 @@ struct Helpers {
     job: bool,
     /// `_cells`: rows of cells named by column (`python/answers.py.j2`).
     cells: bool,
+    /// `_cut`: values cut to a vendor's length limits (`python/cut.py.j2`).
+    cut: bool,
     /// The vendor sync cursor (`python/answers.py.j2`).
     sync: bool,
 }
@@ -251,6 +253,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             file: h.contains("file"),
             job: h.contains("job"),
             cells: h.contains("cells"),
+            cut: h.contains("cut"),
             sync: h.contains("sync"),
         }
     }
@@ -639,6 +642,8 @@ impl Gen<'_> {
                 ];
                 if let Some(b) = &action.body {
                     let payload = answers::with_sync_cursor(action, ctx.value(b)?);
+                    let payload =
+                        self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
                     args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
@@ -649,7 +654,8 @@ impl Gen<'_> {
                     query.push(expr::entry(name, &auth_value(value)));
                 }
                 if !query.is_empty() {
-                    args.push(expr::keyword("params", &expr::dict(&query)));
+                    let params = self.cut(action, expr::dict(&query), |p| p.strip_prefix("query."));
+                    args.push(expr::keyword("params", &params));
                 }
                 match action.content_type {
                     ContentType::Json => {}
@@ -713,10 +719,17 @@ impl Gen<'_> {
                     }
                 }
                 let method = action.call.as_deref().unwrap_or(&action.id);
-                expr::call(
-                    &expr::attr(&client, method),
-                    &ctx.kwargs(action.kwargs.iter())?,
-                )
+                let kwargs = if action.limits.is_empty() {
+                    ctx.kwargs(action.kwargs.iter())?
+                } else {
+                    // the keywords as a dict, cut to the vendor's limits
+                    let d = ctx.dict(action.kwargs.iter())?;
+                    vec![expr::name(&format!(
+                        "**{}",
+                        self.cut(action, d, Some).as_str()
+                    ))]
+                };
+                expr::call(&expr::attr(&client, method), &kwargs)
             }
             Api::Postgres | Api::Mysql => {
                 let (connect, module) = if matches!(tool.api, Api::Postgres) {
@@ -749,6 +762,39 @@ impl Gen<'_> {
                 expr::call(&expr::name("_imap_unseen"), &[])
             }
         })
+    }
+
+    /// `value` cut to the action's `limits` whose path `within` maps into it (`_cut`), or
+    /// `value` itself when none does.
+    fn cut<'a>(
+        &mut self,
+        action: &'a Action,
+        value: Code,
+        within: impl Fn(&'a str) -> Option<&'a str>,
+    ) -> Code {
+        let items: Vec<Code> = action
+            .limits
+            .iter()
+            .filter_map(|l| {
+                within(&l.path).map(|p| {
+                    expr::name(&format!(
+                        "({}, {}, {})",
+                        Code::literal(p).as_str(),
+                        l.max,
+                        Code::literal(l.unit.as_str()).as_str()
+                    ))
+                })
+            })
+            .collect();
+        if items.is_empty() {
+            return value;
+        }
+        self.helpers.insert("cut");
+        expr::name(&format!(
+            "_cut({}, [{}])",
+            value.as_str(),
+            expr::join(&items)
+        ))
     }
 
     /// `call` waited for: its job's state asked with the `status` action until it is done,
