@@ -376,8 +376,20 @@ pub struct Match {
     /// ... or a dotted path into the JSON body.
     #[serde(default)]
     pub path: Option<String>,
-    /// The value it must have.
+    /// The value it must have ...
+    #[serde(default)]
     pub equals: serde_json::Value,
+    /// ... or the values it may have (Stripe's `customer.subscription.created`, `.updated`,
+    /// `.deleted` for one "subscription" trigger).
+    #[serde(default)]
+    pub one_of: Vec<serde_json::Value>,
+}
+
+impl Match {
+    /// A value that matches: `equals`, else the first of `one_of` (sample deliveries).
+    pub fn sample(&self) -> &serde_json::Value {
+        self.one_of.first().unwrap_or(&self.equals)
+    }
 }
 
 /// How a vendor reports failure inside an HTTP 2xx answer.
@@ -1108,6 +1120,15 @@ impl Catalog {
                 {
                     return bad(format!(
                         "{} event {}: a match needs a header or a path",
+                        t.id, e.id
+                    ));
+                }
+                if e.matches
+                    .iter()
+                    .any(|m| m.equals.is_null() == m.one_of.is_empty())
+                {
+                    return bad(format!(
+                        "{} event {}: a match has either equals or one_of",
                         t.id, e.id
                     ));
                 }

@@ -561,3 +561,39 @@ fn whatsapp_notifications_use_a_template_and_replies_carry_the_window_caveat() {
     );
     assert!(!g.assumptions.iter().any(|a| a.contains("last 24 hours")));
 }
+
+#[test]
+fn a_match_of_several_values_runs_on_each_and_skips_the_rest() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("stripe", "subscription", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    run(
+        &g,
+        r#"
+import time
+secret = "whsec_test"
+module.STRIPE_WEBHOOK_SECRET = secret
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def stripe_event(kind):
+    body = json.dumps({"type": kind, "data": {"object": {"id": "sub_1", "status": "active"}}})
+    t = str(int(time.time()))
+    sig = hmac.new(secret.encode(), (t + "." + body).encode(), hashlib.sha256).hexdigest()
+    return {"rawPath": "/", "headers": {"stripe-signature": "t=%s,v1=%s" % (t, sig)},
+            "requestContext": {"http": {"method": "POST"}}, "body": body}
+for kind in ("customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted"):
+    answer = module.lambda_handler(stripe_event(kind), None)
+    assert answer["statusCode"] == 200 and "skipped" not in answer["body"], (kind, answer)
+assert len(seen) == 3, seen
+answer = module.lambda_handler(stripe_event("invoice.paid"), None)
+assert answer["statusCode"] == 200 and "skipped" in answer["body"], answer
+assert len(seen) == 3, seen
+"#,
+    );
+}

@@ -198,15 +198,23 @@ struct CursorView {
 impl From<&crate::catalog::Match> for MatchView {
     fn from(m: &crate::catalog::Match) -> Self {
         // headers are text: compare with the value's text
-        let equals = match (&m.header, &m.equals) {
+        let value = |v: &serde_json::Value| match (&m.header, v) {
             (Some(_), serde_json::Value::String(s)) => Code::literal(s),
             (Some(_), other) => Code::literal(&other.to_string()),
             (None, v) => expr::json_literal(v),
+        };
+        let one_of = !m.one_of.is_empty();
+        let equals = if one_of {
+            let values: Vec<Code> = m.one_of.iter().map(value).collect();
+            expr::name(&format!("[{}]", expr::join(&values)))
+        } else {
+            value(&m.equals)
         };
         Self {
             header: m.header.as_ref().map(|h| h.to_ascii_lowercase()),
             path: m.path.clone(),
             equals,
+            one_of,
         }
     }
 }
@@ -364,7 +372,9 @@ struct MatchView {
     /// Lower case.
     header: Option<String>,
     path: Option<String>,
+    /// The value, or (`one_of`) the list of values.
     equals: Code,
+    one_of: bool,
 }
 
 struct Gen<'c> {
