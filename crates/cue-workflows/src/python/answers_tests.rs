@@ -597,3 +597,28 @@ assert len(seen) == 3, seen
 "#,
     );
 }
+
+#[test]
+fn a_record_field_missing_inside_a_longer_text_is_refused_not_sent_as_none() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("dropbox", "upload_file")]));
+    run(
+        &g,
+        r#"
+def fake(method, url, payload=None, **kwargs):
+    if "token" in url:
+        return {"access_token": "t", "expires_in": 3600}
+    calls.append(payload)
+    return {"async_job_id": "j"}
+module._http = fake
+module.step_1_dropbox_upload_file([{"name": "a.pdf", "url": "https://example.com/a.pdf"}])
+assert calls[0]["path"].endswith("/a.pdf"), calls
+try:
+    module.step_1_dropbox_upload_file([{"url": "https://example.com/b.pdf"}])
+    raise AssertionError("a record without a name must not be saved as None")
+except ValueError as exc:
+    assert "name" in str(exc), exc
+assert len(calls) == 1, calls
+"#,
+    );
+}

@@ -243,6 +243,8 @@ struct Helpers {
     cells: bool,
     /// `_cut`: values cut to a vendor's length limits (`python/cut.py.j2`).
     cut: bool,
+    /// `_part`: a record field inside a longer text, refused when missing (`python/cut.py.j2`).
+    part: bool,
     /// The vendor sync cursor (`python/answers.py.j2`).
     sync: bool,
 }
@@ -262,6 +264,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             job: h.contains("job"),
             cells: h.contains("cells"),
             cut: h.contains("cut"),
+            part: h.contains("part"),
             sync: h.contains("sync"),
         }
     }
