@@ -242,6 +242,10 @@ pub struct Action {
     /// vendor refuses, and the plan's assumptions say so.
     #[serde(default)]
     pub limits: Vec<Limit>,
+    /// Request text fields the vendor reads in a markup of its own, escaped so the record's
+    /// text stays plain text (LinkedIn's "little" commentary).
+    #[serde(default)]
+    pub escape: Vec<Escape>,
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -439,6 +443,23 @@ pub struct Limit {
     pub max: u32,
     #[serde(default)]
     pub unit: LimitUnit,
+}
+
+/// A request text field written in a vendor's markup.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escape {
+    /// Dotted path into `body`.
+    pub path: String,
+    pub kind: EscapeKind,
+}
+
+/// A vendor markup whose reserved characters plain text must escape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscapeKind {
+    /// LinkedIn's "little" text: `| { } @ [ ] ( ) < > # \ * _ ~` each after a backslash.
+    LittleText,
 }
 
 /// What a [`Limit`] counts.

@@ -150,6 +150,19 @@ pub(crate) fn check_tool(
                 t.id, a.id
             ));
         }
+        for e in &a.escape {
+            if !a
+                .body
+                .as_ref()
+                .and_then(|b| at_path(b, &e.path))
+                .is_some_and(serde_json::Value::is_string)
+            {
+                return Err(format!(
+                    "{} action {}: escape {} names no text field of the body",
+                    t.id, a.id, e.path
+                ));
+            }
+        }
         for l in &a.limits {
             let target = match l.path.strip_prefix("query.") {
                 Some(name) => a.query.get(name),

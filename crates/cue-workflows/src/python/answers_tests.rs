@@ -622,3 +622,21 @@ assert len(calls) == 1, calls
 "#,
     );
 }
+
+#[test]
+fn text_in_a_vendor_markup_is_escaped_to_stay_plain() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("linkedin", "create_post")]));
+    run(
+        &g,
+        r#"
+def fake(method, url, payload=None, **kwargs):
+    calls.append(payload)
+    return {}
+module._http = fake
+module.step_1_linkedin_create_post([{"text": "Q3 (draft) #1 {\"a\": [1]} @team a_b \\ ok"}])
+sent = calls[0]["commentary"]
+assert sent == "Q3 \\(draft\\) \\#1 \\{\"a\": \\[1\\]\\} \\@team a\\_b \\\\ ok", sent
+"#,
+    );
+}

@@ -657,6 +657,7 @@ impl Gen<'_> {
                     let payload = answers::with_sync_cursor(action, ctx.value(b)?);
                     let payload =
                         self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
+                    let payload = self.escape(action, payload);
                     args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
@@ -805,6 +806,33 @@ impl Gen<'_> {
         self.helpers.insert("cut");
         expr::name(&format!(
             "_cut({}, [{}])",
+            value.as_str(),
+            expr::join(&items)
+        ))
+    }
+
+    /// `value` (a request body) with the action's `escape` fields escaped (`_escape`).
+    fn escape(&mut self, action: &Action, value: Code) -> Code {
+        if action.escape.is_empty() {
+            return value;
+        }
+        self.helpers.insert("cut");
+        let items: Vec<Code> = action
+            .escape
+            .iter()
+            .map(|e| {
+                let kind = match e.kind {
+                    crate::catalog::EscapeKind::LittleText => "little_text",
+                };
+                expr::name(&format!(
+                    "({}, {})",
+                    Code::literal(&e.path).as_str(),
+                    Code::literal(kind).as_str()
+                ))
+            })
+            .collect();
+        expr::name(&format!(
+            "_escape({}, [{}])",
             value.as_str(),
             expr::join(&items)
         ))
