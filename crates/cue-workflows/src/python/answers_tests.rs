@@ -640,3 +640,32 @@ assert sent == "Q3 \\(draft\\) \\#1 \\{\"a\": \\[1\\]\\} \\@team a\\_b \\\\ ok",
 "#,
     );
 }
+
+#[test]
+fn zendesk_calls_carry_a_client_credentials_token_not_a_retired_api_token() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("zendesk", "create_ticket")]),
+    );
+    assert!(!g.code.contains("ZENDESK_API_TOKEN"), "{}", g.code);
+    run(
+        &g,
+        r#"
+def fake(method, url, headers=None, payload=None, form=False, **kwargs):
+    calls.append((url, headers, payload, form))
+    if url.endswith("/oauth/tokens"):
+        return {"access_token": "zat", "token_type": "bearer", "expires_in": 1800}
+    return {"ticket": {"id": 1}}
+module._http = fake
+module.ZENDESK_SUBDOMAIN = "acme"
+module.ZENDESK_CLIENT_ID = "cue"
+module.ZENDESK_CLIENT_SECRET = "s3cret"
+module.step_1_zendesk_create_ticket([{"text": "help"}])
+url, headers, payload, form = calls[0]
+assert url == "https://acme.zendesk.com/oauth/tokens" and not form, calls[0]
+assert payload["grant_type"] == "client_credentials" and payload["client_secret"] == "s3cret", payload
+assert calls[1][1]["Authorization"] == "Bearer zat", calls[1]
+"#,
+    );
+}
