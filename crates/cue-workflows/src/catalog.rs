@@ -17,7 +17,9 @@ mod check_tests;
 mod reference_tests;
 pub(crate) mod refs;
 
-pub use answers::{Follow, KeyFormat, RecordsZip, SignedToken, SignedTokenKind, SyncCursor};
+pub use answers::{
+    CellValue, Cells, ColumnNames, KeyFormat, SignedToken, SignedTokenKind, SyncCursor,
+};
 
 include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 const NEEDS_JSON: &str = include_str!("../data/catalog/needs.json");
@@ -221,21 +223,13 @@ pub struct Action {
     /// A second call per listed record when the list holds only ids (Gmail, Jira).
     #[serde(default)]
     pub detail: Option<Detail>,
-    /// The call only starts a job (Redshift's ExecuteStatement): how to wait for it and fetch
-    /// its result.
+    /// The job this call starts may finish later (Redshift's ExecuteStatement, a BigQuery query
+    /// past its timeout): how to ask for its state and fetch its result.
     #[serde(default)]
     pub wait: Option<Wait>,
-    /// When the records are rows of typed cells (`[[{"stringValue": "a"}, {"longValue": 1}]]`),
-    /// where the column descriptions (`[{"name": …}]`) are in the answer; each row becomes a
-    /// record keyed by column name.
+    /// The records are rows of cells named elsewhere: how each becomes a record by column name.
     #[serde(default)]
-    pub columns: Option<String>,
-    /// The answer's rows are positional cells: how they become named records.
-    #[serde(default)]
-    pub zip: Option<RecordsZip>,
-    /// The vendor may answer before the job finished: how to ask again.
-    #[serde(default)]
-    pub follow: Option<Follow>,
+    pub cells: Option<Cells>,
     /// A vendor cursor kept between runs (Plaid's `/transactions/sync`).
     #[serde(default)]
     pub sync: Option<SyncCursor>,
@@ -243,6 +237,15 @@ pub struct Action {
     /// stated in the plan's assumptions.
     #[serde(default)]
     pub caveat: Option<String>,
+    /// The longest value the vendor accepts in a request field (Jira's 255-character summary):
+    /// the generated code cuts a longer value, with a marker, instead of sending what the
+    /// vendor refuses, and the plan's assumptions say so.
+    #[serde(default)]
+    pub limits: Vec<Limit>,
+    /// Request text fields the vendor reads in a markup of its own, escaped so the record's
+    /// text stays plain text (LinkedIn's "little" commentary).
+    #[serde(default)]
+    pub escape: Vec<Escape>,
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -377,8 +380,20 @@ pub struct Match {
     /// ... or a dotted path into the JSON body.
     #[serde(default)]
     pub path: Option<String>,
-    /// The value it must have.
+    /// The value it must have ...
+    #[serde(default)]
     pub equals: serde_json::Value,
+    /// ... or the values it may have (Stripe's `customer.subscription.created`, `.updated`,
+    /// `.deleted` for one "subscription" trigger).
+    #[serde(default)]
+    pub one_of: Vec<serde_json::Value>,
+}
+
+impl Match {
+    /// A value that matches: `equals`, else the first of `one_of` (sample deliveries).
+    pub fn sample(&self) -> &serde_json::Value {
+        self.one_of.first().unwrap_or(&self.equals)
+    }
 }
 
 /// How a vendor reports failure inside an HTTP 2xx answer.
@@ -418,8 +433,59 @@ fn get() -> String {
     "GET".to_owned()
 }
 
-/// How to wait for a job an action starts. `status` and `result` are actions of the same tool,
-/// called with the starting call's answer as their record (`{field:Id}`).
+/// The longest value a vendor accepts in one request field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    /// Dotted path into `body`, `query.<name>`, or a boto3 keyword (`Text`).
+    pub path: String,
+    /// The most `unit`s the vendor accepts.
+    pub max: u32,
+    #[serde(default)]
+    pub unit: LimitUnit,
+}
+
+/// A request text field written in a vendor's markup.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escape {
+    /// Dotted path into `body`.
+    pub path: String,
+    pub kind: EscapeKind,
+}
+
+/// A vendor markup whose reserved characters plain text must escape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscapeKind {
+    /// LinkedIn's "little" text: `| { } @ [ ] ( ) < > # \ * _ ~` each after a backslash.
+    LittleText,
+}
+
+/// What a [`Limit`] counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitUnit {
+    /// Unicode characters (code points).
+    #[default]
+    Characters,
+    /// Bytes of the UTF-8 text.
+    Bytes,
+}
+
+impl LimitUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Characters => "characters",
+            Self::Bytes => "bytes",
+        }
+    }
+}
+
+/// How to wait for a job an action starts. The first answer may already be `done` (a BigQuery
+/// query that finished within its timeout); otherwise `status`, an action of the same tool
+/// called with the first answer as its record (`{field:Id}`), is asked until the job is done
+/// or failed, within the function's `JOB_WAIT_SECONDS`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Wait {
@@ -430,7 +496,8 @@ pub struct Wait {
     /// The states that mean it failed, and where the error is.
     #[serde(default)]
     pub failed: Option<JobState>,
-    /// The action that fetches the finished job's result; without it the last state is the answer.
+    /// The action that fetches the finished job's result (called with the first answer);
+    /// without it the answer that said done is the result.
     #[serde(default)]
     pub result: Option<String>,
     /// Seconds between two status calls.
@@ -1074,6 +1141,15 @@ impl Catalog {
                 {
                     return bad(format!(
                         "{} event {}: a match needs a header or a path",
+                        t.id, e.id
+                    ));
+                }
+                if e.matches
+                    .iter()
+                    .any(|m| m.equals.is_null() == m.one_of.is_empty())
+                {
+                    return bad(format!(
+                        "{} event {}: a match has either equals or one_of",
                         t.id, e.id
                     ));
                 }

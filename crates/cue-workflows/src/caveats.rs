@@ -58,6 +58,16 @@ pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
                 a.reference.as_ref(),
             );
             notes.extend(a.caveat.iter().cloned());
+            notes.extend(a.limits.iter().map(|l| {
+                format!(
+                    "The step \"{}\" ({}): {} accepts at most {} {}; a longer value is cut to fit and ends in \"[truncated]\".",
+                    a.label,
+                    tool.name,
+                    l.path.rsplit('.').next().unwrap_or(&l.path),
+                    l.max,
+                    l.unit.as_str()
+                )
+            }));
         }
         if let Some(x) = &tool.token_exchange {
             say(

@@ -95,6 +95,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/job.py.j2"),
     ),
     (
+        "python/cut.py.j2",
+        include_str!("../codegen/python/cut.py.j2"),
+    ),
+    (
         "python/refresh_store.py.j2",
         include_str!("../codegen/python/refresh_store.py.j2"),
     ),

@@ -91,7 +91,7 @@ fn every_webhook_trigger_accepts_its_vendor_and_refuses_forgeries() {
             "secrets": secrets,
             "example": event.example.as_ref().map(|e| e.body.clone()),
             "example_headers": event.example.as_ref().map(|e| e.headers.clone()),
-            "matches": event.matches.iter().map(|m| json!({"header": m.header, "path": m.path, "equals": m.equals})).collect::<Vec<_>>(),
+            "matches": event.matches.iter().map(|m| json!({"header": m.header, "path": m.path, "equals": m.sample()})).collect::<Vec<_>>(),
             "form": used.webhook.body == WebhookBody::Form,
             "handshake": handshake,
         });

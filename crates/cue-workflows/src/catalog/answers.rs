@@ -1,7 +1,7 @@
 //! Catalog shapes for answers and state the plain request model cannot express (issue 12,
-//! second review): records sent as positional cells named by a schema or a header row, a job
-//! answered before it finished, a vendor sync cursor kept between runs, a token the function
-//! signs itself, and a follow-up call that turns an id-only webhook delivery into the record.
+//! second review): rows whose cells are named elsewhere, a vendor sync cursor kept between
+//! runs, a token the function signs itself, and a follow-up call that turns an id-only webhook
+//! delivery into the record. (A job that finishes later is the action's `wait`.)
 //! Each is data on the catalog entry; `python/answers.rs` and `python/signed_token.rs` write
 //! the code for it.
 
@@ -9,53 +9,54 @@ use serde::Deserialize;
 
 use super::Reference;
 
-/// How the records are built from an answer whose rows are positional cells.
+/// Rows whose cells are named elsewhere: each row of the records (at the action's `records`)
+/// becomes a record keyed by column name. One description for every vendor that answers rows
+/// of cells: BigQuery (`rows[].f[i].v` named by `schema.fields[i].name`), Snowflake (rows of
+/// strings named by `resultSetMetaData.rowType`), Redshift (typed cells named by
+/// `ColumnMetadata`), a spreadsheet whose first row holds the names.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum RecordsZip {
-    /// Each row's cells are named by a schema elsewhere in the answer (BigQuery's
-    /// `schema.fields[i].name` for `rows[].f[i].v`).
+#[serde(deny_unknown_fields)]
+pub struct Cells {
+    /// Where the column names are.
+    pub names: ColumnNames,
+    /// The key of a row's cell list (`f`); `""`: the row is the list.
+    #[serde(default)]
+    pub row: String,
+    /// How a cell holds its value.
+    #[serde(default)]
+    pub value: CellValue,
+}
+
+/// Where the names of a row's cells are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ColumnNames {
+    /// A list of column descriptions in the same answer (`schema.fields`), each naming its
+    /// column under `key` (`name`).
     Schema {
-        /// Dotted path of the list of column descriptions (`schema.fields`).
-        names: String,
-        /// The key of a column's name in its description (`name`).
-        name: String,
-        /// The key of a row's cell list (`f`); `""`: the row is the list.
-        #[serde(default)]
-        cells: String,
-        /// The key of a cell's value (`v`); `""`: the cell is the value.
-        #[serde(default)]
-        value: String,
+        path: String,
+        #[serde(default = "name_key")]
+        key: String,
     },
-    /// The first row holds the column names (a spreadsheet with a header row); it is not a record.
+    /// The first row holds the names; it is not a record.
     HeaderRow,
 }
 
-/// A job that may answer before it finished (BigQuery's `jobComplete: false`): the function
-/// asks again with `method`/`path` until `until` equals `equals`, at most `attempts` times.
-/// References in `path` and `query` read the previous answer (`{path:jobReference.jobId}`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Follow {
-    /// Dotted path of the flag in the answer (`jobComplete`).
-    pub until: String,
-    /// The value that means done (`true`).
-    pub equals: serde_json::Value,
-    #[serde(default = "super::get")]
-    pub method: String,
-    /// Appended to the base URL.
-    pub path: String,
-    #[serde(default)]
-    pub query: std::collections::BTreeMap<String, serde_json::Value>,
-    /// How many times to ask again before failing.
-    #[serde(default = "default_attempts")]
-    pub attempts: u32,
-    #[serde(default)]
-    pub reference: Option<Reference>,
+fn name_key() -> String {
+    "name".to_owned()
 }
 
-fn default_attempts() -> u32 {
-    10
+/// How one cell holds its value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum CellValue {
+    /// The cell is the value.
+    #[default]
+    Plain,
+    /// The value is under a key of the cell (BigQuery's `v`).
+    Key(String),
+    /// The cell is `{"<type>Value": v}`, or `{"isNull": true}` (Redshift's `Field`).
+    Typed,
 }
 
 /// A vendor cursor (Plaid's `/transactions/sync`): the answer's `response` value is kept in
@@ -137,9 +138,9 @@ pub(crate) fn check_tool(
     }
     for a in &t.actions {
         let read = a.role == super::Role::Read;
-        if (a.zip.is_some() || a.follow.is_some() || a.sync.is_some()) && !read {
+        if (a.cells.is_some() || a.wait.is_some() || a.sync.is_some()) && !read {
             return Err(format!(
-                "{} action {}: zip, follow and sync belong to read actions",
+                "{} action {}: cells, wait and sync belong to read actions",
                 t.id, a.id
             ));
         }
@@ -148,6 +149,35 @@ pub(crate) fn check_tool(
                 "{} action {}: a sync cursor travels in a JSON body",
                 t.id, a.id
             ));
+        }
+        for e in &a.escape {
+            if !a
+                .body
+                .as_ref()
+                .and_then(|b| at_path(b, &e.path))
+                .is_some_and(serde_json::Value::is_string)
+            {
+                return Err(format!(
+                    "{} action {}: escape {} names no text field of the body",
+                    t.id, a.id, e.path
+                ));
+            }
+        }
+        for l in &a.limits {
+            let target = match l.path.strip_prefix("query.") {
+                Some(name) => a.query.get(name),
+                None => a
+                    .body
+                    .as_ref()
+                    .and_then(|b| at_path(b, &l.path))
+                    .or_else(|| a.kwargs.get(&l.path)),
+            };
+            if !target.is_some_and(serde_json::Value::is_string) || l.max == 0 {
+                return Err(format!(
+                    "{} action {}: limit {} names no text field of the request",
+                    t.id, a.id, l.path
+                ));
+            }
         }
         if let Some(ok) = &a.success
             && ok.absent
@@ -177,6 +207,14 @@ pub(crate) fn check_tool(
         }
     }
     Ok(())
+}
+
+/// The value at a dotted path of a request template.
+fn at_path<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    path.split('.').try_fold(v, |v, key| match v {
+        serde_json::Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => v.get(key),
+    })
 }
 
 #[cfg(test)]
@@ -213,7 +251,7 @@ mod tests {
     #[test]
     fn shapes_in_the_wrong_place_are_refused() {
         let mut t = tool("bigquery");
-        let i = t.actions.iter().position(|a| a.zip.is_some()).unwrap();
+        let i = t.actions.iter().position(|a| a.cells.is_some()).unwrap();
         t.actions[i].role = Role::Write;
         assert!(checked(&t).unwrap_err().contains("belong to read actions"));
 
@@ -225,6 +263,11 @@ mod tests {
             .unwrap();
         s.equals = serde_json::json!(true);
         assert!(checked(&t).unwrap_err().contains("absent or equals"));
+
+        let mut t = tool("jira");
+        let a = t.actions.iter_mut().find(|a| !a.limits.is_empty()).unwrap();
+        a.limits[0].path = "fields.nowhere".to_owned();
+        assert!(checked(&t).unwrap_err().contains("names no text field"));
 
         let mut t = tool("plaid");
         t.actions[0].body = None;

@@ -377,13 +377,13 @@ fn http_delivery(
         match (&m.header, &m.path) {
             (Some(h), _) => {
                 let value = m
-                    .equals
+                    .sample()
                     .as_str()
-                    .map_or_else(|| m.equals.to_string(), str::to_owned);
+                    .map_or_else(|| m.sample().to_string(), str::to_owned);
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case(h));
                 headers.push((h.to_ascii_lowercase(), value));
             }
-            (None, Some(p)) => set_path(&mut body, p, m.equals.clone()),
+            (None, Some(p)) => set_path(&mut body, p, m.sample().clone()),
             (None, None) => {}
         }
     }

@@ -1,7 +1,7 @@
-//! Code for the catalog's answer shapes (`catalog/answers.rs`): records zipped from positional
-//! cells, a job asked again until it finished, a vendor sync cursor, and the follow-up calls
-//! (an action's `detail`, an event's `detail`, a `follow`) they share. Helpers are in
-//! `python/answers.py.j2`; the step and handler templates call them.
+//! Code for the catalog's answer shapes (`catalog/answers.rs`): rows of cells named by column,
+//! a vendor sync cursor, and the follow-up calls (an action's `detail`, an event's `detail`)
+//! they share. Helpers are in `python/answers.py.j2`; the step and handler templates call them.
+//! A job that finishes later is waited for in `python/mod.rs` (`python/job.py.j2`).
 
 use std::collections::BTreeMap;
 
@@ -11,18 +11,9 @@ use serde_json::Value;
 use super::expr::{self, Code, Ctx};
 use super::{Gen, auth_value};
 use crate::WorkflowError;
-use crate::catalog::{Action, Api, Detail, Event, RecordsZip, Tool};
+use crate::catalog::{Action, Api, CellValue, Cells, ColumnNames, Detail, Event, Tool};
 use crate::escape::py_str;
 use crate::refs::Auth;
-
-/// A step's `follow`: asked again while `until` is not `equals` (`python/step.py.j2`).
-#[derive(Serialize)]
-pub(super) struct FollowView {
-    call: Code,
-    until: String,
-    equals: Code,
-    attempts: u32,
-}
 
 /// A step's vendor sync cursor (`python/step.py.j2`).
 #[derive(Serialize)]
@@ -32,25 +23,25 @@ pub(super) struct SyncView {
     max_pages: u32,
 }
 
-/// The expression of a read step's records from `response` when the rows are cells.
-pub(super) fn zipped_records(action: &Action) -> Option<Code> {
+/// `call`'s answer with the rows of cells at the action's `records` turned into records
+/// keyed by column name (`_cells`), so every kind of step reads records where it always does.
+pub(super) fn named_cells(action: &Action, cells: &Cells, call: Code) -> Code {
     let rows = action.records.as_deref().unwrap_or_default();
-    Some(match action.zip.as_ref()? {
-        RecordsZip::Schema {
-            names,
-            name,
-            cells,
-            value,
-        } => expr::name(&format!(
-            "_zip_schema(response, {}, {}, {}, {}, {})",
-            py_str(rows),
-            py_str(names),
-            py_str(name),
-            py_str(cells),
-            py_str(value)
-        )),
-        RecordsZip::HeaderRow => expr::name(&format!("_zip_header(response, {})", py_str(rows))),
-    })
+    let (names, key) = match &cells.names {
+        ColumnNames::Schema { path, key } => (py_str(path), py_str(key)),
+        ColumnNames::HeaderRow => ("None".to_owned(), "None".to_owned()),
+    };
+    let value = match &cells.value {
+        CellValue::Plain => "None".to_owned(),
+        CellValue::Key(k) => py_str(k),
+        CellValue::Typed => "_TYPED".to_owned(),
+    };
+    expr::name(&format!(
+        "_cells({}, {}, {names}, {key}, {}, {value})",
+        call.as_str(),
+        py_str(rows),
+        py_str(&cells.row)
+    ))
 }
 
 pub(super) fn sync_view(action: &Action) -> Option<SyncView> {
@@ -110,32 +101,6 @@ impl Gen<'_> {
         self.imports.extend(ctx.imports);
         self.helpers.extend(ctx.helpers);
         Ok(Some(expr::call(&expr::name("_http"), &args)))
-    }
-
-    /// A step's `follow`, when its action has one.
-    pub(super) fn follow(
-        &mut self,
-        tool: &Tool,
-        action: &Action,
-        consts: &BTreeMap<String, String>,
-    ) -> Result<Option<FollowView>, WorkflowError> {
-        let Some(f) = &action.follow else {
-            return Ok(None);
-        };
-        let d = Detail {
-            method: f.method.clone(),
-            path: f.path.clone(),
-            query: f.query.clone(),
-            record: None,
-        };
-        Ok(self
-            .side_call(tool, &d, "response", consts)?
-            .map(|call| FollowView {
-                call,
-                until: f.until.clone(),
-                equals: expr::json_literal(&f.equals),
-                attempts: f.attempts,
-            }))
     }
 
     /// The call that completes an id-only webhook item, and where the record is in its answer.

@@ -146,14 +146,91 @@ records = module.step_1_bigquery_query([])
 assert records == [{"name": "Ada", "n": "3"}, {"name": "Bo", "n": None}], records
 assert calls[1][0] == "GET" and calls[1][1].endswith("/queries/job%201"), calls
 assert calls[1][2]["location"] == "EU", calls
-# a job that never finishes is a failure, not "no rows"
+# a job finished at once is not asked again
 calls.clear()
+module._http = lambda method, url, params=None, **kwargs: calls.append(method) or done
+assert module.step_1_bigquery_query([]) == records and calls == ["POST"], calls
+# a job that never finishes within JOB_WAIT_SECONDS is a failure, not "no rows"
+calls.clear()
+module.JOB_WAIT_SECONDS = 0
 module._http = lambda method, url, params=None, **kwargs: {"jobComplete": False, "jobReference": {"jobId": "j", "location": "US"}}
 try:
     module.step_1_bigquery_query([])
     raise AssertionError("an unfinished job must fail")
-except RuntimeError as exc:
+except TimeoutError as exc:
     assert "did not finish" in str(exc)
+"#,
+    );
+}
+
+#[test]
+fn snowflake_rows_of_plain_cells_are_named_by_the_row_type() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("snowflake", "execute")]));
+    run(
+        &g,
+        r#"
+answer = {"resultSetMetaData": {"rowType": [{"name": "ID"}, {"name": ""}]},
+          "data": [["1", "a", "extra"], ["2", None]]}
+module._http = lambda method, url, **kwargs: answer
+records = module.step_1_snowflake_execute([])
+assert records == [{"ID": "1", "1": "a", "2": "extra"}, {"ID": "2", "1": None}], records
+"#,
+    );
+}
+
+#[test]
+fn long_values_are_cut_to_the_vendors_limit_and_the_plan_says_so() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("jira", "create_issue")]));
+    assert!(
+        g.assumptions
+            .iter()
+            .any(|a| a.contains("summary accepts at most 255 characters")),
+        "{:?}",
+        g.assumptions
+    );
+    run(
+        &g,
+        r#"
+import io
+sent = []
+class Answer(io.BytesIO):
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        return False
+class Opener:
+    def open(self, request, timeout=None):
+        sent.append(json.loads(request.data))
+        return Answer(b'{"id": "1"}')
+module._OPENER = Opener()
+record = {"text": "word " * 100}
+module.step_1_jira_create_issue([record])
+summary = sent[0]["fields"]["summary"]
+assert len(summary) == 255 and summary.endswith(" [truncated]"), summary
+assert record == {"text": "word " * 100}, "the record itself is not changed"
+sent.clear()
+module.step_1_jira_create_issue([{"text": "short"}])
+assert sent[0]["fields"]["summary"] == "short", sent
+"#,
+    );
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("amazon_comprehend", "comprehend")]),
+    );
+    run(
+        &g,
+        r#"
+class Client:
+    def detect_sentiment(self, **kwargs):
+        calls.append(kwargs)
+        return {"Sentiment": "NEUTRAL"}
+module._comprehend = Client()
+module.step_1_amazon_comprehend_comprehend([{"text": "é" * 2990}])
+text = calls[0]["Text"]
+assert len(text.encode("utf-8")) <= 5000 and text.endswith(" [truncated]"), len(text.encode("utf-8"))
+assert calls[0]["LanguageCode"] == "en", calls
 "#,
     );
 }
@@ -483,4 +560,112 @@ fn whatsapp_notifications_use_a_template_and_replies_carry_the_window_caveat() {
         reply.assumptions
     );
     assert!(!g.assumptions.iter().any(|a| a.contains("last 24 hours")));
+}
+
+#[test]
+fn a_match_of_several_values_runs_on_each_and_skips_the_rest() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("stripe", "subscription", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    run(
+        &g,
+        r#"
+import time
+secret = "whsec_test"
+module.STRIPE_WEBHOOK_SECRET = secret
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def stripe_event(kind):
+    body = json.dumps({"type": kind, "data": {"object": {"id": "sub_1", "status": "active"}}})
+    t = str(int(time.time()))
+    sig = hmac.new(secret.encode(), (t + "." + body).encode(), hashlib.sha256).hexdigest()
+    return {"rawPath": "/", "headers": {"stripe-signature": "t=%s,v1=%s" % (t, sig)},
+            "requestContext": {"http": {"method": "POST"}}, "body": body}
+for kind in ("customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted"):
+    answer = module.lambda_handler(stripe_event(kind), None)
+    assert answer["statusCode"] == 200 and "skipped" not in answer["body"], (kind, answer)
+assert len(seen) == 3, seen
+answer = module.lambda_handler(stripe_event("invoice.paid"), None)
+assert answer["statusCode"] == 200 and "skipped" in answer["body"], answer
+assert len(seen) == 3, seen
+"#,
+    );
+}
+
+#[test]
+fn a_record_field_missing_inside_a_longer_text_is_refused_not_sent_as_none() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("dropbox", "upload_file")]));
+    run(
+        &g,
+        r#"
+def fake(method, url, payload=None, **kwargs):
+    if "token" in url:
+        return {"access_token": "t", "expires_in": 3600}
+    calls.append(payload)
+    return {"async_job_id": "j"}
+module._http = fake
+module.step_1_dropbox_upload_file([{"name": "a.pdf", "url": "https://example.com/a.pdf"}])
+assert calls[0]["path"].endswith("/a.pdf"), calls
+try:
+    module.step_1_dropbox_upload_file([{"url": "https://example.com/b.pdf"}])
+    raise AssertionError("a record without a name must not be saved as None")
+except ValueError as exc:
+    assert "name" in str(exc), exc
+assert len(calls) == 1, calls
+"#,
+    );
+}
+
+#[test]
+fn text_in_a_vendor_markup_is_escaped_to_stay_plain() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("linkedin", "create_post")]));
+    run(
+        &g,
+        r#"
+def fake(method, url, payload=None, **kwargs):
+    calls.append(payload)
+    return {}
+module._http = fake
+module.step_1_linkedin_create_post([{"text": "Q3 (draft) #1 {\"a\": [1]} @team a_b \\ ok"}])
+sent = calls[0]["commentary"]
+assert sent == "Q3 \\(draft\\) \\#1 \\{\"a\": \\[1\\]\\} \\@team a\\_b \\\\ ok", sent
+"#,
+    );
+}
+
+#[test]
+fn zendesk_calls_carry_a_client_credentials_token_not_a_retired_api_token() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("zendesk", "create_ticket")]),
+    );
+    assert!(!g.code.contains("ZENDESK_API_TOKEN"), "{}", g.code);
+    run(
+        &g,
+        r#"
+def fake(method, url, headers=None, payload=None, form=False, **kwargs):
+    calls.append((url, headers, payload, form))
+    if url.endswith("/oauth/tokens"):
+        return {"access_token": "zat", "token_type": "bearer", "expires_in": 1800}
+    return {"ticket": {"id": 1}}
+module._http = fake
+module.ZENDESK_SUBDOMAIN = "acme"
+module.ZENDESK_CLIENT_ID = "cue"
+module.ZENDESK_CLIENT_SECRET = "s3cret"
+module.step_1_zendesk_create_ticket([{"text": "help"}])
+url, headers, payload, form = calls[0]
+assert url == "https://acme.zendesk.com/oauth/tokens" and not form, calls[0]
+assert payload["grant_type"] == "client_credentials" and payload["client_secret"] == "s3cret", payload
+assert calls[1][1]["Authorization"] == "Bearer zat", calls[1]
+"#,
+    );
 }

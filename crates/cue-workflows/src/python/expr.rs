@@ -173,6 +173,11 @@ impl<'a> Ctx<'a> {
             } else if s.len() == name.len() + 2 {
                 // the whole string is one reference: its value as it is
                 return Ok(Code(e));
+            } else if let Some(field) = name.strip_prefix("field:") {
+                // a record field inside a longer text: a missing one is refused, never
+                // written as the text `None` (Dropbox's `/Workflows/None`)
+                self.helpers.insert("part");
+                parts.push(format!("_part({e}, {})", py_str(field)));
             } else {
                 parts.push(format!("str({e})"));
             }

@@ -34,7 +34,7 @@ use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
 use crate::render::{PlanText, Templates};
-use answers::{FollowView, SyncView};
+use answers::SyncView;
 use expr::{Code, Ctx};
 use signed_token::SignedTokenFn;
 use token::TokenFn;
@@ -198,15 +198,23 @@ struct CursorView {
 impl From<&crate::catalog::Match> for MatchView {
     fn from(m: &crate::catalog::Match) -> Self {
         // headers are text: compare with the value's text
-        let equals = match (&m.header, &m.equals) {
+        let value = |v: &serde_json::Value| match (&m.header, v) {
             (Some(_), serde_json::Value::String(s)) => Code::literal(s),
             (Some(_), other) => Code::literal(&other.to_string()),
             (None, v) => expr::json_literal(v),
+        };
+        let one_of = !m.one_of.is_empty();
+        let equals = if one_of {
+            let values: Vec<Code> = m.one_of.iter().map(value).collect();
+            expr::name(&format!("[{}]", expr::join(&values)))
+        } else {
+            value(&m.equals)
         };
         Self {
             header: m.header.as_ref().map(|h| h.to_ascii_lowercase()),
             path: m.path.clone(),
             equals,
+            one_of,
         }
     }
 }
@@ -231,8 +239,12 @@ struct Helpers {
     imap: bool,
     file: bool,
     job: bool,
-    /// `_zip_records` and its kinds (`python/answers.py.j2`).
-    zip: bool,
+    /// `_cells`: rows of cells named by column (`python/answers.py.j2`).
+    cells: bool,
+    /// `_cut`: values cut to a vendor's length limits (`python/cut.py.j2`).
+    cut: bool,
+    /// `_part`: a record field inside a longer text, refused when missing (`python/cut.py.j2`).
+    part: bool,
     /// The vendor sync cursor (`python/answers.py.j2`).
     sync: bool,
     /// `_stream_file`: a boto3 answer's stream read into a file record (`python/http.py.j2`).
@@ -252,7 +264,9 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             imap: h.contains("imap"),
             file: h.contains("file"),
             job: h.contains("job"),
-            zip: h.contains("zip"),
+            cells: h.contains("cells"),
+            cut: h.contains("cut"),
+            part: h.contains("part"),
             sync: h.contains("sync"),
             stream_file: h.contains("stream_file"),
         }
@@ -338,10 +352,6 @@ struct StepFn {
     detail: Option<Code>,
     /// Where the record is in the detail call's answer.
     detail_record: String,
-    /// The records, from `response`, when the answer's rows are positional cells.
-    zip: Option<Code>,
-    /// Asked again until the vendor's job finished.
-    follow: Option<FollowView>,
     /// The vendor's sync cursor, kept between runs.
     sync: Option<SyncView>,
 }
@@ -368,7 +378,9 @@ struct MatchView {
     /// Lower case.
     header: Option<String>,
     path: Option<String>,
+    /// The value, or (`one_of`) the list of values.
     equals: Code,
+    one_of: bool,
 }
 
 struct Gen<'c> {
@@ -574,23 +586,14 @@ impl Gen<'_> {
         if let Some(w) = &action.wait {
             call = self.wait(tool, w, step, &consts, call)?;
         }
-        if let Some(columns) = &action.columns {
-            self.helpers.insert("job");
-            let records = action.records.as_deref().unwrap_or_default();
-            call = expr::call(
-                &expr::name("_rows"),
-                &[call, Code::literal(records), Code::literal(columns)],
-            );
+        if let Some(cells) = &action.cells {
+            self.helpers.insert("cells");
+            call = answers::named_cells(action, cells, call);
         }
         let detail = match &action.detail {
             Some(d) => self.side_call(tool, d, "record", &consts)?,
             None => None,
         };
-        let follow = self.follow(tool, action, &consts)?;
-        let zip = answers::zipped_records(action);
-        if zip.is_some() {
-            self.helpers.insert("zip");
-        }
         if ctx.helpers.contains("file") {
             // a file named by bucket and key is read from S3
             self.iam.insert("s3:GetObject".to_owned());
@@ -628,8 +631,6 @@ impl Gen<'_> {
                 .as_ref()
                 .and_then(|d| d.record.clone())
                 .unwrap_or_default(),
-            zip,
-            follow,
             sync: answers::sync_view(action),
         })
     }
@@ -657,6 +658,9 @@ impl Gen<'_> {
                 ];
                 if let Some(b) = &action.body {
                     let payload = answers::with_sync_cursor(action, ctx.value(b)?);
+                    let payload =
+                        self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
+                    let payload = self.escape(action, payload);
                     args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
@@ -667,7 +671,8 @@ impl Gen<'_> {
                     query.push(expr::entry(name, &auth_value(value)));
                 }
                 if !query.is_empty() {
-                    args.push(expr::keyword("params", &expr::dict(&query)));
+                    let params = self.cut(action, expr::dict(&query), |p| p.strip_prefix("query."));
+                    args.push(expr::keyword("params", &params));
                 }
                 match action.content_type {
                     ContentType::Json => {}
@@ -731,10 +736,17 @@ impl Gen<'_> {
                     }
                 }
                 let method = action.call.as_deref().unwrap_or(&action.id);
-                let call = expr::call(
-                    &expr::attr(&client, method),
-                    &ctx.kwargs(action.kwargs.iter())?,
-                );
+                let kwargs = if action.limits.is_empty() {
+                    ctx.kwargs(action.kwargs.iter())?
+                } else {
+                    // the keywords as a dict, cut to the vendor's limits
+                    let d = ctx.dict(action.kwargs.iter())?;
+                    vec![expr::name(&format!(
+                        "**{}",
+                        self.cut(action, d, Some).as_str()
+                    ))]
+                };
+                let call = expr::call(&expr::attr(&client, method), &kwargs);
                 if action.answer == AnswerKind::Bytes {
                     // a streamed answer (Polly's AudioStream) is read into a file record
                     self.helpers.insert("stream_file");
@@ -777,6 +789,66 @@ impl Gen<'_> {
                 expr::call(&expr::name("_imap_unseen"), &[])
             }
         })
+    }
+
+    /// `value` cut to the action's `limits` whose path `within` maps into it (`_cut`), or
+    /// `value` itself when none does.
+    fn cut<'a>(
+        &mut self,
+        action: &'a Action,
+        value: Code,
+        within: impl Fn(&'a str) -> Option<&'a str>,
+    ) -> Code {
+        let items: Vec<Code> = action
+            .limits
+            .iter()
+            .filter_map(|l| {
+                within(&l.path).map(|p| {
+                    expr::name(&format!(
+                        "({}, {}, {})",
+                        Code::literal(p).as_str(),
+                        l.max,
+                        Code::literal(l.unit.as_str()).as_str()
+                    ))
+                })
+            })
+            .collect();
+        if items.is_empty() {
+            return value;
+        }
+        self.helpers.insert("cut");
+        expr::name(&format!(
+            "_cut({}, [{}])",
+            value.as_str(),
+            expr::join(&items)
+        ))
+    }
+
+    /// `value` (a request body) with the action's `escape` fields escaped (`_escape`).
+    fn escape(&mut self, action: &Action, value: Code) -> Code {
+        if action.escape.is_empty() {
+            return value;
+        }
+        self.helpers.insert("cut");
+        let items: Vec<Code> = action
+            .escape
+            .iter()
+            .map(|e| {
+                let kind = match e.kind {
+                    crate::catalog::EscapeKind::LittleText => "little_text",
+                };
+                expr::name(&format!(
+                    "({}, {})",
+                    Code::literal(&e.path).as_str(),
+                    Code::literal(kind).as_str()
+                ))
+            })
+            .collect();
+        expr::name(&format!(
+            "_escape({}, [{}])",
+            value.as_str(),
+            expr::join(&items)
+        ))
     }
 
     /// `call` waited for: its job's state asked with the `status` action until it is done,

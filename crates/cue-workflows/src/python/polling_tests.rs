@@ -67,7 +67,7 @@ def fake_http(method, url, params=None, **kwargs):
 module._http = fake_http
 served[:] = [record(0), record(1)]
 first = module.run_workflow([])
-assert first["step_1"] == 2, first
+assert first["step_1"] == 0, ("the first run hands on nothing older than its own window", first)
 served[:] = [record(0), record(1), record(2)]
 second = module.run_workflow([])
 assert second["step_1"] == 1, ("only the new record goes on", second)
@@ -185,4 +185,51 @@ fn polling_faster_than_the_vendor_allows_is_slowed_down() {
     let slow = format!("rate({} minutes)", min + 5);
     let g = engine.generate_from_plan(plan(&slow)).unwrap();
     assert_eq!(g.plan.trigger.schedule_expression, Some(slow));
+}
+
+#[test]
+fn an_iso_time_kept_for_an_epoch_filter_is_sent_as_epoch() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        return;
+    }
+    let engine = Engine::new().unwrap();
+    let tool = engine.catalog().tool("hubspot").unwrap();
+    let event = tool
+        .events
+        .iter()
+        .find(|e| e.id == "contact_created")
+        .unwrap();
+    let action = tool.action(event.poll.as_deref().unwrap()).unwrap();
+    let plan = one_step("Poll", poll(tool, event, "rate(5 minutes)"), tool, action);
+    let g = engine.generate_from_plan(plan).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lambda_function.py");
+    std::fs::write(&path, &g.code).unwrap();
+    let script = r#"
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+# HubSpot answers createdAt as ISO text and filters by epoch milliseconds
+assert module._cursor_key("2024-01-17T19:55:04.281Z") == 1705521304281, module._cursor_key("2024-01-17T19:55:04.281Z")
+assert module._cursor_key("1705521304281") == 1705521304281
+module._CURSOR.clear()
+fresh = module._cursor_new([{"id": "1", "createdAt": "2024-01-17T19:55:04.281Z"}])
+assert module._CURSOR["since"] == "2024-01-17T19:55:04.281Z", module._CURSOR
+assert module._since() == "1705521304281", module._since()
+print("ok")
+"#;
+    let out = Command::new("python3")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .arg("-c")
+        .arg(script)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
