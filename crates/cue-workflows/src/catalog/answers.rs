@@ -138,9 +138,10 @@ pub(crate) fn check_tool(
     }
     for a in &t.actions {
         let read = a.role == super::Role::Read;
-        if (a.cells.is_some() || a.wait.is_some() || a.sync.is_some()) && !read {
+        // a job may be started by a write too (Instagram's media container): any action waits
+        if (a.cells.is_some() || a.sync.is_some()) && !read {
             return Err(format!(
-                "{} action {}: cells, wait and sync belong to read actions",
+                "{} action {}: cells and sync belong to read actions",
                 t.id, a.id
             ));
         }
