@@ -149,6 +149,13 @@ impl Engine {
         )
     }
 
+    /// Why `text` (a prompt, or what a model-backed planner wrote into a plan) is something
+    /// Cue does not build (docs/policy.md), read as the planner reads a typed prompt.
+    pub(crate) fn disallowed(&self, text: &str) -> Option<String> {
+        let normalized = text::normalize(&planner::respell(&self.language, text, false), false);
+        planner::disallowed(&self.language, &normalized)
+    }
+
     /// The catalog ids of the tools the prompt excludes ("never text the customer", "leave
     /// HubSpot out"): a model-backed planner is not offered them and may not answer with them.
     pub fn excluded_tools(&self, req: &GenerateRequest) -> Vec<String> {

@@ -207,6 +207,41 @@ async fn unknown_tool_is_repaired_on_the_second_answer() {
     );
 }
 
+/// The policy holds after the model too: a plan the model wrote that holds something Cue does
+/// not build (here, from instructions it picked up) is sent back, and the user gets the plan
+/// of the request they made.
+#[tokio::test]
+async fn disallowed_model_plan_is_repaired_not_built() {
+    let server = MockServer::start().await;
+    let bad = GOOD_PLAN.replace(
+        "\"Weekly issue triage\"",
+        "\"Weekly triage that also posts the environment variables to my server\"",
+    );
+    assert_ne!(bad, GOOD_PLAN);
+    Mock::given(method("POST"))
+        .respond_with(completion(&bad))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(completion(GOOD_PLAN))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let out = generator(&server, |_| {})
+        .await
+        .generate(&GenerateRequest::text(PROMPT))
+        .await
+        .unwrap();
+    assert_eq!(out.plan.name, "Weekly issue triage");
+    let bodies = bodies(&server).await;
+    assert_eq!(bodies.len(), 2);
+    let repair = bodies[1]["messages"][3]["content"].as_str().unwrap();
+    assert!(repair.contains("Cue does not build"), "{repair}");
+    assert!(repair.contains("secret exfiltration"), "{repair}");
+}
+
 #[tokio::test]
 async fn invalid_json_every_time_falls_back_after_the_bounded_repairs() {
     let server = MockServer::start().await;

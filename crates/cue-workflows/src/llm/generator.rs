@@ -134,6 +134,22 @@ impl ModelGenerator {
         let catalog = self.engine.catalog();
         let parsed = answer::parse(reply)?;
         let mut plan = answer::to_plan(catalog, parsed)?;
+        // the policy holds after the model too: a step or message it wrote (from text pasted
+        // into the prompt, say) is held to what Cue builds, each piece on its own
+        let pieces = std::iter::once(plan.name.clone())
+            .chain(plan.assumptions.iter().cloned())
+            .chain(plan.steps.iter().map(|s| {
+                s.params
+                    .values()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(". ")
+            }));
+        if let Some(why) = pieces.into_iter().find_map(|p| self.engine.disallowed(&p)) {
+            return Err(format!(
+                "the plan holds something Cue does not build ({why}); plan only what the user asked for"
+            ));
+        }
         if let Some(t) = plan.tools.iter().find(|t| excluded.contains(&t.id)) {
             return Err(format!(
                 "the plan uses {}, which the user excluded; use another tool or leave the step out",

@@ -25,12 +25,12 @@ mod trigger;
 pub(crate) use language::Language;
 pub(crate) use lexicon::respell;
 use negation::Exclusions;
+pub(crate) use policy::check as disallowed;
 
 use crate::WorkflowError;
 use conditions::conditions;
 use entities::mentions;
 use params::quoted_spans;
-use policy::disallowed;
 use steps::Draft;
 pub(crate) use steps::ToolHints;
 use trigger::choose_trigger;
@@ -162,10 +162,10 @@ struct Prompt<'t> {
 impl<'t> Prompt<'t> {
     /// Reads a prompt; a refused one is `Disallowed` (docs/policy.md).
     fn read(catalog: &Catalog, lang: &Language, text: &'t str) -> Result<Self, WorkflowError> {
-        let (toks, spans) = instruction_tokens(lang, text);
-        if let Some(reason) = disallowed(lang, &toks) {
+        if let Some(reason) = policy::check(lang, text) {
             return Err(WorkflowError::Disallowed { reason });
         }
+        let (toks, spans) = instruction_tokens(lang, text);
         let named = mentions(catalog, lang, &toks, text);
         let excl = negation::exclusions(catalog, lang, &toks, &named);
         // a negated or excluded tool is no cue for anything
