@@ -342,6 +342,7 @@ pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
                 for name in &fields {
                     events::add_field(record, name);
                 }
+                events::refer_to_files(record, &action.fields);
             }
         }
     }
