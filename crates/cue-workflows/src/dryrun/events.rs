@@ -279,10 +279,7 @@ pub(crate) fn satisfy(record: &mut Value, c: &Condition) {
 pub(crate) fn fields_read(catalog: &Catalog, plan: &Plan) -> Vec<String> {
     let mut names = Vec::new();
     for step in &plan.steps {
-        let Some(action) = catalog
-            .tool(&step.tool)
-            .and_then(|t| t.action(&step.action))
-        else {
+        let Some(action) = step_action(catalog, step) else {
             continue;
         };
         let mut texts: Vec<String> = action.path.iter().cloned().collect();
@@ -307,6 +304,14 @@ pub(crate) fn fields_read(catalog: &Catalog, plan: &Plan) -> Vec<String> {
         }
     }
     names
+}
+
+/// The catalog action a plan's step calls.
+pub(crate) fn step_action<'c>(
+    catalog: &'c Catalog,
+    step: &crate::model::Step,
+) -> Option<&'c crate::catalog::Action> {
+    catalog.tool(&step.tool)?.action(&step.action)
 }
 
 /// Whether generated code's `_field(record, name)` finds something: the key, a key containing

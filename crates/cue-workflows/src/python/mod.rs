@@ -353,6 +353,9 @@ struct StepFn {
     /// Whether each item's referred file is fetched before the call (`_with_file`), so the
     /// call's URL and body name the file itself.
     fetches_file: bool,
+    /// Whether the call sends a file: records that name none are sent as one CSV file of
+    /// them all (`_files_or_table`), an export.
+    sends_file: bool,
     condition: Option<Cond>,
     for_each: bool,
     /// A write step's results are counted but are not the next step's input.
@@ -756,6 +759,8 @@ impl Gen<'_> {
         }
         let ctx_file = ctx.helpers.contains("file");
         if ctx_file {
+            // records that name no file are exported as a CSV file
+            self.imports.extend(["csv", "io"]);
             // a file named by bucket and key is read from S3
             self.iam.insert("s3:GetObject".to_owned());
         }
@@ -796,6 +801,7 @@ impl Gen<'_> {
             follow,
             sync: answers::sync_view(action),
             fetches_file: ctx_file,
+            sends_file: ctx_file,
         })
     }
 
