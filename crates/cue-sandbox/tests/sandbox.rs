@@ -363,7 +363,7 @@ async fn database_and_cache_calls_are_simulated_and_checked() {
             "redis",
         ),
     ] {
-        let (g, run) = generate_and_run(prompt).await;
+        let (_, run) = generate_and_run(prompt).await;
         assert!(run.ok, "{prompt}: {run:#?}");
         let call = run.calls.iter().find(|c| c.method == method).unwrap();
         assert_eq!(call.tool.as_deref(), Some(tool), "{run:#?}");
@@ -625,4 +625,48 @@ async fn a_file_a_record_refers_to_is_fetched_before_it_is_sent() {
             g.plan.tools
         );
     }
+}
+
+/// An upload after records that are data, not files, sends one CSV file of them all (an
+/// export); after records of a kind that carries files of its own (mail), it does not pretend:
+/// the step fails saying the record names no file.
+#[tokio::test]
+async fn records_that_are_data_are_exported_as_one_csv_file() {
+    let (g, run) =
+        generate_and_run("every monday export the new stripe charges as a csv file to onedrive")
+            .await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    let uploads: Vec<_> = run
+        .calls
+        .iter()
+        .filter(|c| c.tool.as_deref() == Some("onedrive") && c.method == "PUT")
+        .collect();
+    assert_eq!(
+        uploads.len(),
+        1,
+        "one file for all the records: {:#?}",
+        run.calls
+    );
+    assert!(
+        uploads[0].url.contains(".csv:/content"),
+        "{}",
+        uploads[0].url
+    );
+    // a header of the records' fields, then a line per record
+    let csv = uploads[0].request.as_str().unwrap_or_default();
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(header.split(',').any(|c| c == "id"), "{csv}");
+    assert!(csv.lines().count() >= 2, "{csv}");
+
+    let (g, run) = generate_and_run(
+        "when an email with an attachment arrives in gmail save the attachment to google drive",
+    )
+    .await;
+    assert!(!g.code.contains("_files_or_table("), "{}", g.code);
+    assert!(
+        run.error
+            .as_ref()
+            .is_some_and(|e| e.message.contains("names no file")),
+        "{run:#?}"
+    );
 }

@@ -122,6 +122,13 @@ pub(crate) fn prepare<'a>(
     } else {
         g.imports.insert("base64");
     }
+    for (i, s) in steps.iter_mut().enumerate() {
+        s.exports = s.exports && !carries_files(catalog, plan, i);
+    }
+    let exports = steps.iter().any(|s| s.exports);
+    if exports {
+        g.imports.extend(["csv", "io"]);
+    }
     let cursor = g.cursor(plan, &mut steps);
     let sync = steps.iter().any(|s| s.sync.is_some());
     if sync {
@@ -147,6 +154,7 @@ pub(crate) fn prepare<'a>(
         placeholders: plan.placeholders(),
         helpers: Helpers::from(&g.helpers),
         file_fetches,
+        exports,
         settings: g.settings,
         clients: g.clients.into_values().collect(),
         header_fns: g.header_fns.into_values().collect(),
@@ -181,6 +189,8 @@ struct Module<'a> {
     helpers: Helpers,
     /// Files the records refer to, fetched before `_file_bytes` reads them.
     file_fetches: Vec<FileFetch>,
+    /// Whether a step exports records as a CSV file (`_files_or_table`).
+    exports: bool,
     clients: Vec<Client>,
     header_fns: Vec<HeaderFn>,
     /// Access tokens the function obtains itself.
@@ -353,9 +363,10 @@ struct StepFn {
     /// Whether each item's referred file is fetched before the call (`_with_file`), so the
     /// call's URL and body name the file itself.
     fetches_file: bool,
-    /// Whether the call sends a file: records that name none are sent as one CSV file of
-    /// them all (`_files_or_table`), an export.
-    sends_file: bool,
+    /// Whether records that name no file are sent as one CSV file of them all
+    /// (`_files_or_table`, an export): the call sends a file and no earlier tool's records
+    /// carry files of their own ([`carries_files`]).
+    exports: bool,
     condition: Option<Cond>,
     for_each: bool,
     /// A write step's results are counted but are not the next step's input.
@@ -759,8 +770,6 @@ impl Gen<'_> {
         }
         let ctx_file = ctx.helpers.contains("file");
         if ctx_file {
-            // records that name no file are exported as a CSV file
-            self.imports.extend(["csv", "io"]);
             // a file named by bucket and key is read from S3
             self.iam.insert("s3:GetObject".to_owned());
         }
@@ -801,7 +810,7 @@ impl Gen<'_> {
             follow,
             sync: answers::sync_view(action),
             fetches_file: ctx_file,
-            sends_file: ctx_file,
+            exports: ctx_file,
         })
     }
 
@@ -1130,6 +1139,33 @@ impl Gen<'_> {
 /// Whether step `index` of `plan` works on the run record a schedule or a manual run starts
 /// with (no trigger records, no step before it that reads or transforms), so what it sends
 /// comes from its settings, not from records.
+/// Kinds of tools whose records are, or hold, files of their own (messages with attachments,
+/// signed documents, stored files, posted photos and recordings, uploads to a webhook).
+const FILE_CARRYING: &[&str] = &[
+    "email", "esign", "storage", "chat", "video", "media", "social", "forms", "trigger",
+];
+
+/// Whether the records reaching step `index` may be files the catalog gives no way to fetch:
+/// the trigger is a request to the function's URL, or its tool or an earlier step's is one
+/// whose records carry files. A step sending a file then fails on them, saying so, instead of
+/// exporting their description as a CSV file.
+fn carries_files(catalog: &Catalog, plan: &Plan, index: usize) -> bool {
+    // a request to the function's own URL carries whatever its sender uploads
+    if plan.trigger.delivery == Delivery::Http && plan.trigger.tool.is_none() {
+        return true;
+    }
+    plan.trigger
+        .tool
+        .iter()
+        .chain(
+            plan.steps[..index.min(plan.steps.len())]
+                .iter()
+                .map(|s| &s.tool),
+        )
+        .filter_map(|t| catalog.tool(t))
+        .any(|t| FILE_CARRYING.contains(&t.category.as_str()))
+}
+
 fn on_run_record(catalog: &Catalog, plan: &Plan, index: usize) -> bool {
     matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct)
         && plan.steps[..index].iter().all(|s| {
