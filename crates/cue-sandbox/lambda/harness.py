@@ -56,6 +56,9 @@ def main():
     install_boto3(simulator)
     install_stand_ins(simulator)
     time.sleep = lambda seconds: None  # retries and backoff do not wait in a dry run
+    # read /etc/mime.types now: once the workflow runs, files outside /tmp are refused
+    import mimetypes
+    mimetypes.init()
     event = job.get("event")
     sign(event, job.get("signing") or [], os.environ)
     out = run(job.get("code", ""), event, state, limits)
@@ -154,6 +157,126 @@ def install_network_guard():
 
     socket.create_connection = refuse
     socket.getaddrinfo = refuse
+
+
+# Audit events refused outright once the workflow's code runs: new processes, foreign code,
+# links that could point out of /tmp, and the introspection that could reach the hook itself.
+REFUSED_EVENTS = frozenset((
+    "subprocess.Popen", "os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.fork",
+    "os.forkpty", "os.kill", "os.killpg", "pty.spawn", "ctypes.dlopen", "ctypes.dlsym",
+    "ctypes.dlsym/handle", "ctypes.cdata", "ctypes.addressof", "ctypes.call_function",
+    "os.symlink", "os.link", "os.chroot", "socket.__new__", "socket.bind", "socket.connect",
+    "socket.sendto", "socket.sendmsg", "socket.getaddrinfo", "socket.gethostbyname",
+    "socket.gethostbyaddr", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
+    "sys.settrace", "sys.setprofile", "sys._current_frames", "mmap.__new__", "fcntl.ioctl",
+    "resource.setrlimit", "resource.prlimit", "syslog.openlog", "webbrowser.open",
+))
+# Events that name paths: the event, the indexes of its path arguments, whether it reads only.
+PATH_EVENTS = {
+    "os.listdir": ((0,), True), "os.scandir": ((0,), True), "glob.glob": ((0,), True),
+    "os.chdir": ((0,), True), "os.chmod": ((0,), False), "os.chown": ((0,), False),
+    "os.remove": ((0,), False), "os.rename": ((0, 1), False), "os.rmdir": ((0,), False),
+    "os.mkdir": ((0,), False), "os.truncate": ((0,), False), "os.utime": ((0,), False),
+    "shutil.rmtree": ((0,), False), "os.setxattr": ((0,), False), "os.removexattr": ((0,), False),
+}
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+def install_audit_hook():
+    """Refuses, through Python's audit hooks (PEP 578), what a dry run never needs: sockets
+    (raw `_socket` included), new processes, foreign code (ctypes), and files other than the
+    interpreter's own library and time zones (read only) and the run's working directory.
+
+    Installed after the harness's own set-up, just before the workflow's module runs; a hook
+    cannot be removed. Where bubblewrap runs the harness this repeats what its namespaces
+    already hold; on Lambda, and locally without bubblewrap, it is what stops hostile code that
+    stays inside Python. The hook calls nothing the workflow can replace (no module attribute,
+    no builtin looked up at call time, no method of an object the workflow made). It is no
+    barrier against an exploit of the interpreter itself (PEP 578 says as much):
+    docs/dry-run.md states what is left."""
+    import zoneinfo
+
+    getcwd, realpath = os.getcwd, os.path.realpath
+    type_of, length, denied = type, len, PermissionError
+    str_type, bytes_type, int_type = str, bytes, int
+
+    def normal(text):
+        """`text` as an absolute path without `.`, `..` or doubled slashes (no file is read:
+        the workflow can make no link, so the roots' own links are all there are)."""
+        if not text.startswith("/"):
+            text = getcwd() + "/" + text
+        parts = []
+        for part in text.split("/"):
+            if part == ".." and parts:
+                parts.pop()
+            elif part not in ("", ".", ".."):
+                parts.append(part)
+        return "/" + "/".join(parts)
+
+    def roots(paths):
+        out = []
+        for p in paths:
+            if p and p != "/":
+                out.append(normal(p))
+                out.append(realpath(p))
+        return tuple(out)
+
+    readable = roots(list(sys.path) + list(zoneinfo.TZPATH))
+    cwd = getcwd()
+    writable = roots([cwd]) if cwd != "/" else ()
+    devices = ("/dev/null", "/dev/urandom", "/dev/random")
+    # private copies: the module's own names can be reached (and changed) by the workflow
+    refused = frozenset(REFUSED_EVENTS)
+    path_events = types.MappingProxyType(dict(PATH_EVENTS))
+    write_flags = WRITE_FLAGS
+
+    def under(path, places):
+        for r in places:
+            if path == r or path.startswith(r + "/"):
+                return True
+        return False
+
+    def check_path(path, write):
+        kind = type_of(path)
+        if kind is int_type:  # an open descriptor, itself opened through this check
+            return
+        if kind is bytes_type:
+            path = path.decode("utf-8", "surrogateescape")
+        elif kind is not str_type:
+            raise denied("a dry run names files by plain paths only")
+        # a relative path is checked against the working directory, but may be opened from a
+        # directory descriptor (`dir_fd`) the event does not show: it may not climb
+        if not path.startswith("/") and ".." in path.split("/"):
+            raise denied("a dry run opens no relative path with '..' (%s)" % path)
+        where = normal(path)
+        if where in devices or under(where, writable):
+            return
+        if not write and under(where, readable):
+            return
+        raise denied("a dry run may not %s %s" % ("write" if write else "read", where))
+
+    def hook(event, args):
+        if event in refused:
+            raise denied("a dry run may not use %s" % event)
+        if event == "open":
+            path, mode, flags = args
+            if path is None:
+                return
+            write = False
+            if type_of(mode) is str_type:
+                for c in "wax+":
+                    if c in mode:
+                        write = True
+            elif type_of(flags) is int_type:
+                write = (flags & write_flags) != 0
+            check_path(path, write)
+        elif event in path_events:
+            indexes, read_only = path_events[event]
+            for i in indexes:
+                if i < length(args) and args[i] is not None:
+                    check_path(args[i], not read_only)
+
+    sys.addaudithook(hook)
 
 
 def current_step():
@@ -642,6 +765,7 @@ def run(code, event, state, limits):
         module = types.ModuleType("lambda_function")
         module.__file__ = MODULE_FILE
         sys.modules["lambda_function"] = module
+        install_audit_hook()
         exec(compile(code, MODULE_FILE, "exec"), module.__dict__)
         handler = getattr(module, "lambda_handler", None)
         if handler is None:

@@ -11,10 +11,9 @@ use cue_sandbox::{LocalSandbox, SandboxSettings};
 use cue_workflows::dryrun::{DryRunRequest, DryRunner};
 use cue_workflows::{Engine, GenerateRequest};
 
-/// The share measured after run records, required-field settings, Kafka batches and nested
-/// paths landed (98.2%, docs/dry-run.md), minus a little slack for the catalog's examples
-/// changing.
-const FLOOR: f64 = 0.96;
+/// The share measured once files that records only refer to are fetched and data records are
+/// exported (217 of 223, 97.3%, docs/dry-run.md), to the next half point below it.
+const FLOOR: f64 = 0.97;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_workflows_of_the_tuning_set_dry_run_ok() {

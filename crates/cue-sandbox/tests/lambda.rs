@@ -37,10 +37,17 @@ fn settings(timeout: Duration) -> SandboxSettings {
     }
 }
 
-fn sandbox_with(server: &MockServer, settings: &SandboxSettings) -> LambdaSandbox {
-    let conf = aws_sdk_lambda::Config::builder()
+/// The SDK's configuration for a local endpoint: a region, no retries.
+fn config(endpoint: &str) -> aws_sdk_lambda::config::Builder {
+    aws_sdk_lambda::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("eu-west-1"))
+        .endpoint_url(endpoint)
+        .retry_config(RetryConfig::disabled())
+}
+
+fn sandbox_with(server: &MockServer, settings: &SandboxSettings) -> LambdaSandbox {
+    let conf = config(&server.uri())
         .credentials_provider(Credentials::new(
             "AKIDLOCALTEST",
             "local-test-secret",
@@ -48,15 +55,29 @@ fn sandbox_with(server: &MockServer, settings: &SandboxSettings) -> LambdaSandbo
             None,
             "test",
         ))
-        .endpoint_url(server.uri())
         .timeout_config(LambdaSandbox::timeouts(settings.timeout))
-        .retry_config(RetryConfig::disabled())
         .build();
     LambdaSandbox::new(aws_sdk_lambda::Client::from_conf(conf), settings).unwrap()
 }
 
 fn sandbox(server: &MockServer) -> LambdaSandbox {
     sandbox_with(server, &settings(Duration::from_secs(3)))
+}
+
+/// A workflow that does nothing but answer.
+const RETURNS_ONE: &str = "def lambda_handler(event, context):\n    return 1\n";
+
+/// How the default sandbox fails a run of [`RETURNS_ONE`] against `server`.
+async fn failure(server: &MockServer) -> WorkflowError {
+    sandbox(server).run(job(RETURNS_ONE)).await.unwrap_err()
+}
+
+/// The reason of a `SandboxFailed` error (any other error fails the test).
+fn failed_reason(err: &WorkflowError) -> &str {
+    match err {
+        WorkflowError::SandboxFailed { reason } => reason,
+        other => panic!("{other:?}"),
+    }
 }
 
 fn job(code: &str) -> SandboxJob {
@@ -110,10 +131,7 @@ async fn a_signed_invocation_carries_the_job_and_its_answer_is_the_outcome() {
     let s = sandbox(&server);
     // outbound network is open there: edited code is refused (503 sandbox_unavailable)
     assert!(matches!(s.isolation().await, Isolation::ProcessOnly { .. }));
-    let out = s
-        .run(job("def lambda_handler(event, context):\n    return 1\n"))
-        .await
-        .unwrap();
+    let out = s.run(job(RETURNS_ONE)).await.unwrap();
     let expected: SandboxOutcome = serde_json::from_value(outcome).unwrap();
     assert_eq!(out, expected);
 
@@ -205,13 +223,8 @@ async fn function_errors_are_sandbox_failures_without_the_credentials() {
                 })),
         )
         .await;
-        let err = sandbox(&server)
-            .run(job("def lambda_handler(event, context):\n    return 1\n"))
-            .await
-            .unwrap_err();
-        let WorkflowError::SandboxFailed { reason } = &err else {
-            panic!("{err:?}");
-        };
+        let err = failure(&server).await;
+        let reason = failed_reason(&err);
         assert!(reason.contains(kind), "{reason}");
         assert!(reason.contains("Runtime.ExitError"), "{reason}");
         assert!(!err.to_string().contains("t0ken-secret"), "{err}");
@@ -230,10 +243,7 @@ async fn a_throttled_invocation_is_a_busy_sandbox() {
             })),
     )
     .await;
-    let err = sandbox(&server)
-        .run(job("def lambda_handler(event, context):\n    return 1\n"))
-        .await
-        .unwrap_err();
+    let err = failure(&server).await;
     assert!(matches!(err, WorkflowError::SandboxBusy), "{err:?}");
     assert_eq!(
         server.received_requests().await.unwrap().len(),
@@ -250,13 +260,8 @@ async fn other_service_errors_name_what_lambda_said() {
             .set_body_json(json!({"Type": "User", "Message": "Function not found: cue-dry-run"})),
     )
     .await;
-    let err = sandbox(&server)
-        .run(job("def lambda_handler(event, context):\n    return 1\n"))
-        .await
-        .unwrap_err();
-    let WorkflowError::SandboxFailed { reason } = &err else {
-        panic!("{err:?}");
-    };
+    let err = failure(&server).await;
+    let reason = failed_reason(&err);
     assert!(reason.contains("ResourceNotFoundException"), "{reason}");
     assert!(reason.contains("404"), "{reason}");
     let server = answering(
@@ -267,10 +272,7 @@ async fn other_service_errors_name_what_lambda_said() {
             ),
     )
     .await;
-    let err = sandbox(&server)
-        .run(job("def lambda_handler(event, context):\n    return 1\n"))
-        .await
-        .unwrap_err();
+    let err = failure(&server).await;
     assert!(
         matches!(err, WorkflowError::DryRunTooLarge { .. }),
         "{err:?}"
@@ -287,14 +289,9 @@ async fn a_function_that_does_not_answer_in_time_fails_at_the_total_timeout() {
     .await;
     let s = sandbox_with(&server, &settings(Duration::from_secs(1)));
     let started = Instant::now();
-    let err = s
-        .run(job("def lambda_handler(event, context):\n    return 1\n"))
-        .await
-        .unwrap_err();
+    let err = s.run(job(RETURNS_ONE)).await.unwrap_err();
     let took = started.elapsed();
-    let WorkflowError::SandboxFailed { reason } = &err else {
-        panic!("{err:?}");
-    };
+    let reason = failed_reason(&err);
     assert!(reason.contains("did not answer within 6 s"), "{reason}");
     assert!(took < Duration::from_secs(9), "{took:?}");
 }
@@ -320,13 +317,8 @@ async fn oversized_payloads_are_refused_both_ways() {
     let answer = format!("{{\"result\": \"{}\"}}", "y".repeat(MAX_PAYLOAD_BYTES));
     let server =
         answering(ResponseTemplate::new(200).set_body_raw(answer, "application/json")).await;
-    let err = sandbox(&server)
-        .run(job("def lambda_handler(event, context):\n    return 1\n"))
-        .await
-        .unwrap_err();
-    let WorkflowError::SandboxFailed { reason } = &err else {
-        panic!("{err:?}");
-    };
+    let err = failure(&server).await;
+    let reason = failed_reason(&err);
     assert!(reason.contains("more than the 6000000"), "{reason}");
 }
 
@@ -334,10 +326,7 @@ async fn oversized_payloads_are_refused_both_ways() {
 async fn an_answer_that_is_not_an_outcome_is_a_sandbox_failure() {
     let server =
         answering(ResponseTemplate::new(200).set_body_json(json!({"calls": "many"}))).await;
-    let err = sandbox(&server)
-        .run(job("def lambda_handler(event, context):\n    return 1\n"))
-        .await
-        .unwrap_err();
+    let err = failure(&server).await;
     assert!(
         matches!(err, WorkflowError::SandboxFailed { .. }),
         "{err:?}"
@@ -372,12 +361,7 @@ async fn runs_past_the_slots_wait_then_are_refused() {
 #[tokio::test]
 async fn without_credentials_or_a_listener_the_reason_says_which() {
     let server = answering(ResponseTemplate::new(200).set_body_json(json!({"result": 1}))).await;
-    let conf = aws_sdk_lambda::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("eu-west-1"))
-        .endpoint_url(server.uri())
-        .retry_config(RetryConfig::disabled())
-        .build();
+    let conf = config(&server.uri()).build();
     let s = LambdaSandbox::new(
         aws_sdk_lambda::Client::from_conf(conf),
         &settings(Duration::from_secs(3)),
@@ -391,12 +375,8 @@ async fn without_credentials_or_a_listener_the_reason_says_which() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let conf = aws_sdk_lambda::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("eu-west-1"))
+    let conf = config(&format!("http://127.0.0.1:{closed}"))
         .credentials_provider(Credentials::new("AKID", "secret", None, None, "test"))
-        .endpoint_url(format!("http://127.0.0.1:{closed}"))
-        .retry_config(RetryConfig::disabled())
         .build();
     let s = LambdaSandbox::new(
         aws_sdk_lambda::Client::from_conf(conf),

@@ -83,17 +83,10 @@ fn error_kind(out: &SandboxOutcome) -> &str {
 
 #[tokio::test]
 async fn a_generated_workflow_runs_and_calls_its_step() {
-    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
-    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
-    let g = engine
-        .generate(&GenerateRequest::text(
-            "every monday at 9am post the open github issues of acme/web to #dev on slack",
-        ))
-        .unwrap();
-    let run = runner
-        .run(&g.code, Some(&g.plan), DryRunRequest::default())
-        .await
-        .unwrap();
+    let (_, run) = generate_and_run(
+        "every monday at 9am post the open github issues of acme/web to #dev on slack",
+    )
+    .await;
     assert!(run.ok, "{run:#?}");
     let github = &run.calls[0];
     assert_eq!(github.step.as_deref(), Some("step_1"));
@@ -109,6 +102,26 @@ async fn a_generated_workflow_runs_and_calls_its_step() {
     assert_eq!(slack.status, 200);
     assert!(!slack.request["text"].as_str().unwrap().is_empty());
     assert!(run.duration_ms > 0);
+}
+
+/// Every step of the plan made at least one call.
+fn assert_every_planned_step_called(
+    g: &cue_workflows::Generated,
+    run: &cue_workflows::dryrun::DryRun,
+    prompt: &str,
+) {
+    let called = run.steps_called();
+    let missing: Vec<&str> = g
+        .plan
+        .steps
+        .iter()
+        .map(|s| s.id.as_str())
+        .filter(|s| !called.contains(s))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{prompt}: {missing:?} made no call: {run:#?}"
+    );
 }
 
 /// Generates `prompt` and dry-runs it with the sample event.
@@ -223,25 +236,15 @@ async fn a_condition_on_a_nested_event_field_reads_its_path() {
 
 #[tokio::test]
 async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
-    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
-    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
     for prompt in [
         "when a stripe payment succeeds post it to #sales on slack",
         "when a github issue is opened post it to #dev on slack",
         "when a webhook is received post the payload to #alerts on slack",
     ] {
-        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
-        let run = runner
-            .run(&g.code, Some(&g.plan), DryRunRequest::default())
-            .await
-            .unwrap();
+        let (g, run) = generate_and_run(prompt).await;
         assert!(run.ok, "{prompt}: {run:#?}");
         assert_eq!(run.result["statusCode"], 200, "{prompt}: {run:#?}");
-        let planned: Vec<&str> = g.plan.steps.iter().map(|s| s.id.as_str()).collect();
-        assert!(
-            planned.iter().all(|s| run.steps_called().contains(s)),
-            "{prompt}: {run:#?}"
-        );
+        assert_every_planned_step_called(&g, &run, prompt);
     }
 }
 
@@ -249,8 +252,6 @@ async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
 /// (Zendesk), a statement awaited before its rows are read (Redshift).
 #[tokio::test]
 async fn iso_signed_webhooks_and_awaited_jobs_dry_run_ok() {
-    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
-    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
     for (prompt, tool) in [
         (
             "when a zendesk ticket is created post it to #support on slack",
@@ -261,22 +262,14 @@ async fn iso_signed_webhooks_and_awaited_jobs_dry_run_ok() {
             "amazon_redshift",
         ),
     ] {
-        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+        let (g, run) = generate_and_run(prompt).await;
         assert!(
             g.plan.tools.iter().any(|t| t.id == tool),
             "{prompt}: {:?}",
             g.plan.tools
         );
-        let run = runner
-            .run(&g.code, Some(&g.plan), DryRunRequest::default())
-            .await
-            .unwrap();
         assert!(run.ok, "{prompt}: {run:#?}");
-        let planned: Vec<&str> = g.plan.steps.iter().map(|s| s.id.as_str()).collect();
-        assert!(
-            planned.iter().all(|s| run.steps_called().contains(s)),
-            "{prompt}: {run:#?}"
-        );
+        assert_every_planned_step_called(&g, &run, prompt);
         if tool == "amazon_redshift" {
             // the statement's rows, by column name, reach the message; not its receipt
             let actions: Vec<&str> = run
@@ -358,8 +351,6 @@ async fn a_result_in_a_response_header_reaches_the_next_step() {
 
 #[tokio::test]
 async fn database_and_cache_calls_are_simulated_and_checked() {
-    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
-    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
     for (prompt, method, tool) in [
         (
             "When a CSV is uploaded to the S3 bucket 'imports', load its rows into the Postgres table staging_imports.",
@@ -372,11 +363,7 @@ async fn database_and_cache_calls_are_simulated_and_checked() {
             "redis",
         ),
     ] {
-        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
-        let run = runner
-            .run(&g.code, Some(&g.plan), DryRunRequest::default())
-            .await
-            .unwrap();
+        let (_, run) = generate_and_run(prompt).await;
         assert!(run.ok, "{prompt}: {run:#?}");
         let call = run.calls.iter().find(|c| c.method == method).unwrap();
         assert_eq!(call.tool.as_deref(), Some(tool), "{run:#?}");
@@ -448,7 +435,8 @@ async fn a_fork_bomb_cannot_fork() {
     let Some((out, took)) = run_hostile(body).await else {
         return;
     };
-    assert_eq!(error_kind(&out), "BlockingIOError", "{out:?}");
+    // refused by the harness's audit hook; RLIMIT_NPROC holds beneath it (threads)
+    assert_eq!(error_kind(&out), "PermissionError", "{out:?}");
     assert!(took < Duration::from_secs(3), "{took:?}");
     let threads = "    import threading\n    threading.Thread(target=print).start()";
     let (out, _) = run_hostile(threads).await.unwrap();
@@ -503,7 +491,8 @@ async fn host_files_are_not_there() {
 
 #[tokio::test]
 async fn the_servers_environment_is_not_visible() {
-    let body = "    import os\n    with open('/proc/self/environ', 'rb') as f:\n        initial = f.read().decode()\n    return {'env': dict(os.environ), 'initial': initial}";
+    // the audit hook refuses /proc; were it passed, the process's first environment is empty
+    let body = "    import os\n    try:\n        with open('/proc/self/environ', 'rb') as f:\n            initial = f.read().decode()\n    except PermissionError:\n        initial = 'refused'\n    return {'env': dict(os.environ), 'initial': initial}";
     let Some((out, _)) = run_hostile(body).await else {
         return;
     };
@@ -583,4 +572,101 @@ async fn runs_past_the_slots_wait_then_are_refused() {
         "{second:?}"
     );
     assert!(first.await.unwrap().is_ok());
+}
+
+/// A file the trigger's item or a listed record only refers to (the catalog's `file` on a
+/// field) is fetched with the vendor's own authorization before the step that sends its bytes,
+/// and the simulator answers the fetch with a file.
+#[tokio::test]
+async fn a_file_a_record_refers_to_is_fetched_before_it_is_sent() {
+    for (prompt, fetch, send, (source, credential)) in [
+        // by id: the message's attachments, base64 in Graph's JSON
+        (
+            "when an email with an attachment arrives in outlook save the attachment to onedrive",
+            "/attachments",
+            "onedrive",
+            ("outlook", "MICROSOFT_CLIENT_SECRET"),
+        ),
+        // by URL: the recording's download_url, with Zoom's OAuth token (its webhook alone
+        // needs only the secret token)
+        (
+            "save each zoom cloud recording to google drive once the recording is ready",
+            "zoom.us/rec/download/",
+            "google_drive",
+            ("zoom", "ZOOM_ACCOUNT_ID"),
+        ),
+    ] {
+        let (g, run) = generate_and_run(prompt).await;
+        assert!(run.ok, "{prompt}: {run:#?}\n{}", g.code);
+        let fetched = run
+            .calls
+            .iter()
+            .position(|c| c.method == "GET" && c.url.contains(fetch))
+            .unwrap_or_else(|| panic!("{prompt}: no fetch of the file: {:#?}", run.calls));
+        assert_eq!(run.calls[fetched].status, 200);
+        let sent = run
+            .calls
+            .iter()
+            .position(|c| {
+                c.tool.as_deref() == Some(send) && c.action.as_deref() != Some("token_exchange")
+            })
+            .unwrap_or_else(|| panic!("{prompt}: nothing sent: {:#?}", run.calls));
+        assert!(fetched < sent, "{prompt}: {:#?}", run.calls);
+        let body = run.calls[sent].request.to_string();
+        assert!(
+            body.contains("a sample file from Cue") || body.contains("bytes>"),
+            "{prompt}: the file's bytes were not sent: {body}"
+        );
+        // the source's tool has the credentials the fetch is authorized with
+        let tool = g.plan.tools.iter().find(|t| t.id == source).unwrap();
+        assert!(
+            tool.credentials.iter().any(|c| c == credential),
+            "{prompt}: {:?}",
+            g.plan.tools
+        );
+    }
+}
+
+/// An upload after records that are data, not files, sends one CSV file of them all (an
+/// export); after records of a kind that carries files of its own (mail), it does not pretend:
+/// the step fails saying the record names no file.
+#[tokio::test]
+async fn records_that_are_data_are_exported_as_one_csv_file() {
+    let (g, run) =
+        generate_and_run("every monday export the new stripe charges as a csv file to onedrive")
+            .await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    let uploads: Vec<_> = run
+        .calls
+        .iter()
+        .filter(|c| c.tool.as_deref() == Some("onedrive") && c.method == "PUT")
+        .collect();
+    assert_eq!(
+        uploads.len(),
+        1,
+        "one file for all the records: {:#?}",
+        run.calls
+    );
+    assert!(
+        uploads[0].url.contains(".csv:/content"),
+        "{}",
+        uploads[0].url
+    );
+    // a header of the records' fields, then a line per record
+    let csv = uploads[0].request.as_str().unwrap_or_default();
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(header.split(',').any(|c| c == "id"), "{csv}");
+    assert!(csv.lines().count() >= 2, "{csv}");
+
+    let (g, run) = generate_and_run(
+        "when an email with an attachment arrives in gmail save the attachment to google drive",
+    )
+    .await;
+    assert!(!g.code.contains("_files_or_table("), "{}", g.code);
+    assert!(
+        run.error
+            .as_ref()
+            .is_some_and(|e| e.message.contains("names no file")),
+        "{run:#?}"
+    );
 }

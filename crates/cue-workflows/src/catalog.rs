@@ -368,6 +368,33 @@ pub struct Field {
     /// How users refer to it ("total", "amount", "order value").
     #[serde(default)]
     pub words: Vec<String>,
+    /// When the field refers to a file the record does not carry (a download URL, a message
+    /// with attachments, a file id): how the file's bytes are fetched before a step needs them.
+    #[serde(default)]
+    pub file: Option<FileRef>,
+}
+
+/// How to fetch the file a record refers to, with the tool's own authorization.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRef {
+    /// The request's path below the tool's base URL (`/users/{user}/messages/{field:id}/attachments`:
+    /// `{field:…}` from the record, other references from the tool's step settings); absent,
+    /// the field's own value is the file's URL.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Where a JSON answer holds the file, base64-encoded (`value.*.contentBytes`); absent,
+    /// the answer's body is the file.
+    #[serde(default)]
+    pub content: Option<String>,
+    /// Where a JSON answer holds the file's name (`value.*.name`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The URL template the field's value has when it is the file's URL
+    /// (`https://{host}.zoom.us/rec/download/{recording}`): the dry run's simulator answers it.
+    #[serde(default)]
+    pub url: Option<String>,
+    pub reference: Reference,
 }
 
 /// A condition on a request's header or a JSON body path.

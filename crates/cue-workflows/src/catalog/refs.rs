@@ -182,6 +182,11 @@ pub(crate) fn reads_record_fields(a: &Action) -> bool {
         .any(|r| r.starts_with("field:") || r.starts_with("field_or:"))
 }
 
+/// Whether an action sends the bytes of the record's file (`{file}`).
+pub(crate) fn sends_file(a: &Action) -> bool {
+    action_refs(a).iter().any(|r| r == "file")
+}
+
 fn action_refs(a: &Action) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = &a.path {

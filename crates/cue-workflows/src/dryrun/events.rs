@@ -161,6 +161,9 @@ fn trigger_event<'c>(catalog: &'c Catalog, plan: &Plan) -> Option<(&'c Tool, &'c
 pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
     let trigger = trigger_event(catalog, plan);
     let mut item = sample_item(plan, trigger.map(|(_, e)| e));
+    if let Some((_, e)) = trigger {
+        refer_to_files(&mut item, &e.fields);
+    }
     for name in fields_read(catalog, plan) {
         add_field(&mut item, &name);
     }
@@ -276,10 +279,7 @@ pub(crate) fn satisfy(record: &mut Value, c: &Condition) {
 pub(crate) fn fields_read(catalog: &Catalog, plan: &Plan) -> Vec<String> {
     let mut names = Vec::new();
     for step in &plan.steps {
-        let Some(action) = catalog
-            .tool(&step.tool)
-            .and_then(|t| t.action(&step.action))
-        else {
+        let Some(action) = step_action(catalog, step) else {
             continue;
         };
         let mut texts: Vec<String> = action.path.iter().cloned().collect();
@@ -306,6 +306,14 @@ pub(crate) fn fields_read(catalog: &Catalog, plan: &Plan) -> Vec<String> {
     names
 }
 
+/// The catalog action a plan's step calls.
+pub(crate) fn step_action<'c>(
+    catalog: &'c Catalog,
+    step: &crate::model::Step,
+) -> Option<&'c crate::catalog::Action> {
+    catalog.tool(&step.tool)?.action(&step.action)
+}
+
 /// Whether generated code's `_field(record, name)` finds something: the key, a key containing
 /// the name, or the same in a nested object.
 fn has_field(record: &Value, name: &str) -> bool {
@@ -315,6 +323,64 @@ fn has_field(record: &Value, name: &str) -> bool {
     map.iter()
         .any(|(k, v)| (k == name || k.to_lowercase().contains(name)) && !v.is_null() && v != "")
         || map.values().any(|v| v.is_object() && has_field(v, name))
+}
+
+/// Makes a record refer to a file where its documented fields can (the catalog's `file`): a
+/// message with attachments, a download URL the simulator answers, a file id; so a step that
+/// needs the file's bytes fetches them.
+pub(crate) fn refer_to_files(record: &mut Value, fields: &[crate::catalog::Field]) {
+    for field in fields {
+        let Some(file) = &field.file else {
+            continue;
+        };
+        // the record's fields the fetch's path reads (`{field:id}`)
+        let mut rest = file.path.as_deref().unwrap_or_default();
+        while let Some((i, j)) = crate::refs::next_ref(rest) {
+            if let Some(name) = rest[i + 1..j].strip_prefix("field:") {
+                add_field(record, name);
+            }
+            rest = &rest[j + 1..];
+        }
+        let keys: Vec<&str> = field.path.split('.').collect();
+        let present = at(record, &keys)
+            .is_some_and(|v| !matches!(v, Value::Null | Value::Bool(false)) && v != "");
+        if present && file.url.is_none() {
+            continue;
+        }
+        let value = match (field.kind, &file.url) {
+            (crate::catalog::FieldType::Boolean, _) => json!(true),
+            // a URL the simulator's route for the file answers
+            (_, Some(url)) => json!(fill_refs(url, "sample")),
+            _ => json!("dry-run-file-1"),
+        };
+        set_path(record, &field.path, value);
+    }
+}
+
+/// The value at a documented path (`*`: the first element of a list that has it).
+fn at<'v>(value: &'v Value, keys: &[&str]) -> Option<&'v Value> {
+    let Some((key, rest)) = keys.split_first() else {
+        return Some(value);
+    };
+    match (value, *key) {
+        (Value::Array(items), "*") => items.iter().find_map(|v| at(v, rest)),
+        (Value::Array(items), k) => at(items.get(k.parse::<usize>().ok()?)?, rest),
+        (Value::Object(map), k) => at(map.get(k)?, rest),
+        _ => None,
+    }
+}
+
+/// A template with every `{reference}` replaced by `value`.
+fn fill_refs(template: &str, value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some((i, j)) = crate::refs::next_ref(rest) {
+        out.push_str(&rest[..i]);
+        out.push_str(value);
+        rest = &rest[j + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Gives a record a plausible value for a field it lacks.

@@ -327,10 +327,7 @@ pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
     // Records a read step answers carry the fields later steps read.
     let fields = events::fields_read(catalog, plan);
     for step in &plan.steps {
-        let Some(action) = catalog
-            .tool(&step.tool)
-            .and_then(|t| t.action(&step.action))
-        else {
+        let Some(action) = events::step_action(catalog, step) else {
             continue;
         };
         if action.role == crate::catalog::Role::Write {
@@ -342,6 +339,7 @@ pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
                 for name in &fields {
                     events::add_field(record, name);
                 }
+                events::refer_to_files(record, &action.fields);
             }
         }
     }

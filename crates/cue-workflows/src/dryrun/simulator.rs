@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::catalog::{Action, Api, Field, FieldType, Role, Tool};
+use crate::catalog::{Action, Api, Detail, Field, FieldType, Role, Tool};
 use crate::refs::next_ref;
 
 /// One part of a URL template: literal text, or a reference (any non-empty text up to the
@@ -281,23 +281,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                     action.required.clone(),
                 ));
                 if let Some(d) = &action.detail {
-                    let record = record_of(&action.fields);
-                    let body = match d.record.as_deref() {
-                        None | Some("") => record,
-                        Some(path) => nest(path, record),
-                    };
-                    routes.push(http_route(
-                        tool,
-                        format!("{}.detail", action.id),
-                        &d.method,
-                        &format!("{base_url}{}", d.path),
-                        Answer {
-                            status: 200,
-                            body,
-                            headers: BTreeMap::new(),
-                        },
-                        Vec::new(),
-                    ));
+                    routes.push(detail_route(tool, base_url, &action.id, d, &action.fields));
                 }
             }
             Api::Boto3 { service } => {
@@ -350,24 +334,88 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
         // record of the event's fields
         for e in &tool.events {
             if let Some(d) = &e.detail {
-                let record = record_of(&e.fields);
-                let body = match d.record.as_deref() {
-                    None | Some("") => record,
-                    Some(path) => nest(path, record),
-                };
-                routes.push(http_route(
-                    tool,
-                    format!("{}.detail", e.id),
-                    &d.method,
-                    &format!("{base_url}{}", d.path),
-                    Answer {
-                        status: 200,
-                        body,
-                        headers: BTreeMap::new(),
-                    },
-                    Vec::new(),
-                ));
+                routes.push(detail_route(tool, base_url, &e.id, d, &e.fields));
             }
+        }
+        routes.extend(file_routes(tool, base_url));
+    }
+    routes
+}
+
+/// The call completing a listed record or an id-only event item (`<id>.detail`), answered with
+/// a record of the documented fields.
+fn detail_route(tool: &Tool, base_url: &str, id: &str, d: &Detail, fields: &[Field]) -> Route {
+    let record = record_of(fields);
+    let body = match d.record.as_deref() {
+        None | Some("") => record,
+        Some(path) => nest(path, record),
+    };
+    http_route(
+        tool,
+        format!("{id}.detail"),
+        &d.method,
+        &format!("{base_url}{}", d.path),
+        Answer {
+            status: 200,
+            body,
+            headers: BTreeMap::new(),
+        },
+        Vec::new(),
+    )
+}
+
+/// The bytes of a sample file the simulator answers for a file reference.
+pub(crate) const SAMPLE_FILE: &str = "%PDF-1.4\n% a sample file from Cue's dry run\n%%EOF\n";
+
+/// One route per file a tool's records refer to (`file` on an event's or a read action's
+/// field), answering a sample file the way the vendor does: the bytes themselves, or JSON
+/// holding them base64-encoded.
+fn file_routes(tool: &Tool, base_url: &str) -> Vec<Route> {
+    use base64::Engine as _;
+    let fields = tool
+        .events
+        .iter()
+        .flat_map(|e| &e.fields)
+        .chain(tool.actions.iter().flat_map(|a| &a.fields));
+    let mut routes: Vec<Route> = Vec::new();
+    for field in fields {
+        let Some(file) = &field.file else {
+            continue;
+        };
+        let template = match (&file.path, &file.url) {
+            (Some(path), _) => format!("{base_url}{path}"),
+            (None, Some(url)) => url.clone(),
+            (None, None) => continue,
+        };
+        let (body, headers) = match &file.content {
+            Some(content) => {
+                let mut body = json!({});
+                let encoded = base64::engine::general_purpose::STANDARD.encode(SAMPLE_FILE);
+                set_path(&mut body, content, json!(encoded));
+                if let Some(name) = &file.name {
+                    set_path(&mut body, name, json!("sample.pdf"));
+                }
+                (body, BTreeMap::new())
+            }
+            None => (
+                json!(SAMPLE_FILE),
+                [("Content-Type".to_owned(), "application/pdf".to_owned())].into(),
+            ),
+        };
+        let route = http_route(
+            tool,
+            format!("{}.file", field.path),
+            "GET",
+            &template,
+            Answer {
+                status: 200,
+                body,
+                headers,
+            },
+            Vec::new(),
+        );
+        if !routes.iter().any(|r| r.template == route.template) {
+            routes.push(route);
         }
     }
     routes

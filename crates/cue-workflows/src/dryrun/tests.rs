@@ -39,6 +39,29 @@ fn setup(isolation: Isolation, outcome: SandboxOutcome) -> (DryRunner, Arc<Scrip
 
 const SLACK_DAILY: &str = "every day at 9am post a reminder to #general on slack";
 
+/// The daily Slack reminder, generated, and a runner whose sandbox answers `outcome`.
+fn slack_daily(
+    isolation: Isolation,
+    outcome: SandboxOutcome,
+) -> (DryRunner, Arc<Scripted>, crate::Generated) {
+    let (runner, sandbox, engine) = setup(isolation, outcome);
+    let generated = engine
+        .generate(&GenerateRequest::text(SLACK_DAILY))
+        .unwrap();
+    (runner, sandbox, generated)
+}
+
+/// Dry-runs generated code as generated.
+async fn run_generated(
+    runner: &DryRunner,
+    generated: &crate::Generated,
+    request: DryRunRequest,
+) -> Result<DryRun, WorkflowError> {
+    runner
+        .run(&generated.code, Some(&generated.plan), request)
+        .await
+}
+
 fn slack_call(text: &str) -> RecordedCall {
     RecordedCall {
         step: Some("step_1".into()),
@@ -56,16 +79,8 @@ async fn a_run_whose_calls_match_the_catalog_is_ok() {
         calls: vec![slack_call("Reminder")],
         ..SandboxOutcome::default()
     };
-    let (runner, sandbox, engine) = setup(Isolation::Full, outcome);
-    let generated = engine
-        .generate(&GenerateRequest::text(SLACK_DAILY))
-        .unwrap();
-    let run = runner
-        .run(
-            &generated.code,
-            Some(&generated.plan),
-            DryRunRequest::default(),
-        )
+    let (runner, sandbox, generated) = slack_daily(Isolation::Full, outcome);
+    let run = run_generated(&runner, &generated, DryRunRequest::default())
         .await
         .unwrap();
     assert!(run.ok, "{run:?}");
@@ -94,16 +109,8 @@ async fn an_unknown_call_or_a_missing_field_makes_the_run_not_ok() {
             calls: vec![call],
             ..SandboxOutcome::default()
         };
-        let (runner, _, engine) = setup(Isolation::Full, outcome);
-        let generated = engine
-            .generate(&GenerateRequest::text(SLACK_DAILY))
-            .unwrap();
-        let run = runner
-            .run(
-                &generated.code,
-                Some(&generated.plan),
-                DryRunRequest::default(),
-            )
+        let (runner, _, generated) = slack_daily(Isolation::Full, outcome);
+        let run = run_generated(&runner, &generated, DryRunRequest::default())
             .await
             .unwrap();
         assert!(!run.ok);
@@ -128,18 +135,12 @@ async fn credential_values_are_masked_everywhere_in_the_answer() {
         error: Some(RunError::new("ValueError", format!("bad {secret}"))),
         duration_ms: 5,
     };
-    let (runner, sandbox, engine) = setup(Isolation::Full, outcome);
-    let generated = engine
-        .generate(&GenerateRequest::text(SLACK_DAILY))
-        .unwrap();
+    let (runner, sandbox, generated) = slack_daily(Isolation::Full, outcome);
     let request = DryRunRequest {
         event: None,
         credentials: [("SLACK_BOT_TOKEN".to_owned(), secret.to_owned())].into(),
     };
-    let run = runner
-        .run(&generated.code, Some(&generated.plan), request)
-        .await
-        .unwrap();
+    let run = run_generated(&runner, &generated, request).await.unwrap();
     let text = serde_json::to_string(&run).unwrap();
     assert!(!text.contains("xoxb"), "{text}");
     assert!(text.contains("****"));
@@ -149,16 +150,12 @@ async fn credential_values_are_masked_everywhere_in_the_answer() {
 
 #[tokio::test]
 async fn unknown_credential_names_are_refused() {
-    let (runner, _, engine) = setup(Isolation::Full, SandboxOutcome::default());
-    let generated = engine
-        .generate(&GenerateRequest::text(SLACK_DAILY))
-        .unwrap();
+    let (runner, _, generated) = slack_daily(Isolation::Full, SandboxOutcome::default());
     let request = DryRunRequest {
         event: None,
         credentials: [("PATH".to_owned(), "/tmp".to_owned())].into(),
     };
-    let err = runner
-        .run(&generated.code, Some(&generated.plan), request)
+    let err = run_generated(&runner, &generated, request)
         .await
         .unwrap_err();
     assert!(matches!(err, WorkflowError::UnknownCredentials { .. }));
@@ -169,10 +166,7 @@ async fn edited_code_needs_full_isolation_and_generated_code_does_not() {
     let weak = Isolation::ProcessOnly {
         install: "install bubblewrap (apt-get install bubblewrap)".into(),
     };
-    let (runner, _, engine) = setup(weak, SandboxOutcome::default());
-    let generated = engine
-        .generate(&GenerateRequest::text(SLACK_DAILY))
-        .unwrap();
+    let (runner, _, generated) = slack_daily(weak, SandboxOutcome::default());
     let edited = format!("{}\nimport socket\n", generated.code);
     let err = runner
         .run(&edited, Some(&generated.plan), DryRunRequest::default())
@@ -187,12 +181,7 @@ async fn edited_code_needs_full_isolation_and_generated_code_does_not() {
         .unwrap_err();
     assert!(matches!(err, WorkflowError::SandboxUnavailable { .. }));
     assert!(
-        runner
-            .run(
-                &generated.code,
-                Some(&generated.plan),
-                DryRunRequest::default()
-            )
+        run_generated(&runner, &generated, DryRunRequest::default())
             .await
             .is_ok()
     );

@@ -1,6 +1,6 @@
 //! Plan assembly: the tools a plan uses with their credentials, its title and its summary.
 
-use crate::catalog::{Catalog, Tool};
+use crate::catalog::{Catalog, Role, Tool};
 use crate::model::{Delivery, PlannedTool, Step, TriggerKind};
 use crate::refs;
 
@@ -46,6 +46,25 @@ pub(super) fn planned_tools(
                 .map(|a| refs::credentials_for(tool, a))
                 .unwrap_or_default();
             add_tool(tool, creds);
+        }
+    }
+    // A step that sends a file the trigger's item only refers to (a recording's download URL,
+    // a message's attachments: `file` on the event's fields) fetches it with the trigger
+    // tool's own authorization, which its webhook alone does not need.
+    let sends_file = steps.iter().any(|s| {
+        catalog
+            .tool(&s.tool)
+            .and_then(|t| t.action(&s.action))
+            .is_some_and(refs::sends_file)
+    });
+    if sends_file && let Some(ti) = trigger_tool {
+        let tool = catalog.tool_at(ti);
+        let refers = tool
+            .events
+            .iter()
+            .any(|e| e.fields.iter().any(|f| f.file.is_some()));
+        if refers && let Some(read) = tool.actions.iter().find(|a| a.role == Role::Read) {
+            add_tool(tool, refs::credentials_for(tool, read));
         }
     }
     tools

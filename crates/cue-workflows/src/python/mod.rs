@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::WorkflowError;
 use crate::catalog::{
-    Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Role, Tool, Verify,
+    Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Field, FileRef, Role, Tool, Verify,
 };
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
@@ -110,6 +110,25 @@ pub(crate) fn prepare<'a>(
         .map(|(i, s)| g.step(s, on_run_record(catalog, plan, i)))
         .collect::<Result<Vec<_>, _>>()?;
     let handler = g.handler(plan)?;
+    let file_fetches = if g.helpers.contains("file") {
+        g.file_fetches(plan)?
+    } else {
+        Vec::new()
+    };
+    if file_fetches.is_empty() {
+        for s in &mut steps {
+            s.fetches_file = false;
+        }
+    } else {
+        g.imports.insert("base64");
+    }
+    for (i, s) in steps.iter_mut().enumerate() {
+        s.exports = s.exports && !carries_files(catalog, plan, i);
+    }
+    let exports = steps.iter().any(|s| s.exports);
+    if exports {
+        g.imports.extend(["csv", "io"]);
+    }
     let cursor = g.cursor(plan, &mut steps);
     let sync = steps.iter().any(|s| s.sync.is_some());
     if sync {
@@ -134,6 +153,8 @@ pub(crate) fn prepare<'a>(
         third_party_imports: third_party.into_iter().map(Code::from_static).collect(),
         placeholders: plan.placeholders(),
         helpers: Helpers::from(&g.helpers),
+        file_fetches,
+        exports,
         settings: g.settings,
         clients: g.clients.into_values().collect(),
         header_fns: g.header_fns.into_values().collect(),
@@ -166,6 +187,10 @@ struct Module<'a> {
     placeholders: Vec<String>,
     settings: Vec<Setting>,
     helpers: Helpers,
+    /// Files the records refer to, fetched before `_file_bytes` reads them.
+    file_fetches: Vec<FileFetch>,
+    /// Whether a step exports records as a CSV file (`_files_or_table`).
+    exports: bool,
     clients: Vec<Client>,
     header_fns: Vec<HeaderFn>,
     /// Access tokens the function obtains itself.
@@ -273,6 +298,20 @@ impl From<&BTreeSet<&'static str>> for Helpers {
     }
 }
 
+/// A file a source record refers to (the catalog's `file` on a field of the trigger's event or
+/// of a read step's records), fetched with its tool's authorization (`python/file.py.j2`).
+#[derive(Serialize)]
+struct FileFetch {
+    /// `Outlook: hasAttachments`, for the comment.
+    about: String,
+    /// The vendor's reference, for the comment.
+    reference: String,
+    /// The record's field whose value says there is a file.
+    field: String,
+    /// The expression answering the file as a record with `content_base64` and `name`.
+    fetch: Code,
+}
+
 /// A client created once per execution environment.
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -338,6 +377,13 @@ struct StepFn {
     call: Code,
     /// Whether the call reads the step's input (else a read step drops it).
     call_uses_items: bool,
+    /// Whether each item's referred file is fetched before the call (`_with_file`), so the
+    /// call's URL and body name the file itself.
+    fetches_file: bool,
+    /// Whether records that name no file are sent as one CSV file of them all
+    /// (`_files_or_table`, an export): the call sends a file and no earlier tool's records
+    /// carry files of their own ([`carries_files`]).
+    exports: bool,
     condition: Option<Cond>,
     for_each: bool,
     /// A write step's results are counted but are not the next step's input.
@@ -521,6 +567,140 @@ impl Gen<'_> {
         Ok(name)
     }
 
+    /// How each file a source record of the plan refers to is fetched: the trigger's event and
+    /// every read step's records, in the plan's order, once per tool and field.
+    fn file_fetches(&mut self, plan: &Plan) -> Result<Vec<FileFetch>, WorkflowError> {
+        let catalog = self.catalog;
+        let mut sources: Vec<(&Tool, &[Field])> = Vec::new();
+        if let Some(tool) = plan.trigger.tool.as_deref().and_then(|t| catalog.tool(t))
+            && let Some(event) = tool
+                .events
+                .iter()
+                .find(|e| Some(e.id.as_str()) == plan.trigger.event.as_deref())
+        {
+            sources.push((tool, &event.fields));
+        }
+        for step in &plan.steps {
+            if let Some(tool) = catalog.tool(&step.tool)
+                && let Some(action) = tool.action(&step.action)
+                && action.role != Role::Write
+            {
+                sources.push((tool, &action.fields));
+            }
+        }
+        let mut out: Vec<FileFetch> = Vec::new();
+        for (tool, fields) in sources {
+            for field in fields {
+                let Some(file) = &field.file else {
+                    continue;
+                };
+                let about = format!("{}: {}", tool.name, field.path);
+                if out.iter().any(|f| f.about == about) {
+                    continue;
+                }
+                if let Some(fetch) = self.file_fetch(plan, tool, field, file)? {
+                    out.push(FileFetch {
+                        about,
+                        reference: file.reference.url.clone(),
+                        field: field.path.clone(),
+                        fetch,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The expression fetching one referred file, on `record`; `None` when a setting its path
+    /// names has no value in the plan (the record is then read as before).
+    fn file_fetch(
+        &mut self,
+        plan: &Plan,
+        tool: &Tool,
+        field: &Field,
+        file: &FileRef,
+    ) -> Result<Option<Code>, WorkflowError> {
+        let Api::Http { base_url, auth } = &tool.api else {
+            return Ok(None);
+        };
+        let auth =
+            Auth::parse(auth).map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
+        let headers = expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]);
+        // the tool's settings: a step's value, else the trigger's, else an action's default
+        let mut values: BTreeMap<String, String> = BTreeMap::new();
+        for a in &tool.actions {
+            for (k, v) in &a.params {
+                values.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        if plan.trigger.tool.as_deref() == Some(tool.id.as_str()) {
+            values.extend(plan.trigger.params.clone());
+        }
+        for step in plan.steps.iter().filter(|s| s.tool == tool.id) {
+            values.extend(step.params.clone());
+        }
+        let url = match &file.path {
+            None => expr::call(
+                &expr::name("str"),
+                &[expr::call(
+                    &expr::name("_field"),
+                    &[expr::name("record"), Code::literal(&field.path)],
+                )],
+            ),
+            Some(path) => {
+                let mut consts = BTreeMap::new();
+                let mut rest = path.as_str();
+                while let Some((i, j)) = crate::refs::next_ref(rest) {
+                    let name = &rest[i + 1..j];
+                    if !name.contains(':') && !crate::refs::is_cred_name(name) {
+                        let Some(value) = values.get(name) else {
+                            return Ok(None);
+                        };
+                        consts.insert(name.to_owned(), self.setting(tool, name, value));
+                    }
+                    rest = &rest[j + 1..];
+                }
+                let mut ctx = Ctx::new("record", &consts);
+                let url = ctx.string(&format!("{base_url}{path}"), true)?;
+                self.imports.extend(ctx.imports);
+                url
+            }
+        };
+        let mut args = vec![
+            Code::literal("GET"),
+            url,
+            expr::keyword("headers", &headers),
+        ];
+        Ok(Some(match (&file.content, &file.name) {
+            // the file inside a JSON answer, base64-encoded
+            (Some(content), name) => expr::call(
+                &expr::name("_answered_file"),
+                &[
+                    expr::call(&expr::name("_http"), &args),
+                    Code::literal(content),
+                    Code::literal(name.as_deref().unwrap_or("")),
+                ],
+            ),
+            // the answer is the file; its name is the record's
+            (None, name) => {
+                args.push(Code::from_static("answer=\"bytes\""));
+                expr::call(
+                    &expr::name("_named_file"),
+                    &[
+                        expr::call(&expr::name("_http"), &args),
+                        expr::call(
+                            &expr::name("_field"),
+                            &[
+                                expr::name("record"),
+                                Code::literal(name.as_deref().unwrap_or("name")),
+                            ],
+                        ),
+                    ],
+                )
+            }
+        }))
+    }
+
     /// The variable of a tool's client, created once per module.
     fn client(&mut self, tool: &Tool) -> String {
         let (var, client) = match &tool.api {
@@ -594,7 +774,8 @@ impl Gen<'_> {
             Some(d) => self.side_call(tool, d, "record", &consts)?,
             None => None,
         };
-        if ctx.helpers.contains("file") {
+        let ctx_file = ctx.helpers.contains("file");
+        if ctx_file {
             // a file named by bucket and key is read from S3
             self.iam.insert("s3:GetObject".to_owned());
         }
@@ -632,6 +813,8 @@ impl Gen<'_> {
                 .and_then(|d| d.record.clone())
                 .unwrap_or_default(),
             sync: answers::sync_view(action),
+            fetches_file: ctx_file,
+            exports: ctx_file,
         })
     }
 
@@ -1041,6 +1224,33 @@ impl Gen<'_> {
 /// Whether step `index` of `plan` works on the run record a schedule or a manual run starts
 /// with (no trigger records, no step before it that reads or transforms), so what it sends
 /// comes from its settings, not from records.
+/// Kinds of tools whose records are, or hold, files of their own (messages with attachments,
+/// signed documents, stored files, posted photos and recordings, uploads to a webhook).
+const FILE_CARRYING: &[&str] = &[
+    "email", "esign", "storage", "chat", "video", "media", "social", "forms", "trigger",
+];
+
+/// Whether the records reaching step `index` may be files the catalog gives no way to fetch:
+/// the trigger is a request to the function's URL, or its tool or an earlier step's is one
+/// whose records carry files. A step sending a file then fails on them, saying so, instead of
+/// exporting their description as a CSV file.
+fn carries_files(catalog: &Catalog, plan: &Plan, index: usize) -> bool {
+    // a request to the function's own URL carries whatever its sender uploads
+    if plan.trigger.delivery == Delivery::Http && plan.trigger.tool.is_none() {
+        return true;
+    }
+    plan.trigger
+        .tool
+        .iter()
+        .chain(
+            plan.steps[..index.min(plan.steps.len())]
+                .iter()
+                .map(|s| &s.tool),
+        )
+        .filter_map(|t| catalog.tool(t))
+        .any(|t| FILE_CARRYING.contains(&t.category.as_str()))
+}
+
 fn on_run_record(catalog: &Catalog, plan: &Plan, index: usize) -> bool {
     matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct)
         && plan.steps[..index].iter().all(|s| {
