@@ -63,6 +63,18 @@ const ZONES: &[(&str, &str)] = &[
     ("aest", "Australia/Sydney"),
 ];
 
+/// Words that take back what was just said ("every monday no wait every friday").
+const CORRECTIONS: &[&str] = &[
+    "no wait",
+    "wait no",
+    "i mean",
+    "actually",
+    "sorry",
+    "scratch that",
+    "or rather",
+    "make that",
+];
+
 fn day(w: &str) -> Option<(&'static str, &'static str)> {
     let w = w.strip_suffix('s').unwrap_or(w);
     DAYS.iter()
@@ -81,6 +93,56 @@ fn unit(w: &str) -> Option<&'static str> {
     }
 }
 
+/// "half past 8", "quarter past 9", "quarter to 5" at token `i`, with an `am`/`pm` after
+/// the hour when one is said; a bare hour is read as a working-day time (before 7 is pm).
+fn spoken_time(toks: &[Tok], i: usize) -> Option<(u32, u32, usize)> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    let (minutes, before) = match (w(i), w(i + 1)) {
+        ("half", "past" | "after") => (30, false),
+        ("quarter", "past" | "after") => (15, false),
+        ("quarter", "to" | "till" | "of") => (45, true),
+        _ => return None,
+    };
+    let hour_tok = toks.get(i + 2)?;
+    let (digits, suffix) = hour_tok.w.split_at(
+        hour_tok
+            .w
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(hour_tok.w.len()),
+    );
+    let said: u32 = digits.parse().ok()?;
+    if !(1..=12).contains(&said) {
+        return None;
+    }
+    let hour = if before { said - 1 } else { said };
+    let hour = if hour == 0 { 12 } else { hour };
+    let mut used = 3;
+    let pm = match suffix {
+        "am" => Some(false),
+        "pm" => Some(true),
+        "" => match w(i + 3) {
+            "am" => {
+                used += 1;
+                Some(false)
+            }
+            "pm" => {
+                used += 1;
+                Some(true)
+            }
+            _ => None,
+        },
+        _ => return None,
+    };
+    let hour = match pm {
+        Some(true) if hour != 12 => hour + 12,
+        Some(false) if hour == 12 => 0,
+        Some(_) => hour,
+        None if hour < 7 => hour + 12,
+        None => hour,
+    };
+    Some((hour, minutes, used))
+}
+
 /// A time of day found at token `i`: (hour, minute, tokens used).
 fn time_at(text: &str, toks: &[Tok], i: usize) -> Option<(u32, u32, usize)> {
     let w = toks[i].w.as_str();
@@ -88,6 +150,10 @@ fn time_at(text: &str, toks: &[Tok], i: usize) -> Option<(u32, u32, usize)> {
         "noon" | "midday" => return Some((12, 0, 1)),
         "midnight" => return Some((0, 0, 1)),
         _ => {}
+    }
+    // "half past 8", "quarter to 5" (dictated times)
+    if let Some((h, m, used)) = spoken_time(toks, i) {
+        return Some((h, m, used));
     }
     let (digits, suffix) = w.split_at(w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len()));
     let mut hour: u32 = digits.parse().ok()?;
@@ -179,8 +245,25 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     let mut zone: Option<&str> = None;
     let mut cue = false;
 
+    // "every monday no wait every friday": what follows a correction replaces what it repeats
+    let mut correction = false;
+    let mut days_corrected = false;
+    let mut time_corrected = false;
     for i in 0..toks.len() {
         let cur = w(i);
+        // "a sheet called daily sales": a name, not a schedule
+        if matches!(w(i.wrapping_sub(1)), "called" | "named" | "titled") {
+            continue;
+        }
+        if (!days.is_empty() || time.is_some() || rate.is_some() || weekdays)
+            && CORRECTIONS
+                .iter()
+                .any(|c| c.split(' ').enumerate().all(|(k, cw)| w(i + k) == cw))
+        {
+            correction = true;
+            days_corrected = false;
+            time_corrected = false;
+        }
         let every = matches!(cur, "every" | "each" | "once")
             || (cur == "per" && matches!(w(i.wrapping_sub(1)), "once" | "twice"));
         match cur {
@@ -223,7 +306,11 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 if (matches!(
                     w(i.wrapping_sub(1)),
                     "every" | "each" | "on" | "weekday" | "all" | "the"
-                ) || cur.ends_with('s')) =>
+                ) || cur.ends_with('s')
+                    || matches!(
+                        w(i + 1),
+                        "morning" | "mornings" | "evening" | "evenings" | "afternoons" | "at"
+                    )) =>
             {
                 weekdays = true;
                 cue = true;
@@ -249,7 +336,18 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         }
         if let Some(d) = day(cur) {
             let prev = w(i.wrapping_sub(1));
-            if matches!(prev, "every" | "each" | "on" | "and" | "next") || cur.ends_with("days") {
+            if matches!(
+                prev,
+                "every" | "each" | "on" | "and" | "next" | "other" | "by"
+            ) || cur.ends_with("days")
+            {
+                if correction && !days_corrected {
+                    days.clear();
+                    weekdays = false;
+                    weekends = false;
+                    rate = None;
+                    days_corrected = true;
+                }
                 if !weekdays && !days.contains(&d) {
                     days.push(d);
                 }
@@ -280,6 +378,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             } else if matches!(next, "morning" | "evening" | "night" | "afternoon") {
                 daily = true;
                 cue = true;
+            } else if next == "half" && unit(w(i + 2)) == Some("hour") {
+                rate = Some((30, "minute"));
+                cue = true;
             } else if next == "other" && unit(w(i + 2)).is_some() {
                 rate = unit(w(i + 2)).map(|u| (2, u));
                 cue = true;
@@ -307,7 +408,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             }
         }
         // "on the 1st of (every|each) month", "on the 15th"
-        if cur == "the" || cur == "on" {
+        if matches!(cur, "the" | "on" | "every" | "each") {
             let n = w(i + 1);
             let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
             let suffix = &n[digits.len()..];
@@ -320,6 +421,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 cue = true;
             }
         }
+        if cur == "end" && w(i + 1) == "of" && (w(i + 2) == "month" || w(i + 3) == "month") {
+            monthly_day = Some(32);
+            cue = true;
+        }
         if cur == "last"
             && w(i + 1) == "day"
             && w(i + 2) == "of"
@@ -328,9 +433,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             monthly_day = Some(32);
             cue = true;
         }
-        if time.is_none()
+        if (time.is_none() || (correction && !time_corrected))
             && let Some((h, m, _)) = time_at(text, toks, i)
         {
+            time_corrected = correction;
             time = Some((h, m));
             if matches!(w(i.wrapping_sub(1)), "at" | "by" | "around")
                 || cur.ends_with("am")
@@ -516,6 +622,55 @@ mod tests {
                 "cron(0 2 * * ? *)",
                 None,
             ),
+            ("every half hour look", false, "rate(30 minutes)", None),
+            (
+                "every 1st of the month at 9am",
+                false,
+                "cron(0 9 1 * ? *)",
+                None,
+            ),
+            (
+                "at the end of each month export",
+                false,
+                "cron(0 9 L * ? *)",
+                None,
+            ),
+            (
+                "every tuesday no wait every thursday at 4pm",
+                true,
+                "cron(0 16 ? * THU *)",
+                None,
+            ),
+            (
+                "every day at half past eight",
+                true,
+                "cron(30 8 * * ? *)",
+                None,
+            ),
+            (
+                "each weekday at quarter to five",
+                true,
+                "cron(45 16 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "weekday mornings send",
+                false,
+                "cron(0 9 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "remind anyone whose timesheet is not in by friday 3pm",
+                false,
+                "cron(0 15 ? * FRI *)",
+                None,
+            ),
+            (
+                "every other wednesday at 10am",
+                false,
+                "cron(0 10 ? * WED *)",
+                None,
+            ),
         ];
         for (input, speech, want, zone) in cases {
             let got = sched(input, *speech);
@@ -533,6 +688,8 @@ mod tests {
             "when a new row is added, for every row send it",
             "every time a payment succeeds",
             "send each one",
+            "add the sale to the sheet called daily sales",
+            "a quarter of the orders",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
         }

@@ -421,6 +421,28 @@ pub(crate) struct TriggerWords {
     pub implicit_event: Vec<Phrase>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
     pub unsupported: Vec<Unsupported>,
+    /// Words that make a mention of mail an arriving email.
+    pub receive: Vec<Phrase>,
+    /// Verbs of mail someone else sends to an address.
+    pub mail_verbs: Vec<Phrase>,
+    /// Words of reading from a queue, and of writing to one.
+    pub queue_consume: Vec<Phrase>,
+    pub queue_produce: Vec<Phrase>,
+    /// Words after a tool's name that ask for its stream ("DynamoDB stream").
+    pub stream_words: Vec<Phrase>,
+    /// Words that ask for an HTTP endpoint, and opening words that make them the trigger.
+    pub hook_words: Vec<Phrase>,
+    pub hook_openers: Vec<Phrase>,
+    /// Periods after "once" that make it a schedule ("once a week").
+    pub once_periods: Vec<Phrase>,
+    /// Words just before a schedule phrase that make it how often to check.
+    pub poll_cues: Vec<Phrase>,
+    /// A run timed relative to something checked ("two hours before it starts").
+    pub ahead: Vec<Phrase>,
+    /// Tool categories whose events are read on a schedule (feeds).
+    pub checked_categories: Vec<String>,
+    /// "for each new ticket": opens the trigger clause when no schedule is named.
+    pub per_item_cues: Vec<Phrase>,
 }
 
 #[derive(Deserialize)]
@@ -440,6 +462,18 @@ struct TriggersFile {
     #[serde(default)]
     implicit_event: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
+    receive: Vec<String>,
+    mail_verbs: Vec<String>,
+    queue_consume: Vec<String>,
+    queue_produce: Vec<String>,
+    stream_words: Vec<String>,
+    hook_words: Vec<String>,
+    hook_openers: Vec<String>,
+    once_periods: Vec<String>,
+    poll_cues: Vec<String>,
+    ahead: Vec<String>,
+    checked_categories: Vec<String>,
+    per_item_cues: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -648,6 +682,18 @@ impl Language {
                         categories: u.categories.clone(),
                     })
                     .collect(),
+                receive: phrases(&trig.receive),
+                mail_verbs: phrases(&trig.mail_verbs),
+                queue_consume: phrases(&trig.queue_consume),
+                queue_produce: phrases(&trig.queue_produce),
+                stream_words: phrases(&trig.stream_words),
+                hook_words: phrases(&trig.hook_words),
+                hook_openers: phrases(&trig.hook_openers),
+                once_periods: phrases(&trig.once_periods),
+                poll_cues: phrases(&trig.poll_cues),
+                ahead: phrases(&trig.ahead),
+                checked_categories: trig.checked_categories.clone(),
+                per_item_cues: phrases(&trig.per_item_cues),
             },
         })
     }

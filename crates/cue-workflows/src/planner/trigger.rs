@@ -48,25 +48,6 @@ fn any_in(toks: &[Tok], range: std::ops::Range<usize>, list: &[Vec<String>]) -> 
         .filter(|&i| i < toks.len())
         .find(|&i| any_at(toks, i, list).is_some())
 }
-const RECEIVE: &[&str] = &[
-    "arrives",
-    "arrive",
-    "arriving",
-    "comes",
-    "come",
-    "get",
-    "gets",
-    "receive",
-    "received",
-    "receives",
-    "lands",
-    "land",
-    "new",
-    "incoming",
-    "inbound",
-    "forwarded",
-    "sent",
-];
 
 /// Where an event comes from when the prompt names no tool for it: the usual service for the
 /// kind (Gmail for received email, S3 for uploads, SQS for queues; the next one when the prompt
@@ -174,29 +155,18 @@ pub(super) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event>
     best.map(|(e, _)| e)
 }
 
-/// Verbs of mail that someone else sends to an address ("vendors email invoices to ap@...").
-const MAIL_VERBS: &[&str] = &[
-    "email",
-    "emails",
-    "emailed",
-    "mail",
-    "mails",
-    "forward",
-    "forwards",
-    "forwarded",
-    "send",
-    "sends",
-    "arrive",
-    "arrives",
-    "comes",
-    "come",
-];
-
 /// Mail arriving at an address named in the trigger clause: a mail verb that is not the first
 /// word of its clause (that would be an order to send mail) and an address after it.
-fn addressed_mail(toks: &[Tok], zone: std::ops::Range<usize>, text: &str) -> Option<usize> {
+fn addressed_mail(
+    lang: &Language,
+    toks: &[Tok],
+    zone: std::ops::Range<usize>,
+    text: &str,
+) -> Option<usize> {
     let verb = zone.clone().filter(|&i| i < toks.len()).find(|&i| {
-        MAIL_VERBS.contains(&toks[i].w.as_str()) && i > 0 && toks[i - 1].clause == toks[i].clause
+        any_at(toks, i, &lang.triggers.mail_verbs).is_some()
+            && i > 0
+            && toks[i - 1].clause == toks[i].clause
     })?;
     let end = toks.get(zone.end.min(toks.len()).saturating_sub(1))?.end;
     let after = text.get(toks[verb].end..end)?;
@@ -210,6 +180,61 @@ fn addressed_mail(toks: &[Tok], zone: std::ops::Range<usize>, text: &str) -> Opt
         .then_some(verb)
 }
 
+/// A queue, stream or topic the workflow reads: a queue tool named in the trigger clause, or
+/// named with a word of reading and none of writing in its clause; or a tool whose event is a
+/// stream, named with a stream word after it ("DynamoDB stream records"). The mention and the
+/// end of its name.
+fn consumed_queue(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+    end: usize,
+) -> Option<(usize, usize)> {
+    let words = &lang.triggers;
+    let in_clause = |c: usize, list: &[Vec<String>]| {
+        (0..toks.len()).any(|i| toks[i].clause == c && any_at(toks, i, list).is_some())
+    };
+    // a writing word inside a reading phrase ("listen to") does not count
+    let writes = |c: usize| {
+        (0..toks.len()).any(|i| {
+            toks[i].clause == c
+                && any_at(toks, i, &words.queue_produce).is_some()
+                && !(i.saturating_sub(2)..i)
+                    .any(|k| any_at(toks, k, &words.queue_consume).is_some_and(|p| k + p.len() > i))
+        })
+    };
+    let streamed = |m: &Mention| {
+        catalog.tool_at(m.tool).events.iter().any(|e| {
+            matches!(
+                e.delivery,
+                crate::catalog::EventDelivery::Kinesis | crate::catalog::EventDelivery::Sqs
+            )
+        }) && any_at(toks, m.at + m.len, &words.stream_words).is_some()
+    };
+    ms.iter().enumerate().find_map(|(k, m)| {
+        let queue = catalog.tool_at(m.tool).category == "queue";
+        let consume = in_clause(m.clause, &words.queue_consume) && !writes(m.clause);
+        let read = (queue && (m.at < end || consume)) || (streamed(m) && (m.at < end || consume));
+        read.then_some((k, m.at + m.len))
+    })
+}
+
+/// How far before a duration the state it measures may be said ("has been open more than
+/// four hours", "is more than three days unshipped").
+const LINGER_WINDOW: usize = 8;
+
+/// A state that has lasted too long: a `for_long` duration with a `lingering` state word
+/// shortly before it or right after it.
+fn lingers(lang: &Language, toks: &[Tok]) -> bool {
+    let words = &lang.triggers;
+    (0..toks.len()).any(|i| {
+        any_at(toks, i, &words.for_long).is_some()
+            && (i.saturating_sub(LINGER_WINDOW)..(i + 6).min(toks.len()))
+                .any(|k| any_at(toks, k, &words.lingering).is_some())
+    })
+}
+
 pub(super) fn choose_trigger(
     catalog: &Catalog,
     lang: &Language,
@@ -220,7 +245,15 @@ pub(super) fn choose_trigger(
     let all = toks.len();
     let words = &lang.triggers;
     // "Notify #sales in Slack when a new lead signs up": the trigger is the late when-clause
-    let late_when = any_in(toks, 0..all, &words.late_event_cues).filter(|&i| i > 2);
+    let sched = schedule::parse(text, toks);
+    let late_when = any_in(toks, 0..all, &words.late_event_cues)
+        .or_else(|| {
+            sched
+                .is_none()
+                .then(|| any_in(toks, 0..all, &words.per_item_cues))
+                .flatten()
+        })
+        .filter(|&i| i > 2);
     let (zs, end) = match late_when {
         Some(i) => {
             let c = toks[i].clause;
@@ -234,25 +267,10 @@ pub(super) fn choose_trigger(
         }
         None => (0, trigger_end(lang, toks, ms)),
     };
-    let sched = schedule::parse(text, toks);
+    // "once a week" is a schedule, "once a row is added" an event
     let once_per = |i: usize| {
         toks.get(i).is_some_and(|t| t.w == "once")
-            && (toks
-                .get(i + 1)
-                .is_some_and(|t| matches!(t.w.as_str(), "per" | "every" | "each" | "daily"))
-                || toks.get(i + 2).is_some_and(|t| {
-                    matches!(
-                        t.w.as_str(),
-                        "day"
-                            | "week"
-                            | "month"
-                            | "hour"
-                            | "year"
-                            | "night"
-                            | "morning"
-                            | "quarter"
-                    )
-                }))
+            && any_at(toks, i + 1, &words.once_periods).is_some()
     };
     let starts_with_event = toks.first().is_some_and(|t| {
         matches!(t.w.as_str(), "when" | "whenever" | "upon") || (t.w == "once" && !once_per(0))
@@ -280,8 +298,19 @@ pub(super) fn choose_trigger(
             schedule: None,
         };
     }
+    // "checking every half hour is fine": the user says how often to look, so the schedule is
+    // the trigger even after "when"
+    let poll_every = (0..all).any(|i| {
+        any_at(toks, i, &words.poll_cues).is_some()
+            && (i + 1..(i + 4).min(all)).any(|k| {
+                matches!(
+                    toks[k].w.as_str(),
+                    "every" | "each" | "hourly" | "daily" | "nightly" | "twice" | "once"
+                )
+            })
+    });
     if let Some(s) = sched.clone()
-        && !starts_with_event
+        && (!starts_with_event || poll_every)
     {
         return TriggerChoice {
             kind: TriggerKind::Schedule,
@@ -291,42 +320,13 @@ pub(super) fn choose_trigger(
         };
     }
     // queue / stream consumers
-    if let Some(qi) = first_in(&|m| cat(m) == "queue", all) {
-        let m = &ms[qi];
-        let clause_toks: Vec<&Tok> = toks.iter().filter(|t| t.clause == m.clause).collect();
-        let consume = clause_toks.iter().any(|t| {
-            matches!(
-                t.w.as_str(),
-                "read"
-                    | "listen"
-                    | "listens"
-                    | "consume"
-                    | "consumes"
-                    | "process"
-                    | "poll"
-                    | "pull"
-                    | "from"
-                    | "arrives"
-                    | "lands"
-                    | "receive"
-                    | "whenever"
-                    | "when"
-            )
-        });
-        let produce = clause_toks.iter().any(|t| {
-            matches!(
-                t.w.as_str(),
-                "send" | "push" | "publish" | "enqueue" | "put" | "to"
-            )
-        });
-        if m.at < end || (consume && !produce) {
-            return TriggerChoice {
-                kind: TriggerKind::Queue,
-                tool: Some(qi),
-                end: end.max(m.at + m.len),
-                schedule: None,
-            };
-        }
+    if let Some((qi, at_end)) = consumed_queue(catalog, lang, toks, ms, end) {
+        return TriggerChoice {
+            kind: TriggerKind::Queue,
+            tool: Some(qi),
+            end: end.max(at_end),
+            schedule: None,
+        };
     }
     // "give me a URL that ...": the user wants an address to call
     if sched.is_none() && (0..all).any(|i| any_at(toks, i, &words.webhook).is_some()) {
@@ -337,36 +337,12 @@ pub(super) fn choose_trigger(
             schedule: None,
         };
     }
-    // webhooks / HTTP endpoints
-    let hook = toks.iter().enumerate().position(|(i, t)| {
-        let cue = matches!(t.w.as_str(), "webhook" | "endpoint" | "webhooks")
-            || (t.w == "http"
-                && toks.get(i + 1).is_some_and(|n| {
-                    matches!(n.w.as_str(), "endpoint" | "request" | "post" | "api")
-                }))
-            || (t.w == "api" && toks.get(i + 1).is_some_and(|n| n.w == "endpoint"));
-        let after_tool = ms.iter().any(|m| m.at + m.len == i);
-        cue && !after_tool
+    // webhooks / HTTP endpoints ("a Stripe webhook" is Stripe's event, not an endpoint)
+    let hook = (0..all).find(|&i| {
+        any_at(toks, i, &words.hook_words).is_some() && !ms.iter().any(|m| m.at + m.len == i)
     });
     if let Some(h) = hook {
-        let opener = toks.first().is_some_and(|t| {
-            matches!(
-                t.w.as_str(),
-                "expose"
-                    | "build"
-                    | "create"
-                    | "make"
-                    | "set"
-                    | "provide"
-                    | "give"
-                    | "add"
-                    | "i"
-                    | "we"
-                    | "an"
-                    | "a"
-                    | "our"
-            )
-        });
+        let opener = any_at(toks, 0, &words.hook_openers).is_some();
         if h < end || opener {
             return TriggerChoice {
                 kind: TriggerKind::Webhook,
@@ -398,7 +374,7 @@ pub(super) fn choose_trigger(
             schedule: None,
         };
     }
-    if let Some(ei) = addressed_mail(toks, zs..trigger_zone, text) {
+    if let Some(ei) = addressed_mail(lang, toks, zs..trigger_zone, text) {
         let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ei + 8));
         return TriggerChoice {
             kind: TriggerKind::EmailReceived,
@@ -413,7 +389,7 @@ pub(super) fn choose_trigger(
         &["email", "emails", "mail", "inbox", "message"],
     ) {
         let receiving =
-            has_word(toks, zs..trigger_zone, RECEIVE).is_some() || toks[ei].w == "inbox";
+            any_in(toks, zs..trigger_zone, &words.receive).is_some() || toks[ei].w == "inbox";
         let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ei + 8));
         // "when a payment fails in Stripe the customer gets an email": the event is Stripe's
         let app_first = ms.iter().any(|m| {
@@ -471,12 +447,10 @@ pub(super) fn choose_trigger(
             schedule: sched,
         };
     }
-    // "when a ticket has sat unassigned for more than 2 hours": a state, found by checking
-    // (the app is then read by a step)
-    if sched.is_none()
-        && any_in(toks, zs..end, &words.lingering).is_some()
-        && any_in(toks, zs..end, &words.for_long).is_some()
-    {
+    // "when a ticket has sat unassigned for more than 2 hours", "a reminder two hours before
+    // it starts": a state or a time found by checking (the app is then read by a step)
+    let ahead = !starts_with_event && any_in(toks, 0..all, &words.ahead).is_some();
+    if sched.is_none() && (lingers(lang, toks) || ahead) {
         return TriggerChoice {
             kind: TriggerKind::Schedule,
             tool: None,
@@ -690,6 +664,81 @@ mod tests {
             (
                 "notify #sales in Slack when a new HubSpot deal is created",
                 TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_trigger_grammar_reads_each_kind_from_new_wordings() {
+        let cases = [
+            // a state that lasted too long, or a time before something, is found by checking
+            (
+                "if a Freshdesk ticket stays unanswered for over a day, tell the lead in Slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "let the owner know in Slack when a Jira bug has been waiting more than 3 days",
+                TriggerKind::Schedule,
+            ),
+            (
+                "text each patient a reminder one day before the appointment",
+                TriggerKind::Schedule,
+            ),
+            // how often to look, said after the event
+            (
+                "when the Shopify stock of an item drops, post it to Slack; checking every hour is enough",
+                TriggerKind::Schedule,
+            ),
+            // a stream the workflow reads
+            (
+                "listen to the SQS queue orders-in and save each message to Airtable",
+                TriggerKind::Queue,
+            ),
+            (
+                "consume the DynamoDB stream of the users table and send each new user to HubSpot",
+                TriggerKind::Queue,
+            ),
+            // an event said late, per item
+            (
+                "tidy up our Zendesk: for each new ticket set the category with OpenAI",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_of_the_new_rules_keep_their_trigger() {
+        let cases = [
+            // an event with a duration that is a value of the item, not time passing
+            (
+                "when a Stripe payment is for more than 500 dollars, post it to Slack",
+                TriggerKind::AppEvent,
+            ),
+            // a reminder time inside the message of an event's workflow
+            (
+                "when a deal is won in HubSpot add a Google Calendar reminder two days before the renewal",
+                TriggerKind::AppEvent,
+            ),
+            // writing to a queue is not reading from it
+            (
+                "when a Typeform response comes in, send it to the SQS queue",
+                TriggerKind::AppEvent,
+            ),
+            // a schedule named before "for each new" stays the trigger
+            (
+                "every evening look at the Trello board; for each new card post a line to Slack",
+                TriggerKind::Schedule,
+            ),
+            // a name that contains a schedule word
+            (
+                "give me a URL our till can call with each sale and add it to the sheet called daily sales",
+                TriggerKind::Webhook,
             ),
         ];
         for (text, want) in cases {
