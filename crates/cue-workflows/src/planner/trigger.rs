@@ -121,24 +121,33 @@ pub(super) fn unnamed_source(
     (None, None)
 }
 
-/// The event of `tool` whose words the trigger clause uses most (the first on a tie).
 /// The note for an event of a tool the catalog knows no event of ("whenever someone new
-/// follows our LinkedIn page"): the tool cannot call the function, so a schedule checks it with
-/// one of its read actions. `None` when the tool has events or nothing to read.
+/// follows our LinkedIn page"): the tool cannot call the function, so the workflow runs on a
+/// schedule (reading it with one of its read actions when it has one). `None` when the tool has
+/// events.
 pub(super) fn eventless_source(catalog: &Catalog, tool: usize) -> Option<String> {
     let t = catalog.tool_at(tool);
-    (t.events.is_empty()
-        && t.actions
-            .iter()
-            .any(|a| a.role == crate::catalog::Role::Read))
-    .then(|| {
+    if !t.events.is_empty() {
+        return None;
+    }
+    let reads = t
+        .actions
+        .iter()
+        .any(|a| a.role == crate::catalog::Role::Read);
+    Some(if reads {
         format!(
             "{} cannot notify the function of new events; a schedule checks it instead.",
             t.name
         )
+    } else {
+        format!(
+            "{} cannot notify the function of new events and the catalog has no way to read them; the workflow runs on a schedule, so add the read of {} it needs.",
+            t.name, t.name
+        )
     })
 }
 
+/// The event of `tool` whose words the trigger clause uses most (the first on a tie).
 pub(super) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event> {
     let words: Vec<&str> = trigger.iter().map(|t| t.w.as_str()).collect();
     let mut best: Option<(&Event, usize)> = None;
@@ -472,7 +481,18 @@ pub(super) fn choose_trigger(
             .or_else(|| first_in(&|m| has_events(m), end))
             // a source that cannot call the function ("a new episode on our Spotify show"):
             // it is checked on a schedule (`eventless_source`)
-            .or_else(|| first_in(&|m| eventless_source(catalog, m.tool).is_some(), end))
+            .or_else(|| {
+                first_in(
+                    &|m| {
+                        let t = catalog.tool_at(m.tool);
+                        t.events.is_empty()
+                            && t.actions
+                                .iter()
+                                .any(|a| a.role == crate::catalog::Role::Read)
+                    },
+                    end,
+                )
+            })
             .or_else(|| {
                 // a tool named only later is the source only if something else is left to do
                 (ms.len() > 1)
@@ -630,17 +650,14 @@ mod tests {
     fn only_tools_without_events_are_checked_on_a_schedule() {
         let catalog = Catalog::builtin().unwrap();
         let at = |id: &str| catalog.tools.iter().position(|t| t.id == id).unwrap();
-        let eventless = catalog
-            .tools
-            .iter()
-            .position(|t| {
-                t.events.is_empty()
-                    && t.actions
-                        .iter()
-                        .any(|a| a.role == crate::catalog::Role::Read)
-            })
-            .unwrap();
-        assert!(eventless_source(&catalog, eventless).is_some());
+        for (i, t) in catalog.tools.iter().enumerate() {
+            assert_eq!(
+                eventless_source(&catalog, i).is_some(),
+                t.events.is_empty(),
+                "{}",
+                t.id
+            );
+        }
         for id in ["stripe", "github", "airtable"] {
             assert_eq!(eventless_source(&catalog, at(id)), None, "{id}");
         }
