@@ -443,6 +443,16 @@ pub(crate) struct TriggerWords {
     pub checked_categories: Vec<String>,
     /// "for each new ticket": opens the trigger clause when no schedule is named.
     pub per_item_cues: Vec<Phrase>,
+    /// Words before a tool named as the subject of the first clause ("the", "our", "any").
+    pub subject_lead: Vec<Phrase>,
+    /// Words of files arriving ("uploaded", "dumped", "scanned into").
+    pub arrival: Vec<Phrase>,
+    /// Words for a queue when no queue service is named.
+    pub queue_nouns: Vec<Phrase>,
+    /// Comparisons of periods ("week over week"), found by checking.
+    pub period_compare: Vec<Phrase>,
+    /// Before a mail word: mail the workflow sends ("should get a welcome email").
+    pub sent_not_received: Vec<Phrase>,
 }
 
 #[derive(Deserialize)]
@@ -474,6 +484,11 @@ struct TriggersFile {
     ahead: Vec<String>,
     checked_categories: Vec<String>,
     per_item_cues: Vec<String>,
+    subject_lead: Vec<String>,
+    arrival: Vec<String>,
+    queue_nouns: Vec<String>,
+    period_compare: Vec<String>,
+    sent_not_received: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -694,6 +709,11 @@ impl Language {
                 ahead: phrases(&trig.ahead),
                 checked_categories: trig.checked_categories.clone(),
                 per_item_cues: phrases(&trig.per_item_cues),
+                subject_lead: phrases(&trig.subject_lead),
+                arrival: phrases(&trig.arrival),
+                queue_nouns: phrases(&trig.queue_nouns),
+                period_compare: phrases(&trig.period_compare),
+                sent_not_received: phrases(&trig.sent_not_received),
             },
         })
     }

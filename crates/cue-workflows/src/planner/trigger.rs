@@ -229,6 +229,79 @@ fn consumed_queue(
     })
 }
 
+/// The most words between an arrival word and the storage it names ("exported from our POS
+/// into Google Drive").
+const ARRIVAL_WINDOW: usize = 6;
+
+/// Files arriving in a named storage service: an `arrival` phrase with a storage tool shortly
+/// after it in the same clause. The mention.
+fn arriving_upload(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+) -> Option<usize> {
+    (0..toks.len()).find_map(|i| {
+        let p = any_at(toks, i, &lang.triggers.arrival)?;
+        ms.iter().position(|m| {
+            catalog.tool_at(m.tool).category == "storage"
+                && m.clause == toks[i].clause
+                && m.at >= i + p.len()
+                && m.at <= i + p.len() + ARRIVAL_WINDOW
+        })
+    })
+}
+
+/// The most words before the subject's app ("the urgent escalations from ...").
+const SUBJECT_LEAD: usize = 3;
+
+/// An app whose items are the subject of the first clause: the app first (after `subject_lead`
+/// words: "escalated Zendesk tickets ...") with more of the clause after it, or up to two item
+/// words then `from`/`in`/`on` and the app ("urgent escalations from Help Scout ..."); or an app
+/// right after `each`/`every` (not "for each", a bulk loop), or after one item word and
+/// `from`/`in`/`on` ("ring up each sale from the Square register").
+fn subject_source(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+) -> Option<usize> {
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    let has_events = |m: &Mention| !catalog.tool_at(m.tool).events.is_empty();
+    let first = toks.first()?.clause;
+    let lead = |i: usize| any_at(toks, i, &lang.triggers.subject_lead).is_some();
+    // the source alone leaves nothing to do
+    if ms.len() < 2 {
+        return None;
+    }
+    let subject = ms.iter().position(|m| {
+        if !has_events(m) || m.clause != first || m.at > SUBJECT_LEAD {
+            return false;
+        }
+        let continues = toks.get(m.at + m.len).is_some_and(|t| t.clause == m.clause);
+        let direct = (0..m.at).all(lead) && continues;
+        let via_item = m.at >= 2
+            && matches!(w(m.at - 1), "from" | "in" | "on" | "via")
+            && (0..m.at - 1).filter(|&i| !lead(i)).count() <= 2;
+        direct || via_item
+    });
+    subject.or_else(|| {
+        ms.iter().position(|m| {
+            has_events(m)
+                && (1..=4).any(|back| {
+                    let e = m.at.wrapping_sub(back);
+                    m.at >= back
+                        && matches!(w(e), "each" | "every")
+                        && w(e.wrapping_sub(1)) != "for"
+                        && (back == 1
+                            || (3..=4).contains(&back)
+                                && matches!(w(e + 2), "from" | "in" | "on")
+                                && (back == 3 || matches!(w(e + 3), "the" | "our" | "my")))
+                })
+        })
+    })
+}
+
 /// How far before a duration the state it measures may be said ("has been open more than
 /// four hours", "is more than three days unshipped").
 const LINGER_WINDOW: usize = 8;
@@ -318,6 +391,53 @@ pub(super) fn choose_trigger(
                 )
             })
     });
+    let has_events = |m: &Mention| !catalog.tool_at(m.tool).events.is_empty();
+    // "give me a URL that ...", "our lab system posts results to a callback URL": the user
+    // wants an address to call, even when a time describes the caller ("after each nightly
+    // build"); an app with events named in the trigger clause keeps its event and verification
+    if let Some(u) = (0..all).find(|&i| any_at(toks, i, &words.webhook).is_some()) {
+        // the caller is named before the URL in its clause ("Twilio posts texts to a URL");
+        // an app named after it is what the workflow does
+        let caller = ms
+            .iter()
+            .position(|m| has_events(m) && m.at < u && m.clause == toks[u].clause);
+        return TriggerChoice {
+            kind: TriggerKind::Webhook,
+            tool: caller,
+            end,
+            schedule: None,
+        };
+    }
+    // "Typeform webhook -> ...", "Stripe webhook for checkout.session.completed"
+    if let Some(k) = ms
+        .iter()
+        .position(|m| has_events(m) && any_at(toks, m.at + m.len, &words.hook_words).is_some())
+    {
+        return TriggerChoice {
+            kind: TriggerKind::Webhook,
+            tool: Some(k),
+            end: end.max(ms[k].at + ms[k].len + 1),
+            schedule: None,
+        };
+    }
+    // "new CSV exported into Google Drive each night": the time says when files arrive
+    if sched.is_some()
+        && let Some(k) = arriving_upload(catalog, lang, toks, ms)
+        && (0..all).any(|i| {
+            toks[i].clause == ms[k].clause
+                && matches!(
+                    toks[i].w.as_str(),
+                    "each" | "every" | "nightly" | "daily" | "weekly" | "hourly"
+                )
+        })
+    {
+        return TriggerChoice {
+            kind: TriggerKind::FileUpload,
+            tool: Some(k),
+            end: end.max(ms[k].at + ms[k].len),
+            schedule: None,
+        };
+    }
     if let Some(s) = sched.clone()
         && (!starts_with_event || poll_every)
     {
@@ -337,10 +457,13 @@ pub(super) fn choose_trigger(
             schedule: None,
         };
     }
-    // "give me a URL that ...": the user wants an address to call
-    if sched.is_none() && (0..all).any(|i| any_at(toks, i, &words.webhook).is_some()) {
+    // "go through that queue": a queue read, from the usual queue service
+    if (0..all).any(|i| {
+        any_at(toks, i, &words.queue_nouns).is_some()
+            && (i.saturating_sub(4)..i).any(|k| any_at(toks, k, &words.queue_consume).is_some())
+    }) {
         return TriggerChoice {
-            kind: TriggerKind::Webhook,
+            kind: TriggerKind::Queue,
             tool: None,
             end,
             schedule: None,
@@ -363,9 +486,13 @@ pub(super) fn choose_trigger(
     }
     let trigger_zone = end;
     // file uploads to a named storage service
-    let uploaded = any_in(toks, zs..trigger_zone, &words.upload).is_some();
+    let upload_at = any_in(toks, zs..trigger_zone, &words.upload);
+    let uploaded = upload_at.is_some();
     let storage = first_in(&|m| cat(m) == "storage", trigger_zone);
-    if uploaded && storage.is_some() {
+    // "when a new email comes in ... save the attachment to Drive": the mail came first
+    let mail_first = any_in(toks, zs..trigger_zone, &words.inbox)
+        .is_some_and(|i| upload_at.is_some_and(|u| i <= u));
+    if uploaded && storage.is_some() && !mail_first {
         return TriggerChoice {
             kind: TriggerKind::FileUpload,
             tool: storage,
@@ -397,8 +524,11 @@ pub(super) fn choose_trigger(
         zs..trigger_zone,
         &["email", "emails", "mail", "inbox", "message"],
     ) {
-        let receiving =
-            any_in(toks, zs..trigger_zone, &words.receive).is_some() || toks[ei].w == "inbox";
+        // "the new user should get a welcome email": mail the workflow sends
+        let sent =
+            (ei.saturating_sub(5)..ei).any(|k| any_at(toks, k, &words.sent_not_received).is_some());
+        let receiving = !sent
+            && (any_in(toks, zs..trigger_zone, &words.receive).is_some() || toks[ei].w == "inbox");
         let email_tool = first_in(&|m| cat(m) == "email", trigger_zone.max(ei + 8));
         // "when a payment fails in Stripe the customer gets an email": the event is Stripe's
         let app_first = ms.iter().any(|m| {
@@ -415,6 +545,15 @@ pub(super) fn choose_trigger(
                 schedule: None,
             };
         }
+    }
+    // "scanned invoices uploaded to our S3 bucket", wherever it is said
+    if let Some(k) = arriving_upload(catalog, lang, toks, ms) {
+        return TriggerChoice {
+            kind: TriggerKind::FileUpload,
+            tool: Some(k),
+            end: end.max(ms[k].at + ms[k].len),
+            schedule: None,
+        };
     }
     // file uploads without a named service, unless an app the event can come from is named
     if uploaded {
@@ -459,7 +598,8 @@ pub(super) fn choose_trigger(
     // "when a ticket has sat unassigned for more than 2 hours", "a reminder two hours before
     // it starts": a state or a time found by checking (the app is then read by a step)
     let ahead = !starts_with_event && any_in(toks, 0..all, &words.ahead).is_some();
-    if sched.is_none() && (lingers(lang, toks) || ahead) {
+    let compares = any_in(toks, 0..all, &words.period_compare).is_some();
+    if sched.is_none() && (lingers(lang, toks) || ahead || compares) {
         return TriggerChoice {
             kind: TriggerKind::Schedule,
             tool: None,
@@ -512,6 +652,17 @@ pub(super) fn choose_trigger(
             tool: None,
             end,
             schedule: Some(s),
+        };
+    }
+    // a standing rule said with the app's items as its subject ("Zendesk tickets where ... go
+    // straight to PagerDuty", "urgent escalations from Help Scout need ...") or per item
+    // ("summarise each Zoom recording"): that app's event
+    if let Some(k) = subject_source(catalog, lang, toks, ms) {
+        return TriggerChoice {
+            kind: TriggerKind::AppEvent,
+            tool: Some(k),
+            end: end.max(ms[k].at + ms[k].len),
+            schedule: None,
         };
     }
     // an event said without "when" ("new employee in Gusto then ...", "DocuSign envelope
@@ -718,6 +869,47 @@ mod tests {
                 "consume the DynamoDB stream of the users table and send each new user to HubSpot",
                 TriggerKind::Queue,
             ),
+            // the app's items as the subject of a standing rule
+            (
+                "Shopify orders over $300 shipping abroad go into the Airtable review table",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "refund requests from Intercom need a Jira ticket for the billing team",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "transcribe each Zoom recording and save the text to Google Docs",
+                TriggerKind::AppEvent,
+            ),
+            // the user says the app calls a URL
+            (
+                "GitHub webhook -> post the push summary to Discord",
+                TriggerKind::Webhook,
+            ),
+            (
+                "our warehouse system posts stock updates to a callback URL; write them to Airtable",
+                TriggerKind::Webhook,
+            ),
+            // files that arrive, wherever it is said
+            (
+                "read the totals from the PDFs uploaded to our Dropbox and add them to Xero",
+                TriggerKind::FileUpload,
+            ),
+            (
+                "new exports dumped in our S3 bucket every hour should be loaded into BigQuery",
+                TriggerKind::FileUpload,
+            ),
+            // a queue without a named service
+            (
+                "the shop puts failed payments on a queue; work through that queue and email each buyer",
+                TriggerKind::Queue,
+            ),
+            // a comparison of periods is checked
+            (
+                "if our Shopify revenue falls month over month, tell the founders in Slack",
+                TriggerKind::Schedule,
+            ),
             // an event said late, per item
             (
                 "tidy up our Zendesk: for each new ticket set the category with OpenAI",
@@ -750,6 +942,26 @@ mod tests {
             // a schedule named before "for each new" stays the trigger
             (
                 "every evening look at the Trello board; for each new card post a line to Slack",
+                TriggerKind::Schedule,
+            ),
+            // an order that starts with a verb is a one-off, even when it names items
+            (
+                "copy the Zendesk tickets of last week into a Google Sheet",
+                TriggerKind::Manual,
+            ),
+            // a bulk loop over a table, not a stream of new items
+            (
+                "for each row in the Google Sheet, create a HubSpot contact",
+                TriggerKind::Manual,
+            ),
+            // the workflow sends the mail the user will get
+            (
+                "a new Stripe customer should get a welcome email through SendGrid",
+                TriggerKind::AppEvent,
+            ),
+            // an order to upload is not files arriving
+            (
+                "every night upload the Postgres export to our S3 bucket",
                 TriggerKind::Schedule,
             ),
             // a name that contains a schedule word
