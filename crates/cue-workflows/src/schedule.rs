@@ -170,7 +170,7 @@ fn after_at(toks: &[Tok], i: usize) -> bool {
 /// A time of day found at token `i`. A bare number is a time only after "at" (or `bare`:
 /// after "at 9 and"); `9:30` and `14:00` are times anywhere.
 fn time_at(text: &str, toks: &[Tok], i: usize, bare: bool) -> Option<TimeOfDay> {
-    let w = toks[i].w.as_str();
+    let w = toks.get(i)?.w.as_str();
     let at = after_at(toks, i);
     let fixed = |hour| {
         Some(TimeOfDay {
@@ -401,7 +401,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 monthly_day.get_or_insert(1);
             }
             "quarterly" | "quarter"
-                if cur == "quarterly" || matches!(w(i.wrapping_sub(1)), "every" | "each") =>
+                if cur == "quarterly"
+                    || matches!(w(i.wrapping_sub(1)), "every" | "each")
+                    || (w(i.wrapping_sub(1)) == "a" && w(i.wrapping_sub(2)) == "once") =>
             {
                 cue = true;
                 monthly_day.get_or_insert(1);
@@ -448,10 +450,13 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         }
         if let Some(d) = day(cur) {
             let prev = w(i.wrapping_sub(1));
+            // "Sat 9am: ...", "mondays 07:00": a day with a time right after it
+            let timed = time_at(text, toks, i + 1, false).is_some_and(|t| t.explicit);
             if matches!(
                 prev,
                 "every" | "each" | "on" | "and" | "next" | "other" | "by"
             ) || cur.ends_with("days")
+                || timed
             {
                 if correction && !days_corrected {
                     days.clear();
@@ -893,6 +898,13 @@ mod tests {
                 None,
             ),
             (
+                "once a quarter at 9am export the report",
+                false,
+                "cron(0 9 1 1,4,7,10 ? *)",
+                None,
+            ),
+            ("Sat 9am: the headlines", false, "cron(0 9 ? * SAT *)", None),
+            (
                 "every other wednesday at 10am",
                 false,
                 "cron(0 10 ? * WED *)",
@@ -914,6 +926,9 @@ mod tests {
         for s in [
             "when a new row is added, for every row send it",
             "every time a payment succeeds",
+            "notes from the meeting monday",
+            "prices between",
+            "between 9",
             "send each one",
             "add the sale to the sheet called daily sales",
             "a quarter of the orders",

@@ -172,21 +172,53 @@ fn addressed_mail(
     zone: std::ops::Range<usize>,
     text: &str,
 ) -> Option<usize> {
+    // "mail from statements@bank.com: ...", "inbound emails to sales@": a mail noun as the
+    // subject, with an address right after from/to
+    let noun = (0..toks.len()).find(|&i| {
+        matches!(toks[i].w.as_str(), "mail" | "email" | "emails" | "mails")
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.w == "from" || t.w == "to")
+            && !(i.saturating_sub(3)..i).any(|k| {
+                matches!(
+                    toks[k].w.as_str(),
+                    "send" | "sends" | "write" | "draft" | "an" | "a"
+                )
+            })
+            && has_address(
+                text,
+                toks[i + 1].end,
+                toks.get(i + 3).map_or(text.len(), |t| t.end),
+            )
+    });
+    if noun.is_some() {
+        return noun;
+    }
+    // "send an email from ops@...": mail the workflow writes
+    let ordered = |i: usize| {
+        (i.saturating_sub(2)..i)
+            .any(|k| matches!(toks[k].w.as_str(), "send" | "sends" | "write" | "draft"))
+    };
     let verb = zone.clone().filter(|&i| i < toks.len()).find(|&i| {
         any_at(toks, i, &lang.triggers.mail_verbs).is_some()
             && i > 0
             && toks[i - 1].clause == toks[i].clause
+            && !ordered(i)
     })?;
     let end = toks.get(zone.end.min(toks.len()).saturating_sub(1))?.end;
-    let after = text.get(toks[verb].end..end)?;
-    after
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
-        .any(|w| {
-            let w = w.trim_end_matches(['.', ':']);
-            // "ap@" (the domain left out) is an address too
-            w.contains('@') && !w.starts_with('@')
-        })
-        .then_some(verb)
+    has_address(text, toks[verb].end, end).then_some(verb)
+}
+
+/// An email address in `text[from..to]`; "ap@" (the domain left out) is one too.
+fn has_address(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to.min(text.len())).is_some_and(|after| {
+        after
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+            .any(|w| {
+                let w = w.trim_end_matches(['.', ':']);
+                w.contains('@') && !w.starts_with('@')
+            })
+    })
 }
 
 /// A queue, stream or topic the workflow reads: a queue tool named in the trigger clause, or
@@ -900,6 +932,15 @@ mod tests {
                 "new exports dumped in our S3 bucket every hour should be loaded into BigQuery",
                 TriggerKind::FileUpload,
             ),
+            // mail as the subject, with its address
+            (
+                "mail from billing@vendor.com: save the PDF to Dropbox and log it in Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "pull the order numbers out of inbound emails to orders@ and update Shopify",
+                TriggerKind::EmailReceived,
+            ),
             // a queue without a named service
             (
                 "the shop puts failed payments on a queue; work through that queue and email each buyer",
@@ -947,6 +988,11 @@ mod tests {
             // an order that starts with a verb is a one-off, even when it names items
             (
                 "copy the Zendesk tickets of last week into a Google Sheet",
+                TriggerKind::Manual,
+            ),
+            // an address after "from" in an order to send
+            (
+                "send an email from ops@ourco.com to the Shopify customers with open carts",
                 TriggerKind::Manual,
             ),
             // a bulk loop over a table, not a stream of new items
