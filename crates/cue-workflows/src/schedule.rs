@@ -120,6 +120,19 @@ fn spoken_time(toks: &[Tok], i: usize) -> Option<TimeOfDay> {
         ("quarter", "to" | "till" | "of") => (45, true),
         _ => return None,
     };
+    // "half past midnight", "quarter past noon"
+    match w(i + 2) {
+        "midnight" | "noon" if !before => {
+            return Some(TimeOfDay {
+                hour: if w(i + 2) == "noon" { 12 } else { 0 },
+                minute,
+                used: 3,
+                explicit: true,
+                after_at: after_at(toks, i),
+            });
+        }
+        _ => {}
+    }
     let hour_tok = w(i + 2);
     let (digits, suffix) = hour_tok.split_at(
         hour_tok
@@ -556,6 +569,13 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             monthly_day = Some(32);
             cue = true;
         }
+        // "during business hours": 9 to 17
+        if matches!(cur, "business" | "working" | "office")
+            && matches!(w(i + 1), "hours" | "hour")
+            && window.is_none()
+        {
+            window = Some((9, 17));
+        }
         // "between 8am and 8pm"
         if cur == "between"
             && let Some(from) = time_at(text, toks, i + 1, true)
@@ -904,6 +924,18 @@ mod tests {
                 None,
             ),
             ("Sat 9am: the headlines", false, "cron(0 9 ? * SAT *)", None),
+            (
+                "every sunday at half past midnight",
+                true,
+                "cron(30 0 ? * SUN *)",
+                None,
+            ),
+            (
+                "hourly during business hours on weekdays",
+                false,
+                "cron(0 9-17/1 ? * MON-FRI *)",
+                None,
+            ),
             (
                 "every other wednesday at 10am",
                 false,
