@@ -256,7 +256,7 @@ fn consumed_queue(
     ms.iter().enumerate().find_map(|(k, m)| {
         let queue = catalog.tool_at(m.tool).category == "queue";
         let consume = in_clause(m.clause, &words.queue_consume) && !writes(m.clause);
-        let read = (queue && (m.at < end || consume)) || (streamed(m) && (m.at < end || consume));
+        let read = (queue || streamed(m)) && (m.at < end || consume);
         read.then_some((k, m.at + m.len))
     })
 }
