@@ -63,6 +63,18 @@ const ZONES: &[(&str, &str)] = &[
     ("aest", "Australia/Sydney"),
 ];
 
+/// Words that take back what was just said ("every monday no wait every friday").
+const CORRECTIONS: &[&str] = &[
+    "no wait",
+    "wait no",
+    "i mean",
+    "actually",
+    "sorry",
+    "scratch that",
+    "or rather",
+    "make that",
+];
+
 fn day(w: &str) -> Option<(&'static str, &'static str)> {
     let w = w.strip_suffix('s').unwrap_or(w);
     DAYS.iter()
@@ -81,21 +93,131 @@ fn unit(w: &str) -> Option<&'static str> {
     }
 }
 
-/// A time of day found at token `i`: (hour, minute, tokens used).
-fn time_at(text: &str, toks: &[Tok], i: usize) -> Option<(u32, u32, usize)> {
-    let w = toks[i].w.as_str();
-    match w {
-        "noon" | "midday" => return Some((12, 0, 1)),
-        "midnight" => return Some((0, 0, 1)),
+/// A time of day said in the prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TimeOfDay {
+    hour: u32,
+    minute: u32,
+    /// Tokens it used.
+    used: usize,
+    /// `am`/`pm` (or a 24-hour clock, noon, midnight) said it; otherwise the part of the
+    /// day decides.
+    explicit: bool,
+    /// Said after "at" ("at 9", "at like 7:30"): the run's time rather than one in the data.
+    after_at: bool,
+}
+
+/// Words between "at" and the hour that change nothing ("at like 7:30", "at around 9").
+const HEDGES: &[&str] = &["like", "around", "about", "roughly", "approximately"];
+
+/// "half past 8", "quarter past 9", "quarter to 5" at token `i`, with an `am`/`pm` after the
+/// hour when one is said.
+fn spoken_time(toks: &[Tok], i: usize) -> Option<TimeOfDay> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    let (minute, before) = match (w(i), w(i + 1)) {
+        ("half", "past" | "after") => (30, false),
+        ("quarter", "past" | "after") => (15, false),
+        ("quarter", "to" | "till" | "of") => (45, true),
+        _ => return None,
+    };
+    // "half past midnight", "quarter past noon"
+    match w(i + 2) {
+        "midnight" | "noon" if !before => {
+            return Some(TimeOfDay {
+                hour: if w(i + 2) == "noon" { 12 } else { 0 },
+                minute,
+                used: 3,
+                explicit: true,
+                after_at: after_at(toks, i),
+            });
+        }
         _ => {}
+    }
+    let hour_tok = w(i + 2);
+    let (digits, suffix) = hour_tok.split_at(
+        hour_tok
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(hour_tok.len()),
+    );
+    let said: u32 = digits.parse().ok()?;
+    if !(1..=12).contains(&said) {
+        return None;
+    }
+    let hour = if before { said - 1 } else { said };
+    let mut hour = if hour == 0 { 12 } else { hour };
+    let mut used = 3;
+    let pm = match (suffix, w(i + 3)) {
+        ("am", _) => Some(false),
+        ("pm", _) => Some(true),
+        ("", "am") => {
+            used += 1;
+            Some(false)
+        }
+        ("", "pm") => {
+            used += 1;
+            Some(true)
+        }
+        ("", _) => None,
+        _ => return None,
+    };
+    match pm {
+        Some(true) if hour != 12 => hour += 12,
+        Some(false) if hour == 12 => hour = 0,
+        _ => {}
+    }
+    Some(TimeOfDay {
+        hour,
+        minute,
+        used,
+        explicit: pm.is_some(),
+        after_at: after_at(toks, i),
+    })
+}
+
+/// "at" before token `i`, perhaps with a hedge between ("at like 7").
+fn after_at(toks: &[Tok], i: usize) -> bool {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    i > 0 && (w(i - 1) == "at" || (i > 1 && w(i - 2) == "at" && HEDGES.contains(&w(i - 1))))
+}
+
+/// A time of day found at token `i`. A bare number is a time only after "at" (or `bare`:
+/// after "at 9 and"); `9:30` and `14:00` are times anywhere.
+fn time_at(text: &str, toks: &[Tok], i: usize, bare: bool) -> Option<TimeOfDay> {
+    let w = toks.get(i)?.w.as_str();
+    let at = after_at(toks, i);
+    let fixed = |hour| {
+        Some(TimeOfDay {
+            hour,
+            minute: 0,
+            used: 1,
+            explicit: true,
+            after_at: at,
+        })
+    };
+    match w {
+        "noon" | "midday" => return fixed(12),
+        "midnight" => return fixed(0),
+        _ => {}
+    }
+    // "half past 8", "quarter to 5" (dictated times)
+    if let Some(t) = spoken_time(toks, i) {
+        return Some(t);
     }
     let (digits, suffix) = w.split_at(w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len()));
     let mut hour: u32 = digits.parse().ok()?;
     let mut used = 1;
     let mut minute = 0;
+    let mut colon = false;
     let mut ampm = match suffix {
         "am" => Some(false),
         "pm" => Some(true),
+        "h" if digits.len() == 4 => {
+            // "1730h"
+            minute = hour % 100;
+            hour /= 100;
+            colon = true;
+            None
+        }
         "" => None,
         _ => return None,
     };
@@ -108,6 +230,7 @@ fn time_at(text: &str, toks: &[Tok], i: usize) -> Option<(u32, u32, usize)> {
                 if let Ok(m) = md.parse::<u32>() {
                     minute = m;
                     used = 2;
+                    colon = between == ":";
                     ampm = match ms {
                         "am" => Some(false),
                         "pm" => Some(true),
@@ -119,6 +242,7 @@ fn time_at(text: &str, toks: &[Tok], i: usize) -> Option<(u32, u32, usize)> {
                 if let (Ok(m), true) = (md.parse::<u32>(), ms == "am" || ms == "pm") {
                     minute = m;
                     used = 2;
+                    colon = true;
                     ampm = Some(ms == "pm");
                 }
             }
@@ -146,21 +270,81 @@ fn time_at(text: &str, toks: &[Tok], i: usize) -> Option<(u32, u32, usize)> {
         } else if !pm && hour == 12 {
             hour = 0;
         }
-    } else {
-        // bare numbers are times only after "at" (e.g. "at 2 UTC", "at 14:00")
-        let after_at = i > 0 && toks[i - 1].w == "at";
-        if !after_at || hour > 23 || (used == 1 && digits.len() > 2) {
-            return None;
-        }
-        // "at 9:30 in the evening"
-        if let Some(next) = toks.get(i + used + 2)
-            && (next.w == "evening" || next.w == "afternoon" || next.w == "night")
-            && hour < 12
-        {
-            hour += 12;
-        }
+    } else if !(at || bare || colon) || hour > 23 || (used == 1 && digits.len() > 2) {
+        // bare numbers are times only after "at" (e.g. "at 2 UTC"); "14:00" anywhere
+        return None;
     }
-    (hour < 24 && minute < 60).then_some((hour, minute, used))
+    (hour < 24 && minute < 60).then_some(TimeOfDay {
+        hour,
+        minute,
+        used,
+        // a 24-hour clock ("14:00", "06:00") says which half of the day
+        explicit: ampm.is_some() || hour > 12 || (colon && digits.len() == 2),
+        after_at: at,
+    })
+}
+
+/// A time said without am/pm, read with the part of the day it is in: "every evening at 9" is
+/// 21:00, "night at 11" 23:00 (but "night at 2" 02:00), and on its own an hour from 1 to 5 is in
+/// the working afternoon ("every friday at 3").
+fn with_part_of_day(t: TimeOfDay, part: Option<&str>) -> u32 {
+    let h = t.hour;
+    if t.explicit || h == 0 || h >= 12 {
+        return h;
+    }
+    match part {
+        Some("evening" | "afternoon") => h + 12,
+        Some("night") if h >= 6 => h + 12,
+        Some(_) => h,
+        None if (1..=5).contains(&h) => h + 12,
+        None => h,
+    }
+}
+
+/// Ordinal words for days of the month ("the fifteenth"); "twenty eighth" arrives as `20`
+/// `eighth`.
+const ORDINAL_WORDS: &[(&str, u32)] = &[
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
+    ("tenth", 10),
+    ("eleventh", 11),
+    ("twelfth", 12),
+    ("thirteenth", 13),
+    ("fourteenth", 14),
+    ("fifteenth", 15),
+    ("sixteenth", 16),
+    ("seventeenth", 17),
+    ("eighteenth", 18),
+    ("nineteenth", 19),
+    ("twentieth", 20),
+    ("thirtieth", 30),
+];
+
+/// A day of the month at token `i` ("15th", "fifteenth", "20 eighth"): (day, tokens used).
+fn day_of_month(toks: &[Tok], i: usize) -> Option<(u32, usize)> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    let word = |x: &str| ORDINAL_WORDS.iter().find(|(k, _)| *k == x).map(|&(_, v)| v);
+    let n = w(i);
+    let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+    let (d, used) = if digits.is_empty() {
+        (word(n)?, 1)
+    } else if matches!(&n[digits.len()..], "st" | "nd" | "rd" | "th") {
+        (digits.parse().ok()?, 1)
+    } else if matches!(n, "20" | "30")
+        && let Some(u) = word(w(i + 1)).filter(|u| *u < 10)
+    {
+        (digits.parse::<u32>().ok()? + u, 2)
+    } else {
+        return None;
+    };
+    (1..=31).contains(&d).then_some((d, used))
 }
 
 /// Finds a schedule in the prompt, if it names one.
@@ -174,13 +358,37 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     let mut monthly_day: Option<u32> = None;
     // "1,4,7,10" for quarterly, "1" for yearly
     let mut months: Option<&str> = None;
-    let mut time: Option<(u32, u32)> = None;
+    let mut time: Option<TimeOfDay> = None;
+    // a second time the same day ("twice a day at 9 and 5")
+    let mut second: Option<TimeOfDay> = None;
+    // more days of the month ("on the 1st and 15th")
+    let mut more_days: Vec<u32> = Vec::new();
+    let mut day_said = false;
+    // "between 8am and 8pm": the hours a frequent run keeps to
+    let mut window: Option<(u32, u32)> = None;
     let mut part_of_day: Option<(u32, &str)> = None;
     let mut zone: Option<&str> = None;
     let mut cue = false;
 
+    // "every monday no wait every friday": what follows a correction replaces what it repeats
+    let mut correction = false;
+    let mut days_corrected = false;
+    let mut time_corrected = false;
     for i in 0..toks.len() {
         let cur = w(i);
+        // "a sheet called daily sales": a name, not a schedule
+        if matches!(w(i.wrapping_sub(1)), "called" | "named" | "titled") {
+            continue;
+        }
+        if (!days.is_empty() || time.is_some() || rate.is_some() || weekdays)
+            && CORRECTIONS
+                .iter()
+                .any(|c| c.split(' ').enumerate().all(|(k, cw)| w(i + k) == cw))
+        {
+            correction = true;
+            days_corrected = false;
+            time_corrected = false;
+        }
         let every = matches!(cur, "every" | "each" | "once")
             || (cur == "per" && matches!(w(i.wrapping_sub(1)), "once" | "twice"));
         match cur {
@@ -206,7 +414,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 monthly_day.get_or_insert(1);
             }
             "quarterly" | "quarter"
-                if cur == "quarterly" || matches!(w(i.wrapping_sub(1)), "every" | "each") =>
+                if cur == "quarterly"
+                    || matches!(w(i.wrapping_sub(1)), "every" | "each")
+                    || (w(i.wrapping_sub(1)) == "a" && w(i.wrapping_sub(2)) == "once") =>
             {
                 cue = true;
                 monthly_day.get_or_insert(1);
@@ -223,7 +433,11 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 if (matches!(
                     w(i.wrapping_sub(1)),
                     "every" | "each" | "on" | "weekday" | "all" | "the"
-                ) || cur.ends_with('s')) =>
+                ) || cur.ends_with('s')
+                    || matches!(
+                        w(i + 1),
+                        "morning" | "mornings" | "evening" | "evenings" | "afternoons" | "at"
+                    )) =>
             {
                 weekdays = true;
                 cue = true;
@@ -249,7 +463,21 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         }
         if let Some(d) = day(cur) {
             let prev = w(i.wrapping_sub(1));
-            if matches!(prev, "every" | "each" | "on" | "and" | "next") || cur.ends_with("days") {
+            // "Sat 9am: ...", "mondays 07:00": a day with a time right after it
+            let timed = time_at(text, toks, i + 1, false).is_some_and(|t| t.explicit);
+            if matches!(
+                prev,
+                "every" | "each" | "on" | "and" | "next" | "other" | "by"
+            ) || cur.ends_with("days")
+                || timed
+            {
+                if correction && !days_corrected {
+                    days.clear();
+                    weekdays = false;
+                    weekends = false;
+                    rate = None;
+                    days_corrected = true;
+                }
                 if !weekdays && !days.contains(&d) {
                     days.push(d);
                 }
@@ -280,6 +508,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             } else if matches!(next, "morning" | "evening" | "night" | "afternoon") {
                 daily = true;
                 cue = true;
+            } else if next == "half" && unit(w(i + 2)) == Some("hour") {
+                rate = Some((30, "minute"));
+                cue = true;
             } else if next == "other" && unit(w(i + 2)).is_some() {
                 rate = unit(w(i + 2)).map(|u| (2, u));
                 cue = true;
@@ -306,19 +537,29 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 cue = true;
             }
         }
-        // "on the 1st of (every|each) month", "on the 15th"
-        if cur == "the" || cur == "on" {
-            let n = w(i + 1);
-            let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
-            let suffix = &n[digits.len()..];
-            if !digits.is_empty()
-                && matches!(suffix, "st" | "nd" | "rd" | "th")
-                && let Ok(d) = digits.parse::<u32>()
-                && (1..=31).contains(&d)
-            {
-                monthly_day = Some(d);
+        // "on the 1st of (every|each) month", "on the 15th", "on the first and fifteenth of
+        // every month", "every month on the twenty eighth"
+        if matches!(cur, "the" | "on" | "every" | "each" | "and")
+            && let Some((d, used)) = day_of_month(toks, i + 1)
+        {
+            let worded = !w(i + 1).starts_with(|c: char| c.is_ascii_digit()) || used == 2;
+            let near_month = (i.saturating_sub(4)..=i + used + 6)
+                .any(|k| matches!(w(k), "month" | "monthly" | "months"));
+            let listed = cur != "and" || day_of_month(toks, i.wrapping_sub(1)).is_some();
+            if (!worded || near_month) && listed {
+                // the first day said replaces the default of "every month"
+                if !day_said {
+                    monthly_day = Some(d);
+                    day_said = true;
+                } else if monthly_day != Some(d) && !more_days.contains(&d) {
+                    more_days.push(d);
+                }
                 cue = true;
             }
+        }
+        if cur == "end" && w(i + 1) == "of" && (w(i + 2) == "month" || w(i + 3) == "month") {
+            monthly_day = Some(32);
+            cue = true;
         }
         if cur == "last"
             && w(i + 1) == "day"
@@ -328,15 +569,41 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             monthly_day = Some(32);
             cue = true;
         }
-        if time.is_none()
-            && let Some((h, m, _)) = time_at(text, toks, i)
+        // "during business hours": 9 to 17
+        if matches!(cur, "business" | "working" | "office")
+            && matches!(w(i + 1), "hours" | "hour")
+            && window.is_none()
         {
-            time = Some((h, m));
-            if matches!(w(i.wrapping_sub(1)), "at" | "by" | "around")
-                || cur.ends_with("am")
-                || cur.ends_with("pm")
+            window = Some((9, 17));
+        }
+        // "between 8am and 8pm"
+        if cur == "between"
+            && let Some(from) = time_at(text, toks, i + 1, true)
+            && matches!(w(i + 1 + from.used), "and" | "to")
+            && let Some(to) = time_at(text, toks, i + 2 + from.used, true)
+        {
+            let (a, b) = (with_part_of_day(from, None), with_part_of_day(to, None));
+            if a < b {
+                window = Some((a, b - 1));
+            }
+        }
+        // a time after "at" is the run's; one elsewhere ("orders placed after 3pm") only when
+        // no other is said
+        if window.is_none()
+            && let Some(t) = time_at(text, toks, i, false)
+            && (time.is_none_or(|old| t.after_at && !old.after_at)
+                || (correction && !time_corrected))
+        {
+            time_corrected = correction;
+            time = Some(t);
+            cue = cue || t.after_at;
+            // "at 9 and 5"
+            second = None;
+            if t.after_at
+                && w(i + t.used) == "and"
+                && let Some(t2) = time_at(text, toks, i + t.used + 1, true)
             {
-                cue = cue || w(i.wrapping_sub(1)) == "at";
+                second = Some(t2);
             }
         }
         if zone.is_none()
@@ -358,6 +625,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         return None;
     }
     let zone_txt = zone.map(|z| format!(" ({z})")).unwrap_or_default();
+    // "twice a day at 9 and 5" names its times
+    if second.is_some() && rate.is_some_and(|(n, u)| u == "hour" && n == 12) {
+        rate = None;
+    }
     if let Some((n, u)) = rate {
         let n = n.max(1);
         let desc = if n == 1 {
@@ -365,7 +636,25 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         } else {
             format!("every {n} {u}s")
         };
+        // "every 30 minutes between 8am and 8pm on weekdays": a cron that keeps to the hours
+        // and days
+        let (dom_r, dow_r) = if weekdays {
+            ("?", "MON-FRI".to_owned())
+        } else if !days.is_empty() {
+            ("?", days.iter().map(|d| d.0).collect::<Vec<_>>().join(","))
+        } else {
+            ("*", "?".to_owned())
+        };
+        let hours = window.map_or("*".to_owned(), |(a, b)| format!("{a}-{b}"));
+        let bounded = window.is_some() || dom_r == "?";
         let expression = match u {
+            "minute" if bounded && n < 60 && 60 % n == 0 => {
+                format!("cron(0/{n} {hours} {dom_r} * {dow_r} *)")
+            }
+            "hour" if bounded && n < 24 => {
+                let hours = window.map_or(format!("*/{n}"), |(a, b)| format!("{a}-{b}/{n}"));
+                format!("cron(0 {hours} {dom_r} * {dow_r} *)")
+            }
             "hour" if (2..24).contains(&n) && 24 % n == 0 => format!("cron(0 */{n} * * ? *)"),
             "hour" | "minute" | "day" => format!("rate({n} {u}{})", if n == 1 { "" } else { "s" }),
             "week" => format!("rate({} days)", 7 * n),
@@ -379,8 +668,20 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         });
     }
     let assumed_time = time.is_none() && part_of_day.is_none();
-    let (hour, minute) = time.or(part_of_day.map(|(h, _)| (h, 0))).unwrap_or((9, 0));
-    let at = format!("{hour:02}:{minute:02}");
+    let part = part_of_day.map(|(_, p)| p);
+    let (hour, minute) = match time {
+        Some(t) => (with_part_of_day(t, part), t.minute),
+        None => (part_of_day.map_or(9, |(h, _)| h), 0),
+    };
+    let mut at = format!("{hour:02}:{minute:02}");
+    let mut hours = hour.to_string();
+    if let Some(t2) = second {
+        let h2 = with_part_of_day(t2, part);
+        if h2 != hour {
+            hours = format!("{hour},{h2}");
+            at = format!("{at} and {h2:02}:{minute:02}");
+        }
+    }
     let (dom, dow, what) = if let Some(d) = monthly_day {
         if d == 32 {
             (
@@ -389,10 +690,13 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 "on the last day of every month".to_owned(),
             )
         } else {
+            let mut all = vec![d];
+            all.extend(more_days.iter().copied().filter(|&x| x != 32));
+            let list: Vec<String> = all.iter().map(u32::to_string).collect();
             (
-                d.to_string(),
+                list.join(","),
                 "?".to_owned(),
-                format!("on day {d} of every month"),
+                format!("on day {} of every month", list.join(" and ")),
             )
         }
     } else if weekdays {
@@ -426,7 +730,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         None => what,
     };
     Some(Schedule {
-        expression: format!("cron({minute} {hour} {dom} {month} {dow} *)"),
+        expression: format!("cron({minute} {hours} {dom} {month} {dow} *)"),
         timezone: zone.map(str::to_owned),
         description: format!("{what} at {at}{zone_txt}"),
         assumed_time,
@@ -516,6 +820,128 @@ mod tests {
                 "cron(0 2 * * ? *)",
                 None,
             ),
+            ("every half hour look", false, "rate(30 minutes)", None),
+            (
+                "every 1st of the month at 9am",
+                false,
+                "cron(0 9 1 * ? *)",
+                None,
+            ),
+            (
+                "at the end of each month export",
+                false,
+                "cron(0 9 L * ? *)",
+                None,
+            ),
+            (
+                "every tuesday no wait every thursday at 4pm",
+                true,
+                "cron(0 16 ? * THU *)",
+                None,
+            ),
+            (
+                "every day at half past eight",
+                true,
+                "cron(30 8 * * ? *)",
+                None,
+            ),
+            (
+                "each weekday at quarter to five",
+                true,
+                "cron(45 16 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "weekday mornings send",
+                false,
+                "cron(0 9 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "remind anyone whose timesheet is not in by friday 3pm",
+                false,
+                "cron(0 15 ? * FRI *)",
+                None,
+            ),
+            (
+                "every evening at 9 sync the invoices",
+                false,
+                "cron(0 21 * * ? *)",
+                None,
+            ),
+            (
+                "each friday at 3 post the summary",
+                false,
+                "cron(0 15 ? * FRI *)",
+                None,
+            ),
+            (
+                "every sunday 03:00 archive the rows",
+                false,
+                "cron(0 3 ? * SUN *)",
+                None,
+            ),
+            (
+                "every morning at like 7:30 grab the calendar",
+                true,
+                "cron(30 7 * * ? *)",
+                None,
+            ),
+            (
+                "twice a day at 9 and 5 pull the numbers",
+                true,
+                "cron(0 9,17 * * ? *)",
+                None,
+            ),
+            (
+                "on the first and fifteenth of every month at noon",
+                true,
+                "cron(0 12 1,15 * ? *)",
+                None,
+            ),
+            (
+                "every month on the 20 eighth at 10 am",
+                true,
+                "cron(0 10 28 * ? *)",
+                None,
+            ),
+            (
+                "every 30 minutes between 8am and 8pm on weekdays",
+                false,
+                "cron(0/30 8-19 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "orders placed after 3pm wait: every day at 15:05 pull the orders",
+                false,
+                "cron(5 15 * * ? *)",
+                None,
+            ),
+            (
+                "once a quarter at 9am export the report",
+                false,
+                "cron(0 9 1 1,4,7,10 ? *)",
+                None,
+            ),
+            ("Sat 9am: the headlines", false, "cron(0 9 ? * SAT *)", None),
+            (
+                "every sunday at half past midnight",
+                true,
+                "cron(30 0 ? * SUN *)",
+                None,
+            ),
+            (
+                "hourly during business hours on weekdays",
+                false,
+                "cron(0 9-17/1 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "every other wednesday at 10am",
+                false,
+                "cron(0 10 ? * WED *)",
+                None,
+            ),
         ];
         for (input, speech, want, zone) in cases {
             let got = sched(input, *speech);
@@ -532,7 +958,14 @@ mod tests {
         for s in [
             "when a new row is added, for every row send it",
             "every time a payment succeeds",
+            "notes from the meeting monday",
+            "prices between",
+            "between 9",
             "send each one",
+            "add the sale to the sheet called daily sales",
+            "a quarter of the orders",
+            "the first step is to read the sheet",
+            "the invoice total is 4.50 for the second time",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
         }

@@ -9,8 +9,8 @@ use std::process::Command;
 use std::sync::Arc;
 
 use cue_workflows::{
-    Engine, GenerateRequest, Generated, NodeKind, TriggerKind, WorkflowError, WorkflowGenerator,
-    bundle_zip, credential_id, fill_credentials,
+    Delivery, Engine, GenerateRequest, Generated, NodeKind, TriggerKind, WorkflowError,
+    WorkflowGenerator, bundle_zip, credential_id, fill_credentials,
 };
 
 fn engine() -> Engine {
@@ -784,6 +784,20 @@ fn spoken_names_and_context_words_are_understood() {
         "Every morning at 7, text the front desk staff the list of today's check-ins from our 'Bookings' Google Sheet.",
     );
     assert!(!tool_ids(&g).contains("front"), "{:?}", tool_ids(&g));
+}
+
+#[test]
+fn a_feed_is_read_on_a_schedule_that_remembers_what_it_saw() {
+    for prompt in [
+        "whenever our blog's RSS feed has a new post, share it on Mastodon",
+        "each time a new episode appears in the podcast feed, post the link to Slack",
+    ] {
+        let g = generate(prompt);
+        assert_eq!(g.plan.trigger.kind, TriggerKind::Schedule, "{prompt}");
+        // the feed's polled event reads it, so an item is handed on once
+        assert_eq!(g.plan.trigger.delivery, Delivery::Poll, "{prompt}");
+        assert!(g.plan.trigger.schedule_expression.is_some(), "{prompt}");
+    }
 }
 
 #[test]

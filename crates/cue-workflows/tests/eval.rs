@@ -471,6 +471,107 @@ struct Aggregate {
     refused: usize,
     typed: (usize, f64),
     dictated: (usize, f64),
+    /// Prompts with an expected `schedule_hint` whose plan has a schedule, and of those the
+    /// ones whose schedule means the same times (score.py's "schedule hint match").
+    hints_found: usize,
+    hints_matched: usize,
+    hints_expected: usize,
+}
+
+/// The times of one cron field as a set; `None` when the field cannot be compared (a `rate()`
+/// says nothing of the minute of a daily run, `L` and `#` are compared as text by score.py).
+type CronField = Option<BTreeSet<u32>>;
+
+const DOW_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/// One field of a cron expression: `*`, `?`, lists, ranges, steps and day names. `one_based_dow`
+/// for EventBridge, whose days of the week count from 1 = Sunday.
+fn cron_field(f: &str, idx: usize, one_based_dow: bool) -> Option<CronField> {
+    const RANGES: [(u32, u32); 5] = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 6)];
+    let (lo, hi) = RANGES[idx];
+    if f == "*" || f == "?" {
+        return Some(Some((lo..=hi).collect()));
+    }
+    if f.contains(['L', 'W', '#']) {
+        return Some(None);
+    }
+    let num = |x: &str| -> Option<u32> {
+        if idx == 4
+            && let Some(d) = DOW_NAMES.iter().position(|n| x.eq_ignore_ascii_case(n))
+        {
+            return u32::try_from(d).ok();
+        }
+        let n: u32 = x.parse().ok()?;
+        Some(if idx == 4 && one_based_dow {
+            (n + 6) % 7
+        } else if idx == 4 {
+            n % 7
+        } else {
+            n
+        })
+    };
+    let mut out = BTreeSet::new();
+    for part in f.split(',') {
+        let (range, step) = match part.split_once('/') {
+            Some((r, st)) => (r, st.parse::<u32>().ok().filter(|&n| n > 0)?),
+            None => (part, 1),
+        };
+        let (a, b) = if range == "*" {
+            (lo, hi)
+        } else if let Some((x, y)) = range.split_once('-') {
+            (num(x)?, num(y)?)
+        } else {
+            let a = num(range)?;
+            (a, if part.contains('/') { hi } else { a })
+        };
+        if idx == 4 && a > b {
+            out.extend((a..=6).chain(0..=b).step_by(step as usize));
+        } else {
+            out.extend((a..=b).step_by(step as usize));
+        }
+    }
+    Some(Some(out))
+}
+
+/// The five comparable fields of an expected 5-field cron, or of the plan's EventBridge
+/// `cron(m h dom mon dow year)` / `rate(n unit)`, as score.py reads them.
+fn cron_sets(expr: &str) -> Option<Vec<CronField>> {
+    let full = |i: usize| cron_field("*", i, false).flatten();
+    if let Some(inner) = expr.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
+        let (n, unit) = inner.split_once(' ')?;
+        let n: u32 = n.parse().ok()?;
+        let every = |hi: u32| Some((0..=hi).step_by(n.max(1) as usize).collect());
+        return Some(if unit.starts_with("minute") {
+            vec![every(59), full(1), full(2), full(3), full(4)]
+        } else if unit.starts_with("hour") {
+            vec![None, every(23), full(2), full(3), full(4)]
+        } else if n == 1 {
+            vec![None, None, full(2), full(3), full(4)]
+        } else {
+            vec![None, None, None, full(3), full(4)]
+        });
+    }
+    let (fields, one_based) = match expr.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
+        Some(inner) => (inner.split_whitespace().collect::<Vec<_>>(), true),
+        None => (expr.split_whitespace().collect(), false),
+    };
+    if fields.len() < 5 {
+        return None;
+    }
+    (0..5)
+        .map(|i| cron_field(fields[i], i, one_based))
+        .collect()
+}
+
+/// score.py's `schedule_matches`: every comparable field means the same times.
+fn schedule_hint_matches(expected: &str, found: &str) -> bool {
+    match (cron_sets(expected), cron_sets(found)) {
+        (Some(e), Some(f)) => e
+            .iter()
+            .zip(&f)
+            .all(|(e, f)| f.is_none() || e.is_none() || e == f),
+        _ => false,
+    }
 }
 
 impl Aggregate {
@@ -478,7 +579,7 @@ impl Aggregate {
         let n = self.valid.max(1) as f64;
         let mean = |(k, f): (usize, f64)| if k == 0 { f64::NAN } else { f / k as f64 };
         format!(
-            "{label}: valid={} tool_f1={:.3} trigger={:.3} forbidden_produced={} refused={}/{} code={:.1}% typed_f1={:.3} dictated_f1={:.3}",
+            "{label}: valid={} tool_f1={:.3} trigger={:.3} forbidden_produced={} refused={}/{} code={:.1}% typed_f1={:.3} dictated_f1={:.3} schedule_hint={}/{} (of {} found)",
             self.valid,
             self.f1 / n,
             self.trigger_hits as f64 / n,
@@ -488,6 +589,9 @@ impl Aggregate {
             100.0 * self.with_code as f64 / n,
             mean(self.typed),
             mean(self.dictated),
+            self.hints_matched,
+            self.hints_expected,
+            self.hints_found,
         )
     }
 }
@@ -573,6 +677,19 @@ fn aggregate(
         let got = g.plan.trigger.kind.as_str();
         let trigger_hit = trigger_ok(expect["trigger"].as_str().unwrap_or(""), got);
         a.trigger_hits += usize::from(trigger_hit);
+        if let Some(hint) = expect.get("schedule_hint").and_then(Value::as_str) {
+            a.hints_expected += 1;
+            if let Some(found) = &g.plan.trigger.schedule_expression {
+                a.hints_found += 1;
+                if schedule_hint_matches(hint, found) {
+                    a.hints_matched += 1;
+                } else if let Some(d) = details.as_deref_mut() {
+                    d.push(format!(
+                        "{id}: schedule {found} does not match the hint {hint}"
+                    ));
+                }
+            }
+        }
         if let Some(d) = details.as_deref_mut()
             && (f1 < 0.999 || !trigger_hit || !forbidden.is_empty())
         {
@@ -582,6 +699,21 @@ fn aggregate(
         }
     }
     a
+}
+
+#[test]
+fn schedule_hints_are_compared_by_the_times_they_mean() {
+    assert!(schedule_hint_matches("0 9 * * 1", "cron(0 9 ? * MON *)"));
+    assert!(schedule_hint_matches(
+        "0 9 * * 1-5",
+        "cron(0 9 ? * MON-FRI *)"
+    ));
+    assert!(schedule_hint_matches("0 9 * * 1-5", "cron(0 9 ? * 2-6 *)"));
+    assert!(schedule_hint_matches("*/15 * * * *", "rate(15 minutes)"));
+    assert!(schedule_hint_matches("0 8 * * *", "rate(1 day)"));
+    assert!(!schedule_hint_matches("0 9 * * 1", "cron(0 9 ? * TUE *)"));
+    assert!(!schedule_hint_matches("30 8 * * *", "cron(0 8 * * ? *)"));
+    assert!(!schedule_hint_matches("0 9 1 * *", "rate(1 hour)"));
 }
 
 /// Every prompt set side by side, as aggregate numbers: `shared/eval/dev-prompts.jsonl`,

@@ -421,6 +421,38 @@ pub(crate) struct TriggerWords {
     pub implicit_event: Vec<Phrase>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
     pub unsupported: Vec<Unsupported>,
+    /// Words that make a mention of mail an arriving email.
+    pub receive: Vec<Phrase>,
+    /// Verbs of mail someone else sends to an address.
+    pub mail_verbs: Vec<Phrase>,
+    /// Words of reading from a queue, and of writing to one.
+    pub queue_consume: Vec<Phrase>,
+    pub queue_produce: Vec<Phrase>,
+    /// Words after a tool's name that ask for its stream ("DynamoDB stream").
+    pub stream_words: Vec<Phrase>,
+    /// Words that ask for an HTTP endpoint, and opening words that make them the trigger.
+    pub hook_words: Vec<Phrase>,
+    pub hook_openers: Vec<Phrase>,
+    /// Periods after "once" that make it a schedule ("once a week").
+    pub once_periods: Vec<Phrase>,
+    /// Words just before a schedule phrase that make it how often to check.
+    pub poll_cues: Vec<Phrase>,
+    /// A run timed relative to something checked ("two hours before it starts").
+    pub ahead: Vec<Phrase>,
+    /// Tool categories whose events are read on a schedule (feeds).
+    pub checked_categories: Vec<String>,
+    /// "for each new ticket": opens the trigger clause when no schedule is named.
+    pub per_item_cues: Vec<Phrase>,
+    /// Words before a tool named as the subject of the first clause ("the", "our", "any").
+    pub subject_lead: Vec<Phrase>,
+    /// Words of files arriving ("uploaded", "dumped", "scanned into").
+    pub arrival: Vec<Phrase>,
+    /// Words for a queue when no queue service is named.
+    pub queue_nouns: Vec<Phrase>,
+    /// Comparisons of periods ("week over week"), found by checking.
+    pub period_compare: Vec<Phrase>,
+    /// Before a mail word: mail the workflow sends ("should get a welcome email").
+    pub sent_not_received: Vec<Phrase>,
 }
 
 #[derive(Deserialize)]
@@ -440,6 +472,23 @@ struct TriggersFile {
     #[serde(default)]
     implicit_event: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
+    receive: Vec<String>,
+    mail_verbs: Vec<String>,
+    queue_consume: Vec<String>,
+    queue_produce: Vec<String>,
+    stream_words: Vec<String>,
+    hook_words: Vec<String>,
+    hook_openers: Vec<String>,
+    once_periods: Vec<String>,
+    poll_cues: Vec<String>,
+    ahead: Vec<String>,
+    checked_categories: Vec<String>,
+    per_item_cues: Vec<String>,
+    subject_lead: Vec<String>,
+    arrival: Vec<String>,
+    queue_nouns: Vec<String>,
+    period_compare: Vec<String>,
+    sent_not_received: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -648,6 +697,23 @@ impl Language {
                         categories: u.categories.clone(),
                     })
                     .collect(),
+                receive: phrases(&trig.receive),
+                mail_verbs: phrases(&trig.mail_verbs),
+                queue_consume: phrases(&trig.queue_consume),
+                queue_produce: phrases(&trig.queue_produce),
+                stream_words: phrases(&trig.stream_words),
+                hook_words: phrases(&trig.hook_words),
+                hook_openers: phrases(&trig.hook_openers),
+                once_periods: phrases(&trig.once_periods),
+                poll_cues: phrases(&trig.poll_cues),
+                ahead: phrases(&trig.ahead),
+                checked_categories: trig.checked_categories.clone(),
+                per_item_cues: phrases(&trig.per_item_cues),
+                subject_lead: phrases(&trig.subject_lead),
+                arrival: phrases(&trig.arrival),
+                queue_nouns: phrases(&trig.queue_nouns),
+                period_compare: phrases(&trig.period_compare),
+                sent_not_received: phrases(&trig.sent_not_received),
             },
         })
     }

@@ -286,12 +286,25 @@ fn source<'c>(
     }
     let event = trigger_tool
         .and_then(|ti| trigger::event_of(catalog.tool_at(ti), &toks[..trig.end.min(toks.len())]));
+    // a feed is read on a schedule, which is what the user asks for; its polled event (with a
+    // cursor, so nothing is handed on twice) does the reading
+    if trig.kind == TriggerKind::AppEvent
+        && event.is_some_and(|e| e.delivery == EventDelivery::Poll)
+        && trigger_tool.is_some_and(|t| {
+            lang.triggers
+                .checked_categories
+                .contains(&catalog.tool_at(t).category)
+        })
+    {
+        trig.kind = TriggerKind::Schedule;
+    }
     let mut kind = trig.kind;
     if kind == TriggerKind::AppEvent && trigger_tool.is_none() {
         kind = TriggerKind::Webhook;
         assumptions.push("No app was named for the event; the workflow exposes a webhook URL that the app should call.".to_owned());
     }
     let delivery = match (kind, event.map(|e| e.delivery)) {
+        (TriggerKind::Schedule, Some(EventDelivery::Poll)) => Delivery::Poll,
         (TriggerKind::Schedule, _) => Delivery::Schedule,
         (TriggerKind::Manual, _) => Delivery::Direct,
         (TriggerKind::Webhook, _) => Delivery::Http,

@@ -72,6 +72,8 @@ def _senders():
     # a custom secret header set on the webhook
     s["contentful"] = lambda k, d: {"x-cue-webhook-token": k["CONTENTFUL_WEBHOOK_TOKEN"]}
     s["datadog"] = lambda k, d: {"X-Webhook-Secret": k["DATADOG_WEBHOOK_SECRET"]}
+    # X-Telegram-Bot-Api-Secret-Token: the secret_token given to setWebhook, as it is
+    s["telegram"] = lambda k, d: {"X-Telegram-Bot-Api-Secret-Token": k["TELEGRAM_WEBHOOK_SECRET"]}
     # X-DocuSign-Signature-1: base64 HMAC-SHA256 of the whole body
     s["docusign"] = lambda k, d: {"X-DocuSign-Signature-1": b64mac(k["DOCUSIGN_HMAC_KEY"], d.body)}
     # X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the payload under the App Secret>
@@ -134,7 +136,7 @@ URL_SECRET = {"eventbrite": "EVENTBRITE_WEBHOOK_URL_SECRET", "figma": "FIGMA_WEB
               "gumroad": "GUMROAD_WEBHOOK_URL_SECRET", "jotform": "JOTFORM_WEBHOOK_TOKEN",
               "mailchimp": "MAILCHIMP_WEBHOOK_TOKEN", "netlify": "NETLIFY_WEBHOOK_TOKEN",
               "shipstation": "SHIPSTATION_WEBHOOK_URL_SECRET", "wix": "WEBHOOK_SECRET"}
-SIGNED_BODY = TOOL not in URL_SECRET and TOOL not in ("chargebee", "contentful", "datadog", "gitlab", "webhook", "paypal")
+SIGNED_BODY = TOOL not in URL_SECRET and TOOL not in ("chargebee", "contentful", "datadog", "gitlab", "webhook", "paypal", "telegram")
 TIMED = ("bigcommerce", "calendly", "ghost", "linear", "slack", "stripe", "webflow", "zendesk", "zoom")
 assert TOOL in SENDERS or TOOL in URL_SECRET, "no sender for " + TOOL
 
