@@ -76,9 +76,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    workflow_usage (owner_id) {
+        owner_id -> Text,
+        workflows -> BigInt,
+        stored_bytes -> BigInt,
+    }
+}
+
 diesel::joinable!(identities -> users (user_id));
 diesel::joinable!(workflows -> users (owner_id));
 diesel::joinable!(workflow_versions -> workflows (workflow_id));
+diesel::joinable!(workflow_usage -> users (owner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -86,5 +95,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_states,
     revoked_tokens,
     workflows,
-    workflow_versions
+    workflow_versions,
+    workflow_usage
 );

@@ -194,6 +194,12 @@ impl Store {
     pub fn close(&self) {
         self.pool.close();
     }
+
+    /// The pool, for tests that look at the tables behind a repository.
+    #[cfg(test)]
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod login_states;
 mod revocations;
+mod usage;
 mod users;
 mod workflows;
 

@@ -8,12 +8,12 @@ use cue_workflows::repo::{
     WorkflowSummary, WorkflowVersion, WorkflowWithCode, WorkflowWithPlan, stored_bytes,
 };
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
+use super::usage::{self, UsageChange, to_i64};
 use super::{db_now, from_db_time, uuid_from_db, uuid_to_db};
 use crate::error::DbError;
 use crate::pool::{AnyConnection, Pool, run, write_transaction};
-use crate::schema::{users, workflow_versions, workflows};
+use crate::schema::{workflow_versions, workflows};
 
 /// Saved workflows and their earlier code, stored in the database, within a
 /// [`StorageQuota`] per owner.
@@ -202,33 +202,17 @@ struct WorkflowChanges {
     stored_bytes: Option<i64>,
 }
 
-fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// Holds the owner's row lock until the transaction ends, so one owner's writes are counted
-/// against the quota one at a time (PostgreSQL; SQLite's `BEGIN IMMEDIATE` already
-/// serialises writers). A no-op write, portable where `SELECT ... FOR UPDATE` is not.
-fn lock_owner(conn: &mut AnyConnection, owner: &str) -> Result<(), DbError> {
-    diesel::update(users::table)
-        .filter(users::id.eq(owner))
-        .set(users::updated_at.eq(users::updated_at))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// What [`usage`] selects. PostgreSQL's SUM of a BIGINT is a NUMERIC; the cast gives both
-/// backends a BIGINT. The index `workflows_owner_bytes_idx` covers it.
-const USAGE_COLUMNS: &str = "COUNT(*), CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT)";
-
-/// The owner's workflow count and stored bytes, summed by the database: one row back instead
-/// of one per workflow (up to `MAX_WORKFLOWS_PER_USER` on every create).
-fn usage(conn: &mut AnyConnection, owner: &str) -> Result<(usize, i64), DbError> {
-    let (count, bytes): (i64, i64) = workflows::table
+/// Locks the owner's workflow `id` until the transaction ends, with a no-op write (portable
+/// where `SELECT ... FOR UPDATE` is not); `false` if the owner has no such workflow. On
+/// PostgreSQL two writers of one workflow then go one after the other (SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers).
+fn lock_workflow(conn: &mut AnyConnection, owner: &str, id: &str) -> Result<bool, DbError> {
+    let locked = diesel::update(workflows::table)
+        .filter(workflows::id.eq(id))
         .filter(workflows::owner_id.eq(owner))
-        .select(diesel::dsl::sql::<(BigInt, BigInt)>(USAGE_COLUMNS))
-        .first(conn)?;
-    Ok((usize::try_from(count).unwrap_or(usize::MAX), bytes))
+        .set(workflows::version.eq(workflows::version))
+        .execute(conn)?;
+    Ok(locked > 0)
 }
 
 /// The outcome of a patch inside its transaction.
@@ -288,16 +272,9 @@ fn apply_patch(
     patch: WorkflowPatch,
     quota: StorageQuota,
 ) -> Result<Patched, DbError> {
-    lock_owner(conn, owner)?;
-    // A no-op write first, so PostgreSQL holds the row lock before we read: two concurrent
-    // code changes then cannot both archive the same version. (SQLite's BEGIN IMMEDIATE
-    // already serialises writers.) Portable where SELECT ... FOR UPDATE is not.
-    let locked = diesel::update(workflows::table)
-        .filter(workflows::id.eq(id))
-        .filter(workflows::owner_id.eq(owner))
-        .set(workflows::version.eq(workflows::version))
-        .execute(conn)?;
-    if locked == 0 {
+    // Locked before we read: two concurrent code changes then cannot both archive the same
+    // version.
+    if !lock_workflow(conn, owner, id)? {
         return Ok(Patched::Missing);
     }
     let Some(mut row) = find_owned(conn, owner, id)? else {
@@ -336,12 +313,13 @@ fn apply_patch(
         new_stored += to_i64(stored_bytes(&[&previous_code]));
         new_stored -= pruned.iter().map(|(_, bytes)| bytes).sum::<i64>();
     }
-    if new_stored > old_stored {
-        let (_, used) = usage(conn, owner)?;
-        if used - old_stored + new_stored > to_i64(quota.max_stored_bytes) {
-            return Ok(Patched::Over(QuotaExceeded::StoredBytes {
-                max: quota.max_stored_bytes,
-            }));
+    if new_stored != old_stored {
+        let change = UsageChange {
+            workflows: 0,
+            bytes: new_stored - old_stored,
+        };
+        if let Err(over) = usage::apply(conn, owner, change, quota)? {
+            return Ok(Patched::Over(over));
         }
     }
     let now = db_now();
@@ -443,17 +421,12 @@ impl WorkflowRepository for DbWorkflowRepository {
         let quota = self.quota;
         let row = run(&self.pool, move |c| {
             write_transaction(c, |c| {
-                lock_owner(c, &row.owner_id)?;
-                let (count, used) = usage(c, &row.owner_id)?;
-                if count >= usize::try_from(quota.max_workflows).unwrap_or(usize::MAX) {
-                    return Ok(Err(QuotaExceeded::Workflows {
-                        max: quota.max_workflows,
-                    }));
-                }
-                if used.saturating_add(row.stored_bytes) > to_i64(quota.max_stored_bytes) {
-                    return Ok(Err(QuotaExceeded::StoredBytes {
-                        max: quota.max_stored_bytes,
-                    }));
+                let change = UsageChange {
+                    workflows: 1,
+                    bytes: row.stored_bytes,
+                };
+                if let Err(over) = usage::apply(c, &row.owner_id, change, quota)? {
+                    return Ok(Err(over));
                 }
                 diesel::insert_into(workflows::table)
                     .values(&row)
@@ -604,14 +577,34 @@ impl WorkflowRepository for DbWorkflowRepository {
 
     async fn delete(&self, owner: OwnerId, id: WorkflowId) -> Result<bool, RepoError> {
         let (owner, id) = (uuid_to_db(owner.0), uuid_to_db(id.0));
+        let quota = self.quota;
         let deleted = run(&self.pool, move |c| {
-            Ok(diesel::delete(workflows::table)
-                .filter(workflows::id.eq(&id))
-                .filter(workflows::owner_id.eq(&owner))
-                .execute(c)?)
+            write_transaction(c, |c| {
+                // Locked first, so two deletes of one workflow do not both count it off.
+                if !lock_workflow(c, &owner, &id)? {
+                    return Ok(false);
+                }
+                let bytes: i64 = workflows::table
+                    .filter(workflows::id.eq(&id))
+                    .select(workflows::stored_bytes)
+                    .first(c)?;
+                let change = UsageChange {
+                    workflows: -1,
+                    bytes: -bytes,
+                };
+                // A change that shrinks is never refused.
+                if usage::apply(c, &owner, change, quota)?.is_err() {
+                    return Err(DbError::internal("a deletion was refused by the quota"));
+                }
+                diesel::delete(workflows::table)
+                    .filter(workflows::id.eq(&id))
+                    .filter(workflows::owner_id.eq(&owner))
+                    .execute(c)?;
+                Ok(true)
+            })
         })
         .await?;
-        Ok(deleted > 0)
+        Ok(deleted)
     }
 
     async fn versions(
@@ -689,6 +682,11 @@ mod tests {
         versions_beyond_the_quota_are_pruned_oldest_first_and_paged,
         stored_bytes_are_bounded_per_owner_and_shrinking_is_always_allowed,
         recent_reads_carry_only_the_column_asked_for,
+        usage_counters_equal_the_tables_after_every_kind_of_write,
+        a_missing_usage_row_is_rebuilt_from_the_tables,
+        parallel_creates_at_the_edge_of_the_quota_do_not_both_pass,
+        parallel_first_saves_of_a_new_owner_share_one_usage_row,
+        the_usage_migration_counts_what_is_already_stored,
     );
 
     #[tokio::test]
@@ -715,7 +713,7 @@ mod tests {
         .unwrap();
         let plan: Vec<PlanStep> = diesel::sql_query(format!(
             "EXPLAIN QUERY PLAN SELECT {} FROM workflows WHERE owner_id = 'x'",
-            super::USAGE_COLUMNS
+            crate::repos::usage::COUNTED_COLUMNS
         ))
         .load(&mut conn)
         .unwrap();
@@ -1407,5 +1405,293 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    /// The owner's usage row, and what the tables hold: the number of workflows and the bytes
+    /// of every text, recomputed from the rows and their versions (and each row's own
+    /// `stored_bytes` checked against its texts on the way).
+    async fn usage_and_tables(store: &Store, owner: OwnerId) -> (Option<(i64, i64)>, (i64, i64)) {
+        use diesel::prelude::*;
+
+        use crate::pool::run;
+        use crate::repos::usage;
+        use crate::schema::{workflow_versions, workflows};
+
+        let owner = crate::repos::uuid_to_db(owner.0);
+        run(store.pool(), move |c| {
+            let counters = usage::read(c, &owner)?;
+            let rows: Vec<super::WorkflowRow> = workflows::table
+                .filter(workflows::owner_id.eq(&owner))
+                .select(super::WorkflowRow::as_select())
+                .load(c)?;
+            let versions: Vec<(String, String)> = workflow_versions::table
+                .inner_join(workflows::table)
+                .filter(workflows::owner_id.eq(&owner))
+                .select((workflow_versions::workflow_id, workflow_versions::code))
+                .load(c)?;
+            let mut total = 0;
+            for row in &rows {
+                let kept: i64 = versions
+                    .iter()
+                    .filter(|(id, _)| *id == row.id)
+                    .map(|(_, code)| i64::try_from(code.len()).unwrap())
+                    .sum();
+                assert_eq!(row.stored_bytes, row.text_bytes() + kept, "row {}", row.id);
+                total += row.stored_bytes;
+            }
+            Ok((counters, (i64::try_from(rows.len()).unwrap(), total)))
+        })
+        .await
+        .unwrap()
+    }
+
+    async fn assert_counted(store: &Store, owner: OwnerId, step: &str) {
+        let (counters, tables) = usage_and_tables(store, owner).await;
+        assert_eq!(counters, Some(tables), "after {step}");
+    }
+
+    async fn usage_counters_equal_the_tables_after_every_kind_of_write(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = limited(
+            &store,
+            StorageQuota {
+                max_workflows: 3,
+                max_versions: 2,
+                max_stored_bytes: 20_000,
+            },
+        );
+        let (ada, bob) = (owner(&store).await, owner(&store).await);
+        let first = repo.create(new_workflow(ada, "first")).await.unwrap();
+        assert_counted(&store, ada, "the first create").await;
+        let second = repo.create(new_workflow(ada, "second")).await.unwrap();
+        repo.create(new_workflow(bob, "bob's")).await.unwrap();
+        assert_counted(&store, ada, "a second create").await;
+        assert_counted(&store, bob, "another owner's create").await;
+
+        let rename = |name: &str| WorkflowPatch {
+            name: Some(name.to_owned()),
+            ..WorkflowPatch::default()
+        };
+        repo.update(ada, first.id, rename("a much longer name than before"))
+            .await
+            .unwrap();
+        assert_counted(&store, ada, "a growing rename").await;
+        repo.update(ada, first.id, rename("f")).await.unwrap();
+        assert_counted(&store, ada, "a shrinking rename").await;
+        repo.update(
+            ada,
+            first.id,
+            WorkflowPatch {
+                graph: Some(json!({"nodes": [], "edges": []})),
+                plan: Some(json!({"steps": ["one", "two", "three"]})),
+                status: Some(WorkflowStatus::Deployed),
+                ..WorkflowPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_counted(&store, ada, "a graph, plan and status change").await;
+        repo.update(ada, first.id, WorkflowPatch::default())
+            .await
+            .unwrap();
+        assert_counted(&store, ada, "an empty patch").await;
+        // Code changes keep versions; past two, the oldest are pruned.
+        for i in 0..5 {
+            let code = "x = 1\n".repeat(10 * (i + 1));
+            repo.update(ada, first.id, code_patch(&code)).await.unwrap();
+            assert_counted(&store, ada, &format!("code change {i}")).await;
+        }
+        let kept = repo
+            .versions(ada, first.id, VersionsPage::default())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.len(), 2, "versions were pruned");
+
+        // Refused writes change nothing.
+        repo.create(new_workflow(ada, "third")).await.unwrap();
+        let err = repo.create(new_workflow(ada, "fourth")).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                RepoError::QuotaExceeded(QuotaExceeded::Workflows { max: 3 })
+            ),
+            "{err:?}"
+        );
+        assert_counted(&store, ada, "a create refused for the count").await;
+        let err = repo
+            .update(ada, second.id, code_patch(&"#".repeat(20_000)))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                RepoError::QuotaExceeded(QuotaExceeded::StoredBytes { max: 20_000 })
+            ),
+            "{err:?}"
+        );
+        assert_counted(&store, ada, "an update refused for its bytes").await;
+
+        // Deletes give back the row and its versions; a missing one changes nothing.
+        assert!(repo.delete(ada, first.id).await.unwrap());
+        assert_counted(&store, ada, "deleting a workflow with versions").await;
+        assert!(!repo.delete(ada, first.id).await.unwrap());
+        assert!(!repo.delete(bob, second.id).await.unwrap(), "not bob's");
+        assert_counted(&store, ada, "deleting what is gone").await;
+        assert_counted(&store, bob, "deleting another owner's").await;
+        repo.create(new_workflow(ada, "fourth")).await.unwrap();
+        assert_counted(&store, ada, "a create in the freed place").await;
+    }
+
+    async fn a_missing_usage_row_is_rebuilt_from_the_tables(db: TestDatabase) {
+        use diesel::prelude::*;
+
+        use crate::schema::workflow_usage;
+
+        let store = db.migrated_store().await;
+        let repo = store.workflows();
+        let owner = owner(&store).await;
+        let wf = repo.create(new_workflow(owner, "wf")).await.unwrap();
+        repo.update(owner, wf.id, code_patch("v2")).await.unwrap();
+        let drop_row = || {
+            let id = crate::repos::uuid_to_db(owner.0);
+            crate::pool::run(store.pool(), move |c| {
+                Ok(diesel::delete(workflow_usage::table)
+                    .filter(workflow_usage::owner_id.eq(&id))
+                    .execute(c)?)
+            })
+        };
+        assert_eq!(drop_row().await.unwrap(), 1);
+        repo.update(owner, wf.id, code_patch("v3, longer than v2"))
+            .await
+            .unwrap();
+        assert_counted(&store, owner, "an update without a usage row").await;
+        assert_eq!(drop_row().await.unwrap(), 1);
+        assert!(repo.delete(owner, wf.id).await.unwrap());
+        assert_counted(&store, owner, "a delete without a usage row").await;
+        assert_eq!(drop_row().await.unwrap(), 1);
+        repo.create(new_workflow(owner, "again")).await.unwrap();
+        assert_counted(&store, owner, "a create without a usage row").await;
+    }
+
+    /// Runs `n` creates at once; returns how many passed, after checking that every other
+    /// one was refused with `over`.
+    async fn race_creates(
+        repo: &std::sync::Arc<dyn cue_workflows::repo::WorkflowRepository>,
+        n: usize,
+        new: impl Fn() -> NewWorkflow,
+        over: &QuotaExceeded,
+    ) -> usize {
+        let tasks: Vec<_> = (0..n)
+            .map(|_| {
+                let (repo, new) = (repo.clone(), new());
+                tokio::spawn(async move { repo.create(new).await })
+            })
+            .collect();
+        let mut passed = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => passed += 1,
+                Err(RepoError::QuotaExceeded(e)) => assert_eq!(&e, over),
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        passed
+    }
+
+    async fn parallel_creates_at_the_edge_of_the_quota_do_not_both_pass(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let quota = StorageQuota {
+            max_workflows: 3,
+            max_stored_bytes: 4000,
+            ..StorageQuota::default()
+        };
+        let repo = limited(&store, quota);
+        let (ada, bob) = (owner(&store).await, owner(&store).await);
+        repo.create(new_workflow(ada, "1")).await.unwrap();
+        repo.create(new_workflow(ada, "2")).await.unwrap();
+        let over = QuotaExceeded::Workflows { max: 3 };
+        let passed = race_creates(&repo, 6, || new_workflow(ada, "3"), &over).await;
+        assert_eq!(passed, 1, "one place left, one create passes");
+        assert_eq!(repo.list(ada, 10, 0).await.unwrap().total, 3);
+        assert_counted(&store, ada, "racing for the last place").await;
+
+        // Bytes: each of these takes a little more than 1,500 of the 4,000 allowed.
+        let big = move || NewWorkflow {
+            code: "#".repeat(1500),
+            ..new_workflow(bob, "big")
+        };
+        repo.create(big()).await.unwrap();
+        let over = QuotaExceeded::StoredBytes { max: 4000 };
+        let passed = race_creates(&repo, 6, big, &over).await;
+        assert_eq!(passed, 1, "room for one more, one create passes");
+        assert_counted(&store, bob, "racing for the last bytes").await;
+    }
+
+    async fn parallel_first_saves_of_a_new_owner_share_one_usage_row(db: TestDatabase) {
+        let store = db.migrated_store().await;
+        let repo = limited(
+            &store,
+            StorageQuota {
+                max_workflows: 3,
+                ..StorageQuota::default()
+            },
+        );
+        // An owner created after the migration has no usage row until their first save.
+        let owner = owner(&store).await;
+        assert_eq!(usage_and_tables(&store, owner).await.0, None);
+        let over = QuotaExceeded::Workflows { max: 3 };
+        let passed = race_creates(&repo, 8, || new_workflow(owner, "wf"), &over).await;
+        assert_eq!(passed, 3);
+        assert_counted(&store, owner, "racing first saves").await;
+    }
+
+    async fn the_usage_migration_counts_what_is_already_stored(db: TestDatabase) {
+        use diesel::connection::SimpleConnection;
+
+        let store = db.migrated_store().await;
+        let repo = limited(
+            &store,
+            StorageQuota {
+                max_versions: 2,
+                ..StorageQuota::default()
+            },
+        );
+        let (ada, bob, eve) = (
+            owner(&store).await,
+            owner(&store).await,
+            owner(&store).await,
+        );
+        for i in 0..3 {
+            let wf = repo.create(new_workflow(ada, "wf")).await.unwrap();
+            for v in 0..i {
+                repo.update(ada, wf.id, code_patch(&format!("v = {v}\n")))
+                    .await
+                    .unwrap();
+            }
+        }
+        repo.create(new_workflow(bob, "wf")).await.unwrap();
+        // The table as it was before the migration: gone. Then the migration, as written.
+        let up = match db.backend() {
+            crate::Backend::Sqlite => {
+                include_str!(
+                    "../../../../migrations/sqlite/2026-12-06-000020_workflow_usage/up.sql"
+                )
+            }
+            crate::Backend::Postgres => include_str!(
+                "../../../../migrations/postgres/2026-12-06-000020_workflow_usage/up.sql"
+            ),
+        };
+        crate::pool::run(store.pool(), move |c| {
+            c.batch_execute("DROP TABLE workflow_usage")?;
+            c.batch_execute(up)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+        assert_counted(&store, ada, "the migration (workflows with versions)").await;
+        assert_counted(&store, bob, "the migration (one workflow)").await;
+        assert_counted(&store, eve, "the migration (no workflow)").await;
+        assert_eq!(usage_and_tables(&store, eve).await.0, Some((0, 0)));
     }
 }
