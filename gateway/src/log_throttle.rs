@@ -96,12 +96,20 @@ impl<L> Throttle<L> {
             && meta.target() != NOTICE.target()
     }
 
-    /// Counts `target`'s event, and returns the verdict with the windows that have ended
-    /// holding events back (their target and count), ended ones forgotten.
-    fn judge(&self, target: &'static str, now: Instant) -> (Verdict, Vec<(&'static str, u64)>) {
+    /// Counts the event of a throttled `target` (`None`: an event that is never held back), and
+    /// returns the verdict with the windows that have ended holding events back (their target
+    /// and count), ended ones forgotten.
+    fn judge(
+        &self,
+        target: Option<&'static str>,
+        now: Instant,
+    ) -> (Verdict, Vec<(&'static str, u64)>) {
         let Ok(mut windows) = self.windows.lock() else {
             return (Verdict::Pass, Vec::new());
         };
+        if windows.is_empty() && target.is_none() {
+            return (Verdict::Pass, Vec::new());
+        }
         let mut ended = Vec::new();
         windows.retain(|t, w| {
             let over = now.duration_since(w.started) >= self.window;
@@ -110,6 +118,9 @@ impl<L> Throttle<L> {
             }
             !over
         });
+        let Some(target) = target else {
+            return (Verdict::Pass, ended);
+        };
         if windows.len() >= MAX_TARGETS && !windows.contains_key(target) {
             return (Verdict::Pass, ended);
         }
@@ -168,11 +179,9 @@ where
 {
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let meta = event.metadata();
-        if !Self::throttled(meta) {
-            self.inner.on_event(event, ctx);
-            return;
-        }
-        let (verdict, ended) = self.judge(meta.target(), Instant::now());
+        // every event closes the windows that are over, so their counts come out promptly
+        let target = Self::throttled(meta).then(|| meta.target());
+        let (verdict, ended) = self.judge(target, Instant::now());
         for (target, count) in ended {
             self.notice(
                 &ctx,
@@ -290,6 +299,8 @@ mod tests {
                 tracing::info!(target: "actix_http::h1::dispatcher", "request completed");
             }
             std::thread::sleep(window + Duration::from_millis(50));
+            // the count comes out with the next line of any kind
+            tracing::info!(target: "cue_gateway::routes", "request completed");
             tracing::error!(target: "actix_http::h1::dispatcher", i = 50, "stream error: head too large");
         });
         let lines = lines(&captured);
@@ -318,6 +329,16 @@ mod tests {
         assert_eq!(notices[0]["suppressed"], 0);
         assert_eq!(notices[0]["level"], "WARN");
         assert_eq!(notices[1]["suppressed"], 47, "{notices:?}");
-        assert_eq!(lines.len(), 4 + 1 + 5 + 5 + 2);
+        let position = |l: &serde_json::Value| lines.iter().position(|x| x == l).unwrap();
+        let info_after = lines
+            .iter()
+            .rposition(|l| l["level"] == "INFO" && l["target"] == "cue_gateway::routes")
+            .unwrap();
+        assert_eq!(
+            position(notices[1]) + 1,
+            info_after,
+            "the count before that line"
+        );
+        assert_eq!(lines.len(), 4 + 1 + 5 + 1 + 5 + 2);
     }
 }
