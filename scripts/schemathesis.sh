@@ -15,8 +15,7 @@ cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION="4.32.5"
 EXAMPLES="${SCHEMATHESIS_EXAMPLES:-50}"
 CHECKS="not_a_server_error,response_schema_conformance,content_type_conformance"
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-VENV="$TARGET_DIR/schemathesis-$SCHEMATHESIS_VERSION"
+VENV="${CARGO_TARGET_DIR:-target}/schemathesis-$SCHEMATHESIS_VERSION"
 
 if [ ! -x "$VENV/bin/schemathesis" ]; then
     echo "schemathesis.sh: installing schemathesis==$SCHEMATHESIS_VERSION into $VENV" >&2
@@ -24,39 +23,14 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-# `cargo xtask ci` passes the binary its test run just built, saving a second build.
-if [ -n "${CUE_GATEWAY_BIN:-}" ]; then
-    BIN="$(cd "$(dirname "$CUE_GATEWAY_BIN")" && pwd)/$(basename "$CUE_GATEWAY_BIN")"
-else
-    cargo build --quiet -p cue-gateway --all-features
-    BIN="$(cd "$TARGET_DIR/debug" && pwd)/cue-gateway"
-fi
-
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-# Only these variables reach the server: a developer's shell or .env must not change the run.
-# The login providers are configured (so their routes do real work) but point at a closed
-# local port: nothing leaves the machine.
-SERVER_ENV=(
-    "PATH=$PATH"
-    "DATABASE_URL=sqlite://$WORK/cue.db"
-    "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
-    "HOST=127.0.0.1"
-    "PORT=$PORT"
+# `cargo xtask ci` passes the binary its test run just built (CUE_GATEWAY_BIN), saving a build.
+. scripts/lib/gateway.sh
+gateway_bin debug
+# Rate limiting is off (the fuzzer sends hundreds of requests a second). The login providers are
+# configured (so their routes do real work) but point at a closed local port: nothing leaves the
+# machine.
+EXTRA=(
     "RATE_LIMIT_ENABLED=false"
-    "ARTIFACT_DIR=$WORK/artifacts"
-    "LOG_FORMAT=json"
-    "RUST_LOG=warn"
     "GOOGLE_CLIENT_ID=schemathesis"
     "GOOGLE_CLIENT_SECRET=schemathesis"
     "GOOGLE_AUTH_URL=http://127.0.0.1:9/google/authorize"
@@ -71,26 +45,9 @@ SERVER_ENV=(
 # Dry runs drop to an unprivileged user inside bubblewrap, which cannot read an interpreter
 # kept under /root (pyenv): the system's python3 serves them, as in the Docker image.
 if [ -x /usr/bin/python3 ]; then
-    SERVER_ENV+=("DRY_RUN_PYTHON=/usr/bin/python3")
+    EXTRA+=("DRY_RUN_PYTHON=/usr/bin/python3")
 fi
-
-(cd "$WORK" && env -i "${SERVER_ENV[@]}" "$BIN" migrate >/dev/null)
-TOKEN="$(cd "$WORK" && env -i "${SERVER_ENV[@]}" "$BIN" token --email schemathesis@cue.invalid --name Schemathesis)"
-(cd "$WORK" && exec env -i "${SERVER_ENV[@]}" "$BIN" serve >"$WORK/server.log" 2>&1) &
-SERVER_PID=$!
-
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do
-    if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$BASE/health/ready" 2>/dev/null; then
-        break
-    fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        echo "schemathesis.sh: the gateway exited:" >&2
-        cat "$WORK/server.log" >&2
-        exit 1
-    fi
-    sleep 0.2
-done
+gateway_start Schemathesis schemathesis@cue.invalid "${EXTRA[@]}"
 
 VENV="$(cd "$VENV" && pwd)"
 run() {

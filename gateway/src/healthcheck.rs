@@ -65,11 +65,12 @@ pub fn check(listener: &Listener) -> Result<(), String> {
     let io = |e: std::io::Error| format!("{target}: {e}");
     stream.set_read_timeout(Some(TIMEOUT)).map_err(io)?;
     stream.set_write_timeout(Some(TIMEOUT)).map_err(io)?;
-    write!(
-        stream,
+    // one write: `write!` sends each piece of the format on its own, and a server that answers
+    // after the first (or a test stand-in) would then see a broken pipe
+    let request = format!(
         "GET /health/ready HTTP/1.1\r\nHost: {target}\r\nUser-Agent: cue-gateway-healthcheck\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(io)?;
+    );
+    stream.write_all(request.as_bytes()).map_err(io)?;
     // The status line is all that matters; read a little more than it.
     let mut head = [0_u8; 64];
     let mut read = 0;
@@ -104,8 +105,15 @@ mod tests {
         let port = server.local_addr().unwrap().port();
         std::thread::spawn(move || {
             let (mut conn, _) = server.accept().unwrap();
+            // the whole request head, so the answer never races the client's writing
+            let mut head = Vec::new();
             let mut buf = [0_u8; 512];
-            let _ = conn.read(&mut buf);
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
             if let Some(line) = status_line {
                 let _ = write!(conn, "{line}\r\ncontent-length: 0\r\n\r\n");
             }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod extract;
 pub mod healthcheck;
 pub mod http;
+pub mod log_throttle;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

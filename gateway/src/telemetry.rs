@@ -1,6 +1,8 @@
 //! Logs: structured (JSON in production), one line per request with its id, route, status,
 //! latency and user id. Never the query string (OAuth callbacks carry codes and states),
-//! never headers, cookies or bodies.
+//! never headers, cookies or bodies. WARN and ERROR lines of other crates, which clients
+//! can provoke (actix-http's "stream error" for every unparsable request), pass through a
+//! per-target [`Throttle`].
 
 use std::time::Instant;
 
@@ -10,8 +12,11 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use tracing::Span;
 use tracing_actix_web::{RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::{Layer, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::config::LogFormat;
+use crate::log_throttle::Throttle;
 
 /// Installs the global subscriber, writing to stdout. `RUST_LOG` overrides the default level.
 pub fn init(format: LogFormat) {
@@ -24,20 +29,23 @@ where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let lines = tracing_subscriber::fmt::layer()
         .with_writer(writer)
         .with_target(true);
-    // A second init (tests) is harmless.
-    let _ = match format {
-        LogFormat::Json => builder
+    let lines = match format {
+        LogFormat::Json => lines
             .json()
             .flatten_event(true)
             .with_current_span(true)
             .with_span_list(false)
-            .try_init(),
-        LogFormat::Pretty => builder.compact().try_init(),
+            .boxed(),
+        LogFormat::Pretty => lines.compact().boxed(),
     };
+    // A second init (tests) is harmless.
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(Throttle::new(lines))
+        .try_init();
 }
 
 struct StartedAt(Instant);

@@ -198,6 +198,15 @@ pub struct Action {
     /// actions AWS does not scope to a resource).
     #[serde(default)]
     pub iam_resources: Vec<String>,
+    /// Those of `iam` that AWS grants on no resource type (so on `*`), although the others are
+    /// granted on `iam_resources` (Redshift's DescribeStatement beside ExecuteStatement).
+    #[serde(default)]
+    pub iam_on_any_resource: Vec<String>,
+    /// Conditions of the statement granting `iam`, by operator then key (`StringEquals` →
+    /// `cloudwatch:namespace` → `CueWorkflow`), for actions AWS scopes by a condition key
+    /// rather than a resource; values take `{param}` like `iam_resources`.
+    #[serde(default)]
+    pub iam_conditions: BTreeMap<String, BTreeMap<String, String>>,
     /// The IAM Service Authorization Reference page the resource ARNs were checked on.
     #[serde(default)]
     pub iam_reference: Option<String>,

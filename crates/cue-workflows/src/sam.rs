@@ -40,6 +40,15 @@ struct SamTemplate<'a> {
 struct Statement {
     actions: Vec<String>,
     resources: Vec<PolicyResource>,
+    /// `Condition` blocks: an operator and its keys with their values.
+    conditions: Vec<ConditionBlock>,
+}
+
+/// One operator of a statement's `Condition` (`StringEquals`) with its keys and values.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+struct ConditionBlock {
+    operator: String,
+    entries: Vec<(String, String)>,
 }
 
 /// A `Resource` entry: an ARN, written with `!Sub` when it holds `${...}` pseudo parameters.
@@ -80,6 +89,38 @@ fn statements(catalog: &Catalog, plan: &Plan, iam: &[String]) -> Vec<Statement> 
         if action.iam.is_empty() {
             continue;
         }
+        if !action.iam_conditions.is_empty() {
+            // scoped by condition keys, on the action's resources or (none) on `*`
+            scoped.extend(action.iam.iter().cloned());
+            let arns = if action.iam_resources.is_empty() {
+                vec!["*".to_owned()]
+            } else {
+                action.iam_resources.clone()
+            };
+            let conditions = action
+                .iam_conditions
+                .iter()
+                .map(|(operator, keys)| ConditionBlock {
+                    operator: operator.clone(),
+                    entries: keys
+                        .iter()
+                        .map(|(k, v)| (k.clone(), fill_arn(v, &step.params, &action.params)))
+                        .collect(),
+                })
+                .collect();
+            push(
+                Statement {
+                    actions: action.iam.clone(),
+                    resources: arns
+                        .iter()
+                        .map(|t| PolicyResource::new(fill_arn(t, &step.params, &action.params)))
+                        .collect(),
+                    conditions,
+                },
+                &mut out,
+            );
+            continue;
+        }
         if action.iam_resources.is_empty() {
             // An object read of an action with no resource of its own (Rekognition, Textract,
             // Transcribe reading `{field:bucket}`) under an S3 trigger reads the uploaded
@@ -89,7 +130,13 @@ fn statements(catalog: &Catalog, plan: &Plan, iam: &[String]) -> Vec<Statement> 
             unscoped.extend(action.iam.iter().filter(|a| !upload_read(a)).cloned());
             continue;
         }
-        scoped.extend(action.iam.iter().cloned());
+        let (anywhere, on_resources): (Vec<String>, Vec<String>) = action
+            .iam
+            .iter()
+            .cloned()
+            .partition(|a| action.iam_on_any_resource.contains(a));
+        unscoped.extend(anywhere);
+        scoped.extend(on_resources.iter().cloned());
         let resources = action
             .iam_resources
             .iter()
@@ -97,8 +144,9 @@ fn statements(catalog: &Catalog, plan: &Plan, iam: &[String]) -> Vec<Statement> 
             .collect();
         push(
             Statement {
-                actions: action.iam.clone(),
+                actions: on_resources,
                 resources,
+                conditions: Vec::new(),
             },
             &mut out,
         );
@@ -111,6 +159,7 @@ fn statements(catalog: &Catalog, plan: &Plan, iam: &[String]) -> Vec<Statement> 
                 resources: vec![PolicyResource::new(
                     "arn:${AWS::Partition}:s3:::${UploadBucketName}/*".to_owned(),
                 )],
+                conditions: Vec::new(),
             },
             &mut out,
         );
@@ -124,6 +173,7 @@ fn statements(catalog: &Catalog, plan: &Plan, iam: &[String]) -> Vec<Statement> 
         out.push(Statement {
             actions: rest,
             resources: vec![PolicyResource::new("*".to_owned())],
+            conditions: Vec::new(),
         });
     }
     out

@@ -212,99 +212,6 @@ pub(crate) fn enforce(catalog: &Catalog, mut plan: Plan) -> Plan {
     plan
 }
 
-/// Parameter names that say where data goes (or comes from) whatever their declared kind.
-const DESTINATION_NAMES: &[&str] = &[
-    "to",
-    "recipient",
-    "email",
-    "from",
-    "cc",
-    "bcc",
-    "phone",
-    "number",
-    "channel",
-    "chat_id",
-    "address",
-    "account",
-    "bucket",
-    "queue",
-    "queue_url",
-    "topic",
-    "topic_arn",
-    "stream",
-    "url",
-    "webhook_url",
-    "endpoint",
-];
-
-/// Whether a parameter names a destination: a URL, an address, a channel, an AWS resource.
-fn is_destination(rule: ParamRule, name: &str) -> bool {
-    matches!(
-        rule.kind,
-        ParamKind::Url
-            | ParamKind::HttpUrl
-            | ParamKind::Email
-            | ParamKind::Phone
-            | ParamKind::Channel
-            | ParamKind::AwsResource
-    ) || DESTINATION_NAMES.contains(&name)
-}
-
-/// Holds a model's plan to the destinations the user wrote: a destination value (URL, queue,
-/// topic, bucket, account, address, channel) that is not the catalog's default and does not
-/// appear in `user_text` goes back to the default, a setting the user fills. Returns the
-/// assumptions saying so (without the model's value).
-pub(crate) fn confine_destinations(catalog: &Catalog, plan: &mut Plan, user_text: &str) {
-    let text = user_text.to_lowercase();
-    let named = |v: &str| {
-        let v = v.trim().to_lowercase();
-        let bare = v.trim_start_matches(['#', '@']).trim_end_matches('/');
-        !bare.is_empty() && text.contains(bare)
-    };
-    let mut notes = Vec::new();
-    for step in &mut plan.steps {
-        let Some(tool) = catalog.tool(&step.tool) else {
-            continue;
-        };
-        let Some(action) = tool.action(&step.action) else {
-            continue;
-        };
-        for (name, value) in &mut step.params {
-            let default = action.params.get(name).cloned().unwrap_or_default();
-            if *value == default || !is_destination(ParamRule::of(tool, action, name), name) {
-                continue;
-            }
-            if !named(value) {
-                notes.push(format!(
-                    "The model chose a {name} for {} ({}) that your description does not name; it stays the setting's default {} for you to fill in.",
-                    step.id,
-                    tool.name,
-                    quote(&default)
-                ));
-                *value = default;
-            }
-        }
-    }
-    let unnamed: Vec<String> = plan
-        .trigger
-        .params
-        .iter()
-        .filter(|(k, v)| {
-            is_destination(trigger_rule(k), k)
-                && !named(v)
-                && !TRIGGER_DEFAULTS.contains(&(k.as_str(), v.as_str()))
-        })
-        .map(|(k, _)| k.clone())
-        .collect();
-    for k in unnamed {
-        plan.trigger.params.remove(&k);
-        notes.push(format!(
-            "The model chose a trigger {k} that your description does not name; set it when you deploy."
-        ));
-    }
-    plan.assumptions.extend(notes);
-}
-
 /// Calls `f` with every step parameter of the plan, where it is and its rule.
 fn for_each_value(catalog: &Catalog, plan: &Plan, mut f: impl FnMut(&str, ParamRule, &str)) {
     for step in &plan.steps {
@@ -770,37 +677,6 @@ mod tests {
         let c = plan.steps[0].condition.as_ref().unwrap();
         assert_eq!(c.value, "{GITHUB_TOKEN}");
         assert_eq!(c.description.chars().count(), MAX_VALUE_CHARS);
-    }
-
-    #[test]
-    fn destinations_must_be_named_by_the_user() {
-        let catalog = Catalog::builtin().unwrap();
-        let text = "post the open GitHub issues of acme/web to #Dev in Slack";
-        let mut plan = engine_plan(text);
-        let slack = plan.steps.iter().position(|s| s.tool == "slack").unwrap();
-        plan.steps[slack]
-            .params
-            .insert("channel".to_owned(), "dev".to_owned());
-        confine_destinations(&catalog, &mut plan, text);
-        // named without its '#', in another case: the user's
-        assert_eq!(plan.steps[slack].params["channel"], "dev");
-        plan.steps[slack]
-            .params
-            .insert("channel".to_owned(), "#exfil".to_owned());
-        confine_destinations(&catalog, &mut plan, text);
-        assert_eq!(plan.steps[slack].params["channel"], "#general");
-        assert!(
-            plan.assumptions
-                .iter()
-                .any(|a| a.contains("does not name") && !a.contains("exfil"))
-        );
-        // the repository is no destination: the model may complete it
-        let github = plan.steps.iter().position(|s| s.tool == "github").unwrap();
-        plan.steps[github]
-            .params
-            .insert("repo".to_owned(), "acme/api".to_owned());
-        confine_destinations(&catalog, &mut plan, text);
-        assert_eq!(plan.steps[github].params["repo"], "acme/api");
     }
 
     #[test]

@@ -1079,3 +1079,82 @@ fn an_event_of_a_tool_without_events_is_checked_on_a_schedule() {
     assert_eq!(p.trigger.kind.as_str(), "app_event", "{p:?}");
     assert_eq!(p.trigger.tool.as_deref(), Some("stripe"));
 }
+
+/// The `Policies:` part of a generated template, up to its events.
+fn policy_of(g: &cue_workflows::Generated) -> &str {
+    let policy = &g.template_yaml[g.template_yaml.find("Policies:").unwrap()..];
+    &policy[..policy.find("Events:").unwrap_or(policy.len())]
+}
+
+/// Redshift's statement and credentials are granted on the account's serverless workgroups
+/// (their ARNs carry the workgroup's id, which the step does not know, only its name); the
+/// statement reads that AWS grants on no resource type stay on `*`.
+#[test]
+fn redshift_steps_are_granted_on_workgroups_not_everything() {
+    let g = engine()
+        .generate(&GenerateRequest::text(
+            "every morning at 8 run a SQL query on Amazon Redshift and post the rows to #data in Slack",
+        ))
+        .unwrap();
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "amazon_redshift"),
+        "{:?}",
+        g.plan.steps
+    );
+    let policy = policy_of(&g);
+    let workgroups = "!Sub \"arn:${AWS::Partition}:redshift-serverless:${AWS::Region}:${AWS::AccountId}:workgroup/*\"";
+    let scoped = &policy[..policy
+        .find(workgroups)
+        .unwrap_or_else(|| panic!("{policy}"))];
+    let scoped = &scoped[scoped.rfind("- Effect: Allow").unwrap()..];
+    assert!(
+        scoped.contains("redshift-data:ExecuteStatement"),
+        "{policy}"
+    );
+    assert!(
+        scoped.contains("redshift-serverless:GetCredentials"),
+        "{policy}"
+    );
+    assert!(!scoped.contains("DescribeStatement"), "{policy}");
+    let anywhere = &policy[policy.find("- \"*\"").unwrap_or_else(|| panic!("{policy}"))..];
+    let anywhere_statement = &policy[..policy.len() - anywhere.len()];
+    let anywhere_statement =
+        &anywhere_statement[anywhere_statement.rfind("- Effect: Allow").unwrap()..];
+    assert!(
+        anywhere_statement.contains("redshift-data:DescribeStatement")
+            && anywhere_statement.contains("redshift-data:GetStatementResult")
+            && !anywhere_statement.contains("ExecuteStatement")
+            && !anywhere_statement.contains("GetCredentials"),
+        "{policy}"
+    );
+}
+
+/// `cloudwatch:PutMetricData` has no resource type: it is granted on `*` only for the
+/// workflow's own namespace (the `cloudwatch:namespace` condition key).
+#[test]
+fn metric_writes_are_held_to_the_workflow_namespace() {
+    let g = engine()
+        .generate(&GenerateRequest::text(
+            "every hour publish a metric to Amazon CloudWatch",
+        ))
+        .unwrap();
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "amazon_cloudwatch"),
+        "{:?}",
+        g.plan.steps
+    );
+    let policy = policy_of(&g);
+    let statement = &policy[policy
+        .find("- cloudwatch:PutMetricData")
+        .or_else(|| policy.find("- \"cloudwatch:PutMetricData\""))
+        .unwrap_or_else(|| panic!("{policy}"))..];
+    let statement = &statement[..statement.find("- Effect").unwrap_or(statement.len())];
+    assert!(
+        statement.contains("Condition:\n                \"StringEquals\":\n                  \"cloudwatch:namespace\": \"CueWorkflow\""),
+        "{policy}"
+    );
+    assert!(
+        g.code.contains("CueWorkflow"),
+        "the code writes another namespace"
+    );
+}

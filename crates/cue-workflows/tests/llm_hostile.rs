@@ -3,61 +3,19 @@
 #![cfg(feature = "llm")]
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use std::sync::Arc;
+mod scripted_model;
+
 use std::time::{Duration, Instant};
 
-use cue_workflows::llm::{LlmConfig, ProviderKind, redact};
-use cue_workflows::{Engine, GenerateRequest, Generated, WorkflowGenerator, build_generator};
+use cue_workflows::llm::redact;
+use cue_workflows::{GenerateRequest, Generated};
+use scripted_model::{completion, generate, generator, model};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn completion(content: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-    }))
-}
-
-/// A server answering every request with `answer`.
-async fn model(answer: &Value) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(completion(&answer.to_string()))
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn generator(
-    server: &MockServer,
-    adjust: impl FnOnce(&mut LlmConfig),
-) -> Arc<dyn WorkflowGenerator> {
-    let mut config = LlmConfig {
-        provider: ProviderKind::OpenAi,
-        base_url: Some(format!("{}/v1", server.uri())),
-        model: Some("test-model".into()),
-        timeout: Duration::from_secs(5),
-        ..LlmConfig::default()
-    };
-    adjust(&mut config);
-    config.validate().unwrap();
-    build_generator(&config, Arc::new(Engine::new().unwrap()))
-        .await
-        .unwrap()
-}
-
-async fn generate(server: &MockServer, prompt: &str) -> Generated {
-    generator(server, |_| {})
-        .await
-        .generate(&GenerateRequest::text(prompt))
-        .await
-        .unwrap()
-}
+use wiremock::{Mock, MockServer};
 
 fn fallback_note(out: &Generated) -> Option<&String> {
-    out.assumptions
-        .iter()
-        .find(|a| a.starts_with("The model-backed planner was unavailable"))
+    scripted_model::fallback_note(&out.assumptions)
 }
 
 /// Every file of the bundle and every assumption, for "does X appear anywhere".
@@ -452,4 +410,64 @@ async fn addresses_and_channels_the_user_never_named_are_not_sent_to() {
         .filter(|a| a.contains("your description does not name"))
         .count();
     assert_eq!(notes, 2, "{:?}", out.assumptions);
+}
+
+/// A model that picks an ordinary word of the prompt ("the event", "the report") as a bucket
+/// or a channel: the user never gave it as a destination, so it becomes the setting to fill.
+#[tokio::test]
+async fn ordinary_words_of_the_prompt_are_never_taken_for_destinations() {
+    let server = model(&manual(json!([
+        {"tool": "aws_s3", "action": "put_object", "params": {"bucket": "event"}},
+        {"tool": "slack", "action": "post_message", "params": {"channel": "#report"}},
+        {"tool": "slack", "action": "post_message", "params": {"channel": "my"}}
+    ])))
+    .await;
+    let out = generate(
+        &server,
+        "when I run it, save the event to my bucket and post the report in Slack",
+    )
+    .await;
+    assert!(fallback_note(&out).is_none(), "{:?}", out.assumptions);
+    let notes = out
+        .assumptions
+        .iter()
+        .filter(|a| a.contains("your description does not name"))
+        .count();
+    assert_eq!(notes, 3, "{:?}", out.assumptions);
+    assert!(out.code.contains("workflow-bucket"), "{}", out.code);
+    assert!(!out.code.contains("\"event\"") && !out.code.contains("\"#report\""));
+}
+
+/// The other direction: destinations the user gave, in each form a user gives them, stay.
+#[tokio::test]
+async fn destinations_the_user_gave_stay_in_every_form() {
+    let server = model(&manual(json!([
+        {"tool": "aws_s3", "action": "put_object", "params": {"bucket": "reports"}},
+        {"tool": "slack", "action": "post_message", "params": {"channel": "#ops"}},
+        {"tool": "slack", "action": "post_message", "params": {"channel": "#finance"}},
+        {"tool": "gmail", "action": "send_email", "params": {"to": "ada@example.com"}}
+    ])))
+    .await;
+    let out = generate(
+        &server,
+        "when I run it, store the event in the bucket called reports, post it to the ops channel \
+         and to finance in Slack, and email it to ada@example.com",
+    )
+    .await;
+    assert!(fallback_note(&out).is_none(), "{:?}", out.assumptions);
+    assert!(
+        !out.assumptions
+            .iter()
+            .any(|a| a.contains("your description does not name")),
+        "{:?}",
+        out.assumptions
+    );
+    for kept in [
+        "\"reports\"",
+        "\"#ops\"",
+        "\"#finance\"",
+        "\"ada@example.com\"",
+    ] {
+        assert!(out.code.contains(kept), "{kept} was dropped");
+    }
 }

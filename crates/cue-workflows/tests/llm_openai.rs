@@ -2,13 +2,14 @@
 #![cfg(feature = "llm")]
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod scripted_model;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use cue_workflows::llm::{LlmConfig, OpenAiChatClient, ProviderKind, ResponseFormat, prompt};
-use cue_workflows::{
-    Engine, GenerateRequest, ModelGenerator, WorkflowError, WorkflowGenerator, build_generator,
-};
+use cue_workflows::llm::{OpenAiChatClient, ResponseFormat, prompt};
+use cue_workflows::{Engine, GenerateRequest, ModelGenerator, WorkflowError, WorkflowGenerator};
+use scripted_model::{bodies, completion, fallback_note, generator};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -19,49 +20,6 @@ const PROMPT: &str =
 const GOOD_PLAN: &str = r##"{"name":"Weekly issue triage","trigger":{"kind":"schedule","schedule":"cron(0 8 ? * MON *)"},
 "steps":[{"tool":"github","action":"list_issues","params":{"repo":"acme/web"}},
 {"tool":"slack","action":"post_message","params":{"channel":"#triage"}}],"assumptions":["Times are UTC."]}"##;
-
-fn completion(content: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-    }))
-}
-
-/// A generator over `server`, with the settings a test changes applied to a typical one.
-async fn generator(
-    server: &MockServer,
-    adjust: impl FnOnce(&mut LlmConfig),
-) -> Arc<dyn WorkflowGenerator> {
-    let mut config = LlmConfig {
-        provider: ProviderKind::OpenAi,
-        base_url: Some(format!("{}/v1", server.uri())),
-        model: Some("test-model".into()),
-        timeout: Duration::from_secs(2),
-        ..LlmConfig::default()
-    };
-    adjust(&mut config);
-    config.validate().unwrap();
-    build_generator(&config, Arc::new(Engine::new().unwrap()))
-        .await
-        .unwrap()
-}
-
-async fn bodies(server: &MockServer) -> Vec<Value> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect()
-}
-
-fn fallback_note(assumptions: &[String]) -> Option<&String> {
-    assumptions
-        .iter()
-        .find(|a| a.starts_with("The model-backed planner was unavailable"))
-}
 
 #[tokio::test]
 async fn model_plan_is_generated_with_catalog_tools_and_credentials() {

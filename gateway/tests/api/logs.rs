@@ -10,7 +10,10 @@ use serde_json::Value;
 use crate::backend_tests;
 use crate::helpers::TestApp;
 
-backend_tests!(request_log_lines_are_structured_and_carry_no_secrets);
+backend_tests!(
+    request_log_lines_are_structured_and_carry_no_secrets,
+    unparsable_requests_cannot_flood_the_log
+);
 
 /// Collects everything the subscriber writes.
 #[derive(Clone, Default)]
@@ -103,4 +106,67 @@ async fn request_log_lines_are_structured_and_carry_no_secrets(app: TestApp) {
             "{secret} leaked into the log:\n{text}"
         );
     }
+}
+
+/// Every request actix-http cannot parse is an ERROR line of its own: a client sending 25
+/// oversized heads gets the first few written, then one line saying the rest are held back.
+async fn unparsable_requests_cannot_flood_the_log(app: TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let captured = Captured::default();
+    cue_gateway::telemetry::init_with_writer(LogFormat::Json, captured.clone());
+    let mut head = b"GET /health HTTP/1.1\r\nHost: x\r\n".to_vec();
+    for i in 0..200 {
+        head.extend_from_slice(format!("X-Line-{i}: 1\r\n").as_bytes());
+    }
+    head.extend_from_slice(b"\r\n");
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    for _ in 0..25 {
+        let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let _ = socket.write_all(&head).await;
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            socket.read_to_end(&mut answer),
+        )
+        .await;
+        assert!(answer.starts_with(b"HTTP/1.1 431 "));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    if lines.is_empty() {
+        // Another test of this process installed the subscriber first (plain `cargo test`).
+        assert_ne!(std::env::var("NEXTEST").as_deref(), Ok("1"), "no lines");
+        println!("skipped: the global subscriber was installed elsewhere");
+        return;
+    }
+    let errors = lines
+        .iter()
+        .filter(|l| {
+            l["level"] == "ERROR"
+                && l["target"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("actix_http"))
+        })
+        .count();
+    assert!(
+        (1..=cue_gateway::log_throttle::DEFAULT_PER_WINDOW as usize).contains(&errors),
+        "{errors} ERROR lines of actix-http:\n{text}"
+    );
+    let notice = lines
+        .iter()
+        .find(|l| l["target"] == "cue_gateway::log_throttle")
+        .unwrap_or_else(|| panic!("no line saying what was held back:\n{text}"));
+    assert_eq!(notice["level"], "WARN");
+    assert!(
+        notice["throttled_target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("actix_http")),
+        "{notice}"
+    );
 }

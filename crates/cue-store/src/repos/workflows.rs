@@ -664,6 +664,25 @@ mod tests {
     use crate::repos::fixtures::{awkward_text, user};
     use crate::testing::{TestDatabase, backend_tests};
 
+    /// Lists and searches read summaries: the row they select holds none of the large columns
+    /// (code, graph, plan, prompt), whatever a caller does with it (issue 14).
+    #[test]
+    fn summary_rows_select_none_of_the_large_columns() {
+        use diesel::prelude::*;
+
+        use super::SummaryRow;
+        use crate::schema::workflows;
+
+        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(
+            &workflows::table.select(SummaryRow::as_select()),
+        )
+        .to_string();
+        assert!(sql.contains("`workflows`.`name`"), "{sql}");
+        for large in ["code", "graph_json", "plan_json", "prompt"] {
+            assert!(!sql.contains(&format!("`{large}`")), "{large} in {sql}");
+        }
+    }
+
     backend_tests!(
         create_then_get_round_trips_every_field,
         another_owners_workflow_is_invisible,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{ChatMessage, LlmError, ModelClient, answer, prompt, redact};
+use super::{ChatMessage, LlmError, ModelClient, answer, destinations, prompt, redact};
 use crate::model::{GenerateRequest, Generated};
 use crate::templates::Template;
 use crate::{Engine, WorkflowError, WorkflowGenerator, values};
@@ -176,7 +176,7 @@ impl ModelGenerator {
                 }
             }
         }
-        values::confine_destinations(catalog, &mut plan, user_text);
+        destinations::confine(catalog, &mut plan, user_text);
         plan.assumptions.push(format!(
             "Planned by the model {}.",
             clip(self.client.model_name(), 80)

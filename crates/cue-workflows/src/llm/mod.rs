@@ -13,7 +13,7 @@
 //! the request holds only the catalog's ids and the user's description, and credential-shaped
 //! words of the description are redacted first ([`redact`]). The whole model path is bounded
 //! in time (`LLM_TOTAL_TIMEOUT_SECONDS`) and size, and a model's values meet the same rules as
-//! the embedded planner's, its destinations only what the user named (`values`).
+//! the embedded planner's, its destinations only what the user gave as one (`destinations`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), cue_workflows::WorkflowError> {
@@ -35,6 +35,7 @@
 
 pub mod answer;
 mod config;
+mod destinations;
 mod generator;
 mod openai;
 pub mod prompt;
