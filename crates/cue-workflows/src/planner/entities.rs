@@ -3,21 +3,33 @@
 //! "monday") counts only in context (`data/language/entities.json`).
 
 use super::Mention;
-use super::language::{Language, OrdinaryWord};
+use super::language::{Language, OrdinaryWord, any_at};
 use crate::catalog::Catalog;
 use crate::text::Tok;
 
-/// Words before a common-word alias that mean it is not the tool ("every monday"), for
-/// catalog tools marked `common_word` that the language data does not describe.
-const NOT_TOOL_BEFORE: &[&str] = &["every", "each", "per", "a", "this", "next", "last"];
-
-/// Possessives skipped when looking for the word before a name ("in our Teams").
-const DETERMINERS: &[&str] = &["our", "my", "your", "their", "the", "its"];
-
 /// Whether the ordinary word at token `i` names the product.
-pub(super) fn names_product(w: &OrdinaryWord, toks: &[Tok], i: usize, text: &str) -> bool {
-    let next = toks.get(i + 1).map_or("", |t| t.w.as_str());
+pub(super) fn names_product(
+    lang: &Language,
+    w: &OrdinaryWord,
+    toks: &[Tok],
+    i: usize,
+    text: &str,
+) -> bool {
+    // "notion's api": the word after a possessive
+    let possessive = toks
+        .get(i + 1)
+        .is_some_and(|n| n.w == "s" && matches!(&text[toks[i].end..n.start], "'" | "’"));
+    let next_at = if possessive { i + 2 } else { i + 1 };
+    let next = toks.get(next_at).map_or("", |t| t.w.as_str());
+    // "Zoom: when a registrant joins ...": a name as the label of what follows
+    if w.capital && labels(toks, i, text) {
+        return true;
+    }
     let prev = i.checked_sub(1).map_or("", |k| toks[k].w.as_str());
+    // "summarise notion's changes": only a name has a possessive here
+    if w.capital && possessive && !w.not_before.iter().any(|b| b == prev) {
+        return true;
+    }
     let next_after = w.after.iter().any(|a| a == next);
     if w.not_after.iter().any(|a| a == next) {
         return false;
@@ -31,10 +43,104 @@ pub(super) fn names_product(w: &OrdinaryWord, toks: &[Tok], i: usize, text: &str
     let before = (0..i)
         .rev()
         .map(|k| toks[k].w.as_str())
-        .find(|x| !DETERMINERS.contains(x))
+        .find(|x| !lang.entities.skip_before.iter().any(|d| d == x))
         .unwrap_or("");
     w.before.iter().any(|b| b == before)
 }
+
+/// Whether token `i` starts its sentence and a colon follows it ("notion: add a page").
+fn labels(toks: &[Tok], i: usize, text: &str) -> bool {
+    let t = &toks[i];
+    text[t.end..].starts_with(':')
+        && text[..t.start]
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, '.' | '!' | '?' | '\n' | '(' | '"' | '\''))
+}
+
+/// Whether tokens `a` and `b` (`a` before `b`) stand next to each other in a list: a comma, a
+/// slash or an ampersand between them, or one of `joins` as the only word between.
+fn listed_together(lang: &Language, toks: &[Tok], a: usize, b: usize, text: &str) -> bool {
+    let between = text[toks[a].end..toks[b].start].trim();
+    match b - a {
+        1 => matches!(between, "," | "/" | "&" | "+"),
+        2 => {
+            lang.entities.list_joins.contains(&toks[a + 1].w)
+                && matches!(text[toks[a].end..toks[a + 1].start].trim(), "" | ",")
+        }
+        _ => false,
+    }
+}
+
+/// Ordinary words listed next to a named tool ("post it to slack, teams and email"), or after
+/// a list label ("tools: linear, notion"), name products too, unless their own context says
+/// otherwise ("slack and the front office").
+fn listed(catalog: &Catalog, lang: &Language, toks: &[Tok], text: &str, out: &mut Vec<Mention>) {
+    loop {
+        let mut added = false;
+        for i in 0..toks.len() {
+            if out.iter().any(|m| m.at <= i && i < m.at + m.len) {
+                continue;
+            }
+            let Some(o) = lang.ordinary.iter().find(|o| o.word == toks[i].w) else {
+                continue;
+            };
+            let left = out.iter().any(|m| {
+                let end = m.at + m.len - 1;
+                end < i && listed_together(lang, toks, end, i, text)
+            });
+            let right = out
+                .iter()
+                .any(|m| m.at > i && listed_together(lang, toks, i, m.at, text));
+            // a veto word that is the list's own join ("teams and slack") vetoes nothing
+            let prev = i.checked_sub(1).map_or("", |k| toks[k].w.as_str());
+            let next = toks.get(i + 1).map_or("", |t| t.w.as_str());
+            if (!left && o.not_before.iter().any(|b| b == prev))
+                || (!right && o.not_after.iter().any(|a| a == next))
+            {
+                continue;
+            }
+            let after_label = i.checked_sub(1).is_some_and(|k| {
+                lang.entities.list_labels.contains(&toks[k].w)
+                    && text[toks[k].end..toks[i].start].trim() == ":"
+            });
+            let beside = left || right || corrects(lang, toks, i, out);
+            if (after_label || beside)
+                && let Some(t) = catalog.tools.iter().position(|t| t.id == o.tool)
+            {
+                out.push(Mention {
+                    tool: t,
+                    at: i,
+                    len: 1,
+                    clause: toks[i].clause,
+                });
+                added = true;
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    out.sort_by_key(|m| m.at);
+}
+
+/// Whether token `i` follows a self-correction of a named tool ("slack no wait teams").
+fn corrects(lang: &Language, toks: &[Tok], i: usize, out: &[Mention]) -> bool {
+    let n = &lang.negation;
+    (i.saturating_sub(CUE_REACH)..i).any(|k| {
+        let cue =
+            any_at(toks, k, &n.corrections).or_else(|| any_at(toks, k, &n.corrections_adjacent));
+        cue.is_some_and(|p| {
+            k + p.len() <= i
+                && (k + p.len()..i).all(|j| n.correction_glue.contains(&toks[j].w))
+                && out.iter().any(|m| m.at + m.len <= k)
+        })
+    })
+}
+
+/// The most words between a correction cue's start and the name it brings.
+const CUE_REACH: usize = 6;
 
 /// A word typed with a capital letter that is not the first of its sentence.
 fn capitalised_inside_sentence(toks: &[Tok], i: usize, text: &str) -> bool {
@@ -98,12 +204,15 @@ pub(super) fn mentions(
                 }
                 if alias.len() == 1 {
                     if let Some(o) = ordinary.filter(|o| catalog.tool_at(*tool).id == o.tool) {
-                        if !names_product(o, toks, i, text) {
+                        if !names_product(lang, o, toks, i, text) {
                             continue;
                         }
                     } else if catalog.tool_at(*tool).common_word
                         && i > 0
-                        && NOT_TOOL_BEFORE.contains(&toks[i - 1].w.as_str())
+                        && lang
+                            .entities
+                            .common_word_not_before
+                            .contains(&toks[i - 1].w)
                     {
                         continue;
                     }
@@ -128,7 +237,7 @@ pub(super) fn mentions(
         }
         if found.is_none()
             && let Some(o) = ordinary
-            && names_product(o, toks, i, text)
+            && names_product(lang, o, toks, i, text)
             && let Some(t) = catalog.tools.iter().position(|t| t.id == o.tool)
         {
             found = Some((t, 1));
@@ -145,6 +254,7 @@ pub(super) fn mentions(
             i += 1;
         }
     }
+    listed(catalog, lang, toks, text, &mut out);
     out
 }
 
@@ -191,6 +301,26 @@ mod tests {
             ("accept a GitHub-style push payload", &[]),
             ("send me the top posts from r/dataengineering", &["reddit"]),
             ("new plaid transactions over 200", &["plaid"]),
+            // a label, a list, a possessive
+            ("notion: add a page for each new lead", &["notion"]),
+            ("zoom: when a registrant joins, tell me", &["zoom"]),
+            ("tools: linear, notion", &["linear", "notion"]),
+            (
+                "post it to slack, teams and discord",
+                &["slack", "microsoft_teams", "discord"],
+            ),
+            (
+                "copy the Jira issues to linear and slack",
+                &["jira", "linear", "slack"],
+            ),
+            ("summarise notion's changes", &["notion"]),
+            ("the Box's folder", &["box"]),
+            ("front: reply drafts for every new message", &["front"]),
+            ("monday: post the list", &[]),
+            ("slack and the front office", &["slack"]),
+            ("post to slack, front desk staff included", &["slack"]),
+            ("the marketing and sales teams", &[]),
+            ("note: a box of chocolates", &[]),
         ];
         for (text, want) in cases {
             assert_eq!(named(text), *want, "{text}");

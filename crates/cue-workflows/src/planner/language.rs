@@ -118,6 +118,12 @@ pub(crate) struct Negation {
     pub chore_openers: Vec<Phrase>,
     /// Channel words and the tools they select.
     pub channels: Vec<(Phrase, Vec<Selector>)>,
+    /// Self-corrections: the tool after the cue replaces one named before it.
+    pub corrections: Vec<Phrase>,
+    /// Corrections that count only right after the tool they retract ("GitLab? no, Discord").
+    pub corrections_adjacent: Vec<Phrase>,
+    /// Words that may stand between a correction cue and the new tool.
+    pub correction_glue: Vec<String>,
 }
 
 /// Which tools a channel word stands for.
@@ -164,6 +170,9 @@ struct NegationFile {
     #[serde(default)]
     chore_openers: Vec<String>,
     channels: BTreeMap<String, Vec<String>>,
+    corrections: Vec<String>,
+    corrections_adjacent: Vec<String>,
+    correction_glue: Vec<String>,
 }
 
 /// `data/language/delivery.json`.
@@ -358,6 +367,14 @@ pub(crate) struct EntityRules {
     pub imitation: Vec<String>,
     /// Written forms that name a tool (`r/` → Reddit).
     pub prefixes: Vec<(String, String)>,
+    /// Words that join the items of a list ("slack, teams and zoom").
+    pub list_joins: Vec<String>,
+    /// Words that, with a colon, open a list of tools ("tools: linear, notion").
+    pub list_labels: Vec<String>,
+    /// Possessives and articles passed over when looking for the word before a name.
+    pub skip_before: Vec<String>,
+    /// Words before a `common_word` alias the data does not describe that make it a word.
+    pub common_word_not_before: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -374,6 +391,10 @@ struct PreferencesFile {
 #[derive(Deserialize)]
 struct EntitiesFile {
     imitation: Vec<String>,
+    list_joins: Vec<String>,
+    list_labels: Vec<String>,
+    skip_before: Vec<String>,
+    common_word_not_before: Vec<String>,
     prefixes: Vec<PrefixEntry>,
     before: Vec<String>,
     after: Vec<String>,
@@ -501,6 +522,9 @@ pub(crate) struct Language {
     /// One-word product names (lower case) that dictation splits in two or three words
     /// ("elastic search", "square space"); learnt from the catalog by [`Language::learn_names`].
     pub compounds: std::collections::BTreeSet<String>,
+    /// Short words of catalog names (`s3`, `sqs`, `ga4`) that dictation spells letter by letter
+    /// ("s q s", "g a four"); learnt from the catalog by [`Language::learn_names`].
+    pub spelled: std::collections::BTreeSet<String>,
     /// Capabilities as verb + object (`capabilities.json`).
     pub capabilities: Vec<Capability>,
 }
@@ -568,6 +592,9 @@ impl Language {
                 chores: phrases(&neg.chores),
                 chore_openers: phrases(&neg.chore_openers),
                 channels,
+                corrections: phrases(&neg.corrections),
+                corrections_adjacent: phrases(&neg.corrections_adjacent),
+                correction_glue: neg.correction_glue,
             },
             delivery: DeliveryWords {
                 asks: phrases(&del.asks),
@@ -612,9 +639,14 @@ impl Language {
                     .iter()
                     .map(|p| (p.prefix.clone(), p.tool.clone()))
                     .collect(),
+                list_joins: ent.list_joins.clone(),
+                list_labels: ent.list_labels.clone(),
+                skip_before: ent.skip_before.clone(),
+                common_word_not_before: ent.common_word_not_before.clone(),
             },
             prefer_aws: phrases(&pref.aws),
             compounds: std::collections::BTreeSet::new(),
+            spelled: std::collections::BTreeSet::new(),
             capabilities: caps
                 .rules
                 .into_iter()
@@ -670,9 +702,23 @@ impl Language {
                     && !ordinary.contains(&a.as_str())
             })
             .collect();
+        self.spelled = catalog
+            .tools
+            .iter()
+            .flat_map(|t| std::iter::once(&t.name).chain(&t.aliases))
+            .flat_map(|a| words(a))
+            .filter(|w| {
+                (2..=MAX_SPELLED_LEN).contains(&w.len())
+                    && w.chars().all(|c| c.is_ascii_alphanumeric())
+                    && w.chars().any(|c| c.is_ascii_alphabetic())
+            })
+            .collect();
         self
     }
 }
+
+/// The longest word of a catalog name that dictation spells letter by letter.
+const MAX_SPELLED_LEN: usize = 5;
 
 /// The shortest one-word name joined from spoken pieces.
 const MIN_COMPOUND_LEN: usize = 5;
