@@ -31,7 +31,10 @@ pub(super) fn names_product(
         return true;
     }
     let next_after = w.after.iter().any(|a| a == next);
-    if w.not_after.iter().any(|a| a == next) {
+    // "post it in teams in the marketing channel": right after a preposition, a name may be
+    // followed by another one
+    let chained = w.before.iter().any(|b| b == prev) && w.before.iter().any(|b| b == next);
+    if !chained && w.not_after.iter().any(|a| a == next) {
         return false;
     }
     if next_after || (w.capital && capitalised_inside_sentence(toks, i, text)) {
@@ -195,10 +198,16 @@ pub(super) fn mentions(
         if let Some(cands) = catalog.first_word.get(&toks[i].w) {
             for &ai in cands {
                 let (alias, tool) = &catalog.aliases[ai];
-                let matches = alias
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| toks.get(i + k).is_some_and(|t| &t.w == w));
+                // the last word of a name of several words may be plural ("square sales")
+                let plural_of = |t: &str, w: &str| {
+                    t.strip_suffix('s')
+                        .is_some_and(|stem| stem == w || stem.strip_suffix('e') == Some(w))
+                };
+                let matches = alias.iter().enumerate().all(|(k, w)| {
+                    toks.get(i + k).is_some_and(|t| {
+                        t.w == *w || (alias.len() > 1 && k + 1 == alias.len() && plural_of(&t.w, w))
+                    })
+                });
                 if !matches {
                     continue;
                 }
@@ -321,6 +330,15 @@ mod tests {
             ("post to slack, front desk staff included", &["slack"]),
             ("the marketing and sales teams", &[]),
             ("note: a box of chocolates", &[]),
+            // plural of a name of several words; a preposition after a name after one
+            ("yesterday's square sales total", &["square"]),
+            (
+                "post it in teams in the marketing channel",
+                &["microsoft_teams"],
+            ),
+            ("measure it in square feet", &[]),
+            ("our sales teams in EMEA", &[]),
+            ("a box in the corner", &[]),
         ];
         for (text, want) in cases {
             assert_eq!(named(text), *want, "{text}");

@@ -19,6 +19,7 @@ const ENTITIES_JSON: &str = include_str!("../../data/language/entities.json");
 const TRIGGERS_JSON: &str = include_str!("../../data/language/triggers.json");
 const PREFERENCES_JSON: &str = include_str!("../../data/language/preferences.json");
 const CAPABILITIES_JSON: &str = include_str!("../../data/language/capabilities.json");
+const GRAMMAR_JSON: &str = include_str!("../../data/language/grammar.json");
 
 /// A phrase as words.
 pub(crate) type Phrase = Vec<String>;
@@ -183,6 +184,9 @@ pub(crate) struct DeliveryWords {
     pub default_need: String,
     /// The need of an ask to a team, added even when another channel is in the plan.
     pub team_need: String,
+    /// Needs an ask names for itself ("text the handyman"), added even when another channel
+    /// is in the plan.
+    pub own_channel_needs: Vec<String>,
     pub replaces_needs: Vec<String>,
     pub satisfied_by: Vec<String>,
     pub noun_uses: NounUses,
@@ -221,6 +225,7 @@ struct DeliveryFile {
     audiences: Vec<AudienceEntry>,
     default_need: String,
     team_need: String,
+    own_channel_needs: Vec<String>,
     replaces_needs: Vec<String>,
     satisfied_by: Vec<String>,
     noun_uses: NounUses,
@@ -506,6 +511,36 @@ struct CapabilityEntry {
     window: usize,
 }
 
+/// `data/language/grammar.json`: function words and small vocabularies the stages share.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Grammar {
+    /// Words passed over when a name is read off the text.
+    pub stop: Vec<String>,
+    /// Words after which an ask is a noun ("a Datadog alert").
+    pub ask_determiners: Vec<String>,
+    /// Words of an event field that make it an amount.
+    pub amount_words: Vec<String>,
+    pub message: MessageWords,
+}
+
+/// Where a dictated message starts and ends (`grammar.json`, `message`).
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct MessageWords {
+    /// Markers after which the message follows.
+    pub says: Vec<String>,
+    /// Markers after which what to remember follows.
+    pub reminds: Vec<String>,
+    /// Where an unquoted message ends, with their spaces.
+    pub ends: Vec<String>,
+}
+
+impl Grammar {
+    /// Whether `w` is a stop word.
+    pub(crate) fn stop(&self, w: &str) -> bool {
+        self.stop.iter().any(|s| s == w)
+    }
+}
+
 /// Every vocabulary of the planner.
 #[derive(Debug, Clone)]
 pub(crate) struct Language {
@@ -527,6 +562,7 @@ pub(crate) struct Language {
     pub spelled: std::collections::BTreeSet<String>,
     /// Capabilities as verb + object (`capabilities.json`).
     pub capabilities: Vec<Capability>,
+    pub grammar: Grammar,
 }
 
 fn bad(file: &str, e: &dyn std::fmt::Display) -> WorkflowError {
@@ -549,6 +585,7 @@ impl Language {
         let trig: TriggersFile = parse("triggers.json", TRIGGERS_JSON)?;
         let pref: PreferencesFile = parse("preferences.json", PREFERENCES_JSON)?;
         let caps: CapabilitiesFile = parse("capabilities.json", CAPABILITIES_JSON)?;
+        let grammar: Grammar = parse("grammar.json", GRAMMAR_JSON)?;
         let mut channels = Vec::new();
         for (word, sels) in &neg.channels {
             let sels = sels
@@ -605,6 +642,7 @@ impl Language {
                     .collect(),
                 default_need: del.default_need,
                 team_need: del.team_need,
+                own_channel_needs: del.own_channel_needs,
                 replaces_needs: del.replaces_needs,
                 satisfied_by: del.satisfied_by,
                 noun_uses: del.noun_uses,
@@ -657,6 +695,7 @@ impl Language {
                     window: c.window,
                 })
                 .collect(),
+            grammar,
             triggers: TriggerWords {
                 manual: phrases(&trig.manual),
                 webhook: phrases(&trig.webhook),
