@@ -65,7 +65,11 @@ fn ask_at(
             lang.grammar.ask_determiners.contains(&toks[p].w)
                 || named.get(p).copied().unwrap_or(false)
         });
-    !excl.negated(i) && !noun && !d.noun_uses.noun_at(toks, i)
+    // "send them the intake packet through DocuSign": a tool of the clause serves it
+    let served = (i + ask.len()..toks.len())
+        .take_while(|&k| toks[k].clause == toks[i].clause)
+        .any(|k| d.served_via.contains(&toks[k].w) && named.get(k + 1).copied().unwrap_or(false));
+    !excl.negated(i) && !noun && !served && !d.noun_uses.noun_at(toks, i)
 }
 
 /// The ask at `at` speaks of the audience words in its clause and the next.
@@ -142,6 +146,24 @@ mod tests {
         let lang = Language::builtin().unwrap();
         let toks = tokenize(text);
         unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 4).map(|(n, _)| n[0].clone())
+    }
+
+    #[test]
+    fn an_ask_served_by_a_named_tool_asks_nothing() {
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let asks = |text: &str| {
+            let toks = tokenize(text);
+            let mut named = vec![false; toks.len()];
+            for m in crate::planner::entities::mentions(&catalog, &lang, &toks, text) {
+                named[m.at..m.at + m.len].iter_mut().for_each(|x| *x = true);
+            }
+            unnamed_channel(&lang, &toks, &Exclusions::default(), &named, 0).is_some()
+        };
+        assert!(!asks("send them the intake packet through DocuSign"));
+        assert!(!asks("send the contract via PandaDoc for signature"));
+        assert!(asks("send me the DocuSign envelopes that were declined"));
+        assert!(asks("send them the packet through the portal"));
     }
 
     #[test]

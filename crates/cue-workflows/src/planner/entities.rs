@@ -339,6 +339,17 @@ mod tests {
             ("measure it in square feet", &[]),
             ("our sales teams in EMEA", &[]),
             ("a box in the corner", &[]),
+            // more names that are words
+            ("people in the customer segment 'lapsed'", &[]),
+            ("send each signup to Segment as an identify call", &["segment"]),
+            ("forward the segment events to BigQuery", &["segment", "bigquery"]),
+            ("the amplitude of the signal", &[]),
+            ("a welcome kit for new hires", &[]),
+            ("add them as kit subscribers", &["convertkit"]),
+            ("circle back with the team", &[]),
+            ("when a circle build fails", &["circleci"]),
+            ("our greenhouse gas report", &[]),
+            ("move the greenhouse candidate to onsite", &["greenhouse"]),
         ];
         for (text, want) in cases {
             assert_eq!(named(text), *want, "{text}");

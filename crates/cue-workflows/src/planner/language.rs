@@ -187,6 +187,8 @@ pub(crate) struct DeliveryWords {
     /// Needs an ask names for itself ("text the handyman"), added even when another channel
     /// is in the plan.
     pub own_channel_needs: Vec<String>,
+    /// Words before a tool that serves the ask of their clause ("through DocuSign").
+    pub served_via: Vec<String>,
     pub replaces_needs: Vec<String>,
     pub satisfied_by: Vec<String>,
     pub noun_uses: NounUses,
@@ -226,6 +228,7 @@ struct DeliveryFile {
     default_need: String,
     team_need: String,
     own_channel_needs: Vec<String>,
+    served_via: Vec<String>,
     replaces_needs: Vec<String>,
     satisfied_by: Vec<String>,
     noun_uses: NounUses,
@@ -643,6 +646,7 @@ impl Language {
                 default_need: del.default_need,
                 team_need: del.team_need,
                 own_channel_needs: del.own_channel_needs,
+                served_via: del.served_via,
                 replaces_needs: del.replaces_needs,
                 satisfied_by: del.satisfied_by,
                 noun_uses: del.noun_uses,

@@ -131,6 +131,12 @@ mod tests {
                 "the sharepoint library, dropbox and google drive",
             ),
             ("my o three sixty five inbox", "my outlook inbox"),
+            // ordinary words dictation splits, which the policy and trigger stages read whole
+            (
+                "save the pass words and user names they type",
+                "save the passwords and usernames they type",
+            ),
+            ("give me a web hook that e mails me", "give me a webhook that emails me"),
         ];
         for (input, want) in cases {
             assert_eq!(respell(&lang, input, true), want, "{input}");

@@ -313,6 +313,16 @@ mod tests {
         // a tool named outside the negation stays
         let ex = excluded("don't email me, use Gmail drafts instead");
         assert!(!ex.contains(&"gmail".to_owned()), "{ex:?}");
+        // a kind of tool by its category word
+        let ex = excluded("skip the CRM, just add them to a Google Sheet");
+        assert!(
+            ex.contains(&"hubspot".to_owned()) && ex.contains(&"salesforce".to_owned()),
+            "{ex:?}"
+        );
+        assert!(!ex.contains(&"google_sheets".to_owned()), "{ex:?}");
+        let ex = excluded("no spreadsheets, put it in Notion");
+        assert!(ex.contains(&"google_sheets".to_owned()), "{ex:?}");
+        assert!(!ex.contains(&"notion".to_owned()), "{ex:?}");
     }
 
     #[test]
