@@ -341,8 +341,14 @@ mod tests {
             ("a box in the corner", &[]),
             // more names that are words
             ("people in the customer segment 'lapsed'", &[]),
-            ("send each signup to Segment as an identify call", &["segment"]),
-            ("forward the segment events to BigQuery", &["segment", "bigquery"]),
+            (
+                "send each signup to Segment as an identify call",
+                &["segment"],
+            ),
+            (
+                "forward the segment events to BigQuery",
+                &["segment", "bigquery"],
+            ),
             ("the amplitude of the signal", &[]),
             ("a welcome kit for new hires", &[]),
             ("add them as kit subscribers", &["convertkit"]),

@@ -136,7 +136,10 @@ mod tests {
                 "save the pass words and user names they type",
                 "save the passwords and usernames they type",
             ),
-            ("give me a web hook that e mails me", "give me a webhook that emails me"),
+            (
+                "give me a web hook that e mails me",
+                "give me a webhook that emails me",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(respell(&lang, input, true), want, "{input}");
