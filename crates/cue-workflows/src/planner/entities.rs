@@ -43,6 +43,10 @@ pub(super) fn names_product(
     if w.not_before.iter().any(|b| b == prev) {
         return false;
     }
+    // "ready to box": `to` after such a word is an infinitive
+    if prev == "to" && i >= 2 && lang.entities.infinitive_before_to.contains(&toks[i - 2].w) {
+        return false;
+    }
     let before = (0..i)
         .rev()
         .map(|k| toks[k].w.as_str())
@@ -163,6 +167,21 @@ fn capitalised_inside_sentence(toks: &[Tok], i: usize, text: &str) -> bool {
     capital && !sentence_start && !shouting
 }
 
+/// A one-word catalog name typed with a slip ("twillio", "klayvio"): same first and last
+/// letter, same letters; not for words that are themselves a catalog name or an ordinary
+/// word the data describes.
+fn typo(catalog: &Catalog, lang: &Language, t: &Tok) -> Option<usize> {
+    if t.w.len() < 6
+        || !t.w.chars().all(|c| c.is_ascii_alphabetic())
+        || catalog.first_word.contains_key(&t.w)
+        || lang.ordinary.iter().any(|o| o.word == t.w)
+    {
+        return None;
+    }
+    let id = lang.typos.get(&super::language::typo_key(&t.w))?;
+    catalog.tools.iter().position(|x| x.id == *id)
+}
+
 /// A tool named by a written form that starts at this token (`r/dataengineering`).
 fn prefixed(catalog: &Catalog, lang: &Language, t: &Tok, text: &str) -> Option<usize> {
     if t.w.is_empty() {
@@ -240,6 +259,11 @@ pub(super) fn mentions(
             }
         }
         if found.is_none()
+            && let Some(t) = typo(catalog, lang, &toks[i])
+        {
+            found = Some((t, 1));
+        }
+        if found.is_none()
             && let Some(t) = prefixed(catalog, lang, &toks[i], text)
         {
             found = Some((t, 1));
@@ -275,7 +299,7 @@ mod tests {
 
     fn named(text: &str) -> Vec<String> {
         let catalog = Catalog::builtin().unwrap();
-        let lang = Language::builtin().unwrap();
+        let lang = Language::builtin().unwrap().learn_names(&catalog);
         let toks = tokenize(text);
         mentions(&catalog, &lang, &toks, text)
             .iter()
@@ -356,6 +380,23 @@ mod tests {
             ("when a circle build fails", &["circleci"]),
             ("our greenhouse gas report", &[]),
             ("move the greenhouse candidate to onsite", &["greenhouse"]),
+            // an infinitive is no destination; a name's own nouns; typing slips
+            (
+                "when an order is ready to box make the label in shippo",
+                &["shippo"],
+            ),
+            ("save the label to box", &["box"]),
+            ("ring up each sale from the square register", &["square"]),
+            ("reconcile the Xero bank feed", &["xero"]),
+            (
+                "post new items from the blog feed to Slack",
+                &["rss", "slack"],
+            ),
+            (
+                "when twillio gets a reply, update klayvio",
+                &["twilio", "klaviyo"],
+            ),
+            ("discard the rows and post to discord", &["discord"]),
         ];
         for (text, want) in cases {
             assert_eq!(named(text), *want, "{text}");

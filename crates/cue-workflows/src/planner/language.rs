@@ -383,6 +383,8 @@ pub(crate) struct EntityRules {
     pub skip_before: Vec<String>,
     /// Words before a `common_word` alias the data does not describe that make it a word.
     pub common_word_not_before: Vec<String>,
+    /// Words after which `to` is an infinitive ("ready to box"), not a destination.
+    pub infinitive_before_to: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -403,6 +405,7 @@ struct EntitiesFile {
     list_labels: Vec<String>,
     skip_before: Vec<String>,
     common_word_not_before: Vec<String>,
+    infinitive_before_to: Vec<String>,
     prefixes: Vec<PrefixEntry>,
     before: Vec<String>,
     after: Vec<String>,
@@ -563,6 +566,10 @@ pub(crate) struct Language {
     /// Short words of catalog names (`s3`, `sqs`, `ga4`) that dictation spells letter by letter
     /// ("s q s", "g a four"); learnt from the catalog by [`Language::learn_names`].
     pub spelled: std::collections::BTreeSet<String>,
+    /// One-word catalog names by their typo key (see [`typo_key`]), for names typed with a
+    /// letter doubled or dropped or two letters swapped ("twillio", "klayvio"); learnt from the
+    /// catalog by [`Language::learn_names`]. Names whose key two tools share are left out.
+    pub typos: BTreeMap<String, String>,
     /// Capabilities as verb + object (`capabilities.json`).
     pub capabilities: Vec<Capability>,
     pub grammar: Grammar,
@@ -685,10 +692,12 @@ impl Language {
                 list_labels: ent.list_labels.clone(),
                 skip_before: ent.skip_before.clone(),
                 common_word_not_before: ent.common_word_not_before.clone(),
+                infinitive_before_to: ent.infinitive_before_to.clone(),
             },
             prefer_aws: phrases(&pref.aws),
             compounds: std::collections::BTreeSet::new(),
             spelled: std::collections::BTreeSet::new(),
+            typos: BTreeMap::new(),
             capabilities: caps
                 .rules
                 .into_iter()
@@ -756,8 +765,46 @@ impl Language {
                     && w.chars().any(|c| c.is_ascii_alphabetic())
             })
             .collect();
+        let mut typos: BTreeMap<String, Option<String>> = BTreeMap::new();
+        for t in &catalog.tools {
+            for a in std::iter::once(&t.name).chain(&t.aliases) {
+                let a = a.to_ascii_lowercase();
+                if a.len() < MIN_TYPO_LEN
+                    || !a.chars().all(|c| c.is_ascii_alphabetic())
+                    || ordinary.contains(&a.as_str())
+                {
+                    continue;
+                }
+                let slot = typos
+                    .entry(typo_key(&a))
+                    .or_insert_with(|| Some(t.id.clone()));
+                if slot.as_deref() != Some(t.id.as_str()) {
+                    *slot = None;
+                }
+            }
+        }
+        self.typos = typos
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
         self
     }
+}
+
+/// The shortest one-word name whose typos are recognised.
+const MIN_TYPO_LEN: usize = 6;
+
+/// A word's key for typing slips that keep its letters: its first and last letter and the
+/// set of its letters in order of the alphabet, doubled letters counted once ("twillio" and
+/// "twilio", "klayvio" and "klaviyo", "hubpsot" and "hubspot" share a key; "discard" and
+/// "discord" do not).
+pub(crate) fn typo_key(w: &str) -> String {
+    let mut letters: Vec<char> = w.chars().collect();
+    letters.sort_unstable();
+    letters.dedup();
+    let first = w.chars().next().unwrap_or(' ');
+    let last = w.chars().next_back().unwrap_or(' ');
+    format!("{first}{last}:{}", letters.into_iter().collect::<String>())
 }
 
 /// The longest word of a catalog name that dictation spells letter by letter.

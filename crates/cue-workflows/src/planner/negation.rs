@@ -127,6 +127,9 @@ pub(super) fn exclusions(
                 let end = clause_end(toks, i);
                 if let Some(j) = (i + open.len()..end).find(|&j| phrase_at(toks, j, close)) {
                     scopes.push(i + open.len()..j);
+                } else if let Some(j) = listed_until(lang, toks, ms, i + open.len(), close) {
+                    // "leave Pinterest and TikTok alone": a list crosses the clause break
+                    scopes.push(i + open.len()..j);
                 }
             }
         }
@@ -179,6 +182,34 @@ pub(super) fn exclusions(
         tools,
         prefer_aws,
     }
+}
+
+/// Where `close` starts after a list of tools from `from` (tool names, glue words and list
+/// joins only), if it does.
+fn listed_until(
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+    from: usize,
+    close: &[String],
+) -> Option<usize> {
+    let n = &lang.negation;
+    let mut k = from;
+    let mut named = false;
+    while k < toks.len() {
+        if phrase_at(toks, k, close) {
+            return named.then_some(k);
+        }
+        if let Some(m) = ms.iter().find(|m| m.at == k) {
+            named = true;
+            k += m.len;
+        } else if n.glue.contains(&toks[k].w) || lang.entities.list_joins.contains(&toks[k].w) {
+            k += 1;
+        } else {
+            return None;
+        }
+    }
+    None
 }
 
 /// The most tokens between a retracted tool and the correction cue.
@@ -291,6 +322,18 @@ mod tests {
                 &["shopify"],
             ),
             ("we got rid of Mailchimp, use Klaviyo", &["mailchimp"]),
+            (
+                "post it to Instagram. Leave Pinterest and TikTok alone.",
+                &["pinterest", "tiktok"],
+            ),
+            (
+                "archive them, and under no circumstances ping the channel in Slack",
+                &["slack"],
+            ),
+            (
+                "mirror Linear issues into GitHub; nothing should be created in Jira either",
+                &["jira"],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(excluded(text), *want, "{text}");
@@ -320,6 +363,12 @@ mod tests {
             "{ex:?}"
         );
         assert!(!ex.contains(&"google_sheets".to_owned()), "{ex:?}");
+        let ex = excluded("without using any AI service, copy the conversations into Jira");
+        assert!(
+            ex.contains(&"openai".to_owned()) && ex.contains(&"anthropic".to_owned()),
+            "{ex:?}"
+        );
+        assert!(!ex.contains(&"jira".to_owned()), "{ex:?}");
         let ex = excluded("no spreadsheets, put it in Notion");
         assert!(ex.contains(&"google_sheets".to_owned()), "{ex:?}");
         assert!(!ex.contains(&"notion".to_owned()), "{ex:?}");
