@@ -157,6 +157,7 @@ pub(super) fn apply(
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::dictated;
 
