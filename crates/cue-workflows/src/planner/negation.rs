@@ -334,6 +334,11 @@ mod tests {
                 "mirror Linear issues into GitHub; nothing should be created in Jira either",
                 &["jira"],
             ),
+            (
+                "we're moving off HubSpot, add new leads to Pipedrive",
+                &["hubspot"],
+            ),
+            ("we are phasing out Trello, use Asana", &["trello"]),
         ];
         for (text, want) in cases {
             assert_eq!(excluded(text), *want, "{text}");
@@ -435,6 +440,7 @@ mod tests {
             "skip weekends and post the Jira summary to Slack",
             "drop a message in Slack when a Stripe payout lands",
             "drop the file into Google Drive and tell me",
+            "when a deal is dropping in value in HubSpot, tell #sales",
         ] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
         }
