@@ -71,12 +71,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Tok> {
 const FILLERS: &[&str] = &[
     "um", "umm", "uh", "uhh", "uhm", "erm", "er", "hmm", "mm", "ah", "eh",
 ];
-const FILLER_PHRASES: &[&[&str]] = &[
-    &["you", "know"],
-    &["i", "mean"],
-    &["kind", "of"],
-    &["sort", "of"],
-];
+const FILLER_PHRASES: &[&[&str]] = &[&["you", "know"], &["kind", "of"], &["sort", "of"]];
 
 const UNITS: &[(&str, u32)] = &[
     ("zero", 0),

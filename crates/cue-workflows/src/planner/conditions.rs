@@ -1,19 +1,14 @@
 //! Conditions in the text ("orders over $200", "severity is 'critical'").
 
-use super::STOP;
+use super::language::Grammar;
 use crate::catalog::{Field, FieldType};
 use crate::model::{CompareOp, Condition};
 use crate::text::Tok;
 
-/// A condition found in the text, with the token it starts at.
-/// Words that mean an amount of money when a comparison names only the thing ("an order over
-/// $200" compares the order's total).
-const AMOUNT_WORDS: &[&str] = &["total", "amount", "value", "price"];
-
 /// Points a condition at the event field it means: a field whose words or name are the word the
 /// text used, or, for a comparison of amounts, the field described as the total or amount.
 /// `false` when nothing fits (the field is left as the text said it).
-pub(super) fn resolve_field(fields: &[Field], c: &mut Condition) -> bool {
+pub(super) fn resolve_field(g: &Grammar, fields: &[Field], c: &mut Condition) -> bool {
     let word = c.field.to_ascii_lowercase();
     let leaf = |f: &Field| f.path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let named = fields
@@ -32,11 +27,11 @@ pub(super) fn resolve_field(fields: &[Field], c: &mut Condition) -> bool {
         matches!(f.kind, FieldType::Number | FieldType::Integer)
             || f.words
                 .iter()
-                .any(|w| AMOUNT_WORDS.iter().any(|a| w.split(' ').any(|x| x == *a)))
+                .any(|w| g.amount_words.iter().any(|a| w.split(' ').any(|x| x == a)))
     };
     let chosen = match named {
         Some(f) if !numeric_op || numeric(f) => Some(f),
-        _ if numeric_op => AMOUNT_WORDS.iter().find_map(|a| {
+        _ if numeric_op => g.amount_words.iter().find_map(|a| {
             fields
                 .iter()
                 .find(|f| f.words.iter().any(|w| w == a) || leaf(f).contains(a))
@@ -52,7 +47,7 @@ pub(super) fn resolve_field(fields: &[Field], c: &mut Condition) -> bool {
     }
 }
 
-pub(super) fn conditions(toks: &[Tok], text: &str) -> Vec<(usize, Condition)> {
+pub(super) fn conditions(g: &Grammar, toks: &[Tok], text: &str) -> Vec<(usize, Condition)> {
     let mut out = Vec::new();
     let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
     let mut i = 0;
@@ -153,7 +148,7 @@ pub(super) fn conditions(toks: &[Tok], text: &str) -> Vec<(usize, Condition)> {
                 (0..start)
                     .rev()
                     .map(&w)
-                    .find(|x| !STOP.contains(x) && !x.chars().all(|c| c.is_ascii_digit()))
+                    .find(|x| !g.stop(x) && !x.chars().all(|c| c.is_ascii_digit()))
                     .unwrap_or("value")
                     .to_owned()
             };
@@ -247,7 +242,8 @@ mod tests {
             value: "1".to_owned(),
             description: String::new(),
         };
-        resolve_field(&e.fields, &mut c).then_some(c.field)
+        let lang = crate::planner::Language::builtin().unwrap();
+        resolve_field(&lang.grammar, &e.fields, &mut c).then_some(c.field)
     }
 
     #[test]

@@ -7,11 +7,6 @@ use super::language::{Language, any_at};
 use super::negation::Exclusions;
 use crate::text::Tok;
 
-/// Words after which an ask is a noun ("a Datadog alert", "the notification settings").
-const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "new", "each", "every", "this", "that", "any",
-];
-
 /// The needs that could deliver the message, best first, and the token of the request, if the
 /// prompt asks for a message (not under a negation, not a noun after a determiner or a tool
 /// name: `named[i]` is whether token `i` is part of a tool name).
@@ -67,9 +62,14 @@ fn ask_at(
     let noun = ask.len() == 1
         && i < trigger_end
         && i.checked_sub(1).is_some_and(|p| {
-            DETERMINERS.contains(&toks[p].w.as_str()) || named.get(p).copied().unwrap_or(false)
+            lang.grammar.ask_determiners.contains(&toks[p].w)
+                || named.get(p).copied().unwrap_or(false)
         });
-    !excl.negated(i) && !noun && !d.noun_uses.noun_at(toks, i)
+    // "send them the intake packet through DocuSign": a tool of the clause serves it
+    let served = (i + ask.len()..toks.len())
+        .take_while(|&k| toks[k].clause == toks[i].clause)
+        .any(|k| d.served_via.contains(&toks[k].w) && named.get(k + 1).copied().unwrap_or(false));
+    !excl.negated(i) && !noun && !served && !d.noun_uses.noun_at(toks, i)
 }
 
 /// The ask at `at` speaks of the audience words in its clause and the next.
@@ -106,6 +106,26 @@ pub(super) fn team_ask<'l>(
         .map(|at| (at, need.as_str()))
 }
 
+/// An ask that names `need`'s channel in its own clause ("text the handyman", "send them a
+/// welcome text"): the token of the ask.
+pub(super) fn own_channel_ask(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    trigger_end: usize,
+    need: &str,
+) -> Option<usize> {
+    let (words, _) = lang.delivery.audiences.iter().find(|(_, n)| n == need)?;
+    (0..toks.len())
+        .filter(|&i| ask_at(lang, toks, excl, named, trigger_end, i))
+        .find(|&at| {
+            (at..toks.len())
+                .take_while(|&i| toks[i].clause == toks[at].clause)
+                .any(|i| !excl.negated(i) && any_at(toks, i, words).is_some())
+        })
+}
+
 /// How the assumption names the audience of a need.
 pub(super) fn audience_words(need: &str) -> &'static str {
     match need {
@@ -126,6 +146,52 @@ mod tests {
         let lang = Language::builtin().unwrap();
         let toks = tokenize(text);
         unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 4).map(|(n, _)| n[0].clone())
+    }
+
+    #[test]
+    fn an_ask_served_by_a_named_tool_asks_nothing() {
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let asks = |text: &str| {
+            let toks = tokenize(text);
+            let mut named = vec![false; toks.len()];
+            for m in crate::planner::entities::mentions(&catalog, &lang, &toks, text) {
+                named[m.at..m.at + m.len].iter_mut().for_each(|x| *x = true);
+            }
+            unnamed_channel(&lang, &toks, &Exclusions::default(), &named, 0).is_some()
+        };
+        assert!(!asks("send them the intake packet through DocuSign"));
+        assert!(!asks("send the contract via PandaDoc for signature"));
+        assert!(asks("send me the DocuSign envelopes that were declined"));
+        assert!(asks("send them the packet through the portal"));
+    }
+
+    #[test]
+    fn an_ask_that_names_its_channel_gets_it() {
+        let lang = Language::builtin().unwrap();
+        let sms = |text: &str| {
+            let toks = tokenize(text);
+            own_channel_ask(&lang, &toks, &Exclusions::default(), &[], 0, "SMS").is_some()
+        };
+        for text in [
+            "when one comes in make a trello card and text the handyman",
+            "send the user a welcome text and add them to klaviyo",
+            "grab my calendar and text it to me",
+            "the sales total texted to me every night",
+            "send them a text within five minutes",
+        ] {
+            assert!(sms(text), "{text}");
+        }
+        for text in [
+            "email me the text of the contract",
+            "summarise the text and post it to Slack",
+            "send me the sales total",
+            "reply to the email with the text of the policy",
+            "send the tenant a DocuSign renewal envelope",
+            "extract a plain text version and save it to Drive",
+        ] {
+            assert!(!sms(text), "{text}");
+        }
     }
 
     #[test]

@@ -3,23 +3,38 @@
 //! "monday") counts only in context (`data/language/entities.json`).
 
 use super::Mention;
-use super::language::{Language, OrdinaryWord};
+use super::language::{Language, OrdinaryWord, any_at};
 use crate::catalog::Catalog;
 use crate::text::Tok;
 
-/// Words before a common-word alias that mean it is not the tool ("every monday"), for
-/// catalog tools marked `common_word` that the language data does not describe.
-const NOT_TOOL_BEFORE: &[&str] = &["every", "each", "per", "a", "this", "next", "last"];
-
-/// Possessives skipped when looking for the word before a name ("in our Teams").
-const DETERMINERS: &[&str] = &["our", "my", "your", "their", "the", "its"];
-
 /// Whether the ordinary word at token `i` names the product.
-pub(super) fn names_product(w: &OrdinaryWord, toks: &[Tok], i: usize, text: &str) -> bool {
-    let next = toks.get(i + 1).map_or("", |t| t.w.as_str());
+pub(super) fn names_product(
+    lang: &Language,
+    w: &OrdinaryWord,
+    toks: &[Tok],
+    i: usize,
+    text: &str,
+) -> bool {
+    // "notion's api": the word after a possessive
+    let possessive = toks
+        .get(i + 1)
+        .is_some_and(|n| n.w == "s" && matches!(&text[toks[i].end..n.start], "'" | "’"));
+    let next_at = if possessive { i + 2 } else { i + 1 };
+    let next = toks.get(next_at).map_or("", |t| t.w.as_str());
+    // "Zoom: when a registrant joins ...": a name as the label of what follows
+    if w.capital && labels(toks, i, text) {
+        return true;
+    }
     let prev = i.checked_sub(1).map_or("", |k| toks[k].w.as_str());
+    // "summarise notion's changes": only a name has a possessive here
+    if w.capital && possessive && !w.not_before.iter().any(|b| b == prev) {
+        return true;
+    }
     let next_after = w.after.iter().any(|a| a == next);
-    if w.not_after.iter().any(|a| a == next) {
+    // "post it in teams in the marketing channel": right after a preposition, a name may be
+    // followed by another one
+    let chained = w.before.iter().any(|b| b == prev) && w.before.iter().any(|b| b == next);
+    if !chained && w.not_after.iter().any(|a| a == next) {
         return false;
     }
     if next_after || (w.capital && capitalised_inside_sentence(toks, i, text)) {
@@ -28,13 +43,111 @@ pub(super) fn names_product(w: &OrdinaryWord, toks: &[Tok], i: usize, text: &str
     if w.not_before.iter().any(|b| b == prev) {
         return false;
     }
+    // "ready to box": `to` after such a word is an infinitive
+    if prev == "to" && i >= 2 && lang.entities.infinitive_before_to.contains(&toks[i - 2].w) {
+        return false;
+    }
     let before = (0..i)
         .rev()
         .map(|k| toks[k].w.as_str())
-        .find(|x| !DETERMINERS.contains(x))
+        .find(|x| !lang.entities.skip_before.iter().any(|d| d == x))
         .unwrap_or("");
     w.before.iter().any(|b| b == before)
 }
+
+/// Whether token `i` starts its sentence and a colon follows it ("notion: add a page").
+fn labels(toks: &[Tok], i: usize, text: &str) -> bool {
+    let t = &toks[i];
+    text[t.end..].starts_with(':')
+        && text[..t.start]
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, '.' | '!' | '?' | '\n' | '(' | '"' | '\''))
+}
+
+/// Whether tokens `a` and `b` (`a` before `b`) stand next to each other in a list: a comma, a
+/// slash or an ampersand between them, or one of `joins` as the only word between.
+fn listed_together(lang: &Language, toks: &[Tok], a: usize, b: usize, text: &str) -> bool {
+    let between = text[toks[a].end..toks[b].start].trim();
+    match b - a {
+        1 => matches!(between, "," | "/" | "&" | "+"),
+        2 => {
+            lang.entities.list_joins.contains(&toks[a + 1].w)
+                && matches!(text[toks[a].end..toks[a + 1].start].trim(), "" | ",")
+        }
+        _ => false,
+    }
+}
+
+/// Ordinary words listed next to a named tool ("post it to slack, teams and email"), or after
+/// a list label ("tools: linear, notion"), name products too, unless their own context says
+/// otherwise ("slack and the front office").
+fn listed(catalog: &Catalog, lang: &Language, toks: &[Tok], text: &str, out: &mut Vec<Mention>) {
+    loop {
+        let mut added = false;
+        for i in 0..toks.len() {
+            if out.iter().any(|m| m.at <= i && i < m.at + m.len) {
+                continue;
+            }
+            let Some(o) = lang.ordinary.iter().find(|o| o.word == toks[i].w) else {
+                continue;
+            };
+            let left = out.iter().any(|m| {
+                let end = m.at + m.len - 1;
+                end < i && listed_together(lang, toks, end, i, text)
+            });
+            let right = out
+                .iter()
+                .any(|m| m.at > i && listed_together(lang, toks, i, m.at, text));
+            // a veto word that is the list's own join ("teams and slack") vetoes nothing
+            let prev = i.checked_sub(1).map_or("", |k| toks[k].w.as_str());
+            let next = toks.get(i + 1).map_or("", |t| t.w.as_str());
+            if (!left && o.not_before.iter().any(|b| b == prev))
+                || (!right && o.not_after.iter().any(|a| a == next))
+            {
+                continue;
+            }
+            let after_label = i.checked_sub(1).is_some_and(|k| {
+                lang.entities.list_labels.contains(&toks[k].w)
+                    && text[toks[k].end..toks[i].start].trim() == ":"
+            });
+            let beside = left || right || corrects(lang, toks, i, out);
+            if (after_label || beside)
+                && let Some(t) = catalog.tools.iter().position(|t| t.id == o.tool)
+            {
+                out.push(Mention {
+                    tool: t,
+                    at: i,
+                    len: 1,
+                    clause: toks[i].clause,
+                });
+                added = true;
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    out.sort_by_key(|m| m.at);
+}
+
+/// Whether token `i` follows a self-correction of a named tool ("slack no wait teams").
+fn corrects(lang: &Language, toks: &[Tok], i: usize, out: &[Mention]) -> bool {
+    let n = &lang.negation;
+    (i.saturating_sub(CUE_REACH)..i).any(|k| {
+        let cue =
+            any_at(toks, k, &n.corrections).or_else(|| any_at(toks, k, &n.corrections_adjacent));
+        cue.is_some_and(|p| {
+            k + p.len() <= i
+                && (k + p.len()..i).all(|j| n.correction_glue.contains(&toks[j].w))
+                && out.iter().any(|m| m.at + m.len <= k)
+        })
+    })
+}
+
+/// The most words between a correction cue's start and the name it brings.
+const CUE_REACH: usize = 6;
 
 /// A word typed with a capital letter that is not the first of its sentence.
 fn capitalised_inside_sentence(toks: &[Tok], i: usize, text: &str) -> bool {
@@ -52,6 +165,21 @@ fn capitalised_inside_sentence(toks: &[Tok], i: usize, text: &str) -> bool {
     let shouting = text.chars().filter(char::is_ascii_lowercase).count() * 4
         < text.chars().filter(char::is_ascii_uppercase).count();
     capital && !sentence_start && !shouting
+}
+
+/// A one-word catalog name typed with a slip ("twillio", "klayvio"): same first and last
+/// letter, same letters; not for words that are themselves a catalog name or an ordinary
+/// word the data describes.
+fn typo(catalog: &Catalog, lang: &Language, t: &Tok) -> Option<usize> {
+    if t.w.len() < 6
+        || !t.w.chars().all(|c| c.is_ascii_alphabetic())
+        || catalog.first_word.contains_key(&t.w)
+        || lang.ordinary.iter().any(|o| o.word == t.w)
+    {
+        return None;
+    }
+    let id = lang.typos.get(&super::language::typo_key(&t.w))?;
+    catalog.tools.iter().position(|x| x.id == *id)
 }
 
 /// A tool named by a written form that starts at this token (`r/dataengineering`).
@@ -89,21 +217,30 @@ pub(super) fn mentions(
         if let Some(cands) = catalog.first_word.get(&toks[i].w) {
             for &ai in cands {
                 let (alias, tool) = &catalog.aliases[ai];
-                let matches = alias
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| toks.get(i + k).is_some_and(|t| &t.w == w));
+                // the last word of a name of several words may be plural ("square sales")
+                let plural_of = |t: &str, w: &str| {
+                    t.strip_suffix('s')
+                        .is_some_and(|stem| stem == w || stem.strip_suffix('e') == Some(w))
+                };
+                let matches = alias.iter().enumerate().all(|(k, w)| {
+                    toks.get(i + k).is_some_and(|t| {
+                        t.w == *w || (alias.len() > 1 && k + 1 == alias.len() && plural_of(&t.w, w))
+                    })
+                });
                 if !matches {
                     continue;
                 }
                 if alias.len() == 1 {
                     if let Some(o) = ordinary.filter(|o| catalog.tool_at(*tool).id == o.tool) {
-                        if !names_product(o, toks, i, text) {
+                        if !names_product(lang, o, toks, i, text) {
                             continue;
                         }
                     } else if catalog.tool_at(*tool).common_word
                         && i > 0
-                        && NOT_TOOL_BEFORE.contains(&toks[i - 1].w.as_str())
+                        && lang
+                            .entities
+                            .common_word_not_before
+                            .contains(&toks[i - 1].w)
                     {
                         continue;
                     }
@@ -122,13 +259,18 @@ pub(super) fn mentions(
             }
         }
         if found.is_none()
+            && let Some(t) = typo(catalog, lang, &toks[i])
+        {
+            found = Some((t, 1));
+        }
+        if found.is_none()
             && let Some(t) = prefixed(catalog, lang, &toks[i], text)
         {
             found = Some((t, 1));
         }
         if found.is_none()
             && let Some(o) = ordinary
-            && names_product(o, toks, i, text)
+            && names_product(lang, o, toks, i, text)
             && let Some(t) = catalog.tools.iter().position(|t| t.id == o.tool)
         {
             found = Some((t, 1));
@@ -145,6 +287,7 @@ pub(super) fn mentions(
             i += 1;
         }
     }
+    listed(catalog, lang, toks, text, &mut out);
     out
 }
 
@@ -156,7 +299,7 @@ mod tests {
 
     fn named(text: &str) -> Vec<String> {
         let catalog = Catalog::builtin().unwrap();
-        let lang = Language::builtin().unwrap();
+        let lang = Language::builtin().unwrap().learn_names(&catalog);
         let toks = tokenize(text);
         mentions(&catalog, &lang, &toks, text)
             .iter()
@@ -191,6 +334,69 @@ mod tests {
             ("accept a GitHub-style push payload", &[]),
             ("send me the top posts from r/dataengineering", &["reddit"]),
             ("new plaid transactions over 200", &["plaid"]),
+            // a label, a list, a possessive
+            ("notion: add a page for each new lead", &["notion"]),
+            ("zoom: when a registrant joins, tell me", &["zoom"]),
+            ("tools: linear, notion", &["linear", "notion"]),
+            (
+                "post it to slack, teams and discord",
+                &["slack", "microsoft_teams", "discord"],
+            ),
+            (
+                "copy the Jira issues to linear and slack",
+                &["jira", "linear", "slack"],
+            ),
+            ("summarise notion's changes", &["notion"]),
+            ("the Box's folder", &["box"]),
+            ("front: reply drafts for every new message", &["front"]),
+            ("monday: post the list", &[]),
+            ("slack and the front office", &["slack"]),
+            ("post to slack, front desk staff included", &["slack"]),
+            ("the marketing and sales teams", &[]),
+            ("note: a box of chocolates", &[]),
+            // plural of a name of several words; a preposition after a name after one
+            ("yesterday's square sales total", &["square"]),
+            (
+                "post it in teams in the marketing channel",
+                &["microsoft_teams"],
+            ),
+            ("measure it in square feet", &[]),
+            ("our sales teams in EMEA", &[]),
+            ("a box in the corner", &[]),
+            // more names that are words
+            ("people in the customer segment 'lapsed'", &[]),
+            (
+                "send each signup to Segment as an identify call",
+                &["segment"],
+            ),
+            (
+                "forward the segment events to BigQuery",
+                &["segment", "bigquery"],
+            ),
+            ("the amplitude of the signal", &[]),
+            ("a welcome kit for new hires", &[]),
+            ("add them as kit subscribers", &["convertkit"]),
+            ("circle back with the team", &[]),
+            ("when a circle build fails", &["circleci"]),
+            ("our greenhouse gas report", &[]),
+            ("move the greenhouse candidate to onsite", &["greenhouse"]),
+            // an infinitive is no destination; a name's own nouns; typing slips
+            (
+                "when an order is ready to box make the label in shippo",
+                &["shippo"],
+            ),
+            ("save the label to box", &["box"]),
+            ("ring up each sale from the square register", &["square"]),
+            ("reconcile the Xero bank feed", &["xero"]),
+            (
+                "post new items from the blog feed to Slack",
+                &["rss", "slack"],
+            ),
+            (
+                "when twillio gets a reply, update klayvio",
+                &["twilio", "klaviyo"],
+            ),
+            ("discard the rows and post to discord", &["discord"]),
         ];
         for (text, want) in cases {
             assert_eq!(named(text), *want, "{text}");

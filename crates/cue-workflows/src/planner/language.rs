@@ -19,6 +19,7 @@ const ENTITIES_JSON: &str = include_str!("../../data/language/entities.json");
 const TRIGGERS_JSON: &str = include_str!("../../data/language/triggers.json");
 const PREFERENCES_JSON: &str = include_str!("../../data/language/preferences.json");
 const CAPABILITIES_JSON: &str = include_str!("../../data/language/capabilities.json");
+const GRAMMAR_JSON: &str = include_str!("../../data/language/grammar.json");
 
 /// A phrase as words.
 pub(crate) type Phrase = Vec<String>;
@@ -118,6 +119,12 @@ pub(crate) struct Negation {
     pub chore_openers: Vec<Phrase>,
     /// Channel words and the tools they select.
     pub channels: Vec<(Phrase, Vec<Selector>)>,
+    /// Self-corrections: the tool after the cue replaces one named before it.
+    pub corrections: Vec<Phrase>,
+    /// Corrections that count only right after the tool they retract ("GitLab? no, Discord").
+    pub corrections_adjacent: Vec<Phrase>,
+    /// Words that may stand between a correction cue and the new tool.
+    pub correction_glue: Vec<String>,
 }
 
 /// Which tools a channel word stands for.
@@ -164,6 +171,9 @@ struct NegationFile {
     #[serde(default)]
     chore_openers: Vec<String>,
     channels: BTreeMap<String, Vec<String>>,
+    corrections: Vec<String>,
+    corrections_adjacent: Vec<String>,
+    correction_glue: Vec<String>,
 }
 
 /// `data/language/delivery.json`.
@@ -174,6 +184,11 @@ pub(crate) struct DeliveryWords {
     pub default_need: String,
     /// The need of an ask to a team, added even when another channel is in the plan.
     pub team_need: String,
+    /// Needs an ask names for itself ("text the handyman"), added even when another channel
+    /// is in the plan.
+    pub own_channel_needs: Vec<String>,
+    /// Words before a tool that serves the ask of their clause ("through DocuSign").
+    pub served_via: Vec<String>,
     pub replaces_needs: Vec<String>,
     pub satisfied_by: Vec<String>,
     pub noun_uses: NounUses,
@@ -212,6 +227,8 @@ struct DeliveryFile {
     audiences: Vec<AudienceEntry>,
     default_need: String,
     team_need: String,
+    own_channel_needs: Vec<String>,
+    served_via: Vec<String>,
     replaces_needs: Vec<String>,
     satisfied_by: Vec<String>,
     noun_uses: NounUses,
@@ -358,6 +375,16 @@ pub(crate) struct EntityRules {
     pub imitation: Vec<String>,
     /// Written forms that name a tool (`r/` → Reddit).
     pub prefixes: Vec<(String, String)>,
+    /// Words that join the items of a list ("slack, teams and zoom").
+    pub list_joins: Vec<String>,
+    /// Words that, with a colon, open a list of tools ("tools: linear, notion").
+    pub list_labels: Vec<String>,
+    /// Possessives and articles passed over when looking for the word before a name.
+    pub skip_before: Vec<String>,
+    /// Words before a `common_word` alias the data does not describe that make it a word.
+    pub common_word_not_before: Vec<String>,
+    /// Words after which `to` is an infinitive ("ready to box"), not a destination.
+    pub infinitive_before_to: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -374,6 +401,11 @@ struct PreferencesFile {
 #[derive(Deserialize)]
 struct EntitiesFile {
     imitation: Vec<String>,
+    list_joins: Vec<String>,
+    list_labels: Vec<String>,
+    skip_before: Vec<String>,
+    common_word_not_before: Vec<String>,
+    infinitive_before_to: Vec<String>,
     prefixes: Vec<PrefixEntry>,
     before: Vec<String>,
     after: Vec<String>,
@@ -534,6 +566,36 @@ struct CapabilityEntry {
     window: usize,
 }
 
+/// `data/language/grammar.json`: function words and small vocabularies the stages share.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Grammar {
+    /// Words passed over when a name is read off the text.
+    pub stop: Vec<String>,
+    /// Words after which an ask is a noun ("a Datadog alert").
+    pub ask_determiners: Vec<String>,
+    /// Words of an event field that make it an amount.
+    pub amount_words: Vec<String>,
+    pub message: MessageWords,
+}
+
+/// Where a dictated message starts and ends (`grammar.json`, `message`).
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct MessageWords {
+    /// Markers after which the message follows.
+    pub says: Vec<String>,
+    /// Markers after which what to remember follows.
+    pub reminds: Vec<String>,
+    /// Where an unquoted message ends, with their spaces.
+    pub ends: Vec<String>,
+}
+
+impl Grammar {
+    /// Whether `w` is a stop word.
+    pub(crate) fn stop(&self, w: &str) -> bool {
+        self.stop.iter().any(|s| s == w)
+    }
+}
+
 /// Every vocabulary of the planner.
 #[derive(Debug, Clone)]
 pub(crate) struct Language {
@@ -550,8 +612,16 @@ pub(crate) struct Language {
     /// One-word product names (lower case) that dictation splits in two or three words
     /// ("elastic search", "square space"); learnt from the catalog by [`Language::learn_names`].
     pub compounds: std::collections::BTreeSet<String>,
+    /// Short words of catalog names (`s3`, `sqs`, `ga4`) that dictation spells letter by letter
+    /// ("s q s", "g a four"); learnt from the catalog by [`Language::learn_names`].
+    pub spelled: std::collections::BTreeSet<String>,
+    /// One-word catalog names by their typo key (see [`typo_key`]), for names typed with a
+    /// letter doubled or dropped or two letters swapped ("twillio", "klayvio"); learnt from the
+    /// catalog by [`Language::learn_names`]. Names whose key two tools share are left out.
+    pub typos: BTreeMap<String, String>,
     /// Capabilities as verb + object (`capabilities.json`).
     pub capabilities: Vec<Capability>,
+    pub grammar: Grammar,
 }
 
 fn bad(file: &str, e: &dyn std::fmt::Display) -> WorkflowError {
@@ -574,6 +644,7 @@ impl Language {
         let trig: TriggersFile = parse("triggers.json", TRIGGERS_JSON)?;
         let pref: PreferencesFile = parse("preferences.json", PREFERENCES_JSON)?;
         let caps: CapabilitiesFile = parse("capabilities.json", CAPABILITIES_JSON)?;
+        let grammar: Grammar = parse("grammar.json", GRAMMAR_JSON)?;
         let mut channels = Vec::new();
         for (word, sels) in &neg.channels {
             let sels = sels
@@ -617,6 +688,9 @@ impl Language {
                 chores: phrases(&neg.chores),
                 chore_openers: phrases(&neg.chore_openers),
                 channels,
+                corrections: phrases(&neg.corrections),
+                corrections_adjacent: phrases(&neg.corrections_adjacent),
+                correction_glue: neg.correction_glue,
             },
             delivery: DeliveryWords {
                 asks: phrases(&del.asks),
@@ -627,6 +701,8 @@ impl Language {
                     .collect(),
                 default_need: del.default_need,
                 team_need: del.team_need,
+                own_channel_needs: del.own_channel_needs,
+                served_via: del.served_via,
                 replaces_needs: del.replaces_needs,
                 satisfied_by: del.satisfied_by,
                 noun_uses: del.noun_uses,
@@ -661,9 +737,16 @@ impl Language {
                     .iter()
                     .map(|p| (p.prefix.clone(), p.tool.clone()))
                     .collect(),
+                list_joins: ent.list_joins.clone(),
+                list_labels: ent.list_labels.clone(),
+                skip_before: ent.skip_before.clone(),
+                common_word_not_before: ent.common_word_not_before.clone(),
+                infinitive_before_to: ent.infinitive_before_to.clone(),
             },
             prefer_aws: phrases(&pref.aws),
             compounds: std::collections::BTreeSet::new(),
+            spelled: std::collections::BTreeSet::new(),
+            typos: BTreeMap::new(),
             capabilities: caps
                 .rules
                 .into_iter()
@@ -674,6 +757,7 @@ impl Language {
                     window: c.window,
                 })
                 .collect(),
+            grammar,
             triggers: TriggerWords {
                 manual: phrases(&trig.manual),
                 webhook: phrases(&trig.webhook),
@@ -736,9 +820,61 @@ impl Language {
                     && !ordinary.contains(&a.as_str())
             })
             .collect();
+        self.spelled = catalog
+            .tools
+            .iter()
+            .flat_map(|t| std::iter::once(&t.name).chain(&t.aliases))
+            .flat_map(|a| words(a))
+            .filter(|w| {
+                (2..=MAX_SPELLED_LEN).contains(&w.len())
+                    && w.chars().all(|c| c.is_ascii_alphanumeric())
+                    && w.chars().any(|c| c.is_ascii_alphabetic())
+            })
+            .collect();
+        let mut typos: BTreeMap<String, Option<String>> = BTreeMap::new();
+        for t in &catalog.tools {
+            for a in std::iter::once(&t.name).chain(&t.aliases) {
+                let a = a.to_ascii_lowercase();
+                if a.len() < MIN_TYPO_LEN
+                    || !a.chars().all(|c| c.is_ascii_alphabetic())
+                    || ordinary.contains(&a.as_str())
+                {
+                    continue;
+                }
+                let slot = typos
+                    .entry(typo_key(&a))
+                    .or_insert_with(|| Some(t.id.clone()));
+                if slot.as_deref() != Some(t.id.as_str()) {
+                    *slot = None;
+                }
+            }
+        }
+        self.typos = typos
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
         self
     }
 }
+
+/// The shortest one-word name whose typos are recognised.
+const MIN_TYPO_LEN: usize = 6;
+
+/// A word's key for typing slips that keep its letters: its first and last letter and the
+/// set of its letters in order of the alphabet, doubled letters counted once ("twillio" and
+/// "twilio", "klayvio" and "klaviyo", "hubpsot" and "hubspot" share a key; "discard" and
+/// "discord" do not).
+pub(crate) fn typo_key(w: &str) -> String {
+    let mut letters: Vec<char> = w.chars().collect();
+    letters.sort_unstable();
+    letters.dedup();
+    let first = w.chars().next().unwrap_or(' ');
+    let last = w.chars().next_back().unwrap_or(' ');
+    format!("{first}{last}:{}", letters.into_iter().collect::<String>())
+}
+
+/// The longest word of a catalog name that dictation spells letter by letter.
+const MAX_SPELLED_LEN: usize = 5;
 
 /// The shortest one-word name joined from spoken pieces.
 const MIN_COMPOUND_LEN: usize = 5;

@@ -33,6 +33,17 @@ pub(crate) fn respell(lang: &Language, prompt: &str, speech: bool) -> String {
             i += n;
             continue 'piece;
         }
+        if speech && let Some((n, joined)) = spelled_at(lang, &cores, i) {
+            let first = pieces[i];
+            let last = pieces[i + n - 1];
+            let lead = &first[..first.find(|c: char| c.is_ascii_alphanumeric()).unwrap_or(0)];
+            let trail = &last[last
+                .rfind(|c: char| c.is_ascii_alphanumeric())
+                .map_or(last.len(), |e| e + 1)..];
+            out.push(format!("{lead}{joined}{trail}"));
+            i += n;
+            continue;
+        }
         if speech && let Some(n) = compound_at(lang, &cores, i) {
             let first = pieces[i];
             let last = pieces[i + n - 1];
@@ -50,6 +61,39 @@ pub(crate) fn respell(lang: &Language, prompt: &str, speech: bool) -> String {
     }
     out.join(" ")
 }
+
+/// Digits as dictation says them.
+const DIGIT_WORDS: [&str; 10] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+
+/// A catalog word spelled letter by letter from piece `i` ("s q s", "g a four", "s three"):
+/// how many pieces and the word. Each piece is one letter, one digit or a digit's name.
+fn spelled_at(lang: &Language, cores: &[Vec<String>], i: usize) -> Option<(usize, String)> {
+    let unit = |k: usize| -> Option<char> {
+        let [w] = cores.get(k)?.as_slice() else {
+            return None;
+        };
+        let mut cs = w.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) if c.is_ascii_alphanumeric() => Some(c),
+            _ => DIGIT_WORDS
+                .iter()
+                .position(|d| d == w)
+                .and_then(|d| char::from_digit(u32::try_from(d).ok()?, 10)),
+        }
+    };
+    let run: String = (i..).map_while(unit).take(MAX_SPELLED_PIECES).collect();
+    // a spelled word starts with a letter: "one two" is a number
+    (2..=run.len()).rev().find_map(|n| {
+        let w = &run[..n];
+        (w.starts_with(|c: char| c.is_ascii_alphabetic()) && lang.spelled.contains(w))
+            .then(|| (n, w.to_owned()))
+    })
+}
+
+/// The most pieces a spelled word takes.
+const MAX_SPELLED_PIECES: usize = 5;
 
 /// How many pieces from `i` (two or three, one word each, nothing between) spell a one-word
 /// catalog name together.
@@ -87,6 +131,15 @@ mod tests {
                 "the sharepoint library, dropbox and google drive",
             ),
             ("my o three sixty five inbox", "my outlook inbox"),
+            // ordinary words dictation splits, which the policy and trigger stages read whole
+            (
+                "save the pass words and user names they type",
+                "save the passwords and usernames they type",
+            ),
+            (
+                "give me a web hook that e mails me",
+                "give me a webhook that emails me",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(respell(&lang, input, true), want, "{input}");
@@ -105,6 +158,11 @@ mod tests {
             ),
             ("add a task in to do ist.", "add a task in todoist."),
             ("send it with mail gun", "send it with mailgun"),
+            // spelled letters and digits of short catalog names
+            ("push it to a w s lambda", "push it to aws lambda"),
+            ("drop it on s q s.", "drop it on sqs."),
+            ("read the h n front page", "read the hn front page"),
+            ("a s n s topic", "a sns topic"),
         ];
         for (input, want) in cases {
             assert_eq!(respell(&lang, input, true), want, "{input}");
@@ -116,6 +174,9 @@ mod tests {
             ("the green light", true),
             ("index it in elastic search", false),
             ("post it to slack", true),
+            ("at one two three", true),
+            ("plan a b test", true),
+            ("push it to a w s lambda", false),
         ] {
             assert_eq!(respell(&lang, input, speech), input, "{input}");
         }

@@ -10,74 +10,21 @@ use crate::escape::ident;
 use crate::model::{Delivery, Step};
 
 use super::conditions::quoted_at;
-
-/// Words after which the message follows, as written or quoted.
-const SAYS: &[&str] = &[
-    "saying",
-    "that says",
-    "which says",
-    "that reads",
-    "reading",
-    "with the message",
-    "with the text",
-    "with message",
-    "with text",
-    "message:",
-    "text:",
-];
-
-/// Words after which what to remember follows: the message is "Reminder: <it>".
-const REMINDS: &[&str] = &[
-    "reminding them to",
-    "reminding everyone to",
-    "reminding the team to",
-    "reminding us to",
-    "reminding me to",
-    "reminding people to",
-    "to remind them to",
-    "to remind everyone to",
-    "to remind the team to",
-    "to remind us to",
-    "to remind me to",
-];
-
-/// Where an unquoted message ends (besides `.`, `!`, `?`, `;` and line breaks): the schedule,
-/// the destination or the next step.
-const ENDS: &[&str] = &[
-    " every ",
-    " each ",
-    " at ",
-    " on monday",
-    " on tuesday",
-    " on wednesday",
-    " on thursday",
-    " on friday",
-    " on saturday",
-    " on sunday",
-    " on weekdays",
-    " in #",
-    " to #",
-    " in slack",
-    " on slack",
-    " in teams",
-    " on discord",
-    " and then",
-    ", then",
-    " then ",
-];
+use super::language::MessageWords;
 
 /// The longest message kept, in characters.
 const MAX_CHARS: usize = 300;
 
 /// The message dictated in `text`, if any.
-pub(super) fn dictated(text: &str) -> Option<String> {
+pub(super) fn dictated(words: &MessageWords, text: &str) -> Option<String> {
     let lower = text.to_lowercase();
     // lower-casing can change byte lengths; then only quoted messages are looked for
     let same_offsets = lower.len() == text.len();
-    let markers = SAYS
+    let markers = words
+        .says
         .iter()
-        .map(|m| (*m, false))
-        .chain(REMINDS.iter().map(|m| (*m, true)));
+        .map(|m| (m.as_str(), false))
+        .chain(words.reminds.iter().map(|m| (m.as_str(), true)));
     let mut best: Option<(usize, String)> = None;
     for (marker, remind) in markers {
         let Some(at) = find_word(&lower, marker) else {
@@ -91,7 +38,7 @@ pub(super) fn dictated(text: &str) -> Option<String> {
         let start = text.len() - rest.len();
         let body = match quoted_at(rest) {
             Some(q) => q,
-            None if same_offsets => unquoted(&text[start..], &lower[start..]),
+            None if same_offsets => unquoted(&words.ends, &text[start..], &lower[start..]),
             None => continue,
         };
         let body = clean(&body);
@@ -119,10 +66,10 @@ fn find_word(lower: &str, marker: &str) -> Option<usize> {
 }
 
 /// Unquoted words up to the end of the sentence or the next part of the request.
-fn unquoted(rest: &str, lower: &str) -> String {
+fn unquoted(ends: &[String], rest: &str, lower: &str) -> String {
     let mut end = rest.find(['.', '!', '?', ';', '\n']).unwrap_or(rest.len());
-    for e in ENDS {
-        if let Some(i) = lower.find(e) {
+    for e in ends {
+        if let Some(i) = lower.find(e.as_str()) {
             end = end.min(i);
         }
     }
@@ -166,6 +113,7 @@ fn sends_text(action: &Action) -> bool {
 /// when none was dictated, as that record has no text to send. `description` is the trigger's.
 pub(super) fn apply(
     catalog: &Catalog,
+    words: &MessageWords,
     text: &str,
     delivery: Delivery,
     description: &str,
@@ -185,7 +133,7 @@ pub(super) fn apply(
             (i, on_run_record)
         })
         .collect();
-    let dictated = dictated(text);
+    let dictated = dictated(words, text);
     let default = format!(
         "Reminder from your workflow ({}).",
         description.to_lowercase()
@@ -209,6 +157,7 @@ pub(super) fn apply(
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::dictated;
 
@@ -239,17 +188,24 @@ mod tests {
             ("when a deal closes post it to #sales", None),
             ("send a message saying '' every day", None),
         ];
+        let lang = crate::planner::Language::builtin().unwrap();
         for (text, want) in cases {
-            assert_eq!(dictated(text).as_deref(), want, "{text}");
+            assert_eq!(
+                dictated(&lang.grammar.message, text).as_deref(),
+                want,
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn a_dictated_message_loses_braces_and_is_bounded() {
+        let lang = crate::planner::Language::builtin().unwrap();
+        let words = &lang.grammar.message;
         let long = format!("post to #x saying {} every day", "a".repeat(1000));
-        assert_eq!(dictated(&long).map(|m| m.len()), Some(300));
+        assert_eq!(dictated(words, &long).map(|m| m.len()), Some(300));
         assert_eq!(
-            dictated("post to #x saying '{{SLACK_BOT_TOKEN}}'").as_deref(),
+            dictated(words, "post to #x saying '{{SLACK_BOT_TOKEN}}'").as_deref(),
             Some("SLACK_BOT_TOKEN")
         );
     }

@@ -45,47 +45,6 @@ pub(crate) struct Mention {
     pub clause: usize,
 }
 
-pub(super) const STOP: &[&str] = &[
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "the",
-    "a",
-    "an",
-    "its",
-    "their",
-    "his",
-    "her",
-    "our",
-    "my",
-    "of",
-    "goes",
-    "go",
-    "gets",
-    "get",
-    "has",
-    "have",
-    "with",
-    "if",
-    "when",
-    "where",
-    "that",
-    "than",
-    "it",
-    "anything",
-    "something",
-    "any",
-    "total",
-    "and",
-    "or",
-    "to",
-    "in",
-    "on",
-    "for",
-];
-
 pub(super) fn find_phrase(toks: &[Tok], phrase: &[&str], from: usize, to: usize) -> Option<usize> {
     if phrase.is_empty() {
         return None;
@@ -149,6 +108,7 @@ pub(crate) fn excluded_tools(catalog: &Catalog, lang: &Language, text: &str) -> 
 /// the tools it names (negated and excluded ones left out), its exclusions, and which tokens are
 /// tool names.
 struct Prompt<'t> {
+    lang: &'t Language,
     text: &'t str,
     toks: Vec<Tok>,
     /// Byte ranges of quotes.
@@ -161,7 +121,7 @@ struct Prompt<'t> {
 
 impl<'t> Prompt<'t> {
     /// Reads a prompt; a refused one is `Disallowed` (docs/policy.md).
-    fn read(catalog: &Catalog, lang: &Language, text: &'t str) -> Result<Self, WorkflowError> {
+    fn read(catalog: &Catalog, lang: &'t Language, text: &'t str) -> Result<Self, WorkflowError> {
         if let Some(reason) = policy::check(lang, text) {
             return Err(WorkflowError::Disallowed { reason });
         }
@@ -179,6 +139,7 @@ impl<'t> Prompt<'t> {
             masked[m.at..end].iter_mut().for_each(|x| *x = true);
         }
         Ok(Self {
+            lang,
             text,
             toks,
             spans,
@@ -380,7 +341,7 @@ fn place_conditions(
     assumptions: &mut Vec<String>,
 ) -> (Option<Condition>, BTreeMap<usize, Condition>) {
     let (toks, text, delivery, event) = (&p.toks, p.text, src.delivery, src.event);
-    let conds = conditions(toks, text);
+    let conds = conditions(&p.lang.grammar, toks, text);
     let first_step_at = drafts
         .iter()
         .filter(|d| d.at > 0)
@@ -398,7 +359,7 @@ fn place_conditions(
             if filter.is_none() {
                 let mut c = c;
                 if let Some(e) = event.filter(|e| !e.fields.is_empty())
-                    && !conditions::resolve_field(&e.fields, &mut c)
+                    && !conditions::resolve_field(&p.lang.grammar, &e.fields, &mut c)
                 {
                     assumptions.push(format!(
                         "No field of the {} event matches \"{}\"; the condition reads a field of that name, so check it against the event before deploying.",
@@ -459,6 +420,7 @@ pub(crate) fn plan(
     } = src;
     message::apply(
         catalog,
+        &lang.grammar.message,
         text,
         delivery,
         &description,

@@ -127,6 +127,9 @@ pub(super) fn exclusions(
                 let end = clause_end(toks, i);
                 if let Some(j) = (i + open.len()..end).find(|&j| phrase_at(toks, j, close)) {
                     scopes.push(i + open.len()..j);
+                } else if let Some(j) = listed_until(lang, toks, ms, i + open.len(), close) {
+                    // "leave Pinterest and TikTok alone": a list crosses the clause break
+                    scopes.push(i + open.len()..j);
                 }
             }
         }
@@ -138,6 +141,11 @@ pub(super) fn exclusions(
         {
             scopes.push(m.at..m.at + m.len);
         }
+    }
+    for (cue, old, new) in corrections(catalog, lang, toks, ms) {
+        // "Slack, no, Teams": the cue is no negation of the new tool
+        scopes.retain(|r| !(r.contains(&new.at) && r.start >= cue));
+        scopes.push(old.at..old.at + old.len);
     }
     let negated = |i: usize| scopes.iter().any(|r| r.contains(&i));
     let mut tools: BTreeSet<usize> = ms
@@ -174,6 +182,95 @@ pub(super) fn exclusions(
         tools,
         prefer_aws,
     }
+}
+
+/// Where `close` starts after a list of tools from `from` (tool names, glue words and list
+/// joins only), if it does.
+fn listed_until(
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+    from: usize,
+    close: &[String],
+) -> Option<usize> {
+    let n = &lang.negation;
+    let mut k = from;
+    let mut named = false;
+    while k < toks.len() {
+        if phrase_at(toks, k, close) {
+            return named.then_some(k);
+        }
+        if let Some(m) = ms.iter().find(|m| m.at == k) {
+            named = true;
+            k += m.len;
+        } else if n.glue.contains(&toks[k].w) || lang.entities.list_joins.contains(&toks[k].w) {
+            k += 1;
+        } else {
+            return None;
+        }
+    }
+    None
+}
+
+/// The most tokens between a retracted tool and the correction cue.
+const CORRECTION_REACH: usize = 25;
+
+/// Self-corrections in dictation ("send it to slack no wait teams", "use Gmail, actually make
+/// that Outlook"): the cue's first token, the retracted mention and the one that replaces it.
+fn corrections<'m>(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    ms: &'m [Mention],
+) -> Vec<(usize, &'m Mention, &'m Mention)> {
+    let n = &lang.negation;
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let (cue, adjacent_only) = match any_at(toks, i, &n.corrections) {
+            Some(p) => (p, false),
+            None => match any_at(toks, i, &n.corrections_adjacent) {
+                Some(p) => (p, true),
+                None => continue,
+            },
+        };
+        // the new tool follows the cue with only glue words between
+        let mut k = i + cue.len();
+        while k < toks.len()
+            && !ms.iter().any(|m| m.at == k)
+            && n.correction_glue.contains(&toks[k].w)
+        {
+            k += 1;
+        }
+        let Some(new) = ms.iter().find(|m| m.at == k) else {
+            continue;
+        };
+        let before: Vec<&Mention> = ms
+            .iter()
+            .filter(|m| m.at + m.len <= i && i - (m.at + m.len) <= CORRECTION_REACH)
+            .collect();
+        let adjacent = before.last().filter(|m| m.at + m.len == i).copied();
+        let same_kind = before
+            .iter()
+            .rev()
+            .find(|m| {
+                m.tool != new.tool
+                    && catalog.tool_at(m.tool).category == catalog.tool_at(new.tool).category
+            })
+            .copied();
+        // "GitLab? no, Discord": a pause after an adjacent cue; "no Jira tickets" negates
+        let paused = toks
+            .get(i + cue.len())
+            .is_some_and(|t| t.clause != toks[i + cue.len() - 1].clause);
+        let old = if adjacent_only {
+            adjacent.filter(|_| paused)
+        } else {
+            same_kind.or(adjacent)
+        };
+        if let Some(old) = old.filter(|o| o.tool != new.tool) {
+            out.push((i, old, new));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -225,6 +322,23 @@ mod tests {
                 &["shopify"],
             ),
             ("we got rid of Mailchimp, use Klaviyo", &["mailchimp"]),
+            (
+                "post it to Instagram. Leave Pinterest and TikTok alone.",
+                &["pinterest", "tiktok"],
+            ),
+            (
+                "archive them, and under no circumstances ping the channel in Slack",
+                &["slack"],
+            ),
+            (
+                "mirror Linear issues into GitHub; nothing should be created in Jira either",
+                &["jira"],
+            ),
+            (
+                "we're moving off HubSpot, add new leads to Pipedrive",
+                &["hubspot"],
+            ),
+            ("we are phasing out Trello, use Asana", &["trello"]),
         ];
         for (text, want) in cases {
             assert_eq!(excluded(text), *want, "{text}");
@@ -247,6 +361,66 @@ mod tests {
         // a tool named outside the negation stays
         let ex = excluded("don't email me, use Gmail drafts instead");
         assert!(!ex.contains(&"gmail".to_owned()), "{ex:?}");
+        // a kind of tool by its category word
+        let ex = excluded("skip the CRM, just add them to a Google Sheet");
+        assert!(
+            ex.contains(&"hubspot".to_owned()) && ex.contains(&"salesforce".to_owned()),
+            "{ex:?}"
+        );
+        assert!(!ex.contains(&"google_sheets".to_owned()), "{ex:?}");
+        let ex = excluded("without using any AI service, copy the conversations into Jira");
+        assert!(
+            ex.contains(&"openai".to_owned()) && ex.contains(&"anthropic".to_owned()),
+            "{ex:?}"
+        );
+        assert!(!ex.contains(&"jira".to_owned()), "{ex:?}");
+        let ex = excluded("no spreadsheets, put it in Notion");
+        assert!(ex.contains(&"google_sheets".to_owned()), "{ex:?}");
+        assert!(!ex.contains(&"notion".to_owned()), "{ex:?}");
+    }
+
+    #[test]
+    fn self_corrections_retract_the_first_name() {
+        let cases: &[(&str, &[&str])] = &[
+            ("send it to slack no wait teams", &["slack"]),
+            (
+                "email it with gmail, actually make that outlook",
+                &["gmail"],
+            ),
+            (
+                "open a ticket in jira sorry i mean linear and tell me",
+                &["jira"],
+            ),
+            (
+                "post the link to GitLab? no, post it to Discord",
+                &["gitlab"],
+            ),
+            ("put it in Trello or rather Asana", &["trello"]),
+            ("Slack, no, Teams", &["slack"]),
+            ("post it to slack nope, teams", &["slack"]),
+            // "no" before a name without a pause negates it, it corrects nothing
+            (
+                "open a GitHub issue. No Jira tickets, we stopped using it.",
+                &["jira"],
+            ),
+            (
+                "book a Zoom call, actually use Google Meet, no Zoom.",
+                &["zoom"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(excluded(text), *want, "{text}");
+        }
+        // adding a tool, or an alternative, is no correction
+        for text in [
+            "post it to Slack, actually also email it with Gmail",
+            "post it to Slack and actually also to Teams",
+            "post to slack or teams, whichever is easier",
+            "save it in Dropbox, wait an hour, then post to Slack",
+            "create a Jira issue, and I mean a real one, then ping Slack",
+        ] {
+            assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
+        }
     }
 
     #[test]
@@ -266,6 +440,7 @@ mod tests {
             "skip weekends and post the Jira summary to Slack",
             "drop a message in Slack when a Stripe payout lands",
             "drop the file into Google Drive and tell me",
+            "when a deal is dropping in value in HubSpot, tell #sales",
         ] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
         }

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::STOP;
 use super::conditions::quoted_at;
+use super::language::Grammar;
 
 /// Byte ranges of the quoted names in `s` (quotes included).
 pub(super) fn quoted_spans(s: &str) -> Vec<(usize, usize)> {
@@ -82,6 +82,7 @@ fn param_words(name: &str) -> &'static [&'static str] {
 
 /// Values for an action's parameters taken from the text of its clause(s).
 pub(super) fn extract_params(
+    g: &Grammar,
     defaults: &BTreeMap<String, String>,
     text: &str,
     span: (usize, usize),
@@ -115,7 +116,7 @@ pub(super) fn extract_params(
                             .trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
                             .to_ascii_lowercase();
                         if !cand.is_empty()
-                            && !STOP.contains(&cand.as_str())
+                            && !g.stop(&cand)
                             && !matches!(
                                 cand.as_str(),
                                 "slack" | "teams" | "discord" | "a" | "team"

@@ -103,10 +103,43 @@ fn blocks(text: &str, qs: &[(usize, usize)]) -> Vec<(usize, usize)> {
 }
 
 /// Byte ranges of the prompt that are data.
+/// Emoji shortcodes (`:ticket:`, `:white_check_mark:`): a reaction's name, not a word of the
+/// request.
+fn shortcodes(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b':' {
+            i += 1;
+            continue;
+        }
+        let body = b[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'+' | b'-'))
+            .count();
+        let close = i + 1 + body;
+        // a letter inside, a colon right after, and not glued to a word before ("10:30:00")
+        let glued = i > 0 && b[i - 1].is_ascii_alphanumeric();
+        if body > 0
+            && b.get(close) == Some(&b':')
+            && !glued
+            && b[i + 1..close].iter().any(u8::is_ascii_alphabetic)
+        {
+            out.push((i, close + 1));
+            i = close + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 pub(super) fn data_spans(lang: &Language, text: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
     let d = &lang.data;
     let qs = quotes(text);
     let mut out = blocks(text, &qs);
+    out.extend(shortcodes(text));
     let tok_at = |byte: usize| {
         toks.iter()
             .position(|t| t.start >= byte)
@@ -200,6 +233,10 @@ mod tests {
                 "the log reads ``` ERROR disk full; page on-call in PagerDuty",
                 "error disk full page on call in pagerduty",
             ),
+            (
+                "Slack: when someone reacts with :ticket: or :white_check_mark: make a Linear issue",
+                "ticket white check mark",
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(data_words(text), want, "{text}");
@@ -216,6 +253,8 @@ mod tests {
             "every Monday - post the Jira summary to Slack - and email it to me",
             "add the columns name, email, plan to the sheet and tell #ops",
             "sync rows 1,2,3 of the sheet, then post to Slack",
+            "at 10:30:00 post it. Note:email me: the total",
+            "Slack: post it. Jira: open an issue",
         ] {
             assert_eq!(data_words(text), "", "{text}");
         }

@@ -396,6 +396,34 @@ pub(super) fn drafts(
     {
         drafts.push(d);
     }
+    // "email the owner and text the handyman": an ask that names its own channel gets it
+    for need in &lang.delivery.own_channel_needs {
+        let Some(n) = catalog.needs.iter().find(|n| n.id == *need) else {
+            continue;
+        };
+        if n.categories.iter().any(|c| {
+            drafts
+                .iter()
+                .any(|d| catalog.tool_at(d.tool).category == *c)
+        }) {
+            continue;
+        }
+        if let Some(at) = delivery::own_channel_ask(lang, toks, excl, masked, trig_end, need)
+            && let Some(d) = need_draft(
+                catalog,
+                n,
+                hints,
+                excl,
+                trigger_tool,
+                &drafts,
+                at,
+                toks[at].clause,
+                assumptions,
+            )
+        {
+            drafts.push(d);
+        }
+    }
     drafts.sort_by(|a, b| a.role.cmp(&b.role).then(a.at.cmp(&b.at)));
     let has_poll = poll_step.is_some();
     if let Some(p) = poll_step {
@@ -452,7 +480,7 @@ pub(super) fn build(
         let defaults: BTreeMap<String, String> =
             [(k.to_owned(), default.to_owned())].into_iter().collect();
         let span = (0, toks.get(trig_end).map_or(text.len(), |t| t.start));
-        trigger_params = extract_params(&defaults, text, span, &mut used_quotes);
+        trigger_params = extract_params(&p.lang.grammar, &defaults, text, span, &mut used_quotes);
     }
     let mut steps: Vec<Step> = Vec::new();
     let batch_trigger = matches!(
@@ -468,11 +496,23 @@ pub(super) fn build(
             )));
         };
         let span = clause_span(d.clause);
-        let mut params = extract_params(&action.params, text, span, &mut used_quotes);
+        let mut params = extract_params(
+            &p.lang.grammar,
+            &action.params,
+            text,
+            span,
+            &mut used_quotes,
+        );
         if has_poll && i == 0 {
             // the poll step may find its names in the trigger clause
             let span = (0, toks.get(trig_end).map_or(text.len(), |t| t.start));
-            params = extract_params(&action.params, text, span, &mut used_quotes);
+            params = extract_params(
+                &p.lang.grammar,
+                &action.params,
+                text,
+                span,
+                &mut used_quotes,
+            );
         }
         let words: Vec<&str> = toks
             .iter()
