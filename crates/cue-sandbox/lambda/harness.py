@@ -308,8 +308,14 @@ class Simulator:
 
     def http(self, method, url, request):
         path = url.split("?", 1)[0].split("#", 1)[0]
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query, keep_blank_values=True)
         for r in self.routes:
-            if r.get("kind") == "http" and r["method"] == method and r["_re"].fullmatch(path):
+            if (
+                r.get("kind") == "http"
+                and r["method"] == method
+                and r["_re"].fullmatch(path)
+                and all(query.get(k) == [v] for k, v in (r.get("query") or {}).items())
+            ):
                 answer = r["answer"]
                 self.record(method, url, request, answer["status"])
                 return answer["status"], answer["body"], answer.get("headers") or {}

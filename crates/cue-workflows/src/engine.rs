@@ -149,6 +149,7 @@ impl Engine {
         )
     }
 
+    #[cfg(feature = "llm")]
     /// Why `text` (a prompt, or what a model-backed planner wrote into a plan) is something
     /// Cue does not build (docs/policy.md), read as the planner reads a typed prompt.
     pub(crate) fn disallowed(&self, text: &str) -> Option<String> {

@@ -133,6 +133,7 @@ fn defang(s: &mut String) {
     *s = out;
 }
 
+#[cfg(feature = "llm")]
 /// What a plan's values break, one phrase each (empty: none). The values themselves are not
 /// repeated: the phrases reach users when the model's answers are given up on.
 pub(crate) fn problems(catalog: &Catalog, plan: &Plan) -> Vec<String> {
@@ -212,6 +213,7 @@ pub(crate) fn enforce(catalog: &Catalog, mut plan: Plan) -> Plan {
     plan
 }
 
+#[cfg(feature = "llm")]
 /// Calls `f` with every step parameter of the plan, where it is and its rule.
 fn for_each_value(catalog: &Catalog, plan: &Plan, mut f: impl FnMut(&str, ParamRule, &str)) {
     for step in &plan.steps {
@@ -228,6 +230,7 @@ fn for_each_value(catalog: &Catalog, plan: &Plan, mut f: impl FnMut(&str, ParamR
     }
 }
 
+#[cfg(feature = "llm")]
 /// The trigger params a queue, stream or upload trigger always has, with their defaults.
 pub(crate) const TRIGGER_DEFAULTS: [(&str, &str); 3] = [
     ("bucket", "workflow-uploads"),

@@ -103,8 +103,15 @@ fn fits(pieces: &[Piece], text: &str) -> bool {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
-    /// An HTTP request: the method and the URL (a `re.fullmatch` pattern of the template).
-    Http { method: String, pattern: String },
+    /// An HTTP request: the method and the URL (a `re.fullmatch` pattern of the template),
+    /// and the query parameters the action always sends with one value (Instagram's container
+    /// status asks `fields=status_code,status`), which tell apart actions of one path.
+    Http {
+        method: String,
+        pattern: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        query: BTreeMap<String, String>,
+    },
     /// A method call on a client object: boto3 (`library` `boto3`, the AWS service), Redis
     /// (`redis`) or a MongoDB collection (`pymongo`). Recorded as method `<library>`, URL
     /// `<service>.<call>`.
@@ -174,13 +181,19 @@ impl Simulator {
         for tool in tools {
             routes.extend(tool_routes(tool));
         }
-        // most specific first, so the harness's first match is the right one
+        // most specific first, so the harness's first match is the right one: the longest
+        // literal path, then the most fixed query parameters
         routes.sort_by_key(|r| {
-            std::cmp::Reverse(
+            let query = match &r.target {
+                Target::Http { query, .. } => query.len(),
+                _ => 0,
+            };
+            std::cmp::Reverse((
                 r.template
                     .as_ref()
                     .map_or(usize::MAX, UrlTemplate::literal_len),
-            )
+                query,
+            ))
         });
         Self { routes }
     }
@@ -188,9 +201,10 @@ impl Simulator {
     /// The route a recorded call reached, if any.
     pub fn identify(&self, call: &RecordedCall) -> Option<&Route> {
         self.routes.iter().find(|r| match &r.target {
-            Target::Http { method, .. } => {
+            Target::Http { method, query, .. } => {
                 method.eq_ignore_ascii_case(&call.method)
                     && r.template.as_ref().is_some_and(|t| t.matches(&call.url))
+                    && sends_query(&call.url, query)
             }
             Target::Client {
                 library,
@@ -272,14 +286,18 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
             Api::Http { base_url, .. } => {
                 let method = action.method.clone().unwrap_or_else(|| "POST".to_owned());
                 let path = action.path.as_deref().unwrap_or_default();
-                routes.push(http_route(
+                let mut route = http_route(
                     tool,
                     action.id.clone(),
                     &method,
                     &format!("{base_url}{path}"),
                     answer,
                     action.required.clone(),
-                ));
+                );
+                if let Target::Http { query, .. } = &mut route.target {
+                    *query = fixed_query(action);
+                }
+                routes.push(route);
                 if let Some(d) = &action.detail {
                     routes.push(detail_route(tool, base_url, &action.id, d, &action.fields));
                 }
@@ -457,11 +475,44 @@ fn http_route(
         target: Target::Http {
             method: method.to_ascii_uppercase(),
             pattern: template.regex(),
+            query: BTreeMap::new(),
         },
         answer,
         template: Some(template),
         required,
     }
+}
+
+/// The query parameters an action always sends with the same text (no reference in them).
+fn fixed_query(action: &Action) -> BTreeMap<String, String> {
+    action
+        .query
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = match v {
+                Value::String(s) if next_ref(s).is_none() => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            Some((k.clone(), v))
+        })
+        .collect()
+}
+
+/// Whether the URL's query string holds each of these parameters with its value.
+fn sends_query(url: &str, want: &BTreeMap<String, String>) -> bool {
+    if want.is_empty() {
+        return true;
+    }
+    let Some((_, qs)) = url.split_once('?') else {
+        return false;
+    };
+    let qs = qs.split('#').next().unwrap_or_default();
+    let sent: BTreeMap<String, String> = url::form_urlencoded::parse(qs.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    want.iter().all(|(k, v)| sent.get(k) == Some(v))
 }
 
 /// The action's documented answer; without one, an answer shaped from what the catalog says of
@@ -630,6 +681,32 @@ mod tests {
         let wrong_method = call("GET", "https://slack.com/api/chat.postMessage", json!({}));
         assert!(sim.identify(&wrong_method).is_none());
         assert!(sim.problems(&wrong_method)[0].contains("matches no action"));
+    }
+
+    #[test]
+    fn actions_of_one_path_are_told_apart_by_their_fixed_query() {
+        // Instagram's container status and Facebook's detail calls share `GET /v23.0/{id}`
+        let catalog = Catalog::builtin().unwrap();
+        let sim = Simulator::for_tools(["facebook", "instagram"].map(|t| catalog.tool(t).unwrap()));
+        let status = call(
+            "GET",
+            "https://graph.facebook.com/v23.0/178?fields=status_code%2Cstatus&access_token=t",
+            json!({}),
+        );
+        let route = sim.identify(&status).unwrap();
+        assert_eq!(
+            (route.tool.as_str(), route.action.as_str()),
+            ("instagram", "container_status")
+        );
+        let other = call(
+            "GET",
+            "https://graph.facebook.com/v23.0/178?access_token=t",
+            json!({}),
+        );
+        assert_ne!(
+            sim.identify(&other).map(|r| r.action.as_str()),
+            Some("container_status")
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod trigger;
 pub(crate) use language::Language;
 pub(crate) use lexicon::respell;
 use negation::Exclusions;
+#[cfg(feature = "llm")]
 pub(crate) use policy::check as disallowed;
 
 use crate::WorkflowError;
