@@ -285,6 +285,20 @@ pub(super) fn drafts(
             });
         }
     }
+    // a step for a need at token `at`, by the one rule `need_draft` holds
+    let draft_for = |n: &Need, drafts: &[Draft], at: usize, notes: &mut Vec<String>| {
+        need_draft(
+            catalog,
+            n,
+            hints,
+            excl,
+            trigger_tool,
+            drafts,
+            at,
+            toks[at].clause,
+            notes,
+        )
+    };
     // needs: what the text asks for without naming a tool
     let used_categories = |drafts: &Vec<Draft>| -> Vec<String> {
         drafts
@@ -334,17 +348,7 @@ pub(super) fn drafts(
             })
             .or_else(|| capabilities::capability_at(lang, &n.id, toks, masked, excl, start));
         let Some(at) = hit else { continue };
-        drafts.extend(need_draft(
-            catalog,
-            n,
-            hints,
-            excl,
-            trigger_tool,
-            &drafts,
-            at,
-            toks[at].clause,
-            assumptions,
-        ));
+        drafts.extend(draft_for(n, &drafts, at, assumptions));
     }
     // a message asked for without a channel ("let me know", "notify the team")
     let cats = used_categories(&drafts);
@@ -355,18 +359,7 @@ pub(super) fn drafts(
         let chosen = need_ids.iter().find_map(|id| {
             let n = catalog.needs.iter().find(|n| n.id == *id)?;
             let mut notes = Vec::new();
-            need_draft(
-                catalog,
-                n,
-                hints,
-                excl,
-                trigger_tool,
-                &drafts,
-                at,
-                toks[at].clause,
-                &mut notes,
-            )
-            .map(|d| (id, d))
+            draft_for(n, &drafts, at, &mut notes).map(|d| (id, d))
         });
         if let Some((id, d)) = chosen {
             let tool = catalog.tool_at(d.tool);
@@ -382,17 +375,7 @@ pub(super) fn drafts(
     if !used_categories(&drafts).iter().any(|c| c == "chat")
         && let Some((at, need)) = delivery::team_ask(lang, toks, excl, masked, trig_end)
         && let Some(n) = catalog.needs.iter().find(|n| n.id == need)
-        && let Some(d) = need_draft(
-            catalog,
-            n,
-            hints,
-            excl,
-            trigger_tool,
-            &drafts,
-            at,
-            toks[at].clause,
-            assumptions,
-        )
+        && let Some(d) = draft_for(n, &drafts, at, assumptions)
     {
         drafts.push(d);
     }
@@ -409,17 +392,7 @@ pub(super) fn drafts(
             continue;
         }
         if let Some(at) = delivery::own_channel_ask(lang, toks, excl, masked, trig_end, need)
-            && let Some(d) = need_draft(
-                catalog,
-                n,
-                hints,
-                excl,
-                trigger_tool,
-                &drafts,
-                at,
-                toks[at].clause,
-                assumptions,
-            )
+            && let Some(d) = draft_for(n, &drafts, at, assumptions)
         {
             drafts.push(d);
         }
