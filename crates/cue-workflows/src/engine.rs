@@ -540,11 +540,11 @@ fn zip_bundle(
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::catalog::EventDelivery;
     use crate::model::{Step, Trigger};
+    use crate::python::test_plans::manual;
 
     fn plan_for(
         engine: &Engine,
@@ -608,20 +608,6 @@ mod tests {
             steps,
             tools,
             assumptions: Vec::new(),
-        }
-    }
-
-    fn manual() -> Trigger {
-        Trigger {
-            kind: TriggerKind::Manual,
-            delivery: Delivery::Direct,
-            schedule_expression: None,
-            timezone: None,
-            description: "Run on demand".to_owned(),
-            tool: None,
-            event: None,
-            params: BTreeMap::new(),
-            filter: None,
         }
     }
 

@@ -18,7 +18,7 @@ mod expr;
 mod polling_tests;
 mod signed_token;
 #[cfg(test)]
-mod test_plans;
+pub(crate) mod test_plans;
 mod token;
 mod webhook;
 

@@ -7,7 +7,7 @@ use crate::catalog::{Action, Event, Tool};
 use crate::model::{Delivery, Plan, PlannedTool, Step, Trigger, TriggerKind};
 
 /// A manual run (`{"items": [...]}` or nothing).
-pub(super) fn manual() -> Trigger {
+pub(crate) fn manual() -> Trigger {
     Trigger {
         kind: TriggerKind::Manual,
         delivery: Delivery::Direct,
