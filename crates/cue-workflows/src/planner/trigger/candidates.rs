@@ -116,8 +116,9 @@ const SUBJECT_LEAD: usize = 3;
 /// An app whose items are the subject of the first clause: the app first (after `subject_lead`
 /// words: "escalated Zendesk tickets ...") with more of the clause after it, or up to two item
 /// words then `from`/`in`/`on` and the app ("urgent escalations from Help Scout ..."); or an app
-/// right after `each`/`every` (not "for each", a bulk loop), or after one item word and
-/// `from`/`in`/`on` ("ring up each sale from the Square register").
+/// right after `each`/`every`, or after one or two item words and `from`/`in`/`on` ("ring up
+/// each sale from the Square register", "every delayed shipment from Shippo"). "for each" is a
+/// bulk loop, unless the app's own event word follows its name ("for every Eventbrite order").
 pub(super) fn subject_source(
     catalog: &Catalog,
     lang: &Language,
@@ -143,20 +144,40 @@ pub(super) fn subject_source(
             && (0..m.at - 1).filter(|&i| !lead(i)).count() <= 2;
         direct || via_item
     });
+    // one or two item words, a "from", then the app right away or after a determiner
+    let via_items = |e: usize, at: usize| {
+        (e + 2..=e + 3).any(|j| {
+            via(w(j)) && (at == j + 1 || (at == j + 2 && matches!(w(j + 1), "the" | "our" | "my")))
+        })
+    };
     subject.or_else(|| {
         ms.iter().position(|m| {
             has_events(m)
-                && (1..=4).any(|back| {
+                && (1..=5).any(|back| {
                     let e = m.at.wrapping_sub(back);
                     m.at >= back
                         && matches!(w(e), "each" | "every")
-                        && w(e.wrapping_sub(1)) != "for"
-                        && (back == 1
-                            || (3..=4).contains(&back)
-                                && matches!(w(e + 2), "from" | "in" | "on")
-                                && (back == 3 || matches!(w(e + 3), "the" | "our" | "my")))
+                        && (w(e.wrapping_sub(1)) != "for" || item_of(catalog, toks, m))
+                        && (back == 1 || via_items(e, m.at))
                 })
         })
+    })
+}
+
+/// "each <one or two item words> from|in|on|via [the|our|my] <app>" with `e` at "each".
+fn via(w: &str) -> bool {
+    matches!(w, "from" | "in" | "on" | "via")
+}
+
+/// The word right after the app's name is one of its events' words ("for every Eventbrite
+/// order"): the loop is over the app's events, not over a table.
+fn item_of(catalog: &Catalog, toks: &[Tok], m: &Mention) -> bool {
+    toks.get(m.at + m.len).is_some_and(|t| {
+        catalog
+            .tool_at(m.tool)
+            .events
+            .iter()
+            .any(|e| e.words.iter().any(|x| *x == t.w))
     })
 }
 

@@ -68,6 +68,7 @@ const PRECEDENCE: &[(&str, Rule)] = &[
     ("unnamed upload", unnamed_upload),
     ("watch", watch),
     ("checked state", checked_state),
+    ("form on own site", site_form),
     ("app event cue", app_event_cue),
     ("schedule", schedule),
     ("app items as subject", app_items_as_subject),
@@ -148,10 +149,12 @@ fn scheduled_arrival(c: &Ctx<'_>) -> Option<TriggerChoice> {
     })
 }
 
-/// A schedule named without an opening event, or with how often to check said after it.
+/// A schedule named without an opening event, or with how often to check said after it, or a
+/// deadline ("when the timesheet isn't in by friday at four").
 fn schedule_unless_event(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let s = c.cues.sched.clone()?;
-    (!c.cues.starts_with_event || c.cues.poll_every).then(|| TriggerChoice {
+    let cues = &c.cues;
+    (!cues.starts_with_event || cues.poll_every || cues.deadline).then(|| TriggerChoice {
         schedule: Some(s),
         ..c.choice(TriggerKind::Schedule, None, c.cues.end)
     })
@@ -179,12 +182,20 @@ fn endpoint(c: &Ctx<'_>) -> Option<TriggerChoice> {
 }
 
 /// Files uploaded to a storage service named in the trigger clause, unless a new email came
-/// first ("when a new email comes in ... save the attachment to Drive").
+/// first ("when a new email comes in ... save the attachment to Drive") or the upload is an
+/// order whose items come from an app named before the storage ("Upload every signed NDA from
+/// DocuSign into Box": DocuSign's event).
 fn upload_to_storage(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let u = c.cues.upload_at?;
     let storage = c.first_in(c.cues.end, |m| c.category(m) == "storage")?;
     let mail_first = c.cues.inbox_at.is_some_and(|i| i <= u);
-    (!mail_first).then(|| c.choice(TriggerKind::FileUpload, Some(storage), c.cues.end))
+    let order = u == 0 || c.toks[u - 1].clause != c.toks[u].clause;
+    let app_first = order
+        && c.ms[..storage]
+            .iter()
+            .any(|m| m.at > u && c.category(m) != "storage" && has_events(c.catalog, m));
+    (!mail_first && !app_first)
+        .then(|| c.choice(TriggerKind::FileUpload, Some(storage), c.cues.end))
 }
 
 /// An email arriving in an inbox, whoever hosts the inbox.
@@ -246,6 +257,16 @@ fn checked_state(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let cues = &c.cues;
     (cues.sched.is_none() && (cues.lingers || cues.ahead || cues.compares))
         .then(|| c.choice(TriggerKind::Schedule, None, cues.end))
+}
+
+/// A form on the user's own site ("when someone fills in the contact form on our website"),
+/// with no forms app named in the trigger clause: the form posts to the workflow's URL.
+fn site_form(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    c.cues.site_form?;
+    let forms_app = c.first_in(c.cues.end, |m| c.category(m) == "forms");
+    forms_app
+        .is_none()
+        .then(|| c.choice(TriggerKind::Webhook, None, c.cues.end))
 }
 
 /// An event cue ("when", "new", an arrow): the app it points at.
@@ -551,6 +572,109 @@ mod tests {
             (
                 "tidy up our Zendesk: for each new ticket set the category with OpenAI",
                 TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn indirect_triggers_of_the_fourth_round_are_read() {
+        let cases = [
+            // a manual adverb in a later clause is someone else's chore
+            (
+                "When a candidate moves to offer in Greenhouse, create the checklist in Asana. HR will add them to BambooHR manually.",
+                TriggerKind::AppEvent,
+            ),
+            // ... but the user's own start in the first clause or with a verb of running
+            (
+                "By hand, whenever I feel like it: archive the Trello cards",
+                TriggerKind::Manual,
+            ),
+            (
+                "Whenever I star a repo on GitHub, save it to Notion. I'll trigger it myself.",
+                TriggerKind::Manual,
+            ),
+            // an address to forward mail to, a web address to post to
+            (
+                "Give me an address I can forward invoices to, and log each one in Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "make me a web address that my sensor can post to and text me if it is hot",
+                TriggerKind::Webhook,
+            ),
+            // a time before something, a missed deadline: checked
+            (
+                "Send a reminder the night before to each parent with an appointment in Google Calendar",
+                TriggerKind::Schedule,
+            ),
+            (
+                "when the Harvest timesheet isn't filled in by friday at four, message the person on Slack",
+                TriggerKind::Schedule,
+            ),
+            // a form on the user's own site posts to a URL
+            (
+                "when someone fills in the contact form on our website, create a contact in HubSpot",
+                TriggerKind::Webhook,
+            ),
+            // an app's items as the subject, with "only", two item words, or the app's own item
+            (
+                "Only Freshdesk tickets from hospital.org should create Jira issues",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "the team needs to see every delayed order from the Shopify store in Slack",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "for every Eventbrite order with more than four tickets add a row to Airtable",
+                TriggerKind::AppEvent,
+            ),
+            // an order to upload items that come from an app: the app's event
+            (
+                "Upload every signed NDA from DocuSign into the Legal folder in Box",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_of_the_fourth_round_keep_their_trigger() {
+        let cases = [
+            // a forms app named: its event, not the site's URL
+            (
+                "when our Typeform contact form is submitted, create a HubSpot contact",
+                TriggerKind::AppEvent,
+            ),
+            // a reminder time inside an event's workflow
+            (
+                "when a HubSpot deal is won, add a Google Calendar reminder the day before the renewal",
+                TriggerKind::AppEvent,
+            ),
+            // "by" without a negation is not a deadline
+            (
+                "when a HubSpot deal is won by the sales team, post it to Slack at 9am",
+                TriggerKind::AppEvent,
+            ),
+            // "for each" over a table is a bulk loop
+            (
+                "for each row in the Google Sheet, create a HubSpot contact",
+                TriggerKind::Manual,
+            ),
+            // files that arrive in storage stay uploads
+            (
+                "files uploaded to our Box folder from the scanner go to Xero",
+                TriggerKind::FileUpload,
+            ),
+            // an order to upload with no app before the storage stays an upload
+            (
+                "Upload each new scan into the Legal folder in Box and log it in Airtable",
+                TriggerKind::FileUpload,
             ),
         ];
         for (text, want) in cases {

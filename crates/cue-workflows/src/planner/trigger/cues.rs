@@ -140,6 +140,10 @@ pub(super) struct Cues {
     pub manual: bool,
     /// How often to look is said after the event ("checking every half hour is fine").
     pub poll_every: bool,
+    /// A deadline that is missed is checked at its time ("isn't filled in by friday at four").
+    pub deadline: bool,
+    /// A form on the user's own site in the trigger clause ("the contact form on our website").
+    pub site_form: Option<usize>,
     /// A URL to call is asked for ("give me a URL that ...").
     pub url_asked: Option<usize>,
     /// An endpoint word not right after a tool's name ("a webhook", but not "a Stripe webhook").
@@ -214,12 +218,28 @@ impl Cues {
             .take(3)
             .any(|t| t.w == "whenever" || t.w == "when")
             || late_when.is_some();
+        // "manually", "by hand" start the run in the first clause or next to a verb of running
+        // ("run this by hand", "manually run:"); later they describe a chore ("HR will add them
+        // there manually")
+        let first_clause = toks.first().map_or(0, |t| t.clause);
+        let run_adverb = |i: usize| {
+            any_at(toks, i, &words.manual_adverbs).is_some()
+                && (toks[i].clause == first_clause
+                    || (i.saturating_sub(4)..(i + 4).min(all))
+                        .any(|k| k != i && any_at(toks, k, &words.run_verbs).is_some()))
+        };
         // "IT does that by hand" is someone else's chore, not how the workflow starts
         let manual_at = |i: usize| {
-            any_at(toks, i, &words.manual).is_some()
+            (any_at(toks, i, &words.manual).is_some() || run_adverb(i))
                 && !(i.saturating_sub(4)..i)
                     .any(|k| any_at(toks, k, &words.manual_not_after).is_some())
         };
+        // "when the timesheet isn't filled in by friday at four": a deadline, checked then
+        let deadline = sched.is_some()
+            && (0..all).any(|i| {
+                any_at(toks, i, &words.missed_by).is_some()
+                    && (i + 1..(i + 7).min(all)).any(|k| toks[k].w == "by")
+            });
         // "checking every half hour is fine": the user says how often to look
         let poll_every = (0..all).any(|i| {
             any_at(toks, i, &words.poll_cues).is_some()
@@ -244,7 +264,6 @@ impl Cues {
             (ei, receiving)
         });
         let arrow = text.contains("->") || text.contains('→');
-        let first_clause = toks.first().map_or(0, |t| t.clause);
         let in_first = |i: usize| toks.get(i).is_some_and(|t| t.clause <= first_clause + 1);
         Cues {
             zs,
@@ -252,6 +271,8 @@ impl Cues {
             starts_with_event,
             manual: (0..all).any(manual_at),
             poll_every,
+            deadline,
+            site_form: any_in(toks, zs..end, &words.site_forms),
             url_asked: (0..all).find(|&i| any_at(toks, i, &words.webhook).is_some()),
             hook: (0..all).find(|&i| {
                 any_at(toks, i, &words.hook_words).is_some()
