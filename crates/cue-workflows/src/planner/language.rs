@@ -456,6 +456,8 @@ pub(crate) struct TriggerWords {
     pub site_forms: Vec<Phrase>,
     /// Negations that, before "by" and a time, make a deadline that is checked.
     pub missed_by: Vec<Phrase>,
+    /// Nouns of files that, kept in a storage tool, are handled as they arrive.
+    pub stored_files: Vec<Phrase>,
     /// Phrases of an event said without "when" ("new employee in Gusto then ...").
     pub implicit_event: Vec<Phrase>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
@@ -512,6 +514,7 @@ struct TriggersFile {
     run_verbs: Vec<String>,
     site_forms: Vec<String>,
     missed_by: Vec<String>,
+    stored_files: Vec<String>,
     #[serde(default)]
     implicit_event: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
@@ -785,6 +788,7 @@ impl Language {
                 run_verbs: phrases(&trig.run_verbs),
                 site_forms: phrases(&trig.site_forms),
                 missed_by: phrases(&trig.missed_by),
+                stored_files: phrases(&trig.stored_files),
                 implicit_event: phrases(&trig.implicit_event),
                 unsupported: trig
                     .unsupported

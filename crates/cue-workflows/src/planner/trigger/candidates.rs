@@ -181,6 +181,42 @@ fn item_of(catalog: &Catalog, toks: &[Tok], m: &Mention) -> bool {
     })
 }
 
+/// The most words between a file noun and the storage that keeps the files ("the call
+/// recordings from our sales calls in Google Drive").
+const STORED_WINDOW: usize = 7;
+
+/// Files kept in a named storage tool, said as the object of the work ("turn the audio files in
+/// the Dropbox folder into text"): a `stored_files` noun, then in the same clause within
+/// [`STORED_WINDOW`] words `in`/`from`/`on` (and at most one determiner) and the storage, with
+/// no `to`/`into` between (files written to the storage).
+pub(super) fn stored_files(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+) -> Option<usize> {
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    let place = |i: usize| matches!(w(i), "in" | "from" | "on");
+    // "save the invoices to a folder in Dropbox": files the workflow writes
+    let written =
+        |from: usize, to: usize| (from..to).any(|k| matches!(w(k), "to" | "into" | "onto"));
+    (0..toks.len()).find_map(|i| {
+        let p = any_at(toks, i, &lang.triggers.stored_files)?;
+        let after = i + p.len();
+        ms.iter().position(|m| {
+            catalog.tool_at(m.tool).category == "storage"
+                && m.clause == toks[i].clause
+                && m.at > after
+                && m.at <= after + STORED_WINDOW
+                && !written(after, m.at)
+                && (place(m.at - 1)
+                    || (m.at >= 2
+                        && place(m.at - 2)
+                        && matches!(w(m.at - 1), "the" | "our" | "my" | "a")))
+        })
+    })
+}
+
 /// The source an event cue points at: the app right after "new" ("create a Linear issue for
 /// every new Sentry error"), else the first app with events in the trigger clause, else a tool
 /// without events that can be read there ("a new episode on our Spotify show", checked on a

@@ -7,7 +7,7 @@ use super::super::language::Language;
 use super::TriggerChoice;
 use super::candidates::{
     app_hook, arriving_upload, consumed_queue, cued_source, early_app, first_in, has_events,
-    subject_source, url_caller,
+    stored_files, subject_source, url_caller,
 };
 use super::cues::{Cues, recurring_in_clause};
 use crate::catalog::Catalog;
@@ -73,6 +73,7 @@ const PRECEDENCE: &[(&str, Rule)] = &[
     ("schedule", schedule),
     ("app items as subject", app_items_as_subject),
     ("implicit event", implicit_event),
+    ("stored files", stored_files_arrive),
 ];
 
 /// The trigger of a prompt: the first rule of [`PRECEDENCE`] that fits, else a manual run.
@@ -304,6 +305,18 @@ fn implicit_event(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let k = early_app(c.catalog, c.toks, c.ms)?;
     let m = &c.ms[k];
     Some(c.choice(TriggerKind::AppEvent, Some(k), c.cues.end.max(m.at + m.len)))
+}
+
+/// Files kept in a named storage, the object of the work and nothing else said ("transcribe
+/// the call recordings in Google Drive"): each file is handled as it arrives there.
+fn stored_files_arrive(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let k = stored_files(c.catalog, c.lang, c.toks, c.ms)?;
+    let m = &c.ms[k];
+    Some(c.choice(
+        TriggerKind::FileUpload,
+        Some(k),
+        c.cues.end.max(m.at + m.len),
+    ))
 }
 
 #[cfg(test)]
@@ -637,6 +650,15 @@ mod tests {
                 "Upload every signed NDA from DocuSign into the Legal folder in Box",
                 TriggerKind::AppEvent,
             ),
+            // files kept in a storage, the object of the work: handled as they arrive
+            (
+                "transcribe the call recordings from our sales calls in Google Drive and summarise them in Notion",
+                TriggerKind::FileUpload,
+            ),
+            (
+                "turn the audio files in the Dropbox folder into text documents in Google Docs",
+                TriggerKind::FileUpload,
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(kind(text), want, "{text}");
@@ -670,6 +692,15 @@ mod tests {
             (
                 "files uploaded to our Box folder from the scanner go to Xero",
                 TriggerKind::FileUpload,
+            ),
+            // a schedule, or files the workflow writes, are not files arriving
+            (
+                "every night copy the photos in our Dropbox to Google Drive",
+                TriggerKind::Schedule,
+            ),
+            (
+                "save the Stripe invoices to a folder in Dropbox",
+                TriggerKind::Manual,
             ),
             // an order to upload with no app before the storage stays an upload
             (
