@@ -458,6 +458,8 @@ pub(crate) struct TriggerWords {
     pub missed_by: Vec<Phrase>,
     /// Nouns of files that, kept in a storage tool, are handled as they arrive.
     pub stored_files: Vec<Phrase>,
+    /// Words of a topic opening ("so for shopify, ...").
+    pub topic_words: Vec<String>,
     /// Phrases of an event said without "when" ("new employee in Gusto then ...").
     pub implicit_event: Vec<Phrase>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
@@ -515,6 +517,7 @@ struct TriggersFile {
     site_forms: Vec<String>,
     missed_by: Vec<String>,
     stored_files: Vec<String>,
+    topic_words: Vec<String>,
     #[serde(default)]
     implicit_event: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
@@ -789,6 +792,7 @@ impl Language {
                 site_forms: phrases(&trig.site_forms),
                 missed_by: phrases(&trig.missed_by),
                 stored_files: phrases(&trig.stored_files),
+                topic_words: trig.topic_words.clone(),
                 implicit_event: phrases(&trig.implicit_event),
                 unsupported: trig
                     .unsupported

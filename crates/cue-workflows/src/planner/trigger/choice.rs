@@ -650,6 +650,11 @@ mod tests {
                 "Upload every signed NDA from DocuSign into the Legal folder in Box",
                 TriggerKind::AppEvent,
             ),
+            // a topic opening, then the event
+            (
+                "so for shopify, if the order has a discount code, add the order to the Google Sheet",
+                TriggerKind::AppEvent,
+            ),
             // files kept in a storage, the object of the work: handled as they arrive
             (
                 "transcribe the call recordings from our sales calls in Google Drive and summarise them in Notion",

@@ -22,7 +22,11 @@ fn trigger_end(lang: &Language, toks: &[Tok], ms: &[Mention]) -> usize {
     let empty = !ms.iter().any(|m| m.at < end)
         && any_in(toks, 0..end, &lang.triggers.event_cues).is_none()
         && any_in(toks, 0..end, &lang.triggers.manual).is_none();
-    if (end < SHORT_OPENING || empty) && end < toks.len() {
+    // "so for shopify, if the order ...": a topic, named with nothing to do yet
+    let named = |i: usize| ms.iter().any(|m| m.at <= i && i < m.at + m.len);
+    let topic = ms.iter().any(|m| m.at < end)
+        && (0..end).all(|i| named(i) || lang.triggers.topic_words.contains(&toks[i].w));
+    if (end < SHORT_OPENING || empty || topic) && end < toks.len() {
         let second = toks[end].clause;
         return toks[end..]
             .iter()
@@ -409,6 +413,16 @@ mod tests {
         let c = cues("when a new lead signs up, notify the sales channel");
         assert_eq!(c.zs, 0);
         assert!(c.end < 8);
+    }
+
+    #[test]
+    fn a_topic_opening_is_not_the_whole_trigger_clause() {
+        // the trigger clause runs on past "so for shopify,"
+        let c = cues("so for shopify, if the order has a discount code, add it to the sheet");
+        assert!(c.end > 4 && c.event_cue);
+        // an opening that does something ends the trigger clause
+        let c = cues("copy the Shopify orders, then post the total to Slack");
+        assert!(c.end <= 5);
     }
 
     #[test]
