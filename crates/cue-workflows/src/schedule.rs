@@ -644,6 +644,16 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 second = Some(t2);
             }
         }
+        // "at eight thirty, actually make it eight": the corrected time needs no "at"
+        if correction
+            && !time_corrected
+            && cur == "make"
+            && w(i + 1) == "it"
+            && let Some(t) = time_at(text, toks, i + 2, true)
+        {
+            time_corrected = true;
+            time = Some(t);
+        }
         if zone.is_none()
             && let Some(&(_, z)) = ZONES.iter().find(|(k, _)| *k == cur)
         {
@@ -816,6 +826,32 @@ mod tests {
                 "every night at 11 back up the table",
                 false,
                 "cron(0 23 * * ? *)",
+                None,
+            ),
+            // the nth weekday of the month or quarter (EventBridge's `#` and `L`, 1 = Sunday)
+            (
+                "on the last friday of every month at four remind everyone",
+                true,
+                "cron(0 16 ? * 6L *)",
+                None,
+            ),
+            (
+                "on the first Monday of each quarter at 9am remind the staff",
+                false,
+                "cron(0 9 ? 1,4,7,10 2#1 *)",
+                None,
+            ),
+            (
+                "the second tuesday of the month at 10am",
+                false,
+                "cron(0 10 ? * 3#2 *)",
+                None,
+            ),
+            // a corrected time said without "at"
+            (
+                "every morning at like eight thirty send me the overdue tasks, actually make it eight",
+                true,
+                "cron(0 8 * * ? *)",
                 None,
             ),
             (
@@ -1028,6 +1064,7 @@ mod tests {
             "the first step is to read the sheet",
             "the invoice total is 4.50 for the second time",
             "notes from the last friday of the sprint",
+            "actually make it shorter",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
         }
