@@ -177,7 +177,7 @@ fn item_of(catalog: &Catalog, toks: &[Tok], m: &Mention) -> bool {
             .tool_at(m.tool)
             .events
             .iter()
-            .any(|e| e.words.iter().any(|x| *x == t.w))
+            .any(|e| e.words.contains(&t.w))
     })
 }
 
