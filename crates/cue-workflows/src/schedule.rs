@@ -82,6 +82,30 @@ fn day(w: &str) -> Option<(&'static str, &'static str)> {
         .map(|&(_, c, n)| (c, n))
 }
 
+/// "the first Monday of", "the last Friday of": the day-of-week field of EventBridge's cron
+/// (`2#1`, `6L`; 1 is Sunday, `#` the nth of the month, `L` the last) and the words it says.
+fn nth_weekday(toks: &[Tok], i: usize) -> Option<(String, String)> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    let nth = match w(i) {
+        "first" | "1st" => "#1",
+        "second" | "2nd" => "#2",
+        "third" | "3rd" => "#3",
+        "fourth" | "4th" => "#4",
+        "last" => "L",
+        _ => return None,
+    };
+    let (code, name) = day(w(i + 1))?;
+    let period = (i + 3..=i + 4).any(|k| matches!(w(k), "month" | "quarter"));
+    if w(i + 2) != "of" || w(i + 1).ends_with('s') || !period {
+        return None;
+    }
+    let number = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
+        .iter()
+        .position(|c| *c == code)?
+        + 1;
+    Some((format!("{number}{nth}"), format!("on the {} {name}", w(i))))
+}
+
 fn unit(w: &str) -> Option<&'static str> {
     match w {
         "minute" | "minutes" | "min" | "mins" => Some("minute"),
@@ -367,6 +391,8 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     // "between 8am and 8pm": the hours a frequent run keeps to
     let mut window: Option<(u32, u32)> = None;
     let mut part_of_day: Option<(u32, &str)> = None;
+    // "the last Friday of every month": the day-of-week field and its words
+    let mut nth: Option<(String, String)> = None;
     let mut zone: Option<&str> = None;
     let mut cue = false;
 
@@ -388,6 +414,12 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             correction = true;
             days_corrected = false;
             time_corrected = false;
+        }
+        if nth.is_none()
+            && let Some(n) = nth_weekday(toks, i)
+        {
+            nth = Some(n);
+            cue = true;
         }
         let every = matches!(cur, "every" | "each" | "once")
             || (cur == "per" && matches!(w(i.wrapping_sub(1)), "once" | "twice"));
@@ -524,17 +556,23 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             rate = Some((12, "hour"));
             cue = true;
         }
-        if matches!(cur, "morning" | "mornings") && part_of_day.is_none() {
-            part_of_day = Some((9, "morning"));
-        } else if matches!(cur, "evening" | "evenings") && part_of_day.is_none() {
-            part_of_day = Some((18, "evening"));
-        } else if matches!(cur, "afternoon" | "afternoons") && part_of_day.is_none() {
-            part_of_day = Some((14, "afternoon"));
-        } else if matches!(cur, "night" | "nights" | "overnight") && part_of_day.is_none() {
-            part_of_day = Some((2, "night"));
-            if matches!(w(i.wrapping_sub(1)), "every" | "each") {
-                daily = true;
-                cue = true;
+        // "the tickets from overnight", "since last night", "yesterday evening": the period the
+        // data covers, not when the run happens
+        let data_period =
+            cur == "overnight" || matches!(w(i.wrapping_sub(1)), "last" | "yesterday" | "since");
+        if !data_period {
+            if matches!(cur, "morning" | "mornings") && part_of_day.is_none() {
+                part_of_day = Some((9, "morning"));
+            } else if matches!(cur, "evening" | "evenings") && part_of_day.is_none() {
+                part_of_day = Some((18, "evening"));
+            } else if matches!(cur, "afternoon" | "afternoons") && part_of_day.is_none() {
+                part_of_day = Some((14, "afternoon"));
+            } else if matches!(cur, "night" | "nights") && part_of_day.is_none() {
+                part_of_day = Some((2, "night"));
+                if matches!(w(i.wrapping_sub(1)), "every" | "each") {
+                    daily = true;
+                    cue = true;
+                }
             }
         }
         // "on the 1st of (every|each) month", "on the 15th", "on the first and fifteenth of
@@ -605,6 +643,16 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             {
                 second = Some(t2);
             }
+        }
+        // "at eight thirty, actually make it eight": the corrected time needs no "at"
+        if correction
+            && !time_corrected
+            && cur == "make"
+            && w(i + 1) == "it"
+            && let Some(t) = time_at(text, toks, i + 2, true)
+        {
+            time_corrected = true;
+            time = Some(t);
         }
         if zone.is_none()
             && let Some(&(_, z)) = ZONES.iter().find(|(k, _)| *k == cur)
@@ -682,7 +730,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             at = format!("{at} and {h2:02}:{minute:02}");
         }
     }
-    let (dom, dow, what) = if let Some(d) = monthly_day {
+    let (dom, dow, what) = if let Some((field, words)) = nth {
+        let period = if months.is_some() { "quarter" } else { "month" };
+        ("?".to_owned(), field, format!("{words} of every {period}"))
+    } else if let Some(d) = monthly_day {
         if d == 32 {
             (
                 "L".to_owned(),
@@ -725,6 +776,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     };
     let month = months.unwrap_or("*");
     let what = match months {
+        _ if dom == "?" => what,
         Some("1") => "every year on January 1".to_owned(),
         Some(_) => "every quarter on day 1".to_owned(),
         None => what,
@@ -757,6 +809,51 @@ mod tests {
                 None,
             ),
             ("every 15 minutes check", false, "rate(15 minutes)", None),
+            // the period the data covers is not the part of the day the run is in
+            (
+                "every weekday at 8:45, send me the new Zendesk tickets from overnight",
+                false,
+                "cron(45 8 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "every weekday at nine send me the incidents from last night",
+                false,
+                "cron(0 9 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "every night at 11 back up the table",
+                false,
+                "cron(0 23 * * ? *)",
+                None,
+            ),
+            // the nth weekday of the month or quarter (EventBridge's `#` and `L`, 1 = Sunday)
+            (
+                "on the last friday of every month at four remind everyone",
+                true,
+                "cron(0 16 ? * 6L *)",
+                None,
+            ),
+            (
+                "on the first Monday of each quarter at 9am remind the staff",
+                false,
+                "cron(0 9 ? 1,4,7,10 2#1 *)",
+                None,
+            ),
+            (
+                "the second tuesday of the month at 10am",
+                false,
+                "cron(0 10 ? * 3#2 *)",
+                None,
+            ),
+            // a corrected time said without "at"
+            (
+                "every morning at like eight thirty send me the overdue tasks, actually make it eight",
+                true,
+                "cron(0 8 * * ? *)",
+                None,
+            ),
             (
                 "on the 1st of each month at midnight",
                 false,
@@ -966,6 +1063,8 @@ mod tests {
             "a quarter of the orders",
             "the first step is to read the sheet",
             "the invoice total is 4.50 for the second time",
+            "notes from the last friday of the sprint",
+            "actually make it shorter",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
         }

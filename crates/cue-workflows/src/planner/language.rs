@@ -449,6 +449,17 @@ pub(crate) struct TriggerWords {
     pub write_back: Vec<String>,
     /// Phrases that, just before a manual cue, make it someone else's chore.
     pub manual_not_after: Vec<Phrase>,
+    /// "manually", "by hand": a manual cue only in the first clause or next to a `run_verbs`.
+    pub manual_adverbs: Vec<Phrase>,
+    pub run_verbs: Vec<Phrase>,
+    /// A form on the user's own site ("the contact form on our website").
+    pub site_forms: Vec<Phrase>,
+    /// Negations that, before "by" and a time, make a deadline that is checked.
+    pub missed_by: Vec<Phrase>,
+    /// Nouns of files that, kept in a storage tool, are handled as they arrive.
+    pub stored_files: Vec<Phrase>,
+    /// Words of a topic opening ("so for shopify, ...").
+    pub topic_words: Vec<String>,
     /// Phrases of an event said without "when" ("new employee in Gusto then ...").
     pub implicit_event: Vec<Phrase>,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
@@ -501,6 +512,12 @@ struct TriggersFile {
     write_back: Vec<String>,
     #[serde(default)]
     manual_not_after: Vec<String>,
+    manual_adverbs: Vec<String>,
+    run_verbs: Vec<String>,
+    site_forms: Vec<String>,
+    missed_by: Vec<String>,
+    stored_files: Vec<String>,
+    topic_words: Vec<String>,
     #[serde(default)]
     implicit_event: Vec<String>,
     unsupported: Vec<UnsupportedEntry>,
@@ -770,6 +787,12 @@ impl Language {
                 for_long: phrases(&trig.for_long),
                 write_back: trig.write_back.clone(),
                 manual_not_after: phrases(&trig.manual_not_after),
+                manual_adverbs: phrases(&trig.manual_adverbs),
+                run_verbs: phrases(&trig.run_verbs),
+                site_forms: phrases(&trig.site_forms),
+                missed_by: phrases(&trig.missed_by),
+                stored_files: phrases(&trig.stored_files),
+                topic_words: trig.topic_words.clone(),
                 implicit_event: phrases(&trig.implicit_event),
                 unsupported: trig
                     .unsupported

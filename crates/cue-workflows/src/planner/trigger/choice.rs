@@ -1,0 +1,779 @@
+//! The precedence between kinds of trigger, as data: [`PRECEDENCE`] is an ordered table of
+//! named rules over the cues and the candidates; the first rule that fits decides, and a prompt
+//! no rule fits is run by hand.
+
+use super::super::Mention;
+use super::super::language::Language;
+use super::TriggerChoice;
+use super::candidates::{
+    app_hook, arriving_upload, consumed_queue, cued_source, early_app, first_in, has_events,
+    stored_files, subject_source, url_caller,
+};
+use super::cues::{Cues, recurring_in_clause};
+use crate::catalog::Catalog;
+use crate::model::TriggerKind;
+use crate::text::Tok;
+
+/// What every rule may look at.
+struct Ctx<'a> {
+    catalog: &'a Catalog,
+    lang: &'a Language,
+    toks: &'a [Tok],
+    ms: &'a [Mention],
+    cues: Cues,
+}
+
+impl Ctx<'_> {
+    fn choice(&self, kind: TriggerKind, tool: Option<usize>, end: usize) -> TriggerChoice {
+        TriggerChoice {
+            kind,
+            tool,
+            end,
+            schedule: None,
+        }
+    }
+
+    fn category(&self, m: &Mention) -> &str {
+        self.catalog.tool_at(m.tool).category.as_str()
+    }
+
+    /// The first mention in the trigger clause (or up to `limit`) that `pred` accepts.
+    fn first_in(&self, limit: usize, pred: impl Fn(&Mention) -> bool) -> Option<usize> {
+        first_in(self.ms, self.cues.zs, limit, pred)
+    }
+
+    /// The first email tool named in the trigger clause or within 8 words of `at`.
+    fn email_tool(&self, at: usize) -> Option<usize> {
+        self.first_in(self.cues.end.max(at + 8), |m| self.category(m) == "email")
+    }
+}
+
+type Rule = fn(&Ctx<'_>) -> Option<TriggerChoice>;
+
+/// The rules in the order they are tried; the first that fits decides.
+const PRECEDENCE: &[(&str, Rule)] = &[
+    ("manual cue", manual_cue),
+    ("url asked for", url_asked),
+    ("app webhook", named_app_webhook),
+    ("scheduled arrival", scheduled_arrival),
+    ("schedule before event", schedule_unless_event),
+    ("queue tool read", queue_tool_read),
+    ("unnamed queue read", unnamed_queue_read),
+    ("endpoint", endpoint),
+    ("upload to named storage", upload_to_storage),
+    ("inbox", inbox),
+    ("addressed mail", addressed_mail),
+    ("received mail", received_mail),
+    ("arriving upload", arriving_upload_anywhere),
+    ("unnamed upload", unnamed_upload),
+    ("watch", watch),
+    ("checked state", checked_state),
+    ("form on own site", site_form),
+    ("app event cue", app_event_cue),
+    ("schedule", schedule),
+    ("app items as subject", app_items_as_subject),
+    ("implicit event", implicit_event),
+    ("stored files", stored_files_arrive),
+];
+
+/// The trigger of a prompt: the first rule of [`PRECEDENCE`] that fits, else a manual run.
+pub(in crate::planner) fn choose_trigger(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    text: &str,
+    ms: &[Mention],
+) -> TriggerChoice {
+    decide(catalog, lang, toks, text, ms).1
+}
+
+/// The trigger and the name of the rule that chose it (`"none"` for the manual fallback).
+fn decide(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    text: &str,
+    ms: &[Mention],
+) -> (&'static str, TriggerChoice) {
+    let ctx = Ctx {
+        catalog,
+        lang,
+        toks,
+        ms,
+        cues: Cues::read(lang, toks, text, ms),
+    };
+    for (name, rule) in PRECEDENCE {
+        if let Some(choice) = rule(&ctx) {
+            return (name, choice);
+        }
+    }
+    ("none", ctx.choice(TriggerKind::Manual, None, ctx.cues.end))
+}
+
+fn manual_cue(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    c.cues
+        .manual
+        .then(|| c.choice(TriggerKind::Manual, None, c.cues.end))
+}
+
+/// "give me a URL that ...", "our lab system posts results to a callback URL": the user wants
+/// an address to call, even when a time describes the caller ("after each nightly build"); an
+/// app with events named before it in its clause keeps its event and verification.
+fn url_asked(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let u = c.cues.url_asked?;
+    let caller = url_caller(c.catalog, c.toks, c.ms, u);
+    Some(c.choice(TriggerKind::Webhook, caller, c.cues.end))
+}
+
+/// "Typeform webhook -> ...", "Stripe webhook for checkout.session.completed".
+fn named_app_webhook(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let k = app_hook(c.catalog, c.lang, c.toks, c.ms)?;
+    let m = &c.ms[k];
+    Some(c.choice(
+        TriggerKind::Webhook,
+        Some(k),
+        c.cues.end.max(m.at + m.len + 1),
+    ))
+}
+
+/// "new CSV exported into Google Drive each night": the time says when files arrive.
+fn scheduled_arrival(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    c.cues.sched.as_ref()?;
+    let k = arriving_upload(c.catalog, c.lang, c.toks, c.ms)?;
+    let m = &c.ms[k];
+    recurring_in_clause(c.toks, m.clause).then(|| {
+        c.choice(
+            TriggerKind::FileUpload,
+            Some(k),
+            c.cues.end.max(m.at + m.len),
+        )
+    })
+}
+
+/// A schedule named without an opening event, or with how often to check said after it, or a
+/// deadline ("when the timesheet isn't in by friday at four").
+fn schedule_unless_event(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let s = c.cues.sched.clone()?;
+    let cues = &c.cues;
+    (!cues.starts_with_event || cues.poll_every || cues.deadline).then(|| TriggerChoice {
+        schedule: Some(s),
+        ..c.choice(TriggerKind::Schedule, None, c.cues.end)
+    })
+}
+
+/// A queue or stream of a named tool the workflow reads.
+fn queue_tool_read(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let (qi, at_end) = consumed_queue(c.catalog, c.lang, c.toks, c.ms, c.cues.end)?;
+    Some(c.choice(TriggerKind::Queue, Some(qi), c.cues.end.max(at_end)))
+}
+
+/// "go through that queue": a queue read, from the usual queue service.
+fn unnamed_queue_read(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    c.cues
+        .queue_read
+        .then(|| c.choice(TriggerKind::Queue, None, c.cues.end))
+}
+
+/// An HTTP endpoint asked for in the trigger clause or by the opening word ("a Stripe webhook"
+/// is Stripe's event, not an endpoint).
+fn endpoint(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let h = c.cues.hook?;
+    (h < c.cues.end || c.cues.hook_opener)
+        .then(|| c.choice(TriggerKind::Webhook, None, c.cues.end.max(h + 1)))
+}
+
+/// Files uploaded to a storage service named in the trigger clause, unless a new email came
+/// first ("when a new email comes in ... save the attachment to Drive") or the upload is an
+/// order whose items come from an app named before the storage ("Upload every signed NDA from
+/// DocuSign into Box": DocuSign's event).
+fn upload_to_storage(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let u = c.cues.upload_at?;
+    let storage = c.first_in(c.cues.end, |m| c.category(m) == "storage")?;
+    let mail_first = c.cues.inbox_at.is_some_and(|i| i <= u);
+    let order = u == 0 || c.toks[u - 1].clause != c.toks[u].clause;
+    let app_first = order
+        && c.ms[..storage]
+            .iter()
+            .any(|m| m.at > u && c.category(m) != "storage" && has_events(c.catalog, m));
+    (!mail_first && !app_first)
+        .then(|| c.choice(TriggerKind::FileUpload, Some(storage), c.cues.end))
+}
+
+/// An email arriving in an inbox, whoever hosts the inbox.
+fn inbox(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let ii = c.cues.inbox_at?;
+    Some(c.choice(TriggerKind::EmailReceived, c.email_tool(ii), c.cues.end))
+}
+
+/// Mail someone sends to an address named in the trigger clause.
+fn addressed_mail(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let ei = c.cues.addressed_mail?;
+    Some(c.choice(TriggerKind::EmailReceived, c.email_tool(ei), c.cues.end))
+}
+
+/// Mail said to arrive, unless an app's event comes first ("when a payment fails in Stripe the
+/// customer gets an email": the event is Stripe's).
+fn received_mail(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let (ei, receiving) = c.cues.mail_word?;
+    let email_tool = c.email_tool(ei);
+    let app_first = c.ms.iter().any(|m| {
+        m.at >= c.cues.zs && m.at < ei && c.category(m) != "email" && has_events(c.catalog, m)
+    });
+    (receiving && !app_first && (c.toks[ei].w != "message" || email_tool.is_some()))
+        .then(|| c.choice(TriggerKind::EmailReceived, email_tool, c.cues.end))
+}
+
+/// "scanned invoices uploaded to our S3 bucket", wherever it is said.
+fn arriving_upload_anywhere(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let k = arriving_upload(c.catalog, c.lang, c.toks, c.ms)?;
+    let m = &c.ms[k];
+    Some(c.choice(
+        TriggerKind::FileUpload,
+        Some(k),
+        c.cues.end.max(m.at + m.len),
+    ))
+}
+
+/// File uploads without a named service, unless an app the event can come from is named.
+fn unnamed_upload(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    c.cues.upload_at?;
+    let app = c.first_in(c.cues.end, |m| has_events(c.catalog, m));
+    (app.is_none() && c.cues.upload_container && c.cues.upload_explicit)
+        .then(|| c.choice(TriggerKind::FileUpload, None, c.cues.end))
+}
+
+/// "keep an eye on the site and text me if it goes down": a check on a schedule, unless an app
+/// the event could come from is named.
+fn watch(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let app = c.first_in(c.cues.end, |m| has_events(c.catalog, m));
+    (app.is_none() && c.cues.watch).then(|| TriggerChoice {
+        schedule: c.cues.sched.clone(),
+        ..c.choice(TriggerKind::Schedule, None, c.cues.end)
+    })
+}
+
+/// "when a ticket has sat unassigned for more than 2 hours", "a reminder two hours before it
+/// starts": a state or a time found by checking (the app is then read by a step).
+fn checked_state(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let cues = &c.cues;
+    (cues.sched.is_none() && (cues.lingers || cues.ahead || cues.compares))
+        .then(|| c.choice(TriggerKind::Schedule, None, cues.end))
+}
+
+/// A form on the user's own site ("when someone fills in the contact form on our website"),
+/// with no forms app named in the trigger clause: the form posts to the workflow's URL.
+fn site_form(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    c.cues.site_form?;
+    let forms_app = c.first_in(c.cues.end, |m| c.category(m) == "forms");
+    forms_app
+        .is_none()
+        .then(|| c.choice(TriggerKind::Webhook, None, c.cues.end))
+}
+
+/// An event cue ("when", "new", an arrow): the app it points at.
+fn app_event_cue(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    c.cues.event_cue.then(|| {
+        let tool = cued_source(c.catalog, c.toks, c.ms, c.cues.zs, c.cues.end);
+        c.choice(TriggerKind::AppEvent, tool, c.cues.end)
+    })
+}
+
+/// A schedule with no event cue.
+fn schedule(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let s = c.cues.sched.clone()?;
+    Some(TriggerChoice {
+        schedule: Some(s),
+        ..c.choice(TriggerKind::Schedule, None, c.cues.end)
+    })
+}
+
+/// A standing rule said with the app's items as its subject ("Zendesk tickets where ... go
+/// straight to PagerDuty", "urgent escalations from Help Scout need ...") or per item
+/// ("summarise each Zoom recording"): that app's event.
+fn app_items_as_subject(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let k = subject_source(c.catalog, c.lang, c.toks, c.ms)?;
+    let m = &c.ms[k];
+    Some(c.choice(TriggerKind::AppEvent, Some(k), c.cues.end.max(m.at + m.len)))
+}
+
+/// An event said without "when" ("new employee in Gusto then ...", "DocuSign envelope
+/// completed -> ..."): an app with events in the first clause and an event phrase there.
+fn implicit_event(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    if !c.cues.implicit_event {
+        return None;
+    }
+    let k = early_app(c.catalog, c.toks, c.ms)?;
+    let m = &c.ms[k];
+    Some(c.choice(TriggerKind::AppEvent, Some(k), c.cues.end.max(m.at + m.len)))
+}
+
+/// Files kept in a named storage, the object of the work and nothing else said ("transcribe
+/// the call recordings in Google Drive"): each file is handled as it arrives there.
+fn stored_files_arrive(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let k = stored_files(c.catalog, c.lang, c.toks, c.ms)?;
+    let m = &c.ms[k];
+    Some(c.choice(
+        TriggerKind::FileUpload,
+        Some(k),
+        c.cues.end.max(m.at + m.len),
+    ))
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::planner::entities::mentions;
+    use crate::text::tokenize;
+
+    /// The rule that decides `text`, and the kind it chose.
+    fn rule(text: &str) -> (&'static str, TriggerKind) {
+        let catalog = Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        let ms = mentions(&catalog, &lang, &toks, text);
+        let (name, choice) = decide(&catalog, &lang, &toks, text, &ms);
+        (name, choice.kind)
+    }
+
+    fn kind(text: &str) -> TriggerKind {
+        rule(text).1
+    }
+
+    #[test]
+    fn every_rule_has_its_own_name() {
+        let names: std::collections::BTreeSet<_> = PRECEDENCE.iter().map(|(n, _)| n).collect();
+        assert_eq!(names.len(), PRECEDENCE.len());
+        assert!(!names.contains(&"none"));
+    }
+
+    #[test]
+    fn the_rule_that_decides_is_the_first_that_fits() {
+        let cases = [
+            // a manual cue beats the schedule and the app named
+            (
+                "every monday by hand copy the Stripe totals to Slack",
+                "manual cue",
+            ),
+            // a URL asked for beats the event cue
+            (
+                "when the sensor posts, give me a URL that saves it to Airtable",
+                "url asked for",
+            ),
+            // a schedule without an opening event beats the app's "new"
+            (
+                "every morning at 8 post new Shopify orders to Slack",
+                "schedule before event",
+            ),
+            // an opening event beats a time in the workflow
+            (
+                "when a Shopify order comes in, post it to Slack",
+                "app event cue",
+            ),
+            // the app's items as the subject, with no cue at all
+            (
+                "Zendesk tickets tagged vip go straight to PagerDuty",
+                "app items as subject",
+            ),
+            // nothing fits: run by hand
+            ("copy the Trello cards to a Google Sheet", "none"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(rule(text).0, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn indirect_triggers_are_read() {
+        let cases = [
+            (
+                "when I press go, post the report to Slack",
+                TriggerKind::Manual,
+            ),
+            (
+                "I'll start it myself when needed: copy the rows to Airtable",
+                TriggerKind::Manual,
+            ),
+            (
+                "do it by hand: archive the Trello cards",
+                TriggerKind::Manual,
+            ),
+            (
+                "give me a URL that our sensors can post readings to and save them in Airtable",
+                TriggerKind::Webhook,
+            ),
+            (
+                "when an email arrives in my Gmail inbox, save the attachments to Dropbox",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "vendors email invoices to ap@ourco.com; create a bill in Xero",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "keep an eye on our website and text me if it goes down",
+                TriggerKind::Schedule,
+            ),
+            (
+                "hey so new rows in airtable should go into pipedrive",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "can you make it so new Stripe charges go to a Google Sheet",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "whenever a payment fails in stripe the customer should get an email",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "when a Zendesk ticket has sat unassigned for more than 2 hours, tell #support",
+                TriggerKind::Schedule,
+            ),
+            (
+                "create a Linear issue for every new Sentry error",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "once a day, find overdue FreshBooks invoices and log them in Airtable",
+                TriggerKind::Schedule,
+            ),
+            (
+                "once per week at 9 send the Stripe total to Slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "once a new row is added to Airtable, create a Pipedrive person",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "new employee in gusto then add them to the payroll sheet",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "DocuSign envelope completed: move the HubSpot deal to signed",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "CVs arrive as PDF attachments to jobs@agency.io; add a row to Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "new starter in Workday: create the Okta account; IT does the Slack one by hand",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "copy the Trello cards of the Sprint board to a Google Sheet",
+                TriggerKind::Manual,
+            ),
+            (
+                "do it by hand: archive the Trello cards",
+                TriggerKind::Manual,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alike_phrasings_keep_their_trigger() {
+        let cases = [
+            (
+                "email the report to boss@ourco.com every Monday at 9",
+                TriggerKind::Schedule,
+            ),
+            (
+                "every weekday at 9 post the open Jira issues to Slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "when the Datadog monitor alerts, page on-call in PagerDuty",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "notify #sales in Slack when a new HubSpot deal is created",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_trigger_grammar_reads_each_kind_from_new_wordings() {
+        let cases = [
+            // a state that lasted too long, or a time before something, is found by checking
+            (
+                "if a Freshdesk ticket stays unanswered for over a day, tell the lead in Slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "let the owner know in Slack when a Jira bug has been waiting more than 3 days",
+                TriggerKind::Schedule,
+            ),
+            (
+                "text each patient a reminder one day before the appointment",
+                TriggerKind::Schedule,
+            ),
+            // how often to look, said after the event
+            (
+                "when the Shopify stock of an item drops, post it to Slack; checking every hour is enough",
+                TriggerKind::Schedule,
+            ),
+            // a stream the workflow reads
+            (
+                "listen to the SQS queue orders-in and save each message to Airtable",
+                TriggerKind::Queue,
+            ),
+            (
+                "consume the DynamoDB stream of the users table and send each new user to HubSpot",
+                TriggerKind::Queue,
+            ),
+            // the app's items as the subject of a standing rule
+            (
+                "Shopify orders over $300 shipping abroad go into the Airtable review table",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "refund requests from Intercom need a Jira ticket for the billing team",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "transcribe each Zoom recording and save the text to Google Docs",
+                TriggerKind::AppEvent,
+            ),
+            // the user says the app calls a URL
+            (
+                "GitHub webhook -> post the push summary to Discord",
+                TriggerKind::Webhook,
+            ),
+            (
+                "our warehouse system posts stock updates to a callback URL; write them to Airtable",
+                TriggerKind::Webhook,
+            ),
+            // files that arrive, wherever it is said
+            (
+                "read the totals from the PDFs uploaded to our Dropbox and add them to Xero",
+                TriggerKind::FileUpload,
+            ),
+            (
+                "new exports dumped in our S3 bucket every hour should be loaded into BigQuery",
+                TriggerKind::FileUpload,
+            ),
+            // mail as the subject, with its address
+            (
+                "mail from billing@vendor.com: save the PDF to Dropbox and log it in Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "pull the order numbers out of inbound emails to orders@ and update Shopify",
+                TriggerKind::EmailReceived,
+            ),
+            // a queue without a named service
+            (
+                "the shop puts failed payments on a queue; work through that queue and email each buyer",
+                TriggerKind::Queue,
+            ),
+            // a comparison of periods is checked
+            (
+                "if our Shopify revenue falls month over month, tell the founders in Slack",
+                TriggerKind::Schedule,
+            ),
+            // an event said late, per item
+            (
+                "tidy up our Zendesk: for each new ticket set the category with OpenAI",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn indirect_triggers_of_the_fourth_round_are_read() {
+        let cases = [
+            // a manual adverb in a later clause is someone else's chore
+            (
+                "When a candidate moves to offer in Greenhouse, create the checklist in Asana. HR will add them to BambooHR manually.",
+                TriggerKind::AppEvent,
+            ),
+            // ... but the user's own start in the first clause or with a verb of running
+            (
+                "By hand, whenever I feel like it: archive the Trello cards",
+                TriggerKind::Manual,
+            ),
+            (
+                "Whenever I star a repo on GitHub, save it to Notion. I'll trigger it myself.",
+                TriggerKind::Manual,
+            ),
+            // an address to forward mail to, a web address to post to
+            (
+                "Give me an address I can forward invoices to, and log each one in Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "make me a web address that my sensor can post to and text me if it is hot",
+                TriggerKind::Webhook,
+            ),
+            // a time before something, a missed deadline: checked
+            (
+                "Send a reminder the night before to each parent with an appointment in Google Calendar",
+                TriggerKind::Schedule,
+            ),
+            (
+                "when the Harvest timesheet isn't filled in by friday at four, message the person on Slack",
+                TriggerKind::Schedule,
+            ),
+            // a form on the user's own site posts to a URL
+            (
+                "when someone fills in the contact form on our website, create a contact in HubSpot",
+                TriggerKind::Webhook,
+            ),
+            // an app's items as the subject, with "only", two item words, or the app's own item
+            (
+                "Only Freshdesk tickets from hospital.org should create Jira issues",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "the team needs to see every delayed order from the Shopify store in Slack",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "for every Eventbrite order with more than four tickets add a row to Airtable",
+                TriggerKind::AppEvent,
+            ),
+            // an order to upload items that come from an app: the app's event
+            (
+                "Upload every signed NDA from DocuSign into the Legal folder in Box",
+                TriggerKind::AppEvent,
+            ),
+            // a topic opening, then the event
+            (
+                "so for shopify, if the order has a discount code, add the order to the Google Sheet",
+                TriggerKind::AppEvent,
+            ),
+            // files kept in a storage, the object of the work: handled as they arrive
+            (
+                "transcribe the call recordings from our sales calls in Google Drive and summarise them in Notion",
+                TriggerKind::FileUpload,
+            ),
+            (
+                "turn the audio files in the Dropbox folder into text documents in Google Docs",
+                TriggerKind::FileUpload,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_of_the_fourth_round_keep_their_trigger() {
+        let cases = [
+            // a forms app named: its event, not the site's URL
+            (
+                "when our Typeform contact form is submitted, create a HubSpot contact",
+                TriggerKind::AppEvent,
+            ),
+            // a reminder time inside an event's workflow
+            (
+                "when a HubSpot deal is won, add a Google Calendar reminder the day before the renewal",
+                TriggerKind::AppEvent,
+            ),
+            // "by" without a negation is not a deadline
+            (
+                "when a HubSpot deal is won by the sales team, post it to Slack at 9am",
+                TriggerKind::AppEvent,
+            ),
+            // "for each" over a table is a bulk loop
+            (
+                "for each row in the Google Sheet, create a HubSpot contact",
+                TriggerKind::Manual,
+            ),
+            // files that arrive in storage stay uploads
+            (
+                "files uploaded to our Box folder from the scanner go to Xero",
+                TriggerKind::FileUpload,
+            ),
+            // a schedule, or files the workflow writes, are not files arriving
+            (
+                "every night copy the photos in our Dropbox to Google Drive",
+                TriggerKind::Schedule,
+            ),
+            (
+                "save the Stripe invoices to a folder in Dropbox",
+                TriggerKind::Manual,
+            ),
+            // an order to upload with no app before the storage stays an upload
+            (
+                "Upload each new scan into the Legal folder in Box and log it in Airtable",
+                TriggerKind::FileUpload,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_of_the_new_rules_keep_their_trigger() {
+        let cases = [
+            // an event with a duration that is a value of the item, not time passing
+            (
+                "when a Stripe payment is for more than 500 dollars, post it to Slack",
+                TriggerKind::AppEvent,
+            ),
+            // a reminder time inside the message of an event's workflow
+            (
+                "when a deal is won in HubSpot add a Google Calendar reminder two days before the renewal",
+                TriggerKind::AppEvent,
+            ),
+            // writing to a queue is not reading from it
+            (
+                "when a Typeform response comes in, send it to the SQS queue",
+                TriggerKind::AppEvent,
+            ),
+            // a schedule named before "for each new" stays the trigger
+            (
+                "every evening look at the Trello board; for each new card post a line to Slack",
+                TriggerKind::Schedule,
+            ),
+            // an order that starts with a verb is a one-off, even when it names items
+            (
+                "copy the Zendesk tickets of last week into a Google Sheet",
+                TriggerKind::Manual,
+            ),
+            // an address after "from" in an order to send
+            (
+                "send an email from ops@ourco.com to the Shopify customers with open carts",
+                TriggerKind::Manual,
+            ),
+            // a bulk loop over a table, not a stream of new items
+            (
+                "for each row in the Google Sheet, create a HubSpot contact",
+                TriggerKind::Manual,
+            ),
+            // the workflow sends the mail the user will get
+            (
+                "a new Stripe customer should get a welcome email through SendGrid",
+                TriggerKind::AppEvent,
+            ),
+            // an order to upload is not files arriving
+            (
+                "every night upload the Postgres export to our S3 bucket",
+                TriggerKind::Schedule,
+            ),
+            // a name that contains a schedule word
+            (
+                "give me a URL our till can call with each sale and add it to the sheet called daily sales",
+                TriggerKind::Webhook,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+}

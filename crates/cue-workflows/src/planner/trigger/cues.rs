@@ -1,0 +1,435 @@
+//! What the words say about the trigger, before any tool is weighed: where the trigger clause
+//! ends, whether a manual run, a URL, a schedule, an inbox, an upload, a state that lasted or a
+//! queue read is asked for. Mentions are used only for where names stand.
+
+use super::super::Mention;
+use super::super::has_word;
+use super::super::language::{Language, any_at};
+use crate::schedule;
+use crate::text::Tok;
+
+/// Clauses this short open with a filler or a label ("hey so", "New Stripe customer ->"): the
+/// trigger clause runs on into the next one.
+const SHORT_OPENING: usize = 3;
+
+fn trigger_end(lang: &Language, toks: &[Tok], ms: &[Mention]) -> usize {
+    let first = toks.first().map_or(0, |t| t.clause);
+    let end = toks
+        .iter()
+        .position(|t| t.clause != first)
+        .unwrap_or(toks.len());
+    // an opening without a name or a cue ("can you make it so ...") says nothing yet
+    let empty = !ms.iter().any(|m| m.at < end)
+        && any_in(toks, 0..end, &lang.triggers.event_cues).is_none()
+        && any_in(toks, 0..end, &lang.triggers.manual).is_none();
+    // "so for shopify, if the order ...": a topic, named with nothing to do yet
+    let named = |i: usize| ms.iter().any(|m| m.at <= i && i < m.at + m.len);
+    let topic = ms.iter().any(|m| m.at < end)
+        && (0..end).all(|i| named(i) || lang.triggers.topic_words.contains(&toks[i].w));
+    if (end < SHORT_OPENING || empty || topic) && end < toks.len() {
+        let second = toks[end].clause;
+        return toks[end..]
+            .iter()
+            .position(|t| t.clause != second)
+            .map_or(toks.len(), |k| end + k);
+    }
+    end.max(1)
+}
+
+pub(super) fn any_in(
+    toks: &[Tok],
+    range: std::ops::Range<usize>,
+    list: &[Vec<String>],
+) -> Option<usize> {
+    range
+        .filter(|&i| i < toks.len())
+        .find(|&i| any_at(toks, i, list).is_some())
+}
+
+/// Mail arriving at an address named in the trigger clause: a mail verb that is not the first
+/// word of its clause (that would be an order to send mail) and an address after it.
+fn addressed_mail(
+    lang: &Language,
+    toks: &[Tok],
+    zone: std::ops::Range<usize>,
+    text: &str,
+) -> Option<usize> {
+    // "mail from statements@bank.com: ...", "inbound emails to sales@": a mail noun as the
+    // subject, with an address right after from/to
+    let noun = (0..toks.len()).find(|&i| {
+        matches!(toks[i].w.as_str(), "mail" | "email" | "emails" | "mails")
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.w == "from" || t.w == "to")
+            && !(i.saturating_sub(3)..i).any(|k| {
+                matches!(
+                    toks[k].w.as_str(),
+                    "send" | "sends" | "write" | "draft" | "an" | "a"
+                )
+            })
+            && has_address(
+                text,
+                toks[i + 1].end,
+                toks.get(i + 3).map_or(text.len(), |t| t.end),
+            )
+    });
+    if noun.is_some() {
+        return noun;
+    }
+    // "send an email from ops@...": mail the workflow writes
+    let ordered = |i: usize| {
+        (i.saturating_sub(2)..i)
+            .any(|k| matches!(toks[k].w.as_str(), "send" | "sends" | "write" | "draft"))
+    };
+    let verb = zone.clone().filter(|&i| i < toks.len()).find(|&i| {
+        any_at(toks, i, &lang.triggers.mail_verbs).is_some()
+            && i > 0
+            && toks[i - 1].clause == toks[i].clause
+            && !ordered(i)
+    })?;
+    let end = toks.get(zone.end.min(toks.len()).saturating_sub(1))?.end;
+    has_address(text, toks[verb].end, end).then_some(verb)
+}
+
+/// An email address in `text[from..to]`; "ap@" (the domain left out) is one too.
+fn has_address(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to.min(text.len())).is_some_and(|after| {
+        after
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+            .any(|w| {
+                let w = w.trim_end_matches(['.', ':']);
+                w.contains('@') && !w.starts_with('@')
+            })
+    })
+}
+
+/// How far before a duration the state it measures may be said ("has been open more than
+/// four hours", "is more than three days unshipped").
+const LINGER_WINDOW: usize = 8;
+
+/// A state that has lasted too long: a `for_long` duration with a `lingering` state word
+/// shortly before it or right after it.
+fn lingers(lang: &Language, toks: &[Tok]) -> bool {
+    let words = &lang.triggers;
+    (0..toks.len()).any(|i| {
+        any_at(toks, i, &words.for_long).is_some()
+            && (i.saturating_sub(LINGER_WINDOW)..(i + 6).min(toks.len()))
+                .any(|k| any_at(toks, k, &words.lingering).is_some())
+    })
+}
+
+/// Words that make a time recurring in a clause ("new CSV exported into Drive each night").
+const RECURRING: &[&str] = &["each", "every", "nightly", "daily", "weekly", "hourly"];
+
+/// A word of recurrence in clause `clause` ("each night", "nightly").
+pub(super) fn recurring_in_clause(toks: &[Tok], clause: usize) -> bool {
+    toks.iter()
+        .any(|t| t.clause == clause && RECURRING.contains(&t.w.as_str()))
+}
+
+/// What the words of a prompt say about its trigger. Token indexes are into the prompt's
+/// instruction tokens; `zs..end` is the trigger clause.
+pub(super) struct Cues {
+    /// The schedule phrase, if any.
+    pub sched: Option<schedule::Schedule>,
+    /// Start of the trigger clause.
+    pub zs: usize,
+    /// End of the trigger clause.
+    pub end: usize,
+    /// The prompt opens with an event ("when", "whenever", "upon", "once a row ...") or has a
+    /// late when-clause.
+    pub starts_with_event: bool,
+    /// The user starts the run ("when I press go"), not someone else's chore ("IT does that by
+    /// hand").
+    pub manual: bool,
+    /// How often to look is said after the event ("checking every half hour is fine").
+    pub poll_every: bool,
+    /// A deadline that is missed is checked at its time ("isn't filled in by friday at four").
+    pub deadline: bool,
+    /// A form on the user's own site in the trigger clause ("the contact form on our website").
+    pub site_form: Option<usize>,
+    /// A URL to call is asked for ("give me a URL that ...").
+    pub url_asked: Option<usize>,
+    /// An endpoint word not right after a tool's name ("a webhook", but not "a Stripe webhook").
+    pub hook: Option<usize>,
+    /// The prompt opens with a word that asks for an endpoint ("expose ...", "build ...").
+    pub hook_opener: bool,
+    /// An upload word in the trigger clause.
+    pub upload_at: Option<usize>,
+    /// An inbox phrase in the trigger clause.
+    pub inbox_at: Option<usize>,
+    /// Mail sent to an address named in the trigger clause ("vendors email invoices to ap@").
+    pub addressed_mail: Option<usize>,
+    /// A mail word in the trigger clause, and whether the clause says it arrives (not "should
+    /// get a welcome email").
+    pub mail_word: Option<(usize, bool)>,
+    /// The trigger clause says "uploaded", "upload" or "bucket".
+    pub upload_explicit: bool,
+    /// A container of files in the trigger clause (bucket, folder, file, image, ...).
+    pub upload_container: bool,
+    /// Something to keep an eye on ("keep an eye on", "goes down").
+    pub watch: bool,
+    /// A run timed before something ("two hours before it starts"), not after an opening event.
+    pub ahead: bool,
+    /// A comparison of periods ("month over month").
+    pub compares: bool,
+    /// A state that has lasted ("has sat unassigned for more than 2 hours").
+    pub lingers: bool,
+    /// An event cue: an opening event, an arrow, or an event word in the trigger clause.
+    pub event_cue: bool,
+    /// A queue read without a service ("work through that queue").
+    pub queue_read: bool,
+    /// An event phrase in the first clause said without "when" ("new employee in Gusto").
+    pub implicit_event: bool,
+}
+
+impl Cues {
+    pub(super) fn read(lang: &Language, toks: &[Tok], text: &str, ms: &[Mention]) -> Self {
+        let all = toks.len();
+        let words = &lang.triggers;
+        // "Notify #sales in Slack when a new lead signs up": the trigger is the late when-clause
+        let sched = schedule::parse(text, toks);
+        let late_when = any_in(toks, 0..all, &words.late_event_cues)
+            .or_else(|| {
+                sched
+                    .is_none()
+                    .then(|| any_in(toks, 0..all, &words.per_item_cues))
+                    .flatten()
+            })
+            .filter(|&i| i > 2);
+        let (zs, end) = match late_when {
+            Some(i) => {
+                let c = toks[i].clause;
+                (
+                    i,
+                    toks[i..]
+                        .iter()
+                        .position(|t| t.clause != c)
+                        .map_or(all, |k| i + k),
+                )
+            }
+            None => (0, trigger_end(lang, toks, ms)),
+        };
+        // "once a week" is a schedule, "once a row is added" an event
+        let once_per = |i: usize| {
+            toks.get(i).is_some_and(|t| t.w == "once")
+                && any_at(toks, i + 1, &words.once_periods).is_some()
+        };
+        let starts_with_event = toks.first().is_some_and(|t| {
+            matches!(t.w.as_str(), "when" | "whenever" | "upon") || (t.w == "once" && !once_per(0))
+        }) || toks
+            .iter()
+            .take(3)
+            .any(|t| t.w == "whenever" || t.w == "when")
+            || late_when.is_some();
+        // "manually", "by hand" start the run in the first clause or next to a verb of running
+        // ("run this by hand", "manually run:"); later they describe a chore ("HR will add them
+        // there manually")
+        let first_clause = toks.first().map_or(0, |t| t.clause);
+        let run_adverb = |i: usize| {
+            any_at(toks, i, &words.manual_adverbs).is_some()
+                && (toks[i].clause == first_clause
+                    || (i.saturating_sub(4)..(i + 4).min(all))
+                        .any(|k| k != i && any_at(toks, k, &words.run_verbs).is_some()))
+        };
+        // "IT does that by hand" is someone else's chore, not how the workflow starts
+        let manual_at = |i: usize| {
+            (any_at(toks, i, &words.manual).is_some() || run_adverb(i))
+                && !(i.saturating_sub(4)..i)
+                    .any(|k| any_at(toks, k, &words.manual_not_after).is_some())
+        };
+        // "when the timesheet isn't filled in by friday at four": a deadline, checked then
+        let deadline = sched.is_some()
+            && (0..all).any(|i| {
+                any_at(toks, i, &words.missed_by).is_some()
+                    && (i + 1..(i + 7).min(all)).any(|k| toks[k].w == "by")
+            });
+        // "checking every half hour is fine": the user says how often to look
+        let poll_every = (0..all).any(|i| {
+            any_at(toks, i, &words.poll_cues).is_some()
+                && (i + 1..(i + 4).min(all)).any(|k| {
+                    matches!(
+                        toks[k].w.as_str(),
+                        "every" | "each" | "hourly" | "daily" | "nightly" | "twice" | "once"
+                    )
+                })
+        });
+        let mail_word = has_word(
+            toks,
+            zs..end,
+            &["email", "emails", "mail", "inbox", "message"],
+        )
+        .map(|ei| {
+            // "the new user should get a welcome email": mail the workflow sends
+            let sent = (ei.saturating_sub(5)..ei)
+                .any(|k| any_at(toks, k, &words.sent_not_received).is_some());
+            let receiving =
+                !sent && (any_in(toks, zs..end, &words.receive).is_some() || toks[ei].w == "inbox");
+            (ei, receiving)
+        });
+        let arrow = text.contains("->") || text.contains('→');
+        let in_first = |i: usize| toks.get(i).is_some_and(|t| t.clause <= first_clause + 1);
+        Cues {
+            zs,
+            end,
+            starts_with_event,
+            manual: (0..all).any(manual_at),
+            poll_every,
+            deadline,
+            site_form: any_in(toks, zs..end, &words.site_forms),
+            url_asked: (0..all).find(|&i| any_at(toks, i, &words.webhook).is_some()),
+            hook: (0..all).find(|&i| {
+                any_at(toks, i, &words.hook_words).is_some()
+                    && !ms.iter().any(|m| m.at + m.len == i)
+            }),
+            hook_opener: any_at(toks, 0, &words.hook_openers).is_some(),
+            upload_at: any_in(toks, zs..end, &words.upload),
+            inbox_at: any_in(toks, zs..end, &words.inbox),
+            addressed_mail: addressed_mail(lang, toks, zs..end, text),
+            mail_word,
+            upload_explicit: toks
+                .iter()
+                .take(end)
+                .skip(zs)
+                .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket")),
+            upload_container: has_word(
+                toks,
+                zs..end,
+                &[
+                    "bucket", "folder", "file", "files", "csv", "image", "photo", "pdf",
+                    "document", "upload", "uploaded",
+                ],
+            )
+            .is_some(),
+            watch: any_in(toks, 0..all, &words.watch).is_some(),
+            ahead: !starts_with_event && any_in(toks, 0..all, &words.ahead).is_some(),
+            compares: any_in(toks, 0..all, &words.period_compare).is_some(),
+            lingers: lingers(lang, toks),
+            event_cue: starts_with_event
+                || arrow
+                || any_in(toks, zs..end, &words.event_cues).is_some(),
+            queue_read: (0..all).any(|i| {
+                any_at(toks, i, &words.queue_nouns).is_some()
+                    && (i.saturating_sub(4)..i)
+                        .any(|k| any_at(toks, k, &words.queue_consume).is_some())
+            }),
+            implicit_event: (0..all)
+                .any(|i| in_first(i) && any_at(toks, i, &words.implicit_event).is_some()),
+            sched,
+        }
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::planner::entities::mentions;
+    use crate::text::tokenize;
+
+    fn cues(text: &str) -> Cues {
+        let catalog = Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        let ms = mentions(&catalog, &lang, &toks, text);
+        Cues::read(&lang, &toks, text, &ms)
+    }
+
+    #[test]
+    fn manual_cues_are_the_users_own_start() {
+        let cases = [
+            ("when I press go, post the report to Slack", true),
+            ("I'll start it myself when needed: copy the rows", true),
+            ("run it on demand and archive the cards", true),
+            // someone else's chore
+            (
+                "new starter in Workday: IT does the Slack one by hand",
+                false,
+            ),
+            ("every Monday post the report to Slack", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(cues(text).manual, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_opening_event_is_not_once_a_period() {
+        let cases = [
+            ("when a row is added, post it", true),
+            ("once a row is added, post it", true),
+            ("post it to Slack whenever a deal closes", true),
+            ("once a week, post the totals", false),
+            ("every day post the totals", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(cues(text).starts_with_event, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn states_that_lasted_and_times_ahead_are_checked() {
+        let cases = [
+            (
+                "when a ticket has sat unassigned for more than 2 hours",
+                true,
+            ),
+            ("if an invoice stays unpaid for over a day", true),
+            // an amount, not time passing
+            ("when a payment is for more than 500 dollars", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(cues(text).lingers, want, "{text}");
+        }
+        assert!(cues("text each patient a reminder one day before the appointment").ahead);
+        assert!(
+            !cues("when a visit is booked, text a reminder one day before the appointment").ahead
+        );
+    }
+
+    #[test]
+    fn mail_to_an_address_is_received_unless_it_is_sent() {
+        let cases = [
+            (
+                "vendors email invoices to ap@ourco.com; create a bill",
+                true,
+            ),
+            ("mail from billing@vendor.com: save the PDF", true),
+            ("send an email from ops@ourco.com to the customers", false),
+            ("email the report to boss@ourco.com every Monday", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(cues(text).addressed_mail.is_some(), want, "{text}");
+        }
+        assert!(has_address("write to ap@ now", 0, 16));
+        assert!(!has_address("mention @team now", 0, 17));
+    }
+
+    #[test]
+    fn a_late_when_opens_the_trigger_clause() {
+        let c = cues("notify the sales channel in Slack when a new lead signs up");
+        assert!(c.zs > 0 && c.starts_with_event);
+        let c = cues("when a new lead signs up, notify the sales channel");
+        assert_eq!(c.zs, 0);
+        assert!(c.end < 8);
+    }
+
+    #[test]
+    fn a_topic_opening_is_not_the_whole_trigger_clause() {
+        // the trigger clause runs on past "so for shopify,"
+        let c = cues("so for shopify, if the order has a discount code, add it to the sheet");
+        assert!(c.end > 4 && c.event_cue);
+        // an opening that does something ends the trigger clause
+        let c = cues("copy the Shopify orders, then post the total to Slack");
+        assert!(c.end <= 5);
+    }
+
+    #[test]
+    fn recurrence_is_read_per_clause() {
+        let toks = tokenize("new CSVs land in Drive each night; load them");
+        assert!(recurring_in_clause(&toks, toks[0].clause));
+        let last = toks.last().unwrap().clause;
+        assert!(!recurring_in_clause(&toks, last));
+    }
+}

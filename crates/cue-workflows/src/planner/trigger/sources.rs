@@ -1,0 +1,167 @@
+//! What the choice leaves open: the usual service when the prompt names none, the event of the
+//! chosen tool, and tools that cannot notify the function.
+
+use super::super::find_phrase;
+use super::super::negation::Exclusions;
+use crate::catalog::{Catalog, Event, Tool};
+use crate::model::TriggerKind;
+use crate::text::Tok;
+
+/// Where an event comes from when the prompt names no tool for it: the usual service for the
+/// kind (Gmail for received email, S3 for uploads, SQS for queues; the next one when the prompt
+/// excludes it), or the tool of a need named in the trigger clause ("a support ticket is
+/// filed" → Zendesk); with the assumption that says so.
+pub(in crate::planner) fn unnamed_source(
+    catalog: &Catalog,
+    toks: &[Tok],
+    masked: &[bool],
+    excl: &Exclusions,
+    kind: TriggerKind,
+    end: usize,
+) -> (Option<usize>, Option<String>) {
+    let position = |id: &str| catalog.tools.iter().position(|t| t.id == id);
+    let usual: (&[&str], &str) = match kind {
+        TriggerKind::EmailReceived => (&["gmail", "outlook", "imap"], "email"),
+        TriggerKind::FileUpload => (&["aws_s3", "google_drive", "dropbox"], "file storage"),
+        TriggerKind::Queue => (&["sqs", "amazon_kinesis", "kafka"], "queue"),
+        _ => (&[], ""),
+    };
+    let (candidates, what) = usual;
+    let allowed: Vec<usize> = candidates
+        .iter()
+        .filter_map(|id| position(id))
+        .filter(|&i| !excl.excludes(i))
+        .collect();
+    if let Some((&first, rest)) = allowed.split_first() {
+        let alts: Vec<&str> = rest
+            .iter()
+            .map(|&i| catalog.tool_at(i).name.as_str())
+            .collect();
+        return (
+            Some(first),
+            Some(format!(
+                "No {what} service was named for the trigger; using {} (alternatives: {}).",
+                catalog.tool_at(first).name,
+                alts.join(", ")
+            )),
+        );
+    }
+    if kind != TriggerKind::AppEvent {
+        return (None, None);
+    }
+    // a need in the trigger clause ("a support ticket is filed") names the source
+    for n in &catalog.needs {
+        let hit = n.phrases.iter().any(|p| {
+            let pw: Vec<&str> = p.split(' ').collect();
+            find_phrase(toks, &pw, 0, end).is_some_and(|i| !masked[i] && !excl.negated(i))
+        });
+        if let Some(t) = position(&n.default)
+            && hit
+            && !excl.excludes(t)
+            && !catalog.tools[t].events.is_empty()
+        {
+            let alts: Vec<&str> = n
+                .alternatives
+                .iter()
+                .filter_map(|a| catalog.tool(a))
+                .map(|t| t.name.as_str())
+                .collect();
+            return (
+                Some(t),
+                Some(format!(
+                    "No tool was named for the event; assuming it comes from {} (alternatives: {}).",
+                    catalog.tools[t].name,
+                    alts.join(", ")
+                )),
+            );
+        }
+    }
+    (None, None)
+}
+
+/// The note for an event of a tool the catalog knows no event of ("whenever someone new
+/// follows our LinkedIn page"): the tool cannot call the function, so the workflow runs on a
+/// schedule (reading it with one of its read actions when it has one). `None` when the tool has
+/// events.
+pub(in crate::planner) fn eventless_source(catalog: &Catalog, tool: usize) -> Option<String> {
+    let t = catalog.tool_at(tool);
+    if !t.events.is_empty() {
+        return None;
+    }
+    let reads = t
+        .actions
+        .iter()
+        .any(|a| a.role == crate::catalog::Role::Read);
+    Some(if reads {
+        format!(
+            "{} cannot notify the function of new events; a schedule checks it instead.",
+            t.name
+        )
+    } else {
+        format!(
+            "{} cannot notify the function of new events and the catalog has no way to read them; the workflow runs on a schedule, so add the read of {} it needs.",
+            t.name, t.name
+        )
+    })
+}
+
+/// The event of `tool` whose words the trigger clause uses most (the first on a tie).
+pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event> {
+    let words: Vec<&str> = trigger.iter().map(|t| t.w.as_str()).collect();
+    let mut best: Option<(&Event, usize)> = None;
+    for e in &tool.events {
+        let score = e
+            .words
+            .iter()
+            .filter(|p| p.split(' ').all(|w| words.contains(&w)))
+            .count();
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((e, score));
+        }
+    }
+    best.map(|(e, _)| e)
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    #[test]
+    fn the_event_is_the_one_whose_words_the_trigger_clause_uses() {
+        let catalog = Catalog::builtin().unwrap();
+        let stripe = catalog.tool("stripe").unwrap();
+        let cases = [
+            (
+                "when a stripe invoice is declined and goes to dunning",
+                "payment_failed",
+            ),
+            ("a new stripe customer", "customer_created"),
+            ("a subscription is cancelled in stripe", "subscription"),
+            // no event word: the first event
+            ("something happens in stripe", "payment_succeeded"),
+        ];
+        for (text, want) in cases {
+            let event = event_of(stripe, &tokenize(text)).unwrap();
+            assert_eq!(event.id, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_tools_without_events_are_checked_on_a_schedule() {
+        let catalog = Catalog::builtin().unwrap();
+        let at = |id: &str| catalog.tools.iter().position(|t| t.id == id).unwrap();
+        for (i, t) in catalog.tools.iter().enumerate() {
+            assert_eq!(
+                eventless_source(&catalog, i).is_some(),
+                t.events.is_empty(),
+                "{}",
+                t.id
+            );
+        }
+        for id in ["stripe", "github", "airtable"] {
+            assert_eq!(eventless_source(&catalog, at(id)), None, "{id}");
+        }
+    }
+}
