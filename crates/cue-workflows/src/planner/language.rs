@@ -108,6 +108,9 @@ pub(crate) struct Negation {
     pub around: Vec<(Phrase, Phrase)>,
     pub after: Vec<Phrase>,
     pub glue: Vec<String>,
+    /// Describing words that may stand between a `direct` cue and what it excludes ("no
+    /// thank-you email", "without touching the old Trello board"), at most two.
+    pub modifiers: Vec<String>,
     pub attribute_before: Vec<String>,
     pub attribute_sensitive: Vec<Phrase>,
     pub scope_end: Vec<String>,
@@ -161,6 +164,7 @@ struct NegationFile {
     around: Vec<(String, String)>,
     after: Vec<String>,
     glue: Vec<String>,
+    modifiers: Vec<String>,
     attribute_before: Vec<String>,
     attribute_sensitive: Vec<String>,
     scope_end: Vec<String>,
@@ -711,6 +715,7 @@ impl Language {
                     .collect(),
                 after: phrases(&neg.after),
                 glue: neg.glue,
+                modifiers: neg.modifiers,
                 attribute_before: neg.attribute_before,
                 attribute_sensitive: phrases(&neg.attribute_sensitive),
                 scope_end: neg.scope_end,
