@@ -494,6 +494,28 @@ mod tests {
                 "mark the invoice paid in Xero, no follow-up emails",
                 &["amazon_ses", "gmail"],
             ),
+            // spoken and casual ways of ruling a tool out
+            ("hubspot is a no go, add them to pipedrive", &["hubspot"]),
+            (
+                "hold off on hubspot for now, add them to pipedrive",
+                &["hubspot"],
+            ),
+            ("no need for hubspot, add them to pipedrive", &["hubspot"]),
+            ("forget hubspot, add them to pipedrive", &["hubspot"]),
+            (
+                "hubspot isn't part of this, add them to pipedrive",
+                &["hubspot"],
+            ),
+            ("um we're done with hubspot so pipedrive only", &["hubspot"]),
+            (
+                "add them to pipedrive, hubspot stays untouched",
+                &["hubspot"],
+            ),
+            (
+                "add them to pipedrive, hubspot shouldn't get anything",
+                &["hubspot"],
+            ),
+            ("not slack but teams for the alert", &["slack"]),
         ];
         for (text, want) in cases {
             let got = excluded(text);
@@ -525,6 +547,13 @@ mod tests {
                 "microsoft_teams",
             ),
             ("no rush, post the Stripe summary to Slack", "stripe"),
+            ("don't forget hubspot, add the lead there too", "hubspot"),
+            ("never forget to log the call in HubSpot", "hubspot"),
+            ("when you're done with HubSpot imports, email me", "hubspot"),
+            (
+                "if the deal is untouched for a week in HubSpot, ping me",
+                "hubspot",
+            ),
             (
                 "when a BambooHR hire starts add them to gusto, no wait, gusto does that itself, just post to Slack",
                 "bamboohr",
