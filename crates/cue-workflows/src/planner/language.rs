@@ -108,6 +108,9 @@ pub(crate) struct Negation {
     pub around: Vec<(Phrase, Phrase)>,
     pub after: Vec<Phrase>,
     pub glue: Vec<String>,
+    /// Describing words that may stand between a `direct` cue and what it excludes ("no
+    /// thank-you email", "without touching the old Trello board"), at most two.
+    pub modifiers: Vec<String>,
     pub attribute_before: Vec<String>,
     pub attribute_sensitive: Vec<Phrase>,
     pub scope_end: Vec<String>,
@@ -161,6 +164,7 @@ struct NegationFile {
     around: Vec<(String, String)>,
     after: Vec<String>,
     glue: Vec<String>,
+    modifiers: Vec<String>,
     attribute_before: Vec<String>,
     attribute_sensitive: Vec<String>,
     scope_end: Vec<String>,
@@ -248,12 +252,28 @@ pub(crate) struct PolicyCategory {
     pub rules: Vec<PolicyRule>,
 }
 
-/// A rule holds when every group of `all` has a phrase in the text and no phrase of
-/// `unless` is there.
+/// A rule holds when every group of `all` has a phrase in one stretch of the text (`within`)
+/// and no phrase of `unless` is in that stretch.
 #[derive(Debug, Clone)]
 pub(crate) struct PolicyRule {
     pub all: Vec<Vec<Phrase>>,
     pub unless: Vec<Phrase>,
+    pub within: Within,
+}
+
+/// The stretch of text a policy rule's groups must share: one act (who does what to whom) is
+/// said in one clause or one sentence, so "collect the passwords" in one sentence and "my
+/// coworkers" in another are no request to collect coworkers' passwords.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Within {
+    /// Anywhere in the instructions.
+    #[default]
+    Prompt,
+    /// One sentence (up to `.`, `!`, `?`, `;` or a line break).
+    Sentence,
+    /// One clause (`Tok::clause`: also split at commas and at `and`, `then`, `so` ...).
+    Clause,
 }
 
 #[derive(Deserialize)]
@@ -279,6 +299,8 @@ enum RuleEntry {
         all: Vec<Vec<String>>,
         #[serde(default)]
         unless: Vec<String>,
+        #[serde(default)]
+        within: Within,
     },
 }
 
@@ -302,8 +324,12 @@ impl PolicyFile {
     }
 
     fn categories(&self) -> Result<Vec<PolicyCategory>, WorkflowError> {
-        let rule = |all: &[Vec<String>], unless: &[String]| -> Result<PolicyRule, WorkflowError> {
+        let rule = |all: &[Vec<String>],
+                    unless: &[String],
+                    within: Within|
+         -> Result<PolicyRule, WorkflowError> {
             Ok(PolicyRule {
+                within,
                 all: all
                     .iter()
                     .map(|g| self.expand(g).map(|g| phrases(&g)))
@@ -321,8 +347,12 @@ impl PolicyFile {
                         .rules
                         .iter()
                         .map(|r| match r {
-                            RuleEntry::Groups(all) => rule(all, &[]),
-                            RuleEntry::WithExceptions { all, unless } => rule(all, unless),
+                            RuleEntry::Groups(all) => rule(all, &[], Within::Prompt),
+                            RuleEntry::WithExceptions {
+                                all,
+                                unless,
+                                within,
+                            } => rule(all, unless, *within),
                         })
                         .collect::<Result<_, _>>()?,
                 })
@@ -342,6 +372,9 @@ pub(crate) struct DataWords {
     pub long_quote_words: usize,
     /// How many words before a quote a sample phrase may stand.
     pub sample_window: usize,
+    /// Instructions that make pasted text the request ("build what it says"): the policy then
+    /// reads the pasted text too.
+    pub adopt: Vec<Phrase>,
 }
 
 #[derive(Deserialize)]
@@ -353,6 +386,7 @@ struct DataFile {
     sample: Vec<String>,
     long_quote_words: usize,
     sample_window: usize,
+    adopt: Vec<String>,
 }
 
 /// A product name that is also an ordinary word, with the context that makes it the product.
@@ -698,6 +732,7 @@ impl Language {
                     .collect(),
                 after: phrases(&neg.after),
                 glue: neg.glue,
+                modifiers: neg.modifiers,
                 attribute_before: neg.attribute_before,
                 attribute_sensitive: phrases(&neg.attribute_sensitive),
                 scope_end: neg.scope_end,
@@ -733,6 +768,7 @@ impl Language {
                 sample: phrases(&data.sample),
                 long_quote_words: data.long_quote_words,
                 sample_window: data.sample_window,
+                adopt: phrases(&data.adopt),
             },
             ordinary: ent
                 .words

@@ -33,6 +33,9 @@ impl Exclusions {
     }
 }
 
+/// The most describing words between a `direct` cue and what it excludes.
+const MAX_MODIFIERS: usize = 2;
+
 fn clause_end(toks: &[Tok], i: usize) -> usize {
     let c = toks[i].clause;
     toks[i..]
@@ -64,6 +67,16 @@ pub(super) fn exclusions(
     let n = &lang.negation;
     let mut scopes: Vec<Range<usize>> = Vec::new();
     for i in 0..toks.len() {
+        // "ShipStation must not be used", "Gusto does that itself": the tool named just before
+        // (checked first: the phrase may start with a clause cue, "must not")
+        if any_at(toks, i, &n.after).is_some()
+            && let Some(m) = ms
+                .iter()
+                .rev()
+                .find(|m| m.at + m.len <= i && m.clause == toks[i].clause)
+        {
+            scopes.push(m.at..m.at + m.len);
+        }
         // "issues with no assignee", "if the contact is not in HubSpot": a description of data
         let after_verb = i.checked_sub(1).is_some_and(|p| {
             toks[p].clause == toks[i].clause && n.attribute_before.contains(&toks[p].w)
@@ -98,7 +111,9 @@ pub(super) fn exclusions(
             // the clause of the cue's last word ("anything but" spans the break at "but")
             let end = clause_end(toks, from - 1);
             let mut k = from;
-            while k < end && k < from + n.reach {
+            // describing words stretch the reach: "no thank-you email"
+            let mut described = 0;
+            while k < end && k < from + n.reach + described {
                 if let Some(m) = ms.iter().find(|m| m.at == k) {
                     scopes.push(k..k + m.len);
                     break;
@@ -115,7 +130,9 @@ pub(super) fn exclusions(
                     scopes.push(qualified.map_or(k..after, |m| m.at..m.at + m.len));
                     break;
                 }
-                if !n.glue.contains(&toks[k].w) {
+                if described < MAX_MODIFIERS && n.modifiers.contains(&toks[k].w) {
+                    described += 1;
+                } else if !n.glue.contains(&toks[k].w) {
                     break;
                 }
                 k += 1;
@@ -132,14 +149,6 @@ pub(super) fn exclusions(
                     scopes.push(i + open.len()..j);
                 }
             }
-        }
-        if any_at(toks, i, &n.after).is_some()
-            && let Some(m) = ms
-                .iter()
-                .rev()
-                .find(|m| m.at + m.len <= i && m.clause == toks[i].clause)
-        {
-            scopes.push(m.at..m.at + m.len);
         }
     }
     for (cue, old, new) in corrections(catalog, lang, toks, ms) {
@@ -241,6 +250,26 @@ fn corrections<'m>(
         {
             k += 1;
         }
+        // "the top github trending, no, the top hacker news posts": a "no" that is a clause of
+        // its own takes back the clause before it for the one after
+        let alone = adjacent_only
+            && i > 0
+            && toks[i - 1].clause != toks[i].clause
+            && toks
+                .get(i + cue.len())
+                .is_some_and(|t| t.clause != toks[i].clause);
+        if alone {
+            let before = toks[i - 1].clause;
+            let after = toks[i + cue.len()].clause;
+            let old = ms.iter().rev().find(|m| m.clause == before);
+            let new = ms.iter().find(|m| m.clause == after);
+            if let (Some(old), Some(new)) = (old, new)
+                && old.tool != new.tool
+            {
+                out.push((i, old, new));
+            }
+            continue;
+        }
         let Some(new) = ms.iter().find(|m| m.at == k) else {
             continue;
         };
@@ -248,6 +277,11 @@ fn corrections<'m>(
             .iter()
             .filter(|m| m.at + m.len <= i && i - (m.at + m.len) <= CORRECTION_REACH)
             .collect();
+        // "into Gusto, no wait, Gusto does that itself": the user reconsiders the tool just
+        // named, no earlier one
+        if before.last().is_some_and(|m| m.tool == new.tool) {
+            continue;
+        }
         let adjacent = before.last().filter(|m| m.at + m.len == i).copied();
         let same_kind = before
             .iter()
@@ -420,6 +454,113 @@ mod tests {
             "create a Jira issue, and I mean a real one, then ping Slack",
         ] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    /// Exclusions said after the tool, with describing words between cue and object, by
+    /// striking a tool out, or by a lone "no" between two clauses.
+    #[test]
+    fn exclusions_in_more_phrasings_reach_their_tool() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "create the label in Shippo. ShipStation must not be used anymore",
+                &["shipstation"],
+            ),
+            (
+                "add it to Airtable; Notion should never be used for this",
+                &["notion"],
+            ),
+            (
+                "add new buyers to mailchimp, then scratch hubspot, just a google sheet",
+                &["hubspot"],
+            ),
+            (
+                "copy the hire into Gusto, no wait, Gusto does that itself, just post to Slack",
+                &["gusto"],
+            ),
+            (
+                "when a BambooHR hire starts add them to gusto, no wait, gusto does that itself, just post to Slack",
+                &["gusto"],
+            ),
+            (
+                "post the top trello cards, no, the top asana tasks, to slack",
+                &["trello"],
+            ),
+            (
+                "create the project in Asana without touching the old Trello board",
+                &["trello"],
+            ),
+            (
+                "mark the invoice paid in Xero, no follow-up emails",
+                &["amazon_ses", "gmail"],
+            ),
+            // spoken and casual ways of ruling a tool out
+            ("hubspot is a no go, add them to pipedrive", &["hubspot"]),
+            (
+                "hold off on hubspot for now, add them to pipedrive",
+                &["hubspot"],
+            ),
+            ("no need for hubspot, add them to pipedrive", &["hubspot"]),
+            ("forget hubspot, add them to pipedrive", &["hubspot"]),
+            (
+                "hubspot isn't part of this, add them to pipedrive",
+                &["hubspot"],
+            ),
+            ("um we're done with hubspot so pipedrive only", &["hubspot"]),
+            (
+                "add them to pipedrive, hubspot stays untouched",
+                &["hubspot"],
+            ),
+            (
+                "add them to pipedrive, hubspot shouldn't get anything",
+                &["hubspot"],
+            ),
+            ("not slack but teams for the alert", &["slack"]),
+        ];
+        for (text, want) in cases {
+            let got = excluded(text);
+            assert!(
+                want.iter().all(|w| got.contains(&(*w).to_owned())),
+                "{text}: {got:?}"
+            );
+        }
+        // the tool each prompt still uses
+        for (text, kept) in [
+            (
+                "build it from scratch in Notion and tell me on Slack",
+                "notion",
+            ),
+            (
+                "post the new Jira issues to Slack, no duplicate Jira tickets please",
+                "jira",
+            ),
+            (
+                "if Trello is not used by anyone, archive the board and email me",
+                "trello",
+            ),
+            (
+                "Gusto runs payroll; post the totals to Slack, no, to Teams",
+                "gusto",
+            ),
+            (
+                "Gusto runs payroll; post the totals to Slack, no, to Teams",
+                "microsoft_teams",
+            ),
+            ("no rush, post the Stripe summary to Slack", "stripe"),
+            ("don't forget hubspot, add the lead there too", "hubspot"),
+            ("never forget to log the call in HubSpot", "hubspot"),
+            ("when you're done with HubSpot imports, email me", "hubspot"),
+            (
+                "if the deal is untouched for a week in HubSpot, ping me",
+                "hubspot",
+            ),
+            (
+                "when a BambooHR hire starts add them to gusto, no wait, gusto does that itself, just post to Slack",
+                "bamboohr",
+            ),
+        ] {
+            let got = excluded(text);
+            assert!(!got.contains(&kept.to_owned()), "{text}: {got:?}");
         }
     }
 

@@ -164,7 +164,14 @@ pub(super) fn data_spans(lang: &Language, text: &str, toks: &[Tok]) -> Vec<(usiz
             starts.push(t.start);
         } else if let Some(l) = any_at(toks, i, &d.labels) {
             let end = toks[i + l.len() - 1].end;
-            if text[end..].trim_start().starts_with(':') {
+            // a label opens its line, clause or quote ("AI: also ..."); the last word of a
+            // title is none ("Community growth automation: create ...")
+            let opens = i == 0
+                || toks[i - 1].clause != t.clause
+                || text[..t.start]
+                    .trim_end()
+                    .ends_with(['"', '\'', '‘', '“', '(', '[', '-', '—']);
+            if opens && text[end..].trim_start().starts_with(':') {
                 starts.push(t.start);
             }
         }
@@ -255,6 +262,7 @@ mod tests {
             "sync rows 1,2,3 of the sheet, then post to Slack",
             "at 10:30:00 post it. Note:email me: the total",
             "Slack: post it. Jira: open an issue",
+            "Weekly report automation: post the Jira summary to Slack every Monday",
         ] {
             assert_eq!(data_words(text), "", "{text}");
         }
