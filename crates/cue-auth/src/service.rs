@@ -365,17 +365,19 @@ impl AuthService {
     }
 
     /// Checks a bearer token or session cookie value, including revocation, and loads its user:
-    /// the signature and expiry every time, revocation and user in one lookup, which may come
-    /// from the session cache (see [`AuthService::with_session_cache`]).
+    /// the signature and claims, then revocation and user in one lookup; all of it may come
+    /// from the session cache for the same token text (see [`AuthService::with_session_cache`]),
+    /// whose hits are refused once the token's `exp` has passed.
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated, AuthError> {
-        let verified = self.tokens.verify(token)?;
         let read_at = Instant::now();
-        if let Some(user) = self.sessions.get(&verified.jti, verified.user_id, read_at) {
+        // A hit stands for a verification of these exact bytes (see `session_cache`).
+        if let Some(hit) = self.sessions.get(token, read_at, Utc::now()) {
             return Ok(Authenticated {
-                user,
-                token: verified,
+                user: hit.user,
+                token: hit.token,
             });
         }
+        let verified = self.tokens.verify(token)?;
         let session = self
             .repos
             .sessions
@@ -390,7 +392,7 @@ impl AuthService {
         if session.revoked || cut_off {
             return Err(AuthError::InvalidToken(TokenRejection::Revoked));
         }
-        self.sessions.put(&verified.jti, &session.user, read_at);
+        self.sessions.put(token, &verified, &session.user, read_at);
         Ok(Authenticated {
             user: session.user,
             token: verified,
@@ -520,6 +522,10 @@ mod tests {
     }
 
     fn harness() -> Harness {
+        harness_with_token_ttl(Duration::from_secs(900))
+    }
+
+    fn harness_with_token_ttl(token_ttl: Duration) -> Harness {
         let repos = in_memory_repos();
         let google = Arc::new(FakeProvider::new(Provider::Google));
         let github = Arc::new(FakeProvider::new(Provider::Github));
@@ -527,7 +533,7 @@ mod tests {
             secret: SigningKey::new([7u8; 32]),
             issuer: "cue".into(),
             audience: "cue-api".into(),
-            ttl: Duration::from_secs(900),
+            ttl: token_ttl,
             leeway: Duration::from_secs(0),
         });
         let service = AuthService::new(
@@ -955,6 +961,50 @@ mod tests {
         h.service.logout_everywhere(&auth).await.unwrap();
         assert!(revoked(h.service.authenticate(&phone).await));
         assert!(revoked(h.service.authenticate(&laptop).await));
+    }
+
+    #[tokio::test]
+    async fn a_cached_session_never_outlives_the_tokens_expiry() {
+        let mut h = harness_with_token_ttl(Duration::from_secs(1));
+        h.service = h.service.with_session_cache(Duration::from_secs(60));
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let token = login(&h, Provider::Google, "c").await.unwrap().token;
+        let auth = h.service.authenticate(&token.token).await.unwrap();
+        assert!(h.service.authenticate(&token.token).await.is_ok(), "cached");
+        // The check has whole seconds: it refuses from the second after `exp` on.
+        let left = (auth.token.expires_at - Utc::now())
+            .to_std()
+            .unwrap_or_default();
+        tokio::time::sleep(left + Duration::from_millis(1020)).await;
+        match h.service.authenticate(&token.token).await {
+            Err(AuthError::InvalidToken(TokenRejection::Expired)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_cached_token_does_not_vouch_for_an_altered_copy() {
+        let mut h = harness();
+        h.service = h.service.with_session_cache(Duration::from_secs(60));
+        h.google
+            .accept("c", profile(Provider::Google, "g", "a@example.com", true));
+        let token = login(&h, Provider::Google, "c").await.unwrap().token.token;
+        h.service.authenticate(&token).await.unwrap();
+        // The same claims under a signature one character off (not the last one, whose low
+        // bits are base64 padding), and with a character appended.
+        let at = token.len() - 5;
+        let flipped = if &token[at..=at] == "A" { "B" } else { "A" };
+        let forged = format!("{}{flipped}{}", &token[..at], &token[at + 1..]);
+        for altered in [forged, format!("{token}A")] {
+            match h.service.authenticate(&altered).await {
+                Err(AuthError::InvalidToken(
+                    TokenRejection::BadSignature | TokenRejection::Malformed,
+                )) => {}
+                other => panic!("{altered}: {other:?}"),
+            }
+        }
+        assert!(h.service.authenticate(&token).await.is_ok());
     }
 
     #[tokio::test]

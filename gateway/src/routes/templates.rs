@@ -133,7 +133,7 @@ pub async fn post_use_template(
     path: web::Path<String>,
 ) -> Result<web::Json<GenerateResponse>, ApiError> {
     let created = state.workflows.use_template(user.owner(), &path).await?;
-    Ok(web::Json(created.into()))
+    Ok(web::Json(created.try_into()?))
 }
 
 pub fn routes() -> Vec<Route> {

@@ -11,6 +11,7 @@ use cue_workflows::{
     Node, Step, Trigger, WorkflowInput, WorkflowListing,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -63,8 +64,13 @@ pub struct GenerateResponse {
     pub workflow_id_camel: String,
     pub name: String,
     pub summary: String,
-    pub generated_code_skeleton: String,
-    pub code: String,
+    /// The generated module. It and `code` are the same text, escaped once (see
+    /// [`json_string`]).
+    #[schema(value_type = String)]
+    pub generated_code_skeleton: Box<RawValue>,
+    /// The generated module (the frontend's name for it).
+    #[schema(value_type = String)]
+    pub code: Box<RawValue>,
     pub identified_tools: Vec<ToolOut>,
     #[schema(value_type = Vec<Object>)]
     pub nodes: Vec<Node>,
@@ -85,8 +91,16 @@ pub struct GenerateResponse {
     pub saved: bool,
 }
 
-impl From<GeneratedWorkflow> for GenerateResponse {
-    fn from(out: GeneratedWorkflow) -> Self {
+/// `text` as a JSON string, escaped once: the generated module (~250 lines) goes into the
+/// generate response twice, and escaping it was the larger part of writing that response.
+fn json_string(text: &str) -> Result<Box<RawValue>, ApiError> {
+    serde_json::value::to_raw_value(text).map_err(ApiError::internal)
+}
+
+impl TryFrom<GeneratedWorkflow> for GenerateResponse {
+    type Error = ApiError;
+
+    fn try_from(out: GeneratedWorkflow) -> Result<Self, ApiError> {
         let GeneratedWorkflow {
             id,
             generated,
@@ -104,7 +118,8 @@ impl From<GeneratedWorkflow> for GenerateResponse {
             assumptions,
             ..
         } = generated;
-        GenerateResponse {
+        let code = json_string(&code)?;
+        Ok(GenerateResponse {
             workflow_id: id.to_string(),
             workflow_id_camel: id.to_string(),
             name,
@@ -121,7 +136,7 @@ impl From<GeneratedWorkflow> for GenerateResponse {
             assumptions,
             validation: ValidationReport::from(&report),
             saved,
-        }
+        })
     }
 }
 
@@ -374,5 +389,40 @@ impl From<WorkflowWithCode> for HistoryItem {
             created_at: r.created_at,
             generated_code: Some(w.code).filter(|c| !c.is_empty()),
         }
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    const TRICKY: &str = "def f():\n\treturn \"a\\\\b\" + '\u{1}' + \"é 🚀\" # </script>\r\n";
+
+    #[test]
+    fn the_escaped_code_is_what_serde_writes_for_the_text() {
+        for text in [TRICKY, "", "plain"] {
+            let raw = json_string(text).unwrap();
+            assert_eq!(raw.get(), serde_json::to_string(text).unwrap());
+        }
+    }
+
+    #[test]
+    fn the_escaped_code_reads_back_as_the_text_and_not_as_a_quoted_copy() {
+        #[derive(Serialize)]
+        struct Twice {
+            a: Box<RawValue>,
+            b: Box<RawValue>,
+        }
+        let raw = json_string(TRICKY).unwrap();
+        let body = serde_json::to_string(&Twice {
+            a: raw.clone(),
+            b: raw,
+        })
+        .unwrap();
+        let read: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(read["a"], TRICKY);
+        assert_eq!(read["b"], TRICKY);
+        assert_ne!(read["a"], serde_json::to_string(TRICKY).unwrap());
     }
 }

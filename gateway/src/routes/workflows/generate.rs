@@ -32,5 +32,5 @@ pub async fn post_generate(
     };
     let owner = user.0.as_ref().map(AuthUser::owner);
     let generated = state.workflows.generate(owner, request).await?;
-    Ok(web::Json(generated.into()))
+    Ok(web::Json(generated.try_into()?))
 }
