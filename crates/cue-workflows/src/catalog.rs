@@ -432,6 +432,66 @@ impl Match {
     }
 }
 
+/// How one delivery holds several notifications.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    /// Where the units are: a dotted path in which `*` stands for each element of a list
+    /// (`entry.*.changes.*`; `*` when the body itself is the list).
+    pub units: String,
+    /// Conditions on the whole delivery rather than a unit (Meta's `object: page`).
+    #[serde(default, rename = "match")]
+    pub matches: Vec<Match>,
+}
+
+impl Batch {
+    /// The path of the first unit in a delivery (`entry.0.changes.0`): where sample deliveries
+    /// put their one unit.
+    pub fn first_unit(&self) -> String {
+        self.units
+            .split('.')
+            .map(|k| if k == "*" { "0" } else { k })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+impl Event {
+    /// Where `path` (relative to a unit with `batch`, or to the body) is in a delivery holding
+    /// one unit: the dry run's samples and the webhook tests build deliveries with it.
+    pub fn delivery_path(&self, path: &str) -> String {
+        match &self.batch {
+            Some(b) if path.is_empty() => b.first_unit(),
+            Some(b) => format!("{}.{path}", b.first_unit()),
+            None => path.to_owned(),
+        }
+    }
+
+    /// Every condition with where its path is in a delivery holding one unit (headers: none).
+    pub fn matches_in_delivery(&self) -> Vec<(&Match, Option<String>)> {
+        self.matches
+            .iter()
+            .map(|m| (m, m.path.as_deref().map(|p| self.delivery_path(p))))
+            .chain(
+                self.batch
+                    .iter()
+                    .flat_map(|b| &b.matches)
+                    .map(|m| (m, m.path.clone())),
+            )
+            .collect()
+    }
+
+    /// The event's conditions on the whole delivery: its header matches, and with `batch` the
+    /// batch's own (without `batch`, every match is on the whole delivery).
+    pub fn delivery_matches(&self) -> impl Iterator<Item = &Match> {
+        let per_unit = self.batch.is_some();
+        self.matches
+            .iter()
+            .filter(move |m| !per_unit || m.header.is_some())
+            .chain(self.batch.iter().flat_map(|b| b.matches.iter()))
+    }
+}
+
 /// How a vendor reports failure inside an HTTP 2xx answer.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -944,8 +1004,14 @@ pub struct Event {
     #[serde(default)]
     pub secret: Option<String>,
     /// For `http`: what identifies this event among everything the vendor sends to the URL.
+    /// With `batch`, body paths are relative to each unit of the delivery.
     #[serde(default, rename = "match")]
     pub matches: Vec<Match>,
+    /// For `http`: the vendor batches several notifications in one delivery (PandaDoc's list,
+    /// Meta's `entry[].changes[]`, Asana's `events[]`): each unit is matched on its own and
+    /// every matching one is handed on; `item_path` is relative to the unit.
+    #[serde(default)]
+    pub batch: Option<Batch>,
     /// For `poll`: how the function remembers what it has already seen.
     #[serde(default)]
     pub cursor: Option<Cursor>,
@@ -1171,19 +1237,28 @@ impl Catalog {
                         t.id, e.id
                     ));
                 }
-                if e.matches
-                    .iter()
-                    .any(|m| m.header.is_some() == m.path.is_some())
+                if let Some(b) = &e.batch
+                    && (e.delivery != EventDelivery::Http
+                        || b.units.is_empty()
+                        || !b.units.split('.').any(|k| k == "*"))
                 {
+                    return bad(format!(
+                        "{} event {}: a batch is an http delivery with units at a path holding `*`",
+                        t.id, e.id
+                    ));
+                }
+                let all_matches = || {
+                    e.matches
+                        .iter()
+                        .chain(e.batch.iter().flat_map(|b| &b.matches))
+                };
+                if all_matches().any(|m| m.header.is_some() == m.path.is_some()) {
                     return bad(format!(
                         "{} event {}: a match needs a header or a path",
                         t.id, e.id
                     ));
                 }
-                if e.matches
-                    .iter()
-                    .any(|m| m.equals.is_null() == m.one_of.is_empty())
-                {
+                if all_matches().any(|m| m.equals.is_null() == m.one_of.is_empty()) {
                     return bad(format!(
                         "{} event {}: a match has either equals or one_of",
                         t.id, e.id

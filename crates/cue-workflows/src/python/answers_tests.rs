@@ -669,3 +669,107 @@ assert calls[1][1]["Authorization"] == "Bearer zat", calls[1]
 "#,
     );
 }
+
+#[test]
+fn every_notification_of_a_batched_delivery_is_matched_and_handed_on() {
+    let engine = Engine::new().unwrap();
+    let pandadoc = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("pandadoc", "document_completed", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    // PandaDoc: the body is a list of notifications, signed in `?signature=`
+    run(
+        &pandadoc,
+        r#"
+key = "shared-key"
+module.PANDADOC_WEBHOOK_SHARED_KEY = key
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def deliver(notes):
+    body = json.dumps(notes)
+    sig = hmac.new(key.encode(), body.encode(), hashlib.sha256).hexdigest()
+    return module.lambda_handler({"rawPath": "/", "rawQueryString": "signature=" + sig,
+        "queryStringParameters": {"signature": sig}, "headers": {"host": "x.lambda-url.us-east-1.on.aws"},
+        "requestContext": {"http": {"method": "POST"}}, "body": body}, None)
+def note(doc, status, event="document_state_changed"):
+    return {"event": event, "data": {"id": doc, "name": "Contract " + doc, "status": status}}
+answer = deliver([note("d1", "document.completed"), note("d2", "document.viewed"),
+                  note("d3", "document.completed"), note("d4", "document.completed", "recipient_completed")])
+assert answer["statusCode"] == 200 and "skipped" not in answer["body"], answer
+assert [r["id"] for r in seen] == ["d1", "d3"], seen
+assert seen[0]["name"] == "Contract d1", seen
+answer = deliver([note("d5", "document.sent")])
+assert "skipped" in answer["body"] and len(seen) == 2, (answer, seen)
+"#,
+    );
+    // Meta: entry[].changes[], each leadgen change fetched; other fields and objects skipped
+    let facebook = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("facebook", "lead", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    run(
+        &facebook,
+        r#"
+secret = "app-secret"
+module.FACEBOOK_APP_SECRET = secret
+module.FACEBOOK_VERIFY_TOKEN = "verify"
+module.FACEBOOK_PAGE_TOKEN = "page-token"
+seen, fetched = [], []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def fake(method, url, **kwargs):
+    fetched.append(url)
+    lead = url.split("?")[0].rsplit("/", 1)[1]
+    return {"id": lead, "field_data": [{"name": "email", "values": [lead + "@example.com"]}]}
+module._http = fake
+def deliver(body):
+    text = json.dumps(body)
+    sig = "sha256=" + hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+    return module.lambda_handler({"rawPath": "/", "headers": {"x-hub-signature-256": sig},
+        "requestContext": {"http": {"method": "POST"}}, "body": text}, None)
+def change(field, lead):
+    return {"field": field, "value": {"leadgen_id": lead, "form_id": "F", "page_id": "P"}}
+answer = deliver({"object": "page", "entry": [
+    {"id": "P", "time": 1, "changes": [change("leadgen", "L1"), change("feed", "X1")]},
+    {"id": "P", "time": 2, "changes": [change("leadgen", "L2")]}]})
+assert answer["statusCode"] == 200 and "skipped" not in answer["body"], answer
+assert [r["id"] for r in seen] == ["L1", "L2"], seen
+assert len(fetched) == 2 and "X1" not in "".join(fetched), fetched
+answer = deliver({"object": "user", "entry": [{"id": "U", "time": 1, "changes": [change("leadgen", "L3")]}]})
+assert "skipped" in answer["body"] and len(seen) == 2, (answer, seen)
+"#,
+    );
+    // Asana: {events: [...]}, only the task additions of a mixed batch run
+    let asana = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("asana", "task_created", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    run(
+        &asana,
+        r#"
+secret = "hook-secret"
+module.ASANA_WEBHOOK_SECRET = secret
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def ev(action, kind, gid):
+    return {"action": action, "resource": {"gid": gid, "resource_type": kind, "name": "n" + gid}}
+text = json.dumps({"events": [ev("changed", "task", "1"), ev("added", "task", "2"), ev("added", "story", "3"), ev("added", "task", "4")]})
+sig = hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+answer = module.lambda_handler({"rawPath": "/", "headers": {"x-hook-signature": sig},
+    "requestContext": {"http": {"method": "POST"}}, "body": text}, None)
+assert answer["statusCode"] == 200, answer
+assert [r["resource"]["gid"] for r in seen] == ["2", "4"], seen
+"#,
+    );
+}

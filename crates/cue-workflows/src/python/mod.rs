@@ -412,6 +412,10 @@ struct Handler {
     item_path: Option<String>,
     /// What a delivery of the trigger's event looks like among all the vendor sends.
     matches: Vec<MatchView>,
+    /// A batched delivery: the keys of the path of its units (`*`: each element of a list).
+    units: Option<Code>,
+    /// What a unit of the trigger's event looks like (paths relative to the unit).
+    unit_matches: Vec<MatchView>,
     /// The call that fetches the record of an id-only delivery, on `item`.
     detail: Option<Code>,
     /// Where the record is in that call's answer.
@@ -1166,6 +1170,8 @@ impl Gen<'_> {
             webhook: None,
             item_path: None,
             matches: Vec::new(),
+            units: None,
+            unit_matches: Vec::new(),
             detail: None,
             detail_record: String::new(),
         };
@@ -1193,9 +1199,19 @@ impl Gen<'_> {
                     .zip(t.event.as_deref())
                     .and_then(|(tool, e)| tool.events.iter().find(|x| x.id == e));
                 handler.item_path = event.and_then(|e| e.item_path.clone());
-                handler.matches = event
-                    .map(|e| e.matches.iter().map(MatchView::from).collect())
-                    .unwrap_or_default();
+                if let Some(e) = event {
+                    handler.matches = e.delivery_matches().map(MatchView::from).collect();
+                    if let Some(b) = &e.batch {
+                        let keys: Vec<Code> = b.units.split('.').map(Code::literal).collect();
+                        handler.units = Some(expr::name(&format!("[{}]", expr::join(&keys))));
+                        handler.unit_matches = e
+                            .matches
+                            .iter()
+                            .filter(|m| m.header.is_none())
+                            .map(MatchView::from)
+                            .collect();
+                    }
+                }
                 if let (Some(tool), Some(event)) = (tool, event)
                     && let Some((call, record)) = self.event_detail(tool, event)?
                 {
