@@ -760,16 +760,24 @@ assert "skipped" in answer["body"] and len(seen) == 2, (answer, seen)
         r#"
 secret = "hook-secret"
 module.ASANA_WEBHOOK_SECRET = secret
-seen = []
+module.ASANA_TOKEN = "pat"
+seen, fetched = [], []
 module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def fake(method, url, **kwargs):
+    # Asana's events carry ids only: each task is fetched (GET /tasks/{gid}, answer {data})
+    fetched.append(url + "?" + json.dumps(kwargs.get("params")))
+    gid = url.split("?")[0].rsplit("/", 1)[1]
+    return {"data": {"gid": gid, "name": "Task " + gid, "notes": "details"}}
+module._http = fake
 def ev(action, kind, gid):
-    return {"action": action, "resource": {"gid": gid, "resource_type": kind, "name": "n" + gid}}
+    return {"action": action, "resource": {"gid": gid, "resource_type": kind}}
 text = json.dumps({"events": [ev("changed", "task", "1"), ev("added", "task", "2"), ev("added", "story", "3"), ev("added", "task", "4")]})
 sig = hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
 answer = module.lambda_handler({"rawPath": "/", "headers": {"x-hook-signature": sig},
     "requestContext": {"http": {"method": "POST"}}, "body": text}, None)
 assert answer["statusCode"] == 200, answer
-assert [r["resource"]["gid"] for r in seen] == ["2", "4"], seen
+assert [r["name"] for r in seen] == ["Task 2", "Task 4"], seen
+assert all("/tasks/" in u and "opt_fields" in u for u in fetched) and len(fetched) == 2, fetched
 "#,
     );
 }
