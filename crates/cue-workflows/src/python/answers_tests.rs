@@ -781,3 +781,52 @@ assert all("/tasks/" in u and "opt_fields" in u for u in fetched) and len(fetche
 "#,
     );
 }
+
+#[test]
+fn a_window_bound_is_sent_in_the_form_its_parameter_takes_whatever_the_trigger() {
+    let engine = Engine::new().unwrap();
+    // a schedule, not the poll: no cursor decides the form, the query's `{since:unix}` does
+    let etsy = generate(&engine, plan(&engine, None, &[("etsy", "list_receipts")]));
+    run(
+        &etsy,
+        r#"
+import time
+def fake(method, url, params=None, **kwargs):
+    if "oauth" in url:
+        return {"access_token": "t", "refresh_token": "r", "expires_in": 3600}
+    calls.append(params)
+    return {"count": 0, "results": []}
+module._http = fake
+module.step_1_etsy_list_receipts([{}])
+sent = calls[0]["min_created"]
+assert sent.isdecimal() and abs(int(sent) - (time.time() - module.POLL_MINUTES * 60)) < 120, sent
+# a kept cursor in epoch milliseconds or ISO text is the same instant in every form
+assert module._time_as("1705521304281", "unix") == "1705521304"
+assert module._time_as("1705521304", "unix_ms") == "1705521304000"
+assert module._time_as("2024-01-17T19:55:04Z", "sql") == "2024-01-17 19:55:04"
+assert module._time_as("2024-01-17T20:55:04+01:00", "date") == "2024-01-17"
+"#,
+    );
+    let magento = generate(&engine, plan(&engine, None, &[("magento", "list_orders")]));
+    run(
+        &magento,
+        r#"
+import re
+def fake(method, url, params=None, **kwargs):
+    if "token" in url:
+        return "admin-token"
+    calls.append(params)
+    return {"items": []}
+module._http = fake
+module.step_1_magento_list_orders([{}])
+sent = calls[0]["searchCriteria[filter_groups][0][filters][0][value]"]
+assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", sent), sent
+"#,
+    );
+    // an unknown form is refused when the code is written, not sent
+    let mut ctx_consts = BTreeMap::new();
+    ctx_consts.insert("x".to_owned(), "X".to_owned());
+    let mut ctx = super::expr::Ctx::new("item", &ctx_consts);
+    assert!(ctx.value(&serde_json::json!("{since:iso}")).is_err());
+    assert!(ctx.value(&serde_json::json!("{since:unix}")).is_ok());
+}
