@@ -423,6 +423,10 @@ pub struct Match {
     /// `.deleted` for one "subscription" trigger).
     #[serde(default)]
     pub one_of: Vec<serde_json::Value>,
+    /// ... or only be there, whatever its value (Telegram's update carries `message` only when
+    /// it is a new message, `edited_message` otherwise).
+    #[serde(default)]
+    pub present: bool,
 }
 
 impl Match {
@@ -719,13 +723,35 @@ pub enum Verify {
         #[serde(default)]
         secret_encoding: SecretEncoding,
     },
-    /// A shared secret sent as-is in a header (GitLab's `X-Gitlab-Token`).
+    /// A shared secret sent as-is in a header (GitLab's `X-Gitlab-Token`), or in a top-level
+    /// field of the JSON body (Figma's `passcode`), which is then dropped from the item so no
+    /// step sends it on.
     Token {
+        #[serde(default)]
         header: String,
+        #[serde(default)]
+        body_field: Option<String>,
         /// Text before the secret in the header (`Bearer `).
         #[serde(default)]
         prefix: String,
         secret: String,
+    },
+    /// A JSON Web Token the vendor signs with the shared secret, sent in `header` (after
+    /// `prefix`): Netlify's `X-Webhook-Signature` (HS256, `iss: netlify`, the body's SHA-256 in
+    /// the `sha256` claim). An `exp` claim, when present, must not have passed.
+    Jwt {
+        header: String,
+        #[serde(default)]
+        prefix: String,
+        algorithm: JwtAlgorithm,
+        /// The credential holding the shared key.
+        secret: String,
+        /// The `iss` claim the token must carry.
+        #[serde(default)]
+        issuer: Option<String>,
+        /// The claim holding a digest of the raw body, which ties the token to this delivery.
+        #[serde(default)]
+        body_digest: Option<BodyDigest>,
     },
     /// The vendor can neither sign nor send a header: the user registers the URL with a secret
     /// query parameter (`?token=…`), which the function checks.
@@ -737,6 +763,25 @@ pub enum Verify {
         /// What the answer says when the delivery is genuine.
         success: Success,
     },
+}
+
+/// How a webhook's JSON Web Token is signed (the token's `alg`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum JwtAlgorithm {
+    /// HMAC-SHA256 under the shared secret.
+    #[serde(rename = "HS256")]
+    Hs256,
+}
+
+/// A claim of a webhook's token holding a digest of the raw body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyDigest {
+    /// The claim (`sha256`).
+    pub claim: String,
+    /// The hash of the body (a plain digest, not an HMAC).
+    pub algorithm: HmacAlgorithm,
+    pub encoding: SignatureEncoding,
 }
 
 /// The hash of an HMAC signature.
@@ -1175,6 +1220,16 @@ impl Catalog {
                         t.id
                     ));
                 }
+                if let Verify::Token {
+                    header, body_field, ..
+                } = &w.verify
+                    && header.is_empty() == body_field.is_none()
+                {
+                    return bad(format!(
+                        "{} webhook token needs a header or a body field",
+                        t.id
+                    ));
+                }
                 if let Verify::VendorApi { action, .. } = &w.verify
                     && t.action(action).is_none()
                 {
@@ -1258,9 +1313,14 @@ impl Catalog {
                         t.id, e.id
                     ));
                 }
-                if all_matches().any(|m| m.equals.is_null() == m.one_of.is_empty()) {
+                if all_matches().any(|m| {
+                    let ways = usize::from(!m.equals.is_null())
+                        + usize::from(!m.one_of.is_empty())
+                        + usize::from(m.present);
+                    ways != 1 || (m.present && m.path.is_none())
+                }) {
                     return bad(format!(
-                        "{} event {}: a match has either equals or one_of",
+                        "{} event {}: a match has one of equals, one_of or present (a body path)",
                         t.id, e.id
                     ));
                 }
@@ -1380,6 +1440,7 @@ impl Webhook {
         match &self.verify {
             Verify::Hmac { secret, .. }
             | Verify::Token { secret, .. }
+            | Verify::Jwt { secret, .. }
             | Verify::UrlSecret { secret, .. } => out.push(secret.as_str()),
             Verify::VendorApi { .. } => {}
         }

@@ -64,7 +64,20 @@ pub enum Signing {
     },
     Token {
         header: String,
+        /// The top-level body field the secret goes in instead of a header (Figma).
+        body_field: Option<String>,
         prefix: String,
+        secret: String,
+    },
+    /// A JSON Web Token (HS256) in `header`, with `iss` and the body's digest in `digest_claim`.
+    Jwt {
+        header: String,
+        prefix: String,
+        issuer: Option<String>,
+        digest_claim: Option<String>,
+        /// `hashlib`'s name of the body digest and its encoding (`hex`, `base64`).
+        digest_algorithm: &'static str,
+        digest_encoding: &'static str,
         secret: String,
     },
     UrlSecret {
@@ -79,6 +92,7 @@ impl Signing {
         match self {
             Self::Hmac { secret, .. }
             | Self::Token { secret, .. }
+            | Self::Jwt { secret, .. }
             | Self::UrlSecret { secret, .. } => secret,
         }
     }
@@ -122,11 +136,34 @@ impl Signing {
             },
             Verify::Token {
                 header,
+                body_field,
                 prefix,
                 secret,
             } => Self::Token {
                 header: header.to_ascii_lowercase(),
+                body_field: body_field.clone(),
                 prefix: prefix.clone(),
+                secret: secret.clone(),
+            },
+            Verify::Jwt {
+                header,
+                prefix,
+                secret,
+                issuer,
+                body_digest,
+                ..
+            } => Self::Jwt {
+                header: header.to_ascii_lowercase(),
+                prefix: prefix.clone(),
+                issuer: issuer.clone(),
+                digest_claim: body_digest.as_ref().map(|d| d.claim.clone()),
+                digest_algorithm: body_digest
+                    .as_ref()
+                    .map_or("sha256", |d| d.algorithm.hashlib_name()),
+                digest_encoding: match body_digest.as_ref().map(|d| d.encoding) {
+                    Some(SignatureEncoding::Base64) => "base64",
+                    _ => "hex",
+                },
                 secret: secret.clone(),
             },
             Verify::UrlSecret { query, secret } => Self::UrlSecret {
@@ -456,6 +493,8 @@ fn http_delivery(
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case(h));
                 headers.push((h.to_ascii_lowercase(), value));
             }
+            // the example already holds what only has to be there
+            (None, Some(_)) if m.present => {}
             (None, Some(p)) => set_path(&mut body, p, m.sample().clone()),
             (None, None) => {}
         }

@@ -830,3 +830,167 @@ assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", sent), sent
     assert!(ctx.value(&serde_json::json!("{since:iso}")).is_err());
     assert!(ctx.value(&serde_json::json!("{since:unix}")).is_ok());
 }
+
+#[test]
+fn a_webhook_signed_with_a_json_web_token_is_checked_claim_by_claim() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("netlify", "deploy", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    assert!(
+        !g.code.contains("NETLIFY_WEBHOOK_TOKEN"),
+        "no URL secret any more"
+    );
+    run(
+        &g,
+        r#"
+import time
+key = "jws-secret"
+module.NETLIFY_WEBHOOK_JWS_SECRET = key
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def part(raw):
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def token(claims, alg="HS256", secret=key):
+    signed = part(json.dumps({"alg": alg, "typ": "JWT"}).encode()) + "." + part(json.dumps(claims).encode())
+    return signed + "." + part(hmac.new(secret.encode(), signed.encode(), hashlib.sha256).digest())
+def deliver(body, jws):
+    return module.lambda_handler({"rawPath": "/", "headers": {"x-webhook-signature": jws},
+        "requestContext": {"http": {"method": "POST"}}, "body": body}, None)
+body = json.dumps({"id": "d1", "state": "ready", "branch": "main"})
+digest = hashlib.sha256(body.encode()).hexdigest()
+# as Netlify signs: HS256 under the JWS secret, iss netlify, sha256 of the body
+assert deliver(body, token({"iss": "netlify", "sha256": digest}))["statusCode"] == 200
+assert seen == [{"id": "d1", "state": "ready", "branch": "main"}], seen
+refused = [
+    deliver(body.replace("ready", "error"), token({"iss": "netlify", "sha256": digest})),  # tampered body
+    deliver(body, token({"iss": "netlify", "sha256": digest}, secret="guess")),  # another key
+    deliver(body, token({"iss": "other", "sha256": digest})),  # another issuer
+    deliver(body, token({"iss": "netlify"})),  # not tied to the body
+    deliver(body, token({"iss": "netlify", "sha256": digest, "exp": int(time.time()) - 60})),  # expired
+    deliver(body, token({"iss": "netlify", "sha256": digest}).rsplit(".", 1)[0] + "."),  # no signature
+    deliver(body, part(b'{"alg":"none"}') + "." + part(json.dumps({"iss": "netlify", "sha256": digest}).encode()) + "."),
+    deliver(body, "not a token"),
+    deliver(body, "a.b\u00e9.c"),
+]
+assert [a["statusCode"] for a in refused] == [401] * len(refused), refused
+assert len(seen) == 1, seen
+"#,
+    );
+}
+
+#[test]
+fn pinterest_descriptions_and_telegram_texts_are_cut_to_their_documented_limits() {
+    let engine = Engine::new().unwrap();
+    for (tool, action, field, max) in [
+        ("pinterest", "create_pin", "description", 800),
+        ("telegram", "send_message", "text", 4096),
+    ] {
+        let g = generate(&engine, plan(&engine, None, &[(tool, action)]));
+        let said = format!("{field} accepts at most {max} characters");
+        assert!(
+            g.assumptions.iter().any(|a| a.contains(&said)),
+            "{tool}: {:?}",
+            g.assumptions
+        );
+    }
+    // a step without a documented limit says nothing of the kind
+    let g = generate(&engine, plan(&engine, None, &[("slack", "post_message")]));
+    assert!(!g.assumptions.iter().any(|a| a.contains("accepts at most")));
+}
+
+#[test]
+fn a_match_on_presence_runs_new_messages_and_skips_other_updates() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("telegram", "message", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    run(
+        &g,
+        r#"
+module.TELEGRAM_WEBHOOK_SECRET = "s3cret"
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def deliver(update):
+    return module.lambda_handler({"rawPath": "/", "headers": {"x-telegram-bot-api-secret-token": "s3cret"},
+        "requestContext": {"http": {"method": "POST"}}, "body": json.dumps(update)}, None)
+answer = deliver({"update_id": 1, "message": {"message_id": 5, "text": "hi", "chat": {"id": 7}}})
+assert answer["statusCode"] == 200 and "skipped" not in answer["body"], answer
+assert seen == [{"message_id": 5, "text": "hi", "chat": {"id": 7}}], seen
+for other in ({"update_id": 2, "edited_message": {"message_id": 5, "text": "hi!"}},
+              {"update_id": 3, "channel_post": {"message_id": 6, "text": "news"}}):
+    answer = deliver(other)
+    assert "skipped" in answer["body"], answer
+assert len(seen) == 1, seen
+"#,
+    );
+}
+
+#[test]
+fn a_mailchimp_campaign_step_says_it_leaves_a_draft_unsent() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("mailchimp", "send_campaign")]),
+    );
+    assert!(
+        g.assumptions.iter().any(|a| a.contains("it is not sent")),
+        "{:?}",
+        g.assumptions
+    );
+    let other = generate(
+        &engine,
+        plan(&engine, None, &[("mailchimp", "add_subscriber")]),
+    );
+    assert!(
+        !other
+            .assumptions
+            .iter()
+            .any(|a| a.contains("it is not sent"))
+    );
+}
+
+#[test]
+fn a_secret_sent_in_the_body_is_checked_and_never_handed_on() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("figma", "file_comment", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    assert!(
+        !g.code.contains("FIGMA_WEBHOOK_TOKEN"),
+        "no URL secret any more"
+    );
+    run(
+        &g,
+        r#"
+module.FIGMA_WEBHOOK_PASSCODE = "pass-123"
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def deliver(passcode):
+    body = {"event_type": "FILE_COMMENT", "webhook_id": "22", "file_name": "Landing", "comment": [{"text": "bigger logo"}]}
+    if passcode is not None:
+        body["passcode"] = passcode
+    return module.lambda_handler({"rawPath": "/", "headers": {}, "requestContext": {"http": {"method": "POST"}},
+                                  "body": json.dumps(body)}, None)
+assert deliver("pass-123")["statusCode"] == 200
+assert len(seen) == 1 and "passcode" not in seen[0] and seen[0]["file_name"] == "Landing", seen
+assert [deliver(p)["statusCode"] for p in ("guess", "", None, 123)] == [401] * 4
+assert len(seen) == 1, seen
+"#,
+    );
+}

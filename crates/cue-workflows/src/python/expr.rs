@@ -115,6 +115,7 @@ impl<'a> Ctx<'a> {
                 }
                 self.imports.insert("datetime");
                 self.helpers.insert("time");
+                self.helpers.insert("time_as");
                 format!("_time_as(_{bound}(), {})", py_str(format))
             }
             // the bytes of the record's file, for a multipart upload

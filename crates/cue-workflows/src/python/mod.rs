@@ -240,6 +240,7 @@ impl From<&crate::catalog::Match> for MatchView {
             path: m.path.clone(),
             equals,
             one_of,
+            present: m.present,
         }
     }
 }
@@ -255,6 +256,8 @@ struct Setting {
 #[derive(Serialize, Default)]
 struct Helpers {
     time: bool,
+    /// `_time_as`: a window bound in the form a parameter takes (`python/time.py.j2`).
+    time_as: bool,
     ddb: bool,
     mime: bool,
     sql: bool,
@@ -280,6 +283,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
     fn from(h: &BTreeSet<&'static str>) -> Self {
         Self {
             time: h.contains("time"),
+            time_as: h.contains("time_as"),
             ddb: h.contains("ddb"),
             mime: h.contains("mime"),
             sql: h.contains("sql"),
@@ -431,6 +435,8 @@ struct MatchView {
     /// The value, or (`one_of`) the list of values.
     equals: Code,
     one_of: bool,
+    /// The path only has to be there (`equals` is unused).
+    present: bool,
 }
 
 struct Gen<'c> {
