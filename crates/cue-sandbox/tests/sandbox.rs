@@ -248,6 +248,45 @@ async fn a_signed_webhook_passes_the_workflows_own_signature_check() {
     }
 }
 
+/// Webhooks signed with a JSON Web Token (Netlify) and deliveries that batch notifications
+/// (PandaDoc's list, Meta's `entry[].changes[]`): the dry run signs and builds the delivery from
+/// the same catalog data the handler checks, and the trigger's records reach the steps.
+#[tokio::test]
+async fn jwt_signed_and_batched_webhooks_dry_run_ok() {
+    for (prompt, tool) in [
+        (
+            "when a netlify deploy fails post it to #ops on slack",
+            "netlify",
+        ),
+        (
+            "when a pandadoc document is completed post it to #sales on slack",
+            "pandadoc",
+        ),
+        (
+            "when a new facebook lead comes in post it to #sales on slack",
+            "facebook",
+        ),
+    ] {
+        let (g, run) = generate_and_run(prompt).await;
+        assert_eq!(
+            g.plan.trigger.tool.as_deref(),
+            Some(tool),
+            "{prompt}: {:?}",
+            g.plan.trigger
+        );
+        assert!(run.ok, "{prompt}: {run:#?}");
+        assert_eq!(run.result["statusCode"], 200, "{prompt}: {run:#?}");
+        assert!(
+            !run.result["body"]
+                .as_str()
+                .unwrap_or("")
+                .contains("skipped"),
+            "{prompt}: {run:#?}"
+        );
+        assert_every_planned_step_called(&g, &run, prompt);
+    }
+}
+
 /// Vendors that speak other than plain JSON in one request: an ISO 8601 signature timestamp
 /// (Zendesk), a statement awaited before its rows are read (Redshift).
 #[tokio::test]

@@ -423,12 +423,76 @@ pub struct Match {
     /// `.deleted` for one "subscription" trigger).
     #[serde(default)]
     pub one_of: Vec<serde_json::Value>,
+    /// ... or only be there, whatever its value (Telegram's update carries `message` only when
+    /// it is a new message, `edited_message` otherwise).
+    #[serde(default)]
+    pub present: bool,
 }
 
 impl Match {
     /// A value that matches: `equals`, else the first of `one_of` (sample deliveries).
     pub fn sample(&self) -> &serde_json::Value {
         self.one_of.first().unwrap_or(&self.equals)
+    }
+}
+
+/// How one delivery holds several notifications.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    /// Where the units are: a dotted path in which `*` stands for each element of a list
+    /// (`entry.*.changes.*`; `*` when the body itself is the list).
+    pub units: String,
+    /// Conditions on the whole delivery rather than a unit (Meta's `object: page`).
+    #[serde(default, rename = "match")]
+    pub matches: Vec<Match>,
+}
+
+impl Batch {
+    /// The path of the first unit in a delivery (`entry.0.changes.0`): where sample deliveries
+    /// put their one unit.
+    pub fn first_unit(&self) -> String {
+        self.units
+            .split('.')
+            .map(|k| if k == "*" { "0" } else { k })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+impl Event {
+    /// Where `path` (relative to a unit with `batch`, or to the body) is in a delivery holding
+    /// one unit: the dry run's samples and the webhook tests build deliveries with it.
+    pub fn delivery_path(&self, path: &str) -> String {
+        match &self.batch {
+            Some(b) if path.is_empty() => b.first_unit(),
+            Some(b) => format!("{}.{path}", b.first_unit()),
+            None => path.to_owned(),
+        }
+    }
+
+    /// Every condition with where its path is in a delivery holding one unit (headers: none).
+    pub fn matches_in_delivery(&self) -> Vec<(&Match, Option<String>)> {
+        self.matches
+            .iter()
+            .map(|m| (m, m.path.as_deref().map(|p| self.delivery_path(p))))
+            .chain(
+                self.batch
+                    .iter()
+                    .flat_map(|b| &b.matches)
+                    .map(|m| (m, m.path.clone())),
+            )
+            .collect()
+    }
+
+    /// The event's conditions on the whole delivery: its header matches, and with `batch` the
+    /// batch's own (without `batch`, every match is on the whole delivery).
+    pub fn delivery_matches(&self) -> impl Iterator<Item = &Match> {
+        let per_unit = self.batch.is_some();
+        self.matches
+            .iter()
+            .filter(move |m| !per_unit || m.header.is_some())
+            .chain(self.batch.iter().flat_map(|b| b.matches.iter()))
     }
 }
 
@@ -659,13 +723,35 @@ pub enum Verify {
         #[serde(default)]
         secret_encoding: SecretEncoding,
     },
-    /// A shared secret sent as-is in a header (GitLab's `X-Gitlab-Token`).
+    /// A shared secret sent as-is in a header (GitLab's `X-Gitlab-Token`), or in a top-level
+    /// field of the JSON body (Figma's `passcode`), which is then dropped from the item so no
+    /// step sends it on.
     Token {
+        #[serde(default)]
         header: String,
+        #[serde(default)]
+        body_field: Option<String>,
         /// Text before the secret in the header (`Bearer `).
         #[serde(default)]
         prefix: String,
         secret: String,
+    },
+    /// A JSON Web Token the vendor signs with the shared secret, sent in `header` (after
+    /// `prefix`): Netlify's `X-Webhook-Signature` (HS256, `iss: netlify`, the body's SHA-256 in
+    /// the `sha256` claim). An `exp` claim, when present, must not have passed.
+    Jwt {
+        header: String,
+        #[serde(default)]
+        prefix: String,
+        algorithm: JwtAlgorithm,
+        /// The credential holding the shared key.
+        secret: String,
+        /// The `iss` claim the token must carry.
+        #[serde(default)]
+        issuer: Option<String>,
+        /// The claim holding a digest of the raw body, which ties the token to this delivery.
+        #[serde(default)]
+        body_digest: Option<BodyDigest>,
     },
     /// The vendor can neither sign nor send a header: the user registers the URL with a secret
     /// query parameter (`?token=…`), which the function checks.
@@ -677,6 +763,25 @@ pub enum Verify {
         /// What the answer says when the delivery is genuine.
         success: Success,
     },
+}
+
+/// How a webhook's JSON Web Token is signed (the token's `alg`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum JwtAlgorithm {
+    /// HMAC-SHA256 under the shared secret.
+    #[serde(rename = "HS256")]
+    Hs256,
+}
+
+/// A claim of a webhook's token holding a digest of the raw body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyDigest {
+    /// The claim (`sha256`).
+    pub claim: String,
+    /// The hash of the body (a plain digest, not an HMAC).
+    pub algorithm: HmacAlgorithm,
+    pub encoding: SignatureEncoding,
 }
 
 /// The hash of an HMAC signature.
@@ -944,8 +1049,14 @@ pub struct Event {
     #[serde(default)]
     pub secret: Option<String>,
     /// For `http`: what identifies this event among everything the vendor sends to the URL.
+    /// With `batch`, body paths are relative to each unit of the delivery.
     #[serde(default, rename = "match")]
     pub matches: Vec<Match>,
+    /// For `http`: the vendor batches several notifications in one delivery (PandaDoc's list,
+    /// Meta's `entry[].changes[]`, Asana's `events[]`): each unit is matched on its own and
+    /// every matching one is handed on; `item_path` is relative to the unit.
+    #[serde(default)]
+    pub batch: Option<Batch>,
     /// For `poll`: how the function remembers what it has already seen.
     #[serde(default)]
     pub cursor: Option<Cursor>,
@@ -1109,6 +1220,16 @@ impl Catalog {
                         t.id
                     ));
                 }
+                if let Verify::Token {
+                    header, body_field, ..
+                } = &w.verify
+                    && header.is_empty() == body_field.is_none()
+                {
+                    return bad(format!(
+                        "{} webhook token needs a header or a body field",
+                        t.id
+                    ));
+                }
                 if let Verify::VendorApi { action, .. } = &w.verify
                     && t.action(action).is_none()
                 {
@@ -1171,21 +1292,35 @@ impl Catalog {
                         t.id, e.id
                     ));
                 }
-                if e.matches
-                    .iter()
-                    .any(|m| m.header.is_some() == m.path.is_some())
+                if let Some(b) = &e.batch
+                    && (e.delivery != EventDelivery::Http
+                        || b.units.is_empty()
+                        || !b.units.split('.').any(|k| k == "*"))
                 {
+                    return bad(format!(
+                        "{} event {}: a batch is an http delivery with units at a path holding `*`",
+                        t.id, e.id
+                    ));
+                }
+                let all_matches = || {
+                    e.matches
+                        .iter()
+                        .chain(e.batch.iter().flat_map(|b| &b.matches))
+                };
+                if all_matches().any(|m| m.header.is_some() == m.path.is_some()) {
                     return bad(format!(
                         "{} event {}: a match needs a header or a path",
                         t.id, e.id
                     ));
                 }
-                if e.matches
-                    .iter()
-                    .any(|m| m.equals.is_null() == m.one_of.is_empty())
-                {
+                if all_matches().any(|m| {
+                    let ways = usize::from(!m.equals.is_null())
+                        + usize::from(!m.one_of.is_empty())
+                        + usize::from(m.present);
+                    ways != 1 || (m.present && m.path.is_none())
+                }) {
                     return bad(format!(
-                        "{} event {}: a match has either equals or one_of",
+                        "{} event {}: a match has one of equals, one_of or present (a body path)",
                         t.id, e.id
                     ));
                 }
@@ -1305,6 +1440,7 @@ impl Webhook {
         match &self.verify {
             Verify::Hmac { secret, .. }
             | Verify::Token { secret, .. }
+            | Verify::Jwt { secret, .. }
             | Verify::UrlSecret { secret, .. } => out.push(secret.as_str()),
             Verify::VendorApi { .. } => {}
         }

@@ -91,7 +91,8 @@ fn every_webhook_trigger_accepts_its_vendor_and_refuses_forgeries() {
             "secrets": secrets,
             "example": event.example.as_ref().map(|e| e.body.clone()),
             "example_headers": event.example.as_ref().map(|e| e.headers.clone()),
-            "matches": event.matches.iter().map(|m| json!({"header": m.header, "path": m.path, "equals": m.sample()})).collect::<Vec<_>>(),
+            // where each condition is in a delivery of one notification (batched vendors too)
+            "matches": event.matches_in_delivery().into_iter().map(|(m, path)| json!({"header": m.header, "path": path, "equals": m.sample(), "present": m.present})).collect::<Vec<_>>(),
             "form": used.webhook.body == WebhookBody::Form,
             "handshake": handshake,
         });

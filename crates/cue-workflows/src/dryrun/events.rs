@@ -64,7 +64,20 @@ pub enum Signing {
     },
     Token {
         header: String,
+        /// The top-level body field the secret goes in instead of a header (Figma).
+        body_field: Option<String>,
         prefix: String,
+        secret: String,
+    },
+    /// A JSON Web Token (HS256) in `header`, with `iss` and the body's digest in `digest_claim`.
+    Jwt {
+        header: String,
+        prefix: String,
+        issuer: Option<String>,
+        digest_claim: Option<String>,
+        /// `hashlib`'s name of the body digest and its encoding (`hex`, `base64`).
+        digest_algorithm: &'static str,
+        digest_encoding: &'static str,
         secret: String,
     },
     UrlSecret {
@@ -79,6 +92,7 @@ impl Signing {
         match self {
             Self::Hmac { secret, .. }
             | Self::Token { secret, .. }
+            | Self::Jwt { secret, .. }
             | Self::UrlSecret { secret, .. } => secret,
         }
     }
@@ -122,11 +136,34 @@ impl Signing {
             },
             Verify::Token {
                 header,
+                body_field,
                 prefix,
                 secret,
             } => Self::Token {
                 header: header.to_ascii_lowercase(),
+                body_field: body_field.clone(),
                 prefix: prefix.clone(),
+                secret: secret.clone(),
+            },
+            Verify::Jwt {
+                header,
+                prefix,
+                secret,
+                issuer,
+                body_digest,
+                ..
+            } => Self::Jwt {
+                header: header.to_ascii_lowercase(),
+                prefix: prefix.clone(),
+                issuer: issuer.clone(),
+                digest_claim: body_digest.as_ref().map(|d| d.claim.clone()),
+                digest_algorithm: body_digest
+                    .as_ref()
+                    .map_or("sha256", |d| d.algorithm.hashlib_name()),
+                digest_encoding: match body_digest.as_ref().map(|d| d.encoding) {
+                    Some(SignatureEncoding::Base64) => "base64",
+                    _ => "hex",
+                },
                 secret: secret.clone(),
             },
             Verify::UrlSecret { query, secret } => Self::UrlSecret {
@@ -202,7 +239,12 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
 fn sample_item(plan: &Plan, event: Option<&Event>) -> Value {
     let documented = event.and_then(|e| {
         let body = &e.example.as_ref()?.body;
-        match (e.delivery, e.item_path.as_deref()) {
+        // a batched delivery's sample holds one unit: the item is in the first
+        let item_path = match (&e.batch, e.item_path.as_deref()) {
+            (Some(_), p) => Some(e.delivery_path(p.unwrap_or(""))),
+            (None, p) => p.map(str::to_owned),
+        };
+        match (e.delivery, item_path.as_deref()) {
             (crate::catalog::EventDelivery::Http, Some(path)) => Some(
                 path.split('.')
                     .try_fold(body, |v, k| match v {
@@ -428,9 +470,11 @@ fn http_delivery(
         .example
         .as_ref()
         .map_or_else(|| json!({}), |e| e.body.clone());
-    match event.item_path.as_deref() {
-        Some(path) => set_path(&mut body, path, item),
-        None => body = item,
+    match (&event.batch, event.item_path.as_deref()) {
+        (None, None) => body = item,
+        (None, Some(path)) => set_path(&mut body, path, item),
+        // a batched delivery carrying one unit, the first
+        (Some(_), path) => set_path(&mut body, &event.delivery_path(path.unwrap_or("")), item),
     }
     if let Some(example) = &event.example {
         for (k, v) in &example.headers {
@@ -439,8 +483,8 @@ fn http_delivery(
             }
         }
     }
-    for m in &event.matches {
-        match (&m.header, &m.path) {
+    for (m, path) in event.matches_in_delivery() {
+        match (&m.header, &path) {
             (Some(h), _) => {
                 let value = m
                     .sample()
@@ -449,6 +493,8 @@ fn http_delivery(
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case(h));
                 headers.push((h.to_ascii_lowercase(), value));
             }
+            // the example already holds what only has to be there
+            (None, Some(_)) if m.present => {}
             (None, Some(p)) => set_path(&mut body, p, m.sample().clone()),
             (None, None) => {}
         }
@@ -558,6 +604,59 @@ mod tests {
             Some(event),
         );
         assert_eq!(item["leadgen_id"], json!("LEADGEN_ID"), "{item}");
+    }
+
+    #[test]
+    fn a_batched_sample_delivery_holds_one_unit_of_the_trigger_event() {
+        let engine = Engine::new().unwrap();
+        let mut batched = Vec::new();
+        for tool in engine.catalog().tools() {
+            for event in tool.events.iter().filter(|e| e.batch.is_some()) {
+                let item = json!({"id": "ITEM_1"});
+                let (_, body) = http_delivery(
+                    &crate::model::Plan {
+                        name: String::new(),
+                        summary: String::new(),
+                        trigger: crate::model::Trigger {
+                            kind: crate::model::TriggerKind::AppEvent,
+                            delivery: Delivery::Http,
+                            schedule_expression: None,
+                            timezone: None,
+                            description: String::new(),
+                            tool: Some(tool.id.clone()),
+                            event: Some(event.id.clone()),
+                            params: std::collections::BTreeMap::new(),
+                            filter: None,
+                        },
+                        steps: Vec::new(),
+                        tools: Vec::new(),
+                        assumptions: Vec::new(),
+                    },
+                    Some((tool, event)),
+                    item,
+                );
+                let body: Value = serde_json::from_str(&body).unwrap();
+                let at = |path: &str| {
+                    let pointer: String = path.split('.').map(|k| format!("/{k}")).collect();
+                    body.pointer(&pointer).cloned()
+                };
+                let item_at = event.delivery_path(event.item_path.as_deref().unwrap_or(""));
+                // the item is the unit or inside it (the unit's own match values set on it)
+                assert_eq!(
+                    at(&format!("{item_at}.id")),
+                    Some(json!("ITEM_1")),
+                    "{} {body}",
+                    tool.id
+                );
+                for (m, path) in event.matches_in_delivery() {
+                    if let Some(p) = path {
+                        assert_eq!(at(&p).as_ref(), Some(m.sample()), "{} {p}: {body}", tool.id);
+                    }
+                }
+                batched.push(tool.id.clone());
+            }
+        }
+        assert_eq!(batched, ["asana", "facebook", "pandadoc"]);
     }
 
     fn plan(prompt: &str) -> (Engine, Plan) {

@@ -669,3 +669,328 @@ assert calls[1][1]["Authorization"] == "Bearer zat", calls[1]
 "#,
     );
 }
+
+#[test]
+fn every_notification_of_a_batched_delivery_is_matched_and_handed_on() {
+    let engine = Engine::new().unwrap();
+    let pandadoc = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("pandadoc", "document_completed", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    // PandaDoc: the body is a list of notifications, signed in `?signature=`
+    run(
+        &pandadoc,
+        r#"
+key = "shared-key"
+module.PANDADOC_WEBHOOK_SHARED_KEY = key
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def deliver(notes):
+    body = json.dumps(notes)
+    sig = hmac.new(key.encode(), body.encode(), hashlib.sha256).hexdigest()
+    return module.lambda_handler({"rawPath": "/", "rawQueryString": "signature=" + sig,
+        "queryStringParameters": {"signature": sig}, "headers": {"host": "x.lambda-url.us-east-1.on.aws"},
+        "requestContext": {"http": {"method": "POST"}}, "body": body}, None)
+def note(doc, status, event="document_state_changed"):
+    return {"event": event, "data": {"id": doc, "name": "Contract " + doc, "status": status}}
+answer = deliver([note("d1", "document.completed"), note("d2", "document.viewed"),
+                  note("d3", "document.completed"), note("d4", "document.completed", "recipient_completed")])
+assert answer["statusCode"] == 200 and "skipped" not in answer["body"], answer
+assert [r["id"] for r in seen] == ["d1", "d3"], seen
+assert seen[0]["name"] == "Contract d1", seen
+answer = deliver([note("d5", "document.sent")])
+assert "skipped" in answer["body"] and len(seen) == 2, (answer, seen)
+"#,
+    );
+    // Meta: entry[].changes[], each leadgen change fetched; other fields and objects skipped
+    let facebook = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("facebook", "lead", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    run(
+        &facebook,
+        r#"
+secret = "app-secret"
+module.FACEBOOK_APP_SECRET = secret
+module.FACEBOOK_VERIFY_TOKEN = "verify"
+module.FACEBOOK_PAGE_TOKEN = "page-token"
+seen, fetched = [], []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def fake(method, url, **kwargs):
+    fetched.append(url)
+    lead = url.split("?")[0].rsplit("/", 1)[1]
+    return {"id": lead, "field_data": [{"name": "email", "values": [lead + "@example.com"]}]}
+module._http = fake
+def deliver(body):
+    text = json.dumps(body)
+    sig = "sha256=" + hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+    return module.lambda_handler({"rawPath": "/", "headers": {"x-hub-signature-256": sig},
+        "requestContext": {"http": {"method": "POST"}}, "body": text}, None)
+def change(field, lead):
+    return {"field": field, "value": {"leadgen_id": lead, "form_id": "F", "page_id": "P"}}
+answer = deliver({"object": "page", "entry": [
+    {"id": "P", "time": 1, "changes": [change("leadgen", "L1"), change("feed", "X1")]},
+    {"id": "P", "time": 2, "changes": [change("leadgen", "L2")]}]})
+assert answer["statusCode"] == 200 and "skipped" not in answer["body"], answer
+assert [r["id"] for r in seen] == ["L1", "L2"], seen
+assert len(fetched) == 2 and "X1" not in "".join(fetched), fetched
+answer = deliver({"object": "user", "entry": [{"id": "U", "time": 1, "changes": [change("leadgen", "L3")]}]})
+assert "skipped" in answer["body"] and len(seen) == 2, (answer, seen)
+"#,
+    );
+    // Asana: {events: [...]}, only the task additions of a mixed batch run
+    let asana = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("asana", "task_created", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    run(
+        &asana,
+        r#"
+secret = "hook-secret"
+module.ASANA_WEBHOOK_SECRET = secret
+module.ASANA_TOKEN = "pat"
+seen, fetched = [], []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def fake(method, url, **kwargs):
+    # Asana's events carry ids only: each task is fetched (GET /tasks/{gid}, answer {data})
+    fetched.append(url + "?" + json.dumps(kwargs.get("params")))
+    gid = url.split("?")[0].rsplit("/", 1)[1]
+    return {"data": {"gid": gid, "name": "Task " + gid, "notes": "details"}}
+module._http = fake
+def ev(action, kind, gid):
+    return {"action": action, "resource": {"gid": gid, "resource_type": kind}}
+text = json.dumps({"events": [ev("changed", "task", "1"), ev("added", "task", "2"), ev("added", "story", "3"), ev("added", "task", "4")]})
+sig = hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+answer = module.lambda_handler({"rawPath": "/", "headers": {"x-hook-signature": sig},
+    "requestContext": {"http": {"method": "POST"}}, "body": text}, None)
+assert answer["statusCode"] == 200, answer
+assert [r["name"] for r in seen] == ["Task 2", "Task 4"], seen
+assert all("/tasks/" in u and "opt_fields" in u for u in fetched) and len(fetched) == 2, fetched
+"#,
+    );
+}
+
+#[test]
+fn a_window_bound_is_sent_in_the_form_its_parameter_takes_whatever_the_trigger() {
+    let engine = Engine::new().unwrap();
+    // a schedule, not the poll: no cursor decides the form, the query's `{since:unix}` does
+    let etsy = generate(&engine, plan(&engine, None, &[("etsy", "list_receipts")]));
+    run(
+        &etsy,
+        r#"
+import time
+def fake(method, url, params=None, **kwargs):
+    if "oauth" in url:
+        return {"access_token": "t", "refresh_token": "r", "expires_in": 3600}
+    calls.append(params)
+    return {"count": 0, "results": []}
+module._http = fake
+module.step_1_etsy_list_receipts([{}])
+sent = calls[0]["min_created"]
+assert sent.isdecimal() and abs(int(sent) - (time.time() - module.POLL_MINUTES * 60)) < 120, sent
+# a kept cursor in epoch milliseconds or ISO text is the same instant in every form
+assert module._time_as("1705521304281", "unix") == "1705521304"
+assert module._time_as("1705521304", "unix_ms") == "1705521304000"
+assert module._time_as("2024-01-17T19:55:04Z", "sql") == "2024-01-17 19:55:04"
+assert module._time_as("2024-01-17T20:55:04+01:00", "date") == "2024-01-17"
+"#,
+    );
+    let magento = generate(&engine, plan(&engine, None, &[("magento", "list_orders")]));
+    run(
+        &magento,
+        r#"
+import re
+def fake(method, url, params=None, **kwargs):
+    if "token" in url:
+        return "admin-token"
+    calls.append(params)
+    return {"items": []}
+module._http = fake
+module.step_1_magento_list_orders([{}])
+sent = calls[0]["searchCriteria[filter_groups][0][filters][0][value]"]
+assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", sent), sent
+"#,
+    );
+    // an unknown form is refused when the code is written, not sent
+    let mut ctx_consts = BTreeMap::new();
+    ctx_consts.insert("x".to_owned(), "X".to_owned());
+    let mut ctx = super::expr::Ctx::new("item", &ctx_consts);
+    assert!(ctx.value(&serde_json::json!("{since:iso}")).is_err());
+    assert!(ctx.value(&serde_json::json!("{since:unix}")).is_ok());
+}
+
+#[test]
+fn a_webhook_signed_with_a_json_web_token_is_checked_claim_by_claim() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("netlify", "deploy", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    assert!(
+        !g.code.contains("NETLIFY_WEBHOOK_TOKEN"),
+        "no URL secret any more"
+    );
+    run(
+        &g,
+        r#"
+import time
+key = "jws-secret"
+module.NETLIFY_WEBHOOK_JWS_SECRET = key
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def part(raw):
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def token(claims, alg="HS256", secret=key):
+    signed = part(json.dumps({"alg": alg, "typ": "JWT"}).encode()) + "." + part(json.dumps(claims).encode())
+    return signed + "." + part(hmac.new(secret.encode(), signed.encode(), hashlib.sha256).digest())
+def deliver(body, jws):
+    return module.lambda_handler({"rawPath": "/", "headers": {"x-webhook-signature": jws},
+        "requestContext": {"http": {"method": "POST"}}, "body": body}, None)
+body = json.dumps({"id": "d1", "state": "ready", "branch": "main"})
+digest = hashlib.sha256(body.encode()).hexdigest()
+# as Netlify signs: HS256 under the JWS secret, iss netlify, sha256 of the body
+assert deliver(body, token({"iss": "netlify", "sha256": digest}))["statusCode"] == 200
+assert seen == [{"id": "d1", "state": "ready", "branch": "main"}], seen
+refused = [
+    deliver(body.replace("ready", "error"), token({"iss": "netlify", "sha256": digest})),  # tampered body
+    deliver(body, token({"iss": "netlify", "sha256": digest}, secret="guess")),  # another key
+    deliver(body, token({"iss": "other", "sha256": digest})),  # another issuer
+    deliver(body, token({"iss": "netlify"})),  # not tied to the body
+    deliver(body, token({"iss": "netlify", "sha256": digest, "exp": int(time.time()) - 60})),  # expired
+    deliver(body, token({"iss": "netlify", "sha256": digest}).rsplit(".", 1)[0] + "."),  # no signature
+    deliver(body, part(b'{"alg":"none"}') + "." + part(json.dumps({"iss": "netlify", "sha256": digest}).encode()) + "."),
+    deliver(body, "not a token"),
+    deliver(body, "a.b\u00e9.c"),
+]
+assert [a["statusCode"] for a in refused] == [401] * len(refused), refused
+assert len(seen) == 1, seen
+"#,
+    );
+}
+
+#[test]
+fn pinterest_descriptions_and_telegram_texts_are_cut_to_their_documented_limits() {
+    let engine = Engine::new().unwrap();
+    for (tool, action, field, max) in [
+        ("pinterest", "create_pin", "description", 800),
+        ("telegram", "send_message", "text", 4096),
+    ] {
+        let g = generate(&engine, plan(&engine, None, &[(tool, action)]));
+        let said = format!("{field} accepts at most {max} characters");
+        assert!(
+            g.assumptions.iter().any(|a| a.contains(&said)),
+            "{tool}: {:?}",
+            g.assumptions
+        );
+    }
+    // a step without a documented limit says nothing of the kind
+    let g = generate(&engine, plan(&engine, None, &[("slack", "post_message")]));
+    assert!(!g.assumptions.iter().any(|a| a.contains("accepts at most")));
+}
+
+#[test]
+fn a_match_on_presence_runs_new_messages_and_skips_other_updates() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("telegram", "message", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    run(
+        &g,
+        r#"
+module.TELEGRAM_WEBHOOK_SECRET = "s3cret"
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def deliver(update):
+    return module.lambda_handler({"rawPath": "/", "headers": {"x-telegram-bot-api-secret-token": "s3cret"},
+        "requestContext": {"http": {"method": "POST"}}, "body": json.dumps(update)}, None)
+answer = deliver({"update_id": 1, "message": {"message_id": 5, "text": "hi", "chat": {"id": 7}}})
+assert answer["statusCode"] == 200 and "skipped" not in answer["body"], answer
+assert seen == [{"message_id": 5, "text": "hi", "chat": {"id": 7}}], seen
+for other in ({"update_id": 2, "edited_message": {"message_id": 5, "text": "hi!"}},
+              {"update_id": 3, "channel_post": {"message_id": 6, "text": "news"}}):
+    answer = deliver(other)
+    assert "skipped" in answer["body"], answer
+assert len(seen) == 1, seen
+"#,
+    );
+}
+
+#[test]
+fn a_mailchimp_campaign_step_says_it_leaves_a_draft_unsent() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("mailchimp", "send_campaign")]),
+    );
+    assert!(
+        g.assumptions.iter().any(|a| a.contains("it is not sent")),
+        "{:?}",
+        g.assumptions
+    );
+    let other = generate(
+        &engine,
+        plan(&engine, None, &[("mailchimp", "add_subscriber")]),
+    );
+    assert!(
+        !other
+            .assumptions
+            .iter()
+            .any(|a| a.contains("it is not sent"))
+    );
+}
+
+#[test]
+fn a_secret_sent_in_the_body_is_checked_and_never_handed_on() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("figma", "file_comment", Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    );
+    assert!(
+        !g.code.contains("FIGMA_WEBHOOK_TOKEN"),
+        "no URL secret any more"
+    );
+    run(
+        &g,
+        r#"
+module.FIGMA_WEBHOOK_PASSCODE = "pass-123"
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {"step_1": len(items)}
+def deliver(passcode):
+    body = {"event_type": "FILE_COMMENT", "webhook_id": "22", "file_name": "Landing", "comment": [{"text": "bigger logo"}]}
+    if passcode is not None:
+        body["passcode"] = passcode
+    return module.lambda_handler({"rawPath": "/", "headers": {}, "requestContext": {"http": {"method": "POST"}},
+                                  "body": json.dumps(body)}, None)
+assert deliver("pass-123")["statusCode"] == 200
+assert len(seen) == 1 and "passcode" not in seen[0] and seen[0]["file_name"] == "Landing", seen
+assert [deliver(p)["statusCode"] for p in ("guess", "", None, 123)] == [401] * 4
+assert len(seen) == 1, seen
+"#,
+    );
+}

@@ -61,6 +61,10 @@ pub(crate) struct Ctx<'a> {
     pub message_alone: Option<bool>,
 }
 
+/// The forms `{since:<form>}` (and `{now:…}`, `{until:…}`) may ask for: epoch seconds, epoch
+/// milliseconds, a date, and SQL's `YYYY-MM-DD HH:MM:SS` in UTC (Magento's search filters).
+const TIME_FORMATS: &[&str] = &["unix", "unix_ms", "date", "sql"];
+
 impl<'a> Ctx<'a> {
     pub(crate) fn new(var: &'static str, consts: &'a BTreeMap<String, String>) -> Self {
         Self {
@@ -95,6 +99,24 @@ impl<'a> Ctx<'a> {
                 self.imports.insert("datetime");
                 self.helpers.insert("time");
                 format!("_{name}()")
+            }
+            // a window bound in the one form a request parameter takes, whatever the trigger
+            // (`{since:unix}`: Etsy's `min_created` is epoch seconds even under a schedule)
+            n if n
+                .split_once(':')
+                .is_some_and(|(b, _)| matches!(b, "since" | "now" | "until")) =>
+            {
+                let (bound, format) = n.split_once(':').unwrap_or((n, ""));
+                if !TIME_FORMATS.contains(&format) {
+                    return Err(WorkflowError::Internal(format!(
+                        "{{{n}}}: a time is written {}",
+                        TIME_FORMATS.join(", ")
+                    )));
+                }
+                self.imports.insert("datetime");
+                self.helpers.insert("time");
+                self.helpers.insert("time_as");
+                format!("_time_as(_{bound}(), {})", py_str(format))
             }
             // the bytes of the record's file, for a multipart upload
             "file" if !self.consts.contains_key("file") => {

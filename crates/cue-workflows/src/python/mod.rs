@@ -240,6 +240,7 @@ impl From<&crate::catalog::Match> for MatchView {
             path: m.path.clone(),
             equals,
             one_of,
+            present: m.present,
         }
     }
 }
@@ -255,6 +256,8 @@ struct Setting {
 #[derive(Serialize, Default)]
 struct Helpers {
     time: bool,
+    /// `_time_as`: a window bound in the form a parameter takes (`python/time.py.j2`).
+    time_as: bool,
     ddb: bool,
     mime: bool,
     sql: bool,
@@ -280,6 +283,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
     fn from(h: &BTreeSet<&'static str>) -> Self {
         Self {
             time: h.contains("time"),
+            time_as: h.contains("time_as"),
             ddb: h.contains("ddb"),
             mime: h.contains("mime"),
             sql: h.contains("sql"),
@@ -412,6 +416,10 @@ struct Handler {
     item_path: Option<String>,
     /// What a delivery of the trigger's event looks like among all the vendor sends.
     matches: Vec<MatchView>,
+    /// A batched delivery: the keys of the path of its units (`*`: each element of a list).
+    units: Option<Code>,
+    /// What a unit of the trigger's event looks like (paths relative to the unit).
+    unit_matches: Vec<MatchView>,
     /// The call that fetches the record of an id-only delivery, on `item`.
     detail: Option<Code>,
     /// Where the record is in that call's answer.
@@ -427,6 +435,8 @@ struct MatchView {
     /// The value, or (`one_of`) the list of values.
     equals: Code,
     one_of: bool,
+    /// The path only has to be there (`equals` is unused).
+    present: bool,
 }
 
 struct Gen<'c> {
@@ -1166,6 +1176,8 @@ impl Gen<'_> {
             webhook: None,
             item_path: None,
             matches: Vec::new(),
+            units: None,
+            unit_matches: Vec::new(),
             detail: None,
             detail_record: String::new(),
         };
@@ -1193,9 +1205,19 @@ impl Gen<'_> {
                     .zip(t.event.as_deref())
                     .and_then(|(tool, e)| tool.events.iter().find(|x| x.id == e));
                 handler.item_path = event.and_then(|e| e.item_path.clone());
-                handler.matches = event
-                    .map(|e| e.matches.iter().map(MatchView::from).collect())
-                    .unwrap_or_default();
+                if let Some(e) = event {
+                    handler.matches = e.delivery_matches().map(MatchView::from).collect();
+                    if let Some(b) = &e.batch {
+                        let keys: Vec<Code> = b.units.split('.').map(Code::literal).collect();
+                        handler.units = Some(expr::name(&format!("[{}]", expr::join(&keys))));
+                        handler.unit_matches = e
+                            .matches
+                            .iter()
+                            .filter(|m| m.header.is_none())
+                            .map(MatchView::from)
+                            .collect();
+                    }
+                }
                 if let (Some(tool), Some(event)) = (tool, event)
                     && let Some((call, record)) = self.event_detail(tool, event)?
                 {

@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::expr::{self, Code};
 use crate::WorkflowError;
 use crate::catalog::{
-    Handshake, SecretEncoding, SignatureEncoding, TimeUnit, Verify, WebhookBody, WebhookUse,
+    Handshake, JwtAlgorithm, SecretEncoding, SignatureEncoding, TimeUnit, Verify, WebhookBody,
+    WebhookUse,
 };
 use crate::escape::py_str;
 use crate::refs::next_ref;
@@ -52,8 +53,21 @@ enum Check {
     },
     Token {
         header: String,
+        /// The top-level body field holding the secret instead of a header.
+        body_field: Option<String>,
         prefix: String,
         secret: String,
+    },
+    /// A JSON Web Token (HS256) in a header, tied to the body by a digest claim.
+    Jwt {
+        header: String,
+        prefix: String,
+        secret: String,
+        issuer: Option<String>,
+        digest_claim: Option<String>,
+        /// `hashlib`'s name of the body digest.
+        digest_algorithm: &'static str,
+        digest_base64: bool,
     },
     UrlSecret {
         query: String,
@@ -165,12 +179,34 @@ impl Webhook {
             }
             Verify::Token {
                 header,
+                body_field,
                 prefix,
                 secret,
             } => Check::Token {
                 header: header.to_ascii_lowercase(),
+                body_field: body_field.clone(),
                 prefix: prefix.clone(),
                 secret: secret.clone(),
+            },
+            Verify::Jwt {
+                header,
+                prefix,
+                algorithm: JwtAlgorithm::Hs256,
+                secret,
+                issuer,
+                body_digest,
+            } => Check::Jwt {
+                header: header.to_ascii_lowercase(),
+                prefix: prefix.clone(),
+                secret: secret.clone(),
+                issuer: issuer.clone(),
+                digest_claim: body_digest.as_ref().map(|d| d.claim.clone()),
+                digest_algorithm: body_digest
+                    .as_ref()
+                    .map_or("sha256", |d| d.algorithm.hashlib_name()),
+                digest_base64: body_digest
+                    .as_ref()
+                    .is_some_and(|d| d.encoding == SignatureEncoding::Base64),
             },
             Verify::UrlSecret { query, secret } => Check::UrlSecret {
                 query: query.clone(),
@@ -185,6 +221,7 @@ impl Webhook {
         let verify_secret = match &w.verify {
             Verify::Hmac { secret, .. }
             | Verify::Token { secret, .. }
+            | Verify::Jwt { secret, .. }
             | Verify::UrlSecret { secret, .. } => Some(secret.clone()),
             Verify::VendorApi { .. } => None,
         };
@@ -248,7 +285,7 @@ impl Webhook {
         {
             out.push("datetime");
         }
-        if matches!(self.verify, Check::Hmac { .. })
+        if matches!(self.verify, Check::Hmac { .. } | Check::Jwt { .. })
             || matches!(
                 self.handshake,
                 Some(Answer::ZoomUrlValidation { .. } | Answer::Crc { .. })

@@ -40,6 +40,14 @@ def b64mac(key, message, algorithm=hashlib.sha256):
     return base64.b64encode(mac(algorithm, key, message)).decode("ascii")
 
 
+def jwt_hs256(key, claims):
+    """A JSON Web Token signed with HMAC-SHA256 (RFC 7515's compact form, base64url unpadded)."""
+    def part(raw):
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    signed = part(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + part(json.dumps(claims).encode())
+    return signed + "." + part(mac(hashlib.sha256, key, signed))
+
+
 class Delivery:
     """What a sender signs: the raw body, the URL it calls, the time, the form fields."""
 
@@ -121,6 +129,10 @@ def _senders():
     s["webflow"] = lambda k, d: {"x-webflow-timestamp": str(d.now * 1000), "x-webflow-signature":
                                  hexmac(k["WEBFLOW_WEBHOOK_SECRET"], "%d:%s" % (d.now * 1000, d.body))}
     s["webhook"] = lambda k, d: {"X-Webhook-Secret": k["WEBHOOK_SECRET"]}
+    # X-Webhook-Signature: a JWS (HS256 under the JWS secret token) with iss "netlify" and
+    # sha256 = the hex SHA-256 of the body
+    s["netlify"] = lambda k, d: {"X-Webhook-Signature": jwt_hs256(
+        k["NETLIFY_WEBHOOK_JWS_SECRET"], {"iss": "netlify", "sha256": hashlib.sha256(d.body.encode("utf-8")).hexdigest()})}
     s["woocommerce"] = lambda k, d: {"X-WC-Webhook-Signature": b64mac(k["WOOCOMMERCE_WEBHOOK_SECRET"], d.body)}
     # base64(HMACSHA256(TIMESTAMP + BODY)), the timestamp in ISO 8601 ("2021-07-25T10:00:00Z")
     s["zendesk"] = lambda k, d: {"X-Zendesk-Webhook-Signature-Timestamp": iso(d.now),
@@ -132,13 +144,16 @@ def _senders():
 
 SENDERS = _senders()
 # Vendors that can neither sign nor send a header: the URL carries the secret (?token=...).
-URL_SECRET = {"eventbrite": "EVENTBRITE_WEBHOOK_URL_SECRET", "figma": "FIGMA_WEBHOOK_TOKEN",
+URL_SECRET = {"eventbrite": "EVENTBRITE_WEBHOOK_URL_SECRET",
               "gumroad": "GUMROAD_WEBHOOK_URL_SECRET", "jotform": "JOTFORM_WEBHOOK_TOKEN",
-              "mailchimp": "MAILCHIMP_WEBHOOK_TOKEN", "netlify": "NETLIFY_WEBHOOK_TOKEN",
+              "mailchimp": "MAILCHIMP_WEBHOOK_TOKEN",
               "shipstation": "SHIPSTATION_WEBHOOK_URL_SECRET", "wix": "WEBHOOK_SECRET"}
-SIGNED_BODY = TOOL not in URL_SECRET and TOOL not in ("chargebee", "contentful", "datadog", "gitlab", "webhook", "paypal", "telegram")
+# Vendors that send the shared secret inside the JSON body: Figma's passcode, "the passcode
+# specified when the webhook was created" (WebhookBasePayload)
+BODY_TOKEN = {"figma": ("passcode", "FIGMA_WEBHOOK_PASSCODE")}
+SIGNED_BODY = TOOL not in URL_SECRET and TOOL not in BODY_TOKEN and TOOL not in ("chargebee", "contentful", "datadog", "gitlab", "webhook", "paypal", "telegram")
 TIMED = ("bigcommerce", "calendly", "ghost", "linear", "slack", "stripe", "webflow", "zendesk", "zoom")
-assert TOOL in SENDERS or TOOL in URL_SECRET, "no sender for " + TOOL
+assert TOOL in SENDERS or TOOL in URL_SECRET or TOOL in BODY_TOKEN, "no sender for " + TOOL
 
 
 def load(secrets):
@@ -173,7 +188,10 @@ def payload_text(example, now, event_value=None):
     body = json.loads(json.dumps(example)) if example is not None else {"id": "evt_1", "type": "test", "created": now}
     # a delivery of the trigger's own event (the docs' example may show a sibling event)
     for i, m in enumerate(SPEC.get("matches") or []):
-        if m.get("path") and isinstance(body, (dict, list)):
+        if m.get("present") and event_value is not None and i == 0 and isinstance(body, dict):
+            # another event: the part that only has to be there is missing (Telegram's edit)
+            body[m["path"] + "_other"] = body.pop(m["path"], None)
+        elif m.get("path") and not m.get("present") and isinstance(body, (dict, list)):
             put(body, m["path"], event_value if (event_value is not None and i == 0) else m["equals"])
     if TOOL == "linear" and isinstance(body, dict):
         body = dict(body, webhookTimestamp=now * 1000)
@@ -202,6 +220,10 @@ def deliver(module, secrets, body=None, now=None, key_override=None, query=None,
         query["signature"] = hexmac((key_override or secrets)["PANDADOC_WEBHOOK_SHARED_KEY"], text_signed)
     url = "https://" + HOST + "/" + ("?" + urllib.parse.urlencode(query) if query else "")
     keys = dict(secrets, **(key_override or {}))
+    if TOOL in BODY_TOKEN and body is None:
+        field, name = BODY_TOKEN[TOOL]
+        text = json.dumps(dict(json.loads(text), **{field: keys[name]}))
+        sent = text
     signed = SENDERS[TOOL](keys, Delivery(text, url, now, form)) if TOOL in SENDERS else {}
     # the example delivery's other headers (event names the handler matches), then the signature
     headers = {k.lower(): v for k, v in (SPEC.get("example_headers") or {}).items()}
@@ -324,7 +346,8 @@ elif kind == "zoom_url_validation":
     # unsigned validation requests get no HMAC of a chosen text
     assert module.lambda_handler(event(body, {}), Context())["statusCode"] == 401
 elif kind == "echo_header":
-    bare = load({})
+    # every credential but the one the handshake teaches (the API token of a detail call stays)
+    bare = load({k: v for k, v in secrets.items() if k != "ASANA_WEBHOOK_SECRET"})
     prepare(bare)
     kept = {}
 
