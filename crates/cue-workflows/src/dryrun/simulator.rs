@@ -846,6 +846,16 @@ mod tests {
                 .unwrap(),
             SAMPLE_FILE.as_bytes()
         );
+        // DocuSign: the envelope's documents as one PDF
+        let sim = Simulator::for_tools([catalog.tool("docusign").unwrap()]);
+        let (action, answer) = route(
+            &sim,
+            "GET",
+            "https://{{DOCUSIGN_BASE_HOST}}/restapi/v2.1/accounts/{{DOCUSIGN_ACCOUNT_ID}}/envelopes/e1/documents/combined",
+        )
+        .unwrap();
+        assert_eq!(action, "envelopeId.file");
+        assert_eq!(answer.body, json!(SAMPLE_FILE));
         // Drive: `alt=media` is the file, the same path without it the metadata
         let sim = Simulator::for_tools([catalog.tool("google_drive").unwrap()]);
         let url = "https://www.googleapis.com/drive/v3/files/f1";

@@ -380,3 +380,42 @@ fn a_listed_record_completed_by_a_detail_call_refers_to_its_file() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn file_fetches_are_written_the_way_each_vendor_serves_the_file() {
+    // Dropbox: a POST to the content host, the file's id as JSON in Dropbox-API-Arg
+    let (g, _) = job_of("when a new file lands in our dropbox folder copy it to onedrive");
+    assert!(
+        g.code.contains(
+            "_http(\"POST\", \"https://content.dropboxapi.com/2/files/download\", headers={**_dropbox_headers(), \"Dropbox-API-Arg\": json.dumps({\"path\": _field(record, \"id\")})}, answer=\"bytes\")"
+        ),
+        "{}",
+        g.code
+    );
+    // Telegram: getFile first; the file's path keeps its slashes in the second URL
+    let (g, _) =
+        job_of("drivers send delivery photos to our telegram bot, save each photo to google drive");
+    assert!(
+        g.code
+            .contains("answer = _http(\"GET\", \"https://api.telegram.org/bot\""),
+        "{}",
+        g.code
+    );
+    assert!(
+        g.code
+            .contains("_segment(_field(answer, \"result.file_path\"), \"/\")"),
+        "{}",
+        g.code
+    );
+    // a one-call fetch has no first request and adds no header of its own
+    let (g, _) = job_of(
+        "when an email with an attachment arrives in outlook save the attachment to onedrive",
+    );
+    assert!(g.code.contains("/attachments"), "{}", g.code);
+    assert!(
+        !g.code.contains("the first answer says where the file is"),
+        "{}",
+        g.code
+    );
+    assert!(!g.code.contains("headers={**"), "{}", g.code);
+}
