@@ -614,7 +614,81 @@ def install_stand_ins(simulator):
     pymongo = types.ModuleType("pymongo")
     pymongo.MongoClient = mongo_client
     sys.modules.update({"pg8000": pg8000, "pg8000.native": native, "pymysql": pymysql,
-                        "pymysql.cursors": cursors, "redis": redis, "pymongo": pymongo})
+                        "pymysql.cursors": cursors, "redis": redis, "pymongo": pymongo,
+                        "imaplib": imap_stand_in(simulator)})
+
+
+# the bytes of an attachment of a simulated mail (the simulator's sample file)
+SAMPLE_ATTACHMENT = b"%PDF-1.4\n% a sample file from Cue's dry run\n%%EOF\n"
+
+
+def imap_stand_in(simulator):
+    """An `imaplib` whose mailbox is the simulator's: `search` is the recorded call (method
+    `imaplib`, URL `imap.search`) and answers the route's sample mails as message numbers;
+    `fetch` answers each as an RFC 822 message (From, Subject, Date, a text body and its
+    attachments), in the shapes imaplib returns. No socket is opened."""
+    import email.message
+    import email.policy
+    import imaplib as real
+
+    def message_of(mail):
+        message = email.message.EmailMessage(policy=email.policy.default)
+        for header, keys in (("From", ("from", "sender")), ("To", ("to",)),
+                             ("Subject", ("subject",)), ("Date", ("date",))):
+            value = next((mail.get(k) for k in keys if mail.get(k)), None)
+            if value:
+                message[header] = str(value)
+        message.set_content(str(mail.get("text") or mail.get("body") or ""))
+        for name in mail.get("attachments") or []:
+            message.add_attachment(SAMPLE_ATTACHMENT, maintype="application", subtype="pdf",
+                                   filename=str(name))
+        return message.as_bytes()
+
+    class Mailbox:
+        def __init__(self, host="", port=None, *args, **kwargs):
+            self.mails = []
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def login(self, user, password):
+            return "OK", [b"LOGIN completed"]
+
+        def select(self, mailbox="INBOX", readonly=False):
+            return "OK", [str(len(self.mails)).encode()]
+
+        def search(self, charset, *criteria):
+            criteria = " ".join(c.decode() if isinstance(c, bytes) else str(c) for c in criteria)
+            body = client_call(simulator, "imaplib", "imap", "search", (),
+                               {"charset": charset, "criteria": criteria})
+            self.mails = [m for m in (body if isinstance(body, list) else []) if isinstance(m, dict)]
+            return "OK", [" ".join(str(i + 1) for i in range(len(self.mails))).encode()]
+
+        def fetch(self, message_set, parts):
+            number = message_set.decode() if isinstance(message_set, bytes) else str(message_set)
+            index = int(number) - 1 if number.isdigit() else -1
+            if not 0 <= index < len(self.mails):
+                return "NO", [None]
+            raw = message_of(self.mails[index])
+            return "OK", [(("%s (RFC822 {%d}" % (number, len(raw))).encode(), raw), b")"]
+
+        def store(self, *args):
+            return "OK", [None]
+
+        def close(self):
+            return "OK", [b"CLOSE completed"]
+
+        def logout(self):
+            return "BYE", [b"LOGOUT completed"]
+
+    imaplib = types.ModuleType("imaplib")
+    imaplib.IMAP4 = imaplib.IMAP4_SSL = Mailbox
+    imaplib.IMAP4_PORT, imaplib.IMAP4_SSL_PORT = real.IMAP4_PORT, real.IMAP4_SSL_PORT
+    imaplib.IMAP4.error = real.IMAP4.error
+    return imaplib
 
 
 def sign(event, signing, env):

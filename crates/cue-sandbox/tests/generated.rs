@@ -11,9 +11,9 @@ use cue_sandbox::{LocalSandbox, SandboxSettings};
 use cue_workflows::dryrun::{DryRunRequest, DryRunner};
 use cue_workflows::{Engine, GenerateRequest};
 
-/// The share measured on main after the fourth session's merges (216 of 223, 96.9%,
+/// The share measured after the fifth session's dry-run branch (219 of 223, 98.2%,
 /// docs/dry-run.md), to the next half point below it.
-const FLOOR: f64 = 0.965;
+const FLOOR: f64 = 0.98;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_workflows_of_the_tuning_set_dry_run_ok() {

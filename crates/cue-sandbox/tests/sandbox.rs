@@ -634,13 +634,41 @@ async fn a_file_a_record_refers_to_is_fetched_before_it_is_sent() {
             "google_drive",
             ("zoom", "ZOOM_ACCOUNT_ID"),
         ),
+        // by id: a Gmail part's attachment, base64url in `data`
+        (
+            "when an email with an attachment arrives in gmail save the attachment to google drive",
+            "/attachments/",
+            "google_drive",
+            ("gmail", "GOOGLE_REFRESH_TOKEN"),
+        ),
+        // two calls: getFile says where the photo is, then the file itself
+        (
+            "drivers send delivery photos to our telegram bot, save each photo to google drive",
+            "api.telegram.org/file/bot",
+            "google_drive",
+            ("telegram", "TELEGRAM_BOT_TOKEN"),
+        ),
+        // a POST to Dropbox's content host, the path in the Dropbox-API-Arg header
+        (
+            "when a new file lands in our dropbox folder copy it to onedrive",
+            "content.dropboxapi.com/2/files/download",
+            "onedrive",
+            ("dropbox", "DROPBOX_REFRESH_TOKEN"),
+        ),
+        // the completed document's PDF
+        (
+            "when a pandadoc document is completed save the signed pdf to google drive",
+            "/download-protected",
+            "google_drive",
+            ("pandadoc", "PANDADOC_API_KEY"),
+        ),
     ] {
         let (g, run) = generate_and_run(prompt).await;
         assert!(run.ok, "{prompt}: {run:#?}\n{}", g.code);
         let fetched = run
             .calls
             .iter()
-            .position(|c| c.method == "GET" && c.url.contains(fetch))
+            .position(|c| c.url.contains(fetch))
             .unwrap_or_else(|| panic!("{prompt}: no fetch of the file: {:#?}", run.calls));
         assert_eq!(run.calls[fetched].status, 200);
         let sent = run
@@ -698,7 +726,7 @@ async fn records_that_are_data_are_exported_as_one_csv_file() {
     assert!(csv.lines().count() >= 2, "{csv}");
 
     let (g, run) = generate_and_run(
-        "when an email with an attachment arrives in gmail save the attachment to google drive",
+        "when a message with a file is posted in slack save the file to google drive",
     )
     .await;
     assert!(!g.code.contains("_files_or_table("), "{}", g.code);
@@ -707,5 +735,117 @@ async fn records_that_are_data_are_exported_as_one_csv_file() {
             .as_ref()
             .is_some_and(|e| e.message.contains("names no file")),
         "{run:#?}"
+    );
+}
+
+/// An IMAP mailbox is served by the harness's `imaplib` (no socket): the search is the
+/// recorded call and the trigger's sample mail reaches the next step as a parsed message.
+#[tokio::test]
+async fn an_imap_mailbox_is_served_without_a_socket() {
+    let (g, run) = generate_and_run(
+        "parse order confirmation emails that come to purchasing@ on imap and add them to airtable",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    let search = run
+        .calls
+        .iter()
+        .find(|c| c.method == "imaplib")
+        .unwrap_or_else(|| panic!("{:#?}", run.calls));
+    assert_eq!(
+        (search.url.as_str(), search.action.as_deref()),
+        ("imap.search", Some("fetch_unseen"))
+    );
+    let airtable = run
+        .calls
+        .iter()
+        .find(|c| c.tool.as_deref() == Some("airtable"))
+        .unwrap_or_else(|| panic!("{:#?}", run.calls));
+    assert_eq!(airtable.request["fields"]["subject"], "Invoice");
+
+    // a mailbox the simulator does not serve is refused, not reached
+    let code = "import imaplib\n\ndef lambda_handler(event, context):\n    with imaplib.IMAP4_SSL('imap.example.com') as m:\n        m.login('a', 'b')\n        return m.search(None, 'ALL')\n";
+    let out = sandbox().await.run(job(code)).await.unwrap();
+    assert_eq!(error_kind(&out), "NotSimulated", "{out:#?}");
+    assert_eq!(out.calls.len(), 1);
+    assert_eq!(out.calls[0].status, 404);
+}
+
+/// A page where clients upload files (the function's own URL, a step sending a file): each
+/// uploaded file is an item and its bytes are sent; a JSON request naming no file is not
+/// pretended to be one.
+#[tokio::test]
+async fn files_uploaded_to_the_functions_url_are_sent() {
+    let prompt = "i want a link i can send clients where they upload their tax documents and the files go to a folder in one drive";
+    let (g, run) = generate_and_run(prompt).await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    let upload = run
+        .calls
+        .iter()
+        .find(|c| c.tool.as_deref() == Some("onedrive") && c.method == "PUT")
+        .unwrap_or_else(|| panic!("{:#?}", run.calls));
+    assert!(
+        upload.url.contains("/sample.pdf:/content"),
+        "{}",
+        upload.url
+    );
+    assert!(
+        upload
+            .request
+            .to_string()
+            .contains("a sample file from Cue"),
+        "{:?}",
+        upload.request
+    );
+
+    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
+    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox().await));
+    let event = serde_json::json!({
+        "headers": {"content-type": "application/json", "x-webhook-secret": "s3cret"},
+        "body": "{\"note\": \"no file here\"}",
+        "requestContext": {"http": {"method": "POST"}},
+    });
+    let request = DryRunRequest {
+        event: Some(event),
+        credentials: [("WEBHOOK_SECRET".to_owned(), "s3cret".to_owned())].into(),
+    };
+    let run = runner.run(&g.code, Some(&g.plan), request).await.unwrap();
+    assert!(!run.ok, "{run:#?}");
+    assert!(
+        !run.calls
+            .iter()
+            .any(|c| c.tool.as_deref() == Some("onedrive") && c.method == "PUT"),
+        "{:#?}",
+        run.calls
+    );
+}
+
+/// Answers listed as name and value pairs (a Facebook lead's `field_data`) are read by name,
+/// so the lead's name and e-mail reach the CRM; pairs are not guessed from other lists.
+#[tokio::test]
+async fn a_leads_answers_are_read_by_their_names() {
+    let (g, run) = generate_and_run(
+        "when a new lead comes in through facebook lead ads add them to pipedrive",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    let person = run
+        .calls
+        .iter()
+        .find(|c| c.tool.as_deref() == Some("pipedrive"))
+        .unwrap_or_else(|| panic!("{:#?}", run.calls));
+    assert_eq!(person.request["name"], "Joe Example");
+    assert_eq!(person.request["emails"][0]["value"], "joe@example.com");
+
+    // the same helper on records made here: a list of items with names is not answers
+    let code = format!(
+        "{}\n\ndef lambda_handler(event, context):\n    return [_field({{'field_data': [{{'name': 'email', 'values': ['a@example.com']}}]}}, 'email'), _field({{'line_items': [{{'name': 'Mug', 'price': 3}}]}}, 'price'), _field({{'answers': [{{'name': 'plan', 'value': 'pro'}}]}}, 'plan')]\n",
+        g.code
+    );
+    let out = sandbox().await.run(job(&code)).await.unwrap();
+    assert_eq!(
+        out.result,
+        serde_json::json!(["a@example.com", null, "pro"]),
+        "{out:#?}"
     );
 }

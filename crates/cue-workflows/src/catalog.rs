@@ -403,7 +403,54 @@ pub struct FileRef {
     /// (`https://{host}.zoom.us/rec/download/{recording}`): the dry run's simulator answers it.
     #[serde(default)]
     pub url: Option<String>,
+    /// The request's method (`GET` unless said: Dropbox's download is a `POST`).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Headers the request adds to the tool's authorization: a text is a template like `path`;
+    /// an object is sent as its JSON text (Dropbox's `Dropbox-API-Arg: {"path": …}`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, serde_json::Value>,
+    /// How `content` is encoded: `base64` (the default) or `base64url` (Gmail's `data`).
+    #[serde(default)]
+    pub encoding: FileEncoding,
+    /// The record's field naming the file when the answer does not (a Gmail part's
+    /// `filename`).
+    #[serde(default)]
+    pub record_name: Option<String>,
+    /// When the first answer only says where the file is (Telegram's `getFile` answers
+    /// `result.file_path`): the file's URL, a template whose `{field:…}` read that answer. The
+    /// first request's answer is then JSON, the second's the file.
+    #[serde(default)]
+    pub then: Option<String>,
     pub reference: Reference,
+}
+
+impl FileRef {
+    /// Where the request goes: `path` below the tool's base URL, or `path` itself when it is
+    /// a URL of another host (Dropbox's `content.dropboxapi.com`).
+    pub fn url_template(&self, base_url: &str) -> Option<String> {
+        let path = self.path.as_deref()?;
+        Some(if path.starts_with("https://") {
+            path.to_owned()
+        } else {
+            format!("{base_url}{path}")
+        })
+    }
+
+    /// The request's method, upper case.
+    pub fn method(&self) -> String {
+        self.method.as_deref().unwrap_or("GET").to_ascii_uppercase()
+    }
+}
+
+/// How a JSON answer encodes a file's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FileEncoding {
+    #[default]
+    Base64,
+    /// The URL-safe alphabet (RFC 4648 §5), padding optional.
+    Base64url,
 }
 
 /// A condition on a request's header or a JSON body path.
@@ -527,6 +574,10 @@ pub struct Detail {
     /// Where the record is in the answer (`""`: the answer itself).
     #[serde(default)]
     pub record: Option<String>,
+    /// The answer as the vendor's reference shows it (the dry run's simulator answers it);
+    /// without one, a record of the documented fields.
+    #[serde(default)]
+    pub example: Option<serde_json::Value>,
 }
 
 fn get() -> String {

@@ -16,7 +16,20 @@ fn is_ref_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-' | '*'))
+}
+
+/// The record fields a template reads (`{field:result.file_path}` → `result.file_path`).
+pub(crate) fn field_refs(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some((i, j)) = next_ref(rest) {
+        if let Some(name) = rest[i + 1..j].strip_prefix("field:") {
+            out.push(name);
+        }
+        rest = &rest[j + 1..];
+    }
+    out
 }
 
 /// The byte range (`{` index, `}` index) of the next reference in `s`.

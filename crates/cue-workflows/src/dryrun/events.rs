@@ -14,8 +14,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::simulator::{record_of, set_path};
-use crate::catalog::{Catalog, Event, SecretEncoding, SignatureEncoding, TimeUnit, Tool, Verify};
+use crate::catalog::{
+    Catalog, Event, SecretEncoding, SignatureEncoding, TimeUnit, Tool, Verify, WebhookBody,
+};
 use crate::model::{CompareOp, Condition, Delivery, Plan};
+use crate::python::plan_sends_file;
 
 const DELIVERIES_JSON: &str = include_str!("../../data/dryrun/deliveries.json");
 
@@ -213,6 +216,17 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
             e
         }
         Delivery::Direct => json!({"items": [item]}),
+        Delivery::Http if plan.trigger.tool.is_none() && plan_sends_file(catalog, plan) => {
+            // the function's own URL as an upload form: the handler reads its files
+            let (content_type, body) = upload_form(&item);
+            let mut e = envelopes().map_or_else(|| json!({}), |e| e.http.example.clone());
+            e["headers"]["content-type"] = json!(content_type);
+            e["body"] = json!(base64::engine::general_purpose::STANDARD.encode(body));
+            e["isBase64Encoded"] = json!(true);
+            e["requestContext"]["timeEpoch"] = json!(now.timestamp_millis());
+            signing = signings(catalog, None);
+            e
+        }
         Delivery::Http => {
             let (headers, body) = http_delivery(plan, trigger, item);
             // the trigger's tool decides the scheme even when its event is not known
@@ -232,6 +246,35 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
         Delivery::Kafka => kafka_batch(trigger, &item),
     };
     SampleEvent { event, signing }
+}
+
+/// A `multipart/form-data` upload (a browser's form posting a file) of the item's text fields
+/// and one sample file: its content type (with the boundary) and its bytes.
+fn upload_form(item: &Value) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "cue-dry-run-boundary";
+    let mut body = Vec::new();
+    if let Some(fields) = item.as_object() {
+        for (name, value) in fields {
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{text}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+    }
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(super::simulator::SAMPLE_FILE.as_bytes());
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
 }
 
 /// The item: the event's documented one, or a record of its fields; then made to satisfy the
@@ -365,6 +408,27 @@ fn has_field(record: &Value, name: &str) -> bool {
     map.iter()
         .any(|(k, v)| (k == name || k.to_lowercase().contains(name)) && !v.is_null() && v != "")
         || map.values().any(|v| v.is_object() && has_field(v, name))
+        || map
+            .values()
+            .any(|v| named_answers(v).is_some_and(|a| has_field(&a, name)))
+}
+
+/// A list of `{name, values | value}` pairs as one record, as `_field` reads a Facebook
+/// lead's `field_data`; `None` for any other value.
+fn named_answers(value: &Value) -> Option<Value> {
+    let pairs = value.as_array().filter(|p| !p.is_empty())?;
+    let mut answers = serde_json::Map::new();
+    for pair in pairs {
+        let name = pair.get("name")?.as_str()?;
+        let mut v = pair.get("values").or_else(|| pair.get("value"))?.clone();
+        if let Value::Array(items) = &v
+            && items.len() == 1
+        {
+            v = items[0].clone();
+        }
+        answers.insert(name.to_lowercase(), v);
+    }
+    Some(Value::Object(answers))
 }
 
 /// Makes a record refer to a file where its documented fields can (the catalog's `file`): a
@@ -375,13 +439,16 @@ pub(crate) fn refer_to_files(record: &mut Value, fields: &[crate::catalog::Field
         let Some(file) = &field.file else {
             continue;
         };
-        // the record's fields the fetch's path reads (`{field:id}`)
-        let mut rest = file.path.as_deref().unwrap_or_default();
-        while let Some((i, j)) = crate::refs::next_ref(rest) {
-            if let Some(name) = rest[i + 1..j].strip_prefix("field:") {
+        // the record's fields the fetch's path and headers read (`{field:id}`)
+        let mut templates: Vec<String> = file.path.iter().cloned().collect();
+        templates.extend(file.headers.values().map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }));
+        for template in &templates {
+            for name in crate::refs::field_refs(template) {
                 add_field(record, name);
             }
-            rest = &rest[j + 1..];
         }
         let keys: Vec<&str> = field.path.split('.').collect();
         let present = at(record, &keys)
@@ -500,7 +567,50 @@ fn http_delivery(
         }
     }
     let _ = plan;
+    let tool = trigger.map(|(t, _)| t);
+    if tool.and_then(|t| t.webhook.as_ref()).map(|w| w.body) == Some(WebhookBody::Form)
+        && let Value::Object(fields) = &body
+    {
+        // the vendor posts a form (Gumroad's ping, Twilio, Mailchimp): the handler parses one
+        headers.retain(|(k, _)| k != "content-type");
+        headers.insert(
+            0,
+            (
+                "content-type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            ),
+        );
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in fields {
+            form_pairs(name, value, &mut form);
+        }
+        return (headers, form.finish());
+    }
     (headers, body.to_string())
+}
+
+/// A form field per value, nested ones named with brackets as PHP and Mailchimp write them
+/// (`data[merges][FNAME]`); a list's items share its name with `[]`.
+fn form_pairs(name: &str, value: &Value, form: &mut url::form_urlencoded::Serializer<'_, String>) {
+    match value {
+        Value::Null => {}
+        Value::String(s) => {
+            form.append_pair(name, s);
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                form_pairs(&format!("{name}[{k}]"), v, form);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                form_pairs(&format!("{name}[]"), v, form);
+            }
+        }
+        other => {
+            form.append_pair(name, &other.to_string());
+        }
+    }
 }
 
 /// How the sample request is signed: the one scheme the generated handler checks, which
@@ -517,9 +627,13 @@ fn signings(catalog: &Catalog, tool: Option<&Tool>) -> Vec<Signing> {
 
 /// S3, SQS and Kinesis batches: the trigger event's documented batch, carrying `item`.
 fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Value {
+    // the event's documented batch; an example that is the message itself (an SNS
+    // notification a queue receives) is the item, carried in a batch of one record
     let mut batch = trigger
         .and_then(|(_, e)| e.example.as_ref())
-        .map_or_else(|| json!({"Records": [{}]}), |e| e.body.clone());
+        .map(|e| e.body.clone())
+        .filter(|b| b.get("Records").is_some_and(Value::is_array))
+        .unwrap_or_else(|| json!({"Records": [{"messageId": "dry-run-message-1"}]}));
     let Some(record) = batch
         .get_mut("Records")
         .and_then(Value::as_array_mut)

@@ -342,6 +342,39 @@ pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
                 events::refer_to_files(record, &action.fields);
             }
         }
+        // a listed record completed by a detail call (Gmail's `messages.get`) is that answer
+        if let Some(detail) = &action.detail
+            && let Some(route) = sim.route_mut(&step.tool, &format!("{}.detail", step.action))
+        {
+            let path = detail.record.clone().unwrap_or_default();
+            for record in simulator::records_mut(&mut route.answer.body, &path) {
+                for name in &fields {
+                    events::add_field(record, name);
+                }
+                events::refer_to_files(record, &action.fields);
+            }
+        }
+    }
+    // An id-only delivery's record comes from the event's detail call (a BigCommerce product,
+    // a Square payment): that answer is the item the trigger's filter and steps read.
+    if let Some(tool) = plan.trigger.tool.as_deref().and_then(|t| catalog.tool(t))
+        && let Some(event) = tool
+            .events
+            .iter()
+            .find(|e| Some(e.id.as_str()) == plan.trigger.event.as_deref())
+        && let Some(detail) = &event.detail
+        && let Some(route) = sim.route_mut(&tool.id, &format!("{}.detail", event.id))
+    {
+        let path = detail.record.clone().unwrap_or_default();
+        for record in simulator::records_mut(&mut route.answer.body, &path) {
+            for name in &fields {
+                events::add_field(record, name);
+            }
+            events::refer_to_files(record, &event.fields);
+            for c in events::trigger_conditions(plan) {
+                events::satisfy(record, c);
+            }
+        }
     }
     // A step's condition reads the records of the latest step before it that produced any.
     for (i, step) in plan.steps.iter().enumerate() {

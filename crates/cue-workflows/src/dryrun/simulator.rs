@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::catalog::{Action, Api, Detail, Field, FieldType, Role, Tool};
+use crate::catalog::{Action, Api, Detail, Field, FieldType, FileEncoding, Role, Tool};
 use crate::refs::next_ref;
 
 /// One part of a URL template: literal text, or a reference (any non-empty text up to the
@@ -113,8 +113,9 @@ pub enum Target {
         query: BTreeMap<String, String>,
     },
     /// A method call on a client object: boto3 (`library` `boto3`, the AWS service), Redis
-    /// (`redis`) or a MongoDB collection (`pymongo`). Recorded as method `<library>`, URL
-    /// `<service>.<call>`.
+    /// (`redis`), a MongoDB collection (`pymongo`) or an IMAP mailbox (`imaplib`, service
+    /// `imap`, call `search`: the answer is the mailbox's mails). Recorded as method
+    /// `<library>`, URL `<service>.<call>`.
     Client {
         library: String,
         service: String,
@@ -329,8 +330,10 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                     required: action.required.clone(),
                 });
             }
-            // Mail goes through smtplib and imaplib, which the sandbox's network guard refuses.
-            Api::Smtp | Api::Imap => {}
+            // a mailbox the harness's `imaplib` serves: the action's answer is its mails
+            Api::Imap => routes.push(client_route(tool, action, "imaplib", "imap", answer)),
+            // mail sent through smtplib reaches the sandbox's network guard
+            Api::Smtp => {}
         }
     }
     if let Some(x) = &tool.token_exchange {
@@ -363,10 +366,10 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
 /// The call completing a listed record or an id-only event item (`<id>.detail`), answered with
 /// a record of the documented fields.
 fn detail_route(tool: &Tool, base_url: &str, id: &str, d: &Detail, fields: &[Field]) -> Route {
-    let record = record_of(fields);
-    let body = match d.record.as_deref() {
-        None | Some("") => record,
-        Some(path) => nest(path, record),
+    let body = match (&d.example, d.record.as_deref()) {
+        (Some(example), _) => example.clone(),
+        (None, None | Some("")) => record_of(fields),
+        (None, Some(path)) => nest(path, record_of(fields)),
     };
     http_route(
         tool,
@@ -386,8 +389,8 @@ fn detail_route(tool: &Tool, base_url: &str, id: &str, d: &Detail, fields: &[Fie
 pub(crate) const SAMPLE_FILE: &str = "%PDF-1.4\n% a sample file from Cue's dry run\n%%EOF\n";
 
 /// One route per file a tool's records refer to (`file` on an event's or a read action's
-/// field), answering a sample file the way the vendor does: the bytes themselves, or JSON
-/// holding them base64-encoded.
+/// field), answering a sample file the way the vendor does: the bytes themselves, JSON holding
+/// them base64-encoded, or JSON saying where the file is (then a second route for the file).
 fn file_routes(tool: &Tool, base_url: &str) -> Vec<Route> {
     use base64::Engine as _;
     let fields = tool
@@ -396,35 +399,50 @@ fn file_routes(tool: &Tool, base_url: &str) -> Vec<Route> {
         .flat_map(|e| &e.fields)
         .chain(tool.actions.iter().flat_map(|a| &a.fields));
     let mut routes: Vec<Route> = Vec::new();
+    let pdf = || -> (Value, BTreeMap<String, String>) {
+        (
+            json!(SAMPLE_FILE),
+            [("Content-Type".to_owned(), "application/pdf".to_owned())].into(),
+        )
+    };
     for field in fields {
         let Some(file) = &field.file else {
             continue;
         };
-        let template = match (&file.path, &file.url) {
-            (Some(path), _) => format!("{base_url}{path}"),
-            (None, Some(url)) => url.clone(),
-            (None, None) => continue,
+        let Some(template) = file.url_template(base_url).or_else(|| file.url.clone()) else {
+            continue;
         };
-        let (body, headers) = match &file.content {
-            Some(content) => {
+        let (body, headers) = match (&file.then, &file.content) {
+            // where the file is, read by the second request's `{field:…}`
+            (Some(then), _) => {
                 let mut body = json!({});
-                let encoded = base64::engine::general_purpose::STANDARD.encode(SAMPLE_FILE);
+                for name in crate::refs::field_refs(then) {
+                    set_path(&mut body, name, json!("dry-run/sample.pdf"));
+                }
+                (body, BTreeMap::new())
+            }
+            (None, Some(content)) => {
+                let mut body = json!({});
+                let encoded = match file.encoding {
+                    FileEncoding::Base64 => base64::engine::general_purpose::STANDARD,
+                    FileEncoding::Base64url => base64::engine::general_purpose::URL_SAFE,
+                }
+                .encode(SAMPLE_FILE);
                 set_path(&mut body, content, json!(encoded));
                 if let Some(name) = &file.name {
                     set_path(&mut body, name, json!("sample.pdf"));
                 }
                 (body, BTreeMap::new())
             }
-            None => (
-                json!(SAMPLE_FILE),
-                [("Content-Type".to_owned(), "application/pdf".to_owned())].into(),
-            ),
+            (None, None) => pdf(),
         };
-        let route = http_route(
+        // the path is matched as a template, the query by its fixed parameters
+        let (path, query) = template.split_once('?').unwrap_or((&template, ""));
+        let mut first = http_route(
             tool,
             format!("{}.file", field.path),
-            "GET",
-            &template,
+            &file.method(),
+            path,
             Answer {
                 status: 200,
                 body,
@@ -432,8 +450,32 @@ fn file_routes(tool: &Tool, base_url: &str) -> Vec<Route> {
             },
             Vec::new(),
         );
-        if !routes.iter().any(|r| r.template == route.template) {
-            routes.push(route);
+        if let Target::Http { query: fixed, .. } = &mut first.target {
+            *fixed = url::form_urlencoded::parse(query.as_bytes())
+                .filter(|(_, v)| next_ref(v).is_none())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+        }
+        let mut found = vec![first];
+        if let Some(then) = &file.then {
+            let (body, headers) = pdf();
+            found.push(http_route(
+                tool,
+                format!("{}.file_content", field.path),
+                "GET",
+                then,
+                Answer {
+                    status: 200,
+                    body,
+                    headers,
+                },
+                Vec::new(),
+            ));
+        }
+        for route in found {
+            if !routes.iter().any(|r| r.template == route.template) {
+                routes.push(route);
+            }
         }
     }
     routes
@@ -547,7 +589,15 @@ pub(crate) fn record_of(fields: &[Field]) -> Value {
         let value = match f.kind {
             FieldType::String => {
                 let name = f.path.rsplit('.').next().unwrap_or(&f.path);
-                json!(format!("sample {name}"))
+                let lower = name.to_lowercase();
+                // an address where the vendor sends one, so a step that needs it gets one
+                if lower.contains("email") {
+                    json!("ada@example.com")
+                } else if lower.contains("phone") || lower.contains("mobile") {
+                    json!("+15555550100")
+                } else {
+                    json!(format!("sample {name}"))
+                }
             }
             FieldType::Number => json!(42.5),
             FieldType::Integer => json!(42),
@@ -739,7 +789,7 @@ mod tests {
         let sim = Simulator::for_tools(catalog.tools());
         for tool in catalog.tools() {
             for action in &tool.actions {
-                if !matches!(tool.api, Api::Smtp | Api::Imap) {
+                if !matches!(tool.api, Api::Smtp) {
                     let route = sim
                         .routes
                         .iter()
@@ -748,6 +798,88 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn files_are_answered_where_each_vendor_serves_them() {
+        let catalog = Catalog::builtin().unwrap();
+        let route = |sim: &Simulator, method: &str, url: &str| {
+            sim.identify(&call(method, url, json!(null)))
+                .map(|r| (r.action.clone(), r.answer.clone()))
+        };
+        // Telegram: getFile answers where the file is, then the file's own URL answers it
+        let sim = Simulator::for_tools([catalog.tool("telegram").unwrap()]);
+        let (action, answer) = route(
+            &sim,
+            "GET",
+            "https://api.telegram.org/bot{{TELEGRAM_BOT_TOKEN}}/getFile?file_id=1001",
+        )
+        .unwrap();
+        assert_eq!(action, "photo.*.file_id.file");
+        let path = answer.body["result"]["file_path"].as_str().unwrap();
+        let (action, answer) = route(
+            &sim,
+            "GET",
+            &format!("https://api.telegram.org/file/bot{{{{TELEGRAM_BOT_TOKEN}}}}/{path}"),
+        )
+        .unwrap();
+        assert_eq!(action, "photo.*.file_id.file_content");
+        assert_eq!(answer.body, json!(SAMPLE_FILE));
+        // Dropbox: a POST to the content host, not a GET of the API host
+        let sim = Simulator::for_tools([catalog.tool("dropbox").unwrap()]);
+        let url = "https://content.dropboxapi.com/2/files/download";
+        assert_eq!(route(&sim, "POST", url).unwrap().0, "id.file");
+        assert!(route(&sim, "GET", url).is_none());
+        // Gmail: the attachment's bytes base64url-encoded in `data`
+        let sim = Simulator::for_tools([catalog.tool("gmail").unwrap()]);
+        let (_, answer) = route(
+            &sim,
+            "GET",
+            "https://gmail.googleapis.com/gmail/v1/users/me/messages/m1/attachments/a1",
+        )
+        .unwrap();
+        use base64::Engine as _;
+        let data = answer.body["data"].as_str().unwrap();
+        assert_eq!(
+            base64::engine::general_purpose::URL_SAFE
+                .decode(data)
+                .unwrap(),
+            SAMPLE_FILE.as_bytes()
+        );
+        // DocuSign: the envelope's documents as one PDF
+        let sim = Simulator::for_tools([catalog.tool("docusign").unwrap()]);
+        let (action, answer) = route(
+            &sim,
+            "GET",
+            "https://{{DOCUSIGN_BASE_HOST}}/restapi/v2.1/accounts/{{DOCUSIGN_ACCOUNT_ID}}/envelopes/e1/documents/combined",
+        )
+        .unwrap();
+        assert_eq!(action, "envelopeId.file");
+        assert_eq!(answer.body, json!(SAMPLE_FILE));
+        // Drive: `alt=media` is the file, the same path without it the metadata
+        let sim = Simulator::for_tools([catalog.tool("google_drive").unwrap()]);
+        let url = "https://www.googleapis.com/drive/v3/files/f1";
+        let media = route(&sim, "GET", &format!("{url}?alt=media")).unwrap();
+        assert_eq!(media.1.body, json!(SAMPLE_FILE));
+        assert_ne!(route(&sim, "GET", url).map(|r| r.0), Some(media.0));
+    }
+
+    #[test]
+    fn an_imap_mailbox_is_a_client_route_and_smtp_is_none() {
+        let catalog = Catalog::builtin().unwrap();
+        let sim = Simulator::for_tools(["imap", "smtp"].iter().filter_map(|t| catalog.tool(t)));
+        let search = call("imaplib", "imap.search", json!({"criteria": "UNSEEN"}));
+        let route = sim.identify(&search).unwrap();
+        assert_eq!(
+            (route.tool.as_str(), route.action.as_str()),
+            ("imap", "fetch_unseen")
+        );
+        assert!(route.answer.body.as_array().is_some_and(|m| !m.is_empty()));
+        assert!(
+            sim.identify(&call("imaplib", "imap.expunge", json!({})))
+                .is_none()
+        );
+        assert!(!sim.routes.iter().any(|r| r.tool == "smtp"));
     }
 
     #[test]

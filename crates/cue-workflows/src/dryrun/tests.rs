@@ -293,3 +293,129 @@ fn samples_are_made_so_every_step_can_run() {
     );
     assert_eq!(job.env["WEBHOOK_SECRET"], TEST_SIGNING_SECRET);
 }
+
+/// The job of `prompt`'s generated workflow, with its plan and code.
+fn job_of(prompt: &str) -> (crate::Generated, SandboxJob) {
+    let (runner, _, engine) = setup(Isolation::Full, SandboxOutcome::default());
+    let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+    let job = runner
+        .job(&g.code, Some(&g.plan), &DryRunRequest::default())
+        .unwrap();
+    (g, job)
+}
+
+#[test]
+fn a_vendor_posting_forms_is_sampled_as_a_form_and_a_json_vendor_as_json() {
+    // Gumroad's ping is x-www-form-urlencoded: the handler parses a form
+    let (g, job) = job_of("every new gumroad sale add the buyer to mailchimp");
+    assert_eq!(g.plan.trigger.tool.as_deref(), Some("gumroad"));
+    assert_eq!(
+        job.event["headers"]["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+    let body = job.event["body"].as_str().unwrap();
+    let form: BTreeMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    assert!(form["email"].contains('@'), "{body}");
+    // Stripe's events are JSON
+    let (_, job) = job_of("when a stripe payment succeeds post it to #sales on slack");
+    assert_eq!(job.event["headers"]["content-type"], "application/json");
+    assert!(serde_json::from_str::<Value>(job.event["body"].as_str().unwrap()).is_ok());
+}
+
+#[test]
+fn an_upload_page_is_sampled_as_a_multipart_upload_and_a_plain_webhook_is_not() {
+    use base64::Engine as _;
+    let (_, job) = job_of(
+        "i want a link i can send clients where they upload their documents and the files go to a folder in onedrive",
+    );
+    let content_type = job.event["headers"]["content-type"].as_str().unwrap();
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    assert_eq!(job.event["isBase64Encoded"], true);
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(job.event["body"].as_str().unwrap())
+        .unwrap();
+    let text = String::from_utf8_lossy(&body);
+    assert!(text.contains("filename=\"sample.pdf\""), "{text}");
+    // a webhook whose steps send no file gets a JSON request
+    let (_, job) = job_of("when a webhook is received create a contact in intercom");
+    assert_eq!(job.event["headers"]["content-type"], "application/json");
+}
+
+#[test]
+fn a_listed_record_completed_by_a_detail_call_refers_to_its_file() {
+    // Gmail's list holds ids; messages.get answers the message, with its attachment's id
+    let (g, job) = job_of(
+        "when an email with an attachment arrives in gmail save the attachment to google drive",
+    );
+    assert!(g.code.contains("/attachments/"), "{}", g.code);
+    let detail = job
+        .simulator
+        .routes
+        .iter()
+        .find(|r| r.tool == "gmail" && r.action == "list_messages.detail")
+        .unwrap();
+    let parts = &detail.answer.body["payload"]["parts"];
+    assert!(
+        parts[0]["body"]["attachmentId"].is_string(),
+        "{:#}",
+        detail.answer.body
+    );
+    // a read without a file field refers to none
+    let (_, job) = job_of("every monday post the open github issues of acme/web to #dev on slack");
+    assert!(
+        !job.simulator
+            .routes
+            .iter()
+            .any(|r| r.action.ends_with(".file")),
+        "{:?}",
+        job.simulator
+            .routes
+            .iter()
+            .map(|r| &r.action)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn file_fetches_are_written_the_way_each_vendor_serves_the_file() {
+    // Dropbox: a POST to the content host, the file's id as JSON in Dropbox-API-Arg
+    let (g, _) = job_of("when a new file lands in our dropbox folder copy it to onedrive");
+    assert!(
+        g.code.contains(
+            "_http(\"POST\", \"https://content.dropboxapi.com/2/files/download\", headers={**_dropbox_headers(), \"Dropbox-API-Arg\": json.dumps({\"path\": _field(record, \"id\")})}, answer=\"bytes\")"
+        ),
+        "{}",
+        g.code
+    );
+    // Telegram: getFile first; the file's path keeps its slashes in the second URL
+    let (g, _) =
+        job_of("drivers send delivery photos to our telegram bot, save each photo to google drive");
+    assert!(
+        g.code
+            .contains("answer = _http(\"GET\", \"https://api.telegram.org/bot\""),
+        "{}",
+        g.code
+    );
+    assert!(
+        g.code
+            .contains("_segment(_field(answer, \"result.file_path\"), \"/\")"),
+        "{}",
+        g.code
+    );
+    // a one-call fetch has no first request and adds no header of its own
+    let (g, _) = job_of(
+        "when an email with an attachment arrives in outlook save the attachment to onedrive",
+    );
+    assert!(g.code.contains("/attachments"), "{}", g.code);
+    assert!(
+        !g.code.contains("the first answer says where the file is"),
+        "{}",
+        g.code
+    );
+    assert!(!g.code.contains("headers={**"), "{}", g.code);
+}

@@ -63,8 +63,13 @@ pub(super) fn planned_tools(
             .events
             .iter()
             .any(|e| e.fields.iter().any(|f| f.file.is_some()));
-        if refers && let Some(read) = tool.actions.iter().find(|a| a.role == Role::Read) {
-            add_tool(tool, refs::credentials_for(tool, read));
+        if refers {
+            // a read action's credentials; a tool without one (Telegram, PandaDoc) its API's
+            let creds = match tool.actions.iter().find(|a| a.role == Role::Read) {
+                Some(read) => refs::credentials_for(tool, read),
+                None => refs::api_credentials(tool),
+            };
+            add_tool(tool, creds);
         }
     }
     tools

@@ -28,7 +28,8 @@ use serde::Serialize;
 
 use crate::WorkflowError;
 use crate::catalog::{
-    Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Field, FileRef, Role, Tool, Verify,
+    Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Field, FileEncoding, FileRef,
+    Role, Tool, Verify,
 };
 use crate::escape::{ident, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
@@ -312,6 +313,8 @@ struct FileFetch {
     reference: String,
     /// The record's field whose value says there is a file.
     field: String,
+    /// A request whose JSON answer (`answer`) says where the file is, made first.
+    first: Option<Code>,
     /// The expression answering the file as a record with `content_base64` and `name`.
     fetch: Code,
 }
@@ -608,11 +611,12 @@ impl Gen<'_> {
                 if out.iter().any(|f| f.about == about) {
                     continue;
                 }
-                if let Some(fetch) = self.file_fetch(plan, tool, field, file)? {
+                if let Some((first, fetch)) = self.file_fetch(plan, tool, field, file)? {
                     out.push(FileFetch {
                         about,
                         reference: file.reference.url.clone(),
                         field: field.path.clone(),
+                        first,
                         fetch,
                     });
                 }
@@ -621,7 +625,8 @@ impl Gen<'_> {
         Ok(out)
     }
 
-    /// The expression fetching one referred file, on `record`; `None` when a setting its path
+    /// The expression fetching one referred file, on `record` (after `first`, the request
+    /// whose JSON answer, `answer`, says where the file is); `None` when a setting its path
     /// names has no value in the plan (the record is then read as before).
     fn file_fetch(
         &mut self,
@@ -629,13 +634,13 @@ impl Gen<'_> {
         tool: &Tool,
         field: &Field,
         file: &FileRef,
-    ) -> Result<Option<Code>, WorkflowError> {
+    ) -> Result<Option<(Option<Code>, Code)>, WorkflowError> {
         let Api::Http { base_url, auth } = &tool.api else {
             return Ok(None);
         };
         let auth =
             Auth::parse(auth).map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
-        let headers = expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]);
+        let mut headers = expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]);
         // the tool's settings: a step's value, else the trigger's, else an action's default
         let mut values: BTreeMap<String, String> = BTreeMap::new();
         for a in &tool.actions {
@@ -649,7 +654,26 @@ impl Gen<'_> {
         for step in plan.steps.iter().filter(|s| s.tool == tool.id) {
             values.extend(step.params.clone());
         }
-        let url = match &file.path {
+        let mut consts = BTreeMap::new();
+        let mut texts: Vec<String> = file.path.iter().chain(&file.then).cloned().collect();
+        texts.extend(file.headers.values().map(|v| match v {
+            serde_json::Value::String(t) => t.clone(),
+            other => other.to_string(),
+        }));
+        for text in &texts {
+            let mut rest = text.as_str();
+            while let Some((i, j)) = crate::refs::next_ref(rest) {
+                let name = &rest[i + 1..j];
+                if !name.contains(':') && !crate::refs::is_cred_name(name) {
+                    let Some(value) = values.get(name) else {
+                        return Ok(None);
+                    };
+                    consts.insert(name.to_owned(), self.setting(tool, name, value));
+                }
+                rest = &rest[j + 1..];
+            }
+        }
+        let url = match file.url_template(base_url) {
             None => expr::call(
                 &expr::name("str"),
                 &[expr::call(
@@ -657,58 +681,100 @@ impl Gen<'_> {
                     &[expr::name("record"), Code::literal(&field.path)],
                 )],
             ),
-            Some(path) => {
-                let mut consts = BTreeMap::new();
-                let mut rest = path.as_str();
-                while let Some((i, j)) = crate::refs::next_ref(rest) {
-                    let name = &rest[i + 1..j];
-                    if !name.contains(':') && !crate::refs::is_cred_name(name) {
-                        let Some(value) = values.get(name) else {
-                            return Ok(None);
-                        };
-                        consts.insert(name.to_owned(), self.setting(tool, name, value));
-                    }
-                    rest = &rest[j + 1..];
-                }
+            Some(template) => {
                 let mut ctx = Ctx::new("record", &consts);
-                let url = ctx.string(&format!("{base_url}{path}"), true)?;
+                let url = ctx.string(&template, true)?;
+                // headers of the request itself: a text template, or JSON text of an object
+                if !file.headers.is_empty() {
+                    let mut entries = vec![expr::name(&format!("**{}", headers.as_str()))];
+                    for (name, value) in &file.headers {
+                        let v = match value {
+                            serde_json::Value::String(t) => ctx.string(t, false)?,
+                            other => {
+                                self.imports.insert("json");
+                                expr::call(&expr::name("json.dumps"), &[ctx.value(other)?])
+                            }
+                        };
+                        entries.push(expr::entry(name, &v));
+                    }
+                    headers = expr::dict(&entries);
+                }
                 self.imports.extend(ctx.imports);
                 url
             }
         };
-        let mut args = vec![
-            Code::literal("GET"),
-            url,
-            expr::keyword("headers", &headers),
-        ];
-        Ok(Some(match (&file.content, &file.name) {
-            // the file inside a JSON answer, base64-encoded
-            (Some(content), name) => expr::call(
-                &expr::name("_answered_file"),
+        let record_name = |default: &str| {
+            expr::call(
+                &expr::name("_field"),
                 &[
-                    expr::call(&expr::name("_http"), &args),
-                    Code::literal(content),
-                    Code::literal(name.as_deref().unwrap_or("")),
+                    expr::name("record"),
+                    Code::literal(file.record_name.as_deref().unwrap_or(default)),
                 ],
-            ),
-            // the answer is the file; its name is the record's
-            (None, name) => {
-                args.push(Code::from_static("answer=\"bytes\""));
-                expr::call(
-                    &expr::name("_named_file"),
-                    &[
-                        expr::call(&expr::name("_http"), &args),
-                        expr::call(
-                            &expr::name("_field"),
-                            &[
-                                expr::name("record"),
-                                Code::literal(name.as_deref().unwrap_or("name")),
-                            ],
-                        ),
-                    ],
-                )
+            )
+        };
+        let method = Code::literal(&file.method());
+        // a first request answering where the file is; the file is then fetched from there
+        if let Some(then) = &file.then {
+            let first = expr::call(
+                &expr::name("_http"),
+                &[method, url, expr::keyword("headers", &headers)],
+            );
+            let mut ctx = Ctx::new("answer", &consts);
+            // a file's path (Telegram's `photos/file_0.jpg`) keeps its slashes
+            for name in crate::refs::field_refs(then) {
+                ctx.keep_slash.insert(format!("field:{name}"));
             }
-        }))
+            let second = ctx.string(then, true)?;
+            self.imports.extend(ctx.imports);
+            let download = expr::call(
+                &expr::name("_http"),
+                &[
+                    Code::literal("GET"),
+                    second,
+                    Code::from_static("answer=\"bytes\""),
+                ],
+            );
+            let fetch = expr::call(&expr::name("_named_file"), &[download, record_name("name")]);
+            return Ok(Some((Some(first), fetch)));
+        }
+        let mut args = vec![method, url, expr::keyword("headers", &headers)];
+        Ok(Some((
+            None,
+            match (&file.content, &file.name) {
+                // the file inside a JSON answer, base64-encoded
+                (Some(content), name) => {
+                    let answered = expr::call(
+                        &expr::name("_answered_file"),
+                        &[
+                            expr::call(&expr::name("_http"), &args),
+                            Code::literal(content),
+                            Code::literal(name.as_deref().unwrap_or("")),
+                            Code::literal(match file.encoding {
+                                FileEncoding::Base64 => "base64",
+                                FileEncoding::Base64url => "base64url",
+                            }),
+                        ],
+                    );
+                    match &file.record_name {
+                        Some(_) => {
+                            expr::call(&expr::name("_named_file"), &[answered, record_name("")])
+                        }
+                        None => answered,
+                    }
+                }
+                // the answer is the file; its name is the record's
+                (None, name) => {
+                    args.push(Code::from_static("answer=\"bytes\""));
+                    expr::call(
+                        &expr::name("_named_file"),
+                        &[
+                            expr::call(&expr::name("_http"), &args),
+                            record_name(name.as_deref().unwrap_or("name")),
+                        ],
+                    )
+                }
+            },
+        )))
     }
 
     /// The variable of a tool's client, created once per module.
@@ -1191,11 +1257,14 @@ impl Gen<'_> {
                     Verify::VendorApi { action, .. } => Some(self.vendor_call(used.owner, action)?),
                     _ => None,
                 };
-                let webhook = Webhook::new(&used, |action| {
+                let mut webhook = Webhook::new(&used, |action| {
                     vendor_call.ok_or_else(|| {
                         WorkflowError::Internal(format!("no call for the verification {action}"))
                     })
                 })?;
+                if tool.is_none() && plan_sends_file(self.catalog, plan) {
+                    webhook = webhook.with_uploads();
+                }
                 self.imports.extend(webhook.imports());
                 self.iam
                     .extend(webhook.iam().into_iter().map(str::to_owned));
@@ -1246,6 +1315,16 @@ impl Gen<'_> {
 /// Whether step `index` of `plan` works on the run record a schedule or a manual run starts
 /// with (no trigger records, no step before it that reads or transforms), so what it sends
 /// comes from its settings, not from records.
+/// Whether a step of the plan sends a file (`{file}` in its request).
+pub(crate) fn plan_sends_file(catalog: &Catalog, plan: &Plan) -> bool {
+    plan.steps.iter().any(|s| {
+        catalog
+            .tool(&s.tool)
+            .and_then(|t| t.action(&s.action))
+            .is_some_and(crate::refs::sends_file)
+    })
+}
+
 /// Kinds of tools whose records are, or hold, files of their own (messages with attachments,
 /// signed documents, stored files, posted photos and recordings, uploads to a webhook).
 const FILE_CARRYING: &[&str] = &[

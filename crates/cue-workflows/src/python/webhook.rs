@@ -26,6 +26,9 @@ pub(crate) struct Webhook {
     ack_first: bool,
     /// Credentials the handler needs before it accepts anything.
     secrets: Vec<String>,
+    /// A request to the function's own URL may be an upload form (`multipart/form-data`)
+    /// whose files a step sends: each file becomes an item, with the form's text fields.
+    uploads: bool,
 }
 
 /// How a delivery is checked.
@@ -268,13 +271,21 @@ impl Webhook {
             handshake,
             ack_first: w.ack_within_seconds.is_some(),
             secrets: used.credentials.clone(),
+            uploads: false,
         })
+    }
+
+    /// Reads an upload form's files as the items (the function's own URL, a step sending a
+    /// file).
+    pub(crate) fn with_uploads(mut self) -> Self {
+        self.uploads = true;
+        self
     }
 
     /// Modules the handler uses besides the base ones.
     pub(crate) fn imports(&self) -> Vec<&'static str> {
         let mut out = vec!["base64", "hmac"];
-        if self.body == "form" {
+        if self.body == "form" || self.uploads {
             // a form delivery may be multipart/form-data (Jotform), parsed with `email`
             out.extend(["email.parser", "email.policy"]);
         }
