@@ -17,6 +17,8 @@ pub(super) struct Found {
     pub words: Vec<String>,
     /// The value is an amount of money (`$200`, `200 usd`, `50 euros`).
     pub money: bool,
+    /// The noun the value counts ("5 units", "300 points"): a count, not the record's amount.
+    pub unit: Option<String>,
 }
 
 /// What the records that reach a condition carry.
@@ -177,7 +179,7 @@ pub(super) fn fit<'f>(
         .words
         .iter()
         .any(|w| names_record(w) || g.amount_words.iter().any(|a| a == w));
-    if numeric_op && (found.money || whole_record) {
+    if numeric_op && (found.money || (whole_record && found.unit.is_none())) {
         return g.amount_words.iter().find_map(|a| {
             fields.iter().find(|f| {
                 comparable(g, f, c)
@@ -328,7 +330,19 @@ pub(super) fn conditions(g: &Grammar, toks: &[Tok], text: &str) -> Vec<Found> {
             if field != "value" && !words.contains(&field) {
                 words.push(field.clone());
             }
-            for k in (from.min(start)..start).rev() {
+            // back to the condition's cue, or six words within its clause
+            let words_from = (0..=start)
+                .rev()
+                .take(7)
+                .take_while(|&k| toks.get(k).is_some_and(|t| t.clause == clause))
+                .last()
+                .unwrap_or(start);
+            let cue = (0..=start)
+                .rev()
+                .take(6)
+                .find(|&k| matches!(w(k), "if" | "when" | "where" | "whose" | "only"));
+            let words_from = cue.map_or(words_from, |c| c.max(words_from));
+            for k in (words_from..start).rev() {
                 let x = w(k);
                 if word(x) && !words.iter().any(|y| y == x) {
                     words.push(x.to_owned());
@@ -362,6 +376,7 @@ pub(super) fn conditions(g: &Grammar, toks: &[Tok], text: &str) -> Vec<Found> {
                 },
                 words,
                 money,
+                unit: unit.map(str::to_owned),
             });
             i += consumed.max(1);
             continue;
@@ -465,6 +480,7 @@ mod tests {
             },
             words: words.iter().map(|w| (*w).to_owned()).collect(),
             money,
+            unit: None,
         }
     }
 
