@@ -538,7 +538,17 @@ mod tests {
     #[test]
     fn a_field_is_chosen_by_its_words_and_a_type_that_compares() {
         use CompareOp::{Contains, Eq, Gt, Lt};
-        let cases: &[(&str, &str, &[&str], CompareOp, &str, bool, Option<&str>)] = &[
+        // (tool, action, the condition's words, op, value, money, the field it compares)
+        type Case<'a> = (
+            &'a str,
+            &'a str,
+            &'a [&'a str],
+            CompareOp,
+            &'a str,
+            bool,
+            Option<&'a str>,
+        );
+        let cases: &[Case<'_>] = &[
             // the noun after the value names the field ("more than 300 points")
             (
                 "hacker_news",
