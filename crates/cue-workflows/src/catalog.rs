@@ -258,6 +258,11 @@ pub struct Action {
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
+    /// The records carry fields their owner names (a sheet's columns, a query's columns, a
+    /// collection's documents), not the vendor: what they are. A condition on such records
+    /// compares the field the prompt names.
+    #[serde(default)]
+    pub own_fields: Option<String>,
     /// Where the call was checked.
     #[serde(default)]
     pub reference: Option<Reference>,
@@ -1118,6 +1123,10 @@ pub struct Event {
     /// The fields of one item (after `item_path`), as the vendor documents them.
     #[serde(default)]
     pub fields: Vec<Field>,
+    /// The item carries fields its sender or the user names (a form's questions, a generic
+    /// webhook's payload): what they are. Conditions then compare the field the prompt names.
+    #[serde(default)]
+    pub own_fields: Option<String>,
     /// Where the event was checked.
     #[serde(default)]
     pub reference: Option<Reference>,
@@ -1245,7 +1254,22 @@ impl Catalog {
                     ));
                 }
             }
+            // conditions and data references resolve against these (docs/workflows.md)
+            for a in t.actions.iter().filter(|a| a.role == Role::Read) {
+                if a.fields.is_empty() && a.own_fields.is_none() {
+                    return bad(format!(
+                        "{}.{} reads records but documents no fields (give `fields`, or `own_fields` when the user names them)",
+                        t.id, a.id
+                    ));
+                }
+            }
             for e in &t.events {
+                if e.fields.is_empty() && e.own_fields.is_none() {
+                    return bad(format!(
+                        "{} event {} documents no fields (give `fields`, or `own_fields` when the sender names them)",
+                        t.id, e.id
+                    ));
+                }
                 if let Some(p) = &e.poll
                     && t.action(p).is_none()
                 {

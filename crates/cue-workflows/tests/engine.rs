@@ -998,6 +998,152 @@ assert module._field({"calculated": {"score": 4}}, "calculated.score") == 4
     }
 }
 
+/// Every condition names a field of the records that reach it, a read that has it is planned,
+/// or it is left out and said so; never a word guessed from the prompt.
+#[test]
+fn conditions_resolve_against_the_records_that_reach_them() {
+    // (prompt, where the condition lands: "filter" or the guarded step's tool, the field it
+    // compares or None when it is left out, the tools of the steps in order, words of the
+    // assumption that says so)
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, &'a [&'a str], &'a str);
+    let cases: &[Case<'_>] = &[
+        // the event's own field, by a money amount
+        (
+            "when a shopify order over $150 comes in, post it to #sales on slack",
+            "filter",
+            Some("total_price"),
+            &["slack"],
+            "",
+        ),
+        // the answer of the read before the step, by the noun the count is of
+        (
+            "every hour send the hacker news stories with more than 500 points to #news on slack",
+            "slack",
+            Some("score"),
+            &["hacker_news", "slack"],
+            "",
+        ),
+        // a count of units is no order total: the products' stock, read before the step
+        (
+            "when a shopify order comes in and the stock of the product drops below 5 units, email me with gmail",
+            "gmail",
+            Some("variants.*.inventory_quantity"),
+            &["shopify", "gmail"],
+            "first reads",
+        ),
+        // a schedule's run record has no prices and no tool can read one: left out, said so
+        (
+            "every hour, if the price of bitcoin moves more than 4 percent, message me on telegram",
+            "telegram",
+            None,
+            &["telegram"],
+            "left out",
+        ),
+        // a sheet's columns are the user's: the named column
+        (
+            "every morning read the rows of our google sheet and text each one where the balance is over 100 with twilio",
+            "twilio",
+            Some("balance"),
+            &["google_sheets", "twilio"],
+            "the field \"balance\"",
+        ),
+    ];
+    for (prompt, at, field, tools, note) in cases {
+        let g = generate(prompt);
+        let plan = &g.plan;
+        let step_tools: Vec<&str> = plan.steps.iter().map(|s| s.tool.as_str()).collect();
+        assert_eq!(step_tools, *tools, "{prompt}: {:?}", plan.steps);
+        let condition = if *at == "filter" {
+            plan.trigger.filter.as_ref()
+        } else {
+            plan.steps
+                .iter()
+                .find(|s| s.tool == *at)
+                .and_then(|s| s.condition.as_ref())
+        };
+        assert_eq!(
+            condition.map(|c| c.field.as_str()),
+            *field,
+            "{prompt}: {plan:?}"
+        );
+        if !note.is_empty() {
+            assert!(
+                plan.assumptions.iter().any(|a| a.contains(note)),
+                "{prompt}: {:?}",
+                plan.assumptions
+            );
+        }
+    }
+}
+
+/// A condition on a value the records lack is met by a read of a tool already in the plan.
+#[test]
+fn a_read_that_has_the_field_is_planned_before_the_condition() {
+    let g = generate("every monday at 9 adjust the inventory in shopify if an order is over $300");
+    let plan = &g.plan;
+    let steps: Vec<(&str, &str)> = plan
+        .steps
+        .iter()
+        .map(|s| (s.tool.as_str(), s.action.as_str()))
+        .collect();
+    let read = steps
+        .iter()
+        .position(|s| *s == ("shopify", "list_orders"))
+        .unwrap_or_else(|| panic!("no shopify read: {steps:?}"));
+    let guarded = &plan.steps[read + 1];
+    assert_eq!(
+        guarded.condition.as_ref().map(|c| c.field.as_str()),
+        Some("total_price"),
+        "{plan:?}"
+    );
+    assert!(
+        plan.assumptions
+            .iter()
+            .any(|a| a.contains("first reads") && a.contains("Shopify")),
+        "{:?}",
+        plan.assumptions
+    );
+}
+
+#[test]
+fn a_condition_reads_its_field_exactly_never_a_key_that_contains_the_name() {
+    let g = generate("when a stripe payment succeeds post it to #sales on slack");
+    let script = r#"
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+m = module._matches
+cases = [
+    # (record, field, op, value, expected)
+    ({"score": 450}, "score", ">", "300", True),
+    ({"score": 250}, "score", ">", "300", False),
+    # a key that merely contains the name is not the field
+    ({"story_score": 450}, "score", ">", "300", False),
+    ({"stories": 450}, "story", ">", "300", False),
+    # a documented path, through a list: any element
+    ({"tags": [{"name": "vip"}, {"name": "feature"}]}, "tags.*.name", "contains", "feature", True),
+    ({"tags": [{"name": "vip"}]}, "tags.*.name", "contains", "feature", False),
+    ({"total_money": {"amount": 60000}}, "total_money.amount", ">", "50000", True),
+    ({"total_money": {"amount": 600}}, "total_money.amount", ">", "50000", False),
+    # a column the user named, whatever its case
+    ({"Age": "17"}, "age", "<", "18", True),
+    ({"Age": "40"}, "age", "<", "18", False),
+    # a missing field never matches
+    ({}, "score", ">", "1", False),
+    ({"score": None}, "score", "<", "1", False),
+]
+for record, field, op, value, want in cases:
+    assert m(record, field, op, value) is want, (record, field, op, value, want)
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lambda_function.py");
+    std::fs::write(&path, &g.code).unwrap();
+    if let Some((ok, out)) = python(script, &[path.to_str().unwrap()]) {
+        assert!(ok, "{out}");
+    }
+}
+
 /// Bedrock's invoke is granted on model-invocation resources (AWS foundation models, the
 /// account's inference profiles), not `*`.
 #[test]

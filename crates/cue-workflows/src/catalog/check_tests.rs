@@ -63,3 +63,69 @@ fn the_builtin_catalog_passes_the_check() {
     let c = catalog();
     assert!(Catalog::new(c.tools, c.needs).is_ok());
 }
+
+#[test]
+fn every_event_and_read_action_documents_its_fields() {
+    let c = catalog();
+    for t in &c.tools {
+        for e in &t.events {
+            assert!(
+                !e.fields.is_empty() || e.own_fields.is_some(),
+                "{} event {}",
+                t.id,
+                e.id
+            );
+        }
+        for a in t.actions.iter().filter(|a| a.role == super::Role::Read) {
+            assert!(
+                !a.fields.is_empty() || a.own_fields.is_some(),
+                "{}.{}",
+                t.id,
+                a.id
+            );
+        }
+    }
+}
+
+#[test]
+fn an_event_or_read_without_fields_is_refused() {
+    let mut c = catalog();
+    let Some(shopify) = c.tools.iter_mut().find(|t| t.id == "shopify") else {
+        panic!("shopify");
+    };
+    let Some(e) = shopify.events.iter_mut().find(|e| e.id == "order_created") else {
+        panic!("shopify order_created");
+    };
+    e.fields.clear();
+    let err = error_of(c);
+    assert!(
+        err.contains("shopify event order_created documents no fields"),
+        "{err}"
+    );
+
+    let mut c = catalog();
+    let Some(hn) = c.tools.iter_mut().find(|t| t.id == "hacker_news") else {
+        panic!("hacker_news");
+    };
+    let Some(a) = hn.actions.iter_mut().find(|a| a.id == "top_stories") else {
+        panic!("top_stories");
+    };
+    a.fields.clear();
+    let err = error_of(c);
+    assert!(
+        err.contains("hacker_news.top_stories reads records but documents no fields"),
+        "{err}"
+    );
+
+    // records the user names are documented by saying so
+    let mut c = catalog();
+    let Some(hn) = c.tools.iter_mut().find(|t| t.id == "hacker_news") else {
+        panic!("hacker_news");
+    };
+    let Some(a) = hn.actions.iter_mut().find(|a| a.id == "top_stories") else {
+        panic!("top_stories");
+    };
+    a.fields.clear();
+    a.own_fields = Some("the user's own columns".to_owned());
+    assert!(super::Catalog::new(c.tools, c.needs).is_ok());
+}

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Catalog, Event, EventDelivery};
-use crate::model::{Condition, Delivery, Plan, Trigger, TriggerKind};
+use crate::catalog::{Catalog, Event, EventDelivery, Role};
+use crate::model::{CompareOp, Condition, Delivery, Plan, Trigger, TriggerKind};
 use crate::text::{Tok, tokenize};
 
 mod assembly;
@@ -29,7 +29,7 @@ use negation::Exclusions;
 pub(crate) use policy::check as disallowed;
 
 use crate::WorkflowError;
-use conditions::conditions;
+use conditions::{Records, conditions};
 use entities::mentions;
 use params::quoted_spans;
 use steps::Draft;
@@ -333,63 +333,229 @@ fn source<'c>(
     }
 }
 
-/// Where each comparison goes: before the first action it filters the event (on the event's
-/// catalog field when one fits), otherwise it guards the next step.
+/// The records that reach draft `t`: the answer of the last step before it that reads or
+/// transforms, else the trigger's items (the run record of a schedule or a manual run).
+fn reaching<'c>(catalog: &'c Catalog, src: &Source<'c>, drafts: &[Draft], t: usize) -> Records<'c> {
+    let previous = drafts[..t.min(drafts.len())].iter().rev().find_map(|d| {
+        catalog
+            .tool_at(d.tool)
+            .action(&d.action)
+            .filter(|a| a.role != Role::Write)
+    });
+    if let Some(a) = previous {
+        return Records::of_action(a);
+    }
+    match src.delivery {
+        Delivery::Schedule | Delivery::Direct => Records::Run,
+        _ => src.event.map_or(Records::Own, Records::of_event),
+    }
+}
+
+/// How a condition is resolved against the records that reach it.
+enum Resolved {
+    /// A documented field (its path).
+    Field(String),
+    /// The records' fields are the user's own: the field is the name the text gives it.
+    Own,
+    /// The text of an AI step's answer contains the value.
+    Text,
+    /// A read of a tool in the plan has the field: (tool, action, field path).
+    Read(usize, String, String),
+    /// Nothing fits.
+    Drop,
+}
+
+/// Resolves a condition against the records that reach it, by meaning (`conditions::fit`);
+/// when they lack the field, a read action of a tool in the plan (`tools`, nearest first)
+/// that has it.
+fn resolve(
+    catalog: &Catalog,
+    lang: &Language,
+    records: &Records<'_>,
+    found: &conditions::Found,
+    tools: &[usize],
+) -> Resolved {
+    let g = &lang.grammar;
+    let c = &found.condition;
+    match records {
+        Records::Documented { fields, names } => {
+            if let Some(f) = conditions::fit(g, fields, names, found) {
+                return Resolved::Field(f.path.clone());
+            }
+        }
+        Records::Own => return Resolved::Own,
+        Records::Text
+            if matches!(c.op, CompareOp::Eq | CompareOp::Contains)
+                && c.value.parse::<f64>().is_err() =>
+        {
+            return Resolved::Text;
+        }
+        Records::Text | Records::Run => {}
+    }
+    for &ti in tools {
+        let tool = catalog.tool_at(ti);
+        for a in tool.actions.iter().filter(|a| a.role == Role::Read) {
+            if let Records::Documented { fields, names } = Records::of_action(a)
+                && let Some(f) = conditions::fit(g, fields, &names, found)
+            {
+                return Resolved::Read(ti, a.id.clone(), f.path.clone());
+            }
+        }
+    }
+    Resolved::Drop
+}
+
+/// Where each comparison goes and which field it compares: before the first action it filters
+/// the event, otherwise it guards the next step. Every condition is resolved against the
+/// records that reach it (the event's fields, the answer of the step before): a documented
+/// field by meaning, the user's own field by its name, the text of an AI answer; when those
+/// records lack it, a read of a tool in the plan that has it is planned before the step;
+/// otherwise the condition is left out and `assumptions` says so.
 fn place_conditions(
+    catalog: &Catalog,
     p: &Prompt<'_>,
     src: &Source<'_>,
-    drafts: &[Draft],
+    drafts: &mut Vec<Draft>,
+    has_poll: bool,
     assumptions: &mut Vec<String>,
 ) -> (Option<Condition>, BTreeMap<usize, Condition>) {
     let (toks, text, delivery, event) = (&p.toks, p.text, src.delivery, src.event);
     let conds = conditions(&p.lang.grammar, toks, text);
-    let first_step_at = drafts
-        .iter()
-        .filter(|d| d.at > 0)
-        .map(|d| d.at)
-        .min()
-        .unwrap_or(usize::MAX);
     let mut filter: Option<Condition> = None;
     let mut step_conditions: BTreeMap<usize, Condition> = BTreeMap::new();
-    for (at, c) in conds {
-        let event_items = matches!(
-            delivery,
-            Delivery::Http | Delivery::S3 | Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka
-        );
-        if at < first_step_at && event_items {
-            if filter.is_none() {
-                let mut c = c;
-                if let Some(e) = event.filter(|e| !e.fields.is_empty())
-                    && !conditions::resolve_field(&p.lang.grammar, &e.fields, &mut c)
-                {
-                    assumptions.push(format!(
-                        "No field of the {} event matches \"{}\"; the condition reads a field of that name, so check it against the event before deploying.",
-                        e.label, c.field
-                    ));
-                }
-                filter = Some(c);
-            }
+    let event_items = matches!(
+        delivery,
+        Delivery::Http | Delivery::S3 | Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka
+    );
+    // the first draft a condition may guard (not the poll step, which makes the records)
+    let first = usize::from(has_poll);
+    for found in conds {
+        let at = found.at;
+        let first_step_at = drafts
+            .iter()
+            .filter(|d| d.at > 0)
+            .map(|d| d.at)
+            .min()
+            .unwrap_or(usize::MAX);
+        let before_steps = at < first_step_at && event_items;
+        if before_steps && filter.is_some() {
             continue;
         }
-        let target = drafts
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.at >= at && d.clause <= toks.get(at).map_or(0, |t| t.clause) + 2)
-            .min_by_key(|(_, d)| d.at)
-            .map(|(i, _)| i)
-            .or_else(|| {
-                drafts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| d.at < at && d.at > 0)
-                    .max_by_key(|(_, d)| d.at)
-                    .map(|(i, _)| i)
-            });
-        if let Some(i) = target {
-            step_conditions.entry(i).or_insert(c);
+        let target = if before_steps {
+            Some(first).filter(|&t| t < drafts.len())
+        } else {
+            let clause = toks.get(at).map_or(0, |t| t.clause);
+            drafts
+                .iter()
+                .enumerate()
+                .skip(first)
+                .filter(|(_, d)| d.at >= at && d.clause <= clause + 2)
+                .min_by_key(|(_, d)| d.at)
+                .map(|(i, _)| i)
+                .or_else(|| {
+                    drafts
+                        .iter()
+                        .enumerate()
+                        .skip(first)
+                        .filter(|(_, d)| d.at < at && d.at > 0)
+                        .max_by_key(|(_, d)| d.at)
+                        .map(|(i, _)| i)
+                })
+        };
+        let Some(target) = target else { continue };
+        if !before_steps && step_conditions.contains_key(&target) {
+            continue;
+        }
+        let records = if before_steps {
+            event.map_or(Records::Own, Records::of_event)
+        } else {
+            reaching(catalog, src, drafts, target)
+        };
+        // the tools of the plan, the steps nearest the condition first, then the trigger's
+        let mut tools: Vec<usize> = Vec::new();
+        let mut by_distance: Vec<&Draft> = drafts.iter().collect();
+        by_distance.sort_by_key(|d| d.at.abs_diff(at));
+        for ti in by_distance.iter().map(|d| d.tool).chain(src.tool) {
+            if !tools.contains(&ti) {
+                tools.push(ti);
+            }
+        }
+        let mut c = found.condition.clone();
+        let step_label = |drafts: &[Draft], t: usize| {
+            let d = &drafts[t];
+            let tool = catalog.tool_at(d.tool);
+            tool.action(&d.action).map_or_else(
+                || tool.name.clone(),
+                |a| format!("\"{}\" ({})", a.label, tool.name),
+            )
+        };
+        match resolve(catalog, p.lang, &records, &found, &tools) {
+            Resolved::Field(path) => {
+                c.field = path;
+                if before_steps {
+                    filter = Some(c);
+                } else {
+                    step_conditions.insert(target, c);
+                }
+            }
+            Resolved::Own => {
+                assumptions.push(format!(
+                    "The records behind \"{}\" carry fields their source names (a sheet's columns, a query's rows, a payload); the condition compares the field \"{}\", so it must be named that way.",
+                    c.description, c.field
+                ));
+                if before_steps {
+                    filter = Some(c);
+                } else {
+                    step_conditions.insert(target, c);
+                }
+            }
+            Resolved::Text => {
+                assumptions.push(format!(
+                    "\"{}\" is checked in the AI step's answer: {} runs when that text contains \"{}\".",
+                    c.description,
+                    step_label(drafts, target),
+                    c.value
+                ));
+                c.field = "text".to_owned();
+                c.op = CompareOp::Contains;
+                step_conditions.insert(target, c);
+            }
+            Resolved::Read(ti, action, path) => {
+                let tool = catalog.tool_at(ti);
+                let label = tool.action(&action).map_or("", |a| a.label.as_str());
+                assumptions.push(format!(
+                    "No field of the records that reach {} says \"{}\"; the workflow first reads \"{}\" ({}) and compares its field {}.",
+                    step_label(drafts, target),
+                    c.description,
+                    label,
+                    tool.name,
+                    path
+                ));
+                let clause = toks.get(at).map_or(0, |t| t.clause);
+                drafts.insert(
+                    target,
+                    Draft {
+                        tool: ti,
+                        action,
+                        at: drafts[target].at,
+                        clause,
+                        role: Role::Read,
+                    },
+                );
+                step_conditions = step_conditions
+                    .into_iter()
+                    .map(|(k, v)| (if k >= target { k + 1 } else { k }, v))
+                    .collect();
+                c.field = path;
+                step_conditions.insert(target + 1, c);
+            }
+            Resolved::Drop => assumptions.push(format!(
+                "No record of this workflow has a field for \"{}\" and no tool in it can read one, so that condition is left out: {} runs for every record (name the field, or a tool that has it, to keep the condition).",
+                c.description,
+                step_label(drafts, target)
+            )),
         }
     }
-
     (filter, step_conditions)
 }
 
@@ -405,8 +571,9 @@ pub(crate) fn plan(
     let p = Prompt::read(catalog, lang, text)?;
     let mut assumptions: Vec<String> = Vec::new();
     let src = source(catalog, lang, &p, &mut assumptions);
-    let (drafts, has_poll) = steps::drafts(catalog, lang, &p, &src, hints, &mut assumptions)?;
-    let (filter, step_conditions) = place_conditions(&p, &src, &drafts, &mut assumptions);
+    let (mut drafts, has_poll) = steps::drafts(catalog, lang, &p, &src, hints, &mut assumptions)?;
+    let (filter, step_conditions) =
+        place_conditions(catalog, &p, &src, &mut drafts, has_poll, &mut assumptions);
     let (mut steps, trigger_params) =
         steps::build(catalog, &p, &src, &drafts, has_poll, step_conditions)?;
     let Source {
