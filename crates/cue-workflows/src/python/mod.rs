@@ -10,6 +10,8 @@ mod answers;
 #[cfg(test)]
 mod answers_tests;
 #[cfg(test)]
+mod empty_answer_tests;
+#[cfg(test)]
 mod encoding_tests;
 #[cfg(test)]
 mod example_requests;
