@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::simulator::{record_of, set_path};
-use crate::catalog::{Catalog, Event, SecretEncoding, SignatureEncoding, TimeUnit, Tool, Verify};
+use crate::catalog::{
+    Catalog, Event, SecretEncoding, SignatureEncoding, TimeUnit, Tool, Verify, WebhookBody,
+};
 use crate::model::{CompareOp, Condition, Delivery, Plan};
 
 const DELIVERIES_JSON: &str = include_str!("../../data/dryrun/deliveries.json");
@@ -177,9 +179,12 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
         }
         Delivery::Direct => json!({"items": [item]}),
         Delivery::Http => {
-            let (headers, body) = http_delivery(plan, trigger, item);
             // the trigger's tool decides the scheme even when its event is not known
             let tool = plan.trigger.tool.as_deref().and_then(|t| catalog.tool(t));
+            let form = catalog
+                .webhook_for(tool)
+                .is_some_and(|used| used.webhook.body == WebhookBody::Form);
+            let (headers, body) = http_delivery(plan, trigger, item, form);
             signing = signings(catalog, tool);
             let mut e = envelopes().map_or_else(|| json!({}), |e| e.http.example.clone());
             if let Some(map) = e["headers"].as_object_mut() {
@@ -414,15 +419,84 @@ pub(crate) fn add_field(record: &mut Value, name: &str) {
     set_path(record, name, value);
 }
 
-/// The headers and the body of a webhook delivery carrying `item`.
+/// The headers and the body of a webhook delivery carrying `item`, encoded as the vendor
+/// sends it: JSON, or (`form`) form fields, as multipart/form-data when the event's example
+/// delivery says so and urlencoded otherwise.
 fn http_delivery(
     plan: &Plan,
     trigger: Option<(&Tool, &Event)>,
     item: Value,
+    form: bool,
 ) -> (Vec<(String, String)>, String) {
+    let (headers, body) = json_delivery(plan, trigger, item);
+    if !form {
+        return (headers, body.to_string());
+    }
+    let multipart = trigger
+        .and_then(|(_, e)| e.example.as_ref())
+        .and_then(|x| {
+            x.headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        })
+        .is_some_and(|(_, v)| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    let fields = form_fields(&body);
+    let (content_type, body) = if multipart {
+        let boundary = "cue-dry-run-boundary";
+        (
+            format!("multipart/form-data; boundary={boundary}"),
+            multipart_body(&fields, boundary),
+        )
+    } else {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &fields {
+            out.append_pair(k, v);
+        }
+        ("application/x-www-form-urlencoded".to_owned(), out.finish())
+    };
+    let mut headers = headers;
+    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+    headers.insert(0, ("content-type".to_owned(), content_type));
+    (headers, body)
+}
+
+/// A delivery's fields as a form has them: each top-level key of the body, text as it is, other
+/// values (numbers, lists, objects) as their JSON text, `null` left out.
+fn form_fields(body: &Value) -> Vec<(String, String)> {
+    let Value::Object(map) = body else {
+        return vec![("payload".to_owned(), body.to_string())];
+    };
+    map.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            (k.clone(), text)
+        })
+        .collect()
+}
+
+/// A multipart/form-data body of text fields.
+fn multipart_body(fields: &[(String, String)], boundary: &str) -> String {
+    let mut out = String::new();
+    for (k, v) in fields {
+        let name = k.replace(['"', '\r', '\n'], "");
+        out.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    out.push_str(&format!("--{boundary}--\r\n"));
+    out
+}
+
+/// The headers and the JSON body of a webhook delivery carrying `item`.
+fn json_delivery(
+    plan: &Plan,
+    trigger: Option<(&Tool, &Event)>,
+    item: Value,
+) -> (Vec<(String, String)>, Value) {
     let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
     let Some((_, event)) = trigger else {
-        return (headers, item.to_string());
+        return (headers, item);
     };
     let mut body = event
         .example
@@ -454,7 +528,7 @@ fn http_delivery(
         }
     }
     let _ = plan;
-    (headers, body.to_string())
+    (headers, body)
 }
 
 /// How the sample request is signed: the one scheme the generated handler checks, which
@@ -529,6 +603,8 @@ fn kafka_batch(trigger: Option<(&Tool, &Event)>, item: &Value) -> Value {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
     use crate::{Engine, GenerateRequest};
 
     #[test]
@@ -609,6 +685,80 @@ mod tests {
             "{:?}",
             sample.signing
         );
+    }
+
+    fn header<'e>(sample: &'e SampleEvent, name: &str) -> &'e str {
+        sample.event["headers"][name].as_str().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_form_bodied_webhook_is_delivered_as_form_fields_not_json() {
+        let (engine, plan) =
+            plan("When someone submits my Jotform form, send the answers to my Telegram chat");
+        assert_eq!(plan.trigger.tool.as_deref(), Some("jotform"));
+        let sample = sample_event(engine.catalog(), &plan);
+        assert_eq!(
+            header(&sample, "content-type"),
+            "application/x-www-form-urlencoded"
+        );
+        let body = sample.event["body"].as_str().unwrap();
+        assert!(!body.starts_with('{'), "{body}");
+        let fields: BTreeMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        for name in ["formID", "submissionID", "rawRequest"] {
+            assert!(fields.contains_key(name), "{name} in {fields:?}");
+        }
+    }
+
+    #[test]
+    fn a_json_bodied_webhook_stays_json() {
+        let (engine, plan) =
+            plan("when a stripe payment over $500 succeeds post it to #sales on slack");
+        let sample = sample_event(engine.catalog(), &plan);
+        assert_eq!(header(&sample, "content-type"), "application/json");
+        let body: Value = serde_json::from_str(sample.event["body"].as_str().unwrap()).unwrap();
+        assert!(body.is_object(), "{body}");
+    }
+
+    #[test]
+    fn a_form_whose_example_is_multipart_is_delivered_as_multipart() {
+        let engine = Engine::new().unwrap();
+        let tool = engine.catalog().tool("twilio").unwrap();
+        let mut event = tool.events[0].clone();
+        let example = event.example.as_mut().unwrap();
+        example
+            .headers
+            .retain(|k, _| !k.eq_ignore_ascii_case("content-type"));
+        example
+            .headers
+            .insert("Content-Type".into(), "multipart/form-data".into());
+        let (_, plan) = plan("when a stripe payment over $500 succeeds post it to #sales on slack");
+        let item = json!({"Body": "Ahoy!", "NumMedia": 0, "Media": null, "Nested": {"a": 1}});
+        let (headers, body) = http_delivery(&plan, Some((tool, &event)), item.clone(), true);
+        let ctype = &headers.iter().find(|(k, _)| k == "content-type").unwrap().1;
+        assert!(
+            ctype.starts_with("multipart/form-data; boundary="),
+            "{ctype}"
+        );
+        assert!(body.contains("name=\"Body\"\r\n\r\nAhoy!\r\n"), "{body}");
+        assert!(body.contains("name=\"NumMedia\"\r\n\r\n0\r\n"), "{body}");
+        assert!(
+            body.contains("name=\"Nested\"\r\n\r\n{\"a\":1}\r\n"),
+            "{body}"
+        );
+        assert!(
+            !body.contains("name=\"Media\""),
+            "null fields are left out: {body}"
+        );
+        // the same item without `form` is the JSON the event carries
+        let (headers, body) = http_delivery(&plan, Some((tool, &event)), item, false);
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "content-type" && v == "application/json")
+        );
+        assert!(body.starts_with('{'), "{body}");
     }
 
     #[test]
