@@ -467,7 +467,10 @@ pub(crate) fn note(catalog: &Catalog, plan: &Plan) -> Option<String> {
         }
         Some(Window::Calendar { unit, back }) => {
             let words = Said::Calendar { unit, back }.words();
-            let repeat = every.filter(|_| from_said).map_or_else(String::new, |e| {
+            // a schedule that runs more often than the unit reads it again (a monthly run
+            // on the 1st, 28 to 31 days apart, reads last month once)
+            let often = gaps.is_some_and(|(a, _)| a < unit.minutes() * 9 / 10);
+            let repeat = every.filter(|_| often).map_or_else(String::new, |e| {
                 format!(" The schedule runs every {e}, so each run reads {words} again.")
             });
             format!(

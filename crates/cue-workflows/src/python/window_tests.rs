@@ -194,3 +194,22 @@ fn the_past_hour_on_a_daily_schedule_reads_an_hour() {
     );
     assert!(said(&g, "as the description says"), "{:?}", g.assumptions);
 }
+
+#[test]
+fn last_month_on_a_monthly_schedule_reads_the_calendar_month_once() {
+    let g = generate("On the 1st of every month at 7am post last month's Shopify orders to Slack");
+    assert!(
+        said(&g, "read last month (UTC, from 00:00)"),
+        "{:?}",
+        g.assumptions
+    );
+    assert!(!said(&g, "reads last month again"), "{:?}", g.assumptions);
+    run_at(
+        &g,
+        r#"
+at(2027, 1, 1, 7, 0, 3)
+assert module._since() == "2026-12-01T00:00:00Z", module._since()
+assert module._until() == "2027-01-01T00:00:00Z", module._until()
+"#,
+    );
+}
