@@ -251,7 +251,11 @@ impl Engine {
         let mut plan = values::enforce(&self.catalog, plan);
         crate::required::fill(&self.catalog, &mut plan);
         self.respect_poll_quota(&mut plan);
-        for c in crate::caveats::caveats(&self.catalog, &plan) {
+        let window = crate::window::note(&self.catalog, &plan);
+        for c in crate::caveats::caveats(&self.catalog, &plan)
+            .into_iter()
+            .chain(window)
+        {
             if !plan.assumptions.contains(&c) {
                 plan.assumptions.push(c);
             }

@@ -52,6 +52,7 @@ pub mod templates;
 mod text;
 pub mod validation;
 mod values;
+mod window;
 
 pub use credentials::{credential_id, fill_credentials};
 pub use engine::{DEFAULT_MAX_PROMPT_CHARS, Engine, WorkflowGenerator, bundle_zip};

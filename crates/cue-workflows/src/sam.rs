@@ -31,6 +31,8 @@ struct SamTemplate<'a> {
     bucket: String,
     /// A polling cursor is kept in a table of its own.
     cursor: bool,
+    /// `POLL_MINUTES`: the minutes each run reads back, when the schedule fixes them.
+    poll_minutes: Option<u32>,
     /// Credentials whose newest value the function keeps in a secret of its own.
     rotated: &'a [String],
 }
@@ -282,6 +284,7 @@ pub(crate) fn template(
             .clone()
             .unwrap_or_else(|| "rate(1 day)".to_owned()),
         cursor: prepared.cursor,
+        poll_minutes: prepared.poll_minutes,
         rotated: &prepared.rotated,
         bucket: t
             .params

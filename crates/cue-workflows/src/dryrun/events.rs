@@ -779,6 +779,41 @@ mod tests {
         (engine, plan)
     }
 
+    fn header<'e>(sample: &'e SampleEvent, name: &str) -> &'e str {
+        sample.event["headers"][name].as_str().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_form_bodied_webhook_is_delivered_as_form_fields_not_json() {
+        let (engine, plan) =
+            plan("When someone submits my Jotform form, send the answers to my Telegram chat");
+        assert_eq!(plan.trigger.tool.as_deref(), Some("jotform"));
+        let sample = sample_event(engine.catalog(), &plan);
+        assert_eq!(
+            header(&sample, "content-type"),
+            "application/x-www-form-urlencoded"
+        );
+        let body = sample.event["body"].as_str().unwrap();
+        assert!(!body.starts_with('{'), "{body}");
+        let fields: std::collections::BTreeMap<String, String> =
+            url::form_urlencoded::parse(body.as_bytes())
+                .into_owned()
+                .collect();
+        for name in ["formID", "submissionID", "rawRequest"] {
+            assert!(fields.contains_key(name), "{name} in {fields:?}");
+        }
+    }
+
+    #[test]
+    fn a_json_bodied_webhook_stays_json() {
+        let (engine, plan) =
+            plan("when a stripe payment over $500 succeeds post it to #sales on slack");
+        let sample = sample_event(engine.catalog(), &plan);
+        assert_eq!(header(&sample, "content-type"), "application/json");
+        let body: Value = serde_json::from_str(sample.event["body"].as_str().unwrap()).unwrap();
+        assert!(body.is_object(), "{body}");
+    }
+
     #[test]
     fn a_schedule_gets_an_eventbridge_scheduled_event() {
         let (engine, plan) = plan("every monday at 9 post the open github issues to #dev on slack");

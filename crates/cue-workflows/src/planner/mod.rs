@@ -598,7 +598,7 @@ pub(crate) fn plan(
     let tools = assembly::planned_tools(catalog, trigger_tool, kind, delivery, &steps);
     let name = assembly::title(catalog, kind, trigger_tool, &steps);
     let summary = assembly::summary(&description, &steps);
-    Ok(Plan {
+    let mut plan = Plan {
         name,
         summary,
         trigger: Trigger {
@@ -615,5 +615,14 @@ pub(crate) fn plan(
         steps,
         tools,
         assumptions,
-    })
+    };
+    // the period the read steps cover, when the prompt names one ("yesterday's orders")
+    if crate::window::reads_period(catalog, &plan)
+        && let Some(said) = crate::window::Said::find(&p.toks)
+    {
+        plan.trigger
+            .params
+            .insert(crate::window::PARAM.to_owned(), said.param());
+    }
+    Ok(plan)
 }

@@ -12,7 +12,11 @@ use crate::Engine;
 use crate::model::{Delivery, Generated, Plan, PlannedTool, Step, Trigger, TriggerKind};
 
 /// A plan whose trigger is `trigger` (tool, event, delivery) and whose steps are `steps`.
-fn plan(engine: &Engine, trigger: Option<(&str, &str, Delivery)>, steps: &[(&str, &str)]) -> Plan {
+pub(super) fn plan(
+    engine: &Engine,
+    trigger: Option<(&str, &str, Delivery)>,
+    steps: &[(&str, &str)],
+) -> Plan {
     let catalog = engine.catalog();
     let mut tools: Vec<PlannedTool> = Vec::new();
     let mut add = |id: &str, creds: Vec<String>| match tools.iter_mut().find(|t| t.id == id) {
@@ -75,7 +79,7 @@ fn plan(engine: &Engine, trigger: Option<(&str, &str, Delivery)>, steps: &[(&str
     }
 }
 
-fn generate(engine: &Engine, plan: Plan) -> Generated {
+pub(super) fn generate(engine: &Engine, plan: Plan) -> Generated {
     let g = engine.generate_from_plan(plan).unwrap();
     let report = g.validation.as_ref().unwrap();
     assert_eq!(report.error_count, 0, "{:?}\n{}", report.findings, g.code);
@@ -83,7 +87,7 @@ fn generate(engine: &Engine, plan: Plan) -> Generated {
 }
 
 /// Runs `script` with the generated module loaded as `module`; `None` without python3.
-fn run(g: &Generated, script: &str) -> Option<String> {
+pub(super) fn run(g: &Generated, script: &str) -> Option<String> {
     if Command::new("python3").arg("--version").output().is_err() {
         return None;
     }

@@ -10,6 +10,8 @@ mod answers;
 #[cfg(test)]
 mod answers_tests;
 #[cfg(test)]
+mod empty_answer_tests;
+#[cfg(test)]
 mod encoding_tests;
 #[cfg(test)]
 mod example_requests;
@@ -21,6 +23,8 @@ mod signed_token;
 pub(crate) mod test_plans;
 mod token;
 mod webhook;
+#[cfg(test)]
+mod window_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,6 +59,8 @@ pub(crate) struct Prepared<'a> {
     /// Credentials holding refresh tokens the vendor rotates: the SAM template keeps each in a
     /// secret the function may read and write.
     pub rotated: Vec<String>,
+    /// The minutes each run reads back (`POLL_MINUTES`), when the schedule fixes them.
+    pub poll_minutes: Option<u32>,
 }
 
 impl Prepared<'_> {
@@ -141,6 +147,18 @@ pub(crate) fn prepare<'a>(
         g.imports.insert("datetime");
         g.helpers.insert("time");
     }
+    // the period `{since}`/`{until}` cover, from the schedule and the prompt
+    let window = g
+        .helpers
+        .contains("time")
+        .then(|| crate::window::window(plan).map(|w| WindowView::new(w, plan)))
+        .flatten();
+    if window
+        .as_ref()
+        .is_some_and(|w| w.timezone.is_some() && w.kind != "minutes")
+    {
+        g.imports.insert("zoneinfo");
+    }
     let (third_party, stdlib): (Vec<&str>, Vec<&str>) =
         g.imports.iter().partition(|m| THIRD_PARTY.contains(m));
     let rotated: Vec<String> = g
@@ -148,6 +166,10 @@ pub(crate) fn prepare<'a>(
         .values()
         .filter_map(|t| t.store.clone())
         .collect();
+    let poll_minutes = window
+        .as_ref()
+        .filter(|w| w.kind == "minutes")
+        .map(|w| w.minutes);
     let module = Module {
         plan: PlanText::from(plan),
         imports: stdlib.into_iter().map(Code::from_static).collect(),
@@ -166,6 +188,11 @@ pub(crate) fn prepare<'a>(
         sync,
         detail_limit: steps.iter().any(|s| s.detail.is_some()),
         filter: plan.trigger.filter.as_ref().map(Cond::from),
+        poll_minutes: match &window {
+            None => crate::window::DEFAULT_MINUTES,
+            Some(w) => w.minutes,
+        },
+        window,
         steps,
         handler,
     };
@@ -176,6 +203,7 @@ pub(crate) fn prepare<'a>(
         learned_secret: g.learned_secret,
         cursor: has_cursor,
         rotated,
+        poll_minutes,
     })
 }
 
@@ -208,8 +236,55 @@ struct Module<'a> {
     detail_limit: bool,
     /// The trigger's filter.
     filter: Option<Cond>,
+    /// The period `{since}`/`{until}` cover (`python/time.py.j2`); `None`: `POLL_MINUTES`.
+    window: Option<WindowView>,
+    /// `POLL_MINUTES`' default: the window's minutes, 0 when the window is not a fixed length.
+    poll_minutes: u32,
     steps: Vec<StepFn>,
     handler: Handler,
+}
+
+/// The period `{since}`/`{until}` cover (`python/time.py.j2`), from [`crate::window`].
+#[derive(Serialize)]
+struct WindowView {
+    /// `minutes`, `cron` or `calendar`.
+    kind: &'static str,
+    /// For `minutes`: how many; 0 otherwise.
+    minutes: u32,
+    /// For `calendar`: `day`, `week` or `month`, and how many back (0: the current one).
+    unit: &'static str,
+    back: u32,
+    /// For `cron`: its fields as a Python literal.
+    schedule: Option<Code>,
+    /// The zone the schedule runs in; `None` is UTC.
+    timezone: Option<String>,
+}
+
+impl WindowView {
+    fn new(w: crate::window::Window, plan: &Plan) -> Self {
+        use crate::window::Window;
+        let mut view = Self {
+            kind: "minutes",
+            minutes: 0,
+            unit: "",
+            back: 0,
+            schedule: None,
+            timezone: plan.trigger.timezone.clone(),
+        };
+        match w {
+            Window::Minutes { minutes } => view.minutes = minutes,
+            Window::Cron { cron } => {
+                view.kind = "cron";
+                view.schedule = Some(expr::name(&cron.python_literal()));
+            }
+            Window::Calendar { unit, back } => {
+                view.kind = "calendar";
+                view.unit = unit.name();
+                view.back = back;
+            }
+        }
+        view
+    }
 }
 
 /// The polling trigger's cursor (`python/cursor.py.j2`).

@@ -1,0 +1,72 @@
+//! An empty 2xx answer (204 No Content, or no body) of a read step is no records, not one
+//! empty record; a `{}` JSON object stays a record (review 4, R4-4). Run with python3 against a
+//! faked opener, so `_http` itself reads the answer.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use super::answers_tests::{generate, plan, run};
+use crate::Engine;
+
+/// The prelude every case shares: `_OPENER.open` answers `status` with `body`.
+const FAKE_OPENER: &str = r#"
+class Answer:
+    def __init__(self, status, body):
+        self.status, self.body, self.headers = status, body, {}
+    def read(self):
+        return self.body
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        return False
+def answer(status, body):
+    module._OPENER.open = lambda request, timeout=None: Answer(status, body)
+"#;
+
+#[test]
+fn an_empty_answer_of_a_read_step_is_no_records() {
+    let engine = Engine::new().unwrap();
+    // bigcommerce list_orders: records "" (the whole answer is the list); GET /v2/orders
+    // answers 204 when there are none
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("bigcommerce", "list_orders")]),
+    );
+    run(
+        &g,
+        &format!(
+            r#"{FAKE_OPENER}
+answer(204, b"")
+assert module.step_1_bigcommerce_list_orders([]) == [], "204"
+answer(200, b"  \n")
+assert module.step_1_bigcommerce_list_orders([]) == [], "blank body"
+# the helpers themselves: an empty answer is no records
+answer(204, b"")
+assert module._as_items(module._http("GET", "https://api.example.com/x")) == []
+"#
+        ),
+    );
+}
+
+#[test]
+fn a_json_answer_of_a_read_step_stays_records() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("bigcommerce", "list_orders")]),
+    );
+    run(
+        &g,
+        &format!(
+            r#"{FAKE_OPENER}
+answer(200, b"{{}}")
+assert module.step_1_bigcommerce_list_orders([]) == [{{}}], "a {{}} object is one record, as before"
+answer(200, b'[{{"id": 1}}, {{"id": 2}}]')
+assert [r["id"] for r in module.step_1_bigcommerce_list_orders([])] == [1, 2]
+# to a write, an empty answer is still an empty object
+answer(204, b"")
+response = module._http("POST", "https://api.example.com/x", payload={{"a": 1}})
+assert response == {{}} and isinstance(response, dict), response
+"#
+        ),
+    );
+}
