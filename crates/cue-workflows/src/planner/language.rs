@@ -192,6 +192,39 @@ pub(crate) struct DeliveryWords {
     pub replaces_needs: Vec<String>,
     pub satisfied_by: Vec<String>,
     pub noun_uses: NounUses,
+    /// Asks that are message nouns ("a digest", "a daily note"): asks after a determiner too.
+    pub message_nouns: MessageNouns,
+    /// "send the volunteers a note", "get the list to the coordinator": a handing-over verb
+    /// whose clause names a person or group.
+    pub handover: Handover,
+    /// Audiences that name a medium ("on my phone"), which outrank a person ("me").
+    pub media: Vec<String>,
+}
+
+/// `message_nouns` of `data/language/delivery.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct MessageNouns {
+    pub nouns: Vec<String>,
+    pub openers: Vec<String>,
+    pub vetoes: Vec<String>,
+    pub reach: usize,
+}
+
+/// `handover` of `data/language/delivery.json`.
+#[derive(Debug, Clone)]
+pub(crate) struct Handover {
+    pub verbs: Vec<String>,
+    pub recipients: Vec<Phrase>,
+    pub reach: usize,
+    pub destinations: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct HandoverEntry {
+    verbs: Vec<String>,
+    recipients: Vec<String>,
+    reach: usize,
+    destinations: Vec<String>,
 }
 
 /// Channel words used as nouns ("the customer email", "an email address").
@@ -232,6 +265,9 @@ struct DeliveryFile {
     replaces_needs: Vec<String>,
     satisfied_by: Vec<String>,
     noun_uses: NounUses,
+    message_nouns: MessageNouns,
+    handover: HandoverEntry,
+    media: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -706,6 +742,14 @@ impl Language {
                 replaces_needs: del.replaces_needs,
                 satisfied_by: del.satisfied_by,
                 noun_uses: del.noun_uses,
+                message_nouns: del.message_nouns,
+                media: del.media,
+                handover: Handover {
+                    verbs: del.handover.verbs,
+                    recipients: phrases(&del.handover.recipients),
+                    reach: del.handover.reach,
+                    destinations: del.handover.destinations,
+                },
             },
             policy: pol.categories()?,
             data: DataWords {

@@ -351,9 +351,13 @@ pub(super) fn drafts(
         drafts.extend(draft_for(n, &drafts, at, assumptions));
     }
     // a message asked for without a channel ("let me know", "notify the team")
-    let cats = used_categories(&drafts);
-    if !cats.iter().any(|c| lang.delivery.satisfied_by.contains(c))
-        && let Some((need_ids, at)) = delivery::unnamed_channel(lang, toks, excl, masked, trig_end)
+    let delivers = used_categories(&drafts)
+        .iter()
+        .any(|c| lang.delivery.satisfied_by.contains(c));
+    let writes = drafts.iter().any(|d| d.role == Role::Write);
+    if !delivers
+        && let Some((need_ids, at)) =
+            delivery::unnamed_channel(lang, toks, excl, masked, trig_end, writes)
     {
         // the first audience whose channel is not excluded
         let chosen = need_ids.iter().find_map(|id| {
