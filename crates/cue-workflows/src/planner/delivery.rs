@@ -72,30 +72,34 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
     let clause = toks[i].clause;
     let w = &toks[i].w;
     let m = &d.message_nouns;
+    let h = &d.handover;
+    let rest: Vec<usize> = (i + 1..toks.len())
+        .take_while(|&k| toks[k].clause == clause)
+        .collect();
+    // "to the editor in Notion", "a summary into the HubSpot deal": a destination word, then
+    // (past articles and possessives) a tool
+    let to_tool = |destinations: &[String]| {
+        rest.iter().any(|&k| {
+            destinations.contains(&toks[k].w)
+                && (k + 1..toks.len())
+                    .find(|&j| !lang.entities.skip_before.contains(&toks[j].w))
+                    .is_some_and(is_named)
+        })
+    };
     if m.nouns.contains(w) {
         // "add it as a private note", "a Google Doc summary": the note of a record
         let before = || (i.saturating_sub(m.reach)..i).filter(|&k| toks[k].clause == clause);
         return before().any(|k| m.openers.contains(&toks[k].w))
-            && !before().any(|k| is_named(k) || m.vetoes.contains(&toks[k].w));
+            && !before().any(|k| is_named(k) || m.vetoes.contains(&toks[k].w))
+            && !to_tool(&m.destinations);
     }
-    let h = &d.handover;
     if !h.verbs.contains(w) {
         return false;
     }
-    let rest: Vec<usize> = (i + 1..toks.len())
-        .take_while(|&k| toks[k].clause == clause)
-        .collect();
     let recipient = rest.iter().take(h.reach).any(|&k| {
         !is_named(k) && !excl.negated(k) && any_at(toks, k, &h.recipients).is_some()
     });
-    // "to the editor in Notion": a destination word, then (past articles and possessives) a tool
-    let to_tool = rest.iter().any(|&k| {
-        h.destinations.contains(&toks[k].w)
-            && (k + 1..toks.len())
-                .find(|&j| !lang.entities.skip_before.contains(&toks[j].w))
-                .is_some_and(is_named)
-    });
-    recipient && !to_tool
+    recipient && !to_tool(&h.destinations)
 }
 
 /// Whether token `i` asks for a message: an ask phrase, not under a negation, not a noun
@@ -240,6 +244,8 @@ mod tests {
         assert!(asks("send the board members a recap of donations", false));
         assert!(asks("a short summary of yesterday's funnel, every day, for me", false));
         assert!(asks("write me a three bullet brief", false));
+        // "in" names where the hours are, not where the recap goes
+        assert!(asks("I want a recap of the hours logged in Toggl", false));
         // the plan writes somewhere already: that is where the summary goes
         assert!(!asks("send the board members a recap of donations", true));
         assert!(!asks("put a short summary in the sheet", true));
@@ -250,6 +256,7 @@ mod tests {
             "the headlines go into a Google Doc digest",
             "send it to the editor in Notion",
             "give our front desk a url they can open",
+            "write a one paragraph summary into the HubSpot deal",
         ] {
             assert!(!asks(text, false), "{text}");
         }

@@ -207,6 +207,8 @@ pub(crate) struct MessageNouns {
     pub nouns: Vec<String>,
     pub openers: Vec<String>,
     pub vetoes: Vec<String>,
+    /// Words before a tool that receives the noun ("a summary into the HubSpot deal").
+    pub destinations: Vec<String>,
     pub reach: usize,
 }
 
@@ -587,6 +589,9 @@ pub(crate) struct Capability {
     pub objects: Vec<Phrase>,
     /// The most words between the verb and the object.
     pub window: usize,
+    /// Phrases that, within the window of the verb, say the opposite direction ("spoken" but
+    /// "into a written ticket" is speech to text, not text to speech).
+    pub unless: Vec<Phrase>,
 }
 
 #[derive(Deserialize)]
@@ -600,6 +605,8 @@ struct CapabilityEntry {
     verbs: Vec<String>,
     objects: Vec<String>,
     window: usize,
+    #[serde(default)]
+    unless: Vec<String>,
 }
 
 /// `data/language/grammar.json`: function words and small vocabularies the stages share.
@@ -799,6 +806,7 @@ impl Language {
                     verbs: phrases(&c.verbs),
                     objects: phrases(&c.objects),
                     window: c.window,
+                    unless: phrases(&c.unless),
                 })
                 .collect(),
             grammar,

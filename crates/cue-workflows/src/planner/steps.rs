@@ -149,13 +149,15 @@ pub(super) fn need_draft(
     if n.not_in_trigger && trigger_tool.is_some_and(|t| catalog.tool_at(t).id == n.default) {
         return None;
     }
-    // a candidate already in the plan meets the need
+    // a candidate already in the plan meets the need, unless its step does something else
+    // (OpenAI writing a summary transcribes nothing)
     let in_plan = |id: &String| {
-        catalog
-            .tools
-            .iter()
-            .position(|t| t.id == *id)
-            .is_some_and(|i| Some(i) == trigger_tool || drafts.iter().any(|d| d.tool == i))
+        catalog.tools.iter().position(|t| t.id == *id).is_some_and(|i| {
+            let other_work = |d: &Draft| {
+                catalog.tool_at(i).action(&n.action).is_some() && d.action != n.action
+            };
+            Some(i) == trigger_tool || drafts.iter().any(|d| d.tool == i && !other_work(d))
+        })
     };
     if std::iter::once(&n.default)
         .chain(&n.alternatives)
@@ -539,4 +541,35 @@ pub(super) fn build(
     }
 
     Ok((steps, trigger_params))
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use crate::{Engine, GenerateRequest};
+
+    fn steps(prompt: &str) -> Vec<(String, String)> {
+        let plan = Engine::new()
+            .unwrap()
+            .plan(&GenerateRequest::text(prompt))
+            .unwrap();
+        plan.steps
+            .into_iter()
+            .map(|s| (s.tool, s.action))
+            .collect()
+    }
+
+    #[test]
+    fn a_tool_doing_other_work_does_not_meet_a_need() {
+        // OpenAI writing the summary transcribes nothing: the recordings still need it
+        let s = steps(
+            "Take the call recordings in Google Drive, transcribe them, and write a one-paragraph summary into the HubSpot deal.",
+        );
+        assert!(s.iter().any(|(_, a)| a == "transcribe"), "{s:?}");
+        assert!(s.iter().any(|(_, a)| a == "generate_text"), "{s:?}");
+        // a named tool that does the need's own work meets it
+        let s = steps("Use OpenAI to transcribe each voicemail and post the text to Slack");
+        assert!(!s.iter().any(|(t, _)| t == "amazon_transcribe"), "{s:?}");
+        assert!(s.iter().any(|(t, _)| t == "openai"), "{s:?}");
+    }
 }
