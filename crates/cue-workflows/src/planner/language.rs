@@ -411,6 +411,10 @@ pub(crate) struct OrdinaryWord {
 pub(crate) struct EntityRules {
     /// Words that, hyphenated after a name, make it a likeness ("GitHub-style").
     pub imitation: Vec<String>,
+    /// Need phrases that, right after a tool's name or before `owned_via` and a tool's name,
+    /// are that tool's own thing ("the Notion changelog database", "a ticket in Jira").
+    pub owned_nouns: Vec<Phrase>,
+    pub owned_via: Vec<String>,
     /// Written forms that name a tool (`r/` → Reddit).
     pub prefixes: Vec<(String, String)>,
     /// Words that join the items of a list ("slack, teams and zoom").
@@ -439,6 +443,8 @@ struct PreferencesFile {
 #[derive(Deserialize)]
 struct EntitiesFile {
     imitation: Vec<String>,
+    owned_nouns: Vec<String>,
+    owned_via: Vec<String>,
     list_joins: Vec<String>,
     list_labels: Vec<String>,
     skip_before: Vec<String>,
@@ -783,6 +789,8 @@ impl Language {
                 .collect(),
             entities: EntityRules {
                 imitation: ent.imitation.clone(),
+                owned_nouns: phrases(&ent.owned_nouns),
+                owned_via: ent.owned_via.clone(),
                 prefixes: ent
                     .prefixes
                     .iter()

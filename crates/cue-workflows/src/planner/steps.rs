@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::language::Language;
 use super::negation::Exclusions;
 use super::params::extract_params;
-use super::{Prompt, Source, capabilities, delivery, find_phrase};
+use super::{Prompt, Source, capabilities, delivery, entities, find_phrase};
 use crate::WorkflowError;
 use crate::catalog::{Catalog, Need, Role, Tool};
 use crate::model::{Condition, Delivery, Step, TriggerKind};
@@ -341,7 +341,8 @@ pub(super) fn drafts(
                 let mut from = start;
                 while let Some(i) = find_phrase(toks, &pw, from, toks.len()) {
                     let noun = pw.len() == 1 && lang.delivery.noun_uses.noun_at(toks, i);
-                    if !masked[i] && !excl.negated(i) && !noun {
+                    let owned = entities::owned_by_tool(lang, toks, text, ms, i, pw.len());
+                    if !masked[i] && !excl.negated(i) && !noun && !owned {
                         return Some(i);
                     }
                     from = i + 1;
