@@ -102,16 +102,34 @@ mod tests {
                 "read the handwritten delivery notes the drivers photograph",
                 &["document text extraction (OCR)"],
             ),
-            ("tag every new ticket with a topic from our list", &["AI model"]),
-            ("score each new inbound lead as hot, warm or cold", &["AI model"]),
+            (
+                "tag every new ticket with a topic from our list",
+                &["AI model"],
+            ),
+            (
+                "score each new inbound lead as hot, warm or cold",
+                &["AI model"],
+            ),
             ("write a description for each product photo", &["AI model"]),
-            ("check each product description reads well and suggest a better one", &["AI model"]),
+            (
+                "check each product description reads well and suggest a better one",
+                &["AI model"],
+            ),
             ("redact patient names and phone numbers", &["AI model"]),
             // the direction decides: speech out, not speech in
-            ("make a spoken summary and send it as audio", &["text to speech"]),
+            (
+                "make a spoken summary and send it as audio",
+                &["text to speech"],
+            ),
             ("moderate images posted to the server", &["image labelling"]),
-            ("compress every image uploaded to the bucket", &["image compression"]),
-            ("payments in euros should be converted to dollars", &["currency conversion"]),
+            (
+                "compress every image uploaded to the bucket",
+                &["image compression"],
+            ),
+            (
+                "payments in euros should be converted to dollars",
+                &["currency conversion"],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(asks(text), *want, "{text}");

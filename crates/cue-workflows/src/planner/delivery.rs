@@ -96,9 +96,10 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
     if !h.verbs.contains(w) {
         return false;
     }
-    let recipient = rest.iter().take(h.reach).any(|&k| {
-        !is_named(k) && !excl.negated(k) && any_at(toks, k, &h.recipients).is_some()
-    });
+    let recipient = rest
+        .iter()
+        .take(h.reach)
+        .any(|&k| !is_named(k) && !excl.negated(k) && any_at(toks, k, &h.recipients).is_some());
     recipient && !to_tool(&h.destinations)
 }
 
@@ -160,9 +161,23 @@ pub(super) fn team_ask<'l>(
                 .any(|(w, n)| *n != d.team_need && any_at(toks, i, w).is_some())
         })
         .find(|&at| {
-            (0..toks.len()).any(|i| {
-                in_ask_zone(toks, at, i) && !excl.negated(i) && any_at(toks, i, words).is_some()
-            })
+            let nearest = |words: &[Vec<String>]| {
+                (0..toks.len())
+                    .filter(|&i| {
+                        in_ask_zone(toks, at, i)
+                            && !excl.negated(i)
+                            && any_at(toks, i, words).is_some()
+                    })
+                    .map(|i| i.abs_diff(at))
+                    .min()
+            };
+            // "i want to hear about it ... for us": a person nearer the ask makes it theirs
+            let person = d
+                .audiences
+                .iter()
+                .find(|(_, n)| *n == d.default_need)
+                .and_then(|(w, _)| nearest(w));
+            nearest(words).is_some_and(|team| person.is_none_or(|p| team <= p))
         })
         .map(|at| (at, need.as_str()))
 }
@@ -206,7 +221,8 @@ mod tests {
     fn channel(text: &str) -> Option<String> {
         let lang = Language::builtin().unwrap();
         let toks = tokenize(text);
-        unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 4, false).map(|(n, _)| n[0].clone())
+        unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 4, false)
+            .map(|(n, _)| n[0].clone())
     }
 
     #[test]
@@ -242,7 +258,10 @@ mod tests {
             unnamed_channel(&lang, &toks, &Exclusions::default(), &named, end, writes).is_some()
         };
         assert!(asks("send the board members a recap of donations", false));
-        assert!(asks("a short summary of yesterday's funnel, every day, for me", false));
+        assert!(asks(
+            "a short summary of yesterday's funnel, every day, for me",
+            false
+        ));
         assert!(asks("write me a three bullet brief", false));
         // "in" names where the hours are, not where the recap goes
         assert!(asks("I want a recap of the hours logged in Toggl", false));
@@ -260,6 +279,21 @@ mod tests {
         ] {
             assert!(!asks(text, false), "{text}");
         }
+    }
+
+    #[test]
+    fn a_team_ask_is_the_teams_unless_a_person_is_nearer() {
+        let lang = Language::builtin().unwrap();
+        let team = |text: &str| {
+            let toks = tokenize(text);
+            team_ask(&lang, &toks, &Exclusions::default(), &[], 0).is_some()
+        };
+        assert!(team("text me and notify my team"));
+        assert!(team("let the support team know about each new ticket"));
+        assert!(!team(
+            "i want to hear about it whenever a review shows up for us"
+        ));
+        assert!(!team("let me know about each new ticket"));
     }
 
     #[test]
@@ -322,17 +356,30 @@ mod tests {
                 Some("SMS"),
             ),
             ("give me a heads up on my phone", Some("SMS")),
-            ("every monday, a digest of the traffic for the marketing group", Some("team chat")),
+            (
+                "every monday, a digest of the traffic for the marketing group",
+                Some("team chat"),
+            ),
             ("tell the kitchen when an order comes in", Some("team chat")),
             ("text our patients a reminder", Some("SMS")),
             // a person or group handed something, with nothing else to write to
-            ("send the volunteers a note listing the open shifts", Some("email")),
-            ("get the attendee list to the events coordinator", Some("email")),
+            (
+                "send the volunteers a note listing the open shifts",
+                Some("email"),
+            ),
+            (
+                "get the attendee list to the events coordinator",
+                Some("email"),
+            ),
             ("send the sales team the leaderboard", Some("team chat")),
             // ... and what asks for nothing
             ("get the hours from the tracker", None),
             ("send the invoice to the accounting system", None),
             ("flag ghost orders by adding an order note", None),
+            (
+                "summarize the threads in the legal inbox and send the summary to the partners",
+                Some("email"),
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(channel(text).as_deref(), want, "{text}");

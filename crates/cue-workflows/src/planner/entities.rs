@@ -74,7 +74,11 @@ pub(super) fn owned_by_tool(
     len: usize,
 ) -> bool {
     let e = &lang.entities;
-    if !e.owned_nouns.iter().any(|p| p.len() == len && super::language::phrase_at(toks, i, p)) {
+    if !e
+        .owned_nouns
+        .iter()
+        .any(|p| p.len() == len && super::language::phrase_at(toks, i, p))
+    {
         return false;
     }
     let plain = |a: usize, b: usize| {
@@ -86,10 +90,13 @@ pub(super) fn owned_by_tool(
         let end = m.at + m.len;
         end <= i && i - end <= OWNED_GAP && (end - 1..i).all(|k| plain(k, k + 1))
     });
-    let before_name = toks.get(i + len).is_some_and(|t| e.owned_via.contains(&t.w)) && {
-        let next = (i + len + 1..toks.len()).find(|&j| !e.skip_before.contains(&toks[j].w));
-        next.is_some_and(|j| ms.iter().any(|m| m.at == j))
-    };
+    let before_name = toks
+        .get(i + len)
+        .is_some_and(|t| e.owned_via.contains(&t.w))
+        && {
+            let next = (i + len + 1..toks.len()).find(|&j| !e.skip_before.contains(&toks[j].w));
+            next.is_some_and(|j| ms.iter().any(|m| m.at == j))
+        };
     after_name || before_name
 }
 
@@ -460,14 +467,23 @@ mod tests {
             owned_by_tool(&lang, &toks, text, &ms, i, pw.len())
         };
         assert!(owned("log it in our Notion changelog database", "database"));
-        assert!(owned("sync new deals to the Google Sheet forecast", "forecast"));
+        assert!(owned(
+            "sync new deals to the Google Sheet forecast",
+            "forecast"
+        ));
         assert!(owned("add them to the Airtable crm base", "crm"));
         assert!(owned("open a ticket in Jira SEC", "ticket"));
         assert!(owned("back up the WordPress database to S3", "database"));
         // apart, after punctuation, or a noun the tool does not own
-        assert!(!owned("copy the Stripe charges into our database", "database"));
+        assert!(!owned(
+            "copy the Stripe charges into our database",
+            "database"
+        ));
         assert!(!owned("when a Jira issue closes, open a ticket", "ticket"));
-        assert!(!owned("post it to Slack, then check the forecast", "forecast"));
+        assert!(!owned(
+            "post it to Slack, then check the forecast",
+            "forecast"
+        ));
         assert!(!owned("a ticket for each Jira issue", "ticket"));
     }
 }

@@ -152,12 +152,16 @@ pub(super) fn need_draft(
     // a candidate already in the plan meets the need, unless its step does something else
     // (OpenAI writing a summary transcribes nothing)
     let in_plan = |id: &String| {
-        catalog.tools.iter().position(|t| t.id == *id).is_some_and(|i| {
-            let other_work = |d: &Draft| {
-                catalog.tool_at(i).action(&n.action).is_some() && d.action != n.action
-            };
-            Some(i) == trigger_tool || drafts.iter().any(|d| d.tool == i && !other_work(d))
-        })
+        catalog
+            .tools
+            .iter()
+            .position(|t| t.id == *id)
+            .is_some_and(|i| {
+                let other_work = |d: &Draft| {
+                    catalog.tool_at(i).action(&n.action).is_some() && d.action != n.action
+                };
+                Some(i) == trigger_tool || drafts.iter().any(|d| d.tool == i && !other_work(d))
+            })
     };
     if std::iter::once(&n.default)
         .chain(&n.alternatives)
@@ -554,10 +558,7 @@ mod tests {
             .unwrap()
             .plan(&GenerateRequest::text(prompt))
             .unwrap();
-        plan.steps
-            .into_iter()
-            .map(|s| (s.tool, s.action))
-            .collect()
+        plan.steps.into_iter().map(|s| (s.tool, s.action)).collect()
     }
 
     #[test]
