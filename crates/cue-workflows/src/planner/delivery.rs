@@ -73,6 +73,10 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
     let w = &toks[i].w;
     let m = &d.message_nouns;
     let h = &d.handover;
+    let noun = m.nouns.contains(w);
+    if !noun && !h.verbs.contains(w) {
+        return false;
+    }
     let rest: Vec<usize> = (i + 1..toks.len())
         .take_while(|&k| toks[k].clause == clause)
         .collect();
@@ -86,15 +90,12 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
                     .is_some_and(is_named)
         })
     };
-    if m.nouns.contains(w) {
+    if noun {
         // "add it as a private note", "a Google Doc summary": the note of a record
         let before = || (i.saturating_sub(m.reach)..i).filter(|&k| toks[k].clause == clause);
         return before().any(|k| m.openers.contains(&toks[k].w))
             && !before().any(|k| is_named(k) || m.vetoes.contains(&toks[k].w))
             && !to_tool(&m.destinations);
-    }
-    if !h.verbs.contains(w) {
-        return false;
     }
     let recipient = rest
         .iter()
