@@ -24,10 +24,14 @@ pub(super) fn capability_at(
         .filter(|c| c.need == need)
         .find_map(|c| {
             (start..toks.len()).find(|&i| {
+                let near = || i.saturating_sub(c.window)..(i + c.window + 1).min(toks.len());
                 usable(i)
                     && any_at(toks, i, &c.verbs).is_some()
-                    && (i.saturating_sub(c.window)..(i + c.window + 1).min(toks.len()))
-                        .any(|k| k != i && usable(k) && any_at(toks, k, &c.objects).is_some())
+                    && near().any(|k| k != i && usable(k) && any_at(toks, k, &c.objects).is_some())
+                    // the other direction is read a little further ("spoken complaint, the
+                    // audio attachments ..., into a written ticket")
+                    && !(i.saturating_sub(2 * c.window)..(i + 2 * c.window + 1).min(toks.len()))
+                        .any(|k| any_at(toks, k, &c.unless).is_some())
             })
         })
 }
@@ -48,6 +52,9 @@ mod tests {
             "AI model",
             "image labelling",
             "text to speech",
+            "speech to text",
+            "image compression",
+            "currency conversion",
         ]
         .into_iter()
         .filter(|n| capability_at(&lang, n, &toks, &masked, &excl, 0).is_some())
@@ -78,6 +85,51 @@ mod tests {
                 "make an audio file that reads out the sales total",
                 &["text to speech"],
             ),
+            // capabilities named by their effect on a document
+            (
+                "turn every voicemail our number receives into text",
+                &["speech to text"],
+            ),
+            (
+                "turn the customer's spoken complaint, the audio attachments, into a written ticket",
+                &["speech to text"],
+            ),
+            (
+                "when a signed lease comes back, pull out the rent amount",
+                &["document text extraction (OCR)"],
+            ),
+            (
+                "read the handwritten delivery notes the drivers photograph",
+                &["document text extraction (OCR)"],
+            ),
+            (
+                "tag every new ticket with a topic from our list",
+                &["AI model"],
+            ),
+            (
+                "score each new inbound lead as hot, warm or cold",
+                &["AI model"],
+            ),
+            ("write a description for each product photo", &["AI model"]),
+            (
+                "check each product description reads well and suggest a better one",
+                &["AI model"],
+            ),
+            ("redact patient names and phone numbers", &["AI model"]),
+            // the direction decides: speech out, not speech in
+            (
+                "make a spoken summary and send it as audio",
+                &["text to speech"],
+            ),
+            ("moderate images posted to the server", &["image labelling"]),
+            (
+                "compress every image uploaded to the bucket",
+                &["image compression"],
+            ),
+            (
+                "payments in euros should be converted to dollars",
+                &["currency conversion"],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(asks(text), *want, "{text}");
@@ -94,6 +146,13 @@ mod tests {
             "post the invoice number to Slack",
             "when a Typeform response has an NPS score of 6 or lower, create a task",
             "a new review through judge me on the Shopify store",
+            // the same verbs without their objects, or in the other direction
+            "write a row to the sheet with the customer name",
+            "tag every new contact with 'lead'",
+            "turn the text into an audio file",
+            "convert the file to a PDF",
+            "compress the logs before archiving them",
+            "read the rows and post them to Slack",
         ] {
             assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
         }

@@ -16,32 +16,92 @@ pub(super) fn unnamed_channel(
     excl: &Exclusions,
     named: &[bool],
     trigger_end: usize,
+    writes: bool,
 ) -> Option<(Vec<String>, usize)> {
     let d = &lang.delivery;
-    let at = (0..toks.len()).find(|&i| ask_at(lang, toks, excl, named, trigger_end, i))?;
-    let in_zone = |i: usize| in_ask_zone(toks, at, i);
-    let said = |words: &[Vec<String>], zone: &dyn Fn(usize) -> bool| {
-        (0..toks.len()).any(|i| zone(i) && !excl.negated(i) && any_at(toks, i, words).is_some())
+    let at = (0..toks.len()).find(|&i| {
+        ask_at(lang, toks, excl, named, trigger_end, i)
+            || (!writes && weak_ask_at(lang, toks, excl, named, i))
+    })?;
+    // how near the ask each audience is said (`None`: not said where `zone` allows)
+    let nearest = |words: &[Vec<String>], zone: &dyn Fn(usize) -> bool| {
+        (0..toks.len())
+            .filter(|&i| zone(i) && !excl.negated(i) && any_at(toks, i, words).is_some())
+            .map(|i| i.abs_diff(at))
+            .min()
     };
-    // the audience of the ask's clause, then any audience of the prompt, then the default
+    // a medium said near the ask, else the audience nearest the ask in its clause, then the
+    // same anywhere in the prompt, then the default; a tie goes to the audience listed first
     let mut needs: Vec<String> = Vec::new();
-    let mut push = |n: &String| {
-        if !needs.contains(n) {
-            needs.push(n.clone());
-        }
-    };
-    for (words, n) in &d.audiences {
-        if said(words, &in_zone) {
-            push(n);
+    let in_zone = |i: usize| in_ask_zone(toks, at, i);
+    for zone in [&in_zone as &dyn Fn(usize) -> bool, &|_| true] {
+        let mut said: Vec<(bool, usize, usize, &String)> = d
+            .audiences
+            .iter()
+            .enumerate()
+            .filter_map(|(k, (words, n))| {
+                // a medium ("on my phone") outranks a person ("me") however far it is
+                let person = !d.media.contains(n);
+                nearest(words, zone).map(|dist| (person, dist, k, n))
+            })
+            .collect();
+        said.sort();
+        for (_, _, _, n) in said {
+            if !needs.contains(n) {
+                needs.push(n.clone());
+            }
         }
     }
-    for (words, n) in &d.audiences {
-        if said(words, &|_| true) {
-            push(n);
-        }
+    if !needs.contains(&d.default_need) {
+        needs.push(d.default_need.clone());
     }
-    push(&d.default_need);
     Some((needs, at))
+}
+
+/// Whether token `i` asks for a message in a weaker way, which counts only when the plan
+/// writes nowhere yet: a message noun after an opener ("a daily note", "a digest"), or a
+/// handing-over verb whose clause names a person or group ("send the volunteers a note", "get
+/// the list to the coordinator") and hands it to no named tool ("send it to the editor in
+/// Notion").
+fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool], i: usize) -> bool {
+    let is_named = |k: usize| named.get(k).copied().unwrap_or(false);
+    if excl.negated(i) || is_named(i) {
+        return false;
+    }
+    let d = &lang.delivery;
+    let clause = toks[i].clause;
+    let w = &toks[i].w;
+    let m = &d.message_nouns;
+    let h = &d.handover;
+    let noun = m.nouns.contains(w);
+    if !noun && !h.verbs.contains(w) {
+        return false;
+    }
+    let rest: Vec<usize> = (i + 1..toks.len())
+        .take_while(|&k| toks[k].clause == clause)
+        .collect();
+    // "to the editor in Notion", "a summary into the HubSpot deal": a destination word, then
+    // (past articles and possessives) a tool
+    let to_tool = |destinations: &[String]| {
+        rest.iter().any(|&k| {
+            destinations.contains(&toks[k].w)
+                && (k + 1..toks.len())
+                    .find(|&j| !lang.entities.skip_before.contains(&toks[j].w))
+                    .is_some_and(is_named)
+        })
+    };
+    if noun {
+        // "add it as a private note", "a Google Doc summary": the note of a record
+        let before = || (i.saturating_sub(m.reach)..i).filter(|&k| toks[k].clause == clause);
+        return before().any(|k| m.openers.contains(&toks[k].w))
+            && !before().any(|k| is_named(k) || m.vetoes.contains(&toks[k].w))
+            && !to_tool(&m.destinations);
+    }
+    let recipient = rest
+        .iter()
+        .take(h.reach)
+        .any(|&k| !is_named(k) && !excl.negated(k) && any_at(toks, k, &h.recipients).is_some());
+    recipient && !to_tool(&h.destinations)
 }
 
 /// Whether token `i` asks for a message: an ask phrase, not under a negation, not a noun
@@ -59,10 +119,13 @@ fn ask_at(
     let Some(ask) = any_at(toks, i, &d.asks) else {
         return false;
     };
+    // "a digest": a message noun is an ask after a determiner too ("a Google Doc digest" is
+    // still the doc's)
+    let message_noun = d.message_nouns.nouns.contains(&toks[i].w);
     let noun = ask.len() == 1
         && i < trigger_end
         && i.checked_sub(1).is_some_and(|p| {
-            lang.grammar.ask_determiners.contains(&toks[p].w)
+            (!message_noun && lang.grammar.ask_determiners.contains(&toks[p].w))
                 || named.get(p).copied().unwrap_or(false)
         });
     // "send them the intake packet through DocuSign": a tool of the clause serves it
@@ -99,9 +162,23 @@ pub(super) fn team_ask<'l>(
                 .any(|(w, n)| *n != d.team_need && any_at(toks, i, w).is_some())
         })
         .find(|&at| {
-            (0..toks.len()).any(|i| {
-                in_ask_zone(toks, at, i) && !excl.negated(i) && any_at(toks, i, words).is_some()
-            })
+            let nearest = |words: &[Vec<String>]| {
+                (0..toks.len())
+                    .filter(|&i| {
+                        in_ask_zone(toks, at, i)
+                            && !excl.negated(i)
+                            && any_at(toks, i, words).is_some()
+                    })
+                    .map(|i| i.abs_diff(at))
+                    .min()
+            };
+            // "i want to hear about it ... for us": a person nearer the ask makes it theirs
+            let person = d
+                .audiences
+                .iter()
+                .find(|(_, n)| *n == d.default_need)
+                .and_then(|(w, _)| nearest(w));
+            nearest(words).is_some_and(|team| person.is_none_or(|p| team <= p))
         })
         .map(|at| (at, need.as_str()))
 }
@@ -145,7 +222,8 @@ mod tests {
     fn channel(text: &str) -> Option<String> {
         let lang = Language::builtin().unwrap();
         let toks = tokenize(text);
-        unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 4).map(|(n, _)| n[0].clone())
+        unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 4, false)
+            .map(|(n, _)| n[0].clone())
     }
 
     #[test]
@@ -158,12 +236,65 @@ mod tests {
             for m in crate::planner::entities::mentions(&catalog, &lang, &toks, text) {
                 named[m.at..m.at + m.len].iter_mut().for_each(|x| *x = true);
             }
-            unnamed_channel(&lang, &toks, &Exclusions::default(), &named, 0).is_some()
+            unnamed_channel(&lang, &toks, &Exclusions::default(), &named, 0, false).is_some()
         };
         assert!(!asks("send them the intake packet through DocuSign"));
         assert!(!asks("send the contract via PandaDoc for signature"));
         assert!(asks("send me the DocuSign envelopes that were declined"));
         assert!(asks("send them the packet through the portal"));
+    }
+
+    #[test]
+    fn a_weak_ask_counts_only_when_nothing_is_written_and_no_tool_receives_it() {
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let asks = |text: &str, writes: bool| {
+            let toks = tokenize(text);
+            let mut named = vec![false; toks.len()];
+            for m in crate::planner::entities::mentions(&catalog, &lang, &toks, text) {
+                named[m.at..m.at + m.len].iter_mut().for_each(|x| *x = true);
+            }
+            // the whole text is the trigger's clause, where a tool's noun is no ask
+            let end = toks.len();
+            unnamed_channel(&lang, &toks, &Exclusions::default(), &named, end, writes).is_some()
+        };
+        assert!(asks("send the board members a recap of donations", false));
+        assert!(asks(
+            "a short summary of yesterday's funnel, every day, for me",
+            false
+        ));
+        assert!(asks("write me a three bullet brief", false));
+        // "in" names where the hours are, not where the recap goes
+        assert!(asks("I want a recap of the hours logged in Toggl", false));
+        // the plan writes somewhere already: that is where the summary goes
+        assert!(!asks("send the board members a recap of donations", true));
+        assert!(!asks("put a short summary in the sheet", true));
+        // a record's note, a tool's digest, a tool as the recipient
+        for text in [
+            "translate it and add the translation as a private note",
+            "flag ghost orders by adding an order note",
+            "the headlines go into a Google Doc digest",
+            "send it to the editor in Notion",
+            "give our front desk a url they can open",
+            "write a one paragraph summary into the HubSpot deal",
+        ] {
+            assert!(!asks(text, false), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_team_ask_is_the_teams_unless_a_person_is_nearer() {
+        let lang = Language::builtin().unwrap();
+        let team = |text: &str| {
+            let toks = tokenize(text);
+            team_ask(&lang, &toks, &Exclusions::default(), &[], 0).is_some()
+        };
+        assert!(team("text me and notify my team"));
+        assert!(team("let the support team know about each new ticket"));
+        assert!(!team(
+            "i want to hear about it whenever a review shows up for us"
+        ));
+        assert!(!team("let me know about each new ticket"));
     }
 
     #[test]
@@ -211,6 +342,44 @@ mod tests {
             (
                 "people who booked a class should get a reminder text",
                 Some("SMS"),
+            ),
+            // asks in words of informing, and the audience nearest the ask
+            ("the IT folks should be told", Some("team chat")),
+            ("the product team needs to see it", Some("team chat")),
+            ("when a sale comes in, give me a little ping", Some("email")),
+            ("when the build fails, make noise", Some("email")),
+            (
+                "i want to hear about it whenever a review shows up for us",
+                Some("email"),
+            ),
+            (
+                "the owner should find out at once, she is usually on her phone",
+                Some("SMS"),
+            ),
+            ("give me a heads up on my phone", Some("SMS")),
+            (
+                "every monday, a digest of the traffic for the marketing group",
+                Some("team chat"),
+            ),
+            ("tell the kitchen when an order comes in", Some("team chat")),
+            ("text our patients a reminder", Some("SMS")),
+            // a person or group handed something, with nothing else to write to
+            (
+                "send the volunteers a note listing the open shifts",
+                Some("email"),
+            ),
+            (
+                "get the attendee list to the events coordinator",
+                Some("email"),
+            ),
+            ("send the sales team the leaderboard", Some("team chat")),
+            // ... and what asks for nothing
+            ("get the hours from the tracker", None),
+            ("send the invoice to the accounting system", None),
+            ("flag ghost orders by adding an order note", None),
+            (
+                "summarize the threads in the legal inbox and send the summary to the partners",
+                Some("email"),
             ),
         ];
         for (text, want) in cases {

@@ -31,6 +31,12 @@ pub(super) fn names_product(
         return true;
     }
     let next_after = w.after.iter().any(|a| a == next);
+    // "remind the owner in Teams at 9am": a capital inside a sentence right after a
+    // preposition names the product, whatever follows
+    if w.capital && w.before.iter().any(|b| b == prev) && capitalised_inside_sentence(toks, i, text)
+    {
+        return true;
+    }
     // "post it in teams in the marketing channel": right after a preposition, a name may be
     // followed by another one
     let chained = w.before.iter().any(|b| b == prev) && w.before.iter().any(|b| b == next);
@@ -54,6 +60,48 @@ pub(super) fn names_product(
         .unwrap_or("");
     w.before.iter().any(|b| b == before)
 }
+
+/// Whether the need phrase at tokens `i..i + len` is a named tool's own thing: one of
+/// `owned_nouns` right after the tool's name with at most `OWNED_GAP` words and no punctuation
+/// between ("the Notion changelog database", "the Google Sheet forecast"), or before one of
+/// `owned_via` and the tool's name ("a ticket in Jira"). Such a phrase asks for no other tool.
+pub(super) fn owned_by_tool(
+    lang: &Language,
+    toks: &[Tok],
+    text: &str,
+    ms: &[Mention],
+    i: usize,
+    len: usize,
+) -> bool {
+    let e = &lang.entities;
+    if !e
+        .owned_nouns
+        .iter()
+        .any(|p| p.len() == len && super::language::phrase_at(toks, i, p))
+    {
+        return false;
+    }
+    let plain = |a: usize, b: usize| {
+        text[toks[a].end..toks[b].start]
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '-' | '\'' | '’'))
+    };
+    let after_name = ms.iter().any(|m| {
+        let end = m.at + m.len;
+        end <= i && i - end <= OWNED_GAP && (end - 1..i).all(|k| plain(k, k + 1))
+    });
+    let before_name = toks
+        .get(i + len)
+        .is_some_and(|t| e.owned_via.contains(&t.w))
+        && {
+            let next = (i + len + 1..toks.len()).find(|&j| !e.skip_before.contains(&toks[j].w));
+            next.is_some_and(|j| ms.iter().any(|m| m.at == j))
+        };
+    after_name || before_name
+}
+
+/// The most words between a tool's name and a noun that is its own thing.
+const OWNED_GAP: usize = 2;
 
 /// Whether token `i` starts its sentence and a colon follows it ("notion: add a page").
 fn labels(toks: &[Tok], i: usize, text: &str) -> bool {
@@ -363,6 +411,10 @@ mod tests {
             ("measure it in square feet", &[]),
             ("our sales teams in EMEA", &[]),
             ("a box in the corner", &[]),
+            // a capital after a preposition, whatever follows
+            ("remind the owner in Teams at 9am", &["microsoft_teams"]),
+            ("the teams at the office", &[]),
+            ("remind the owner in teams at 9am", &[]),
             // more names that are words
             ("people in the customer segment 'lapsed'", &[]),
             (
@@ -401,5 +453,37 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(named(text), *want, "{text}");
         }
+    }
+
+    #[test]
+    fn a_need_noun_of_a_named_tool_is_that_tools_own() {
+        let catalog = Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap().learn_names(&catalog);
+        let owned = |text: &str, phrase: &str| {
+            let toks = tokenize(text);
+            let ms = mentions(&catalog, &lang, &toks, text);
+            let pw: Vec<&str> = phrase.split(' ').collect();
+            let i = super::super::find_phrase(&toks, &pw, 0, toks.len()).unwrap();
+            owned_by_tool(&lang, &toks, text, &ms, i, pw.len())
+        };
+        assert!(owned("log it in our Notion changelog database", "database"));
+        assert!(owned(
+            "sync new deals to the Google Sheet forecast",
+            "forecast"
+        ));
+        assert!(owned("add them to the Airtable crm base", "crm"));
+        assert!(owned("open a ticket in Jira SEC", "ticket"));
+        assert!(owned("back up the WordPress database to S3", "database"));
+        // apart, after punctuation, or a noun the tool does not own
+        assert!(!owned(
+            "copy the Stripe charges into our database",
+            "database"
+        ));
+        assert!(!owned("when a Jira issue closes, open a ticket", "ticket"));
+        assert!(!owned(
+            "post it to Slack, then check the forecast",
+            "forecast"
+        ));
+        assert!(!owned("a ticket for each Jira issue", "ticket"));
     }
 }

@@ -196,6 +196,41 @@ pub(crate) struct DeliveryWords {
     pub replaces_needs: Vec<String>,
     pub satisfied_by: Vec<String>,
     pub noun_uses: NounUses,
+    /// Asks that are message nouns ("a digest", "a daily note"): asks after a determiner too.
+    pub message_nouns: MessageNouns,
+    /// "send the volunteers a note", "get the list to the coordinator": a handing-over verb
+    /// whose clause names a person or group.
+    pub handover: Handover,
+    /// Audiences that name a medium ("on my phone"), which outrank a person ("me").
+    pub media: Vec<String>,
+}
+
+/// `message_nouns` of `data/language/delivery.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct MessageNouns {
+    pub nouns: Vec<String>,
+    pub openers: Vec<String>,
+    pub vetoes: Vec<String>,
+    /// Words before a tool that receives the noun ("a summary into the HubSpot deal").
+    pub destinations: Vec<String>,
+    pub reach: usize,
+}
+
+/// `handover` of `data/language/delivery.json`.
+#[derive(Debug, Clone)]
+pub(crate) struct Handover {
+    pub verbs: Vec<String>,
+    pub recipients: Vec<Phrase>,
+    pub reach: usize,
+    pub destinations: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct HandoverEntry {
+    verbs: Vec<String>,
+    recipients: Vec<String>,
+    reach: usize,
+    destinations: Vec<String>,
 }
 
 /// Channel words used as nouns ("the customer email", "an email address").
@@ -236,6 +271,9 @@ struct DeliveryFile {
     replaces_needs: Vec<String>,
     satisfied_by: Vec<String>,
     noun_uses: NounUses,
+    message_nouns: MessageNouns,
+    handover: HandoverEntry,
+    media: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -407,6 +445,10 @@ pub(crate) struct OrdinaryWord {
 pub(crate) struct EntityRules {
     /// Words that, hyphenated after a name, make it a likeness ("GitHub-style").
     pub imitation: Vec<String>,
+    /// Need phrases that, right after a tool's name or before `owned_via` and a tool's name,
+    /// are that tool's own thing ("the Notion changelog database", "a ticket in Jira").
+    pub owned_nouns: Vec<Phrase>,
+    pub owned_via: Vec<String>,
     /// Written forms that name a tool (`r/` → Reddit).
     pub prefixes: Vec<(String, String)>,
     /// Words that join the items of a list ("slack, teams and zoom").
@@ -435,6 +477,8 @@ struct PreferencesFile {
 #[derive(Deserialize)]
 struct EntitiesFile {
     imitation: Vec<String>,
+    owned_nouns: Vec<String>,
+    owned_via: Vec<String>,
     list_joins: Vec<String>,
     list_labels: Vec<String>,
     skip_before: Vec<String>,
@@ -602,6 +646,9 @@ pub(crate) struct Capability {
     pub objects: Vec<Phrase>,
     /// The most words between the verb and the object.
     pub window: usize,
+    /// Phrases that, within the window of the verb, say the opposite direction ("spoken" but
+    /// "into a written ticket" is speech to text, not text to speech).
+    pub unless: Vec<Phrase>,
 }
 
 #[derive(Deserialize)]
@@ -615,6 +662,8 @@ struct CapabilityEntry {
     verbs: Vec<String>,
     objects: Vec<String>,
     window: usize,
+    #[serde(default)]
+    unless: Vec<String>,
 }
 
 /// `data/language/grammar.json`: function words and small vocabularies the stages share.
@@ -758,6 +807,14 @@ impl Language {
                 replaces_needs: del.replaces_needs,
                 satisfied_by: del.satisfied_by,
                 noun_uses: del.noun_uses,
+                message_nouns: del.message_nouns,
+                media: del.media,
+                handover: Handover {
+                    verbs: del.handover.verbs,
+                    recipients: phrases(&del.handover.recipients),
+                    reach: del.handover.reach,
+                    destinations: del.handover.destinations,
+                },
             },
             policy: pol.categories()?,
             data: DataWords {
@@ -785,6 +842,8 @@ impl Language {
                 .collect(),
             entities: EntityRules {
                 imitation: ent.imitation.clone(),
+                owned_nouns: phrases(&ent.owned_nouns),
+                owned_via: ent.owned_via.clone(),
                 prefixes: ent
                     .prefixes
                     .iter()
@@ -808,6 +867,7 @@ impl Language {
                     verbs: phrases(&c.verbs),
                     objects: phrases(&c.objects),
                     window: c.window,
+                    unless: phrases(&c.unless),
                 })
                 .collect(),
             grammar,

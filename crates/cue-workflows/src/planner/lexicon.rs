@@ -16,11 +16,26 @@ pub(crate) fn respell(lang: &Language, prompt: &str, speech: bool) -> String {
     let mut i = 0;
     'piece: while i < pieces.len() {
         for f in lang.spoken.iter().filter(|f| speech || !f.speech_only) {
-            // each piece holds one word of the phrase ("drop box," but not "drop-box")
-            let n = f.say.len();
-            let fits = i + n <= pieces.len()
-                && (0..n).all(|k| cores[i + k].len() == 1 && cores[i + k][0] == f.say[k]);
-            if !fits {
+            // each piece holds one word of the phrase ("drop box," but not "drop-box"), or
+            // several across an apostrophe
+            // the pieces whose words are the phrase's, in order ("what's app": two pieces,
+            // three words)
+            let mut n = 0;
+            let mut said = 0;
+            while said < f.say.len() && i + n < pieces.len() {
+                let core = &cores[i + n];
+                // a piece of several words only across an apostrophe, never a hyphen
+                let joined = core.len() > 1 && !pieces[i + n].contains(['\'', '’']);
+                if core.is_empty()
+                    || joined
+                    || f.say.get(said..said + core.len()) != Some(core.as_slice())
+                {
+                    break;
+                }
+                said += core.len();
+                n += 1;
+            }
+            if said != f.say.len() || n == 0 {
                 continue;
             }
             let first = pieces[i];
@@ -131,6 +146,8 @@ mod tests {
                 "the sharepoint library, dropbox and google drive",
             ),
             ("my o three sixty five inbox", "my outlook inbox"),
+            ("ping me on what's app.", "ping me on whatsapp."),
+            ("the xl sheet on one drive", "the excel sheet on onedrive"),
             // ordinary words dictation splits, which the policy and trigger stages read whole
             (
                 "save the pass words and user names they type",

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::language::Language;
 use super::negation::Exclusions;
 use super::params::extract_params;
-use super::{Prompt, Source, capabilities, delivery, find_phrase};
+use super::{Prompt, Source, capabilities, delivery, entities, find_phrase};
 use crate::WorkflowError;
 use crate::catalog::{Catalog, Need, Role, Tool};
 use crate::model::{Condition, Delivery, Step, TriggerKind};
@@ -149,13 +149,19 @@ pub(super) fn need_draft(
     if n.not_in_trigger && trigger_tool.is_some_and(|t| catalog.tool_at(t).id == n.default) {
         return None;
     }
-    // a candidate already in the plan meets the need
+    // a candidate already in the plan meets the need, unless its step does something else
+    // (OpenAI writing a summary transcribes nothing)
     let in_plan = |id: &String| {
         catalog
             .tools
             .iter()
             .position(|t| t.id == *id)
-            .is_some_and(|i| Some(i) == trigger_tool || drafts.iter().any(|d| d.tool == i))
+            .is_some_and(|i| {
+                let other_work = |d: &Draft| {
+                    catalog.tool_at(i).action(&n.action).is_some() && d.action != n.action
+                };
+                Some(i) == trigger_tool || drafts.iter().any(|d| d.tool == i && !other_work(d))
+            })
     };
     if std::iter::once(&n.default)
         .chain(&n.alternatives)
@@ -339,7 +345,8 @@ pub(super) fn drafts(
                 let mut from = start;
                 while let Some(i) = find_phrase(toks, &pw, from, toks.len()) {
                     let noun = pw.len() == 1 && lang.delivery.noun_uses.noun_at(toks, i);
-                    if !masked[i] && !excl.negated(i) && !noun {
+                    let owned = entities::owned_by_tool(lang, toks, text, ms, i, pw.len());
+                    if !masked[i] && !excl.negated(i) && !noun && !owned {
                         return Some(i);
                     }
                     from = i + 1;
@@ -351,9 +358,13 @@ pub(super) fn drafts(
         drafts.extend(draft_for(n, &drafts, at, assumptions));
     }
     // a message asked for without a channel ("let me know", "notify the team")
-    let cats = used_categories(&drafts);
-    if !cats.iter().any(|c| lang.delivery.satisfied_by.contains(c))
-        && let Some((need_ids, at)) = delivery::unnamed_channel(lang, toks, excl, masked, trig_end)
+    let delivers = used_categories(&drafts)
+        .iter()
+        .any(|c| lang.delivery.satisfied_by.contains(c));
+    let writes = drafts.iter().any(|d| d.role == Role::Write);
+    if !delivers
+        && let Some((need_ids, at)) =
+            delivery::unnamed_channel(lang, toks, excl, masked, trig_end, writes)
     {
         // the first audience whose channel is not excluded
         let chosen = need_ids.iter().find_map(|id| {
@@ -535,4 +546,32 @@ pub(super) fn build(
     }
 
     Ok((steps, trigger_params))
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use crate::{Engine, GenerateRequest};
+
+    fn steps(prompt: &str) -> Vec<(String, String)> {
+        let plan = Engine::new()
+            .unwrap()
+            .plan(&GenerateRequest::text(prompt))
+            .unwrap();
+        plan.steps.into_iter().map(|s| (s.tool, s.action)).collect()
+    }
+
+    #[test]
+    fn a_tool_doing_other_work_does_not_meet_a_need() {
+        // OpenAI writing the summary transcribes nothing: the recordings still need it
+        let s = steps(
+            "Take the call recordings in Google Drive, transcribe them, and write a one-paragraph summary into the HubSpot deal.",
+        );
+        assert!(s.iter().any(|(_, a)| a == "transcribe"), "{s:?}");
+        assert!(s.iter().any(|(_, a)| a == "generate_text"), "{s:?}");
+        // a named tool that does the need's own work meets it
+        let s = steps("Use OpenAI to transcribe each voicemail and post the text to Slack");
+        assert!(!s.iter().any(|(t, _)| t == "amazon_transcribe"), "{s:?}");
+        assert!(s.iter().any(|(t, _)| t == "openai"), "{s:?}");
+    }
 }
