@@ -691,32 +691,34 @@ mod tests {
     use super::*;
     use crate::{Engine, GenerateRequest};
 
+    /// A plan with no steps whose trigger is `tool`'s `event`, delivered to the function's URL.
+    fn webhook_plan(tool: &str, event: &str) -> crate::model::Plan {
+        crate::model::Plan {
+            name: String::new(),
+            summary: String::new(),
+            trigger: crate::model::Trigger {
+                kind: crate::model::TriggerKind::AppEvent,
+                delivery: Delivery::Http,
+                schedule_expression: None,
+                timezone: None,
+                description: String::new(),
+                tool: Some(tool.to_owned()),
+                event: Some(event.to_owned()),
+                params: std::collections::BTreeMap::new(),
+                filter: None,
+            },
+            steps: Vec::new(),
+            tools: Vec::new(),
+            assumptions: Vec::new(),
+        }
+    }
+
     #[test]
     fn a_documented_item_is_found_through_list_indexes() {
         let engine = Engine::new().unwrap();
         let tool = engine.catalog().tool("facebook").unwrap();
         let event = tool.events.iter().find(|e| e.id == "lead").unwrap();
-        let item = sample_item(
-            &crate::model::Plan {
-                name: String::new(),
-                summary: String::new(),
-                trigger: crate::model::Trigger {
-                    kind: crate::model::TriggerKind::AppEvent,
-                    delivery: Delivery::Http,
-                    schedule_expression: None,
-                    timezone: None,
-                    description: String::new(),
-                    tool: Some("facebook".into()),
-                    event: Some("lead".into()),
-                    params: std::collections::BTreeMap::new(),
-                    filter: None,
-                },
-                steps: Vec::new(),
-                tools: Vec::new(),
-                assumptions: Vec::new(),
-            },
-            Some(event),
-        );
+        let item = sample_item(&webhook_plan("facebook", "lead"), Some(event));
         assert_eq!(item["leadgen_id"], json!("LEADGEN_ID"), "{item}");
     }
 
@@ -728,24 +730,7 @@ mod tests {
             for event in tool.events.iter().filter(|e| e.batch.is_some()) {
                 let item = json!({"id": "ITEM_1"});
                 let (_, body) = http_delivery(
-                    &crate::model::Plan {
-                        name: String::new(),
-                        summary: String::new(),
-                        trigger: crate::model::Trigger {
-                            kind: crate::model::TriggerKind::AppEvent,
-                            delivery: Delivery::Http,
-                            schedule_expression: None,
-                            timezone: None,
-                            description: String::new(),
-                            tool: Some(tool.id.clone()),
-                            event: Some(event.id.clone()),
-                            params: std::collections::BTreeMap::new(),
-                            filter: None,
-                        },
-                        steps: Vec::new(),
-                        tools: Vec::new(),
-                        assumptions: Vec::new(),
-                    },
+                    &webhook_plan(&tool.id, &event.id),
                     Some((tool, event)),
                     item,
                 );
