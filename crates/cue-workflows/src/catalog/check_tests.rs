@@ -87,6 +87,17 @@ fn every_event_and_read_action_documents_its_fields() {
     }
 }
 
+/// Hacker News' `top_stories`, a read action whose records have documented fields.
+fn top_stories(c: &mut Catalog) -> &mut super::Action {
+    let Some(hn) = c.tools.iter_mut().find(|t| t.id == "hacker_news") else {
+        panic!("hacker_news");
+    };
+    let Some(a) = hn.actions.iter_mut().find(|a| a.id == "top_stories") else {
+        panic!("top_stories");
+    };
+    a
+}
+
 #[test]
 fn an_event_or_read_without_fields_is_refused() {
     let mut c = catalog();
@@ -104,12 +115,7 @@ fn an_event_or_read_without_fields_is_refused() {
     );
 
     let mut c = catalog();
-    let Some(hn) = c.tools.iter_mut().find(|t| t.id == "hacker_news") else {
-        panic!("hacker_news");
-    };
-    let Some(a) = hn.actions.iter_mut().find(|a| a.id == "top_stories") else {
-        panic!("top_stories");
-    };
+    let a = top_stories(&mut c);
     a.fields.clear();
     let err = error_of(c);
     assert!(
@@ -119,12 +125,7 @@ fn an_event_or_read_without_fields_is_refused() {
 
     // records the user names are documented by saying so
     let mut c = catalog();
-    let Some(hn) = c.tools.iter_mut().find(|t| t.id == "hacker_news") else {
-        panic!("hacker_news");
-    };
-    let Some(a) = hn.actions.iter_mut().find(|a| a.id == "top_stories") else {
-        panic!("top_stories");
-    };
+    let a = top_stories(&mut c);
     a.fields.clear();
     a.own_fields = Some("the user's own columns".to_owned());
     assert!(super::Catalog::new(c.tools, c.needs).is_ok());

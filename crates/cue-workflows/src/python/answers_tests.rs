@@ -86,6 +86,18 @@ pub(super) fn generate(engine: &Engine, plan: Plan) -> Generated {
     g
 }
 
+/// The module of `tool`'s webhook `event` handed to one Slack post (the webhook tests' plan).
+pub(super) fn webhook_to_slack(engine: &Engine, tool: &str, event: &str) -> Generated {
+    generate(
+        engine,
+        plan(
+            engine,
+            Some((tool, event, Delivery::Http)),
+            &[("slack", "post_message")],
+        ),
+    )
+}
+
 /// Runs `script` with the generated module loaded as `module`; `None` without python3.
 pub(super) fn run(g: &Generated, script: &str) -> Option<String> {
     if Command::new("python3").arg("--version").output().is_err() {
@@ -428,14 +440,7 @@ def square_event(body, signed_url, key):
 #[test]
 fn square_orders_are_fetched_and_signed_urls_match_with_or_without_the_final_slash() {
     let engine = Engine::new().unwrap();
-    let g = generate(
-        &engine,
-        plan(
-            &engine,
-            Some(("square", "order_created", Delivery::Http)),
-            &[("slack", "post_message")],
-        ),
-    );
+    let g = webhook_to_slack(&engine, "square", "order_created");
     run(
         &g,
         &format!(
@@ -569,14 +574,7 @@ fn whatsapp_notifications_use_a_template_and_replies_carry_the_window_caveat() {
 #[test]
 fn a_match_of_several_values_runs_on_each_and_skips_the_rest() {
     let engine = Engine::new().unwrap();
-    let g = generate(
-        &engine,
-        plan(
-            &engine,
-            Some(("stripe", "subscription", Delivery::Http)),
-            &[("slack", "post_message")],
-        ),
-    );
+    let g = webhook_to_slack(&engine, "stripe", "subscription");
     run(
         &g,
         r#"
@@ -677,14 +675,7 @@ assert calls[1][1]["Authorization"] == "Bearer zat", calls[1]
 #[test]
 fn every_notification_of_a_batched_delivery_is_matched_and_handed_on() {
     let engine = Engine::new().unwrap();
-    let pandadoc = generate(
-        &engine,
-        plan(
-            &engine,
-            Some(("pandadoc", "document_completed", Delivery::Http)),
-            &[("slack", "post_message")],
-        ),
-    );
+    let pandadoc = webhook_to_slack(&engine, "pandadoc", "document_completed");
     // PandaDoc: the body is a list of notifications, signed in `?signature=`
     run(
         &pandadoc,
@@ -711,14 +702,7 @@ assert "skipped" in answer["body"] and len(seen) == 2, (answer, seen)
 "#,
     );
     // Meta: entry[].changes[], each leadgen change fetched; other fields and objects skipped
-    let facebook = generate(
-        &engine,
-        plan(
-            &engine,
-            Some(("facebook", "lead", Delivery::Http)),
-            &[("slack", "post_message")],
-        ),
-    );
+    let facebook = webhook_to_slack(&engine, "facebook", "lead");
     run(
         &facebook,
         r#"
@@ -751,14 +735,7 @@ assert "skipped" in answer["body"] and len(seen) == 2, (answer, seen)
 "#,
     );
     // Asana: {events: [...]}, only the task additions of a mixed batch run
-    let asana = generate(
-        &engine,
-        plan(
-            &engine,
-            Some(("asana", "task_created", Delivery::Http)),
-            &[("slack", "post_message")],
-        ),
-    );
+    let asana = webhook_to_slack(&engine, "asana", "task_created");
     run(
         &asana,
         r#"
@@ -838,14 +815,7 @@ assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", sent), sent
 #[test]
 fn a_webhook_signed_with_a_json_web_token_is_checked_claim_by_claim() {
     let engine = Engine::new().unwrap();
-    let g = generate(
-        &engine,
-        plan(
-            &engine,
-            Some(("netlify", "deploy", Delivery::Http)),
-            &[("slack", "post_message")],
-        ),
-    );
+    let g = webhook_to_slack(&engine, "netlify", "deploy");
     assert!(
         !g.code.contains("NETLIFY_WEBHOOK_TOKEN"),
         "no URL secret any more"
@@ -911,14 +881,7 @@ fn pinterest_descriptions_and_telegram_texts_are_cut_to_their_documented_limits(
 #[test]
 fn a_match_on_presence_runs_new_messages_and_skips_other_updates() {
     let engine = Engine::new().unwrap();
-    let g = generate(
-        &engine,
-        plan(
-            &engine,
-            Some(("telegram", "message", Delivery::Http)),
-            &[("slack", "post_message")],
-        ),
-    );
+    let g = webhook_to_slack(&engine, "telegram", "message");
     run(
         &g,
         r#"
@@ -967,14 +930,7 @@ fn a_mailchimp_campaign_step_says_it_leaves_a_draft_unsent() {
 #[test]
 fn a_secret_sent_in_the_body_is_checked_and_never_handed_on() {
     let engine = Engine::new().unwrap();
-    let g = generate(
-        &engine,
-        plan(
-            &engine,
-            Some(("figma", "file_comment", Delivery::Http)),
-            &[("slack", "post_message")],
-        ),
-    );
+    let g = webhook_to_slack(&engine, "figma", "file_comment");
     assert!(
         !g.code.contains("FIGMA_WEBHOOK_TOKEN"),
         "no URL secret any more"
