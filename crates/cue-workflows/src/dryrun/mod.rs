@@ -17,6 +17,7 @@
 //! reporting failed batch items) and every call matched its action.
 
 pub mod events;
+mod records;
 pub mod simulator;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -313,8 +314,8 @@ fn environment(
     env
 }
 
-/// Routes for the plan's tools (every tool for code without a plan), with the records of the
-/// answers a conditioned step reads made to satisfy its condition.
+/// Routes for the plan's tools (every tool for code without a plan), with the records every
+/// step reads prepared so that it runs (`records`).
 pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
     let Some(plan) = plan else {
         return Simulator::for_tools(catalog.tools());
@@ -324,76 +325,7 @@ pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
     ids.sort_unstable();
     ids.dedup();
     let mut sim = Simulator::for_tools(ids.iter().filter_map(|id| catalog.tool(id)));
-    // Records a read step answers carry the fields later steps read.
-    let fields = events::fields_read(catalog, plan);
-    for step in &plan.steps {
-        let Some(action) = events::step_action(catalog, step) else {
-            continue;
-        };
-        if action.role == crate::catalog::Role::Write {
-            continue;
-        }
-        let path = action.records.clone().unwrap_or_default();
-        if let Some(route) = sim.route_mut(&step.tool, &step.action) {
-            for record in simulator::records_mut(&mut route.answer.body, &path) {
-                for name in &fields {
-                    events::add_field(record, name);
-                }
-                events::refer_to_files(record, &action.fields);
-            }
-        }
-        // a listed record completed by a detail call (Gmail's `messages.get`) is that answer
-        if let Some(detail) = &action.detail
-            && let Some(route) = sim.route_mut(&step.tool, &format!("{}.detail", step.action))
-        {
-            let path = detail.record.clone().unwrap_or_default();
-            for record in simulator::records_mut(&mut route.answer.body, &path) {
-                for name in &fields {
-                    events::add_field(record, name);
-                }
-                events::refer_to_files(record, &action.fields);
-            }
-        }
-    }
-    // An id-only delivery's record comes from the event's detail call (a BigCommerce product,
-    // a Square payment): that answer is the item the trigger's filter and steps read.
-    if let Some(tool) = plan.trigger.tool.as_deref().and_then(|t| catalog.tool(t))
-        && let Some(event) = tool
-            .events
-            .iter()
-            .find(|e| Some(e.id.as_str()) == plan.trigger.event.as_deref())
-        && let Some(detail) = &event.detail
-        && let Some(route) = sim.route_mut(&tool.id, &format!("{}.detail", event.id))
-    {
-        let path = detail.record.clone().unwrap_or_default();
-        for record in simulator::records_mut(&mut route.answer.body, &path) {
-            for name in &fields {
-                events::add_field(record, name);
-            }
-            events::refer_to_files(record, &event.fields);
-            for c in events::trigger_conditions(plan) {
-                events::satisfy(record, c);
-            }
-        }
-    }
-    // A step's condition reads the records of the latest step before it that produced any.
-    for (i, step) in plan.steps.iter().enumerate() {
-        let Some(condition) = &step.condition else {
-            continue;
-        };
-        let source = plan.steps[..i].iter().rev().find_map(|s| {
-            let action = catalog.tool(&s.tool)?.action(&s.action)?;
-            (action.role != crate::catalog::Role::Write).then_some((s, action))
-        });
-        if let Some((s, action)) = source
-            && let Some(route) = sim.route_mut(&s.tool, &s.action)
-        {
-            let path = action.records.clone().unwrap_or_default();
-            for record in simulator::records_mut(&mut route.answer.body, &path) {
-                events::satisfy(record, condition);
-            }
-        }
-    }
+    records::prepare(&mut sim, catalog, plan);
     sim
 }
 
