@@ -848,4 +848,17 @@ async fn a_leads_answers_are_read_by_their_names() {
         serde_json::json!(["a@example.com", null, "pro"]),
         "{out:#?}"
     );
+
+    // conditions read the answers the same way, by the whole name (any case), not a part of it
+    let lead = "{'field_data': [{'name': 'Budget', 'values': ['6000']}, {'name': 'email', 'values': ['a@example.com']}]}";
+    let code = format!(
+        "{}\n\ndef lambda_handler(event, context):\n    lead = {lead}\n    return [_matches(lead, 'budget', '>', '5000'), _matches(lead, 'budget', '<', '5000'), _matches(lead, 'mail', '==', 'a@example.com'), _matches({{'line_items': [{{'name': 'Mug', 'price': 3}}]}}, 'price', '>', '1')]\n",
+        g.code
+    );
+    let out = sandbox().await.run(job(&code)).await.unwrap();
+    assert_eq!(
+        out.result,
+        serde_json::json!([true, false, false, false]),
+        "{out:#?}"
+    );
 }
