@@ -662,6 +662,14 @@ async fn a_file_a_record_refers_to_is_fetched_before_it_is_sent() {
             "google_drive",
             ("pandadoc", "PANDADOC_API_KEY"),
         ),
+        // a file shared in a message: its url_private_download, with the bot token; the
+        // message is one record, not a list of its `files`
+        (
+            "when someone shares a file in the #design channel on slack save it to google drive",
+            "files.slack.com/files-pri/",
+            "google_drive",
+            ("slack", "SLACK_BOT_TOKEN"),
+        ),
     ] {
         let (g, run) = generate_and_run(prompt).await;
         assert!(run.ok, "{prompt}: {run:#?}\n{}", g.code);
