@@ -504,7 +504,7 @@ pub(crate) fn add_field(record: &mut Value, name: &str) {
     } else if has(&["phone", "mobile"]) || n == "to" || n == "from" {
         json!("+15555550100")
     } else if has(&["url", "link", "image", "file", "href"]) {
-        json!("https://example.com/sample.pdf")
+        json!(super::simulator::SAMPLE_FILE_URL)
     } else if n.starts_with("first") {
         json!("Ada")
     } else if n.starts_with("last") {

@@ -182,6 +182,7 @@ impl Simulator {
         for tool in tools {
             routes.extend(tool_routes(tool));
         }
+        routes.push(sample_file_route());
         // most specific first, so the harness's first match is the right one: the longest
         // literal path, then the most fixed query parameters
         routes.sort_by_key(|r| {
@@ -387,6 +388,32 @@ fn detail_route(tool: &Tool, base_url: &str, id: &str, d: &Detail, fields: &[Fie
 
 /// The bytes of a sample file the simulator answers for a file reference.
 pub(crate) const SAMPLE_FILE: &str = "%PDF-1.4\n% a sample file from Cue's dry run\n%%EOF\n";
+
+/// Where a sample record made up here says its file is (a `url` or `file_url` field no
+/// vendor documents the form of): the simulator serves the sample file there, as the
+/// record's own host would.
+pub(crate) const SAMPLE_FILE_URL: &str = "https://example.com/sample.pdf";
+
+/// The route serving [`SAMPLE_FILE`] at [`SAMPLE_FILE_URL`] (tool `dry_run`: no vendor's).
+fn sample_file_route() -> Route {
+    let template = UrlTemplate::parse(SAMPLE_FILE_URL);
+    Route {
+        tool: "dry_run".to_owned(),
+        action: "sample_file".to_owned(),
+        target: Target::Http {
+            method: "GET".to_owned(),
+            pattern: template.regex(),
+            query: BTreeMap::new(),
+        },
+        answer: Answer {
+            status: 200,
+            body: json!(SAMPLE_FILE),
+            headers: [("Content-Type".to_owned(), "application/pdf".to_owned())].into(),
+        },
+        template: Some(template),
+        required: Vec::new(),
+    }
+}
 
 /// One route per file a tool's records refer to (`file` on an event's or a read action's
 /// field), answering a sample file the way the vendor does: the bytes themselves, JSON holding
@@ -797,6 +824,25 @@ mod tests {
                     assert!(route.is_some(), "{}.{}", tool.id, action.id);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_sample_file_is_served_where_sample_records_say_it_is_and_nowhere_else() {
+        let sim = Simulator::for_tools([]);
+        let served = sim
+            .identify(&call("GET", SAMPLE_FILE_URL, Value::Null))
+            .unwrap();
+        assert_eq!(served.answer.body, json!(SAMPLE_FILE));
+        for (method, url) in [
+            ("GET", "https://example.com/your-url"),
+            ("GET", "https://example.com/sample.pdf/more"),
+            ("POST", SAMPLE_FILE_URL),
+        ] {
+            assert!(
+                sim.identify(&call(method, url, Value::Null)).is_none(),
+                "{method} {url}"
+            );
         }
     }
 
