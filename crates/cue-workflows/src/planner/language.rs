@@ -685,6 +685,11 @@ pub(crate) struct MessageWords {
     pub says: Vec<String>,
     /// Markers after which what to remember follows.
     pub reminds: Vec<String>,
+    /// Words that ask for a reminder ("remind everyone in #finance to …", "a reminder in
+    /// Slack to …"): what to do follows the first `to` that does not name whom or where.
+    pub remind_words: Vec<String>,
+    /// Words after such a `to` that name whom or where, not what to do ("to the team").
+    pub addressees: Vec<String>,
     /// Where an unquoted message ends, with their spaces.
     pub ends: Vec<String>,
 }

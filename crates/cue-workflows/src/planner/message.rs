@@ -15,8 +15,68 @@ use super::language::MessageWords;
 /// The longest message kept, in characters.
 const MAX_CHARS: usize = 300;
 
-/// The message dictated in `text`, if any.
-pub(super) fn dictated(words: &MessageWords, text: &str) -> Option<String> {
+/// How far past a remind word its `to` may be ("remind everyone in the #finance Slack
+/// channel to …": seven words).
+const REMIND_REACH: usize = 10;
+
+/// Where what to do starts after a remind word ("remind everyone in #finance to submit …"):
+/// the first `to` within the sentence and [`REMIND_REACH`] words whose next word names
+/// neither whom nor where (an addressee, a #channel or @name, a tool: `is_tool`), with the
+/// place of the remind word.
+pub(super) fn reminder_start(
+    words: &MessageWords,
+    text: &str,
+    is_tool: &dyn Fn(&str) -> bool,
+) -> Option<(usize, usize)> {
+    let toks = crate::text::tokenize(text);
+    let ends_sentence = |a: usize, b: usize| text[a..b].contains(['.', '!', '?', ';', '\n']);
+    for (i, t) in toks.iter().enumerate() {
+        if !words.remind_words.iter().any(|w| *w == t.w) {
+            continue;
+        }
+        for j in i + 1..toks.len().min(i + 1 + REMIND_REACH) {
+            if ends_sentence(toks[j - 1].end, toks[j].start) {
+                break;
+            }
+            let Some(next) = toks.get(j + 1) else {
+                break;
+            };
+            let place = text[toks[j].end..next.start].contains(['#', '@'])
+                || words.addressees.iter().any(|w| *w == next.w)
+                || is_tool(&next.w);
+            if toks[j].w == "to" && !place && !ends_sentence(toks[j].end, next.start) {
+                return Some((t.start, next.start));
+            }
+        }
+    }
+    None
+}
+
+/// The byte range of what a reminder asks people to do ("remind everyone in #finance to
+/// submit expenses in Expensify" → "submit expenses in Expensify"), unquoted, up to where an
+/// unquoted message ends.
+pub(super) fn reminder_body(
+    words: &MessageWords,
+    text: &str,
+    is_tool: &dyn Fn(&str) -> bool,
+) -> Option<(usize, usize)> {
+    let (_, start) = reminder_start(words, text, is_tool)?;
+    let rest = &text[start..];
+    let lower = rest.to_lowercase();
+    let body = if lower.len() == rest.len() {
+        unquoted(&words.ends, rest, &lower)
+    } else {
+        unquoted(&[], rest, rest)
+    };
+    Some((start, start + body.len()))
+}
+
+/// The message dictated in `text`, if any (`is_tool`: whether a word starts a tool's name).
+pub(super) fn dictated(
+    words: &MessageWords,
+    text: &str,
+    is_tool: &dyn Fn(&str) -> bool,
+) -> Option<String> {
     let lower = text.to_lowercase();
     // lower-casing can change byte lengths; then only quoted messages are looked for
     let same_offsets = lower.len() == text.len();
@@ -25,15 +85,16 @@ pub(super) fn dictated(words: &MessageWords, text: &str) -> Option<String> {
         .iter()
         .map(|m| (m.as_str(), false))
         .chain(words.reminds.iter().map(|m| (m.as_str(), true)));
+    let found = markers
+        .filter_map(|(marker, remind)| {
+            find_word(&lower, marker).map(|at| (at, at + marker.len(), remind))
+        })
+        .chain(reminder_start(words, text, is_tool).map(|(at, body)| (at, body, true)));
     let mut best: Option<(usize, String)> = None;
-    for (marker, remind) in markers {
-        let Some(at) = find_word(&lower, marker) else {
-            continue;
-        };
+    for (at, after, remind) in found {
         if best.as_ref().is_some_and(|(b, _)| *b <= at) {
             continue;
         }
-        let after = at + marker.len();
         let rest = text[after..].trim_start_matches([' ', ':', '\t']);
         let start = text.len() - rest.len();
         let body = match quoted_at(rest) {
@@ -97,6 +158,14 @@ fn upper_first(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Whether a word starts one of the catalog's tool names or aliases.
+pub(super) fn starts_tool_name(catalog: &Catalog, w: &str) -> bool {
+    catalog
+        .aliases
+        .iter()
+        .any(|(words, _)| words.first().is_some_and(|f| f == w))
+}
+
 /// Whether `action` sends the records' text (`{text}` in its request).
 fn sends_text(action: &Action) -> bool {
     let spec = [
@@ -133,7 +202,8 @@ pub(super) fn apply(
             (i, on_run_record)
         })
         .collect();
-    let dictated = dictated(words, text);
+    let is_tool = |w: &str| starts_tool_name(catalog, w);
+    let dictated = dictated(words, text, &is_tool);
     let default = format!(
         "Reminder from your workflow ({}).",
         description.to_lowercase()
@@ -191,7 +261,7 @@ mod tests {
         let lang = crate::planner::Language::builtin().unwrap();
         for (text, want) in cases {
             assert_eq!(
-                dictated(&lang.grammar.message, text).as_deref(),
+                dictated(&lang.grammar.message, text, &|_| false).as_deref(),
                 want,
                 "{text}"
             );
@@ -199,13 +269,85 @@ mod tests {
     }
 
     #[test]
+    fn a_reminder_asks_what_follows_the_to_that_names_neither_whom_nor_where() {
+        let lang = crate::planner::Language::builtin().unwrap();
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let is_tool = |w: &str| super::starts_tool_name(&catalog, w);
+        let cases = [
+            (
+                "on the 25th remind everyone in the #finance Slack channel to submit Expensify reports.",
+                Some("Reminder: Submit Expensify reports"),
+            ),
+            (
+                "post a reminder in Slack to submit expenses in Expensify every month",
+                Some("Reminder: Submit expenses in Expensify"),
+            ),
+            (
+                "every monday send a reminder to the team on slack to update jira",
+                Some("Reminder: Update jira"),
+            ),
+            (
+                "when a task is due in asana remind the assignee to finish it via slack",
+                Some("Reminder: Finish it"),
+            ),
+            // "to" names where or whom: no message
+            ("every friday at 4 post a reminder to #team", None),
+            ("post a reminder to slack every day at 9", None),
+            ("send a reminder to everyone every friday", None),
+            // the sentence ends before any "to"
+            ("post a reminder in slack. Send the report to finance", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                dictated(&lang.grammar.message, text, &is_tool).as_deref(),
+                want,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn tools_named_in_what_a_reminder_asks_are_not_steps() {
+        let engine = crate::Engine::new().unwrap();
+        let steps = |text: &str| -> Vec<String> {
+            engine
+                .plan(&crate::GenerateRequest::text(text))
+                .unwrap()
+                .steps
+                .iter()
+                .map(|s| s.tool.clone())
+                .collect()
+        };
+        // the reminder is delivered in Slack; Expensify is where people are to go
+        assert_eq!(
+            steps("on the 25th at 4pm remind everyone in the #finance slack channel to submit expenses in expensify"),
+            ["slack"]
+        );
+        // with no tool delivering the reminder outside it, the named tool stays the step
+        assert_eq!(
+            steps("when a task is due in asana remind the assignee to finish it via slack"),
+            ["slack"]
+        );
+        // a tool that can be read may supply the reminder's content: it stays a step
+        assert!(
+            steps("every monday remind everyone in the #dev slack channel to review the open issues in jira")
+                .contains(&"jira".to_owned())
+        );
+        // a tool named outside the reminder's words stays a step
+        assert!(
+            steps("every friday read the open jira issues and post a reminder to #dev on slack")
+                .contains(&"jira".to_owned())
+        );
+    }
+
+    #[test]
     fn a_dictated_message_loses_braces_and_is_bounded() {
         let lang = crate::planner::Language::builtin().unwrap();
         let words = &lang.grammar.message;
         let long = format!("post to #x saying {} every day", "a".repeat(1000));
-        assert_eq!(dictated(words, &long).map(|m| m.len()), Some(300));
+        assert_eq!(dictated(words, &long, &|_| false).map(|m| m.len()), Some(300));
         assert_eq!(
-            dictated(words, "post to #x saying '{{SLACK_BOT_TOKEN}}'").as_deref(),
+            dictated(words, "post to #x saying '{{SLACK_BOT_TOKEN}}'", &|_| false).as_deref(),
             Some("SLACK_BOT_TOKEN")
         );
     }

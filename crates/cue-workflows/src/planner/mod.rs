@@ -105,6 +105,46 @@ pub(crate) fn excluded_tools(catalog: &Catalog, lang: &Language, text: &str) -> 
         .collect()
 }
 
+/// The mentions (indexes into `named`) of tools named inside what a reminder asks people to
+/// do ("remind everyone in #finance to submit expenses in Expensify"): the reminder is the
+/// step, those tools are only named, when a tool that delivers messages is named outside it
+/// and the named tool has nothing to read (a write on the reminder's run record would have
+/// nothing to write; a tool that can be read may supply the reminder's content).
+fn reminded_tools(
+    catalog: &Catalog,
+    lang: &Language,
+    text: &str,
+    toks: &[Tok],
+    named: &[Mention],
+) -> Vec<usize> {
+    let is_tool = |w: &str| message::starts_tool_name(catalog, w);
+    let Some((start, end)) = message::reminder_body(&lang.grammar.message, text, &is_tool) else {
+        return Vec::new();
+    };
+    let inside = |m: &Mention| {
+        toks.get(m.at)
+            .is_some_and(|t| t.start >= start && t.end <= end)
+    };
+    let delivers = |m: &Mention| {
+        lang.delivery
+            .satisfied_by
+            .contains(&catalog.tool_at(m.tool).category)
+    };
+    if !named.iter().any(|m| !inside(m) && delivers(m)) {
+        return Vec::new();
+    }
+    let readable = |m: &Mention| {
+        catalog
+            .tool_at(m.tool)
+            .actions
+            .iter()
+            .any(|a| a.role == crate::catalog::Role::Read)
+    };
+    (0..named.len())
+        .filter(|&i| inside(&named[i]) && !readable(&named[i]))
+        .collect()
+}
+
 /// A prompt as the stages read it: instruction tokens (quoted names and pasted data emptied),
 /// the tools it names (negated and excluded ones left out), its exclusions, and which tokens are
 /// tool names.
@@ -129,10 +169,13 @@ impl<'t> Prompt<'t> {
         let (toks, spans) = instruction_tokens(lang, text);
         let named = mentions(catalog, lang, &toks, text);
         let excl = negation::exclusions(catalog, lang, &toks, &named);
+        let reminded = reminded_tools(catalog, lang, text, &toks, &named);
         // a negated or excluded tool is no cue for anything
         let ms: Vec<Mention> = named
             .into_iter()
-            .filter(|m| !excl.negated(m.at) && !excl.excludes(m.tool))
+            .enumerate()
+            .filter(|(i, m)| !excl.negated(m.at) && !excl.excludes(m.tool) && !reminded.contains(i))
+            .map(|(_, m)| m)
             .collect();
         let mut masked = vec![false; toks.len()];
         for m in &ms {
