@@ -15,8 +15,8 @@ use cue_workflows::{Engine, GenerateRequest};
 /// docs/dry-run.md), to the next half point below it.
 const FLOOR: f64 = 0.98;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn generated_workflows_of_the_tuning_set_dry_run_ok() {
+/// The engine and a runner over the local sandbox (two runs at once).
+async fn runner() -> (Arc<Engine>, Arc<DryRunner>) {
     let python = if std::path::Path::new("/usr/bin/python3").is_file() {
         "/usr/bin/python3"
     } else {
@@ -33,6 +33,52 @@ async fn generated_workflows_of_the_tuning_set_dry_run_ok() {
         engine.clone(),
         Arc::new(LocalSandbox::new(&settings).await.unwrap()),
     ));
+    (engine, runner)
+}
+
+/// Every record a step reads meets the conditions that read it, whoever answers it: a detail
+/// call per listed id (Hacker News items), a sheet's rows named by its header row (read, or
+/// polled by the trigger); and a reminder's named tool is no step. Each run is ok and calls
+/// every planned step, the conditioned one included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_every_step_reads_let_every_step_run() {
+    let (engine, runner) = runner().await;
+    for (prompt, conditioned) in [
+        (
+            "every hour send hacker news stories with more than 500 points to my telegram",
+            Some("telegram"),
+        ),
+        (
+            "every morning read the stock tab of our google sheet and post to slack any row where quantity is under 5",
+            Some("slack"),
+        ),
+        (
+            "when a row is added to our google sheet and the amount is over 1000 email it to finance with gmail",
+            Some("gmail"),
+        ),
+        (
+            "every friday at 5pm remind everyone in the #ops slack channel to log their hours in harvest",
+            None,
+        ),
+    ] {
+        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+        let step = g.plan.steps.iter().find(|s| s.condition.is_some());
+        assert_eq!(step.map(|s| s.tool.as_str()), conditioned, "{prompt}: {:#?}", g.plan.steps);
+        let run = runner
+            .run(&g.code, Some(&g.plan), DryRunRequest::default())
+            .await
+            .unwrap();
+        assert!(run.ok, "{prompt}: {run:#?}");
+        let called = run.steps_called();
+        for s in &g.plan.steps {
+            assert!(called.contains(s.id.as_str()), "{prompt}: {} made no call: {run:#?}", s.id);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_workflows_of_the_tuning_set_dry_run_ok() {
+    let (engine, runner) = runner().await;
     let set = include_str!("../../cue-workflows/tests/sets/tuning.jsonl");
     let mut tasks = Vec::new();
     for line in set.lines() {
