@@ -63,7 +63,12 @@ async fn records_every_step_reads_let_every_step_run() {
     ] {
         let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
         let step = g.plan.steps.iter().find(|s| s.condition.is_some());
-        assert_eq!(step.map(|s| s.tool.as_str()), conditioned, "{prompt}: {:#?}", g.plan.steps);
+        assert_eq!(
+            step.map(|s| s.tool.as_str()),
+            conditioned,
+            "{prompt}: {:#?}",
+            g.plan.steps
+        );
         let run = runner
             .run(&g.code, Some(&g.plan), DryRunRequest::default())
             .await
@@ -71,7 +76,11 @@ async fn records_every_step_reads_let_every_step_run() {
         assert!(run.ok, "{prompt}: {run:#?}");
         let called = run.steps_called();
         for s in &g.plan.steps {
-            assert!(called.contains(s.id.as_str()), "{prompt}: {} made no call: {run:#?}", s.id);
+            assert!(
+                called.contains(s.id.as_str()),
+                "{prompt}: {} made no call: {run:#?}",
+                s.id
+            );
         }
     }
 }

@@ -25,8 +25,10 @@ struct Answered<'c> {
 /// Prepares every answer a step or the trigger reads (see the module's doc).
 pub(super) fn prepare(sim: &mut Simulator, catalog: &Catalog, plan: &Plan) {
     let sent = events::fields_read(catalog, plan);
-    let mut sources: Vec<(Vec<Answered<'_>>, Vec<&Condition>)> =
-        vec![(trigger_answers(catalog, plan), events::trigger_conditions(plan))];
+    let mut sources: Vec<(Vec<Answered<'_>>, Vec<&Condition>)> = vec![(
+        trigger_answers(catalog, plan),
+        events::trigger_conditions(plan),
+    )];
     for (i, step) in plan.steps.iter().enumerate() {
         let Some(action) = reader(catalog, &step.tool, &step.action) else {
             continue;
@@ -234,7 +236,11 @@ fn read_cell(cell: &Value, how: &CellValue) -> Value {
         CellValue::Key(k) => cell.get(k).cloned().unwrap_or(Value::Null),
         CellValue::Typed => cell
             .as_object()
-            .and_then(|m| m.iter().find(|(k, _)| *k != "isNull").map(|(_, v)| v.clone()))
+            .and_then(|m| {
+                m.iter()
+                    .find(|(k, _)| *k != "isNull")
+                    .map(|(_, v)| v.clone())
+            })
             .unwrap_or(Value::Null),
     }
 }
@@ -248,7 +254,9 @@ fn write_cell(value: &Value, how: &CellValue) -> Value {
             Value::Number(n) if n.is_i64() => json!({ "longValue": n }),
             Value::Number(n) => json!({ "doubleValue": n }),
             Value::Bool(b) => json!({ "booleanValue": b }),
-            other => json!({ "stringValue": other.as_str().map_or_else(|| other.to_string(), str::to_owned) }),
+            other => {
+                json!({ "stringValue": other.as_str().map_or_else(|| other.to_string(), str::to_owned) })
+            }
         },
     }
 }
@@ -303,7 +311,12 @@ mod tests {
     /// The rows of a sheet's answer as records keyed by its header row.
     fn sheet_rows(body: &Value) -> Vec<Map<String, Value>> {
         let rows = body["values"].as_array().unwrap();
-        let header: Vec<&str> = rows[0].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+        let header: Vec<&str> = rows[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
         rows[1..]
             .iter()
             .map(|r| {
@@ -327,7 +340,10 @@ mod tests {
         for (condition, want) in cases {
             let p = plan(
                 None,
-                &[("hacker_news", "top_stories", None), ("telegram", "send_message", condition)],
+                &[
+                    ("hacker_news", "top_stories", None),
+                    ("telegram", "send_message", condition),
+                ],
             );
             let body = answer(&p, "hacker_news", "top_stories.detail");
             assert_eq!(body["score"].as_f64(), want, "{condition:?}: {body}");
@@ -352,7 +368,14 @@ mod tests {
             assert_eq!(row["Name"], "Ana", "{body}");
         }
         // the header row is not a record: it names the column, holds no value
-        assert!(body["values"][0].as_array().unwrap().iter().all(Value::is_string), "{body}");
+        assert!(
+            body["values"][0]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(Value::is_string),
+            "{body}"
+        );
         // an existing column is changed in place, not added again
         let p = plan(
             None,
@@ -405,7 +428,10 @@ mod tests {
         let body = answer(&p, "google_sheets", "read_rows");
         assert_eq!(sheet_rows(&body)[0]["age"].as_f64(), Some(17.0), "{body}");
         // without a condition the polled rows keep their documented cells
-        let p = plan(Some(("google_sheets", "new_row")), &[("slack", "post_message", None)]);
+        let p = plan(
+            Some(("google_sheets", "new_row")),
+            &[("slack", "post_message", None)],
+        );
         let body = answer(&p, "google_sheets", "read_rows");
         assert_eq!(body["values"][0], json!(["Name", "Email"]), "{body}");
     }
@@ -420,7 +446,11 @@ mod tests {
         };
         let cases = [
             (json!({"key": "v"}), json!({"v": "pro"}), json!({"v": "x"})),
-            (json!("typed"), json!({"stringValue": "pro"}), json!({"stringValue": "x"})),
+            (
+                json!("typed"),
+                json!({"stringValue": "pro"}),
+                json!({"stringValue": "x"}),
+            ),
             (json!("plain"), json!("pro"), json!("x")),
         ];
         for (how, want, name_cell) in cases {
@@ -434,7 +464,11 @@ mod tests {
                 assert_eq!(r["name"], "x", "{r}");
                 r["plan"] = json!("pro");
             });
-            assert_eq!(body["schema"]["fields"][1], json!({"name": "plan"}), "{body}");
+            assert_eq!(
+                body["schema"]["fields"][1],
+                json!({"name": "plan"}),
+                "{body}"
+            );
             assert_eq!(body["rows"][0]["f"][1], want, "{body}");
             // an untouched column keeps its cell
             assert_eq!(body["rows"][0]["f"][0], name_cell, "{body}");

@@ -31,7 +31,7 @@ pub(super) fn reminder_start(
     let toks = crate::text::tokenize(text);
     let ends_sentence = |a: usize, b: usize| text[a..b].contains(['.', '!', '?', ';', '\n']);
     for (i, t) in toks.iter().enumerate() {
-        if !words.remind_words.iter().any(|w| *w == t.w) {
+        if !words.remind_words.contains(&t.w) {
             continue;
         }
         for j in i + 1..toks.len().min(i + 1 + REMIND_REACH) {
@@ -42,7 +42,7 @@ pub(super) fn reminder_start(
                 break;
             };
             let place = text[toks[j].end..next.start].contains(['#', '@'])
-                || words.addressees.iter().any(|w| *w == next.w)
+                || words.addressees.contains(&next.w)
                 || is_tool(&next.w);
             if toks[j].w == "to" && !place && !ends_sentence(toks[j].end, next.start) {
                 return Some((t.start, next.start));
@@ -320,7 +320,9 @@ mod tests {
         };
         // the reminder is delivered in Slack; Expensify is where people are to go
         assert_eq!(
-            steps("on the 25th at 4pm remind everyone in the #finance slack channel to submit expenses in expensify"),
+            steps(
+                "on the 25th at 4pm remind everyone in the #finance slack channel to submit expenses in expensify"
+            ),
             ["slack"]
         );
         // with no tool delivering the reminder outside it, the named tool stays the step
@@ -345,7 +347,10 @@ mod tests {
         let lang = crate::planner::Language::builtin().unwrap();
         let words = &lang.grammar.message;
         let long = format!("post to #x saying {} every day", "a".repeat(1000));
-        assert_eq!(dictated(words, &long, &|_| false).map(|m| m.len()), Some(300));
+        assert_eq!(
+            dictated(words, &long, &|_| false).map(|m| m.len()),
+            Some(300)
+        );
         assert_eq!(
             dictated(words, "post to #x saying '{{SLACK_BOT_TOKEN}}'", &|_| false).as_deref(),
             Some("SLACK_BOT_TOKEN")
