@@ -11,9 +11,10 @@ use cue_sandbox::{LocalSandbox, SandboxSettings};
 use cue_workflows::dryrun::{DryRunRequest, DryRunner};
 use cue_workflows::{Engine, GenerateRequest};
 
-/// The share measured after the fifth session's dry-run branch (219 of 223, 98.2%,
-/// docs/dry-run.md), to the next half point below it.
-const FLOOR: f64 = 0.98;
+/// The share measured after the sixth session's dry-run branch (222 of 223, 99.6%,
+/// docs/dry-run.md), to the next point below it: one more failure is tolerated while other
+/// branches' plans merge.
+const FLOOR: f64 = 0.99;
 
 /// The engine and a runner over the local sandbox (two runs at once).
 async fn runner() -> (Arc<Engine>, Arc<DryRunner>) {
