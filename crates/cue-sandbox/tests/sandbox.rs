@@ -703,8 +703,8 @@ async fn a_file_a_record_refers_to_is_fetched_before_it_is_sent() {
 }
 
 /// An upload after records that are data, not files, sends one CSV file of them all (an
-/// export); after records of a kind that carries files of its own (mail), it does not pretend:
-/// the step fails saying the record names no file.
+/// export); after records of a kind that carries files of its own (a chat message), it sends
+/// the file itself, never a CSV of the records.
 #[tokio::test]
 async fn records_that_are_data_are_exported_as_one_csv_file() {
     let (g, run) =
@@ -738,10 +738,11 @@ async fn records_that_are_data_are_exported_as_one_csv_file() {
     )
     .await;
     assert!(!g.code.contains("_files_or_table("), "{}", g.code);
+    assert!(run.ok, "{run:#?}");
     assert!(
-        run.error
-            .as_ref()
-            .is_some_and(|e| e.message.contains("names no file")),
+        run.calls
+            .iter()
+            .any(|c| c.url.starts_with("https://files.slack.com/files-pri/")),
         "{run:#?}"
     );
 }
