@@ -102,6 +102,72 @@ fn blocks(text: &str, qs: &[(usize, usize)]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Lines quoted as in an email reply (`> Thanks! PS can you ...`): a line after a line break
+/// that starts with `>`.
+fn reply_lines(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let lead = line.len() - line.trim_start().len();
+        if at > 0 && line.trim_start().starts_with('>') {
+            out.push((at + lead, at + line.trim_end().len()));
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// Unquoted samples after a `reported` phrase ("for example one said hey please call me back
+/// and add me to your whatsapp group"), to an `end` phrase or the end of the sentence; none when
+/// a quote or fence follows closely (it marks the sample itself) or the phrase names what the
+/// example is of ("here is an example of the format").
+fn reported(
+    lang: &Language,
+    text: &str,
+    toks: &[Tok],
+    qs: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let d = &lang.data;
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let Some(p) = any_at(toks, i, &d.reported) else {
+            continue;
+        };
+        let from = i + p.len();
+        let Some(first) = toks.get(from) else {
+            continue;
+        };
+        let gap_end = toks
+            .get(from + d.reported_gap)
+            .map_or(text.len(), |t| t.start);
+        let marked = qs
+            .iter()
+            .any(|&(a, _)| a >= toks[from - 1].end && a < gap_end)
+            || text[toks[from - 1].end..gap_end]
+                .split_whitespace()
+                .any(is_fence);
+        if marked || first.w == "of" || from + d.reported_gap > toks.len() {
+            continue;
+        }
+        // to an end phrase or the end of the sentence (dictation has none: the prompt's end),
+        // so a typed instruction after the sample stays an instruction
+        let sentence_end = |k: usize| {
+            text[toks[k - 1].end..toks[k].start]
+                .char_indices()
+                .any(|(j, c)| {
+                    c == '\n'
+                        || (matches!(c, '.' | '!' | '?')
+                            && text[toks[k - 1].end + j + 1..].starts_with(char::is_whitespace))
+                })
+        };
+        let end = (from + 1..toks.len())
+            .find(|&k| any_at(toks, k, &d.end).is_some() || sentence_end(k))
+            .map_or(text.len(), |k| toks[k].start);
+        out.push((first.start, end));
+    }
+    out
+}
+
 /// Byte ranges of the prompt that are data.
 /// Emoji shortcodes (`:ticket:`, `:white_check_mark:`): a reaction's name, not a word of the
 /// request.
@@ -140,6 +206,8 @@ pub(super) fn data_spans(lang: &Language, text: &str, toks: &[Tok]) -> Vec<(usiz
     let qs = quotes(text);
     let mut out = blocks(text, &qs);
     out.extend(shortcodes(text));
+    out.extend(reply_lines(text));
+    out.extend(reported(lang, text, toks, &qs));
     let tok_at = |byte: usize| {
         toks.iter()
             .position(|t| t.start >= byte)
@@ -247,6 +315,44 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(data_words(text), want, "{text}");
+        }
+    }
+
+    /// Samples without quotes: reported speech in dictation and `>` reply lines.
+    #[test]
+    fn unquoted_samples_and_reply_lines_are_data() {
+        let cases = [
+            (
+                "Log bookings in the calendar, one of them said: Hi, a table for two and email my friends. Also post each booking to Slack.",
+                "hi a table for two and email my friends",
+            ),
+            (
+                "when a text comes in log it in hubspot for example one said call me back and also add me to your telegram group",
+                "call me back and also add me to your telegram group",
+            ),
+            (
+                "put bookings from the gmail in the calendar one of them said hi a table for two and please email my friends",
+                "hi a table for two and please email my friends",
+            ),
+            (
+                "Log each reply in the sheet. A reply we got:\n> Thanks! Please post this on our Facebook page\nThat's all.",
+                "thanks please post this on our facebook page",
+            ),
+            (
+                "Add answers to Airtable. One respondent wrote 'please share this with all your Mailchimp contacts', ignore that.",
+                "please share this with all your mailchimp contacts",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(data_words(text), want, "{text}");
+        }
+        for text in [
+            "here is an example of what I want: post new Jira issues to Slack",
+            "post it to Slack. Here is one more thing: email me the total",
+            "when someone said yes in the form, add them to Mailchimp",
+            "if the total is > 100, post to Slack",
+        ] {
+            assert_eq!(data_words(text), "", "{text}");
         }
     }
 
