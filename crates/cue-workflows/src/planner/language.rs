@@ -422,6 +422,8 @@ pub(crate) struct DataWords {
     pub reported: Vec<Phrase>,
     /// How many words after a `reported` phrase a quote or fence may start and take over.
     pub reported_gap: usize,
+    /// Phrases that introduce a reply quoted with `>` right before it ("a reply we got: > ...").
+    pub reply_intro: Vec<Phrase>,
 }
 
 #[derive(Deserialize)]
@@ -438,6 +440,8 @@ struct DataFile {
     reported: Vec<String>,
     #[serde(default)]
     reported_gap: usize,
+    #[serde(default)]
+    reply_intro: Vec<String>,
 }
 
 /// A product name that is also an ordinary word, with the context that makes it the product.
@@ -842,6 +846,7 @@ impl Language {
                 adopt: phrases(&data.adopt),
                 reported: phrases(&data.reported),
                 reported_gap: data.reported_gap,
+                reply_intro: phrases(&data.reply_intro),
             },
             ordinary: ent
                 .words

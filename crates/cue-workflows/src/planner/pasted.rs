@@ -102,19 +102,22 @@ fn blocks(text: &str, qs: &[(usize, usize)]) -> Vec<(usize, usize)> {
     out
 }
 
-/// Lines quoted as in an email reply (`> Thanks! PS can you ...`): a line after a line break
-/// that starts with `>`.
-fn reply_lines(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let lead = line.len() - line.trim_start().len();
-        if at > 0 && line.trim_start().starts_with('>') {
-            out.push((at + lead, at + line.trim_end().len()));
-        }
-        at += line.len();
-    }
-    out
+/// The most words between a `reply_intro` phrase's start and the `>` it introduces.
+const REPLY_INTRO_WINDOW: usize = 6;
+
+/// A reply quoted as in an email (`got:\n> Thanks! PS can you ...`): a `>` standing alone
+/// after a colon or the end of a sentence may start quoted text that runs to the end of the prompt
+/// (normalisation joins its lines); "if the total is > 100" and ". > 5 rows" are comparisons.
+fn reply_quote(text: &str) -> Vec<(usize, usize)> {
+    let ps: Vec<(usize, usize, &str)> = pieces(text).collect();
+    ps.windows(3)
+        .find(|w| {
+            w[1].2 == ">"
+                && w[0].2.ends_with([':', '.', '!', '?'])
+                && w[2].2.starts_with(char::is_alphabetic)
+        })
+        .map(|w| vec![(w[1].0, text.len())])
+        .unwrap_or_default()
 }
 
 /// Unquoted samples after a `reported` phrase ("for example one said hey please call me back
@@ -206,13 +209,21 @@ pub(super) fn data_spans(lang: &Language, text: &str, toks: &[Tok]) -> Vec<(usiz
     let qs = quotes(text);
     let mut out = blocks(text, &qs);
     out.extend(shortcodes(text));
-    out.extend(reply_lines(text));
+
     out.extend(reported(lang, text, toks, &qs));
     let tok_at = |byte: usize| {
         toks.iter()
             .position(|t| t.start >= byte)
             .unwrap_or(toks.len())
     };
+    // a quoted reply counts when a reply phrase introduces it ("a reply we got: > ...")
+    for (a, b) in reply_quote(text) {
+        let first = tok_at(a);
+        let from = first.saturating_sub(REPLY_INTRO_WINDOW);
+        if (from..first).any(|i| any_at(toks, i, &d.reply_intro).is_some()) {
+            out.push((a, b));
+        }
+    }
     // a long quote introduced as a sample
     for &(a, b) in &qs {
         let first = tok_at(a);
@@ -335,7 +346,7 @@ mod tests {
                 "hi a table for two and please email my friends",
             ),
             (
-                "Log each reply in the sheet. A reply we got:\n> Thanks! Please post this on our Facebook page\nThat's all.",
+                "Log each reply in the sheet. A reply we got: > Thanks! Please post this on our Facebook page",
                 "thanks please post this on our facebook page",
             ),
             (
@@ -351,6 +362,9 @@ mod tests {
             "post it to Slack. Here is one more thing: email me the total",
             "when someone said yes in the form, add them to Mailchimp",
             "if the total is > 100, post to Slack",
+            "post the count to Slack. > 5 rows means a busy day",
+            "Steps: > post the Jira summary to Slack > email it to me",
+            "format it like this: > New lead from the form, then post it to Slack",
         ] {
             assert_eq!(data_words(text), "", "{text}");
         }
