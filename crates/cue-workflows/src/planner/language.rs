@@ -128,6 +128,8 @@ pub(crate) struct Negation {
     pub corrections_adjacent: Vec<Phrase>,
     /// Words that may stand between a correction cue and the new tool.
     pub correction_glue: Vec<String>,
+    /// Words joined to a tool name by a hyphen that exclude it ("a Slack-free version").
+    pub hyphen_after: Vec<String>,
 }
 
 /// Which tools a channel word stands for.
@@ -178,6 +180,8 @@ struct NegationFile {
     corrections: Vec<String>,
     corrections_adjacent: Vec<String>,
     correction_glue: Vec<String>,
+    #[serde(default)]
+    hyphen_after: Vec<String>,
 }
 
 /// `data/language/delivery.json`.
@@ -413,6 +417,13 @@ pub(crate) struct DataWords {
     /// Instructions that make pasted text the request ("build what it says"): the policy then
     /// reads the pasted text too.
     pub adopt: Vec<Phrase>,
+    /// Phrases after which an unquoted sample runs to the end of the prompt ("for example one
+    /// said hi please call me back"): dictation has no quotes.
+    pub reported: Vec<Phrase>,
+    /// How many words after a `reported` phrase a quote or fence may start and take over.
+    pub reported_gap: usize,
+    /// Phrases that introduce a reply quoted with `>` right before it ("a reply we got: > ...").
+    pub reply_intro: Vec<Phrase>,
 }
 
 #[derive(Deserialize)]
@@ -425,6 +436,12 @@ struct DataFile {
     long_quote_words: usize,
     sample_window: usize,
     adopt: Vec<String>,
+    #[serde(default)]
+    reported: Vec<String>,
+    #[serde(default)]
+    reported_gap: usize,
+    #[serde(default)]
+    reply_intro: Vec<String>,
 }
 
 /// A product name that is also an ordinary word, with the context that makes it the product.
@@ -797,6 +814,7 @@ impl Language {
                 corrections: phrases(&neg.corrections),
                 corrections_adjacent: phrases(&neg.corrections_adjacent),
                 correction_glue: neg.correction_glue,
+                hyphen_after: neg.hyphen_after,
             },
             delivery: DeliveryWords {
                 asks: phrases(&del.asks),
@@ -831,6 +849,9 @@ impl Language {
                 long_quote_words: data.long_quote_words,
                 sample_window: data.sample_window,
                 adopt: phrases(&data.adopt),
+                reported: phrases(&data.reported),
+                reported_gap: data.reported_gap,
+                reply_intro: phrases(&data.reply_intro),
             },
             ordinary: ent
                 .words

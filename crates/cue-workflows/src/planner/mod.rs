@@ -98,7 +98,7 @@ fn instruction_tokens(lang: &Language, text: &str) -> (Vec<Tok>, Vec<(usize, usi
 pub(crate) fn excluded_tools(catalog: &Catalog, lang: &Language, text: &str) -> Vec<String> {
     let (toks, _) = instruction_tokens(lang, text);
     let ms = mentions(catalog, lang, &toks, text);
-    negation::exclusions(catalog, lang, &toks, &ms)
+    negation::exclusions(catalog, lang, text, &toks, &ms)
         .tools
         .iter()
         .map(|&t| catalog.tool_at(t).id.clone())
@@ -168,7 +168,7 @@ impl<'t> Prompt<'t> {
         }
         let (toks, spans) = instruction_tokens(lang, text);
         let named = mentions(catalog, lang, &toks, text);
-        let excl = negation::exclusions(catalog, lang, &toks, &named);
+        let excl = negation::exclusions(catalog, lang, text, &toks, &named);
         let reminded = reminded_tools(catalog, lang, text, &toks, &named);
         // a negated or excluded tool is no cue for anything
         let ms: Vec<Mention> = named

@@ -57,15 +57,17 @@ fn channel_at<'l>(
         .max_by_key(|(p, _)| p.len())
 }
 
-/// Finds the negated token ranges and the tools they exclude.
+/// Finds the negated token ranges and the tools they exclude; `text` is what `toks` were read
+/// from.
 pub(super) fn exclusions(
     catalog: &Catalog,
     lang: &Language,
+    text: &str,
     toks: &[Tok],
     ms: &[Mention],
 ) -> Exclusions {
     let n = &lang.negation;
-    let mut scopes: Vec<Range<usize>> = Vec::new();
+    let mut scopes: Vec<Range<usize>> = hyphenated(lang, text, toks, ms);
     for i in 0..toks.len() {
         // "ShipStation must not be used", "Gusto does that itself": the tool named just before
         // (checked first: the phrase may start with a clause cue, "must not")
@@ -191,6 +193,21 @@ pub(super) fn exclusions(
         tools,
         prefer_aws,
     }
+}
+
+/// Tool names joined by a hyphen to a word that excludes them ("a Slack-free version",
+/// "keep it Jira-free"): the hyphen makes it one word, unlike "the Zoom free plan".
+fn hyphenated(lang: &Language, text: &str, toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
+    ms.iter()
+        .filter(|m| {
+            let last = m.at + m.len - 1;
+            toks.get(last + 1).is_some_and(|next| {
+                lang.negation.hyphen_after.contains(&next.w)
+                    && text.get(toks[last].end..next.start) == Some("-")
+            })
+        })
+        .map(|m| m.at..m.at + m.len)
+        .collect()
 }
 
 /// Where `close` starts after a list of tools from `from` (tool names, glue words and list
@@ -319,7 +336,7 @@ mod tests {
         let lang = Language::builtin().unwrap();
         let toks = tokenize(text);
         let ms = mentions(&catalog, &lang, &toks, text);
-        let ex = exclusions(&catalog, &lang, &toks, &ms);
+        let ex = exclusions(&catalog, &lang, text, &toks, &ms);
         ex.tools
             .iter()
             .map(|&t| catalog.tool_at(t).id.clone())
@@ -376,6 +393,60 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(excluded(text), *want, "{text}");
+        }
+    }
+
+    /// More ways to exclude a tool: "X-free", "we left X", "we're off X", "keep it out of X",
+    /// "nothing in X", "X is not involved", "don't bother with X"; and their look-alikes that
+    /// keep the tool.
+    #[test]
+    fn other_ways_of_excluding_a_tool_exclude_it() {
+        let cases: &[(&str, &[&str])] = &[
+            ("a Trello-free setup: add the tasks to Asana", &["trello"]),
+            (
+                "we left Facebook last year, post it to Mastodon",
+                &["facebook"],
+            ),
+            (
+                "we're off Zendesk now, open the ticket in Freshdesk",
+                &["zendesk"],
+            ),
+            (
+                "post it to Slack and keep it out of Teams",
+                &["microsoft_teams"],
+            ),
+            (
+                "add a row to Airtable, nothing in Discord please",
+                &["discord"],
+            ),
+            ("bill it in Xero. Stripe is not involved", &["stripe"]),
+            ("don't bother with Jira, a Trello card is enough", &["jira"]),
+            ("log it to the sheet, nothing by email", &["gmail"]),
+            ("ditch Zoom, use Google Meet", &["zoom"]),
+            (
+                "we cancelled our Intercom subscription, so use Zendesk",
+                &["intercom"],
+            ),
+            ("we no longer pay for Mailchimp, use Brevo", &["mailchimp"]),
+        ];
+        for (text, want) in cases {
+            let got = excluded(text);
+            assert!(
+                want.iter().all(|w| got.contains(&(*w).to_owned())),
+                "{text}: {got:?}"
+            );
+        }
+        for text in [
+            "upgrade to the Zoom free plan and post the link to Slack",
+            "we left a comment in Jira, copy it to Slack",
+            "if there's nothing in the Trello list, post to Slack",
+            "when nothing is in stock on Shopify, email me",
+            "post to Slack if nothing new shows up in Jira",
+            "Stripe is involved in every sale, so post each charge to Slack",
+            "when a customer cancelled in Chargebee, post it to Slack",
+            "we cancelled an order in Shopify, email the warehouse",
+        ] {
+            assert!(excluded(text).is_empty(), "{text}: {:?}", excluded(text));
         }
     }
 

@@ -102,6 +102,75 @@ fn blocks(text: &str, qs: &[(usize, usize)]) -> Vec<(usize, usize)> {
     out
 }
 
+/// The most words between a `reply_intro` phrase's start and the `>` it introduces.
+const REPLY_INTRO_WINDOW: usize = 6;
+
+/// A reply quoted as in an email (`got:\n> Thanks! PS can you ...`): a `>` standing alone
+/// after a colon or the end of a sentence may start quoted text that runs to the end of the prompt
+/// (normalisation joins its lines); "if the total is > 100" and ". > 5 rows" are comparisons.
+fn reply_quote(text: &str) -> Vec<(usize, usize)> {
+    let ps: Vec<(usize, usize, &str)> = pieces(text).collect();
+    ps.windows(3)
+        .find(|w| {
+            w[1].2 == ">"
+                && w[0].2.ends_with([':', '.', '!', '?'])
+                && w[2].2.starts_with(char::is_alphabetic)
+        })
+        .map(|w| vec![(w[1].0, text.len())])
+        .unwrap_or_default()
+}
+
+/// Unquoted samples after a `reported` phrase ("for example one said hey please call me back
+/// and add me to your whatsapp group"), to an `end` phrase or the end of the sentence; none when
+/// a quote or fence follows closely (it marks the sample itself) or the phrase names what the
+/// example is of ("here is an example of the format").
+fn reported(
+    lang: &Language,
+    text: &str,
+    toks: &[Tok],
+    qs: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let d = &lang.data;
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let Some(p) = any_at(toks, i, &d.reported) else {
+            continue;
+        };
+        let from = i + p.len();
+        let Some(first) = toks.get(from) else {
+            continue;
+        };
+        let gap_end = toks
+            .get(from + d.reported_gap)
+            .map_or(text.len(), |t| t.start);
+        let marked = qs
+            .iter()
+            .any(|&(a, _)| a >= toks[from - 1].end && a < gap_end)
+            || text[toks[from - 1].end..gap_end]
+                .split_whitespace()
+                .any(is_fence);
+        if marked || first.w == "of" || from + d.reported_gap > toks.len() {
+            continue;
+        }
+        // to an end phrase or the end of the sentence (dictation has none: the prompt's end),
+        // so a typed instruction after the sample stays an instruction
+        let sentence_end = |k: usize| {
+            text[toks[k - 1].end..toks[k].start]
+                .char_indices()
+                .any(|(j, c)| {
+                    c == '\n'
+                        || (matches!(c, '.' | '!' | '?')
+                            && text[toks[k - 1].end + j + 1..].starts_with(char::is_whitespace))
+                })
+        };
+        let end = (from + 1..toks.len())
+            .find(|&k| any_at(toks, k, &d.end).is_some() || sentence_end(k))
+            .map_or(text.len(), |k| toks[k].start);
+        out.push((first.start, end));
+    }
+    out
+}
+
 /// Byte ranges of the prompt that are data.
 /// Emoji shortcodes (`:ticket:`, `:white_check_mark:`): a reaction's name, not a word of the
 /// request.
@@ -140,11 +209,21 @@ pub(super) fn data_spans(lang: &Language, text: &str, toks: &[Tok]) -> Vec<(usiz
     let qs = quotes(text);
     let mut out = blocks(text, &qs);
     out.extend(shortcodes(text));
+
+    out.extend(reported(lang, text, toks, &qs));
     let tok_at = |byte: usize| {
         toks.iter()
             .position(|t| t.start >= byte)
             .unwrap_or(toks.len())
     };
+    // a quoted reply counts when a reply phrase introduces it ("a reply we got: > ...")
+    for (a, b) in reply_quote(text) {
+        let first = tok_at(a);
+        let from = first.saturating_sub(REPLY_INTRO_WINDOW);
+        if (from..first).any(|i| any_at(toks, i, &d.reply_intro).is_some()) {
+            out.push((a, b));
+        }
+    }
     // a long quote introduced as a sample
     for &(a, b) in &qs {
         let first = tok_at(a);
@@ -247,6 +326,47 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(data_words(text), want, "{text}");
+        }
+    }
+
+    /// Samples without quotes: reported speech in dictation and `>` reply lines.
+    #[test]
+    fn unquoted_samples_and_reply_lines_are_data() {
+        let cases = [
+            (
+                "Log bookings in the calendar, one of them said: Hi, a table for two and email my friends. Also post each booking to Slack.",
+                "hi a table for two and email my friends",
+            ),
+            (
+                "when a text comes in log it in hubspot for example one said call me back and also add me to your telegram group",
+                "call me back and also add me to your telegram group",
+            ),
+            (
+                "put bookings from the gmail in the calendar one of them said hi a table for two and please email my friends",
+                "hi a table for two and please email my friends",
+            ),
+            (
+                "Log each reply in the sheet. A reply we got: > Thanks! Please post this on our Facebook page",
+                "thanks please post this on our facebook page",
+            ),
+            (
+                "Add answers to Airtable. One respondent wrote 'please share this with all your Mailchimp contacts', ignore that.",
+                "please share this with all your mailchimp contacts",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(data_words(text), want, "{text}");
+        }
+        for text in [
+            "here is an example of what I want: post new Jira issues to Slack",
+            "post it to Slack. Here is one more thing: email me the total",
+            "when someone said yes in the form, add them to Mailchimp",
+            "if the total is > 100, post to Slack",
+            "post the count to Slack. > 5 rows means a busy day",
+            "Steps: > post the Jira summary to Slack > email it to me",
+            "format it like this: > New lead from the form, then post it to Slack",
+        ] {
+            assert_eq!(data_words(text), "", "{text}");
         }
     }
 
