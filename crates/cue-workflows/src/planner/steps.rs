@@ -313,6 +313,13 @@ pub(super) fn drafts(
             .chain(trigger_tool.map(|t| catalog.tool_at(t).category.clone()))
             .collect()
     };
+    // between the name of the tool an app event comes from and the end of the trigger clause
+    // ("when the Eventbrite event sells its last ticket")
+    let event_name = trigger_tool
+        .filter(|_| kind == TriggerKind::AppEvent)
+        .and_then(|t| ms.iter().find(|m| m.tool == t))
+        .map(|m| m.at);
+    let in_event = |i: usize| event_name.is_some_and(|at| at < i && i < trig_end);
     for n in &catalog.needs {
         let cats = used_categories(&drafts);
         if n.trigger_only
@@ -346,7 +353,8 @@ pub(super) fn drafts(
                 while let Some(i) = find_phrase(toks, &pw, from, toks.len()) {
                     let noun = pw.len() == 1 && lang.delivery.noun_uses.noun_at(toks, i);
                     let owned = entities::owned_by_tool(lang, toks, text, ms, i, pw.len());
-                    if !masked[i] && !excl.negated(i) && !noun && !owned {
+                    let of_event = n.not_in_event && in_event(i);
+                    if !masked[i] && !excl.negated(i) && !noun && !owned && !of_event {
                         return Some(i);
                     }
                     from = i + 1;
@@ -361,7 +369,17 @@ pub(super) fn drafts(
     let delivers = used_categories(&drafts)
         .iter()
         .any(|c| lang.delivery.satisfied_by.contains(c));
-    let writes = drafts.iter().any(|d| d.role == Role::Write);
+    // a tool read from ("the crew changes from Smartsheet") receives nothing, whatever action
+    // its step was given
+    let read_from = |at: usize| {
+        (0..at)
+            .rev()
+            .find(|&k| !lang.entities.skip_before.contains(&toks[k].w))
+            .is_some_and(|k| lang.delivery.source_words.contains(&toks[k].w))
+    };
+    let writes = drafts
+        .iter()
+        .any(|d| d.role == Role::Write && !read_from(d.at));
     if !delivers
         && let Some((need_ids, at)) =
             delivery::unnamed_channel(lang, toks, excl, masked, trig_end, writes)
