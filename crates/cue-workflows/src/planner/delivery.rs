@@ -97,10 +97,13 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
             && !before().any(|k| is_named(k) || m.vetoes.contains(&toks[k].w))
             && !to_tool(&m.destinations);
     }
-    let recipient = rest
-        .iter()
-        .take(h.reach)
-        .any(|&k| !is_named(k) && !excl.negated(k) && any_at(toks, k, &h.recipients).is_some());
+    // a word right after a tool's name is that tool's ("a GitHub org invite")
+    let recipient = rest.iter().take(h.reach).any(|&k| {
+        !is_named(k)
+            && !is_named(k - 1)
+            && !excl.negated(k)
+            && any_at(toks, k, &h.recipients).is_some()
+    });
     (recipient || double_object(lang, toks, excl, named, i)) && !to_tool(&h.destinations)
 }
 
@@ -299,6 +302,48 @@ mod tests {
         assert!(!asks("send the contract via PandaDoc for signature"));
         assert!(asks("send me the DocuSign envelopes that were declined"));
         assert!(asks("send them the packet through the portal"));
+    }
+
+    #[test]
+    fn a_channel_word_as_a_noun_asks_for_nothing() {
+        let lang = Language::builtin().unwrap();
+        let noun = |text: &str, word: &str| {
+            let toks = tokenize(text);
+            let i = toks.iter().position(|t| t.w == word).unwrap();
+            lang.delivery.noun_uses.noun_at(&toks, i)
+        };
+        assert!(noun(
+            "when a ticket comes from an email ending in .gov",
+            "email"
+        ));
+        assert!(noun(
+            "tickets whose requester email ends with @example.org",
+            "email"
+        ));
+        assert!(noun("every contact with no email", "email"));
+        assert!(noun("pull out the name email and phone number", "email"));
+        assert!(noun("paste a list of emails", "emails"));
+        assert!(!noun(
+            "when the order is flagged email the risk team",
+            "email"
+        ));
+        assert!(!noun("then email the client", "email"));
+    }
+
+    #[test]
+    fn a_tools_own_noun_is_no_recipient() {
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let asks = |text: &str| {
+            let toks = tokenize(text);
+            let mut named = vec![false; toks.len()];
+            for m in crate::planner::entities::mentions(&catalog, &lang, &toks, text) {
+                named[m.at..m.at + m.len].iter_mut().for_each(|x| *x = true);
+            }
+            unnamed_channel(&lang, &toks, &Exclusions::default(), &named, 0, false).is_some()
+        };
+        assert!(!asks("new hires in engineering get a GitHub org invite"));
+        assert!(asks("send the whole org the release notes"));
     }
 
     #[test]

@@ -481,6 +481,10 @@ mod tests {
         };
         assert!(owned("log it in our Notion changelog database", "database"));
         assert!(owned(
+            "a new subscriber on our ghost newsletter",
+            "newsletter"
+        ));
+        assert!(owned(
             "sync new deals to the Google Sheet forecast",
             "forecast"
         ));

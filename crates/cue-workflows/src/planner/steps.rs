@@ -438,7 +438,10 @@ pub(super) fn drafts(
     }
     if drafts.is_empty()
         && let Some(ti) = trigger_tool
+        // a transcript's trigger clause may run to its end: then the event's own record is
+        // acted on after its name ("a new zendesk ticket comes in ... set the priority")
         && let Some(d) = write_back(catalog, lang, toks, ti, trig_end)
+            .or_else(|| write_back(catalog, lang, toks, ti, event_name? + 1))
     {
         assumptions.push(format!(
             "The result is written back to {}, where the event came from.",
@@ -591,5 +594,41 @@ mod tests {
         let s = steps("Use OpenAI to transcribe each voicemail and post the text to Slack");
         assert!(!s.iter().any(|(t, _)| t == "amazon_transcribe"), "{s:?}");
         assert!(s.iter().any(|(t, _)| t == "openai"), "{s:?}");
+    }
+
+    #[test]
+    fn a_need_noun_inside_a_named_event_asks_for_nothing() {
+        // the ticket is the event's; the priority is set on the event's own record
+        let s =
+            steps("When the Eventbrite event sells its last ticket, send the organizers a note.");
+        assert!(!s.iter().any(|(t, _)| t == "zendesk"), "{s:?}");
+        let s = steps(
+            "When a new Zendesk ticket comes from an email ending in .gov, set the priority to high",
+        );
+        assert_eq!(
+            s.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+            ["zendesk"]
+        );
+        // without punctuation the trigger clause may run on: the record is still acted on
+        let s = steps(
+            "when a new zendesk ticket comes from an email ending in dot gov set the priority to high",
+        );
+        assert_eq!(
+            s.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+            ["zendesk"]
+        );
+        // outside the event's clause the same noun asks for a helpdesk
+        let s = steps("When a Stripe payment fails, open a ticket for the billing team");
+        assert!(s.iter().any(|(t, _)| t == "zendesk"), "{s:?}");
+    }
+
+    #[test]
+    fn a_tool_read_from_is_not_where_the_message_goes() {
+        let s =
+            steps("At 7am each day, send the superintendents the day's schedule from Smartsheet.");
+        assert!(
+            s.iter().any(|(t, _)| t == "amazon_ses" || t == "gmail"),
+            "{s:?}"
+        );
     }
 }
