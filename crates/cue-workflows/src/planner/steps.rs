@@ -185,11 +185,15 @@ pub(super) fn need_draft(
     } else {
         ""
     };
+    // a need with one tool in the catalog has no alternatives to list
+    let others = if alts.is_empty() {
+        String::new()
+    } else {
+        format!(" (alternatives: {})", alts.join(", "))
+    };
     assumptions.push(format!(
-        "No {} tool was named; using {}{why} (alternatives: {}).",
-        n.id,
-        tool.name,
-        alts.join(", ")
+        "No {} tool was named; using {}{why}{others}.",
+        n.id, tool.name
     ));
     Some(Draft {
         tool: ti,
