@@ -1154,6 +1154,10 @@ pub struct Need {
     /// Only names the source of an event ("when a payment comes in"), never a step.
     #[serde(default)]
     pub trigger_only: bool,
+    /// Not when the phrase follows the name of the tool an app event comes from, inside the
+    /// trigger clause: it describes the event ("when the Eventbrite event sells its last ticket").
+    #[serde(default)]
+    pub not_in_event: bool,
 }
 
 impl Catalog {

@@ -1033,7 +1033,7 @@ fn conditions_resolve_against_the_records_that_reach_them() {
         ),
         // a schedule's run record has no prices and no tool can read one: left out, said so
         (
-            "every hour, if the price of bitcoin moves more than 4 percent, message me on telegram",
+            "every hour, if the price of gold moves more than 4 percent, message me on telegram",
             "telegram",
             None,
             &["telegram"],

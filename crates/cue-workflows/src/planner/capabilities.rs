@@ -55,6 +55,7 @@ mod tests {
             "speech to text",
             "image compression",
             "currency conversion",
+            "company enrichment",
         ]
         .into_iter()
         .filter(|n| capability_at(&lang, n, &toks, &masked, &excl, 0).is_some())
@@ -130,6 +131,28 @@ mod tests {
                 "payments in euros should be converted to dollars",
                 &["currency conversion"],
             ),
+            // a text judged or written, terms found in a document, an audio file made
+            (
+                "score the CV against the job description from 1 to 5",
+                &["AI model"],
+            ),
+            (
+                "find the termination clause and the renewal date",
+                &["AI model"],
+            ),
+            (
+                "turn the meeting notes into a one-paragraph summary per project",
+                &["AI model"],
+            ),
+            (
+                "read it and sort it into housing, roads or other",
+                &["AI model"],
+            ),
+            ("generate an audio file of the agenda", &["text to speech"]),
+            (
+                "look up the company's size and industry from their email domain",
+                &["company enrichment"],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(asks(text), *want, "{text}");
@@ -153,6 +176,12 @@ mod tests {
             "convert the file to a PDF",
             "compress the logs before archiving them",
             "read the rows and post them to Slack",
+            "find the open deals in HubSpot",
+            "put the rows into a sheet",
+            "generate an invoice in Xero",
+            "check the receipt image matches the claimed amount",
+            "sort the rows into the right tab",
+            "when the company size is over 200, create a lead",
         ] {
             assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
         }

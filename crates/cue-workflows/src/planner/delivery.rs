@@ -97,11 +97,61 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
             && !before().any(|k| is_named(k) || m.vetoes.contains(&toks[k].w))
             && !to_tool(&m.destinations);
     }
-    let recipient = rest
-        .iter()
-        .take(h.reach)
-        .any(|&k| !is_named(k) && !excl.negated(k) && any_at(toks, k, &h.recipients).is_some());
-    recipient && !to_tool(&h.destinations)
+    // a word right after a tool's name is that tool's ("a GitHub org invite")
+    let recipient = rest.iter().take(h.reach).any(|&k| {
+        !is_named(k)
+            && !is_named(k - 1)
+            && !excl.negated(k)
+            && any_at(toks, k, &h.recipients).is_some()
+    });
+    (recipient || double_object(lang, toks, excl, named, i)) && !to_tool(&h.destinations)
+}
+
+/// Whether the handing-over verb at `i` takes two noun phrases, a recipient and a thing ("send
+/// the lab the freezer log", "send every driver their route"): English hands the second to
+/// the first, whatever the recipient is called. Not when a time follows the second opener
+/// ("send the report the next morning").
+fn double_object(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    i: usize,
+) -> bool {
+    let d = &lang.delivery.handover.double_object;
+    let clause = toks[i].clause;
+    let plain = |k: usize| {
+        toks.get(k).is_some_and(|t| {
+            t.clause == clause
+                && !t.w.is_empty()
+                && !named.get(k).copied().unwrap_or(false)
+                && !excl.negated(k)
+        })
+    };
+    if !plain(i + 1) || !d.first.contains(&toks[i + 1].w) {
+        return false;
+    }
+    // the thing's opener after one to `reach` words of the recipient
+    (i + 3..=i + 2 + d.reach).any(|j| {
+        let recipient = (i + 2..j).all(|k| {
+            plain(k)
+                && toks[k].w != "s"
+                && !d.breaks.contains(&toks[k].w)
+                && !d.first.contains(&toks[k].w)
+                && !d.second.contains(&toks[k].w)
+        });
+        if !recipient || !plain(j) {
+            return false;
+        }
+        let possessive = any_at(toks, j, &d.possessive)
+            .is_some_and(|p| toks.get(j + p.len()).is_some_and(|t| t.w == "s"));
+        let opener = d.second.contains(&toks[j].w)
+            && toks.get(j + 1).is_some_and(|n| {
+                n.clause == clause
+                    && (toks.get(j + 2).is_some_and(|t| t.w == "s") || !d.time.contains(&n.w))
+            });
+        possessive || opener
+    })
 }
 
 /// Whether token `i` asks for a message: an ask phrase, not under a negation, not a noun
@@ -160,6 +210,16 @@ pub(super) fn team_ask<'l>(
             !d.audiences
                 .iter()
                 .any(|(w, n)| *n != d.team_need && any_at(toks, i, w).is_some())
+        })
+        // nor one that names another medium in its clause or the next ("remind our staff
+        // ..., by email")
+        .filter(|&i| {
+            !(0..toks.len()).any(|k| {
+                in_ask_zone(toks, i, k)
+                    && !excl.negated(k)
+                    && !d.noun_uses.noun_at(toks, k)
+                    && any_at(toks, k, &d.other_media).is_some()
+            })
         })
         .find(|&at| {
             let nearest = |words: &[Vec<String>]| {
@@ -245,6 +305,48 @@ mod tests {
     }
 
     #[test]
+    fn a_channel_word_as_a_noun_asks_for_nothing() {
+        let lang = Language::builtin().unwrap();
+        let noun = |text: &str, word: &str| {
+            let toks = tokenize(text);
+            let i = toks.iter().position(|t| t.w == word).unwrap();
+            lang.delivery.noun_uses.noun_at(&toks, i)
+        };
+        assert!(noun(
+            "when a ticket comes from an email ending in .gov",
+            "email"
+        ));
+        assert!(noun(
+            "tickets whose requester email ends with @example.org",
+            "email"
+        ));
+        assert!(noun("every contact with no email", "email"));
+        assert!(noun("pull out the name email and phone number", "email"));
+        assert!(noun("paste a list of emails", "emails"));
+        assert!(!noun(
+            "when the order is flagged email the risk team",
+            "email"
+        ));
+        assert!(!noun("then email the client", "email"));
+    }
+
+    #[test]
+    fn a_tools_own_noun_is_no_recipient() {
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let asks = |text: &str| {
+            let toks = tokenize(text);
+            let mut named = vec![false; toks.len()];
+            for m in crate::planner::entities::mentions(&catalog, &lang, &toks, text) {
+                named[m.at..m.at + m.len].iter_mut().for_each(|x| *x = true);
+            }
+            unnamed_channel(&lang, &toks, &Exclusions::default(), &named, 0, false).is_some()
+        };
+        assert!(!asks("new hires in engineering get a GitHub org invite"));
+        assert!(asks("send the whole org the release notes"));
+    }
+
+    #[test]
     fn a_weak_ask_counts_only_when_nothing_is_written_and_no_tool_receives_it() {
         let catalog = crate::catalog::Catalog::builtin().unwrap();
         let lang = Language::builtin().unwrap();
@@ -295,6 +397,10 @@ mod tests {
             "i want to hear about it whenever a review shows up for us"
         ));
         assert!(!team("let me know about each new ticket"));
+        // another medium in the ask's clause
+        assert!(!team("remind our staff whose passwords expire, by email"));
+        assert!(!team("send the whole staff an sms"));
+        assert!(team("remind the staff about the outage"));
     }
 
     #[test]
@@ -373,9 +479,18 @@ mod tests {
                 Some("email"),
             ),
             ("send the sales team the leaderboard", Some("team chat")),
+            // two noun phrases after the verb: a recipient, whatever it is called, and a thing
+            ("send the superintendents the day's weather", Some("email")),
+            ("send every driver their route on their phone", Some("SMS")),
+            ("send the night shift a reminder at 10pm", Some("email")),
+            ("send the lab yesterday's freezer log", Some("email")),
             // ... and what asks for nothing
             ("get the hours from the tracker", None),
             ("send the invoice to the accounting system", None),
+            ("send the report the next morning", None),
+            ("send the invoice the same day", None),
+            ("send the file to the bucket", None),
+            ("send their route", None),
             ("flag ghost orders by adding an order note", None),
             (
                 "summarize the threads in the legal inbox and send the summary to the partners",

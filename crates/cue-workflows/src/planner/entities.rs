@@ -87,8 +87,15 @@ pub(super) fn owned_by_tool(
             .all(|c| c.is_whitespace() || matches!(c, '-' | '\'' | '’'))
     };
     let after_name = ms.iter().any(|m| {
-        let end = m.at + m.len;
-        end <= i && i - end <= OWNED_GAP && (end - 1..i).all(|k| plain(k, k + 1))
+        let mut end = m.at + m.len;
+        // "in notion in the clients database": a place inside the tool
+        if toks.get(end).is_some_and(|t| e.owned_via.contains(&t.w)) {
+            end += 1;
+            while end < i && e.skip_before.contains(&toks[end].w) {
+                end += 1;
+            }
+        }
+        end <= i && i - end <= OWNED_GAP && (m.at + m.len - 1..i).all(|k| plain(k, k + 1))
     });
     let before_name = toks
         .get(i + len)
@@ -449,6 +456,12 @@ mod tests {
                 &["twilio", "klaviyo"],
             ),
             ("discard the rows and post to discord", &["discord"]),
+            // "excel at": the verb
+            ("i need to excel at follow ups", &[]),
+            ("we excel at service", &[]),
+            ("export the rows to excel", &["microsoft_excel"]),
+            ("update the excel sheet", &["microsoft_excel"]),
+            ("a weekly Excel report", &["microsoft_excel"]),
         ];
         for (text, want) in cases {
             assert_eq!(named(text), *want, "{text}");
@@ -468,12 +481,21 @@ mod tests {
         };
         assert!(owned("log it in our Notion changelog database", "database"));
         assert!(owned(
+            "a new subscriber on our ghost newsletter",
+            "newsletter"
+        ));
+        assert!(owned(
             "sync new deals to the Google Sheet forecast",
             "forecast"
         ));
         assert!(owned("add them to the Airtable crm base", "crm"));
         assert!(owned("open a ticket in Jira SEC", "ticket"));
         assert!(owned("back up the WordPress database to S3", "database"));
+        assert!(owned(
+            "add every new client in notion in the clients database",
+            "database"
+        ));
+        assert!(owned("log it in Airtable in our sales crm", "crm"));
         // apart, after punctuation, or a noun the tool does not own
         assert!(!owned(
             "copy the Stripe charges into our database",
@@ -485,5 +507,6 @@ mod tests {
             "forecast"
         ));
         assert!(!owned("a ticket for each Jira issue", "ticket"));
+        assert!(!owned("read it in Notion, in the database", "database"));
     }
 }

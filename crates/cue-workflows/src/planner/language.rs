@@ -207,6 +207,10 @@ pub(crate) struct DeliveryWords {
     pub handover: Handover,
     /// Audiences that name a medium ("on my phone"), which outrank a person ("me").
     pub media: Vec<String>,
+    /// Media other than chat: an ask whose clause names one is no team chat ask.
+    pub other_media: Vec<Phrase>,
+    /// Words before a tool read from ("from Smartsheet").
+    pub source_words: Vec<String>,
 }
 
 /// `message_nouns` of `data/language/delivery.json`.
@@ -227,6 +231,19 @@ pub(crate) struct Handover {
     pub recipients: Vec<Phrase>,
     pub reach: usize,
     pub destinations: Vec<String>,
+    pub double_object: DoubleObject,
+}
+
+/// `handover.double_object` of `data/language/delivery.json`: "send the lab the freezer log".
+#[derive(Debug, Clone)]
+pub(crate) struct DoubleObject {
+    pub first: Vec<String>,
+    pub second: Vec<String>,
+    pub possessive: Vec<Phrase>,
+    pub time: Vec<String>,
+    pub reach: usize,
+    /// Words no recipient holds (prepositions, conjunctions): "get the hours from the tracker".
+    pub breaks: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -235,6 +252,17 @@ struct HandoverEntry {
     recipients: Vec<String>,
     reach: usize,
     destinations: Vec<String>,
+    double_object: DoubleObjectEntry,
+}
+
+#[derive(Deserialize)]
+struct DoubleObjectEntry {
+    first: Vec<String>,
+    second: Vec<String>,
+    possessive: Vec<String>,
+    time: Vec<String>,
+    reach: usize,
+    breaks: Vec<String>,
 }
 
 /// Channel words used as nouns ("the customer email", "an email address").
@@ -278,6 +306,8 @@ struct DeliveryFile {
     message_nouns: MessageNouns,
     handover: HandoverEntry,
     media: Vec<String>,
+    other_media: Vec<String>,
+    source_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -732,8 +762,12 @@ pub(crate) struct Language {
     /// Phrases that ask for AWS-hosted tools.
     pub prefer_aws: Vec<Phrase>,
     /// One-word product names (lower case) that dictation splits in two or three words
-    /// ("elastic search", "square space"); learnt from the catalog by [`Language::learn_names`].
-    pub compounds: std::collections::BTreeSet<String>,
+    /// ("elastic search", "square space", "super base"), by their [`sound_key`]; learnt from the
+    /// catalog by [`Language::learn_names`]. The value is the name as written.
+    pub compounds: BTreeMap<String, String>,
+    /// The same for names that are ordinary words (`workday`, `freshbooks` is not one): joined
+    /// only right after a word that puts a product there ("added in work day").
+    pub ordinary_compounds: BTreeMap<String, String>,
     /// Short words of catalog names (`s3`, `sqs`, `ga4`) that dictation spells letter by letter
     /// ("s q s", "g a four"); learnt from the catalog by [`Language::learn_names`].
     pub spelled: std::collections::BTreeSet<String>,
@@ -832,11 +866,21 @@ impl Language {
                 noun_uses: del.noun_uses,
                 message_nouns: del.message_nouns,
                 media: del.media,
+                other_media: phrases(&del.other_media),
+                source_words: del.source_words,
                 handover: Handover {
                     verbs: del.handover.verbs,
                     recipients: phrases(&del.handover.recipients),
                     reach: del.handover.reach,
                     destinations: del.handover.destinations,
+                    double_object: DoubleObject {
+                        first: del.handover.double_object.first,
+                        second: del.handover.double_object.second,
+                        possessive: phrases(&del.handover.double_object.possessive),
+                        time: del.handover.double_object.time,
+                        reach: del.handover.double_object.reach,
+                        breaks: del.handover.double_object.breaks,
+                    },
                 },
             },
             policy: pol.categories()?,
@@ -882,7 +926,8 @@ impl Language {
                 infinitive_before_to: ent.infinitive_before_to.clone(),
             },
             prefer_aws: phrases(&pref.aws),
-            compounds: std::collections::BTreeSet::new(),
+            compounds: BTreeMap::new(),
+            ordinary_compounds: BTreeMap::new(),
             spelled: std::collections::BTreeSet::new(),
             typos: BTreeMap::new(),
             capabilities: caps
@@ -954,17 +999,18 @@ impl Language {
     /// joining "work day" would make a product of a phrase.
     pub(crate) fn learn_names(mut self, catalog: &crate::catalog::Catalog) -> Self {
         let ordinary: Vec<&str> = self.ordinary.iter().map(|o| o.word.as_str()).collect();
-        self.compounds = catalog
+        let names: Vec<String> = catalog
             .tools
             .iter()
             .flat_map(|t| std::iter::once(&t.name).chain(&t.aliases))
             .map(|a| a.to_ascii_lowercase())
-            .filter(|a| {
-                a.len() >= MIN_COMPOUND_LEN
-                    && a.chars().all(|c| c.is_ascii_alphanumeric())
-                    && !ordinary.contains(&a.as_str())
-            })
+            .filter(|a| a.len() >= MIN_COMPOUND_LEN && a.chars().all(|c| c.is_ascii_alphanumeric()))
             .collect();
+        let (plain, said): (Vec<String>, Vec<String>) = names
+            .into_iter()
+            .partition(|a| !ordinary.contains(&a.as_str()));
+        self.compounds = by_sound(plain);
+        self.ordinary_compounds = by_sound(said);
         self.spelled = catalog
             .tools
             .iter()
@@ -1000,6 +1046,37 @@ impl Language {
             .collect();
         self
     }
+}
+
+/// Names by their [`sound_key`]; a key two names share is left out (which one was said is
+/// unknown).
+fn by_sound(names: Vec<String>) -> BTreeMap<String, String> {
+    let mut keyed: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for n in names {
+        let slot = keyed
+            .entry(sound_key(&n))
+            .or_insert_with(|| Some(n.clone()));
+        if slot.as_deref() != Some(n.as_str()) {
+            *slot = None;
+        }
+    }
+    keyed
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
+}
+
+/// A word as it sounds, for words dictation spells its own way: `er` and `a` at the end of a
+/// syllable sound alike in English ("super base" for Supabase), so `er` is read as `a`, and a
+/// doubled letter as one.
+pub(crate) fn sound_key(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    for c in w.replace("er", "a").chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The shortest one-word name whose typos are recognised.

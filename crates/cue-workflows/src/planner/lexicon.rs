@@ -5,7 +5,7 @@
 //! together ("elastic search", "square space", "to do ist") are joined: dictation splits
 //! compound names, and the catalog knows them all.
 
-use super::language::Language;
+use super::language::{Language, sound_key};
 use crate::text::words;
 
 /// The prompt with spoken forms replaced; punctuation around a replaced phrase is kept.
@@ -59,14 +59,13 @@ pub(crate) fn respell(lang: &Language, prompt: &str, speech: bool) -> String {
             i += n;
             continue;
         }
-        if speech && let Some(n) = compound_at(lang, &cores, i) {
+        if speech && let Some((n, joined)) = compound_at(lang, &cores, i) {
             let first = pieces[i];
             let last = pieces[i + n - 1];
             let lead = &first[..first.find(|c: char| c.is_ascii_alphanumeric()).unwrap_or(0)];
             let trail = &last[last
                 .rfind(|c: char| c.is_ascii_alphanumeric())
                 .map_or(last.len(), |e| e + 1)..];
-            let joined: String = (0..n).map(|k| cores[i + k][0].as_str()).collect();
             out.push(format!("{lead}{joined}{trail}"));
             i += n;
             continue;
@@ -111,14 +110,30 @@ fn spelled_at(lang: &Language, cores: &[Vec<String>], i: usize) -> Option<(usize
 const MAX_SPELLED_PIECES: usize = 5;
 
 /// How many pieces from `i` (two or three, one word each, nothing between) spell a one-word
-/// catalog name together.
-fn compound_at(lang: &Language, cores: &[Vec<String>], i: usize) -> Option<usize> {
-    (2..=3).rev().find(|&n| {
-        i + n <= cores.len()
-            && (0..n).all(|k| cores[i + k].len() == 1)
-            && lang
-                .compounds
-                .contains(&(0..n).map(|k| cores[i + k][0].as_str()).collect::<String>())
+/// catalog name together, and the name. Names that are ordinary words are joined only right
+/// after a word that puts a product there (an entity `before` word, past articles and
+/// possessives: "added in work day", not "every work day").
+fn compound_at(lang: &Language, cores: &[Vec<String>], i: usize) -> Option<(usize, String)> {
+    let product_slot = |name: &str| {
+        let Some(o) = lang.ordinary.iter().find(|o| o.word == name) else {
+            return false;
+        };
+        (0..i)
+            .rev()
+            .map(|k| cores[k].last().map_or("", String::as_str))
+            .find(|w| !lang.entities.skip_before.iter().any(|s| s == w))
+            .is_some_and(|w| o.before.iter().any(|b| b == w))
+    };
+    (2..=3).rev().find_map(|n| {
+        if i + n > cores.len() || !(0..n).all(|k| cores[i + k].len() == 1) {
+            return None;
+        }
+        let key = sound_key(&(0..n).map(|k| cores[i + k][0].as_str()).collect::<String>());
+        if let Some(name) = lang.compounds.get(&key) {
+            return Some((n, name.clone()));
+        }
+        let name = lang.ordinary_compounds.get(&key)?;
+        product_slot(name).then(|| (n, name.clone()))
     })
 }
 
@@ -146,6 +161,10 @@ mod tests {
                 "the sharepoint library, dropbox and google drive",
             ),
             ("my o three sixty five inbox", "my outlook inbox"),
+            (
+                "the o three six five shared mailbox",
+                "the outlook shared mailbox",
+            ),
             ("ping me on what's app.", "ping me on whatsapp."),
             ("the xl sheet on one drive", "the excel sheet on onedrive"),
             // ordinary words dictation splits, which the policy and trigger stages read whole
@@ -180,6 +199,17 @@ mod tests {
             ("drop it on s q s.", "drop it on sqs."),
             ("read the h n front page", "read the hn front page"),
             ("a s n s topic", "a sns topic"),
+            // names as they sound ("er" for "a"), and names that are ordinary words right
+            // after a word that puts a product there
+            (
+                "send the signups from super base",
+                "send the signups from supabase",
+            ),
+            ("added in work day", "added in workday"),
+            (
+                "a new hire in our work day tenant",
+                "a new hire in our workday tenant",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(respell(&lang, input, true), want, "{input}");
@@ -194,6 +224,9 @@ mod tests {
             ("at one two three", true),
             ("plan a b test", true),
             ("push it to a w s lambda", false),
+            ("the work day is over", true),
+            ("after a long work day", true),
+            ("send the signups from super base", false),
         ] {
             assert_eq!(respell(&lang, input, speech), input, "{input}");
         }

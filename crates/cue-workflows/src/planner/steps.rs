@@ -185,11 +185,15 @@ pub(super) fn need_draft(
     } else {
         ""
     };
+    // a need with one tool in the catalog has no alternatives to list
+    let others = if alts.is_empty() {
+        String::new()
+    } else {
+        format!(" (alternatives: {})", alts.join(", "))
+    };
     assumptions.push(format!(
-        "No {} tool was named; using {}{why} (alternatives: {}).",
-        n.id,
-        tool.name,
-        alts.join(", ")
+        "No {} tool was named; using {}{why}{others}.",
+        n.id, tool.name
     ));
     Some(Draft {
         tool: ti,
@@ -313,6 +317,13 @@ pub(super) fn drafts(
             .chain(trigger_tool.map(|t| catalog.tool_at(t).category.clone()))
             .collect()
     };
+    // between the name of the tool an app event comes from and the end of the trigger clause
+    // ("when the Eventbrite event sells its last ticket")
+    let event_name = trigger_tool
+        .filter(|_| kind == TriggerKind::AppEvent)
+        .and_then(|t| ms.iter().find(|m| m.tool == t))
+        .map(|m| m.at);
+    let in_event = |i: usize| event_name.is_some_and(|at| at < i && i < trig_end);
     for n in &catalog.needs {
         let cats = used_categories(&drafts);
         if n.trigger_only
@@ -346,7 +357,8 @@ pub(super) fn drafts(
                 while let Some(i) = find_phrase(toks, &pw, from, toks.len()) {
                     let noun = pw.len() == 1 && lang.delivery.noun_uses.noun_at(toks, i);
                     let owned = entities::owned_by_tool(lang, toks, text, ms, i, pw.len());
-                    if !masked[i] && !excl.negated(i) && !noun && !owned {
+                    let of_event = n.not_in_event && in_event(i);
+                    if !masked[i] && !excl.negated(i) && !noun && !owned && !of_event {
                         return Some(i);
                     }
                     from = i + 1;
@@ -361,7 +373,17 @@ pub(super) fn drafts(
     let delivers = used_categories(&drafts)
         .iter()
         .any(|c| lang.delivery.satisfied_by.contains(c));
-    let writes = drafts.iter().any(|d| d.role == Role::Write);
+    // a tool read from ("the crew changes from Smartsheet") receives nothing, whatever action
+    // its step was given
+    let read_from = |at: usize| {
+        (0..at)
+            .rev()
+            .find(|&k| !lang.entities.skip_before.contains(&toks[k].w))
+            .is_some_and(|k| lang.delivery.source_words.contains(&toks[k].w))
+    };
+    let writes = drafts
+        .iter()
+        .any(|d| d.role == Role::Write && !read_from(d.at));
     if !delivers
         && let Some((need_ids, at)) =
             delivery::unnamed_channel(lang, toks, excl, masked, trig_end, writes)
@@ -420,7 +442,10 @@ pub(super) fn drafts(
     }
     if drafts.is_empty()
         && let Some(ti) = trigger_tool
+        // a transcript's trigger clause may run to its end: then the event's own record is
+        // acted on after its name ("a new zendesk ticket comes in ... set the priority")
         && let Some(d) = write_back(catalog, lang, toks, ti, trig_end)
+            .or_else(|| write_back(catalog, lang, toks, ti, event_name? + 1))
     {
         assumptions.push(format!(
             "The result is written back to {}, where the event came from.",
@@ -573,5 +598,41 @@ mod tests {
         let s = steps("Use OpenAI to transcribe each voicemail and post the text to Slack");
         assert!(!s.iter().any(|(t, _)| t == "amazon_transcribe"), "{s:?}");
         assert!(s.iter().any(|(t, _)| t == "openai"), "{s:?}");
+    }
+
+    #[test]
+    fn a_need_noun_inside_a_named_event_asks_for_nothing() {
+        // the ticket is the event's; the priority is set on the event's own record
+        let s =
+            steps("When the Eventbrite event sells its last ticket, send the organizers a note.");
+        assert!(!s.iter().any(|(t, _)| t == "zendesk"), "{s:?}");
+        let s = steps(
+            "When a new Zendesk ticket comes from an email ending in .gov, set the priority to high",
+        );
+        assert_eq!(
+            s.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+            ["zendesk"]
+        );
+        // without punctuation the trigger clause may run on: the record is still acted on
+        let s = steps(
+            "when a new zendesk ticket comes from an email ending in dot gov set the priority to high",
+        );
+        assert_eq!(
+            s.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+            ["zendesk"]
+        );
+        // outside the event's clause the same noun asks for a helpdesk
+        let s = steps("When a Stripe payment fails, open a ticket for the billing team");
+        assert!(s.iter().any(|(t, _)| t == "zendesk"), "{s:?}");
+    }
+
+    #[test]
+    fn a_tool_read_from_is_not_where_the_message_goes() {
+        let s =
+            steps("At 7am each day, send the superintendents the day's schedule from Smartsheet.");
+        assert!(
+            s.iter().any(|(t, _)| t == "amazon_ses" || t == "gmail"),
+            "{s:?}"
+        );
     }
 }
