@@ -7,8 +7,11 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::matching::{ListIndex, WILDCARD};
 use crate::WorkflowError;
 use crate::text::{Tok, words};
+
+pub(crate) use super::matching::{Phrase, any_at, phrase_at};
 
 const SPOKEN_JSON: &str = include_str!("../../data/language/spoken.json");
 const NEGATION_JSON: &str = include_str!("../../data/language/negation.json");
@@ -20,9 +23,6 @@ const TRIGGERS_JSON: &str = include_str!("../../data/language/triggers.json");
 const PREFERENCES_JSON: &str = include_str!("../../data/language/preferences.json");
 const CAPABILITIES_JSON: &str = include_str!("../../data/language/capabilities.json");
 const GRAMMAR_JSON: &str = include_str!("../../data/language/grammar.json");
-
-/// A phrase as words.
-pub(crate) type Phrase = Vec<String>;
 
 /// Phrases as words; a `*` piece stands for any one word, and a word ending in `*`
 /// (`password*`) for any word it begins (password, passwords).
@@ -47,43 +47,42 @@ fn phrases(list: &[String]) -> Vec<Phrase> {
         .collect()
 }
 
-/// Whether the phrase word `w` (a word, [`WILDCARD`] or a stem ending in it) matches `tok`.
-fn word_matches(w: &str, tok: &str) -> bool {
-    if tok.is_empty() {
-        return false;
-    }
-    match w.strip_suffix(WILDCARD) {
-        Some("") => true,
-        Some(stem) => tok.starts_with(stem),
-        None => tok == w,
-    }
-}
-
-/// Whether `phrase` starts at token `i`.
-pub(crate) fn phrase_at(toks: &[Tok], i: usize, phrase: &[String]) -> bool {
-    !phrase.is_empty()
-        && phrase
-            .iter()
-            .enumerate()
-            .all(|(k, w)| toks.get(i + k).is_some_and(|t| word_matches(w, &t.w)))
-}
-
-/// Any one word, in a phrase.
-const WILDCARD: &str = "*";
-
-/// The first phrase of `list` starting at token `i`, longest first.
-pub(crate) fn any_at<'p>(toks: &[Tok], i: usize, list: &'p [Phrase]) -> Option<&'p Phrase> {
-    list.iter()
-        .filter(|p| phrase_at(toks, i, p))
-        .max_by_key(|p| p.len())
-}
-
 /// A spoken or abbreviated form and the words read instead.
 #[derive(Debug, Clone)]
 pub(crate) struct SpokenForm {
     pub say: Phrase,
     pub write: String,
     pub speech_only: bool,
+}
+
+/// The spoken forms of `spoken.json` in their order, and by the first word they say (the
+/// respelling reads every word of every prompt against them).
+#[derive(Debug, Clone)]
+pub(crate) struct SpokenForms {
+    forms: Vec<SpokenForm>,
+    by_first: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl SpokenForms {
+    fn new(forms: Vec<SpokenForm>) -> Self {
+        let mut by_first: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (n, f) in forms.iter().enumerate() {
+            if let Some(w) = f.say.first() {
+                by_first.entry(w.clone()).or_default().push(n);
+            }
+        }
+        Self { forms, by_first }
+    }
+
+    /// The forms whose first said word is `w`, in the file's order.
+    pub(crate) fn starting_with(&self, w: &str) -> impl Iterator<Item = &SpokenForm> {
+        self.by_first
+            .get(w)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&n| self.forms.get(n))
+    }
 }
 
 #[derive(Deserialize)]
@@ -297,6 +296,73 @@ pub(crate) struct PolicyRule {
     pub all: Vec<Vec<Phrase>>,
     pub unless: Vec<Phrase>,
     pub within: Within,
+}
+
+/// `data/language/policy.json`: its categories, and every group and `unless` list of their
+/// rules in one [`ListIndex`], so a prompt is read once for all of them (the rules hold
+/// thousands of phrases; trying each at every token was a quarter of a plan's work).
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    categories: Vec<PolicyCategory>,
+    lists: ListIndex,
+    /// For each category, for each rule: the list numbers of its groups and of `unless`.
+    numbers: Vec<Vec<(Vec<usize>, usize)>>,
+}
+
+impl Policy {
+    pub(crate) fn new(categories: Vec<PolicyCategory>) -> Self {
+        let mut lists: Vec<&[Phrase]> = Vec::new();
+        let mut numbers = Vec::with_capacity(categories.len());
+        for c in &categories {
+            let mut rules = Vec::with_capacity(c.rules.len());
+            for r in &c.rules {
+                let mut all = Vec::with_capacity(r.all.len());
+                for g in &r.all {
+                    all.push(lists.len());
+                    lists.push(g);
+                }
+                rules.push((all, lists.len()));
+                lists.push(&r.unless);
+            }
+            numbers.push(rules);
+        }
+        let lists = ListIndex::new(lists);
+        Self {
+            lists,
+            numbers,
+            categories,
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.categories.is_empty()
+    }
+
+    /// The lists of the rules, matched together.
+    pub(crate) fn lists(&self) -> &ListIndex {
+        &self.lists
+    }
+
+    /// Each category with its rules, each rule with the numbers in [`Policy::lists`] of its
+    /// groups and of its `unless` phrases.
+    pub(crate) fn categories(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            &PolicyCategory,
+            impl Iterator<Item = (&PolicyRule, &[usize], usize)>,
+        ),
+    > {
+        self.categories.iter().zip(&self.numbers).map(|(c, n)| {
+            let rules = c
+                .rules
+                .iter()
+                .zip(n)
+                .map(|(r, (all, unless))| (r, all.as_slice(), *unless));
+            (c, rules)
+        })
+    }
 }
 
 /// The stretch of text a policy rule's groups must share: one act (who does what to whom) is
@@ -699,10 +765,10 @@ impl Grammar {
 /// Every vocabulary of the planner.
 #[derive(Debug, Clone)]
 pub(crate) struct Language {
-    pub spoken: Vec<SpokenForm>,
+    pub spoken: SpokenForms,
     pub negation: Negation,
     pub delivery: DeliveryWords,
-    pub policy: Vec<PolicyCategory>,
+    pub policy: Policy,
     pub data: DataWords,
     pub ordinary: Vec<OrdinaryWord>,
     pub entities: EntityRules,
@@ -761,15 +827,17 @@ impl Language {
                 .collect()
         };
         Ok(Self {
-            spoken: spoken
-                .forms
-                .into_iter()
-                .map(|f| SpokenForm {
-                    say: words(&f.say),
-                    write: f.write,
-                    speech_only: f.speech_only,
-                })
-                .collect(),
+            spoken: SpokenForms::new(
+                spoken
+                    .forms
+                    .into_iter()
+                    .map(|f| SpokenForm {
+                        say: words(&f.say),
+                        write: f.write,
+                        speech_only: f.speech_only,
+                    })
+                    .collect(),
+            ),
             negation: Negation {
                 clause: phrases(&neg.clause),
                 direct: phrases(&neg.direct),
@@ -816,7 +884,7 @@ impl Language {
                     destinations: del.handover.destinations,
                 },
             },
-            policy: pol.categories()?,
+            policy: Policy::new(pol.categories()?),
             data: DataWords {
                 addressed: phrases(&data.addressed),
                 addressed_openers: data.addressed_openers,
