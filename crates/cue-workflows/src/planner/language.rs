@@ -11,7 +11,7 @@ use super::matching::{ListIndex, WILDCARD};
 use crate::WorkflowError;
 use crate::text::{Tok, words};
 
-pub(crate) use super::matching::{Phrase, any_at, phrase_at};
+pub(crate) use super::matching::{Phrase, Phrases, any_at, phrase_at};
 
 const SPOKEN_JSON: &str = include_str!("../../data/language/spoken.json");
 const NEGATION_JSON: &str = include_str!("../../data/language/negation.json");
@@ -26,7 +26,7 @@ const GRAMMAR_JSON: &str = include_str!("../../data/language/grammar.json");
 
 /// Phrases as words; a `*` piece stands for any one word, and a word ending in `*`
 /// (`password*`) for any word it begins (password, passwords).
-fn phrases(list: &[String]) -> Vec<Phrase> {
+fn phrases<T: From<Vec<Phrase>>>(list: &[String]) -> T {
     list.iter()
         .map(|p| {
             p.split_whitespace()
@@ -44,7 +44,8 @@ fn phrases(list: &[String]) -> Vec<Phrase> {
                 .collect::<Vec<_>>()
         })
         .filter(|w| !w.is_empty())
-        .collect()
+        .collect::<Vec<Phrase>>()
+        .into()
 }
 
 /// A spoken or abbreviated form and the words read instead.
@@ -101,30 +102,30 @@ struct SpokenEntry {
 /// `data/language/negation.json`.
 #[derive(Debug, Clone)]
 pub(crate) struct Negation {
-    pub clause: Vec<Phrase>,
-    pub direct: Vec<Phrase>,
+    pub clause: Phrases,
+    pub direct: Phrases,
     pub reach: usize,
     pub around: Vec<(Phrase, Phrase)>,
-    pub after: Vec<Phrase>,
+    pub after: Phrases,
     pub glue: Vec<String>,
     /// Describing words that may stand between a `direct` cue and what it excludes ("no
     /// thank-you email", "without touching the old Trello board"), at most two.
     pub modifiers: Vec<String>,
     pub attribute_before: Vec<String>,
-    pub attribute_sensitive: Vec<Phrase>,
+    pub attribute_sensitive: Phrases,
     pub scope_end: Vec<String>,
     /// Phrases that, right after a cue, cancel it ("don't forget to", "not only").
-    pub undo: Vec<Phrase>,
+    pub undo: Phrases,
     /// Phrases that make a clause cue's scope a chore, not an exclusion ("by hand").
-    pub chores: Vec<Phrase>,
+    pub chores: Phrases,
     /// What must follow a clause cue for `chores` to apply ("don't want to").
-    pub chore_openers: Vec<Phrase>,
+    pub chore_openers: Phrases,
     /// Channel words and the tools they select.
     pub channels: Vec<(Phrase, Vec<Selector>)>,
     /// Self-corrections: the tool after the cue replaces one named before it.
-    pub corrections: Vec<Phrase>,
+    pub corrections: Phrases,
     /// Corrections that count only right after the tool they retract ("GitLab? no, Discord").
-    pub corrections_adjacent: Vec<Phrase>,
+    pub corrections_adjacent: Phrases,
     /// Words that may stand between a correction cue and the new tool.
     pub correction_glue: Vec<String>,
 }
@@ -182,8 +183,8 @@ struct NegationFile {
 /// `data/language/delivery.json`.
 #[derive(Debug, Clone)]
 pub(crate) struct DeliveryWords {
-    pub asks: Vec<Phrase>,
-    pub audiences: Vec<(Vec<Phrase>, String)>,
+    pub asks: Phrases,
+    pub audiences: Vec<(Phrases, String)>,
     pub default_need: String,
     /// The need of an ask to a team, added even when another channel is in the plan.
     pub team_need: String,
@@ -219,7 +220,7 @@ pub(crate) struct MessageNouns {
 #[derive(Debug, Clone)]
 pub(crate) struct Handover {
     pub verbs: Vec<String>,
-    pub recipients: Vec<Phrase>,
+    pub recipients: Phrases,
     pub reach: usize,
     pub destinations: Vec<String>,
 }
@@ -468,17 +469,17 @@ impl PolicyFile {
 /// `data/language/data.json`.
 #[derive(Debug, Clone)]
 pub(crate) struct DataWords {
-    pub addressed: Vec<Phrase>,
+    pub addressed: Phrases,
     pub addressed_openers: Vec<String>,
-    pub labels: Vec<Phrase>,
-    pub end: Vec<Phrase>,
-    pub sample: Vec<Phrase>,
+    pub labels: Phrases,
+    pub end: Phrases,
+    pub sample: Phrases,
     pub long_quote_words: usize,
     /// How many words before a quote a sample phrase may stand.
     pub sample_window: usize,
     /// Instructions that make pasted text the request ("build what it says"): the policy then
     /// reads the pasted text too.
-    pub adopt: Vec<Phrase>,
+    pub adopt: Phrases,
 }
 
 #[derive(Deserialize)]
@@ -513,7 +514,7 @@ pub(crate) struct EntityRules {
     pub imitation: Vec<String>,
     /// Need phrases that, right after a tool's name or before `owned_via` and a tool's name,
     /// are that tool's own thing ("the Notion changelog database", "a ticket in Jira").
-    pub owned_nouns: Vec<Phrase>,
+    pub owned_nouns: Phrases,
     pub owned_via: Vec<String>,
     /// Written forms that name a tool (`r/` → Reddit).
     pub prefixes: Vec<(String, String)>,
@@ -581,65 +582,65 @@ fn yes() -> bool {
 /// `data/language/triggers.json`.
 #[derive(Debug, Clone)]
 pub(crate) struct TriggerWords {
-    pub manual: Vec<Phrase>,
-    pub webhook: Vec<Phrase>,
-    pub inbox: Vec<Phrase>,
-    pub event_cues: Vec<Phrase>,
-    pub late_event_cues: Vec<Phrase>,
-    pub upload: Vec<Phrase>,
-    pub watch: Vec<Phrase>,
-    pub lingering: Vec<Phrase>,
-    pub for_long: Vec<Phrase>,
+    pub manual: Phrases,
+    pub webhook: Phrases,
+    pub inbox: Phrases,
+    pub event_cues: Phrases,
+    pub late_event_cues: Phrases,
+    pub upload: Phrases,
+    pub watch: Phrases,
+    pub lingering: Phrases,
+    pub for_long: Phrases,
     pub write_back: Vec<String>,
     /// Phrases that, just before a manual cue, make it someone else's chore.
-    pub manual_not_after: Vec<Phrase>,
+    pub manual_not_after: Phrases,
     /// "manually", "by hand": a manual cue only in the first clause or next to a `run_verbs`.
-    pub manual_adverbs: Vec<Phrase>,
-    pub run_verbs: Vec<Phrase>,
+    pub manual_adverbs: Phrases,
+    pub run_verbs: Phrases,
     /// A form on the user's own site ("the contact form on our website").
-    pub site_forms: Vec<Phrase>,
+    pub site_forms: Phrases,
     /// Negations that, before "by" and a time, make a deadline that is checked.
-    pub missed_by: Vec<Phrase>,
+    pub missed_by: Phrases,
     /// Nouns of files that, kept in a storage tool, are handled as they arrive.
-    pub stored_files: Vec<Phrase>,
+    pub stored_files: Phrases,
     /// Words of a topic opening ("so for shopify, ...").
     pub topic_words: Vec<String>,
     /// Phrases of an event said without "when" ("new employee in Gusto then ...").
-    pub implicit_event: Vec<Phrase>,
+    pub implicit_event: Phrases,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
     pub unsupported: Vec<Unsupported>,
     /// Words that make a mention of mail an arriving email.
-    pub receive: Vec<Phrase>,
+    pub receive: Phrases,
     /// Verbs of mail someone else sends to an address.
-    pub mail_verbs: Vec<Phrase>,
+    pub mail_verbs: Phrases,
     /// Words of reading from a queue, and of writing to one.
-    pub queue_consume: Vec<Phrase>,
-    pub queue_produce: Vec<Phrase>,
+    pub queue_consume: Phrases,
+    pub queue_produce: Phrases,
     /// Words after a tool's name that ask for its stream ("DynamoDB stream").
-    pub stream_words: Vec<Phrase>,
+    pub stream_words: Phrases,
     /// Words that ask for an HTTP endpoint, and opening words that make them the trigger.
-    pub hook_words: Vec<Phrase>,
-    pub hook_openers: Vec<Phrase>,
+    pub hook_words: Phrases,
+    pub hook_openers: Phrases,
     /// Periods after "once" that make it a schedule ("once a week").
-    pub once_periods: Vec<Phrase>,
+    pub once_periods: Phrases,
     /// Words just before a schedule phrase that make it how often to check.
-    pub poll_cues: Vec<Phrase>,
+    pub poll_cues: Phrases,
     /// A run timed relative to something checked ("two hours before it starts").
-    pub ahead: Vec<Phrase>,
+    pub ahead: Phrases,
     /// Tool categories whose events are read on a schedule (feeds).
     pub checked_categories: Vec<String>,
     /// "for each new ticket": opens the trigger clause when no schedule is named.
-    pub per_item_cues: Vec<Phrase>,
+    pub per_item_cues: Phrases,
     /// Words before a tool named as the subject of the first clause ("the", "our", "any").
-    pub subject_lead: Vec<Phrase>,
+    pub subject_lead: Phrases,
     /// Words of files arriving ("uploaded", "dumped", "scanned into").
-    pub arrival: Vec<Phrase>,
+    pub arrival: Phrases,
     /// Words for a queue when no queue service is named.
-    pub queue_nouns: Vec<Phrase>,
+    pub queue_nouns: Phrases,
     /// Comparisons of periods ("week over week"), found by checking.
-    pub period_compare: Vec<Phrase>,
+    pub period_compare: Phrases,
     /// Before a mail word: mail the workflow sends ("should get a welcome email").
-    pub sent_not_received: Vec<Phrase>,
+    pub sent_not_received: Phrases,
 }
 
 #[derive(Deserialize)]
@@ -708,13 +709,13 @@ pub(crate) struct Unsupported {
 pub(crate) struct Capability {
     /// The catalog need it asks for.
     pub need: String,
-    pub verbs: Vec<Phrase>,
-    pub objects: Vec<Phrase>,
+    pub verbs: Phrases,
+    pub objects: Phrases,
     /// The most words between the verb and the object.
     pub window: usize,
     /// Phrases that, within the window of the verb, say the opposite direction ("spoken" but
     /// "into a written ticket" is speech to text, not text to speech).
-    pub unless: Vec<Phrase>,
+    pub unless: Phrases,
 }
 
 #[derive(Deserialize)]
@@ -774,7 +775,7 @@ pub(crate) struct Language {
     pub entities: EntityRules,
     pub triggers: TriggerWords,
     /// Phrases that ask for AWS-hosted tools.
-    pub prefer_aws: Vec<Phrase>,
+    pub prefer_aws: Phrases,
     /// One-word product names (lower case) that dictation splits in two or three words
     /// ("elastic search", "square space"); learnt from the catalog by [`Language::learn_names`].
     pub compounds: std::collections::BTreeSet<String>,

@@ -40,30 +40,96 @@ pub(crate) fn phrase_at(toks: &[Tok], i: usize, phrase: &[String]) -> bool {
 }
 
 /// The first phrase of `list` starting at token `i`, longest first (of equally long ones, the
-/// last in the list).
-pub(crate) fn any_at<'p>(toks: &[Tok], i: usize, list: &'p [Phrase]) -> Option<&'p Phrase> {
-    // A word other than the wildcard matches only a token that starts with its first byte
-    // (the same word, or one its stem begins), so the other phrases are passed over without
-    // reading further.
-    let first = toks.get(i)?.w.as_bytes().first().copied()?;
-    list.iter()
-        .filter(|p| {
-            p.first().is_some_and(|w| {
-                let b = w.as_bytes();
-                b.first() == Some(&first) || b == WILDCARD.as_bytes()
-            }) && phrase_at(toks, i, p)
-        })
-        .max_by_key(|p| p.len())
+/// last in the list). A [`Phrases`] list answers through its index, a slice by trying its
+/// phrases in turn; the answers are the same.
+pub(crate) fn any_at<'p, L: PhraseList + ?Sized>(
+    toks: &[Tok],
+    i: usize,
+    list: &'p L,
+) -> Option<&'p Phrase> {
+    list.longest_at(toks, i)
 }
 
-/// Which phrases can start at a token: the phrases of a list by the first byte of their first
-/// word, and those whose first word is the wildcard.
-#[derive(Debug, Clone)]
+/// A list [`any_at`] reads.
+pub(crate) trait PhraseList {
+    /// The longest phrase starting at token `i` (of equally long ones, the last in the list).
+    fn longest_at<'p>(&'p self, toks: &[Tok], i: usize) -> Option<&'p Phrase>;
+}
+
+impl PhraseList for [Phrase] {
+    fn longest_at<'p>(&'p self, toks: &[Tok], i: usize) -> Option<&'p Phrase> {
+        // A word other than the wildcard matches only a token that starts with its first
+        // byte (the same word, or one its stem begins), so the other phrases are passed over
+        // without reading further.
+        let first = toks.get(i)?.w.as_bytes().first().copied()?;
+        self.iter()
+            .filter(|p| {
+                p.first().is_some_and(|w| {
+                    let b = w.as_bytes();
+                    b.first() == Some(&first) || b == WILDCARD.as_bytes()
+                }) && phrase_at(toks, i, p)
+            })
+            .max_by_key(|p| p.len())
+    }
+}
+
+impl PhraseList for Vec<Phrase> {
+    fn longest_at<'p>(&'p self, toks: &[Tok], i: usize) -> Option<&'p Phrase> {
+        self.as_slice().longest_at(toks, i)
+    }
+}
+
+impl PhraseList for Phrases {
+    fn longest_at<'p>(&'p self, toks: &[Tok], i: usize) -> Option<&'p Phrase> {
+        self.index
+            .matching(&self.list, toks, i)
+            .max_by_key(|&n| (self.list.get(n).map_or(0, Vec::len), n))
+            .and_then(|n| self.list.get(n))
+    }
+}
+
+/// A vocabulary list read at every token: its phrases in order, and their [`PhraseIndex`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Phrases {
+    list: Vec<Phrase>,
+    index: PhraseIndex,
+}
+
+impl From<Vec<Phrase>> for Phrases {
+    fn from(list: Vec<Phrase>) -> Self {
+        Self {
+            index: PhraseIndex::new(&list),
+            list,
+        }
+    }
+}
+
+impl std::ops::Deref for Phrases {
+    type Target = [Phrase];
+
+    fn deref(&self) -> &[Phrase] {
+        &self.list
+    }
+}
+
+impl<'a> IntoIterator for &'a Phrases {
+    type Item = &'a Phrase;
+    type IntoIter = std::slice::Iter<'a, Phrase>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+/// Which phrases can start at a token: the phrases of a list by their first word when it is
+/// a plain word, by the first byte of a stem (`password*`), and those whose first word is the
+/// wildcard.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct PhraseIndex {
-    /// Phrase numbers ordered by first byte, each byte's numbers ascending.
-    by_byte: Vec<u32>,
-    /// Where each byte's numbers start in `by_byte` (and, at 256, where they all end).
-    starts: Vec<u32>,
+    /// Phrase numbers by their first word, ascending.
+    by_word: HashMap<String, Vec<u32>>,
+    /// Phrases whose first word is a stem, by its first byte, ascending.
+    by_stem_byte: HashMap<u8, Vec<u32>>,
     /// Phrases whose first word is the wildcard.
     any: Vec<u32>,
 }
@@ -72,42 +138,41 @@ impl PhraseIndex {
     /// The index of `phrases`, which keep their numbers (their places in the slice). Empty
     /// phrases and empty first words match nothing and are left out.
     pub(crate) fn new(phrases: &[Phrase]) -> Self {
-        let mut firsts: Vec<(u8, u32)> = Vec::new();
-        let mut any = Vec::new();
+        let mut index = Self::default();
         for (n, p) in phrases.iter().enumerate() {
             let Ok(n) = u32::try_from(n) else { break };
-            match p.first().map(String::as_bytes) {
-                Some(w) if w == WILDCARD.as_bytes() => any.push(n),
-                Some([b, ..]) => firsts.push((*b, n)),
-                _ => {}
+            let Some(w) = p.first().filter(|w| !w.is_empty()) else {
+                continue;
+            };
+            // as `word_matches` reads a phrase word
+            match w.strip_suffix(WILDCARD) {
+                Some("") => index.any.push(n),
+                Some(stem) => {
+                    if let Some(&b) = stem.as_bytes().first() {
+                        index.by_stem_byte.entry(b).or_default().push(n);
+                    }
+                }
+                None => index.by_word.entry(w.clone()).or_default().push(n),
             }
         }
-        firsts.sort_unstable();
-        let starts = (0..=256)
-            .map(|b| firsts.partition_point(|&(f, _)| usize::from(f) < b) as u32)
-            .collect();
-        Self {
-            by_byte: firsts.into_iter().map(|(_, n)| n).collect(),
-            starts,
-            any,
-        }
+        index
     }
 
-    /// The numbers of the phrases that may start at a token `w`, in two ascending runs (the
-    /// token's first byte, then the wildcard); none for an empty token.
+    /// The numbers of the phrases that may start at a token `w`, in three ascending runs (the
+    /// token's word, its first byte's stems, the wildcard); none for an empty token.
     fn candidates<'a>(&'a self, w: &str) -> impl Iterator<Item = usize> + 'a {
-        let (by_byte, any) = match w.as_bytes().first() {
-            Some(&b) => {
-                let at = |k: usize| self.starts.get(k).map_or(0, |&s| s as usize);
-                let run = self
-                    .by_byte
-                    .get(at(usize::from(b))..at(usize::from(b) + 1))
-                    .unwrap_or_default();
-                (run, &self.any[..])
-            }
-            None => (&[][..], &[][..]),
+        let runs = match w.as_bytes().first() {
+            Some(b) => [
+                self.by_word.get(w).map(Vec::as_slice).unwrap_or_default(),
+                self.by_stem_byte
+                    .get(b)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+                &self.any[..],
+            ],
+            None => [&[][..]; 3],
         };
-        by_byte.iter().chain(any).map(|&n| n as usize)
+        runs.into_iter().flatten().map(|&n| n as usize)
     }
 
     /// The numbers of the phrases of `phrases` (those the index was made of) that start at
@@ -249,15 +314,29 @@ mod tests {
         let toks = tokenize(TEXT);
         let phrases = phrases();
         let mut matched = 0;
+        let indexed = Phrases::from(phrases.clone());
         for i in 0..=toks.len() {
             let got = any_at(&toks, i, &phrases);
-            assert_eq!(got, any_at_by_trying_all(&toks, i, &phrases), "token {i}");
+            let want = any_at_by_trying_all(&toks, i, &phrases);
+            assert_eq!(got, want, "token {i}");
+            // the indexed list answers with the same phrase, at the same place in the list
+            let from_index = any_at(&toks, i, &indexed);
+            assert_eq!(from_index, want, "token {i}");
+            assert_eq!(
+                from_index.map(|p| p as *const Phrase as usize - indexed.as_ptr() as usize),
+                want.map(|p| p as *const Phrase as usize - phrases.as_ptr() as usize),
+            );
             matched += usize::from(got.is_some());
         }
         assert!(matched > 5);
         // equally long matches: the last one in the list, as before
         let toks = tokenize("log in now");
         let two = list(&["log in", "log* in"]);
+        let indexed = Phrases::from(two.clone());
+        assert!(std::ptr::eq(
+            any_at(&toks, 0, &indexed).unwrap_or(&indexed[0]),
+            &indexed[1]
+        ));
         assert!(std::ptr::eq(
             any_at(&toks, 0, &two).unwrap_or(&two[0]),
             &two[1]
