@@ -121,24 +121,33 @@ impl<'a> IntoIterator for &'a Phrases {
     }
 }
 
-/// Which phrases can start at a token: the phrases of a list by their first word when it is
-/// a plain word, by the first byte of a stem (`password*`), and those whose first word is the
-/// wildcard.
+/// Which phrases can start at a token: the phrases of a list by the first byte of their first
+/// word (a plain word or a stem such as `password*`), and those whose first word is the
+/// wildcard. A long list also files its plain first words by the word: hashing the token then
+/// costs less than trying a byte's many phrases, and a short list never hashes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PhraseIndex {
-    /// Phrase numbers by their first word, ascending.
+    /// Phrase numbers by their first word (long lists only), ascending.
     by_word: HashMap<String, Vec<u32>>,
-    /// Phrases whose first word is a stem, by its first byte, ascending.
-    by_stem_byte: HashMap<u8, Vec<u32>>,
+    /// The other phrase numbers ordered by first byte, each byte's numbers ascending.
+    by_byte: Vec<u32>,
+    /// Where each byte's numbers start in `by_byte` (and, at 256, where they all end).
+    starts: Vec<u32>,
     /// Phrases whose first word is the wildcard.
     any: Vec<u32>,
 }
+
+/// From how many phrases a list files its plain first words by the word.
+const BY_WORD_FROM: usize = 512;
 
 impl PhraseIndex {
     /// The index of `phrases`, which keep their numbers (their places in the slice). Empty
     /// phrases and empty first words match nothing and are left out.
     pub(crate) fn new(phrases: &[Phrase]) -> Self {
-        let mut index = Self::default();
+        let by_words = phrases.len() >= BY_WORD_FROM;
+        let mut by_word: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut firsts: Vec<(u8, u32)> = Vec::new();
+        let mut any = Vec::new();
         for (n, p) in phrases.iter().enumerate() {
             let Ok(n) = u32::try_from(n) else { break };
             let Some(w) = p.first().filter(|w| !w.is_empty()) else {
@@ -146,30 +155,47 @@ impl PhraseIndex {
             };
             // as `word_matches` reads a phrase word
             match w.strip_suffix(WILDCARD) {
-                Some("") => index.any.push(n),
-                Some(stem) => {
-                    if let Some(&b) = stem.as_bytes().first() {
-                        index.by_stem_byte.entry(b).or_default().push(n);
+                Some("") => any.push(n),
+                None if by_words => by_word.entry(w.clone()).or_default().push(n),
+                _ => {
+                    if let Some(&b) = w.as_bytes().first() {
+                        firsts.push((b, n));
                     }
                 }
-                None => index.by_word.entry(w.clone()).or_default().push(n),
             }
         }
-        index
+        firsts.sort_unstable();
+        let starts = (0..=256)
+            .map(|b| {
+                let at = firsts.partition_point(|&(f, _)| usize::from(f) < b);
+                u32::try_from(at).unwrap_or(u32::MAX)
+            })
+            .collect();
+        Self {
+            by_word,
+            by_byte: firsts.into_iter().map(|(_, n)| n).collect(),
+            starts,
+            any,
+        }
     }
 
     /// The numbers of the phrases that may start at a token `w`, in three ascending runs (the
-    /// token's word, its first byte's stems, the wildcard); none for an empty token.
+    /// token's word, its first byte, the wildcard); none for an empty token.
     fn candidates<'a>(&'a self, w: &str) -> impl Iterator<Item = usize> + 'a {
         let runs = match w.as_bytes().first() {
-            Some(b) => [
-                self.by_word.get(w).map(Vec::as_slice).unwrap_or_default(),
-                self.by_stem_byte
-                    .get(b)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default(),
-                &self.any[..],
-            ],
+            Some(&b) => {
+                let word = if self.by_word.is_empty() {
+                    &[][..]
+                } else {
+                    self.by_word.get(w).map(Vec::as_slice).unwrap_or_default()
+                };
+                let at = |k: usize| self.starts.get(k).map_or(0, |&s| s as usize);
+                let byte = self
+                    .by_byte
+                    .get(at(usize::from(b))..at(usize::from(b) + 1))
+                    .unwrap_or_default();
+                [word, byte, &self.any[..]]
+            }
             None => [&[][..]; 3],
         };
         runs.into_iter().flatten().map(|&n| n as usize)
@@ -356,15 +382,29 @@ mod tests {
     #[test]
     fn index_yields_exactly_the_phrases_that_start_at_each_token() {
         let toks = tokenize(TEXT);
-        let phrases = phrases();
-        let index = PhraseIndex::new(&phrases);
-        for i in 0..=toks.len() {
-            let mut got: Vec<usize> = index.matching(&phrases, &toks, i).collect();
-            got.sort_unstable();
-            let want: Vec<usize> = (0..phrases.len())
-                .filter(|&n| phrase_at(&toks, i, &phrases[n]))
-                .collect();
-            assert_eq!(got, want, "token {i}");
+        // a short list (by first byte) and a long one (plain first words by the word)
+        let short = phrases();
+        let mut long = phrases();
+        long.extend((0..BY_WORD_FROM).map(|k| vec![format!("s{k}"), "the".to_owned()]));
+        long.extend(phrases());
+        for phrases in [short, long] {
+            let index = PhraseIndex::new(&phrases);
+            assert_eq!(index.by_word.is_empty(), phrases.len() < BY_WORD_FROM);
+            for i in 0..=toks.len() {
+                let mut got: Vec<usize> = index.matching(&phrases, &toks, i).collect();
+                got.sort_unstable();
+                let want: Vec<usize> = (0..phrases.len())
+                    .filter(|&n| phrase_at(&toks, i, &phrases[n]))
+                    .collect();
+                assert_eq!(got, want, "token {i}");
+            }
+            let indexed = Phrases::from(phrases.clone());
+            for i in 0..=toks.len() {
+                assert_eq!(
+                    any_at(&toks, i, &indexed),
+                    any_at_by_trying_all(&toks, i, &phrases)
+                );
+            }
         }
     }
 
