@@ -3,7 +3,7 @@
 //! SMS), as `data/language/delivery.json` says; the planner states the choice as an assumption,
 //! and a channel named anywhere in the prompt makes it unnecessary.
 
-use super::language::{Language, any_at};
+use super::language::{Language, Phrases, any_at};
 use super::negation::Exclusions;
 use crate::text::Tok;
 
@@ -24,7 +24,7 @@ pub(super) fn unnamed_channel(
             || (!writes && weak_ask_at(lang, toks, excl, named, i))
     })?;
     // how near the ask each audience is said (`None`: not said where `zone` allows)
-    let nearest = |words: &[Vec<String>], zone: &dyn Fn(usize) -> bool| {
+    let nearest = |words: &Phrases, zone: &dyn Fn(usize) -> bool| {
         (0..toks.len())
             .filter(|&i| zone(i) && !excl.negated(i) && any_at(toks, i, words).is_some())
             .map(|i| i.abs_diff(at))
@@ -222,7 +222,7 @@ pub(super) fn team_ask<'l>(
             })
         })
         .find(|&at| {
-            let nearest = |words: &[Vec<String>]| {
+            let nearest = |words: &Phrases| {
                 (0..toks.len())
                     .filter(|&i| {
                         in_ask_zone(toks, at, i)

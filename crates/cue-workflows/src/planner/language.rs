@@ -7,8 +7,11 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::matching::{ListIndex, WILDCARD};
 use crate::WorkflowError;
 use crate::text::{Tok, words};
+
+pub(crate) use super::matching::{Phrase, Phrases, any_at, phrase_at};
 
 const SPOKEN_JSON: &str = include_str!("../../data/language/spoken.json");
 const NEGATION_JSON: &str = include_str!("../../data/language/negation.json");
@@ -21,12 +24,9 @@ const PREFERENCES_JSON: &str = include_str!("../../data/language/preferences.jso
 const CAPABILITIES_JSON: &str = include_str!("../../data/language/capabilities.json");
 const GRAMMAR_JSON: &str = include_str!("../../data/language/grammar.json");
 
-/// A phrase as words.
-pub(crate) type Phrase = Vec<String>;
-
 /// Phrases as words; a `*` piece stands for any one word, and a word ending in `*`
 /// (`password*`) for any word it begins (password, passwords).
-fn phrases(list: &[String]) -> Vec<Phrase> {
+fn phrases<T: From<Vec<Phrase>>>(list: &[String]) -> T {
     list.iter()
         .map(|p| {
             p.split_whitespace()
@@ -44,38 +44,8 @@ fn phrases(list: &[String]) -> Vec<Phrase> {
                 .collect::<Vec<_>>()
         })
         .filter(|w| !w.is_empty())
-        .collect()
-}
-
-/// Whether the phrase word `w` (a word, [`WILDCARD`] or a stem ending in it) matches `tok`.
-fn word_matches(w: &str, tok: &str) -> bool {
-    if tok.is_empty() {
-        return false;
-    }
-    match w.strip_suffix(WILDCARD) {
-        Some("") => true,
-        Some(stem) => tok.starts_with(stem),
-        None => tok == w,
-    }
-}
-
-/// Whether `phrase` starts at token `i`.
-pub(crate) fn phrase_at(toks: &[Tok], i: usize, phrase: &[String]) -> bool {
-    !phrase.is_empty()
-        && phrase
-            .iter()
-            .enumerate()
-            .all(|(k, w)| toks.get(i + k).is_some_and(|t| word_matches(w, &t.w)))
-}
-
-/// Any one word, in a phrase.
-const WILDCARD: &str = "*";
-
-/// The first phrase of `list` starting at token `i`, longest first.
-pub(crate) fn any_at<'p>(toks: &[Tok], i: usize, list: &'p [Phrase]) -> Option<&'p Phrase> {
-    list.iter()
-        .filter(|p| phrase_at(toks, i, p))
-        .max_by_key(|p| p.len())
+        .collect::<Vec<Phrase>>()
+        .into()
 }
 
 /// A spoken or abbreviated form and the words read instead.
@@ -84,6 +54,36 @@ pub(crate) struct SpokenForm {
     pub say: Phrase,
     pub write: String,
     pub speech_only: bool,
+}
+
+/// The spoken forms of `spoken.json` in their order, and by the first word they say (the
+/// respelling reads every word of every prompt against them).
+#[derive(Debug, Clone)]
+pub(crate) struct SpokenForms {
+    forms: Vec<SpokenForm>,
+    by_first: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl SpokenForms {
+    fn new(forms: Vec<SpokenForm>) -> Self {
+        let mut by_first: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (n, f) in forms.iter().enumerate() {
+            if let Some(w) = f.say.first() {
+                by_first.entry(w.clone()).or_default().push(n);
+            }
+        }
+        Self { forms, by_first }
+    }
+
+    /// The forms whose first said word is `w`, in the file's order.
+    pub(crate) fn starting_with(&self, w: &str) -> impl Iterator<Item = &SpokenForm> {
+        self.by_first
+            .get(w)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&n| self.forms.get(n))
+    }
 }
 
 #[derive(Deserialize)]
@@ -102,30 +102,30 @@ struct SpokenEntry {
 /// `data/language/negation.json`.
 #[derive(Debug, Clone)]
 pub(crate) struct Negation {
-    pub clause: Vec<Phrase>,
-    pub direct: Vec<Phrase>,
+    pub clause: Phrases,
+    pub direct: Phrases,
     pub reach: usize,
     pub around: Vec<(Phrase, Phrase)>,
-    pub after: Vec<Phrase>,
+    pub after: Phrases,
     pub glue: Vec<String>,
     /// Describing words that may stand between a `direct` cue and what it excludes ("no
     /// thank-you email", "without touching the old Trello board"), at most two.
     pub modifiers: Vec<String>,
     pub attribute_before: Vec<String>,
-    pub attribute_sensitive: Vec<Phrase>,
+    pub attribute_sensitive: Phrases,
     pub scope_end: Vec<String>,
     /// Phrases that, right after a cue, cancel it ("don't forget to", "not only").
-    pub undo: Vec<Phrase>,
+    pub undo: Phrases,
     /// Phrases that make a clause cue's scope a chore, not an exclusion ("by hand").
-    pub chores: Vec<Phrase>,
+    pub chores: Phrases,
     /// What must follow a clause cue for `chores` to apply ("don't want to").
-    pub chore_openers: Vec<Phrase>,
+    pub chore_openers: Phrases,
     /// Channel words and the tools they select.
     pub channels: Vec<(Phrase, Vec<Selector>)>,
     /// Self-corrections: the tool after the cue replaces one named before it.
-    pub corrections: Vec<Phrase>,
+    pub corrections: Phrases,
     /// Corrections that count only right after the tool they retract ("GitLab? no, Discord").
-    pub corrections_adjacent: Vec<Phrase>,
+    pub corrections_adjacent: Phrases,
     /// Words that may stand between a correction cue and the new tool.
     pub correction_glue: Vec<String>,
     /// Words joined to a tool name by a hyphen that exclude it ("a Slack-free version").
@@ -187,8 +187,8 @@ struct NegationFile {
 /// `data/language/delivery.json`.
 #[derive(Debug, Clone)]
 pub(crate) struct DeliveryWords {
-    pub asks: Vec<Phrase>,
-    pub audiences: Vec<(Vec<Phrase>, String)>,
+    pub asks: Phrases,
+    pub audiences: Vec<(Phrases, String)>,
     pub default_need: String,
     /// The need of an ask to a team, added even when another channel is in the plan.
     pub team_need: String,
@@ -208,7 +208,7 @@ pub(crate) struct DeliveryWords {
     /// Audiences that name a medium ("on my phone"), which outrank a person ("me").
     pub media: Vec<String>,
     /// Media other than chat: an ask whose clause names one is no team chat ask.
-    pub other_media: Vec<Phrase>,
+    pub other_media: Phrases,
     /// Words before a tool read from ("from Smartsheet").
     pub source_words: Vec<String>,
 }
@@ -228,7 +228,7 @@ pub(crate) struct MessageNouns {
 #[derive(Debug, Clone)]
 pub(crate) struct Handover {
     pub verbs: Vec<String>,
-    pub recipients: Vec<Phrase>,
+    pub recipients: Phrases,
     pub reach: usize,
     pub destinations: Vec<String>,
     pub double_object: DoubleObject,
@@ -239,7 +239,7 @@ pub(crate) struct Handover {
 pub(crate) struct DoubleObject {
     pub first: Vec<String>,
     pub second: Vec<String>,
-    pub possessive: Vec<Phrase>,
+    pub possessive: Phrases,
     pub time: Vec<String>,
     pub reach: usize,
     /// Words no recipient holds (prepositions, conjunctions): "get the hours from the tracker".
@@ -331,6 +331,73 @@ pub(crate) struct PolicyRule {
     pub all: Vec<Vec<Phrase>>,
     pub unless: Vec<Phrase>,
     pub within: Within,
+}
+
+/// `data/language/policy.json`: its categories, and every group and `unless` list of their
+/// rules in one [`ListIndex`], so a prompt is read once for all of them (the rules hold
+/// thousands of phrases; trying each at every token was a quarter of a plan's work).
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    categories: Vec<PolicyCategory>,
+    lists: ListIndex,
+    /// For each category, for each rule: the list numbers of its groups and of `unless`.
+    numbers: Vec<Vec<(Vec<usize>, usize)>>,
+}
+
+impl Policy {
+    pub(crate) fn new(categories: Vec<PolicyCategory>) -> Self {
+        let mut lists: Vec<&[Phrase]> = Vec::new();
+        let mut numbers = Vec::with_capacity(categories.len());
+        for c in &categories {
+            let mut rules = Vec::with_capacity(c.rules.len());
+            for r in &c.rules {
+                let mut all = Vec::with_capacity(r.all.len());
+                for g in &r.all {
+                    all.push(lists.len());
+                    lists.push(g);
+                }
+                rules.push((all, lists.len()));
+                lists.push(&r.unless);
+            }
+            numbers.push(rules);
+        }
+        let lists = ListIndex::new(lists);
+        Self {
+            lists,
+            numbers,
+            categories,
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.categories.is_empty()
+    }
+
+    /// The lists of the rules, matched together.
+    pub(crate) fn lists(&self) -> &ListIndex {
+        &self.lists
+    }
+
+    /// Each category with its rules, each rule with the numbers in [`Policy::lists`] of its
+    /// groups and of its `unless` phrases.
+    pub(crate) fn categories(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            &PolicyCategory,
+            impl Iterator<Item = (&PolicyRule, &[usize], usize)>,
+        ),
+    > {
+        self.categories.iter().zip(&self.numbers).map(|(c, n)| {
+            let rules = c
+                .rules
+                .iter()
+                .zip(n)
+                .map(|(r, (all, unless))| (r, all.as_slice(), *unless));
+            (c, rules)
+        })
+    }
 }
 
 /// The stretch of text a policy rule's groups must share: one act (who does what to whom) is
@@ -436,24 +503,24 @@ impl PolicyFile {
 /// `data/language/data.json`.
 #[derive(Debug, Clone)]
 pub(crate) struct DataWords {
-    pub addressed: Vec<Phrase>,
+    pub addressed: Phrases,
     pub addressed_openers: Vec<String>,
-    pub labels: Vec<Phrase>,
-    pub end: Vec<Phrase>,
-    pub sample: Vec<Phrase>,
+    pub labels: Phrases,
+    pub end: Phrases,
+    pub sample: Phrases,
     pub long_quote_words: usize,
     /// How many words before a quote a sample phrase may stand.
     pub sample_window: usize,
     /// Instructions that make pasted text the request ("build what it says"): the policy then
     /// reads the pasted text too.
-    pub adopt: Vec<Phrase>,
+    pub adopt: Phrases,
     /// Phrases after which an unquoted sample runs to the end of the prompt ("for example one
     /// said hi please call me back"): dictation has no quotes.
-    pub reported: Vec<Phrase>,
+    pub reported: Phrases,
     /// How many words after a `reported` phrase a quote or fence may start and take over.
     pub reported_gap: usize,
     /// Phrases that introduce a reply quoted with `>` right before it ("a reply we got: > ...").
-    pub reply_intro: Vec<Phrase>,
+    pub reply_intro: Phrases,
 }
 
 #[derive(Deserialize)]
@@ -494,7 +561,7 @@ pub(crate) struct EntityRules {
     pub imitation: Vec<String>,
     /// Need phrases that, right after a tool's name or before `owned_via` and a tool's name,
     /// are that tool's own thing ("the Notion changelog database", "a ticket in Jira").
-    pub owned_nouns: Vec<Phrase>,
+    pub owned_nouns: Phrases,
     pub owned_via: Vec<String>,
     /// Written forms that name a tool (`r/` → Reddit).
     pub prefixes: Vec<(String, String)>,
@@ -562,65 +629,65 @@ fn yes() -> bool {
 /// `data/language/triggers.json`.
 #[derive(Debug, Clone)]
 pub(crate) struct TriggerWords {
-    pub manual: Vec<Phrase>,
-    pub webhook: Vec<Phrase>,
-    pub inbox: Vec<Phrase>,
-    pub event_cues: Vec<Phrase>,
-    pub late_event_cues: Vec<Phrase>,
-    pub upload: Vec<Phrase>,
-    pub watch: Vec<Phrase>,
-    pub lingering: Vec<Phrase>,
-    pub for_long: Vec<Phrase>,
+    pub manual: Phrases,
+    pub webhook: Phrases,
+    pub inbox: Phrases,
+    pub event_cues: Phrases,
+    pub late_event_cues: Phrases,
+    pub upload: Phrases,
+    pub watch: Phrases,
+    pub lingering: Phrases,
+    pub for_long: Phrases,
     pub write_back: Vec<String>,
     /// Phrases that, just before a manual cue, make it someone else's chore.
-    pub manual_not_after: Vec<Phrase>,
+    pub manual_not_after: Phrases,
     /// "manually", "by hand": a manual cue only in the first clause or next to a `run_verbs`.
-    pub manual_adverbs: Vec<Phrase>,
-    pub run_verbs: Vec<Phrase>,
+    pub manual_adverbs: Phrases,
+    pub run_verbs: Phrases,
     /// A form on the user's own site ("the contact form on our website").
-    pub site_forms: Vec<Phrase>,
+    pub site_forms: Phrases,
     /// Negations that, before "by" and a time, make a deadline that is checked.
-    pub missed_by: Vec<Phrase>,
+    pub missed_by: Phrases,
     /// Nouns of files that, kept in a storage tool, are handled as they arrive.
-    pub stored_files: Vec<Phrase>,
+    pub stored_files: Phrases,
     /// Words of a topic opening ("so for shopify, ...").
     pub topic_words: Vec<String>,
     /// Phrases of an event said without "when" ("new employee in Gusto then ...").
-    pub implicit_event: Vec<Phrase>,
+    pub implicit_event: Phrases,
     /// Sources the catalog has no trigger for, with the kind used instead and why.
     pub unsupported: Vec<Unsupported>,
     /// Words that make a mention of mail an arriving email.
-    pub receive: Vec<Phrase>,
+    pub receive: Phrases,
     /// Verbs of mail someone else sends to an address.
-    pub mail_verbs: Vec<Phrase>,
+    pub mail_verbs: Phrases,
     /// Words of reading from a queue, and of writing to one.
-    pub queue_consume: Vec<Phrase>,
-    pub queue_produce: Vec<Phrase>,
+    pub queue_consume: Phrases,
+    pub queue_produce: Phrases,
     /// Words after a tool's name that ask for its stream ("DynamoDB stream").
-    pub stream_words: Vec<Phrase>,
+    pub stream_words: Phrases,
     /// Words that ask for an HTTP endpoint, and opening words that make them the trigger.
-    pub hook_words: Vec<Phrase>,
-    pub hook_openers: Vec<Phrase>,
+    pub hook_words: Phrases,
+    pub hook_openers: Phrases,
     /// Periods after "once" that make it a schedule ("once a week").
-    pub once_periods: Vec<Phrase>,
+    pub once_periods: Phrases,
     /// Words just before a schedule phrase that make it how often to check.
-    pub poll_cues: Vec<Phrase>,
+    pub poll_cues: Phrases,
     /// A run timed relative to something checked ("two hours before it starts").
-    pub ahead: Vec<Phrase>,
+    pub ahead: Phrases,
     /// Tool categories whose events are read on a schedule (feeds).
     pub checked_categories: Vec<String>,
     /// "for each new ticket": opens the trigger clause when no schedule is named.
-    pub per_item_cues: Vec<Phrase>,
+    pub per_item_cues: Phrases,
     /// Words before a tool named as the subject of the first clause ("the", "our", "any").
-    pub subject_lead: Vec<Phrase>,
+    pub subject_lead: Phrases,
     /// Words of files arriving ("uploaded", "dumped", "scanned into").
-    pub arrival: Vec<Phrase>,
+    pub arrival: Phrases,
     /// Words for a queue when no queue service is named.
-    pub queue_nouns: Vec<Phrase>,
+    pub queue_nouns: Phrases,
     /// Comparisons of periods ("week over week"), found by checking.
-    pub period_compare: Vec<Phrase>,
+    pub period_compare: Phrases,
     /// Before a mail word: mail the workflow sends ("should get a welcome email").
-    pub sent_not_received: Vec<Phrase>,
+    pub sent_not_received: Phrases,
 }
 
 #[derive(Deserialize)]
@@ -689,13 +756,13 @@ pub(crate) struct Unsupported {
 pub(crate) struct Capability {
     /// The catalog need it asks for.
     pub need: String,
-    pub verbs: Vec<Phrase>,
-    pub objects: Vec<Phrase>,
+    pub verbs: Phrases,
+    pub objects: Phrases,
     /// The most words between the verb and the object.
     pub window: usize,
     /// Phrases that, within the window of the verb, say the opposite direction ("spoken" but
     /// "into a written ticket" is speech to text, not text to speech).
-    pub unless: Vec<Phrase>,
+    pub unless: Phrases,
 }
 
 #[derive(Deserialize)]
@@ -751,16 +818,16 @@ impl Grammar {
 /// Every vocabulary of the planner.
 #[derive(Debug, Clone)]
 pub(crate) struct Language {
-    pub spoken: Vec<SpokenForm>,
+    pub spoken: SpokenForms,
     pub negation: Negation,
     pub delivery: DeliveryWords,
-    pub policy: Vec<PolicyCategory>,
+    pub policy: Policy,
     pub data: DataWords,
     pub ordinary: Vec<OrdinaryWord>,
     pub entities: EntityRules,
     pub triggers: TriggerWords,
     /// Phrases that ask for AWS-hosted tools.
-    pub prefer_aws: Vec<Phrase>,
+    pub prefer_aws: Phrases,
     /// One-word product names (lower case) that dictation splits in two or three words
     /// ("elastic search", "square space", "super base"), by their [`sound_key`]; learnt from the
     /// catalog by [`Language::learn_names`]. The value is the name as written.
@@ -817,15 +884,17 @@ impl Language {
                 .collect()
         };
         Ok(Self {
-            spoken: spoken
-                .forms
-                .into_iter()
-                .map(|f| SpokenForm {
-                    say: words(&f.say),
-                    write: f.write,
-                    speech_only: f.speech_only,
-                })
-                .collect(),
+            spoken: SpokenForms::new(
+                spoken
+                    .forms
+                    .into_iter()
+                    .map(|f| SpokenForm {
+                        say: words(&f.say),
+                        write: f.write,
+                        speech_only: f.speech_only,
+                    })
+                    .collect(),
+            ),
             negation: Negation {
                 clause: phrases(&neg.clause),
                 direct: phrases(&neg.direct),
@@ -883,7 +952,7 @@ impl Language {
                     },
                 },
             },
-            policy: pol.categories()?,
+            policy: Policy::new(pol.categories()?),
             data: DataWords {
                 addressed: phrases(&data.addressed),
                 addressed_openers: data.addressed_openers,

@@ -15,7 +15,13 @@ pub(crate) fn respell(lang: &Language, prompt: &str, speech: bool) -> String {
     let mut out: Vec<String> = Vec::with_capacity(pieces.len());
     let mut i = 0;
     'piece: while i < pieces.len() {
-        for f in lang.spoken.iter().filter(|f| speech || !f.speech_only) {
+        // only the forms that say this piece's first word can match from it
+        let first = cores[i].first().map(String::as_str).unwrap_or_default();
+        for f in lang
+            .spoken
+            .starting_with(first)
+            .filter(|f| speech || !f.speech_only)
+        {
             // each piece holds one word of the phrase ("drop box," but not "drop-box"), or
             // several across an apostrophe
             // the pieces whose words are the phrase's, in order ("what's app": two pieces,

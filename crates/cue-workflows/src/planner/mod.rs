@@ -14,6 +14,7 @@ mod delivery;
 mod entities;
 pub(crate) mod language;
 mod lexicon;
+mod matching;
 mod message;
 mod negation;
 mod params;

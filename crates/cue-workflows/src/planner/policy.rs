@@ -6,7 +6,8 @@
 
 use std::ops::Range;
 
-use super::language::{Language, PolicyRule, Within, any_at};
+use super::language::{Language, Policy, PolicyCategory, Within, any_at};
+use super::matching::ListHits;
 use super::pasted;
 use crate::text::{Tok, tokenize};
 
@@ -78,30 +79,46 @@ fn windows(within: Within, toks: &[Tok], sentences: &[usize]) -> Vec<Range<usize
     out
 }
 
-/// Whether `rule` holds in `toks`: every group has a phrase starting in one window, and no
-/// `unless` phrase starts in that window.
-fn holds(rule: &PolicyRule, toks: &[Tok], sentences: &[usize]) -> bool {
-    let has = |w: &Range<usize>, group: &[Vec<String>]| {
-        w.clone().any(|i| any_at(toks, i, group).is_some())
-    };
-    windows(rule.within, toks, sentences)
+/// Whether a rule holds in the tokens `hits` were read from: every group (`all`, list
+/// numbers in [`ListHits`]) has a phrase starting in one window, and no `unless` phrase
+/// starts in that window.
+fn holds(windows: &[Range<usize>], hits: &ListHits, all: &[usize], unless: usize) -> bool {
+    windows
         .iter()
-        .any(|w| rule.all.iter().all(|g| has(w, g)) && !has(w, &rule.unless))
+        .any(|w| all.iter().all(|&g| hits.any_in(g, w)) && !hits.any_in(unless, w))
 }
 
 /// Why the request in `toks` is refused.
 fn disallowed(lang: &Language, toks: &[Tok], sentences: &[usize]) -> Option<String> {
-    lang.policy.iter().find_map(|c| {
-        c.rules
+    refusing(&lang.policy, toks, sentences).map(|c| {
+        format!(
+            "Cue does not build {} ({}); see the usage policy in docs/policy.md",
+            c.what,
+            c.id.replace('_', " ")
+        )
+    })
+}
+
+/// The first category with a rule that holds in `toks`.
+fn refusing<'p>(
+    policy: &'p Policy,
+    toks: &[Tok],
+    sentences: &[usize],
+) -> Option<&'p PolicyCategory> {
+    let hits = policy.lists().hits(toks);
+    let by_within = [Within::Prompt, Within::Sentence, Within::Clause]
+        .map(|within| (within, windows(within, toks, sentences)));
+    let windows = |within: Within| {
+        by_within
             .iter()
-            .any(|rule| holds(rule, toks, sentences))
-            .then(|| {
-                format!(
-                    "Cue does not build {} ({}); see the usage policy in docs/policy.md",
-                    c.what,
-                    c.id.replace('_', " ")
-                )
-            })
+            .find(|(w, _)| *w == within)
+            .map(|(_, ws)| ws.as_slice())
+            .unwrap_or_default()
+    };
+    policy.categories().find_map(|(c, mut rules)| {
+        rules
+            .any(|(rule, all, unless)| holds(windows(rule.within), &hits, all, unless))
+            .then_some(c)
     })
 }
 
@@ -109,6 +126,7 @@ fn disallowed(lang: &Language, toks: &[Tok], sentences: &[usize]) -> Option<Stri
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
+    use crate::planner::language::PolicyRule;
 
     fn refused(text: &str) -> Option<String> {
         check(&Language::builtin().unwrap(), text)
@@ -603,8 +621,13 @@ mod tests {
             within,
         };
         let holds_in = |within, text: &str| {
+            let policy = Policy::new(vec![PolicyCategory {
+                id: "collecting_passwords".to_owned(),
+                what: "password collection".to_owned(),
+                rules: vec![rule(within)],
+            }]);
             let toks = tokenize(text);
-            holds(&rule(within), &toks, &sentence_ids(text, &toks))
+            refusing(&policy, &toks, &sentence_ids(text, &toks)).is_some()
         };
         let split = "collect the survey answers. the passwords stay in the vault";
         assert!(holds_in(Within::Prompt, split));

@@ -3,7 +3,7 @@
 //! subject of a standing rule, the app an event cue points at. Each returns a mention index.
 
 use super::super::Mention;
-use super::super::language::{Language, any_at};
+use super::super::language::{Language, Phrases, any_at};
 use crate::catalog::{Catalog, Role};
 use crate::text::Tok;
 
@@ -59,7 +59,7 @@ pub(super) fn consumed_queue(
     end: usize,
 ) -> Option<(usize, usize)> {
     let words = &lang.triggers;
-    let in_clause = |c: usize, list: &[Vec<String>]| {
+    let in_clause = |c: usize, list: &Phrases| {
         (0..toks.len()).any(|i| toks[i].clause == c && any_at(toks, i, list).is_some())
     };
     // a writing word inside a reading phrase ("listen to") does not count

@@ -4,7 +4,7 @@
 
 use super::super::Mention;
 use super::super::has_word;
-use super::super::language::{Language, any_at};
+use super::super::language::{Language, Phrases, any_at};
 use crate::schedule;
 use crate::text::Tok;
 
@@ -36,11 +36,7 @@ fn trigger_end(lang: &Language, toks: &[Tok], ms: &[Mention]) -> usize {
     end.max(1)
 }
 
-pub(super) fn any_in(
-    toks: &[Tok],
-    range: std::ops::Range<usize>,
-    list: &[Vec<String>],
-) -> Option<usize> {
+pub(super) fn any_in(toks: &[Tok], range: std::ops::Range<usize>, list: &Phrases) -> Option<usize> {
     range
         .filter(|&i| i < toks.len())
         .find(|&i| any_at(toks, i, list).is_some())

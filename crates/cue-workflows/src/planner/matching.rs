@@ -1,0 +1,438 @@
+//! Phrases as word sequences, and how they are found in a prompt's tokens.
+//!
+//! [`phrase_at`] and [`any_at`] try the phrases of a list one by one; a list that is read at
+//! every token of every prompt can instead be matched through a [`PhraseIndex`], which files
+//! the phrases by the first byte of their first word, so a token is tried only against the
+//! phrases that can start at it (each candidate is still checked by [`phrase_at`], so the
+//! answers are those of trying every phrase). [`ListIndex`] matches many lists in one pass
+//! over the tokens (the policy's rules: thousands of phrases in a few hundred groups).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::text::Tok;
+
+/// A phrase as words.
+pub(crate) type Phrase = Vec<String>;
+
+/// Any one word, in a phrase.
+pub(crate) const WILDCARD: &str = "*";
+
+/// Whether the phrase word `w` (a word, [`WILDCARD`] or a stem ending in it) matches `tok`.
+fn word_matches(w: &str, tok: &str) -> bool {
+    if tok.is_empty() {
+        return false;
+    }
+    match w.strip_suffix(WILDCARD) {
+        Some("") => true,
+        Some(stem) => tok.starts_with(stem),
+        None => tok == w,
+    }
+}
+
+/// Whether `phrase` starts at token `i`.
+pub(crate) fn phrase_at(toks: &[Tok], i: usize, phrase: &[String]) -> bool {
+    !phrase.is_empty()
+        && phrase
+            .iter()
+            .enumerate()
+            .all(|(k, w)| toks.get(i + k).is_some_and(|t| word_matches(w, &t.w)))
+}
+
+/// The first phrase of `list` starting at token `i`, longest first (of equally long ones, the
+/// last in the list). A [`Phrases`] list answers through its index, a slice by trying its
+/// phrases in turn; the answers are the same.
+pub(crate) fn any_at<'p, L: PhraseList + ?Sized>(
+    toks: &[Tok],
+    i: usize,
+    list: &'p L,
+) -> Option<&'p Phrase> {
+    list.longest_at(toks, i)
+}
+
+/// A list [`any_at`] reads.
+pub(crate) trait PhraseList {
+    /// The longest phrase starting at token `i` (of equally long ones, the last in the list).
+    fn longest_at<'p>(&'p self, toks: &[Tok], i: usize) -> Option<&'p Phrase>;
+}
+
+impl PhraseList for [Phrase] {
+    fn longest_at<'p>(&'p self, toks: &[Tok], i: usize) -> Option<&'p Phrase> {
+        // A word other than the wildcard matches only a token that starts with its first
+        // byte (the same word, or one its stem begins), so the other phrases are passed over
+        // without reading further.
+        let first = toks.get(i)?.w.as_bytes().first().copied()?;
+        self.iter()
+            .filter(|p| {
+                p.first().is_some_and(|w| {
+                    let b = w.as_bytes();
+                    b.first() == Some(&first) || b == WILDCARD.as_bytes()
+                }) && phrase_at(toks, i, p)
+            })
+            .max_by_key(|p| p.len())
+    }
+}
+
+impl PhraseList for Vec<Phrase> {
+    fn longest_at<'p>(&'p self, toks: &[Tok], i: usize) -> Option<&'p Phrase> {
+        self.as_slice().longest_at(toks, i)
+    }
+}
+
+impl PhraseList for Phrases {
+    fn longest_at<'p>(&'p self, toks: &[Tok], i: usize) -> Option<&'p Phrase> {
+        self.index
+            .matching(&self.list, toks, i)
+            .max_by_key(|&n| (self.list.get(n).map_or(0, Vec::len), n))
+            .and_then(|n| self.list.get(n))
+    }
+}
+
+/// A vocabulary list read at every token: its phrases in order, and their [`PhraseIndex`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Phrases {
+    list: Vec<Phrase>,
+    index: PhraseIndex,
+}
+
+impl From<Vec<Phrase>> for Phrases {
+    fn from(list: Vec<Phrase>) -> Self {
+        Self {
+            index: PhraseIndex::new(&list),
+            list,
+        }
+    }
+}
+
+impl std::ops::Deref for Phrases {
+    type Target = [Phrase];
+
+    fn deref(&self) -> &[Phrase] {
+        &self.list
+    }
+}
+
+impl<'a> IntoIterator for &'a Phrases {
+    type Item = &'a Phrase;
+    type IntoIter = std::slice::Iter<'a, Phrase>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+/// Which phrases can start at a token: the phrases of a list by the first byte of their first
+/// word (a plain word or a stem such as `password*`), and those whose first word is the
+/// wildcard. A long list also files its plain first words by the word: hashing the token then
+/// costs less than trying a byte's many phrases, and a short list never hashes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PhraseIndex {
+    /// Phrase numbers by their first word (long lists only), ascending.
+    by_word: HashMap<String, Vec<u32>>,
+    /// The other phrase numbers ordered by first byte, each byte's numbers ascending.
+    by_byte: Vec<u32>,
+    /// Where each byte's numbers start in `by_byte` (and, at 256, where they all end).
+    starts: Vec<u32>,
+    /// Phrases whose first word is the wildcard.
+    any: Vec<u32>,
+}
+
+/// From how many phrases a list files its plain first words by the word.
+const BY_WORD_FROM: usize = 512;
+
+impl PhraseIndex {
+    /// The index of `phrases`, which keep their numbers (their places in the slice). Empty
+    /// phrases and empty first words match nothing and are left out.
+    pub(crate) fn new(phrases: &[Phrase]) -> Self {
+        let by_words = phrases.len() >= BY_WORD_FROM;
+        let mut by_word: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut firsts: Vec<(u8, u32)> = Vec::new();
+        let mut any = Vec::new();
+        for (n, p) in phrases.iter().enumerate() {
+            let Ok(n) = u32::try_from(n) else { break };
+            let Some(w) = p.first().filter(|w| !w.is_empty()) else {
+                continue;
+            };
+            // as `word_matches` reads a phrase word
+            match w.strip_suffix(WILDCARD) {
+                Some("") => any.push(n),
+                None if by_words => by_word.entry(w.clone()).or_default().push(n),
+                _ => {
+                    if let Some(&b) = w.as_bytes().first() {
+                        firsts.push((b, n));
+                    }
+                }
+            }
+        }
+        firsts.sort_unstable();
+        let starts = (0..=256)
+            .map(|b| {
+                let at = firsts.partition_point(|&(f, _)| usize::from(f) < b);
+                u32::try_from(at).unwrap_or(u32::MAX)
+            })
+            .collect();
+        Self {
+            by_word,
+            by_byte: firsts.into_iter().map(|(_, n)| n).collect(),
+            starts,
+            any,
+        }
+    }
+
+    /// The numbers of the phrases that may start at a token `w`, in three ascending runs (the
+    /// token's word, its first byte, the wildcard); none for an empty token.
+    fn candidates<'a>(&'a self, w: &str) -> impl Iterator<Item = usize> + 'a {
+        let runs = match w.as_bytes().first() {
+            Some(&b) => {
+                let word = if self.by_word.is_empty() {
+                    &[][..]
+                } else {
+                    self.by_word.get(w).map(Vec::as_slice).unwrap_or_default()
+                };
+                let at = |k: usize| self.starts.get(k).map_or(0, |&s| s as usize);
+                let byte = self
+                    .by_byte
+                    .get(at(usize::from(b))..at(usize::from(b) + 1))
+                    .unwrap_or_default();
+                [word, byte, &self.any[..]]
+            }
+            None => [&[][..]; 3],
+        };
+        runs.into_iter().flatten().map(|&n| n as usize)
+    }
+
+    /// The numbers of the phrases of `phrases` (those the index was made of) that start at
+    /// token `i`.
+    pub(crate) fn matching<'a>(
+        &'a self,
+        phrases: &'a [Phrase],
+        toks: &'a [Tok],
+        i: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let w = toks.get(i).map(|t| t.w.as_str()).unwrap_or_default();
+        self.candidates(w)
+            .filter(move |&n| phrases.get(n).is_some_and(|p| phrase_at(toks, i, p)))
+    }
+}
+
+/// Many phrase lists matched together: every distinct phrase once in one [`PhraseIndex`],
+/// and for each phrase the lists that hold it.
+#[derive(Debug, Clone)]
+pub(crate) struct ListIndex {
+    phrases: Vec<Phrase>,
+    index: PhraseIndex,
+    /// For each phrase, the numbers of the lists that hold it.
+    lists_of: Vec<Vec<usize>>,
+    lists: usize,
+}
+
+impl ListIndex {
+    /// The index of `lists`, numbered in order; [`ListHits::any_in`] takes these numbers.
+    pub(crate) fn new<'a>(lists: impl IntoIterator<Item = &'a [Phrase]>) -> Self {
+        let mut phrases: Vec<Phrase> = Vec::new();
+        let mut number: HashMap<&'a [String], usize> = HashMap::new();
+        let mut lists_of: Vec<Vec<usize>> = Vec::new();
+        let mut count = 0;
+        for (l, list) in lists.into_iter().enumerate() {
+            count = l + 1;
+            for p in list {
+                let n = *number.entry(p.as_slice()).or_insert_with(|| {
+                    phrases.push(p.clone());
+                    lists_of.push(Vec::new());
+                    phrases.len() - 1
+                });
+                if lists_of[n].last() != Some(&l) {
+                    lists_of[n].push(l);
+                }
+            }
+        }
+        Self {
+            index: PhraseIndex::new(&phrases),
+            phrases,
+            lists_of,
+            lists: count,
+        }
+    }
+
+    /// Where each list has a phrase starting in `toks`.
+    pub(crate) fn hits(&self, toks: &[Tok]) -> ListHits {
+        let mut at: Vec<Vec<usize>> = vec![Vec::new(); self.lists];
+        for i in 0..toks.len() {
+            for n in self.index.matching(&self.phrases, toks, i) {
+                for &l in &self.lists_of[n] {
+                    if at[l].last() != Some(&i) {
+                        at[l].push(i);
+                    }
+                }
+            }
+        }
+        ListHits { at }
+    }
+}
+
+/// For each list of a [`ListIndex`], the tokens where one of its phrases starts, ascending.
+#[derive(Debug, Clone)]
+pub(crate) struct ListHits {
+    at: Vec<Vec<usize>>,
+}
+
+impl ListHits {
+    /// Whether list `list` has a phrase starting at a token of `range`.
+    pub(crate) fn any_in(&self, list: usize, range: &Range<usize>) -> bool {
+        self.at.get(list).is_some_and(|at| {
+            let k = at.partition_point(|&i| i < range.start);
+            at.get(k).is_some_and(|&i| i < range.end)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{tokenize, words};
+
+    fn list(phrases: &[&str]) -> Vec<Phrase> {
+        phrases
+            .iter()
+            .map(|p| {
+                p.split_whitespace()
+                    .map(str::to_owned)
+                    .collect::<Vec<String>>()
+            })
+            .collect()
+    }
+
+    /// What `any_at` answered before it passed phrases over by their first byte.
+    fn any_at_by_trying_all<'p>(toks: &[Tok], i: usize, list: &'p [Phrase]) -> Option<&'p Phrase> {
+        list.iter()
+            .filter(|p| phrase_at(toks, i, p))
+            .max_by_key(|p| p.len())
+    }
+
+    const TEXT: &str = "Send the passwords to * my boss, then log in and post it to Slack";
+
+    fn phrases() -> Vec<Phrase> {
+        let mut l = list(&[
+            "send",
+            "send the",
+            "password*",
+            "passwords to",
+            "* my boss",
+            "* my",
+            "log in",
+            "log* in",
+            "post * to",
+            "to",
+            "boss",
+            "slack",
+            "the",
+            "",
+            "*",
+        ]);
+        l.push(Vec::new());
+        l.push(vec![String::new()]);
+        l.push(words("don't"));
+        l
+    }
+
+    #[test]
+    fn any_at_answers_as_trying_every_phrase() {
+        let toks = tokenize(TEXT);
+        let phrases = phrases();
+        let mut matched = 0;
+        let indexed = Phrases::from(phrases.clone());
+        for i in 0..=toks.len() {
+            let got = any_at(&toks, i, &phrases);
+            let want = any_at_by_trying_all(&toks, i, &phrases);
+            assert_eq!(got, want, "token {i}");
+            // the indexed list answers with the same phrase, at the same place in the list
+            let from_index = any_at(&toks, i, &indexed);
+            assert_eq!(from_index, want, "token {i}");
+            assert_eq!(
+                from_index.map(|p| p as *const Phrase as usize - indexed.as_ptr() as usize),
+                want.map(|p| p as *const Phrase as usize - phrases.as_ptr() as usize),
+            );
+            matched += usize::from(got.is_some());
+        }
+        assert!(matched > 5);
+        // equally long matches: the last one in the list, as before
+        let toks = tokenize("log in now");
+        let two = list(&["log in", "log* in"]);
+        let indexed = Phrases::from(two.clone());
+        assert!(std::ptr::eq(
+            any_at(&toks, 0, &indexed).unwrap_or(&indexed[0]),
+            &indexed[1]
+        ));
+        assert!(std::ptr::eq(
+            any_at(&toks, 0, &two).unwrap_or(&two[0]),
+            &two[1]
+        ));
+    }
+
+    #[test]
+    fn any_at_finds_no_phrase_at_an_empty_or_missing_token() {
+        let mut toks = tokenize("send it");
+        let phrases = phrases();
+        assert!(any_at(&toks, 0, &phrases).is_some());
+        toks[0].w.clear();
+        assert_eq!(any_at(&toks, 0, &phrases), None);
+        assert_eq!(any_at(&toks, 9, &phrases), None);
+    }
+
+    #[test]
+    fn index_yields_exactly_the_phrases_that_start_at_each_token() {
+        let toks = tokenize(TEXT);
+        // a short list (by first byte) and a long one (plain first words by the word)
+        let short = phrases();
+        let mut long = phrases();
+        long.extend((0..BY_WORD_FROM).map(|k| vec![format!("s{k}"), "the".to_owned()]));
+        long.extend(phrases());
+        for phrases in [short, long] {
+            let index = PhraseIndex::new(&phrases);
+            assert_eq!(index.by_word.is_empty(), phrases.len() < BY_WORD_FROM);
+            for i in 0..=toks.len() {
+                let mut got: Vec<usize> = index.matching(&phrases, &toks, i).collect();
+                got.sort_unstable();
+                let want: Vec<usize> = (0..phrases.len())
+                    .filter(|&n| phrase_at(&toks, i, &phrases[n]))
+                    .collect();
+                assert_eq!(got, want, "token {i}");
+            }
+            let indexed = Phrases::from(phrases.clone());
+            for i in 0..=toks.len() {
+                assert_eq!(
+                    any_at(&toks, i, &indexed),
+                    any_at_by_trying_all(&toks, i, &phrases)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn list_hits_are_where_each_list_has_a_phrase() {
+        let toks = tokenize(TEXT);
+        let lists = [
+            list(&["password*", "log in"]),
+            list(&["slack"]),
+            list(&["never said"]),
+            Vec::new(),
+            list(&["log in", "log* in", "* my"]),
+        ];
+        let index = ListIndex::new(lists.iter().map(Vec::as_slice));
+        let hits = index.hits(&toks);
+        for (l, phrases) in lists.iter().enumerate() {
+            for start in 0..=toks.len() {
+                for end in start..=toks.len() {
+                    let range = start..end;
+                    let want = range
+                        .clone()
+                        .any(|i| any_at_by_trying_all(&toks, i, phrases).is_some());
+                    assert_eq!(hits.any_in(l, &range), want, "list {l}, {range:?}");
+                }
+            }
+        }
+        assert!(hits.any_in(0, &(0..toks.len())));
+        assert!(!hits.any_in(2, &(0..toks.len())));
+        assert!(!hits.any_in(9, &(0..toks.len())), "no such list");
+    }
+}
