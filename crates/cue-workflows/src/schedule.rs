@@ -487,6 +487,14 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             weekdays = true;
             cue = true;
         }
+        // "every working day", "on work days" (not "within three working days")
+        if matches!(cur, "working" | "work")
+            && matches!(w(i + 1), "day" | "days")
+            && matches!(w(i.wrapping_sub(1)), "every" | "each" | "on" | "all")
+        {
+            weekdays = true;
+            cue = true;
+        }
         if cur == "monday" && w(i + 1) == "to" && w(i + 2) == "friday"
             || cur == "mon" && w(i + 1) == "fri"
         {
@@ -1039,6 +1047,19 @@ mod tests {
                 "cron(0 10 ? * WED *)",
                 None,
             ),
+            // working days are weekdays
+            (
+                "every working day at 7 send the prep list",
+                true,
+                "cron(0 7 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "on work days at 8am post the rota",
+                false,
+                "cron(0 8 ? * MON-FRI *)",
+                None,
+            ),
         ];
         for (input, speech, want, zone) in cases {
             let got = sched(input, *speech);
@@ -1065,6 +1086,8 @@ mod tests {
             "the invoice total is 4.50 for the second time",
             "notes from the last friday of the sprint",
             "actually make it shorter",
+            // a deadline in working days is not a schedule
+            "answer within three working days",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
         }

@@ -238,8 +238,12 @@ fn source<'c>(
         None => trigger::unnamed_source(catalog, toks, masked, excl, trig.kind, trig.end),
     };
     assumptions.extend(trigger_note);
+    let clause = &toks[..trig.end.min(toks.len())];
     if trig.kind == TriggerKind::AppEvent
-        && let Some(note) = trigger_tool.and_then(|t| trigger::eventless_source(catalog, t))
+        && let Some(note) = trigger_tool.and_then(|t| {
+            trigger::eventless_source(catalog, t)
+                .or_else(|| trigger::unnamed_event(catalog.tool_at(t), clause))
+        })
     {
         // the tool is read by a step on a schedule instead
         trig.kind = TriggerKind::Schedule;
@@ -248,6 +252,7 @@ fn source<'c>(
     }
     let event = trigger_tool
         .and_then(|ti| trigger::event_of(catalog.tool_at(ti), &toks[..trig.end.min(toks.len())]));
+    assumptions.extend(event.and_then(|e| e.assumes.clone()));
     // a feed is read on a schedule, which is what the user asks for; its polled event (with a
     // cursor, so nothing is handed on twice) does the reading
     if trig.kind == TriggerKind::AppEvent

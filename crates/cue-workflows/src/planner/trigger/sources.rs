@@ -105,7 +105,8 @@ pub(in crate::planner) fn eventless_source(catalog: &Catalog, tool: usize) -> Op
     })
 }
 
-/// The event of `tool` whose words the trigger clause uses most (the first on a tie).
+/// The event of `tool` whose words the trigger clause uses most (the first on a tie); an event
+/// that is the trigger [only when named](Event::only_when_named) needs one of its words.
 pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event> {
     let words: Vec<&str> = trigger.iter().map(|t| t.w.as_str()).collect();
     let mut best: Option<(&Event, usize)> = None;
@@ -115,11 +116,29 @@ pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Optio
             .iter()
             .filter(|p| p.split(' ').all(|w| words.contains(&w)))
             .count();
+        if e.only_when_named && score == 0 {
+            continue;
+        }
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((e, score));
         }
     }
     best.map(|(e, _)| e)
+}
+
+/// The note for a tool whose events all need their words, none of which the trigger clause
+/// uses ("if a truck's ETA in our Postgres table slips"): a state checked on a schedule, as
+/// for a tool without events. `None` when an event applies.
+pub(in crate::planner) fn unnamed_event(tool: &Tool, trigger: &[Tok]) -> Option<String> {
+    (!tool.events.is_empty()
+        && tool.events.iter().all(|e| e.only_when_named)
+        && event_of(tool, trigger).is_none())
+    .then(|| {
+        format!(
+            "{} calls the function for none of the changes described; a schedule checks it instead.",
+            tool.name
+        )
+    })
 }
 
 #[cfg(test)]
@@ -146,6 +165,33 @@ mod tests {
             let event = event_of(stripe, &tokenize(text)).unwrap();
             assert_eq!(event.id, want, "{text}");
         }
+    }
+
+    #[test]
+    fn an_event_named_only_by_its_words_needs_them() {
+        let catalog = Catalog::builtin().unwrap();
+        for id in ["postgres", "mysql"] {
+            let db = catalog.tool(id).unwrap();
+            for text in [
+                "when a row is inserted into the orders table",
+                "whenever a new record lands in the signups table",
+            ] {
+                let trigger = tokenize(text);
+                assert_eq!(
+                    event_of(db, &trigger).map(|e| e.id.as_str()),
+                    Some("row_inserted"),
+                    "{id}: {text}"
+                );
+                assert_eq!(unnamed_event(db, &trigger), None, "{id}: {text}");
+            }
+            // a state in a table, no row said to arrive
+            let trigger = tokenize("if a truck's eta in the tracking table slips by an hour");
+            assert!(event_of(db, &trigger).is_none(), "{id}");
+            assert!(unnamed_event(db, &trigger).is_some(), "{id}");
+        }
+        // events without the flag need no word
+        let stripe = catalog.tool("stripe").unwrap();
+        assert_eq!(unnamed_event(stripe, &tokenize("something happens")), None);
     }
 
     #[test]
