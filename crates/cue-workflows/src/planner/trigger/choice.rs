@@ -887,6 +887,11 @@ mod tests {
                 "when the balance of a new Stripe customer is set, post it to Slack",
                 TriggerKind::AppEvent,
             ),
+            // an event said first: the threshold is its condition
+            (
+                "when a Shopify order comes in and the stock of the product drops below 5, email me",
+                TriggerKind::AppEvent,
+            ),
             // a field of the item under a value is a condition, not a level crossing
             (
                 "when an Airtable record's budget field is under 2000, create a bill in QuickBooks",

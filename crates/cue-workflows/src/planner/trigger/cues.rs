@@ -124,13 +124,17 @@ const THRESHOLD_WINDOW: usize = 4;
 
 /// A quantity crossing a threshold: a `levels` noun with a `thresholds` phrase shortly after it
 /// ("when our Stripe balance drops under $2,000"). The app does not announce it; it is checked.
-fn crosses(lang: &Language, toks: &[Tok]) -> bool {
+/// An event said first ("when an order comes in and the stock drops below 5") keeps the event:
+/// the threshold is then its condition.
+fn crosses(lang: &Language, toks: &[Tok], zs: usize) -> bool {
     let words = &lang.triggers;
-    (0..toks.len()).any(|i| {
-        any_at(toks, i, &words.levels).is_some_and(|p| {
-            (i + p.len()..(i + p.len() + THRESHOLD_WINDOW).min(toks.len()))
-                .any(|k| any_at(toks, k, &words.thresholds).is_some())
-        })
+    (zs..toks.len()).any(|i| {
+        let event_first = (zs..i).any(|k| any_at(toks, k, &words.implicit_event).is_some());
+        !event_first
+            && any_at(toks, i, &words.levels).is_some_and(|p| {
+                (i + p.len()..(i + p.len() + THRESHOLD_WINDOW).min(toks.len()))
+                    .any(|k| any_at(toks, k, &words.thresholds).is_some())
+            })
     })
 }
 
@@ -351,7 +355,7 @@ impl Cues {
             ahead: !starts_with_event && any_in(toks, 0..all, &words.ahead).is_some(),
             compares: any_in(toks, 0..all, &words.period_compare).is_some(),
             lingers: lingers(lang, toks),
-            crosses: crosses(lang, toks),
+            crosses: crosses(lang, toks, zs),
             event_cue: starts_with_event
                 || arrow
                 || any_in(toks, zs..end, &words.event_cues).is_some(),
