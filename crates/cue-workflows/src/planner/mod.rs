@@ -252,7 +252,6 @@ fn source<'c>(
     }
     let event = trigger_tool
         .and_then(|ti| trigger::event_of(catalog.tool_at(ti), &toks[..trig.end.min(toks.len())]));
-    assumptions.extend(event.and_then(|e| e.assumes.clone()));
     // a feed is read on a schedule, which is what the user asks for; its polled event (with a
     // cursor, so nothing is handed on twice) does the reading
     if trig.kind == TriggerKind::AppEvent

@@ -240,7 +240,7 @@ pub(super) fn cued_source(
         (m.at.saturating_sub(2)..m.at).any(|k| toks.get(k).is_some_and(|t| t.w == "new"))
     };
     // an event the clause can mean: one that needs no words, or one whose words it uses ("a
-    // row is inserted" for a database; "log the hours in Harvest" is no Harvest event)
+    // time entry is logged in Harvest"; "log the hours in Harvest" is no Harvest event)
     let clause = &toks[..end.min(toks.len())];
     let events = |m: &Mention| event_of(catalog.tool_at(m.tool), clause).is_some();
     first_in(ms, zs, end, |m| events(m) && after_new(m))
@@ -360,11 +360,6 @@ mod tests {
             ),
             ("when a HubSpot deal is won, post to Slack", Some("hubspot")),
             ("when it rains, tell me", None),
-            // a database's insert, said without punctuation before the step's app
-            (
-                "when a row is inserted into postgres post it to slack",
-                Some("postgres"),
-            ),
         ];
         for (text, want) in cases {
             assert_eq!(pick(text, cued).as_deref(), want, "{text}");

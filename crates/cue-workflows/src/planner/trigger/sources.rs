@@ -127,7 +127,7 @@ pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Optio
 }
 
 /// The note for a tool whose events all need their words, none of which the trigger clause
-/// uses ("if a truck's ETA in our Postgres table slips"): a state checked on a schedule, as
+/// uses ("log the hours in Harvest"): the tool is checked on a schedule, as
 /// for a tool without events. `None` when an event applies.
 pub(in crate::planner) fn unnamed_event(tool: &Tool, trigger: &[Tok]) -> Option<String> {
     (!tool.events.is_empty()
@@ -170,24 +170,27 @@ mod tests {
     #[test]
     fn an_event_named_only_by_its_words_needs_them() {
         let catalog = Catalog::builtin().unwrap();
-        for id in ["postgres", "mysql"] {
-            let db = catalog.tool(id).unwrap();
-            for text in [
-                "when a row is inserted into the orders table",
-                "whenever a new record lands in the signups table",
-            ] {
-                let trigger = tokenize(text);
-                assert_eq!(
-                    event_of(db, &trigger).map(|e| e.id.as_str()),
-                    Some("row_inserted"),
-                    "{id}: {text}"
-                );
-                assert_eq!(unnamed_event(db, &trigger), None, "{id}: {text}");
-            }
-            // a state in a table, no row said to arrive
-            let trigger = tokenize("if a truck's eta in the tracking table slips by an hour");
-            assert!(event_of(db, &trigger).is_none(), "{id}");
-            assert!(unnamed_event(db, &trigger).is_some(), "{id}");
+        let harvest = catalog.tool("harvest").unwrap();
+        for text in [
+            "when a time entry over 10 hours is logged in harvest",
+            "whenever someone logs a harvest timesheet entry",
+        ] {
+            let trigger = tokenize(text);
+            assert_eq!(
+                event_of(harvest, &trigger).map(|e| e.id.as_str()),
+                Some("time_entry_logged"),
+                "{text}"
+            );
+            assert_eq!(unnamed_event(harvest, &trigger), None, "{text}");
+        }
+        // Harvest named as where the work goes, or read for a report: no entry is the trigger
+        for text in [
+            "when an item on our board moves to done log the hours in harvest",
+            "at quarter close export the harvest billable hours per client",
+        ] {
+            let trigger = tokenize(text);
+            assert!(event_of(harvest, &trigger).is_none(), "{text}");
+            assert!(unnamed_event(harvest, &trigger).is_some(), "{text}");
         }
         // events without the flag need no word
         let stripe = catalog.tool("stripe").unwrap();
