@@ -1127,6 +1127,11 @@ pub struct Event {
     /// webhook's payload): what they are. Conditions then compare the field the prompt names.
     #[serde(default)]
     pub own_fields: Option<String>,
+    /// The event is the trigger only when the trigger clause uses one of its words ("a time
+    /// entry is logged"); otherwise the tool is checked on a schedule like a tool without events
+    /// ("log the hours in Harvest" names no entry of Harvest's as the trigger).
+    #[serde(default)]
+    pub only_when_named: bool,
     /// Where the event was checked.
     #[serde(default)]
     pub reference: Option<Reference>,

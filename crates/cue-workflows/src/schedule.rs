@@ -388,8 +388,13 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     // more days of the month ("on the 1st and 15th")
     let mut more_days: Vec<u32> = Vec::new();
     let mut day_said = false;
-    // "between 8am and 8pm": the hours a frequent run keeps to
+    // "between 8am and 8pm": the hours a frequent run keeps to (the last whole hour it starts
+    // in), and the last hour an hourly run may start at ("every hour between 8am and 6pm" runs
+    // at 18:00 too)
     let mut window: Option<(u32, u32)> = None;
+    let mut last_hour: Option<u32> = None;
+    // "during business hours": on working days unless days are named
+    let mut business_hours = false;
     let mut part_of_day: Option<(u32, &str)> = None;
     // "the last Friday of every month": the day-of-week field and its words
     let mut nth: Option<(String, String)> = None;
@@ -484,6 +489,14 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             _ => {}
         }
         if cur == "business" && w(i + 1) == "day" {
+            weekdays = true;
+            cue = true;
+        }
+        // "every working day", "on work days" (not "within three working days")
+        if matches!(cur, "working" | "work")
+            && matches!(w(i + 1), "day" | "days")
+            && matches!(w(i.wrapping_sub(1)), "every" | "each" | "on" | "all")
+        {
             weekdays = true;
             cue = true;
         }
@@ -613,6 +626,8 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             && window.is_none()
         {
             window = Some((9, 17));
+            last_hour = Some(17);
+            business_hours = matches!(cur, "business" | "working" | "office");
         }
         // "between 8am and 8pm"
         if cur == "between"
@@ -623,6 +638,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             let (a, b) = (with_part_of_day(from, None), with_part_of_day(to, None));
             if a < b {
                 window = Some((a, b - 1));
+                last_hour = Some(b);
             }
         }
         // a time after "at" is the run's; one elsewhere ("orders placed after 3pm") only when
@@ -686,6 +702,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         };
         // "every 30 minutes between 8am and 8pm on weekdays": a cron that keeps to the hours
         // and days
+        let weekdays = weekdays || (business_hours && days.is_empty() && !weekends);
         let (dom_r, dow_r) = if weekdays {
             ("?", "MON-FRI".to_owned())
         } else if !days.is_empty() {
@@ -700,7 +717,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 format!("cron(0/{n} {hours} {dom_r} * {dow_r} *)")
             }
             "hour" if bounded && n < 24 => {
-                let hours = window.map_or(format!("*/{n}"), |(a, b)| format!("{a}-{b}/{n}"));
+                let hours = window.map_or(format!("*/{n}"), |(a, b)| {
+                    format!("{a}-{}/{n}", last_hour.unwrap_or(b))
+                });
                 format!("cron(0 {hours} {dom_r} * {dow_r} *)")
             }
             "hour" if (2..24).contains(&n) && 24 % n == 0 => format!("cron(0 */{n} * * ? *)"),
@@ -1039,6 +1058,46 @@ mod tests {
                 "cron(0 10 ? * WED *)",
                 None,
             ),
+            // an hourly run between two times may start at the last one; business hours are
+            // on working days
+            (
+                "every hour between 8am and 6pm on weekdays check the queue",
+                false,
+                "cron(0 8-18/1 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "every other hour during business hours check the tickets",
+                false,
+                "cron(0 9-17/2 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "every 2 hours between 8am and 8pm on saturdays check the stock",
+                false,
+                "cron(0 8-20/2 ? * SAT *)",
+                None,
+            ),
+            // dictated times
+            (
+                "every day at eight a m send the report",
+                true,
+                "cron(0 8 * * ? *)",
+                None,
+            ),
+            // working days are weekdays
+            (
+                "every working day at 7 send the prep list",
+                true,
+                "cron(0 7 ? * MON-FRI *)",
+                None,
+            ),
+            (
+                "on work days at 8am post the rota",
+                false,
+                "cron(0 8 ? * MON-FRI *)",
+                None,
+            ),
         ];
         for (input, speech, want, zone) in cases {
             let got = sched(input, *speech);
@@ -1065,6 +1124,8 @@ mod tests {
             "the invoice total is 4.50 for the second time",
             "notes from the last friday of the sprint",
             "actually make it shorter",
+            // a deadline in working days is not a schedule
+            "answer within three working days",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
         }

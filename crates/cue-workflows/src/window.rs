@@ -176,7 +176,13 @@ pub(crate) struct Cron {
     pub last_day: bool,
     pub months: Option<Vec<u32>>,
     pub weekdays: Option<Vec<u32>>,
+    /// With one weekday: which of its occurrences in the month runs (`2#1`: the first Monday,
+    /// 1 to 5), or [`LAST`] for the last (`6L`: the last Friday).
+    pub nth: Option<i32>,
 }
+
+/// [`Cron::nth`] for the last occurrence of the weekday in the month.
+pub(crate) const LAST: i32 = -1;
 
 /// How often a schedule runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +197,17 @@ const MONTHS: [&str; 12] = [
 ];
 /// EventBridge's day-of-week names, 1 = SUN.
 const DAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/// The day-of-week field of an nth weekday (`2#1`, `MON#1`: the first Monday; `6L`, `FRIL`: the
+/// last Friday), as the weekday (1 = SUN) and [`Cron::nth`]; `None` for any other field.
+fn nth_weekday(text: &str) -> Option<(&str, i32)> {
+    if let Some((day, n)) = text.split_once('#') {
+        let n: i32 = n.parse().ok().filter(|n| (1..=5).contains(n))?;
+        return Some((day, n));
+    }
+    let day = text.strip_suffix('L').filter(|d| !d.is_empty())?;
+    Some((day, LAST))
+}
 
 /// One cron field: `*`/`?` is `None` (any); lists, ranges and `/` steps of numbers or names
 /// (`names[0]` is `lo`). Anything else (`W`, `#`, `L` in a range) is not understood.
@@ -228,8 +245,9 @@ fn field(text: &str, lo: u32, hi: u32, names: &[&str]) -> Result<Option<Vec<u32>
 }
 
 impl Cron {
-    /// The fields of `cron(min hour day-of-month month day-of-week year)`; `None` when a field
-    /// uses what the generated code does not test (`W`, `#`, a year other than `*`).
+    /// The fields of `cron(min hour day-of-month month day-of-week year)`, the nth weekday of
+    /// the month included (`2#1`, `6L`); `None` when a field uses what the generated code does
+    /// not test (`W`, a year other than `*`).
     pub(crate) fn parse(fields: &str) -> Option<Self> {
         let f: Vec<&str> = fields.split_whitespace().collect();
         let [min, hour, dom, month, dow, year] = f.as_slice() else {
@@ -244,6 +262,10 @@ impl Cron {
         } else {
             (field(dom, 1, 31, &[]).ok()?, false)
         };
+        let (dow, nth) = match nth_weekday(dow) {
+            Some((day, n)) => (day, Some(n)),
+            None => (*dow, None),
+        };
         let weekdays = field(dow, 1, 7, &DAYS)
             .ok()?
             .map(|d| d.into_iter().map(|d| (d + 5) % 7).collect::<Vec<_>>())
@@ -251,6 +273,10 @@ impl Cron {
                 d.sort_unstable();
                 d
             });
+        // an nth occurrence is of one weekday
+        if nth.is_some() && weekdays.as_ref().is_none_or(|w| w.len() != 1) {
+            return None;
+        }
         Some(Self {
             minutes: all(field(min, 0, 59, &[]).ok()?, 0, 59),
             hours: all(field(hour, 0, 23, &[]).ok()?, 0, 23),
@@ -258,6 +284,7 @@ impl Cron {
             last_day,
             months: field(month, 1, 12, &MONTHS).ok()?,
             weekdays,
+            nth,
         })
     }
 
@@ -265,9 +292,19 @@ impl Cron {
         let last = day
             .succ_opt()
             .is_none_or(|next| next.month() != day.month());
-        self.months
-            .as_ref()
-            .is_none_or(|m| m.contains(&day.month()))
+        // the nth occurrence of the weekday in the month, or the last (a week later is next month)
+        let occurrence = match self.nth {
+            None => true,
+            Some(LAST) => day
+                .checked_add_days(chrono::Days::new(7))
+                .is_none_or(|later| later.month() != day.month()),
+            Some(n) => i64::from(day.day0() / 7 + 1) == i64::from(n),
+        };
+        occurrence
+            && self
+                .months
+                .as_ref()
+                .is_none_or(|m| m.contains(&day.month()))
             && self
                 .weekdays
                 .as_ref()
@@ -488,8 +525,12 @@ impl Cron {
             format!("[{}]", items.join(", "))
         };
         let any = |v: &Option<Vec<u32>>| v.as_deref().map_or_else(|| "None".to_owned(), list);
+        // `nth` only when set, so the literal of every other schedule stays as it was
+        let nth = self
+            .nth
+            .map_or_else(String::new, |n| format!(", \"nth\": {n}"));
         format!(
-            "{{\"minutes\": {}, \"hours\": {}, \"days\": {}, \"last_day\": {}, \"months\": {}, \"weekdays\": {}}}",
+            "{{\"minutes\": {}, \"hours\": {}, \"days\": {}, \"last_day\": {}, \"months\": {}, \"weekdays\": {}{nth}}}",
             list(&self.minutes),
             list(&self.hours),
             any(&self.days),
@@ -536,11 +577,53 @@ mod tests {
     }
 
     #[test]
+    fn the_nth_weekday_of_the_month_runs_four_or_five_weeks_apart() {
+        // the first Monday: 28 or 35 days apart, never the 5-minute fallback
+        assert_eq!(gaps("cron(0 9 ? * 2#1 *)"), (28 * 1440, 35 * 1440));
+        assert_eq!(gaps("cron(0 9 ? * MON#1 *)"), (28 * 1440, 35 * 1440));
+        // the last Friday
+        assert_eq!(gaps("cron(0 16 ? * 6L *)"), (28 * 1440, 35 * 1440));
+        // the first Monday of each quarter: about three months
+        let (a, b) = gaps("cron(0 9 ? 1,4,7,10 2#1 *)");
+        assert!(
+            (84 * 1440..=98 * 1440).contains(&a) && b <= 98 * 1440,
+            "{a} {b}"
+        );
+        let first_monday = Cron::parse("0 9 ? * 2#1 *").unwrap();
+        assert_eq!(first_monday.weekdays, Some(vec![0]));
+        assert_eq!(first_monday.nth, Some(1));
+        assert_eq!(Cron::parse("0 16 ? * 6L *").unwrap().nth, Some(LAST));
+        // 2027-02-01 is the first Monday of February, 2027-02-08 the second
+        assert!(first_monday.runs_on(NaiveDate::from_ymd_opt(2027, 2, 1).unwrap()));
+        assert!(!first_monday.runs_on(NaiveDate::from_ymd_opt(2027, 2, 8).unwrap()));
+        let last_friday = Cron::parse("0 16 ? * FRIL *").unwrap();
+        assert!(last_friday.runs_on(NaiveDate::from_ymd_opt(2027, 1, 29).unwrap()));
+        assert!(!last_friday.runs_on(NaiveDate::from_ymd_opt(2027, 1, 22).unwrap()));
+        // the nth weekday is said in the literal the generated code tests
+        assert!(
+            first_monday
+                .python_literal()
+                .ends_with(r#""weekdays": [0], "nth": 1}"#)
+        );
+        // every other schedule's literal is unchanged
+        assert!(
+            !Cron::parse("0 9 ? * MON *")
+                .unwrap()
+                .python_literal()
+                .contains(r#""nth""#)
+        );
+    }
+
+    #[test]
     fn what_a_schedule_cannot_say_is_not_read() {
         for e in [
             "rate(0 minutes)",
             "rate(5 fortnights)",
-            "cron(0 9 ? * 2#1 *)",
+            // an nth occurrence of several weekdays, of any day, or past the fifth
+            "cron(0 9 ? * 2-6#1 *)",
+            "cron(0 9 ? * *#1 *)",
+            "cron(0 9 ? * 2#6 *)",
+            "cron(0 9 ? * L *)",
             "cron(0 9 15W * ? *)",
             "cron(0 9 * * ? 2027)",
             "cron(0 25 * * ? *)",

@@ -688,6 +688,19 @@ pub(crate) struct TriggerWords {
     pub period_compare: Phrases,
     /// Before a mail word: mail the workflow sends ("should get a welcome email").
     pub sent_not_received: Phrases,
+    /// After a late "when": the end of the work, not an event ("tell #ops when done").
+    pub finished: Phrases,
+    /// Machines that send to an address ("an address our scanner can send to"): a web address.
+    pub device_senders: Phrases,
+    /// Categories of tools that host an inbox and have its mail as their events (a help desk).
+    pub inbox_hosts: Vec<String>,
+    /// Verbs just before an arrival word that make the files the object of an order ("save
+    /// their uploaded photo to Dropbox").
+    pub ordered_files: Phrases,
+    /// A quantity that is checked against a threshold ("balance", "stock level") and the words
+    /// of crossing one ("drops under").
+    pub levels: Phrases,
+    pub thresholds: Phrases,
 }
 
 #[derive(Deserialize)]
@@ -730,6 +743,12 @@ struct TriggersFile {
     queue_nouns: Vec<String>,
     period_compare: Vec<String>,
     sent_not_received: Vec<String>,
+    finished: Vec<String>,
+    device_senders: Vec<String>,
+    inbox_hosts: Vec<String>,
+    ordered_files: Vec<String>,
+    levels: Vec<String>,
+    thresholds: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -1057,6 +1076,12 @@ impl Language {
                 queue_nouns: phrases(&trig.queue_nouns),
                 period_compare: phrases(&trig.period_compare),
                 sent_not_received: phrases(&trig.sent_not_received),
+                finished: phrases(&trig.finished),
+                device_senders: phrases(&trig.device_senders),
+                inbox_hosts: trig.inbox_hosts.clone(),
+                ordered_files: phrases(&trig.ordered_files),
+                levels: phrases(&trig.levels),
+                thresholds: phrases(&trig.thresholds),
             },
         })
     }

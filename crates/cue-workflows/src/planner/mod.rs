@@ -282,8 +282,12 @@ fn source<'c>(
         None => trigger::unnamed_source(catalog, toks, masked, excl, trig.kind, trig.end),
     };
     assumptions.extend(trigger_note);
+    let clause = &toks[..trig.end.min(toks.len())];
     if trig.kind == TriggerKind::AppEvent
-        && let Some(note) = trigger_tool.and_then(|t| trigger::eventless_source(catalog, t))
+        && let Some(note) = trigger_tool.and_then(|t| {
+            trigger::eventless_source(catalog, t)
+                .or_else(|| trigger::unnamed_event(catalog.tool_at(t), clause))
+        })
     {
         // the tool is read by a step on a schedule instead
         trig.kind = TriggerKind::Schedule;

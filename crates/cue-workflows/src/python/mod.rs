@@ -256,6 +256,8 @@ struct WindowView {
     back: u32,
     /// For `cron`: its fields as a Python literal.
     schedule: Option<Code>,
+    /// For `cron`: it runs on the nth (or last) weekday of the month (`"nth"` in the literal).
+    nth: bool,
     /// The zone the schedule runs in; `None` is UTC.
     timezone: Option<String>,
 }
@@ -269,12 +271,14 @@ impl WindowView {
             unit: "",
             back: 0,
             schedule: None,
+            nth: false,
             timezone: plan.trigger.timezone.clone(),
         };
         match w {
             Window::Minutes { minutes } => view.minutes = minutes,
             Window::Cron { cron } => {
                 view.kind = "cron";
+                view.nth = cron.nth.is_some();
                 view.schedule = Some(expr::name(&cron.python_literal()));
             }
             Window::Calendar { unit, back } => {

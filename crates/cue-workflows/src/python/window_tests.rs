@@ -161,6 +161,31 @@ assert module._since() == "2026-12-08T08:00:40Z", module._since()
 }
 
 #[test]
+fn the_first_monday_of_the_month_reads_back_to_the_previous_first_monday() {
+    let g = generate("On the first Monday of every month at 9am post new Shopify orders to Slack");
+    assert_eq!(
+        g.plan.trigger.schedule_expression.as_deref(),
+        Some("cron(0 9 ? * 2#1 *)")
+    );
+    assert!(g.code.contains(r#""nth": 1}"#), "{}", g.code);
+    assert!(
+        said(&g, "28 days usually, up to 35 days"),
+        "{:?}",
+        g.assumptions
+    );
+    run_at(
+        &g,
+        r#"
+# 2027-02-01 and 2027-01-04 are first Mondays, four weeks apart; 2027-03-01 is five weeks later
+at(2027, 2, 1, 9, 0, 5)
+assert module._since() == "2027-01-04T09:00:05Z", module._since()
+at(2027, 3, 1, 9, 0, 5)
+assert module._since() == "2027-02-01T09:00:05Z", module._since()
+"#,
+    );
+}
+
+#[test]
 fn a_weekday_schedule_in_a_time_zone_reads_its_days_there() {
     let g = generate("Every weekday at 9am Eastern time post new Shopify orders to Slack");
     assert!(

@@ -96,6 +96,8 @@ def _senders():
     s["greenhouse"] = lambda k, d: {"Signature": "sha256 " + hexmac(k["GREENHOUSE_WEBHOOK_SECRET"], d.body)}
     # X-HelpScout-Signature: base64(HMAC-SHA1(secret, body))
     s["help_scout"] = lambda k, d: {"X-HelpScout-Signature": b64mac(k["HELPSCOUT_WEBHOOK_SECRET"], d.body, hashlib.sha1)}
+    # Front rule webhooks: base64 HMAC-SHA1 of the body under the API secret (dev.frontapp.com/docs/rule-webhooks)
+    s["front"] = lambda k, d: {"X-Front-Signature": b64mac(k["FRONT_API_SECRET"], d.body, hashlib.sha1)}
     # X-Hub-Signature: sha1=<hex HMAC-SHA1 of the notification>
     s["intercom"] = lambda k, d: {"X-Hub-Signature": "sha1=" + hexmac(k["INTERCOM_CLIENT_SECRET"], d.body, hashlib.sha1)}
     s["jira"] = lambda k, d: {"X-Hub-Signature": "sha256=" + hexmac(k["JIRA_WEBHOOK_SECRET"], d.body)}
@@ -144,7 +146,7 @@ def _senders():
 
 SENDERS = _senders()
 # Vendors that can neither sign nor send a header: the URL carries the secret (?token=...).
-URL_SECRET = {"eventbrite": "EVENTBRITE_WEBHOOK_URL_SECRET",
+URL_SECRET = {"eventbrite": "EVENTBRITE_WEBHOOK_URL_SECRET", "basecamp": "BASECAMP_WEBHOOK_URL_SECRET",
               "gumroad": "GUMROAD_WEBHOOK_URL_SECRET", "jotform": "JOTFORM_WEBHOOK_TOKEN",
               "mailchimp": "MAILCHIMP_WEBHOOK_TOKEN",
               "shipstation": "SHIPSTATION_WEBHOOK_URL_SECRET", "wix": "WEBHOOK_SECRET"}

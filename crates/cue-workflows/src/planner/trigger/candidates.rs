@@ -4,6 +4,7 @@
 
 use super::super::Mention;
 use super::super::language::{Language, Phrases, any_at};
+use super::sources::event_of;
 use crate::catalog::{Catalog, Role};
 use crate::text::Tok;
 
@@ -101,12 +102,19 @@ pub(super) fn arriving_upload(
 ) -> Option<usize> {
     (0..toks.len()).find_map(|i| {
         let p = any_at(toks, i, &lang.triggers.arrival)?;
-        ms.iter().position(|m| {
-            catalog.tool_at(m.tool).category == "storage"
-                && m.clause == toks[i].clause
-                && m.at >= i + p.len()
-                && m.at <= i + p.len() + ARRIVAL_WINDOW
-        })
+        // "save their uploaded photo to our Dropbox": the files of an order
+        let ordered = (i.saturating_sub(3)..i)
+            .any(|k| any_at(toks, k, &lang.triggers.ordered_files).is_some());
+        if ordered {
+            return None;
+        }
+        // the storage is the first tool named after the arrival word
+        let first = ms.iter().find(|m| m.at >= i + p.len())?;
+        (catalog.tool_at(first.tool).category == "storage"
+            && first.clause == toks[i].clause
+            && first.at <= i + p.len() + ARRIVAL_WINDOW)
+            .then(|| ms.iter().position(|m| std::ptr::eq(m, first)))
+            .flatten()
     })
 }
 
@@ -218,8 +226,8 @@ pub(super) fn stored_files(
 }
 
 /// The source an event cue points at: the app right after "new" ("create a Linear issue for
-/// every new Sentry error"), else the first app with events in the trigger clause, else a tool
-/// without events that can be read there ("a new episode on our Spotify show", checked on a
+/// every new Sentry error"), else the first app with an event the trigger clause can mean, else
+/// a tool without one that can be read there ("a new episode on our Spotify show", checked on a
 /// schedule later), else an app with events named later when something else is left to do.
 pub(super) fn cued_source(
     catalog: &Catalog,
@@ -231,13 +239,16 @@ pub(super) fn cued_source(
     let after_new = |m: &Mention| {
         (m.at.saturating_sub(2)..m.at).any(|k| toks.get(k).is_some_and(|t| t.w == "new"))
     };
-    let events = |m: &Mention| has_events(catalog, m);
+    // an event the clause can mean: one that needs no words, or one whose words it uses ("a
+    // time entry is logged in Harvest"; "log the hours in Harvest" is no Harvest event)
+    let clause = &toks[..end.min(toks.len())];
+    let events = |m: &Mention| event_of(catalog.tool_at(m.tool), clause).is_some();
     first_in(ms, zs, end, |m| events(m) && after_new(m))
         .or_else(|| first_in(ms, zs, end, events))
         .or_else(|| {
             first_in(ms, zs, end, |m| {
                 let t = catalog.tool_at(m.tool);
-                t.events.is_empty() && t.actions.iter().any(|a| a.role == Role::Read)
+                !events(m) && t.actions.iter().any(|a| a.role == Role::Read)
             })
         })
         .or_else(|| {

@@ -46,7 +46,41 @@ impl Ctx<'_> {
     fn email_tool(&self, at: usize) -> Option<usize> {
         self.first_in(self.cues.end.max(at + 8), |m| self.category(m) == "email")
     }
+
+    /// Mail arriving at `at`: received by the email service named, else the event of a tool
+    /// that hosts the inbox ("our Front inbox", "an email lands in Front"), else an unnamed
+    /// email service.
+    fn mail_received(&self, at: usize) -> TriggerChoice {
+        let email = self.email_tool(at);
+        let w = |i: usize| self.toks.get(i).map_or("", |t| t.w.as_str());
+        // the host is named before the mail word in the trigger clause ("our Front inbox",
+        // "front: when a conversation in the billing inbox ...") or in a place phrase just after
+        // it ("lands in Front"), not as a later step's tool
+        let hosts = |m: &Mention| {
+            let before = m.at < at && m.at >= self.cues.zs;
+            let after = m.at > at
+                && m.at <= at + HOST_AFTER
+                && matches!(w(m.at - 1), "in" | "into" | "to" | "on" | "at");
+            (before || after)
+                && self
+                    .lang
+                    .triggers
+                    .inbox_hosts
+                    .iter()
+                    .any(|c| c == self.category(m))
+                && has_events(self.catalog, m)
+        };
+        let host = self.first_in(self.toks.len(), hosts);
+        match (email, host) {
+            (None, Some(h)) => self.choice(TriggerKind::AppEvent, Some(h), self.cues.end),
+            _ => self.choice(TriggerKind::EmailReceived, email, self.cues.end),
+        }
+    }
 }
+
+/// How many words after a mail word the tool hosting the inbox may be named ("an email lands
+/// in Front").
+const HOST_AFTER: usize = 5;
 
 type Rule = fn(&Ctx<'_>) -> Option<TriggerChoice>;
 
@@ -190,25 +224,70 @@ fn upload_to_storage(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let u = c.cues.upload_at?;
     let storage = c.first_in(c.cues.end, |m| c.category(m) == "storage")?;
     let mail_first = c.cues.inbox_at.is_some_and(|i| i <= u);
-    let order = u == 0 || c.toks[u - 1].clause != c.toks[u].clause;
-    let app_first = order
-        && c.ms[..storage]
-            .iter()
-            .any(|m| m.at > u && c.category(m) != "storage" && has_events(c.catalog, m));
-    (!mail_first && !app_first)
+    let order = u == 0 || c.toks[u - 1].clause != c.toks[u].clause || upload_order(c.toks, u);
+    let app = |m: &Mention| c.category(m) != "storage" && has_events(c.catalog, m);
+    // "upload it to Box" after "a doc gets signed in DocuSign": the app's event, then an order
+    let app_first = order && c.ms[..storage].iter().any(|m| app(m) && m.at >= c.cues.zs);
+    // "a new deal is created in Pipedrive ... a folder in OneDrive": the upload word is the app's
+    let app_between = c.ms[..storage].iter().any(|m| app(m) && m.at > u);
+    (!mail_first && !app_first && !app_between)
         .then(|| c.choice(TriggerKind::FileUpload, Some(storage), c.cues.end))
+}
+
+/// "upload it to", "upload the file to": the verb said as an order, not "a file upload" or
+/// "when customers upload a photo" (a subject before it).
+fn upload_order(toks: &[Tok], u: usize) -> bool {
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    w(u) == "upload"
+        && matches!(
+            w(u + 1),
+            "it" | "them"
+                | "the"
+                | "this"
+                | "that"
+                | "these"
+                | "those"
+                | "each"
+                | "every"
+                | "all"
+                | "their"
+                | "its"
+                | "a"
+                | "an"
+        )
+        && !matches!(
+            w(u.wrapping_sub(1)),
+            "i" | "we"
+                | "you"
+                | "they"
+                | "someone"
+                | "somebody"
+                | "anyone"
+                | "people"
+                | "customers"
+                | "users"
+                | "clients"
+                | "who"
+                | "to"
+                | "can"
+                | "will"
+                | "a"
+                | "an"
+                | "the"
+                | "file"
+        )
 }
 
 /// An email arriving in an inbox, whoever hosts the inbox.
 fn inbox(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let ii = c.cues.inbox_at?;
-    Some(c.choice(TriggerKind::EmailReceived, c.email_tool(ii), c.cues.end))
+    Some(c.mail_received(ii))
 }
 
 /// Mail someone sends to an address named in the trigger clause.
 fn addressed_mail(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let ei = c.cues.addressed_mail?;
-    Some(c.choice(TriggerKind::EmailReceived, c.email_tool(ei), c.cues.end))
+    Some(c.mail_received(ei))
 }
 
 /// Mail said to arrive, unless an app's event comes first ("when a payment fails in Stripe the
@@ -220,7 +299,7 @@ fn received_mail(c: &Ctx<'_>) -> Option<TriggerChoice> {
         m.at >= c.cues.zs && m.at < ei && c.category(m) != "email" && has_events(c.catalog, m)
     });
     (receiving && !app_first && (c.toks[ei].w != "message" || email_tool.is_some()))
-        .then(|| c.choice(TriggerKind::EmailReceived, email_tool, c.cues.end))
+        .then(|| c.mail_received(ei))
 }
 
 /// "scanned invoices uploaded to our S3 bucket", wherever it is said.
@@ -256,7 +335,7 @@ fn watch(c: &Ctx<'_>) -> Option<TriggerChoice> {
 /// starts": a state or a time found by checking (the app is then read by a step).
 fn checked_state(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let cues = &c.cues;
-    (cues.sched.is_none() && (cues.lingers || cues.ahead || cues.compares))
+    (cues.sched.is_none() && (cues.lingers || cues.ahead || cues.compares || cues.crosses))
         .then(|| c.choice(TriggerKind::Schedule, None, cues.end))
 }
 
@@ -710,6 +789,141 @@ mod tests {
             // an order to upload with no app before the storage stays an upload
             (
                 "Upload each new scan into the Legal folder in Box and log it in Airtable",
+                TriggerKind::FileUpload,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn indirect_triggers_of_the_sixth_round_are_read() {
+        let cases = [
+            // the user's own start, said as a wish
+            (
+                "only when I tell it to, copy the Trello cards to a Google Sheet",
+                TriggerKind::Manual,
+            ),
+            (
+                "whenever I feel like it, send the open Jira bugs to Slack",
+                TriggerKind::Manual,
+            ),
+            // a machine sends to an address: a web address
+            (
+                "give me an address the sensor can send readings to and log them in Airtable",
+                TriggerKind::Webhook,
+            ),
+            // "when done" ends the work; the schedule is the trigger
+            (
+                "refresh the Salesforce report every 30 days and tell #ops in Slack when done",
+                TriggerKind::Schedule,
+            ),
+            // states that lasted, a time after something, a quantity crossing a threshold
+            (
+                "when a Stripe invoice is overdue by more than 30 days, email the customer with Gmail",
+                TriggerKind::Schedule,
+            ),
+            (
+                "when the freezer sensor stops reporting for more than 15 minutes, text the manager",
+                TriggerKind::Schedule,
+            ),
+            (
+                "when our Mailchimp credit balance drops below 500, tell me in Slack",
+                TriggerKind::Schedule,
+            ),
+            // mail arriving in a help desk's inbox is the help desk's event
+            (
+                "when a reply lands in our Help Scout inbox, post it to Slack",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "when an email lands in front from a vip tell the account team in slack",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "Front: when a conversation in the sales inbox is tagged urgent, post it to Slack",
+                TriggerKind::AppEvent,
+            ),
+            // an upload ordered after an app's event, an upload word of an app's item, files
+            // of an order: the app's event
+            (
+                "whenever a contract gets signed in DocuSign upload it to the legal folder in Dropbox",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "when a new contact is created in HubSpot make a folder in Google Drive for it",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "when a customer submits the Typeform, save their uploaded file to our Dropbox",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_of_the_sixth_round_keep_their_trigger() {
+        let cases = [
+            // "when" followed by an event, not by "done"
+            (
+                "post to #billing in Slack when a Stripe payout is done",
+                TriggerKind::AppEvent,
+            ),
+            // a person forwards to an address: mail
+            (
+                "give me an address we can forward receipts to and log each one in Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            // an amount of the item, or a quantity with no threshold crossed
+            (
+                "when a Shopify order over $500 comes in, post it to Slack",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "when the balance of a new Stripe customer is set, post it to Slack",
+                TriggerKind::AppEvent,
+            ),
+            // an event said first: the threshold is its condition
+            (
+                "when a Shopify order comes in and the stock of the product drops below 5, email me",
+                TriggerKind::AppEvent,
+            ),
+            // a field of the item under a value is a condition, not a level crossing
+            (
+                "when an Airtable record's budget field is under 2000, create a bill in QuickBooks",
+                TriggerKind::AppEvent,
+            ),
+            // a delay after an event keeps the event
+            (
+                "the day after an order is fulfilled in Shopify email the buyer a review link",
+                TriggerKind::AppEvent,
+            ),
+            // a measurement, not a state that lasted: the sensor's event (a URL, no app named)
+            (
+                "when the freezer sensor reports more than 8 degrees, text the manager",
+                TriggerKind::AppEvent,
+            ),
+            // a help desk named as the step's tool, after the inbox
+            (
+                "when a new email arrives in our support inbox create a Zendesk ticket",
+                TriggerKind::EmailReceived,
+            ),
+            // a tool whose events need words the clause does not use is a later step
+            (
+                "When an item on our board moves to Done, log the hours in Harvest.",
+                TriggerKind::AppEvent,
+            ),
+            // files arriving in storage, uploaded by someone
+            (
+                "when customers upload a photo to our Dropbox, post it to Slack",
+                TriggerKind::FileUpload,
+            ),
+            (
+                "when a file is uploaded to our S3 bucket, copy it to Google Drive",
                 TriggerKind::FileUpload,
             ),
         ];

@@ -114,6 +114,47 @@ fn lingers(lang: &Language, toks: &[Tok]) -> bool {
     })
 }
 
+/// How many words after a quantity its threshold may be said ("the stock level of the blue
+/// mug drops below").
+const THRESHOLD_WINDOW: usize = 4;
+
+/// A quantity crossing a threshold: a `levels` noun with a `thresholds` phrase shortly after it
+/// ("when our Stripe balance drops under $2,000"). The app does not announce it; it is checked.
+/// An event said first ("when an order comes in and the stock drops below 5") keeps the event:
+/// the threshold is then its condition.
+fn crosses(lang: &Language, toks: &[Tok], zs: usize) -> bool {
+    let words = &lang.triggers;
+    (zs..toks.len()).any(|i| {
+        let event_first = (zs..i).any(|k| any_at(toks, k, &words.implicit_event).is_some());
+        !event_first
+            && any_at(toks, i, &words.levels).is_some_and(|p| {
+                (i + p.len()..(i + p.len() + THRESHOLD_WINDOW).min(toks.len()))
+                    .any(|k| any_at(toks, k, &words.thresholds).is_some())
+            })
+    })
+}
+
+/// "an address our scanner can send its results to": "address" (not "email address"), a
+/// determiner, a machine that sends, and a modal. The machine posts to a web address; a person
+/// ("an address I can forward invoices to") mails one.
+fn machine_address(lang: &Language, toks: &[Tok]) -> Option<usize> {
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    (0..toks.len()).find(|&i| {
+        w(i) == "address"
+            && !matches!(w(i.wrapping_sub(1)), "email" | "mail" | "e")
+            && matches!(
+                w(i + 1),
+                "our" | "the" | "my" | "a" | "an" | "their" | "your"
+            )
+            && any_at(toks, i + 2, &lang.triggers.device_senders).is_some_and(|p| {
+                matches!(
+                    w(i + 2 + p.len()),
+                    "can" | "will" | "should" | "could" | "may"
+                )
+            })
+    })
+}
+
 /// Words that make a time recurring in a clause ("new CSV exported into Drive each night").
 const RECURRING: &[&str] = &["each", "every", "nightly", "daily", "weekly", "hourly"];
 
@@ -171,6 +212,8 @@ pub(super) struct Cues {
     pub compares: bool,
     /// A state that has lasted ("has sat unassigned for more than 2 hours").
     pub lingers: bool,
+    /// A quantity crossing a threshold ("our balance drops under $2,000").
+    pub crosses: bool,
     /// An event cue: an opening event, an arrow, or an event word in the trigger clause.
     pub event_cue: bool,
     /// A queue read without a service ("work through that queue").
@@ -185,7 +228,12 @@ impl Cues {
         let words = &lang.triggers;
         // "Notify #sales in Slack when a new lead signs up": the trigger is the late when-clause
         let sched = schedule::parse(text, toks);
-        let late_when = any_in(toks, 0..all, &words.late_event_cues)
+        // "tell #platform when done": the end of the work, not an event
+        let late_when = (0..all)
+            .find(|&i| {
+                any_at(toks, i, &words.late_event_cues)
+                    .is_some_and(|p| any_at(toks, i + p.len(), &words.finished).is_none())
+            })
             .or_else(|| {
                 sched
                     .is_none()
@@ -273,7 +321,9 @@ impl Cues {
             poll_every,
             deadline,
             site_form: any_in(toks, zs..end, &words.site_forms),
-            url_asked: (0..all).find(|&i| any_at(toks, i, &words.webhook).is_some()),
+            url_asked: (0..all)
+                .find(|&i| any_at(toks, i, &words.webhook).is_some())
+                .or_else(|| machine_address(lang, toks)),
             hook: (0..all).find(|&i| {
                 any_at(toks, i, &words.hook_words).is_some()
                     && !ms.iter().any(|m| m.at + m.len == i)
@@ -301,6 +351,7 @@ impl Cues {
             ahead: !starts_with_event && any_in(toks, 0..all, &words.ahead).is_some(),
             compares: any_in(toks, 0..all, &words.period_compare).is_some(),
             lingers: lingers(lang, toks),
+            crosses: crosses(lang, toks, zs),
             event_cue: starts_with_event
                 || arrow
                 || any_in(toks, zs..end, &words.event_cues).is_some(),

@@ -17,7 +17,7 @@ mod cues;
 mod sources;
 
 pub(super) use choice::choose_trigger;
-pub(super) use sources::{event_of, eventless_source, unnamed_source};
+pub(super) use sources::{event_of, eventless_source, unnamed_event, unnamed_source};
 
 use crate::model::TriggerKind;
 use crate::schedule;

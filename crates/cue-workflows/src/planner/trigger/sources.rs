@@ -105,7 +105,8 @@ pub(in crate::planner) fn eventless_source(catalog: &Catalog, tool: usize) -> Op
     })
 }
 
-/// The event of `tool` whose words the trigger clause uses most (the first on a tie).
+/// The event of `tool` whose words the trigger clause uses most (the first on a tie); an event
+/// that is the trigger [only when named](Event::only_when_named) needs one of its words.
 pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event> {
     let words: Vec<&str> = trigger.iter().map(|t| t.w.as_str()).collect();
     let mut best: Option<(&Event, usize)> = None;
@@ -115,11 +116,29 @@ pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Optio
             .iter()
             .filter(|p| p.split(' ').all(|w| words.contains(&w)))
             .count();
+        if e.only_when_named && score == 0 {
+            continue;
+        }
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((e, score));
         }
     }
     best.map(|(e, _)| e)
+}
+
+/// The note for a tool whose events all need their words, none of which the trigger clause
+/// uses ("log the hours in Harvest"): the tool is checked on a schedule, as
+/// for a tool without events. `None` when an event applies.
+pub(in crate::planner) fn unnamed_event(tool: &Tool, trigger: &[Tok]) -> Option<String> {
+    (!tool.events.is_empty()
+        && tool.events.iter().all(|e| e.only_when_named)
+        && event_of(tool, trigger).is_none())
+    .then(|| {
+        format!(
+            "{} calls the function for none of the changes described; a schedule checks it instead.",
+            tool.name
+        )
+    })
 }
 
 #[cfg(test)]
@@ -146,6 +165,36 @@ mod tests {
             let event = event_of(stripe, &tokenize(text)).unwrap();
             assert_eq!(event.id, want, "{text}");
         }
+    }
+
+    #[test]
+    fn an_event_named_only_by_its_words_needs_them() {
+        let catalog = Catalog::builtin().unwrap();
+        let harvest = catalog.tool("harvest").unwrap();
+        for text in [
+            "when a time entry over 10 hours is logged in harvest",
+            "whenever someone logs a harvest timesheet entry",
+        ] {
+            let trigger = tokenize(text);
+            assert_eq!(
+                event_of(harvest, &trigger).map(|e| e.id.as_str()),
+                Some("time_entry_logged"),
+                "{text}"
+            );
+            assert_eq!(unnamed_event(harvest, &trigger), None, "{text}");
+        }
+        // Harvest named as where the work goes, or read for a report: no entry is the trigger
+        for text in [
+            "when an item on our board moves to done log the hours in harvest",
+            "at quarter close export the harvest billable hours per client",
+        ] {
+            let trigger = tokenize(text);
+            assert!(event_of(harvest, &trigger).is_none(), "{text}");
+            assert!(unnamed_event(harvest, &trigger).is_some(), "{text}");
+        }
+        // events without the flag need no word
+        let stripe = catalog.tool("stripe").unwrap();
+        assert_eq!(unnamed_event(stripe, &tokenize("something happens")), None);
     }
 
     #[test]
