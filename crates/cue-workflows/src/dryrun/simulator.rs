@@ -300,7 +300,14 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                 }
                 routes.push(route);
                 if let Some(d) = &action.detail {
-                    routes.push(detail_route(tool, base_url, &action.id, d, &action.fields));
+                    routes.push(detail_route(
+                        tool,
+                        base_url,
+                        &action.id,
+                        d,
+                        &action.fields,
+                        None,
+                    ));
                 }
             }
             Api::Boto3 { service } => {
@@ -355,7 +362,8 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
         // record of the event's fields
         for e in &tool.events {
             if let Some(d) = &e.detail {
-                routes.push(detail_route(tool, base_url, &e.id, d, &e.fields));
+                let delivery = e.example.as_ref().map(|x| &x.body);
+                routes.push(detail_route(tool, base_url, &e.id, d, &e.fields, delivery));
             }
         }
         routes.extend(file_routes(tool, base_url));
@@ -364,18 +372,34 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
 }
 
 /// The call completing a listed record or an id-only event item (`<id>.detail`), answered with
-/// a record of the documented fields.
-fn detail_route(tool: &Tool, base_url: &str, id: &str, d: &Detail, fields: &[Field]) -> Route {
+/// a record of the documented fields. A call to the URL the item holds (`url`) is routed at
+/// that URL in the sample `delivery` (its query aside), else at any path under the base URL.
+fn detail_route(
+    tool: &Tool,
+    base_url: &str,
+    id: &str,
+    d: &Detail,
+    fields: &[Field],
+    delivery: Option<&Value>,
+) -> Route {
     let body = match (&d.example, d.record.as_deref()) {
         (Some(example), _) => example.clone(),
         (None, None | Some("")) => record_of(fields),
         (None, Some(path)) => nest(path, record_of(fields)),
     };
+    let url = match &d.url {
+        Some(at) => delivery
+            .and_then(|b| at.split('.').try_fold(b, |v, k| v.get(k)))
+            .and_then(Value::as_str)
+            .and_then(|u| u.split(['?', '#']).next())
+            .map_or_else(|| format!("{base_url}/{{resource}}"), str::to_owned),
+        None => format!("{base_url}{}", d.path),
+    };
     http_route(
         tool,
         format!("{id}.detail"),
         &d.method,
-        &format!("{base_url}{}", d.path),
+        &url,
         Answer {
             status: 200,
             body,

@@ -10,6 +10,8 @@ mod answers;
 #[cfg(test)]
 mod answers_tests;
 #[cfg(test)]
+mod delivery_tests;
+#[cfg(test)]
 mod empty_answer_tests;
 #[cfg(test)]
 mod encoding_tests;
@@ -317,6 +319,7 @@ impl From<&crate::catalog::Match> for MatchView {
             equals,
             one_of,
             present: m.present,
+            absent: m.absent,
         }
     }
 }
@@ -353,6 +356,10 @@ struct Helpers {
     sync: bool,
     /// `_stream_file`: a boto3 answer's stream read into a file record (`python/http.py.j2`).
     stream_file: bool,
+    /// `_on_host`: a URL a record holds, called only on its tool's host (`python/on_host.py.j2`).
+    on_host: bool,
+    /// `_identify`: a tracking call's user from the record (`python/answers.py.j2`).
+    identify: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -374,6 +381,8 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             part: h.contains("part"),
             sync: h.contains("sync"),
             stream_file: h.contains("stream_file"),
+            on_host: h.contains("on_host"),
+            identify: h.contains("identify"),
         }
     }
 }
@@ -515,6 +524,8 @@ struct MatchView {
     one_of: bool,
     /// The path only has to be there (`equals` is unused).
     present: bool,
+    /// The path must not be there.
+    absent: bool,
 }
 
 struct Gen<'c> {
@@ -992,6 +1003,7 @@ impl Gen<'_> {
                 ];
                 if let Some(b) = &action.body {
                     let payload = answers::with_sync_cursor(action, ctx.value(b)?);
+                    let payload = answers::with_identity(action, payload, ctx);
                     let payload =
                         self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
                     let payload = self.escape(action, payload);
