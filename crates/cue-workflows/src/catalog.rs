@@ -242,6 +242,11 @@ pub struct Action {
     /// A vendor cursor kept between runs (Plaid's `/transactions/sync`).
     #[serde(default)]
     pub sync: Option<SyncCursor>,
+    /// How long the vendor may take to list what happened (PayPal: up to three hours): the
+    /// window's `{since}`, `{now}` and `{until}` are moved this far back, so what is listed late
+    /// falls in a later run's window instead of between two. Said in the plan's assumptions.
+    #[serde(default)]
+    pub lag_minutes: Option<u32>,
     /// Who the call is about, for tracking APIs that attribute each event to a user
     /// (Segment's `userId`, Mixpanel's `distinct_id`): taken from the record, never made up.
     #[serde(default)]
@@ -719,6 +724,12 @@ pub struct Cursor {
     /// When the vendor cannot filter by the cursor: the id field used to drop items already seen.
     #[serde(default)]
     pub dedupe: Option<String>,
+    /// Each edit is an item (an "updated" poll): an item is its `dedupe` id together with its
+    /// `field`, so an item edited again is emitted again, and one edit is emitted once even
+    /// when the vendor rounds `field` so that later edits share the kept value (Notion rounds
+    /// `last_edited_time` down to the minute). Needs `dedupe`.
+    #[serde(default)]
+    pub each_edit: bool,
     /// The shortest polling interval the vendor's quotas allow, in minutes.
     #[serde(default)]
     pub min_interval_minutes: Option<u32>,
@@ -1190,6 +1201,11 @@ pub struct Event {
     /// A delivery as the vendor's reference shows it (headers and body).
     #[serde(default)]
     pub example: Option<EventExample>,
+    /// `sqs`: the queue is the function's own, subscribed to an Amazon SNS topic (the
+    /// `TopicArn` parameter): the SAM template creates the queue, a queue policy letting only
+    /// that topic send to it, and the subscription, so the notifications reach the function.
+    #[serde(default)]
+    pub sns_topic: bool,
 }
 
 /// A need expressed without naming a tool ("notify my team"), and the tool picked for it.
@@ -1435,6 +1451,21 @@ impl Catalog {
                 }
             }
             for e in &t.events {
+                if e.cursor
+                    .as_ref()
+                    .is_some_and(|c| c.each_edit && c.dedupe.is_none())
+                {
+                    return bad(format!(
+                        "{} event {}: a cursor of edits names the id it dedupes by",
+                        t.id, e.id
+                    ));
+                }
+                if e.sns_topic && e.delivery != EventDelivery::Sqs {
+                    return bad(format!(
+                        "{} event {}: a topic subscription is read from a queue (sqs)",
+                        t.id, e.id
+                    ));
+                }
                 if e.cursor.is_some() && e.delivery != EventDelivery::Poll {
                     return bad(format!(
                         "{} event {} has a cursor but is not polled",

@@ -271,3 +271,73 @@ assert len(set(inserts)) == 3, inserts
         g.assumptions
     );
 }
+
+#[test]
+fn a_vendor_that_lists_late_is_read_in_a_window_moved_back_by_its_lag() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("paypal", "list_transactions")]),
+    );
+    assert!(
+        g.assumptions
+            .iter()
+            .any(|a| a.contains("reads a window that ends 3 hours ago")),
+        "{:?}",
+        g.assumptions
+    );
+    run(
+        &g,
+        r#"
+import datetime
+def fake(method, url, params=None, **kwargs):
+    calls.append(params)
+    return {"access_token": "t", "expires_in": 3600} if "token" in url else {"transaction_details": []}
+module._http = fake
+module.step_1_paypal_list_transactions([])
+query = [c for c in calls if c and "start_date" in c][0]
+start, end = (datetime.datetime.fromisoformat(query[k].replace("Z", "+00:00")) for k in ("start_date", "end_date"))
+now = datetime.datetime.now(datetime.timezone.utc)
+assert abs((now - end) - datetime.timedelta(hours=3)) < datetime.timedelta(seconds=30), (now, end)
+assert end - start == datetime.timedelta(minutes=int(module.POLL_MINUTES)), (start, end)
+# a kept epoch bound moves back in its own form
+assert module._earlier("1765000000", 180) == str(1765000000 - 10800)
+assert module._earlier("1765000000000", 1) == str(1765000000000 - 60000)
+assert module._earlier("2026-12-06T13:00:00Z", 180) == "2026-12-06T10:00:00Z"
+"#,
+    );
+}
+
+#[test]
+fn an_sns_trigger_subscribes_a_queue_of_its_own_to_the_topic() {
+    let engine = Engine::new().unwrap();
+    let g = queue_to_slack(&engine, "sns", "notification");
+    let yaml = &g.template_yaml;
+    for part in [
+        "  TopicArn:\n    Type: String",
+        "            Queue: !GetAtt TopicQueue.Arn",
+        "    Type: AWS::SQS::QueuePolicy",
+        "              Service: sns.amazonaws.com\n            Action: sqs:SendMessage",
+        "                aws:SourceArn: !Ref TopicArn",
+        "    Type: AWS::SNS::Subscription\n    Properties:\n      TopicArn: !Ref TopicArn\n      Protocol: sqs\n      Endpoint: !GetAtt TopicQueue.Arn",
+    ] {
+        assert!(yaml.contains(part), "{part}\n{yaml}");
+    }
+    assert!(!yaml.contains("QueueArn"), "{yaml}");
+    // a queue the user already has is read as it is, and nothing is subscribed
+    let g = queue_to_slack(&engine, "sqs", "message");
+    assert!(g.template_yaml.contains("Queue: !Ref QueueArn"));
+    assert!(!g.template_yaml.contains("AWS::SNS::Subscription"));
+}
+
+/// `tool`'s queue `event` handed to one Slack post.
+fn queue_to_slack(engine: &Engine, tool: &str, event: &str) -> crate::model::Generated {
+    generate(
+        engine,
+        plan(
+            engine,
+            Some((tool, event, Delivery::Sqs)),
+            &[("slack", "post_message")],
+        ),
+    )
+}

@@ -296,6 +296,8 @@ struct CursorView {
     /// `unix`, `unix_ms`, `iso8601`, `date` or `id`.
     format: &'static str,
     dedupe: Option<String>,
+    /// An item is its id and its cursor field: each edit is emitted once.
+    each_edit: bool,
 }
 
 impl From<&crate::catalog::Match> for MatchView {
@@ -360,6 +362,8 @@ struct Helpers {
     on_host: bool,
     /// `_identify`: a tracking call's user from the record (`python/answers.py.j2`).
     identify: bool,
+    /// `_earlier`: a window bound moved back by a vendor's listing lag (`python/time.py.j2`).
+    lag: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -383,6 +387,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             stream_file: h.contains("stream_file"),
             on_host: h.contains("on_host"),
             identify: h.contains("identify"),
+            lag: h.contains("lag"),
         }
     }
 }
@@ -911,6 +916,7 @@ impl Gen<'_> {
         let per_item = !action.batch
             && (action.role != Role::Read || crate::refs::reads_record_fields(action));
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
+        ctx.lag_minutes = action.lag_minutes;
         if step
             .params
             .get("message")
@@ -1284,6 +1290,7 @@ impl Gen<'_> {
                 CursorFormat::Row => "row",
             },
             dedupe: cursor.dedupe.clone(),
+            each_edit: cursor.each_edit,
         })
     }
 

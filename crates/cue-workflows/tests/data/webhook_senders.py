@@ -149,6 +149,9 @@ def _senders():
     s["docusign"] = lambda k, d: {"X-DocuSign-Signature-1": b64mac(k["DOCUSIGN_HMAC_KEY"], d.body)}
     # X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the payload under the App Secret>
     s["facebook"] = lambda k, d: {"X-Hub-Signature-256": "sha256=" + hexmac(k["FACEBOOK_APP_SECRET"], d.body)}
+    # Meta webhooks, the same scheme under each app's own secret
+    s["instagram"] = lambda k, d: {"X-Hub-Signature-256": "sha256=" + hexmac(k["INSTAGRAM_APP_SECRET"], d.body)}
+    s["whatsapp"] = lambda k, d: {"X-Hub-Signature-256": "sha256=" + hexmac(k["WHATSAPP_APP_SECRET"], d.body)}
     # X-Ghost-Signature: sha256=<hex HMAC-SHA256 of body + ts>, t=<ts in ms>
     s["ghost"] = lambda k, d: {"X-Ghost-Signature": "sha256=%s, t=%d" % (
         hexmac(k["GHOST_WEBHOOK_SECRET"], d.body + str(d.now * 1000)), d.now * 1000)}
