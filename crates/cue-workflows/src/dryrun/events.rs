@@ -803,7 +803,10 @@ mod tests {
                 batched.push(tool.id.clone());
             }
         }
-        assert_eq!(batched, ["asana", "facebook", "pandadoc"]);
+        assert_eq!(
+            batched,
+            ["asana", "facebook", "instagram", "pandadoc", "whatsapp"]
+        );
     }
 
     fn plan(prompt: &str) -> (Engine, Plan) {

@@ -341,3 +341,38 @@ fn queue_to_slack(engine: &Engine, tool: &str, event: &str) -> crate::model::Gen
         ),
     )
 }
+
+#[test]
+fn s3_objects_and_redis_counters_never_take_their_key_from_a_record_that_lacks_it() {
+    let engine = Engine::new().unwrap();
+    let on_payment = |tool, action| {
+        generate(
+            &engine,
+            plan(
+                &engine,
+                Some(("stripe", "payment_succeeded", Delivery::Http)),
+                &[(tool, action)],
+            ),
+        )
+    };
+    let g = on_payment("aws_s3", "put_object");
+    run(
+        &g,
+        r#"
+seen = []
+class Client:
+    def __getattr__(self, name):
+        return lambda **kwargs: seen.append(kwargs) or {}
+module._s3 = Client()
+module.step_1_aws_s3_put_object([{"id": "pi_1", "amount": 500}, {"id": "pi_2", "amount": 700}])
+keys = [k["Key"] for k in seen]
+assert all(k.startswith("workflow/") and k.endswith(".json") and len(k) > 20 for k in keys), keys
+assert keys[0] != keys[1], keys
+"#,
+    );
+    // redis-py is not installed here: the call is read from the code
+    let g = on_payment("redis", "increment");
+    assert!(g.code.contains("hincrby("), "{}", g.code);
+    assert!(!g.code.contains("_field(item, \"url\")"), "{}", g.code);
+    assert!(g.code.contains("key=\"count\""), "{}", g.code);
+}
