@@ -691,6 +691,11 @@ pub struct Wait {
     /// without it the answer that said done is the result.
     #[serde(default)]
     pub result: Option<String>,
+    /// Instead of `result`: where the finished state holds the URL of the result, a JSON
+    /// document fetched without credentials (Amazon Transcribe's presigned
+    /// `TranscriptFileUri`).
+    #[serde(default)]
+    pub result_url: Option<String>,
     /// Seconds between two status calls.
     #[serde(default = "two")]
     pub interval_seconds: u32,
@@ -1440,6 +1445,15 @@ impl Catalog {
                 {
                     return bad(format!(
                         "{} action {} waits with {missing}, which is no action of its own or waits itself",
+                        t.id, a.id
+                    ));
+                }
+                if a.wait
+                    .as_ref()
+                    .is_some_and(|w| w.result.is_some() && w.result_url.is_some())
+                {
+                    return bad(format!(
+                        "{} action {} fetches its job's result by an action or a URL, not both",
                         t.id, a.id
                     ));
                 }

@@ -282,6 +282,9 @@ fn present(call: &RecordedCall, field: &str) -> bool {
 fn tool_routes(tool: &Tool) -> Vec<Route> {
     let mut routes = Vec::new();
     for action in &tool.actions {
+        if let Some(route) = job_result_route(tool, action) {
+            routes.push(route);
+        }
         let answer = answer_of(action);
         match &tool.api {
             Api::Http { base_url, .. } => {
@@ -369,6 +372,37 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
         routes.extend(file_routes(tool, base_url));
     }
     routes
+}
+
+/// The GET of a finished job's result URL (`wait.result_url`: Amazon Transcribe's presigned
+/// transcript), routed at the URL the status action's example holds and answered with the
+/// action's `text` (or a record of its fields) in place.
+fn job_result_route(tool: &Tool, action: &Action) -> Option<Route> {
+    let wait = action.wait.as_ref()?;
+    let at = wait.result_url.as_deref()?;
+    let status = tool.action(&wait.status)?.example.as_ref()?;
+    let url = at
+        .split('.')
+        .try_fold(&status.response.body, |v, k| v.get(k))?
+        .as_str()?
+        .split(['?', '#'])
+        .next()?;
+    let body = match action.text.as_deref() {
+        Some(text) => nest(text, json!("A sample transcript from Cue's dry run.")),
+        None => record_of(&action.fields),
+    };
+    Some(http_route(
+        tool,
+        format!("{}.result", action.id),
+        "GET",
+        url,
+        Answer {
+            status: 200,
+            body,
+            headers: BTreeMap::new(),
+        },
+        Vec::new(),
+    ))
 }
 
 /// The call completing a listed record or an id-only event item (`<id>.detail`), answered with

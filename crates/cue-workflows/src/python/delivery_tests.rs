@@ -376,3 +376,110 @@ assert keys[0] != keys[1], keys
     assert!(!g.code.contains("_field(item, \"url\")"), "{}", g.code);
     assert!(g.code.contains("key=\"count\""), "{}", g.code);
 }
+
+#[test]
+fn a_mongodb_find_hands_on_the_cursors_documents() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("mongodb", "find")]));
+    assert!(g.code.contains("_documents(_mongo["), "{}", g.code);
+    assert!(g.code.contains("limit=500"), "{}", g.code);
+    // PyMongo is not installed here: a stand-in module answers a cursor of BSON-like values
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pymongo.py"),
+        "class MongoClient:\n    def __init__(self, *a, **k):\n        pass\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("lambda_function.py"), &g.code).unwrap();
+    let script = r#"
+import datetime, importlib.util, sys
+sys.path.insert(0, sys.argv[2])
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+class ObjectId:
+    def __str__(self):
+        return "64b7f0c2a1b2c3d4e5f60718"
+asked = []
+class Collection:
+    def find(self, **kwargs):
+        asked.append(kwargs)
+        return iter([{"_id": ObjectId(), "name": "Ada", "at": datetime.datetime(2026, 12, 6, 9, 0)}, {"_id": ObjectId(), "name": "Bo"}])
+module._mongo = {"workflows": {"records": Collection()}}
+records = module.step_1_mongodb_find([])
+assert asked == [{"filter": {}, "limit": 500}], asked
+assert records == [{"_id": "64b7f0c2a1b2c3d4e5f60718", "name": "Ada", "at": "2026-12-06 09:00:00"},
+                   {"_id": "64b7f0c2a1b2c3d4e5f60718", "name": "Bo"}], records
+print("ok")
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(dir.path().join("lambda_function.py"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_transcription_job_is_waited_for_and_its_transcript_read() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("aws_s3", "object_created", Delivery::S3)),
+            &[("amazon_transcribe", "transcribe")],
+        ),
+    );
+    assert!(
+        g.assumptions.iter().any(|a| a.contains("works as a job")),
+        "{:?}",
+        g.assumptions
+    );
+    run(
+        &g,
+        r#"
+states = ["IN_PROGRESS", "IN_PROGRESS", "COMPLETED"]
+class Transcribe:
+    def start_transcription_job(self, **kwargs):
+        calls.append(("start", kwargs))
+        return {"TranscriptionJob": {"TranscriptionJobName": kwargs["TranscriptionJobName"], "TranscriptionJobStatus": "QUEUED"}}
+    def get_transcription_job(self, TranscriptionJobName):
+        calls.append(("get", TranscriptionJobName))
+        job = {"TranscriptionJobName": TranscriptionJobName, "TranscriptionJobStatus": states.pop(0)}
+        if job["TranscriptionJobStatus"] == "COMPLETED":
+            job["Transcript"] = {"TranscriptFileUri": "https://s3.us-east-1.amazonaws.com/bucket/asrOutput.json?X-Amz-Signature=s"}
+        if job["TranscriptionJobStatus"] == "FAILED":
+            job["FailureReason"] = "Unsupported media format"
+        return {"TranscriptionJob": job}
+module._transcribe = Transcribe()
+module.time.sleep = lambda s: None
+fetched = []
+def fake_http(method, url, **kwargs):
+    fetched.append((method, url, kwargs.get("headers")))
+    return {"jobName": "j", "results": {"transcripts": [{"transcript": "Hello from the recording."}], "items": []}, "status": "COMPLETED"}
+module._http = fake_http
+out = module.step_1_amazon_transcribe_transcribe([{"bucket": "media", "key": "calls/a.mp3"}])
+assert out == [{"text": "Hello from the recording."}], out
+assert calls[0][1]["Media"] == {"MediaFileUri": "s3://media/calls/a.mp3"}, calls
+name = calls[0][1]["TranscriptionJobName"]
+assert [c for c in calls[1:]] == [("get", name)] * 3, calls
+# the presigned URL is fetched as it is, without credentials
+assert fetched == [("GET", "https://s3.us-east-1.amazonaws.com/bucket/asrOutput.json?X-Amz-Signature=s", None)], fetched
+# a failed job is a failure with the vendor's reason
+states[:] = ["FAILED"]
+try:
+    module.step_1_amazon_transcribe_transcribe([{"bucket": "media", "key": "b.txt"}])
+    raise AssertionError("a failed job must fail")
+except RuntimeError as exc:
+    assert "Unsupported media format" in str(exc), exc
+"#,
+    );
+}

@@ -364,6 +364,8 @@ struct Helpers {
     identify: bool,
     /// `_earlier`: a window bound moved back by a vendor's listing lag (`python/time.py.j2`).
     lag: bool,
+    /// `_documents`: a PyMongo cursor's documents as records (`python/module.py.j2`).
+    documents: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -388,6 +390,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             on_host: h.contains("on_host"),
             identify: h.contains("identify"),
             lag: h.contains("lag"),
+            documents: h.contains("documents"),
         }
     }
 }
@@ -1099,7 +1102,11 @@ impl Gen<'_> {
                     ))]
                 };
                 let call = expr::call(&expr::attr(&client, method), &kwargs);
-                if action.answer == AnswerKind::Bytes {
+                if matches!(tool.api, Api::Mongodb) && action.role == Role::Read {
+                    // PyMongo's find answers a cursor: its documents are the records
+                    self.helpers.insert("documents");
+                    expr::call(&expr::name("_documents"), &[call])
+                } else if action.answer == AnswerKind::Bytes {
                     // a streamed answer (Polly's AudioStream) is read into a file record
                     self.helpers.insert("stream_file");
                     expr::call(
@@ -1221,12 +1228,20 @@ impl Gen<'_> {
             let c = self.call(tool, action, step, &mut ctx)?;
             self.imports.extend(ctx.imports);
             self.helpers.extend(ctx.helpers);
-            Ok(expr::name(&format!("lambda answer: {}", c.as_str())))
+            Ok(expr::name(&format!(
+                "lambda answer, *state: {}",
+                c.as_str()
+            )))
         };
         let status = on_answer(&w.status)?;
-        let result = match &w.result {
-            Some(r) => on_answer(r)?,
-            None => Code::from_static("None"),
+        let result = match (&w.result, &w.result_url) {
+            (Some(r), _) => on_answer(r)?,
+            // a presigned URL in the finished state: fetched as it is, no credentials
+            (None, Some(at)) => expr::name(&format!(
+                "lambda answer, state: _http(\"GET\", _path(state, {}))",
+                Code::literal(at).as_str()
+            )),
+            (None, None) => Code::from_static("None"),
         };
         let state = |s: &crate::catalog::JobState| {
             let values: Vec<Code> = s.equals.iter().map(expr::json_literal).collect();
