@@ -133,6 +133,13 @@ impl<'a> Ctx<'a> {
                 format!("_time_as({}, {})", self.bound(bound), py_str(format))
             }
             // the bytes of the record's file, for a multipart upload
+            // the same bytes as base64 text, for a JSON body (Google Speech-to-Text's content)
+            "file_base64" => {
+                self.imports.insert("boto3");
+                self.imports.insert("base64");
+                self.helpers.insert("file");
+                format!("base64.b64encode(_file_bytes({v})[1]).decode(\"ascii\")")
+            }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");
