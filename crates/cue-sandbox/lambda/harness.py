@@ -721,19 +721,98 @@ def sign(event, signing, env):
 
 
 def sign_jwt(event, headers, s, secret, now):
-    """A JSON Web Token (HS256) over the vendor's claims: its issuer and the body's digest."""
+    """A JSON Web Token over the vendor's claims: its issuer and the body's digest, in a header
+    (HS256 under the secret); or the body's own claims as the body (RS256 under a key pair made
+    for this run, whose public key becomes the secret the workflow checks with: Wix)."""
     def b64url(raw):
         return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
     claims = {"iat": now}
+    if s.get("in_body"):
+        try:
+            body = json.loads(event["body"])
+        except ValueError:
+            return
+        if isinstance(body, dict):
+            claims.update(body)
+        claims["exp"] = now + 300
     if s.get("issuer") is not None:
         claims["iss"] = s["issuer"]
     if s.get("digest_claim"):
         digest = getattr(hashlib, s["digest_algorithm"])(event["body"].encode("utf-8")).digest()
         claims[s["digest_claim"]] = (base64.b64encode(digest).decode("ascii")
                                      if s.get("digest_encoding") == "base64" else digest.hex())
-    signed = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + b64url(json.dumps(claims).encode())
-    signature = hmac.new(secret.encode("utf-8"), signed.encode("ascii"), hashlib.sha256).digest()
-    headers[s["header"]] = s.get("prefix", "") + signed + "." + b64url(signature)
+    algorithm = s.get("algorithm") or "HS256"
+    signed = b64url(json.dumps({"alg": algorithm, "typ": "JWT"}).encode()) + "." + b64url(json.dumps(claims).encode())
+    if algorithm == "RS256":
+        pem, sign_rs256 = rsa_test_key()
+        os.environ[s["secret"]] = pem
+        signature = sign_rs256(signed.encode("ascii"))
+    else:
+        signature = hmac.new(secret.encode("utf-8"), signed.encode("ascii"), hashlib.sha256).digest()
+    token = signed + "." + b64url(signature)
+    if s.get("in_body"):
+        event["body"] = token
+        event.setdefault("headers", {})["content-type"] = "text/plain"
+    else:
+        headers[s["header"]] = s.get("prefix", "") + token
+
+
+def rsa_test_key(bits=1024):
+    """A throwaway RSA key pair for this run: (public key as PEM text, RS256 signer)."""
+    import secrets
+
+    def prime(size):
+        while True:
+            candidate = secrets.randbits(size) | (1 << (size - 1)) | 1
+            if all(candidate % p for p in (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)) and probably_prime(candidate):
+                return candidate
+
+    def probably_prime(n):
+        d, r = n - 1, 0
+        while d % 2 == 0:
+            d, r = d // 2, r + 1
+        for _ in range(24):
+            x = pow(secrets.randbelow(n - 3) + 2, d, n)
+            if x in (1, n - 1):
+                continue
+            for _ in range(r - 1):
+                x = pow(x, 2, n)
+                if x == n - 1:
+                    break
+            else:
+                return False
+        return True
+
+    e = 65537
+    while True:
+        p, q = prime(bits // 2), prime(bits // 2)
+        phi = (p - 1) * (q - 1)
+        if p != q and phi % e:
+            break
+    n, d = p * q, pow(e, -1, (p - 1) * (q - 1))
+    size = (n.bit_length() + 7) // 8
+
+    def der(tag, content):
+        length = len(content)
+        head = bytes([length]) if length < 0x80 else bytes([0x80 | ((length.bit_length() + 7) // 8)]) + length.to_bytes((length.bit_length() + 7) // 8, "big")
+        return bytes([tag]) + head + content
+
+    def integer(value):
+        raw = value.to_bytes((value.bit_length() + 8) // 8, "big")
+        return der(0x02, raw)
+
+    rsa_key = der(0x30, integer(n) + integer(e))
+    algorithm = der(0x30, der(0x06, bytes.fromhex("2a864886f70d010101")) + der(0x05, b""))
+    spki = der(0x30, algorithm + der(0x03, b"\x00" + rsa_key))
+    text = base64.b64encode(spki).decode("ascii")
+    pem = "-----BEGIN PUBLIC KEY-----\n" + "\n".join(text[i:i + 64] for i in range(0, len(text), 64)) + "\n-----END PUBLIC KEY-----\n"
+
+    def sign_rs256(message):
+        digest = bytes.fromhex("3031300d060960864801650304020105000420") + hashlib.sha256(message).digest()
+        encoded = b"\x00\x01" + b"\xff" * (size - len(digest) - 3) + b"\x00" + digest
+        return pow(int.from_bytes(encoded, "big"), d, n).to_bytes(size, "big")
+
+    return pem, sign_rs256
 
 
 def sign_hmac(event, headers, s, secret, now):

@@ -287,6 +287,46 @@ async fn jwt_signed_and_batched_webhooks_dry_run_ok() {
     }
 }
 
+/// Deliveries shaped the vendor's own way (review 5): a body that is an RS256 token with
+/// fields written as JSON text (Wix, signed by the harness with a key pair it makes for the
+/// run), Meta's batched notifications (WhatsApp), a delivery that only says where its record
+/// is (ShipStation, fetched from the simulated vendor).
+#[tokio::test]
+async fn body_token_and_url_only_webhooks_dry_run_ok() {
+    for (prompt, tool) in [
+        (
+            "when someone submits a form on my wix site post it to #sales on slack",
+            "wix",
+        ),
+        (
+            "when a whatsapp message comes in post it to #support on slack",
+            "whatsapp",
+        ),
+        (
+            "when an order is shipped in shipstation post it to #ops on slack",
+            "shipstation",
+        ),
+    ] {
+        let (g, run) = generate_and_run(prompt).await;
+        assert_eq!(
+            g.plan.trigger.tool.as_deref(),
+            Some(tool),
+            "{prompt}: {:?}",
+            g.plan.trigger
+        );
+        assert!(run.ok, "{prompt}: {run:#?}");
+        assert_eq!(run.result["statusCode"], 200, "{prompt}: {run:#?}");
+        assert!(
+            !run.result["body"]
+                .as_str()
+                .unwrap_or("")
+                .contains("skipped"),
+            "{prompt}: {run:#?}"
+        );
+        assert_every_planned_step_called(&g, &run, prompt);
+    }
+}
+
 /// Vendors that speak other than plain JSON in one request: an ISO 8601 signature timestamp
 /// (Zendesk), a statement awaited before its rows are read (Redshift).
 #[tokio::test]

@@ -242,6 +242,15 @@ pub struct Action {
     /// A vendor cursor kept between runs (Plaid's `/transactions/sync`).
     #[serde(default)]
     pub sync: Option<SyncCursor>,
+    /// How long the vendor may take to list what happened (PayPal: up to three hours): the
+    /// window's `{since}`, `{now}` and `{until}` are moved this far back, so what is listed late
+    /// falls in a later run's window instead of between two. Said in the plan's assumptions.
+    #[serde(default)]
+    pub lag_minutes: Option<u32>,
+    /// Who the call is about, for tracking APIs that attribute each event to a user
+    /// (Segment's `userId`, Mixpanel's `distinct_id`): taken from the record, never made up.
+    #[serde(default)]
+    pub identity: Option<Identity>,
     /// What the user must know when a plan uses this action (WhatsApp's 24-hour window),
     /// stated in the plan's assumptions.
     #[serde(default)]
@@ -269,6 +278,22 @@ pub struct Action {
     /// A request and its answer as the vendor's reference shows them.
     #[serde(default)]
     pub example: Option<ActionExample>,
+}
+
+/// Where a tracking call says who it is about. The body's `user` gets the first of the
+/// record's `from` fields that is set; a record naming no user gets a new id at `anonymous`
+/// instead (and no `user`), so events of one person share an id and an unknown person's event
+/// is marked anonymous rather than given a random user id.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// Dotted path into the body (`userId`, `0.properties.distinct_id`).
+    pub user: String,
+    /// Where an anonymous event's new id goes (`anonymousId`); may be `user` itself when the
+    /// vendor has one id field (Mixpanel).
+    pub anonymous: String,
+    /// The record's fields that identify its person, in order of preference.
+    pub from: Vec<String>,
 }
 
 /// How an action's request body is encoded.
@@ -479,6 +504,10 @@ pub struct Match {
     /// it is a new message, `edited_message` otherwise).
     #[serde(default)]
     pub present: bool,
+    /// ... or not be there at all (Slack's new messages carry no `subtype` and no `bot_id`;
+    /// edits, deletions, joins and bots' posts do).
+    #[serde(default)]
+    pub absent: bool,
 }
 
 impl Match {
@@ -573,7 +602,13 @@ pub struct Detail {
     #[serde(default = "get")]
     pub method: String,
     /// Appended to the base URL; `{field:id}` refers to the listed record.
+    #[serde(default)]
     pub path: String,
+    /// Instead of `path`: where the item holds the absolute URL of its record (Eventbrite's
+    /// `api_url`, ShipStation's `resource_url`). The URL is called with the tool's
+    /// credentials only when its scheme and host are those of the tool's `base_url`.
+    #[serde(default)]
+    pub url: Option<String>,
     #[serde(default)]
     pub query: BTreeMap<String, serde_json::Value>,
     /// Where the record is in the answer (`""`: the answer itself).
@@ -656,6 +691,11 @@ pub struct Wait {
     /// without it the answer that said done is the result.
     #[serde(default)]
     pub result: Option<String>,
+    /// Instead of `result`: where the finished state holds the URL of the result, a JSON
+    /// document fetched without credentials (Amazon Transcribe's presigned
+    /// `TranscriptFileUri`).
+    #[serde(default)]
+    pub result_url: Option<String>,
     /// Seconds between two status calls.
     #[serde(default = "two")]
     pub interval_seconds: u32,
@@ -689,6 +729,12 @@ pub struct Cursor {
     /// When the vendor cannot filter by the cursor: the id field used to drop items already seen.
     #[serde(default)]
     pub dedupe: Option<String>,
+    /// Each edit is an item (an "updated" poll): an item is its `dedupe` id together with its
+    /// `field`, so an item edited again is emitted again, and one edit is emitted once even
+    /// when the vendor rounds `field` so that later edits share the kept value (Notion rounds
+    /// `last_edited_time` down to the minute). Needs `dedupe`.
+    #[serde(default)]
+    pub each_edit: bool,
     /// The shortest polling interval the vendor's quotas allow, in minutes.
     #[serde(default)]
     pub min_interval_minutes: Option<u32>,
@@ -729,6 +775,12 @@ pub struct Webhook {
     /// (Zoom: 3 s): the function answers first and runs the workflow afterwards.
     #[serde(default)]
     pub ack_within_seconds: Option<u32>,
+    /// Fields of the delivery whose value is JSON written as text (Jotform's `rawRequest`,
+    /// Wix's `data` and `data.data`): parsed in this order once the delivery is verified,
+    /// before events are matched, so later steps read the answers as fields. A value that is
+    /// not JSON text is left as it is.
+    #[serde(default)]
+    pub json_text: Vec<String>,
     #[serde(default)]
     pub reference: Option<Reference>,
 }
@@ -792,15 +844,22 @@ pub enum Verify {
         prefix: String,
         secret: String,
     },
-    /// A JSON Web Token the vendor signs with the shared secret, sent in `header` (after
-    /// `prefix`): Netlify's `X-Webhook-Signature` (HS256, `iss: netlify`, the body's SHA-256 in
-    /// the `sha256` claim). An `exp` claim, when present, must not have passed.
+    /// A JSON Web Token the vendor signs, sent in `header` (after `prefix`): Netlify's
+    /// `X-Webhook-Signature` (HS256 under the shared secret, `iss: netlify`, the body's SHA-256
+    /// in the `sha256` claim); or that is the whole body (`token_in: body`), whose claims are
+    /// then the delivery: Wix (RS256 under the app's key pair, checked with its public key).
+    /// An `exp` claim, when present, must not have passed.
     Jwt {
+        #[serde(default)]
         header: String,
+        /// Where the token is: a header (default) or the whole body.
+        #[serde(default)]
+        token_in: TokenIn,
         #[serde(default)]
         prefix: String,
         algorithm: JwtAlgorithm,
-        /// The credential holding the shared key.
+        /// The credential holding the shared key (HS256) or the vendor's public key as PEM
+        /// text (RS256).
         secret: String,
         /// The `iss` claim the token must carry.
         #[serde(default)]
@@ -827,6 +886,20 @@ pub enum JwtAlgorithm {
     /// HMAC-SHA256 under the shared secret.
     #[serde(rename = "HS256")]
     Hs256,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 under the vendor's private key, checked with its public
+    /// key (RFC 7518 section 3.3).
+    #[serde(rename = "RS256")]
+    Rs256,
+}
+
+/// Where a webhook's JSON Web Token travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenIn {
+    #[default]
+    Header,
+    /// The body is the token; its claims are the delivery (Wix).
+    Body,
 }
 
 /// A claim of a webhook's token holding a digest of the raw body.
@@ -1138,6 +1211,11 @@ pub struct Event {
     /// A delivery as the vendor's reference shows it (headers and body).
     #[serde(default)]
     pub example: Option<EventExample>,
+    /// `sqs`: the queue is the function's own, subscribed to an Amazon SNS topic (the
+    /// `TopicArn` parameter): the SAM template creates the queue, a queue policy letting only
+    /// that topic send to it, and the subscription, so the notifications reach the function.
+    #[serde(default)]
+    pub sns_topic: bool,
 }
 
 /// A need expressed without naming a tool ("notify my team"), and the tool picked for it.
@@ -1314,6 +1392,23 @@ impl Catalog {
                         t.id
                     ));
                 }
+                if let Verify::Jwt {
+                    header,
+                    token_in,
+                    body_digest,
+                    ..
+                } = &w.verify
+                    && match token_in {
+                        TokenIn::Header => header.is_empty(),
+                        // the body is the token: no header, and no digest of it inside itself
+                        TokenIn::Body => !header.is_empty() || body_digest.is_some(),
+                    }
+                {
+                    return bad(format!(
+                        "{} webhook token is in a header (named) or is the body (no header, no body digest)",
+                        t.id
+                    ));
+                }
                 if let Verify::VendorApi { action, .. } = &w.verify
                     && t.action(action).is_none()
                 {
@@ -1362,6 +1457,15 @@ impl Catalog {
                         t.id, a.id
                     ));
                 }
+                if a.wait
+                    .as_ref()
+                    .is_some_and(|w| w.result.is_some() && w.result_url.is_some())
+                {
+                    return bad(format!(
+                        "{} action {} fetches its job's result by an action or a URL, not both",
+                        t.id, a.id
+                    ));
+                }
                 if let Some(k) = a.param_kinds.keys().find(|k| !a.params.contains_key(*k)) {
                     return bad(format!(
                         "{} action {} gives a kind to unknown param {k}",
@@ -1370,6 +1474,21 @@ impl Catalog {
                 }
             }
             for e in &t.events {
+                if e.cursor
+                    .as_ref()
+                    .is_some_and(|c| c.each_edit && c.dedupe.is_none())
+                {
+                    return bad(format!(
+                        "{} event {}: a cursor of edits names the id it dedupes by",
+                        t.id, e.id
+                    ));
+                }
+                if e.sns_topic && e.delivery != EventDelivery::Sqs {
+                    return bad(format!(
+                        "{} event {}: a topic subscription is read from a queue (sqs)",
+                        t.id, e.id
+                    ));
+                }
                 if e.cursor.is_some() && e.delivery != EventDelivery::Poll {
                     return bad(format!(
                         "{} event {} has a cursor but is not polled",
@@ -1400,11 +1519,12 @@ impl Catalog {
                 if all_matches().any(|m| {
                     let ways = usize::from(!m.equals.is_null())
                         + usize::from(!m.one_of.is_empty())
-                        + usize::from(m.present);
-                    ways != 1 || (m.present && m.path.is_none())
+                        + usize::from(m.present)
+                        + usize::from(m.absent);
+                    ways != 1 || ((m.present || m.absent) && m.path.is_none())
                 }) {
                     return bad(format!(
-                        "{} event {}: a match has one of equals, one_of or present (a body path)",
+                        "{} event {}: a match has one of equals, one_of, present or absent (a body path)",
                         t.id, e.id
                     ));
                 }
@@ -1473,7 +1593,7 @@ impl Catalog {
         let (webhook, owner, fallback) = match tool {
             Some(t) if t.webhook.is_some() => (t.webhook.clone()?, t, None),
             Some(t) if t.id != GENERIC_WEBHOOK => {
-                // The vendor signs in a way the catalog cannot express (Wix: RS256 JWTs): the
+                // The vendor signs in a way the catalog cannot express (none does today): the
                 // URL carries a secret the user registers, so forged calls are still refused.
                 let secret = generic.credentials.first()?.env.clone();
                 let webhook = Webhook {
@@ -1484,6 +1604,7 @@ impl Catalog {
                     body: WebhookBody::Json,
                     handshake: None,
                     ack_within_seconds: None,
+                    json_text: Vec::new(),
                     reference: None,
                 };
                 let why = format!(

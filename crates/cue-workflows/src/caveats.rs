@@ -58,6 +58,15 @@ pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
                 a.reference.as_ref(),
             );
             notes.extend(a.caveat.iter().cloned());
+            notes.extend(a.lag_minutes.map(|m| {
+                format!(
+                    "The step \"{}\" ({}) reads a window that ends {} ago: {} lists what happened up to that late, so each run reads what is complete and nothing falls between two runs.",
+                    a.label,
+                    tool.name,
+                    crate::window::duration(m),
+                    tool.name
+                )
+            }));
             notes.extend(a.limits.iter().map(|l| {
                 format!(
                     "The step \"{}\" ({}): {} accepts at most {} {}; a longer value is cut to fit and ends in \"[truncated]\".",

@@ -39,6 +39,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/http.py.j2"),
     ),
     (
+        "python/on_host.py.j2",
+        include_str!("../codegen/python/on_host.py.j2"),
+    ),
+    (
         "python/time.py.j2",
         include_str!("../codegen/python/time.py.j2"),
     ),

@@ -86,7 +86,20 @@ fn required_record_fields(action: &Action) -> Vec<String> {
     for path in &action.required {
         let value = match path.strip_prefix("query.") {
             Some(name) => action.query.get(name),
-            None => action.body.as_ref().and_then(|b| at_path(b, path)),
+            // a request body, or a client call's keyword arguments (boto3's `Key`)
+            None => action
+                .body
+                .as_ref()
+                .and_then(|b| at_path(b, path))
+                .or_else(|| {
+                    let (first, rest) = path.split_once('.').unwrap_or((path, ""));
+                    let v = action.kwargs.get(first)?;
+                    if rest.is_empty() {
+                        Some(v)
+                    } else {
+                        at_path(v, rest)
+                    }
+                }),
         };
         if let Some(name) = value
             .and_then(Value::as_str)
@@ -230,6 +243,39 @@ mod tests {
             "{:?}",
             p.assumptions
         );
+    }
+
+    #[test]
+    fn a_required_field_inside_an_object_or_a_client_call_gets_a_setting() {
+        let catalog = Catalog::builtin().unwrap();
+        // the customer's email itself, not the customer object that always holds it
+        for (tool, action) in [
+            ("help_scout", "create_conversation"),
+            ("wix", "create_contact"),
+        ] {
+            let mut p = plan(Delivery::Schedule, &[(tool, action)]);
+            fill(&catalog, &mut p);
+            assert_eq!(p.steps[0].params["email"], "your-email", "{tool}");
+            assert!(
+                p.assumptions[0].contains("needs email"),
+                "{:?}",
+                p.assumptions
+            );
+        }
+        // a boto3 keyword argument, whole or nested
+        let action: Action = serde_json::from_value(serde_json::json!({
+            "id": "put", "label": "Put", "call": "put_object",
+            "kwargs": {"Key": "{field:key}", "Tags": {"Name": "{field:name}"}, "Body": "{json}"},
+            "required": ["Key", "Tags.Name", "Body"]
+        }))
+        .unwrap();
+        assert_eq!(required_record_fields(&action), ["key", "name"]);
+        // settings and fixed values need nothing from the record
+        for (tool, action) in [("aws_s3", "put_object"), ("redis", "increment")] {
+            let mut p = plan(Delivery::Schedule, &[(tool, action)]);
+            fill(&catalog, &mut p);
+            assert!(p.assumptions.is_empty(), "{tool}: {:?}", p.assumptions);
+        }
     }
 
     #[test]

@@ -35,6 +35,8 @@ struct SamTemplate<'a> {
     poll_minutes: Option<u32>,
     /// Credentials whose newest value the function keeps in a secret of its own.
     rotated: &'a [String],
+    /// The SQS trigger reads a queue of its own subscribed to an SNS topic.
+    sns_topic: bool,
 }
 
 /// One statement of the function's policy.
@@ -286,6 +288,12 @@ pub(crate) fn template(
         cursor: prepared.cursor,
         poll_minutes: prepared.poll_minutes,
         rotated: &prepared.rotated,
+        sns_topic: t.delivery == Delivery::Sqs
+            && t.tool
+                .as_deref()
+                .and_then(|id| catalog.tool(id))
+                .and_then(|tool| tool.events.iter().find(|e| Some(&e.id) == t.event.as_ref()))
+                .is_some_and(|e| e.sns_topic),
         bucket: t
             .params
             .get("bucket")

@@ -433,7 +433,7 @@ pub(crate) fn window(plan: &Plan) -> Option<Window> {
 }
 
 /// "24 hours", "90 minutes", "7 days".
-fn duration(minutes: u32) -> String {
+pub(crate) fn duration(minutes: u32) -> String {
     let (n, unit) = if minutes.is_multiple_of(1440) {
         (minutes / 1440, "day")
     } else if minutes.is_multiple_of(60) {

@@ -190,6 +190,19 @@ pub(crate) fn check_tool(
             ));
         }
     }
+    let details = t
+        .actions
+        .iter()
+        .filter_map(|a| a.detail.as_ref())
+        .chain(t.events.iter().filter_map(|e| e.detail.as_ref()));
+    for d in details {
+        if d.path.is_empty() == d.url.is_none() {
+            return Err(format!(
+                "{}: a detail call has a path or the item's url, not both",
+                t.id
+            ));
+        }
+    }
     for e in &t.events {
         if e.detail.is_some() && e.delivery != super::EventDelivery::Http {
             return Err(format!(
@@ -283,6 +296,17 @@ mod tests {
         let mut t = tool("square");
         t.events[0].delivery = EventDelivery::Poll;
         assert!(checked(&t).unwrap_err().contains("webhook deliveries"));
+
+        fn detail(t: &mut Tool) -> &mut crate::catalog::Detail {
+            t.events.iter_mut().find_map(|e| e.detail.as_mut()).unwrap()
+        }
+        let mut t = tool("square");
+        detail(&mut t).url = Some("order_url".to_owned());
+        assert!(checked(&t).unwrap_err().contains("path or the item's url"));
+        detail(&mut t).path = String::new();
+        assert_eq!(checked(&t), Ok(()), "the url alone");
+        detail(&mut t).url = None;
+        assert!(checked(&t).unwrap_err().contains("path or the item's url"));
 
         let mut t = tool("google_sheets");
         let c = t.events.iter_mut().find_map(|e| e.cursor.as_mut()).unwrap();

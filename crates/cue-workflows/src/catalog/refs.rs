@@ -197,7 +197,9 @@ pub(crate) fn reads_record_fields(a: &Action) -> bool {
 
 /// Whether an action sends the bytes of the record's file (`{file}`).
 pub(crate) fn sends_file(a: &Action) -> bool {
-    action_refs(a).iter().any(|r| r == "file")
+    action_refs(a)
+        .iter()
+        .any(|r| r == "file" || r == "file_base64")
 }
 
 fn action_refs(a: &Action) -> Vec<String> {

@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 
 use super::simulator::{record_of, set_path};
 use crate::catalog::{
-    Catalog, Event, SecretEncoding, SignatureEncoding, TimeUnit, Tool, Verify, WebhookBody,
+    Catalog, Event, JwtAlgorithm, SecretEncoding, SignatureEncoding, TimeUnit, TokenIn, Tool,
+    Verify, WebhookBody,
 };
 use crate::model::{CompareOp, Condition, Delivery, Plan};
 use crate::python::plan_sends_file;
@@ -72,9 +73,14 @@ pub enum Signing {
         prefix: String,
         secret: String,
     },
-    /// A JSON Web Token (HS256) in `header`, with `iss` and the body's digest in `digest_claim`.
+    /// A JSON Web Token (HS256) in `header`, with `iss` and the body's digest in `digest_claim`;
+    /// or (`in_body`) the delivery's claims as the body, RS256 under a key pair the harness
+    /// makes for the run, its public key then the secret's value (Wix).
     Jwt {
         header: String,
+        in_body: bool,
+        /// `HS256` or `RS256`.
+        algorithm: &'static str,
         prefix: String,
         issuer: Option<String>,
         digest_claim: Option<String>,
@@ -150,13 +156,19 @@ impl Signing {
             },
             Verify::Jwt {
                 header,
+                token_in,
+                algorithm,
                 prefix,
                 secret,
                 issuer,
                 body_digest,
-                ..
             } => Self::Jwt {
                 header: header.to_ascii_lowercase(),
+                in_body: *token_in == TokenIn::Body,
+                algorithm: match algorithm {
+                    JwtAlgorithm::Hs256 => "HS256",
+                    JwtAlgorithm::Rs256 => "RS256",
+                },
                 prefix: prefix.clone(),
                 issuer: issuer.clone(),
                 digest_claim: body_digest.as_ref().map(|d| d.claim.clone()),
@@ -524,6 +536,33 @@ pub(crate) fn add_field(record: &mut Value, name: &str) {
 }
 
 /// The headers and the body of a webhook delivery carrying `item`.
+/// `body` without the value at `path`.
+fn remove_path(body: &mut Value, path: &str) {
+    let (parent, key) = path.rsplit_once('.').unwrap_or(("", path));
+    let target = if parent.is_empty() {
+        Some(body)
+    } else {
+        parent
+            .split('.')
+            .try_fold(body, |v, k| v.as_object_mut()?.get_mut(k))
+    };
+    if let Some(Value::Object(map)) = target {
+        map.remove(key);
+    }
+}
+
+/// The object or list at `path` of `body` written as JSON text in its place.
+fn json_as_text(body: &mut Value, path: &str) {
+    let target = path
+        .split('.')
+        .try_fold(&mut *body, |v, k| v.as_object_mut()?.get_mut(k));
+    if let Some(v) = target
+        && (v.is_object() || v.is_array())
+    {
+        *v = Value::String(v.to_string());
+    }
+}
+
 fn http_delivery(
     plan: &Plan,
     trigger: Option<(&Tool, &Event)>,
@@ -562,12 +601,21 @@ fn http_delivery(
             }
             // the example already holds what only has to be there
             (None, Some(_)) if m.present => {}
+            // what must not be there is taken out (a Slack message's subtype)
+            (None, Some(p)) if m.absent => remove_path(&mut body, p),
             (None, Some(p)) => set_path(&mut body, p, m.sample().clone()),
             (None, None) => {}
         }
     }
     let _ = plan;
     let tool = trigger.map(|(t, _)| t);
+    if let Some(w) = tool.and_then(|t| t.webhook.as_ref()) {
+        // fields the vendor writes as JSON text (Jotform's rawRequest, Wix's data) are sent
+        // so, the innermost first, for the handler to parse them back
+        for path in w.json_text.iter().rev() {
+            json_as_text(&mut body, path);
+        }
+    }
     if tool.and_then(|t| t.webhook.as_ref()).map(|w| w.body) == Some(WebhookBody::Form)
         && let Value::Object(fields) = &body
     {
@@ -755,7 +803,10 @@ mod tests {
                 batched.push(tool.id.clone());
             }
         }
-        assert_eq!(batched, ["asana", "facebook", "pandadoc"]);
+        assert_eq!(
+            batched,
+            ["asana", "facebook", "instagram", "pandadoc", "whatsapp"]
+        );
     }
 
     fn plan(prompt: &str) -> (Engine, Plan) {

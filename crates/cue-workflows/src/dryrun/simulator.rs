@@ -283,6 +283,9 @@ fn present(call: &RecordedCall, field: &str) -> bool {
 fn tool_routes(tool: &Tool) -> Vec<Route> {
     let mut routes = Vec::new();
     for action in &tool.actions {
+        if let Some(route) = job_result_route(tool, action) {
+            routes.push(route);
+        }
         let answer = answer_of(action);
         match &tool.api {
             Api::Http { base_url, .. } => {
@@ -301,7 +304,14 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                 }
                 routes.push(route);
                 if let Some(d) = &action.detail {
-                    routes.push(detail_route(tool, base_url, &action.id, d, &action.fields));
+                    routes.push(detail_route(
+                        tool,
+                        base_url,
+                        &action.id,
+                        d,
+                        &action.fields,
+                        None,
+                    ));
                 }
             }
             Api::Boto3 { service } => {
@@ -356,7 +366,8 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
         // record of the event's fields
         for e in &tool.events {
             if let Some(d) = &e.detail {
-                routes.push(detail_route(tool, base_url, &e.id, d, &e.fields));
+                let delivery = e.example.as_ref().map(|x| &x.body);
+                routes.push(detail_route(tool, base_url, &e.id, d, &e.fields, delivery));
             }
         }
         routes.extend(file_routes(tool, base_url));
@@ -364,19 +375,66 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
     routes
 }
 
+/// The GET of a finished job's result URL (`wait.result_url`: Amazon Transcribe's presigned
+/// transcript), routed at the URL the status action's example holds and answered with the
+/// action's `text` (or a record of its fields) in place.
+fn job_result_route(tool: &Tool, action: &Action) -> Option<Route> {
+    let wait = action.wait.as_ref()?;
+    let at = wait.result_url.as_deref()?;
+    let status = tool.action(&wait.status)?.example.as_ref()?;
+    let url = at
+        .split('.')
+        .try_fold(&status.response.body, |v, k| v.get(k))?
+        .as_str()?
+        .split(['?', '#'])
+        .next()?;
+    let body = match action.text.as_deref() {
+        Some(text) => nest(text, json!("A sample transcript from Cue's dry run.")),
+        None => record_of(&action.fields),
+    };
+    Some(http_route(
+        tool,
+        format!("{}.result", action.id),
+        "GET",
+        url,
+        Answer {
+            status: 200,
+            body,
+            headers: BTreeMap::new(),
+        },
+        Vec::new(),
+    ))
+}
+
 /// The call completing a listed record or an id-only event item (`<id>.detail`), answered with
-/// a record of the documented fields.
-fn detail_route(tool: &Tool, base_url: &str, id: &str, d: &Detail, fields: &[Field]) -> Route {
+/// a record of the documented fields. A call to the URL the item holds (`url`) is routed at
+/// that URL in the sample `delivery` (its query aside), else at any path under the base URL.
+fn detail_route(
+    tool: &Tool,
+    base_url: &str,
+    id: &str,
+    d: &Detail,
+    fields: &[Field],
+    delivery: Option<&Value>,
+) -> Route {
     let body = match (&d.example, d.record.as_deref()) {
         (Some(example), _) => example.clone(),
         (None, None | Some("")) => record_of(fields),
         (None, Some(path)) => nest(path, record_of(fields)),
     };
+    let url = match &d.url {
+        Some(at) => delivery
+            .and_then(|b| at.split('.').try_fold(b, |v, k| v.get(k)))
+            .and_then(Value::as_str)
+            .and_then(|u| u.split(['?', '#']).next())
+            .map_or_else(|| format!("{base_url}/{{resource}}"), str::to_owned),
+        None => format!("{base_url}{}", d.path),
+    };
     http_route(
         tool,
         format!("{id}.detail"),
         &d.method,
-        &format!("{base_url}{}", d.path),
+        &url,
         Answer {
             status: 200,
             body,

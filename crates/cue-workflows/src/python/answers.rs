@@ -52,6 +52,25 @@ pub(super) fn sync_view(action: &Action) -> Option<SyncView> {
     })
 }
 
+/// The request body of a tracking call with the record's user at the action's `identity`
+/// (`_identify`, `python/answers.py.j2`).
+pub(super) fn with_identity(action: &Action, payload: Code, ctx: &mut Ctx<'_>) -> Code {
+    let Some(id) = &action.identity else {
+        return payload;
+    };
+    ctx.imports.insert("uuid");
+    ctx.helpers.insert("identify");
+    let from: Vec<Code> = id.from.iter().map(|f| Code::literal(f)).collect();
+    expr::name(&format!(
+        "_identify({}, {}, {}, {}, [{}])",
+        payload.as_str(),
+        ctx.var,
+        py_str(&id.user),
+        py_str(&id.anonymous),
+        expr::join(&from)
+    ))
+}
+
 /// The request body of a sync step: the kept cursor added as its `request` field.
 pub(super) fn with_sync_cursor(action: &Action, payload: Code) -> Code {
     match &action.sync {
@@ -80,9 +99,22 @@ impl Gen<'_> {
         let auth =
             Auth::parse(auth).map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
         let mut ctx = Ctx::new(var, consts);
+        let url = match &d.url {
+            // the item says where its record is: called with the tool's credentials only
+            // on the tool's own scheme and host
+            Some(at) => {
+                self.helpers.insert("on_host");
+                expr::name(&format!(
+                    "_on_host(_path({var}, {}), {})",
+                    py_str(at),
+                    py_str(base_url)
+                ))
+            }
+            None => ctx.string(&format!("{base_url}{}", d.path), true)?,
+        };
         let mut args = vec![
             Code::literal(&d.method),
-            ctx.string(&format!("{base_url}{}", d.path), true)?,
+            url,
             expr::keyword(
                 "headers",
                 &expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]),

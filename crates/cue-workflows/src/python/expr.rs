@@ -54,6 +54,8 @@ pub(crate) struct Ctx<'a> {
     pub imports: BTreeSet<&'static str>,
     /// Helper functions the expressions call (`ddb`, `mime`, `time`).
     pub helpers: BTreeSet<&'static str>,
+    /// Minutes the window's bounds are moved back (the action's `lag_minutes`).
+    pub lag_minutes: Option<u32>,
     /// How `{text}` reads when the step has the message the user dictated (its `message`
     /// parameter): `Some(true)` the message alone (the step works on the run record of a
     /// schedule or manual run, whose text is nothing to send), `Some(false)` the message
@@ -73,7 +75,19 @@ impl<'a> Ctx<'a> {
             keep_slash: BTreeSet::new(),
             imports: BTreeSet::new(),
             helpers: BTreeSet::new(),
+            lag_minutes: None,
             message_alone: None,
+        }
+    }
+
+    /// A window bound (`_since()`), moved back by the action's lag when it has one.
+    fn bound(&mut self, bound: &str) -> String {
+        match self.lag_minutes {
+            Some(m) => {
+                self.helpers.insert("lag");
+                format!("_earlier(_{bound}(), {m})")
+            }
+            None => format!("_{bound}()"),
         }
     }
 
@@ -98,7 +112,7 @@ impl<'a> Ctx<'a> {
             "since" | "now" | "until" => {
                 self.imports.insert("datetime");
                 self.helpers.insert("time");
-                format!("_{name}()")
+                self.bound(name)
             }
             // a window bound in the one form a request parameter takes, whatever the trigger
             // (`{since:unix}`: Etsy's `min_created` is epoch seconds even under a schedule)
@@ -116,9 +130,16 @@ impl<'a> Ctx<'a> {
                 self.imports.insert("datetime");
                 self.helpers.insert("time");
                 self.helpers.insert("time_as");
-                format!("_time_as(_{bound}(), {})", py_str(format))
+                format!("_time_as({}, {})", self.bound(bound), py_str(format))
             }
             // the bytes of the record's file, for a multipart upload
+            // the same bytes as base64 text, for a JSON body (Google Speech-to-Text's content)
+            "file_base64" => {
+                self.imports.insert("boto3");
+                self.imports.insert("base64");
+                self.helpers.insert("file");
+                format!("base64.b64encode(_file_bytes({v})[1]).decode(\"ascii\")")
+            }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");

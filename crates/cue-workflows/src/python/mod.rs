@@ -10,6 +10,8 @@ mod answers;
 #[cfg(test)]
 mod answers_tests;
 #[cfg(test)]
+mod delivery_tests;
+#[cfg(test)]
 mod empty_answer_tests;
 #[cfg(test)]
 mod encoding_tests;
@@ -298,6 +300,8 @@ struct CursorView {
     /// `unix`, `unix_ms`, `iso8601`, `date` or `id`.
     format: &'static str,
     dedupe: Option<String>,
+    /// An item is its id and its cursor field: each edit is emitted once.
+    each_edit: bool,
 }
 
 impl From<&crate::catalog::Match> for MatchView {
@@ -321,6 +325,7 @@ impl From<&crate::catalog::Match> for MatchView {
             equals,
             one_of,
             present: m.present,
+            absent: m.absent,
         }
     }
 }
@@ -357,6 +362,14 @@ struct Helpers {
     sync: bool,
     /// `_stream_file`: a boto3 answer's stream read into a file record (`python/http.py.j2`).
     stream_file: bool,
+    /// `_on_host`: a URL a record holds, called only on its tool's host (`python/on_host.py.j2`).
+    on_host: bool,
+    /// `_identify`: a tracking call's user from the record (`python/answers.py.j2`).
+    identify: bool,
+    /// `_earlier`: a window bound moved back by a vendor's listing lag (`python/time.py.j2`).
+    lag: bool,
+    /// `_documents`: a PyMongo cursor's documents as records (`python/module.py.j2`).
+    documents: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -378,6 +391,10 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             part: h.contains("part"),
             sync: h.contains("sync"),
             stream_file: h.contains("stream_file"),
+            on_host: h.contains("on_host"),
+            identify: h.contains("identify"),
+            lag: h.contains("lag"),
+            documents: h.contains("documents"),
         }
     }
 }
@@ -519,6 +536,8 @@ struct MatchView {
     one_of: bool,
     /// The path only has to be there (`equals` is unused).
     present: bool,
+    /// The path must not be there.
+    absent: bool,
 }
 
 struct Gen<'c> {
@@ -904,6 +923,7 @@ impl Gen<'_> {
         let per_item = !action.batch
             && (action.role != Role::Read || crate::refs::reads_record_fields(action));
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
+        ctx.lag_minutes = action.lag_minutes;
         if step
             .params
             .get("message")
@@ -996,6 +1016,7 @@ impl Gen<'_> {
                 ];
                 if let Some(b) = &action.body {
                     let payload = answers::with_sync_cursor(action, ctx.value(b)?);
+                    let payload = answers::with_identity(action, payload, ctx);
                     let payload =
                         self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
                     let payload = self.escape(action, payload);
@@ -1085,7 +1106,11 @@ impl Gen<'_> {
                     ))]
                 };
                 let call = expr::call(&expr::attr(&client, method), &kwargs);
-                if action.answer == AnswerKind::Bytes {
+                if matches!(tool.api, Api::Mongodb) && action.role == Role::Read {
+                    // PyMongo's find answers a cursor: its documents are the records
+                    self.helpers.insert("documents");
+                    expr::call(&expr::name("_documents"), &[call])
+                } else if action.answer == AnswerKind::Bytes {
                     // a streamed answer (Polly's AudioStream) is read into a file record
                     self.helpers.insert("stream_file");
                     expr::call(
@@ -1207,12 +1232,20 @@ impl Gen<'_> {
             let c = self.call(tool, action, step, &mut ctx)?;
             self.imports.extend(ctx.imports);
             self.helpers.extend(ctx.helpers);
-            Ok(expr::name(&format!("lambda answer: {}", c.as_str())))
+            Ok(expr::name(&format!(
+                "lambda answer, *state: {}",
+                c.as_str()
+            )))
         };
         let status = on_answer(&w.status)?;
-        let result = match &w.result {
-            Some(r) => on_answer(r)?,
-            None => Code::from_static("None"),
+        let result = match (&w.result, &w.result_url) {
+            (Some(r), _) => on_answer(r)?,
+            // a presigned URL in the finished state: fetched as it is, no credentials
+            (None, Some(at)) => expr::name(&format!(
+                "lambda answer, state: _http(\"GET\", _path(state, {}))",
+                Code::literal(at).as_str()
+            )),
+            (None, None) => Code::from_static("None"),
         };
         let state = |s: &crate::catalog::JobState| {
             let values: Vec<Code> = s.equals.iter().map(expr::json_literal).collect();
@@ -1276,6 +1309,7 @@ impl Gen<'_> {
                 CursorFormat::Row => "row",
             },
             dedupe: cursor.dedupe.clone(),
+            each_edit: cursor.each_edit,
         })
     }
 

@@ -233,3 +233,54 @@ print("ok")
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn edits_sharing_a_rounded_minute_are_each_emitted_once() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        return;
+    }
+    let engine = Engine::new().unwrap();
+    let tool = engine.catalog().tool("notion").unwrap();
+    let event = tool.events.iter().find(|e| e.id == "page_updated").unwrap();
+    let action = tool.action(event.poll.as_deref().unwrap()).unwrap();
+    let plan = one_step("Poll", poll(tool, event, "rate(5 minutes)"), tool, action);
+    let g = engine.generate_from_plan(plan).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lambda_function.py");
+    std::fs::write(&path, &g.code).unwrap();
+    // Notion rounds last_edited_time down to the minute: A was emitted at 10:05:30 with
+    // 10:05, B was edited at 10:05:50 and carries 10:05 too
+    let script = r#"
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+module.CURSOR_TABLE = ""
+def page(ident, minute):
+    return {"id": ident, "last_edited_time": "2026-12-06T10:%02d:00.000Z" % minute}
+module._CURSOR.clear()
+module._CURSOR.update({"since": page("A", 5)["last_edited_time"], "seen": []})
+assert [r["id"] for r in module._cursor_new([page("A", 5)])] == ["A"]
+# the next poll: B shares A's minute and is new; A's same edit is not; an older page is not
+fresh = module._cursor_new([page("A", 5), page("B", 5), page("C", 4)])
+assert [r["id"] for r in fresh] == ["B"], fresh
+assert module._cursor_new([page("A", 5), page("B", 5)]) == []
+# A edited again a minute later is emitted again, once
+assert [r["id"] for r in module._cursor_new([page("A", 6), page("B", 5)])] == ["A"]
+assert module._cursor_new([page("A", 6), page("B", 5)]) == []
+print("ok")
+"#;
+    let out = Command::new("python3")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .arg("-c")
+        .arg(script)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::expr::{self, Code};
 use crate::WorkflowError;
 use crate::catalog::{
-    Handshake, JwtAlgorithm, SecretEncoding, SignatureEncoding, TimeUnit, Verify, WebhookBody,
-    WebhookUse,
+    Handshake, JwtAlgorithm, SecretEncoding, SignatureEncoding, TimeUnit, TokenIn, Verify,
+    WebhookBody, WebhookUse,
 };
 use crate::escape::py_str;
 use crate::refs::next_ref;
@@ -29,6 +29,8 @@ pub(crate) struct Webhook {
     /// A request to the function's own URL may be an upload form (`multipart/form-data`)
     /// whose files a step sends: each file becomes an item, with the form's text fields.
     uploads: bool,
+    /// The list of the delivery's fields holding JSON text, parsed once it is verified.
+    json_text: Option<Code>,
 }
 
 /// How a delivery is checked.
@@ -61,9 +63,15 @@ enum Check {
         prefix: String,
         secret: String,
     },
-    /// A JSON Web Token (HS256) in a header, tied to the body by a digest claim.
+    /// A JSON Web Token in a header, tied to the body by a digest claim (HS256 under a shared
+    /// secret), or that is the body itself, its claims then the delivery (RS256 under the
+    /// vendor's key pair, checked with its public key).
     Jwt {
         header: String,
+        /// The body is the token.
+        in_body: bool,
+        /// RS256 with the public key in `secret`; else HS256 with the shared secret.
+        rs256: bool,
         prefix: String,
         secret: String,
         issuer: Option<String>,
@@ -193,13 +201,16 @@ impl Webhook {
             },
             Verify::Jwt {
                 header,
+                token_in,
                 prefix,
-                algorithm: JwtAlgorithm::Hs256,
+                algorithm,
                 secret,
                 issuer,
                 body_digest,
             } => Check::Jwt {
                 header: header.to_ascii_lowercase(),
+                in_body: *token_in == TokenIn::Body,
+                rs256: *algorithm == JwtAlgorithm::Rs256,
                 prefix: prefix.clone(),
                 secret: secret.clone(),
                 issuer: issuer.clone(),
@@ -272,6 +283,10 @@ impl Webhook {
             ack_first: w.ack_within_seconds.is_some(),
             secrets: used.credentials.clone(),
             uploads: false,
+            json_text: (!w.json_text.is_empty()).then(|| {
+                let paths: Vec<Code> = w.json_text.iter().map(|p| Code::literal(p)).collect();
+                expr::name(&format!("[{}]", expr::join(&paths)))
+            }),
         })
     }
 

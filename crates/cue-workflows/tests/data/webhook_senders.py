@@ -48,6 +48,69 @@ def jwt_hs256(key, claims):
     return signed + "." + part(mac(hashlib.sha256, key, signed))
 
 
+def rsa_key(bits=1024):
+    """A throwaway RSA key pair: (public key as PEM SubjectPublicKeyInfo, RS256 signer)."""
+    import secrets as random
+
+    def prime(size):
+        while True:
+            n = random.randbits(size) | (1 << (size - 1)) | 1
+            if all(n % p for p in (3, 5, 7, 11, 13)) and all(
+                    pow(a, n - 1, n) == 1 for a in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)):
+                return n
+    e = 65537
+    while True:
+        p, q = prime(bits // 2), prime(bits // 2)
+        if p != q and (p - 1) * (q - 1) % e:
+            break
+    n, d = p * q, pow(e, -1, (p - 1) * (q - 1))
+    size = (n.bit_length() + 7) // 8
+
+    def der(tag, content):
+        n_len = len(content)
+        head = bytes([n_len]) if n_len < 128 else bytes([0x80 | ((n_len.bit_length() + 7) // 8)]) + n_len.to_bytes((n_len.bit_length() + 7) // 8, "big")
+        return bytes([tag]) + head + content
+
+    def integer(v):
+        return der(2, v.to_bytes(v.bit_length() // 8 + 1, "big"))
+    spki = der(0x30, der(0x30, der(6, bytes.fromhex("2a864886f70d010101")) + der(5, b""))
+               + der(3, b"\0" + der(0x30, integer(n) + integer(e))))
+    text = base64.b64encode(spki).decode()
+    pem = "-----BEGIN PUBLIC KEY-----\n" + "\n".join(text[i:i + 64] for i in range(0, len(text), 64)) + "\n-----END PUBLIC KEY-----\n"
+
+    def sign(message):
+        # RFC 8017 EMSA-PKCS1-v1_5 with SHA-256, then RSASP1
+        t = bytes.fromhex("3031300d060960864801650304020105000420") + hashlib.sha256(message).digest()
+        em = b"\0\1" + b"\xff" * (size - len(t) - 3) + b"\0" + t
+        return pow(int.from_bytes(em, "big"), d, n).to_bytes(size, "big")
+    return pem, sign
+
+
+def jwt_rs256(sign, claims):
+    """A JSON Web Token signed RS256 (RFC 7518 3.3), compact form."""
+    def part(raw):
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    signed = part(json.dumps({"kid": "qG1kD2dz", "alg": "RS256"}).encode()) + "." + part(json.dumps(claims).encode())
+    return signed + "." + part(sign(signed.encode("ascii")))
+
+
+# Wix: "Event data is sent as a JSON web token (JWT) in the body of the webhook request", signed
+# with the app's key pair; the data claim holds eventType, instanceId, and data and identity
+# "as a JSON string" (About the Structure of Webhooks).
+WIX_PUBLIC, WIX_SIGN = rsa_key() if TOOL == "wix" else (None, None)
+_, ATTACKER_SIGN = rsa_key() if TOOL == "wix" else (None, None)
+
+
+def wix_body(keys, text, now):
+    envelope = json.loads(text)
+    data = dict(envelope.get("data") or {})
+    for key in ("data", "identity"):
+        if isinstance(data.get(key), (dict, list)):
+            data[key] = json.dumps(data[key])
+    sign = WIX_SIGN if keys.get("WIX_WEBHOOK_PUBLIC_KEY") == WIX_PUBLIC else ATTACKER_SIGN
+    return jwt_rs256(sign, {"data": json.dumps(data), "iat": now, "exp": now + 300})
+
+
 class Delivery:
     """What a sender signs: the raw body, the URL it calls, the time, the form fields."""
 
@@ -86,6 +149,9 @@ def _senders():
     s["docusign"] = lambda k, d: {"X-DocuSign-Signature-1": b64mac(k["DOCUSIGN_HMAC_KEY"], d.body)}
     # X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the payload under the App Secret>
     s["facebook"] = lambda k, d: {"X-Hub-Signature-256": "sha256=" + hexmac(k["FACEBOOK_APP_SECRET"], d.body)}
+    # Meta webhooks, the same scheme under each app's own secret
+    s["instagram"] = lambda k, d: {"X-Hub-Signature-256": "sha256=" + hexmac(k["INSTAGRAM_APP_SECRET"], d.body)}
+    s["whatsapp"] = lambda k, d: {"X-Hub-Signature-256": "sha256=" + hexmac(k["WHATSAPP_APP_SECRET"], d.body)}
     # X-Ghost-Signature: sha256=<hex HMAC-SHA256 of body + ts>, t=<ts in ms>
     s["ghost"] = lambda k, d: {"X-Ghost-Signature": "sha256=%s, t=%d" % (
         hexmac(k["GHOST_WEBHOOK_SECRET"], d.body + str(d.now * 1000)), d.now * 1000)}
@@ -149,13 +215,15 @@ SENDERS = _senders()
 URL_SECRET = {"eventbrite": "EVENTBRITE_WEBHOOK_URL_SECRET", "basecamp": "BASECAMP_WEBHOOK_URL_SECRET",
               "gumroad": "GUMROAD_WEBHOOK_URL_SECRET", "jotform": "JOTFORM_WEBHOOK_TOKEN",
               "mailchimp": "MAILCHIMP_WEBHOOK_TOKEN",
-              "shipstation": "SHIPSTATION_WEBHOOK_URL_SECRET", "wix": "WEBHOOK_SECRET"}
+              "shipstation": "SHIPSTATION_WEBHOOK_URL_SECRET"}
 # Vendors that send the shared secret inside the JSON body: Figma's passcode, "the passcode
 # specified when the webhook was created" (WebhookBasePayload)
 BODY_TOKEN = {"figma": ("passcode", "FIGMA_WEBHOOK_PASSCODE")}
 SIGNED_BODY = TOOL not in URL_SECRET and TOOL not in BODY_TOKEN and TOOL not in ("chargebee", "contentful", "datadog", "gitlab", "webhook", "paypal", "telegram")
-TIMED = ("bigcommerce", "calendly", "ghost", "linear", "slack", "stripe", "webflow", "zendesk", "zoom")
-assert TOOL in SENDERS or TOOL in URL_SECRET or TOOL in BODY_TOKEN, "no sender for " + TOOL
+# the body is itself a signed token
+BODY_JWT = {"wix": wix_body}
+TIMED = ("bigcommerce", "calendly", "ghost", "linear", "slack", "stripe", "webflow", "wix", "zendesk", "zoom")
+assert TOOL in SENDERS or TOOL in URL_SECRET or TOOL in BODY_TOKEN or TOOL in BODY_JWT, "no sender for " + TOOL
 
 
 def load(secrets):
@@ -193,6 +261,10 @@ def payload_text(example, now, event_value=None):
         if m.get("present") and event_value is not None and i == 0 and isinstance(body, dict):
             # another event: the part that only has to be there is missing (Telegram's edit)
             body[m["path"] + "_other"] = body.pop(m["path"], None)
+        elif m.get("absent"):
+            # a new message carries no subtype: another event (an edit) does
+            if event_value is not None and i == 0:
+                put(body, m["path"], event_value)
         elif m.get("path") and not m.get("present") and isinstance(body, (dict, list)):
             put(body, m["path"], event_value if (event_value is not None and i == 0) else m["equals"])
     if TOOL == "linear" and isinstance(body, dict):
@@ -226,6 +298,8 @@ def deliver(module, secrets, body=None, now=None, key_override=None, query=None,
         field, name = BODY_TOKEN[TOOL]
         text = json.dumps(dict(json.loads(text), **{field: keys[name]}))
         sent = text
+    if TOOL in BODY_JWT and body is None:
+        sent = BODY_JWT[TOOL](keys, text, now)
     signed = SENDERS[TOOL](keys, Delivery(text, url, now, form)) if TOOL in SENDERS else {}
     # the example delivery's other headers (event names the handler matches), then the signature
     headers = {k.lower(): v for k, v in (SPEC.get("example_headers") or {}).items()}
@@ -265,6 +339,8 @@ def prepare(module, verdict="SUCCESS"):
 
 
 secrets = {name: "s3cr3t-%s-%d" % (name.lower(), i) for i, name in enumerate(SPEC["secrets"])}
+if TOOL == "wix":
+    secrets["WIX_WEBHOOK_PUBLIC_KEY"] = WIX_PUBLIC
 if TOOL == "chargebee":
     secrets["CHARGEBEE_WEBHOOK_BASIC_AUTH"] = base64.b64encode(b"user:pass").decode()
 module = load(secrets)
