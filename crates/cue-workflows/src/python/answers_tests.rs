@@ -763,6 +763,31 @@ assert all("/tasks/" in u and "opt_fields" in u for u in fetched) and len(fetche
     );
 }
 
+/// Zoom lists recordings from `from` (default: today, Zoom's reference) to `to`, both
+/// yyyy-mm-dd: a scheduled run sends its window's first and last day, not nothing.
+#[test]
+fn zoom_recordings_are_listed_over_the_runs_window_in_dates() {
+    let engine = Engine::new().unwrap();
+    let zoom = generate(&engine, plan(&engine, None, &[("zoom", "list_recordings")]));
+    run(
+        &zoom,
+        r#"
+import datetime, re
+def fake(method, url, params=None, **kwargs):
+    if "oauth" in url:
+        return {"access_token": "t", "expires_in": 3600}
+    calls.append(params)
+    return {"meetings": []}
+module._http = fake
+module.step_1_zoom_list_recordings([{}])
+sent = calls[0]
+assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", sent["from"]) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", sent["to"]), sent
+start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=module.POLL_MINUTES)
+assert sent["from"] == start.strftime("%Y-%m-%d") and sent["from"] <= sent["to"], sent
+"#,
+    );
+}
+
 #[test]
 fn a_window_bound_is_sent_in_the_form_its_parameter_takes_whatever_the_trigger() {
     let engine = Engine::new().unwrap();
