@@ -9,43 +9,19 @@ use super::answers_tests::{generate, plan, run, webhook_to_slack};
 use crate::Engine;
 use crate::model::Delivery;
 
-/// A throwaway RSA key pair in Python, written from RFC 8017 independently of the generated
-/// verifier: `PEM` (SubjectPublicKeyInfo) and `sign(message)` (RSASSA-PKCS1-v1_5, SHA-256).
-const RSA: &str = r#"
-import secrets as _random
-def _key(bits=1024):
-    def prime(size):
-        while True:
-            n = _random.randbits(size) | (1 << (size - 1)) | 1
-            if all(pow(a, n - 1, n) == 1 for a in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)):
-                return n
-    while True:
-        p, q = prime(bits // 2), prime(bits // 2)
-        if p != q and (p - 1) * (q - 1) % 65537:
-            break
-    n, d = p * q, pow(65537, -1, (p - 1) * (q - 1))
-    size = (n.bit_length() + 7) // 8
-    def der(tag, content):
-        k = len(content)
-        head = bytes([k]) if k < 128 else bytes([0x80 | ((k.bit_length() + 7) // 8)]) + k.to_bytes((k.bit_length() + 7) // 8, "big")
-        return bytes([tag]) + head + content
-    def integer(v):
-        return der(2, v.to_bytes(v.bit_length() // 8 + 1, "big"))
-    spki = der(0x30, der(0x30, der(6, bytes.fromhex("2a864886f70d010101")) + der(5, b""))
-               + der(3, b"\0" + der(0x30, integer(n) + integer(65537))))
-    text = base64.b64encode(spki).decode()
-    pem = "-----BEGIN PUBLIC KEY-----\n" + "\n".join(text[i:i + 64] for i in range(0, len(text), 64)) + "\n-----END PUBLIC KEY-----\n"
-    def sign(message):
-        t = bytes.fromhex("3031300d060960864801650304020105000420") + hashlib.sha256(message).digest()
-        em = b"\0\1" + b"\xff" * (size - len(t) - 3) + b"\0" + t
-        return pow(int.from_bytes(em, "big"), d, n).to_bytes(size, "big")
-    return pem, sign
+/// A throwaway RSA key pair in Python (`tests/data/rsa_key.py`, shared with the webhook
+/// senders): `rsa_key()` gives the PEM (SubjectPublicKeyInfo) and `sign(message)`
+/// (RSASSA-PKCS1-v1_5, SHA-256); `token` signs claims under any `alg` header.
+const RSA: &str = concat!(
+    include_str!("../../tests/data/rsa_key.py"),
+    r#"
 def part(raw):
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 def token(sign, claims, alg="RS256"):
     signed = part(json.dumps({"kid": "k1", "alg": alg}).encode()) + "." + part(json.dumps(claims).encode())
     return signed + "." + part(sign(signed.encode()))
-"#;
+"#
+);
 
 #[test]
 fn a_wix_body_token_is_checked_with_the_apps_public_key_and_its_json_text_read() {
@@ -57,8 +33,8 @@ fn a_wix_body_token_is_checked_with_the_apps_public_key_and_its_json_text_read()
             "{RSA}{}",
             r#"
 import time
-PEM, SIGN = _key()
-_, OTHER = _key()
+PEM, SIGN = rsa_key()
+_, OTHER = rsa_key()
 module.WIX_WEBHOOK_PUBLIC_KEY = PEM
 seen = []
 # Wix wants its answer within 1,250 ms: the workflow runs in a second invocation
