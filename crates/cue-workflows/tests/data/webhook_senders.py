@@ -50,7 +50,8 @@ def jwt_hs256(key, claims):
 
 # rsa_key(): a throwaway RSA key pair (public PEM, RS256 signer), kept in rsa_key.py beside this
 # file so the Rust tests that sign Wix tokens use the same one.
-exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "rsa_key.py")).read())
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rsa_key import rsa_key  # noqa: E402
 
 
 def jwt_rs256(sign, claims):
