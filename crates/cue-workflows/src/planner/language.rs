@@ -701,6 +701,18 @@ pub(crate) struct TriggerWords {
     /// of crossing one ("drops under").
     pub levels: Phrases,
     pub thresholds: Phrases,
+    /// The user starting the run in their own words: a `run_verbs` or `start_verbs` word within
+    /// three words after "i", followed by one of `start_objects` ("I'll hit run myself", "i just
+    /// wanna kick it off").
+    pub start_verbs: Phrases,
+    pub start_objects: Phrases,
+    /// A count or amount compared (`counted`) and, within a few words after it, the span it is
+    /// counted over (`spans`: "more than 100 events in the last hour", "errors for five minutes
+    /// straight"): a rate no app announces, found by checking on a schedule.
+    pub counted: Phrases,
+    pub spans: Phrases,
+    /// After a recurrence word, words that make it how often to check ("weekly is fine").
+    pub cadence_enough: Phrases,
 }
 
 #[derive(Deserialize)]
@@ -749,6 +761,11 @@ struct TriggersFile {
     ordered_files: Vec<String>,
     levels: Vec<String>,
     thresholds: Vec<String>,
+    start_verbs: Vec<String>,
+    start_objects: Vec<String>,
+    counted: Vec<String>,
+    spans: Vec<String>,
+    cadence_enough: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -1082,6 +1099,11 @@ impl Language {
                 ordered_files: phrases(&trig.ordered_files),
                 levels: phrases(&trig.levels),
                 thresholds: phrases(&trig.thresholds),
+                start_verbs: phrases(&trig.start_verbs),
+                start_objects: phrases(&trig.start_objects),
+                counted: phrases(&trig.counted),
+                spans: phrases(&trig.spans),
+                cadence_enough: phrases(&trig.cadence_enough),
             },
         })
     }

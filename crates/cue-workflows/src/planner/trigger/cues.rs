@@ -134,6 +134,24 @@ fn crosses(lang: &Language, toks: &[Tok], zs: usize) -> bool {
     })
 }
 
+/// How many words after a comparison the span it is counted over may be said ("more than a
+/// thousand requests from one ip in an hour").
+const SPAN_WINDOW: usize = 8;
+
+/// A count or amount compared over a span of time in the trigger clause ("more than 100 events
+/// in the last hour", "returns errors for five minutes straight", "drops more than 10% in a
+/// week"): a rate no app announces as an event, so it is checked on a schedule.
+fn counted_over_span(lang: &Language, toks: &[Tok], zone: std::ops::Range<usize>) -> bool {
+    let words = &lang.triggers;
+    let end = zone.end.min(toks.len());
+    zone.clone().filter(|&i| i < end).any(|i| {
+        any_at(toks, i, &words.counted).is_some_and(|p| {
+            (i + p.len()..(i + p.len() + SPAN_WINDOW).min(end))
+                .any(|k| any_at(toks, k, &words.spans).is_some())
+        })
+    })
+}
+
 /// "an address our scanner can send its results to": "address" (not "email address"), a
 /// determiner, a machine that sends, and a modal. The machine posts to a web address; a person
 /// ("an address I can forward invoices to") mails one.
@@ -276,9 +294,21 @@ impl Cues {
                     || (i.saturating_sub(4)..(i + 4).min(all))
                         .any(|k| k != i && any_at(toks, k, &words.run_verbs).is_some()))
         };
+        // "I'll hit run myself", "i just wanna kick it off": the user starts it
+        let self_start = |i: usize| {
+            toks[i].w == "i"
+                && (i + 1..(i + 4).min(all)).any(|k| {
+                    toks[k].clause == toks[i].clause
+                        && any_at(toks, k, &words.run_verbs)
+                            .or_else(|| any_at(toks, k, &words.start_verbs))
+                            .is_some_and(|p| {
+                                any_at(toks, k + p.len(), &words.start_objects).is_some()
+                            })
+                })
+        };
         // "IT does that by hand" is someone else's chore, not how the workflow starts
         let manual_at = |i: usize| {
-            (any_at(toks, i, &words.manual).is_some() || run_adverb(i))
+            (any_at(toks, i, &words.manual).is_some() || run_adverb(i) || self_start(i))
                 && !(i.saturating_sub(4)..i)
                     .any(|k| any_at(toks, k, &words.manual_not_after).is_some())
         };
@@ -297,7 +327,12 @@ impl Cues {
                         "every" | "each" | "hourly" | "daily" | "nightly" | "twice" | "once"
                     )
                 })
-        });
+        }) || (sched.is_some()
+            // "weekly is fine", "daily will do"
+            && (0..all).any(|i| {
+                RECURRING.contains(&toks[i].w.as_str())
+                    && any_at(toks, i + 1, &words.cadence_enough).is_some()
+            }));
         let mail_word = has_word(
             toks,
             zs..end,
@@ -351,7 +386,7 @@ impl Cues {
             ahead: !starts_with_event && any_in(toks, 0..all, &words.ahead).is_some(),
             compares: any_in(toks, 0..all, &words.period_compare).is_some(),
             lingers: lingers(lang, toks),
-            crosses: crosses(lang, toks, zs),
+            crosses: crosses(lang, toks, zs) || counted_over_span(lang, toks, zs..end),
             event_cue: starts_with_event
                 || arrow
                 || any_in(toks, zs..end, &words.event_cues).is_some(),
@@ -395,10 +430,25 @@ mod tests {
                 false,
             ),
             ("every Monday post the report to Slack", false),
+            // the user starting it, in their own words
+            (
+                "once the team finishes I'll hit run myself: take the photos",
+                true,
+            ),
+            (
+                "i just wanna kick it off whenever we hire a contractor",
+                true,
+            ),
+            ("i ll run it myself at month end", true),
+            ("I run a bakery; when an order comes in text me", false),
+            ("when I hit the deadline, email the team", false),
         ];
         for (text, want) in cases {
             assert_eq!(cues(text).manual, want, "{text}");
         }
+        // how often to check, said after the event
+        assert!(cues("let me know when an article goes stale. weekly is fine").poll_every);
+        assert!(!cues("let me know when an article is published. weekly digest").poll_every);
     }
 
     #[test]
@@ -423,11 +473,37 @@ mod tests {
                 true,
             ),
             ("if an invoice stays unpaid for over a day", true),
+            ("when an invoice goes 30 days overdue let me know", true),
             // an amount, not time passing
             ("when a payment is for more than 500 dollars", false),
         ];
         for (text, want) in cases {
             assert_eq!(cues(text).lingers, want, "{text}");
+        }
+        // a count or amount over a span of time is a rate, checked
+        let cases = [
+            (
+                "if an issue has more than 100 events in the last hour, page us",
+                true,
+            ),
+            (
+                "when the waf blocks more than a thousand requests from one ip in an hour post it",
+                true,
+            ),
+            (
+                "ping me when the api returns errors for five minutes straight",
+                true,
+            ),
+            ("warn me when it drops more than 10% in a week", true),
+            // an amount of one event, or a span outside the trigger clause
+            ("when an order over $500 comes in, text me", false),
+            (
+                "when a deal closes, post it to Slack and follow up in the next hour",
+                false,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(cues(text).crosses, want, "{text}");
         }
         assert!(cues("text each patient a reminder one day before the appointment").ahead);
         assert!(
