@@ -21,6 +21,7 @@ pub(super) fn unnamed_channel(
     let d = &lang.delivery;
     let at = (0..toks.len()).find(|&i| {
         ask_at(lang, toks, excl, named, trigger_end, i)
+            || report_ask_at(lang, toks, excl, named, i)
             || (!writes && weak_ask_at(lang, toks, excl, named, i))
     })?;
     // how near the ask each audience is said (`None`: not said where `zone` allows)
@@ -97,6 +98,10 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
             && !before().any(|k| is_named(k) || m.vetoes.contains(&toks[k].w))
             && !to_tool(&m.destinations);
     }
+    // "give our front desk a url they can open": an address to open, not a message
+    if rest.iter().take(h.reach).any(|&k| h.not_sent.contains(&toks[k].w)) {
+        return false;
+    }
     // a word right after a tool's name is that tool's ("a GitHub org invite")
     let recipient = rest.iter().take(h.reach).any(|&k| {
         !is_named(k)
@@ -105,6 +110,48 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
             && any_at(toks, k, &h.recipients).is_some()
     });
     (recipient || double_object(lang, toks, excl, named, i)) && !to_tool(&h.destinations)
+}
+
+/// Whether token `i` is a verb of reporting whose clause says to whom ("report any that return
+/// 404 to the web team", "should be listed for the CFO", "flag to the data team any ..."): a
+/// message to that recipient, even when the plan writes somewhere; not when the clause hands
+/// it to a named tool ("list them for the team into the Airtable base").
+fn report_ask_at(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    i: usize,
+) -> bool {
+    let h = &lang.delivery.handover;
+    let is_named = |k: usize| named.get(k).copied().unwrap_or(false);
+    if excl.negated(i) || is_named(i) || !h.report_verbs.contains(&toks[i].w) {
+        return false;
+    }
+    let clause = toks[i].clause;
+    let rest: Vec<usize> = (i + 1..toks.len())
+        .take_while(|&k| toks[k].clause == clause)
+        .collect();
+    let recipient_after = |k: usize| {
+        (k + 1..=k + 1 + h.report_gap).any(|r| {
+            toks.get(r).is_some_and(|t| t.clause == clause)
+                && !(k + 1..=r).any(is_named)
+                && !excl.negated(r)
+                && any_at(toks, r, &h.recipients).is_some()
+        })
+    };
+    let said = rest
+        .iter()
+        .take(h.reach)
+        .any(|&k| h.report_to.contains(&toks[k].w) && recipient_after(k));
+    let to_tool = rest.iter().any(|&k| {
+        h.destinations.contains(&toks[k].w)
+            && !matches!(toks[k].w.as_str(), "in" | "on")
+            && (k + 1..toks.len())
+                .find(|&j| !lang.entities.skip_before.contains(&toks[j].w))
+                .is_some_and(is_named)
+    });
+    said && !to_tool
 }
 
 /// Whether the handing-over verb at `i` takes two noun phrases, a recipient and a thing ("send
@@ -484,6 +531,31 @@ mod tests {
             ("send the file to the bucket", None),
             ("send their route", None),
             ("flag ghost orders by adding an order note", None),
+            // "give" hands over too, and reporting verbs say to whom
+            (
+                "every monday give the whole office a reminder to water the plants",
+                Some("team chat"),
+            ),
+            (
+                "each month give the leadership team the churn numbers",
+                Some("team chat"),
+            ),
+            (
+                "give the delivery drivers a heads up on their phones",
+                Some("SMS"),
+            ),
+            (
+                "check the docs links and report the broken ones to the docs team",
+                Some("team chat"),
+            ),
+            (
+                "overdue invoices should be listed for the CFO each friday",
+                Some("email"),
+            ),
+            ("list the differences for the controller", Some("email")),
+            ("give our front desk a url they can open", None),
+            ("report the totals to the accounting system", None),
+            ("list the open orders for today", None),
             (
                 "summarize the threads in the legal inbox and send the summary to the partners",
                 Some("email"),

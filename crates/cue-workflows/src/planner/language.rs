@@ -232,6 +232,15 @@ pub(crate) struct Handover {
     pub reach: usize,
     pub destinations: Vec<String>,
     pub double_object: DoubleObject,
+    /// What is handed over that is no message: "give our front desk a url they can open".
+    pub not_sent: Vec<String>,
+    /// Verbs of reporting ("report", "flag", "list") that ask for a message to a recipient
+    /// said after `report_to` ("report any that fail to the web team", "listed for the CFO"),
+    /// even when the plan writes somewhere; not when a tool receives it.
+    pub report_verbs: Vec<String>,
+    pub report_to: Vec<String>,
+    /// Words that may stand between `report_to` and the recipient ("to the whole web team").
+    pub report_gap: usize,
 }
 
 /// `handover.double_object` of `data/language/delivery.json`: "send the lab the freezer log".
@@ -253,6 +262,10 @@ struct HandoverEntry {
     reach: usize,
     destinations: Vec<String>,
     double_object: DoubleObjectEntry,
+    not_sent: Vec<String>,
+    report_verbs: Vec<String>,
+    report_to: Vec<String>,
+    report_gap: usize,
 }
 
 #[derive(Deserialize)]
@@ -978,6 +991,10 @@ impl Language {
                     recipients: phrases(&del.handover.recipients),
                     reach: del.handover.reach,
                     destinations: del.handover.destinations,
+                    not_sent: del.handover.not_sent,
+                    report_verbs: del.handover.report_verbs,
+                    report_to: del.handover.report_to,
+                    report_gap: del.handover.report_gap,
                     double_object: DoubleObject {
                         first: del.handover.double_object.first,
                         second: del.handover.double_object.second,

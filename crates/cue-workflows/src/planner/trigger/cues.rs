@@ -140,11 +140,17 @@ const SPAN_WINDOW: usize = 8;
 
 /// A count or amount compared over a span of time in the trigger clause ("more than 100 events
 /// in the last hour", "returns errors for five minutes straight", "drops more than 10% in a
-/// week"): a rate no app announces as an event, so it is checked on a schedule.
-fn counted_over_span(lang: &Language, toks: &[Tok], zone: std::ops::Range<usize>) -> bool {
+/// week"): a rate that is checked on a schedule, unless an app with events is its subject (the
+/// app's own alert rules count its items: "when a Sentry error spikes above 100 events in an
+/// hour", decided in `checked_state`).
+fn counted_over_span(
+    lang: &Language,
+    toks: &[Tok],
+    zone: std::ops::Range<usize>,
+) -> Option<usize> {
     let words = &lang.triggers;
     let end = zone.end.min(toks.len());
-    zone.clone().filter(|&i| i < end).any(|i| {
+    zone.clone().filter(|&i| i < end).find(|&i| {
         any_at(toks, i, &words.counted).is_some_and(|p| {
             (i + p.len()..(i + p.len() + SPAN_WINDOW).min(end))
                 .any(|k| any_at(toks, k, &words.spans).is_some())
@@ -232,6 +238,9 @@ pub(super) struct Cues {
     pub lingers: bool,
     /// A quantity crossing a threshold ("our balance drops under $2,000").
     pub crosses: bool,
+    /// A count compared over a span of time ("more than a thousand requests in an hour"): the
+    /// token of the comparison.
+    pub rate: Option<usize>,
     /// An event cue: an opening event, an arrow, or an event word in the trigger clause.
     pub event_cue: bool,
     /// A queue read without a service ("work through that queue").
@@ -386,7 +395,8 @@ impl Cues {
             ahead: !starts_with_event && any_in(toks, 0..all, &words.ahead).is_some(),
             compares: any_in(toks, 0..all, &words.period_compare).is_some(),
             lingers: lingers(lang, toks),
-            crosses: crosses(lang, toks, zs) || counted_over_span(lang, toks, zs..end),
+            crosses: crosses(lang, toks, zs),
+            rate: counted_over_span(lang, toks, zs..end),
             event_cue: starts_with_event
                 || arrow
                 || any_in(toks, zs..end, &words.event_cues).is_some(),
@@ -432,14 +442,14 @@ mod tests {
             ("every Monday post the report to Slack", false),
             // the user starting it, in their own words
             (
-                "once the team finishes I'll hit run myself: take the photos",
+                "when the shoot is over I'll hit run myself: copy the pictures",
                 true,
             ),
             (
-                "i just wanna kick it off whenever we hire a contractor",
+                "i just wanna kick it off whenever a new intern starts",
                 true,
             ),
-            ("i ll run it myself at month end", true),
+            ("i ll run it myself on payday", true),
             ("I run a bakery; when an order comes in text me", false),
             ("when I hit the deadline, email the team", false),
         ];
@@ -447,7 +457,7 @@ mod tests {
             assert_eq!(cues(text).manual, want, "{text}");
         }
         // how often to check, said after the event
-        assert!(cues("let me know when an article goes stale. weekly is fine").poll_every);
+        assert!(cues("tell me when a page goes stale. daily is fine").poll_every);
         assert!(!cues("let me know when an article is published. weekly digest").poll_every);
     }
 
@@ -473,7 +483,7 @@ mod tests {
                 true,
             ),
             ("if an invoice stays unpaid for over a day", true),
-            ("when an invoice goes 30 days overdue let me know", true),
+            ("when a bill is 45 days overdue tell accounting", true),
             // an amount, not time passing
             ("when a payment is for more than 500 dollars", false),
         ];
@@ -483,18 +493,18 @@ mod tests {
         // a count or amount over a span of time is a rate, checked
         let cases = [
             (
-                "if an issue has more than 100 events in the last hour, page us",
+                "if a queue has more than 300 messages in the last hour, page us",
                 true,
             ),
             (
-                "when the waf blocks more than a thousand requests from one ip in an hour post it",
+                "when the firewall drops more than 200 packets from one host in an hour post it",
                 true,
             ),
             (
-                "ping me when the api returns errors for five minutes straight",
+                "page me when the site returns errors for three minutes straight",
                 true,
             ),
-            ("warn me when it drops more than 10% in a week", true),
+            ("tell me when the price drops more than 5% in a day", true),
             // an amount of one event, or a span outside the trigger clause
             ("when an order over $500 comes in, text me", false),
             (
@@ -503,7 +513,7 @@ mod tests {
             ),
         ];
         for (text, want) in cases {
-            assert_eq!(cues(text).crosses, want, "{text}");
+            assert_eq!(cues(text).rate.is_some(), want, "{text}");
         }
         assert!(cues("text each patient a reminder one day before the appointment").ahead);
         assert!(
