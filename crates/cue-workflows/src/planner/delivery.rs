@@ -94,8 +94,14 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
     if noun {
         // "add it as a private note", "a Google Doc summary": the note of a record
         let before = || (i.saturating_sub(m.reach)..i).filter(|&k| toks[k].clause == clause);
+        // "generate a one-line summary and add it as an internal note": the record's note
+        let kept_as = (i + 1..(i + 1 + NOTE_REACH).min(toks.len())).any(|k| {
+            toks[k].w == "as"
+                && (k + 1..(k + 4).min(toks.len())).any(|n| m.kept_as.contains(&toks[n].w))
+        });
         return before().any(|k| m.openers.contains(&toks[k].w))
             && !before().any(|k| is_named(k) || m.vetoes.contains(&toks[k].w))
+            && !kept_as
             && !to_tool(&m.destinations);
     }
     // "give our front desk a url they can open": an address to open, not a message
@@ -153,6 +159,9 @@ fn report_ask_at(
     });
     said && !to_tool
 }
+
+/// How many words after a message noun the note it is kept as may be named.
+const NOTE_REACH: usize = 8;
 
 /// Whether the handing-over verb at `i` takes two noun phrases, a recipient and a thing ("send
 /// the lab the freezer log", "send every driver their route"): English hands the second to
@@ -418,6 +427,8 @@ mod tests {
             "send it to the editor in Notion",
             "give our front desk a url they can open",
             "write a one paragraph summary into the HubSpot deal",
+            "write a short summary of each chat and add it as an internal note",
+            "produce a recap and keep it as a private comment",
         ] {
             assert!(!asks(text, false), "{text}");
         }

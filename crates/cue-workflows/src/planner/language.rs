@@ -222,6 +222,10 @@ pub(crate) struct MessageNouns {
     /// Words before a tool that receives the noun ("a summary into the HubSpot deal").
     pub destinations: Vec<String>,
     pub reach: usize,
+    /// A record's note named after the noun ("a summary ... and add it as an internal note"):
+    /// "as", at most two words, then one of these.
+    #[serde(default)]
+    pub kept_as: Vec<String>,
 }
 
 /// `handover` of `data/language/delivery.json`.
@@ -576,6 +580,13 @@ pub(crate) struct EntityRules {
     /// are that tool's own thing ("the Notion changelog database", "a ticket in Jira").
     pub owned_nouns: Phrases,
     pub owned_via: Vec<String>,
+    /// Need phrases that are verbs of keeping ("archive", "back up") and are served by a named
+    /// tool they put things into ("archive the messages into a Google Doc"); `in_place_verbs`
+    /// among them act inside the named tool whose items are their object ("archive every
+    /// Trello card").
+    pub kept_verbs: Phrases,
+    pub in_place_verbs: Phrases,
+    pub kept_into: Vec<String>,
     /// Written forms that name a tool (`r/` → Reddit).
     pub prefixes: Vec<(String, String)>,
     /// Words that join the items of a list ("slack, teams and zoom").
@@ -606,6 +617,9 @@ struct EntitiesFile {
     imitation: Vec<String>,
     owned_nouns: Vec<String>,
     owned_via: Vec<String>,
+    kept_verbs: Vec<String>,
+    in_place_verbs: Vec<String>,
+    kept_into: Vec<String>,
     list_joins: Vec<String>,
     list_labels: Vec<String>,
     skip_before: Vec<String>,
@@ -1036,6 +1050,9 @@ impl Language {
                 imitation: ent.imitation.clone(),
                 owned_nouns: phrases(&ent.owned_nouns),
                 owned_via: ent.owned_via.clone(),
+                kept_verbs: phrases(&ent.kept_verbs),
+                in_place_verbs: phrases(&ent.in_place_verbs),
+                kept_into: ent.kept_into.clone(),
                 prefixes: ent
                     .prefixes
                     .iter()
