@@ -234,10 +234,19 @@ fn ask_at(
             (!message_noun && lang.grammar.ask_determiners.contains(&toks[p].w))
                 || named.get(p).copied().unwrap_or(false)
         });
-    // "send them the intake packet through DocuSign": a tool of the clause serves it
+    // "send them the intake packet through DocuSign": a tool of the clause serves it; so does
+    // one the ask is said in ("tell the customer in Intercom"), unless the ask names its own
+    // medium ("email me the rows in Google Sheets")
+    let own_medium = ask
+        .iter()
+        .any(|w| d.noun_uses.words.iter().any(|m| m == w) || w.starts_with("text"));
     let served = (i + ask.len()..toks.len())
         .take_while(|&k| toks[k].clause == toks[i].clause)
-        .any(|k| d.served_via.contains(&toks[k].w) && named.get(k + 1).copied().unwrap_or(false));
+        .any(|k| {
+            let via = d.served_via.contains(&toks[k].w)
+                || (!own_medium && matches!(toks[k].w.as_str(), "in" | "on"));
+            via && named.get(k + 1).copied().unwrap_or(false)
+        });
     !excl.negated(i) && !noun && !served && !d.noun_uses.noun_at(toks, i)
 }
 
@@ -360,6 +369,10 @@ mod tests {
         assert!(!asks("send the contract via PandaDoc for signature"));
         assert!(asks("send me the DocuSign envelopes that were declined"));
         assert!(asks("send them the packet through the portal"));
+        // the tool the ask is said in, unless the ask names its own medium
+        assert!(!asks("when the order ships, tell the buyer in Intercom"));
+        assert!(asks("tell the buyer in the morning"));
+        assert!(asks("email me the new rows in Google Sheets"));
     }
 
     #[test]
