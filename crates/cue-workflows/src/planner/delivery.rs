@@ -210,6 +210,10 @@ fn double_object(
     })
 }
 
+/// How many words after an ask its recipient may run before "in <tool>" says where it is
+/// told ("tell the new buyer in Intercom").
+const SAID_IN_REACH: usize = 3;
+
 /// Whether token `i` asks for a message: an ask phrase, not under a negation, not a noun
 /// (inside the trigger clause, one word after a determiner or a tool name: "when a Datadog
 /// alert fires"; a channel word used as a noun).
@@ -243,8 +247,12 @@ fn ask_at(
     let served = (i + ask.len()..toks.len())
         .take_while(|&k| toks[k].clause == toks[i].clause)
         .any(|k| {
-            let via = d.served_via.contains(&toks[k].w)
-                || (!own_medium && matches!(toks[k].w.as_str(), "in" | "on"));
+            // "in"/"on" right after the recipient ("tell the buyer in Intercom"); further on it
+            // says where the news comes from ("ping the team when a ticket comes in on Freshdesk")
+            let said_in = !own_medium
+                && k <= i + ask.len() + SAID_IN_REACH
+                && matches!(toks[k].w.as_str(), "in" | "on");
+            let via = d.served_via.contains(&toks[k].w) || said_in;
             via && named.get(k + 1).copied().unwrap_or(false)
         });
     !excl.negated(i) && !noun && !served && !d.noun_uses.noun_at(toks, i)
@@ -373,6 +381,9 @@ mod tests {
         assert!(!asks("when the order ships, tell the buyer in Intercom"));
         assert!(asks("tell the buyer in the morning"));
         assert!(asks("email me the new rows in Google Sheets"));
+        // further on, "in <tool>" is where the news comes from
+        assert!(asks("ping the team whenever an urgent ticket comes in on Freshdesk"));
+        assert!(asks("shoot me the list of overdue tasks in Asana"));
     }
 
     #[test]

@@ -980,6 +980,11 @@ mod tests {
                 "Open a Jira bug when a Datadog monitor reports more than 50 errors in the last hour.",
                 TriggerKind::AppEvent,
             ),
+            // files said to land in a folder, no storage named
+            (
+                "Whenever a new contract is saved in the shared sales folder, tell the account team.",
+                TriggerKind::FileUpload,
+            ),
             // look-alikes: an amount of one event, a run verb of someone else
             (
                 "when a Shopify order over $500 comes in, text me",

@@ -179,6 +179,12 @@ fn machine_address(lang: &Language, toks: &[Tok]) -> Option<usize> {
     })
 }
 
+/// One file, as `stored_files` names many ("a new contract is saved in the folder").
+const FILE_NOUNS: &[&str] = &[
+    "file", "document", "pdf", "photo", "image", "picture", "recording", "contract", "invoice",
+    "receipt", "scan", "spreadsheet", "video",
+];
+
 /// Words that make a time recurring in a clause ("new CSV exported into Drive each night").
 const RECURRING: &[&str] = &["each", "every", "nightly", "daily", "weekly", "hourly"];
 
@@ -377,11 +383,16 @@ impl Cues {
             inbox_at: any_in(toks, zs..end, &words.inbox),
             addressed_mail: addressed_mail(lang, toks, zs..end, text),
             mail_word,
+            // "uploaded", a bucket, or files said to land in a folder ("a new file is added to
+            // the shared legal folder")
             upload_explicit: toks
                 .iter()
                 .take(end)
                 .skip(zs)
-                .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket")),
+                .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket"))
+                || (has_word(toks, zs..end, &["folder", "folders"]).is_some()
+                    && (any_in(toks, zs..end, &words.stored_files).is_some()
+                        || has_word(toks, zs..end, FILE_NOUNS).is_some())),
             upload_container: has_word(
                 toks,
                 zs..end,
