@@ -105,7 +105,11 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
             && !to_tool(&m.destinations);
     }
     // "give our front desk a url they can open": an address to open, not a message
-    if rest.iter().take(h.reach).any(|&k| h.not_sent.contains(&toks[k].w)) {
+    if rest
+        .iter()
+        .take(h.reach)
+        .any(|&k| h.not_sent.contains(&toks[k].w))
+    {
         return false;
     }
     // a word right after a tool's name is that tool's ("a GitHub org invite")
@@ -382,7 +386,9 @@ mod tests {
         assert!(asks("tell the buyer in the morning"));
         assert!(asks("email me the new rows in Google Sheets"));
         // further on, "in <tool>" is where the news comes from
-        assert!(asks("ping the team whenever an urgent ticket comes in on Freshdesk"));
+        assert!(asks(
+            "ping the team whenever an urgent ticket comes in on Freshdesk"
+        ));
         assert!(asks("shoot me the list of overdue tasks in Asana"));
     }
 

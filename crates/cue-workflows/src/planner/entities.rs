@@ -562,10 +562,7 @@ mod tests {
         assert!(!owned("a ticket for each Jira issue", "ticket"));
         assert!(!owned("read it in Notion, in the database", "database"));
         // the name a few plain words after the place
-        assert!(owned(
-            "file a ticket in the field ops jira board",
-            "ticket"
-        ));
+        assert!(owned("file a ticket in the field ops jira board", "ticket"));
         assert!(!owned("open a ticket in the queue and in Jira", "ticket"));
     }
 

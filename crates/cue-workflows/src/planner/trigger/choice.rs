@@ -343,8 +343,7 @@ fn checked_state(c: &Ctx<'_>) -> Option<TriggerChoice> {
             .iter()
             .any(|m| m.at >= cues.zs && m.at < r && has_events(c.catalog, m))
     });
-    (cues.sched.is_none()
-        && (cues.lingers || cues.ahead || cues.compares || cues.crosses || rate))
+    (cues.sched.is_none() && (cues.lingers || cues.ahead || cues.compares || cues.crosses || rate))
         .then(|| c.choice(TriggerKind::Schedule, None, cues.end))
 }
 

@@ -143,11 +143,7 @@ const SPAN_WINDOW: usize = 8;
 /// week"): a rate that is checked on a schedule, unless an app with events is its subject (the
 /// app's own alert rules count its items: "when a Sentry error spikes above 100 events in an
 /// hour", decided in `checked_state`).
-fn counted_over_span(
-    lang: &Language,
-    toks: &[Tok],
-    zone: std::ops::Range<usize>,
-) -> Option<usize> {
+fn counted_over_span(lang: &Language, toks: &[Tok], zone: std::ops::Range<usize>) -> Option<usize> {
     let words = &lang.triggers;
     let end = zone.end.min(toks.len());
     zone.clone().filter(|&i| i < end).find(|&i| {
@@ -181,8 +177,19 @@ fn machine_address(lang: &Language, toks: &[Tok]) -> Option<usize> {
 
 /// One file, as `stored_files` names many ("a new contract is saved in the folder").
 const FILE_NOUNS: &[&str] = &[
-    "file", "document", "pdf", "photo", "image", "picture", "recording", "contract", "invoice",
-    "receipt", "scan", "spreadsheet", "video",
+    "file",
+    "document",
+    "pdf",
+    "photo",
+    "image",
+    "picture",
+    "recording",
+    "contract",
+    "invoice",
+    "receipt",
+    "scan",
+    "spreadsheet",
+    "video",
 ];
 
 /// Words that make a time recurring in a clause ("new CSV exported into Drive each night").
