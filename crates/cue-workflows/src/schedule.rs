@@ -400,6 +400,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     let mut nth: Option<(String, String)> = None;
     let mut zone: Option<&str> = None;
     let mut cue = false;
+    // Monday put in only because "weekly" / "every week" names no day: a day said elsewhere
+    // ("weekly ... every Thursday at 10") replaces it
+    let mut default_monday = false;
 
     // "every monday no wait every friday": what follows a correction replaces what it repeats
     let mut correction = false;
@@ -444,6 +447,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 cue = true;
                 if days.is_empty() {
                     days.push(("MON", "Monday"));
+                    default_monday = true;
                 }
             }
             "monthly" => {
@@ -493,7 +497,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             cue = true;
         }
         // "every working day", "on work days" (not "within three working days")
-        if matches!(cur, "working" | "work")
+        if matches!(cur, "working" | "work" | "school")
             && matches!(w(i + 1), "day" | "days")
             && matches!(w(i.wrapping_sub(1)), "every" | "each" | "on" | "all")
         {
@@ -523,6 +527,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                     rate = None;
                     days_corrected = true;
                 }
+                if default_monday {
+                    days.clear();
+                    default_monday = false;
+                }
                 if !weekdays && !days.contains(&d) {
                     days.push(d);
                 }
@@ -530,7 +538,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             }
         }
         if every {
-            let next = w(i + 1);
+            // "once a week" is "every week" ("once a day" is handled below)
+            let once_a =
+                cur == "once" && matches!(w(i + 1), "a" | "an") && unit(w(i + 2)).is_some();
+            let next = if once_a { w(i + 2) } else { w(i + 1) };
             if let Ok(n) = next.parse::<u32>() {
                 if let Some(u) = unit(w(i + 2)) {
                     rate = Some((n, u));
@@ -542,6 +553,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                     "week" => {
                         if days.is_empty() {
                             days.push(("MON", "Monday"));
+                            default_monday = true;
                         }
                     }
                     "month" => {
@@ -1098,6 +1110,41 @@ mod tests {
                 "cron(0 8 ? * MON-FRI *)",
                 None,
             ),
+            // "once a <unit>" is "every <unit>"
+            (
+                "once a week, pull the top pages",
+                false,
+                "cron(0 9 ? * MON *)",
+                None,
+            ),
+            ("once an hour check the feed", false, "rate(1 hour)", None),
+            (
+                "once a month send the totals",
+                false,
+                "cron(0 9 1 * ? *)",
+                None,
+            ),
+            // a day named elsewhere replaces the Monday a bare "weekly" stands for
+            (
+                "send our weekly draft to the editors every Thursday at 10",
+                false,
+                "cron(0 10 ? * THU *)",
+                None,
+            ),
+            (
+                "every week on friday at 4pm post the totals",
+                false,
+                "cron(0 16 ? * FRI *)",
+                None,
+            ),
+            ("post the weekly totals", false, "cron(0 9 ? * MON *)", None),
+            // school days are weekdays
+            (
+                "every school day at seven a m check the forecast",
+                true,
+                "cron(0 7 ? * MON-FRI *)",
+                None,
+            ),
         ];
         for (input, speech, want, zone) in cases {
             let got = sched(input, *speech);
@@ -1126,6 +1173,8 @@ mod tests {
             "actually make it shorter",
             // a deadline in working days is not a schedule
             "answer within three working days",
+            "once a row is added post it",
+            "reply within two school days",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
         }

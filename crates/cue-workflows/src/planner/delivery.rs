@@ -21,6 +21,7 @@ pub(super) fn unnamed_channel(
     let d = &lang.delivery;
     let at = (0..toks.len()).find(|&i| {
         ask_at(lang, toks, excl, named, trigger_end, i)
+            || report_ask_at(lang, toks, excl, named, i)
             || (!writes && weak_ask_at(lang, toks, excl, named, i))
     })?;
     // how near the ask each audience is said (`None`: not said where `zone` allows)
@@ -93,9 +94,23 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
     if noun {
         // "add it as a private note", "a Google Doc summary": the note of a record
         let before = || (i.saturating_sub(m.reach)..i).filter(|&k| toks[k].clause == clause);
+        // "generate a one-line summary and add it as an internal note": the record's note
+        let kept_as = (i + 1..(i + 1 + NOTE_REACH).min(toks.len())).any(|k| {
+            toks[k].w == "as"
+                && (k + 1..(k + 4).min(toks.len())).any(|n| m.kept_as.contains(&toks[n].w))
+        });
         return before().any(|k| m.openers.contains(&toks[k].w))
             && !before().any(|k| is_named(k) || m.vetoes.contains(&toks[k].w))
+            && !kept_as
             && !to_tool(&m.destinations);
+    }
+    // "give our front desk a url they can open": an address to open, not a message
+    if rest
+        .iter()
+        .take(h.reach)
+        .any(|&k| h.not_sent.contains(&toks[k].w))
+    {
+        return false;
     }
     // a word right after a tool's name is that tool's ("a GitHub org invite")
     let recipient = rest.iter().take(h.reach).any(|&k| {
@@ -106,6 +121,51 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
     });
     (recipient || double_object(lang, toks, excl, named, i)) && !to_tool(&h.destinations)
 }
+
+/// Whether token `i` is a verb of reporting whose clause says to whom ("report any that return
+/// 404 to the web team", "should be listed for the CFO", "flag to the data team any ..."): a
+/// message to that recipient, even when the plan writes somewhere; not when the clause hands
+/// it to a named tool ("list them for the team into the Airtable base").
+fn report_ask_at(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    i: usize,
+) -> bool {
+    let h = &lang.delivery.handover;
+    let is_named = |k: usize| named.get(k).copied().unwrap_or(false);
+    if excl.negated(i) || is_named(i) || !h.report_verbs.contains(&toks[i].w) {
+        return false;
+    }
+    let clause = toks[i].clause;
+    let rest: Vec<usize> = (i + 1..toks.len())
+        .take_while(|&k| toks[k].clause == clause)
+        .collect();
+    let recipient_after = |k: usize| {
+        (k + 1..=k + 1 + h.report_gap).any(|r| {
+            toks.get(r).is_some_and(|t| t.clause == clause)
+                && !(k + 1..=r).any(is_named)
+                && !excl.negated(r)
+                && any_at(toks, r, &h.recipients).is_some()
+        })
+    };
+    let said = rest
+        .iter()
+        .take(h.reach)
+        .any(|&k| h.report_to.contains(&toks[k].w) && recipient_after(k));
+    let to_tool = rest.iter().any(|&k| {
+        h.destinations.contains(&toks[k].w)
+            && !matches!(toks[k].w.as_str(), "in" | "on")
+            && (k + 1..toks.len())
+                .find(|&j| !lang.entities.skip_before.contains(&toks[j].w))
+                .is_some_and(is_named)
+    });
+    said && !to_tool
+}
+
+/// How many words after a message noun the note it is kept as may be named.
+const NOTE_REACH: usize = 8;
 
 /// Whether the handing-over verb at `i` takes two noun phrases, a recipient and a thing ("send
 /// the lab the freezer log", "send every driver their route"): English hands the second to
@@ -154,6 +214,10 @@ fn double_object(
     })
 }
 
+/// How many words after an ask its recipient may run before "in <tool>" says where it is
+/// told ("tell the new buyer in Intercom").
+const SAID_IN_REACH: usize = 3;
+
 /// Whether token `i` asks for a message: an ask phrase, not under a negation, not a noun
 /// (inside the trigger clause, one word after a determiner or a tool name: "when a Datadog
 /// alert fires"; a channel word used as a noun).
@@ -178,10 +242,23 @@ fn ask_at(
             (!message_noun && lang.grammar.ask_determiners.contains(&toks[p].w))
                 || named.get(p).copied().unwrap_or(false)
         });
-    // "send them the intake packet through DocuSign": a tool of the clause serves it
+    // "send them the intake packet through DocuSign": a tool of the clause serves it; so does
+    // one the ask is said in ("tell the customer in Intercom"), unless the ask names its own
+    // medium ("email me the rows in Google Sheets")
+    let own_medium = ask
+        .iter()
+        .any(|w| d.noun_uses.words.iter().any(|m| m == w) || w.starts_with("text"));
     let served = (i + ask.len()..toks.len())
         .take_while(|&k| toks[k].clause == toks[i].clause)
-        .any(|k| d.served_via.contains(&toks[k].w) && named.get(k + 1).copied().unwrap_or(false));
+        .any(|k| {
+            // "in"/"on" right after the recipient ("tell the buyer in Intercom"); further on it
+            // says where the news comes from ("ping the team when a ticket comes in on Freshdesk")
+            let said_in = !own_medium
+                && k <= i + ask.len() + SAID_IN_REACH
+                && matches!(toks[k].w.as_str(), "in" | "on");
+            let via = d.served_via.contains(&toks[k].w) || said_in;
+            via && named.get(k + 1).copied().unwrap_or(false)
+        });
     !excl.negated(i) && !noun && !served && !d.noun_uses.noun_at(toks, i)
 }
 
@@ -304,6 +381,15 @@ mod tests {
         assert!(!asks("send the contract via PandaDoc for signature"));
         assert!(asks("send me the DocuSign envelopes that were declined"));
         assert!(asks("send them the packet through the portal"));
+        // the tool the ask is said in, unless the ask names its own medium
+        assert!(!asks("when the order ships, tell the buyer in Intercom"));
+        assert!(asks("tell the buyer in the morning"));
+        assert!(asks("email me the new rows in Google Sheets"));
+        // further on, "in <tool>" is where the news comes from
+        assert!(asks(
+            "ping the team whenever an urgent ticket comes in on Freshdesk"
+        ));
+        assert!(asks("shoot me the list of overdue tasks in Asana"));
     }
 
     #[test]
@@ -371,6 +457,8 @@ mod tests {
             "send it to the editor in Notion",
             "give our front desk a url they can open",
             "write a one paragraph summary into the HubSpot deal",
+            "write a short summary of each chat and add it as an internal note",
+            "produce a recap and keep it as a private comment",
         ] {
             assert!(!asks(text, false), "{text}");
         }
@@ -484,6 +572,31 @@ mod tests {
             ("send the file to the bucket", None),
             ("send their route", None),
             ("flag ghost orders by adding an order note", None),
+            // "give" hands over too, and reporting verbs say to whom
+            (
+                "every monday give the whole office a reminder to water the plants",
+                Some("team chat"),
+            ),
+            (
+                "each month give the leadership team the churn numbers",
+                Some("team chat"),
+            ),
+            (
+                "give the delivery drivers a heads up on their phones",
+                Some("SMS"),
+            ),
+            (
+                "check the docs links and report the broken ones to the docs team",
+                Some("team chat"),
+            ),
+            (
+                "overdue invoices should be listed for the CFO each friday",
+                Some("email"),
+            ),
+            ("list the differences for the controller", Some("email")),
+            ("give our front desk a url they can open", None),
+            ("report the totals to the accounting system", None),
+            ("list the open orders for today", None),
             (
                 "summarize the threads in the legal inbox and send the summary to the partners",
                 Some("email"),

@@ -101,10 +101,63 @@ pub(super) fn owned_by_tool(
         .get(i + len)
         .is_some_and(|t| e.owned_via.contains(&t.w))
         && {
+            // "a ticket in Jira", "a ticket in the public works jira project": the name after
+            // at most `OWNED_GAP` plain words of the same clause
             let next = (i + len + 1..toks.len()).find(|&j| !e.skip_before.contains(&toks[j].w));
-            next.is_some_and(|j| ms.iter().any(|m| m.at == j))
+            next.is_some_and(|j| {
+                (j..=j + OWNED_GAP).any(|k| {
+                    ms.iter().any(|m| m.at == k)
+                        && (j..k).all(|g| {
+                            toks[g].clause == toks[i].clause
+                                && !matches!(
+                                    toks[g].w.as_str(),
+                                    "and" | "or" | "then" | "but" | "with" | "from" | "to" | "in"
+                                )
+                                && plain(g, g + 1)
+                        })
+                })
+            })
         };
     after_name || before_name
+}
+
+/// Whether the need phrase at tokens `i..i + len` is a verb of keeping that a named tool
+/// serves: its clause goes on to put things into a named tool ("archive the messages into a
+/// Google Doc"), or, for an in-place verb, its object is a named tool's items ("archive every
+/// Trello card").
+pub(super) fn kept_in_named_tool(
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+    i: usize,
+    len: usize,
+) -> bool {
+    let e = &lang.entities;
+    let is = |list: &super::language::Phrases| {
+        list.iter()
+            .any(|p| p.len() == len && super::language::phrase_at(toks, i, p))
+    };
+    if !is(&e.kept_verbs) {
+        return false;
+    }
+    let named_from = |k: usize| {
+        (k..toks.len())
+            .find(|&j| {
+                !e.skip_before.contains(&toks[j].w)
+                    && !matches!(
+                        toks[j].w.as_str(),
+                        "every" | "each" | "all" | "any" | "a" | "an" | "new"
+                    )
+            })
+            .is_some_and(|j| ms.iter().any(|m| m.at == j))
+    };
+    if is(&e.in_place_verbs) && named_from(i + len) {
+        return true;
+    }
+    let clause = toks[i].clause;
+    (i + len..toks.len())
+        .take_while(|&k| toks[k].clause == clause)
+        .any(|k| e.kept_into.contains(&toks[k].w) && named_from(k + 1))
 }
 
 /// The most words between a tool's name and a noun that is its own thing.
@@ -508,5 +561,38 @@ mod tests {
         ));
         assert!(!owned("a ticket for each Jira issue", "ticket"));
         assert!(!owned("read it in Notion, in the database", "database"));
+        // the name a few plain words after the place
+        assert!(owned("file a ticket in the field ops jira board", "ticket"));
+        assert!(!owned("open a ticket in the queue and in Jira", "ticket"));
+    }
+
+    #[test]
+    fn a_verb_of_keeping_is_served_by_the_named_tool_it_keeps_in() {
+        let catalog = Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap().learn_names(&catalog);
+        let kept = |text: &str, phrase: &str| {
+            let toks = tokenize(text);
+            let ms = mentions(&catalog, &lang, &toks, text);
+            let pw: Vec<&str> = phrase.split(' ').collect();
+            let i = super::super::find_phrase(&toks, &pw, 0, toks.len()).unwrap();
+            kept_in_named_tool(&lang, &toks, &ms, i, pw.len())
+        };
+        assert!(!kept(
+            "archive each closed task older than a year",
+            "archive"
+        ));
+        assert!(kept("archive all Asana tasks older than a year", "archive"));
+        assert!(kept(
+            "archive the old support emails into a Google Doc",
+            "archive"
+        ));
+        assert!(kept("back up the contacts to Dropbox", "back up"));
+        // copied elsewhere, or kept nowhere named
+        assert!(!kept("back up our Airtable base every night", "back up"));
+        assert!(!kept("archive the old invoices every month", "archive"));
+        assert!(!kept(
+            "archive the signed forms, then post a summary to Slack",
+            "archive"
+        ));
     }
 }

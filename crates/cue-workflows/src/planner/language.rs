@@ -222,6 +222,10 @@ pub(crate) struct MessageNouns {
     /// Words before a tool that receives the noun ("a summary into the HubSpot deal").
     pub destinations: Vec<String>,
     pub reach: usize,
+    /// A record's note named after the noun ("a summary ... and add it as an internal note"):
+    /// "as", at most two words, then one of these.
+    #[serde(default)]
+    pub kept_as: Vec<String>,
 }
 
 /// `handover` of `data/language/delivery.json`.
@@ -232,6 +236,15 @@ pub(crate) struct Handover {
     pub reach: usize,
     pub destinations: Vec<String>,
     pub double_object: DoubleObject,
+    /// What is handed over that is no message: "give our front desk a url they can open".
+    pub not_sent: Vec<String>,
+    /// Verbs of reporting ("report", "flag", "list") that ask for a message to a recipient
+    /// said after `report_to` ("report any that fail to the web team", "listed for the CFO"),
+    /// even when the plan writes somewhere; not when a tool receives it.
+    pub report_verbs: Vec<String>,
+    pub report_to: Vec<String>,
+    /// Words that may stand between `report_to` and the recipient ("to the whole web team").
+    pub report_gap: usize,
 }
 
 /// `handover.double_object` of `data/language/delivery.json`: "send the lab the freezer log".
@@ -253,6 +266,10 @@ struct HandoverEntry {
     reach: usize,
     destinations: Vec<String>,
     double_object: DoubleObjectEntry,
+    not_sent: Vec<String>,
+    report_verbs: Vec<String>,
+    report_to: Vec<String>,
+    report_gap: usize,
 }
 
 #[derive(Deserialize)]
@@ -563,6 +580,13 @@ pub(crate) struct EntityRules {
     /// are that tool's own thing ("the Notion changelog database", "a ticket in Jira").
     pub owned_nouns: Phrases,
     pub owned_via: Vec<String>,
+    /// Need phrases that are verbs of keeping ("archive", "back up") and are served by a named
+    /// tool they put things into ("archive the messages into a Google Doc"); `in_place_verbs`
+    /// among them act inside the named tool whose items are their object ("archive every
+    /// Trello card").
+    pub kept_verbs: Phrases,
+    pub in_place_verbs: Phrases,
+    pub kept_into: Vec<String>,
     /// Written forms that name a tool (`r/` → Reddit).
     pub prefixes: Vec<(String, String)>,
     /// Words that join the items of a list ("slack, teams and zoom").
@@ -593,6 +617,9 @@ struct EntitiesFile {
     imitation: Vec<String>,
     owned_nouns: Vec<String>,
     owned_via: Vec<String>,
+    kept_verbs: Vec<String>,
+    in_place_verbs: Vec<String>,
+    kept_into: Vec<String>,
     list_joins: Vec<String>,
     list_labels: Vec<String>,
     skip_before: Vec<String>,
@@ -701,6 +728,18 @@ pub(crate) struct TriggerWords {
     /// of crossing one ("drops under").
     pub levels: Phrases,
     pub thresholds: Phrases,
+    /// The user starting the run in their own words: a `run_verbs` or `start_verbs` word within
+    /// three words after "i", followed by one of `start_objects` ("I'll hit run myself", "i just
+    /// wanna kick it off").
+    pub start_verbs: Phrases,
+    pub start_objects: Phrases,
+    /// A count or amount compared (`counted`) and, within a few words after it, the span it is
+    /// counted over (`spans`: "more than 100 events in the last hour", "errors for five minutes
+    /// straight"): a rate no app announces, found by checking on a schedule.
+    pub counted: Phrases,
+    pub spans: Phrases,
+    /// After a recurrence word, words that make it how often to check ("weekly is fine").
+    pub cadence_enough: Phrases,
 }
 
 #[derive(Deserialize)]
@@ -749,6 +788,11 @@ struct TriggersFile {
     ordered_files: Vec<String>,
     levels: Vec<String>,
     thresholds: Vec<String>,
+    start_verbs: Vec<String>,
+    start_objects: Vec<String>,
+    counted: Vec<String>,
+    spans: Vec<String>,
+    cadence_enough: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -961,6 +1005,10 @@ impl Language {
                     recipients: phrases(&del.handover.recipients),
                     reach: del.handover.reach,
                     destinations: del.handover.destinations,
+                    not_sent: del.handover.not_sent,
+                    report_verbs: del.handover.report_verbs,
+                    report_to: del.handover.report_to,
+                    report_gap: del.handover.report_gap,
                     double_object: DoubleObject {
                         first: del.handover.double_object.first,
                         second: del.handover.double_object.second,
@@ -1002,6 +1050,9 @@ impl Language {
                 imitation: ent.imitation.clone(),
                 owned_nouns: phrases(&ent.owned_nouns),
                 owned_via: ent.owned_via.clone(),
+                kept_verbs: phrases(&ent.kept_verbs),
+                in_place_verbs: phrases(&ent.in_place_verbs),
+                kept_into: ent.kept_into.clone(),
                 prefixes: ent
                     .prefixes
                     .iter()
@@ -1082,6 +1133,11 @@ impl Language {
                 ordered_files: phrases(&trig.ordered_files),
                 levels: phrases(&trig.levels),
                 thresholds: phrases(&trig.thresholds),
+                start_verbs: phrases(&trig.start_verbs),
+                start_objects: phrases(&trig.start_objects),
+                counted: phrases(&trig.counted),
+                spans: phrases(&trig.spans),
+                cadence_enough: phrases(&trig.cadence_enough),
             },
         })
     }

@@ -356,7 +356,8 @@ pub(super) fn drafts(
                 let mut from = start;
                 while let Some(i) = find_phrase(toks, &pw, from, toks.len()) {
                     let noun = pw.len() == 1 && lang.delivery.noun_uses.noun_at(toks, i);
-                    let owned = entities::owned_by_tool(lang, toks, text, ms, i, pw.len());
+                    let owned = entities::owned_by_tool(lang, toks, text, ms, i, pw.len())
+                        || entities::kept_in_named_tool(lang, toks, ms, i, pw.len());
                     let of_event = n.not_in_event && in_event(i);
                     if !masked[i] && !excl.negated(i) && !noun && !owned && !of_event {
                         return Some(i);

@@ -335,7 +335,15 @@ fn watch(c: &Ctx<'_>) -> Option<TriggerChoice> {
 /// starts": a state or a time found by checking (the app is then read by a step).
 fn checked_state(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let cues = &c.cues;
-    (cues.sched.is_none() && (cues.lingers || cues.ahead || cues.compares || cues.crosses))
+    // a rate over a span ("more than 1000 requests in an hour") is checked, unless an app with
+    // events is named before it in the trigger clause: its own alert rules count its items
+    // ("when a Sentry error spikes above 100 events in an hour")
+    let rate = cues.rate.is_some_and(|r| {
+        !c.ms
+            .iter()
+            .any(|m| m.at >= cues.zs && m.at < r && has_events(c.catalog, m))
+    });
+    (cues.sched.is_none() && (cues.lingers || cues.ahead || cues.compares || cues.crosses || rate))
         .then(|| c.choice(TriggerKind::Schedule, None, cues.end))
 }
 
@@ -925,6 +933,65 @@ mod tests {
             (
                 "when a file is uploaded to our S3 bucket, copy it to Google Drive",
                 TriggerKind::FileUpload,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn triggers_of_the_seventh_round_are_read() {
+        let cases = [
+            // the user starting it in their own words
+            (
+                "After each shoot I'll hit run myself: copy the pictures from Dropbox to Box",
+                TriggerKind::Manual,
+            ),
+            (
+                "i just wanna kick it off whenever a new intern starts and add them in bamboo hr",
+                TriggerKind::Manual,
+            ),
+            // a count over a span, or days overdue, is checked
+            (
+                "if the shop sees more than 500 failed logins in an hour post it to slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "Text me when the status page shows errors for ten minutes straight.",
+                TriggerKind::Schedule,
+            ),
+            (
+                "when a xero bill is 14 days overdue tell the finance channel",
+                TriggerKind::Schedule,
+            ),
+            // how often to check, said after the event
+            (
+                "Email me when a Notion page hasn't been edited in 6 months. Daily is fine.",
+                TriggerKind::Schedule,
+            ),
+            (
+                "Once a month, export the Stripe payouts to a Google Sheet.",
+                TriggerKind::Schedule,
+            ),
+            // ... but an app with events counting its own items keeps its event (its alert rules)
+            (
+                "Open a Jira bug when a Datadog monitor reports more than 50 errors in the last hour.",
+                TriggerKind::AppEvent,
+            ),
+            // files said to land in a folder, no storage named
+            (
+                "Whenever a new contract is saved in the shared sales folder, tell the account team.",
+                TriggerKind::FileUpload,
+            ),
+            // look-alikes: an amount of one event, a run verb of someone else
+            (
+                "when a Shopify order over $500 comes in, text me",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "I run a bakery; when a Square order comes in, text me",
+                TriggerKind::AppEvent,
             ),
         ];
         for (text, want) in cases {

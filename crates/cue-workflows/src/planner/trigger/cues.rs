@@ -134,6 +134,26 @@ fn crosses(lang: &Language, toks: &[Tok], zs: usize) -> bool {
     })
 }
 
+/// How many words after a comparison the span it is counted over may be said ("more than a
+/// thousand requests from one ip in an hour").
+const SPAN_WINDOW: usize = 8;
+
+/// A count or amount compared over a span of time in the trigger clause ("more than 100 events
+/// in the last hour", "returns errors for five minutes straight", "drops more than 10% in a
+/// week"): a rate that is checked on a schedule, unless an app with events is its subject (the
+/// app's own alert rules count its items: "when a Sentry error spikes above 100 events in an
+/// hour", decided in `checked_state`).
+fn counted_over_span(lang: &Language, toks: &[Tok], zone: std::ops::Range<usize>) -> Option<usize> {
+    let words = &lang.triggers;
+    let end = zone.end.min(toks.len());
+    zone.clone().filter(|&i| i < end).find(|&i| {
+        any_at(toks, i, &words.counted).is_some_and(|p| {
+            (i + p.len()..(i + p.len() + SPAN_WINDOW).min(end))
+                .any(|k| any_at(toks, k, &words.spans).is_some())
+        })
+    })
+}
+
 /// "an address our scanner can send its results to": "address" (not "email address"), a
 /// determiner, a machine that sends, and a modal. The machine posts to a web address; a person
 /// ("an address I can forward invoices to") mails one.
@@ -154,6 +174,23 @@ fn machine_address(lang: &Language, toks: &[Tok]) -> Option<usize> {
             })
     })
 }
+
+/// One file, as `stored_files` names many ("a new contract is saved in the folder").
+const FILE_NOUNS: &[&str] = &[
+    "file",
+    "document",
+    "pdf",
+    "photo",
+    "image",
+    "picture",
+    "recording",
+    "contract",
+    "invoice",
+    "receipt",
+    "scan",
+    "spreadsheet",
+    "video",
+];
 
 /// Words that make a time recurring in a clause ("new CSV exported into Drive each night").
 const RECURRING: &[&str] = &["each", "every", "nightly", "daily", "weekly", "hourly"];
@@ -214,6 +251,9 @@ pub(super) struct Cues {
     pub lingers: bool,
     /// A quantity crossing a threshold ("our balance drops under $2,000").
     pub crosses: bool,
+    /// A count compared over a span of time ("more than a thousand requests in an hour"): the
+    /// token of the comparison.
+    pub rate: Option<usize>,
     /// An event cue: an opening event, an arrow, or an event word in the trigger clause.
     pub event_cue: bool,
     /// A queue read without a service ("work through that queue").
@@ -276,9 +316,21 @@ impl Cues {
                     || (i.saturating_sub(4)..(i + 4).min(all))
                         .any(|k| k != i && any_at(toks, k, &words.run_verbs).is_some()))
         };
+        // "I'll hit run myself", "i just wanna kick it off": the user starts it
+        let self_start = |i: usize| {
+            toks[i].w == "i"
+                && (i + 1..(i + 4).min(all)).any(|k| {
+                    toks[k].clause == toks[i].clause
+                        && any_at(toks, k, &words.run_verbs)
+                            .or_else(|| any_at(toks, k, &words.start_verbs))
+                            .is_some_and(|p| {
+                                any_at(toks, k + p.len(), &words.start_objects).is_some()
+                            })
+                })
+        };
         // "IT does that by hand" is someone else's chore, not how the workflow starts
         let manual_at = |i: usize| {
-            (any_at(toks, i, &words.manual).is_some() || run_adverb(i))
+            (any_at(toks, i, &words.manual).is_some() || run_adverb(i) || self_start(i))
                 && !(i.saturating_sub(4)..i)
                     .any(|k| any_at(toks, k, &words.manual_not_after).is_some())
         };
@@ -297,7 +349,12 @@ impl Cues {
                         "every" | "each" | "hourly" | "daily" | "nightly" | "twice" | "once"
                     )
                 })
-        });
+        }) || (sched.is_some()
+            // "weekly is fine", "daily will do"
+            && (0..all).any(|i| {
+                RECURRING.contains(&toks[i].w.as_str())
+                    && any_at(toks, i + 1, &words.cadence_enough).is_some()
+            }));
         let mail_word = has_word(
             toks,
             zs..end,
@@ -333,11 +390,16 @@ impl Cues {
             inbox_at: any_in(toks, zs..end, &words.inbox),
             addressed_mail: addressed_mail(lang, toks, zs..end, text),
             mail_word,
+            // "uploaded", a bucket, or files said to land in a folder ("a new file is added to
+            // the shared legal folder")
             upload_explicit: toks
                 .iter()
                 .take(end)
                 .skip(zs)
-                .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket")),
+                .any(|t| matches!(t.w.as_str(), "uploaded" | "upload" | "bucket"))
+                || (has_word(toks, zs..end, &["folder", "folders"]).is_some()
+                    && (any_in(toks, zs..end, &words.stored_files).is_some()
+                        || has_word(toks, zs..end, FILE_NOUNS).is_some())),
             upload_container: has_word(
                 toks,
                 zs..end,
@@ -352,6 +414,7 @@ impl Cues {
             compares: any_in(toks, 0..all, &words.period_compare).is_some(),
             lingers: lingers(lang, toks),
             crosses: crosses(lang, toks, zs),
+            rate: counted_over_span(lang, toks, zs..end),
             event_cue: starts_with_event
                 || arrow
                 || any_in(toks, zs..end, &words.event_cues).is_some(),
@@ -395,10 +458,25 @@ mod tests {
                 false,
             ),
             ("every Monday post the report to Slack", false),
+            // the user starting it, in their own words
+            (
+                "when the shoot is over I'll hit run myself: copy the pictures",
+                true,
+            ),
+            (
+                "i just wanna kick it off whenever a new intern starts",
+                true,
+            ),
+            ("i ll run it myself on payday", true),
+            ("I run a bakery; when an order comes in text me", false),
+            ("when I hit the deadline, email the team", false),
         ];
         for (text, want) in cases {
             assert_eq!(cues(text).manual, want, "{text}");
         }
+        // how often to check, said after the event
+        assert!(cues("tell me when a page goes stale. daily is fine").poll_every);
+        assert!(!cues("let me know when an article is published. weekly digest").poll_every);
     }
 
     #[test]
@@ -423,11 +501,37 @@ mod tests {
                 true,
             ),
             ("if an invoice stays unpaid for over a day", true),
+            ("when a bill is 45 days overdue tell accounting", true),
             // an amount, not time passing
             ("when a payment is for more than 500 dollars", false),
         ];
         for (text, want) in cases {
             assert_eq!(cues(text).lingers, want, "{text}");
+        }
+        // a count or amount over a span of time is a rate, checked
+        let cases = [
+            (
+                "if a queue has more than 300 messages in the last hour, page us",
+                true,
+            ),
+            (
+                "when the firewall drops more than 200 packets from one host in an hour post it",
+                true,
+            ),
+            (
+                "page me when the site returns errors for three minutes straight",
+                true,
+            ),
+            ("tell me when the price drops more than 5% in a day", true),
+            // an amount of one event, or a span outside the trigger clause
+            ("when an order over $500 comes in, text me", false),
+            (
+                "when a deal closes, post it to Slack and follow up in the next hour",
+                false,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(cues(text).rate.is_some(), want, "{text}");
         }
         assert!(cues("text each patient a reminder one day before the appointment").ahead);
         assert!(
