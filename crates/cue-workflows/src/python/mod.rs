@@ -20,6 +20,8 @@ mod example_requests;
 mod expr;
 #[cfg(test)]
 mod polling_tests;
+#[cfg(test)]
+mod review8_tests;
 mod signed_token;
 #[cfg(test)]
 pub(crate) mod test_plans;
@@ -1079,6 +1081,10 @@ impl Gen<'_> {
                         "required",
                         &expr::name(&format!("[{}]", expr::join(&fields))),
                     ));
+                }
+                if let Some(s) = action.timeout_seconds {
+                    // a call that answers once its work is done waits that long, sent once
+                    args.push(expr::keyword("timeout", &expr::name(&s.to_string())));
                 }
                 expr::call(&expr::name("_http"), &args)
             }

@@ -1,0 +1,86 @@
+//! Review 8's findings about the generated code (docs/catalog-review-8-fixes.md), run with
+//! python3 against a faked opener so `_http` itself makes and reads each call.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use super::answers_tests::{generate, plan, run};
+use crate::Engine;
+
+/// `_OPENER.open` answers from `answers` in turn (bytes, or an exception to raise) and records
+/// each request with the timeout it was given.
+const FAKE_OPENER: &str = r#"
+opened = []
+class Answer:
+    def __init__(self, body, status=200):
+        self.body, self.status, self.headers = body, status, {}
+    def read(self):
+        return self.body
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        return False
+def answers(*bodies):
+    queue = list(bodies)
+    def open_(request, timeout=None):
+        opened.append((request, timeout))
+        body = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(body, BaseException):
+            raise body
+        return body if isinstance(body, Answer) else Answer(body)
+    module._OPENER.open = open_
+module.time.sleep = lambda s: None
+"#;
+
+#[test]
+fn a_call_answered_only_when_its_work_is_done_waits_long_and_is_not_sent_twice() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("anthropic", "generate_text")]),
+    );
+    run(
+        &g,
+        &format!(
+            r#"{FAKE_OPENER}
+answers(b'{{"content": [{{"type": "text", "text": "a summary"}}]}}')
+assert module.step_1_anthropic_generate_text([{{"text": "long"}}]) == [{{"text": "a summary"}}]
+assert opened[0][1] == 50, opened
+# a generation that outlasts the timeout fails once: a resend would be billed again
+opened.clear()
+answers(TimeoutError("read timed out"))
+try:
+    module.step_1_anthropic_generate_text([{{"text": "long"}}])
+    raise AssertionError("a timed-out generation must fail")
+except TimeoutError:
+    pass
+assert len(opened) == 1, opened
+# an ordinary call keeps the short socket timeout and its retries
+opened.clear()
+answers(TimeoutError("read timed out"), b'{{"ok": true}}')
+assert module._http("GET", "https://example.com/x") == {{"ok": True}}
+assert [t for _, t in opened] == [module.HTTP_TIMEOUT_SECONDS] * 2, opened
+"#
+        ),
+    );
+}
+
+#[test]
+fn a_feed_with_a_byte_order_mark_or_another_encoding_is_read_as_items() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("rss", "read_feed")]));
+    run(
+        &g,
+        &format!(
+            r#"{FAKE_OPENER}
+feed = '<rss version="2.0"><channel><title>t</title><item><title>Caf\u00e9</title><link>https://e.org/1</link></item></channel></rss>'
+answers(b"\xef\xbb\xbf" + feed.encode("utf-8"))
+assert module.step_1_rss_read_feed([]) == [{{"title": "Caf\u00e9", "link": "https://e.org/1"}}]
+latin = '<?xml version="1.0" encoding="ISO-8859-1"?>' + feed
+answers(latin.encode("latin-1"))
+assert module.step_1_rss_read_feed([]) == [{{"title": "Caf\u00e9", "link": "https://e.org/1"}}]
+accept = opened[0][0].get_header("Accept")
+assert accept.startswith("application/rss+xml"), accept
+"#
+        ),
+    );
+}
