@@ -793,8 +793,21 @@ pub struct Webhook {
     /// not JSON text is left as it is.
     #[serde(default)]
     pub json_text: Vec<String>,
+    /// What the vendor wants as the body of a 200 answer to a delivery, when it reads it
+    /// (Twilio's incoming messages and calls: TwiML, `<Response/>` as `text/xml`); without it the
+    /// handler answers JSON, which most vendors ignore.
+    #[serde(default)]
+    pub answer: Option<WebhookAnswer>,
     #[serde(default)]
     pub reference: Option<Reference>,
+}
+
+/// The fixed answer to a delivery a vendor reads ([`Webhook::answer`]).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookAnswer {
+    pub content_type: String,
+    pub body: String,
 }
 
 /// How a webhook body is encoded.
@@ -1353,6 +1366,14 @@ impl Catalog {
                     ));
                 }
             }
+            // a handshake answers in its own format, which a fixed answer would replace
+            if t
+                .webhook
+                .as_ref()
+                .is_some_and(|w| w.answer.is_some() && w.handshake.is_some())
+            {
+                return bad(format!("{}: a webhook answer and a handshake", t.id));
+            }
             for a in &t.actions {
                 // a long call still answers inside the function's 60 s
                 if a.timeout_seconds.is_some_and(|s| s == 0 || s > 55) {
@@ -1633,6 +1654,7 @@ impl Catalog {
                     handshake: None,
                     ack_within_seconds: None,
                     json_text: Vec::new(),
+                    answer: None,
                     reference: None,
                 };
                 let why = format!(
