@@ -36,6 +36,11 @@ pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
                 format!("The trigger \"{}\" ({})", e.label, tool.name),
                 e.reference.as_ref(),
             );
+            // a poll makes its action's call: what the user must know about it holds too
+            // (Magento's standalone Bearer token setting)
+            if let Some(a) = e.poll.as_deref().and_then(|id| tool.action(id)) {
+                notes.extend(a.caveat.iter().cloned());
+            }
         }
     }
     if t.delivery == Delivery::Http
