@@ -84,3 +84,94 @@ assert accept.startswith("application/rss+xml"), accept
         ),
     );
 }
+
+#[test]
+fn a_snowflake_statement_still_running_is_waited_for_not_read_as_no_rows() {
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("snowflake", "execute")]));
+    assert!(
+        g.assumptions.iter().any(|a| a.contains("45 s")),
+        "{:?}",
+        g.assumptions
+    );
+    run(
+        &g,
+        &format!(
+            r#"{FAKE_OPENER}
+running = json.dumps({{"code": "333334", "message": "Asynchronous execution in progress. Use provided query id to perform query monitoring and management.",
+    "statementHandle": "01a2-b3", "statementStatusUrl": "/api/v2/statements/01a2-b3"}}).encode()
+done = json.dumps({{"code": "090001", "statementHandle": "01a2-b3", "resultSetMetaData": {{"rowType": [{{"name": "N"}}]}},
+    "data": [["1"], ["2"]]}}).encode()
+answers(Answer(running, 202), Answer(running, 202), Answer(done))
+assert module.step_1_snowflake_execute([]) == [{{"N": "1"}}, {{"N": "2"}}]
+methods = [(r.get_method(), r.full_url.split("?")[0].rsplit("/", 2)[-2:]) for r, _ in opened]
+assert methods[0] == ("POST", ["v2", "statements"]) and methods[1:] == [("GET", ["statements", "01a2-b3"])] * 2, methods
+assert "requestId=" in opened[0][0].full_url and opened[0][1] == 50, opened
+# still running when the function's time is up: a failure, never "no rows"
+opened.clear()
+module.JOB_WAIT_SECONDS = 0
+answers(Answer(running, 202))
+try:
+    module.step_1_snowflake_execute([])
+    raise AssertionError("a statement still running must fail")
+except TimeoutError:
+    pass
+"#
+        ),
+    );
+}
+
+#[test]
+fn twilio_is_answered_twiml_and_sms_bodies_fit_its_limit() {
+    let engine = Engine::new().unwrap();
+    let g = super::answers_tests::webhook_to_slack(&engine, "twilio", "incoming_sms");
+    run(
+        &g,
+        r#"
+ok = module._response(200, {"status": "accepted"})
+assert ok["headers"]["Content-Type"] == "text/xml" and ok["body"] == "<Response/>", ok
+refused = module._response(401, {"error": "invalid signature"})
+assert refused["headers"]["Content-Type"] == "application/json", refused
+"#,
+    );
+    let g = generate(&engine, plan(&engine, None, &[("twilio", "send_sms")]));
+    assert!(
+        g.assumptions
+            .iter()
+            .any(|a| a.contains("Body accepts at most 1600")),
+        "{:?}",
+        g.assumptions
+    );
+}
+
+#[test]
+fn a_sharepoint_item_gets_a_short_title_and_the_record_in_its_details_column() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("sharepoint", "add_list_item")]),
+    );
+    assert!(
+        g.assumptions.iter().any(|a| a.contains("Details")),
+        "{:?}",
+        g.assumptions
+    );
+    run(
+        &g,
+        &format!(
+            r#"{FAKE_OPENER}
+module._microsoft_access_token = lambda: "t"
+for name in dir(module):
+    if name.endswith("_access_token") and callable(getattr(module, name)):
+        setattr(module, name, lambda: "t")
+answers(b'{{"id": "20"}}')
+record = {{"form_response": {{"answers": [{{"text": "x" * 400}}]}}}}
+module.step_1_sharepoint_add_list_item([record])
+request = [r for r, _ in opened if r.full_url.endswith("/items")][0]
+fields = json.loads(request.data)["fields"]
+assert len(fields["Title"]) == 255 and fields["Title"].endswith(" [truncated]"), fields
+assert json.loads(fields["Details"]) == record, fields
+"#
+        ),
+    );
+}
