@@ -1367,8 +1367,7 @@ impl Catalog {
                 }
             }
             // a handshake answers in its own format, which a fixed answer would replace
-            if t
-                .webhook
+            if t.webhook
                 .as_ref()
                 .is_some_and(|w| w.answer.is_some() && w.handshake.is_some())
             {

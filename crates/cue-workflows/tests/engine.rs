@@ -1304,3 +1304,50 @@ fn metric_writes_are_held_to_the_workflow_namespace() {
         "the code writes another namespace"
     );
 }
+
+/// Review 8: an action the catalog knows cannot work is never planned, and the user learns why
+/// (R8-2); naming a feed's URL adds no second read of the feed after its poll (R8-5); a failure
+/// is the failure event (R8-8); a poll's caveat reaches the plan (R8-4).
+#[test]
+fn review_8_planner_faults_stay_fixed() {
+    let engine = engine();
+    let plan = |prompt: &str| engine.plan(&GenerateRequest::text(prompt));
+    match plan("When a Stripe payment succeeds, create an Evernote note") {
+        Ok(p) => {
+            assert!(p.steps.iter().all(|s| s.tool != "evernote"), "{p:?}");
+            assert!(p.assumptions.iter().any(|a| a.contains("Thrift")), "{p:?}");
+        }
+        Err(e) => assert!(e.to_string().contains("Thrift"), "{e}"),
+    }
+    let p = plan(
+        "When a new item is published in the RSS feed https://blog.acme.org/rss, post it to Slack",
+    )
+    .unwrap();
+    assert_eq!(p.trigger.tool.as_deref(), Some("rss"), "{p:?}");
+    let reads = p.steps.iter().filter(|s| s.tool == "rss").count();
+    assert_eq!(reads, 1, "{:?}", p.steps);
+    for prompt in [
+        "When a Stripe payment fails, post it to Slack",
+        "When a Stripe charge fails, post it to Slack",
+        "When a payment fails in Stripe, post it to Slack",
+    ] {
+        let p = plan(prompt).unwrap();
+        assert_eq!(
+            p.trigger.event.as_deref(),
+            Some("payment_failed"),
+            "{prompt}"
+        );
+    }
+    let g = engine
+        .generate(&GenerateRequest::text(
+            "When a new order comes in on Magento, post it to Slack",
+        ))
+        .unwrap();
+    assert!(
+        g.assumptions
+            .iter()
+            .any(|a| a.contains("standalone Bearer")),
+        "{:?}",
+        g.assumptions
+    );
+}

@@ -91,16 +91,18 @@ fn need_tool<'c>(
     };
     let action_of = |i: usize| {
         let tool = catalog.tool_at(i);
-        tool.action(&n.action).filter(|a| a.unusable.is_none()).or_else(|| {
-            // an alternative that names the same operation differently (Bedrock's converse)
-            let role = catalog
-                .tool(&n.default)
-                .and_then(|d| d.action(&n.action))
-                .map(|a| a.role)?;
-            tool.actions
-                .iter()
-                .find(|a| a.role == role && a.unusable.is_none())
-        })
+        tool.action(&n.action)
+            .filter(|a| a.unusable.is_none())
+            .or_else(|| {
+                // an alternative that names the same operation differently (Bedrock's converse)
+                let role = catalog
+                    .tool(&n.default)
+                    .and_then(|d| d.action(&n.action))
+                    .map(|a| a.role)?;
+                tool.actions
+                    .iter()
+                    .find(|a| a.role == role && a.unusable.is_none())
+            })
     };
     let mut candidates: Vec<usize> = std::iter::once(&n.default)
         .chain(&n.alternatives)

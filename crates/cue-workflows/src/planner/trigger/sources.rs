@@ -112,7 +112,9 @@ fn stem(w: &str) -> &str {
         .iter()
         .find_map(|x| w.strip_suffix(x).filter(|r| r.len() >= 3))
         .unwrap_or(w);
-    cut.strip_suffix('e').filter(|r| r.len() >= 3).unwrap_or(cut)
+    cut.strip_suffix('e')
+        .filter(|r| r.len() >= 3)
+        .unwrap_or(cut)
 }
 
 /// Stems of the words that say something went wrong: when the trigger clause uses one, an
@@ -130,9 +132,8 @@ pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Optio
     let stems: Vec<&str> = words.iter().map(|w| stem(w)).collect();
     // event words are curated forms ("logs", not "log"), so only a failure word matches in
     // any inflection
-    let uses = |w: &str| {
-        words.contains(&w) || (FAILURE.contains(&stem(w)) && stems.contains(&stem(w)))
-    };
+    let uses =
+        |w: &str| words.contains(&w) || (FAILURE.contains(&stem(w)) && stems.contains(&stem(w)));
     let says_failed = stems.iter().any(|s| FAILURE.contains(s));
     let mut best: Option<(&Event, (usize, usize, usize))> = None;
     for e in &tool.events {
