@@ -137,11 +137,7 @@ pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Optio
     let says_failed = stems.iter().any(|s| FAILURE.contains(s));
     let mut best: Option<(&Event, (usize, usize, usize))> = None;
     for e in &tool.events {
-        let score = e
-            .words
-            .iter()
-            .filter(|p| p.split(' ').all(|w| uses(w)))
-            .count();
+        let score = e.words.iter().filter(|p| p.split(' ').all(&uses)).count();
         if e.only_when_named && score == 0 {
             continue;
         }
