@@ -175,3 +175,36 @@ assert json.loads(fields["Details"]) == record, fields
         ),
     );
 }
+
+#[test]
+fn a_postgres_table_setting_names_the_table_the_statement_uses() {
+    let engine = Engine::new().unwrap();
+    let mut g = generate(&engine, plan(&engine, None, &[("postgres", "insert_rows")]));
+    // the driver is not needed: the connection is faked below
+    assert!(g.code.contains("import pg8000.native\n"));
+    g.code = g.code.replace("import pg8000.native\n", "");
+    assert!(
+        g.assumptions.iter().any(|a| a.contains("CREATE TABLE")),
+        "{:?}",
+        g.assumptions
+    );
+    run(
+        &g,
+        r#"
+ran = []
+module._postgres_connect = lambda statement, params: ran.append((statement, params)) or []
+module.step_1_postgres_insert_rows([{"a": 1}])
+assert ran[0][0] == "INSERT INTO workflow_records (payload) VALUES (:payload)", ran
+module.POSTGRES_TABLE = "audit.events"
+module.step_1_postgres_insert_rows([{"a": 1}])
+assert ran[1][0] == "INSERT INTO audit.events (payload) VALUES (:payload)", ran
+module.POSTGRES_TABLE = "x; DROP TABLE y"
+try:
+    module.step_1_postgres_insert_rows([{"a": 1}])
+    raise AssertionError("a setting that is not an identifier must be refused")
+except ValueError:
+    pass
+assert len(ran) == 2, ran
+"#,
+    );
+}
