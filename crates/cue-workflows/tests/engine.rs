@@ -1338,6 +1338,25 @@ fn review_8_planner_faults_stay_fixed() {
             "{prompt}"
         );
     }
+    // "publish" publishes; otherwise a draft, said in the assumptions (R8-9)
+    let p =
+        plan("When a new row is added to my Google Sheet, publish a WordPress post with its text")
+            .unwrap();
+    let post = p.steps.iter().find(|s| s.tool == "wordpress").unwrap();
+    assert_eq!(
+        post.params.get("status").map(String::as_str),
+        Some("publish"),
+        "{p:?}"
+    );
+    let p =
+        plan("When a new row is added to my Google Sheet, draft a WordPress post with its text")
+            .unwrap();
+    let post = p.steps.iter().find(|s| s.tool == "wordpress").unwrap();
+    assert_eq!(
+        post.params.get("status").map(String::as_str),
+        Some("draft"),
+        "{p:?}"
+    );
     let g = engine
         .generate(&GenerateRequest::text(
             "When a new order comes in on Magento, post it to Slack",
