@@ -604,10 +604,20 @@ fn bundle_holds_consistent_files() {
         .read_to_string(&mut reqs)
         .unwrap();
     assert!(reqs.contains("pg8000=="), "{reqs}");
-    // the SQL is parameterised
+    // the SQL is parameterised; the table is the setting, checked as an identifier when it
+    // runs, whose default is the table the prompt named
+    assert!(
+        g.code.contains(
+            "\"INSERT INTO \" + _sql_name(POSTGRES_TABLE) + \" (payload) VALUES (:payload)\""
+        ),
+        "{}",
+        g.code
+    );
     assert!(
         g.code
-            .contains("INSERT INTO staging_imports (payload) VALUES (:payload)")
+            .contains("POSTGRES_TABLE = os.environ.get(\"POSTGRES_TABLE\", \"staging_imports\")"),
+        "{}",
+        g.code
     );
 }
 
