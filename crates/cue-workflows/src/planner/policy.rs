@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+use super::acts::Acts;
 use super::language::{Language, Policy, PolicyCategory, Within, any_at};
 use super::matching::ListHits;
 use super::pasted;
@@ -90,7 +91,7 @@ fn holds(windows: &[Range<usize>], hits: &ListHits, all: &[usize], unless: usize
 
 /// Why the request in `toks` is refused.
 fn disallowed(lang: &Language, toks: &[Tok], sentences: &[usize]) -> Option<String> {
-    refusing(&lang.policy, toks, sentences).map(|c| {
+    refusing(&lang.policy, &lang.acts, toks, sentences).map(|c| {
         format!(
             "Cue does not build {} ({}); see the usage policy in docs/policy.md",
             c.what,
@@ -102,6 +103,7 @@ fn disallowed(lang: &Language, toks: &[Tok], sentences: &[usize]) -> Option<Stri
 /// The first category with a rule that holds in `toks`.
 fn refusing<'p>(
     policy: &'p Policy,
+    acts: &Acts,
     toks: &[Tok],
     sentences: &[usize],
 ) -> Option<&'p PolicyCategory> {
@@ -115,11 +117,17 @@ fn refusing<'p>(
             .map(|(_, ws)| ws.as_slice())
             .unwrap_or_default()
     };
-    policy.categories().find_map(|(c, mut rules)| {
-        rules
-            .any(|(rule, all, unless)| holds(windows(rule.within), &hits, all, unless))
-            .then_some(c)
-    })
+    policy
+        .categories()
+        .find_map(|(c, mut rules)| {
+            rules
+                .any(|(rule, all, unless)| holds(windows(rule.within), &hits, all, unless))
+                .then_some(c)
+        })
+        .or_else(|| {
+            let id = acts.refusing(toks, sentences, windows)?;
+            policy.categories().map(|(c, _)| c).find(|c| c.id == id)
+        })
 }
 
 #[cfg(test)]
@@ -627,7 +635,7 @@ mod tests {
                 rules: vec![rule(within)],
             }]);
             let toks = tokenize(text);
-            refusing(&policy, &toks, &sentence_ids(text, &toks)).is_some()
+            refusing(&policy, &Acts::default(), &toks, &sentence_ids(text, &toks)).is_some()
         };
         let split = "collect the survey answers. the passwords stay in the vault";
         assert!(holds_in(Within::Prompt, split));
@@ -1019,5 +1027,37 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}
+#[cfg(test)]
+mod debug_probe {
+    use super::*;
+    #[test]
+    #[ignore = "probe"]
+    fn probe() {
+        let lang = Language::builtin().unwrap();
+        for text in std::fs::read_to_string(std::env::var("P6PROBE").unwrap_or("/tmp/p6probe.txt".into())).unwrap().lines() {
+            let (speech, text) = match text.strip_prefix("S:") { Some(t) => (true, t), None => (false, text) };
+            let text = crate::text::normalize(&crate::planner::respell(&lang, text, speech), speech);
+            let toks = tokenize(&text);
+            let sentences = sentence_ids(&text, &toks);
+            let hits = lang.policy.lists().hits(&toks);
+            let by = [Within::Prompt, Within::Sentence, Within::Clause].map(|w| (w, windows(w, &toks, &sentences)));
+            let mut found = vec![];
+            for (c, rules) in lang.policy.categories() {
+                for (k, (rule, all, unless)) in rules.enumerate() {
+                    let ws = &by.iter().find(|(w, _)| *w == rule.within).unwrap().1;
+                    if holds(ws, &hits, all, unless) {
+                        found.push(format!("{}#{k}", c.id));
+                    }
+                }
+            }
+            let w = |within: Within| by.iter().find(|(x, _)| *x == within).map(|(_, ws)| ws.as_slice()).unwrap();
+            let a = lang.acts.refusing(&toks, &sentences, w);
+            let real = check(&lang, &text.replace("\\n", "\n"));
+            if std::env::var("P6ONLY").is_err() || real.is_some() {
+                println!("{:?} {:?} {:?} <= {}", found, a, real.is_some(), text);
+            }
+        }
     }
 }
