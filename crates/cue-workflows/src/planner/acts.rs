@@ -170,6 +170,7 @@ impl Acts {
     }
 
     /// The categories the shapes name (each must be a category of `policy.json`).
+    #[cfg(test)]
     pub(crate) fn categories(&self) -> impl Iterator<Item = &str> {
         self.shapes.iter().map(|s| s.category.as_str())
     }
@@ -227,9 +228,10 @@ impl Acts {
             let said_of_people = i.checked_sub(1).is_some_and(|p| {
                 toks[p].clause == toks[i].clause
                     && (p.saturating_sub(2)..=p).any(|k| {
-                        self.owner.at(toks, k).iter().any(|&(c, l)| {
-                            k + l == i && self.owner.names[c] != "ours"
-                        })
+                        self.owner
+                            .at(toks, k)
+                            .iter()
+                            .any(|&(c, l)| k + l == i && self.owner.names[c] != "ours")
                     })
             });
             if acts.is_empty()
@@ -248,19 +250,23 @@ impl Acts {
                     if sentences[j] != sentences[i] {
                         break;
                     }
-                    if any_at(toks, j, &self.recipients).is_some() && objects.is_empty() {
+                    // "email them their login link": a recipient before the object
+                    if objects.is_empty() && any_at(toks, j, &self.recipients).is_some() {
                         handed = true;
-                    }
-                    // a pronoun right after the act is its object ("email it to ...")
-                    if j == from
-                        && any_at(toks, j, &self.pronouns).is_some()
-                        && let Some(antecedent) = self.antecedent(toks, sentences, i)
-                    {
-                        objects.push(antecedent);
                     }
                     for (c, l) in self.object.at(toks, j) {
                         objects.push((c, self.owner_of(toks, sentences, j, l)));
                     }
+                }
+                // a pronoun right after the act, with no object after it, is the act's object
+                // ("email it to the agency"; "in the it channel" is none)
+                if objects.is_empty()
+                    && from < toks.len()
+                    && any_at(toks, from, &self.pronouns).is_some()
+                    && let Some(antecedent) = self.antecedent(toks, sentences, i)
+                {
+                    handed = false;
+                    objects.push(antecedent);
                 }
                 if objects.is_empty() {
                     out.push(Frame {
@@ -296,7 +302,13 @@ impl Acts {
             return None;
         }
         let signals: Vec<Vec<usize>> = (0..toks.len())
-            .map(|i| self.signal.at(toks, i).into_iter().map(|(c, _)| c).collect())
+            .map(|i| {
+                self.signal
+                    .at(toks, i)
+                    .into_iter()
+                    .map(|(c, _)| c)
+                    .collect()
+            })
             .collect();
         let signal_in = |classes: &[usize], w: &Range<usize>| {
             w.clone()
@@ -309,12 +321,126 @@ impl Acts {
                     frames.iter().any(|f| {
                         w.contains(&f.at)
                             && s.act.contains(&f.act)
-                            && (s.object.is_empty() || f.object.is_some_and(|o| s.object.contains(&o)))
+                            && (s.object.is_empty()
+                                || f.object.is_some_and(|o| s.object.contains(&o)))
                             && (s.owner.is_empty() || f.owner.is_some_and(|o| s.owner.contains(&o)))
                     }) && s.signals.iter().all(|g| signal_in(g, w))
                         && !signal_in(&s.unless, w)
                 })
             })
             .map(|s| s.category.as_str())
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    /// The frames of `text` as (act, object, owner) class names.
+    fn frames(text: &str) -> Vec<(String, String, String)> {
+        let acts = Acts::builtin().unwrap();
+        let toks = tokenize(text);
+        let sentences = vec![0; toks.len()];
+        let name = |r: &Role, c: Option<usize>| c.map_or("-".to_owned(), |c| r.names[c].clone());
+        acts.frames(&toks, &sentences)
+            .into_iter()
+            .map(|f| {
+                (
+                    acts.act.names[f.act].clone(),
+                    name(&acts.object, f.object),
+                    name(&acts.owner, f.owner),
+                )
+            })
+            .collect()
+    }
+
+    fn has(text: &str, act: &str, object: &str, owner: &str) -> bool {
+        frames(text)
+            .iter()
+            .any(|(a, o, w)| a == act && o == object && w == owner)
+    }
+
+    /// The parse both ways: the owner is the nearest possessive before the object or the
+    /// "from other companies'" after it; a pronoun object is the object named before; an act
+    /// under a negation, of an event's subject or of the people named before it is none of the
+    /// workflow's; an object handed to its owner has no owner to take it from.
+    #[test]
+    fn acts_take_their_object_and_its_owner() {
+        assert!(has(
+            "pull every patient's record",
+            "take",
+            "personal",
+            "people"
+        ));
+        assert!(has(
+            "copy all their buckets to us",
+            "take",
+            "files",
+            "others"
+        ));
+        assert!(has(
+            "pull the emails and phone numbers from other companies' events",
+            "take",
+            "personal",
+            "others"
+        ));
+        assert!(has("store our api keys", "keep", "secrets", "ours"));
+        assert!(has(
+            "grab the staff passwords and email them to me",
+            "pass",
+            "credentials",
+            "people"
+        ));
+        assert!(!has(
+            "never store the customers' passwords",
+            "keep",
+            "credentials",
+            "people"
+        ));
+        assert!(!has(
+            "when customers record a call, post it",
+            "keep",
+            "calls",
+            "-"
+        ));
+        assert!(!has(
+            "our coworkers keep the logins list",
+            "keep",
+            "credentials",
+            "others"
+        ));
+        assert!(has(
+            "email them their login details",
+            "pass",
+            "credentials",
+            "-"
+        ));
+        assert!(!has(
+            "email them their login details",
+            "pass",
+            "credentials",
+            "others"
+        ));
+        // a pronoun counts only as the act's own object ("in the it channel" is no object)
+        assert!(!has(
+            "change their password and post the news in the it channel",
+            "pass",
+            "credentials",
+            "others"
+        ));
+    }
+
+    /// Every shape names a category of policy.json, so a refusal has its message.
+    #[test]
+    fn shapes_name_policy_categories() {
+        let lang = crate::planner::language::Language::builtin().unwrap();
+        for c in lang.acts.categories() {
+            assert!(
+                lang.policy.categories().any(|(p, _)| p.id == c),
+                "unknown category {c}"
+            );
+        }
     }
 }
