@@ -1160,6 +1160,7 @@ mod tests {
             "text everyone on the list except the ones who replied stop",
             "open a new Shopify store for our second brand and copy the products over",
             "call the customer's office line if the delivery fails twice",
+            "when a client shares a folder with us, copy the files to our Google Drive",
         ] {
             if let Some(why) = refused(text) {
                 wrong.push(format!("refused: {text}: {why}"));
