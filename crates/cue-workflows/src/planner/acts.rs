@@ -21,6 +21,9 @@ use super::language::{Phrases, Within, any_at, phrases};
 use crate::WorkflowError;
 use crate::text::Tok;
 
+/// The most words between an event opener and an object of its event clause.
+const EVENT_REACH: usize = 8;
+
 const ACTS_JSON: &str = include_str!("../../data/language/acts.json");
 
 #[derive(Deserialize)]
@@ -208,15 +211,15 @@ impl Acts {
         sentences: &[usize],
         i: usize,
     ) -> Option<(usize, Option<usize>)> {
-        (0..i).rev().find_map(|k| {
-            if any_at(toks, k, &self.pronouns).is_some() {
-                return None;
-            }
-            self.object
-                .at(toks, k)
-                .first()
-                .map(|&(c, l)| (c, self.owner_of(toks, sentences, k, l)))
-        })
+        let k = (0..i).rev().find(|&k| {
+            any_at(toks, k, &self.pronouns).is_none() && !self.object.at(toks, k).is_empty()
+        })?;
+        // "when a user changes their password, log it": the pronoun stands for the event
+        if self.before(toks, k, EVENT_REACH, &self.event_openers) {
+            return None;
+        }
+        let (c, l) = self.object.at(toks, k)[0];
+        Some((c, self.owner_of(toks, sentences, k, l)))
     }
 
     /// Every act of the workflow's with its object, if any.
@@ -378,7 +381,7 @@ mod tests {
             "copy all their buckets to us",
             "take",
             "files",
-            "others"
+            "their"
         ));
         assert!(has(
             "pull the emails and phone numbers from other companies' events",
