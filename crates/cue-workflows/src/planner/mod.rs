@@ -7,6 +7,7 @@ use crate::catalog::{Catalog, Event, EventDelivery, Role};
 use crate::model::{CompareOp, Condition, Delivery, Plan, Trigger, TriggerKind};
 use crate::text::{Tok, tokenize};
 
+mod acts;
 mod assembly;
 mod capabilities;
 mod conditions;
