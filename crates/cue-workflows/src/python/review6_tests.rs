@@ -327,3 +327,107 @@ assert seen[0]["Message"] == "New item!" and seen[0]["Id"] == 101 and seen[0]["e
         ),
     );
 }
+
+#[test]
+fn klaviyo_joins_a_list_by_the_records_email_and_dropbox_sign_asks_for_its_document() {
+    let engine = Engine::new().unwrap();
+    // R7-1: Klaviyo's Bulk Import Profiles adds a profile to a list by email
+    let k = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("typeform", "form_response", Delivery::Http)),
+            &[("klaviyo", "add_to_list")],
+        ),
+    );
+    run(
+        &k,
+        r#"
+module._http = lambda method, url, headers=None, payload=None, **kwargs: calls.append((url, payload, kwargs.get("required"))) or {}
+module.step_1_klaviyo_add_to_list([{"email": "jane.doe@example.com"}])
+url, body, required = calls[0]
+assert url == "https://a.klaviyo.com/api/profile-bulk-import-jobs", url
+assert body["data"]["type"] == "profile-bulk-import-job", body
+assert body["data"]["attributes"]["profiles"]["data"] == [{"type": "profile", "attributes": {"email": "jane.doe@example.com"}}], body
+assert body["data"]["relationships"]["lists"]["data"][0]["type"] == "list", body
+"#,
+    );
+    // R7-2: a list of one record field is required like the field itself: a record without
+    // the document's URL gets a setting, and `[None]` is never sent
+    let mut p = plan(
+        &engine,
+        Some(("typeform", "form_response", Delivery::Http)),
+        &[("dropbox_sign", "send_request")],
+    );
+    crate::required::fill(engine.catalog(), &mut p);
+    assert!(
+        p.steps[0].params.contains_key("url"),
+        "{:?}",
+        p.steps[0].params
+    );
+    assert!(
+        p.assumptions.iter().any(|a| a.contains("DROPBOX_SIGN_URL")),
+        "{:?}",
+        p.assumptions
+    );
+    let d = generate(&engine, p);
+    run(
+        &d,
+        r#"
+try:
+    module._http("POST", "https://api.hellosign.com/v3/signature_request/send", payload={"file_urls": [None]}, required=["file_urls"])
+    raise AssertionError("a list of nothing was sent")
+except ValueError as e:
+    assert "file_urls" in str(e), e
+"#,
+    );
+}
+
+#[test]
+fn vendor_limits_and_caveats_of_the_seventh_and_eighth_reviews_reach_the_code_and_the_plan() {
+    let engine = Engine::new().unwrap();
+    // R8-7 SharePoint's single-line Title (255), R8-11 Twilio's Body (1,600)
+    for (tool, action, call, at, max) in [
+        (
+            "sharepoint",
+            "add_list_item",
+            "step_1_sharepoint_add_list_item",
+            "sent[\"fields\"][\"Title\"]",
+            255,
+        ),
+        (
+            "twilio",
+            "send_sms",
+            "step_1_twilio_send_sms",
+            "sent[\"Body\"]",
+            1600,
+        ),
+    ] {
+        let g = generate(&engine, plan(&engine, None, &[(tool, action)]));
+        run(
+            &g,
+            &format!(
+                r#"
+module._http = lambda method, url, headers=None, payload=None, **kwargs: {{"access_token": "t", "expires_in": 3600}} if "token" in url else calls.append(payload) or {{}}
+module.{call}([{{"text": "x" * 5000, "phone": "+15555550100"}}])
+sent = calls[-1]
+assert len({at}) == {max} and {at}.endswith(" [truncated]"), len({at})
+"#
+            ),
+        );
+    }
+    // R8-2, R8-4, R8-6, R8-9: what the user must know is in the plan's assumptions
+    for (tool, action, words) in [
+        ("evernote", "create_note", "cannot work"),
+        ("magento", "list_orders", "standalone Bearer"),
+        ("postgres", "insert_rows", "CREATE TABLE"),
+        ("wordpress", "create_post", "draft"),
+    ] {
+        let g = generate(&engine, plan(&engine, None, &[(tool, action)]));
+        assert!(
+            g.assumptions.iter().any(|a| a.contains(words)),
+            "{tool}: {:?}",
+            g.assumptions
+        );
+    }
+}

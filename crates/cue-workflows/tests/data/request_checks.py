@@ -43,6 +43,9 @@ class FakeOpener:
     def open(self, request, timeout=None):
         if request.full_url.split("?")[0].rstrip("/").endswith(("/token", "/access_token", "/tokens/bearer")):
             return Answer(json.dumps({"access_token": "tok", "expires_in": 3600}).encode())
+        if request.full_url.endswith(("/com.atproto.server.createSession", "/com.atproto.server.refreshSession")):
+            # a vendor session (Bluesky): its own field names
+            return Answer(json.dumps({"accessJwt": "tok", "refreshJwt": "ref", "handle": "alice.bsky.social", "did": "did:plc:example"}).encode())
         self.sent.append(request)
         later = len(self.sent) - 2
         response = (self.then[min(later, len(self.then) - 1)] if later >= 0 and self.then else self.example.get("response")) or {}
