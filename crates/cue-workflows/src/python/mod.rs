@@ -1148,6 +1148,7 @@ impl Gen<'_> {
             Api::Smtp => {
                 self.helpers.insert("smtp");
                 self.imports.insert("smtplib");
+                self.imports.insert("ssl");
                 self.imports.insert("email.message");
                 expr::call(
                     &expr::name("_smtp_send"),
@@ -1157,6 +1158,7 @@ impl Gen<'_> {
             Api::Imap => {
                 self.helpers.insert("imap");
                 self.imports.insert("imaplib");
+                self.imports.insert("ssl");
                 self.imports.insert("email");
                 self.imports.insert("email.policy");
                 expr::call(&expr::name("_imap_unseen"), &[])

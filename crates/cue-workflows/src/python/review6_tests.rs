@@ -431,3 +431,39 @@ assert len({at}) == {max} and {at}.endswith(" [truncated]"), len({at})
         );
     }
 }
+
+#[test]
+fn speech_transcripts_join_every_segment_and_outlooks_poll_asks_for_everything_received() {
+    let engine = Engine::new().unwrap();
+    // R7-3: RecognizeResponse.results is one result per consecutive part of the audio
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("google_speech_to_text", "recognize")]),
+    );
+    run(
+        &g,
+        r#"
+module._http = lambda *a, **k: {"results": [
+    {"alternatives": [{"transcript": "hello this is the first sentence", "confidence": 0.9}]},
+    {"alternatives": [{"transcript": " and after a pause the second part", "confidence": 0.8}]}]}
+module._file_bytes = lambda record: ("audio/wav", b"RIFF")
+out = module.step_1_google_speech_to_text_recognize([{"name": "a.wav"}])
+assert out == [{"text": "hello this is the first sentence and after a pause the second part"}], out
+"#,
+    );
+    // R7-4: the new-email poll filters and orders on receivedDateTime, read or not
+    let outlook = engine.catalog().tool("outlook").unwrap();
+    let event = outlook.events.iter().find(|e| e.id == "new_email").unwrap();
+    let poll = outlook.action(event.poll.as_deref().unwrap()).unwrap();
+    assert_eq!(poll.query["$filter"], "receivedDateTime ge {since}");
+    assert_eq!(poll.query["$orderby"], "receivedDateTime desc");
+    // R7-8: mail credentials only after the server's certificate is verified
+    let smtp = generate(&engine, plan(&engine, None, &[("smtp", "send_email")]));
+    assert!(
+        smtp.code
+            .contains("server.starttls(context=ssl.create_default_context())"),
+        "{}",
+        smtp.code
+    );
+    assert!(smtp.code.contains("import ssl"), "{}", smtp.code);
+}
