@@ -467,3 +467,32 @@ assert out == [{"text": "hello this is the first sentence and after a pause the 
     );
     assert!(smtp.code.contains("import ssl"), "{}", smtp.code);
 }
+
+#[test]
+fn a_model_call_waits_for_its_whole_reply_and_is_not_resent_after_a_timeout() {
+    // R8-3: a non-streamed Messages answer sends nothing until the reply is written
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("anthropic", "generate_text")]),
+    );
+    assert!(g.code.contains("timeout=50"), "{}", g.code);
+    run(
+        &g,
+        r#"
+opened = []
+class SlowOpener:
+    def open(self, request, timeout=None):
+        opened.append(timeout)
+        raise TimeoutError("timed out")
+module._OPENER = SlowOpener()
+module.time.sleep = lambda s: None
+try:
+    module.step_1_anthropic_generate_text([{"text": "Summarise this"}])
+    raise AssertionError("a timeout was not reported")
+except TimeoutError:
+    pass
+assert opened == [50], opened
+"#,
+    );
+}
