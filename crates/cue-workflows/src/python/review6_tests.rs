@@ -496,3 +496,32 @@ assert opened == [50], opened
 "#,
     );
 }
+
+#[test]
+fn twilio_deliveries_are_answered_with_twiml() {
+    // R8-1: Twilio requires TwiML (XML) in answer to an incoming message, else error 12300
+    let engine = Engine::new().unwrap();
+    let g = super::answers_tests::webhook_to_slack(&engine, "twilio", "incoming_sms");
+    run(
+        &g,
+        r#"
+import urllib.parse
+module.TWILIO_AUTH_TOKEN = "12345"
+ran = []
+module.run_workflow = lambda items: ran.extend(items) or {"step_1": 1}
+url = "https://example.lambda-url.us-east-1.on.aws/"
+fields = {"From": "+14155550100", "To": "+14155550199", "Body": "Hello", "MessageSid": "SM1"}
+signed = url + "".join(k + fields[k] for k in sorted(fields))
+signature = base64.b64encode(hmac.new(b"12345", signed.encode(), hashlib.sha1).digest()).decode()
+answer = module.lambda_handler({"rawPath": "/", "headers": {"host": "example.lambda-url.us-east-1.on.aws",
+    "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature},
+    "requestContext": {"http": {"method": "POST"}}, "body": urllib.parse.urlencode(fields)}, None)
+assert answer["statusCode"] == 200 and answer["headers"]["Content-Type"] == "text/xml", answer
+assert answer["body"].endswith("<Response></Response>") and ran and ran[0]["Body"] == "Hello", (answer, ran)
+# a forgery is still refused, in JSON
+bad = module.lambda_handler({"rawPath": "/", "headers": {"host": "example.lambda-url.us-east-1.on.aws",
+    "x-twilio-signature": "AAAA"}, "requestContext": {"http": {"method": "POST"}}, "body": urllib.parse.urlencode(fields)}, None)
+assert bad["statusCode"] == 401, bad
+"#,
+    );
+}
