@@ -525,3 +525,34 @@ assert bad["statusCode"] == 401, bad
 "#,
     );
 }
+
+#[test]
+fn a_snowflake_statement_still_running_is_followed_until_its_rows_come() {
+    // R8-10: 202 QueryStatus while running; GET /api/v2/statements/{handle} until the
+    // ResultSet (code 090001)
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("snowflake", "execute")]));
+    run(
+        &g,
+        r#"
+answers = [
+    {"code": "333334", "message": "Asynchronous execution in progress. Use provided query id to perform query monitoring and management.",
+     "statementHandle": "01a288b9-0603-af68-0000-328502422e7e", "statementStatusUrl": "/api/v2/statements/01a288b9-0603-af68-0000-328502422e7e"},
+    {"code": "333334", "statementHandle": "01a288b9-0603-af68-0000-328502422e7e"},
+    {"code": "090001", "statementHandle": "01a288b9-0603-af68-0000-328502422e7e", "message": "Statement executed successfully.",
+     "resultSetMetaData": {"rowType": [{"name": "C_NAME"}, {"name": "C_MKTSEGMENT"}], "numRows": 1, "format": "jsonv2"},
+     "data": [["Customer#1", "BUILDING"]]},
+]
+def fake(method, url, **kwargs):
+    calls.append((method, url, kwargs.get("timeout")))
+    return answers[len(calls) - 1]
+module._http = fake
+module.time.sleep = lambda s: None
+out = module.step_1_snowflake_execute([{}])
+assert out == [{"C_NAME": "Customer#1", "C_MKTSEGMENT": "BUILDING"}], out
+assert [c[0] for c in calls] == ["POST", "GET", "GET"], calls
+assert calls[1][1].endswith("/api/v2/statements/01a288b9-0603-af68-0000-328502422e7e"), calls
+assert calls[0][2] == 50, calls
+"#,
+    );
+}
