@@ -556,3 +556,54 @@ assert calls[0][2] == 50, calls
 "#,
     );
 }
+
+#[test]
+fn feeds_with_a_byte_order_mark_or_a_declared_encoding_are_read_as_feeds() {
+    // R8-13: XML 1.0 §4.3.3: UTF-8 entities may begin with a byte-order mark; other
+    // encodings are named in the XML declaration
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("rss", "read_feed")]));
+    run(
+        &g,
+        r#"
+feed = '<rss version="2.0"><channel><title>T</title><item><title>Caf\u00e9 news</title><link>https://example.com/1</link></item></channel></rss>'
+class Opener:
+    def __init__(self, raw): self.raw = raw
+    def open(self, request, timeout=None):
+        calls.append(request.headers.get("Accept"))
+        raw = self.raw
+        class Response:
+            headers = {}
+            def read(self): return raw
+            def __enter__(self): return self
+            def __exit__(self, *a): return False
+        return Response()
+for raw in [b"\xef\xbb\xbf" + feed.encode("utf-8"),
+            ('<?xml version="1.0" encoding="ISO-8859-1"?>' + feed).encode("latin-1")]:
+    module._OPENER = Opener(raw)
+    items = module.step_1_rss_read_feed([{}])
+    assert items and items[0]["title"] == "Caf\u00e9 news", items
+assert calls[0].startswith("application/rss+xml"), calls
+"#,
+    );
+}
+
+#[test]
+fn spotify_plays_are_read_since_the_last_run_and_outlook_events_need_their_times() {
+    let engine = Engine::new().unwrap();
+    let spotify = engine.catalog().tool("spotify").unwrap();
+    let played = spotify.action("recently_played").unwrap();
+    assert_eq!(played.query["after"], "{since:unix_ms}");
+    // R7-11: a record without start and end gets settings, not null times
+    let mut p = plan(
+        &engine,
+        Some(("typeform", "form_response", Delivery::Http)),
+        &[("outlook", "create_event")],
+    );
+    crate::required::fill(engine.catalog(), &mut p);
+    assert!(
+        p.steps[0].params.contains_key("start") && p.steps[0].params.contains_key("end"),
+        "{:?}",
+        p.steps[0].params
+    );
+}
