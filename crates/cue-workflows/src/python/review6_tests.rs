@@ -607,3 +607,32 @@ fn spotify_plays_are_read_since_the_last_run_and_outlook_events_need_their_times
         p.steps[0].params
     );
 }
+
+#[test]
+fn a_typeform_respondents_answers_are_fields_of_the_record() {
+    // R7-6: Typeform lists answers as {"type": "email", "email": …, "field": {"ref": …}}
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            Some(("typeform", "form_response", Delivery::Http)),
+            &[("sendgrid", "send_email")],
+        ),
+    );
+    run(
+        &g,
+        r#"
+record = {"form_id": "lT4Z3j", "token": "a3a12ec67a1365927098a606107fac15", "answers": [
+    {"type": "text", "text": "Laura", "field": {"id": "DlXFaesGBpoF", "type": "short_text", "ref": "first_name"}},
+    {"type": "email", "email": "laura@example.com", "field": {"id": "SMEUb7VJz92Q", "type": "email", "ref": "readable_ref_email"}},
+    {"type": "choice", "choice": {"label": "Barcelona"}, "field": {"id": "k6TP9oLGgHjl", "type": "multiple_choice", "ref": "city"}}]}
+assert module._field(record, "email") == "laura@example.com"
+assert module._field(record, "first_name") == "Laura"
+assert module._field(record, "city") == "Barcelona"
+module._http = lambda method, url, headers=None, payload=None, **kwargs: calls.append(payload) or {}
+module.step_1_sendgrid_send_email([record])
+assert calls[0]["personalizations"][0]["to"][0]["email"] == "laura@example.com", calls
+"#,
+    );
+}
