@@ -260,6 +260,10 @@ pub struct Action {
     /// The records are rows of cells named elsewhere: how each becomes a record by column name.
     #[serde(default)]
     pub cells: Option<Cells>,
+    /// Where each record holds a map of Firestore typed Values (`fields`: `{"email":
+    /// {"stringValue": "a@example.com"}}`), turned into plain values when the records are read.
+    #[serde(default)]
+    pub firestore_values: Option<String>,
     /// A vendor cursor kept between runs (Plaid's `/transactions/sync`).
     #[serde(default)]
     pub sync: Option<SyncCursor>,

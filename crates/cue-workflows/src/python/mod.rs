@@ -375,6 +375,8 @@ struct Helpers {
     documents: bool,
     /// `_money`: amounts converted between minor and major units (`python/cut.py.j2`).
     money: bool,
+    /// `_firestore_records`: Firestore typed Values as plain values (`python/answers.py.j2`).
+    firestore_values: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -401,6 +403,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             lag: h.contains("lag"),
             documents: h.contains("documents"),
             money: h.contains("money"),
+            firestore_values: h.contains("firestore_values"),
         }
     }
 }
@@ -953,6 +956,15 @@ impl Gen<'_> {
         if let Some(cells) = &action.cells {
             self.helpers.insert("cells");
             call = answers::named_cells(action, cells, call);
+        }
+        if let Some(at) = &action.firestore_values {
+            self.helpers.insert("firestore_values");
+            call = expr::name(&format!(
+                "_firestore_records({}, {}, {})",
+                call.as_str(),
+                py_str(action.records.as_deref().unwrap_or_default()),
+                py_str(at)
+            ));
         }
         let detail = match &action.detail {
             Some(d) => self.side_call(tool, d, "record", &consts)?,

@@ -636,3 +636,32 @@ assert calls[0]["personalizations"][0]["to"][0]["email"] == "laura@example.com",
 "#,
     );
 }
+
+#[test]
+fn firestore_documents_reach_later_steps_as_plain_values() {
+    // R7-5: Document.fields holds typed Values
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(
+            &engine,
+            None,
+            &[("firebase", "list_documents"), ("sendgrid", "send_email")],
+        ),
+    );
+    run(
+        &g,
+        r#"
+answer = {"documents": [{"name": "projects/p/databases/(default)/documents/users/u1",
+    "fields": {"email": {"stringValue": "ada@example.com"}, "visits": {"integerValue": "3"},
+               "tags": {"arrayValue": {"values": [{"stringValue": "vip"}]}},
+               "address": {"mapValue": {"fields": {"city": {"stringValue": "London"}}}}, "note": {"nullValue": None}},
+    "createTime": "2026-12-07T00:00:00Z", "updateTime": "2026-12-07T00:00:00Z"}]}
+module._http = lambda method, url, headers=None, payload=None, **kwargs: {"access_token": "t", "expires_in": 3600} if "token" in url else (answer if method == "GET" else calls.append(payload) or {})
+records = module.step_1_firebase_list_documents([{}])
+assert records[0]["fields"] == {"email": "ada@example.com", "visits": 3, "tags": ["vip"], "address": {"city": "London"}, "note": None}, records
+module.step_2_sendgrid_send_email(records)
+assert calls[0]["personalizations"][0]["to"][0]["email"] == "ada@example.com", calls
+"#,
+    );
+}
