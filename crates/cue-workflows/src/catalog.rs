@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::WorkflowError;
 use crate::text::words;
@@ -121,14 +121,6 @@ pub enum Api {
     Smtp,
     /// Mail read with `imaplib`.
     Imap,
-}
-
-/// A webhook's answer in the vendor's format.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WebhookAnswer {
-    pub content_type: String,
-    pub body: String,
 }
 
 /// A base URL used instead of `base_url` when a credential's value ends with `suffix`.
@@ -855,10 +847,6 @@ pub struct Webhook {
     /// not JSON text is left as it is.
     #[serde(default)]
     pub json_text: Vec<String>,
-    /// The answer the vendor requires to a delivery, instead of the function's JSON status
-    /// (Twilio: TwiML, `{"content_type": "text/xml", "body": "<Response/>"}`).
-    #[serde(default)]
-    pub answer: Option<WebhookAnswer>,
     #[serde(default)]
     pub reference: Option<Reference>,
 }
@@ -1767,7 +1755,6 @@ impl Catalog {
                     handshake: None,
                     ack_within_seconds: None,
                     json_text: Vec::new(),
-                    answer: None,
                     reference: None,
                 };
                 let why = format!(

@@ -31,8 +31,6 @@ pub(crate) struct Webhook {
     uploads: bool,
     /// The list of the delivery's fields holding JSON text, parsed once it is verified.
     json_text: Option<Code>,
-    /// The answer the vendor requires to a delivery (Twilio's TwiML).
-    answer: Option<crate::catalog::WebhookAnswer>,
 }
 
 /// How a delivery is checked.
@@ -308,7 +306,6 @@ impl Webhook {
                 let paths: Vec<Code> = w.json_text.iter().map(|p| Code::literal(p)).collect();
                 expr::name(&format!("[{}]", expr::join(&paths)))
             }),
-            answer: w.answer.clone(),
         })
     }
 

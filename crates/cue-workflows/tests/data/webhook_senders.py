@@ -303,16 +303,7 @@ def prepare(module, verdict="SUCCESS"):
             return {}
         return real_http(method, url, **kwargs)
     module._http = fake_http
-    real_run = module.run_workflow
-
-    def counted_run(items):
-        RUNS.append(items)
-        return real_run(items)
-    module.run_workflow = counted_run
     return deferred, calls
-
-
-RUNS = []
 
 
 secrets = {name: "s3cr3t-%s-%d" % (name.lower(), i) for i, name in enumerate(SPEC["secrets"])}
@@ -322,20 +313,9 @@ if TOOL == "chargebee":
     secrets["CHARGEBEE_WEBHOOK_BASIC_AUTH"] = base64.b64encode(b"user:pass").decode()
 module = load(secrets)
 deferred, calls = prepare(module)
-def status_of(answer):
-    """The handler's own status, or None when the vendor requires its own answer format
-    (Twilio's TwiML): what ran is then seen in the calls made."""
-    if answer.get("headers", {}).get("Content-Type", "application/json") != "application/json":
-        return None
-    return json.loads(answer["body"]).get("status")
-
-
 answer = deliver(module, secrets)
 assert answer["statusCode"] == 200, ("a genuine delivery is accepted", answer)
-if status_of(answer) is None:
-    assert RUNS or deferred, ("the trigger's event runs", answer)
-else:
-    assert status_of(answer) != "skipped", ("the trigger's event runs", answer)
+assert json.loads(answer["body"]).get("status") != "skipped", ("the trigger's event runs", answer)
 if SPEC["form"]:
     # a form delivery may come as multipart/form-data (Jotform posts its fields so): the handler
     # reads the same fields from it as from the urlencoded form
@@ -352,13 +332,9 @@ if SPEC["form"]:
                                                 {"token": secrets[URL_SECRET[TOOL]]}), Context())
         assert multipart["statusCode"] == 200, ("a multipart delivery is accepted", multipart)
 if SPEC.get("matches"):
-    before = len(RUNS)
     other = deliver(module, secrets, event_value="another.event")
     assert other["statusCode"] == 200, other
-    if status_of(other) is None:
-        assert len(RUNS) == before, ("another event is answered, not run", other)
-    else:
-        assert status_of(other) == "skipped", ("another event is answered, not run", other)
+    assert json.loads(other["body"]).get("status") == "skipped", ("another event is answered, not run", other)
 if hasattr(module, "_defer"):
     assert deferred and deferred[0], ("the workflow runs after the answer", deferred)
     summary = module.lambda_handler({"cue_deferred": deferred[0]}, Context())
