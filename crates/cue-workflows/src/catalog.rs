@@ -284,11 +284,6 @@ pub struct Action {
     /// Request fields that take amounts of money, and in which unit.
     #[serde(default)]
     pub money: Vec<MoneyParam>,
-    /// How long the vendor may take to answer (a model writing its whole reply before the
-    /// first byte): the socket waits this long instead of `HTTP_TIMEOUT_SECONDS`, and a call
-    /// that timed out is not sent again (the vendor may still be working on it, and bills it).
-    #[serde(default)]
-    pub timeout_seconds: Option<u32>,
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -1446,13 +1441,6 @@ impl Catalog {
                 }
             }
             for a in &t.actions {
-                // the function runs 60 seconds
-                if a.timeout_seconds.is_some_and(|t| !(1..=55).contains(&t)) {
-                    return bad(format!(
-                        "{}.{}: timeout_seconds must be 1 to 55",
-                        t.id, a.id
-                    ));
-                }
                 // an amount's unit is declared where the request has a value to convert
                 for m in &a.money {
                     let at = a.body.as_ref().and_then(|b| {

@@ -1102,9 +1102,6 @@ impl Gen<'_> {
                         &expr::name(&format!("[{}]", expr::join(&fields))),
                     ));
                 }
-                if let Some(t) = action.timeout_seconds {
-                    args.push(expr::keyword("timeout", &expr::name(&t.to_string())));
-                }
                 expr::call(&expr::name("_http"), &args)
             }
             Api::Boto3 { .. } | Api::Redis | Api::Mongodb => {
