@@ -272,6 +272,18 @@ pub struct Action {
     /// stated in the plan's assumptions.
     #[serde(default)]
     pub caveat: Option<String>,
+    /// How long one call may take to answer, in seconds, when the vendor answers only once the
+    /// work is done (a model's whole generation, a statement Snowflake runs up to 45 s before
+    /// answering): the call waits that long instead of the generated code's short socket
+    /// timeout, and a call that timed out is not sent again (each attempt is billed or runs
+    /// the work again). At most 55, inside the function's 60 s.
+    #[serde(default)]
+    pub timeout_seconds: Option<u32>,
+    /// Why the action cannot work as the catalog can describe it (Evernote's notes are
+    /// created through a binary Thrift call): the planner never plans it and the plan's
+    /// assumptions say why the step was left out. The entry's reference is then unverified.
+    #[serde(default)]
+    pub unusable: Option<String>,
     /// The longest value the vendor accepts in a request field (Jira's 255-character summary):
     /// the generated code cuts a longer value, with a marker, instead of sending what the
     /// vendor refuses, and the plan's assumptions say so.
@@ -842,8 +854,21 @@ pub struct Webhook {
     /// not JSON text is left as it is.
     #[serde(default)]
     pub json_text: Vec<String>,
+    /// What the vendor wants as the body of a 200 answer to a delivery, when it reads it
+    /// (Twilio's incoming messages and calls: TwiML, `<Response/>` as `text/xml`); without it the
+    /// handler answers JSON, which most vendors ignore.
+    #[serde(default)]
+    pub answer: Option<WebhookAnswer>,
     #[serde(default)]
     pub reference: Option<Reference>,
+}
+
+/// The fixed answer to a delivery a vendor reads ([`Webhook::answer`]).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookAnswer {
+    pub content_type: String,
+    pub body: String,
 }
 
 /// How a webhook body is encoded.
@@ -1479,6 +1504,29 @@ impl Catalog {
                     ));
                 }
             }
+            // a handshake answers in its own format, which a fixed answer would replace
+            if t.webhook
+                .as_ref()
+                .is_some_and(|w| w.answer.is_some() && w.handshake.is_some())
+            {
+                return bad(format!("{}: a webhook answer and a handshake", t.id));
+            }
+            for a in &t.actions {
+                // a long call still answers inside the function's 60 s
+                if a.timeout_seconds.is_some_and(|s| s == 0 || s > 55) {
+                    return bad(format!(
+                        "{}.{}: timeout_seconds is 1 to 55 (the function runs 60 s)",
+                        t.id, a.id
+                    ));
+                }
+                // an action that cannot work says so to the user: never a verified entry
+                if a.unusable.is_some() && a.reference.as_ref().is_none_or(|r| r.verified) {
+                    return bad(format!(
+                        "{}.{} is unusable, so its reference is unverified",
+                        t.id, a.id
+                    ));
+                }
+            }
             // conditions and data references resolve against these (docs/workflows.md)
             for a in t.actions.iter().filter(|a| a.role == Role::Read) {
                 if a.fields.is_empty() && a.own_fields.is_none() {
@@ -1743,6 +1791,7 @@ impl Catalog {
                     handshake: None,
                     ack_within_seconds: None,
                     json_text: Vec::new(),
+                    answer: None,
                     reference: None,
                 };
                 let why = format!(

@@ -36,6 +36,11 @@ pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
                 format!("The trigger \"{}\" ({})", e.label, tool.name),
                 e.reference.as_ref(),
             );
+            // a poll makes its action's call: what the user must know about it holds too
+            // (Magento's standalone Bearer token setting)
+            if let Some(a) = e.poll.as_deref().and_then(|id| tool.action(id)) {
+                notes.extend(a.caveat.iter().cloned());
+            }
         }
     }
     if t.delivery == Delivery::Http
@@ -58,6 +63,13 @@ pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
                 a.reference.as_ref(),
             );
             notes.extend(a.caveat.iter().cloned());
+            // a stored plan may carry a step the catalog now knows cannot work
+            notes.extend(a.unusable.as_ref().map(|why| {
+                format!(
+                    "The step \"{}\" ({}) cannot work as generated: {why}. Replace it with another app.",
+                    a.label, tool.name
+                )
+            }));
             notes.extend(a.lag_minutes.map(|m| {
                 format!(
                     "The step \"{}\" ({}) reads a window that ends {} ago: {} lists what happened up to that late, so each run reads what is complete and nothing falls between two runs.",

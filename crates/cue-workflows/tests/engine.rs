@@ -604,10 +604,20 @@ fn bundle_holds_consistent_files() {
         .read_to_string(&mut reqs)
         .unwrap();
     assert!(reqs.contains("pg8000=="), "{reqs}");
-    // the SQL is parameterised
+    // the SQL is parameterised; the table is the setting, checked as an identifier when it
+    // runs, whose default is the table the prompt named
+    assert!(
+        g.code.contains(
+            "\"INSERT INTO \" + _sql_name(POSTGRES_TABLE) + \" (payload) VALUES (:payload)\""
+        ),
+        "{}",
+        g.code
+    );
     assert!(
         g.code
-            .contains("INSERT INTO staging_imports (payload) VALUES (:payload)")
+            .contains("POSTGRES_TABLE = os.environ.get(\"POSTGRES_TABLE\", \"staging_imports\")"),
+        "{}",
+        g.code
     );
 }
 
@@ -1302,5 +1312,71 @@ fn metric_writes_are_held_to_the_workflow_namespace() {
     assert!(
         g.code.contains("CueWorkflow"),
         "the code writes another namespace"
+    );
+}
+
+/// Review 8: an action the catalog knows cannot work is never planned, and the user learns why
+/// (R8-2); naming a feed's URL adds no second read of the feed after its poll (R8-5); a failure
+/// is the failure event (R8-8); a poll's caveat reaches the plan (R8-4).
+#[test]
+fn review_8_planner_faults_stay_fixed() {
+    let engine = engine();
+    let plan = |prompt: &str| engine.plan(&GenerateRequest::text(prompt));
+    match plan("When a Stripe payment succeeds, create an Evernote note") {
+        Ok(p) => {
+            assert!(p.steps.iter().all(|s| s.tool != "evernote"), "{p:?}");
+            assert!(p.assumptions.iter().any(|a| a.contains("Thrift")), "{p:?}");
+        }
+        Err(e) => assert!(e.to_string().contains("Thrift"), "{e}"),
+    }
+    let p = plan(
+        "When a new item is published in the RSS feed https://blog.acme.org/rss, post it to Slack",
+    )
+    .unwrap();
+    assert_eq!(p.trigger.tool.as_deref(), Some("rss"), "{p:?}");
+    let reads = p.steps.iter().filter(|s| s.tool == "rss").count();
+    assert_eq!(reads, 1, "{:?}", p.steps);
+    for prompt in [
+        "When a Stripe payment fails, post it to Slack",
+        "When a Stripe charge fails, post it to Slack",
+        "When a payment fails in Stripe, post it to Slack",
+    ] {
+        let p = plan(prompt).unwrap();
+        assert_eq!(
+            p.trigger.event.as_deref(),
+            Some("payment_failed"),
+            "{prompt}"
+        );
+    }
+    // "publish" publishes; otherwise a draft, said in the assumptions (R8-9)
+    let p =
+        plan("When a new row is added to my Google Sheet, publish a WordPress post with its text")
+            .unwrap();
+    let post = p.steps.iter().find(|s| s.tool == "wordpress").unwrap();
+    assert_eq!(
+        post.params.get("status").map(String::as_str),
+        Some("publish"),
+        "{p:?}"
+    );
+    let p =
+        plan("When a new row is added to my Google Sheet, draft a WordPress post with its text")
+            .unwrap();
+    let post = p.steps.iter().find(|s| s.tool == "wordpress").unwrap();
+    assert_eq!(
+        post.params.get("status").map(String::as_str),
+        Some("draft"),
+        "{p:?}"
+    );
+    let g = engine
+        .generate(&GenerateRequest::text(
+            "When a new order comes in on Magento, post it to Slack",
+        ))
+        .unwrap();
+    assert!(
+        g.assumptions
+            .iter()
+            .any(|a| a.contains("standalone Bearer")),
+        "{:?}",
+        g.assumptions
     );
 }

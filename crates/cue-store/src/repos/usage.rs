@@ -33,21 +33,29 @@ pub(crate) fn apply(
     change: UsageChange,
     quota: StorageQuota,
 ) -> Result<Result<(), QuotaExceeded>, DbError> {
-    if try_apply(conn, owner, change, quota)? {
-        return Ok(Ok(()));
-    }
-    let current = match read(conn, owner)? {
-        Some(current) => current,
-        None => {
-            // Only users created after the migration, before their first save, have no row.
-            rebuild(conn, owner)?;
-            if try_apply(conn, owner, change, quota)? {
-                return Ok(Ok(()));
-            }
-            read(conn, owner)?.ok_or_else(|| DbError::internal("workflow usage row missing"))?
+    // The conditional UPDATE can change nothing for a reason that is gone by the time the row
+    // is read: on PostgreSQL a concurrent first save's row is invisible to the UPDATE until it
+    // commits, then visible to the read. So a refusal is reported only when the row read back
+    // is over the quota; otherwise the UPDATE runs again. Each retry follows a commit by
+    // another writer of the same owner, so a few rounds always settle.
+    const ROUNDS: usize = 4;
+    for _ in 0..ROUNDS {
+        if try_apply(conn, owner, change, quota)? {
+            return Ok(Ok(()));
         }
-    };
-    Ok(Err(exceeded(current, change, quota)))
+        match read(conn, owner)? {
+            // Only users created after the migration, before their first save, have no row.
+            None => rebuild(conn, owner)?,
+            Some(current) => {
+                if let Some(over) = exceeded(current, change, quota) {
+                    return Ok(Err(over));
+                }
+            }
+        }
+    }
+    Err(DbError::internal(
+        "workflow usage kept changing under a save; try again",
+    ))
 }
 
 /// The one conditional `UPDATE`; `false` when it changed nothing (over the quota, or no row).
@@ -80,19 +88,28 @@ fn try_apply(
     Ok(updated > 0)
 }
 
-/// Which limit a refused change would have passed.
-fn exceeded(current: (i64, i64), change: UsageChange, quota: StorageQuota) -> QuotaExceeded {
-    let (workflows, _) = current;
+/// Which limit `change` would pass from `current` (workflows, bytes), if any. The workflow
+/// count is named first when both would.
+fn exceeded(
+    current: (i64, i64),
+    change: UsageChange,
+    quota: StorageQuota,
+) -> Option<QuotaExceeded> {
+    let (workflows, bytes) = current;
     if change.workflows > 0
         && workflows.saturating_add(change.workflows) > i64::from(quota.max_workflows)
     {
-        QuotaExceeded::Workflows {
+        Some(QuotaExceeded::Workflows {
             max: quota.max_workflows,
-        }
-    } else {
-        QuotaExceeded::StoredBytes {
+        })
+    } else if change.bytes > 0
+        && bytes.saturating_add(change.bytes) > to_i64(quota.max_stored_bytes)
+    {
+        Some(QuotaExceeded::StoredBytes {
             max: quota.max_stored_bytes,
-        }
+        })
+    } else {
+        None
     }
 }
 

@@ -316,6 +316,13 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
                 }
             ));
         };
+        // an action the catalog knows cannot work is never planned (Evernote's Thrift notes)
+        if let Some(why) = &action.unusable {
+            return Err(format!(
+                "step {n}: {}.{} cannot be used ({why}); plan another tool for it",
+                tool.id, action.id
+            ));
+        }
         let mut params = action.params.clone();
         for (k, v) in s.params {
             if !action.params.contains_key(&k) {
@@ -614,6 +621,18 @@ mod tests {
         let ids: Vec<&str> = p.tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["github", "slack"]);
         assert!(p.placeholders().contains(&"SLACK_BOT_TOKEN".to_owned()));
+    }
+
+    #[test]
+    fn an_unusable_action_is_refused_with_its_reason() {
+        let err = plan(
+            r#"{"name":"x","trigger":{"kind":"manual"},
+               "steps":[{"tool":"evernote","action":"create_note"}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.contains("Thrift"), "{err}");
+        let listing = crate::llm::prompt::catalog_listing(&Catalog::builtin().unwrap());
+        assert!(!listing.contains("create_note"), "{listing}");
     }
 
     #[test]

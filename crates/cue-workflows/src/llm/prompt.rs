@@ -162,6 +162,8 @@ pub fn catalog_listing(catalog: &Catalog) -> String {
         let actions: Vec<String> = t
             .actions
             .iter()
+            // an action known not to work is not offered to the model either
+            .filter(|a| a.unusable.is_none())
             .map(|a| {
                 let params: Vec<&str> = a.params.keys().map(String::as_str).collect();
                 format!("{}({})", a.id, params.join(", "))

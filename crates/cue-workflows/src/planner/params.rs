@@ -154,6 +154,21 @@ pub(super) fn extract_params(
                     .find(|w| w.starts_with("https://") || w.starts_with("http://"))
                     .map(str::to_owned);
             }
+            // a post created as a draft unless the clause asks to publish it (WordPress)
+            "status" if default == "draft" => {
+                let says = |w: &str| {
+                    clause
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|x| x.eq_ignore_ascii_case(w))
+                };
+                if ["publish", "publishes", "published", "publicly", "live"]
+                    .iter()
+                    .any(|w| says(w))
+                    && !says("draft")
+                {
+                    value = Some("publish".to_owned());
+                }
+            }
             "to" | "recipient" | "email" => {
                 value = clause
                     .split(|c: char| {

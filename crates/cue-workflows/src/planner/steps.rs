@@ -91,14 +91,18 @@ fn need_tool<'c>(
     };
     let action_of = |i: usize| {
         let tool = catalog.tool_at(i);
-        tool.action(&n.action).or_else(|| {
-            // an alternative that names the same operation differently (Bedrock's converse)
-            let role = catalog
-                .tool(&n.default)
-                .and_then(|d| d.action(&n.action))
-                .map(|a| a.role)?;
-            tool.actions.iter().find(|a| a.role == role)
-        })
+        tool.action(&n.action)
+            .filter(|a| a.unusable.is_none())
+            .or_else(|| {
+                // an alternative that names the same operation differently (Bedrock's converse)
+                let role = catalog
+                    .tool(&n.default)
+                    .and_then(|d| d.action(&n.action))
+                    .map(|a| a.role)?;
+                tool.actions
+                    .iter()
+                    .find(|a| a.role == role && a.unusable.is_none())
+            })
     };
     let mut candidates: Vec<usize> = std::iter::once(&n.default)
         .chain(&n.alternatives)
@@ -286,6 +290,24 @@ pub(super) fn drafts(
         let words = clause_words(m.clause);
         let prefer_read = source_first && drafts.is_empty();
         if let Some(a) = pick_action(tool, &words, prefer_read) {
+            // the trigger's own poll already reads this (a feed's URL names the tool again)
+            if poll_step
+                .as_ref()
+                .is_some_and(|p| p.tool == m.tool && p.action == a.id)
+            {
+                continue;
+            }
+            // an action the catalog knows cannot work is never planned, and the user is told
+            if let Some(why) = &a.unusable {
+                let line = format!(
+                    "{}'s step \"{}\" was left out: it cannot work as Cue can call it ({why}).",
+                    tool.name, a.label
+                );
+                if !assumptions.contains(&line) {
+                    assumptions.push(line);
+                }
+                continue;
+            }
             drafts.push(Draft {
                 tool: m.tool,
                 action: a.id.clone(),
@@ -435,9 +457,14 @@ pub(super) fn drafts(
     if let Some(p) = poll_step {
         drafts.insert(0, p);
     }
+    // a step left out because it cannot work is the reason when nothing is left
+    let left_out = assumptions
+        .iter()
+        .find(|a| a.contains("was left out: it cannot work"))
+        .map(|a| format!("{a} Name another app for it."));
     if drafts.is_empty() && trigger_tool.is_none() {
         return Err(WorkflowError::NotUnderstood {
-            hint: "name what should happen and with which apps, e.g. \"every Monday at 9am post the open GitHub issues to #dev in Slack\"".to_owned(),
+            hint: left_out.unwrap_or_else(|| "name what should happen and with which apps, e.g. \"every Monday at 9am post the open GitHub issues to #dev in Slack\"".to_owned()),
         });
     }
     if drafts.is_empty()
@@ -456,7 +483,7 @@ pub(super) fn drafts(
     if drafts.is_empty() {
         // an event with nothing to do: log it somewhere sensible is guessing; ask instead
         return Err(WorkflowError::NotUnderstood {
-            hint: "say what should happen after the event, e.g. \"... then post it to #alerts in Slack\"".to_owned(),
+            hint: left_out.unwrap_or_else(|| "say what should happen after the event, e.g. \"... then post it to #alerts in Slack\"".to_owned()),
         });
     }
 

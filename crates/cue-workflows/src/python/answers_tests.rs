@@ -186,7 +186,7 @@ fn snowflake_rows_of_plain_cells_are_named_by_the_row_type() {
     run(
         &g,
         r#"
-answer = {"resultSetMetaData": {"rowType": [{"name": "ID"}, {"name": ""}]},
+answer = {"code": "090001", "resultSetMetaData": {"rowType": [{"name": "ID"}, {"name": ""}]},
           "data": [["1", "a", "extra"], ["2", None]]}
 module._http = lambda method, url, **kwargs: answer
 records = module.step_1_snowflake_execute([])

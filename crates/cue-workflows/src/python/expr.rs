@@ -259,7 +259,15 @@ impl<'a> Ctx<'a> {
     ) -> Result<Code, WorkflowError> {
         let mut items = Vec::new();
         for (k, v) in entries {
-            items.push(entry(k, &self.value(v)?));
+            let value = self.value(v)?;
+            // a key that is a parameter is the setting's value (the SharePoint column the user
+            // names for the full text)
+            match k.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
+                Some(n) if self.consts.contains_key(n) => {
+                    items.push(Code(format!("{}: {}", self.param(k, n)?, value.0)));
+                }
+                _ => items.push(entry(k, &value)),
+            }
         }
         Ok(dict(&items))
     }

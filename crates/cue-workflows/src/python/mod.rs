@@ -22,6 +22,8 @@ mod expr;
 mod polling_tests;
 #[cfg(test)]
 mod review6_tests;
+#[cfg(test)]
+mod review8_tests;
 mod signed_token;
 #[cfg(test)]
 pub(crate) mod test_plans;
@@ -1102,6 +1104,10 @@ impl Gen<'_> {
                         &expr::name(&format!("[{}]", expr::join(&fields))),
                     ));
                 }
+                if let Some(s) = action.timeout_seconds {
+                    // a call that answers once its work is done waits that long, sent once
+                    args.push(expr::keyword("timeout", &expr::name(&s.to_string())));
+                }
                 expr::call(&expr::name("_http"), &args)
             }
             Api::Boto3 { .. } | Api::Redis | Api::Mongodb => {
@@ -1152,10 +1158,13 @@ impl Gen<'_> {
                 self.helpers.insert("sql");
                 self.helpers.insert(connect);
                 self.imports.insert(module);
-                let sql = sql_statement(action, step);
+                let sql = sql_statement(action, step, ctx.consts);
+                if sql.as_str().contains("_sql_name(") {
+                    self.imports.insert("re");
+                }
                 let params = ctx.dict(action.kwargs.iter())?;
                 let connect = expr::name(&format!("_{connect}_connect"));
-                expr::call(&expr::name("_sql"), &[connect, Code::literal(&sql), params])
+                expr::call(&expr::name("_sql"), &[connect, sql, params])
             }
             Api::Smtp => {
                 self.helpers.insert("smtp");
@@ -1646,23 +1655,40 @@ fn auth_value(v: AuthValue<'_>) -> Code {
     }
 }
 
-/// The action's SQL with the identifiers the prompt named (a table) put in; a name that is not
-/// a plain identifier is replaced by the action's default. Values are bound parameters.
-fn sql_statement(action: &Action, step: &Step) -> String {
+/// The action's SQL with its identifiers (a table) put in: the step's setting when it has one
+/// (`POSTGRES_TABLE`, checked as a plain identifier when the statement runs, so changing the
+/// setting changes the table), else the name the prompt gave (a name that is not a plain
+/// identifier is replaced by the action's default). Values are bound parameters.
+fn sql_statement(
+    action: &Action,
+    step: &Step,
+    consts: &std::collections::BTreeMap<String, String>,
+) -> Code {
     let template = action.sql.as_deref().unwrap_or_default();
+    let mut parts: Vec<String> = Vec::new();
     let mut sql = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(i) = rest.find('{') {
         let Some(j) = rest[i..].find('}') else { break };
         sql.push_str(&rest[..i]);
         let key = &rest[i + 1..i + j];
-        let named = step.params.get(key).map(String::as_str).unwrap_or("");
-        let id = sql_ident(named)
-            .or_else(|| action.params.get(key).map(String::as_str))
-            .unwrap_or("records");
-        sql.push_str(id);
+        if let Some(setting) = consts.get(key) {
+            parts.push(Code::literal(&std::mem::take(&mut sql)).as_str().to_owned());
+            parts.push(format!("_sql_name({setting})"));
+        } else {
+            let named = step.params.get(key).map(String::as_str).unwrap_or("");
+            let id = sql_ident(named)
+                .or_else(|| action.params.get(key).map(String::as_str))
+                .unwrap_or("records");
+            sql.push_str(id);
+        }
         rest = &rest[i + j + 1..];
     }
     sql.push_str(rest);
-    sql
+    if parts.is_empty() {
+        return Code::literal(&sql);
+    }
+    parts.push(Code::literal(&sql).as_str().to_owned());
+    parts.retain(|p| p != "\"\"");
+    expr::name(&parts.join(" + "))
 }

@@ -31,6 +31,8 @@ pub(crate) struct Webhook {
     uploads: bool,
     /// The list of the delivery's fields holding JSON text, parsed once it is verified.
     json_text: Option<Code>,
+    /// The body of every 200 answer to a delivery, when the vendor reads it (Twilio's TwiML).
+    answer: Option<crate::catalog::WebhookAnswer>,
 }
 
 /// How a delivery is checked.
@@ -306,6 +308,7 @@ impl Webhook {
                 let paths: Vec<Code> = w.json_text.iter().map(|p| Code::literal(p)).collect();
                 expr::name(&format!("[{}]", expr::join(&paths)))
             }),
+            answer: w.answer.clone(),
         })
     }
 

@@ -311,11 +311,18 @@ if TOOL == "wix":
     secrets["WIX_WEBHOOK_PUBLIC_KEY"] = WIX_PUBLIC
 if TOOL == "chargebee":
     secrets["CHARGEBEE_WEBHOOK_BASIC_AUTH"] = base64.b64encode(b"user:pass").decode()
+def body_of(answer):
+    """An answer's JSON body; a vendor's fixed answer (Twilio's TwiML) is kept as text."""
+    if answer.get("headers", {}).get("Content-Type", "application/json") == "application/json":
+        return json.loads(answer["body"])
+    return {"answer": answer["body"]}
+
+
 module = load(secrets)
 deferred, calls = prepare(module)
 answer = deliver(module, secrets)
 assert answer["statusCode"] == 200, ("a genuine delivery is accepted", answer)
-assert json.loads(answer["body"]).get("status") != "skipped", ("the trigger's event runs", answer)
+assert body_of(answer).get("status") != "skipped", ("the trigger's event runs", answer)
 if SPEC["form"]:
     # a form delivery may come as multipart/form-data (Jotform posts its fields so): the handler
     # reads the same fields from it as from the urlencoded form
@@ -334,7 +341,7 @@ if SPEC["form"]:
 if SPEC.get("matches"):
     other = deliver(module, secrets, event_value="another.event")
     assert other["statusCode"] == 200, other
-    assert json.loads(other["body"]).get("status") == "skipped", ("another event is answered, not run", other)
+    assert body_of(other).get("status") == "skipped" or "answer" in body_of(other), ("another event is answered, not run", other)
 if hasattr(module, "_defer"):
     assert deferred and deferred[0], ("the workflow runs after the answer", deferred)
     summary = module.lambda_handler({"cue_deferred": deferred[0]}, Context())

@@ -105,22 +105,59 @@ pub(in crate::planner) fn eventless_source(catalog: &Catalog, tool: usize) -> Op
     })
 }
 
-/// The event of `tool` whose words the trigger clause uses most (the first on a tie); an event
+/// A word without its inflection (`fails`, `failed`, `failing`, `failure` → `fail`), so an
+/// event word matches the clause's form of it.
+fn stem(w: &str) -> &str {
+    let cut = ["ing", "ure", "ed", "es", "s"]
+        .iter()
+        .find_map(|x| w.strip_suffix(x).filter(|r| r.len() >= 3))
+        .unwrap_or(w);
+    cut.strip_suffix('e')
+        .filter(|r| r.len() >= 3)
+        .unwrap_or(cut)
+}
+
+/// Stems of the words that say something went wrong: when the trigger clause uses one, an
+/// event whose words say so too is the one meant ("a payment fails" is not the payment
+/// succeeding, though both are about payments).
+const FAILURE: &[&str] = &["fail", "declin", "bounc", "reject", "refus", "error"];
+
+/// The event of `tool` whose words the trigger clause uses most (a failure word in any
+/// inflection), an event
+/// saying something failed first when the clause says so; on a tie the one whose label names
+/// what the clause names ("a GitHub issue opened" is the issue event), then the first. An event
 /// that is the trigger [only when named](Event::only_when_named) needs one of its words.
 pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Option<&'t Event> {
     let words: Vec<&str> = trigger.iter().map(|t| t.w.as_str()).collect();
-    let mut best: Option<(&Event, usize)> = None;
+    let stems: Vec<&str> = words.iter().map(|w| stem(w)).collect();
+    // event words are curated forms ("logs", not "log"), so only a failure word matches in
+    // any inflection
+    let uses =
+        |w: &str| words.contains(&w) || (FAILURE.contains(&stem(w)) && stems.contains(&stem(w)));
+    let says_failed = stems.iter().any(|s| FAILURE.contains(s));
+    let mut best: Option<(&Event, (usize, usize, usize))> = None;
     for e in &tool.events {
-        let score = e
-            .words
-            .iter()
-            .filter(|p| p.split(' ').all(|w| words.contains(&w)))
-            .count();
+        let score = e.words.iter().filter(|p| p.split(' ').all(&uses)).count();
         if e.only_when_named && score == 0 {
             continue;
         }
-        if best.is_none_or(|(_, s)| score > s) {
-            best = Some((e, score));
+        let failed = usize::from(
+            says_failed
+                && e.words
+                    .iter()
+                    .any(|w| FAILURE.contains(&stem(w)) && uses(w)),
+        );
+        let label = e
+            .label
+            .split(' ')
+            .filter(|w| {
+                let w = w.to_lowercase();
+                w.len() > 2 && uses(&w)
+            })
+            .count();
+        let key = (failed, score, label);
+        if best.is_none_or(|(_, k)| key > k) {
+            best = Some((e, key));
         }
     }
     best.map(|(e, _)| e)
@@ -158,6 +195,11 @@ mod tests {
             ),
             ("a new stripe customer", "customer_created"),
             ("a subscription is cancelled in stripe", "subscription"),
+            // the failure is the event, in any inflection, though the noun is the other's
+            ("when a stripe payment fails", "payment_failed"),
+            ("when a payment failed in stripe", "payment_failed"),
+            ("when a stripe charge fails", "payment_failed"),
+            ("when a stripe payment succeeds", "payment_succeeded"),
             // no event word: the first event
             ("something happens in stripe", "payment_succeeded"),
         ];
@@ -165,6 +207,16 @@ mod tests {
             let event = event_of(stripe, &tokenize(text)).unwrap();
             assert_eq!(event.id, want, "{text}");
         }
+    }
+
+    #[test]
+    fn on_a_tie_the_event_whose_label_names_the_thing_wins() {
+        let catalog = Catalog::builtin().unwrap();
+        let github = catalog.tool("github").unwrap();
+        let event = event_of(github, &tokenize("when a github issue is opened")).unwrap();
+        assert_eq!(event.id, "issue");
+        let event = event_of(github, &tokenize("when a pull request is opened on github")).unwrap();
+        assert_eq!(event.id, "pull_request");
     }
 
     #[test]
