@@ -355,7 +355,17 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
             &x.token_url,
             Answer {
                 status: 200,
-                body: json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600}),
+                body: match &x.token_field {
+                    // a vendor session (Bluesky): its own field names, a refresh token too
+                    Some(field) => {
+                        let mut b = json!({field.as_str(): "dry-run-access-token", "expires_in": 3600});
+                        if let Some(r) = &x.refresh {
+                            b[r.token_field.as_str()] = json!("dry-run-refresh-token");
+                        }
+                        b
+                    }
+                    None => json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600}),
+                },
                 headers: BTreeMap::new(),
             },
             Vec::new(),
