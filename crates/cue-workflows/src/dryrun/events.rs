@@ -719,6 +719,11 @@ fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Valu
                     json!(format!("arn:aws:s3:::{bucket}")),
                 );
             }
+            // the notification is the record the handler hands on (a file's own fields),
+            // so the trigger's filter and conditions are made true on it
+            for c in trigger_conditions(plan) {
+                satisfy(record, c);
+            }
         }
     }
     batch
