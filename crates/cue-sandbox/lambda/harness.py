@@ -528,7 +528,7 @@ class CallRecorder:
 
 def install_stand_ins(simulator):
     """Stand-ins for the database and cache clients generated code uses, answering from the
-    simulator: pg8000.native, pymysql, redis, pymongo."""
+    simulator: pg8000.native, pymysql, redis, pymongo, imaplib, smtplib."""
 
     def sql_rows(dialect, statement, params):
         status, body = simulator.sql(dialect, statement, plain(params or {}))
@@ -615,7 +615,7 @@ def install_stand_ins(simulator):
     pymongo.MongoClient = mongo_client
     sys.modules.update({"pg8000": pg8000, "pg8000.native": native, "pymysql": pymysql,
                         "pymysql.cursors": cursors, "redis": redis, "pymongo": pymongo,
-                        "imaplib": imap_stand_in(simulator)})
+                        "imaplib": imap_stand_in(simulator), "smtplib": smtp_stand_in(simulator)})
 
 
 # the bytes of an attachment of a simulated mail (the simulator's sample file)
@@ -689,6 +689,97 @@ def imap_stand_in(simulator):
     imaplib.IMAP4_PORT, imaplib.IMAP4_SSL_PORT = real.IMAP4_PORT, real.IMAP4_SSL_PORT
     imaplib.IMAP4.error = real.IMAP4.error
     return imaplib
+
+
+def smtp_stand_in(simulator):
+    """An `smtplib` whose server is the simulator's: `send_message` (and `sendmail`) is the
+    recorded call (method `smtplib`, URL `smtp.send_message`, the message's From, To, Cc,
+    Subject, text body and attachment names), refused as smtplib refuses a message without
+    a recipient (`SMTPRecipientsRefused`). No socket is opened."""
+    import email
+    import email.policy
+    import email.utils
+    import smtplib as real
+
+    def fields_of(message, from_addr, to_addrs):
+        text, attachments = "", []
+        for part in message.walk():
+            if part.is_multipart():
+                continue
+            name = part.get_filename()
+            if name:
+                attachments.append(name)
+            elif not text and part.get_content_type().startswith("text/"):
+                payload = part.get_payload(decode=True) or b""
+                text = payload.decode(part.get_content_charset() or "utf-8", "replace")
+        if to_addrs is None:
+            headers = [str(h) for h in (message["To"], message["Cc"], message["Bcc"]) if h is not None]
+            to_addrs = [a for _, a in email.utils.getaddresses(headers) if a]
+        elif isinstance(to_addrs, str):
+            to_addrs = [to_addrs]
+        return {"from": str(from_addr or message["Sender"] or message["From"] or ""),
+                "to": ", ".join(str(a) for a in to_addrs), "subject": str(message["Subject"] or ""),
+                "body": text, "attachments": attachments}
+
+    class Server:
+        def __init__(self, host="", port=0, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def connect(self, *args, **kwargs):
+            return 220, b"dry-run SMTP ready"
+
+        def ehlo(self, *args, **kwargs):
+            return 250, b"dry-run"
+
+        helo = ehlo
+
+        def ehlo_or_helo_if_needed(self):
+            pass
+
+        def starttls(self, *args, **kwargs):
+            return 220, b"Ready to start TLS"
+
+        def login(self, user, password, *args, **kwargs):
+            return 235, b"Authentication succeeded"
+
+        def set_debuglevel(self, level):
+            pass
+
+        def noop(self):
+            return 250, b"OK"
+
+        def send_message(self, msg, from_addr=None, to_addrs=None, *args, **kwargs):
+            fields = fields_of(msg, from_addr, to_addrs)
+            if not fields["to"]:
+                raise real.SMTPRecipientsRefused({})
+            client_call(simulator, "smtplib", "smtp", "send_message", (), fields)
+            return {}
+
+        def sendmail(self, from_addr, to_addrs, msg, *args, **kwargs):
+            if isinstance(msg, str):
+                msg = msg.encode("utf-8")
+            message = email.message_from_bytes(msg, policy=email.policy.default)
+            return self.send_message(message, from_addr, to_addrs)
+
+        def quit(self):
+            return 221, b"Bye"
+
+        def close(self):
+            pass
+
+    smtplib = types.ModuleType("smtplib")
+    for name in dir(real):
+        value = getattr(real, name)
+        if isinstance(value, type) and issubclass(value, Exception) or name.endswith("_PORT") or name == "CRLF":
+            setattr(smtplib, name, value)
+    smtplib.SMTP = smtplib.SMTP_SSL = smtplib.LMTP = Server
+    return smtplib
 
 
 def sign(event, signing, env):

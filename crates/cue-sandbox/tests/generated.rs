@@ -86,6 +86,46 @@ async fn records_every_step_reads_let_every_step_run() {
     }
 }
 
+/// An uploaded file's record carries its S3 notification's fields (`s3.object.size`,
+/// `eventName`), so a filter on them can hold: the sample meets it and the step runs, and
+/// AWS's own example notification (1,024 bytes) does not pass a filter on larger files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filter_on_an_uploaded_files_notification_can_hold() {
+    let (engine, runner) = runner().await;
+    let prompt = "when a file is uploaded to the scans bucket and its size is over 5000 post it to #ops on slack";
+    let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+    let filter = g.plan.trigger.filter.as_ref();
+    assert_eq!(
+        filter.map(|f| f.field.as_str()),
+        Some("s3.object.size"),
+        "{:#?}",
+        g.plan.trigger
+    );
+    let run = runner
+        .run(&g.code, Some(&g.plan), DryRunRequest::default())
+        .await
+        .unwrap();
+    assert!(run.ok, "{run:#?}");
+    assert!(run.steps_called().contains("step_1"), "{run:#?}");
+
+    let catalog = engine.catalog();
+    let example = catalog.tool("aws_s3").unwrap().events[0]
+        .example
+        .as_ref()
+        .unwrap()
+        .body
+        .clone();
+    assert_eq!(example["Records"][0]["s3"]["object"]["size"], 1024);
+    let request = DryRunRequest {
+        event: Some(example),
+        ..DryRunRequest::default()
+    };
+    let run = runner.run(&g.code, Some(&g.plan), request).await.unwrap();
+    assert!(run.ok, "{run:#?}");
+    assert!(run.calls.is_empty(), "{run:#?}");
+    assert!(run.result.to_string().contains("skipped"), "{run:#?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_workflows_of_the_tuning_set_dry_run_ok() {
     let (engine, runner) = runner().await;

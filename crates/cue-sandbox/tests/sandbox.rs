@@ -820,6 +820,46 @@ async fn an_imap_mailbox_is_served_without_a_socket() {
     assert_eq!(out.calls[0].status, 404);
 }
 
+/// Mail sent through SMTP is served by the harness's `smtplib` (no socket): each message is
+/// the recorded call, with its recipient, subject and body; a message without a recipient is
+/// refused as smtplib refuses it.
+#[tokio::test]
+async fn mail_sent_through_smtp_is_recorded_without_a_socket() {
+    let (g, run) = generate_and_run(
+        "every monday at 9 send an email to team@example.com through our smtp server saying the weekly report is due",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    let sent = run
+        .calls
+        .iter()
+        .find(|c| c.method == "smtplib")
+        .unwrap_or_else(|| panic!("{:#?}", run.calls));
+    assert_eq!(
+        (
+            sent.url.as_str(),
+            sent.action.as_deref(),
+            sent.step.as_deref()
+        ),
+        ("smtp.send_message", Some("send_email"), Some("step_1"))
+    );
+    assert!(
+        sent.request["to"].as_str().is_some_and(|t| t.contains('@')),
+        "{sent:#?}"
+    );
+    assert!(
+        sent.request["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("weekly report")),
+        "{sent:#?}"
+    );
+
+    let code = "import smtplib\nfrom email.message import EmailMessage\n\ndef lambda_handler(event, context):\n    m = EmailMessage()\n    m['Subject'] = 'no one'\n    m.set_content('hello')\n    with smtplib.SMTP('smtp.example.com', 587) as s:\n        s.starttls()\n        s.login('a', 'b')\n        s.send_message(m)\n";
+    let out = sandbox().await.run(job(code)).await.unwrap();
+    assert_eq!(error_kind(&out), "SMTPRecipientsRefused", "{out:#?}");
+    assert!(out.calls.is_empty(), "{out:#?}");
+}
+
 /// A page where clients upload files (the function's own URL, a step sending a file): each
 /// uploaded file is an item and its bytes are sent; a JSON request naming no file is not
 /// pretended to be one.

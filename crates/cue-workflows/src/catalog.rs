@@ -102,6 +102,10 @@ pub enum Api {
         base_url: String,
         /// `bearer ENV`, `header Name ENV`, `basic USER PASS` (`=literal` allowed), `query name ENV`, `none`.
         auth: String,
+        /// Another base URL for keys of another kind, chosen by the function at run time from
+        /// the key itself (DeepL: keys ending in `:fx` belong to the Free API's host).
+        #[serde(default)]
+        base_url_by_key: Vec<KeyedBaseUrl>,
     },
     /// An AWS service called with boto3 (shipped with the Lambda runtime).
     Boto3 { service: String },
@@ -117,6 +121,15 @@ pub enum Api {
     Smtp,
     /// Mail read with `imaplib`.
     Imap,
+}
+
+/// A base URL used instead of `base_url` when a credential's value ends with `suffix`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyedBaseUrl {
+    pub credential: String,
+    pub suffix: String,
+    pub base_url: String,
 }
 
 /// A credential a tool needs; `env` is both the environment variable and the placeholder name.
@@ -239,6 +252,10 @@ pub struct Action {
     /// The records are rows of cells named elsewhere: how each becomes a record by column name.
     #[serde(default)]
     pub cells: Option<Cells>,
+    /// Where each record holds a map of Firestore typed Values (`fields`: `{"email":
+    /// {"stringValue": "a@example.com"}}`), turned into plain values when the records are read.
+    #[serde(default)]
+    pub firestore_values: Option<String>,
     /// A vendor cursor kept between runs (Plaid's `/transactions/sync`).
     #[serde(default)]
     pub sync: Option<SyncCursor>,
@@ -276,6 +293,9 @@ pub struct Action {
     /// text stays plain text (LinkedIn's "little" commentary).
     #[serde(default)]
     pub escape: Vec<Escape>,
+    /// Request fields that take amounts of money, and in which unit.
+    #[serde(default)]
+    pub money: Vec<MoneyParam>,
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -423,6 +443,47 @@ pub struct Field {
     /// with attachments, a file id): how the file's bytes are fetched before a step needs them.
     #[serde(default)]
     pub file: Option<FileRef>,
+    /// An amount of money: in which unit, and where the record's currency code is.
+    #[serde(default)]
+    pub money: Option<Money>,
+}
+
+/// How a vendor writes an amount of money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyUnit {
+    /// In the currency's smallest unit, an integer (Stripe: 1099 for 10.99 USD, 500 for 500 JPY).
+    Minor,
+    /// In the currency itself, a decimal (Xero's `UnitAmount` 10.99).
+    Major,
+}
+
+/// An amount field's unit (the catalog's `money` on a field).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    pub unit: MoneyUnit,
+    /// The field of the same record holding the ISO 4217 code (`currency`).
+    pub currency: String,
+    /// For minor units: currencies whose smallest unit is not a hundredth, by the number of
+    /// decimals the vendor uses for them (`{"0": ["JPY", …], "3": ["KWD", …]}`); two otherwise.
+    #[serde(default)]
+    pub exponents: BTreeMap<String, Vec<String>>,
+}
+
+/// A request field that takes an amount of money in `unit` (the catalog's `money` on an
+/// action): a record's amount written in the other unit is converted by its currency's
+/// exponent before it is sent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoneyParam {
+    /// Dotted path into `body` (`Invoices.0.LineItems.0.UnitAmount`).
+    pub path: String,
+    pub unit: MoneyUnit,
+    /// The vendor takes the amount as decimal text (`"10.99"`: PayPal, FreshBooks), written
+    /// with the currency's decimals.
+    #[serde(default)]
+    pub text: bool,
 }
 
 /// How to fetch the file a record refers to, with the tool's own authorization.
@@ -1047,6 +1108,12 @@ pub enum Handshake {
     Crc { param: String, secret: String },
     /// The vendor checks the URL with a plain `GET` that must answer 200 (Mailchimp).
     GetOk,
+    /// The vendor posts an unsigned test request when the webhook is saved and refuses to
+    /// save it unless the URL answers 200 (WooCommerce's `webhook_id=<id>` ping): a request
+    /// without the signature header whose whole body matches `body_pattern` (a Python regular
+    /// expression, matched in full) is answered 200 and runs nothing; any other unsigned
+    /// request is still refused.
+    UnsignedPing { body_pattern: String },
 }
 
 /// How the function turns long-lived credentials into a short-lived access token.
@@ -1073,6 +1140,13 @@ pub struct TokenExchange {
     /// next cold start does not spend a revoked one.
     #[serde(default)]
     pub rotates_refresh_token: bool,
+    /// Where the answer holds the access token (`access_token` unless said: Bluesky's
+    /// `accessJwt`).
+    #[serde(default)]
+    pub token_field: Option<String>,
+    /// Grant `session`: how the session is renewed without logging in again.
+    #[serde(default)]
+    pub refresh: Option<SessionRefresh>,
     #[serde(default)]
     pub reference: Option<Reference>,
 }
@@ -1096,6 +1170,21 @@ pub enum Grant {
     RefreshToken,
     /// Zoom Server-to-Server OAuth (`grant_type=account_credentials`).
     AccountCredentials,
+    /// A vendor login that is not OAuth (Bluesky's `com.atproto.server.createSession`): the
+    /// `params` are posted as JSON, the answer's `token_field` is the access token, which lives
+    /// until its JWT `exp` claim; with `refresh`, a later token is asked for with the refresh
+    /// token the last answer gave, and the login is repeated only when that fails.
+    Session,
+}
+
+/// How a session is renewed (the token exchange's `refresh`, grant `session`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRefresh {
+    /// Posted with `Authorization: Bearer <refresh token>` and no body.
+    pub url: String,
+    /// Where each answer holds the refresh token (`refreshJwt`).
+    pub token_field: String,
 }
 
 /// How an OAuth client authenticates to the token endpoint.
@@ -1176,6 +1265,8 @@ pub enum EventDelivery {
     Sqs,
     /// Kinesis batches.
     Kinesis,
+    /// A DynamoDB stream's batches of item changes (`Records[].dynamodb`, typed attribute maps).
+    DynamodbStream,
     /// A Kafka event source (Amazon MSK or a self-managed cluster): batches by
     /// topic-partition, values base64.
     Kafka,
@@ -1356,7 +1447,54 @@ impl Catalog {
                     return bad(format!("{} references unknown credential {c}", t.id));
                 }
             }
+            if let Api::Http {
+                base_url_by_key, ..
+            } = &t.api
+            {
+                for k in base_url_by_key {
+                    // the key must be one the tool's auth sends, and the other host a plain https URL
+                    if !creds.contains(k.credential.as_str())
+                        || k.suffix.is_empty()
+                        || !k.base_url.starts_with("https://")
+                        || k.base_url.contains('{')
+                    {
+                        return bad(format!(
+                            "{}: base URL by key {} must name a credential, a suffix and an https URL",
+                            t.id, k.credential
+                        ));
+                    }
+                }
+            }
             for a in &t.actions {
+                // an amount's unit is declared where the request has a value to convert
+                for m in &a.money {
+                    let at = a.body.as_ref().and_then(|b| {
+                        m.path.split('.').try_fold(b, |v, k| match v {
+                            serde_json::Value::Array(items) => items.get(k.parse::<usize>().ok()?),
+                            _ => v.get(k),
+                        })
+                    });
+                    if !at.is_some_and(serde_json::Value::is_string) {
+                        return bad(format!(
+                            "{}.{}: money path {} is not in the body",
+                            t.id, a.id, m.path
+                        ));
+                    }
+                }
+                // an amount's currency is a field of the same record
+                let event_fields = t.events.iter().map(|e| e.fields.as_slice());
+                for fields in std::iter::once(a.fields.as_slice()).chain(event_fields) {
+                    for f in fields {
+                        if let Some(m) = &f.money
+                            && !fields.iter().any(|c| c.path == m.currency)
+                        {
+                            return bad(format!(
+                                "{}: amount {} has no currency field {}",
+                                t.id, f.path, m.currency
+                            ));
+                        }
+                    }
+                }
                 // generated code writes these as they are: `client.<call>(<kwarg>=...)`
                 let mut names = a.kwargs.keys().map(String::as_str).chain(a.call.as_deref());
                 if let Some(n) = names.find(|n| !crate::escape::is_identifier(n)) {

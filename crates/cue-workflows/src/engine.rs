@@ -693,6 +693,7 @@ mod tests {
                     EventDelivery::S3 => Delivery::S3,
                     EventDelivery::Sqs => Delivery::Sqs,
                     EventDelivery::Kinesis => Delivery::Kinesis,
+                    EventDelivery::DynamodbStream => Delivery::DynamodbStream,
                     EventDelivery::Kafka => Delivery::Kafka,
                 };
                 let trigger = Trigger {

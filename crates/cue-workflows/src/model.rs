@@ -89,6 +89,9 @@ pub enum Delivery {
     Sqs,
     /// A Kinesis event source mapping delivers batches.
     Kinesis,
+    /// A DynamoDB stream's event source mapping delivers batches of item changes
+    /// (`Records[].dynamodb` with typed `Keys`, `NewImage`, `OldImage`).
+    DynamodbStream,
     /// A Kafka event source mapping (Amazon MSK or self-managed) delivers batches by
     /// topic-partition.
     Kafka,

@@ -163,6 +163,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/handler/kinesis.py.j2"),
     ),
     (
+        "python/handler/dynamodb_stream.py.j2",
+        include_str!("../codegen/python/handler/dynamodb_stream.py.j2"),
+    ),
+    (
         "sam/template.yaml.j2",
         include_str!("../codegen/sam/template.yaml.j2"),
     ),

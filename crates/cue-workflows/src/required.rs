@@ -101,14 +101,23 @@ fn required_record_fields(action: &Action) -> Vec<String> {
                     }
                 }),
         };
-        if let Some(name) = value
-            .and_then(Value::as_str)
-            .and_then(|s| s.strip_prefix("{field:"))
-            .and_then(|s| s.strip_suffix('}'))
-            .filter(|n| !n.contains(['{', '}', ':']))
-            && !out.iter().any(|o| o == name)
-        {
-            out.push(name.to_owned());
+        // the field itself, or a list of fields (Dropbox Sign's `file_urls: ["{field:url}"]`,
+        // empty when every item is)
+        let values: Vec<&Value> = match value {
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(v) => vec![v],
+            None => Vec::new(),
+        };
+        for v in values {
+            if let Some(name) = v
+                .as_str()
+                .and_then(|s| s.strip_prefix("{field:"))
+                .and_then(|s| s.strip_suffix('}'))
+                .filter(|n| !n.contains(['{', '}', ':']))
+                && !out.iter().any(|o| o == name)
+            {
+                out.push(name.to_owned());
+            }
         }
     }
     out

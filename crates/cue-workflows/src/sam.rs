@@ -266,6 +266,7 @@ pub(crate) fn template(
             Delivery::S3 => "s3",
             Delivery::Sqs => "sqs",
             Delivery::Kinesis => "kinesis",
+            Delivery::DynamodbStream => "dynamodb_stream",
             Delivery::Kafka => "kafka",
             Delivery::Direct => "direct",
         },

@@ -84,6 +84,9 @@ fn every_webhook_trigger_accepts_its_vendor_and_refuses_forgeries() {
             }
             Some(Handshake::Crc { .. }) => json!({"kind": "crc"}),
             Some(Handshake::GetOk) => json!({"kind": "get_ok"}),
+            Some(Handshake::UnsignedPing { body_pattern }) => {
+                json!({"kind": "unsigned_ping", "body_pattern": body_pattern})
+            }
             None => json!(null),
         };
         let spec = json!({

@@ -171,7 +171,7 @@ fn refs_in_value(v: &Value, out: &mut Vec<String>) {
 fn api_refs(tool: &Tool) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     match &tool.api {
-        Api::Http { base_url, auth } => {
+        Api::Http { base_url, auth, .. } => {
             refs_in_str(base_url, &mut out);
             let auth = Auth::parse(auth)?;
             out.extend(auth.credentials().into_iter().map(str::to_owned));

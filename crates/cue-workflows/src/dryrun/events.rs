@@ -255,6 +255,7 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
             e
         }
         Delivery::S3 | Delivery::Sqs | Delivery::Kinesis => aws_batch(plan, trigger, item),
+        Delivery::DynamodbStream => dynamodb_batch(trigger, &item),
         Delivery::Kafka => kafka_batch(trigger, &item),
     };
     SampleEvent { event, signing }
@@ -310,6 +311,20 @@ fn sample_item(plan: &Plan, event: Option<&Event>) -> Value {
                     .clone(),
             ),
             (crate::catalog::EventDelivery::Http, None) => Some(body.clone()),
+            // a stream record's item as the handler hands it on: its image as plain values
+            (crate::catalog::EventDelivery::DynamodbStream, _) => {
+                let record = body.get("Records")?.get(0)?;
+                let change = record.get("dynamodb")?;
+                let image = change
+                    .get("NewImage")
+                    .or_else(|| change.get("OldImage"))
+                    .or_else(|| change.get("Keys"))?;
+                let mut item = ddb_plain_map(image)?;
+                if let Some(name) = record.get("eventName") {
+                    item["eventName"] = name.clone();
+                }
+                Some(item)
+            }
             _ => None,
         }
     });
@@ -704,9 +719,129 @@ fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Valu
                     json!(format!("arn:aws:s3:::{bucket}")),
                 );
             }
+            // the notification is the record the handler hands on (a file's own fields),
+            // so the trigger's filter and conditions are made true on it
+            for c in trigger_conditions(plan) {
+                satisfy(record, c);
+            }
         }
     }
     batch
+}
+
+/// A DynamoDB stream batch (AWS's sample event in the Lambda guide): the trigger event's
+/// documented batch, its first record carrying `item` as the changed item's image in DynamoDB's
+/// typed JSON (the new image, or the old one for a removal), its keys kept as documented.
+fn dynamodb_batch(trigger: Option<(&Tool, &Event)>, item: &Value) -> Value {
+    let mut batch = trigger
+        .and_then(|(_, e)| e.example.as_ref())
+        .map(|e| e.body.clone())
+        .filter(|b| b.get("Records").is_some_and(Value::is_array))
+        .unwrap_or_else(|| {
+            json!({"Records": [{"eventID": "1", "eventName": "INSERT", "eventVersion": "1.0",
+                "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
+                "dynamodb": {"Keys": {"id": {"S": "dry-run-1"}}, "SequenceNumber": "111",
+                    "SizeBytes": 26, "StreamViewType": "NEW_AND_OLD_IMAGES"}}]})
+        });
+    let Some(record) = batch
+        .get_mut("Records")
+        .and_then(Value::as_array_mut)
+        .and_then(|r| r.first_mut())
+    else {
+        return batch;
+    };
+    let meta = [
+        "eventName",
+        "Keys",
+        "NewImage",
+        "OldImage",
+        "ApproximateCreationDateTime",
+    ];
+    let mut image = serde_json::Map::new();
+    if let Some(fields) = item.as_object() {
+        for (k, v) in fields.iter().filter(|(k, _)| !meta.contains(&k.as_str())) {
+            image.insert(k.clone(), ddb_typed(v));
+        }
+    }
+    let name = item
+        .get("eventName")
+        .and_then(Value::as_str)
+        .filter(|n| ["INSERT", "MODIFY", "REMOVE"].contains(n))
+        .or_else(|| record.get("eventName").and_then(Value::as_str))
+        .unwrap_or("INSERT")
+        .to_owned();
+    record["eventName"] = json!(name);
+    let side = if name == "REMOVE" {
+        "OldImage"
+    } else {
+        "NewImage"
+    };
+    set_path(record, &format!("dynamodb.{side}"), Value::Object(image));
+    batch
+}
+
+/// A typed attribute map (`{"Id": {"N": "101"}}`) as plain values; `None` when it is not one.
+fn ddb_plain_map(map: &Value) -> Option<Value> {
+    let mut out = serde_json::Map::new();
+    for (k, v) in map.as_object()? {
+        out.insert(k.clone(), ddb_plain(v)?);
+    }
+    Some(Value::Object(out))
+}
+
+/// One DynamoDB attribute value as a plain value, as the generated handler reads it.
+fn ddb_plain(v: &Value) -> Option<Value> {
+    let (kind, inner) = v.as_object().filter(|o| o.len() == 1)?.iter().next()?;
+    Some(match kind.as_str() {
+        "S" | "B" => inner.clone(),
+        "N" => {
+            let text = inner.as_str()?;
+            text.parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| text.parse::<f64>().map(Value::from))
+                .ok()?
+        }
+        "BOOL" => inner.clone(),
+        "NULL" => Value::Null,
+        "M" => ddb_plain_map(inner)?,
+        "L" | "SS" | "BS" => Value::Array(
+            inner
+                .as_array()?
+                .iter()
+                .map(|x| {
+                    if kind == "L" {
+                        ddb_plain(x)
+                    } else {
+                        Some(x.clone())
+                    }
+                })
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        "NS" => Value::Array(
+            inner
+                .as_array()?
+                .iter()
+                .map(|x| ddb_plain(&json!({"N": x})))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        _ => return None,
+    })
+}
+
+/// A plain value in DynamoDB's typed JSON (what a stream record's image holds).
+fn ddb_typed(v: &Value) -> Value {
+    match v {
+        Value::Null => json!({"NULL": true}),
+        Value::Bool(b) => json!({"BOOL": b}),
+        Value::Number(n) => json!({"N": n.to_string()}),
+        Value::String(s) => json!({"S": s}),
+        Value::Array(items) => json!({"L": items.iter().map(ddb_typed).collect::<Vec<_>>()}),
+        Value::Object(o) => {
+            let m: serde_json::Map<String, Value> =
+                o.iter().map(|(k, v)| (k.clone(), ddb_typed(v))).collect();
+            json!({"M": m})
+        }
+    }
 }
 
 /// A Kafka event source batch (Amazon MSK's shape): the trigger event's documented batch with

@@ -113,8 +113,9 @@ pub enum Target {
         query: BTreeMap<String, String>,
     },
     /// A method call on a client object: boto3 (`library` `boto3`, the AWS service), Redis
-    /// (`redis`), a MongoDB collection (`pymongo`) or an IMAP mailbox (`imaplib`, service
-    /// `imap`, call `search`: the answer is the mailbox's mails). Recorded as method
+    /// (`redis`), a MongoDB collection (`pymongo`), an IMAP mailbox (`imaplib`, service
+    /// `imap`, call `search`: the answer is the mailbox's mails) or an SMTP server (`smtplib`,
+    /// service `smtp`, call `send_message`: the message's fields). Recorded as method
     /// `<library>`, URL `<service>.<call>`.
     Client {
         library: String,
@@ -343,8 +344,15 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
             }
             // a mailbox the harness's `imaplib` serves: the action's answer is its mails
             Api::Imap => routes.push(client_route(tool, action, "imaplib", "imap", answer)),
-            // mail sent through smtplib reaches the sandbox's network guard
-            Api::Smtp => {}
+            // a server the harness's `smtplib` serves: each message sent is the recorded
+            // call `smtp.send_message` (smtplib's method, whatever the action is named)
+            Api::Smtp => {
+                let mut route = client_route(tool, action, "smtplib", "smtp", answer);
+                if let Target::Client { call, .. } = &mut route.target {
+                    "send_message".clone_into(call);
+                }
+                routes.push(route);
+            }
         }
     }
     if let Some(x) = &tool.token_exchange {
@@ -355,7 +363,17 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
             &x.token_url,
             Answer {
                 status: 200,
-                body: json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600}),
+                body: match &x.token_field {
+                    // a vendor session (Bluesky): its own field names, a refresh token too
+                    Some(field) => {
+                        let mut b = json!({field.as_str(): "dry-run-access-token", "expires_in": 3600});
+                        if let Some(r) = &x.refresh {
+                            b[r.token_field.as_str()] = json!("dry-run-refresh-token");
+                        }
+                        b
+                    }
+                    None => json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600}),
+                },
                 headers: BTreeMap::new(),
             },
             Vec::new(),
@@ -969,7 +987,7 @@ mod tests {
     }
 
     #[test]
-    fn an_imap_mailbox_is_a_client_route_and_smtp_is_none() {
+    fn a_mailbox_and_a_mail_server_are_client_routes() {
         let catalog = Catalog::builtin().unwrap();
         let sim = Simulator::for_tools(["imap", "smtp"].iter().filter_map(|t| catalog.tool(t)));
         let search = call("imaplib", "imap.search", json!({"criteria": "UNSEEN"}));
@@ -983,7 +1001,22 @@ mod tests {
             sim.identify(&call("imaplib", "imap.expunge", json!({})))
                 .is_none()
         );
-        assert!(!sim.routes.iter().any(|r| r.tool == "smtp"));
+        // a message sent through smtplib, whatever the action is named
+        let sent = call(
+            "smtplib",
+            "smtp.send_message",
+            json!({"to": "ada@example.com", "subject": "Hi", "body": "Hello"}),
+        );
+        let route = sim.identify(&sent).unwrap();
+        assert_eq!(
+            (route.tool.as_str(), route.action.as_str()),
+            ("smtp", "send_email")
+        );
+        assert!(sim.problems(&sent).is_empty());
+        assert!(
+            sim.identify(&call("smtplib", "smtp.sendmail", json!({})))
+                .is_none()
+        );
     }
 
     #[test]

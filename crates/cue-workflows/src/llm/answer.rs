@@ -192,6 +192,7 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
         (_, Some(EventDelivery::S3)) => Delivery::S3,
         (_, Some(EventDelivery::Sqs)) => Delivery::Sqs,
         (_, Some(EventDelivery::Kinesis)) => Delivery::Kinesis,
+        (_, Some(EventDelivery::DynamodbStream)) => Delivery::DynamodbStream,
         (_, Some(EventDelivery::Kafka)) => Delivery::Kafka,
     };
     let mut assumptions: Vec<String> = Vec::new();
@@ -293,7 +294,11 @@ pub fn to_plan(catalog: &Catalog, answer: Answer) -> Result<Plan, String> {
     }
     let batch_trigger = matches!(
         delivery,
-        Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka | Delivery::S3
+        Delivery::Sqs
+            | Delivery::Kinesis
+            | Delivery::DynamodbStream
+            | Delivery::Kafka
+            | Delivery::S3
     );
     for (i, s) in answer.steps.into_iter().enumerate() {
         let n = i + 1;

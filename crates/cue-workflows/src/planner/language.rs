@@ -26,7 +26,7 @@ const GRAMMAR_JSON: &str = include_str!("../../data/language/grammar.json");
 
 /// Phrases as words; a `*` piece stands for any one word, and a word ending in `*`
 /// (`password*`) for any word it begins (password, passwords).
-fn phrases<T: From<Vec<Phrase>>>(list: &[String]) -> T {
+pub(crate) fn phrases<T: From<Vec<Phrase>>>(list: &[String]) -> T {
     list.iter()
         .map(|p| {
             p.split_whitespace()
@@ -885,6 +885,8 @@ pub(crate) struct Language {
     pub negation: Negation,
     pub delivery: DeliveryWords,
     pub policy: Policy,
+    /// Who does what to whom, for the policy (`acts.json`).
+    pub acts: super::acts::Acts,
     pub data: DataWords,
     pub ordinary: Vec<OrdinaryWord>,
     pub entities: EntityRules,
@@ -1020,6 +1022,7 @@ impl Language {
                 },
             },
             policy: Policy::new(pol.categories()?),
+            acts: super::acts::Acts::builtin()?,
             data: DataWords {
                 addressed: phrases(&data.addressed),
                 addressed_openers: data.addressed_openers,

@@ -7,6 +7,7 @@ use crate::catalog::{Catalog, Event, EventDelivery, Role};
 use crate::model::{CompareOp, Condition, Delivery, Plan, Trigger, TriggerKind};
 use crate::text::{Tok, tokenize};
 
+mod acts;
 mod assembly;
 mod capabilities;
 mod conditions;
@@ -323,6 +324,7 @@ fn source<'c>(
         (_, Some(EventDelivery::S3)) => Delivery::S3,
         (_, Some(EventDelivery::Sqs)) => Delivery::Sqs,
         (_, Some(EventDelivery::Kinesis)) => Delivery::Kinesis,
+        (_, Some(EventDelivery::DynamodbStream)) => Delivery::DynamodbStream,
         (_, Some(EventDelivery::Kafka)) => Delivery::Kafka,
         (_, None) => Delivery::Http,
     };
@@ -473,7 +475,12 @@ fn place_conditions(
     let mut step_conditions: BTreeMap<usize, Condition> = BTreeMap::new();
     let event_items = matches!(
         delivery,
-        Delivery::Http | Delivery::S3 | Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka
+        Delivery::Http
+            | Delivery::S3
+            | Delivery::Sqs
+            | Delivery::Kinesis
+            | Delivery::DynamodbStream
+            | Delivery::Kafka
     );
     // the first draft a condition may guard (not the poll step, which makes the records)
     let first = usize::from(has_poll);

@@ -33,6 +33,14 @@ impl Exclusions {
     }
 }
 
+/// Words after the "off" of "keep X off" that end the exclusion ("keep Zoom off for now").
+const OFF_FOLLOWERS: &[&str] = &[
+    "until", "till", "for", "this", "while", "unless", "now", "please",
+];
+
+/// First words of `after` cues that point back past a clause break ("..., but that's gone now").
+const ANAPHORIC: &[&str] = &["that", "it", "which", "this"];
+
 /// The most describing words between a `direct` cue and what it excludes.
 const MAX_MODIFIERS: usize = 2;
 
@@ -71,13 +79,36 @@ pub(super) fn exclusions(
     for i in 0..toks.len() {
         // "ShipStation must not be used", "Gusto does that itself": the tool named just before
         // (checked first: the phrase may start with a clause cue, "must not")
-        if any_at(toks, i, &n.after).is_some()
-            && let Some(m) = ms
+        if let Some(cue) = any_at(toks, i, &n.after) {
+            // "..., but that's gone now": a cue that points back reaches the clause before
+            let back = usize::from(ANAPHORIC.contains(&cue[0].as_str()));
+            let clause = toks[i].clause;
+            if let Some(m) = ms
                 .iter()
                 .rev()
-                .find(|m| m.at + m.len <= i && m.clause == toks[i].clause)
-        {
-            scopes.push(m.at..m.at + m.len);
+                .find(|m| m.at + m.len <= i && m.clause + back >= clause && m.clause <= clause)
+            {
+                scopes.push(m.at..m.at + m.len);
+                // "Mixpanel and Amplitude shouldn't be queried": the whole list before the cue
+                let mut head = m.at;
+                while let Some(prev) = ms.iter().rev().find(|p| p.at + p.len <= head) {
+                    let between = prev.at + prev.len..head;
+                    let joined = if between.is_empty() {
+                        // "Mixpanel, Amplitude": only a comma or a slash between
+                        text.get(toks[prev.at + prev.len - 1].end..toks[head].start)
+                            .is_some_and(|g| g.trim() == "," || g.trim() == "/")
+                    } else {
+                        between
+                            .clone()
+                            .all(|k| lang.entities.list_joins.contains(&toks[k].w))
+                    };
+                    if !joined {
+                        break;
+                    }
+                    scopes.push(prev.at..prev.at + prev.len);
+                    head = prev.at;
+                }
+            }
         }
         // "issues with no assignee", "if the contact is not in HubSpot": a description of data
         let after_verb = i.checked_sub(1).is_some_and(|p| {
@@ -145,7 +176,16 @@ pub(super) fn exclusions(
             if phrase_at(toks, i, open) {
                 let end = clause_end(toks, i);
                 if let Some(j) = (i + open.len()..end).find(|&j| phrase_at(toks, j, close)) {
-                    scopes.push(i + open.len()..j);
+                    // "keep LinkedIn off until HR says so", not "keep Slack updated with the
+                    // off hours alerts": an "off" that closes ends its clause or a phrase
+                    let after = toks.get(j + close.len());
+                    let closes = close.as_slice() != ["off"]
+                        || after.is_none_or(|t| {
+                            t.clause != toks[j].clause || OFF_FOLLOWERS.contains(&t.w.as_str())
+                        });
+                    if closes {
+                        scopes.push(i + open.len()..j);
+                    }
                 } else if let Some(j) = listed_until(lang, toks, ms, i + open.len(), close) {
                     // "leave Pinterest and TikTok alone": a list crosses the clause break
                     scopes.push(i + open.len()..j);
@@ -656,5 +696,76 @@ mod tests {
         ] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
         }
+    }
+
+    /// Exclusions by the scope of what was said about a tool (seventh session): "we dropped
+    /// X", "we're not doing X", "X should not be touched" (and every tool listed before it),
+    /// "..., but that's gone now" (the tool of the clause before), "keep X off for now",
+    /// "an X-less list", "the public X"; each with a look-alike that keeps its tool.
+    #[test]
+    fn exclusions_by_what_is_said_of_a_tool_and_their_look_alikes() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "We dropped Mailchimp last year, send the newsletter with Klaviyo",
+                &["mailchimp"],
+            ),
+            (
+                "we're not doing Zendesk for this one, open the tickets in Freshdesk",
+                &["zendesk"],
+            ),
+            (
+                "Jira should not be touched, put the task in Linear",
+                &["jira"],
+            ),
+            (
+                "Asana and Trello shouldn't be updated; use ClickUp for the tasks",
+                &["asana", "trello"],
+            ),
+            (
+                "we used to send these to Discord but that's gone now, post them to Slack",
+                &["discord"],
+            ),
+            (
+                "keep Teams off for now and just email me the summary",
+                &["microsoft_teams"],
+            ),
+            (
+                "a Zoom-less standup reminder in Slack every morning",
+                &["zoom"],
+            ),
+            (
+                "email the summary to me and keep it off the main Slack channel",
+                &["slack"],
+            ),
+            (
+                "We are not using HubSpot anymore, add the new leads to Pipedrive",
+                &["hubspot"],
+            ),
+            // look-alikes: nothing excluded
+            (
+                "when a file is dropped into Dropbox, post its name to Slack",
+                &[],
+            ),
+            (
+                "if a Stripe charge should not be refunded, post it to Slack for review",
+                &[],
+            ),
+            (
+                "keep Slack updated with the off hours alerts from PagerDuty",
+                &[],
+            ),
+            (
+                "when a Jira issue is updated, post it to Slack; it is gone from the board once done",
+                &[],
+            ),
+        ];
+        let mut wrong = Vec::new();
+        for (text, want) in cases {
+            let got = excluded(text);
+            if got != *want {
+                wrong.push(format!("{text}: {got:?}, want {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }

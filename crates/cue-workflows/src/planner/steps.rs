@@ -522,7 +522,11 @@ pub(super) fn build(
     let mut steps: Vec<Step> = Vec::new();
     let batch_trigger = matches!(
         delivery,
-        Delivery::Sqs | Delivery::Kinesis | Delivery::Kafka | Delivery::S3
+        Delivery::Sqs
+            | Delivery::Kinesis
+            | Delivery::DynamodbStream
+            | Delivery::Kafka
+            | Delivery::S3
     );
     for (i, d) in drafts.iter().enumerate() {
         let tool = catalog.tool_at(d.tool);

@@ -93,7 +93,7 @@ impl Gen<'_> {
         var: &'static str,
         consts: &BTreeMap<String, String>,
     ) -> Result<Option<Code>, WorkflowError> {
-        let Api::Http { base_url, auth } = &tool.api else {
+        let Api::Http { base_url, auth, .. } = &tool.api else {
             return Ok(None);
         };
         let auth =
@@ -110,7 +110,7 @@ impl Gen<'_> {
                     py_str(base_url)
                 ))
             }
-            None => ctx.string(&format!("{base_url}{}", d.path), true)?,
+            None => super::url(&tool.api, &d.path, &mut ctx)?,
         };
         let mut args = vec![
             Code::literal(&d.method),

@@ -46,7 +46,7 @@ fn mismatches() -> Option<(usize, Vec<(String, String)>)> {
     let dir = tempfile::tempdir().ok()?;
     let mut cases = Vec::new();
     for tool in engine.catalog().tools() {
-        let Api::Http { base_url, auth } = &tool.api else {
+        let Api::Http { base_url, auth, .. } = &tool.api else {
             continue;
         };
         for action in &tool.actions {

@@ -21,6 +21,8 @@ mod expr;
 #[cfg(test)]
 mod polling_tests;
 #[cfg(test)]
+mod review6_tests;
+#[cfg(test)]
 mod review8_tests;
 mod signed_token;
 #[cfg(test)]
@@ -37,9 +39,9 @@ use serde::Serialize;
 use crate::WorkflowError;
 use crate::catalog::{
     Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Field, FileEncoding, FileRef,
-    Role, Tool, Verify,
+    MoneyUnit, Role, Tool, Verify,
 };
-use crate::escape::{ident, sql_ident};
+use crate::escape::{ident, py_str, sql_ident};
 use crate::model::{Condition, Delivery, Plan, Step};
 use crate::refs::{Auth, AuthValue};
 use crate::render::{PlanText, Templates};
@@ -113,6 +115,7 @@ pub(crate) fn prepare<'a>(
         signed_fns: BTreeMap::new(),
         placeholders: plan.placeholders(),
         learned_secret: None,
+        money_sources: money_sources(catalog, plan),
     };
     let mut steps = plan
         .steps
@@ -372,6 +375,10 @@ struct Helpers {
     lag: bool,
     /// `_documents`: a PyMongo cursor's documents as records (`python/module.py.j2`).
     documents: bool,
+    /// `_money`: amounts converted between minor and major units (`python/cut.py.j2`).
+    money: bool,
+    /// `_firestore_records`: Firestore typed Values as plain values (`python/answers.py.j2`).
+    firestore_values: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -397,6 +404,8 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             identify: h.contains("identify"),
             lag: h.contains("lag"),
             documents: h.contains("documents"),
+            money: h.contains("money"),
+            firestore_values: h.contains("firestore_values"),
         }
     }
 }
@@ -560,6 +569,9 @@ struct Gen<'c> {
     /// The plan's credentials: the constants the module defines.
     placeholders: Vec<String>,
     learned_secret: Option<String>,
+    /// The amounts of money the plan's records carry (the trigger event's and read steps'
+    /// fields that say their unit), by field path.
+    money_sources: BTreeMap<String, crate::catalog::Money>,
 }
 
 impl Gen<'_> {
@@ -735,7 +747,7 @@ impl Gen<'_> {
         field: &Field,
         file: &FileRef,
     ) -> Result<Option<(Option<Code>, Code)>, WorkflowError> {
-        let Api::Http { base_url, auth } = &tool.api else {
+        let Api::Http { base_url, auth, .. } = &tool.api else {
             return Ok(None);
         };
         let auth =
@@ -947,6 +959,15 @@ impl Gen<'_> {
             self.helpers.insert("cells");
             call = answers::named_cells(action, cells, call);
         }
+        if let Some(at) = &action.firestore_values {
+            self.helpers.insert("firestore_values");
+            call = expr::name(&format!(
+                "_firestore_records({}, {}, {})",
+                call.as_str(),
+                py_str(action.records.as_deref().unwrap_or_default()),
+                py_str(at)
+            ));
+        }
         let detail = match &action.detail {
             Some(d) => self.side_call(tool, d, "record", &consts)?,
             None => None,
@@ -1004,13 +1025,13 @@ impl Gen<'_> {
         ctx: &mut Ctx<'_>,
     ) -> Result<Code, WorkflowError> {
         Ok(match &tool.api {
-            Api::Http { base_url, auth } => {
+            Api::Http { auth, .. } => {
                 let auth = Auth::parse(auth)
                     .map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
                 let path = action.path.as_deref().unwrap_or_default();
                 let mut args = vec![
                     Code::literal(action.method.as_deref().unwrap_or("POST")),
-                    ctx.string(&format!("{base_url}{path}"), true)?,
+                    url(&tool.api, path, ctx)?,
                     expr::keyword(
                         "headers",
                         &expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]),
@@ -1022,6 +1043,7 @@ impl Gen<'_> {
                     let payload =
                         self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
                     let payload = self.escape(action, payload);
+                    let payload = self.money(action, payload, ctx.var);
                     args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
@@ -1147,6 +1169,7 @@ impl Gen<'_> {
             Api::Smtp => {
                 self.helpers.insert("smtp");
                 self.imports.insert("smtplib");
+                self.imports.insert("ssl");
                 self.imports.insert("email.message");
                 expr::call(
                     &expr::name("_smtp_send"),
@@ -1156,6 +1179,7 @@ impl Gen<'_> {
             Api::Imap => {
                 self.helpers.insert("imap");
                 self.imports.insert("imaplib");
+                self.imports.insert("ssl");
                 self.imports.insert("email");
                 self.imports.insert("email.policy");
                 expr::call(&expr::name("_imap_unseen"), &[])
@@ -1191,6 +1215,64 @@ impl Gen<'_> {
         self.helpers.insert("cut");
         expr::name(&format!(
             "_cut({}, [{}])",
+            value.as_str(),
+            expr::join(&items)
+        ))
+    }
+
+    /// `value` (a request body) with each amount a record's field fills in the other unit than
+    /// the one its request field takes converted by the record's currency (`_money`): Stripe's
+    /// cents sent as Xero's decimal `UnitAmount`.
+    fn money(&mut self, action: &Action, value: Code, var: &str) -> Code {
+        let Some(body) = &action.body else {
+            return value;
+        };
+        let mut items = Vec::new();
+        for m in &action.money {
+            let Some(template) = json_at(body, &m.path).and_then(serde_json::Value::as_str) else {
+                continue;
+            };
+            let Some(field) = record_field_of(template) else {
+                continue;
+            };
+            let Some(source) = self.money_sources.get(field) else {
+                continue;
+            };
+            if source.unit == m.unit {
+                continue;
+            }
+            let exponents: Vec<Code> = source
+                .exponents
+                .iter()
+                .flat_map(|(e, codes)| {
+                    codes.iter().map(move |c| {
+                        expr::entry(
+                            &c.to_ascii_uppercase(),
+                            &expr::name(&e.parse::<u32>().unwrap_or(2).to_string()),
+                        )
+                    })
+                })
+                .collect();
+            let to = match (m.unit, m.text) {
+                (MoneyUnit::Major, true) => "major_text",
+                (MoneyUnit::Major, false) => "major",
+                (MoneyUnit::Minor, _) => "minor",
+            };
+            items.push(expr::name(&format!(
+                "({}, _field({var}, {}), {}, {})",
+                Code::literal(&m.path).as_str(),
+                py_str(&source.currency),
+                py_str(to),
+                expr::dict(&exponents).as_str()
+            )));
+        }
+        if items.is_empty() {
+            return value;
+        }
+        self.imports.insert("decimal");
+        self.helpers.insert("money");
+        expr::name(&format!(
+            "_money({}, [{}])",
             value.as_str(),
             expr::join(&items)
         ))
@@ -1359,6 +1441,7 @@ impl Gen<'_> {
                 Delivery::S3 => "s3",
                 Delivery::Sqs => "sqs",
                 Delivery::Kinesis => "kinesis",
+                Delivery::DynamodbStream => "dynamodb_stream",
                 Delivery::Kafka => "kafka",
             },
             webhook: None,
@@ -1428,10 +1511,90 @@ impl Gen<'_> {
             Delivery::Kinesis | Delivery::Kafka => {
                 self.imports.insert("base64");
             }
-            Delivery::Sqs | Delivery::Schedule | Delivery::Poll | Delivery::Direct => {}
+            Delivery::Sqs
+            | Delivery::DynamodbStream
+            | Delivery::Schedule
+            | Delivery::Poll
+            | Delivery::Direct => {}
         }
         Ok(handler)
     }
+}
+
+/// The URL of a request to `path` of an HTTP tool: `base_url` and the path as one template;
+/// for a tool whose host depends on the kind of key (DeepL's `:fx` Free keys), the base URL is
+/// chosen when the function runs, from the key's value.
+pub(crate) fn url(api: &Api, path: &str, ctx: &mut Ctx<'_>) -> Result<Code, WorkflowError> {
+    let Api::Http {
+        base_url,
+        base_url_by_key,
+        ..
+    } = api
+    else {
+        return Err(WorkflowError::Internal("not an HTTP tool".to_owned()));
+    };
+    if base_url_by_key.is_empty() {
+        return ctx.string(&format!("{base_url}{path}"), true);
+    }
+    let mut base = Code::literal(base_url);
+    for k in base_url_by_key.iter().rev() {
+        base = expr::name(&format!(
+            "({} if str({}).endswith({}) else {})",
+            py_str(&k.base_url),
+            k.credential,
+            py_str(&k.suffix),
+            base.as_str()
+        ));
+    }
+    if path.is_empty() {
+        return Ok(base);
+    }
+    Ok(expr::concat(&[base, ctx.string(path, true)?]))
+}
+
+/// The value at a dotted path of a JSON template (numbers index lists).
+fn json_at<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::Value> {
+    path.split('.').try_fold(v, |v, k| match v {
+        serde_json::Value::Array(items) => items.get(k.parse::<usize>().ok()?),
+        _ => v.get(k),
+    })
+}
+
+/// The record field a template is exactly (`{field:amount}`, `{field_or:amount:price}`,
+/// `{path:amount}`).
+fn record_field_of(template: &str) -> Option<&str> {
+    let name = template.strip_prefix('{')?.strip_suffix('}')?;
+    if let Some(f) = name
+        .strip_prefix("field:")
+        .or_else(|| name.strip_prefix("path:"))
+    {
+        return Some(f);
+    }
+    name.strip_prefix("field_or:")?.split(':').next()
+}
+
+/// The amount fields the plan's records carry, by path: the trigger event's, then every read
+/// step's, first declaration kept.
+fn money_sources(catalog: &Catalog, plan: &Plan) -> BTreeMap<String, crate::catalog::Money> {
+    let mut out = BTreeMap::new();
+    let trigger = plan.trigger.tool.as_deref().and_then(|t| catalog.tool(t));
+    let event_fields = trigger
+        .zip(plan.trigger.event.as_deref())
+        .and_then(|(t, e)| t.events.iter().find(|x| x.id == e))
+        .map(|e| e.fields.as_slice())
+        .unwrap_or_default();
+    let step_fields = plan.steps.iter().filter_map(|s| {
+        let a = catalog.tool(&s.tool)?.action(&s.action)?;
+        (a.role == Role::Read).then_some(a.fields.as_slice())
+    });
+    for fields in std::iter::once(event_fields).chain(step_fields) {
+        for f in fields {
+            if let Some(m) = &f.money {
+                out.entry(f.path.clone()).or_insert_with(|| m.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Whether step `index` of `plan` works on the run record a schedule or a manual run starts

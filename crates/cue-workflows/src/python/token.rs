@@ -33,6 +33,13 @@ pub(crate) struct TokenFn {
     pub store: Option<String>,
     /// The request is JSON rather than a form.
     json: bool,
+    /// Where the answer holds the token.
+    token_field: String,
+    /// A vendor session (no `grant_type`; the token lives until its JWT `exp`).
+    session: bool,
+    /// For a session: the renewal URL and where its answers hold the refresh token.
+    refresh_url: Option<Code>,
+    refresh_field: Option<String>,
 }
 
 /// The exchange of `x` for the tool `tool_name`, or `None` when the plan does not carry every
@@ -64,6 +71,7 @@ pub(crate) fn token_fn(
         Grant::ClientCredentials => "client_credentials",
         Grant::RefreshToken => "refresh_token",
         Grant::AccountCredentials => "account_credentials",
+        Grant::Session => "session",
     };
     let basic_pair = x.client_auth == ClientAuth::Basic;
     let mut entries = Vec::new();
@@ -113,7 +121,17 @@ pub(crate) fn token_fn(
         basic,
         refresh: x.grant == Grant::RefreshToken,
         store: store_of(x).map(str::to_owned),
-        json: x.body == TokenBody::Json,
+        json: x.body == TokenBody::Json || x.grant == Grant::Session,
+        token_field: x
+            .token_field
+            .clone()
+            .unwrap_or_else(|| "access_token".to_owned()),
+        session: x.grant == Grant::Session,
+        refresh_url: match &x.refresh {
+            Some(r) => Some(ctx.string(&r.url, true)?),
+            None => None,
+        },
+        refresh_field: x.refresh.as_ref().map(|r| r.token_field.clone()),
     }))
 }
 

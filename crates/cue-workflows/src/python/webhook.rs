@@ -140,6 +140,12 @@ enum Answer {
         secret: String,
     },
     GetOk,
+    UnsignedPing {
+        body_pattern: String,
+        /// The signature header (lower case) whose absence marks the ping; none for schemes
+        /// without one.
+        header: Option<String>,
+    },
 }
 
 impl Webhook {
@@ -274,6 +280,19 @@ impl Webhook {
                 secret: secret.clone(),
             }),
             Some(Handshake::GetOk) => Some(Answer::GetOk),
+            Some(Handshake::UnsignedPing { body_pattern }) => Some(Answer::UnsignedPing {
+                body_pattern: body_pattern.clone(),
+                header: match &w.verify {
+                    Verify::Hmac { header, .. }
+                    | Verify::Token { header, .. }
+                    | Verify::Jwt { header, .. }
+                        if !header.is_empty() =>
+                    {
+                        Some(header.to_ascii_lowercase())
+                    }
+                    _ => None,
+                },
+            }),
         };
         Ok(Self {
             verify,
@@ -324,6 +343,9 @@ impl Webhook {
         }
         if self.ack_first || matches!(self.handshake, Some(Answer::EchoHeader { .. })) {
             out.push("boto3");
+        }
+        if matches!(self.handshake, Some(Answer::UnsignedPing { .. })) {
+            out.push("re");
         }
         out
     }

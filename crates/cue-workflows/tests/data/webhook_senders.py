@@ -430,6 +430,17 @@ elif kind == "echo_query":
     assert answer["statusCode"] == 200 and answer["body"] == "1158201444", answer
     query["hub.verify_token"] = "wrong"
     assert module.lambda_handler(event("", {}, query, "GET"), Context())["statusCode"] == 403
+elif kind == "unsigned_ping":
+    # WooCommerce's test ping when a webhook is saved: unsigned, `webhook_id=<id>`; answered,
+    # nothing runs; the same body with a changed tail, or any unsigned body, is still refused
+    ran = []
+    saved = module.run_workflow
+    module.run_workflow = lambda items: ran.extend(items) or {}
+    answer = module.lambda_handler(event("webhook_id=142", {"content-type": "application/x-www-form-urlencoded"}), Context())
+    assert answer["statusCode"] == 200 and ran == [], (answer, ran)
+    for body in ("webhook_id=142&x=1", "webhook_id=", payload_text(SPEC.get("example"), int(time.time()))[0]):
+        assert module.lambda_handler(event(body, {}), Context())["statusCode"] == 401, body
+    module.run_workflow = saved
 elif kind == "get_ok":
     answer = deliver(module, secrets, body="", method="GET")
     assert answer["statusCode"] == 200, answer

@@ -76,7 +76,9 @@ pub(super) fn consumed_queue(
         catalog.tool_at(m.tool).events.iter().any(|e| {
             matches!(
                 e.delivery,
-                crate::catalog::EventDelivery::Kinesis | crate::catalog::EventDelivery::Sqs
+                crate::catalog::EventDelivery::Kinesis
+                    | crate::catalog::EventDelivery::DynamodbStream
+                    | crate::catalog::EventDelivery::Sqs
             )
         }) && any_at(toks, m.at + m.len, &words.stream_words).is_some()
     };
