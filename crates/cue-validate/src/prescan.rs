@@ -138,34 +138,62 @@ fn brackets_within(source: &str) -> bool {
     let bytes = source.as_bytes();
     let mut depth = 0usize;
     let mut i = 0usize;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'(' | b'[' | b'{' => {
+    loop {
+        let Some(at) = bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&b| BRACKET_STOPS[usize::from(b)]))
+        else {
+            return true;
+        };
+        i += at;
+        match bytes.get(i) {
+            Some(b'(' | b'[' | b'{') => {
                 depth += 1;
                 if depth > MAX_BRACKET_NESTING {
                     return false;
                 }
                 i += 1;
             }
-            b')' | b']' | b'}' => {
+            Some(b')' | b']' | b'}') => {
                 depth = depth.saturating_sub(1);
                 i += 1;
             }
-            b'\'' | b'"' => i = skip_string(bytes, i),
-            b'#' => i = skip_comment(bytes, i),
+            Some(b'\'' | b'"') => i = skip_string(bytes, i),
+            Some(b'#') => i = skip_comment(bytes, i),
             _ => i += 1,
         }
     }
-    true
+}
+
+/// The bytes [`brackets_within`] looks at.
+static BRACKET_STOPS: [bool; 256] = byte_set(b"()[]{}'\"#");
+
+/// The bytes at which a string literal may end or escape: its quote, a backslash, and for a
+/// single-quoted one the line breaks. Indexed by `2 * triple + (quote == '"')`.
+static STRING_STOPS: [[bool; 256]; 4] = [
+    byte_set(b"'\\\n\r"),
+    byte_set(b"\"\\\n\r"),
+    byte_set(b"'\\"),
+    byte_set(b"\"\\"),
+];
+
+/// A table of the bytes in `set`.
+const fn byte_set(set: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        table[set[i] as usize] = true;
+        i += 1;
+    }
+    table
 }
 
 /// The offset of the line break ending the comment at `start` (or the end of input).
 fn skip_comment(bytes: &[u8], start: usize) -> usize {
-    let mut i = start;
-    while bytes.get(i).is_some_and(|&c| c != b'\n' && c != b'\r') {
-        i += 1;
-    }
-    i
+    bytes
+        .get(start..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'\n' || c == b'\r'))
+        .map_or(bytes.len().max(start), |at| start + at)
 }
 
 /// Bytes counted between checks of the bounds: small, so that a hostile file (100,000 open
@@ -363,12 +391,23 @@ fn skip_string(bytes: &[u8], start: usize) -> usize {
         return start + 1;
     };
     let triple = bytes.get(start + 1) == Some(&quote) && bytes.get(start + 2) == Some(&quote);
+    // Only the bytes that can end or escape the literal are looked at one by one.
+    let stops = match (triple, quote) {
+        (false, b'\'') => &STRING_STOPS[0],
+        (false, _) => &STRING_STOPS[1],
+        (true, b'\'') => &STRING_STOPS[2],
+        (true, _) => &STRING_STOPS[3],
+    };
     let mut i = start + if triple { 3 } else { 1 };
-    while let Some(&c) = bytes.get(i) {
-        match c {
-            b'\\' => i += 2,
-            b'\n' | b'\r' if !triple => return i,
-            c if c == quote => {
+    while let Some(at) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| stops[usize::from(c)]))
+    {
+        i += at;
+        match bytes.get(i) {
+            Some(b'\\') => i += 2,
+            Some(b'\n' | b'\r') if !triple => return i,
+            Some(&c) if c == quote => {
                 if !triple {
                     return i + 1;
                 }
@@ -502,6 +541,58 @@ mod tests {
             sources.push(source);
         }
         sources
+    }
+
+    /// `skip_string` as it was written before it skipped by table: one byte at a time.
+    fn skip_string_bytewise(bytes: &[u8], start: usize) -> usize {
+        let Some(&quote) = bytes.get(start) else {
+            return start + 1;
+        };
+        let triple = bytes.get(start + 1) == Some(&quote) && bytes.get(start + 2) == Some(&quote);
+        let mut i = start + if triple { 3 } else { 1 };
+        while let Some(&c) = bytes.get(i) {
+            match c {
+                b'\\' => i += 2,
+                b'\n' | b'\r' if !triple => return i,
+                c if c == quote => {
+                    if !triple {
+                        return i + 1;
+                    }
+                    if bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote) {
+                        return i + 3;
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        bytes.len()
+    }
+
+    #[test]
+    fn strings_and_comments_end_where_a_bytewise_skip_ends_them() {
+        let mut strings = 0;
+        for source in generated_sources().into_iter().chain(bracketed_sources()) {
+            let bytes = source.as_bytes();
+            for (i, &b) in bytes.iter().enumerate() {
+                match b {
+                    b'\'' | b'"' => {
+                        strings += 1;
+                        assert_eq!(skip_string(bytes, i), skip_string_bytewise(bytes, i));
+                    }
+                    b'#' => {
+                        let end = bytes
+                            .iter()
+                            .skip(i)
+                            .position(|&c| c == b'\n' || c == b'\r')
+                            .map_or(bytes.len(), |at| i + at);
+                        assert_eq!(skip_comment(bytes, i), end);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(strings > 100_000, "{strings}");
     }
 
     #[test]
