@@ -81,10 +81,22 @@ impl PhraseList for Vec<Phrase> {
 
 impl PhraseList for Phrases {
     fn longest_at<'p>(&'p self, toks: &[Tok], i: usize) -> Option<&'p Phrase> {
-        self.index
-            .matching(&self.list, toks, i)
-            .max_by_key(|&n| (self.list.get(n).map_or(0, Vec::len), n))
-            .and_then(|n| self.list.get(n))
+        // The matching candidate with the greatest (length, number), as `max_by_key` over
+        // `PhraseIndex::matching` would find it; a candidate that could not beat the best so
+        // far is not read.
+        let w = toks.get(i).map(|t| t.w.as_str()).unwrap_or_default();
+        let mut best: Option<(usize, usize)> = None;
+        for run in self.index.runs(w) {
+            for &n in run {
+                let n = n as usize;
+                let Some(p) = self.list.get(n) else { continue };
+                let key = (p.len(), n);
+                if best.is_none_or(|b| key > b) && phrase_at(toks, i, p) {
+                    best = Some(key);
+                }
+            }
+        }
+        best.and_then(|(_, n)| self.list.get(n))
     }
 }
 
@@ -182,7 +194,12 @@ impl PhraseIndex {
     /// The numbers of the phrases that may start at a token `w`, in three ascending runs (the
     /// token's word, its first byte, the wildcard); none for an empty token.
     fn candidates<'a>(&'a self, w: &str) -> impl Iterator<Item = usize> + 'a {
-        let runs = match w.as_bytes().first() {
+        self.runs(w).into_iter().flatten().map(|&n| n as usize)
+    }
+
+    /// [`candidates`](Self::candidates) as its three runs.
+    fn runs(&self, w: &str) -> [&[u32]; 3] {
+        match w.as_bytes().first() {
             Some(&b) => {
                 let word = if self.by_word.is_empty() {
                     &[][..]
@@ -197,8 +214,7 @@ impl PhraseIndex {
                 [word, byte, &self.any[..]]
             }
             None => [&[][..]; 3],
-        };
-        runs.into_iter().flatten().map(|&n| n as usize)
+        }
     }
 
     /// The numbers of the phrases of `phrases` (those the index was made of) that start at
