@@ -136,6 +136,24 @@ mod tests {
     use super::*;
     use crate::planner::language::PolicyRule;
 
+    /// Fails with every case judged wrongly: a `refuse` text built or refused under another
+    /// category, a `build` text refused.
+    fn assert_judged(refuse: &[(&str, &str)], build: &[&str]) {
+        let mut wrong = Vec::new();
+        for (text, category) in refuse {
+            let why = refused(text).unwrap_or_default();
+            if !why.contains(category) {
+                wrong.push(format!("built or misfiled: {text}: {why}"));
+            }
+        }
+        for text in build {
+            if let Some(why) = refused(text) {
+                wrong.push(format!("refused: {text}: {why}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     fn refused(text: &str) -> Option<String> {
         check(&Language::builtin().unwrap(), text)
     }
@@ -909,42 +927,33 @@ mod tests {
                 "other peoples data",
             ),
         ];
-        let mut wrong = Vec::new();
-        for (text, category) in refused_cases {
-            let why = refused(text).unwrap_or_default();
-            if !why.contains(category) {
-                wrong.push(format!("built or misfiled: {text}: {why}"));
-            }
-        }
-        for text in [
-            "a page that looks like our main site where members update their account details in HubSpot",
-            "when a customer asks to verify their account, email them the verification link from SendGrid",
-            "when my wife's flight lands, text me the gate",
-            "post a reminder to #ops in Slack when an API key is about to expire",
-            "when a new API key is created in AWS, post it to #security in Slack",
-            "put the API key in the Authorization header and post the result to Slack",
-            "when someone accidentally shares an API key in Slack, revoke it and alert #security",
-            "when a customer is locked out, email them a password reset link so they can get into their account",
-            "email each new customer their login link from SendGrid",
-            "when a customer forgets their password, email them a reset link",
-            "never store the CVV; save the last four digits of the card to the sheet",
-            "mask the card number and cvv in new Zendesk tickets before saving them",
-            "when a buyer places an order, add their details to the sheet and email me",
-            "run our giveaway: when someone enters with their email, add them to Mailchimp",
-            "when we get a one star review on Yelp, post it to #support",
-            "compare our Google reviews with our competitor's each week and email me",
-            "install our agent on company laptops through Jamf and report failures to #it",
-            "when a user downloads our desktop app executable, add them to HubSpot",
-            "every night, post our own uptime to #ops and text me if the site is down",
-            "sync the contacts from our CRM to Mailchimp for people who opted in",
-            // DMs as the channel a message goes out by, not messages taken
-            "each Monday pull our employees from BambooHR who owe a timesheet and send them a reminder in Slack DMs",
-        ] {
-            if let Some(why) = refused(text) {
-                wrong.push(format!("refused: {text}: {why}"));
-            }
-        }
-        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        assert_judged(
+            &refused_cases,
+            &[
+                "a page that looks like our main site where members update their account details in HubSpot",
+                "when a customer asks to verify their account, email them the verification link from SendGrid",
+                "when my wife's flight lands, text me the gate",
+                "post a reminder to #ops in Slack when an API key is about to expire",
+                "when a new API key is created in AWS, post it to #security in Slack",
+                "put the API key in the Authorization header and post the result to Slack",
+                "when someone accidentally shares an API key in Slack, revoke it and alert #security",
+                "when a customer is locked out, email them a password reset link so they can get into their account",
+                "email each new customer their login link from SendGrid",
+                "when a customer forgets their password, email them a reset link",
+                "never store the CVV; save the last four digits of the card to the sheet",
+                "mask the card number and cvv in new Zendesk tickets before saving them",
+                "when a buyer places an order, add their details to the sheet and email me",
+                "run our giveaway: when someone enters with their email, add them to Mailchimp",
+                "when we get a one star review on Yelp, post it to #support",
+                "compare our Google reviews with our competitor's each week and email me",
+                "install our agent on company laptops through Jamf and report failures to #it",
+                "when a user downloads our desktop app executable, add them to HubSpot",
+                "every night, post our own uptime to #ops and text me if the site is down",
+                "sync the contacts from our CRM to Mailchimp for people who opted in",
+                // DMs as the channel a message goes out by, not messages taken
+                "each Monday pull our employees from BambooHR who owe a timesheet and send them a reminder in Slack DMs",
+            ],
+        );
     }
 
     /// Text the user adopts as the request ("build what it says") is read by the policy;
@@ -1136,66 +1145,57 @@ mod tests {
                 "fraud and impersonation",
             ),
         ];
-        let mut wrong = Vec::new();
-        for (text, category) in refused_cases {
-            let why = refused(text).unwrap_or_default();
-            if !why.contains(category) {
-                wrong.push(format!("built or misfiled: {text}: {why}"));
-            }
-        }
-        for text in [
-            "when a customer asks for their data, export their records and email them the file",
-            "send each customer who asked for a receipt their receipt by email",
-            "rotate our API keys every 90 days and post the new key ids to #security",
-            "when someone reports a security alert about our own keys, revoke them and tell #security",
-            "record the weekly team call and send the recording to everyone who attended",
-            "track our delivery vans' location and text me when one is late",
-            "when a user forgets their password, email them a reset link",
-            "collect the answers from our survey and keep them in Airtable",
-            "email new hires their temporary login details from Okta",
-            "when an employee is suspended in Okta, create a Jira ticket for IT",
-            "create a new Twitter account for our second brand and post our launch",
-            "when someone unsubscribes, remove them from HubSpot and tell #marketing",
-            "when a contact opts back in, re-add them to the newsletter list",
-            "send the IRS deadline reminder to our accountants every April",
-            "text the on-call engineer every 5 minutes until he acknowledges the page",
-            "remind the tenant every week until the rent is paid",
-            "when a reviewer posts a one-star review, reply with our apology template",
-            "generate test invoices with dummy clients in the Xero sandbox",
-            "email the patient their appointment record after each visit",
-            "send the customer list to our accountant every quarter",
-            "our coworkers keep the shared logins list in 1Password; remind them monthly to review it",
-            "never store customers' passwords, only the hash, and post failures to #security",
-            "when a customer calls, log the call in HubSpot and text me a summary",
-            "run our approved phishing awareness test and email me who clicked",
-            "report threats in our Discord to the moderators in #mods",
-            "text everyone on the list except the ones who replied stop",
-            "open a new Shopify store for our second brand and copy the products over",
-            "call the customer's office line if the delivery fails twice",
-            "when a client shares a folder with us, copy the files to our Google Drive",
-            // an owner "their" is not a person's whereabouts; a pronoun after an event is
-            // the event; moderation, care, opt-outs honoured, detection and exclusions
-            "when a driver checks in, text me their location",
-            "when a user changes their password in Okta, log it in the audit sheet",
-            "copy our customers' records to BigQuery in the background every night",
-            "send the weekly threats summary from Cloudflare to #security",
-            "when a comment contains insults, post it to #mods for review",
-            "text her 3 times a day with her medication reminders",
-            "when someone reports harassment, post it to #trust-and-safety",
-            "when a user is suspended in Okta, create an account request ticket in Jira",
-            "create accounts in HubSpot for our new followers each week",
-            "keep sending the weekly digest but skip anyone who unsubscribed",
-            "flag fake invoices from Bill.com and email them to finance",
-            "send invoices with Xero; we don't use QuickBooks",
-            "export our customers' email addresses to our Facebook ad audience so we can target them",
-            "if our Stripe account is frozen, text me and open a ticket with Stripe support",
-            "when a customer leaves a bad review, email their account manager on our team",
-            "bill each client for the hours they ordered, from Harvest into QuickBooks",
-        ] {
-            if let Some(why) = refused(text) {
-                wrong.push(format!("refused: {text}: {why}"));
-            }
-        }
-        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        assert_judged(
+            &refused_cases,
+            &[
+                "when a customer asks for their data, export their records and email them the file",
+                "send each customer who asked for a receipt their receipt by email",
+                "rotate our API keys every 90 days and post the new key ids to #security",
+                "when someone reports a security alert about our own keys, revoke them and tell #security",
+                "record the weekly team call and send the recording to everyone who attended",
+                "track our delivery vans' location and text me when one is late",
+                "when a user forgets their password, email them a reset link",
+                "collect the answers from our survey and keep them in Airtable",
+                "email new hires their temporary login details from Okta",
+                "when an employee is suspended in Okta, create a Jira ticket for IT",
+                "create a new Twitter account for our second brand and post our launch",
+                "when someone unsubscribes, remove them from HubSpot and tell #marketing",
+                "when a contact opts back in, re-add them to the newsletter list",
+                "send the IRS deadline reminder to our accountants every April",
+                "text the on-call engineer every 5 minutes until he acknowledges the page",
+                "remind the tenant every week until the rent is paid",
+                "when a reviewer posts a one-star review, reply with our apology template",
+                "generate test invoices with dummy clients in the Xero sandbox",
+                "email the patient their appointment record after each visit",
+                "send the customer list to our accountant every quarter",
+                "our coworkers keep the shared logins list in 1Password; remind them monthly to review it",
+                "never store customers' passwords, only the hash, and post failures to #security",
+                "when a customer calls, log the call in HubSpot and text me a summary",
+                "run our approved phishing awareness test and email me who clicked",
+                "report threats in our Discord to the moderators in #mods",
+                "text everyone on the list except the ones who replied stop",
+                "open a new Shopify store for our second brand and copy the products over",
+                "call the customer's office line if the delivery fails twice",
+                "when a client shares a folder with us, copy the files to our Google Drive",
+                // an owner "their" is not a person's whereabouts; a pronoun after an event is
+                // the event; moderation, care, opt-outs honoured, detection and exclusions
+                "when a driver checks in, text me their location",
+                "when a user changes their password in Okta, log it in the audit sheet",
+                "copy our customers' records to BigQuery in the background every night",
+                "send the weekly threats summary from Cloudflare to #security",
+                "when a comment contains insults, post it to #mods for review",
+                "text her 3 times a day with her medication reminders",
+                "when someone reports harassment, post it to #trust-and-safety",
+                "when a user is suspended in Okta, create an account request ticket in Jira",
+                "create accounts in HubSpot for our new followers each week",
+                "keep sending the weekly digest but skip anyone who unsubscribed",
+                "flag fake invoices from Bill.com and email them to finance",
+                "send invoices with Xero; we don't use QuickBooks",
+                "export our customers' email addresses to our Facebook ad audience so we can target them",
+                "if our Stripe account is frozen, text me and open a ticket with Stripe support",
+                "when a customer leaves a bad review, email their account manager on our team",
+                "bill each client for the hours they ordered, from Harvest into QuickBooks",
+            ],
+        );
     }
 }
