@@ -419,3 +419,43 @@ fn file_fetches_are_written_the_way_each_vendor_serves_the_file() {
     );
     assert!(!g.code.contains("headers={**"), "{}", g.code);
 }
+
+/// Review 6, R6-2: the sample is AWS's stream shape and the generated handler hands its
+/// item on as plain values.
+#[test]
+fn the_dry_runs_dynamodb_stream_event_is_aws_shape_and_reaches_the_steps() {
+    let engine = crate::Engine::new().unwrap();
+    let p = crate::python::answers_tests::plan(
+        &engine,
+        Some(("dynamodb", "stream", crate::model::Delivery::DynamodbStream)),
+        &[("slack", "post_message")],
+    );
+    let sample = super::sample_event(engine.catalog(), &p);
+    let record = &sample.event["Records"][0];
+    assert_eq!(record["eventSource"], "aws:dynamodb", "{}", sample.event);
+    assert_eq!(record["eventName"], "INSERT");
+    // the image is DynamoDB's typed JSON, as a stream delivers it
+    assert_eq!(
+        record["dynamodb"]["NewImage"]["Message"],
+        serde_json::json!({"S": "New item!"}),
+        "{}",
+        sample.event
+    );
+    assert_eq!(
+        record["dynamodb"]["NewImage"]["Id"],
+        serde_json::json!({"N": "101"})
+    );
+    let g = crate::python::answers_tests::generate(&engine, p);
+    crate::python::answers_tests::run(
+        &g,
+        &format!(
+            r#"
+seen = []
+module.run_workflow = lambda items: seen.extend(items) or {{}}
+assert module.lambda_handler(json.loads({event:?}), None) == {{"batchItemFailures": []}}
+assert seen[0]["Message"] == "New item!" and seen[0]["Id"] == 101 and seen[0]["eventName"] == "INSERT", seen
+"#,
+            event = sample.event.to_string()
+        ),
+    );
+}

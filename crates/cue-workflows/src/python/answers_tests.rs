@@ -12,7 +12,7 @@ use crate::Engine;
 use crate::model::{Delivery, Generated, Plan, PlannedTool, Step, Trigger, TriggerKind};
 
 /// A plan whose trigger is `trigger` (tool, event, delivery) and whose steps are `steps`.
-pub(super) fn plan(
+pub(crate) fn plan(
     engine: &Engine,
     trigger: Option<(&str, &str, Delivery)>,
     steps: &[(&str, &str)],
@@ -79,7 +79,7 @@ pub(super) fn plan(
     }
 }
 
-pub(super) fn generate(engine: &Engine, plan: Plan) -> Generated {
+pub(crate) fn generate(engine: &Engine, plan: Plan) -> Generated {
     let g = engine.generate_from_plan(plan).unwrap();
     let report = g.validation.as_ref().unwrap();
     assert_eq!(report.error_count, 0, "{:?}\n{}", report.findings, g.code);
@@ -99,7 +99,7 @@ pub(super) fn webhook_to_slack(engine: &Engine, tool: &str, event: &str) -> Gene
 }
 
 /// Runs `script` with the generated module loaded as `module`; `None` without python3.
-pub(super) fn run(g: &Generated, script: &str) -> Option<String> {
+pub(crate) fn run(g: &Generated, script: &str) -> Option<String> {
     if Command::new("python3").arg("--version").output().is_err() {
         return None;
     }

@@ -8,7 +8,7 @@
 
 mod answers;
 #[cfg(test)]
-mod answers_tests;
+pub(crate) mod answers_tests;
 #[cfg(test)]
 mod delivery_tests;
 #[cfg(test)]

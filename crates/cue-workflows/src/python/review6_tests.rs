@@ -291,44 +291,6 @@ assert [c[0] for c in calls] == ["com.atproto.server.createSession", "com.atprot
 }
 
 #[test]
-fn the_dry_runs_dynamodb_stream_event_is_aws_shape_and_reaches_the_steps() {
-    let engine = Engine::new().unwrap();
-    let p = plan(
-        &engine,
-        Some(("dynamodb", "stream", Delivery::DynamodbStream)),
-        &[("slack", "post_message")],
-    );
-    let sample = crate::dryrun::sample_event(engine.catalog(), &p);
-    let record = &sample.event["Records"][0];
-    assert_eq!(record["eventSource"], "aws:dynamodb", "{}", sample.event);
-    assert_eq!(record["eventName"], "INSERT");
-    // the image is DynamoDB's typed JSON, as a stream delivers it
-    assert_eq!(
-        record["dynamodb"]["NewImage"]["Message"],
-        serde_json::json!({"S": "New item!"}),
-        "{}",
-        sample.event
-    );
-    assert_eq!(
-        record["dynamodb"]["NewImage"]["Id"],
-        serde_json::json!({"N": "101"})
-    );
-    let g = generate(&engine, p);
-    run(
-        &g,
-        &format!(
-            r#"
-seen = []
-module.run_workflow = lambda items: seen.extend(items) or {{}}
-assert module.lambda_handler(json.loads({event:?}), None) == {{"batchItemFailures": []}}
-assert seen[0]["Message"] == "New item!" and seen[0]["Id"] == 101 and seen[0]["eventName"] == "INSERT", seen
-"#,
-            event = sample.event.to_string()
-        ),
-    );
-}
-
-#[test]
 fn klaviyo_joins_a_list_by_the_records_email_and_dropbox_sign_asks_for_its_document() {
     let engine = Engine::new().unwrap();
     // R7-1: Klaviyo's Bulk Import Profiles adds a profile to a list by email
