@@ -9,29 +9,17 @@
 //! Prompt files are JSON lines with a `prompt` (and `id`). `DRY_RUN_*` settings apply.
 //! `--show ID` (repeatable) also prints that prompt's plan, code and dry run as JSON.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+mod support;
 
-use cue_sandbox::{LocalSandbox, SandboxSettings};
-use cue_workflows::dryrun::{DryRun, DryRunRequest, DryRunner};
-use cue_workflows::{Engine, GenerateRequest, Generated};
+use std::collections::BTreeMap;
+
+use cue_workflows::dryrun::{DryRun, DryRunRequest};
+use cue_workflows::{GenerateRequest, Generated};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args: Vec<String> = Vec::new();
-    let mut show: Vec<String> = Vec::new();
-    let mut rest = std::env::args().skip(1);
-    while let Some(arg) = rest.next() {
-        if arg == "--show" {
-            show.extend(rest.next());
-        } else {
-            args.push(arg);
-        }
-    }
-    let settings: SandboxSettings = cue_settings::Source::new().with_environment().get()?;
-    let sandbox = LocalSandbox::new(&settings).await?;
-    let engine = Arc::new(Engine::new()?.with_validation(false));
-    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox));
+    let (args, show) = support::args();
+    let (engine, runner) = support::runner().await?;
     let mut total = 0;
     let mut generated = 0;
     let mut passed = 0;

@@ -18,30 +18,18 @@
 //! entry's tool is counted apart (the planner's reading, not the dry run's). `--show KEY`
 //! (`tool.event` or `tool.action#n`) prints that run's plan, code and dry run.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+mod support;
 
-use cue_sandbox::{LocalSandbox, SandboxSettings};
+use std::collections::BTreeMap;
+
+use cue_workflows::GenerateRequest;
 use cue_workflows::catalog::Role;
-use cue_workflows::dryrun::{DryRunRequest, DryRunner};
-use cue_workflows::{Engine, GenerateRequest};
+use cue_workflows::dryrun::DryRunRequest;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut only: Vec<String> = Vec::new();
-    let mut show: Vec<String> = Vec::new();
-    let mut rest = std::env::args().skip(1);
-    while let Some(arg) = rest.next() {
-        if arg == "--show" {
-            show.extend(rest.next());
-        } else {
-            only.push(arg);
-        }
-    }
-    let settings: SandboxSettings = cue_settings::Source::new().with_environment().get()?;
-    let sandbox = LocalSandbox::new(&settings).await?;
-    let engine = Arc::new(Engine::new()?.with_validation(false));
-    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox));
+    let (mut only, show) = support::args();
+    let (engine, runner) = support::runner().await?;
     let wide = only.iter().any(|a| a == "--wide");
     only.retain(|a| a != "--wide");
     let mut prompts: Vec<(String, String, String)> = Vec::new();
