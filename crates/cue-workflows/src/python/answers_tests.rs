@@ -11,6 +11,35 @@ use std::process::Command;
 use crate::Engine;
 use crate::model::{Delivery, Generated, Plan, PlannedTool, Step, Trigger, TriggerKind};
 
+/// A Python prelude for tests that let `_http` itself make and read each call: `_OPENER.open`
+/// answers from `answers(...)` in turn (bytes, an `Answer(body, status)`, or an exception to
+/// raise; the last one repeats) or always `answer(status, body)`, and records each request
+/// with the timeout it was given in `opened`.
+pub(super) const FAKE_OPENER: &str = r#"
+opened = []
+class Answer:
+    def __init__(self, body, status=200):
+        self.body, self.status, self.headers = body, status, {}
+    def read(self):
+        return self.body
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        return False
+def answers(*bodies):
+    queue = list(bodies)
+    def open_(request, timeout=None):
+        opened.append((request, timeout))
+        body = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(body, BaseException):
+            raise body
+        return body if isinstance(body, Answer) else Answer(body)
+    module._OPENER.open = open_
+def answer(status, body):
+    answers(Answer(body, status))
+module.time.sleep = lambda s: None
+"#;
+
 /// A plan whose trigger is `trigger` (tool, event, delivery) and whose steps are `steps`.
 pub(crate) fn plan(
     engine: &Engine,

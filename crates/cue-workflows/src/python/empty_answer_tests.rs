@@ -4,23 +4,8 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use super::answers_tests::{generate, plan, run};
+use super::answers_tests::{FAKE_OPENER, generate, plan, run};
 use crate::Engine;
-
-/// The prelude every case shares: `_OPENER.open` answers `status` with `body`.
-const FAKE_OPENER: &str = r#"
-class Answer:
-    def __init__(self, status, body):
-        self.status, self.body, self.headers = status, body, {}
-    def read(self):
-        return self.body
-    def __enter__(self):
-        return self
-    def __exit__(self, *exc):
-        return False
-def answer(status, body):
-    module._OPENER.open = lambda request, timeout=None: Answer(status, body)
-"#;
 
 #[test]
 fn an_empty_answer_of_a_read_step_is_no_records() {

@@ -3,33 +3,8 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use super::answers_tests::{generate, plan, run};
+use super::answers_tests::{FAKE_OPENER, generate, plan, run};
 use crate::Engine;
-
-/// `_OPENER.open` answers from `answers` in turn (bytes, or an exception to raise) and records
-/// each request with the timeout it was given.
-const FAKE_OPENER: &str = r#"
-opened = []
-class Answer:
-    def __init__(self, body, status=200):
-        self.body, self.status, self.headers = body, status, {}
-    def read(self):
-        return self.body
-    def __enter__(self):
-        return self
-    def __exit__(self, *exc):
-        return False
-def answers(*bodies):
-    queue = list(bodies)
-    def open_(request, timeout=None):
-        opened.append((request, timeout))
-        body = queue.pop(0) if len(queue) > 1 else queue[0]
-        if isinstance(body, BaseException):
-            raise body
-        return body if isinstance(body, Answer) else Answer(body)
-    module._OPENER.open = open_
-module.time.sleep = lambda s: None
-"#;
 
 #[test]
 fn a_call_answered_only_when_its_work_is_done_waits_long_and_is_not_sent_twice() {
