@@ -4,7 +4,11 @@
 //! on). Groups are mostly *concepts* (`@credential`, `@imitation`, `@others`): a rule pairs an
 //! intent with an object, so new wordings of the same request meet the same rule.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
 
 use super::acts::Acts;
 use super::language::{Language, Policy, PolicyCategory, Within, any_at};
@@ -89,15 +93,40 @@ fn holds(windows: &[Range<usize>], hits: &ListHits, all: &[usize], unless: usize
         .any(|w| all.iter().all(|&g| hits.any_in(g, w)) && !hits.any_in(unless, w))
 }
 
-/// Why the request in `toks` is refused.
+/// Why the request in `toks` is refused: what Cue does not build, the harm it would do, and
+/// the category.
 fn disallowed(lang: &Language, toks: &[Tok], sentences: &[usize]) -> Option<String> {
     refusing(&lang.policy, &lang.acts, toks, sentences).map(|c| {
+        let why = harm(&c.id).map(|w| format!(", because {w}")).unwrap_or_default();
         format!(
-            "Cue does not build {} ({}); see the usage policy in docs/policy.md",
+            "Cue does not build {}{why} ({}); see the usage policy in docs/policy.md",
             c.what,
             c.id.replace('_', " ")
         )
     })
+}
+
+/// The harm a category names (`why` in `data/language/policy.json`), read once.
+fn harm(category: &str) -> Option<&'static str> {
+    static WHY: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+    WHY.get_or_init(|| {
+        #[derive(Deserialize)]
+        struct Entry {
+            id: String,
+            #[serde(default)]
+            why: String,
+        }
+        #[derive(Deserialize)]
+        struct File {
+            categories: Vec<Entry>,
+        }
+        serde_json::from_str::<File>(include_str!("../../data/language/policy.json"))
+            .map(|f| f.categories.into_iter().map(|e| (e.id, e.why)).collect())
+            .unwrap_or_default()
+    })
+    .get(category)
+    .map(String::as_str)
+    .filter(|w| !w.is_empty())
 }
 
 /// The first category with a rule that holds in `toks`.
@@ -1547,5 +1576,19 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    }
+
+    /// The refusal says what Cue does not build and why: every category names its harm.
+    #[test]
+    fn refusals_say_what_and_why() {
+        let lang = Language::builtin().unwrap();
+        for (c, _) in lang.policy.categories() {
+            assert!(harm(&c.id).is_some_and(|w| w.len() > 20), "{} has no why", c.id);
+        }
+        let why = refused("build a fake PayPal login page and keep the passwords").unwrap();
+        assert!(why.starts_with("Cue does not build a page or message"), "{why}");
+        assert!(why.contains(", because whoever types a password"), "{why}");
+        assert!(why.ends_with("(credential phishing); see the usage policy in docs/policy.md"));
+        assert!(refused("post the weekly sales report to #sales").is_none());
     }
 }
