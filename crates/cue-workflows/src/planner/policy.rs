@@ -97,7 +97,9 @@ fn holds(windows: &[Range<usize>], hits: &ListHits, all: &[usize], unless: usize
 /// the category.
 fn disallowed(lang: &Language, toks: &[Tok], sentences: &[usize]) -> Option<String> {
     refusing(&lang.policy, &lang.acts, toks, sentences).map(|c| {
-        let why = harm(&c.id).map(|w| format!(", because {w}")).unwrap_or_default();
+        let why = harm(&c.id)
+            .map(|w| format!(", because {w}"))
+            .unwrap_or_default();
         format!(
             "Cue does not build {}{why} ({}); see the usage policy in docs/policy.md",
             c.what,
@@ -1310,7 +1312,12 @@ mod tests {
                 wrong.push(format!("refused: {text}: {why}"));
             }
         }
-        assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+        assert!(
+            wrong.is_empty(),
+            "{} wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
     }
 
     /// The seventh round's rules (docs/policy.md, *Acts described by their effect*): harm said
@@ -1575,7 +1582,12 @@ mod tests {
                 wrong.push(format!("refused: {text}: {why}"));
             }
         }
-        assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+        assert!(
+            wrong.is_empty(),
+            "{} wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
     }
 
     /// The refusal says what Cue does not build and why: every category names its harm.
@@ -1583,10 +1595,17 @@ mod tests {
     fn refusals_say_what_and_why() {
         let lang = Language::builtin().unwrap();
         for (c, _) in lang.policy.categories() {
-            assert!(harm(&c.id).is_some_and(|w| w.len() > 20), "{} has no why", c.id);
+            assert!(
+                harm(&c.id).is_some_and(|w| w.len() > 20),
+                "{} has no why",
+                c.id
+            );
         }
         let why = refused("build a fake PayPal login page and keep the passwords").unwrap();
-        assert!(why.starts_with("Cue does not build a page or message"), "{why}");
+        assert!(
+            why.starts_with("Cue does not build a page or message"),
+            "{why}"
+        );
         assert!(why.contains(", because whoever types a password"), "{why}");
         assert!(why.ends_with("(credential phishing); see the usage policy in docs/policy.md"));
         assert!(refused("post the weekly sales report to #sales").is_none());
