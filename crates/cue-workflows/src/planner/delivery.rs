@@ -259,17 +259,15 @@ fn ask_at(
                 && k <= i + ask.len() + SAID_IN_REACH
                 && matches!(toks[k].w.as_str(), "in" | "on");
             let via = d.served_via.contains(&toks[k].w) || said_in;
-            // past one determiner ("tell coordinators in the WhatsApp group")
+            // said in a tool past an article ("tell coordinators in the WhatsApp group"); a
+            // tool after "through our" is where it comes from ("books through our Jotform form")
             let tool_at = |j: usize| named.get(j).copied().unwrap_or(false);
-            let next = if toks
-                .get(k + 1)
-                .is_some_and(|t| ARTICLES.contains(&t.w.as_str()))
-            {
-                k + 2
-            } else {
-                k + 1
-            };
-            via && tool_at(next)
+            let past_article = said_in
+                && toks
+                    .get(k + 1)
+                    .is_some_and(|t| ARTICLES.contains(&t.w.as_str()))
+                && tool_at(k + 2);
+            via && (tool_at(k + 1) || past_article)
         });
     !excl.negated(i) && !noun && !served && !d.noun_uses.noun_at(toks, i)
 }
@@ -441,6 +439,7 @@ mod tests {
         assert!(!asks("every hour tell Datadog the queue length"));
         assert!(asks("add them to Mailchimp and tell coordinators"));
         assert!(asks("keep me posted on new Hacker News stories about us"));
+        assert!(asks("let me know when someone books through our Jotform form"));
         assert!(asks("tell the buyer in the morning"));
         assert!(asks("email me the new rows in Google Sheets"));
         // further on, "in <tool>" is where the news comes from

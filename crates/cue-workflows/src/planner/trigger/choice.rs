@@ -1083,4 +1083,23 @@ mod tests {
             assert_ne!(kind(text), TriggerKind::Webhook, "{text}");
         }
     }
+
+    /// "for each / for every <item of an app>" after the first words is that app's event, as
+    /// "for each new ..." is; with a schedule named it is the items the run reads.
+    #[test]
+    fn for_each_item_of_an_app_is_its_event_unless_a_schedule_is_named() {
+        for text in [
+            "open a Linear issue for each Sentry alert",
+            "add a row to Google Sheets for every Stripe payment",
+            "post a message to Slack for each Typeform response",
+        ] {
+            assert_eq!(kind(text), TriggerKind::AppEvent, "{text}");
+        }
+        for text in [
+            "every monday at 9, for each open deal in HubSpot post a line to Slack",
+            "each night for every Stripe payment add a row to Google Sheets",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+    }
 }
