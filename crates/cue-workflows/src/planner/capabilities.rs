@@ -193,13 +193,28 @@ mod tests {
     #[test]
     fn authoring_answering_researching_and_describing_ask_for_their_capability() {
         let cases: &[(&str, &[&str])] = &[
-            ("write a short abstract of each paper and add it to Notion", &["AI model"]),
-            ("generate ten SEO keywords for each new product", &["AI model"]),
+            (
+                "write a short abstract of each paper and add it to Notion",
+                &["AI model"],
+            ),
+            (
+                "generate ten SEO keywords for each new product",
+                &["AI model"],
+            ),
             ("write the bio again in our brand voice", &["AI model"]),
-            ("answer common questions in the Discord help channel", &["AI model"]),
+            (
+                "answer common questions in the Discord help channel",
+                &["AI model"],
+            ),
             ("research the lead's company before the call", &["AI model"]),
-            ("add a note describing the image to the ticket", &["image labelling"]),
-            ("make it a searchable PDF and move it to Box", &["document text extraction (OCR)"]),
+            (
+                "add a note describing the image to the ticket",
+                &["image labelling"],
+            ),
+            (
+                "make it a searchable PDF and move it to Box",
+                &["document text extraction (OCR)"],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(asks(text), *want, "{text}");

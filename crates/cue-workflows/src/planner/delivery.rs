@@ -297,9 +297,8 @@ fn telling_at(lang: &Language, toks: &[Tok], named: &[bool], i: usize) -> bool {
     });
     // the first word of the object past determiners ("ping the health endpoint": "health"),
     // unless a recipient follows it ("ping the site manager")
-    let skip = |w: &str| {
-        lang.grammar.ask_determiners.iter().any(|d| d == w) || POSSESSIVES.contains(&w)
-    };
+    let skip =
+        |w: &str| lang.grammar.ask_determiners.iter().any(|d| d == w) || POSSESSIVES.contains(&w);
     let Some(head) = (i + 1..(i + 1 + t.reach).min(toks.len()))
         .take_while(|&k| toks[k].clause == clause)
         .find(|&k| !skip(&toks[k].w))
@@ -435,11 +434,15 @@ mod tests {
         assert!(asks("send them the packet through the portal"));
         // the tool the ask is said in, unless the ask names its own medium
         assert!(!asks("when the order ships, tell the buyer in Intercom"));
-        assert!(!asks("add them to Mailchimp and tell coordinators in the WhatsApp group"));
+        assert!(!asks(
+            "add them to Mailchimp and tell coordinators in the WhatsApp group"
+        ));
         assert!(!asks("every hour tell Datadog the queue length"));
         assert!(asks("add them to Mailchimp and tell coordinators"));
         assert!(asks("keep me posted on new Hacker News stories about us"));
-        assert!(asks("let me know when someone books through our Jotform form"));
+        assert!(asks(
+            "let me know when someone books through our Jotform form"
+        ));
         assert!(asks("tell the buyer in the morning"));
         assert!(asks("email me the new rows in Google Sheets"));
         // further on, "in <tool>" is where the news comes from
@@ -673,7 +676,10 @@ mod tests {
             ("tell purchasing when stock runs low", Some("email")),
             ("thank donors when a gift comes in", Some("email")),
             ("ping whoever opened the pull request", Some("email")),
-            ("warn the night shift when the freezer warms up", Some("email")),
+            (
+                "warn the night shift when the freezer warms up",
+                Some("email"),
+            ),
             ("remind tenants a week before rent is due", Some("email")),
             ("phone the site manager when the alarm trips", Some("SMS")),
             ("notify procurement about each late delivery", Some("email")),
@@ -681,7 +687,10 @@ mod tests {
             ("let the two shift leads know", Some("email")),
             ("it should go to the janitor's phone", Some("SMS")),
             // ... and what asks for nothing
-            ("tell whether the review is positive and log it in the sheet", None),
+            (
+                "tell whether the review is positive and log it in the sheet",
+                None,
+            ),
             ("ping our API every five minutes and log the status", None),
             ("ping the health endpoint and record the latency", None),
             ("add our reminder to the calendar", None),

@@ -776,20 +776,65 @@ mod tests {
     #[test]
     fn exclusions_by_a_tools_past_a_without_phrase_and_a_nothing_subject() {
         let cases: &[(&str, &[&str])] = &[
-            ("Trello is being phased out, put the cards in Asana", &["trello"]),
-            ("Mailchimp is being replaced by Klaviyo, add them to Klaviyo", &["mailchimp"]),
-            ("Zendesk was our old help desk; open the ticket in Freshdesk", &["zendesk"]),
-            ("HubSpot was the old CRM, add the lead to Pipedrive", &["hubspot"]),
+            (
+                "Trello is being phased out, put the cards in Asana",
+                &["trello"],
+            ),
+            (
+                "Mailchimp is being replaced by Klaviyo, add them to Klaviyo",
+                &["mailchimp"],
+            ),
+            (
+                "Zendesk was our old help desk; open the ticket in Freshdesk",
+                &["zendesk"],
+            ),
+            (
+                "HubSpot was the old CRM, add the lead to Pipedrive",
+                &["hubspot"],
+            ),
             ("Vercel is our legacy host, deploy to Netlify", &["vercel"]),
-            ("save the row in Airtable without notifying the team on Slack or Discord", &["discord", "slack"]),
-            ("update the deal in HubSpot without pinging anyone in Teams", &["microsoft_teams"]),
-            ("add the order to the sheet without telling the customer by text", &["sns", "twilio", "vonage", "whatsapp"]),
-            ("nothing about patients goes over email, store it in Airtable", &["amazon_ses", "convertkit", "gmail", "imap", "klaviyo", "mailchimp", "mailgun", "outlook", "postmark", "sendgrid", "smtp"]),
-            ("nothing from this form should go to Slack, put it in Notion", &["slack"]),
+            (
+                "save the row in Airtable without notifying the team on Slack or Discord",
+                &["discord", "slack"],
+            ),
+            (
+                "update the deal in HubSpot without pinging anyone in Teams",
+                &["microsoft_teams"],
+            ),
+            (
+                "add the order to the sheet without telling the customer by text",
+                &["sns", "twilio", "vonage", "whatsapp"],
+            ),
+            (
+                "nothing about patients goes over email, store it in Airtable",
+                &[
+                    "amazon_ses",
+                    "convertkit",
+                    "gmail",
+                    "imap",
+                    "klaviyo",
+                    "mailchimp",
+                    "mailgun",
+                    "outlook",
+                    "postmark",
+                    "sendgrid",
+                    "smtp",
+                ],
+            ),
+            (
+                "nothing from this form should go to Slack, put it in Notion",
+                &["slack"],
+            ),
             // look-alikes: nothing excluded
             ("the old Trello cards go to Asana every Friday", &[]),
-            ("Mailchimp is being updated with the new tags from Shopify", &[]),
-            ("when a deal was the oldest in HubSpot, post it to Slack", &[]),
+            (
+                "Mailchimp is being updated with the new tags from Shopify",
+                &[],
+            ),
+            (
+                "when a deal was the oldest in HubSpot, post it to Slack",
+                &[],
+            ),
             ("post to Slack without waiting for the Stripe payout", &[]),
             ("if nothing new goes into the Airtable base, email me", &[]),
         ];

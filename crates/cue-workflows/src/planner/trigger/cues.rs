@@ -184,7 +184,10 @@ fn callable_address(lang: &Language, toks: &[Tok]) -> Option<usize> {
     let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
     (0..toks.len()).find(|&i| {
         let plain = c.nouns.iter().any(|n| n == w(i))
-            && !matches!(w(i.wrapping_sub(1)), "email" | "mail" | "e" | "home" | "postal");
+            && !matches!(
+                w(i.wrapping_sub(1)),
+                "email" | "mail" | "e" | "home" | "postal"
+            );
         let vague = c.vague_nouns.iter().any(|n| n == w(i));
         if !plain && !vague {
             return false;

@@ -287,7 +287,10 @@ mod tests {
             );
             t.map(|t| catalog.tool_at(t).id.clone())
         };
-        assert_eq!(source("alert me whenever anyone signs in to the admin account"), None);
+        assert_eq!(
+            source("alert me whenever anyone signs in to the admin account"),
+            None
+        );
         assert_eq!(source("notify me when the nightly build fails"), None);
         assert_eq!(
             source("when a support ticket is filed").as_deref(),
