@@ -186,4 +186,47 @@ mod tests {
             assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
         }
     }
+
+    /// Writing copy an author would write (an abstract, SEO keywords, text in a brand voice),
+    /// answering customers' questions, researching a company, describing an image and making a
+    /// scan searchable ask for their capability; the same verbs about records do not.
+    #[test]
+    fn authoring_answering_researching_and_describing_ask_for_their_capability() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "write a short abstract of each paper and add it to Notion",
+                &["AI model"],
+            ),
+            (
+                "generate ten SEO keywords for each new product",
+                &["AI model"],
+            ),
+            ("write the bio again in our brand voice", &["AI model"]),
+            (
+                "answer common questions in the Discord help channel",
+                &["AI model"],
+            ),
+            ("research the lead's company before the call", &["AI model"]),
+            (
+                "add a note describing the image to the ticket",
+                &["image labelling"],
+            ),
+            (
+                "make it a searchable PDF and move it to Box",
+                &["document text extraction (OCR)"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(asks(text), *want, "{text}");
+        }
+        for text in [
+            "write the new keywords column to the sheet",
+            "store the answers to the questions in Airtable",
+            "add the company website to the HubSpot record",
+            "a searchable list of the orders in Notion",
+            "make our meeting notes searchable in Notion",
+        ] {
+            assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
+        }
+    }
 }

@@ -230,8 +230,10 @@ fn ask_at(
     i: usize,
 ) -> bool {
     let d = &lang.delivery;
-    let Some(ask) = any_at(toks, i, &d.asks) else {
-        return false;
+    let ask: &[String] = match any_at(toks, i, &d.asks) {
+        Some(ask) => ask,
+        None if telling_at(lang, toks, named, i) => std::slice::from_ref(&toks[i].w),
+        None => return false,
     };
     // "a digest": a message noun is an ask after a determiner too ("a Google Doc digest" is
     // still the doc's)
@@ -257,9 +259,58 @@ fn ask_at(
                 && k <= i + ask.len() + SAID_IN_REACH
                 && matches!(toks[k].w.as_str(), "in" | "on");
             let via = d.served_via.contains(&toks[k].w) || said_in;
-            via && named.get(k + 1).copied().unwrap_or(false)
+            // said in a tool past an article ("tell coordinators in the WhatsApp group"); a
+            // tool after "through our" is where it comes from ("books through our Jotform form")
+            let tool_at = |j: usize| named.get(j).copied().unwrap_or(false);
+            let past_article = said_in
+                && toks
+                    .get(k + 1)
+                    .is_some_and(|t| ARTICLES.contains(&t.w.as_str()))
+                && tool_at(k + 2);
+            via && (tool_at(k + 1) || past_article)
         });
     !excl.negated(i) && !noun && !served && !d.noun_uses.noun_at(toks, i)
+}
+
+/// Articles and possessives passed over before a tool that serves an ask ("in the WhatsApp
+/// group"); not "new" ("posted on new Hacker News stories" is where the news comes from).
+const ARTICLES: [&str; 9] = ["the", "a", "an", "our", "my", "your", "their", "his", "her"];
+
+/// Words before a verb of telling that make it a noun ("our alert", "your reminder").
+const POSSESSIVES: [&str; 7] = ["my", "our", "your", "their", "his", "her", "its"];
+
+/// Whether token `i` is a verb of telling followed in its clause by whoever is told ("tell
+/// purchasing", "thank donors", "ping whoever pushed the commit"): not a noun (after a
+/// determiner, a possessive or a tool's name), and not before a word that makes it something
+/// else ("tell whether ...", "ping our API").
+fn telling_at(lang: &Language, toks: &[Tok], named: &[bool], i: usize) -> bool {
+    let t = &lang.delivery.telling;
+    if !t.verbs.contains(&toks[i].w) || named.get(i).copied().unwrap_or(false) {
+        return false;
+    }
+    let clause = toks[i].clause;
+    let noun = i.checked_sub(1).is_some_and(|p| {
+        toks[p].clause == clause
+            && (lang.grammar.ask_determiners.contains(&toks[p].w)
+                || POSSESSIVES.contains(&toks[p].w.as_str())
+                || named.get(p).copied().unwrap_or(false))
+    });
+    // the first word of the object past determiners ("ping the health endpoint": "health"),
+    // unless a recipient follows it ("ping the site manager")
+    let skip =
+        |w: &str| lang.grammar.ask_determiners.iter().any(|d| d == w) || POSSESSIVES.contains(&w);
+    let Some(head) = (i + 1..(i + 1 + t.reach).min(toks.len()))
+        .take_while(|&k| toks[k].clause == clause)
+        .find(|&k| !skip(&toks[k].w))
+    else {
+        return false;
+    };
+    let recipient_after = toks.get(head + 1).is_some_and(|n| {
+        n.clause == clause && any_at(toks, head + 1, &lang.delivery.handover.recipients).is_some()
+    });
+    // "notify Slack": the tool named is the channel
+    let tool = named.get(head).copied().unwrap_or(false);
+    !noun && !tool && (!t.not_objects.contains(&toks[head].w) || recipient_after)
 }
 
 /// The ask at `at` speaks of the audience words in its clause and the next.
@@ -383,6 +434,15 @@ mod tests {
         assert!(asks("send them the packet through the portal"));
         // the tool the ask is said in, unless the ask names its own medium
         assert!(!asks("when the order ships, tell the buyer in Intercom"));
+        assert!(!asks(
+            "add them to Mailchimp and tell coordinators in the WhatsApp group"
+        ));
+        assert!(!asks("every hour tell Datadog the queue length"));
+        assert!(asks("add them to Mailchimp and tell coordinators"));
+        assert!(asks("keep me posted on new Hacker News stories about us"));
+        assert!(asks(
+            "let me know when someone books through our Jotform form"
+        ));
         assert!(asks("tell the buyer in the morning"));
         assert!(asks("email me the new rows in Google Sheets"));
         // further on, "in <tool>" is where the news comes from
@@ -605,5 +665,46 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(channel(text).as_deref(), want, "{text}");
         }
+    }
+
+    /// A verb of telling with whoever is told after it asks for a message, whatever that
+    /// audience is called; "let ... know" with a longer audience, and a message sent to
+    /// someone's phone, too. Not a noun, not "tell whether", not "ping our API".
+    #[test]
+    fn a_verb_of_telling_with_its_audience_asks_for_a_message() {
+        let cases = [
+            ("tell purchasing when stock runs low", Some("email")),
+            ("thank donors when a gift comes in", Some("email")),
+            ("ping whoever opened the pull request", Some("email")),
+            (
+                "warn the night shift when the freezer warms up",
+                Some("email"),
+            ),
+            ("remind tenants a week before rent is due", Some("email")),
+            ("phone the site manager when the alarm trips", Some("SMS")),
+            ("notify procurement about each late delivery", Some("email")),
+            ("let me and my co-founder know on our phones", Some("SMS")),
+            ("let the two shift leads know", Some("email")),
+            ("it should go to the janitor's phone", Some("SMS")),
+            // ... and what asks for nothing
+            (
+                "tell whether the review is positive and log it in the sheet",
+                None,
+            ),
+            ("ping our API every five minutes and log the status", None),
+            ("ping the health endpoint and record the latency", None),
+            ("add our reminder to the calendar", None),
+            ("update the phone number field in the sheet", None),
+            ("messages in the orders queue go to the sheet", None),
+            ("no Slack ping for this one, add the row to Airtable", None),
+        ];
+        let mut wrong = Vec::new();
+        for (text, want) in cases {
+            let got = channel(text);
+            if got.as_deref() != want {
+                wrong.push(format!("{text}: {got:?}, want {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }

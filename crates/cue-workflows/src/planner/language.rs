@@ -184,6 +184,20 @@ struct NegationFile {
     hyphen_after: Vec<String>,
 }
 
+/// `callable` of `data/language/triggers.json`: one of `nouns`, then within `reach` words in
+/// its clause one of `modals` right before one of `verbs` ("a link our partners can hit", "an
+/// address the panel will call"); a `vague_nouns` word ("something", "somewhere") only with
+/// one of `vague_verbs` ("something they can POST to").
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Callable {
+    pub nouns: Vec<String>,
+    pub vague_nouns: Vec<String>,
+    pub modals: Vec<String>,
+    pub verbs: Vec<String>,
+    pub vague_verbs: Vec<String>,
+    pub reach: usize,
+}
+
 /// `data/language/delivery.json`.
 #[derive(Debug, Clone)]
 pub(crate) struct DeliveryWords {
@@ -211,6 +225,19 @@ pub(crate) struct DeliveryWords {
     pub other_media: Phrases,
     /// Words before a tool read from ("from Smartsheet").
     pub source_words: Vec<String>,
+    /// Verbs of telling whose object is whoever is told ("tell purchasing", "thank donors").
+    pub telling: Telling,
+}
+
+/// `telling` of `data/language/delivery.json`: a verb of telling followed in its clause by
+/// whoever is told ("tell purchasing", "thank the donors", "ping whoever pushed it") asks for a
+/// message; not when the first word of its object is one of `not_objects` ("tell whether it is
+/// positive", "ping our API"), and not as a noun (after a determiner or a tool's name).
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Telling {
+    pub verbs: Vec<String>,
+    pub not_objects: Vec<String>,
+    pub reach: usize,
 }
 
 /// `message_nouns` of `data/language/delivery.json`.
@@ -325,6 +352,7 @@ struct DeliveryFile {
     media: Vec<String>,
     other_media: Vec<String>,
     source_words: Vec<String>,
+    telling: Telling,
 }
 
 #[derive(Deserialize)]
@@ -719,6 +747,9 @@ pub(crate) struct TriggerWords {
     pub finished: Phrases,
     /// Machines that send to an address ("an address our scanner can send to"): a web address.
     pub device_senders: Phrases,
+    /// An address someone can call ("a link our partners can hit", "something they can POST
+    /// to"): a webhook.
+    pub callable: Callable,
     /// Categories of tools that host an inbox and have its mail as their events (a help desk).
     pub inbox_hosts: Vec<String>,
     /// Verbs just before an arrival word that make the files the object of an order ("save
@@ -784,6 +815,7 @@ struct TriggersFile {
     sent_not_received: Vec<String>,
     finished: Vec<String>,
     device_senders: Vec<String>,
+    callable: Callable,
     inbox_hosts: Vec<String>,
     ordered_files: Vec<String>,
     levels: Vec<String>,
@@ -1002,6 +1034,7 @@ impl Language {
                 media: del.media,
                 other_media: phrases(&del.other_media),
                 source_words: del.source_words,
+                telling: del.telling,
                 handover: Handover {
                     verbs: del.handover.verbs,
                     recipients: phrases(&del.handover.recipients),
@@ -1132,6 +1165,7 @@ impl Language {
                 sent_not_received: phrases(&trig.sent_not_received),
                 finished: phrases(&trig.finished),
                 device_senders: phrases(&trig.device_senders),
+                callable: trig.callable,
                 inbox_hosts: trig.inbox_hosts.clone(),
                 ordered_files: phrases(&trig.ordered_files),
                 levels: phrases(&trig.levels),

@@ -251,5 +251,18 @@ mod tests {
         );
         // only whole words: "dropbox" typed as one word is left alone
         assert_eq!(respell(&lang, "my dropbox", true), "my dropbox");
+        // names dictation spells as they sound, in transcripts only
+        assert_eq!(
+            respell(&lang, "add them to the clavio list", true),
+            "add them to the klaviyo list"
+        );
+        assert_eq!(
+            respell(&lang, "the form on our wicks site", true),
+            "the form on our wix site"
+        );
+        assert_eq!(
+            respell(&lang, "trim the candle wicks", false),
+            "trim the candle wicks"
+        );
     }
 }

@@ -280,7 +280,14 @@ fn source<'c>(
     // the trigger tool and event
     let (mut trigger_tool, trigger_note) = match trig.tool {
         Some(mi) => (Some(ms[mi].tool), None),
-        None => trigger::unnamed_source(catalog, toks, masked, excl, trig.kind, trig.end),
+        None => trigger::unnamed_source(
+            catalog,
+            toks,
+            masked,
+            excl,
+            (trig.kind, trig.end),
+            &lang.delivery.replaces_needs,
+        ),
     };
     assumptions.extend(trigger_note);
     let clause = &toks[..trig.end.min(toks.len())];

@@ -768,4 +768,84 @@ mod tests {
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
+
+    /// Exclusions by a tool's past or its fading out ("X is being phased out", "X was our old
+    /// CRM"), by a verb of telling under "without" ("without notifying anyone on A or B": the
+    /// whole phrase), and by "nothing <about what> goes over <channel>"; each with look-alikes
+    /// that keep the tool (eighth session).
+    #[test]
+    fn exclusions_by_a_tools_past_a_without_phrase_and_a_nothing_subject() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Trello is being phased out, put the cards in Asana",
+                &["trello"],
+            ),
+            (
+                "Mailchimp is being replaced by Klaviyo, add them to Klaviyo",
+                &["mailchimp"],
+            ),
+            (
+                "Zendesk was our old help desk; open the ticket in Freshdesk",
+                &["zendesk"],
+            ),
+            (
+                "HubSpot was the old CRM, add the lead to Pipedrive",
+                &["hubspot"],
+            ),
+            ("Vercel is our legacy host, deploy to Netlify", &["vercel"]),
+            (
+                "save the row in Airtable without notifying the team on Slack or Discord",
+                &["discord", "slack"],
+            ),
+            (
+                "update the deal in HubSpot without pinging anyone in Teams",
+                &["microsoft_teams"],
+            ),
+            (
+                "add the order to the sheet without telling the customer by text",
+                &["sns", "twilio", "vonage", "whatsapp"],
+            ),
+            (
+                "nothing about patients goes over email, store it in Airtable",
+                &[
+                    "amazon_ses",
+                    "convertkit",
+                    "gmail",
+                    "imap",
+                    "klaviyo",
+                    "mailchimp",
+                    "mailgun",
+                    "outlook",
+                    "postmark",
+                    "sendgrid",
+                    "smtp",
+                ],
+            ),
+            (
+                "nothing from this form should go to Slack, put it in Notion",
+                &["slack"],
+            ),
+            // look-alikes: nothing excluded
+            ("the old Trello cards go to Asana every Friday", &[]),
+            (
+                "Mailchimp is being updated with the new tags from Shopify",
+                &[],
+            ),
+            (
+                "when a deal was the oldest in HubSpot, post it to Slack",
+                &[],
+            ),
+            ("post to Slack without waiting for the Stripe payout", &[]),
+            ("if nothing new goes into the Airtable base, email me", &[]),
+        ];
+        let mut wrong = Vec::new();
+        for (text, want) in cases {
+            let mut got = excluded(text);
+            got.sort();
+            if got != *want {
+                wrong.push(format!("{text}: {got:?}, want {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 }

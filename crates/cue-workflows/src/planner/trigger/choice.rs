@@ -1057,4 +1057,49 @@ mod tests {
             assert_eq!(kind(text), want, "{text}");
         }
     }
+
+    /// An address someone can call, said as a relative clause ("a link our partners can hit",
+    /// "an address the panel will call", "something they can POST to") or as a slash command, is
+    /// a webhook; an address someone mails, or "something" fired by hand, is not.
+    #[test]
+    fn an_address_someone_can_call_is_a_webhook() {
+        let webhook = [
+            "make a link our suppliers can hit with a delivery update and add a row to Airtable",
+            "set up an address the door sensor will call when it opens, then post to Slack",
+            "I need a URL our old CRM could post to that creates the contact in HubSpot",
+            "something our partners can POST to that creates a Trello card",
+            "a Slack slash command /standup that adds a row to Google Sheets",
+            "the scale can call a web address when a pallet is weighed; log it in Airtable",
+        ];
+        for text in webhook {
+            assert_eq!(kind(text), TriggerKind::Webhook, "{text}");
+        }
+        let not_webhook = [
+            "something I can fire from my phone that posts the call sheet to Slack",
+            "an email address customers can send receipts to, saved to Google Drive",
+            "every monday post the link the team can open to Slack",
+        ];
+        for text in not_webhook {
+            assert_ne!(kind(text), TriggerKind::Webhook, "{text}");
+        }
+    }
+
+    /// "for each / for every <item of an app>" after the first words is that app's event, as
+    /// "for each new ..." is; with a schedule named it is the items the run reads.
+    #[test]
+    fn for_each_item_of_an_app_is_its_event_unless_a_schedule_is_named() {
+        for text in [
+            "open a Linear issue for each Sentry alert",
+            "add a row to Google Sheets for every Stripe payment",
+            "post a message to Slack for each Typeform response",
+        ] {
+            assert_eq!(kind(text), TriggerKind::AppEvent, "{text}");
+        }
+        for text in [
+            "every monday at 9, for each open deal in HubSpot post a line to Slack",
+            "each night for every Stripe payment add a row to Google Sheets",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+    }
 }

@@ -175,6 +175,33 @@ fn machine_address(lang: &Language, toks: &[Tok]) -> Option<usize> {
     })
 }
 
+/// An address someone can call: one of `callable.nouns` ("a link our partners can hit with
+/// an order", "a url the form will post to", not "email address"), or a vague one ("something
+/// they can POST to") with a verb that calls it; a modal right before the verb, both in the
+/// noun's clause within `reach` words.
+fn callable_address(lang: &Language, toks: &[Tok]) -> Option<usize> {
+    let c = &lang.triggers.callable;
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    (0..toks.len()).find(|&i| {
+        let plain = c.nouns.iter().any(|n| n == w(i))
+            && !matches!(
+                w(i.wrapping_sub(1)),
+                "email" | "mail" | "e" | "home" | "postal"
+            );
+        let vague = c.vague_nouns.iter().any(|n| n == w(i));
+        if !plain && !vague {
+            return false;
+        }
+        let verbs = if plain { &c.verbs } else { &c.vague_verbs };
+        (i + 1..(i + c.reach).min(toks.len())).any(|m| {
+            toks[m].clause == toks[i].clause
+                && c.modals.iter().any(|x| x == w(m))
+                && toks.get(m + 1).is_some_and(|v| v.clause == toks[i].clause)
+                && verbs.iter().any(|v| v == w(m + 1))
+        })
+    })
+}
+
 /// One file, as `stored_files` names many ("a new contract is saved in the folder").
 const FILE_NOUNS: &[&str] = &[
     "file",
@@ -380,7 +407,8 @@ impl Cues {
             site_form: any_in(toks, zs..end, &words.site_forms),
             url_asked: (0..all)
                 .find(|&i| any_at(toks, i, &words.webhook).is_some())
-                .or_else(|| machine_address(lang, toks)),
+                .or_else(|| machine_address(lang, toks))
+                .or_else(|| callable_address(lang, toks)),
             hook: (0..all).find(|&i| {
                 any_at(toks, i, &words.hook_words).is_some()
                     && !ms.iter().any(|m| m.at + m.len == i)

@@ -10,14 +10,16 @@ use crate::text::Tok;
 /// Where an event comes from when the prompt names no tool for it: the usual service for the
 /// kind (Gmail for received email, S3 for uploads, SQS for queues; the next one when the prompt
 /// excludes it), or the tool of a need named in the trigger clause ("a support ticket is
-/// filed" → Zendesk); with the assumption that says so.
+/// filed" → Zendesk); with the assumption that says so. The needs of `asks` ask for a message
+/// ("alert me", "notify", "ping") and name no source ("Alert me on Telegram whenever anyone
+/// signs in ...").
 pub(in crate::planner) fn unnamed_source(
     catalog: &Catalog,
     toks: &[Tok],
     masked: &[bool],
     excl: &Exclusions,
-    kind: TriggerKind,
-    end: usize,
+    (kind, end): (TriggerKind, usize),
+    asks: &[String],
 ) -> (Option<usize>, Option<String>) {
     let position = |id: &str| catalog.tools.iter().position(|t| t.id == id);
     let usual: (&[&str], &str) = match kind {
@@ -50,7 +52,7 @@ pub(in crate::planner) fn unnamed_source(
         return (None, None);
     }
     // a need in the trigger clause ("a support ticket is filed") names the source
-    for n in &catalog.needs {
+    for n in catalog.needs.iter().filter(|n| !asks.contains(&n.id)) {
         let hit = n.phrases.iter().any(|p| {
             let pw: Vec<&str> = p.split(' ').collect();
             find_phrase(toks, &pw, 0, end).is_some_and(|i| !masked[i] && !excl.negated(i))
@@ -264,5 +266,35 @@ mod tests {
         for id in ["stripe", "github", "airtable"] {
             assert_eq!(eventless_source(&catalog, at(id)), None, "{id}");
         }
+    }
+
+    /// Words that ask for a message in the trigger clause name no source; a need's own words
+    /// do ("a support ticket is filed").
+    #[test]
+    fn an_ask_in_the_trigger_clause_names_no_source() {
+        let catalog = Catalog::builtin().unwrap();
+        let asks = vec!["chat".to_owned()];
+        let source = |text: &str| {
+            let toks = tokenize(text);
+            let masked = vec![false; toks.len()];
+            let (t, _) = unnamed_source(
+                &catalog,
+                &toks,
+                &masked,
+                &Exclusions::default(),
+                (TriggerKind::AppEvent, toks.len()),
+                &asks,
+            );
+            t.map(|t| catalog.tool_at(t).id.clone())
+        };
+        assert_eq!(
+            source("alert me whenever anyone signs in to the admin account"),
+            None
+        );
+        assert_eq!(source("notify me when the nightly build fails"), None);
+        assert_eq!(
+            source("when a support ticket is filed").as_deref(),
+            Some("zendesk")
+        );
     }
 }
