@@ -130,8 +130,31 @@ fn take_the_file_where_it_is(catalog: &Catalog, plan: &mut Plan, index: usize) {
     if !plan.steps.iter().any(|s| s.tool == old) {
         plan.tools.retain(|t| t.id != old);
     }
-    let creds = crate::refs::credentials_for(other, other_action);
-    match plan.tools.iter_mut().find(|t| t.id == other.id) {
+    add_credentials(
+        plan,
+        other,
+        crate::refs::credentials_for(other, other_action),
+    );
+    // the trigger's file is fetched with its tool's own authorization, which its webhook
+    // alone does not need (as `planner::assembly` gives it when a step sends a file)
+    let source = plan.steps[..index].iter().any(|s| {
+        catalog
+            .tool(&s.tool)
+            .and_then(|t| t.action(&s.action))
+            .is_some_and(|a| a.role != Role::Write)
+    });
+    if !source && let Some(trigger) = plan.trigger.tool.as_deref().and_then(|t| catalog.tool(t)) {
+        let creds = match trigger.actions.iter().find(|a| a.role == Role::Read) {
+            Some(read) => crate::refs::credentials_for(trigger, read),
+            None => crate::refs::api_credentials(trigger),
+        };
+        add_credentials(plan, trigger, creds);
+    }
+}
+
+/// `creds` added to the plan's entry for `tool` (made when it has none).
+fn add_credentials(plan: &mut Plan, tool: &Tool, creds: Vec<String>) {
+    match plan.tools.iter_mut().find(|t| t.id == tool.id) {
         Some(t) => {
             for c in creds {
                 if !t.credentials.contains(&c) {
@@ -140,8 +163,8 @@ fn take_the_file_where_it_is(catalog: &Catalog, plan: &mut Plan, index: usize) {
             }
         }
         None => plan.tools.push(PlannedTool {
-            id: other.id.clone(),
-            name: other.name.clone(),
+            id: tool.id.clone(),
+            name: tool.name.clone(),
             credentials: creds,
         }),
     }
@@ -156,7 +179,8 @@ fn reads_s3_location(action: &Action) -> bool {
 }
 
 /// Whether a documented field refers to a file the record does not carry (the catalog's
-/// `file`) or is a URL named for a file, as the generated `_file_url` finds one.
+/// `file`), is the record's own `url`, or is a URL named for a file (`download_url`); a URL
+/// nested under another name (a video's `snippet.thumbnails.high.url`) is not the record's file.
 fn refers_to_file(field: &Field) -> bool {
     const FILE_URL_WORDS: [&str; 10] = [
         "download",
@@ -177,7 +201,7 @@ fn refers_to_file(field: &Field) -> bool {
         .unwrap_or(&field.path)
         .to_ascii_lowercase();
     field.file.is_some()
-        || name == "url"
+        || field.path == "url"
         || (name.ends_with("url") && FILE_URL_WORDS.iter().any(|w| name.contains(w)))
 }
 
@@ -648,6 +672,9 @@ mod tests {
             "{:?}",
             p.tools
         );
+        // the recording is fetched with Zoom's own authorization
+        let zoom = p.tools.iter().find(|t| t.id == "zoom").unwrap();
+        assert!(!zoom.credentials.is_empty(), "{:?}", p.tools);
         assert_eq!(p.assumptions.len(), 1, "{:?}", p.assumptions);
         assert!(
             p.assumptions[0].contains("reads only a file in S3")
@@ -673,8 +700,12 @@ mod tests {
         let mut p = transcribe_after("zoom", "recording_completed", Delivery::Http, true);
         fill(&catalog, &mut p);
         assert_eq!(p.steps[0].tool, "amazon_transcribe");
-        // a record without any file: no tool would take what is not there
+        // a record without any file (a picture's URL nested in it is no recording): no tool
+        // would take what is not there
         let mut p = transcribe_after("zoom", "meeting_ended", Delivery::Http, false);
+        fill(&catalog, &mut p);
+        assert_eq!(p.steps[0].tool, "amazon_transcribe");
+        let mut p = transcribe_after("youtube", "new_video", Delivery::Poll, false);
         fill(&catalog, &mut p);
         assert_eq!(p.steps[0].tool, "amazon_transcribe");
     }
