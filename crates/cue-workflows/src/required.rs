@@ -179,8 +179,10 @@ fn reads_s3_location(action: &Action) -> bool {
 }
 
 /// Whether a documented field refers to a file the record does not carry (the catalog's
-/// `file`), is the record's own `url`, or is a URL named for a file (`download_url`); a URL
-/// nested under another name (a video's `snippet.thumbnails.high.url`) is not the record's file.
+/// `file`), is the record's own `url`, or is a URL named for a file (`download_url`) reached
+/// through objects, as the generated `_file_url` finds one: a URL nested under another name (a
+/// video's `snippet.thumbnails.high.url`) is not the record's file, and one inside a list
+/// (`recording_files.*.download_url` without the catalog's `file`) is not found.
 fn refers_to_file(field: &Field) -> bool {
     const FILE_URL_WORDS: [&str; 10] = [
         "download",
@@ -200,9 +202,15 @@ fn refers_to_file(field: &Field) -> bool {
         .next()
         .unwrap_or(&field.path)
         .to_ascii_lowercase();
+    let through_objects = field
+        .path
+        .split('.')
+        .all(|k| k != "*" && k.parse::<usize>().is_err());
     field.file.is_some()
         || field.path == "url"
-        || (name.ends_with("url") && FILE_URL_WORDS.iter().any(|w| name.contains(w)))
+        || (through_objects
+            && name.ends_with("url")
+            && FILE_URL_WORDS.iter().any(|w| name.contains(w)))
 }
 
 /// A stand-in the user replaces, of the kind the parameter's rule takes (a URL, an address, a
@@ -708,6 +716,17 @@ mod tests {
         let mut p = transcribe_after("youtube", "new_video", Delivery::Poll, false);
         fill(&catalog, &mut p);
         assert_eq!(p.steps[0].tool, "amazon_transcribe");
+        // a file URL the catalog documents only inside a list, with no way to fetch it
+        let listed: Field = serde_json::from_value(serde_json::json!({
+            "path": "recording_files.*.download_url", "type": "string", "description": "d"
+        }))
+        .unwrap();
+        assert!(!refers_to_file(&listed));
+        let own: Field = serde_json::from_value(serde_json::json!({
+            "path": "media.download_url", "type": "string", "description": "d"
+        }))
+        .unwrap();
+        assert!(refers_to_file(&own));
     }
 
     #[test]
