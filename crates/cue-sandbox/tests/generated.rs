@@ -11,10 +11,11 @@ use cue_sandbox::{LocalSandbox, SandboxSettings};
 use cue_workflows::dryrun::{DryRunRequest, DryRunner};
 use cue_workflows::{Engine, GenerateRequest};
 
-/// The share measured after the sixth session's dry-run branch (222 of 223, 99.6%,
-/// docs/dry-run.md), to the next point below it: one more failure is tolerated while other
-/// branches' plans merge.
-const FLOOR: f64 = 0.99;
+/// The share measured with the honest sample (only what the schema documents, nothing made
+/// up: 220 of 223, 98.7%, dryrun7 in docs/dry-run.md), to the next point below it: one more
+/// failure is tolerated while other branches' plans merge. (The made-up sample's 99.6% hid
+/// requests deployed code would have sent without a required field.)
+const FLOOR: f64 = 0.98;
 
 /// The engine and a runner over the local sandbox (two runs at once).
 async fn runner() -> (Arc<Engine>, Arc<DryRunner>) {

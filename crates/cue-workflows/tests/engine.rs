@@ -765,8 +765,14 @@ fn capabilities_without_a_tool_name_use_catalog_defaults() {
             "amazon_textract",
         ),
         (
-            "When a voice memo lands in my Dropbox, transcribe it and post the text to #notes in Slack.",
+            "When a voice memo lands in the S3 bucket 'memos', transcribe it and post the text to #notes in Slack.",
             "amazon_transcribe",
+        ),
+        // Amazon Transcribe reads only S3: a Dropbox file goes to the alternative that takes
+        // its bytes (`required::fill`), and the assumptions say why
+        (
+            "When a voice memo lands in my Dropbox, transcribe it and post the text to #notes in Slack.",
+            "openai",
         ),
         (
             "When a review comes in on our Typeform, tell whether it is positive or negative and log it in Airtable.",

@@ -216,8 +216,9 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
     if let Some((_, e)) = trigger {
         refer_to_files(&mut item, &e.fields);
     }
+    let documented = trigger.map_or(&[][..], |(_, e)| &e.fields[..]);
     for name in fields_read(catalog, plan) {
-        add_field(&mut item, &name);
+        add_read_field(&mut item, &name, documented);
     }
     let now = chrono::Utc::now();
     let mut signing = Vec::new();
@@ -426,18 +427,35 @@ pub(crate) fn step_action<'c>(
     catalog.tool(&step.tool)?.action(&step.action)
 }
 
-/// Whether generated code's `_field(record, name)` finds something: the key, a key containing
-/// the name, or the same in a nested object.
+/// Whether generated code's `_field(record, name)` finds something: the documented path of a
+/// dotted name, the key, a key containing the name, or the same in a nested object or among
+/// listed answers; empty values (null, "", [], {}) are passed over as `_field` passes them.
 fn has_field(record: &Value, name: &str) -> bool {
     let Some(map) = record.as_object() else {
         return false;
     };
+    if name.contains('.')
+        && at(record, &name.split('.').collect::<Vec<_>>()).is_some_and(|v| !empty(v))
+    {
+        return true;
+    }
     map.iter()
-        .any(|(k, v)| (k == name || k.to_lowercase().contains(name)) && !v.is_null() && v != "")
+        .any(|(k, v)| (k == name || k.to_lowercase().contains(name)) && !empty(v))
         || map.values().any(|v| v.is_object() && has_field(v, name))
         || map
             .values()
             .any(|v| named_answers(v).is_some_and(|a| has_field(&a, name)))
+}
+
+/// Whether a value says nothing, as `_empty` in the generated code judges it.
+fn empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
 }
 
 /// A list of `{name, values | value}` pairs as one record, as `_field` reads a Facebook
@@ -519,14 +537,58 @@ fn fill_refs(template: &str, value: &str) -> String {
     out
 }
 
-/// Gives a record a plausible value for a field it lacks.
+/// Gives a record of undocumented fields (a generic webhook's payload, a sheet's columns: the
+/// user's own) a plausible value for a field it lacks.
 pub(crate) fn add_field(record: &mut Value, name: &str) {
     if !record.is_object() || has_field(record, name) {
         return;
     }
+    set_path(record, name, plausible(name));
+}
+
+/// The field a step reads, on a record whose fields the catalog documents: where the record
+/// lacks it, set at the documented path `_field` finds it at, with a value of the documented
+/// type; a field the schema does not have is not made up (the step then meets what deployed
+/// code would meet). Records without documented fields get a plausible value ([`add_field`]).
+pub(crate) fn add_read_field(record: &mut Value, name: &str, fields: &[crate::catalog::Field]) {
+    if fields.is_empty() {
+        return add_field(record, name);
+    }
+    if !record.is_object() || has_field(record, name) {
+        return;
+    }
+    let paths: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+    let Some(path) = crate::required::documented_path(&paths, name) else {
+        return;
+    };
+    if let Some(field) = fields.iter().find(|f| f.path == path) {
+        set_path(record, path, documented_value(field));
+    }
+}
+
+/// A value of a documented field's type, plausible for its name (an address in an e-mail field).
+fn documented_value(field: &crate::catalog::Field) -> Value {
+    use crate::catalog::FieldType;
+    let name = field.path.rsplit('.').next().unwrap_or(&field.path);
+    match field.kind {
+        FieldType::String => match plausible(name) {
+            Value::String(s) => Value::String(s),
+            other => Value::String(other.to_string()),
+        },
+        FieldType::Number => json!(42.5),
+        FieldType::Integer => json!(42),
+        FieldType::Boolean => json!(true),
+        FieldType::Datetime => json!(chrono::Utc::now().to_rfc3339()),
+        FieldType::Array => json!([plausible(name)]),
+        FieldType::Object => json!({}),
+    }
+}
+
+/// A plausible value for a field of this name (`email` -> an address).
+fn plausible(name: &str) -> Value {
     let n = name.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
-    let value = if has(&["email"]) {
+    if has(&["email"]) {
         json!("ada@example.com")
     } else if has(&["phone", "mobile"]) || n == "to" || n == "from" {
         json!("+15555550100")
@@ -546,8 +608,7 @@ pub(crate) fn add_field(record: &mut Value, name: &str) {
         json!("1001")
     } else {
         json!(format!("sample {}", name.replace('_', " ")))
-    };
-    set_path(record, name, value);
+    }
 }
 
 /// The headers and the body of a webhook delivery carrying `item`.

@@ -17,6 +17,8 @@
 //! reporting failed batch items) and every call matched its action.
 
 pub mod events;
+#[cfg(test)]
+mod honest_tests;
 mod records;
 pub mod simulator;
 

@@ -49,7 +49,7 @@ pub(super) fn prepare(sim: &mut Simulator, catalog: &Catalog, plan: &Plan) {
             };
             visit(&mut route.answer.body, &a.path, a.cells, &mut |record| {
                 for name in &sent {
-                    events::add_field(record, name);
+                    events::add_read_field(record, name, a.fields);
                 }
                 events::refer_to_files(record, a.fields);
                 for c in &conditions {
