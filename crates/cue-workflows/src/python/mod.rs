@@ -24,6 +24,8 @@ mod polling_tests;
 mod review6_tests;
 #[cfg(test)]
 mod review8_tests;
+#[cfg(test)]
+mod review9_tests;
 mod signed_token;
 #[cfg(test)]
 pub(crate) mod test_plans;
