@@ -640,6 +640,14 @@ pub(crate) fn plan(
         &mut steps,
         &mut assumptions,
     );
+    let clause_texts: Vec<&str> = clauses
+        .iter()
+        .map(|&c| {
+            let (a, b) = p.clause_span(c);
+            text.get(a..b).unwrap_or("")
+        })
+        .collect();
+    params::bind_named_recipients(catalog, &clause_texts, &mut steps);
     let Source {
         tool: trigger_tool,
         event,

@@ -322,6 +322,59 @@ pub(super) fn bind_target_languages(
     }
 }
 
+/// A phone number written in a clause: `+` and 8 to 15 digits, spaces, dots, dashes or
+/// brackets between them (`+1 415-555-0100`), as E.164 (`+14155550100`).
+fn phone_in(clause: &str) -> Option<String> {
+    let mut rest = clause;
+    while let Some(i) = rest.find('+') {
+        let tail = &rest[i + 1..];
+        let run: String = tail
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .collect();
+        let digits: String = run.chars().filter(char::is_ascii_digit).collect();
+        if (8..=15).contains(&digits.len()) && tail.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(format!("+{digits}"));
+        }
+        rest = tail;
+    }
+    None
+}
+
+/// An email address written in a clause.
+fn email_in(clause: &str) -> Option<String> {
+    clause
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '\'' | '"' | '<' | '>')
+        })
+        .map(|w| w.trim_end_matches(['.', ':']))
+        .find(|w| w.contains('@') && w.contains('.') && !w.starts_with('@'))
+        .map(str::to_owned)
+}
+
+/// Binds the recipient a step's clause names to the step's recipient field: a number for a
+/// step that sends to the record's `{field:phone}` (Twilio's `To`, WhatsApp's `to`), an
+/// address for one that sends to `{field:email}`. The generated code then sends to it alone,
+/// not to a number or address found in the record (R7-12; `{field_or:email:to}` has its `to`
+/// from `extract_params`).
+pub(super) fn bind_named_recipients(catalog: &Catalog, clauses: &[&str], steps: &mut [Step]) {
+    for (s, clause) in steps.iter_mut().zip(clauses) {
+        let Some(action) = catalog.tool(&s.tool).and_then(|t| t.action(&s.action)) else {
+            continue;
+        };
+        let spec = serde_json::to_string(&(&action.body, &action.query, &action.kwargs))
+            .unwrap_or_default();
+        for (field, found) in [("phone", phone_in(clause)), ("email", email_in(clause))] {
+            if let Some(value) = found
+                && spec.contains(&format!("{{field:{field}}}"))
+                && !action.params.contains_key(field)
+            {
+                s.params.insert(field.to_owned(), value);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
@@ -400,6 +453,36 @@ mod tests {
         ] {
             assert_eq!(language(prompt, tool), (code.to_owned(), false), "{prompt}");
         }
+    }
+
+    #[test]
+    fn a_number_or_address_named_in_a_clause_is_read_as_e164_or_as_written() {
+        use super::{email_in, phone_in};
+        assert_eq!(
+            phone_in("text +1 415-555-0100 now").as_deref(),
+            Some("+14155550100")
+        );
+        assert_eq!(
+            phone_in("call +44 (20) 7946 0958.").as_deref(),
+            Some("+442079460958")
+        );
+        assert_eq!(
+            email_in("to billing@example.com.").as_deref(),
+            Some("billing@example.com")
+        );
+        // not a number: too short, no digit after the +, a sum
+        for no in ["a + b", "+12 3", "grow by +5%", "no plus here 4155550100"] {
+            assert_eq!(phone_in(no), None, "{no}");
+        }
+        assert_eq!(email_in("mention @team in #dev"), None);
+        // a named number is the step's recipient; none named leaves the record's to be read
+        let p = plan("When I get an SMS on Twilio, text +1 415-555-0100 with Twilio");
+        assert_eq!(p.steps[0].params["phone"], "+14155550100");
+        let p = plan("When I get an SMS on Twilio, reply to the sender with Twilio");
+        assert_ne!(
+            p.steps[0].params.get("phone").map(String::as_str),
+            Some("+14155550100")
+        );
     }
 
     #[test]
