@@ -13,6 +13,7 @@ use crate::text::words;
 pub(crate) mod answers;
 #[cfg(test)]
 mod check_tests;
+pub(crate) mod languages;
 #[cfg(test)]
 mod reference_tests;
 pub(crate) mod refs;
@@ -296,6 +297,10 @@ pub struct Action {
     /// Request fields that take amounts of money, and in which unit.
     #[serde(default)]
     pub money: Vec<MoneyParam>,
+    /// The parameter that is the language to translate into, and the vendor's code set for it
+    /// (`data/catalog/languages.json`): a language the prompt names becomes the vendor's code.
+    #[serde(default)]
+    pub target_language: Option<TargetLanguage>,
     /// The fields of one record this action reads (read actions).
     #[serde(default)]
     pub fields: Vec<Field>,
@@ -326,6 +331,16 @@ pub struct Identity {
     pub anonymous: String,
     /// The record's fields that identify its person, in order of preference.
     pub from: Vec<String>,
+}
+
+/// An action's parameter that names the language its call translates into.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetLanguage {
+    /// The parameter (`language`), one of the action's `params`.
+    pub param: String,
+    /// The code set of `data/catalog/languages.json` its values come from (`deepl`).
+    pub codes: String,
 }
 
 /// How an action's request body is encoded.
@@ -1466,6 +1481,30 @@ impl Catalog {
                 }
             }
             for a in &t.actions {
+                // a target language is a parameter whose default is a code of its vendor's set
+                if let Some(tl) = &a.target_language {
+                    let langs = languages::Languages::builtin()
+                        .map_err(|e| WorkflowError::Internal(format!("tool catalog: {e}")))?;
+                    // each code set cites the vendor's page and when it was read
+                    if let Some((id, _)) = langs.code_sets.iter().find(|(_, c)| {
+                        !c.url.starts_with("https://")
+                            || c.checked.len() != 10
+                            || c.note.as_ref().is_some_and(String::is_empty)
+                    }) {
+                        return bad(format!(
+                            "languages.json: code set {id} must cite an https page, its date and what was read"
+                        ));
+                    }
+                    let default = a.params.get(&tl.param);
+                    if !langs.code_sets.contains_key(&tl.codes)
+                        || default.is_none_or(|d| langs.by_code(&tl.codes, d).is_none())
+                    {
+                        return bad(format!(
+                            "{}.{}: target language {} must be a parameter whose default is a code of the set {}",
+                            t.id, a.id, tl.param, tl.codes
+                        ));
+                    }
+                }
                 // an amount's unit is declared where the request has a value to convert
                 for m in &a.money {
                     let at = a.body.as_ref().and_then(|b| {

@@ -133,6 +133,23 @@ fn defang(s: &mut String) {
     *s = out;
 }
 
+/// `value` as a code of the code set `set` (`data/catalog/languages.json`): a code of the set
+/// as it is, a language name or another set's code of the same language as this set's code.
+fn target_language_code(set: &str, value: &str) -> Option<String> {
+    let langs = crate::catalog::languages::Languages::builtin().ok()?;
+    let v = value.trim();
+    if langs.by_code(set, v).is_some() {
+        return Some(v.to_owned());
+    }
+    let lang = langs.by_name(v).or_else(|| {
+        langs
+            .languages
+            .iter()
+            .find(|l| l.codes.values().any(|c| c.eq_ignore_ascii_case(v)))
+    })?;
+    lang.codes.get(set).cloned()
+}
+
 #[cfg(feature = "llm")]
 /// What a plan's values break, one phrase each (empty: none). The values themselves are not
 /// repeated: the phrases reach users when the model's answers are given up on.
@@ -162,6 +179,26 @@ pub(crate) fn enforce(catalog: &Catalog, mut plan: Plan) -> Plan {
         let Some(action) = tool.action(&step.action) else {
             continue;
         };
+        // a language to translate into is a code of the vendor's own set: a name ("French") or
+        // another vendor's spelling ("pt-BR" for DeepL) becomes it; anything else is the default
+        if let Some(tl) = &action.target_language
+            && let Some(value) = step.params.get_mut(&tl.param)
+        {
+            match target_language_code(&tl.codes, value) {
+                Some(code) => *value = code,
+                None => {
+                    let default = action.params.get(&tl.param).cloned().unwrap_or_default();
+                    notes.push(format!(
+                        "The {} of {} was not used because {} has no such target language; it is the setting's default {} for you to change.",
+                        tl.param,
+                        step.id,
+                        tool.name,
+                        quote(&default)
+                    ));
+                    *value = default;
+                }
+            }
+        }
         for (name, value) in &mut step.params {
             if let Err(why) = ParamRule::of(tool, action, name).check(value) {
                 let default = action.params.get(name).cloned().unwrap_or_default();
@@ -616,6 +653,48 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// A language to translate into is the vendor's code, whoever wrote the plan: a model's
+    /// name or another vendor's spelling becomes it; an unknown language is the default.
+    #[test]
+    fn a_target_language_is_the_vendors_code_or_the_default() {
+        let catalog = Catalog::builtin().unwrap();
+        let mut plan = engine_plan(
+            "When a message is posted in Slack, translate it with DeepL and post it to #intl",
+        );
+        let deepl = plan.steps.iter().position(|s| s.tool == "deepl").unwrap();
+        for (given, kept) in [
+            ("FR", "FR"),
+            ("French", "FR"),
+            ("fr", "FR"),
+            ("pt-BR", "PT-BR"),
+            ("zh-TW", "ZH-HANT"),
+        ] {
+            plan.steps[deepl]
+                .params
+                .insert("language".to_owned(), given.to_owned());
+            let out = enforce(&catalog, plan.clone());
+            assert_eq!(out.steps[deepl].params["language"], kept, "{given}");
+            assert!(
+                !out.assumptions
+                    .iter()
+                    .any(|a| a.contains("no such target language"))
+            );
+        }
+        for unknown in ["Klingon", "xx", "fr; drop"] {
+            plan.steps[deepl]
+                .params
+                .insert("language".to_owned(), unknown.to_owned());
+            let out = enforce(&catalog, plan.clone());
+            assert_eq!(out.steps[deepl].params["language"], "EN-US", "{unknown}");
+            assert!(
+                out.assumptions
+                    .iter()
+                    .any(|a| a.contains("DeepL has no such target language")),
+                "{unknown}"
+            );
         }
     }
 

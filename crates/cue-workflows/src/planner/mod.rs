@@ -638,6 +638,23 @@ pub(crate) fn plan(
         place_conditions(catalog, &p, &src, &mut drafts, has_poll, &mut assumptions);
     let (mut steps, trigger_params) =
         steps::build(catalog, &p, &src, &drafts, has_poll, step_conditions)?;
+    let clauses: Vec<usize> = drafts.iter().map(|d| d.clause).collect();
+    params::bind_target_languages(
+        catalog,
+        &p.toks,
+        &clauses,
+        src.end,
+        &mut steps,
+        &mut assumptions,
+    );
+    let clause_texts: Vec<&str> = clauses
+        .iter()
+        .map(|&c| {
+            let (a, b) = p.clause_span(c);
+            text.get(a..b).unwrap_or("")
+        })
+        .collect();
+    params::bind_named_recipients(catalog, &clause_texts, &mut steps);
     let Source {
         tool: trigger_tool,
         event,

@@ -4,6 +4,11 @@ use std::collections::BTreeMap;
 
 use super::conditions::quoted_at;
 use super::language::Grammar;
+use crate::catalog::Catalog;
+use crate::catalog::languages::{Language, Languages};
+use crate::escape::ident;
+use crate::model::Step;
+use crate::text::Tok;
 
 /// Byte ranges of the quoted names in `s` (quotes included).
 pub(super) fn quoted_spans(s: &str) -> Vec<(usize, usize)> {
@@ -235,4 +240,284 @@ pub(super) fn extract_params(
         out.insert(name.clone(), value.unwrap_or_else(|| default.clone()));
     }
     out
+}
+
+/// Words before a language name that make it the language to translate into ("to French",
+/// "into German", "in Spanish"), and words after it that do ("a French translation").
+const INTO_WORDS: &[&str] = &["to", "into", "in"];
+const AS_TARGET_AFTER: &[&str] = &["translation", "translations", "version", "versions"];
+
+/// The language named as a translation's target in `toks` (one clause's words, in order):
+/// the first name after "to"/"into"/"in" or before "translation"/"version".
+fn named_target<'l>(langs: &'l Languages, toks: &[&str]) -> Option<&'l Language> {
+    (0..toks.len()).find_map(|k| {
+        let (l, n) = langs.named_at(toks, k)?;
+        let before = k
+            .checked_sub(1)
+            .and_then(|b| toks.get(b))
+            .is_some_and(|w| INTO_WORDS.contains(w));
+        let after = toks.get(k + n).is_some_and(|w| AS_TARGET_AFTER.contains(w));
+        (before || after).then_some(l)
+    })
+}
+
+/// Binds each translating step's target language (the catalog's `target_language`) to the
+/// language the prompt names, in the vendor's own code: the step's clause first, then any
+/// clause after the trigger's ("… with DeepL and post it to Slack in Spanish"). A named
+/// language the vendor has no code for keeps the default, and the assumptions say so; so does
+/// a step whose prompt names none (`caveats` states the language every translation uses).
+pub(super) fn bind_target_languages(
+    catalog: &Catalog,
+    toks: &[Tok],
+    step_clauses: &[usize],
+    trig_end: usize,
+    steps: &mut [Step],
+    assumptions: &mut Vec<String>,
+) {
+    let Ok(langs) = Languages::builtin() else {
+        return;
+    };
+    for (s, clause) in steps.iter_mut().zip(step_clauses) {
+        let Some(tool) = catalog.tool(&s.tool) else {
+            continue;
+        };
+        let Some(tl) = tool
+            .action(&s.action)
+            .and_then(|a| a.target_language.as_ref())
+        else {
+            continue;
+        };
+        let words = |keep: &dyn Fn(usize, &Tok) -> bool| -> Vec<&str> {
+            toks.iter()
+                .enumerate()
+                .filter(|(i, t)| keep(*i, t))
+                .map(|(_, t)| t.w.as_str())
+                .collect()
+        };
+        let own = words(&|_, t: &Tok| t.clause == *clause);
+        let rest = words(&|i, t: &Tok| t.clause != *clause && i >= trig_end);
+        let Some(lang) = named_target(langs, &own).or_else(|| named_target(langs, &rest)) else {
+            let default = s.params.get(&tl.param).map_or("", String::as_str);
+            let name = langs
+                .by_code(&tl.codes, default)
+                .map_or(default, |l| l.name.as_str());
+            assumptions.push(format!(
+                "No language to translate into was named; {} translates into {name} ({default}), its default: name one (\"translate it to French\") or set {}.",
+                tool.name,
+                format!("{}_{}", ident(&tool.id), ident(&tl.param)).to_ascii_uppercase()
+            ));
+            continue;
+        };
+        match lang.codes.get(&tl.codes) {
+            Some(code) => {
+                s.params.insert(tl.param.clone(), code.clone());
+            }
+            None => assumptions.push(format!(
+                "{} cannot translate into {} (not among its target languages, {}); the step keeps its default language: name another language or another translation service.",
+                tool.name,
+                lang.name,
+                langs.code_sets.get(&tl.codes).map_or("", |c| c.url.as_str())
+            )),
+        }
+    }
+}
+
+/// A phone number written in a clause: `+` and 8 to 15 digits, spaces, dots, dashes or
+/// brackets between them (`+1 415-555-0100`), as E.164 (`+14155550100`).
+fn phone_in(clause: &str) -> Option<String> {
+    let mut rest = clause;
+    while let Some(i) = rest.find('+') {
+        let tail = &rest[i + 1..];
+        let run: String = tail
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .collect();
+        let digits: String = run.chars().filter(char::is_ascii_digit).collect();
+        if (8..=15).contains(&digits.len()) && tail.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(format!("+{digits}"));
+        }
+        rest = tail;
+    }
+    None
+}
+
+/// An email address written in a clause.
+fn email_in(clause: &str) -> Option<String> {
+    clause
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '\'' | '"' | '<' | '>')
+        })
+        .map(|w| w.trim_end_matches(['.', ':']))
+        .find(|w| w.contains('@') && w.contains('.') && !w.starts_with('@'))
+        .map(str::to_owned)
+}
+
+/// Binds the recipient a step's clause names to the step's recipient field: a number for a
+/// step that sends to the record's `{field:phone}` (Twilio's `To`, WhatsApp's `to`), an
+/// address for one that sends to `{field:email}`. The generated code then sends to it alone,
+/// not to a number or address found in the record (R7-12; `{field_or:email:to}` has its `to`
+/// from `extract_params`).
+pub(super) fn bind_named_recipients(catalog: &Catalog, clauses: &[&str], steps: &mut [Step]) {
+    for (s, clause) in steps.iter_mut().zip(clauses) {
+        let Some(action) = catalog.tool(&s.tool).and_then(|t| t.action(&s.action)) else {
+            continue;
+        };
+        let spec = serde_json::to_string(&(&action.body, &action.query, &action.kwargs))
+            .unwrap_or_default();
+        for (field, found) in [("phone", phone_in(clause)), ("email", email_in(clause))] {
+            if let Some(value) = found
+                && spec.contains(&format!("{{field:{field}}}"))
+                && !action.params.contains_key(field)
+            {
+                s.params.insert(field.to_owned(), value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use crate::model::Plan;
+    use crate::{Engine, GenerateRequest};
+
+    fn plan(prompt: &str) -> Plan {
+        Engine::new()
+            .unwrap()
+            .plan(&GenerateRequest::text(prompt))
+            .unwrap()
+    }
+
+    /// The language of the step of `tool`, and whether the plan says none was named.
+    fn language(prompt: &str, tool: &str) -> (String, bool) {
+        let p = plan(prompt);
+        let s = p.steps.iter().find(|s| s.tool == tool).unwrap();
+        let unnamed = p
+            .assumptions
+            .iter()
+            .any(|a| a.starts_with("No language to translate into was named"));
+        (s.params["language"].clone(), unnamed)
+    }
+
+    #[test]
+    fn a_language_the_prompt_names_reaches_each_vendor_in_its_own_code() {
+        for (prompt, tool, code) in [
+            (
+                "When a message is posted in Slack, translate it to French with Google Translate and post it to Slack",
+                "google_translate",
+                "fr",
+            ),
+            (
+                "Translate every new Slack message into German with Google Translate and post it to #de",
+                "google_translate",
+                "de",
+            ),
+            // dictated, lower case
+            (
+                "when a new zendesk ticket comes in translate it into french with deepl and post it to slack",
+                "deepl",
+                "FR",
+            ),
+            // a variant in DeepL's spelling, the longest name winning over "english"
+            (
+                "When a message is posted in Slack, translate it with DeepL into British English and post it to #en",
+                "deepl",
+                "EN-GB",
+            ),
+            (
+                "When a message is posted in Slack, translate it with DeepL into Brazilian Portuguese and post it to #br",
+                "deepl",
+                "PT-BR",
+            ),
+            (
+                "When a message is posted in Slack, translate it to traditional Chinese with Google Translate and post it to #tw",
+                "google_translate",
+                "zh-TW",
+            ),
+            (
+                "When a message is posted in Slack, translate it with Amazon Translate in Spanish and post it to #es",
+                "amazon_translate",
+                "es",
+            ),
+            (
+                "When a message is posted in Slack, translate it with Amazon Translate to Simplified Chinese and post it to #cn",
+                "amazon_translate",
+                "zh",
+            ),
+            // named in another clause after the trigger
+            (
+                "When a message is posted in Slack, translate it with DeepL and post the Japanese version to #jp",
+                "deepl",
+                "JA",
+            ),
+        ] {
+            assert_eq!(language(prompt, tool), (code.to_owned(), false), "{prompt}");
+        }
+    }
+
+    #[test]
+    fn a_number_or_address_named_in_a_clause_is_read_as_e164_or_as_written() {
+        use super::{email_in, phone_in};
+        assert_eq!(
+            phone_in("text +1 415-555-0100 now").as_deref(),
+            Some("+14155550100")
+        );
+        assert_eq!(
+            phone_in("call +44 (20) 7946 0958.").as_deref(),
+            Some("+442079460958")
+        );
+        assert_eq!(
+            email_in("to billing@example.com.").as_deref(),
+            Some("billing@example.com")
+        );
+        // not a number: too short, no digit after the +, a sum
+        for no in ["a + b", "+12 3", "grow by +5%", "no plus here 4155550100"] {
+            assert_eq!(phone_in(no), None, "{no}");
+        }
+        assert_eq!(email_in("mention @team in #dev"), None);
+        // a named number is the step's recipient; none named leaves the record's to be read
+        let p = plan("When I get an SMS on Twilio, text +1 415-555-0100 with Twilio");
+        assert_eq!(p.steps[0].params["phone"], "+14155550100");
+        let p = plan("When I get an SMS on Twilio, reply to the sender with Twilio");
+        assert_ne!(
+            p.steps[0].params.get("phone").map(String::as_str),
+            Some("+14155550100")
+        );
+    }
+
+    #[test]
+    fn without_a_named_target_the_default_stays_and_the_plan_says_so() {
+        // no language at all
+        let (code, unnamed) = language(
+            "When a message is posted in Slack, translate it with DeepL and post it to #intl",
+            "deepl",
+        );
+        assert_eq!((code.as_str(), unnamed), ("EN-US", true));
+        // the language of the event is where the text comes from, not where it goes
+        let (code, unnamed) = language(
+            "When a message in Spanish is posted in Slack, translate it with Google Translate and post it to #intl",
+            "google_translate",
+        );
+        assert_eq!((code.as_str(), unnamed), ("es", true));
+        // a language the vendor cannot translate into keeps the default, and the plan says so
+        let p = plan(
+            "When a message is posted in Slack, translate it to European Portuguese with Google Translate and post it to #pt",
+        );
+        assert_eq!(p.steps[0].params["language"], "es");
+        assert!(
+            p.assumptions
+                .iter()
+                .any(|a| a
+                    .starts_with("Google Translate cannot translate into Portuguese (Portugal)")),
+            "{:?}",
+            p.assumptions
+        );
+        // a step that translates nothing has no language
+        let p = plan("When a Stripe payment succeeds, post it in French to #general in Slack");
+        assert!(
+            !p.assumptions.iter().any(|a| a.contains("translate into")),
+            "{:?}",
+            p.assumptions
+        );
+    }
 }

@@ -61,6 +61,12 @@ pub(crate) struct Ctx<'a> {
     /// schedule or manual run, whose text is nothing to send), `Some(false)` the message
     /// followed by the records' text.
     pub message_alone: Option<bool>,
+    /// Recipient parameters the user gave a value (`to: billing@example.com`): sent alone,
+    /// whatever the record carries (`recipients::named`).
+    pub named: BTreeSet<String>,
+    /// Recipient fields (`phone`, `email`) and the documented path of the trigger's record
+    /// that holds that person (a WhatsApp message's `from`), read before `_field`'s search.
+    pub sender_paths: BTreeMap<String, String>,
 }
 
 /// The forms `{since:<form>}` (and `{now:…}`, `{until:…}`) may ask for: epoch seconds, epoch
@@ -77,7 +83,37 @@ impl<'a> Ctx<'a> {
             helpers: BTreeSet::new(),
             lag_minutes: None,
             message_alone: None,
+            named: BTreeSet::new(),
+            sender_paths: BTreeMap::new(),
         }
+    }
+
+    /// A recipient field of the record (`phone`), else the step's setting `param`: the
+    /// setting alone when the user named it, the sender's documented field first when the
+    /// record is the trigger's own item.
+    fn recipient(
+        &self,
+        reference: &str,
+        field: &str,
+        param: Option<&str>,
+    ) -> Result<String, WorkflowError> {
+        let v = self.var;
+        if let Some(p) = param.filter(|p| self.named.contains(*p)) {
+            return self.param(reference, p);
+        }
+        let mut reads = Vec::new();
+        if let Some(path) = self.sender_paths.get(field).filter(|p| p.as_str() != field) {
+            reads.push(format!("_field({v}, {})", py_str(path)));
+        }
+        reads.push(format!("_field({v}, {})", py_str(field)));
+        if let Some(p) = param {
+            reads.push(self.param(reference, p)?);
+        }
+        Ok(if reads.len() == 1 {
+            reads.remove(0)
+        } else {
+            format!("({})", reads.join(" or "))
+        })
     }
 
     /// A window bound (`_since()`), moved back by the action's lag when it has one.
@@ -156,22 +192,16 @@ impl<'a> Ctx<'a> {
             }
             // a required field the record may not carry falls back to the step's setting of
             // its name (`required::fill`)
-            n if n.starts_with("field:") && self.consts.contains_key(&n[6..]) => format!(
-                "(_field({v}, {}) or {})",
-                py_str(&n[6..]),
-                self.param(n, &n[6..])?
-            ),
-            n if n.starts_with("field:") => format!("_field({v}, {})", py_str(&n[6..])),
+            n if n.starts_with("field:") && self.consts.contains_key(&n[6..]) => {
+                self.recipient(n, &n[6..], Some(&n[6..]))?
+            }
+            n if n.starts_with("field:") => self.recipient(n, &n[6..], None)?,
             // a dotted path into the value, exactly (a follow-up call reads the last answer)
             n if n.starts_with("path:") => format!("_path({v}, {})", py_str(&n[5..])),
             // the record's own field, else the step's setting: {field_or:email:to}
             n if n.starts_with("field_or:") => {
                 let (field, param) = n[9..].split_once(':').unwrap_or((&n[9..], ""));
-                format!(
-                    "(_field({v}, {}) or {})",
-                    py_str(field),
-                    self.param(n, param)?
-                )
+                self.recipient(n, field, Some(param))?
             }
             // an RFC 822 message, base64url-encoded (Gmail's `raw`): {mime:to}
             n if n.starts_with("mime:") => {

@@ -20,10 +20,14 @@ mod example_requests;
 mod expr;
 #[cfg(test)]
 mod polling_tests;
+mod reach;
+mod recipients;
 #[cfg(test)]
 mod review6_tests;
 #[cfg(test)]
 mod review8_tests;
+#[cfg(test)]
+mod review9_tests;
 mod signed_token;
 #[cfg(test)]
 pub(crate) mod test_plans;
@@ -72,7 +76,8 @@ pub(crate) struct Prepared<'a> {
 impl Prepared<'_> {
     /// The module's text.
     pub(crate) fn render(&self, templates: &Templates) -> Result<String, WorkflowError> {
-        templates.render("python/module.py.j2", &self.module)
+        let text = templates.render("python/module.py.j2", &self.module)?;
+        Ok(reach::reached(&text))
     }
 }
 
@@ -121,7 +126,10 @@ pub(crate) fn prepare<'a>(
         .steps
         .iter()
         .enumerate()
-        .map(|(i, s)| g.step(s, on_run_record(catalog, plan, i)))
+        .map(|(i, s)| {
+            let senders = recipients::sender_paths(recipients::input_fields(catalog, plan, i));
+            g.step(s, on_run_record(catalog, plan, i), senders)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let handler = g.handler(plan)?;
     let file_fetches = if g.helpers.contains("file") {
@@ -919,7 +927,12 @@ impl Gen<'_> {
 
     /// One step function; `on_run_record`: its input is the run record of a schedule or a
     /// manual run (see [`on_run_record`]).
-    fn step(&mut self, step: &Step, on_run_record: bool) -> Result<StepFn, WorkflowError> {
+    fn step(
+        &mut self,
+        step: &Step,
+        on_run_record: bool,
+        sender_paths: BTreeMap<String, String>,
+    ) -> Result<StepFn, WorkflowError> {
         let catalog = self.catalog;
         let tool = catalog.tool(&step.tool).ok_or_else(|| {
             WorkflowError::Internal(format!("unknown tool {} in plan", step.tool))
@@ -938,6 +951,8 @@ impl Gen<'_> {
             && (action.role != Role::Read || crate::refs::reads_record_fields(action));
         let mut ctx = Ctx::new(if per_item { "item" } else { "items" }, &consts);
         ctx.lag_minutes = action.lag_minutes;
+        ctx.named = recipients::named(action, step);
+        ctx.sender_paths = sender_paths;
         if step
             .params
             .get("message")
