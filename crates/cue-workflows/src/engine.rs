@@ -250,6 +250,7 @@ impl Engine {
     fn settled(&self, plan: Plan) -> Plan {
         let mut plan = values::enforce(&self.catalog, plan);
         crate::required::fill(&self.catalog, &mut plan);
+        self.add_step_credentials(&mut plan);
         self.respect_poll_quota(&mut plan);
         let window = crate::window::note(&self.catalog, &plan);
         for c in crate::caveats::caveats(&self.catalog, &plan)
@@ -293,6 +294,35 @@ impl Engine {
             ),
         }
         plan
+    }
+
+    /// Every credential a step's call references is one of the plan's: a plan stored before
+    /// the catalog added one (Datadog's site, Zoho's data centre hosts) gets it, so the code
+    /// defines it and the user is asked for it.
+    fn add_step_credentials(&self, plan: &mut Plan) {
+        for s in &plan.steps {
+            let Some(tool) = self.catalog.tool(&s.tool) else {
+                continue;
+            };
+            let Some(action) = tool.action(&s.action) else {
+                continue;
+            };
+            let creds = refs::credentials_for(tool, action);
+            match plan.tools.iter_mut().find(|t| t.id == tool.id) {
+                Some(t) => {
+                    for c in creds {
+                        if !t.credentials.contains(&c) {
+                            t.credentials.push(c);
+                        }
+                    }
+                }
+                None => plan.tools.push(PlannedTool {
+                    id: tool.id.clone(),
+                    name: tool.name.clone(),
+                    credentials: creds,
+                }),
+            }
+        }
     }
 
     /// A polled trigger runs no more often than the vendor's quotas allow (the event cursor's

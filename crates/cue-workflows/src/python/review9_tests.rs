@@ -166,3 +166,85 @@ assert module._text({"name": False, "data": {"deep": {"deeper": {"deepest": {"te
     );
 }
 
+/// R9-8 and R7-9: the host is the account's own site or data centre, whichever it is (a key
+/// works only on its own site); R9-5: Claude's answer is its text block, after any thinking.
+#[test]
+fn each_account_is_called_on_its_own_site_and_claudes_text_follows_its_thinking() {
+    use super::answers_tests::{generate, plan};
+    let engine = Engine::new().unwrap();
+    let g = generate(&engine, plan(&engine, None, &[("datadog", "post_event")]));
+    run(
+        &g,
+        &format!(
+            r#"{FAKE_HTTP}
+for site in ("datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ddog-gov.com"):
+    calls.clear()
+    module.DATADOG_SITE = site
+    module.step_1_datadog_post_event([{{"title": "t", "text": "x"}}])
+    assert calls[0][0] == "https://api." + site + "/api/v1/events", calls
+"#
+        ),
+    );
+    let g = generate(&engine, plan(&engine, None, &[("zoho_crm", "create_lead")]));
+    run(
+        &g,
+        &format!(
+            r#"{FAKE_HTTP}
+module.ZOHO_ACCOUNTS_SERVER = "accounts.zoho.eu"
+module.ZOHO_API_DOMAIN = "www.zohoapis.eu"
+step = [n for n in dir(module) if n.endswith("_zoho_crm_create_lead")][0]
+getattr(module, step)([{{"email": "a@example.com", "name": "Ada"}}])
+urls = [u for u, _ in calls]
+assert urls[0] == "https://accounts.zoho.eu/oauth/v2/token", urls
+assert urls[-1] == "https://www.zohoapis.eu/crm/v8/Leads", urls
+assert not any("zoho.com" in u for u in urls), urls
+"#
+        ),
+    );
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("anthropic", "generate_text")]),
+    );
+    assert!(g.code.contains(r#""claude-sonnet-5-5""#));
+    run(
+        &g,
+        r#"
+answer = {"content": [{"type": "thinking", "thinking": "Let me think.", "signature": "s"},
+                      {"type": "text", "text": "First line.\nSecond line."}]}
+module._http = lambda method, url, **kw: answer
+assert module.step_1_anthropic_generate_text([{"text": "hi"}]) == [{"text": "First line.\nSecond line."}]
+# without thinking, the one text block as before
+answer = {"content": [{"type": "text", "text": "Only text."}]}
+assert module.step_1_anthropic_generate_text([{"text": "hi"}]) == [{"text": "Only text."}]
+# several text segments elsewhere (speech) are still joined with spaces
+assert module._joined({"r": [{"t": "a  b"}, {"t": "c"}]}, "r.*.t") == "a b c"
+"#,
+    );
+}
+
+/// A plan stored before Datadog's site was a credential still generates: the step's new
+/// credential is added (once), so the code defines it and the user is asked for it.
+#[test]
+fn a_stored_plan_gets_the_credentials_its_steps_now_need() {
+    use super::answers_tests::{generate, plan};
+    let engine = Engine::new().unwrap();
+    let mut stored = plan(&engine, None, &[("datadog", "post_event")]);
+    for t in &mut stored.tools {
+        t.credentials.retain(|c| c != "DATADOG_SITE");
+    }
+    let g = generate(&engine, stored);
+    let datadog: Vec<&str> = g
+        .plan
+        .tools
+        .iter()
+        .filter(|t| t.id == "datadog")
+        .flat_map(|t| t.credentials.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        datadog.iter().filter(|c| **c == "DATADOG_SITE").count(),
+        1,
+        "{datadog:?}"
+    );
+    assert!(datadog.contains(&"DATADOG_API_KEY"), "{datadog:?}");
+    assert!(g.code.contains("DATADOG_SITE = "), "{}", g.code);
+}
