@@ -988,7 +988,9 @@ fn every_step_a_schedule_sends_text_with_gets_the_message() {
 
 #[test]
 fn a_field_path_with_a_wildcard_finds_the_first_element_that_has_it() {
-    let g = generate("when a stripe payment succeeds post it to #sales on slack");
+    // a module carries `_matches` only when a condition calls it
+    let g = generate(PROMPTS[1]);
+    assert!(g.code.contains("def _matches("), "{}", g.code);
     let script = r#"
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
@@ -1117,7 +1119,9 @@ fn a_read_that_has_the_field_is_planned_before_the_condition() {
 
 #[test]
 fn a_condition_reads_its_field_exactly_never_a_key_that_contains_the_name() {
-    let g = generate("when a stripe payment succeeds post it to #sales on slack");
+    // a module carries `_matches` only when a condition calls it
+    let g = generate(PROMPTS[1]);
+    assert!(g.code.contains("def _matches("), "{}", g.code);
     let script = r#"
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
