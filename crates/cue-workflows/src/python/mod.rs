@@ -20,7 +20,6 @@ mod example_requests;
 mod expr;
 #[cfg(test)]
 mod polling_tests;
-mod reach;
 mod recipients;
 #[cfg(test)]
 mod review6_tests;
@@ -76,8 +75,7 @@ pub(crate) struct Prepared<'a> {
 impl Prepared<'_> {
     /// The module's text.
     pub(crate) fn render(&self, templates: &Templates) -> Result<String, WorkflowError> {
-        let text = templates.render("python/module.py.j2", &self.module)?;
-        Ok(reach::reached(&text))
+        templates.render("python/module.py.j2", &self.module)
     }
 }
 
