@@ -321,7 +321,10 @@ impl Webhook {
 
     /// Modules the handler uses besides the base ones.
     pub(crate) fn imports(&self) -> Vec<&'static str> {
-        let mut out = vec!["base64", "hmac"];
+        let mut out = vec!["base64"];
+        if self.uses_hmac() {
+            out.push("hmac");
+        }
         if self.body == "form" || self.uploads {
             // a form delivery may be multipart/form-data (Jotform), parsed with `email`
             out.extend(["email.parser", "email.policy"]);
@@ -348,6 +351,32 @@ impl Webhook {
             out.push("re");
         }
         out
+    }
+
+    /// Whether the check or the handshake compares or signs with `hmac` (a vendor's API that
+    /// judges the delivery, or an RS256 token that is the body, needs no shared secret).
+    fn uses_hmac(&self) -> bool {
+        let check = match &self.verify {
+            Check::VendorApi { .. } => false,
+            Check::Jwt {
+                rs256,
+                digest_claim,
+                ..
+            } => !rs256 || digest_claim.is_some(),
+            Check::Hmac { .. } | Check::Token { .. } | Check::UrlSecret { .. } => true,
+        };
+        check
+            || matches!(
+                self.handshake,
+                Some(
+                    Answer::ZoomUrlValidation { .. }
+                        | Answer::Crc { .. }
+                        | Answer::EchoQuery {
+                            verify_param: Some(_),
+                            ..
+                        }
+                )
+            )
     }
 
     /// IAM actions the handler needs on its own function.
@@ -473,6 +502,35 @@ mod tests {
         );
         for bad in ["", "query:t", "t"] {
             assert!(timestamp_source(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// `hmac` is imported where the check or handshake uses it, and only there (pyflakes
+    /// flagged the import in PayPal handlers, whose deliveries PayPal's own API judges).
+    #[test]
+    fn hmac_is_imported_only_where_the_handler_uses_it() {
+        let engine = crate::Engine::new().unwrap();
+        for (prompt, wanted) in [
+            (
+                "whenever somebody pays through paypal add a line to the sales spreadsheet",
+                false,
+            ),
+            (
+                "When a Stripe payment succeeds, add a row to our Google Sheet",
+                true,
+            ),
+            (
+                "When a Shopify order is created, post it to #sales in Slack",
+                true,
+            ),
+        ] {
+            let g = engine
+                .generate(&crate::GenerateRequest::text(prompt))
+                .unwrap();
+            let imported = g.code.lines().any(|l| l == "import hmac");
+            let used = g.code.contains("hmac.");
+            assert_eq!(imported, wanted, "{prompt}");
+            assert_eq!(imported, used, "{prompt}");
         }
     }
 }
