@@ -21,6 +21,8 @@ mod expr;
 #[cfg(test)]
 mod polling_tests;
 #[cfg(test)]
+mod review10_tests;
+#[cfg(test)]
 mod review6_tests;
 #[cfg(test)]
 mod review8_tests;
