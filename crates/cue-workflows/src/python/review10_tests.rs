@@ -207,6 +207,21 @@ fn greenhouse_google_workspace_and_snowflake_plans_do_what_was_asked_or_say_why_
             .unwrap();
         assert_eq!(step.action, action, "{prompt}: {p:?}");
     }
+    // "list my products" lists products (the verb alone no longer leaves the tie to orders)
+    for (prompt, action) in [
+        (
+            "Every Monday, list my Shopify products and post them to Slack",
+            "list_products",
+        ),
+        (
+            "Every Monday, list my Shopify orders and post them to Slack",
+            "list_orders",
+        ),
+    ] {
+        let p = planned(&engine, prompt);
+        let step = p.steps.iter().find(|s| s.tool == "shopify").unwrap();
+        assert_eq!(step.action, action, "{prompt}: {p:?}");
+    }
     // a Snowflake statement is the user's to write: the plan says the records are not in it
     let said = |prompt: &str| {
         let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
