@@ -207,6 +207,17 @@ fn greenhouse_google_workspace_and_snowflake_plans_do_what_was_asked_or_say_why_
             .unwrap();
         assert_eq!(step.action, action, "{prompt}: {p:?}");
     }
+    // a created account's password is random and sent to nobody: the plan says so, a suspend does not
+    let password = |prompt: &str| {
+        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+        g.assumptions.iter().any(|a| a.contains("random password"))
+    };
+    assert!(password(
+        "When a new row is added to my Google Sheet, create a Google Workspace user for them"
+    ));
+    assert!(!password(
+        "When a new row is added to my Google Sheet, suspend their Google Workspace user"
+    ));
     // "list my products" lists products (the verb alone no longer leaves the tie to orders)
     for (prompt, action) in [
         (
