@@ -22,6 +22,8 @@ mod expr;
 mod polling_tests;
 mod recipients;
 #[cfg(test)]
+mod review10_tests;
+#[cfg(test)]
 mod review6_tests;
 #[cfg(test)]
 mod review8_tests;
