@@ -353,19 +353,10 @@ impl Webhook {
         out
     }
 
-    /// Whether the check or the handshake compares or signs with `hmac` (a vendor's API that
-    /// judges the delivery, or an RS256 token that is the body, needs no shared secret).
+    /// Whether the check or the handshake compares or signs with `hmac`: every check but a
+    /// vendor's API judging the delivery does (an RS256 signature is compared with it too).
     fn uses_hmac(&self) -> bool {
-        let check = match &self.verify {
-            Check::VendorApi { .. } => false,
-            Check::Jwt {
-                rs256,
-                digest_claim,
-                ..
-            } => !rs256 || digest_claim.is_some(),
-            Check::Hmac { .. } | Check::Token { .. } | Check::UrlSecret { .. } => true,
-        };
-        check
+        !matches!(self.verify, Check::VendorApi { .. })
             || matches!(
                 self.handshake,
                 Some(
