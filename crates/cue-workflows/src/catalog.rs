@@ -237,6 +237,10 @@ pub struct Action {
     /// Where the records are in the answer (dotted path; `""` for the answer itself).
     #[serde(default)]
     pub records: Option<String>,
+    /// The value at `records` is an object keyed by id whose values are the records
+    /// (BambooHR's changed employees: `{"employees": {"3": {...}, "4": {...}}}`), not a list.
+    #[serde(default)]
+    pub records_keyed: bool,
     /// Where the text is in the answer of a transform (`choices.0.message.content`).
     #[serde(default)]
     pub text: Option<String>,

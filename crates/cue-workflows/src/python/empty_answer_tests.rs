@@ -55,3 +55,39 @@ assert response == {{}} and isinstance(response, dict), response
         ),
     );
 }
+
+/// An answer whose records are an object keyed by id (BambooHR's changed employees, review 11,
+/// R11-1) gives one record per key, each fetched in detail; an empty object is no records and
+/// no detail call. A list at `records` (BigCommerce above) is untouched by `_keyed`.
+#[test]
+fn records_keyed_by_id_are_the_objects_values() {
+    let engine = Engine::new().unwrap();
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("bamboohr", "list_changed_employees")]),
+    );
+    assert!(
+        g.code
+            .contains(r#"_as_items(_keyed(_path(response, "employees", {})))"#),
+        "{}",
+        g.code
+    );
+    run(
+        &g,
+        &format!(
+            r#"{FAKE_OPENER}
+changed = b'{{"latest": "2026-12-07T09:00:00+00:00", "employees": {{"3": {{"id": "3", "action": "Inserted", "lastChanged": "2026-12-07T08:00:00+00:00"}}, "4": {{"id": "4", "action": "Updated", "lastChanged": "2026-12-07T08:30:00+00:00"}}, "10": {{"id": "10", "action": "Inserted", "lastChanged": "2026-12-07T08:45:00+00:00"}}}}}}'
+answers(changed, b'{{"id": "3", "firstName": "Ada"}}', b'{{"id": "4", "firstName": "Grace"}}', b'{{"id": "10", "firstName": "Edsger"}}')
+records = module.step_1_bamboohr_list_changed_employees([])
+assert [r["firstName"] for r in records] == ["Ada", "Grace", "Edsger"], records
+details = [request.full_url for request, _ in opened[1:]]
+assert [u.split("/employees/")[1].split("/")[0] for u in details] == ["3", "4", "10"], details
+opened.clear()
+answers(b'{{"latest": "2026-12-07T09:00:00+00:00", "employees": {{}}}}')
+assert module.step_1_bamboohr_list_changed_employees([]) == []
+assert len(opened) == 1, "no detail call for no changes"
+assert module._keyed([{{"id": 1}}]) == [{{"id": 1}}]
+"#
+        ),
+    );
+}

@@ -512,6 +512,8 @@ struct StepFn {
     writes: bool,
     /// Where the records are in the answer (`""`: the answer itself).
     records: Option<String>,
+    /// The records are the values of an object keyed by id (`_keyed`).
+    records_keyed: bool,
     /// Where a transform's text is in the answer.
     text: Option<String>,
     /// This step polls for the trigger: only records not emitted before go on.
@@ -1017,6 +1019,7 @@ impl Gen<'_> {
             for_each: step.for_each.is_some(),
             writes: action.role == Role::Write,
             records: action.records.clone(),
+            records_keyed: action.records_keyed,
             text: action.text.clone(),
             polls: false,
             detail,
