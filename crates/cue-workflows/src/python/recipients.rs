@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalog::{Action, Catalog, Field, Role};
+use crate::catalog::{Action, Catalog, Field, FieldType, Role};
 use crate::model::{Delivery, Plan, Step};
 
 /// Record fields a step sends to: `{field:phone}` and `{field_or:email:to}` name them.
@@ -95,12 +95,18 @@ pub(super) fn input_fields<'c>(catalog: &'c Catalog, plan: &Plan, index: usize) 
 
 /// For each recipient field, the path of the record's field that holds that person: a field
 /// whose words name it (`phone`), or for an email a sender's field whose path is an address.
+/// Only a field holding one text value can be a person: not a list of a form's answers
+/// (Facebook's `field_data.*.values`, whose words name `email` among others).
 pub(super) fn sender_paths(fields: &[Field]) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
+    let single = |f: &&Field| f.kind == FieldType::String && !f.path.split('.').any(|k| k == "*");
     for name in RECIPIENT_FIELDS {
-        let named = fields.iter().find(|f| f.words.iter().any(|w| w == name));
+        let named = fields
+            .iter()
+            .filter(single)
+            .find(|f| f.words.iter().any(|w| w == name));
         let sender = || {
-            fields.iter().find(|f| {
+            fields.iter().filter(single).find(|f| {
                 let last = f
                     .path
                     .rsplit('.')
@@ -151,6 +157,10 @@ mod tests {
         );
         // a chat message names a user, not an address or a number: nothing is guessed
         let paths = sender_paths(&event("slack", "message"));
+        assert!(paths.is_empty(), "{paths:?}");
+        // a lead's answers are a list whose words name email and phone among others: not a
+        // person's field (the answers are read by name, `_field(item, "email")`)
+        let paths = sender_paths(&event("facebook", "lead"));
         assert!(paths.is_empty(), "{paths:?}");
     }
 
