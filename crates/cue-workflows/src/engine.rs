@@ -300,28 +300,17 @@ impl Engine {
     /// the catalog added one (Datadog's site, Zoho's data centre hosts) gets it, so the code
     /// defines it and the user is asked for it.
     fn add_step_credentials(&self, plan: &mut Plan) {
-        for s in &plan.steps {
-            let Some(tool) = self.catalog.tool(&s.tool) else {
-                continue;
-            };
-            let Some(action) = tool.action(&s.action) else {
-                continue;
-            };
-            let creds = refs::credentials_for(tool, action);
-            match plan.tools.iter_mut().find(|t| t.id == tool.id) {
-                Some(t) => {
-                    for c in creds {
-                        if !t.credentials.contains(&c) {
-                            t.credentials.push(c);
-                        }
-                    }
-                }
-                None => plan.tools.push(PlannedTool {
-                    id: tool.id.clone(),
-                    name: tool.name.clone(),
-                    credentials: creds,
-                }),
-            }
+        let referenced: Vec<_> = plan
+            .steps
+            .iter()
+            .filter_map(|s| {
+                let tool = self.catalog.tool(&s.tool)?;
+                let action = tool.action(&s.action)?;
+                Some((tool, refs::credentials_for(tool, action)))
+            })
+            .collect();
+        for (tool, creds) in referenced {
+            crate::required::add_credentials(plan, tool, creds);
         }
     }
 

@@ -153,7 +153,7 @@ fn take_the_file_where_it_is(catalog: &Catalog, plan: &mut Plan, index: usize) {
 }
 
 /// `creds` added to the plan's entry for `tool` (made when it has none).
-fn add_credentials(plan: &mut Plan, tool: &Tool, creds: Vec<String>) {
+pub(crate) fn add_credentials(plan: &mut Plan, tool: &Tool, creds: Vec<String>) {
     match plan.tools.iter_mut().find(|t| t.id == tool.id) {
         Some(t) => {
             for c in creds {

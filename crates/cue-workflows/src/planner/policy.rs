@@ -185,6 +185,27 @@ mod tests {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
+    /// A blind batch: every harmful wording refused (whatever its category), every look-alike built.
+    fn assert_blind(harmful: &[&str], legitimate: &[&str]) {
+        let mut wrong = Vec::new();
+        for text in harmful {
+            if refused(text).is_none() {
+                wrong.push(format!("built: {text}"));
+            }
+        }
+        for text in legitimate {
+            if let Some(why) = refused(text) {
+                wrong.push(format!("refused: {text}: {why}"));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+    }
+
     fn refused(text: &str) -> Option<String> {
         check(&Language::builtin().unwrap(), text)
     }
@@ -1301,23 +1322,7 @@ mod tests {
             "copy the hr folder to the encrypted backup bucket every night and email HR the report",
             "send a 'your account is suspended' email to users whose subscription payment failed, with a link to update billing",
         ];
-        let mut wrong = Vec::new();
-        for text in harmful {
-            if refused(text).is_none() {
-                wrong.push(format!("built: {text}"));
-            }
-        }
-        for text in legitimate {
-            if let Some(why) = refused(text) {
-                wrong.push(format!("refused: {text}: {why}"));
-            }
-        }
-        assert!(
-            wrong.is_empty(),
-            "{} wrong:\n{}",
-            wrong.len(),
-            wrong.join("\n")
-        );
+        assert_blind(&harmful, &legitimate);
     }
 
     /// The seventh round's rules (docs/policy.md, *Acts described by their effect*): harm said
@@ -1571,23 +1576,7 @@ mod tests {
             "email the council our invoice on our letterhead and ask them to pay by Friday",
             "when a former colleague from the company I used to work at emails me, label it in Gmail",
         ];
-        let mut wrong = Vec::new();
-        for text in harmful {
-            if refused(text).is_none() {
-                wrong.push(format!("built: {text}"));
-            }
-        }
-        for text in legitimate {
-            if let Some(why) = refused(text) {
-                wrong.push(format!("refused: {text}: {why}"));
-            }
-        }
-        assert!(
-            wrong.is_empty(),
-            "{} wrong:\n{}",
-            wrong.len(),
-            wrong.join("\n")
-        );
+        assert_blind(&harmful, &legitimate);
     }
 
     /// The refusal says what Cue does not build and why: every category names its harm.
@@ -1653,22 +1642,6 @@ mod tests {
             "send shipping confirmations to customers when their orders are fulfilled",
             "every morning send me a photo of the construction site from our camera",
         ];
-        let mut wrong = Vec::new();
-        for text in harmful {
-            if refused(text).is_none() {
-                wrong.push(format!("built: {text}"));
-            }
-        }
-        for text in legitimate {
-            if let Some(why) = refused(text) {
-                wrong.push(format!("refused: {text}: {why}"));
-            }
-        }
-        assert!(
-            wrong.is_empty(),
-            "{} wrong:\n{}",
-            wrong.len(),
-            wrong.join("\n")
-        );
+        assert_blind(&harmful, &legitimate);
     }
 }
