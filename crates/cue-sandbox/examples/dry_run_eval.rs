@@ -64,9 +64,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "prompts: {total}, generated: {generated}, dry run ok and every planned step called: {passed} ({:.1}% of generated)",
         100.0 * f64::from(passed) / f64::from(generated.max(1))
     );
-    for (why, ids) in &failures {
-        println!("  {:>3} {why}: {}", ids.len(), ids.join(" "));
-    }
+    support::print_failures(&failures);
     print_percentiles(&mut durations);
     Ok(())
 }

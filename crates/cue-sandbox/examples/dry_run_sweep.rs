@@ -181,9 +181,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "prompts: {total}, planned with the entry's tool: {planned}, dry run ok and every planned step called: {passed} ({:.1}%)",
         100.0 * f64::from(passed) / f64::from(planned.max(1))
     );
-    for (why, keys) in &failures {
-        println!("  {:>3} {why}: {}", keys.len(), keys.join(" "));
-    }
+    support::print_failures(&failures);
     Ok(())
 }
 

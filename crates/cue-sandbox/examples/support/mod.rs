@@ -30,3 +30,10 @@ pub async fn runner() -> Result<(Arc<Engine>, DryRunner), Box<dyn std::error::Er
     let runner = DryRunner::new(engine.clone(), Arc::new(sandbox));
     Ok((engine, runner))
 }
+
+/// The failures by cause, each with the ids or keys that failed that way.
+pub fn print_failures(failures: &std::collections::BTreeMap<String, Vec<String>>) {
+    for (why, keys) in failures {
+        println!("  {:>3} {why}: {}", keys.len(), keys.join(" "));
+    }
+}

@@ -753,16 +753,11 @@ fn signings(catalog: &Catalog, tool: Option<&Tool>) -> Vec<Signing> {
 fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Value {
     // the event's documented batch; an example that is the message itself (an SNS
     // notification a queue receives) is the item, carried in a batch of one record
-    let mut batch = trigger
-        .and_then(|(_, e)| e.example.as_ref())
-        .map(|e| e.body.clone())
-        .filter(|b| b.get("Records").is_some_and(Value::is_array))
-        .unwrap_or_else(|| json!({"Records": [{"messageId": "dry-run-message-1"}]}));
-    let Some(record) = batch
-        .get_mut("Records")
-        .and_then(Value::as_array_mut)
-        .and_then(|r| r.first_mut())
-    else {
+    let mut batch = documented_batch(
+        trigger,
+        || json!({"Records": [{"messageId": "dry-run-message-1"}]}),
+    );
+    let Some(record) = first_record(&mut batch) else {
         return batch;
     };
     match plan.trigger.delivery {
@@ -790,25 +785,35 @@ fn aws_batch(plan: &Plan, trigger: Option<(&Tool, &Event)>, item: Value) -> Valu
     batch
 }
 
+/// The trigger event's documented batch (its example delivery, when that holds a `Records`
+/// list), else `fallback`'s.
+fn documented_batch(trigger: Option<(&Tool, &Event)>, fallback: impl FnOnce() -> Value) -> Value {
+    trigger
+        .and_then(|(_, e)| e.example.as_ref())
+        .map(|e| e.body.clone())
+        .filter(|b| b.get("Records").is_some_and(Value::is_array))
+        .unwrap_or_else(fallback)
+}
+
+/// The first of a batch's `Records`.
+fn first_record(batch: &mut Value) -> Option<&mut Value> {
+    batch
+        .get_mut("Records")
+        .and_then(Value::as_array_mut)
+        .and_then(|r| r.first_mut())
+}
+
 /// A DynamoDB stream batch (AWS's sample event in the Lambda guide): the trigger event's
 /// documented batch, its first record carrying `item` as the changed item's image in DynamoDB's
 /// typed JSON (the new image, or the old one for a removal), its keys kept as documented.
 fn dynamodb_batch(trigger: Option<(&Tool, &Event)>, item: &Value) -> Value {
-    let mut batch = trigger
-        .and_then(|(_, e)| e.example.as_ref())
-        .map(|e| e.body.clone())
-        .filter(|b| b.get("Records").is_some_and(Value::is_array))
-        .unwrap_or_else(|| {
-            json!({"Records": [{"eventID": "1", "eventName": "INSERT", "eventVersion": "1.0",
-                "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
-                "dynamodb": {"Keys": {"id": {"S": "dry-run-1"}}, "SequenceNumber": "111",
-                    "SizeBytes": 26, "StreamViewType": "NEW_AND_OLD_IMAGES"}}]})
-        });
-    let Some(record) = batch
-        .get_mut("Records")
-        .and_then(Value::as_array_mut)
-        .and_then(|r| r.first_mut())
-    else {
+    let mut batch = documented_batch(trigger, || {
+        json!({"Records": [{"eventID": "1", "eventName": "INSERT", "eventVersion": "1.0",
+            "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
+            "dynamodb": {"Keys": {"id": {"S": "dry-run-1"}}, "SequenceNumber": "111",
+                "SizeBytes": 26, "StreamViewType": "NEW_AND_OLD_IMAGES"}}]})
+    });
+    let Some(record) = first_record(&mut batch) else {
         return batch;
     };
     let meta = [

@@ -119,32 +119,29 @@ assert body["template"]["components"][0]["parameters"][0]["text"] == "Hi", body
         ),
     );
     let payment = r#"{"id": "pi_1", "amount": 2000, "currency": "usd", "receipt_email": "customer@example.org", "description": "Order 7"}"#;
-    let g = from_prompt(
-        "When a Stripe payment succeeds, send an email with Outlook to billing@example.com",
-    );
-    run(
-        &g,
-        &format!(
-            r#"{FAKE_HTTP}
+    for (prompt, address) in [
+        (
+            "When a Stripe payment succeeds, send an email with Outlook to billing@example.com",
+            "billing@example.com",
+        ),
+        (
+            "When a Stripe payment succeeds, send the customer an email with Outlook",
+            "customer@example.org",
+        ),
+    ] {
+        let g = from_prompt(prompt);
+        run(
+            &g,
+            &format!(
+                r#"{FAKE_HTTP}
 step = [n for n in dir(module) if n.endswith("_outlook_send_email")][0]
 getattr(module, step)([{payment}])
 to = sent("/sendMail")["payload"]["message"]["toRecipients"]
-assert to == [{{"emailAddress": {{"address": "billing@example.com"}}}}], to
+assert to == [{{"emailAddress": {{"address": "{address}"}}}}], to
 "#
-        ),
-    );
-    let g = from_prompt("When a Stripe payment succeeds, send the customer an email with Outlook");
-    run(
-        &g,
-        &format!(
-            r#"{FAKE_HTTP}
-step = [n for n in dir(module) if n.endswith("_outlook_send_email")][0]
-getattr(module, step)([{payment}])
-to = sent("/sendMail")["payload"]["message"]["toRecipients"]
-assert to == [{{"emailAddress": {{"address": "customer@example.org"}}}}], to
-"#
-        ),
-    );
+            ),
+        );
+    }
 }
 
 /// R7-14: the text of a record whose text is nested is that text (a Jira issue's
