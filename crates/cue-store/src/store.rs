@@ -525,7 +525,11 @@ mod tests {
         // The URL's own statement_timeout (none) wins, so only the client deadline can end
         // the query; a pool of one shows whether the stuck connection still holds its slot.
         let config = StoreConfig {
-            url: format!("{}?options=-c%20statement_timeout%3D0", db.url()),
+            url: format!(
+                "{}{}options=-c%20statement_timeout%3D0",
+                db.url(),
+                if db.url().contains('?') { '&' } else { '?' }
+            ),
             max_connections: 1,
             acquire_timeout: Duration::from_secs(5),
             query_timeout: Duration::from_millis(300),

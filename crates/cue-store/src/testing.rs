@@ -1,7 +1,8 @@
 //! A fresh, empty database per test, on either backend (feature `test-util`).
 //!
 //! SQLite: a file in a new temporary directory. PostgreSQL: a uniquely named database on the
-//! server at `CUE_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`), created
+//! server at `CUE_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`; without TLS
+//! unless the URL sets `sslmode`: see `without_tls_unless_asked`), created
 //! through its `postgres` maintenance database and dropped (`WITH (FORCE)`) when the
 //! [`TestDatabase`] is dropped.
 //!
@@ -184,9 +185,29 @@ fn database_url(server: &str, query: Option<&str>, database: &str) -> String {
     }
 }
 
+/// The connection options of a test URL, with `sslmode=disable` unless the URL chose a mode.
+///
+/// libpq's default (`prefer`) negotiates TLS with a server that has it on, as Debian's does,
+/// so every pooled connection would carry OpenSSL state. An in-process test server's actix
+/// workers outlive the test: when the test's runtime drops the server, the workers are told
+/// to stop but not joined (actix-server's `ServerInner::drop` joins only the acceptor), so
+/// the last handle on the pool can go on a worker thread, closing its connections (TLS
+/// `close_notify`, `SSL_free`) while the main thread is already in `exit`, where OpenSSL's
+/// `atexit` cleanup frees what those calls use. CI saw one SIGSEGV of that shape in a
+/// PostgreSQL test. On the loopback TLS protects nothing, so tests do without it;
+/// `CUE_TEST_POSTGRES_URL=...?sslmode=require` still tests over TLS when wanted.
+fn without_tls_unless_asked(query: Option<&str>) -> String {
+    match query {
+        Some(q) if q.split('&').any(|kv| kv.starts_with("sslmode=")) => q.to_owned(),
+        Some(q) if !q.is_empty() => format!("{q}&sslmode=disable"),
+        _ => "sslmode=disable".to_owned(),
+    }
+}
+
 async fn fresh_postgres() -> Option<TestDatabase> {
     let base = std::env::var(POSTGRES_URL_ENV).unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
     let (server, query) = server_and_query(&base);
+    let query = Some(without_tls_unless_asked(query.as_deref()));
     let admin_query = match query.as_deref() {
         Some(q) if q.contains("connect_timeout") => q.to_owned(),
         Some(q) if !q.is_empty() => format!("{q}&connect_timeout=2"),
@@ -288,6 +309,26 @@ mod tests {
             "postgres://h/x?a=b"
         );
         assert_eq!(database_url("postgres://h", None, "x"), "postgres://h/x");
+    }
+
+    #[test]
+    fn test_connections_skip_tls_unless_the_url_asks_for_it() {
+        let cases = [
+            (None, "sslmode=disable"),
+            (Some(""), "sslmode=disable"),
+            (
+                Some("connect_timeout=3"),
+                "connect_timeout=3&sslmode=disable",
+            ),
+            (Some("sslmode=require"), "sslmode=require"),
+            (
+                Some("connect_timeout=3&sslmode=verify-full"),
+                "connect_timeout=3&sslmode=verify-full",
+            ),
+        ];
+        for (query, want) in cases {
+            assert_eq!(without_tls_unless_asked(query), want, "{query:?}");
+        }
     }
 
     #[tokio::test]
