@@ -176,6 +176,13 @@ impl<'a> Ctx<'a> {
                 self.helpers.insert("file");
                 format!("base64.b64encode(_file_bytes({v})[1]).decode(\"ascii\")")
             }
+            // the file's media type, for a body that names it beside the bytes (Document AI's
+            // `rawDocument.mimeType`): as downloaded, else from the file's name
+            "file_type" => {
+                self.imports.insert("boto3");
+                self.helpers.insert("file");
+                format!("_file_type({v})")
+            }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");
