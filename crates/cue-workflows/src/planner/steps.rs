@@ -78,7 +78,7 @@ fn handed_on(lang: &Language, toks: &[Tok], ms: &[Mention], m: &Mention) -> bool
     ms.iter().any(|other| {
         other.tool != m.tool
             && other.clause == m.clause
-            && other.at > m.at
+            && other.at >= m.at + m.len
             && toks[m.at + m.len..other.at]
                 .iter()
                 .any(|t| destinations.contains(&t.w))
