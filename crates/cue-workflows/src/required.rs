@@ -132,6 +132,10 @@ fn take_the_file_where_it_is(catalog: &Catalog, plan: &mut Plan, index: usize) {
     step.action = other_action.id.clone();
     step.params
         .retain(|k, _| other_action.params.contains_key(k));
+    // the other action's own settings, with their defaults (Document AI's processor)
+    for (k, v) in &other_action.params {
+        step.params.entry(k.clone()).or_insert_with(|| v.clone());
+    }
     plan.assumptions[at] = format!(
         "No {} tool was named; using {}, which takes the file's bytes: {} reads only a file in S3, and the record {} gets refers to its file elsewhere (a download URL, an attachment); to use {} instead, upload the file to S3 first.",
         need.id, other.name, tool.name, step.id, tool.name

@@ -116,6 +116,46 @@ assert module._file_type({"name": "x", "content_type": "image/tiff; q=1", "conte
     );
 }
 
+/// R11-2's other side: Document AI now takes a file's bytes, so it is the OCR tool for a file
+/// that is not in S3 (Textract reads only S3), with its own processor setting.
+#[test]
+fn a_file_outside_s3_is_read_by_document_ai_with_its_processor() {
+    let engine = Engine::new().unwrap();
+    let g = generated(
+        &engine,
+        "When a new file is added to Google Drive, run OCR on it and post the text to Slack",
+    );
+    let i = g
+        .plan
+        .steps
+        .iter()
+        .position(|s| s.tool == "google_document_ai")
+        .unwrap();
+    assert!(
+        g.plan.steps[i].params.contains_key("processor"),
+        "{:?}",
+        g.plan.steps[i]
+    );
+    run(
+        &g,
+        &format!(
+            r#"
+module._file_bytes = lambda record: ("scan.pdf", b"%PDF-1.4 scan")
+def reply(method, url, payload):
+    if url.endswith(":process"):
+        return {{"document": {{"text": "Total 12.00"}}}}
+    return {{"access_token": "t", "expires_in": 3600}}
+out = module.step_{n}_google_document_ai_process([{{"id": "f1", "name": "scan.pdf", "mimeType": "application/pdf"}}])
+method, url, payload = [c for c in sent if c[1].endswith(":process")][0]
+assert "/processors/" in url, url
+assert payload["rawDocument"] == {{"content": base64.b64encode(b"%PDF-1.4 scan").decode(), "mimeType": "application/pdf"}}, payload
+assert out == [{{"text": "Total 12.00"}}], out
+"#,
+            n = i + 1
+        ),
+    );
+}
+
 fn stripe_signed(secret: &str) -> String {
     format!(
         r#"
