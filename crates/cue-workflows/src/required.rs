@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::catalog::{Action, Catalog, Field, FieldType, Role, Tool};
 use crate::escape::ident;
 use crate::model::{Delivery, Plan, PlannedTool};
+use crate::python::record::RecordPaths;
 use crate::values::ParamRule;
 
 /// Adds a setting for every required `{field:…}` the step's input record is not known to
@@ -37,10 +38,20 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
             .as_ref()
             .map(|c| c.iter().map(|(p, _)| p.clone()).collect());
         let answers = carried.as_deref().is_some_and(lists_answers);
+        // a field the record documents under another name, whose words name it (an RSS
+        // item's `link` for `url`), is read there (`python::record`)
+        let named = match input_source(catalog, plan, index) {
+            Input::Fields(fields) => RecordPaths::of(fields, false).named,
+            _ => Default::default(),
+        };
+        // records that are no files are sent as one CSV file, which has its name (R11-6)
+        let exported =
+            crate::refs::sends_file(action) && !crate::python::carries_files(catalog, plan, index);
         let missing: Vec<String> = required_record_fields(action)
             .into_iter()
             .filter(|f| !step.params.contains_key(f) && !action.params.contains_key(f))
-            .filter(|f| !paths.as_ref().is_some_and(|c| carries(c, f)))
+            .filter(|f| !(exported && f == "name"))
+            .filter(|f| !paths.as_ref().is_some_and(|c| carries(c, f)) && !named.contains_key(f))
             .collect();
         for field in missing {
             let value = placeholder(tool, action, &field);
@@ -121,6 +132,10 @@ fn take_the_file_where_it_is(catalog: &Catalog, plan: &mut Plan, index: usize) {
     step.action = other_action.id.clone();
     step.params
         .retain(|k, _| other_action.params.contains_key(k));
+    // the other action's own settings, with their defaults (Document AI's processor)
+    for (k, v) in &other_action.params {
+        step.params.entry(k.clone()).or_insert_with(|| v.clone());
+    }
     plan.assumptions[at] = format!(
         "No {} tool was named; using {}, which takes the file's bytes: {} reads only a file in S3, and the record {} gets refers to its file elsewhere (a download URL, an attachment); to use {} instead, upload the file to S3 first.",
         need.id, other.name, tool.name, step.id, tool.name

@@ -7,35 +7,82 @@ use std::collections::BTreeMap;
 use super::language::Language;
 use super::negation::Exclusions;
 use super::params::extract_params;
-use super::{Prompt, Source, capabilities, delivery, entities, find_phrase};
+use super::{Mention, Prompt, Source, capabilities, delivery, entities, find_phrase};
 use crate::WorkflowError;
 use crate::catalog::{Catalog, Need, Role, Tool};
 use crate::model::{Condition, Delivery, Step, TriggerKind};
 use crate::text::Tok;
 
-/// Picks the action of `tool` that the words of its clause ask for.
+/// Picks the action of `tool` that the words of its clause ask for: the most words of an
+/// action's (a phrase of several words counts each), then the action whose object is named
+/// first in the tool's own clause and which uses another of its words too ("create a Stripe
+/// invoice for my customer" creates the invoice, though "create" and "customer" are both
+/// `create_customer`'s words), then a read when `prefer_read`, then the first.
 pub(super) fn pick_action<'t>(
     tool: &'t Tool,
     words: &[&str],
+    own: &[&str],
     prefer_read: bool,
 ) -> Option<&'t crate::catalog::Action> {
+    let named_first = first_object(tool, own);
     let mut best: Option<(&crate::catalog::Action, usize)> = None;
     for a in &tool.actions {
-        let score: usize = a
+        let used: Vec<&String> = a
             .words
             .iter()
             .filter(|p| {
                 let pw: Vec<&str> = p.split(' ').collect();
                 pw.iter().all(|w| words.contains(w))
             })
-            .map(|p| p.split(' ').count())
-            .sum();
-        let score = score * 2 + usize::from(prefer_read && a.role == Role::Read);
+            .collect();
+        let score: usize = used.iter().map(|p| p.split(' ').count()).sum();
+        // its object named first, and another of its words (its verb) used too: "the files
+        // go to OneDrive" after "upload" names no listing
+        let object = object_of(a);
+        let first = named_first.is_some_and(|o| object == Some(o))
+            && used.iter().any(|p| Some(p.as_str()) != object);
+        let score =
+            score * 4 + 2 * usize::from(first) + usize::from(prefer_read && a.role == Role::Read);
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((a, score));
         }
     }
     best.map(|(a, _)| a)
+}
+
+/// What an action acts on: the noun after the verb of its id (`create_invoice` → `invoice`),
+/// when it is one of the action's words (in the singular or as written).
+fn object_of(a: &crate::catalog::Action) -> Option<&str> {
+    let noun = a.id.rsplit('_').next().filter(|n| *n != a.id)?;
+    let singular = noun.strip_suffix('s').unwrap_or(noun);
+    [noun, singular]
+        .into_iter()
+        .find(|n| a.words.iter().any(|w| w == n))
+}
+
+/// The object of one of `tool`'s actions that the clause names first (in either number).
+fn first_object<'t>(tool: &'t Tool, own: &[&str]) -> Option<&'t str> {
+    own.iter().find_map(|w| {
+        let singular = w.strip_suffix('s').unwrap_or(w);
+        tool.actions
+            .iter()
+            .filter_map(object_of)
+            .find(|o| o == w || *o == singular)
+    })
+}
+
+/// Whether mention `m` is the object handed on to another tool named after it in its clause,
+/// past one of the words before a tool that receives it ("the tweet to Slack").
+fn handed_on(lang: &Language, toks: &[Tok], ms: &[Mention], m: &Mention) -> bool {
+    let destinations = &lang.delivery.message_nouns.destinations;
+    ms.iter().any(|other| {
+        other.tool != m.tool
+            && other.clause == m.clause
+            && other.at >= m.at + m.len
+            && toks[m.at + m.len..other.at]
+                .iter()
+                .any(|t| destinations.contains(&t.w))
+    })
 }
 
 /// Tools the closest templates use, one entry per template and tool, with how close that
@@ -283,13 +330,23 @@ pub(super) fn drafts(
         if drafts.iter().any(|d| d.tool == m.tool) {
             continue;
         }
+        // the trigger's own item handed to another tool ("post the tweet to Slack") is what
+        // moves, not a step of its tool (R10-3)
+        if Some(m.tool) == trigger_tool && handed_on(lang, toks, ms, m) {
+            continue;
+        }
         let tool = catalog.tool_at(m.tool);
         if tool.actions.is_empty() {
             continue;
         }
         let words = clause_words(m.clause);
+        let own: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.clause == m.clause)
+            .map(|t| t.w.as_str())
+            .collect();
         let prefer_read = source_first && drafts.is_empty();
-        if let Some(a) = pick_action(tool, &words, prefer_read) {
+        if let Some(a) = pick_action(tool, &words, &own, prefer_read) {
             // the trigger's own poll already reads this (a feed's URL names the tool again)
             if poll_step
                 .as_ref()

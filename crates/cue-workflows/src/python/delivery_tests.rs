@@ -245,7 +245,7 @@ assert len(set(inserts)) == 3, inserts
     assert!(
         g.assumptions
             .iter()
-            .any(|a| a.contains("distinct_id (its user_id, email")),
+            .any(|a| a.contains("distinct_id (its user_id, customer id, email")),
         "{:?}",
         g.assumptions
     );

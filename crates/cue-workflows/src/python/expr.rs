@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use super::record::{RecordPaths, Title};
 use crate::WorkflowError;
 use crate::escape::py_str;
 use crate::refs::{is_cred_name, next_ref};
@@ -67,6 +68,9 @@ pub(crate) struct Ctx<'a> {
     /// Recipient fields (`phone`, `email`) and the documented path of the trigger's record
     /// that holds that person (a WhatsApp message's `from`), read before `_field`'s search.
     pub sender_paths: BTreeMap<String, String>,
+    /// The documented fields of the record a word names, and where its title is
+    /// (`record::RecordPaths`): read after `_field`'s own search.
+    pub record: RecordPaths,
 }
 
 /// The forms `{since:<form>}` (and `{now:…}`, `{until:…}`) may ask for: epoch seconds, epoch
@@ -85,6 +89,7 @@ impl<'a> Ctx<'a> {
             message_alone: None,
             named: BTreeSet::new(),
             sender_paths: BTreeMap::new(),
+            record: RecordPaths::default(),
         }
     }
 
@@ -106,6 +111,16 @@ impl<'a> Ctx<'a> {
             reads.push(format!("_field({v}, {})", py_str(path)));
         }
         reads.push(format!("_field({v}, {})", py_str(field)));
+        // a field the record has under another documented name (an RSS item's `link` for
+        // `url`); a recipient's is the sender's path above
+        if let Some(path) = self
+            .record
+            .named
+            .get(field)
+            .filter(|p| p.as_str() != field && !self.sender_paths.contains_key(field))
+        {
+            reads.push(format!("_field({v}, {})", py_str(path)));
+        }
         if let Some(p) = param {
             reads.push(self.param(reference, p)?);
         }
@@ -144,7 +159,14 @@ impl<'a> Ctx<'a> {
             "item" => v.to_owned(),
             "items" => "items".to_owned(),
             "json" => format!("json.dumps({v}, default=str)"),
-            "title" => "WORKFLOW_NAME".to_owned(),
+            // the record's own title, else the workflow's name (`record::Title`)
+            "title" => match &self.record.title {
+                Some(Title::At(path)) => format!("_title({v}, {})", py_str(path)),
+                Some(Title::Search) => format!("_title({v}, None)"),
+                Some(Title::Workflow) | None => "WORKFLOW_NAME".to_owned(),
+            },
+            // the workflow's name, whatever the record (an analytics event's name)
+            "workflow" => "WORKFLOW_NAME".to_owned(),
             "since" | "now" | "until" => {
                 self.imports.insert("datetime");
                 self.helpers.insert("time");
@@ -175,6 +197,13 @@ impl<'a> Ctx<'a> {
                 self.imports.insert("base64");
                 self.helpers.insert("file");
                 format!("base64.b64encode(_file_bytes({v})[1]).decode(\"ascii\")")
+            }
+            // the file's media type, for a body that names it beside the bytes (Document AI's
+            // `rawDocument.mimeType`): as downloaded, else from the file's name
+            "file_type" => {
+                self.imports.insert("boto3");
+                self.helpers.insert("file");
+                format!("_file_type({v})")
             }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");

@@ -21,6 +21,7 @@ mod expr;
 #[cfg(test)]
 mod polling_tests;
 mod recipients;
+pub(crate) mod record;
 #[cfg(test)]
 mod review10_tests;
 #[cfg(test)]
@@ -127,8 +128,10 @@ pub(crate) fn prepare<'a>(
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let senders = recipients::sender_paths(recipients::input_fields(catalog, plan, i));
-            g.step(s, on_run_record(catalog, plan, i), senders)
+            let fields = recipients::input_fields(catalog, plan, i);
+            let run_record = on_run_record(catalog, plan, i);
+            let record = record::RecordPaths::of(fields, run_record);
+            g.step(s, run_record, recipients::sender_paths(fields), record)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let handler = g.handler(plan)?;
@@ -934,6 +937,7 @@ impl Gen<'_> {
         step: &Step,
         on_run_record: bool,
         sender_paths: BTreeMap<String, String>,
+        record: record::RecordPaths,
     ) -> Result<StepFn, WorkflowError> {
         let catalog = self.catalog;
         let tool = catalog.tool(&step.tool).ok_or_else(|| {
@@ -955,6 +959,7 @@ impl Gen<'_> {
         ctx.lag_minutes = action.lag_minutes;
         ctx.named = recipients::named(action, step);
         ctx.sender_paths = sender_paths;
+        ctx.record = record;
         if step
             .params
             .get("message")
@@ -1638,7 +1643,7 @@ const FILE_CARRYING: &[&str] = &[
 /// the trigger is a request to the function's URL, or its tool or an earlier step's is one
 /// whose records carry files. A step sending a file then fails on them, saying so, instead of
 /// exporting their description as a CSV file.
-fn carries_files(catalog: &Catalog, plan: &Plan, index: usize) -> bool {
+pub(crate) fn carries_files(catalog: &Catalog, plan: &Plan, index: usize) -> bool {
     // a request to the function's own URL carries whatever its sender uploads
     if plan.trigger.delivery == Delivery::Http && plan.trigger.tool.is_none() {
         return true;

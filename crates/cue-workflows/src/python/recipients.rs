@@ -17,7 +17,7 @@ use crate::catalog::{Action, Catalog, Field, FieldType, Role};
 use crate::model::{Delivery, Plan, Step};
 
 /// Record fields a step sends to: `{field:phone}` and `{field_or:email:to}` name them.
-const RECIPIENT_FIELDS: &[&str] = &["email", "phone"];
+pub(super) const RECIPIENT_FIELDS: &[&str] = &["email", "phone"];
 
 /// Whether `value` is a stand-in the user has not replaced: the action's default or a
 /// placeholder `required::fill` gives a setting (`your-…`, `you@example.com`, `+15555550100`,

@@ -196,7 +196,12 @@ mod tests {
                 "payment_failed",
             ),
             ("a new stripe customer", "customer_created"),
-            ("a subscription is cancelled in stripe", "subscription"),
+            // the outcome named is the event (R11-5); no outcome, every subscription event
+            (
+                "a subscription is cancelled in stripe",
+                "subscription_cancelled",
+            ),
+            ("a stripe subscription changes", "subscription"),
             // the failure is the event, in any inflection, though the noun is the other's
             ("when a stripe payment fails", "payment_failed"),
             ("when a payment failed in stripe", "payment_failed"),

@@ -1,0 +1,134 @@
+//! What a step reads of the record it works on besides `_field`'s own search, from the fields
+//! the catalog documents for that record:
+//!
+//! - a `{field:name}` the record has no key for is read at the documented field whose words
+//!   name it: an RSS item's `link` for `{field:url}` (R10-4), a Stripe customer's `id` for
+//!   `{field:customer}` (R11-3);
+//! - `{title}` is the record's own title (a feed item's `title`, a ticket's `subject`), the
+//!   workflow's name only when the record has none (R11-4). A field whose words say it is a
+//!   person's role (a job title) or the form a response came through is not the record's title.
+
+use std::collections::BTreeMap;
+
+use super::recipients::RECIPIENT_FIELDS;
+use crate::catalog::{Field, FieldType};
+
+/// Words that name a record's title.
+const TITLE_WORDS: &[&str] = &["title", "subject", "headline"];
+
+/// Words that say a title-named field is someone's role or the form's, not the record's.
+const OTHER_TITLES: &[&str] = &["role", "position", "form", "form name"];
+
+/// Where `{title}` reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Title {
+    /// The documented field that is the record's title.
+    At(String),
+    /// The record is documented and has no title (a payment), or is a schedule's run record:
+    /// the workflow's name.
+    Workflow,
+    /// Nothing is documented (a generic webhook): the record's own `title`, `subject` or
+    /// `summary` key, else the workflow's name.
+    Search,
+}
+
+/// What one step reads of its record.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecordPaths {
+    /// A word → the documented path of the first single-valued field whose words use it
+    /// (not a recipient's: `email`, `phone`).
+    pub named: BTreeMap<String, String>,
+    pub title: Option<Title>,
+}
+
+impl RecordPaths {
+    /// The paths of the documented `fields` of the record; `on_run_record`: the record is a
+    /// schedule's or a manual run's, which has no title.
+    pub(crate) fn of(fields: &[Field], on_run_record: bool) -> Self {
+        let single = |f: &&Field| {
+            !f.path.split('.').any(|k| k == "*")
+                && !matches!(f.kind, FieldType::Array | FieldType::Object)
+        };
+        let mut named = BTreeMap::new();
+        for f in fields.iter().filter(single) {
+            // a recipient is the sender's documented field (`recipients::sender_paths`)
+            for w in f
+                .words
+                .iter()
+                .filter(|w| !RECIPIENT_FIELDS.contains(&w.as_str()))
+            {
+                if *w != f.path {
+                    named.entry(w.clone()).or_insert_with(|| f.path.clone());
+                }
+            }
+        }
+        let title = if on_run_record {
+            Title::Workflow
+        } else if fields.is_empty() {
+            Title::Search
+        } else {
+            fields
+                .iter()
+                .filter(single)
+                .find(|f| {
+                    f.kind == FieldType::String
+                        && f.words.iter().any(|w| TITLE_WORDS.contains(&w.as_str()))
+                        && !f.words.iter().any(|w| OTHER_TITLES.contains(&w.as_str()))
+                })
+                .map_or(Title::Workflow, |f| Title::At(f.path.clone()))
+        };
+        Self {
+            named,
+            title: Some(title),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn event_fields<'c>(catalog: &'c Catalog, tool: &str, id: &str) -> &'c [Field] {
+        let t = catalog.tool(tool).unwrap();
+        &t.events.iter().find(|e| e.id == id).unwrap().fields
+    }
+
+    #[test]
+    fn a_records_title_is_its_own_never_a_role_or_its_forms() {
+        let catalog = Catalog::builtin().unwrap();
+        for (tool, event, want) in [
+            ("rss", "new_item", Title::At("title".into())),
+            ("zendesk", "ticket_created", Title::At("subject".into())),
+            ("jira", "issue_updated", Title::At("fields.summary".into())),
+            ("sentry", "issue_created", Title::At("title".into())),
+            // a form's title, a job title: not the record's
+            ("typeform", "form_response", Title::Workflow),
+            ("jotform", "submission", Title::Workflow),
+            ("workday", "worker_hired", Title::Workflow),
+            ("bamboohr", "employee_added", Title::Workflow),
+            // a payment has none
+            ("stripe", "payment_succeeded", Title::Workflow),
+        ] {
+            let paths = RecordPaths::of(event_fields(&catalog, tool, event), false);
+            assert_eq!(paths.title, Some(want), "{tool} {event}");
+        }
+        assert_eq!(RecordPaths::of(&[], false).title, Some(Title::Search));
+        let rss = event_fields(&catalog, "rss", "new_item");
+        assert_eq!(RecordPaths::of(rss, true).title, Some(Title::Workflow));
+    }
+
+    #[test]
+    fn a_word_names_the_documented_field_that_uses_it() {
+        let catalog = Catalog::builtin().unwrap();
+        let rss = RecordPaths::of(event_fields(&catalog, "rss", "new_item"), false);
+        assert_eq!(rss.named.get("url").map(String::as_str), Some("link"));
+        // a field's own name is `_field`'s to find
+        assert!(!rss.named.contains_key("link"));
+        // a list of answers names no single value
+        let lead = RecordPaths::of(event_fields(&catalog, "facebook", "lead"), false);
+        assert!(lead.named.values().all(|p| !p.contains('*')), "{lead:?}");
+    }
+}
