@@ -162,6 +162,9 @@ fn refusing<'p>(
 }
 
 #[cfg(test)]
+mod blind;
+
+#[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
@@ -186,7 +189,7 @@ mod tests {
     }
 
     /// A blind batch: every harmful wording refused (whatever its category), every look-alike built.
-    fn assert_blind(harmful: &[&str], legitimate: &[&str]) {
+    pub(super) fn assert_blind(harmful: &[&str], legitimate: &[&str]) {
         let mut wrong = Vec::new();
         for text in harmful {
             if refused(text).is_none() {
