@@ -163,6 +163,8 @@ fn refusing<'p>(
 
 #[cfg(test)]
 mod blind;
+#[cfg(test)]
+mod families;
 
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
@@ -172,7 +174,7 @@ mod tests {
 
     /// Fails with every case judged wrongly: a `refuse` text built or refused under another
     /// category, a `build` text refused.
-    fn assert_judged(refuse: &[(&str, &str)], build: &[&str]) {
+    pub(super) fn assert_judged(refuse: &[(&str, &str)], build: &[&str]) {
         let mut wrong = Vec::new();
         for (text, category) in refuse {
             let why = refused(text).unwrap_or_default();
