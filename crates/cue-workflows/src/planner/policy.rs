@@ -211,7 +211,7 @@ mod tests {
         );
     }
 
-    fn refused(text: &str) -> Option<String> {
+    pub(super) fn refused(text: &str) -> Option<String> {
         check(&Language::builtin().unwrap(), text)
     }
 
