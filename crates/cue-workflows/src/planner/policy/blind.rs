@@ -248,6 +248,12 @@ fn blind_batch_c_is_measured() {
             .filter(|t| super::tests::refused(t).is_some())
             .count()
     };
+    for text in HARMFUL_C
+        .iter()
+        .filter(|t| super::tests::refused(t).is_none())
+    {
+        println!("batch C built: {text}");
+    }
     let harmful = refused(HARMFUL_C);
     let wrongly = refused(LEGITIMATE_C);
     println!(
