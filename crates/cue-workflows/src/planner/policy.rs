@@ -162,6 +162,11 @@ fn refusing<'p>(
 }
 
 #[cfg(test)]
+mod blind;
+#[cfg(test)]
+mod families;
+
+#[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
@@ -169,7 +174,7 @@ mod tests {
 
     /// Fails with every case judged wrongly: a `refuse` text built or refused under another
     /// category, a `build` text refused.
-    fn assert_judged(refuse: &[(&str, &str)], build: &[&str]) {
+    pub(super) fn assert_judged(refuse: &[(&str, &str)], build: &[&str]) {
         let mut wrong = Vec::new();
         for (text, category) in refuse {
             let why = refused(text).unwrap_or_default();
@@ -186,7 +191,7 @@ mod tests {
     }
 
     /// A blind batch: every harmful wording refused (whatever its category), every look-alike built.
-    fn assert_blind(harmful: &[&str], legitimate: &[&str]) {
+    pub(super) fn assert_blind(harmful: &[&str], legitimate: &[&str]) {
         let mut wrong = Vec::new();
         for text in harmful {
             if refused(text).is_none() {
@@ -206,7 +211,7 @@ mod tests {
         );
     }
 
-    fn refused(text: &str) -> Option<String> {
+    pub(super) fn refused(text: &str) -> Option<String> {
         check(&Language::builtin().unwrap(), text)
     }
 
