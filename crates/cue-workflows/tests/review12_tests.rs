@@ -171,12 +171,7 @@ assert first == again and first[-1]["message_id"] == "<m60@example.com>", first[
     let imap = e.catalog().tool("imap").unwrap();
     let cursor = imap.events[0].cursor.as_ref().unwrap();
     assert_eq!(cursor.dedupe.as_deref(), Some("message_id"));
-    assert!(
-        imap.events[0]
-            .fields
-            .iter()
-            .any(|f| f.path == "message_id")
-    );
+    assert!(imap.events[0].fields.iter().any(|f| f.path == "message_id"));
 }
 
 /// R12-6: a message about an S3 upload names the object, not only its bucket.
@@ -320,7 +315,10 @@ fn a_push_is_githubs_push_event() {
             "whenever a teammate pushes to our github repo, tell slack",
             "push",
         ),
-        ("each time commits are pushed to github, notify slack", "push"),
+        (
+            "each time commits are pushed to github, notify slack",
+            "push",
+        ),
         (
             "whenever a pull request is opened on github, tell slack",
             "pull_request",

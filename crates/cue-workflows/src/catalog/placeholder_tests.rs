@@ -52,9 +52,9 @@ fn clashes(tool: &Tool) -> Vec<String> {
     tool.actions
         .iter()
         .flat_map(|a| {
-            a.params
-                .keys()
-                .filter_map(move |p| clash(p).map(|why| format!("{}.{}: {p} ({why})", tool.id, a.id)))
+            a.params.keys().filter_map(move |p| {
+                clash(p).map(|why| format!("{}.{}: {p} ({why})", tool.id, a.id))
+            })
         })
         .collect()
 }
@@ -69,7 +69,10 @@ fn catalog() -> Catalog {
 #[test]
 fn no_parameter_is_named_like_a_reserved_placeholder() {
     let found: Vec<String> = catalog().tools.iter().flat_map(clashes).collect();
-    assert!(found.is_empty(), "parameters shadowed by placeholders: {found:#?}");
+    assert!(
+        found.is_empty(),
+        "parameters shadowed by placeholders: {found:#?}"
+    );
 }
 
 #[test]
