@@ -15,6 +15,8 @@ pub(crate) mod answers;
 mod check_tests;
 pub(crate) mod languages;
 #[cfg(test)]
+mod placeholder_tests;
+#[cfg(test)]
 mod reference_tests;
 pub(crate) mod refs;
 
