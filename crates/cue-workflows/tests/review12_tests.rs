@@ -70,6 +70,26 @@ fn a_quickbooks_invoice_line_names_the_item_setting_not_the_record() {
     assert!(!code.contains(r#""ItemRef": {"value": item}"#), "{code}");
 }
 
+/// A workflow saved before its action gained a parameter (as QuickBooks' `item_id` above)
+/// still renders: the parameter takes the action's default instead of failing on an unknown
+/// template reference.
+#[test]
+fn a_plan_saved_before_its_action_gained_a_parameter_still_renders() {
+    let mut p =
+        plan("whenever a stripe charge goes through, raise an invoice for it in quickbooks");
+    let s = p.steps.iter_mut().find(|s| s.tool == "quickbooks").unwrap();
+    assert!(s.params.remove("item_id").is_some(), "{s:?}");
+    let code = engine().code(&p).unwrap();
+    assert!(
+        code.contains(r#""ItemRef": {"value": QUICKBOOKS_ITEM_ID}"#),
+        "{code}"
+    );
+    assert!(
+        code.contains(r#"QUICKBOOKS_ITEM_ID = os.environ.get("QUICKBOOKS_ITEM_ID", "1")"#),
+        "{code}"
+    );
+}
+
 /// R12-3: v1p1beta1 (MP3 exists only there) with the encoding and sample rate the reference
 /// requires for every format but FLAC and WAV; other formats through the step's settings.
 #[test]

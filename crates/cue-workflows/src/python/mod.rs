@@ -948,9 +948,17 @@ impl Gen<'_> {
         })?;
         self.requirements.extend(tool.requirements.iter().cloned());
         self.iam.extend(action.iam.iter().cloned());
+        // A plan carries every parameter its action had when it was planned; one the action
+        // gained since (a stored workflow planned before a catalog fix) takes its default, so
+        // the saved workflow still renders instead of failing on an unknown reference.
+        let gained = action
+            .params
+            .iter()
+            .filter(|(k, _)| !step.params.contains_key(*k));
         let consts: BTreeMap<String, String> = step
             .params
             .iter()
+            .chain(gained)
             .map(|(k, v)| (k.clone(), self.setting(tool, k, v)))
             .collect();
         let per_item = !action.batch
@@ -1442,9 +1450,17 @@ impl Gen<'_> {
             condition: None,
             for_each: None,
         };
+        // A plan carries every parameter its action had when it was planned; one the action
+        // gained since (a stored workflow planned before a catalog fix) takes its default, so
+        // the saved workflow still renders instead of failing on an unknown reference.
+        let gained = action
+            .params
+            .iter()
+            .filter(|(k, _)| !step.params.contains_key(*k));
         let consts: BTreeMap<String, String> = step
             .params
             .iter()
+            .chain(gained)
             .map(|(k, v)| (k.clone(), self.setting(tool, k, v)))
             .collect();
         let mut ctx = Ctx::new("item", &consts);
