@@ -103,6 +103,10 @@ struct SpokenEntry {
 #[derive(Debug, Clone)]
 pub(crate) struct Negation {
     pub clause: Phrases,
+    /// "without adding them to Slack": a clause cue over an action left undone, which excludes
+    /// only the tools its scope names and the rest of the prompt does not ("add it to HubSpot
+    /// without creating a duplicate in HubSpot" keeps HubSpot).
+    pub without_doing: Phrases,
     pub direct: Phrases,
     pub reach: usize,
     pub around: Vec<(Phrase, Phrase)>,
@@ -161,6 +165,8 @@ impl Selector {
 #[derive(Deserialize)]
 struct NegationFile {
     clause: Vec<String>,
+    #[serde(default)]
+    without_doing: Vec<String>,
     direct: Vec<String>,
     reach: usize,
     around: Vec<(String, String)>,
@@ -604,6 +610,9 @@ pub(crate) struct OrdinaryWord {
 pub(crate) struct EntityRules {
     /// Words that, hyphenated after a name, make it a likeness ("GitHub-style").
     pub imitation: Vec<String>,
+    /// Product nouns that name an ordinary word's product with one describing word between
+    /// ("the box legal folder", "the zoom sales call").
+    pub described_after: Vec<String>,
     /// Need phrases that, right after a tool's name or before `owned_via` and a tool's name,
     /// are that tool's own thing ("the Notion changelog database", "a ticket in Jira").
     pub owned_nouns: Phrases,
@@ -643,6 +652,8 @@ struct PreferencesFile {
 #[derive(Deserialize)]
 struct EntitiesFile {
     imitation: Vec<String>,
+    #[serde(default)]
+    described_after: Vec<String>,
     owned_nouns: Vec<String>,
     owned_via: Vec<String>,
     kept_verbs: Vec<String>,
@@ -715,6 +726,10 @@ pub(crate) struct TriggerWords {
     pub receive: Phrases,
     /// Verbs of mail someone else sends to an address.
     pub mail_verbs: Phrases,
+    /// Who sends mail to the user ("a client", "our vendor"), and the verbs of mail such a
+    /// sender sends ("emails", "mailed"; `email` only before `us`/`me`/`in`).
+    pub mail_senders: Phrases,
+    pub sender_mail_verbs: Phrases,
     /// Words of reading from a queue, and of writing to one.
     pub queue_consume: Phrases,
     pub queue_produce: Phrases,
@@ -798,6 +813,8 @@ struct TriggersFile {
     unsupported: Vec<UnsupportedEntry>,
     receive: Vec<String>,
     mail_verbs: Vec<String>,
+    mail_senders: Vec<String>,
+    sender_mail_verbs: Vec<String>,
     queue_consume: Vec<String>,
     queue_produce: Vec<String>,
     stream_words: Vec<String>,
@@ -994,6 +1011,7 @@ impl Language {
             ),
             negation: Negation {
                 clause: phrases(&neg.clause),
+                without_doing: phrases(&neg.without_doing),
                 direct: phrases(&neg.direct),
                 reach: neg.reach,
                 around: neg
@@ -1084,6 +1102,7 @@ impl Language {
                 .collect(),
             entities: EntityRules {
                 imitation: ent.imitation.clone(),
+                described_after: ent.described_after.clone(),
                 owned_nouns: phrases(&ent.owned_nouns),
                 owned_via: ent.owned_via.clone(),
                 kept_verbs: phrases(&ent.kept_verbs),
@@ -1148,6 +1167,8 @@ impl Language {
                     .collect(),
                 receive: phrases(&trig.receive),
                 mail_verbs: phrases(&trig.mail_verbs),
+                mail_senders: phrases(&trig.mail_senders),
+                sender_mail_verbs: phrases(&trig.sender_mail_verbs),
                 queue_consume: phrases(&trig.queue_consume),
                 queue_produce: phrases(&trig.queue_produce),
                 stream_words: phrases(&trig.stream_words),

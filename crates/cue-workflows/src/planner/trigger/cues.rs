@@ -77,7 +77,20 @@ fn addressed_mail(
         (i.saturating_sub(2)..i)
             .any(|k| matches!(toks[k].w.as_str(), "send" | "sends" | "write" | "draft"))
     };
-    let verb = zone.clone().filter(|&i| i < toks.len()).find(|&i| {
+    let zone_toks = || zone.clone().filter(|&i| i < toks.len());
+    // "when a client emails the intake address", "our vendor emails a monthly report": the
+    // sender says the mail is received, whatever it is about
+    let sent_by = zone_toks().find(|&i| {
+        i > 0
+            && toks[i - 1].clause == toks[i].clause
+            && any_at(toks, i - 1, &lang.triggers.mail_senders).is_some_and(|p| p.len() == 1)
+            && any_at(toks, i, &lang.triggers.sender_mail_verbs).is_some()
+            && !ordered(i - 1)
+    });
+    if sent_by.is_some() {
+        return sent_by;
+    }
+    let verb = zone_toks().find(|&i| {
         any_at(toks, i, &lang.triggers.mail_verbs).is_some()
             && i > 0
             && toks[i - 1].clause == toks[i].clause
@@ -577,6 +590,30 @@ mod tests {
             ("mail from billing@vendor.com: save the PDF", true),
             ("send an email from ops@ourco.com to the customers", false),
             ("email the report to boss@ourco.com every Monday", false),
+            // a kind of sender and a verb of mail: received, with or without an address
+            (
+                "whenever a tenant emails the maintenance address, open a Trello card",
+                true,
+            ),
+            (
+                "when our supplier emails a new price list, update the sheet",
+                true,
+            ),
+            ("when someone emails us a receipt, file it in Drive", true),
+            (
+                "each month our accountant mailed statements; log them",
+                true,
+            ),
+            // the workflow's own mail to such people
+            (
+                "send the customers email updates when an order ships",
+                false,
+            ),
+            ("when a lead signs up, email the customers a coupon", false),
+            (
+                "if customers email us about a refund, open a Zendesk ticket",
+                true,
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(cues(text).addressed_mail.is_some(), want, "{text}");
