@@ -1102,4 +1102,22 @@ mod tests {
             assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
         }
     }
+    /// A market price crossing a level, said with no app that could announce it, is watched on
+    /// a schedule; a price of an app's own records stays its event (ninth session).
+    #[test]
+    fn a_price_crossing_a_level_is_watched() {
+        for text in [
+            "text me on telegram whenever the bitcoin price goes above 90k",
+            "if the gold price falls below 1900 post it to discord",
+            "tell me when the ETH price hits 5000",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+        for text in [
+            "when a Shopify product's price goes above 100, post it to Slack",
+            "when a new order comes in Shopify and its price is above 500, tell the team",
+        ] {
+            assert_ne!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+    }
 }
