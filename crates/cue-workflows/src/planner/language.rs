@@ -758,6 +758,8 @@ pub(crate) struct TriggerWords {
     pub period_compare: Phrases,
     /// Before a mail word: mail the workflow sends ("should get a welcome email").
     pub sent_not_received: Phrases,
+    /// Verbs of sending just before a mail word: mail the workflow sends ("send a bulk email").
+    pub mail_orders: Phrases,
     /// After a late "when": the end of the work, not an event ("tell #ops when done").
     pub finished: Phrases,
     /// Machines that send to an address ("an address our scanner can send to"): a web address.
@@ -830,6 +832,8 @@ struct TriggersFile {
     queue_nouns: Vec<String>,
     period_compare: Vec<String>,
     sent_not_received: Vec<String>,
+    #[serde(default)]
+    mail_orders: Vec<String>,
     finished: Vec<String>,
     device_senders: Vec<String>,
     callable: Callable,
@@ -1184,6 +1188,7 @@ impl Language {
                 queue_nouns: phrases(&trig.queue_nouns),
                 period_compare: phrases(&trig.period_compare),
                 sent_not_received: phrases(&trig.sent_not_received),
+                mail_orders: phrases(&trig.mail_orders),
                 finished: phrases(&trig.finished),
                 device_senders: phrases(&trig.device_senders),
                 callable: trig.callable,

@@ -112,6 +112,9 @@ fn has_address(text: &str, from: usize, to: usize) -> bool {
     })
 }
 
+/// How many words before a mail word a verb of sending makes it mail the workflow sends.
+const MAIL_ORDER_REACH: usize = 3;
+
 /// How far before a duration the state it measures may be said ("has been open more than
 /// four hours", "is more than three days unshipped").
 const LINGER_WINDOW: usize = 8;
@@ -403,7 +406,19 @@ impl Cues {
         .map(|ei| {
             // "the new user should get a welcome email": mail the workflow sends
             let sent = (ei.saturating_sub(5)..ei)
-                .any(|k| any_at(toks, k, &words.sent_not_received).is_some());
+                .any(|k| any_at(toks, k, &words.sent_not_received).is_some())
+                // "send a bulk email to our customers": mail the workflow writes
+                || (ei.saturating_sub(MAIL_ORDER_REACH)..ei).any(|k| {
+                    // "when customers send an email": the verb has a sender for its subject
+                    let subject = k.checked_sub(1).is_some_and(|p| {
+                        toks[p].clause == toks[k].clause
+                            && (any_at(toks, p, &words.mail_senders).is_some()
+                                || matches!(toks[p].w.as_str(), "they" | "who"))
+                    });
+                    toks[k].clause == toks[ei].clause
+                        && any_at(toks, k, &words.mail_orders).is_some()
+                        && !subject
+                });
             let receiving =
                 !sent && (any_in(toks, zs..end, &words.receive).is_some() || toks[ei].w == "inbox");
             (ei, receiving)
@@ -620,6 +635,25 @@ mod tests {
         }
         assert!(has_address("write to ap@ now", 0, 16));
         assert!(!has_address("mention @team now", 0, 17));
+    }
+
+    #[test]
+    fn mail_the_workflow_sends_does_not_arrive() {
+        for text in [
+            "send a bulk email to our subscribers announcing the new plan",
+            "write an email to each new customer with their login",
+            "compose a welcome email for the new hires in Gusto",
+        ] {
+            assert!(cues(text).mail_word.is_none_or(|(_, r)| !r), "{text}");
+        }
+        for text in [
+            "when a new email arrives in the support inbox, add a card",
+            "when customers send us a new email, log it",
+            "when customers send an email to the new address, log it",
+            "whenever someone sends us an email that arrives in the shared inbox, add a row",
+        ] {
+            assert!(cues(text).mail_word.is_some_and(|(_, r)| r), "{text}");
+        }
     }
 
     #[test]
