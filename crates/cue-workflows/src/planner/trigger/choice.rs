@@ -318,7 +318,19 @@ fn unnamed_upload(c: &Ctx<'_>) -> Option<TriggerChoice> {
     c.cues.upload_at?;
     let app = c.first_in(c.cues.end, |m| has_events(c.catalog, m));
     (app.is_none() && c.cues.upload_container && c.cues.upload_explicit)
-        .then(|| c.choice(TriggerKind::FileUpload, None, c.cues.end))
+        .then(|| c.choice(TriggerKind::FileUpload, storage_said_before(c), c.cues.end))
+}
+
+/// "Our lawyers drop signed letters into Box. When a new file appears in the 'Signed'
+/// folder, ...": the one storage service the prompt named before the trigger clause holds the
+/// folder; none when it named none or several.
+fn storage_said_before(c: &Ctx<'_>) -> Option<usize> {
+    let storage = |m: &Mention| c.category(m) == "storage" && has_events(c.catalog, m);
+    let k = c.ms.iter().position(|m| m.at < c.cues.zs && storage(m))?;
+    let tool = c.ms[k].tool;
+    c.ms.iter()
+        .all(|m| !storage(m) || m.tool == tool)
+        .then_some(k)
 }
 
 /// "keep an eye on the site and text me if it goes down": a check on a schedule, unless an app
@@ -1119,5 +1131,33 @@ mod tests {
         ] {
             assert_ne!(kind(text), TriggerKind::Schedule, "{text}");
         }
+    }
+    /// A folder or bucket in the trigger clause is in the one storage service the prompt named
+    /// before it; with none or two named, the usual default stays (ninth session).
+    #[test]
+    fn an_unnamed_upload_is_in_the_storage_named_before_it() {
+        let source = |text: &str| {
+            let catalog = Catalog::builtin().unwrap();
+            let lang = Language::builtin().unwrap();
+            let toks = tokenize(text);
+            let ms = mentions(&catalog, &lang, &toks, text);
+            let (_, choice) = decide(&catalog, &lang, &toks, text, &ms);
+            assert_eq!(choice.kind, TriggerKind::FileUpload, "{text}");
+            choice.tool.map(|k| catalog.tool_at(ms[k].tool).id.clone())
+        };
+        assert_eq!(
+            source("The team saves scans into Dropbox. When a new file is uploaded to the 'Claims' folder, add a row to the sheet").as_deref(),
+            Some("dropbox")
+        );
+        assert_eq!(
+            source("When a new file is uploaded to the 'Claims' folder, add a row to the sheet"),
+            None
+        );
+        assert_eq!(
+            source(
+                "We use Dropbox and Box. When a new file is uploaded to the 'Claims' folder, add a row to the sheet"
+            ),
+            None
+        );
     }
 }
