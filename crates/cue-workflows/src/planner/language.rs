@@ -217,6 +217,9 @@ pub(crate) struct DeliveryWords {
     pub own_channel_needs: Vec<String>,
     /// Words before a tool that serves the ask of their clause ("through DocuSign").
     pub served_via: Vec<String>,
+    /// Places in a tool that make the tool the channel of an ask whose object names them
+    /// ("message the drivers' Telegram group", "ping the ops Slack channel").
+    pub served_places: Vec<String>,
     pub replaces_needs: Vec<String>,
     pub satisfied_by: Vec<String>,
     pub noun_uses: NounUses,
@@ -278,6 +281,9 @@ pub(crate) struct Handover {
     pub report_to: Vec<String>,
     /// Words that may stand between `report_to` and the recipient ("to the whole web team").
     pub report_gap: usize,
+    /// Messages a handing-over verb may carry ("send the board a summary", "send our staff a
+    /// reminder"): with a recipient in the clause, an ask even when the plan writes somewhere.
+    pub message_objects: Vec<String>,
 }
 
 /// `handover.double_object` of `data/language/delivery.json`: "send the lab the freezer log".
@@ -303,6 +309,8 @@ struct HandoverEntry {
     report_verbs: Vec<String>,
     report_to: Vec<String>,
     report_gap: usize,
+    #[serde(default)]
+    message_objects: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -350,6 +358,8 @@ struct DeliveryFile {
     team_need: String,
     own_channel_needs: Vec<String>,
     served_via: Vec<String>,
+    #[serde(default)]
+    served_places: Vec<String>,
     replaces_needs: Vec<String>,
     satisfied_by: Vec<String>,
     noun_uses: NounUses,
@@ -1049,6 +1059,7 @@ impl Language {
                 team_need: del.team_need,
                 own_channel_needs: del.own_channel_needs,
                 served_via: del.served_via,
+                served_places: del.served_places,
                 replaces_needs: del.replaces_needs,
                 satisfied_by: del.satisfied_by,
                 noun_uses: del.noun_uses,
@@ -1066,6 +1077,7 @@ impl Language {
                     report_verbs: del.handover.report_verbs,
                     report_to: del.handover.report_to,
                     report_gap: del.handover.report_gap,
+                    message_objects: del.handover.message_objects.clone(),
                     double_object: DoubleObject {
                         first: del.handover.double_object.first,
                         second: del.handover.double_object.second,
