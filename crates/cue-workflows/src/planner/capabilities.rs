@@ -255,6 +255,11 @@ mod tests {
                 "log the daily euro exchange rates in a sheet",
                 &["currency conversion"],
             ),
+            // a schedule said as "hourly" is no hourly rate
+            (
+                "hourly, pull the EUR/USD rate into the sheet",
+                &["currency conversion"],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(asks(text), *want, "{text}");
