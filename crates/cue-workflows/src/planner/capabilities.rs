@@ -264,8 +264,18 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(asks(text), *want, "{text}");
         }
+        // a message held to a length is written by a model
+        for text in [
+            "read the new mail and give me a one-paragraph digest",
+            "post a three sentence recap of the call notes",
+            "a 5 bullet summary of the week's incidents",
+        ] {
+            assert_eq!(asks(text), ["AI model"], "{text}");
+        }
         for text in [
             "read the due date from the Asana task and post it",
+            "post a one line message to Slack",
+            "send the digest every morning in one paragraph format",
             "pull the amount from Stripe and add a row",
             "post the hourly rate in USD for each contractor",
             "report the conversion rate of the landing page",
