@@ -715,6 +715,9 @@ pub(crate) struct TriggerWords {
     pub lingering: Phrases,
     pub for_long: Phrases,
     pub write_back: Vec<String>,
+    /// Verbs after an upload word that make the apps after them destinations ("... uploaded to
+    /// the bucket should create contacts in HubSpot").
+    pub upload_orders: Vec<String>,
     /// Phrases that, just before a manual cue, make it someone else's chore.
     pub manual_not_after: Phrases,
     /// "manually", "by hand": a manual cue only in the first clause or next to a `run_verbs`.
@@ -785,6 +788,10 @@ pub(crate) struct TriggerWords {
     /// A quantity that is checked against a threshold ("balance", "stock level") and the words
     /// of crossing one ("drops under").
     pub levels: Phrases,
+    /// A count of reactions crossing a threshold ("a pin gets more than 100 saves"): the verb
+    /// and the counted nouns.
+    pub metric_verbs: Phrases,
+    pub metrics: Phrases,
     pub thresholds: Phrases,
     /// The user starting the run in their own words: a `run_verbs` or `start_verbs` word within
     /// three words after "i", followed by one of `start_objects` ("I'll hit run myself", "i just
@@ -812,6 +819,8 @@ struct TriggersFile {
     lingering: Vec<String>,
     for_long: Vec<String>,
     write_back: Vec<String>,
+    #[serde(default)]
+    upload_orders: Vec<String>,
     #[serde(default)]
     manual_not_after: Vec<String>,
     manual_adverbs: Vec<String>,
@@ -850,6 +859,10 @@ struct TriggersFile {
     inbox_hosts: Vec<String>,
     ordered_files: Vec<String>,
     levels: Vec<String>,
+    #[serde(default)]
+    metric_verbs: Vec<String>,
+    #[serde(default)]
+    metrics: Vec<String>,
     thresholds: Vec<String>,
     start_verbs: Vec<String>,
     start_objects: Vec<String>,
@@ -1163,6 +1176,7 @@ impl Language {
                 lingering: phrases(&trig.lingering),
                 for_long: phrases(&trig.for_long),
                 write_back: trig.write_back.clone(),
+                upload_orders: trig.upload_orders.clone(),
                 manual_not_after: phrases(&trig.manual_not_after),
                 manual_adverbs: phrases(&trig.manual_adverbs),
                 run_verbs: phrases(&trig.run_verbs),
@@ -1207,6 +1221,8 @@ impl Language {
                 inbox_hosts: trig.inbox_hosts.clone(),
                 ordered_files: phrases(&trig.ordered_files),
                 levels: phrases(&trig.levels),
+                metric_verbs: phrases(&trig.metric_verbs),
+                metrics: phrases(&trig.metrics),
                 thresholds: phrases(&trig.thresholds),
                 start_verbs: phrases(&trig.start_verbs),
                 start_objects: phrases(&trig.start_objects),

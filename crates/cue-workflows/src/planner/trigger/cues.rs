@@ -135,18 +135,35 @@ fn lingers(lang: &Language, toks: &[Tok]) -> bool {
 const THRESHOLD_WINDOW: usize = 4;
 
 /// A quantity crossing a threshold: a `levels` noun with a `thresholds` phrase shortly after it
-/// ("when our Stripe balance drops under $2,000"). The app does not announce it; it is checked.
+/// ("when our Stripe balance drops under $2,000", "when the backlog goes above 1000"). The app does not announce it; it is checked.
 /// An event said first ("when an order comes in and the stock drops below 5") keeps the event:
 /// the threshold is then its condition.
 fn crosses(lang: &Language, toks: &[Tok], zs: usize) -> bool {
     let words = &lang.triggers;
     (zs..toks.len()).any(|i| {
         let event_first = (zs..i).any(|k| any_at(toks, k, &words.implicit_event).is_some());
-        !event_first
-            && any_at(toks, i, &words.levels).is_some_and(|p| {
-                (i + p.len()..(i + p.len() + THRESHOLD_WINDOW).min(toks.len()))
-                    .any(|k| any_at(toks, k, &words.thresholds).is_some())
-            })
+        let within = |p: &[String], list: &super::super::language::Phrases| {
+            (i + p.len()..(i + p.len() + THRESHOLD_WINDOW).min(toks.len()))
+                .any(|k| any_at(toks, k, list).is_some())
+        };
+        // "our balance drops under $2,000", "the backlog goes above 500"
+        !event_first && any_at(toks, i, &words.levels).is_some_and(|p| within(p, &words.thresholds))
+    })
+}
+
+/// A count of reactions said to reach a number in the trigger clause ("when a pin gets more
+/// than 100 saves"): the token of its verb. It is checked on a schedule unless an app with
+/// events is its subject (decided in `checked_state`, like a rate).
+fn counted_metric(lang: &Language, toks: &[Tok], zone: std::ops::Range<usize>) -> Option<usize> {
+    let words = &lang.triggers;
+    zone.clone().filter(|&i| i < toks.len()).find(|&i| {
+        any_at(toks, i, &words.metric_verbs).is_some_and(|p| {
+            (i + p.len()
+                ..(i + p.len() + THRESHOLD_WINDOW)
+                    .min(zone.end)
+                    .min(toks.len()))
+                .any(|k| any_at(toks, k, &words.metrics).is_some())
+        })
     })
 }
 
@@ -297,6 +314,8 @@ pub(super) struct Cues {
     /// A count compared over a span of time ("more than a thousand requests in an hour"): the
     /// token of the comparison.
     pub rate: Option<usize>,
+    /// A count of reactions reaching a number ("a pin gets more than 100 saves"): its verb.
+    pub metric: Option<usize>,
     /// An event cue: an opening event, an arrow, or an event word in the trigger clause.
     pub event_cue: bool,
     /// A queue read without a service ("work through that queue").
@@ -471,6 +490,7 @@ impl Cues {
             lingers: lingers(lang, toks),
             crosses: crosses(lang, toks, zs),
             rate: counted_over_span(lang, toks, zs..end),
+            metric: counted_metric(lang, toks, zs..end),
             event_cue: starts_with_event
                 || arrow
                 || any_in(toks, zs..end, &words.event_cues).is_some(),
