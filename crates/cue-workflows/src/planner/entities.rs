@@ -50,6 +50,10 @@ pub(super) fn names_product(
     // "post it in teams in the marketing channel": right after a preposition, a name may be
     // followed by another one
     let chained = w.before.iter().any(|b| b == prev) && w.before.iter().any(|b| b == next);
+    // "notify the partners on teams and also log it": a place outweighs a list join
+    let placed = lang.entities.places_before.iter().any(|b| b == prev)
+        && lang.entities.list_joins.iter().any(|j| j == next);
+    let chained = chained || placed;
     if !chained && w.not_after.iter().any(|a| a == next) {
         return false;
     }
@@ -446,6 +450,11 @@ mod tests {
                 &["microsoft_teams", "microsoft_teams"],
             ),
             ("our sales teams and support teams want a report", &[]),
+            (
+                "tell the partners on teams and also log it in the sheet",
+                &["microsoft_teams"],
+            ),
+            ("split the managers into teams and departments", &[]),
             ("send it to the ops channel on teams", &["microsoft_teams"]),
             ("Summarise it for our Teams channel", &["microsoft_teams"]),
             ("our sales teams in EMEA want a report", &[]),

@@ -623,6 +623,9 @@ pub(crate) struct EntityRules {
     /// Product nouns that name an ordinary word's product with one describing word between
     /// ("the box legal folder", "the zoom sales call").
     pub described_after: Vec<String>,
+    /// Prepositions of place that, right before a name, outweigh a list join after it
+    /// ("notify the partners on teams and also log it").
+    pub places_before: Vec<String>,
     /// Need phrases that, right after a tool's name or before `owned_via` and a tool's name,
     /// are that tool's own thing ("the Notion changelog database", "a ticket in Jira").
     pub owned_nouns: Phrases,
@@ -664,6 +667,8 @@ struct EntitiesFile {
     imitation: Vec<String>,
     #[serde(default)]
     described_after: Vec<String>,
+    #[serde(default)]
+    places_before: Vec<String>,
     owned_nouns: Vec<String>,
     owned_via: Vec<String>,
     kept_verbs: Vec<String>,
@@ -1132,6 +1137,7 @@ impl Language {
             entities: EntityRules {
                 imitation: ent.imitation.clone(),
                 described_after: ent.described_after.clone(),
+                places_before: ent.places_before.clone(),
                 owned_nouns: phrases(&ent.owned_nouns),
                 owned_via: ent.owned_via.clone(),
                 kept_verbs: phrases(&ent.kept_verbs),
