@@ -20,7 +20,8 @@ pub(super) fn unnamed_channel(
 ) -> Option<(Vec<String>, usize)> {
     let d = &lang.delivery;
     let at = (0..toks.len()).find(|&i| {
-        ask_at(lang, toks, excl, named, trigger_end, i)
+        imperative_at(lang, toks, excl, named, i).is_some()
+            || ask_at(lang, toks, excl, named, trigger_end, i)
             || report_ask_at(lang, toks, excl, named, i)
             || message_handover_at(lang, toks, excl, named, i)
             || (!writes && weak_ask_at(lang, toks, excl, named, i))
@@ -57,7 +58,31 @@ pub(super) fn unnamed_channel(
     if !needs.contains(&d.default_need) {
         needs.push(d.default_need.clone());
     }
+    // "Text opted-in patients ...": the verb names its own channel
+    if let Some(need) = imperative_at(lang, toks, excl, named, at) {
+        needs.retain(|n| n != need);
+        needs.insert(0, need.to_owned());
+    }
     Some((needs, at))
+}
+
+/// The need of a channel word that opens its clause as a verb ("Text opted-in patients an
+/// appointment reminder", "...; sms the driver"), not as a noun ("Text message templates live
+/// in Airtable", "Text to speech").
+fn imperative_at<'l>(
+    lang: &'l Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    i: usize,
+) -> Option<&'l str> {
+    let d = &lang.delivery;
+    let need = d.imperatives.get(&toks[i].w)?;
+    let opens = i == 0 || toks[i - 1].clause != toks[i].clause;
+    let next = toks.get(i + 1).filter(|n| n.clause == toks[i].clause)?;
+    let noun = d.noun_uses.after.contains(&next.w) || d.telling.not_objects.contains(&next.w);
+    (opens && !noun && !excl.negated(i) && !named.get(i).copied().unwrap_or(false))
+        .then_some(need.as_str())
 }
 
 /// Whether token `i` asks for a message in a weaker way, which counts only when the plan
@@ -803,5 +828,26 @@ mod tests {
             None
         );
         assert_eq!(need("call the endpoint with the order id"), None);
+    }
+    /// A channel word opening its clause as a verb asks for its channel, whoever is texted;
+    /// as a noun it asks for nothing (ninth session).
+    #[test]
+    fn a_channel_verb_opening_a_clause_asks_for_its_channel() {
+        let lang = Language::builtin().unwrap();
+        let need = |text: &str| {
+            let toks = tokenize(text);
+            unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 0, true)
+                .map(|(needs, _)| needs[0].clone())
+        };
+        assert_eq!(
+            need("Text opted-in members a class reminder the day before").as_deref(),
+            Some("SMS")
+        );
+        assert_eq!(
+            need("when a booking is confirmed; sms volunteers the address").as_deref(),
+            Some("SMS")
+        );
+        assert_eq!(need("Text message templates live in Airtable"), None);
+        assert_eq!(need("Text to speech for every new blog post"), None);
     }
 }

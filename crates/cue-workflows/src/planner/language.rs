@@ -215,6 +215,9 @@ pub(crate) struct DeliveryWords {
     /// Needs an ask names for itself ("text the handyman"), added even when another channel
     /// is in the plan.
     pub own_channel_needs: Vec<String>,
+    /// Channel words that, opening a clause as a verb, ask for their need ("Text opted-in
+    /// patients a reminder").
+    pub imperatives: BTreeMap<String, String>,
     /// Words before a tool that serves the ask of their clause ("through DocuSign").
     pub served_via: Vec<String>,
     /// Places in a tool that make the tool the channel of an ask whose object names them
@@ -357,6 +360,8 @@ struct DeliveryFile {
     default_need: String,
     team_need: String,
     own_channel_needs: Vec<String>,
+    #[serde(default)]
+    imperatives: BTreeMap<String, String>,
     served_via: Vec<String>,
     #[serde(default)]
     served_places: Vec<String>,
@@ -1076,6 +1081,7 @@ impl Language {
                 default_need: del.default_need,
                 team_need: del.team_need,
                 own_channel_needs: del.own_channel_needs,
+                imperatives: del.imperatives,
                 served_via: del.served_via,
                 served_places: del.served_places,
                 replaces_needs: del.replaces_needs,
