@@ -221,10 +221,13 @@ fn message_handover_at(
             && !excl.negated(k)
             && any_at(toks, k, &h.recipients).is_some()
     });
-    // "in"/"on" say where the content comes from ("the open PRs in Bitbucket")
+    // "in"/"on" say where the content comes from ("the open PRs in Bitbucket"), unless they
+    // follow the recipient ("to the pm team on Webex")
     let to_tool = rest.iter().any(|&k| {
+        let after_recipient = (k.saturating_sub(SAID_IN_REACH)..k)
+            .any(|r| r > i && any_at(toks, r, &h.recipients).is_some());
         h.destinations.contains(&toks[k].w)
-            && !matches!(toks[k].w.as_str(), "in" | "on")
+            && (!matches!(toks[k].w.as_str(), "in" | "on") || after_recipient)
             && (k + 1..toks.len())
                 .find(|&j| !lang.entities.skip_before.contains(&toks[j].w))
                 .is_some_and(is_named)
@@ -603,6 +606,10 @@ mod tests {
         ));
         assert!(asks("send our volunteers a reminder about the shift", true));
         assert!(!asks("send a summary of the new leads into HubSpot", true));
+        assert!(!asks(
+            "send a recap of the open bugs to the qa team on Webex",
+            true
+        ));
         // a record's note, a tool's digest, a tool as the recipient
         for text in [
             "translate it and add the translation as a private note",

@@ -39,6 +39,10 @@ pub(super) fn names_product(
             && !lang.entities.list_joins.iter().any(|j| j == next)
             && !lang.entities.skip_before.iter().any(|d| d == next)
             && lang.entities.described_after.contains(&n.w)
+            // "the zoom phone folder in box": a place inside another tool, named for this one
+            && toks
+                .get(next_at + 2)
+                .is_none_or(|a| !lang.entities.owned_via.contains(&a.w))
     });
     let next_after = w.after.iter().any(|a| a == next) || described;
     // "remind the owner in Teams at 9am": a capital inside a sentence right after a
@@ -442,6 +446,7 @@ mod tests {
             ("send them a zoom link for the interview", &["zoom"]),
             ("bill the client from the harvest hours", &["harvest"]),
             ("a box office folder for the tickets", &[]),
+            ("the zoom phone folder in dropbox", &["dropbox"]),
             ("the harvest season report", &[]),
             ("the front page banner", &[]),
             // a word already used as the name keeps that sense
