@@ -750,7 +750,7 @@ pub(crate) struct TriggerWords {
     /// Verbs of mail someone else sends to an address.
     pub mail_verbs: Phrases,
     /// Who sends mail to the user ("a client", "our vendor"), and the verbs of mail such a
-    /// sender sends ("emails", "mailed"; `email` only before `us`/`me`/`in`).
+    /// sender sends ("emails", "mailed"; `email` only before `us`/`me`).
     pub mail_senders: Phrases,
     pub sender_mail_verbs: Phrases,
     /// Words of reading from a queue, and of writing to one.

@@ -645,6 +645,11 @@ mod tests {
                 false,
             ),
             ("when a lead signs up, email the customers a coupon", false),
+            // a sender's noun before a field of mail
+            (
+                "when a row is added send a welcome email to the customer email in that row",
+                false,
+            ),
             (
                 "if customers email us about a refund, open a Zendesk ticket",
                 true,
