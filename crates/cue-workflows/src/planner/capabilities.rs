@@ -229,4 +229,59 @@ mod tests {
             assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
         }
     }
+    /// Reading named fields off a document or a photo asks for text extraction, and a rate
+    /// beside a currency asks for exchange rates; the same verbs about records, or rates that
+    /// are not a currency's, ask for nothing (ninth session).
+    #[test]
+    fn fields_read_off_a_document_and_currency_rates_ask_for_their_capability() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "when a tenant uploads a photo of the lease, read the start date and save it",
+                &["document text extraction (OCR)"],
+            ),
+            (
+                "a new bill pdf comes in; pull vendor name and total and create a bill",
+                &["document text extraction (OCR)"],
+            ),
+            (
+                "scan of a passport arrives, read the passport number into the CRM",
+                &["document text extraction (OCR)"],
+            ),
+            (
+                "every morning get the USD to CAD rate and post it",
+                &["currency conversion"],
+            ),
+            (
+                "log the daily euro exchange rates in a sheet",
+                &["currency conversion"],
+            ),
+            // a schedule said as "hourly" is no hourly rate
+            (
+                "hourly, pull the EUR/USD rate into the sheet",
+                &["currency conversion"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(asks(text), *want, "{text}");
+        }
+        // a message held to a length is written by a model
+        for text in [
+            "read the new mail and give me a one-paragraph digest",
+            "post a three sentence recap of the call notes",
+            "a 5 bullet summary of the week's incidents",
+        ] {
+            assert_eq!(asks(text), ["AI model"], "{text}");
+        }
+        for text in [
+            "read the due date from the Asana task and post it",
+            "post a one line message to Slack",
+            "send the digest every morning in one paragraph format",
+            "pull the amount from Stripe and add a row",
+            "post the hourly rate in USD for each contractor",
+            "report the conversion rate of the landing page",
+            "log the tax rates for each order",
+        ] {
+            assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
+        }
+    }
 }

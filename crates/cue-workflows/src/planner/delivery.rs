@@ -20,8 +20,10 @@ pub(super) fn unnamed_channel(
 ) -> Option<(Vec<String>, usize)> {
     let d = &lang.delivery;
     let at = (0..toks.len()).find(|&i| {
-        ask_at(lang, toks, excl, named, trigger_end, i)
+        imperative_at(lang, toks, excl, named, i).is_some()
+            || ask_at(lang, toks, excl, named, trigger_end, i)
             || report_ask_at(lang, toks, excl, named, i)
+            || message_handover_at(lang, toks, excl, named, i)
             || (!writes && weak_ask_at(lang, toks, excl, named, i))
     })?;
     // how near the ask each audience is said (`None`: not said where `zone` allows)
@@ -56,7 +58,31 @@ pub(super) fn unnamed_channel(
     if !needs.contains(&d.default_need) {
         needs.push(d.default_need.clone());
     }
+    // "Text opted-in patients ...": the verb names its own channel
+    if let Some(need) = imperative_at(lang, toks, excl, named, at) {
+        needs.retain(|n| n != need);
+        needs.insert(0, need.to_owned());
+    }
     Some((needs, at))
+}
+
+/// The need of a channel word that opens its clause as a verb ("Text opted-in patients an
+/// appointment reminder", "...; sms the driver"), not as a noun ("Text message templates live
+/// in Airtable", "Text to speech").
+fn imperative_at<'l>(
+    lang: &'l Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    i: usize,
+) -> Option<&'l str> {
+    let d = &lang.delivery;
+    let need = d.imperatives.get(&toks[i].w)?;
+    let opens = i == 0 || toks[i - 1].clause != toks[i].clause;
+    let next = toks.get(i + 1).filter(|n| n.clause == toks[i].clause)?;
+    let noun = d.noun_uses.after.contains(&next.w) || d.telling.not_objects.contains(&next.w);
+    (opens && !noun && !excl.negated(i) && !named.get(i).copied().unwrap_or(false))
+        .then_some(need.as_str())
 }
 
 /// Whether token `i` asks for a message in a weaker way, which counts only when the plan
@@ -164,6 +190,51 @@ fn report_ask_at(
     said && !to_tool
 }
 
+/// Whether token `i` hands a message to someone ("send the board a summary of the P&L", "send
+/// a summary of the open PRs in Bitbucket to the team"): a handing-over verb whose clause
+/// holds a message and a recipient, an ask even when the plan writes somewhere; not when the
+/// clause hands it to a named tool ("send a summary of the new leads into HubSpot"). A channel
+/// named anywhere still serves it ("... to the team in Slack").
+fn message_handover_at(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    i: usize,
+) -> bool {
+    let h = &lang.delivery.handover;
+    let is_named = |k: usize| named.get(k).copied().unwrap_or(false);
+    if excl.negated(i) || is_named(i) || !h.verbs.contains(&toks[i].w) {
+        return false;
+    }
+    let clause = toks[i].clause;
+    let rest: Vec<usize> = (i + 1..toks.len())
+        .take_while(|&k| toks[k].clause == clause)
+        .collect();
+    let message = rest
+        .iter()
+        .take(h.reach)
+        .any(|&k| !is_named(k) && !excl.negated(k) && h.message_objects.contains(&toks[k].w));
+    let recipient = rest.iter().any(|&k| {
+        !is_named(k)
+            && !is_named(k - 1)
+            && !excl.negated(k)
+            && any_at(toks, k, &h.recipients).is_some()
+    });
+    // "in"/"on" say where the content comes from ("the open PRs in Bitbucket"), unless they
+    // follow the recipient ("to the pm team on Webex")
+    let to_tool = rest.iter().any(|&k| {
+        let after_recipient = (k.saturating_sub(SAID_IN_REACH)..k)
+            .any(|r| r > i && any_at(toks, r, &h.recipients).is_some());
+        h.destinations.contains(&toks[k].w)
+            && (!matches!(toks[k].w.as_str(), "in" | "on") || after_recipient)
+            && (k + 1..toks.len())
+                .find(|&j| !lang.entities.skip_before.contains(&toks[j].w))
+                .is_some_and(is_named)
+    });
+    message && (recipient || double_object(lang, toks, excl, named, i)) && !to_tool
+}
+
 /// How many words after a message noun the note it is kept as may be named.
 const NOTE_REACH: usize = 8;
 
@@ -269,8 +340,21 @@ fn ask_at(
                 && tool_at(k + 2);
             via && (tool_at(k + 1) || past_article)
         });
-    !excl.negated(i) && !noun && !served && !d.noun_uses.noun_at(toks, i)
+    // "message the drivers' Telegram group": the object is a place in a tool
+    let tool_place = (i + ask.len()..(i + ask.len() + PLACE_REACH).min(toks.len()))
+        .take_while(|&k| toks[k].clause == toks[i].clause)
+        .any(|k| {
+            named.get(k).copied().unwrap_or(false)
+                && toks
+                    .get(k + 1)
+                    .is_some_and(|t| d.served_places.contains(&t.w))
+        });
+    !excl.negated(i) && !noun && !served && !tool_place && !d.noun_uses.noun_at(toks, i)
 }
+
+/// How many words after an ask a tool's place that serves it may be named ("message the
+/// drivers' Telegram group").
+const PLACE_REACH: usize = 5;
 
 /// Articles and possessives passed over before a tool that serves an ask ("in the WhatsApp
 /// group"); not "new" ("posted on new Hacker News stories" is where the news comes from).
@@ -450,6 +534,10 @@ mod tests {
             "ping the team whenever an urgent ticket comes in on Freshdesk"
         ));
         assert!(asks("shoot me the list of overdue tasks in Asana"));
+        // the object is a place in a named tool: the tool serves it
+        assert!(!asks("then message the drivers' Telegram group"));
+        assert!(!asks("ping the night shift Slack channel"));
+        assert!(asks("message the drivers about the Telegram outage"));
     }
 
     #[test]
@@ -506,9 +594,22 @@ mod tests {
         assert!(asks("write me a three bullet brief", false));
         // "in" names where the hours are, not where the recap goes
         assert!(asks("I want a recap of the hours logged in Toggl", false));
-        // the plan writes somewhere already: that is where the summary goes
-        assert!(!asks("send the board members a recap of donations", true));
+        // the plan writes somewhere already: that is where the summary goes, unless a verb
+        // hands the message to people (ninth session: "send the board members a recap" is
+        // a message to them whatever else the plan writes)
+        assert!(asks("send the board members a recap of donations", true));
+        assert!(!asks("send the board members the donations sheet", true));
         assert!(!asks("put a short summary in the sheet", true));
+        assert!(asks(
+            "every friday send a summary of the merged PRs in GitLab to the team",
+            true
+        ));
+        assert!(asks("send our volunteers a reminder about the shift", true));
+        assert!(!asks("send a summary of the new leads into HubSpot", true));
+        assert!(!asks(
+            "send a recap of the open bugs to the qa team on Webex",
+            true
+        ));
         // a record's note, a tool's digest, a tool as the recipient
         for text in [
             "translate it and add the translation as a private note",
@@ -706,5 +807,54 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+    /// Wanting to receive a message and calling someone's phone ask for a message; receiving
+    /// mail as the event and calling an API do not (ninth session).
+    #[test]
+    fn wanting_a_message_and_calling_a_phone_ask_for_one() {
+        let lang = Language::builtin().unwrap();
+        let need = |text: &str| {
+            let toks = tokenize(text);
+            unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 0, false)
+                .map(|(needs, _)| needs[0].clone())
+        };
+        assert_eq!(
+            need("i'd like to get a text if the shop site goes down").as_deref(),
+            Some("SMS")
+        );
+        assert_eq!(
+            need("when the freezer warms up, call the shift lead's phone").as_deref(),
+            Some("SMS")
+        );
+        assert_eq!(
+            need("we want to get notified about failed payouts").as_deref(),
+            Some("email")
+        );
+        assert_eq!(
+            need("call the billing API every hour and log the result"),
+            None
+        );
+        assert_eq!(need("call the endpoint with the order id"), None);
+    }
+    /// A channel word opening its clause as a verb asks for its channel, whoever is texted;
+    /// as a noun it asks for nothing (ninth session).
+    #[test]
+    fn a_channel_verb_opening_a_clause_asks_for_its_channel() {
+        let lang = Language::builtin().unwrap();
+        let need = |text: &str| {
+            let toks = tokenize(text);
+            unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 0, true)
+                .map(|(needs, _)| needs[0].clone())
+        };
+        assert_eq!(
+            need("Text opted-in members a class reminder the day before").as_deref(),
+            Some("SMS")
+        );
+        assert_eq!(
+            need("when a booking is confirmed; sms volunteers the address").as_deref(),
+            Some("SMS")
+        );
+        assert_eq!(need("Text message templates live in Airtable"), None);
+        assert_eq!(need("Text to speech for every new blog post"), None);
     }
 }

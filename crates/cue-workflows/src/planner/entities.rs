@@ -30,7 +30,21 @@ pub(super) fn names_product(
     if w.capital && possessive && !w.not_before.iter().any(|b| b == prev) {
         return true;
     }
-    let next_after = w.after.iter().any(|a| a == next);
+    // "the box legal folder", "the zoom sales call": one describing word before the noun
+    let described = toks.get(next_at + 1).is_some_and(|n| {
+        n.clause == toks[i].clause
+            && next.len() > 2
+            && !w.not_after.iter().any(|a| a == next)
+            && !w.before.iter().any(|b| b == next)
+            && !lang.entities.list_joins.iter().any(|j| j == next)
+            && !lang.entities.skip_before.iter().any(|d| d == next)
+            && lang.entities.described_after.contains(&n.w)
+            // "the zoom phone folder in box": a place inside another tool, named for this one
+            && toks
+                .get(next_at + 2)
+                .is_none_or(|a| !lang.entities.owned_via.contains(&a.w))
+    });
+    let next_after = w.after.iter().any(|a| a == next) || described;
     // "remind the owner in Teams at 9am": a capital inside a sentence right after a
     // preposition names the product, whatever follows
     if w.capital && w.before.iter().any(|b| b == prev) && capitalised_inside_sentence(toks, i, text)
@@ -40,6 +54,10 @@ pub(super) fn names_product(
     // "post it in teams in the marketing channel": right after a preposition, a name may be
     // followed by another one
     let chained = w.before.iter().any(|b| b == prev) && w.before.iter().any(|b| b == next);
+    // "notify the partners on teams and also log it": a place outweighs a list join
+    let placed = lang.entities.places_before.iter().any(|b| b == prev)
+        && lang.entities.list_joins.iter().any(|j| j == next);
+    let chained = chained || placed;
     if !chained && w.not_after.iter().any(|a| a == next) {
         return false;
     }
@@ -220,7 +238,10 @@ fn listed(catalog: &Catalog, lang: &Language, toks: &[Tok], text: &str, out: &mu
                 lang.entities.list_labels.contains(&toks[k].w)
                     && text[toks[k].end..toks[i].start].trim() == ":"
             });
-            let beside = left || right || corrects(lang, toks, i, out);
+            // "we use teams for chat ... dont message teams": a word the prompt has already
+            // used as the product's name keeps that sense where nothing vetoes it
+            let repeated = out.iter().any(|m| catalog.tool_at(m.tool).id == o.tool);
+            let beside = left || right || repeated || corrects(lang, toks, i, out);
             if (after_label || beside)
                 && let Some(t) = catalog.tools.iter().position(|t| t.id == o.tool)
             {
@@ -419,6 +440,26 @@ mod tests {
     fn ordinary_words_name_products_only_in_context() {
         let cases: &[(&str, &[&str])] = &[
             ("post it in teams", &["microsoft_teams"]),
+            // one describing word before a product noun; a product noun of the word's own
+            ("when a pdf lands in the box contracts folder", &["box"]),
+            ("save the zoom sales call notes", &["zoom"]),
+            ("send them a zoom link for the interview", &["zoom"]),
+            ("bill the client from the harvest hours", &["harvest"]),
+            ("a box office folder for the tickets", &[]),
+            ("the zoom phone folder in dropbox", &["dropbox"]),
+            ("the harvest season report", &[]),
+            ("the front page banner", &[]),
+            // a word already used as the name keeps that sense
+            (
+                "we chat in teams, when a build fails dont message teams",
+                &["microsoft_teams", "microsoft_teams"],
+            ),
+            ("our sales teams and support teams want a report", &[]),
+            (
+                "tell the partners on teams and also log it in the sheet",
+                &["microsoft_teams"],
+            ),
+            ("split the managers into teams and departments", &[]),
             ("send it to the ops channel on teams", &["microsoft_teams"]),
             ("Summarise it for our Teams channel", &["microsoft_teams"]),
             ("our sales teams in EMEA want a report", &[]),

@@ -103,6 +103,10 @@ struct SpokenEntry {
 #[derive(Debug, Clone)]
 pub(crate) struct Negation {
     pub clause: Phrases,
+    /// "without adding them to Slack": a clause cue over an action left undone, which excludes
+    /// only the tools its scope names and the rest of the prompt does not ("add it to HubSpot
+    /// without creating a duplicate in HubSpot" keeps HubSpot).
+    pub without_doing: Phrases,
     pub direct: Phrases,
     pub reach: usize,
     pub around: Vec<(Phrase, Phrase)>,
@@ -161,6 +165,8 @@ impl Selector {
 #[derive(Deserialize)]
 struct NegationFile {
     clause: Vec<String>,
+    #[serde(default)]
+    without_doing: Vec<String>,
     direct: Vec<String>,
     reach: usize,
     around: Vec<(String, String)>,
@@ -209,8 +215,14 @@ pub(crate) struct DeliveryWords {
     /// Needs an ask names for itself ("text the handyman"), added even when another channel
     /// is in the plan.
     pub own_channel_needs: Vec<String>,
+    /// Channel words that, opening a clause as a verb, ask for their need ("Text opted-in
+    /// patients a reminder").
+    pub imperatives: BTreeMap<String, String>,
     /// Words before a tool that serves the ask of their clause ("through DocuSign").
     pub served_via: Vec<String>,
+    /// Places in a tool that make the tool the channel of an ask whose object names them
+    /// ("message the drivers' Telegram group", "ping the ops Slack channel").
+    pub served_places: Vec<String>,
     pub replaces_needs: Vec<String>,
     pub satisfied_by: Vec<String>,
     pub noun_uses: NounUses,
@@ -272,6 +284,9 @@ pub(crate) struct Handover {
     pub report_to: Vec<String>,
     /// Words that may stand between `report_to` and the recipient ("to the whole web team").
     pub report_gap: usize,
+    /// Messages a handing-over verb may carry ("send the board a summary", "send our staff a
+    /// reminder"): with a recipient in the clause, an ask even when the plan writes somewhere.
+    pub message_objects: Vec<String>,
 }
 
 /// `handover.double_object` of `data/language/delivery.json`: "send the lab the freezer log".
@@ -297,6 +312,8 @@ struct HandoverEntry {
     report_verbs: Vec<String>,
     report_to: Vec<String>,
     report_gap: usize,
+    #[serde(default)]
+    message_objects: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -343,7 +360,11 @@ struct DeliveryFile {
     default_need: String,
     team_need: String,
     own_channel_needs: Vec<String>,
+    #[serde(default)]
+    imperatives: BTreeMap<String, String>,
     served_via: Vec<String>,
+    #[serde(default)]
+    served_places: Vec<String>,
     replaces_needs: Vec<String>,
     satisfied_by: Vec<String>,
     noun_uses: NounUses,
@@ -604,6 +625,12 @@ pub(crate) struct OrdinaryWord {
 pub(crate) struct EntityRules {
     /// Words that, hyphenated after a name, make it a likeness ("GitHub-style").
     pub imitation: Vec<String>,
+    /// Product nouns that name an ordinary word's product with one describing word between
+    /// ("the box legal folder", "the zoom sales call").
+    pub described_after: Vec<String>,
+    /// Prepositions of place that, right before a name, outweigh a list join after it
+    /// ("notify the partners on teams and also log it").
+    pub places_before: Vec<String>,
     /// Need phrases that, right after a tool's name or before `owned_via` and a tool's name,
     /// are that tool's own thing ("the Notion changelog database", "a ticket in Jira").
     pub owned_nouns: Phrases,
@@ -643,6 +670,10 @@ struct PreferencesFile {
 #[derive(Deserialize)]
 struct EntitiesFile {
     imitation: Vec<String>,
+    #[serde(default)]
+    described_after: Vec<String>,
+    #[serde(default)]
+    places_before: Vec<String>,
     owned_nouns: Vec<String>,
     owned_via: Vec<String>,
     kept_verbs: Vec<String>,
@@ -694,6 +725,9 @@ pub(crate) struct TriggerWords {
     pub lingering: Phrases,
     pub for_long: Phrases,
     pub write_back: Vec<String>,
+    /// Verbs after an upload word that make the apps after them destinations ("... uploaded to
+    /// the bucket should create contacts in HubSpot").
+    pub upload_orders: Vec<String>,
     /// Phrases that, just before a manual cue, make it someone else's chore.
     pub manual_not_after: Phrases,
     /// "manually", "by hand": a manual cue only in the first clause or next to a `run_verbs`.
@@ -715,6 +749,10 @@ pub(crate) struct TriggerWords {
     pub receive: Phrases,
     /// Verbs of mail someone else sends to an address.
     pub mail_verbs: Phrases,
+    /// Who sends mail to the user ("a client", "our vendor"), and the verbs of mail such a
+    /// sender sends ("emails", "mailed"; `email` only before `us`/`me`).
+    pub mail_senders: Phrases,
+    pub sender_mail_verbs: Phrases,
     /// Words of reading from a queue, and of writing to one.
     pub queue_consume: Phrases,
     pub queue_produce: Phrases,
@@ -743,6 +781,8 @@ pub(crate) struct TriggerWords {
     pub period_compare: Phrases,
     /// Before a mail word: mail the workflow sends ("should get a welcome email").
     pub sent_not_received: Phrases,
+    /// Verbs of sending just before a mail word: mail the workflow sends ("send a bulk email").
+    pub mail_orders: Phrases,
     /// After a late "when": the end of the work, not an event ("tell #ops when done").
     pub finished: Phrases,
     /// Machines that send to an address ("an address our scanner can send to"): a web address.
@@ -758,6 +798,10 @@ pub(crate) struct TriggerWords {
     /// A quantity that is checked against a threshold ("balance", "stock level") and the words
     /// of crossing one ("drops under").
     pub levels: Phrases,
+    /// A count of reactions crossing a threshold ("a pin gets more than 100 saves"): the verb
+    /// and the counted nouns.
+    pub metric_verbs: Phrases,
+    pub metrics: Phrases,
     pub thresholds: Phrases,
     /// The user starting the run in their own words: a `run_verbs` or `start_verbs` word within
     /// three words after "i", followed by one of `start_objects` ("I'll hit run myself", "i just
@@ -786,6 +830,8 @@ struct TriggersFile {
     for_long: Vec<String>,
     write_back: Vec<String>,
     #[serde(default)]
+    upload_orders: Vec<String>,
+    #[serde(default)]
     manual_not_after: Vec<String>,
     manual_adverbs: Vec<String>,
     run_verbs: Vec<String>,
@@ -798,6 +844,8 @@ struct TriggersFile {
     unsupported: Vec<UnsupportedEntry>,
     receive: Vec<String>,
     mail_verbs: Vec<String>,
+    mail_senders: Vec<String>,
+    sender_mail_verbs: Vec<String>,
     queue_consume: Vec<String>,
     queue_produce: Vec<String>,
     stream_words: Vec<String>,
@@ -813,12 +861,18 @@ struct TriggersFile {
     queue_nouns: Vec<String>,
     period_compare: Vec<String>,
     sent_not_received: Vec<String>,
+    #[serde(default)]
+    mail_orders: Vec<String>,
     finished: Vec<String>,
     device_senders: Vec<String>,
     callable: Callable,
     inbox_hosts: Vec<String>,
     ordered_files: Vec<String>,
     levels: Vec<String>,
+    #[serde(default)]
+    metric_verbs: Vec<String>,
+    #[serde(default)]
+    metrics: Vec<String>,
     thresholds: Vec<String>,
     start_verbs: Vec<String>,
     start_objects: Vec<String>,
@@ -994,6 +1048,7 @@ impl Language {
             ),
             negation: Negation {
                 clause: phrases(&neg.clause),
+                without_doing: phrases(&neg.without_doing),
                 direct: phrases(&neg.direct),
                 reach: neg.reach,
                 around: neg
@@ -1026,7 +1081,9 @@ impl Language {
                 default_need: del.default_need,
                 team_need: del.team_need,
                 own_channel_needs: del.own_channel_needs,
+                imperatives: del.imperatives,
                 served_via: del.served_via,
+                served_places: del.served_places,
                 replaces_needs: del.replaces_needs,
                 satisfied_by: del.satisfied_by,
                 noun_uses: del.noun_uses,
@@ -1044,6 +1101,7 @@ impl Language {
                     report_verbs: del.handover.report_verbs,
                     report_to: del.handover.report_to,
                     report_gap: del.handover.report_gap,
+                    message_objects: del.handover.message_objects.clone(),
                     double_object: DoubleObject {
                         first: del.handover.double_object.first,
                         second: del.handover.double_object.second,
@@ -1084,6 +1142,8 @@ impl Language {
                 .collect(),
             entities: EntityRules {
                 imitation: ent.imitation.clone(),
+                described_after: ent.described_after.clone(),
+                places_before: ent.places_before.clone(),
                 owned_nouns: phrases(&ent.owned_nouns),
                 owned_via: ent.owned_via.clone(),
                 kept_verbs: phrases(&ent.kept_verbs),
@@ -1128,6 +1188,7 @@ impl Language {
                 lingering: phrases(&trig.lingering),
                 for_long: phrases(&trig.for_long),
                 write_back: trig.write_back.clone(),
+                upload_orders: trig.upload_orders.clone(),
                 manual_not_after: phrases(&trig.manual_not_after),
                 manual_adverbs: phrases(&trig.manual_adverbs),
                 run_verbs: phrases(&trig.run_verbs),
@@ -1148,6 +1209,8 @@ impl Language {
                     .collect(),
                 receive: phrases(&trig.receive),
                 mail_verbs: phrases(&trig.mail_verbs),
+                mail_senders: phrases(&trig.mail_senders),
+                sender_mail_verbs: phrases(&trig.sender_mail_verbs),
                 queue_consume: phrases(&trig.queue_consume),
                 queue_produce: phrases(&trig.queue_produce),
                 stream_words: phrases(&trig.stream_words),
@@ -1163,12 +1226,15 @@ impl Language {
                 queue_nouns: phrases(&trig.queue_nouns),
                 period_compare: phrases(&trig.period_compare),
                 sent_not_received: phrases(&trig.sent_not_received),
+                mail_orders: phrases(&trig.mail_orders),
                 finished: phrases(&trig.finished),
                 device_senders: phrases(&trig.device_senders),
                 callable: trig.callable,
                 inbox_hosts: trig.inbox_hosts.clone(),
                 ordered_files: phrases(&trig.ordered_files),
                 levels: phrases(&trig.levels),
+                metric_verbs: phrases(&trig.metric_verbs),
+                metrics: phrases(&trig.metrics),
                 thresholds: phrases(&trig.thresholds),
                 start_verbs: phrases(&trig.start_verbs),
                 start_objects: phrases(&trig.start_objects),

@@ -76,6 +76,8 @@ pub(super) fn exclusions(
 ) -> Exclusions {
     let n = &lang.negation;
     let mut scopes: Vec<Range<usize>> = hyphenated(lang, text, toks, ms);
+    // scopes of `without_doing` cues: they exclude only tools named nowhere else
+    let mut soft: Vec<Range<usize>> = Vec::new();
     for i in 0..toks.len() {
         // "ShipStation must not be used", "Gusto does that itself": the tool named just before
         // (checked first: the phrase may start with a clause cue, "must not")
@@ -119,6 +121,13 @@ pub(super) fn exclusions(
         let attribute = |cue: &[String]| {
             undone(cue) || (after_verb && n.attribute_sensitive.iter().any(|a| a == cue))
         };
+        // "without adding them to Slack yet": an action left undone, to the end of its clause
+        if let Some(p) = any_at(toks, i, &n.without_doing)
+            && !attribute(p)
+        {
+            soft.push(i + p.len()..clause_end(toks, i + p.len() - 1));
+            continue;
+        }
         if let Some(p) = any_at(toks, i, &n.clause)
             && !attribute(p)
         {
@@ -198,15 +207,16 @@ pub(super) fn exclusions(
         scopes.retain(|r| !(r.contains(&new.at) && r.start >= cue));
         scopes.push(old.at..old.at + old.len);
     }
-    let negated = |i: usize| scopes.iter().any(|r| r.contains(&i));
-    let mut tools: BTreeSet<usize> = ms
-        .iter()
-        .filter(|m| negated(m.at))
-        .map(|m| m.tool)
-        .collect();
+    let firm = |i: usize| scopes.iter().any(|r| r.contains(&i));
+    let negated = |i: usize| firm(i) || soft.iter().any(|r| r.contains(&i));
     let named_outside: BTreeSet<usize> = ms
         .iter()
         .filter(|m| !negated(m.at))
+        .map(|m| m.tool)
+        .collect();
+    let mut tools: BTreeSet<usize> = ms
+        .iter()
+        .filter(|m| negated(m.at) && (firm(m.at) || !named_outside.contains(&m.tool)))
         .map(|m| m.tool)
         .collect();
     for i in 0..toks.len() {
@@ -228,6 +238,7 @@ pub(super) fn exclusions(
         }
     }
     let prefer_aws = (0..toks.len()).any(|i| any_at(toks, i, &lang.prefer_aws).is_some());
+    scopes.extend(soft);
     Exclusions {
         scopes,
         tools,
@@ -837,6 +848,45 @@ mod tests {
             ),
             ("post to Slack without waiting for the Stripe payout", &[]),
             ("if nothing new goes into the Airtable base, email me", &[]),
+        ];
+        let mut wrong = Vec::new();
+        for (text, want) in cases {
+            let mut got = excluded(text);
+            got.sort();
+            if got != *want {
+                wrong.push(format!("{text}: {got:?}, want {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+    /// "without <doing>" over an action left undone: the tools its scope names are excluded,
+    /// unless the rest of the prompt names them too ("without creating a duplicate in
+    /// HubSpot" after "add it to HubSpot"); ninth session.
+    #[test]
+    fn an_action_left_undone_excludes_the_tools_it_names_only() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "when a deal closes create the invoice in Xero without adding the client to Mailchimp",
+                &["mailchimp"],
+            ),
+            (
+                "log the new signup in Airtable without inviting them to the Discord server yet",
+                &["discord"],
+            ),
+            (
+                "copy the file to Dropbox without uploading anything to Google Drive",
+                &["google_drive"],
+            ),
+            // named outside the phrase: kept
+            (
+                "add the contact to HubSpot without creating a duplicate in HubSpot",
+                &[],
+            ),
+            (
+                "post the summary to Slack without posting the raw log to Slack",
+                &[],
+            ),
+            ("without adding any delay, post to Slack", &[]),
         ];
         let mut wrong = Vec::new();
         for (text, want) in cases {

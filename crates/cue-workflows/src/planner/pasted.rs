@@ -376,6 +376,15 @@ mod tests {
                 "the log reads ``` ERROR disk full; page on-call in PagerDuty",
                 "error disk full page on call in pagerduty",
             ),
+            // a log excerpt given for context
+            (
+                "Stack trace: 'FATAL redis refused, TODO: also page Opsgenie'. When the Sentry error repeats, open a Jira issue",
+                "fatal redis refused todo also page opsgenie",
+            ),
+            (
+                "log excerpt: \"WARN mongo slow query, then tweet it\" - when the alarm fires, post to Slack",
+                "warn mongo slow query then tweet it",
+            ),
             (
                 "Slack: when someone reacts with :ticket: or :white_check_mark: make a Linear issue",
                 "ticket white check mark",
@@ -440,6 +449,9 @@ mod tests {
             "at 10:30:00 post it. Note:email me: the total",
             "Slack: post it. Jira: open an issue",
             "Weekly report automation: post the Jira summary to Slack every Monday",
+            // the words of a log phrase without a pasted log after them
+            "when the error log grows, post 'disk almost full on the db host' to #ops",
+            "save each log line to S3 and tell #ops",
         ] {
             assert_eq!(data_words(text), "", "{text}");
         }

@@ -315,10 +315,35 @@ fn arriving_upload_anywhere(c: &Ctx<'_>) -> Option<TriggerChoice> {
 
 /// File uploads without a named service, unless an app the event can come from is named.
 fn unnamed_upload(c: &Ctx<'_>) -> Option<TriggerChoice> {
-    c.cues.upload_at?;
-    let app = c.first_in(c.cues.end, |m| has_events(c.catalog, m));
+    let u = c.cues.upload_at?;
+    // "a CSV uploaded to the imports bucket should create contacts in HubSpot": an app after
+    // an order that follows the upload is where the work goes
+    let order = (u..c.cues.end)
+        .find(|&k| c.lang.triggers.upload_orders.contains(&c.toks[k].w))
+        .filter(|&k| upload_said_before(c.toks, u, k));
+    let app = c.first_in(order.unwrap_or(c.cues.end), |m| has_events(c.catalog, m));
     (app.is_none() && c.cues.upload_container && c.cues.upload_explicit)
-        .then(|| c.choice(TriggerKind::FileUpload, None, c.cues.end))
+        .then(|| c.choice(TriggerKind::FileUpload, storage_said_before(c), c.cues.end))
+}
+
+/// Whether an explicit upload word ("upload", "uploaded", "bucket") stands between `from` and
+/// `to`.
+fn upload_said_before(toks: &[Tok], from: usize, to: usize) -> bool {
+    toks[from..to]
+        .iter()
+        .any(|t| matches!(t.w.as_str(), "upload" | "uploaded" | "bucket"))
+}
+
+/// "Our lawyers drop signed letters into Box. When a new file appears in the 'Signed'
+/// folder, ...": the one storage service the prompt named before the trigger clause holds the
+/// folder; none when it named none or several.
+fn storage_said_before(c: &Ctx<'_>) -> Option<usize> {
+    let storage = |m: &Mention| c.category(m) == "storage" && has_events(c.catalog, m);
+    let k = c.ms.iter().position(|m| m.at < c.cues.zs && storage(m))?;
+    let tool = c.ms[k].tool;
+    c.ms.iter()
+        .all(|m| !storage(m) || m.tool == tool)
+        .then_some(k)
 }
 
 /// "keep an eye on the site and text me if it goes down": a check on a schedule, unless an app
@@ -338,11 +363,13 @@ fn checked_state(c: &Ctx<'_>) -> Option<TriggerChoice> {
     // a rate over a span ("more than 1000 requests in an hour") is checked, unless an app with
     // events is named before it in the trigger clause: its own alert rules count its items
     // ("when a Sentry error spikes above 100 events in an hour")
-    let rate = cues.rate.is_some_and(|r| {
+    let counted = |r: usize| {
         !c.ms
             .iter()
             .any(|m| m.at >= cues.zs && m.at < r && has_events(c.catalog, m))
-    });
+    };
+    // so is a count of reactions ("when a pin gets more than 100 saves"), on the same terms
+    let rate = cues.rate.is_some_and(counted) || cues.metric.is_some_and(counted);
     (cues.sched.is_none() && (cues.lingers || cues.ahead || cues.compares || cues.crosses || rate))
         .then(|| c.choice(TriggerKind::Schedule, None, cues.end))
 }
@@ -1101,5 +1128,77 @@ mod tests {
         ] {
             assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
         }
+    }
+    /// A market price crossing a level, said with no app that could announce it, is watched on
+    /// a schedule; a price of an app's own records stays its event (ninth session).
+    #[test]
+    fn a_price_a_level_or_a_count_crossing_a_threshold_is_checked() {
+        for text in [
+            "text me on telegram whenever the bitcoin price goes above 90k",
+            "if the gold price falls below 1900 post it to discord",
+            "tell me when the ETH price hits 5000",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+        // a level going up, a count of reactions reaching a number on an app that sends no
+        // events: checked
+        for text in [
+            "when the support backlog goes above 500, page the on call",
+            "when one of our pinterest pins gets more than 500 saves, post it in slack",
+            "if a tiktok of ours racks up 5000 views, add it to the airtable base",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+        for text in [
+            // an app with events counts its own items (as for a rate)
+            "when an Instagram post of ours hits 1000 likes, share it on Pinterest",
+            "when a new youtube video is published and gets views, post it in slack",
+            "when a GitHub issue gets a new comment, post it in slack",
+            "when a Shopify product's price goes above 100, post it to Slack",
+            "when a new order comes in Shopify and its price is above 500, tell the team",
+        ] {
+            assert_ne!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+    }
+    /// A folder or bucket in the trigger clause is in the one storage service the prompt named
+    /// before it; with none or two named, the usual default stays (ninth session).
+    #[test]
+    fn an_unnamed_upload_is_in_the_storage_named_before_it() {
+        let source = |text: &str| {
+            let catalog = Catalog::builtin().unwrap();
+            let lang = Language::builtin().unwrap();
+            let toks = tokenize(text);
+            let ms = mentions(&catalog, &lang, &toks, text);
+            let (_, choice) = decide(&catalog, &lang, &toks, text, &ms);
+            assert_eq!(choice.kind, TriggerKind::FileUpload, "{text}");
+            choice.tool.map(|k| catalog.tool_at(ms[k].tool).id.clone())
+        };
+        assert_eq!(
+            source("The team saves scans into Dropbox. When a new file is uploaded to the 'Claims' folder, add a row to the sheet").as_deref(),
+            Some("dropbox")
+        );
+        assert_eq!(
+            source("When a new file is uploaded to the 'Claims' folder, add a row to the sheet"),
+            None
+        );
+        // the app after an order is where the work goes
+        assert_eq!(
+            kind("Upload of a CSV to the 'rates' bucket should update the prices in Shopify"),
+            TriggerKind::FileUpload
+        );
+        assert_eq!(
+            kind("a CSV uploaded to the imports bucket should create contacts in HubSpot"),
+            TriggerKind::FileUpload
+        );
+        assert_ne!(
+            kind("when a new Trello card has a file uploaded, post it to Slack"),
+            TriggerKind::FileUpload
+        );
+        assert_eq!(
+            source(
+                "We use Dropbox and Box. When a new file is uploaded to the 'Claims' folder, add a row to the sheet"
+            ),
+            None
+        );
     }
 }

@@ -77,7 +77,20 @@ fn addressed_mail(
         (i.saturating_sub(2)..i)
             .any(|k| matches!(toks[k].w.as_str(), "send" | "sends" | "write" | "draft"))
     };
-    let verb = zone.clone().filter(|&i| i < toks.len()).find(|&i| {
+    let zone_toks = || zone.clone().filter(|&i| i < toks.len());
+    // "when a client emails the intake address", "our vendor emails a monthly report": the
+    // sender says the mail is received, whatever it is about
+    let sent_by = zone_toks().find(|&i| {
+        i > 0
+            && toks[i - 1].clause == toks[i].clause
+            && any_at(toks, i - 1, &lang.triggers.mail_senders).is_some_and(|p| p.len() == 1)
+            && any_at(toks, i, &lang.triggers.sender_mail_verbs).is_some()
+            && !ordered(i - 1)
+    });
+    if sent_by.is_some() {
+        return sent_by;
+    }
+    let verb = zone_toks().find(|&i| {
         any_at(toks, i, &lang.triggers.mail_verbs).is_some()
             && i > 0
             && toks[i - 1].clause == toks[i].clause
@@ -99,6 +112,9 @@ fn has_address(text: &str, from: usize, to: usize) -> bool {
     })
 }
 
+/// How many words before a mail word a verb of sending makes it mail the workflow sends.
+const MAIL_ORDER_REACH: usize = 3;
+
 /// How far before a duration the state it measures may be said ("has been open more than
 /// four hours", "is more than three days unshipped").
 const LINGER_WINDOW: usize = 8;
@@ -119,18 +135,35 @@ fn lingers(lang: &Language, toks: &[Tok]) -> bool {
 const THRESHOLD_WINDOW: usize = 4;
 
 /// A quantity crossing a threshold: a `levels` noun with a `thresholds` phrase shortly after it
-/// ("when our Stripe balance drops under $2,000"). The app does not announce it; it is checked.
+/// ("when our Stripe balance drops under $2,000", "when the backlog goes above 1000"). The app does not announce it; it is checked.
 /// An event said first ("when an order comes in and the stock drops below 5") keeps the event:
 /// the threshold is then its condition.
 fn crosses(lang: &Language, toks: &[Tok], zs: usize) -> bool {
     let words = &lang.triggers;
     (zs..toks.len()).any(|i| {
         let event_first = (zs..i).any(|k| any_at(toks, k, &words.implicit_event).is_some());
-        !event_first
-            && any_at(toks, i, &words.levels).is_some_and(|p| {
-                (i + p.len()..(i + p.len() + THRESHOLD_WINDOW).min(toks.len()))
-                    .any(|k| any_at(toks, k, &words.thresholds).is_some())
-            })
+        let within = |p: &[String], list: &super::super::language::Phrases| {
+            (i + p.len()..(i + p.len() + THRESHOLD_WINDOW).min(toks.len()))
+                .any(|k| any_at(toks, k, list).is_some())
+        };
+        // "our balance drops under $2,000", "the backlog goes above 500"
+        !event_first && any_at(toks, i, &words.levels).is_some_and(|p| within(p, &words.thresholds))
+    })
+}
+
+/// A count of reactions said to reach a number in the trigger clause ("when a pin gets more
+/// than 100 saves"): the token of its verb. It is checked on a schedule unless an app with
+/// events is its subject (decided in `checked_state`, like a rate).
+fn counted_metric(lang: &Language, toks: &[Tok], zone: std::ops::Range<usize>) -> Option<usize> {
+    let words = &lang.triggers;
+    zone.clone().filter(|&i| i < toks.len()).find(|&i| {
+        any_at(toks, i, &words.metric_verbs).is_some_and(|p| {
+            (i + p.len()
+                ..(i + p.len() + THRESHOLD_WINDOW)
+                    .min(zone.end)
+                    .min(toks.len()))
+                .any(|k| any_at(toks, k, &words.metrics).is_some())
+        })
     })
 }
 
@@ -281,6 +314,8 @@ pub(super) struct Cues {
     /// A count compared over a span of time ("more than a thousand requests in an hour"): the
     /// token of the comparison.
     pub rate: Option<usize>,
+    /// A count of reactions reaching a number ("a pin gets more than 100 saves"): its verb.
+    pub metric: Option<usize>,
     /// An event cue: an opening event, an arrow, or an event word in the trigger clause.
     pub event_cue: bool,
     /// A queue read without a service ("work through that queue").
@@ -390,7 +425,19 @@ impl Cues {
         .map(|ei| {
             // "the new user should get a welcome email": mail the workflow sends
             let sent = (ei.saturating_sub(5)..ei)
-                .any(|k| any_at(toks, k, &words.sent_not_received).is_some());
+                .any(|k| any_at(toks, k, &words.sent_not_received).is_some())
+                // "send a bulk email to our customers": mail the workflow writes
+                || (ei.saturating_sub(MAIL_ORDER_REACH)..ei).any(|k| {
+                    // "when customers send an email": the verb has a sender for its subject
+                    let subject = k.checked_sub(1).is_some_and(|p| {
+                        toks[p].clause == toks[k].clause
+                            && (any_at(toks, p, &words.mail_senders).is_some()
+                                || matches!(toks[p].w.as_str(), "they" | "who"))
+                    });
+                    toks[k].clause == toks[ei].clause
+                        && any_at(toks, k, &words.mail_orders).is_some()
+                        && !subject
+                });
             let receiving =
                 !sent && (any_in(toks, zs..end, &words.receive).is_some() || toks[ei].w == "inbox");
             (ei, receiving)
@@ -443,6 +490,7 @@ impl Cues {
             lingers: lingers(lang, toks),
             crosses: crosses(lang, toks, zs),
             rate: counted_over_span(lang, toks, zs..end),
+            metric: counted_metric(lang, toks, zs..end),
             event_cue: starts_with_event
                 || arrow
                 || any_in(toks, zs..end, &words.event_cues).is_some(),
@@ -577,12 +625,60 @@ mod tests {
             ("mail from billing@vendor.com: save the PDF", true),
             ("send an email from ops@ourco.com to the customers", false),
             ("email the report to boss@ourco.com every Monday", false),
+            // a kind of sender and a verb of mail: received, with or without an address
+            (
+                "whenever a tenant emails the maintenance address, open a Trello card",
+                true,
+            ),
+            (
+                "when our supplier emails a new price list, update the sheet",
+                true,
+            ),
+            ("when someone emails us a receipt, file it in Drive", true),
+            (
+                "each month our accountant mailed statements; log them",
+                true,
+            ),
+            // the workflow's own mail to such people
+            (
+                "send the customers email updates when an order ships",
+                false,
+            ),
+            ("when a lead signs up, email the customers a coupon", false),
+            // a sender's noun before a field of mail
+            (
+                "when a row is added send a welcome email to the customer email in that row",
+                false,
+            ),
+            (
+                "if customers email us about a refund, open a Zendesk ticket",
+                true,
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(cues(text).addressed_mail.is_some(), want, "{text}");
         }
         assert!(has_address("write to ap@ now", 0, 16));
         assert!(!has_address("mention @team now", 0, 17));
+    }
+
+    #[test]
+    fn mail_the_workflow_sends_does_not_arrive() {
+        for text in [
+            "send a bulk email to our subscribers announcing the new plan",
+            "write an email to each new customer with their login",
+            "compose a welcome email for the new hires in Gusto",
+        ] {
+            assert!(cues(text).mail_word.is_none_or(|(_, r)| !r), "{text}");
+        }
+        for text in [
+            "when a new email arrives in the support inbox, add a card",
+            "when customers send us a new email, log it",
+            "when customers send an email to the new address, log it",
+            "whenever someone sends us an email that arrives in the shared inbox, add a row",
+        ] {
+            assert!(cues(text).mail_word.is_some_and(|(_, r)| r), "{text}");
+        }
     }
 
     #[test]
