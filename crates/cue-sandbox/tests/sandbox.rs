@@ -951,3 +951,34 @@ async fn a_leads_answers_are_read_by_their_names() {
         "{out:#?}"
     );
 }
+
+/// Records listed as an object keyed by id (BambooHR's changed employees) are prepared one by
+/// one: the fields a later step sends go on each employee, and the list's object stays a map
+/// of records (a field added to it was read as one more employee, without an id, whose detail
+/// call had no URL).
+#[tokio::test]
+async fn records_keyed_by_id_reach_the_next_step_one_by_one() {
+    let (g, run) =
+        generate_and_run("when a new employee is added in bamboohr create their okta account")
+            .await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    assert_every_planned_step_called(&g, &run, "bamboohr");
+    let details: Vec<&str> = run
+        .calls
+        .iter()
+        .filter(|c| c.action.as_deref() == Some("list_changed_employees.detail"))
+        .map(|c| c.url.as_str())
+        .collect();
+    assert_eq!(details.len(), 4, "{details:#?}");
+    assert!(
+        details.iter().all(|u| [
+            "/employees/3/",
+            "/employees/4/",
+            "/employees/5/",
+            "/employees/10/"
+        ]
+        .iter()
+        .any(|id| u.contains(id))),
+        "{details:#?}"
+    );
+}
