@@ -982,3 +982,67 @@ async fn records_keyed_by_id_reach_the_next_step_one_by_one() {
         "{details:#?}"
     );
 }
+
+/// boto3 refuses a parameter given as `None` before it sends anything, as botocore's
+/// validator does: a step that sends a record's missing field (Textract's S3 bucket, from a
+/// OneDrive file) fails at that step, with no call made, as deployed code would; a record that
+/// carries its bucket and key (an S3 upload) is sent.
+#[tokio::test]
+async fn boto3_refuses_a_parameter_given_as_none() {
+    let (g, run) = generate_and_run(
+        "every day list the files in our onedrive invoices folder, extract their text with amazon textract and post it to #finance on slack",
+    )
+    .await;
+    assert!(!run.ok, "{run:#?}");
+    let error = run.error.as_ref().unwrap();
+    assert_eq!(error.kind, "ParamValidationError", "{run:#?}");
+    assert!(
+        error
+            .message
+            .contains("Invalid type for parameter Document.S3Object.Bucket, value: None"),
+        "{error:?}"
+    );
+    let textract = g
+        .plan
+        .steps
+        .iter()
+        .find(|s| s.tool == "amazon_textract")
+        .unwrap();
+    assert!(
+        !run.steps_called().contains(textract.id.as_str()),
+        "{run:#?}"
+    );
+
+    let (g, run) = generate_and_run(
+        "when a receipt is uploaded to the receipts s3 bucket extract it with amazon textract and post it to #finance on slack",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}");
+    assert_every_planned_step_called(&g, &run, "textract on an S3 upload");
+
+    // named as botocore names them, through structures and lists; other values pass
+    let code = "import boto3\nfrom botocore.exceptions import BotoCoreError, ClientError, ParamValidationError\n\ndef lambda_handler(event, context):\n    client = boto3.client('dynamodb')\n    out = []\n    for kwargs in ({'TableName': 't', 'Item': {'a': {'S': None}}}, {'TableName': None, 'Keys': [{'k': None}]}, {'TableName': 't', 'Item': {'a': {'BOOL': False}, 'b': {'S': ''}}}):\n        try:\n            client.put_item(**kwargs)\n            out.append('answered')\n        except ClientError:\n            out.append('sent')\n        except ParamValidationError as e:\n            out.append([isinstance(e, BotoCoreError), str(e)])\n    return out\n";
+    let out = sandbox().await.run(job(code)).await.unwrap();
+    let none = "value: None, type: <class 'NoneType'>";
+    assert_eq!(
+        out.result,
+        json!([
+            [
+                true,
+                format!(
+                    "Parameter validation failed:\nInvalid type for parameter Item.a.S, {none}"
+                )
+            ],
+            [
+                true,
+                format!(
+                    "Parameter validation failed:\nInvalid type for parameter TableName, {none}\nInvalid type for parameter Keys[0].k, {none}"
+                )
+            ],
+            "sent"
+        ]),
+        "{out:#?}"
+    );
+    // only the call that was sent is recorded (no route answers it here)
+    assert_eq!(out.calls.len(), 1, "{out:#?}");
+}
