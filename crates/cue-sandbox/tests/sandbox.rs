@@ -695,6 +695,20 @@ async fn a_file_a_record_refers_to_is_fetched_before_it_is_sent() {
             "onedrive",
             ("dropbox", "DROPBOX_REFRESH_TOKEN"),
         ),
+        // by id: a Box entry's content (Box answers 302 to its download host)
+        (
+            "when a new file shows up in our box folder copy it to our sharepoint site",
+            "api.box.com/2.0/files/12345/content",
+            "sharepoint",
+            ("box", "BOX_CLIENT_SECRET"),
+        ),
+        // by id: a OneDrive item's content, in the listed user's drive
+        (
+            "when a file is added to our onedrive folder upload a copy to google drive",
+            "/drive/items/1001/content",
+            "google_drive",
+            ("onedrive", "MICROSOFT_CLIENT_SECRET"),
+        ),
         // the completed document's PDF
         (
             "when a pandadoc document is completed save the signed pdf to google drive",
@@ -1045,4 +1059,31 @@ async fn boto3_refuses_a_parameter_given_as_none() {
     );
     // only the call that was sent is recorded (no route answers it here)
     assert_eq!(out.calls.len(), 1, "{out:#?}");
+}
+
+/// A scan in a cloud drive is no recording: an OCR step the planner chose (Amazon Textract,
+/// which reads only S3) is not handed to OpenAI's audio transcription because that action
+/// takes a file; Textract stays, and the dry run says what deployed code would meet.
+#[tokio::test]
+async fn a_scan_is_not_transcribed_as_audio() {
+    let (g, run) = generate_and_run(
+        "when a file is added to our onedrive scans folder, ocr it and post the text to #ops on slack",
+    )
+    .await;
+    assert!(
+        !g.plan.steps.iter().any(|s| s.action == "transcribe"),
+        "{:#?}",
+        g.plan.steps
+    );
+    assert!(
+        g.plan.steps.iter().any(|s| s.tool == "amazon_textract"),
+        "{:#?}",
+        g.plan.steps
+    );
+    assert!(!run.ok, "{run:#?}");
+    assert_eq!(
+        run.error.as_ref().map(|e| e.kind.as_str()),
+        Some("ParamValidationError"),
+        "{run:#?}"
+    );
 }
