@@ -998,42 +998,11 @@ async fn records_keyed_by_id_reach_the_next_step_one_by_one() {
 }
 
 /// boto3 refuses a parameter given as `None` before it sends anything, as botocore's
-/// validator does: a step that sends a record's missing field (Textract's S3 bucket, from a
-/// OneDrive file) fails at that step, with no call made, as deployed code would; a record that
-/// carries its bucket and key (an S3 upload) is sent.
+/// validator does, so a step that sends a record's missing field fails at that step, with no
+/// call made, as deployed code would (Textract and Rekognition were sent `Bucket=None` for
+/// files outside S3, and the run failed a step later or not at all).
 #[tokio::test]
 async fn boto3_refuses_a_parameter_given_as_none() {
-    let (g, run) = generate_and_run(
-        "every day list the files in our onedrive invoices folder, extract their text with amazon textract and post it to #finance on slack",
-    )
-    .await;
-    assert!(!run.ok, "{run:#?}");
-    let error = run.error.as_ref().unwrap();
-    assert_eq!(error.kind, "ParamValidationError", "{run:#?}");
-    assert!(
-        error
-            .message
-            .contains("Invalid type for parameter Document.S3Object.Bucket, value: None"),
-        "{error:?}"
-    );
-    let textract = g
-        .plan
-        .steps
-        .iter()
-        .find(|s| s.tool == "amazon_textract")
-        .unwrap();
-    assert!(
-        !run.steps_called().contains(textract.id.as_str()),
-        "{run:#?}"
-    );
-
-    let (g, run) = generate_and_run(
-        "when a receipt is uploaded to the receipts s3 bucket extract it with amazon textract and post it to #finance on slack",
-    )
-    .await;
-    assert!(run.ok, "{run:#?}");
-    assert_every_planned_step_called(&g, &run, "textract on an S3 upload");
-
     // named as botocore names them, through structures and lists; other values pass
     let code = "import boto3\nfrom botocore.exceptions import BotoCoreError, ClientError, ParamValidationError\n\ndef lambda_handler(event, context):\n    client = boto3.client('dynamodb')\n    out = []\n    for kwargs in ({'TableName': 't', 'Item': {'a': {'S': None}}}, {'TableName': None, 'Keys': [{'k': None}]}, {'TableName': 't', 'Item': {'a': {'BOOL': False}, 'b': {'S': ''}}}):\n        try:\n            client.put_item(**kwargs)\n            out.append('answered')\n        except ClientError:\n            out.append('sent')\n        except ParamValidationError as e:\n            out.append([isinstance(e, BotoCoreError), str(e)])\n    return out\n";
     let out = sandbox().await.run(job(code)).await.unwrap();
@@ -1061,29 +1030,58 @@ async fn boto3_refuses_a_parameter_given_as_none() {
     assert_eq!(out.calls.len(), 1, "{out:#?}");
 }
 
-/// A scan in a cloud drive is no recording: an OCR step the planner chose (Amazon Textract,
-/// which reads only S3) is not handed to OpenAI's audio transcription because that action
-/// takes a file; Textract stays, and the dry run says what deployed code would meet.
+/// A scan outside S3 (a OneDrive file) is read from its bytes: Textract and Rekognition take
+/// `Bytes` as well as `S3Object`, so the step sends the file the record refers to, and an S3
+/// upload is still sent by its location. A scan is never handed to OpenAI's audio
+/// transcription because that action takes a file, and a run record, which has no file, is
+/// not made into one (a CSV export is an upload's, not a reader's).
 #[tokio::test]
-async fn a_scan_is_not_transcribed_as_audio() {
+async fn a_scan_outside_s3_is_read_from_its_bytes() {
+    let document = |run: &cue_workflows::dryrun::DryRun| {
+        run.calls
+            .iter()
+            .find(|c| c.url == "textract.analyze_expense")
+            .map(|c| c.request["Document"].clone())
+            .unwrap_or_else(|| panic!("{run:#?}"))
+    };
     let (g, run) = generate_and_run(
         "when a file is added to our onedrive scans folder, ocr it and post the text to #ops on slack",
     )
     .await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    assert_every_planned_step_called(&g, &run, "onedrive ocr");
     assert!(
         !g.plan.steps.iter().any(|s| s.action == "transcribe"),
         "{:#?}",
         g.plan.steps
     );
+    let sent = document(&run);
     assert!(
-        g.plan.steps.iter().any(|s| s.tool == "amazon_textract"),
-        "{:#?}",
-        g.plan.steps
+        sent["Bytes"].as_str().is_some_and(|b| b.contains("sample")),
+        "{sent}"
     );
+    assert!(sent.get("S3Object").is_none(), "{sent}");
+
+    let (g, run) = generate_and_run(
+        "when a receipt is uploaded to the receipts s3 bucket extract it with amazon textract and post it to #finance on slack",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}");
+    assert_every_planned_step_called(&g, &run, "textract on an S3 upload");
+    let sent = document(&run);
+    assert!(sent["S3Object"]["Bucket"].is_string(), "{sent}");
+    assert!(sent.get("Bytes").is_none(), "{sent}");
+
+    let (_, run) = generate_and_run(
+        "every day at 9 ocr the receipts with amazon textract and post them to #finance on slack",
+    )
+    .await;
     assert!(!run.ok, "{run:#?}");
-    assert_eq!(
-        run.error.as_ref().map(|e| e.kind.as_str()),
-        Some("ParamValidationError"),
+    assert!(
+        run.error
+            .as_ref()
+            .is_some_and(|e| e.message.contains("names no file")),
         "{run:#?}"
     );
+    assert!(run.calls.is_empty(), "{run:#?}");
 }

@@ -105,15 +105,11 @@ fn take_the_file_where_it_is(catalog: &Catalog, plan: &mut Plan, index: usize) {
     let Some((other, other_action)) = need.alternatives.iter().find_map(|id| {
         let t = catalog.tool(id)?;
         // the need's action, or one of the same role named differently (Document AI's process)
-        // that does the same work: it shares a word with the replaced action (OpenAI's audio
-        // transcription takes a file but reads no scan)
         let takes_file = |a: &&Action| a.unusable.is_none() && crate::refs::sends_file(a);
         let a = t.action(&need.action).filter(takes_file).or_else(|| {
-            t.actions.iter().find(|a| {
-                a.role == action.role
-                    && takes_file(a)
-                    && a.words.iter().any(|w| action.words.contains(w))
-            })
+            t.actions
+                .iter()
+                .find(|a| a.role == action.role && takes_file(a))
         })?;
         Some((t, a))
     }) else {
@@ -699,36 +695,6 @@ mod tests {
         fill(&catalog, &mut p);
         assert_eq!(p.steps[0].tool, before.steps[0].tool);
         assert_eq!(p.assumptions, before.assumptions);
-    }
-
-    #[test]
-    fn an_s3_only_tool_gives_way_only_to_an_action_doing_the_same_work() {
-        let catalog = Catalog::builtin().unwrap();
-        // a Drive or OneDrive file refers to its bytes; Textract reads only S3, and no
-        // alternative reads a scan from bytes (OpenAI's file-taking action transcribes audio)
-        for (tool, event) in [("google_drive", "new_file"), ("onedrive", "new_file")] {
-            let mut p = plan(Delivery::Poll, &[("amazon_textract", "textract")]);
-            p.trigger.tool = Some(tool.into());
-            p.trigger.event = Some(event.into());
-            p.assumptions.push(
-                "No document text extraction (OCR) tool was named; using Amazon Textract (alternatives: Google Document AI, OpenAI).".into(),
-            );
-            fill(&catalog, &mut p);
-            assert_eq!(
-                p.steps[0].tool, "amazon_textract",
-                "{tool}: {:?}",
-                p.assumptions
-            );
-            // speech to text on the same file still gives way (OpenAI transcribes)
-            let mut p = transcribe_after(tool, event, Delivery::Poll, false);
-            fill(&catalog, &mut p);
-            assert_eq!(
-                (p.steps[0].tool.as_str(), p.steps[0].action.as_str()),
-                ("openai", "transcribe"),
-                "{tool}: {:?}",
-                p.assumptions
-            );
-        }
     }
 
     #[test]
