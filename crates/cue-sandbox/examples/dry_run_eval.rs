@@ -72,7 +72,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// Why a run does not count: not ok (the error), or a planned step that made no call.
 fn verdict(g: &Generated, run: &DryRun) -> Option<String> {
     if let Some(e) = &run.error {
-        let message: String = e.message.chars().take(90).collect();
+        // one line per failure (botocore's messages span lines)
+        let message: String = e
+            .message
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(90)
+            .collect();
         return Some(format!("{}: {message}", e.kind));
     }
     let called = run.steps_called();

@@ -440,6 +440,35 @@ class ClientError(Exception):
             error_response.get("Error", {}).get("Code", "Unknown"), operation_name))
 
 
+class BotoCoreError(Exception):
+    """botocore.exceptions.BotoCoreError, the base of the errors botocore raises itself."""
+
+
+class ParamValidationError(BotoCoreError):
+    """botocore.exceptions.ParamValidationError, raised before a request is sent."""
+
+    def __init__(self, names):
+        super().__init__("Parameter validation failed:\n" + "\n".join(
+            "Invalid type for parameter %s, value: None, type: <class 'NoneType'>" % name
+            for name in names))
+
+
+def none_parameters(value, name=""):
+    """The parameters given as `None`, named as botocore names them (`Document.S3Object.Bucket`,
+    `Items[0]`). botocore's validator (botocore/validate.py, `ParamValidator`: every type check
+    but a document's refuses `None`) stops such a call before it is sent, so the step that
+    sends a record's missing field fails there, as deployed code would, instead of a later step
+    failing on its answer. Values inside a document type may be `None`; no generated call sends
+    a record's field into one."""
+    if value is None:
+        return [name or "input"]
+    if isinstance(value, dict):
+        return [n for k, v in value.items() for n in none_parameters(v, "%s.%s" % (name, k) if name else str(k))]
+    if isinstance(value, (list, tuple)):
+        return [n for i, v in enumerate(value) for n in none_parameters(v, "%s[%d]" % (name, i))]
+    return []
+
+
 class StreamingBody:
     def __init__(self, data):
         self._stream = io.BytesIO(data if isinstance(data, bytes) else str(data).encode("utf-8"))
@@ -468,6 +497,10 @@ def install_boto3(simulator):
                                         "that run follows")
                     simulator.state.deferred.append(kwargs.get("Payload"))
                     return {"StatusCode": 202, "ResponseMetadata": {"HTTPStatusCode": 202}}
+                refused = none_parameters(kwargs)
+                if refused:
+                    # botocore validates the parameters before it sends anything
+                    raise ParamValidationError(refused)
                 status, body = simulator.client("boto3", self._service, call, plain(kwargs))
                 if status >= 400:
                     raise ClientError({"Error": {"Code": "NotSimulated", "Message": "no simulated answer"},
@@ -486,7 +519,8 @@ def install_boto3(simulator):
     botocore = types.ModuleType("botocore")
     exceptions = types.ModuleType("botocore.exceptions")
     exceptions.ClientError = ClientError
-    exceptions.BotoCoreError = Exception
+    exceptions.BotoCoreError = BotoCoreError
+    exceptions.ParamValidationError = ParamValidationError
     botocore.exceptions = exceptions
     sys.modules.update({"boto3": boto3, "botocore": botocore, "botocore.exceptions": exceptions})
 

@@ -695,6 +695,20 @@ async fn a_file_a_record_refers_to_is_fetched_before_it_is_sent() {
             "onedrive",
             ("dropbox", "DROPBOX_REFRESH_TOKEN"),
         ),
+        // by id: a Box entry's content (Box answers 302 to its download host)
+        (
+            "when a new file shows up in our box folder copy it to our sharepoint site",
+            "api.box.com/2.0/files/12345/content",
+            "sharepoint",
+            ("box", "BOX_CLIENT_SECRET"),
+        ),
+        // by id: a OneDrive item's content, in the listed user's drive
+        (
+            "when a file is added to our onedrive folder upload a copy to google drive",
+            "/drive/items/1001/content",
+            "google_drive",
+            ("onedrive", "MICROSOFT_CLIENT_SECRET"),
+        ),
         // the completed document's PDF
         (
             "when a pandadoc document is completed save the signed pdf to google drive",
@@ -950,4 +964,124 @@ async fn a_leads_answers_are_read_by_their_names() {
         serde_json::json!([true, false, false, false]),
         "{out:#?}"
     );
+}
+
+/// Records listed as an object keyed by id (BambooHR's changed employees) are prepared one by
+/// one: the fields a later step sends go on each employee, and the list's object stays a map
+/// of records (a field added to it was read as one more employee, without an id, whose detail
+/// call had no URL).
+#[tokio::test]
+async fn records_keyed_by_id_reach_the_next_step_one_by_one() {
+    let (g, run) =
+        generate_and_run("when a new employee is added in bamboohr create their okta account")
+            .await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    assert_every_planned_step_called(&g, &run, "bamboohr");
+    let details: Vec<&str> = run
+        .calls
+        .iter()
+        .filter(|c| c.action.as_deref() == Some("list_changed_employees.detail"))
+        .map(|c| c.url.as_str())
+        .collect();
+    assert_eq!(details.len(), 4, "{details:#?}");
+    assert!(
+        details.iter().all(|u| [
+            "/employees/3/",
+            "/employees/4/",
+            "/employees/5/",
+            "/employees/10/"
+        ]
+        .iter()
+        .any(|id| u.contains(id))),
+        "{details:#?}"
+    );
+}
+
+/// boto3 refuses a parameter given as `None` before it sends anything, as botocore's
+/// validator does, so a step that sends a record's missing field fails at that step, with no
+/// call made, as deployed code would (Textract and Rekognition were sent `Bucket=None` for
+/// files outside S3, and the run failed a step later or not at all).
+#[tokio::test]
+async fn boto3_refuses_a_parameter_given_as_none() {
+    // named as botocore names them, through structures and lists; other values pass
+    let code = "import boto3\nfrom botocore.exceptions import BotoCoreError, ClientError, ParamValidationError\n\ndef lambda_handler(event, context):\n    client = boto3.client('dynamodb')\n    out = []\n    for kwargs in ({'TableName': 't', 'Item': {'a': {'S': None}}}, {'TableName': None, 'Keys': [{'k': None}]}, {'TableName': 't', 'Item': {'a': {'BOOL': False}, 'b': {'S': ''}}}):\n        try:\n            client.put_item(**kwargs)\n            out.append('answered')\n        except ClientError:\n            out.append('sent')\n        except ParamValidationError as e:\n            out.append([isinstance(e, BotoCoreError), str(e)])\n    return out\n";
+    let out = sandbox().await.run(job(code)).await.unwrap();
+    let none = "value: None, type: <class 'NoneType'>";
+    assert_eq!(
+        out.result,
+        json!([
+            [
+                true,
+                format!(
+                    "Parameter validation failed:\nInvalid type for parameter Item.a.S, {none}"
+                )
+            ],
+            [
+                true,
+                format!(
+                    "Parameter validation failed:\nInvalid type for parameter TableName, {none}\nInvalid type for parameter Keys[0].k, {none}"
+                )
+            ],
+            "sent"
+        ]),
+        "{out:#?}"
+    );
+    // only the call that was sent is recorded (no route answers it here)
+    assert_eq!(out.calls.len(), 1, "{out:#?}");
+}
+
+/// A scan outside S3 (a OneDrive file) is read from its bytes: Textract and Rekognition take
+/// `Bytes` as well as `S3Object`, so the step sends the file the record refers to, and an S3
+/// upload is still sent by its location. A scan is never handed to OpenAI's audio
+/// transcription because that action takes a file, and a run record, which has no file, is
+/// not made into one (a CSV export is an upload's, not a reader's).
+#[tokio::test]
+async fn a_scan_outside_s3_is_read_from_its_bytes() {
+    let document = |run: &cue_workflows::dryrun::DryRun| {
+        run.calls
+            .iter()
+            .find(|c| c.url == "textract.analyze_expense")
+            .map(|c| c.request["Document"].clone())
+            .unwrap_or_else(|| panic!("{run:#?}"))
+    };
+    let (g, run) = generate_and_run(
+        "when a file is added to our onedrive scans folder, ocr it and post the text to #ops on slack",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    assert_every_planned_step_called(&g, &run, "onedrive ocr");
+    assert!(
+        !g.plan.steps.iter().any(|s| s.action == "transcribe"),
+        "{:#?}",
+        g.plan.steps
+    );
+    let sent = document(&run);
+    assert!(
+        sent["Bytes"].as_str().is_some_and(|b| b.contains("sample")),
+        "{sent}"
+    );
+    assert!(sent.get("S3Object").is_none(), "{sent}");
+
+    let (g, run) = generate_and_run(
+        "when a receipt is uploaded to the receipts s3 bucket extract it with amazon textract and post it to #finance on slack",
+    )
+    .await;
+    assert!(run.ok, "{run:#?}");
+    assert_every_planned_step_called(&g, &run, "textract on an S3 upload");
+    let sent = document(&run);
+    assert!(sent["S3Object"]["Bucket"].is_string(), "{sent}");
+    assert!(sent.get("Bytes").is_none(), "{sent}");
+
+    let (_, run) = generate_and_run(
+        "every day at 9 ocr the receipts with amazon textract and post them to #finance on slack",
+    )
+    .await;
+    assert!(!run.ok, "{run:#?}");
+    assert!(
+        run.error
+            .as_ref()
+            .is_some_and(|e| e.message.contains("names no file")),
+        "{run:#?}"
+    );
+    assert!(run.calls.is_empty(), "{run:#?}");
 }

@@ -34,6 +34,8 @@ pub async fn runner() -> Result<(Arc<Engine>, DryRunner), Box<dyn std::error::Er
 /// The failures by cause, each with the ids or keys that failed that way.
 pub fn print_failures(failures: &std::collections::BTreeMap<String, Vec<String>>) {
     for (why, keys) in failures {
+        // one line per failure (botocore's messages span lines)
+        let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
         println!("  {:>3} {why}: {}", keys.len(), keys.join(" "));
     }
 }

@@ -22,12 +22,11 @@ const RESERVED: &[&str] = &[
     "now",
     "until",
     "file_base64",
+    "file_type",
+    "file_document",
     "uuid",
     "ddb_item",
-    // placeholders a branch in flight adds (the workflow's name, a file's media type):
-    // reserved ahead, so that neither becomes a parameter's name meanwhile
     "workflow",
-    "file_type",
 ];
 
 /// Placeholders a parameter of the same name overrides on purpose: `{file}` is the record's

@@ -199,7 +199,7 @@ pub(crate) fn reads_record_fields(a: &Action) -> bool {
 pub(crate) fn sends_file(a: &Action) -> bool {
     action_refs(a)
         .iter()
-        .any(|r| r == "file" || r == "file_base64")
+        .any(|r| r == "file" || r == "file_base64" || r == "file_document")
 }
 
 fn action_refs(a: &Action) -> Vec<String> {

@@ -12,12 +12,14 @@ use crate::catalog::{Action, Catalog, CellValue, Cells, ColumnNames, Field, Role
 use crate::model::{Condition, Plan};
 use simulator::Simulator;
 
-/// One answer holding records: the route (tool, action), where the records are, how their
-/// cells are named, and the documented fields whose files they may refer to.
+/// One answer holding records: the route (tool, action), where the records are, whether they
+/// are an object's values keyed by id (BambooHR's changed employees), how their cells are
+/// named, and the documented fields whose files they may refer to.
 struct Answered<'c> {
     tool: &'c str,
     action: String,
     path: String,
+    keyed: bool,
     cells: Option<&'c Cells>,
     fields: &'c [Field],
 }
@@ -47,15 +49,21 @@ pub(super) fn prepare(sim: &mut Simulator, catalog: &Catalog, plan: &Plan) {
             let Some(route) = sim.route_mut(a.tool, &a.action) else {
                 continue;
             };
-            visit(&mut route.answer.body, &a.path, a.cells, &mut |record| {
-                for name in &sent {
-                    events::add_read_field(record, name, a.fields);
-                }
-                events::refer_to_files(record, a.fields);
-                for c in &conditions {
-                    events::satisfy(record, c);
-                }
-            });
+            visit(
+                &mut route.answer.body,
+                &a.path,
+                a.keyed,
+                a.cells,
+                &mut |record| {
+                    for name in &sent {
+                        events::add_read_field(record, name, a.fields);
+                    }
+                    events::refer_to_files(record, a.fields);
+                    for c in &conditions {
+                        events::satisfy(record, c);
+                    }
+                },
+            );
         }
     }
 }
@@ -79,6 +87,7 @@ fn step_answers<'c>(tool: &'c str, action: &'c Action) -> Vec<Answered<'c>> {
         tool,
         action: action.id.clone(),
         path: action.records.clone().unwrap_or_default(),
+        keyed: action.records_keyed,
         cells: action.cells.as_ref(),
         fields: &action.fields,
     }];
@@ -87,6 +96,7 @@ fn step_answers<'c>(tool: &'c str, action: &'c Action) -> Vec<Answered<'c>> {
             tool,
             action: format!("{}.detail", action.id),
             path: detail.record.clone().unwrap_or_default(),
+            keyed: false,
             cells: None,
             fields: &action.fields,
         });
@@ -113,6 +123,7 @@ fn trigger_answers<'c>(catalog: &'c Catalog, plan: &'c Plan) -> Vec<Answered<'c>
             tool: &tool.id,
             action: format!("{}.detail", event.id),
             path: detail.record.clone().unwrap_or_default(),
+            keyed: false,
             cells: None,
             fields: &event.fields,
         });
@@ -123,12 +134,20 @@ fn trigger_answers<'c>(catalog: &'c Catalog, plan: &'c Plan) -> Vec<Answered<'c>
     out
 }
 
-/// Calls `f` on each record of an answer at `path`; rows of cells are seen as records keyed
-/// by column name, and what `f` changes is written back into the cells (a new field is a new
-/// column).
-fn visit(body: &mut Value, path: &str, cells: Option<&Cells>, f: &mut dyn FnMut(&mut Value)) {
+/// Calls `f` on each record of an answer at `path` (each value of the object there when the
+/// records are `keyed` by id, as the generated code's `_keyed` reads them: the object itself
+/// is no record, and a field added to it would be read as one more record without an id);
+/// rows of cells are seen as records keyed by column name, and what `f` changes is written
+/// back into the cells (a new field is a new column).
+fn visit(
+    body: &mut Value,
+    path: &str,
+    keyed: bool,
+    cells: Option<&Cells>,
+    f: &mut dyn FnMut(&mut Value),
+) {
     let Some(cells) = cells else {
-        for record in simulator::records_mut(body, path) {
+        for record in simulator::records_mut(body, path, keyed) {
             f(record);
         }
         return;
@@ -437,6 +456,44 @@ mod tests {
     }
 
     #[test]
+    fn records_keyed_by_id_are_prepared_one_by_one() {
+        // BambooHR lists changed employees as an object keyed by id; a later step sends
+        // fields the list documents (the detail call's), which go on each listed record, never
+        // on the object (whose values the code reads as records: one without an id failed)
+        let p = plan(
+            Some(("bamboohr", "employee_added")),
+            &[
+                ("bamboohr", "list_changed_employees", None),
+                ("okta", "create_user", None),
+            ],
+        );
+        let body = answer(&p, "bamboohr", "list_changed_employees");
+        let employees = body["employees"].as_object().unwrap();
+        assert!(!employees.is_empty(), "{body}");
+        for (id, record) in employees {
+            assert!(record.is_object(), "{id}: {body}");
+            assert_eq!(record["id"].as_str(), Some(id.as_str()), "{body}");
+        }
+        // a list of records is still a list, and a single record still one
+        let mut list = json!({"items": [{"id": 1}, {"id": 2}]});
+        let mut seen = 0;
+        visit(&mut list, "items", false, None, &mut |_| seen += 1);
+        assert_eq!(seen, 2);
+        let mut one = json!({"id": 1, "name": "a"});
+        let mut seen = 0;
+        visit(&mut one, "", false, None, &mut |_| seen += 1);
+        assert_eq!(seen, 1);
+        let mut keyed = json!({"employees": {"3": {"id": "3"}, "4": {"id": "4"}}});
+        visit(&mut keyed, "employees", true, None, &mut |r| {
+            r["seen"] = json!(true)
+        });
+        assert_eq!(
+            keyed,
+            json!({"employees": {"3": {"id": "3", "seen": true}, "4": {"id": "4", "seen": true}}})
+        );
+    }
+
+    #[test]
     fn cells_named_by_a_schema_are_written_the_way_the_vendor_writes_them() {
         let cells = |value: Value| -> Cells {
             serde_json::from_value(json!({
@@ -459,7 +516,7 @@ mod tests {
                 "schema": {"fields": [{"name": "name"}]},
                 "rows": [{"f": [name_cell]}],
             });
-            visit(&mut body, "rows", Some(&cells), &mut |r| {
+            visit(&mut body, "rows", false, Some(&cells), &mut |r| {
                 // the record is read through the cells: the existing column is there
                 assert_eq!(r["name"], "x", "{r}");
                 r["plan"] = json!("pro");

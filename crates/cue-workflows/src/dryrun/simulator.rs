@@ -758,8 +758,9 @@ fn set_keys(target: &mut Value, keys: &[&str], value: Value) {
     }
 }
 
-/// The records in an answer at a dotted path (`""`: the answer itself), to adjust them.
-pub(crate) fn records_mut<'a>(body: &'a mut Value, path: &str) -> Vec<&'a mut Value> {
+/// The records in an answer at a dotted path (`""`: the answer itself), to adjust them; an
+/// object there holds one record, or one per value when the records are `keyed` by id.
+pub(crate) fn records_mut<'a>(body: &'a mut Value, path: &str, keyed: bool) -> Vec<&'a mut Value> {
     let mut value = body;
     for key in path.split('.').filter(|k| !k.is_empty()) {
         let next = match value {
@@ -772,9 +773,10 @@ pub(crate) fn records_mut<'a>(body: &'a mut Value, path: &str) -> Vec<&'a mut Va
             None => return Vec::new(),
         }
     }
-    match value {
-        Value::Array(items) => items.iter_mut().filter(|v| v.is_object()).collect(),
-        v @ Value::Object(_) => vec![v],
+    match (value, keyed) {
+        (Value::Array(items), _) => items.iter_mut().filter(|v| v.is_object()).collect(),
+        (Value::Object(map), true) => map.values_mut().filter(|v| v.is_object()).collect(),
+        (v @ Value::Object(_), false) => vec![v],
         _ => Vec::new(),
     }
 }

@@ -205,6 +205,14 @@ impl<'a> Ctx<'a> {
                 self.helpers.insert("file");
                 format!("_file_type({v})")
             }
+            // a document AWS reads from S3 or from the request (Textract's `Document`,
+            // Rekognition's `Image`): the record's S3 location, else its file's bytes
+            "file_document" => {
+                self.imports.insert("boto3");
+                self.helpers.insert("file");
+                self.helpers.insert("file_document");
+                format!("_file_document({v})")
+            }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");

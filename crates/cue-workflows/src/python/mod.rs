@@ -390,6 +390,9 @@ struct Helpers {
     money: bool,
     /// `_firestore_records`: Firestore typed Values as plain values (`python/answers.py.j2`).
     firestore_values: bool,
+    /// `_file_document`: a file for Textract or Rekognition, in S3 or as bytes
+    /// (`python/file.py.j2`).
+    file_document: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -417,6 +420,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             documents: h.contains("documents"),
             money: h.contains("money"),
             firestore_values: h.contains("firestore_values"),
+            file_document: h.contains("file_document"),
         }
     }
 }
@@ -1043,7 +1047,9 @@ impl Gen<'_> {
                 .unwrap_or_default(),
             sync: answers::sync_view(action),
             fetches_file: ctx_file,
-            exports: ctx_file,
+            // only an upload exports records as a CSV file; a step that reads a file (OCR, image
+            // labels, a transcription) has nothing to read in a table of them
+            exports: ctx_file && action.role == Role::Write,
         })
     }
 
