@@ -116,14 +116,15 @@ assert module._file_type({"name": "x", "content_type": "image/tiff; q=1", "conte
     );
 }
 
-/// R11-2's other side: Document AI now takes a file's bytes, so it is the OCR tool for a file
-/// that is not in S3 (Textract reads only S3), with its own processor setting.
+/// R11-2's other side: Document AI takes a file's bytes, so it reads a file that is not in S3
+/// (here Google Drive's), with its own processor setting. (Unnamed OCR of such a file goes to
+/// Textract, which takes the bytes too since dryrun8's `{file_document}`.)
 #[test]
 fn a_file_outside_s3_is_read_by_document_ai_with_its_processor() {
     let engine = Engine::new().unwrap();
     let g = generated(
         &engine,
-        "When a new file is added to Google Drive, run OCR on it and post the text to Slack",
+        "When a new file is added to Google Drive, read it with Google Document AI and post the text to Slack",
     );
     let i = g
         .plan
