@@ -18,8 +18,13 @@
 //! directly above a definition goes with it when a blank line follows the definition;
 //! above a group of lines (`# Clients ...`) it keeps the first line of the group. Everything
 //! kept is written byte for byte, in its order.
+//!
+//! The reading runs on every generate, so it is kept cheap (issue 16, ninth session): one pass
+//! over the module that steps over most bytes with one table lookup each, skips strings and
+//! comments with `memchr`, and records only the names a definition can have (those that begin
+//! with `_`, and the first parts of the module's `import a.b` lines).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The module with only the definitions its other statements reach.
 pub(crate) fn reached(text: &str) -> String {
@@ -59,13 +64,50 @@ struct Module<'a> {
     refs: Vec<Ref<'a>>,
 }
 
-/// A byte that may continue a name (non-ASCII bytes are parts of Unicode names).
+/// What a byte is to the reader of code: most bytes are `PLAIN` (spaces, operators,
+/// dots) or `NAME` and are stepped over; the others change what is read.
+const PLAIN: u8 = 0;
+const NAME: u8 = 1;
+const NEWLINE: u8 = 2;
+const COMMENT: u8 = 3;
+const QUOTE: u8 = 4;
+const OPEN: u8 = 5;
+const CLOSE: u8 = 6;
+const BACKSLASH: u8 = 7;
+const EQUALS: u8 = 8;
+
+/// Each byte's class (non-ASCII bytes are parts of Unicode names).
+static CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 {
+            NAME
+        } else {
+            match b {
+                b'\n' => NEWLINE,
+                b'#' => COMMENT,
+                b'\'' | b'"' => QUOTE,
+                b'(' | b'[' | b'{' => OPEN,
+                b')' | b']' | b'}' => CLOSE,
+                b'\\' => BACKSLASH,
+                b'=' => EQUALS,
+                _ => PLAIN,
+            }
+        };
+        c += 1;
+    }
+    t
+};
+
+/// A byte that may continue a name.
 fn name_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    CLASS[c as usize] == NAME
 }
 
 fn name_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+    name_byte(c) && !c.is_ascii_digit()
 }
 
 /// Whether `word` followed by a quote is a string's prefix (`rb"..."`), and an f-string's.
@@ -84,7 +126,8 @@ fn string_prefix(word: &[u8]) -> Option<bool> {
     Some(f)
 }
 
-/// The name a unit's first line defines, if the unit is a definition that may be dropped.
+/// The name a unit defines, if the unit is a definition that may be dropped; `line` runs from
+/// the unit's first line to the end of the module.
 fn definition(line: &str, assignments: u32) -> Option<&str> {
     let word = |s: &str| -> usize { s.bytes().take_while(|&c| name_byte(c)).count() };
     let private = |name: &str| name.starts_with('_') && !name.starts_with("__");
@@ -95,6 +138,7 @@ fn definition(line: &str, assignments: u32) -> Option<&str> {
         }
     }
     if let Some(rest) = line.strip_prefix("import ") {
+        let rest = &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())];
         let path = rest.trim_end();
         let plain = !path.is_empty()
             && path
@@ -108,181 +152,199 @@ fn definition(line: &str, assignments: u32) -> Option<&str> {
     (private(name) && assigns && assignments == 1).then_some(name)
 }
 
-/// Reads code from a position: names, brackets, strings, comments.
+/// The first parts of the module's `import a.b` lines (`a`): with the names that begin with
+/// `_`, the only names a definition can have, so the only names worth recording. `maybe` is a
+/// filter on a name's first byte and length that lets few other names through.
+struct Imports<'a> {
+    names: Vec<&'a [u8]>,
+    firsts: u128,
+    lengths: u64,
+}
+
+impl<'a> Imports<'a> {
+    fn read(text: &'a str) -> Self {
+        let b = text.as_bytes();
+        let mut imports = Imports {
+            names: Vec::new(),
+            firsts: 0,
+            lengths: 0,
+        };
+        let starts = b
+            .starts_with(b"import ")
+            .then_some(0)
+            .into_iter()
+            .chain(memchr::memmem::find_iter(b, b"\nimport ").map(|k| k + 1));
+        for start in starts {
+            let rest = &b[start + "import ".len()..];
+            let len = rest.iter().take_while(|&&c| name_byte(c)).count();
+            let name = &rest[..len];
+            if let Some(&first) = name.first()
+                && first.is_ascii()
+                && first != b'_'
+            {
+                imports.firsts |= 1 << first;
+                imports.lengths |= 1 << len.min(63);
+                imports.names.push(name);
+            }
+        }
+        imports
+    }
+
+    /// Whether `name` (not beginning with `_`) is an import's first part.
+    fn has(&self, name: &[u8]) -> bool {
+        let first = name[0];
+        first.is_ascii()
+            && self.firsts >> first & 1 == 1
+            && self.lengths >> name.len().min(63) & 1 == 1
+            && self.names.contains(&name)
+    }
+}
+
+/// Reads code from a position: the names worth recording, brackets, strings, comments.
 struct Lexer<'a> {
     text: &'a str,
     bytes: &'a [u8],
+    imports: Imports<'a>,
     refs: Vec<Ref<'a>>,
-    /// Where the last name or dot ended, and whether it was a dot.
-    last: (usize, bool),
-    /// The chain being read: its start, and its index in `refs`.
-    chain: Option<(usize, usize)>,
     /// Top-level `=` signs of the current logical line.
     assignments: u32,
 }
 
 impl<'a> Lexer<'a> {
-    /// Code from `i` to the end of its logical line (a newline outside brackets), or, with
+    /// Code from `i` to the end of its logical line (after a newline outside brackets), or, with
     /// `brace`, to the `}` that closes an f-string's replacement field. Returns the position
-    /// after it.
+    /// after it (at most the module's length).
     fn code(&mut self, mut i: usize, brace: bool) -> usize {
         let b = self.bytes;
         let mut depth = 0usize;
-        while i < b.len() {
-            let c = b[i];
-            match c {
-                b'\n' => {
+        loop {
+            // the bytes that change nothing, one load and one table lookup each
+            let class = loop {
+                match b.get(i) {
+                    None => return b.len(),
+                    Some(&c) => match CLASS[c as usize] {
+                        PLAIN => i += 1,
+                        class => break class,
+                    },
+                }
+            };
+            match class {
+                NAME => {
+                    let start = i;
+                    i += 1;
+                    while i < b.len() && CLASS[b[i] as usize] == NAME {
+                        i += 1;
+                    }
+                    if i < b.len()
+                        && CLASS[b[i] as usize] == QUOTE
+                        && let Some(f) = string_prefix(&b[start..i])
+                    {
+                        i = self.string(i, f);
+                    } else if b[start] == b'_' || self.imports.has(&b[start..i]) {
+                        i = self.name(start, i);
+                    }
+                }
+                NEWLINE => {
                     i += 1;
                     if depth == 0 && !brace {
                         return i;
                     }
                 }
-                b'#' => {
-                    while i < b.len() && b[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                b'\\' => i += 2,
-                b'\'' | b'"' => {
-                    self.end_chain();
-                    i = self.string(i, false);
-                }
-                b'.' if !(i + 1 < b.len() && b[i + 1].is_ascii_digit()) => {
-                    self.last = (i + 1, true);
-                    i += 1;
-                }
-                b'(' | b'[' | b'{' => {
+                COMMENT => i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k),
+                QUOTE => i = self.string(i, false),
+                OPEN => {
                     depth += 1;
-                    self.end_chain();
                     i += 1;
                 }
-                b')' | b']' | b'}' => {
+                CLOSE => {
                     if depth == 0 {
-                        if brace && c == b'}' {
+                        if brace && b[i] == b'}' {
                             return i + 1;
                         }
                     } else {
                         depth -= 1;
                     }
-                    self.end_chain();
                     i += 1;
                 }
-                b'=' => {
-                    let before = i.checked_sub(1).map(|j| b[j]);
-                    let compound = matches!(
-                        before,
-                        Some(
-                            b'=' | b'!'
-                                | b'<'
-                                | b'>'
-                                | b':'
-                                | b'+'
-                                | b'-'
-                                | b'*'
-                                | b'/'
-                                | b'%'
-                                | b'&'
-                                | b'|'
-                                | b'^'
-                                | b'@'
-                        )
-                    );
-                    if depth == 0 && !compound && b.get(i + 1) != Some(&b'=') {
+                BACKSLASH => i += 2,
+                _ => {
+                    // `=`: an assignment unless part of `==`, `<=`, `+=`, `:=`, ...
+                    let compound = i > 0 && b"=!<>:+-*/%&|^@".contains(&b[i - 1]);
+                    if depth == 0 && !brace && !compound && b.get(i + 1) != Some(&b'=') {
                         self.assignments += 1;
                     }
-                    self.end_chain();
-                    i += 1;
-                }
-                c if c.is_ascii_digit() => {
-                    while i < b.len() && (name_byte(b[i]) || b[i] == b'.') {
-                        i += 1;
-                    }
-                    self.end_chain();
-                }
-                c if name_start(c) => {
-                    let start = i;
-                    while i < b.len() && name_byte(b[i]) {
-                        i += 1;
-                    }
-                    if matches!(b.get(i), Some(b'\'' | b'"'))
-                        && let Some(f) = string_prefix(&b[start..i])
-                    {
-                        self.end_chain();
-                        i = self.string(i, f);
-                        continue;
-                    }
-                    self.name(start, i);
-                }
-                b' ' | b'\t' | b'\r' | b'\x0c' => i += 1,
-                _ => {
-                    self.end_chain();
                     i += 1;
                 }
             }
         }
-        i
     }
 
-    /// A name from `start` to `end`: an attribute of the chain before it, or a new chain.
-    fn name(&mut self, start: usize, end: usize) {
-        let (last_end, dot) = self.last;
-        self.last = (end, false);
-        if dot {
-            if let Some((chain_start, index)) = self.chain {
-                if last_end == start && self.refs[index].chain.len() + chain_start + 1 == start {
-                    self.refs[index].chain = &self.text[chain_start..end];
-                } else {
-                    self.refs[index].loose = true;
-                    self.chain = None;
-                }
-            }
-            return;
+    /// A name worth recording, from `start` to `end`, unless it is an attribute (after a dot);
+    /// with the attributes written after it (`a.b.c`). Returns where the chain ends.
+    fn name(&mut self, start: usize, mut end: usize) -> usize {
+        let b = self.bytes;
+        let before = b[..start]
+            .iter()
+            .rev()
+            .find(|&&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\x0c' | b'\n' | b'\\'));
+        if before == Some(&b'.') {
+            return end;
         }
-        self.chain = Some((start, self.refs.len()));
+        while b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(|&c| name_start(c)) {
+            end += 2;
+            while end < b.len() && name_byte(b[end]) {
+                end += 1;
+            }
+        }
+        // an attribute written apart (`a .b`) may name any import under the chain
+        let loose = b[end..]
+            .iter()
+            .find(|&&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\x0c' | b'\n' | b'\\'))
+            == Some(&b'.');
         self.refs.push(Ref {
             chain: &self.text[start..end],
-            loose: false,
+            loose,
         });
-    }
-
-    fn end_chain(&mut self) {
-        self.chain = None;
-        self.last = (usize::MAX, false);
+        end
     }
 
     /// A string literal from its opening quote; an f-string's replacement fields are code.
+    /// Returns the position after it (at most the module's length).
     fn string(&mut self, mut i: usize, f: bool) -> usize {
         let b = self.bytes;
         let quote = b[i];
         let triple = b.get(i + 1) == Some(&quote) && b.get(i + 2) == Some(&quote);
         i += if triple { 3 } else { 1 };
         while i < b.len() {
-            let c = b[i];
-            if c == b'\\' {
-                i += 2;
-            } else if c == quote {
-                if !triple {
-                    return i + 1;
+            let rest = &b[i..];
+            let found = match (f, triple) {
+                (false, false) => memchr::memchr3(quote, b'\\', b'\n', rest),
+                (false, true) => memchr::memchr2(quote, b'\\', rest),
+                (true, _) => memchr::memchr3(quote, b'\\', b'{', rest),
+            };
+            let Some(k) = found else {
+                return b.len();
+            };
+            if f && !triple
+                && let Some(newline) = memchr::memchr(b'\n', &rest[..k])
+            {
+                // an f-string left open ends with its line
+                return i + newline;
+            }
+            let j = i + k;
+            match b[j] {
+                b'\\' => i = j + 2,
+                b'\n' => return j,
+                b'{' if b.get(j + 1) == Some(&b'{') => i = j + 2,
+                b'{' => i = self.code(j + 1, true),
+                _ if !triple => return j + 1,
+                _ if b.get(j + 1) == Some(&quote) && b.get(j + 2) == Some(&quote) => {
+                    return j + 3;
                 }
-                if b.get(i + 1) == Some(&quote) && b.get(i + 2) == Some(&quote) {
-                    return i + 3;
-                }
-                i += 1;
-            } else if f && c == b'{' {
-                if b.get(i + 1) == Some(&b'{') {
-                    i += 2;
-                } else {
-                    let chain = self.chain.take();
-                    i = self.code(i + 1, true);
-                    self.chain = chain;
-                }
-            } else if c == b'\n' && !triple {
-                return i;
-            } else {
-                i += 1;
+                _ => i = j + 1,
             }
         }
-        i
+        b.len()
     }
 }
 
@@ -292,9 +354,8 @@ impl<'a> Module<'a> {
         let mut lexer = Lexer {
             text,
             bytes: b,
+            imports: Imports::read(text),
             refs: Vec::new(),
-            last: (usize::MAX, false),
-            chain: None,
             assignments: 0,
         };
         let mut units: Vec<Unit<'a>> = Vec::new();
@@ -304,26 +365,25 @@ impl<'a> Module<'a> {
         let mut decorator = false;
         let mut i = 0usize;
         while i < b.len() {
-            let line_end = b[i..]
+            let indent = b[i..]
                 .iter()
-                .position(|&c| c == b'\n')
-                .map_or(b.len(), |p| i + p + 1);
-            let first = b[i..line_end]
-                .iter()
-                .position(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\x0c' | b'\n'));
-            match first {
-                None => {
-                    i = line_end;
+                .position(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\x0c'))
+                .map_or(b.len(), |k| i + k);
+            match b.get(indent) {
+                // a blank line
+                None => break,
+                Some(b'\n') => {
+                    i = indent + 1;
                     continue;
                 }
-                Some(0) if b[i] == b'#' => {
+                Some(b'#') if indent == i => {
                     commented = true;
-                    i = line_end;
+                    i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k + 1);
                     continue;
                 }
-                Some(0) => {
+                Some(&c) if indent == i => {
                     // a decorator's line and the definition under it are one unit
-                    let decorated = std::mem::replace(&mut decorator, b[i] == b'@');
+                    let decorated = std::mem::replace(&mut decorator, c == b'@');
                     if !decorated {
                         if let Some(last) = units.last_mut() {
                             last.end = content_end;
@@ -342,7 +402,6 @@ impl<'a> Module<'a> {
                 Some(_) => {}
             }
             commented = false;
-            lexer.end_chain();
             lexer.assignments = 0;
             let first_line = i;
             i = lexer.code(i, false);
@@ -350,8 +409,7 @@ impl<'a> Module<'a> {
             if let Some(unit) = units.last_mut() {
                 unit.refs.end = lexer.refs.len();
                 if unit.code == first_line && b[first_line] != b'@' {
-                    let line = &text[first_line..line_end];
-                    unit.defines = definition(line, lexer.assignments);
+                    unit.defines = definition(&text[first_line..], lexer.assignments);
                 }
             }
         }
@@ -392,7 +450,7 @@ impl<'a> Module<'a> {
 
     /// Which units stay: every one that is not a definition, and the definitions they use.
     fn closure(&self) -> Vec<bool> {
-        let mut defined: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut defined: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (k, unit) in self.units.iter().enumerate() {
             if let Some(name) = unit.defines {
                 defined.entry(name).or_default().push(k);

@@ -201,3 +201,61 @@ fn the_reader_finds_dead_helpers_where_there_are() {
         assert_eq!(dead_helpers(&reached(&text)).unwrap(), "");
     }
 }
+
+#[test]
+fn only_an_import_s_own_name_keeps_it() {
+    // `ok` and `od` share `os`'s first byte and length (the reader's filter), `x.os` is an
+    // attribute, `oss` a longer name: none of them is a use of `os`
+    let text = "\"\"\"Doc.\"\"\"\n\nimport os\nimport json\n\n\n\
+                def lambda_handler(event, context):\n    ok = od = event.os\n    oss = json\n    return ok, od, oss\n";
+    let out = reached(text);
+    assert!(!out.contains("import os\n"), "{out}");
+    assert!(out.contains("import json\n"));
+    let used = text.replace("event.os", "os.environ");
+    assert!(reached(&used).contains("import os\n"));
+}
+
+#[test]
+fn a_private_name_keeps_its_definition_wherever_it_is_used_in_code() {
+    let text = format!(
+        "{HEAD}\n\ndef _a():\n    pass\n\n\ndef _b():\n    pass\n\n\ndef _c():\n    pass\n\n\n\
+         def lambda_handler(event, context):\n    x = [_a]\n    y = {{'k': _b}}\n    return rb'_c', x, y, f'{{x}}'\n"
+    );
+    let out = reached(&text);
+    assert!(out.contains("def _a"));
+    assert!(out.contains("def _b"));
+    assert!(!out.contains("def _c"));
+}
+
+#[test]
+fn broken_text_is_read_to_its_end_without_panicking() {
+    // what the validator reports afterwards; the reader only must not fail or lose bytes
+    let cases = [
+        "x = 1 \\",
+        "x = 'open",
+        "x = '''open\n\n",
+        "x = f'{open",
+        "x = f\"{_a\ndef _a():\n    pass\n",
+        "x = (\n",
+        "x = )\n",
+        "_é = 1\nuse = _é\n",
+        "import \n",
+        "@\n",
+        "\\",
+        "#",
+        "   ",
+        "",
+    ];
+    for text in cases {
+        let out = reached(text);
+        assert!(out.len() <= text.len(), "{text:?}");
+        // what stays is the text's lines, in order
+        let mut rest = text;
+        for line in out.split_inclusive('\n') {
+            let at = rest
+                .find(line)
+                .unwrap_or_else(|| panic!("{text:?} -> {out:?}"));
+            rest = &rest[at + line.len()..];
+        }
+    }
+}
