@@ -153,12 +153,12 @@ fn definition(line: &str, assignments: u32) -> Option<&str> {
 }
 
 /// The first parts of the module's `import a.b` lines (`a`): with the names that begin with
-/// `_`, the only names a definition can have, so the only names worth recording. `maybe` is a
-/// filter on a name's first byte and length that lets few other names through.
+/// `_`, the only names a definition can have, so the only names worth recording. `lengths` is
+/// a filter that lets few other names through: bit `n` of `lengths[c & 31]` is set when an
+/// import's first part begins with the letter `c` and has `n` bytes.
 struct Imports<'a> {
     names: Vec<&'a [u8]>,
-    firsts: u128,
-    lengths: u64,
+    lengths: [u32; 32],
 }
 
 impl<'a> Imports<'a> {
@@ -166,8 +166,7 @@ impl<'a> Imports<'a> {
         let b = text.as_bytes();
         let mut imports = Imports {
             names: Vec::new(),
-            firsts: 0,
-            lengths: 0,
+            lengths: [0; 32],
         };
         let starts = b
             .starts_with(b"import ")
@@ -179,11 +178,11 @@ impl<'a> Imports<'a> {
             let len = rest.iter().take_while(|&&c| name_byte(c)).count();
             let name = &rest[..len];
             if let Some(&first) = name.first()
-                && first.is_ascii()
-                && first != b'_'
+                && first.is_ascii_alphabetic()
             {
-                imports.firsts |= 1 << first;
-                imports.lengths |= 1 << len.min(63);
+                if len < 32 {
+                    imports.lengths[usize::from(first & 31)] |= 1 << len;
+                }
                 imports.names.push(name);
             }
         }
@@ -192,11 +191,13 @@ impl<'a> Imports<'a> {
 
     /// Whether `name` (not beginning with `_`) is an import's first part.
     fn has(&self, name: &[u8]) -> bool {
-        let first = name[0];
-        first.is_ascii()
-            && self.firsts >> first & 1 == 1
-            && self.lengths >> name.len().min(63) & 1 == 1
-            && self.names.contains(&name)
+        let (first, len) = (name[0], name.len());
+        let maybe = if len < 32 {
+            self.lengths[usize::from(first & 31)] >> len & 1 == 1
+        } else {
+            !self.names.is_empty()
+        };
+        maybe && self.names.contains(&name)
     }
 }
 
@@ -219,22 +220,21 @@ impl<'a> Lexer<'a> {
         let mut depth = 0usize;
         loop {
             // the bytes that change nothing, one load and one table lookup each
-            let class = loop {
-                match b.get(i) {
-                    None => return b.len(),
-                    Some(&c) => match CLASS[c as usize] {
-                        PLAIN => i += 1,
-                        class => break class,
-                    },
-                }
+            let Some(k) = b
+                .get(i..)
+                .and_then(|rest| rest.iter().position(|&c| CLASS[usize::from(c)] != PLAIN))
+            else {
+                return b.len();
             };
-            match class {
+            i += k;
+            match CLASS[usize::from(b[i])] {
                 NAME => {
                     let start = i;
                     i += 1;
-                    while i < b.len() && CLASS[b[i] as usize] == NAME {
-                        i += 1;
-                    }
+                    i += b[i..]
+                        .iter()
+                        .position(|&c| CLASS[usize::from(c)] != NAME)
+                        .unwrap_or(b.len() - i);
                     if i < b.len()
                         && CLASS[b[i] as usize] == QUOTE
                         && let Some(f) = string_prefix(&b[start..i])
@@ -404,7 +404,7 @@ impl<'a> Module<'a> {
             commented = false;
             lexer.assignments = 0;
             let first_line = i;
-            i = lexer.code(i, false);
+            i = lexer.code(indent, false);
             content_end = i;
             if let Some(unit) = units.last_mut() {
                 unit.refs.end = lexer.refs.len();
