@@ -259,3 +259,30 @@ fn broken_text_is_read_to_its_end_without_panicking() {
         }
     }
 }
+
+#[test]
+fn an_import_is_used_only_by_its_whole_name_in_code() {
+    let module = |body: &str| {
+        format!(
+            "\"\"\"Doc.\"\"\"\n\nimport json\n\n\ndef lambda_handler(event, context):\n    {body}\n"
+        )
+    };
+    let unused = [
+        "return json_body, myjson, event.json",
+        "return f'json {event}'  # json",
+        "return '''\njson.dumps\n'''",
+        "return f'{{json}}'",
+    ];
+    for body in unused {
+        assert!(!reached(&module(body)).contains("import json"), "{body}");
+    }
+    let used = [
+        "return json",
+        "return f'{json.dumps(event)}'",
+        "return (event,\njson)",
+        "return [json .dumps]",
+    ];
+    for body in used {
+        assert!(reached(&module(body)).contains("import json"), "{body}");
+    }
+}
