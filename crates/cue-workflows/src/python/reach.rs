@@ -201,6 +201,21 @@ impl<'a> Imports<'a> {
     }
 }
 
+/// Whether the name at `start` is an attribute: a dot before it on its line, or on a line it
+/// continues with a backslash. A dot on an earlier line (the end of a comment, `a.` before a
+/// newline in brackets) does not count: taking an attribute for a use only keeps more.
+fn after_dot(b: &[u8], start: usize) -> bool {
+    let mut i = start;
+    while i > 0 {
+        match b[i - 1] {
+            b' ' | b'\t' | b'\r' | b'\x0c' => i -= 1,
+            b'\n' if i > 1 && b[i - 2] == b'\\' => i -= 2,
+            c => return c == b'.',
+        }
+    }
+    false
+}
+
 /// Reads code from a position: the names worth recording, brackets, strings, comments.
 struct Lexer<'a> {
     text: &'a str,
@@ -283,11 +298,7 @@ impl<'a> Lexer<'a> {
     /// with the attributes written after it (`a.b.c`). Returns where the chain ends.
     fn name(&mut self, start: usize, mut end: usize) -> usize {
         let b = self.bytes;
-        let before = b[..start]
-            .iter()
-            .rev()
-            .find(|&&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\x0c' | b'\n' | b'\\'));
-        if before == Some(&b'.') {
+        if after_dot(b, start) {
             return end;
         }
         while b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(|&c| name_start(c)) {

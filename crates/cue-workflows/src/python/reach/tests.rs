@@ -286,3 +286,16 @@ fn an_import_is_used_only_by_its_whole_name_in_code() {
         assert!(reached(&module(body)).contains("import json"), "{body}");
     }
 }
+
+#[test]
+fn a_dot_on_an_earlier_line_makes_no_attribute() {
+    // a comment ending with a dot above a call: the call still uses `_x`
+    let text = format!(
+        "{HEAD}\n\ndef _x():\n    pass\n\n\n\
+         def lambda_handler(event, context):\n    # Call it.\n    _x()\n    return None\n"
+    );
+    assert!(reached(&text).contains("def _x"));
+    // a dot before a backslash continuation still does
+    let attribute = text.replace("    _x()\n", "    event. \\\n_x\n");
+    assert!(!reached(&attribute).contains("def _x"));
+}
