@@ -952,11 +952,23 @@ async fn a_leads_answers_are_read_by_their_names() {
         "{out:#?}"
     );
 
-    // conditions read the answers the same way, by the whole name (any case), not a part of it
+    // conditions read the answers the same way, by the whole name (any case), not a part of it;
+    // a module carries `_matches` only when a condition calls it
+    let conditional = Engine::new()
+        .unwrap()
+        .generate(&GenerateRequest::text(
+            "When a Stripe payment succeeds and the amount is over 500, add a row to our 'Big Payments' Google Sheet and alert #finance in Slack.",
+        ))
+        .unwrap();
+    assert!(
+        conditional.code.contains("\ndef _matches("),
+        "{}",
+        conditional.code
+    );
     let lead = "{'field_data': [{'name': 'Budget', 'values': ['6000']}, {'name': 'email', 'values': ['a@example.com']}]}";
     let code = format!(
         "{}\n\ndef lambda_handler(event, context):\n    lead = {lead}\n    return [_matches(lead, 'budget', '>', '5000'), _matches(lead, 'budget', '<', '5000'), _matches(lead, 'mail', '==', 'a@example.com'), _matches({{'line_items': [{{'name': 'Mug', 'price': 3}}]}}, 'price', '>', '1')]\n",
-        g.code
+        conditional.code
     );
     let out = sandbox().await.run(job(&code)).await.unwrap();
     assert_eq!(

@@ -994,22 +994,32 @@ fn every_step_a_schedule_sends_text_with_gets_the_message() {
 
 #[test]
 fn a_field_path_with_a_wildcard_finds_the_first_element_that_has_it() {
-    let g = generate("when a stripe payment succeeds post it to #sales on slack");
+    // a module carries `_matches` only when a condition calls it, `_field` only when a step
+    // reads a record's field: one module of each
+    let (matches, field) = (generate(PROMPTS[1]), generate(PROMPTS[2]));
+    assert!(matches.code.contains("def _matches("), "{}", matches.code);
+    assert!(field.code.contains("def _field("), "{}", field.code);
     let script = r#"
 import importlib.util, sys
-spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
+def load(path):
+    spec = importlib.util.spec_from_file_location("generated", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+matches, field = load(sys.argv[1]), load(sys.argv[2])
 record = {"subscription": {"items": [{"id": 1}, {"amount": 450}]}}
-assert module._field(record, "subscription.items.*.amount") == 450
-assert module._matches(record, "subscription.items.*.amount", ">", "300")
-assert module._field(record, "subscription.items.*.price") is None
-assert module._field({"calculated": {"score": 4}}, "calculated.score") == 4
+assert field._field(record, "subscription.items.*.amount") == 450
+assert matches._matches(record, "subscription.items.*.amount", ">", "300")
+assert field._field(record, "subscription.items.*.price") is None
+assert field._field({"calculated": {"score": 4}}, "calculated.score") == 4
 "#;
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lambda_function.py");
-    std::fs::write(&path, &g.code).unwrap();
-    if let Some((ok, out)) = python(script, &[path.to_str().unwrap()]) {
+    let paths = [("matches.py", &matches), ("field.py", &field)].map(|(name, g)| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &g.code).unwrap();
+        path.to_str().unwrap().to_owned()
+    });
+    if let Some((ok, out)) = python(script, &[&paths[0], &paths[1]]) {
         assert!(ok, "{out}");
     }
 }
@@ -1123,7 +1133,9 @@ fn a_read_that_has_the_field_is_planned_before_the_condition() {
 
 #[test]
 fn a_condition_reads_its_field_exactly_never_a_key_that_contains_the_name() {
-    let g = generate("when a stripe payment succeeds post it to #sales on slack");
+    // a module carries `_matches` only when a condition calls it
+    let g = generate(PROMPTS[1]);
+    assert!(g.code.contains("def _matches("), "{}", g.code);
     let script = r#"
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location("generated", sys.argv[1])

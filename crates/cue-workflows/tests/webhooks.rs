@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use cue_workflows::catalog::{EventDelivery, Handshake, WebhookBody};
-use cue_workflows::{Delivery, Engine, Plan, PlannedTool, Trigger, TriggerKind};
+use cue_workflows::{Delivery, Engine, Plan, PlannedTool, Step, Trigger, TriggerKind};
 use serde_json::json;
 
 const SENDERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/webhook_senders.py");
@@ -252,8 +252,25 @@ print("ok")
 #[test]
 fn generated_http_keeps_credentials_on_their_host_and_out_of_logs() {
     let engine = Engine::new().unwrap();
-    let plan = webhook_plan(&engine, "webhook", "request");
+    // a step that calls an API, so that the module carries `_http` (a module carries only the
+    // helpers its statements reach)
+    let mut plan = webhook_plan(&engine, "webhook", "request");
+    plan.steps.push(Step {
+        id: "step_1".to_owned(),
+        tool: "slack".to_owned(),
+        action: "post_message".to_owned(),
+        description: "Post the request to Slack".to_owned(),
+        params: BTreeMap::from([("channel".to_owned(), "#dev".to_owned())]),
+        condition: None,
+        for_each: None,
+    });
+    plan.tools.push(PlannedTool {
+        id: "slack".to_owned(),
+        name: "Slack".to_owned(),
+        credentials: Vec::new(),
+    });
     let g = engine.generate_from_plan(plan).unwrap();
+    assert!(g.code.contains("\ndef _http("), "{}", g.code);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lambda_function.py");
     std::fs::write(&path, &g.code).unwrap();

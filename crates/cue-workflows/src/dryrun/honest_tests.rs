@@ -69,14 +69,16 @@ fn an_empty_value_does_not_count_as_the_field() {
 #[test]
 fn field_passes_over_empty_values_and_keeps_looking() {
     let engine = crate::Engine::new().unwrap();
+    // a module carries `_field` only when a step reads a record's field (a lead's for a person)
     let g = generate(
         &engine,
         plan(
             &engine,
-            Some(("stripe", "payment_succeeded", Delivery::Http)),
-            &[("slack", "post_message")],
+            Some(("facebook", "lead", Delivery::Http)),
+            &[("pipedrive", "create_person")],
         ),
     );
+    assert!(g.code.contains("\ndef _field("), "{}", g.code);
     run(
         &g,
         r#"

@@ -20,6 +20,7 @@ mod example_requests;
 mod expr;
 #[cfg(test)]
 mod polling_tests;
+mod reach;
 mod recipients;
 pub(crate) mod record;
 #[cfg(test)]
@@ -78,7 +79,8 @@ pub(crate) struct Prepared<'a> {
 impl Prepared<'_> {
     /// The module's text.
     pub(crate) fn render(&self, templates: &Templates) -> Result<String, WorkflowError> {
-        templates.render("python/module.py.j2", &self.module)
+        let text = templates.render("python/module.py.j2", &self.module)?;
+        Ok(reach::reached(&text))
     }
 }
 

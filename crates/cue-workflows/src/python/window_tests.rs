@@ -114,7 +114,8 @@ fn yesterday_on_an_hourly_schedule_reads_the_calendar_day() {
         r#"
 at(2026, 12, 8, 10, 0, 5)
 assert module._since() == "2026-12-07T00:00:00Z", module._since()
-assert module._until() == "2026-12-08T00:00:00Z", module._until()
+# `_until` is `_zulu(_window()[1])`, written only where a call asks for `{until}`
+assert module._zulu(module._window()[1]) == "2026-12-08T00:00:00Z", module._window()
 at(2026, 12, 8, 0, 0, 5)
 assert module._since() == "2026-12-07T00:00:00Z", module._since()
 "#,
@@ -234,7 +235,8 @@ fn last_month_on_a_monthly_schedule_reads_the_calendar_month_once() {
         r#"
 at(2027, 1, 1, 7, 0, 3)
 assert module._since() == "2026-12-01T00:00:00Z", module._since()
-assert module._until() == "2027-01-01T00:00:00Z", module._until()
+# `_until` is `_zulu(_window()[1])`, written only where a call asks for `{until}`
+assert module._zulu(module._window()[1]) == "2027-01-01T00:00:00Z", module._window()
 "#,
     );
 }
