@@ -302,6 +302,22 @@ fn the_object_named_chooses_among_a_tools_actions() {
             "xero",
             "create_invoice",
         ),
+        // QuickBooks: an invoice, not a customer, and a customer still a customer
+        (
+            "when a hubspot deal closes, create an invoice in quickbooks",
+            "quickbooks",
+            "create_invoice",
+        ),
+        (
+            "create a quickbooks invoice when a shopify order is paid",
+            "quickbooks",
+            "create_invoice",
+        ),
+        (
+            "when a stripe customer is created, create the same customer in quickbooks",
+            "quickbooks",
+            "create_customer",
+        ),
         // YouTube: words searched across YouTube, not one channel's uploads
         (
             "each morning at 7 search youtube for videos about home brewing and send them to slack",
