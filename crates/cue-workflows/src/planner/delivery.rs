@@ -492,10 +492,23 @@ mod tests {
     use crate::text::tokenize;
 
     fn channel(text: &str) -> Option<String> {
+        channel_at(text, 4, false)
+    }
+
+    /// The channel `text` asks for, its trigger ending at token `trigger_end`, in a plan that
+    /// `writes` (or not) somewhere else.
+    fn channel_at(text: &str, trigger_end: usize, writes: bool) -> Option<String> {
         let lang = Language::builtin().unwrap();
         let toks = tokenize(text);
-        unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 4, false)
-            .map(|(n, _)| n[0].clone())
+        unnamed_channel(
+            &lang,
+            &toks,
+            &Exclusions::default(),
+            &[],
+            trigger_end,
+            writes,
+        )
+        .map(|(n, _)| n[0].clone())
     }
 
     /// Whether `text` asks for a channel, the catalog's names in it marked as named.
@@ -812,12 +825,7 @@ mod tests {
     /// mail as the event and calling an API do not (ninth session).
     #[test]
     fn wanting_a_message_and_calling_a_phone_ask_for_one() {
-        let lang = Language::builtin().unwrap();
-        let need = |text: &str| {
-            let toks = tokenize(text);
-            unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 0, false)
-                .map(|(needs, _)| needs[0].clone())
-        };
+        let need = |text: &str| channel_at(text, 0, false);
         assert_eq!(
             need("i'd like to get a text if the shop site goes down").as_deref(),
             Some("SMS")
@@ -840,12 +848,7 @@ mod tests {
     /// as a noun it asks for nothing (ninth session).
     #[test]
     fn a_channel_verb_opening_a_clause_asks_for_its_channel() {
-        let lang = Language::builtin().unwrap();
-        let need = |text: &str| {
-            let toks = tokenize(text);
-            unnamed_channel(&lang, &toks, &Exclusions::default(), &[], 0, true)
-                .map(|(needs, _)| needs[0].clone())
-        };
+        let need = |text: &str| channel_at(text, 0, true);
         assert_eq!(
             need("Text opted-in members a class reminder the day before").as_deref(),
             Some("SMS")
