@@ -382,6 +382,22 @@ mod tests {
     use crate::planner::entities::mentions;
     use crate::text::tokenize;
 
+    /// Every case's excluded tools are its list (`sorted`: compared in sorted order); all the
+    /// wrong cases are reported together.
+    fn assert_exclusions(cases: &[(&str, &[&str])], sorted: bool) {
+        let mut wrong = Vec::new();
+        for (text, want) in cases {
+            let mut got = excluded(text);
+            if sorted {
+                got.sort();
+            }
+            if got != *want {
+                wrong.push(format!("{text}: {got:?}, want {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     fn excluded(text: &str) -> Vec<String> {
         let catalog = Catalog::builtin().unwrap();
         let lang = Language::builtin().unwrap();
@@ -770,14 +786,7 @@ mod tests {
                 &[],
             ),
         ];
-        let mut wrong = Vec::new();
-        for (text, want) in cases {
-            let got = excluded(text);
-            if got != *want {
-                wrong.push(format!("{text}: {got:?}, want {want:?}"));
-            }
-        }
-        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        assert_exclusions(cases, false);
     }
 
     /// Exclusions by a tool's past or its fading out ("X is being phased out", "X was our old
@@ -849,15 +858,7 @@ mod tests {
             ("post to Slack without waiting for the Stripe payout", &[]),
             ("if nothing new goes into the Airtable base, email me", &[]),
         ];
-        let mut wrong = Vec::new();
-        for (text, want) in cases {
-            let mut got = excluded(text);
-            got.sort();
-            if got != *want {
-                wrong.push(format!("{text}: {got:?}, want {want:?}"));
-            }
-        }
-        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        assert_exclusions(cases, true);
     }
     /// "without <doing>" over an action left undone: the tools its scope names are excluded,
     /// unless the rest of the prompt names them too ("without creating a duplicate in
@@ -888,14 +889,6 @@ mod tests {
             ),
             ("without adding any delay, post to Slack", &[]),
         ];
-        let mut wrong = Vec::new();
-        for (text, want) in cases {
-            let mut got = excluded(text);
-            got.sort();
-            if got != *want {
-                wrong.push(format!("{text}: {got:?}, want {want:?}"));
-            }
-        }
-        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        assert_exclusions(cases, true);
     }
 }
