@@ -4,7 +4,7 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use std::process::Command;
+mod support;
 
 use cue_workflows::{Engine, GenerateRequest, Generated};
 
@@ -27,17 +27,7 @@ fn steps(g: &Generated) -> Vec<(&str, &str)> {
 /// `_http` call as (method, url, payload); the fake answers `reply(method, url, payload)`.
 /// Returns without running when python3 is missing.
 fn run(g: &Generated, script: &str) {
-    if Command::new("python3").arg("--version").output().is_err() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lambda_function.py");
-    std::fs::write(&path, &g.code).unwrap();
     let prelude = r#"
-import base64, hashlib, hmac, importlib.util, json, sys, time
-spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
 sent = []
 def reply(method, url, payload):
     return {"access_token": "t", "expires_in": 3600, "ok": True, "status": 1}
@@ -48,20 +38,7 @@ module._http = fake_http
 def http_event(body, headers):
     return {"rawPath": "/", "headers": headers, "requestContext": {"http": {"method": "POST"}}, "body": body}
 "#;
-    let out = Command::new("python3")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .arg("-c")
-        .arg(format!("{prelude}\n{script}\nprint('ok')"))
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        g.code
-    );
+    support::run_module(&g.code, &format!("{prelude}\n{script}\nprint('ok')"));
 }
 
 /// R11-2: a file uploaded to S3 reaches Document AI as its own bytes, with its media type.

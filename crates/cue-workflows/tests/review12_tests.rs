@@ -5,7 +5,7 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use std::process::Command;
+mod support;
 
 use cue_workflows::{Engine, GenerateRequest, Plan};
 
@@ -27,31 +27,7 @@ fn step<'p>(plan: &'p Plan, tool: &str) -> &'p cue_workflows::Step {
 
 /// Runs `script` with the module of `code` loaded as `module`; skipped without python3.
 fn run(code: &str, script: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lambda_function.py");
-    std::fs::write(&path, code).unwrap();
-    let prelude = r#"
-import base64, importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-calls = []
-"#;
-    let Ok(out) = Command::new("python3")
-        .arg("-c")
-        .arg(format!("{prelude}{script}"))
-        .arg(&path)
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .output()
-    else {
-        return;
-    };
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::run_module(code, &format!("calls = []\n{script}"));
 }
 
 /// R12-1: the invoice line's ItemRef is the Item id setting, never the whole record (a step
