@@ -398,6 +398,10 @@ pub enum ParamKind {
     HttpUrl,
     /// One segment of a URL path (an id, a slug): no `/`, no `.` or `..`.
     PathSegment,
+    /// A path of the vendor's own that its API takes as ONE URL segment (GitLab's project
+    /// `group/project` in `/projects/:id`): each `/`-part is checked as a segment, and the `/`
+    /// is sent percent-encoded (`%2F`), never as a separator, whatever the default holds.
+    EncodedPath,
     /// A vendor's opaque identifier (a Slack channel ID `C0123…`, a list id).
     Id,
     /// An email address.

@@ -9,7 +9,8 @@
 //!
 //! A parameter's kind is the catalog's `param_kinds` entry; without one it is inferred from
 //! how the action uses it (a name ending in `url` is a URL, a `{param}` in the request path is
-//! a path segment, or several when the catalog's default has a `/`).
+//! a path segment, or several when the catalog's default has a `/`, unless its kind is
+//! `encoded_path`: a `/` that is part of one segment, as GitLab's `group/project`).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -61,10 +62,15 @@ impl ParamRule {
             None => ParamKind::Text,
         };
         // A segment kind whose catalog default is several segments (`gh/org/repo`, a model
-        // id `org/model`) is a path of segments: each is checked, the `/` stays.
+        // id `org/model`) is a path of segments: each is checked, the `/` stays. The catalog
+        // says so per parameter where the `/` is not a separator (`encoded_path`: GitLab's
+        // `:id` is `group%2Fproject`, review 13's R13-1), and then the `/` is encoded.
         let several = in_path
             && (default.contains('/') || addressed_by_path)
-            && !matches!(kind, ParamKind::Url | ParamKind::HttpUrl);
+            && !matches!(
+                kind,
+                ParamKind::Url | ParamKind::HttpUrl | ParamKind::EncodedPath
+            );
         Self {
             kind,
             in_path,
@@ -82,6 +88,8 @@ impl ParamRule {
             // several segments: each is checked below
             ParamKind::PathSegment | ParamKind::Id if self.segments => Ok(()),
             ParamKind::PathSegment | ParamKind::Id => plain(value),
+            // one segment whose `/`s are encoded: no part may be empty, `.` or `..`
+            ParamKind::EncodedPath => value.split('/').try_for_each(segment),
             ParamKind::Email => email(value),
             ParamKind::Phone => phone(value),
             ParamKind::Channel => channel(value),

@@ -345,7 +345,8 @@ pub(super) fn drafts(
             .filter(|t| t.clause == m.clause)
             .map(|t| t.w.as_str())
             .collect();
-        let prefer_read = source_first && drafts.is_empty();
+        // a schedule's first step reads; a poll trigger (a feed's new item) has read already
+        let prefer_read = source_first && drafts.is_empty() && poll_step.is_none();
         if let Some(a) = pick_action(tool, &words, &own, prefer_read) {
             // the trigger's own poll already reads this (a feed's URL names the tool again)
             if poll_step
