@@ -82,13 +82,34 @@ pub(super) fn consumed_queue(
             )
         }) && any_at(toks, m.at + m.len, &words.stream_words).is_some()
     };
+    // "new orders in BigCommerce should go to the Kafka topic": a queue a writing word hands
+    // items to, after an app with events named in its clause, is where they go
+    let destination = |m: &Mention| {
+        (m.at.saturating_sub(QUEUE_ORDER_REACH)..m.at).any(|i| {
+            any_at(toks, i, &words.queue_produce).is_some()
+                && !(i.saturating_sub(2)..i)
+                    .any(|k| any_at(toks, k, &words.queue_consume).is_some_and(|p| k + p.len() > i))
+        }) && ms.iter().any(|o| {
+            o.at < m.at
+                && o.clause == m.clause
+                && catalog.tool_at(o.tool).category != "queue"
+                && has_events(catalog, o)
+        })
+    };
     ms.iter().enumerate().find_map(|(k, m)| {
+        if destination(m) {
+            return None;
+        }
         let queue = catalog.tool_at(m.tool).category == "queue";
         let consume = in_clause(m.clause, &words.queue_consume) && !writes(m.clause);
         let read = (queue || streamed(m)) && (m.at < end || consume);
         read.then_some((k, m.at + m.len))
     })
 }
+
+/// How many words before a queue a writing word makes it where items go ("go to the Kafka
+/// topic").
+const QUEUE_ORDER_REACH: usize = 3;
 
 /// The most words between an arrival word and the storage it names ("exported from our POS
 /// into Google Drive").
@@ -139,10 +160,14 @@ pub(super) fn subject_source(
     let has_events = |m: &Mention| !catalog.tool_at(m.tool).events.is_empty();
     let first = toks.first()?.clause;
     let lead = |i: usize| any_at(toks, i, &lang.triggers.subject_lead).is_some();
-    // the source alone leaves nothing to do
-    if ms.len() < 2 {
+    // the source alone leaves nothing to do, unless a later clause does something with the
+    // subject's items ("Zendesk tickets rated bad: reopen them", "... stay unacknowledged, call
+    // the manager's phone"); a loop over them ("every unit in our Airtable") is a bulk run
+    let later_clause = toks.iter().any(|t| t.clause != first && !t.w.is_empty());
+    if ms.len() < 2 && !later_clause {
         return None;
     }
+    let alone = ms.len() < 2;
     let subject = ms.iter().position(|m| {
         if !has_events(m) || m.clause != first || m.at > SUBJECT_LEAD {
             return false;
@@ -161,6 +186,9 @@ pub(super) fn subject_source(
         })
     };
     subject.or_else(|| {
+        if alone {
+            return None;
+        }
         ms.iter().position(|m| {
             has_events(m)
                 && (1..=5).any(|back| {
@@ -174,9 +202,10 @@ pub(super) fn subject_source(
     })
 }
 
-/// "each <one or two item words> from|in|on|via [the|our|my] <app>" with `e` at "each".
+/// "each <one or two item words> from|in|on|via|that [the|our|my] <app>" with `e` at "each"
+/// ("every call recording that Twilio saves").
 fn via(w: &str) -> bool {
-    matches!(w, "from" | "in" | "on" | "via")
+    matches!(w, "from" | "in" | "on" | "via" | "that")
 }
 
 /// The word right after the app's name is one of its events' words ("for every Eventbrite

@@ -1160,6 +1160,126 @@ mod tests {
             assert_ne!(kind(text), TriggerKind::Schedule, "{text}");
         }
     }
+    /// States and levels checked on a schedule (tenth session): a level said a few words after
+    /// its noun, a state that is late or absent for a while, a status code or a forecast
+    /// watched.
+    #[test]
+    fn states_of_tools_that_send_no_event_are_checked() {
+        for text in [
+            "let me know when the price of bitcoin goes above 100k",
+            "when the Stripe balance of the main account drops under $5,000, text me",
+            "if a Stripe invoice is overdue by ten days, email the client",
+            "if a customer's payment in Stripe is more than three days late, text the manager",
+            "if a driver hasn't checked in for three hours, text dispatch",
+            "if the website returns anything other than 200, page me",
+            "when the cluster health goes red, page the on call in PagerDuty",
+            "text me if the forecast for Boston says rain",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+        for text in [
+            // an event that is late, not a state lasting
+            "when a late payment comes in on Stripe, post it to Slack",
+            "when a new Shopify order comes in, look it up in Klaviyo and post to Slack",
+            // a level of an app's own items, the app named between: its event
+            "when the stock of any SKU in BigCommerce drops below 10, tell purchasing",
+            "when a Vercel deployment returns anything other than 200, post it in Slack",
+        ] {
+            assert_ne!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+    }
+
+    /// Where a trigger comes from when said in other words (tenth session): a queue items are
+    /// handed to, mail someone forwards or sends, a run the user starts when someone asks, an
+    /// API to call, an app's items as the subject of an order.
+    #[test]
+    fn sources_said_in_other_words() {
+        let cases = [
+            (
+                "new orders in BigCommerce should go to the Kafka topic orders",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "read the Kafka topic orders and save each one to Postgres",
+                TriggerKind::Queue,
+            ),
+            (
+                "when a message lands on the Kafka topic, post it to Slack",
+                TriggerKind::Queue,
+            ),
+            (
+                "log each receipt our staff forward to receipts@ in Xero",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "a client sends a message to our gmail asking for a quote, post it in Slack",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "when I forward an email to my bot address, add a task in Todoist",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "new submissions on the Jotform should get a confirmation emailed to the applicant",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "let me kick this off whenever finance wants it: export the QuickBooks invoices to Drive",
+                TriggerKind::Manual,
+            ),
+            (
+                "expose an api our partners can call to create orders in Shopify",
+                TriggerKind::Webhook,
+            ),
+            (
+                "Zendesk tickets rated bad: reopen them and assign them to the lead",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "Flag Shopify orders where the total is over $500 in a Slack channel",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "every call recording that Twilio saves, transcribe it and post it to Slack",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+        let cases = [
+            (
+                "forward the weekly report to boss@ourco.com every Monday",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "when a customer sends a message on WhatsApp, log it in Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "whenever a customer wants a refund in Stripe, post it in Slack",
+                TriggerKind::Manual,
+            ),
+            (
+                "every monday use the Stripe api to list the charges and post them to Slack",
+                TriggerKind::Webhook,
+            ),
+            ("Zendesk tickets", TriggerKind::AppEvent),
+            // a loop over one app's items with nothing else named is a bulk run
+            (
+                "compute the area of every unit listed in our Airtable and write it back",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "pull every GitHub repo in our org and list which ones have no README",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, not) in cases {
+            assert_ne!(kind(text), not, "{text}");
+        }
+    }
+
     /// A folder or bucket in the trigger clause is in the one storage service the prompt named
     /// before it; with none or two named, the usual default stays (ninth session).
     #[test]
