@@ -292,6 +292,39 @@ fn listed_until(
 /// The most tokens between a retracted tool and the correction cue.
 const CORRECTION_REACH: usize = 25;
 
+/// How many words after a "no" that opens its clause the order it restates may name its tool
+/// ("add them to Eventbrite? No — add them to the workshop Google Sheet").
+const RESTATE_REACH: usize = 8;
+
+/// A "no" opening its clause after a clause that named a tool, followed by the same verb as
+/// that clause's order and another tool within [`RESTATE_REACH`] words: the order is said
+/// again with the other tool, which replaces the first ("add the attendee to Eventbrite? No —
+/// add them to the sheet"). The retracted and the new mention.
+fn restated<'m>(
+    toks: &[Tok],
+    ms: &'m [Mention],
+    i: usize,
+    cue_len: usize,
+) -> Option<(&'m Mention, &'m Mention)> {
+    let opens = i > 0 && toks[i - 1].clause != toks[i].clause;
+    let verb = toks.get(i + cue_len)?;
+    if !opens || verb.w.is_empty() {
+        return None;
+    }
+    let before = toks[i - 1].clause;
+    let old = ms.iter().rev().find(|m| m.clause == before)?;
+    // the verb that opens the earlier clause ("add the attendee to Eventbrite"), not any word
+    // of it ("should become tickets in Zendesk. No tickets in Jira")
+    let said = toks
+        .iter()
+        .find(|t| t.clause == before && !t.w.is_empty())
+        .is_some_and(|t| t.w == verb.w);
+    let new = ms
+        .iter()
+        .find(|m| m.at > i + cue_len && m.at <= i + cue_len + RESTATE_REACH)?;
+    (said && new.tool != old.tool).then_some((old, new))
+}
+
 /// Self-corrections in dictation ("send it to slack no wait teams", "use Gmail, actually make
 /// that Outlook"): the cue's first token, the retracted mention and the one that replaces it.
 fn corrections<'m>(
@@ -326,6 +359,10 @@ fn corrections<'m>(
             && toks
                 .get(i + cue.len())
                 .is_some_and(|t| t.clause != toks[i].clause);
+        if let Some((old, new)) = restated(toks, ms, i, cue.len()).filter(|_| adjacent_only) {
+            out.push((i, old, new));
+            continue;
+        }
         if alone {
             let before = toks[i - 1].clause;
             let after = toks[i + cue.len()].clause;
@@ -579,6 +616,20 @@ mod tests {
                 "book a Zoom call, actually use Google Meet, no Zoom.",
                 &["zoom"],
             ),
+            // the order said again after "no" with another tool (tenth session)
+            (
+                "add the guest to Eventbrite? No — add them to the guest Google Sheet",
+                &["eventbrite"],
+            ),
+            // striking a tool out, a tool the user only might move to later
+            (
+                "thank them in a tweet? Actually no, scrap the tweet, just add them to a Google Sheet",
+                &["twitter"],
+            ),
+            (
+                "tell the manager; later I might switch this to Teams but for now use Slack",
+                &["microsoft_teams"],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(excluded(text), *want, "{text}");
@@ -590,7 +641,26 @@ mod tests {
             "post to slack or teams, whichever is easier",
             "save it in Dropbox, wait an hour, then post to Slack",
             "create a Jira issue, and I mean a real one, then ping Slack",
+            // a "no" answering a question, with another order after it
+            "is the customer in HubSpot? No — create them in Salesforce",
+            "post the scrap metal prices to Slack",
+            "we might post it to Teams too, send it to Slack",
         ] {
+            assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
+        }
+        for (text, want) in [
+            (
+                "Bug reports in GitHub should become tickets in Zendesk. No tickets in Jira please",
+                "jira",
+            ),
+            (
+                "post the summary to Slack. No Teams, it's too noisy",
+                "microsoft_teams",
+            ),
+        ] {
+            assert_eq!(excluded(text), vec![want.to_owned()], "{text}");
+        }
+        for text in ["post it to Slack, and nothing else"] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
         }
     }
