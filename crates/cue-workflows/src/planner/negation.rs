@@ -141,7 +141,12 @@ pub(super) fn exclusions(
                 .unwrap_or(end);
             let chore = any_at(toks, from, &n.chore_openers).is_some()
                 && (from..end).any(|k| any_at(toks, k, &n.chores).is_some());
-            if !chore {
+            // "don't open any issues anywhere, not in GitLab, not in Jira": the places an
+            // action is not done, listed after "anywhere", exclude only tools named nowhere
+            // else (GitLab stays the source of the pipeline event)
+            if listed_place(toks, i) {
+                soft.push(from..end);
+            } else if !chore {
                 scopes.push(from..end);
             }
             continue;
@@ -244,6 +249,20 @@ pub(super) fn exclusions(
         tools,
         prefer_aws,
     }
+}
+
+/// How many words before a negation cue an "anywhere" may close the action its places are
+/// listed for.
+const PLACES_REACH: usize = 12;
+
+/// A negation cue at `i` listing a place after a negated action closed by "anywhere" or
+/// "elsewhere" in the same or the previous two clauses ("don't open issues anywhere, not in
+/// GitLab").
+fn listed_place(toks: &[Tok], i: usize) -> bool {
+    (i.saturating_sub(PLACES_REACH)..i).any(|k| {
+        matches!(toks[k].w.as_str(), "anywhere" | "elsewhere")
+            && toks[k].clause + 2 >= toks[i].clause
+    })
 }
 
 /// Tool names joined by a hyphen to a word that excludes them ("a Slack-free version",
@@ -653,6 +672,11 @@ mod tests {
                 "Bug reports in GitHub should become tickets in Zendesk. No tickets in Jira please",
                 "jira",
             ),
+            // places listed after "anywhere": only the tool named nowhere else
+            (
+                "When a GitLab pipeline fails, post in Discord. Don't open issues anywhere, not in GitLab, not in Linear.",
+                "linear",
+            ),
             (
                 "post the summary to Slack. No Teams, it's too noisy",
                 "microsoft_teams",
@@ -660,7 +684,36 @@ mod tests {
         ] {
             assert_eq!(excluded(text), vec![want.to_owned()], "{text}");
         }
-        for text in ["post it to Slack, and nothing else"] {
+        // (text, excluded, kept)
+        for (text, gone, kept) in [
+            // without "anywhere" the place list excludes the source too
+            (
+                "When a GitLab pipeline fails, post in Discord. Not in Linear, not in GitLab.",
+                "gitlab",
+                "discord",
+            ),
+            // a welcome sequence and an enrichment as kinds of tool
+            (
+                "new signups in Supabase go to HubSpot as contacts, no welcome sequence",
+                "amazon_ses",
+                "hubspot",
+            ),
+            (
+                "put each new lead in Pipedrive. No AI enrichment, copy the fields as they are",
+                "clearbit",
+                "pipedrive",
+            ),
+        ] {
+            let ex = excluded(text);
+            assert!(
+                ex.contains(&gone.to_owned()) && !ex.contains(&kept.to_owned()),
+                "{text}: {ex:?}"
+            );
+        }
+        for text in [
+            "post it to Slack, and nothing else",
+            "enrich each new lead with Clearbit and put it in Pipedrive",
+        ] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
         }
     }
