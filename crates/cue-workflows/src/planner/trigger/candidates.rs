@@ -251,7 +251,7 @@ pub(super) fn stored_files(
                 && (place(m.at - 1)
                     || (m.at >= 2
                         && place(m.at - 2)
-                        && matches!(w(m.at - 1), "the" | "our" | "my" | "a")))
+                        && matches!(w(m.at - 1), "the" | "our" | "my" | "a" | "an" | "their")))
         })
     })
 }
@@ -260,13 +260,27 @@ pub(super) fn stored_files(
 /// every new Sentry error"), else the first app with an event the trigger clause can mean, else
 /// a tool without one that can be read there ("a new episode on our Spotify show", checked on a
 /// schedule later), else an app with events named later when something else is left to do.
+/// A feed (a tool of `checked_categories`) named before any app with events in the clause
+/// comes first ("anything new on Hacker News ... should go to the founders' Telegram"): the
+/// feed is read on a schedule, the app is where the items go.
 pub(super) fn cued_source(
     catalog: &Catalog,
+    lang: &Language,
     toks: &[Tok],
     ms: &[Mention],
     zs: usize,
     end: usize,
 ) -> Option<usize> {
+    let feed = |m: &Mention| {
+        lang.triggers
+            .checked_categories
+            .contains(&catalog.tool_at(m.tool).category)
+    };
+    if let Some(k) =
+        first_in(ms, zs, end, |m| has_events(catalog, m) || feed(m)).filter(|&k| feed(&ms[k]))
+    {
+        return Some(k);
+    }
     let after_new = |m: &Mention| {
         (m.at.saturating_sub(2)..m.at).any(|k| toks.get(k).is_some_and(|t| t.w == "new"))
     };
@@ -382,8 +396,9 @@ mod tests {
 
     #[test]
     fn an_event_cue_points_at_the_app_after_new() {
-        let cued =
-            |c: &Catalog, _: &Language, t: &[Tok], m: &[Mention]| cued_source(c, t, m, 0, t.len());
+        let cued = |c: &Catalog, l: &Language, t: &[Tok], m: &[Mention]| {
+            cued_source(c, l, t, m, 0, t.len())
+        };
         let cases = [
             (
                 "create a Linear issue for every new Sentry error",
@@ -391,6 +406,15 @@ mod tests {
             ),
             ("when a HubSpot deal is won, post to Slack", Some("hubspot")),
             ("when it rains, tell me", None),
+            // a feed before the app the items go to; an app's event about a feed
+            (
+                "anything new on hacker news that mentions us goes to our telegram",
+                Some("hacker_news"),
+            ),
+            (
+                "when a telegram message links to hacker news, save it to notion",
+                Some("telegram"),
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(pick(text, cued).as_deref(), want, "{text}");

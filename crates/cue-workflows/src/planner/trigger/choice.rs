@@ -189,10 +189,40 @@ fn scheduled_arrival(c: &Ctx<'_>) -> Option<TriggerChoice> {
 fn schedule_unless_event(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let s = c.cues.sched.clone()?;
     let cues = &c.cues;
+    if period_of_sent_mail(c) {
+        return None;
+    }
     (!cues.starts_with_event || cues.poll_every || cues.deadline).then(|| TriggerChoice {
         schedule: Some(s),
         ..c.choice(TriggerKind::Schedule, None, c.cues.end)
     })
+}
+
+/// Words that say how often something recurs.
+const PERIOD_WORDS: &[&str] = &[
+    "daily",
+    "weekly",
+    "monthly",
+    "nightly",
+    "hourly",
+    "quarterly",
+    "yearly",
+    "annual",
+    "every",
+    "each",
+];
+
+/// "Our vendor emails a monthly report": mail someone sends to the user, with every period
+/// word of the prompt after the sender's verb in its clause, describes the mail; the mail
+/// arriving is the trigger, not a schedule ("every month our vendor emails ..." keeps it).
+fn period_of_sent_mail(c: &Ctx<'_>) -> bool {
+    let Some(v) = c.cues.addressed_mail else {
+        return false;
+    };
+    let mut periods = (0..c.toks.len())
+        .filter(|&i| PERIOD_WORDS.contains(&c.toks[i].w.as_str()))
+        .peekable();
+    periods.peek().is_some() && periods.all(|i| i > v && c.toks[i].clause == c.toks[v].clause)
 }
 
 /// A queue or stream of a named tool the workflow reads.
@@ -387,7 +417,7 @@ fn site_form(c: &Ctx<'_>) -> Option<TriggerChoice> {
 /// An event cue ("when", "new", an arrow): the app it points at.
 fn app_event_cue(c: &Ctx<'_>) -> Option<TriggerChoice> {
     c.cues.event_cue.then(|| {
-        let tool = cued_source(c.catalog, c.toks, c.ms, c.cues.zs, c.cues.end);
+        let tool = cued_source(c.catalog, c.lang, c.toks, c.ms, c.cues.zs, c.cues.end);
         c.choice(TriggerKind::AppEvent, tool, c.cues.end)
     })
 }
@@ -1174,6 +1204,8 @@ mod tests {
             "if the website returns anything other than 200, page me",
             "when the cluster health goes red, page the on call in PagerDuty",
             "text me if the forecast for Boston says rain",
+            "Tell me when EUR/USD crosses 1.20.",
+            "when the firebase user count goes over ten thousand tell the founders on slack",
         ] {
             assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
         }
@@ -1186,6 +1218,23 @@ mod tests {
             "when a Vercel deployment returns anything other than 200, post it in Slack",
         ] {
             assert_ne!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+    }
+
+    /// A period that describes the mail a sender sends, not the run (tenth session).
+    #[test]
+    fn a_period_of_the_mail_someone_sends_is_no_schedule() {
+        for text in [
+            "our payroll vendor emails a monthly report; parse it and post the totals to Slack",
+            "our supplier emails a weekly price list, update the Google Sheet with it",
+        ] {
+            assert_eq!(kind(text), TriggerKind::EmailReceived, "{text}");
+        }
+        for text in [
+            "every month our payroll vendor emails a report; parse it and post the totals to Slack",
+            "send our supplier a weekly email with the stock levels from the Google Sheet",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
         }
     }
 
@@ -1241,6 +1290,15 @@ mod tests {
             ),
             (
                 "every call recording that Twilio saves, transcribe it and post it to Slack",
+                TriggerKind::AppEvent,
+            ),
+            // files kept in a storage after "an", a feed's items before an app with events
+            (
+                "we get voicemails as audio files in an S3 bucket and want them turned into text in Airtable",
+                TriggerKind::FileUpload,
+            ),
+            (
+                "anything new on hacker news that mentions us should go to the founders telegram",
                 TriggerKind::AppEvent,
             ),
         ];
