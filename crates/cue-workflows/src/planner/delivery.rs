@@ -898,6 +898,14 @@ mod tests {
             ),
             ("announce it to our community", Some("team chat")),
             ("shout about it so the devs see it", Some("team chat")),
+            (
+                "when a big checkout is abandoned, make sure sales is aware",
+                Some("team chat"),
+            ),
+            (
+                "make sure the owner knows when a refund goes out",
+                Some("email"),
+            ),
             // a manager's phone is the manager's, whatever team they lead
             (
                 "if it stays open, call the engineering manager's phone",
@@ -907,6 +915,7 @@ mod tests {
             ("log the text of each review in the sheet", None),
             ("record how long the buzz lasts in the log", None),
             ("ping the server every minute and log the latency", None),
+            ("make sure the totals add up before saving the sheet", None),
         ];
         for (text, want) in cases {
             assert_eq!(channel(text).as_deref(), want, "{text}");

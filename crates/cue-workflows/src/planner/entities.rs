@@ -575,17 +575,22 @@ mod tests {
                 "after each zoom class ends post the recording link in the sheet",
                 &["zoom"],
             ),
-            // a letter or a variable, a lens zoom
+            (
+                "if someone pays more than 500 in a single square transaction let the manager know",
+                &["square"],
+            ),
+            // a letter or a variable, a lens zoom, a square's area
             ("remind me in x days to renew the domain", &[]),
             ("multiply the total by x and log it", &[]),
             ("zoom in on the chart and save it", &[]),
+            ("log the square footage of each unit in the sheet", &[]),
         ];
         for (text, want) in cases {
             let got = named(text);
             for id in *want {
                 assert!(got.contains(&(*id).to_owned()), "{text}: {got:?}");
             }
-            for id in ["twitter", "zoom"] {
+            for id in ["twitter", "zoom", "square"] {
                 if !want.contains(&id) {
                     assert!(!got.contains(&id.to_owned()), "{text}: {got:?}");
                 }
