@@ -256,6 +256,44 @@ pub(super) fn stored_files(
     })
 }
 
+/// Files kept in a storage tool whose event is polled, named in the clause of a `stored_files`
+/// noun within [`STORED_WINDOW`] words (before it, or after it with no to/into between), when
+/// the files are new ("check the Box folder for new scans") or the prompt asks for work on
+/// their bytes (`file_work`: "put the Drive receipts through OCR every evening"): a schedule
+/// then reads the storage's new files with its polled event, so the steps get files rather
+/// than the run's record. "every monday list the files in Dropbox" reads no file.
+pub(super) fn scheduled_files(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+) -> Option<usize> {
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    let file_work = (0..toks.len()).any(|i| any_at(toks, i, &lang.triggers.file_work).is_some());
+    let polled_storage = |m: &Mention| {
+        let t = catalog.tool_at(m.tool);
+        t.category == "storage"
+            && t.events
+                .iter()
+                .any(|e| e.delivery == crate::catalog::EventDelivery::Poll)
+    };
+    (0..toks.len()).find_map(|i| {
+        let p = any_at(toks, i, &lang.triggers.stored_files)?;
+        let after = i + p.len();
+        let new = (i.saturating_sub(2)..i).any(|k| w(k) == "new");
+        if !new && !file_work {
+            return None;
+        }
+        ms.iter().position(|m| {
+            let before = m.at + m.len <= i && i - (m.at + m.len) <= STORED_WINDOW;
+            let later = m.at >= after
+                && m.at <= after + STORED_WINDOW
+                && !(after..m.at).any(|k| matches!(w(k), "to" | "into" | "onto"));
+            polled_storage(m) && m.clause == toks[i].clause && (before || later)
+        })
+    })
+}
+
 /// The source an event cue points at: the app right after "new" ("create a Linear issue for
 /// every new Sentry error"), else the first app with an event the trigger clause can mean, else
 /// a tool without one that can be read there ("a new episode on our Spotify show", checked on a

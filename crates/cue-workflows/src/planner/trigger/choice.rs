@@ -7,7 +7,7 @@ use super::super::language::Language;
 use super::TriggerChoice;
 use super::candidates::{
     app_hook, arriving_upload, consumed_queue, cued_source, early_app, first_in, has_events,
-    stored_files, subject_source, url_caller,
+    scheduled_files, stored_files, subject_source, url_caller,
 };
 use super::cues::{Cues, recurring_in_clause};
 use crate::catalog::Catalog;
@@ -40,6 +40,12 @@ impl Ctx<'_> {
     /// The first mention in the trigger clause (or up to `limit`) that `pred` accepts.
     fn first_in(&self, limit: usize, pred: impl Fn(&Mention) -> bool) -> Option<usize> {
         first_in(self.ms, self.cues.zs, limit, pred)
+    }
+
+    /// The storage whose new files a schedule reads ([`scheduled_files`]), if any: the
+    /// schedule's source, so the steps get files.
+    fn files_read(&self) -> Option<usize> {
+        scheduled_files(self.catalog, self.lang, self.toks, self.ms)
     }
 
     /// The first email tool named in the trigger clause or within 8 words of `at`.
@@ -194,7 +200,7 @@ fn schedule_unless_event(c: &Ctx<'_>) -> Option<TriggerChoice> {
     }
     (!cues.starts_with_event || cues.poll_every || cues.deadline).then(|| TriggerChoice {
         schedule: Some(s),
-        ..c.choice(TriggerKind::Schedule, None, c.cues.end)
+        ..c.choice(TriggerKind::Schedule, c.files_read(), c.cues.end)
     })
 }
 
@@ -427,7 +433,7 @@ fn schedule(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let s = c.cues.sched.clone()?;
     Some(TriggerChoice {
         schedule: Some(s),
-        ..c.choice(TriggerKind::Schedule, None, c.cues.end)
+        ..c.choice(TriggerKind::Schedule, c.files_read(), c.cues.end)
     })
 }
 
@@ -1235,6 +1241,48 @@ mod tests {
             "send our supplier a weekly email with the stock levels from the Google Sheet",
         ] {
             assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+    }
+
+    /// A schedule over new files of a storage whose event is polled reads them with that event,
+    /// so OCR or transcription gets files (tenth session).
+    #[test]
+    fn a_schedule_over_new_stored_files_reads_them() {
+        let source = |text: &str| {
+            let catalog = Catalog::builtin().unwrap();
+            let lang = Language::builtin().unwrap();
+            let toks = tokenize(text);
+            let ms = mentions(&catalog, &lang, &toks, text);
+            let (_, choice) = decide(&catalog, &lang, &toks, text, &ms);
+            assert_eq!(choice.kind, TriggerKind::Schedule, "{text}");
+            choice.tool.map(|k| catalog.tool_at(ms[k].tool).id.clone())
+        };
+        let cases = [
+            (
+                "every hour check the box folder for new scans and ocr them into airtable",
+                Some("box"),
+            ),
+            (
+                "put the google drive receipts through ocr and push the totals into xero every evening at six",
+                Some("google_drive"),
+            ),
+            // no file read: a listing, files written to the storage, a storage without a
+            // polled event
+            (
+                "every monday list the files in Dropbox and email me their names",
+                None,
+            ),
+            (
+                "every night transcribe the call notes and save the recordings to Dropbox",
+                None,
+            ),
+            (
+                "every hour check the S3 bucket for new scans and ocr them into airtable",
+                None,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(source(text).as_deref(), want, "{text}");
         }
     }
 
