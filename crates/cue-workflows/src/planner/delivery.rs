@@ -860,4 +860,65 @@ mod tests {
         assert_eq!(need("Text message templates live in Airtable"), None);
         assert_eq!(need("Text to speech for every new blog post"), None);
     }
+
+    /// Asks said in other words (tenth session): someone who needs or gets a text, a text to
+    /// a kind of recipient inside a clause, a buzz, a brief, a place "I'll see it", and the
+    /// people a ping or an announcement is for.
+    #[test]
+    fn asks_in_other_words_choose_their_channel() {
+        let cases = [
+            (
+                "the night nurse needs a text whenever a bed frees up",
+                Some("SMS"),
+            ),
+            (
+                "when a big order comes in the owner gets a text",
+                Some("SMS"),
+            ),
+            (
+                "if a van hasn't moved for an hour text dispatch",
+                Some("SMS"),
+            ),
+            (
+                "every evening we text patients their visit reminders",
+                Some("SMS"),
+            ),
+            ("when a refund goes out give me a buzz", Some("SMS")),
+            (
+                "every morning brief me on the open incidents",
+                Some("email"),
+            ),
+            (
+                "a daily list of new bugs dropped somewhere i'll see it",
+                Some("email"),
+            ),
+            (
+                "ping the reviewers whenever a pull request is opened",
+                Some("team chat"),
+            ),
+            ("announce it to our community", Some("team chat")),
+            ("shout about it so the devs see it", Some("team chat")),
+            (
+                "when a big checkout is abandoned, make sure sales is aware",
+                Some("team chat"),
+            ),
+            (
+                "make sure the owner knows when a refund goes out",
+                Some("email"),
+            ),
+            // a manager's phone is the manager's, whatever team they lead
+            (
+                "if it stays open, call the engineering manager's phone",
+                Some("SMS"),
+            ),
+            // a text as a thing, a buzz as a sound, a ping to a server: no ask
+            ("log the text of each review in the sheet", None),
+            ("record how long the buzz lasts in the log", None),
+            ("ping the server every minute and log the latency", None),
+            ("make sure the totals add up before saving the sheet", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(channel(text).as_deref(), want, "{text}");
+        }
+    }
 }

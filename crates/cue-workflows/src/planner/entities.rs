@@ -562,6 +562,42 @@ mod tests {
         }
     }
 
+    /// Product names said in other words (tenth session): X next to another social tool, a
+    /// Zoom class or lesson.
+    #[test]
+    fn more_ordinary_words_name_their_products() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "every hour pull mentions of our brand from reddit and x and post them",
+                &["reddit", "twitter"],
+            ),
+            (
+                "after each zoom class ends post the recording link in the sheet",
+                &["zoom"],
+            ),
+            (
+                "if someone pays more than 500 in a single square transaction let the manager know",
+                &["square"],
+            ),
+            // a letter or a variable, a lens zoom, a square's area
+            ("remind me in x days to renew the domain", &[]),
+            ("multiply the total by x and log it", &[]),
+            ("zoom in on the chart and save it", &[]),
+            ("log the square footage of each unit in the sheet", &[]),
+        ];
+        for (text, want) in cases {
+            let got = named(text);
+            for id in *want {
+                assert!(got.contains(&(*id).to_owned()), "{text}: {got:?}");
+            }
+            for id in ["twitter", "zoom", "square"] {
+                if !want.contains(&id) {
+                    assert!(!got.contains(&id.to_owned()), "{text}: {got:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_need_noun_of_a_named_tool_is_that_tools_own() {
         let catalog = Catalog::builtin().unwrap();

@@ -785,6 +785,9 @@ pub(crate) struct TriggerWords {
     pub mail_orders: Phrases,
     /// After a late "when": the end of the work, not an event ("tell #ops when done").
     pub finished: Phrases,
+    /// Work that needs a file's bytes (OCR, transcription): with new files in a storage tool
+    /// whose event is polled, a schedule reads that tool's new files.
+    pub file_work: Phrases,
     /// Machines that send to an address ("an address our scanner can send to"): a web address.
     pub device_senders: Phrases,
     /// An address someone can call ("a link our partners can hit", "something they can POST
@@ -864,6 +867,7 @@ struct TriggersFile {
     #[serde(default)]
     mail_orders: Vec<String>,
     finished: Vec<String>,
+    file_work: Vec<String>,
     device_senders: Vec<String>,
     callable: Callable,
     inbox_hosts: Vec<String>,
@@ -1228,6 +1232,7 @@ impl Language {
                 sent_not_received: phrases(&trig.sent_not_received),
                 mail_orders: phrases(&trig.mail_orders),
                 finished: phrases(&trig.finished),
+                file_work: phrases(&trig.file_work),
                 device_senders: phrases(&trig.device_senders),
                 callable: trig.callable,
                 inbox_hosts: trig.inbox_hosts.clone(),

@@ -141,7 +141,12 @@ pub(super) fn exclusions(
                 .unwrap_or(end);
             let chore = any_at(toks, from, &n.chore_openers).is_some()
                 && (from..end).any(|k| any_at(toks, k, &n.chores).is_some());
-            if !chore {
+            // "don't open any issues anywhere, not in GitLab, not in Jira": the places an
+            // action is not done, listed after "anywhere", exclude only tools named nowhere
+            // else (GitLab stays the source of the pipeline event)
+            if listed_place(toks, i) {
+                soft.push(from..end);
+            } else if !chore {
                 scopes.push(from..end);
             }
             continue;
@@ -246,6 +251,20 @@ pub(super) fn exclusions(
     }
 }
 
+/// How many words before a negation cue an "anywhere" may close the action its places are
+/// listed for.
+const PLACES_REACH: usize = 12;
+
+/// A negation cue at `i` listing a place after a negated action closed by "anywhere" or
+/// "elsewhere" in the same or the previous two clauses ("don't open issues anywhere, not in
+/// GitLab").
+fn listed_place(toks: &[Tok], i: usize) -> bool {
+    (i.saturating_sub(PLACES_REACH)..i).any(|k| {
+        matches!(toks[k].w.as_str(), "anywhere" | "elsewhere")
+            && toks[k].clause + 2 >= toks[i].clause
+    })
+}
+
 /// Tool names joined by a hyphen to a word that excludes them ("a Slack-free version",
 /// "keep it Jira-free"): the hyphen makes it one word, unlike "the Zoom free plan".
 fn hyphenated(lang: &Language, text: &str, toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
@@ -292,6 +311,39 @@ fn listed_until(
 /// The most tokens between a retracted tool and the correction cue.
 const CORRECTION_REACH: usize = 25;
 
+/// How many words after a "no" that opens its clause the order it restates may name its tool
+/// ("add them to Eventbrite? No — add them to the workshop Google Sheet").
+const RESTATE_REACH: usize = 8;
+
+/// A "no" opening its clause after a clause that named a tool, followed by the same verb as
+/// that clause's order and another tool within [`RESTATE_REACH`] words: the order is said
+/// again with the other tool, which replaces the first ("add the attendee to Eventbrite? No —
+/// add them to the sheet"). The retracted and the new mention.
+fn restated<'m>(
+    toks: &[Tok],
+    ms: &'m [Mention],
+    i: usize,
+    cue_len: usize,
+) -> Option<(&'m Mention, &'m Mention)> {
+    let opens = i > 0 && toks[i - 1].clause != toks[i].clause;
+    let verb = toks.get(i + cue_len)?;
+    if !opens || verb.w.is_empty() {
+        return None;
+    }
+    let before = toks[i - 1].clause;
+    let old = ms.iter().rev().find(|m| m.clause == before)?;
+    // the verb that opens the earlier clause ("add the attendee to Eventbrite"), not any word
+    // of it ("should become tickets in Zendesk. No tickets in Jira")
+    let said = toks
+        .iter()
+        .find(|t| t.clause == before && !t.w.is_empty())
+        .is_some_and(|t| t.w == verb.w);
+    let new = ms
+        .iter()
+        .find(|m| m.at > i + cue_len && m.at <= i + cue_len + RESTATE_REACH)?;
+    (said && new.tool != old.tool).then_some((old, new))
+}
+
 /// Self-corrections in dictation ("send it to slack no wait teams", "use Gmail, actually make
 /// that Outlook"): the cue's first token, the retracted mention and the one that replaces it.
 fn corrections<'m>(
@@ -326,6 +378,10 @@ fn corrections<'m>(
             && toks
                 .get(i + cue.len())
                 .is_some_and(|t| t.clause != toks[i].clause);
+        if let Some((old, new)) = restated(toks, ms, i, cue.len()).filter(|_| adjacent_only) {
+            out.push((i, old, new));
+            continue;
+        }
         if alone {
             let before = toks[i - 1].clause;
             let after = toks[i + cue.len()].clause;
@@ -579,6 +635,20 @@ mod tests {
                 "book a Zoom call, actually use Google Meet, no Zoom.",
                 &["zoom"],
             ),
+            // the order said again after "no" with another tool (tenth session)
+            (
+                "add the guest to Eventbrite? No — add them to the guest Google Sheet",
+                &["eventbrite"],
+            ),
+            // striking a tool out, a tool the user only might move to later
+            (
+                "thank them in a tweet? Actually no, scrap the tweet, just add them to a Google Sheet",
+                &["twitter"],
+            ),
+            (
+                "tell the manager; later I might switch this to Teams but for now use Slack",
+                &["microsoft_teams"],
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(excluded(text), *want, "{text}");
@@ -590,6 +660,59 @@ mod tests {
             "post to slack or teams, whichever is easier",
             "save it in Dropbox, wait an hour, then post to Slack",
             "create a Jira issue, and I mean a real one, then ping Slack",
+            // a "no" answering a question, with another order after it
+            "is the customer in HubSpot? No — create them in Salesforce",
+            "post the scrap metal prices to Slack",
+            "we might post it to Teams too, send it to Slack",
+        ] {
+            assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
+        }
+        for (text, want) in [
+            (
+                "Bug reports in GitHub should become tickets in Zendesk. No tickets in Jira please",
+                "jira",
+            ),
+            // places listed after "anywhere": only the tool named nowhere else
+            (
+                "When a GitLab pipeline fails, post in Discord. Don't open issues anywhere, not in GitLab, not in Linear.",
+                "linear",
+            ),
+            (
+                "post the summary to Slack. No Teams, it's too noisy",
+                "microsoft_teams",
+            ),
+        ] {
+            assert_eq!(excluded(text), vec![want.to_owned()], "{text}");
+        }
+        // (text, excluded, kept)
+        for (text, gone, kept) in [
+            // without "anywhere" the place list excludes the source too
+            (
+                "When a GitLab pipeline fails, post in Discord. Not in Linear, not in GitLab.",
+                "gitlab",
+                "discord",
+            ),
+            // a welcome sequence and an enrichment as kinds of tool
+            (
+                "new signups in Supabase go to HubSpot as contacts, no welcome sequence",
+                "amazon_ses",
+                "hubspot",
+            ),
+            (
+                "put each new lead in Pipedrive. No AI enrichment, copy the fields as they are",
+                "clearbit",
+                "pipedrive",
+            ),
+        ] {
+            let ex = excluded(text);
+            assert!(
+                ex.contains(&gone.to_owned()) && !ex.contains(&kept.to_owned()),
+                "{text}: {ex:?}"
+            );
+        }
+        for text in [
+            "post it to Slack, and nothing else",
+            "enrich each new lead with Clearbit and put it in Pipedrive",
         ] {
             assert_eq!(excluded(text), Vec::<String>::new(), "{text}");
         }

@@ -82,13 +82,34 @@ pub(super) fn consumed_queue(
             )
         }) && any_at(toks, m.at + m.len, &words.stream_words).is_some()
     };
+    // "new orders in BigCommerce should go to the Kafka topic": a queue a writing word hands
+    // items to, after an app with events named in its clause, is where they go
+    let destination = |m: &Mention| {
+        (m.at.saturating_sub(QUEUE_ORDER_REACH)..m.at).any(|i| {
+            any_at(toks, i, &words.queue_produce).is_some()
+                && !(i.saturating_sub(2)..i)
+                    .any(|k| any_at(toks, k, &words.queue_consume).is_some_and(|p| k + p.len() > i))
+        }) && ms.iter().any(|o| {
+            o.at < m.at
+                && o.clause == m.clause
+                && catalog.tool_at(o.tool).category != "queue"
+                && has_events(catalog, o)
+        })
+    };
     ms.iter().enumerate().find_map(|(k, m)| {
+        if destination(m) {
+            return None;
+        }
         let queue = catalog.tool_at(m.tool).category == "queue";
         let consume = in_clause(m.clause, &words.queue_consume) && !writes(m.clause);
         let read = (queue || streamed(m)) && (m.at < end || consume);
         read.then_some((k, m.at + m.len))
     })
 }
+
+/// How many words before a queue a writing word makes it where items go ("go to the Kafka
+/// topic").
+const QUEUE_ORDER_REACH: usize = 3;
 
 /// The most words between an arrival word and the storage it names ("exported from our POS
 /// into Google Drive").
@@ -139,10 +160,14 @@ pub(super) fn subject_source(
     let has_events = |m: &Mention| !catalog.tool_at(m.tool).events.is_empty();
     let first = toks.first()?.clause;
     let lead = |i: usize| any_at(toks, i, &lang.triggers.subject_lead).is_some();
-    // the source alone leaves nothing to do
-    if ms.len() < 2 {
+    // the source alone leaves nothing to do, unless a later clause does something with the
+    // subject's items ("Zendesk tickets rated bad: reopen them", "... stay unacknowledged, call
+    // the manager's phone"); a loop over them ("every unit in our Airtable") is a bulk run
+    let later_clause = toks.iter().any(|t| t.clause != first && !t.w.is_empty());
+    if ms.len() < 2 && !later_clause {
         return None;
     }
+    let alone = ms.len() < 2;
     let subject = ms.iter().position(|m| {
         if !has_events(m) || m.clause != first || m.at > SUBJECT_LEAD {
             return false;
@@ -161,6 +186,9 @@ pub(super) fn subject_source(
         })
     };
     subject.or_else(|| {
+        if alone {
+            return None;
+        }
         ms.iter().position(|m| {
             has_events(m)
                 && (1..=5).any(|back| {
@@ -174,9 +202,10 @@ pub(super) fn subject_source(
     })
 }
 
-/// "each <one or two item words> from|in|on|via [the|our|my] <app>" with `e` at "each".
+/// "each <one or two item words> from|in|on|via|that [the|our|my] <app>" with `e` at "each"
+/// ("every call recording that Twilio saves").
 fn via(w: &str) -> bool {
-    matches!(w, "from" | "in" | "on" | "via")
+    matches!(w, "from" | "in" | "on" | "via" | "that")
 }
 
 /// The word right after the app's name is one of its events' words ("for every Eventbrite
@@ -222,7 +251,45 @@ pub(super) fn stored_files(
                 && (place(m.at - 1)
                     || (m.at >= 2
                         && place(m.at - 2)
-                        && matches!(w(m.at - 1), "the" | "our" | "my" | "a")))
+                        && matches!(w(m.at - 1), "the" | "our" | "my" | "a" | "an" | "their")))
+        })
+    })
+}
+
+/// Files kept in a storage tool whose event is polled, named in the clause of a `stored_files`
+/// noun within [`STORED_WINDOW`] words (before it, or after it with no to/into between), when
+/// the files are new ("check the Box folder for new scans") or the prompt asks for work on
+/// their bytes (`file_work`: "put the Drive receipts through OCR every evening"): a schedule
+/// then reads the storage's new files with its polled event, so the steps get files rather
+/// than the run's record. "every monday list the files in Dropbox" reads no file.
+pub(super) fn scheduled_files(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+) -> Option<usize> {
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    let file_work = (0..toks.len()).any(|i| any_at(toks, i, &lang.triggers.file_work).is_some());
+    let polled_storage = |m: &Mention| {
+        let t = catalog.tool_at(m.tool);
+        t.category == "storage"
+            && t.events
+                .iter()
+                .any(|e| e.delivery == crate::catalog::EventDelivery::Poll)
+    };
+    (0..toks.len()).find_map(|i| {
+        let p = any_at(toks, i, &lang.triggers.stored_files)?;
+        let after = i + p.len();
+        let new = (i.saturating_sub(2)..i).any(|k| w(k) == "new");
+        if !new && !file_work {
+            return None;
+        }
+        ms.iter().position(|m| {
+            let before = m.at + m.len <= i && i - (m.at + m.len) <= STORED_WINDOW;
+            let later = m.at >= after
+                && m.at <= after + STORED_WINDOW
+                && !(after..m.at).any(|k| matches!(w(k), "to" | "into" | "onto"));
+            polled_storage(m) && m.clause == toks[i].clause && (before || later)
         })
     })
 }
@@ -231,13 +298,27 @@ pub(super) fn stored_files(
 /// every new Sentry error"), else the first app with an event the trigger clause can mean, else
 /// a tool without one that can be read there ("a new episode on our Spotify show", checked on a
 /// schedule later), else an app with events named later when something else is left to do.
+/// A feed (a tool of `checked_categories`) named before any app with events in the clause
+/// comes first ("anything new on Hacker News ... should go to the founders' Telegram"): the
+/// feed is read on a schedule, the app is where the items go.
 pub(super) fn cued_source(
     catalog: &Catalog,
+    lang: &Language,
     toks: &[Tok],
     ms: &[Mention],
     zs: usize,
     end: usize,
 ) -> Option<usize> {
+    let feed = |m: &Mention| {
+        lang.triggers
+            .checked_categories
+            .contains(&catalog.tool_at(m.tool).category)
+    };
+    if let Some(k) =
+        first_in(ms, zs, end, |m| has_events(catalog, m) || feed(m)).filter(|&k| feed(&ms[k]))
+    {
+        return Some(k);
+    }
     let after_new = |m: &Mention| {
         (m.at.saturating_sub(2)..m.at).any(|k| toks.get(k).is_some_and(|t| t.w == "new"))
     };
@@ -353,8 +434,9 @@ mod tests {
 
     #[test]
     fn an_event_cue_points_at_the_app_after_new() {
-        let cued =
-            |c: &Catalog, _: &Language, t: &[Tok], m: &[Mention]| cued_source(c, t, m, 0, t.len());
+        let cued = |c: &Catalog, l: &Language, t: &[Tok], m: &[Mention]| {
+            cued_source(c, l, t, m, 0, t.len())
+        };
         let cases = [
             (
                 "create a Linear issue for every new Sentry error",
@@ -362,6 +444,15 @@ mod tests {
             ),
             ("when a HubSpot deal is won, post to Slack", Some("hubspot")),
             ("when it rains, tell me", None),
+            // a feed before the app the items go to; an app's event about a feed
+            (
+                "anything new on hacker news that mentions us goes to our telegram",
+                Some("hacker_news"),
+            ),
+            (
+                "when a telegram message links to hacker news, save it to notion",
+                Some("telegram"),
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(pick(text, cued).as_deref(), want, "{text}");

@@ -7,7 +7,7 @@ use super::super::language::Language;
 use super::TriggerChoice;
 use super::candidates::{
     app_hook, arriving_upload, consumed_queue, cued_source, early_app, first_in, has_events,
-    stored_files, subject_source, url_caller,
+    scheduled_files, stored_files, subject_source, url_caller,
 };
 use super::cues::{Cues, recurring_in_clause};
 use crate::catalog::Catalog;
@@ -40,6 +40,12 @@ impl Ctx<'_> {
     /// The first mention in the trigger clause (or up to `limit`) that `pred` accepts.
     fn first_in(&self, limit: usize, pred: impl Fn(&Mention) -> bool) -> Option<usize> {
         first_in(self.ms, self.cues.zs, limit, pred)
+    }
+
+    /// The storage whose new files a schedule reads ([`scheduled_files`]), if any: the
+    /// schedule's source, so the steps get files.
+    fn files_read(&self) -> Option<usize> {
+        scheduled_files(self.catalog, self.lang, self.toks, self.ms)
     }
 
     /// The first email tool named in the trigger clause or within 8 words of `at`.
@@ -189,10 +195,40 @@ fn scheduled_arrival(c: &Ctx<'_>) -> Option<TriggerChoice> {
 fn schedule_unless_event(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let s = c.cues.sched.clone()?;
     let cues = &c.cues;
+    if period_of_sent_mail(c) {
+        return None;
+    }
     (!cues.starts_with_event || cues.poll_every || cues.deadline).then(|| TriggerChoice {
         schedule: Some(s),
-        ..c.choice(TriggerKind::Schedule, None, c.cues.end)
+        ..c.choice(TriggerKind::Schedule, c.files_read(), c.cues.end)
     })
+}
+
+/// Words that say how often something recurs.
+const PERIOD_WORDS: &[&str] = &[
+    "daily",
+    "weekly",
+    "monthly",
+    "nightly",
+    "hourly",
+    "quarterly",
+    "yearly",
+    "annual",
+    "every",
+    "each",
+];
+
+/// "Our vendor emails a monthly report": mail someone sends to the user, with every period
+/// word of the prompt after the sender's verb in its clause, describes the mail; the mail
+/// arriving is the trigger, not a schedule ("every month our vendor emails ..." keeps it).
+fn period_of_sent_mail(c: &Ctx<'_>) -> bool {
+    let Some(v) = c.cues.addressed_mail else {
+        return false;
+    };
+    let mut periods = (0..c.toks.len())
+        .filter(|&i| PERIOD_WORDS.contains(&c.toks[i].w.as_str()))
+        .peekable();
+    periods.peek().is_some() && periods.all(|i| i > v && c.toks[i].clause == c.toks[v].clause)
 }
 
 /// A queue or stream of a named tool the workflow reads.
@@ -387,7 +423,7 @@ fn site_form(c: &Ctx<'_>) -> Option<TriggerChoice> {
 /// An event cue ("when", "new", an arrow): the app it points at.
 fn app_event_cue(c: &Ctx<'_>) -> Option<TriggerChoice> {
     c.cues.event_cue.then(|| {
-        let tool = cued_source(c.catalog, c.toks, c.ms, c.cues.zs, c.cues.end);
+        let tool = cued_source(c.catalog, c.lang, c.toks, c.ms, c.cues.zs, c.cues.end);
         c.choice(TriggerKind::AppEvent, tool, c.cues.end)
     })
 }
@@ -397,7 +433,7 @@ fn schedule(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let s = c.cues.sched.clone()?;
     Some(TriggerChoice {
         schedule: Some(s),
-        ..c.choice(TriggerKind::Schedule, None, c.cues.end)
+        ..c.choice(TriggerKind::Schedule, c.files_read(), c.cues.end)
     })
 }
 
@@ -1160,6 +1196,196 @@ mod tests {
             assert_ne!(kind(text), TriggerKind::Schedule, "{text}");
         }
     }
+    /// States and levels checked on a schedule (tenth session): a level said a few words after
+    /// its noun, a state that is late or absent for a while, a status code or a forecast
+    /// watched.
+    #[test]
+    fn states_of_tools_that_send_no_event_are_checked() {
+        for text in [
+            "let me know when the price of bitcoin goes above 100k",
+            "when the Stripe balance of the main account drops under $5,000, text me",
+            "if a Stripe invoice is overdue by ten days, email the client",
+            "if a customer's payment in Stripe is more than three days late, text the manager",
+            "if a driver hasn't checked in for three hours, text dispatch",
+            "if the website returns anything other than 200, page me",
+            "when the cluster health goes red, page the on call in PagerDuty",
+            "text me if the forecast for Boston says rain",
+            "Tell me when EUR/USD crosses 1.20.",
+            "when the firebase user count goes over ten thousand tell the founders on slack",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+        for text in [
+            // an event that is late, not a state lasting
+            "when a late payment comes in on Stripe, post it to Slack",
+            "when a new Shopify order comes in, look it up in Klaviyo and post to Slack",
+            // a level of an app's own items, the app named between: its event
+            "when the stock of any SKU in BigCommerce drops below 10, tell purchasing",
+            "when a Vercel deployment returns anything other than 200, post it in Slack",
+        ] {
+            assert_ne!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+    }
+
+    /// A period that describes the mail a sender sends, not the run (tenth session).
+    #[test]
+    fn a_period_of_the_mail_someone_sends_is_no_schedule() {
+        for text in [
+            "our payroll vendor emails a monthly report; parse it and post the totals to Slack",
+            "our supplier emails a weekly price list, update the Google Sheet with it",
+        ] {
+            assert_eq!(kind(text), TriggerKind::EmailReceived, "{text}");
+        }
+        for text in [
+            "every month our payroll vendor emails a report; parse it and post the totals to Slack",
+            "send our supplier a weekly email with the stock levels from the Google Sheet",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+    }
+
+    /// A schedule over new files of a storage whose event is polled reads them with that event,
+    /// so OCR or transcription gets files (tenth session).
+    #[test]
+    fn a_schedule_over_new_stored_files_reads_them() {
+        let source = |text: &str| {
+            let catalog = Catalog::builtin().unwrap();
+            let lang = Language::builtin().unwrap();
+            let toks = tokenize(text);
+            let ms = mentions(&catalog, &lang, &toks, text);
+            let (_, choice) = decide(&catalog, &lang, &toks, text, &ms);
+            assert_eq!(choice.kind, TriggerKind::Schedule, "{text}");
+            choice.tool.map(|k| catalog.tool_at(ms[k].tool).id.clone())
+        };
+        let cases = [
+            (
+                "every hour check the box folder for new scans and ocr them into airtable",
+                Some("box"),
+            ),
+            (
+                "put the google drive receipts through ocr and push the totals into xero every evening at six",
+                Some("google_drive"),
+            ),
+            // no file read: a listing, files written to the storage, a storage without a
+            // polled event
+            (
+                "every monday list the files in Dropbox and email me their names",
+                None,
+            ),
+            (
+                "every night transcribe the call notes and save the recordings to Dropbox",
+                None,
+            ),
+            (
+                "every hour check the S3 bucket for new scans and ocr them into airtable",
+                None,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(source(text).as_deref(), want, "{text}");
+        }
+    }
+
+    /// Where a trigger comes from when said in other words (tenth session): a queue items are
+    /// handed to, mail someone forwards or sends, a run the user starts when someone asks, an
+    /// API to call, an app's items as the subject of an order.
+    #[test]
+    fn sources_said_in_other_words() {
+        let cases = [
+            (
+                "new orders in BigCommerce should go to the Kafka topic orders",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "read the Kafka topic orders and save each one to Postgres",
+                TriggerKind::Queue,
+            ),
+            (
+                "when a message lands on the Kafka topic, post it to Slack",
+                TriggerKind::Queue,
+            ),
+            (
+                "log each receipt our staff forward to receipts@ in Xero",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "a client sends a message to our gmail asking for a quote, post it in Slack",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "when I forward an email to my bot address, add a task in Todoist",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "new submissions on the Jotform should get a confirmation emailed to the applicant",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "let me kick this off whenever finance wants it: export the QuickBooks invoices to Drive",
+                TriggerKind::Manual,
+            ),
+            (
+                "expose an api our partners can call to create orders in Shopify",
+                TriggerKind::Webhook,
+            ),
+            (
+                "Zendesk tickets rated bad: reopen them and assign them to the lead",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "Flag Shopify orders where the total is over $500 in a Slack channel",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "every call recording that Twilio saves, transcribe it and post it to Slack",
+                TriggerKind::AppEvent,
+            ),
+            // files kept in a storage after "an", a feed's items before an app with events
+            (
+                "we get voicemails as audio files in an S3 bucket and want them turned into text in Airtable",
+                TriggerKind::FileUpload,
+            ),
+            (
+                "anything new on hacker news that mentions us should go to the founders telegram",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(kind(text), want, "{text}");
+        }
+        let cases = [
+            (
+                "forward the weekly report to boss@ourco.com every Monday",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "when a customer sends a message on WhatsApp, log it in Airtable",
+                TriggerKind::EmailReceived,
+            ),
+            (
+                "whenever a customer wants a refund in Stripe, post it in Slack",
+                TriggerKind::Manual,
+            ),
+            (
+                "every monday use the Stripe api to list the charges and post them to Slack",
+                TriggerKind::Webhook,
+            ),
+            ("Zendesk tickets", TriggerKind::AppEvent),
+            // a loop over one app's items with nothing else named is a bulk run
+            (
+                "compute the area of every unit listed in our Airtable and write it back",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "pull every GitHub repo in our org and list which ones have no README",
+                TriggerKind::AppEvent,
+            ),
+        ];
+        for (text, not) in cases {
+            assert_ne!(kind(text), not, "{text}");
+        }
+    }
+
     /// A folder or bucket in the trigger clause is in the one storage service the prompt named
     /// before it; with none or two named, the usual default stays (ninth session).
     #[test]

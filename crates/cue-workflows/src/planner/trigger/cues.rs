@@ -100,9 +100,16 @@ fn addressed_mail(
     has_address(text, toks[verb].end, end).then_some(verb)
 }
 
-/// An email address in `text[from..to]`; "ap@" (the domain left out) is one too.
+/// An email address in `text[from..to]`; "ap@" (the domain left out) is one too. `to` runs on
+/// to the end of its word: a token ends before a trailing "@" ("forward to bills@").
 fn has_address(text: &str, from: usize, to: usize) -> bool {
-    text.get(from..to.min(text.len())).is_some_and(|after| {
+    let to = text
+        .get(to..)
+        .map_or(text.len(), |rest| {
+            to + rest.find(char::is_whitespace).unwrap_or(rest.len())
+        })
+        .min(text.len());
+    text.get(from..to).is_some_and(|after| {
         after
             .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
             .any(|w| {
@@ -111,6 +118,10 @@ fn has_address(text: &str, from: usize, to: usize) -> bool {
             })
     })
 }
+
+/// How many words before an inbox phrase a `sent_not_received` phrase makes it mail the
+/// workflow sends ("should get a background check request emailed to").
+const SENT_REACH: usize = 8;
 
 /// How many words before a mail word a verb of sending makes it mail the workflow sends.
 const MAIL_ORDER_REACH: usize = 3;
@@ -134,17 +145,25 @@ fn lingers(lang: &Language, toks: &[Tok]) -> bool {
 /// mug drops below").
 const THRESHOLD_WINDOW: usize = 4;
 
+/// How many words after a level noun its threshold may be said when no tool is named between
+/// them ("the Plaid balance of the operating account goes under"); a tool between ("stock on any
+/// BigCommerce product drops below") makes the level that app's own, announced by it.
+const OWN_THRESHOLD_WINDOW: usize = 6;
+
 /// A quantity crossing a threshold: a `levels` noun with a `thresholds` phrase shortly after it
 /// ("when our Stripe balance drops under $2,000", "when the backlog goes above 1000"). The app does not announce it; it is checked.
 /// An event said first ("when an order comes in and the stock drops below 5") keeps the event:
 /// the threshold is then its condition.
-fn crosses(lang: &Language, toks: &[Tok], zs: usize) -> bool {
+fn crosses(lang: &Language, toks: &[Tok], zs: usize, ms: &[Mention]) -> bool {
     let words = &lang.triggers;
     (zs..toks.len()).any(|i| {
         let event_first = (zs..i).any(|k| any_at(toks, k, &words.implicit_event).is_some());
         let within = |p: &[String], list: &super::super::language::Phrases| {
-            (i + p.len()..(i + p.len() + THRESHOLD_WINDOW).min(toks.len()))
-                .any(|k| any_at(toks, k, list).is_some())
+            let from = i + p.len();
+            (from..(from + OWN_THRESHOLD_WINDOW).min(toks.len())).any(|k| {
+                any_at(toks, k, list).is_some()
+                    && (k < from + THRESHOLD_WINDOW || !ms.iter().any(|m| m.at >= from && m.at < k))
+            })
         };
         // "our balance drops under $2,000", "the backlog goes above 500"
         !event_first && any_at(toks, i, &words.levels).is_some_and(|p| within(p, &words.thresholds))
@@ -462,7 +481,15 @@ impl Cues {
             }),
             hook_opener: any_at(toks, 0, &words.hook_openers).is_some(),
             upload_at: any_in(toks, zs..end, &words.upload),
-            inbox_at: any_in(toks, zs..end, &words.inbox),
+            // "new applications should get a check request emailed to the screening company":
+            // mail the workflow sends
+            inbox_at: (zs..end.min(all)).find(|&i| {
+                any_at(toks, i, &words.inbox).is_some()
+                    && !(i.saturating_sub(SENT_REACH)..i).any(|k| {
+                        toks[k].clause == toks[i].clause
+                            && any_at(toks, k, &words.sent_not_received).is_some()
+                    })
+            }),
             addressed_mail: addressed_mail(lang, toks, zs..end, text),
             mail_word,
             // "uploaded", a bucket, or files said to land in a folder ("a new file is added to
@@ -488,7 +515,7 @@ impl Cues {
             ahead: !starts_with_event && any_in(toks, 0..all, &words.ahead).is_some(),
             compares: any_in(toks, 0..all, &words.period_compare).is_some(),
             lingers: lingers(lang, toks),
-            crosses: crosses(lang, toks, zs),
+            crosses: crosses(lang, toks, zs, ms),
             rate: counted_over_span(lang, toks, zs..end),
             metric: counted_metric(lang, toks, zs..end),
             event_cue: starts_with_event
@@ -660,6 +687,9 @@ mod tests {
         }
         assert!(has_address("write to ap@ now", 0, 16));
         assert!(!has_address("mention @team now", 0, 17));
+        // the token before a trailing "@" ends short of it
+        assert!(has_address("managers forward to bills@ and", 0, 25));
+        assert!(!has_address("managers forward to bills and", 0, 25));
     }
 
     #[test]
