@@ -101,11 +101,15 @@ pub struct Options {
     /// Requests counted by `--instructions`, after `warmup_requests` that are not.
     pub requests: u64,
     pub warmup_requests: u64,
+    /// The prompt `/workflows/generate` is sent instead of `xtask/bench/prompt.txt` (issue 16:
+    /// the cost of the smallest workflow, not only the bench's).
+    pub prompt: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: cargo xtask bench [--duration 10s] [--backend sqlite|postgres|both] \
      [--connections 32,128] [--routes me,validate,generate] [--binary PATH] [--env KEY=VALUE]... \
-     [--profile ROUTE] [--instructions ROUTE [--requests 200] [--warmup-requests 50]]";
+     [--profile ROUTE] [--instructions ROUTE [--requests 200] [--warmup-requests 50]] \
+     [--prompt FILE]";
 
 impl Options {
     pub fn parse(args: &[String]) -> anyhow::Result<Self> {
@@ -120,6 +124,7 @@ impl Options {
             instructions: None,
             requests: 200,
             warmup_requests: 50,
+            prompt: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -160,6 +165,7 @@ impl Options {
                     options.env.push((k.to_owned(), v.to_owned()));
                 }
                 "--profile" => options.profile = Some(Route::find(value()?)?),
+                "--prompt" => options.prompt = Some(PathBuf::from(value()?)),
                 "--instructions" => options.instructions = Some(Route::find(value()?)?),
                 "--requests" => options.requests = positive("--requests", value()?)?,
                 "--warmup-requests" => {
@@ -331,11 +337,14 @@ pub fn json_string(s: &str) -> String {
     out
 }
 
-/// Writes `validate.json` and `generate.json` (the request bodies) into `dir`.
-pub fn write_bodies(dir: &Path) -> anyhow::Result<()> {
+/// Writes `validate.json` and `generate.json` (the request bodies) into `dir`; the prompt is
+/// `prompt`'s text, or `xtask/bench/prompt.txt`'s.
+pub fn write_bodies(dir: &Path, prompt: Option<&Path>) -> anyhow::Result<()> {
     let data = data_dir();
     let handler = std::fs::read_to_string(data.join("handler.py")).context("handler.py")?;
-    let prompt = std::fs::read_to_string(data.join("prompt.txt")).context("prompt.txt")?;
+    let prompt_file = prompt.map_or_else(|| data.join("prompt.txt"), Path::to_path_buf);
+    let prompt = std::fs::read_to_string(&prompt_file)
+        .with_context(|| format!("reading the prompt {}", prompt_file.display()))?;
     std::fs::write(
         dir.join("validate.json"),
         format!(
@@ -421,7 +430,7 @@ pub fn bench(args: &[String]) -> anyhow::Result<()> {
     let options = Options::parse(args)?;
     let bin = binary(&options)?;
     let bodies = TempDir::new("cue-bench-bodies")?;
-    write_bodies(bodies.path())?;
+    write_bodies(bodies.path(), options.prompt.as_deref())?;
     if let Some(route) = options.profile {
         return profile::profile(&bin, &options, route, bodies.path());
     }
@@ -588,6 +597,9 @@ mod tests {
         .unwrap();
         assert_eq!(o.instructions.map(|r| r.name), Some("generate"));
         assert_eq!((o.requests, o.warmup_requests), (20, 0));
+        assert_eq!(o.prompt, None);
+        let o = Options::parse(&args(&["--prompt", "/tmp/small.txt"])).unwrap();
+        assert_eq!(o.prompt.as_deref(), Some(Path::new("/tmp/small.txt")));
         assert_eq!(Options::parse(&[]).unwrap().requests, 200);
         assert_eq!(Options::parse(&[]).unwrap().routes.len(), ROUTES.len());
         for bad in [
@@ -598,9 +610,35 @@ mod tests {
             &["--instructions", "nope"],
             &["--requests", "0"],
             &["--warmup-requests", "-1"],
+            &["--prompt"],
         ] {
             assert!(Options::parse(&args(bad)).is_err(), "{bad:?}");
         }
+    }
+
+    /// `generate.json` holds `--prompt`'s text when given (trimmed, as JSON), the bench's
+    /// prompt otherwise; `validate.json` is the same either way.
+    #[test]
+    fn the_generate_body_holds_the_given_prompt_or_the_benchs() {
+        let dir = TempDir::new("cue-bench-bodies-test").unwrap();
+        let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+        write_bodies(dir.path(), None).unwrap();
+        let default = read("generate.json");
+        let bench = std::fs::read_to_string(data_dir().join("prompt.txt")).unwrap();
+        assert_eq!(
+            default,
+            format!(r#"{{"prompt":{}}}"#, json_string(bench.trim()))
+        );
+        let validate = read("validate.json");
+        let prompt = dir.path().join("small.txt");
+        std::fs::write(&prompt, "Email me \"hi\" every 5 minutes\n").unwrap();
+        write_bodies(dir.path(), Some(&prompt)).unwrap();
+        assert_eq!(
+            read("generate.json"),
+            r#"{"prompt":"Email me \"hi\" every 5 minutes"}"#
+        );
+        assert_eq!(read("validate.json"), validate);
+        assert!(write_bodies(dir.path(), Some(&dir.path().join("none.txt"))).is_err());
     }
 
     fn row(route: &str, backend: Backend, connections: u32, requests: u64) -> Row {

@@ -100,7 +100,7 @@ pub fn soak(args: &[String]) -> anyhow::Result<()> {
     let options = Options::parse(args)?;
     let bin = build_release()?;
     let bodies = TempDir::new("cue-soak-bodies")?;
-    write_bodies(bodies.path())?;
+    write_bodies(bodies.path(), None)?;
     let mut server = Server::start(&bin, options.backend, &[])?;
     let duration = Duration::from_secs(options.minutes * 60);
     eprintln!(

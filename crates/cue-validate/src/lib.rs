@@ -152,7 +152,9 @@ pub fn validate_bytes(source: &[u8], options: &Options) -> Result<Report, Valida
 
 /// Parse errors, version-specific syntax errors, NUL bytes and CPython's tokenizer limits.
 fn syntax_findings(source: &str, parsed: &Parsed<Mod>, sink: &mut Sink) {
-    if let Some(nul) = source.find('\0') {
+    // memchr's search: `str::find` looked at the 24 kB generated module a byte at a time
+    // (~1 instruction a byte on every generate)
+    if let Some(nul) = memchr::memchr(0, source.as_bytes()) {
         let at = TextSize::try_from(nul).unwrap_or_default();
         sink.push(
             Rule::SyntaxError,

@@ -170,6 +170,36 @@ fn nul_bytes_are_a_syntax_finding() {
     assert_eq!((nul.line, nul.column), (2, 13));
 }
 
+/// The first NUL is the one reported, wherever it is (memchr's search since issue 16's tenth
+/// session); sources without one, including long ones and ones with `\\0` written as an escape,
+/// get no NUL finding.
+#[test]
+fn the_first_nul_byte_is_reported_and_sources_without_one_have_no_nul_finding() {
+    let long = "x = 1\n".repeat(5_000);
+    for (source, at) in [
+        ("\0x = 1\n".to_owned(), Some((1, 1))),
+        ("x = 1\0\0\n".to_owned(), Some((1, 6))),
+        (format!("{long}y = 2\0\n"), Some((5_001, 6))),
+        (format!("{long}\0"), Some((5_001, 1))),
+        (long.clone(), None),
+        ("x = '\\0'\n".to_owned(), None),
+    ] {
+        let report = check(source.clone());
+        let nul: Vec<(u32, u32)> = report
+            .findings
+            .iter()
+            .filter(|f| f.message.contains("null bytes"))
+            .map(|f| (f.line, f.column))
+            .collect();
+        assert_eq!(
+            nul,
+            at.into_iter().collect::<Vec<_>>(),
+            "{:?}",
+            &source[source.len().saturating_sub(12)..]
+        );
+    }
+}
+
 #[test]
 fn invalid_utf8_is_a_syntax_finding_at_the_bad_byte() {
     let mut bytes = b"import os\nx = '".to_vec();
