@@ -184,12 +184,19 @@ pub struct Action {
     /// HTTP method and path (appended to the base URL); templates may use `{refs}`.
     #[serde(default)]
     pub method: Option<String>,
+    /// Appended to the base URL, or a whole `https://` URL when the vendor serves this call
+    /// on another host of its own (Dropbox's uploads on `content.dropboxapi.com`).
     #[serde(default)]
     pub path: Option<String>,
     #[serde(default)]
     pub query: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     pub body: Option<serde_json::Value>,
+    /// Headers the request adds to the tool's: a text is a template like `path`; an object is
+    /// sent as its JSON text (a content-upload endpoint's argument beside a body of raw bytes:
+    /// Dropbox's `Dropbox-API-Arg: {"path": …}`). A `Content-Type` here replaces the body's.
+    #[serde(default)]
+    pub headers: BTreeMap<String, serde_json::Value>,
     /// How `body` is encoded.
     #[serde(default)]
     pub content_type: ContentType,
@@ -321,6 +328,28 @@ pub struct Action {
     /// A request and its answer as the vendor's reference shows them.
     #[serde(default)]
     pub example: Option<ActionExample>,
+}
+
+/// Whether `path` is a whole `https://` URL whose host is literal (no `{reference}` before
+/// the path begins).
+fn absolute_https_host(path: &str) -> bool {
+    path.strip_prefix("https://").is_some_and(|rest| {
+        let host = rest.split('/').next().unwrap_or_default();
+        !host.is_empty() && !host.contains(['{', '}', '@'])
+    })
+}
+
+impl Action {
+    /// Where the request goes: `path` below the tool's base URL, or `path` itself when it is
+    /// a URL of another host of the vendor's (Dropbox's `content.dropboxapi.com`).
+    pub fn url_template(&self, base_url: &str) -> String {
+        let path = self.path.as_deref().unwrap_or_default();
+        if path.starts_with("https://") {
+            path.to_owned()
+        } else {
+            format!("{base_url}{path}")
+        }
+    }
 }
 
 /// Where a tracking call says who it is about. The body's `user` gets the first of the
@@ -1561,6 +1590,17 @@ impl Catalog {
                 if a.timeout_seconds.is_some_and(|s| s == 0 || s > 55) {
                     return bad(format!(
                         "{}.{}: timeout_seconds is 1 to 55 (the function runs 60 s)",
+                        t.id, a.id
+                    ));
+                }
+                // a call on another host names that host whole: https, no value in it, so a
+                // record or a setting can never send the tool's credentials elsewhere
+                if let Some(path) = a.path.as_deref()
+                    && path.to_ascii_lowercase().starts_with("http")
+                    && !absolute_https_host(path)
+                {
+                    return bad(format!(
+                        "{}.{}: a whole URL as a path is https and its host has no {{reference}}",
                         t.id, a.id
                     ));
                 }

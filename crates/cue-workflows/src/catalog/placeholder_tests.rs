@@ -23,6 +23,7 @@ const RESERVED: &[&str] = &[
     "until",
     "file_base64",
     "file_type",
+    "file_name",
     "file_document",
     "uuid",
     "ddb_item",

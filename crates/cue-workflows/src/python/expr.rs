@@ -213,6 +213,14 @@ impl<'a> Ctx<'a> {
                 self.helpers.insert("file_document");
                 format!("_file_document({v})")
             }
+            // the name an upload gives the record's file (a path's last part, a content-upload
+            // argument): a downloaded file's own, else the record's file name, its S3 key's or
+            // its file URL's last part, without fetching the file
+            "file_name" => {
+                self.imports.insert("boto3");
+                self.helpers.insert("file");
+                format!("_upload_name({v})")
+            }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");

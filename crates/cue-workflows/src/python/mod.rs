@@ -1068,13 +1068,27 @@ impl Gen<'_> {
                 let auth = Auth::parse(auth)
                     .map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
                 let path = action.path.as_deref().unwrap_or_default();
+                let mut headers = expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]);
+                // the call's own headers: a text template, or the JSON text of an object (a
+                // content-upload endpoint's argument beside a body of raw bytes)
+                if !action.headers.is_empty() {
+                    let mut entries = vec![expr::name(&format!("**{}", headers.as_str()))];
+                    for (name, value) in &action.headers {
+                        let v = match value {
+                            serde_json::Value::String(t) => ctx.string(t, false)?,
+                            other => {
+                                self.imports.insert("json");
+                                expr::call(&expr::name("json.dumps"), &[ctx.value(other)?])
+                            }
+                        };
+                        entries.push(expr::entry(name, &v));
+                    }
+                    headers = expr::dict(&entries);
+                }
                 let mut args = vec![
                     Code::literal(action.method.as_deref().unwrap_or("POST")),
                     url(&tool.api, path, ctx)?,
-                    expr::keyword(
-                        "headers",
-                        &expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]),
-                    ),
+                    expr::keyword("headers", &headers),
                 ];
                 if let Some(b) = &action.body {
                     let payload = answers::with_sync_cursor(action, ctx.value(b)?);
@@ -1580,6 +1594,10 @@ pub(crate) fn url(api: &Api, path: &str, ctx: &mut Ctx<'_>) -> Result<Code, Work
     else {
         return Err(WorkflowError::Internal("not an HTTP tool".to_owned()));
     };
+    // a call on another host of the vendor's (the catalog checks it is https and literal)
+    if path.starts_with("https://") {
+        return ctx.string(path, true);
+    }
     if base_url_by_key.is_empty() {
         return ctx.string(&format!("{base_url}{path}"), true);
     }
