@@ -24,6 +24,7 @@ const RESERVED: &[&str] = &[
     "file_base64",
     "file_type",
     "file_name",
+    "record_text",
     "file_document",
     "uuid",
     "ddb_item",

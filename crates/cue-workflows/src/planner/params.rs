@@ -322,6 +322,161 @@ pub(super) fn bind_target_languages(
     }
 }
 
+/// The longest instruction kept for a step that asks a model, in characters.
+const MAX_INSTRUCTION: usize = 300;
+
+/// Words before a tool's name that only say which tool does the work ("with Mistral", "use
+/// OpenAI to …", "ask Claude to …"): dropped with the name.
+const TOOL_LEAD: &[&str] = &[
+    "with", "using", "via", "through", "by", "use", "ask", "have", "let", "get", "in", "on", "to",
+    "into",
+];
+
+/// Words that ask a model nothing by themselves ("send it to OpenAI"): a clause of only these
+/// leaves the catalog's default instruction.
+const NO_ASK: &[&str] = &[
+    "send", "pass", "run", "give", "feed", "put", "forward", "it", "them", "this", "the", "each",
+    "every", "record", "records", "text", "through",
+];
+
+/// Of those, the ones whose `to` after the name starts the work ("use OpenAI to classify").
+const TOOL_LEAD_TO: &[&str] = &["use", "ask", "have", "let", "get", "using"];
+
+/// Words after a tool's name that are part of naming it ("the OpenAI API", "Gemini model").
+const TOOL_TAIL: &[&str] = &["api", "model", "ai", "llm"];
+
+/// Words a clause may end with whose question is the next clause ("tell" | "if the review is
+/// positive": the tokenizer starts a clause at `if`).
+const ASKS_NEXT: &[&str] = &[
+    "tell",
+    "out",
+    "check",
+    "see",
+    "decide",
+    "determine",
+    "know",
+    "judge",
+    "say",
+    "ask",
+];
+
+/// Words that join a clause to the one before ("and summarize it"), dropped at its start.
+const JOINERS: &[&str] = &["and", "then", "also", "so", "to"];
+
+/// What a step that asks a model (an action with an `instruction` parameter) is told to do:
+/// the words of the clause that asked for it ("summarize it with Mistral" → "Summarize it."),
+/// with a question the tokenizer split off ("tell" | "if the review is positive"), without the
+/// words that only name the tool (`names`, lower case: the tool's name and aliases, with "with",
+/// "use … to" …) and the joining words at its start. `None` when nothing but the tool is left.
+pub(super) fn instruction(
+    toks: &[Tok],
+    text: &str,
+    clause: usize,
+    names: &[String],
+) -> Option<String> {
+    let mut idx: Vec<usize> = (0..toks.len())
+        .filter(|&i| toks[i].clause == clause)
+        .collect();
+    let last = *idx.last()?;
+    if ASKS_NEXT.contains(&toks[last].w.as_str())
+        && toks
+            .get(last + 1)
+            .is_some_and(|t| t.clause == clause + 1 && matches!(t.w.as_str(), "if" | "whether"))
+    {
+        idx.extend((last + 1..toks.len()).take_while(|&i| toks[i].clause == clause + 1));
+    }
+    let mut keep = vec![true; idx.len()];
+    let words: Vec<&str> = idx.iter().map(|&i| toks[i].w.as_str()).collect();
+    for name in names {
+        let nw: Vec<&str> = name.split_whitespace().collect();
+        if nw.is_empty() {
+            continue;
+        }
+        let mut k = 0;
+        while k + nw.len() <= words.len() {
+            if words[k..k + nw.len()] != nw[..] {
+                k += 1;
+                continue;
+            }
+            let mut from = k;
+            let mut to = k + nw.len();
+            if from > 0 && words[from - 1] == "the" {
+                from -= 1;
+            }
+            let lead = (from > 0 && TOOL_LEAD.contains(&words[from - 1])).then(|| words[from - 1]);
+            if lead.is_some() {
+                from -= 1;
+            }
+            while to < words.len() && TOOL_TAIL.contains(&words[to]) {
+                to += 1;
+            }
+            if lead.is_some_and(|l| TOOL_LEAD_TO.contains(&l)) && words.get(to) == Some(&"to") {
+                to += 1;
+            }
+            keep[from..to].iter_mut().for_each(|x| *x = false);
+            k = to;
+        }
+    }
+    // the joining words at the start
+    for (k, w) in words.iter().enumerate() {
+        if !keep[k] {
+            continue;
+        }
+        if JOINERS.contains(w) {
+            keep[k] = false;
+        } else {
+            break;
+        }
+    }
+    // the kept words as written, with the quotes and brackets around them
+    let closing = |c: char| matches!(c, '"' | '\'' | '’' | '”' | ')' | '%');
+    let opening = |c: char| matches!(c, '"' | '\'' | '‘' | '“' | '(' | '#' | '@' | '$');
+    let mut parts: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < idx.len() {
+        if !keep[k] {
+            k += 1;
+            continue;
+        }
+        let mut e = k;
+        while e + 1 < idx.len() && keep[e + 1] && idx[e + 1] == idx[e] + 1 {
+            e += 1;
+        }
+        let mut a = toks[idx[k]].start;
+        while let Some(c) = text[..a].chars().next_back().filter(|c| opening(*c)) {
+            a -= c.len_utf8();
+        }
+        let mut b = toks[idx[e]].end;
+        while let Some(c) = text[b..].chars().next().filter(|c| closing(*c)) {
+            b += c.len_utf8();
+        }
+        parts.push(text[a..b].to_owned());
+        k = e + 1;
+    }
+    let said: String = parts
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '{' | '}'))
+        .collect();
+    let said = said.trim();
+    // nothing asked but the tool ("send it to OpenAI")
+    if words
+        .iter()
+        .zip(&keep)
+        .all(|(w, k)| !k || NO_ASK.contains(w))
+    {
+        return None;
+    }
+    let mut out: String = said.chars().take(MAX_INSTRUCTION).collect();
+    if let Some(first) = out.chars().next() {
+        out = first.to_uppercase().chain(out.chars().skip(1)).collect();
+    }
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    Some(out)
+}
+
 /// A phone number written in a clause: `+` and 8 to 15 digits, spaces, dots, dashes or
 /// brackets between them (`+1 415-555-0100`), as E.164 (`+14155550100`).
 fn phone_in(clause: &str) -> Option<String> {

@@ -170,6 +170,10 @@ fn need_tool<'c>(
         .find_map(|i| action_of(i).map(|a| (i, a, false)))
 }
 
+/// The parameter of an action that asks a model (`generate_text`) for what to do with the
+/// text: filled from the words of the clause that asked for the step.
+pub(crate) const INSTRUCTION: &str = "instruction";
+
 /// A step before its parameters are read.
 pub(super) struct Draft {
     pub tool: usize,
@@ -611,6 +615,22 @@ pub(super) fn build(
                 span,
                 &mut used_quotes,
             );
+        }
+        // a step that asks a model is told what the clause that asked for it says
+        if action.params.contains_key(INSTRUCTION) {
+            let names: Vec<String> = std::iter::once(&tool.name)
+                .chain(&tool.aliases)
+                .map(|n| {
+                    crate::text::tokenize(n)
+                        .into_iter()
+                        .map(|t| t.w)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            if let Some(said) = super::params::instruction(toks, text, d.clause, &names) {
+                params.insert(INSTRUCTION.to_owned(), said);
+            }
         }
         let words: Vec<&str> = toks
             .iter()

@@ -156,6 +156,12 @@ impl<'a> Ctx<'a> {
                 (Some(false), Some(message)) => format!("({message} + \"\\n\" + _text({v}))"),
                 _ => format!("_text({v})"),
             },
+            // all the text of the records, for a model that reads them whole (a ticket's
+            // description with its subject): `field: value` lines per record
+            "record_text" => {
+                self.helpers.insert("record_text");
+                format!("_record_text({v})")
+            }
             "item" => v.to_owned(),
             "items" => "items".to_owned(),
             "json" => format!("json.dumps({v}, default=str)"),

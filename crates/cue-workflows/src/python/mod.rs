@@ -395,6 +395,8 @@ struct Helpers {
     /// `_file_document`: a file for Textract or Rekognition, in S3 or as bytes
     /// (`python/file.py.j2`).
     file_document: bool,
+    /// `_record_text`: every text of the records, for a model (`python/http.py.j2`).
+    record_text: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -423,6 +425,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             money: h.contains("money"),
             firestore_values: h.contains("firestore_values"),
             file_document: h.contains("file_document"),
+            record_text: h.contains("record_text"),
         }
     }
 }
