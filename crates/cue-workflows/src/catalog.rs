@@ -417,9 +417,14 @@ pub enum AnswerKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamKind {
-    /// Free text (a message, a title, a search query).
+    /// Free text (a message, a title).
     #[default]
     Text,
+    /// The words a search looks for (YouTube's and News API's `q`, X's `query`): free text
+    /// the planner fills from what the prompt says the records are about ("videos about rust
+    /// programming", "tweets mentioning Acme", "news on the topic of solar power"), never from
+    /// a resource's name (a Kafka or SNS `topic` is an `aws_resource` or text).
+    Search,
     /// An absolute `https://` URL (a feed, an endpoint to call).
     Url,
     /// An absolute `https://` or `http://` URL, for the few entries whose vendor documents

@@ -322,6 +322,141 @@ pub(super) fn bind_target_languages(
     }
 }
 
+/// What introduces the words a search looks for ("videos about rust", "tweets mentioning
+/// Acme", "news on the topic of solar power"), longest first where one starts another.
+const SEARCH_MARKERS: &[&[&str]] = &[
+    &["on", "the", "topic", "of"],
+    &["on", "the", "subject", "of"],
+    &["with", "the", "keywords"],
+    &["with", "the", "keyword"],
+    &["for", "the", "keywords"],
+    &["for", "the", "keyword"],
+    &["for", "the", "term"],
+    &["related", "to"],
+    &["about"],
+    &["mentioning"],
+    &["mention"],
+    &["mentions"],
+    &["regarding"],
+    &["concerning"],
+    &["discussing"],
+    &["matching"],
+    &["containing"],
+];
+
+/// Words that end the words of a search: what follows says when, where or what next.
+const SEARCH_ENDS: &[&str] = &[
+    "and",
+    "then",
+    "to",
+    "into",
+    "every",
+    "each",
+    "daily",
+    "weekly",
+    "hourly",
+    "monthly",
+    "since",
+    "posted",
+    "published",
+    "uploaded",
+    "from",
+    "at",
+    "via",
+    "using",
+    "with",
+    "that",
+    "which",
+    "today",
+    "yesterday",
+    "this",
+    "last",
+    "before",
+    "after",
+    "if",
+    "when",
+];
+
+/// Words that end them only before a tool's name or a channel ("about rust on YouTube",
+/// "about AI in #news"); elsewhere they are part of them ("AI in healthcare").
+const SEARCH_ENDS_BEFORE_PLACE: &[&str] = &["in", "on", "for", "over", "through"];
+
+/// Words of a search that name nobody in particular: the prompt did not say what to look for
+/// ("tweets mentioning our brand" keeps the step's default).
+const VAGUE_SEARCH: &[&str] = &[
+    "our", "my", "your", "the", "us", "me", "it", "them", "brand", "company", "business",
+    "product", "products", "name",
+];
+
+/// The longest search kept, in characters.
+const MAX_SEARCH: usize = 100;
+
+/// The words a search step looks for, said in `span` of `text` after "about", "mentioning",
+/// "on the topic of" … (`SEARCH_MARKERS`): a quoted text, else the words up to one that says
+/// when, where or what next (`SEARCH_ENDS`; `is_tool`: whether a word starts a tool's name).
+/// `None` when none is said, or only vague words ("our brand").
+pub(super) fn search_words(
+    toks: &[Tok],
+    text: &str,
+    span: (usize, usize),
+    is_tool: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let idx: Vec<usize> = (0..toks.len())
+        .filter(|&i| toks[i].start >= span.0 && toks[i].end <= span.1)
+        .collect();
+    let words: Vec<&str> = idx.iter().map(|&i| toks[i].w.as_str()).collect();
+    for k in 0..words.len() {
+        let Some(m) = SEARCH_MARKERS
+            .iter()
+            .find(|m| words.get(k..k + m.len()) == Some(&m[..]))
+        else {
+            continue;
+        };
+        let after = toks[idx[k + m.len() - 1]].end;
+        // a quoted text right after the marker is the search, as written
+        let rest = text[after..].trim_start();
+        if rest.starts_with(['"', '\'', '‘', '“'])
+            && let Some(q) = quoted_at(rest)
+        {
+            let q = q.trim();
+            if !q.is_empty() {
+                return Some(q.chars().take(MAX_SEARCH).collect());
+            }
+        }
+        let mut end = k + m.len();
+        while end < words.len() {
+            let w = words[end];
+            let next = words.get(end + 1).copied();
+            let place = next.is_some_and(|n| is_tool(n))
+                || text[toks[idx[end]].end..]
+                    .trim_start()
+                    .starts_with(['#', '@']);
+            if SEARCH_ENDS.contains(&w)
+                || is_tool(w)
+                || (SEARCH_ENDS_BEFORE_PLACE.contains(&w) && place)
+                || (end > k + m.len()
+                    && text[toks[idx[end - 1]].end..toks[idx[end]].start]
+                        .contains([',', ';', '.', ':', '(', ')']))
+            {
+                break;
+            }
+            end += 1;
+        }
+        if end == k + m.len() {
+            continue;
+        }
+        let said = &text[toks[idx[k + m.len()]].start..toks[idx[end - 1]].end];
+        if words[k + m.len()..end]
+            .iter()
+            .all(|w| VAGUE_SEARCH.contains(w))
+        {
+            return None;
+        }
+        return Some(said.chars().take(MAX_SEARCH).collect());
+    }
+    None
+}
+
 /// The longest instruction kept for a step that asks a model, in characters.
 const MAX_INSTRUCTION: usize = 300;
 

@@ -616,6 +616,22 @@ pub(super) fn build(
                 &mut used_quotes,
             );
         }
+        // the words a search looks for, as the clause says what the records are about (a
+        // poll step's in the trigger clause: "when someone tweets about Acme")
+        let search_span = if has_poll && i == 0 {
+            (0, toks.get(trig_end).map_or(text.len(), |t| t.start))
+        } else {
+            span
+        };
+        for (name, kind) in &action.param_kinds {
+            if *kind == crate::catalog::ParamKind::Search
+                && let Some(words) = super::params::search_words(toks, text, search_span, &|w| {
+                    super::message::starts_tool_name(catalog, w)
+                })
+            {
+                params.insert(name.clone(), words);
+            }
+        }
         // a step that asks a model is told what the clause that asked for it says
         if action.params.contains_key(INSTRUCTION) {
             let names: Vec<String> = std::iter::once(&tool.name)
