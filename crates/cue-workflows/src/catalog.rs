@@ -250,6 +250,11 @@ pub struct Action {
     /// (BambooHR's changed employees: `{"employees": {"3": {...}, "4": {...}}}`), not a list.
     #[serde(default)]
     pub records_keyed: bool,
+    /// Fields each listed record gets from the answer around it, by dotted path into the
+    /// answer (S3's ListObjectsV2 `Contents` name no bucket; the answer's `Name` is it), so a
+    /// later step finds what the record alone does not say (the object's bucket and key).
+    #[serde(default)]
+    pub answer_fields: BTreeMap<String, String>,
     /// Where the text is in the answer of a transform (`choices.0.message.content`).
     #[serde(default)]
     pub text: Option<String>,
@@ -1606,6 +1611,13 @@ impl Catalog {
                 {
                     return bad(format!(
                         "{}.{}: a whole URL as a path is https and its host has no {{reference}}",
+                        t.id, a.id
+                    ));
+                }
+                // fields from the answer around the records: a read's, beside its records
+                if !a.answer_fields.is_empty() && (a.role != Role::Read || a.records.is_none()) {
+                    return bad(format!(
+                        "{}.{}: answer_fields are for a read action's records",
                         t.id, a.id
                     ));
                 }

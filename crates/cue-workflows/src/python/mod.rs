@@ -526,6 +526,8 @@ struct StepFn {
     records: Option<String>,
     /// The records are the values of an object keyed by id (`_keyed`).
     records_keyed: bool,
+    /// `{field: path}` of the answer each record gets (`Action::answer_fields`), as Python.
+    answer_fields: Option<Code>,
     /// Where a transform's text is in the answer.
     text: Option<String>,
     /// This step polls for the trigger: only records not emitted before go on.
@@ -1042,6 +1044,14 @@ impl Gen<'_> {
             writes: action.role == Role::Write,
             records: action.records.clone(),
             records_keyed: action.records_keyed,
+            answer_fields: (!action.answer_fields.is_empty()).then(|| {
+                let entries: Vec<Code> = action
+                    .answer_fields
+                    .iter()
+                    .map(|(k, p)| expr::entry(k, &Code::literal(p)))
+                    .collect();
+                expr::dict(&entries)
+            }),
             text: action.text.clone(),
             polls: false,
             detail,
