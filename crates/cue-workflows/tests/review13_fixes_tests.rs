@@ -312,3 +312,111 @@ fn a_searchs_words_come_from_what_the_records_are_about() {
         "{code}"
     );
 }
+
+/// The tool whose records a make verb creates is the one named after it; a tool named after
+/// "for"/"from" is what they are made from, and is read (brief item 4). Near misses: a tool
+/// made in a clause of its own, and a make verb with no other tool before the source word.
+#[test]
+fn what_new_records_are_made_from_is_read() {
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        (
+            "every friday create quickbooks customers for new hubspot contacts",
+            &[
+                ("hubspot", "list_contacts"),
+                ("quickbooks", "create_customer"),
+            ],
+        ),
+        (
+            "Every Friday, create QuickBooks customers from the HubSpot contacts",
+            &[
+                ("hubspot", "list_contacts"),
+                ("quickbooks", "create_customer"),
+            ],
+        ),
+        // near misses: the HubSpot contact is made, in its own clause or as the only tool
+        (
+            "every friday create quickbooks customers and create hubspot contacts",
+            &[
+                ("hubspot", "create_contact"),
+                ("quickbooks", "create_customer"),
+            ],
+        ),
+        (
+            "When someone submits my Typeform, create a HubSpot contact for them",
+            &[("hubspot", "create_contact")],
+        ),
+    ];
+    for (prompt, want) in cases {
+        let p = plan(prompt);
+        for (tool, action) in *want {
+            assert_eq!(step(&p, tool).action, *action, "{prompt}: {:?}", p.steps);
+        }
+    }
+}
+
+/// R11-1: a listed record keeps what only the list says (BambooHR's `action`, Inserted or
+/// Updated, and `lastChanged`) beside what its detail call fetched.
+#[test]
+fn a_detail_call_keeps_what_only_the_list_says() {
+    let p = plan("every hour list the changed employees in bamboohr and post them to slack");
+    assert_eq!(
+        step(&p, "bamboohr").action,
+        "list_changed_employees",
+        "{p:?}"
+    );
+    let code = engine().code(&p).unwrap();
+    run(
+        &code,
+        r#"
+def fake(method, url, payload=None, params=None, **kwargs):
+    if url.endswith("/employees/changed"):
+        return {"latest": "2026-12-07T08:00:00+00:00", "employees": {
+            "3": {"id": "3", "action": "Inserted", "lastChanged": "2026-12-07T07:00:00+00:00"},
+            "4": {"id": "4", "action": "Updated", "lastChanged": "2026-12-07T07:30:00+00:00"}}}
+    return {"id": url.rstrip("/").rsplit("/", 1)[-1], "firstName": "Ada", "workEmail": "ada@example.com"}
+module._http = fake
+records = step_named("bamboohr_list_changed_employees")([])
+got = sorted((r["id"], r["action"], r["firstName"]) for r in records)
+assert got == [("3", "Inserted", "Ada"), ("4", "Updated", "Ada")], records
+assert all(r["lastChanged"].startswith("2026-12-07T07") for r in records), records
+"#,
+    );
+}
+
+/// Listed S3 objects carry their bucket (ListObjectsV2's `Name`), so a later step reads the
+/// object itself, as an upload's record does: a copy to Dropbox sends the object's bytes.
+#[test]
+fn listed_s3_objects_carry_their_bucket() {
+    let p = plan("Every day at 6am copy the objects in my S3 bucket to Dropbox");
+    assert_eq!(step(&p, "aws_s3").action, "list_objects", "{p:?}");
+    assert_eq!(step(&p, "dropbox").action, "upload_file", "{p:?}");
+    let code = engine().code(&p).unwrap();
+    run(
+        &code,
+        r#"
+os.environ.update(DROPBOX_ACCESS_TOKEN="t", DROPBOX_APP_KEY="k", DROPBOX_APP_SECRET="s", DROPBOX_REFRESH_TOKEN="r")
+class Body:
+    def __init__(self, data):
+        self.data = data
+    def read(self):
+        return self.data
+class S3:
+    def list_objects_v2(self, **kwargs):
+        return {"Name": "reports", "Contents": [{"Key": "q3/a.pdf", "Size": 3}]}
+    def get_object(self, Bucket, Key):
+        assert (Bucket, Key) == ("reports", "q3/a.pdf"), (Bucket, Key)
+        return {"Body": Body(b"pdf")}
+class Boto3:
+    def client(self, name, **kwargs):
+        return S3()
+module._s3 = S3()
+module.boto3 = Boto3()
+records = step_named("aws_s3_list_objects")([])
+assert [(r["bucket"], r["Key"]) for r in records] == [("reports", "q3/a.pdf")], records
+step_named("dropbox_upload_file")(records)
+url, headers, data = [s for s in sent if "files/upload" in s[0]][0]
+assert json.loads(headers["dropbox-api-arg"])["path"] == "/Workflows/a.pdf", headers
+assert data == b"pdf", data
+"#,
+    );
+}

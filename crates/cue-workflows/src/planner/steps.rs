@@ -85,6 +85,38 @@ fn handed_on(lang: &Language, toks: &[Tok], ms: &[Mention], m: &Mention) -> bool
     })
 }
 
+/// Verbs that make new records of the tool they are said of ("create QuickBooks customers").
+const MAKE_VERBS: &[&str] = &[
+    "create", "creates", "creating", "add", "adds", "adding", "make", "makes", "open", "insert",
+    "generate", "raise", "log",
+];
+
+/// Words that tie the records made to the ones they are made from ("customers for new HubSpot
+/// contacts", "invoices from the Shopify orders").
+const MADE_FROM: &[&str] = &["for", "from", "of", "out"];
+
+/// How many words before a tool's name its make verb may stand ("create new QuickBooks
+/// customer records").
+const MAKE_REACH: usize = 4;
+
+/// Whether mention `m` names what another tool's new records are made from: in its clause a
+/// make verb, within [`MAKE_REACH`] words before another tool's name, then a [`MADE_FROM`]
+/// word, then `m` ("every Friday create QuickBooks customers for new HubSpot contacts": the
+/// customers are QuickBooks', HubSpot's contacts are read). The make verb is the other tool's,
+/// so it does not choose `m`'s action.
+fn made_from(toks: &[Tok], ms: &[Mention], m: &Mention) -> bool {
+    ms.iter().any(|o| {
+        o.tool != m.tool
+            && o.clause == m.clause
+            && o.at + o.len <= m.at
+            && (o.at.saturating_sub(MAKE_REACH)..o.at)
+                .any(|k| toks[k].clause == m.clause && MAKE_VERBS.contains(&toks[k].w.as_str()))
+            && toks[o.at + o.len..m.at]
+                .iter()
+                .any(|t| MADE_FROM.contains(&t.w.as_str()))
+    })
+}
+
 /// Tools the closest templates use, one entry per template and tool, with how close that
 /// template is (its search score). When the text asks for something without naming a tool
 /// ("email me"), a candidate that at least [`HINT_QUORUM`] of those templates agree on is used
@@ -343,13 +375,20 @@ pub(super) fn drafts(
         if tool.actions.is_empty() {
             continue;
         }
-        let words = clause_words(m.clause);
+        // the records another tool's are made from are read: its make verb is not this tool's
+        let source = made_from(toks, ms, m);
+        let not_made = |w: &&str| !(source && MAKE_VERBS.contains(w));
+        let words: Vec<&str> = clause_words(m.clause)
+            .into_iter()
+            .filter(not_made)
+            .collect();
         let own: Vec<&str> = toks
             .iter()
             .filter(|t| t.clause == m.clause)
             .map(|t| t.w.as_str())
+            .filter(not_made)
             .collect();
-        let prefer_read = source_first && drafts.is_empty();
+        let prefer_read = (source_first && drafts.is_empty()) || source;
         if let Some(a) = pick_action(tool, &words, &own, prefer_read) {
             // the trigger's own poll already reads this (a feed's URL names the tool again)
             if poll_step
