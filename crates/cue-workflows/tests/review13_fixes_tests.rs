@@ -174,6 +174,30 @@ fn a_model_step_is_told_what_the_prompt_asked() {
             "cohere",
             Some("Translate it to Spanish."),
         ),
+        // a list split at its commas stays whole; the next step's clause is not the task
+        (
+            "When a support email comes into Gmail, classify it as billing, bug, or other with OpenAI and create a Freshdesk ticket with that tag",
+            "openai",
+            Some("Classify it as billing, bug, or other."),
+        ),
+        // the event's words in the same clause are not the task
+        (
+            "when the quarterly report lands in google drive summarise it with claude and post the summary to slack",
+            "anthropic",
+            Some("Summarise it."),
+        ),
+        // a condition after it is not the task, nor the "and" before it
+        (
+            "When a new Zendesk ticket comes in, summarize it with OpenAI and if it is urgent post it to #support on Slack",
+            "openai",
+            Some("Summarize it."),
+        ),
+        // "with AI" names any model
+        (
+            "When an Etsy review comes in, draft a polite reply with AI and email it to me@example.com with Gmail",
+            "openai",
+            Some("Draft a polite reply."),
+        ),
         // nothing asked but the tool: the step keeps the catalog's default
         (
             "When a new Zendesk ticket comes in, send it to OpenAI and post the answer to #support in Slack",

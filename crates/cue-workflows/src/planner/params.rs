@@ -498,27 +498,108 @@ const ASKS_NEXT: &[&str] = &[
 /// Words that join a clause to the one before ("and summarize it"), dropped at its start.
 const JOINERS: &[&str] = &["and", "then", "also", "so", "to"];
 
+/// Words that start a clause of its own, never the rest of a model's instruction: a condition,
+/// an event, what happens next or else.
+const STARTS_OTHER: &[&str] = &[
+    "if",
+    "when",
+    "whenever",
+    "then",
+    "otherwise",
+    "but",
+    "unless",
+    "so",
+    "also",
+];
+
+/// Verbs that start another step's work ("… and post it to #es", "… and add a label"): the
+/// clause they open is not the model's task.
+const OTHER_STEP_VERBS: &[&str] = &[
+    "post", "send", "email", "text", "sms", "notify", "add", "create", "save", "put", "log",
+    "upload", "share", "append", "store", "forward", "attach", "update", "set", "mark", "assign",
+    "reply", "file", "insert", "publish", "tweet", "message", "ping", "alert", "drop", "push",
+    "open", "write", "keep",
+];
+
 /// What a step that asks a model (an action with an `instruction` parameter) is told to do:
 /// the words of the clause that asked for it ("summarize it with Mistral" → "Summarize it."),
-/// with a question the tokenizer split off ("tell" | "if the review is positive"), without the
-/// words that only name the tool (`names`, lower case: the tool's name and aliases, with "with",
-/// "use … to" …) and the joining words at its start. `None` when nothing but the tool is left.
+/// from `from` on (the trigger's words are not the task), and the clauses after it in the same
+/// sentence that no other step was asked in (`taken`) and that start no condition or event (a
+/// list split at its commas: "classify it as billing, bug, or other"), with a question the
+/// tokenizer split off ("tell" | "if the review is positive"); without the words that only name
+/// the tool (`names`, lower case: the tool's name and aliases, with "with", "use … to" …) and
+/// the joining words at its start. `None` when nothing but the tool is left.
 pub(super) fn instruction(
     toks: &[Tok],
     text: &str,
     clause: usize,
+    from: usize,
+    floor: usize,
+    taken: &[usize],
     names: &[String],
 ) -> Option<String> {
-    let mut idx: Vec<usize> = (0..toks.len())
+    let mut idx: Vec<usize> = (from..toks.len())
         .filter(|&i| toks[i].clause == clause)
         .collect();
-    let last = *idx.last()?;
-    if ASKS_NEXT.contains(&toks[last].w.as_str())
-        && toks
-            .get(last + 1)
-            .is_some_and(|t| t.clause == clause + 1 && matches!(t.w.as_str(), "if" | "whether"))
-    {
-        idx.extend((last + 1..toks.len()).take_while(|&i| toks[i].clause == clause + 1));
+    // the clauses before it in the sentence that ask the same ("classify it as billing, bug,
+    // or other with OpenAI": the tool is named in the last part of the list), from its first
+    // word on, not the event's (before `floor`), another step's or a condition
+    let sentence_end = |gap: &str| gap.contains(['.', ';', '!', '?', '\n', '→', '>']);
+    while let Some(&first) = idx.first() {
+        let Some(prev) = first.checked_sub(1).map(|k| &toks[k]) else {
+            break;
+        };
+        let whole = toks[first].clause != prev.clause;
+        let start = (0..first)
+            .rev()
+            .take_while(|&i| toks[i].clause == prev.clause)
+            .last()
+            .unwrap_or(first);
+        let opener = (start..first)
+            .map(|i| toks[i].w.as_str())
+            .find(|w| !JOINERS.contains(w))
+            .unwrap_or("");
+        if !whole
+            || start < floor
+            || sentence_end(&text[prev.end..toks[first].start])
+            || taken.contains(&prev.clause)
+            || STARTS_OTHER.contains(&toks[first].w.as_str())
+            || STARTS_OTHER.contains(&opener)
+            || OTHER_STEP_VERBS.contains(&opener)
+            || matches!(
+                opener,
+                "when" | "whenever" | "once" | "every" | "each" | "after"
+            )
+        {
+            break;
+        }
+        idx.splice(0..0, start..first);
+    }
+    let mut c = clause;
+    loop {
+        let last = *idx.last()?;
+        let Some(next) = toks.get(last + 1) else {
+            break;
+        };
+        let gap = &text[toks[last].end..next.start];
+        let question = ASKS_NEXT.contains(&toks[last].w.as_str())
+            && matches!(next.w.as_str(), "if" | "whether");
+        let same_sentence = !sentence_end(gap);
+        // the first word after the joining ones: another step's verb starts its own task
+        let verb = (last + 1..toks.len())
+            .take_while(|&i| toks[i].clause == c + 1)
+            .map(|i| toks[i].w.as_str())
+            .find(|w| !JOINERS.contains(w));
+        if next.clause != c + 1
+            || !same_sentence
+            || verb.is_some_and(|v| OTHER_STEP_VERBS.contains(&v))
+            || taken.contains(&next.clause)
+            || (STARTS_OTHER.contains(&next.w.as_str()) && !question)
+        {
+            break;
+        }
+        c += 1;
+        idx.extend((last + 1..toks.len()).take_while(|&i| toks[i].clause == c));
     }
     let mut keep = vec![true; idx.len()];
     let words: Vec<&str> = idx.iter().map(|&i| toks[i].w.as_str()).collect();
@@ -558,6 +639,17 @@ pub(super) fn instruction(
             continue;
         }
         if JOINERS.contains(w) {
+            keep[k] = false;
+        } else {
+            break;
+        }
+    }
+    // and at its end, with a word that only led to the tool ("summarize it and" | "if …")
+    for (k, w) in words.iter().enumerate().rev() {
+        if !keep[k] {
+            continue;
+        }
+        if JOINERS.contains(w) || TOOL_LEAD.contains(w) {
             keep[k] = false;
         } else {
             break;

@@ -206,6 +206,24 @@ fn need_tool<'c>(
 /// text: filled from the words of the clause that asked for the step.
 pub(crate) const INSTRUCTION: &str = "instruction";
 
+/// What a prompt calls any model ("draft a reply with AI"): dropped from an instruction like
+/// the tool's own name.
+const GENERIC_MODEL_NAMES: &[&str] = &[
+    "ai",
+    "an ai",
+    "the ai",
+    "a model",
+    "the model",
+    "an llm",
+    "llm",
+    "gpt",
+    "chatgpt",
+    "artificial intelligence",
+];
+
+/// Words that open a clause about the event, not the task ("when", "whenever" …).
+const EVENT_OPENERS: &[&str] = &["when", "whenever", "once", "after", "every", "each", "if"];
+
 /// A step before its parameters are read.
 pub(super) struct Draft {
     pub tool: usize,
@@ -675,6 +693,8 @@ pub(super) fn build(
         if action.params.contains_key(INSTRUCTION) {
             let names: Vec<String> = std::iter::once(&tool.name)
                 .chain(&tool.aliases)
+                .map(String::as_str)
+                .chain(GENERIC_MODEL_NAMES.iter().copied())
                 .map(|n| {
                     crate::text::tokenize(n)
                         .into_iter()
@@ -683,7 +703,44 @@ pub(super) fn build(
                         .join(" ")
                 })
                 .collect();
-            if let Some(said) = super::params::instruction(toks, text, d.clause, &names) {
+            // the clauses other steps were asked in are theirs
+            let taken: Vec<usize> = drafts
+                .iter()
+                .filter(|o| o.clause != d.clause)
+                .map(|o| o.clause)
+                .collect();
+            // the trigger's words are not the task: the instruction starts after them, or, in a
+            // clause that opens with the event ("when the report lands in drive summarise it"),
+            // at the first phrase that asks a model
+            let first = toks.iter().position(|t| t.clause == d.clause).unwrap_or(0);
+            let asks_model = |k: usize| {
+                catalog
+                    .needs
+                    .iter()
+                    .filter(|n| n.action == action.id)
+                    .flat_map(|n| &n.phrases)
+                    .any(|ph| {
+                        let pw: Vec<&str> = ph.split(' ').collect();
+                        toks.get(k..k + pw.len()).is_some_and(|ts| {
+                            ts.iter()
+                                .zip(&pw)
+                                .all(|(t, w)| t.w == *w && t.clause == d.clause)
+                        })
+                    })
+            };
+            let from = if d.clause == toks.get(trig_end).map_or(usize::MAX, |t| t.clause) {
+                trig_end
+            } else if EVENT_OPENERS.contains(&toks.get(first).map_or("", |t| t.w.as_str())) {
+                (first..toks.len())
+                    .take_while(|&k| toks[k].clause == d.clause)
+                    .find(|&k| asks_model(k))
+                    .unwrap_or(first)
+            } else {
+                first
+            };
+            if let Some(said) =
+                super::params::instruction(toks, text, d.clause, from, trig_end, &taken, &names)
+            {
                 params.insert(INSTRUCTION.to_owned(), said);
             }
         }
