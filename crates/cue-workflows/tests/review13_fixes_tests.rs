@@ -444,3 +444,36 @@ assert data == b"pdf", data
 "#,
     );
 }
+
+/// SharePoint's files can be a source (dry run t8_125): a new file in a folder of the site's
+/// drive is polled, and its bytes are fetched by id below the site, with the tool's token.
+#[test]
+fn a_new_sharepoint_file_is_fetched_from_the_sites_drive() {
+    let p = plan(
+        "When a new file is added to our SharePoint contracts folder, extract its text with Amazon Textract and post it to #legal on Slack",
+    );
+    assert_eq!(p.trigger.tool.as_deref(), Some("sharepoint"), "{p:?}");
+    assert_eq!(p.trigger.event.as_deref(), Some("new_file"), "{p:?}");
+    let code = engine().code(&p).unwrap();
+    run(
+        &code,
+        r#"
+os.environ.update(SHAREPOINT_SITE_ID="contoso.sharepoint.com,1,2", MICROSOFT_ACCESS_TOKEN="t")
+ANSWER.update({})
+class Raw(Answer):
+    pass
+def opener_open(request, timeout=None):
+    sent.append((request.full_url, {k.lower(): v for k, v in request.header_items()}, request.data))
+    if "token" in request.full_url:
+        return Answer(json.dumps({"access_token": "at", "expires_in": 3600}).encode())
+    return Answer(b"%PDF-1.7")
+module._OPENER.open = opener_open
+name, data = module._file_bytes({"id": "01ABC", "name": "contract.pdf"})
+fetch = [s for s in sent if "/drive/items/" in s[0]]
+assert fetch and fetch[0][0].endswith("/drive/items/01ABC/content"), sent
+assert "/sites/" in fetch[0][0], fetch
+assert fetch[0][1]["authorization"].startswith("Bearer "), fetch
+assert data == b"%PDF-1.7", data
+"#,
+    );
+}
