@@ -157,7 +157,9 @@ fn a_whole_url_as_an_actions_path_is_https_with_a_literal_host() {
         "HTTPS://{field:host}/x",
         "https:///2/files/upload",
     ] {
-        let e = with_path(refused).expect_err(refused);
+        let Err(e) = with_path(refused) else {
+            panic!("{refused} was accepted");
+        };
         assert!(
             e.contains("dropbox.upload_file: a whole URL"),
             "{refused}: {e}"

@@ -427,7 +427,7 @@ pub(super) fn search_words(
         while end < words.len() {
             let w = words[end];
             let next = words.get(end + 1).copied();
-            let place = next.is_some_and(|n| is_tool(n))
+            let place = next.is_some_and(is_tool)
                 || text[toks[idx[end]].end..]
                     .trim_start()
                     .starts_with(['#', '@']);
