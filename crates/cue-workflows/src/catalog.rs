@@ -184,12 +184,19 @@ pub struct Action {
     /// HTTP method and path (appended to the base URL); templates may use `{refs}`.
     #[serde(default)]
     pub method: Option<String>,
+    /// Appended to the base URL, or a whole `https://` URL when the vendor serves this call
+    /// on another host of its own (Dropbox's uploads on `content.dropboxapi.com`).
     #[serde(default)]
     pub path: Option<String>,
     #[serde(default)]
     pub query: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     pub body: Option<serde_json::Value>,
+    /// Headers the request adds to the tool's: a text is a template like `path`; an object is
+    /// sent as its JSON text (a content-upload endpoint's argument beside a body of raw bytes:
+    /// Dropbox's `Dropbox-API-Arg: {"path": …}`). A `Content-Type` here replaces the body's.
+    #[serde(default)]
+    pub headers: BTreeMap<String, serde_json::Value>,
     /// How `body` is encoded.
     #[serde(default)]
     pub content_type: ContentType,
@@ -243,6 +250,11 @@ pub struct Action {
     /// (BambooHR's changed employees: `{"employees": {"3": {...}, "4": {...}}}`), not a list.
     #[serde(default)]
     pub records_keyed: bool,
+    /// Fields each listed record gets from the answer around it, by dotted path into the
+    /// answer (S3's ListObjectsV2 `Contents` name no bucket; the answer's `Name` is it), so a
+    /// later step finds what the record alone does not say (the object's bucket and key).
+    #[serde(default)]
+    pub answer_fields: BTreeMap<String, String>,
     /// Where the text is in the answer of a transform (`choices.0.message.content`).
     #[serde(default)]
     pub text: Option<String>,
@@ -323,6 +335,28 @@ pub struct Action {
     pub example: Option<ActionExample>,
 }
 
+/// Whether `path` is a whole `https://` URL whose host is literal (no `{reference}` before
+/// the path begins).
+fn absolute_https_host(path: &str) -> bool {
+    path.strip_prefix("https://").is_some_and(|rest| {
+        let host = rest.split('/').next().unwrap_or_default();
+        !host.is_empty() && !host.contains(['{', '}', '@'])
+    })
+}
+
+impl Action {
+    /// Where the request goes: `path` below the tool's base URL, or `path` itself when it is
+    /// a URL of another host of the vendor's (Dropbox's `content.dropboxapi.com`).
+    pub fn url_template(&self, base_url: &str) -> String {
+        let path = self.path.as_deref().unwrap_or_default();
+        if path.starts_with("https://") {
+            path.to_owned()
+        } else {
+            format!("{base_url}{path}")
+        }
+    }
+}
+
 /// Where a tracking call says who it is about. The body's `user` gets the first of the
 /// record's `from` fields that is set; a record naming no user gets a new id at `anonymous`
 /// instead (and no `user`), so events of one person share an id and an unknown person's event
@@ -388,9 +422,14 @@ pub enum AnswerKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamKind {
-    /// Free text (a message, a title, a search query).
+    /// Free text (a message, a title).
     #[default]
     Text,
+    /// The words a search looks for (YouTube's and News API's `q`, X's `query`): free text
+    /// the planner fills from what the prompt says the records are about ("videos about rust
+    /// programming", "tweets mentioning Acme", "news on the topic of solar power"), never from
+    /// a resource's name (a Kafka or SNS `topic` is an `aws_resource` or text).
+    Search,
     /// An absolute `https://` URL (a feed, an endpoint to call).
     Url,
     /// An absolute `https://` or `http://` URL, for the few entries whose vendor documents
@@ -1565,6 +1604,24 @@ impl Catalog {
                 if a.timeout_seconds.is_some_and(|s| s == 0 || s > 55) {
                     return bad(format!(
                         "{}.{}: timeout_seconds is 1 to 55 (the function runs 60 s)",
+                        t.id, a.id
+                    ));
+                }
+                // a call on another host names that host whole: https, no value in it, so a
+                // record or a setting can never send the tool's credentials elsewhere
+                if let Some(path) = a.path.as_deref()
+                    && path.to_ascii_lowercase().starts_with("http")
+                    && !absolute_https_host(path)
+                {
+                    return bad(format!(
+                        "{}.{}: a whole URL as a path is https and its host has no {{reference}}",
+                        t.id, a.id
+                    ));
+                }
+                // fields from the answer around the records: a read's, beside its records
+                if !a.answer_fields.is_empty() && (a.role != Role::Read || a.records.is_none()) {
+                    return bad(format!(
+                        "{}.{}: answer_fields are for a read action's records",
                         t.id, a.id
                     ));
                 }

@@ -80,9 +80,12 @@ impl ParamRule {
 
     /// Why `value` does not fit this rule, as a phrase (`must start with https://`).
     pub(crate) fn check(&self, value: &str) -> Result<(), String> {
-        generic(value, self.kind == ParamKind::Text && !self.in_path)?;
+        generic(
+            value,
+            matches!(self.kind, ParamKind::Text | ParamKind::Search) && !self.in_path,
+        )?;
         match self.kind {
-            ParamKind::Text => Ok(()),
+            ParamKind::Text | ParamKind::Search => Ok(()),
             ParamKind::Url => url(value, false),
             ParamKind::HttpUrl => url(value, true),
             // several segments: each is checked below

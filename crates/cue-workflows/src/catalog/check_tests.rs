@@ -130,3 +130,47 @@ fn an_event_or_read_without_fields_is_refused() {
     a.own_fields = Some("the user's own columns".to_owned());
     assert!(super::Catalog::new(c.tools, c.needs).is_ok());
 }
+
+/// A call on another host of the vendor's (Dropbox's uploads on `content.dropboxapi.com`) names
+/// it whole: https and literal, so neither a record nor a setting can send the tool's
+/// credentials to a host of its choosing; a path below the base URL stays as it was.
+#[test]
+fn a_whole_url_as_an_actions_path_is_https_with_a_literal_host() {
+    let with_path = |path: &str| {
+        let mut c = catalog();
+        let Some(dropbox) = c.tools.iter_mut().find(|t| t.id == "dropbox") else {
+            panic!("dropbox");
+        };
+        let Some(upload) = dropbox.actions.iter_mut().find(|a| a.id == "upload_file") else {
+            panic!("dropbox uploads");
+        };
+        upload.path = Some(path.to_owned());
+        Catalog::new(c.tools, c.needs)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    };
+    for refused in [
+        "http://content.dropboxapi.com/2/files/upload",
+        "https://{field:host}/2/files/upload",
+        "https://content.{folder}.com/2/files/upload",
+        "https://user@content.dropboxapi.com/2/files/upload",
+        "HTTPS://{field:host}/x",
+        "https:///2/files/upload",
+    ] {
+        let Err(e) = with_path(refused) else {
+            panic!("{refused} was accepted");
+        };
+        assert!(
+            e.contains("dropbox.upload_file: a whole URL"),
+            "{refused}: {e}"
+        );
+    }
+    for accepted in [
+        "https://content.dropboxapi.com/2/files/upload",
+        "https://content.dropboxapi.com/2/files/{folder}",
+        "/files/save_url",
+        ":process",
+    ] {
+        assert_eq!(with_path(accepted), Ok(()), "{accepted}");
+    }
+}

@@ -23,6 +23,8 @@ const RESERVED: &[&str] = &[
     "until",
     "file_base64",
     "file_type",
+    "file_name",
+    "record_text",
     "file_document",
     "uuid",
     "ddb_item",

@@ -210,7 +210,12 @@ fn action_refs(a: &Action) -> Vec<String> {
     if let Some(b) = &a.body {
         refs_in_value(b, &mut out);
     }
-    for v in a.query.values().chain(a.kwargs.values()) {
+    for v in a
+        .query
+        .values()
+        .chain(a.kwargs.values())
+        .chain(a.headers.values())
+    {
         refs_in_value(v, &mut out);
     }
     if let Some(s) = &a.sql {

@@ -291,12 +291,11 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
         match &tool.api {
             Api::Http { base_url, .. } => {
                 let method = action.method.clone().unwrap_or_else(|| "POST".to_owned());
-                let path = action.path.as_deref().unwrap_or_default();
                 let mut route = http_route(
                     tool,
                     action.id.clone(),
                     &method,
-                    &format!("{base_url}{path}"),
+                    &action.url_template(base_url),
                     answer,
                     action.required.clone(),
                 );

@@ -322,6 +322,388 @@ pub(super) fn bind_target_languages(
     }
 }
 
+/// What introduces the words a search looks for ("videos about rust", "tweets mentioning
+/// Acme", "news on the topic of solar power"), longest first where one starts another.
+const SEARCH_MARKERS: &[&[&str]] = &[
+    &["on", "the", "topic", "of"],
+    &["on", "the", "subject", "of"],
+    &["with", "the", "keywords"],
+    &["with", "the", "keyword"],
+    &["for", "the", "keywords"],
+    &["for", "the", "keyword"],
+    &["for", "the", "term"],
+    &["related", "to"],
+    &["about"],
+    &["mentioning"],
+    &["mention"],
+    &["mentions"],
+    &["regarding"],
+    &["concerning"],
+    &["discussing"],
+    &["matching"],
+    &["containing"],
+];
+
+/// Words that end the words of a search: what follows says when, where or what next.
+const SEARCH_ENDS: &[&str] = &[
+    "and",
+    "then",
+    "to",
+    "into",
+    "every",
+    "each",
+    "daily",
+    "weekly",
+    "hourly",
+    "monthly",
+    "since",
+    "posted",
+    "published",
+    "uploaded",
+    "from",
+    "at",
+    "via",
+    "using",
+    "with",
+    "that",
+    "which",
+    "today",
+    "yesterday",
+    "this",
+    "last",
+    "before",
+    "after",
+    "if",
+    "when",
+];
+
+/// Words that end them only before a tool's name or a channel ("about rust on YouTube",
+/// "about AI in #news"); elsewhere they are part of them ("AI in healthcare").
+const SEARCH_ENDS_BEFORE_PLACE: &[&str] = &["in", "on", "for", "over", "through"];
+
+/// Words of a search that name nobody in particular: the prompt did not say what to look for
+/// ("tweets mentioning our brand" keeps the step's default).
+const VAGUE_SEARCH: &[&str] = &[
+    "our", "my", "your", "the", "us", "me", "it", "them", "brand", "company", "business",
+    "product", "products", "name",
+];
+
+/// The longest search kept, in characters.
+const MAX_SEARCH: usize = 100;
+
+/// The words a search step looks for, said in `span` of `text` after "about", "mentioning",
+/// "on the topic of" … (`SEARCH_MARKERS`): a quoted text, else the words up to one that says
+/// when, where or what next (`SEARCH_ENDS`; `is_tool`: whether a word starts a tool's name).
+/// `None` when none is said, or only vague words ("our brand").
+pub(super) fn search_words(
+    toks: &[Tok],
+    text: &str,
+    span: (usize, usize),
+    is_tool: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let idx: Vec<usize> = (0..toks.len())
+        .filter(|&i| toks[i].start >= span.0 && toks[i].end <= span.1)
+        .collect();
+    let words: Vec<&str> = idx.iter().map(|&i| toks[i].w.as_str()).collect();
+    for k in 0..words.len() {
+        let Some(m) = SEARCH_MARKERS
+            .iter()
+            .find(|m| words.get(k..k + m.len()) == Some(&m[..]))
+        else {
+            continue;
+        };
+        let after = toks[idx[k + m.len() - 1]].end;
+        // a quoted text right after the marker is the search, as written
+        let rest = text[after..].trim_start();
+        if rest.starts_with(['"', '\'', '‘', '“'])
+            && let Some(q) = quoted_at(rest)
+        {
+            let q = q.trim();
+            if !q.is_empty() {
+                return Some(q.chars().take(MAX_SEARCH).collect());
+            }
+        }
+        let mut end = k + m.len();
+        while end < words.len() {
+            let w = words[end];
+            let next = words.get(end + 1).copied();
+            let place = next.is_some_and(is_tool)
+                || text[toks[idx[end]].end..]
+                    .trim_start()
+                    .starts_with(['#', '@']);
+            if SEARCH_ENDS.contains(&w)
+                || is_tool(w)
+                || (SEARCH_ENDS_BEFORE_PLACE.contains(&w) && place)
+                || (end > k + m.len()
+                    && text[toks[idx[end - 1]].end..toks[idx[end]].start]
+                        .contains([',', ';', '.', ':', '(', ')']))
+            {
+                break;
+            }
+            end += 1;
+        }
+        if end == k + m.len() {
+            continue;
+        }
+        let said = &text[toks[idx[k + m.len()]].start..toks[idx[end - 1]].end];
+        if words[k + m.len()..end]
+            .iter()
+            .all(|w| VAGUE_SEARCH.contains(w))
+        {
+            return None;
+        }
+        return Some(said.chars().take(MAX_SEARCH).collect());
+    }
+    None
+}
+
+/// The longest instruction kept for a step that asks a model, in characters.
+const MAX_INSTRUCTION: usize = 300;
+
+/// Words before a tool's name that only say which tool does the work ("with Mistral", "use
+/// OpenAI to …", "ask Claude to …"): dropped with the name.
+const TOOL_LEAD: &[&str] = &[
+    "with", "using", "via", "through", "by", "use", "ask", "have", "let", "get", "in", "on", "to",
+    "into",
+];
+
+/// Words that ask a model nothing by themselves ("send it to OpenAI"): a clause of only these
+/// leaves the catalog's default instruction.
+const NO_ASK: &[&str] = &[
+    "send", "pass", "run", "give", "feed", "put", "forward", "it", "them", "this", "the", "each",
+    "every", "record", "records", "text", "through",
+];
+
+/// Of those, the ones whose `to` after the name starts the work ("use OpenAI to classify").
+const TOOL_LEAD_TO: &[&str] = &["use", "ask", "have", "let", "get", "using"];
+
+/// Words after a tool's name that are part of naming it ("the OpenAI API", "Gemini model").
+const TOOL_TAIL: &[&str] = &["api", "model", "ai", "llm"];
+
+/// Words a clause may end with whose question is the next clause ("tell" | "if the review is
+/// positive": the tokenizer starts a clause at `if`).
+const ASKS_NEXT: &[&str] = &[
+    "tell",
+    "out",
+    "check",
+    "see",
+    "decide",
+    "determine",
+    "know",
+    "judge",
+    "say",
+    "ask",
+];
+
+/// Words that join a clause to the one before ("and summarize it"), dropped at its start.
+const JOINERS: &[&str] = &["and", "then", "also", "so", "to"];
+
+/// Words that start a clause of its own, never the rest of a model's instruction: a condition,
+/// an event, what happens next or else.
+const STARTS_OTHER: &[&str] = &[
+    "if",
+    "when",
+    "whenever",
+    "then",
+    "otherwise",
+    "but",
+    "unless",
+    "so",
+    "also",
+];
+
+/// Verbs that start another step's work ("… and post it to #es", "… and add a label"): the
+/// clause they open is not the model's task.
+const OTHER_STEP_VERBS: &[&str] = &[
+    "post", "send", "email", "text", "sms", "notify", "add", "create", "save", "put", "log",
+    "upload", "share", "append", "store", "forward", "attach", "update", "set", "mark", "assign",
+    "reply", "file", "insert", "publish", "tweet", "message", "ping", "alert", "drop", "push",
+    "open", "write", "keep",
+];
+
+/// What a step that asks a model (an action with an `instruction` parameter) is told to do:
+/// the words of the clause that asked for it ("summarize it with Mistral" → "Summarize it."),
+/// from `from` on (the trigger's words are not the task), and the clauses after it in the same
+/// sentence that no other step was asked in (`taken`) and that start no condition or event (a
+/// list split at its commas: "classify it as billing, bug, or other"), with a question the
+/// tokenizer split off ("tell" | "if the review is positive"); without the words that only name
+/// the tool (`names`, lower case: the tool's name and aliases, with "with", "use … to" …) and
+/// the joining words at its start. `None` when nothing but the tool is left.
+pub(super) fn instruction(
+    toks: &[Tok],
+    text: &str,
+    clause: usize,
+    from: usize,
+    floor: usize,
+    taken: &[usize],
+    names: &[String],
+) -> Option<String> {
+    let mut idx: Vec<usize> = (from..toks.len())
+        .filter(|&i| toks[i].clause == clause)
+        .collect();
+    // the clauses before it in the sentence that ask the same ("classify it as billing, bug,
+    // or other with OpenAI": the tool is named in the last part of the list), from its first
+    // word on, not the event's (before `floor`), another step's or a condition
+    let sentence_end = |gap: &str| gap.contains(['.', ';', '!', '?', '\n', '→', '>']);
+    while let Some(&first) = idx.first() {
+        let Some(prev) = first.checked_sub(1).map(|k| &toks[k]) else {
+            break;
+        };
+        let whole = toks[first].clause != prev.clause;
+        let start = (0..first)
+            .rev()
+            .take_while(|&i| toks[i].clause == prev.clause)
+            .last()
+            .unwrap_or(first);
+        let opener = (start..first)
+            .map(|i| toks[i].w.as_str())
+            .find(|w| !JOINERS.contains(w))
+            .unwrap_or("");
+        if !whole
+            || start < floor
+            || sentence_end(&text[prev.end..toks[first].start])
+            || taken.contains(&prev.clause)
+            || STARTS_OTHER.contains(&toks[first].w.as_str())
+            || STARTS_OTHER.contains(&opener)
+            || OTHER_STEP_VERBS.contains(&opener)
+            || matches!(
+                opener,
+                "when" | "whenever" | "once" | "every" | "each" | "after"
+            )
+        {
+            break;
+        }
+        idx.splice(0..0, start..first);
+    }
+    let mut c = clause;
+    loop {
+        let last = *idx.last()?;
+        let Some(next) = toks.get(last + 1) else {
+            break;
+        };
+        let gap = &text[toks[last].end..next.start];
+        let question = ASKS_NEXT.contains(&toks[last].w.as_str())
+            && matches!(next.w.as_str(), "if" | "whether");
+        let same_sentence = !sentence_end(gap);
+        // the first word after the joining ones: another step's verb starts its own task
+        let verb = (last + 1..toks.len())
+            .take_while(|&i| toks[i].clause == c + 1)
+            .map(|i| toks[i].w.as_str())
+            .find(|w| !JOINERS.contains(w));
+        if next.clause != c + 1
+            || !same_sentence
+            || verb.is_some_and(|v| OTHER_STEP_VERBS.contains(&v))
+            || taken.contains(&next.clause)
+            || (STARTS_OTHER.contains(&next.w.as_str()) && !question)
+        {
+            break;
+        }
+        c += 1;
+        idx.extend((last + 1..toks.len()).take_while(|&i| toks[i].clause == c));
+    }
+    let mut keep = vec![true; idx.len()];
+    let words: Vec<&str> = idx.iter().map(|&i| toks[i].w.as_str()).collect();
+    for name in names {
+        let nw: Vec<&str> = name.split_whitespace().collect();
+        if nw.is_empty() {
+            continue;
+        }
+        let mut k = 0;
+        while k + nw.len() <= words.len() {
+            if words[k..k + nw.len()] != nw[..] {
+                k += 1;
+                continue;
+            }
+            let mut from = k;
+            let mut to = k + nw.len();
+            if from > 0 && words[from - 1] == "the" {
+                from -= 1;
+            }
+            let lead = (from > 0 && TOOL_LEAD.contains(&words[from - 1])).then(|| words[from - 1]);
+            if lead.is_some() {
+                from -= 1;
+            }
+            while to < words.len() && TOOL_TAIL.contains(&words[to]) {
+                to += 1;
+            }
+            if lead.is_some_and(|l| TOOL_LEAD_TO.contains(&l)) && words.get(to) == Some(&"to") {
+                to += 1;
+            }
+            keep[from..to].iter_mut().for_each(|x| *x = false);
+            k = to;
+        }
+    }
+    // the joining words at the start
+    for (k, w) in words.iter().enumerate() {
+        if !keep[k] {
+            continue;
+        }
+        if JOINERS.contains(w) {
+            keep[k] = false;
+        } else {
+            break;
+        }
+    }
+    // and at its end, with a word that only led to the tool ("summarize it and" | "if …")
+    for (k, w) in words.iter().enumerate().rev() {
+        if !keep[k] {
+            continue;
+        }
+        if JOINERS.contains(w) || TOOL_LEAD.contains(w) {
+            keep[k] = false;
+        } else {
+            break;
+        }
+    }
+    // the kept words as written, with the quotes and brackets around them
+    let closing = |c: char| matches!(c, '"' | '\'' | '’' | '”' | ')' | '%');
+    let opening = |c: char| matches!(c, '"' | '\'' | '‘' | '“' | '(' | '#' | '@' | '$');
+    let mut parts: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < idx.len() {
+        if !keep[k] {
+            k += 1;
+            continue;
+        }
+        let mut e = k;
+        while e + 1 < idx.len() && keep[e + 1] && idx[e + 1] == idx[e] + 1 {
+            e += 1;
+        }
+        let mut a = toks[idx[k]].start;
+        while let Some(c) = text[..a].chars().next_back().filter(|c| opening(*c)) {
+            a -= c.len_utf8();
+        }
+        let mut b = toks[idx[e]].end;
+        while let Some(c) = text[b..].chars().next().filter(|c| closing(*c)) {
+            b += c.len_utf8();
+        }
+        parts.push(text[a..b].to_owned());
+        k = e + 1;
+    }
+    let said: String = parts
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '{' | '}'))
+        .collect();
+    let said = said.trim();
+    // nothing asked but the tool ("send it to OpenAI")
+    if words
+        .iter()
+        .zip(&keep)
+        .all(|(w, k)| !k || NO_ASK.contains(w))
+    {
+        return None;
+    }
+    let mut out: String = said.chars().take(MAX_INSTRUCTION).collect();
+    if let Some(first) = out.chars().next() {
+        out = first.to_uppercase().chain(out.chars().skip(1)).collect();
+    }
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    Some(out)
+}
+
 /// A phone number written in a clause: `+` and 8 to 15 digits, spaces, dots, dashes or
 /// brackets between them (`+1 415-555-0100`), as E.164 (`+14155550100`).
 fn phone_in(clause: &str) -> Option<String> {

@@ -85,6 +85,38 @@ fn handed_on(lang: &Language, toks: &[Tok], ms: &[Mention], m: &Mention) -> bool
     })
 }
 
+/// Verbs that make new records of the tool they are said of ("create QuickBooks customers").
+const MAKE_VERBS: &[&str] = &[
+    "create", "creates", "creating", "add", "adds", "adding", "make", "makes", "open", "insert",
+    "generate", "raise", "log",
+];
+
+/// Words that tie the records made to the ones they are made from ("customers for new HubSpot
+/// contacts", "invoices from the Shopify orders").
+const MADE_FROM: &[&str] = &["for", "from", "of", "out"];
+
+/// How many words before a tool's name its make verb may stand ("create new QuickBooks
+/// customer records").
+const MAKE_REACH: usize = 4;
+
+/// Whether mention `m` names what another tool's new records are made from: in its clause a
+/// make verb, within [`MAKE_REACH`] words before another tool's name, then a [`MADE_FROM`]
+/// word, then `m` ("every Friday create QuickBooks customers for new HubSpot contacts": the
+/// customers are QuickBooks', HubSpot's contacts are read). The make verb is the other tool's,
+/// so it does not choose `m`'s action.
+fn made_from(toks: &[Tok], ms: &[Mention], m: &Mention) -> bool {
+    ms.iter().any(|o| {
+        o.tool != m.tool
+            && o.clause == m.clause
+            && o.at + o.len <= m.at
+            && (o.at.saturating_sub(MAKE_REACH)..o.at)
+                .any(|k| toks[k].clause == m.clause && MAKE_VERBS.contains(&toks[k].w.as_str()))
+            && toks[o.at + o.len..m.at]
+                .iter()
+                .any(|t| MADE_FROM.contains(&t.w.as_str()))
+    })
+}
+
 /// Tools the closest templates use, one entry per template and tool, with how close that
 /// template is (its search score). When the text asks for something without naming a tool
 /// ("email me"), a candidate that at least [`HINT_QUORUM`] of those templates agree on is used
@@ -169,6 +201,28 @@ fn need_tool<'c>(
         .into_iter()
         .find_map(|i| action_of(i).map(|a| (i, a, false)))
 }
+
+/// The parameter of an action that asks a model (`generate_text`) for what to do with the
+/// text: filled from the words of the clause that asked for the step.
+pub(crate) const INSTRUCTION: &str = "instruction";
+
+/// What a prompt calls any model ("draft a reply with AI"): dropped from an instruction like
+/// the tool's own name.
+const GENERIC_MODEL_NAMES: &[&str] = &[
+    "ai",
+    "an ai",
+    "the ai",
+    "a model",
+    "the model",
+    "an llm",
+    "llm",
+    "gpt",
+    "chatgpt",
+    "artificial intelligence",
+];
+
+/// Words that open a clause about the event, not the task ("when", "whenever" …).
+const EVENT_OPENERS: &[&str] = &["when", "whenever", "once", "after", "every", "each", "if"];
 
 /// A step before its parameters are read.
 pub(super) struct Draft {
@@ -339,14 +393,22 @@ pub(super) fn drafts(
         if tool.actions.is_empty() {
             continue;
         }
-        let words = clause_words(m.clause);
+        // the records another tool's are made from are read: its make verb is not this tool's
+        let source = made_from(toks, ms, m);
+        let not_made = |w: &&str| !(source && MAKE_VERBS.contains(w));
+        let words: Vec<&str> = clause_words(m.clause)
+            .into_iter()
+            .filter(not_made)
+            .collect();
         let own: Vec<&str> = toks
             .iter()
             .filter(|t| t.clause == m.clause)
             .map(|t| t.w.as_str())
+            .filter(not_made)
             .collect();
-        // a schedule's first step reads; a poll trigger (a feed's new item) has read already
-        let prefer_read = source_first && drafts.is_empty() && poll_step.is_none();
+        // a schedule's first step reads; a poll trigger (a feed's new item) has read already;
+        // a tool the new records are made from is read
+        let prefer_read = (source_first && drafts.is_empty() && poll_step.is_none()) || source;
         if let Some(a) = pick_action(tool, &words, &own, prefer_read) {
             // the trigger's own poll already reads this (a feed's URL names the tool again)
             if poll_step
@@ -612,6 +674,77 @@ pub(super) fn build(
                 span,
                 &mut used_quotes,
             );
+        }
+        // the words a search looks for, as the clause says what the records are about (a
+        // poll step's in the trigger clause: "when someone tweets about Acme")
+        let search_span = if has_poll && i == 0 {
+            (0, toks.get(trig_end).map_or(text.len(), |t| t.start))
+        } else {
+            span
+        };
+        for (name, kind) in &action.param_kinds {
+            if *kind == crate::catalog::ParamKind::Search
+                && let Some(words) = super::params::search_words(toks, text, search_span, &|w| {
+                    super::message::starts_tool_name(catalog, w)
+                })
+            {
+                params.insert(name.clone(), words);
+            }
+        }
+        // a step that asks a model is told what the clause that asked for it says
+        if action.params.contains_key(INSTRUCTION) {
+            let names: Vec<String> = std::iter::once(&tool.name)
+                .chain(&tool.aliases)
+                .map(String::as_str)
+                .chain(GENERIC_MODEL_NAMES.iter().copied())
+                .map(|n| {
+                    crate::text::tokenize(n)
+                        .into_iter()
+                        .map(|t| t.w)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            // the clauses other steps were asked in are theirs
+            let taken: Vec<usize> = drafts
+                .iter()
+                .filter(|o| o.clause != d.clause)
+                .map(|o| o.clause)
+                .collect();
+            // the trigger's words are not the task: the instruction starts after them, or, in a
+            // clause that opens with the event ("when the report lands in drive summarise it"),
+            // at the first phrase that asks a model
+            let first = toks.iter().position(|t| t.clause == d.clause).unwrap_or(0);
+            let asks_model = |k: usize| {
+                catalog
+                    .needs
+                    .iter()
+                    .filter(|n| n.action == action.id)
+                    .flat_map(|n| &n.phrases)
+                    .any(|ph| {
+                        let pw: Vec<&str> = ph.split(' ').collect();
+                        toks.get(k..k + pw.len()).is_some_and(|ts| {
+                            ts.iter()
+                                .zip(&pw)
+                                .all(|(t, w)| t.w == *w && t.clause == d.clause)
+                        })
+                    })
+            };
+            let from = if d.clause == toks.get(trig_end).map_or(usize::MAX, |t| t.clause) {
+                trig_end
+            } else if EVENT_OPENERS.contains(&toks.get(first).map_or("", |t| t.w.as_str())) {
+                (first..toks.len())
+                    .take_while(|&k| toks[k].clause == d.clause)
+                    .find(|&k| asks_model(k))
+                    .unwrap_or(first)
+            } else {
+                first
+            };
+            if let Some(said) =
+                super::params::instruction(toks, text, d.clause, from, trig_end, &taken, &names)
+            {
+                params.insert(INSTRUCTION.to_owned(), said);
+            }
         }
         let words: Vec<&str> = toks
             .iter()

@@ -634,23 +634,26 @@ assert len(seen) == 3, seen
 #[test]
 fn a_record_field_missing_inside_a_longer_text_is_refused_not_sent_as_none() {
     let engine = Engine::new().unwrap();
-    let g = generate(&engine, plan(&engine, None, &[("dropbox", "upload_file")]));
+    // Expensify's job description is one JSON text with the record's fields inside it
+    let g = generate(
+        &engine,
+        plan(&engine, None, &[("expensify", "create_expense")]),
+    );
     run(
         &g,
         r#"
 def fake(method, url, payload=None, **kwargs):
-    if "token" in url:
-        return {"access_token": "t", "expires_in": 3600}
     calls.append(payload)
-    return {"async_job_id": "j"}
+    return {"responseCode": 200}
 module._http = fake
-module.step_1_dropbox_upload_file([{"name": "a.pdf", "url": "https://example.com/a.pdf"}])
-assert calls[0]["path"].endswith("/a.pdf"), calls
+full = {"email": "a@example.com", "date": "2026-12-07", "currency": "USD", "merchant": "Cafe", "amount": 1250}
+module.step_1_expensify_create_expense([full])
+assert '"merchant":"Cafe"' in calls[0]["requestJobDescription"], calls
 try:
-    module.step_1_dropbox_upload_file([{"url": "https://example.com/b.pdf"}])
-    raise AssertionError("a record without a name must not be saved as None")
+    module.step_1_expensify_create_expense([{k: v for k, v in full.items() if k != "merchant"}])
+    raise AssertionError("a record without a merchant must not be sent with None inside the text")
 except ValueError as exc:
-    assert "name" in str(exc), exc
+    assert "merchant" in str(exc), exc
 assert len(calls) == 1, calls
 "#,
     );

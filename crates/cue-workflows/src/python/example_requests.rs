@@ -94,7 +94,7 @@ fn mismatches() -> Option<(usize, Vec<(String, String)>)> {
                     crate::escape::ident(&tool.id),
                     crate::escape::ident(&action.id)
                 ),
-                "template": format!("{base_url}{}", action.path.as_deref().unwrap_or_default()),
+                "template": action.url_template(base_url),
                 "templates": [action.path, action.body, action.query],
                 "content_type": format!("{:?}", action.content_type).to_lowercase(),
                 "text": action.text,

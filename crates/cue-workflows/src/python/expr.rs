@@ -156,6 +156,12 @@ impl<'a> Ctx<'a> {
                 (Some(false), Some(message)) => format!("({message} + \"\\n\" + _text({v}))"),
                 _ => format!("_text({v})"),
             },
+            // all the text of the records, for a model that reads them whole (a ticket's
+            // description with its subject): `field: value` lines per record
+            "record_text" => {
+                self.helpers.insert("record_text");
+                format!("_record_text({v})")
+            }
             "item" => v.to_owned(),
             "items" => "items".to_owned(),
             "json" => format!("json.dumps({v}, default=str)"),
@@ -212,6 +218,14 @@ impl<'a> Ctx<'a> {
                 self.helpers.insert("file");
                 self.helpers.insert("file_document");
                 format!("_file_document({v})")
+            }
+            // the name an upload gives the record's file (a path's last part, a content-upload
+            // argument): a downloaded file's own, else the record's file name, its S3 key's or
+            // its file URL's last part, without fetching the file
+            "file_name" => {
+                self.imports.insert("boto3");
+                self.helpers.insert("file");
+                format!("_upload_name({v})")
             }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");

@@ -395,6 +395,8 @@ struct Helpers {
     /// `_file_document`: a file for Textract or Rekognition, in S3 or as bytes
     /// (`python/file.py.j2`).
     file_document: bool,
+    /// `_record_text`: every text of the records, for a model (`python/http.py.j2`).
+    record_text: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -423,6 +425,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             money: h.contains("money"),
             firestore_values: h.contains("firestore_values"),
             file_document: h.contains("file_document"),
+            record_text: h.contains("record_text"),
         }
     }
 }
@@ -523,6 +526,8 @@ struct StepFn {
     records: Option<String>,
     /// The records are the values of an object keyed by id (`_keyed`).
     records_keyed: bool,
+    /// `{field: path}` of the answer each record gets (`Action::answer_fields`), as Python.
+    answer_fields: Option<Code>,
     /// Where a transform's text is in the answer.
     text: Option<String>,
     /// This step polls for the trigger: only records not emitted before go on.
@@ -1039,6 +1044,14 @@ impl Gen<'_> {
             writes: action.role == Role::Write,
             records: action.records.clone(),
             records_keyed: action.records_keyed,
+            answer_fields: (!action.answer_fields.is_empty()).then(|| {
+                let entries: Vec<Code> = action
+                    .answer_fields
+                    .iter()
+                    .map(|(k, p)| expr::entry(k, &Code::literal(p)))
+                    .collect();
+                expr::dict(&entries)
+            }),
             text: action.text.clone(),
             polls: false,
             detail,
@@ -1068,13 +1081,27 @@ impl Gen<'_> {
                 let auth = Auth::parse(auth)
                     .map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
                 let path = action.path.as_deref().unwrap_or_default();
+                let mut headers = expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]);
+                // the call's own headers: a text template, or the JSON text of an object (a
+                // content-upload endpoint's argument beside a body of raw bytes)
+                if !action.headers.is_empty() {
+                    let mut entries = vec![expr::name(&format!("**{}", headers.as_str()))];
+                    for (name, value) in &action.headers {
+                        let v = match value {
+                            serde_json::Value::String(t) => ctx.string(t, false)?,
+                            other => {
+                                self.imports.insert("json");
+                                expr::call(&expr::name("json.dumps"), &[ctx.value(other)?])
+                            }
+                        };
+                        entries.push(expr::entry(name, &v));
+                    }
+                    headers = expr::dict(&entries);
+                }
                 let mut args = vec![
                     Code::literal(action.method.as_deref().unwrap_or("POST")),
                     url(&tool.api, path, ctx)?,
-                    expr::keyword(
-                        "headers",
-                        &expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]),
-                    ),
+                    expr::keyword("headers", &headers),
                 ];
                 if let Some(b) = &action.body {
                     let payload = answers::with_sync_cursor(action, ctx.value(b)?);
@@ -1580,6 +1607,10 @@ pub(crate) fn url(api: &Api, path: &str, ctx: &mut Ctx<'_>) -> Result<Code, Work
     else {
         return Err(WorkflowError::Internal("not an HTTP tool".to_owned()));
     };
+    // a call on another host of the vendor's (the catalog checks it is https and literal)
+    if path.starts_with("https://") {
+        return ctx.string(path, true);
+    }
     if base_url_by_key.is_empty() {
         return ctx.string(&format!("{base_url}{path}"), true);
     }

@@ -146,6 +146,13 @@ def check(case):
     for label, path in (("generated", got), ("example", documented)):
         if not re.match(pattern, path):
             problems.append("%s path %s does not fit %s" % (label, path, case["template"]))
+    # a template whose host is literal (not a shop's or a region's credential) names the host:
+    # the request and the example go there (Dropbox's uploads on content.dropboxapi.com)
+    host = re.match(r"^https?://([^/{}]*)(/|$)", case["template"])
+    if host:
+        for label, url in (("generated", request.full_url), ("example", want["url"])):
+            if urllib.parse.urlsplit(url).netloc != host.group(1):
+                problems.append("%s host %s, template %s" % (label, urllib.parse.urlsplit(url).netloc, host.group(1)))
     headers = {k.lower(): v for k, v in request.header_items()}
     documented_headers = {k.lower(): v for k, v in (want.get("headers") or {}).items()}
     if request.data is not None:
