@@ -634,11 +634,18 @@ assert len(seen) == 3, seen
 #[test]
 fn a_record_field_missing_inside_a_longer_text_is_refused_not_sent_as_none() {
     let engine = Engine::new().unwrap();
-    // Expensify's job description is one JSON text with the record's fields inside it
+    // Expensify's job description is one JSON text with the record's fields inside it; a Shopify
+    // order carries the customer's email, so `employeeEmail` is read from the record (merchant,
+    // currency and amount fall back to settings since catalog16)
     let g = generate(
         &engine,
-        plan(&engine, None, &[("expensify", "create_expense")]),
+        plan(
+            &engine,
+            Some(("shopify", "order_created", Delivery::Http)),
+            &[("expensify", "create_expense")],
+        ),
     );
+    assert!(g.code.contains("def _part("), "{}", g.code);
     run(
         &g,
         r#"
@@ -646,14 +653,14 @@ def fake(method, url, payload=None, **kwargs):
     calls.append(payload)
     return {"responseCode": 200}
 module._http = fake
-full = {"email": "a@example.com", "date": "2026-12-07", "currency": "USD", "merchant": "Cafe", "amount": 1250}
+full = {"email": "a@example.com", "currency": "USD", "merchant": "Cafe", "amount": 1250}
 module.step_1_expensify_create_expense([full])
-assert '"merchant":"Cafe"' in calls[0]["requestJobDescription"], calls
+assert '"employeeEmail":"a@example.com"' in calls[0]["requestJobDescription"], calls
 try:
-    module.step_1_expensify_create_expense([{k: v for k, v in full.items() if k != "merchant"}])
-    raise AssertionError("a record without a merchant must not be sent with None inside the text")
+    module.step_1_expensify_create_expense([{k: v for k, v in full.items() if k != "email"}])
+    raise AssertionError("a record without an email must not be sent with None inside the text")
 except ValueError as exc:
-    assert "merchant" in str(exc), exc
+    assert "email" in str(exc), exc
 assert len(calls) == 1, calls
 "#,
     );
