@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::shapes::{self, Expect};
 use crate::catalog::{Action, Api, Detail, Field, FieldType, FileEncoding, Role, Tool};
 use crate::refs::next_ref;
 
@@ -151,6 +152,9 @@ pub struct Route {
     /// Dotted paths into the body, or `query.<name>`, that must be present and non-empty.
     #[serde(skip)]
     required: Vec<String>,
+    /// What the vendor takes in each field, and the fields taken from the record.
+    #[serde(skip)]
+    pub(crate) expect: Expect,
 }
 
 /// A call the workflow made, as the sandbox recorded it.
@@ -174,6 +178,10 @@ pub struct RecordedCall {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Simulator {
     pub routes: Vec<Route>,
+    /// The trigger's event names in the run's event (`ObjectCreated:Put`): a value a step was
+    /// to take from its record that is one of them is a warning.
+    #[serde(skip)]
+    pub event_names: Vec<String>,
 }
 
 impl Simulator {
@@ -198,7 +206,10 @@ impl Simulator {
                 query,
             ))
         });
-        Self { routes }
+        Self {
+            routes,
+            event_names: Vec::new(),
+        }
     }
 
     /// The route a recorded call reached, if any.
@@ -228,7 +239,7 @@ impl Simulator {
                 call.method, call.url
             )];
         };
-        route
+        let mut out: Vec<String> = route
             .required
             .iter()
             .filter(|field| !present(call, field))
@@ -238,7 +249,35 @@ impl Simulator {
                     route.tool, route.action
                 )
             })
-            .collect()
+            .collect();
+        out.extend(shapes::mismatches(
+            &route.expect,
+            &route.label(call.step.as_deref()),
+            &call.request,
+            &call.url,
+        ));
+        out
+    }
+
+    /// Values `step` was to take from its record that are its setting's stand-in or the
+    /// trigger's event name (the vendor would accept them: warnings, not problems).
+    pub fn warnings(
+        &self,
+        call: &RecordedCall,
+        step: Option<&str>,
+        params: &BTreeMap<String, String>,
+    ) -> Vec<String> {
+        let Some(route) = self.identify(call) else {
+            return Vec::new();
+        };
+        shapes::promise_warnings(
+            &route.expect,
+            &route.label(step),
+            params,
+            &self.event_names,
+            &call.request,
+            &call.url,
+        )
     }
 
     /// The route of a tool's action (to adjust its answer).
@@ -246,6 +285,16 @@ impl Simulator {
         self.routes
             .iter_mut()
             .find(|r| r.tool == tool && r.action == action)
+    }
+}
+
+impl Route {
+    /// `step_2 (quickbooks.create_invoice)`, naming the step when it is known.
+    fn label(&self, step: Option<&str>) -> String {
+        match step {
+            Some(s) => format!("{s} ({}.{})", self.tool, self.action),
+            None => format!("{}.{}", self.tool, self.action),
+        }
     }
 }
 
@@ -303,6 +352,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                 if let Target::Http { query, .. } = &mut route.target {
                     *query = fixed_query(action);
                 }
+                route.expect = shapes::expect(&tool.api, &tool.id, action);
                 routes.push(route);
                 if let Some(d) = &action.detail {
                     routes.push(detail_route(
@@ -340,6 +390,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                     answer,
                     template: Some(template),
                     required: action.required.clone(),
+                    expect: shapes::expect(&tool.api, &tool.id, action),
                 });
             }
             // a mailbox the harness's `imaplib` serves: the action's answer is its mails
@@ -488,6 +539,7 @@ fn sample_file_route() -> Route {
         },
         template: Some(template),
         required: Vec::new(),
+        expect: Expect::default(),
     }
 }
 
@@ -602,6 +654,7 @@ fn client_route(
         answer,
         template: None,
         required: action.required.clone(),
+        expect: shapes::expect(&tool.api, &tool.id, action),
     }
 }
 
@@ -625,6 +678,7 @@ fn http_route(
         answer,
         template: Some(template),
         required,
+        expect: Expect::default(),
     }
 }
 
