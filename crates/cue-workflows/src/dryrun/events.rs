@@ -609,7 +609,15 @@ pub(super) fn plausible(name: &str) -> Value {
         json!("Lovelace")
     } else if has(&["name", "company", "title", "subject"]) {
         json!(format!("Sample {}", name.replace('_', " ")))
-    } else if has(&["amount", "price", "total", "quantity", "count", "value"]) {
+    } else if has(&["country"]) {
+        // ISO 3166-1 alpha-2, as addresses carry it (`country_code`, a shipping country)
+        json!("US")
+    } else if has(&["currency"]) {
+        json!("USD")
+    } else if has(&["amount", "price", "total", "quantity", "value"])
+        || n.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "count" || w == "counts" || w.ends_with("count"))
+    {
         json!(42.5)
     } else if bound || has(&["date", "time", "_at"]) {
         json!(chrono::Utc::now().to_rfc3339())

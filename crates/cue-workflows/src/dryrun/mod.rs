@@ -373,7 +373,12 @@ pub fn judge(
             .as_deref()
             .and_then(|id| plan?.steps.iter().find(|s| s.id == id));
         if let Some(s) = planned {
-            warnings.extend(simulator.warnings(&call, Some(&s.id), &s.params));
+            // once each: a step's calls for every item say the same
+            for w in simulator.warnings(&call, Some(&s.id), &s.params) {
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
         }
         if error.is_none()
             && let Some(first) = problems.first()

@@ -498,3 +498,19 @@ fn an_undocumented_records_times_are_times() {
         assert!(!is_time, "{name}: {v}");
     }
 }
+
+#[test]
+fn an_undocumented_records_country_is_a_code_and_a_count_a_number() {
+    // "country" holds "count": it was sampled as 42.5, which no address takes
+    for (name, want) in [
+        ("country_code", json!("US")),
+        ("country", json!("US")),
+        ("currency", json!("USD")),
+        ("view_count", json!(42.5)),
+        ("viewcount", json!(42.5)),
+        ("amount", json!(42.5)),
+    ] {
+        assert_eq!(super::events::plausible(name), want, "{name}");
+    }
+    assert!(super::events::plausible("account_name").is_string());
+}

@@ -406,6 +406,9 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
             }
         }
     }
+    if matches!(&tool.api, Api::Boto3 { service } if service == "s3") {
+        routes.push(s3_object_route(tool));
+    }
     if let Some(x) = &tool.token_exchange {
         routes.push(http_route(
             tool,
@@ -520,6 +523,32 @@ pub(crate) const SAMPLE_FILE: &str = "%PDF-1.4\n% a sample file from Cue's dry r
 /// vendor documents the form of): the simulator serves the sample file there, as the
 /// record's own host would.
 pub(crate) const SAMPLE_FILE_URL: &str = "https://example.com/sample.pdf";
+
+/// `s3.get_object`, which generated code calls to read the object an S3 record names (the
+/// uploaded file a step sends on): answered with the sample file as S3's GetObject answers
+/// (`Body`, `ContentType`, `ContentLength`:
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>). Without it every
+/// S3 upload a step reads failed `NotSimulated` where deployed code gets the object.
+fn s3_object_route(tool: &Tool) -> Route {
+    Route {
+        tool: tool.id.clone(),
+        action: "object.file".to_owned(),
+        target: Target::Client {
+            library: "boto3".to_owned(),
+            service: "s3".to_owned(),
+            call: "get_object".to_owned(),
+        },
+        answer: Answer {
+            status: 200,
+            body: json!({"Body": SAMPLE_FILE, "ContentType": "application/pdf",
+                         "ContentLength": SAMPLE_FILE.len()}),
+            headers: BTreeMap::new(),
+        },
+        template: None,
+        required: vec!["Bucket".to_owned(), "Key".to_owned()],
+        expect: Expect::default(),
+    }
+}
 
 /// The route serving [`SAMPLE_FILE`] at [`SAMPLE_FILE_URL`] (tool `dry_run`: no vendor's).
 fn sample_file_route() -> Route {
@@ -1073,6 +1102,29 @@ mod tests {
             sim.identify(&call("smtplib", "smtp.sendmail", json!({})))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn an_s3_object_a_record_names_is_served_as_the_sample_file() {
+        let catalog = Catalog::builtin().unwrap();
+        let sim = Simulator::for_tools([catalog.tool("aws_s3").unwrap()]);
+        let read = call(
+            "boto3",
+            "s3.get_object",
+            json!({"Bucket": "my-uploads", "Key": "calls/call-42.mp3"}),
+        );
+        let route = sim.identify(&read).unwrap();
+        assert_eq!(
+            (route.tool.as_str(), route.action.as_str()),
+            ("aws_s3", "object.file")
+        );
+        assert_eq!(route.answer.body["Body"], json!(SAMPLE_FILE));
+        assert!(sim.problems(&read).is_empty());
+        // without a key it is refused, as S3 refuses it; another service's get_object is not S3's
+        let no_key = call("boto3", "s3.get_object", json!({"Bucket": "my-uploads"}));
+        assert!(sim.problems(&no_key)[0].contains("Key"));
+        let sim = Simulator::for_tools([catalog.tool("slack").unwrap()]);
+        assert!(sim.identify(&read).is_none());
     }
 
     #[test]
