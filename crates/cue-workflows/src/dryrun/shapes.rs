@@ -208,6 +208,11 @@ pub(crate) struct ActionShape {
     #[serde(default)]
     #[allow(dead_code, reason = "read by the data file's reader and its test only")]
     pub note: Option<String>,
+    /// The vendor parses the body by the proto3 JSON mapping (Google's APIs): a number may
+    /// also be sent as its decimal text ("Either numbers or strings are accepted",
+    /// <https://protobuf.dev/programming-guides/json/>).
+    #[serde(default)]
+    pub proto3_json: bool,
     /// By dotted path into the request (`*` for every element of a list; `query.<name>`).
     pub fields: BTreeMap<String, FieldShape>,
 }
@@ -248,6 +253,8 @@ pub(crate) struct Expect {
     pub promised: Vec<Promise>,
     /// Values travel as text (a form, multipart fields).
     pub textual: bool,
+    /// A number may be sent as its text (proto3 JSON).
+    pub numeric_text: bool,
 }
 
 /// What `tool.action` expects of its calls.
@@ -260,6 +267,7 @@ pub(crate) fn expect(api: &Api, tool: &str, action: &Action) -> Expect {
         ..Expect::default()
     };
     if let Some(shape) = declared().get(&format!("{tool}.{}", action.id)) {
+        out.numeric_text = shape.proto3_json;
         for (path, f) in &shape.fields {
             out.rules.push((path.clone(), f.clone()));
             out.sources.insert(
@@ -491,11 +499,15 @@ fn expected(shape: &FieldShape) -> String {
 }
 
 /// Why a value does not fit its shape, if it does not.
-fn misfit(shape: &FieldShape, value: &Value, textual: bool) -> Option<()> {
+fn misfit(shape: &FieldShape, value: &Value, textual: bool, numeric_text: bool) -> Option<()> {
     if value.is_null() {
         return None;
     }
-    if !shape.kinds.iter().any(|k| k.holds(value, textual)) {
+    let holds = |k: &Kind| {
+        let as_text = textual || (numeric_text && matches!(k, Kind::Number | Kind::Integer));
+        k.holds(value, as_text)
+    };
+    if !shape.kinds.iter().any(holds) {
         return Some(());
     }
     if let Value::String(s) = value
@@ -535,7 +547,7 @@ pub(crate) fn mismatches(expect: &Expect, label: &str, request: &Value, url: &st
         // a query string carries every value as text
         let textual = expect.textual || path.starts_with("query.");
         for (at, value) in values_at(request, url, path) {
-            if misfit(shape, &value, textual).is_some() {
+            if misfit(shape, &value, textual, expect.numeric_text).is_some() {
                 let source = expect.sources.get(path).map_or("", String::as_str);
                 out.push(format!(
                     "{label}: {at} was sent as {}, but the vendor takes {} ({source})",

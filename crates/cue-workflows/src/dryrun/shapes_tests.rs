@@ -514,3 +514,32 @@ fn an_undocumented_records_country_is_a_code_and_a_count_a_number() {
     }
     assert!(super::events::plausible("account_name").is_string());
 }
+
+#[test]
+fn a_proto3_json_vendor_takes_a_number_as_its_text_and_others_do_not() {
+    // Google parses by the proto3 JSON mapping: "44100" is an int32; QuickBooks does not say so
+    let sim = sim(&["google_speech_to_text", "quickbooks"]);
+    let recognize = |rate: Value| {
+        sim.problems(&call(
+            "step_1",
+            "POST",
+            "https://speech.googleapis.com/v1p1beta1/speech:recognize?key=k",
+            json!({"config": {"languageCode": "en-US", "encoding": "MP3", "sampleRateHertz": rate},
+                   "audio": {"content": "JVBERi0xLjQK"}}),
+        ))
+    };
+    assert!(
+        recognize(json!("44100")).is_empty(),
+        "{:?}",
+        recognize(json!("44100"))
+    );
+    assert!(recognize(json!(44100)).is_empty());
+    assert!(recognize(json!("forty-four kHz"))[0].contains("sampleRateHertz"));
+    let text_amount = call(
+        "step_1",
+        "POST",
+        INVOICE,
+        invoice(json!("1"), json!("20.00"), None),
+    );
+    assert!(!sim.problems(&text_amount).is_empty());
+}
