@@ -24,6 +24,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut generated = 0;
     let mut passed = 0;
     let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // runs that count as ok but did not send what the plan promised (the answer's `warnings`)
+    let mut warned: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut durations = Vec::new();
     for file in &args {
         for line in std::fs::read_to_string(file)?.lines() {
@@ -55,7 +57,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("{}\n{}", g.code, serde_json::to_string_pretty(&run)?);
             }
             match verdict(&g, &run) {
-                None => passed += 1,
+                None => {
+                    passed += 1;
+                    for w in &run.warnings {
+                        warned.entry(kind_of(w)).or_default().push(id.clone());
+                    }
+                }
                 Some(why) => failures.entry(why).or_default().push(id),
             }
         }
@@ -65,8 +72,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         100.0 * f64::from(passed) / f64::from(generated.max(1))
     );
     support::print_failures(&failures);
+    if !warned.is_empty() {
+        let runs: std::collections::BTreeSet<&String> = warned.values().flatten().collect();
+        println!("ok, with warnings: {} run(s)", runs.len());
+        support::print_failures(&warned);
+    }
     print_percentiles(&mut durations);
     Ok(())
+}
+
+/// A warning's kind: its step's action and what was sent instead of the record's data (the
+/// stand-in or the event name), without the values.
+fn kind_of(warning: &str) -> String {
+    let action = warning
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map_or("", |(a, _)| a);
+    let field = warning
+        .split_once("): ")
+        .and_then(|(_, rest)| rest.split_once(' '))
+        .map_or("", |(f, _)| f);
+    let what = if warning.contains("stand-in") {
+        "a setting's stand-in"
+    } else {
+        "the trigger's event name"
+    };
+    format!("warning: {action} {field} is {what}")
 }
 
 /// Why a run does not count: not ok (the error), or a planned step that made no call.

@@ -11,11 +11,13 @@ use cue_sandbox::{LocalSandbox, SandboxSettings};
 use cue_workflows::dryrun::{DryRunRequest, DryRunner};
 use cue_workflows::{Engine, GenerateRequest};
 
-/// The share measured with the honest sample (only what the schema documents, nothing made
-/// up: 220 of 223, 98.7%, dryrun7 in docs/dry-run.md), to the next point below it: one more
-/// failure is tolerated while other branches' plans merge. (The made-up sample's 99.6% hid
-/// requests deployed code would have sent without a required field.)
-const FLOOR: f64 = 0.98;
+/// The share measured once the dry run judges each field's type and shape as the vendor does
+/// (216 of 223, 96.9%, the tenth session's dryrun9 in docs/dry-run.md: four requests the vendor
+/// refuses that passed before, an ISO date sent as epoch milliseconds, a date where a date and
+/// time is taken, an object where a text is, a stand-in where a number is), less one failure
+/// tolerated while other branches' plans merge. (Before: 220 of 223 with the honest sample; the
+/// made-up sample's 99.6% hid requests sent without a required field.)
+const FLOOR: f64 = 0.96;
 
 /// The engine and a runner over the local sandbox (two runs at once).
 async fn runner() -> (Arc<Engine>, Arc<DryRunner>) {

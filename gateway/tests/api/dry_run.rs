@@ -64,7 +64,15 @@ async fn a_generated_workflow_dry_runs_with_the_issues_shape() {
         .collect();
     assert_eq!(
         keys,
-        ["calls", "duration_ms", "error", "logs", "ok", "result"],
+        [
+            "calls",
+            "duration_ms",
+            "error",
+            "logs",
+            "ok",
+            "result",
+            "warnings"
+        ],
         "{body}"
     );
     assert_eq!(body["ok"], true, "{body:#}");

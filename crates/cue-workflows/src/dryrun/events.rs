@@ -584,10 +584,19 @@ fn documented_value(field: &crate::catalog::Field) -> Value {
     }
 }
 
-/// A plausible value for a field of this name (`email` -> an address).
-fn plausible(name: &str) -> Value {
+/// A plausible value for a field of this name (`email` -> an address; `start`, `end_time`,
+/// `due` -> a time, as a calendar takes it).
+pub(super) fn plausible(name: &str) -> Value {
     let n = name.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
+    // a time's bound by name (`start`, `ends_at`, `check_in_start`), never a word that only
+    // contains one (`sender`, `vendor`, `attendees`)
+    let bound = n.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "start" | "end" | "starts" | "ends" | "due" | "checkin" | "checkout"
+        )
+    });
     if has(&["email"]) {
         json!("ada@example.com")
     } else if has(&["phone", "mobile"]) || n == "to" || n == "from" {
@@ -600,9 +609,17 @@ fn plausible(name: &str) -> Value {
         json!("Lovelace")
     } else if has(&["name", "company", "title", "subject"]) {
         json!(format!("Sample {}", name.replace('_', " ")))
-    } else if has(&["amount", "price", "total", "quantity", "count", "value"]) {
+    } else if has(&["country"]) {
+        // ISO 3166-1 alpha-2, as addresses carry it (`country_code`, a shipping country)
+        json!("US")
+    } else if has(&["currency"]) {
+        json!("USD")
+    } else if has(&["amount", "price", "total", "quantity", "value"])
+        || n.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "count" || w == "counts" || w.ends_with("count"))
+    {
         json!(42.5)
-    } else if has(&["date", "time", "_at"]) {
+    } else if bound || has(&["date", "time", "_at"]) {
         json!(chrono::Utc::now().to_rfc3339())
     } else if n == "id" || n.ends_with("id") {
         json!("1001")

@@ -11,15 +11,21 @@
 //!    documented example (conditions on records made true so later steps run);
 //! 4. the sandbox runs the handler and records every call;
 //! 5. here, every recorded call is matched to its catalog action again and checked (method,
-//!    path template, required fields); credential values are masked in everything returned.
+//!    path template, required fields, and the type and shape of each field as the vendor's
+//!    reference gives it: `shapes`); credential values are masked in everything returned.
 //!
 //! `ok` is true when the handler returned without raising (and without answering an error or
-//! reporting failed batch items) and every call matched its action.
+//! reporting failed batch items) and every call is one the vendor would accept. A value a step
+//! was to take from its record that is still its setting's stand-in, or the trigger's event
+//! name, is a `warning`: the vendor accepts it, but the data the plan promised is not there.
 
 pub mod events;
 #[cfg(test)]
 mod honest_tests;
 mod records;
+mod shapes;
+#[cfg(test)]
+mod shapes_tests;
 pub mod simulator;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -154,6 +160,10 @@ pub struct DryRun {
     pub logs: Vec<String>,
     pub duration_ms: u64,
     pub error: Option<RunError>,
+    /// Calls the vendor would accept that do not send what the plan promised: a field to be
+    /// taken from the record that is its setting's stand-in (`https://example.com/your-url`)
+    /// or the trigger's event name (`ObjectCreated:Put`). They do not make the run not `ok`.
+    pub warnings: Vec<String>,
 }
 
 impl DryRun {
@@ -250,12 +260,15 @@ impl DryRunner {
                 .map_or(true, |generated| generated != code),
             None => true,
         };
+        let event = request.event.clone().unwrap_or(sample.event);
+        let mut simulator = simulator_for(catalog, plan);
+        simulator.event_names = shapes::event_names(&event);
         Ok(SandboxJob {
             code: code.to_owned(),
             env,
-            event: request.event.clone().unwrap_or(sample.event),
+            event,
             signing: sample.signing,
-            simulator: simulator_for(catalog, plan),
+            simulator,
             edited,
         })
     }
@@ -342,6 +355,7 @@ pub fn judge(
     let mut logs = outcome.logs;
     let mut error = outcome.error;
     let mut calls = Vec::with_capacity(outcome.calls.len());
+    let mut warnings = Vec::new();
     for call in outcome.calls {
         let route = simulator.identify(&call);
         let problems = simulator.problems(&call);
@@ -354,6 +368,17 @@ pub fn judge(
         });
         for p in &problems {
             logs.push(format!("dry run: {p}"));
+        }
+        let planned = step
+            .as_deref()
+            .and_then(|id| plan?.steps.iter().find(|s| s.id == id));
+        if let Some(s) = planned {
+            // once each: a step's calls for every item say the same
+            for w in simulator.warnings(&call, Some(&s.id), &s.params) {
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
         }
         if error.is_none()
             && let Some(first) = problems.first()
@@ -380,6 +405,7 @@ pub fn judge(
         logs,
         duration_ms: outcome.duration_ms,
         error,
+        warnings,
     };
     mask(&mut run, secrets);
     run
@@ -436,7 +462,7 @@ fn mask(run: &mut DryRun, secrets: &[&str]) {
         hide(&mut c.url);
         mask_value(&mut c.request, &hide);
     }
-    for line in &mut run.logs {
+    for line in run.logs.iter_mut().chain(run.warnings.iter_mut()) {
         hide(line);
     }
     if let Some(e) = &mut run.error {

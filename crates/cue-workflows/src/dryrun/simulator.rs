@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::shapes::{self, Expect};
 use crate::catalog::{Action, Api, Detail, Field, FieldType, FileEncoding, Role, Tool};
 use crate::refs::next_ref;
 
@@ -151,6 +152,9 @@ pub struct Route {
     /// Dotted paths into the body, or `query.<name>`, that must be present and non-empty.
     #[serde(skip)]
     required: Vec<String>,
+    /// What the vendor takes in each field, and the fields taken from the record.
+    #[serde(skip)]
+    pub(crate) expect: Expect,
 }
 
 /// A call the workflow made, as the sandbox recorded it.
@@ -174,6 +178,10 @@ pub struct RecordedCall {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Simulator {
     pub routes: Vec<Route>,
+    /// The trigger's event names in the run's event (`ObjectCreated:Put`): a value a step was
+    /// to take from its record that is one of them is a warning.
+    #[serde(skip)]
+    pub event_names: Vec<String>,
 }
 
 impl Simulator {
@@ -198,7 +206,10 @@ impl Simulator {
                 query,
             ))
         });
-        Self { routes }
+        Self {
+            routes,
+            event_names: Vec::new(),
+        }
     }
 
     /// The route a recorded call reached, if any.
@@ -228,7 +239,7 @@ impl Simulator {
                 call.method, call.url
             )];
         };
-        route
+        let mut out: Vec<String> = route
             .required
             .iter()
             .filter(|field| !present(call, field))
@@ -238,7 +249,35 @@ impl Simulator {
                     route.tool, route.action
                 )
             })
-            .collect()
+            .collect();
+        out.extend(shapes::mismatches(
+            &route.expect,
+            &route.label(call.step.as_deref()),
+            &call.request,
+            &call.url,
+        ));
+        out
+    }
+
+    /// Values `step` was to take from its record that are its setting's stand-in or the
+    /// trigger's event name (the vendor would accept them: warnings, not problems).
+    pub fn warnings(
+        &self,
+        call: &RecordedCall,
+        step: Option<&str>,
+        params: &BTreeMap<String, String>,
+    ) -> Vec<String> {
+        let Some(route) = self.identify(call) else {
+            return Vec::new();
+        };
+        shapes::promise_warnings(
+            &route.expect,
+            &route.label(step),
+            params,
+            &self.event_names,
+            &call.request,
+            &call.url,
+        )
     }
 
     /// The route of a tool's action (to adjust its answer).
@@ -246,6 +285,16 @@ impl Simulator {
         self.routes
             .iter_mut()
             .find(|r| r.tool == tool && r.action == action)
+    }
+}
+
+impl Route {
+    /// `step_2 (quickbooks.create_invoice)`, naming the step when it is known.
+    fn label(&self, step: Option<&str>) -> String {
+        match step {
+            Some(s) => format!("{s} ({}.{})", self.tool, self.action),
+            None => format!("{}.{}", self.tool, self.action),
+        }
     }
 }
 
@@ -302,6 +351,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                 if let Target::Http { query, .. } = &mut route.target {
                     *query = fixed_query(action);
                 }
+                route.expect = shapes::expect(&tool.api, &tool.id, action);
                 routes.push(route);
                 if let Some(d) = &action.detail {
                     routes.push(detail_route(
@@ -339,6 +389,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                     answer,
                     template: Some(template),
                     required: action.required.clone(),
+                    expect: shapes::expect(&tool.api, &tool.id, action),
                 });
             }
             // a mailbox the harness's `imaplib` serves: the action's answer is its mails
@@ -353,6 +404,9 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                 routes.push(route);
             }
         }
+    }
+    if matches!(&tool.api, Api::Boto3 { service } if service == "s3") {
+        routes.push(s3_object_route(tool));
     }
     if let Some(x) = &tool.token_exchange {
         routes.push(http_route(
@@ -469,6 +523,32 @@ pub(crate) const SAMPLE_FILE: &str = "%PDF-1.4\n% a sample file from Cue's dry r
 /// record's own host would.
 pub(crate) const SAMPLE_FILE_URL: &str = "https://example.com/sample.pdf";
 
+/// `s3.get_object`, which generated code calls to read the object an S3 record names (the
+/// uploaded file a step sends on): answered with the sample file as S3's GetObject answers
+/// (`Body`, `ContentType`, `ContentLength`:
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>). Without it every
+/// S3 upload a step reads failed `NotSimulated` where deployed code gets the object.
+fn s3_object_route(tool: &Tool) -> Route {
+    Route {
+        tool: tool.id.clone(),
+        action: "object.file".to_owned(),
+        target: Target::Client {
+            library: "boto3".to_owned(),
+            service: "s3".to_owned(),
+            call: "get_object".to_owned(),
+        },
+        answer: Answer {
+            status: 200,
+            body: json!({"Body": SAMPLE_FILE, "ContentType": "application/pdf",
+                         "ContentLength": SAMPLE_FILE.len()}),
+            headers: BTreeMap::new(),
+        },
+        template: None,
+        required: vec!["Bucket".to_owned(), "Key".to_owned()],
+        expect: Expect::default(),
+    }
+}
+
 /// The route serving [`SAMPLE_FILE`] at [`SAMPLE_FILE_URL`] (tool `dry_run`: no vendor's).
 fn sample_file_route() -> Route {
     let template = UrlTemplate::parse(SAMPLE_FILE_URL);
@@ -487,6 +567,7 @@ fn sample_file_route() -> Route {
         },
         template: Some(template),
         required: Vec::new(),
+        expect: Expect::default(),
     }
 }
 
@@ -601,6 +682,7 @@ fn client_route(
         answer,
         template: None,
         required: action.required.clone(),
+        expect: shapes::expect(&tool.api, &tool.id, action),
     }
 }
 
@@ -624,6 +706,7 @@ fn http_route(
         answer,
         template: Some(template),
         required,
+        expect: Expect::default(),
     }
 }
 
@@ -1018,6 +1101,29 @@ mod tests {
             sim.identify(&call("smtplib", "smtp.sendmail", json!({})))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn an_s3_object_a_record_names_is_served_as_the_sample_file() {
+        let catalog = Catalog::builtin().unwrap();
+        let sim = Simulator::for_tools([catalog.tool("aws_s3").unwrap()]);
+        let read = call(
+            "boto3",
+            "s3.get_object",
+            json!({"Bucket": "my-uploads", "Key": "calls/call-42.mp3"}),
+        );
+        let route = sim.identify(&read).unwrap();
+        assert_eq!(
+            (route.tool.as_str(), route.action.as_str()),
+            ("aws_s3", "object.file")
+        );
+        assert_eq!(route.answer.body["Body"], json!(SAMPLE_FILE));
+        assert!(sim.problems(&read).is_empty());
+        // without a key it is refused, as S3 refuses it; another service's get_object is not S3's
+        let no_key = call("boto3", "s3.get_object", json!({"Bucket": "my-uploads"}));
+        assert!(sim.problems(&no_key)[0].contains("Key"));
+        let sim = Simulator::for_tools([catalog.tool("slack").unwrap()]);
+        assert!(sim.identify(&read).is_none());
     }
 
     #[test]

@@ -66,7 +66,9 @@ pub struct DryRunErrorBody {
 /// The answer of a dry run.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DryRunResponse {
-    /// The handler returned without raising and every call matched its catalog action.
+    /// The handler returned without raising and every call is one the vendor would accept: its
+    /// catalog action's method and path, required fields present, and each field of the type and
+    /// shape the vendor's reference gives.
     pub ok: bool,
     /// What `lambda_handler` returned: any JSON value (`null` when it raised; `repr` text for a
     /// value JSON cannot hold).
@@ -76,6 +78,10 @@ pub struct DryRunResponse {
     pub logs: Vec<String>,
     pub duration_ms: u64,
     pub error: Option<DryRunErrorBody>,
+    /// Calls the vendor would accept that do not send what the plan promised: a field to be
+    /// taken from the record that is still its setting's stand-in (`https://example.com/your-url`)
+    /// or the trigger's event name (`ObjectCreated:Put`). They leave `ok` as it is.
+    pub warnings: Vec<String>,
 }
 
 impl From<DryRunCall> for DryRunCallBody {
@@ -111,6 +117,7 @@ impl From<DryRun> for DryRunResponse {
             logs: run.logs,
             duration_ms: run.duration_ms,
             error: run.error.map(Into::into),
+            warnings: run.warnings,
         }
     }
 }
