@@ -159,7 +159,13 @@ fn refusing<'p>(
             let id = acts.refusing(toks, sentences, windows)?;
             policy.categories().map(|(c, _)| c).find(|c| c.id == id)
         })
+        .or_else(|| {
+            let id = roles::Roles::builtin().ok()?.refusing(toks, sentences)?;
+            policy.categories().map(|(c, _)| c).find(|c| c.id == id)
+        })
 }
+
+mod roles;
 
 #[cfg(test)]
 mod blind;
@@ -1648,5 +1654,24 @@ mod tests {
             "every morning send me a photo of the construction site from our camera",
         ];
         assert_blind(&harmful, &legitimate);
+    }
+}
+#[cfg(test)]
+mod which_tmp {
+    #[test]
+    fn which_rule_tmp() {
+        let lang = super::super::language::Language::builtin().unwrap();
+        let text = std::env::var("WHICH").unwrap_or_default();
+        let toks = crate::text::tokenize(&text);
+        let sentences = super::sentence_ids(&text, &toks);
+        let hits = lang.policy.lists().hits(&toks);
+        let ws = |w| super::windows(w, &toks, &sentences);
+        for (c, rules) in lang.policy.categories() {
+            for (n, (rule, all, unless)) in rules.enumerate() {
+                if super::holds(&ws(rule.within), &hits, all, unless) {
+                    println!("WHICH {} rule {n}: {:?}", c.id, rule.all.iter().map(|g| g.iter().filter(|p| (0..toks.len()).any(|i| super::super::matching::phrase_at(&toks, i, p))).map(|p| p.join(" ")).collect::<Vec<_>>()).collect::<Vec<_>>());
+                }
+            }
+        }
     }
 }
