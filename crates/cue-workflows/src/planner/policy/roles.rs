@@ -9,9 +9,11 @@
 //!   the act in its sentence (or anywhere in the sentence, for shapes marked `anywhere`); a
 //!   pronoun right after the act ("send them to a tabloid") is the nearest object before it;
 //! - the object's **owner**, read from the nearest owner phrase in the `owner_before` words
-//!   before it (same clause) or the first in the `owner_after` words after it ("the photos
-//!   from my ex's iCloud", "the cookies of whoever opens it"): another person, people we hold
-//!   data on, "their", or ours;
+//!   before it (same clause) or the first in the `owner_after` words after it, right behind
+//!   the object or behind a linking word ("the photos from my ex's iCloud", "the cookies of
+//!   whoever opens it", not "the codes to our server"): another person, people we hold data
+//!   on, "their", or ours; a possessive word before a person is that person's ("my
+//!   colleague's Outlook");
 //! - the **manner** in the same sentence: covertly, as someone else, around controls, with
 //!   access that was taken or kept, to an outsider or the public, with a threat or a pretext.
 //!
@@ -49,6 +51,7 @@ struct RolesEntry {
     self_words: Vec<String>,
     about_someone: Vec<String>,
     pronouns: Vec<String>,
+    owner_linkers: Vec<String>,
     act: BTreeMap<String, Vec<String>>,
     object: BTreeMap<String, Vec<String>>,
     owner: BTreeMap<String, Vec<String>>,
@@ -124,6 +127,7 @@ pub(crate) struct Roles {
     self_words: Vec<Phrase>,
     about_someone: Vec<usize>,
     pronouns: Vec<Phrase>,
+    owner_linkers: Vec<Phrase>,
     reach: usize,
     owner_before: usize,
     owner_after: usize,
@@ -187,6 +191,7 @@ impl Roles {
             event_openers,
             self_words: phrases(&r.self_words),
             pronouns: phrases(&r.pronouns),
+            owner_linkers: phrases(&r.owner_linkers),
             reach: r.reach,
             owner_before: r.owner_before,
             owner_after: r.owner_after,
@@ -232,9 +237,16 @@ impl Roles {
             .rev()
             .filter(|&k| toks[k].clause == toks[j].clause)
             .find_map(|k| at(k).filter(|&(_, len)| k + len <= j).map(|(c, _)| c));
+        // after it, an owner right behind it ("the password they type") or behind a linking
+        // word ("the photos from my ex's iCloud"); "the codes to our server" names a
+        // destination, not an owner
         before.or_else(|| {
             (j + 1..(j + 1 + self.owner_after).min(toks.len()))
                 .take_while(|&k| sentences[k] == sentences[j])
+                .filter(|&k| {
+                    k <= j + 2
+                        || (j + 1..k).any(|n| any_at(toks, n, &self.owner_linkers).is_some())
+                })
                 .find_map(|k| at(k).map(|(c, _)| c))
         })
     }
