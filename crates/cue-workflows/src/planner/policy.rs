@@ -1656,22 +1656,3 @@ mod tests {
         assert_blind(&harmful, &legitimate);
     }
 }
-#[cfg(test)]
-mod which_tmp {
-    #[test]
-    fn which_rule_tmp() {
-        let lang = super::super::language::Language::builtin().unwrap();
-        let text = std::env::var("WHICH").unwrap_or_default();
-        let toks = crate::text::tokenize(&text);
-        let sentences = super::sentence_ids(&text, &toks);
-        let hits = lang.policy.lists().hits(&toks);
-        let ws = |w| super::windows(w, &toks, &sentences);
-        for (c, rules) in lang.policy.categories() {
-            for (n, (rule, all, unless)) in rules.enumerate() {
-                if super::holds(&ws(rule.within), &hits, all, unless) {
-                    println!("WHICH {} rule {n}: {:?}", c.id, rule.all.iter().map(|g| g.iter().filter(|p| (0..toks.len()).any(|i| super::super::matching::phrase_at(&toks, i, p))).map(|p| p.join(" ")).collect::<Vec<_>>()).collect::<Vec<_>>());
-                }
-            }
-        }
-    }
-}
