@@ -300,7 +300,7 @@ impl Roles {
                 _ => by_sentence.push(i..i + 1),
             }
         }
-        let whole = [0..toks.len()];
+        let whole: Vec<Range<usize>> = std::iter::once(0..toks.len()).collect();
         let acts_in = |w: &Range<usize>, classes: &[usize]| -> Vec<usize> {
             w.clone()
                 .filter(|&i| {
