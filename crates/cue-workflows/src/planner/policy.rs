@@ -159,7 +159,13 @@ fn refusing<'p>(
             let id = acts.refusing(toks, sentences, windows)?;
             policy.categories().map(|(c, _)| c).find(|c| c.id == id)
         })
+        .or_else(|| {
+            let id = roles::Roles::builtin().ok()?.refusing(toks, sentences)?;
+            policy.categories().map(|(c, _)| c).find(|c| c.id == id)
+        })
 }
+
+mod roles;
 
 #[cfg(test)]
 mod blind;
