@@ -417,7 +417,12 @@ async fn a_result_in_a_response_header_reaches_the_next_step() {
     };
     let g = engine.generate_from_plan(plan).unwrap();
     let request = DryRunRequest {
-        event: Some(json!({"items": [{"url": "https://example.com/a.jpg"}]})),
+        // the image's bytes in the record (TinyPNG takes the file itself since catalog16; a URL
+        // would be fetched first, and the simulator serves no such host)
+        event: Some(
+            json!({"items": [{"name": "a.png", "content_type": "image/png",
+            "size": 8, "content_base64": "iVBORw0KGgo="}]}),
+        ),
         ..DryRunRequest::default()
     };
     let run = runner.run(&g.code, Some(&g.plan), request).await.unwrap();
@@ -824,7 +829,16 @@ async fn an_imap_mailbox_is_served_without_a_socket() {
         .iter()
         .find(|c| c.tool.as_deref() == Some("airtable"))
         .unwrap_or_else(|| panic!("{:#?}", run.calls));
-    assert_eq!(airtable.request["fields"]["subject"], "Invoice");
+    // the mail's subject is the record's title, its body the details (Airtable's named
+    // columns since catalog16, R13-3)
+    assert_eq!(airtable.request["fields"]["Name"], "Invoice");
+    assert!(
+        airtable.request["fields"]["Notes"]
+            .as_str()
+            .is_some_and(|n| n.contains("invoice is attached")),
+        "{}",
+        airtable.request
+    );
 
     // a mailbox the simulator does not serve is refused, not reached
     let code = "import imaplib\n\ndef lambda_handler(event, context):\n    with imaplib.IMAP4_SSL('imap.example.com') as m:\n        m.login('a', 'b')\n        return m.search(None, 'ALL')\n";

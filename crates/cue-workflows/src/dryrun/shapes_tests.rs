@@ -88,29 +88,19 @@ fn a_field_of_the_wrong_type_is_a_problem_naming_step_field_expected_and_sent() 
     );
 }
 
-const SAVE_URL: &str = "https://api.dropboxapi.com/2/files/save_url";
+const SHORTEN: &str = "https://api-ssl.bitly.com/v4/shorten";
 
 #[test]
 fn formats_and_values_the_reference_names_are_judged_and_stand_ins_are_not() {
-    let sim = sim(&["dropbox", "shipstation"]);
-    let save = |path: &str, url: &str| {
-        sim.problems(&call(
-            "step_1",
-            "POST",
-            SAVE_URL,
-            json!({"path": path, "url": url}),
-        ))
-    };
-    // R12-2's path is no path; a URL that is not one is refused
-    assert!(
-        save("ObjectCreated:Put", "https://files.example.org/q3.pdf")[0]
-            .contains("a path starting with /")
-    );
-    assert!(save("/Workflows/q3.pdf", "q3.pdf")[0].contains("an absolute http(s) URL"));
-    assert!(save("/Workflows/q3.pdf", "https://files.example.org/q3.pdf").is_empty());
+    let sim = sim(&["bitly", "shipstation"]);
+    let shorten =
+        |url: &str| sim.problems(&call("step_1", "POST", SHORTEN, json!({"long_url": url})));
+    // a URL that is not one is refused (Bitly: "Must contain http/https")
+    assert!(shorten("q3.pdf")[0].contains("an absolute http(s) URL"));
+    assert!(shorten("https://files.example.org/q3.pdf").is_empty());
     // a setting's stand-in is the user's to replace: its format is not judged
-    assert!(save("/Workflows/q3.pdf", "https://example.com/your-url").is_empty());
-    assert!(save("/Workflows/q3.pdf", "{{DROPBOX_URL}}").is_empty());
+    assert!(shorten("https://example.com/your-url").is_empty());
+    assert!(shorten("{{BITLY_URL}}").is_empty());
     // but its type is: a stand-in where a list is taken is still refused
     let order = |status: &str, country: &str, number: Value| {
         sim.problems(&call(
@@ -257,55 +247,57 @@ fn the_events_names_are_found_in_every_delivery_shape() {
 #[test]
 fn a_stand_in_or_the_event_name_where_the_record_was_promised_is_a_warning() {
     let sim = {
-        let mut s = sim(&["dropbox", "slack"]);
+        let mut s = sim(&["bitly", "xero", "slack"]);
         s.event_names = vec!["ObjectCreated:Put".into()];
         s
     };
-    let params = |url: &str| -> BTreeMap<String, String> {
-        [
-            ("folder".into(), "Workflows".into()),
-            ("url".into(), url.into()),
-        ]
-        .into()
+    let params = |url: &str| -> BTreeMap<String, String> { [("url".into(), url.into())].into() };
+    let shorten = |url: &str, setting: &str| {
+        let c = call("step_1", "POST", SHORTEN, json!({"long_url": url}));
+        sim.warnings(&c, Some("step_1"), &params(setting))
     };
-    let save = |path: &str, url: &str, setting: &str| {
+    let contact = |name: &str| {
         let c = call(
             "step_1",
             "POST",
-            SAVE_URL,
-            json!({"path": path, "url": url}),
+            "https://api.xero.com/api.xro/2.0/Contacts",
+            json!({"Contacts": [{"Name": name, "EmailAddress": "ada@example.org"}]}),
         );
-        sim.warnings(&c, Some("step_1"), &params(setting))
+        sim.warnings(&c, Some("step_1"), &BTreeMap::new())
     };
-    // R12-2, both halves
-    let w = save(
-        "/Workflows/ObjectCreated:Put",
+    // R12-2's two halves, on the actions that still take them from the record: a stand-in
+    // where the record's URL was promised (R10-4's Bitly), the event name as a name (t8_296)
+    let w = shorten(
         "https://example.com/your-url",
         "https://example.com/your-url",
     );
-    assert_eq!(w.len(), 2, "{w:?}");
+    assert_eq!(w.len(), 1, "{w:?}");
     assert!(
-        w[0].contains("path") && w[0].contains("event name \"ObjectCreated:Put\""),
+        w[0].contains("long_url was to come from the record's url") && w[0].contains("stand-in"),
         "{w:?}"
     );
-    assert!(w[1].contains("url was to come from the record's url") && w[1].contains("stand-in"));
-    // near misses: the record's own name and URL; a URL the user set
+    let w = contact("ObjectCreated:Put");
+    assert_eq!(w.len(), 1, "{w:?}");
     assert!(
-        save(
-            "/Workflows/q3.pdf",
+        w[0].contains("Name") && w[0].contains("event name \"ObjectCreated:Put\""),
+        "{w:?}"
+    );
+    // near misses: the record's own URL and name; a URL the user set
+    assert!(
+        shorten(
             "https://files.example.org/q3.pdf",
             "https://example.com/your-url"
         )
         .is_empty()
     );
     assert!(
-        save(
-            "/Workflows/q3.pdf",
+        shorten(
             "https://mine.example.org/a.pdf",
             "https://mine.example.org/a.pdf"
         )
         .is_empty()
     );
+    assert!(contact("Ada Lovelace").is_empty());
     // a stand-in in a field that is the user's setting (not the record's) is fine
     let c = call(
         "step_2",
@@ -371,12 +363,13 @@ impl Sandbox for Never {
     }
 }
 
-/// The plan and a scripted run of "copy each S3 upload to Dropbox" (R12-2's prompt).
-fn s3_to_dropbox() -> (crate::Generated, SandboxJob) {
+/// The plan and a scripted run of "shorten each S3 upload's link with Bitly": the record (an S3
+/// notification) carries no URL, so the step sends its setting's stand-in (R10-4's class).
+fn s3_to_bitly() -> (crate::Generated, SandboxJob) {
     let engine = Engine::new().unwrap().with_validation(false);
     let generated = engine
         .generate(&GenerateRequest::text(
-            "When a new file is uploaded to S3, copy it to Dropbox",
+            "When a new file is uploaded to S3, shorten its link with Bitly",
         ))
         .unwrap();
     let runner = DryRunner::new(Arc::new(engine), Arc::new(Never));
@@ -392,13 +385,13 @@ fn s3_to_dropbox() -> (crate::Generated, SandboxJob) {
 
 #[test]
 fn warnings_leave_the_run_ok_and_a_type_mismatch_does_not() {
-    let (g, job) = s3_to_dropbox();
+    let (g, job) = s3_to_bitly();
     let step = g
         .plan
         .steps
         .iter()
-        .find(|s| s.tool == "dropbox" && s.action == "upload_file")
-        .unwrap_or_else(|| panic!("no Dropbox upload planned: {:?}", g.plan.steps));
+        .find(|s| s.tool == "bitly" && s.action == "shorten")
+        .unwrap_or_else(|| panic!("no Bitly step planned: {:?}", g.plan.steps));
     assert!(
         job.simulator
             .event_names
@@ -410,26 +403,24 @@ fn warnings_leave_the_run_ok_and_a_type_mismatch_does_not() {
     let run = |request: Value| {
         let outcome = SandboxOutcome {
             result: json!({"status": "ok"}),
-            calls: vec![call(&step.id, "POST", SAVE_URL, request)],
+            calls: vec![call(&step.id, "POST", SHORTEN, request)],
             ..SandboxOutcome::default()
         };
         judge(outcome, &job.simulator, Some(&g.plan), &[])
     };
     let stand_in = step.params.get("url").cloned().unwrap_or_default();
-    let warned = run(json!({"path": "/Workflows/ObjectCreated:Put", "url": stand_in}));
+    assert!(shapes::stand_in(&stand_in), "{:?}", step.params);
+    let warned = run(json!({"long_url": stand_in}));
     assert!(warned.ok, "{:?}", warned.error);
     assert!(!warned.warnings.is_empty(), "{warned:?}");
-    let clean =
-        run(json!({"path": "/Workflows/q3.pdf", "url": "https://files.example.org/q3.pdf"}));
+    let clean = run(json!({"long_url": "https://files.example.org/q3.pdf"}));
     assert!(clean.ok && clean.warnings.is_empty(), "{clean:?}");
-    let refused = run(
-        json!({"path": "/Workflows/q3.pdf", "url": {"href": "https://files.example.org/q3.pdf"}}),
-    );
+    let refused = run(json!({"long_url": {"href": "https://files.example.org/q3.pdf"}}));
     assert!(!refused.ok);
     let e = refused.error.unwrap();
     assert_eq!(e.kind, "UnexpectedCall");
     assert!(
-        e.message.contains("url was sent as an object"),
+        e.message.contains("long_url was sent as an object"),
         "{}",
         e.message
     );
