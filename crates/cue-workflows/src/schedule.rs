@@ -75,6 +75,132 @@ const CORRECTIONS: &[&str] = &[
     "make that",
 ];
 
+/// Frequency words that can name a billing period rather than when to run.
+const PERIOD_WORDS: &[&str] = &[
+    "weekly",
+    "biweekly",
+    "monthly",
+    "quarterly",
+    "yearly",
+    "annual",
+    "annually",
+];
+
+/// Nouns a frequency word describes when it is a billing period: "the yearly plan", "monthly
+/// billing", "an annual subscription".
+const BILLING_NOUNS: &[&str] = &[
+    "plan",
+    "plans",
+    "billing",
+    "subscription",
+    "subscriptions",
+    "tier",
+    "pricing",
+    "membership",
+    "memberships",
+    "contract",
+    "contracts",
+    "cycle",
+    "term",
+    "renewal",
+    "renewals",
+];
+
+/// Nouns of money asked or paid that a frequency word describes when something happens to
+/// them: "the monthly invoice is paid", "an annual payment fails".
+const BILLED_NOUNS: &[&str] = &[
+    "invoice", "invoices", "payment", "payments", "charge", "charges", "bill", "bills",
+];
+
+/// Verbs of a change of plan: "changes from annual to monthly", "switches to yearly".
+const PLAN_CHANGES: &[&str] = &[
+    "change",
+    "changes",
+    "changed",
+    "switch",
+    "switches",
+    "switched",
+    "upgrade",
+    "upgrades",
+    "upgraded",
+    "downgrade",
+    "downgrades",
+    "downgraded",
+    "move",
+    "moves",
+    "moved",
+    "convert",
+    "converts",
+    "converted",
+];
+
+/// The frequency word at `i` names a billing period, not a schedule: "changes from annual to
+/// monthly", "upgrades to the yearly plan", "the monthly invoice is paid". "monthly invoices"
+/// with nothing happening to them ("send the monthly invoices") stays a schedule.
+fn billing_period(toks: &[Tok], i: usize) -> bool {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    if !PERIOD_WORDS.contains(&w(i)) {
+        return false;
+    }
+    let next = w(i + 1);
+    if BILLING_NOUNS.contains(&next) || (next == "billed" || next == "billing") {
+        return true;
+    }
+    if BILLED_NOUNS.contains(&next)
+        && matches!(
+            w(i + 2),
+            "is" | "are" | "was" | "were" | "gets" | "get" | "fails" | "failed" | "bounces"
+        )
+    {
+        return true;
+    }
+    let prev = w(i.wrapping_sub(1));
+    // "from annual", "to monthly" after a verb of change
+    (prev == "from"
+        || prev == "to"
+        || (matches!(prev, "the" | "a" | "an") && w(i.wrapping_sub(2)) == "to"))
+        && (i.saturating_sub(5)..i).any(|k| PLAN_CHANGES.contains(&w(k)))
+}
+
+/// Nouns of places a day-named product keeps things in: "the hiring board on monday" is a
+/// board in Monday.com, not a day.
+const PLACE_NOUNS: &[&str] = &["board", "boards", "workspace", "workspaces"];
+
+/// Words right after a day that make it a day again: "the board on monday at 9", "on monday
+/// morning".
+const DAY_AFTER: &[&str] = &[
+    "at",
+    "morning",
+    "mornings",
+    "afternoon",
+    "evening",
+    "night",
+    "noon",
+    "before",
+    "after",
+    "by",
+    "and",
+    "or",
+    "through",
+    "to",
+    "until",
+];
+
+/// The day word at `i` follows "on" after a place noun ("add it to the hiring board on monday"),
+/// with no time after it: the name of the product, not a day.
+pub(crate) fn place_on_day(toks: &[Tok], i: usize) -> bool {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    let Some(on) = i.checked_sub(1) else {
+        return false;
+    };
+    let next = w(i + 1);
+    w(on) == "on"
+        && (on.saturating_sub(2)..on)
+            .any(|k| PLACE_NOUNS.contains(&w(k)) && toks[k].clause == toks[i].clause)
+        && !DAY_AFTER.contains(&next)
+        && !next.starts_with(|c: char| c.is_ascii_digit())
+}
+
 fn day(w: &str) -> Option<(&'static str, &'static str)> {
     let w = w.strip_suffix('s').unwrap_or(w);
     DAYS.iter()
@@ -302,10 +428,41 @@ fn time_at(text: &str, toks: &[Tok], i: usize, bare: bool) -> Option<TimeOfDay> 
         hour,
         minute,
         used,
-        // a 24-hour clock ("14:00", "06:00") says which half of the day
-        explicit: ampm.is_some() || hour > 12 || (colon && digits.len() == 2),
+        // a 24-hour clock ("14:00", "06:00") says which half of the day; "11:30" (how "eleven
+        // thirty" is written) does not: "every night at 11:30" is 23:30
+        explicit: ampm.is_some()
+            || hour > 12
+            || (colon && digits.len() == 2 && !(10..=11).contains(&hour)),
         after_at: at,
     })
+}
+
+/// The times listed after the time `t` at token `i`, joined by "and" or commas: "at 9 and 5",
+/// "6am, 2pm and 10pm". Bare numbers count only after "at"; after a time without "at" each
+/// one must say am/pm (or be a 24-hour clock), as the first must.
+fn times_listed(text: &str, toks: &[Tok], i: usize, t: TimeOfDay) -> Vec<TimeOfDay> {
+    let mut more = Vec::new();
+    if !(t.after_at || t.explicit) {
+        return more;
+    }
+    let mut k = i + t.used;
+    while k < toks.len() && more.len() < 23 {
+        let and = toks[k].w == "and";
+        let comma = k > 0 && text[toks[k - 1].end..toks[k].start].contains(',');
+        if !(and || comma) {
+            break;
+        }
+        let next = if and { k + 1 } else { k };
+        let Some(t2) = time_at(text, toks, next, t.after_at && and) else {
+            break;
+        };
+        if !(t.after_at || t2.explicit) {
+            break;
+        }
+        more.push(t2);
+        k = next + t2.used;
+    }
+    more
 }
 
 /// A time said without am/pm, read with the part of the day it is in: "every evening at 9" is
@@ -383,8 +540,8 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     // "1,4,7,10" for quarterly, "1" for yearly
     let mut months: Option<&str> = None;
     let mut time: Option<TimeOfDay> = None;
-    // a second time the same day ("twice a day at 9 and 5")
-    let mut second: Option<TimeOfDay> = None;
+    // more times the same day ("twice a day at 9 and 5", "each shift (6am, 2pm, 10pm)")
+    let mut more: Vec<TimeOfDay> = Vec::new();
     // more days of the month ("on the 1st and 15th")
     let mut more_days: Vec<u32> = Vec::new();
     let mut day_said = false;
@@ -431,6 +588,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         }
         let every = matches!(cur, "every" | "each" | "once")
             || (cur == "per" && matches!(w(i.wrapping_sub(1)), "once" | "twice"));
+        if billing_period(toks, i) {
+            continue;
+        }
         match cur {
             "daily" | "nightly" | "everyday" => {
                 daily = true;
@@ -510,15 +670,18 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             weekdays = true;
             cue = true;
         }
-        if let Some(d) = day(cur) {
+        if let Some(d) = day(cur).filter(|_| !place_on_day(toks, i)) {
             let prev = w(i.wrapping_sub(1));
             // "Sat 9am: ...", "mondays 07:00": a day with a time right after it
             let timed = time_at(text, toks, i + 1, false).is_some_and(|t| t.explicit);
+            // "every monday wednesday and friday": a day after a day taken
+            let listed = day(prev).is_some_and(|p| days.contains(&p));
             if matches!(
                 prev,
                 "every" | "each" | "on" | "and" | "next" | "other" | "by"
             ) || cur.ends_with("days")
                 || timed
+                || listed
             {
                 if correction && !days_corrected {
                     days.clear();
@@ -583,8 +746,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         }
         // "the tickets from overnight", "since last night", "yesterday evening": the period the
         // data covers, not when the run happens
-        let data_period =
-            cur == "overnight" || matches!(w(i.wrapping_sub(1)), "last" | "yesterday" | "since");
+        let data_period = cur == "overnight"
+            || matches!(w(i.wrapping_sub(1)), "last" | "yesterday" | "since")
+            || (day(w(i.wrapping_sub(1))).is_some()
+                && matches!(w(i.wrapping_sub(2)), "last" | "since" | "from"));
         if !data_period {
             if matches!(cur, "morning" | "mornings") && part_of_day.is_none() {
                 part_of_day = Some((9, "morning"));
@@ -592,6 +757,12 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 part_of_day = Some((18, "evening"));
             } else if matches!(cur, "afternoon" | "afternoons") && part_of_day.is_none() {
                 part_of_day = Some((14, "afternoon"));
+            } else if matches!(cur, "night" | "nights")
+                && day(w(i.wrapping_sub(1))).is_some()
+                && !matches!(part_of_day, Some((_, "evening" | "afternoon")))
+            {
+                // "sunday night" is that day's late evening, not the small hours after it
+                part_of_day = Some((22, "night"));
             } else if matches!(cur, "night" | "nights") && part_of_day.is_none() {
                 part_of_day = Some((2, "night"));
                 if matches!(w(i.wrapping_sub(1)), "every" | "each") {
@@ -620,7 +791,14 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 cue = true;
             }
         }
-        if cur == "end" && w(i + 1) == "of" && (w(i + 2) == "month" || w(i + 3) == "month") {
+        // "end of the month", "every month end", "at month-end" (not "the month end file")
+        let month_end = cur == "month"
+            && w(i + 1) == "end"
+            && (matches!(w(i.wrapping_sub(1)), "every" | "each" | "at" | "on")
+                || (w(i.wrapping_sub(1)) == "the" && matches!(w(i.wrapping_sub(2)), "at" | "on")));
+        if (cur == "end" && w(i + 1) == "of" && (w(i + 2) == "month" || w(i + 3) == "month"))
+            || month_end
+        {
             monthly_day = Some(32);
             cue = true;
         }
@@ -663,14 +841,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             time_corrected = correction;
             time = Some(t);
             cue = cue || t.after_at;
-            // "at 9 and 5"
-            second = None;
-            if t.after_at
-                && w(i + t.used) == "and"
-                && let Some(t2) = time_at(text, toks, i + t.used + 1, true)
-            {
-                second = Some(t2);
-            }
+            more = times_listed(text, toks, i, t);
+            // "at the start of each shift (6am, 2pm, 10pm)": times with am/pm listed are the
+            // run's
+            cue = cue || (t.explicit && !more.is_empty());
         }
         // "at eight thirty, actually make it eight": the corrected time needs no "at"
         if correction
@@ -702,7 +876,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     }
     let zone_txt = zone.map(|z| format!(" ({z})")).unwrap_or_default();
     // "twice a day at 9 and 5" names its times
-    if second.is_some() && rate.is_some_and(|(n, u)| u == "hour" && n == 12) {
+    if !more.is_empty() && rate.is_some_and(|(n, u)| u == "hour" && n == 12) {
         rate = None;
     }
     if let Some((n, u)) = rate {
@@ -754,12 +928,23 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     };
     let mut at = format!("{hour:02}:{minute:02}");
     let mut hours = hour.to_string();
-    if let Some(t2) = second {
-        let h2 = with_part_of_day(t2, part);
-        if h2 != hour {
-            hours = format!("{hour},{h2}");
-            at = format!("{at} and {h2:02}:{minute:02}");
-        }
+    // one cron has one minute field: the times listed at the first time's minute
+    let mut all: Vec<u32> = std::iter::once(hour)
+        .chain(
+            more.iter()
+                .filter(|t| t.minute == minute)
+                .map(|&t| with_part_of_day(t, part)),
+        )
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    if all.len() > 1 {
+        hours = all.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        at = all
+            .iter()
+            .map(|h| format!("{h:02}:{minute:02}"))
+            .collect::<Vec<_>>()
+            .join(" and ");
     }
     let (dom, dow, what) = if let Some((field, words)) = nth {
         let period = if months.is_some() { "quarter" } else { "month" };
@@ -1177,6 +1362,206 @@ mod tests {
             "reply within two school days",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
+        }
+    }
+
+    /// lang10: times listed, month end, days listed, a day's night, "eleven thirty" at night,
+    /// billing periods and a board "on monday", each with the near misses that must not change.
+    #[test]
+    fn lists_periods_and_places() {
+        let cases: &[(&str, bool, Option<&str>)] = &[
+            // several times of day in one phrase
+            (
+                "refresh the rota at the start of each shift (7am, 3pm, 11pm)",
+                false,
+                Some("cron(0 7,15,23 * * ? *)"),
+            ),
+            (
+                "twice a day at 8am and 6pm pull the open orders",
+                false,
+                Some("cron(0 8,18 * * ? *)"),
+            ),
+            (
+                "check the feed twice a day (9am and 5pm) for mentions",
+                false,
+                Some("cron(0 9,17 * * ? *)"),
+            ),
+            (
+                "every weekday at 9 and 5 post the queue size",
+                false,
+                Some("cron(0 9,17 ? * MON-FRI *)"),
+            ),
+            (
+                "every day at 6am, noon and 6pm sync the stock",
+                false,
+                Some("cron(0 6,12,18 * * ? *)"),
+            ),
+            // near misses: a range, a single time, an "or"
+            (
+                "every day between 8am and 6pm check the queue every hour",
+                false,
+                Some("cron(0 8-18/1 * * ? *)"),
+            ),
+            (
+                "every day at 6am, tell the team",
+                false,
+                Some("cron(0 6 * * ? *)"),
+            ),
+            (
+                "twice a day ping the channel",
+                false,
+                Some("cron(0 */12 * * ? *)"),
+            ),
+            // month end is EventBridge's L
+            (
+                "every month end pull the billable hours",
+                true,
+                Some("cron(0 9 L * ? *)"),
+            ),
+            (
+                "at month end close the books at 6pm",
+                false,
+                Some("cron(0 18 L * ? *)"),
+            ),
+            (
+                "on the last day of the month export the ledger",
+                false,
+                Some("cron(0 9 L * ? *)"),
+            ),
+            (
+                "every month export the ledger",
+                false,
+                Some("cron(0 9 1 * ? *)"),
+            ),
+            (
+                "when the accountant drops the month end report in the folder, load it",
+                false,
+                None,
+            ),
+            // days listed without commas (dictated)
+            (
+                "every monday wednesday and friday at six thirty a m send the crew list",
+                true,
+                Some("cron(30 6 ? * MON,WED,FRI *)"),
+            ),
+            (
+                "every tuesday and thursday at 10am post it",
+                false,
+                Some("cron(0 10 ? * TUE,THU *)"),
+            ),
+            // a day's night is that day's late evening; a night alone stays the small hours
+            (
+                "every saturday night archive the channel",
+                false,
+                Some("cron(0 22 ? * SAT *)"),
+            ),
+            (
+                "weekly on friday night at 11 back up the wiki",
+                true,
+                Some("cron(0 23 ? * FRI *)"),
+            ),
+            (
+                "every night back up the wiki",
+                false,
+                Some("cron(0 2 * * ? *)"),
+            ),
+            (
+                "since friday night collect the new signups every monday",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            // "eleven thirty" at night
+            (
+                "every night at eleven thirty back up the database",
+                true,
+                Some("cron(30 23 * * ? *)"),
+            ),
+            (
+                "every evening at 10:15 post it",
+                false,
+                Some("cron(15 22 * * ? *)"),
+            ),
+            (
+                "every day at 11:30 post it",
+                false,
+                Some("cron(30 11 * * ? *)"),
+            ),
+            (
+                "every morning at 10:30 post it",
+                false,
+                Some("cron(30 10 * * ? *)"),
+            ),
+            (
+                "every night at 23:30 post it",
+                false,
+                Some("cron(30 23 * * ? *)"),
+            ),
+            // a billing period is not a schedule
+            (
+                "if a subscription switches from yearly to monthly, tell sales",
+                false,
+                None,
+            ),
+            (
+                "when a customer upgrades to the annual plan add a tag",
+                false,
+                None,
+            ),
+            (
+                "when the monthly invoice is paid mark the deal won",
+                false,
+                None,
+            ),
+            (
+                "when someone picks monthly billing send a welcome note",
+                false,
+                None,
+            ),
+            (
+                "a quarterly subscription that renews gets a thank-you",
+                false,
+                None,
+            ),
+            // near misses: a period that is the run's
+            (
+                "send the monthly invoices to the accountant",
+                false,
+                Some("cron(0 9 1 * ? *)"),
+            ),
+            (
+                "post a weekly summary of new plans",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            (
+                "monthly, change the plan tags",
+                false,
+                Some("cron(0 9 1 * ? *)"),
+            ),
+            // a board on monday is the product; a day with a time stays a day
+            (
+                "add an item to the hiring board on monday when a form comes in",
+                false,
+                None,
+            ),
+            (
+                "update the board on monday at 9",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            (
+                "review the board on monday morning",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            (
+                "send the report on monday",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+        ];
+        for &(text, speech, want) in cases {
+            assert_eq!(sched(text, speech).map(|s| s.0).as_deref(), want, "{text}");
         }
     }
 }
