@@ -201,6 +201,20 @@ pub(crate) fn place_on_day(toks: &[Tok], i: usize) -> bool {
         && !next.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// `monthly_day` of "the first working day of the month" (`1W`); 32 is the last day (`L`).
+const FIRST_WORKING_DAY: u32 = 33;
+
+/// "business day", "working day", "work day", "weekday", "workday" at token `i`: how many
+/// tokens it takes.
+fn working_day_at(toks: &[Tok], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    match (w(i), w(i + 1)) {
+        ("business" | "working" | "work", "day") => Some(2),
+        ("weekday" | "workday" | "businessday", _) => Some(1),
+        _ => None,
+    }
+}
+
 fn day(w: &str) -> Option<(&'static str, &'static str)> {
     let w = w.strip_suffix('s').unwrap_or(w);
     DAYS.iter()
@@ -560,6 +574,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     // Monday put in only because "weekly" / "every week" names no day: a day said elsewhere
     // ("weekly ... every Thursday at 10") replaces it
     let mut default_monday = false;
+    // "the first business day of the month": its words also say "business day", which is not
+    // every weekday here
+    let mut first_working_day = false;
 
     // "every monday no wait every friday": what follows a correction replaces what it repeats
     let mut correction = false;
@@ -802,6 +819,17 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             monthly_day = Some(32);
             cue = true;
         }
+        // "the first business day of every month": the weekday nearest the 1st, EventBridge's
+        // `1W` (it stays in the month, so a Saturday 1st runs on Monday the 3rd)
+        if matches!(cur, "first" | "1st")
+            && let Some(len) = working_day_at(toks, i + 1)
+            && w(i + 1 + len) == "of"
+            && (i + 2 + len..=i + 3 + len).any(|k| w(k) == "month")
+        {
+            monthly_day = Some(FIRST_WORKING_DAY);
+            first_working_day = true;
+            cue = true;
+        }
         if cur == "last"
             && w(i + 1) == "day"
             && w(i + 2) == "of"
@@ -873,6 +901,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     }
     if !cue {
         return None;
+    }
+    if first_working_day {
+        weekdays = false;
     }
     let zone_txt = zone.map(|z| format!(" ({z})")).unwrap_or_default();
     // "twice a day at 9 and 5" names its times
@@ -950,7 +981,13 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         let period = if months.is_some() { "quarter" } else { "month" };
         ("?".to_owned(), field, format!("{words} of every {period}"))
     } else if let Some(d) = monthly_day {
-        if d == 32 {
+        if d == FIRST_WORKING_DAY {
+            (
+                "1W".to_owned(),
+                "?".to_owned(),
+                "on the first working day of every month".to_owned(),
+            )
+        } else if d == 32 {
             (
                 "L".to_owned(),
                 "?".to_owned(),
@@ -1432,6 +1469,27 @@ mod tests {
                 "every month export the ledger",
                 false,
                 Some("cron(0 9 1 * ? *)"),
+            ),
+            // the first working day of the month is EventBridge's 1W
+            (
+                "on the first business day of every month send the retainer invoices",
+                false,
+                Some("cron(0 9 1W * ? *)"),
+            ),
+            (
+                "the first working day of each month at 8am, close the books",
+                false,
+                Some("cron(0 8 1W * ? *)"),
+            ),
+            (
+                "every business day at 8am post the queue",
+                false,
+                Some("cron(0 8 ? * MON-FRI *)"),
+            ),
+            (
+                "on the first monday of the month post the roadmap",
+                false,
+                Some("cron(0 9 ? * 2#1 *)"),
             ),
             (
                 "when the accountant drops the month end report in the folder, load it",

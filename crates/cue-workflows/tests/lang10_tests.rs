@@ -78,3 +78,32 @@ fn a_corrected_place_or_tool_replaces_the_one_said_first() {
         }
     }
 }
+
+/// Month end (`L`), the first working day (`1W`) and an hour list are expressions the whole
+/// pipeline takes: generated and validated, with the expression in the template.
+#[test]
+fn new_schedule_forms_generate_and_validate() {
+    let engine = Engine::new().unwrap();
+    for (prompt, want) in [
+        (
+            "on the first business day of every month create the retainer invoices in freshbooks",
+            "cron(0 9 1W * ? *)",
+        ),
+        (
+            "every month end at 6pm export the hubspot deals to a google sheet",
+            "cron(0 18 L * ? *)",
+        ),
+        (
+            "post the open zendesk tickets to slack at the start of each shift (6am, 2pm, 10pm)",
+            "cron(0 6,14,22 * * ? *)",
+        ),
+    ] {
+        let g = engine.generate(&GenerateRequest::text(prompt)).unwrap();
+        assert_eq!(
+            g.plan.trigger.schedule_expression.as_deref(),
+            Some(want),
+            "{prompt}"
+        );
+        assert!(g.template_yaml.contains(want), "{prompt}");
+    }
+}
