@@ -215,6 +215,49 @@ fn working_day_at(toks: &[Tok], i: usize) -> Option<usize> {
     }
 }
 
+/// Month names and their numbers in the cron month field.
+const MONTHS: &[(&str, &str, &str)] = &[
+    ("january", "1", "January"),
+    ("february", "2", "February"),
+    ("march", "3", "March"),
+    ("april", "4", "April"),
+    ("may", "5", "May"),
+    ("june", "6", "June"),
+    ("july", "7", "July"),
+    ("august", "8", "August"),
+    ("september", "9", "September"),
+    ("october", "10", "October"),
+    ("november", "11", "November"),
+    ("december", "12", "December"),
+];
+
+/// A date in the year at token `i` after "every"/"each" ("each December 31", "every 15th of
+/// March", "every March 3rd"): the month's entry and the day.
+fn date_in_year(
+    toks: &[Tok],
+    i: usize,
+) -> Option<(&'static (&'static str, &'static str, &'static str), u32)> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    let month = |x: &str| MONTHS.iter().find(|m| m.0 == x);
+    if !matches!(w(i.wrapping_sub(1)), "every" | "each") {
+        return None;
+    }
+    // "December 31", "December 31st"
+    if let Some(m) = month(w(i)) {
+        let n = w(i + 1);
+        let d = n
+            .parse::<u32>()
+            .ok()
+            .or_else(|| day_of_month(toks, i + 1).map(|x| x.0))?;
+        return (1..=31).contains(&d).then_some((m, d));
+    }
+    // "the 15th of March"
+    let at = if w(i) == "the" { i + 1 } else { i };
+    let (d, used) = day_of_month(toks, at)?;
+    (w(at + used) == "of").then_some(())?;
+    month(w(at + used + 1)).map(|m| (m, d))
+}
+
 fn day(w: &str) -> Option<(&'static str, &'static str)> {
     let w = w.strip_suffix('s').unwrap_or(w);
     DAYS.iter()
@@ -577,6 +620,8 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     // "the first business day of the month": its words also say "business day", which is not
     // every weekday here
     let mut first_working_day = false;
+    // "each December 31": the month's entry and the day
+    let mut date: Option<(&(&str, &str, &str), u32)> = None;
 
     // "every monday no wait every friday": what follows a correction replaces what it repeats
     let mut correction = false;
@@ -819,6 +864,12 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             monthly_day = Some(32);
             cue = true;
         }
+        if date.is_none()
+            && let Some(found) = date_in_year(toks, i)
+        {
+            date = Some(found);
+            cue = true;
+        }
         // "the first business day of every month": the weekday nearest the 1st, EventBridge's
         // `1W` (it stays in the month, so a Saturday 1st runs on Monday the 3rd)
         if matches!(cur, "first" | "1st")
@@ -904,6 +955,15 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     }
     if first_working_day {
         weekdays = false;
+    }
+    if let Some((m, d)) = date {
+        monthly_day = Some(d);
+        more_days.clear();
+        months = Some(m.1);
+        nth = None;
+        days.clear();
+        weekdays = false;
+        weekends = false;
     }
     let zone_txt = zone.map(|z| format!(" ({z})")).unwrap_or_default();
     // "twice a day at 9 and 5" names its times
@@ -1028,11 +1088,12 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         ("*".to_owned(), "?".to_owned(), "every day".to_owned())
     };
     let month = months.unwrap_or("*");
-    let what = match months {
+    let what = match (months, date) {
+        (_, Some((m, d))) => format!("every year on {} {d}", m.2),
         _ if dom == "?" => what,
-        Some("1") => "every year on January 1".to_owned(),
-        Some(_) => "every quarter on day 1".to_owned(),
-        None => what,
+        (Some("1"), _) => "every year on January 1".to_owned(),
+        (Some(_), _) => "every quarter on day 1".to_owned(),
+        (None, _) => what,
     };
     Some(Schedule {
         expression: format!("cron({minute} {hours} {dom} {month} {dow} *)"),
@@ -1469,6 +1530,32 @@ mod tests {
                 "every month export the ledger",
                 false,
                 Some("cron(0 9 1 * ? *)"),
+            ),
+            // a date in the year
+            (
+                "each December 31 at 10am email the donors their receipts",
+                false,
+                Some("cron(0 10 31 12 ? *)"),
+            ),
+            (
+                "every 15th of march send the tax reminder",
+                false,
+                Some("cron(0 9 15 3 ? *)"),
+            ),
+            (
+                "every year archive the board",
+                false,
+                Some("cron(0 9 1 1 ? *)"),
+            ),
+            (
+                "the march 3 numbers, every monday",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            (
+                "may each team post its update every friday",
+                false,
+                Some("cron(0 9 ? * FRI *)"),
             ),
             // the first working day of the month is EventBridge's 1W
             (
