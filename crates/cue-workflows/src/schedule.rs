@@ -75,6 +75,189 @@ const CORRECTIONS: &[&str] = &[
     "make that",
 ];
 
+/// Frequency words that can name a billing period rather than when to run.
+const PERIOD_WORDS: &[&str] = &[
+    "weekly",
+    "biweekly",
+    "monthly",
+    "quarterly",
+    "yearly",
+    "annual",
+    "annually",
+];
+
+/// Nouns a frequency word describes when it is a billing period: "the yearly plan", "monthly
+/// billing", "an annual subscription".
+const BILLING_NOUNS: &[&str] = &[
+    "plan",
+    "plans",
+    "billing",
+    "subscription",
+    "subscriptions",
+    "tier",
+    "pricing",
+    "membership",
+    "memberships",
+    "contract",
+    "contracts",
+    "cycle",
+    "term",
+    "renewal",
+    "renewals",
+];
+
+/// Nouns of money asked or paid that a frequency word describes when something happens to
+/// them: "the monthly invoice is paid", "an annual payment fails".
+const BILLED_NOUNS: &[&str] = &[
+    "invoice", "invoices", "payment", "payments", "charge", "charges", "bill", "bills",
+];
+
+/// Verbs of a change of plan: "changes from annual to monthly", "switches to yearly".
+const PLAN_CHANGES: &[&str] = &[
+    "change",
+    "changes",
+    "changed",
+    "switch",
+    "switches",
+    "switched",
+    "upgrade",
+    "upgrades",
+    "upgraded",
+    "downgrade",
+    "downgrades",
+    "downgraded",
+    "move",
+    "moves",
+    "moved",
+    "convert",
+    "converts",
+    "converted",
+];
+
+/// The frequency word at `i` names a billing period, not a schedule: "changes from annual to
+/// monthly", "upgrades to the yearly plan", "the monthly invoice is paid". "monthly invoices"
+/// with nothing happening to them ("send the monthly invoices") stays a schedule.
+fn billing_period(toks: &[Tok], i: usize) -> bool {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    if !PERIOD_WORDS.contains(&w(i)) {
+        return false;
+    }
+    let next = w(i + 1);
+    if BILLING_NOUNS.contains(&next) || (next == "billed" || next == "billing") {
+        return true;
+    }
+    if BILLED_NOUNS.contains(&next)
+        && matches!(
+            w(i + 2),
+            "is" | "are" | "was" | "were" | "gets" | "get" | "fails" | "failed" | "bounces"
+        )
+    {
+        return true;
+    }
+    let prev = w(i.wrapping_sub(1));
+    // "from annual", "to monthly" after a verb of change
+    (prev == "from"
+        || prev == "to"
+        || (matches!(prev, "the" | "a" | "an") && w(i.wrapping_sub(2)) == "to"))
+        && (i.saturating_sub(5)..i).any(|k| PLAN_CHANGES.contains(&w(k)))
+}
+
+/// Nouns of places a day-named product keeps things in: "the hiring board on monday" is a
+/// board in Monday.com, not a day.
+const PLACE_NOUNS: &[&str] = &["board", "boards", "workspace", "workspaces"];
+
+/// Words right after a day that make it a day again: "the board on monday at 9", "on monday
+/// morning".
+const DAY_AFTER: &[&str] = &[
+    "at",
+    "morning",
+    "mornings",
+    "afternoon",
+    "evening",
+    "night",
+    "noon",
+    "before",
+    "after",
+    "by",
+    "and",
+    "or",
+    "through",
+    "to",
+    "until",
+];
+
+/// The day word at `i` follows "on" after a place noun ("add it to the hiring board on monday"),
+/// with no time after it: the name of the product, not a day.
+pub(crate) fn place_on_day(toks: &[Tok], i: usize) -> bool {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    let Some(on) = i.checked_sub(1) else {
+        return false;
+    };
+    let next = w(i + 1);
+    w(on) == "on"
+        && (on.saturating_sub(2)..on)
+            .any(|k| PLACE_NOUNS.contains(&w(k)) && toks[k].clause == toks[i].clause)
+        && !DAY_AFTER.contains(&next)
+        && !next.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// `monthly_day` of "the first working day of the month" (`1W`); 32 is the last day (`L`).
+const FIRST_WORKING_DAY: u32 = 33;
+
+/// "business day", "working day", "work day", "weekday", "workday" at token `i`: how many
+/// tokens it takes.
+fn working_day_at(toks: &[Tok], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    match (w(i), w(i + 1)) {
+        ("business" | "working" | "work", "day") => Some(2),
+        ("weekday" | "workday" | "businessday", _) => Some(1),
+        _ => None,
+    }
+}
+
+/// Month names and their numbers in the cron month field.
+const MONTHS: &[(&str, &str, &str)] = &[
+    ("january", "1", "January"),
+    ("february", "2", "February"),
+    ("march", "3", "March"),
+    ("april", "4", "April"),
+    ("may", "5", "May"),
+    ("june", "6", "June"),
+    ("july", "7", "July"),
+    ("august", "8", "August"),
+    ("september", "9", "September"),
+    ("october", "10", "October"),
+    ("november", "11", "November"),
+    ("december", "12", "December"),
+];
+
+/// A date in the year at token `i` after "every"/"each" ("each December 31", "every 15th of
+/// March", "every March 3rd"): the month's entry and the day.
+fn date_in_year(
+    toks: &[Tok],
+    i: usize,
+) -> Option<(&'static (&'static str, &'static str, &'static str), u32)> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    let month = |x: &str| MONTHS.iter().find(|m| m.0 == x);
+    if !matches!(w(i.wrapping_sub(1)), "every" | "each") {
+        return None;
+    }
+    // "December 31", "December 31st"
+    if let Some(m) = month(w(i)) {
+        let n = w(i + 1);
+        let d = n
+            .parse::<u32>()
+            .ok()
+            .or_else(|| day_of_month(toks, i + 1).map(|x| x.0))?;
+        return (1..=31).contains(&d).then_some((m, d));
+    }
+    // "the 15th of March"
+    let at = if w(i) == "the" { i + 1 } else { i };
+    let (d, used) = day_of_month(toks, at)?;
+    (w(at + used) == "of").then_some(())?;
+    month(w(at + used + 1)).map(|m| (m, d))
+}
+
 fn day(w: &str) -> Option<(&'static str, &'static str)> {
     let w = w.strip_suffix('s').unwrap_or(w);
     DAYS.iter()
@@ -302,10 +485,41 @@ fn time_at(text: &str, toks: &[Tok], i: usize, bare: bool) -> Option<TimeOfDay> 
         hour,
         minute,
         used,
-        // a 24-hour clock ("14:00", "06:00") says which half of the day
-        explicit: ampm.is_some() || hour > 12 || (colon && digits.len() == 2),
+        // a 24-hour clock ("14:00", "06:00") says which half of the day; "11:30" (how "eleven
+        // thirty" is written) does not: "every night at 11:30" is 23:30
+        explicit: ampm.is_some()
+            || hour > 12
+            || (colon && digits.len() == 2 && !(10..=11).contains(&hour)),
         after_at: at,
     })
+}
+
+/// The times listed after the time `t` at token `i`, joined by "and" or commas: "at 9 and 5",
+/// "6am, 2pm and 10pm". Bare numbers count only after "at"; after a time without "at" each
+/// one must say am/pm (or be a 24-hour clock), as the first must.
+fn times_listed(text: &str, toks: &[Tok], i: usize, t: TimeOfDay) -> Vec<TimeOfDay> {
+    let mut more = Vec::new();
+    if !(t.after_at || t.explicit) {
+        return more;
+    }
+    let mut k = i + t.used;
+    while k < toks.len() && more.len() < 23 {
+        let and = toks[k].w == "and";
+        let comma = k > 0 && text[toks[k - 1].end..toks[k].start].contains(',');
+        if !(and || comma) {
+            break;
+        }
+        let next = if and { k + 1 } else { k };
+        let Some(t2) = time_at(text, toks, next, t.after_at && and) else {
+            break;
+        };
+        if !(t.after_at || t2.explicit) {
+            break;
+        }
+        more.push(t2);
+        k = next + t2.used;
+    }
+    more
 }
 
 /// A time said without am/pm, read with the part of the day it is in: "every evening at 9" is
@@ -383,8 +597,8 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     // "1,4,7,10" for quarterly, "1" for yearly
     let mut months: Option<&str> = None;
     let mut time: Option<TimeOfDay> = None;
-    // a second time the same day ("twice a day at 9 and 5")
-    let mut second: Option<TimeOfDay> = None;
+    // more times the same day ("twice a day at 9 and 5", "each shift (6am, 2pm, 10pm)")
+    let mut more: Vec<TimeOfDay> = Vec::new();
     // more days of the month ("on the 1st and 15th")
     let mut more_days: Vec<u32> = Vec::new();
     let mut day_said = false;
@@ -403,6 +617,11 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     // Monday put in only because "weekly" / "every week" names no day: a day said elsewhere
     // ("weekly ... every Thursday at 10") replaces it
     let mut default_monday = false;
+    // "the first business day of the month": its words also say "business day", which is not
+    // every weekday here
+    let mut first_working_day = false;
+    // "each December 31": the month's entry and the day
+    let mut date: Option<(&(&str, &str, &str), u32)> = None;
 
     // "every monday no wait every friday": what follows a correction replaces what it repeats
     let mut correction = false;
@@ -431,6 +650,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         }
         let every = matches!(cur, "every" | "each" | "once")
             || (cur == "per" && matches!(w(i.wrapping_sub(1)), "once" | "twice"));
+        if billing_period(toks, i) {
+            continue;
+        }
         match cur {
             "daily" | "nightly" | "everyday" => {
                 daily = true;
@@ -510,15 +732,18 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             weekdays = true;
             cue = true;
         }
-        if let Some(d) = day(cur) {
+        if let Some(d) = day(cur).filter(|_| !place_on_day(toks, i)) {
             let prev = w(i.wrapping_sub(1));
             // "Sat 9am: ...", "mondays 07:00": a day with a time right after it
             let timed = time_at(text, toks, i + 1, false).is_some_and(|t| t.explicit);
+            // "every monday wednesday and friday": a day after a day taken
+            let listed = day(prev).is_some_and(|p| days.contains(&p));
             if matches!(
                 prev,
                 "every" | "each" | "on" | "and" | "next" | "other" | "by"
             ) || cur.ends_with("days")
                 || timed
+                || listed
             {
                 if correction && !days_corrected {
                     days.clear();
@@ -583,8 +808,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         }
         // "the tickets from overnight", "since last night", "yesterday evening": the period the
         // data covers, not when the run happens
-        let data_period =
-            cur == "overnight" || matches!(w(i.wrapping_sub(1)), "last" | "yesterday" | "since");
+        let data_period = cur == "overnight"
+            || matches!(w(i.wrapping_sub(1)), "last" | "yesterday" | "since")
+            || (day(w(i.wrapping_sub(1))).is_some()
+                && matches!(w(i.wrapping_sub(2)), "last" | "since" | "from"));
         if !data_period {
             if matches!(cur, "morning" | "mornings") && part_of_day.is_none() {
                 part_of_day = Some((9, "morning"));
@@ -592,6 +819,12 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 part_of_day = Some((18, "evening"));
             } else if matches!(cur, "afternoon" | "afternoons") && part_of_day.is_none() {
                 part_of_day = Some((14, "afternoon"));
+            } else if matches!(cur, "night" | "nights")
+                && day(w(i.wrapping_sub(1))).is_some()
+                && !matches!(part_of_day, Some((_, "evening" | "afternoon")))
+            {
+                // "sunday night" is that day's late evening, not the small hours after it
+                part_of_day = Some((22, "night"));
             } else if matches!(cur, "night" | "nights") && part_of_day.is_none() {
                 part_of_day = Some((2, "night"));
                 if matches!(w(i.wrapping_sub(1)), "every" | "each") {
@@ -620,8 +853,32 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
                 cue = true;
             }
         }
-        if cur == "end" && w(i + 1) == "of" && (w(i + 2) == "month" || w(i + 3) == "month") {
+        // "end of the month", "every month end", "at month-end" (not "the month end file")
+        let month_end = cur == "month"
+            && w(i + 1) == "end"
+            && (matches!(w(i.wrapping_sub(1)), "every" | "each" | "at" | "on")
+                || (w(i.wrapping_sub(1)) == "the" && matches!(w(i.wrapping_sub(2)), "at" | "on")));
+        if (cur == "end" && w(i + 1) == "of" && (w(i + 2) == "month" || w(i + 3) == "month"))
+            || month_end
+        {
             monthly_day = Some(32);
+            cue = true;
+        }
+        if date.is_none()
+            && let Some(found) = date_in_year(toks, i)
+        {
+            date = Some(found);
+            cue = true;
+        }
+        // "the first business day of every month": the weekday nearest the 1st, EventBridge's
+        // `1W` (it stays in the month, so a Saturday 1st runs on Monday the 3rd)
+        if matches!(cur, "first" | "1st")
+            && let Some(len) = working_day_at(toks, i + 1)
+            && w(i + 1 + len) == "of"
+            && (i + 2 + len..=i + 3 + len).any(|k| w(k) == "month")
+        {
+            monthly_day = Some(FIRST_WORKING_DAY);
+            first_working_day = true;
             cue = true;
         }
         if cur == "last"
@@ -663,14 +920,10 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             time_corrected = correction;
             time = Some(t);
             cue = cue || t.after_at;
-            // "at 9 and 5"
-            second = None;
-            if t.after_at
-                && w(i + t.used) == "and"
-                && let Some(t2) = time_at(text, toks, i + t.used + 1, true)
-            {
-                second = Some(t2);
-            }
+            more = times_listed(text, toks, i, t);
+            // "at the start of each shift (6am, 2pm, 10pm)": times with am/pm listed are the
+            // run's
+            cue = cue || (t.explicit && !more.is_empty());
         }
         // "at eight thirty, actually make it eight": the corrected time needs no "at"
         if correction
@@ -700,9 +953,21 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     if !cue {
         return None;
     }
+    if first_working_day {
+        weekdays = false;
+    }
+    if let Some((m, d)) = date {
+        monthly_day = Some(d);
+        more_days.clear();
+        months = Some(m.1);
+        nth = None;
+        days.clear();
+        weekdays = false;
+        weekends = false;
+    }
     let zone_txt = zone.map(|z| format!(" ({z})")).unwrap_or_default();
     // "twice a day at 9 and 5" names its times
-    if second.is_some() && rate.is_some_and(|(n, u)| u == "hour" && n == 12) {
+    if !more.is_empty() && rate.is_some_and(|(n, u)| u == "hour" && n == 12) {
         rate = None;
     }
     if let Some((n, u)) = rate {
@@ -754,18 +1019,35 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     };
     let mut at = format!("{hour:02}:{minute:02}");
     let mut hours = hour.to_string();
-    if let Some(t2) = second {
-        let h2 = with_part_of_day(t2, part);
-        if h2 != hour {
-            hours = format!("{hour},{h2}");
-            at = format!("{at} and {h2:02}:{minute:02}");
-        }
+    // one cron has one minute field: the times listed at the first time's minute
+    let mut all: Vec<u32> = std::iter::once(hour)
+        .chain(
+            more.iter()
+                .filter(|t| t.minute == minute)
+                .map(|&t| with_part_of_day(t, part)),
+        )
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    if all.len() > 1 {
+        hours = all.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        at = all
+            .iter()
+            .map(|h| format!("{h:02}:{minute:02}"))
+            .collect::<Vec<_>>()
+            .join(" and ");
     }
     let (dom, dow, what) = if let Some((field, words)) = nth {
         let period = if months.is_some() { "quarter" } else { "month" };
         ("?".to_owned(), field, format!("{words} of every {period}"))
     } else if let Some(d) = monthly_day {
-        if d == 32 {
+        if d == FIRST_WORKING_DAY {
+            (
+                "1W".to_owned(),
+                "?".to_owned(),
+                "on the first working day of every month".to_owned(),
+            )
+        } else if d == 32 {
             (
                 "L".to_owned(),
                 "?".to_owned(),
@@ -806,11 +1088,12 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         ("*".to_owned(), "?".to_owned(), "every day".to_owned())
     };
     let month = months.unwrap_or("*");
-    let what = match months {
+    let what = match (months, date) {
+        (_, Some((m, d))) => format!("every year on {} {d}", m.2),
         _ if dom == "?" => what,
-        Some("1") => "every year on January 1".to_owned(),
-        Some(_) => "every quarter on day 1".to_owned(),
-        None => what,
+        (Some("1"), _) => "every year on January 1".to_owned(),
+        (Some(_), _) => "every quarter on day 1".to_owned(),
+        (None, _) => what,
     };
     Some(Schedule {
         expression: format!("cron({minute} {hours} {dom} {month} {dow} *)"),
@@ -1177,6 +1460,253 @@ mod tests {
             "reply within two school days",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
+        }
+    }
+
+    /// lang10: times listed, month end, days listed, a day's night, "eleven thirty" at night,
+    /// billing periods and a board "on monday", each with the near misses that must not change.
+    #[test]
+    fn lists_periods_and_places() {
+        let cases: &[(&str, bool, Option<&str>)] = &[
+            // several times of day in one phrase
+            (
+                "refresh the rota at the start of each shift (7am, 3pm, 11pm)",
+                false,
+                Some("cron(0 7,15,23 * * ? *)"),
+            ),
+            (
+                "twice a day at 8am and 6pm pull the open orders",
+                false,
+                Some("cron(0 8,18 * * ? *)"),
+            ),
+            (
+                "check the feed twice a day (9am and 5pm) for mentions",
+                false,
+                Some("cron(0 9,17 * * ? *)"),
+            ),
+            (
+                "every weekday at 9 and 5 post the queue size",
+                false,
+                Some("cron(0 9,17 ? * MON-FRI *)"),
+            ),
+            (
+                "every day at 6am, noon and 6pm sync the stock",
+                false,
+                Some("cron(0 6,12,18 * * ? *)"),
+            ),
+            // near misses: a range, a single time, an "or"
+            (
+                "every day between 8am and 6pm check the queue every hour",
+                false,
+                Some("cron(0 8-18/1 * * ? *)"),
+            ),
+            (
+                "every day at 6am, tell the team",
+                false,
+                Some("cron(0 6 * * ? *)"),
+            ),
+            (
+                "twice a day ping the channel",
+                false,
+                Some("cron(0 */12 * * ? *)"),
+            ),
+            // month end is EventBridge's L
+            (
+                "every month end pull the billable hours",
+                true,
+                Some("cron(0 9 L * ? *)"),
+            ),
+            (
+                "at month end close the books at 6pm",
+                false,
+                Some("cron(0 18 L * ? *)"),
+            ),
+            (
+                "on the last day of the month export the ledger",
+                false,
+                Some("cron(0 9 L * ? *)"),
+            ),
+            (
+                "every month export the ledger",
+                false,
+                Some("cron(0 9 1 * ? *)"),
+            ),
+            // a date in the year
+            (
+                "each December 31 at 10am email the donors their receipts",
+                false,
+                Some("cron(0 10 31 12 ? *)"),
+            ),
+            (
+                "every 15th of march send the tax reminder",
+                false,
+                Some("cron(0 9 15 3 ? *)"),
+            ),
+            (
+                "every year archive the board",
+                false,
+                Some("cron(0 9 1 1 ? *)"),
+            ),
+            (
+                "the march 3 numbers, every monday",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            (
+                "may each team post its update every friday",
+                false,
+                Some("cron(0 9 ? * FRI *)"),
+            ),
+            // the first working day of the month is EventBridge's 1W
+            (
+                "on the first business day of every month send the retainer invoices",
+                false,
+                Some("cron(0 9 1W * ? *)"),
+            ),
+            (
+                "the first working day of each month at 8am, close the books",
+                false,
+                Some("cron(0 8 1W * ? *)"),
+            ),
+            (
+                "every business day at 8am post the queue",
+                false,
+                Some("cron(0 8 ? * MON-FRI *)"),
+            ),
+            (
+                "on the first monday of the month post the roadmap",
+                false,
+                Some("cron(0 9 ? * 2#1 *)"),
+            ),
+            (
+                "when the accountant drops the month end report in the folder, load it",
+                false,
+                None,
+            ),
+            // days listed without commas (dictated)
+            (
+                "every monday wednesday and friday at six thirty a m send the crew list",
+                true,
+                Some("cron(30 6 ? * MON,WED,FRI *)"),
+            ),
+            (
+                "every tuesday and thursday at 10am post it",
+                false,
+                Some("cron(0 10 ? * TUE,THU *)"),
+            ),
+            // a day's night is that day's late evening; a night alone stays the small hours
+            (
+                "every saturday night archive the channel",
+                false,
+                Some("cron(0 22 ? * SAT *)"),
+            ),
+            (
+                "weekly on friday night at 11 back up the wiki",
+                true,
+                Some("cron(0 23 ? * FRI *)"),
+            ),
+            (
+                "every night back up the wiki",
+                false,
+                Some("cron(0 2 * * ? *)"),
+            ),
+            (
+                "since friday night collect the new signups every monday",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            // "eleven thirty" at night
+            (
+                "every night at eleven thirty back up the database",
+                true,
+                Some("cron(30 23 * * ? *)"),
+            ),
+            (
+                "every evening at 10:15 post it",
+                false,
+                Some("cron(15 22 * * ? *)"),
+            ),
+            (
+                "every day at 11:30 post it",
+                false,
+                Some("cron(30 11 * * ? *)"),
+            ),
+            (
+                "every morning at 10:30 post it",
+                false,
+                Some("cron(30 10 * * ? *)"),
+            ),
+            (
+                "every night at 23:30 post it",
+                false,
+                Some("cron(30 23 * * ? *)"),
+            ),
+            // a billing period is not a schedule
+            (
+                "if a subscription switches from yearly to monthly, tell sales",
+                false,
+                None,
+            ),
+            (
+                "when a customer upgrades to the annual plan add a tag",
+                false,
+                None,
+            ),
+            (
+                "when the monthly invoice is paid mark the deal won",
+                false,
+                None,
+            ),
+            (
+                "when someone picks monthly billing send a welcome note",
+                false,
+                None,
+            ),
+            (
+                "a quarterly subscription that renews gets a thank-you",
+                false,
+                None,
+            ),
+            // near misses: a period that is the run's
+            (
+                "send the monthly invoices to the accountant",
+                false,
+                Some("cron(0 9 1 * ? *)"),
+            ),
+            (
+                "post a weekly summary of new plans",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            (
+                "monthly, change the plan tags",
+                false,
+                Some("cron(0 9 1 * ? *)"),
+            ),
+            // a board on monday is the product; a day with a time stays a day
+            (
+                "add an item to the hiring board on monday when a form comes in",
+                false,
+                None,
+            ),
+            (
+                "update the board on monday at 9",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            (
+                "review the board on monday morning",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+            (
+                "send the report on monday",
+                false,
+                Some("cron(0 9 ? * MON *)"),
+            ),
+        ];
+        for &(text, speech, want) in cases {
+            assert_eq!(sched(text, speech).map(|s| s.0).as_deref(), want, "{text}");
         }
     }
 }

@@ -64,6 +64,10 @@ pub(super) fn names_product(
     if next_after || (w.capital && capitalised_inside_sentence(toks, i, text)) {
         return true;
     }
+    // "the hiring board on monday": a product's board, not a day (`schedule` agrees)
+    if !w.capital && crate::schedule::place_on_day(toks, i) {
+        return true;
+    }
     if w.not_before.iter().any(|b| b == prev) {
         return false;
     }
@@ -671,5 +675,30 @@ mod tests {
             "archive the signed forms, then post a summary to Slack",
             "archive"
         ));
+    }
+
+    /// lang10: a board "on monday" is Monday.com; a day with a time after it, or without a
+    /// place noun before "on", stays a day.
+    #[test]
+    fn a_board_on_monday_is_the_product() {
+        let cases: &[(&str, bool)] = &[
+            (
+                "add an item to the hiring board on monday when a form comes in",
+                true,
+            ),
+            ("put the lead on the sales board on monday", true),
+            (
+                "create a card in the ops workspace on monday for every new hire",
+                true,
+            ),
+            ("update the board on monday at 9", false),
+            ("review the board on monday morning", false),
+            ("send the report on monday", false),
+            ("clean up the board. on monday tell the team", false),
+        ];
+        for &(text, want) in cases {
+            let got = named(text);
+            assert_eq!(got.contains(&"monday".to_owned()), want, "{text}: {got:?}");
+        }
     }
 }

@@ -344,6 +344,55 @@ fn restated<'m>(
     (said && new.tool != old.tool).then_some((old, new))
 }
 
+/// Verbs that say where a thing is kept, after a correction cue: "no wait the list is in
+/// Google Sheets", "sorry the files live on Box".
+const PLACE_VERBS: &[&str] = &[
+    "is", "are", "lives", "live", "sits", "sit", "kept", "stored",
+];
+
+/// The most words between a tool and a correction cue that says its place again ("the
+/// zendesk export folder no wait ...").
+const PLACE_GAP: usize = 2;
+
+/// Whether the name at token `at` is a place things are in ("in the zendesk export", "from our
+/// quickbooks report"): one of `PLACE_PREPOSITIONS` or "from" before it, past a determiner.
+fn in_a_place(toks: &[Tok], at: usize) -> bool {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    let mut k = at.wrapping_sub(1);
+    if matches!(w(k), "the" | "our" | "my" | "their" | "a" | "an" | "its") {
+        k = k.wrapping_sub(1);
+    }
+    PLACE_PREPOSITIONS.contains(&w(k)) || w(k) == "from"
+}
+
+/// Prepositions after a `PLACE_VERBS` verb.
+const PLACE_PREPOSITIONS: &[&str] = &["in", "on", "inside"];
+
+/// The most words naming the thing between a correction cue and its place verb ("the matter
+/// list").
+const PLACE_SUBJECT: usize = 4;
+
+/// After a correction cue at `k`: a thing named in a few words, a place verb, a preposition
+/// and glue, then a tool ("the matter list is in smartsheet"); the token of that tool.
+fn place_restated(toks: &[Tok], ms: &[Mention], k: usize, glue: &[String]) -> Option<usize> {
+    let clause = toks.get(k)?.clause;
+    let verb = (k..toks.len().min(k + PLACE_SUBJECT + 1)).find(|&j| {
+        PLACE_VERBS.contains(&toks[j].w.as_str())
+            && toks
+                .get(j + 1)
+                .is_some_and(|t| PLACE_PREPOSITIONS.contains(&t.w.as_str()))
+    })?;
+    // the thing named is plain words, no tool ("the list", not "the zendesk list")
+    if ms.iter().any(|m| m.at >= k && m.at < verb) || toks[verb].clause != clause {
+        return None;
+    }
+    let mut j = verb + 2;
+    while j < toks.len() && !ms.iter().any(|m| m.at == j) && glue.contains(&toks[j].w) {
+        j += 1;
+    }
+    ms.iter().any(|m| m.at == j).then_some(j)
+}
+
 /// Self-corrections in dictation ("send it to slack no wait teams", "use Gmail, actually make
 /// that Outlook"): the cue's first token, the retracted mention and the one that replaces it.
 fn corrections<'m>(
@@ -369,6 +418,14 @@ fn corrections<'m>(
             && n.correction_glue.contains(&toks[k].w)
         {
             k += 1;
+        }
+        // "the clio export no wait the matter list is in smartsheet": where the thing really
+        // is, said again after the cue
+        let mut placed = false;
+        if !adjacent_only && !ms.iter().any(|m| m.at == k) {
+            let restated = place_restated(toks, ms, k, &n.correction_glue);
+            placed = restated.is_some();
+            k = restated.unwrap_or(k);
         }
         // "the top github trending, no, the top hacker news posts": a "no" that is a clause of
         // its own takes back the clause before it for the one after
@@ -419,8 +476,19 @@ fn corrections<'m>(
         let paused = toks
             .get(i + cue.len())
             .is_some_and(|t| t.clause != toks[i + cue.len() - 1].clause);
+        // a place said again replaces the tool of the place just before the cue ("the zendesk
+        // export no wait ...", "our hubspot list sorry ...")
+        // a place said again replaces the tool of the place just before the cue ("in the
+        // zendesk export no wait ...", "from our hubspot list sorry ..."), not a destination
+        // ("post it to slack, actually the notes are in notion")
+        let place_before = before
+            .last()
+            .filter(|m| i - (m.at + m.len) <= PLACE_GAP && in_a_place(toks, m.at))
+            .copied();
         let old = if adjacent_only {
             adjacent.filter(|_| paused)
+        } else if placed {
+            same_kind.or(place_before)
         } else {
             same_kind.or(adjacent)
         };
@@ -640,6 +708,15 @@ mod tests {
                 "add the guest to Eventbrite? No — add them to the guest Google Sheet",
                 &["eventbrite"],
             ),
+            // where the thing really is, said after the cue (lang10)
+            (
+                "each new row in the hubspot export no wait the deal list is in google sheets should make a trello card",
+                &["hubspot"],
+            ),
+            (
+                "copy the scans from dropbox sorry the scans are kept in box into the drive",
+                &["dropbox"],
+            ),
             // striking a tool out, a tool the user only might move to later
             (
                 "thank them in a tweet? Actually no, scrap the tweet, just add them to a Google Sheet",
@@ -658,6 +735,10 @@ mod tests {
             "post it to Slack, actually also email it with Gmail",
             "post it to Slack and actually also to Teams",
             "post to slack or teams, whichever is easier",
+            // a place said after "actually" that corrects nothing before it (lang10)
+            "add it to trello, actually the board is in trello already",
+            "post it to slack, actually the notes are in notion so link them",
+            "save the file to dropbox; sorry, the invoice is in the email, attach it too",
             "save it in Dropbox, wait an hour, then post to Slack",
             "create a Jira issue, and I mean a real one, then ping Slack",
             // a "no" answering a question, with another order after it
