@@ -70,6 +70,17 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
                     "{id} reads {field} from its record, whose fields are not documented (a sheet's own columns, a custom payload); when a record has none it sends the setting {setting} (now \"{value}\": set it before deploying)."
                 )
             };
+            // a field the vendor takes as a number: the code refuses the stand-in (`_shaped`)
+            let number = crate::python::shaped_slots(action)
+                .iter()
+                .any(|(_, kind, f)| *kind == "number" && *f == field);
+            let note = if number {
+                format!(
+                    "{note} It takes a number: until the setting is one, the step refuses to send it."
+                )
+            } else {
+                note
+            };
             plan.steps[index].params.insert(field, value);
             if !plan.assumptions.contains(&note) {
                 plan.assumptions.push(note);
@@ -504,6 +515,38 @@ mod tests {
         let mut p = plan(Delivery::Schedule, &[("xero", "create_invoice")]);
         fill(&catalog, &mut p);
         assert_eq!(p.steps[0].params["name"], "your-name");
+    }
+
+    /// bind10: a setting standing for a field the vendor takes as a number (QuickBooks'
+    /// `Line.Amount`, its example shows 100) says the step refuses its stand-in; a text field's
+    /// (Twilio's `To`, QuickBooks' customer id) does not.
+    #[test]
+    fn a_number_fields_setting_says_the_step_refuses_its_stand_in() {
+        let catalog = Catalog::builtin().unwrap();
+        let mut p = plan(Delivery::Schedule, &[("quickbooks", "create_invoice")]);
+        fill(&catalog, &mut p);
+        assert_eq!(p.steps[0].params["amount"], "your-amount");
+        let about = |field: &str| {
+            p.assumptions
+                .iter()
+                .find(|a| a.contains(&format!("needs {field} ")))
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert!(
+            about("amount").contains("It takes a number"),
+            "{:?}",
+            p.assumptions
+        );
+        assert!(!about("customer_id").is_empty(), "{:?}", p.assumptions);
+        assert!(
+            !about("customer_id").contains("number"),
+            "{:?}",
+            p.assumptions
+        );
+        let mut p = plan(Delivery::Schedule, &[("twilio", "send_sms")]);
+        fill(&catalog, &mut p);
+        assert!(!p.assumptions[0].contains("number"), "{:?}", p.assumptions);
     }
 
     #[test]

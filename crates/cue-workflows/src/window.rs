@@ -382,8 +382,8 @@ pub(crate) enum Window {
     Calendar { unit: Unit, back: u32 },
 }
 
-/// Whether `plan`'s steps read a period (`{since}` or `{until}` in a call): only then does the
-/// window matter.
+/// Whether `plan`'s steps read a period (`{since}` or `{until}`, in any form such as
+/// `{since:iso}`, in a call): only then does the window matter.
 pub(crate) fn reads_period(catalog: &Catalog, plan: &Plan) -> bool {
     plan.steps.iter().any(|s| {
         catalog
@@ -396,7 +396,7 @@ pub(crate) fn reads_period(catalog: &Catalog, plan: &Plan) -> bool {
                 texts.extend(a.kwargs.values().map(serde_json::Value::to_string));
                 texts
                     .iter()
-                    .any(|t| t.contains("{since}") || t.contains("{until}"))
+                    .any(|t| t.contains("{since") || t.contains("{until"))
             })
     })
 }

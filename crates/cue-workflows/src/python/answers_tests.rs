@@ -874,7 +874,7 @@ assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", sent), sent
     let mut ctx_consts = BTreeMap::new();
     ctx_consts.insert("x".to_owned(), "X".to_owned());
     let mut ctx = super::expr::Ctx::new("item", &ctx_consts);
-    assert!(ctx.value(&serde_json::json!("{since:iso}")).is_err());
+    assert!(ctx.value(&serde_json::json!("{since:rfc822}")).is_err());
     assert!(ctx.value(&serde_json::json!("{since:unix}")).is_ok());
 }
 

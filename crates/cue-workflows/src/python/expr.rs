@@ -74,8 +74,10 @@ pub(crate) struct Ctx<'a> {
 }
 
 /// The forms `{since:<form>}` (and `{now:…}`, `{until:…}`) may ask for: epoch seconds, epoch
-/// milliseconds, a date, and SQL's `YYYY-MM-DD HH:MM:SS` in UTC (Magento's search filters).
-const TIME_FORMATS: &[&str] = &["unix", "unix_ms", "date", "sql"];
+/// milliseconds, a date, SQL's `YYYY-MM-DD HH:MM:SS` in UTC (Magento's search filters), and an
+/// ISO 8601 date-time in UTC (`2026-12-07T10:00:00Z`: Shopify's `created_at_min`, BambooHR's
+/// `since`), whatever the trigger's cursor keeps (a Gmail trigger's epoch milliseconds).
+const TIME_FORMATS: &[&str] = &["unix", "unix_ms", "date", "sql", "iso"];
 
 impl<'a> Ctx<'a> {
     pub(crate) fn new(var: &'static str, consts: &'a BTreeMap<String, String>) -> Self {

@@ -397,6 +397,8 @@ struct Helpers {
     file_document: bool,
     /// `_record_text`: every text of the records, for a model (`python/http.py.j2`).
     record_text: bool,
+    /// `_shaped`: a record's value in the shape its request field takes (`python/cut.py.j2`).
+    shaped: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -426,6 +428,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             firestore_values: h.contains("firestore_values"),
             file_document: h.contains("file_document"),
             record_text: h.contains("record_text"),
+            shaped: h.contains("shaped"),
         }
     }
 }
@@ -1110,6 +1113,7 @@ impl Gen<'_> {
                         self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
                     let payload = self.escape(action, payload);
                     let payload = self.money(action, payload, ctx.var);
+                    let payload = self.shaped(action, payload);
                     args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
@@ -1339,6 +1343,39 @@ impl Gen<'_> {
         self.helpers.insert("money");
         expr::name(&format!(
             "_money({}, [{}])",
+            value.as_str(),
+            expr::join(&items)
+        ))
+    }
+
+    /// `value` (a request body) with each value a record's field fills whole (`"Company":
+    /// "{field:company}"`) in the shape the vendor takes there (`_shaped`, bind10): the one
+    /// value inside an object or list the record has under the name (a contact's `company`
+    /// object, a list of one address), else refused naming the field, never the container
+    /// sent; and a number where the vendor's documented example request shows one (QuickBooks'
+    /// `Line.Amount`, Shopify's `inventory_item_id`): numeric text as its number, anything else
+    /// (a setting's stand-in, `your-amount`) refused. A field the example shows as an object or
+    /// a list (Shippo's `address_to`, PayPal's `webhook_event`) is sent as it is, and so is an
+    /// amount the action sends as text (`money` with `text`).
+    fn shaped(&mut self, action: &Action, value: Code) -> Code {
+        let items: Vec<Code> = shaped_slots(action)
+            .into_iter()
+            .map(|(path, kind, field)| {
+                expr::name(&format!(
+                    "({}, {}, {})",
+                    Code::literal(&path).as_str(),
+                    Code::literal(kind).as_str(),
+                    Code::literal(&field).as_str()
+                ))
+            })
+            .collect();
+        if items.is_empty() {
+            return value;
+        }
+        self.imports.insert("decimal");
+        self.helpers.insert("shaped");
+        expr::name(&format!(
+            "_shaped({}, [{}])",
             value.as_str(),
             expr::join(&items)
         ))
@@ -1636,6 +1673,62 @@ fn json_at<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::V
         serde_json::Value::Array(items) => items.get(k.parse::<usize>().ok()?),
         _ => v.get(k),
     })
+}
+
+/// The body fields a record's field fills whole, as `(path, kind, field)`: kind `number`
+/// where the action's vendor-documented example request shows a number there, else `scalar`;
+/// none where the example shows an object or a list. An amount the action sends as text
+/// (`money` with `text`) stays a scalar.
+pub(crate) fn shaped_slots(action: &Action) -> Vec<(String, &'static str, String)> {
+    fn walk(v: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
+        let at = |k: &str| {
+            if path.is_empty() {
+                k.to_owned()
+            } else {
+                format!("{path}.{k}")
+            }
+        };
+        match v {
+            serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| walk(x, &at(k), out)),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| walk(x, &at(&i.to_string()), out)),
+            serde_json::Value::String(t) => {
+                let field = t
+                    .strip_prefix("{field:")
+                    .or_else(|| t.strip_prefix("{field_or:"))
+                    .and_then(|r| r.strip_suffix('}'))
+                    .filter(|r| !r.contains(['{', '}']));
+                if let Some(f) = field {
+                    let name = f.split(':').next().unwrap_or(f);
+                    out.push((path.to_owned(), name.to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(body) = &action.body else {
+        return Vec::new();
+    };
+    let mut slots = Vec::new();
+    walk(body, "", &mut slots);
+    let example = action
+        .example
+        .as_ref()
+        .and_then(|e| e.request.body.as_ref());
+    slots
+        .into_iter()
+        .filter_map(|(path, field)| {
+            let text_money = action.money.iter().any(|m| m.path == path && m.text);
+            let kind = match example.and_then(|e| json_at(e, &path)) {
+                Some(serde_json::Value::Object(_) | serde_json::Value::Array(_)) => return None,
+                Some(serde_json::Value::Number(_)) if !text_money => "number",
+                _ => "scalar",
+            };
+            Some((path, kind, field))
+        })
+        .collect()
 }
 
 /// The record field a template is exactly (`{field:amount}`, `{field_or:amount:price}`,

@@ -216,13 +216,14 @@ for amount, currency, expected in [(1099, "usd", {usd}), (500, "jpy", {jpy}), (5
             "sent[\"items\"][0][\"amount\"][\"value\"]",
         ),
     );
-    // an amount already in the currency (not a Stripe record) is sent as it is
+    // an amount already in the currency (not a Stripe record) is sent as its number, as Xero's
+    // example shows UnitAmount (bind10: numeric text where the vendor documents a number)
     run(
         &xero,
         r#"
 module._http = lambda method, url, headers=None, payload=None, **kwargs: {"access_token": "t", "expires_in": 1800} if "token" in url else calls.append(payload) or {}
 module.step_1_xero_create_invoice([{"amount": "29.35", "currency": "usd", "name": "John"}])
-assert calls[-1]["Invoices"][0]["LineItems"][0]["UnitAmount"] == "29.35", calls
+assert calls[-1]["Invoices"][0]["LineItems"][0]["UnitAmount"] == 29.35, calls
 "#,
     );
 }
