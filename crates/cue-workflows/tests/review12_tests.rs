@@ -7,23 +7,9 @@
 
 mod support;
 
-use cue_workflows::{Engine, GenerateRequest, Plan};
+use support::{engine, plan, step};
 
-fn engine() -> Engine {
-    Engine::new().unwrap()
-}
-
-fn plan(prompt: &str) -> Plan {
-    engine().plan(&GenerateRequest::text(prompt)).unwrap()
-}
-
-/// The step of `tool` in `plan`.
-fn step<'p>(plan: &'p Plan, tool: &str) -> &'p cue_workflows::Step {
-    plan.steps
-        .iter()
-        .find(|s| s.tool == tool)
-        .unwrap_or_else(|| panic!("no {tool} step: {:?}", plan.steps))
-}
+use cue_workflows::GenerateRequest;
 
 /// Runs `script` with the module of `code` loaded as `module`; skipped without python3.
 fn run(code: &str, script: &str) {

@@ -7,52 +7,7 @@
 
 mod support;
 
-use cue_workflows::{Engine, GenerateRequest, Plan};
-
-fn engine() -> Engine {
-    Engine::new().unwrap()
-}
-
-fn plan(prompt: &str) -> Plan {
-    engine().plan(&GenerateRequest::text(prompt)).unwrap()
-}
-
-/// The step of `tool` in `plan`.
-fn step<'p>(plan: &'p Plan, tool: &str) -> &'p cue_workflows::Step {
-    plan.steps
-        .iter()
-        .find(|s| s.tool == tool)
-        .unwrap_or_else(|| panic!("no {tool} step: {:?}", plan.steps))
-}
-
-/// A recording `_OPENER`: every request is kept in `sent` (url, lower-case headers, body); a
-/// token endpoint answers a token, any other the JSON `ANSWER`.
-const RECORDER: &str = r#"
-import io, os
-sent = []
-ANSWER = {}
-class Answer(io.BytesIO):
-    def __init__(self, body):
-        super().__init__(body)
-        self.headers = {"Content-Type": "application/json"}
-        self.status = 200
-    def __enter__(self):
-        return self
-    def __exit__(self, *a):
-        return False
-    def getcode(self):
-        return 200
-class Opener:
-    def open(self, request, timeout=None):
-        sent.append((request.full_url, {k.lower(): v for k, v in request.header_items()}, request.data))
-        if "token" in request.full_url:
-            return Answer(json.dumps({"access_token": "at", "expires_in": 3600}).encode())
-        return Answer(json.dumps(ANSWER).encode())
-module._OPENER = Opener()
-module.time.sleep = lambda s: None
-def step_named(suffix):
-    return getattr(module, [n for n in dir(module) if n.endswith(suffix)][0])
-"#;
+use support::{RECORDER, engine, plan, step};
 
 fn run(code: &str, script: &str) {
     support::run_module(code, &format!("{RECORDER}{script}"));
