@@ -721,6 +721,31 @@ impl Gen<'_> {
 
     /// How each file a source record of the plan refers to is fetched: the trigger's event and
     /// every read step's records, in the plan's order, once per tool and field.
+    /// `base` (the tool's headers) with a request's own: a text is a template, an object is sent
+    /// as its JSON text; `base` itself when the request adds none.
+    fn with_headers(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        base: Code,
+        own: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<Code, WorkflowError> {
+        if own.is_empty() {
+            return Ok(base);
+        }
+        let mut entries = vec![expr::name(&format!("**{}", base.as_str()))];
+        for (name, value) in own {
+            let v = match value {
+                serde_json::Value::String(t) => ctx.string(t, false)?,
+                other => {
+                    self.imports.insert("json");
+                    expr::call(&expr::name("json.dumps"), &[ctx.value(other)?])
+                }
+            };
+            entries.push(expr::entry(name, &v));
+        }
+        Ok(expr::dict(&entries))
+    }
+
     fn file_fetches(&mut self, plan: &Plan) -> Result<Vec<FileFetch>, WorkflowError> {
         let catalog = self.catalog;
         let mut sources: Vec<(&Tool, &[Field])> = Vec::new();
@@ -823,21 +848,8 @@ impl Gen<'_> {
             Some(template) => {
                 let mut ctx = Ctx::new("record", &consts);
                 let url = ctx.string(&template, true)?;
-                // headers of the request itself: a text template, or JSON text of an object
-                if !file.headers.is_empty() {
-                    let mut entries = vec![expr::name(&format!("**{}", headers.as_str()))];
-                    for (name, value) in &file.headers {
-                        let v = match value {
-                            serde_json::Value::String(t) => ctx.string(t, false)?,
-                            other => {
-                                self.imports.insert("json");
-                                expr::call(&expr::name("json.dumps"), &[ctx.value(other)?])
-                            }
-                        };
-                        entries.push(expr::entry(name, &v));
-                    }
-                    headers = expr::dict(&entries);
-                }
+                // headers of the request itself
+                headers = self.with_headers(&mut ctx, headers, &file.headers)?;
                 self.imports.extend(ctx.imports);
                 url
             }
@@ -1085,22 +1097,9 @@ impl Gen<'_> {
                     .map_err(|e| WorkflowError::Internal(format!("{}: {e}", tool.id)))?;
                 let path = action.path.as_deref().unwrap_or_default();
                 let mut headers = expr::call(&expr::name(&self.headers_fn(tool, &auth)?), &[]);
-                // the call's own headers: a text template, or the JSON text of an object (a
-                // content-upload endpoint's argument beside a body of raw bytes)
-                if !action.headers.is_empty() {
-                    let mut entries = vec![expr::name(&format!("**{}", headers.as_str()))];
-                    for (name, value) in &action.headers {
-                        let v = match value {
-                            serde_json::Value::String(t) => ctx.string(t, false)?,
-                            other => {
-                                self.imports.insert("json");
-                                expr::call(&expr::name("json.dumps"), &[ctx.value(other)?])
-                            }
-                        };
-                        entries.push(expr::entry(name, &v));
-                    }
-                    headers = expr::dict(&entries);
-                }
+                // the call's own headers (a content-upload endpoint's argument beside a body of
+                // raw bytes)
+                headers = self.with_headers(ctx, headers, &action.headers)?;
                 let mut args = vec![
                     Code::literal(action.method.as_deref().unwrap_or("POST")),
                     url(&tool.api, path, ctx)?,
