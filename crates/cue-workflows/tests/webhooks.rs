@@ -5,6 +5,8 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::process::Command;
 
@@ -126,11 +128,9 @@ fn every_webhook_trigger_accepts_its_vendor_and_refuses_forgeries() {
 /// What the generated `_http` does with redirects, other schemes, failed URLs and hosts that
 /// resolve to non-public addresses. Names are resolved by a table here (`RESOLVES`): a "public"
 /// address is then reached on a loopback test server (`LOCAL`), so nothing leaves the machine.
+/// Run by `support::run_module`, which loads the module as `module`.
 const HTTP_CHECKS: &str = r#"
-import http.server, importlib.util, logging, os, socket, sys, threading, urllib.error
-spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
+import http.server, logging, os, socket, threading, urllib.error
 module.HTTP_MAX_ATTEMPTS = 1
 seen = []
 
@@ -271,23 +271,7 @@ fn generated_http_keeps_credentials_on_their_host_and_out_of_logs() {
     });
     let g = engine.generate_from_plan(plan).unwrap();
     assert!(g.code.contains("\ndef _http("), "{}", g.code);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lambda_function.py");
-    std::fs::write(&path, &g.code).unwrap();
-    let Ok(out) = Command::new("python3")
-        .arg("-c")
-        .arg(HTTP_CHECKS)
-        .arg(&path)
-        .output()
-    else {
-        return;
-    };
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::run_module(&g.code, HTTP_CHECKS);
 }
 
 #[test]
