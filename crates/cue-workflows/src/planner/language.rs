@@ -920,6 +920,10 @@ pub(crate) struct Capability {
 
 #[derive(Deserialize)]
 struct CapabilitiesFile {
+    #[serde(default)]
+    anaphors: Vec<String>,
+    #[serde(default)]
+    anaphor_window: usize,
     rules: Vec<CapabilityEntry>,
 }
 
@@ -999,6 +1003,9 @@ pub(crate) struct Language {
     pub typos: BTreeMap<String, String>,
     /// Capabilities as verb + object (`capabilities.json`).
     pub capabilities: Vec<Capability>,
+    /// Words that stand for a capability's object said in an earlier clause ("check whether
+    /// it shows a vehicle"), and the most words between such a word and the verb.
+    pub capability_anaphors: (Phrases, usize),
     pub grammar: Grammar,
 }
 
@@ -1169,6 +1176,7 @@ impl Language {
             ordinary_compounds: BTreeMap::new(),
             spelled: std::collections::BTreeSet::new(),
             typos: BTreeMap::new(),
+            capability_anaphors: (phrases(&caps.anaphors), caps.anaphor_window),
             capabilities: caps
                 .rules
                 .into_iter()
