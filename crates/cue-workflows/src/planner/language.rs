@@ -118,6 +118,9 @@ pub(crate) struct Negation {
     pub attribute_before: Vec<String>,
     pub attribute_sensitive: Phrases,
     pub scope_end: Vec<String>,
+    /// Words right after a tool inside a clause cue's scope that make the tool the request
+    /// replacing the excluded ones ("not in Jira or Linear, GitHub only").
+    pub asserted_after: Vec<String>,
     /// Phrases that, right after a cue, cancel it ("don't forget to", "not only").
     pub undo: Phrases,
     /// Phrases that make a clause cue's scope a chore, not an exclusion ("by hand").
@@ -176,6 +179,8 @@ struct NegationFile {
     attribute_before: Vec<String>,
     attribute_sensitive: Vec<String>,
     scope_end: Vec<String>,
+    #[serde(default)]
+    asserted_after: Vec<String>,
     #[serde(default)]
     undo: Vec<String>,
     #[serde(default)]
@@ -1077,6 +1082,7 @@ impl Language {
                 attribute_before: neg.attribute_before,
                 attribute_sensitive: phrases(&neg.attribute_sensitive),
                 scope_end: neg.scope_end,
+                asserted_after: neg.asserted_after,
                 undo: phrases(&neg.undo),
                 chores: phrases(&neg.chores),
                 chore_openers: phrases(&neg.chore_openers),
