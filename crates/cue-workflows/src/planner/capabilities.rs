@@ -53,9 +53,8 @@ fn anaphor_object(
     let pronoun = (i.saturating_sub(*reach)..(i + reach + 1).min(toks.len()))
         .any(|k| k != i && toks[k].clause == clause && any_at(toks, k, anaphors).is_some());
     pronoun
-        && (0..i).any(|k| {
-            toks[k].clause < clause && usable(k) && any_at(toks, k, &c.objects).is_some()
-        })
+        && (0..i)
+            .any(|k| toks[k].clause < clause && usable(k) && any_at(toks, k, &c.objects).is_some())
 }
 
 #[cfg(test)]

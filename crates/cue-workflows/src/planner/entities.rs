@@ -647,11 +647,20 @@ mod tests {
         assert!(owned("file a ticket in the field ops jira board", "ticket"));
         assert!(!owned("open a ticket in the queue and in Jira", "ticket"));
         // a calendar kept in a table or a board is that tool's (eleventh session, lang11)
-        assert!(owned("the ready rows of our Notion content calendar", "calendar"));
+        assert!(owned(
+            "the ready rows of our Notion content calendar",
+            "calendar"
+        ));
         assert!(owned("the editorial calendar in Airtable", "calendar"));
         assert!(owned("every post in the coda content calendar", "calendar"));
-        assert!(!owned("add the launch to the calendar and tell Slack", "calendar"));
-        assert!(!owned("read the Airtable rows, then block time in the calendar", "calendar"));
+        assert!(!owned(
+            "add the launch to the calendar and tell Slack",
+            "calendar"
+        ));
+        assert!(!owned(
+            "read the Airtable rows, then block time in the calendar",
+            "calendar"
+        ));
     }
 
     #[test]

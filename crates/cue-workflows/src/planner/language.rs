@@ -1342,12 +1342,16 @@ pub(crate) fn with_present_forms(list: &[String], verbs: &[String]) -> Vec<Strin
         if !verbs.iter().any(|v| v == first) {
             continue;
         }
-        let third = if first.ends_with(['s', 'x', 'z']) || first.ends_with("sh") || first.ends_with("ch") {
-            format!("{first}es")
-        } else {
-            format!("{first}s")
-        };
-        let stem = first.strip_suffix('e').filter(|s| !s.is_empty()).unwrap_or(first);
+        let third =
+            if first.ends_with(['s', 'x', 'z']) || first.ends_with("sh") || first.ends_with("ch") {
+                format!("{first}es")
+            } else {
+                format!("{first}s")
+            };
+        let stem = first
+            .strip_suffix('e')
+            .filter(|s| !s.is_empty())
+            .unwrap_or(first);
         for form in [third, format!("{stem}ing")] {
             let phrase = format!("{form} {rest}");
             if !out.contains(&phrase) {
@@ -1424,7 +1428,13 @@ mod tests {
             .collect();
         let verbs = vec!["text".to_owned(), "page".to_owned()];
         let out = with_present_forms(&list, &verbs);
-        for want in ["texts every", "texting every", "pages the", "paging the", "texts my"] {
+        for want in [
+            "texts every",
+            "texting every",
+            "pages the",
+            "paging the",
+            "texts my",
+        ] {
             assert!(out.contains(&want.to_owned()), "{want}: {out:?}");
         }
         for not in ["emails me", "phones", "textss my", "texts every every"] {

@@ -145,10 +145,9 @@ pub(super) fn exclusions(
                 .iter()
                 .filter(|m| m.at > from && m.at < end)
                 .find(|m| {
-                    toks.get(m.at + m.len)
-                        .is_some_and(|t| {
-                            t.clause == toks[m.at].clause && n.asserted_after.contains(&t.w)
-                        })
+                    toks.get(m.at + m.len).is_some_and(|t| {
+                        t.clause == toks[m.at].clause && n.asserted_after.contains(&t.w)
+                    })
                 })
                 .map_or(end, |m| m.at);
             let chore = any_at(toks, from, &n.chore_openers).is_some()
@@ -564,7 +563,10 @@ mod tests {
                 "Please don't open anything in Jira or Linear or GitHub.",
                 &["github", "jira", "linear"],
             ),
-            ("don't post anything in Slack or Teams just yet", &["microsoft_teams", "slack"]),
+            (
+                "don't post anything in Slack or Teams just yet",
+                &["microsoft_teams", "slack"],
+            ),
         ];
         for (text, want) in cases {
             let mut got = excluded(text);

@@ -382,7 +382,12 @@ fn upload_to_eventless_tool(c: &Ctx<'_>) -> Option<TriggerChoice> {
             && m.at <= u + UPLOAD_PLACE_REACH + 1
             && m.at < c.cues.end
             && c.toks[m.at].clause == c.toks[u].clause
-            && (u + 1..m.at).all(|k| matches!(w(k), "to" | "into" | "in" | "on" | "the" | "our" | "my" | "a"))
+            && (u + 1..m.at).all(|k| {
+                matches!(
+                    w(k),
+                    "to" | "into" | "in" | "on" | "the" | "our" | "my" | "a"
+                )
+            })
             && matches!(w(u + 1), "to" | "into" | "in" | "on")
     })?;
     c.catalog

@@ -342,14 +342,21 @@ mod tests {
                 "when a shipment is late post it on discord in the ops channel",
                 "discord",
             ),
-            ("when a support ticket is filed, add it to Freshdesk", "freshdesk"),
+            (
+                "when a support ticket is filed, add it to Freshdesk",
+                "freshdesk",
+            ),
         ] {
             assert_eq!(source(text, &[at(named)]), None, "{text}");
         }
         // a need of another kind than the named tools still names its source
         for (text, named, want) in [
             ("when a support ticket is filed", "slack", "zendesk"),
-            ("when a support ticket is filed, post it in the channel", "microsoft_teams", "zendesk"),
+            (
+                "when a support ticket is filed, post it in the channel",
+                "microsoft_teams",
+                "zendesk",
+            ),
         ] {
             assert_eq!(source(text, &[at(named)]).as_deref(), Some(want), "{text}");
         }
