@@ -187,18 +187,22 @@ const DAY_AFTER: &[&str] = &[
 ];
 
 /// The day word at `i` follows "on" after a place noun ("add it to the hiring board on monday"),
-/// with no time after it: the name of the product, not a day.
+/// with no time after it, or "in" after a place noun ("the volunteers board in monday and ...":
+/// a day is never "in monday"): the name of the product, not a day.
 pub(crate) fn place_on_day(toks: &[Tok], i: usize) -> bool {
     let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
     let Some(on) = i.checked_sub(1) else {
         return false;
     };
     let next = w(i + 1);
-    w(on) == "on"
-        && (on.saturating_sub(2)..on)
-            .any(|k| PLACE_NOUNS.contains(&w(k)) && toks[k].clause == toks[i].clause)
-        && !DAY_AFTER.contains(&next)
-        && !next.starts_with(|c: char| c.is_ascii_digit())
+    let placed = (on.saturating_sub(2)..on)
+        .any(|k| PLACE_NOUNS.contains(&w(k)) && toks[k].clause == toks[i].clause);
+    let timed = next.starts_with(|c: char| c.is_ascii_digit());
+    match w(on) {
+        "on" => placed && !DAY_AFTER.contains(&next) && !timed,
+        "in" => placed && !timed,
+        _ => false,
+    }
 }
 
 /// `monthly_day` of "the first working day of the month" (`1W`); 32 is the last day (`L`).

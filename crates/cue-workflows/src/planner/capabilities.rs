@@ -27,13 +27,34 @@ pub(super) fn capability_at(
                 let near = || i.saturating_sub(c.window)..(i + c.window + 1).min(toks.len());
                 usable(i)
                     && any_at(toks, i, &c.verbs).is_some()
-                    && near().any(|k| k != i && usable(k) && any_at(toks, k, &c.objects).is_some())
+                    && (near().any(|k| k != i && usable(k) && any_at(toks, k, &c.objects).is_some())
+                        || anaphor_object(lang, c, toks, i, &usable))
                     // the other direction is read a little further ("spoken complaint, the
                     // audio attachments ..., into a written ticket")
                     && !(i.saturating_sub(2 * c.window)..(i + 2 * c.window + 1).min(toks.len()))
                         .any(|k| any_at(toks, k, &c.unless).is_some())
             })
         })
+}
+
+/// The verb at `i` takes a pronoun ("it", "them") within the anaphor window, and one of the
+/// rule's objects was said before, in an earlier clause: the pronoun is that object ("when a
+/// photo is uploaded, check whether it shows a vehicle", "a voicemail comes in; turn it into
+/// text"). An object in the verb's own clause is left to the window.
+fn anaphor_object(
+    lang: &Language,
+    c: &super::language::Capability,
+    toks: &[Tok],
+    i: usize,
+    usable: &dyn Fn(usize) -> bool,
+) -> bool {
+    let (anaphors, reach) = &lang.capability_anaphors;
+    let clause = toks[i].clause;
+    let pronoun = (i.saturating_sub(*reach)..(i + reach + 1).min(toks.len()))
+        .any(|k| k != i && toks[k].clause == clause && any_at(toks, k, anaphors).is_some());
+    pronoun
+        && (0..i)
+            .any(|k| toks[k].clause < clause && usable(k) && any_at(toks, k, &c.objects).is_some())
 }
 
 #[cfg(test)]
@@ -229,6 +250,50 @@ mod tests {
             assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
         }
     }
+    /// A pronoun next to the verb stands for an object said in an earlier clause, and
+    /// tagging or classifying a photo asks for image labelling; a pronoun with no such object
+    /// before it, an object in the same clause out of reach, or ticking "it" off, does not
+    /// (eleventh session, lang11).
+    #[test]
+    fn a_pronoun_stands_for_the_object_of_an_earlier_clause() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "when a photo lands in the claims folder, check whether it shows a car",
+                &["image labelling"],
+            ),
+            (
+                "whenever an image is added to the gallery bucket, work out what kind of animal it shows",
+                &["image labelling"],
+            ),
+            (
+                "new product pictures go in the shop's folder. classify them by season",
+                &["image labelling"],
+            ),
+            (
+                "tag each new product photo in the bucket with its colour",
+                &["image labelling"],
+            ),
+            (
+                "a voicemail comes in on our line; turn it into text",
+                &["speech to text"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(asks(text), *want, "{text}");
+        }
+        for text in [
+            // no object before the pronoun, or the object only after it
+            "when a row is added, check whether it is a duplicate",
+            "check it, then post the summary to the channel",
+            // the object in the same clause, out of the window, or a task ticked off
+            "when a photo is uploaded, post it to the channel and check it off in the tracker",
+            "when a new photo is added to the folder, copy it to the archive",
+            "when an invoice image arrives, check it against the purchase order",
+        ] {
+            assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
+        }
+    }
+
     /// Reading named fields off a document or a photo asks for text extraction, and a rate
     /// beside a currency asks for exchange rates; the same verbs about records, or rates that
     /// are not a currency's, ask for nothing (ninth session).

@@ -844,6 +844,42 @@ mod tests {
         );
         assert_eq!(need("call the endpoint with the order id"), None);
     }
+    /// An audience verb in its other present forms ("it texts every tenant", "paging the
+    /// on-call lead") chooses its channel as the base form does; the same words as nouns or
+    /// unrelated verbs do not (eleventh session, lang11).
+    #[test]
+    fn an_audience_verb_holds_in_its_present_forms() {
+        let need = |text: &str| channel_at(text, 0, false);
+        for text in [
+            "when a storm is coming it texts every tenant who signed up for alerts",
+            "the workflow texts each driver their stops and alerts them",
+            "it alerts us by texting every volunteer",
+        ] {
+            assert_eq!(need(text).as_deref(), Some("SMS"), "{text}");
+        }
+        assert_eq!(
+            need("alert the on-call engineer by paging the whoever is on duty").as_deref(),
+            Some("incident paging")
+        );
+        for text in [
+            "alert me when the contexts every team uses change",
+            "alert me when the pages every editor owns change",
+        ] {
+            assert_ne!(need(text).as_deref(), Some("SMS"), "{text}");
+        }
+        let lang = Language::builtin().unwrap();
+        let sms = lang
+            .delivery
+            .audiences
+            .iter()
+            .find(|(_, n)| n == "SMS")
+            .map(|(p, _)| p)
+            .unwrap();
+        let toks = tokenize("it texts every tenant");
+        assert!(crate::planner::language::any_at(&toks, 1, sms).is_some());
+        assert!(crate::planner::language::any_at(&toks, 0, sms).is_none());
+    }
+
     /// A channel word opening its clause as a verb asks for its channel, whoever is texted;
     /// as a noun it asks for nothing (ninth session).
     #[test]

@@ -58,14 +58,15 @@ pub(super) fn names_product(
     let placed = lang.entities.places_before.iter().any(|b| b == prev)
         && lang.entities.list_joins.iter().any(|j| j == next);
     let chained = chained || placed;
+    // "the hiring board on monday", "the volunteers board in monday and ...": a product's
+    // board, not a day (`schedule` agrees), whatever follows
+    if !w.capital && crate::schedule::place_on_day(toks, i) {
+        return true;
+    }
     if !chained && w.not_after.iter().any(|a| a == next) {
         return false;
     }
     if next_after || (w.capital && capitalised_inside_sentence(toks, i, text)) {
-        return true;
-    }
-    // "the hiring board on monday": a product's board, not a day (`schedule` agrees)
-    if !w.capital && crate::schedule::place_on_day(toks, i) {
         return true;
     }
     if w.not_before.iter().any(|b| b == prev) {
@@ -645,6 +646,21 @@ mod tests {
         // the name a few plain words after the place
         assert!(owned("file a ticket in the field ops jira board", "ticket"));
         assert!(!owned("open a ticket in the queue and in Jira", "ticket"));
+        // a calendar kept in a table or a board is that tool's (eleventh session, lang11)
+        assert!(owned(
+            "the ready rows of our Notion content calendar",
+            "calendar"
+        ));
+        assert!(owned("the editorial calendar in Airtable", "calendar"));
+        assert!(owned("every post in the coda content calendar", "calendar"));
+        assert!(!owned(
+            "add the launch to the calendar and tell Slack",
+            "calendar"
+        ));
+        assert!(!owned(
+            "read the Airtable rows, then block time in the calendar",
+            "calendar"
+        ));
     }
 
     #[test]
@@ -693,6 +709,13 @@ mod tests {
             ),
             ("update the board on monday at 9", false),
             ("review the board on monday morning", false),
+            // "in" after a place noun: never a day (eleventh session, lang11)
+            (
+                "add them to the volunteers board in monday and email them",
+                true,
+            ),
+            ("put it on the board in monday.com", true),
+            ("review the board every monday and email the team", false),
             ("send the report on monday", false),
             ("clean up the board. on monday tell the team", false),
         ];

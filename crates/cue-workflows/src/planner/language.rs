@@ -118,6 +118,9 @@ pub(crate) struct Negation {
     pub attribute_before: Vec<String>,
     pub attribute_sensitive: Phrases,
     pub scope_end: Vec<String>,
+    /// Words right after a tool inside a clause cue's scope that make the tool the request
+    /// replacing the excluded ones ("not in Jira or Linear, GitHub only").
+    pub asserted_after: Vec<String>,
     /// Phrases that, right after a cue, cancel it ("don't forget to", "not only").
     pub undo: Phrases,
     /// Phrases that make a clause cue's scope a chore, not an exclusion ("by hand").
@@ -176,6 +179,8 @@ struct NegationFile {
     attribute_before: Vec<String>,
     attribute_sensitive: Vec<String>,
     scope_end: Vec<String>,
+    #[serde(default)]
+    asserted_after: Vec<String>,
     #[serde(default)]
     undo: Vec<String>,
     #[serde(default)]
@@ -357,6 +362,10 @@ impl NounUses {
 struct DeliveryFile {
     asks: Vec<String>,
     audiences: Vec<AudienceEntry>,
+    /// Verbs whose audience phrases also hold in the verb's other present forms ("text every"
+    /// → "texts every", "texting every").
+    #[serde(default)]
+    inflected_verbs: Vec<String>,
     default_need: String,
     team_need: String,
     own_channel_needs: Vec<String>,
@@ -920,6 +929,10 @@ pub(crate) struct Capability {
 
 #[derive(Deserialize)]
 struct CapabilitiesFile {
+    #[serde(default)]
+    anaphors: Vec<String>,
+    #[serde(default)]
+    anaphor_window: usize,
     rules: Vec<CapabilityEntry>,
 }
 
@@ -999,6 +1012,9 @@ pub(crate) struct Language {
     pub typos: BTreeMap<String, String>,
     /// Capabilities as verb + object (`capabilities.json`).
     pub capabilities: Vec<Capability>,
+    /// Words that stand for a capability's object said in an earlier clause ("check whether
+    /// it shows a vehicle"), and the most words between such a word and the verb.
+    pub capability_anaphors: (Phrases, usize),
     pub grammar: Grammar,
 }
 
@@ -1066,6 +1082,7 @@ impl Language {
                 attribute_before: neg.attribute_before,
                 attribute_sensitive: phrases(&neg.attribute_sensitive),
                 scope_end: neg.scope_end,
+                asserted_after: neg.asserted_after,
                 undo: phrases(&neg.undo),
                 chores: phrases(&neg.chores),
                 chore_openers: phrases(&neg.chore_openers),
@@ -1080,7 +1097,12 @@ impl Language {
                 audiences: del
                     .audiences
                     .iter()
-                    .map(|a| (phrases(&a.words), a.need.clone()))
+                    .map(|a| {
+                        (
+                            phrases(&with_present_forms(&a.words, &del.inflected_verbs)),
+                            a.need.clone(),
+                        )
+                    })
                     .collect(),
                 default_need: del.default_need,
                 team_need: del.team_need,
@@ -1169,6 +1191,7 @@ impl Language {
             ordinary_compounds: BTreeMap::new(),
             spelled: std::collections::BTreeSet::new(),
             typos: BTreeMap::new(),
+            capability_anaphors: (phrases(&caps.anaphors), caps.anaphor_window),
             capabilities: caps
                 .rules
                 .into_iter()
@@ -1306,6 +1329,39 @@ impl Language {
     }
 }
 
+/// The phrases, and for each that starts with one of `verbs`, the same phrase with the verb's
+/// third person and -ing form ("text every" → "texts every", "texting every"; "page the" →
+/// "pages the", "paging the"): the forms a verb takes when the workflow is its subject ("it
+/// texts every tenant"). Forms already listed are not repeated.
+pub(crate) fn with_present_forms(list: &[String], verbs: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = list.to_vec();
+    for p in list {
+        let Some((first, rest)) = p.split_once(' ') else {
+            continue;
+        };
+        if !verbs.iter().any(|v| v == first) {
+            continue;
+        }
+        let third =
+            if first.ends_with(['s', 'x', 'z']) || first.ends_with("sh") || first.ends_with("ch") {
+                format!("{first}es")
+            } else {
+                format!("{first}s")
+            };
+        let stem = first
+            .strip_suffix('e')
+            .filter(|s| !s.is_empty())
+            .unwrap_or(first);
+        for form in [third, format!("{stem}ing")] {
+            let phrase = format!("{form} {rest}");
+            if !out.contains(&phrase) {
+                out.push(phrase);
+            }
+        }
+    }
+    out
+}
+
 /// Names by their [`sound_key`]; a key two names share is left out (which one was said is
 /// unknown).
 fn by_sound(names: Vec<String>) -> BTreeMap<String, String> {
@@ -1363,6 +1419,33 @@ const MIN_COMPOUND_LEN: usize = 5;
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn present_forms_are_derived_for_the_listed_verbs_only() {
+        let list: Vec<String> = ["text every", "page the", "phone", "email me", "texts my"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let verbs = vec!["text".to_owned(), "page".to_owned()];
+        let out = with_present_forms(&list, &verbs);
+        for want in [
+            "texts every",
+            "texting every",
+            "pages the",
+            "paging the",
+            "texts my",
+        ] {
+            assert!(out.contains(&want.to_owned()), "{want}: {out:?}");
+        }
+        for not in ["emails me", "phones", "textss my", "texts every every"] {
+            assert!(!out.contains(&not.to_owned()), "{not}: {out:?}");
+        }
+        assert_eq!(
+            out.iter().filter(|p| p.as_str() == "texts my").count(),
+            1,
+            "{out:?}"
+        );
+    }
 
     #[test]
     fn builtin_language_data_parses_and_names_known_needs_and_tools() {

@@ -278,6 +278,11 @@ fn source<'c>(
         assumptions.push(u.note.clone());
     }
     // the trigger tool and event
+    let named: Vec<usize> = ms
+        .iter()
+        .map(|m| m.tool)
+        .filter(|&t| !excl.excludes(t))
+        .collect();
     let (mut trigger_tool, trigger_note) = match trig.tool {
         Some(mi) => (Some(ms[mi].tool), None),
         None => trigger::unnamed_source(
@@ -286,7 +291,7 @@ fn source<'c>(
             masked,
             excl,
             (trig.kind, trig.end),
-            &lang.delivery.replaces_needs,
+            (&lang.delivery.replaces_needs, &named),
         ),
     };
     assumptions.extend(trigger_note);

@@ -139,6 +139,17 @@ pub(super) fn exclusions(
             let end = (from + 1..end)
                 .find(|&k| n.scope_end.contains(&toks[k].w))
                 .unwrap_or(end);
+            // "don't open anything in Jira or Linear — GitHub only": a tool with an
+            // `asserted_after` word right after it is the request that replaces the excluded ones
+            let end = ms
+                .iter()
+                .filter(|m| m.at > from && m.at < end)
+                .find(|m| {
+                    toks.get(m.at + m.len).is_some_and(|t| {
+                        t.clause == toks[m.at].clause && n.asserted_after.contains(&t.w)
+                    })
+                })
+                .map_or(end, |m| m.at);
             let chore = any_at(toks, from, &n.chore_openers).is_some()
                 && (from..end).any(|k| any_at(toks, k, &n.chores).is_some());
             // "don't open any issues anywhere, not in GitLab, not in Jira": the places an
@@ -532,6 +543,36 @@ mod tests {
             .iter()
             .map(|&t| catalog.tool_at(t).id.clone())
             .collect()
+    }
+
+    /// A tool with "only" or "instead" right after it, inside a clause cue's scope, is what
+    /// the user asks for instead of the excluded tools (eleventh session, lang11).
+    #[test]
+    fn a_tool_said_with_only_ends_the_exclusion_before_it() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Please don't open anything in Jira or Linear — GitHub only.",
+                &["jira", "linear"],
+            ),
+            (
+                "never post it in Slack or Discord, Teams instead",
+                &["discord", "slack"],
+            ),
+            // without the word, or with another one, the whole list stays excluded
+            (
+                "Please don't open anything in Jira or Linear or GitHub.",
+                &["github", "jira", "linear"],
+            ),
+            (
+                "don't post anything in Slack or Teams just yet",
+                &["microsoft_teams", "slack"],
+            ),
+        ];
+        for (text, want) in cases {
+            let mut got = excluded(text);
+            got.sort();
+            assert_eq!(got, *want, "{text}");
+        }
     }
 
     #[test]

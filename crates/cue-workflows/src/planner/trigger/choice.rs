@@ -105,6 +105,7 @@ const PRECEDENCE: &[(&str, Rule)] = &[
     ("addressed mail", addressed_mail),
     ("received mail", received_mail),
     ("arriving upload", arriving_upload_anywhere),
+    ("upload to a tool without events", upload_to_eventless_tool),
     ("unnamed upload", unnamed_upload),
     ("watch", watch),
     ("checked state", checked_state),
@@ -360,6 +361,40 @@ fn unnamed_upload(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let app = c.first_in(order.unwrap_or(c.cues.end), |m| has_events(c.catalog, m));
     (app.is_none() && c.cues.upload_container && c.cues.upload_explicit)
         .then(|| c.choice(TriggerKind::FileUpload, storage_said_before(c), c.cues.end))
+}
+
+/// The most words between the upload word and the tool the files go to ("uploaded to our
+/// Cloudinary account").
+const UPLOAD_PLACE_REACH: usize = 4;
+
+/// Files uploaded to a named tool the catalog knows no event of ("when a product image is
+/// uploaded to Cloudinary"): the upload happens there, so no storage service is assumed; the
+/// tool cannot call the function, so the workflow is given an address to call (a webhook)
+/// rather than a bucket nobody named.
+fn upload_to_eventless_tool(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let u = c.cues.upload_at?;
+    if !c.cues.upload_explicit {
+        return None;
+    }
+    let w = |i: usize| c.toks.get(i).map_or("", |t| t.w.as_str());
+    let place = c.ms.iter().find(|m| {
+        m.at > u
+            && m.at <= u + UPLOAD_PLACE_REACH + 1
+            && m.at < c.cues.end
+            && c.toks[m.at].clause == c.toks[u].clause
+            && (u + 1..m.at).all(|k| {
+                matches!(
+                    w(k),
+                    "to" | "into" | "in" | "on" | "the" | "our" | "my" | "a"
+                )
+            })
+            && matches!(w(u + 1), "to" | "into" | "in" | "on")
+    })?;
+    c.catalog
+        .tool_at(place.tool)
+        .events
+        .is_empty()
+        .then(|| c.choice(TriggerKind::Webhook, None, c.cues.end))
 }
 
 /// Whether an explicit upload word ("upload", "uploaded", "bucket") stands between `from` and
@@ -1416,6 +1451,30 @@ mod tests {
             kind("a CSV uploaded to the imports bucket should create contacts in HubSpot"),
             TriggerKind::FileUpload
         );
+        // files uploaded to a tool the catalog knows no event of: an address to call, not a
+        // bucket nobody named (eleventh session, lang11)
+        for text in [
+            "When a product image is uploaded to Cloudinary, generate alt text and save it to Shopify",
+            "when a photo is uploaded to our Cloudinary account, write a caption for it in Webflow",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Webhook, "{text}");
+        }
+        for (text, want) in [
+            (
+                "When a file is uploaded to Dropbox, add a row to the sheet",
+                TriggerKind::FileUpload,
+            ),
+            (
+                "When a deal closes in HubSpot, upload the contract to Cloudinary",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "every night at 2am upload the new images to Cloudinary",
+                TriggerKind::Schedule,
+            ),
+        ] {
+            assert_eq!(kind(text), want, "{text}");
+        }
         assert_ne!(
             kind("when a new Trello card has a file uploaded, post it to Slack"),
             TriggerKind::FileUpload

@@ -78,6 +78,28 @@ fn addressed_mail(
             .any(|k| matches!(toks[k].w.as_str(), "send" | "sends" | "write" | "draft"))
     };
     let zone_toks = || zone.clone().filter(|&i| i < toks.len());
+    // "when a shipping notice from notices@forwarder.com comes in", "(from: ap@vendor.com)":
+    // what arrives from an address is mail, whatever it is called, unless the clause orders
+    // mail written ("send the report from reports@acme.com")
+    let from_address = zone_toks().find(|&i| {
+        toks[i].w == "from"
+            && toks.get(i + 1).is_some_and(|n| {
+                has_address(text, toks[i].end, n.end)
+                    && text
+                        .get(toks[i].end..n.start)
+                        .is_some_and(|g| g.trim().is_empty() || g.trim() == ":")
+            })
+            && !(zone.start..i).any(|k| {
+                toks[k].clause == toks[i].clause
+                    && matches!(
+                        toks[k].w.as_str(),
+                        "send" | "sends" | "write" | "draft" | "reply" | "forward"
+                    )
+            })
+    });
+    if from_address.is_some() {
+        return from_address;
+    }
     // "when a client emails the intake address", "our vendor emails a monthly report": the
     // sender says the mail is received, whatever it is about
     let sent_by = zone_toks().find(|&i| {
@@ -681,6 +703,21 @@ mod tests {
                 "if customers email us about a refund, open a Zendesk ticket",
                 true,
             ),
+            // what arrives from an address is mail, whatever it is called (lang11)
+            (
+                "when a shipping notice from notices@forwarder.com comes in, update the row",
+                true,
+            ),
+            (
+                "when a statement (from: billing@bank.com) arrives, file it in Drive",
+                true,
+            ),
+            (
+                "when a deal closes, send the invoice from billing@ourco.com",
+                false,
+            ),
+            ("when a payment comes in from the shop, thank them", false),
+            ("forward the notices from ops@ourco.com to the team", false),
         ];
         for (text, want) in cases {
             assert_eq!(cues(text).addressed_mail.is_some(), want, "{text}");

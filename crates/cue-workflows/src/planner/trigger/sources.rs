@@ -12,14 +12,16 @@ use crate::text::Tok;
 /// excludes it), or the tool of a need named in the trigger clause ("a support ticket is
 /// filed" → Zendesk); with the assumption that says so. The needs of `asks` ask for a message
 /// ("alert me", "notify", "ping") and name no source ("Alert me on Telegram whenever anyone
-/// signs in ...").
+/// signs in ..."). A need whose kind a tool the prompt names already is (`named`, catalog
+/// indexes) names no source either: its words are that tool's ("when a lead comes in post it
+/// in Teams in the sales channel": the channel is Teams', not Slack's).
 pub(in crate::planner) fn unnamed_source(
     catalog: &Catalog,
     toks: &[Tok],
     masked: &[bool],
     excl: &Exclusions,
     (kind, end): (TriggerKind, usize),
-    asks: &[String],
+    (asks, named): (&[String], &[usize]),
 ) -> (Option<usize>, Option<String>) {
     let position = |id: &str| catalog.tools.iter().position(|t| t.id == id);
     let usual: (&[&str], &str) = match kind {
@@ -52,7 +54,16 @@ pub(in crate::planner) fn unnamed_source(
         return (None, None);
     }
     // a need in the trigger clause ("a support ticket is filed") names the source
-    for n in catalog.needs.iter().filter(|n| !asks.contains(&n.id)) {
+    let covered = |n: &crate::catalog::Need| {
+        named
+            .iter()
+            .any(|&t| n.categories.contains(&catalog.tool_at(t).category))
+    };
+    for n in catalog
+        .needs
+        .iter()
+        .filter(|n| !asks.contains(&n.id) && !covered(n))
+    {
         let hit = n.phrases.iter().any(|p| {
             let pw: Vec<&str> = p.split(' ').collect();
             find_phrase(toks, &pw, 0, end).is_some_and(|i| !masked[i] && !excl.negated(i))
@@ -288,7 +299,7 @@ mod tests {
                 &masked,
                 &Exclusions::default(),
                 (TriggerKind::AppEvent, toks.len()),
-                &asks,
+                (&asks, &[]),
             );
             t.map(|t| catalog.tool_at(t).id.clone())
         };
@@ -300,6 +311,58 @@ mod tests {
         assert_eq!(
             source("when a support ticket is filed").as_deref(),
             Some("zendesk")
+        );
+    }
+
+    /// A need whose kind a named tool already is names no source: its words are that tool's
+    /// (eleventh session, lang11).
+    #[test]
+    fn a_need_a_named_tool_covers_names_no_source() {
+        let catalog = Catalog::builtin().unwrap();
+        let at = |id: &str| catalog.tools.iter().position(|t| t.id == id).unwrap();
+        let source = |text: &str, named: &[usize]| {
+            let toks = tokenize(text);
+            let masked = vec![false; toks.len()];
+            let (t, _) = unnamed_source(
+                &catalog,
+                &toks,
+                &masked,
+                &Exclusions::default(),
+                (TriggerKind::AppEvent, toks.len()),
+                (&[], named),
+            );
+            t.map(|t| catalog.tool_at(t).id.clone())
+        };
+        for (text, named) in [
+            (
+                "when a new lead comes in post it in teams in the sales channel",
+                "microsoft_teams",
+            ),
+            (
+                "when a shipment is late post it on discord in the ops channel",
+                "discord",
+            ),
+            (
+                "when a support ticket is filed, add it to Freshdesk",
+                "freshdesk",
+            ),
+        ] {
+            assert_eq!(source(text, &[at(named)]), None, "{text}");
+        }
+        // a need of another kind than the named tools still names its source
+        for (text, named, want) in [
+            ("when a support ticket is filed", "slack", "zendesk"),
+            (
+                "when a support ticket is filed, post it in the channel",
+                "microsoft_teams",
+                "zendesk",
+            ),
+        ] {
+            assert_eq!(source(text, &[at(named)]).as_deref(), Some(want), "{text}");
+        }
+        assert_eq!(
+            source("when someone posts in the sales channel", &[]).as_deref(),
+            Some("slack")
         );
     }
 }
