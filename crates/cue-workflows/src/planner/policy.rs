@@ -160,7 +160,7 @@ fn refusing<'p>(
             policy.categories().map(|(c, _)| c).find(|c| c.id == id)
         })
         .or_else(|| {
-            let id = roles::Roles::builtin().ok()?.refusing(toks, sentences)?;
+            let id = roles::builtin().ok()?.refusing(toks, sentences, windows)?;
             policy.categories().map(|(c, _)| c).find(|c| c.id == id)
         })
 }
