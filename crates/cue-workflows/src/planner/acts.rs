@@ -38,6 +38,15 @@ use super::matching::{ListHits, ListIndex};
 use crate::WorkflowError;
 use crate::text::Tok;
 
+#[cfg(test)]
+thread_local! {
+    /// The number of the shape that refused last on this thread, for explaining a refusal.
+    pub(crate) static WHY: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// How far back a negation reaches over a join ("never ask for or store": four words).
+const NEGATION_CARRY: usize = 6;
+
 const ACTS_JSON: &str = include_str!("../../data/language/acts.json");
 
 #[derive(Deserialize)]
@@ -55,6 +64,13 @@ struct Entry {
     event_openers: Vec<String>,
     #[serde(default)]
     recipients: Vec<String>,
+    /// Words that join a negated act to the next ("never ask for *or* store"): the negation
+    /// carries over them.
+    #[serde(default)]
+    joins: Vec<String>,
+    /// Words after which an act word is a noun ("new *comments*", "the *post*").
+    #[serde(default)]
+    noun_markers: Vec<String>,
     #[serde(default)]
     self_words: Vec<String>,
     #[serde(default)]
@@ -137,6 +153,8 @@ pub(crate) struct Acts {
     negators: usize,
     event_openers: usize,
     recipients: usize,
+    joins: usize,
+    noun_markers: usize,
     self_words: Vec<Phrase>,
     about_someone: Vec<usize>,
     pronouns: Vec<Phrase>,
@@ -160,6 +178,8 @@ impl Default for Acts {
             negators: 0,
             event_openers: 0,
             recipients: 0,
+            joins: 0,
+            noun_markers: 0,
             self_words: Vec::new(),
             about_someone: Vec::new(),
             pronouns: Vec::new(),
@@ -197,6 +217,8 @@ impl Acts {
         let negators = list(&r.negators);
         let event_openers = list(&r.event_openers);
         let recipients = list(&r.recipients);
+        let joins = list(&r.joins);
+        let noun_markers = list(&r.noun_markers);
         let classes = |role: &Role, names: &[String], what: &str| {
             names
                 .iter()
@@ -234,6 +256,8 @@ impl Acts {
             negators,
             event_openers,
             recipients,
+            joins,
+            noun_markers,
             self_words: phrases(&r.self_words),
             pronouns: phrases(&r.pronouns),
             owner_linkers: phrases(&r.owner_linkers),
@@ -314,8 +338,18 @@ impl Acts {
                     })
                 })
         });
+        // "fetch new comments": an act word right after an article or adjective is a noun
+        let noun = hits.any_in(self.noun_markers, &same_clause(i.saturating_sub(1)));
+        // "never ask for or store their passwords": the negation carries over the join
+        let negated = hits.any_in(self.negators, &same_clause(i.saturating_sub(2)))
+            || (hits.any_in(self.joins, &same_clause(i.saturating_sub(1)))
+                && hits.any_in(
+                    self.negators,
+                    &same_clause(i.saturating_sub(NEGATION_CARRY)),
+                ));
         !said_of_people
-            && !hits.any_in(self.negators, &same_clause(i.saturating_sub(2)))
+            && !noun
+            && !negated
             && !hits.any_in(self.event_openers, &same_clause(i.saturating_sub(3)))
     }
 
@@ -366,7 +400,8 @@ impl Acts {
         };
         self.shapes
             .iter()
-            .find(|s| {
+            .enumerate()
+            .find(|(_, s)| {
                 windows(s.within).iter().any(|w| {
                     let manner_ok = s
                         .manner
@@ -379,7 +414,13 @@ impl Acts {
                         })
                 })
             })
-            .map(|s| s.category.as_str())
+            .map(|(n, s)| {
+                #[cfg(test)]
+                WHY.with(|w| w.set(Some(n)));
+                #[cfg(not(test))]
+                let _ = n;
+                s.category.as_str()
+            })
     }
 
     /// Whether an object of any class starts at token `j`.

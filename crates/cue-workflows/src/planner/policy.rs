@@ -217,6 +217,53 @@ mod tests {
         );
     }
 
+    /// Which rule refuses `CUE_POLICY_WHY` (a prompt): a phrase rule, an acts.json shape or a
+    /// roles shape, by number: `CUE_POLICY_WHY='...' cargo test -p cue-workflows --lib why -- --nocapture`.
+    #[test]
+    fn why() {
+        let Ok(text) = std::env::var("CUE_POLICY_WHY") else {
+            return;
+        };
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(&text);
+        let sentences = sentence_ids(&text, &toks);
+        let hits = lang.policy.lists().hits(&toks);
+        let by_within = [Within::Prompt, Within::Sentence, Within::Clause]
+            .map(|within| (within, windows(within, &toks, &sentences)));
+        let windows = |within: Within| {
+            by_within
+                .iter()
+                .find(|(w, _)| *w == within)
+                .map(|(_, ws)| ws.as_slice())
+                .unwrap_or_default()
+        };
+        for (c, rules) in lang.policy.categories() {
+            for (n, (rule, all, unless)) in rules.enumerate() {
+                if holds(windows(rule.within), &hits, all, unless) {
+                    println!("phrase rule {} #{n}: {rule:?}", c.id);
+                }
+            }
+        }
+        crate::planner::acts::WHY.with(|w| w.set(None));
+        if let Some(c) = lang.acts.refusing(&toks, &sentences, windows) {
+            println!(
+                "acts.json shape #{:?}: {c}",
+                crate::planner::acts::WHY.with(|w| w.get())
+            );
+        }
+        crate::planner::acts::WHY.with(|w| w.set(None));
+        if let Some(c) = roles::builtin()
+            .unwrap()
+            .refusing(&toks, &sentences, windows)
+        {
+            println!(
+                "roles shape #{:?}: {c}",
+                crate::planner::acts::WHY.with(|w| w.get())
+            );
+        }
+        println!("check: {:?}", check(&lang, &text));
+    }
+
     pub(super) fn refused(text: &str) -> Option<String> {
         check(&Language::builtin().unwrap(), text)
     }
