@@ -502,7 +502,7 @@ mod tests {
         let acts = Acts::parse(&file.to_string(), "probe").unwrap();
         let toks = tokenize(text);
         let sentences = vec![0; toks.len()];
-        let whole = [0..toks.len()];
+        let whole: Vec<Range<usize>> = std::iter::once(0..toks.len()).collect();
         acts.refusing(&toks, &sentences, |_| &whole).is_some()
     }
 
@@ -612,7 +612,7 @@ mod tests {
         assert!(err.contains("unknown manner class no_such_manner"), "{err}");
         let toks = tokenize("send my ex's passwords to the highest bidder");
         let sentences = vec![0; toks.len()];
-        let whole = [0..toks.len()];
+        let whole: Vec<Range<usize>> = std::iter::once(0..toks.len()).collect();
         assert_eq!(
             Acts::default().refusing(&toks, &sentences, |_| &whole),
             None

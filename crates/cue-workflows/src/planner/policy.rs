@@ -84,6 +84,26 @@ fn windows(within: Within, toks: &[Tok], sentences: &[usize]) -> Vec<Range<usize
     out
 }
 
+/// The token ranges of every `within`, made once per check.
+struct Windows([(Within, Vec<Range<usize>>); 3]);
+
+impl Windows {
+    fn new(toks: &[Tok], sentences: &[usize]) -> Self {
+        Self(
+            [Within::Prompt, Within::Sentence, Within::Clause]
+                .map(|within| (within, windows(within, toks, sentences))),
+        )
+    }
+
+    fn of(&self, within: Within) -> &[Range<usize>] {
+        self.0
+            .iter()
+            .find(|(w, _)| *w == within)
+            .map(|(_, ws)| ws.as_slice())
+            .unwrap_or_default()
+    }
+}
+
 /// Whether a rule holds in the tokens `hits` were read from: every group (`all`, list
 /// numbers in [`ListHits`]) has a phrase starting in one window, and no `unless` phrase
 /// starts in that window.
@@ -139,15 +159,8 @@ fn refusing<'p>(
     sentences: &[usize],
 ) -> Option<&'p PolicyCategory> {
     let hits = policy.lists().hits(toks);
-    let by_within = [Within::Prompt, Within::Sentence, Within::Clause]
-        .map(|within| (within, windows(within, toks, sentences)));
-    let windows = |within: Within| {
-        by_within
-            .iter()
-            .find(|(w, _)| *w == within)
-            .map(|(_, ws)| ws.as_slice())
-            .unwrap_or_default()
-    };
+    let by_within = Windows::new(toks, sentences);
+    let windows = |within: Within| by_within.of(within);
     policy
         .categories()
         .find_map(|(c, mut rules)| {
@@ -228,15 +241,8 @@ mod tests {
         let toks = tokenize(&text);
         let sentences = sentence_ids(&text, &toks);
         let hits = lang.policy.lists().hits(&toks);
-        let by_within = [Within::Prompt, Within::Sentence, Within::Clause]
-            .map(|within| (within, windows(within, &toks, &sentences)));
-        let windows = |within: Within| {
-            by_within
-                .iter()
-                .find(|(w, _)| *w == within)
-                .map(|(_, ws)| ws.as_slice())
-                .unwrap_or_default()
-        };
+        let by_within = Windows::new(&toks, &sentences);
+        let windows = |within: Within| by_within.of(within);
         for (c, rules) in lang.policy.categories() {
             for (n, (rule, all, unless)) in rules.enumerate() {
                 if holds(windows(rule.within), &hits, all, unless) {
