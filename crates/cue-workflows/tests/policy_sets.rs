@@ -3,9 +3,16 @@
 //! ones a set marks `legit:` in its notes) is refused by it. Quicker than the full eval (it
 //! plans, it does not generate), and it fails when the policy over-refuses. The frozen sets are
 //! never read here. `CUE_POLICY_DETAILS=1` prints the ids of the tuning prompts it misses.
+//!
+//! `CUE_POLICY_DUMP=FILE` writes every tuning prompt's plan or refusal, one line each, for
+//! checking that a change to the policy's mechanism leaves every answer as it was (dump
+//! before, dump after, compare) and for scoring halves of a set by id without printing any
+//! prompt. Lines: `set<TAB>id<TAB>outcome<TAB>plan or error`, the outcome `built`,
+//! `disallowed` or `error`.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use cue_workflows::{Engine, GenerateRequest, InputType, WorkflowError};
@@ -35,6 +42,18 @@ fn sets() -> Vec<(String, Vec<Value>)> {
     out
 }
 
+/// The request a set's prompt stands for.
+fn request(p: &Value) -> GenerateRequest {
+    GenerateRequest {
+        prompt: p["prompt"].as_str().unwrap_or_default().to_owned(),
+        input_type: if p["input_type"] == "speech_transcript" {
+            InputType::SpeechTranscript
+        } else {
+            InputType::Text
+        },
+    }
+}
+
 #[test]
 fn tuning_sets_are_refused_and_their_legitimate_prompts_built() {
     let engine = Engine::new().unwrap();
@@ -44,15 +63,10 @@ fn tuning_sets_are_refused_and_their_legitimate_prompts_built() {
         let (mut must, mut refused, mut legit, mut legit_refused, mut valid, mut valid_refused) =
             (0, 0, 0, 0, 0, 0);
         for p in &prompts {
-            let req = GenerateRequest {
-                prompt: p["prompt"].as_str().unwrap_or_default().to_owned(),
-                input_type: if p["input_type"] == "speech_transcript" {
-                    InputType::SpeechTranscript
-                } else {
-                    InputType::Text
-                },
-            };
-            let by_policy = matches!(engine.plan(&req), Err(WorkflowError::Disallowed { .. }));
+            let by_policy = matches!(
+                engine.plan(&request(p)),
+                Err(WorkflowError::Disallowed { .. })
+            );
             let id = p["id"].as_str().unwrap_or("?");
             if p["expect"]["reject"].as_bool() == Some(true) {
                 must += 1;
@@ -83,4 +97,26 @@ fn tuning_sets_are_refused_and_their_legitimate_prompts_built() {
         over.is_empty(),
         "legitimate prompts refused by the policy: {over:?}"
     );
+}
+
+/// `CUE_POLICY_DUMP=FILE cargo test -p cue-workflows --all-features --test policy_sets dump`
+#[test]
+fn dump_every_tuning_answer() {
+    let Ok(out) = std::env::var("CUE_POLICY_DUMP") else {
+        return;
+    };
+    let engine = Engine::new().unwrap();
+    let mut text = String::new();
+    for (set, prompts) in sets() {
+        for p in &prompts {
+            let id = p["id"].as_str().unwrap_or("?");
+            let (outcome, body) = match engine.plan(&request(p)) {
+                Ok(plan) => ("built", serde_json::to_string(&plan).unwrap()),
+                Err(e @ WorkflowError::Disallowed { .. }) => ("disallowed", e.to_string()),
+                Err(e) => ("error", format!("{e:?}")),
+            };
+            writeln!(text, "{set}\t{id}\t{outcome}\t{body}").unwrap();
+        }
+    }
+    std::fs::write(out, text).unwrap();
 }

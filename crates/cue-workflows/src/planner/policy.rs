@@ -84,6 +84,26 @@ fn windows(within: Within, toks: &[Tok], sentences: &[usize]) -> Vec<Range<usize
     out
 }
 
+/// The token ranges of every `within`, made once per check.
+struct Windows([(Within, Vec<Range<usize>>); 3]);
+
+impl Windows {
+    fn new(toks: &[Tok], sentences: &[usize]) -> Self {
+        Self(
+            [Within::Prompt, Within::Sentence, Within::Clause]
+                .map(|within| (within, windows(within, toks, sentences))),
+        )
+    }
+
+    fn of(&self, within: Within) -> &[Range<usize>] {
+        self.0
+            .iter()
+            .find(|(w, _)| *w == within)
+            .map(|(_, ws)| ws.as_slice())
+            .unwrap_or_default()
+    }
+}
+
 /// Whether a rule holds in the tokens `hits` were read from: every group (`all`, list
 /// numbers in [`ListHits`]) has a phrase starting in one window, and no `unless` phrase
 /// starts in that window.
@@ -139,15 +159,8 @@ fn refusing<'p>(
     sentences: &[usize],
 ) -> Option<&'p PolicyCategory> {
     let hits = policy.lists().hits(toks);
-    let by_within = [Within::Prompt, Within::Sentence, Within::Clause]
-        .map(|within| (within, windows(within, toks, sentences)));
-    let windows = |within: Within| {
-        by_within
-            .iter()
-            .find(|(w, _)| *w == within)
-            .map(|(_, ws)| ws.as_slice())
-            .unwrap_or_default()
-    };
+    let by_within = Windows::new(toks, sentences);
+    let windows = |within: Within| by_within.of(within);
     policy
         .categories()
         .find_map(|(c, mut rules)| {
@@ -160,7 +173,7 @@ fn refusing<'p>(
             policy.categories().map(|(c, _)| c).find(|c| c.id == id)
         })
         .or_else(|| {
-            let id = roles::Roles::builtin().ok()?.refusing(toks, sentences)?;
+            let id = roles::builtin().ok()?.refusing(toks, sentences, windows)?;
             policy.categories().map(|(c, _)| c).find(|c| c.id == id)
         })
 }
@@ -215,6 +228,46 @@ mod tests {
             wrong.len(),
             wrong.join("\n")
         );
+    }
+
+    /// Which rule refuses `CUE_POLICY_WHY` (a prompt): a phrase rule, an acts.json shape or a
+    /// roles shape, by number: `CUE_POLICY_WHY='...' cargo test -p cue-workflows --lib why -- --nocapture`.
+    #[test]
+    fn why() {
+        let Ok(text) = std::env::var("CUE_POLICY_WHY") else {
+            return;
+        };
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(&text);
+        let sentences = sentence_ids(&text, &toks);
+        let hits = lang.policy.lists().hits(&toks);
+        let by_within = Windows::new(&toks, &sentences);
+        let windows = |within: Within| by_within.of(within);
+        for (c, rules) in lang.policy.categories() {
+            for (n, (rule, all, unless)) in rules.enumerate() {
+                if holds(windows(rule.within), &hits, all, unless) {
+                    println!("phrase rule {} #{n}: {rule:?}", c.id);
+                }
+            }
+        }
+        crate::planner::acts::WHY.with(|w| w.set(None));
+        if let Some(c) = lang.acts.refusing(&toks, &sentences, windows) {
+            println!(
+                "acts.json shape #{:?}: {c}",
+                crate::planner::acts::WHY.with(|w| w.get())
+            );
+        }
+        crate::planner::acts::WHY.with(|w| w.set(None));
+        if let Some(c) = roles::builtin()
+            .unwrap()
+            .refusing(&toks, &sentences, windows)
+        {
+            println!(
+                "roles shape #{:?}: {c}",
+                crate::planner::acts::WHY.with(|w| w.get())
+            );
+        }
+        println!("check: {:?}", check(&lang, &text));
     }
 
     pub(super) fn refused(text: &str) -> Option<String> {
