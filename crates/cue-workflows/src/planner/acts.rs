@@ -18,6 +18,7 @@ use std::ops::Range;
 use serde::Deserialize;
 
 use super::language::{Phrases, Within, any_at, phrases};
+use super::matching::ListIndex;
 use crate::WorkflowError;
 use crate::text::Tok;
 
@@ -61,6 +62,9 @@ struct ShapeEntry {
 struct Role {
     names: Vec<String>,
     lists: Vec<Phrases>,
+    /// The classes' lists in one index, for [`Role::at`] (issue 16: one lookup of a token
+    /// instead of one per class).
+    index: ListIndex,
 }
 
 impl Role {
@@ -70,6 +74,7 @@ impl Role {
             r.names.push(name.clone());
             r.lists.push(phrases(list));
         }
+        r.index = ListIndex::new(r.lists.iter().map(|l| &l[..]));
         r
     }
 
@@ -83,11 +88,7 @@ impl Role {
 
     /// Each class's phrase starting at token `i`: (class, length).
     fn at(&self, toks: &[Tok], i: usize) -> Vec<(usize, usize)> {
-        self.lists
-            .iter()
-            .enumerate()
-            .filter_map(|(c, l)| any_at(toks, i, l).map(|p| (c, p.len())))
-            .collect()
+        self.index.longest_at_each(toks, i)
     }
 }
 
