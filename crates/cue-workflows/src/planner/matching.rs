@@ -8,7 +8,10 @@
 //! over the tokens (the policy's rules: thousands of phrases in a few hundred groups).
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
+
+use rustc_hash::FxHasher;
 
 use crate::text::Tok;
 
@@ -86,16 +89,13 @@ impl PhraseList for Phrases {
         // far is not read.
         let w = toks.get(i).map(|t| t.w.as_str()).unwrap_or_default();
         let mut best: Option<(usize, usize)> = None;
-        for run in self.index.runs(w) {
-            for &n in run {
-                let n = n as usize;
-                let Some(p) = self.list.get(n) else { continue };
-                let key = (p.len(), n);
-                if best.is_none_or(|b| key > b) && phrase_at(toks, i, p) {
-                    best = Some(key);
-                }
+        self.index.for_each_candidate(w, |n| {
+            let Some(p) = self.list.get(n) else { return };
+            let key = (p.len(), n);
+            if best.is_none_or(|b| key > b) && phrase_at(toks, i, p) {
+                best = Some(key);
             }
-        }
+        });
         best.and_then(|(_, n)| self.list.get(n))
     }
 }
@@ -137,16 +137,79 @@ impl<'a> IntoIterator for &'a Phrases {
 /// word (a plain word or a stem such as `password*`), and those whose first word is the
 /// wildcard. A long list also files its plain first words by the word: hashing the token then
 /// costs less than trying a byte's many phrases, and a short list never hashes.
+///
+/// Each phrase filed by its first byte keeps its first word's head (its first eight bytes,
+/// packed) and length. A byte's plain words are ordered by (length, head), so those a token
+/// can be are found by a binary search; its stems are compared with the token's head one by
+/// one. Only a phrase whose first word can match the token is read word by word
+/// ([`phrase_at`] still decides, so the answers are those of trying every phrase).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PhraseIndex {
     /// Phrase numbers by their first word (long lists only), ascending.
-    by_word: HashMap<String, Vec<u32>>,
-    /// The other phrase numbers ordered by first byte, each byte's numbers ascending.
-    by_byte: Vec<u32>,
-    /// Where each byte's numbers start in `by_byte` (and, at 256, where they all end).
-    starts: Vec<u32>,
+    by_word: HashMap<Box<str>, Vec<u32>, BuildHasherDefault<FxHasher>>,
+    /// The phrases whose first word is a plain word, by first byte, then (length, head,
+    /// number).
+    words: Vec<First>,
+    /// Where each byte's plain words start in `words` (and, at 256, where they all end).
+    word_starts: Vec<u32>,
+    /// The phrases whose first word is a stem, by first byte, then number.
+    stems: Vec<First>,
+    /// Where each byte's stems start in `stems` (and, at 256, where they all end).
+    stem_starts: Vec<u32>,
     /// Phrases whose first word is the wildcard.
     any: Vec<u32>,
+}
+
+/// A phrase filed by the first byte of its first word, with what a token must have for that
+/// word to match it.
+#[derive(Debug, Clone, Copy)]
+struct First {
+    /// The word's (a stem's: without the wildcard) length in bytes.
+    len: u32,
+    /// The word's (the stem's) first eight bytes, packed by [`head`].
+    head: u64,
+    /// The bytes of `head` a token's head must share: all eight for a plain word (both are
+    /// padded with zeros), the stem's first ones for a stem.
+    mask: u64,
+    /// The phrase's number.
+    n: u32,
+}
+
+impl First {
+    /// Whether a token with head `head` and length `len` may match the stem: exactly when the
+    /// stem has at most eight bytes, a necessary condition otherwise.
+    fn admits_as_stem(&self, head: u64, len: u32) -> bool {
+        len >= self.len && head & self.mask == self.head
+    }
+}
+
+/// The first eight bytes of `w` as one number (little-endian; a shorter word padded with
+/// zeros).
+fn head(w: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let k = w.len().min(8);
+    if let (Some(to), Some(from)) = (bytes.get_mut(..k), w.get(..k)) {
+        to.copy_from_slice(from);
+    }
+    u64::from_le_bytes(bytes)
+}
+
+/// Where each byte's entries start in `entries` (sorted by byte first), and at 256 the end.
+fn byte_starts(entries: &[(u8, First)]) -> Vec<u32> {
+    (0..=256)
+        .map(|b| {
+            let at = entries.partition_point(|&(f, _)| usize::from(f) < b);
+            u32::try_from(at).unwrap_or(u32::MAX)
+        })
+        .collect()
+}
+
+/// The entries of byte `b`.
+fn of_byte<'a>(entries: &'a [First], starts: &[u32], b: u8) -> &'a [First] {
+    let at = |k: usize| starts.get(k).map_or(0, |&s| s as usize);
+    entries
+        .get(at(usize::from(b))..at(usize::from(b) + 1))
+        .unwrap_or_default()
 }
 
 /// From how many phrases a list files its plain first words by the word.
@@ -157,8 +220,10 @@ impl PhraseIndex {
     /// phrases and empty first words match nothing and are left out.
     pub(crate) fn new(phrases: &[Phrase]) -> Self {
         let by_words = phrases.len() >= BY_WORD_FROM;
-        let mut by_word: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut firsts: Vec<(u8, u32)> = Vec::new();
+        let mut by_word: HashMap<Box<str>, Vec<u32>, BuildHasherDefault<FxHasher>> =
+            HashMap::default();
+        let mut words: Vec<(u8, First)> = Vec::new();
+        let mut stems: Vec<(u8, First)> = Vec::new();
         let mut any = Vec::new();
         for (n, p) in phrases.iter().enumerate() {
             let Ok(n) = u32::try_from(n) else { break };
@@ -166,59 +231,97 @@ impl PhraseIndex {
                 continue;
             };
             // as `word_matches` reads a phrase word
-            match w.strip_suffix(WILDCARD) {
-                Some("") => any.push(n),
-                None if by_words => by_word.entry(w.clone()).or_default().push(n),
-                _ => {
-                    if let Some(&b) = w.as_bytes().first() {
-                        firsts.push((b, n));
-                    }
+            let (word, stem) = match w.strip_suffix(WILDCARD) {
+                Some("") => {
+                    any.push(n);
+                    continue;
                 }
+                None if by_words => {
+                    by_word.entry(w.as_str().into()).or_default().push(n);
+                    continue;
+                }
+                Some(stem) => (stem, true),
+                None => (w.as_str(), false),
+            };
+            let Some(&b) = word.as_bytes().first() else {
+                continue;
+            };
+            let kept = word.len().min(8);
+            let mask = if stem && kept < 8 {
+                (1u64 << (8 * kept)) - 1
+            } else {
+                u64::MAX
+            };
+            let first = First {
+                len: u32::try_from(word.len()).unwrap_or(u32::MAX),
+                head: head(word.as_bytes()),
+                mask,
+                n,
+            };
+            if stem {
+                stems.push((b, first));
+            } else {
+                words.push((b, first));
             }
         }
-        firsts.sort_unstable();
-        let starts = (0..=256)
-            .map(|b| {
-                let at = firsts.partition_point(|&(f, _)| usize::from(f) < b);
-                u32::try_from(at).unwrap_or(u32::MAX)
-            })
-            .collect();
+        words.sort_by_key(|&(b, f)| (b, f.len, f.head, f.n));
+        stems.sort_by_key(|&(b, f)| (b, f.n));
         Self {
             by_word,
-            by_byte: firsts.into_iter().map(|(_, n)| n).collect(),
-            starts,
+            word_starts: byte_starts(&words),
+            words: words.into_iter().map(|(_, f)| f).collect(),
+            stem_starts: byte_starts(&stems),
+            stems: stems.into_iter().map(|(_, f)| f).collect(),
             any,
         }
     }
 
-    /// The numbers of the phrases that may start at a token `w`, in three ascending runs (the
-    /// token's word, its first byte, the wildcard); none for an empty token.
-    fn candidates<'a>(&'a self, w: &str) -> impl Iterator<Item = usize> + 'a {
-        self.runs(w).into_iter().flatten().map(|&n| n as usize)
+    /// Calls `f` with the number of every phrase that may start at a token `w`: those filed
+    /// under the token's word, the plain words of its first byte with its length and head,
+    /// the stems of its first byte that begin it, and the wildcard's; none for an empty
+    /// token.
+    fn for_each_candidate(&self, w: &str, mut f: impl FnMut(usize)) {
+        let Some(&b) = w.as_bytes().first() else {
+            return;
+        };
+        if !self.by_word.is_empty()
+            && let Some(run) = self.by_word.get(w)
+        {
+            run.iter().for_each(|&n| f(n as usize));
+        }
+        let words = of_byte(&self.words, &self.word_starts, b);
+        let stems = of_byte(&self.stems, &self.stem_starts, b);
+        if !words.is_empty() || !stems.is_empty() {
+            let h = head(w.as_bytes());
+            let len = u32::try_from(w.len()).unwrap_or(u32::MAX);
+            let from = words.partition_point(|e| (e.len, e.head) < (len, h));
+            for e in words.get(from..).unwrap_or_default() {
+                if (e.len, e.head) != (len, h) {
+                    break;
+                }
+                f(e.n as usize);
+            }
+            for e in stems {
+                if e.admits_as_stem(h, len) {
+                    f(e.n as usize);
+                }
+            }
+        }
+        self.any.iter().for_each(|&n| f(n as usize));
     }
 
-    /// [`candidates`](Self::candidates) as its three runs.
-    fn runs(&self, w: &str) -> [&[u32]; 3] {
-        match w.as_bytes().first() {
-            Some(&b) => {
-                let word = if self.by_word.is_empty() {
-                    &[][..]
-                } else {
-                    self.by_word.get(w).map(Vec::as_slice).unwrap_or_default()
-                };
-                let at = |k: usize| self.starts.get(k).map_or(0, |&s| s as usize);
-                let byte = self
-                    .by_byte
-                    .get(at(usize::from(b))..at(usize::from(b) + 1))
-                    .unwrap_or_default();
-                [word, byte, &self.any[..]]
-            }
-            None => [&[][..]; 3],
-        }
+    /// The numbers of the phrases that may start at a token `w` (see
+    /// [`for_each_candidate`](Self::for_each_candidate)).
+    #[cfg(test)]
+    fn candidates(&self, w: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.for_each_candidate(w, |n| out.push(n));
+        out
     }
 
     /// The numbers of the phrases of `phrases` (those the index was made of) that start at
     /// token `i`.
+    #[cfg(test)]
     pub(crate) fn matching<'a>(
         &'a self,
         phrases: &'a [Phrase],
@@ -227,13 +330,14 @@ impl PhraseIndex {
     ) -> impl Iterator<Item = usize> + 'a {
         let w = toks.get(i).map(|t| t.w.as_str()).unwrap_or_default();
         self.candidates(w)
+            .into_iter()
             .filter(move |&n| phrases.get(n).is_some_and(|p| phrase_at(toks, i, p)))
     }
 }
 
 /// Many phrase lists matched together: every distinct phrase once in one [`PhraseIndex`],
 /// and for each phrase the lists that hold it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ListIndex {
     phrases: Vec<Phrase>,
     index: PhraseIndex,
@@ -270,17 +374,51 @@ impl ListIndex {
         }
     }
 
+    /// Each list with a phrase starting at token `i`, with the length of its longest such
+    /// phrase, lists in order: what [`any_at`] on every list in turn answers (the lengths of
+    /// the phrases it finds), from one lookup of the token.
+    pub(crate) fn longest_at_each(&self, toks: &[Tok], i: usize) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        let Some(tok) = toks.get(i) else {
+            return out;
+        };
+        self.index.for_each_candidate(&tok.w, |n| {
+            let (Some(p), Some(lists)) = (self.phrases.get(n), self.lists_of.get(n)) else {
+                return;
+            };
+            if !phrase_at(toks, i, p) {
+                return;
+            }
+            for &l in lists {
+                match out.iter_mut().find(|(list, _)| *list == l) {
+                    Some((_, len)) => *len = (*len).max(p.len()),
+                    None => out.push((l, p.len())),
+                }
+            }
+        });
+        out.sort_unstable();
+        out
+    }
+
     /// Where each list has a phrase starting in `toks`.
     pub(crate) fn hits(&self, toks: &[Tok]) -> ListHits {
         let mut at: Vec<Vec<usize>> = vec![Vec::new(); self.lists];
-        for i in 0..toks.len() {
-            for n in self.index.matching(&self.phrases, toks, i) {
-                for &l in &self.lists_of[n] {
-                    if at[l].last() != Some(&i) {
-                        at[l].push(i);
+        for (i, tok) in toks.iter().enumerate() {
+            self.index.for_each_candidate(&tok.w, |n| {
+                let (Some(p), Some(lists)) = (self.phrases.get(n), self.lists_of.get(n)) else {
+                    return;
+                };
+                if !phrase_at(toks, i, p) {
+                    return;
+                }
+                for &l in lists {
+                    if let Some(at) = at.get_mut(l)
+                        && at.last() != Some(&i)
+                    {
+                        at.push(i);
                     }
                 }
-            }
+            });
         }
         ListHits { at }
     }
@@ -425,6 +563,152 @@ mod tests {
     }
 
     #[test]
+    fn a_first_word_admits_exactly_the_tokens_it_may_match() {
+        // (phrase word, token, matches): plain words and stems up to, at and past the eight
+        // bytes a head holds, sharing prefixes, and non-ASCII bytes
+        let cases: &[(&str, &str, bool)] = &[
+            ("send", "send", true),
+            ("send", "sends", false),
+            ("send", "sen", false),
+            ("send", "sent", false),
+            ("send", "s", false),
+            ("a", "a", true),
+            ("a", "ab", false),
+            ("schedule", "schedule", true),
+            ("schedule", "scheduled", false),
+            ("schedules", "schedules", true),
+            ("schedules", "schedulex", true), // past eight bytes: phrase_at decides
+            ("schedules", "schedulers", false),
+            ("schedules", "schedulxs", false),
+            ("notifications", "notifications", true),
+            ("notifications", "notificationz", true), // the head's filter, phrase_at decides
+            ("notifications", "notification", false),
+            ("password*", "password", true),
+            ("password*", "passwords", true),
+            ("password*", "passwor", false),
+            ("password*", "passcode", false),
+            ("p*", "p", true),
+            ("p*", "post", true),
+            ("p*", "q", false),
+            ("passwords*", "passwords", true),
+            ("passwords*", "passwordsx", true),
+            ("passwords*", "password", false),
+            ("notificat*", "notifications", true),
+            ("notificat*", "notifica", false),
+            ("caf\u{e9}", "caf\u{e9}", true),
+            ("caf\u{e9}", "cafe", false),
+            ("caf\u{e9}*", "caf\u{e9}s", true),
+            ("caf*", "caf\u{e9}", true),
+        ];
+        for &(word, tok, want) in cases {
+            let index = PhraseIndex::new(&[vec![word.to_owned()]]);
+            let got = !index.candidates(tok).is_empty();
+            assert_eq!(got, want, "{word} / {tok}");
+            // never fewer than the phrases that match
+            let toks = tokenize(tok);
+            if phrase_at(&toks, 0, &[word.to_owned()]) {
+                assert!(got, "{word} / {tok}: a matching phrase was passed over");
+            }
+        }
+        assert!(
+            PhraseIndex::new(&[vec!["send".to_owned()]])
+                .candidates("")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn indexed_lists_answer_as_trying_every_phrase_on_many_texts() {
+        // words sharing first bytes, heads and lengths, as plain words and as stems
+        let vocab = [
+            "s",
+            "se",
+            "sen",
+            "send",
+            "sends",
+            "sent",
+            "sender",
+            "senders",
+            "sendgrid",
+            "schedule",
+            "scheduled",
+            "schedules",
+            "scheduler",
+            "notification",
+            "notifications",
+            "notify",
+            "the",
+            "then",
+            "to",
+            "today",
+            "post",
+            "posts",
+            "a",
+            "an",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |m: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % m as u64).unwrap_or(0)
+        };
+        for round in 0..200 {
+            let mut phrases: Vec<Phrase> = Vec::new();
+            let size = if round % 20 == 0 {
+                BY_WORD_FROM + 20
+            } else {
+                1 + next(40)
+            };
+            for _ in 0..size {
+                let words = 1 + next(3);
+                let phrase = (0..words)
+                    .map(|_| {
+                        let w = vocab[next(vocab.len())];
+                        match next(6) {
+                            0 => format!("{w}*"),
+                            1 => WILDCARD.to_owned(),
+                            _ => w.to_owned(),
+                        }
+                    })
+                    .collect();
+                phrases.push(phrase);
+            }
+            let text: Vec<&str> = (0..12).map(|_| vocab[next(vocab.len())]).collect();
+            let toks = tokenize(&text.join(" "));
+            let indexed = Phrases::from(phrases.clone());
+            let lists = ListIndex::new([&phrases[..], &phrases[..size / 2]]);
+            let hits = lists.hits(&toks);
+            for i in 0..=toks.len() {
+                let each: Vec<(usize, usize)> = [&phrases[..], &phrases[..size / 2]]
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(l, list)| {
+                        any_at_by_trying_all(&toks, i, list).map(|p| (l, p.len()))
+                    })
+                    .collect();
+                assert_eq!(
+                    lists.longest_at_each(&toks, i),
+                    each,
+                    "round {round}, token {i}"
+                );
+                let want = any_at_by_trying_all(&toks, i, &phrases);
+                assert_eq!(any_at(&toks, i, &indexed), want, "round {round}, token {i}");
+                assert_eq!(any_at(&toks, i, &phrases), want, "round {round}, token {i}");
+                assert_eq!(
+                    hits.any_in(0, &(i..i + 1)),
+                    want.is_some() && i < toks.len()
+                );
+                let half = any_at_by_trying_all(&toks, i, &phrases[..size / 2]);
+                assert_eq!(
+                    hits.any_in(1, &(i..i + 1)),
+                    half.is_some() && i < toks.len()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn list_hits_are_where_each_list_has_a_phrase() {
         let toks = tokenize(TEXT);
         let lists = [
@@ -447,6 +731,16 @@ mod tests {
                 }
             }
         }
+        for i in 0..=toks.len() + 1 {
+            let want: Vec<(usize, usize)> = lists
+                .iter()
+                .enumerate()
+                .filter_map(|(l, phrases)| any_at(&toks, i, phrases).map(|p| (l, p.len())))
+                .collect();
+            assert_eq!(index.longest_at_each(&toks, i), want, "token {i}");
+        }
+        assert!((0..toks.len()).any(|i| index.longest_at_each(&toks, i).len() > 1));
+        assert!(ListIndex::default().longest_at_each(&toks, 0).is_empty());
         assert!(hits.any_in(0, &(0..toks.len())));
         assert!(!hits.any_in(2, &(0..toks.len())));
         assert!(!hits.any_in(9, &(0..toks.len())), "no such list");
