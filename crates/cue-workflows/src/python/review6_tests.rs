@@ -372,7 +372,7 @@ assert out == [{"text": "hello this is the first sentence and after a pause the 
     let outlook = engine.catalog().tool("outlook").unwrap();
     let event = outlook.events.iter().find(|e| e.id == "new_email").unwrap();
     let poll = outlook.action(event.poll.as_deref().unwrap()).unwrap();
-    assert_eq!(poll.query["$filter"], "receivedDateTime ge {since}");
+    assert_eq!(poll.query["$filter"], "receivedDateTime ge {since:iso}");
     assert_eq!(poll.query["$orderby"], "receivedDateTime desc");
     // R7-8: mail credentials only after the server's certificate is verified
     let smtp = generate(&engine, plan(&engine, None, &[("smtp", "send_email")]));
