@@ -1530,6 +1530,28 @@ impl Catalog {
                 }
             }
             for a in &t.actions {
+                // a window bound names its form (`{since:iso}`, `unix`, ...): a bare `{since}`
+                // is the trigger's kept cursor as it is, which another trigger writes otherwise
+                // (a Gmail poll's epoch milliseconds sent as an ISO filter)
+                if let Some(r) = refs::action_refs(a)
+                    .into_iter()
+                    .find(|r| matches!(r.as_str(), "since" | "now" | "until"))
+                {
+                    return bad(format!(
+                        "{}.{}: {{{r}}} must name the form its vendor documents ({{{r}:iso}}, unix, unix_ms, date or sql)",
+                        t.id, a.id
+                    ));
+                }
+                // a file's fallback (`{file_or:image_url}`) is a URL parameter of the action
+                if let Some(p) = refs::file_fallback_param(a).filter(|p| {
+                    !a.params.contains_key(p)
+                        || a.param_kinds.get(p).is_none_or(|k| *k != ParamKind::Url)
+                }) {
+                    return bad(format!(
+                        "{}.{}: the file's fallback {p} must be a parameter of kind url",
+                        t.id, a.id
+                    ));
+                }
                 // a target language is a parameter whose default is a code of its vendor's set
                 if let Some(tl) = &a.target_language {
                     let langs = languages::Languages::builtin()

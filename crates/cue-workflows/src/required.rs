@@ -24,6 +24,7 @@ use crate::values::ParamRule;
 pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
     for index in 0..plan.steps.len() {
         take_the_file_where_it_is(catalog, plan, index);
+        state_the_file_fallback(catalog, plan, index);
     }
     for index in 0..plan.steps.len() {
         let step = &plan.steps[index];
@@ -175,6 +176,49 @@ fn take_the_file_where_it_is(catalog: &Catalog, plan: &mut Plan, index: usize) {
             None => crate::refs::api_credentials(trigger),
         };
         add_credentials(plan, trigger, creds);
+    }
+}
+
+/// A step that sends its record's file and, when the record names none, the file at a URL
+/// setting (`{file_or:image_url}`): when its records are not known to carry files (a payment, a
+/// scheduled run's record), the assumptions name the setting and say the step refuses to run
+/// until it holds the file's URL. Idempotent.
+fn state_the_file_fallback(catalog: &Catalog, plan: &mut Plan, index: usize) {
+    let step = &plan.steps[index];
+    let Some(tool) = catalog.tool(&step.tool) else {
+        return;
+    };
+    let Some(action) = tool.action(&step.action) else {
+        return;
+    };
+    let Some(param) = crate::refs::file_fallback_param(action) else {
+        return;
+    };
+    if crate::python::carries_files(catalog, plan, index) {
+        return;
+    }
+    if let Input::Fields(fields) = input_source(catalog, plan, index) {
+        let paths: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+        let located = ["bucket", "key"]
+            .iter()
+            .all(|n| documented_path(&paths, n).is_some());
+        if located || fields.iter().any(refers_to_file) {
+            return;
+        }
+    }
+    let value = step
+        .params
+        .get(&param)
+        .or_else(|| action.params.get(&param))
+        .cloned()
+        .unwrap_or_default();
+    let setting = format!("{}_{}", ident(&tool.id), ident(&param)).to_ascii_uppercase();
+    let note = format!(
+        "{} sends the file its record names; its records name none, so it sends the file at the setting {setting} instead (now \"{value}\": set it to the file's https URL before deploying; until then the step refuses to run).",
+        step.id
+    );
+    if !plan.assumptions.contains(&note) {
+        plan.assumptions.push(note);
     }
 }
 
