@@ -315,6 +315,11 @@ pub struct Action {
     /// Request fields that take amounts of money, and in which unit.
     #[serde(default)]
     pub money: Vec<MoneyParam>,
+    /// Top-level body fields the vendor takes as JSON text (Expensify's
+    /// `requestJobDescription`): written as objects here, so `money` and the value rules reach
+    /// inside them, and sent as their JSON text.
+    #[serde(default)]
+    pub json_text: Vec<String>,
     /// The parameter that is the language to translate into, and the vendor's code set for it
     /// (`data/catalog/languages.json`): a language the prompt names becomes the vendor's code.
     #[serde(default)]
@@ -1539,6 +1544,18 @@ impl Catalog {
                 {
                     return bad(format!(
                         "{}.{}: {{{r}}} must name the form its vendor documents ({{{r}:iso}}, unix, unix_ms, date or sql)",
+                        t.id, a.id
+                    ));
+                }
+                // a JSON-text field is an object of the body
+                if let Some(f) = a.json_text.iter().find(|f| {
+                    a.body
+                        .as_ref()
+                        .and_then(|b| b.get(f.as_str()))
+                        .is_none_or(|v| !v.is_object())
+                }) {
+                    return bad(format!(
+                        "{}.{}: the JSON-text field {f} must be an object of the body",
                         t.id, a.id
                     ));
                 }

@@ -327,3 +327,40 @@ fn window_bounds_are_written_in_each_vendors_form() {
             .contains("{since:unix_ms}")
     );
 }
+
+/// 3. Expensify's amount is in cents inside its JSON job text: a Shopify order's total in major
+/// units is converted there by the order's currency, and the job description is still sent as
+/// the JSON text Expensify reads; a Stripe payment's cents are sent as they are.
+#[test]
+fn an_amount_inside_a_json_text_is_converted_to_cents() {
+    for (prompt, record, want) in [
+        (
+            "when a new order is placed in shopify, create an expense in expensify",
+            r#"{"id": 1, "email": "bob@example.com", "total_price": "598.94", "currency": "USD"}"#,
+            59894,
+        ),
+        (
+            "when a stripe payment succeeds, create an expense in expensify",
+            r#"{"id": "pi_1", "email": "bob@example.com", "amount": 2000, "currency": "usd"}"#,
+            2000,
+        ),
+    ] {
+        let p = plan(prompt);
+        assert!(has_step(&p, "expensify", "create_expense"), "{:?}", p.steps);
+        let g = generated(p);
+        run(
+            &g.code,
+            &format!(
+                r##"
+step("expensify_create_expense")([json.loads('{record}')])
+job = sent[-1][2]["requestJobDescription"]
+assert isinstance(job, str), job
+job = json.loads(job)
+item = job["inputSettings"]["transactionList"][0]
+assert item["amount"] == {want}, item
+assert job["type"] == "create" and job["inputSettings"]["employeeEmail"] == "bob@example.com", job
+"##
+            ),
+        );
+    }
+}

@@ -401,6 +401,8 @@ struct Helpers {
     record_text: bool,
     /// `_shaped`: a record's value in the shape its request field takes (`python/cut.py.j2`).
     shaped: bool,
+    /// `_json_texts`: body fields sent as JSON text (`python/http.py.j2`).
+    json_text: bool,
     /// `_full_text`: a record's title and body, for a step that works on its text whole
     /// (a translation; `python/http.py.j2`).
     full_text: bool,
@@ -436,6 +438,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             file_document: h.contains("file_document"),
             record_text: h.contains("record_text"),
             shaped: h.contains("shaped"),
+            json_text: h.contains("json_text"),
             full_text: h.contains("full_text"),
             file_or: h.contains("file_or"),
         }
@@ -1130,8 +1133,9 @@ impl Gen<'_> {
                     let payload =
                         self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
                     let payload = self.escape(action, payload);
-                    let payload = self.money(action, payload, ctx.var);
+                    let payload = self.money(action, payload, ctx.var, &ctx.record.named);
                     let payload = self.shaped(action, payload, ctx.consts.get("country_code"));
+                    let payload = self.json_texts(action, payload);
                     args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
@@ -1311,7 +1315,13 @@ impl Gen<'_> {
     /// `value` (a request body) with each amount a record's field fills in the other unit than
     /// the one its request field takes converted by the record's currency (`_money`): Stripe's
     /// cents sent as Xero's decimal `UnitAmount`.
-    fn money(&mut self, action: &Action, value: Code, var: &str) -> Code {
+    fn money(
+        &mut self,
+        action: &Action,
+        value: Code,
+        var: &str,
+        named: &BTreeMap<String, String>,
+    ) -> Code {
         let Some(body) = &action.body else {
             return value;
         };
@@ -1323,7 +1333,13 @@ impl Gen<'_> {
             let Some(field) = record_field_of(template) else {
                 continue;
             };
-            let Some(source) = self.money_sources.get(field) else {
+            // the record's field of that name, or the documented field whose words name it (a
+            // Shopify order's `total_price` for `amount`), as `_field` reads it
+            let Some(source) = self.money_sources.get(field).or_else(|| {
+                named
+                    .get(field)
+                    .and_then(|path| self.money_sources.get(path))
+            }) else {
                 continue;
             };
             if source.unit == m.unit {
@@ -1399,6 +1415,21 @@ impl Gen<'_> {
             "_shaped({}, [{}]{country})",
             value.as_str(),
             expr::join(&items)
+        ))
+    }
+
+    /// `value` (a request body) with the action's `json_text` fields written as their JSON
+    /// text (Expensify's job description), once the value rules have run inside them.
+    fn json_texts(&mut self, action: &Action, value: Code) -> Code {
+        if action.json_text.is_empty() {
+            return value;
+        }
+        self.helpers.insert("json_text");
+        let names: Vec<Code> = action.json_text.iter().map(|n| Code::literal(n)).collect();
+        expr::name(&format!(
+            "_json_texts({}, [{}])",
+            value.as_str(),
+            expr::join(&names)
         ))
     }
 
@@ -1696,6 +1727,24 @@ fn json_at<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::V
     })
 }
 
+/// The value at a dotted path of a vendor's example, reading on inside a JSON text (the job
+/// description Expensify takes as text).
+fn example_at(v: &serde_json::Value, path: &str) -> Option<serde_json::Value> {
+    let mut at = v.clone();
+    for k in path.split('.') {
+        if let serde_json::Value::String(text) = &at
+            && let Ok(parsed) = serde_json::from_str::<serde_json::Value>(text)
+        {
+            at = parsed;
+        }
+        at = match &at {
+            serde_json::Value::Array(items) => items.get(k.parse::<usize>().ok()?)?.clone(),
+            other => other.get(k)?.clone(),
+        };
+    }
+    Some(at)
+}
+
 /// The body fields a record's field fills whole, as `(path, kind, field)`: kind `number`
 /// where the action's vendor-documented example request shows a number there, else `scalar`;
 /// none where the example shows an object or a list. An amount the action sends as text
@@ -1742,7 +1791,7 @@ pub(crate) fn shaped_slots(action: &Action) -> Vec<(String, &'static str, String
         .into_iter()
         .filter_map(|(path, field)| {
             let text_money = action.money.iter().any(|m| m.path == path && m.text);
-            let kind = match example.and_then(|e| json_at(e, &path)) {
+            let kind = match example.and_then(|e| example_at(e, &path)).as_ref() {
                 // Google Calendar's EventDateTime: `date` for a date alone, else `dateTime`
                 // (Graph's dateTimeTimeZone always names its timeZone, and has no `date`)
                 Some(serde_json::Value::Object(o))
