@@ -71,16 +71,20 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
                     "{id} reads {field} from its record, whose fields are not documented (a sheet's own columns, a custom payload); when a record has none it sends the setting {setting} (now \"{value}\": set it before deploying)."
                 )
             };
-            // a field the vendor takes as a number: the code refuses the stand-in (`_shaped`)
-            let number = crate::python::shaped_slots(action)
+            // a field the vendor takes as a number or a phone number: the code refuses the
+            // stand-in (`_shaped`)
+            let shape = crate::python::shaped_slots(action)
                 .iter()
-                .any(|(_, kind, f)| *kind == "number" && *f == field);
-            let note = if number {
-                format!(
+                .find(|(_, _, f)| *f == field)
+                .map(|(_, kind, _)| *kind);
+            let note = match shape {
+                Some("number") => format!(
                     "{note} It takes a number: until the setting is one, the step refuses to send it."
-                )
-            } else {
-                note
+                ),
+                Some("phone" | "phone_digits") => format!(
+                    "{note} It takes a phone in international form (E.164, +14155552345): until the setting is one, the step refuses to send it."
+                ),
+                _ => note,
             };
             plan.steps[index].params.insert(field, value);
             if !plan.assumptions.contains(&note) {
@@ -283,6 +287,31 @@ fn refers_to_file(field: &Field) -> bool {
             && FILE_URL_WORDS.iter().any(|w| name.contains(w)))
 }
 
+/// The record fields inside a required text that are a recipient's address (`{field:email}`),
+/// added to `out` once each.
+fn addresses_in(text: &str, out: &mut Vec<String>) {
+    let mut rest = text;
+    while let Some((i, j)) = crate::refs::next_ref(rest) {
+        if let Some(name) = rest[i + 1..j].strip_prefix("field:")
+            && is_address(name)
+            && !out.iter().any(|o| o == name)
+        {
+            out.push(name.to_owned());
+        }
+        rest = &rest[j + 1..];
+    }
+}
+
+/// Every text inside a JSON value, in order.
+fn strings_in(v: &Value) -> Vec<&str> {
+    match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().flat_map(strings_in).collect(),
+        Value::Object(o) => o.values().flat_map(strings_in).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A stand-in the user replaces, of the kind the parameter's rule takes (a URL, an address, a
 /// phone number), so `values::enforce` keeps it when the plan is settled again.
 fn placeholder(tool: &Tool, action: &Action, field: &str) -> String {
@@ -338,7 +367,17 @@ fn required_record_fields(action: &Action) -> Vec<String> {
             None => Vec::new(),
         };
         for v in values {
+            // a required field sent as JSON text (Expensify's job description, `json_text`):
+            // its texts are inside one required text, as below
+            let inner = if v.is_object() {
+                strings_in(v)
+            } else {
+                Vec::new()
+            };
             let Some(text) = v.as_str() else {
+                for text in inner {
+                    addresses_in(text, &mut out);
+                }
                 continue;
             };
             if let Some(name) = text
@@ -351,19 +390,10 @@ fn required_record_fields(action: &Action) -> Vec<String> {
                 }
                 continue;
             }
-            // inside a longer required text (Expensify's `requestJobDescription`), which the
-            // code refuses to send without it (`_part`): a recipient's address, which a setting
-            // can stand for; the record's own data (an amount, a merchant) no setting can
-            let mut rest = text;
-            while let Some((i, j)) = crate::refs::next_ref(rest) {
-                if let Some(name) = rest[i + 1..j].strip_prefix("field:")
-                    && is_address(name)
-                    && !out.iter().any(|o| o == name)
-                {
-                    out.push(name.to_owned());
-                }
-                rest = &rest[j + 1..];
-            }
+            // inside a longer required text, which the code refuses to send without it
+            // (`_part`): a recipient's address, which a setting can stand for; the record's
+            // own data (an amount, a merchant) no setting can
+            addresses_in(text, &mut out);
         }
     }
     out

@@ -22,10 +22,7 @@ fn a_records_object_or_list_where_one_value_is_taken_gives_that_value_or_is_refu
     let p = plan("when a webhook is received, create a lead in salesforce");
     assert_eq!(step(&p, "salesforce").action, "create_lead", "{p:?}");
     let code = engine().code(&p).unwrap();
-    assert!(
-        code.contains(r#"("Company", "text", "company")"#),
-        "{code}"
-    );
+    assert!(code.contains(r#"("Company", "text", "company")"#), "{code}");
     run(
         &code,
         r#"

@@ -121,9 +121,15 @@ fn messages_keep_their_short_text() {
             "google_translate.translate"
         ]
     );
-    let slack = catalog.tool("slack").unwrap().action("post_message").unwrap();
+    let slack = catalog
+        .tool("slack")
+        .unwrap()
+        .action("post_message")
+        .unwrap();
     assert!(
-        serde_json::to_string(&slack.body).unwrap().contains("{text}"),
+        serde_json::to_string(&slack.body)
+            .unwrap()
+            .contains("{text}"),
         "{:?}",
         slack.body
     );
@@ -188,7 +194,9 @@ fn file_fallbacks_are_declared_where_the_input_is_a_media_file() {
     assert!(has_step(&p, "cloudinary", "upload"), "{:?}", p.steps);
     let g = generated(p);
     assert!(
-        !g.assumptions.iter().any(|a| a.contains("CLOUDINARY_IMAGE_URL")),
+        !g.assumptions
+            .iter()
+            .any(|a| a.contains("CLOUDINARY_IMAGE_URL")),
         "{:?}",
         g.assumptions
     );
@@ -243,6 +251,17 @@ fn a_phone_number_is_sent_as_e164() {
     let p = plan("when a new order is placed in shopify, send the customer an sms with twilio");
     assert!(has_step(&p, "twilio", "send_sms"), "{:?}", p.steps);
     let g = generated(p);
+    // a schedule's run record has no phone: its setting's stand-in is refused until set
+    let s = generated(plan(
+        "every monday at 9am send an sms with twilio saying standup time",
+    ));
+    assert!(
+        s.assumptions
+            .iter()
+            .any(|a| a.contains("TWILIO_PHONE") && a.contains("E.164")),
+        "{:?}",
+        s.assumptions
+    );
     run(
         &g.code,
         r##"

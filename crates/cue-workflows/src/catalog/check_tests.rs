@@ -193,7 +193,11 @@ fn a_window_bound_names_its_form() {
         let Some(list) = square.actions.iter_mut().find(|a| a.id == "list_orders") else {
             panic!("square list_orders");
         };
-        let body = list.body.as_ref().map(ToString::to_string).unwrap_or_default();
+        let body = list
+            .body
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         assert!(body.contains("{since:iso}"), "{body}");
         list.body = serde_json::from_str(&body.replace("{since:iso}", bare)).ok();
         match Catalog::new(c.tools, c.needs) {

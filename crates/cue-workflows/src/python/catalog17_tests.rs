@@ -24,7 +24,11 @@ fn an_examples_text_says_the_fields_shape() {
         // dates and date-times
         ("2019-11-14", "date", "date"),
         ("2026-12-08T10:00:00+01:00", "start", "datetime"),
-        ("2016-02-18T20:01:35Z", "paypal-transmission-time", "datetime"),
+        (
+            "2016-02-18T20:01:35Z",
+            "paypal-transmission-time",
+            "datetime",
+        ),
         ("2019-11-14 10:00", "date", "text"),
         ("2019/11/14", "date", "text"),
         ("20191114", "date", "text"),

@@ -1824,7 +1824,11 @@ pub(crate) fn text_kind(example: &str, field: &str) -> &'static str {
             && digits(&t[5..7])
             && digits(&t[8..10])
     };
-    let name = field.rsplit('.').next().unwrap_or(field).to_ascii_lowercase();
+    let name = field
+        .rsplit('.')
+        .next()
+        .unwrap_or(field)
+        .to_ascii_lowercase();
     match example.strip_prefix('+') {
         Some(rest) if digits(rest) && (7..=15).contains(&rest.len()) && !rest.starts_with('0') => {
             return "phone";
