@@ -56,6 +56,18 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
             .collect();
         for field in missing {
             let value = placeholder(tool, action, &field);
+            // a field the vendor takes as a phone number (`_shaped`'s phone kinds) gets a
+            // fictional number in that form (555-0100), which the code sends as it would the
+            // user's: a stand-in of another form would be refused as no phone number
+            let phone = crate::python::shaped_slots(action)
+                .iter()
+                .find(|(_, _, f)| *f == field)
+                .map(|(_, kind, _)| *kind);
+            let value = match phone {
+                Some("phone") => "+15555550100".to_owned(),
+                Some("phone_digits") => "15555550100".to_owned(),
+                _ => value,
+            };
             let setting = format!("{}_{}", ident(&tool.id), ident(&field)).to_ascii_uppercase();
             let id = &plan.steps[index].id;
             let note = if answers {
@@ -71,18 +83,13 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
                     "{id} reads {field} from its record, whose fields are not documented (a sheet's own columns, a custom payload); when a record has none it sends the setting {setting} (now \"{value}\": set it before deploying)."
                 )
             };
-            // a field the vendor takes as a number or a phone number: the code refuses the
-            // stand-in (`_shaped`)
-            let shape = crate::python::shaped_slots(action)
-                .iter()
-                .find(|(_, _, f)| *f == field)
-                .map(|(_, kind, _)| *kind);
-            let note = match shape {
+            // a field the vendor takes as a number: the code refuses the stand-in (`_shaped`)
+            let note = match phone {
                 Some("number") => format!(
                     "{note} It takes a number: until the setting is one, the step refuses to send it."
                 ),
                 Some("phone" | "phone_digits") => format!(
-                    "{note} It takes a phone in international form (E.164, +14155552345): until the setting is one, the step refuses to send it."
+                    "{note} It takes a phone in international form (E.164, +14155552345); the stand-in is a fictional number."
                 ),
                 _ => note,
             };
@@ -572,7 +579,7 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         let mut p = plan(Delivery::Schedule, &[("twilio", "send_sms")]);
         fill(&catalog, &mut p);
-        assert_eq!(p.steps[0].params["phone"], "your-phone");
+        assert_eq!(p.steps[0].params["phone"], "+15555550100");
         assert!(
             p.assumptions[0].contains("TWILIO_PHONE"),
             "{:?}",
@@ -630,7 +637,7 @@ mod tests {
         // when it has none, never an empty field
         let mut p = plan(Delivery::Http, &[("twilio", "send_sms")]);
         fill(&catalog, &mut p);
-        assert_eq!(p.steps[0].params["phone"], "your-phone");
+        assert_eq!(p.steps[0].params["phone"], "+15555550100");
         assert!(
             p.assumptions[0].contains("not documented"),
             "{:?}",
@@ -750,7 +757,7 @@ mod tests {
         p.trigger.tool = Some("facebook".into());
         p.trigger.event = Some("lead".into());
         fill(&catalog, &mut p);
-        assert_eq!(p.steps[0].params["phone"], "your-phone");
+        assert_eq!(p.steps[0].params["phone"], "+15555550100");
         assert!(
             p.assumptions[0].contains("may list it among answers"),
             "{:?}",

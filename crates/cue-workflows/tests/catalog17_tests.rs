@@ -1,10 +1,11 @@
 //! Issue 12's classes fixed on branch catalog17 (docs/catalog-fixes-17.md), each from prompts
 //! of our own: the plan, then the generated module run with python3 against faked vendors.
-//! 1. a translation sends the record's whole text (`{full_text}`), a message still its short
-//!    text; 2. a file step whose record names no file sends the file at a URL setting
-//!    (`{file_or:…}`), named in the assumptions and refused while it holds its stand-in;
-//!    3. values typed as the vendor's example shows them (text from a number, E.164 phone
-//!    numbers, a date alone as an all-day event); 4. window bounds in each vendor's form.
+//! Class 1, a translation sends the record's whole text (`{full_text}`), a message still its
+//! short text; class 2, a file step whose record names no file sends the file at a URL setting
+//! (`{file_or:…}`), named in the assumptions and refused while it holds its stand-in; class 3,
+//! values typed as the vendor's example shows them (text from a number, E.164 phone numbers, a
+//! date alone as an all-day event, cents inside a JSON text); class 4, window bounds in each
+//! vendor's form.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
@@ -59,7 +60,7 @@ def refused(call, *words):
     support::run_module(code, &format!("{prelude}\n{script}\nprint('ok')"));
 }
 
-/// 1. A ticket translated with DeepL: its subject and its description reach DeepL, once each;
+/// Class 1: A ticket translated with DeepL: its subject and its description reach DeepL, once each;
 /// a record of a subject alone sends that; a form's answers, not its form's title; a Jira
 /// issue's nested summary and description. The Slack message after it is the translation.
 #[test]
@@ -97,7 +98,7 @@ assert module._text(ticket) == "Printer on fire"
     );
 }
 
-/// 1, the other way: a message step keeps the short text (`{text}`), and a model step every
+/// Class 1, the other way: a message step keeps the short text (`{text}`), and a model step every
 /// text (`{record_text}`); only translations changed.
 #[test]
 fn messages_keep_their_short_text() {
@@ -135,7 +136,7 @@ fn messages_keep_their_short_text() {
     );
 }
 
-/// 2. A payment has no file: the Cloudinary upload names its URL setting in the assumptions,
+/// Class 2: A payment has no file: the Cloudinary upload names its URL setting in the assumptions,
 /// refuses while it holds its stand-in, and sends the file at the URL once it is set; a record
 /// that names its own file sends that one, the setting unread.
 #[test]
@@ -185,7 +186,7 @@ refused(lambda: upload([payment]), "CLOUDINARY_IMAGE_URL")
     );
 }
 
-/// 2, the other way: an S3 upload's record names its file, so no setting is stated; every file
+/// Class 2, the other way: an S3 upload's record names its file, so no setting is stated; every file
 /// action whose input is a media file falls back to a URL setting, storage uploads export the
 /// records as a CSV file instead.
 #[test]
@@ -225,7 +226,7 @@ fn file_fallbacks_are_declared_where_the_input_is_a_media_file() {
     );
 }
 
-/// 3. ShipStation's orderNumber is text: Shopify's order number 1001 is sent as "1001".
+/// Class 3: ShipStation's orderNumber is text: Shopify's order number 1001 is sent as "1001".
 #[test]
 fn an_order_number_is_sent_as_text() {
     let p = plan("when a new order is placed in shopify, create an order in shipstation");
@@ -244,17 +245,22 @@ assert payload["shipTo"]["phone"] == "+1 555-625-1199", payload
     );
 }
 
-/// 3. Twilio's `To` is E.164: an international number in any spelling becomes `+…`, a national
+/// Class 3: Twilio's `To` is E.164: an international number in any spelling becomes `+…`, a national
 /// one is completed with the country setting or refused naming `To`; a channel address stays.
 #[test]
 fn a_phone_number_is_sent_as_e164() {
     let p = plan("when a new order is placed in shopify, send the customer an sms with twilio");
     assert!(has_step(&p, "twilio", "send_sms"), "{:?}", p.steps);
     let g = generated(p);
-    // a schedule's run record has no phone: its setting's stand-in is refused until set
-    let s = generated(plan(
-        "every monday at 9am send an sms with twilio saying standup time",
-    ));
+    // a schedule's run record has no phone: its setting's stand-in is a fictional E.164 number
+    let s = plan("every monday at 9am send an sms with twilio saying standup time");
+    let twilio = s.steps.iter().find(|x| x.tool == "twilio").unwrap();
+    assert_eq!(
+        twilio.params["phone"], "+15555550100",
+        "{:?}",
+        twilio.params
+    );
+    let s = generated(s);
     assert!(
         s.assumptions
             .iter()
@@ -287,7 +293,7 @@ assert to("1 415 555 2345") == "+14155552345"
     );
 }
 
-/// 3. A Google Calendar event from a row whose start is a date alone is an all-day event
+/// Class 3: A Google Calendar event from a row whose start is a date alone is an all-day event
 /// (`start.date`); a date and a time is `dateTime`; an EventDateTime the record has stays.
 #[test]
 fn a_date_alone_makes_an_all_day_event() {
@@ -317,7 +323,7 @@ assert times(1796640000, 1796643600)[0] == {"dateTime": "2026-12-07T10:40:00Z"},
     );
 }
 
-/// 4. Every window bound in a request names its form; a HubSpot search under a schedule sends
+/// Class 4: Every window bound in a request names its form; a HubSpot search under a schedule sends
 /// epoch milliseconds (its cursor's form), a Salesforce query ISO text.
 #[test]
 fn window_bounds_are_written_in_each_vendors_form() {
@@ -347,7 +353,7 @@ fn window_bounds_are_written_in_each_vendors_form() {
     );
 }
 
-/// 3. Expensify's amount is in cents inside its JSON job text: a Shopify order's total in major
+/// Class 3: Expensify's amount is in cents inside its JSON job text: a Shopify order's total in major
 /// units is converted there by the order's currency, and the job description is still sent as
 /// the JSON text Expensify reads; a Stripe payment's cents are sent as they are.
 #[test]
