@@ -57,15 +57,15 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
         for field in missing {
             let value = placeholder(tool, action, &field);
             // a field the vendor takes as a phone number (`_shaped`'s phone kinds) gets a
-            // fictional number in that form (555-0100), which the code sends as it would the
-            // user's: a stand-in of another form would be refused as no phone number
+            // fictional E.164 number (555-0100), which the code sends as it would the user's: a
+            // stand-in of another form would be refused as no phone number
             let phone = crate::python::shaped_slots(action)
                 .iter()
                 .find(|(_, _, f)| *f == field)
                 .map(|(_, kind, _)| *kind);
             let value = match phone {
-                Some("phone") => "+15555550100".to_owned(),
-                Some("phone_digits") => "15555550100".to_owned(),
+                // the stand-in `recipients::stand_in` knows; digits-alone vendors get its digits
+                Some("phone" | "phone_digits") => "+15555550100".to_owned(),
                 _ => value,
             };
             let setting = format!("{}_{}", ident(&tool.id), ident(&field)).to_ascii_uppercase();
@@ -89,7 +89,7 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
                     "{note} It takes a number: until the setting is one, the step refuses to send it."
                 ),
                 Some("phone" | "phone_digits") => format!(
-                    "{note} It takes a phone in international form (E.164, +14155552345); the stand-in is a fictional number."
+                    "{note} It takes a phone in international form (E.164, +14155552345); the stand-in +15555550100 is fictional."
                 ),
                 _ => note,
             };

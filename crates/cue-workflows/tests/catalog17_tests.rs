@@ -254,17 +254,11 @@ fn a_phone_number_is_sent_as_e164() {
     let g = generated(p);
     // a schedule's run record has no phone: its setting's stand-in is a fictional E.164 number
     let s = plan("every monday at 9am send an sms with twilio saying standup time");
-    let twilio = s.steps.iter().find(|x| x.tool == "twilio").unwrap();
-    assert_eq!(
-        twilio.params["phone"], "+15555550100",
-        "{:?}",
-        twilio.params
-    );
     let s = generated(s);
     assert!(
-        s.assumptions
-            .iter()
-            .any(|a| a.contains("TWILIO_PHONE") && a.contains("E.164")),
+        s.assumptions.iter().any(|a| a.contains("TWILIO_PHONE")
+            && a.contains("E.164")
+            && a.contains("+15555550100")),
         "{:?}",
         s.assumptions
     );

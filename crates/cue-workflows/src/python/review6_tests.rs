@@ -364,7 +364,7 @@ module._http = lambda *a, **k: {"results": [
     {"alternatives": [{"transcript": "hello this is the first sentence", "confidence": 0.9}]},
     {"alternatives": [{"transcript": " and after a pause the second part", "confidence": 0.8}]}]}
 module._file_bytes = lambda record: ("audio/wav", b"RIFF")
-out = module.step_1_google_speech_to_text_recognize([{"name": "a.wav"}])
+out = module.step_1_google_speech_to_text_recognize([{"name": "a.wav", "url": "https://files.example.org/a.wav"}])
 assert out == [{"text": "hello this is the first sentence and after a pause the second part"}], out
 "#,
     );
