@@ -191,7 +191,7 @@ async fn a_required_field_the_record_lacks_is_sent_from_its_setting() {
         generate_and_run("every day at 7am send an sms with twilio saying 'Time to stretch'").await;
     assert!(run.ok, "{run:#?}");
     assert_eq!(run.calls.len(), 1, "{run:#?}");
-    assert_eq!(run.calls[0].request["To"], "your-phone");
+    assert_eq!(run.calls[0].request["To"], "+15555550100");
     assert_eq!(run.calls[0].request["Body"], "Time to stretch");
     assert!(
         g.code.contains("TWILIO_PHONE = os.environ.get("),

@@ -315,6 +315,11 @@ pub struct Action {
     /// Request fields that take amounts of money, and in which unit.
     #[serde(default)]
     pub money: Vec<MoneyParam>,
+    /// Top-level body fields the vendor takes as JSON text (Expensify's
+    /// `requestJobDescription`): written as objects here, so `money` and the value rules reach
+    /// inside them, and sent as their JSON text.
+    #[serde(default)]
+    pub json_text: Vec<String>,
     /// The parameter that is the language to translate into, and the vendor's code set for it
     /// (`data/catalog/languages.json`): a language the prompt names becomes the vendor's code.
     #[serde(default)]
@@ -1530,6 +1535,40 @@ impl Catalog {
                 }
             }
             for a in &t.actions {
+                // a window bound names its form (`{since:iso}`, `unix`, ...): a bare `{since}`
+                // is the trigger's kept cursor as it is, which another trigger writes otherwise
+                // (a Gmail poll's epoch milliseconds sent as an ISO filter)
+                if let Some(r) = refs::action_refs(a)
+                    .into_iter()
+                    .find(|r| matches!(r.as_str(), "since" | "now" | "until"))
+                {
+                    return bad(format!(
+                        "{}.{}: {{{r}}} must name the form its vendor documents ({{{r}:iso}}, unix, unix_ms, date or sql)",
+                        t.id, a.id
+                    ));
+                }
+                // a JSON-text field is an object of the body
+                if let Some(f) = a.json_text.iter().find(|f| {
+                    a.body
+                        .as_ref()
+                        .and_then(|b| b.get(f.as_str()))
+                        .is_none_or(|v| !v.is_object())
+                }) {
+                    return bad(format!(
+                        "{}.{}: the JSON-text field {f} must be an object of the body",
+                        t.id, a.id
+                    ));
+                }
+                // a file's fallback (`{file_or:image_url}`) is a URL parameter of the action
+                if let Some(p) = refs::file_fallback_param(a).filter(|p| {
+                    !a.params.contains_key(p)
+                        || a.param_kinds.get(p).is_none_or(|k| *k != ParamKind::Url)
+                }) {
+                    return bad(format!(
+                        "{}.{}: the file's fallback {p} must be a parameter of kind url",
+                        t.id, a.id
+                    ));
+                }
                 // a target language is a parameter whose default is a code of its vendor's set
                 if let Some(tl) = &a.target_language {
                     let langs = languages::Languages::builtin()

@@ -24,6 +24,7 @@ use crate::values::ParamRule;
 pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
     for index in 0..plan.steps.len() {
         take_the_file_where_it_is(catalog, plan, index);
+        state_the_file_fallback(catalog, plan, index);
     }
     for index in 0..plan.steps.len() {
         let step = &plan.steps[index];
@@ -55,6 +56,18 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
             .collect();
         for field in missing {
             let value = placeholder(tool, action, &field);
+            // a field the vendor takes as a phone number (`_shaped`'s phone kinds) gets a
+            // fictional E.164 number (555-0100), which the code sends as it would the user's: a
+            // stand-in of another form would be refused as no phone number
+            let phone = crate::python::shaped_slots(action)
+                .iter()
+                .find(|(_, _, f)| *f == field)
+                .map(|(_, kind, _)| *kind);
+            let value = match phone {
+                // the stand-in `recipients::stand_in` knows; digits-alone vendors get its digits
+                Some("phone" | "phone_digits") => "+15555550100".to_owned(),
+                _ => value,
+            };
             let setting = format!("{}_{}", ident(&tool.id), ident(&field)).to_ascii_uppercase();
             let id = &plan.steps[index].id;
             let note = if answers {
@@ -71,15 +84,14 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
                 )
             };
             // a field the vendor takes as a number: the code refuses the stand-in (`_shaped`)
-            let number = crate::python::shaped_slots(action)
-                .iter()
-                .any(|(_, kind, f)| *kind == "number" && *f == field);
-            let note = if number {
-                format!(
+            let note = match phone {
+                Some("number") => format!(
                     "{note} It takes a number: until the setting is one, the step refuses to send it."
-                )
-            } else {
-                note
+                ),
+                Some("phone" | "phone_digits") => format!(
+                    "{note} It takes a phone in international form (E.164, +14155552345); the stand-in +15555550100 is fictional."
+                ),
+                _ => note,
             };
             plan.steps[index].params.insert(field, value);
             if !plan.assumptions.contains(&note) {
@@ -178,6 +190,49 @@ fn take_the_file_where_it_is(catalog: &Catalog, plan: &mut Plan, index: usize) {
     }
 }
 
+/// A step that sends its record's file and, when the record names none, the file at a URL
+/// setting (`{file_or:image_url}`): when its records are not known to carry files (a payment, a
+/// scheduled run's record), the assumptions name the setting and say the step refuses to run
+/// until it holds the file's URL. Idempotent.
+fn state_the_file_fallback(catalog: &Catalog, plan: &mut Plan, index: usize) {
+    let step = &plan.steps[index];
+    let Some(tool) = catalog.tool(&step.tool) else {
+        return;
+    };
+    let Some(action) = tool.action(&step.action) else {
+        return;
+    };
+    let Some(param) = crate::refs::file_fallback_param(action) else {
+        return;
+    };
+    if crate::python::carries_files(catalog, plan, index) {
+        return;
+    }
+    if let Input::Fields(fields) = input_source(catalog, plan, index) {
+        let paths: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+        let located = ["bucket", "key"]
+            .iter()
+            .all(|n| documented_path(&paths, n).is_some());
+        if located || fields.iter().any(refers_to_file) {
+            return;
+        }
+    }
+    let value = step
+        .params
+        .get(&param)
+        .or_else(|| action.params.get(&param))
+        .cloned()
+        .unwrap_or_default();
+    let setting = format!("{}_{}", ident(&tool.id), ident(&param)).to_ascii_uppercase();
+    let note = format!(
+        "{} sends the file its record names; its records name none, so it sends the file at the setting {setting} instead (now \"{value}\": set it to the file's https URL before deploying; until then the step refuses to run).",
+        step.id
+    );
+    if !plan.assumptions.contains(&note) {
+        plan.assumptions.push(note);
+    }
+}
+
 /// `creds` added to the plan's entry for `tool` (made when it has none).
 pub(crate) fn add_credentials(plan: &mut Plan, tool: &Tool, creds: Vec<String>) {
     match plan.tools.iter_mut().find(|t| t.id == tool.id) {
@@ -239,6 +294,31 @@ fn refers_to_file(field: &Field) -> bool {
             && FILE_URL_WORDS.iter().any(|w| name.contains(w)))
 }
 
+/// The record fields inside a required text that are a recipient's address (`{field:email}`),
+/// added to `out` once each.
+fn addresses_in(text: &str, out: &mut Vec<String>) {
+    let mut rest = text;
+    while let Some((i, j)) = crate::refs::next_ref(rest) {
+        if let Some(name) = rest[i + 1..j].strip_prefix("field:")
+            && is_address(name)
+            && !out.iter().any(|o| o == name)
+        {
+            out.push(name.to_owned());
+        }
+        rest = &rest[j + 1..];
+    }
+}
+
+/// Every text inside a JSON value, in order.
+fn strings_in(v: &Value) -> Vec<&str> {
+    match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().flat_map(strings_in).collect(),
+        Value::Object(o) => o.values().flat_map(strings_in).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A stand-in the user replaces, of the kind the parameter's rule takes (a URL, an address, a
 /// phone number), so `values::enforce` keeps it when the plan is settled again.
 fn placeholder(tool: &Tool, action: &Action, field: &str) -> String {
@@ -294,7 +374,17 @@ fn required_record_fields(action: &Action) -> Vec<String> {
             None => Vec::new(),
         };
         for v in values {
+            // a required field sent as JSON text (Expensify's job description, `json_text`):
+            // its texts are inside one required text, as below
+            let inner = if v.is_object() {
+                strings_in(v)
+            } else {
+                Vec::new()
+            };
             let Some(text) = v.as_str() else {
+                for text in inner {
+                    addresses_in(text, &mut out);
+                }
                 continue;
             };
             if let Some(name) = text
@@ -307,19 +397,10 @@ fn required_record_fields(action: &Action) -> Vec<String> {
                 }
                 continue;
             }
-            // inside a longer required text (Expensify's `requestJobDescription`), which the
-            // code refuses to send without it (`_part`): a recipient's address, which a setting
-            // can stand for; the record's own data (an amount, a merchant) no setting can
-            let mut rest = text;
-            while let Some((i, j)) = crate::refs::next_ref(rest) {
-                if let Some(name) = rest[i + 1..j].strip_prefix("field:")
-                    && is_address(name)
-                    && !out.iter().any(|o| o == name)
-                {
-                    out.push(name.to_owned());
-                }
-                rest = &rest[j + 1..];
-            }
+            // inside a longer required text, which the code refuses to send without it
+            // (`_part`): a recipient's address, which a setting can stand for; the record's
+            // own data (an amount, a merchant) no setting can
+            addresses_in(text, &mut out);
         }
     }
     out
@@ -498,7 +579,7 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         let mut p = plan(Delivery::Schedule, &[("twilio", "send_sms")]);
         fill(&catalog, &mut p);
-        assert_eq!(p.steps[0].params["phone"], "your-phone");
+        assert_eq!(p.steps[0].params["phone"], "+15555550100");
         assert!(
             p.assumptions[0].contains("TWILIO_PHONE"),
             "{:?}",
@@ -556,7 +637,7 @@ mod tests {
         // when it has none, never an empty field
         let mut p = plan(Delivery::Http, &[("twilio", "send_sms")]);
         fill(&catalog, &mut p);
-        assert_eq!(p.steps[0].params["phone"], "your-phone");
+        assert_eq!(p.steps[0].params["phone"], "+15555550100");
         assert!(
             p.assumptions[0].contains("not documented"),
             "{:?}",
@@ -676,7 +757,7 @@ mod tests {
         p.trigger.tool = Some("facebook".into());
         p.trigger.event = Some("lead".into());
         fill(&catalog, &mut p);
-        assert_eq!(p.steps[0].params["phone"], "your-phone");
+        assert_eq!(p.steps[0].params["phone"], "+15555550100");
         assert!(
             p.assumptions[0].contains("may list it among answers"),
             "{:?}",

@@ -174,3 +174,74 @@ fn a_whole_url_as_an_actions_path_is_https_with_a_literal_host() {
         assert_eq!(with_path(accepted), Ok(()), "{accepted}");
     }
 }
+
+/// A window bound names the form its vendor documents: a bare `{since}` is the trigger's kept
+/// cursor as it is (a Gmail poll's epoch milliseconds), which another vendor refuses.
+#[test]
+fn a_window_bound_names_its_form() {
+    for (bare, ok) in [
+        ("{since}", false),
+        ("{now}", false),
+        ("{until}", false),
+        ("{since:iso}", true),
+        ("{until:unix_ms}", true),
+    ] {
+        let mut c = catalog();
+        let Some(square) = c.tools.iter_mut().find(|t| t.id == "square") else {
+            panic!("square");
+        };
+        let Some(list) = square.actions.iter_mut().find(|a| a.id == "list_orders") else {
+            panic!("square list_orders");
+        };
+        let body = list
+            .body
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(body.contains("{since:iso}"), "{body}");
+        list.body = serde_json::from_str(&body.replace("{since:iso}", bare)).ok();
+        match Catalog::new(c.tools, c.needs) {
+            Ok(_) => assert!(ok, "{bare} was accepted"),
+            Err(e) => {
+                assert!(!ok, "{bare}: {e}");
+                assert!(
+                    e.to_string()
+                        .contains("square.list_orders: {since} must name the form")
+                        || e.to_string().contains("must name the form"),
+                    "{e}"
+                );
+            }
+        }
+    }
+}
+
+/// A file's fallback (`{file_or:image_url}`) is a URL parameter of its action.
+#[test]
+fn a_file_fallback_is_a_url_parameter() {
+    for (kind, param, ok) in [
+        (Some(super::ParamKind::Url), "image_url", true),
+        (Some(super::ParamKind::Text), "image_url", false),
+        (None, "image_url", false),
+        (Some(super::ParamKind::Url), "no_such_param", false),
+    ] {
+        let mut c = catalog();
+        let Some(tool) = c.tools.iter_mut().find(|t| t.id == "cloudinary") else {
+            panic!("cloudinary");
+        };
+        let Some(upload) = tool.actions.iter_mut().find(|a| a.id == "upload") else {
+            panic!("cloudinary upload");
+        };
+        match kind {
+            Some(k) => upload.param_kinds.insert("image_url".to_owned(), k),
+            None => upload.param_kinds.remove("image_url"),
+        };
+        upload.body = Some(serde_json::json!({ "file": format!("{{file_or:{param}}}") }));
+        match Catalog::new(c.tools, c.needs) {
+            Ok(_) => assert!(ok, "{kind:?} {param} was accepted"),
+            Err(e) => {
+                assert!(!ok, "{kind:?} {param}: {e}");
+                assert!(e.to_string().contains("fallback"), "{e}");
+            }
+        }
+    }
+}

@@ -25,6 +25,7 @@ const RESERVED: &[&str] = &[
     "file_type",
     "file_name",
     "record_text",
+    "full_text",
     "file_document",
     "uuid",
     "ddb_item",

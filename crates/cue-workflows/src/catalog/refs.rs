@@ -196,13 +196,32 @@ pub(crate) fn reads_record_fields(a: &Action) -> bool {
 }
 
 /// Whether an action sends the bytes of the record's file (`{file}`).
-pub(crate) fn sends_file(a: &Action) -> bool {
-    action_refs(a)
-        .iter()
-        .any(|r| r == "file" || r == "file_base64" || r == "file_document")
+/// The file references that may fall back to a URL setting when the record names no file.
+const FILE_REFERENCES: [&str; 3] = ["file", "file_base64", "file_document"];
+
+/// A file reference with its fallback (`file_or:image_url`, `file_base64_or:audio_url`): the
+/// file reference and the parameter whose URL is sent when the record names no file.
+pub(crate) fn file_fallback(name: &str) -> Option<(&str, &str)> {
+    let (base, param) = name.split_once("_or:")?;
+    (FILE_REFERENCES.contains(&base) && !param.is_empty() && !param.contains(':'))
+        .then_some((base, param))
 }
 
-fn action_refs(a: &Action) -> Vec<String> {
+/// The parameter an action's file falls back to (`{file_or:image_url}`), if it has one.
+pub(crate) fn file_fallback_param(a: &Action) -> Option<String> {
+    action_refs(a)
+        .iter()
+        .find_map(|r| file_fallback(r).map(|(_, p)| p.to_owned()))
+}
+
+pub(crate) fn sends_file(a: &Action) -> bool {
+    action_refs(a).iter().any(|r| {
+        let base = file_fallback(r).map_or(r.as_str(), |(b, _)| b);
+        FILE_REFERENCES.contains(&base)
+    })
+}
+
+pub(crate) fn action_refs(a: &Action) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = &a.path {
         refs_in_str(p, &mut out);

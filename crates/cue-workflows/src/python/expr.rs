@@ -71,6 +71,10 @@ pub(crate) struct Ctx<'a> {
     /// The documented fields of the record a word names, and where its title is
     /// (`record::RecordPaths`): read after `_field`'s own search.
     pub record: RecordPaths,
+    /// The setting (its constant) holding the URL of the file a step sends when its record
+    /// names none (`{file_or:image_url}`): every file reference of the call reads the record
+    /// through `_file_or_url`, so the bytes, the name and the media type agree.
+    pub file_or: Option<(String, String)>,
 }
 
 /// The forms `{since:<form>}` (and `{now:…}`, `{until:…}`) may ask for: epoch seconds, epoch
@@ -92,6 +96,27 @@ impl<'a> Ctx<'a> {
             named: BTreeSet::new(),
             sender_paths: BTreeMap::new(),
             record: RecordPaths::default(),
+            file_or: None,
+        }
+    }
+
+    /// The parameter a file reference falls back to (`{file_or:image_url}`,
+    /// `{file_base64_or:audio_url}`, `{file_document_or:document_url}`): the file at that
+    /// setting's URL when the record names none.
+    pub(crate) fn file_fallback(name: &str) -> Option<(&str, &str)> {
+        crate::refs::file_fallback(name)
+    }
+
+    /// The record a file reference reads: the step's record, or, when the step falls back to
+    /// a URL setting, the record with the file at that URL when it names none.
+    fn file_record(&mut self) -> String {
+        let v = self.var;
+        match &self.file_or {
+            Some((constant, _)) => {
+                self.helpers.insert("file_or");
+                format!("_file_or_url({v}, {constant}, {})", py_str(constant))
+            }
+            None => v.to_owned(),
         }
     }
 
@@ -158,6 +183,19 @@ impl<'a> Ctx<'a> {
                 (Some(false), Some(message)) => format!("({message} + \"\\n\" + _text({v}))"),
                 _ => format!("_text({v})"),
             },
+            // the text of the records whole, their title and body (a ticket's subject and
+            // description, an e-mail's subject and body), for a step that turns the text
+            // itself into something else (a translation): never only the title
+            "full_text" => {
+                self.helpers.insert("full_text");
+                match (self.message_alone, self.consts.get("message")) {
+                    (Some(true), Some(message)) => message.clone(),
+                    (Some(false), Some(message)) => {
+                        format!("({message} + \"\\n\" + _full_text({v}))")
+                    }
+                    _ => format!("_full_text({v})"),
+                }
+            }
             // all the text of the records, for a model that reads them whole (a ticket's
             // description with its subject): `field: value` lines per record
             "record_text" => {
@@ -204,14 +242,16 @@ impl<'a> Ctx<'a> {
                 self.imports.insert("boto3");
                 self.imports.insert("base64");
                 self.helpers.insert("file");
-                format!("base64.b64encode(_file_bytes({v})[1]).decode(\"ascii\")")
+                let r = self.file_record();
+                format!("base64.b64encode(_file_bytes({r})[1]).decode(\"ascii\")")
             }
             // the file's media type, for a body that names it beside the bytes (Document AI's
             // `rawDocument.mimeType`): as downloaded, else from the file's name
             "file_type" => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");
-                format!("_file_type({v})")
+                let r = self.file_record();
+                format!("_file_type({r})")
             }
             // a document AWS reads from S3 or from the request (Textract's `Document`,
             // Rekognition's `Image`): the record's S3 location, else its file's bytes
@@ -219,7 +259,8 @@ impl<'a> Ctx<'a> {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");
                 self.helpers.insert("file_document");
-                format!("_file_document({v})")
+                let r = self.file_record();
+                format!("_file_document({r})")
             }
             // the name an upload gives the record's file (a path's last part, a content-upload
             // argument): a downloaded file's own, else the record's file name, its S3 key's or
@@ -227,12 +268,25 @@ impl<'a> Ctx<'a> {
             "file_name" => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");
-                format!("_upload_name({v})")
+                let r = self.file_record();
+                format!("_upload_name({r})")
             }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");
-                format!("_file_bytes({v})")
+                let r = self.file_record();
+                format!("_file_bytes({r})")
+            }
+            // the record's file, else the file at the URL setting `param` (a payment or a
+            // scheduled run names no file): `{file_or:image_url}`; the step's `file_or`
+            // names the setting for every file reference of the call
+            n if Self::file_fallback(n).is_some() => {
+                let (base, param) = Self::file_fallback(n).unwrap_or_default();
+                let constant = self.param(n, param)?;
+                if self.file_or.is_none() {
+                    self.file_or = Some((constant, param.to_owned()));
+                }
+                return self.reference(base);
             }
             "uuid" => {
                 self.imports.insert("uuid");

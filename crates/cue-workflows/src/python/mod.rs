@@ -10,6 +10,8 @@ mod answers;
 #[cfg(test)]
 pub(crate) mod answers_tests;
 #[cfg(test)]
+mod catalog17_tests;
+#[cfg(test)]
 mod delivery_tests;
 #[cfg(test)]
 mod empty_answer_tests;
@@ -399,6 +401,13 @@ struct Helpers {
     record_text: bool,
     /// `_shaped`: a record's value in the shape its request field takes (`python/cut.py.j2`).
     shaped: bool,
+    /// `_json_texts`: body fields sent as JSON text (`python/http.py.j2`).
+    json_text: bool,
+    /// `_full_text`: a record's title and body, for a step that works on its text whole
+    /// (a translation; `python/http.py.j2`).
+    full_text: bool,
+    /// `_file_or_url`: the record, else the file at a URL setting (`python/file.py.j2`).
+    file_or: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -429,6 +438,9 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             file_document: h.contains("file_document"),
             record_text: h.contains("record_text"),
             shaped: h.contains("shaped"),
+            json_text: h.contains("json_text"),
+            full_text: h.contains("full_text"),
+            file_or: h.contains("file_or"),
         }
     }
 }
@@ -1007,6 +1019,12 @@ impl Gen<'_> {
             .filter(|k| crate::values::ParamRule::of(tool, action, k).segments)
             .cloned()
             .collect();
+        // a file step that falls back to a URL setting (`{file_or:image_url}`): every file
+        // reference of the call reads the record through it
+        ctx.file_or = crate::refs::action_refs(action).iter().find_map(|r| {
+            let (_, param) = Ctx::file_fallback(r)?;
+            Some((consts.get(param)?.clone(), param.to_owned()))
+        });
         let mut call = self.call(tool, action, step, &mut ctx)?;
         if let Some(w) = &action.wait {
             call = self.wait(tool, w, step, &consts, call)?;
@@ -1029,6 +1047,9 @@ impl Gen<'_> {
             None => None,
         };
         let ctx_file = ctx.helpers.contains("file");
+        // records that name no file are sent the file at the URL setting, not as a CSV export,
+        // and are not fetched before the call (`_file_or_url` decides)
+        let file_or = ctx.file_or.is_some();
         if ctx_file {
             // a file named by bucket and key is read from S3
             self.iam.insert("s3:GetObject".to_owned());
@@ -1076,10 +1097,11 @@ impl Gen<'_> {
                 .and_then(|d| d.record.clone())
                 .unwrap_or_default(),
             sync: answers::sync_view(action),
-            fetches_file: ctx_file,
+            fetches_file: ctx_file && !file_or,
             // only an upload exports records as a CSV file; a step that reads a file (OCR, image
-            // labels, a transcription) has nothing to read in a table of them
-            exports: ctx_file && action.role == Role::Write,
+            // labels, a transcription) has nothing to read in a table of them, and one that
+            // falls back to a URL setting sends that file instead
+            exports: ctx_file && action.role == Role::Write && !file_or,
         })
     }
 
@@ -1111,8 +1133,9 @@ impl Gen<'_> {
                     let payload =
                         self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
                     let payload = self.escape(action, payload);
-                    let payload = self.money(action, payload, ctx.var);
-                    let payload = self.shaped(action, payload);
+                    let payload = self.money(action, payload, ctx.var, &ctx.record.named);
+                    let payload = self.shaped(action, payload, ctx.consts.get("country_code"));
+                    let payload = self.json_texts(action, payload);
                     args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
@@ -1292,7 +1315,13 @@ impl Gen<'_> {
     /// `value` (a request body) with each amount a record's field fills in the other unit than
     /// the one its request field takes converted by the record's currency (`_money`): Stripe's
     /// cents sent as Xero's decimal `UnitAmount`.
-    fn money(&mut self, action: &Action, value: Code, var: &str) -> Code {
+    fn money(
+        &mut self,
+        action: &Action,
+        value: Code,
+        var: &str,
+        named: &BTreeMap<String, String>,
+    ) -> Code {
         let Some(body) = &action.body else {
             return value;
         };
@@ -1304,7 +1333,13 @@ impl Gen<'_> {
             let Some(field) = record_field_of(template) else {
                 continue;
             };
-            let Some(source) = self.money_sources.get(field) else {
+            // the record's field of that name, or the documented field whose words name it (a
+            // Shopify order's `total_price` for `amount`), as `_field` reads it
+            let Some(source) = self.money_sources.get(field).or_else(|| {
+                named
+                    .get(field)
+                    .and_then(|path| self.money_sources.get(path))
+            }) else {
                 continue;
             };
             if source.unit == m.unit {
@@ -1356,7 +1391,7 @@ impl Gen<'_> {
     /// (a setting's stand-in, `your-amount`) refused. A field the example shows as an object or
     /// a list (Shippo's `address_to`, PayPal's `webhook_event`) is sent as it is, and so is an
     /// amount the action sends as text (`money` with `text`).
-    fn shaped(&mut self, action: &Action, value: Code) -> Code {
+    fn shaped(&mut self, action: &Action, value: Code, country: Option<&String>) -> Code {
         let items: Vec<Code> = shaped_slots(action)
             .into_iter()
             .map(|(path, kind, field)| {
@@ -1372,11 +1407,29 @@ impl Gen<'_> {
             return value;
         }
         self.imports.insert("decimal");
+        self.imports.insert("datetime");
         self.helpers.insert("shaped");
+        // a phone number's country, for national numbers (the step's `country_code` setting)
+        let country = country.map_or(String::new(), |c| format!(", country={c}"));
         expr::name(&format!(
-            "_shaped({}, [{}])",
+            "_shaped({}, [{}]{country})",
             value.as_str(),
             expr::join(&items)
+        ))
+    }
+
+    /// `value` (a request body) with the action's `json_text` fields written as their JSON
+    /// text (Expensify's job description), once the value rules have run inside them.
+    fn json_texts(&mut self, action: &Action, value: Code) -> Code {
+        if action.json_text.is_empty() {
+            return value;
+        }
+        self.helpers.insert("json_text");
+        let names: Vec<Code> = action.json_text.iter().map(|n| Code::literal(n)).collect();
+        expr::name(&format!(
+            "_json_texts({}, [{}])",
+            value.as_str(),
+            expr::join(&names)
         ))
     }
 
@@ -1674,6 +1727,24 @@ fn json_at<'v>(v: &'v serde_json::Value, path: &str) -> Option<&'v serde_json::V
     })
 }
 
+/// The value at a dotted path of a vendor's example, reading on inside a JSON text (the job
+/// description Expensify takes as text).
+fn example_at(v: &serde_json::Value, path: &str) -> Option<serde_json::Value> {
+    let mut at = v.clone();
+    for k in path.split('.') {
+        if let serde_json::Value::String(text) = &at
+            && let Ok(parsed) = serde_json::from_str::<serde_json::Value>(text)
+        {
+            at = parsed;
+        }
+        at = match &at {
+            serde_json::Value::Array(items) => items.get(k.parse::<usize>().ok()?)?.clone(),
+            other => other.get(k)?.clone(),
+        };
+    }
+    Some(at)
+}
+
 /// The body fields a record's field fills whole, as `(path, kind, field)`: kind `number`
 /// where the action's vendor-documented example request shows a number there, else `scalar`;
 /// none where the example shows an object or a list. An amount the action sends as text
@@ -1720,14 +1791,62 @@ pub(crate) fn shaped_slots(action: &Action) -> Vec<(String, &'static str, String
         .into_iter()
         .filter_map(|(path, field)| {
             let text_money = action.money.iter().any(|m| m.path == path && m.text);
-            let kind = match example.and_then(|e| json_at(e, &path)) {
+            let kind = match example.and_then(|e| example_at(e, &path)).as_ref() {
+                // Google Calendar's EventDateTime: `date` for a date alone, else `dateTime`
+                // (Graph's dateTimeTimeZone always names its timeZone, and has no `date`)
+                Some(serde_json::Value::Object(o))
+                    if o.contains_key("dateTime") && !o.contains_key("timeZone") =>
+                {
+                    "event_time"
+                }
                 Some(serde_json::Value::Object(_) | serde_json::Value::Array(_)) => return None,
                 Some(serde_json::Value::Number(_)) if !text_money => "number",
+                Some(serde_json::Value::String(t)) => text_kind(t, &field),
                 _ => "scalar",
             };
             Some((path, kind, field))
         })
         .collect()
+}
+
+/// The shape a request field takes whose vendor example shows the text `example`, for a value
+/// a record's field fills (`field`): an E.164 phone number with its `+` (Twilio's `To`) or
+/// as digits alone where the field is a phone's (Vonage's `to`), a date alone, a date and a
+/// time, or text (a record's number sent as its digits: ShipStation's `orderNumber`).
+pub(crate) fn text_kind(example: &str, field: &str) -> &'static str {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let date = |t: &str| {
+        let b = t.as_bytes();
+        b.len() >= 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && digits(&t[..4])
+            && digits(&t[5..7])
+            && digits(&t[8..10])
+    };
+    let name = field
+        .rsplit('.')
+        .next()
+        .unwrap_or(field)
+        .to_ascii_lowercase();
+    match example.strip_prefix('+') {
+        Some(rest) if digits(rest) && (7..=15).contains(&rest.len()) && !rest.starts_with('0') => {
+            return "phone";
+        }
+        _ => {}
+    }
+    if digits(example)
+        && (8..=15).contains(&example.len())
+        && (name.contains("phone") || name.contains("mobile"))
+    {
+        "phone_digits"
+    } else if date(example) && example.len() == 10 {
+        "date"
+    } else if date(example) && example.as_bytes().get(10) == Some(&b'T') {
+        "datetime"
+    } else {
+        "text"
+    }
 }
 
 /// The record field a template is exactly (`{field:amount}`, `{field_or:amount:price}`,

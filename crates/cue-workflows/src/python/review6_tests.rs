@@ -364,7 +364,7 @@ module._http = lambda *a, **k: {"results": [
     {"alternatives": [{"transcript": "hello this is the first sentence", "confidence": 0.9}]},
     {"alternatives": [{"transcript": " and after a pause the second part", "confidence": 0.8}]}]}
 module._file_bytes = lambda record: ("audio/wav", b"RIFF")
-out = module.step_1_google_speech_to_text_recognize([{"name": "a.wav"}])
+out = module.step_1_google_speech_to_text_recognize([{"name": "a.wav", "url": "https://files.example.org/a.wav"}])
 assert out == [{"text": "hello this is the first sentence and after a pause the second part"}], out
 "#,
     );
@@ -372,7 +372,7 @@ assert out == [{"text": "hello this is the first sentence and after a pause the 
     let outlook = engine.catalog().tool("outlook").unwrap();
     let event = outlook.events.iter().find(|e| e.id == "new_email").unwrap();
     let poll = outlook.action(event.poll.as_deref().unwrap()).unwrap();
-    assert_eq!(poll.query["$filter"], "receivedDateTime ge {since}");
+    assert_eq!(poll.query["$filter"], "receivedDateTime ge {since:iso}");
     assert_eq!(poll.query["$orderby"], "receivedDateTime desc");
     // R7-8: mail credentials only after the server's certificate is verified
     let smtp = generate(&engine, plan(&engine, None, &[("smtp", "send_email")]));
