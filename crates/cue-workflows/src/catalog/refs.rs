@@ -202,6 +202,15 @@ pub(crate) fn sends_file(a: &Action) -> bool {
         .any(|r| r == "file" || r == "file_base64" || r == "file_document")
 }
 
+/// How long the presigned URL of an action that has the vendor fetch the record's file by URL
+/// lives (`{file_url}`: an hour; `{file_url:SECONDS}`), if the action does.
+pub(crate) fn file_url_seconds(a: &Action) -> Option<u32> {
+    action_refs(a).iter().find_map(|r| match r.as_str() {
+        "file_url" => Some(3600),
+        r => r.strip_prefix("file_url:").and_then(|s| s.parse().ok()),
+    })
+}
+
 fn action_refs(a: &Action) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = &a.path {
