@@ -441,15 +441,35 @@ mod tests {
                     assert_eq!((s.kind, &s.name, &s.secret), ("query", q, secret));
                     query += 1;
                 }
-                (Verify::Token { header: h, body_field: None, secret, .. }, Some(s)) => {
-                    assert_eq!((s.kind, s.name.to_ascii_lowercase(), &s.secret), ("header", h.to_ascii_lowercase(), secret));
+                (
+                    Verify::Token {
+                        header: h,
+                        body_field: None,
+                        secret,
+                        ..
+                    },
+                    Some(s),
+                ) => {
+                    assert_eq!(
+                        (s.kind, s.name.to_ascii_lowercase(), &s.secret),
+                        ("header", h.to_ascii_lowercase(), secret)
+                    );
                     header += 1;
                 }
-                (Verify::Token { body_field: Some(f), secret, .. }, Some(s)) => {
+                (
+                    Verify::Token {
+                        body_field: Some(f),
+                        secret,
+                        ..
+                    },
+                    Some(s),
+                ) => {
                     assert_eq!((s.kind, &s.name, &s.secret), ("body_field", f, secret));
                     field += 1;
                 }
-                (Verify::Hmac { .. } | Verify::Jwt { .. } | Verify::VendorApi { .. }, None) => none += 1,
+                (Verify::Hmac { .. } | Verify::Jwt { .. } | Verify::VendorApi { .. }, None) => {
+                    none += 1
+                }
                 (v, s) => panic!("{}: {v:?} gave {s:?}", tool.id),
             }
             if let Some(s) = setup {
@@ -457,10 +477,16 @@ mod tests {
                 assert!(!s.help.is_empty(), "{}: the credential says where", tool.id);
             }
         }
-        assert!(query >= 5 && header >= 3 && field >= 1 && none >= 20, "{query} {header} {field} {none}");
+        assert!(
+            query >= 5 && header >= 3 && field >= 1 && none >= 20,
+            "{query} {header} {field} {none}"
+        );
         // Cue's own scheme (no vendor): its header
         let own = setup_for(&catalog, None).unwrap();
-        assert_eq!((own.kind, own.name.as_str()), ("header", "X-Webhook-Secret"));
+        assert_eq!(
+            (own.kind, own.name.as_str()),
+            ("header", "X-Webhook-Secret")
+        );
     }
 
     #[test]
