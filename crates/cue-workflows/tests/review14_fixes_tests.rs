@@ -89,7 +89,7 @@ fn the_bundle_says_how_to_register_a_webhook_whose_secret_travels_in_the_request
                     g.template_yaml
                 );
                 assert!(
-                    g.readme.contains("deliveries by a secret in the"),
+                    g.readme.contains("deliveries by a secret in "),
                     "{}",
                     g.readme
                 );
@@ -106,7 +106,7 @@ fn the_bundle_says_how_to_register_a_webhook_whose_secret_travels_in_the_request
                     );
                 }
                 assert!(
-                    !g.readme.contains("deliveries by a secret in the"),
+                    !g.readme.contains("deliveries by a secret in "),
                     "{}",
                     g.readme
                 );
