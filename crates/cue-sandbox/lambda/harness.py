@@ -497,6 +497,12 @@ def install_boto3(simulator):
                                         "that run follows")
                     simulator.state.deferred.append(kwargs.get("Payload"))
                     return {"StatusCode": 202, "ResponseMetadata": {"HTTPStatusCode": 202}}
+                if call == "generate_presigned_url":
+                    # made by boto3 on the function's own machine, not sent to AWS: a URL of the
+                    # same form, whose fetch is the vendor's (simulated) business
+                    params = kwargs.get("Params") or {}
+                    return "https://%s.s3.amazonaws.com/%s?X-Amz-Expires=%s&X-Amz-Signature=dry-run" % (
+                        params.get("Bucket"), urllib.parse.quote(str(params.get("Key"))), kwargs.get("ExpiresIn", 3600))
                 refused = none_parameters(kwargs)
                 if refused:
                     # botocore validates the parameters before it sends anything

@@ -1111,3 +1111,17 @@ async fn a_scan_outside_s3_is_read_from_its_bytes() {
     );
     assert!(run.calls.is_empty(), "{run:#?}");
 }
+
+/// Review 14 (R14-1): an image uploaded to S3 and published on Instagram dry-runs with the
+/// vendor given a presigned URL of the object (made locally, as boto3 makes it), never the
+/// placeholder URL setting.
+#[tokio::test]
+async fn a_vendor_fetching_the_file_by_url_dry_runs_with_a_presigned_url() {
+    let (g, run) =
+        generate_and_run("whenever an image is added to my s3 bucket, share it on instagram").await;
+    assert!(run.ok, "{run:#?}\n{}", g.code);
+    assert_every_planned_step_called(&g, &run, "s3 to instagram");
+    let sent = format!("{:?}", run.calls);
+    assert!(sent.contains("X-Amz-Signature"), "{sent}");
+    assert!(!sent.contains("your-url"), "{sent}");
+}

@@ -650,6 +650,10 @@ pub struct Match {
     /// edits, deletions, joins and bots' posts do).
     #[serde(default)]
     pub absent: bool,
+    /// ... or, as text, contain none of these; a missing value passes (a Datadog monitor
+    /// alert's title without `[Recovered`: the recovery of the same monitor is not an alert).
+    #[serde(default)]
+    pub excludes: Vec<String>,
 }
 
 impl Match {
@@ -1851,11 +1855,14 @@ impl Catalog {
                     let ways = usize::from(!m.equals.is_null())
                         + usize::from(!m.one_of.is_empty())
                         + usize::from(m.present)
-                        + usize::from(m.absent);
-                    ways != 1 || ((m.present || m.absent) && m.path.is_none())
+                        + usize::from(m.absent)
+                        + usize::from(!m.excludes.is_empty());
+                    ways != 1
+                        || ((m.present || m.absent || !m.excludes.is_empty()) && m.path.is_none())
+                        || m.excludes.iter().any(String::is_empty)
                 }) {
                     return bad(format!(
-                        "{} event {}: a match has one of equals, one_of, present or absent (a body path)",
+                        "{} event {}: a match has one of equals, one_of, present, absent or excludes (a body path; no empty text)",
                         t.id, e.id
                     ));
                 }

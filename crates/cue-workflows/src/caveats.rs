@@ -70,6 +70,16 @@ pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
                     a.label, tool.name
                 )
             }));
+            // a vendor that fetches the file itself (review 14, R14-1 and R14-2)
+            notes.extend(crate::refs::file_url_seconds(a).map(|seconds| {
+                format!(
+                    "The step \"{}\" ({}): {} fetches the file itself from a URL: the record's own file or image URL (a feed item's enclosure or media:content, never its web page link), or for an S3 object a presigned link valid {}; a record that names no file is refused.",
+                    a.label,
+                    tool.name,
+                    tool.name,
+                    crate::window::duration(seconds.div_ceil(60))
+                )
+            }));
             notes.extend(a.lag_minutes.map(|m| {
                 format!(
                     "The step \"{}\" ({}) reads a window that ends {} ago: {} lists what happened up to that late, so each run reads what is complete and nothing falls between two runs.",

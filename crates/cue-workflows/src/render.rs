@@ -91,6 +91,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/file.py.j2"),
     ),
     (
+        "python/file_url.py.j2",
+        include_str!("../codegen/python/file_url.py.j2"),
+    ),
+    (
         "python/token.py.j2",
         include_str!("../codegen/python/token.py.j2"),
     ),

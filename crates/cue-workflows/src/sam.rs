@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::WorkflowError;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Verify};
 use crate::model::{Delivery, Plan};
 use crate::python::Prepared;
 use crate::render::{PlanText, Templates};
@@ -37,6 +37,88 @@ struct SamTemplate<'a> {
     rotated: &'a [String],
     /// The SQS trigger reads a queue of its own subscribed to an SNS topic.
     sns_topic: bool,
+    /// What the sender must add to its requests beside the function URL.
+    setup: Option<WebhookSetup>,
+}
+
+/// What a webhook's sender must send beside the bare function URL when the trigger's secret
+/// travels with each request instead of signing it (review 14, R14-5): the URL with the secret
+/// as a query parameter (Basecamp's `?token=`), a custom header (Datadog's `X-Webhook-Secret`)
+/// or a body field (Figma's `passcode`). Derived from the scheme the handler applies
+/// ([`Catalog::webhook_for`]), so every event of every such vendor gets it.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub(crate) struct WebhookSetup {
+    /// `query`, `header` or `body_field`.
+    pub kind: &'static str,
+    /// The query parameter, the header (as usually written: `X-Webhook-Secret`) or the field.
+    pub name: String,
+    /// Text before the secret in a header (`Bearer `).
+    pub prefix: String,
+    /// The credential holding the secret, which `sam deploy --guided` asks for.
+    pub secret: String,
+    /// Its template parameter (`DatadogWebhookSecret`).
+    pub parameter: String,
+    /// Where the vendor takes the value, from the credential's description.
+    pub help: String,
+    /// The sending tool's name.
+    pub vendor: String,
+}
+
+/// A header name as usually written: each `-`-part capitalized (`x-webhook-secret` →
+/// `X-Webhook-Secret`).
+fn header_case(h: &str) -> String {
+    h.split('-')
+        .map(|part| {
+            let mut c = part.chars();
+            c.next().map_or_else(String::new, |f| {
+                f.to_ascii_uppercase().to_string() + &c.as_str().to_ascii_lowercase()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The setup of the plan's HTTP trigger whose secret travels in the request, if it has one.
+pub(crate) fn webhook_setup(catalog: &Catalog, plan: &Plan) -> Option<WebhookSetup> {
+    if plan.trigger.delivery != Delivery::Http {
+        return None;
+    }
+    let tool = plan.trigger.tool.as_deref().and_then(|id| catalog.tool(id));
+    setup_for(catalog, tool)
+}
+
+/// The setup of a webhook from `tool` (none: Cue's own scheme).
+fn setup_for(catalog: &Catalog, tool: Option<&crate::catalog::Tool>) -> Option<WebhookSetup> {
+    let used = catalog.webhook_for(tool)?;
+    let (kind, name, prefix, secret) = match &used.webhook.verify {
+        Verify::UrlSecret { query, secret } => ("query", query.clone(), String::new(), secret),
+        Verify::Token {
+            header,
+            body_field: None,
+            prefix,
+            secret,
+        } if !header.is_empty() => ("header", header_case(header), prefix.clone(), secret),
+        Verify::Token {
+            body_field: Some(field),
+            secret,
+            ..
+        } => ("body_field", field.clone(), String::new(), secret),
+        _ => return None,
+    };
+    let help = used
+        .owner
+        .credential(secret)
+        .map(|c| c.description.clone())
+        .unwrap_or_default();
+    Some(WebhookSetup {
+        kind,
+        name,
+        prefix,
+        secret: secret.clone(),
+        parameter: crate::escape::logical_name(secret),
+        help,
+        vendor: tool.map_or_else(|| used.owner.name.clone(), |t| t.name.clone()),
+    })
 }
 
 /// One statement of the function's policy.
@@ -300,6 +382,7 @@ pub(crate) fn template(
             .get("bucket")
             .cloned()
             .unwrap_or_else(|| "workflow-uploads".to_owned()),
+        setup: webhook_setup(catalog, plan),
     };
     templates.render("sam/template.yaml.j2", &view)
 }
@@ -311,21 +394,29 @@ struct Readme<'a> {
     placeholders: Vec<String>,
     /// The trigger is a request to the public function URL.
     webhook: bool,
+    /// What the sender must add to its requests beside the function URL.
+    setup: Option<WebhookSetup>,
 }
 
 /// A short README for the bundle.
-pub(crate) fn readme(templates: &Templates, plan: &Plan) -> Result<String, WorkflowError> {
+pub(crate) fn readme(
+    templates: &Templates,
+    catalog: &Catalog,
+    plan: &Plan,
+) -> Result<String, WorkflowError> {
     templates.render(
         "README.md.j2",
         &Readme {
             plan: PlanText::from(plan),
             placeholders: plan.placeholders(),
             webhook: plan.trigger.delivery == Delivery::Http,
+            setup: webhook_setup(catalog, plan),
         },
     )
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
 
@@ -334,6 +425,81 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    /// Every vendor whose secret travels in the request gets a setup, named from its scheme;
+    /// every vendor that signs (or verifies through its API) gets none.
+    #[test]
+    fn every_secret_in_the_request_has_its_setup_and_signers_have_none() {
+        let catalog = Catalog::builtin().unwrap();
+        let (mut query, mut header, mut field, mut none) = (0, 0, 0, 0);
+        for tool in catalog.tools().iter().filter(|t| t.webhook.is_some()) {
+            let used = catalog.webhook_for(Some(tool)).unwrap();
+            let setup = setup_for(&catalog, Some(tool));
+            match (&used.webhook.verify, &setup) {
+                (Verify::UrlSecret { query: q, secret }, Some(s)) => {
+                    assert_eq!((s.kind, &s.name, &s.secret), ("query", q, secret));
+                    query += 1;
+                }
+                (
+                    Verify::Token {
+                        header: h,
+                        body_field: None,
+                        secret,
+                        ..
+                    },
+                    Some(s),
+                ) => {
+                    assert_eq!(
+                        (s.kind, s.name.to_ascii_lowercase(), &s.secret),
+                        ("header", h.to_ascii_lowercase(), secret)
+                    );
+                    header += 1;
+                }
+                (
+                    Verify::Token {
+                        body_field: Some(f),
+                        secret,
+                        ..
+                    },
+                    Some(s),
+                ) => {
+                    assert_eq!((s.kind, &s.name, &s.secret), ("body_field", f, secret));
+                    field += 1;
+                }
+                (Verify::Hmac { .. } | Verify::Jwt { .. } | Verify::VendorApi { .. }, None) => {
+                    none += 1
+                }
+                (v, s) => panic!("{}: {v:?} gave {s:?}", tool.id),
+            }
+            if let Some(s) = setup {
+                assert_eq!(s.vendor, tool.name);
+                assert!(!s.help.is_empty(), "{}: the credential says where", tool.id);
+            }
+        }
+        assert!(
+            query >= 5 && header >= 3 && field >= 1 && none >= 20,
+            "{query} {header} {field} {none}"
+        );
+        // Cue's own scheme (no vendor): its header
+        let own = setup_for(&catalog, None).unwrap();
+        assert_eq!(
+            (own.kind, own.name.as_str()),
+            ("header", "X-Webhook-Secret")
+        );
+    }
+
+    #[test]
+    fn header_names_are_written_as_usual() {
+        for (raw, want) in [
+            ("x-webhook-secret", "X-Webhook-Secret"),
+            ("X-GITLAB-TOKEN", "X-Gitlab-Token"),
+            ("authorization", "Authorization"),
+            ("", ""),
+            ("a--b", "A--B"),
+        ] {
+            assert_eq!(header_case(raw), want);
+        }
     }
 
     #[test]

@@ -97,7 +97,7 @@ fn every_webhook_trigger_accepts_its_vendor_and_refuses_forgeries() {
             "example": event.example.as_ref().map(|e| e.body.clone()),
             "example_headers": event.example.as_ref().map(|e| e.headers.clone()),
             // where each condition is in a delivery of one notification (batched vendors too)
-            "matches": event.matches_in_delivery().into_iter().map(|(m, path)| json!({"header": m.header, "path": path, "equals": m.sample(), "present": m.present, "absent": m.absent})).collect::<Vec<_>>(),
+            "matches": event.matches_in_delivery().into_iter().map(|(m, path)| json!({"header": m.header, "path": path, "equals": m.sample(), "present": m.present, "absent": m.absent, "excludes": m.excludes})).collect::<Vec<_>>(),
             "form": used.webhook.body == WebhookBody::Form,
             "handshake": handshake,
         });

@@ -195,7 +195,6 @@ pub(crate) fn reads_record_fields(a: &Action) -> bool {
         .any(|r| r.starts_with("field:") || r.starts_with("field_or:"))
 }
 
-/// Whether an action sends the bytes of the record's file (`{file}`).
 /// The file references that may fall back to a URL setting when the record names no file.
 const FILE_REFERENCES: [&str; 3] = ["file", "file_base64", "file_document"];
 
@@ -214,6 +213,7 @@ pub(crate) fn file_fallback_param(a: &Action) -> Option<String> {
         .find_map(|r| file_fallback(r).map(|(_, p)| p.to_owned()))
 }
 
+/// Whether an action sends the bytes of the record's file (`{file}`, or one with a fallback).
 pub(crate) fn sends_file(a: &Action) -> bool {
     action_refs(a).iter().any(|r| {
         let base = file_fallback(r).map_or(r.as_str(), |(b, _)| b);
@@ -221,6 +221,16 @@ pub(crate) fn sends_file(a: &Action) -> bool {
     })
 }
 
+/// How long the presigned URL of an action that has the vendor fetch the record's file by URL
+/// lives (`{file_url}`: an hour; `{file_url:SECONDS}`), if the action does.
+pub(crate) fn file_url_seconds(a: &Action) -> Option<u32> {
+    action_refs(a).iter().find_map(|r| match r.as_str() {
+        "file_url" => Some(3600),
+        r => r.strip_prefix("file_url:").and_then(|s| s.parse().ok()),
+    })
+}
+
+/// Every `{reference}` an action's request holds: path, body, query, keyword arguments, headers, SQL.
 pub(crate) fn action_refs(a: &Action) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = &a.path {

@@ -696,6 +696,8 @@ fn http_delivery(
             (None, Some(_)) if m.present => {}
             // what must not be there is taken out (a Slack message's subtype)
             (None, Some(p)) if m.absent => remove_path(&mut body, p),
+            // what must not be in a text (a recovery's `[Recovered`): the sample's own text
+            (None, Some(_)) if !m.excludes.is_empty() => {}
             (None, Some(p)) => set_path(&mut body, p, m.sample().clone()),
             (None, None) => {}
         }

@@ -975,12 +975,29 @@ fn a_mailchimp_campaign_step_says_it_leaves_a_draft_unsent() {
     let engine = Engine::new().unwrap();
     let g = generate(
         &engine,
-        plan(&engine, None, &[("mailchimp", "send_campaign")]),
+        plan(&engine, None, &[("mailchimp", "create_campaign_draft")]),
     );
     assert!(
         g.assumptions.iter().any(|a| a.contains("it is not sent")),
         "{:?}",
         g.assumptions
+    );
+    // review 14 (R14-3): the send action sends, and says so
+    let sent = generate(
+        &engine,
+        plan(&engine, None, &[("mailchimp", "send_campaign")]),
+    );
+    assert!(
+        !sent
+            .assumptions
+            .iter()
+            .any(|a| a.contains("it is not sent"))
+            && sent
+                .assumptions
+                .iter()
+                .any(|a| a.contains("sent to the audience")),
+        "{:?}",
+        sent.assumptions
     );
     let other = generate(
         &engine,

@@ -271,6 +271,25 @@ impl<'a> Ctx<'a> {
                 let r = self.file_record();
                 format!("_upload_name({r})")
             }
+            // a URL the vendor fetches the record's file from: its own file URL, else a
+            // presigned GET URL of its S3 object valid `{file_url:SECONDS}` (default an hour)
+            n if n == "file_url" || n.starts_with("file_url:") => {
+                let seconds = match n.strip_prefix("file_url:") {
+                    None => 3600,
+                    Some(s) => match s.parse::<u32>() {
+                        Ok(v) if (1..=604_800).contains(&v) => v,
+                        _ => {
+                            return Err(WorkflowError::Internal(format!(
+                                "{{{n}}}: a presigned URL lives 1 to 604800 seconds"
+                            )));
+                        }
+                    },
+                };
+                self.imports.insert("boto3");
+                self.helpers.insert("file");
+                self.helpers.insert("file_url");
+                format!("_public_file_url({v}, {seconds})")
+            }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");

@@ -346,6 +346,10 @@ impl From<&crate::catalog::Match> for MatchView {
             one_of,
             present: m.present,
             absent: m.absent,
+            excludes: (!m.excludes.is_empty()).then(|| {
+                let texts: Vec<Code> = m.excludes.iter().map(|t| Code::literal(t)).collect();
+                expr::name(&format!("[{}]", expr::join(&texts)))
+            }),
         }
     }
 }
@@ -399,6 +403,9 @@ struct Helpers {
     file_document: bool,
     /// `_record_text`: every text of the records, for a model (`python/http.py.j2`).
     record_text: bool,
+    /// `_public_file_url`: a URL the vendor fetches the record's file from, an S3 object's
+    /// presigned (`python/file_url.py.j2`).
+    file_url: bool,
     /// `_shaped`: a record's value in the shape its request field takes (`python/cut.py.j2`).
     shaped: bool,
     /// `_json_texts`: body fields sent as JSON text (`python/http.py.j2`).
@@ -437,6 +444,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             firestore_values: h.contains("firestore_values"),
             file_document: h.contains("file_document"),
             record_text: h.contains("record_text"),
+            file_url: h.contains("file_url"),
             shaped: h.contains("shaped"),
             json_text: h.contains("json_text"),
             full_text: h.contains("full_text"),
@@ -588,6 +596,8 @@ struct MatchView {
     present: bool,
     /// The path must not be there.
     absent: bool,
+    /// The texts the value must not contain (a list literal), when the match is that.
+    excludes: Option<Code>,
 }
 
 struct Gen<'c> {

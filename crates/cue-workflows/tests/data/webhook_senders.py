@@ -229,6 +229,11 @@ def payload_text(example, now, event_value=None):
         if m.get("present") and event_value is not None and i == 0 and isinstance(body, dict):
             # another event: the part that only has to be there is missing (Telegram's edit)
             body[m["path"] + "_other"] = body.pop(m["path"], None)
+        elif m.get("excludes"):
+            # a text that must not hold a marker (a Datadog recovery's `[Recovered`): another
+            # event holds it; the trigger's own keeps its example's text
+            if event_value is not None and i == 0:
+                put(body, m["path"], m["excludes"][0] + " " + event_value)
         elif m.get("absent"):
             # a new message carries no subtype: another event (an edit) does
             if event_value is not None and i == 0:
