@@ -374,32 +374,6 @@ impl ListIndex {
         }
     }
 
-    /// Each list with a phrase starting at token `i`, with the length of its longest such
-    /// phrase, lists in order: what [`any_at`] on every list in turn answers (the lengths of
-    /// the phrases it finds), from one lookup of the token.
-    pub(crate) fn longest_at_each(&self, toks: &[Tok], i: usize) -> Vec<(usize, usize)> {
-        let mut out: Vec<(usize, usize)> = Vec::new();
-        let Some(tok) = toks.get(i) else {
-            return out;
-        };
-        self.index.for_each_candidate(&tok.w, |n| {
-            let (Some(p), Some(lists)) = (self.phrases.get(n), self.lists_of.get(n)) else {
-                return;
-            };
-            if !phrase_at(toks, i, p) {
-                return;
-            }
-            for &l in lists {
-                match out.iter_mut().find(|(list, _)| *list == l) {
-                    Some((_, len)) => *len = (*len).max(p.len()),
-                    None => out.push((l, p.len())),
-                }
-            }
-        });
-        out.sort_unstable();
-        out
-    }
-
     /// Where each list has a phrase starting in `toks`.
     pub(crate) fn hits(&self, toks: &[Tok]) -> ListHits {
         let mut at: Vec<Vec<usize>> = vec![Vec::new(); self.lists];
@@ -680,18 +654,6 @@ mod tests {
             let lists = ListIndex::new([&phrases[..], &phrases[..size / 2]]);
             let hits = lists.hits(&toks);
             for i in 0..=toks.len() {
-                let each: Vec<(usize, usize)> = [&phrases[..], &phrases[..size / 2]]
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(l, list)| {
-                        any_at_by_trying_all(&toks, i, list).map(|p| (l, p.len()))
-                    })
-                    .collect();
-                assert_eq!(
-                    lists.longest_at_each(&toks, i),
-                    each,
-                    "round {round}, token {i}"
-                );
                 let want = any_at_by_trying_all(&toks, i, &phrases);
                 assert_eq!(any_at(&toks, i, &indexed), want, "round {round}, token {i}");
                 assert_eq!(any_at(&toks, i, &phrases), want, "round {round}, token {i}");
@@ -731,16 +693,6 @@ mod tests {
                 }
             }
         }
-        for i in 0..=toks.len() + 1 {
-            let want: Vec<(usize, usize)> = lists
-                .iter()
-                .enumerate()
-                .filter_map(|(l, phrases)| any_at(&toks, i, phrases).map(|p| (l, p.len())))
-                .collect();
-            assert_eq!(index.longest_at_each(&toks, i), want, "token {i}");
-        }
-        assert!((0..toks.len()).any(|i| index.longest_at_each(&toks, i).len() > 1));
-        assert!(ListIndex::default().longest_at_each(&toks, 0).is_empty());
         assert!(hits.any_in(0, &(0..toks.len())));
         assert!(!hits.any_in(2, &(0..toks.len())));
         assert!(!hits.any_in(9, &(0..toks.len())), "no such list");
