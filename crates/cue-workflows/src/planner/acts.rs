@@ -71,6 +71,10 @@ struct Entry {
     /// Words after which an act word is a noun ("new *comments*", "the *post*").
     #[serde(default)]
     noun_markers: Vec<String>,
+    /// Phrases that make an object word at their start no object: records about the object's
+    /// use, not the object ("*login* history", "*password* policy").
+    #[serde(default)]
+    not_objects: Vec<String>,
     #[serde(default)]
     self_words: Vec<String>,
     #[serde(default)]
@@ -155,6 +159,7 @@ pub(crate) struct Acts {
     recipients: usize,
     joins: usize,
     noun_markers: usize,
+    not_objects: usize,
     self_words: Vec<Phrase>,
     about_someone: Vec<usize>,
     pronouns: Vec<Phrase>,
@@ -180,6 +185,7 @@ impl Default for Acts {
             recipients: 0,
             joins: 0,
             noun_markers: 0,
+            not_objects: 0,
             self_words: Vec::new(),
             about_someone: Vec::new(),
             pronouns: Vec::new(),
@@ -219,6 +225,7 @@ impl Acts {
         let recipients = list(&r.recipients);
         let joins = list(&r.joins);
         let noun_markers = list(&r.noun_markers);
+        let not_objects = list(&r.not_objects);
         let classes = |role: &Role, names: &[String], what: &str| {
             names
                 .iter()
@@ -258,6 +265,7 @@ impl Acts {
             recipients,
             joins,
             noun_markers,
+            not_objects,
             self_words: phrases(&r.self_words),
             pronouns: phrases(&r.pronouns),
             owner_linkers: phrases(&r.owner_linkers),
@@ -423,9 +431,15 @@ impl Acts {
             })
     }
 
+    /// Whether a `not_objects` phrase starts at token `j` ("login history": no credential).
+    fn not_object(&self, hits: &ListHits, j: usize) -> bool {
+        hits.any_in(self.not_objects, &(j..j + 1))
+    }
+
     /// Whether an object of any class starts at token `j`.
     fn any_object(&self, hits: &ListHits, j: usize) -> bool {
-        (0..self.object.names.len()).any(|c| hits.any_in(self.object.list(c), &(j..j + 1)))
+        !self.not_object(hits, j)
+            && (0..self.object.names.len()).any(|c| hits.any_in(self.object.list(c), &(j..j + 1)))
     }
 
     /// Whether the act at `i` has an object of the shape's classes with one of its owners.
@@ -439,9 +453,10 @@ impl Acts {
         i: usize,
     ) -> bool {
         let of_shape = |j: usize| {
-            s.object
-                .iter()
-                .any(|&c| hits.any_in(self.object.list(c), &(j..j + 1)))
+            !self.not_object(hits, j)
+                && s.object
+                    .iter()
+                    .any(|&c| hits.any_in(self.object.list(c), &(j..j + 1)))
         };
         let owned = |j: usize| {
             s.owner.is_empty()
