@@ -172,6 +172,33 @@ pub struct RecordedCall {
     pub request: Value,
     /// What the simulator answered.
     pub status: u16,
+    /// The request's headers as sent (lower-case names; HTTP calls only), urllib's default
+    /// `Content-Type` for a body without one included. Credential values are masked in the
+    /// answer like the body's.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "text_map"
+    )]
+    pub headers: BTreeMap<String, String>,
+}
+
+/// A header map from the sandbox, which runs untrusted code: names lower-cased, a value that is
+/// not text kept as its JSON text, anything but an object read as no headers.
+fn text_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (k.to_ascii_lowercase(), v)
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    })
 }
 
 /// The simulated vendors a workflow can reach.
@@ -253,8 +280,7 @@ impl Simulator {
         out.extend(shapes::mismatches(
             &route.expect,
             &route.label(call.step.as_deref()),
-            &call.request,
-            &call.url,
+            call,
         ));
         out
     }
@@ -275,8 +301,7 @@ impl Simulator {
             &route.label(step),
             params,
             &self.event_names,
-            &call.request,
-            &call.url,
+            call,
         )
     }
 
@@ -351,7 +376,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                 if let Target::Http { query, .. } = &mut route.target {
                     *query = fixed_query(action);
                 }
-                route.expect = shapes::expect(&tool.api, &tool.id, action);
+                route.expect = shapes::expect(tool, action);
                 routes.push(route);
                 if let Some(d) = &action.detail {
                     routes.push(detail_route(
@@ -389,7 +414,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                     answer,
                     template: Some(template),
                     required: action.required.clone(),
-                    expect: shapes::expect(&tool.api, &tool.id, action),
+                    expect: shapes::expect(tool, action),
                 });
             }
             // a mailbox the harness's `imaplib` serves: the action's answer is its mails
@@ -682,7 +707,7 @@ fn client_route(
         answer,
         template: None,
         required: action.required.clone(),
-        expect: shapes::expect(&tool.api, &tool.id, action),
+        expect: shapes::expect(tool, action),
     }
 }
 
@@ -876,6 +901,7 @@ mod tests {
             url: url.into(),
             request,
             status: 200,
+            headers: BTreeMap::new(),
         }
     }
 
