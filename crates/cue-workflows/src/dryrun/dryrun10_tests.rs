@@ -393,3 +393,85 @@ fn credential_values_are_masked_in_headers_as_written_and_inside_basic_auth() {
             .contains("headers")
     );
 }
+
+#[test]
+fn a_file_fetchs_argument_header_is_judged_from_the_catalogs_template() {
+    let sim = sim(&["dropbox"]);
+    let download = |headers: &[(&str, &str)]| {
+        call(
+            "POST",
+            "https://content.dropboxapi.com/2/files/download",
+            Value::Null,
+            headers,
+        )
+    };
+    let good = download(&[(
+        "Dropbox-API-Arg",
+        r#"{"path": "id:a4ayc_80_OEAAAAAAAAAXw"}"#,
+    )]);
+    assert!(sim.problems(&good).is_empty(), "{:?}", sim.problems(&good));
+    for (headers, words) in [
+        (vec![], "header.Dropbox-API-Arg is missing"),
+        (
+            vec![("Dropbox-API-Arg", r#"{"path": 5}"#)],
+            "header.Dropbox-API-Arg.path was sent as a number",
+        ),
+        (
+            vec![("Dropbox-API-Arg", r#"{"rev": "a1c10ce0dd78"}"#)],
+            "header.Dropbox-API-Arg.path is missing",
+        ),
+        (
+            vec![("Dropbox-API-Arg", "id:a4ayc_80_OEAAAAAAAAAXw")],
+            "header.Dropbox-API-Arg was sent",
+        ),
+    ] {
+        let problems = sim.problems(&download(&headers));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains(words) && p.contains("files-download")),
+            "{headers:?}: {problems:?}"
+        );
+    }
+}
+
+#[test]
+fn a_token_request_is_judged_by_the_body_kind_the_catalog_states() {
+    let sim = sim(&["dropbox", "gusto", "bluesky"]);
+    let token = |url: &str, ct: &str| {
+        call(
+            "POST",
+            url,
+            json!({"grant_type": "refresh_token", "refresh_token": "{{R}}"}),
+            &[("Content-Type", ct)],
+        )
+    };
+    let form = "application/x-www-form-urlencoded";
+    let dropbox = "https://api.dropboxapi.com/oauth2/token";
+    let gusto = "https://api.gusto.com/oauth/token";
+    let bluesky = "https://bsky.social/xrpc/com.atproto.server.createSession";
+    for ok in [
+        token(dropbox, form),
+        token(gusto, "application/json"),
+        token(bluesky, "application/json"),
+    ] {
+        assert!(
+            sim.problems(&ok).is_empty(),
+            "{}: {:?}",
+            ok.url,
+            sim.problems(&ok)
+        );
+    }
+    for (bad, words) in [
+        (token(dropbox, "application/json"), "RFC 6749"),
+        (token(gusto, form), "reads it as JSON"),
+        (token(bluesky, form), "session login"),
+    ] {
+        let problems = sim.problems(&bad);
+        assert!(
+            problems.iter().any(|p| p.contains(words)),
+            "{}: {problems:?}",
+            bad.url
+        );
+    }
+}

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::simulator::RecordedCall;
-use crate::catalog::{Action, Api, ContentType, Tool};
+use crate::catalog::{Action, Api, ContentType, FileRef, Grant, TokenBody, TokenExchange, Tool};
 use crate::refs::next_ref;
 
 /// The JSON types a reference names.
@@ -502,7 +502,99 @@ pub(crate) fn expect(tool: &Tool, action: &Action) -> Expect {
             &mut out.promised,
         );
     }
+    argument_headers(
+        &action.headers,
+        "the catalog's header, sent as JSON",
+        &mut out,
+    );
     out
+}
+
+/// What a token request expects: the body kind the catalog states for it (a form, OAuth's
+/// default, RFC 6749 section 4.1.3; JSON where the vendor says so, Gusto, and for a vendor
+/// session login, Bluesky). The session's refresh posts no body, so it is not judged.
+pub(crate) fn expect_token(exchange: &TokenExchange) -> Expect {
+    let (kind, said) = match (exchange.grant, exchange.body) {
+        // a vendor login that is not OAuth posts its params as JSON (the catalog's Grant::Session)
+        (Grant::Session, _) => (
+            BodyKind::Json,
+            "the catalog's session login, posted as JSON",
+        ),
+        (_, TokenBody::Form) => (
+            BodyKind::Form,
+            "RFC 6749 section 4.1.3 (https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3): \
+             the token request uses the application/x-www-form-urlencoded format",
+        ),
+        (_, TokenBody::Json) => (BodyKind::Json, "the catalog's token exchange, sent as JSON"),
+    };
+    Expect {
+        body: Some((kind, said.to_owned())),
+        textual: kind == BodyKind::Form,
+        ..Expect::default()
+    }
+}
+
+/// What a file fetch expects of its request: the argument headers it sends as JSON
+/// (Dropbox's download takes `Dropbox-API-Arg: {"path": …}`).
+pub(crate) fn expect_file(file: &FileRef) -> Expect {
+    let mut out = Expect::default();
+    let source = format!(
+        "the catalog's file fetch, {}, checked {}",
+        file.reference.url, file.reference.checked
+    );
+    argument_headers(&file.headers, &source, &mut out);
+    out
+}
+
+/// A header the catalog sends as a JSON object (an argument header beside a body of bytes) must
+/// arrive as that JSON, safe in a header, with each key the template sends, of its type. Paths
+/// a declaration already judges are left to it.
+fn argument_headers(headers: &BTreeMap<String, Value>, source: &str, out: &mut Expect) {
+    for (name, template) in headers {
+        let Value::Object(keys) = template else {
+            continue;
+        };
+        let whole = format!("header.{name}");
+        let mut rules = vec![(
+            whole,
+            FieldShape {
+                kinds: vec![Kind::String],
+                one_of: Vec::new(),
+                format: Some(Format::HeaderJson),
+                min_items: None,
+                what: Some("the call's arguments as JSON".to_owned()),
+                required: true,
+                instead: None,
+            },
+        )];
+        for (key, v) in keys {
+            let kind = match v {
+                Value::Bool(_) => Kind::Boolean,
+                Value::Number(_) => Kind::Number,
+                Value::Object(_) => Kind::Object,
+                Value::Array(_) => Kind::Array,
+                Value::String(_) | Value::Null => Kind::String,
+            };
+            rules.push((
+                format!("header.{name}.{key}"),
+                FieldShape {
+                    kinds: vec![kind],
+                    one_of: Vec::new(),
+                    format: None,
+                    min_items: None,
+                    what: None,
+                    required: true,
+                    instead: None,
+                },
+            ));
+        }
+        for (path, shape) in rules {
+            if !out.rules.iter().any(|(p, _)| p.eq_ignore_ascii_case(&path)) {
+                out.sources.insert(path.clone(), source.to_owned());
+                out.rules.push((path, shape));
+            }
+        }
+    }
 }
 
 /// The dotted paths (`*` for list elements) of a value's text, number and flag leaves.

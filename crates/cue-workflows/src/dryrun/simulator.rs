@@ -434,7 +434,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
         routes.push(s3_object_route(tool));
     }
     if let Some(x) = &tool.token_exchange {
-        routes.push(http_route(
+        let mut exchange = http_route(
             tool,
             "token_exchange".to_owned(),
             "POST",
@@ -444,18 +444,23 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                 body: match &x.token_field {
                     // a vendor session (Bluesky): its own field names, a refresh token too
                     Some(field) => {
-                        let mut b = json!({field.as_str(): "dry-run-access-token", "expires_in": 3600});
+                        let mut b =
+                            json!({field.as_str(): "dry-run-access-token", "expires_in": 3600});
                         if let Some(r) = &x.refresh {
                             b[r.token_field.as_str()] = json!("dry-run-refresh-token");
                         }
                         b
                     }
-                    None => json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600}),
+                    None => {
+                        json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600})
+                    }
                 },
                 headers: BTreeMap::new(),
             },
             Vec::new(),
-        ));
+        );
+        exchange.expect = shapes::expect_token(x);
+        routes.push(exchange);
     }
     if let Api::Http { base_url, .. } = &tool.api {
         // an id-only webhook item is completed with a call the simulator answers with a
@@ -664,6 +669,7 @@ fn file_routes(tool: &Tool, base_url: &str) -> Vec<Route> {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
         }
+        first.expect = shapes::expect_file(file);
         let mut found = vec![first];
         if let Some(then) = &file.then {
             let (body, headers) = pdf();
