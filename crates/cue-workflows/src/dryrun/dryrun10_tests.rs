@@ -475,3 +475,60 @@ fn a_token_request_is_judged_by_the_body_kind_the_catalog_states() {
         );
     }
 }
+
+/// A made-up record gives an address or a phone number where the field is one, also when the
+/// field is a generic leaf (`value`, `address`, `number`) of a list or object named for it
+/// (Pipedrive's `emails.*.value`, Outlook's `from.emailAddress.address`): the dry run sent
+/// "sample value" as a HubSpot contact's e-mail before.
+#[test]
+fn a_made_up_record_holds_addresses_where_its_schema_says_so() {
+    let field = |path: &str| crate::catalog::Field {
+        path: path.to_owned(),
+        kind: crate::catalog::FieldType::String,
+        description: String::new(),
+        words: Vec::new(),
+        file: None,
+        money: None,
+    };
+    let record = super::simulator::record_of(&[
+        field("emails.*.value"),
+        field("from.emailAddress.address"),
+        field("from.emailAddress.name"),
+        field("phone_numbers.*.number"),
+        field("work_email"),
+        field("line_items.*.value"),
+        field("address"),
+        field("billing.number"),
+    ]);
+    assert_eq!(record["emails"][0]["value"], "ada@example.com");
+    assert_eq!(record["from"]["emailAddress"]["address"], "ada@example.com");
+    assert_eq!(record["phone_numbers"][0]["number"], "+15555550100");
+    assert_eq!(record["work_email"], "ada@example.com");
+    // near misses: a name beside an address, a value of something else, a bare address
+    assert_eq!(record["from"]["emailAddress"]["name"], "sample name");
+    assert_eq!(record["line_items"][0]["value"], "sample value");
+    assert_eq!(record["address"], "sample address");
+    assert_eq!(record["billing"]["number"], "sample number");
+}
+
+/// A DynamoDB stream record carries `ApproximateCreationDateTime` (epoch seconds) as AWS
+/// delivers it, so a filter on it can hold; without a filter it is still there.
+#[test]
+fn a_dynamodb_stream_sample_carries_its_creation_time_and_meets_a_filter_on_it() {
+    let engine = crate::Engine::new().unwrap().with_validation(false);
+    let made = |prompt: &str| {
+        let g = engine
+            .generate(&crate::GenerateRequest::text(prompt))
+            .unwrap();
+        let event = sample_event(engine.catalog(), &g.plan).event;
+        event["Records"][0]["dynamodb"]["ApproximateCreationDateTime"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{prompt}: {event:#}"))
+    };
+    let filtered = made(
+        "When item changed in DynamoDB and its ApproximateCreationDateTime is over 100, post it to #general on Slack",
+    );
+    assert!(filtered > 100.0, "{filtered}");
+    let plain = made("When an item changes in DynamoDB, post it to #general on Slack");
+    assert!(plain > 1_700_000_000.0, "{plain}");
+}

@@ -860,6 +860,17 @@ fn dynamodb_batch(trigger: Option<(&Tool, &Event)>, item: &Value) -> Value {
         "NewImage"
     };
     set_path(record, &format!("dynamodb.{side}"), Value::Object(image));
+    // every stream record carries when it was made, in epoch seconds (AWS's StreamRecord,
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_StreamRecord.html,
+    // read 2026-12-07), though the Lambda guide's sample leaves it out; a filter on it reads
+    // the item's value (made to hold), else the documented one, else now
+    let made = item
+        .get("ApproximateCreationDateTime")
+        .filter(|v| v.is_number())
+        .or_else(|| record.pointer("/dynamodb/ApproximateCreationDateTime"))
+        .cloned()
+        .unwrap_or_else(|| json!(chrono::Utc::now().timestamp()));
+    set_path(record, "dynamodb.ApproximateCreationDateTime", made);
     batch
 }
 

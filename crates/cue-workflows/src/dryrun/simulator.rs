@@ -806,10 +806,24 @@ pub(crate) fn record_of(fields: &[Field]) -> Value {
             FieldType::String => {
                 let name = f.path.rsplit('.').next().unwrap_or(&f.path);
                 let lower = name.to_lowercase();
+                // the list or object holding a generic leaf (`emails.*.value`,
+                // `from.emailAddress.address`, `phone_numbers.*.number`) says what it is
+                let holder = f
+                    .path
+                    .rsplit('.')
+                    .skip(1)
+                    .find(|k| *k != "*")
+                    .unwrap_or_default()
+                    .to_lowercase();
+                let generic = matches!(lower.as_str(), "value" | "address" | "number");
+                let is = |words: &[&str]| {
+                    words.iter().any(|w| lower.contains(w))
+                        || (generic && words.iter().any(|w| holder.contains(w)))
+                };
                 // an address where the vendor sends one, so a step that needs it gets one
-                if lower.contains("email") {
+                if is(&["email"]) {
                     json!("ada@example.com")
-                } else if lower.contains("phone") || lower.contains("mobile") {
+                } else if is(&["phone", "mobile"]) {
                     json!("+15555550100")
                 } else {
                     json!(format!("sample {name}"))
