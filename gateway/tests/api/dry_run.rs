@@ -114,7 +114,10 @@ async fn a_generated_workflow_dry_runs_with_the_issues_shape() {
     assert!(!text.contains("xoxb-1234-secret"));
     // the header that carried it is kept, masked
     let body: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(body["calls"][1]["headers"]["authorization"], "Bearer ****", "{body:#}");
+    assert_eq!(
+        body["calls"][1]["headers"]["authorization"], "Bearer ****",
+        "{body:#}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
