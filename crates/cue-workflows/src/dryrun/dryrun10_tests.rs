@@ -509,6 +509,18 @@ fn a_made_up_record_holds_addresses_where_its_schema_says_so() {
     assert_eq!(record["line_items"][0]["value"], "sample value");
     assert_eq!(record["address"], "sample address");
     assert_eq!(record["billing"]["number"], "sample number");
+    // the same names where a step's field is set on a documented record (records.rs)
+    for (path, kind) in [
+        ("emails.*.value", "emails"),
+        ("from.emailAddress.address", "emailAddress"),
+        ("phone_numbers.*.number", "phone_numbers"),
+        ("from.emailAddress.name", "name"),
+        ("line_items.*.value", "value"),
+        ("address", "address"),
+        ("value", "value"),
+    ] {
+        assert_eq!(super::events::kind_name(path), kind, "{path}");
+    }
 }
 
 /// A DynamoDB stream record carries `ApproximateCreationDateTime` (epoch seconds) as AWS

@@ -805,25 +805,13 @@ pub(crate) fn record_of(fields: &[Field]) -> Value {
         let value = match f.kind {
             FieldType::String => {
                 let name = f.path.rsplit('.').next().unwrap_or(&f.path);
-                let lower = name.to_lowercase();
                 // the list or object holding a generic leaf (`emails.*.value`,
                 // `from.emailAddress.address`, `phone_numbers.*.number`) says what it is
-                let holder = f
-                    .path
-                    .rsplit('.')
-                    .skip(1)
-                    .find(|k| *k != "*")
-                    .unwrap_or_default()
-                    .to_lowercase();
-                let generic = matches!(lower.as_str(), "value" | "address" | "number");
-                let is = |words: &[&str]| {
-                    words.iter().any(|w| lower.contains(w))
-                        || (generic && words.iter().any(|w| holder.contains(w)))
-                };
+                let lower = super::events::kind_name(&f.path).to_lowercase();
                 // an address where the vendor sends one, so a step that needs it gets one
-                if is(&["email"]) {
+                if lower.contains("email") {
                     json!("ada@example.com")
-                } else if is(&["phone", "mobile"]) {
+                } else if lower.contains("phone") || lower.contains("mobile") {
                     json!("+15555550100")
                 } else {
                     json!(format!("sample {name}"))
