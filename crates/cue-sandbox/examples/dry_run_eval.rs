@@ -114,15 +114,7 @@ fn verdict(g: &Generated, run: &DryRun) -> Option<String> {
             .collect();
         return Some(format!("{}: {message}", e.kind));
     }
-    let called = run.steps_called();
-    let missing: Vec<String> = g
-        .plan
-        .steps
-        .iter()
-        .filter(|s| !called.contains(s.id.as_str()))
-        .map(|s| format!("{}.{}", s.tool, s.action))
-        .collect();
-    (!missing.is_empty()).then(|| format!("steps without a call: {}", missing.join(", ")))
+    support::not_reached(&g.plan, run)
 }
 
 fn print_percentiles(durations: &mut [u64]) {

@@ -158,19 +158,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
             println!("{}\n{}", g.code, serde_json::to_string_pretty(&run)?);
         }
-        let called = run.steps_called();
         let why = if let Some(e) = &run.error {
             let message: String = e.message.chars().take(90).collect();
             Some(format!("{}: {message}", e.kind))
         } else {
-            let missing: Vec<String> = g
-                .plan
-                .steps
-                .iter()
-                .filter(|s| !called.contains(s.id.as_str()))
-                .map(|s| format!("{}.{}", s.tool, s.action))
-                .collect();
-            (!missing.is_empty()).then(|| format!("steps without a call: {}", missing.join(", ")))
+            support::not_reached(&g.plan, &run)
         };
         match why {
             None => passed += 1,

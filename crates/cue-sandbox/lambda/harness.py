@@ -299,14 +299,15 @@ class Simulator:
             if r.get("kind") in ("http", "sql"):
                 r["_re"] = re.compile(r["pattern"])
 
-    def record(self, method, url, request, status):
+    def record(self, method, url, request, status, headers=None):
         if len(self.state.calls) >= self.state.max_calls:
             raise DryRunCallLimit("the workflow made more than %d calls" % self.state.max_calls)
-        self.state.calls.append(
-            {"step": current_step(), "method": method, "url": url, "request": request, "status": status}
-        )
+        call = {"step": current_step(), "method": method, "url": url, "request": request, "status": status}
+        if headers:
+            call["headers"] = headers
+        self.state.calls.append(call)
 
-    def http(self, method, url, request):
+    def http(self, method, url, request, headers=None):
         path = url.split("?", 1)[0].split("#", 1)[0]
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query, keep_blank_values=True)
         for r in self.routes:
@@ -317,9 +318,9 @@ class Simulator:
                 and all(query.get(k) == [v] for k, v in (r.get("query") or {}).items())
             ):
                 answer = r["answer"]
-                self.record(method, url, request, answer["status"])
+                self.record(method, url, request, answer["status"], headers)
                 return answer["status"], answer["body"], answer.get("headers") or {}
-        self.record(method, url, request, 404)
+        self.record(method, url, request, 404, headers)
         return 404, {"error": "Cue's dry run has no simulated answer for %s %s" % (method, path)}, {}
 
     def client(self, library, service, call, kwargs):
@@ -391,6 +392,43 @@ def decode_body(data, content_type):
         return text
 
 
+def sent_headers(req):
+    """The request's headers as the vendor receives them: lower-case names, text values
+    (`str()` of anything else, as http.client's putheader would send it), bounded."""
+    out = {}
+    try:
+        items = list(req.header_items())
+    except Exception:  # a hostile Request subclass: no headers rather than no run
+        return out
+    for name, value in items[:64]:
+        if isinstance(value, (bytes, bytearray)):
+            value = bytes(value).decode("latin-1")
+        out[str(name).lower()[:200]] = str(value)[:4096]
+    return out
+
+
+def refuse_as_http_client(req):
+    """What http.client's putheader refuses before anything is sent: a header name that is not
+    a token, a value with a line break, a value that is not Latin-1 (Dropbox-API-Arg's JSON with
+    an unescaped non-ASCII character fails here on a real Lambda too)."""
+    import http.client
+
+    legal_name = getattr(http.client, "_is_legal_header_name", None)
+    illegal_value = getattr(http.client, "_is_illegal_header_value", None)
+    for name, value in req.header_items():
+        name = name.encode("ascii") if isinstance(name, str) else bytes(name)
+        if legal_name is not None and not legal_name(name):
+            raise ValueError("Invalid header name %r" % (name,))
+        if isinstance(value, str):
+            value = value.encode("latin-1")
+        elif isinstance(value, int):
+            value = str(value).encode("ascii")
+        elif not isinstance(value, (bytes, bytearray)):
+            continue
+        if illegal_value is not None and illegal_value(bytes(value)):
+            raise ValueError("Invalid header value %r" % (bytes(value),))
+
+
 def install_http(simulator):
     """Every way the standard library opens a URL ends in the simulator."""
     import email.message
@@ -405,9 +443,15 @@ def install_http(simulator):
         elif data is not None:
             req.data = data
         method = req.get_method().upper()
-        headers = {k.lower(): v for k, v in req.header_items()}
+        refuse_as_http_client(req)
+        headers = sent_headers(req)
         request = decode_body(req.data, headers.get("content-type"))
-        status, body, documented = simulator.http(method, req.full_url, request)
+        if req.data is not None and "content-type" not in headers:
+            # what urllib's AbstractHTTPHandler.do_request_ adds to a request with a body and
+            # no Content-Type: the vendor sees a form (the body is still read as JSON above, so
+            # the verdict can name both)
+            headers["content-type"] = "application/x-www-form-urlencoded"
+        status, body, documented = simulator.http(method, req.full_url, request, headers)
         payload = body if isinstance(body, (bytes, str)) else json.dumps(body)
         if isinstance(payload, str):
             payload = payload.encode("utf-8")

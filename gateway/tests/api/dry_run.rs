@@ -87,8 +87,14 @@ async fn a_generated_workflow_dry_runs_with_the_issues_shape() {
     assert_eq!(
         keys,
         [
-            "action", "method", "request", "status", "step", "tool", "url"
+            "action", "headers", "method", "request", "status", "step", "tool", "url"
         ]
+    );
+    assert!(
+        call["headers"]["content-type"]
+            .as_str()
+            .is_some_and(|ct| ct.starts_with("application/json")),
+        "{call}"
     );
     assert_eq!(call["step"], "step_2");
     assert_eq!(call["tool"], "slack");
@@ -106,6 +112,12 @@ async fn a_generated_workflow_dry_runs_with_the_issues_shape() {
     assert_eq!(res.status(), 200);
     let text = res.text().await.unwrap();
     assert!(!text.contains("xoxb-1234-secret"));
+    // the header that carried it is kept, masked
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        body["calls"][1]["headers"]["authorization"], "Bearer ****",
+        "{body:#}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -39,3 +39,46 @@ pub fn print_failures(failures: &std::collections::BTreeMap<String, Vec<String>>
         println!("  {:>3} {why}: {}", keys.len(), keys.join(" "));
     }
 }
+
+/// The planned steps a run made no call for, each with why it was not reached as the run's
+/// logs tell it: the handler skipped or refused the delivery, the trigger's records were not
+/// new, an earlier step gave no records, or no record was left for it (the trigger's filter or
+/// a condition held for none). `None` when every step made a call.
+pub fn not_reached(
+    plan: &cue_workflows::Plan,
+    run: &cue_workflows::dryrun::DryRun,
+) -> Option<String> {
+    let called = run.steps_called();
+    let first = plan
+        .steps
+        .iter()
+        .position(|s| !called.contains(s.id.as_str()))?;
+    let missing: Vec<String> = plan.steps[first..]
+        .iter()
+        .filter(|s| !called.contains(s.id.as_str()))
+        .map(|s| format!("{}.{}", s.tool, s.action))
+        .collect();
+    let logs = &run.logs;
+    let said = |words: &str| logs.iter().any(|l| l.contains(words));
+    let empty_step = plan.steps[..first].iter().rev().find(|s| {
+        logs.iter().any(|l| {
+            l.contains(&format!("{} returned 0 records", s.id))
+                || l.contains(&format!("{} handled 0 records", s.id))
+        })
+    });
+    let why = if said("Skipped a delivery") {
+        "the handler skipped the sample delivery".to_owned()
+    } else if said("Rejected a request") || said("Refused a") {
+        "the handler refused the sample delivery".to_owned()
+    } else if logs.iter().any(|l| l.starts_with("INFO 0 of ")) {
+        "the trigger's records were not new".to_owned()
+    } else if let Some(s) = empty_step {
+        format!("{} gave no records", s.id)
+    } else {
+        "no record reached it (the trigger's filter or a condition held for none)".to_owned()
+    };
+    Some(format!(
+        "steps without a call: {} ({why})",
+        missing.join(", ")
+    ))
+}

@@ -566,10 +566,32 @@ pub(crate) fn add_read_field(record: &mut Value, name: &str, fields: &[crate::ca
     }
 }
 
+/// The part of a field's path that says what the field holds: its last key, unless that is a
+/// generic leaf (`value`, `address`, `number`) of a list or object named for an address or a
+/// phone (Pipedrive's `emails.*.value`, Outlook's `from.emailAddress.address`), then that name.
+pub(crate) fn kind_name(path: &str) -> &str {
+    let mut keys = path.rsplit('.').filter(|k| *k != "*");
+    let last = keys.next().unwrap_or(path);
+    let generic = ["value", "address", "number"]
+        .iter()
+        .any(|g| last.eq_ignore_ascii_case(g));
+    match keys.next() {
+        Some(holder)
+            if generic
+                && ["email", "phone", "mobile"]
+                    .iter()
+                    .any(|w| holder.to_lowercase().contains(w)) =>
+        {
+            holder
+        }
+        _ => last,
+    }
+}
+
 /// A value of a documented field's type, plausible for its name (an address in an e-mail field).
 fn documented_value(field: &crate::catalog::Field) -> Value {
     use crate::catalog::FieldType;
-    let name = field.path.rsplit('.').next().unwrap_or(&field.path);
+    let name = kind_name(&field.path);
     match field.kind {
         FieldType::String => match plausible(name) {
             Value::String(s) => Value::String(s),
@@ -862,6 +884,17 @@ fn dynamodb_batch(trigger: Option<(&Tool, &Event)>, item: &Value) -> Value {
         "NewImage"
     };
     set_path(record, &format!("dynamodb.{side}"), Value::Object(image));
+    // every stream record carries when it was made, in epoch seconds (AWS's StreamRecord,
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_StreamRecord.html,
+    // read 2026-12-07), though the Lambda guide's sample leaves it out; a filter on it reads
+    // the item's value (made to hold), else the documented one, else now
+    let made = item
+        .get("ApproximateCreationDateTime")
+        .filter(|v| v.is_number())
+        .or_else(|| record.pointer("/dynamodb/ApproximateCreationDateTime"))
+        .cloned()
+        .unwrap_or_else(|| json!(chrono::Utc::now().timestamp()));
+    set_path(record, "dynamodb.ApproximateCreationDateTime", made);
     batch
 }
 

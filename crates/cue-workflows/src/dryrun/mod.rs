@@ -19,6 +19,8 @@
 //! was to take from its record that is still its setting's stand-in, or the trigger's event
 //! name, is a `warning`: the vendor accepts it, but the data the plan promised is not there.
 
+#[cfg(test)]
+mod dryrun10_tests;
 pub mod events;
 #[cfg(test)]
 mod honest_tests;
@@ -148,6 +150,9 @@ pub struct DryRunCall {
     pub method: String,
     pub url: String,
     pub request: Value,
+    /// The request's headers (HTTP calls), credential values masked like the body's.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
     pub status: u16,
 }
 
@@ -392,6 +397,7 @@ pub fn judge(
             method: call.method,
             url: call.url,
             request: call.request,
+            headers: call.headers,
             status: call.status,
         });
     }
@@ -461,6 +467,10 @@ fn mask(run: &mut DryRun, secrets: &[&str]) {
     for c in &mut run.calls {
         hide(&mut c.url);
         mask_value(&mut c.request, &hide);
+        for value in c.headers.values_mut() {
+            hide(value);
+            hide_encoded(value, secrets);
+        }
     }
     for line in run.logs.iter_mut().chain(run.warnings.iter_mut()) {
         hide(line);
@@ -468,6 +478,45 @@ fn mask(run: &mut DryRun, secrets: &[&str]) {
     if let Some(e) = &mut run.error {
         hide(&mut e.message);
     }
+}
+
+/// Masks the base64 words of a header value that decode to text holding a credential value:
+/// `Authorization: Basic <base64 of key:secret>` would otherwise show the secret to anyone who
+/// decodes it.
+fn hide_encoded(value: &mut String, secrets: &[&str]) {
+    use base64::Engine as _;
+    let engines = [
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::URL_SAFE,
+    ];
+    let holds_secret = |word: &str| {
+        let bare = word.trim_end_matches('=');
+        let padded = format!("{bare}{}", "=".repeat((4 - bare.len() % 4) % 4));
+        engines
+            .iter()
+            .filter_map(|e| e.decode(&padded).ok())
+            .any(|bytes| {
+                let text = String::from_utf8_lossy(&bytes);
+                secrets.iter().any(|s| !s.is_empty() && text.contains(s))
+            })
+    };
+    if !value
+        .split([' ', ',', ';'])
+        .any(|w| w.len() >= 4 && holds_secret(w))
+    {
+        return;
+    }
+    *value = value
+        .split(' ')
+        .map(|w| {
+            if w.len() >= 4 && holds_secret(w) {
+                "****"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
 }
 
 fn mask_value(value: &mut Value, hide: &impl Fn(&mut String)) {

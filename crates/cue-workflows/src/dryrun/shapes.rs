@@ -22,7 +22,8 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::catalog::{Action, Api, ContentType};
+use super::simulator::RecordedCall;
+use crate::catalog::{Action, Api, ContentType, FileRef, Grant, TokenBody, TokenExchange, Tool};
 use crate::refs::next_ref;
 
 /// The JSON types a reference names.
@@ -96,6 +97,9 @@ pub(crate) enum Format {
     E164,
     /// A path from the root (`/Workflows/report.pdf`).
     AbsolutePath,
+    /// A JSON object as text that is safe in an HTTP header: ASCII only, 0x7F and every
+    /// non-ASCII character escaped as `\uXXXX` (Dropbox's `Dropbox-API-Arg`).
+    HeaderJson,
 }
 
 impl Format {
@@ -111,6 +115,7 @@ impl Format {
             Self::CurrencyCode => "a three-letter ISO 4217 currency code",
             Self::E164 => "an E.164 phone number (+ and digits)",
             Self::AbsolutePath => "a path starting with /",
+            Self::HeaderJson => "a JSON object in HTTP-header-safe text (ASCII, others as \\uXXXX)",
         }
     }
 
@@ -159,6 +164,11 @@ impl Format {
                     (8..=15).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit())
                 }),
             Self::AbsolutePath => s.starts_with('/'),
+            Self::HeaderJson => {
+                s.is_ascii()
+                    && !s.contains('\u{7f}')
+                    && serde_json::from_str::<Value>(s).is_ok_and(|v| v.is_object())
+            }
         }
     }
 }
@@ -181,6 +191,14 @@ pub(crate) struct FieldShape {
     /// What the value is, in the vendor's words (`an Item's Id`), for the message.
     #[serde(default)]
     pub what: Option<String>,
+    /// The vendor refuses a call without it (a header the reference requires: Dropbox's
+    /// `Dropbox-API-Arg`, `Notion-Version`); body fields' presence is the catalog's `required`.
+    #[serde(default)]
+    pub required: bool,
+    /// Another place the vendor takes the same value (Dropbox: the `arg` URL parameter instead
+    /// of the `Dropbox-API-Arg` header): a call that sends it there is not missing it.
+    #[serde(default)]
+    pub instead: Option<String>,
 }
 
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Kind>, D::Error> {
@@ -220,18 +238,148 @@ pub(crate) struct ActionShape {
 #[derive(Debug, Deserialize)]
 struct ShapesFile {
     actions: BTreeMap<String, ActionShape>,
+    /// Fields every HTTP action of a tool sends (a version header), by tool id; an action's
+    /// own entry wins for a path both name.
+    #[serde(default)]
+    tools: BTreeMap<String, ActionShape>,
 }
 
 const SHAPES_JSON: &str = include_str!("../../data/dryrun/shapes.json");
 
-/// `data/dryrun/shapes.json`, by `tool.action` (its test refuses a file that does not parse).
-pub(crate) fn declared() -> &'static BTreeMap<String, ActionShape> {
-    static SHAPES: LazyLock<BTreeMap<String, ActionShape>> = LazyLock::new(|| {
-        serde_json::from_str::<ShapesFile>(SHAPES_JSON)
-            .map(|f| f.actions)
-            .unwrap_or_default()
+fn shapes_file() -> &'static ShapesFile {
+    static SHAPES: LazyLock<ShapesFile> = LazyLock::new(|| {
+        serde_json::from_str::<ShapesFile>(SHAPES_JSON).unwrap_or_else(|_| ShapesFile {
+            actions: BTreeMap::new(),
+            tools: BTreeMap::new(),
+        })
     });
     &SHAPES
+}
+
+/// `data/dryrun/shapes.json`, by `tool.action` (its test refuses a file that does not parse).
+pub(crate) fn declared() -> &'static BTreeMap<String, ActionShape> {
+    &shapes_file().actions
+}
+
+/// `data/dryrun/shapes.json`'s tool-wide fields, by tool id.
+pub(crate) fn declared_for_tools() -> &'static BTreeMap<String, ActionShape> {
+    &shapes_file().tools
+}
+
+/// What a request body is, as its `Content-Type` names it; a vendor reads a body by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyKind {
+    /// `application/json`, and every `…/…+json` or `…json` media type (`application/vnd.api+json`).
+    Json,
+    /// `application/x-www-form-urlencoded` (also what urllib sends for a body without a type).
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `multipart/related` (Google's upload protocol).
+    MultipartRelated,
+    /// `application/x-ndjson`.
+    Ndjson,
+    /// Any other type: a file's own bytes (`application/octet-stream`, `text/plain`, `image/png`).
+    Bytes,
+}
+
+impl BodyKind {
+    /// The kind of a `Content-Type` value (parameters and case aside).
+    pub(crate) fn of(content_type: &str) -> Self {
+        let media = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match media.as_str() {
+            "application/x-www-form-urlencoded" => Self::Form,
+            "multipart/form-data" => Self::Multipart,
+            "multipart/related" => Self::MultipartRelated,
+            "application/x-ndjson" | "application/ndjson" => Self::Ndjson,
+            m if m
+                .split_once('/')
+                .is_some_and(|(_, sub)| sub.ends_with("json")) =>
+            {
+                Self::Json
+            }
+            _ => Self::Bytes,
+        }
+    }
+
+    fn of_catalog(c: ContentType) -> Self {
+        match c {
+            ContentType::Json => Self::Json,
+            ContentType::Form => Self::Form,
+            ContentType::Multipart => Self::Multipart,
+            ContentType::MultipartRelated => Self::MultipartRelated,
+            ContentType::Ndjson => Self::Ndjson,
+            ContentType::Bytes => Self::Bytes,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Json => "JSON",
+            Self::Form => "a form (application/x-www-form-urlencoded)",
+            Self::Multipart => "multipart/form-data",
+            Self::MultipartRelated => "multipart/related",
+            Self::Ndjson => "NDJSON (application/x-ndjson)",
+            Self::Bytes => "a file's bytes",
+        }
+    }
+
+    /// Whether a body sent as `sent` is read as this kind. A file's bytes may carry any type
+    /// of their own but a form or multipart one (a body without a type is sent as a form).
+    fn accepts(self, sent: Self) -> bool {
+        match self {
+            Self::Bytes => !matches!(sent, Self::Form | Self::Multipart | Self::MultipartRelated),
+            _ => self == sent,
+        }
+    }
+}
+
+/// The body kind the catalog states for an action, and where it says so: the action's own
+/// `Content-Type` header, its vendor-documented example request's, the tool's headers', or
+/// the action's `content_type` when it sends a body.
+fn stated_body(tool: &Tool, action: &Action) -> Option<(BodyKind, String)> {
+    fn content_type<'a>(
+        mut headers: impl Iterator<Item = (&'a String, Option<&'a str>)>,
+    ) -> Option<String> {
+        headers
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .and_then(|(_, v)| v)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    }
+    if let Some(ct) = content_type(action.headers.iter().map(|(k, v)| (k, v.as_str()))) {
+        return Some((
+            BodyKind::of(&ct),
+            format!("the catalog's Content-Type {ct}"),
+        ));
+    }
+    let example = action.example.as_ref().map(|x| &x.request.headers);
+    if let Some(ct) =
+        example.and_then(|h| content_type(h.iter().map(|(k, v)| (k, Some(v.as_str())))))
+    {
+        return Some((
+            BodyKind::of(&ct),
+            format!("the vendor's example in the catalog sends Content-Type {ct}"),
+        ));
+    }
+    if let Some(ct) = content_type(tool.headers.iter().map(|(k, v)| (k, Some(v.as_str())))) {
+        return Some((
+            BodyKind::of(&ct),
+            format!("the catalog's Content-Type {ct}"),
+        ));
+    }
+    action.body.as_ref().map(|_| {
+        (
+            BodyKind::of_catalog(action.content_type),
+            "the catalog's content_type for the action".to_owned(),
+        )
+    })
 }
 
 /// A field the action takes from the record: the request path and the record field (and the
@@ -255,10 +403,13 @@ pub(crate) struct Expect {
     pub textual: bool,
     /// A number may be sent as its text (proto3 JSON).
     pub numeric_text: bool,
+    /// The body kind the catalog states, and where (judged on calls that send a body).
+    pub body: Option<(BodyKind, String)>,
 }
 
 /// What `tool.action` expects of its calls.
-pub(crate) fn expect(api: &Api, tool: &str, action: &Action) -> Expect {
+pub(crate) fn expect(tool: &Tool, action: &Action) -> Expect {
+    let api = &tool.api;
     let mut out = Expect {
         textual: matches!(
             action.content_type,
@@ -266,7 +417,7 @@ pub(crate) fn expect(api: &Api, tool: &str, action: &Action) -> Expect {
         ),
         ..Expect::default()
     };
-    if let Some(shape) = declared().get(&format!("{tool}.{}", action.id)) {
+    if let Some(shape) = declared().get(&format!("{}.{}", tool.id, action.id)) {
         out.numeric_text = shape.proto3_json;
         for (path, f) in &shape.fields {
             out.rules.push((path.clone(), f.clone()));
@@ -274,6 +425,20 @@ pub(crate) fn expect(api: &Api, tool: &str, action: &Action) -> Expect {
                 path.clone(),
                 format!("{}, read {}", shape.reference, shape.read),
             );
+        }
+    }
+    if matches!(api, Api::Http { .. }) {
+        out.body = stated_body(tool, action);
+        if let Some(shape) = declared_for_tools().get(&tool.id) {
+            for (path, f) in &shape.fields {
+                if !out.rules.iter().any(|(p, _)| p.eq_ignore_ascii_case(path)) {
+                    out.rules.push((path.clone(), f.clone()));
+                    out.sources.insert(
+                        path.clone(),
+                        format!("{}, read {}", shape.reference, shape.read),
+                    );
+                }
+            }
         }
     }
     let example = action.example.as_ref().and_then(|x| {
@@ -301,6 +466,8 @@ pub(crate) fn expect(api: &Api, tool: &str, action: &Action) -> Expect {
                         format: None,
                         min_items: None,
                         what: Some("a single value, as in the vendor's example".to_owned()),
+                        required: false,
+                        instead: None,
                     },
                 ));
             }
@@ -328,7 +495,106 @@ pub(crate) fn expect(api: &Api, tool: &str, action: &Action) -> Expect {
             );
         }
     }
+    for (name, v) in &action.headers {
+        promises(
+            v,
+            format!("header.{}", name.to_ascii_lowercase()),
+            &mut out.promised,
+        );
+    }
+    argument_headers(
+        &action.headers,
+        "the catalog's header, sent as JSON",
+        &mut out,
+    );
     out
+}
+
+/// What a token request expects: the body kind the catalog states for it (a form, OAuth's
+/// default, RFC 6749 section 4.1.3; JSON where the vendor says so, Gusto, and for a vendor
+/// session login, Bluesky). The session's refresh posts no body, so it is not judged.
+pub(crate) fn expect_token(exchange: &TokenExchange) -> Expect {
+    let (kind, said) = match (exchange.grant, exchange.body) {
+        // a vendor login that is not OAuth posts its params as JSON (the catalog's Grant::Session)
+        (Grant::Session, _) => (
+            BodyKind::Json,
+            "the catalog's session login, posted as JSON",
+        ),
+        (_, TokenBody::Form) => (
+            BodyKind::Form,
+            "RFC 6749 section 4.1.3 (https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3): \
+             the token request uses the application/x-www-form-urlencoded format",
+        ),
+        (_, TokenBody::Json) => (BodyKind::Json, "the catalog's token exchange, sent as JSON"),
+    };
+    Expect {
+        body: Some((kind, said.to_owned())),
+        textual: kind == BodyKind::Form,
+        ..Expect::default()
+    }
+}
+
+/// What a file fetch expects of its request: the argument headers it sends as JSON
+/// (Dropbox's download takes `Dropbox-API-Arg: {"path": …}`).
+pub(crate) fn expect_file(file: &FileRef) -> Expect {
+    let mut out = Expect::default();
+    let source = format!(
+        "the catalog's file fetch, {}, checked {}",
+        file.reference.url, file.reference.checked
+    );
+    argument_headers(&file.headers, &source, &mut out);
+    out
+}
+
+/// A header the catalog sends as a JSON object (an argument header beside a body of bytes) must
+/// arrive as that JSON, safe in a header, with each key the template sends, of its type. Paths
+/// a declaration already judges are left to it.
+fn argument_headers(headers: &BTreeMap<String, Value>, source: &str, out: &mut Expect) {
+    for (name, template) in headers {
+        let Value::Object(keys) = template else {
+            continue;
+        };
+        let whole = format!("header.{name}");
+        let mut rules = vec![(
+            whole,
+            FieldShape {
+                kinds: vec![Kind::String],
+                one_of: Vec::new(),
+                format: Some(Format::HeaderJson),
+                min_items: None,
+                what: Some("the call's arguments as JSON".to_owned()),
+                required: true,
+                instead: None,
+            },
+        )];
+        for (key, v) in keys {
+            let kind = match v {
+                Value::Bool(_) => Kind::Boolean,
+                Value::Number(_) => Kind::Number,
+                Value::Object(_) => Kind::Object,
+                Value::Array(_) => Kind::Array,
+                Value::String(_) | Value::Null => Kind::String,
+            };
+            rules.push((
+                format!("header.{name}.{key}"),
+                FieldShape {
+                    kinds: vec![kind],
+                    one_of: Vec::new(),
+                    format: None,
+                    min_items: None,
+                    what: None,
+                    required: true,
+                    instead: None,
+                },
+            ));
+        }
+        for (path, shape) in rules {
+            if !out.rules.iter().any(|(p, _)| p.eq_ignore_ascii_case(&path)) {
+                out.sources.insert(path.clone(), source.to_owned());
+                out.rules.push((path, shape));
+            }
+        }
+    }
 }
 
 /// The dotted paths (`*` for list elements) of a value's text, number and flag leaves.
@@ -395,8 +661,11 @@ fn promises(template: &Value, at: String, out: &mut Vec<Promise>) {
 }
 
 /// The values at a dotted path (`*`: every element; `query.<name>`: the URL's query
-/// parameter, as text), with their concrete paths.
-pub(crate) fn values_at(request: &Value, url: &str, path: &str) -> Vec<(String, Value)> {
+/// parameter, as text; `header.<Name>`: the header's text, or the JSON it holds, and
+/// `header.<Name>.<path>` a path into that JSON: Dropbox's `Dropbox-API-Arg`), with their
+/// concrete paths.
+pub(crate) fn values_at(call: &RecordedCall, path: &str) -> Vec<(String, Value)> {
+    let url = call.url.as_str();
     if let Some(name) = path.strip_prefix("query.") {
         let query = url.split_once('?').map_or("", |(_, q)| q);
         let query = query.split('#').next().unwrap_or_default();
@@ -405,9 +674,32 @@ pub(crate) fn values_at(request: &Value, url: &str, path: &str) -> Vec<(String, 
             .map(|(_, v)| (path.to_owned(), Value::String(v.into_owned())))
             .collect();
     }
+    if let Some(rest) = path.strip_prefix("header.") {
+        let (name, inner) = rest.split_once('.').unwrap_or((rest, ""));
+        let Some(text) = call
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+        else {
+            return Vec::new();
+        };
+        let at = format!("header.{name}");
+        if inner.is_empty() {
+            return vec![(at, Value::String(text.clone()))];
+        }
+        // a path into the JSON the header holds (nothing when it holds none)
+        let Ok(value) = serde_json::from_str::<Value>(text) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let keys: Vec<&str> = inner.split('.').filter(|k| !k.is_empty()).collect();
+        walk(&value, &keys, at, &mut out);
+        return out;
+    }
     let mut out = Vec::new();
     let keys: Vec<&str> = path.split('.').filter(|k| !k.is_empty()).collect();
-    walk(request, &keys, String::new(), &mut out);
+    walk(&call.request, &keys, String::new(), &mut out);
     out
 }
 
@@ -540,13 +832,47 @@ fn misfit(shape: &FieldShape, value: &Value, textual: bool, numeric_text: bool) 
 }
 
 /// The fields of a call that do not fit what the vendor takes, as messages naming the step,
-/// the field, what the vendor takes (and where that is written) and what was sent.
-pub(crate) fn mismatches(expect: &Expect, label: &str, request: &Value, url: &str) -> Vec<String> {
+/// the field, what the vendor takes (and where that is written) and what was sent; a required
+/// header that is missing; a body whose `Content-Type` is not the kind the catalog states.
+pub(crate) fn mismatches(expect: &Expect, label: &str, call: &RecordedCall) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some((stated, source)) = &expect.body
+        && let Some(sent) = call
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v)
+        && !stated.accepts(BodyKind::of(sent))
+    {
+        let unset = if BodyKind::of(sent) == BodyKind::Form {
+            " (urllib sends a body without a Content-Type as a form)"
+        } else {
+            ""
+        };
+        out.push(format!(
+            "{label}: the body was sent as {sent:?}{unset}, but the vendor reads it as {} ({source})",
+            stated.name()
+        ));
+    }
     for (path, shape) in &expect.rules {
-        // a query string carries every value as text
-        let textual = expect.textual || path.starts_with("query.");
-        for (at, value) in values_at(request, url, path) {
+        // a query string and a header's text carry every value as text
+        let textual = expect.textual
+            || path.starts_with("query.")
+            || (path.starts_with("header.") && path.matches('.').count() == 1);
+        let found = values_at(call, path);
+        let http = call.url.starts_with("https://") || call.url.starts_with("http://");
+        let elsewhere = shape
+            .instead
+            .as_deref()
+            .is_some_and(|other| !values_at(call, other).is_empty());
+        if found.is_empty() && shape.required && http && !elsewhere {
+            let source = expect.sources.get(path).map_or("", String::as_str);
+            out.push(format!(
+                "{label}: {path} is missing, but the vendor requires {} ({source})",
+                expected(shape)
+            ));
+        }
+        for (at, value) in found {
             if misfit(shape, &value, textual, expect.numeric_text).is_some() {
                 let source = expect.sources.get(path).map_or("", String::as_str);
                 out.push(format!(
@@ -629,12 +955,11 @@ pub(crate) fn promise_warnings(
     label: &str,
     params: &BTreeMap<String, String>,
     events: &[String],
-    request: &Value,
-    url: &str,
+    call: &RecordedCall,
 ) -> Vec<String> {
     let mut out = Vec::new();
     for p in &expect.promised {
-        for (at, value) in values_at(request, url, &p.path) {
+        for (at, value) in values_at(call, &p.path) {
             let Value::String(sent) = &value else {
                 continue;
             };

@@ -17,6 +17,7 @@ fn call(step: &str, method: &str, url: &str, request: Value) -> RecordedCall {
         url: url.into(),
         request,
         status: 200,
+        headers: std::collections::BTreeMap::new(),
     }
 }
 
@@ -341,11 +342,50 @@ fn every_declared_shape_names_a_catalog_action_a_field_it_sends_and_its_referenc
             .unwrap();
         for path in shape.fields.keys() {
             let root = path.split('.').next().unwrap();
-            let sent = match path.strip_prefix("query.") {
-                Some(name) => action.query.contains_key(name),
-                None => template.get(root).is_some(),
+            let sent = if let Some(name) = path.strip_prefix("query.") {
+                action.query.contains_key(name)
+            } else if let Some(rest) = path.strip_prefix("header.") {
+                // a header the action sends (a path into its JSON: a key of the template)
+                let (name, inner) = rest.split_once('.').unwrap_or((rest, ""));
+                action
+                    .headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .is_some_and(|(_, v)| {
+                        inner.is_empty() || v.get(inner.split('.').next().unwrap()).is_some()
+                    })
+            } else {
+                template.get(root).is_some()
             };
             assert!(sent, "{key}: {path} is not a field the action sends");
+        }
+    }
+    for (tool, shape) in shapes::declared_for_tools() {
+        let t = catalog
+            .tool(tool)
+            .unwrap_or_else(|| panic!("{tool} is no catalog tool"));
+        assert!(shape.reference.starts_with("https://"), "{tool}");
+        assert!(
+            shape.note.as_deref().is_some_and(|n| n.len() > 20),
+            "{tool}: no note"
+        );
+        assert!(
+            chrono::NaiveDate::parse_from_str(&shape.read, "%Y-%m-%d").is_ok(),
+            "{tool}"
+        );
+        let crate::catalog::Api::Http { auth, .. } = &t.api else {
+            panic!("{tool}: tool-wide fields are for HTTP tools");
+        };
+        for path in shape.fields.keys() {
+            // a tool-wide field is a header the tool sends: its headers, or its auth's
+            let name = path
+                .strip_prefix("header.")
+                .unwrap_or_else(|| panic!("{tool}: {path} is not a header"));
+            let sent = t.headers.keys().any(|k| k.eq_ignore_ascii_case(name))
+                || auth
+                    .to_ascii_lowercase()
+                    .contains(&name.to_ascii_lowercase());
+            assert!(sent, "{tool}: {path} is not a header the tool sends");
         }
     }
 }

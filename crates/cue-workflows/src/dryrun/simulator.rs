@@ -172,6 +172,33 @@ pub struct RecordedCall {
     pub request: Value,
     /// What the simulator answered.
     pub status: u16,
+    /// The request's headers as sent (lower-case names; HTTP calls only), urllib's default
+    /// `Content-Type` for a body without one included. Credential values are masked in the
+    /// answer like the body's.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "text_map"
+    )]
+    pub headers: BTreeMap<String, String>,
+}
+
+/// A header map from the sandbox, which runs untrusted code: names lower-cased, a value that is
+/// not text kept as its JSON text, anything but an object read as no headers.
+fn text_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (k.to_ascii_lowercase(), v)
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    })
 }
 
 /// The simulated vendors a workflow can reach.
@@ -253,8 +280,7 @@ impl Simulator {
         out.extend(shapes::mismatches(
             &route.expect,
             &route.label(call.step.as_deref()),
-            &call.request,
-            &call.url,
+            call,
         ));
         out
     }
@@ -275,8 +301,7 @@ impl Simulator {
             &route.label(step),
             params,
             &self.event_names,
-            &call.request,
-            &call.url,
+            call,
         )
     }
 
@@ -351,7 +376,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                 if let Target::Http { query, .. } = &mut route.target {
                     *query = fixed_query(action);
                 }
-                route.expect = shapes::expect(&tool.api, &tool.id, action);
+                route.expect = shapes::expect(tool, action);
                 routes.push(route);
                 if let Some(d) = &action.detail {
                     routes.push(detail_route(
@@ -389,7 +414,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                     answer,
                     template: Some(template),
                     required: action.required.clone(),
-                    expect: shapes::expect(&tool.api, &tool.id, action),
+                    expect: shapes::expect(tool, action),
                 });
             }
             // a mailbox the harness's `imaplib` serves: the action's answer is its mails
@@ -409,7 +434,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
         routes.push(s3_object_route(tool));
     }
     if let Some(x) = &tool.token_exchange {
-        routes.push(http_route(
+        let mut exchange = http_route(
             tool,
             "token_exchange".to_owned(),
             "POST",
@@ -419,18 +444,23 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
                 body: match &x.token_field {
                     // a vendor session (Bluesky): its own field names, a refresh token too
                     Some(field) => {
-                        let mut b = json!({field.as_str(): "dry-run-access-token", "expires_in": 3600});
+                        let mut b =
+                            json!({field.as_str(): "dry-run-access-token", "expires_in": 3600});
                         if let Some(r) = &x.refresh {
                             b[r.token_field.as_str()] = json!("dry-run-refresh-token");
                         }
                         b
                     }
-                    None => json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600}),
+                    None => {
+                        json!({"access_token": "dry-run-access-token", "token_type": "Bearer", "expires_in": 3600})
+                    }
                 },
                 headers: BTreeMap::new(),
             },
             Vec::new(),
-        ));
+        );
+        exchange.expect = shapes::expect_token(x);
+        routes.push(exchange);
     }
     if let Api::Http { base_url, .. } = &tool.api {
         // an id-only webhook item is completed with a call the simulator answers with a
@@ -639,6 +669,7 @@ fn file_routes(tool: &Tool, base_url: &str) -> Vec<Route> {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
         }
+        first.expect = shapes::expect_file(file);
         let mut found = vec![first];
         if let Some(then) = &file.then {
             let (body, headers) = pdf();
@@ -682,7 +713,7 @@ fn client_route(
         answer,
         template: None,
         required: action.required.clone(),
-        expect: shapes::expect(&tool.api, &tool.id, action),
+        expect: shapes::expect(tool, action),
     }
 }
 
@@ -774,7 +805,9 @@ pub(crate) fn record_of(fields: &[Field]) -> Value {
         let value = match f.kind {
             FieldType::String => {
                 let name = f.path.rsplit('.').next().unwrap_or(&f.path);
-                let lower = name.to_lowercase();
+                // the list or object holding a generic leaf (`emails.*.value`,
+                // `from.emailAddress.address`, `phone_numbers.*.number`) says what it is
+                let lower = super::events::kind_name(&f.path).to_lowercase();
                 // an address where the vendor sends one, so a step that needs it gets one
                 if lower.contains("email") {
                     json!("ada@example.com")
@@ -876,6 +909,7 @@ mod tests {
             url: url.into(),
             request,
             status: 200,
+            headers: BTreeMap::new(),
         }
     }
 

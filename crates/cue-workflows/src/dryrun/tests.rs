@@ -69,6 +69,7 @@ fn slack_call(text: &str) -> RecordedCall {
         url: "https://slack.com/api/chat.postMessage".into(),
         request: json!({"channel": "#general", "text": text}),
         status: 200,
+        headers: std::collections::BTreeMap::new(),
     }
 }
 

@@ -46,6 +46,10 @@ pub struct DryRunCallBody {
     /// The request body (form fields as an object; boto3 keyword arguments), `null` without one:
     /// any JSON value.
     pub request: Value,
+    /// The request's headers as sent (lower-case names; HTTP calls only, absent otherwise),
+    /// credential values masked like the body's.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
     /// What the simulator answered.
     pub status: u16,
 }
@@ -93,6 +97,7 @@ impl From<DryRunCall> for DryRunCallBody {
             method: c.method,
             url: c.url,
             request: c.request,
+            headers: c.headers,
             status: c.status,
         }
     }
