@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::shapes::{BodyKind, Format};
+use super::shapes::Format;
 use super::*;
 use crate::catalog::Catalog;
+use crate::catalog::ContentType;
 
 fn sim(tools: &[&str]) -> Simulator {
     let catalog = Catalog::builtin().unwrap();
@@ -281,24 +282,27 @@ fn a_header_the_vendor_requires_is_judged_on_every_call_of_the_tool() {
 #[test]
 fn body_kinds_of_content_types() {
     for (ct, kind) in [
-        ("application/json", BodyKind::Json),
-        ("Application/JSON; charset=UTF-8", BodyKind::Json),
-        ("application/vnd.api+json", BodyKind::Json),
+        ("application/json", ContentType::Json),
+        ("Application/JSON; charset=UTF-8", ContentType::Json),
+        ("application/vnd.api+json", ContentType::Json),
         (
             "application/vnd.contentful.management.v1+json",
-            BodyKind::Json,
+            ContentType::Json,
         ),
-        ("application/x-www-form-urlencoded", BodyKind::Form),
-        ("multipart/form-data; boundary=x", BodyKind::Multipart),
-        ("multipart/related; boundary=x", BodyKind::MultipartRelated),
-        ("application/x-ndjson", BodyKind::Ndjson),
-        ("application/octet-stream", BodyKind::Bytes),
-        ("text/plain", BodyKind::Bytes),
-        ("image/png", BodyKind::Bytes),
-        ("", BodyKind::Bytes),
-        ("jsonish", BodyKind::Bytes),
+        ("application/x-www-form-urlencoded", ContentType::Form),
+        ("multipart/form-data; boundary=x", ContentType::Multipart),
+        (
+            "multipart/related; boundary=x",
+            ContentType::MultipartRelated,
+        ),
+        ("application/x-ndjson", ContentType::Ndjson),
+        ("application/octet-stream", ContentType::Bytes),
+        ("text/plain", ContentType::Bytes),
+        ("image/png", ContentType::Bytes),
+        ("", ContentType::Bytes),
+        ("jsonish", ContentType::Bytes),
     ] {
-        assert_eq!(BodyKind::of(ct), kind, "{ct}");
+        assert_eq!(ContentType::of(ct), kind, "{ct}");
     }
 }
 

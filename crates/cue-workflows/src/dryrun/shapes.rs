@@ -266,24 +266,9 @@ pub(crate) fn declared_for_tools() -> &'static BTreeMap<String, ActionShape> {
     &shapes_file().tools
 }
 
-/// What a request body is, as its `Content-Type` names it; a vendor reads a body by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BodyKind {
-    /// `application/json`, and every `…/…+json` or `…json` media type (`application/vnd.api+json`).
-    Json,
-    /// `application/x-www-form-urlencoded` (also what urllib sends for a body without a type).
-    Form,
-    /// `multipart/form-data`.
-    Multipart,
-    /// `multipart/related` (Google's upload protocol).
-    MultipartRelated,
-    /// `application/x-ndjson`.
-    Ndjson,
-    /// Any other type: a file's own bytes (`application/octet-stream`, `text/plain`, `image/png`).
-    Bytes,
-}
-
-impl BodyKind {
+// A request body's kind is the catalog's `ContentType` (what the catalog states an action
+// sends); the dry run reads it from a recorded call's `Content-Type` header too.
+impl ContentType {
     /// The kind of a `Content-Type` value (parameters and case aside).
     pub(crate) fn of(content_type: &str) -> Self {
         let media = content_type
@@ -304,17 +289,6 @@ impl BodyKind {
                 Self::Json
             }
             _ => Self::Bytes,
-        }
-    }
-
-    fn of_catalog(c: ContentType) -> Self {
-        match c {
-            ContentType::Json => Self::Json,
-            ContentType::Form => Self::Form,
-            ContentType::Multipart => Self::Multipart,
-            ContentType::MultipartRelated => Self::MultipartRelated,
-            ContentType::Ndjson => Self::Ndjson,
-            ContentType::Bytes => Self::Bytes,
         }
     }
 
@@ -342,7 +316,7 @@ impl BodyKind {
 /// The body kind the catalog states for an action, and where it says so: the action's own
 /// `Content-Type` header, its vendor-documented example request's, the tool's headers', or
 /// the action's `content_type` when it sends a body.
-fn stated_body(tool: &Tool, action: &Action) -> Option<(BodyKind, String)> {
+fn stated_body(tool: &Tool, action: &Action) -> Option<(ContentType, String)> {
     fn content_type<'a>(
         mut headers: impl Iterator<Item = (&'a String, Option<&'a str>)>,
     ) -> Option<String> {
@@ -355,7 +329,7 @@ fn stated_body(tool: &Tool, action: &Action) -> Option<(BodyKind, String)> {
     }
     if let Some(ct) = content_type(action.headers.iter().map(|(k, v)| (k, v.as_str()))) {
         return Some((
-            BodyKind::of(&ct),
+            ContentType::of(&ct),
             format!("the catalog's Content-Type {ct}"),
         ));
     }
@@ -364,19 +338,19 @@ fn stated_body(tool: &Tool, action: &Action) -> Option<(BodyKind, String)> {
         example.and_then(|h| content_type(h.iter().map(|(k, v)| (k, Some(v.as_str())))))
     {
         return Some((
-            BodyKind::of(&ct),
+            ContentType::of(&ct),
             format!("the vendor's example in the catalog sends Content-Type {ct}"),
         ));
     }
     if let Some(ct) = content_type(tool.headers.iter().map(|(k, v)| (k, Some(v.as_str())))) {
         return Some((
-            BodyKind::of(&ct),
+            ContentType::of(&ct),
             format!("the catalog's Content-Type {ct}"),
         ));
     }
     action.body.as_ref().map(|_| {
         (
-            BodyKind::of_catalog(action.content_type),
+            action.content_type,
             "the catalog's content_type for the action".to_owned(),
         )
     })
@@ -404,7 +378,7 @@ pub(crate) struct Expect {
     /// A number may be sent as its text (proto3 JSON).
     pub numeric_text: bool,
     /// The body kind the catalog states, and where (judged on calls that send a body).
-    pub body: Option<(BodyKind, String)>,
+    pub body: Option<(ContentType, String)>,
 }
 
 /// What `tool.action` expects of its calls.
@@ -517,19 +491,22 @@ pub(crate) fn expect_token(exchange: &TokenExchange) -> Expect {
     let (kind, said) = match (exchange.grant, exchange.body) {
         // a vendor login that is not OAuth posts its params as JSON (the catalog's Grant::Session)
         (Grant::Session, _) => (
-            BodyKind::Json,
+            ContentType::Json,
             "the catalog's session login, posted as JSON",
         ),
         (_, TokenBody::Form) => (
-            BodyKind::Form,
+            ContentType::Form,
             "RFC 6749 section 4.1.3 (https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3): \
              the token request uses the application/x-www-form-urlencoded format",
         ),
-        (_, TokenBody::Json) => (BodyKind::Json, "the catalog's token exchange, sent as JSON"),
+        (_, TokenBody::Json) => (
+            ContentType::Json,
+            "the catalog's token exchange, sent as JSON",
+        ),
     };
     Expect {
         body: Some((kind, said.to_owned())),
-        textual: kind == BodyKind::Form,
+        textual: kind == ContentType::Form,
         ..Expect::default()
     }
 }
@@ -842,9 +819,9 @@ pub(crate) fn mismatches(expect: &Expect, label: &str, call: &RecordedCall) -> V
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
             .map(|(_, v)| v)
-        && !stated.accepts(BodyKind::of(sent))
+        && !stated.accepts(ContentType::of(sent))
     {
-        let unset = if BodyKind::of(sent) == BodyKind::Form {
+        let unset = if ContentType::of(sent) == ContentType::Form {
             " (urllib sends a body without a Content-Type as a form)"
         } else {
             ""
