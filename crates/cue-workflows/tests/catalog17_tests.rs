@@ -11,19 +11,8 @@
 
 mod support;
 
-use cue_workflows::{Engine, GenerateRequest, Generated, Plan};
-
-fn engine() -> Engine {
-    Engine::new().unwrap().with_validation(false)
-}
-
-fn plan(prompt: &str) -> Plan {
-    engine().plan(&GenerateRequest::text(prompt)).unwrap()
-}
-
-fn generated(plan: Plan) -> Generated {
-    engine().generate_from_plan(plan).unwrap()
-}
+use cue_workflows::Plan;
+use support::{engine, generated, plan};
 
 fn has_step(plan: &Plan, tool: &str, action: &str) -> bool {
     plan.steps

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use cue_workflows::{Engine, GenerateRequest, Plan, Step};
+use cue_workflows::{Engine, GenerateRequest, Generated, Plan, Step};
 
 pub fn engine() -> Engine {
     Engine::new().unwrap()
@@ -14,6 +14,14 @@ pub fn engine() -> Engine {
 /// The embedded engine's plan of a typed prompt.
 pub fn plan(prompt: &str) -> Plan {
     engine().plan(&GenerateRequest::text(prompt)).unwrap()
+}
+
+/// The generated bundle of `plan`, without validating its module (the tests run it instead).
+pub fn generated(plan: Plan) -> Generated {
+    engine()
+        .with_validation(false)
+        .generate_from_plan(plan)
+        .unwrap()
 }
 
 /// The step of `tool` in `plan`.
