@@ -19,19 +19,7 @@ fn sim(tools: &[&str]) -> Simulator {
     Simulator::for_tools(tools.iter().map(|t| catalog.tool(t).unwrap()))
 }
 
-fn call(method: &str, url: &str, request: Value, headers: &[(&str, &str)]) -> RecordedCall {
-    RecordedCall {
-        step: Some("step_1".into()),
-        method: method.into(),
-        url: url.into(),
-        request,
-        status: 200,
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned()))
-            .collect(),
-    }
-}
+use super::simulator::tests::call_with_headers as call;
 
 const UPLOAD: &str = "https://content.dropboxapi.com/2/files/upload";
 

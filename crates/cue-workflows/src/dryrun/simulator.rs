@@ -898,18 +898,31 @@ pub(crate) fn records_mut<'a>(body: &'a mut Value, path: &str, keyed: bool) -> V
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::catalog::Catalog;
 
     fn call(method: &str, url: &str, request: Value) -> RecordedCall {
+        call_with_headers(method, url, request, &[])
+    }
+
+    /// A recorded call of step 1, answered 200, with `headers` (names lower-cased as sent).
+    pub(crate) fn call_with_headers(
+        method: &str,
+        url: &str,
+        request: Value,
+        headers: &[(&str, &str)],
+    ) -> RecordedCall {
         RecordedCall {
             step: Some("step_1".into()),
             method: method.into(),
             url: url.into(),
             request,
             status: 200,
-            headers: BTreeMap::new(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned()))
+                .collect(),
         }
     }
 
