@@ -13,6 +13,7 @@ use crate::text::words;
 pub(crate) mod answers;
 #[cfg(test)]
 mod check_tests;
+pub(crate) mod chosen;
 pub(crate) mod languages;
 #[cfg(test)]
 mod placeholder_tests;
@@ -109,6 +110,10 @@ pub enum Api {
         /// the key itself (DeepL: keys ending in `:fx` belong to the Free API's host).
         #[serde(default)]
         base_url_by_key: Vec<KeyedBaseUrl>,
+        /// Another base URL for a setting's value, chosen by the function at run time
+        /// (Document AI: a processor in `locations/eu` is served on the EU host).
+        #[serde(default)]
+        base_url_by_param: Vec<chosen::ParamBaseUrl>,
     },
     /// An AWS service called with boto3 (shipped with the Lambda runtime).
     Boto3 { service: String },
@@ -320,6 +325,15 @@ pub struct Action {
     /// inside them, and sent as their JSON text.
     #[serde(default)]
     pub json_text: Vec<String>,
+    /// Settings the sent file's media type decides (`chosen::ByFileType`): Speech-to-Text's
+    /// `encoding` is `FLAC` for a FLAC file, left out for a WAV file (Google reads its header).
+    #[serde(default)]
+    pub by_file_type: chosen::ByFileType,
+    /// A date range whose end date the vendor reads as exclusive (Google Calendar's all-day
+    /// `end.date`): a one-day range written with the same start and end date is sent with the
+    /// next day as its end.
+    #[serde(default)]
+    pub exclusive_end: Option<chosen::ExclusiveEnd>,
     /// The parameter that is the language to translate into, and the vendor's code set for it
     /// (`data/catalog/languages.json`): a language the prompt names becomes the vendor's code.
     #[serde(default)]
@@ -1520,6 +1534,8 @@ impl Catalog {
                     return bad(format!("{} references unknown credential {c}", t.id));
                 }
             }
+            chosen::check_base_urls(t)
+                .map_err(|e| WorkflowError::Internal(format!("tool catalog: {}: {e}", t.id)))?;
             if let Api::Http {
                 base_url_by_key, ..
             } = &t.api
@@ -1539,6 +1555,11 @@ impl Catalog {
                 }
             }
             for a in &t.actions {
+                chosen::check_by_file_type(a)
+                    .and_then(|()| chosen::check_exclusive_end(a))
+                    .map_err(|e| {
+                        WorkflowError::Internal(format!("tool catalog: {}.{}: {e}", t.id, a.id))
+                    })?;
                 // a window bound names its form (`{since:iso}`, `unix`, ...): a bare `{since}`
                 // is the trigger's kept cursor as it is, which another trigger writes otherwise
                 // (a Gmail poll's epoch milliseconds sent as an ISO filter)

@@ -81,19 +81,24 @@ assert out == [{"text": "hello"}], out
         &code,
         &script.replace("ENCODING", "MP3").replace("RATE", "44100"),
     );
-    // the other way: a FLAC setting is what is sent
+    // the other way: for a file whose media type the vendor's page does not name (raw PCM),
+    // the settings are what is sent (catalog18: an MP3, FLAC or WAV file's own type decides)
     let s = p
         .steps
         .iter_mut()
         .find(|s| s.tool == "google_speech_to_text")
         .unwrap();
-    s.params.insert("encoding".to_owned(), "FLAC".to_owned());
+    s.params
+        .insert("encoding".to_owned(), "LINEAR16".to_owned());
     s.params
         .insert("sample_rate_hertz".to_owned(), "16000".to_owned());
     let code = engine().code(&p).unwrap();
     run(
         &code,
-        &script.replace("ENCODING", "FLAC").replace("RATE", "16000"),
+        &script
+            .replace("memo.mp3", "memo.raw")
+            .replace("ENCODING", "LINEAR16")
+            .replace("RATE", "16000"),
     );
 }
 

@@ -75,6 +75,9 @@ pub(crate) struct Ctx<'a> {
     /// names none (`{file_or:image_url}`): every file reference of the call reads the record
     /// through `_file_or_url`, so the bytes, the name and the media type agree.
     pub file_or: Option<(String, String)>,
+    /// Settings the sent file's media type decides (the action's `by_file_type`), each with
+    /// its table as a Python dict: `{encoding}` reads `_by_file_type(record, table, SETTING)`.
+    pub by_file_type: BTreeMap<String, Code>,
 }
 
 /// The forms `{since:<form>}` (and `{now:…}`, `{until:…}`) may ask for: epoch seconds, epoch
@@ -97,6 +100,7 @@ impl<'a> Ctx<'a> {
             sender_paths: BTreeMap::new(),
             record: RecordPaths::default(),
             file_or: None,
+            by_file_type: BTreeMap::new(),
         }
     }
 
@@ -338,6 +342,19 @@ impl<'a> Ctx<'a> {
                 format!("_mime_raw(_field({v}, \"email\") or {to}, WORKFLOW_NAME, _text({v}))")
             }
             n if is_cred_name(n) => n.to_owned(),
+            // a setting the sent file decides by its media type, else the setting
+            n if self.consts.contains_key(n) && self.by_file_type.contains_key(n) => {
+                let setting = self.param(n, n)?;
+                let table = self.by_file_type.get(n).map(|c| c.as_str().to_owned());
+                self.imports.insert("boto3");
+                self.helpers.insert("file");
+                self.helpers.insert("by_file_type");
+                let r = self.file_record();
+                format!(
+                    "_by_file_type({r}, {}, {setting})",
+                    table.unwrap_or_default()
+                )
+            }
             n if self.consts.contains_key(n) => self.param(n, n)?,
             n => {
                 return Err(WorkflowError::Internal(format!(

@@ -126,6 +126,7 @@ pub(crate) fn prepare<'a>(
         placeholders: plan.placeholders(),
         learned_secret: None,
         money_sources: money_sources(catalog, plan),
+        schedule_zone: plan.trigger.timezone.clone(),
     };
     let mut steps = plan
         .steps
@@ -415,6 +416,9 @@ struct Helpers {
     full_text: bool,
     /// `_file_or_url`: the record, else the file at a URL setting (`python/file.py.j2`).
     file_or: bool,
+    /// `_by_file_type`, `_without_none`: settings the sent file's media type decides
+    /// (`python/file.py.j2`).
+    by_file_type: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -449,6 +453,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             json_text: h.contains("json_text"),
             full_text: h.contains("full_text"),
             file_or: h.contains("file_or"),
+            by_file_type: h.contains("by_file_type"),
         }
     }
 }
@@ -621,6 +626,8 @@ struct Gen<'c> {
     /// The amounts of money the plan's records carry (the trigger event's and read steps'
     /// fields that say their unit), by field path.
     money_sources: BTreeMap<String, crate::catalog::Money>,
+    /// The schedule's IANA time zone, the default of a step's `time_zone` setting.
+    schedule_zone: Option<String>,
 }
 
 impl Gen<'_> {
@@ -1007,7 +1014,15 @@ impl Gen<'_> {
             .params
             .iter()
             .chain(gained)
-            .map(|(k, v)| (k.clone(), self.setting(tool, k, v)))
+            .map(|(k, v)| {
+                // a local time's zone is the schedule's when the user set none (the plan's
+                // assumptions say so)
+                let v = match (&self.schedule_zone, action.params.get(k)) {
+                    (Some(zone), Some(default)) if k == "time_zone" && v == default => zone.clone(),
+                    _ => v.clone(),
+                };
+                (k.clone(), self.setting(tool, k, &v))
+            })
             .collect();
         let per_item = !action.batch
             && (action.role != Role::Read || crate::refs::reads_record_fields(action));
@@ -1035,6 +1050,22 @@ impl Gen<'_> {
             let (_, param) = Ctx::file_fallback(r)?;
             Some((consts.get(param)?.clone(), param.to_owned()))
         });
+        ctx.by_file_type = action
+            .by_file_type
+            .iter()
+            .map(|(param, values)| {
+                let entries: Vec<Code> = values
+                    .iter()
+                    .map(|(kind, v)| {
+                        let value = v
+                            .as_deref()
+                            .map_or_else(|| Code::from_static("None"), Code::literal);
+                        expr::entry(kind, &value)
+                    })
+                    .collect();
+                (param.clone(), expr::dict(&entries))
+            })
+            .collect();
         let mut call = self.call(tool, action, step, &mut ctx)?;
         if let Some(w) = &action.wait {
             call = self.wait(tool, w, step, &consts, call)?;
@@ -1144,8 +1175,20 @@ impl Gen<'_> {
                         self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
                     let payload = self.escape(action, payload);
                     let payload = self.money(action, payload, ctx.var, &ctx.record.named);
-                    let payload = self.shaped(action, payload, ctx.consts.get("country_code"));
+                    let payload = self.shaped(
+                        action,
+                        payload,
+                        ctx.consts.get("country_code"),
+                        ctx.consts.get("time_zone"),
+                    );
+                    if action.exclusive_end.is_some() {
+                        // `_exclusive_end` lives beside `_shaped`
+                        self.helpers.insert("shaped");
+                        self.imports.insert("datetime");
+                    }
+                    let payload = exclusive_end(action, payload);
                     let payload = self.json_texts(action, payload);
+                    let payload = without_none(action, payload);
                     args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
@@ -1401,7 +1444,13 @@ impl Gen<'_> {
     /// (a setting's stand-in, `your-amount`) refused. A field the example shows as an object or
     /// a list (Shippo's `address_to`, PayPal's `webhook_event`) is sent as it is, and so is an
     /// amount the action sends as text (`money` with `text`).
-    fn shaped(&mut self, action: &Action, value: Code, country: Option<&String>) -> Code {
+    fn shaped(
+        &mut self,
+        action: &Action,
+        value: Code,
+        country: Option<&String>,
+        zone: Option<&String>,
+    ) -> Code {
         let items: Vec<Code> = shaped_slots(action)
             .into_iter()
             .map(|(path, kind, field)| {
@@ -1421,8 +1470,10 @@ impl Gen<'_> {
         self.helpers.insert("shaped");
         // a phone number's country, for national numbers (the step's `country_code` setting)
         let country = country.map_or(String::new(), |c| format!(", country={c}"));
+        // the time zone of a local time (the step's `time_zone` setting: Google Calendar)
+        let zone = zone.map_or(String::new(), |z| format!(", zone={z}"));
         expr::name(&format!(
-            "_shaped({}, [{}]{country})",
+            "_shaped({}, [{}]{country}{zone})",
             value.as_str(),
             expr::join(&items)
         ))
@@ -1701,6 +1752,7 @@ pub(crate) fn url(api: &Api, path: &str, ctx: &mut Ctx<'_>) -> Result<Code, Work
     let Api::Http {
         base_url,
         base_url_by_key,
+        base_url_by_param,
         ..
     } = api
     else {
@@ -1709,6 +1761,24 @@ pub(crate) fn url(api: &Api, path: &str, ctx: &mut Ctx<'_>) -> Result<Code, Work
     // a call on another host of the vendor's (the catalog checks it is https and literal)
     if path.starts_with("https://") {
         return ctx.string(path, true);
+    }
+    if !base_url_by_param.is_empty() {
+        // the host a setting's value is served on (Document AI's processor in `locations/eu`),
+        // chosen when the function runs, so a setting changed after deploying is followed
+        let mut chosen = ctx.string(&format!("{base_url}{path}"), true)?;
+        for b in base_url_by_param.iter().rev() {
+            let Some(setting) = ctx.consts.get(&b.param).cloned() else {
+                continue;
+            };
+            let other = ctx.string(&format!("{}{path}", b.base_url), true)?;
+            chosen = expr::name(&format!(
+                "({} if {} in str({setting}) else {})",
+                other.as_str(),
+                py_str(&b.contains),
+                chosen.as_str()
+            ));
+        }
+        return Ok(chosen);
     }
     if base_url_by_key.is_empty() {
         return ctx.string(&format!("{base_url}{path}"), true);
@@ -1727,6 +1797,38 @@ pub(crate) fn url(api: &Api, path: &str, ctx: &mut Ctx<'_>) -> Result<Code, Work
         return Ok(base);
     }
     Ok(expr::concat(&[base, ctx.string(path, true)?]))
+}
+
+/// The payload with a one-day range's exclusive end moved to the next day (the action's
+/// `exclusive_end`: Google Calendar's all-day events).
+fn exclusive_end(action: &Action, payload: Code) -> Code {
+    let Some(range) = &action.exclusive_end else {
+        return payload;
+    };
+    expr::call(
+        &expr::name("_exclusive_end"),
+        &[
+            payload,
+            Code::literal(&range.start),
+            Code::literal(&range.end),
+        ],
+    )
+}
+
+/// The payload without the fields the sent file may leave out (a setting whose
+/// `by_file_type` value is `null`: the vendor reads it from the file's own header).
+fn without_none(action: &Action, payload: Code) -> Code {
+    let paths: Vec<Code> = crate::catalog::chosen::omitted_paths(action)
+        .iter()
+        .map(|p| Code::literal(p))
+        .collect();
+    if paths.is_empty() {
+        return payload;
+    }
+    expr::call(
+        &expr::name("_without_none"),
+        &[payload, expr::name(&format!("[{}]", expr::join(&paths)))],
+    )
 }
 
 /// The value at a dotted path of a JSON template (numbers index lists).
