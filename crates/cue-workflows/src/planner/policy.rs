@@ -183,6 +183,8 @@ mod roles;
 #[cfg(test)]
 mod blind;
 #[cfg(test)]
+mod cover;
+#[cfg(test)]
 mod families;
 
 #[cfg(test)]
