@@ -137,6 +137,44 @@ pub(crate) struct Negation {
     pub correction_glue: Vec<String>,
     /// Words joined to a tool name by a hyphen that exclude it ("a Slack-free version").
     pub hyphen_after: Vec<String>,
+    /// A tool as the subject of a clause that denies it ("GitHub has nothing to do with this").
+    pub subject_denial: SubjectDenial,
+}
+
+/// `subject_denial` of `data/language/negation.json`: a clause whose subject is a tool (or a
+/// list of tools) and whose predicate denies it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SubjectDenial {
+    /// Words that may stand before the subject in its clause.
+    pub openers: Vec<String>,
+    /// Verbs right after the subject ("is", "have", "isn" of "isn't").
+    pub auxiliaries: Vec<String>,
+    /// Words that deny, at most `gap` words after the auxiliary ("not", "nothing", "gone").
+    pub negators: Vec<String>,
+    pub gap: usize,
+    /// Phrases that deny right after the subject, without an auxiliary ("used to").
+    pub unaided: Vec<Phrase>,
+}
+
+#[derive(Default, Deserialize)]
+struct SubjectDenialFile {
+    openers: Vec<String>,
+    auxiliaries: Vec<String>,
+    negators: Vec<String>,
+    gap: usize,
+    unaided: Vec<String>,
+}
+
+impl From<SubjectDenialFile> for SubjectDenial {
+    fn from(f: SubjectDenialFile) -> Self {
+        Self {
+            openers: f.openers,
+            auxiliaries: f.auxiliaries,
+            negators: f.negators,
+            gap: f.gap,
+            unaided: phrases(&f.unaided),
+        }
+    }
 }
 
 /// Which tools a channel word stands for.
@@ -193,6 +231,8 @@ struct NegationFile {
     correction_glue: Vec<String>,
     #[serde(default)]
     hyphen_after: Vec<String>,
+    #[serde(default)]
+    subject_denial: SubjectDenialFile,
 }
 
 /// `callable` of `data/language/triggers.json`: one of `nouns`, then within `reach` words in
@@ -1076,7 +1116,7 @@ impl Language {
                     .iter()
                     .map(|(a, b)| (words(a), words(b)))
                     .collect(),
-                after: phrases(&neg.after),
+                after: phrases(&with_contractions(&neg.after)),
                 glue: neg.glue,
                 modifiers: neg.modifiers,
                 attribute_before: neg.attribute_before,
@@ -1091,6 +1131,7 @@ impl Language {
                 corrections_adjacent: phrases(&neg.corrections_adjacent),
                 correction_glue: neg.correction_glue,
                 hyphen_after: neg.hyphen_after,
+                subject_denial: neg.subject_denial.into(),
             },
             delivery: DeliveryWords {
                 asks: phrases(&del.asks),
@@ -1354,6 +1395,21 @@ pub(crate) fn with_present_forms(list: &[String], verbs: &[String]) -> Vec<Strin
             .unwrap_or(first);
         for form in [third, format!("{stem}ing")] {
             let phrase = format!("{form} {rest}");
+            if !out.contains(&phrase) {
+                out.push(phrase);
+            }
+        }
+    }
+    out
+}
+
+/// `list` and, for each phrase that starts with "is", the same with the contracted "'s"
+/// ("is gone" → "s gone": "Chargebee's gone" is read `chargebee s gone`).
+pub(crate) fn with_contractions(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = list.to_vec();
+    for p in list {
+        if let Some(rest) = p.strip_prefix("is ") {
+            let phrase = format!("s {rest}");
             if !out.contains(&phrase) {
                 out.push(phrase);
             }
