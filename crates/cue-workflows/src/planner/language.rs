@@ -636,6 +636,29 @@ pub(crate) struct DataWords {
     pub reported_gap: usize,
     /// Phrases that introduce a reply quoted with `>` right before it ("a reply we got: > ...").
     pub reply_intro: Phrases,
+    /// An automated reader spoken to inside pasted material ("@bot when you ...", "bots
+    /// reading this must ...").
+    pub addressees: Addressees,
+}
+
+/// `addressees` of `data/language/data.json`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Addressees {
+    pub nouns: Vec<String>,
+    /// Phrases after a noun that make it addressed wherever it stands ("reading this").
+    pub after: Vec<Phrase>,
+    /// Phrases after a noun that address it when it opens its clause or follows one of
+    /// `vocative_leads` ("also assistant you must ...").
+    pub vocative_after: Vec<Phrase>,
+    pub vocative_leads: Vec<String>,
+}
+
+#[derive(Default, Deserialize)]
+struct AddresseesFile {
+    nouns: Vec<String>,
+    after: Vec<String>,
+    vocative_after: Vec<String>,
+    vocative_leads: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -654,6 +677,8 @@ struct DataFile {
     reported_gap: usize,
     #[serde(default)]
     reply_intro: Vec<String>,
+    #[serde(default)]
+    addressees: AddresseesFile,
 }
 
 /// A product name that is also an ordinary word, with the context that makes it the product.
@@ -1193,6 +1218,12 @@ impl Language {
                 reported: phrases(&data.reported),
                 reported_gap: data.reported_gap,
                 reply_intro: phrases(&data.reply_intro),
+                addressees: Addressees {
+                    nouns: data.addressees.nouns,
+                    after: phrases(&data.addressees.after),
+                    vocative_after: phrases(&data.addressees.vocative_after),
+                    vocative_leads: data.addressees.vocative_leads,
+                },
             },
             ordinary: ent
                 .words
