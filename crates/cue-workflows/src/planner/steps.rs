@@ -863,11 +863,13 @@ mod tests {
 }
 
 /// Whether punctuation (a comma, a stop, a colon, a line break) stands between two of `toks`,
-/// consecutive tokens of `text`: a phrase said across it is no phrase.
+/// consecutive tokens of `text`, with a space after it: a phrase said across it is no phrase
+/// ("TL;DR", written in one piece, is one).
 fn punctuated(text: &str, toks: &[Tok]) -> bool {
     toks.windows(2).any(|w| {
-        text.get(w[0].end..w[1].start)
-            .is_some_and(|g| g.contains([',', ';', '.', '!', '?', ':', '\n']))
+        text.get(w[0].end..w[1].start).is_some_and(|g| {
+            g.contains([',', ';', '.', '!', '?', ':', '\n']) && g.contains(char::is_whitespace)
+        })
     })
 }
 
@@ -886,6 +888,7 @@ mod punctuation_tests {
             ("page: the director", true),
             ("page the director", false),
             ("figure out if it is spam", false),
+            ("TL;DR of it", false),
         ] {
             assert_eq!(punctuated(text, &tokenize(text)[..3]), want, "{text}");
         }
