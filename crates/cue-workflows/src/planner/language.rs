@@ -1468,11 +1468,17 @@ fn by_sound(names: Vec<String>) -> BTreeMap<String, String> {
 }
 
 /// A word as it sounds, for words dictation spells its own way: `er` and `a` at the end of a
-/// syllable sound alike in English ("super base" for Supabase), so `er` is read as `a`, and a
-/// doubled letter as one.
+/// syllable sound alike in English ("super base" for Supabase), so `er` is read as `a`; `ow`
+/// as `o` ("sno flake" for Snowflake), `ph` as `f` and `ck` as `k`; and a doubled letter as
+/// one.
 pub(crate) fn sound_key(w: &str) -> String {
     let mut out = String::with_capacity(w.len());
-    for c in w.replace("er", "a").chars() {
+    let spoken = w
+        .replace("er", "a")
+        .replace("ow", "o")
+        .replace("ph", "f")
+        .replace("ck", "k");
+    for c in spoken.chars() {
         if !out.ends_with(c) {
             out.push(c);
         }

@@ -163,7 +163,14 @@ pub(super) fn exclusions(
             let mut described = 0;
             while k < end && k < from + n.reach + described {
                 if let Some(m) = ms.iter().find(|m| m.at == k) {
-                    scopes.push(k..k + m.len);
+                    // "an entry in free agent no freshbooks sorry": a "no" before a tool that a
+                    // correction cue follows says which tool was meant
+                    let meant = any_at(toks, i, &n.corrections_adjacent) == Some(p)
+                        && any_at(toks, k + m.len, &n.corrections).is_some()
+                        && toks[k + m.len].clause == toks[k].clause;
+                    if !meant {
+                        scopes.push(k..k + m.len);
+                    }
                     break;
                 }
                 if let Some((c, _)) = channel_at(lang, toks, k) {
@@ -763,6 +770,21 @@ mod tests {
                 ("Slack is where the team lives, post it there", &[]),
                 ("Airtable has the list, copy it to Notion", &[]),
                 ("so the sheet is not updated twice, use Airtable", &[]),
+            ],
+            true,
+        );
+    }
+
+    /// A "no" before a tool followed by a correction cue names the tool meant ("in free agent
+    /// no freshbooks sorry"); without the cue it excludes (twelfth session, lang12).
+    #[test]
+    fn a_no_before_a_tool_and_a_correction_cue_names_the_tool_meant() {
+        assert_exclusions(
+            &[
+                ("make an entry in free agent no freshbooks sorry", &[]),
+                ("post it in the chat no slack i mean", &[]),
+                ("make an entry but no freshbooks please", &["freshbooks"]),
+                ("log it, no Slack, sorry to be picky", &["slack"]),
             ],
             true,
         );
