@@ -29,7 +29,7 @@ pub(super) fn unnamed_channel(
     // how near the ask each audience is said (`None`: not said where `zone` allows)
     let nearest = |words: &Phrases, zone: &dyn Fn(usize) -> bool| {
         (0..toks.len())
-            .filter(|&i| zone(i) && !excl.negated(i) && any_at(toks, i, words).is_some())
+            .filter(|&i| zone(i) && !excl.negated(i) && said_at(toks, i, words))
             .map(|i| i.abs_diff(at))
             .min()
     };
@@ -311,6 +311,7 @@ fn ask_at(
     let message_noun = d.message_nouns.nouns.contains(&toks[i].w);
     let noun = ask.len() == 1
         && i < trigger_end
+        && !object_follows(lang, toks, i)
         && i.checked_sub(1).is_some_and(|p| {
             (!message_noun && lang.grammar.ask_determiners.contains(&toks[p].w))
                 || named.get(p).copied().unwrap_or(false)
@@ -360,6 +361,43 @@ const PLACE_REACH: usize = 5;
 /// group"); not "new" ("posted on new Hacker News stories" is where the news comes from).
 const ARTICLES: [&str; 9] = ["the", "a", "an", "our", "my", "your", "their", "his", "her"];
 
+/// Pronouns that are whoever a verb of telling tells ("alert them", "inform everyone").
+const OBJECT_PRONOUNS: [&str; 8] = [
+    "me",
+    "us",
+    "them",
+    "him",
+    "her",
+    "everyone",
+    "everybody",
+    "whoever",
+];
+
+/// Whether the word at `i` is followed in its clause by an object (an article, a possessive or
+/// a pronoun: "... approved in gusto inform the managers"): then it is a verb, even after a
+/// tool's name or a determiner, which in dictation often lack the comma between them ("when a
+/// Datadog alert fires" has none).
+fn object_follows(lang: &Language, toks: &[Tok], i: usize) -> bool {
+    toks.get(i + 1).is_some_and(|n| {
+        n.clause == toks[i].clause
+            && (["a", "an", "the"].contains(&n.w.as_str())
+                || POSSESSIVES.contains(&n.w.as_str())
+                || OBJECT_PRONOUNS.contains(&n.w.as_str()))
+    }) && !lang.delivery.message_nouns.nouns.contains(&toks[i].w)
+        && !toks[i].w.ends_with("tion")
+        && !toks[i].w.ends_with("tions")
+}
+
+/// Whether an audience phrase of `words` is said at token `i` within one clause ("page, the
+/// director" is no "page the").
+fn said_at(toks: &[Tok], i: usize, words: &Phrases) -> bool {
+    any_at(toks, i, words).is_some_and(|p| {
+        toks[i..i + p.len()]
+            .iter()
+            .all(|t| t.clause == toks[i].clause)
+    })
+}
+
 /// Words before a verb of telling that make it a noun ("our alert", "your reminder").
 const POSSESSIVES: [&str; 7] = ["my", "our", "your", "their", "his", "her", "its"];
 
@@ -373,12 +411,13 @@ fn telling_at(lang: &Language, toks: &[Tok], named: &[bool], i: usize) -> bool {
         return false;
     }
     let clause = toks[i].clause;
-    let noun = i.checked_sub(1).is_some_and(|p| {
-        toks[p].clause == clause
-            && (lang.grammar.ask_determiners.contains(&toks[p].w)
-                || POSSESSIVES.contains(&toks[p].w.as_str())
-                || named.get(p).copied().unwrap_or(false))
-    });
+    let noun = !object_follows(lang, toks, i)
+        && i.checked_sub(1).is_some_and(|p| {
+            toks[p].clause == clause
+                && (lang.grammar.ask_determiners.contains(&toks[p].w)
+                    || POSSESSIVES.contains(&toks[p].w.as_str())
+                    || named.get(p).copied().unwrap_or(false))
+        });
     // the first word of the object past determiners ("ping the health endpoint": "health"),
     // unless a recipient follows it ("ping the site manager")
     let skip =
@@ -437,9 +476,7 @@ pub(super) fn team_ask<'l>(
             let nearest = |words: &Phrases| {
                 (0..toks.len())
                     .filter(|&i| {
-                        in_ask_zone(toks, at, i)
-                            && !excl.negated(i)
-                            && any_at(toks, i, words).is_some()
+                        in_ask_zone(toks, at, i) && !excl.negated(i) && said_at(toks, i, words)
                     })
                     .map(|i| i.abs_diff(at))
                     .min()
@@ -471,7 +508,7 @@ pub(super) fn own_channel_ask(
         .find(|&at| {
             (at..toks.len())
                 .take_while(|&i| toks[i].clause == toks[at].clause)
-                .any(|i| !excl.negated(i) && any_at(toks, i, words).is_some())
+                .any(|i| !excl.negated(i) && said_at(toks, i, words))
         })
 }
 
@@ -521,6 +558,53 @@ mod tests {
             named[m.at..m.at + m.len].iter_mut().for_each(|x| *x = true);
         }
         unnamed_channel(&lang, &toks, &Exclusions::default(), &named, 0, false).is_some()
+    }
+
+    /// The channel `text` asks for when all of it is the trigger clause, the catalog's names
+    /// in it marked as named.
+    fn channel_in_trigger(text: &str) -> Option<String> {
+        let catalog = crate::catalog::Catalog::builtin().unwrap();
+        let lang = Language::builtin().unwrap();
+        let toks = tokenize(text);
+        let mut named = vec![false; toks.len()];
+        for m in crate::planner::entities::mentions(&catalog, &lang, &toks, text) {
+            named[m.at..m.at + m.len].iter_mut().for_each(|x| *x = true);
+        }
+        unnamed_channel(
+            &lang,
+            &toks,
+            &Exclusions::default(),
+            &named,
+            toks.len(),
+            false,
+        )
+        .map(|(n, _)| n[0].clone())
+    }
+
+    /// A word of telling after a tool's name is a verb when its object follows (dictation
+    /// drops the comma: "approved in gusto inform the managers"), a noun otherwise ("when a
+    /// Datadog alert fires"); an audience is said within one clause ("on our PayPal page, the
+    /// director wants a text" pages nobody). Twelfth session, lang12.
+    #[test]
+    fn a_telling_word_with_its_object_after_a_tool_name_is_a_verb() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "when a payroll run gets approved in gusto inform the managers",
+                Some("team chat"),
+            ),
+            ("when a deal closes in hubspot notify me", Some("email")),
+            ("when an order ships in shopify alert them", Some("email")),
+            ("when a Datadog alert fires", None),
+            ("when a new Stripe notification arrives", None),
+            ("when the Datadog alert is resolved", None),
+            (
+                "when a donor gives on our PayPal page, the director wants a text",
+                Some("SMS"),
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(channel_in_trigger(text).as_deref(), *want, "{text}");
+        }
     }
 
     #[test]

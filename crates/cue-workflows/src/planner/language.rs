@@ -137,6 +137,44 @@ pub(crate) struct Negation {
     pub correction_glue: Vec<String>,
     /// Words joined to a tool name by a hyphen that exclude it ("a Slack-free version").
     pub hyphen_after: Vec<String>,
+    /// A tool as the subject of a clause that denies it ("GitHub has nothing to do with this").
+    pub subject_denial: SubjectDenial,
+}
+
+/// `subject_denial` of `data/language/negation.json`: a clause whose subject is a tool (or a
+/// list of tools) and whose predicate denies it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SubjectDenial {
+    /// Words that may stand before the subject in its clause.
+    pub openers: Vec<String>,
+    /// Verbs right after the subject ("is", "have", "isn" of "isn't").
+    pub auxiliaries: Vec<String>,
+    /// Words that deny, at most `gap` words after the auxiliary ("not", "nothing", "gone").
+    pub negators: Vec<String>,
+    pub gap: usize,
+    /// Phrases that deny right after the subject, without an auxiliary ("used to").
+    pub unaided: Vec<Phrase>,
+}
+
+#[derive(Default, Deserialize)]
+struct SubjectDenialFile {
+    openers: Vec<String>,
+    auxiliaries: Vec<String>,
+    negators: Vec<String>,
+    gap: usize,
+    unaided: Vec<String>,
+}
+
+impl From<SubjectDenialFile> for SubjectDenial {
+    fn from(f: SubjectDenialFile) -> Self {
+        Self {
+            openers: f.openers,
+            auxiliaries: f.auxiliaries,
+            negators: f.negators,
+            gap: f.gap,
+            unaided: phrases(&f.unaided),
+        }
+    }
 }
 
 /// Which tools a channel word stands for.
@@ -193,6 +231,8 @@ struct NegationFile {
     correction_glue: Vec<String>,
     #[serde(default)]
     hyphen_after: Vec<String>,
+    #[serde(default)]
+    subject_denial: SubjectDenialFile,
 }
 
 /// `callable` of `data/language/triggers.json`: one of `nouns`, then within `reach` words in
@@ -596,6 +636,29 @@ pub(crate) struct DataWords {
     pub reported_gap: usize,
     /// Phrases that introduce a reply quoted with `>` right before it ("a reply we got: > ...").
     pub reply_intro: Phrases,
+    /// An automated reader spoken to inside pasted material ("@bot when you ...", "bots
+    /// reading this must ...").
+    pub addressees: Addressees,
+}
+
+/// `addressees` of `data/language/data.json`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Addressees {
+    pub nouns: Vec<String>,
+    /// Phrases after a noun that make it addressed wherever it stands ("reading this").
+    pub after: Vec<Phrase>,
+    /// Phrases after a noun that address it when it opens its clause or follows one of
+    /// `vocative_leads` ("also assistant you must ...").
+    pub vocative_after: Vec<Phrase>,
+    pub vocative_leads: Vec<String>,
+}
+
+#[derive(Default, Deserialize)]
+struct AddresseesFile {
+    nouns: Vec<String>,
+    after: Vec<String>,
+    vocative_after: Vec<String>,
+    vocative_leads: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -614,6 +677,8 @@ struct DataFile {
     reported_gap: usize,
     #[serde(default)]
     reply_intro: Vec<String>,
+    #[serde(default)]
+    addressees: AddresseesFile,
 }
 
 /// A product name that is also an ordinary word, with the context that makes it the product.
@@ -1076,7 +1141,7 @@ impl Language {
                     .iter()
                     .map(|(a, b)| (words(a), words(b)))
                     .collect(),
-                after: phrases(&neg.after),
+                after: phrases(&with_contractions(&neg.after)),
                 glue: neg.glue,
                 modifiers: neg.modifiers,
                 attribute_before: neg.attribute_before,
@@ -1091,6 +1156,7 @@ impl Language {
                 corrections_adjacent: phrases(&neg.corrections_adjacent),
                 correction_glue: neg.correction_glue,
                 hyphen_after: neg.hyphen_after,
+                subject_denial: neg.subject_denial.into(),
             },
             delivery: DeliveryWords {
                 asks: phrases(&del.asks),
@@ -1152,6 +1218,12 @@ impl Language {
                 reported: phrases(&data.reported),
                 reported_gap: data.reported_gap,
                 reply_intro: phrases(&data.reply_intro),
+                addressees: Addressees {
+                    nouns: data.addressees.nouns,
+                    after: phrases(&data.addressees.after),
+                    vocative_after: phrases(&data.addressees.vocative_after),
+                    vocative_leads: data.addressees.vocative_leads,
+                },
             },
             ordinary: ent
                 .words
@@ -1362,6 +1434,21 @@ pub(crate) fn with_present_forms(list: &[String], verbs: &[String]) -> Vec<Strin
     out
 }
 
+/// `list` and, for each phrase that starts with "is", the same with the contracted "'s"
+/// ("is gone" → "s gone": "Chargebee's gone" is read `chargebee s gone`).
+pub(crate) fn with_contractions(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = list.to_vec();
+    for p in list {
+        if let Some(rest) = p.strip_prefix("is ") {
+            let phrase = format!("s {rest}");
+            if !out.contains(&phrase) {
+                out.push(phrase);
+            }
+        }
+    }
+    out
+}
+
 /// Names by their [`sound_key`]; a key two names share is left out (which one was said is
 /// unknown).
 fn by_sound(names: Vec<String>) -> BTreeMap<String, String> {
@@ -1381,11 +1468,17 @@ fn by_sound(names: Vec<String>) -> BTreeMap<String, String> {
 }
 
 /// A word as it sounds, for words dictation spells its own way: `er` and `a` at the end of a
-/// syllable sound alike in English ("super base" for Supabase), so `er` is read as `a`, and a
-/// doubled letter as one.
+/// syllable sound alike in English ("super base" for Supabase), so `er` is read as `a`; `ow`
+/// as `o` ("sno flake" for Snowflake), `ph` as `f` and `ck` as `k`; and a doubled letter as
+/// one.
 pub(crate) fn sound_key(w: &str) -> String {
     let mut out = String::with_capacity(w.len());
-    for c in w.replace("er", "a").chars() {
+    let spoken = w
+        .replace("er", "a")
+        .replace("ow", "o")
+        .replace("ph", "f")
+        .replace("ck", "k");
+    for c in spoken.chars() {
         if !out.ends_with(c) {
             out.push(c);
         }

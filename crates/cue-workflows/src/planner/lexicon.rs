@@ -212,6 +212,11 @@ mod tests {
                 "send the signups from supabase",
             ),
             ("added in work day", "added in workday"),
+            // "ow" said as "o" (twelfth session, lang12)
+            (
+                "write it to the sno flake table",
+                "write it to the snowflake table",
+            ),
             (
                 "a new hire in our work day tenant",
                 "a new hire in our workday tenant",
@@ -233,6 +238,8 @@ mod tests {
             ("the work day is over", true),
             ("after a long work day", true),
             ("send the signups from super base", false),
+            ("the sno flake table", false),
+            ("a snow day flake", true),
         ] {
             assert_eq!(respell(&lang, input, speech), input, "{input}");
         }

@@ -77,7 +77,7 @@ pub(super) fn exclusions(
     let n = &lang.negation;
     let mut scopes: Vec<Range<usize>> = hyphenated(lang, text, toks, ms);
     // scopes of `without_doing` cues: they exclude only tools named nowhere else
-    let mut soft: Vec<Range<usize>> = Vec::new();
+    let mut soft: Vec<Range<usize>> = denied_subjects(lang, text, toks, ms);
     for i in 0..toks.len() {
         // "ShipStation must not be used", "Gusto does that itself": the tool named just before
         // (checked first: the phrase may start with a clause cue, "must not")
@@ -94,17 +94,7 @@ pub(super) fn exclusions(
                 // "Mixpanel and Amplitude shouldn't be queried": the whole list before the cue
                 let mut head = m.at;
                 while let Some(prev) = ms.iter().rev().find(|p| p.at + p.len <= head) {
-                    let between = prev.at + prev.len..head;
-                    let joined = if between.is_empty() {
-                        // "Mixpanel, Amplitude": only a comma or a slash between
-                        text.get(toks[prev.at + prev.len - 1].end..toks[head].start)
-                            .is_some_and(|g| g.trim() == "," || g.trim() == "/")
-                    } else {
-                        between
-                            .clone()
-                            .all(|k| lang.entities.list_joins.contains(&toks[k].w))
-                    };
-                    if !joined {
+                    if !listed_with(lang, text, toks, prev, head) {
                         break;
                     }
                     scopes.push(prev.at..prev.at + prev.len);
@@ -173,7 +163,14 @@ pub(super) fn exclusions(
             let mut described = 0;
             while k < end && k < from + n.reach + described {
                 if let Some(m) = ms.iter().find(|m| m.at == k) {
-                    scopes.push(k..k + m.len);
+                    // "an entry in free agent no freshbooks sorry": a "no" before a tool that a
+                    // correction cue follows says which tool was meant
+                    let meant = any_at(toks, i, &n.corrections_adjacent) == Some(p)
+                        && any_at(toks, k + m.len, &n.corrections).is_some()
+                        && toks[k + m.len].clause == toks[k].clause;
+                    if !meant {
+                        scopes.push(k..k + m.len);
+                    }
                     break;
                 }
                 if let Some((c, _)) = channel_at(lang, toks, k) {
@@ -260,6 +257,62 @@ pub(super) fn exclusions(
         tools,
         prefer_aws,
     }
+}
+
+/// Whether mention `prev` and the name starting at token `head` are items of one list
+/// ("Mixpanel and Amplitude", "Mixpanel, Amplitude", "Mixpanel/Amplitude").
+fn listed_with(lang: &Language, text: &str, toks: &[Tok], prev: &Mention, head: usize) -> bool {
+    let between = prev.at + prev.len..head;
+    if between.is_empty() {
+        // only a comma or a slash between
+        text.get(toks[prev.at + prev.len - 1].end..toks[head].start)
+            .is_some_and(|g| g.trim() == "," || g.trim() == "/")
+    } else {
+        between
+            .clone()
+            .all(|k| lang.entities.list_joins.contains(&toks[k].w))
+    }
+}
+
+/// Tools that are the subject of a clause denying them ("GitHub and GitLab have nothing to do
+/// with this", "Toggl and Clockify are not in use", "Mailchimp used to do this"): the list of
+/// tools opens its clause (past `openers`) and the denial follows it (`subject_denial` of
+/// `data/language/negation.json`). A clause opened by any other word ("if Jira has no
+/// assignee", "when HubSpot isn't reachable") describes data or an event. The mentions'
+/// ranges, excluded only when the rest of the prompt does not name them.
+fn denied_subjects(lang: &Language, text: &str, toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
+    let sd = &lang.negation.subject_denial;
+    let mut out = Vec::new();
+    for m in ms {
+        let k = m.at + m.len;
+        let denies = any_at(toks, k, sd.unaided.as_slice()).is_some()
+            || toks.get(k).is_some_and(|t| sd.auxiliaries.contains(&t.w))
+                && (k + 1..=k + 1 + sd.gap)
+                    .any(|j| toks.get(j).is_some_and(|t| sd.negators.contains(&t.w)));
+        if !denies {
+            continue;
+        }
+        // the list the subject ends, back to its first item
+        let mut items = vec![m];
+        let mut head = m.at;
+        while let Some(prev) = ms.iter().rev().find(|p| p.at + p.len <= head) {
+            if !listed_with(lang, text, toks, prev, head) {
+                break;
+            }
+            items.push(prev);
+            head = prev.at;
+        }
+        let clause = toks[head].clause;
+        let opens = toks[..head]
+            .iter()
+            .rev()
+            .take_while(|t| t.clause == clause)
+            .all(|t| t.w.is_empty() || sd.openers.contains(&t.w));
+        if opens {
+            out.extend(items.iter().map(|p| p.at..p.at + p.len));
+        }
+    }
+    out
 }
 
 /// How many words before a negation cue an "anywhere" may close the action its places are
@@ -680,6 +733,81 @@ mod tests {
         ] {
             assert!(excluded(text).is_empty(), "{text}: {:?}", excluded(text));
         }
+    }
+
+    /// A tool that is the subject of a clause denying it is excluded when nothing else names it
+    /// (twelfth session, lang12); a clause opened by a condition, a tool named elsewhere, or a
+    /// predicate that denies nothing keeps it.
+    #[test]
+    fn a_tool_a_clause_denies_as_its_subject_is_excluded() {
+        assert_exclusions(
+            &[
+                (
+                    "Open a Jira ticket for each new pull request. Bitbucket and GitLab have nothing to do with this.",
+                    &["bitbucket", "gitlab"],
+                ),
+                (
+                    "log the hours to Harvest. Toggl and Clockify are not in use anywhere.",
+                    &["clockify", "toggl"],
+                ),
+                (
+                    "add them to our Klaviyo list. Mailchimp used to do this but we cancelled it.",
+                    &["mailchimp"],
+                ),
+                (
+                    "post it to Discord. Our Slack isn't watched any more.",
+                    &["slack"],
+                ),
+                ("tag them in Intercom; Zendesk's gone", &["zendesk"]),
+                ("file it in Notion; Asana is no longer paid for", &["asana"]),
+                // kept: a condition, data, a tool the plan names elsewhere, no denial
+                ("if Jira has no assignee, post the issue to Slack", &[]),
+                ("when HubSpot isn't reachable, email me", &[]),
+                (
+                    "HubSpot doesn't have the phone number, so look it up and update HubSpot",
+                    &[],
+                ),
+                ("Slack is where the team lives, post it there", &[]),
+                ("Airtable has the list, copy it to Notion", &[]),
+                ("so the sheet is not updated twice, use Airtable", &[]),
+            ],
+            true,
+        );
+    }
+
+    /// A "no" before a tool followed by a correction cue names the tool meant ("in free agent
+    /// no freshbooks sorry"); without the cue it excludes (twelfth session, lang12).
+    #[test]
+    fn a_no_before_a_tool_and_a_correction_cue_names_the_tool_meant() {
+        assert_exclusions(
+            &[
+                ("make an entry in free agent no freshbooks sorry", &[]),
+                ("post it in the chat no slack i mean", &[]),
+                ("make an entry but no freshbooks please", &["freshbooks"]),
+                ("log it, no Slack, sorry to be picky", &["slack"]),
+            ],
+            true,
+        );
+    }
+
+    /// "neither X nor Y" excludes both (twelfth session, lang12); "neither" before no tool
+    /// excludes nothing.
+    #[test]
+    fn neither_and_nor_exclude_the_tools_they_name() {
+        assert_exclusions(
+            &[
+                (
+                    "Neither Asana nor Monday.com: put the task in Todoist",
+                    &["asana", "monday"],
+                ),
+                ("neither option is good, put it in Trello", &[]),
+                (
+                    "email me; not Slack nor Teams",
+                    &["microsoft_teams", "slack"],
+                ),
+            ],
+            true,
+        );
     }
 
     #[test]

@@ -501,7 +501,9 @@ pub(super) fn drafts(
                     let owned = entities::owned_by_tool(lang, toks, text, ms, i, pw.len())
                         || entities::kept_in_named_tool(lang, toks, ms, i, pw.len());
                     let of_event = n.not_in_event && in_event(i);
-                    if !masked[i] && !excl.negated(i) && !noun && !owned && !of_event {
+                    // "on our PayPal page, the director ...": no "page the"
+                    let broken = punctuated(text, &toks[i..i + pw.len()]);
+                    if !masked[i] && !excl.negated(i) && !noun && !owned && !of_event && !broken {
                         return Some(i);
                     }
                     from = i + 1;
@@ -857,5 +859,38 @@ mod tests {
             s.iter().any(|(t, _)| t == "amazon_ses" || t == "gmail"),
             "{s:?}"
         );
+    }
+}
+
+/// Whether punctuation (a comma, a stop, a colon, a line break) stands between two of `toks`,
+/// consecutive tokens of `text`, with a space after it: a phrase said across it is no phrase
+/// ("TL;DR", written in one piece, is one).
+fn punctuated(text: &str, toks: &[Tok]) -> bool {
+    toks.windows(2).any(|w| {
+        text.get(w[0].end..w[1].start).is_some_and(|g| {
+            g.contains([',', ';', '.', '!', '?', ':', '\n']) && g.contains(char::is_whitespace)
+        })
+    })
+}
+
+#[cfg(test)]
+mod punctuation_tests {
+    use super::punctuated;
+    use crate::text::tokenize;
+
+    /// A need's phrase is said within one stretch of words: "on our PayPal page, the director
+    /// wants a text" pages nobody (twelfth session, lang12).
+    #[test]
+    fn a_phrase_across_punctuation_is_no_phrase() {
+        for (text, want) in [
+            ("page, the director", true),
+            ("page. The director", true),
+            ("page: the director", true),
+            ("page the director", false),
+            ("figure out if it is spam", false),
+            ("TL;DR of it", false),
+        ] {
+            assert_eq!(punctuated(text, &tokenize(text)[..3]), want, "{text}");
+        }
     }
 }
