@@ -239,9 +239,33 @@ impl Simulator {
         }
     }
 
-    /// The route a recorded call reached, if any.
+    /// The route a recorded call reached, if any: of the routes its method, URL and query fit,
+    /// the one whose body it fits best (fewest required fields missing and shape mismatches),
+    /// the most specific first on a tie. Two actions on one URL (WhatsApp's text message and
+    /// template message both `POST …/messages`) are told apart by what is sent (R15-7).
     pub fn identify(&self, call: &RecordedCall) -> Option<&Route> {
-        self.routes.iter().find(|r| match &r.target {
+        let mut fitting = self.routes.iter().filter(|r| Self::reaches(r, call));
+        let first = fitting.next()?;
+        let misfit = |r: &Route| {
+            r.required.iter().filter(|f| !present(call, f)).count()
+                + shapes::mismatches(&r.expect, &r.label(call.step.as_deref()), call).len()
+        };
+        let mut best = (first, misfit(first));
+        for r in fitting {
+            if best.1 == 0 {
+                break;
+            }
+            let m = misfit(r);
+            if m < best.1 {
+                best = (r, m);
+            }
+        }
+        Some(best.0)
+    }
+
+    /// Whether a call reaches a route by its method, URL and query (or client call).
+    fn reaches(r: &Route, call: &RecordedCall) -> bool {
+        match &r.target {
             Target::Http { method, query, .. } => {
                 method.eq_ignore_ascii_case(&call.method)
                     && r.template.as_ref().is_some_and(|t| t.matches(&call.url))
@@ -255,7 +279,7 @@ impl Simulator {
             Target::Sql { .. } => {
                 call.method == "sql" && r.template.as_ref().is_some_and(|t| t.matches(&call.url))
             }
-        })
+        }
     }
 
     /// What is wrong with a call (empty when it is what the catalog describes).
@@ -965,6 +989,38 @@ pub(crate) mod tests {
         let wrong_method = call("GET", "https://slack.com/api/chat.postMessage", json!({}));
         assert!(sim.identify(&wrong_method).is_none());
         assert!(sim.problems(&wrong_method)[0].contains("matches no action"));
+    }
+
+    #[test]
+    fn actions_of_one_url_are_told_apart_by_the_body_sent() {
+        // WhatsApp's text message and template message share `POST /{phone-number-id}/messages`
+        let catalog = Catalog::builtin().unwrap();
+        let sim = Simulator::for_tools([catalog.tool("whatsapp").unwrap()]);
+        let url = "https://graph.facebook.com/v23.0/{{WHATSAPP_PHONE_NUMBER_ID}}/messages";
+        let text = call(
+            "POST",
+            url,
+            json!({"messaging_product": "whatsapp", "to": "16505551234", "type": "text",
+                   "text": {"body": "We open at nine."}}),
+        );
+        assert_eq!(sim.identify(&text).unwrap().action, "send_message");
+        assert!(sim.problems(&text).is_empty(), "{:?}", sim.problems(&text));
+        let template = call(
+            "POST",
+            url,
+            json!({"messaging_product": "whatsapp", "to": "16505551234", "type": "template",
+                   "template": {"name": "order_ready", "language": {"code": "en_US"}}}),
+        );
+        assert_eq!(sim.identify(&template).unwrap().action, "send_template");
+        assert!(
+            sim.problems(&template).is_empty(),
+            "{:?}",
+            sim.problems(&template)
+        );
+        // a body that fits neither is still judged (against the most specific route), not let
+        // through
+        let neither = call("POST", url, json!({"messaging_product": "whatsapp"}));
+        assert!(!sim.problems(&neither).is_empty());
     }
 
     #[test]

@@ -395,22 +395,63 @@ const MAX_SEARCH: usize = 100;
 /// "on the topic of" … (`SEARCH_MARKERS`): a quoted text, else the words up to one that says
 /// when, where or what next (`SEARCH_ENDS`; `is_tool`: whether a word starts a tool's name).
 /// `None` when none is said, or only vague words ("our brand").
+/// Failing those, "for" after a search verb said within [`SEARCH_FOR_REACH`] words before it
+/// ("search Google News for Tesla", "look up news for electric vehicles", R15-3).
 pub(super) fn search_words(
     toks: &[Tok],
     text: &str,
     span: (usize, usize),
     is_tool: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
+    marked_search(toks, text, span, is_tool, false)
+        .or_else(|| marked_search(toks, text, span, is_tool, true))
+}
+
+/// Verbs of searching whose "for" introduces what is searched for.
+const SEARCH_VERBS: &[&str] = &[
+    "search",
+    "searches",
+    "searching",
+    "look",
+    "looks",
+    "looking",
+];
+
+/// How many words before "for" a search verb may stand ("search Google News for").
+const SEARCH_FOR_REACH: usize = 4;
+
+/// The words after a marker: one of [`SEARCH_MARKERS`], or (`by_verb`) a "for" after a search
+/// verb.
+fn marked_search(
+    toks: &[Tok],
+    text: &str,
+    span: (usize, usize),
+    is_tool: &dyn Fn(&str) -> bool,
+    by_verb: bool,
+) -> Option<String> {
     let idx: Vec<usize> = (0..toks.len())
         .filter(|&i| toks[i].start >= span.0 && toks[i].end <= span.1)
         .collect();
     let words: Vec<&str> = idx.iter().map(|&i| toks[i].w.as_str()).collect();
+    const FOR: &[&str] = &["for"];
     for k in 0..words.len() {
-        let Some(m) = SEARCH_MARKERS
-            .iter()
-            .find(|m| words.get(k..k + m.len()) == Some(&m[..]))
-        else {
-            continue;
+        let m: &[&str] = if by_verb {
+            if words[k] != "for"
+                || !words[k.saturating_sub(SEARCH_FOR_REACH)..k]
+                    .iter()
+                    .any(|w| SEARCH_VERBS.contains(w))
+            {
+                continue;
+            }
+            FOR
+        } else {
+            let Some(m) = SEARCH_MARKERS
+                .iter()
+                .find(|m| words.get(k..k + m.len()) == Some(&m[..]))
+            else {
+                continue;
+            };
+            m
         };
         let after = toks[idx[k + m.len() - 1]].end;
         // a quoted text right after the marker is the search, as written

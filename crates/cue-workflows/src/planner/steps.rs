@@ -13,19 +13,24 @@ use crate::catalog::{Catalog, Need, Role, Tool};
 use crate::model::{Condition, Delivery, Step, TriggerKind};
 use crate::text::Tok;
 
-/// Picks the action of `tool` that the words of its clause ask for: the most words of an
-/// action's (a phrase of several words counts each), then the action whose object is named
-/// first in the tool's own clause and which uses another of its words too ("create a Stripe
-/// invoice for my customer" creates the invoice, though "create" and "customer" are both
-/// `create_customer`'s words), then a read when `prefer_read`, then the first.
+/// Picks the action of `tool` that the words of its clause ask for. First the action whose verb
+/// the clause says for this mention ([`said_verb`]: "deactivate their Okta user" deactivates,
+/// though `user` is also `create_user`'s word), then the most words of an action's (a phrase
+/// of several words counts each), then the action whose object is named first in the tool's
+/// own clause and which uses another of its words too ("create a Stripe invoice for my
+/// customer" creates the invoice, though "create" and "customer" are both `create_customer`'s
+/// words), then a read when `prefer_read`, then a read over a write (a tie never creates or
+/// deletes by the order of the catalog's file), then the first.
 pub(super) fn pick_action<'t>(
     tool: &'t Tool,
     words: &[&str],
     own: &[&str],
+    lead: &[&str],
     prefer_read: bool,
 ) -> Option<&'t crate::catalog::Action> {
     let named_first = first_object(tool, own);
-    let mut best: Option<(&crate::catalog::Action, usize)> = None;
+    let verb = said_verb(tool, lead);
+    let mut best: Option<(&crate::catalog::Action, (bool, bool, usize, bool, bool))> = None;
     for a in &tool.actions {
         let used: Vec<&String> = a
             .words
@@ -41,13 +46,98 @@ pub(super) fn pick_action<'t>(
         let object = object_of(a);
         let first = named_first.is_some_and(|o| object == Some(o))
             && used.iter().any(|p| Some(p.as_str()) != object);
-        let score =
-            score * 4 + 2 * usize::from(first) + usize::from(prefer_read && a.role == Role::Read);
-        if best.is_none_or(|(_, s)| score > s) {
-            best = Some((a, score));
+        let said = verb.is_some_and(|v| a.words.iter().any(|w| w == v));
+        // one of its words used is not merely an object another action shares
+        let verbal = used.iter().any(|p| !is_object(tool, p));
+        let read = a.role == Role::Read;
+        let key = (
+            said,
+            verbal,
+            score * 4 + 2 * usize::from(first),
+            prefer_read && read,
+            read,
+        );
+        if best.is_none_or(|(_, k)| key > k) {
+            best = Some((a, key));
         }
     }
     best.map(|(a, _)| a)
+}
+
+/// The verb said for a mention of `tool`: the first of `lead` (the words of its clause from the
+/// previous tool's name, or the clause's start, up to this one) that is one of the tool's
+/// action words and not the object any of its actions acts on ("add my recently played Spotify
+/// tracks": `add`; "delete the file from Google Drive": `delete`, not `file`).
+pub(super) fn said_verb<'w>(tool: &Tool, lead: &[&'w str]) -> Option<&'w str> {
+    lead.iter().copied().find(|w| {
+        !is_object(tool, w) && tool.actions.iter().any(|a| a.words.iter().any(|p| p == w))
+    })
+}
+
+/// The other action of `tool` a clause asks for beside `chosen`, of the other role (a read
+/// beside a write): one whose own word, not `chosen`'s, is said before the tool's name ("add my
+/// recently played Spotify tracks to my playlist" reads the recently played tracks, then adds
+/// them); or, for a delete asked on a schedule's first step, the read that lists what it acts
+/// on when its object is named ("every day delete the files in my Google Drive folder" lists
+/// them, then deletes each), since a delete needs the items found first.
+pub(super) fn paired_action<'t>(
+    tool: &'t Tool,
+    chosen: &crate::catalog::Action,
+    words: &[&str],
+    lead: &[&str],
+    prefer_read: bool,
+) -> Option<&'t crate::catalog::Action> {
+    let noun = |w: &str| is_object(tool, w);
+    let other_role = |a: &&crate::catalog::Action| {
+        a.id != chosen.id
+            && matches!(
+                (a.role, chosen.role),
+                (Role::Read, Role::Write) | (Role::Write, Role::Read)
+            )
+    };
+    let said = tool.actions.iter().filter(other_role).find(|a| {
+        a.words.iter().any(|p| {
+            !p.contains(' ')
+                && !noun(p)
+                && lead.contains(&p.as_str())
+                && !chosen.words.iter().any(|c| c == p)
+        })
+    });
+    if said.is_some() {
+        return said;
+    }
+    let deletes = chosen.role == Role::Write
+        && chosen
+            .method
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("DELETE"));
+    if !(prefer_read && deletes) {
+        return None;
+    }
+    let target = id_object(chosen)?;
+    let target = target.strip_suffix('s').unwrap_or(target);
+    tool.actions.iter().filter(other_role).find(|a| {
+        id_object(a).is_some_and(|o| o.strip_suffix('s').unwrap_or(o) == target)
+            && a.words.iter().any(|p| {
+                noun(p) && p.strip_suffix('s').unwrap_or(p) == target && words.contains(&p.as_str())
+            })
+    })
+}
+
+/// Whether `w` is the object one of `tool`'s actions acts on (the noun its id ends with, in
+/// either number).
+fn is_object(tool: &Tool, w: &str) -> bool {
+    let singular = w.strip_suffix('s').unwrap_or(w);
+    tool.actions
+        .iter()
+        .filter_map(id_object)
+        .any(|o| o == w || o.strip_suffix('s').unwrap_or(o) == singular)
+}
+
+/// The noun an action's id ends with (`delete_file` → `file`), whether or not it is one of its
+/// words.
+fn id_object(a: &crate::catalog::Action) -> Option<&str> {
+    a.id.rsplit('_').next().filter(|n| *n != a.id)
 }
 
 /// What an action acts on: the noun after the verb of its id (`create_invoice` → `invoice`),
@@ -381,9 +471,9 @@ pub(super) fn drafts(
         if Some(m.tool) == trigger_tool && (src.mention == Some(k) || src.mention.is_none()) {
             continue;
         }
-        if drafts.iter().any(|d| d.tool == m.tool) {
-            continue;
-        }
+        // a tool named again adds a step only for a verb said for it ("get my recently played
+        // Spotify tracks and add them to my Spotify playlist"), below
+        let again = drafts.iter().any(|d| d.tool == m.tool);
         // the trigger's own item handed to another tool ("post the tweet to Slack") is what
         // moves, not a step of its tool (R10-3)
         if Some(m.tool) == trigger_tool && handed_on(lang, toks, ms, m) {
@@ -409,7 +499,31 @@ pub(super) fn drafts(
         // a schedule's first step reads; a poll trigger (a feed's new item) has read already;
         // a tool the new records are made from is read
         let prefer_read = (source_first && drafts.is_empty() && poll_step.is_none()) || source;
-        if let Some(a) = pick_action(tool, &words, &own, prefer_read) {
+        // the words that govern this name: from the previous tool's name in its clause (or the
+        // clause's start) up to it
+        let from = ms[..k]
+            .iter()
+            .filter(|o| o.clause == m.clause && o.at + o.len <= m.at)
+            .map(|o| o.at + o.len)
+            .max()
+            .unwrap_or(0);
+        let lead: Vec<&str> = toks[from..m.at]
+            .iter()
+            .filter(|t| t.clause == m.clause)
+            .map(|t| t.w.as_str())
+            .filter(not_made)
+            .collect();
+        if again && said_verb(tool, &lead).is_none() {
+            continue;
+        }
+        let Some(chosen) = pick_action(tool, &words, &own, &lead, prefer_read) else {
+            continue;
+        };
+        let paired = paired_action(tool, chosen, &words, &lead, prefer_read);
+        for a in std::iter::once(chosen).chain(paired) {
+            if drafts.iter().any(|d| d.tool == m.tool && d.action == a.id) {
+                continue;
+            }
             // the trigger's own poll already reads this (a feed's URL names the tool again)
             if poll_step
                 .as_ref()
