@@ -415,6 +415,9 @@ struct Helpers {
     full_text: bool,
     /// `_file_or_url`: the record, else the file at a URL setting (`python/file.py.j2`).
     file_or: bool,
+    /// `_file_source`: the record a file reference reads, the step's own or the one the
+    /// workflow started from (`python/file_source.py.j2`).
+    file_source: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -448,6 +451,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             shaped: h.contains("shaped"),
             json_text: h.contains("json_text"),
             full_text: h.contains("full_text"),
+            file_source: h.contains("file_source"),
             file_or: h.contains("file_or"),
         }
     }
