@@ -95,6 +95,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/file_url.py.j2"),
     ),
     (
+        "python/file_source.py.j2",
+        include_str!("../codegen/python/file_source.py.j2"),
+    ),
+    (
         "python/token.py.j2",
         include_str!("../codegen/python/token.py.j2"),
     ),

@@ -77,7 +77,7 @@ fn an_uploads_file_name_is_the_files_own() {
     let s = step(&p, "onedrive");
     assert_eq!(s.action, "upload_file", "{p:?}");
     let code = engine().code(&p).unwrap();
-    assert!(code.contains("_upload_name(item)"), "{code}");
+    assert!(code.contains("_upload_name(_file_source(item))"), "{code}");
     run(
         &code,
         r#"

@@ -257,7 +257,11 @@ impl DryRunner {
                 signing: Vec::new(),
             },
         };
-        let env = environment(catalog, plan, request, &sample.signing);
+        let mut env = environment(catalog, plan, request, &sample.signing);
+        let file_settings = plan.map(|p| file_settings(catalog, p)).unwrap_or_default();
+        for (_, setting) in &file_settings {
+            env.insert(setting.clone(), simulator::SETTING_FILE_URL.to_owned());
+        }
         let edited = match plan {
             Some(p) => self
                 .engine
@@ -268,6 +272,7 @@ impl DryRunner {
         let event = request.event.clone().unwrap_or(sample.event);
         let mut simulator = simulator_for(catalog, plan);
         simulator.event_names = shapes::event_names(&event);
+        simulator.file_settings = file_settings;
         Ok(SandboxJob {
             code: code.to_owned(),
             env,
@@ -334,6 +339,41 @@ fn environment(
     env
 }
 
+/// The steps that send their record's file, else the file at a URL setting
+/// (`{file_or:image_url}`), whose setting the plan left at its stand-in, as (step, setting).
+/// A real run has the user's URL there (the code refuses the stand-in, and the plan's
+/// assumptions say to set it); the dry run gives each [`simulator::SETTING_FILE_URL`], so the
+/// step runs as it would once set, and says so in `warnings` when it used it.
+fn file_settings(catalog: &Catalog, plan: &Plan) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for step in &plan.steps {
+        let Some(tool) = catalog.tool(&step.tool) else {
+            continue;
+        };
+        let Some(action) = tool.action(&step.action) else {
+            continue;
+        };
+        let Some(param) = crate::refs::file_fallback_param(action) else {
+            continue;
+        };
+        let value = step
+            .params
+            .get(&param)
+            .or_else(|| action.params.get(&param))
+            .map_or("", String::as_str);
+        if value.is_empty() || shapes::stand_in(value) {
+            let setting = format!(
+                "{}_{}",
+                crate::escape::ident(&tool.id),
+                crate::escape::ident(&param)
+            )
+            .to_ascii_uppercase();
+            out.push((step.id.clone(), setting));
+        }
+    }
+    out
+}
+
 /// Routes for the plan's tools (every tool for code without a plan), with the records every
 /// step reads prepared so that it runs (`records`).
 pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
@@ -382,6 +422,27 @@ pub fn judge(
             for w in simulator.warnings(&call, Some(&s.id), &s.params) {
                 if !warnings.contains(&w) {
                     warnings.push(w);
+                }
+            }
+        }
+        if route.is_some_and(|r| r.tool == "dry_run" && r.action == "setting_file") {
+            let planned = step
+                .as_deref()
+                .and_then(|id| plan?.steps.iter().find(|s| s.id == id));
+            if let Some(p) = planned {
+                for (_, setting) in simulator.file_settings.iter().filter(|(s, _)| *s == p.id) {
+                    let w = format!(
+                        "{} ({}.{}): {setting} (the file it sends when its record names none) \
+                         is still its setting's stand-in: the dry run fetched a sample file ({}) \
+                         in its place; set it to the file's https URL before deploying",
+                        p.id,
+                        p.tool,
+                        p.action,
+                        simulator::SETTING_FILE_URL
+                    );
+                    if !warnings.contains(&w) {
+                        warnings.push(w);
+                    }
                 }
             }
         }

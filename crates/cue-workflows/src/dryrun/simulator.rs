@@ -209,6 +209,10 @@ pub struct Simulator {
     /// to take from its record that is one of them is a warning.
     #[serde(skip)]
     pub event_names: Vec<String>,
+    /// The file settings (`{file_or:image_url}`) the run was given [`SETTING_FILE_URL`] for, as
+    /// (step, setting): a step that fetched it ran on the setting, which the user must set.
+    #[serde(skip)]
+    pub file_settings: Vec<(String, String)>,
 }
 
 impl Simulator {
@@ -218,7 +222,8 @@ impl Simulator {
         for tool in tools {
             routes.extend(tool_routes(tool));
         }
-        routes.push(sample_file_route());
+        routes.push(sample_file_route(SAMPLE_FILE_URL, "sample_file"));
+        routes.push(sample_file_route(SETTING_FILE_URL, "setting_file"));
         // most specific first, so the harness's first match is the right one: the longest
         // literal path, then the most fixed query parameters
         routes.sort_by_key(|r| {
@@ -236,6 +241,7 @@ impl Simulator {
         Self {
             routes,
             event_names: Vec::new(),
+            file_settings: Vec::new(),
         }
     }
 
@@ -385,7 +391,7 @@ fn tool_routes(tool: &Tool) -> Vec<Route> {
         if let Some(route) = job_result_route(tool, action) {
             routes.push(route);
         }
-        let answer = answer_of(action);
+        let answer = status_answer(tool, action).unwrap_or_else(|| answer_of(action));
         match &tool.api {
             Api::Http { base_url, .. } => {
                 let method = action.method.clone().unwrap_or_else(|| "POST".to_owned());
@@ -577,6 +583,12 @@ pub(crate) const SAMPLE_FILE: &str = "%PDF-1.4\n% a sample file from Cue's dry r
 /// record's own host would.
 pub(crate) const SAMPLE_FILE_URL: &str = "https://example.com/sample.pdf";
 
+/// The file a step's file setting (`{file_or:image_url}`) points at in a dry run when the
+/// plan left it at its stand-in: a real run has the user's URL there (the step refuses the
+/// stand-in), so the dry run supplies one, served like [`SAMPLE_FILE_URL`] but apart from it,
+/// so a fetch of it says the setting was used (a warning: the user must set it).
+pub(crate) const SETTING_FILE_URL: &str = "https://example.com/dry-run-setting/sample.pdf";
+
 /// `s3.get_object`, which generated code calls to read the object an S3 record names (the
 /// uploaded file a step sends on): answered with the sample file as S3's GetObject answers
 /// (`Body`, `ContentType`, `ContentLength`:
@@ -603,12 +615,12 @@ fn s3_object_route(tool: &Tool) -> Route {
     }
 }
 
-/// The route serving [`SAMPLE_FILE`] at [`SAMPLE_FILE_URL`] (tool `dry_run`: no vendor's).
-fn sample_file_route() -> Route {
-    let template = UrlTemplate::parse(SAMPLE_FILE_URL);
+/// The route serving [`SAMPLE_FILE`] at `url` (tool `dry_run`: no vendor's).
+fn sample_file_route(url: &str, action: &str) -> Route {
+    let template = UrlTemplate::parse(url);
     Route {
         tool: "dry_run".to_owned(),
-        action: "sample_file".to_owned(),
+        action: action.to_owned(),
         target: Target::Http {
             method: "GET".to_owned(),
             pattern: template.regex(),
@@ -799,6 +811,37 @@ fn sends_query(url: &str, want: &BTreeMap<String, String>) -> bool {
 
 /// The action's documented answer; without one, an answer shaped from what the catalog says of
 /// it: its records (from `fields`) where `records` says, and its success flag.
+/// The answer of an action another action waits on (`wait.status`: Mailchimp's send
+/// checklist, a job's status) when the vendor documents no example: one object, as a status
+/// is, saying the job is done (`wait.done`), so the step goes on to its result as a real run
+/// does once the vendor is ready. Without it the status was a list of one record, whose
+/// `is_ready` the wait never read, and the step polled until the call limit.
+fn status_answer(tool: &Tool, action: &Action) -> Option<Answer> {
+    if action.example.is_some() {
+        return None;
+    }
+    let wait = tool
+        .actions
+        .iter()
+        .filter_map(|a| a.wait.as_ref())
+        .find(|w| w.status == action.id)?;
+    let mut body = record_of(&action.fields);
+    set_path(
+        &mut body,
+        &wait.done.path,
+        wait.done
+            .equals
+            .first()
+            .cloned()
+            .unwrap_or(Value::Bool(true)),
+    );
+    Some(Answer {
+        status: 200,
+        body,
+        headers: BTreeMap::new(),
+    })
+}
+
 fn answer_of(action: &Action) -> Answer {
     if let Some(example) = &action.example {
         return Answer {

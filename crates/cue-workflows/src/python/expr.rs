@@ -111,16 +111,19 @@ impl<'a> Ctx<'a> {
         crate::refs::file_fallback(name)
     }
 
-    /// The record a file reference reads: the step's record, or, when the step falls back to
-    /// a URL setting, the record with the file at that URL when it names none.
+    /// The record a file reference reads: the step's record when it names a file, else the
+    /// one record the workflow started from that does (`_file_source`: the uploaded file a
+    /// step after a read or a model still sends), or, when the step falls back to a URL
+    /// setting, the record with the file at that URL when neither names one.
     fn file_record(&mut self) -> String {
-        let v = self.var;
+        self.helpers.insert("file_source");
+        let v = format!("_file_source({})", self.var);
         match &self.file_or {
             Some((constant, _)) => {
                 self.helpers.insert("file_or");
                 format!("_file_or_url({v}, {constant}, {})", py_str(constant))
             }
-            None => v.to_owned(),
+            None => v,
         }
     }
 
@@ -292,7 +295,8 @@ impl<'a> Ctx<'a> {
                 self.imports.insert("boto3");
                 self.helpers.insert("file");
                 self.helpers.insert("file_url");
-                format!("_public_file_url({v}, {seconds})")
+                self.helpers.insert("file_source");
+                format!("_public_file_url(_file_source({v}), {seconds})")
             }
             "file" if !self.consts.contains_key("file") => {
                 self.imports.insert("boto3");
@@ -322,6 +326,12 @@ impl<'a> Ctx<'a> {
             }
             // a required field the record may not carry falls back to the step's setting of
             // its name (`required::fill`)
+            // an S3 object's location (`s3://{field:bucket}/{field:key}`: Amazon Transcribe's
+            // `MediaFileUri`): the step's record's, else the object the workflow started from
+            n if matches!(n.strip_prefix("field:"), Some("bucket" | "key")) => {
+                self.helpers.insert("file_source");
+                format!("_field(_file_source({v}, True), {})", py_str(&n[6..]))
+            }
             n if n.starts_with("field:") && self.consts.contains_key(&n[6..]) => {
                 self.recipient(n, &n[6..], Some(&n[6..]))?
             }

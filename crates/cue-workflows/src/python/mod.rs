@@ -419,6 +419,9 @@ struct Helpers {
     /// `_by_file_type`, `_without_none`: settings the sent file's media type decides
     /// (`python/file.py.j2`).
     by_file_type: bool,
+    /// `_file_source`: the record a file reference reads, the step's own or the one the
+    /// workflow started from (`python/file_source.py.j2`).
+    file_source: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -452,6 +455,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             shaped: h.contains("shaped"),
             json_text: h.contains("json_text"),
             full_text: h.contains("full_text"),
+            file_source: h.contains("file_source"),
             file_or: h.contains("file_or"),
             by_file_type: h.contains("by_file_type"),
         }
