@@ -33,18 +33,29 @@
 //! the statement runs from a line at column 0 to the next such line (which it includes, as the
 //! reader may look at its first byte), it was read to exactly there, and no backslash before
 //! it continues an earlier line. The answers are those of reading everything (tests compare
-//! the two on every template's module and on random cuts of them).
+//! the two on every template's module and on random cuts of them). The readings are kept in
+//! a few sets, one for each module read at the same time; a reader takes a free one and never
+//! waits (with none free it reads every byte), and a set forgets everything past 4 MiB of text.
 
 use std::hash::Hasher;
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex, TryLockError};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
 /// The module with only the definitions its other statements reach.
 pub(crate) fn reached(text: &str) -> String {
-    static READINGS: LazyLock<Mutex<Readings>> = LazyLock::new(|| Mutex::new(Readings::default()));
-    let mut readings = READINGS.lock().unwrap_or_else(PoisonError::into_inner);
-    reached_with(text, Some(&mut readings))
+    // one set of readings for each module read at the same time (two cores: rarely more than
+    // two); a reader never waits for one, and when all are taken it reads every byte
+    static READINGS: LazyLock<[Mutex<Readings>; 4]> = LazyLock::new(Default::default);
+    for slot in READINGS.iter() {
+        let mut readings = match slot.try_lock() {
+            Ok(readings) => readings,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => continue,
+        };
+        return reached_with(text, Some(&mut readings));
+    }
+    reached_with(text, None)
 }
 
 /// [`reached`] with the readings kept in `readings`, or none (every byte read).
