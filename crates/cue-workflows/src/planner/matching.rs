@@ -87,8 +87,9 @@ impl PhraseList for Phrases {
         // The matching candidate with the greatest (length, number), as `max_by_key` over
         // `PhraseIndex::matching` would find it; a candidate that could not beat the best so
         // far is not read.
+        let w = toks.get(i).map(|t| t.w.as_str()).unwrap_or_default();
         let mut best: Option<(usize, usize)> = None;
-        self.index.for_each_candidate(toks, i, |n| {
+        self.index.for_each_candidate(w, |n| {
             let Some(p) = self.list.get(n) else { return };
             let key = (p.len(), n);
             if best.is_none_or(|b| key > b) && phrase_at(toks, i, p) {
@@ -135,10 +136,7 @@ impl<'a> IntoIterator for &'a Phrases {
 /// Which phrases can start at a token: the phrases of a list by the first byte of their first
 /// word (a plain word or a stem such as `password*`), and those whose first word is the
 /// wildcard. A long list also files its plain first words by the word: hashing the token then
-/// costs less than trying a byte's many phrases, and a short list never hashes. A phrase whose
-/// first word is the wildcard and that has more words is filed, in an index of its own, by
-/// the words after the wildcard, and is a candidate only where the next token may start them
-/// (issue 16, twelfth session: they were candidates at every token).
+/// costs less than trying a byte's many phrases, and a short list never hashes.
 ///
 /// Each phrase filed by its first byte keeps its first word's head (its first eight bytes,
 /// packed) and length. A byte's plain words are ordered by (length, head), so those a token
@@ -158,20 +156,8 @@ pub(crate) struct PhraseIndex {
     stems: Vec<First>,
     /// Where each byte's stems start in `stems` (and, at 256, where they all end).
     stem_starts: Vec<u32>,
-    /// Phrases that are the wildcard alone.
+    /// Phrases whose first word is the wildcard.
     any: Vec<u32>,
-    /// Phrases whose first word is the wildcard and that have more words: the index of the
-    /// words after it.
-    after_any: Option<Box<AfterAny>>,
-}
-
-/// The phrases that begin with the wildcard, by their words after it.
-#[derive(Debug, Clone)]
-struct AfterAny {
-    /// The index of the phrases without their first word.
-    index: PhraseIndex,
-    /// Each of those phrases' number in the list.
-    numbers: Vec<u32>,
 }
 
 /// A phrase filed by the first byte of its first word, with what a token must have for that
@@ -239,8 +225,6 @@ impl PhraseIndex {
         let mut words: Vec<(u8, First)> = Vec::new();
         let mut stems: Vec<(u8, First)> = Vec::new();
         let mut any = Vec::new();
-        let mut tails: Vec<Phrase> = Vec::new();
-        let mut tail_numbers: Vec<u32> = Vec::new();
         for (n, p) in phrases.iter().enumerate() {
             let Ok(n) = u32::try_from(n) else { break };
             let Some(w) = p.first().filter(|w| !w.is_empty()) else {
@@ -249,12 +233,7 @@ impl PhraseIndex {
             // as `word_matches` reads a phrase word
             let (word, stem) = match w.strip_suffix(WILDCARD) {
                 Some("") => {
-                    if let Some(tail) = p.get(1..).filter(|t| !t.is_empty()) {
-                        tails.push(tail.to_vec());
-                        tail_numbers.push(n);
-                    } else {
-                        any.push(n);
-                    }
+                    any.push(n);
                     continue;
                 }
                 None if by_words => {
@@ -294,24 +273,14 @@ impl PhraseIndex {
             stem_starts: byte_starts(&stems),
             stems: stems.into_iter().map(|(_, f)| f).collect(),
             any,
-            after_any: (!tails.is_empty()).then(|| {
-                Box::new(AfterAny {
-                    index: PhraseIndex::new(&tails),
-                    numbers: tail_numbers,
-                })
-            }),
         }
     }
 
-    /// Calls `f` with the number of every phrase that may start at token `i`: those filed
+    /// Calls `f` with the number of every phrase that may start at a token `w`: those filed
     /// under the token's word, the plain words of its first byte with its length and head,
-    /// the stems of its first byte that begin it, the wildcard alone, and the phrases that
-    /// begin with the wildcard whose words after it may start at the next token; none at an
-    /// empty or missing token.
-    fn for_each_candidate(&self, toks: &[Tok], i: usize, mut f: impl FnMut(usize)) {
-        let Some(w) = toks.get(i).map(|t| t.w.as_str()) else {
-            return;
-        };
+    /// the stems of its first byte that begin it, and the wildcard's; none for an empty
+    /// token.
+    fn for_each_candidate(&self, w: &str, mut f: impl FnMut(usize)) {
         let Some(&b) = w.as_bytes().first() else {
             return;
         };
@@ -339,24 +308,14 @@ impl PhraseIndex {
             }
         }
         self.any.iter().for_each(|&n| f(n as usize));
-        if let Some(after) = &self.after_any {
-            // through `dyn`, so that the index within an index needs no type of its own
-            let mut numbered = |m: usize| {
-                if let Some(&n) = after.numbers.get(m) {
-                    f(n as usize);
-                }
-            };
-            let numbered: &mut dyn FnMut(usize) = &mut numbered;
-            after.index.for_each_candidate(toks, i + 1, numbered);
-        }
     }
 
-    /// The numbers of the phrases that may start at token `i` (see
+    /// The numbers of the phrases that may start at a token `w` (see
     /// [`for_each_candidate`](Self::for_each_candidate)).
     #[cfg(test)]
-    fn candidates(&self, toks: &[Tok], i: usize) -> Vec<usize> {
+    fn candidates(&self, w: &str) -> Vec<usize> {
         let mut out = Vec::new();
-        self.for_each_candidate(toks, i, |n| out.push(n));
+        self.for_each_candidate(w, |n| out.push(n));
         out
     }
 
@@ -369,7 +328,8 @@ impl PhraseIndex {
         toks: &'a [Tok],
         i: usize,
     ) -> impl Iterator<Item = usize> + 'a {
-        self.candidates(toks, i)
+        let w = toks.get(i).map(|t| t.w.as_str()).unwrap_or_default();
+        self.candidates(w)
             .into_iter()
             .filter(move |&n| phrases.get(n).is_some_and(|p| phrase_at(toks, i, p)))
     }
@@ -417,8 +377,8 @@ impl ListIndex {
     /// Where each list has a phrase starting in `toks`.
     pub(crate) fn hits(&self, toks: &[Tok]) -> ListHits {
         let mut at: Vec<Vec<usize>> = vec![Vec::new(); self.lists];
-        for i in 0..toks.len() {
-            self.index.for_each_candidate(toks, i, |n| {
+        for (i, tok) in toks.iter().enumerate() {
+            self.index.for_each_candidate(&tok.w, |n| {
                 let (Some(p), Some(lists)) = (self.phrases.get(n), self.lists_of.get(n)) else {
                     return;
                 };
@@ -468,15 +428,6 @@ mod tests {
                     .collect::<Vec<String>>()
             })
             .collect()
-    }
-
-    fn token(w: &str) -> Tok {
-        Tok {
-            w: w.to_owned(),
-            start: 0,
-            end: w.len(),
-            clause: 0,
-        }
     }
 
     /// What `any_at` answered before it passed phrases over by their first byte.
@@ -625,46 +576,18 @@ mod tests {
         ];
         for &(word, tok, want) in cases {
             let index = PhraseIndex::new(&[vec![word.to_owned()]]);
-            let toks = [token(tok)];
-            let got = !index.candidates(&toks, 0).is_empty();
+            let got = !index.candidates(tok).is_empty();
             assert_eq!(got, want, "{word} / {tok}");
             // never fewer than the phrases that match
+            let toks = tokenize(tok);
             if phrase_at(&toks, 0, &[word.to_owned()]) {
                 assert!(got, "{word} / {tok}: a matching phrase was passed over");
             }
-            // the same word after the wildcard: a candidate at the token before
-            let index = PhraseIndex::new(&[vec![WILDCARD.to_owned(), word.to_owned()]]);
-            let toks = [token("x"), token(tok)];
-            assert_eq!(
-                !index.candidates(&toks, 0).is_empty(),
-                want,
-                "* {word} / {tok}"
-            );
-            assert!(
-                index.candidates(&toks, 1).is_empty(),
-                "* {word}: no next token"
-            );
         }
-        let send = PhraseIndex::new(&[vec!["send".to_owned()]]);
-        assert!(send.candidates(&[token("")], 0).is_empty());
-        assert!(send.candidates(&[], 0).is_empty());
-        // the wildcard needs a word of its own, and so does each word after it
-        let after = PhraseIndex::new(&list(&["* send", "* * send", "*"]));
-        assert_eq!(
-            after.candidates(&[token(""), token("send")], 0),
-            Vec::<usize>::new()
-        );
-        assert_eq!(
-            after.candidates(&[token("a"), token("send")], 0),
-            vec![2, 0]
-        );
-        assert_eq!(
-            after.candidates(&[token("a"), token("b"), token("send")], 0),
-            vec![2, 1]
-        );
-        assert_eq!(
-            after.candidates(&[token("a"), token("b"), token("c")], 0),
-            vec![2]
+        assert!(
+            PhraseIndex::new(&[vec!["send".to_owned()]])
+                .candidates("")
+                .is_empty()
         );
     }
 
