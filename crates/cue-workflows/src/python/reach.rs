@@ -23,14 +23,123 @@
 //! over the module that steps over most bytes with one table lookup each, skips strings and
 //! comments with `memchr`, and records only the names a definition can have (those that begin
 //! with `_`, and the first parts of the module's `import a.b` lines).
+//!
+//! Most of what it reads is the same on every generate: the helpers the templates write are
+//! mostly the same text, and most of them are dropped (issue 16, twelfth session). So a
+//! top-level statement's reading (the names it uses and defines, where its code ends, whether
+//! a comment follows it) is kept in [`Readings`], by its text and the module's imports, and a
+//! statement seen before is stepped over with one hash and one comparison instead of being
+//! read byte by byte. A reading is kept only where it cannot depend on anything but those two:
+//! the statement runs from a line at column 0 to the next such line (which it includes, as the
+//! reader may look at its first byte), it was read to exactly there, and no backslash before
+//! it continues an earlier line. The answers are those of reading everything (tests compare
+//! the two on every template's module and on random cuts of them). The readings are kept in
+//! a few sets, one for each module read at the same time; a reader takes a free one and never
+//! waits (with none free it reads every byte), and a set forgets everything past 4 MiB of text.
 
-use rustc_hash::FxHashMap;
+use std::hash::Hasher;
+use std::sync::{LazyLock, Mutex, TryLockError};
+
+use rustc_hash::{FxHashMap, FxHasher};
 
 /// The module with only the definitions its other statements reach.
 pub(crate) fn reached(text: &str) -> String {
-    let module = Module::read(text);
+    // one set of readings for each module read at the same time (two cores: rarely more than
+    // two); a reader never waits for one, and when all are taken it reads every byte
+    static READINGS: LazyLock<[Mutex<Readings>; 4]> = LazyLock::new(Default::default);
+    for slot in READINGS.iter() {
+        let mut readings = match slot.try_lock() {
+            Ok(readings) => readings,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => continue,
+        };
+        return reached_with(text, Some(&mut readings));
+    }
+    reached_with(text, None)
+}
+
+/// [`reached`] with the readings kept in `readings`, or none (every byte read).
+fn reached_with(text: &str, readings: Option<&mut Readings>) -> String {
+    let module = Module::read(text, readings);
     let keep = module.closure();
     module.write(&keep)
+}
+
+/// At most this many bytes of statements' text are kept in [`Readings`]; past it they are
+/// all forgotten and kept anew (a module is ~20 kB before the reach pass; the text of prompts
+/// in the steps makes new statements on every generate).
+const READINGS_BYTES: usize = 4 << 20;
+
+/// The readings of statements seen before, by the module's imports (the names worth
+/// recording depend on them) and then by the statement's text.
+struct Readings {
+    by_imports: FxHashMap<Box<[u8]>, FxHashMap<u64, Reading>>,
+    /// The bytes of text kept.
+    bytes: usize,
+    /// Past this many, everything is forgotten before the next module is read.
+    limit: usize,
+    /// How many statements were stepped over with a kept reading.
+    hits: usize,
+}
+
+impl Default for Readings {
+    fn default() -> Self {
+        Self {
+            by_imports: FxHashMap::default(),
+            bytes: 0,
+            limit: READINGS_BYTES,
+            hits: 0,
+        }
+    }
+}
+
+/// What reading a statement's text from its first line gave, positions relative to that line.
+struct Reading {
+    /// The text from its first line to the first byte of the next statement, included.
+    text: Box<[u8]>,
+    /// Where the name it defines starts and ends, when it is a definition.
+    defines: Option<(u32, u32)>,
+    /// The names it uses: start, end, `loose`.
+    refs: Box<[(u32, u32, bool)]>,
+    /// The end of its last line of code.
+    content_end: u32,
+    /// A comment line follows its code (the next statement's leading lines hold one).
+    commented: bool,
+}
+
+/// A position in a statement as kept (the module is shorter than `u32::MAX`).
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn text_hash(text: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(text);
+    h.finish()
+}
+
+/// Where the next line at column 0 that is neither blank nor a comment begins, after the line
+/// at `start`: where the statement at `start` ends if nothing open (a bracket, a string, a
+/// decorator) carries it further.
+fn next_statement(b: &[u8], start: usize) -> Option<usize> {
+    let mut i = start;
+    loop {
+        i += memchr::memchr(b'\n', &b[i..])? + 1;
+        match b.get(i) {
+            None => return None,
+            Some(b' ' | b'\t' | b'\r' | b'\x0c' | b'\n' | b'#') => {}
+            Some(_) => return Some(i),
+        }
+    }
+}
+
+/// A statement read in full, to be kept in [`Readings`] when the next one begins at `next`.
+struct Pending {
+    start: usize,
+    next: usize,
+    unit: usize,
+    refs: usize,
+    hash: u64,
 }
 
 /// A top-level statement with the comment and blank lines before it.
@@ -360,7 +469,7 @@ impl<'a> Lexer<'a> {
 }
 
 impl<'a> Module<'a> {
-    fn read(text: &'a str) -> Self {
+    fn read(text: &'a str, readings: Option<&mut Readings>) -> Self {
         let b = text.as_bytes();
         let mut lexer = Lexer {
             text,
@@ -369,6 +478,31 @@ impl<'a> Module<'a> {
             refs: Vec::new(),
             assignments: 0,
         };
+        // the readings kept for this module's imports (offsets are kept in `u32`)
+        let small = u32::try_from(text.len()).is_ok_and(|n| n < u32::MAX);
+        let mut hits = 0;
+        let mut kept = readings.filter(|_| small).map(|r| {
+            let imports = lexer.imports.names.join(&b'\n');
+            if r.bytes > r.limit {
+                r.by_imports.clear();
+                r.bytes = 0;
+            }
+            let Readings {
+                by_imports,
+                bytes,
+                hits: all_hits,
+                ..
+            } = r;
+            if !by_imports.contains_key(imports.as_slice()) {
+                *bytes += imports.len();
+            }
+            (
+                by_imports.entry(imports.into_boxed_slice()).or_default(),
+                bytes,
+                all_hits,
+            )
+        });
+        let mut pending: Option<Pending> = None;
         let mut units: Vec<Unit<'a>> = Vec::new();
         // the end of the last line of code, where the leading lines of the next unit begin
         let mut content_end = 0usize;
@@ -396,6 +530,33 @@ impl<'a> Module<'a> {
                     // a decorator's line and the definition under it are one unit
                     let decorated = std::mem::replace(&mut decorator, c == b'@');
                     if !decorated {
+                        // the statement read before this one, kept when it ended here
+                        if let Some(p) = pending.take()
+                            && p.next == i
+                            && let Some((kept, bytes, _)) = kept.as_mut()
+                        {
+                            // offsets from the statement's start (the text is under 4 GiB)
+                            let from = |s: &str| {
+                                offset(s.as_ptr() as usize - text.as_ptr() as usize - p.start)
+                            };
+                            let reading = Reading {
+                                text: b[p.start..=p.next].into(),
+                                defines: units[p.unit]
+                                    .defines
+                                    .map(|d| (from(d), from(d) + offset(d.len()))),
+                                refs: lexer.refs[p.refs..]
+                                    .iter()
+                                    .map(|r| {
+                                        let s = from(r.chain);
+                                        (s, s + offset(r.chain.len()), r.loose)
+                                    })
+                                    .collect(),
+                                content_end: offset(content_end - p.start),
+                                commented,
+                            };
+                            **bytes += reading.text.len();
+                            kept.insert(p.hash, reading);
+                        }
                         if let Some(last) = units.last_mut() {
                             last.end = content_end;
                         }
@@ -408,6 +569,40 @@ impl<'a> Module<'a> {
                             commented,
                             refs: start..start,
                         });
+                        // a statement read before: its reading instead of its bytes
+                        if let Some((kept, _, _)) = kept.as_ref()
+                            && c != b'@'
+                            && !(i >= 2 && b[i - 2] == b'\\')
+                            && let Some(next) = next_statement(b, i)
+                        {
+                            let span = &b[i..=next];
+                            let hash = text_hash(span);
+                            match (kept.get(&hash), units.last_mut()) {
+                                (Some(r), Some(unit)) if *r.text == *span => {
+                                    let at = |s: u32, e: u32| &text[i + s as usize..i + e as usize];
+                                    unit.defines = r.defines.map(|(s, e)| at(s, e));
+                                    lexer.refs.extend(r.refs.iter().map(|&(s, e, loose)| Ref {
+                                        chain: at(s, e),
+                                        loose,
+                                    }));
+                                    unit.refs.end = lexer.refs.len();
+                                    content_end = i + r.content_end as usize;
+                                    commented = r.commented;
+                                    hits += 1;
+                                    i = next;
+                                    continue;
+                                }
+                                _ => {
+                                    pending = Some(Pending {
+                                        start: i,
+                                        next,
+                                        unit: units.len() - 1,
+                                        refs: start,
+                                        hash,
+                                    });
+                                }
+                            }
+                        }
                     }
                 }
                 Some(_) => {}
@@ -423,6 +618,9 @@ impl<'a> Module<'a> {
                     unit.defines = definition(&text[first_line..], lexer.assignments);
                 }
             }
+        }
+        if let Some((_, _, all_hits)) = kept {
+            *all_hits += hits;
         }
         if let Some(last) = units.last_mut() {
             last.end = content_end;

@@ -2,7 +2,7 @@
 //! module (no helper defined that the handler does not reach, no finding of the validator).
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use super::reached;
+use super::{Readings, reached, reached_with};
 
 const HEAD: &str = "\"\"\"Doc naming _unused and json.\"\"\"\n\nimport json\n\nlogger = 1\n";
 
@@ -298,4 +298,140 @@ fn a_dot_on_an_earlier_line_makes_no_attribute() {
     // a dot before a backslash continuation still does
     let attribute = text.replace("    _x()\n", "    event. \\\n_x\n");
     assert!(!reached(&attribute).contains("def _x"));
+}
+
+/// Every template's module as the templates write it, before the reach pass.
+fn rendered_modules() -> Vec<String> {
+    let engine = crate::Engine::new().unwrap();
+    let templates = crate::render::Templates::new().unwrap();
+    let library = crate::TemplateLibrary::builtin(engine.catalog()).unwrap();
+    library
+        .all()
+        .iter()
+        .map(|t| {
+            let prepared = super::super::prepare(engine.catalog(), &t.plan).unwrap();
+            templates
+                .render("python/module.py.j2", &prepared.module)
+                .unwrap()
+        })
+        .collect()
+}
+
+/// `text` read with `readings` answers as `text` read byte by byte.
+fn same_as_read_in_full(text: &str, readings: &mut Readings) {
+    assert_eq!(
+        reached_with(text, Some(readings)),
+        reached_with(text, None),
+        "{text}"
+    );
+}
+
+#[test]
+fn kept_readings_answer_as_reading_every_byte() {
+    let modules = rendered_modules();
+    assert!(modules.len() > 10);
+    // one set of readings across every module, twice: the second time every statement has
+    // been seen, in other modules too (other imports, other neighbours)
+    let mut readings = Readings::default();
+    for _ in 0..2 {
+        for text in &modules {
+            same_as_read_in_full(text, &mut readings);
+        }
+    }
+    assert!(readings.bytes > 0);
+    // most of the second round's statements were stepped over
+    let statements: usize = modules
+        .iter()
+        .map(|m| m.matches("\n\n\ndef ").count())
+        .sum();
+    assert!(
+        readings.hits > statements,
+        "{} of {statements}",
+        readings.hits
+    );
+    // cut anywhere (inside strings, brackets, lines) and put together with another module's
+    // part, with the readings of the whole modules kept
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % n as u64).unwrap()
+    };
+    for _ in 0..300 {
+        let a = &modules[next(modules.len())];
+        let b = &modules[next(modules.len())];
+        let (mut i, mut j) = (next(a.len()), next(b.len()));
+        while !a.is_char_boundary(i) {
+            i -= 1;
+        }
+        while !b.is_char_boundary(j) {
+            j -= 1;
+        }
+        same_as_read_in_full(&format!("{}{}", &a[..i], &b[j..]), &mut readings);
+    }
+}
+
+#[test]
+fn a_statement_seen_before_is_not_read_again() {
+    let text = format!(
+        "{HEAD}\n\ndef _a(x):\n    return _b(x)\n\n\ndef _b(x):\n    return json.dumps(x)\n\n\n\
+         def lambda_handler(event, context):\n    return _a(event)\n"
+    );
+    let mut readings = Readings::default();
+    same_as_read_in_full(&text, &mut readings);
+    let kept = readings.bytes;
+    assert!(kept > 0);
+    assert_eq!(readings.hits, 0);
+    same_as_read_in_full(&text, &mut readings);
+    assert_eq!(readings.bytes, kept, "nothing new to keep");
+    // every statement but the last (nothing follows it to end it)
+    let statements = text
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '"'))
+        .count();
+    assert_eq!(readings.hits, statements - 1);
+    // the same statements after another docstring: kept again only where the text differs
+    let other = text.replacen("Doc naming", "Other doc naming", 1);
+    same_as_read_in_full(&other, &mut readings);
+    assert!(readings.bytes > kept);
+}
+
+#[test]
+fn a_kept_reading_is_not_used_where_the_same_text_reads_otherwise() {
+    let mut readings = Readings::default();
+    // the same helper, with and without the import its code names
+    let with = "import os\n\n\ndef _x():\n    return os.getcwd()\n\n\ndef lambda_handler(e, c):\n    return _x()\n";
+    let without = with.replacen("import os\n", "import json\n", 1);
+    // the same line, after a comment line that ends with a dot and a backslash (an attribute
+    // then) and without it
+    let plain = "\"\"\"Doc.\"\"\"\n\n\ndef _x():\n    pass\n\n\n_x()\nz = 1\n";
+    let continued = plain.replacen("\n_x()", "\n# a.\\\n_x()", 1);
+    // the same line before the first byte of another statement: an attribute written apart
+    // (`os` then `.path`) or not
+    let apart = "import os.path\nimport os\n\ny = os\n.path\n";
+    let alone = apart.replacen(".path\n", "z = 1\n", 1);
+    for pair in [
+        [with, without.as_str()],
+        [plain, continued.as_str()],
+        [apart, alone.as_str()],
+    ] {
+        for text in [pair[0], pair[1], pair[0], pair[1]] {
+            same_as_read_in_full(text, &mut readings);
+        }
+        assert_ne!(reached(pair[0]), reached(pair[1]), "{pair:?}");
+    }
+}
+
+#[test]
+fn kept_readings_are_bounded() {
+    let modules = rendered_modules();
+    let mut readings = Readings {
+        limit: 64 << 10,
+        ..Readings::default()
+    };
+    for text in &modules {
+        same_as_read_in_full(text, &mut readings);
+        assert!(readings.bytes <= (64 << 10) + text.len() + 4096);
+    }
 }
