@@ -403,8 +403,17 @@ pub(super) fn search_words(
     span: (usize, usize),
     is_tool: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
-    marked_search(toks, text, span, is_tool, false)
-        .or_else(|| marked_search(toks, text, span, is_tool, true))
+    marked_search(toks, text, span, is_tool, false).or_else(|| {
+        // a quoted text elsewhere in the clause is what is searched, as written, and the
+        // parameters read it ("search YouTube for videos on the topic 'home brewing'")
+        let clause = text.get(span.0..span.1).unwrap_or_default();
+        let quoted: Vec<&str> = quoted_spans(clause)
+            .into_iter()
+            .filter_map(|(a, b)| clause.get(a + 1..b.saturating_sub(1)))
+            .collect();
+        marked_search(toks, text, span, is_tool, true)
+            .filter(|found| quoted.is_empty() || quoted.contains(&found.as_str()))
+    })
 }
 
 /// Verbs of searching whose "for" introduces what is searched for.

@@ -15,7 +15,8 @@ use crate::text::Tok;
 
 /// Picks the action of `tool` that the words of its clause ask for. First the action whose verb
 /// the clause says for this mention ([`said_verb`]: "deactivate their Okta user" deactivates,
-/// though `user` is also `create_user`'s word), then the most words of an action's (a phrase
+/// though `user` is also `create_user`'s word) or whose word the mention itself is (`named`:
+/// "reply with a tweet" posts one), then the most words of an action's (a phrase
 /// of several words counts each), then the action whose object is named first in the tool's
 /// own clause and which uses another of its words too ("create a Stripe invoice for my
 /// customer" creates the invoice, though "create" and "customer" are both `create_customer`'s
@@ -26,10 +27,14 @@ pub(super) fn pick_action<'t>(
     words: &[&str],
     own: &[&str],
     lead: &[&str],
+    named: Option<&str>,
     prefer_read: bool,
 ) -> Option<&'t crate::catalog::Action> {
     let named_first = first_object(tool, own);
     let verb = said_verb(tool, lead);
+    // a full tie goes to the read-only action, unless the tool is named as where things go
+    // ("export the charges as a CSV file to OneDrive")
+    let into = is_destination(lead);
     let mut best: Option<(&crate::catalog::Action, (bool, bool, usize, bool, bool))> = None;
     for a in &tool.actions {
         let used: Vec<&String> = a
@@ -46,7 +51,8 @@ pub(super) fn pick_action<'t>(
         let object = object_of(a);
         let first = named_first.is_some_and(|o| object == Some(o))
             && used.iter().any(|p| Some(p.as_str()) != object);
-        let said = verb.is_some_and(|v| a.words.iter().any(|w| w == v));
+        let said = verb.is_some_and(|v| a.words.iter().any(|w| w == v))
+            || named.is_some_and(|n| a.words.iter().any(|w| w == n));
         // one of its words used is not merely an object another action shares
         let verbal = used.iter().any(|p| !is_object(tool, p));
         let read = a.role == Role::Read;
@@ -55,13 +61,40 @@ pub(super) fn pick_action<'t>(
             verbal,
             score * 4 + 2 * usize::from(first),
             prefer_read && read,
-            read,
+            read != into,
         );
         if best.is_none_or(|(_, k)| key > k) {
             best = Some((a, key));
         }
     }
     best.map(|(a, _)| a)
+}
+
+/// Another tool named after `m` in its clause is named as a destination ([`is_destination`]):
+/// `m` is where the records come from.
+fn feeds_a_destination(toks: &[Tok], ms: &[Mention], m: &Mention) -> bool {
+    ms.iter().any(|o| {
+        o.tool != m.tool
+            && o.clause == m.clause
+            && o.at >= m.at + m.len
+            && is_destination(
+                &toks[m.at + m.len..o.at]
+                    .iter()
+                    .map(|t| t.w.as_str())
+                    .collect::<Vec<_>>(),
+            )
+    })
+}
+
+/// The tool is named as a destination: the last word before its name, past a determiner, is
+/// `to`, `into` or `onto` ("as a CSV file to OneDrive", "into our Google Drive"), not where
+/// things are read from ("the files in OneDrive", "from Dropbox").
+pub(super) fn is_destination(lead: &[&str]) -> bool {
+    const DETERMINERS: [&str; 6] = ["my", "our", "the", "a", "your", "their"];
+    lead.iter()
+        .rev()
+        .find(|w| !DETERMINERS.contains(w))
+        .is_some_and(|w| matches!(*w, "to" | "into" | "onto"))
 }
 
 /// The verb said for a mention of `tool`: the first of `lead` (the words of its clause from the
@@ -485,7 +518,30 @@ pub(super) fn drafts(
         }
         // the records another tool's are made from are read: its make verb is not this tool's
         let source = made_from(toks, ms, m);
-        let not_made = |w: &&str| !(source && MAKE_VERBS.contains(w));
+        // the words that govern this name: from the previous tool's name in its clause (or the
+        // clause's start) up to it
+        let from = ms[..k]
+            .iter()
+            .filter(|o| o.clause == m.clause && o.at + o.len <= m.at)
+            .map(|o| o.at + o.len)
+            .max()
+            .unwrap_or(0);
+        // another tool named after this one as where things go ("copy the objects in my S3
+        // bucket to Dropbox", "post the new reddit threads into Slack"): this tool is where
+        // they come from, and the verb before it is the move's, not an action of this tool
+        let feeds = feeds_a_destination(toks, ms, m);
+        let moved = feeds
+            .then(|| {
+                let lead: Vec<&str> = toks[from..m.at]
+                    .iter()
+                    .filter(|t| t.clause == m.clause)
+                    .map(|t| t.w.as_str())
+                    .collect();
+                said_verb(tool, &lead)
+            })
+            .flatten();
+        let not_made =
+            |w: &&str| !(source && MAKE_VERBS.contains(w)) && moved.is_none_or(|v| v != *w);
         let words: Vec<&str> = clause_words(m.clause)
             .into_iter()
             .filter(not_made)
@@ -497,26 +553,30 @@ pub(super) fn drafts(
             .filter(not_made)
             .collect();
         // a schedule's first step reads; a poll trigger (a feed's new item) has read already;
-        // a tool the new records are made from is read
-        let prefer_read = (source_first && drafts.is_empty() && poll_step.is_none()) || source;
-        // the words that govern this name: from the previous tool's name in its clause (or the
-        // clause's start) up to it
-        let from = ms[..k]
-            .iter()
-            .filter(|o| o.clause == m.clause && o.at + o.len <= m.at)
-            .map(|o| o.at + o.len)
-            .max()
-            .unwrap_or(0);
+        // a tool the new records are made from, or moved from to another, is read
+        let prefer_read =
+            (source_first && drafts.is_empty() && poll_step.is_none()) || source || feeds;
         let lead: Vec<&str> = toks[from..m.at]
             .iter()
             .filter(|t| t.clause == m.clause)
             .map(|t| t.w.as_str())
             .filter(not_made)
             .collect();
-        if again && said_verb(tool, &lead).is_none() {
+        // a name that is itself an action's word ("reply with a tweet") says that action
+        let name = toks[m.at..m.at + m.len]
+            .iter()
+            .map(|t| t.w.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let named = tool
+            .actions
+            .iter()
+            .any(|a| a.words.iter().any(|w| *w == name))
+            .then_some(name.as_str());
+        if again && said_verb(tool, &lead).is_none() && named.is_none() {
             continue;
         }
-        let Some(chosen) = pick_action(tool, &words, &own, &lead, prefer_read) else {
+        let Some(chosen) = pick_action(tool, &words, &own, &lead, named, prefer_read) else {
             continue;
         };
         let paired = paired_action(tool, chosen, &words, &lead, prefer_read);
@@ -963,6 +1023,36 @@ mod tests {
         // outside the event's clause the same noun asks for a helpdesk
         let s = steps("When a Stripe payment fails, open a ticket for the billing team");
         assert!(s.iter().any(|(t, _)| t == "zendesk"), "{s:?}");
+    }
+
+    #[test]
+    fn a_tool_named_as_the_destination_is_written_to_and_one_read_from_is_read() {
+        let into = ["to", "into", "onto"];
+        for w in into {
+            assert!(super::is_destination(&["export", "it", w]), "{w}");
+            assert!(super::is_destination(&["save", "it", w, "our"]), "{w}");
+        }
+        for lead in [
+            &["files", "in"][..],
+            &["from"],
+            &["from", "my"],
+            &["to", "list", "in"],
+            &[],
+        ] {
+            assert!(!super::is_destination(lead), "{lead:?}");
+        }
+        // a full tie between a listing and an upload: the destination decides
+        let s = steps("every monday export the new stripe charges as a csv file to onedrive");
+        assert!(
+            s.contains(&("onedrive".into(), "upload_file".into())),
+            "{s:?}"
+        );
+        let s = steps("every monday export the new stripe charges as a csv file into our dropbox");
+        assert!(
+            s.iter()
+                .any(|(t, a)| t == "dropbox" && a.starts_with("upload")),
+            "{s:?}"
+        );
     }
 
     #[test]
