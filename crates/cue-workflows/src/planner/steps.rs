@@ -13,6 +13,10 @@ use crate::catalog::{Catalog, Need, Role, Tool};
 use crate::model::{Condition, Delivery, Step, TriggerKind};
 use crate::text::Tok;
 
+/// How [`pick_action`] ranks an action, compared in order: said, verbal, words used, a read
+/// preferred, the full tie's side.
+type Rank = (bool, bool, usize, bool, bool);
+
 /// Picks the action of `tool` that the words of its clause ask for. First the action whose verb
 /// the clause says for this mention ([`said_verb`]: "deactivate their Okta user" deactivates,
 /// though `user` is also `create_user`'s word) or whose word the mention itself is (`named`:
@@ -35,7 +39,7 @@ pub(super) fn pick_action<'t>(
     // a full tie goes to the read-only action, unless the tool is named as where things go
     // ("export the charges as a CSV file to OneDrive")
     let into = is_destination(lead);
-    let mut best: Option<(&crate::catalog::Action, (bool, bool, usize, bool, bool))> = None;
+    let mut best: Option<(&crate::catalog::Action, Rank)> = None;
     for a in &tool.actions {
         let used: Vec<&String> = a
             .words
@@ -571,7 +575,7 @@ pub(super) fn drafts(
         let named = tool
             .actions
             .iter()
-            .any(|a| a.words.iter().any(|w| *w == name))
+            .any(|a| a.words.contains(&name))
             .then_some(name.as_str());
         if again && said_verb(tool, &lead).is_none() && named.is_none() {
             continue;
