@@ -11,42 +11,16 @@
 
 mod support;
 
-use cue_workflows::Plan;
-use support::{engine, generated, plan};
+use support::{engine, generated, has_step, plan};
 
-fn has_step(plan: &Plan, tool: &str, action: &str) -> bool {
-    plan.steps
-        .iter()
-        .any(|s| s.tool == tool && s.action == action)
-}
-
-/// Runs `script` with the module of `code` loaded as `module`: `sent` records each `_http`
-/// call as (method, url, payload, kwargs), `step(suffix)` is the step function whose name ends
-/// so, `refused(call, *words)` asserts a ValueError naming each word; skipped without python3.
+/// [`support::run_with_fake_http`], every call answered with what these vendors' steps read.
 fn run(code: &str, script: &str) {
-    let prelude = r#"
-sent = []
-def fake_http(method, url, payload=None, **kwargs):
-    sent.append((method, url, payload, kwargs))
-    return {"ok": True, "id": "r1", "data": {"translations": [{"translatedText": "hola"}]},
-            "translations": [{"text": "hola"}], "text": "hola", "headers": {"location": "https://api.tinify.com/output/x"}}
-module._http = fake_http
-# tokens a step's headers exchange for are not the point here
-for name in dir(module):
-    if name.startswith("_") and name.lower().endswith("_access_token") and callable(getattr(module, name)):
-        setattr(module, name, lambda: "t")
-def step(suffix):
-    return getattr(module, [n for n in dir(module) if n.endswith(suffix)][0])
-def refused(call, *words):
-    try:
-        call()
-    except ValueError as e:
-        for w in words:
-            assert w in str(e), (w, str(e))
-        return str(e)
-    raise AssertionError("not refused")
-"#;
-    support::run_module(code, &format!("{prelude}\n{script}\nprint('ok')"));
+    support::run_with_fake_http(
+        code,
+        r#"{"ok": True, "id": "r1", "data": {"translations": [{"translatedText": "hola"}]},
+            "translations": [{"text": "hola"}], "text": "hola", "headers": {"location": "https://api.tinify.com/output/x"}}"#,
+        script,
+    );
 }
 
 /// Class 1: A ticket translated with DeepL: its subject and its description reach DeepL, once each;

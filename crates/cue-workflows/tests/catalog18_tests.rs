@@ -8,34 +8,15 @@
 
 mod support;
 
-use cue_workflows::Plan;
-use support::{generated, plan};
+use support::{generated, has_step, plan};
 
-fn has_step(plan: &Plan, tool: &str, action: &str) -> bool {
-    plan.steps
-        .iter()
-        .any(|s| s.tool == tool && s.action == action)
-}
-
-/// Runs `script` with the module of `code` loaded as `module`: `sent` records each `_http`
-/// call as (method, url, payload, kwargs), `step(suffix)` is the step function whose name ends
-/// so; tokens are stubbed; skipped without python3.
+/// [`support::run_with_fake_http`], every call answered with what these vendors' steps read.
 fn run(code: &str, script: &str) {
-    let prelude = r#"
-sent = []
-def fake_http(method, url, payload=None, **kwargs):
-    sent.append((method, url, payload, kwargs))
-    return {"ok": True, "id": "r1", "document": {"text": "INVOICE 1"}, "results": [{"alternatives": [{"transcript": "hello"}]}]}
-module._http = fake_http
-for name in dir(module):
-    if name.startswith("_") and name.lower().endswith("_access_token") and callable(getattr(module, name)):
-        setattr(module, name, lambda: "t")
-def step(suffix):
-    return getattr(module, [n for n in dir(module) if n.endswith(suffix)][0])
-def setting(suffix):
-    return [n for n in dir(module) if n.endswith(suffix) and n.isupper()][0]
-"#;
-    support::run_module(code, &format!("{prelude}\n{script}\nprint('ok')"));
+    support::run_with_fake_http(
+        code,
+        r#"{"ok": True, "id": "r1", "document": {"text": "INVOICE 1"}, "results": [{"alternatives": [{"transcript": "hello"}]}]}"#,
+        script,
+    );
 }
 
 /// Item 1: a Document AI processor in `locations/eu` is called on the EU host, one in `us` (the

@@ -102,3 +102,43 @@ pub fn run_module(code: &str, script: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Whether `plan` has a step of `tool` doing `action`.
+pub fn has_step(plan: &Plan, tool: &str, action: &str) -> bool {
+    plan.steps
+        .iter()
+        .any(|s| s.tool == tool && s.action == action)
+}
+
+/// Runs `script` with the module of `code` loaded as `module` and its `_http` faked: `sent`
+/// records each call as (method, url, payload, kwargs) and every call answers `answer` (a
+/// Python expression); the tokens a step's headers exchange for are stubbed; `step(suffix)` is
+/// the step function whose name ends so, `setting(suffix)` the setting's name, and
+/// `refused(call, *words)` asserts a ValueError naming each word. Skipped without python3.
+pub fn run_with_fake_http(code: &str, answer: &str, script: &str) {
+    let prelude = format!(
+        r#"
+sent = []
+def fake_http(method, url, payload=None, **kwargs):
+    sent.append((method, url, payload, kwargs))
+    return {answer}
+module._http = fake_http
+for name in dir(module):
+    if name.startswith("_") and name.lower().endswith("_access_token") and callable(getattr(module, name)):
+        setattr(module, name, lambda: "t")
+def step(suffix):
+    return getattr(module, [n for n in dir(module) if n.endswith(suffix)][0])
+def setting(suffix):
+    return [n for n in dir(module) if n.endswith(suffix) and n.isupper()][0]
+def refused(call, *words):
+    try:
+        call()
+    except ValueError as e:
+        for w in words:
+            assert w in str(e), (w, str(e))
+        return str(e)
+    raise AssertionError("not refused")
+"#
+    );
+    run_module(code, &format!("{prelude}\n{script}\nprint('ok')"));
+}
