@@ -57,8 +57,24 @@ class Opener:
         return Answer(json.dumps(ANSWER).encode())
 module._OPENER = Opener()
 module.time.sleep = lambda s: None
+def bodies(part):
+    return [json.loads(s[2]) for s in sent if part in s[0] and s[2]]
+"#;
+
+/// Loads the module at `sys.argv[1]` as `module` (with the imports the tests' scripts use), and
+/// the helpers every script may call: `step_named(suffix)` (also `step`) is the step function
+/// whose name ends so, `setting(suffix)` the setting's name, `refused(call, *words)` asserts a
+/// ValueError naming each word.
+const LOAD_MODULE: &str = r#"
+import base64, hashlib, hmac, importlib.util, json, sys, time
+spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
 def step_named(suffix):
     return getattr(module, [n for n in dir(module) if n.endswith(suffix)][0])
+step = step_named
+def setting(suffix):
+    return [n for n in dir(module) if n.endswith(suffix) and n.isupper()][0]
 def refused(call, *words):
     try:
         call()
@@ -67,16 +83,6 @@ def refused(call, *words):
             assert w in str(e), (w, str(e))
         return str(e)
     raise AssertionError("not refused")
-def bodies(part):
-    return [json.loads(s[2]) for s in sent if part in s[0] and s[2]]
-"#;
-
-/// Loads the module at `sys.argv[1]` as `module` (with the imports the tests' scripts use).
-const LOAD_MODULE: &str = r#"
-import base64, hashlib, hmac, importlib.util, json, sys, time
-spec = importlib.util.spec_from_file_location("generated", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
 "#;
 
 /// Runs `script` after `code` is loaded as `module`, in `python3 -c` with the module's path as
@@ -126,18 +132,6 @@ module._http = fake_http
 for name in dir(module):
     if name.startswith("_") and name.lower().endswith("_access_token") and callable(getattr(module, name)):
         setattr(module, name, lambda: "t")
-def step(suffix):
-    return getattr(module, [n for n in dir(module) if n.endswith(suffix)][0])
-def setting(suffix):
-    return [n for n in dir(module) if n.endswith(suffix) and n.isupper()][0]
-def refused(call, *words):
-    try:
-        call()
-    except ValueError as e:
-        for w in words:
-            assert w in str(e), (w, str(e))
-        return str(e)
-    raise AssertionError("not refused")
 "#
     );
     run_module(code, &format!("{prelude}\n{script}\nprint('ok')"));
