@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,13 +15,8 @@ use cue_workflows::{Engine, GenerateRequest, Generated};
 use serde_json::{Value, json};
 
 async fn runner() -> (Arc<Engine>, DryRunner) {
-    let python = if std::path::Path::new("/usr/bin/python3").is_file() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    };
     let settings = SandboxSettings {
-        python: python.to_owned(),
+        python: common::python().to_owned(),
         timeout: Duration::from_secs(20),
         ..SandboxSettings::default()
     };

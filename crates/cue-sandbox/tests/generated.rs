@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,13 +23,8 @@ const FLOOR: f64 = 0.96;
 
 /// The engine and a runner over the local sandbox (two runs at once).
 async fn runner() -> (Arc<Engine>, Arc<DryRunner>) {
-    let python = if std::path::Path::new("/usr/bin/python3").is_file() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    };
     let settings = SandboxSettings {
-        python: python.to_owned(),
+        python: common::python().to_owned(),
         concurrency: 2,
         queue: Duration::from_secs(60),
         ..SandboxSettings::default()
