@@ -269,6 +269,30 @@ fn day(w: &str) -> Option<(&'static str, &'static str)> {
         .map(|&(_, c, n)| (c, n))
 }
 
+/// "end of (the|each|every) (day|business day|work day|workday|week|work week)", "close of
+/// business", "end of business", "eod", "cob": how many words, and whether it is the week's end.
+fn end_of_period(toks: &[Tok], i: usize) -> Option<(usize, bool)> {
+    let w = |k: usize| toks.get(k).map_or("", |t| t.w.as_str());
+    match w(i) {
+        "eod" | "cob" => return Some((1, false)),
+        "close" | "end" if w(i + 1) == "of" && w(i + 2) == "business" => return Some((3, false)),
+        "end" if w(i + 1) == "of" => {}
+        _ => return None,
+    }
+    let mut k = i + 2;
+    if matches!(w(k), "the" | "each" | "every" | "a") {
+        k += 1;
+    }
+    if matches!(w(k), "business" | "work" | "working") {
+        k += 1;
+    }
+    match w(k) {
+        "day" | "workday" => Some((k + 1 - i, false)),
+        "week" | "workweek" => Some((k + 1 - i, true)),
+        _ => None,
+    }
+}
+
 /// "the first Monday of", "the last Friday of": the day-of-week field of EventBridge's cron
 /// (`2#1`, `6L`; 1 is Sunday, `#` the nth of the month, `L` the last) and the words it says.
 fn nth_weekday(toks: &[Tok], i: usize) -> Option<(String, String)> {
@@ -868,6 +892,34 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             monthly_day = Some(32);
             cue = true;
         }
+        // "at the end of the day", "by end of day", "at close of business", "eod": a daily run at
+        // 17:00; "at the end of the week": Friday at 17:00. Only after a preposition of time or
+        // at the start of a clause ("the end of day report" is a name)
+        let lead = if w(i.wrapping_sub(1)) == "the" { 2 } else { 1 };
+        if let Some((used, week)) = end_of_period(toks, i)
+            && (i < lead
+                || toks[i - lead].clause != toks[i].clause
+                || matches!(
+                    w(i - lead),
+                    "at" | "by" | "around" | "before" | "every" | "each" | "come"
+                ))
+            && !matches!(
+                w(i + used),
+                "report" | "reports" | "summary" | "numbers" | "totals" | "file" | "sheet"
+            )
+        {
+            if week {
+                if days.is_empty() || default_monday {
+                    days.clear();
+                    days.push(("FRI", "Friday"));
+                    default_monday = false;
+                }
+            } else {
+                daily = true;
+            }
+            part_of_day.get_or_insert((17, "evening"));
+            cue = true;
+        }
         if date.is_none()
             && let Some(found) = date_in_year(toks, i)
         {
@@ -1462,6 +1514,70 @@ mod tests {
             "answer within three working days",
             "once a row is added post it",
             "reply within two school days",
+        ] {
+            assert_eq!(sched(s, false), None, "{s}");
+        }
+    }
+
+    /// The end of a working day or week as the time of a run, and the same words as a name or a
+    /// period of data, which are not.
+    #[test]
+    fn the_end_of_the_day_or_week_is_a_time() {
+        let runs: &[(&str, bool, &str)] = &[
+            (
+                "at the end of the day export the time tracked to a sheet",
+                false,
+                "cron(0 17 * * ? *)",
+            ),
+            (
+                "by end of day post the open tickets to slack",
+                false,
+                "cron(0 17 * * ? *)",
+            ),
+            (
+                "um at the end of each work day send me the sales",
+                true,
+                "cron(0 17 ? * MON-FRI *)",
+            ),
+            (
+                "eod, email the team what shipped",
+                false,
+                "cron(0 17 * * ? *)",
+            ),
+            (
+                "at close of business copy the orders to the sheet",
+                false,
+                "cron(0 17 * * ? *)",
+            ),
+            (
+                "at the end of the week send the hours to payroll",
+                false,
+                "cron(0 17 ? * FRI *)",
+            ),
+            (
+                "at the end of the day at 6 post the totals",
+                false,
+                "cron(0 18 * * ? *)",
+            ),
+            (
+                "every weekday at the end of the day post the totals",
+                false,
+                "cron(0 17 ? * MON-FRI *)",
+            ),
+        ];
+        for (input, speech, want) in runs {
+            assert_eq!(
+                sched(input, *speech).map(|s| s.0).as_deref(),
+                Some(*want),
+                "{input}"
+            );
+        }
+        for s in [
+            "add each order to the end of day report",
+            "when a payment fails, add it to the end of day summary",
+            "send the orders from the end of last week",
+            "at the end of the form ask for the phone number",
+            "in the end of the day it does not matter",
         ] {
             assert_eq!(sched(s, false), None, "{s}");
         }
