@@ -804,6 +804,12 @@ pub(crate) struct TriggerWords {
     pub upload_orders: Vec<String>,
     /// Phrases that, just before a manual cue, make it someone else's chore.
     pub manual_not_after: Phrases,
+    /// Denials of the manual chore earlier in its clause ("no one should have to", "stop
+    /// doing"): the adverb after them describes what the workflow replaces.
+    pub chore_denials: Phrases,
+    /// Words that make what is "sent to" an address each arriving item ("every attachment
+    /// sent to receipts@..."), so the mail is received.
+    pub arrival_quantifiers: Vec<String>,
     /// "manually", "by hand": a manual cue only in the first clause or next to a `run_verbs`.
     pub manual_adverbs: Phrases,
     pub run_verbs: Phrases,
@@ -910,6 +916,8 @@ struct TriggersFile {
     upload_orders: Vec<String>,
     #[serde(default)]
     manual_not_after: Vec<String>,
+    chore_denials: Vec<String>,
+    arrival_quantifiers: Vec<String>,
     manual_adverbs: Vec<String>,
     run_verbs: Vec<String>,
     site_forms: Vec<String>,
@@ -1289,6 +1297,8 @@ impl Language {
                 write_back: trig.write_back.clone(),
                 upload_orders: trig.upload_orders.clone(),
                 manual_not_after: phrases(&trig.manual_not_after),
+                chore_denials: phrases(&trig.chore_denials),
+                arrival_quantifiers: trig.arrival_quantifiers.clone(),
                 manual_adverbs: phrases(&trig.manual_adverbs),
                 run_verbs: phrases(&trig.run_verbs),
                 site_forms: phrases(&trig.site_forms),

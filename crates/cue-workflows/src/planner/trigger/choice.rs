@@ -661,6 +661,61 @@ mod tests {
         }
     }
 
+    /// "By hand" under a denial is the chore the workflow replaces; said plainly it is still how
+    /// the run starts.
+    #[test]
+    fn a_denied_manual_chore_is_not_a_manual_run() {
+        let replaced = [
+            (
+                "no one should have to copy these by hand again: push each new Jotform submission into Airtable",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "stop doing this manually: when a Stripe payment succeeds, add a row to the Google Sheet",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "we are tired of typing these by hand, every monday at 9 copy the Stripe totals to Slack",
+                TriggerKind::Schedule,
+            ),
+            (
+                "i don't want to post these manually anymore every friday at 5 send the HubSpot deals to Slack",
+                TriggerKind::Schedule,
+            ),
+        ];
+        let still_manual = [
+            "run it by hand: archive the Trello cards",
+            "i will run this manually: copy the Trello cards to a Google Sheet",
+            "manually, copy the Airtable rows to Notion",
+        ];
+        for (text, want) in replaced {
+            assert_eq!(kind(text), want, "{text}");
+        }
+        for text in still_manual {
+            assert_eq!(kind(text), TriggerKind::Manual, "{text}");
+        }
+    }
+
+    /// Each item sent to an address arrives there; a message the workflow sends to one does not.
+    #[test]
+    fn what_is_sent_to_an_address_arrives_when_each_item_is_meant() {
+        let received = [
+            "Save every attachment sent to receipts@ourfirm.com into SharePoint.",
+            "log any invoice forwarded to ap@acme.io in the Google Sheet",
+            "create a Trello card for each request emailed to help@school.org",
+        ];
+        let sent = [
+            "every monday at 9 the summary sent to boss@ourco.com should list the Stripe payouts",
+            "when a Typeform is submitted, a copy is sent to office@ourco.com with Gmail",
+        ];
+        for text in received {
+            assert_eq!(kind(text), TriggerKind::EmailReceived, "{text}");
+        }
+        for text in sent {
+            assert_ne!(kind(text), TriggerKind::EmailReceived, "{text}");
+        }
+    }
+
     #[test]
     fn look_alike_phrasings_keep_their_trigger() {
         let cases = [

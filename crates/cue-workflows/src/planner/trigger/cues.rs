@@ -112,6 +112,27 @@ fn addressed_mail(
     if sent_by.is_some() {
         return sent_by;
     }
+    // "save every attachment sent to receipts@ourfirm.com": each item sent to the address
+    // arrives there, whoever sends it ("the summary sent to boss@..." is not quantified)
+    let quantified = zone_toks().find(|&i| {
+        matches!(
+            toks[i].w.as_str(),
+            "sent" | "forwarded" | "emailed" | "mailed"
+        ) && toks.get(i + 1).is_some_and(|t| t.w == "to")
+            && (i.saturating_sub(4)..i).any(|k| {
+                toks[k].clause == toks[i].clause
+                    && lang.triggers.arrival_quantifiers.contains(&toks[k].w)
+            })
+            && !ordered(i)
+            && has_address(
+                text,
+                toks[i + 1].end,
+                toks.get(i + 2).map_or(text.len(), |t| t.end),
+            )
+    });
+    if quantified.is_some() {
+        return quantified;
+    }
     let verb = zone_toks().find(|&i| {
         any_at(toks, i, &lang.triggers.mail_verbs).is_some()
             && i > 0
@@ -413,8 +434,19 @@ impl Cues {
         // ("run this by hand", "manually run:"); later they describe a chore ("HR will add them
         // there manually")
         let first_clause = toks.first().map_or(0, |t| t.clause);
+        // "no one should have to copy these by hand again", "stop doing it manually": the
+        // chore the workflow replaces, denied earlier in the adverb's clause
+        let chore_denied = |i: usize| {
+            let c = toks[i].clause;
+            (0..i).rev().take_while(|&k| toks[k].clause == c).any(|k| {
+                any_at(toks, k, &words.chore_denials).is_some()
+                    || any_at(toks, k, &lang.negation.clause).is_some()
+                    || any_at(toks, k, &lang.negation.direct).is_some()
+            })
+        };
         let run_adverb = |i: usize| {
             any_at(toks, i, &words.manual_adverbs).is_some()
+                && !chore_denied(i)
                 && (toks[i].clause == first_clause
                     || (i.saturating_sub(4)..(i + 4).min(all))
                         .any(|k| k != i && any_at(toks, k, &words.run_verbs).is_some()))
