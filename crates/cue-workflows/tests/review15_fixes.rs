@@ -188,3 +188,31 @@ fn intercoms_replying_admin_is_a_stand_in_until_set() {
     let admin = &support::step(&p, "intercom").params["admin"];
     assert!(admin.starts_with("your-"), "{admin}");
 }
+
+/// R15-2's rest: work said of a polled trigger's own item ("delete it") is a step on that tool
+/// after the poll's own read; a poll with the work sent elsewhere keeps its read alone.
+#[test]
+fn work_on_a_polled_items_own_tool_follows_the_poll() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "when a new file is added to my google drive folder, delete it",
+            "google_drive",
+            &["list_files", "delete_file"],
+        ),
+        (
+            "whenever a new file shows up in my google drive folder remove it",
+            "google_drive",
+            &["list_files", "delete_file"],
+        ),
+        // the work goes to another tool: the poll reads, nothing is written back
+        (
+            "when a new file is added to my google drive folder, post its name to slack",
+            "google_drive",
+            &["list_files"],
+        ),
+    ];
+    for (prompt, tool, want) in cases {
+        let p = plan(prompt);
+        assert_eq!(actions_of(&p, tool), *want, "{prompt}");
+    }
+}

@@ -768,12 +768,19 @@ pub(super) fn drafts(
             hint: left_out.unwrap_or_else(|| "name what should happen and with which apps, e.g. \"every Monday at 9am post the open GitHub issues to #dev in Slack\"".to_owned()),
         });
     }
-    if drafts.is_empty()
+    // a polled trigger's own step reads the item; the work on it is still to be found ("a new
+    // file in my Drive folder: delete it")
+    if drafts.len() == usize::from(has_poll)
         && let Some(ti) = trigger_tool
         // a transcript's trigger clause may run to its end: then the event's own record is
         // acted on after its name ("a new zendesk ticket comes in ... set the priority")
         && let Some(d) = write_back(catalog, lang, toks, ti, trig_end)
-            .or_else(|| write_back(catalog, lang, toks, ti, event_name? + 1))
+            .or_else(|| {
+                // after the trigger tool's name, whatever the kind of its event (a polled new
+                // file is a file upload)
+                let named = ms.iter().find(|m| m.tool == ti).map(|m| m.at)?;
+                write_back(catalog, lang, toks, ti, named + 1)
+            })
     {
         assumptions.push(format!(
             "The result is written back to {}, where the event came from.",
