@@ -810,6 +810,8 @@ pub(crate) struct TriggerWords {
     /// Words that make what is "sent to" an address each arriving item ("every attachment
     /// sent to receipts@..."), so the mail is received.
     pub arrival_quantifiers: Vec<String>,
+    /// Items piling up past a number ("tickets pile up over 50"): a count that is checked.
+    pub accumulate: Phrases,
     /// "manually", "by hand": a manual cue only in the first clause or next to a `run_verbs`.
     pub manual_adverbs: Phrases,
     pub run_verbs: Phrases,
@@ -918,6 +920,7 @@ struct TriggersFile {
     manual_not_after: Vec<String>,
     chore_denials: Vec<String>,
     arrival_quantifiers: Vec<String>,
+    accumulate: Vec<String>,
     manual_adverbs: Vec<String>,
     run_verbs: Vec<String>,
     site_forms: Vec<String>,
@@ -1299,6 +1302,7 @@ impl Language {
                 manual_not_after: phrases(&trig.manual_not_after),
                 chore_denials: phrases(&trig.chore_denials),
                 arrival_quantifiers: trig.arrival_quantifiers.clone(),
+                accumulate: phrases(&trig.accumulate),
                 manual_adverbs: phrases(&trig.manual_adverbs),
                 run_verbs: phrases(&trig.run_verbs),
                 site_forms: phrases(&trig.site_forms),

@@ -716,6 +716,31 @@ mod tests {
         }
     }
 
+    /// Items piling up past a number are counted on a schedule; piling words with no number,
+    /// or after the event that starts the run, are not.
+    #[test]
+    fn items_piling_up_past_a_number_are_checked() {
+        for text in [
+            "so like when the tickets in help scout pile up over 50 open just shout at us in slack",
+            "if open pull requests in GitHub stack up past 20, post in #dev on Slack",
+            "when unassigned Zendesk tickets build up beyond 30 post in #support on Slack",
+        ] {
+            assert_eq!(kind(text), TriggerKind::Schedule, "{text}");
+        }
+        for (text, want) in [
+            (
+                "when a new Zendesk ticket comes in and they pile up over 50, post in Slack",
+                TriggerKind::AppEvent,
+            ),
+            (
+                "when a Help Scout conversation is created, add it to the pile up list in Notion",
+                TriggerKind::AppEvent,
+            ),
+        ] {
+            assert_eq!(kind(text), want, "{text}");
+        }
+    }
+
     #[test]
     fn look_alike_phrasings_keep_their_trigger() {
         let cases = [

@@ -208,8 +208,17 @@ fn crosses(lang: &Language, toks: &[Tok], zs: usize, ms: &[Mention]) -> bool {
                     && (k < from + THRESHOLD_WINDOW || !ms.iter().any(|m| m.at >= from && m.at < k))
             })
         };
+        // "tickets pile up over 50", "unread mails stack up past 200": a count past a number
+        let piles_up = |p: &[String]| {
+            let from = i + p.len();
+            (from..(from + THRESHOLD_WINDOW).min(toks.len()))
+                .take_while(|&k| toks[k].clause == toks[i].clause)
+                .any(|k| toks[k].w.starts_with(|c: char| c.is_ascii_digit()))
+        };
         // "our balance drops under $2,000", "the backlog goes above 500"
-        !event_first && any_at(toks, i, &words.levels).is_some_and(|p| within(p, &words.thresholds))
+        !event_first
+            && (any_at(toks, i, &words.levels).is_some_and(|p| within(p, &words.thresholds))
+                || any_at(toks, i, &words.accumulate).is_some_and(|p| piles_up(p)))
     })
 }
 
