@@ -187,7 +187,7 @@ fn every_catalog_action_is_planned_by_its_own_verb_and_object() {
                         ),
                         Err(e) => (vec![format!("error: {e}")], String::new()),
                     };
-                    let hit = planned.iter().any(|a| *a == action.id);
+                    let hit = planned.contains(&action.id);
                     let twin = planned.iter().any(|a| twins.contains(&a.as_str()));
                     let other = !planned.is_empty() && shared && !planned[0].starts_with("error");
                     if !hit && (twin || other) {
