@@ -337,6 +337,22 @@ fn a_verb_of_an_actions_class_says_it_and_nothing_else_moves() {
             "google_drive",
             &["list_files"],
         ),
+        // a class verb before a source named ahead of its destination is the move's
+        (
+            "every monday at 9, append the hubspot contacts to google sheets",
+            "hubspot",
+            &["list_contacts"],
+        ),
+        (
+            "every monday at 9, insert the airtable records into google sheets",
+            "airtable",
+            &["list_records"],
+        ),
+        (
+            "every monday at 9, insert the airtable records into google sheets",
+            "google_sheets",
+            &["append_row"],
+        ),
         (
             "every monday at 9, list the files in google drive, then delete the old rows in airtable",
             "google_drive",
