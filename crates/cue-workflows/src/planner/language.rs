@@ -23,6 +23,7 @@ const TRIGGERS_JSON: &str = include_str!("../../data/language/triggers.json");
 const PREFERENCES_JSON: &str = include_str!("../../data/language/preferences.json");
 const CAPABILITIES_JSON: &str = include_str!("../../data/language/capabilities.json");
 const GRAMMAR_JSON: &str = include_str!("../../data/language/grammar.json");
+const VERBS_JSON: &str = include_str!("../../data/language/verbs.json");
 
 /// Phrases as words; a `*` piece stands for any one word, and a word ending in `*`
 /// (`password*`) for any word it begins (password, passwords).
@@ -1092,6 +1093,31 @@ pub(crate) struct Language {
     /// it shows a vehicle"), and the most words between such a word and the verb.
     pub capability_anaphors: (Phrases, usize),
     pub grammar: Grammar,
+    /// Verbs that ask for the same operation (`verbs.json`).
+    pub verbs: VerbClasses,
+}
+
+/// Classes of verbs that ask for the same operation ("remove", "delete", "deactivate"): a verb
+/// of a class said before a tool's name, when it is none of the tool's action words, says the
+/// action whose words hold another verb of its class.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VerbClasses {
+    #[serde(rename = "_doc")]
+    _doc: String,
+    classes: Vec<Vec<String>>,
+}
+
+impl VerbClasses {
+    /// The other verbs of `w`'s classes (none when `w` is in no class).
+    pub(crate) fn kin<'s>(&'s self, w: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        self.classes
+            .iter()
+            .filter(move |c| c.iter().any(|v| v == w))
+            .flatten()
+            .map(String::as_str)
+            .filter(move |v| *v != w)
+    }
 }
 
 fn bad(file: &str, e: &dyn std::fmt::Display) -> WorkflowError {
@@ -1115,6 +1141,7 @@ impl Language {
         let pref: PreferencesFile = parse("preferences.json", PREFERENCES_JSON)?;
         let caps: CapabilitiesFile = parse("capabilities.json", CAPABILITIES_JSON)?;
         let grammar: Grammar = parse("grammar.json", GRAMMAR_JSON)?;
+        let verbs: VerbClasses = parse("verbs.json", VERBS_JSON)?;
         let mut channels = Vec::new();
         for (word, sels) in &neg.channels {
             let sels = sels
@@ -1287,6 +1314,7 @@ impl Language {
                 })
                 .collect(),
             grammar,
+            verbs,
             triggers: TriggerWords {
                 manual: phrases(&trig.manual),
                 webhook: phrases(&trig.webhook),

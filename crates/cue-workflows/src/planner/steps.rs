@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::language::Language;
+use super::language::{Language, VerbClasses};
 use super::negation::Exclusions;
 use super::params::extract_params;
 use super::{Mention, Prompt, Source, capabilities, delivery, entities, find_phrase};
@@ -13,14 +13,16 @@ use crate::catalog::{Catalog, Need, Role, Tool};
 use crate::model::{Condition, Delivery, Step, TriggerKind};
 use crate::text::Tok;
 
-/// How [`pick_action`] ranks an action, compared in order: said, verbal, words used, a read
-/// preferred, the full tie's side.
-type Rank = (bool, bool, usize, bool, bool);
+/// How [`pick_action`] ranks an action, compared in order: its verb said, named, verbal, words
+/// used, a read preferred, the full tie's side.
+type Rank = (bool, bool, bool, usize, bool, bool);
 
 /// Picks the action of `tool` that the words of its clause ask for. First the action whose verb
 /// the clause says for this mention ([`said_verb`]: "deactivate their Okta user" deactivates,
-/// though `user` is also `create_user`'s word) or whose word the mention itself is (`named`:
-/// "reply with a tweet" posts one), then the most words of an action's (a phrase
+/// though `user` is also `create_user`'s word; a verb of its class counts: "remove the user in
+/// Okta"), then one whose word the mention itself is (`named`: "reply with a tweet" posts one;
+/// "reply on WhatsApp" replies, though `whatsapp` is the template's word), then the most words
+/// of an action's (a phrase
 /// of several words counts each), then the action whose object is named first in the tool's
 /// own clause and which uses another of its words too ("create a Stripe invoice for my
 /// customer" creates the invoice, though "create" and "customer" are both `create_customer`'s
@@ -33,9 +35,10 @@ pub(super) fn pick_action<'t>(
     lead: &[&str],
     named: Option<&str>,
     prefer_read: bool,
+    verbs: &VerbClasses,
 ) -> Option<&'t crate::catalog::Action> {
     let named_first = first_object(tool, own);
-    let verb = said_verb(tool, lead);
+    let verb = said_verb(tool, verbs, lead).map(|s| s.act);
     // a full tie goes to the read-only action, unless the tool is named as where things go
     // ("export the charges as a CSV file to OneDrive")
     let into = is_destination(lead);
@@ -53,15 +56,18 @@ pub(super) fn pick_action<'t>(
         // its object named first, and another of its words (its verb) used too: "the files
         // go to OneDrive" after "upload" names no listing
         let object = object_of(a);
-        let first = named_first.is_some_and(|o| object == Some(o))
+        let first = named_first.is_some_and(|o| object.is_some_and(|b| same_noun(b, o)))
             && used.iter().any(|p| Some(p.as_str()) != object);
-        let said = verb.is_some_and(|v| a.words.iter().any(|w| w == v))
-            || named.is_some_and(|n| a.words.iter().any(|w| w == n));
+        let said = verb.is_some_and(|v| a.words.iter().any(|w| w == v));
+        // the name as the action's word yields to a verb said ("reply on WhatsApp" replies,
+        // though `whatsapp` is the template's word)
+        let is_named = named.is_some_and(|n| a.words.iter().any(|w| w == n));
         // one of its words used is not merely an object another action shares
         let verbal = used.iter().any(|p| !is_object(tool, p));
         let read = a.role == Role::Read;
         let key = (
             said,
+            is_named,
             verbal,
             score * 4 + 2 * usize::from(first),
             prefer_read && read,
@@ -101,13 +107,37 @@ pub(super) fn is_destination(lead: &[&str]) -> bool {
         .is_some_and(|w| matches!(*w, "to" | "into" | "onto"))
 }
 
+/// A verb said for a mention: the word as said, and the tool's action word it stands for (the
+/// same word, or another verb of its class: "remove" for Okta's `deactivate`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Said<'w> {
+    pub word: &'w str,
+    pub act: &'w str,
+}
+
 /// The verb said for a mention of `tool`: the first of `lead` (the words of its clause from the
 /// previous tool's name, or the clause's start, up to this one) that is one of the tool's
 /// action words and not the object any of its actions acts on ("add my recently played Spotify
-/// tracks": `add`; "delete the file from Google Drive": `delete`, not `file`).
-pub(super) fn said_verb<'w>(tool: &Tool, lead: &[&'w str]) -> Option<&'w str> {
-    lead.iter().copied().find(|w| {
+/// tracks": `add`; "delete the file from Google Drive": `delete`, not `file`), or whose verb
+/// class ([`VerbClasses`]) holds such a word ("offboard the user in Okta": Okta's `deactivate`;
+/// "invite him to a channel in Slack", where `channel` is one of the message's words too). A
+/// word of the tool's own wins over its class.
+pub(super) fn said_verb<'w>(
+    tool: &Tool,
+    verbs: &'w VerbClasses,
+    lead: &[&'w str],
+) -> Option<Said<'w>> {
+    let acts = |w: &str| {
         !is_object(tool, w) && tool.actions.iter().any(|a| a.words.iter().any(|p| p == w))
+    };
+    lead.iter().copied().find_map(|w| {
+        if acts(w) {
+            return Some(Said { word: w, act: w });
+        }
+        verbs
+            .kin(w)
+            .find(|k| acts(k))
+            .map(|k| Said { word: w, act: k })
     })
 }
 
@@ -185,6 +215,12 @@ fn object_of(a: &crate::catalog::Action) -> Option<&str> {
     [noun, singular]
         .into_iter()
         .find(|n| a.words.iter().any(|w| w == n))
+}
+
+/// Whether two nouns are one in either number (`issue`, `issues`): actions of one tool name
+/// their object in either ("create_issue", "list_issues").
+fn same_noun(a: &str, b: &str) -> bool {
+    a.strip_suffix('s').unwrap_or(a) == b.strip_suffix('s').unwrap_or(b)
 }
 
 /// The object of one of `tool`'s actions that the clause names first (in either number).
@@ -541,7 +577,7 @@ pub(super) fn drafts(
                     .filter(|t| t.clause == m.clause)
                     .map(|t| t.w.as_str())
                     .collect();
-                said_verb(tool, &lead)
+                said_verb(tool, &lang.verbs, &lead).map(|s| s.word)
             })
             .flatten();
         let not_made =
@@ -577,10 +613,11 @@ pub(super) fn drafts(
             .iter()
             .any(|a| a.words.contains(&name))
             .then_some(name.as_str());
-        if again && said_verb(tool, &lead).is_none() && named.is_none() {
+        if again && said_verb(tool, &lang.verbs, &lead).is_none() && named.is_none() {
             continue;
         }
-        let Some(chosen) = pick_action(tool, &words, &own, &lead, named, prefer_read) else {
+        let Some(chosen) = pick_action(tool, &words, &own, &lead, named, prefer_read, &lang.verbs)
+        else {
             continue;
         };
         let paired = paired_action(tool, chosen, &words, &lead, prefer_read);
