@@ -262,6 +262,10 @@ impl DryRunner {
         for (_, setting) in &file_settings {
             env.insert(setting.clone(), simulator::SETTING_FILE_URL.to_owned());
         }
+        let number_settings = plan.map(|p| number_settings(catalog, p)).unwrap_or_default();
+        for n in &number_settings {
+            env.insert(n.setting.clone(), n.sample.to_string());
+        }
         let edited = match plan {
             Some(p) => self
                 .engine
@@ -273,6 +277,7 @@ impl DryRunner {
         let mut simulator = simulator_for(catalog, plan);
         simulator.event_names = shapes::event_names(&event);
         simulator.file_settings = file_settings;
+        simulator.number_settings = number_settings;
         Ok(SandboxJob {
             code: code.to_owned(),
             env,
@@ -374,6 +379,83 @@ fn file_settings(catalog: &Catalog, plan: &Plan) -> Vec<(String, String)> {
     out
 }
 
+/// A setting standing for a number the vendor takes, left at its stand-in by the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberSetting {
+    /// The step that sends it.
+    pub step: String,
+    /// The environment variable (`QUICKBOOKS_AMOUNT`).
+    pub setting: String,
+    /// Where the request carries it (`Line.0.Amount`).
+    pub path: String,
+    /// The number the vendor's documented example request shows there, given for the run.
+    pub sample: Value,
+}
+
+/// The steps sending a record field the vendor takes as a number (`_shaped`'s number slots:
+/// QuickBooks' `Line.Amount`, FreshBooks' `customerid`) whose setting the plan left at its
+/// stand-in (`your-amount`: the record carries none, and the assumptions say to set it). The
+/// code refuses the stand-in, as it should; a real run has the user's number there, so the dry
+/// run gives the setting the vendor's documented example number and says so in `warnings`
+/// when the request carried it: never a stand-in text in a number field.
+fn number_settings(catalog: &Catalog, plan: &Plan) -> Vec<NumberSetting> {
+    let mut out = Vec::new();
+    for step in &plan.steps {
+        let Some(tool) = catalog.tool(&step.tool) else {
+            continue;
+        };
+        let Some(action) = tool.action(&step.action) else {
+            continue;
+        };
+        let example = action
+            .example
+            .as_ref()
+            .and_then(|e| e.request.body.as_ref());
+        for (path, kind, field) in crate::python::shaped_slots(action) {
+            let Some(value) = step.params.get(&field) else {
+                continue;
+            };
+            let sample = example.and_then(|e| number_at(e, &path));
+            if kind != "number" || !(value.is_empty() || shapes::stand_in(value)) {
+                continue;
+            }
+            let Some(sample) = sample else {
+                continue;
+            };
+            out.push(NumberSetting {
+                step: step.id.clone(),
+                setting: format!(
+                    "{}_{}",
+                    crate::escape::ident(&tool.id),
+                    crate::escape::ident(&field)
+                )
+                .to_ascii_uppercase(),
+                path,
+                sample,
+            });
+        }
+    }
+    out
+}
+
+/// The number at a dotted path of a documented example body (a JSON text inside it read as
+/// JSON), if it is one.
+fn number_at(example: &Value, path: &str) -> Option<Value> {
+    let mut at = example.clone();
+    for key in path.split('.') {
+        if let Value::String(text) = &at
+            && let Ok(parsed) = serde_json::from_str::<Value>(text)
+        {
+            at = parsed;
+        }
+        at = match &at {
+            Value::Array(items) => items.get(key.parse::<usize>().ok()?)?.clone(),
+            other => other.get(key)?.clone(),
+        };
+    }
+    at.is_number().then_some(at)
+}
+
 /// Routes for the plan's tools (every tool for code without a plan), with the records every
 /// step reads prepared so that it runs (`records`).
 pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
@@ -443,6 +525,19 @@ pub fn judge(
                     if !warnings.contains(&w) {
                         warnings.push(w);
                     }
+                }
+            }
+        }
+        for n in simulator.number_settings.iter().filter(|n| step.as_deref() == Some(&n.step)) {
+            if number_at(&call.request, &n.path).is_some_and(|v| v.as_f64() == n.sample.as_f64()) {
+                let w = format!(
+                    "{}: {} (the number it sends when its record has none) is still its \
+                     setting's stand-in: the dry run sent the vendor's example {} at {} in its \
+                     place; set it before deploying",
+                    n.step, n.setting, n.sample, n.path
+                );
+                if !warnings.contains(&w) {
+                    warnings.push(w);
                 }
             }
         }
