@@ -116,3 +116,31 @@ for record, kind, names, want in cases:
 "#,
     );
 }
+
+/// An S3 step on records naming no object reads its bucket and key settings, and refuses them
+/// while they are the plan's stand-ins (naming the setting); a record's own object wins over
+/// the settings.
+#[test]
+fn an_s3_location_setting_is_refused_at_its_stand_in_and_a_records_object_wins() {
+    let code = code_of(
+        "every morning, transcribe the call recording with amazon transcribe and post the transcript to slack #calls",
+        "amazon_transcribe",
+        "transcribe",
+    );
+    run_module(
+        &code,
+        r#"
+g = module._given
+refused(lambda: g("your-bucket", "AMAZON_TRANSCRIBE_BUCKET"), "AMAZON_TRANSCRIBE_BUCKET", "stand-in")
+refused(lambda: g("", "AMAZON_TRANSCRIBE_KEY"), "AMAZON_TRANSCRIBE_KEY")
+assert g("recordings", "AMAZON_TRANSCRIBE_BUCKET") == "recordings"
+assert "_given(AMAZON_TRANSCRIBE_BUCKET" in open(sys.argv[1]).read()
+"#,
+    );
+    assert!(
+        code.contains(
+            "(_field(_file_source(item, True), \"bucket\") or _given(AMAZON_TRANSCRIBE_BUCKET"
+        ),
+        "{code}"
+    );
+}

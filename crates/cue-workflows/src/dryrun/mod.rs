@@ -262,9 +262,13 @@ impl DryRunner {
         for (_, setting) in &file_settings {
             env.insert(setting.clone(), simulator::SETTING_FILE_URL.to_owned());
         }
-        let number_settings = plan.map(|p| number_settings(catalog, p)).unwrap_or_default();
-        for n in &number_settings {
-            env.insert(n.setting.clone(), n.sample.to_string());
+        let sampled_settings = plan.map(|p| sampled_settings(catalog, p)).unwrap_or_default();
+        for n in &sampled_settings {
+            let value = match &n.sample {
+                Value::String(text) => text.clone(),
+                number => number.to_string(),
+            };
+            env.insert(n.setting.clone(), value);
         }
         let edited = match plan {
             Some(p) => self
@@ -277,7 +281,7 @@ impl DryRunner {
         let mut simulator = simulator_for(catalog, plan);
         simulator.event_names = shapes::event_names(&event);
         simulator.file_settings = file_settings;
-        simulator.number_settings = number_settings;
+        simulator.sampled_settings = sampled_settings;
         Ok(SandboxJob {
             code: code.to_owned(),
             env,
@@ -379,18 +383,26 @@ fn file_settings(catalog: &Catalog, plan: &Plan) -> Vec<(String, String)> {
     out
 }
 
-/// A setting standing for a number the vendor takes, left at its stand-in by the plan.
+/// A setting the plan left at its stand-in, which the code refuses, given a sample for the run.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NumberSetting {
+pub struct SampledSetting {
     /// The step that sends it.
     pub step: String,
     /// The environment variable (`QUICKBOOKS_AMOUNT`).
     pub setting: String,
-    /// Where the request carries it (`Line.0.Amount`).
+    /// Where the request carries it (`Line.0.Amount`); empty when it is inside a text (an S3
+    /// URI), found by its sample.
     pub path: String,
-    /// The number the vendor's documented example request shows there, given for the run.
+    /// What it stands for, in the warning (`the number it sends when its record has none`).
+    pub about: &'static str,
+    /// The run's value: the number the vendor's documented example request shows there, an S3
+    /// object's sample bucket and key.
     pub sample: Value,
 }
+
+/// The S3 object (bucket, key) a step reading its file from S3 is given for the run when the
+/// plan left its location settings at their stand-ins (`required::fill`).
+const SAMPLE_S3_OBJECT: (&str, &str) = ("dry-run-bucket", "dry-run/sample.wav");
 
 /// The steps sending a record field the vendor takes as a number (`_shaped`'s number slots:
 /// QuickBooks' `Line.Amount`, FreshBooks' `customerid`) whose setting the plan left at its
@@ -398,7 +410,9 @@ pub struct NumberSetting {
 /// code refuses the stand-in, as it should; a real run has the user's number there, so the dry
 /// run gives the setting the vendor's documented example number and says so in `warnings`
 /// when the request carried it: never a stand-in text in a number field.
-fn number_settings(catalog: &Catalog, plan: &Plan) -> Vec<NumberSetting> {
+/// Also the S3 bucket and key of a step reading its file from S3 whose records name no object
+/// (`required::fill`), given [`SAMPLE_S3_OBJECT`].
+fn sampled_settings(catalog: &Catalog, plan: &Plan) -> Vec<SampledSetting> {
     let mut out = Vec::new();
     for step in &plan.steps {
         let Some(tool) = catalog.tool(&step.tool) else {
@@ -422,7 +436,7 @@ fn number_settings(catalog: &Catalog, plan: &Plan) -> Vec<NumberSetting> {
             let Some(sample) = sample else {
                 continue;
             };
-            out.push(NumberSetting {
+            out.push(SampledSetting {
                 step: step.id.clone(),
                 setting: format!(
                     "{}_{}",
@@ -431,8 +445,31 @@ fn number_settings(catalog: &Catalog, plan: &Plan) -> Vec<NumberSetting> {
                 )
                 .to_ascii_uppercase(),
                 path,
+                about: "the number it sends when its record has none",
                 sample,
             });
+        }
+        // an S3 location its records do not name (`required::fill`'s bucket and key)
+        let s3 = serde_json::to_string(&action.kwargs).unwrap_or_default();
+        for (field, sample) in [("bucket", SAMPLE_S3_OBJECT.0), ("key", SAMPLE_S3_OBJECT.1)] {
+            let stand_in = step
+                .params
+                .get(field)
+                .is_some_and(|v| shapes::stand_in(v));
+            if stand_in && s3.contains(&format!("{{field:{field}}}")) {
+                out.push(SampledSetting {
+                    step: step.id.clone(),
+                    setting: format!(
+                        "{}_{}",
+                        crate::escape::ident(&tool.id),
+                        crate::escape::ident(field)
+                    )
+                    .to_ascii_uppercase(),
+                    path: String::new(),
+                    about: "the S3 object it reads when its record names none",
+                    sample: json!(sample),
+                });
+            }
         }
     }
     out
@@ -528,13 +565,22 @@ pub fn judge(
                 }
             }
         }
-        for n in simulator.number_settings.iter().filter(|n| step.as_deref() == Some(&n.step)) {
-            if number_at(&call.request, &n.path).is_some_and(|v| v.as_f64() == n.sample.as_f64()) {
+        for n in simulator.sampled_settings.iter().filter(|n| step.as_deref() == Some(&n.step)) {
+            let used = match &n.sample {
+                Value::String(text) => call.request.to_string().contains(text.as_str()),
+                number => number_at(&call.request, &n.path)
+                    .is_some_and(|v| v.as_f64() == number.as_f64()),
+            };
+            if used {
+                let at = if n.path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", n.path)
+                };
                 let w = format!(
-                    "{}: {} (the number it sends when its record has none) is still its \
-                     setting's stand-in: the dry run sent the vendor's example {} at {} in its \
-                     place; set it before deploying",
-                    n.step, n.setting, n.sample, n.path
+                    "{}: {} ({}) is still its setting's stand-in: the dry run sent the sample \
+                     {}{at} in its place; set it before deploying",
+                    n.step, n.setting, n.about, n.sample
                 );
                 if !warnings.contains(&w) {
                     warnings.push(w);

@@ -351,9 +351,19 @@ impl<'a> Ctx<'a> {
             // its name (`required::fill`)
             // an S3 object's location (`s3://{field:bucket}/{field:key}`: Amazon Transcribe's
             // `MediaFileUri`): the step's record's, else the object the workflow started from
+            // (the object at the step's settings when the plan gives it them: its records
+            // name no S3 object, `required::fill`; their stand-ins refused)
             n if matches!(n.strip_prefix("field:"), Some("bucket" | "key")) => {
                 self.helpers.insert("file_source");
-                format!("_field(_file_source({v}, True), {})", py_str(&n[6..]))
+                let record = format!("_field(_file_source({v}, True), {})", py_str(&n[6..]));
+                match self.consts.get(&n[6..]) {
+                    Some(setting) => {
+                        self.helpers.insert("reader");
+                        self.imports.insert("decimal");
+                        format!("({record} or _given({setting}, {}))", py_str(setting))
+                    }
+                    None => record,
+                }
             }
             n if n.starts_with("field:") && self.consts.contains_key(&n[6..]) => {
                 self.recipient(n, &n[6..], Some(&n[6..]))?
