@@ -84,7 +84,10 @@ async fn ses_is_sent_the_records_address_or_the_setting_never_a_boolean() {
             "a@example.com",
         ),
         // none: the setting (the plan's stand-in)
-        (json!({"email_verified": true, "name": "Ann"}), "you@example.com"),
+        (
+            json!({"email_verified": true, "name": "Ann"}),
+            "you@example.com",
+        ),
     ] {
         let run = runner
             .run(&g.code, Some(&g.plan), manual(json!([record.clone()])))
@@ -113,7 +116,12 @@ async fn an_amount_setting_at_its_stand_in_is_sampled_and_a_records_amount_is_se
         "when I run it manually, create an invoice in quickbooks",
     );
     assert!(has(&g, "quickbooks", "create_invoice"), "{:#?}", g.plan);
-    let step = g.plan.steps.iter().find(|s| s.tool == "quickbooks").unwrap();
+    let step = g
+        .plan
+        .steps
+        .iter()
+        .find(|s| s.tool == "quickbooks")
+        .unwrap();
     assert_eq!(step.params["amount"], "your-amount", "{:#?}", g.plan);
     let sampled = |run: &DryRun| {
         run.warnings
@@ -121,7 +129,11 @@ async fn an_amount_setting_at_its_stand_in_is_sampled_and_a_records_amount_is_se
             .any(|w| w.contains("QUICKBOOKS_AMOUNT") && w.contains("Line.0.Amount"))
     };
     let run = runner
-        .run(&g.code, Some(&g.plan), manual(json!([{"note": "no money"}])))
+        .run(
+            &g.code,
+            Some(&g.plan),
+            manual(json!([{"note": "no money"}])),
+        )
         .await
         .unwrap();
     assert!(run.ok, "{run:#?}");

@@ -262,7 +262,9 @@ impl DryRunner {
         for (_, setting) in &file_settings {
             env.insert(setting.clone(), simulator::SETTING_FILE_URL.to_owned());
         }
-        let sampled_settings = plan.map(|p| sampled_settings(catalog, p)).unwrap_or_default();
+        let sampled_settings = plan
+            .map(|p| sampled_settings(catalog, p))
+            .unwrap_or_default();
         for n in &sampled_settings {
             let value = match &n.sample {
                 Value::String(text) => text.clone(),
@@ -452,10 +454,7 @@ fn sampled_settings(catalog: &Catalog, plan: &Plan) -> Vec<SampledSetting> {
         // an S3 location its records do not name (`required::fill`'s bucket and key)
         let s3 = serde_json::to_string(&action.kwargs).unwrap_or_default();
         for (field, sample) in [("bucket", SAMPLE_S3_OBJECT.0), ("key", SAMPLE_S3_OBJECT.1)] {
-            let stand_in = step
-                .params
-                .get(field)
-                .is_some_and(|v| shapes::stand_in(v));
+            let stand_in = step.params.get(field).is_some_and(|v| shapes::stand_in(v));
             if stand_in && s3.contains(&format!("{{field:{field}}}")) {
                 out.push(SampledSetting {
                     step: step.id.clone(),
@@ -565,11 +564,16 @@ pub fn judge(
                 }
             }
         }
-        for n in simulator.sampled_settings.iter().filter(|n| step.as_deref() == Some(&n.step)) {
+        for n in simulator
+            .sampled_settings
+            .iter()
+            .filter(|n| step.as_deref() == Some(&n.step))
+        {
             let used = match &n.sample {
                 Value::String(text) => call.request.to_string().contains(text.as_str()),
-                number => number_at(&call.request, &n.path)
-                    .is_some_and(|v| v.as_f64() == number.as_f64()),
+                number => {
+                    number_at(&call.request, &n.path).is_some_and(|v| v.as_f64() == number.as_f64())
+                }
             };
             if used {
                 let at = if n.path.is_empty() {
