@@ -114,7 +114,9 @@ fn a_number_field_gets_a_number_or_the_step_is_refused() {
     let code = engine().code(&p).unwrap();
     assert!(
         // dryrun12: read only as an amount (`_reading`), under its other names too
-        code.contains(r#"_reading(item, "amount", ("amount", "total", "price")) or QUICKBOOKS_AMOUNT"#),
+        code.contains(
+            r#"_reading(item, "amount", ("amount", "total", "price",)) or QUICKBOOKS_AMOUNT"#
+        ),
         "{code}"
     );
     assert!(
