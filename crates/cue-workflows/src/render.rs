@@ -55,6 +55,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../codegen/python/mime.py.j2"),
     ),
     (
+        "python/reader.py.j2",
+        include_str!("../codegen/python/reader.py.j2"),
+    ),
+    (
         "python/sql.py.j2",
         include_str!("../codegen/python/sql.py.j2"),
     ),

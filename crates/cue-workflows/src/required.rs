@@ -25,6 +25,7 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
     for index in 0..plan.steps.len() {
         take_the_file_where_it_is(catalog, plan, index);
         state_the_file_fallback(catalog, plan, index);
+        state_the_s3_fallback(catalog, plan, index);
     }
     for index in 0..plan.steps.len() {
         let step = &plan.steps[index];
@@ -227,6 +228,61 @@ fn state_the_file_fallback(catalog: &Catalog, plan: &mut Plan, index: usize) {
     let note = format!(
         "{} sends the file its record names; its records name none, so it sends the file at the setting {setting} instead (now \"{value}\": set it to the file's https URL before deploying; until then the step refuses to run).",
         step.id
+    );
+    if !plan.assumptions.contains(&note) {
+        plan.assumptions.push(note);
+    }
+}
+
+/// A step that reads its file only from an S3 location (`{field:bucket}`, `{field:key}`: Amazon
+/// Transcribe's `MediaFileUri`) whose record, and the record the workflow started from, are not
+/// known to name an S3 object (a schedule's run, a Dropbox file, a model's answer): the bucket
+/// and key become settings of the step (`…_BUCKET`, `…_KEY`, at stand-ins), stated in the
+/// assumptions; the code reads the record's object first and refuses the stand-ins
+/// (`python::expr`). Idempotent.
+fn state_the_s3_fallback(catalog: &Catalog, plan: &mut Plan, index: usize) {
+    let step = &plan.steps[index];
+    let Some(tool) = catalog.tool(&step.tool) else {
+        return;
+    };
+    let Some(action) = tool.action(&step.action) else {
+        return;
+    };
+    if !reads_s3_location(action) {
+        return;
+    }
+    let located = |fields: &[Field]| {
+        let paths: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+        ["bucket", "key"]
+            .iter()
+            .all(|n| documented_path(&paths, n).is_some())
+    };
+    if let Input::Fields(fields) = input_source(catalog, plan, index)
+        && located(fields)
+    {
+        return;
+    }
+    // the object the workflow started from (`_file_source`), whatever came between
+    let t = &plan.trigger;
+    let started_in_s3 = t
+        .tool
+        .as_deref()
+        .and_then(|id| catalog.tool(id))
+        .and_then(|tool| tool.events.iter().find(|e| Some(&e.id) == t.event.as_ref()))
+        .is_some_and(|e| located(&e.fields));
+    if started_in_s3 {
+        return;
+    }
+    let prefix = ident(&tool.id).to_ascii_uppercase();
+    let id = step.id.clone();
+    let step = &mut plan.steps[index];
+    for field in ["bucket", "key"] {
+        step.params
+            .entry(field.to_owned())
+            .or_insert_with(|| format!("your-{field}"));
+    }
+    let note = format!(
+        "{id} reads its file from S3 only, and its records name no S3 object; it reads the object at the settings {prefix}_BUCKET and {prefix}_KEY (now \"your-bucket\" and \"your-key\": upload the file to S3 and set them before deploying; until then the step refuses to run)."
     );
     if !plan.assumptions.contains(&note) {
         plan.assumptions.push(note);

@@ -239,8 +239,11 @@ for given, want in [("+1 (415) 555-2345", "+14155552345"), ("+44 161 496 0000", 
 # national numbers: refused without a country, completed with one
 refused(lambda: to("0161 496 0000"), "To", "country")
 refused(lambda: to("(415) 555-2345"), "To")
-refused(lambda: to("your-phone"), "To")
-refused(lambda: to("+12"), "To")
+# no phone number in the record (a stand-in, too few digits): none is read (`_reading`,
+# dryrun12); the step's setting follows when it has one, else the real `_http` (faked here)
+# refuses the empty required `To`: the record's text is never sent
+for bad in ("your-phone", "+12"):
+    assert to(bad) in (None, getattr(module, "TWILIO_PHONE", None)), (bad, to(bad))
 module.TWILIO_COUNTRY_CODE = "44"
 assert to("0161 496 0000") == "+441614960000", to("0161 496 0000")
 module.TWILIO_COUNTRY_CODE = "+1"

@@ -996,7 +996,11 @@ fn every_step_a_schedule_sends_text_with_gets_the_message() {
 fn a_field_path_with_a_wildcard_finds_the_first_element_that_has_it() {
     // a module carries `_matches` only when a condition calls it, `_field` only when a step
     // reads a record's field: one module of each
-    let (matches, field) = (generate(PROMPTS[1]), generate(PROMPTS[2]));
+    // (a recipient is `_reading`'s since dryrun12: QuickBooks' customer id is `_field`'s)
+    let (matches, field) = (
+        generate(PROMPTS[1]),
+        generate("when a webhook is received, create an invoice in quickbooks"),
+    );
     assert!(matches.code.contains("def _matches("), "{}", matches.code);
     assert!(field.code.contains("def _field("), "{}", field.code);
     let script = r#"

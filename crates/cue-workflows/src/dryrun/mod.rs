@@ -262,6 +262,16 @@ impl DryRunner {
         for (_, setting) in &file_settings {
             env.insert(setting.clone(), simulator::SETTING_FILE_URL.to_owned());
         }
+        let sampled_settings = plan
+            .map(|p| sampled_settings(catalog, p))
+            .unwrap_or_default();
+        for n in &sampled_settings {
+            let value = match &n.sample {
+                Value::String(text) => text.clone(),
+                number => number.to_string(),
+            };
+            env.insert(n.setting.clone(), value);
+        }
         let edited = match plan {
             Some(p) => self
                 .engine
@@ -273,6 +283,7 @@ impl DryRunner {
         let mut simulator = simulator_for(catalog, plan);
         simulator.event_names = shapes::event_names(&event);
         simulator.file_settings = file_settings;
+        simulator.sampled_settings = sampled_settings;
         Ok(SandboxJob {
             code: code.to_owned(),
             env,
@@ -374,6 +385,113 @@ fn file_settings(catalog: &Catalog, plan: &Plan) -> Vec<(String, String)> {
     out
 }
 
+/// A setting the plan left at its stand-in, which the code refuses, given a sample for the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampledSetting {
+    /// The step that sends it.
+    pub step: String,
+    /// The environment variable (`QUICKBOOKS_AMOUNT`).
+    pub setting: String,
+    /// Where the request carries it (`Line.0.Amount`); empty when it is inside a text (an S3
+    /// URI), found by its sample.
+    pub path: String,
+    /// What it stands for, in the warning (`the number it sends when its record has none`).
+    pub about: &'static str,
+    /// The run's value: the number the vendor's documented example request shows there, an S3
+    /// object's sample bucket and key.
+    pub sample: Value,
+}
+
+/// The S3 object (bucket, key) a step reading its file from S3 is given for the run when the
+/// plan left its location settings at their stand-ins (`required::fill`).
+const SAMPLE_S3_OBJECT: (&str, &str) = ("dry-run-bucket", "dry-run/sample.wav");
+
+/// The steps sending a record field the vendor takes as a number (`_shaped`'s number slots:
+/// QuickBooks' `Line.Amount`, FreshBooks' `customerid`) whose setting the plan left at its
+/// stand-in (`your-amount`: the record carries none, and the assumptions say to set it). The
+/// code refuses the stand-in, as it should; a real run has the user's number there, so the dry
+/// run gives the setting the vendor's documented example number and says so in `warnings`
+/// when the request carried it: never a stand-in text in a number field.
+/// Also the S3 bucket and key of a step reading its file from S3 whose records name no object
+/// (`required::fill`), given [`SAMPLE_S3_OBJECT`].
+fn sampled_settings(catalog: &Catalog, plan: &Plan) -> Vec<SampledSetting> {
+    let mut out = Vec::new();
+    for step in &plan.steps {
+        let Some(tool) = catalog.tool(&step.tool) else {
+            continue;
+        };
+        let Some(action) = tool.action(&step.action) else {
+            continue;
+        };
+        let example = action
+            .example
+            .as_ref()
+            .and_then(|e| e.request.body.as_ref());
+        for (path, kind, field) in crate::python::shaped_slots(action) {
+            let Some(value) = step.params.get(&field) else {
+                continue;
+            };
+            let sample = example.and_then(|e| number_at(e, &path));
+            if kind != "number" || !(value.is_empty() || shapes::stand_in(value)) {
+                continue;
+            }
+            let Some(sample) = sample else {
+                continue;
+            };
+            out.push(SampledSetting {
+                step: step.id.clone(),
+                setting: format!(
+                    "{}_{}",
+                    crate::escape::ident(&tool.id),
+                    crate::escape::ident(&field)
+                )
+                .to_ascii_uppercase(),
+                path,
+                about: "the number it sends when its record has none",
+                sample,
+            });
+        }
+        // an S3 location its records do not name (`required::fill`'s bucket and key)
+        let s3 = serde_json::to_string(&action.kwargs).unwrap_or_default();
+        for (field, sample) in [("bucket", SAMPLE_S3_OBJECT.0), ("key", SAMPLE_S3_OBJECT.1)] {
+            let stand_in = step.params.get(field).is_some_and(|v| shapes::stand_in(v));
+            if stand_in && s3.contains(&format!("{{field:{field}}}")) {
+                out.push(SampledSetting {
+                    step: step.id.clone(),
+                    setting: format!(
+                        "{}_{}",
+                        crate::escape::ident(&tool.id),
+                        crate::escape::ident(field)
+                    )
+                    .to_ascii_uppercase(),
+                    path: String::new(),
+                    about: "the S3 object it reads when its record names none",
+                    sample: json!(sample),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The number at a dotted path of a documented example body (a JSON text inside it read as
+/// JSON), if it is one.
+fn number_at(example: &Value, path: &str) -> Option<Value> {
+    let mut at = example.clone();
+    for key in path.split('.') {
+        if let Value::String(text) = &at
+            && let Ok(parsed) = serde_json::from_str::<Value>(text)
+        {
+            at = parsed;
+        }
+        at = match &at {
+            Value::Array(items) => items.get(key.parse::<usize>().ok()?)?.clone(),
+            other => other.get(key)?.clone(),
+        };
+    }
+    at.is_number().then_some(at)
+}
+
 /// Routes for the plan's tools (every tool for code without a plan), with the records every
 /// step reads prepared so that it runs (`records`).
 pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
@@ -443,6 +561,33 @@ pub fn judge(
                     if !warnings.contains(&w) {
                         warnings.push(w);
                     }
+                }
+            }
+        }
+        for n in simulator
+            .sampled_settings
+            .iter()
+            .filter(|n| step.as_deref() == Some(&n.step))
+        {
+            let used = match &n.sample {
+                Value::String(text) => call.request.to_string().contains(text.as_str()),
+                number => {
+                    number_at(&call.request, &n.path).is_some_and(|v| v.as_f64() == number.as_f64())
+                }
+            };
+            if used {
+                let at = if n.path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", n.path)
+                };
+                let w = format!(
+                    "{}: {} ({}) is still its setting's stand-in: the dry run sent the sample \
+                     {}{at} in its place; set it before deploying",
+                    n.step, n.setting, n.about, n.sample
+                );
+                if !warnings.contains(&w) {
+                    warnings.push(w);
                 }
             }
         }

@@ -213,6 +213,11 @@ pub struct Simulator {
     /// (step, setting): a step that fetched it ran on the setting, which the user must set.
     #[serde(skip)]
     pub file_settings: Vec<(String, String)>,
+    /// The settings the plan left at a stand-in the code refuses (a number the vendor takes,
+    /// QuickBooks' `Line.Amount`; an S3 object's bucket and key), each given a sample for the
+    /// run ([`super::sampled_settings`]).
+    #[serde(skip)]
+    pub sampled_settings: Vec<super::SampledSetting>,
 }
 
 impl Simulator {
@@ -242,6 +247,7 @@ impl Simulator {
             routes,
             event_names: Vec::new(),
             file_settings: Vec::new(),
+            sampled_settings: Vec::new(),
         }
     }
 

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use super::recipients::reading_of;
 use super::record::{RecordPaths, Title};
 use crate::WorkflowError;
 use crate::escape::py_str;
@@ -131,7 +132,7 @@ impl<'a> Ctx<'a> {
     /// setting alone when the user named it, the sender's documented field first when the
     /// record is the trigger's own item.
     fn recipient(
-        &self,
+        &mut self,
         reference: &str,
         field: &str,
         param: Option<&str>,
@@ -140,11 +141,11 @@ impl<'a> Ctx<'a> {
         if let Some(p) = param.filter(|p| self.named.contains(*p)) {
             return self.param(reference, p);
         }
-        let mut reads = Vec::new();
+        let mut names = Vec::new();
         if let Some(path) = self.sender_paths.get(field).filter(|p| p.as_str() != field) {
-            reads.push(format!("_field({v}, {})", py_str(path)));
+            names.push(path.as_str());
         }
-        reads.push(format!("_field({v}, {})", py_str(field)));
+        names.push(field);
         // a field the record has under another documented name (an RSS item's `link` for
         // `url`); a recipient's is the sender's path above
         if let Some(path) = self
@@ -153,8 +154,30 @@ impl<'a> Ctx<'a> {
             .get(field)
             .filter(|p| p.as_str() != field && !self.sender_paths.contains_key(field))
         {
-            reads.push(format!("_field({v}, {})", py_str(path)));
+            names.push(path.as_str());
         }
+        let mut reads = match reading_of(field) {
+            // an address, a number or an amount: only a value of that kind, else the setting
+            Some((kind, others)) => {
+                self.helpers.insert("reader");
+                self.imports.insert("decimal");
+                for other in others.iter().copied() {
+                    if !names.contains(&other) {
+                        names.push(other);
+                    }
+                }
+                let names: Vec<String> = names.iter().map(|n| py_str(n)).collect();
+                vec![format!(
+                    "_reading({v}, {}, ({},))",
+                    py_str(kind),
+                    names.join(", ")
+                )]
+            }
+            None => names
+                .iter()
+                .map(|n| format!("_field({v}, {})", py_str(n)))
+                .collect(),
+        };
         if let Some(p) = param {
             reads.push(self.param(reference, p)?);
         }
@@ -328,9 +351,19 @@ impl<'a> Ctx<'a> {
             // its name (`required::fill`)
             // an S3 object's location (`s3://{field:bucket}/{field:key}`: Amazon Transcribe's
             // `MediaFileUri`): the step's record's, else the object the workflow started from
+            // (the object at the step's settings when the plan gives it them: its records
+            // name no S3 object, `required::fill`; their stand-ins refused)
             n if matches!(n.strip_prefix("field:"), Some("bucket" | "key")) => {
                 self.helpers.insert("file_source");
-                format!("_field(_file_source({v}, True), {})", py_str(&n[6..]))
+                let record = format!("_field(_file_source({v}, True), {})", py_str(&n[6..]));
+                match self.consts.get(&n[6..]) {
+                    Some(setting) => {
+                        self.helpers.insert("reader");
+                        self.imports.insert("decimal");
+                        format!("({record} or _given({setting}, {}))", py_str(setting))
+                    }
+                    None => record,
+                }
             }
             n if n.starts_with("field:") && self.consts.contains_key(&n[6..]) => {
                 self.recipient(n, &n[6..], Some(&n[6..]))?
@@ -349,7 +382,8 @@ impl<'a> Ctx<'a> {
                 self.imports.insert("base64");
                 self.imports.insert("email.message");
                 self.helpers.insert("mime");
-                format!("_mime_raw(_field({v}, \"email\") or {to}, WORKFLOW_NAME, _text({v}))")
+                let address = self.recipient(n, "email", None)?;
+                format!("_mime_raw({address} or {to}, WORKFLOW_NAME, _text({v}))")
             }
             n if is_cred_name(n) => n.to_owned(),
             // a setting the sent file decides by its media type, else the setting

@@ -422,6 +422,9 @@ struct Helpers {
     /// `_file_source`: the record a file reference reads, the step's own or the one the
     /// workflow started from (`python/file_source.py.j2`).
     file_source: bool,
+    /// `_reading`: a record's e-mail address, phone number or amount, only a value of that
+    /// kind (`python/reader.py.j2`).
+    reader: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -456,6 +459,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             json_text: h.contains("json_text"),
             full_text: h.contains("full_text"),
             file_source: h.contains("file_source"),
+            reader: h.contains("reader"),
             file_or: h.contains("file_or"),
             by_file_type: h.contains("by_file_type"),
         }

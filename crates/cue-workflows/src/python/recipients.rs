@@ -19,6 +19,28 @@ use crate::model::{Delivery, Plan, Step};
 /// Record fields a step sends to: `{field:phone}` and `{field_or:email:to}` name them.
 pub(super) const RECIPIENT_FIELDS: &[&str] = &["email", "phone"];
 
+/// Record fields a request takes as one kind of value, read by `_reading` (not `_field`, whose
+/// first key *containing* the name may be `email_verified: true` or a list of addresses), each
+/// with the other names a record may hold it under: an e-mail address, a phone number, and an
+/// amount (an order's `total`, a product's `price`: numbers or numeric text). A field named for
+/// the kind (`work_email`) is read as that kind.
+pub(super) const READINGS: &[(&str, &[&str])] = &[
+    ("email", &[]),
+    ("phone", &[]),
+    ("amount", &["total", "price"]),
+];
+
+/// The kind `_reading` reads a record field as (`email`, `phone`, `amount`), with the other
+/// names the record may hold it under; None for a field of no such kind (a name, an id).
+pub(super) fn reading_of(field: &str) -> Option<(&'static str, &'static [&'static str])> {
+    READINGS.iter().copied().find(|(kind, _)| {
+        field == *kind
+            || field
+                .strip_suffix(kind)
+                .is_some_and(|rest| rest.ends_with('_'))
+    })
+}
+
 /// Whether `value` is a stand-in the user has not replaced: the action's default or a
 /// placeholder `required::fill` gives a setting (`your-…`, `you@example.com`, `+15555550100`,
 /// `https://example.com/your-…`).

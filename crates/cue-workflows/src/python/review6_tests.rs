@@ -424,9 +424,10 @@ record = {"form_id": "lT4Z3j", "token": "a3a12ec67a1365927098a606107fac15", "ans
     {"type": "text", "text": "Laura", "field": {"id": "DlXFaesGBpoF", "type": "short_text", "ref": "first_name"}},
     {"type": "email", "email": "laura@example.com", "field": {"id": "SMEUb7VJz92Q", "type": "email", "ref": "readable_ref_email"}},
     {"type": "choice", "choice": {"label": "Barcelona"}, "field": {"id": "k6TP9oLGgHjl", "type": "multiple_choice", "ref": "city"}}]}
-assert module._field(record, "email") == "laura@example.com"
-assert module._field(record, "first_name") == "Laura"
-assert module._field(record, "city") == "Barcelona"
+# the recipient is read as an address (`_reading`, dryrun12), through the same answers
+assert module._reading(record, "email", ("email",)) == "laura@example.com"
+assert module._answers(record)["first_name"] == "Laura"
+assert module._answers(record)["city"] == "Barcelona"
 module._http = lambda method, url, headers=None, payload=None, **kwargs: calls.append(payload) or {}
 module.step_1_sendgrid_send_email([record])
 assert calls[0]["personalizations"][0]["to"][0]["email"] == "laura@example.com", calls
