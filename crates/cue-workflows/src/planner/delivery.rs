@@ -1078,8 +1078,9 @@ mod tests {
     }
 
     /// An ask whose own medium the prompt then excludes is taken back, not moved to email;
-    /// an ask moved to another medium, or a medium excluded only in part, still delivers
-    /// (thirteenth session, lang13).
+    /// an ask moved to another medium, or a medium excluded only in part, still delivers; a
+    /// message that is all the workflow does goes to another kind when its audience's kinds
+    /// are all excluded (thirteenth session, lang13).
     #[test]
     fn an_ask_whose_medium_is_excluded_is_taken_back() {
         let engine = crate::Engine::new().unwrap().with_validation(false);
@@ -1116,6 +1117,12 @@ mod tests {
                 &["amazon_ses"],
             ),
             ("when a Vercel deploy fails alert me", &["amazon_ses"], &[]),
+            // with other steps, an excluded kind takes the message back
+            (
+                "when a Vercel deploy fails add a row to Google Sheets and alert me, never by email",
+                &["google_sheets"],
+                &["amazon_ses", "slack"],
+            ),
         ];
         let mut wrong = Vec::new();
         for (text, want, not) in cases {

@@ -730,11 +730,10 @@ pub(super) fn drafts(
             draft_for(n, &drafts, at, &mut notes).map(|d| (id.clone(), d))
         };
         // "alert me by anything but email": when the prompt excludes every kind the audience
-        // chose, another kind delivers it
+        // chose and the message is all the workflow does, another kind delivers it (with other
+        // steps, the excluded kind more often means no message at all)
         let chosen = need_ids.iter().find_map(draft).or_else(|| {
-            need_ids
-                .iter()
-                .any(|id| refused(id))
+            (drafts.is_empty() && need_ids.iter().any(|id| refused(id)))
                 .then(|| lang.delivery.fallback_needs.iter().find_map(draft))
                 .flatten()
         });
