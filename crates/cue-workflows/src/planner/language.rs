@@ -1470,7 +1470,9 @@ pub(crate) fn with_present_forms(list: &[String], verbs: &[String]) -> Vec<Strin
 pub(crate) fn with_verb_forms(list: &[String], verbs: &[String]) -> Vec<String> {
     let mut out: Vec<String> = list.to_vec();
     for p in list {
-        let (first, rest) = p.split_once(' ').map_or((p.as_str(), None), |(f, r)| (f, Some(r)));
+        let (first, rest) = p
+            .split_once(' ')
+            .map_or((p.as_str(), None), |(f, r)| (f, Some(r)));
         if !verbs.iter().any(|v| v == first) {
             continue;
         }
@@ -1499,7 +1501,11 @@ pub(crate) fn present_forms(verb: &str) -> [String; 2] {
         && "bdgmnpt".contains(chars[chars.len() - 1])
         && vowel(chars[chars.len() - 2])
         && !vowel(chars[chars.len() - 3])
-        && chars[..chars.len() - 2].iter().filter(|&&c| vowel(c)).count() == 0;
+        && chars[..chars.len() - 2]
+            .iter()
+            .filter(|&&c| vowel(c))
+            .count()
+            == 0;
     let ing = if closed {
         format!("{verb}{}ing", chars[chars.len() - 1])
     } else {

@@ -1399,7 +1399,11 @@ mod tests {
                 true,
             ),
             ("she avoids Slack, so email her the report", "slack", true),
-            ("skipping Mailchimp, send the Typeform answers to Airtable", "mailchimp", true),
+            (
+                "skipping Mailchimp, send the Typeform answers to Airtable",
+                "mailchimp",
+                true,
+            ),
             (
                 "file the receipts in Dropbox and steer clear of Google Drive",
                 "google_drive",
@@ -1410,12 +1414,32 @@ mod tests {
                 "hubspot",
                 true,
             ),
-            ("compress each upload to S3, Cloudinary not required", "cloudinary", true),
-            ("log every refund in Xero; QuickBooks not wanted", "quickbooks", true),
+            (
+                "compress each upload to S3, Cloudinary not required",
+                "cloudinary",
+                true,
+            ),
+            (
+                "log every refund in Xero; QuickBooks not wanted",
+                "quickbooks",
+                true,
+            ),
             // kept: the verb's other senses and a "not" that describes data
-            ("staying on top of Zendesk tickets, post a daily count to Slack", "zendesk", false),
-            ("when a Stripe charge is not paid, email the customer", "stripe", false),
-            ("keep Airtable updated with every new Shopify order", "airtable", false),
+            (
+                "staying on top of Zendesk tickets, post a daily count to Slack",
+                "zendesk",
+                false,
+            ),
+            (
+                "when a Stripe charge is not paid, email the customer",
+                "stripe",
+                false,
+            ),
+            (
+                "keep Airtable updated with every new Shopify order",
+                "airtable",
+                false,
+            ),
         ]);
     }
 
@@ -1424,14 +1448,42 @@ mod tests {
     #[test]
     fn a_tool_or_channel_nobody_uses_is_excluded() {
         assert_each(&[
-            ("nobody wants another Trello board, put it in Asana", "trello", true),
-            ("no one on the night shift reads email, text the supervisor", "gmail", true),
-            ("none of us use Discord anymore; post it to Slack", "discord", true),
-            ("nobody here checks Teams, so DM me on Slack", "microsoft_teams", true),
+            (
+                "nobody wants another Trello board, put it in Asana",
+                "trello",
+                true,
+            ),
+            (
+                "no one on the night shift reads email, text the supervisor",
+                "gmail",
+                true,
+            ),
+            (
+                "none of us use Discord anymore; post it to Slack",
+                "discord",
+                true,
+            ),
+            (
+                "nobody here checks Teams, so DM me on Slack",
+                "microsoft_teams",
+                true,
+            ),
             // kept: a condition about people, and nobody doing something else
-            ("if nobody reads the email within a day, text the supervisor", "gmail", false),
-            ("when no one answers the Zendesk ticket, page the on-call", "zendesk", false),
-            ("nobody should have to copy Stripe payouts into Xero by hand", "xero", false),
+            (
+                "if nobody reads the email within a day, text the supervisor",
+                "gmail",
+                false,
+            ),
+            (
+                "when no one answers the Zendesk ticket, page the on-call",
+                "zendesk",
+                false,
+            ),
+            (
+                "nobody should have to copy Stripe payouts into Xero by hand",
+                "xero",
+                false,
+            ),
         ]);
     }
 
@@ -1441,23 +1493,63 @@ mod tests {
     #[test]
     fn questions_answered_no_denied_channels_and_compound_channels_exclude() {
         assert_each(&[
-            ("add new Shopify customers to Klaviyo. Mailchimp? No, we left it.", "mailchimp", true),
-            ("sync the leads to Pipedrive. and Salesforce? nope", "salesforce", true),
-            ("Email is not the channel for this, post it in Slack", "amazon_ses", true),
-            ("texts aren't allowed here; email the tenant", "twilio", true),
-            ("log the orders in Airtable, no summary email", "amazon_ses", true),
-            ("put the scores in a Google Sheet, no reminder texts", "twilio", true),
+            (
+                "add new Shopify customers to Klaviyo. Mailchimp? No, we left it.",
+                "mailchimp",
+                true,
+            ),
+            (
+                "sync the leads to Pipedrive. and Salesforce? nope",
+                "salesforce",
+                true,
+            ),
+            (
+                "Email is not the channel for this, post it in Slack",
+                "amazon_ses",
+                true,
+            ),
+            (
+                "texts aren't allowed here; email the tenant",
+                "twilio",
+                true,
+            ),
+            (
+                "log the orders in Airtable, no summary email",
+                "amazon_ses",
+                true,
+            ),
+            (
+                "put the scores in a Google Sheet, no reminder texts",
+                "twilio",
+                true,
+            ),
             // kept: a question answered otherwise, a longer question, data, a channel word
             // not closing its clause, a named tool of the denied kind
-            ("Mailchimp? yes, add them to the newsletter list", "mailchimp", false),
+            (
+                "Mailchimp? yes, add them to the newsletter list",
+                "mailchimp",
+                false,
+            ),
             (
                 "is the customer already in HubSpot? no problem either way, add them to Airtable",
                 "hubspot",
                 false,
             ),
-            ("if email is not verified, text the user", "amazon_ses", false),
-            ("when there is no invoice email me the order", "amazon_ses", false),
-            ("email is not the channel for alerts, use Gmail drafts", "gmail", false),
+            (
+                "if email is not verified, text the user",
+                "amazon_ses",
+                false,
+            ),
+            (
+                "when there is no invoice email me the order",
+                "amazon_ses",
+                false,
+            ),
+            (
+                "email is not the channel for alerts, use Gmail drafts",
+                "gmail",
+                false,
+            ),
         ]);
     }
 }
