@@ -9,7 +9,10 @@ use crate::text::Tok;
 
 /// The needs that could deliver the message, best first, and the token of the request, if the
 /// prompt asks for a message (not under a negation, not a noun after a determiner or a tool
-/// name: `named[i]` is whether token `i` is part of a tool name).
+/// name: `named[i]` is whether token `i` is part of a tool name). An ask whose verb names a
+/// medium the prompt excludes (`refused`: every tool of the need's kind is excluded) asks
+/// nothing: "text me, no wait, don't text me" takes the message back, it does not ask for an
+/// email instead.
 pub(super) fn unnamed_channel(
     lang: &Language,
     toks: &[Tok],
@@ -17,10 +20,22 @@ pub(super) fn unnamed_channel(
     named: &[bool],
     trigger_end: usize,
     writes: bool,
+    refused: &dyn Fn(&str) -> bool,
 ) -> Option<(Vec<String>, usize)> {
     let d = &lang.delivery;
     let at = (0..toks.len()).find(|&i| {
-        imperative_at(lang, toks, excl, named, i).is_some()
+        let own = imperative_at(lang, toks, excl, named, i);
+        // "... and text me": a medium's own phrase said at the ask
+        let medium = own.or_else(|| {
+            d.audiences
+                .iter()
+                .find(|(words, n)| d.media.contains(n) && said_at(toks, i, words))
+                .map(|(_, n)| n.as_str())
+        });
+        if medium.is_some_and(refused) {
+            return false;
+        }
+        own.is_some()
             || ask_at(lang, toks, excl, named, trigger_end, i)
             || report_ask_at(lang, toks, excl, named, i)
             || message_handover_at(lang, toks, excl, named, i)
@@ -544,6 +559,7 @@ mod tests {
             &[],
             trigger_end,
             writes,
+            &|_| false,
         )
         .map(|(n, _)| n[0].clone())
     }
@@ -557,7 +573,16 @@ mod tests {
         for m in crate::planner::entities::mentions(&catalog, &lang, &toks, text) {
             named[m.at..m.at + m.len].iter_mut().for_each(|x| *x = true);
         }
-        unnamed_channel(&lang, &toks, &Exclusions::default(), &named, 0, false).is_some()
+        unnamed_channel(
+            &lang,
+            &toks,
+            &Exclusions::default(),
+            &named,
+            0,
+            false,
+            &|_| false,
+        )
+        .is_some()
     }
 
     /// The channel `text` asks for when all of it is the trigger clause, the catalog's names
@@ -577,6 +602,7 @@ mod tests {
             &named,
             toks.len(),
             false,
+            &|_| false,
         )
         .map(|(n, _)| n[0].clone())
     }
@@ -681,7 +707,16 @@ mod tests {
             }
             // the whole text is the trigger's clause, where a tool's noun is no ask
             let end = toks.len();
-            unnamed_channel(&lang, &toks, &Exclusions::default(), &named, end, writes).is_some()
+            unnamed_channel(
+                &lang,
+                &toks,
+                &Exclusions::default(),
+                &named,
+                end,
+                writes,
+                &|_| false,
+            )
+            .is_some()
         };
         assert!(asks("send the board members a recap of donations", false));
         assert!(asks(
@@ -1040,5 +1075,64 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(channel(text).as_deref(), want, "{text}");
         }
+    }
+
+    /// An ask whose own medium the prompt then excludes is taken back, not moved to email;
+    /// an ask moved to another medium, or a medium excluded only in part, still delivers; a
+    /// message that is all the workflow does goes to another kind when its audience's kinds
+    /// are all excluded (thirteenth session, lang13).
+    #[test]
+    fn an_ask_whose_medium_is_excluded_is_taken_back() {
+        let engine = crate::Engine::new().unwrap().with_validation(false);
+        let tools = |text: &str| -> Vec<String> {
+            let plan = engine.plan(&crate::GenerateRequest::text(text)).unwrap();
+            plan.steps.iter().map(|s| s.tool.clone()).collect()
+        };
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            (
+                "when a Stripe refund happens add a row to Google Sheets, text me, actually no, do not text me",
+                &["google_sheets"],
+                &["amazon_ses", "twilio"],
+            ),
+            (
+                "add each Calendly booking to Airtable and text me, hmm no, never text me about it",
+                &["airtable"],
+                &["amazon_ses", "twilio"],
+            ),
+            // kept: another ask, and one SMS tool excluded of several
+            (
+                "when a Stripe refund happens text me, no wait, don't text me, email me instead",
+                &["amazon_ses"],
+                &["twilio"],
+            ),
+            (
+                "when a Stripe refund happens text me, but not through Twilio",
+                &[],
+                &["twilio", "amazon_ses"],
+            ),
+            // every kind the audience chose excluded: another kind delivers it
+            (
+                "when a Vercel deploy fails alert me by anything but email",
+                &["slack"],
+                &["amazon_ses"],
+            ),
+            ("when a Vercel deploy fails alert me", &["amazon_ses"], &[]),
+            // with other steps, an excluded kind takes the message back
+            (
+                "when a Vercel deploy fails add a row to Google Sheets and alert me, never by email",
+                &["google_sheets"],
+                &["amazon_ses", "slack"],
+            ),
+        ];
+        let mut wrong = Vec::new();
+        for (text, want, not) in cases {
+            let got = tools(text);
+            if !want.iter().all(|w| got.iter().any(|g| g == w))
+                || not.iter().any(|n| got.iter().any(|g| g == n))
+            {
+                wrong.push(format!("{text}: {got:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }

@@ -140,6 +140,28 @@ pub(crate) struct Negation {
     pub hyphen_after: Vec<String>,
     /// A tool as the subject of a clause that denies it ("GitHub has nothing to do with this").
     pub subject_denial: SubjectDenial,
+    /// Nobody as the subject of a verb of use or want ("nobody wants another Zoom link").
+    pub nobody: Nobody,
+}
+
+/// `nobody` of `data/language/negation.json`: one of `subjects`, at most `gap` words (a
+/// phrase such as "on the team"), then one of `verbs`, which excludes what it takes as its
+/// object the way a `direct` cue does ("nobody on the team reads email"). A clause opened by
+/// a `conditions` word ("if nobody reads the email") describes an event, not the workflow.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Nobody {
+    pub subjects: Phrases,
+    pub verbs: Vec<String>,
+    pub gap: usize,
+    pub conditions: Vec<String>,
+}
+
+#[derive(Default, Deserialize)]
+struct NobodyFile {
+    subjects: Vec<String>,
+    verbs: Vec<String>,
+    gap: usize,
+    conditions: Vec<String>,
 }
 
 /// `subject_denial` of `data/language/negation.json`: a clause whose subject is a tool (or a
@@ -234,6 +256,12 @@ struct NegationFile {
     hyphen_after: Vec<String>,
     #[serde(default)]
     subject_denial: SubjectDenialFile,
+    #[serde(default)]
+    nobody: NobodyFile,
+    /// Verbs whose present forms every `clause` and `direct` cue they open also holds in
+    /// ("staying away from", "avoids", "skipping").
+    #[serde(default)]
+    inflected_verbs: Vec<String>,
 }
 
 /// `callable` of `data/language/triggers.json`: one of `nouns`, then within `reach` words in
@@ -261,6 +289,9 @@ pub(crate) struct DeliveryWords {
     /// Needs an ask names for itself ("text the handyman"), added even when another channel
     /// is in the plan.
     pub own_channel_needs: Vec<String>,
+    /// The kinds of channel tried, in order, when the prompt excludes every kind its audience
+    /// chose ("alert me by anything but email").
+    pub fallback_needs: Vec<String>,
     /// Channel words that, opening a clause as a verb, ask for their need ("Text opted-in
     /// patients a reminder").
     pub imperatives: BTreeMap<String, String>,
@@ -410,6 +441,8 @@ struct DeliveryFile {
     default_need: String,
     team_need: String,
     own_channel_needs: Vec<String>,
+    #[serde(default)]
+    fallback_needs: Vec<String>,
     #[serde(default)]
     imperatives: BTreeMap<String, String>,
     served_via: Vec<String>,
@@ -1170,16 +1203,16 @@ impl Language {
                     .collect(),
             ),
             negation: Negation {
-                clause: phrases(&neg.clause),
+                clause: phrases(&with_verb_forms(&neg.clause, &neg.inflected_verbs)),
                 without_doing: phrases(&neg.without_doing),
-                direct: phrases(&neg.direct),
+                direct: phrases(&with_verb_forms(&neg.direct, &neg.inflected_verbs)),
                 reach: neg.reach,
                 around: neg
                     .around
                     .iter()
                     .map(|(a, b)| (words(a), words(b)))
                     .collect(),
-                after: phrases(&with_contractions(&neg.after)),
+                after: phrases(&with_elided_copula(&with_contractions(&neg.after))),
                 glue: neg.glue,
                 modifiers: neg.modifiers,
                 attribute_before: neg.attribute_before,
@@ -1195,6 +1228,12 @@ impl Language {
                 correction_glue: neg.correction_glue,
                 hyphen_after: neg.hyphen_after,
                 subject_denial: neg.subject_denial.into(),
+                nobody: Nobody {
+                    subjects: phrases(&neg.nobody.subjects),
+                    verbs: with_verb_forms(&neg.nobody.verbs, &neg.nobody.verbs),
+                    gap: neg.nobody.gap,
+                    conditions: neg.nobody.conditions,
+                },
             },
             delivery: DeliveryWords {
                 asks: phrases(&del.asks),
@@ -1211,6 +1250,7 @@ impl Language {
                 default_need: del.default_need,
                 team_need: del.team_need,
                 own_channel_needs: del.own_channel_needs,
+                fallback_needs: del.fallback_needs,
                 imperatives: del.imperatives,
                 served_via: del.served_via,
                 served_places: del.served_places,
@@ -1456,18 +1496,82 @@ pub(crate) fn with_present_forms(list: &[String], verbs: &[String]) -> Vec<Strin
         if !verbs.iter().any(|v| v == first) {
             continue;
         }
-        let third =
-            if first.ends_with(['s', 'x', 'z']) || first.ends_with("sh") || first.ends_with("ch") {
-                format!("{first}es")
-            } else {
-                format!("{first}s")
-            };
-        let stem = first
-            .strip_suffix('e')
-            .filter(|s| !s.is_empty())
-            .unwrap_or(first);
-        for form in [third, format!("{stem}ing")] {
+        for form in present_forms(first) {
             let phrase = format!("{form} {rest}");
+            if !out.contains(&phrase) {
+                out.push(phrase);
+            }
+        }
+    }
+    out
+}
+
+/// `list` and, for each phrase whose first word is one of `verbs`, the same phrase with that
+/// word's present forms; unlike [`with_present_forms`], a phrase may be the verb alone
+/// ("avoid" → "avoids", "avoiding").
+pub(crate) fn with_verb_forms(list: &[String], verbs: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = list.to_vec();
+    for p in list {
+        let (first, rest) = p
+            .split_once(' ')
+            .map_or((p.as_str(), None), |(f, r)| (f, Some(r)));
+        if !verbs.iter().any(|v| v == first) {
+            continue;
+        }
+        for form in present_forms(first) {
+            let phrase = rest.map_or_else(|| form.clone(), |r| format!("{form} {r}"));
+            if !out.contains(&phrase) {
+                out.push(phrase);
+            }
+        }
+    }
+    out
+}
+
+/// The third person and the -ing form of an English verb: "stay" → "stays", "staying";
+/// "skip" → "skips", "skipping" (a short closed syllable doubles its consonant); "leave" →
+/// "leaves", "leaving".
+pub(crate) fn present_forms(verb: &str) -> [String; 2] {
+    let third = if verb.ends_with(['s', 'x', 'z']) || verb.ends_with("sh") || verb.ends_with("ch") {
+        format!("{verb}es")
+    } else {
+        format!("{verb}s")
+    };
+    let vowel = |c: char| "aeiou".contains(c);
+    let chars: Vec<char> = verb.chars().collect();
+    let closed = chars.len() >= 3
+        && "bdgmnpt".contains(chars[chars.len() - 1])
+        && vowel(chars[chars.len() - 2])
+        && !vowel(chars[chars.len() - 3])
+        && chars[..chars.len() - 2]
+            .iter()
+            .filter(|&&c| vowel(c))
+            .count()
+            == 0;
+    let ing = if closed {
+        format!("{verb}{}ing", chars[chars.len() - 1])
+    } else {
+        let stem = verb
+            .strip_suffix('e')
+            .filter(|s| !s.is_empty() && !s.ends_with('e'))
+            .unwrap_or(verb);
+        format!("{stem}ing")
+    };
+    [third, ing]
+}
+
+/// `list` and, for each phrase that says a tool "is not" or "isn't" something, the same
+/// without the verb, as headlines and notes say it ("TinyPNG not required", "Zoom not
+/// wanted"); the adjective list stays the data's.
+pub(crate) fn with_elided_copula(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = list.to_vec();
+    for p in list {
+        let rest = p
+            .strip_prefix("is not ")
+            .or_else(|| p.strip_prefix("isn t "))
+            .or_else(|| p.strip_prefix("isnt "));
+        if let Some(rest) = rest {
+            let phrase = format!("not {rest}");
             if !out.contains(&phrase) {
                 out.push(phrase);
             }

@@ -76,8 +76,10 @@ pub(super) fn exclusions(
 ) -> Exclusions {
     let n = &lang.negation;
     let mut scopes: Vec<Range<usize>> = hyphenated(lang, text, toks, ms);
+    scopes.extend(answered_no(lang, text, toks, ms));
     // scopes of `without_doing` cues: they exclude only tools named nowhere else
     let mut soft: Vec<Range<usize>> = denied_subjects(lang, text, toks, ms);
+    soft.extend(denied_channels(lang, toks));
     for i in 0..toks.len() {
         // "ShipStation must not be used", "Gusto does that itself": the tool named just before
         // (checked first: the phrase may start with a clause cue, "must not")
@@ -152,46 +154,16 @@ pub(super) fn exclusions(
             }
             continue;
         }
+        // "nobody wants another Zoom link": a verb of use or want whose subject is nobody
+        if let Some(from) = nobody_verb_end(lang, toks, i) {
+            scopes.extend(direct_object(lang, toks, ms, from, false));
+            continue;
+        }
         if let Some(p) = any_at(toks, i, &n.direct)
             && !attribute(p)
         {
-            let from = i + p.len();
-            // the clause of the cue's last word ("anything but" spans the break at "but")
-            let end = clause_end(toks, from - 1);
-            let mut k = from;
-            // describing words stretch the reach: "no thank-you email"
-            let mut described = 0;
-            while k < end && k < from + n.reach + described {
-                if let Some(m) = ms.iter().find(|m| m.at == k) {
-                    // "an entry in free agent no freshbooks sorry": a "no" before a tool that a
-                    // correction cue follows says which tool was meant
-                    let meant = any_at(toks, i, &n.corrections_adjacent) == Some(p)
-                        && any_at(toks, k + m.len, &n.corrections).is_some()
-                        && toks[k + m.len].clause == toks[k].clause;
-                    if !meant {
-                        scopes.push(k..k + m.len);
-                    }
-                    break;
-                }
-                if let Some((c, _)) = channel_at(lang, toks, k) {
-                    // "no tickets in Linear": the tool qualifies the channel word, and only
-                    // the tool is excluded
-                    let after = k + c.len();
-                    let qualified = ms.iter().find(|m| {
-                        m.at >= after
-                            && m.at < (after + n.reach).min(end)
-                            && (after..m.at).all(|j| n.glue.contains(&toks[j].w))
-                    });
-                    scopes.push(qualified.map_or(k..after, |m| m.at..m.at + m.len));
-                    break;
-                }
-                if described < MAX_MODIFIERS && n.modifiers.contains(&toks[k].w) {
-                    described += 1;
-                } else if !n.glue.contains(&toks[k].w) {
-                    break;
-                }
-                k += 1;
-            }
+            let adjacent_no = any_at(toks, i, &n.corrections_adjacent) == Some(p);
+            scopes.extend(direct_object(lang, toks, ms, i + p.len(), adjacent_no));
             continue;
         }
         for (open, close) in &n.around {
@@ -310,6 +282,141 @@ fn denied_subjects(lang: &Language, text: &str, toks: &[Tok], ms: &[Mention]) ->
             .all(|t| t.w.is_empty() || sd.openers.contains(&t.w));
         if opens {
             out.extend(items.iter().map(|p| p.at..p.at + p.len));
+        }
+    }
+    out
+}
+
+/// What a `direct` cue ending before token `from` excludes: the tool or channel word within
+/// `reach` words in its clause, past glue and describing words (`None` when another word comes
+/// first). `adjacent_no`: the cue is a bare "no", which before a tool that a correction cue
+/// follows says which tool was meant ("an entry in free agent no freshbooks sorry").
+fn direct_object(
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+    from: usize,
+    adjacent_no: bool,
+) -> Option<Range<usize>> {
+    let n = &lang.negation;
+    // the clause of the cue's last word ("anything but" spans the break at "but")
+    let end = clause_end(toks, from - 1);
+    let mut k = from;
+    // describing words stretch the reach: "no thank-you email"
+    let mut described = 0;
+    while k < end && k < from + n.reach + described {
+        if let Some(m) = ms.iter().find(|m| m.at == k) {
+            let meant = adjacent_no
+                && any_at(toks, k + m.len, &n.corrections).is_some()
+                && toks[k + m.len].clause == toks[k].clause;
+            return (!meant).then_some(k..k + m.len);
+        }
+        if let Some((c, _)) = channel_at(lang, toks, k) {
+            // "no tickets in Linear": the tool qualifies the channel word, and only the tool
+            // is excluded
+            let after = k + c.len();
+            let qualified = ms.iter().find(|m| {
+                m.at >= after
+                    && m.at < (after + n.reach).min(end)
+                    && (after..m.at).all(|j| n.glue.contains(&toks[j].w))
+            });
+            return Some(qualified.map_or(k..after, |m| m.at..m.at + m.len));
+        }
+        // "no digest mail": a word that with the channel word after it makes a compound
+        // ending the clause describes the channel
+        let compound = ms.iter().all(|m| m.at != k)
+            && channel_at(lang, toks, k + 1).is_some_and(|(c, _)| k + 1 + c.len() == end);
+        if described < MAX_MODIFIERS && (n.modifiers.contains(&toks[k].w) || compound) {
+            described += 1;
+        } else if !n.glue.contains(&toks[k].w) {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// The end of "nobody wants", "no one on the team reads" starting at token `i`: a `nobody`
+/// subject, at most `gap` words in its clause, then one of its verbs; `None` in a clause that a
+/// condition word opens before the subject ("if nobody reads it").
+fn nobody_verb_end(lang: &Language, toks: &[Tok], i: usize) -> Option<usize> {
+    let nb = &lang.negation.nobody;
+    let subject = any_at(toks, i, &nb.subjects)?;
+    let clause = toks[i].clause;
+    let conditional = toks[..i]
+        .iter()
+        .rev()
+        .take_while(|t| t.clause == clause)
+        .any(|t| nb.conditions.contains(&t.w));
+    if conditional {
+        return None;
+    }
+    let from = i + subject.len();
+    (from..=from + nb.gap)
+        .take_while(|&k| toks.get(k).is_some_and(|t| t.clause == clause))
+        .find(|&k| nb.verbs.contains(&toks[k].w))
+        .map(|k| k + 1)
+}
+
+/// The most words that may stand before a tool asked about on its own ("what about Okta?").
+const QUESTION_OPENERS: usize = 2;
+
+/// Tools asked about on their own and answered "no" ("Okta? No, we don't have it", "and
+/// Zapier? nope"): the question is the tool's name (after at most two words) closed by a
+/// question mark, and the next word is one of `corrections_adjacent`.
+fn answered_no(lang: &Language, text: &str, toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
+    ms.iter()
+        .filter(|m| {
+            let last = m.at + m.len - 1;
+            let clause = toks[m.at].clause;
+            let short = toks[..m.at]
+                .iter()
+                .rev()
+                .take_while(|t| t.clause == clause)
+                .count()
+                <= QUESTION_OPENERS;
+            let asked = toks.get(last + 1).is_some_and(|next| {
+                text.get(toks[last].end..next.start)
+                    .is_some_and(|between| between.contains('?'))
+            });
+            let no = toks.get(last + 1).is_some_and(|next| {
+                lang.negation
+                    .corrections_adjacent
+                    .iter()
+                    .any(|c| c.len() == 1 && c[0] == next.w)
+            });
+            short && asked && no
+        })
+        .map(|m| m.at..m.at + m.len)
+        .collect()
+}
+
+/// Channel words that open their clause and that the clause denies the way `subject_denial`
+/// denies a tool ("Email is not the channel for this", "texts are not allowed"); the rest of
+/// the prompt naming a tool of the kind keeps it.
+fn denied_channels(lang: &Language, toks: &[Tok]) -> Vec<Range<usize>> {
+    let sd = &lang.negation.subject_denial;
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let Some((c, _)) = channel_at(lang, toks, i) else {
+            continue;
+        };
+        let clause = toks[i].clause;
+        let opens = toks[..i]
+            .iter()
+            .rev()
+            .take_while(|t| t.clause == clause)
+            .all(|t| sd.openers.contains(&t.w));
+        let k = i + c.len();
+        let denies = toks
+            .get(k)
+            .is_some_and(|t| t.clause == clause && sd.auxiliaries.contains(&t.w))
+            && (k + 1..=k + 1 + sd.gap).any(|j| {
+                toks.get(j)
+                    .is_some_and(|t| t.clause == clause && sd.negators.contains(&t.w))
+            });
+        if opens && denies {
+            out.push(i..k);
         }
     }
     out
@@ -1263,5 +1370,186 @@ mod tests {
             ("without adding any delay, post to Slack", &[]),
         ];
         assert_exclusions(cases, true);
+    }
+
+    /// Whether `text` excludes the tool `id` (for channel words, which exclude a whole kind).
+    fn excludes(text: &str, id: &str) -> bool {
+        excluded(text).iter().any(|t| t == id)
+    }
+
+    /// Every case: (text, tool that must be excluded or kept, excluded?); all the wrong cases
+    /// are reported together.
+    fn assert_each(cases: &[(&str, &str, bool)]) {
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter(|(text, id, want)| excludes(text, id) != *want)
+            .map(|(text, id, want)| format!("{text}: {id} excluded should be {want}"))
+            .collect();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// A cue opened by a verb holds in the verb's present forms; "X is not needed" holds
+    /// without its verb, as notes say it (thirteenth session, lang13).
+    #[test]
+    fn exclusion_verbs_hold_in_their_present_forms_and_notes_without_their_verb() {
+        assert_each(&[
+            (
+                "post new Ghost posts to Mastodon, we're staying away from Facebook",
+                "facebook",
+                true,
+            ),
+            ("she avoids Slack, so email her the report", "slack", true),
+            (
+                "skipping Mailchimp, send the Typeform answers to Airtable",
+                "mailchimp",
+                true,
+            ),
+            (
+                "file the receipts in Dropbox and steer clear of Google Drive",
+                "google_drive",
+                true,
+            ),
+            (
+                "keeping it out of HubSpot, add the lead to a Google Sheet",
+                "hubspot",
+                true,
+            ),
+            (
+                "compress each upload to S3, Cloudinary not required",
+                "cloudinary",
+                true,
+            ),
+            (
+                "log every refund in Xero; QuickBooks not wanted",
+                "quickbooks",
+                true,
+            ),
+            // kept: the verb's other senses and a "not" that describes data
+            (
+                "staying on top of Zendesk tickets, post a daily count to Slack",
+                "zendesk",
+                false,
+            ),
+            (
+                "when a Stripe charge is not paid, email the customer",
+                "stripe",
+                false,
+            ),
+            (
+                "keep Airtable updated with every new Shopify order",
+                "airtable",
+                false,
+            ),
+        ]);
+    }
+
+    /// "Nobody" as the subject of a verb of use or want excludes the verb's object; in a
+    /// condition it describes an event (thirteenth session, lang13).
+    #[test]
+    fn a_tool_or_channel_nobody_uses_is_excluded() {
+        assert_each(&[
+            (
+                "nobody wants another Trello board, put it in Asana",
+                "trello",
+                true,
+            ),
+            (
+                "no one on the night shift reads email, text the supervisor",
+                "gmail",
+                true,
+            ),
+            (
+                "none of us use Discord anymore; post it to Slack",
+                "discord",
+                true,
+            ),
+            (
+                "nobody here checks Teams, so DM me on Slack",
+                "microsoft_teams",
+                true,
+            ),
+            // kept: a condition about people, and nobody doing something else
+            (
+                "if nobody reads the email within a day, text the supervisor",
+                "gmail",
+                false,
+            ),
+            (
+                "when no one answers the Zendesk ticket, page the on-call",
+                "zendesk",
+                false,
+            ),
+            (
+                "nobody should have to copy Stripe payouts into Xero by hand",
+                "xero",
+                false,
+            ),
+        ]);
+    }
+
+    /// A tool asked about on its own and answered "no" is excluded; a channel word that opens
+    /// its clause and is denied excludes its kind; a word making a compound with a channel
+    /// word at the end of its clause lets "no" reach it (thirteenth session, lang13).
+    #[test]
+    fn questions_answered_no_denied_channels_and_compound_channels_exclude() {
+        assert_each(&[
+            (
+                "add new Shopify customers to Klaviyo. Mailchimp? No, we left it.",
+                "mailchimp",
+                true,
+            ),
+            (
+                "sync the leads to Pipedrive. and Salesforce? nope",
+                "salesforce",
+                true,
+            ),
+            (
+                "Email is not the channel for this, post it in Slack",
+                "amazon_ses",
+                true,
+            ),
+            (
+                "texts aren't allowed here; email the tenant",
+                "twilio",
+                true,
+            ),
+            (
+                "log the orders in Airtable, no summary email",
+                "amazon_ses",
+                true,
+            ),
+            (
+                "put the scores in a Google Sheet, no reminder texts",
+                "twilio",
+                true,
+            ),
+            // kept: a question answered otherwise, a longer question, data, a channel word
+            // not closing its clause, a named tool of the denied kind
+            (
+                "Mailchimp? yes, add them to the newsletter list",
+                "mailchimp",
+                false,
+            ),
+            (
+                "is the customer already in HubSpot? no problem either way, add them to Airtable",
+                "hubspot",
+                false,
+            ),
+            (
+                "if email is not verified, text the user",
+                "amazon_ses",
+                false,
+            ),
+            (
+                "when there is no invoice email me the order",
+                "amazon_ses",
+                false,
+            ),
+            (
+                "email is not the channel for alerts, use Gmail drafts",
+                "gmail",
+                false,
+            ),
+        ]);
     }
 }

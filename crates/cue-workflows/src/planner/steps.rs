@@ -744,21 +744,41 @@ pub(super) fn drafts(
     let writes = drafts
         .iter()
         .any(|d| d.role == Role::Write && !read_from(d.at));
+    // a need every tool of whose kind the prompt excludes ("don't text me": SMS)
+    let refused = |id: &str| {
+        catalog.needs.iter().find(|n| n.id == id).is_some_and(|n| {
+            let mut kind = catalog
+                .tools
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| n.categories.contains(&t.category))
+                .peekable();
+            kind.peek().is_some() && kind.all(|(k, _)| excl.excludes(k))
+        })
+    };
     if !delivers
         && let Some((need_ids, at)) =
-            delivery::unnamed_channel(lang, toks, excl, masked, trig_end, writes)
+            delivery::unnamed_channel(lang, toks, excl, masked, trig_end, writes, &refused)
     {
         // the first audience whose channel is not excluded
-        let chosen = need_ids.iter().find_map(|id| {
+        let draft = |id: &String| {
             let n = catalog.needs.iter().find(|n| n.id == *id)?;
             let mut notes = Vec::new();
-            draft_for(n, &drafts, at, &mut notes).map(|d| (id, d))
+            draft_for(n, &drafts, at, &mut notes).map(|d| (id.clone(), d))
+        };
+        // "alert me by anything but email": when the prompt excludes every kind the audience
+        // chose and the message is all the workflow does, another kind delivers it (with other
+        // steps, the excluded kind more often means no message at all)
+        let chosen = need_ids.iter().find_map(draft).or_else(|| {
+            (drafts.is_empty() && need_ids.iter().any(|id| refused(id)))
+                .then(|| lang.delivery.fallback_needs.iter().find_map(draft))
+                .flatten()
         });
         if let Some((id, d)) = chosen {
             let tool = catalog.tool_at(d.tool);
             assumptions.push(format!(
                 "No delivery channel was named; sending it {} with {} (name Slack or Microsoft Teams for a team channel, Twilio for SMS, or an email service to change it).",
-                delivery::audience_words(id),
+                delivery::audience_words(&id),
                 tool.name
             ));
             drafts.push(d);
