@@ -196,3 +196,27 @@ fn save_to_box_uploads_and_index_it_still_writes() {
     let p = plan("when a stripe payment succeeds, index it in elasticsearch");
     assert!(has_step(&p, "elasticsearch", "index"), "{:?}", p.steps);
 }
+
+/// R16-3, the same class in another entry: Notion's search takes the words said in `query`;
+/// with none, the body is the old one (every page) and the plan says so.
+#[test]
+fn notion_pages_are_searched_for_the_words_said() {
+    let p = plan("every day at 9am list the notion pages about onboarding and post them to slack");
+    let s = step(&p, "notion");
+    assert_eq!(s.action, "search_pages", "{:?}", p.steps);
+    assert_eq!(s.params["words"], "onboarding");
+    let g = generated(p);
+    assert!(g.code.contains("onboarding"), "{}", g.code);
+    let p = plan("every day at 9am list my notion pages and post them to slack");
+    let s = step(&p, "notion");
+    assert_eq!(s.action, "search_pages", "{:?}", p.steps);
+    let g = generated(p);
+    assert!(
+        g.plan
+            .assumptions
+            .iter()
+            .any(|a| a.contains("no words to search")),
+        "{:?}",
+        g.plan.assumptions
+    );
+}
