@@ -197,6 +197,11 @@ pub struct Action {
     pub query: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     pub body: Option<serde_json::Value>,
+    /// Bodies sent instead of `body` when the named parameter is empty: a search the prompt
+    /// gave no words for reads every record (Elasticsearch's `match_all`, review 16, R16-3),
+    /// and the plan says so.
+    #[serde(default)]
+    pub body_without: BTreeMap<String, serde_json::Value>,
     /// Headers the request adds to the tool's: a text is a template like `path`; an object is
     /// sent as its JSON text (a content-upload endpoint's argument beside a body of raw bytes:
     /// Dropbox's `Dropbox-API-Arg: {"path": …}`). A `Content-Type` here replaces the body's.
@@ -313,6 +318,10 @@ pub struct Action {
     /// vendor refuses, and the plan's assumptions say so.
     #[serde(default)]
     pub limits: Vec<Limit>,
+    /// Request fields that take a NAME (a folder, file, channel, title, subject): sent as one
+    /// short printable line, never a multi-line record (review 16, R16-1).
+    #[serde(default)]
+    pub names: Vec<NameField>,
     /// Request text fields the vendor reads in a markup of its own, escaped so the record's
     /// text stays plain text (LinkedIn's "little" commentary).
     #[serde(default)]
@@ -794,6 +803,23 @@ pub struct Limit {
     pub max: u32,
     #[serde(default)]
     pub unit: LimitUnit,
+}
+
+/// A request field that names something (Box's folder `name`). Its value becomes one line: a
+/// value of several lines (a form's whole text) gives way to the record's first name-like
+/// field of `from`, else its first non-empty line; control characters and the vendor's
+/// `forbid` characters become spaces or `-`, and the ends are trimmed. An empty name is
+/// refused, not sent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameField {
+    /// Dotted path into `body`.
+    pub path: String,
+    /// Record fields that hold a name, tried in order (`name`, `title`, `company`, `subject`).
+    pub from: Vec<String>,
+    /// Characters the vendor prohibits in a name (Box: `/` and `\`), each sent as `-`.
+    #[serde(default)]
+    pub forbid: String,
 }
 
 /// A request text field written in a vendor's markup.

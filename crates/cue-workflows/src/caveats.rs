@@ -89,6 +89,33 @@ pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
                     tool.name
                 )
             }));
+            // a search the prompt gave no words for reads everything (R16-3)
+            notes.extend(
+                a.body_without
+                    .keys()
+                    .filter(|p| s.params.get(*p).is_none_or(|v| v.trim().is_empty()))
+                    .map(|p| {
+                        format!(
+                            "The step \"{}\" ({}) was given no words to search for, so it reads every record, up to its page size: say them (\"search {} for errors\") or set its {p} setting.",
+                            a.label, tool.name, tool.name
+                        )
+                    }),
+            );
+            // a field that names something gets one printable line (R16-1)
+            notes.extend(a.names.iter().map(|n| {
+                let forbid: Vec<String> = n.forbid.chars().map(String::from).collect();
+                format!(
+                    "The step \"{}\" ({}) sends a name of one line: the record's {} when its text has several lines, without line breaks{}.",
+                    a.label,
+                    tool.name,
+                    n.from.join(" or "),
+                    if forbid.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and with each {} (which {} prohibits) sent as -", forbid.join(" and "), tool.name)
+                    }
+                )
+            }));
             notes.extend(a.limits.iter().map(|l| {
                 format!(
                     "The step \"{}\" ({}): {} accepts at most {} {}; a longer value is cut to fit and ends in \"[truncated]\".",

@@ -164,6 +164,30 @@ pub(crate) fn check_tool(
                 ));
             }
         }
+        if let Some(p) = a
+            .body_without
+            .keys()
+            .find(|p| !a.params.contains_key(*p) || a.body.is_none())
+        {
+            return Err(format!(
+                "{} action {}: body_without {p} names no parameter of an action with a body",
+                t.id, a.id
+            ));
+        }
+        for n in &a.names {
+            if n.from.is_empty()
+                || !a
+                    .body
+                    .as_ref()
+                    .and_then(|b| at_path(b, &n.path))
+                    .is_some_and(serde_json::Value::is_string)
+            {
+                return Err(format!(
+                    "{} action {}: name {} names no text field of the body, or no record field to take it from",
+                    t.id, a.id, n.path
+                ));
+            }
+        }
         for l in &a.limits {
             let target = match l.path.strip_prefix("query.") {
                 Some(name) => a.query.get(name),

@@ -97,6 +97,9 @@ pub(crate) enum Format {
     E164,
     /// A path from the root (`/Workflows/report.pdf`).
     AbsolutePath,
+    /// A name of one printable line, as Box's guide states its folder names: no non-printable
+    /// ASCII character, no `/` or `\\`, no trailing space, not `.` or `..` (review 16, R16-6).
+    ItemName,
     /// A JSON object as text that is safe in an HTTP header: ASCII only, 0x7F and every
     /// non-ASCII character escaped as `\uXXXX` (Dropbox's `Dropbox-API-Arg`).
     HeaderJson,
@@ -115,6 +118,9 @@ impl Format {
             Self::CurrencyCode => "a three-letter ISO 4217 currency code",
             Self::E164 => "an E.164 phone number (+ and digits)",
             Self::AbsolutePath => "a path starting with /",
+            Self::ItemName => {
+                "a name of one printable line (no control characters, / or \\, trailing space, . or ..)"
+            }
             Self::HeaderJson => "a JSON object in HTTP-header-safe text (ASCII, others as \\uXXXX)",
         }
     }
@@ -164,6 +170,15 @@ impl Format {
                     (8..=15).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit())
                 }),
             Self::AbsolutePath => s.starts_with('/'),
+            Self::ItemName => {
+                !s.is_empty()
+                    && !s
+                        .chars()
+                        .any(|c| c.is_ascii_control() || c == '/' || c == '\\')
+                    && !s.ends_with(' ')
+                    && s != "."
+                    && s != ".."
+            }
             Self::HeaderJson => {
                 s.is_ascii()
                     && !s.contains('\u{7f}')

@@ -218,6 +218,18 @@ fn types_and_formats_table() {
         (Format::E164, "Ada Lovelace", false),
         (Format::AbsolutePath, "/Workflows/a.pdf", true),
         (Format::AbsolutePath, "Workflows/a.pdf", false),
+        (Format::ItemName, "Analytical Engines Ltd", true),
+        (Format::ItemName, "Ada: brochure (2026)", true),
+        (
+            Format::ItemName,
+            "First name: Ada\nLast name: Lovelace",
+            false,
+        ),
+        (Format::ItemName, "s3://bucket/calls/a.mp3", false),
+        (Format::ItemName, "back\\slash", false),
+        (Format::ItemName, "trailing ", false),
+        (Format::ItemName, "..", false),
+        (Format::ItemName, "", false),
     ] {
         assert_eq!(format.holds(text), holds, "{format:?} {text}");
     }

@@ -424,6 +424,9 @@ const SEARCH_VERBS: &[&str] = &[
     "look",
     "looks",
     "looking",
+    "query",
+    "queries",
+    "querying",
 ];
 
 /// How many words before "for" a search verb may stand ("search Google News for").
@@ -443,16 +446,21 @@ fn marked_search(
         .collect();
     let words: Vec<&str> = idx.iter().map(|&i| toks[i].w.as_str()).collect();
     const FOR: &[&str] = &["for"];
+    const UP: &[&str] = &["up"];
     for k in 0..words.len() {
         let m: &[&str] = if by_verb {
-            if words[k] != "for"
-                || !words[k.saturating_sub(SEARCH_FOR_REACH)..k]
-                    .iter()
-                    .any(|w| SEARCH_VERBS.contains(w))
+            // "look up 'timeout' in my index": "up" right after look names them too (R16-3)
+            let looked_up =
+                words[k] == "up" && k > 0 && ["look", "looks", "looking"].contains(&words[k - 1]);
+            if !looked_up
+                && (words[k] != "for"
+                    || !words[k.saturating_sub(SEARCH_FOR_REACH)..k]
+                        .iter()
+                        .any(|w| SEARCH_VERBS.contains(w)))
             {
                 continue;
             }
-            FOR
+            if looked_up { UP } else { FOR }
         } else {
             let Some(m) = SEARCH_MARKERS
                 .iter()

@@ -1176,9 +1176,17 @@ impl Gen<'_> {
                     url(&tool.api, path, ctx)?,
                     expr::keyword("headers", &headers),
                 ];
-                if let Some(b) = &action.body {
+                // a search given no words sends the body that reads everything (R16-3)
+                let body = action
+                    .body_without
+                    .iter()
+                    .find(|(param, _)| step.params.get(*param).is_none_or(|v| v.trim().is_empty()))
+                    .map(|(_, b)| b)
+                    .or(action.body.as_ref());
+                if let Some(b) = body {
                     let payload = answers::with_sync_cursor(action, ctx.value(b)?);
                     let payload = answers::with_identity(action, payload, ctx);
+                    let payload = self.named(action, payload, ctx.var);
                     let payload =
                         self.cut(action, payload, |p| (!p.starts_with("query.")).then_some(p));
                     let payload = self.escape(action, payload);
@@ -1499,6 +1507,33 @@ impl Gen<'_> {
             "_json_texts({}, [{}])",
             value.as_str(),
             expr::join(&names)
+        ))
+    }
+
+    /// `value` (a request body) with each field that names something made one short printable
+    /// line from the record `var` (`_named`, R16-1).
+    fn named(&mut self, action: &Action, value: Code, var: &str) -> Code {
+        if action.names.is_empty() {
+            return value;
+        }
+        self.helpers.insert("cut");
+        let items: Vec<Code> = action
+            .names
+            .iter()
+            .map(|n| {
+                let from: Vec<Code> = n.from.iter().map(|f| Code::literal(f)).collect();
+                expr::name(&format!(
+                    "({}, [{}], {})",
+                    Code::literal(&n.path).as_str(),
+                    expr::join(&from),
+                    Code::literal(&n.forbid).as_str()
+                ))
+            })
+            .collect();
+        expr::name(&format!(
+            "_named({}, {var}, [{}])",
+            value.as_str(),
+            expr::join(&items)
         ))
     }
 
