@@ -11,7 +11,7 @@ use crate::http::error::{ApiError, ErrorBody};
 use crate::middleware::policy::Route;
 use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
-use crate::wire::workflows::GenerateResponse;
+use crate::wire::workflows::{GenerateJson, GenerateResponse};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct TemplateQuery {
@@ -131,9 +131,9 @@ pub async fn post_use_template(
     user: AuthUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> Result<web::Json<GenerateResponse>, ApiError> {
+) -> Result<GenerateJson, ApiError> {
     let created = state.workflows.use_template(user.owner(), &path).await?;
-    Ok(web::Json(created.try_into()?))
+    GenerateJson::new(&created)
 }
 
 pub fn routes() -> Vec<Route> {

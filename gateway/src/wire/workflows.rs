@@ -7,15 +7,15 @@ use cue_workflows::repo::{
     VersionsPage, WorkflowId, WorkflowRecord, WorkflowVersion, WorkflowWithCode,
 };
 use cue_workflows::{
-    Edge, FilledCredentials, Generated, GeneratedWorkflow, IdentifiedTool, InputType, ListRequest,
-    Node, Step, Trigger, WorkflowInput, WorkflowListing,
+    Edge, FilledCredentials, GeneratedWorkflow, IdentifiedTool, InputType, ListRequest, Node, Step,
+    Trigger, WorkflowInput, WorkflowListing,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::json;
 use super::validation::ValidationReport;
 use crate::http::error::ApiError;
 
@@ -57,6 +57,9 @@ impl From<&IdentifiedTool> for ToolOut {
 /// Everything both clients read, from one plan: the specification's fields
 /// (`workflow_id`, `generated_code_skeleton`, `identified_tools`, `nodes`) and the
 /// frontend's (`workflowId`, `code`, `nodes`, `edges`, `requirements`, `template`).
+///
+/// The schema of the body [`GenerateJson`] writes; the routes never build it (the tests do,
+/// to hold the two equal).
 #[derive(Serialize, ToSchema)]
 pub struct GenerateResponse {
     pub workflow_id: String,
@@ -64,13 +67,10 @@ pub struct GenerateResponse {
     pub workflow_id_camel: String,
     pub name: String,
     pub summary: String,
-    /// The generated module. It and `code` are the same text, escaped once (see
-    /// [`json_string`]).
-    #[schema(value_type = String)]
-    pub generated_code_skeleton: Box<RawValue>,
+    /// The generated module.
+    pub generated_code_skeleton: String,
     /// The generated module (the frontend's name for it).
-    #[schema(value_type = String)]
-    pub code: Box<RawValue>,
+    pub code: String,
     pub identified_tools: Vec<ToolOut>,
     #[schema(value_type = Vec<Object>)]
     pub nodes: Vec<Node>,
@@ -91,16 +91,10 @@ pub struct GenerateResponse {
     pub saved: bool,
 }
 
-/// `text` as a JSON string, escaped once: the generated module (~250 lines) goes into the
-/// generate response twice, and escaping it was the larger part of writing that response.
-fn json_string(text: &str) -> Result<Box<RawValue>, ApiError> {
-    serde_json::value::to_raw_value(text).map_err(ApiError::internal)
-}
-
-impl TryFrom<GeneratedWorkflow> for GenerateResponse {
-    type Error = ApiError;
-
-    fn try_from(out: GeneratedWorkflow) -> Result<Self, ApiError> {
+#[cfg(test)]
+impl From<GeneratedWorkflow> for GenerateResponse {
+    fn from(out: GeneratedWorkflow) -> Self {
+        use cue_workflows::Generated;
         let GeneratedWorkflow {
             id,
             generated,
@@ -118,8 +112,7 @@ impl TryFrom<GeneratedWorkflow> for GenerateResponse {
             assumptions,
             ..
         } = generated;
-        let code = json_string(&code)?;
-        Ok(GenerateResponse {
+        GenerateResponse {
             workflow_id: id.to_string(),
             workflow_id_camel: id.to_string(),
             name,
@@ -136,8 +129,84 @@ impl TryFrom<GeneratedWorkflow> for GenerateResponse {
             assumptions,
             validation: ValidationReport::from(&report),
             saved,
-        })
+        }
     }
+}
+
+/// The body of a generate answer ([`GenerateResponse`]'s JSON, byte for byte), written
+/// straight from the generated workflow: nothing is copied into a response struct first, the
+/// module (3–25 kB, in the body twice) is escaped once and copied, and the module and the SAM
+/// template are escaped eight bytes at a time ([`json::write_str`]). Writing the body through
+/// the struct and serde_json cost about as much as the save.
+pub struct GenerateJson(Vec<u8>);
+
+impl GenerateJson {
+    pub fn new(out: &GeneratedWorkflow) -> Result<Self, ApiError> {
+        let g = &out.generated;
+        let mut body = Vec::with_capacity(2 * g.code.len() + g.template_yaml.len() + 4 * 1024);
+        write_generate(&mut body, out).map_err(ApiError::internal)?;
+        Ok(Self(body))
+    }
+
+    /// The body's bytes (tests).
+    #[cfg(test)]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl actix_web::Responder for GenerateJson {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, _: &actix_web::HttpRequest) -> actix_web::HttpResponse {
+        actix_web::HttpResponse::Ok()
+            .content_type(actix_web::http::header::ContentType::json())
+            .body(self.0)
+    }
+}
+
+/// [`GenerateResponse`]'s fields, in its order, as serde_json writes them.
+fn write_generate(body: &mut Vec<u8>, out: &GeneratedWorkflow) -> serde_json::Result<()> {
+    let g = &out.generated;
+    let id = out.id.to_string();
+    body.extend_from_slice(b"{\"workflow_id\":");
+    json::write_str(body, &id);
+    body.extend_from_slice(b",\"workflowId\":");
+    json::write_str(body, &id);
+    body.extend_from_slice(b",\"name\":");
+    json::write_str(body, &g.name);
+    body.extend_from_slice(b",\"summary\":");
+    json::write_str(body, &g.plan.summary);
+    body.extend_from_slice(b",\"generated_code_skeleton\":");
+    let code = body.len();
+    json::write_str(body, &g.code);
+    let code = code..body.len();
+    body.extend_from_slice(b",\"code\":");
+    body.extend_from_within(code);
+    body.extend_from_slice(b",\"identified_tools\":");
+    serde_json::to_writer(&mut *body, &g.tools)?;
+    body.extend_from_slice(b",\"nodes\":");
+    serde_json::to_writer(&mut *body, &g.graph.nodes)?;
+    body.extend_from_slice(b",\"edges\":");
+    serde_json::to_writer(&mut *body, &g.graph.edges)?;
+    body.extend_from_slice(b",\"requirements\":");
+    serde_json::to_writer(&mut *body, &g.requirements)?;
+    body.extend_from_slice(b",\"template\":");
+    json::write_str(body, &g.template_yaml);
+    body.extend_from_slice(b",\"trigger\":");
+    serde_json::to_writer(&mut *body, &g.plan.trigger)?;
+    body.extend_from_slice(b",\"steps\":");
+    serde_json::to_writer(&mut *body, &g.plan.steps)?;
+    body.extend_from_slice(b",\"assumptions\":");
+    serde_json::to_writer(&mut *body, &g.assumptions)?;
+    body.extend_from_slice(b",\"validation\":");
+    serde_json::to_writer(&mut *body, &ValidationReport::from(&out.report))?;
+    body.extend_from_slice(if out.saved {
+        b",\"saved\":true}"
+    } else {
+        b",\"saved\":false}"
+    });
+    Ok(())
 }
 
 /// Response of a credential fill.
@@ -395,34 +464,101 @@ impl From<WorkflowWithCode> for HistoryItem {
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
+    use cue_workflows::repo::WorkflowId;
+    use cue_workflows::{Engine, GenerateRequest, Generated, TemplateLibrary};
+
     use super::*;
 
-    const TRICKY: &str = "def f():\n\treturn \"a\\\\b\" + '\u{1}' + \"é 🚀\" # </script>\r\n";
+    fn answered(generated: Generated, saved: bool) -> GeneratedWorkflow {
+        let mut generated = generated;
+        let report = generated.validation.take().unwrap();
+        GeneratedWorkflow {
+            id: WorkflowId::new(),
+            generated,
+            report,
+            saved,
+        }
+    }
+
+    /// The body as the routes wrote it before: the response struct through serde_json.
+    fn through_the_struct(out: GeneratedWorkflow) -> Vec<u8> {
+        serde_json::to_vec(&GenerateResponse::from(out)).unwrap()
+    }
+
+    fn assert_same_body(generated: Generated, saved: bool) {
+        let out = answered(generated, saved);
+        let written = GenerateJson::new(&out).unwrap();
+        let written = String::from_utf8(written.as_bytes().to_vec()).unwrap();
+        let expected = String::from_utf8(through_the_struct(out)).unwrap();
+        assert_eq!(written, expected);
+    }
 
     #[test]
-    fn the_escaped_code_is_what_serde_writes_for_the_text() {
-        for text in [TRICKY, "", "plain"] {
-            let raw = json_string(text).unwrap();
-            assert_eq!(raw.get(), serde_json::to_string(text).unwrap());
+    fn the_body_is_the_response_structs_json_for_generated_prompts() {
+        let engine = Engine::new().unwrap();
+        let prompts = [
+            "Every weekday at 9am post a summary of open GitHub issues to the #dev Slack channel",
+            "When a new row is added to my Google Sheet, email the contents to me with SES",
+            "Every 5 minutes check an HTTP endpoint and text me on Twilio if it returns an error",
+            "When a Stripe payment fails, add a row to Airtable and notify \"billing\" on Slack",
+        ];
+        let mut generated = 0;
+        for prompt in prompts {
+            let Ok(g) = engine.generate(&GenerateRequest::text(prompt)) else {
+                continue;
+            };
+            generated += 1;
+            assert_same_body(g.clone(), true);
+            assert_same_body(g, false);
+        }
+        assert!(generated >= 2, "only {generated} prompts generated");
+    }
+
+    #[test]
+    fn the_body_is_the_response_structs_json_for_every_template() {
+        let engine = Engine::new().unwrap();
+        let library = TemplateLibrary::builtin(engine.catalog()).unwrap();
+        assert!(!library.is_empty());
+        for template in library.all() {
+            let g = engine.generate_from_plan(template.plan.clone()).unwrap();
+            assert_same_body(g, true);
         }
     }
 
     #[test]
-    fn the_escaped_code_reads_back_as_the_text_and_not_as_a_quoted_copy() {
-        #[derive(Serialize)]
-        struct Twice {
-            a: Box<RawValue>,
-            b: Box<RawValue>,
-        }
-        let raw = json_string(TRICKY).unwrap();
-        let body = serde_json::to_string(&Twice {
-            a: raw.clone(),
-            b: raw,
-        })
-        .unwrap();
-        let read: Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(read["a"], TRICKY);
-        assert_eq!(read["b"], TRICKY);
-        assert_ne!(read["a"], serde_json::to_string(TRICKY).unwrap());
+    fn the_body_escapes_what_json_escapes_in_every_field() {
+        let engine = Engine::new().unwrap();
+        let library = TemplateLibrary::builtin(engine.catalog()).unwrap();
+        let template = &library.all()[0];
+        let mut g = engine.generate_from_plan(template.plan.clone()).unwrap();
+        let tricky = "a \"quote\" \\ back\tslash\n\r\u{1}\u{1f}\u{7f} é 🚀 </script>";
+        g.name = tricky.to_owned();
+        g.plan.summary = tricky.to_owned();
+        g.code = format!("{tricky}\n{}", g.code);
+        g.template_yaml = format!("{}{tricky}", g.template_yaml);
+        g.assumptions.push(tricky.to_owned());
+        g.requirements.push(tricky.to_owned());
+        assert_same_body(g.clone(), true);
+        g.code.clear();
+        g.template_yaml.clear();
+        assert_same_body(g, false);
+    }
+
+    #[test]
+    fn the_body_reads_back_with_the_module_twice_and_unquoted() {
+        let engine = Engine::new().unwrap();
+        let library = TemplateLibrary::builtin(engine.catalog()).unwrap();
+        let g = engine
+            .generate_from_plan(library.all()[0].plan.clone())
+            .unwrap();
+        let code = g.code.clone();
+        let out = answered(g, true);
+        let body: Value =
+            serde_json::from_slice(GenerateJson::new(&out).unwrap().as_bytes()).unwrap();
+        assert_eq!(body["code"], code.as_str());
+        assert_eq!(body["generated_code_skeleton"], code.as_str());
+        assert_eq!(body["workflow_id"], out.id.to_string());
+        assert_eq!(body["workflowId"], out.id.to_string());
+        assert_eq!(body["saved"], true);
     }
 }

@@ -6,7 +6,7 @@ use cue_workflows::GenerateRequest;
 use crate::extract::{AuthUser, MaybeAuthUser};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
-use crate::wire::workflows::{GenerateBody, GenerateResponse};
+use crate::wire::workflows::{GenerateBody, GenerateJson, GenerateResponse};
 
 /// Turns a description into a Lambda workflow: plan, code, graph, tools, SAM template and
 /// validation report. Saved to the caller's history when authenticated; anonymous callers
@@ -21,7 +21,7 @@ pub async fn post_generate(
     user: MaybeAuthUser,
     state: web::Data<AppState>,
     body: web::Json<GenerateBody>,
-) -> Result<web::Json<GenerateResponse>, ApiError> {
+) -> Result<GenerateJson, ApiError> {
     let b = body.into_inner();
     let prompt = b.prompt.or(b.description).ok_or_else(|| {
         ApiError::bad_request("missing_field", "prompt (or description) is required")
@@ -32,5 +32,5 @@ pub async fn post_generate(
     };
     let owner = user.0.as_ref().map(AuthUser::owner);
     let generated = state.workflows.generate(owner, request).await?;
-    Ok(web::Json(generated.try_into()?))
+    GenerateJson::new(&generated)
 }
