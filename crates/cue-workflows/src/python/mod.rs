@@ -74,9 +74,53 @@ pub(crate) struct Prepared<'a> {
     /// Credentials holding refresh tokens the vendor rotates: the SAM template keeps each in a
     /// secret the function may read and write.
     pub rotated: Vec<String>,
-    /// The minutes each run reads back (`POLL_MINUTES`), when the schedule fixes them.
-    pub poll_minutes: Option<u32>,
+    /// Every value the module reads from the environment with a default (its settings and
+    /// the helpers' own), which the SAM template declares and the README explains.
+    pub settings: Vec<EnvSetting>,
 }
+
+/// A value the module reads from the environment, with the default it falls back to. The SAM
+/// template declares each as a parameter (the default as the parameter's) passed as the
+/// function's environment variable, and the README says what it means: the one list both
+/// render, decided with the module (issue 12, R15-3).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub(crate) struct EnvSetting {
+    pub name: String,
+    pub default: String,
+    /// What it means, for the template's parameter and the README.
+    pub about: String,
+}
+
+/// The settings the module's own helpers read (`python/module.py.j2`, `python/http.py.j2`),
+/// by the helper that reads them: name, default (as the module writes it), meaning.
+const HELPER_SETTINGS: &[(&str, &str, &str, &str)] = &[
+    (
+        "detail",
+        "DETAIL_LIMIT",
+        "50",
+        "The most listed records a step fetches one by one in a run",
+    ),
+    (
+        "job",
+        "JOB_WAIT_SECONDS",
+        "40",
+        "Seconds a run waits for a vendor's job to finish before reporting it unfinished",
+    ),
+    (
+        "postgres",
+        "POSTGRES_PORT",
+        "5432",
+        "The PostgreSQL server's port",
+    ),
+    ("mysql", "MYSQL_PORT", "3306", "The MySQL server's port"),
+    ("smtp", "SMTP_PORT", "587", "The SMTP server's port (STARTTLS)"),
+    (
+        "http",
+        "ALLOWED_PRIVATE_HOSTS",
+        "",
+        "Host names (comma-separated) the function may call on a private network address; empty: public addresses only",
+    ),
+];
 
 impl Prepared<'_> {
     /// The module's text.
@@ -189,10 +233,11 @@ pub(crate) fn prepare<'a>(
         .values()
         .filter_map(|t| t.store.clone())
         .collect();
-    let poll_minutes = window
-        .as_ref()
-        .filter(|w| w.kind == "minutes")
-        .map(|w| w.minutes);
+    let settings = env_settings(
+        &g,
+        steps.iter().any(|s| s.detail.is_some()),
+        window.as_ref(),
+    );
     let module = Module {
         plan: PlanText::from(plan),
         imports: stdlib.into_iter().map(Code::from_static).collect(),
@@ -226,8 +271,69 @@ pub(crate) fn prepare<'a>(
         learned_secret: g.learned_secret,
         cursor: has_cursor,
         rotated,
-        poll_minutes,
+        settings,
     })
+}
+
+/// What the module reads from the environment with a default, in the order it reads them: the
+/// steps' settings, then the helpers' (`HELPER_SETTINGS`, `POLL_MINUTES` where a window is
+/// read by minutes). Credentials are the template's already; `CURSOR_TABLE` and a rotated
+/// token's `_SECRET_ARN` name resources the template creates, so they are no settings.
+fn env_settings(g: &Gen<'_>, detail_limit: bool, window: Option<&WindowView>) -> Vec<EnvSetting> {
+    let mut out: Vec<EnvSetting> = g
+        .settings
+        .iter()
+        .map(|s| EnvSetting {
+            name: s.name.clone(),
+            default: s.value.clone(),
+            about: s.about.clone(),
+        })
+        .collect();
+    let used = |helper: &str| match helper {
+        "detail" => detail_limit,
+        // every vendor call goes through `_http` with the tool's header function
+        "http" => !g.header_fns.is_empty(),
+        other => g.helpers.contains(other),
+    };
+    let mut helper = |name: &str, default: String, about: &str| {
+        out.push(EnvSetting {
+            name: name.to_owned(),
+            default,
+            about: about.to_owned(),
+        });
+    };
+    for (h, name, default, about) in HELPER_SETTINGS.iter().take(2) {
+        if used(h) {
+            helper(name, (*default).to_owned(), about);
+        }
+    }
+    // `python/time.py.j2`: a calendar window reads no minutes
+    if g.helpers.contains("time") {
+        let (minutes, about) = match window {
+            None => (
+                crate::window::DEFAULT_MINUTES,
+                "The minutes each run reads back",
+            ),
+            Some(w) if w.kind == "minutes" => (
+                w.minutes,
+                "The minutes each run reads back (the schedule's period, or what the description says)",
+            ),
+            Some(w) if w.kind == "cron" => (
+                0,
+                "0: each run reads back to the schedule's previous run; minutes set here replace that",
+            ),
+            Some(_) => (0, ""),
+        };
+        if !about.is_empty() {
+            helper("POLL_MINUTES", minutes.to_string(), about);
+        }
+    }
+    for (h, name, default, about) in HELPER_SETTINGS.iter().skip(2) {
+        if used(h) {
+            helper(name, (*default).to_owned(), about);
+        }
+    }
+    out
 }
 
 /// What `python/module.py.j2` renders.
@@ -360,6 +466,9 @@ impl From<&crate::catalog::Match> for MatchView {
 struct Setting {
     name: String,
     value: String,
+    /// What it is, for the README and the template's parameter.
+    #[serde(skip)]
+    about: String,
 }
 
 /// The helper functions a module needs besides `_http` and its record helpers.
@@ -651,6 +760,11 @@ impl Gen<'_> {
                     self.settings.push(Setting {
                         name: candidate.clone(),
                         value: value.to_owned(),
+                        about: format!(
+                            "{}: {} (the step's setting)",
+                            tool.name,
+                            name.replace('_', " ")
+                        ),
                     });
                     return candidate;
                 }
