@@ -334,6 +334,11 @@ pub struct Action {
     /// next day as its end.
     #[serde(default)]
     pub exclusive_end: Option<chosen::ExclusiveEnd>,
+    /// How a `multipart` body sends its nested objects and lists: as their JSON text (the
+    /// default), or (`brackets`) one part per value under a bracketed name
+    /// (`signers[0][email_address]`, `files[0]`: Dropbox Sign's form).
+    #[serde(default)]
+    pub multipart_keys: chosen::MultipartKeys,
     /// The parameter that is the language to translate into, and the vendor's code set for it
     /// (`data/catalog/languages.json`): a language the prompt names becomes the vendor's code.
     #[serde(default)]
@@ -1557,6 +1562,7 @@ impl Catalog {
             for a in &t.actions {
                 chosen::check_by_file_type(a)
                     .and_then(|()| chosen::check_exclusive_end(a))
+                    .and_then(|()| chosen::check_multipart_keys(a))
                     .map_err(|e| {
                         WorkflowError::Internal(format!("tool catalog: {}.{}: {e}", t.id, a.id))
                     })?;

@@ -39,6 +39,39 @@ pub struct ExclusiveEnd {
     pub end: String,
 }
 
+/// How a `multipart/form-data` body names the parts of its nested values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MultipartKeys {
+    /// A nested object or list is one part holding its JSON text.
+    #[default]
+    Json,
+    /// One part per value, named by its path in brackets: an object's key `a[b]`, a list's
+    /// index `a[0]` (a file or an object) or `a[]` (text), as PHP and Rails read a form
+    /// (Dropbox Sign's `signers[0][email_address]`, `files[0]`, `cc_email_addresses[]`).
+    Brackets,
+}
+
+/// Why an action's `multipart_keys` cannot be used, if it cannot: bracketed names are parts
+/// of a `multipart` body, and the body has a nested value to name.
+pub(crate) fn check_multipart_keys(action: &Action) -> Result<(), String> {
+    if action.multipart_keys == MultipartKeys::Json {
+        return Ok(());
+    }
+    if action.content_type != super::ContentType::Multipart {
+        return Err("multipart_keys: only a multipart body has parts to name".to_owned());
+    }
+    let nested = action
+        .body
+        .as_ref()
+        .and_then(Value::as_object)
+        .is_some_and(|o| o.values().any(|v| v.is_object() || v.is_array()));
+    if !nested {
+        return Err("multipart_keys: the body has no nested value to name".to_owned());
+    }
+    Ok(())
+}
+
 /// Why an action's `exclusive_end` cannot be used, if it cannot: both are body paths whose
 /// template is a record's field (`{field:start}`), which the value rules shape as dates.
 pub(crate) fn check_exclusive_end(action: &Action) -> Result<(), String> {
@@ -199,5 +232,7 @@ pub(crate) fn check_by_file_type(action: &Action) -> Result<(), String> {
     Ok(())
 }
 
+#[cfg(test)]
+mod catalog19_tests;
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,8 @@ pub(crate) mod answers_tests;
 #[cfg(test)]
 mod catalog17_tests;
 #[cfg(test)]
+mod catalog19_tests;
+#[cfg(test)]
 mod delivery_tests;
 #[cfg(test)]
 mod empty_answer_tests;
@@ -46,6 +48,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::WorkflowError;
+use crate::catalog::chosen::MultipartKeys;
 use crate::catalog::{
     Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Field, FileEncoding, FileRef,
     MoneyUnit, Role, Tool, Verify,
@@ -113,7 +116,12 @@ const HELPER_SETTINGS: &[(&str, &str, &str, &str)] = &[
         "The PostgreSQL server's port",
     ),
     ("mysql", "MYSQL_PORT", "3306", "The MySQL server's port"),
-    ("smtp", "SMTP_PORT", "587", "The SMTP server's port (STARTTLS)"),
+    (
+        "smtp",
+        "SMTP_PORT",
+        "587",
+        "The SMTP server's port (STARTTLS)",
+    ),
     (
         "http",
         "ALLOWED_PRIVATE_HOSTS",
@@ -761,7 +769,7 @@ impl Gen<'_> {
                         name: candidate.clone(),
                         value: value.to_owned(),
                         about: format!(
-                            "{}: {} (the step's setting)",
+                            "{} {}, as the workflow was generated",
                             tool.name,
                             name.replace('_', " ")
                         ),
@@ -1323,7 +1331,11 @@ impl Gen<'_> {
                 match action.content_type {
                     ContentType::Json => {}
                     ContentType::Form => args.push(Code::from_static("form=True")),
-                    ContentType::Multipart => args.push(Code::from_static("multipart=True")),
+                    ContentType::Multipart => args.push(match action.multipart_keys {
+                        MultipartKeys::Json => Code::from_static("multipart=True"),
+                        // the parts named by their paths (`python/http.py.j2`'s `_bracketed`)
+                        MultipartKeys::Brackets => Code::from_static("multipart=_bracketed"),
+                    }),
                     ContentType::MultipartRelated => {
                         args.push(Code::from_static("encoding=\"multipart_related\""));
                     }
@@ -2031,6 +2043,16 @@ pub(crate) fn shaped_slots(action: &Action) -> Vec<(String, &'static str, String
                 }
                 Some(serde_json::Value::Object(_) | serde_json::Value::Array(_)) => return None,
                 Some(serde_json::Value::Number(_)) if !text_money => "number",
+                // Graph's dateTimeTimeZone: a wall time in the `timeZone` beside it, which
+                // the body fixes as UTC (issue 12, R15-6)
+                Some(serde_json::Value::String(t))
+                    if text_kind(t, &field) == "datetime"
+                        && !has_offset(t)
+                        && sibling(body, &path, "timeZone")
+                            == Some(&serde_json::Value::from("UTC")) =>
+                {
+                    "utc_wall"
+                }
                 Some(serde_json::Value::String(t)) => text_kind(t, &field),
                 _ => "scalar",
             };
@@ -2039,10 +2061,33 @@ pub(crate) fn shaped_slots(action: &Action) -> Vec<(String, &'static str, String
         .collect()
 }
 
+/// Whether a date-time text names its offset (`Z`, `+01:00`, `-0500`).
+fn has_offset(text: &str) -> bool {
+    let time = text.get(11..).unwrap_or_default();
+    time.ends_with(['Z', 'z']) || time.contains(['+', '-'])
+}
+
+/// The value beside the one at the dotted `path` in `body`, under `key`.
+fn sibling<'v>(
+    body: &'v serde_json::Value,
+    path: &str,
+    key: &str,
+) -> Option<&'v serde_json::Value> {
+    let parent = path.rsplit_once('.').map_or("", |(p, _)| p);
+    let mut at = body;
+    for part in parent.split('.').filter(|p| !p.is_empty()) {
+        at = match at {
+            serde_json::Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+            other => other.get(part)?,
+        };
+    }
+    at.get(key)
+}
+
 /// The shape a request field takes whose vendor example shows the text `example`, for a value
 /// a record's field fills (`field`): an E.164 phone number with its `+` (Twilio's `To`) or
-/// as digits alone where the field is a phone's (Vonage's `to`), a date alone, a date and a
-/// time, or text (a record's number sent as its digits: ShipStation's `orderNumber`).
+/// as digits alone where the field is a phone's (Vonage's `to`), a currency code in capitals, a
+/// date alone, a date and a time, or text (a record's number sent as its digits: ShipStation's `orderNumber`).
 pub(crate) fn text_kind(example: &str, field: &str) -> &'static str {
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let date = |t: &str| {
@@ -2070,6 +2115,13 @@ pub(crate) fn text_kind(example: &str, field: &str) -> &'static str {
         && (name.contains("phone") || name.contains("mobile"))
     {
         "phone_digits"
+    } else if example.len() == 3
+        && example.bytes().all(|b| b.is_ascii_uppercase())
+        && name.contains("currency")
+    {
+        // an ISO 4217 code where the vendor writes it in capitals (FreshBooks' `code`): a
+        // record's `usd` (Stripe's) sent as `USD`
+        "currency"
     } else if date(example) && example.len() == 10 {
         "date"
     } else if date(example) && example.as_bytes().get(10) == Some(&b'T') {

@@ -1,0 +1,63 @@
+//! The load-time check of `multipart_keys` (catalog19, Dropbox Sign's bracketed parts), both
+//! ways: accepted on a multipart body with a nested value, refused on any other body.
+
+use super::super::{Catalog, ContentType};
+use super::MultipartKeys;
+
+/// The catalog's answer once Dropbox Sign's `send_request` was changed so.
+fn checked(change: impl FnOnce(&mut super::super::Action)) -> Result<(), String> {
+    let Ok(mut c) = Catalog::builtin() else {
+        panic!("catalog")
+    };
+    let Some(t) = c.tools.iter_mut().find(|t| t.id == "dropbox_sign") else {
+        panic!("dropbox_sign")
+    };
+    change(&mut t.actions[0]);
+    Catalog::new(c.tools, c.needs)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn bracketed_part_names_are_for_a_multipart_body_with_a_nested_value() {
+    let Ok(c) = Catalog::builtin() else {
+        panic!("catalog")
+    };
+    let brackets: Vec<&str> = c
+        .tools()
+        .iter()
+        .flat_map(|t| t.actions.iter().map(move |a| (t, a)))
+        .filter(|(_, a)| a.multipart_keys == MultipartKeys::Brackets)
+        .map(|(t, _)| t.id.as_str())
+        .collect();
+    assert_eq!(brackets, ["dropbox_sign"]);
+    assert_eq!(checked(|_| {}), Ok(()));
+    // the default needs nothing
+    assert_eq!(checked(|a| a.multipart_keys = MultipartKeys::Json), Ok(()));
+    let refused = [
+        (
+            "json body",
+            checked(|a| a.content_type = ContentType::Json),
+            "only a multipart body",
+        ),
+        (
+            "form body",
+            checked(|a| a.content_type = ContentType::Form),
+            "only a multipart body",
+        ),
+        (
+            "flat body",
+            checked(|a| {
+                a.body = Some(serde_json::json!({"title": "{title}", "file": "{file}"}));
+                a.required.clear();
+            }),
+            "no nested value",
+        ),
+    ];
+    for (what, r, words) in refused {
+        match r {
+            Ok(()) => panic!("{what}: accepted"),
+            Err(e) => assert!(e.contains(words), "{what}: {e}"),
+        }
+    }
+}
