@@ -357,3 +357,41 @@ assert module._text([{"text": str(i)} for i in range(50)]).count("\n") == 19
 "#,
     );
 }
+
+/// Item 4: a record's address goes to Shippo in Shippo's keys, from `data/catalog/addresses.json`:
+/// Shopify's `address1`/`province_code`/`zip`/`country_code`, Stripe's `line1`/`postal_code`,
+/// WooCommerce's `address_1`/`postcode`; a name from its parts; a saved address's id and
+/// keys already Shippo's pass as they are.
+#[test]
+fn a_records_address_is_sent_in_the_vendors_keys() {
+    let p = plan("when a shopify order is paid, create a shipment in shippo");
+    assert!(has_step(&p, "shippo", "create_shipment"), "{:?}", p.steps);
+    let g = generated(p);
+    assert!(g.code.contains("_addressed("), "{}", g.code);
+    support::run_with_fake_http(
+        &g.code,
+        r#"{"object_id": "s1", "rates": []}"#,
+        r#"
+addressed = module._addressed
+def shippo(address):
+    payload = {"address_to": address, "parcels": []}
+    slots = [("address_to", {"name": ["name", "full_name", "first_name+last_name"], "street1": ["street1", "address1", "address_1", "line1"], "street2": ["street2", "address2", "address_2", "line2"], "city": ["city"], "state": ["state", "province_code", "province"], "zip": ["zip", "postal_code", "postcode"], "country": ["country_code", "country"]})]
+    return addressed(payload, slots)["address_to"]
+shopify = {"first_name": "Jo", "last_name": "Li", "name": "Jo Li", "address1": "1 Main St", "address2": "", "city": "Ottawa", "province": "Ontario", "province_code": "ON", "zip": "K1A 0B1", "country": "Canada", "country_code": "CA"}
+assert shippo(shopify) == {"name": "Jo Li", "street1": "1 Main St", "city": "Ottawa", "state": "ON", "zip": "K1A 0B1", "country": "CA"}, shippo(shopify)
+stripe = {"line1": "2 High St", "line2": "Flat 3", "city": "Leeds", "state": None, "postal_code": "LS1 1AA", "country": "GB"}
+assert shippo(stripe) == {"street1": "2 High St", "street2": "Flat 3", "city": "Leeds", "zip": "LS1 1AA", "country": "GB"}, shippo(stripe)
+woo = [{"first_name": "Ann", "last_name": "Bo", "address_1": "3 Rue X", "postcode": 75001, "city": "Paris", "country": "FR"}]
+assert shippo(woo) == {"name": "Ann Bo", "street1": "3 Rue X", "zip": "75001", "city": "Paris", "country": "FR"}, shippo(woo)
+assert shippo("d799c2679e644279b59fe661ac8fa488") == "d799c2679e644279b59fe661ac8fa488"
+already = {"name": "A", "street1": "S", "city": "C", "state": "CA", "zip": "1", "country": "US"}
+assert shippo(dict(already)) == already
+# the step itself: the order's shipping address in Shippo's keys
+create = step("shippo_create_shipment")
+create([{"address": shopify, "weight": "2"}])
+sent_to = sent[-1][2]["address_to"]
+assert sent_to["street1"] == "1 Main St" and sent_to["state"] == "ON" and sent_to["country"] == "CA", sent_to
+assert "address1" not in sent_to and "province_code" not in sent_to, sent_to
+"#,
+    );
+}

@@ -1313,6 +1313,7 @@ impl Gen<'_> {
                         self.imports.insert("datetime");
                     }
                     let payload = exclusive_end(action, payload);
+                    let payload = self.addressed(action, payload);
                     let payload = self.json_texts(action, payload);
                     let payload = without_none(action, payload);
                     args.push(expr::keyword("payload", &payload));
@@ -1943,6 +1944,42 @@ fn exclusive_end(action: &Action, payload: Code) -> Code {
             Code::literal(&range.end),
         ],
     )
+}
+
+impl Gen<'_> {
+    /// `payload` with each address field of `action` in its vendor's keys (`_addressed`,
+    /// `data/catalog/addresses.json`).
+    fn addressed(&mut self, action: &Action, payload: Code) -> Code {
+        let slots: Vec<Code> = action
+            .address
+            .iter()
+            .filter_map(|(path, vendor)| {
+                let keys = crate::catalog::chosen::address_keys(vendor)?;
+                let entries: Vec<Code> = keys
+                    .iter()
+                    .map(|(key, names)| {
+                        let names: Vec<Code> = names.iter().map(|n| Code::literal(n)).collect();
+                        expr::entry(key, &expr::name(&format!("[{}]", expr::join(&names))))
+                    })
+                    .collect();
+                Some(expr::name(&format!(
+                    "({}, {})",
+                    Code::literal(path).as_str(),
+                    expr::dict(&entries).as_str()
+                )))
+            })
+            .collect();
+        if slots.is_empty() {
+            return payload;
+        }
+        // `_addressed` lives beside `_shaped`
+        self.helpers.insert("shaped");
+        self.imports.extend(["datetime", "decimal"]);
+        expr::call(
+            &expr::name("_addressed"),
+            &[payload, expr::name(&format!("[{}]", expr::join(&slots)))],
+        )
+    }
 }
 
 /// The payload without the fields the sent file may leave out (a setting whose

@@ -61,3 +61,59 @@ fn bracketed_part_names_are_for_a_multipart_body_with_a_nested_value() {
         }
     }
 }
+
+#[test]
+fn an_address_is_a_body_field_a_record_fills_whole_for_a_vendor_of_the_table() {
+    let shippo = |change: fn(&mut super::super::Action)| {
+        let Ok(mut c) = Catalog::builtin() else {
+            panic!("catalog")
+        };
+        let Some(t) = c.tools.iter_mut().find(|t| t.id == "shippo") else {
+            panic!("shippo")
+        };
+        change(&mut t.actions[0]);
+        Catalog::new(c.tools, c.needs)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(shippo(|_| {}), Ok(()));
+    assert!(super::address_keys("shippo").is_some_and(|k| k.iter().any(|(v, _)| v == "street1")));
+    assert!(super::address_keys("nobody").is_none());
+    let refused: [(fn(&mut super::super::Action), &str); 4] = [
+        (
+            |a| {
+                a.address.insert("address_to".into(), "nobody".into());
+            },
+            "no vendor nobody",
+        ),
+        // a setting, not a record's field
+        (
+            |a| {
+                a.address.insert("address_from".into(), "shippo".into());
+            },
+            "must be a body field a record's field fills whole",
+        ),
+        // no such body field
+        (
+            |a| {
+                a.address.insert("address_back".into(), "shippo".into());
+            },
+            "must be a body field",
+        ),
+        // a field inside a text
+        (
+            |a| {
+                if let Some(b) = a.body.as_mut().and_then(|b| b.as_object_mut()) {
+                    b.insert("address_to".into(), "to {field:address}".into());
+                }
+            },
+            "fills whole",
+        ),
+    ];
+    for (change, words) in refused {
+        match shippo(change) {
+            Ok(()) => panic!("{words}: accepted"),
+            Err(e) => assert!(e.contains(words), "{e}"),
+        }
+    }
+}
