@@ -62,6 +62,9 @@ fn bracketed_part_names_are_for_a_multipart_body_with_a_nested_value() {
     }
 }
 
+/// A change made to Shippo's action before the check.
+type Change = fn(&mut super::super::Action);
+
 #[test]
 fn an_address_is_a_body_field_a_record_fills_whole_for_a_vendor_of_the_table() {
     let shippo = |change: fn(&mut super::super::Action)| {
@@ -79,7 +82,7 @@ fn an_address_is_a_body_field_a_record_fills_whole_for_a_vendor_of_the_table() {
     assert_eq!(shippo(|_| {}), Ok(()));
     assert!(super::address_keys("shippo").is_some_and(|k| k.iter().any(|(v, _)| v == "street1")));
     assert!(super::address_keys("nobody").is_none());
-    let refused: [(fn(&mut super::super::Action), &str); 4] = [
+    let refused: [(Change, &str); 4] = [
         (
             |a| {
                 a.address.insert("address_to".into(), "nobody".into());
