@@ -343,6 +343,16 @@ pub struct Action {
     /// next day as its end.
     #[serde(default)]
     pub exclusive_end: Option<chosen::ExclusiveEnd>,
+    /// How a `multipart` body sends its nested objects and lists: as their JSON text (the
+    /// default), or (`brackets`) one part per value under a bracketed name
+    /// (`signers[0][email_address]`, `files[0]`: Dropbox Sign's form).
+    #[serde(default)]
+    pub multipart_keys: chosen::MultipartKeys,
+    /// Body fields that are an address, by path, and the vendor of `data/catalog/addresses.json`
+    /// whose keys they take (`{"address_to": "shippo"}`): a record's address object is sent in
+    /// that vendor's keys (Shopify's `address1` as Shippo's `street1`).
+    #[serde(default)]
+    pub address: BTreeMap<String, String>,
     /// The parameter that is the language to translate into, and the vendor's code set for it
     /// (`data/catalog/languages.json`): a language the prompt names becomes the vendor's code.
     #[serde(default)]
@@ -1583,6 +1593,8 @@ impl Catalog {
             for a in &t.actions {
                 chosen::check_by_file_type(a)
                     .and_then(|()| chosen::check_exclusive_end(a))
+                    .and_then(|()| chosen::check_multipart_keys(a))
+                    .and_then(|()| chosen::check_address(a))
                     .map_err(|e| {
                         WorkflowError::Internal(format!("tool catalog: {}.{}: {e}", t.id, a.id))
                     })?;

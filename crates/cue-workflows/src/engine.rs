@@ -178,7 +178,7 @@ impl Engine {
         let prepared = python::prepare(&self.catalog, &plan)?;
         let code = prepared.render(&self.templates)?;
         let template_yaml = sam::template(&self.templates, &self.catalog, &plan, &prepared)?;
-        let readme = sam::readme(&self.templates, &self.catalog, &plan)?;
+        let readme = sam::readme(&self.templates, &self.catalog, &plan, &prepared)?;
         let requirements = prepared.requirements;
         let graph = self.graph(&plan)?;
         let tools = plan
@@ -236,7 +236,7 @@ impl Engine {
             code,
             &crate::model::requirements_txt(&prepared.requirements),
             &template_yaml,
-            &sam::readme(&self.templates, &self.catalog, plan)?,
+            &sam::readme(&self.templates, &self.catalog, plan, &prepared)?,
         )
     }
 

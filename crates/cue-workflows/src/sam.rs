@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::WorkflowError;
 use crate::catalog::{Catalog, Verify};
 use crate::model::{Delivery, Plan};
-use crate::python::Prepared;
+use crate::python::{EnvSetting, Prepared};
 use crate::render::{PlanText, Templates};
 
 /// The handler module file name inside the bundle; the template's `Handler` matches it.
@@ -31,8 +31,8 @@ struct SamTemplate<'a> {
     bucket: String,
     /// A polling cursor is kept in a table of its own.
     cursor: bool,
-    /// `POLL_MINUTES`: the minutes each run reads back, when the schedule fixes them.
-    poll_minutes: Option<u32>,
+    /// What the module reads from the environment with a default: a parameter each.
+    settings: &'a [EnvSetting],
     /// Credentials whose newest value the function keeps in a secret of its own.
     rotated: &'a [String],
     /// The SQS trigger reads a queue of its own subscribed to an SNS topic.
@@ -369,7 +369,7 @@ pub(crate) fn template(
             .clone()
             .unwrap_or_else(|| "rate(1 day)".to_owned()),
         cursor: prepared.cursor,
-        poll_minutes: prepared.poll_minutes,
+        settings: &prepared.settings,
         rotated: &prepared.rotated,
         sns_topic: t.delivery == Delivery::Sqs
             && t.tool
@@ -392,6 +392,8 @@ pub(crate) fn template(
 struct Readme<'a> {
     plan: PlanText<'a>,
     placeholders: Vec<String>,
+    /// What the module reads from the environment with a default.
+    settings: &'a [EnvSetting],
     /// The trigger is a request to the public function URL.
     webhook: bool,
     /// What the sender must add to its requests beside the function URL.
@@ -403,12 +405,14 @@ pub(crate) fn readme(
     templates: &Templates,
     catalog: &Catalog,
     plan: &Plan,
+    prepared: &Prepared<'_>,
 ) -> Result<String, WorkflowError> {
     templates.render(
         "README.md.j2",
         &Readme {
             plan: PlanText::from(plan),
             placeholders: plan.placeholders(),
+            settings: &prepared.settings,
             webhook: plan.trigger.delivery == Delivery::Http,
             setup: webhook_setup(catalog, plan),
         },

@@ -181,6 +181,8 @@ fn file_fallbacks_are_declared_where_the_input_is_a_media_file() {
             "amazon_rekognition.rekognition",
             "amazon_textract.textract",
             "cloudinary.upload",
+            // catalog19: the document to sign is the record's file, else the URL setting
+            "dropbox_sign.send_request",
             "google_document_ai.process",
             "google_speech_to_text.recognize",
             "openai.transcribe",

@@ -39,6 +39,110 @@ pub struct ExclusiveEnd {
     pub end: String,
 }
 
+/// `data/catalog/addresses.json`: each vendor's address keys and the record keys that fill them.
+const ADDRESSES_JSON: &str = include_str!("../../data/catalog/addresses.json");
+
+#[derive(Deserialize)]
+struct AddressFile {
+    vendors: BTreeMap<String, AddressVendor>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddressVendor {
+    #[expect(
+        dead_code,
+        reason = "the vendor's reference, for people reading the file"
+    )]
+    reference: String,
+    keys: BTreeMap<String, Vec<String>>,
+}
+
+/// The address table of `vendor` (`shippo`): each key the vendor takes, in the file's order,
+/// with the record keys that fill it; `None` for a vendor the file does not have.
+pub(crate) fn address_keys(vendor: &str) -> Option<Vec<(String, Vec<String>)>> {
+    let file: AddressFile = serde_json::from_str(ADDRESSES_JSON).ok()?;
+    let table = file.vendors.get(vendor)?;
+    Some(
+        table
+            .keys
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}
+
+/// Why an action's `address` cannot be used, if it cannot: each names a body field a record's
+/// field fills whole (`"address_to": "{field:address}"`) and a vendor of the address table
+/// whose record keys are lower case.
+pub(crate) fn check_address(action: &Action) -> Result<(), String> {
+    let body = action.body.clone().unwrap_or(Value::Null);
+    for (path, vendor) in &action.address {
+        let template = path
+            .split('.')
+            .try_fold(&body, |v, k| match v {
+                Value::Array(a) => a.get(k.parse::<usize>().ok()?),
+                other => other.get(k),
+            })
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let whole = (template.starts_with("{field:") || template.starts_with("{field_or:"))
+            && template.ends_with('}')
+            && template.matches('{').count() == 1;
+        if !whole {
+            return Err(format!(
+                "address: {path} must be a body field a record's field fills whole"
+            ));
+        }
+        let Some(keys) = address_keys(vendor) else {
+            return Err(format!("address: no vendor {vendor} in addresses.json"));
+        };
+        if keys
+            .iter()
+            .flat_map(|(_, names)| names)
+            .any(|n| n.is_empty() || n.chars().any(|c| c.is_uppercase()))
+        {
+            return Err(format!(
+                "address: {vendor}'s record keys must be lower case"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How a `multipart/form-data` body names the parts of its nested values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MultipartKeys {
+    /// A nested object or list is one part holding its JSON text.
+    #[default]
+    Json,
+    /// One part per value, named by its path in brackets: an object's key `a[b]`, a list's
+    /// index `a[0]` (a file or an object) or `a[]` (text), as PHP and Rails read a form
+    /// (Dropbox Sign's `signers[0][email_address]`, `files[0]`, `cc_email_addresses[]`).
+    Brackets,
+}
+
+/// Why an action's `multipart_keys` cannot be used, if it cannot: bracketed names are parts
+/// of a `multipart` body, and the body has a nested value to name.
+pub(crate) fn check_multipart_keys(action: &Action) -> Result<(), String> {
+    if action.multipart_keys == MultipartKeys::Json {
+        return Ok(());
+    }
+    if action.content_type != super::ContentType::Multipart {
+        return Err("multipart_keys: only a multipart body has parts to name".to_owned());
+    }
+    let nested = action
+        .body
+        .as_ref()
+        .and_then(Value::as_object)
+        .is_some_and(|o| o.values().any(|v| v.is_object() || v.is_array()));
+    if !nested {
+        return Err("multipart_keys: the body has no nested value to name".to_owned());
+    }
+    Ok(())
+}
+
 /// Why an action's `exclusive_end` cannot be used, if it cannot: both are body paths whose
 /// template is a record's field (`{field:start}`), which the value rules shape as dates.
 pub(crate) fn check_exclusive_end(action: &Action) -> Result<(), String> {
@@ -199,5 +303,7 @@ pub(crate) fn check_by_file_type(action: &Action) -> Result<(), String> {
     Ok(())
 }
 
+#[cfg(test)]
+mod catalog19_tests;
 #[cfg(test)]
 mod tests;

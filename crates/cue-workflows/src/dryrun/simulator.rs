@@ -368,6 +368,9 @@ fn present(call: &RecordedCall, field: &str) -> bool {
             k == name && !v.is_empty()
         });
     }
+    if present_bracketed(&call.request, field) {
+        return true;
+    }
     let mut value = &call.request;
     for key in field.split('.') {
         value = match value {
@@ -390,6 +393,29 @@ fn present(call: &RecordedCall, field: &str) -> bool {
         _ => true,
     }
 }
+
+/// Whether a multipart body sent with bracketed part names (`multipart_keys: brackets`:
+/// `signers[0][email_address]`, `files[0]`, `cc[]`) has a non-empty part for the field: the
+/// bracketed form of its path, or a part inside it.
+fn present_bracketed(request: &Value, field: &str) -> bool {
+    let Value::Object(map) = request else {
+        return false;
+    };
+    let mut parts = field.split('.');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let name = parts.fold(first.to_owned(), |n, p| format!("{n}[{p}]"));
+    let inside = format!("{name}[");
+    map.iter().any(|(k, v)| {
+        (*k == name || k.starts_with(&inside))
+            && !v.is_null()
+            && v.as_str().is_none_or(|t| !t.is_empty())
+    })
+}
+
+#[cfg(test)]
+mod catalog19_tests;
 
 fn tool_routes(tool: &Tool) -> Vec<Route> {
     let mut routes = Vec::new();

@@ -12,6 +12,8 @@ pub(crate) mod answers_tests;
 #[cfg(test)]
 mod catalog17_tests;
 #[cfg(test)]
+mod catalog19_tests;
+#[cfg(test)]
 mod delivery_tests;
 #[cfg(test)]
 mod empty_answer_tests;
@@ -46,6 +48,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::WorkflowError;
+use crate::catalog::chosen::MultipartKeys;
 use crate::catalog::{
     Action, AnswerKind, Api, Catalog, ContentType, CursorFormat, Field, FileEncoding, FileRef,
     MoneyUnit, Role, Tool, Verify,
@@ -74,9 +77,58 @@ pub(crate) struct Prepared<'a> {
     /// Credentials holding refresh tokens the vendor rotates: the SAM template keeps each in a
     /// secret the function may read and write.
     pub rotated: Vec<String>,
-    /// The minutes each run reads back (`POLL_MINUTES`), when the schedule fixes them.
-    pub poll_minutes: Option<u32>,
+    /// Every value the module reads from the environment with a default (its settings and
+    /// the helpers' own), which the SAM template declares and the README explains.
+    pub settings: Vec<EnvSetting>,
 }
+
+/// A value the module reads from the environment, with the default it falls back to. The SAM
+/// template declares each as a parameter (the default as the parameter's) passed as the
+/// function's environment variable, and the README says what it means: the one list both
+/// render, decided with the module (issue 12, R15-3).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub(crate) struct EnvSetting {
+    pub name: String,
+    pub default: String,
+    /// What it means, for the template's parameter and the README.
+    pub about: String,
+}
+
+/// The settings the module's own helpers read (`python/module.py.j2`, `python/http.py.j2`),
+/// by the helper that reads them: name, default (as the module writes it), meaning.
+const HELPER_SETTINGS: &[(&str, &str, &str, &str)] = &[
+    (
+        "detail",
+        "DETAIL_LIMIT",
+        "50",
+        "The most listed records a step fetches one by one in a run",
+    ),
+    (
+        "job",
+        "JOB_WAIT_SECONDS",
+        "40",
+        "Seconds a run waits for a vendor's job to finish before reporting it unfinished",
+    ),
+    (
+        "postgres",
+        "POSTGRES_PORT",
+        "5432",
+        "The PostgreSQL server's port",
+    ),
+    ("mysql", "MYSQL_PORT", "3306", "The MySQL server's port"),
+    (
+        "smtp",
+        "SMTP_PORT",
+        "587",
+        "The SMTP server's port (STARTTLS)",
+    ),
+    (
+        "http",
+        "ALLOWED_PRIVATE_HOSTS",
+        "",
+        "Host names (comma-separated) the function may call on a private network address; empty: public addresses only",
+    ),
+];
 
 impl Prepared<'_> {
     /// The module's text.
@@ -189,10 +241,11 @@ pub(crate) fn prepare<'a>(
         .values()
         .filter_map(|t| t.store.clone())
         .collect();
-    let poll_minutes = window
-        .as_ref()
-        .filter(|w| w.kind == "minutes")
-        .map(|w| w.minutes);
+    let settings = env_settings(
+        &g,
+        steps.iter().any(|s| s.detail.is_some()),
+        window.as_ref(),
+    );
     let module = Module {
         plan: PlanText::from(plan),
         imports: stdlib.into_iter().map(Code::from_static).collect(),
@@ -226,8 +279,69 @@ pub(crate) fn prepare<'a>(
         learned_secret: g.learned_secret,
         cursor: has_cursor,
         rotated,
-        poll_minutes,
+        settings,
     })
+}
+
+/// What the module reads from the environment with a default, in the order it reads them: the
+/// steps' settings, then the helpers' (`HELPER_SETTINGS`, `POLL_MINUTES` where a window is
+/// read by minutes). Credentials are the template's already; `CURSOR_TABLE` and a rotated
+/// token's `_SECRET_ARN` name resources the template creates, so they are no settings.
+fn env_settings(g: &Gen<'_>, detail_limit: bool, window: Option<&WindowView>) -> Vec<EnvSetting> {
+    let mut out: Vec<EnvSetting> = g
+        .settings
+        .iter()
+        .map(|s| EnvSetting {
+            name: s.name.clone(),
+            default: s.value.clone(),
+            about: s.about.clone(),
+        })
+        .collect();
+    let used = |helper: &str| match helper {
+        "detail" => detail_limit,
+        // every vendor call goes through `_http` with the tool's header function
+        "http" => !g.header_fns.is_empty(),
+        other => g.helpers.contains(other),
+    };
+    let mut helper = |name: &str, default: String, about: &str| {
+        out.push(EnvSetting {
+            name: name.to_owned(),
+            default,
+            about: about.to_owned(),
+        });
+    };
+    for (h, name, default, about) in HELPER_SETTINGS.iter().take(2) {
+        if used(h) {
+            helper(name, (*default).to_owned(), about);
+        }
+    }
+    // `python/time.py.j2`: a calendar window reads no minutes
+    if g.helpers.contains("time") {
+        let (minutes, about) = match window {
+            None => (
+                crate::window::DEFAULT_MINUTES,
+                "The minutes each run reads back",
+            ),
+            Some(w) if w.kind == "minutes" => (
+                w.minutes,
+                "The minutes each run reads back (the schedule's period, or what the description says)",
+            ),
+            Some(w) if w.kind == "cron" => (
+                0,
+                "0: each run reads back to the schedule's previous run; minutes set here replace that",
+            ),
+            Some(_) => (0, ""),
+        };
+        if !about.is_empty() {
+            helper("POLL_MINUTES", minutes.to_string(), about);
+        }
+    }
+    for (h, name, default, about) in HELPER_SETTINGS.iter().skip(2) {
+        if used(h) {
+            helper(name, (*default).to_owned(), about);
+        }
+    }
+    out
 }
 
 /// What `python/module.py.j2` renders.
@@ -360,6 +474,9 @@ impl From<&crate::catalog::Match> for MatchView {
 struct Setting {
     name: String,
     value: String,
+    /// What it is, for the README and the template's parameter.
+    #[serde(skip)]
+    about: String,
 }
 
 /// The helper functions a module needs besides `_http` and its record helpers.
@@ -655,6 +772,11 @@ impl Gen<'_> {
                     self.settings.push(Setting {
                         name: candidate.clone(),
                         value: value.to_owned(),
+                        about: format!(
+                            "{} {}, as the workflow was generated",
+                            tool.name,
+                            name.replace('_', " ")
+                        ),
                     });
                     return candidate;
                 }
@@ -1203,6 +1325,7 @@ impl Gen<'_> {
                         self.imports.insert("datetime");
                     }
                     let payload = exclusive_end(action, payload);
+                    let payload = self.addressed(action, payload);
                     let payload = self.json_texts(action, payload);
                     let payload = without_none(action, payload);
                     args.push(expr::keyword("payload", &payload));
@@ -1221,7 +1344,11 @@ impl Gen<'_> {
                 match action.content_type {
                     ContentType::Json => {}
                     ContentType::Form => args.push(Code::from_static("form=True")),
-                    ContentType::Multipart => args.push(Code::from_static("multipart=True")),
+                    ContentType::Multipart => args.push(match action.multipart_keys {
+                        MultipartKeys::Json => Code::from_static("multipart=True"),
+                        // the parts named by their paths (`python/http.py.j2`'s `_bracketed`)
+                        MultipartKeys::Brackets => Code::from_static("multipart=_bracketed"),
+                    }),
                     ContentType::MultipartRelated => {
                         args.push(Code::from_static("encoding=\"multipart_related\""));
                     }
@@ -1858,6 +1985,42 @@ fn exclusive_end(action: &Action, payload: Code) -> Code {
     )
 }
 
+impl Gen<'_> {
+    /// `payload` with each address field of `action` in its vendor's keys (`_addressed`,
+    /// `data/catalog/addresses.json`).
+    fn addressed(&mut self, action: &Action, payload: Code) -> Code {
+        let slots: Vec<Code> = action
+            .address
+            .iter()
+            .filter_map(|(path, vendor)| {
+                let keys = crate::catalog::chosen::address_keys(vendor)?;
+                let entries: Vec<Code> = keys
+                    .iter()
+                    .map(|(key, names)| {
+                        let names: Vec<Code> = names.iter().map(|n| Code::literal(n)).collect();
+                        expr::entry(key, &expr::name(&format!("[{}]", expr::join(&names))))
+                    })
+                    .collect();
+                Some(expr::name(&format!(
+                    "({}, {})",
+                    Code::literal(path).as_str(),
+                    expr::dict(&entries).as_str()
+                )))
+            })
+            .collect();
+        if slots.is_empty() {
+            return payload;
+        }
+        // `_addressed` lives beside `_shaped`
+        self.helpers.insert("shaped");
+        self.imports.extend(["datetime", "decimal"]);
+        expr::call(
+            &expr::name("_addressed"),
+            &[payload, expr::name(&format!("[{}]", expr::join(&slots)))],
+        )
+    }
+}
+
 /// The payload without the fields the sent file may leave out (a setting whose
 /// `by_file_type` value is `null`: the vendor reads it from the file's own header).
 fn without_none(action: &Action, payload: Code) -> Code {
@@ -1956,6 +2119,16 @@ pub(crate) fn shaped_slots(action: &Action) -> Vec<(String, &'static str, String
                 }
                 Some(serde_json::Value::Object(_) | serde_json::Value::Array(_)) => return None,
                 Some(serde_json::Value::Number(_)) if !text_money => "number",
+                // Graph's dateTimeTimeZone: a wall time in the `timeZone` beside it, which
+                // the body fixes as UTC (issue 12, R15-6)
+                Some(serde_json::Value::String(t))
+                    if text_kind(t, &field) == "datetime"
+                        && !has_offset(t)
+                        && sibling(body, &path, "timeZone")
+                            == Some(&serde_json::Value::from("UTC")) =>
+                {
+                    "utc_wall"
+                }
                 Some(serde_json::Value::String(t)) => text_kind(t, &field),
                 _ => "scalar",
             };
@@ -1964,10 +2137,33 @@ pub(crate) fn shaped_slots(action: &Action) -> Vec<(String, &'static str, String
         .collect()
 }
 
+/// Whether a date-time text names its offset (`Z`, `+01:00`, `-0500`).
+fn has_offset(text: &str) -> bool {
+    let time = text.get(11..).unwrap_or_default();
+    time.ends_with(['Z', 'z']) || time.contains(['+', '-'])
+}
+
+/// The value beside the one at the dotted `path` in `body`, under `key`.
+fn sibling<'v>(
+    body: &'v serde_json::Value,
+    path: &str,
+    key: &str,
+) -> Option<&'v serde_json::Value> {
+    let parent = path.rsplit_once('.').map_or("", |(p, _)| p);
+    let mut at = body;
+    for part in parent.split('.').filter(|p| !p.is_empty()) {
+        at = match at {
+            serde_json::Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+            other => other.get(part)?,
+        };
+    }
+    at.get(key)
+}
+
 /// The shape a request field takes whose vendor example shows the text `example`, for a value
 /// a record's field fills (`field`): an E.164 phone number with its `+` (Twilio's `To`) or
-/// as digits alone where the field is a phone's (Vonage's `to`), a date alone, a date and a
-/// time, or text (a record's number sent as its digits: ShipStation's `orderNumber`).
+/// as digits alone where the field is a phone's (Vonage's `to`), a currency code in capitals, a
+/// date alone, a date and a time, or text (a record's number sent as its digits: ShipStation's `orderNumber`).
 pub(crate) fn text_kind(example: &str, field: &str) -> &'static str {
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let date = |t: &str| {
@@ -1995,6 +2191,13 @@ pub(crate) fn text_kind(example: &str, field: &str) -> &'static str {
         && (name.contains("phone") || name.contains("mobile"))
     {
         "phone_digits"
+    } else if example.len() == 3
+        && example.bytes().all(|b| b.is_ascii_uppercase())
+        && name.contains("currency")
+    {
+        // an ISO 4217 code where the vendor writes it in capitals (FreshBooks' `code`): a
+        // record's `usd` (Stripe's) sent as `USD`
+        "currency"
     } else if date(example) && example.len() == 10 {
         "date"
     } else if date(example) && example.as_bytes().get(10) == Some(&b'T') {

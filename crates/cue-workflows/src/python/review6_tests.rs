@@ -325,18 +325,12 @@ assert body["data"]["relationships"]["lists"]["data"][0]["type"] == "list", body
     );
     let d = generate(&engine, p);
     assert!(
-        d.plan.steps[0].params.contains_key("url"),
+        d.plan.steps[0].params.contains_key("document_url"),
         "{:?}",
         d.plan.steps[0].params
     );
-    assert!(
-        d.plan
-            .assumptions
-            .iter()
-            .any(|a| a.contains("DROPBOX_SIGN_URL")),
-        "{:?}",
-        d.plan.assumptions
-    );
+    // catalog19: the document is the record's file, else the file at DROPBOX_SIGN_DOCUMENT_URL
+    // (`{file_or:document_url}`), which the step refuses while it holds its stand-in
     run(
         &d,
         r#"

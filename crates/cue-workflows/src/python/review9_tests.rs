@@ -157,8 +157,9 @@ assert module._text({"id": "10001", "key": "ABC-1", "fields": {"summary": "Fix l
 assert module._text({"from": "1", "text": {"body": "Hello"}}) == "Hello"
 assert module._text({"title": "Top", "fields": {"summary": "Nested"}}) == "Top"
 assert module._text({"text": "", "fields": {"summary": "Nested"}}) == "Nested"
-assert module._text({"id": 1, "flags": {"on": True}}) == '{"id": 1, "flags": {"on": true}}'
-assert module._text({"name": False, "data": {"deep": {"deeper": {"deepest": {"text": "far"}}}}}).startswith("{")
+# no text of its own: field lines, not JSON (catalog19, item 2)
+assert module._text({"id": 1, "flags": {"on": True}}) == "id: 1\nflags.on: True", module._text({"id": 1, "flags": {"on": True}})
+assert "data.deep.deeper.deepest.text: far" in module._text({"name": False, "data": {"deep": {"deeper": {"deepest": {"text": "far"}}}}})
 "#,
     );
 }

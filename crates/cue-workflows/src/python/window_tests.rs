@@ -56,7 +56,8 @@ fn a_daily_schedule_reads_the_day_since_its_previous_run() {
             .contains(r#"POLL_MINUTES = int(os.environ.get("POLL_MINUTES", "1440"))"#)
     );
     assert!(
-        g.template_yaml.contains(r#"POLL_MINUTES: "1440""#),
+        g.template_yaml.contains("POLL_MINUTES: !Ref PollMinutes")
+            && g.template_yaml.contains(r#"Default: "1440""#),
         "{}",
         g.template_yaml
     );
@@ -79,7 +80,8 @@ assert module._since() == "2026-12-07T09:00:30Z", module._since()
 fn a_schedule_every_15_minutes_reads_15_minutes() {
     let g = generate("Every 15 minutes post new Shopify orders to Slack");
     assert!(g.code.contains(r#"os.environ.get("POLL_MINUTES", "15")"#));
-    assert!(g.template_yaml.contains(r#"POLL_MINUTES: "15""#));
+    assert!(g.template_yaml.contains("POLL_MINUTES: !Ref PollMinutes"));
+    assert!(g.template_yaml.contains(r#"Default: "15""#));
     assert!(!g.code.contains("_SCHEDULE ="));
     run_at(
         &g,
@@ -140,7 +142,9 @@ fn yesterday_on_a_daily_schedule_is_the_schedules_period_not_a_calendar_day() {
 fn a_weekday_schedule_reads_back_to_its_previous_run() {
     let g = generate("Every weekday at 9am post new Shopify orders to Slack");
     assert!(g.code.contains("_SCHEDULE = {"), "{}", g.code);
-    assert!(!g.template_yaml.contains("POLL_MINUTES"));
+    // 0: back to the previous run, unless minutes are set (a parameter of the template)
+    assert!(g.template_yaml.contains("POLL_MINUTES: !Ref PollMinutes"));
+    assert!(g.template_yaml.contains(r#"Default: "0""#));
     assert!(
         said(&g, "24 hours usually, up to 3 days"),
         "{:?}",
