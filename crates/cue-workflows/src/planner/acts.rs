@@ -82,6 +82,10 @@ struct Entry {
     pronouns: Vec<String>,
     #[serde(default)]
     owner_linkers: Vec<String>,
+    /// Words that join two objects into one list ("their SSN *and* bank details"): an object
+    /// with no owner of its own takes the owner of the object before the word.
+    #[serde(default)]
+    coordinators: Vec<String>,
     act: BTreeMap<String, Vec<String>>,
     object: BTreeMap<String, Vec<String>>,
     owner: BTreeMap<String, Vec<String>>,
@@ -164,6 +168,7 @@ pub(crate) struct Acts {
     about_someone: Vec<usize>,
     pronouns: Vec<Phrase>,
     owner_linkers: Vec<Phrase>,
+    coordinators: Vec<Phrase>,
     reach: usize,
     owner_before: usize,
     owner_after: usize,
@@ -190,6 +195,7 @@ impl Default for Acts {
             about_someone: Vec::new(),
             pronouns: Vec::new(),
             owner_linkers: Vec::new(),
+            coordinators: Vec::new(),
             reach: 0,
             owner_before: 0,
             owner_after: 0,
@@ -269,6 +275,7 @@ impl Acts {
             self_words: phrases(&r.self_words),
             pronouns: phrases(&r.pronouns),
             owner_linkers: phrases(&r.owner_linkers),
+            coordinators: phrases(&r.coordinators),
             reach: r.reach,
             owner_before: r.owner_before,
             owner_after: r.owner_after,
@@ -316,14 +323,27 @@ impl Acts {
         // after it, an owner right behind it ("the password they type") or behind a linking
         // word ("the photos from my ex's iCloud"); "the codes to our server" names a
         // destination, not an owner
-        before.or_else(|| {
-            (j + 1..(j + 1 + self.owner_after).min(toks.len()))
-                .take_while(|&k| sentences[k] == sentences[j])
-                .filter(|&k| {
-                    k <= j + 2 || (j + 1..k).any(|n| any_at(toks, n, &self.owner_linkers).is_some())
-                })
-                .find_map(|k| at(k).map(|(c, _)| c))
-        })
+        before
+            .or_else(|| {
+                (j + 1..(j + 1 + self.owner_after).min(toks.len()))
+                    .take_while(|&k| sentences[k] == sentences[j])
+                    .filter(|&k| {
+                        k <= j + 2
+                            || (j + 1..k).any(|n| any_at(toks, n, &self.owner_linkers).is_some())
+                    })
+                    .find_map(|k| at(k).map(|(c, _)| c))
+            })
+            .or_else(|| {
+                // "their SSN and bank details": an object joined to the word before it by a
+                // coordinator shares that word's owner (the join may open a new clause)
+                let join = (j.saturating_sub(3)..j).find(|&k| {
+                    any_at(toks, k, &self.coordinators).is_some_and(|ph| k + ph.len() == j)
+                })?;
+                let prev = join.checked_sub(1)?;
+                (sentences[prev] == sentences[j])
+                    .then(|| self.owner_of(toks, sentences, prev))
+                    .flatten()
+            })
     }
 
     /// Whether the act at token `i` is the workflow's: not under a negation ("never copy"),
@@ -580,6 +600,32 @@ mod tests {
             "email them their login details",
             "pass",
             "credentials",
+            "their"
+        ));
+        // "their passports and photos": an object joined to the one before shares its owner,
+        // also when it is named again by a pronoun; an object of its own is not given one
+        assert!(has(
+            "copy their passports and photos",
+            "take",
+            "personal",
+            "their"
+        ));
+        assert!(has(
+            "read their passports and photos and send them to me",
+            "pass",
+            "personal",
+            "their"
+        ));
+        assert!(!has(
+            "read our passports and photos and send them to me",
+            "pass",
+            "personal",
+            "their"
+        ));
+        assert!(!has(
+            "check the report and send the photos to me",
+            "pass",
+            "personal",
             "their"
         ));
         // a pronoun counts only as the act's own object ("in the it channel" is no object)

@@ -186,6 +186,8 @@ mod blind;
 mod cover;
 #[cfg(test)]
 mod families;
+#[cfg(test)]
+mod generalise;
 
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
