@@ -6,29 +6,11 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::time::Duration;
+use common::{every_step_called, generate, runner};
 
-use cue_sandbox::{LocalSandbox, SandboxSettings};
-use cue_workflows::dryrun::{DryRun, DryRunRequest, DryRunner};
-use cue_workflows::{Engine, GenerateRequest, Generated};
+use cue_workflows::Generated;
+use cue_workflows::dryrun::{DryRun, DryRunRequest};
 use serde_json::{Value, json};
-
-async fn runner() -> (Arc<Engine>, DryRunner) {
-    let settings = SandboxSettings {
-        python: common::python().to_owned(),
-        timeout: Duration::from_secs(20),
-        ..SandboxSettings::default()
-    };
-    let engine = Arc::new(Engine::new().unwrap().with_validation(false));
-    let sandbox = LocalSandbox::new(&settings).await.unwrap();
-    let runner = DryRunner::new(engine.clone(), Arc::new(sandbox));
-    (engine, runner)
-}
-
-fn generate(engine: &Engine, prompt: &str) -> Generated {
-    engine.generate(&GenerateRequest::text(prompt)).unwrap()
-}
 
 fn steps(g: &Generated) -> Vec<String> {
     g.plan
@@ -36,11 +18,6 @@ fn steps(g: &Generated) -> Vec<String> {
         .iter()
         .map(|s| format!("{}.{}", s.tool, s.action))
         .collect()
-}
-
-fn every_step_called(g: &Generated, run: &DryRun) -> bool {
-    let called = run.steps_called();
-    g.plan.steps.iter().all(|s| called.contains(s.id.as_str()))
 }
 
 /// The request of the first call of `action` (`tool.action`).

@@ -85,3 +85,37 @@ sys.stdout.write(json.dumps(answer))
         )),
     }
 }
+
+/// A dry runner over the local sandbox with the test interpreter and an engine that does not
+/// validate (the dry run is what these tests look at).
+pub async fn runner() -> (
+    std::sync::Arc<cue_workflows::Engine>,
+    cue_workflows::dryrun::DryRunner,
+) {
+    let settings = cue_sandbox::SandboxSettings {
+        python: python().to_owned(),
+        timeout: std::time::Duration::from_secs(20),
+        ..cue_sandbox::SandboxSettings::default()
+    };
+    let engine = std::sync::Arc::new(cue_workflows::Engine::new().unwrap().with_validation(false));
+    let sandbox = cue_sandbox::LocalSandbox::new(&settings).await.unwrap();
+    let runner =
+        cue_workflows::dryrun::DryRunner::new(engine.clone(), std::sync::Arc::new(sandbox));
+    (engine, runner)
+}
+
+/// The workflow a typed prompt generates.
+pub fn generate(engine: &cue_workflows::Engine, prompt: &str) -> cue_workflows::Generated {
+    engine
+        .generate(&cue_workflows::GenerateRequest::text(prompt))
+        .unwrap()
+}
+
+/// Whether the dry run called every step the plan has.
+pub fn every_step_called(
+    g: &cue_workflows::Generated,
+    run: &cue_workflows::dryrun::DryRun,
+) -> bool {
+    let called = run.steps_called();
+    g.plan.steps.iter().all(|s| called.contains(s.id.as_str()))
+}
