@@ -358,10 +358,7 @@ fn environment(
 fn file_settings(catalog: &Catalog, plan: &Plan) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for step in &plan.steps {
-        let Some(tool) = catalog.tool(&step.tool) else {
-            continue;
-        };
-        let Some(action) = tool.action(&step.action) else {
+        let Some(action) = events::step_action(catalog, step) else {
             continue;
         };
         let Some(param) = crate::refs::file_fallback_param(action) else {
@@ -375,7 +372,7 @@ fn file_settings(catalog: &Catalog, plan: &Plan) -> Vec<(String, String)> {
         if value.is_empty() || shapes::stand_in(value) {
             let setting = format!(
                 "{}_{}",
-                crate::escape::ident(&tool.id),
+                crate::escape::ident(&step.tool),
                 crate::escape::ident(&param)
             )
             .to_ascii_uppercase();
@@ -417,10 +414,7 @@ const SAMPLE_S3_OBJECT: (&str, &str) = ("dry-run-bucket", "dry-run/sample.wav");
 fn sampled_settings(catalog: &Catalog, plan: &Plan) -> Vec<SampledSetting> {
     let mut out = Vec::new();
     for step in &plan.steps {
-        let Some(tool) = catalog.tool(&step.tool) else {
-            continue;
-        };
-        let Some(action) = tool.action(&step.action) else {
+        let Some(action) = events::step_action(catalog, step) else {
             continue;
         };
         let example = action
@@ -442,7 +436,7 @@ fn sampled_settings(catalog: &Catalog, plan: &Plan) -> Vec<SampledSetting> {
                 step: step.id.clone(),
                 setting: format!(
                     "{}_{}",
-                    crate::escape::ident(&tool.id),
+                    crate::escape::ident(&step.tool),
                     crate::escape::ident(&field)
                 )
                 .to_ascii_uppercase(),
@@ -460,7 +454,7 @@ fn sampled_settings(catalog: &Catalog, plan: &Plan) -> Vec<SampledSetting> {
                     step: step.id.clone(),
                     setting: format!(
                         "{}_{}",
-                        crate::escape::ident(&tool.id),
+                        crate::escape::ident(&step.tool),
                         crate::escape::ident(field)
                     )
                     .to_ascii_uppercase(),
