@@ -8,7 +8,7 @@
 
 mod support;
 
-use support::{generated, has_step, plan, run_with_fake_http, step};
+use support::{assumes, generated, has_step, plan, run_with_fake_http, step};
 
 /// R16-1: a multi-line record gives way to its name-like field (else its first line); a
 /// one-line value is kept; what Box prohibits is replaced; an empty name is refused.
@@ -18,10 +18,7 @@ fn a_folder_is_named_with_one_printable_line() {
     assert!(has_step(&p, "box", "create_folder"), "{:?}", p.steps);
     let g = generated(p);
     assert!(
-        g.plan
-            .assumptions
-            .iter()
-            .any(|a| a.contains("name of one line")),
+        assumes(&g.plan, "name of one line"),
         "{:?}",
         g.plan.assumptions
     );
@@ -80,11 +77,7 @@ fn a_queued_transcript_is_waited_for_and_its_text_handed_on() {
     );
     assert!(has_step(&p, "assemblyai", "transcribe"), "{:?}", p.steps);
     let g = generated(p);
-    assert!(
-        g.plan.assumptions.iter().any(|a| a.contains("queued job")),
-        "{:?}",
-        g.plan.assumptions
-    );
+    assert!(assumes(&g.plan, "queued job"), "{:?}", g.plan.assumptions);
     assert!(
         g.code.contains("get_transcript") || g.code.contains("/transcript/"),
         "{}",
@@ -141,10 +134,7 @@ fn a_search_sends_the_words_said_and_says_when_none_are() {
         assert_eq!(s.params["words"], *words, "{prompt}");
         let g = generated(p);
         assert!(
-            !g.plan
-                .assumptions
-                .iter()
-                .any(|a| a.contains("no words to search")),
+            !assumes(&g.plan, "no words to search"),
             "{prompt}: {:?}",
             g.plan.assumptions
         );
@@ -159,10 +149,7 @@ fn a_search_sends_the_words_said_and_says_when_none_are() {
     assert_eq!(s.action, "search", "{:?}", p.steps);
     let g = generated(p);
     assert!(
-        g.plan
-            .assumptions
-            .iter()
-            .any(|a| a.contains("no words to search")),
+        assumes(&g.plan, "no words to search"),
         "{:?}",
         g.plan.assumptions
     );
@@ -212,10 +199,7 @@ fn notion_pages_are_searched_for_the_words_said() {
     assert_eq!(s.action, "search_pages", "{:?}", p.steps);
     let g = generated(p);
     assert!(
-        g.plan
-            .assumptions
-            .iter()
-            .any(|a| a.contains("no words to search")),
+        assumes(&g.plan, "no words to search"),
         "{:?}",
         g.plan.assumptions
     );

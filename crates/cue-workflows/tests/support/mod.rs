@@ -116,6 +116,11 @@ pub fn has_step(plan: &Plan, tool: &str, action: &str) -> bool {
         .any(|s| s.tool == tool && s.action == action)
 }
 
+/// Whether one of `plan`'s assumptions says `words`.
+pub fn assumes(plan: &Plan, words: &str) -> bool {
+    plan.assumptions.iter().any(|a| a.contains(words))
+}
+
 /// Runs `script` with the module of `code` loaded as `module` and its `_http` faked: `sent`
 /// records each call as (method, url, payload, kwargs) and every call answers `answer` (a
 /// Python expression); the tokens a step's headers exchange for are stubbed; `step(suffix)` is
