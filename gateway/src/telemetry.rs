@@ -365,14 +365,7 @@ mod tests {
     where
         N: for<'w> FormatFields<'w> + Send + Sync + 'static,
     {
-        let format = tracing_subscriber::fmt::format()
-            .without_time()
-            .json()
-            .with_target(true)
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false);
-        lines_of(format, fields)
+        lines_of(json_format(true), fields)
     }
 
     /// The same lines written by [`WithSpan`].
@@ -380,14 +373,20 @@ mod tests {
     where
         N: for<'w> FormatFields<'w> + Send + Sync + 'static,
     {
-        let format = tracing_subscriber::fmt::format()
+        lines_of(WithSpan(json_format(false)), fields)
+    }
+
+    /// The request log's JSON format without time, with or without the stock span.
+    fn json_format(
+        current_span: bool,
+    ) -> tracing_subscriber::fmt::format::Format<tracing_subscriber::fmt::format::Json, ()> {
+        tracing_subscriber::fmt::format()
             .without_time()
             .json()
             .with_target(true)
             .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(false);
-        lines_of(WithSpan(format), fields)
+            .with_current_span(current_span)
+            .with_span_list(false)
     }
 
     fn lines_of<E, N>(format: E, fields: N) -> String
