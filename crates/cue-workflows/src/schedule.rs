@@ -614,6 +614,103 @@ fn day_of_month(toks: &[Tok], i: usize) -> Option<(u32, usize)> {
 }
 
 /// Finds a schedule in the prompt, if it names one.
+/// Words that take days out of a schedule ("every day except Sunday", "daily but not on
+/// weekends", "every hour excluding Saturdays"); each is matched as whole words.
+const EXCEPT_CUES: &[&str] = &[
+    "except",
+    "except for",
+    "except on",
+    "excluding",
+    "but not",
+    "but not on",
+    "but",
+    "other than",
+    "apart from",
+    "not on",
+    "skipping",
+    "skip",
+];
+
+/// The days a schedule's exception names: where the exception's day words are (so the
+/// schedule does not read them as run days) and the days taken out. "except Sunday",
+/// "but not on Saturdays or Sundays", "excluding weekends", "except the weekend". Only day
+/// words may follow the cue (with list joins, "the", "on"); "except the Stripe ones" names no
+/// day and is no exception.
+fn exception_days(toks: &[Tok]) -> (Vec<usize>, Vec<&'static str>) {
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    let mut at = Vec::new();
+    let mut out: Vec<&'static str> = Vec::new();
+    for i in 0..toks.len() {
+        // the longest cue that starts here
+        let Some(len) = EXCEPT_CUES
+            .iter()
+            .map(|c| c.split(' ').collect::<Vec<_>>())
+            .filter(|c| c.iter().enumerate().all(|(k, cw)| w(i + k) == *cw))
+            .map(|c| c.len())
+            .max()
+        else {
+            continue;
+        };
+        let mut k = i + len;
+        let mut found: Vec<(usize, Vec<&'static str>)> = Vec::new();
+        loop {
+            let cur = w(k);
+            if matches!(cur, "the" | "on" | "and" | "or" | "nor") {
+                k += 1;
+                continue;
+            }
+            if matches!(cur, "weekend" | "weekends") {
+                found.push((k, vec!["SAT", "SUN"]));
+            } else if let Some((code, _)) = day(cur) {
+                found.push((k, vec![code]));
+            } else {
+                break;
+            }
+            k += 1;
+        }
+        for (pos, codes) in found {
+            at.push(pos);
+            for c in codes {
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    (at, out)
+}
+
+/// The run days left after an exception: from the days the schedule named (or every weekday,
+/// the weekend, or the whole week), those the exception did not take out, in the week's
+/// order; `None` when nothing is left (the exception is then not read as one).
+fn days_left(
+    weekdays: bool,
+    weekends: bool,
+    days: &[(&'static str, &'static str)],
+    except: &[&str],
+) -> Option<Vec<(&'static str, &'static str)>> {
+    let base: Vec<(&'static str, &'static str)> = DAYS
+        .iter()
+        .map(|&(_, c, n)| (c, n))
+        .filter(|(c, _)| {
+            if weekdays {
+                !matches!(*c, "SAT" | "SUN")
+            } else if weekends {
+                matches!(*c, "SAT" | "SUN")
+            } else if !days.is_empty() {
+                days.iter().any(|d| d.0 == *c)
+            } else {
+                true
+            }
+        })
+        .collect();
+    let left: Vec<_> = base
+        .into_iter()
+        .filter(|(c, _)| !except.contains(c))
+        .collect();
+    (!left.is_empty()).then_some(left)
+}
+
 pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
     let mut rate: Option<(u32, &str)> = None;
@@ -655,8 +752,13 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     let mut correction = false;
     let mut days_corrected = false;
     let mut time_corrected = false;
+    let (excepted, except_codes) = exception_days(toks);
     for i in 0..toks.len() {
         let cur = w(i);
+        // "every day except Sunday": the exception's days are not run days
+        if excepted.contains(&i) {
+            continue;
+        }
         // "a sheet called daily sales": a name, not a schedule
         if matches!(w(i.wrapping_sub(1)), "called" | "named" | "titled") {
             continue;
@@ -1012,6 +1114,29 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     if first_working_day {
         weekdays = false;
     }
+    // "every day except Sunday", "every hour but not on weekends": the days left, when the
+    // schedule runs by the day or more often (a day of the month keeps its own days)
+    let mut except_txt: Option<String> = None;
+    if !except_codes.is_empty()
+        && monthly_day.is_none()
+        && nth.is_none()
+        && date.is_none()
+        && let Some(left) = days_left(weekdays, weekends, &days, &except_codes)
+    {
+        let every_day = !weekdays && !weekends && days.is_empty();
+        let is_weekdays = left.len() == 5 && left.iter().all(|(c, _)| !matches!(*c, "SAT" | "SUN"));
+        if every_day && !is_weekdays {
+            let names: Vec<&str> = DAYS
+                .iter()
+                .filter(|(_, c, _)| except_codes.contains(c))
+                .map(|&(_, _, n)| n)
+                .collect();
+            except_txt = Some(format!("every day except {}", names.join(" and ")));
+        }
+        days = if is_weekdays { Vec::new() } else { left };
+        weekdays = is_weekdays;
+        weekends = false;
+    }
     if let Some((m, d)) = date {
         monthly_day = Some(d);
         more_days.clear();
@@ -1045,6 +1170,25 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         };
         let hours = window.map_or("*".to_owned(), |(a, b)| format!("{a}-{b}"));
         let bounded = window.is_some() || dom_r == "?";
+        let desc = format!(
+            "{desc}{}{}",
+            window.map_or(String::new(), |(a, b)| format!(
+                " between {a:02}:00 and {:02}:00",
+                last_hour.unwrap_or(b + 1)
+            )),
+            if dom_r != "?" {
+                String::new()
+            } else if weekdays {
+                " on weekdays".to_owned()
+            } else if let Some(t) = &except_txt {
+                format!(" ({t})")
+            } else {
+                format!(
+                    " on {}",
+                    days.iter().map(|d| d.1).collect::<Vec<_>>().join(" and ")
+                )
+            }
+        );
         let expression = match u {
             "minute" if bounded && n < 60 && 60 % n == 0 => {
                 format!("cron(0/{n} {hours} {dom_r} * {dow_r} *)")
@@ -1137,7 +1281,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         (
             "?".to_owned(),
             codes.join(","),
-            format!("every {}", names.join(" and ")),
+            except_txt.unwrap_or_else(|| format!("every {}", names.join(" and "))),
         )
     } else {
         let _ = daily;
@@ -1167,6 +1311,119 @@ mod tests {
     fn sched(s: &str, speech: bool) -> Option<(String, Option<String>)> {
         let text = normalize(s, speech);
         parse(&text, &tokenize(&text)).map(|s| (s.expression, s.timezone))
+    }
+
+    fn described(s: &str) -> Option<(String, String)> {
+        let text = normalize(s, false);
+        parse(&text, &tokenize(&text)).map(|s| (s.expression, s.description))
+    }
+
+    /// Days taken out of a schedule ("every day except Sunday") leave the other days; the
+    /// cue words name no day elsewhere ("every day but post only the paid ones") and take
+    /// nothing out.
+    #[test]
+    fn an_exception_takes_its_days_out_of_the_schedule() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "every day except sunday at 7am email me the orders",
+                "cron(0 7 ? * MON,TUE,WED,THU,FRI,SAT *)",
+                "every day except Sunday at 07:00",
+            ),
+            (
+                "daily but not on weekends at 8 post the numbers",
+                "cron(0 8 ? * MON-FRI *)",
+                "every weekday at 08:00",
+            ),
+            (
+                "every day at 6pm excluding saturdays and sundays",
+                "cron(0 18 ? * MON-FRI *)",
+                "every weekday at 18:00",
+            ),
+            (
+                "every morning apart from the weekend send the digest",
+                "cron(0 9 ? * MON-FRI *)",
+                "every weekday at 09:00",
+            ),
+            (
+                "every weekday except friday at 10 post the standup",
+                "cron(0 10 ? * MON,TUE,WED,THU *)",
+                "every Monday and Tuesday and Wednesday and Thursday at 10:00",
+            ),
+            (
+                "every hour except on sundays check the queue",
+                "cron(0 */1 ? * MON,TUE,WED,THU,FRI,SAT *)",
+                "every hour (every day except Sunday)",
+            ),
+            (
+                "every day other than saturday or sunday at noon",
+                "cron(0 12 ? * MON-FRI *)",
+                "every weekday at 12:00",
+            ),
+        ];
+        for (prompt, expression, description) in cases {
+            assert_eq!(
+                described(prompt),
+                Some(((*expression).to_owned(), (*description).to_owned())),
+                "{prompt}"
+            );
+        }
+        // no day after the cue: nothing is taken out
+        let kept: &[(&str, &str)] = &[
+            (
+                "every day at 9 post the orders except the refunded ones",
+                "cron(0 9 * * ? *)",
+            ),
+            (
+                "every monday but only if there are new leads",
+                "cron(0 9 ? * MON *)",
+            ),
+            (
+                "every day at 7 post everything but the drafts",
+                "cron(0 7 * * ? *)",
+            ),
+            // the exception would leave nothing: it is not read as one
+            ("every sunday except sunday at 5", "cron(0 17 ? * SUN *)"),
+            // a day of the month keeps its own days
+            (
+                "on the 1st of every month except saturday",
+                "cron(0 9 1 * ? *)",
+            ),
+        ];
+        for (prompt, expression) in kept {
+            assert_eq!(
+                described(prompt).map(|d| d.0),
+                Some((*expression).to_owned()),
+                "{prompt}"
+            );
+        }
+    }
+
+    /// A frequent run's description says the hours and days its cron keeps to.
+    #[test]
+    fn a_frequent_run_is_described_with_its_hours_and_days() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "every hour between 9 and 5 on weekdays",
+                "every hour between 09:00 and 17:00 on weekdays",
+            ),
+            (
+                "every 15 minutes during business hours",
+                "every 15 minutes between 09:00 and 17:00 on weekdays",
+            ),
+            (
+                "every 30 minutes on mondays and fridays",
+                "every 30 minutes on Monday and Friday",
+            ),
+            ("every 10 minutes", "every 10 minutes"),
+            ("hourly", "every hour"),
+        ];
+        for (prompt, description) in cases {
+            assert_eq!(
+                described(prompt).map(|d| d.1),
+                Some((*description).to_owned()),
+                "{prompt}"
+            );
+        }
     }
 
     #[test]
