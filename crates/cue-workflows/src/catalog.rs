@@ -202,6 +202,10 @@ pub struct Action {
     /// and the plan says so.
     #[serde(default)]
     pub body_without: BTreeMap<String, serde_json::Value>,
+    /// Query strings sent instead of `query` when the named parameter is empty, as
+    /// `body_without` for a search whose words go in the URL (Jira's JQL `text ~ "…"`).
+    #[serde(default)]
+    pub query_without: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
     /// Headers the request adds to the tool's: a text is a template like `path`; an object is
     /// sent as its JSON text (a content-upload endpoint's argument beside a body of raw bytes:
     /// Dropbox's `Dropbox-API-Arg: {"path": …}`). A `Content-Type` here replaces the body's.

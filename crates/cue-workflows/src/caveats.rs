@@ -93,6 +93,7 @@ pub(crate) fn caveats(catalog: &Catalog, plan: &Plan) -> Vec<String> {
             notes.extend(
                 a.body_without
                     .keys()
+                    .chain(a.query_without.keys())
                     .filter(|p| s.params.get(*p).is_none_or(|v| v.trim().is_empty()))
                     .map(|p| {
                         format!(

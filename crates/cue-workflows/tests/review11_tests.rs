@@ -267,7 +267,7 @@ assert ticket["description"].splitlines() == ["Your name: Laura", "Your email: l
     "How can we help?: My invoice shows the wrong amount.", "Topic: Billing"], ticket
 assert ticket["email"] == "laura@example.com", ticket
 # the form's title names the form, not this request
-assert ticket["subject"] == module.WORKFLOW_NAME, ticket
+assert ticket["subject"] == module.EVENT_NAME, ticket
 # a record's own text still wins, and answers without titles are named by their refs
 assert module._text({{"text": "hi", "answers": response["answers"]}}) == "hi"
 untitled = dict(response, definition={{"title": "Contact"}})
@@ -279,8 +279,8 @@ assert module._text({{"id": "1", "field_data": [{{"name": "full_name", "values":
     );
 }
 
-/// R11-4: a created item's title is the record's own (a feed item's title), the workflow's
-/// name only when the record has none (a payment) or for an analytics event's name.
+/// R11-4: a created item's title is the record's own (a feed item's title), else what happened
+/// (the trigger's event, R16-5, catalog20) when the record has none, and for an analytics event's name.
 #[test]
 fn a_created_items_title_is_the_records_title_where_it_has_one() {
     let engine = Engine::new().unwrap();
@@ -302,11 +302,11 @@ module.step_{step}_ghost_create_post([{{"title": "Venice Film Festival Tries to 
 post = sent[-1][2]["posts"][0]
 assert post["title"] == "Venice Film Festival Tries to Quit Sinking", post
 module.step_{step}_ghost_create_post([{{"link": "http://nytimes.com/b"}}])
-assert sent[-1][2]["posts"][0]["title"] == module.WORKFLOW_NAME, sent[-1]
+assert sent[-1][2]["posts"][0]["title"] == module.EVENT_NAME, sent[-1]
 "#
         ),
     );
-    // an event's name stays the workflow's, even for a titled record
+    // an event's name is what happened (the trigger's event, R16-5), even for a titled record
     let g = generated(
         &engine,
         "When a new RSS item is published, send an event to Mixpanel",
@@ -322,7 +322,7 @@ assert sent[-1][2]["posts"][0]["title"] == module.WORKFLOW_NAME, sent[-1]
         &format!(
             r#"
 module.step_{}_mixpanel_import_events([{{"title": "A headline", "link": "http://x.test/a"}}])
-assert sent[-1][2][0]["event"] == module.WORKFLOW_NAME, sent[-1]
+assert sent[-1][2][0]["event"] == module.EVENT_NAME, sent[-1]
 "#,
             i + 1
         ),

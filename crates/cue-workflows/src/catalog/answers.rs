@@ -174,6 +174,16 @@ pub(crate) fn check_tool(
                 t.id, a.id
             ));
         }
+        if let Some(p) = a
+            .query_without
+            .keys()
+            .find(|p| !a.params.contains_key(*p) || a.query.is_empty())
+        {
+            return Err(format!(
+                "{} action {}: query_without {p} names no parameter of an action with a query",
+                t.id, a.id
+            ));
+        }
         for n in &a.names {
             if n.from.is_empty()
                 || !a

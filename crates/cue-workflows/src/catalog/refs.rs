@@ -242,6 +242,7 @@ pub(crate) fn action_refs(a: &Action) -> Vec<String> {
     for v in a
         .query
         .values()
+        .chain(a.query_without.values().flat_map(|q| q.values()))
         .chain(a.kwargs.values())
         .chain(a.headers.values())
     {

@@ -235,14 +235,22 @@ impl<'a> Ctx<'a> {
             "item" => v.to_owned(),
             "items" => "items".to_owned(),
             "json" => format!("json.dumps({v}, default=str)"),
-            // the record's own title, else the workflow's name (`record::Title`)
-            "title" => match &self.record.title {
-                Some(Title::At(path)) => format!("_title({v}, {})", py_str(path)),
-                Some(Title::Search) => format!("_title({v}, None)"),
-                Some(Title::Workflow) | None => "WORKFLOW_NAME".to_owned(),
-            },
-            // the workflow's name, whatever the record (an analytics event's name)
-            "workflow" => "WORKFLOW_NAME".to_owned(),
+            // the record's own title, else what happened: the trigger event's name ("Payment
+            // failed"), the workflow's name under a schedule (`record::Title`, R16-5)
+            "title" => {
+                self.helpers.insert("event_name");
+                match &self.record.title {
+                    Some(Title::At(path)) => format!("_title({v}, {})", py_str(path)),
+                    Some(Title::Search) => format!("_title({v}, None)"),
+                    Some(Title::Workflow) | None => "EVENT_NAME".to_owned(),
+                }
+            }
+            // what happened, whatever the record (an analytics event's name): the trigger
+            // event's name, not the workflow's "Stripe → Segment" (R16-5)
+            "workflow" => {
+                self.helpers.insert("event_name");
+                "EVENT_NAME".to_owned()
+            }
             "since" | "now" | "until" => {
                 self.imports.insert("datetime");
                 self.helpers.insert("time");
@@ -376,6 +384,12 @@ impl<'a> Ctx<'a> {
                 let (field, param) = n[9..].split_once(':').unwrap_or((&n[9..], ""));
                 self.recipient(n, field, Some(param))?
             }
+            // a value inside a double-quoted string of a query language (Jira's JQL
+            // `text ~ "{quoted:words}"`): its `\` and `"` escaped, so the words stay one string
+            n if n.starts_with("quoted:") => {
+                let inner = self.reference(&n[7..])?;
+                format!(r#"str({inner}).replace("\\", "\\\\").replace('"', '\\"')"#)
+            }
             // an RFC 822 message, base64url-encoded (Gmail's `raw`): {mime:to}
             n if n.starts_with("mime:") => {
                 let to = self.param(n, &n[5..])?;
@@ -383,7 +397,9 @@ impl<'a> Ctx<'a> {
                 self.imports.insert("email.message");
                 self.helpers.insert("mime");
                 let address = self.recipient(n, "email", None)?;
-                format!("_mime_raw({address} or {to}, WORKFLOW_NAME, _text({v}))")
+                // the subject is the record's title, else what happened (R16-5), as `{title}`
+                let subject = self.reference("title")?;
+                format!("_mime_raw({address} or {to}, {subject}, _text({v}))")
             }
             n if is_cred_name(n) => n.to_owned(),
             // a setting the sent file decides by its media type, else the setting

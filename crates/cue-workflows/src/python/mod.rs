@@ -247,6 +247,7 @@ pub(crate) fn prepare<'a>(
         window.as_ref(),
     );
     let module = Module {
+        event_name: event_name(g.catalog, plan),
         plan: PlanText::from(plan),
         imports: stdlib.into_iter().map(Code::from_static).collect(),
         third_party_imports: third_party.into_iter().map(Code::from_static).collect(),
@@ -344,9 +345,23 @@ fn env_settings(g: &Gen<'_>, detail_limit: bool, window: Option<&WindowView>) ->
     out
 }
 
+/// What happened, for a title or an analytics event's name the record does not give: the
+/// trigger event's label ("Payment failed", "New order"), else (a schedule, a manual run, a
+/// queue) the workflow's name (review 16, R16-5: "Stripe → Segment" as an event's name).
+fn event_name(catalog: &Catalog, plan: &Plan) -> String {
+    let t = &plan.trigger;
+    t.tool
+        .as_deref()
+        .and_then(|tool| catalog.tool(tool))
+        .and_then(|tool| tool.events.iter().find(|e| Some(&e.id) == t.event.as_ref()))
+        .map_or_else(|| plan.name.clone(), |e| e.label.clone())
+}
+
 /// What `python/module.py.j2` renders.
 #[derive(Serialize)]
 struct Module<'a> {
+    /// `EVENT_NAME`'s value (`event_name`).
+    event_name: String,
     plan: PlanText<'a>,
     imports: Vec<Code>,
     third_party_imports: Vec<Code>,
@@ -437,6 +452,10 @@ struct CursorView {
     dedupe: Option<String>,
     /// An item is its id and its cursor field: each edit is emitted once.
     each_edit: bool,
+    /// What an item of the trigger's event looks like among all the poll lists (a folder's
+    /// items are files, folders and links: Box's `new_file` wants `type == file`): the
+    /// event's `match` on body paths, applied to the new items.
+    matches: Vec<MatchView>,
 }
 
 impl From<&crate::catalog::Match> for MatchView {
@@ -542,6 +561,9 @@ struct Helpers {
     /// `_reading`: a record's e-mail address, phone number or amount, only a value of that
     /// kind (`python/reader.py.j2`).
     reader: bool,
+    /// `EVENT_NAME`: what happened, for a title or an analytics event the record does not
+    /// name (`python/module.py.j2`).
+    event_name: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -579,6 +601,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             reader: h.contains("reader"),
             file_or: h.contains("file_or"),
             by_file_type: h.contains("by_file_type"),
+            event_name: h.contains("event_name"),
         }
     }
 }
@@ -1331,7 +1354,14 @@ impl Gen<'_> {
                     args.push(expr::keyword("payload", &payload));
                 }
                 let mut query = Vec::new();
-                for (k, v) in &action.query {
+                // a search given no words in its query string sends the one that reads
+                // everything, as `body_without` does for a body
+                let chosen = action
+                    .query_without
+                    .iter()
+                    .find(|(param, _)| step.params.get(*param).is_none_or(|v| v.trim().is_empty()))
+                    .map_or(&action.query, |(_, q)| q);
+                for (k, v) in chosen {
                     query.push(expr::entry(k, &ctx.value(v)?));
                 }
                 if let Auth::Query { name, value } = auth {
@@ -1411,15 +1441,20 @@ impl Gen<'_> {
                     }
                 }
                 let method = action.call.as_deref().unwrap_or(&action.id);
-                let kwargs = if action.limits.is_empty() {
+                let kwargs = if action.limits.is_empty() && shaped_slots(action).is_empty() {
                     ctx.kwargs(action.kwargs.iter())?
                 } else {
-                    // the keywords as a dict, cut to the vendor's limits
+                    // the keywords as a dict, cut to the vendor's limits and shaped as its
+                    // example writes them (an E.164 PhoneNumber)
                     let d = ctx.dict(action.kwargs.iter())?;
-                    vec![expr::name(&format!(
-                        "**{}",
-                        self.cut(action, d, Some).as_str()
-                    ))]
+                    let d = self.cut(action, d, Some);
+                    let d = self.shaped(
+                        action,
+                        d,
+                        ctx.consts.get("country_code"),
+                        ctx.consts.get("time_zone"),
+                    );
+                    vec![expr::name(&format!("**{}", d.as_str()))]
                 };
                 let call = expr::call(&expr::attr(&client, method), &kwargs);
                 if matches!(tool.api, Api::Mongodb) && action.role == Role::Read {
@@ -1787,6 +1822,12 @@ impl Gen<'_> {
             },
             dedupe: cursor.dedupe.clone(),
             each_edit: cursor.each_edit,
+            matches: event
+                .matches
+                .iter()
+                .filter(|m| m.header.is_none() && m.path.is_some())
+                .map(MatchView::from)
+                .collect(),
         })
     }
 
@@ -2096,15 +2137,21 @@ pub(crate) fn shaped_slots(action: &Action) -> Vec<(String, &'static str, String
             _ => {}
         }
     }
-    let Some(body) = &action.body else {
+    // a boto3 call's keywords are its body (SNS's PhoneNumber, shaped as its example writes it)
+    let kwargs = (!action.kwargs.is_empty())
+        .then(|| serde_json::Value::Object(action.kwargs.clone().into_iter().collect()));
+    let Some(body) = action.body.as_ref().or(kwargs.as_ref()) else {
         return Vec::new();
     };
     let mut slots = Vec::new();
     walk(body, "", &mut slots);
-    let example = action
-        .example
-        .as_ref()
-        .and_then(|e| e.request.body.as_ref());
+    let example = action.example.as_ref().and_then(|e| {
+        if action.body.is_some() {
+            e.request.body.as_ref()
+        } else {
+            e.request.kwargs.as_ref()
+        }
+    });
     slots
         .into_iter()
         .filter_map(|(path, field)| {
@@ -2132,7 +2179,9 @@ pub(crate) fn shaped_slots(action: &Action) -> Vec<(String, &'static str, String
                 Some(serde_json::Value::String(t)) => text_kind(t, &field),
                 _ => "scalar",
             };
-            Some((path, kind, field))
+            // a keyword is shaped only where its example asks for a form (a phone number):
+            // a boto3 call's other values go as the record holds them (a DynamoDB item)
+            (action.body.is_some() || kind != "scalar").then_some((path, kind, field))
         })
         .collect()
 }

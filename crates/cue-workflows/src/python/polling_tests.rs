@@ -41,7 +41,10 @@ def value(i):
 
 def record(i):
     out = {}
-    for path, v in ((field, value(i)), (dedupe or field, "id-%d" % i if dedupe and dedupe != field else value(i))):
+    # an item of the event: what its `match` asks for (Box's `type: file`), then its cursor
+    pairs = [(path, v) for path, v in case.get("matches") or []]
+    pairs += [(field, value(i)), (dedupe or field, "id-%d" % i if dedupe and dedupe != field else value(i))]
+    for path, v in pairs:
         node = out
         parts = path.split(".")
         for p in parts[:-1]:
@@ -116,6 +119,12 @@ fn polling_triggers_emit_each_item_once() {
                 "dedupe": cursor.dedupe,
                 "format": format!("{:?}", cursor.format),
                 "records": action.records,
+                "matches": event
+                    .matches
+                    .iter()
+                    .filter_map(|m| Some((m.path.clone()?, m.equals.clone())))
+                    .filter(|(_, v)| !v.is_null())
+                    .collect::<Vec<_>>(),
             });
             let case = case.to_string().replace(
                 &format!("\"{:?}\"", cursor.format),
