@@ -461,8 +461,11 @@ fn credential_owner(lang: &Language, toks: &[Tok], text: &str, ms: &[Mention], k
     {
         next += 1;
     }
-    if any_at(toks, next, &e.credential_nouns).is_some() {
-        return true;
+    // "GitHub secret scanning": a feature of the tool named after its secrets
+    if let Some(p) = any_at(toks, next, &e.credential_nouns) {
+        return toks
+            .get(next + p.len())
+            .is_none_or(|t| !e.credential_features.contains(&t.w));
     }
     // the first of a list: back over the names listed before this one
     let mut first = k;
@@ -777,6 +780,10 @@ mod tests {
                 &["airtable"],
             ),
             ("the OpenAI API key expires; tell me in Slack", &["slack"]),
+            (
+                "when GitHub secret scanning finds a token, open a Jira issue",
+                &["github", "jira"],
+            ),
             // the drive
             ("save the file to our drive", &["google_drive"]),
             ("put it in their folder in my Drive", &["google_drive"]),

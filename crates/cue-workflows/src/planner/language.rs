@@ -774,6 +774,8 @@ pub(crate) struct EntityRules {
     /// their owner only mentions the tool (`entities::credential_owner`).
     pub credential_nouns: Phrases,
     pub credential_links: Vec<String>,
+    /// Words after a credential noun that make it a feature of the tool ("secret scanning").
+    pub credential_features: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -808,6 +810,8 @@ struct EntitiesFile {
     credential_nouns: Vec<String>,
     #[serde(default)]
     credential_links: Vec<String>,
+    #[serde(default)]
+    credential_features: Vec<String>,
     prefixes: Vec<PrefixEntry>,
     before: Vec<String>,
     after: Vec<String>,
@@ -1355,6 +1359,7 @@ impl Language {
                 infinitive_before_to: ent.infinitive_before_to.clone(),
                 credential_nouns: phrases(&ent.credential_nouns),
                 credential_links: ent.credential_links.clone(),
+                credential_features: ent.credential_features.clone(),
             },
             prefer_aws: phrases(&pref.aws),
             compounds: BTreeMap::new(),
