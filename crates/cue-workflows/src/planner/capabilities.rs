@@ -349,4 +349,37 @@ mod tests {
             assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
         }
     }
+
+    /// lang14: a photo read for a number, a record labelled as one of given classes, the most
+    /// common complaints found; the same verbs about records, or without their objects, ask
+    /// for nothing.
+    #[test]
+    fn numbers_read_off_photos_classes_and_top_complaints() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "when a site photo is uploaded it gets read for the serial number",
+                &["document text extraction (OCR)"],
+            ),
+            (
+                "the delivery slip photo comes in; pull the order id off it",
+                &["document text extraction (OCR)"],
+            ),
+            ("label each comment as bug, idea or praise", &["AI model"]),
+            (
+                "every week figure out the top three complaints in the survey answers",
+                &["AI model"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(asks(text), *want, "{text}");
+        }
+        for text in [
+            "pull the order id from the Shopify order and add a row",
+            "label the new folder with the client's name",
+            "find the top ten products by revenue in the sheet",
+            "get the vendor list from Airtable every morning",
+        ] {
+            assert_eq!(asks(text), Vec::<&str>::new(), "{text}");
+        }
+    }
 }

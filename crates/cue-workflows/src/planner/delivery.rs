@@ -39,6 +39,7 @@ pub(super) fn unnamed_channel(
             || ask_at(lang, toks, excl, named, trigger_end, i)
             || report_ask_at(lang, toks, excl, named, i)
             || message_handover_at(lang, toks, excl, named, i)
+            || pronoun_handover_at(lang, toks, excl, named, i)
             || (!writes && weak_ask_at(lang, toks, excl, named, i))
     })?;
     // how near the ask each audience is said (`None`: not said where `zone` allows)
@@ -247,8 +248,60 @@ fn message_handover_at(
                 .find(|&j| !lang.entities.skip_before.contains(&toks[j].w))
                 .is_some_and(is_named)
     });
-    message && (recipient || double_object(lang, toks, excl, named, i)) && !to_tool
+    // "send a thank-you note": the message as the verb's own object
+    let own_object = rest
+        .first()
+        .is_some_and(|&k| h.message_openers.contains(&toks[k].w))
+        && rest
+            .iter()
+            .skip(1)
+            .take(MESSAGE_OBJECT_REACH)
+            .any(|&k| !is_named(k) && h.message_objects.contains(&toks[k].w));
+    message && (recipient || own_object || double_object(lang, toks, excl, named, i)) && !to_tool
 }
+
+/// The most words between a message's opener and its noun ("a quick thank you note").
+const MESSAGE_OBJECT_REACH: usize = 4;
+
+/// Whether token `i` hands what the workflow made to a person: a handing-over verb, a pronoun
+/// for the thing (`handover.pronouns`: "it", "them"), `to` and, within a few words, one of
+/// `recipients` ("save it to OneDrive and send it to the board members"). An ask even when the
+/// plan writes somewhere; not when the clause goes on to a named tool ("send it to the editor
+/// in Notion") or names a tool anywhere after the verb.
+fn pronoun_handover_at(
+    lang: &Language,
+    toks: &[Tok],
+    excl: &Exclusions,
+    named: &[bool],
+    i: usize,
+) -> bool {
+    let h = &lang.delivery.handover;
+    let is_named = |k: usize| named.get(k).copied().unwrap_or(false);
+    let clause = toks[i].clause;
+    let at = |k: usize, w: &str| toks.get(k).is_some_and(|t| t.clause == clause && t.w == w);
+    if excl.negated(i)
+        || is_named(i)
+        || !h.verbs.contains(&toks[i].w)
+        || !toks
+            .get(i + 1)
+            .is_some_and(|t| t.clause == clause && h.pronouns.contains(&t.w))
+        || !at(i + 2, "to")
+    {
+        return false;
+    }
+    let rest: Vec<usize> = (i + 1..toks.len())
+        .take_while(|&k| toks[k].clause == clause)
+        .collect();
+    let recipient = rest
+        .iter()
+        .skip(2)
+        .take(PRONOUN_RECIPIENT_REACH)
+        .any(|&k| !is_named(k) && !excl.negated(k) && any_at(toks, k, &h.recipients).is_some());
+    recipient && !rest.iter().any(|&k| is_named(k))
+}
+
+/// The most words between `to` and the recipient ("to the whole leadership team").
+const PRONOUN_RECIPIENT_REACH: usize = 4;
 
 /// How many words after a message noun the note it is kept as may be named.
 const NOTE_REACH: usize = 8;
@@ -274,6 +327,22 @@ fn double_object(
                 && !excl.negated(k)
         })
     };
+    // "send attendees the recording link": a bare plural noun as the recipient
+    let bare = |k: usize| {
+        let w = &toks[k].w;
+        w.len() > BARE_PLURAL_MIN
+            && w.ends_with('s')
+            && !w.ends_with("ss")
+            && !d.breaks.contains(w)
+            && !d.second.contains(w)
+            && !d.time.contains(w)
+    };
+    if plain(i + 1) && bare(i + 1) && plain(i + 2) && d.second.contains(&toks[i + 2].w) {
+        let thing = toks.get(i + 3).filter(|n| n.clause == clause);
+        if thing.is_some_and(|n| !d.time.contains(&n.w) && !d.second.contains(&n.w)) {
+            return true;
+        }
+    }
     if !plain(i + 1) || !d.first.contains(&toks[i + 1].w) {
         return false;
     }
@@ -299,6 +368,9 @@ fn double_object(
         possessive || opener
     })
 }
+
+/// The fewest letters of a bare plural recipient ("reps" is too short to tell from a verb).
+const BARE_PLURAL_MIN: usize = 4;
 
 /// How many words after an ask its recipient may run before "in <tool>" says where it is
 /// told ("tell the new buyer in Intercom").

@@ -422,8 +422,71 @@ pub(super) fn mentions(
         }
     }
     listed(catalog, lang, toks, text, &mut out);
+    drop_credential_owners(lang, toks, text, &mut out);
     out
 }
+
+/// Removes the names said only as the owner of a secret ("scan the repos for leaked Stripe
+/// keys", "I keep the API keys for OpenAI and Stripe in a vault"), when the prompt names a
+/// tool otherwise: the workflow handles the secret, it does not use that tool. A prompt
+/// naming no other tool keeps them ("with our Stripe key, create the invoices").
+fn drop_credential_owners(lang: &Language, toks: &[Tok], text: &str, out: &mut Vec<Mention>) {
+    let owners: Vec<bool> = (0..out.len())
+        .map(|k| credential_owner(lang, toks, text, out, k))
+        .collect();
+    let others = out
+        .iter()
+        .zip(&owners)
+        .any(|(m, &own)| !own && !out.iter().zip(&owners).any(|(o, &x)| x && o.tool == m.tool));
+    if !others {
+        return;
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !owners[k - 1]
+    });
+}
+
+/// Whether mention `k` is said as the owner of a secret: right before a credential noun
+/// (past `api` and a possessive: "Stripe keys", "Twilio's auth token", "the OpenAI API key"),
+/// or after a credential noun and a link word, alone or in a list ("the API keys for OpenAI
+/// and Stripe").
+fn credential_owner(lang: &Language, toks: &[Tok], text: &str, ms: &[Mention], k: usize) -> bool {
+    let e = &lang.entities;
+    let m = &ms[k];
+    let mut next = m.at + m.len;
+    if toks.get(next).is_some_and(|t| t.w == "s")
+        && matches!(&text[toks[next - 1].end..toks[next].start], "'" | "’")
+    {
+        next += 1;
+    }
+    // "GitHub secret scanning": a feature of the tool named after its secrets
+    if let Some(p) = any_at(toks, next, &e.credential_nouns) {
+        return toks
+            .get(next + p.len())
+            .is_none_or(|t| !e.credential_features.contains(&t.w));
+    }
+    // the first of a list: back over the names listed before this one
+    let mut first = k;
+    while first > 0 && {
+        let prev = &ms[first - 1];
+        let end = prev.at + prev.len - 1;
+        end < ms[first].at && listed_together(lang, toks, end, ms[first].at, text)
+    } {
+        first -= 1;
+    }
+    let at = ms[first].at;
+    let before = (0..at).rev().find(|&j| !e.skip_before.contains(&toks[j].w));
+    before.is_some_and(|j| {
+        e.credential_links.contains(&toks[j].w)
+            && (j.saturating_sub(CREDENTIAL_REACH)..j)
+                .any(|c| any_at(toks, c, &e.credential_nouns).is_some_and(|p| c + p.len() == j))
+    })
+}
+
+/// How far before its link word a credential noun may start ("the api keys for").
+const CREDENTIAL_REACH: usize = 3;
 
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
@@ -691,6 +754,55 @@ mod tests {
             "archive the signed forms, then post a summary to Slack",
             "archive"
         ));
+    }
+
+    /// lang14: a name said as the owner of a secret is only mentioned when another tool is
+    /// named; a campaign, a disk or a trip is no Google Drive; "the front team" is people; a
+    /// Zoom all-hands, stand-up or huddle is Zoom's.
+    #[test]
+    fn owners_of_secrets_drives_and_teams_in_context() {
+        let cases: &[(&str, &[&str])] = &[
+            // must match: the tool used
+            ("post the new Stripe charges to Slack", &["stripe", "slack"]),
+            ("with our Stripe key, create an invoice", &["stripe"]),
+            (
+                "rotate the Stripe keys and refund the Stripe charge in Slack",
+                &["stripe", "slack"],
+            ),
+            // must not: the tool's secret
+            ("scan the GitHub repos for leaked Stripe keys", &["github"]),
+            (
+                "we keep the API keys for OpenAI and Stripe in Notion",
+                &["notion"],
+            ),
+            (
+                "put Twilio's auth token in the Airtable vault",
+                &["airtable"],
+            ),
+            ("the OpenAI API key expires; tell me in Slack", &["slack"]),
+            (
+                "when GitHub secret scanning finds a token, open a Jira issue",
+                &["github", "jira"],
+            ),
+            // the drive
+            ("save the file to our drive", &["google_drive"]),
+            ("put it in their folder in my Drive", &["google_drive"]),
+            ("copy the contract into our Drive", &["google_drive"]),
+            ("we are running a food drive this month", &[]),
+            ("the drive to the office is long", &[]),
+            ("back it up to the external drive", &[]),
+            ("copy it to the shared drive", &[]),
+            // the front team; a zoom all hands
+            ("the front team needs a heads up", &[]),
+            ("ask the front staff to check in guests", &[]),
+            ("tag the Front conversation", &["front"]),
+            ("record each zoom all hands", &["zoom"]),
+            ("after each zoom standup post the notes", &["zoom"]),
+            ("all hands on deck for the launch", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(named(text), *want, "{text}");
+        }
     }
 
     /// lang10: a board "on monday" is Monday.com; a day with a time after it, or without a

@@ -364,6 +364,10 @@ pub(crate) struct Handover {
     /// Messages a handing-over verb may carry ("send the board a summary", "send our staff a
     /// reminder"): with a recipient in the clause, an ask even when the plan writes somewhere.
     pub message_objects: Vec<String>,
+    /// Openers of a message said as the verb's own object ("send a thank-you note").
+    pub message_openers: Vec<String>,
+    /// Pronouns for what the workflow made ("send it to the board members").
+    pub pronouns: Vec<String>,
 }
 
 /// `handover.double_object` of `data/language/delivery.json`: "send the lab the freezer log".
@@ -391,6 +395,10 @@ struct HandoverEntry {
     report_gap: usize,
     #[serde(default)]
     message_objects: Vec<String>,
+    #[serde(default)]
+    message_openers: Vec<String>,
+    #[serde(default)]
+    pronouns: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -762,6 +770,12 @@ pub(crate) struct EntityRules {
     pub common_word_not_before: Vec<String>,
     /// Words after which `to` is an infinitive ("ready to box"), not a destination.
     pub infinitive_before_to: Vec<String>,
+    /// A tool's secrets ("leaked Stripe keys", "the API keys for OpenAI"): a name said as
+    /// their owner only mentions the tool (`entities::credential_owner`).
+    pub credential_nouns: Phrases,
+    pub credential_links: Vec<String>,
+    /// Words after a credential noun that make it a feature of the tool ("secret scanning").
+    pub credential_features: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -792,6 +806,12 @@ struct EntitiesFile {
     skip_before: Vec<String>,
     common_word_not_before: Vec<String>,
     infinitive_before_to: Vec<String>,
+    #[serde(default)]
+    credential_nouns: Vec<String>,
+    #[serde(default)]
+    credential_links: Vec<String>,
+    #[serde(default)]
+    credential_features: Vec<String>,
     prefixes: Vec<PrefixEntry>,
     before: Vec<String>,
     after: Vec<String>,
@@ -1272,6 +1292,8 @@ impl Language {
                     report_to: del.handover.report_to,
                     report_gap: del.handover.report_gap,
                     message_objects: del.handover.message_objects.clone(),
+                    message_openers: del.handover.message_openers.clone(),
+                    pronouns: del.handover.pronouns.clone(),
                     double_object: DoubleObject {
                         first: del.handover.double_object.first,
                         second: del.handover.double_object.second,
@@ -1335,6 +1357,9 @@ impl Language {
                 skip_before: ent.skip_before.clone(),
                 common_word_not_before: ent.common_word_not_before.clone(),
                 infinitive_before_to: ent.infinitive_before_to.clone(),
+                credential_nouns: phrases(&ent.credential_nouns),
+                credential_links: ent.credential_links.clone(),
+                credential_features: ent.credential_features.clone(),
             },
             prefer_aws: phrases(&pref.aws),
             compounds: BTreeMap::new(),
