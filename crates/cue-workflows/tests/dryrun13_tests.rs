@@ -56,3 +56,42 @@ assert module._names_file({"url": "https://example.com/sample.pdf"})
 "#,
     );
 }
+
+/// A field that takes one name, given a person's name as an object (PayPal's `payer_name`:
+/// `given_name`, `surname`, `alternate_full_name`; Google's `fullName`): its whole name, else
+/// its parts joined; an object with neither, or a field that is no name, is still refused.
+#[test]
+fn a_name_object_gives_its_whole_name_where_one_name_is_taken() {
+    let p = plan("when a webhook is received, create a lead in salesforce");
+    assert!(has_step(&p, "salesforce", "create_lead"), "{:#?}", p.steps);
+    let code = generated(p).code;
+    run_module(
+        &code,
+        r#"
+one = module._one_value
+cases = [
+    # must change: refused before (no `name`, `value` or `display_name` inside)
+    ({"given_name": "test", "surname": "consumer", "alternate_full_name": "test consumer"}, "name", "test consumer"),
+    ({"givenName": "Ada", "familyName": "Lovelace", "fullName": "Ada King Lovelace"}, "name", "Ada King Lovelace"),
+    ({"given_name": "Ada", "family_name": "Lovelace"}, "name", "Ada Lovelace"),
+    ({"firstName": "Ada", "lastName": " "}, "display_name", "Ada"),
+    # must stay: a name's own keys first
+    ({"first": "Al", "name": "Al Smith"}, "name", "Al Smith"),
+    ({"display_name": "Al", "given_name": "Alan"}, "name", "Al"),
+]
+for value, field, want in cases:
+    got = one(value, field, "DisplayName")
+    assert got == want, (value, got, want)
+# must not: an object holding no name, and a field of another kind, are refused
+for value, field in (({"size": 200, "domain": "acme.com"}, "name"),
+                     ({"given_name": "Ada", "surname": "Lovelace"}, "company"),
+                     ({"fullName": "Ada Lovelace"}, "email")):
+    try:
+        one(value, field, "DisplayName")
+    except ValueError as e:
+        assert "takes one value" in str(e), e
+    else:
+        raise AssertionError((value, field))
+"#,
+    );
+}
