@@ -220,6 +220,13 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
     for name in fields_read(catalog, plan) {
         add_read_field(&mut item, &name, documented);
     }
+    if documented.is_empty() && fetches_file_by_url(catalog, plan) {
+        // a vendor that fetches the file itself (`{file_url}`: Pinterest, Deepgram) is sent
+        // the record's file URL, which the plan's assumptions say the sender gives: a record
+        // nobody documents (a webhook's, a manual run's) names one where the sample file is
+        // served, as it names a file for an upload form
+        add_field(&mut item, "url");
+    }
     let now = chrono::Utc::now();
     let mut signing = Vec::new();
     let event = match plan.trigger.delivery {
@@ -260,6 +267,15 @@ pub fn sample_event(catalog: &Catalog, plan: &Plan) -> SampleEvent {
         Delivery::Kafka => kafka_batch(trigger, &item),
     };
     SampleEvent { event, signing }
+}
+
+/// Whether a step of the plan has its vendor fetch the record's file by URL (`{file_url}`)
+/// and none sends the file's bytes, which an upload form would carry instead.
+fn fetches_file_by_url(catalog: &Catalog, plan: &Plan) -> bool {
+    !plan_sends_file(catalog, plan)
+        && plan.steps.iter().any(|s| {
+            step_action(catalog, s).is_some_and(|a| crate::refs::file_url_seconds(a).is_some())
+        })
 }
 
 /// A `multipart/form-data` upload (a browser's form posting a file) of the item's text fields
