@@ -271,8 +271,10 @@ mod tests {
                 reports.push(cue_validate::validate(source, &options).unwrap());
             }
             // few findings listed of many: `truncated`
-            let mut options = Options::default();
-            options.max_findings = 2;
+            let options = Options {
+                max_findings: 2,
+                ..Options::default()
+            };
             reports.push(cue_validate::validate(source, &options).unwrap());
         }
         assert!(
