@@ -1,7 +1,7 @@
 //! `POST /code/validate` (the specification's and the frontend's request shapes) and the
 //! frontend's `POST /code/syntax-check`.
 
-use actix_web::web;
+use actix_web::{Either, web};
 use cue_validate::{Options, PythonVersion, Stage};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use crate::http::error::{ApiError, ErrorBody};
 use crate::middleware::policy::Route;
 use crate::middleware::ratelimit::Bucket;
 use crate::state::AppState;
-use crate::wire::validation::{FrontendValidation, ValidationReport};
+use crate::wire::validation::{FrontendValidation, ValidationJson, ValidationReport};
 
 /// Either the specification's body (`code_to_validate`, `validation_stage`) or the
 /// frontend's (`code`). The answer comes back in the shape that was asked.
@@ -32,7 +32,8 @@ pub struct ValidateRequest {
     requirements: Option<String>,
 }
 
-/// What `POST /code/validate` answers: the shape the request asked for.
+/// What `POST /code/validate` answers: the shape the request asked for. The schema; the route
+/// writes the specification's shape with [`ValidationJson`] (the same bytes).
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum ValidateResponse {
@@ -93,7 +94,7 @@ pub async fn post_validate(
     _user: AuthUser,
     state: web::Data<AppState>,
     body: web::Json<ValidateRequest>,
-) -> Result<web::Json<ValidateResponse>, ApiError> {
+) -> Result<Either<ValidationJson, web::Json<FrontendValidation>>, ApiError> {
     let b = body.into_inner();
     let (source, frontend) = match (b.code_to_validate, b.code) {
         (Some(code), _) => (code, false),
@@ -113,11 +114,12 @@ pub async fn post_validate(
         b.requirements,
     )?;
     let report = state.validator.validate(source, opts).await?;
-    Ok(web::Json(if frontend {
-        ValidateResponse::Frontend(FrontendValidation::from(&report))
+    // the specification's shape written straight from the report (`ValidateResponse`'s JSON)
+    Ok(if frontend {
+        Either::Right(web::Json(FrontendValidation::from(&report)))
     } else {
-        ValidateResponse::Specification(ValidationReport::from(&report))
-    }))
+        Either::Left(ValidationJson::new(&report))
+    })
 }
 
 /// The frontend's syntax check: the same validation, answered in the frontend's shape.

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::json;
-use super::validation::ValidationReport;
+use super::validation::{self, ValidationReport};
 use crate::http::error::ApiError;
 
 /// The workflow id of a path; an id that is not a UUID names no workflow (404).
@@ -143,7 +143,12 @@ pub struct GenerateJson(Vec<u8>);
 impl GenerateJson {
     pub fn new(out: &GeneratedWorkflow) -> Result<Self, ApiError> {
         let g = &out.generated;
-        let mut body = Vec::with_capacity(2 * g.code.len() + g.template_yaml.len() + 4 * 1024);
+        // The module twice and the template, each with room for an escape every four bytes
+        // (generated Python has one every dozen or so), and the plan, graph and report around
+        // them: a guess short of the escapes cost a reallocation (a copy of the whole body).
+        let escaped = |text: &str| text.len() + text.len() / 4;
+        let mut body =
+            Vec::with_capacity(2 * escaped(&g.code) + escaped(&g.template_yaml) + 16 * 1024);
         write_generate(&mut body, out).map_err(ApiError::internal)?;
         Ok(Self(body))
     }
@@ -200,7 +205,7 @@ fn write_generate(body: &mut Vec<u8>, out: &GeneratedWorkflow) -> serde_json::Re
     body.extend_from_slice(b",\"assumptions\":");
     serde_json::to_writer(&mut *body, &g.assumptions)?;
     body.extend_from_slice(b",\"validation\":");
-    serde_json::to_writer(&mut *body, &ValidationReport::from(&out.report))?;
+    validation::write_report(body, &out.report);
     body.extend_from_slice(if out.saved {
         b",\"saved\":true}"
     } else {
