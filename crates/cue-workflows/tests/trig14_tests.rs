@@ -105,7 +105,7 @@ fn a_level_past_a_line_is_checked() {
             "schedule",
         ),
         (
-            "if our disk usage is above 90 percent, open a PagerDuty incident",
+            "if our disk usage goes above 90 percent, open a PagerDuty incident",
             "schedule",
         ),
         (
@@ -242,6 +242,10 @@ fn trigger_scan() {
             p.file_name()
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with("tuning") && n.ends_with(".jsonl"))
+                && std::env::var("CUE_TRIG_SCAN_SET").map_or(true, |s| {
+                    p.file_stem()
+                        .is_some_and(|n| n.to_string_lossy() == s.as_str())
+                })
         })
         .collect();
     files.sort();
