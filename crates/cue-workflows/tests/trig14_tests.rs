@@ -212,6 +212,38 @@ fn each_item_of_an_app_with_words_between_is_its_event() {
     ]);
 }
 
+#[test]
+fn a_time_weeks_ahead_of_a_date_is_checked() {
+    check(&[
+        // must match: a run timed weeks or months before a date
+        (
+            "remind me on Slack two weeks before each lease in the Airtable base ends",
+            "schedule",
+        ),
+        (
+            "email me with Gmail a month before my domain expires",
+            "schedule",
+        ),
+        (
+            "text me via Twilio three weeks before the insurance renewal",
+            "schedule",
+        ),
+        // must not match: an event said first keeps the event
+        (
+            "when a DocuSign envelope is completed, add a Todoist task due two weeks before the move",
+            "app_event",
+        ),
+        (
+            "whenever a new Stripe subscription starts, email the customer on Gmail",
+            "app_event",
+        ),
+        (
+            "when a Calendly meeting is booked, post it to Slack a week before it happens",
+            "app_event",
+        ),
+    ]);
+}
+
 /// Loose trigger compatibility, as in the eval.
 fn trigger_ok(expected: &str, got: &str) -> bool {
     let ok: &[&str] = match expected {
