@@ -868,6 +868,9 @@ pub(crate) struct TriggerWords {
     pub accumulate: Phrases,
     /// "manually", "by hand": a manual cue only in the first clause or next to a `run_verbs`.
     pub manual_adverbs: Phrases,
+    /// `manual` phrases that name a thing a tool has when its name is said just before
+    /// ("our PayPal donate button"): that tool's, not a run button.
+    pub owned_nouns: Phrases,
     pub run_verbs: Phrases,
     /// A form on the user's own site ("the contact form on our website").
     pub site_forms: Phrases,
@@ -976,6 +979,8 @@ struct TriggersFile {
     arrival_quantifiers: Vec<String>,
     accumulate: Vec<String>,
     manual_adverbs: Vec<String>,
+    #[serde(default)]
+    owned_nouns: Vec<String>,
     run_verbs: Vec<String>,
     site_forms: Vec<String>,
     missed_by: Vec<String>,
@@ -1397,6 +1402,7 @@ impl Language {
                 arrival_quantifiers: trig.arrival_quantifiers.clone(),
                 accumulate: phrases(&trig.accumulate),
                 manual_adverbs: phrases(&trig.manual_adverbs),
+                owned_nouns: phrases(&trig.owned_nouns),
                 run_verbs: phrases(&trig.run_verbs),
                 site_forms: phrases(&trig.site_forms),
                 missed_by: phrases(&trig.missed_by),

@@ -196,10 +196,33 @@ pub(super) fn subject_source(
                     m.at >= back
                         && matches!(w(e), "each" | "every")
                         && (w(e.wrapping_sub(1)) != "for" || item_of(catalog, toks, m))
-                        && (back == 1 || via_items(e, m.at))
+                        && (back == 1
+                            || via_items(e, m.at)
+                            || (back <= EACH_ADJECTIVES + 1
+                                && (e + 1..m.at).all(|k| !FUNCTION_WORDS.contains(&w(k)))
+                                && (item_of(catalog, toks, m) || item_in_name(catalog, toks, m))))
                 })
         })
     })
+}
+
+/// How many words may stand between "each" and the app whose item follows it ("each closed
+/// Freshdesk ticket", "every failed Netlify build").
+const EACH_ADJECTIVES: usize = 2;
+
+/// Words that make the ones between "each" and an app a phrase of their own ("each of our
+/// Airtable rows" is a loop over stored rows), not adjectives of the item.
+const FUNCTION_WORDS: &[&str] = &[
+    "of", "the", "our", "my", "their", "your", "a", "an", "in", "on", "from", "to", "for", "with",
+    "row", "rows", "record", "records", "line", "lines", "item", "items", "entry", "entries",
+];
+
+/// The app's name said with one of its events' words in it ("Freshdesk ticket").
+fn item_in_name(catalog: &Catalog, toks: &[Tok], m: &Mention) -> bool {
+    let events = &catalog.tool_at(m.tool).events;
+    (m.at + 1..m.at + m.len)
+        .filter_map(|k| toks.get(k))
+        .any(|t| events.iter().any(|e| e.words.contains(&t.w)))
 }
 
 /// "each <one or two item words> from|in|on|via|that [the|our|my] <app>" with `e` at "each"

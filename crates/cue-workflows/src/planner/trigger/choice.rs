@@ -3,7 +3,7 @@
 //! no rule fits is run by hand.
 
 use super::super::Mention;
-use super::super::language::Language;
+use super::super::language::{Language, any_at};
 use super::TriggerChoice;
 use super::candidates::{
     app_hook, arriving_upload, consumed_queue, cued_source, early_app, first_in, has_events,
@@ -100,6 +100,7 @@ const PRECEDENCE: &[(&str, Rule)] = &[
     ("queue tool read", queue_tool_read),
     ("unnamed queue read", unnamed_queue_read),
     ("endpoint", endpoint),
+    ("an app's own uploads", app_uploads),
     ("upload to named storage", upload_to_storage),
     ("inbox", inbox),
     ("addressed mail", addressed_mail),
@@ -107,6 +108,7 @@ const PRECEDENCE: &[(&str, Rule)] = &[
     ("arriving upload", arriving_upload_anywhere),
     ("upload to a tool without events", upload_to_eventless_tool),
     ("unnamed upload", unnamed_upload),
+    ("watched app", watched_app),
     ("watch", watch),
     ("checked state", checked_state),
     ("form on own site", site_form),
@@ -269,6 +271,27 @@ fn upload_to_storage(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let app_between = c.ms[..storage].iter().any(|m| app(m) && m.at > u);
     (!mail_first && !app_first && !app_between)
         .then(|| c.choice(TriggerKind::FileUpload, Some(storage), c.cues.end))
+}
+
+/// How many words may stand between an app's name and the upload word its files are ("Typeform
+/// file uploads").
+const OWN_UPLOAD_GAP: usize = 1;
+
+/// Uploads said as an app's own ("Typeform file uploads", "the Jotform uploads", "each
+/// Slack file upload"): files that come with the app's event, whatever storage they go to.
+fn app_uploads(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    c.cues.upload_at?;
+    let u = (c.cues.zs..c.cues.end.min(c.toks.len()))
+        .find(|&i| matches!(c.toks[i].w.as_str(), "upload" | "uploads"))?;
+    let k = c.ms.iter().position(|m| {
+        let end = m.at + m.len;
+        end <= u
+            && u <= end + OWN_UPLOAD_GAP
+            && c.toks[m.at].clause == c.toks[u].clause
+            && c.category(m) != "storage"
+            && has_events(c.catalog, m)
+    })?;
+    Some(c.choice(TriggerKind::AppEvent, Some(k), c.cues.end))
 }
 
 /// "upload it to", "upload the file to": the verb said as an order, not "a file upload" or
@@ -455,6 +478,35 @@ fn site_form(c: &Ctx<'_>) -> Option<TriggerChoice> {
         .then(|| c.choice(TriggerKind::Webhook, None, c.cues.end))
 }
 
+/// How many words after a watch phrase the app watched may be named ("monitor our Netlify
+/// builds", "keep an eye on the Sentry errors").
+const WATCHED_REACH: usize = 2;
+
+/// "watch our Sentry for new errors", "monitor the Netlify builds": an app with events watched
+/// is its events, wherever the trigger clause is ("... open a Linear issue for each"); a state
+/// of it that crosses a line or lasts is left to [`checked_state`].
+fn watched_app(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let cues = &c.cues;
+    if cues.lingers || cues.crosses || cues.compares || cues.rate.is_some() || cues.metric.is_some()
+    {
+        return None;
+    }
+    let (w, len) = (0..c.toks.len())
+        .find_map(|i| any_at(c.toks, i, &c.lang.triggers.watch).map(|p| (i, p.len())))?;
+    let after = w + len;
+    let k = c.ms.iter().position(|m| {
+        m.at >= after
+            && m.at <= after + WATCHED_REACH
+            && c.toks[m.at].clause == c.toks[w].clause
+            && (after..m.at).all(|i| matches!(c.toks[i].w.as_str(), "the" | "our" | "my" | "all"))
+            && has_events(c.catalog, m)
+            // "watch the Stripe balance": a level of the app, checked
+            && any_at(c.toks, m.at + m.len, &c.lang.triggers.levels).is_none()
+    })?;
+    let m = &c.ms[k];
+    Some(c.choice(TriggerKind::AppEvent, Some(k), c.cues.end.max(m.at + m.len)))
+}
+
 /// An event cue ("when", "new", an arrow): the app it points at.
 fn app_event_cue(c: &Ctx<'_>) -> Option<TriggerChoice> {
     c.cues.event_cue.then(|| {
@@ -562,6 +614,31 @@ mod tests {
             ),
             // nothing fits: run by hand
             ("copy the Trello cards to a Google Sheet", "none"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(rule(text).0, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_fourteenth_session_rules_decide_their_cases() {
+        let cases = [
+            (
+                "Save Typeform file uploads to Google Drive",
+                "an app's own uploads",
+            ),
+            (
+                "put Typeform uploads in an S3 bucket",
+                "an app's own uploads",
+            ),
+            (
+                "monitor our Netlify deploys and email me on failure",
+                "watched app",
+            ),
+            (
+                "post each closed Freshdesk ticket to Slack",
+                "app items as subject",
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(rule(text).0, want, "{text}");

@@ -306,6 +306,22 @@ fn callable_address(lang: &Language, toks: &[Tok]) -> Option<usize> {
     })
 }
 
+/// How many words may stand between a tool's name and a thing of it ("PayPal donate button").
+const OWNED_GAP: usize = 2;
+
+/// An endpoint phrase (its last word at `i`) followed at once by the address of one that exists ("our status endpoint
+/// https://api.example.com/health returns ..."): the workflow calls or checks it, it does not
+/// expose one.
+fn names_existing_url(text: &str, toks: &[Tok], i: usize) -> bool {
+    let from = toks[i].end;
+    let to = toks.get(i + 3).map_or(text.len(), |t| t.start);
+    text.get(from..to).is_some_and(|gap| {
+        gap.split_whitespace()
+            .next()
+            .is_some_and(|w| w.starts_with("http://") || w.starts_with("https://"))
+    })
+}
+
 /// One file, as `stored_files` names many ("a new contract is saved in the folder").
 const FILE_NOUNS: &[&str] = &[
     "file",
@@ -472,9 +488,18 @@ impl Cues {
                             })
                 })
         };
+        // "through our PayPal donate button": the tool's button, not the user's
+        let owned = |i: usize| {
+            any_at(toks, i, &words.owned_nouns).is_some()
+                && ms
+                    .iter()
+                    .any(|m| m.at + m.len <= i && i <= m.at + m.len + OWNED_GAP)
+        };
         // "IT does that by hand" is someone else's chore, not how the workflow starts
         let manual_at = |i: usize| {
-            (any_at(toks, i, &words.manual).is_some() || run_adverb(i) || self_start(i))
+            (any_at(toks, i, &words.manual).is_some_and(|_| !owned(i))
+                || run_adverb(i)
+                || self_start(i))
                 && !(i.saturating_sub(4)..i)
                     .any(|k| any_at(toks, k, &words.manual_not_after).is_some())
         };
@@ -541,6 +566,8 @@ impl Cues {
             hook: (0..all).find(|&i| {
                 any_at(toks, i, &words.hook_words).is_some()
                     && !ms.iter().any(|m| m.at + m.len == i)
+                    && !any_at(toks, i, &words.hook_words)
+                        .is_some_and(|p| names_existing_url(text, toks, i + p.len() - 1))
             }),
             hook_opener: any_at(toks, 0, &words.hook_openers).is_some(),
             upload_at: any_in(toks, zs..end, &words.upload),
