@@ -5,9 +5,12 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
 
 use super::Mention;
-use super::language::{Language, Selector, any_at, phrase_at};
+use super::language::{Language, Phrase, Selector, any_at, phrase_at, phrases};
 use crate::catalog::Catalog;
 use crate::text::Tok;
 
@@ -80,6 +83,7 @@ pub(super) fn exclusions(
     // scopes of `without_doing` cues: they exclude only tools named nowhere else
     let mut soft: Vec<Range<usize>> = denied_subjects(lang, text, toks, ms);
     soft.extend(denied_channels(lang, toks));
+    soft.extend(left_behind(toks, ms));
     for i in 0..toks.len() {
         // "ShipStation must not be used", "Gusto does that itself": the tool named just before
         // (checked first: the phrase may start with a clause cue, "must not")
@@ -229,6 +233,117 @@ pub(super) fn exclusions(
         tools,
         prefer_aws,
     }
+}
+
+const NEGATION_JSON: &str = include_str!("../../data/language/negation.json");
+
+/// `migration` of `data/language/negation.json`: a move the user's side made away from a tool
+/// ("we moved from Asana to Monday", "the team switched from Trello", "we replaced Zendesk
+/// with Freshdesk"). A `subjects` phrase (the user's side) ends at most `gap` words before one
+/// of `verbs` in its clause; right after the verb (past at most one `particles` word), one of
+/// `from` and then the tool, or, for `replace_verbs`, the tool and then one of `with`. The tool
+/// is what the move left behind: excluded when the rest of the prompt does not name it. A verb
+/// with an object of its own ("we move the rows from Airtable") is a transfer of data, not a
+/// move away: the tool must follow the verb at once.
+#[derive(Debug, Default, Deserialize)]
+struct MigrationFile {
+    subjects: Vec<String>,
+    gap: usize,
+    verbs: Vec<String>,
+    particles: Vec<String>,
+    from: Vec<String>,
+    replace_verbs: Vec<String>,
+    with: Vec<String>,
+    /// Words that may stand between `from` (or a replace verb) and the tool ("the", "our").
+    determiners: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct Migration {
+    subjects: Vec<Phrase>,
+    gap: usize,
+    verbs: Vec<Phrase>,
+    particles: Vec<String>,
+    from: Vec<Phrase>,
+    replace_verbs: Vec<Phrase>,
+    with: Vec<Phrase>,
+    determiners: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct NegationMigration {
+    #[serde(default)]
+    migration: MigrationFile,
+}
+
+/// The `migration` entry, read once; a file without it (or unreadable, which the language
+/// loader reports) moves nothing.
+fn migration() -> &'static Migration {
+    static MIGRATION: OnceLock<Migration> = OnceLock::new();
+    MIGRATION.get_or_init(|| {
+        let f = serde_json::from_str::<NegationMigration>(NEGATION_JSON)
+            .map(|n| n.migration)
+            .unwrap_or_default();
+        Migration {
+            subjects: phrases(&f.subjects),
+            gap: f.gap,
+            verbs: phrases(&f.verbs),
+            particles: f.particles,
+            from: phrases(&f.from),
+            replace_verbs: phrases(&f.replace_verbs),
+            with: phrases(&f.with),
+            determiners: f.determiners,
+        }
+    })
+}
+
+/// The tools the user's side moved away from ("we moved from Asana to Monday", "we replaced
+/// Zendesk with Freshdesk"), as soft scopes: see [`MigrationFile`].
+fn left_behind(toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
+    let mg = migration();
+    let mut out = Vec::new();
+    // the mention starting at `k` past determiners, in `k`'s clause
+    let tool_at = |k: usize| {
+        let clause = toks.get(k)?.clause;
+        let mut k = k;
+        while toks
+            .get(k)
+            .is_some_and(|t| t.clause == clause && mg.determiners.contains(&t.w))
+        {
+            k += 1;
+        }
+        ms.iter()
+            .find(|m| m.at == k && toks[k].clause == clause)
+    };
+    for i in 0..toks.len() {
+        let clause = toks[i].clause;
+        // the user's side is the subject: a subject phrase ends at most `gap` words before
+        let subject = (i.saturating_sub(mg.gap + 3)..i).any(|k| {
+            toks[k].clause == clause
+                && any_at(toks, k, &mg.subjects)
+                    .is_some_and(|p| k + p.len() <= i && i - (k + p.len()) <= mg.gap)
+        });
+        if !subject {
+            continue;
+        }
+        if let Some(v) = any_at(toks, i, &mg.verbs) {
+            let mut k = i + v.len();
+            if toks.get(k).is_some_and(|t| mg.particles.contains(&t.w)) {
+                k += 1;
+            }
+            if let Some(f) = any_at(toks, k, &mg.from)
+                && let Some(m) = tool_at(k + f.len())
+            {
+                out.push(m.at..m.at + m.len);
+            }
+        } else if let Some(v) = any_at(toks, i, &mg.replace_verbs)
+            && let Some(m) = tool_at(i + v.len())
+            && any_at(toks, m.at + m.len, &mg.with).is_some()
+        {
+            out.push(m.at..m.at + m.len);
+        }
+    }
+    out
 }
 
 /// Whether mention `prev` and the name starting at token `head` are items of one list
