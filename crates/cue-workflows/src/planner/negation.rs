@@ -84,6 +84,7 @@ pub(super) fn exclusions(
     let mut soft: Vec<Range<usize>> = denied_subjects(lang, text, toks, ms);
     soft.extend(denied_channels(lang, toks));
     soft.extend(left_behind(toks, ms));
+    soft.extend(retracted(lang, toks, ms));
     for i in 0..toks.len() {
         // "ShipStation must not be used", "Gusto does that itself": the tool named just before
         // (checked first: the phrase may start with a clause cue, "must not")
@@ -339,6 +340,81 @@ fn left_behind(toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
         } else if let Some(v) = any_at(toks, i, &mg.replace_verbs)
             && let Some(m) = tool_at(i + v.len())
             && any_at(toks, m.at + m.len, &mg.with).is_some()
+        {
+            out.push(m.at..m.at + m.len);
+        }
+    }
+    out
+}
+
+/// How far back a retraction looks for the words it repeats.
+const RETRACT_BACK: usize = 24;
+
+/// The fewest words of its own a retraction must repeat.
+const RETRACT_WORDS: usize = 2;
+
+/// A word's form for comparing a retraction with what it takes back ("creates" / "create",
+/// "codes" / "code").
+fn stem(w: &str) -> &str {
+    w.strip_suffix('s').filter(|r| r.len() >= 3).unwrap_or(w)
+}
+
+/// The tools of actions taken back by saying them again under a `clause` cue ("create
+/// Eventbrite discount codes, no that's wrong, don't create discount codes"): a scope that
+/// names no tool and no channel, whose own words (at least two, past glue and short words)
+/// were all said in the `RETRACT_BACK` words before the cue, takes back the tool named among
+/// them (or right after them), unless the rest of the prompt names it. A scope with a word of
+/// its own ("don't create codes for staff") narrows the action, it does not take it back.
+fn retracted(lang: &Language, toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
+    let n = &lang.negation;
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let Some(p) = any_at(toks, i, &n.clause) else {
+            continue;
+        };
+        let from = i + p.len();
+        if any_at(toks, from, &n.undo).is_some() || from >= toks.len() {
+            continue;
+        }
+        let end = clause_end(toks, from - 1);
+        let end = (from + 1..end)
+            .find(|&k| n.scope_end.contains(&toks[k].w))
+            .unwrap_or(end);
+        let names = (from..end)
+            .any(|k| ms.iter().any(|m| m.at == k) || channel_at(lang, toks, k).is_some());
+        if names {
+            continue;
+        }
+        let own: Vec<&str> = toks[from..end]
+            .iter()
+            .map(|t| t.w.as_str())
+            .filter(|w| w.len() > 2 && !n.glue.iter().any(|g| g == w))
+            .collect();
+        if own.len() < RETRACT_WORDS {
+            continue;
+        }
+        let back = i.saturating_sub(RETRACT_BACK)..i;
+        // where each word was said before, the latest first
+        let said: Option<Vec<usize>> = own
+            .iter()
+            .map(|w| {
+                back.clone()
+                    .rev()
+                    .find(|&k| !toks[k].w.is_empty() && stem(&toks[k].w) == stem(w))
+            })
+            .collect();
+        let Some(said) = said else {
+            continue;
+        };
+        let (lo, hi) = (
+            said.iter().copied().min().unwrap_or(i),
+            said.iter().copied().max().unwrap_or(i),
+        );
+        // the tool among the repeated words or right after them ("discount codes in Eventbrite")
+        if let Some(m) = ms
+            .iter()
+            .filter(|m| m.at + m.len <= i && m.at + 1 >= lo && m.at <= hi + 3)
+            .min_by_key(|m| m.at.abs_diff(lo))
         {
             out.push(m.at..m.at + m.len);
         }
