@@ -53,9 +53,39 @@ fn assert_judged(refuse: &[&str], build: &[&str]) {
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
+/// Fails with every case planned wrongly: (prompt, tools that must be planned, tools that
+/// must not).
+fn assert_tools(cases: &[(&str, &[&str], &[&str])], input_type: InputType) {
+    let e = engine();
+    let mut wrong = Vec::new();
+    for (prompt, want, not) in cases {
+        let req = GenerateRequest {
+            prompt: (*prompt).to_owned(),
+            input_type,
+        };
+        let got = match e.plan(&req) {
+            Ok(p) => tools(&p),
+            Err(err) => {
+                wrong.push(format!("{prompt}: {err}"));
+                continue;
+            }
+        };
+        for t in *want {
+            if !got.iter().any(|g| g == t) {
+                wrong.push(format!("{prompt}: {t} missing from {got:?}"));
+            }
+        }
+        for t in *not {
+            if got.iter().any(|g| g == t) {
+                wrong.push(format!("{prompt}: {t} kept in {got:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 #[test]
 fn a_tool_the_team_moved_away_from_is_left_out_and_a_transfer_keeps_both() {
-    let e = engine();
     // (prompt, tools that must be planned, tools that must not)
     let cases: &[(&str, &[&str], &[&str])] = &[
         (
@@ -103,27 +133,7 @@ fn a_tool_the_team_moved_away_from_is_left_out_and_a_transfer_keeps_both() {
             &[],
         ),
     ];
-    let mut wrong = Vec::new();
-    for (prompt, want, not) in cases {
-        let got = match plan(&e, prompt) {
-            Ok(p) => tools(&p),
-            Err(err) => {
-                wrong.push(format!("{prompt}: {err}"));
-                continue;
-            }
-        };
-        for t in *want {
-            if !got.iter().any(|g| g == t) {
-                wrong.push(format!("{prompt}: {t} missing from {got:?}"));
-            }
-        }
-        for t in *not {
-            if got.iter().any(|g| g == t) {
-                wrong.push(format!("{prompt}: {t} kept in {got:?}"));
-            }
-        }
-    }
-    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert_tools(cases, InputType::Text);
 }
 
 #[test]
@@ -237,19 +247,9 @@ fn a_payee_changed_and_changed_back_is_refused_honest_changes_built() {
     );
 }
 
-/// Tools planned from a transcript.
-fn spoken_tools(e: &Engine, prompt: &str) -> Result<Vec<String>, String> {
-    e.plan(&GenerateRequest {
-        prompt: prompt.to_owned(),
-        input_type: InputType::SpeechTranscript,
-    })
-    .map(|p| tools(&p))
-    .map_err(|err| format!("{prompt}: {err}"))
-}
 
 #[test]
 fn an_action_said_again_under_a_negation_takes_its_tool_back_a_narrowed_one_does_not() {
-    let e = engine();
     // (dictation, tools that must be planned, tools that must not)
     let cases: &[(&str, &[&str], &[&str])] = &[
         (
@@ -284,27 +284,7 @@ fn an_action_said_again_under_a_negation_takes_its_tool_back_a_narrowed_one_does
             &[],
         ),
     ];
-    let mut wrong = Vec::new();
-    for (prompt, want, not) in cases {
-        let got = match spoken_tools(&e, prompt) {
-            Ok(t) => t,
-            Err(err) => {
-                wrong.push(err);
-                continue;
-            }
-        };
-        for t in *want {
-            if !got.iter().any(|g| g == t) {
-                wrong.push(format!("{prompt}: {t} missing from {got:?}"));
-            }
-        }
-        for t in *not {
-            if got.iter().any(|g| g == t) {
-                wrong.push(format!("{prompt}: {t} kept in {got:?}"));
-            }
-        }
-    }
-    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert_tools(cases, InputType::SpeechTranscript);
 }
 
 /// Prints how each line of the file `CUE_NEGPOL_PROBE` (one prompt a line; `s:` before a
@@ -361,4 +341,48 @@ fn charges_after_a_cancel_lists_bought_and_invoices_for_work_not_done_are_refuse
             "when an inspection is marked done in Airtable, bill the landlord in Xero",
         ],
     );
+}
+
+#[test]
+fn tools_given_up_spared_or_found_too_much_are_left_out_data_said_to_be_too_high_is_not() {
+    // (prompt, tools that must be planned, tools that must not)
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "when a Calendly meeting is booked add it to Google Calendar and spare me the Zoom links",
+            &["calendly", "google_calendar"],
+            &["zoom"],
+        ),
+        (
+            "we gave up on Asana, so each new Typeform answer should become a ClickUp task",
+            &["typeform", "clickup"],
+            &["asana"],
+        ),
+        (
+            "Discord is too chaotic for this, post new GitHub releases in Slack",
+            &["github", "slack"],
+            &["discord"],
+        ),
+        (
+            "copy new Stripe invoices into Google Sheets and hands off QuickBooks, the accountant owns it",
+            &["stripe", "google_sheets"],
+            &["quickbooks"],
+        ),
+        // "too" of a value in an event, "hands off" of no tool: nothing excluded
+        (
+            "when the error rate in Datadog is too high, page the on-call in PagerDuty",
+            &["datadog", "pagerduty"],
+            &[],
+        ),
+        (
+            "if a Shopify refund is too large, post it in Slack for review",
+            &["shopify", "slack"],
+            &[],
+        ),
+        (
+            "hands off the keyboard today: when a Typeform entry arrives add it to Notion",
+            &["typeform", "notion"],
+            &[],
+        ),
+    ];
+    assert_tools(cases, InputType::Text);
 }
