@@ -247,7 +247,6 @@ fn a_payee_changed_and_changed_back_is_refused_honest_changes_built() {
     );
 }
 
-
 #[test]
 fn an_action_said_again_under_a_negation_takes_its_tool_back_a_narrowed_one_does_not() {
     // (dictation, tools that must be planned, tools that must not)
@@ -385,4 +384,27 @@ fn tools_given_up_spared_or_found_too_much_are_left_out_data_said_to_be_too_high
         ),
     ];
     assert_tools(cases, InputType::Text);
+}
+
+#[test]
+fn a_negation_in_a_branch_of_a_condition_takes_nothing_back() {
+    // (dictation, tools that must be planned, tools that must not)
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "when a typeform entry ticks the newsletter box add them to our mailchimp list and if they didn't tick it don't add them to any list",
+            &["typeform", "mailchimp"],
+            &[],
+        ),
+        (
+            "every day copy new stripe customers to hubspot unless they are test accounts then don't copy them",
+            &["stripe", "hubspot"],
+            &[],
+        ),
+        (
+            "post new github issues in slack otherwise when it's a draft don't post the issue",
+            &["github", "slack"],
+            &[],
+        ),
+    ];
+    assert_tools(cases, InputType::SpeechTranscript);
 }

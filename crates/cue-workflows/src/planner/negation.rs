@@ -271,21 +271,33 @@ struct Migration {
     determiners: Vec<String>,
 }
 
+/// `retraction` of `data/language/negation.json`: words a retraction's scope passes over when
+/// it counts its own words (pronouns: "don't add them"), and words that, standing between the
+/// action and the negation, make the negation a branch of a condition, not a retraction ("if
+/// they didn't tick it, don't add them").
+#[derive(Debug, Default, Deserialize)]
+struct Retraction {
+    passed_over: Vec<String>,
+    branches: Vec<String>,
+}
+
 #[derive(Deserialize)]
 struct NegationMigration {
     #[serde(default)]
     migration: MigrationFile,
+    #[serde(default)]
+    retraction: Retraction,
 }
 
-/// The `migration` entry, read once; a file without it (or unreadable, which the language
-/// loader reports) moves nothing.
-fn migration() -> &'static Migration {
-    static MIGRATION: OnceLock<Migration> = OnceLock::new();
-    MIGRATION.get_or_init(|| {
-        let f = serde_json::from_str::<NegationMigration>(NEGATION_JSON)
-            .map(|n| n.migration)
+/// The `migration` and `retraction` entries, read once; a file without them (or unreadable,
+/// which the language loader reports) moves and takes back nothing.
+fn structural() -> &'static (Migration, Retraction) {
+    static ENTRIES: OnceLock<(Migration, Retraction)> = OnceLock::new();
+    ENTRIES.get_or_init(|| {
+        let (f, r) = serde_json::from_str::<NegationMigration>(NEGATION_JSON)
+            .map(|n| (n.migration, n.retraction))
             .unwrap_or_default();
-        Migration {
+        let m = Migration {
             subjects: phrases(&f.subjects),
             gap: f.gap,
             verbs: phrases(&f.verbs),
@@ -294,14 +306,15 @@ fn migration() -> &'static Migration {
             replace_verbs: phrases(&f.replace_verbs),
             with: phrases(&f.with),
             determiners: f.determiners,
-        }
+        };
+        (m, r)
     })
 }
 
 /// The tools the user's side moved away from ("we moved from Asana to Monday", "we replaced
 /// Zendesk with Freshdesk"), as soft scopes: see [`MigrationFile`].
 fn left_behind(toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
-    let mg = migration();
+    let mg = &structural().0;
     let mut out = Vec::new();
     // the mention starting at `k` past determiners, in `k`'s clause
     let tool_at = |k: usize| {
@@ -313,8 +326,7 @@ fn left_behind(toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
         {
             k += 1;
         }
-        ms.iter()
-            .find(|m| m.at == k && toks[k].clause == clause)
+        ms.iter().find(|m| m.at == k && toks[k].clause == clause)
     };
     for i in 0..toks.len() {
         let clause = toks[i].clause;
@@ -364,9 +376,12 @@ fn stem(w: &str) -> &str {
 /// names no tool and no channel, whose own words (at least two, past glue and short words)
 /// were all said in the `RETRACT_BACK` words before the cue, takes back the tool named among
 /// them (or right after them), unless the rest of the prompt names it. A scope with a word of
-/// its own ("don't create codes for staff") narrows the action, it does not take it back.
+/// its own ("don't create codes for staff") narrows the action, it does not take it back; a
+/// condition between the action and the negation makes it a branch ("add them to the list; if
+/// they didn't tick the box, don't add them").
 fn retracted(lang: &Language, toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
     let n = &lang.negation;
+    let rt = &structural().1;
     let mut out = Vec::new();
     for i in 0..toks.len() {
         let Some(p) = any_at(toks, i, &n.clause) else {
@@ -388,7 +403,11 @@ fn retracted(lang: &Language, toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>>
         let own: Vec<&str> = toks[from..end]
             .iter()
             .map(|t| t.w.as_str())
-            .filter(|w| w.len() > 2 && !n.glue.iter().any(|g| g == w))
+            .filter(|w| {
+                w.len() > 2
+                    && !n.glue.iter().any(|g| g == w)
+                    && !rt.passed_over.iter().any(|g| g == w)
+            })
             .collect();
         if own.len() < RETRACT_WORDS {
             continue;
@@ -410,6 +429,9 @@ fn retracted(lang: &Language, toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>>
             said.iter().copied().min().unwrap_or(i),
             said.iter().copied().max().unwrap_or(i),
         );
+        if (lo..i).any(|k| rt.branches.contains(&toks[k].w)) {
+            continue;
+        }
         // the tool among the repeated words or right after them ("discount codes in Eventbrite")
         if let Some(m) = ms
             .iter()
