@@ -86,6 +86,17 @@ struct Entry {
     /// with no owner of its own takes the owner of the object before the word.
     #[serde(default)]
     coordinators: Vec<String>,
+    /// Manner classes that say how often the workflow runs ("every five minutes"): one counts
+    /// for an act only when no `schedule_conditions` phrase stands between it and the act
+    /// ("check the page every five minutes and if it's down text me": the texts wait on the
+    /// condition), unless that condition names a person before the act (`schedule_people`: "if
+    /// she hasn't answered, text her").
+    #[serde(default)]
+    schedules: Vec<String>,
+    #[serde(default)]
+    schedule_conditions: Vec<String>,
+    #[serde(default)]
+    schedule_people: Vec<String>,
     act: BTreeMap<String, Vec<String>>,
     object: BTreeMap<String, Vec<String>>,
     owner: BTreeMap<String, Vec<String>>,
@@ -164,6 +175,9 @@ pub(crate) struct Acts {
     joins: usize,
     noun_markers: usize,
     not_objects: usize,
+    schedules: Vec<usize>,
+    schedule_conditions: usize,
+    schedule_people: usize,
     self_words: Vec<Phrase>,
     about_someone: Vec<usize>,
     pronouns: Vec<Phrase>,
@@ -191,6 +205,9 @@ impl Default for Acts {
             joins: 0,
             noun_markers: 0,
             not_objects: 0,
+            schedules: Vec::new(),
+            schedule_conditions: 0,
+            schedule_people: 0,
             self_words: Vec::new(),
             about_someone: Vec::new(),
             pronouns: Vec::new(),
@@ -232,6 +249,8 @@ impl Acts {
         let joins = list(&r.joins);
         let noun_markers = list(&r.noun_markers);
         let not_objects = list(&r.not_objects);
+        let schedule_conditions = list(&r.schedule_conditions);
+        let schedule_people = list(&r.schedule_people);
         let classes = |role: &Role, names: &[String], what: &str| {
             names
                 .iter()
@@ -261,6 +280,7 @@ impl Acts {
         Ok(Self {
             index: ListIndex::new(lists.iter().map(Vec::as_slice)),
             about_someone: classes(&manner, &r.about_someone, "manner")?,
+            schedules: classes(&manner, &r.schedules, "manner")?,
             ours: owner.names.iter().position(|n| n == "ours"),
             act,
             object,
@@ -272,6 +292,8 @@ impl Acts {
             joins,
             noun_markers,
             not_objects,
+            schedule_conditions,
+            schedule_people,
             self_words: phrases(&r.self_words),
             pronouns: phrases(&r.pronouns),
             owner_linkers: phrases(&r.owner_linkers),
@@ -404,6 +426,38 @@ impl Acts {
         })
     }
 
+    /// Whether manner class `m` is in `w` for the act at token `i`: a `schedules` class counts
+    /// only when no condition stands between it and the act (the act then waits on the
+    /// condition, not on the schedule), unless the condition names a person before the act.
+    fn manner_for(
+        &self,
+        hits: &ListHits,
+        toks: &[Tok],
+        m: usize,
+        w: &Range<usize>,
+        i: usize,
+    ) -> bool {
+        if !self.schedules.contains(&m) {
+            return self.manner_in(hits, toks, m, w);
+        }
+        let list = self.manner.list(m);
+        let detached = |k: usize| {
+            (k + 1..i).any(|c| {
+                // the condition's own words, up to its clause's first act ("if she hasn't
+                // replied, text her"; "when it fails call him" names no one in the condition)
+                let is_act = |n: usize| {
+                    (0..self.act.names.len()).any(|a| hits.any_in(self.act.list(a), &(n..n + 1)))
+                };
+                hits.any_in(self.schedule_conditions, &(c..c + 1))
+                    && !(c + 1..i)
+                        .take_while(|&n| toks[n].clause == toks[c].clause && !is_act(n))
+                        .any(|n| hits.any_in(self.schedule_people, &(n..n + 1)))
+            })
+        };
+        w.clone()
+            .any(|k| hits.any_in(list, &(k..k + 1)) && !detached(k))
+    }
+
     /// The category of the first shape that holds in `toks`, given the token ranges of each
     /// `within` (the policy's own, made once for every check).
     pub(crate) fn refusing<'w>(
@@ -438,7 +492,11 @@ impl Acts {
                         && !s.unless.iter().any(|&m| self.manner_in(&hits, toks, m, w));
                     manner_ok
                         && acts_in(w, &s.act).into_iter().any(|i| {
-                            s.object.is_empty() || self.object_of(s, &hits, toks, sentences, w, i)
+                            s.manner
+                                .iter()
+                                .all(|g| g.iter().any(|&m| self.manner_for(&hits, toks, m, w, i)))
+                                && (s.object.is_empty()
+                                    || self.object_of(s, &hits, toks, sentences, w, i))
                         })
                 })
             })

@@ -5,9 +5,12 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
 
 use super::Mention;
-use super::language::{Language, Selector, any_at, phrase_at};
+use super::language::{Language, Phrase, Selector, any_at, phrase_at, phrases};
 use crate::catalog::Catalog;
 use crate::text::Tok;
 
@@ -80,6 +83,8 @@ pub(super) fn exclusions(
     // scopes of `without_doing` cues: they exclude only tools named nowhere else
     let mut soft: Vec<Range<usize>> = denied_subjects(lang, text, toks, ms);
     soft.extend(denied_channels(lang, toks));
+    soft.extend(left_behind(toks, ms));
+    soft.extend(retracted(lang, toks, ms));
     for i in 0..toks.len() {
         // "ShipStation must not be used", "Gusto does that itself": the tool named just before
         // (checked first: the phrase may start with a clause cue, "must not")
@@ -229,6 +234,214 @@ pub(super) fn exclusions(
         tools,
         prefer_aws,
     }
+}
+
+const NEGATION_JSON: &str = include_str!("../../data/language/negation.json");
+
+/// `migration` of `data/language/negation.json`: a move the user's side made away from a tool
+/// ("we moved from Asana to Monday", "the team switched from Trello", "we replaced Zendesk
+/// with Freshdesk"). A `subjects` phrase (the user's side) ends at most `gap` words before one
+/// of `verbs` in its clause; right after the verb (past at most one `particles` word), one of
+/// `from` and then the tool, or, for `replace_verbs`, the tool and then one of `with`. The tool
+/// is what the move left behind: excluded when the rest of the prompt does not name it. A verb
+/// with an object of its own ("we move the rows from Airtable") is a transfer of data, not a
+/// move away: the tool must follow the verb at once.
+#[derive(Debug, Default, Deserialize)]
+struct MigrationFile {
+    subjects: Vec<String>,
+    gap: usize,
+    verbs: Vec<String>,
+    particles: Vec<String>,
+    from: Vec<String>,
+    replace_verbs: Vec<String>,
+    with: Vec<String>,
+    /// Words that may stand between `from` (or a replace verb) and the tool ("the", "our").
+    determiners: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct Migration {
+    subjects: Vec<Phrase>,
+    gap: usize,
+    verbs: Vec<Phrase>,
+    particles: Vec<String>,
+    from: Vec<Phrase>,
+    replace_verbs: Vec<Phrase>,
+    with: Vec<Phrase>,
+    determiners: Vec<String>,
+}
+
+/// `retraction` of `data/language/negation.json`: words a retraction's scope passes over when
+/// it counts its own words (pronouns: "don't add them"), and words that, standing between the
+/// action and the negation, make the negation a branch of a condition, not a retraction ("if
+/// they didn't tick it, don't add them").
+#[derive(Debug, Default, Deserialize)]
+struct Retraction {
+    passed_over: Vec<String>,
+    branches: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct NegationMigration {
+    #[serde(default)]
+    migration: MigrationFile,
+    #[serde(default)]
+    retraction: Retraction,
+}
+
+/// The `migration` and `retraction` entries, read once; a file without them (or unreadable,
+/// which the language loader reports) moves and takes back nothing.
+fn structural() -> &'static (Migration, Retraction) {
+    static ENTRIES: OnceLock<(Migration, Retraction)> = OnceLock::new();
+    ENTRIES.get_or_init(|| {
+        let (f, r) = serde_json::from_str::<NegationMigration>(NEGATION_JSON)
+            .map(|n| (n.migration, n.retraction))
+            .unwrap_or_default();
+        let m = Migration {
+            subjects: phrases(&f.subjects),
+            gap: f.gap,
+            verbs: phrases(&f.verbs),
+            particles: f.particles,
+            from: phrases(&f.from),
+            replace_verbs: phrases(&f.replace_verbs),
+            with: phrases(&f.with),
+            determiners: f.determiners,
+        };
+        (m, r)
+    })
+}
+
+/// The tools the user's side moved away from ("we moved from Asana to Monday", "we replaced
+/// Zendesk with Freshdesk"), as soft scopes: see [`MigrationFile`].
+fn left_behind(toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
+    let mg = &structural().0;
+    let mut out = Vec::new();
+    // the mention starting at `k` past determiners, in `k`'s clause
+    let tool_at = |k: usize| {
+        let clause = toks.get(k)?.clause;
+        let mut k = k;
+        while toks
+            .get(k)
+            .is_some_and(|t| t.clause == clause && mg.determiners.contains(&t.w))
+        {
+            k += 1;
+        }
+        ms.iter().find(|m| m.at == k && toks[k].clause == clause)
+    };
+    for i in 0..toks.len() {
+        let clause = toks[i].clause;
+        // the user's side is the subject: a subject phrase ends at most `gap` words before
+        let subject = (i.saturating_sub(mg.gap + 3)..i).any(|k| {
+            toks[k].clause == clause
+                && any_at(toks, k, &mg.subjects)
+                    .is_some_and(|p| k + p.len() <= i && i - (k + p.len()) <= mg.gap)
+        });
+        if !subject {
+            continue;
+        }
+        if let Some(v) = any_at(toks, i, &mg.verbs) {
+            let mut k = i + v.len();
+            if toks.get(k).is_some_and(|t| mg.particles.contains(&t.w)) {
+                k += 1;
+            }
+            if let Some(f) = any_at(toks, k, &mg.from)
+                && let Some(m) = tool_at(k + f.len())
+            {
+                out.push(m.at..m.at + m.len);
+            }
+        } else if let Some(v) = any_at(toks, i, &mg.replace_verbs)
+            && let Some(m) = tool_at(i + v.len())
+            && any_at(toks, m.at + m.len, &mg.with).is_some()
+        {
+            out.push(m.at..m.at + m.len);
+        }
+    }
+    out
+}
+
+/// How far back a retraction looks for the words it repeats.
+const RETRACT_BACK: usize = 24;
+
+/// The fewest words of its own a retraction must repeat.
+const RETRACT_WORDS: usize = 2;
+
+/// A word's form for comparing a retraction with what it takes back ("creates" / "create",
+/// "codes" / "code").
+fn stem(w: &str) -> &str {
+    w.strip_suffix('s').filter(|r| r.len() >= 3).unwrap_or(w)
+}
+
+/// The tools of actions taken back by saying them again under a `clause` cue ("create
+/// Eventbrite discount codes, no that's wrong, don't create discount codes"): a scope that
+/// names no tool and no channel, whose own words (at least two, past glue and short words)
+/// were all said in the `RETRACT_BACK` words before the cue, takes back the tool named among
+/// them (or right after them), unless the rest of the prompt names it. A scope with a word of
+/// its own ("don't create codes for staff") narrows the action, it does not take it back; a
+/// condition between the action and the negation makes it a branch ("add them to the list; if
+/// they didn't tick the box, don't add them").
+fn retracted(lang: &Language, toks: &[Tok], ms: &[Mention]) -> Vec<Range<usize>> {
+    let n = &lang.negation;
+    let rt = &structural().1;
+    let mut out = Vec::new();
+    for i in 0..toks.len() {
+        let Some(p) = any_at(toks, i, &n.clause) else {
+            continue;
+        };
+        let from = i + p.len();
+        if any_at(toks, from, &n.undo).is_some() || from >= toks.len() {
+            continue;
+        }
+        let end = clause_end(toks, from - 1);
+        let end = (from + 1..end)
+            .find(|&k| n.scope_end.contains(&toks[k].w))
+            .unwrap_or(end);
+        let names = (from..end)
+            .any(|k| ms.iter().any(|m| m.at == k) || channel_at(lang, toks, k).is_some());
+        if names {
+            continue;
+        }
+        let own: Vec<&str> = toks[from..end]
+            .iter()
+            .map(|t| t.w.as_str())
+            .filter(|w| {
+                w.len() > 2
+                    && !n.glue.iter().any(|g| g == w)
+                    && !rt.passed_over.iter().any(|g| g == w)
+            })
+            .collect();
+        if own.len() < RETRACT_WORDS {
+            continue;
+        }
+        let back = i.saturating_sub(RETRACT_BACK)..i;
+        // where each word was said before, the latest first
+        let said: Option<Vec<usize>> = own
+            .iter()
+            .map(|w| {
+                back.clone()
+                    .rev()
+                    .find(|&k| !toks[k].w.is_empty() && stem(&toks[k].w) == stem(w))
+            })
+            .collect();
+        let Some(said) = said else {
+            continue;
+        };
+        let (lo, hi) = (
+            said.iter().copied().min().unwrap_or(i),
+            said.iter().copied().max().unwrap_or(i),
+        );
+        if (lo..i).any(|k| rt.branches.contains(&toks[k].w)) {
+            continue;
+        }
+        // the tool among the repeated words or right after them ("discount codes in Eventbrite")
+        if let Some(m) = ms
+            .iter()
+            .filter(|m| m.at + m.len <= i && m.at + 1 >= lo && m.at <= hi + 3)
+            .min_by_key(|m| m.at.abs_diff(lo))
+        {
+            out.push(m.at..m.at + m.len);
+        }
+    }
+    out
 }
 
 /// Whether mention `prev` and the name starting at token `head` are items of one list
