@@ -212,6 +212,7 @@ pub(crate) fn prepare<'a>(
         g.imports.extend(["csv", "io"]);
     }
     let cursor = g.cursor(plan, &mut steps);
+    g.windowed(plan, &mut steps);
     let sync = steps.iter().any(|s| s.sync.is_some());
     if sync {
         g.imports.insert("boto3");
@@ -483,6 +484,8 @@ struct Setting {
 #[derive(Serialize, Default)]
 struct Helpers {
     time: bool,
+    /// `_in_window`: whether a record's time falls in the run's window (`python/time.py.j2`).
+    in_window: bool,
     /// `_time_as`: a window bound in the form a parameter takes (`python/time.py.j2`).
     time_as: bool,
     ddb: bool,
@@ -548,6 +551,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
     fn from(h: &BTreeSet<&'static str>) -> Self {
         Self {
             time: h.contains("time"),
+            in_window: h.contains("in_window"),
             time_as: h.contains("time_as"),
             ddb: h.contains("ddb"),
             mime: h.contains("mime"),
@@ -685,6 +689,9 @@ struct StepFn {
     text: Option<String>,
     /// This step polls for the trigger: only records not emitted before go on.
     polls: bool,
+    /// A scheduled read that is an event's poll but sends no window (R17-4: Notion's search):
+    /// the cursor's time field and format, records outside the run's window are dropped.
+    window_field: Option<(String, &'static str)>,
     /// A call per listed record, on `record`, when the list holds only ids (`action.detail`).
     detail: Option<Code>,
     /// Where the record is in the detail call's answer.
@@ -1261,6 +1268,7 @@ impl Gen<'_> {
             }),
             text: action.text.clone(),
             polls: false,
+            window_field: None,
             detail,
             detail_record: action
                 .detail
@@ -1753,6 +1761,54 @@ impl Gen<'_> {
                 expr::name(&w.interval_seconds.to_string()),
             ],
         ))
+    }
+
+    /// Marks the read steps of a scheduled (or manual) run that are the `poll` of an event
+    /// whose cursor is a time and whose request sends no `{since}`: the vendor cannot filter by
+    /// time (Notion's search), so the run keeps only records of its window (R17-4), as the
+    /// event's own poll does with its cursor.
+    fn windowed(&mut self, plan: &Plan, steps: &mut [StepFn]) {
+        if !matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct) {
+            return;
+        }
+        for (index, step) in plan.steps.iter().enumerate() {
+            let Some(tool) = self.catalog.tool(&step.tool) else {
+                continue;
+            };
+            let Some(action) = tool.action(&step.action) else {
+                continue;
+            };
+            if steps[index].kind != StepKind::Read || steps[index].polls || steps[index].sync.is_some()
+            {
+                continue;
+            }
+            // a request that sends the window is filtered by the vendor
+            let mut texts: Vec<String> = action.path.iter().cloned().collect();
+            texts.extend(action.query.values().map(serde_json::Value::to_string));
+            texts.extend(action.body.iter().map(serde_json::Value::to_string));
+            if texts.iter().any(|t| t.contains("{since") || t.contains("{until")) {
+                continue;
+            }
+            let cursor = tool
+                .events
+                .iter()
+                .filter(|e| e.poll.as_deref() == Some(action.id.as_str()))
+                .find_map(|e| e.cursor.as_ref());
+            let Some(cursor) = cursor.filter(|c| !c.field.is_empty()) else {
+                continue;
+            };
+            let format = match cursor.format {
+                CursorFormat::Unix => "unix",
+                CursorFormat::UnixMs => "unix_ms",
+                CursorFormat::Iso8601 => "iso8601",
+                CursorFormat::Date => "date",
+                CursorFormat::Id | CursorFormat::Row => continue,
+            };
+            steps[index].window_field = Some((cursor.field.clone(), format));
+            self.imports.insert("datetime");
+            self.helpers.insert("time");
+            self.helpers.insert("in_window");
+        }
     }
 
     /// The cursor of a polling trigger whose event has one, marking the step that polls.
