@@ -79,8 +79,9 @@ assert module._text(lead) == "email: b@example.org", module._text(lead)
     );
 }
 
-/// R17-4: Notion's weekly read (its search takes no time filter) keeps only the pages edited
-/// in the run's window; a read that sends `{since}` (Slack's history) is not cut again.
+/// R17-4: Notion's weekly read of "this week" (its search takes no time filter) keeps only the
+/// pages edited in the window; a read that sends `{since}` (Slack's history) is not cut again,
+/// and a read that names no period is whole.
 #[test]
 fn a_scheduled_read_without_a_time_filter_keeps_its_window() {
     let p = plan(
@@ -101,10 +102,17 @@ ids = [r["id"] for r in read([{}])]
 assert ids == ["new", "unknown"], ids
 "#,
     );
-    // a read whose request sends the window: no cut
-    let p = plan("every friday at 5pm read the messages in my slack channel and post them to microsoft teams");
-    let g = generated(p);
-    assert!(!g.code.contains("_in_window("), "cut twice");
+    // no cut: a read whose request sends the window (Slack's `oldest`), a read that names no
+    // period (every file of the folder, every page)
+    for prompt in [
+        "every friday at 5pm read the messages in my slack channel from this week and post them to microsoft teams",
+        "every day at 5pm list the files in my sharepoint folder and post them to microsoft teams",
+        "every sunday at 2am delete the files in my google drive folder",
+        "every friday at 4pm list my notion pages and post them to slack",
+    ] {
+        let g = generated(plan(prompt));
+        assert!(!g.code.contains("_in_window("), "{prompt}");
+    }
 }
 
 /// R17-6: GitHub's "opened" and Chargebee's "created"/"cancelled" are their own events, which

@@ -689,8 +689,8 @@ struct StepFn {
     text: Option<String>,
     /// This step polls for the trigger: only records not emitted before go on.
     polls: bool,
-    /// A scheduled read that is an event's poll but sends no window (R17-4: Notion's search):
-    /// the cursor's time field and format, records outside the run's window are dropped.
+    /// A scheduled read of a named period that the vendor cannot filter by time (R17-4:
+    /// Notion's search): the time field and its format; records outside the window are dropped.
     window_field: Option<(String, &'static str)>,
     /// A call per listed record, on `record`, when the list holds only ids (`action.detail`).
     detail: Option<Code>,
@@ -1763,48 +1763,31 @@ impl Gen<'_> {
         ))
     }
 
-    /// Marks the read steps of a scheduled (or manual) run that are the `poll` of an event
-    /// whose cursor is a time and whose request sends no `{since}`: the vendor cannot filter by
-    /// time (Notion's search), so the run keeps only records of its window (R17-4), as the
-    /// event's own poll does with its cursor.
+    /// Marks the read steps of a scheduled (or manual) run that names a period ("pages edited
+    /// this week") whose vendor cannot filter by time (`window::cut_field`, Notion's search):
+    /// the run keeps only the records of that period (R17-4), as the event's own poll does
+    /// with its cursor. A read that names no period ("list the files in my folder") is whole.
     fn windowed(&mut self, plan: &Plan, steps: &mut [StepFn]) {
-        if !matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct) {
+        let said = plan
+            .trigger
+            .params
+            .get(crate::window::PARAM)
+            .and_then(|p| crate::window::Said::from_param(p));
+        if said.is_none()
+            || !matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct)
+        {
             return;
         }
         for (index, step) in plan.steps.iter().enumerate() {
-            let Some(tool) = self.catalog.tool(&step.tool) else {
-                continue;
-            };
-            let Some(action) = tool.action(&step.action) else {
-                continue;
-            };
             if steps[index].kind != StepKind::Read || steps[index].polls || steps[index].sync.is_some()
             {
                 continue;
             }
-            // a request that sends the window is filtered by the vendor
-            let mut texts: Vec<String> = action.path.iter().cloned().collect();
-            texts.extend(action.query.values().map(serde_json::Value::to_string));
-            texts.extend(action.body.iter().map(serde_json::Value::to_string));
-            if texts.iter().any(|t| t.contains("{since") || t.contains("{until")) {
-                continue;
-            }
-            let cursor = tool
-                .events
-                .iter()
-                .filter(|e| e.poll.as_deref() == Some(action.id.as_str()))
-                .find_map(|e| e.cursor.as_ref());
-            let Some(cursor) = cursor.filter(|c| !c.field.is_empty()) else {
+            let Some((field, format)) = crate::window::cut_field(self.catalog, &step.tool, &step.action)
+            else {
                 continue;
             };
-            let format = match cursor.format {
-                CursorFormat::Unix => "unix",
-                CursorFormat::UnixMs => "unix_ms",
-                CursorFormat::Iso8601 => "iso8601",
-                CursorFormat::Date => "date",
-                CursorFormat::Id | CursorFormat::Row => continue,
-            };
-            steps[index].window_field = Some((cursor.field.clone(), format));
+            steps[index].window_field = Some((field.to_owned(), format));
             self.imports.insert("datetime");
             self.helpers.insert("time");
             self.helpers.insert("in_window");
