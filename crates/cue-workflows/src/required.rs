@@ -53,7 +53,9 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
             .into_iter()
             .filter(|f| !step.params.contains_key(f) && !action.params.contains_key(f))
             .filter(|f| !(exported && f == "name"))
-            .filter(|f| !paths.as_ref().is_some_and(|c| carries(c, f)) && named.path_of(f).is_none())
+            .filter(|f| {
+                !paths.as_ref().is_some_and(|c| carries(c, f)) && named.path_of(f).is_none()
+            })
             .collect();
         for field in missing {
             let value = placeholder(tool, action, &field);

@@ -84,9 +84,8 @@ assert module._text(lead) == "email: b@example.org", module._text(lead)
 /// and a read that names no period is whole.
 #[test]
 fn a_scheduled_read_without_a_time_filter_keeps_its_window() {
-    let p = plan(
-        "every friday at 4pm list the notion pages edited this week and post them to slack",
-    );
+    let p =
+        plan("every friday at 4pm list the notion pages edited this week and post them to slack");
     assert!(has_step(&p, "notion", "search_pages"), "{:?}", p.steps);
     let g = generated(p);
     assert!(g.code.contains("_in_window("), "no window cut");
@@ -120,13 +119,41 @@ assert ids == ["new", "unknown"], ids
 #[test]
 fn an_opened_or_created_trigger_runs_only_on_that_action() {
     for (prompt, tool, event) in [
-        ("when a github pull request is opened, post it to slack", "github", "pull_request_opened"),
-        ("when a new pull request is created in github, post it to slack", "github", "pull_request_opened"),
-        ("when a github issue is opened, post it to slack", "github", "issue_opened"),
-        ("when a pull request is merged in github, post it to slack", "github", "pull_request"),
-        ("when a chargebee subscription is created, post it to slack", "chargebee", "subscription_created"),
-        ("when a chargebee subscription is cancelled, post it to slack", "chargebee", "subscription_cancelled"),
-        ("when a chargebee subscription is renewed, post it to slack", "chargebee", "subscription"),
+        (
+            "when a github pull request is opened, post it to slack",
+            "github",
+            "pull_request_opened",
+        ),
+        (
+            "when a new pull request is created in github, post it to slack",
+            "github",
+            "pull_request_opened",
+        ),
+        (
+            "when a github issue is opened, post it to slack",
+            "github",
+            "issue_opened",
+        ),
+        (
+            "when a pull request is merged in github, post it to slack",
+            "github",
+            "pull_request",
+        ),
+        (
+            "when a chargebee subscription is created, post it to slack",
+            "chargebee",
+            "subscription_created",
+        ),
+        (
+            "when a chargebee subscription is cancelled, post it to slack",
+            "chargebee",
+            "subscription_cancelled",
+        ),
+        (
+            "when a chargebee subscription is renewed, post it to slack",
+            "chargebee",
+            "subscription",
+        ),
     ] {
         let p = plan(prompt);
         assert_eq!(
@@ -140,8 +167,18 @@ fn an_opened_or_created_trigger_runs_only_on_that_action() {
     for (tool, event, path, value) in [
         ("github", "pull_request_opened", "action", "opened"),
         ("github", "issue_opened", "action", "opened"),
-        ("chargebee", "subscription_created", "event_type", "subscription_created"),
-        ("chargebee", "subscription_cancelled", "event_type", "subscription_cancelled"),
+        (
+            "chargebee",
+            "subscription_created",
+            "event_type",
+            "subscription_created",
+        ),
+        (
+            "chargebee",
+            "subscription_cancelled",
+            "event_type",
+            "subscription_cancelled",
+        ),
     ] {
         let e = catalog
             .tool(tool)
@@ -162,7 +199,9 @@ fn an_opened_or_created_trigger_runs_only_on_that_action() {
 /// R17-6: the generated handler skips a pull request's other actions and runs on "opened".
 #[test]
 fn an_opened_pull_request_handler_skips_other_actions() {
-    let g = generated(plan("when a github pull request is opened, post it to slack"));
+    let g = generated(plan(
+        "when a github pull request is opened, post it to slack",
+    ));
     assert!(
         g.code.contains("\"opened\""),
         "the handler does not compare the action"

@@ -1773,17 +1773,19 @@ impl Gen<'_> {
             .params
             .get(crate::window::PARAM)
             .and_then(|p| crate::window::Said::from_param(p));
-        if said.is_none()
-            || !matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct)
+        if said.is_none() || !matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct)
         {
             return;
         }
         for (index, step) in plan.steps.iter().enumerate() {
-            if steps[index].kind != StepKind::Read || steps[index].polls || steps[index].sync.is_some()
+            if steps[index].kind != StepKind::Read
+                || steps[index].polls
+                || steps[index].sync.is_some()
             {
                 continue;
             }
-            let Some((field, format)) = crate::window::cut_field(self.catalog, &step.tool, &step.action)
+            let Some((field, format)) =
+                crate::window::cut_field(self.catalog, &step.tool, &step.action)
             else {
                 continue;
             };

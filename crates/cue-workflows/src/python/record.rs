@@ -177,7 +177,10 @@ mod tests {
     }
 
     fn field(path: &str, words: &[&str]) -> Field {
-        serde_json::from_value(serde_json::json!({"path": path, "type": "string", "description": "", "words": words})).unwrap()
+        serde_json::from_value(
+            serde_json::json!({"path": path, "type": "string", "description": "", "words": words}),
+        )
+        .unwrap()
     }
 
     #[test]
