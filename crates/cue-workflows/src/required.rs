@@ -43,8 +43,8 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
         // a field the record documents under another name, whose words name it (an RSS
         // item's `link` for `url`), is read there (`python::record`)
         let named = match input_source(catalog, plan, index) {
-            Input::Fields(fields) => RecordPaths::of(fields, false).named,
-            _ => Default::default(),
+            Input::Fields(fields) => RecordPaths::of(fields, false),
+            _ => RecordPaths::default(),
         };
         // records that are no files are sent as one CSV file, which has its name (R11-6)
         let exported =
@@ -53,7 +53,9 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
             .into_iter()
             .filter(|f| !step.params.contains_key(f) && !action.params.contains_key(f))
             .filter(|f| !(exported && f == "name"))
-            .filter(|f| !paths.as_ref().is_some_and(|c| carries(c, f)) && !named.contains_key(f))
+            .filter(|f| {
+                !paths.as_ref().is_some_and(|c| carries(c, f)) && named.path_of(f).is_none()
+            })
             .collect();
         for field in missing {
             let value = placeholder(tool, action, &field);

@@ -401,6 +401,53 @@ pub(crate) fn reads_period(catalog: &Catalog, plan: &Plan) -> bool {
     })
 }
 
+/// The time field and format of a read the vendor cannot filter by time but whose records
+/// carry one (R17-4: Notion's search): the action is the `poll` of an event with a time
+/// cursor, and its request sends no `{since}`/`{until}`. A run that names a period keeps only
+/// the records in it (`python::mod`'s window cut).
+pub(crate) fn cut_field<'c>(
+    catalog: &'c Catalog,
+    tool: &str,
+    action: &str,
+) -> Option<(&'c str, &'static str)> {
+    use crate::catalog::CursorFormat;
+    let tool = catalog.tool(tool)?;
+    let a = tool.action(action)?;
+    let mut texts: Vec<String> = a.path.iter().cloned().collect();
+    texts.extend(a.query.values().map(serde_json::Value::to_string));
+    texts.extend(a.body.iter().map(serde_json::Value::to_string));
+    texts.extend(a.kwargs.values().map(serde_json::Value::to_string));
+    if texts
+        .iter()
+        .any(|t| t.contains("{since") || t.contains("{until"))
+    {
+        return None;
+    }
+    let cursor = tool
+        .events
+        .iter()
+        .filter(|e| e.poll.as_deref() == Some(a.id.as_str()))
+        .find_map(|e| e.cursor.as_ref())
+        .filter(|c| !c.field.is_empty())?;
+    let format = match cursor.format {
+        CursorFormat::Unix => "unix",
+        CursorFormat::UnixMs => "unix_ms",
+        CursorFormat::Iso8601 => "iso8601",
+        CursorFormat::Date => "date",
+        CursorFormat::Id | CursorFormat::Row => return None,
+    };
+    Some((cursor.field.as_str(), format))
+}
+
+/// Whether a read step of `plan` is cut to a period the prompt names ([`cut_field`]).
+pub(crate) fn cuts_period(catalog: &Catalog, plan: &Plan) -> bool {
+    matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct)
+        && plan
+            .steps
+            .iter()
+            .any(|s| cut_field(catalog, &s.tool, &s.action).is_some())
+}
+
 /// The schedule's period, for a trigger EventBridge runs.
 fn period(plan: &Plan) -> Option<Period> {
     matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Poll)

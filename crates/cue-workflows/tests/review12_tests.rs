@@ -324,7 +324,7 @@ fn a_push_is_githubs_push_event() {
         ),
         (
             "whenever a pull request is opened on github, tell slack",
-            "pull_request",
+            "pull_request_opened",
         ),
     ];
     let e = engine();

@@ -701,7 +701,7 @@ pub(crate) fn plan(
         assumptions,
     };
     // the period the read steps cover, when the prompt names one ("yesterday's orders")
-    if crate::window::reads_period(catalog, &plan)
+    if (crate::window::reads_period(catalog, &plan) || crate::window::cuts_period(catalog, &plan))
         && let Some(said) = crate::window::Said::find(&p.toks)
     {
         plan.trigger

@@ -147,14 +147,14 @@ impl<'a> Ctx<'a> {
         }
         names.push(field);
         // a field the record has under another documented name (an RSS item's `link` for
-        // `url`); a recipient's is the sender's path above
+        // `url`, a BambooHR employee's `firstName` for `first_name`); a recipient's is the
+        // sender's path above
         if let Some(path) = self
             .record
-            .named
-            .get(field)
-            .filter(|p| p.as_str() != field && !self.sender_paths.contains_key(field))
+            .path_of(field)
+            .filter(|p| *p != field && !self.sender_paths.contains_key(field))
         {
-            names.push(path.as_str());
+            names.push(path);
         }
         let mut reads = match reading_of(field) {
             // an address, a number or an amount: only a value of that kind, else the setting

@@ -212,6 +212,7 @@ pub(crate) fn prepare<'a>(
         g.imports.extend(["csv", "io"]);
     }
     let cursor = g.cursor(plan, &mut steps);
+    g.windowed(plan, &mut steps);
     let sync = steps.iter().any(|s| s.sync.is_some());
     if sync {
         g.imports.insert("boto3");
@@ -502,6 +503,8 @@ struct Setting {
 #[derive(Serialize, Default)]
 struct Helpers {
     time: bool,
+    /// `_in_window`: whether a record's time falls in the run's window (`python/time.py.j2`).
+    in_window: bool,
     /// `_time_as`: a window bound in the form a parameter takes (`python/time.py.j2`).
     time_as: bool,
     ddb: bool,
@@ -570,6 +573,7 @@ impl From<&BTreeSet<&'static str>> for Helpers {
     fn from(h: &BTreeSet<&'static str>) -> Self {
         Self {
             time: h.contains("time"),
+            in_window: h.contains("in_window"),
             time_as: h.contains("time_as"),
             ddb: h.contains("ddb"),
             mime: h.contains("mime"),
@@ -708,6 +712,9 @@ struct StepFn {
     text: Option<String>,
     /// This step polls for the trigger: only records not emitted before go on.
     polls: bool,
+    /// A scheduled read of a named period that the vendor cannot filter by time (R17-4:
+    /// Notion's search): the time field and its format; records outside the window are dropped.
+    window_field: Option<(String, &'static str)>,
     /// A call per listed record, on `record`, when the list holds only ids (`action.detail`).
     detail: Option<Code>,
     /// Where the record is in the detail call's answer.
@@ -1284,6 +1291,7 @@ impl Gen<'_> {
             }),
             text: action.text.clone(),
             polls: false,
+            window_field: None,
             detail,
             detail_record: action
                 .detail
@@ -1788,6 +1796,39 @@ impl Gen<'_> {
                 expr::name(&w.interval_seconds.to_string()),
             ],
         ))
+    }
+
+    /// Marks the read steps of a scheduled (or manual) run that names a period ("pages edited
+    /// this week") whose vendor cannot filter by time (`window::cut_field`, Notion's search):
+    /// the run keeps only the records of that period (R17-4), as the event's own poll does
+    /// with its cursor. A read that names no period ("list the files in my folder") is whole.
+    fn windowed(&mut self, plan: &Plan, steps: &mut [StepFn]) {
+        let said = plan
+            .trigger
+            .params
+            .get(crate::window::PARAM)
+            .and_then(|p| crate::window::Said::from_param(p));
+        if said.is_none() || !matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct)
+        {
+            return;
+        }
+        for (index, step) in plan.steps.iter().enumerate() {
+            if steps[index].kind != StepKind::Read
+                || steps[index].polls
+                || steps[index].sync.is_some()
+            {
+                continue;
+            }
+            let Some((field, format)) =
+                crate::window::cut_field(self.catalog, &step.tool, &step.action)
+            else {
+                continue;
+            };
+            steps[index].window_field = Some((field.to_owned(), format));
+            self.imports.insert("datetime");
+            self.helpers.insert("time");
+            self.helpers.insert("in_window");
+        }
     }
 
     /// The cursor of a polling trigger whose event has one, marking the step that polls.

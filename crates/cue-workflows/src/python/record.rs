@@ -4,6 +4,9 @@
 //! - a `{field:name}` the record has no key for is read at the documented field whose words
 //!   name it: an RSS item's `link` for `{field:url}` (R10-4), a Stripe customer's `id` for
 //!   `{field:customer}` (R11-3);
+//! - a needed name is compared with the record's documented names with case, `_`, `-` and
+//!   spaces folded, both ways: a BambooHR employee's `firstName` is `{field:first_name}`, a
+//!   record's `first_name` is `{field:firstName}` (R17-1);
 //! - `{title}` is the record's own title (a feed item's `title`, a ticket's `subject`), the
 //!   workflow's name only when the record has none (R11-4). A field whose words say it is a
 //!   person's role (a job title) or the form a response came through is not the record's title.
@@ -38,7 +41,19 @@ pub(crate) struct RecordPaths {
     /// A word → the documented path of the first single-valued field whose words use it
     /// (not a recipient's: `email`, `phone`).
     pub named: BTreeMap<String, String>,
+    /// A name folded (`fold`) → the documented path of the first single-valued field whose
+    /// last key or one of whose words folds to it.
+    folded: BTreeMap<String, String>,
     pub title: Option<Title>,
+}
+
+/// A name with case, `_`, `-`, `.` and spaces folded away: `first_name`, `firstName`,
+/// `FirstName` and the word "first name" are one name.
+pub(crate) fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl RecordPaths {
@@ -50,6 +65,20 @@ impl RecordPaths {
                 && !matches!(f.kind, FieldType::Array | FieldType::Object)
         };
         let mut named = BTreeMap::new();
+        let mut folded = BTreeMap::new();
+        for f in fields.iter().filter(single) {
+            let key = f.path.rsplit('.').next().unwrap_or(&f.path);
+            folded.entry(fold(key)).or_insert_with(|| f.path.clone());
+            // a recipient's word is the sender's (`recipients::sender_paths`); its own key is
+            // still the field's
+            for w in f
+                .words
+                .iter()
+                .filter(|w| !RECIPIENT_FIELDS.contains(&w.as_str()))
+            {
+                folded.entry(fold(w)).or_insert_with(|| f.path.clone());
+            }
+        }
         for f in fields.iter().filter(single) {
             // a recipient is the sender's documented field (`recipients::sender_paths`)
             for w in f
@@ -79,8 +108,23 @@ impl RecordPaths {
         };
         Self {
             named,
+            folded,
             title: Some(title),
         }
+    }
+
+    /// The documented path the record has `name` under when that is not `name` itself: a
+    /// word's field (`url` → `link`), else the field whose key or word is `name` with case and
+    /// `_` folded (`first_name` → `firstName`). `None` when the record documents `name` as it
+    /// is spelled (`_field` finds it) or has nothing for it.
+    pub(crate) fn path_of(&self, name: &str) -> Option<&str> {
+        if let Some(path) = self.named.get(name) {
+            return Some(path);
+        }
+        self.folded
+            .get(&fold(name))
+            .map(String::as_str)
+            .filter(|p| p.rsplit('.').next() != Some(name))
     }
 }
 
@@ -130,5 +174,44 @@ mod tests {
         // a list of answers names no single value
         let lead = RecordPaths::of(event_fields(&catalog, "facebook", "lead"), false);
         assert!(lead.named.values().all(|p| !p.contains('*')), "{lead:?}");
+    }
+
+    fn field(path: &str, words: &[&str]) -> Field {
+        serde_json::from_value(
+            serde_json::json!({"path": path, "type": "string", "description": "", "words": words}),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_needed_name_finds_its_field_whatever_its_case_and_underscores() {
+        let catalog = Catalog::builtin().unwrap();
+        let bamboo = RecordPaths::of(event_fields(&catalog, "bamboohr", "employee_added"), false);
+        let snake = RecordPaths::of(
+            &[field("first_name", &[]), field("customer.account_id", &[])],
+            false,
+        );
+        // (record, needed name, path): found with case and `_` folded, in both directions
+        for (paths, name, want) in [
+            (&bamboo, "first_name", Some("firstName")),
+            (&bamboo, "last_name", Some("lastName")),
+            (&bamboo, "work_email", Some("workEmail")),
+            (&bamboo, "FirstName", Some("firstName")),
+            (&bamboo, "hire_date", Some("hireDate")),
+            (&snake, "firstName", Some("first_name")),
+            (&snake, "accountId", Some("customer.account_id")),
+            // spelled as documented: `_field`'s own search
+            (&bamboo, "firstName", None),
+            (&snake, "first_name", None),
+            // nothing of that name, whatever its spelling: the stand-in stays
+            (&bamboo, "middle_name", None),
+            (&bamboo, "first", None),
+            (&snake, "last_name", None),
+        ] {
+            assert_eq!(paths.path_of(name), want, "{name}");
+        }
+        assert_eq!(fold("first_name"), fold("FirstName"));
+        assert_eq!(fold("first name"), fold("firstName"));
+        assert_ne!(fold("first_name"), fold("firstname_x"));
     }
 }

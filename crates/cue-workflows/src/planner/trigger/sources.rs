@@ -232,9 +232,11 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         let github = catalog.tool("github").unwrap();
         let event = event_of(github, &tokenize("when a github issue is opened")).unwrap();
-        assert_eq!(event.id, "issue");
+        assert_eq!(event.id, "issue_opened");
         let event = event_of(github, &tokenize("when a pull request is opened on github")).unwrap();
-        assert_eq!(event.id, "pull_request");
+        assert_eq!(event.id, "pull_request_opened");
+        let event = event_of(github, &tokenize("when a github issue is closed")).unwrap();
+        assert_eq!(event.id, "issue");
     }
 
     #[test]
