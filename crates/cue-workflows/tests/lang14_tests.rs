@@ -6,28 +6,9 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use cue_workflows::{Engine, GenerateRequest, InputType, Plan};
+mod support;
 
-fn plan(prompt: &str) -> Plan {
-    Engine::new()
-        .unwrap()
-        .with_validation(false)
-        .plan(&GenerateRequest {
-            prompt: prompt.to_owned(),
-            input_type: InputType::Text,
-        })
-        .unwrap()
-}
-
-fn tools(p: &Plan) -> Vec<String> {
-    let mut t: Vec<String> = p.steps.iter().map(|s| s.tool.clone()).collect();
-    if let Some(tool) = &p.trigger.tool {
-        t.push(tool.clone());
-    }
-    t.sort();
-    t.dedup();
-    t
-}
+use support::{plan, tools};
 
 /// (prompt, tools that must be planned, tools that must not)
 fn check(cases: &[(&str, &[&str], &[&str])]) {

@@ -6,17 +6,9 @@
 
 mod support;
 
-use cue_workflows::{Plan, TriggerKind};
+use cue_workflows::TriggerKind;
 
-fn tools(p: &Plan) -> Vec<String> {
-    let mut t: Vec<String> = p.steps.iter().map(|s| s.tool.clone()).collect();
-    if let Some(tool) = &p.trigger.tool {
-        t.push(tool.clone());
-    }
-    t.sort();
-    t.dedup();
-    t
-}
+use support::tools;
 
 #[test]
 fn days_after_an_exclusion_word_leave_the_tools_alone() {

@@ -8,7 +8,10 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+mod support;
+
 use cue_workflows::{Engine, GenerateRequest, InputType, Plan, WorkflowError};
+use support::tools;
 
 fn request(prompt: &str) -> GenerateRequest {
     GenerateRequest {
@@ -19,16 +22,6 @@ fn request(prompt: &str) -> GenerateRequest {
 
 fn plan(engine: &Engine, prompt: &str) -> Result<Plan, WorkflowError> {
     engine.plan(&request(prompt))
-}
-
-fn tools(p: &Plan) -> Vec<String> {
-    let mut t: Vec<String> = p.steps.iter().map(|s| s.tool.clone()).collect();
-    if let Some(tool) = &p.trigger.tool {
-        t.push(tool.clone());
-    }
-    t.sort();
-    t.dedup();
-    t
 }
 
 fn engine() -> Engine {

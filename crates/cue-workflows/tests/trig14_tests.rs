@@ -3,18 +3,11 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use cue_workflows::{Engine, GenerateRequest, InputType, Plan};
+mod support;
 
-fn plan(prompt: &str) -> Plan {
-    Engine::new()
-        .unwrap()
-        .with_validation(false)
-        .plan(&GenerateRequest {
-            prompt: prompt.to_owned(),
-            input_type: InputType::Text,
-        })
-        .unwrap()
-}
+use cue_workflows::{Engine, GenerateRequest, InputType};
+
+use support::plan;
 
 fn kind(prompt: &str) -> String {
     plan(prompt).trigger.kind.as_str().to_owned()

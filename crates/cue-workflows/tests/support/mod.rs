@@ -16,6 +16,17 @@ pub fn plan(prompt: &str) -> Plan {
     engine().plan(&GenerateRequest::text(prompt)).unwrap()
 }
 
+/// The tools `plan` uses (its steps' and its trigger's), sorted, each once.
+pub fn tools(plan: &Plan) -> Vec<String> {
+    let mut t: Vec<String> = plan.steps.iter().map(|s| s.tool.clone()).collect();
+    if let Some(tool) = &plan.trigger.tool {
+        t.push(tool.clone());
+    }
+    t.sort();
+    t.dedup();
+    t
+}
+
 /// The generated bundle of `plan`, without validating its module (the tests run it instead).
 pub fn generated(plan: Plan) -> Generated {
     engine()
