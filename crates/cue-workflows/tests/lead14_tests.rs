@@ -74,3 +74,44 @@ fn a_tool_after_an_exclusion_word_is_still_excluded() {
         assert!(!got.iter().any(|g| g == excluded), "{prompt}: {got:?}");
     }
 }
+
+/// The assumption made for an unnamed channel offers the other channels, but never one the
+/// prompt excluded.
+#[test]
+fn an_unnamed_channel_offers_no_excluded_tool_instead() {
+    let full = "(name Slack or Microsoft Teams for a team channel, Twilio for SMS, or an email service to change it)";
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "when a new typeform response comes in, add it to airtable and notify the team",
+            &[full],
+            &[],
+        ),
+        (
+            "when a new typeform response comes in, add it to airtable and notify the team; we are moving off slack",
+            &[
+                "(name Microsoft Teams for a team channel, Twilio for SMS, or an email service to change it)",
+            ],
+            &["Slack or"],
+        ),
+        (
+            "when a new typeform response comes in, add it to airtable and notify the team, no slack and no teams",
+            &["(name Twilio for SMS, or an email service to change it)"],
+            &["for a team channel"],
+        ),
+    ];
+    for (prompt, wanted, unwanted) in cases {
+        let p = support::plan(prompt);
+        let said: Vec<&String> = p
+            .assumptions
+            .iter()
+            .filter(|a| a.starts_with("No delivery channel was named"))
+            .collect();
+        assert_eq!(said.len(), 1, "{prompt}: {:?}", p.assumptions);
+        for w in *wanted {
+            assert!(said[0].contains(w), "{prompt}: {}", said[0]);
+        }
+        for w in *unwanted {
+            assert!(!said[0].contains(w), "{prompt}: {}", said[0]);
+        }
+    }
+}

@@ -777,9 +777,10 @@ pub(super) fn drafts(
         if let Some((id, d)) = chosen {
             let tool = catalog.tool_at(d.tool);
             assumptions.push(format!(
-                "No delivery channel was named; sending it {} with {} (name Slack or Microsoft Teams for a team channel, Twilio for SMS, or an email service to change it).",
+                "No delivery channel was named; sending it {} with {} (name {} to change it).",
                 delivery::audience_words(&id),
-                tool.name
+                tool.name,
+                channel_alternatives(catalog, excl)
             ));
             drafts.push(d);
         }
@@ -853,6 +854,35 @@ pub(super) fn drafts(
     }
 
     Ok((drafts, has_poll))
+}
+
+/// The channels the "no delivery channel was named" assumption offers instead, leaving out
+/// the tools the prompt excluded ("we are moving off Slack" is not told to name Slack).
+fn channel_alternatives(catalog: &Catalog, excl: &Exclusions) -> String {
+    let open = |id: &str| {
+        catalog
+            .tools
+            .iter()
+            .position(|t| t.id == id)
+            .is_none_or(|i| !excl.excludes(i))
+    };
+    let team: Vec<&str> = [("slack", "Slack"), ("microsoft_teams", "Microsoft Teams")]
+        .iter()
+        .filter(|(id, _)| open(id))
+        .map(|&(_, name)| name)
+        .collect();
+    let mut parts = Vec::new();
+    if !team.is_empty() {
+        parts.push(format!("{} for a team channel", team.join(" or ")));
+    }
+    if open("twilio") {
+        parts.push("Twilio for SMS".to_owned());
+    }
+    parts.push("an email service".to_owned());
+    match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}, or {last}", rest.join(", ")),
+        _ => parts.concat(),
+    }
 }
 
 /// The steps with their parameters (read from each step's clause, quoted names used once) and
