@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{every_step_called, generate, runner};
+use common::{every_step_called, generate, requests, runner};
 
 use cue_workflows::Generated;
 use cue_workflows::dryrun::{DryRun, DryRunRequest};
@@ -22,11 +22,7 @@ fn steps(g: &Generated) -> Vec<String> {
 
 /// The request of the first call of `action` (`tool.action`).
 fn request_of<'r>(run: &'r DryRun, action: &str) -> Option<&'r Value> {
-    let (tool, action) = action.split_once('.').unwrap();
-    run.calls
-        .iter()
-        .find(|c| c.tool.as_deref() == Some(tool) && c.action.as_deref() == Some(action))
-        .map(|c| &c.request)
+    requests(run, action).first().copied()
 }
 
 /// A file step fed by a read step's records (which name no file) reads the record the

@@ -6,34 +6,17 @@
 
 mod common;
 
-use common::{every_step_called, generate, runner};
+use common::{every_step_called, generate, requests, runner, with_items};
 
 use cue_workflows::Generated;
 use cue_workflows::dryrun::{DryRun, DryRunRequest};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn has(g: &Generated, tool: &str, action: &str) -> bool {
     g.plan
         .steps
         .iter()
         .any(|s| s.tool == tool && s.action == action)
-}
-
-/// The requests of the calls of `tool.action`.
-fn requests<'r>(run: &'r DryRun, action: &str) -> Vec<&'r Value> {
-    let (tool, action) = action.split_once('.').unwrap();
-    run.calls
-        .iter()
-        .filter(|c| c.tool.as_deref() == Some(tool) && c.action.as_deref() == Some(action))
-        .map(|c| &c.request)
-        .collect()
-}
-
-fn manual(items: Value) -> DryRunRequest {
-    DryRunRequest {
-        event: Some(json!({ "items": items })),
-        ..DryRunRequest::default()
-    }
 }
 
 /// A record holding a boolean under a key containing `email`, a list of addresses, a nested
@@ -67,7 +50,7 @@ async fn ses_is_sent_the_records_address_or_the_setting_never_a_boolean() {
         ),
     ] {
         let run = runner
-            .run(&g.code, Some(&g.plan), manual(json!([record.clone()])))
+            .run(&g.code, Some(&g.plan), with_items(json!([record.clone()])))
             .await
             .unwrap();
         assert!(run.ok, "{record}: {run:#?}");
@@ -109,7 +92,7 @@ async fn an_amount_setting_at_its_stand_in_is_sampled_and_a_records_amount_is_se
         .run(
             &g.code,
             Some(&g.plan),
-            manual(json!([{"note": "no money"}])),
+            with_items(json!([{"note": "no money"}])),
         )
         .await
         .unwrap();
@@ -123,7 +106,7 @@ async fn an_amount_setting_at_its_stand_in_is_sampled_and_a_records_amount_is_se
         (json!({"amount_verified": true, "total": 12.5}), json!(12.5)),
     ] {
         let run = runner
-            .run(&g.code, Some(&g.plan), manual(json!([record.clone()])))
+            .run(&g.code, Some(&g.plan), with_items(json!([record.clone()])))
             .await
             .unwrap();
         assert!(run.ok, "{record}: {run:#?}");

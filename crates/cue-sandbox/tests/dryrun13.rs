@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{every_step_called, runner};
+use common::{every_step_called, requests, runner, with_items};
 
 use cue_workflows::dryrun::{DryRun, DryRunRequest};
 use cue_workflows::{Engine, Generated, Plan};
@@ -45,13 +45,6 @@ fn manual() -> Value {
            "description": "Run by hand", "tool": null, "event": null})
 }
 
-fn items(items: Value) -> DryRunRequest {
-    DryRunRequest {
-        event: Some(json!({ "items": items })),
-        ..DryRunRequest::default()
-    }
-}
-
 /// The calls to `url` exactly.
 fn fetched<'r>(run: &'r DryRun, url: &str) -> Vec<&'r cue_workflows::dryrun::DryRunCall> {
     run.calls.iter().filter(|c| c.url == url).collect()
@@ -77,12 +70,7 @@ async fn a_vendor_fetching_by_url_is_sent_the_sample_records_file_url() {
         .unwrap();
     assert!(run.ok, "{run:#?}");
     assert!(every_step_called(&g, &run), "{run:#?}");
-    let sent: Vec<&Value> = run
-        .calls
-        .iter()
-        .filter(|c| c.action.as_deref() == Some("transcribe"))
-        .map(|c| &c.request)
-        .collect();
+    let sent = requests(&run, "deepgram.transcribe");
     assert_eq!(sent[0]["url"], "https://example.com/sample.pdf", "{run:#?}");
 
     // the other way: a manual run given a record without a file is refused
@@ -91,7 +79,7 @@ async fn a_vendor_fetching_by_url_is_sent_the_sample_records_file_url() {
         .run(
             &g.code,
             Some(&g.plan),
-            items(json!([{"title": "no file here"}])),
+            with_items(json!([{"title": "no file here"}])),
         )
         .await
         .unwrap();
@@ -126,7 +114,7 @@ async fn a_records_page_link_is_not_fetched_as_its_file() {
             .run(
                 &g.code,
                 Some(&g.plan),
-                items(json!([{"url": page, "name": "Ann"}])),
+                with_items(json!([{"url": page, "name": "Ann"}])),
             )
             .await
             .unwrap();
@@ -141,7 +129,7 @@ async fn a_records_page_link_is_not_fetched_as_its_file() {
     }
     let file = "https://example.com/sample.pdf";
     let run = runner
-        .run(&g.code, Some(&g.plan), items(json!([{"url": file}])))
+        .run(&g.code, Some(&g.plan), with_items(json!([{"url": file}])))
         .await
         .unwrap();
     assert!(run.ok, "{run:#?}");

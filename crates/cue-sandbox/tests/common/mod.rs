@@ -119,3 +119,21 @@ pub fn every_step_called(
     let called = run.steps_called();
     g.plan.steps.iter().all(|s| called.contains(s.id.as_str()))
 }
+
+/// The requests of the dry run's calls of `action` (`tool.action`), in call order.
+pub fn requests<'r>(run: &'r cue_workflows::dryrun::DryRun, action: &str) -> Vec<&'r Value> {
+    let (tool, action) = action.split_once('.').unwrap();
+    run.calls
+        .iter()
+        .filter(|c| c.tool.as_deref() == Some(tool) && c.action.as_deref() == Some(action))
+        .map(|c| &c.request)
+        .collect()
+}
+
+/// A dry run whose event hands the workflow `items` (a manual run's records).
+pub fn with_items(items: Value) -> cue_workflows::dryrun::DryRunRequest {
+    cue_workflows::dryrun::DryRunRequest {
+        event: Some(serde_json::json!({ "items": items })),
+        ..cue_workflows::dryrun::DryRunRequest::default()
+    }
+}
