@@ -7,6 +7,8 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +18,7 @@ use cue_workflows::{
     Engine, GenerateRequest, Generated, InputType, WorkflowError, fill_credentials,
 };
 use serde_json::Value;
+use support::trigger_ok;
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -29,19 +32,6 @@ fn load(path: &Path) -> Option<Vec<Value>> {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect(),
     )
-}
-
-/// Loose trigger compatibility, as in score.py's TRIGGER_COMPAT.
-fn trigger_ok(expected: &str, got: &str) -> bool {
-    let ok: &[&str] = match expected {
-        "app_event" => &["app_event", "webhook"],
-        "email_received" => &["email_received", "app_event", "webhook"],
-        "file_upload" => &["file_upload", "app_event", "webhook"],
-        "queue" => &["queue", "app_event"],
-        "manual" => &["manual", "webhook"],
-        other => return other == got,
-    };
-    ok.contains(&got)
 }
 
 fn names(v: &Value, key: &str) -> Vec<String> {

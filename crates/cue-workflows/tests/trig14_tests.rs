@@ -7,7 +7,7 @@ mod support;
 
 use cue_workflows::{Engine, GenerateRequest, InputType};
 
-use support::plan;
+use support::{plan, trigger_ok};
 
 fn kind(prompt: &str) -> String {
     plan(prompt).trigger.kind.as_str().to_owned()
@@ -235,19 +235,6 @@ fn a_time_weeks_ahead_of_a_date_is_checked() {
             "app_event",
         ),
     ]);
-}
-
-/// Loose trigger compatibility, as in the eval.
-fn trigger_ok(expected: &str, got: &str) -> bool {
-    let ok: &[&str] = match expected {
-        "app_event" => &["app_event", "webhook"],
-        "email_received" => &["email_received", "app_event", "webhook"],
-        "file_upload" => &["file_upload", "app_event", "webhook"],
-        "queue" => &["queue", "app_event"],
-        "manual" => &["manual", "webhook"],
-        other => return other == got,
-    };
-    ok.contains(&got)
 }
 
 /// A quick look at trigger accuracy alone (planning only, no code): with `CUE_TRIG_SCAN=1`,

@@ -152,3 +152,16 @@ for name in dir(module):
     );
     run_module(code, &format!("{prelude}\n{script}\nprint('ok')"));
 }
+
+/// Loose trigger compatibility, as in score.py's TRIGGER_COMPAT.
+pub fn trigger_ok(expected: &str, got: &str) -> bool {
+    let ok: &[&str] = match expected {
+        "app_event" => &["app_event", "webhook"],
+        "email_received" => &["email_received", "app_event", "webhook"],
+        "file_upload" => &["file_upload", "app_event", "webhook"],
+        "queue" => &["queue", "app_event"],
+        "manual" => &["manual", "webhook"],
+        other => return other == got,
+    };
+    ok.contains(&got)
+}
