@@ -23,8 +23,6 @@ mod encoding_tests;
 mod example_requests;
 mod expr;
 #[cfg(test)]
-mod perf14_tests;
-#[cfg(test)]
 mod polling_tests;
 mod reach;
 mod recipients;
@@ -569,13 +567,6 @@ struct Helpers {
     /// `EVENT_NAME`: what happened, for a title or an analytics event the record does not
     /// name (`python/module.py.j2`).
     event_name: bool,
-    /// `_encode`: a call sends a body other than JSON, form or multipart/form-data
-    /// (`python/http.py.j2`; `_http`'s `encoding` branch is written only then).
-    http_encoding: bool,
-    /// `_multipart`: a call sends multipart/form-data (`_http`'s `multipart` branch).
-    http_multipart: bool,
-    /// `_file_answer`: a call's answer is a file (`_http`'s `answer == "bytes"` branch).
-    file_answer: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -615,9 +606,6 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             file_or: h.contains("file_or"),
             by_file_type: h.contains("by_file_type"),
             event_name: h.contains("event_name"),
-            http_encoding: h.contains("http_encoding"),
-            http_multipart: h.contains("http_multipart"),
-            file_answer: h.contains("file_answer"),
         }
     }
 }
@@ -1078,7 +1066,6 @@ impl Gen<'_> {
             }
             let second = ctx.string(then, true)?;
             self.imports.extend(ctx.imports);
-            self.helpers.insert("file_answer");
             let download = expr::call(
                 &expr::name("_http"),
                 &[
@@ -1117,7 +1104,6 @@ impl Gen<'_> {
                 }
                 // the answer is the file; its name is the record's
                 (None, name) => {
-                    self.helpers.insert("file_answer");
                     args.push(Code::from_static("answer=\"bytes\""));
                     expr::call(
                         &expr::name("_named_file"),
@@ -1393,35 +1379,24 @@ impl Gen<'_> {
                     let params = self.cut(action, expr::dict(&query), |p| p.strip_prefix("query."));
                     args.push(expr::keyword("params", &params));
                 }
-                // `_http`'s branch for an option is written only where a call passes it
-                // (`python/http.py.j2`)
                 match action.content_type {
                     ContentType::Json => {}
                     ContentType::Form => args.push(Code::from_static("form=True")),
-                    ContentType::Multipart => {
-                        self.helpers.insert("http_multipart");
-                        args.push(match action.multipart_keys {
-                            MultipartKeys::Json => Code::from_static("multipart=True"),
-                            // the parts named by their paths (`python/http.py.j2`'s `_bracketed`)
-                            MultipartKeys::Brackets => Code::from_static("multipart=_bracketed"),
-                        });
+                    ContentType::Multipart => args.push(match action.multipart_keys {
+                        MultipartKeys::Json => Code::from_static("multipart=True"),
+                        // the parts named by their paths (`python/http.py.j2`'s `_bracketed`)
+                        MultipartKeys::Brackets => Code::from_static("multipart=_bracketed"),
+                    }),
+                    ContentType::MultipartRelated => {
+                        args.push(Code::from_static("encoding=\"multipart_related\""));
                     }
-                    ContentType::MultipartRelated | ContentType::Ndjson | ContentType::Bytes => {
-                        self.helpers.insert("http_encoding");
-                        args.push(Code::from_static(match action.content_type {
-                            ContentType::MultipartRelated => "encoding=\"multipart_related\"",
-                            ContentType::Ndjson => "encoding=\"ndjson\"",
-                            _ => "encoding=\"bytes\"",
-                        }));
-                    }
+                    ContentType::Ndjson => args.push(Code::from_static("encoding=\"ndjson\"")),
+                    ContentType::Bytes => args.push(Code::from_static("encoding=\"bytes\"")),
                 }
                 match action.answer {
                     AnswerKind::Json => {}
                     AnswerKind::Ndjson => args.push(Code::from_static("answer=\"ndjson\"")),
-                    AnswerKind::Bytes => {
-                        self.helpers.insert("file_answer");
-                        args.push(Code::from_static("answer=\"bytes\""));
-                    }
+                    AnswerKind::Bytes => args.push(Code::from_static("answer=\"bytes\"")),
                 }
                 if !action.answer_headers.is_empty() {
                     let names: Vec<Code> = action
