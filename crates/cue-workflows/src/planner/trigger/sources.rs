@@ -135,6 +135,89 @@ fn stem(w: &str) -> &str {
 /// succeeding, though both are about payments).
 const FAILURE: &[&str] = &["fail", "declin", "bounc", "reject", "refus", "error"];
 
+/// Stems of the words that say an item began or ended: an item coming into being (`new`,
+/// `added`, `hired`, `joined`) and an item going away (`terminated`, `deleted`, `cancelled`,
+/// `closed`, `churned`). A trigger clause that says one of them never takes an event whose
+/// label or words say only the other ("when an employee is terminated" is no "New hire added",
+/// which would run on every hire); ambiguous words ("opened", "signed", "leaves a review") are
+/// in neither.
+const LIFECYCLE: [&[&str]; 2] = [
+    &[
+        "new",
+        "add",
+        "creat",
+        "creation",
+        "hir",
+        "join",
+        "register",
+        "registration",
+        "onboard",
+        "insert",
+    ],
+    &[
+        "delet",
+        "deletion",
+        "remov",
+        "removal",
+        "terminat",
+        "termination",
+        "cancel",
+        "cancell",
+        "cancellation",
+        "archiv",
+        "clos",
+        "offboard",
+        "deactivat",
+        "deactivation",
+        "churn",
+        "resign",
+        "resignation",
+        "unsubscrib",
+        "depart",
+        "departure",
+    ],
+];
+
+/// Stems of the words that say an event is any change of its item ("Issue created or updated",
+/// "Card created or moved", "Subscription changed"): such an event covers an item's end too.
+const CHANGE: &[&str] = &["updat", "chang", "modifi", "edit", "mov", "event"];
+
+/// Which of [`LIFECYCLE`]'s two sides the words say (bit 0: began, bit 1: ended).
+fn lifecycle<'a>(words: impl IntoIterator<Item = &'a str>) -> u8 {
+    words.into_iter().fold(0, |acc, w| {
+        let s = stem(w);
+        LIFECYCLE
+            .iter()
+            .enumerate()
+            .filter(|(_, side)| side.contains(&s))
+            .fold(acc, |acc, (i, _)| acc | (1 << i))
+    })
+}
+
+/// How `e` stands to the side of an item's life the clause says (`said`, from [`lifecycle`]):
+/// `Some(true)` when it says that side or any change, `Some(false)` when it says only the
+/// other side, `None` when it says neither (or the clause says no side).
+fn lifecycle_fit(e: &Event, said: u8) -> Option<bool> {
+    if said == 0 {
+        return None;
+    }
+    let label = e.label.to_lowercase();
+    let words = || {
+        label
+            .split(|c: char| !c.is_alphanumeric())
+            .chain(e.words.iter().flat_map(|w| w.split(' ')))
+            .chain(e.id.split(|c: char| !c.is_alphanumeric()))
+    };
+    let own = lifecycle(words());
+    if own & said != 0 || words().any(|w| CHANGE.contains(&stem(w))) {
+        Some(true)
+    } else if own != 0 {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// The event of `tool` whose words the trigger clause uses most (a failure word in any
 /// inflection), an event
 /// saying something failed first when the clause says so; on a tie the one whose label names
@@ -148,10 +231,16 @@ pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Optio
     let uses =
         |w: &str| words.contains(&w) || (FAILURE.contains(&stem(w)) && stems.contains(&stem(w)));
     let says_failed = stems.iter().any(|s| FAILURE.contains(s));
+    let said = lifecycle(words.iter().copied());
+    let mut contradicted = false;
     let mut best: Option<(&Event, (usize, usize, usize))> = None;
     for e in &tool.events {
         let score = e.words.iter().filter(|p| p.split(' ').all(&uses)).count();
-        if e.only_when_named && score == 0 {
+        let fit = lifecycle_fit(e, said);
+        if fit == Some(false) {
+            contradicted = true;
+        }
+        if (e.only_when_named && score == 0) || fit == Some(false) {
             continue;
         }
         let failed = usize::from(
@@ -173,16 +262,20 @@ pub(in crate::planner) fn event_of<'t>(tool: &'t Tool, trigger: &[Tok]) -> Optio
             best = Some((e, key));
         }
     }
-    best.map(|(e, _)| e)
+    // when the event the clause names was ruled out, another that neither uses its words nor
+    // says its side is no stand-in for it ("a Stripe customer is deleted" is no payment)
+    best.filter(|(e, (_, score, _))| {
+        !contradicted || *score > 0 || lifecycle_fit(e, said) == Some(true)
+    })
+    .map(|(e, _)| e)
 }
 
-/// The note for a tool whose events all need their words, none of which the trigger clause
-/// uses ("log the hours in Harvest"): the tool is checked on a schedule, as
-/// for a tool without events. `None` when an event applies.
+/// The note for a tool none of whose events the trigger clause can mean: all need their words
+/// and the clause uses none ("log the hours in Harvest"), or each says the other side of an
+/// item's life ("an employee is terminated" against "New hire added"). The tool is checked on
+/// a schedule, as for a tool without events. `None` when an event applies.
 pub(in crate::planner) fn unnamed_event(tool: &Tool, trigger: &[Tok]) -> Option<String> {
-    (!tool.events.is_empty()
-        && tool.events.iter().all(|e| e.only_when_named)
-        && event_of(tool, trigger).is_none())
+    (!tool.events.is_empty() && event_of(tool, trigger).is_none())
     .then(|| {
         format!(
             "{} calls the function for none of the changes described; a schedule checks it instead.",
