@@ -146,6 +146,11 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
             && !kept_as
             && !to_tool(&m.destinations);
     }
+    // "... and send the list of late orders": sent, to no one said, from a plan that writes
+    // nowhere (weak asks count only then)
+    if !excl.negated(i) && bare_send_at(lang, toks, named, i) {
+        return true;
+    }
     // "give our front desk a url they can open": an address to open, not a message
     if rest
         .iter()
@@ -164,6 +169,42 @@ fn weak_ask_at(lang: &Language, toks: &[Tok], excl: &Exclusions, named: &[bool],
     (recipient || double_object(lang, toks, excl, named, i)) && !to_tool(&h.destinations)
 }
 
+/// Whether token `i` is a sending verb (`handover.bare_send`) that opens its clause or follows
+/// one of `bare_send_after` ("read the board and send the list of cards"), past the trigger's
+/// words, in a clause that names no tool and says no destination or address: the workflow is
+/// asked to send what it read, to whoever is the default. "when a customer sends a photo",
+/// "they send us" and "send it to Dropbox" are not.
+fn bare_send_at(lang: &Language, toks: &[Tok], named: &[bool], i: usize) -> bool {
+    let h = &lang.delivery.handover;
+    if !h.bare_send.contains(&toks[i].w) {
+        return false;
+    }
+    let clause = toks[i].clause;
+    let opens = i == 0 || toks[i - 1].clause != clause;
+    let after = i > 0 && toks[i - 1].clause == clause && h.bare_send_after.contains(&toks[i - 1].w);
+    if !(opens || after) {
+        return false;
+    }
+    // an event clause ("when someone sends ...") describes, it does not ask
+    let clause_start = (0..=i)
+        .rev()
+        .take_while(|&k| toks[k].clause == clause)
+        .last()
+        .unwrap_or(i);
+    let rest: Vec<usize> = (i + 1..toks.len())
+        .take_while(|&k| toks[k].clause == clause)
+        .collect();
+    let opener = toks[clause_start].w.as_str();
+    !matches!(opener, "when" | "whenever" | "if" | "once" | "after")
+        && !rest.iter().any(|&k| named.get(k).copied().unwrap_or(false))
+        && !rest.iter().take(h.reach).any(|&k| {
+            let w = toks[k].w.as_str();
+            // "the cards in the column" is no destination; "to", "into", "via" are
+            (h.destinations.iter().any(|d| d == w) && !matches!(w, "in" | "on"))
+                || h.not_sent.iter().any(|n| n == w)
+        })
+}
+
 /// Whether token `i` is a verb of reporting whose clause says to whom ("report any that return
 /// 404 to the web team", "should be listed for the CFO", "flag to the data team any ..."): a
 /// message to that recipient, even when the plan writes somewhere; not when the clause hands
@@ -177,9 +218,12 @@ fn report_ask_at(
 ) -> bool {
     let h = &lang.delivery.handover;
     let is_named = |k: usize| named.get(k).copied().unwrap_or(false);
-    if excl.negated(i) || is_named(i) || !h.report_verbs.contains(&toks[i].w) {
+    let share = h.share_verbs.contains(&toks[i].w);
+    if excl.negated(i) || is_named(i) || !(share || h.report_verbs.contains(&toks[i].w)) {
         return false;
     }
+    // "share it with the ops team": a verb of sharing brings its recipient with its own words
+    let to_words = if share { &h.share_to } else { &h.report_to };
     let clause = toks[i].clause;
     let rest: Vec<usize> = (i + 1..toks.len())
         .take_while(|&k| toks[k].clause == clause)
@@ -195,7 +239,7 @@ fn report_ask_at(
     let said = rest
         .iter()
         .take(h.reach)
-        .any(|&k| h.report_to.contains(&toks[k].w) && recipient_after(k));
+        .any(|&k| to_words.contains(&toks[k].w) && recipient_after(k));
     let to_tool = rest.iter().any(|&k| {
         h.destinations.contains(&toks[k].w)
             && !matches!(toks[k].w.as_str(), "in" | "on")

@@ -368,6 +368,15 @@ pub(crate) struct Handover {
     pub message_openers: Vec<String>,
     /// Pronouns for what the workflow made ("send it to the board members").
     pub pronouns: Vec<String>,
+    /// Verbs of sharing, and the words after them that bring the recipient ("share it with
+    /// the ops team"): read like `report_verbs` with `report_to`.
+    pub share_verbs: Vec<String>,
+    pub share_to: Vec<String>,
+    /// Verbs that send what the workflow read without saying where ("... and send the list of
+    /// late orders"): an ask when the plan writes nowhere, the verb opens its clause or follows
+    /// one of `bare_send_after`, and its clause names no tool.
+    pub bare_send: Vec<String>,
+    pub bare_send_after: Vec<String>,
 }
 
 /// `handover.double_object` of `data/language/delivery.json`: "send the lab the freezer log".
@@ -399,6 +408,14 @@ struct HandoverEntry {
     message_openers: Vec<String>,
     #[serde(default)]
     pronouns: Vec<String>,
+    #[serde(default)]
+    share_verbs: Vec<String>,
+    #[serde(default)]
+    share_to: Vec<String>,
+    #[serde(default)]
+    bare_send: Vec<String>,
+    #[serde(default)]
+    bare_send_after: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -1299,6 +1316,10 @@ impl Language {
                     message_objects: del.handover.message_objects.clone(),
                     message_openers: del.handover.message_openers.clone(),
                     pronouns: del.handover.pronouns.clone(),
+                    share_verbs: del.handover.share_verbs.clone(),
+                    share_to: del.handover.share_to.clone(),
+                    bare_send: del.handover.bare_send.clone(),
+                    bare_send_after: del.handover.bare_send_after.clone(),
                     double_object: DoubleObject {
                         first: del.handover.double_object.first,
                         second: del.handover.double_object.second,
