@@ -67,7 +67,7 @@ impl<'c> Records<'c> {
 }
 
 /// The lower-case words of a label and a word list ("New order", ["orders"]).
-fn names(label: &str, words: &[String]) -> Vec<String> {
+pub(super) fn names(label: &str, words: &[String]) -> Vec<String> {
     label
         .split(|c: char| !c.is_ascii_alphanumeric())
         .chain(words.iter().flat_map(|w| w.split(' ')))
@@ -77,7 +77,7 @@ fn names(label: &str, words: &[String]) -> Vec<String> {
 }
 
 /// Whether two words are the same word, singular or plural ("points" and "point").
-fn same_word(a: &str, b: &str) -> bool {
+pub(super) fn same_word(a: &str, b: &str) -> bool {
     let stem = |w: &str| -> String {
         let w = w.to_ascii_lowercase();
         w.strip_suffix("ies")
@@ -94,7 +94,7 @@ fn same_word(a: &str, b: &str) -> bool {
 
 /// How strongly a field is named by `word`: 2 for one of its words or a segment of its path,
 /// 1 for a word inside one of its phrases ("customer email"), 0 for none.
-fn named_by(f: &Field, word: &str) -> u8 {
+pub(super) fn named_by(f: &Field, word: &str) -> u8 {
     let segments = f
         .path
         .split(['.', '[', ']'])

@@ -23,9 +23,11 @@ mod pasted;
 mod policy;
 mod steps;
 mod trigger;
+mod writeback;
 
 pub(crate) use language::Language;
 pub(crate) use lexicon::respell;
+pub(crate) use message::FIELDS_PARAM;
 use negation::Exclusions;
 #[cfg(feature = "llm")]
 pub(crate) use policy::check as disallowed;
@@ -639,6 +641,16 @@ pub(crate) fn plan(
     let mut assumptions: Vec<String> = Vec::new();
     let src = source(catalog, lang, &p, &mut assumptions);
     let (mut drafts, has_poll) = steps::drafts(catalog, lang, &p, &src, hints, &mut assumptions)?;
+    // "comment on it" after an app event: that app's action on the trigger's record (bind15)
+    let bind = message::Bind::builtin()?;
+    writeback::apply(
+        catalog,
+        &bind.write_backs,
+        &p,
+        &src,
+        &mut drafts,
+        &mut assumptions,
+    );
     let (filter, step_conditions) =
         place_conditions(catalog, &p, &src, &mut drafts, has_poll, &mut assumptions);
     let (mut steps, trigger_params) =
@@ -660,6 +672,7 @@ pub(crate) fn plan(
         })
         .collect();
     params::bind_named_recipients(catalog, &clause_texts, &mut steps);
+    let trig_end = src.end;
     let Source {
         tool: trigger_tool,
         event,
@@ -676,6 +689,15 @@ pub(crate) fn plan(
         text,
         delivery,
         &description,
+        &mut steps,
+        &mut assumptions,
+    );
+    // the fields the user names after the message verb build the message (bind15)
+    message::bind_fields(
+        catalog,
+        &bind.fields,
+        (&p.toks, text, &p.masked),
+        (event, delivery, trig_end),
         &mut steps,
         &mut assumptions,
     );

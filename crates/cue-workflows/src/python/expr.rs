@@ -87,6 +87,28 @@ pub(crate) struct Ctx<'a> {
 /// `since`), whatever the trigger's cursor keeps (a Gmail trigger's epoch milliseconds).
 const TIME_FORMATS: &[&str] = &["unix", "unix_ms", "date", "sql", "iso"];
 
+/// The "Label: value" lines of the fields a setting names (`Label=path; Label=path`, the
+/// planner's `message_fields`) for the records in `var` (`item`, or `items` one record each,
+/// apart by a blank line, at most 20): a field the record lacks or leaves empty is no line, and
+/// a record none of whose fields is there is sent as its own text (`_text`).
+fn named_lines(var: &str, setting: &str) -> String {
+    let lines = |r: &str| {
+        format!(
+            "(\"\\n\".join(\"%s: %s\" % (_l, _v if isinstance(_v, (str, int, float)) else json.dumps(_v, default=str)) \
+             for _l, _v in ((_p.split(\"=\", 1)[0].strip(), _field({r}, _p.split(\"=\", 1)[1].strip())) \
+             for _p in {setting}.split(\";\") if \"=\" in _p) if not _empty(_v)) or _text({r}))"
+        )
+    };
+    if var == "item" {
+        lines("item")
+    } else {
+        format!(
+            "(\"\\n\\n\".join({} for _r in ({var} if isinstance({var}, list) else [{var}])[:20]) or _text({var}))",
+            lines("_r")
+        )
+    }
+}
+
 impl<'a> Ctx<'a> {
     pub(crate) fn new(var: &'static str, consts: &'a BTreeMap<String, String>) -> Self {
         Self {
@@ -208,11 +230,19 @@ impl<'a> Ctx<'a> {
     fn reference(&mut self, name: &str) -> Result<String, WorkflowError> {
         let v = self.var;
         Ok(match name {
-            "text" => match (self.message_alone, self.consts.get("message")) {
-                (Some(true), Some(message)) => message.clone(),
-                (Some(false), Some(message)) => format!("({message} + \"\\n\" + _text({v}))"),
-                _ => format!("_text({v})"),
-            },
+            // the fields the user named, as "Label: value" lines, when the step keeps them
+            // (`planner::message::FIELDS_PARAM`); else the records' own text
+            "text" => {
+                let records = match self.consts.get(crate::planner::FIELDS_PARAM) {
+                    Some(setting) => named_lines(v, setting),
+                    None => format!("_text({v})"),
+                };
+                match (self.message_alone, self.consts.get("message")) {
+                    (Some(true), Some(message)) => message.clone(),
+                    (Some(false), Some(message)) => format!("({message} + \"\\n\" + {records})"),
+                    _ => records,
+                }
+            }
             // the text of the records whole, their title and body (a ticket's subject and
             // description, an e-mail's subject and body), for a step that turns the text
             // itself into something else (a translation): never only the title
