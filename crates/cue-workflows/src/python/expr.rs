@@ -79,6 +79,9 @@ pub(crate) struct Ctx<'a> {
     /// Settings the sent file's media type decides (the action's `by_file_type`), each with
     /// its table as a Python dict: `{encoding}` reads `_by_file_type(record, table, SETTING)`.
     pub by_file_type: BTreeMap<String, Code>,
+    /// `{text}` is a post sharing the record (the action's `shares`): its title and link when
+    /// it has both (`_share`), else `_text`.
+    pub shares: bool,
 }
 
 /// The forms `{since:<form>}` (and `{now:…}`, `{until:…}`) may ask for: epoch seconds, epoch
@@ -102,6 +105,7 @@ impl<'a> Ctx<'a> {
             record: RecordPaths::default(),
             file_or: None,
             by_file_type: BTreeMap::new(),
+            shares: false,
         }
     }
 
@@ -188,6 +192,29 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The records' text for `{text}`: `_text`, or for a post sharing the record its title and
+    /// link when it has both (`_share`: the documented title and link, else its own `title` and
+    /// `link`/`url` keys when nothing is documented); a record with no title of its own (a
+    /// payment, a schedule's run) is `_text` (R18-2).
+    fn text_of(&mut self, v: &str) -> String {
+        if !self.shares {
+            return format!("_text({v})");
+        }
+        let title = match &self.record.title {
+            Some(Title::At(path)) => py_str(path),
+            Some(Title::Search) => "None".to_owned(),
+            Some(Title::Workflow) | None => return format!("_text({v})"),
+        };
+        let link = self
+            .record
+            .named
+            .get("url")
+            .or_else(|| self.record.named.get("link"))
+            .map_or_else(|| "None".to_owned(), |p| py_str(p));
+        self.helpers.insert("share");
+        format!("_share({v}, {title}, {link})")
+    }
+
     /// A window bound (`_since()`), moved back by the action's lag when it has one.
     fn bound(&mut self, bound: &str) -> String {
         match self.lag_minutes {
@@ -208,11 +235,14 @@ impl<'a> Ctx<'a> {
     fn reference(&mut self, name: &str) -> Result<String, WorkflowError> {
         let v = self.var;
         Ok(match name {
-            "text" => match (self.message_alone, self.consts.get("message")) {
-                (Some(true), Some(message)) => message.clone(),
-                (Some(false), Some(message)) => format!("({message} + \"\\n\" + _text({v}))"),
-                _ => format!("_text({v})"),
-            },
+            "text" => {
+                let text = self.text_of(v);
+                match (self.message_alone, self.consts.get("message")) {
+                    (Some(true), Some(message)) => message.clone(),
+                    (Some(false), Some(message)) => format!("({message} + \"\\n\" + {text})"),
+                    _ => text,
+                }
+            }
             // the text of the records whole, their title and body (a ticket's subject and
             // description, an e-mail's subject and body), for a step that turns the text
             // itself into something else (a translation): never only the title
