@@ -1456,38 +1456,38 @@ impl Gen<'_> {
                     }
                 }
                 let method = action.call.as_deref().unwrap_or(&action.id);
-                let kwargs = if action.limits.is_empty()
-                    && shaped_slots(action).is_empty()
-                    && action.required.is_empty()
-                {
-                    ctx.kwargs(action.kwargs.iter())?
-                } else if action.limits.is_empty() && shaped_slots(action).is_empty() {
-                    // the keywords the vendor needs, refused when empty instead of sent (botocore
-                    // rejects `None` for a string before sending; a record without the field
-                    // falls back to the step's setting, `required::fill`), as `_http` does
-                    let d = ctx.dict(action.kwargs.iter())?;
-                    vec![expr::name(&format!(
-                        "**{}",
-                        self.required_kwargs(action, method, d).as_str()
-                    ))]
-                } else {
-                    // the keywords as a dict, cut to the vendor's limits and shaped as its
-                    // example writes them (an E.164 PhoneNumber)
-                    let d = ctx.dict(action.kwargs.iter())?;
-                    let d = self.cut(action, d, Some);
-                    let d = self.shaped(
-                        action,
-                        d,
-                        ctx.consts.get("country_code"),
-                        ctx.consts.get("time_zone"),
-                    );
-                    let d = if action.required.is_empty() {
-                        d
+                // redis and mongodb calls keep their keywords (their clients take no dict)
+                let required = !action.required.is_empty() && matches!(tool.api, Api::Boto3 { .. });
+                let kwargs =
+                    if action.limits.is_empty() && shaped_slots(action).is_empty() && !required {
+                        ctx.kwargs(action.kwargs.iter())?
+                    } else if action.limits.is_empty() && shaped_slots(action).is_empty() {
+                        // the keywords the vendor needs, refused when empty instead of sent (botocore
+                        // rejects `None` for a string before sending; a record without the field
+                        // falls back to the step's setting, `required::fill`), as `_http` does
+                        let d = ctx.dict(action.kwargs.iter())?;
+                        vec![expr::name(&format!(
+                            "**{}",
+                            self.required_kwargs(action, method, d).as_str()
+                        ))]
                     } else {
-                        self.required_kwargs(action, method, d)
+                        // the keywords as a dict, cut to the vendor's limits and shaped as its
+                        // example writes them (an E.164 PhoneNumber)
+                        let d = ctx.dict(action.kwargs.iter())?;
+                        let d = self.cut(action, d, Some);
+                        let d = self.shaped(
+                            action,
+                            d,
+                            ctx.consts.get("country_code"),
+                            ctx.consts.get("time_zone"),
+                        );
+                        let d = if !required {
+                            d
+                        } else {
+                            self.required_kwargs(action, method, d)
+                        };
+                        vec![expr::name(&format!("**{}", d.as_str()))]
                     };
-                    vec![expr::name(&format!("**{}", d.as_str()))]
-                };
                 let call = expr::call(&expr::attr(&client, method), &kwargs);
                 if matches!(tool.api, Api::Mongodb) && action.role == Role::Read {
                     // PyMongo's find answers a cursor: its documents are the records
