@@ -326,6 +326,11 @@ pub struct Action {
     /// short printable line, never a multi-line record (review 16, R16-1).
     #[serde(default)]
     pub names: Vec<NameField>,
+    /// The request's `{text}` is a post that shares the record (a page post, a tweet, a toot):
+    /// the record's title and link when it has both (a blog post, a feed item), else its text
+    /// as any message's (review 18, R18-2).
+    #[serde(default)]
+    pub shares: bool,
     /// Request text fields the vendor reads in a markup of its own, escaped so the record's
     /// text stays plain text (LinkedIn's "little" commentary).
     #[serde(default)]

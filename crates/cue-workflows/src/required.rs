@@ -42,10 +42,14 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
         let answers = carried.as_deref().is_some_and(lists_answers);
         // a field the record documents under another name, whose words name it (an RSS
         // item's `link` for `url`), is read there (`python::record`)
-        let named = match input_source(catalog, plan, index) {
+        let input = input_source(catalog, plan, index);
+        let named = match input {
             Input::Fields(fields) => RecordPaths::of(fields, false),
             _ => RecordPaths::default(),
         };
+        // a record that may hold one e-mail address somewhere (a form's answers, a list of
+        // addresses): an e-mail named otherwise (`work_email`) is read as its only one (R18-3)
+        let holds_email = matches!(input, Input::Fields(fields) if may_hold_email(fields));
         // records that are no files are sent as one CSV file, which has its name (R11-6)
         let exported =
             crate::refs::sends_file(action) && !crate::python::carries_files(catalog, plan, index);
@@ -73,7 +77,11 @@ pub(crate) fn fill(catalog: &Catalog, plan: &mut Plan) {
             };
             let setting = format!("{}_{}", ident(&tool.id), ident(&field)).to_ascii_uppercase();
             let id = &plan.steps[index].id;
-            let note = if answers {
+            let note = if holds_email && crate::python::record::names_other_email(&field) {
+                format!(
+                    "{id} reads {field} from its record, else the record's only e-mail address (a form's one e-mail answer); when it holds none, or several, it sends the setting {setting} (now \"{value}\": set it before deploying)."
+                )
+            } else if answers {
                 format!(
                     "{id} reads {field} from its record, which may list it among answers the catalog does not name (a form's own questions); when it has none it sends the setting {setting} (now \"{value}\": set it before deploying)."
                 )
@@ -539,6 +547,20 @@ fn input_fields(catalog: &Catalog, plan: &Plan, index: usize) -> Option<Vec<(Str
 /// Whether the documented fields include answers whose names the catalog cannot know (a form's
 /// questions), which `_field` reads by name: a list of name and value pairs
 /// (`field_data.*.name` with `field_data.*.values`).
+/// Whether a record with these documented fields may hold an e-mail address the generated
+/// `_reading` finds as its only one: a field whose key or words name an e-mail (inside a list
+/// too), or a form's answers (`answers`, whose questions are the form's own).
+fn may_hold_email(fields: &[Field]) -> bool {
+    let folded = crate::python::record::fold;
+    fields.iter().any(|f| {
+        let key = f.path.rsplit('.').next().unwrap_or(&f.path);
+        folded(key).ends_with("email")
+            || f.words.iter().any(|w| folded(w).ends_with("email"))
+            || (f.kind == FieldType::Array
+                && (key == "answers" || f.words.iter().any(|w| w == "answers")))
+    })
+}
+
 fn lists_answers(fields: &[(String, FieldType)]) -> bool {
     fields.iter().any(|(path, _)| {
         path.strip_suffix(".*.name").is_some_and(|list| {

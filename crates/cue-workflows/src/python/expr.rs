@@ -79,6 +79,9 @@ pub(crate) struct Ctx<'a> {
     /// Settings the sent file's media type decides (the action's `by_file_type`), each with
     /// its table as a Python dict: `{encoding}` reads `_by_file_type(record, table, SETTING)`.
     pub by_file_type: BTreeMap<String, Code>,
+    /// `{text}` is a post sharing the record (the action's `shares`): its title and link when
+    /// it has both (`_share`), else `_text`.
+    pub shares: bool,
 }
 
 /// The forms `{since:<form>}` (and `{now:…}`, `{until:…}`) may ask for: epoch seconds, epoch
@@ -124,6 +127,7 @@ impl<'a> Ctx<'a> {
             record: RecordPaths::default(),
             file_or: None,
             by_file_type: BTreeMap::new(),
+            shares: false,
         }
     }
 
@@ -210,6 +214,29 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The records' text for `{text}`: `_text`, or for a post sharing the record its title and
+    /// link when it has both (`_share`: the documented title and link, else its own `title` and
+    /// `link`/`url` keys when nothing is documented); a record with no title of its own (a
+    /// payment, a schedule's run) is `_text` (R18-2).
+    fn text_of(&mut self, v: &str) -> String {
+        if !self.shares {
+            return format!("_text({v})");
+        }
+        let title = match &self.record.title {
+            Some(Title::At(path)) => py_str(path),
+            Some(Title::Search) => "None".to_owned(),
+            Some(Title::Workflow) | None => return format!("_text({v})"),
+        };
+        let link = self
+            .record
+            .named
+            .get("url")
+            .or_else(|| self.record.named.get("link"))
+            .map_or_else(|| "None".to_owned(), |p| py_str(p));
+        self.helpers.insert("share");
+        format!("_share({v}, {title}, {link})")
+    }
+
     /// A window bound (`_since()`), moved back by the action's lag when it has one.
     fn bound(&mut self, bound: &str) -> String {
         match self.lag_minutes {
@@ -231,11 +258,12 @@ impl<'a> Ctx<'a> {
         let v = self.var;
         Ok(match name {
             // the fields the user named, as "Label: value" lines, when the step keeps them
-            // (`planner::message::FIELDS_PARAM`); else the records' own text
+            // (`planner::message::FIELDS_PARAM`); else the records' own text (a shared post's
+            // title and link)
             "text" => {
                 let records = match self.consts.get(crate::planner::FIELDS_PARAM) {
                     Some(setting) => named_lines(v, setting),
-                    None => format!("_text({v})"),
+                    None => self.text_of(v),
                 };
                 match (self.message_alone, self.consts.get("message")) {
                     (Some(true), Some(message)) => message.clone(),

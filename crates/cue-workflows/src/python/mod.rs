@@ -567,6 +567,10 @@ struct Helpers {
     /// `EVENT_NAME`: what happened, for a title or an analytics event the record does not
     /// name (`python/module.py.j2`).
     event_name: bool,
+    /// `_required`: a client call's needed keywords refused when empty (`python/http.py.j2`).
+    required: bool,
+    /// `_share`: a post sharing a record, its title and link (`python/http.py.j2`).
+    share: bool,
 }
 
 impl From<&BTreeSet<&'static str>> for Helpers {
@@ -606,6 +610,8 @@ impl From<&BTreeSet<&'static str>> for Helpers {
             file_or: h.contains("file_or"),
             by_file_type: h.contains("by_file_type"),
             event_name: h.contains("event_name"),
+            required: h.contains("required"),
+            share: h.contains("share"),
         }
     }
 }
@@ -1191,6 +1197,7 @@ impl Gen<'_> {
         ctx.named = recipients::named(action, step);
         ctx.sender_paths = sender_paths;
         ctx.record = record;
+        ctx.shares = action.shares;
         if step
             .params
             .get("message")
@@ -1449,21 +1456,38 @@ impl Gen<'_> {
                     }
                 }
                 let method = action.call.as_deref().unwrap_or(&action.id);
-                let kwargs = if action.limits.is_empty() && shaped_slots(action).is_empty() {
-                    ctx.kwargs(action.kwargs.iter())?
-                } else {
-                    // the keywords as a dict, cut to the vendor's limits and shaped as its
-                    // example writes them (an E.164 PhoneNumber)
-                    let d = ctx.dict(action.kwargs.iter())?;
-                    let d = self.cut(action, d, Some);
-                    let d = self.shaped(
-                        action,
-                        d,
-                        ctx.consts.get("country_code"),
-                        ctx.consts.get("time_zone"),
-                    );
-                    vec![expr::name(&format!("**{}", d.as_str()))]
-                };
+                // redis and mongodb calls keep their keywords (their clients take no dict)
+                let required = !action.required.is_empty() && matches!(tool.api, Api::Boto3 { .. });
+                let kwargs =
+                    if action.limits.is_empty() && shaped_slots(action).is_empty() && !required {
+                        ctx.kwargs(action.kwargs.iter())?
+                    } else if action.limits.is_empty() && shaped_slots(action).is_empty() {
+                        // the keywords the vendor needs, refused when empty instead of sent (botocore
+                        // rejects `None` for a string before sending; a record without the field
+                        // falls back to the step's setting, `required::fill`), as `_http` does
+                        let d = ctx.dict(action.kwargs.iter())?;
+                        vec![expr::name(&format!(
+                            "**{}",
+                            self.required_kwargs(action, method, d).as_str()
+                        ))]
+                    } else {
+                        // the keywords as a dict, cut to the vendor's limits and shaped as its
+                        // example writes them (an E.164 PhoneNumber)
+                        let d = ctx.dict(action.kwargs.iter())?;
+                        let d = self.cut(action, d, Some);
+                        let d = self.shaped(
+                            action,
+                            d,
+                            ctx.consts.get("country_code"),
+                            ctx.consts.get("time_zone"),
+                        );
+                        let d = if !required {
+                            d
+                        } else {
+                            self.required_kwargs(action, method, d)
+                        };
+                        vec![expr::name(&format!("**{}", d.as_str()))]
+                    };
                 let call = expr::call(&expr::attr(&client, method), &kwargs);
                 if matches!(tool.api, Api::Mongodb) && action.role == Role::Read {
                     // PyMongo's find answers a cursor: its documents are the records
@@ -1516,6 +1540,21 @@ impl Gen<'_> {
                 expr::call(&expr::name("_imap_unseen"), &[])
             }
         })
+    }
+
+    /// A client call's keywords `d` checked for the action's `required` ones (`_required`): a
+    /// keyword that is empty is refused with its name before the call is made.
+    fn required_kwargs(&mut self, action: &Action, method: &str, d: Code) -> Code {
+        self.helpers.insert("required");
+        let fields: Vec<Code> = action.required.iter().map(|r| Code::literal(r)).collect();
+        expr::call(
+            &expr::name("_required"),
+            &[
+                d,
+                expr::name(&format!("[{}]", expr::join(&fields))),
+                Code::literal(method),
+            ],
+        )
     }
 
     /// `value` cut to the action's `limits` whose path `within` maps into it (`_cut`), or

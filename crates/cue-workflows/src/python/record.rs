@@ -44,6 +44,9 @@ pub(crate) struct RecordPaths {
     /// A name folded (`fold`) → the documented path of the first single-valued field whose
     /// last key or one of whose words folds to it.
     folded: BTreeMap<String, String>,
+    /// The documented path of the record's only e-mail address (a single-valued text field
+    /// whose key or words name an e-mail), when it documents exactly one (R18-3).
+    only_email: Option<String>,
     pub title: Option<Title>,
 }
 
@@ -91,6 +94,15 @@ impl RecordPaths {
                 }
             }
         }
+        let emails: Vec<&Field> = fields
+            .iter()
+            .filter(single)
+            .filter(|f| f.kind == FieldType::String && is_email_field(f))
+            .collect();
+        let only_email = match emails.as_slice() {
+            [one] => Some(one.path.clone()),
+            _ => None,
+        };
         let title = if on_run_record {
             Title::Workflow
         } else if fields.is_empty() {
@@ -109,6 +121,7 @@ impl RecordPaths {
         Self {
             named,
             folded,
+            only_email,
             title: Some(title),
         }
     }
@@ -117,15 +130,36 @@ impl RecordPaths {
     /// word's field (`url` → `link`), else the field whose key or word is `name` with case and
     /// `_` folded (`first_name` → `firstName`). `None` when the record documents `name` as it
     /// is spelled (`_field` finds it) or has nothing for it.
+    ///
+    /// A name of an e-mail other than `email` itself (`work_email`, `customerEmail`) the record
+    /// has no field for is its only documented e-mail address, as a form's single e-mail
+    /// answer is at run time (`_reading`, R18-3); a record of two addresses (personal and
+    /// work) has none, and the step's setting stays.
     pub(crate) fn path_of(&self, name: &str) -> Option<&str> {
         if let Some(path) = self.named.get(name) {
             return Some(path);
         }
-        self.folded
-            .get(&fold(name))
-            .map(String::as_str)
-            .filter(|p| p.rsplit('.').next() != Some(name))
+        if let Some(path) = self.folded.get(&fold(name)) {
+            return Some(path.as_str()).filter(|p| p.rsplit('.').next() != Some(name));
+        }
+        self.only_email
+            .as_deref()
+            .filter(|p| names_other_email(name) && p.rsplit('.').next() != Some(name))
     }
+}
+
+/// Whether a documented field is an e-mail address: its last key or one of its words folds
+/// to a name ending in `email` (`email`, `workEmail`, `receipt_email`; not `email_verified`).
+fn is_email_field(f: &Field) -> bool {
+    let key = f.path.rsplit('.').next().unwrap_or(&f.path);
+    fold(key).ends_with("email") || f.words.iter().any(|w| fold(w).ends_with("email"))
+}
+
+/// Whether a needed name is an e-mail of some kind other than the plain `email` a record's
+/// own search finds (`work_email`, `personalEmail`).
+pub(crate) fn names_other_email(name: &str) -> bool {
+    let f = fold(name);
+    f.ends_with("email") && f != "email"
 }
 
 #[cfg(test)]
@@ -210,6 +244,20 @@ mod tests {
         ] {
             assert_eq!(paths.path_of(name), want, "{name}");
         }
+        // R18-3: an e-mail named otherwise is the record's only documented address; a record
+        // of two addresses has none, and `email` itself is `_field`'s own search
+        let one = RecordPaths::of(&[field("id", &[]), field("contact.email", &[])], false);
+        let two = RecordPaths::of(
+            &[field("personal_email", &[]), field("email", &["email"])],
+            false,
+        );
+        assert_eq!(one.path_of("work_email"), Some("contact.email"));
+        assert_eq!(one.path_of("customerEmail"), Some("contact.email"));
+        assert_eq!(one.path_of("email"), None);
+        assert_eq!(one.path_of("name"), None);
+        assert_eq!(two.path_of("work_email"), None);
+        assert!(names_other_email("work_email") && !names_other_email("email"));
+        assert!(!names_other_email("email_verified"));
         assert_eq!(fold("first_name"), fold("FirstName"));
         assert_eq!(fold("first name"), fold("firstName"));
         assert_ne!(fold("first_name"), fold("firstname_x"));
