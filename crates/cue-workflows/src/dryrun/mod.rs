@@ -21,6 +21,8 @@
 
 #[cfg(test)]
 mod dryrun10_tests;
+#[cfg(test)]
+mod dryrun14_tests;
 pub mod events;
 #[cfg(test)]
 mod honest_tests;
@@ -284,6 +286,7 @@ impl DryRunner {
         simulator.event_names = shapes::event_names(&event);
         simulator.file_settings = file_settings;
         simulator.sampled_settings = sampled_settings;
+        simulator.stand_in_settings = stand_in_settings(code, &env);
         Ok(SandboxJob {
             code: code.to_owned(),
             env,
@@ -486,6 +489,117 @@ fn number_at(example: &Value, path: &str) -> Option<Value> {
     at.is_number().then_some(at)
 }
 
+/// The generated module's settings (`NAME = os.environ.get("NAME", "value")`, the README's
+/// Settings) whose value is still a stand-in the user replaces (`your-merchant`,
+/// `your-slack-user-id`, `+15555550100`), as (setting, value): those the run's environment
+/// does not give (a setting sampled for the run warns on its own). A credential's
+/// `{{NAME}}` is no setting.
+pub(crate) fn stand_in_settings(
+    code: &str,
+    env: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in code.lines() {
+        let Some((name, rest)) = line.split_once(" = os.environ.get(\"") else {
+            continue;
+        };
+        let Some(value) = rest
+            .strip_prefix(name)
+            .and_then(|r| r.strip_prefix("\", \""))
+            .and_then(|r| r.strip_suffix("\")"))
+        else {
+            continue;
+        };
+        let plain = !value.contains(['"', '\\']);
+        if crate::escape::is_identifier(name)
+            && plain
+            && !value.contains("{{")
+            && shapes::stand_in(value)
+            && !env.contains_key(name)
+        {
+            out.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    out
+}
+
+/// The stand-in settings a call sent, as (setting, value, where: `the URL` or the request's
+/// dotted path). A value is sent where a text of the request (or its URL) holds it as a
+/// whole word (`your-email` is not in `your-email-2`). When several settings hold the value,
+/// those of the call's tool (`EXPENSIFY_MERCHANT` for Expensify) are named.
+fn stand_ins_sent(
+    call: &RecordedCall,
+    settings: &[(String, String)],
+    tool: Option<&str>,
+) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    let prefix = tool.map(|t| format!("{}_", crate::escape::ident(t).to_ascii_uppercase()));
+    let mut values: Vec<&str> = settings.iter().map(|(_, v)| v.as_str()).collect();
+    values.sort_unstable();
+    values.dedup();
+    for value in values {
+        let at = if holds_word(&call.url, value) {
+            Some("the URL".to_owned())
+        } else {
+            path_holding(&call.request, value, String::new())
+        };
+        let Some(at) = at else {
+            continue;
+        };
+        let holders: Vec<&String> = settings
+            .iter()
+            .filter(|(_, v)| v == value)
+            .map(|(n, _)| n)
+            .collect();
+        let own: Vec<&String> = holders
+            .iter()
+            .copied()
+            .filter(|n| prefix.as_deref().is_some_and(|p| n.starts_with(p)))
+            .collect();
+        let named = if own.is_empty() { holders } else { own };
+        for n in named {
+            out.push((n.clone(), value.to_owned(), at.clone()));
+        }
+    }
+    out
+}
+
+/// Whether `text` holds `word` not as a part of a longer name (the characters around it are
+/// no letter, digit, `-` or `_`).
+fn holds_word(text: &str, word: &str) -> bool {
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    text.match_indices(word).any(|(i, _)| {
+        !part(text[..i].chars().next_back()) && !part(text[i + word.len()..].chars().next())
+    })
+}
+
+/// The dotted path of the first text in `value` holding `word` (`fields.Merchant`; the
+/// request itself when it is that text).
+fn path_holding(value: &Value, word: &str, at: String) -> Option<String> {
+    let join = |key: &str| {
+        if at.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match value {
+        Value::String(text) => holds_word(text, word).then(|| {
+            if at.is_empty() {
+                "the request".to_owned()
+            } else {
+                at.clone()
+            }
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| path_holding(v, word, join(&i.to_string()))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| path_holding(v, word, join(k))),
+        _ => None,
+    }
+}
+
 /// Routes for the plan's tools (every tool for code without a plan), with the records every
 /// step reads prepared so that it runs (`records`).
 pub fn simulator_for(catalog: &Catalog, plan: Option<&Plan>) -> Simulator {
@@ -529,12 +643,44 @@ pub fn judge(
         let planned = step
             .as_deref()
             .and_then(|id| plan?.steps.iter().find(|s| s.id == id));
+        // the settings still at a README-named stand-in this call sent (R17-7)
+        let mut stand_ins = stand_ins_sent(
+            &call,
+            &simulator.stand_in_settings,
+            route.map(|r| r.tool.as_str()),
+        );
         if let Some(s) = planned {
             // once each: a step's calls for every item say the same
-            for w in simulator.warnings(&call, Some(&s.id), &s.params) {
+            for mut w in simulator.warnings(&call, Some(&s.id), &s.params) {
+                // a field that was to come from the record and fell back to a stand-in
+                // names the setting to fill here, not in a second warning
+                stand_ins.retain(|(setting, value, _)| {
+                    if !w.contains(&format!("{value:?}")) {
+                        return true;
+                    }
+                    if !w.contains(setting.as_str()) {
+                        let _ = write!(w, "; the setting to fill is {setting}");
+                    }
+                    false
+                });
                 if !warnings.contains(&w) {
                     warnings.push(w);
                 }
+            }
+        }
+        let label = match (&step, route) {
+            (Some(s), Some(r)) => format!("{s} ({}.{})", r.tool, r.action),
+            (Some(s), None) => s.clone(),
+            (None, Some(r)) => format!("{}.{}", r.tool, r.action),
+            (None, None) => call.url.clone(),
+        };
+        for (setting, value, at) in stand_ins {
+            let w = format!(
+                "{label}: {setting} is still its stand-in {value:?}, and the call sent it \
+                 ({at}); set {setting} (the README's Settings) before deploying"
+            );
+            if !warnings.contains(&w) {
+                warnings.push(w);
             }
         }
         if route.is_some_and(|r| r.tool == "dry_run" && r.action == "setting_file") {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::{events, simulator};
 use crate::catalog::{Action, Catalog, CellValue, Cells, ColumnNames, Field, Role};
-use crate::model::{Condition, Plan};
+use crate::model::{Condition, Delivery, Plan};
 use simulator::Simulator;
 
 /// One answer holding records: the route (tool, action), where the records are, whether they
@@ -27,10 +27,18 @@ struct Answered<'c> {
 /// Prepares every answer a step or the trigger reads (see the module's doc).
 pub(super) fn prepare(sim: &mut Simulator, catalog: &Catalog, plan: &Plan) {
     let sent = events::fields_read(catalog, plan);
-    let mut sources: Vec<(Vec<Answered<'_>>, Vec<&Condition>)> = vec![(
+    type Window = Option<(String, Value)>;
+    let mut sources: Vec<(Vec<Answered<'_>>, Vec<&Condition>, Window)> = vec![(
         trigger_answers(catalog, plan),
         events::trigger_conditions(plan),
+        None,
     )];
+    let period = plan
+        .trigger
+        .params
+        .get(crate::window::PARAM)
+        .and_then(|p| crate::window::Said::from_param(p))
+        .filter(|_| matches!(plan.trigger.delivery, Delivery::Schedule | Delivery::Direct));
     for (i, step) in plan.steps.iter().enumerate() {
         let Some(action) = reader(catalog, &step.tool, &step.action) else {
             continue;
@@ -42,9 +50,15 @@ pub(super) fn prepare(sim: &mut Simulator, catalog: &Catalog, plan: &Plan) {
             .filter(|(j, _)| source_of(catalog, plan, i + 1 + j) == Some(i))
             .filter_map(|(_, s)| s.condition.as_ref())
             .collect();
-        sources.push((step_answers(&step.tool, action), conditions));
+        // a read the vendor cannot filter by time keeps only the records of the run's window
+        // (`python::windowed`): its records are of now, as a real run's new ones are
+        let window = period.and_then(|said| {
+            let (field, format) = crate::window::cut_field(catalog, &step.tool, &step.action)?;
+            Some((field.to_owned(), time_in(said, format)))
+        });
+        sources.push((step_answers(&step.tool, action), conditions, window));
     }
-    for (answers, conditions) in sources {
+    for (answers, conditions, window) in sources {
         for a in answers {
             let Some(route) = sim.route_mut(a.tool, &a.action) else {
                 continue;
@@ -59,12 +73,52 @@ pub(super) fn prepare(sim: &mut Simulator, catalog: &Catalog, plan: &Plan) {
                         events::add_read_field(record, name, a.fields);
                     }
                     events::refer_to_files(record, a.fields);
+                    if let Some((field, time)) = &window {
+                        simulator::set_path(record, field, time.clone());
+                    }
                     for c in &conditions {
                         events::satisfy(record, c);
                     }
                 },
             );
         }
+    }
+}
+
+/// A time inside the period a run reads (`window::Said`), in a cursor's form (`unix`,
+/// `unix_ms`, `date`, else ISO 8601): now for the last minutes; the middle of a calendar
+/// period (noon of the day, Thursday of the week, the 15th of the month, in UTC), which lies
+/// inside it in the schedule's zone too.
+fn time_in(said: crate::window::Said, format: &str) -> Value {
+    use crate::window::{Said, Unit};
+    use chrono::{Datelike, Days, Months, NaiveTime, Utc};
+    let now = Utc::now();
+    let at = match said {
+        Said::Minutes(_) => Some(now),
+        Said::Calendar { unit, back } => {
+            let today = now.date_naive();
+            let day = match unit {
+                Unit::Day => today.checked_sub_days(Days::new(back.into())),
+                Unit::Week => today
+                    .checked_sub_days(Days::new(u64::from(today.weekday().num_days_from_monday())))
+                    .and_then(|monday| monday.checked_sub_days(Days::new(7 * u64::from(back))))
+                    .and_then(|monday| monday.checked_add_days(Days::new(3))),
+                Unit::Month => today
+                    .with_day(15)
+                    .and_then(|mid| mid.checked_sub_months(Months::new(back))),
+            };
+            day.map(|d| {
+                d.and_time(NaiveTime::MIN + chrono::Duration::hours(12))
+                    .and_utc()
+            })
+        }
+    }
+    .unwrap_or(now);
+    match format {
+        "unix" => json!(at.timestamp()),
+        "unix_ms" => json!(at.timestamp_millis()),
+        "date" => json!(at.format("%Y-%m-%d").to_string()),
+        _ => json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
     }
 }
 

@@ -218,6 +218,10 @@ pub struct Simulator {
     /// run ([`super::sampled_settings`]).
     #[serde(skip)]
     pub sampled_settings: Vec<super::SampledSetting>,
+    /// The module's settings still at a stand-in the user replaces (`EXPENSIFY_MERCHANT` at
+    /// `your-merchant`), as (setting, value): a call sending one is a warning naming it.
+    #[serde(skip)]
+    pub stand_in_settings: Vec<(String, String)>,
 }
 
 impl Simulator {
@@ -248,6 +252,7 @@ impl Simulator {
             event_names: Vec::new(),
             file_settings: Vec::new(),
             sampled_settings: Vec::new(),
+            stand_in_settings: Vec::new(),
         }
     }
 
