@@ -12,7 +12,15 @@ use cue_workflows::{Engine, GenerateRequest};
 use support::plan;
 
 /// (kind, tool, event, delivery, schedule) of a prompt's trigger.
-fn trig(prompt: &str) -> (String, Option<String>, Option<String>, String, Option<String>) {
+fn trig(
+    prompt: &str,
+) -> (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+) {
     let t = plan(prompt).trigger;
     (
         t.kind.as_str().to_owned(),
@@ -68,7 +76,9 @@ fn an_app_without_webhooks_is_polled_for_its_new_items() {
             || delivery != "poll"
             || sched.is_none()
         {
-            wrong.push(format!("{prompt:?}: {kind} {t:?} {e:?} {delivery} {sched:?}"));
+            wrong.push(format!(
+                "{prompt:?}: {kind} {t:?} {e:?} {delivery} {sched:?}"
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -100,7 +110,7 @@ fn an_app_without_webhooks_is_polled_for_its_new_items() {
 fn a_schedule_checking_an_app_for_new_items_runs_its_poll() {
     let cases = [
         (
-            "every 30 minutes look at the status page feed https://status.example.com/feed.xml for new incidents and post them to Slack",
+            "every 30 minutes look at the status page RSS feed for new incidents and post them to Slack",
             "rss",
         ),
         (
@@ -132,6 +142,7 @@ fn a_schedule_checking_an_app_for_new_items_runs_its_poll() {
         "every morning copy the new Stripe customers into Airtable",
         "each monday create a new Todoist task to water the plants",
         "every evening send me the Toggl hours of the day on Telegram",
+        "every morning read the Toggl entries and create new Jira issues for them",
     ] {
         let (kind, t, _, delivery, _) = trig(prompt);
         assert_eq!(kind, "schedule", "{prompt}");
@@ -211,7 +222,11 @@ fn a_polled_app_event_generates_valid_code() {
             "when a new video is posted on our TikTok, post its link in the Slack #social channel",
         ))
         .unwrap();
-    assert!(g.template_yaml.contains("CURSOR_TABLE"), "{}", g.template_yaml);
+    assert!(
+        g.template_yaml.contains("CURSOR_TABLE"),
+        "{}",
+        g.template_yaml
+    );
     let report = g.validation.as_ref().unwrap();
     assert_eq!(report.error_count, 0, "{:?}", report.findings);
 }
