@@ -1337,7 +1337,8 @@ fn cron_field(f: &str) -> bool {
     !f.is_empty()
         && f.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '/' | ',' | '-' | '#'))
-        && f.chars().any(|c| c.is_ascii_digit() || matches!(c, '*' | '?'))
+        && f.chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '*' | '?'))
         && f.len() <= 20
 }
 
@@ -1419,13 +1420,16 @@ pub(crate) fn literal(text: &str) -> Option<Schedule> {
         .collect();
     let start = (0..words.len().saturating_sub(4)).find(|&i| {
         let five = &words[i..i + 5];
-        five.iter().all(|f| cron_field(f) && !f.contains('?') && !f.contains('#'))
+        five.iter()
+            .all(|f| cron_field(f) && !f.contains('?') && !f.contains('#'))
             && five.iter().any(|f| f.contains('*'))
             && five[..2].iter().all(|f| {
                 f.chars()
                     .all(|c| c.is_ascii_digit() || matches!(c, '*' | '/' | ',' | '-'))
             })
-            && words.get(i + 5).is_none_or(|n| !cron_field(n) || !n.contains('*'))
+            && words
+                .get(i + 5)
+                .is_none_or(|n| !cron_field(n) || !n.contains('*'))
     })?;
     let f = &words[start..start + 5];
     let (minute, hour, dom, month) = (f[0], f[1], f[2], f[3].to_ascii_uppercase());
