@@ -1394,7 +1394,7 @@ pub(crate) fn literal(text: &str) -> Option<Schedule> {
                 "minute" | "minutes" | "hour" | "hours" | "day" | "days"
             ) && fields.len() == 2
                 && n > 0
-                && (n == 1) == !unit.ends_with('s');
+                && (n == 1) != unit.ends_with('s');
             if !ok {
                 return None;
             }
