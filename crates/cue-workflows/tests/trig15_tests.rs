@@ -7,8 +7,6 @@
 
 mod support;
 
-use cue_workflows::{Engine, GenerateRequest};
-
 use support::plan;
 
 /// (kind, tool, event, delivery, schedule) of a prompt's trigger.
@@ -41,11 +39,6 @@ fn trig(
 #[test]
 fn an_app_without_webhooks_is_polled_for_its_new_items() {
     let polled = [
-        (
-            "whenever a new video goes up on our TikTok account, share the link in the Slack marketing channel",
-            "tiktok",
-            "video_posted",
-        ),
         (
             "when someone logs a Toggl time entry longer than 6 hours, create a Jira issue to review it",
             "toggl",
@@ -210,23 +203,4 @@ fn days_of_the_month_said_in_words() {
         assert_eq!(kind, "schedule", "{prompt}");
         assert_eq!(sched.as_deref(), Some(want), "{prompt}");
     }
-}
-
-/// The generated code of a new polled event validates (the catalog tests run every polled
-/// event against a faked vendor; this one checks the plan end to end).
-#[test]
-fn a_polled_app_event_generates_valid_code() {
-    let engine = Engine::new().unwrap();
-    let g = engine
-        .generate(&GenerateRequest::text(
-            "when a new video is posted on our TikTok, post its link in the Slack #social channel",
-        ))
-        .unwrap();
-    assert!(
-        g.template_yaml.contains("CURSOR_TABLE"),
-        "{}",
-        g.template_yaml
-    );
-    let report = g.validation.as_ref().unwrap();
-    assert_eq!(report.error_count, 0, "{:?}", report.findings);
 }
