@@ -14,6 +14,9 @@ pub(crate) struct Schedule {
     pub description: String,
     /// The time of day was not said and was assumed.
     pub assumed_time: bool,
+    /// Written out as a cron or rate expression in the prompt ([`literal`]): the schedule is
+    /// the trigger whatever else the prompt says.
+    pub literal: bool,
 }
 
 const DAYS: &[(&str, &str, &str)] = &[
@@ -207,6 +210,10 @@ pub(crate) fn place_on_day(toks: &[Tok], i: usize) -> bool {
 
 /// `monthly_day` of "the first working day of the month" (`1W`); 32 is the last day (`L`).
 const FIRST_WORKING_DAY: u32 = 33;
+
+/// `monthly_day` of "the last working day of the month": EventBridge's `LW`, the last weekday
+/// of the month.
+const LAST_WORKING_DAY: u32 = 34;
 
 /// "business day", "working day", "work day", "weekday", "workday" at token `i`: how many
 /// tokens it takes.
@@ -712,6 +719,9 @@ fn days_left(
 }
 
 pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
+    if let Some(s) = literal(text) {
+        return Some(s);
+    }
     let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
     let mut rate: Option<(u32, &str)> = None;
     let mut days: Vec<(&str, &str)> = Vec::new();
@@ -742,9 +752,9 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     // Monday put in only because "weekly" / "every week" names no day: a day said elsewhere
     // ("weekly ... every Thursday at 10") replaces it
     let mut default_monday = false;
-    // "the first business day of the month": its words also say "business day", which is not
-    // every weekday here
-    let mut first_working_day = false;
+    // "the first (or last) business day of the month": its words also say "business day", which
+    // is not every weekday here
+    let mut working_day_of_month = false;
     // "each December 31": the month's entry and the day
     let mut date: Option<(&(&str, &str, &str), u32)> = None;
 
@@ -1036,7 +1046,17 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             && (i + 2 + len..=i + 3 + len).any(|k| w(k) == "month")
         {
             monthly_day = Some(FIRST_WORKING_DAY);
-            first_working_day = true;
+            working_day_of_month = true;
+            cue = true;
+        }
+        // "the last business day of the month": the month's last weekday, EventBridge's `LW`
+        if cur == "last"
+            && let Some(len) = working_day_at(toks, i + 1)
+            && w(i + 1 + len) == "of"
+            && (i + 2 + len..=i + 3 + len).any(|k| w(k) == "month")
+        {
+            monthly_day = Some(LAST_WORKING_DAY);
+            working_day_of_month = true;
             cue = true;
         }
         if cur == "last"
@@ -1111,7 +1131,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
     if !cue {
         return None;
     }
-    if first_working_day {
+    if working_day_of_month {
         weekdays = false;
     }
     // "every day except Sunday", "every hour but not on weekends": the days left, when the
@@ -1209,6 +1229,7 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
             timezone: zone.map(str::to_owned),
             description: desc,
             assumed_time: false,
+            literal: false,
         });
     }
     let assumed_time = time.is_none() && part_of_day.is_none();
@@ -1241,7 +1262,13 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         let period = if months.is_some() { "quarter" } else { "month" };
         ("?".to_owned(), field, format!("{words} of every {period}"))
     } else if let Some(d) = monthly_day {
-        if d == FIRST_WORKING_DAY {
+        if d == LAST_WORKING_DAY {
+            (
+                "LW".to_owned(),
+                "?".to_owned(),
+                "on the last working day of every month".to_owned(),
+            )
+        } else if d == FIRST_WORKING_DAY {
             (
                 "1W".to_owned(),
                 "?".to_owned(),
@@ -1300,6 +1327,132 @@ pub(crate) fn parse(text: &str, toks: &[Tok]) -> Option<Schedule> {
         timezone: zone.map(str::to_owned),
         description: format!("{what} at {at}{zone_txt}"),
         assumed_time,
+        literal: false,
+    })
+}
+
+/// Characters of one field of a cron expression (numbers, names, `*`, `?`, `/`, `,`, `-`, and
+/// EventBridge's `L`, `W` and `#`).
+fn cron_field(f: &str) -> bool {
+    !f.is_empty()
+        && f.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '/' | ',' | '-' | '#'))
+        && f.chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '*' | '?'))
+        && f.len() <= 20
+}
+
+/// A Unix day-of-week field (0 or 7 is Sunday) in EventBridge's names (`1-5` → `MON-FRI`);
+/// names are kept.
+fn unix_dow(f: &str) -> String {
+    const NAMES: [&str; 8] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
+    let mut out = String::new();
+    let mut num = String::new();
+    let flush = |num: &mut String, out: &mut String| {
+        if !num.is_empty() {
+            match num.parse::<usize>().ok().and_then(|n| NAMES.get(n)) {
+                Some(name) => out.push_str(name),
+                None => out.push_str(num),
+            }
+            num.clear();
+        }
+    };
+    let mut after_slash = false;
+    for c in f.chars() {
+        if c.is_ascii_digit() && !after_slash {
+            num.push(c);
+            continue;
+        }
+        flush(&mut num, &mut out);
+        after_slash = c == '/' || (after_slash && c.is_ascii_digit());
+        out.push(c.to_ascii_uppercase());
+    }
+    flush(&mut num, &mut out);
+    out
+}
+
+/// A cron or rate expression written out in the prompt: EventBridge's own form
+/// (`cron(0 12 * * ? *)`, `rate(15 minutes)`), kept as it is, or a Unix crontab line of five
+/// fields (`0 9 * * 1-5`) with at least one `*`, turned into EventBridge's form: a year field is
+/// added, days of the week are named (Unix counts Sunday as 0, EventBridge as 1), and one of
+/// day-of-month and day-of-week is `?`, as EventBridge requires. A Unix line that names both
+/// (runs on either) keeps the days of the week: an approximation the description says.
+pub(crate) fn literal(text: &str) -> Option<Schedule> {
+    let lower = text.to_ascii_lowercase();
+    for (head, rate) in [("cron(", false), ("rate(", true)] {
+        let Some(at) = lower.find(head) else {
+            continue;
+        };
+        let rest = &lower[at + head.len()..];
+        let inner = &rest[..rest.find(')')?];
+        let fields: Vec<&str> = inner.split_whitespace().collect();
+        let expression = if rate {
+            let n: u32 = fields.first()?.parse().ok()?;
+            let unit = *fields.get(1)?;
+            let ok = matches!(
+                unit,
+                "minute" | "minutes" | "hour" | "hours" | "day" | "days"
+            ) && fields.len() == 2
+                && n > 0
+                && (n == 1) != unit.ends_with('s');
+            if !ok {
+                return None;
+            }
+            format!("rate({n} {unit})")
+        } else {
+            if fields.len() != 6 || !fields.iter().all(|f| cron_field(f)) {
+                return None;
+            }
+            format!("cron({})", fields.join(" ").to_ascii_uppercase())
+        };
+        return Some(Schedule {
+            description: format!("on the schedule {expression} written in the request"),
+            expression,
+            timezone: None,
+            assumed_time: false,
+            literal: true,
+        });
+    }
+    // a Unix crontab line: five fields in a row, at least one of them `*`
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| matches!(c, '"' | '\'' | '`' | ',' | ';' | '(' | ')')))
+        .collect();
+    let start = (0..words.len().saturating_sub(4)).find(|&i| {
+        let five = &words[i..i + 5];
+        five.iter()
+            .all(|f| cron_field(f) && !f.contains('?') && !f.contains('#'))
+            && five.iter().any(|f| f.contains('*'))
+            && five[..2].iter().all(|f| {
+                f.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '*' | '/' | ',' | '-'))
+            })
+            && words
+                .get(i + 5)
+                .is_none_or(|n| !cron_field(n) || !n.contains('*'))
+    })?;
+    let f = &words[start..start + 5];
+    let (minute, hour, dom, month) = (f[0], f[1], f[2], f[3].to_ascii_uppercase());
+    let dow = unix_dow(f[4]);
+    let (dom, dow, both) = match (dom, dow.as_str()) {
+        (d, "*") => (d.to_owned(), "?".to_owned(), false),
+        ("*", _) => ("?".to_owned(), dow, false),
+        _ => ("?".to_owned(), dow, true),
+    };
+    let expression = format!("cron({minute} {hour} {dom} {month} {dow} *)");
+    let unix = f.join(" ");
+    Some(Schedule {
+        description: if both {
+            format!(
+                "on the schedule `{unix}` written in the request, as {expression} (EventBridge cannot run on both a day of the month and a day of the week; the days of the week are kept)"
+            )
+        } else {
+            format!("on the schedule `{unix}` written in the request, as {expression}")
+        },
+        expression,
+        timezone: None,
+        assumed_time: false,
+        literal: true,
     })
 }
 
@@ -1933,6 +2086,17 @@ mod tests {
                 "may each team post its update every friday",
                 false,
                 Some("cron(0 9 ? * FRI *)"),
+            ),
+            // the last working day of the month is EventBridge's LW (trig15)
+            (
+                "on the last business day of each month at 4pm send the statements",
+                false,
+                Some("cron(0 16 LW * ? *)"),
+            ),
+            (
+                "last working day of the month email the payroll summary",
+                false,
+                Some("cron(0 9 LW * ? *)"),
             ),
             // the first working day of the month is EventBridge's 1W
             (

@@ -944,6 +944,9 @@ pub(crate) struct TriggerWords {
     /// Work that needs a file's bytes (OCR, transcription): with new files in a storage tool
     /// whose event is polled, a schedule reads that tool's new files.
     pub file_work: Phrases,
+    /// Words of one message made of many items (a digest, a summary): a schedule that asks for
+    /// one reads the period's items rather than running an app's poll item by item.
+    pub digests: Phrases,
     /// Machines that send to an address ("an address our scanner can send to"): a web address.
     pub device_senders: Phrases,
     /// An address someone can call ("a link our partners can hit", "something they can POST
@@ -1029,6 +1032,8 @@ struct TriggersFile {
     mail_orders: Vec<String>,
     finished: Vec<String>,
     file_work: Vec<String>,
+    #[serde(default)]
+    digests: Vec<String>,
     device_senders: Vec<String>,
     callable: Callable,
     inbox_hosts: Vec<String>,
@@ -1462,6 +1467,7 @@ impl Language {
                 mail_orders: phrases(&trig.mail_orders),
                 finished: phrases(&trig.finished),
                 file_work: phrases(&trig.file_work),
+                digests: phrases(&trig.digests),
                 device_senders: phrases(&trig.device_senders),
                 callable: trig.callable,
                 inbox_hosts: trig.inbox_hosts.clone(),

@@ -317,6 +317,74 @@ pub(super) fn scheduled_files(
     })
 }
 
+/// How many words "new" may be from the app whose new items a schedule reads.
+const NEW_REACH: usize = 6;
+
+/// An app whose event is polled, with its new items named next to it, read by a schedule
+/// ("every hour check my RSS feed for new articles", "each morning pull the new Toggl entries",
+/// "daily at 5 grab new signups from Supabase"): the schedule runs the app's poll at its
+/// cadence, so each item is handed on once rather than every run re-reading everything. "new"
+/// is at most two words before the app's name, or further before it with a source word right
+/// before the name ("new signups from Supabase"), or after it ("check Toggl for new entries",
+/// "check the feed of their blog and summarise new posts"; not "a new ...", nor new items of
+/// another app named right after it); in the app's clause, with no to/into/onto between (the app items go to is no
+/// source), not "a new ..." (something made: "create a new Todoist task"), and only when the
+/// event the words name is polled. A prompt asking for one message of many items (`digests`:
+/// "a summary of the new HubSpot contacts") reads the period instead. The mention and the end
+/// of the trigger's words (past the app, or past "new" and its noun).
+pub(super) fn scheduled_items(
+    catalog: &Catalog,
+    lang: &Language,
+    toks: &[Tok],
+    ms: &[Mention],
+) -> Option<(usize, usize)> {
+    let w = |i: usize| toks.get(i).map_or("", |t| t.w.as_str());
+    if (0..toks.len()).any(|i| any_at(toks, i, &lang.triggers.digests).is_some()) {
+        return None;
+    }
+    let toward = |a: usize, b: usize| (a..b).any(|k| matches!(w(k), "to" | "into" | "onto"));
+    let source_word = |at: usize| {
+        let det = matches!(w(at.wrapping_sub(1)), "the" | "our" | "my" | "their");
+        let k = if det {
+            at.wrapping_sub(2)
+        } else {
+            at.wrapping_sub(1)
+        };
+        matches!(w(k), "from" | "in" | "on" | "at")
+    };
+    ms.iter().enumerate().find_map(|(k, m)| {
+        let after = m.at + m.len;
+        let same = |i: usize| toks.get(i).is_some_and(|t| t.clause == m.clause);
+        let before = (m.at.saturating_sub(NEW_REACH)..m.at)
+            .rev()
+            .find(|&i| w(i) == "new" && same(i))
+            .filter(|&i| {
+                !matches!(w(i.wrapping_sub(1)), "a" | "an")
+                    && !toward(i, m.at)
+                    && (m.at - i <= 3 || source_word(m.at))
+            });
+        let named_at = |i: usize| ms.iter().any(|o| o.at == i);
+        let later = (after..(after + NEW_REACH + 2).min(toks.len())).find(|&i| {
+            w(i) == "new"
+                && same(i)
+                && !toward(after, i)
+                && !matches!(w(i - 1), "a" | "an")
+                && !named_at(i + 1)
+        });
+        // the words through the noun after "new" ("for new entries"), or through the app's
+        // name and the noun right after it ("the new Toggl entries")
+        let end = match (before, later) {
+            (_, Some(i)) => i + 2,
+            (Some(_), None) => after + 1,
+            (None, None) => return None,
+        }
+        .min(toks.len());
+        event_of(catalog.tool_at(m.tool), &toks[..end])
+            .is_some_and(|e| e.delivery == crate::catalog::EventDelivery::Poll)
+            .then_some((k, end))
+    })
+}
+
 /// The source an event cue points at: the app right after "new" ("create a Linear issue for
 /// every new Sentry error"), else the first app with an event the trigger clause can mean, else
 /// a tool without one that can be read there ("a new episode on our Spotify show", checked on a

@@ -7,7 +7,7 @@ use super::super::language::{Language, any_at};
 use super::TriggerChoice;
 use super::candidates::{
     app_hook, arriving_upload, consumed_queue, cued_source, early_app, first_in, has_events,
-    scheduled_files, stored_files, subject_source, url_caller,
+    scheduled_files, scheduled_items, stored_files, subject_source, url_caller,
 };
 use super::cues::{Cues, recurring_in_clause};
 use crate::catalog::Catalog;
@@ -46,6 +46,28 @@ impl Ctx<'_> {
     /// schedule's source, so the steps get files.
     fn files_read(&self) -> Option<usize> {
         scheduled_files(self.catalog, self.lang, self.toks, self.ms)
+    }
+
+    /// What a schedule reads with a polled event, and the end of the trigger's words: a
+    /// storage's new files ([`scheduled_files`]), else an app's new items
+    /// ([`scheduled_items`]); neither, the schedule alone.
+    fn scheduled_read(&self) -> (Option<usize>, usize) {
+        if let Some(k) = self.files_read() {
+            return (Some(k), self.cues.end);
+        }
+        match scheduled_items(self.catalog, self.lang, self.toks, self.ms) {
+            Some((k, end)) => (Some(k), self.cues.end.max(end)),
+            None => (None, self.cues.end),
+        }
+    }
+
+    /// A schedule, reading what [`Self::scheduled_read`] finds.
+    fn scheduled(&self, s: crate::schedule::Schedule) -> TriggerChoice {
+        let (tool, end) = self.scheduled_read();
+        TriggerChoice {
+            schedule: Some(s),
+            ..self.choice(TriggerKind::Schedule, tool, end)
+        }
     }
 
     /// The first email tool named in the trigger clause or within 8 words of `at`.
@@ -92,6 +114,7 @@ type Rule = fn(&Ctx<'_>) -> Option<TriggerChoice>;
 
 /// The rules in the order they are tried; the first that fits decides.
 const PRECEDENCE: &[(&str, Rule)] = &[
+    ("literal schedule", literal_schedule),
     ("manual cue", manual_cue),
     ("url asked for", url_asked),
     ("app webhook", named_app_webhook),
@@ -179,6 +202,13 @@ fn named_app_webhook(c: &Ctx<'_>) -> Option<TriggerChoice> {
     ))
 }
 
+/// A cron or rate expression written out in the prompt ("on `0 9 * * 1-5`", "cron(0 12 * * ?
+/// *)"): that schedule is the trigger, whatever events the prompt names.
+fn literal_schedule(c: &Ctx<'_>) -> Option<TriggerChoice> {
+    let s = c.cues.sched.clone().filter(|s| s.literal)?;
+    Some(c.scheduled(s))
+}
+
 /// "new CSV exported into Google Drive each night": the time says when files arrive.
 fn scheduled_arrival(c: &Ctx<'_>) -> Option<TriggerChoice> {
     c.cues.sched.as_ref()?;
@@ -201,10 +231,7 @@ fn schedule_unless_event(c: &Ctx<'_>) -> Option<TriggerChoice> {
     if period_of_sent_mail(c) {
         return None;
     }
-    (!cues.starts_with_event || cues.poll_every || cues.deadline).then(|| TriggerChoice {
-        schedule: Some(s),
-        ..c.choice(TriggerKind::Schedule, c.files_read(), c.cues.end)
-    })
+    (!cues.starts_with_event || cues.poll_every || cues.deadline).then(|| c.scheduled(s))
 }
 
 /// Words that say how often something recurs.
@@ -518,10 +545,7 @@ fn app_event_cue(c: &Ctx<'_>) -> Option<TriggerChoice> {
 /// A schedule with no event cue.
 fn schedule(c: &Ctx<'_>) -> Option<TriggerChoice> {
     let s = c.cues.sched.clone()?;
-    Some(TriggerChoice {
-        schedule: Some(s),
-        ..c.choice(TriggerKind::Schedule, c.files_read(), c.cues.end)
-    })
+    Some(c.scheduled(s))
 }
 
 /// A standing rule said with the app's items as its subject ("Zendesk tickets where ... go
