@@ -44,6 +44,10 @@ const OFF_FOLLOWERS: &[&str] = &[
 /// First words of `after` cues that point back past a clause break ("..., but that's gone now").
 const ANAPHORIC: &[&str] = &["that", "it", "which", "this"];
 
+/// Last words of `after` cues that point back past a clause break ("we used to copy them to
+/// Airtable but stop doing that"): the cue's object is what was done before.
+const ANAPHORIC_OBJECTS: &[&str] = &["that", "it"];
+
 /// The most describing words between a `direct` cue and what it excludes.
 const MAX_MODIFIERS: usize = 2;
 
@@ -90,7 +94,12 @@ pub(super) fn exclusions(
         // (checked first: the phrase may start with a clause cue, "must not")
         if let Some(cue) = any_at(toks, i, &n.after) {
             // "..., but that's gone now": a cue that points back reaches the clause before
-            let back = usize::from(ANAPHORIC.contains(&cue[0].as_str()));
+            let back = usize::from(
+                ANAPHORIC.contains(&cue[0].as_str())
+                    || cue
+                        .last()
+                        .is_some_and(|w| ANAPHORIC_OBJECTS.contains(&w.as_str())),
+            );
             let clause = toks[i].clause;
             if let Some(m) = ms
                 .iter()
