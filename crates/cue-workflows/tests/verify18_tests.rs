@@ -136,20 +136,70 @@ fn a_clause_naming_an_action_plans_that_actions_event() {
 /// of the same topic the vendor posts for another action.
 fn siblings() -> Vec<(&'static str, &'static str, &'static str, serde_json::Value)> {
     vec![
-        ("github", "pull_request_merged", "action", json!("synchronize")),
+        (
+            "github",
+            "pull_request_merged",
+            "action",
+            json!("synchronize"),
+        ),
         // closed without merging
-        ("github", "pull_request_merged", "pull_request.merged", json!(false)),
-        ("github", "pull_request_labeled", "action", json!("unlabeled")),
+        (
+            "github",
+            "pull_request_merged",
+            "pull_request.merged",
+            json!(false),
+        ),
+        (
+            "github",
+            "pull_request_labeled",
+            "action",
+            json!("unlabeled"),
+        ),
         ("github", "issue_closed", "action", json!("reopened")),
         ("github", "pull_request_opened", "action", json!("closed")),
-        ("pagerduty", "incident_resolved", "event.event_type", json!("incident.triggered")),
-        ("pagerduty", "incident_acknowledged", "event.event_type", json!("incident.resolved")),
-        ("stripe", "subscription_created", "type", json!("customer.subscription.updated")),
-        ("chargebee", "subscription_renewed", "event_type", json!("subscription_cancelled")),
-        ("circleci", "workflow_failed", "workflow.status", json!("success")),
-        ("asana", "task_completed", "events.0.change.field", json!("assignee")),
+        (
+            "pagerduty",
+            "incident_resolved",
+            "event.event_type",
+            json!("incident.triggered"),
+        ),
+        (
+            "pagerduty",
+            "incident_acknowledged",
+            "event.event_type",
+            json!("incident.resolved"),
+        ),
+        (
+            "stripe",
+            "subscription_created",
+            "type",
+            json!("customer.subscription.updated"),
+        ),
+        (
+            "chargebee",
+            "subscription_renewed",
+            "event_type",
+            json!("subscription_cancelled"),
+        ),
+        (
+            "circleci",
+            "workflow_failed",
+            "workflow.status",
+            json!("success"),
+        ),
+        (
+            "asana",
+            "task_completed",
+            "events.0.change.field",
+            json!("assignee"),
+        ),
         ("asana", "task_completed", "events.0.action", json!("added")),
-        ("jira", "issue_created", "webhookEvent", json!("jira:issue_updated")),
+        (
+            "jira",
+            "issue_created",
+            "webhookEvent",
+            json!("jira:issue_updated"),
+        ),
     ]
 }
 
@@ -280,7 +330,11 @@ fn an_event_that_admits_another_has_none_of_its_action_words() {
                     continue;
                 }
                 pairs += 1;
-                for word in narrow.words.iter().filter(|w| ACTION_WORDS.contains(&w.as_str())) {
+                for word in narrow
+                    .words
+                    .iter()
+                    .filter(|w| ACTION_WORDS.contains(&w.as_str()))
+                {
                     assert!(
                         !broad.words.contains(word),
                         "{}: {} runs on every delivery of {} and has its word '{word}'",
@@ -303,20 +357,50 @@ fn the_narrow_events_match_the_cited_values() {
     let catalog = Catalog::builtin().unwrap();
     for (tool, event, path, value) in [
         ("github", "pull_request_merged", "action", json!("closed")),
-        ("github", "pull_request_merged", "pull_request.merged", json!(true)),
+        (
+            "github",
+            "pull_request_merged",
+            "pull_request.merged",
+            json!(true),
+        ),
         ("github", "pull_request_labeled", "action", json!("labeled")),
         ("github", "issue_closed", "action", json!("closed")),
-        ("pagerduty", "incident_resolved", "event.event_type", json!("incident.resolved")),
+        (
+            "pagerduty",
+            "incident_resolved",
+            "event.event_type",
+            json!("incident.resolved"),
+        ),
         (
             "pagerduty",
             "incident_acknowledged",
             "event.event_type",
             json!("incident.acknowledged"),
         ),
-        ("stripe", "subscription_created", "type", json!("customer.subscription.created")),
-        ("chargebee", "subscription_renewed", "event_type", json!("subscription_renewed")),
-        ("asana", "task_completed", "change.field", json!("completed")),
-        ("jira", "issue_created", "webhookEvent", json!("jira:issue_created")),
+        (
+            "stripe",
+            "subscription_created",
+            "type",
+            json!("customer.subscription.created"),
+        ),
+        (
+            "chargebee",
+            "subscription_renewed",
+            "event_type",
+            json!("subscription_renewed"),
+        ),
+        (
+            "asana",
+            "task_completed",
+            "change.field",
+            json!("completed"),
+        ),
+        (
+            "jira",
+            "issue_created",
+            "webhookEvent",
+            json!("jira:issue_created"),
+        ),
     ] {
         let e = catalog
             .tool(tool)
@@ -355,26 +439,47 @@ fn the_narrow_events_match_the_cited_values() {
 fn entries_verified_here_say_what_was_read() {
     let catalog = Catalog::builtin().unwrap();
     for (tool, entry, read) in [
-        ("chargebee", "event:subscription_created", "WebhookEventType"),
-        ("chargebee", "event:subscription_cancelled", "WebhookEventType"),
+        (
+            "chargebee",
+            "event:subscription_created",
+            "WebhookEventType",
+        ),
+        (
+            "chargebee",
+            "event:subscription_cancelled",
+            "WebhookEventType",
+        ),
         ("microsoft_excel", "token", "MicrosoftDocs/entra-docs"),
         ("spotify", "token", "spotify/web-api-examples"),
         ("google_workspace", "token", "google-auth-library-python"),
     ] {
         let t = catalog.tool(tool).unwrap();
         let r = match entry.split_once(':') {
-            Some((_, id)) => t.events.iter().find(|e| e.id == id).unwrap().reference.as_ref(),
+            Some((_, id)) => t
+                .events
+                .iter()
+                .find(|e| e.id == id)
+                .unwrap()
+                .reference
+                .as_ref(),
             None => t.token_exchange.as_ref().unwrap().reference.as_ref(),
         }
         .unwrap();
         assert!(r.verified, "{tool}.{entry}");
         assert_eq!(r.checked, "2026-12-08", "{tool}.{entry}");
         let note = r.note.as_deref().unwrap();
-        assert!(note.contains(read) && note.contains("verify18"), "{tool}.{entry}");
+        assert!(
+            note.contains(read) && note.contains("verify18"),
+            "{tool}.{entry}"
+        );
     }
     // the new Jira event says why it stays unverified
     let jira = catalog.tool("jira").unwrap();
-    let created = jira.events.iter().find(|e| e.id == "issue_created").unwrap();
+    let created = jira
+        .events
+        .iter()
+        .find(|e| e.id == "issue_created")
+        .unwrap();
     let r = created.reference.as_ref().unwrap();
     assert!(!r.verified && r.note.as_deref().unwrap().contains("Unverified:"));
 }
