@@ -137,7 +137,7 @@ fn an_opened_or_created_trigger_runs_only_on_that_action() {
         (
             "when a pull request is merged in github, post it to slack",
             "github",
-            "pull_request",
+            "pull_request_merged",
         ),
         (
             "when a chargebee subscription is created, post it to slack",
@@ -152,7 +152,7 @@ fn an_opened_or_created_trigger_runs_only_on_that_action() {
         (
             "when a chargebee subscription is renewed, post it to slack",
             "chargebee",
-            "subscription",
+            "subscription_renewed",
         ),
     ] {
         let p = plan(prompt);

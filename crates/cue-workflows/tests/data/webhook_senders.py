@@ -347,7 +347,8 @@ if SPEC["form"]:
                                                 {"token": secrets[URL_SECRET[TOOL]]}), Context())
         assert multipart["statusCode"] == 200, ("a multipart delivery is accepted", multipart)
 if SPEC.get("matches"):
-    other = deliver(module, secrets, event_value="another.event")
+    # another event; `other_value` is a sibling action of the same topic (the first match's path)
+    other = deliver(module, secrets, event_value=SPEC.get("other_value", "another.event"))
     assert other["statusCode"] == 200, other
     assert body_of(other).get("status") == "skipped" or "answer" in body_of(other), ("another event is answered, not run", other)
 if hasattr(module, "_defer"):

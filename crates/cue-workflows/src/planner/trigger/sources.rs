@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(event.id, "issue_opened");
         let event = event_of(github, &tokenize("when a pull request is opened on github")).unwrap();
         assert_eq!(event.id, "pull_request_opened");
-        let event = event_of(github, &tokenize("when a github issue is closed")).unwrap();
+        let event = event_of(github, &tokenize("when a github issue is edited")).unwrap();
         assert_eq!(event.id, "issue");
     }
 
