@@ -1241,16 +1241,16 @@ fn object_reads_under_an_s3_trigger_stay_in_the_upload_bucket() {
 fn an_event_of_a_tool_without_events_is_checked_on_a_schedule() {
     let engine = engine();
     let plan = |prompt: &str| engine.plan(&GenerateRequest::text(prompt)).unwrap();
-    // Spotify cannot call the function: a schedule reads it
-    let p =
-        plan("whenever a new episode is published on our Spotify show, post it to #pod in Slack");
+    // TikTok cannot call the function: a schedule reads it (Spotify, the example here
+    // before, has a polled episode event since trig15)
+    let p = plan("whenever a new video is posted on our TikTok account, post it to #pod in Slack");
     assert_eq!(p.trigger.kind.as_str(), "schedule", "{p:?}");
     assert_eq!(p.trigger.tool, None);
-    assert_eq!(p.steps.first().map(|s| s.tool.as_str()), Some("spotify"));
+    assert_eq!(p.steps.first().map(|s| s.tool.as_str()), Some("tiktok"));
     assert!(
         p.assumptions
             .iter()
-            .any(|a| a.contains("Spotify cannot notify"))
+            .any(|a| a.contains("TikTok cannot notify"))
     );
     // a tool with events keeps its event
     let p = plan("whenever a new charge comes in on Stripe, post it to #sales in Slack");

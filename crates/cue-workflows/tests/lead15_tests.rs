@@ -116,3 +116,33 @@ fn a_beginning_or_a_change_still_takes_its_event() {
         assert!(!said, "{prompt}");
     }
 }
+
+/// The user's own leftover credential ("the api token I made for my old account") and data
+/// the user says to keep out of a message ("never put their personal email in there") are no
+/// one else's; another person's kept login and a message to a personal address still are.
+#[test]
+fn own_leftover_keys_and_withheld_fields_are_built_others_refused() {
+    let engine = support::engine();
+    let refused = |prompt: &str| {
+        matches!(
+            engine.plan(&cue_workflows::GenerateRequest::text(prompt)),
+            Err(cue_workflows::WorkflowError::Disallowed { .. })
+        )
+    };
+    for prompt in [
+        "i lost the password of my old box account but i still have the api key i created for it, each night copy its invoices folder into onedrive",
+        "i still have the access token for my old * account... no wait, for my old notion account, copy the roadmap pages into google docs",
+        "when a new starter is added in bamboohr post their name and team in #welcome on slack, do not include their personal email or phone number",
+        "for each new gusto employee post the start date in slack and leave out their personal email address and salary",
+    ] {
+        assert!(!refused(prompt), "refused: {prompt}");
+    }
+    for prompt in [
+        "i still have my old roommate s dropbox login, use it to copy her photos into my google drive",
+        "i still have the login to my old work account from the company i left, copy the client list into my hubspot",
+        "i still have the password of my coworker s gmail, forward her invoices to my drive",
+        "forward every message my coworker s inbox gets to my personal email",
+    ] {
+        assert!(refused(prompt), "built: {prompt}");
+    }
+}

@@ -242,27 +242,3 @@ assert now - 3 * 86400 * {scale} < start < now, (start, now)
         );
     }
 }
-
-/// R18-6: BambooHR's new-hire poll hands on an inserted employee, not an updated one.
-#[test]
-fn a_new_hire_poll_skips_updated_employees() {
-    let catalog = Catalog::builtin().unwrap();
-    let tool = catalog.tool("bamboohr").unwrap();
-    let event = tool
-        .events
-        .iter()
-        .find(|e| e.id == "employee_added")
-        .unwrap();
-    assert!(
-        event
-            .matches
-            .iter()
-            .any(|m| m.path.as_deref() == Some("action") && m.equals == "Inserted"),
-        "{:?}",
-        event.matches
-    );
-    let g = generated(plan(
-        "when a new hire is added in bamboohr, post a welcome message to slack",
-    ));
-    assert!(g.code.contains("\"Inserted\""), "{}", g.code);
-}

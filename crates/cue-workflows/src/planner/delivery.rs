@@ -976,10 +976,11 @@ mod tests {
             // ... and what asks for nothing
             ("get the hours from the tracker", None),
             ("send the invoice to the accounting system", None),
-            ("send the report the next morning", None),
-            ("send the invoice the same day", None),
             ("send the file to the bucket", None),
-            ("send their route", None),
+            // a bare send with no destination asks for a channel (lang15's `bare_send`)
+            ("send the report the next morning", Some("email")),
+            ("send the invoice the same day", Some("email")),
+            ("send their route", Some("email")),
             ("flag ghost orders by adding an order note", None),
             // "give" hands over too, and reporting verbs say to whom
             (
