@@ -1072,9 +1072,17 @@ mod tests {
                 batched.push(tool.id.clone());
             }
         }
+        // one entry per batched event: Asana's task created and task completed (verify18)
         assert_eq!(
             batched,
-            ["asana", "facebook", "instagram", "pandadoc", "whatsapp"]
+            [
+                "asana",
+                "asana",
+                "facebook",
+                "instagram",
+                "pandadoc",
+                "whatsapp"
+            ]
         );
     }
 
