@@ -298,10 +298,11 @@ fn a_searchs_words_come_from_what_the_records_are_about() {
 #[test]
 fn what_new_records_are_made_from_is_read() {
     let cases: &[(&str, &[(&str, &str)])] = &[
+        // "new" contacts on a schedule are read by the contact event's poll, each once (trig15)
         (
             "every friday create quickbooks customers for new hubspot contacts",
             &[
-                ("hubspot", "list_contacts"),
+                ("hubspot", "search_new_contacts"),
                 ("quickbooks", "create_customer"),
             ],
         ),
