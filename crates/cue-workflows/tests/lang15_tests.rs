@@ -8,23 +8,7 @@
 
 mod support;
 
-use support::{plan, tools};
-
-/// (prompt, tools that must be planned, tools that must not)
-fn check(cases: &[(&str, &[&str], &[&str])]) {
-    for (prompt, want, not) in cases {
-        let got = tools(&plan(prompt));
-        for t in *want {
-            assert!(
-                got.contains(&(*t).to_owned()),
-                "{prompt}: {got:?} lacks {t}"
-            );
-        }
-        for t in *not {
-            assert!(!got.contains(&(*t).to_owned()), "{prompt}: {got:?} has {t}");
-        }
-    }
-}
+use support::{check_tools as check, plan, tools};
 
 const CHANNELS: &[&str] = &["amazon_ses", "gmail", "slack", "twilio"];
 

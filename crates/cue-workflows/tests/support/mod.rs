@@ -27,6 +27,23 @@ pub fn tools(plan: &Plan) -> Vec<String> {
     t
 }
 
+/// For each (prompt, tools that must be planned, tools that must not): its plan has every
+/// tool of the first list and none of the second.
+pub fn check_tools(cases: &[(&str, &[&str], &[&str])]) {
+    for (prompt, want, not) in cases {
+        let got = tools(&plan(prompt));
+        for t in *want {
+            assert!(
+                got.contains(&(*t).to_owned()),
+                "{prompt}: {got:?} lacks {t}"
+            );
+        }
+        for t in *not {
+            assert!(!got.contains(&(*t).to_owned()), "{prompt}: {got:?} has {t}");
+        }
+    }
+}
+
 /// The generated bundle of `plan`, without validating its module (the tests run it instead).
 pub fn generated(plan: Plan) -> Generated {
     engine()
